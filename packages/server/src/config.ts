@@ -1,0 +1,132 @@
+import path from "node:path";
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_LOCALE,
+  DEFAULT_PORT,
+  DEFAULT_TIMEZONE,
+  DomainError,
+  MAX_BODY_LIMIT_BYTES,
+  SUPPORTED_LOCALES,
+  TileCoordinateSystemSchema,
+} from "@wangge/core";
+import { z } from "zod";
+
+/**
+ * Every environment variable Wangge reads, parsed once at start. A bad value stops the process with
+ * one line naming the variable (CONFIG_INVALID) instead of failing later. The README's configuration
+ * table lists the same variables.
+ */
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const EnvSchema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
+  WANGGE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data")),
+  WANGGE_WEB_DIST: z.preprocess(emptyToUndefined, z.string().optional()),
+  WANGGE_BODY_LIMIT_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1024).max(MAX_BODY_LIMIT_BYTES).default(DEFAULT_BODY_LIMIT_BYTES),
+  ),
+  WANGGE_SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(10_000)),
+  WANGGE_TIMEZONE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((tz) => isValidTimeZone(tz), "is not an IANA time zone such as Asia/Shanghai")
+      .default(DEFAULT_TIMEZONE),
+  ),
+  WANGGE_DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(SUPPORTED_LOCALES).default(DEFAULT_LOCALE)),
+  WANGGE_TILE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^https?:\/\/.*\{z\}.*/, "must be an http(s) URL template with {z}, {x} and {y}")
+      .optional(),
+  ),
+  WANGGE_TILE_COORDINATES: z.preprocess(emptyToUndefined, TileCoordinateSystemSchema.default("wgs84")),
+  WANGGE_TILE_ATTRIBUTION: z.preprocess(emptyToUndefined, z.string().optional()),
+  WANGGE_MAP_CENTER: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^-?\d+(\.\d+)?,-?\d+(\.\d+)?$/, "must be 'lng,lat', e.g. 108.37,22.82")
+      .default("108.37,22.82"),
+  ),
+  WANGGE_MAP_ZOOM: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(22).default(6)),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+});
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string; poolSize: number };
+  dataDir: string;
+  webDist: string;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  timezone: string;
+  defaultLocale: (typeof SUPPORTED_LOCALES)[number];
+  map: {
+    tileUrl: string | null;
+    tileCoordinateSystem: "wgs84" | "gcj02";
+    tileAttribution: string | null;
+    center: [number, number];
+    zoom: number;
+  };
+  logLevel: string;
+}
+
+const defaultWebDist = path.resolve(import.meta.dirname, "../../web/dist");
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+    const summary = errors.map((e) => `${e.path} ${e.message}`).join("; ");
+    throw new DomainError("CONFIG_INVALID", `invalid configuration: ${summary}`, { errors });
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.WANGGE_DATA_DIR);
+  const [lng, lat] = e.WANGGE_MAP_CENTER.split(",").map(Number) as [number, number];
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: "pglite", dataDir },
+    dataDir,
+    webDist: path.resolve(e.WANGGE_WEB_DIST ?? defaultWebDist),
+    bodyLimitBytes: e.WANGGE_BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: e.WANGGE_SHUTDOWN_TIMEOUT_MS,
+    timezone: e.WANGGE_TIMEZONE,
+    defaultLocale: e.WANGGE_DEFAULT_LOCALE,
+    map: {
+      tileUrl: e.WANGGE_TILE_URL ?? null,
+      tileCoordinateSystem: e.WANGGE_TILE_COORDINATES,
+      tileAttribution: e.WANGGE_TILE_ATTRIBUTION ?? null,
+      center: [lng, lat],
+      zoom: e.WANGGE_MAP_ZOOM,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

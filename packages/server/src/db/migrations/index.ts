@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as m20261128_0800 from "./2026_11_28_0800_create_platform_tables.ts";
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
+ * Vitest and a bundler. Forward-only: a landed migration is never edited; add a new one.
+ */
+export const migrations: Record<string, Migration> = {
+  "2026_11_28_0800_create_platform_tables": m20261128_0800,
+};

@@ -1,0 +1,50 @@
+import { STATUS_CODES } from "node:http";
+import type { FieldIssue, Problem } from "@wangge/core";
+import { ProblemSchema } from "@wangge/core";
+
+/** Status for each error code the API can answer with. Modules add theirs here. */
+const STATUS_BY_CODE: Record<string, number> = {
+  VALIDATION_FAILED: 400,
+  REQUEST_MALFORMED_JSON: 400,
+  REQUEST_EMPTY_JSON_BODY: 400,
+  REQUEST_INVALID: 400,
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: 415,
+  REQUEST_BODY_TOO_LARGE: 413,
+  REQUEST_METHOD_NOT_ALLOWED: 405,
+  ROUTE_NOT_FOUND: 404,
+  RESOURCE_NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_SHUTTING_DOWN: 503,
+  DB_UNAVAILABLE: 503,
+  CLIENT_ERROR_ID_CONFLICT: 409,
+};
+
+export function statusForCode(code: string): number {
+  return STATUS_BY_CODE[code] ?? 422;
+}
+
+export function buildProblem(
+  code: string,
+  detail: string,
+  options: { status?: number; errors?: FieldIssue[]; instance?: string; requestId?: string } = {},
+): Problem {
+  const status = options.status ?? statusForCode(code);
+  return {
+    type: `urn:wangge:problem:${code}`,
+    title: STATUS_CODES[status] ?? "Error",
+    status,
+    code,
+    detail,
+    ...(options.instance ? { instance: options.instance } : {}),
+    ...(options.requestId ? { requestId: options.requestId } : {}),
+    ...(options.errors ? { errors: options.errors } : {}),
+  };
+}
+
+/** The problem responses every route may give, for the OpenAPI document. */
+export const problemResponses = {
+  400: ProblemSchema.describe("Invalid request: `errors` lists every failing field"),
+  404: ProblemSchema.describe("Not found, or outside your data scope"),
+  500: ProblemSchema.describe("Unexpected error; quote the requestId"),
+} as const;

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { buildApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { type Database, openDatabase } from "./db/database.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { seedDemoOnFirstStart } from "./modules/seed/seed.service.ts";
+import { VERSION } from "./version.ts";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** config → database → migrations → (demo data) → app → listen. */
+export async function startServer(config: Config, logger: Logger, options: { demo?: boolean } = {}): Promise<RunningServer> {
+  const database = await openDatabase(config.database, { command: "serve" });
+  let app: FastifyInstance | undefined;
+  try {
+    const { applied } = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.info({ applied }, "database migrated");
+    if (options.demo) {
+      const seeded = await seedDemoOnFirstStart({ db: database.db, logger, now: new Date() });
+      if (seeded) logger.info({ parts: seeded.parts.map((p) => p.name) }, "demo data loaded on first start");
+    }
+    app = await buildApp({ config, database, logger });
+    app.addHook("onClose", async () => {
+      await database.close();
+      logger.info("database closed");
+    });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    if (app) await app.close().catch(() => {});
+    else await database.close().catch(() => {});
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  logger.info({ url, database: database.kind, version: VERSION }, "Wangge is serving");
+  const running = app;
+  return { app: running, database, url, stop: () => running.close() };
+}
+
+/** SIGTERM/SIGINT: finish what is in flight (bounded by a timeout), close the database, exit. */
+export function stopOnSignals(server: RunningServer, logger: Logger, timeoutMs: number): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, "shutdown timed out; exiting");
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    server.stop().then(
+      () => {
+        clearTimeout(timer);
+        logger.info("stopped");
+        logger.flush?.();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "error while shutting down");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}

@@ -1,0 +1,68 @@
+import { ClientConfigSchema, ClientErrorReportInputSchema, ClientErrorReportResponseSchema, HealthResponseSchema, ProblemSchema } from "@wangge/core";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Config } from "../../config.ts";
+import type { Database } from "../../db/database.ts";
+import { problemResponses } from "../../http/problem.ts";
+import { checkHealth, getClientConfig, reportClientError } from "./platform.service.ts";
+
+export interface PlatformRoutesOptions {
+  config: Config;
+  database: Database;
+}
+
+/** Health for load balancers and monitors; client configuration for the apps; crash reports from them. */
+export const healthRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = async (app, { database }) => {
+  app.get(
+    "/api/health",
+    {
+      schema: {
+        tags: ["platform"],
+        summary: "Liveness and database check",
+        response: { 200: HealthResponseSchema, 503: ProblemSchema },
+      },
+    },
+    async () => checkHealth(database.db, database.kind),
+  );
+};
+
+export const platformRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = async (app, { config, database }) => {
+  app.get(
+    "/config",
+    {
+      schema: {
+        tags: ["platform"],
+        summary: "Settings every app reads at start: version, locales, time zone, map tiles",
+        response: { 200: ClientConfigSchema },
+      },
+    },
+    async () => getClientConfig(config),
+  );
+
+  app.post(
+    "/client-errors",
+    {
+      bodyLimit: 64 * 1024,
+      schema: {
+        tags: ["platform"],
+        summary: "Report a crash seen in a web app (idempotent on the client-generated id)",
+        body: ClientErrorReportInputSchema,
+        response: {
+          200: ClientErrorReportResponseSchema.describe("Already received under this id"),
+          201: ClientErrorReportResponseSchema.describe("Stored"),
+          ...problemResponses,
+          409: ProblemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { report, created } = await reportClientError(database.db, request.body, {
+        requestId: request.id,
+        userAgent: request.headers["user-agent"],
+      });
+      if (created) {
+        request.log.warn({ clientErrorId: report.id, app: report.app }, "web app reported an error");
+      }
+      return reply.status(created ? 201 : 200).send(report);
+    },
+  );
+};

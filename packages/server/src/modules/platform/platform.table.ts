@@ -1,0 +1,22 @@
+import type { ColumnType, Insertable, Selectable } from "kysely";
+
+export interface AppMetaTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface ClientErrorReportTable {
+  id: string;
+  app: string;
+  message: string;
+  stack: string | null;
+  url: string;
+  app_version: string | null;
+  user_agent: string | null;
+  request_id: string;
+  occurred_at: Date;
+  received_at: ColumnType<Date, Date | undefined, never>;
+}
+export type ClientErrorReportRow = Selectable<ClientErrorReportTable>;
+export type NewClientErrorReportRow = Insertable<ClientErrorReportTable>;

@@ -1,0 +1,55 @@
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { DB } from "../../db/schema.ts";
+import { VERSION } from "../../version.ts";
+import { findMeta, upsertMeta } from "../platform/platform.queries.ts";
+
+/**
+ * `wangge seed demo`: each module contributes one part that loads its demonstration data (a county
+ * with townships, villages and grids; staff; households; events …). Parts run in order, each in its
+ * own transaction, and must be idempotent: seeding twice changes nothing. `npm start` seeds once, on
+ * the first start of an empty database, and records that it did.
+ */
+export interface SeedContext {
+  db: Kysely<DB>;
+  logger: Pick<Logger, "info">;
+  now: Date;
+}
+
+export interface SeedPart {
+  name: string;
+  run(ctx: SeedContext): Promise<{ summary: string }>;
+}
+
+/** In dependency order. Modules append their part as they land (areas first, then registry, events). */
+export const DEMO_SEED_PARTS: SeedPart[] = [];
+
+export const DEMO_SEED_META_KEY = "demo_seed";
+
+export interface DemoSeedRecord {
+  version: string;
+  seededAt: string;
+  parts: { name: string; summary: string }[];
+}
+
+export async function findDemoSeedRecord(db: Kysely<DB>): Promise<DemoSeedRecord | undefined> {
+  return (await findMeta(db, DEMO_SEED_META_KEY)) as DemoSeedRecord | undefined;
+}
+
+export async function seedDemo(ctx: SeedContext, parts: SeedPart[] = DEMO_SEED_PARTS): Promise<DemoSeedRecord> {
+  const results: DemoSeedRecord["parts"] = [];
+  for (const part of parts) {
+    const { summary } = await ctx.db.transaction().execute((trx) => part.run({ ...ctx, db: trx }));
+    ctx.logger.info({ part: part.name, summary }, "demo data loaded");
+    results.push({ name: part.name, summary });
+  }
+  const record: DemoSeedRecord = { version: VERSION, seededAt: ctx.now.toISOString(), parts: results };
+  await upsertMeta(ctx.db, DEMO_SEED_META_KEY, record, ctx.now);
+  return record;
+}
+
+/** Seeds only when this database has never been seeded (first start of `npm start`). */
+export async function seedDemoOnFirstStart(ctx: SeedContext, parts?: SeedPart[]): Promise<DemoSeedRecord | undefined> {
+  if (await findDemoSeedRecord(ctx.db)) return undefined;
+  return seedDemo(ctx, parts);
+}
