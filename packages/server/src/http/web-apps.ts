@@ -43,7 +43,7 @@ export async function registerWebApps(app: FastifyInstance, webDist: string): Pr
       serveDotFiles: false,
       setHeaders(res, filePath) {
         const isHashedAsset = filePath.includes(`${path.sep}assets${path.sep}`);
-        res.setHeader("cache-control", isHashedAsset ? "public, max-age=31536000, immutable" : "no-cache");
+        res.header("cache-control", isHashedAsset ? "public, max-age=31536000, immutable" : "no-cache");
       },
     });
   }

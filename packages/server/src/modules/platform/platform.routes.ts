@@ -41,7 +41,8 @@ export const platformRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = asyn
   app.post(
     "/client-errors",
     {
-      bodyLimit: 64 * 1024,
+      // Crash reports are small; never accept more than the deployment-wide limit either.
+      bodyLimit: Math.min(config.bodyLimitBytes, 64 * 1024),
       schema: {
         tags: ["platform"],
         summary: "Report a crash seen in a web app (idempotent on the client-generated id)",

@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareTestDatabase, type TestDatabaseLocation } from "./test/test-database.ts";
+
+const BIN = path.resolve(import.meta.dirname, "../bin/wangge.mjs");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: "warn", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function startServe(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--host", "127.0.0.1"], {
+      env: { ...process.env, WANGGE_WEB_DIST: "/nonexistent", ...env },
+    });
+    let out = "";
+    const onData = (d: Buffer) => {
+      out += d;
+      const match = out.match(/is running: (http:\/\/localhost:\d+)/);
+      if (match?.[1]) resolve({ child, url: match[1], output: () => out });
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+}
+
+let location: TestDatabaseLocation;
+beforeAll(async () => {
+  location = await prepareTestDatabase();
+});
+afterAll(async () => {
+  await location?.remove();
+});
+
+describe("wangge --help", () => {
+  it.each([[[]], [["serve"]], [["migrate"]], [["seed"]], [["seed", "demo"]]])("prints usage for %j", async (args) => {
+    const result = await run([...args, "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: wangge/);
+  });
+});
+
+describe("wangge failures", () => {
+  it("rejects an unknown command with a non-zero exit", async () => {
+    const result = await run(["frobnicate"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it("stops on an invalid environment with one line naming the variable", async () => {
+    const result = await run(["migrate"], { ...location.env, PORT: "eighty" });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/^wangge: invalid configuration: PORT/);
+  });
+});
+
+describe("wangge migrate", () => {
+  it("reports a migrated database as up to date", async () => {
+    const result = await run(["migrate"], location.env);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^database is up to date/);
+  });
+});
+
+describe("wangge seed demo", () => {
+  it("loads the demo data and can be run again", async () => {
+    const first = await run(["seed", "demo"], location.env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^demo data loaded/);
+    const second = await run(["seed", "demo"], location.env);
+    expect(second.code).toBe(0);
+  });
+});
+
+describe("wangge serve", () => {
+  it("serves, refuses a second process on the same embedded database, and stops cleanly on SIGTERM", async () => {
+    const server = await startServe({ ...location.env, LOG_LEVEL: "info" });
+    try {
+      const health = await fetch(`${server.url}/api/health`);
+      expect(health.status).toBe(200);
+      if (location.config.kind === "pglite") {
+        const second = await run(["migrate"], location.env);
+        expect(second.code).toBe(1);
+        expect(second.stderr).toMatch(/^wangge: the embedded database in .* is in use by another Wangge process \(pid \d+/);
+        expect(second.stderr.trim().split("\n")).toHaveLength(1);
+      }
+    } finally {
+      const exited = new Promise<number | null>((resolve) => server.child.on("exit", resolve));
+      server.child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
+    expect(server.output()).toContain('"msg":"database closed"');
+    // The lock is gone: the CLI can open the data directory again.
+    expect((await run(["migrate"], location.env)).code).toBe(0);
+  });
+});

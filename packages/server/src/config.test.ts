@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("defaults to PGlite in ./data on port 3000 in Asia/Shanghai", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ kind: "pglite", dataDir: expect.stringMatching(/\/data$/) });
+    expect(config.timezone).toBe("Asia/Shanghai");
+    expect(config.defaultLocale).toBe("zh-CN");
+  });
+
+  it("uses PostgreSQL when DATABASE_URL is set", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://u:p@127.0.0.1:5432/wangge", DATABASE_POOL_SIZE: "20" });
+    expect(config.database).toEqual({ kind: "postgres", url: "postgres://u:p@127.0.0.1:5432/wangge", poolSize: 20 });
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ PORT: "", DATABASE_URL: " " }).database.kind).toBe("pglite");
+  });
+
+  it("names every invalid variable in one CONFIG_INVALID error", () => {
+    expect(() =>
+      loadConfig({
+        PORT: "eighty",
+        DATABASE_URL: "mysql://x",
+        WANGGE_TIMEZONE: "Mars/Olympus",
+        WANGGE_TILE_URL: "ftp://tiles",
+        WANGGE_MAP_CENTER: "north",
+      }),
+    ).toThrowError(
+      expect.objectContaining({
+        code: "CONFIG_INVALID",
+        errors: expect.arrayContaining([
+          expect.objectContaining({ path: "PORT" }),
+          expect.objectContaining({ path: "DATABASE_URL" }),
+          expect.objectContaining({ path: "WANGGE_TIMEZONE" }),
+          expect.objectContaining({ path: "WANGGE_TILE_URL" }),
+          expect.objectContaining({ path: "WANGGE_MAP_CENTER" }),
+        ]),
+      }),
+    );
+  });
+
+  it("accepts a GCJ-02 tile source with its attribution", () => {
+    const config = loadConfig({
+      WANGGE_TILE_URL: "https://tiles.example/{z}/{x}/{y}.png",
+      WANGGE_TILE_COORDINATES: "gcj02",
+      WANGGE_TILE_ATTRIBUTION: "© 示例地图",
+    });
+    expect(config.map).toMatchObject({ tileCoordinateSystem: "gcj02", tileAttribution: "© 示例地图" });
+  });
+});

@@ -1,0 +1,57 @@
+import { connect } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { type RunningServer, startServer } from "./main.ts";
+import { prepareTestDatabase, type TestDatabaseLocation } from "./test/test-database.ts";
+
+let location: TestDatabaseLocation;
+let server: RunningServer;
+beforeAll(async () => {
+  location = await prepareTestDatabase();
+  const config = loadConfig({ ...location.env, PORT: "0", HOST: "127.0.0.1", WANGGE_WEB_DIST: "/nonexistent" });
+  server = await startServer(config, createLogger("silent"), { demo: true });
+});
+afterAll(async () => {
+  await location?.remove();
+});
+
+function rawRequest(port: number, head: string): { socket: ReturnType<typeof connect>; response: Promise<string> } {
+  const socket = connect(port, "127.0.0.1");
+  socket.write(head);
+  const response = new Promise<string>((resolve) => {
+    let data = "";
+    socket.on("data", (d) => {
+      data += d;
+    });
+    socket.on("close", () => resolve(data));
+    socket.on("end", () => resolve(data));
+  });
+  return { socket, response };
+}
+
+describe("stopping the server", () => {
+  it("finishes a request still uploading when the stop begins, then closes the database", async () => {
+    const port = (server.app.server.address() as { port: number }).port;
+    const body = JSON.stringify({
+      id: crypto.randomUUID(),
+      app: "field",
+      message: "slow upload from a hamlet",
+      url: "/field",
+      occurredAt: new Date().toISOString(),
+    });
+    const half = Math.floor(body.length / 2);
+    const { socket, response } = rawRequest(
+      port,
+      `POST /api/v1/client-errors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = server.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    socket.write(body.slice(half));
+    const text = await response;
+    expect(text).toMatch(/^HTTP\/1.1 201/);
+    await stopped;
+    await expect(server.database.db.selectFrom("app_meta").selectAll().execute()).rejects.toThrow();
+  });
+});

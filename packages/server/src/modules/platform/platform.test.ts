@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const report = (overrides: Record<string, unknown> = {}) => ({
+  id: crypto.randomUUID(),
+  app: "field",
+  message: "TypeError: cannot read properties of undefined",
+  stack: "at TaskList (field.js:1:200)",
+  url: "http://localhost:3000/field/tasks?q=13812345678#top",
+  appVersion: "0.1.0",
+  occurredAt: "2026-11-28T08:00:00+08:00",
+  ...overrides,
+});
+
+const post = (payload: unknown) => t.app.inject({ method: "POST", url: "/api/v1/client-errors", payload });
+
+describe("POST /api/v1/client-errors", () => {
+  it("stores a crash report and answers 201 with the request id it arrived under", async () => {
+    const body = report();
+    const res = await post(body);
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ id: body.id, app: "field", requestId: res.headers["x-request-id"] });
+    const row = await t.database.db.selectFrom("client_error_report").selectAll().where("id", "=", body.id).executeTakeFirstOrThrow();
+    expect(row.url).toBe("http://localhost:3000/field/tasks");
+    expect(row.occurred_at.toISOString()).toBe("2026-11-28T00:00:00.000Z");
+  });
+
+  it("stores a retried report once and answers the retry with 200 and the first receipt", async () => {
+    const body = report();
+    const first = await post(body);
+    const retry = await post(body);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+    const rows = await t.database.db.selectFrom("client_error_report").select("id").where("id", "=", body.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it("refuses a different report under an id already used, with 409, and keeps the first", async () => {
+    const body = report();
+    await post(body);
+    const res = await post({ ...body, message: "a different failure" });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: "CLIENT_ERROR_ID_CONFLICT", status: 409 });
+    const row = await t.database.db.selectFrom("client_error_report").select("message").where("id", "=", body.id).executeTakeFirstOrThrow();
+    expect(row.message).toBe(body.message);
+  });
+
+  it("masks phone and ID numbers in the message and stack before storing them", async () => {
+    const body = report({ message: "lookup 450802199001011234 failed", stack: "tel 13812345678" });
+    expect((await post(body)).statusCode).toBe(201);
+    const row = await t.database.db.selectFrom("client_error_report").selectAll().where("id", "=", body.id).executeTakeFirstOrThrow();
+    expect(row.message).toBe("lookup 450802********1234 failed");
+    expect(row.stack).toBe("tel 138****5678");
+  });
+
+  it("lists every invalid field with its path and stores nothing", async () => {
+    const res = await post({ id: "not-a-uuid", app: "tv", message: "", url: "", occurredAt: "yesterday", extra: 1 });
+    expect(res.statusCode).toBe(400);
+    const problem = res.json();
+    expect(problem.code).toBe("VALIDATION_FAILED");
+    const paths = problem.errors.map((e: { path: string }) => e.path).sort();
+    expect(paths).toEqual(["body", "body.app", "body.id", "body.message", "body.occurredAt", "body.url"]);
+    const count = await t.database.db.selectFrom("client_error_report").select((eb) => eb.fn.countAll().as("n")).where("app", "=", "tv").executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  });
+});
