@@ -7,3 +7,4 @@ export * from "./geo/gcj02.ts";
 export * from "./geo/geojson.ts";
 export * from "./platform/client-error.ts";
 export * from "./privacy/redact.ts";
+export * from "./geo/geojson.schemas.ts";

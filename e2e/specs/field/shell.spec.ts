@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { expectFullyTranslated, newPage, useBrowser, waitForMap } from "../../support/journey.ts";
+
+const { browser, baseUrl } = useBrowser();
+
+describe("field app shell", () => {
+  it("opens on a phone in Chinese, shows the grid map, and switches to English from the Me tab", async () => {
+    const { page, context, externalRequests, pageErrors } = await newPage(browser(), { mobile: true });
+    await page.goto(`${baseUrl}/field`);
+    await page.getByText("暂无待办任务").waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+
+    await page.getByText("地图", { exact: true }).click();
+    await waitForMap(page);
+    expect(page.url()).toBe(`${baseUrl}/field/map`);
+
+    await page.getByText("我的", { exact: true }).click();
+    await page.getByText("English", { exact: true }).click();
+    await page.getByText("Network", { exact: true }).waitFor();
+    await expectFullyTranslated(page, "en");
+
+    await page.getByText("Tasks", { exact: true }).click();
+    await page.getByText("No tasks waiting").waitFor();
+    await expectFullyTranslated(page, "en");
+    expect(externalRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("warns the worker when the phone goes offline", async () => {
+    const { page, context } = await newPage(browser(), { mobile: true });
+    await page.goto(`${baseUrl}/field`);
+    await page.getByText("暂无待办任务").waitFor();
+    await context.setOffline(true);
+    await page.getByText("离线，联网后自动同步").first().waitFor();
+    await context.setOffline(false);
+    await context.close();
+  });
+
+  it("opens a deep link directly and has a sign-in screen", async () => {
+    const { page, context } = await newPage(browser(), { mobile: true });
+    await page.goto(`${baseUrl}/field/login`);
+    await page.getByLabel("用户名").waitFor();
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByText("请输入用户名").waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+    await context.close();
+  });
+});

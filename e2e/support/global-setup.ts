@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+
+/**
+ * One real server process for the journeys: the CLI's `serve --demo`, on a free port, over a fresh
+ * embedded database (or the PostgreSQL server in WANGGE_E2E_DATABASE_URL), serving the built apps.
+ */
+declare module "vitest" {
+  interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+const root = path.resolve(import.meta.dirname, "../..");
+const WEB_DIST = path.join(root, "packages/web/dist");
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(path.join(WEB_DIST, "index.html"))) {
+    throw new Error(`the web apps are not built in ${WEB_DIST}: run "npm run build" first (npm run e2e does)`);
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), "wangge-e2e-"));
+  const dbUrl = process.env.WANGGE_E2E_DATABASE_URL;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(root, "packages/server/bin/wangge.mjs"), "serve", "--demo", "--port", "0", "--host", "127.0.0.1"],
+    {
+      env: { ...process.env, WANGGE_DATA_DIR: dataDir, ...(dbUrl ? { DATABASE_URL: dbUrl } : {}), LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = output.match(/is running: (http:\/\/localhost:\d+)/);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1].replace("localhost", "127.0.0.1"));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  project.provide("baseUrl", baseUrl);
+  return async () => {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

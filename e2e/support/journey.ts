@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { launchChromium } from "./browser.ts";
+
+/** Shared setup for the journeys: one browser per spec file, a fresh context (no storage) per journey. */
+export function useBrowser(): { browser: () => Browser; baseUrl: string } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    browser: () => {
+      if (!browser) throw new Error("browser not started");
+      return browser;
+    },
+    baseUrl: inject("baseUrl"),
+  };
+}
+
+export async function newPage(
+  browser: Browser,
+  options: { mobile?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page; externalRequests: string[]; pageErrors: string[] }> {
+  const context = await browser.newContext(
+    options.mobile
+      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN" }
+      : { viewport: { width: 1920, height: 1080 }, locale: "zh-CN" },
+  );
+  const page = await context.newPage();
+  const externalRequests: string[] = [];
+  const pageErrors: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (!["127.0.0.1", "localhost"].includes(url.hostname) && !["data:", "blob:"].includes(url.protocol)) {
+      externalRequests.push(request.url());
+    }
+  });
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  return { context, page, externalRequests, pageErrors };
+}
+
+type Tree = { [key: string]: string | Tree };
+function flattenKeys(tree: Tree, prefix = ""): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === "string" ? [`${prefix}${key}`] : flattenKeys(value, `${prefix}${key}.`),
+  );
+}
+const locales = path.resolve(import.meta.dirname, "../../packages/web/src/i18n/locales");
+const ALL_KEYS = flattenKeys(JSON.parse(readFileSync(path.join(locales, "zh-CN.json"), "utf8")) as Tree);
+
+/**
+ * Fails when the page shows a raw translation key, when i18next recorded a missing key, or (in
+ * English) when Chinese text is left on screen apart from the "中文" choice of the language switch.
+ */
+export async function expectFullyTranslated(page: Page, locale: "zh-CN" | "en"): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
+  const missing = await page.evaluate(() => window.__wanggeMissingKeys ?? ["(i18n not initialised)"]);
+  expect(missing).toEqual([]);
+  const text = await page.evaluate(() => document.body.innerText);
+  const rawKeys = ALL_KEYS.filter((key) => key.includes(".") && text.includes(key));
+  expect(rawKeys).toEqual([]);
+  if (locale === "en") {
+    const han = text.replace(/中文/g, "").match(/\p{Script=Han}+/gu) ?? [];
+    expect(han).toEqual([]);
+  } else {
+    expect(text).toMatch(/\p{Script=Han}/u);
+  }
+}
+
+export async function waitForMap(page: Page): Promise<void> {
+  await page.locator('[data-map-state="loaded"]').first().waitFor({ timeout: 30_000 });
+}
+
+declare global {
+  interface Window {
+    __wanggeMissingKeys?: string[];
+  }
+}

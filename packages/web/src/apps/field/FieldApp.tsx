@@ -1,0 +1,99 @@
+import { Button, DotLoading, Empty, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
+import { EnvironmentOutline, UnorderedListOutline, UserOutline } from "antd-mobile-icons";
+import { useTranslation } from "react-i18next";
+import { BrowserRouter, Route, Routes, useNavigate } from "react-router";
+import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx";
+import { MobileProviders } from "../../components/MobileProviders.tsx";
+import { MobileShell } from "../../components/MobileShell.tsx";
+import { MobileLoginForm } from "../../features/auth/components/MobileLoginForm.tsx";
+import { errorMessageKey } from "../../lib/error-message.ts";
+import { WgMap } from "../../lib/map/WgMap.tsx";
+import { useClientConfig } from "../../lib/use-client-config.ts";
+import { useOnline } from "../../lib/use-online.ts";
+
+/** The grid worker's phone app: tasks, the grid map, and their own settings. */
+export function FieldApp() {
+  return (
+    <MobileProviders app="field">
+      <BrowserRouter basename="/field">
+        <Routes>
+          <Route path="/login" element={<FieldLogin />} />
+          <Route path="*" element={<FieldMain />} />
+        </Routes>
+      </BrowserRouter>
+    </MobileProviders>
+  );
+}
+
+function FieldLogin() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <div style={{ padding: "48px 16px" }}>
+      <h1 style={{ textAlign: "center", color: "#b71c1c" }}>{t("app.field")}</h1>
+      <MobileLoginForm onSignedIn={() => navigate("/")} />
+      <div style={{ marginTop: 24 }}>
+        <MobileLanguageSwitch />
+      </div>
+    </div>
+  );
+}
+
+function FieldMain() {
+  const { t } = useTranslation();
+  const online = useOnline();
+  return (
+    <MobileShell
+      title={t("app.field")}
+      tabs={[
+        { key: "/", title: t("nav.tasks"), icon: <UnorderedListOutline /> },
+        { key: "/map", title: t("nav.map"), icon: <EnvironmentOutline /> },
+        { key: "/me", title: t("nav.me"), icon: <UserOutline /> },
+      ]}
+    >
+      {!online && <NoticeBar content={t("field.offline")} color="alert" />}
+      <Routes>
+        <Route index element={<Empty description={t("field.noTasks")} style={{ padding: 64 }} />} />
+        <Route path="map" element={<FieldMap />} />
+        <Route path="me" element={<FieldMe online={online} />} />
+        <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
+      </Routes>
+    </MobileShell>
+  );
+}
+
+function FieldMap() {
+  const { t } = useTranslation();
+  const { config, error, retry } = useClientConfig();
+  if (error) {
+    return (
+      <ErrorBlock status="disconnected" title={t(errorMessageKey(error.code))} description="">
+        <Button onClick={retry}>{t("common.retry")}</Button>
+      </ErrorBlock>
+    );
+  }
+  if (!config) return <DotLoading />;
+  return <WgMap config={config.map} height="calc(100dvh - 110px)" />;
+}
+
+function FieldMe({ online }: { online: boolean }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { config } = useClientConfig();
+  return (
+    <>
+      <List header={t("language.label")}>
+        <List.Item>
+          <MobileLanguageSwitch />
+        </List.Item>
+      </List>
+      <List header={t("field.about")}>
+        <List.Item extra={<Tag color={online ? "success" : "warning"}>{online ? t("field.online") : t("field.offline")}</Tag>}>
+          {t("field.network")}
+        </List.Item>
+        <List.Item extra={config?.version ?? "—"}>{t("system.version")}</List.Item>
+        <List.Item onClick={() => navigate("/login")}>{t("nav.signIn")}</List.Item>
+      </List>
+    </>
+  );
+}

@@ -1,0 +1,78 @@
+import { Card, Empty, ErrorBlock, List } from "antd-mobile";
+import { AppOutline, UserOutline } from "antd-mobile-icons";
+import { useTranslation } from "react-i18next";
+import { BrowserRouter, Route, Routes, useNavigate } from "react-router";
+import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx";
+import { MobileProviders } from "../../components/MobileProviders.tsx";
+import { MobileShell } from "../../components/MobileShell.tsx";
+import { MobileLoginForm } from "../../features/auth/components/MobileLoginForm.tsx";
+
+/** The resident's H5 app (opened from WeChat or a browser): kept small for weak phones. */
+export function ResidentApp() {
+  return (
+    <MobileProviders app="resident">
+      <BrowserRouter basename="/h5">
+        <Routes>
+          <Route path="/login" element={<ResidentLogin />} />
+          <Route path="*" element={<ResidentMain />} />
+        </Routes>
+      </BrowserRouter>
+    </MobileProviders>
+  );
+}
+
+function ResidentLogin() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <div style={{ padding: "48px 16px" }}>
+      <h1 style={{ textAlign: "center", color: "#b71c1c" }}>{t("app.resident")}</h1>
+      <MobileLoginForm onSignedIn={() => navigate("/")} />
+      <div style={{ marginTop: 24 }}>
+        <MobileLanguageSwitch />
+      </div>
+    </div>
+  );
+}
+
+function ResidentMain() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <MobileShell
+      title={t("app.resident")}
+      tabs={[
+        { key: "/", title: t("nav.home"), icon: <AppOutline /> },
+        { key: "/me", title: t("nav.me"), icon: <UserOutline /> },
+      ]}
+    >
+      <Routes>
+        <Route
+          index
+          element={
+            <div style={{ padding: 12 }}>
+              <Card title={t("resident.welcome")}>{t("resident.intro")}</Card>
+              <Empty description={t("resident.noServices")} style={{ padding: 48 }} />
+            </div>
+          }
+        />
+        <Route
+          path="me"
+          element={
+            <>
+              <List header={t("language.label")}>
+                <List.Item>
+                  <MobileLanguageSwitch />
+                </List.Item>
+              </List>
+              <List>
+                <List.Item onClick={() => navigate("/login")}>{t("nav.signIn")}</List.Item>
+              </List>
+            </>
+          }
+        />
+        <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
+      </Routes>
+    </MobileShell>
+  );
+}

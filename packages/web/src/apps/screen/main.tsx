@@ -1,0 +1,4 @@
+import { mountApp } from "../../lib/bootstrap.tsx";
+import { ScreenApp } from "./ScreenApp.tsx";
+
+mountApp("screen", <ScreenApp />);

@@ -1,0 +1,59 @@
+import type { FieldIssue, Problem } from "@wangge/core";
+
+/**
+ * The web app's one way to call the API. Any failure, whatever its origin (a problem+json answer,
+ * a proxy's HTML error page, no network at all), becomes an ApiError with a code the UI translates
+ * under `errors.<code>`.
+ */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly errors: FieldIssue[];
+  readonly requestId: string | undefined;
+
+  constructor(code: string, message: string, status: number, errors: FieldIssue[] = [], requestId?: string) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = status;
+    this.errors = errors;
+    this.requestId = requestId;
+  }
+}
+
+export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, headers, ...rest } = init;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      credentials: "same-origin",
+      ...rest,
+      headers: {
+        accept: "application/json",
+        ...(json !== undefined ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
+      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+    });
+  } catch (error) {
+    throw new ApiError("NETWORK_UNREACHABLE", (error as Error).message, 0);
+  }
+  const type = response.headers.get("content-type") ?? "";
+  const body: unknown = type.includes("json") ? await response.json().catch(() => undefined) : undefined;
+  if (!response.ok) {
+    const problem = body as Partial<Problem> | undefined;
+    throw new ApiError(
+      problem?.code ?? (response.status >= 500 ? "INTERNAL_ERROR" : "REQUEST_INVALID"),
+      problem?.detail ?? response.statusText,
+      response.status,
+      problem?.errors ?? [],
+      problem?.requestId ?? response.headers.get("x-request-id") ?? undefined,
+    );
+  }
+  return body as T;
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError("INTERNAL_ERROR", error instanceof Error ? error.message : String(error), 0);
+}

@@ -1,0 +1,14 @@
+import type { WebApp } from "@wangge/core";
+import { StrictMode, type ReactNode } from "react";
+import { createRoot } from "react-dom/client";
+import { initI18n } from "../i18n/index.ts";
+import { installErrorReporting } from "./error-reporting.ts";
+
+/** Starts one of the four apps: translations, crash reporting, then React. */
+export function mountApp(app: WebApp, tree: ReactNode): void {
+  initI18n();
+  installErrorReporting(app);
+  const root = document.getElementById("root");
+  if (!root) throw new Error("#root is missing from the page");
+  createRoot(root).render(<StrictMode>{tree}</StrictMode>);
+}

@@ -1,0 +1,11 @@
+import { PLATFORM_ERROR_CODES } from "@wangge/core";
+
+/** Codes the web app itself produces, beyond the server's catalogue. */
+export const WEB_ERROR_CODES = ["AUTH_UNAVAILABLE"] as const;
+
+const KNOWN = new Set<string>([...PLATFORM_ERROR_CODES, ...WEB_ERROR_CODES]);
+
+/** The i18n key for an error code; an unknown code falls back to the generic server error text. */
+export function errorMessageKey(code: string): string {
+  return KNOWN.has(code) ? `errors.${code}` : "errors.INTERNAL_ERROR";
+}

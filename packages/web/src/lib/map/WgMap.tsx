@@ -1,0 +1,106 @@
+import { boundsOf, type ClientConfig, type FeatureCollection, toDisplayCoordinates } from "@wangge/core";
+import maplibregl from "maplibre-gl";
+import "maplibre-gl/dist/maplibre-gl.css";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { buildMapStyle } from "./map-style.ts";
+
+/**
+ * The map every app uses: GeoJSON polygons (areas, grids) drawn over the offline background or the
+ * configured tiles. Coordinates arrive in WGS-84 and are shifted to GCJ-02 only for display when the
+ * tile source uses it. `data-map-state` tells tests (and anyone curious) whether it has rendered.
+ */
+export interface WgMapProps {
+  config: ClientConfig["map"];
+  features?: FeatureCollection;
+  theme?: "light" | "dark";
+  height?: number | string;
+  label?: string;
+}
+
+const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+
+function hasWebGl(): boolean {
+  try {
+    const canvas = document.createElement("canvas");
+    return Boolean(canvas.getContext("webgl2") ?? canvas.getContext("webgl"));
+  } catch {
+    return false;
+  }
+}
+
+export function WgMap({ config, features = EMPTY, theme = "light", height = 480, label }: WgMapProps) {
+  const { t } = useTranslation();
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const [state, setState] = useState<"loading" | "loaded" | "unsupported">(() => (hasWebGl() ? "loading" : "unsupported"));
+
+  useEffect(() => {
+    if (state === "unsupported" || !container.current) return;
+    let map: maplibregl.Map;
+    try {
+      map = new maplibregl.Map({
+        container: container.current,
+        style: buildMapStyle(config, theme),
+        center: config.center,
+        zoom: config.zoom,
+        attributionControl: false,
+      });
+    } catch {
+      setState("unsupported");
+      return;
+    }
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    if (config.tileAttribution) map.addControl(new maplibregl.AttributionControl({ compact: true }));
+    map.on("load", () => {
+      map.addSource("areas", { type: "geojson", data: EMPTY as GeoJSON.FeatureCollection });
+      map.addLayer({
+        id: "areas-fill",
+        type: "fill",
+        source: "areas",
+        paint: { "fill-color": theme === "dark" ? "#29b6f6" : "#c62828", "fill-opacity": 0.12 },
+      });
+      map.addLayer({
+        id: "areas-line",
+        type: "line",
+        source: "areas",
+        paint: { "line-color": theme === "dark" ? "#4fc3f7" : "#b71c1c", "line-width": 1.5 },
+      });
+      mapRef.current = map;
+      setState("loaded");
+    });
+    return () => {
+      mapRef.current = null;
+      map.remove();
+    };
+  }, [config, theme, state === "unsupported"]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (state !== "loaded" || !map) return;
+    const display = toDisplayCoordinates(features, config.tileCoordinateSystem);
+    (map.getSource("areas") as maplibregl.GeoJSONSource | undefined)?.setData(display as GeoJSON.FeatureCollection);
+    const bounds = boundsOf(display);
+    if (bounds) map.fitBounds(bounds, { padding: 24, animate: false });
+  }, [features, state, config.tileCoordinateSystem]);
+
+  return (
+    <div
+      className="wg-map"
+      role="region"
+      aria-label={label ?? t("nav.map")}
+      data-map-state={state}
+      data-feature-count={features.features.length}
+      style={{ position: "relative", height, width: "100%", borderRadius: 8, overflow: "hidden" }}
+    >
+      {state === "unsupported" ? (
+        <div style={{ padding: 24 }}>{t("map.webglUnavailable")}</div>
+      ) : (
+        <div ref={container} style={{ position: "absolute", inset: 0 }} />
+      )}
+      {state === "loading" && (
+        <div style={{ position: "absolute", left: 12, bottom: 12, opacity: 0.7 }}>{t("map.loading")}</div>
+      )}
+    </div>
+  );
+}
