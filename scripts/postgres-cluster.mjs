@@ -14,7 +14,9 @@ function pgBin(name) {
     const full = path.join(dir, name);
     if (existsSync(full)) return full;
   }
-  throw new Error(`PostgreSQL binary ${name} not found in ${BIN_DIRS.join(", ")}; install postgresql-15 or set WANGGE_PG_BIN`);
+  throw new Error(
+    `PostgreSQL binary ${name} not found in ${BIN_DIRS.join(", ")}; install postgresql-15 or set WANGGE_PG_BIN`,
+  );
 }
 
 function freePort() {
@@ -31,7 +33,8 @@ function freePort() {
 function runAsUser() {
   if (process.getuid?.() !== 0) return undefined;
   const hasPostgres = spawnSync("id", ["-u", "postgres"]).status === 0;
-  if (!hasPostgres) execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+  if (!hasPostgres)
+    execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
   const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
   const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
   return { name: "postgres", uid, gid };
@@ -61,7 +64,18 @@ export async function startPostgresCluster() {
     "-c max_connections=200",
     "-c shared_buffers=256MB",
   ].join(" ");
-  exec(user, pgBin("pg_ctl"), ["-D", dataDir, "-o", settings, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);
+  exec(user, pgBin("pg_ctl"), [
+    "-D",
+    dataDir,
+    "-o",
+    settings,
+    "-l",
+    path.join(dir, "server.log"),
+    "-w",
+    "-t",
+    "60",
+    "start",
+  ]);
   const url = `postgres://wangge@127.0.0.1:${port}/postgres`;
   return {
     url,

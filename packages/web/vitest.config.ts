@@ -1,3 +1,5 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "web", include: ["src/**/*.test.ts", "test/**/*.test.ts"], environment: "node" } });
+export default defineProject({
+  test: { name: "web", include: ["src/**/*.test.ts", "test/**/*.test.ts"], environment: "node" },
+});

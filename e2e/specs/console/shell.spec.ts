@@ -35,7 +35,11 @@ describe("console shell", () => {
   it("shows the sign-in screen, checks required fields and explains that sign-in is not enabled yet", async () => {
     const { page, context } = await newPage(browser());
     await page.goto(`${baseUrl}/login`);
-    await page.getByRole("button", { name: "登 录" }).or(page.getByRole("button", { name: "登录" })).first().click();
+    await page
+      .getByRole("button", { name: "登 录" })
+      .or(page.getByRole("button", { name: "登录" }))
+      .first()
+      .click();
     await page.getByText("请输入用户名").waitFor();
     await page.getByText("请输入密码").waitFor();
     await page.getByLabel("用户名").fill("grid-head-01");
@@ -63,8 +67,16 @@ describe("console shell", () => {
       JSON.stringify({
         type: "FeatureCollection",
         features: [
-          { type: "Feature", properties: { name: "一网格" }, geometry: { type: "Polygon", coordinates: [ring(110.0, 23.0)] } },
-          { type: "Feature", properties: { name: "二网格" }, geometry: { type: "Polygon", coordinates: [ring(110.03, 23.0)] } },
+          {
+            type: "Feature",
+            properties: { name: "一网格" },
+            geometry: { type: "Polygon", coordinates: [ring(110.0, 23.0)] },
+          },
+          {
+            type: "Feature",
+            properties: { name: "二网格" },
+            geometry: { type: "Polygon", coordinates: [ring(110.03, 23.0)] },
+          },
         ],
       }),
     );
@@ -84,10 +96,32 @@ describe("console shell", () => {
     const broken = path.join(tmpdir(), `wangge-broken-${Date.now()}.geojson`);
     writeFileSync(
       broken,
-      JSON.stringify({ type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "Polygon", coordinates: [[[200, 23], [110, 23], [110, 24], [200, 23]]] } }] }),
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [
+          {
+            type: "Feature",
+            properties: {},
+            geometry: {
+              type: "Polygon",
+              coordinates: [
+                [
+                  [200, 23],
+                  [110, 23],
+                  [110, 24],
+                  [200, 23],
+                ],
+              ],
+            },
+          },
+        ],
+      }),
     );
     await page.locator('input[type="file"]').setInputFiles(broken);
-    await page.getByRole("alert").getByText(/features\.0\.geometry\.coordinates\.0\.0\.0/).waitFor();
+    await page
+      .getByRole("alert")
+      .getByText(/features\.0\.geometry\.coordinates\.0\.0\.0/)
+      .waitFor();
     await context.close();
   });
 });

@@ -26,7 +26,11 @@ describe("GET /api/health", () => {
   });
 
   it("echoes a well-formed x-request-id and replaces a malformed one", async () => {
-    const echoed = await t.app.inject({ method: "GET", url: "/api/health", headers: { "x-request-id": "trace-12345678" } });
+    const echoed = await t.app.inject({
+      method: "GET",
+      url: "/api/health",
+      headers: { "x-request-id": "trace-12345678" },
+    });
     expect(echoed.headers["x-request-id"]).toBe("trace-12345678");
     const replaced = await t.app.inject({ method: "GET", url: "/api/health", headers: { "x-request-id": "<script>" } });
     expect(replaced.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
@@ -89,7 +93,11 @@ describe("errors at the HTTP edge", () => {
     expect(res.statusCode).toBe(413);
     expect(res.json().code).toBe("REQUEST_BODY_TOO_LARGE");
     expect(res.json().detail).toContain("2048");
-    const stored = await t.database.db.selectFrom("client_error_report").where("id", "=", report.id).selectAll().execute();
+    const stored = await t.database.db
+      .selectFrom("client_error_report")
+      .where("id", "=", report.id)
+      .selectAll()
+      .execute();
     expect(stored).toEqual([]);
   });
 
@@ -106,7 +114,9 @@ describe("API documentation", () => {
     const doc = res.json();
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.info.version).toBe(VERSION);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/health", "/api/v1/config", "/api/v1/client-errors"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/health", "/api/v1/config", "/api/v1/client-errors"]),
+    );
     expect(doc.paths["/api/v1/client-errors"].post.requestBody.content["application/json"].schema).toBeDefined();
     expect(doc.components.schemas).toHaveProperty("Problem");
   });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { REQUEST_ID_PATTERN } from "@wangge/core";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -31,7 +31,7 @@ export interface AppDeps {
  */
 export async function buildApp({ config, database, logger }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: config.bodyLimitBytes,
     requestIdLogLabel: "requestId",
     genReqId(req) {
@@ -55,7 +55,8 @@ export async function buildApp({ config, database, logger }: AppDeps): Promise<F
   });
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
-    if (closing) return sendProblem(reply, request, "SERVICE_SHUTTING_DOWN", "the server is shutting down; retry shortly");
+    if (closing)
+      return sendProblem(reply, request, "SERVICE_SHUTTING_DOWN", "the server is shutting down; retry shortly");
   });
 
   await app.register(fastifySwagger, {
@@ -63,7 +64,8 @@ export async function buildApp({ config, database, logger }: AppDeps): Promise<F
       openapi: "3.1.0",
       info: {
         title: "Wangge API",
-        description: "Grid-based grassroots governance (网格化基层治理). Errors are application/problem+json with a stable `code`.",
+        description:
+          "Grid-based grassroots governance (网格化基层治理). Errors are application/problem+json with a stable `code`.",
         version: VERSION,
         license: { name: "Apache-2.0" },
       },

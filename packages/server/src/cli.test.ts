@@ -102,7 +102,9 @@ describe("wangge serve", () => {
       if (location.config.kind === "pglite") {
         const second = await run(["migrate"], location.env);
         expect(second.code).toBe(1);
-        expect(second.stderr).toMatch(/^wangge: the embedded database in .* is in use by another Wangge process \(pid \d+/);
+        expect(second.stderr).toMatch(
+          /^wangge: the embedded database in .* is in use by another Wangge process \(pid \d+/,
+        );
         expect(second.stderr.trim().split("\n")).toHaveLength(1);
       }
     } finally {

@@ -1,5 +1,5 @@
-import { Command, CommanderError } from "commander";
 import { isDomainError } from "@wangge/core";
+import { Command, CommanderError } from "commander";
 import { loadConfig } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";

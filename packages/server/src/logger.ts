@@ -11,14 +11,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: "wangge" },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: [
-          "req.headers.authorization",
-          "req.headers.cookie",
-          "*.password",
-          "*.idNumber",
-          "*.phone",
-          "*.token",
-        ],
+        paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.idNumber", "*.phone", "*.token"],
         censor: "[redacted]",
       },
     },

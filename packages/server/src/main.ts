@@ -16,7 +16,11 @@ export interface RunningServer {
 }
 
 /** config → database → migrations → (demo data) → app → listen. */
-export async function startServer(config: Config, logger: Logger, options: { demo?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: { demo?: boolean } = {},
+): Promise<RunningServer> {
   const database = await openDatabase(config.database, { command: "serve" });
   let app: FastifyInstance | undefined;
   try {

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { PLATFORM_ERROR_CODES } from "@wangge/core";
 import { describe, expect, it } from "vitest";
-import { WEB_ERROR_CODES } from "../src/lib/error-message.ts";
 import en from "../src/i18n/locales/en.json";
 import zhCN from "../src/i18n/locales/zh-CN.json";
+import { WEB_ERROR_CODES } from "../src/lib/error-message.ts";
 
 /** Every screen works in zh-CN and in English: these tests fail on any missing or extra key. */
 type Tree = { [key: string]: string | Tree };
@@ -53,14 +53,18 @@ describe("translations", () => {
 
   it("have the same interpolation variables in both languages", () => {
     const vars = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
-    const mismatched = [...zh].filter(([key, text]) => JSON.stringify(vars(text)) !== JSON.stringify(vars(english.get(key) ?? "")));
+    const mismatched = [...zh].filter(
+      ([key, text]) => JSON.stringify(vars(text)) !== JSON.stringify(vars(english.get(key) ?? "")),
+    );
     expect(mismatched.map(([key]) => key)).toEqual([]);
   });
 
   it("cover every key the source code asks for", () => {
     const used = keysUsedInSource();
     expect(used.size).toBeGreaterThan(20);
-    const missing = [...used].filter(([key]) => !zh.has(key) || !english.has(key)).map(([key, file]) => `${key} (${file})`);
+    const missing = [...used]
+      .filter(([key]) => !zh.has(key) || !english.has(key))
+      .map(([key, file]) => `${key} (${file})`);
     expect(missing).toEqual([]);
   });
 

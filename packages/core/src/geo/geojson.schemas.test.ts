@@ -24,7 +24,21 @@ describe("PolygonFeatureCollectionSchema", () => {
     const result = PolygonFeatureCollectionSchema.safeParse({
       type: "FeatureCollection",
       features: [
-        { type: "Feature", geometry: { type: "Polygon", coordinates: [[[200, 23], [110, 23], [110, 24], [200, 23]]] }, properties: {} },
+        {
+          type: "Feature",
+          geometry: {
+            type: "Polygon",
+            coordinates: [
+              [
+                [200, 23],
+                [110, 23],
+                [110, 24],
+                [200, 23],
+              ],
+            ],
+          },
+          properties: {},
+        },
         { type: "Feature", geometry: { type: "Polygon", coordinates: [ring.slice(0, 3)] }, properties: {} },
       ],
     });

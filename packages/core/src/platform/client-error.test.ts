@@ -31,7 +31,13 @@ describe("isSameClientErrorReport", () => {
 
 describe("ClientErrorReportInputSchema", () => {
   it("reports every failing field with its path", () => {
-    const result = ClientErrorReportInputSchema.safeParse({ id: "nope", app: "tv", message: "", url: "/", occurredAt: "yesterday" });
+    const result = ClientErrorReportInputSchema.safeParse({
+      id: "nope",
+      app: "tv",
+      message: "",
+      url: "/",
+      occurredAt: "yesterday",
+    });
     expect(result.success).toBe(false);
     const paths = result.error?.issues.map((i) => i.path.join(".")).sort();
     expect(paths).toEqual(["app", "id", "message", "occurredAt"]);

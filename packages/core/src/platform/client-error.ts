@@ -9,7 +9,12 @@ import { z } from "zod";
 export const WEB_APPS = ["console", "screen", "field", "resident"] as const;
 export type WebApp = (typeof WEB_APPS)[number];
 
-export const CLIENT_ERROR_LIMITS = { messageChars: 2000, stackChars: 16_000, urlChars: 2000, userAgentChars: 512 } as const;
+export const CLIENT_ERROR_LIMITS = {
+  messageChars: 2000,
+  stackChars: 16_000,
+  urlChars: 2000,
+  userAgentChars: 512,
+} as const;
 
 export const ClientErrorReportInputSchema = z
   .object({

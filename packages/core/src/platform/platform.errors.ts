@@ -3,7 +3,8 @@
  * under `errors.` in the web app; a web test fails when one is missing.
  */
 export const PLATFORM_ERRORS = {
-  VALIDATION_FAILED: "a request's params, query or body do not match the route's schema; `errors` lists every failing field",
+  VALIDATION_FAILED:
+    "a request's params, query or body do not match the route's schema; `errors` lists every failing field",
   REQUEST_MALFORMED_JSON: "a request body that claims to be JSON cannot be parsed",
   REQUEST_EMPTY_JSON_BODY: "a request says it carries JSON but its body is empty",
   REQUEST_UNSUPPORTED_MEDIA_TYPE: "a request body has a content type the route does not accept",
@@ -15,7 +16,8 @@ export const PLATFORM_ERRORS = {
   RATE_LIMITED: "the caller sent too many requests",
   INTERNAL_ERROR: "an unexpected failure; the response carries the request id and the log has the stack",
   SERVICE_SHUTTING_DOWN: "the server is stopping and no longer accepts new work",
-  DB_NEWER_THAN_CODE: "the database holds migrations this version of Wangge does not know (it was upgraded by a newer version)",
+  DB_NEWER_THAN_CODE:
+    "the database holds migrations this version of Wangge does not know (it was upgraded by a newer version)",
   DB_MIGRATION_FAILED: "a migration could not be applied; nothing of it was kept",
   DATA_DIR_LOCKED: "another Wangge process already has the embedded database's data directory open",
   CONFIG_INVALID: "an environment variable has a value Wangge cannot use",

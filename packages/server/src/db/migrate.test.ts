@@ -1,10 +1,10 @@
 import { type Kysely, sql } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase, withDatabaseName } from "../test/test-database.ts";
+import { openDatabase } from "./database.ts";
 import { listAppliedMigrations, MIGRATION_TABLE, migrateToLatest } from "./migrate.ts";
 import { migrations } from "./migrations/index.ts";
-import { openDatabase } from "./database.ts";
-import pg from "pg";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -41,7 +41,9 @@ describe("migrateToLatest", () => {
       code: "DB_MIGRATION_FAILED",
       message: expect.stringContaining("2099_01_01_0001_break_things"),
     });
-    const tables = await sql<{ name: string | null }>`select to_regclass('migration_probe_two')::text as name`.execute(t.db);
+    const tables = await sql<{ name: string | null }>`select to_regclass('migration_probe_two')::text as name`.execute(
+      t.db,
+    );
     expect(tables.rows[0]?.name).toBeNull();
     expect(await listAppliedMigrations(t.db)).not.toContain("2099_01_01_0001_break_things");
   });
@@ -55,7 +57,10 @@ describe("migrateToLatest", () => {
       code: "DB_NEWER_THAN_CODE",
       message: expect.stringContaining("2199_12_31_2359_from_the_future"),
     });
-    await t.db.deleteFrom(MIGRATION_TABLE as never).where("name" as never, "=", "2199_12_31_2359_from_the_future" as never).execute();
+    await t.db
+      .deleteFrom(MIGRATION_TABLE as never)
+      .where("name" as never, "=", "2199_12_31_2359_from_the_future" as never)
+      .execute();
   });
 });
 

@@ -1,4 +1,4 @@
-import { isDomainError, type FieldIssue } from "@wangge/core";
+import { type FieldIssue, isDomainError } from "@wangge/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { buildProblem, statusForCode } from "./problem.ts";
@@ -32,15 +32,26 @@ export function sendProblem(
   detail: string,
   options: { status?: number; errors?: FieldIssue[] } = {},
 ) {
-  const problem = buildProblem(code, detail, { ...options, instance: request.url.split("?")[0], requestId: request.id });
-  return reply.status(problem.status).type("application/problem+json; charset=utf-8").serializer(JSON.stringify).send(problem);
+  const problem = buildProblem(code, detail, {
+    ...options,
+    instance: request.url.split("?")[0],
+    requestId: request.id,
+  });
+  return reply
+    .status(problem.status)
+    .type("application/problem+json; charset=utf-8")
+    .serializer(JSON.stringify)
+    .send(problem);
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = error.validation.map((v) => ({
-        path: toPath(error.validationContext, (v.params?.issue as { path?: PropertyKey[] } | undefined)?.path ?? v.instancePath),
+        path: toPath(
+          error.validationContext,
+          (v.params?.issue as { path?: PropertyKey[] } | undefined)?.path ?? v.instancePath,
+        ),
         message: v.message ?? "invalid",
       }));
       const fields = errors.map((e) => e.path).join(", ");
@@ -53,7 +64,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (isDomainError(error)) {
       const status = statusForCode(error.code);
       if (status >= 500) request.log.error({ err: error }, error.message);
-      return sendProblem(reply, request, error.code, error.message, { status, ...(error.errors ? { errors: error.errors } : {}) });
+      return sendProblem(reply, request, error.code, error.message, {
+        status,
+        ...(error.errors ? { errors: error.errors } : {}),
+      });
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) {
@@ -70,6 +84,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return sendProblem(reply, request, "REQUEST_INVALID", error.message, { status: error.statusCode });
     }
     request.log.error({ err: error }, "unhandled error");
-    return sendProblem(reply, request, "INTERNAL_ERROR", `internal error; quote request id ${request.id}`, { status: 500 });
+    return sendProblem(reply, request, "INTERNAL_ERROR", `internal error; quote request id ${request.id}`, {
+      status: 500,
+    });
   });
 }

@@ -11,7 +11,11 @@ export function ConfigGate({ children }: { children: (config: ClientConfig) => R
   const { config, error, retry } = useClientConfig();
   if (error) {
     return (
-      <Result status="warning" title={t(errorMessageKey(error.code))} extra={<Button onClick={retry}>{t("common.retry")}</Button>} />
+      <Result
+        status="warning"
+        title={t(errorMessageKey(error.code))}
+        extra={<Button onClick={retry}>{t("common.retry")}</Button>}
+      />
     );
   }
   if (!config) return <Spin aria-label={t("common.loading")} />;

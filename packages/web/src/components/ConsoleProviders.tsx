@@ -1,5 +1,5 @@
 import type { WebApp } from "@wangge/core";
-import { App as AntApp, ConfigProvider, theme as antTheme } from "antd";
+import { App as AntApp, theme as antTheme, ConfigProvider } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import type { ReactNode } from "react";
@@ -7,7 +7,15 @@ import { useTranslation } from "react-i18next";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
 
 /** Ant Design with the locale that follows the language switch, for the console and the big screen. */
-export function ConsoleProviders({ app, dark = false, children }: { app: WebApp; dark?: boolean; children: ReactNode }) {
+export function ConsoleProviders({
+  app,
+  dark = false,
+  children,
+}: {
+  app: WebApp;
+  dark?: boolean;
+  children: ReactNode;
+}) {
   const { i18n } = useTranslation();
   return (
     <ErrorBoundary app={app}>

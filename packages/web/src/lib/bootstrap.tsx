@@ -1,5 +1,5 @@
 import type { WebApp } from "@wangge/core";
-import { StrictMode, type ReactNode } from "react";
+import { type ReactNode, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { initI18n } from "../i18n/index.ts";
 import { installErrorReporting } from "./error-reporting.ts";

@@ -17,6 +17,7 @@ export function useClientConfig(): { config?: ClientConfig; error?: ApiError; re
   const [config, setConfig] = useState<ClientConfig>();
   const [error, setError] = useState<ApiError>();
   const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt is what re-runs the load after retry()
   useEffect(() => {
     let live = true;
     loadClientConfig().then(

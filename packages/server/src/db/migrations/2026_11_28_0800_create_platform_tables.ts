@@ -22,5 +22,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("occurred_at", "timestamptz", (c) => c.notNull())
     .addColumn("received_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex("client_error_report_received_at_idx").on("client_error_report").column("received_at").execute();
+  await db.schema
+    .createIndex("client_error_report_received_at_idx")
+    .on("client_error_report")
+    .column("received_at")
+    .execute();
 }

@@ -34,6 +34,10 @@ export async function insertClientErrorReport(
     .returningAll()
     .executeTakeFirst();
   if (inserted) return { row: inserted, created: true };
-  const existing = await db.selectFrom("client_error_report").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom("client_error_report")
+    .selectAll()
+    .where("id", "=", row.id)
+    .executeTakeFirstOrThrow();
   return { row: existing, created: false };
 }

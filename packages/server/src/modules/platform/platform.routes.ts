@@ -1,4 +1,10 @@
-import { ClientConfigSchema, ClientErrorReportInputSchema, ClientErrorReportResponseSchema, HealthResponseSchema, ProblemSchema } from "@wangge/core";
+import {
+  ClientConfigSchema,
+  ClientErrorReportInputSchema,
+  ClientErrorReportResponseSchema,
+  HealthResponseSchema,
+  ProblemSchema,
+} from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Config } from "../../config.ts";
 import type { Database } from "../../db/database.ts";

@@ -14,7 +14,7 @@ import type { Config } from "../../config.ts";
 import type { DatabaseKind } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { VERSION } from "../../version.ts";
-import { insertClientErrorReport, pingDatabase } from "./platform.queries.ts";
+import { findMeta, insertClientErrorReport, pingDatabase, upsertMeta } from "./platform.queries.ts";
 
 export async function checkHealth(db: Kysely<DB>, kind: DatabaseKind): Promise<HealthResponse> {
   try {
@@ -57,7 +57,12 @@ export async function reportClientError(
     request_id: meta.requestId,
     occurred_at: new Date(input.occurredAt),
   });
-  const stored = { app: row.app as ClientErrorReportInput["app"], message: row.message, url: row.url, occurredAt: row.occurred_at.toISOString() };
+  const stored = {
+    app: row.app as ClientErrorReportInput["app"],
+    message: row.message,
+    url: row.url,
+    occurredAt: row.occurred_at.toISOString(),
+  };
   if (!created && !isSameClientErrorReport(stored, { ...input, message })) {
     throw new DomainError("CLIENT_ERROR_ID_CONFLICT", `report ${input.id} already exists with different content`, {
       details: { id: input.id },
@@ -67,4 +72,13 @@ export async function reportClientError(
     created,
     report: { id: row.id, app: stored.app, requestId: row.request_id, receivedAt: row.received_at.toISOString() },
   };
+}
+
+/** Facts about this deployment kept in `app_meta` (e.g. when the demo data was loaded). */
+export function findDeploymentFact(db: Kysely<DB>, key: string): Promise<unknown | undefined> {
+  return findMeta(db, key);
+}
+
+export function recordDeploymentFact(db: Kysely<DB>, key: string, value: unknown, now: Date): Promise<void> {
+  return upsertMeta(db, key, value, now);
 }

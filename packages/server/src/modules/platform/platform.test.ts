@@ -20,7 +20,7 @@ const report = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const post = (payload: unknown) => t.app.inject({ method: "POST", url: "/api/v1/client-errors", payload });
+const post = (payload: Record<string, unknown>) => t.app.inject({ method: "POST", url: "/api/v1/client-errors", payload });
 
 describe("POST /api/v1/client-errors", () => {
   it("stores a crash report and answers 201 with the request id it arrived under", async () => {
@@ -28,7 +28,11 @@ describe("POST /api/v1/client-errors", () => {
     const res = await post(body);
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ id: body.id, app: "field", requestId: res.headers["x-request-id"] });
-    const row = await t.database.db.selectFrom("client_error_report").selectAll().where("id", "=", body.id).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom("client_error_report")
+      .selectAll()
+      .where("id", "=", body.id)
+      .executeTakeFirstOrThrow();
     expect(row.url).toBe("http://localhost:3000/field/tasks");
     expect(row.occurred_at.toISOString()).toBe("2026-11-28T00:00:00.000Z");
   });
@@ -49,14 +53,22 @@ describe("POST /api/v1/client-errors", () => {
     const res = await post({ ...body, message: "a different failure" });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: "CLIENT_ERROR_ID_CONFLICT", status: 409 });
-    const row = await t.database.db.selectFrom("client_error_report").select("message").where("id", "=", body.id).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom("client_error_report")
+      .select("message")
+      .where("id", "=", body.id)
+      .executeTakeFirstOrThrow();
     expect(row.message).toBe(body.message);
   });
 
   it("masks phone and ID numbers in the message and stack before storing them", async () => {
     const body = report({ message: "lookup 450802199001011234 failed", stack: "tel 13812345678" });
     expect((await post(body)).statusCode).toBe(201);
-    const row = await t.database.db.selectFrom("client_error_report").selectAll().where("id", "=", body.id).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom("client_error_report")
+      .selectAll()
+      .where("id", "=", body.id)
+      .executeTakeFirstOrThrow();
     expect(row.message).toBe("lookup 450802********1234 failed");
     expect(row.stack).toBe("tel 138****5678");
   });
@@ -68,7 +80,11 @@ describe("POST /api/v1/client-errors", () => {
     expect(problem.code).toBe("VALIDATION_FAILED");
     const paths = problem.errors.map((e: { path: string }) => e.path).sort();
     expect(paths).toEqual(["body", "body.app", "body.id", "body.message", "body.occurredAt", "body.url"]);
-    const count = await t.database.db.selectFrom("client_error_report").select((eb) => eb.fn.countAll().as("n")).where("app", "=", "tv").executeTakeFirstOrThrow();
+    const count = await t.database.db
+      .selectFrom("client_error_report")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("app", "=", "tv")
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { DB } from "../../db/schema.ts";
 import { VERSION } from "../../version.ts";
-import { findMeta, upsertMeta } from "../platform/platform.queries.ts";
+import { findDeploymentFact, recordDeploymentFact } from "../platform/platform.service.ts";
 
 /**
  * `wangge seed demo`: each module contributes one part that loads its demonstration data (a county
@@ -33,7 +33,7 @@ export interface DemoSeedRecord {
 }
 
 export async function findDemoSeedRecord(db: Kysely<DB>): Promise<DemoSeedRecord | undefined> {
-  return (await findMeta(db, DEMO_SEED_META_KEY)) as DemoSeedRecord | undefined;
+  return (await findDeploymentFact(db, DEMO_SEED_META_KEY)) as DemoSeedRecord | undefined;
 }
 
 export async function seedDemo(ctx: SeedContext, parts: SeedPart[] = DEMO_SEED_PARTS): Promise<DemoSeedRecord> {
@@ -44,7 +44,7 @@ export async function seedDemo(ctx: SeedContext, parts: SeedPart[] = DEMO_SEED_P
     results.push({ name: part.name, summary });
   }
   const record: DemoSeedRecord = { version: VERSION, seededAt: ctx.now.toISOString(), parts: results };
-  await upsertMeta(ctx.db, DEMO_SEED_META_KEY, record, ctx.now);
+  await recordDeploymentFact(ctx.db, DEMO_SEED_META_KEY, record, ctx.now);
   return record;
 }
 

@@ -45,7 +45,9 @@ describe("seedDemo", () => {
       },
     };
     await expect(seedDemo({ db: t.db, logger, now: new Date() }, [failing])).rejects.toThrow("part failed");
-    expect(await t.db.selectFrom("app_meta").select("key").where("key", "=", "half-written").executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.db.selectFrom("app_meta").select("key").where("key", "=", "half-written").executeTakeFirst(),
+    ).toBeUndefined();
     expect(await findDemoSeedRecord(t.db)).toEqual(before);
   });
 });

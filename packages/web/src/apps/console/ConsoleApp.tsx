@@ -53,7 +53,7 @@ function ConsoleLayout() {
   const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
-  const selected = location.pathname === "/" ? "dashboard" : location.pathname.slice(1).split("/")[0] ?? "dashboard";
+  const selected = location.pathname === "/" ? "dashboard" : (location.pathname.slice(1).split("/")[0] ?? "dashboard");
   return (
     <Layout style={{ minHeight: "100vh" }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={56} theme="light" width={208}>
@@ -79,7 +79,13 @@ function ConsoleLayout() {
       </Layout.Sider>
       <Layout>
         <Layout.Header
-          style={{ background: "#fff", display: "flex", alignItems: "center", justifyContent: "space-between", paddingInline: 24 }}
+          style={{
+            background: "#fff",
+            display: "flex",
+            alignItems: "center",
+            justifyContent: "space-between",
+            paddingInline: 24,
+          }}
         >
           <Typography.Text strong>{t("app.tagline")}</Typography.Text>
           <Space>

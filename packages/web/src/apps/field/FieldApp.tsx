@@ -88,7 +88,9 @@ function FieldMe({ online }: { online: boolean }) {
         </List.Item>
       </List>
       <List header={t("field.about")}>
-        <List.Item extra={<Tag color={online ? "success" : "warning"}>{online ? t("field.online") : t("field.offline")}</Tag>}>
+        <List.Item
+          extra={<Tag color={online ? "success" : "warning"}>{online ? t("field.online") : t("field.offline")}</Tag>}
+        >
           {t("field.network")}
         </List.Item>
         <List.Item extra={config?.version ?? "—"}>{t("system.version")}</List.Item>

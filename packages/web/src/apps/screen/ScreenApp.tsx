@@ -56,7 +56,7 @@ function Clock({ timezone }: { timezone: string }) {
     hourCycle: "h23",
   }).format(now);
   return (
-    <span aria-label={t("screen.clock")} style={{ fontVariantNumeric: "tabular-nums" }}>
+    <span role="timer" aria-label={t("screen.clock")} style={{ fontVariantNumeric: "tabular-nums" }}>
       {text}
     </span>
   );
@@ -89,7 +89,14 @@ function ScreenOverview() {
                   {error ? (
                     <Badge status="error" text={t(errorMessageKey(error.code))} />
                   ) : (
-                    <Badge status={health ? "success" : "processing"} text={health ? `${t("system.ok")} · ${t(`system.${health.database}`)} · v${health.version}` : t("common.loading")} />
+                    <Badge
+                      status={health ? "success" : "processing"}
+                      text={
+                        health
+                          ? `${t("system.ok")} · ${t(`system.${health.database}`)} · v${health.version}`
+                          : t("common.loading")
+                      }
+                    />
                   )}
                 </Card>
                 <Card title={t("screen.eventsToday")}>

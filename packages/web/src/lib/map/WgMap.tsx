@@ -33,10 +33,13 @@ export function WgMap({ config, features = EMPTY, theme = "light", height = 480,
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
-  const [state, setState] = useState<"loading" | "loaded" | "unsupported">(() => (hasWebGl() ? "loading" : "unsupported"));
+  const [state, setState] = useState<"loading" | "loaded" | "unsupported">(() =>
+    hasWebGl() ? "loading" : "unsupported",
+  );
 
+  const isSupported = state !== "unsupported";
   useEffect(() => {
-    if (state === "unsupported" || !container.current) return;
+    if (!isSupported || !container.current) return;
     let map: maplibregl.Map;
     try {
       map = new maplibregl.Map({
@@ -73,7 +76,7 @@ export function WgMap({ config, features = EMPTY, theme = "light", height = 480,
       mapRef.current = null;
       map.remove();
     };
-  }, [config, theme, state === "unsupported"]);
+  }, [config, theme, isSupported]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -85,9 +88,8 @@ export function WgMap({ config, features = EMPTY, theme = "light", height = 480,
   }, [features, state, config.tileCoordinateSystem]);
 
   return (
-    <div
+    <section
       className="wg-map"
-      role="region"
       aria-label={label ?? t("nav.map")}
       data-map-state={state}
       data-feature-count={features.features.length}
@@ -101,6 +103,6 @@ export function WgMap({ config, features = EMPTY, theme = "light", height = 480,
       {state === "loading" && (
         <div style={{ position: "absolute", left: 12, bottom: 12, opacity: 0.7 }}>{t("map.loading")}</div>
       )}
-    </div>
+    </section>
   );
 }

@@ -1,4 +1,4 @@
-import { UploadOutlined } from "@ant-design/icons";
+import { CloseOutlined, UploadOutlined } from "@ant-design/icons";
 import { type FeatureCollection, PolygonFeatureCollectionSchema } from "@wangge/core";
 import { Alert, Button, Space, Tag, Upload } from "antd";
 import { useState } from "react";
@@ -52,7 +52,7 @@ export function BoundaryPreview({ onChange }: { onChange: (collection: FeatureCo
         {loaded && (
           <Tag
             closable
-            closeIcon={<span aria-label={t("areas.previewClear")}>×</span>}
+            closeIcon={<CloseOutlined aria-label={t("areas.previewClear")} />}
             onClose={() => {
               setLoaded(undefined);
               onChange(undefined);

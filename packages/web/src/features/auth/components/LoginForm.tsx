@@ -31,12 +31,22 @@ export function LoginForm({ title, onSignedIn }: { title: string; onSignedIn: ()
         {title}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t("auth.subtitle")}</Typography.Paragraph>
-      {error && <Alert role="alert" type="error" showIcon style={{ marginBottom: 16 }} title={t(errorMessageKey(error.code))} />}
+      {error && (
+        <Alert role="alert" type="error" showIcon style={{ marginBottom: 16 }} title={t(errorMessageKey(error.code))} />
+      )}
       <Form<SignInInput> layout="vertical" onFinish={submit} requiredMark={false}>
-        <Form.Item label={t("auth.username")} name="username" rules={[{ required: true, message: t("auth.usernameRequired") }]}>
+        <Form.Item
+          label={t("auth.username")}
+          name="username"
+          rules={[{ required: true, message: t("auth.usernameRequired") }]}
+        >
           <Input prefix={<UserOutlined />} autoComplete="username" />
         </Form.Item>
-        <Form.Item label={t("auth.password")} name="password" rules={[{ required: true, message: t("auth.passwordRequired") }]}>
+        <Form.Item
+          label={t("auth.password")}
+          name="password"
+          rules={[{ required: true, message: t("auth.passwordRequired") }]}
+        >
           <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={submitting}>

@@ -40,10 +40,18 @@ export function MobileLoginForm({ onSignedIn }: { onSignedIn: () => void }) {
           </Button>
         }
       >
-        <Form.Item name="username" label={t("auth.username")} rules={[{ required: true, message: t("auth.usernameRequired") }]}>
+        <Form.Item
+          name="username"
+          label={t("auth.username")}
+          rules={[{ required: true, message: t("auth.usernameRequired") }]}
+        >
           <Input autoComplete="username" clearable />
         </Form.Item>
-        <Form.Item name="password" label={t("auth.password")} rules={[{ required: true, message: t("auth.passwordRequired") }]}>
+        <Form.Item
+          name="password"
+          label={t("auth.password")}
+          rules={[{ required: true, message: t("auth.passwordRequired") }]}
+        >
           <Input type="password" autoComplete="current-password" clearable />
         </Form.Item>
       </Form>

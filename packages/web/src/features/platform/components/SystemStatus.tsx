@@ -19,10 +19,16 @@ export function SystemStatus({ config }: { config: ClientConfig }) {
           )}
         </Descriptions.Item>
         <Descriptions.Item label={t("system.version")}>{health?.version ?? config.version}</Descriptions.Item>
-        <Descriptions.Item label={t("system.database")}>{health ? t(`system.${health.database}`) : "—"}</Descriptions.Item>
+        <Descriptions.Item label={t("system.database")}>
+          {health ? t(`system.${health.database}`) : "—"}
+        </Descriptions.Item>
         <Descriptions.Item label={t("system.timezone")}>{config.timezone}</Descriptions.Item>
-        <Descriptions.Item label={t("system.tileSource")}>{config.map.tileUrl ?? t("system.offlineBackground")}</Descriptions.Item>
-        <Descriptions.Item label={t("system.coordinateSystem")}>{t(`system.${config.map.tileCoordinateSystem}`)}</Descriptions.Item>
+        <Descriptions.Item label={t("system.tileSource")}>
+          {config.map.tileUrl ?? t("system.offlineBackground")}
+        </Descriptions.Item>
+        <Descriptions.Item label={t("system.coordinateSystem")}>
+          {t(`system.${config.map.tileCoordinateSystem}`)}
+        </Descriptions.Item>
       </Descriptions>
     </Card>
   );

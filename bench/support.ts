@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+
+/** PostgreSQL for a benchmark: DATABASE_URL if set, else a throwaway cluster when the binaries exist. */
+export async function postgresForBench(): Promise<{ url: string; stop: () => void } | undefined> {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: () => {} };
+  if (!existsSync("/usr/lib/postgresql/15/bin/initdb") && !process.env.WANGGE_PG_BIN) return undefined;
+  const { startPostgresCluster } = (await import(path.join(ROOT, "scripts/postgres-cluster.mjs"))) as {
+    startPostgresCluster: () => Promise<{ url: string; stop: () => void }>;
+  };
+  return startPostgresCluster();
+}
+
+export function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(ROOT, "packages/server/bin/wangge.mjs"), "serve", "--port", "0", "--host", "127.0.0.1"], {
+    env: { ...process.env, LOG_LEVEL: "warn", WANGGE_WEB_DIST: "/nonexistent", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = out.match(/is running: (http:\/\/localhost:\d+)/);
+      if (m?.[1]) {
+        resolve({
+          url: m[1].replace("localhost", "127.0.0.1"),
+          child,
+          stop: () =>
+            new Promise<void>((r) => {
+              child.once("exit", () => r());
+              child.kill("SIGTERM");
+            }),
+        });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** A closed-loop load: `concurrency` keep-alive clients sending back to back for `durationMs`. */
+export async function load(
+  url: string,
+  options: { method?: string; body?: () => string; concurrency: number; durationMs: number },
+): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const target = new URL(url);
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + options.durationMs;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const body = options.body?.();
+      const started = performance.now();
+      const req = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: options.method ?? "GET",
+          headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {},
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            latencies.push(performance.now() - started);
+            if ((res.statusCode ?? 500) >= 400) errors++;
+            resolve();
+          });
+        },
+      );
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (performance.now() < deadline) await one();
+    }),
+  );
+  const elapsed = performance.now() - started;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  return {
+    requests: latencies.length,
+    errors,
+    perSecond: Math.round((latencies.length / elapsed) * 1000),
+    p50Ms: Number(pct(0.5).toFixed(2)),
+    p99Ms: Number(pct(0.99).toFixed(2)),
+  };
+}
