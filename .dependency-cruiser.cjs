@@ -7,7 +7,8 @@ module.exports = {
   forbidden: [
     {
       name: "core-is-pure",
-      comment: "packages/core holds rules only: no node:*, no database, HTTP, UI or logging library; zod is its one dependency",
+      comment:
+        "packages/core holds rules only: no node:*, no database, HTTP, UI or logging library; zod is its one dependency",
       severity: "error",
       from: { path: "^packages/core/src", pathNot: "\\.test\\.ts$" },
       to: { pathNot: ["^packages/core/src", "node_modules/zod/"] },
@@ -43,7 +44,10 @@ module.exports = {
       comment: "routes → service → queries; routes never import Kysely or queries",
       severity: "error",
       from: { path: "\\.routes\\.ts$" },
-      to: { path: ["\\.queries\\.ts$", "node_modules/kysely/", "^packages/server/src/db/database\\.ts$"], dependencyTypesNot: ["type-only"] },
+      to: {
+        path: ["\\.queries\\.ts$", "node_modules/kysely/", "^packages/server/src/db/database\\.ts$"],
+        dependencyTypesNot: ["type-only"],
+      },
     },
     {
       name: "queries-do-not-call-up",
@@ -56,7 +60,10 @@ module.exports = {
       comment: "a module may call another module's service, never its queries",
       severity: "error",
       from: { path: "^packages/server/src/modules/([^/]+)/" },
-      to: { path: "^packages/server/src/modules/[^/]+/.*\\.queries\\.ts$", pathNot: "^packages/server/src/modules/$1/" },
+      to: {
+        path: "^packages/server/src/modules/[^/]+/.*\\.queries\\.ts$",
+        pathNot: "^packages/server/src/modules/$1/",
+      },
     },
     {
       name: "no-circular",
@@ -70,7 +77,11 @@ module.exports = {
     exclude: { path: ["^packages/[^/]+/dist/"] },
     tsPreCompilationDeps: true,
     combinedDependencies: true,
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"], extensions: [".ts", ".tsx", ".js", ".mjs", ".json"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".tsx", ".js", ".mjs", ".json"],
+    },
     tsConfig: { fileName: "tsconfig.base.json" },
   },
 };

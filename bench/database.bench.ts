@@ -80,7 +80,10 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     await admin.end();
     pg.stop();
     figures.postgres_create_from_template_ms = Math.round(median(times));
-    rows.push({ case: "PostgreSQL: create database from template", "median ms": figures.postgres_create_from_template_ms });
+    rows.push({
+      case: "PostgreSQL: create database from template",
+      "median ms": figures.postgres_create_from_template_ms,
+    });
   }
   console.table(rows);
   return figures;

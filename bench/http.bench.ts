@@ -16,9 +16,18 @@ export async function run(args: string[]): Promise<Record<string, number>> {
 
   const engines: { name: string; env: Record<string, string>; cleanup: () => void }[] = [];
   const dataDir = mkdtempSync(path.join(tmpdir(), "wangge-bench-"));
-  engines.push({ name: "pglite", env: { WANGGE_DATA_DIR: dataDir }, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) });
+  engines.push({
+    name: "pglite",
+    env: { WANGGE_DATA_DIR: dataDir },
+    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+  });
   const pg = await postgresForBench();
-  if (pg) engines.push({ name: "postgres", env: { DATABASE_URL: pg.url, DATABASE_POOL_SIZE: "10" }, cleanup: () => pg.stop() });
+  if (pg)
+    engines.push({
+      name: "postgres",
+      env: { DATABASE_URL: pg.url, DATABASE_POOL_SIZE: "10" },
+      cleanup: () => pg.stop(),
+    });
 
   for (const engine of engines) {
     const server = await startServerProcess(engine.env);
@@ -43,7 +52,14 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       for (const c of cases) {
         await load(`${server.url}${c.path}`, { ...c, concurrency, durationMs: 500 }); // warm-up
         const r = await load(`${server.url}${c.path}`, { ...c, concurrency, durationMs });
-        rows.push({ engine: engine.name, route: `${c.method ?? "GET"} ${c.path}`, "req/s": r.perSecond, "p50 ms": r.p50Ms, "p99 ms": r.p99Ms, errors: r.errors });
+        rows.push({
+          engine: engine.name,
+          route: `${c.method ?? "GET"} ${c.path}`,
+          "req/s": r.perSecond,
+          "p50 ms": r.p50Ms,
+          "p99 ms": r.p99Ms,
+          errors: r.errors,
+        });
         figures[`${engine.name}_${c.key}_per_s`] = r.perSecond;
         figures[`${engine.name}_${c.key}_p99_ms`] = r.p99Ms;
         figures[`${engine.name}_${c.key}_errors`] = r.errors;

@@ -15,11 +15,17 @@ export async function postgresForBench(): Promise<{ url: string; stop: () => voi
   return startPostgresCluster();
 }
 
-export function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(ROOT, "packages/server/bin/wangge.mjs"), "serve", "--port", "0", "--host", "127.0.0.1"], {
-    env: { ...process.env, LOG_LEVEL: "warn", WANGGE_WEB_DIST: "/nonexistent", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export function startServerProcess(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "packages/server/bin/wangge.mjs"), "serve", "--port", "0", "--host", "127.0.0.1"],
+    {
+      env: { ...process.env, LOG_LEVEL: "warn", WANGGE_WEB_DIST: "/nonexistent", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {

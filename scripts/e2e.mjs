@@ -14,5 +14,8 @@ if (!existsSync(path.join(root, "packages/web/dist/index.html"))) {
   const build = spawnSync("npm", ["run", "build", "-w", "@wangge/web"], { cwd: root, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const result = spawnSync("npx", ["vitest", "run", "--project", "e2e", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+const result = spawnSync("npx", ["vitest", "run", "--project", "e2e", ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+});
 process.exit(result.status ?? 1);

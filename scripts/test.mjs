@@ -6,7 +6,11 @@ const steps = [
   ["lint", "npx", ["biome", "ci", "."]],
   ["type check", "npm", ["run", "--silent", "typecheck"]],
   ["import boundaries", "npm", ["run", "--silent", "check:boundaries"]],
-  ["tests (core, server on PGlite, web)", "npx", ["vitest", "run", "--project", "core", "--project", "server", "--project", "web", ...process.argv.slice(2)]],
+  [
+    "tests (core, server on PGlite, web)",
+    "npx",
+    ["vitest", "run", "--project", "core", "--project", "server", "--project", "web", ...process.argv.slice(2)],
+  ],
 ];
 for (const [name, cmd, args] of steps) {
   console.log(`\n▶ ${name}`);

@@ -40,7 +40,14 @@ export async function buildApp({ config, database, logger }: AppDeps): Promise<F
     },
     return503OnClosing: false,
     forceCloseConnections: "idle",
-    trustProxy: true,
+    // A hop count becomes "trust the nearest N proxies" (proxy-addr's trust function).
+    trustProxy:
+      typeof config.trustProxy === "number"
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
   // The API speaks JSON only: a text/plain body is refused (415), not parsed as a string.

@@ -42,6 +42,15 @@ describe("loadConfig", () => {
     );
   });
 
+  it.each([
+    ["true", true],
+    ["1", 1],
+    ["10.0.0.1, 10.0.0.0/8", ["10.0.0.1", "10.0.0.0/8"]],
+    [undefined, false],
+  ])("reads WANGGE_TRUST_PROXY=%s", (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { WANGGE_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
   it("accepts a GCJ-02 tile source with its attribution", () => {
     const config = loadConfig({
       WANGGE_TILE_URL: "https://tiles.example/{z}/{x}/{y}.png",

@@ -61,6 +61,16 @@ const EnvSchema = z.object({
       .default("108.37,22.82"),
   ),
   WANGGE_MAP_ZOOM: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(22).default(6)),
+  WANGGE_TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^(true|false|\d+|[0-9a-fA-F.:/,\s]+)$/,
+        "must be true, false, a hop count, or addresses/CIDRs separated by commas",
+      )
+      .default("false"),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -93,6 +103,8 @@ export interface Config {
     center: [number, number];
     zoom: number;
   };
+  /** Whether X-Forwarded-For is believed: false, true, a hop count, or the proxies' addresses. */
+  trustProxy: boolean | number | string[];
   logLevel: string;
 }
 
@@ -127,6 +139,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       center: [lng, lat],
       zoom: e.WANGGE_MAP_ZOOM,
     },
+    trustProxy: parseTrustProxy(e.WANGGE_TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

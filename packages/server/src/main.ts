@@ -4,7 +4,7 @@ import { buildApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
-import { seedDemoOnFirstStart } from "./modules/seed/seed.service.ts";
+import { seedDemoOnStart } from "./modules/seed/seed.service.ts";
 import { VERSION } from "./version.ts";
 
 export interface RunningServer {
@@ -27,8 +27,8 @@ export async function startServer(
     const { applied } = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info({ applied }, "database migrated");
     if (options.demo) {
-      const seeded = await seedDemoOnFirstStart({ db: database.db, logger, now: new Date() });
-      if (seeded) logger.info({ parts: seeded.parts.map((p) => p.name) }, "demo data loaded on first start");
+      const seeded = await seedDemoOnStart({ db: database.db, logger, now: new Date() });
+      if (seeded) logger.info({ parts: seeded.parts.map((p) => p.name) }, "demo data loaded");
     }
     app = await buildApp({ config, database, logger });
     app.addHook("onClose", async () => {

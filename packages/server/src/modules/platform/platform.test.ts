@@ -20,7 +20,8 @@ const report = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const post = (payload: Record<string, unknown>) => t.app.inject({ method: "POST", url: "/api/v1/client-errors", payload });
+const post = (payload: Record<string, unknown>) =>
+  t.app.inject({ method: "POST", url: "/api/v1/client-errors", payload });
 
 describe("POST /api/v1/client-errors", () => {
   it("stores a crash report and answers 201 with the request id it arrived under", async () => {

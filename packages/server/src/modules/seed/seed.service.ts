@@ -36,8 +36,12 @@ export async function findDemoSeedRecord(db: Kysely<DB>): Promise<DemoSeedRecord
   return (await findDeploymentFact(db, DEMO_SEED_META_KEY)) as DemoSeedRecord | undefined;
 }
 
-export async function seedDemo(ctx: SeedContext, parts: SeedPart[] = DEMO_SEED_PARTS): Promise<DemoSeedRecord> {
-  const results: DemoSeedRecord["parts"] = [];
+export async function seedDemo(
+  ctx: SeedContext,
+  parts: SeedPart[] = DEMO_SEED_PARTS,
+  earlier: DemoSeedRecord["parts"] = [],
+): Promise<DemoSeedRecord> {
+  const results: DemoSeedRecord["parts"] = earlier.filter((e) => !parts.some((p) => p.name === e.name));
   for (const part of parts) {
     const { summary } = await ctx.db.transaction().execute((trx) => part.run({ ...ctx, db: trx }));
     ctx.logger.info({ part: part.name, summary }, "demo data loaded");
@@ -48,8 +52,19 @@ export async function seedDemo(ctx: SeedContext, parts: SeedPart[] = DEMO_SEED_P
   return record;
 }
 
-/** Seeds only when this database has never been seeded (first start of `npm start`). */
-export async function seedDemoOnFirstStart(ctx: SeedContext, parts?: SeedPart[]): Promise<DemoSeedRecord | undefined> {
-  if (await findDemoSeedRecord(ctx.db)) return undefined;
-  return seedDemo(ctx, parts);
+/**
+ * `npm start` (serve --demo): seeds everything on the first start of an empty database; on a later
+ * start of a demo database, loads only the parts of modules added since (after an upgrade), so a
+ * demo keeps showing every module. Returns undefined when there was nothing to do.
+ */
+export async function seedDemoOnStart(
+  ctx: SeedContext,
+  parts: SeedPart[] = DEMO_SEED_PARTS,
+): Promise<DemoSeedRecord | undefined> {
+  const previous = await findDemoSeedRecord(ctx.db);
+  if (!previous) return seedDemo(ctx, parts);
+  const done = new Set(previous.parts.map((p) => p.name));
+  const missing = parts.filter((p) => !done.has(p.name));
+  if (missing.length === 0) return undefined;
+  return seedDemo(ctx, missing, previous.parts);
 }

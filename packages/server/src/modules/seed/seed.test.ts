@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/test-database.ts";
-import { findDemoSeedRecord, type SeedPart, seedDemo, seedDemoOnFirstStart } from "./seed.service.ts";
+import { findDemoSeedRecord, type SeedPart, seedDemo, seedDemoOnStart } from "./seed.service.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -12,25 +12,32 @@ afterAll(async () => {
 });
 
 const logger = { info: () => {} };
-const countingPart = (calls: string[]): SeedPart => ({
-  name: "probe",
+const countingPart = (calls: string[], name = "probe"): SeedPart => ({
+  name,
   async run({ db }) {
-    calls.push("probe");
+    calls.push(name);
     await sql`select 1`.execute(db);
     return { summary: "1 thing" };
   },
 });
 
-describe("seedDemoOnFirstStart", () => {
-  it("runs every part once on an empty database and records it", async () => {
+describe("seedDemoOnStart", () => {
+  it("runs every part once on an empty database, then only parts added by a later version", async () => {
     const calls: string[] = [];
     const now = new Date("2026-11-28T00:00:00Z");
-    const first = await seedDemoOnFirstStart({ db: t.db, logger, now }, [countingPart(calls)]);
+    const first = await seedDemoOnStart({ db: t.db, logger, now }, [countingPart(calls)]);
     expect(first?.parts).toEqual([{ name: "probe", summary: "1 thing" }]);
-    const second = await seedDemoOnFirstStart({ db: t.db, logger, now }, [countingPart(calls)]);
+    const second = await seedDemoOnStart({ db: t.db, logger, now }, [countingPart(calls)]);
     expect(second).toBeUndefined();
     expect(calls).toEqual(["probe"]);
     expect((await findDemoSeedRecord(t.db))?.seededAt).toBe("2026-11-28T00:00:00.000Z");
+
+    const upgraded = await seedDemoOnStart({ db: t.db, logger, now }, [
+      countingPart(calls),
+      countingPart(calls, "areas"),
+    ]);
+    expect(calls).toEqual(["probe", "areas"]);
+    expect(upgraded?.parts.map((p) => p.name).sort()).toEqual(["areas", "probe"]);
   });
 });
 
