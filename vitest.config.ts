@@ -4,5 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: ["packages/core", "packages/server", "packages/web", "e2e"],
+    // Two cores: each server test file opens its own database (PGlite: hundreds of MB, ~0.5 s).
+    maxWorkers: 2,
   },
 });

@@ -8,6 +8,5 @@ export default defineProject({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     retry: 1,
-    maxWorkers: 2,
   },
 });

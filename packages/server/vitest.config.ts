@@ -7,7 +7,5 @@ export default defineProject({
     globalSetup: ["src/test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // Each file opens its own PGlite (~hundreds of MB, seconds to start): two at a time on two cores.
-    maxWorkers: 2,
   },
 });
