@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../app.ts";
+import { loadConfig } from "../../config.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { createTestDatabase } from "../../test/test-database.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -87,5 +90,21 @@ describe("POST /api/v1/client-errors", () => {
       .where("app", "=", "tv")
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+  });
+});
+
+describe("GET /api/health when the database is gone", () => {
+  it("answers 503 DB_UNAVAILABLE instead of ok", async () => {
+    const database = await createTestDatabase();
+    const app = await buildApp({ config: loadConfig({ WANGGE_WEB_DIST: "/nonexistent" }), database });
+    try {
+      await database.close();
+      const res = await app.inject({ method: "GET", url: "/api/health" });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ code: "DB_UNAVAILABLE", status: 503 });
+    } finally {
+      await app.close();
+    }
   });
 });
