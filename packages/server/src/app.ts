@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { REQUEST_ID_PATTERN } from "@wangge/core";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -12,10 +12,20 @@ import {
 } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
+import type { AppContext } from "./context.ts";
+import { createFieldCrypto, type FieldCrypto, loadDataKey } from "./crypto/field-crypto.ts";
 import type { Database } from "./db/database.ts";
+import { registerAuthentication } from "./http/authenticate.ts";
 import { registerErrorHandler, sendProblem } from "./http/error-handler.ts";
+import { registerSecurity } from "./http/security.ts";
 import { registerWebApps } from "./http/web-apps.ts";
+import { areasRoutes } from "./modules/areas/areas.routes.ts";
+import { auditRoutes } from "./modules/audit/audit.routes.ts";
+import { authRoutes } from "./modules/auth/auth.routes.ts";
+import { logSmsSender, type SmsSender, webhookSmsSender } from "./modules/auth/sms-sender.ts";
 import { healthRoutes, platformRoutes } from "./modules/platform/platform.routes.ts";
+import { rolesRoutes } from "./modules/roles/roles.routes.ts";
+import { usersRoutes } from "./modules/users/users.routes.ts";
 import { VERSION } from "./version.ts";
 
 export interface AppDeps {
@@ -23,17 +33,39 @@ export interface AppDeps {
   database: Database;
   /** A pino logger; omit for silence (tests). */
   logger?: Logger;
+  /** Field-encryption keys; loaded from WANGGE_DATA_KEY or the data directory's key file when omitted. */
+  crypto?: FieldCrypto;
+  /** The clock; tests move it to expire sessions and locks. */
+  now?: () => Date;
+  sms?: SmsSender;
+}
+
+export function createContext(deps: AppDeps): AppContext {
+  const silent = { info() {}, warn() {} };
+  const log = deps.logger ?? silent;
+  return {
+    db: deps.database.db,
+    dbKind: deps.database.kind,
+    config: deps.config,
+    crypto:
+      deps.crypto ?? createFieldCrypto(loadDataKey({ dataKey: deps.config.dataKey, dataDir: deps.config.dataDir })),
+    now: deps.now ?? (() => new Date()),
+    sms: deps.sms ?? (deps.config.smsWebhookUrl ? webhookSmsSender(deps.config.smsWebhookUrl) : logSmsSender(log)),
+    log,
+  };
 }
 
 /**
  * Builds the whole HTTP application without listening, so tests drive it with `app.inject()` and
  * main.ts decides where it listens. Every API route lives under /api/v1 except health and the docs.
  */
-export async function buildApp({ config, database, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, logger } = deps;
+  const ctx = createContext(deps);
   const app = Fastify({
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: config.bodyLimitBytes,
-    requestIdLogLabel: "requestId",
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
     genReqId(req) {
       const incoming = req.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
@@ -76,7 +108,21 @@ export async function buildApp({ config, database, logger }: AppDeps): Promise<F
         version: VERSION,
         license: { name: "Apache-2.0" },
       },
-      tags: [{ name: "platform", description: "Health, configuration and crash reports" }],
+      tags: [
+        { name: "platform", description: "Health, configuration and crash reports" },
+        { name: "auth", description: "Sign-in, sessions, second factor, API tokens" },
+        { name: "users", description: "Accounts and their roles in areas" },
+        { name: "roles", description: "Roles and the permission catalogue" },
+        { name: "areas", description: "The area hierarchy" },
+        { name: "audit", description: "The tamper-evident audit trail" },
+      ],
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "wangge_session" },
+          bearer: { type: "http", scheme: "bearer", description: "Personal API token (wgt_…)" },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -88,8 +134,16 @@ export async function buildApp({ config, database, logger }: AppDeps): Promise<F
   });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
+  await registerSecurity(app, config);
+  registerAuthentication(app, ctx);
+
   await app.register(healthRoutes, { config, database });
   await app.register(platformRoutes, { config, database, prefix: "/api/v1" });
+  await app.register(authRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(usersRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(rolesRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(areasRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(auditRoutes, { ctx, prefix: "/api/v1" });
   await registerWebApps(app, config.webDist);
 
   return app;

@@ -87,9 +87,13 @@ describe("wangge seed demo", () => {
   it("loads the demo data and can be run again", async () => {
     const first = await run(["seed", "demo"], location.env);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^demo data loaded/);
+    expect(first.stdout).toContain('First start: sign in as "admin"');
+    expect(first.stdout).toMatch(/Demo password \(shown once, for all of them\): \S+/);
+    expect(first.stdout).toContain("demo data loaded (2 part(s))");
     const second = await run(["seed", "demo"], location.env);
     expect(second.code).toBe(0);
+    expect(second.stdout).not.toContain("Demo password");
+    expect(second.stdout).not.toContain("First start");
   });
 });
 
@@ -115,5 +119,48 @@ describe("wangge serve", () => {
     expect(server.output()).toContain('"msg":"database closed"');
     // The lock is gone: the CLI can open the data directory again.
     expect((await run(["migrate"], location.env)).code).toBe(0);
+  });
+});
+
+describe("wangge user and audit commands", () => {
+  it("creates an account, resets its password, disables it, and the audit trail verifies", async () => {
+    const created = await run(
+      ["user", "create", "township.li", "--name", "李镇长", "--role", "township_official", "--area", "450802001"],
+      location.env,
+    );
+    expect(created.stderr).toBe("");
+    expect(created.stdout).toMatch(/temporary password \(shown once; must be changed at first sign-in\): \S{16}/);
+    const reset = await run(["user", "reset-password", "township.li"], location.env);
+    expect(reset.stdout).toMatch(/temporary password for township.li \(shown once\): \S{16}/);
+    const disabled = await run(["user", "disable", "township.li"], location.env);
+    expect(disabled.stdout).toContain("township.li is disabled");
+    const unknown = await run(["user", "disable", "nobody.here"], location.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe("wangge: no user nobody.here\n");
+    const verify = await run(["audit", "verify"], location.env);
+    expect(verify.stderr).toBe("");
+    expect(verify.stdout).toMatch(/^audit trail intact: \d+ row\(s\)/);
+  });
+
+  it("refuses a weak password given on standard input, with the reason", async () => {
+    const result = await new Promise<Run>((resolve) => {
+      const child = spawn(process.execPath, [BIN, "user", "create", "weak.user", "--name", "弱", "--password-stdin"], {
+        env: { ...process.env, LOG_LEVEL: "warn", ...location.env },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => {
+        stdout += d;
+      });
+      child.stderr.on("data", (d) => {
+        stderr += d;
+      });
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end("123456\n");
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "wangge: the password does not meet the policy: password must be at least 10 characters; password is too common; choose a longer phrase\n",
+    );
   });
 });

@@ -1,11 +1,20 @@
-import { isDomainError } from "@wangge/core";
+import { createWriteStream } from "node:fs";
+import { CreateUserBodySchema, DomainError, isDomainError } from "@wangge/core";
 import { Command, CommanderError } from "commander";
+import { createContext } from "./app.ts";
+import { prepareDeployment } from "./bootstrap.ts";
 import { loadConfig } from "./config.ts";
+import type { AppContext } from "./context.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { uuidv7 } from "./ids.ts";
 import { createLogger } from "./logger.ts";
 import { startServer, stopOnSignals } from "./main.ts";
+import { exportAuditTrail, recordAudit, verifyAuditTrail } from "./modules/audit/audit.service.ts";
+import { clearLoginLock, revokeAllSessions, systemPrincipal } from "./modules/auth/auth.service.ts";
 import { seedDemo } from "./modules/seed/seed.service.ts";
+import { findUserByUsername } from "./modules/users/users.queries.ts";
+import { createUser, normalizeUsername, resetPassword, updateUser } from "./modules/users/users.service.ts";
 import { VERSION } from "./version.ts";
 
 /**
@@ -45,6 +54,7 @@ export function buildCli(): Command {
     .action(async () => {
       const config = loadConfig();
       const database = await openDatabase(config.database, { command: "migrate" });
+      // Migrating only; roles and the first admin are created by the first serve (or any other command).
       try {
         const { applied, current } = await migrateToLatest(database.db);
         process.stdout.write(
@@ -60,24 +70,208 @@ export function buildCli(): Command {
   const seed = program.command("seed").description("load data into the database");
   seed
     .command("demo")
-    .description("load the demonstration data of every module (idempotent)")
+    .description("load the demonstration data of every module (idempotent); prints the demo password once")
     .action(async () => {
-      const config = loadConfig();
-      const logger = createLogger(config.logLevel);
-      const database = await openDatabase(config.database, { command: "seed demo" });
-      try {
-        await migrateToLatest(database.db);
-        const record = await seedDemo({ db: database.db, logger, now: new Date() });
+      await withDeployment("seed demo", async (ctx, logger) => {
+        const record = await seedDemo({ ctx, logger, print });
         const parts = record.parts.map((p) => `${p.name}: ${p.summary}`);
-        process.stdout.write(
-          `demo data loaded (${record.parts.length} part(s))${parts.length ? `\n  ${parts.join("\n  ")}` : ""}\n`,
+        print(`demo data loaded (${record.parts.length} part(s))${parts.length ? `\n  ${parts.join("\n  ")}` : ""}`);
+      });
+    });
+
+  const user = program.command("user").description("manage accounts (as the system; every change is audited)");
+  user
+    .command("create")
+    .description("create an account; prints a temporary password unless --password-stdin is given")
+    .argument("<username>", "login name (letters, digits, . _ -)")
+    .requiredOption("--name <displayName>", "name shown in the apps")
+    .option("--role <roleKey>", "give this role (admin, auditor, township_official, grid_worker, …)")
+    .option("--area <code>", "in this area (omit for deployment-wide roles)")
+    .option("--home-unit <unit>", "home unit of a sunk official (grid instructor)")
+    .option("--phone <mobile>", "mobile number (stored encrypted)")
+    .option("--password-stdin", "read the password from standard input")
+    .action(
+      async (
+        username: string,
+        opts: {
+          name: string;
+          role?: string;
+          area?: string;
+          homeUnit?: string;
+          phone?: string;
+          passwordStdin?: boolean;
+        },
+      ) => {
+        const password = opts.passwordStdin ? await readStdin() : undefined;
+        await withDeployment("user create", async (ctx) => {
+          const input = {
+            id: uuidv7(),
+            username,
+            displayName: opts.name,
+            phone: opts.phone,
+            password,
+            ...(opts.role
+              ? { assignment: { roleKey: opts.role, areaCode: opts.area ?? null, homeUnit: opts.homeUnit } }
+              : {}),
+          };
+          const parsed = CreateUserBodySchema.safeParse(input);
+          if (!parsed.success) throw validationError(parsed.error.issues);
+          const { user: created, initialPassword } = await createUser(ctx, systemPrincipal(), CLI_META, parsed.data);
+          print(`created ${created.username} (${created.id})`);
+          if (initialPassword)
+            print(`temporary password (shown once; must be changed at first sign-in): ${initialPassword}`);
+        });
+      },
+    );
+  user
+    .command("reset-password")
+    .description("set a new password (or print a temporary one) and end the user's sessions")
+    .argument("<username>")
+    .option("--password-stdin", "read the new password from standard input")
+    .action(async (username: string, opts: { passwordStdin?: boolean }) => {
+      const password = opts.passwordStdin ? await readStdin() : undefined;
+      await withDeployment("user reset-password", async (ctx) => {
+        const target = await requireUser(ctx, username);
+        const { temporaryPassword } = await resetPassword(
+          ctx,
+          systemPrincipal(),
+          CLI_META,
+          target.id,
+          { password },
+          (trx, id) => revokeAllSessions(ctx, trx, id),
         );
-      } finally {
-        await database.close();
-      }
+        print(
+          temporaryPassword
+            ? `temporary password for ${username} (shown once): ${temporaryPassword}`
+            : `password of ${username} changed`,
+        );
+      });
+    });
+  for (const [command, status, description] of [
+    ["disable", "disabled", "disable an account (it can no longer sign in; its records stay)"],
+    ["enable", "active", "re-enable a disabled or locked account and clear a sign-in lockout"],
+  ] as const) {
+    user
+      .command(command)
+      .description(description)
+      .argument("<username>")
+      .action(async (username: string) => {
+        await withDeployment(`user ${command}`, async (ctx) => {
+          const target = await requireUser(ctx, username);
+          await updateUser(ctx, systemPrincipal(), CLI_META, target.id, { status });
+          if (status === "active") await clearLoginLock(ctx, username);
+          print(`${username} is ${status}`);
+        });
+      });
+  }
+
+  const audit = program.command("audit").description("the tamper-evident audit trail");
+  audit
+    .command("verify")
+    .description("check every row's hash chain; exits 1 naming the first edited, removed or reordered row")
+    .action(async () => {
+      await withDeployment(
+        "audit verify",
+        async (ctx) => {
+          const verdict = await verifyAuditTrail(ctx.db);
+          if (!verdict.ok) {
+            throw new DomainError(
+              "AUDIT_CHAIN_BROKEN",
+              `audit trail broken at row ${verdict.firstBadSeq} (${verdict.problem.replace("_", " ")}); ${verdict.rows} row(s) before it are intact`,
+            );
+          }
+          print(`audit trail intact: ${verdict.rows} row(s), last hash ${verdict.lastHash.slice(0, 16)}…`);
+        },
+        { prepare: false },
+      );
+    });
+  audit
+    .command("export")
+    .description("write the trail as NDJSON (each row with its hashes) for archiving")
+    .option("--from <iso>", "first time to include (ISO 8601)")
+    .option("--to <iso>", "time to stop before (ISO 8601)")
+    .option("-o, --out <file>", "write to this file instead of standard output")
+    .action(async (opts: { from?: string; to?: string; out?: string }) => {
+      await withDeployment(
+        "audit export",
+        async (ctx) => {
+          const range = {
+            ...(opts.from ? { from: parseDate(opts.from, "--from") } : {}),
+            ...(opts.to ? { to: parseDate(opts.to, "--to") } : {}),
+          };
+          const out = opts.out ? createWriteStream(opts.out, { flags: "wx", mode: 0o600 }) : process.stdout;
+          let rows = 0;
+          for await (const line of exportAuditTrail(ctx.db, range)) {
+            rows++;
+            if (!out.write(line)) await new Promise<void>((r) => out.once("drain", () => r()));
+          }
+          await recordAudit(ctx, ctx.db, {
+            action: "audit.export",
+            outcome: "success",
+            actor: { userId: null, username: "system" },
+            meta: CLI_META,
+            details: { rows, via: "cli" },
+          });
+          if (opts.out) {
+            await new Promise<void>((r) => (out as ReturnType<typeof createWriteStream>).end(() => r()));
+            process.stderr.write(`exported ${rows} row(s) to ${opts.out}\n`);
+          }
+        },
+        { prepare: false },
+      );
     });
 
   return program;
+}
+
+const CLI_META = { requestId: "cli", ip: null, userAgent: `wangge cli (${process.env.USER ?? "unknown"})` };
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Opens the database (with the data-directory lock), prepares it, runs `fn`, and always closes it. */
+async function withDeployment(
+  command: string,
+  fn: (ctx: AppContext, logger: ReturnType<typeof createLogger>) => Promise<void>,
+  options: { prepare?: boolean } = {},
+): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+  const database = await openDatabase(config.database, { command });
+  try {
+    const ctx = createContext({ config, database, logger });
+    if (options.prepare !== false) await prepareDeployment(ctx, logger, { print });
+    else await migrateToLatest(database.db);
+    await fn(ctx, logger);
+  } finally {
+    await database.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
+}
+
+async function requireUser(ctx: AppContext, username: string) {
+  const found = await findUserByUsername(ctx.db, normalizeUsername(username));
+  if (!found) throw new DomainError("RESOURCE_NOT_FOUND", `no user ${username}`);
+  return found;
+}
+
+function parseDate(value: string, option: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()))
+    throw new DomainError("VALIDATION_FAILED", `${option} must be an ISO 8601 date or time`);
+  return date;
+}
+
+function validationError(issues: { path: PropertyKey[]; message: string }[]): DomainError {
+  return new DomainError(
+    "VALIDATION_FAILED",
+    issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "),
+  );
 }
 
 export async function runCli(argv: string[]): Promise<void> {
@@ -91,7 +285,11 @@ export async function runCli(argv: string[]): Promise<void> {
       // Help and version exit 0; usage errors were already printed by commander.
       process.exit(error.exitCode);
     }
-    const reason = isDomainError(error) ? error.message : error instanceof Error ? error.message : String(error);
+    const fields =
+      isDomainError(error) && error.errors?.length
+        ? `: ${error.errors.map((e) => `${e.path} ${e.message}`).join("; ")}`
+        : "";
+    const reason = `${error instanceof Error ? error.message : String(error)}${fields}`;
     process.stderr.write(`wangge: ${reason.split("\n")[0]}\n`);
     process.exit(1);
   }

@@ -3,6 +3,8 @@ import {
   DEFAULT_BODY_LIMIT_BYTES,
   DEFAULT_LOCALE,
   DEFAULT_PORT,
+  DEFAULT_SESSION_ABSOLUTE_HOURS,
+  DEFAULT_SESSION_IDLE_MINUTES,
   DEFAULT_TIMEZONE,
   DomainError,
   MAX_BODY_LIMIT_BYTES,
@@ -71,6 +73,20 @@ const EnvSchema = z.object({
       )
       .default("false"),
   ),
+  WANGGE_DATA_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  WANGGE_CRYPTO: z.preprocess(emptyToUndefined, z.enum(["standard", "gm"]).default("standard")),
+  WANGGE_ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().optional()),
+  WANGGE_SESSION_IDLE_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(1440).default(DEFAULT_SESSION_IDLE_MINUTES),
+  ),
+  WANGGE_SESSION_ABSOLUTE_HOURS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(720).default(DEFAULT_SESSION_ABSOLUTE_HOURS),
+  ),
+  WANGGE_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(600)),
+  WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20)),
+  WANGGE_SMS_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -106,6 +122,15 @@ export interface Config {
   /** Whether X-Forwarded-For is believed: false, true, a hop count, or the proxies' addresses. */
   trustProxy: boolean | number | string[];
   logLevel: string;
+  /** WANGGE_DATA_KEY as given (the key file in the data directory when unset). */
+  dataKey: string | undefined;
+  /** "gm": Chinese commercial cryptography (SM3 for the audit chain). */
+  crypto: "standard" | "gm";
+  adminPassword: string | undefined;
+  session: { idleMinutes: number; absoluteHours: number };
+  rateLimit: { perMinute: number; loginPerMinute: number };
+  /** Where one-time codes are POSTed as {phone, message}; unset = written to the server log (development). */
+  smsWebhookUrl: string | undefined;
 }
 
 const defaultWebDist = path.resolve(import.meta.dirname, "../../web/dist");
@@ -141,6 +166,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: parseTrustProxy(e.WANGGE_TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
+    dataKey: e.WANGGE_DATA_KEY,
+    crypto: e.WANGGE_CRYPTO,
+    adminPassword: e.WANGGE_ADMIN_PASSWORD,
+    session: { idleMinutes: e.WANGGE_SESSION_IDLE_MINUTES, absoluteHours: e.WANGGE_SESSION_ABSOLUTE_HOURS },
+    rateLimit: { perMinute: e.WANGGE_RATE_LIMIT_PER_MINUTE, loginPerMinute: e.WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE },
+    smsWebhookUrl: e.WANGGE_SMS_WEBHOOK_URL,
   };
 }
 

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { buildApp } from "./app.ts";
+import { buildApp, createContext } from "./app.ts";
+import { prepareDeployment } from "./bootstrap.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
-import { migrateToLatest } from "./db/migrate.ts";
-import { seedDemoOnStart } from "./modules/seed/seed.service.ts";
 import { VERSION } from "./version.ts";
 
 export interface RunningServer {
@@ -24,13 +23,9 @@ export async function startServer(
   const database = await openDatabase(config.database, { command: "serve" });
   let app: FastifyInstance | undefined;
   try {
-    const { applied } = await migrateToLatest(database.db);
-    if (applied.length > 0) logger.info({ applied }, "database migrated");
-    if (options.demo) {
-      const seeded = await seedDemoOnStart({ db: database.db, logger, now: new Date() });
-      if (seeded) logger.info({ parts: seeded.parts.map((p) => p.name) }, "demo data loaded");
-    }
-    app = await buildApp({ config, database, logger });
+    const ctx = createContext({ config, database, logger });
+    await prepareDeployment(ctx, logger, { demo: options.demo ?? false });
+    app = await buildApp({ config, database, logger, crypto: ctx.crypto, sms: ctx.sms });
     app.addHook("onClose", async () => {
       await database.close();
       logger.info("database closed");

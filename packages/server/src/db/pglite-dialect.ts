@@ -45,6 +45,8 @@ export class PGliteDialect implements Dialect {
   }
 }
 
+const SESSION_WAIT_MS = 60_000;
+
 class PGliteDriver implements Driver {
   readonly #connection: PGliteConnection;
   #queue: Promise<void> = Promise.resolve();
@@ -62,7 +64,28 @@ class PGliteDriver implements Driver {
     this.#queue = new Promise<void>((resolve) => {
       release = resolve;
     });
-    await previous;
+    // A query issued on the root handle while the same code holds a transaction waits for itself
+    // forever (one session). Fail loudly instead of hanging.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `waited ${SESSION_WAIT_MS / 1000} s for the embedded database's session: a query is probably running outside its transaction (pass the transaction, not the root handle)`,
+            ),
+          ),
+        SESSION_WAIT_MS,
+      );
+    });
+    try {
+      await Promise.race([previous, timeout]);
+    } catch (error) {
+      release();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     this.#release = release;
     return this.#connection;
   }

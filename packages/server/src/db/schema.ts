@@ -1,7 +1,29 @@
+import type { AreaTable } from "../modules/areas/areas.table.ts";
+import type { AuditLogTable } from "../modules/audit/audit.table.ts";
+import type {
+  ApiTokenTable,
+  LoginAttemptTable,
+  LoginLockTable,
+  OtpChallengeTable,
+  SessionTable,
+} from "../modules/auth/auth.table.ts";
 import type { AppMetaTable, ClientErrorReportTable } from "../modules/platform/platform.table.ts";
+import type { RolePermissionTable, RoleTable } from "../modules/roles/roles.table.ts";
+import type { AppUserTable, AssignmentTable } from "../modules/users/users.table.ts";
 
 /** Every table Kysely may query; each module contributes its `<domain>.table.ts`. */
 export interface DB {
   app_meta: AppMetaTable;
   client_error_report: ClientErrorReportTable;
+  area: AreaTable;
+  app_user: AppUserTable;
+  assignment: AssignmentTable;
+  role: RoleTable;
+  role_permission: RolePermissionTable;
+  session: SessionTable;
+  api_token: ApiTokenTable;
+  login_attempt: LoginAttemptTable;
+  login_lock: LoginLockTable;
+  otp_challenge: OtpChallengeTable;
+  audit_log: AuditLogTable;
 }

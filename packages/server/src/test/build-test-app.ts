@@ -1,25 +1,60 @@
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../app.ts";
+import { buildApp, createContext } from "../app.ts";
 import { type Config, loadConfig } from "../config.ts";
+import type { AppContext } from "../context.ts";
+import { createFieldCrypto } from "../crypto/field-crypto.ts";
+import type { SmsSender } from "../modules/auth/sms-sender.ts";
 import { createTestDatabase, type TestDatabase } from "./test-database.ts";
 
 export interface TestApp {
   app: FastifyInstance;
   database: TestDatabase;
   config: Config;
+  ctx: AppContext;
+  /** Messages the app "sent" by SMS. */
+  sms: { phone: string; message: string }[];
+  /** Moves the app's clock (sessions, lockouts, codes expire without waiting). */
+  clock: { now: Date; advanceMinutes(minutes: number): void };
   close(): Promise<void>;
 }
+
+export const TEST_DATA_KEY = Buffer.alloc(32, 7);
 
 /** A real app over a real, migrated database (see test-database.ts); drive it with `app.inject()`. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ WANGGE_WEB_DIST: "/nonexistent-web-dist", ...env });
-  const app = await buildApp({ config, database });
+  const config = loadConfig({
+    WANGGE_WEB_DIST: "/nonexistent-web-dist",
+    WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: "100000",
+    WANGGE_RATE_LIMIT_PER_MINUTE: "100000",
+    ...env,
+  });
+  const sent: { phone: string; message: string }[] = [];
+  const sms: SmsSender = {
+    kind: "test",
+    async send(phone, message) {
+      sent.push({ phone, message });
+    },
+  };
+  const clock = {
+    offsetMs: 0,
+    get now() {
+      return new Date(Date.now() + this.offsetMs);
+    },
+    advanceMinutes(minutes: number) {
+      this.offsetMs += minutes * 60_000;
+    },
+  };
+  const deps = { config, database, crypto: createFieldCrypto(TEST_DATA_KEY), now: () => clock.now, sms };
+  const app = await buildApp(deps);
   await app.ready();
   return {
     app,
     database,
     config,
+    ctx: createContext(deps),
+    sms: sent,
+    clock,
     async close() {
       await app.close();
       await database.close();

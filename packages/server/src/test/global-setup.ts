@@ -8,6 +8,7 @@ import type { TestProject } from "vitest/node";
 import { openDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { migrations } from "../db/migrations/index.ts";
+import { ensureDefaultRoles } from "../modules/roles/roles.service.ts";
 
 /**
  * Builds the migrated template once per run (PGlite) or per run and server (PostgreSQL). The PGlite
@@ -21,6 +22,7 @@ async function templateKey(): Promise<string> {
     hash.update(name);
     hash.update(await readFile(path.join(dir, `${name}.ts`)));
   }
+  hash.update(await readFile(path.resolve(import.meta.dirname, "../../../core/src/auth/roles.ts")));
   const pglitePkg = path.resolve(import.meta.dirname, "../../../../node_modules/@electric-sql/pglite/package.json");
   hash.update(existsSync(pglitePkg) ? await readFile(pglitePkg) : "pglite");
   return hash.digest("hex").slice(0, 16);
@@ -32,6 +34,7 @@ async function buildPgliteTemplate(): Promise<string> {
   const work = await mkdtemp(path.join(tmpdir(), "wangge-template-build-"));
   const database = await openDatabase({ kind: "pglite", dataDir: work });
   await migrateToLatest(database.db);
+  await ensureDefaultRoles(database.db);
   await database.close();
   try {
     await rename(path.join(work, "pgdata"), target);
@@ -57,6 +60,7 @@ async function buildPostgresTemplate(adminUrl: string): Promise<{ adminUrl: stri
   u.pathname = `/${templateName}`;
   const database = await openDatabase({ kind: "postgres", url: u.toString(), poolSize: 2 });
   await migrateToLatest(database.db);
+  await ensureDefaultRoles(database.db);
   await database.close();
   return { adminUrl, templateName };
 }

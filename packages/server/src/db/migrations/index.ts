@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as m20261128_0800 from "./2026_11_28_0800_create_platform_tables.ts";
+import * as m20261128_0900 from "./2026_11_28_0900_create_accounts_and_audit.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -7,4 +8,5 @@ import * as m20261128_0800 from "./2026_11_28_0800_create_platform_tables.ts";
  */
 export const migrations: Record<string, Migration> = {
   "2026_11_28_0800_create_platform_tables": m20261128_0800,
+  "2026_11_28_0900_create_accounts_and_audit": m20261128_0900,
 };

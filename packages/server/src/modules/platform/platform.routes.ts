@@ -35,6 +35,7 @@ export const platformRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = asyn
   app.get(
     "/config",
     {
+      config: { public: true },
       schema: {
         tags: ["platform"],
         summary: "Settings every app reads at start: version, locales, time zone, map tiles",
@@ -47,6 +48,8 @@ export const platformRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = asyn
   app.post(
     "/client-errors",
     {
+      // Crashes happen before sign-in too (the sign-in page itself can fail).
+      config: { public: true },
       // Crash reports are small; never accept more than the deployment-wide limit either.
       bodyLimit: Math.min(config.bodyLimitBytes, 64 * 1024),
       schema: {

@@ -1,22 +1,22 @@
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../test/test-database.ts";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { findDemoSeedRecord, type SeedPart, seedDemo, seedDemoOnStart } from "./seed.service.ts";
 
-let t: TestDatabase;
+let t: TestApp;
 beforeAll(async () => {
-  t = await createTestDatabase();
+  t = await buildTestApp();
 });
 afterAll(async () => {
   await t?.close();
 });
 
 const logger = { info: () => {} };
+const printed: string[] = [];
+const seedCtx = () => ({ ctx: t.ctx, logger, print: (line: string) => printed.push(line) });
 const countingPart = (calls: string[], name = "probe"): SeedPart => ({
   name,
-  async run({ db }) {
+  async run() {
     calls.push(name);
-    await sql`select 1`.execute(db);
     return { summary: "1 thing" };
   },
 });
@@ -24,37 +24,53 @@ const countingPart = (calls: string[], name = "probe"): SeedPart => ({
 describe("seedDemoOnStart", () => {
   it("runs every part once on an empty database, then only parts added by a later version", async () => {
     const calls: string[] = [];
-    const now = new Date("2026-11-28T00:00:00Z");
-    const first = await seedDemoOnStart({ db: t.db, logger, now }, [countingPart(calls)]);
+    const first = await seedDemoOnStart(seedCtx(), [countingPart(calls)]);
     expect(first?.parts).toEqual([{ name: "probe", summary: "1 thing" }]);
-    const second = await seedDemoOnStart({ db: t.db, logger, now }, [countingPart(calls)]);
+    const second = await seedDemoOnStart(seedCtx(), [countingPart(calls)]);
     expect(second).toBeUndefined();
     expect(calls).toEqual(["probe"]);
-    expect((await findDemoSeedRecord(t.db))?.seededAt).toBe("2026-11-28T00:00:00.000Z");
 
-    const upgraded = await seedDemoOnStart({ db: t.db, logger, now }, [
-      countingPart(calls),
-      countingPart(calls, "areas"),
-    ]);
+    const upgraded = await seedDemoOnStart(seedCtx(), [countingPart(calls), countingPart(calls, "areas")]);
     expect(calls).toEqual(["probe", "areas"]);
     expect(upgraded?.parts.map((p) => p.name).sort()).toEqual(["areas", "probe"]);
   });
 });
 
 describe("seedDemo", () => {
-  it("rolls back a failing part and records nothing new", async () => {
-    const before = await findDemoSeedRecord(t.db);
+  it("records nothing when a part fails", async () => {
+    const before = await findDemoSeedRecord(seedCtx());
     const failing: SeedPart = {
       name: "broken",
-      async run({ db }) {
-        await db.insertInto("app_meta").values({ key: "half-written", value: "1" }).execute();
+      async run() {
         throw new Error("part failed");
       },
     };
-    await expect(seedDemo({ db: t.db, logger, now: new Date() }, [failing])).rejects.toThrow("part failed");
-    expect(
-      await t.db.selectFrom("app_meta").select("key").where("key", "=", "half-written").executeTakeFirst(),
-    ).toBeUndefined();
-    expect(await findDemoSeedRecord(t.db)).toEqual(before);
+    await expect(seedDemo(seedCtx(), [failing])).rejects.toThrow("part failed");
+    expect(await findDemoSeedRecord(seedCtx())).toEqual(before);
+  });
+
+  it("loads the demo areas and one account per role, printing the password once, and is idempotent", async () => {
+    const record = await seedDemo(seedCtx());
+    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts"]);
+    const passwordLine = printed.find((l) => l.startsWith("Demo password"));
+    expect(passwordLine).toBeDefined();
+    const users = await t.ctx.db
+      .selectFrom("app_user")
+      .select(["username", "password_hash", "phone_enc"])
+      .where("username", "like", "demo.%")
+      .execute();
+    expect(users).toHaveLength(12);
+    const password = passwordLine?.split(": ")[1] ?? "";
+    for (const u of users) {
+      expect(u.password_hash).toMatch(/^\$argon2id\$/);
+      expect(JSON.stringify(u)).not.toContain(password);
+    }
+    const worker = users.find((u) => u.username === "demo.worker");
+    expect(worker?.phone_enc).toMatch(/^v1:/);
+    expect(worker?.phone_enc).not.toContain("13800000001");
+
+    printed.length = 0;
+    await seedDemo(seedCtx());
+    expect(printed.filter((l) => l.startsWith("Demo password"))).toEqual([]);
   });
 });

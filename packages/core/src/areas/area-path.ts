@@ -1,0 +1,22 @@
+/**
+ * Materialised paths: every area (and every record that belongs to one) carries the codes of its
+ * ancestors and itself, `/45/4508/450802/`, so "everything under this township" is one indexed prefix
+ * scan and "is X inside Y" is a string test. Codes follow GB/T 2260 and the 12-digit statistical codes.
+ */
+export const AREA_LEVELS = ["province", "city", "county", "township", "village", "grid", "microgrid"] as const;
+export type AreaLevel = (typeof AREA_LEVELS)[number];
+
+export const AREA_CODE_PATTERN = /^[0-9A-Za-z]{2,24}$/;
+
+export function childPath(parentPath: string | null, code: string): string {
+  return `${parentPath ?? "/"}${code}/`;
+}
+
+/** True when `path` is `ancestor` itself or lies beneath it. */
+export function isWithin(path: string, ancestor: string): boolean {
+  return path.startsWith(ancestor);
+}
+
+export function levelIndex(level: AreaLevel): number {
+  return AREA_LEVELS.indexOf(level);
+}

@@ -1,0 +1,31 @@
+/** Error codes of accounts, sign-in, roles, assignments and the audit trail. */
+export const AUTH_ERRORS = {
+  AUTH_REQUIRED: "a route needs a signed-in user or an API token and the request has neither (or it expired)",
+  AUTH_INVALID_CREDENTIALS:
+    "a username/password pair is wrong — the same answer, after the same time, whether or not the user exists",
+  AUTH_ACCOUNT_LOCKED: "sign-in is refused because of too many recent failures (or an admin locked the account)",
+  AUTH_ACCOUNT_DISABLED: "the account was disabled by an admin (only said after a correct password)",
+  AUTH_TOTP_REQUIRED: "the password was right and a second factor is now needed",
+  AUTH_TOTP_INVALID: "a TOTP code is wrong or expired",
+  AUTH_TOTP_SETUP_REQUIRED: "the user's role requires a second factor and the user has not set one up",
+  AUTH_PASSWORD_CHANGE_REQUIRED:
+    "the user signed in with a temporary password and must set their own before anything else",
+  AUTH_TOTP_ALREADY_ENABLED: "TOTP setup is requested for a user who already has it",
+  AUTH_CSRF_FAILED: "a cookie-authenticated write lacks the x-csrf-token header or carries a wrong one",
+  AUTH_FORBIDDEN: "the user lacks the permission the route needs",
+  AUTH_TOKEN_INVALID: "a bearer token is unknown, revoked or expired",
+  AUTH_OTP_INVALID: "a one-time code sent by SMS is wrong, used or expired",
+  AUTH_OTP_TOO_MANY: "too many one-time codes were requested for one phone number",
+  AUTH_PASSWORD_WRONG: "the current password given to change a password is wrong",
+  USER_USERNAME_TAKEN: "a new account asks for a username that exists",
+  USER_ID_CONFLICT: "a create is retried with an id that already holds a different record",
+  USER_SELF_DISABLE: "an admin tries to disable or lock their own account",
+  ROLE_AUDITOR_ONLY_PERMISSION: "a role editor tries to give audit permissions to a role other than auditor",
+  ROLE_NOT_FOUND: "a role key does not exist",
+  ASSIGNMENT_SELF_GRANT_FORBIDDEN: "a user tries to give themselves the admin or auditor role",
+  AREA_NOT_FOUND: "an area code does not exist or lies outside the caller's scope",
+  AUDIT_CHAIN_BROKEN: "audit verification found an edited, removed or reordered row",
+} as const;
+
+export type AuthErrorCode = keyof typeof AUTH_ERRORS;
+export const AUTH_ERROR_CODES = Object.keys(AUTH_ERRORS) as AuthErrorCode[];

@@ -1,0 +1,35 @@
+/**
+ * The permission catalogue: every action the product guards. Roles are data (editable by admins);
+ * permissions are code, because every route names the one it requires. Each entry says what it allows.
+ */
+export const PERMISSIONS = {
+  "area.read": "view areas, grids and their staff",
+  "area.manage": "create, edit, import and redraw areas, grids and police beats",
+  "person.read": "view households, people and organisations (ID and phone masked)",
+  "person.manage": "register and edit households, people and organisations",
+  "person.reveal": "see a person's ID or phone number in clear, stating a reason",
+  "tag.sensitive.read": "see sensitive tags (community correction, severe mental disorder, …)",
+  "event.read": "view events and disputes",
+  "event.report": "report an event",
+  "event.handle": "accept, assign, handle and close events",
+  "event.supervise": "supervise (督办) and escalate events of lower levels",
+  "mediation.handle": "run mediation sessions and draw up agreements",
+  "visit.manage": "plan and record door-knocking visits",
+  "patrol.checkin": "check in on patrols",
+  "disclosure.manage": "publish four-affairs disclosures and subsidies",
+  "report.read": "read daily, weekly and monthly reports and dashboards",
+  "screen.view": "open the big screen",
+  "user.read": "view user accounts and their assignments",
+  "user.manage": "create, edit, lock and unlock user accounts and assign them to areas",
+  "role.manage": "edit which permissions each role has",
+  "audit.read": "read the audit trail",
+  "audit.export": "export the audit trail for archiving",
+  "resident.self": "use the resident app for one's own reports and records",
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+export const PERMISSION_KEYS = Object.keys(PERMISSIONS) as Permission[];
+
+export function isPermission(value: string): value is Permission {
+  return Object.hasOwn(PERMISSIONS, value);
+}

@@ -1,0 +1,158 @@
+import type { Permission } from "./permissions.ts";
+
+/**
+ * The roles of grid governance (GLOSSARY.md) and the permissions each starts with. Admins may edit the
+ * sets afterwards; these are the defaults a new deployment gets. Separation of duties (MLPS 2.0 level 3):
+ * only the auditor reads the audit trail, the admin manages accounts but cannot read or grant audit.
+ *
+ * `workScope` says where a holder may act: "subtree" = anywhere under the assigned area (grid staff);
+ * "area" = only on what is at the assigned area itself (an official works on what was escalated to
+ * their level, while viewing the whole subtree).
+ */
+export const ROLE_KEYS = [
+  "admin",
+  "auditor",
+  "city_official",
+  "county_official",
+  "township_official",
+  "village_official",
+  "grid_head",
+  "grid_worker",
+  "grid_instructor",
+  "police_liaison",
+  "mediator",
+  "volunteer",
+  "resident",
+] as const;
+export type RoleKey = (typeof ROLE_KEYS)[number];
+
+export interface RoleDefinition {
+  key: RoleKey;
+  name: { "zh-CN": string; en: string };
+  workScope: "subtree" | "area";
+  permissions: Permission[];
+}
+
+const official: Permission[] = [
+  "area.read",
+  "person.read",
+  "event.read",
+  "event.report",
+  "event.handle",
+  "event.supervise",
+  "report.read",
+  "screen.view",
+  "user.read",
+  "disclosure.manage",
+];
+
+export const DEFAULT_ROLES: RoleDefinition[] = [
+  {
+    key: "admin",
+    name: { "zh-CN": "系统管理员", en: "Administrator" },
+    workScope: "subtree",
+    permissions: ["area.read", "area.manage", "user.read", "user.manage", "role.manage", "report.read", "screen.view"],
+  },
+  {
+    key: "auditor",
+    name: { "zh-CN": "安全审计员", en: "Auditor" },
+    workScope: "subtree",
+    permissions: ["audit.read", "audit.export", "user.read"],
+  },
+  {
+    key: "city_official",
+    name: { "zh-CN": "市级干部", en: "City official" },
+    workScope: "area",
+    permissions: official,
+  },
+  {
+    key: "county_official",
+    name: { "zh-CN": "县级干部", en: "County official" },
+    workScope: "area",
+    permissions: official,
+  },
+  {
+    key: "township_official",
+    name: { "zh-CN": "乡镇（街道）干部", en: "Township official" },
+    workScope: "area",
+    permissions: [...official, "person.manage", "person.reveal", "tag.sensitive.read", "user.manage", "visit.manage"],
+  },
+  {
+    key: "village_official",
+    name: { "zh-CN": "村（社区）干部", en: "Village official" },
+    workScope: "area",
+    permissions: [...official, "person.manage", "visit.manage"],
+  },
+  {
+    key: "grid_head",
+    name: { "zh-CN": "网格长", en: "Grid head" },
+    workScope: "subtree",
+    permissions: [
+      "area.read",
+      "person.read",
+      "person.manage",
+      "person.reveal",
+      "event.read",
+      "event.report",
+      "event.handle",
+      "visit.manage",
+      "report.read",
+      "patrol.checkin",
+    ],
+  },
+  {
+    key: "grid_worker",
+    name: { "zh-CN": "网格员", en: "Grid worker" },
+    workScope: "subtree",
+    permissions: [
+      "area.read",
+      "person.read",
+      "person.manage",
+      "event.read",
+      "event.report",
+      "event.handle",
+      "visit.manage",
+      "patrol.checkin",
+    ],
+  },
+  {
+    key: "grid_instructor",
+    name: { "zh-CN": "网格指导员", en: "Grid instructor" },
+    workScope: "subtree",
+    permissions: ["area.read", "person.read", "event.read", "event.report", "event.supervise", "report.read"],
+  },
+  {
+    key: "police_liaison",
+    name: { "zh-CN": "社区民警", en: "Police liaison" },
+    workScope: "subtree",
+    permissions: ["area.read", "person.read", "tag.sensitive.read", "event.read", "event.report", "event.handle"],
+  },
+  {
+    key: "mediator",
+    name: { "zh-CN": "人民调解员", en: "Mediator" },
+    workScope: "subtree",
+    permissions: ["area.read", "event.read", "mediation.handle"],
+  },
+  {
+    key: "volunteer",
+    name: { "zh-CN": "志愿者", en: "Volunteer" },
+    workScope: "subtree",
+    permissions: ["event.report", "patrol.checkin"],
+  },
+  {
+    key: "resident",
+    name: { "zh-CN": "居民", en: "Resident" },
+    workScope: "area",
+    permissions: ["resident.self", "event.report"],
+  },
+];
+
+export function isRoleKey(value: string): value is RoleKey {
+  return (ROLE_KEYS as readonly string[]).includes(value);
+}
+
+/** Roles nobody may grant to themselves, whatever their permissions (separation of duties). */
+export const SELF_GRANT_FORBIDDEN: RoleKey[] = ["auditor", "admin"];
+
+/** Permissions that stay with the auditor: a role editor may not give them to any other role. */
+export const AUDITOR_ONLY_PERMISSIONS: Permission[] = ["audit.read", "audit.export"];

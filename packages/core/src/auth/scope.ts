@@ -1,0 +1,63 @@
+import { isWithin } from "../areas/area-path.ts";
+import type { Permission } from "./permissions.ts";
+
+/**
+ * A user's data scope, computed from their assignments. Two scopes, as in mature health information
+ * systems: what they may *view or search* (the subtrees of their areas) and what they may *work on*
+ * (the subtree for grid staff; only the area itself for officials, who act on what reaches their
+ * level). A record outside the view scope is answered as not found, never as forbidden.
+ */
+export interface ScopedAssignment {
+  areaPath: string | null;
+  workScope: "subtree" | "area";
+  permissions: readonly Permission[];
+}
+
+export interface DataScope {
+  /** Holds an assignment for the whole deployment (area-less admin or auditor). */
+  isGlobal: boolean;
+  /** Path prefixes the user may view; minimal (no prefix lies under another). */
+  view: string[];
+  /** Path prefixes under which the user may work. */
+  workSubtrees: string[];
+  /** Exact area paths where the user may work on records of that area only. */
+  workAreas: string[];
+}
+
+function minimalPrefixes(paths: string[]): string[] {
+  const sorted = [...new Set(paths)].sort();
+  const out: string[] = [];
+  for (const p of sorted) if (!out.some((kept) => isWithin(p, kept))) out.push(p);
+  return out;
+}
+
+/** The scope in which `permission` may be used; omit it for the union over all assignments. */
+export function computeScope(assignments: readonly ScopedAssignment[], permission?: Permission): DataScope {
+  const relevant = permission ? assignments.filter((a) => a.permissions.includes(permission)) : assignments;
+  // An area-less assignment covers the whole deployment for staff roles (admin, auditor); for roles that
+  // act only on their own area (a resident) it covers no area at all: they see only their own records.
+  const isGlobal = relevant.some((a) => a.areaPath === null && a.workScope === "subtree");
+  const paths = relevant.filter((a) => a.areaPath !== null);
+  const workSubtrees = minimalPrefixes(paths.filter((a) => a.workScope === "subtree").map((a) => a.areaPath as string));
+  const workAreas = [
+    ...new Set(
+      paths
+        .filter((a) => a.workScope === "area")
+        .map((a) => a.areaPath as string)
+        .filter((p) => !workSubtrees.some((s) => isWithin(p, s))),
+    ),
+  ].sort();
+  return { isGlobal, view: minimalPrefixes(paths.map((a) => a.areaPath as string)), workSubtrees, workAreas };
+}
+
+export function canView(scope: DataScope, path: string): boolean {
+  return scope.isGlobal || scope.view.some((prefix) => isWithin(path, prefix));
+}
+
+export function canWork(scope: DataScope, path: string): boolean {
+  return scope.isGlobal || scope.workSubtrees.some((p) => isWithin(path, p)) || scope.workAreas.includes(path);
+}
+
+export function hasPermission(assignments: readonly ScopedAssignment[], permission: Permission): boolean {
+  return assignments.some((a) => a.permissions.includes(permission));
+}

@@ -1,0 +1,37 @@
+import type { Logger } from "pino";
+import type { AppContext } from "./context.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { systemPrincipal } from "./modules/auth/auth.service.ts";
+import { ensureDefaultRoles } from "./modules/roles/roles.service.ts";
+import { seedDemoOnStart } from "./modules/seed/seed.service.ts";
+import { ensureBootstrapAdmin } from "./modules/users/users.service.ts";
+
+/**
+ * What every start does before serving: migrate, make sure the default roles exist, create the first
+ * administrator on an empty deployment, and (for `npm start`) load the demo data.
+ */
+export async function prepareDeployment(
+  ctx: AppContext,
+  logger: Pick<Logger, "info" | "warn">,
+  options: { demo?: boolean; print?: (line: string) => void } = {},
+): Promise<void> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { applied } = await migrateToLatest(ctx.db);
+  if (applied.length > 0) logger.info({ applied }, "database migrated");
+  const roles = await ensureDefaultRoles(ctx.db);
+  if (roles.length > 0) logger.info({ roles }, "default roles created");
+  const admin = await ensureBootstrapAdmin(ctx, systemPrincipal());
+  if (admin.created) {
+    logger.warn({ username: "admin" }, "first start: administrator account created");
+    if (admin.generatedPassword) {
+      // Printed once, to the operator's terminal; it is stored only as an argon2id hash.
+      print(
+        `\nFirst start: sign in as "admin" with the password ${admin.generatedPassword} (shown once; change it after signing in).\n`,
+      );
+    }
+  }
+  if (options.demo) {
+    const seeded = await seedDemoOnStart({ ctx, logger, print });
+    if (seeded) logger.info({ parts: seeded.parts.map((p) => p.name) }, "demo data loaded");
+  }
+}

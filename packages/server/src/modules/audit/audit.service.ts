@@ -1,0 +1,156 @@
+import { AUDIT_GENESIS_HASH, type AuditContent, auditRowHash, type ChainVerdict, verifyChain } from "@wangge/core";
+import type { Kysely, Transaction } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import { digest } from "../../crypto/digest.ts";
+import type { DB } from "../../db/schema.ts";
+import {
+  type AuditFilter,
+  findLastAuditRow,
+  insertAuditRow,
+  listAuditRows,
+  listAuditRowsAscending,
+  lockAuditChain,
+} from "./audit.queries.ts";
+import type { AuditLogRow } from "./audit.table.ts";
+
+/**
+ * The audit trail: append-only (the database refuses UPDATE, DELETE and TRUNCATE), hash-chained, and
+ * written in the same transaction as the change it records, so a change never lands without its
+ * record. Retained forever by the application; exported for archiving.
+ */
+export interface AuditEntry {
+  action: string;
+  outcome: "success" | "failure" | "denied";
+  actor?: { userId: string | null; username: string | null } | null;
+  meta?: RequestMeta | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  areaPath?: string | null;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export function auditAlgorithm(ctx: Pick<AppContext, "config">): "sha256" | "sm3" {
+  return ctx.config.crypto === "gm" ? "sm3" : "sha256";
+}
+
+async function appendInTransaction(
+  trx: Transaction<DB>,
+  algorithm: string,
+  now: Date,
+  entry: AuditEntry,
+): Promise<number> {
+  await lockAuditChain(trx);
+  const last = await findLastAuditRow(trx);
+  const seq = (last?.seq ?? 0) + 1;
+  const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+  const content: AuditContent = {
+    seq,
+    occurredAt: now.toISOString(),
+    actorUserId: entry.actor?.userId ?? null,
+    actorUsername: entry.actor?.username ?? null,
+    ip: entry.meta?.ip ?? null,
+    userAgent: entry.meta?.userAgent?.slice(0, 512) ?? null,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    areaPath: entry.areaPath ?? null,
+    outcome: entry.outcome,
+    reason: entry.reason ?? null,
+    details: { ...(entry.details ?? {}), ...(entry.meta?.requestId ? { requestId: entry.meta.requestId } : {}) },
+  };
+  const hash = auditRowHash(digest, algorithm, prevHash, content);
+  await insertAuditRow(trx, {
+    seq,
+    occurred_at: now,
+    actor_user_id: content.actorUserId,
+    actor_username: content.actorUsername,
+    ip: content.ip,
+    user_agent: content.userAgent,
+    action: content.action,
+    target_type: content.targetType,
+    target_id: content.targetId,
+    area_path: content.areaPath,
+    outcome: content.outcome,
+    reason: content.reason,
+    details: JSON.stringify(content.details),
+    hash_alg: algorithm,
+    prev_hash: prevHash,
+    hash,
+  });
+  return seq;
+}
+
+/** Appends one record; joins the caller's transaction when given one, else runs its own. */
+export async function recordAudit(
+  ctx: Pick<AppContext, "config" | "now">,
+  db: Kysely<DB> | Transaction<DB>,
+  entry: AuditEntry,
+): Promise<number> {
+  const algorithm = auditAlgorithm(ctx);
+  const now = ctx.now();
+  if (db.isTransaction) return appendInTransaction(db as Transaction<DB>, algorithm, now, entry);
+  return db.transaction().execute((trx) => appendInTransaction(trx, algorithm, now, entry));
+}
+
+export function toAuditContent(row: AuditLogRow): AuditContent {
+  return {
+    seq: Number(row.seq),
+    occurredAt: row.occurred_at.toISOString(),
+    actorUserId: row.actor_user_id,
+    actorUsername: row.actor_username,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    areaPath: row.area_path,
+    outcome: row.outcome,
+    reason: row.reason,
+    details: row.details,
+  };
+}
+
+export async function listAudit(db: Kysely<DB>, filter: AuditFilter, limit: number) {
+  const rows = await listAuditRows(db, filter, limit + 1);
+  const page = rows.slice(0, limit);
+  return { items: page, nextBeforeSeq: rows.length > limit ? Number(page.at(-1)?.seq) : null };
+}
+
+/** Walks the whole trail in order, in batches; names the first bad row. */
+export async function verifyAuditTrail(db: Kysely<DB>, batchSize = 2000): Promise<ChainVerdict> {
+  let state = { expectedPrev: AUDIT_GENESIS_HASH, expectedSeq: 1 };
+  let total = 0;
+  let afterSeq = 0;
+  for (;;) {
+    const rows = await listAuditRowsAscending(db, afterSeq, batchSize);
+    if (rows.length === 0) return { ok: true, rows: total, lastHash: state.expectedPrev };
+    const verdict = verifyChain(
+      rows.map((r) => ({ content: toAuditContent(r), algorithm: r.hash_alg, prevHash: r.prev_hash, hash: r.hash })),
+      digest,
+      state,
+    );
+    if (!verdict.ok) return { ...verdict, rows: total + verdict.rows };
+    total += verdict.rows;
+    state = verdict.next;
+    afterSeq = Number(rows.at(-1)?.seq);
+  }
+}
+
+/** Every row in order with its hashes, as NDJSON lines, for archiving (a reader can re-verify it). */
+export async function* exportAuditTrail(
+  db: Kysely<DB>,
+  range: { from?: Date; to?: Date } = {},
+): AsyncGenerator<string> {
+  let afterSeq = 0;
+  for (;;) {
+    const rows = await listAuditRowsAscending(db, afterSeq, 2000);
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      if (range.from && row.occurred_at < range.from) continue;
+      if (range.to && row.occurred_at >= range.to) continue;
+      yield `${JSON.stringify({ ...toAuditContent(row), hashAlg: row.hash_alg, prevHash: row.prev_hash, hash: row.hash })}\n`;
+    }
+    afterSeq = Number(rows.at(-1)?.seq);
+  }
+}

@@ -1,0 +1,685 @@
+import { randomBytes, randomInt } from "node:crypto";
+import {
+  DomainError,
+  isLocked,
+  isSessionAlive,
+  LOCKOUT_WINDOW_MINUTES,
+  lockUntilAfterFailure,
+  maskPhone,
+  normalizeMobile,
+  type Principal,
+  passwordIssues,
+} from "@wangge/core";
+import type { Kysely, Transaction } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import { sha256 } from "../../crypto/digest.ts";
+import { constantTimeEqual } from "../../crypto/field-crypto.ts";
+import type { DB } from "../../db/schema.ts";
+import { uuidv7 } from "../../ids.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { listRoles } from "../roles/roles.service.ts";
+import {
+  findUserById,
+  findUserByPhoneIndex,
+  findUserByUsername,
+  insertAssignment,
+  insertUser,
+  updateUser,
+} from "../users/users.queries.ts";
+import { loadPrincipal, normalizeUsername } from "../users/users.service.ts";
+import type { AppUserRow } from "../users/users.table.ts";
+
+export { systemPrincipal } from "@wangge/core";
+
+import {
+  countOtpChallengesSince,
+  findApiTokenByHash,
+  findApiTokenById,
+  findLatestOtpChallenge,
+  findLoginLock,
+  findSession,
+  insertApiToken,
+  insertLoginAttempt,
+  insertOtpChallenge,
+  insertSession,
+  listApiTokensOfUser,
+  listRecentFailures,
+  markApiTokenUsed,
+  promoteSession,
+  revokeApiToken as revokeApiTokenRow,
+  revokeSession,
+  revokeSessionsOfUser,
+  setLoginLock,
+  touchSession,
+  updateOtpChallenge,
+} from "./auth.queries.ts";
+import type { SessionRow } from "./auth.table.ts";
+import { hashPassword, verifyPassword } from "./password-hasher.ts";
+import { generateTotpSecret, matchTotp, otpauthUri } from "./totp.ts";
+
+/**
+ * Sign-in and everything that proves who is asking: password (argon2id) with lockout, optional TOTP
+ * second factor (mandatory per role when an admin says so), server-side sessions, personal API tokens,
+ * and one-time codes by SMS for residents. Secrets are stored only as hashes; every sign-in, failure,
+ * lockout and token change is audited.
+ */
+export type Restriction = "totp_setup" | "password_change" | null;
+
+export interface Authenticated {
+  principal: Principal;
+  restriction: Restriction;
+  session?: SessionRow;
+  csrfToken?: string;
+}
+
+export function csrfTokenFor(ctx: AppContext, sessionToken: string): string {
+  return ctx.crypto.mac(`csrf:${sessionToken}`);
+}
+
+function newSecret(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+async function totpRequiredByRole(db: Kysely<DB> | Transaction<DB>, principal: Principal): Promise<boolean> {
+  const keys = new Set(principal.assignments.map((a) => a.roleKey));
+  return (await listRoles(db)).some((r) => keys.has(r.key) && r.requiresTotp);
+}
+
+/** `db` must be the caller's transaction when there is one: PGlite has a single session. */
+async function restrictionFor(
+  db: Kysely<DB> | Transaction<DB>,
+  user: AppUserRow,
+  principal: Principal,
+): Promise<Restriction> {
+  if (!user.totp_enabled && (await totpRequiredByRole(db, principal))) return "totp_setup";
+  if (user.must_change_password) return "password_change";
+  return null;
+}
+
+async function startSession(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  user: AppUserRow,
+  stage: SessionRow["stage"],
+  meta: RequestMeta,
+) {
+  const token = newSecret();
+  const now = ctx.now();
+  await insertSession(trx, {
+    id_hash: sha256(token),
+    user_id: user.id,
+    stage,
+    created_at: now,
+    last_seen_at: now,
+    ip: meta.ip,
+    user_agent: meta.userAgent?.slice(0, 512) ?? null,
+    revoked_at: null,
+  });
+  return token;
+}
+
+export type LoginResult =
+  | { step: "done"; sessionToken: string; csrfToken: string; principal: Principal; restriction: Restriction }
+  | { step: "totp"; sessionToken: string; csrfToken: string };
+
+/**
+ * Password sign-in. Unknown users and wrong passwords get the same error after the same argon2 work.
+ * Five failures within 15 minutes lock the username for 15 minutes; while locked, even the right
+ * password is refused, and each refused attempt is audited.
+ */
+export async function login(
+  ctx: AppContext,
+  meta: RequestMeta,
+  input: { username: string; password: string },
+): Promise<LoginResult> {
+  const username = normalizeUsername(input.username);
+  const now = ctx.now();
+  const lockedUntil = await findLoginLock(ctx.db, username);
+  const user = await findUserByUsername(ctx.db, username);
+  if (isLocked(lockedUntil, now)) {
+    await verifyPassword(null, input.password);
+    await ctx.db.transaction().execute(async (trx) => {
+      await insertLoginAttempt(trx, { username, ip: meta.ip, outcome: "locked", at: now });
+      await recordAudit(ctx, trx, {
+        action: "auth.login",
+        outcome: "denied",
+        actor: { userId: user?.id ?? null, username },
+        meta,
+        targetType: "user",
+        targetId: user?.id ?? null,
+        reason: "AUTH_ACCOUNT_LOCKED",
+        details: { lockedUntil: lockedUntil?.toISOString() },
+      });
+    });
+    throw new DomainError("AUTH_ACCOUNT_LOCKED", "too many failed sign-ins; try again later", {
+      details: { retryAfterSeconds: Math.ceil(((lockedUntil?.getTime() ?? now.getTime()) - now.getTime()) / 1000) },
+    });
+  }
+  const ok = await verifyPassword(user?.password_hash ?? null, input.password);
+  if (!ok || !user) {
+    const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000);
+    await ctx.db.transaction().execute(async (trx) => {
+      await insertLoginAttempt(trx, { username, ip: meta.ip, outcome: "failure", at: now });
+      const failures = await listRecentFailures(trx, username, windowStart);
+      const lockUntil = lockUntilAfterFailure(failures, now);
+      await recordAudit(ctx, trx, {
+        action: "auth.login",
+        outcome: "failure",
+        actor: { userId: user?.id ?? null, username },
+        meta,
+        targetType: "user",
+        targetId: user?.id ?? null,
+        reason: "AUTH_INVALID_CREDENTIALS",
+        details: { failuresInWindow: failures.length },
+      });
+      if (lockUntil) {
+        await setLoginLock(trx, username, lockUntil);
+        await recordAudit(ctx, trx, {
+          action: "auth.lockout",
+          outcome: "success",
+          actor: { userId: user?.id ?? null, username },
+          meta,
+          targetType: "user",
+          targetId: user?.id ?? null,
+          reason: `${failures.length} failed sign-ins within ${LOCKOUT_WINDOW_MINUTES} minutes`,
+          details: { lockedUntil: lockUntil.toISOString() },
+        });
+      }
+    });
+    throw new DomainError("AUTH_INVALID_CREDENTIALS", "wrong username or password");
+  }
+  if (user.status !== "active") {
+    await recordAudit(ctx, ctx.db, {
+      action: "auth.login",
+      outcome: "denied",
+      actor: { userId: user.id, username },
+      meta,
+      targetType: "user",
+      targetId: user.id,
+      reason: user.status === "disabled" ? "AUTH_ACCOUNT_DISABLED" : "AUTH_ACCOUNT_LOCKED",
+    });
+    throw new DomainError(
+      user.status === "disabled" ? "AUTH_ACCOUNT_DISABLED" : "AUTH_ACCOUNT_LOCKED",
+      `the account is ${user.status}`,
+    );
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    await insertLoginAttempt(trx, { username, ip: meta.ip, outcome: "success", at: now });
+    await setLoginLock(trx, username, null);
+    const stage = user.totp_enabled ? "totp" : "active";
+    const sessionToken = await startSession(ctx, trx, user, stage, meta);
+    await recordAudit(ctx, trx, {
+      action: stage === "totp" ? "auth.login.password" : "auth.login",
+      outcome: "success",
+      actor: { userId: user.id, username },
+      meta,
+      targetType: "user",
+      targetId: user.id,
+    });
+    const csrfToken = csrfTokenFor(ctx, sessionToken);
+    if (stage === "totp") return { step: "totp" as const, sessionToken, csrfToken };
+    const principal = await loadPrincipal(trx, user, "session");
+    return {
+      step: "done" as const,
+      sessionToken,
+      csrfToken,
+      principal,
+      restriction: await restrictionFor(trx, user, principal),
+    };
+  });
+}
+
+/** Second step: the TOTP code turns a password-only session into a full one. */
+export async function completeTotpLogin(
+  ctx: AppContext,
+  meta: RequestMeta,
+  sessionToken: string,
+  code: string,
+): Promise<LoginResult> {
+  const idHash = sha256(sessionToken);
+  const session = await findSession(ctx.db, idHash);
+  const now = ctx.now();
+  if (
+    !session ||
+    session.revoked_at ||
+    session.stage !== "totp" ||
+    !isSessionAlive(toTimes(session), { idleMinutes: 5, absoluteHours: 1 }, now)
+  ) {
+    throw new DomainError("AUTH_REQUIRED", "sign in with your password first");
+  }
+  const user = await findUserById(ctx.db, session.user_id);
+  if (!user?.totp_secret_enc) throw new DomainError("AUTH_REQUIRED", "sign in with your password first");
+  const step = matchTotp(ctx.crypto.decrypt(user.totp_secret_enc), code, now, user.totp_last_step);
+  if (step === undefined) {
+    await recordAudit(ctx, ctx.db, {
+      action: "auth.login.totp",
+      outcome: "failure",
+      actor: { userId: user.id, username: user.username },
+      meta,
+      targetType: "user",
+      targetId: user.id,
+      reason: "AUTH_TOTP_INVALID",
+    });
+    throw new DomainError("AUTH_TOTP_INVALID", "the code is wrong or expired", {
+      errors: [{ path: "code", message: "wrong code" }],
+    });
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { totp_last_step: step });
+    await promoteSession(trx, idHash, now);
+    await recordAudit(ctx, trx, {
+      action: "auth.login",
+      outcome: "success",
+      actor: { userId: user.id, username: user.username },
+      meta,
+      targetType: "user",
+      targetId: user.id,
+      details: { secondFactor: "totp" },
+    });
+    const principal = await loadPrincipal(trx, user, "session");
+    return {
+      step: "done" as const,
+      sessionToken,
+      csrfToken: csrfTokenFor(ctx, sessionToken),
+      principal,
+      restriction: await restrictionFor(trx, user, principal),
+    };
+  });
+}
+
+function toTimes(s: SessionRow) {
+  return { createdAt: s.created_at, lastSeenAt: s.last_seen_at };
+}
+
+/** The user behind a session cookie, or undefined when it is unknown, revoked, expired or half-done. */
+export async function authenticateSession(ctx: AppContext, sessionToken: string): Promise<Authenticated | undefined> {
+  const idHash = sha256(sessionToken);
+  const session = await findSession(ctx.db, idHash);
+  const now = ctx.now();
+  if (
+    !session ||
+    session.revoked_at ||
+    session.stage !== "active" ||
+    !isSessionAlive(toTimes(session), ctx.config.session, now)
+  ) {
+    return undefined;
+  }
+  const user = await findUserById(ctx.db, session.user_id);
+  if (!user || user.status !== "active") return undefined;
+  // Writing last_seen_at on every request would turn reads into writes; once a minute is enough for a 30-minute idle limit.
+  if (now.getTime() - session.last_seen_at.getTime() > 60_000) await touchSession(ctx.db, idHash, now);
+  const principal = await loadPrincipal(ctx.db, user, "session");
+  return {
+    principal,
+    restriction: await restrictionFor(ctx.db, user, principal),
+    session,
+    csrfToken: csrfTokenFor(ctx, sessionToken),
+  };
+}
+
+export async function logout(
+  ctx: AppContext,
+  meta: RequestMeta,
+  sessionToken: string,
+  principal: Principal | undefined,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await revokeSession(trx, sha256(sessionToken), ctx.now());
+    if (principal) {
+      await recordAudit(ctx, trx, {
+        action: "auth.logout",
+        outcome: "success",
+        actor: { userId: principal.userId, username: principal.username },
+        meta,
+        targetType: "user",
+        targetId: principal.userId,
+      });
+    }
+  });
+}
+
+export async function revokeAllSessions(ctx: AppContext, trx: Transaction<DB>, userId: string): Promise<void> {
+  await revokeSessionsOfUser(trx, userId, ctx.now());
+}
+
+// ---- API tokens -------------------------------------------------------------------------------
+
+const TOKEN_PREFIX = "wgt_";
+
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  expiresAt: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+function toTokenView(row: Awaited<ReturnType<typeof findApiTokenById>> & object): ApiTokenView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    expiresAt: row.expires_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+/** A personal token for scripts. Shown once; only its SHA-256 is stored. A retry (same id) does not show it again. */
+export async function createApiToken(
+  ctx: AppContext,
+  principal: Principal,
+  meta: RequestMeta,
+  input: { id: string; name: string; expiresInDays: number },
+): Promise<{ token: string | null; view: ApiTokenView; created: boolean }> {
+  const existing = await findApiTokenById(ctx.db, input.id);
+  if (existing) {
+    if (existing.user_id !== principal.userId || existing.name !== input.name) {
+      throw new DomainError("USER_ID_CONFLICT", `token id ${input.id} is taken`);
+    }
+    return { token: null, view: toTokenView(existing), created: false };
+  }
+  const secret = newSecret();
+  const prefix = secret.slice(0, 8);
+  const token = `${TOKEN_PREFIX}${secret}`;
+  const now = ctx.now();
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const inserted = await insertApiToken(trx, {
+      id: input.id,
+      user_id: principal.userId,
+      name: input.name.trim(),
+      token_hash: sha256(token),
+      prefix: `${TOKEN_PREFIX}${prefix}`,
+      expires_at: new Date(now.getTime() + input.expiresInDays * 86_400_000),
+    });
+    await recordAudit(ctx, trx, {
+      action: "auth.token.create",
+      outcome: "success",
+      actor: { userId: principal.userId, username: principal.username },
+      meta,
+      targetType: "api_token",
+      targetId: input.id,
+      details: { name: input.name, expiresInDays: input.expiresInDays },
+    });
+    return inserted;
+  });
+  if (!row) throw new DomainError("USER_ID_CONFLICT", `token id ${input.id} is taken`);
+  return { token, view: toTokenView(row), created: true };
+}
+
+export async function listApiTokens(ctx: AppContext, principal: Principal): Promise<ApiTokenView[]> {
+  return (await listApiTokensOfUser(ctx.db, principal.userId)).map(toTokenView);
+}
+
+export async function revokeApiToken(
+  ctx: AppContext,
+  principal: Principal,
+  meta: RequestMeta,
+  id: string,
+): Promise<void> {
+  const row = await findApiTokenById(ctx.db, id);
+  if (!row || row.user_id !== principal.userId) throw new DomainError("RESOURCE_NOT_FOUND", `no token ${id}`);
+  await ctx.db.transaction().execute(async (trx) => {
+    await revokeApiTokenRow(trx, id, ctx.now());
+    await recordAudit(ctx, trx, {
+      action: "auth.token.revoke",
+      outcome: "success",
+      actor: { userId: principal.userId, username: principal.username },
+      meta,
+      targetType: "api_token",
+      targetId: id,
+    });
+  });
+}
+
+export async function authenticateBearer(ctx: AppContext, token: string): Promise<Authenticated | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+  const row = await findApiTokenByHash(ctx.db, sha256(token));
+  const now = ctx.now();
+  if (!row || row.revoked_at || row.expires_at <= now || !constantTimeEqual(row.token_hash, sha256(token)))
+    return undefined;
+  const user = await findUserById(ctx.db, row.user_id);
+  if (!user || user.status !== "active") return undefined;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000)
+    await markApiTokenUsed(ctx.db, row.id, now);
+  return { principal: await loadPrincipal(ctx.db, user, "token"), restriction: null };
+}
+
+// ---- Own password and TOTP --------------------------------------------------------------------
+
+export async function changePassword(
+  ctx: AppContext,
+  principal: Principal,
+  meta: RequestMeta,
+  input: { currentPassword: string; newPassword: string },
+  currentSessionToken: string | undefined,
+): Promise<void> {
+  const user = await findUserById(ctx.db, principal.userId);
+  if (!user) throw new DomainError("AUTH_REQUIRED", "sign in again");
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    await recordAudit(ctx, ctx.db, {
+      action: "auth.password.change",
+      outcome: "failure",
+      actor: { userId: user.id, username: user.username },
+      meta,
+      targetType: "user",
+      targetId: user.id,
+      reason: "AUTH_PASSWORD_WRONG",
+    });
+    throw new DomainError("AUTH_PASSWORD_WRONG", "the current password is wrong", {
+      errors: [{ path: "currentPassword", message: "wrong password" }],
+    });
+  }
+  const errors = passwordIssues(input.newPassword, user.username, "newPassword");
+  if (input.newPassword === input.currentPassword)
+    errors.push({ path: "newPassword", message: "must differ from the current password" });
+  if (errors.length > 0)
+    throw new DomainError("VALIDATION_FAILED", "the new password does not meet the policy", { errors });
+  const passwordHash = await hashPassword(input.newPassword);
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, {
+      password_hash: passwordHash,
+      must_change_password: false,
+      password_changed_at: ctx.now(),
+      updated_at: ctx.now(),
+    });
+    await revokeSessionsOfUser(trx, user.id, ctx.now(), currentSessionToken ? sha256(currentSessionToken) : undefined);
+    await recordAudit(ctx, trx, {
+      action: "auth.password.change",
+      outcome: "success",
+      actor: { userId: user.id, username: user.username },
+      meta,
+      targetType: "user",
+      targetId: user.id,
+    });
+  });
+}
+
+export async function beginTotpSetup(
+  ctx: AppContext,
+  principal: Principal,
+): Promise<{ secret: string; otpauthUri: string }> {
+  const user = await findUserById(ctx.db, principal.userId);
+  if (!user) throw new DomainError("AUTH_REQUIRED", "sign in again");
+  if (user.totp_enabled) throw new DomainError("AUTH_TOTP_ALREADY_ENABLED", "a second factor is already set up");
+  const secret = generateTotpSecret();
+  await updateUser(ctx.db, user.id, { totp_secret_enc: ctx.crypto.encrypt(secret), updated_at: ctx.now() });
+  return { secret, otpauthUri: otpauthUri(secret, user.username) };
+}
+
+export async function enableTotp(
+  ctx: AppContext,
+  principal: Principal,
+  meta: RequestMeta,
+  code: string,
+): Promise<void> {
+  const user = await findUserById(ctx.db, principal.userId);
+  if (!user?.totp_secret_enc)
+    throw new DomainError("AUTH_TOTP_INVALID", "start the setup first", {
+      errors: [{ path: "code", message: "no setup in progress" }],
+    });
+  if (user.totp_enabled) throw new DomainError("AUTH_TOTP_ALREADY_ENABLED", "a second factor is already set up");
+  const step = matchTotp(ctx.crypto.decrypt(user.totp_secret_enc), code, ctx.now(), null);
+  if (step === undefined)
+    throw new DomainError("AUTH_TOTP_INVALID", "the code is wrong or expired", {
+      errors: [{ path: "code", message: "wrong code" }],
+    });
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { totp_enabled: true, totp_last_step: step, updated_at: ctx.now() });
+    await recordAudit(ctx, trx, {
+      action: "auth.totp.enable",
+      outcome: "success",
+      actor: { userId: user.id, username: user.username },
+      meta,
+      targetType: "user",
+      targetId: user.id,
+    });
+  });
+}
+
+// ---- Residents: one-time codes by SMS ----------------------------------------------------------
+
+const OTP_TTL_MINUTES = 5;
+const OTP_MAX_PER_HOUR = 5;
+const OTP_MAX_ATTEMPTS = 5;
+
+/** Sends a code to a mainland mobile number. The answer is the same whether or not the number is known. */
+export async function requestOtp(
+  ctx: AppContext,
+  meta: RequestMeta,
+  input: { phone: string },
+): Promise<{ expiresInSeconds: number }> {
+  const phone = normalizeMobile(input.phone);
+  if (!phone) {
+    throw new DomainError("VALIDATION_FAILED", "not a mainland mobile number", {
+      errors: [{ path: "body.phone", message: "must be an 11-digit mobile number" }],
+    });
+  }
+  const bidx = ctx.crypto.blindIndex(phone);
+  const now = ctx.now();
+  if ((await countOtpChallengesSince(ctx.db, bidx, new Date(now.getTime() - 3_600_000))) >= OTP_MAX_PER_HOUR) {
+    throw new DomainError("AUTH_OTP_TOO_MANY", "too many codes for this number; try again in an hour");
+  }
+  const code = randomInt(0, 1_000_000).toString().padStart(6, "0");
+  const id = uuidv7(now.getTime());
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertOtpChallenge(trx, {
+      id,
+      phone_bidx: bidx,
+      code_hash: ctx.crypto.mac(`otp:${id}:${code}`),
+      created_at: now,
+      expires_at: new Date(now.getTime() + OTP_TTL_MINUTES * 60_000),
+    });
+    await recordAudit(ctx, trx, {
+      action: "auth.otp.request",
+      outcome: "success",
+      meta,
+      targetType: "phone",
+      targetId: maskPhone(phone),
+    });
+  });
+  await ctx.sms.send(phone, `【网格】验证码 ${code}，${OTP_TTL_MINUTES} 分钟内有效。如非本人操作请忽略。`);
+  return { expiresInSeconds: OTP_TTL_MINUTES * 60 };
+}
+
+/** Checks a code and signs the resident in, creating their resident account on first use. */
+export async function verifyOtp(
+  ctx: AppContext,
+  meta: RequestMeta,
+  input: { phone: string; code: string },
+): Promise<LoginResult> {
+  const phone = normalizeMobile(input.phone);
+  const invalid = () =>
+    new DomainError("AUTH_OTP_INVALID", "the code is wrong, used or expired", {
+      errors: [{ path: "body.code", message: "wrong code" }],
+    });
+  if (!phone) throw invalid();
+  const bidx = ctx.crypto.blindIndex(phone);
+  const now = ctx.now();
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const challenge = await findLatestOtpChallenge(trx, bidx, now);
+    if (!challenge || challenge.attempts >= OTP_MAX_ATTEMPTS) return "invalid" as const;
+    if (!constantTimeEqual(challenge.code_hash, ctx.crypto.mac(`otp:${challenge.id}:${input.code}`))) {
+      await updateOtpChallenge(trx, challenge.id, { attempts: challenge.attempts + 1 });
+      return "invalid" as const;
+    }
+    await updateOtpChallenge(trx, challenge.id, { consumed_at: now });
+    return "ok" as const;
+  });
+  if (outcome === "invalid") {
+    await recordAudit(ctx, ctx.db, {
+      action: "auth.otp.verify",
+      outcome: "failure",
+      meta,
+      targetType: "phone",
+      targetId: maskPhone(phone),
+    });
+    throw invalid();
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    let user = await findUserByPhoneIndex(trx, bidx);
+    if (user) {
+      const principal = await loadPrincipal(trx, user, "session");
+      const residentOnly = principal.assignments.every((a) => a.roleKey === "resident");
+      // Staff sign in with password (and TOTP); a code sent to a phone is not enough for them.
+      if (!residentOnly || user.status !== "active") throw invalid();
+    } else {
+      const id = uuidv7(now.getTime());
+      user = await insertUser(trx, {
+        id,
+        username: `resident-${id.slice(-12)}`,
+        display_name: `居民 ${maskPhone(phone)}`,
+        phone_enc: ctx.crypto.encrypt(phone),
+        phone_bidx: bidx,
+        password_hash: null,
+        status: "active",
+        created_at: now,
+        updated_at: now,
+      });
+      if (!user) throw invalid();
+      await insertAssignment(trx, {
+        id: uuidv7(now.getTime()),
+        user_id: id,
+        role_key: "resident",
+        area_id: null,
+        area_path: null,
+        home_unit: null,
+        created_by: null,
+      });
+      await recordAudit(ctx, trx, {
+        action: "user.create",
+        outcome: "success",
+        meta,
+        targetType: "user",
+        targetId: id,
+        details: { via: "otp" },
+      });
+    }
+    const sessionToken = await startSession(ctx, trx, user, "active", meta);
+    await recordAudit(ctx, trx, {
+      action: "auth.login",
+      outcome: "success",
+      actor: { userId: user.id, username: user.username },
+      meta,
+      targetType: "user",
+      targetId: user.id,
+      details: { method: "otp" },
+    });
+    const principal = await loadPrincipal(trx, user, "session");
+    return {
+      step: "done" as const,
+      sessionToken,
+      csrfToken: csrfTokenFor(ctx, sessionToken),
+      principal,
+      restriction: null,
+    };
+  });
+}
+
+/** Lifts a sign-in lockout (an admin re-enabling an account). */
+export async function clearLoginLock(ctx: AppContext, username: string): Promise<void> {
+  await setLoginLock(ctx.db, normalizeUsername(username), null);
+}

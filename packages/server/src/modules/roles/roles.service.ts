@@ -1,0 +1,117 @@
+import {
+  AUDITOR_ONLY_PERMISSIONS,
+  DEFAULT_ROLES,
+  DomainError,
+  isPermission,
+  type Permission,
+  type Principal,
+} from "@wangge/core";
+import type { Kysely, Transaction } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import {
+  findRoleRow,
+  insertRoleIfMissing,
+  listRolePermissions,
+  listRoleRows,
+  lockRole,
+  replaceRolePermissions,
+  updateRoleRequiresTotp,
+} from "./roles.queries.ts";
+
+/** Roles are data: every deployment starts with the defaults from core; admins edit them afterwards. */
+export async function ensureDefaultRoles(db: Kysely<DB>): Promise<string[]> {
+  const added: string[] = [];
+  for (const role of DEFAULT_ROLES) {
+    const inserted = await insertRoleIfMissing(
+      db,
+      { key: role.key, name_zh: role.name["zh-CN"], name_en: role.name.en, work_scope: role.workScope },
+      role.permissions,
+    );
+    if (inserted) added.push(role.key);
+  }
+  return added;
+}
+
+export interface RoleView {
+  key: string;
+  name: { "zh-CN": string; en: string };
+  workScope: "subtree" | "area";
+  requiresTotp: boolean;
+  permissions: Permission[];
+  updatedAt: string;
+}
+
+export async function listRoles(db: Kysely<DB> | Transaction<DB>): Promise<RoleView[]> {
+  const [roles, perms] = await Promise.all([listRoleRows(db), listRolePermissions(db)]);
+  return roles.map((r) => ({
+    key: r.key,
+    name: { "zh-CN": r.name_zh, en: r.name_en },
+    workScope: r.work_scope,
+    requiresTotp: r.requires_totp,
+    permissions: perms
+      .filter((p) => p.role_key === r.key && isPermission(p.permission))
+      .map((p) => p.permission as Permission),
+    updatedAt: r.updated_at.toISOString(),
+  }));
+}
+
+export async function getRole(db: Kysely<DB> | Transaction<DB>, key: string): Promise<RoleView> {
+  const role = (await listRoles(db)).find((r) => r.key === key);
+  if (!role) throw new DomainError("ROLE_NOT_FOUND", `no role ${key}`);
+  return role;
+}
+
+/**
+ * Replaces a role's permission set. Audit permissions stay with the auditor role (separation of
+ * duties), and the change is recorded with the before and after sets.
+ */
+export async function setRolePermissions(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  key: string,
+  input: { permissions: Permission[]; requiresTotp?: boolean | undefined },
+): Promise<RoleView> {
+  const permissions = [...new Set(input.permissions)].sort();
+  if (key !== "auditor") {
+    const forbidden = permissions.filter((p) => AUDITOR_ONLY_PERMISSIONS.includes(p));
+    if (forbidden.length > 0) {
+      throw new DomainError(
+        "ROLE_AUDITOR_ONLY_PERMISSION",
+        `${forbidden.join(", ")} can only belong to the auditor role`,
+        {
+          errors: forbidden.map((p) => ({ path: `permissions.${permissions.indexOf(p)}`, message: "auditor only" })),
+        },
+      );
+    }
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const role = await lockRole(trx, key);
+    if (!role) throw new DomainError("ROLE_NOT_FOUND", `no role ${key}`);
+    const before = (await listRolePermissions(trx)).filter((p) => p.role_key === key).map((p) => p.permission);
+    await replaceRolePermissions(trx, key, permissions, ctx.now());
+    if (input.requiresTotp !== undefined) await updateRoleRequiresTotp(trx, key, input.requiresTotp, ctx.now());
+    await recordAudit(ctx, trx, {
+      action: "role.permissions.update",
+      outcome: "success",
+      actor: { userId: actor.userId, username: actor.username },
+      meta,
+      targetType: "role",
+      targetId: key,
+      details: {
+        before,
+        after: permissions,
+        ...(input.requiresTotp !== undefined
+          ? { requiresTotp: input.requiresTotp, requiresTotpBefore: role.requires_totp }
+          : {}),
+      },
+    });
+  });
+  return getRole(ctx.db, key);
+}
+
+export async function roleExists(db: Kysely<DB>, key: string): Promise<boolean> {
+  return Boolean(await findRoleRow(db, key));
+}

@@ -1,0 +1,162 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../../db/schema.ts";
+import type { AppUserRow, AppUserUpdate, AssignmentRow, NewAppUserRow } from "./users.table.ts";
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export async function findUserById(db: Db, id: string): Promise<AppUserRow | undefined> {
+  return db.selectFrom("app_user").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function findUserByUsername(db: Db, username: string): Promise<AppUserRow | undefined> {
+  return db.selectFrom("app_user").selectAll().where("username", "=", username).executeTakeFirst();
+}
+
+export async function findUserByPhoneIndex(db: Db, phoneBidx: string): Promise<AppUserRow | undefined> {
+  return db
+    .selectFrom("app_user")
+    .selectAll()
+    .where("phone_bidx", "=", phoneBidx)
+    .orderBy("created_at")
+    .executeTakeFirst();
+}
+
+export async function lockUser(db: Transaction<DB>, id: string): Promise<AppUserRow | undefined> {
+  return db.selectFrom("app_user").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+export async function insertUser(db: Db, row: NewAppUserRow): Promise<AppUserRow | undefined> {
+  return db
+    .insertInto("app_user")
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateUser(db: Db, id: string, update: AppUserUpdate): Promise<void> {
+  await db.updateTable("app_user").set(update).where("id", "=", id).execute();
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("app_user")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface AssignmentDetailRow extends AssignmentRow {
+  area_code: string | null;
+  area_name: string | null;
+  work_scope: "subtree" | "area";
+  role_name_zh: string;
+  role_name_en: string;
+}
+
+export async function listAssignmentsOfUsers(db: Db, userIds: string[]): Promise<AssignmentDetailRow[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom("assignment")
+    .innerJoin("role", "role.key", "assignment.role_key")
+    .leftJoin("area", "area.id", "assignment.area_id")
+    .selectAll("assignment")
+    .select([
+      "area.code as area_code",
+      "area.name as area_name",
+      "role.work_scope",
+      "role.name_zh as role_name_zh",
+      "role.name_en as role_name_en",
+    ])
+    .where("assignment.user_id", "in", userIds)
+    .orderBy("assignment.created_at")
+    .execute();
+}
+
+export async function listPermissionsOfRoles(
+  db: Db,
+  roleKeys: string[],
+): Promise<{ role_key: string; permission: string }[]> {
+  if (roleKeys.length === 0) return [];
+  return db.selectFrom("role_permission").selectAll().where("role_key", "in", roleKeys).execute();
+}
+
+export async function findAssignment(db: Db, id: string): Promise<AssignmentRow | undefined> {
+  return db.selectFrom("assignment").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function insertAssignment(
+  db: Db,
+  row: Omit<AssignmentRow, "created_at">,
+): Promise<AssignmentRow | undefined> {
+  return db
+    .insertInto("assignment")
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function findSameAssignment(
+  db: Db,
+  userId: string,
+  roleKey: string,
+  areaId: string | null,
+): Promise<AssignmentRow | undefined> {
+  let q = db.selectFrom("assignment").selectAll().where("user_id", "=", userId).where("role_key", "=", roleKey);
+  q = areaId === null ? q.where("area_id", "is", null) : q.where("area_id", "=", areaId);
+  return q.executeTakeFirst();
+}
+
+export async function deleteAssignment(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("assignment").where("id", "=", id).execute();
+}
+
+export interface UserListFilter {
+  q?: string | undefined;
+  status?: "active" | "locked" | "disabled" | undefined;
+  roleKey?: string | undefined;
+  /** null = every user; otherwise users holding an assignment under one of these paths. */
+  pathPrefixes: string[] | null;
+}
+
+export async function listUsers(
+  db: Db,
+  filter: UserListFilter,
+  limit: number,
+  offset: number,
+): Promise<{ rows: AppUserRow[]; total: number }> {
+  let q = db.selectFrom("app_user");
+  if (filter.q) {
+    const like = `%${filter.q.replace(/[%_\\]/g, "\\$&")}%`;
+    q = q.where((eb) => eb.or([eb("username", "ilike", like), eb("display_name", "ilike", like)]));
+  }
+  if (filter.status) q = q.where("status", "=", filter.status);
+  if (filter.roleKey || filter.pathPrefixes) {
+    const prefixes = filter.pathPrefixes;
+    const roleKey = filter.roleKey;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("assignment")
+          .select(sql`1`.as("one"))
+          .whereRef("assignment.user_id", "=", "app_user.id")
+          .$if(Boolean(roleKey), (sq) => sq.where("assignment.role_key", "=", roleKey as string))
+          .$if(prefixes !== null, (sq) =>
+            sq.where((e) =>
+              e.or(
+                (prefixes ?? []).length
+                  ? (prefixes ?? []).map((p) => e("assignment.area_path", "like", `${p}%`))
+                  : [e.val(false)],
+              ),
+            ),
+          ),
+      ),
+    );
+  }
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy("username").limit(limit).offset(offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}

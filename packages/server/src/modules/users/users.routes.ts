@@ -1,0 +1,164 @@
+import {
+  CreateAssignmentBodySchema,
+  CreatedUserSchema,
+  CreateUserBodySchema,
+  ProblemSchema,
+  ResetPasswordBodySchema,
+  UpdateUserBodySchema,
+  UserSchema,
+} from "@wangge/core";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { principalOf, requestMeta } from "../../http/authenticate.ts";
+import { problemResponses } from "../../http/problem.ts";
+import { revokeAllSessions } from "../auth/auth.service.ts";
+import {
+  createUser,
+  getUser,
+  grantAssignment,
+  listUsers,
+  resetPassword,
+  revokeAssignment,
+  updateUser,
+} from "./users.service.ts";
+
+const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema };
+const IdParams = z.object({ id: z.uuid() });
+
+export const usersRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    "/users",
+    {
+      config: { permission: "user.read" },
+      schema: {
+        tags: ["users"],
+        summary: "Accounts in your scope (holding a role in one of your areas)",
+        querystring: z
+          .object({
+            q: z.string().trim().max(64).optional(),
+            status: z.enum(["active", "locked", "disabled"]).optional(),
+            roleKey: z.string().max(64).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            offset: z.coerce.number().int().min(0).default(0),
+          })
+          .strict(),
+        response: { 200: z.object({ items: z.array(UserSchema), total: z.number().int() }), ...errors },
+      },
+    },
+    async (request) => {
+      const { limit, offset, ...filter } = request.query;
+      return listUsers(ctx, principalOf(request), filter, { limit, offset });
+    },
+  );
+
+  app.post(
+    "/users",
+    {
+      config: { permission: "user.manage" },
+      schema: {
+        tags: ["users"],
+        summary: "Create an account (idempotent on id); without a password a temporary one is returned once",
+        body: CreateUserBodySchema,
+        response: { 200: CreatedUserSchema, 201: CreatedUserSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { user, created, initialPassword } = await createUser(
+        ctx,
+        principalOf(request),
+        requestMeta(request),
+        request.body,
+      );
+      return reply.status(created ? 201 : 200).send({ user, initialPassword });
+    },
+  );
+
+  app.get(
+    "/users/:id",
+    {
+      config: { permission: "user.read" },
+      schema: {
+        tags: ["users"],
+        summary: "One account with its assignments",
+        params: IdParams,
+        response: { 200: UserSchema, ...errors },
+      },
+    },
+    async (request) => getUser(ctx, principalOf(request), request.params.id),
+  );
+
+  app.patch(
+    "/users/:id",
+    {
+      config: { permission: "user.manage" },
+      schema: {
+        tags: ["users"],
+        summary: "Change name, phone or status (active, locked, disabled)",
+        params: IdParams,
+        body: UpdateUserBodySchema,
+        response: { 200: UserSchema, ...errors },
+      },
+    },
+    async (request) => updateUser(ctx, principalOf(request), requestMeta(request), request.params.id, request.body),
+  );
+
+  app.post(
+    "/users/:id/password-reset",
+    {
+      config: { permission: "user.manage" },
+      schema: {
+        tags: ["users"],
+        summary: "Set a new password (or get a temporary one, shown once); ends the user's sessions",
+        params: IdParams,
+        body: ResetPasswordBodySchema,
+        response: { 200: z.object({ temporaryPassword: z.string().nullable() }), ...errors },
+      },
+    },
+    async (request) =>
+      resetPassword(ctx, principalOf(request), requestMeta(request), request.params.id, request.body, (trx, userId) =>
+        revokeAllSessions(ctx, trx, userId),
+      ),
+  );
+
+  app.post(
+    "/assignments",
+    {
+      config: { permission: "user.manage" },
+      schema: {
+        tags: ["users"],
+        summary: "Give a user a role in an area (idempotent on id); never to yourself",
+        body: CreateAssignmentBodySchema,
+        response: { 201: UserSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { id, userId, roleKey, areaCode, homeUnit } = request.body;
+      const user = await grantAssignment(ctx, principalOf(request), requestMeta(request), {
+        id,
+        userId,
+        roleKey,
+        areaCode: areaCode ?? null,
+        homeUnit,
+      });
+      return reply.status(201).send(user);
+    },
+  );
+
+  app.delete(
+    "/assignments/:id",
+    {
+      config: { permission: "user.manage" },
+      schema: {
+        tags: ["users"],
+        summary: "Take a role away",
+        params: IdParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await revokeAssignment(ctx, principalOf(request), requestMeta(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,509 @@
+import { randomBytes } from "node:crypto";
+import {
+  authorId,
+  checkGrant,
+  DomainError,
+  isPermission,
+  maskPhone,
+  normalizeMobile,
+  type Permission,
+  type Principal,
+  type PrincipalAssignment,
+  passwordIssues,
+  principalScope,
+} from "@wangge/core";
+import type { Kysely, Transaction } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
+import { uuidv7 } from "../../ids.ts";
+import { getAreaInScope } from "../areas/areas.service.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { hashPassword } from "../auth/password-hasher.ts";
+import { getRole } from "../roles/roles.service.ts";
+import {
+  type AssignmentDetailRow,
+  countUsers,
+  deleteAssignment,
+  findAssignment,
+  findSameAssignment,
+  findUserById,
+  findUserByUsername,
+  insertAssignment,
+  insertUser,
+  listAssignmentsOfUsers,
+  listPermissionsOfRoles,
+  listUsers as listUserRows,
+  lockUser,
+  type UserListFilter,
+  updateUser as updateUserRow,
+} from "./users.queries.ts";
+import type { AppUserRow } from "./users.table.ts";
+
+/**
+ * Accounts and their assignments to areas. Every read and write is limited to the caller's scope for
+ * the permission it uses (user.read / user.manage): a user outside it is answered as not found.
+ */
+export interface AssignmentView {
+  id: string;
+  roleKey: string;
+  roleName: { "zh-CN": string; en: string };
+  areaCode: string | null;
+  areaName: string | null;
+  homeUnit: string | null;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  phone: string | null;
+  status: "active" | "locked" | "disabled";
+  totpEnabled: boolean;
+  mustChangePassword: boolean;
+  createdAt: string;
+  assignments: AssignmentView[];
+}
+
+const normalizeUsername = (u: string) => u.trim().toLowerCase();
+
+function toAssignmentView(a: AssignmentDetailRow): AssignmentView {
+  return {
+    id: a.id,
+    roleKey: a.role_key,
+    roleName: { "zh-CN": a.role_name_zh, en: a.role_name_en },
+    areaCode: a.area_code,
+    areaName: a.area_name,
+    homeUnit: a.home_unit,
+  };
+}
+
+function toUserView(ctx: AppContext, row: AppUserRow, assignments: AssignmentDetailRow[]): UserView {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    phone: row.phone_enc ? maskPhone(ctx.crypto.decrypt(row.phone_enc)) : null,
+    status: row.status,
+    totpEnabled: row.totp_enabled,
+    mustChangePassword: row.must_change_password,
+    createdAt: row.created_at.toISOString(),
+    assignments: assignments.filter((a) => a.user_id === row.id).map(toAssignmentView),
+  };
+}
+
+/** What a user may do where: their assignments with each role's current permissions. */
+export async function loadPrincipal(
+  db: Kysely<DB> | Transaction<DB>,
+  user: AppUserRow,
+  via: Principal["via"],
+): Promise<Principal> {
+  const assignments = await listAssignmentsOfUsers(db, [user.id]);
+  const perms = await listPermissionsOfRoles(db, [...new Set(assignments.map((a) => a.role_key))]);
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    via,
+    assignments: assignments.map(
+      (a): PrincipalAssignment => ({
+        id: a.id,
+        roleKey: a.role_key,
+        areaCode: a.area_code,
+        areaName: a.area_name,
+        areaPath: a.area_path,
+        homeUnit: a.home_unit,
+        workScope: a.work_scope,
+        permissions: perms
+          .filter((p) => p.role_key === a.role_key && isPermission(p.permission))
+          .map((p) => p.permission as Permission),
+      }),
+    ),
+  };
+}
+
+function isVisible(assignments: AssignmentDetailRow[], actor: Principal, permission: Permission): boolean {
+  const scope = principalScope(actor, permission);
+  if (scope.isGlobal) return true;
+  return assignments.some((a) => a.area_path !== null && scope.view.some((p) => a.area_path?.startsWith(p)));
+}
+
+async function getUserRowInScope(ctx: AppContext, actor: Principal, id: string, permission: Permission) {
+  const row = await findUserById(ctx.db, id);
+  const assignments = row ? await listAssignmentsOfUsers(ctx.db, [row.id]) : [];
+  if (!row || (row.id !== actor.userId && !isVisible(assignments, actor, permission))) {
+    throw new DomainError("RESOURCE_NOT_FOUND", `no user ${id}`);
+  }
+  return { row, assignments };
+}
+
+export async function getUser(ctx: AppContext, actor: Principal, id: string): Promise<UserView> {
+  const { row, assignments } = await getUserRowInScope(ctx, actor, id, "user.read");
+  return toUserView(ctx, row, assignments);
+}
+
+export async function listUsers(
+  ctx: AppContext,
+  actor: Principal,
+  filter: Omit<UserListFilter, "pathPrefixes">,
+  page: { limit: number; offset: number },
+): Promise<{ items: UserView[]; total: number }> {
+  const scope = principalScope(actor, "user.read");
+  const { rows, total } = await listUserRows(
+    ctx.db,
+    { ...filter, pathPrefixes: scope.isGlobal ? null : scope.view },
+    page.limit,
+    page.offset,
+  );
+  const assignments = await listAssignmentsOfUsers(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  return { items: rows.map((r) => toUserView(ctx, r, assignments)), total };
+}
+
+export function generateTemporaryPassword(): string {
+  // 16 characters from an alphabet without look-alikes: ~90 bits.
+  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  const bytes = randomBytes(16);
+  return [...bytes].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
+export interface CreateUserInput {
+  id: string;
+  username: string;
+  displayName: string;
+  phone?: string | undefined;
+  password?: string | undefined;
+  assignment?: { roleKey: string; areaCode?: string | null | undefined; homeUnit?: string | undefined } | undefined;
+}
+
+function checkNewPassword(password: string, username: string, path: string) {
+  const errors = passwordIssues(password, username, path);
+  if (errors.length > 0)
+    throw new DomainError("VALIDATION_FAILED", `the password does not meet the policy`, { errors });
+}
+
+function encryptPhone(ctx: AppContext, phone: string | undefined, path = "phone") {
+  if (phone === undefined || phone === "") return { phone_enc: null, phone_bidx: null };
+  const normalized = normalizeMobile(phone);
+  if (!normalized) {
+    throw new DomainError("VALIDATION_FAILED", "the phone number is not a mainland mobile number", {
+      errors: [{ path, message: "must be an 11-digit mobile number" }],
+    });
+  }
+  return { phone_enc: ctx.crypto.encrypt(normalized), phone_bidx: ctx.crypto.blindIndex(normalized) };
+}
+
+/**
+ * Creates an account (idempotent on the client's id). Without a password, a temporary one is made,
+ * returned once, and must be changed at first sign-in. An area manager must give the new account an
+ * assignment inside their area in the same request, or they could not see what they created.
+ */
+export async function createUser(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: CreateUserInput,
+): Promise<{ user: UserView; created: boolean; initialPassword: string | null }> {
+  const username = normalizeUsername(input.username);
+  const existing = await findUserById(ctx.db, input.id);
+  if (existing) {
+    if (existing.username !== username)
+      throw new DomainError("USER_ID_CONFLICT", `id ${input.id} belongs to another user`);
+    return { user: await getUser(ctx, actor, existing.id), created: false, initialPassword: null };
+  }
+  const scope = principalScope(actor, "user.manage");
+  if (!scope.isGlobal && !input.assignment) {
+    throw new DomainError("VALIDATION_FAILED", "give the new account a role in your area", {
+      errors: [{ path: "assignment", message: "required for area managers" }],
+    });
+  }
+  const temporary = input.password === undefined ? generateTemporaryPassword() : null;
+  const password = input.password ?? (temporary as string);
+  if (input.password !== undefined) checkNewPassword(password, username, "password");
+  const phone = encryptPhone(ctx, input.phone);
+  const passwordHash = await hashPassword(password);
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    if (await findUserByUsername(trx, username)) {
+      throw new DomainError("USER_USERNAME_TAKEN", `username ${username} is taken`, {
+        errors: [{ path: "username", message: "taken" }],
+      });
+    }
+    await insertUser(trx, {
+      id: input.id,
+      username,
+      display_name: input.displayName.trim(),
+      ...phone,
+      password_hash: passwordHash,
+      status: "active",
+      must_change_password: temporary !== null,
+      password_changed_at: now,
+      created_at: now,
+      updated_at: now,
+    });
+    await recordAudit(ctx, trx, {
+      action: "user.create",
+      outcome: "success",
+      actor: { userId: actor.userId, username: actor.username },
+      meta,
+      targetType: "user",
+      targetId: input.id,
+      details: { username, temporaryPassword: temporary !== null },
+    });
+    if (input.assignment) {
+      await grantInTransaction(ctx, trx, actor, meta, {
+        id: uuidv7(),
+        userId: input.id,
+        roleKey: input.assignment.roleKey,
+        areaCode: input.assignment.areaCode ?? null,
+        homeUnit: input.assignment.homeUnit,
+      });
+    }
+  });
+  return { user: await getUser(ctx, actor, input.id), created: true, initialPassword: temporary };
+}
+
+export interface UpdateUserInput {
+  displayName?: string | undefined;
+  phone?: string | null | undefined;
+  status?: "active" | "locked" | "disabled" | undefined;
+}
+
+export async function updateUser(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  input: UpdateUserInput,
+): Promise<UserView> {
+  await getUserRowInScope(ctx, actor, id, "user.manage");
+  if (input.status && input.status !== "active" && id === actor.userId) {
+    throw new DomainError("USER_SELF_DISABLE", "you cannot lock or disable your own account");
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await lockUser(trx, id);
+    if (!row) throw new DomainError("RESOURCE_NOT_FOUND", `no user ${id}`);
+    const phone =
+      input.phone === undefined
+        ? {}
+        : input.phone === null
+          ? { phone_enc: null, phone_bidx: null }
+          : encryptPhone(ctx, input.phone);
+    await updateUserRow(trx, id, {
+      ...(input.displayName !== undefined ? { display_name: input.displayName.trim() } : {}),
+      ...phone,
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      updated_at: ctx.now(),
+    });
+    await recordAudit(ctx, trx, {
+      action: input.status && input.status !== row.status ? `user.status.${input.status}` : "user.update",
+      outcome: "success",
+      actor: { userId: actor.userId, username: actor.username },
+      meta,
+      targetType: "user",
+      targetId: id,
+      details: {
+        fields: Object.keys(input).filter((k) => input[k as keyof UpdateUserInput] !== undefined),
+        ...(input.status ? { statusBefore: row.status, statusAfter: input.status } : {}),
+      },
+    });
+  });
+  return getUser(ctx, actor, id);
+}
+
+/** Sets a new password (or a temporary one, returned once); the user must change it at next sign-in. */
+export async function resetPassword(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  input: { password?: string | undefined },
+  revokeSessions: (trx: Transaction<DB>, userId: string) => Promise<void>,
+): Promise<{ temporaryPassword: string | null }> {
+  const { row } = await getUserRowInScope(ctx, actor, id, "user.manage");
+  const temporary = input.password === undefined ? generateTemporaryPassword() : null;
+  const password = input.password ?? (temporary as string);
+  if (input.password !== undefined) checkNewPassword(password, row.username, "password");
+  const passwordHash = await hashPassword(password);
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUserRow(trx, id, {
+      password_hash: passwordHash,
+      must_change_password: true,
+      password_changed_at: ctx.now(),
+      updated_at: ctx.now(),
+    });
+    await revokeSessions(trx, id);
+    await recordAudit(ctx, trx, {
+      action: "user.password.reset",
+      outcome: "success",
+      actor: { userId: actor.userId, username: actor.username },
+      meta,
+      targetType: "user",
+      targetId: id,
+    });
+  });
+  return { temporaryPassword: temporary };
+}
+
+export interface GrantInput {
+  id: string;
+  userId: string;
+  roleKey: string;
+  areaCode: string | null;
+  homeUnit?: string | undefined;
+}
+
+async function grantInTransaction(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  actor: Principal,
+  meta: RequestMeta,
+  input: GrantInput,
+) {
+  const role = await getRole(trx, input.roleKey).catch(() => {
+    throw new DomainError("ROLE_NOT_FOUND", `no role ${input.roleKey}`, {
+      errors: [{ path: "roleKey", message: "unknown role" }],
+    });
+  });
+  const area = input.areaCode ? await getAreaInScope(trx, input.areaCode, principalScope(actor, "user.manage")) : null;
+  const refusal = checkGrant(actor, input.userId, role.permissions, area?.path ?? null);
+  if (refusal) {
+    await recordAudit(ctx, trx, {
+      action: "assignment.create",
+      outcome: "denied",
+      actor: { userId: actor.userId, username: actor.username },
+      meta,
+      targetType: "user",
+      targetId: input.userId,
+      areaPath: area?.path ?? null,
+      reason: refusal,
+      details: { roleKey: input.roleKey },
+    });
+    const messages = {
+      ASSIGNMENT_SELF_GRANT_FORBIDDEN: "you cannot give yourself a role",
+      AUTH_FORBIDDEN: "you cannot grant a role with permissions you do not hold, or outside your area",
+      AREA_NOT_FOUND: `no area ${input.areaCode} in your scope`,
+    };
+    throw new DomainError(refusal, messages[refusal]);
+  }
+  const same = await findSameAssignment(trx, input.userId, input.roleKey, area?.id ?? null);
+  if (same) return same;
+  const inserted = await insertAssignment(trx, {
+    id: input.id,
+    user_id: input.userId,
+    role_key: input.roleKey,
+    area_id: area?.id ?? null,
+    area_path: area?.path ?? null,
+    home_unit: input.homeUnit?.trim() || null,
+    created_by: authorId(actor),
+  });
+  if (!inserted) throw new DomainError("USER_ID_CONFLICT", `assignment id ${input.id} is taken`);
+  await recordAudit(ctx, trx, {
+    action: "assignment.create",
+    outcome: "success",
+    actor: { userId: actor.userId, username: actor.username },
+    meta,
+    targetType: "user",
+    targetId: input.userId,
+    areaPath: area?.path ?? null,
+    details: {
+      assignmentId: input.id,
+      roleKey: input.roleKey,
+      areaCode: input.areaCode,
+      homeUnit: input.homeUnit ?? null,
+    },
+  });
+  return inserted;
+}
+
+/** Gives a user a role in an area (idempotent on the id, and on user+role+area). */
+export async function grantAssignment(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: GrantInput,
+): Promise<UserView> {
+  await getUserRowInScope(ctx, actor, input.userId, "user.manage").catch(async (error) => {
+    // A user without any assignment is invisible to area managers but may be given a first role by a global one.
+    if (!principalScope(actor, "user.manage").isGlobal) throw error;
+    if (!(await findUserById(ctx.db, input.userId))) throw error;
+  });
+  const existing = await findAssignment(ctx.db, input.id);
+  if (existing) {
+    if (existing.user_id !== input.userId || existing.role_key !== input.roleKey) {
+      throw new DomainError("USER_ID_CONFLICT", `assignment id ${input.id} holds a different assignment`);
+    }
+    return getUser(ctx, actor, input.userId);
+  }
+  await ctx.db.transaction().execute((trx) => grantInTransaction(ctx, trx, actor, meta, input));
+  return getUser(ctx, actor, input.userId);
+}
+
+export async function revokeAssignment(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  assignmentId: string,
+): Promise<void> {
+  const assignment = await findAssignment(ctx.db, assignmentId);
+  const scope = principalScope(actor, "user.manage");
+  const visible =
+    assignment &&
+    (scope.isGlobal || (assignment.area_path !== null && scope.view.some((p) => assignment.area_path?.startsWith(p))));
+  if (!assignment || !visible) throw new DomainError("RESOURCE_NOT_FOUND", `no assignment ${assignmentId}`);
+  if (assignment.user_id === actor.userId) {
+    throw new DomainError("ASSIGNMENT_SELF_GRANT_FORBIDDEN", "you cannot change your own roles");
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    await deleteAssignment(trx, assignmentId);
+    await recordAudit(ctx, trx, {
+      action: "assignment.delete",
+      outcome: "success",
+      actor: { userId: actor.userId, username: actor.username },
+      meta,
+      targetType: "user",
+      targetId: assignment.user_id,
+      areaPath: assignment.area_path,
+      details: { assignmentId, roleKey: assignment.role_key },
+    });
+  });
+}
+
+export { normalizeUsername };
+
+/**
+ * First start with no users: create `admin` (deployment-wide administrator) with WANGGE_ADMIN_PASSWORD,
+ * or with a generated strong password that the caller prints once. Nothing is stored in clear.
+ */
+export async function ensureBootstrapAdmin(
+  ctx: AppContext,
+  actor: Principal,
+): Promise<{ created: boolean; generatedPassword: string | null }> {
+  if ((await countUsers(ctx.db)) > 0) return { created: false, generatedPassword: null };
+  const given = ctx.config.adminPassword;
+  if (given !== undefined) {
+    const errors = passwordIssues(given, "admin", "WANGGE_ADMIN_PASSWORD");
+    if (errors.length > 0) {
+      throw new DomainError(
+        "CONFIG_INVALID",
+        `invalid configuration: WANGGE_ADMIN_PASSWORD ${errors.map((e) => e.message).join(", ")}`,
+      );
+    }
+  }
+  const generated =
+    given === undefined ? `${generateTemporaryPassword()}${generateTemporaryPassword().slice(0, 4)}` : null;
+  await createUser(
+    ctx,
+    actor,
+    { requestId: "bootstrap", ip: null, userAgent: "wangge bootstrap" },
+    {
+      id: uuidv7(),
+      username: "admin",
+      displayName: "系统管理员",
+      password: given ?? (generated as string),
+      assignment: { roleKey: "admin", areaCode: null },
+    },
+  );
+  return { created: true, generatedPassword: generated };
+}
