@@ -139,7 +139,13 @@ describe("checkGrant", () => {
   const admin = {
     userId: "admin",
     assignments: [
-      { ...township.assignments[0]!, areaPath: null, areaCode: null, permissions: ["user.manage" as const] },
+      {
+        ...township.assignments[0]!,
+        areaPath: null,
+        areaCode: null,
+        workScope: "subtree" as const,
+        permissions: ["user.manage" as const],
+      },
     ],
   };
 

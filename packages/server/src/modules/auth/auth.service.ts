@@ -305,7 +305,7 @@ export async function authenticateSession(ctx: AppContext, sessionToken: string)
     return undefined;
   }
   const user = await findUserById(ctx.db, session.user_id);
-  if (!user || user.status !== "active") return undefined;
+  if (user?.status !== "active") return undefined;
   // Writing last_seen_at on every request would turn reads into writes; once a minute is enough for a 30-minute idle limit.
   if (now.getTime() - session.last_seen_at.getTime() > 60_000) await touchSession(ctx.db, idHash, now);
   const principal = await loadPrincipal(ctx.db, user, "session");
@@ -442,7 +442,7 @@ export async function authenticateBearer(ctx: AppContext, token: string): Promis
   if (!row || row.revoked_at || row.expires_at <= now || !constantTimeEqual(row.token_hash, sha256(token)))
     return undefined;
   const user = await findUserById(ctx.db, row.user_id);
-  if (!user || user.status !== "active") return undefined;
+  if (user?.status !== "active") return undefined;
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000)
     await markApiTokenUsed(ctx.db, row.id, now);
   return { principal: await loadPrincipal(ctx.db, user, "token"), restriction: null };
