@@ -14,7 +14,18 @@ import { type Authenticated, authenticateBearer, authenticateSession } from "../
 export const SESSION_COOKIE = "wangge_session";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** Every /api/v1 route with what it requires: the authorization matrix test is generated from it. */
+export interface RouteRequirement {
+  method: string;
+  url: string;
+  public: boolean;
+  permission: Permission | null;
+}
+
 declare module "fastify" {
+  interface FastifyInstance {
+    routeRequirements: RouteRequirement[];
+  }
   interface FastifyRequest {
     auth: Authenticated | null;
     sessionToken: string | undefined;
@@ -40,6 +51,20 @@ export function principalOf(request: FastifyRequest) {
 }
 
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
+  const requirements: RouteRequirement[] = [];
+  app.decorate("routeRequirements", requirements);
+  app.addHook("onRoute", (route) => {
+    if (!route.url.startsWith("/api/v1/")) return;
+    for (const method of [route.method].flat()) {
+      if (method === "HEAD") continue;
+      requirements.push({
+        method,
+        url: route.url,
+        public: route.config?.public === true,
+        permission: route.config?.permission ?? null,
+      });
+    }
+  });
   app.decorateRequest("auth", null);
   app.decorateRequest("sessionToken", undefined);
   app.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {

@@ -17,7 +17,7 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { type AuditEntry, recordAudit } from "../audit/audit.service.ts";
 import { hashPassword } from "../auth/password-hasher.ts";
 import { getRole } from "../roles/roles.service.ts";
 import {
@@ -224,43 +224,45 @@ export async function createUser(
   const phone = encryptPhone(ctx, input.phone);
   const passwordHash = await hashPassword(password);
   const now = ctx.now();
-  await ctx.db.transaction().execute(async (trx) => {
-    if (await findUserByUsername(trx, username)) {
-      throw new DomainError("USER_USERNAME_TAKEN", `username ${username} is taken`, {
-        errors: [{ path: "username", message: "taken" }],
+  await auditDenials(ctx, () =>
+    ctx.db.transaction().execute(async (trx) => {
+      if (await findUserByUsername(trx, username)) {
+        throw new DomainError("USER_USERNAME_TAKEN", `username ${username} is taken`, {
+          errors: [{ path: "username", message: "taken" }],
+        });
+      }
+      await insertUser(trx, {
+        id: input.id,
+        username,
+        display_name: input.displayName.trim(),
+        ...phone,
+        password_hash: passwordHash,
+        status: "active",
+        must_change_password: temporary !== null,
+        password_changed_at: now,
+        created_at: now,
+        updated_at: now,
       });
-    }
-    await insertUser(trx, {
-      id: input.id,
-      username,
-      display_name: input.displayName.trim(),
-      ...phone,
-      password_hash: passwordHash,
-      status: "active",
-      must_change_password: temporary !== null,
-      password_changed_at: now,
-      created_at: now,
-      updated_at: now,
-    });
-    await recordAudit(ctx, trx, {
-      action: "user.create",
-      outcome: "success",
-      actor: { userId: actor.userId, username: actor.username },
-      meta,
-      targetType: "user",
-      targetId: input.id,
-      details: { username, temporaryPassword: temporary !== null },
-    });
-    if (input.assignment) {
-      await grantInTransaction(ctx, trx, actor, meta, {
-        id: uuidv7(),
-        userId: input.id,
-        roleKey: input.assignment.roleKey,
-        areaCode: input.assignment.areaCode ?? null,
-        homeUnit: input.assignment.homeUnit,
+      await recordAudit(ctx, trx, {
+        action: "user.create",
+        outcome: "success",
+        actor: { userId: actor.userId, username: actor.username },
+        meta,
+        targetType: "user",
+        targetId: input.id,
+        details: { username, temporaryPassword: temporary !== null },
       });
-    }
-  });
+      if (input.assignment) {
+        await grantInTransaction(ctx, trx, actor, meta, {
+          id: uuidv7(),
+          userId: input.id,
+          roleKey: input.assignment.roleKey,
+          areaCode: input.assignment.areaCode ?? null,
+          homeUnit: input.assignment.homeUnit,
+        });
+      }
+    }),
+  );
   return { user: await getUser(ctx, actor, input.id), created: true, initialPassword: temporary };
 }
 
@@ -346,6 +348,27 @@ export async function resetPassword(
   return { temporaryPassword: temporary };
 }
 
+/**
+ * A refusal found inside a transaction is audited after the rollback, in its own transaction:
+ * otherwise the record of the refused attempt would be rolled back with everything else.
+ */
+const DENIAL = Symbol("audit denial");
+
+function withDenial(error: DomainError, entry: AuditEntry): DomainError {
+  Object.defineProperty(error, DENIAL, { value: entry, enumerable: false });
+  return error;
+}
+
+async function auditDenials<T>(ctx: AppContext, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const entry = (error as { [DENIAL]?: AuditEntry })[DENIAL];
+    if (entry) await recordAudit(ctx, ctx.db, entry);
+    throw error;
+  }
+}
+
 export interface GrantInput {
   id: string;
   userId: string;
@@ -369,7 +392,7 @@ async function grantInTransaction(
   const area = input.areaCode ? await getAreaInScope(trx, input.areaCode, principalScope(actor, "user.manage")) : null;
   const refusal = checkGrant(actor, input.userId, role.permissions, area?.path ?? null);
   if (refusal) {
-    await recordAudit(ctx, trx, {
+    const denial: AuditEntry = {
       action: "assignment.create",
       outcome: "denied",
       actor: { userId: actor.userId, username: actor.username },
@@ -379,13 +402,13 @@ async function grantInTransaction(
       areaPath: area?.path ?? null,
       reason: refusal,
       details: { roleKey: input.roleKey },
-    });
+    };
     const messages = {
       ASSIGNMENT_SELF_GRANT_FORBIDDEN: "you cannot give yourself a role",
       AUTH_FORBIDDEN: "you cannot grant a role with permissions you do not hold, or outside your area",
       AREA_NOT_FOUND: `no area ${input.areaCode} in your scope`,
     };
-    throw new DomainError(refusal, messages[refusal]);
+    throw withDenial(new DomainError(refusal, messages[refusal]), denial);
   }
   const same = await findSameAssignment(trx, input.userId, input.roleKey, area?.id ?? null);
   if (same) return same;
@@ -436,7 +459,9 @@ export async function grantAssignment(
     }
     return getUser(ctx, actor, input.userId);
   }
-  await ctx.db.transaction().execute((trx) => grantInTransaction(ctx, trx, actor, meta, input));
+  await auditDenials(ctx, () =>
+    ctx.db.transaction().execute((trx) => grantInTransaction(ctx, trx, actor, meta, input)),
+  );
   return getUser(ctx, actor, input.userId);
 }
 

@@ -1,0 +1,133 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { buildUser, type Session, signIn } from "../../test/factories.ts";
+import { verifyAuditTrail } from "./audit.service.ts";
+
+let t: TestApp;
+let auditor: Session;
+beforeAll(async () => {
+  t = await buildTestApp();
+  auditor = await signIn(t, await buildUser(t.ctx, { role: "auditor" }));
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("GET /api/v1/audit", () => {
+  it("finds sign-in failures by actor and outcome, newest first, and records that the auditor looked", async () => {
+    const user = await buildUser(t.ctx, { role: "auditor" });
+    await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      headers: { "user-agent": "matrix-browser/1.0" },
+      payload: { username: user.username, password: "wrong wrong wrong" },
+    });
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/audit?actor=${user.username}&outcome=failure`,
+      headers: auditor.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    const [row] = res.json().items;
+    expect(row).toMatchObject({
+      action: "auth.login",
+      outcome: "failure",
+      actorUsername: user.username,
+      targetId: user.id,
+      userAgent: "matrix-browser/1.0",
+      reason: "AUTH_INVALID_CREDENTIALS",
+    });
+    expect(row.ip).toBeTruthy();
+    const looked = await t.ctx.db.selectFrom("audit_log").select("action").where("action", "=", "audit.read").execute();
+    expect(looked.length).toBeGreaterThan(0);
+  });
+
+  it("pages with beforeSeq and rejects bad filters with their paths", async () => {
+    const first = (
+      await t.app.inject({ method: "GET", url: "/api/v1/audit?limit=2", headers: auditor.headers })
+    ).json();
+    expect(first.items).toHaveLength(2);
+    const next = (
+      await t.app.inject({
+        method: "GET",
+        url: `/api/v1/audit?limit=2&beforeSeq=${first.nextBeforeSeq}`,
+        headers: auditor.headers,
+      })
+    ).json();
+    expect(next.items[0].seq).toBeLessThan(first.items[1].seq + 1);
+    const bad = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/audit?from=yesterday&outcome=maybe",
+      headers: auditor.headers,
+    });
+    expect(
+      bad
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(["query.from", "query.outcome"]);
+  });
+});
+
+describe("the audit trail", () => {
+  it("cannot be edited or deleted through the database", async () => {
+    await expect(sql`update audit_log set outcome = 'success' where seq = 1`.execute(t.ctx.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`delete from audit_log where seq = 1`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
+  });
+
+  it("verifies while intact and names the first row a privileged intruder changed", async () => {
+    const ok = await t.app.inject({ method: "GET", url: "/api/v1/audit/verify", headers: auditor.headers });
+    expect(ok.json()).toMatchObject({ ok: true, firstBadSeq: null });
+    const victim = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("seq")
+      .where("action", "=", "auth.login")
+      .where("outcome", "=", "failure")
+      .orderBy("seq")
+      .executeTakeFirstOrThrow();
+    await t.ctx.db.transaction().execute(async (trx) => {
+      await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
+      await sql`update audit_log set outcome = 'success', reason = null where seq = ${victim.seq}`.execute(trx);
+      await sql`alter table audit_log enable trigger audit_log_no_update`.execute(trx);
+    });
+    const broken = await t.app.inject({ method: "GET", url: "/api/v1/audit/verify", headers: auditor.headers });
+    expect(broken.json()).toMatchObject({ ok: false, firstBadSeq: Number(victim.seq), problem: "hash_mismatch" });
+    expect(await verifyAuditTrail(t.ctx.db, 3)).toMatchObject({ ok: false, firstBadSeq: Number(victim.seq) });
+  });
+});
+
+describe("GET /api/v1/audit/export", () => {
+  it("streams every row with its hashes as NDJSON", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/audit/export", headers: auditor.headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^application\/x-ndjson/);
+    expect(res.headers["content-disposition"]).toMatch(/attachment; filename="wangge-audit-\d{4}-\d{2}-\d{2}\.ndjson"/);
+    const lines = res.body
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ seq: 1, prevHash: "0".repeat(64) });
+    expect(lines.every((l, i) => i === 0 || l.prevHash === lines[i - 1].hash)).toBe(true);
+  });
+});
+
+describe("the SM3 chain (WANGGE_CRYPTO=gm)", () => {
+  it("hashes new rows with SM3 and still verifies", async () => {
+    const gm = await buildTestApp({ WANGGE_CRYPTO: "gm" });
+    try {
+      await buildUser(gm.ctx, { role: "auditor" });
+      const row = await gm.ctx.db
+        .selectFrom("audit_log")
+        .select("hash_alg")
+        .orderBy("seq", "desc")
+        .executeTakeFirstOrThrow();
+      expect(row.hash_alg).toBe("sm3");
+      expect(await verifyAuditTrail(gm.ctx.db)).toMatchObject({ ok: true });
+    } finally {
+      await gm.close();
+    }
+  });
+});

@@ -1,0 +1,268 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+
+let t: TestApp;
+let tree: AreaTree;
+let admin: Session & { id: string };
+let township: Session;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  tree = await buildAreaTree(t.ctx);
+  const a = await buildUser(t.ctx, { role: "admin" });
+  admin = { ...(await signIn(t, a)), id: a.id };
+  township = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const newUser = (overrides: Record<string, unknown> = {}) => ({
+  id: crypto.randomUUID(),
+  username: `zhang.${crypto.randomUUID().slice(0, 8)}`,
+  displayName: "张三",
+  phone: "13912345678",
+  ...overrides,
+});
+
+describe("POST /api/v1/users", () => {
+  it("creates an account with a temporary password shown once, the phone encrypted and masked", async () => {
+    const body = newUser();
+    const res = await t.app.inject({ method: "POST", url: "/api/v1/users", headers: admin.headers, payload: body });
+    expect(res.statusCode).toBe(201);
+    const { user, initialPassword } = res.json();
+    expect(user).toMatchObject({
+      id: body.id,
+      username: body.username,
+      phone: "139****5678",
+      mustChangePassword: true,
+      status: "active",
+    });
+    expect(initialPassword).toMatch(/^\S{16}$/);
+    const row = await t.ctx.db.selectFrom("app_user").selectAll().where("id", "=", body.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain("13912345678");
+    expect(JSON.stringify(row)).not.toContain(initialPassword);
+    expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+
+    const retry = await t.app.inject({ method: "POST", url: "/api/v1/users", headers: admin.headers, payload: body });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().initialPassword).toBeNull();
+    const conflict = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: admin.headers,
+      payload: { ...body, username: "someone.else" },
+    });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().code).toBe("USER_ID_CONFLICT");
+  });
+
+  it("requires the user to set their own password before anything else", async () => {
+    const body = newUser();
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: admin.headers,
+      payload: { ...body, assignment: { roleKey: "grid_worker", areaCode: tree.grid.code } },
+    });
+    const s = await signIn(t, { username: body.username, password: created.json().initialPassword });
+    const blocked = await t.app.inject({ method: "GET", url: "/api/v1/areas", headers: s.headers });
+    expect(blocked.json().code).toBe("AUTH_PASSWORD_CHANGE_REQUIRED");
+    const changed = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/password",
+      headers: s.headers,
+      payload: { currentPassword: created.json().initialPassword, newPassword: "my very own passphrase" },
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await t.app.inject({ method: "GET", url: "/api/v1/areas", headers: s.headers })).statusCode).toBe(200);
+  });
+
+  it("refuses a taken username and a weak password, naming the fields", async () => {
+    const first = newUser();
+    await t.app.inject({ method: "POST", url: "/api/v1/users", headers: admin.headers, payload: first });
+    const taken = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: admin.headers,
+      payload: newUser({ username: first.username.toUpperCase() }),
+    });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({ code: "USER_USERNAME_TAKEN", errors: [{ path: "username" }] });
+    const weak = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: admin.headers,
+      payload: newUser({ password: "woaini1314" }),
+    });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().errors).toEqual([{ path: "password", message: "is too common; choose a longer phrase" }]);
+    const invalid = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: admin.headers,
+      payload: { id: "x", username: "!", displayName: "", phone: 5 },
+    });
+    expect(
+      invalid
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(["body.displayName", "body.id", "body.phone", "body.username"]);
+    const phone = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: admin.headers,
+      payload: newUser({ phone: "12345" }),
+    });
+    expect(phone.json()).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ path: "phone" }] });
+  });
+
+  it("makes an area manager give the new account a role in their area, and only roles they could hold", async () => {
+    const bare = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: township.headers,
+      payload: newUser(),
+    });
+    expect(bare.json()).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ path: "assignment" }] });
+    const tooStrong = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: township.headers,
+      payload: newUser({ assignment: { roleKey: "admin", areaCode: tree.grid.code } }),
+    });
+    expect(tooStrong.statusCode).toBe(403);
+    const fine = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: township.headers,
+      payload: newUser({
+        assignment: { roleKey: "grid_instructor", areaCode: tree.village.code, homeUnit: "区司法局" },
+      }),
+    });
+    expect(fine.statusCode).toBe(201);
+    expect(fine.json().user.assignments[0]).toMatchObject({
+      roleKey: "grid_instructor",
+      areaCode: tree.village.code,
+      homeUnit: "区司法局",
+    });
+  });
+});
+
+describe("GET /api/v1/users", () => {
+  it("lists only accounts in the caller's area, with filters", async () => {
+    const inside = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
+    const outside = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.otherGrid.code });
+    const list = await t.app.inject({ method: "GET", url: "/api/v1/users?limit=200", headers: township.headers });
+    const names = list.json().items.map((u: { username: string }) => u.username);
+    expect(names).toContain(inside.username);
+    expect(names).not.toContain(outside.username);
+    const filtered = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/users?q=${inside.username}&roleKey=grid_worker`,
+      headers: admin.headers,
+    });
+    expect(filtered.json()).toMatchObject({ total: 1, items: [{ username: inside.username }] });
+    const bad = await t.app.inject({ method: "GET", url: "/api/v1/users?limit=0&status=gone", headers: admin.headers });
+    expect(
+      bad
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(["query.limit", "query.status"]);
+  });
+});
+
+describe("GET /api/v1/users/:id", () => {
+  it("answers 404 for an unknown id and for a user outside the scope alike", async () => {
+    const outside = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.otherGrid.code });
+    const unknown = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/users/${crypto.randomUUID()}`,
+      headers: township.headers,
+    });
+    const hidden = await t.app.inject({ method: "GET", url: `/api/v1/users/${outside.id}`, headers: township.headers });
+    expect(unknown.statusCode).toBe(404);
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json().code).toBe(unknown.json().code);
+  });
+});
+
+describe("PATCH /api/v1/users/:id", () => {
+  it("locks an account so it can no longer sign in, and never one's own", async () => {
+    const worker = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
+    const s = await signIn(t, worker);
+    const locked = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/users/${worker.id}`,
+      headers: township.headers,
+      payload: { status: "locked" },
+    });
+    expect(locked.json().status).toBe("locked");
+    expect((await t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: s.headers })).statusCode).toBe(401);
+    const self = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/users/${admin.id}`,
+      headers: admin.headers,
+      payload: { status: "disabled" },
+    });
+    expect(self.json().code).toBe("USER_SELF_DISABLE");
+    const audit = await t.ctx.db
+      .selectFrom("audit_log")
+      .select(["action", "outcome"])
+      .where("target_id", "=", worker.id)
+      .where("action", "=", "user.status.locked")
+      .execute();
+    expect(audit).toEqual([{ action: "user.status.locked", outcome: "success" }]);
+  });
+});
+
+describe("assignments", () => {
+  it("never lets an admin grant themselves the auditor role, and records the refusal", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/assignments",
+      headers: admin.headers,
+      payload: { id: crypto.randomUUID(), userId: admin.id, roleKey: "auditor", areaCode: null },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe("ASSIGNMENT_SELF_GRANT_FORBIDDEN");
+    const denied = await t.ctx.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "assignment.create")
+      .where("outcome", "=", "denied")
+      .where("target_id", "=", admin.id)
+      .execute();
+    expect(denied).toHaveLength(1);
+  });
+
+  it("gives a sunk official a second role in a grid, takes it away, and answers 404 for an unknown role area", async () => {
+    const official = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
+    const id = crypto.randomUUID();
+    const granted = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/assignments",
+      headers: admin.headers,
+      payload: { id, userId: official.id, roleKey: "grid_instructor", areaCode: tree.grid.code, homeUnit: "镇政府" },
+    });
+    expect(granted.statusCode).toBe(201);
+    expect(
+      granted
+        .json()
+        .assignments.map((a: { roleKey: string }) => a.roleKey)
+        .sort(),
+    ).toEqual(["grid_instructor", "township_official"]);
+    const unknownArea = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/assignments",
+      headers: admin.headers,
+      payload: { id: crypto.randomUUID(), userId: official.id, roleKey: "grid_instructor", areaCode: "NOPE999" },
+    });
+    expect(unknownArea.json()).toMatchObject({ code: "AREA_NOT_FOUND", errors: [{ path: "areaCode" }] });
+    const removed = await t.app.inject({ method: "DELETE", url: `/api/v1/assignments/${id}`, headers: admin.headers });
+    expect(removed.statusCode).toBe(204);
+  });
+});

@@ -1,0 +1,235 @@
+import { DEFAULT_ROLES, type Permission, type RoleKey } from "@wangge/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "./build-test-app.ts";
+import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "./factories.ts";
+
+/**
+ * For every role and every /api/v1 route: a user of that role, inside and outside their scope, gets
+ * exactly the expected status. Expectations come from the permission catalogue and the default roles;
+ * the route list comes from the app itself, and a route without a sample here fails the test.
+ */
+let t: TestApp;
+let tree: AreaTree;
+/** A second county: outside the scope of every role that has an area. */
+let elsewhere: AreaTree;
+const sessions = new Map<RoleKey, Session>();
+
+/** Where each role's test user is assigned. */
+function areaFor(role: RoleKey): string | null {
+  switch (role) {
+    case "admin":
+    case "auditor":
+    case "resident":
+      return null;
+    case "city_official":
+    case "county_official":
+      return tree.county.code;
+    case "township_official":
+    case "police_liaison":
+      return tree.township.code;
+    case "village_official":
+    case "mediator":
+    case "volunteer":
+      return tree.village.code;
+    default:
+      return tree.grid.code;
+  }
+}
+
+const permissionsOf = (role: RoleKey): Permission[] => DEFAULT_ROLES.find((r) => r.key === role)?.permissions ?? [];
+const isGlobal = (role: RoleKey) => areaFor(role) === null && role !== "resident";
+
+interface Sample {
+  /** The request for a user of `role`; `inScope` false targets another township. */
+  build(role: RoleKey, inScope: boolean): Promise<{ url: string; payload?: unknown }>;
+  /** Status when the role has the permission (or the route needs none). */
+  ok: number;
+  /** Whether the route reads or writes records that belong to an area (then out-of-scope is 404). */
+  scoped?: boolean;
+  /** The permission a non-global holder needs in their scope to succeed (defaults to the route's). */
+  okCode?: string;
+}
+
+async function targetUser(inScope: boolean) {
+  return buildUser(t.ctx, { role: "grid_worker", areaCode: inScope ? tree.grid.code : elsewhere.grid.code });
+}
+
+const samples: Record<string, Sample> = {
+  "GET /api/v1/auth/me": { ok: 200, build: async () => ({ url: "/api/v1/auth/me" }) },
+  "POST /api/v1/auth/password": {
+    ok: 400,
+    okCode: "AUTH_PASSWORD_WRONG",
+    build: async () => ({
+      url: "/api/v1/auth/password",
+      payload: { currentPassword: "not my password", newPassword: "another long passphrase" },
+    }),
+  },
+  "POST /api/v1/auth/totp/setup": { ok: 200, build: async () => ({ url: "/api/v1/auth/totp/setup" }) },
+  "POST /api/v1/auth/totp/enable": {
+    ok: 401,
+    okCode: "AUTH_TOTP_INVALID",
+    build: async () => ({ url: "/api/v1/auth/totp/enable", payload: { code: "000000" } }),
+  },
+  "POST /api/v1/auth/tokens": {
+    ok: 201,
+    build: async () => ({ url: "/api/v1/auth/tokens", payload: { id: crypto.randomUUID(), name: "matrix" } }),
+  },
+  "GET /api/v1/auth/tokens": { ok: 200, build: async () => ({ url: "/api/v1/auth/tokens" }) },
+  "DELETE /api/v1/auth/tokens/:id": {
+    ok: 404,
+    build: async () => ({ url: `/api/v1/auth/tokens/${crypto.randomUUID()}` }),
+  },
+  "GET /api/v1/users": { ok: 200, build: async () => ({ url: "/api/v1/users" }) },
+  "POST /api/v1/users": {
+    ok: 201,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: "/api/v1/users",
+      payload: {
+        id: crypto.randomUUID(),
+        username: `m${crypto.randomUUID().slice(0, 12)}`,
+        displayName: "矩阵测试",
+        password: "a long enough passphrase",
+        assignment: { roleKey: "grid_instructor", areaCode: inScope ? tree.grid.code : elsewhere.grid.code },
+      },
+    }),
+  },
+  "GET /api/v1/users/:id": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({ url: `/api/v1/users/${(await targetUser(inScope)).id}` }),
+  },
+  "PATCH /api/v1/users/:id": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/users/${(await targetUser(inScope)).id}`,
+      payload: { displayName: "改名" },
+    }),
+  },
+  "POST /api/v1/users/:id/password-reset": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/users/${(await targetUser(inScope)).id}/password-reset`,
+      payload: {},
+    }),
+  },
+  "POST /api/v1/assignments": {
+    ok: 201,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: "/api/v1/assignments",
+      payload: {
+        id: crypto.randomUUID(),
+        userId: (await targetUser(inScope)).id,
+        roleKey: "grid_instructor",
+        areaCode: inScope ? tree.grid.code : elsewhere.grid.code,
+      },
+    }),
+  },
+  "DELETE /api/v1/assignments/:id": {
+    ok: 204,
+    scoped: true,
+    build: async (_role, inScope) => {
+      const user = await targetUser(inScope);
+      const row = await t.ctx.db
+        .selectFrom("assignment")
+        .select("id")
+        .where("user_id", "=", user.id)
+        .executeTakeFirstOrThrow();
+      return { url: `/api/v1/assignments/${row.id}` };
+    },
+  },
+  "GET /api/v1/roles": { ok: 200, build: async () => ({ url: "/api/v1/roles" }) },
+  "GET /api/v1/permissions": { ok: 200, build: async () => ({ url: "/api/v1/permissions" }) },
+  "PUT /api/v1/roles/:key": {
+    ok: 200,
+    build: async () => ({ url: "/api/v1/roles/volunteer", payload: { permissions: permissionsOf("volunteer") } }),
+  },
+  "GET /api/v1/areas": { ok: 200, build: async () => ({ url: "/api/v1/areas" }) },
+  "GET /api/v1/audit": { ok: 200, build: async () => ({ url: "/api/v1/audit?limit=5" }) },
+  "GET /api/v1/audit/verify": { ok: 200, build: async () => ({ url: "/api/v1/audit/verify" }) },
+  "GET /api/v1/audit/export": {
+    ok: 200,
+    build: async () => ({ url: "/api/v1/audit/export?from=2999-01-01T00:00:00Z" }),
+  },
+};
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  tree = await buildAreaTree(t.ctx);
+  elsewhere = await buildAreaTree(t.ctx);
+  for (const role of DEFAULT_ROLES) {
+    const user = await buildUser(t.ctx, { role: role.key, areaCode: areaFor(role.key) });
+    sessions.set(role.key, await signIn(t, user));
+  }
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+const closedRoutes = () => (t ? t.app.routeRequirements.filter((r) => !r.public) : []);
+
+describe("authorization matrix", () => {
+  it("has a sample request for every protected route", () => {
+    const missing = closedRoutes()
+      .map((r) => `${r.method} ${r.url}`)
+      .filter((key) => !samples[key]);
+    expect(missing).toEqual([]);
+    expect(closedRoutes().length).toBeGreaterThanOrEqual(Object.keys(samples).length);
+  });
+
+  it("answers 401 on every protected route without credentials", async () => {
+    for (const route of closedRoutes()) {
+      const { url, payload } = await (samples[`${route.method} ${route.url}`] as Sample).build("admin", true);
+      const res = await t.app.inject({
+        method: route.method as "GET",
+        url,
+        ...(payload !== undefined ? { payload: payload as object } : {}),
+      });
+      expect({ route: `${route.method} ${route.url}`, status: res.statusCode, code: res.json().code }).toEqual({
+        route: `${route.method} ${route.url}`,
+        status: 401,
+        code: "AUTH_REQUIRED",
+      });
+    }
+  });
+
+  for (const role of DEFAULT_ROLES.map((r) => r.key)) {
+    it(`gives a ${role} exactly the expected status on every route, inside and outside their scope`, async () => {
+      const session = sessions.get(role) as Session;
+      const results: { route: string; inScope: boolean; status: number; code?: string }[] = [];
+      const expected: typeof results = [];
+      for (const route of closedRoutes()) {
+        const key = `${route.method} ${route.url}`;
+        const sample = samples[key] as Sample;
+        for (const inScope of sample.scoped ? [true, false] : [true]) {
+          const { url, payload } = await sample.build(role, inScope);
+          const res = await t.app.inject({
+            method: route.method as "GET",
+            url,
+            headers: session.headers,
+            ...(payload !== undefined ? { payload: payload as object } : {}),
+          });
+          const code = res.statusCode >= 400 ? (res.json().code as string) : undefined;
+          results.push({ route: key, inScope, status: res.statusCode, ...(code ? { code } : {}) });
+          const allowed = route.permission === null || permissionsOf(role).includes(route.permission);
+          if (!allowed) expected.push({ route: key, inScope, status: 403, code: "AUTH_FORBIDDEN" });
+          else if (!inScope && !isGlobal(role)) {
+            // Creating an account names the area (unknown to this user); the other routes name a user they cannot see.
+            const outside = key === "POST /api/v1/users" ? "AREA_NOT_FOUND" : "RESOURCE_NOT_FOUND";
+            expected.push({ route: key, inScope, status: 404, code: outside });
+          } else
+            expected.push({
+              route: key,
+              inScope,
+              status: sample.ok,
+              ...(sample.okCode ? { code: sample.okCode } : sample.ok >= 400 ? { code: res.json().code } : {}),
+            });
+        }
+      }
+      expect(results).toEqual(expected);
+    }, 60_000);
+  }
+});
