@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "./db/database.ts";
 import { prepareTestDatabase, type TestDatabaseLocation } from "./test/test-database.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../bin/wangge.mjs");
@@ -140,6 +142,21 @@ describe("wangge user and audit commands", () => {
     const verify = await run(["audit", "verify"], location.env);
     expect(verify.stderr).toBe("");
     expect(verify.stdout).toMatch(/^audit trail intact: \d+ row\(s\)/);
+
+    // Someone with direct database access rewrites history: verify names the row and fails.
+    const database = await openDatabase(location.config);
+    try {
+      await database.db.transaction().execute(async (trx) => {
+        await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
+        await sql`update audit_log set actor_username = 'someone-else' where seq = 2`.execute(trx);
+        await sql`alter table audit_log enable trigger audit_log_no_update`.execute(trx);
+      });
+    } finally {
+      await database.close();
+    }
+    const broken = await run(["audit", "verify"], location.env);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toBe("wangge: audit trail broken at row 2 (hash mismatch); 1 row(s) before it are intact\n");
   });
 
   it("refuses a weak password given on standard input, with the reason", async () => {
