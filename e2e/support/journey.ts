@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, inject } from "vitest";
 import { launchChromium } from "./browser.ts";
 
 /** Shared setup for the journeys: one browser per spec file, a fresh context (no storage) per journey. */
-export function useBrowser(): { browser: () => Browser; baseUrl: string } {
+export function useBrowser(): { browser: () => Browser; baseUrl: string; demoPassword: string; adminPassword: string } {
   let browser: Browser | undefined;
   beforeAll(async () => {
     browser = await launchChromium();
@@ -19,7 +19,15 @@ export function useBrowser(): { browser: () => Browser; baseUrl: string } {
       return browser;
     },
     baseUrl: inject("baseUrl"),
+    demoPassword: inject("demoPassword"),
+    adminPassword: inject("adminPassword"),
   };
+}
+
+/** Signs the page's browser context in through the API, as the journeys' starting point. */
+export async function signInViaApi(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  const res = await page.request.post(`${baseUrl}/api/v1/auth/login`, { data: { username, password } });
+  if (!res.ok()) throw new Error(`sign-in of ${username} failed: ${res.status()} ${await res.text()}`);
 }
 
 export async function newPage(
@@ -61,8 +69,19 @@ export async function expectFullyTranslated(page: Page, locale: "zh-CN" | "en"):
   expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
   const missing = await page.evaluate(() => window.__wanggeMissingKeys ?? ["(i18n not initialised)"]);
   expect(missing).toEqual([]);
-  // biome-ignore lint/performance/useDomNodeTextContent: only the text a person sees on screen counts here
-  const text = await page.evaluate(() => document.body.innerText);
+  // Visible interface text only: content marked translate="no" is the user's data (names, places), not UI.
+  const text = await page.evaluate(() => {
+    const parts: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('[translate="no"], script, style')) continue;
+      if (!parent.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+      parts.push(node.nodeValue ?? "");
+    }
+    return parts.join(" ");
+  });
+  expect(text).not.toMatch(/\{\{\w+\}\}/);
   const rawKeys = ALL_KEYS.filter((key) => key.includes(".") && text.includes(key));
   expect(rawKeys).toEqual([]);
   if (locale === "en") {

@@ -2,13 +2,14 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectFullyTranslated, newPage, useBrowser, waitForMap } from "../../support/journey.ts";
+import { expectFullyTranslated, newPage, signInViaApi, useBrowser, waitForMap } from "../../support/journey.ts";
 
-const { browser, baseUrl } = useBrowser();
+const { browser, baseUrl, demoPassword } = useBrowser();
 
 describe("console shell", () => {
   it("opens in Chinese with navigation and an empty map, then switches fully to English and remembers it", async () => {
     const { page, context, externalRequests, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.township", demoPassword);
     await page.goto(`${baseUrl}/`);
     await page.getByRole("heading", { name: "工作台" }).waitFor();
     await expect(page.getByRole("menuitem", { name: "系统状态" }).isVisible()).resolves.toBe(true);
@@ -32,26 +33,24 @@ describe("console shell", () => {
     await context.close();
   });
 
-  it("shows the sign-in screen, checks required fields and explains that sign-in is not enabled yet", async () => {
+  it("sends a visitor to the sign-in screen, checks required fields and says when the password is wrong", async () => {
     const { page, context } = await newPage(browser());
-    await page.goto(`${baseUrl}/login`);
-    await page
-      .getByRole("button", { name: "登 录" })
-      .or(page.getByRole("button", { name: "登录" }))
-      .first()
-      .click();
+    await page.goto(`${baseUrl}/users`);
+    await page.waitForURL(/\/login\?next=%2Fusers$/);
+    await page.getByRole("button", { name: /登\s*录/ }).click();
     await page.getByText("请输入用户名").waitFor();
     await page.getByText("请输入密码").waitFor();
-    await page.getByLabel("用户名").fill("grid-head-01");
-    await page.getByLabel("密码").fill("correct horse battery");
+    await page.getByLabel("用户名").fill("demo.worker");
+    await page.getByLabel("密码").fill("not the right password");
     await page.getByRole("button", { name: /登\s*录/ }).click();
-    await page.getByRole("alert").getByText("此服务器尚未启用账号登录。").waitFor();
+    await page.getByRole("alert").getByText("用户名或密码错误。").waitFor();
     await expectFullyTranslated(page, "zh-CN");
     await context.close();
   });
 
   it("draws the polygons of a GeoJSON file on the map and reports a broken file by path", async () => {
     const { page, context } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
     await page.goto(`${baseUrl}/`);
     await waitForMap(page);
     const ring = (x: number, y: number) => [

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { expectFullyTranslated, newPage, useBrowser, waitForMap } from "../../support/journey.ts";
+import { expectFullyTranslated, newPage, signInViaApi, useBrowser, waitForMap } from "../../support/journey.ts";
 
-const { browser, baseUrl } = useBrowser();
+const { browser, baseUrl, demoPassword } = useBrowser();
 
 describe("field app shell", () => {
   it("opens on a phone in Chinese, shows the grid map, and switches to English from the Me tab", async () => {
     const { page, context, externalRequests, pageErrors } = await newPage(browser(), { mobile: true });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
     await page.goto(`${baseUrl}/field`);
     await page.getByText("暂无待办任务").waitFor();
     await expectFullyTranslated(page, "zh-CN");
@@ -29,6 +30,7 @@ describe("field app shell", () => {
 
   it("warns the worker when the phone goes offline", async () => {
     const { page, context } = await newPage(browser(), { mobile: true });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
     await page.goto(`${baseUrl}/field`);
     await page.getByText("暂无待办任务").waitFor();
     await context.setOffline(true);
@@ -37,13 +39,19 @@ describe("field app shell", () => {
     await context.close();
   });
 
-  it("opens a deep link directly and has a sign-in screen", async () => {
+  it("sends a worker who is not signed in to the sign-in screen and in to the tasks after it", async () => {
     const { page, context } = await newPage(browser(), { mobile: true });
-    await page.goto(`${baseUrl}/field/login`);
-    await page.getByLabel("用户名").waitFor();
+    await page.goto(`${baseUrl}/field/map`);
+    await page.waitForURL(/\/field\/login$/);
     await page.getByRole("button", { name: "登录" }).click();
     await page.getByText("请输入用户名").waitFor();
     await expectFullyTranslated(page, "zh-CN");
+    await page.getByLabel("用户名").fill("demo.worker");
+    await page.getByLabel("密码").fill(demoPassword);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByText("暂无待办任务").waitFor();
+    await page.getByText("我的", { exact: true }).click();
+    await page.getByText("网格员 郑雪").waitFor();
     await context.close();
   });
 });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { describe, expect, inject, it } from "vitest";
 import { expectFullyTranslated, newPage, useBrowser } from "../../support/journey.ts";
 
 const { browser, baseUrl } = useBrowser();
@@ -22,13 +23,32 @@ describe("resident app shell", () => {
     await context.close();
   });
 
-  it("shows the sign-in screen and says when sign-in is not enabled", async () => {
+  it("signs a resident in with a code sent to their phone (the development sender writes it to the server log)", async () => {
     const { page, context } = await newPage(browser(), { mobile: true });
     await page.goto(`${baseUrl}/h5/login`);
-    await page.getByLabel("用户名").fill("resident-01");
-    await page.getByLabel("密码").fill("a long passphrase");
+    const phone = `135${String(Date.now()).slice(-8)}`;
+    await page.getByLabel("手机号").fill(phone);
+    await page.getByRole("button", { name: "获取验证码" }).click();
+    await page.getByText("验证码已发送，5 分钟内有效。").waitFor();
+    const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+    let code: string | undefined;
+    await expect
+      .poll(() => {
+        const line = readFileSync(inject("serverLog"), "utf8")
+          .split("\n")
+          .filter((l) => l.includes(masked))
+          .at(-1);
+        code = line?.match(/验证码 (\d{6})/)?.[1];
+        return code;
+      })
+      .toBeDefined();
+    expect(readFileSync(inject("serverLog"), "utf8")).not.toContain(phone);
+    await page.getByLabel("验证码").fill(code as string);
     await page.getByRole("button", { name: "登录" }).click();
-    await page.getByRole("alert").getByText("此服务器尚未启用账号登录。").waitFor();
+    await page.getByText("您好，欢迎使用居民服务").waitFor();
+    await page.getByText("我的", { exact: true }).click();
+    await page.getByText(`居民 ${masked}`).waitFor();
+    await expectFullyTranslated(page, "zh-CN");
     await context.close();
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { expectFullyTranslated, newPage, useBrowser, waitForMap } from "../../support/journey.ts";
+import { expectFullyTranslated, newPage, signInViaApi, useBrowser, waitForMap } from "../../support/journey.ts";
 
-const { browser, baseUrl } = useBrowser();
+const { browser, baseUrl, demoPassword } = useBrowser();
 
 describe("big screen shell", () => {
   it("shows the command screen in Chinese with live service status and a map, then in English", async () => {
     const { page, context, externalRequests, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.county", demoPassword);
     await page.goto(`${baseUrl}/screen`);
     await page.getByRole("heading", { name: "网格化治理指挥大屏" }).waitFor();
     await page.getByText(/^正常 · /).waitFor();
@@ -21,10 +22,14 @@ describe("big screen shell", () => {
     await context.close();
   });
 
-  it("has its own sign-in screen under /screen/login", async () => {
+  it("sends a visitor to its own sign-in screen and opens after signing in", async () => {
     const { page, context } = await newPage(browser());
-    await page.goto(`${baseUrl}/screen/login`);
-    await page.getByLabel("用户名").waitFor();
+    await page.goto(`${baseUrl}/screen`);
+    await page.waitForURL(/\/screen\/login$/);
+    await page.getByLabel("用户名").fill("demo.county");
+    await page.getByLabel("密码").fill(demoPassword);
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await page.getByRole("heading", { name: "网格化治理指挥大屏" }).waitFor();
     await expectFullyTranslated(page, "zh-CN");
     await context.close();
   });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH } from "./password-policy.ts";
-import { PERMISSION_KEYS } from "./permissions.ts";
+import { PERMISSION_KEYS, type Permission } from "./permissions.ts";
 
 /** Request and response shapes of accounts, sign-in, roles and the audit trail, shared by server and web. */
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/i;
@@ -12,7 +12,7 @@ export const LoginBodySchema = z
 
 export const TotpCodeBodySchema = z.object({ code: z.string().regex(/^\d{6}$/, "six digits") }).strict();
 
-export const PermissionSchema = z.enum(PERMISSION_KEYS as [string, ...string[]]);
+export const PermissionSchema = z.enum(PERMISSION_KEYS as [Permission, ...Permission[]]);
 
 export const AssignmentSchema = z
   .object({
@@ -192,3 +192,8 @@ export const AuditVerifyResponseSchema = z.object({
   firstBadSeq: z.number().int().nullable(),
   problem: z.string().nullable(),
 });
+
+export type UserView = z.infer<typeof UserSchema>;
+export type RoleView = z.infer<typeof RoleSchema>;
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+export type AuditVerifyResult = z.infer<typeof AuditVerifyResponseSchema>;

@@ -21,8 +21,18 @@ export class ApiError extends Error {
   }
 }
 
+/** The CSRF token of the current session; sent with every write (the server refuses writes without it). */
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
   const { json, headers, ...rest } = init;
+  const method = (rest.method ?? "GET").toUpperCase();
   let response: Response;
   try {
     response = await fetch(path, {
@@ -31,6 +41,7 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
       headers: {
         accept: "application/json",
         ...(json !== undefined ? { "content-type": "application/json" } : {}),
+        ...(csrfToken && !SAFE_METHODS.has(method) ? { "x-csrf-token": csrfToken } : {}),
         ...headers,
       },
       ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
@@ -39,6 +50,7 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
     throw new ApiError("NETWORK_UNREACHABLE", (error as Error).message, 0);
   }
   const type = response.headers.get("content-type") ?? "";
+  if (response.status === 204) return undefined as T;
   const body: unknown = type.includes("json") ? await response.json().catch(() => undefined) : undefined;
   if (!response.ok) {
     const problem = body as Partial<Problem> | undefined;

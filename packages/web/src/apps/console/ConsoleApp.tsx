@@ -1,49 +1,114 @@
-import { ApiOutlined, DashboardOutlined, LoginOutlined, MonitorOutlined } from "@ant-design/icons";
+import {
+  ApiOutlined,
+  AuditOutlined,
+  DashboardOutlined,
+  LogoutOutlined,
+  MonitorOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
+} from "@ant-design/icons";
 import type { FeatureCollection } from "@wangge/core";
-import { Button, Layout, Menu, Result, Space, Typography } from "antd";
+import { Button, Layout, Menu, Result, Space, Spin, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { BrowserRouter, Link, Outlet, Route, Routes, useLocation, useNavigate } from "react-router";
+import { BrowserRouter, Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from "react-router";
 import { ConfigGate } from "../../components/ConfigGate.tsx";
 import { ConsoleProviders } from "../../components/ConsoleProviders.tsx";
 import { LanguageSwitch } from "../../components/LanguageSwitch.tsx";
 import { BoundaryPreview } from "../../features/areas/components/BoundaryPreview.tsx";
+import { AuditPage } from "../../features/audit/components/AuditPage.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
+import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
+import { UsersPage } from "../../features/users/components/UsersPage.tsx";
 import { WgMap } from "../../lib/map/WgMap.tsx";
+import { SessionProvider, useSession } from "../../lib/session.tsx";
 
-/** The office console (PC): navigation on the left, the work in the middle. */
+/** The office console (PC): sign-in, then navigation on the left showing only what the user's roles allow. */
 export function ConsoleApp() {
   return (
     <ConsoleProviders app="console">
-      <BrowserRouter>
-        <Routes>
-          <Route path="/login" element={<LoginPage />} />
-          <Route element={<ConsoleLayout />}>
-            <Route index element={<DashboardPage />} />
-            <Route path="system" element={<SystemPage />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Route>
-        </Routes>
-      </BrowserRouter>
+      <SessionProvider>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route element={<RequireSession />}>
+              <Route element={<ConsoleLayout />}>
+                <Route index element={<DashboardPage />} />
+                <Route path="system" element={<SystemPage />} />
+                <Route
+                  path="users"
+                  element={
+                    <Allowed
+                      permission="user.read"
+                      render={(s) => <UsersPage canManage={s.can("user.manage")} currentUserId={s.me?.user.id ?? ""} />}
+                    />
+                  }
+                />
+                <Route
+                  path="roles"
+                  element={
+                    <Allowed permission="user.read" render={(s) => <RolesPage canEdit={s.can("role.manage")} />} />
+                  }
+                />
+                <Route
+                  path="audit"
+                  element={
+                    <Allowed
+                      permission="audit.read"
+                      render={(s) => (
+                        <ConfigGate>
+                          {(config) => <AuditPage canExport={s.can("audit.export")} timezone={config.timezone} />}
+                        </ConfigGate>
+                      )}
+                    />
+                  }
+                />
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Route>
+          </Routes>
+        </BrowserRouter>
+      </SessionProvider>
     </ConsoleProviders>
   );
+}
+
+function RequireSession() {
+  const { me, loading } = useSession();
+  const location = useLocation();
+  if (loading) return <Spin style={{ display: "block", marginTop: 120 }} />;
+  if (!me || me.restriction) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />;
+  return <Outlet />;
+}
+
+function Allowed({
+  permission,
+  render,
+}: {
+  permission: Parameters<ReturnType<typeof useSession>["can"]>[0];
+  render: (s: ReturnType<typeof useSession>) => ReactNode;
+}) {
+  const session = useSession();
+  return session.can(permission) ? render(session) : <NotFoundPage />;
 }
 
 function LoginPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const location = useLocation();
+  const next = new URLSearchParams(location.search).get("next");
   return (
     <div style={{ minHeight: "100vh", display: "grid", placeItems: "center", background: "#f5f5f5" }}>
       <Space direction="vertical" align="center" size="large">
         <Typography.Title level={2} style={{ margin: 0 }}>
           {t("app.console")}
         </Typography.Title>
-        <LoginForm title={t("auth.title")} onSignedIn={() => navigate("/")} />
-        <Space>
-          <LanguageSwitch />
-          <Link to="/">{t("auth.backToApp")}</Link>
-        </Space>
+        <LoginForm
+          title={t("auth.title")}
+          onSignedIn={() => navigate(next?.startsWith("/") ? next : "/", { replace: true })}
+        />
+        <LanguageSwitch />
       </Space>
     </div>
   );
@@ -53,29 +118,40 @@ function ConsoleLayout() {
   const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
+  const session = useSession();
   const selected = location.pathname === "/" ? "dashboard" : (location.pathname.slice(1).split("/")[0] ?? "dashboard");
+  const items = [
+    { key: "dashboard", icon: <DashboardOutlined />, label: t("nav.dashboard"), onClick: () => navigate("/") },
+    ...(session.can("user.read")
+      ? [
+          { key: "users", icon: <TeamOutlined />, label: t("nav.users"), onClick: () => navigate("/users") },
+          {
+            key: "roles",
+            icon: <SafetyCertificateOutlined />,
+            label: t("nav.roles"),
+            onClick: () => navigate("/roles"),
+          },
+        ]
+      : []),
+    ...(session.can("audit.read")
+      ? [{ key: "audit", icon: <AuditOutlined />, label: t("nav.audit"), onClick: () => navigate("/audit") }]
+      : []),
+    { key: "system", icon: <MonitorOutlined />, label: t("nav.system"), onClick: () => navigate("/system") },
+    {
+      key: "api-docs",
+      icon: <ApiOutlined />,
+      label: (
+        <a href="/api/docs" target="_blank" rel="noreferrer">
+          {t("nav.apiDocs")}
+        </a>
+      ),
+    },
+  ];
   return (
     <Layout style={{ minHeight: "100vh" }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={56} theme="light" width={208}>
         <div style={{ padding: "16px 20px", fontWeight: 700, fontSize: 18, color: "#b71c1c" }}>{t("app.name")}</div>
-        <Menu
-          mode="inline"
-          selectedKeys={[selected]}
-          aria-label={t("app.console")}
-          items={[
-            { key: "dashboard", icon: <DashboardOutlined />, label: t("nav.dashboard"), onClick: () => navigate("/") },
-            { key: "system", icon: <MonitorOutlined />, label: t("nav.system"), onClick: () => navigate("/system") },
-            {
-              key: "api-docs",
-              icon: <ApiOutlined />,
-              label: (
-                <a href="/api/docs" target="_blank" rel="noreferrer">
-                  {t("nav.apiDocs")}
-                </a>
-              ),
-            },
-          ]}
-        />
+        <Menu mode="inline" selectedKeys={[selected]} aria-label={t("app.console")} items={items} />
       </Layout.Sider>
       <Layout>
         <Layout.Header
@@ -90,8 +166,14 @@ function ConsoleLayout() {
           <Typography.Text strong>{t("app.tagline")}</Typography.Text>
           <Space>
             <LanguageSwitch />
-            <Button icon={<LoginOutlined />} onClick={() => navigate("/login")}>
-              {t("nav.signIn")}
+            <Typography.Text data-testid="current-user" translate="no">
+              {session.me?.user.displayName}
+            </Typography.Text>
+            <Button
+              icon={<LogoutOutlined />}
+              onClick={() => session.signOut().then(() => navigate("/login", { replace: true }))}
+            >
+              {t("nav.signOut")}
             </Button>
           </Space>
         </Layout.Header>

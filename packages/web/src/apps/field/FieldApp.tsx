@@ -1,13 +1,14 @@
 import { Button, DotLoading, Empty, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
 import { EnvironmentOutline, UnorderedListOutline, UserOutline } from "antd-mobile-icons";
 import { useTranslation } from "react-i18next";
-import { BrowserRouter, Route, Routes, useNavigate } from "react-router";
+import { BrowserRouter, Navigate, Route, Routes, useNavigate } from "react-router";
 import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx";
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
 import { MobileLoginForm } from "../../features/auth/components/MobileLoginForm.tsx";
 import { errorMessageKey } from "../../lib/error-message.ts";
 import { WgMap } from "../../lib/map/WgMap.tsx";
+import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
 import { useOnline } from "../../lib/use-online.ts";
 
@@ -15,14 +16,23 @@ import { useOnline } from "../../lib/use-online.ts";
 export function FieldApp() {
   return (
     <MobileProviders app="field">
-      <BrowserRouter basename="/field">
-        <Routes>
-          <Route path="/login" element={<FieldLogin />} />
-          <Route path="*" element={<FieldMain />} />
-        </Routes>
-      </BrowserRouter>
+      <SessionProvider>
+        <BrowserRouter basename="/field">
+          <Routes>
+            <Route path="/login" element={<FieldLogin />} />
+            <Route path="*" element={<RequireFieldSession />} />
+          </Routes>
+        </BrowserRouter>
+      </SessionProvider>
     </MobileProviders>
   );
+}
+
+function RequireFieldSession() {
+  const { me, loading } = useSession();
+  if (loading) return <DotLoading />;
+  if (!me || me.restriction) return <Navigate to="/login" replace />;
+  return <FieldMain />;
 }
 
 function FieldLogin() {
@@ -79,9 +89,24 @@ function FieldMap() {
 function FieldMe({ online }: { online: boolean }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const session = useSession();
   const { config } = useClientConfig();
   return (
     <>
+      <List header={t("field.account")}>
+        <List.Item
+          description={
+            <span translate="no">
+              {session.me?.assignments
+                .map((a) => a.areaName ?? "")
+                .filter(Boolean)
+                .join("、")}
+            </span>
+          }
+        >
+          <span translate="no">{session.me?.user.displayName}</span>
+        </List.Item>
+      </List>
       <List header={t("language.label")}>
         <List.Item>
           <MobileLanguageSwitch />
@@ -94,7 +119,9 @@ function FieldMe({ online }: { online: boolean }) {
           {t("field.network")}
         </List.Item>
         <List.Item extra={config?.version ?? "—"}>{t("system.version")}</List.Item>
-        <List.Item onClick={() => navigate("/login")}>{t("nav.signIn")}</List.Item>
+        <List.Item onClick={() => session.signOut().then(() => navigate("/login", { replace: true }))}>
+          {t("nav.signOut")}
+        </List.Item>
       </List>
     </>
   );

@@ -5,18 +5,21 @@ import { BrowserRouter, Route, Routes, useNavigate } from "react-router";
 import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx";
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
-import { MobileLoginForm } from "../../features/auth/components/MobileLoginForm.tsx";
+import { ResidentOtpLogin } from "../../features/auth/components/ResidentOtpLogin.tsx";
+import { SessionProvider, useSession } from "../../lib/session.tsx";
 
 /** The resident's H5 app (opened from WeChat or a browser): kept small for weak phones. */
 export function ResidentApp() {
   return (
     <MobileProviders app="resident">
-      <BrowserRouter basename="/h5">
-        <Routes>
-          <Route path="/login" element={<ResidentLogin />} />
-          <Route path="*" element={<ResidentMain />} />
-        </Routes>
-      </BrowserRouter>
+      <SessionProvider>
+        <BrowserRouter basename="/h5">
+          <Routes>
+            <Route path="/login" element={<ResidentLogin />} />
+            <Route path="*" element={<ResidentMain />} />
+          </Routes>
+        </BrowserRouter>
+      </SessionProvider>
     </MobileProviders>
   );
 }
@@ -27,7 +30,7 @@ function ResidentLogin() {
   return (
     <div style={{ padding: "48px 16px" }}>
       <h1 style={{ textAlign: "center", color: "#b71c1c" }}>{t("app.resident")}</h1>
-      <MobileLoginForm onSignedIn={() => navigate("/")} />
+      <ResidentOtpLogin onSignedIn={() => navigate("/")} />
       <div style={{ marginTop: 24 }}>
         <MobileLanguageSwitch />
       </div>
@@ -38,6 +41,7 @@ function ResidentLogin() {
 function ResidentMain() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const session = useSession();
   return (
     <MobileShell
       title={t("app.resident")}
@@ -66,7 +70,16 @@ function ResidentMain() {
                 </List.Item>
               </List>
               <List>
-                <List.Item onClick={() => navigate("/login")}>{t("nav.signIn")}</List.Item>
+                {session.me ? (
+                  <>
+                    <List.Item>
+                      <span translate="no">{session.me.user.displayName}</span>
+                    </List.Item>
+                    <List.Item onClick={() => session.signOut()}>{t("nav.signOut")}</List.Item>
+                  </>
+                ) : (
+                  <List.Item onClick={() => navigate("/login")}>{t("nav.signIn")}</List.Item>
+                )}
               </List>
             </>
           }

@@ -1,7 +1,7 @@
 import { Badge, Card, Col, Empty, Row, Space, Statistic, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { BrowserRouter, Link, Route, Routes, useNavigate } from "react-router";
+import { BrowserRouter, Link, Navigate, Route, Routes, useNavigate } from "react-router";
 import { ConfigGate } from "../../components/ConfigGate.tsx";
 import { ConsoleProviders } from "../../components/ConsoleProviders.tsx";
 import { LanguageSwitch } from "../../components/LanguageSwitch.tsx";
@@ -9,22 +9,32 @@ import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
 import { useHealth } from "../../features/platform/hooks/use-health.ts";
 import { errorMessageKey } from "../../lib/error-message.ts";
 import { WgMap } from "../../lib/map/WgMap.tsx";
+import { SessionProvider, useSession } from "../../lib/session.tsx";
 
 /** The command centre's big screen, designed for 1920×1080 and scaled to whatever it is shown on. */
 export function ScreenApp() {
   return (
     <ConsoleProviders app="screen" dark>
-      <BrowserRouter basename="/screen">
-        <Routes>
-          <Route path="/login" element={<ScreenLogin />} />
-          <Route path="*" element={<ScreenOverview />} />
-        </Routes>
-      </BrowserRouter>
+      <SessionProvider>
+        <BrowserRouter basename="/screen">
+          <Routes>
+            <Route path="/login" element={<ScreenLogin />} />
+            <Route path="*" element={<RequireScreen />} />
+          </Routes>
+        </BrowserRouter>
+      </SessionProvider>
     </ConsoleProviders>
   );
 }
 
 const page: React.CSSProperties = { minHeight: "100vh", background: "#06121f", color: "#e3f2fd", padding: 16 };
+
+function RequireScreen() {
+  const { me, loading } = useSession();
+  if (loading) return <div style={page} />;
+  if (!me || me.restriction) return <Navigate to="/login" replace />;
+  return <ScreenOverview />;
+}
 
 function ScreenLogin() {
   const { t } = useTranslation();
@@ -39,6 +49,23 @@ function ScreenLogin() {
         <LanguageSwitch />
       </Space>
     </div>
+  );
+}
+
+function SignOutLink() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const navigate = useNavigate();
+  return (
+    <Link
+      to="/login"
+      onClick={(e) => {
+        e.preventDefault();
+        void session.signOut().then(() => navigate("/login", { replace: true }));
+      }}
+    >
+      {t("nav.signOut")}
+    </Link>
   );
 }
 
@@ -78,7 +105,7 @@ function ScreenOverview() {
               <nav aria-label={t("nav.overview")}>
                 <Link to="/">{t("nav.overview")}</Link>
               </nav>
-              <Link to="/login">{t("nav.signIn")}</Link>
+              <SignOutLink />
               <LanguageSwitch size="small" />
             </Space>
           </header>

@@ -58,7 +58,7 @@ export function BoundaryPreview({ onChange }: { onChange: (collection: FeatureCo
               onChange(undefined);
             }}
           >
-            {t("areas.previewLoaded", { name: loaded.name, count: loaded.count })}
+            {t("areas.previewLoaded", { name: loaded.name, n: loaded.count })}
           </Tag>
         )}
       </Space>

@@ -1,28 +1,46 @@
 import { Button, Form, Input, NoticeBar } from "antd-mobile";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type ApiError, toApiError } from "../../../lib/api-client.ts";
+import { type ApiError, setCsrfToken, toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
-import { type SignInInput, signIn } from "../api/sign-in.ts";
+import { useSession } from "../../../lib/session.tsx";
+import { changePassword, type SignInInput, signIn, signInTotp } from "../api/auth.ts";
 
-/** Sign-in for the field and resident apps. */
+/** Sign-in for the field app: password, the TOTP code when the user has one, a first own password. */
 export function MobileLoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const { t } = useTranslation();
+  const session = useSession();
   const [error, setError] = useState<ApiError>();
   const [submitting, setSubmitting] = useState(false);
+  const [step, setStep] = useState<"password" | "totp">("password");
 
-  const submit = async (values: SignInInput) => {
+  const run = async (work: () => Promise<void>) => {
     setSubmitting(true);
     setError(undefined);
     try {
-      await signIn(values);
-      onSignedIn();
+      await work();
     } catch (e) {
       setError(toApiError(e));
     } finally {
       setSubmitting(false);
     }
   };
+  const finish = (result: Awaited<ReturnType<typeof signIn>>) => {
+    if (result.step === "totp") {
+      setCsrfToken(result.csrfToken);
+      setStep("totp");
+      return;
+    }
+    session.accept(result.me);
+    if (!result.me.restriction) onSignedIn();
+  };
+
+  const restriction = session.me?.restriction ?? null;
+  const submitButton = (label: string) => (
+    <Button block type="submit" color="primary" size="large" loading={submitting}>
+      {label}
+    </Button>
+  );
 
   return (
     <>
@@ -31,30 +49,72 @@ export function MobileLoginForm({ onSignedIn }: { onSignedIn: () => void }) {
           <NoticeBar color="error" content={t(errorMessageKey(error.code))} wrap />
         </div>
       )}
-      <Form
-        layout="vertical"
-        onFinish={(values: SignInInput) => submit(values)}
-        footer={
-          <Button block type="submit" color="primary" size="large" loading={submitting}>
-            {t("auth.submit")}
-          </Button>
-        }
-      >
-        <Form.Item
-          name="username"
-          label={t("auth.username")}
-          rules={[{ required: true, message: t("auth.usernameRequired") }]}
+      {restriction === "totp_setup" ? (
+        <NoticeBar color="info" content={t("auth.totpSetupInConsole")} wrap />
+      ) : restriction === "password_change" ? (
+        <Form
+          layout="vertical"
+          onFinish={(v: { currentPassword: string; newPassword: string }) =>
+            run(async () => {
+              await changePassword(v.currentPassword, v.newPassword);
+              await session.refresh();
+              onSignedIn();
+            })
+          }
+          footer={submitButton(t("auth.changePassword"))}
         >
-          <Input autoComplete="username" clearable />
-        </Form.Item>
-        <Form.Item
-          name="password"
-          label={t("auth.password")}
-          rules={[{ required: true, message: t("auth.passwordRequired") }]}
+          <NoticeBar color="info" content={t("auth.mustChangePassword")} wrap />
+          <Form.Item
+            name="currentPassword"
+            label={t("auth.currentPassword")}
+            rules={[{ required: true, message: t("auth.passwordRequired") }]}
+          >
+            <Input type="password" autoComplete="current-password" />
+          </Form.Item>
+          <Form.Item
+            name="newPassword"
+            label={t("auth.newPassword")}
+            rules={[{ required: true, message: t("auth.passwordRequired") }]}
+          >
+            <Input type="password" autoComplete="new-password" />
+          </Form.Item>
+        </Form>
+      ) : step === "totp" ? (
+        <Form
+          layout="vertical"
+          onFinish={(v: { code: string }) => run(async () => finish(await signInTotp(v.code)))}
+          footer={submitButton(t("auth.verify"))}
         >
-          <Input type="password" autoComplete="current-password" clearable />
-        </Form.Item>
-      </Form>
+          <Form.Item
+            name="code"
+            label={t("auth.totpCode")}
+            rules={[{ required: true, message: t("auth.totpCodeInvalid") }]}
+          >
+            <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
+          </Form.Item>
+        </Form>
+      ) : (
+        <Form
+          layout="vertical"
+          onFinish={(v: SignInInput) => run(async () => finish(await signIn(v)))}
+          footer={submitButton(t("auth.submit"))}
+        >
+          <Form.Item
+            name="username"
+            label={t("auth.username")}
+            rules={[{ required: true, message: t("auth.usernameRequired") }]}
+          >
+            <Input autoComplete="username" clearable />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={t("auth.password")}
+            rules={[{ required: true, message: t("auth.passwordRequired") }]}
+          >
+            <Input type="password" autoComplete="current-password" clearable />
+          </Form.Item>
+        </Form>
+      )}
     </>
   );
 }

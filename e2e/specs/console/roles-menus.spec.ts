@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { expectFullyTranslated, newPage, useBrowser } from "../../support/journey.ts";
+
+const { browser, baseUrl, demoPassword, adminPassword } = useBrowser();
+
+async function signInThroughForm(page: import("playwright-core").Page, username: string, password: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: /登\s*录/ }).click();
+  await page.getByRole("heading", { name: "工作台" }).waitFor();
+}
+
+const menu = async (page: import("playwright-core").Page) => {
+  await page.getByRole("menuitem").first().waitFor();
+  return (await page.getByRole("menuitem").allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+};
+
+describe("menus by role", () => {
+  it("shows a grid worker only the work pages, and answers the users page as not found", async () => {
+    const { page, context } = await newPage(browser());
+    await signInThroughForm(page, "demo.worker", demoPassword);
+    expect(await menu(page)).toEqual(["工作台", "系统状态", "接口文档"]);
+    await page.goto(`${baseUrl}/users`);
+    await page.getByText("页面不存在").waitFor();
+    await context.close();
+  });
+
+  it("shows an admin user and role management but not the audit log, and lets them create an account", async () => {
+    const { page, context } = await newPage(browser());
+    await signInThroughForm(page, "admin", adminPassword);
+    expect(await menu(page)).toEqual(["工作台", "用户管理", "角色权限", "系统状态", "接口文档"]);
+    await page.getByRole("menuitem", { name: "用户管理" }).click();
+    await page.getByRole("cell", { name: "demo.worker", exact: true }).waitFor();
+    await page.getByRole("button", { name: "新建用户" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("用户名").fill(`e2e.${Date.now()}`);
+    await dialog.getByLabel("姓名").fill("端到端测试员");
+    await dialog.getByRole("button", { name: /创\s*建/ }).click();
+    await page.getByTestId("shown-secret").waitFor();
+    expect((await page.getByTestId("shown-secret").innerText()).trim()).toMatch(/^\S{16}$/);
+    await expectFullyTranslated(page, "zh-CN");
+    await context.close();
+  });
+
+  it("shows an auditor the audit log, which verifies", async () => {
+    const { page, context } = await newPage(browser());
+    await signInThroughForm(page, "demo.auditor", demoPassword);
+    expect(await menu(page)).toEqual(["工作台", "用户管理", "角色权限", "审计日志", "系统状态", "接口文档"]);
+    await page.getByRole("menuitem", { name: "审计日志" }).click();
+    await page.getByRole("cell", { name: "auth.login" }).first().waitFor();
+    await page.getByRole("button", { name: "校验完整性" }).click();
+    await page
+      .getByRole("status")
+      .getByText(/审计链完整/)
+      .waitFor();
+    await page.getByText("English", { exact: true }).click();
+    await page.getByRole("button", { name: "Verify integrity" }).waitFor();
+    await expectFullyTranslated(page, "en");
+    await context.close();
+  });
+});

@@ -1,0 +1,163 @@
+import type { AuditRecord } from "@wangge/core";
+import { Alert, App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { toApiError } from "../../../lib/api-client.ts";
+import { errorMessageKey } from "../../../lib/error-message.ts";
+import { type AuditFilter, exportUrl, listAudit, verifyAudit } from "../api/audit.ts";
+
+/** The audit trail for auditors: filter, page back in time, verify the hash chain, export for archiving. */
+export function AuditPage({ canExport, timezone }: { canExport: boolean; timezone: string }) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const [rows, setRows] = useState<AuditRecord[]>([]);
+  const [next, setNext] = useState<number | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [verdict, setVerdict] = useState<{ ok: boolean; rows: number; firstBadSeq: number | null }>();
+  const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
+  const format = new Intl.DateTimeFormat(i18n.language, {
+    timeZone: timezone,
+    dateStyle: "short",
+    timeStyle: "medium",
+    hourCycle: "h23",
+  });
+
+  const load = useCallback(
+    (before?: number) => {
+      setLoading(true);
+      listAudit(filter, before)
+        .then((page) => {
+          setRows((r) => (before ? [...r, ...page.items] : page.items));
+          setNext(page.nextBeforeSeq);
+        }, fail)
+        .finally(() => setLoading(false));
+    },
+    [filter, fail],
+  );
+  useEffect(() => load(), [load]);
+
+  return (
+    <Card
+      title={t("audit.title")}
+      extra={
+        <Space>
+          <Button onClick={() => verifyAudit().then(setVerdict, fail)}>{t("audit.verify")}</Button>
+          {canExport && (
+            <Button
+              href={exportUrl({
+                ...(filter.from ? { from: filter.from } : {}),
+                ...(filter.to ? { to: filter.to } : {}),
+              })}
+            >
+              {t("audit.export")}
+            </Button>
+          )}
+        </Space>
+      }
+    >
+      {verdict && (
+        <Alert
+          role="status"
+          style={{ marginBottom: 16 }}
+          type={verdict.ok ? "success" : "error"}
+          showIcon
+          title={
+            verdict.ok ? t("audit.intact", { rows: verdict.rows }) : t("audit.broken", { seq: verdict.firstBadSeq })
+          }
+        />
+      )}
+      <Form
+        layout="inline"
+        style={{ marginBottom: 16, rowGap: 8 }}
+        onFinish={(v: {
+          actor?: string;
+          action?: string;
+          outcome?: string;
+          range?: [{ toISOString(): string }, { toISOString(): string }];
+        }) =>
+          setFilter({
+            ...(v.actor ? { actor: v.actor } : {}),
+            ...(v.action ? { action: v.action } : {}),
+            ...(v.outcome ? { outcome: v.outcome } : {}),
+            ...(v.range ? { from: v.range[0].toISOString(), to: v.range[1].toISOString() } : {}),
+          })
+        }
+      >
+        <Form.Item name="actor" label={t("audit.actor")}>
+          <Input allowClear style={{ width: 150 }} />
+        </Form.Item>
+        <Form.Item name="action" label={t("audit.action")}>
+          <Input allowClear style={{ width: 150 }} placeholder="auth." />
+        </Form.Item>
+        <Form.Item name="outcome" label={t("audit.outcome")}>
+          <Select
+            allowClear
+            style={{ width: 120 }}
+            options={(["success", "failure", "denied"] as const).map((o) => ({
+              value: o,
+              label: t(`audit.outcomes.${o}`),
+            }))}
+          />
+        </Form.Item>
+        <Form.Item name="range" label={t("audit.range")}>
+          <DatePicker.RangePicker showTime />
+        </Form.Item>
+        <Button htmlType="submit" type="primary">
+          {t("audit.search")}
+        </Button>
+      </Form>
+      <Table<AuditRecord>
+        rowKey="seq"
+        size="small"
+        loading={loading}
+        dataSource={rows}
+        pagination={false}
+        columns={[
+          { title: "#", dataIndex: "seq", width: 70 },
+          { title: t("audit.time"), dataIndex: "occurredAt", render: (v: string) => format.format(new Date(v)) },
+          {
+            title: t("audit.actor"),
+            dataIndex: "actorUsername",
+            render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
+          },
+          {
+            title: t("audit.action"),
+            dataIndex: "action",
+            render: (v: string) => (
+              <Typography.Text code translate="no">
+                {v}
+              </Typography.Text>
+            ),
+          },
+          {
+            title: t("audit.target"),
+            render: (_: unknown, r: AuditRecord) => (
+              <span translate="no">{r.targetType ? `${r.targetType} ${r.targetId ?? ""}` : "—"}</span>
+            ),
+          },
+          {
+            title: t("audit.outcome"),
+            dataIndex: "outcome",
+            render: (o: AuditRecord["outcome"]) => (
+              <Tag color={o === "success" ? "green" : o === "failure" ? "orange" : "red"}>
+                {t(`audit.outcomes.${o}`)}
+              </Tag>
+            ),
+          },
+          {
+            title: t("audit.reason"),
+            dataIndex: "reason",
+            render: (v: string | null) => <span translate="no">{v ?? ""}</span>,
+          },
+          { title: "IP", dataIndex: "ip", render: (v: string | null) => <span translate="no">{v ?? ""}</span> },
+        ]}
+      />
+      {next && (
+        <Button block style={{ marginTop: 16 }} onClick={() => load(next)} loading={loading}>
+          {t("audit.more")}
+        </Button>
+      )}
+    </Card>
+  );
+}
