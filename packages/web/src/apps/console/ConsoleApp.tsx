@@ -87,7 +87,7 @@ function Allowed({
   render,
 }: {
   permission: Parameters<ReturnType<typeof useSession>["can"]>[0];
-  render: (s: ReturnType<typeof useSession>) => ReactNode;
+  render: (s: ReturnType<typeof useSession>) => JSX.Element;
 }) {
   const session = useSession();
   return session.can(permission) ? render(session) : <NotFoundPage />;
