@@ -19,14 +19,14 @@ import { uuidv7 } from "../../ids.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { listRoles } from "../roles/roles.service.ts";
 import {
-  findUserById,
-  findUserByPhoneIndex,
-  findUserByUsername,
-  insertAssignment,
-  insertUser,
-  updateUser,
-} from "../users/users.queries.ts";
-import { loadPrincipal, normalizeUsername } from "../users/users.service.ts";
+  createResidentAccount,
+  findAccountByPhoneIndex,
+  findAccountByUsername,
+  findAccount as findUserById,
+  loadPrincipal,
+  normalizeUsername,
+  updateCredentials as updateUser,
+} from "../users/users.service.ts";
 import type { AppUserRow } from "../users/users.table.ts";
 
 export { systemPrincipal } from "@wangge/core";
@@ -135,7 +135,7 @@ export async function login(
   const username = normalizeUsername(input.username);
   const now = ctx.now();
   const lockedUntil = await findLoginLock(ctx.db, username);
-  const user = await findUserByUsername(ctx.db, username);
+  const user = await findAccountByUsername(ctx.db, username);
   if (isLocked(lockedUntil, now)) {
     await verifyPassword(null, input.password);
     await ctx.db.transaction().execute(async (trx) => {
@@ -620,43 +620,14 @@ export async function verifyOtp(
     throw invalid();
   }
   return ctx.db.transaction().execute(async (trx) => {
-    let user = await findUserByPhoneIndex(trx, bidx);
+    let user = await findAccountByPhoneIndex(trx, bidx);
     if (user) {
       const principal = await loadPrincipal(trx, user, "session");
       const residentOnly = principal.assignments.every((a) => a.roleKey === "resident");
       // Staff sign in with password (and TOTP); a code sent to a phone is not enough for them.
       if (!residentOnly || user.status !== "active") throw invalid();
     } else {
-      const id = uuidv7(now.getTime());
-      user = await insertUser(trx, {
-        id,
-        username: `resident-${id.slice(-12)}`,
-        display_name: `居民 ${maskPhone(phone)}`,
-        phone_enc: ctx.crypto.encrypt(phone),
-        phone_bidx: bidx,
-        password_hash: null,
-        status: "active",
-        created_at: now,
-        updated_at: now,
-      });
-      if (!user) throw invalid();
-      await insertAssignment(trx, {
-        id: uuidv7(now.getTime()),
-        user_id: id,
-        role_key: "resident",
-        area_id: null,
-        area_path: null,
-        home_unit: null,
-        created_by: null,
-      });
-      await recordAudit(ctx, trx, {
-        action: "user.create",
-        outcome: "success",
-        meta,
-        targetType: "user",
-        targetId: id,
-        details: { via: "otp" },
-      });
+      user = await createResidentAccount(ctx, trx, phone, meta);
     }
     const sessionToken = await startSession(ctx, trx, user, "active", meta);
     await recordAudit(ctx, trx, {

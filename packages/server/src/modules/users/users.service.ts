@@ -27,6 +27,7 @@ import {
   findAssignment,
   findSameAssignment,
   findUserById,
+  findUserByPhoneIndex,
   findUserByUsername,
   insertAssignment,
   insertUser,
@@ -37,7 +38,7 @@ import {
   type UserListFilter,
   updateUser as updateUserRow,
 } from "./users.queries.ts";
-import type { AppUserRow } from "./users.table.ts";
+import type { AppUserRow, AppUserUpdate } from "./users.table.ts";
 
 /**
  * Accounts and their assignments to areas. Every read and write is limited to the caller's scope for
@@ -531,4 +532,72 @@ export async function ensureBootstrapAdmin(
     },
   );
   return { created: true, generatedPassword: generated };
+}
+
+// ---- Account records for sign-in: the auth module reads and updates credentials through these ----
+
+export const findAccount = (db: Kysely<DB> | Transaction<DB>, id: string) => findUserById(db, id);
+export const findAccountByUsername = (db: Kysely<DB> | Transaction<DB>, username: string) =>
+  findUserByUsername(db, normalizeUsername(username));
+export const findAccountByPhoneIndex = (db: Kysely<DB> | Transaction<DB>, phoneBidx: string) =>
+  findUserByPhoneIndex(db, phoneBidx);
+
+export type CredentialUpdate = Pick<
+  AppUserUpdate,
+  | "password_hash"
+  | "must_change_password"
+  | "password_changed_at"
+  | "totp_secret_enc"
+  | "totp_enabled"
+  | "totp_last_step"
+  | "updated_at"
+>;
+
+export function updateCredentials(
+  db: Kysely<DB> | Transaction<DB>,
+  id: string,
+  update: CredentialUpdate,
+): Promise<void> {
+  return updateUserRow(db, id, update);
+}
+
+/** A resident's account, created at their first sign-in by SMS code: no password, the resident role, no area. */
+export async function createResidentAccount(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  phone: string,
+  meta: RequestMeta,
+): Promise<AppUserRow> {
+  const now = ctx.now();
+  const id = uuidv7(now.getTime());
+  const user = await insertUser(trx, {
+    id,
+    username: `resident-${id.slice(-12)}`,
+    display_name: `居民 ${maskPhone(phone)}`,
+    phone_enc: ctx.crypto.encrypt(phone),
+    phone_bidx: ctx.crypto.blindIndex(phone),
+    password_hash: null,
+    status: "active",
+    created_at: now,
+    updated_at: now,
+  });
+  if (!user) throw new DomainError("USER_ID_CONFLICT", `account id ${id} is taken`);
+  await insertAssignment(trx, {
+    id: uuidv7(now.getTime()),
+    user_id: id,
+    role_key: "resident",
+    area_id: null,
+    area_path: null,
+    home_unit: null,
+    created_by: null,
+  });
+  await recordAudit(ctx, trx, {
+    action: "user.create",
+    outcome: "success",
+    meta,
+    targetType: "user",
+    targetId: id,
+    details: { via: "otp" },
+  });
+  return user;
 }
