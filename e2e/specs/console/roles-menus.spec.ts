@@ -38,7 +38,7 @@ describe("menus by role", () => {
     await dialog.getByLabel("姓名").fill("端到端测试员");
     await dialog.getByRole("button", { name: /创\s*建/ }).click();
     await page.getByTestId("shown-secret").waitFor();
-    expect((await page.getByTestId("shown-secret").innerText()).trim()).toMatch(/^\S{16}$/);
+    expect((await page.getByTestId("shown-secret").textContent())?.trim()).toMatch(/^\S{16}$/);
     await expectFullyTranslated(page, "zh-CN");
     await context.close();
   });
