@@ -11,14 +11,20 @@ module.exports = {
         "packages/core holds rules only: no node:*, no database, HTTP, UI or logging library; zod is its one dependency",
       severity: "error",
       from: { path: "^packages/core/src", pathNot: "\\.test\\.ts$" },
-      to: { pathNot: ["^packages/core/src", "node_modules/zod/"] },
+      to: { pathNot: ["^packages/core/src", "node_modules/zod/", "node_modules/flatbush/"] },
     },
     {
       name: "core-tests-use-only-vitest",
       severity: "error",
       from: { path: "^packages/core/src/.*\\.test\\.ts$" },
       to: {
-        pathNot: ["^packages/core/src", "node_modules/zod/", "node_modules/vitest/", "node_modules/@vitest/"],
+        pathNot: [
+          "^packages/core/src",
+          "node_modules/zod/",
+          "node_modules/flatbush/",
+          "node_modules/vitest/",
+          "node_modules/@vitest/",
+        ],
         dependencyTypesNot: ["core"],
       },
     },
