@@ -1,5 +1,5 @@
-import { createWriteStream } from "node:fs";
-import { CreateUserBodySchema, DomainError, isDomainError } from "@wangge/core";
+import { createWriteStream, readFileSync } from "node:fs";
+import { CreateUserBodySchema, DomainError, isDomainError, systemPrincipal } from "@wangge/core";
 import { Command, CommanderError } from "commander";
 import { createContext } from "./app.ts";
 import { prepareDeployment } from "./bootstrap.ts";
@@ -10,8 +10,11 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { uuidv7 } from "./ids.ts";
 import { createLogger } from "./logger.ts";
 import { startServer, stopOnSignals } from "./main.ts";
+import { importBoundaries } from "./modules/areas/area-boundaries.service.ts";
+import { importDivisions } from "./modules/areas/areas.service.ts";
+import { DIVISIONS_DATA_YEAR, readDivisions } from "./modules/areas/divisions-source.ts";
 import { exportAuditTrail, recordAudit, verifyAuditTrail } from "./modules/audit/audit.service.ts";
-import { clearLoginLock, revokeAllSessions, systemPrincipal } from "./modules/auth/auth.service.ts";
+import { clearLoginLock, revokeAllSessions } from "./modules/auth/auth.service.ts";
 import { seedDemo } from "./modules/seed/seed.service.ts";
 import { findUserByUsername } from "./modules/users/users.queries.ts";
 import { createUser, normalizeUsername, resetPassword, updateUser } from "./modules/users/users.service.ts";
@@ -164,6 +167,75 @@ export function buildCli(): Command {
         });
       });
   }
+
+  const importCommand = program.command("import").description("load official divisions and grid boundaries");
+  importCommand
+    .command("divisions")
+    .description(
+      `load the official divisions (National Bureau of Statistics codes, ${DIVISIONS_DATA_YEAR} edition) under a root code; idempotent`,
+    )
+    .requiredOption("--root <code>", "2-digit province (45 = Guangxi) or a 4/6/9/12-digit division under it")
+    .action(async (opts: { root: string }) => {
+      const divisions = await readDivisions(opts.root);
+      await withDeployment("import divisions", async (ctx) => {
+        const report = await importDivisions(ctx, systemPrincipal(), CLI_META, opts.root, divisions);
+        const levels = Object.entries(report.byLevel)
+          .map(([level, n]) => `${n} ${level}`)
+          .join(", ");
+        print(`divisions under ${report.root} (${report.dataYear} edition): ${report.total} (${levels})`);
+        print(
+          `inserted ${report.inserted}, renamed ${report.renamed}, restored ${report.restored}, abolished ${report.abolished.length}${report.abolished.length ? ` (${report.abolished.slice(0, 10).join(", ")}${report.abolished.length > 10 ? ", …" : ""})` : ""}`,
+        );
+      });
+    });
+  importCommand
+    .command("grids")
+    .description(
+      "import grid boundaries from a GeoJSON FeatureCollection; reports every feature; exits 1 if any was rejected",
+    )
+    .argument("<file>", "GeoJSON file (WGS-84 / CGCS2000)")
+    .option("--parent-code-property <name>", "property holding the parent area's code", "parent_code")
+    .option("--code-property <name>", "property holding the grid's code", "code")
+    .option("--name-property <name>", "property holding the grid's name", "name")
+    .option("--kind-property <name>", "property holding the kind (community, rural, border, coastal, dedicated)")
+    .option("--all-or-nothing", "write nothing if any feature is rejected")
+    .action(
+      async (
+        file: string,
+        opts: {
+          parentCodeProperty: string;
+          codeProperty: string;
+          nameProperty: string;
+          kindProperty?: string;
+          allOrNothing?: boolean;
+        },
+      ) => {
+        let collection: unknown;
+        try {
+          collection = JSON.parse(readFileSync(file, "utf8"));
+        } catch (error) {
+          throw new DomainError("VALIDATION_FAILED", `cannot read ${file} as JSON: ${(error as Error).message}`);
+        }
+        await withDeployment("import grids", async (ctx) => {
+          const report = await importBoundaries(
+            ctx,
+            systemPrincipal(),
+            CLI_META,
+            collection,
+            { ...opts, allOrNothing: opts.allOrNothing ?? false },
+            { isGlobal: true, view: [], workSubtrees: [], workAreas: [] },
+          );
+          for (const f of report.features) {
+            const reasons =
+              f.outcome === "rejected" ? `: ${f.errors.map((e) => `${e.path} ${e.message}`).join("; ")}` : "";
+            print(`feature ${f.index}${f.code ? ` (${f.code})` : ""}: ${f.outcome}${reasons}`);
+          }
+          const summary = `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected${report.applied ? "" : " — nothing was written (--all-or-nothing)"}`;
+          if (report.rejected > 0) throw new DomainError("AREA_BOUNDARY_INVALID", summary);
+          print(summary);
+        });
+      },
+    );
 
   const audit = program.command("audit").description("the tamper-evident audit trail");
   audit

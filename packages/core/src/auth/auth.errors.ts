@@ -24,6 +24,8 @@ export const AUTH_ERRORS = {
   ROLE_NOT_FOUND: "a role key does not exist",
   ASSIGNMENT_SELF_GRANT_FORBIDDEN: "a user tries to give themselves the admin or auditor role",
   AREA_NOT_FOUND: "an area code does not exist or lies outside the caller's scope",
+  AREA_BOUNDARY_INVALID:
+    "a boundary is not a valid polygon in China, or lies mostly outside its parent; `errors` says where",
   AUDIT_CHAIN_BROKEN: "audit verification found an edited, removed or reordered row",
 } as const;
 

@@ -11,10 +11,17 @@ export type PolygonalGeometry = PolygonGeometry | MultiPolygonGeometry;
 
 export function pointInRing(x: number, y: number, ring: readonly Position[]): boolean {
   let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i] as Position;
-    const [xj, yj] = ring[j] as Position;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  const n = ring.length;
+  let pj = ring[n - 1] as Position;
+  for (let i = 0; i < n; i++) {
+    const pi = ring[i] as Position;
+    const yi = pi[1];
+    const yj = pj[1];
+    if (yi > y !== yj > y) {
+      const xi = pi[0];
+      if (x < ((pj[0] - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    pj = pi;
   }
   return inside;
 }

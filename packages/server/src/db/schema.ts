@@ -1,4 +1,4 @@
-import type { AreaTable } from "../modules/areas/areas.table.ts";
+import type { AreaBoundaryTable, AreaTable } from "../modules/areas/areas.table.ts";
 import type { AuditLogTable } from "../modules/audit/audit.table.ts";
 import type {
   ApiTokenTable,
@@ -16,6 +16,7 @@ export interface DB {
   app_meta: AppMetaTable;
   client_error_report: ClientErrorReportTable;
   area: AreaTable;
+  area_boundary: AreaBoundaryTable;
   app_user: AppUserTable;
   assignment: AssignmentTable;
   role: RoleTable;

@@ -148,6 +148,60 @@ const samples: Record<string, Sample> = {
     build: async () => ({ url: "/api/v1/roles/volunteer", payload: { permissions: permissionsOf("volunteer") } }),
   },
   "GET /api/v1/areas": { ok: 200, build: async () => ({ url: "/api/v1/areas" }) },
+  "GET /api/v1/areas/locate": { ok: 200, build: async () => ({ url: "/api/v1/areas/locate?lng=109.6&lat=23.1" }) },
+  "GET /api/v1/areas/:code": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({ url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}` }),
+  },
+  "GET /api/v1/areas/:code/children": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/children`,
+    }),
+  },
+  "GET /api/v1/areas/:code/boundary/history": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/boundary/history`,
+    }),
+  },
+  "GET /api/v1/areas/:code/export": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/export`,
+    }),
+  },
+  "PUT /api/v1/areas/:code/boundary": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/boundary`,
+      payload: {
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [109.6, 23.1],
+              [109.61, 23.1],
+              [109.61, 23.11],
+              [109.6, 23.1],
+            ],
+          ],
+        },
+      },
+    }),
+  },
+  "POST /api/v1/areas/import": {
+    ok: 200,
+    build: async () => ({
+      url: "/api/v1/areas/import",
+      payload: { collection: { type: "FeatureCollection", features: [] } },
+    }),
+  },
   "GET /api/v1/audit": { ok: 200, build: async () => ({ url: "/api/v1/audit?limit=5" }) },
   "GET /api/v1/audit/verify": { ok: 200, build: async () => ({ url: "/api/v1/audit/verify" }) },
   "GET /api/v1/audit/export": {
@@ -218,7 +272,12 @@ describe("authorization matrix", () => {
           if (!allowed) expected.push({ route: key, inScope, status: 403, code: "AUTH_FORBIDDEN" });
           else if (!inScope && !isGlobal(role)) {
             // Creating an account names the area (unknown to this user); the other routes name a user they cannot see.
-            const outside = key === "POST /api/v1/users" ? "AREA_NOT_FOUND" : "RESOURCE_NOT_FOUND";
+            const outside =
+              key === "POST /api/v1/users" ||
+              key.startsWith("GET /api/v1/areas/") ||
+              key.startsWith("PUT /api/v1/areas/")
+                ? "AREA_NOT_FOUND"
+                : "RESOURCE_NOT_FOUND";
             expected.push({ route: key, inScope, status: 404, code: outside });
           } else
             expected.push({

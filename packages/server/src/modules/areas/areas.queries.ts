@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Insertable, type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { AreaRow, AreaTable } from "./areas.table.ts";
+import type { AreaBoundaryRow, AreaBoundaryTable, AreaRow, AreaTable } from "./areas.table.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -8,7 +8,7 @@ export async function findAreaByCode(db: Db, code: string): Promise<AreaRow | un
   return db.selectFrom("area").selectAll().where("code", "=", code).executeTakeFirst();
 }
 
-export async function insertAreaIfMissing(db: Db, row: Omit<AreaTable, "created_at">): Promise<void> {
+export async function insertAreaIfMissing(db: Db, row: Insertable<AreaTable>): Promise<void> {
   await db
     .insertInto("area")
     .values(row)
@@ -21,7 +21,165 @@ export async function listAreasUnder(db: Db, pathPrefix: string, limit: number):
     .selectFrom("area")
     .selectAll()
     .where("path", "like", `${pathPrefix}%`)
+    .where("abolished_at", "is", null)
     .orderBy("path")
     .limit(limit)
     .execute();
+}
+
+export async function listChildren(db: Db, parentId: string): Promise<AreaRow[]> {
+  return db
+    .selectFrom("area")
+    .selectAll()
+    .where("parent_id", "=", parentId)
+    .where("abolished_at", "is", null)
+    .orderBy("code")
+    .execute();
+}
+
+/** Descendants of the area at each level (one indexed prefix scan). */
+export async function countDescendantsByLevel(db: Db, path: string): Promise<{ level: string; n: number }[]> {
+  const rows = await db
+    .selectFrom("area")
+    .select(["level", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("path", "like", `${path}%`)
+    .where("path", "!=", path)
+    .where("abolished_at", "is", null)
+    .groupBy("level")
+    .execute();
+  return rows.map((r) => ({ level: r.level, n: Number(r.n) }));
+}
+
+/**
+ * Upserts divisions from the statistics bureau in one statement per batch: new codes are inserted,
+ * renamed ones updated, a code that had been abolished and came back is restored. Returns codes changed.
+ */
+export async function upsertDivisions(
+  db: Db,
+  rows: {
+    id: string;
+    code: string;
+    name: string;
+    level: AreaTable["level"];
+    parentCode: string | null;
+    path: string;
+  }[],
+  now: Date,
+): Promise<{ inserted: number; renamed: number; restored: number }> {
+  if (rows.length === 0) return { inserted: 0, renamed: 0, restored: 0 };
+  const result = await sql<{ inserted: boolean; renamed: boolean; restored: boolean }>`
+    with input (id, code, name, level, parent_code, path) as (
+      values ${sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.code}, ${r.name}, ${r.level}, ${r.parentCode}, ${r.path})`))}
+    ),
+    before as (select a.code, a.name, a.abolished_at from area a join input i on i.code = a.code),
+    upserted as (
+      insert into area (id, code, name, level, parent_id, path, source, created_at, updated_at)
+      select i.id, i.code, i.name, i.level, p.id, i.path, 'nbs', ${now}, ${now}
+      from input i left join area p on p.code = i.parent_code
+      on conflict (code) do update set name = excluded.name, abolished_at = null, source = 'nbs', updated_at = excluded.updated_at
+        where area.name is distinct from excluded.name or area.abolished_at is not null
+      returning code
+    )
+    select (b.code is null) as inserted,
+           (b.code is not null and b.name <> i.name) as renamed,
+           (b.abolished_at is not null) as restored
+    from upserted u join input i on i.code = u.code left join before b on b.code = u.code`.execute(db);
+  return {
+    inserted: result.rows.filter((r) => r.inserted).length,
+    renamed: result.rows.filter((r) => r.renamed).length,
+    restored: result.rows.filter((r) => r.restored).length,
+  };
+}
+
+/** Divisions from the bureau under `path` whose codes are no longer in its list: marked abolished, never deleted. */
+export async function abolishDivisionsNotIn(db: Db, path: string, keep: string[], now: Date): Promise<string[]> {
+  const rows = await sql<{ code: string }>`
+    update area set abolished_at = ${now}, updated_at = ${now}
+    where source = 'nbs' and abolished_at is null and path like ${`${path}%`}
+      and not (code = any(${keep}::text[]))
+    returning code`.execute(db);
+  return rows.rows.map((r) => r.code);
+}
+
+export async function findCurrentBoundary(db: Db, areaId: string): Promise<AreaBoundaryRow | undefined> {
+  return db
+    .selectFrom("area_boundary")
+    .selectAll()
+    .where("area_id", "=", areaId)
+    .where("valid_to", "is", null)
+    .executeTakeFirst();
+}
+
+export async function closeBoundary(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable("area_boundary").set({ valid_to: at }).where("id", "=", id).execute();
+}
+
+export async function insertBoundary(
+  db: Db,
+  row: Omit<AreaBoundaryTable, "geometry"> & { geometry: string },
+): Promise<void> {
+  await db.insertInto("area_boundary").values(row).execute();
+}
+
+export interface BoundaryWithArea {
+  code: string;
+  level: AreaTable["level"];
+  path: string;
+  geometry: unknown;
+  min_lng: number;
+  min_lat: number;
+  max_lng: number;
+  max_lat: number;
+  area_m2: number;
+}
+
+/** Boundaries in force at `at` (now when omitted), with their areas, for the locate index. */
+export async function listBoundariesAt(db: Db, at?: Date): Promise<BoundaryWithArea[]> {
+  let q = db
+    .selectFrom("area_boundary as b")
+    .innerJoin("area as a", "a.id", "b.area_id")
+    .select([
+      "a.code",
+      "a.level",
+      "a.path",
+      "b.geometry",
+      "b.min_lng",
+      "b.min_lat",
+      "b.max_lng",
+      "b.max_lat",
+      "b.area_m2",
+    ]);
+  q = at
+    ? q.where("b.valid_from", "<=", at).where((eb) => eb.or([eb("b.valid_to", "is", null), eb("b.valid_to", ">", at)]))
+    : q.where("b.valid_to", "is", null).where("a.abolished_at", "is", null);
+  return q.execute();
+}
+
+export async function listBoundaryHistory(db: Db, areaId: string): Promise<AreaBoundaryRow[]> {
+  return db
+    .selectFrom("area_boundary")
+    .selectAll()
+    .where("area_id", "=", areaId)
+    .orderBy("valid_from", "desc")
+    .execute();
+}
+
+/** Current boundaries of the area and everything under it, for GeoJSON export. */
+export async function listSubtreeBoundaries(db: Db, path: string) {
+  return db
+    .selectFrom("area_boundary as b")
+    .innerJoin("area as a", "a.id", "b.area_id")
+    .select(["a.code", "a.name", "a.level", "a.kind", "b.geometry"])
+    .where("a.path", "like", `${path}%`)
+    .where("a.abolished_at", "is", null)
+    .where("b.valid_to", "is", null)
+    .orderBy("a.path")
+    .execute();
+}
+
+export async function maxBoundaryRevision(db: Db): Promise<string> {
+  const row = await sql<{
+    rev: string | null;
+  }>`select max(greatest(valid_from, coalesce(valid_to, valid_from)))::text as rev from area_boundary`.execute(db);
+  return row.rows[0]?.rev ?? "";
 }

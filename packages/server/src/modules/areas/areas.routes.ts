@@ -1,22 +1,49 @@
-import { ProblemSchema, principalScope } from "@wangge/core";
+import { MAX_BODY_LIMIT_BYTES, ProblemSchema, principalScope } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
-import { principalOf } from "../../http/authenticate.ts";
+import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { listAreasInScope } from "./areas.service.ts";
+import { listStaffOfArea } from "../users/users.service.ts";
+import {
+  boundaryHistory,
+  exportSubtree,
+  GRID_KINDS,
+  importBoundaries,
+  indexAsOf,
+  LocateIndex,
+  setBoundary,
+} from "./area-boundaries.service.ts";
+import { getAreaDetail, listAreaChildren, listAreasInScope } from "./areas.service.ts";
 
+const LEVELS = ["province", "city", "county", "township", "village", "grid", "microgrid"] as const;
 const AreaSummarySchema = z
   .object({
     code: z.string(),
     name: z.string(),
-    level: z.string(),
+    level: z.enum(LEVELS),
+    kind: z.enum(GRID_KINDS).nullable(),
     path: z.string(),
     parentCode: z.string().nullable(),
   })
   .meta({ id: "AreaSummary" });
+const AreaDetailSchema = AreaSummarySchema.extend({
+  source: z.enum(["nbs", "local"]),
+  ancestors: z.array(z.object({ code: z.string(), name: z.string(), level: z.string() })),
+  descendants: z.record(z.string(), z.number().int()),
+  hasBoundary: z.boolean(),
+}).meta({ id: "AreaDetail" });
+const GeometrySchema = z.object({ type: z.enum(["Polygon", "MultiPolygon"]), coordinates: z.array(z.any()) });
+const CodeParams = z.object({ code: z.string().regex(/^[0-9A-Za-z]{2,24}$/) });
+const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 422: ProblemSchema };
+
+const parentCodeOf = (path: string) => path.split("/").filter(Boolean).at(-2) ?? null;
 
 export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const locateIndex = new LocateIndex(ctx.db);
+  locateIndex.start();
+  app.addHook("onClose", async () => locateIndex.stop());
+
   app.get(
     "/areas",
     {
@@ -25,7 +52,7 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         tags: ["areas"],
         summary: "Areas in your scope, in hierarchy order",
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(2000).default(500) }).strict(),
-        response: { 200: z.array(AreaSummarySchema), ...problemResponses, 401: ProblemSchema, 403: ProblemSchema },
+        response: { 200: z.array(AreaSummarySchema), ...errors },
       },
     },
     async (request) => {
@@ -38,9 +65,235 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         code: r.code,
         name: r.name,
         level: r.level,
+        kind: r.kind,
         path: r.path,
-        parentCode: r.path.split("/").filter(Boolean).at(-2) ?? null,
+        parentCode: parentCodeOf(r.path),
       }));
+    },
+  );
+
+  app.get(
+    "/areas/locate",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary: "The grid (or deepest area) containing a WGS-84 point, with its path and the staff on duty",
+        querystring: z
+          .object({
+            lng: z.coerce.number().min(-180).max(180),
+            lat: z.coerce.number().min(-90).max(90),
+            asOf: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            area: AreaSummarySchema.nullable(),
+            path: z.array(z.object({ code: z.string(), name: z.string(), level: z.string() })),
+            unassigned: z.boolean(),
+            staff: z.array(
+              z.object({
+                roleKey: z.string(),
+                roleName: z.object({ "zh-CN": z.string(), en: z.string() }),
+                displayName: z.string(),
+                homeUnit: z.string().nullable(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { lng, lat, asOf } = request.query;
+      const index = asOf
+        ? await indexAsOf(ctx.db, new Date(asOf.length === 10 ? `${asOf}T23:59:59.999+08:00` : asOf))
+        : await locateIndex.ready();
+      const hit = index.locate(lng, lat);
+      const scope = principalScope(principalOf(request), "area.read");
+      const empty = { area: null, path: [], unassigned: true, staff: [] };
+      if (!hit) return empty;
+      const detail = await getAreaDetail(ctx.db, hit.code, scope).catch(() => undefined);
+      if (!detail) return empty;
+      return {
+        area: {
+          code: detail.code,
+          name: detail.name,
+          level: detail.level,
+          kind: detail.kind,
+          path: detail.path,
+          parentCode: detail.parentCode,
+        },
+        path: [...detail.ancestors, { code: detail.code, name: detail.name, level: detail.level }],
+        unassigned: detail.level !== "grid" && detail.level !== "microgrid",
+        staff: await listStaffOfArea(ctx.db, detail.code),
+      };
+    },
+  );
+
+  app.post(
+    "/areas/import",
+    {
+      config: { permission: "area.manage" },
+      bodyLimit: MAX_BODY_LIMIT_BYTES,
+      schema: {
+        tags: ["areas"],
+        summary: "Import grid boundaries from a GeoJSON FeatureCollection, with a report per feature",
+        body: z
+          .object({
+            collection: z.unknown(),
+            parentCodeProperty: z.string().min(1).default("parent_code"),
+            codeProperty: z.string().min(1).default("code"),
+            nameProperty: z.string().min(1).default("name"),
+            kindProperty: z.string().min(1).optional(),
+            allOrNothing: z.boolean().default(false),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            applied: z.boolean(),
+            created: z.number().int(),
+            updated: z.number().int(),
+            unchanged: z.number().int(),
+            rejected: z.number().int(),
+            features: z.array(
+              z.object({
+                index: z.number().int(),
+                code: z.string().nullable(),
+                outcome: z.enum(["created", "updated", "unchanged", "accepted", "rejected"]),
+                errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { collection, ...options } = request.body;
+      return importBoundaries(
+        ctx,
+        principal,
+        requestMeta(request),
+        collection,
+        options,
+        principalScope(principal, "area.manage"),
+      );
+    },
+  );
+
+  app.get(
+    "/areas/:code",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary: "An area with its ancestors and the number of descendants at each level",
+        params: CodeParams,
+        response: { 200: AreaDetailSchema, ...errors },
+      },
+    },
+    async (request) => getAreaDetail(ctx.db, request.params.code, principalScope(principalOf(request), "area.read")),
+  );
+
+  app.get(
+    "/areas/:code/children",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary: "The direct children of an area",
+        params: CodeParams,
+        response: { 200: z.array(AreaSummarySchema), ...errors },
+      },
+    },
+    async (request) => {
+      const rows = await listAreaChildren(
+        ctx.db,
+        request.params.code,
+        principalScope(principalOf(request), "area.read"),
+      );
+      return rows.map((r) => ({
+        code: r.code,
+        name: r.name,
+        level: r.level,
+        kind: r.kind,
+        path: r.path,
+        parentCode: parentCodeOf(r.path),
+      }));
+    },
+  );
+
+  app.put(
+    "/areas/:code/boundary",
+    {
+      config: { permission: "area.manage" },
+      bodyLimit: MAX_BODY_LIMIT_BYTES,
+      schema: {
+        tags: ["areas"],
+        summary: "Draw or redraw an area's boundary; the old one stays in its history",
+        params: CodeParams,
+        body: z.object({ geometry: GeometrySchema }).strict(),
+        response: {
+          200: z.object({ code: z.string(), outcome: z.enum(["drawn", "redrawn", "unchanged"]) }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      return setBoundary(
+        ctx,
+        principal,
+        requestMeta(request),
+        request.params.code,
+        request.body.geometry,
+        principalScope(principal, "area.manage"),
+      );
+    },
+  );
+
+  app.get(
+    "/areas/:code/boundary/history",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary: "Every version of an area's boundary, newest first",
+        params: CodeParams,
+        response: {
+          200: z.array(
+            z.object({
+              validFrom: z.string(),
+              validTo: z.string().nullable(),
+              areaM2: z.number(),
+              geometry: GeometrySchema,
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    async (request) => boundaryHistory(ctx, request.params.code, principalScope(principalOf(request), "area.read")),
+  );
+
+  app.get(
+    "/areas/:code/export",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary: "The area and everything under it as GeoJSON (current boundaries)",
+        params: CodeParams,
+      },
+    },
+    async (request, reply) => {
+      const fc = await exportSubtree(ctx, request.params.code, principalScope(principalOf(request), "area.read"));
+      return reply
+        .type("application/geo+json; charset=utf-8")
+        .header("content-disposition", `attachment; filename="${request.params.code}.geojson"`)
+        .send(JSON.stringify(fc));
     },
   );
 };

@@ -1,8 +1,19 @@
-import { childPath, type DataScope, DomainError } from "@wangge/core";
+import { authorId, childPath, type DataScope, DomainError, type Principal } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { findAreaByCode, insertAreaIfMissing, listAreasUnder } from "./areas.queries.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import {
+  abolishDivisionsNotIn,
+  countDescendantsByLevel,
+  findAreaByCode,
+  findCurrentBoundary,
+  insertAreaIfMissing,
+  listAreasUnder,
+  listChildren,
+  upsertDivisions,
+} from "./areas.queries.ts";
 import type { AreaRow, AreaTable } from "./areas.table.ts";
 
 /**
@@ -46,4 +57,116 @@ export async function ensureArea(
     path: childPath(parent?.path ?? null, input.code),
   });
   return (await findAreaByCode(db, input.code)) as AreaRow;
+}
+
+// ---- The hierarchy: detail, children, official divisions -----------------------------------------
+
+export interface AreaDetail {
+  code: string;
+  name: string;
+  level: AreaRow["level"];
+  kind: AreaRow["kind"];
+  path: string;
+  parentCode: string | null;
+  source: "nbs" | "local";
+  ancestors: { code: string; name: string; level: string }[];
+  descendants: Partial<Record<AreaRow["level"], number>>;
+  hasBoundary: boolean;
+}
+
+function parentCodeOf(path: string): string | null {
+  return path.split("/").filter(Boolean).at(-2) ?? null;
+}
+
+export async function getAreaDetail(db: Kysely<DB>, code: string, scope: DataScope): Promise<AreaDetail> {
+  const area = await getAreaInScope(db, code, scope);
+  if (area.abolished_at) throw new DomainError("AREA_NOT_FOUND", `area ${code} was abolished`);
+  const ancestorCodes = area.path.split("/").filter(Boolean).slice(0, -1);
+  const [counts, ancestors, boundary] = await Promise.all([
+    countDescendantsByLevel(db, area.path),
+    Promise.all(ancestorCodes.map((c) => findAreaByCode(db, c))),
+    findCurrentBoundary(db, area.id),
+  ]);
+  return {
+    code: area.code,
+    name: area.name,
+    level: area.level,
+    kind: area.kind,
+    path: area.path,
+    parentCode: parentCodeOf(area.path),
+    source: area.source,
+    ancestors: ancestors
+      .filter((a): a is AreaRow => Boolean(a))
+      .map((a) => ({ code: a.code, name: a.name, level: a.level })),
+    descendants: Object.fromEntries(counts.map((c) => [c.level, c.n])),
+    hasBoundary: Boolean(boundary),
+  };
+}
+
+export async function listAreaChildren(db: Kysely<DB>, code: string, scope: DataScope): Promise<AreaRow[]> {
+  const area = await getAreaInScope(db, code, scope);
+  return listChildren(db, area.id);
+}
+
+export interface DivisionImportReport {
+  root: string;
+  dataYear: number;
+  total: number;
+  byLevel: Partial<Record<AreaRow["level"], number>>;
+  inserted: number;
+  renamed: number;
+  restored: number;
+  abolished: string[];
+}
+
+/**
+ * `wangge import divisions --root 45`: loads the official divisions under the root. Re-running it is
+ * idempotent; renamed divisions are updated in place (their records keep their id and path), divisions
+ * no longer listed are marked abolished, never deleted, so records attributed to them keep their place.
+ */
+export async function importDivisions(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  root: string,
+  divisions: { code: string; name: string; level: AreaRow["level"]; parentCode: string | null; path: string }[],
+): Promise<DivisionImportReport> {
+  if (divisions.length === 0)
+    throw new DomainError("AREA_NOT_FOUND", `no divisions under ${root} in the official list`);
+  const now = ctx.now();
+  const totals = { inserted: 0, renamed: 0, restored: 0 };
+  const rootPath = divisions.find((d) => d.code === root)?.path ?? `/${root}/`;
+  const abolished = await ctx.db.transaction().execute(async (trx) => {
+    // Level by level, so every parent row exists (and is visible) before its children are linked to it.
+    for (const level of ["province", "city", "county", "township", "village"] as const) {
+      const ofLevel = divisions.filter((d) => d.level === level);
+      for (let i = 0; i < ofLevel.length; i += 1000) {
+        const batch = ofLevel.slice(i, i + 1000).map((d) => ({ ...d, id: uuidv7(now.getTime()) }));
+        const r = await upsertDivisions(trx, batch, now);
+        totals.inserted += r.inserted;
+        totals.renamed += r.renamed;
+        totals.restored += r.restored;
+      }
+    }
+    const gone = await abolishDivisionsNotIn(
+      trx,
+      rootPath,
+      divisions.map((d) => d.code),
+      now,
+    );
+    await recordAudit(ctx, trx, {
+      action: "area.divisions.import",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "area",
+      targetId: root,
+      areaPath: rootPath,
+      details: { ...totals, abolished: gone.length, total: divisions.length },
+    });
+    return gone;
+  });
+  const byLevel: DivisionImportReport["byLevel"] = {};
+  for (const d of divisions) byLevel[d.level] = (byLevel[d.level] ?? 0) + 1;
+  return { root, dataYear: 2023, total: divisions.length, byLevel, ...totals, abolished };
 }

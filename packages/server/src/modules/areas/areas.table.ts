@@ -7,6 +7,27 @@ export interface AreaTable {
   level: "province" | "city" | "county" | "township" | "village" | "grid" | "microgrid";
   parent_id: string | null;
   path: string;
+  kind: "community" | "rural" | "border" | "coastal" | "dedicated" | null;
+  source: ColumnType<"nbs" | "local", "nbs" | "local" | undefined, "nbs" | "local">;
+  abolished_at: Date | null;
   created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 export type AreaRow = Selectable<AreaTable>;
+
+export interface AreaBoundaryTable {
+  id: string;
+  area_id: string;
+  geometry: ColumnType<unknown, string, never>;
+  min_lng: number;
+  min_lat: number;
+  max_lng: number;
+  max_lat: number;
+  label_lng: number;
+  label_lat: number;
+  area_m2: number;
+  valid_from: Date;
+  valid_to: Date | null;
+  created_by: string | null;
+}
+export type AreaBoundaryRow = Selectable<AreaBoundaryTable>;

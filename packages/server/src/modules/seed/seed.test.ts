@@ -52,6 +52,7 @@ describe("seedDemo", () => {
   it("loads the demo areas and one account per role, printing the password once, and is idempotent", async () => {
     const record = await seedDemo(seedCtx());
     expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts"]);
+    expect(record.parts[0]?.summary).toMatch(/divisions of 贵港市; 50 demo grids in 贵城街道/);
     const passwordLine = printed.find((l) => l.startsWith("Demo password"));
     expect(passwordLine).toBeDefined();
     const users = await t.ctx.db

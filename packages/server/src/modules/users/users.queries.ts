@@ -160,3 +160,25 @@ export async function listUsers(
   ]);
   return { rows, total: Number(count.n) };
 }
+
+export const STAFF_ROLES = ["grid_head", "grid_worker", "grid_instructor", "police_liaison"];
+
+export async function listStaffRows(db: Db, areaCode: string) {
+  return db
+    .selectFrom("assignment")
+    .innerJoin("area", "area.id", "assignment.area_id")
+    .innerJoin("app_user", "app_user.id", "assignment.user_id")
+    .innerJoin("role", "role.key", "assignment.role_key")
+    .select([
+      "assignment.role_key",
+      "assignment.home_unit",
+      "app_user.display_name",
+      "role.name_zh as role_name_zh",
+      "role.name_en as role_name_en",
+    ])
+    .where("area.code", "=", areaCode)
+    .where("assignment.role_key", "in", STAFF_ROLES)
+    .where("app_user.status", "=", "active")
+    .orderBy("assignment.role_key")
+    .execute();
+}

@@ -33,6 +33,7 @@ import {
   insertUser,
   listAssignmentsOfUsers,
   listPermissionsOfRoles,
+  listStaffRows,
   listUsers as listUserRows,
   lockUser,
   type UserListFilter,
@@ -600,4 +601,15 @@ export async function createResidentAccount(
     details: { via: "otp" },
   });
   return user;
+}
+
+/** Who is on duty for an area: its grid head, workers, instructors and police liaison. */
+export async function listStaffOfArea(db: Kysely<DB>, areaCode: string) {
+  const rows = await listStaffRows(db, areaCode);
+  return rows.map((r) => ({
+    roleKey: r.role_key,
+    roleName: { "zh-CN": r.role_name_zh, en: r.role_name_en },
+    displayName: r.display_name,
+    homeUnit: r.home_unit,
+  }));
 }

@@ -1,0 +1,130 @@
+import { AreaIndex, geometryAreaM2, type IndexedArea, type PolygonalGeometry } from "../packages/core/src/index.ts";
+import { postgresForBench } from "./support.ts";
+
+/**
+ * Province-sized routing: 115,000 synthetic grids (20–60 vertices each) over Guangxi's extent, the
+ * in-memory index built over them, and random point look-ups; then, on PostgreSQL, the roll-up that
+ * counts every grid under each of 111 counties by materialised-path prefix.
+ * Usage: npm run bench -- areas [grids=115000] [lookups=1000000]
+ */
+const EXTENT = { west: 104.45, south: 20.9, east: 112.07, north: 26.4 };
+
+function mulberry32(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A lattice of cells over the extent, each a star-shaped polygon of 20–60 vertices inside its cell. */
+function syntheticGrids(count: number, random: () => number): IndexedArea[] {
+  const cols = Math.ceil(Math.sqrt((count * (EXTENT.east - EXTENT.west)) / (EXTENT.north - EXTENT.south)));
+  const rows = Math.ceil(count / cols);
+  const w = (EXTENT.east - EXTENT.west) / cols;
+  const h = (EXTENT.north - EXTENT.south) / rows;
+  const grids: IndexedArea[] = [];
+  for (let i = 0; i < count; i++) {
+    const cx = EXTENT.west + ((i % cols) + 0.5) * w;
+    const cy = EXTENT.south + (Math.floor(i / cols) + 0.5) * h;
+    const n = 20 + Math.floor(random() * 41);
+    const ring: [number, number][] = [];
+    for (let k = 0; k < n; k++) {
+      const angle = (2 * Math.PI * k) / n;
+      const r = 0.35 + random() * 0.15;
+      ring.push([cx + Math.cos(angle) * w * r, cy + Math.sin(angle) * h * r]);
+    }
+    ring.push(ring[0] as [number, number]);
+    const geometry: PolygonalGeometry = { type: "Polygon", coordinates: [ring] };
+    grids.push({
+      code: `G${i}`,
+      depth: 5,
+      geometry,
+      bbox: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2],
+      areaM2: geometryAreaM2(geometry),
+    });
+  }
+  return grids;
+}
+
+export async function run(args: string[]): Promise<Record<string, number>> {
+  const gridCount = Number(args[0] ?? 115_000);
+  const lookups = Number(args[1] ?? 1_000_000);
+  const random = mulberry32(45);
+  const grids = syntheticGrids(gridCount, random);
+  let t = performance.now();
+  const index = new AreaIndex(grids);
+  const buildMs = performance.now() - t;
+  const indexMb = index.bytes / 1024 / 1024;
+  const points = new Float64Array(lookups * 2);
+  for (let i = 0; i < lookups; i++) {
+    points[2 * i] = EXTENT.west + random() * (EXTENT.east - EXTENT.west);
+    points[2 * i + 1] = EXTENT.south + random() * (EXTENT.north - EXTENT.south);
+  }
+  let found = 0;
+  t = performance.now();
+  for (let i = 0; i < lookups; i++) if (index.locate(points[2 * i] as number, points[2 * i + 1] as number)) found++;
+  const lookupMs = performance.now() - t;
+  const figures: Record<string, number> = {
+    grids: gridCount,
+    index_build_ms: Math.round(buildMs),
+    index_memory_mb: Math.round(indexMb),
+    locate_per_s: Math.round((lookups / lookupMs) * 1000),
+    located_share_pct: Math.round((found / lookups) * 100),
+  };
+  const rows: Record<string, unknown>[] = [
+    { measure: "grids indexed", value: gridCount },
+    { measure: "index build (ms)", value: figures.index_build_ms },
+    { measure: "index memory: R-tree + flattened rings (MB)", value: figures.index_memory_mb },
+    { measure: "point look-ups per second (1 core)", value: figures.locate_per_s },
+    { measure: "points that fell in a grid (%)", value: figures.located_share_pct },
+  ];
+
+  const pg = await postgresForBench();
+  if (pg) {
+    const { default: pgLib } = await import("pg");
+    const client = new pgLib.Client({ connectionString: pg.url });
+    await client.connect();
+    try {
+      await client.query("create table bench_area (code text primary key, level text not null, path text not null)");
+      const counties = Array.from({ length: 111 }, (_, i) => `45${String(i + 1).padStart(4, "0")}`);
+      const values: string[] = [];
+      for (let i = 0; i < gridCount; i++) {
+        const county = counties[i % counties.length] as string;
+        const township = `${county}${String(i % 12).padStart(3, "0")}`;
+        const village = `${township}${String(i % 13).padStart(3, "0")}`;
+        values.push(`('G${i}','grid','/45/${county.slice(0, 4)}/${county}/${township}/${village}/G${i}/')`);
+      }
+      for (let i = 0; i < values.length; i += 10_000) {
+        await client.query(
+          `insert into bench_area (code, level, path) values ${values.slice(i, i + 10_000).join(",")}`,
+        );
+      }
+      await client.query("create index bench_area_path on bench_area (path text_pattern_ops)");
+      await client.query("analyze bench_area");
+      // One grouped scan of the province's prefix answers all 111 counties at once.
+      const run = async () => {
+        const started = performance.now();
+        const res = await client.query(
+          "select split_part(path, '/', 4) as county, count(*)::int as grids from bench_area where level = 'grid' and path like '/45/%' group by 1",
+        );
+        if (res.rows.length !== 111) throw new Error(`expected 111 counties, got ${res.rows.length}`);
+        return performance.now() - started;
+      };
+      await run();
+      const countMs = Math.min(await run(), await run(), await run());
+      figures.postgres_count_grids_per_county_all_111_ms = Math.round(countMs * 10) / 10;
+      rows.push({
+        measure: "PostgreSQL: count grids under each of 111 counties, all together (ms)",
+        value: figures.postgres_count_grids_per_county_all_111_ms,
+      });
+    } finally {
+      await client.end();
+      pg.stop();
+    }
+  }
+  console.table(rows);
+  return figures;
+}

@@ -1,0 +1,437 @@
+import { EventEmitter } from "node:events";
+import {
+  AREA_CODE_PATTERN,
+  AreaIndex,
+  authorId,
+  bboxOf,
+  canView,
+  type DataScope,
+  DomainError,
+  type FieldIssue,
+  geometryAreaM2,
+  type IndexedArea,
+  labelPoint,
+  levelIndex,
+  type PolygonalGeometry,
+  type Principal,
+  shareInside,
+  validateBoundary,
+} from "@wangge/core";
+import type { Kysely, Transaction } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
+import { uuidv7 } from "../../ids.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import {
+  closeBoundary,
+  findAreaByCode,
+  findCurrentBoundary,
+  insertAreaIfMissing,
+  insertBoundary,
+  listBoundariesAt,
+  listBoundaryHistory,
+  listSubtreeBoundaries,
+  maxBoundaryRevision,
+} from "./areas.queries.ts";
+import { getAreaInScope } from "./areas.service.ts";
+import type { AreaRow } from "./areas.table.ts";
+
+/**
+ * Boundaries: validated, effective-dated (a redraw closes the old version and opens a new one), imported
+ * from GeoJSON with a per-feature report, exported per subtree, and indexed in memory for locate.
+ */
+export const GRID_KINDS = ["community", "rural", "border", "coastal", "dedicated"] as const;
+export type GridKind = (typeof GRID_KINDS)[number];
+
+/** A grid must lie at least this much inside its parent's boundary. */
+const MIN_SHARE_INSIDE_PARENT = 0.5;
+
+const boundaryEvents = new EventEmitter();
+
+async function checkGeometry(
+  db: Kysely<DB> | Transaction<DB>,
+  geometry: unknown,
+  parent: AreaRow | undefined,
+  path: string,
+): Promise<FieldIssue[]> {
+  const issues = validateBoundary(geometry, path);
+  if (issues.length > 0 || !parent) return issues;
+  const parentBoundary = await findCurrentBoundary(db, parent.id);
+  if (parentBoundary) {
+    const share = shareInside(geometry as PolygonalGeometry, parentBoundary.geometry as PolygonalGeometry);
+    if (share < MIN_SHARE_INSIDE_PARENT) {
+      return [{ path, message: `lies mostly outside its parent ${parent.code} (${Math.round(share * 100)}% inside)` }];
+    }
+  }
+  return [];
+}
+
+async function writeBoundary(
+  trx: Transaction<DB>,
+  area: AreaRow,
+  geometry: PolygonalGeometry,
+  at: Date,
+  actor: Principal,
+): Promise<"unchanged" | "redrawn" | "drawn"> {
+  const current = await findCurrentBoundary(trx, area.id);
+  if (current && JSON.stringify(current.geometry) === JSON.stringify(geometry)) return "unchanged";
+  if (current) await closeBoundary(trx, current.id, at);
+  const [minLng, minLat, maxLng, maxLat] = bboxOf(geometry);
+  const [labelLng, labelLat] = labelPoint(geometry);
+  await insertBoundary(trx, {
+    id: uuidv7(at.getTime()),
+    area_id: area.id,
+    geometry: JSON.stringify(geometry),
+    min_lng: minLng,
+    min_lat: minLat,
+    max_lng: maxLng,
+    max_lat: maxLat,
+    label_lng: labelLng,
+    label_lat: labelLat,
+    area_m2: geometryAreaM2(geometry),
+    valid_from: at,
+    valid_to: null,
+    created_by: authorId(actor),
+  });
+  return current ? "redrawn" : "drawn";
+}
+
+/** Draws or redraws one area's boundary; the previous version stays in its history. */
+export async function setBoundary(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  code: string,
+  geometry: unknown,
+  scope: DataScope,
+) {
+  const area = await getAreaInScope(ctx.db, code, scope);
+  const parentCode = area.path.split("/").filter(Boolean).at(-2);
+  const parent = parentCode ? await findAreaByCode(ctx.db, parentCode) : undefined;
+  const issues = await checkGeometry(ctx.db, geometry, parent, "body.geometry");
+  if (issues.length > 0)
+    throw new DomainError("AREA_BOUNDARY_INVALID", "the boundary is not valid", { errors: issues });
+  const now = ctx.now();
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const result = await writeBoundary(trx, area, geometry as PolygonalGeometry, now, actor);
+    if (result !== "unchanged") {
+      await recordAudit(ctx, trx, {
+        action: `area.boundary.${result}`,
+        outcome: "success",
+        actor: { userId: authorId(actor), username: actor.username },
+        meta,
+        targetType: "area",
+        targetId: code,
+        areaPath: area.path,
+      });
+    }
+    return result;
+  });
+  if (outcome !== "unchanged") boundaryEvents.emit("changed");
+  return { code, outcome };
+}
+
+export interface BoundaryImportOptions {
+  parentCodeProperty: string;
+  codeProperty: string;
+  nameProperty: string;
+  kindProperty?: string | undefined;
+  allOrNothing: boolean;
+}
+
+export type FeatureOutcome =
+  | { index: number; code: string; outcome: "created" | "updated" | "unchanged" | "accepted" }
+  | { index: number; code: string | null; outcome: "rejected"; errors: FieldIssue[] };
+
+export interface BoundaryImportReport {
+  applied: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  features: FeatureOutcome[];
+}
+
+interface PlannedFeature {
+  index: number;
+  code: string;
+  name: string;
+  kind: GridKind | null;
+  level: AreaRow["level"];
+  parent: AreaRow;
+  geometry: PolygonalGeometry;
+}
+
+function childLevel(parent: AreaRow): AreaRow["level"] | undefined {
+  if (parent.level === "grid") return "microgrid";
+  if (levelIndex(parent.level) >= levelIndex("county") && levelIndex(parent.level) <= levelIndex("village"))
+    return "grid";
+  return undefined;
+}
+
+/**
+ * Imports grids (or micro-grids) from a GeoJSON FeatureCollection. Each feature is checked on its own
+ * and reported by index: created, updated (renamed or redrawn), unchanged, or rejected with reasons.
+ * Every accepted feature is written whole; with `allOrNothing`, one rejection writes nothing at all.
+ */
+export async function importBoundaries(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  collection: unknown,
+  options: BoundaryImportOptions,
+  scope: DataScope,
+): Promise<BoundaryImportReport> {
+  const fc = collection as { type?: unknown; features?: unknown };
+  if (!fc || fc.type !== "FeatureCollection" || !Array.isArray(fc.features)) {
+    throw new DomainError("VALIDATION_FAILED", "the file is not a GeoJSON FeatureCollection", {
+      errors: [{ path: "type", message: "must be FeatureCollection with a features array" }],
+    });
+  }
+  const planned: PlannedFeature[] = [];
+  const outcomes: FeatureOutcome[] = [];
+  const seen = new Set<string>();
+  for (const [index, raw] of (fc.features as unknown[]).entries()) {
+    const feature = raw as { type?: unknown; properties?: Record<string, unknown> | null; geometry?: unknown };
+    const props = feature?.properties ?? {};
+    const errors: FieldIssue[] = [];
+    const at = (p: string) => `features.${index}.${p}`;
+    const code = props[options.codeProperty] == null ? null : String(props[options.codeProperty]).trim();
+    const name = props[options.nameProperty] == null ? "" : String(props[options.nameProperty]).trim();
+    const parentCode =
+      props[options.parentCodeProperty] == null ? null : String(props[options.parentCodeProperty]).trim();
+    const kindValue = options.kindProperty ? props[options.kindProperty] : undefined;
+    if (feature?.type !== "Feature") errors.push({ path: at("type"), message: "must be Feature" });
+    if (!code || !AREA_CODE_PATTERN.test(code))
+      errors.push({
+        path: at(`properties.${options.codeProperty}`),
+        message: "a code of 2–24 letters or digits is required",
+      });
+    else if (seen.has(code))
+      errors.push({
+        path: at(`properties.${options.codeProperty}`),
+        message: `code ${code} appears twice in the file`,
+      });
+    if (!name) errors.push({ path: at(`properties.${options.nameProperty}`), message: "a name is required" });
+    if (kindValue != null && !(GRID_KINDS as readonly string[]).includes(String(kindValue))) {
+      errors.push({
+        path: at(`properties.${options.kindProperty}`),
+        message: `must be one of ${GRID_KINDS.join(", ")}`,
+      });
+    }
+    let parent: AreaRow | undefined;
+    if (!parentCode)
+      errors.push({
+        path: at(`properties.${options.parentCodeProperty}`),
+        message: "the parent area's code is required",
+      });
+    else {
+      parent = await findAreaByCode(ctx.db, parentCode);
+      if (!parent || parent.abolished_at || !canView(scope, parent.path)) {
+        errors.push({
+          path: at(`properties.${options.parentCodeProperty}`),
+          message: `no area ${parentCode} in your scope`,
+        });
+        parent = undefined;
+      } else if (!childLevel(parent)) {
+        errors.push({
+          path: at(`properties.${options.parentCodeProperty}`),
+          message: `a grid cannot be placed directly under a ${parent.level}`,
+        });
+      }
+    }
+    if (code && parent) {
+      const existing = await findAreaByCode(ctx.db, code);
+      if (existing && existing.parent_id !== parent.id) {
+        errors.push({
+          path: at(`properties.${options.codeProperty}`),
+          message: `code ${code} already belongs to another parent`,
+        });
+      }
+    }
+    errors.push(...(await checkGeometry(ctx.db, feature?.geometry, parent, at("geometry"))));
+    if (code) seen.add(code);
+    if (errors.length > 0 || !parent || !code) {
+      outcomes.push({ index, code, outcome: "rejected", errors });
+      continue;
+    }
+    planned.push({
+      index,
+      code,
+      name,
+      kind: kindValue == null ? null : (String(kindValue) as GridKind),
+      level: childLevel(parent) as AreaRow["level"],
+      parent,
+      geometry: feature.geometry as PolygonalGeometry,
+    });
+  }
+
+  const rejected = outcomes.length;
+  if (options.allOrNothing && rejected > 0) {
+    // Nothing is written: the valid features are reported as accepted, to be imported once the rest are fixed.
+    const accepted = planned.map((p) => ({ index: p.index, code: p.code, outcome: "accepted" as const }));
+    return summarize(
+      false,
+      [...outcomes, ...accepted].sort((a, b) => a.index - b.index),
+    );
+  }
+  const now = ctx.now();
+  const written = await ctx.db.transaction().execute(async (trx) => {
+    const results: FeatureOutcome[] = [];
+    for (const p of planned) {
+      const existing = await findAreaByCode(trx, p.code);
+      if (!existing) {
+        await insertAreaIfMissing(trx, {
+          id: uuidv7(now.getTime()),
+          code: p.code,
+          name: p.name,
+          level: p.level,
+          kind: p.kind,
+          parent_id: p.parent.id,
+          path: `${p.parent.path}${p.code}/`,
+          source: "local",
+          created_at: now,
+          updated_at: now,
+        });
+      } else if (existing.name !== p.name || existing.kind !== p.kind || existing.abolished_at) {
+        await trx
+          .updateTable("area")
+          .set({ name: p.name, kind: p.kind, abolished_at: null, updated_at: now })
+          .where("id", "=", existing.id)
+          .execute();
+      }
+      const area = (await findAreaByCode(trx, p.code)) as AreaRow;
+      const drawn = await writeBoundary(trx, area, p.geometry, now, actor);
+      const renamed = existing && (existing.name !== p.name || existing.kind !== p.kind);
+      results.push({
+        index: p.index,
+        code: p.code,
+        outcome: !existing ? "created" : renamed || drawn !== "unchanged" ? "updated" : "unchanged",
+      });
+    }
+    await recordAudit(ctx, trx, {
+      action: "area.boundaries.import",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "area",
+      details: {
+        created: results.filter((r) => r.outcome === "created").length,
+        updated: results.filter((r) => r.outcome === "updated").length,
+        rejected,
+      },
+    });
+    return results;
+  });
+  if (written.some((r) => r.outcome !== "unchanged")) boundaryEvents.emit("changed");
+  return summarize(
+    true,
+    [...outcomes, ...written].sort((a, b) => a.index - b.index),
+  );
+}
+
+function summarize(applied: boolean, features: FeatureOutcome[]): BoundaryImportReport {
+  const count = (o: FeatureOutcome["outcome"]) => features.filter((f) => f.outcome === o).length;
+  return {
+    applied,
+    created: count("created"),
+    updated: count("updated"),
+    unchanged: count("unchanged"),
+    rejected: count("rejected"),
+    features,
+  };
+}
+
+export async function boundaryHistory(ctx: AppContext, code: string, scope: DataScope) {
+  const area = await getAreaInScope(ctx.db, code, scope);
+  return (await listBoundaryHistory(ctx.db, area.id)).map((b) => ({
+    validFrom: b.valid_from.toISOString(),
+    validTo: b.valid_to?.toISOString() ?? null,
+    areaM2: Math.round(b.area_m2),
+    geometry: b.geometry as PolygonalGeometry,
+  }));
+}
+
+/** The area and everything under it as a FeatureCollection (current boundaries, WGS-84). */
+export async function exportSubtree(ctx: AppContext, code: string, scope: DataScope) {
+  const area = await getAreaInScope(ctx.db, code, scope);
+  const rows = await listSubtreeBoundaries(ctx.db, area.path);
+  return {
+    type: "FeatureCollection" as const,
+    features: rows.map((r) => ({
+      type: "Feature" as const,
+      id: r.code,
+      properties: { code: r.code, name: r.name, level: r.level, kind: r.kind },
+      geometry: r.geometry as PolygonalGeometry,
+    })),
+  };
+}
+
+// ---- Locate ----------------------------------------------------------------------------------------
+
+function toIndexed(rows: Awaited<ReturnType<typeof listBoundariesAt>>): IndexedArea[] {
+  return rows.map((r) => ({
+    code: r.code,
+    depth: levelIndex(r.level),
+    geometry: r.geometry as PolygonalGeometry,
+    bbox: [r.min_lng, r.min_lat, r.max_lng, r.max_lat],
+    areaM2: r.area_m2,
+  }));
+}
+
+/**
+ * The current index, per server process. Rebuilt at once when this process changes a boundary, and
+ * within a few seconds when another process does (it polls the latest boundary change time), so a
+ * locate never waits on the database.
+ */
+export class LocateIndex {
+  #index: AreaIndex = new AreaIndex([]);
+  #revision: string | null = null;
+  #building: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #db: Kysely<DB>;
+  readonly #onChange = () => {
+    void this.refresh(true);
+  };
+
+  constructor(db: Kysely<DB>) {
+    this.#db = db;
+    boundaryEvents.on("changed", this.#onChange);
+  }
+
+  get size(): number {
+    return this.#index.size;
+  }
+
+  start(pollMs = 5000): void {
+    this.#timer = setInterval(() => void this.refresh(false).catch(() => {}), pollMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    boundaryEvents.off("changed", this.#onChange);
+  }
+
+  async refresh(force: boolean): Promise<void> {
+    if (this.#building) return this.#building;
+    this.#building = (async () => {
+      const revision = await maxBoundaryRevision(this.#db);
+      if (!force && revision === this.#revision) return;
+      this.#index = new AreaIndex(toIndexed(await listBoundariesAt(this.#db)));
+      this.#revision = revision;
+    })().finally(() => {
+      this.#building = undefined;
+    });
+    return this.#building;
+  }
+
+  async ready(): Promise<AreaIndex> {
+    if (this.#revision === null) await this.refresh(true);
+    return this.#index;
+  }
+}
+
+export async function indexAsOf(db: Kysely<DB>, at: Date): Promise<AreaIndex> {
+  return new AreaIndex(toIndexed(await listBoundariesAt(db, at)));
+}

@@ -1,0 +1,287 @@
+import { systemPrincipal } from "@wangge/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import { importDivisions } from "./areas.service.ts";
+import { readDivisions } from "./divisions-source.ts";
+
+let t: TestApp;
+let admin: Session;
+const meta = { requestId: "test", ip: null, userAgent: null };
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  admin = await signIn(t, await buildUser(t.ctx, { role: "admin" }));
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const square = (x: number, y: number, size: number) => [
+  [x, y],
+  [x + size, y],
+  [x + size, y + size],
+  [x, y + size],
+  [x, y],
+];
+const feature = (code: string, parent: string, coordinates: unknown, type = "Polygon", name = `网格${code}`) => ({
+  type: "Feature",
+  properties: { code, parent_code: parent, name, kind: "community" },
+  geometry: { type, coordinates },
+});
+const importFc = (features: unknown[], extra: Record<string, unknown> = {}) =>
+  t.app.inject({
+    method: "POST",
+    url: "/api/v1/areas/import",
+    headers: admin.headers,
+    payload: { collection: { type: "FeatureCollection", features }, kindProperty: "kind", ...extra },
+  });
+const locate = (lng: number, lat: number, asOf?: string) =>
+  t.app.inject({
+    method: "GET",
+    url: `/api/v1/areas/locate?lng=${lng}&lat=${lat}${asOf ? `&asOf=${asOf}` : ""}`,
+    headers: admin.headers,
+  });
+
+describe("wangge import divisions (the official list)", () => {
+  it("loads Guigang with the package's counts, is idempotent, restores renamed names and marks vanished codes abolished", async () => {
+    const divisions = await readDivisions("4508");
+    const expected = (level: string) => divisions.filter((d) => d.level === level).length;
+    const first = await importDivisions(t.ctx, systemPrincipal(), meta, "4508", divisions);
+    expect(first.byLevel).toMatchObject({
+      province: 1,
+      city: 1,
+      county: 5,
+      township: expected("township"),
+      village: expected("village"),
+    });
+    expect(expected("village")).toBeGreaterThan(1000);
+
+    const detail = await t.app.inject({ method: "GET", url: "/api/v1/areas/4508", headers: admin.headers });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json()).toMatchObject({
+      code: "4508",
+      name: "贵港市",
+      level: "city",
+      source: "nbs",
+      ancestors: [{ code: "45", name: "广西壮族自治区" }],
+      descendants: { county: 5, township: expected("township"), village: expected("village") },
+    });
+    const children = await t.app.inject({ method: "GET", url: "/api/v1/areas/4508/children", headers: admin.headers });
+    expect(children.json().map((c: { name: string }) => c.name)).toEqual([
+      "港北区",
+      "港南区",
+      "覃塘区",
+      "平南县",
+      "桂平市",
+    ]);
+
+    await t.ctx.db.updateTable("area").set({ name: "旧名" }).where("code", "=", "450802001").execute();
+    await t.ctx.db
+      .insertInto("area")
+      .values({
+        id: crypto.randomUUID(),
+        code: "450802999",
+        name: "已撤销镇",
+        level: "township",
+        parent_id: null,
+        path: "/45/4508/450802/450802999/",
+        source: "nbs",
+      })
+      .execute();
+    const again = await importDivisions(t.ctx, systemPrincipal(), meta, "4508", divisions);
+    expect(again).toMatchObject({ inserted: 0, renamed: 1, restored: 0, abolished: ["450802999"] });
+    const township = await t.app.inject({ method: "GET", url: "/api/v1/areas/450802001", headers: admin.headers });
+    expect(township.json().name).toBe("贵城街道");
+    const gone = await t.app.inject({ method: "GET", url: "/api/v1/areas/450802999", headers: admin.headers });
+    expect(gone.statusCode).toBe(404);
+  });
+});
+
+describe("GET /api/v1/areas/:code", () => {
+  it("answers 404 outside the caller's scope, as for an unknown code, and rejects a malformed code", async () => {
+    const tree = await buildAreaTree(t.ctx);
+    const other = await buildAreaTree(t.ctx);
+    const official = await signIn(
+      t,
+      await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }),
+    );
+    const mine = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/areas/${tree.grid.code}`,
+      headers: official.headers,
+    });
+    expect(mine.statusCode).toBe(200);
+    const theirs = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/areas/${other.grid.code}`,
+      headers: official.headers,
+    });
+    const unknown = await t.app.inject({ method: "GET", url: "/api/v1/areas/NOSUCHCODE", headers: official.headers });
+    expect(theirs.statusCode).toBe(404);
+    expect(unknown.json().code).toBe(theirs.json().code);
+    const bad = await t.app.inject({ method: "GET", url: "/api/v1/areas/%20bad!", headers: official.headers });
+    expect(bad.json().errors[0].path).toBe("params.code");
+  });
+});
+
+describe("grid boundaries, locate and history", () => {
+  let tree: AreaTree;
+  const codes = { a: "", b: "", c: "" };
+  beforeAll(async () => {
+    tree = await buildAreaTree(t.ctx);
+    const v = tree.village.code;
+    // The village's own boundary, then three grids: A (with a pond), B beside it sharing the edge x = 109.61, C in two parts.
+    await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/areas/${v}/boundary`,
+      headers: admin.headers,
+      payload: { geometry: { type: "Polygon", coordinates: [square(109.6, 23.1, 0.02)] } },
+    });
+    codes.a = `${v}G11`;
+    codes.b = `${v}G12`;
+    codes.c = `${v}G13`;
+    const res = await importFc([
+      feature(codes.a, v, [square(109.6, 23.1, 0.01), square(109.604, 23.104, 0.002)]),
+      feature(codes.b, v, [square(109.61, 23.1, 0.01)]),
+      feature(codes.c, v, [[square(109.6, 23.112, 0.004)], [square(109.614, 23.114, 0.004)]], "MultiPolygon"),
+    ]);
+    expect(res.json()).toMatchObject({ applied: true, created: 3, rejected: 0 });
+  });
+
+  it.each([
+    ["inside grid A", 109.602, 23.102, "a"],
+    ["inside grid B", 109.615, 23.105, "b"],
+    ["on the edge A and B share: the eastern grid", 109.61, 23.105, "b"],
+    ["in the second part of grid C", 109.616, 23.116, "c"],
+  ] as const)("routes a point %s", async (_label, lng, lat, which) => {
+    const res = await locate(lng, lat);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      area: { code: codes[which], level: "grid", kind: "community" },
+      unassigned: false,
+    });
+    expect(res.json().path.map((p: { code: string }) => p.code)).toEqual([
+      tree.county.code,
+      tree.township.code,
+      tree.village.code,
+      codes[which],
+    ]);
+  });
+
+  it("answers the village, unassigned, for a point in grid A's pond", async () => {
+    expect((await locate(109.605, 23.105)).json()).toMatchObject({
+      area: { code: tree.village.code },
+      unassigned: true,
+    });
+  });
+
+  it("answers no area at all far away", async () => {
+    expect((await locate(100.5, 30.1)).json()).toEqual({ area: null, path: [], unassigned: true, staff: [] });
+  });
+
+  it("lists the staff on duty of the grid", async () => {
+    const worker = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.village.code });
+    await t.app.inject({
+      method: "POST",
+      url: "/api/v1/assignments",
+      headers: admin.headers,
+      payload: { id: crypto.randomUUID(), userId: worker.id, roleKey: "grid_head", areaCode: codes.b },
+    });
+    const res = await locate(109.615, 23.105);
+    expect(res.json().staff).toEqual([
+      expect.objectContaining({ roleKey: "grid_head", roleName: { "zh-CN": "网格长", en: "Grid head" } }),
+    ]);
+  });
+
+  it("keeps the old boundary in history: locate as of before the redraw answers the old grid", async () => {
+    const before = new Date().toISOString();
+    t.clock.advanceMinutes(1);
+    const redraw = await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/areas/${codes.b}/boundary`,
+      headers: admin.headers,
+      payload: { geometry: { type: "Polygon", coordinates: [square(109.612, 23.1, 0.008)] } },
+    });
+    expect(redraw.json()).toEqual({ code: codes.b, outcome: "redrawn" });
+    const point = [109.611, 23.105] as const;
+    const now = (await locate(...point)).json();
+    expect(now, JSON.stringify(now)).toMatchObject({ area: { code: tree.village.code } });
+    const then = (await locate(...point, before)).json();
+    expect(then, JSON.stringify(then)).toMatchObject({ area: { code: codes.b } });
+    const history = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/areas/${codes.b}/boundary/history`,
+      headers: admin.headers,
+    });
+    expect(history.json()).toHaveLength(2);
+    expect(history.json()[1].validTo).not.toBeNull();
+    t.clock.advanceMinutes(-1);
+  });
+
+  it("reports a broken feature by index and reason, imports the good ones, and writes nothing with allOrNothing", async () => {
+    const v = tree.village.code;
+    const features = [
+      feature(`${v}G21`, v, [square(109.601, 23.101, 0.001)]),
+      feature(`${v}G22`, v, [
+        [
+          [109.6, 23.1],
+          [109.61, 23.11],
+          [109.61, 23.1],
+          [109.6, 23.11],
+          [109.6, 23.1],
+        ],
+      ]),
+      feature(`${v}G23`, "NOPARENT", [square(109.602, 23.101, 0.001)]),
+    ];
+    const strict = await importFc(features, { allOrNothing: true });
+    expect(strict.json()).toMatchObject({ applied: false, created: 0, rejected: 2 });
+    expect(strict.json().features).toEqual([
+      { index: 0, code: `${v}G21`, outcome: "accepted" },
+      {
+        index: 1,
+        code: `${v}G22`,
+        outcome: "rejected",
+        errors: [{ path: "features.1.geometry.coordinates.0", message: expect.stringContaining("intersects itself") }],
+      },
+      {
+        index: 2,
+        code: `${v}G23`,
+        outcome: "rejected",
+        errors: [{ path: "features.2.properties.parent_code", message: "no area NOPARENT in your scope" }],
+      },
+    ]);
+    expect(
+      (await t.app.inject({ method: "GET", url: `/api/v1/areas/${v}G21`, headers: admin.headers })).statusCode,
+    ).toBe(404);
+    const lenient = await importFc(features);
+    expect(lenient.json()).toMatchObject({ applied: true, created: 1, rejected: 2 });
+  });
+
+  it("refuses a grid mostly outside its village, and a boundary that is not a polygon", async () => {
+    const v = tree.village.code;
+    const outside = await importFc([feature(`${v}G31`, v, [square(109.615, 23.115, 0.02)])]);
+    expect(outside.json().features[0].errors[0].message).toMatch(/mostly outside its parent/);
+    const point = await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/areas/${v}/boundary`,
+      headers: admin.headers,
+      payload: { geometry: { type: "Point", coordinates: [1, 2] } },
+    });
+    expect(point.statusCode).toBe(400);
+  });
+
+  it("exports the village and its grids as GeoJSON", async () => {
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/areas/${tree.village.code}/export`,
+      headers: admin.headers,
+    });
+    expect(res.headers["content-type"]).toMatch(/^application\/geo\+json/);
+    const fc = JSON.parse(res.body);
+    expect(fc.type).toBe("FeatureCollection");
+    expect(fc.features.map((f: { id: string }) => f.id)).toEqual(
+      expect.arrayContaining([tree.village.code, codes.a, codes.c]),
+    );
+  });
+});
