@@ -16,11 +16,44 @@ const menu = async (page: import("playwright-core").Page) => {
   return (await page.getByRole("menuitem").allInnerTexts()).map((t) => t.trim()).filter(Boolean);
 };
 
+describe("areas and grids", () => {
+  it("lets an admin find 贵城街道, see its communities counted and its demo grids drawn, and reports a broken upload", async () => {
+    const { page, context } = await newPage(browser());
+    await signInThroughForm(page, "admin", adminPassword);
+    await page.getByRole("menuitem", { name: "区域网格" }).click();
+    await page.getByLabel("按名称或代码搜索").fill("贵城");
+    await page.getByRole("button", { name: /贵城街道/ }).click();
+    await page.getByText("村社区 25").waitFor();
+    await page.getByText("网格 50").waitFor();
+    await page.locator('.wg-map[data-feature-count="76"][data-map-state="loaded"]').waitFor();
+    const broken = JSON.stringify({
+      type: "FeatureCollection",
+      features: [
+        {
+          type: "Feature",
+          properties: { code: "X1", parent_code: "NOPE", name: "坏网格" },
+          geometry: { type: "Point", coordinates: [109.6, 23.1] },
+        },
+      ],
+    });
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "broken.geojson", mimeType: "application/geo+json", buffer: Buffer.from(broken) });
+    await page.getByRole("status").getByText("未导入任何内容：有 1 个要素被拒绝（新建 0，更新 0）").waitFor();
+    await page.getByText("features.0.geometry.type: must be Polygon or MultiPolygon").waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+    await page.getByText("English", { exact: true }).click();
+    await page.getByText("Import grid boundaries").waitFor();
+    await expectFullyTranslated(page, "en");
+    await context.close();
+  });
+});
+
 describe("menus by role", () => {
   it("shows a grid worker only the work pages, and answers the users page as not found", async () => {
     const { page, context } = await newPage(browser());
     await signInThroughForm(page, "demo.worker", demoPassword);
-    expect(await menu(page)).toEqual(["工作台", "系统状态", "接口文档"]);
+    expect(await menu(page)).toEqual(["工作台", "区域网格", "系统状态", "接口文档"]);
     await page.goto(`${baseUrl}/users`);
     await page.getByText("页面不存在").waitFor();
     await context.close();
@@ -29,7 +62,7 @@ describe("menus by role", () => {
   it("shows an admin user and role management but not the audit log, and lets them create an account", async () => {
     const { page, context } = await newPage(browser());
     await signInThroughForm(page, "admin", adminPassword);
-    expect(await menu(page)).toEqual(["工作台", "用户管理", "角色权限", "系统状态", "接口文档"]);
+    expect(await menu(page)).toEqual(["工作台", "区域网格", "用户管理", "角色权限", "系统状态", "接口文档"]);
     await page.getByRole("menuitem", { name: "用户管理" }).click();
     await page.getByRole("cell", { name: "demo.worker", exact: true }).waitFor();
     await page.getByRole("button", { name: "新建用户" }).click();

@@ -183,7 +183,7 @@ export async function importBoundaries(
   scope: DataScope,
 ): Promise<BoundaryImportReport> {
   const fc = collection as { type?: unknown; features?: unknown };
-  if (!fc || fc.type !== "FeatureCollection" || !Array.isArray(fc.features)) {
+  if (fc?.type !== "FeatureCollection" || !Array.isArray(fc.features)) {
     throw new DomainError("VALIDATION_FAILED", "the file is not a GeoJSON FeatureCollection", {
       errors: [{ path: "type", message: "must be FeatureCollection with a features array" }],
     });

@@ -1,4 +1,5 @@
 import {
+  ApartmentOutlined,
   ApiOutlined,
   AuditOutlined,
   DashboardOutlined,
@@ -15,6 +16,7 @@ import { BrowserRouter, Link, Navigate, Outlet, Route, Routes, useLocation, useN
 import { ConfigGate } from "../../components/ConfigGate.tsx";
 import { ConsoleProviders } from "../../components/ConsoleProviders.tsx";
 import { LanguageSwitch } from "../../components/LanguageSwitch.tsx";
+import { AreaExplorer } from "../../features/areas/components/AreaExplorer.tsx";
 import { BoundaryPreview } from "../../features/areas/components/BoundaryPreview.tsx";
 import { AuditPage } from "../../features/audit/components/AuditPage.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
@@ -36,6 +38,19 @@ export function ConsoleApp() {
               <Route element={<ConsoleLayout />}>
                 <Route index element={<DashboardPage />} />
                 <Route path="system" element={<SystemPage />} />
+                <Route
+                  path="areas"
+                  element={
+                    <Allowed
+                      permission="area.read"
+                      render={(s) => (
+                        <ConfigGate>
+                          {(config) => <AreaExplorer config={config} canManage={s.can("area.manage")} />}
+                        </ConfigGate>
+                      )}
+                    />
+                  }
+                />
                 <Route
                   path="users"
                   element={
@@ -122,6 +137,9 @@ function ConsoleLayout() {
   const selected = location.pathname === "/" ? "dashboard" : (location.pathname.slice(1).split("/")[0] ?? "dashboard");
   const items = [
     { key: "dashboard", icon: <DashboardOutlined />, label: t("nav.dashboard"), onClick: () => navigate("/") },
+    ...(session.can("area.read")
+      ? [{ key: "areas", icon: <ApartmentOutlined />, label: t("nav.areas"), onClick: () => navigate("/areas") }]
+      : []),
     ...(session.can("user.read")
       ? [
           { key: "users", icon: <TeamOutlined />, label: t("nav.users"), onClick: () => navigate("/users") },

@@ -61,13 +61,36 @@ export function WgMap({ config, features = EMPTY, theme = "light", height = 480,
         id: "areas-fill",
         type: "fill",
         source: "areas",
-        paint: { "fill-color": theme === "dark" ? "#29b6f6" : "#c62828", "fill-opacity": 0.12 },
+        paint: {
+          // Grids stand out; the divisions they sit in are drawn lighter.
+          "fill-color": [
+            "match",
+            ["get", "level"],
+            "grid",
+            "#c62828",
+            "microgrid",
+            "#ef6c00",
+            theme === "dark" ? "#29b6f6" : "#1565c0",
+          ],
+          "fill-opacity": ["match", ["get", "level"], "grid", 0.18, "microgrid", 0.22, 0.06],
+        },
       });
       map.addLayer({
         id: "areas-line",
         type: "line",
         source: "areas",
-        paint: { "line-color": theme === "dark" ? "#4fc3f7" : "#b71c1c", "line-width": 1.5 },
+        paint: {
+          "line-color": [
+            "match",
+            ["get", "level"],
+            "grid",
+            "#b71c1c",
+            "microgrid",
+            "#e65100",
+            theme === "dark" ? "#4fc3f7" : "#0d47a1",
+          ],
+          "line-width": ["match", ["get", "level"], "grid", 1.5, "microgrid", 1, 2],
+        },
       });
       mapRef.current = map;
       setState("loaded");

@@ -1,0 +1,46 @@
+import type { FeatureCollection } from "@wangge/core";
+import { apiFetch } from "../../../lib/api-client.ts";
+
+export interface AreaSummary {
+  code: string;
+  name: string;
+  level: string;
+  kind: string | null;
+  path: string;
+  parentCode: string | null;
+}
+
+export interface AreaDetail extends AreaSummary {
+  source: "nbs" | "local";
+  ancestors: { code: string; name: string; level: string }[];
+  descendants: Record<string, number>;
+  hasBoundary: boolean;
+}
+
+export interface ImportReport {
+  applied: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  features: { index: number; code: string | null; outcome: string; errors?: { path: string; message: string }[] }[];
+}
+
+export const listAreas = () => apiFetch<AreaSummary[]>("/api/v1/areas?limit=2000");
+export const getArea = (code: string) => apiFetch<AreaDetail>(`/api/v1/areas/${encodeURIComponent(code)}`);
+export const getChildren = (code: string) =>
+  apiFetch<AreaSummary[]>(`/api/v1/areas/${encodeURIComponent(code)}/children`);
+export const exportSubtree = (code: string) =>
+  apiFetch<FeatureCollection>(`/api/v1/areas/${encodeURIComponent(code)}/export`);
+export const importGrids = (collection: unknown, allOrNothing: boolean) =>
+  apiFetch<ImportReport>("/api/v1/areas/import", {
+    method: "POST",
+    json: {
+      collection,
+      parentCodeProperty: "parent_code",
+      codeProperty: "code",
+      nameProperty: "name",
+      kindProperty: "kind",
+      allOrNothing,
+    },
+  });

@@ -1,0 +1,244 @@
+import { UploadOutlined } from "@ant-design/icons";
+import type { ClientConfig, FeatureCollection } from "@wangge/core";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Descriptions,
+  Empty,
+  Input,
+  Row,
+  Space,
+  Table,
+  Tag,
+  Tree,
+  Typography,
+  Upload,
+} from "antd";
+import type { DataNode } from "antd/es/tree";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { toApiError } from "../../../lib/api-client.ts";
+import { errorMessageKey } from "../../../lib/error-message.ts";
+import { WgMap } from "../../../lib/map/WgMap.tsx";
+import {
+  type AreaDetail,
+  type AreaSummary,
+  exportSubtree,
+  getArea,
+  getChildren,
+  type ImportReport,
+  importGrids,
+  listAreas,
+} from "../api/areas.ts";
+
+/**
+ * The area tree beside the map: expand the hierarchy, search by name or code, see an area's details and
+ * the boundaries under it; managers upload grid boundaries as GeoJSON and get a report per feature.
+ */
+const LEVEL_ORDER = ["province", "city", "county", "township", "village", "grid", "microgrid"];
+
+function toNode(a: AreaSummary, t: (k: string) => string): DataNode {
+  const leaf = a.level === "microgrid";
+  return {
+    key: a.code,
+    isLeaf: leaf,
+    title: (
+      <span>
+        <span translate="no">{a.name}</span>{" "}
+        <Typography.Text type="secondary">{t(`areas.levels.${a.level}`)}</Typography.Text>
+      </span>
+    ),
+  };
+}
+
+function attach(nodes: DataNode[], key: string, children: DataNode[]): DataNode[] {
+  return nodes.map((n) =>
+    n.key === key ? { ...n, children } : n.children ? { ...n, children: attach(n.children, key, children) } : n,
+  );
+}
+
+export function AreaExplorer({ config, canManage }: { config: ClientConfig; canManage: boolean }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [all, setAll] = useState<AreaSummary[]>([]);
+  const [tree, setTree] = useState<DataNode[]>([]);
+  const [selected, setSelected] = useState<AreaDetail>();
+  const [shapes, setShapes] = useState<FeatureCollection>();
+  const [query, setQuery] = useState("");
+  const [report, setReport] = useState<ImportReport>();
+  const [allOrNothing, setAllOrNothing] = useState(true);
+  const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
+
+  useEffect(() => {
+    listAreas().then((areas) => {
+      setAll(areas);
+      const codes = new Set(areas.map((a) => a.code));
+      setTree(areas.filter((a) => !a.parentCode || !codes.has(a.parentCode)).map((a) => toNode(a, t)));
+    }, fail);
+  }, [fail, t]);
+
+  const select = useCallback(
+    (code: string) => {
+      getArea(code).then(setSelected, fail);
+      exportSubtree(code).then(setShapes, fail);
+    },
+    [fail],
+  );
+
+  const matches = useMemo(() => {
+    const q = query.trim();
+    if (!q) return [];
+    return all.filter((a) => a.name.includes(q) || a.code.startsWith(q)).slice(0, 20);
+  }, [all, query]);
+
+  return (
+    <Row gutter={16}>
+      <Col xs={24} lg={8}>
+        <Card title={t("areas.title")} styles={{ body: { maxHeight: "calc(100vh - 220px)", overflow: "auto" } }}>
+          <Input.Search
+            allowClear
+            placeholder={t("areas.search")}
+            aria-label={t("areas.search")}
+            onChange={(e) => setQuery(e.target.value)}
+            style={{ marginBottom: 12 }}
+          />
+          {query.trim() ? (
+            matches.length ? (
+              <Space direction="vertical" style={{ width: "100%" }}>
+                {matches.map((a) => (
+                  <Button key={a.code} type="text" block style={{ textAlign: "left" }} onClick={() => select(a.code)}>
+                    <span translate="no">{a.name}</span> <Typography.Text type="secondary">{a.code}</Typography.Text>
+                  </Button>
+                ))}
+              </Space>
+            ) : (
+              <Empty description={t("areas.noMatch")} />
+            )
+          ) : (
+            <Tree
+              treeData={tree}
+              loadData={async (node) => {
+                if (node.children) return;
+                const children = await getChildren(String(node.key)).catch(() => []);
+                setTree((current) =>
+                  attach(
+                    current,
+                    String(node.key),
+                    children.map((c) => toNode(c, t)),
+                  ),
+                );
+              }}
+              onSelect={(keys) => keys[0] && select(String(keys[0]))}
+            />
+          )}
+        </Card>
+      </Col>
+      <Col xs={24} lg={16}>
+        <Space direction="vertical" style={{ width: "100%" }} size="middle">
+          {selected ? (
+            <Card
+              title={<span translate="no">{selected.name}</span>}
+              extra={<Tag>{t(`areas.levels.${selected.level}`)}</Tag>}
+            >
+              <Descriptions size="small" column={2}>
+                <Descriptions.Item label={t("areas.code")}>
+                  <span translate="no">{selected.code}</span>
+                </Descriptions.Item>
+                <Descriptions.Item label={t("areas.kind")}>
+                  {selected.kind ? t(`areas.kinds.${selected.kind}`) : "—"}
+                </Descriptions.Item>
+                <Descriptions.Item label={t("areas.path")} span={2}>
+                  <span translate="no">{[...selected.ancestors.map((a) => a.name), selected.name].join(" / ")}</span>
+                </Descriptions.Item>
+                <Descriptions.Item label={t("areas.descendants")} span={2}>
+                  <Space wrap>
+                    {LEVEL_ORDER.filter((l) => selected.descendants[l]).map((l) => (
+                      <Tag key={l}>{`${t(`areas.levels.${l}`)} ${selected.descendants[l]}`}</Tag>
+                    ))}
+                    {Object.keys(selected.descendants).length === 0 && "—"}
+                  </Space>
+                </Descriptions.Item>
+              </Descriptions>
+            </Card>
+          ) : (
+            <Alert type="info" showIcon title={t("areas.pick")} />
+          )}
+          <WgMap config={config.map} features={shapes} height={480} label={t("areas.map")} />
+          {canManage && (
+            <Card title={t("areas.importTitle")}>
+              <Space wrap>
+                <Upload
+                  accept=".geojson,.json,application/geo+json,application/json"
+                  showUploadList={false}
+                  beforeUpload={(file) => {
+                    void file
+                      .text()
+                      .then((text) => importGrids(JSON.parse(text), allOrNothing))
+                      .then((r) => {
+                        setReport(r);
+                        if (selected) select(selected.code);
+                      }, fail);
+                    return false;
+                  }}
+                >
+                  <Button icon={<UploadOutlined />}>{t("areas.importButton")}</Button>
+                </Upload>
+                <Checkbox checked={allOrNothing} onChange={(e) => setAllOrNothing(e.target.checked)}>
+                  {t("areas.allOrNothing")}
+                </Checkbox>
+              </Space>
+              <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+                {t("areas.importHint")}
+              </Typography.Paragraph>
+              {report && (
+                <>
+                  <Alert
+                    role="status"
+                    type={report.rejected ? "warning" : "success"}
+                    showIcon
+                    title={t(report.applied ? "areas.reportApplied" : "areas.reportNotApplied", {
+                      created: report.created,
+                      updated: report.updated,
+                      rejected: report.rejected,
+                    })}
+                  />
+                  <Table
+                    size="small"
+                    rowKey="index"
+                    pagination={false}
+                    dataSource={report.features}
+                    columns={[
+                      { title: "#", dataIndex: "index", width: 60 },
+                      {
+                        title: t("areas.code"),
+                        dataIndex: "code",
+                        render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
+                      },
+                      {
+                        title: t("areas.outcome"),
+                        dataIndex: "outcome",
+                        render: (v: string) => (
+                          <Tag color={v === "rejected" ? "red" : "green"}>{t(`areas.outcomes.${v}`)}</Tag>
+                        ),
+                      },
+                      {
+                        title: t("areas.reasons"),
+                        render: (_: unknown, f: ImportReport["features"][number]) => (
+                          <span translate="no">{f.errors?.map((e) => `${e.path}: ${e.message}`).join("; ")}</span>
+                        ),
+                      },
+                    ]}
+                  />
+                </>
+              )}
+            </Card>
+          )}
+        </Space>
+      </Col>
+    </Row>
+  );
+}
