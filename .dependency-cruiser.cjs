@@ -11,7 +11,16 @@ module.exports = {
         "packages/core holds rules only: no node:*, no database, HTTP, UI or logging library; zod is its one dependency",
       severity: "error",
       from: { path: "^packages/core/src", pathNot: "\\.test\\.ts$" },
-      to: { pathNot: ["^packages/core/src", "node_modules/zod/", "node_modules/flatbush/"] },
+      to: {
+        pathNot: [
+          "^packages/core/src",
+          "node_modules/zod/",
+          "node_modules/flatbush/",
+          "node_modules/polygon-clipping/",
+          "node_modules/robust-predicates/",
+          "node_modules/splaytree/",
+        ],
+      },
     },
     {
       name: "core-tests-use-only-vitest",

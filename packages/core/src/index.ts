@@ -11,6 +11,7 @@ export * from "./auth/scope.ts";
 export * from "./auth/session-policy.ts";
 export * from "./geo/area-index.ts";
 export * from "./geo/boundary-validation.ts";
+export * from "./geo/coverage.ts";
 export * from "./geo/gcj02.ts";
 export * from "./geo/geojson.schemas.ts";
 export * from "./geo/geojson.ts";

@@ -188,26 +188,66 @@ describe("wangge import divisions and grids", () => {
   it("imports a county's divisions, then grids with a report, writing nothing with --all-or-nothing when one is broken", async () => {
     const divisions = await run(["import", "divisions", "--root", "450802"], location.env);
     expect(divisions.stderr).toBe("");
-    expect(divisions.stdout).toMatch(/^divisions under 450802 \(2023 edition\): \d+ \(1 province, 1 city, 1 county, \d+ township, \d+ village\)/);
+    expect(divisions.stdout).toMatch(
+      /^divisions under 450802 \(2023 edition\): \d+ \(1 province, 1 city, 1 county, \d+ township, \d+ village\)/,
+    );
     // Inside 县东社区 (450802001003), whose demo boundary the seed above drew at 109.570–109.582°E, 23.085–23.097°N.
-    const square = (x: number, y: number) => [[[x, y], [x + 0.004, y], [x + 0.004, y + 0.004], [x, y + 0.004], [x, y]]];
+    const square = (x: number, y: number) => [
+      [
+        [x, y],
+        [x + 0.004, y],
+        [x + 0.004, y + 0.004],
+        [x, y + 0.004],
+        [x, y],
+      ],
+    ];
     const file = path.join(tmpdir(), `grids-${Date.now()}.geojson`);
     writeFileSync(
       file,
       JSON.stringify({
         type: "FeatureCollection",
         features: [
-          { type: "Feature", properties: { CODE: "450802001003G91", PARENT: "450802001003", NAME: "一网格" }, geometry: { type: "Polygon", coordinates: square(109.571, 23.086) } },
-          { type: "Feature", properties: { CODE: "450802001003G92", PARENT: "450802001003", NAME: "二网格" }, geometry: { type: "Polygon", coordinates: [[[109.6, 23.1], [109.61, 23.1]]] } },
+          {
+            type: "Feature",
+            properties: { CODE: "450802001003G91", PARENT: "450802001003", NAME: "一网格" },
+            geometry: { type: "Polygon", coordinates: square(109.571, 23.086) },
+          },
+          {
+            type: "Feature",
+            properties: { CODE: "450802001003G92", PARENT: "450802001003", NAME: "二网格" },
+            geometry: {
+              type: "Polygon",
+              coordinates: [
+                [
+                  [109.6, 23.1],
+                  [109.61, 23.1],
+                ],
+              ],
+            },
+          },
         ],
       }),
     );
-    const args = ["import", "grids", file, "--parent-code-property", "PARENT", "--code-property", "CODE", "--name-property", "NAME"];
+    const args = [
+      "import",
+      "grids",
+      file,
+      "--parent-code-property",
+      "PARENT",
+      "--code-property",
+      "CODE",
+      "--name-property",
+      "NAME",
+    ];
     const strict = await run([...args, "--all-or-nothing"], location.env);
     expect(strict.code).toBe(1);
     expect(strict.stdout, strict.stdout).toContain("feature 0 (450802001003G91): accepted");
-    expect(strict.stdout).toContain("feature 1 (450802001003G92): rejected: features.1.geometry.coordinates.0 a ring needs at least 4 positions");
-    expect(strict.stderr).toBe("wangge: 0 created, 0 updated, 0 unchanged, 1 rejected — nothing was written (--all-or-nothing)\n");
+    expect(strict.stdout).toContain(
+      "feature 1 (450802001003G92): rejected: features.1.geometry.coordinates.0 a ring needs at least 4 positions",
+    );
+    expect(strict.stderr).toBe(
+      "wangge: 0 created, 0 updated, 0 unchanged, 1 rejected — nothing was written (--all-or-nothing)\n",
+    );
     const lenient = await run(args, location.env);
     expect(lenient.stdout).toContain("feature 0 (450802001003G91): created");
     expect(lenient.code).toBe(1);

@@ -168,6 +168,13 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/boundary/history`,
     }),
   },
+  "GET /api/v1/areas/:code/coverage": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/coverage`,
+    }),
+  },
   "GET /api/v1/areas/:code/export": {
     ok: 200,
     scoped: true,

@@ -15,6 +15,8 @@ import {
   type PolygonalGeometry,
   type Principal,
   shareInside,
+  siblingOverlaps,
+  uncovered,
   validateBoundary,
 } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
@@ -31,6 +33,7 @@ import {
   listBoundariesAt,
   listBoundaryHistory,
   listSubtreeBoundaries,
+  listSubtreeShapes,
   maxBoundaryRevision,
 } from "./areas.queries.ts";
 import { getAreaInScope } from "./areas.service.ts";
@@ -434,4 +437,75 @@ export class LocateIndex {
 
 export async function indexAsOf(db: Kysely<DB>, at: Date): Promise<AreaIndex> {
   return new AreaIndex(toIndexed(await listBoundariesAt(db, at)));
+}
+
+// ---- Coverage ------------------------------------------------------------------------------------
+
+const GRID_LEVELS = new Set(["grid", "microgrid"]);
+
+/**
+ * How well an area is covered by its grids: how many grids hold each staff post (and which lack one),
+ * where sibling grids overlap (with the overlap's area), and which parts of a parent no grid covers.
+ */
+export async function coverageOf(
+  ctx: AppContext,
+  code: string,
+  scope: DataScope,
+  posts: Map<string, Set<string>>,
+  staffRoles: readonly string[],
+) {
+  const area = await getAreaInScope(ctx.db, code, scope);
+  const shapes = await listSubtreeShapes(ctx.db, area.path);
+  const grids = shapes.filter((s) => s.level === "grid");
+  const byParent = new Map<string, typeof shapes>();
+  for (const s of shapes) {
+    if (!GRID_LEVELS.has(s.level) || !s.geometry) continue;
+    const parentPath = s.path.slice(0, s.path.slice(0, -1).lastIndexOf("/") + 1);
+    byParent.set(parentPath, [...(byParent.get(parentPath) ?? []), s]);
+  }
+  const overlaps = [];
+  const gaps = [];
+  for (const parent of shapes) {
+    const children = byParent.get(parent.path) ?? [];
+    const childShapes = children.map((c) => ({ code: c.code, geometry: c.geometry as PolygonalGeometry }));
+    for (const o of siblingOverlaps(childShapes)) {
+      overlaps.push({
+        type: "Feature" as const,
+        properties: { parent: parent.code, a: o.a, b: o.b, areaM2: Math.round(o.areaM2) },
+        geometry: o.geometry,
+      });
+    }
+    if (parent.geometry && children.length > 0) {
+      const gap = uncovered(
+        parent.geometry as PolygonalGeometry,
+        childShapes.map((c) => c.geometry),
+      );
+      if (gap)
+        gaps.push({
+          type: "Feature" as const,
+          properties: { parent: parent.code, areaM2: Math.round(gap.areaM2) },
+          geometry: gap.geometry,
+        });
+    }
+  }
+  const postsFilled = staffRoles.map((roleKey) => {
+    const filled = grids.filter((g) => posts.get(g.path)?.has(roleKey)).length;
+    return { roleKey, filled, share: grids.length ? Math.round((filled / grids.length) * 1000) / 1000 : 0 };
+  });
+  const gridsMissingPosts = grids
+    .map((g) => ({
+      code: g.code,
+      name: g.name,
+      missing: staffRoles.filter((r) => r !== "police_liaison" && !posts.get(g.path)?.has(r)),
+    }))
+    .filter((g) => g.missing.length > 0)
+    .slice(0, 500);
+  return {
+    code: area.code,
+    grids: grids.length,
+    posts: postsFilled,
+    gridsMissingPosts,
+    overlaps: { type: "FeatureCollection" as const, features: overlaps },
+    gaps: { type: "FeatureCollection" as const, features: gaps },
+  };
 }

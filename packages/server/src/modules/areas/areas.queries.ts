@@ -183,3 +183,15 @@ export async function maxBoundaryRevision(db: Db): Promise<string> {
   }>`select max(greatest(valid_from, coalesce(valid_to, valid_from)))::text as rev from area_boundary`.execute(db);
   return row.rows[0]?.rev ?? "";
 }
+
+/** Current boundaries of the area and everything under it, with each area's parent path. */
+export async function listSubtreeShapes(db: Db, path: string) {
+  return db
+    .selectFrom("area as a")
+    .leftJoin("area_boundary as b", (join) => join.onRef("b.area_id", "=", "a.id").on("b.valid_to", "is", null))
+    .select(["a.code", "a.name", "a.level", "a.path", "b.geometry"])
+    .where("a.path", "like", `${path}%`)
+    .where("a.abolished_at", "is", null)
+    .orderBy("a.path")
+    .execute();
+}

@@ -4,9 +4,10 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { listStaffOfArea } from "../users/users.service.ts";
+import { listStaffOfArea, STAFF_ROLES, staffPostsUnder } from "../users/users.service.ts";
 import {
   boundaryHistory,
+  coverageOf,
   exportSubtree,
   GRID_KINDS,
   importBoundaries,
@@ -276,6 +277,35 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       },
     },
     async (request) => boundaryHistory(ctx, request.params.code, principalScope(principalOf(request), "area.read")),
+  );
+
+  app.get(
+    "/areas/:code/coverage",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary:
+          "Coverage: grids holding each staff post, grids lacking one, overlaps between sibling grids and uncovered gaps (GeoJSON)",
+        params: CodeParams,
+        response: {
+          200: z.object({
+            code: z.string(),
+            grids: z.number().int(),
+            posts: z.array(z.object({ roleKey: z.string(), filled: z.number().int(), share: z.number() })),
+            gridsMissingPosts: z.array(z.object({ code: z.string(), name: z.string(), missing: z.array(z.string()) })),
+            overlaps: z.object({ type: z.literal("FeatureCollection"), features: z.array(z.any()) }),
+            gaps: z.object({ type: z.literal("FeatureCollection"), features: z.array(z.any()) }),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const scope = principalScope(principalOf(request), "area.read");
+      const detail = await getAreaDetail(ctx.db, request.params.code, scope);
+      return coverageOf(ctx, request.params.code, scope, await staffPostsUnder(ctx.db, detail.path), STAFF_ROLES);
+    },
   );
 
   app.get(

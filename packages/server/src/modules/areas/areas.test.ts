@@ -285,3 +285,65 @@ describe("grid boundaries, locate and history", () => {
     );
   });
 });
+
+describe("GET /api/v1/areas/:code/coverage", () => {
+  it("counts grids holding each post, lists grids lacking one, and finds overlaps and gaps", async () => {
+    const tree = await buildAreaTree(t.ctx);
+    const v = tree.village.code;
+    await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/areas/${v}/boundary`,
+      headers: admin.headers,
+      payload: { geometry: { type: "Polygon", coordinates: [square(109.7, 23.2, 0.02)] } },
+    });
+    const res = await importFc([
+      feature(`${v}G41`, v, [
+        [
+          [109.7, 23.2],
+          [109.711, 23.2],
+          [109.711, 23.21],
+          [109.7, 23.21],
+          [109.7, 23.2],
+        ],
+      ]),
+      feature(`${v}G42`, v, [
+        [
+          [109.71, 23.2],
+          [109.72, 23.2],
+          [109.72, 23.21],
+          [109.71, 23.21],
+          [109.71, 23.2],
+        ],
+      ]),
+    ]);
+    expect(res.json().created).toBe(2);
+    const head = await buildUser(t.ctx, { role: "grid_head", areaCode: `${v}G41` });
+    expect(head.id).toBeTruthy();
+    const coverage = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/areas/${tree.township.code}/coverage`,
+      headers: admin.headers,
+    });
+    expect(coverage.statusCode).toBe(200);
+    const body = coverage.json();
+    // The factory's own grid (no boundary, no staff) counts too.
+    expect(body.grids).toBe(3);
+    expect(body.posts.find((p: { roleKey: string }) => p.roleKey === "grid_head")).toEqual({
+      roleKey: "grid_head",
+      filled: 1,
+      share: 0.333,
+    });
+    expect(body.gridsMissingPosts).toEqual([
+      { code: tree.grid.code, name: tree.grid.name, missing: ["grid_head", "grid_worker", "grid_instructor"] },
+      { code: `${v}G41`, name: `网格${v}G41`, missing: ["grid_worker", "grid_instructor"] },
+      { code: `${v}G42`, name: `网格${v}G42`, missing: ["grid_head", "grid_worker", "grid_instructor"] },
+    ]);
+    expect(body.overlaps.features).toHaveLength(1);
+    expect(body.overlaps.features[0].properties).toMatchObject({ parent: v, a: `${v}G41`, b: `${v}G42` });
+    expect(body.overlaps.features[0].properties.areaM2).toBeGreaterThan(100_000);
+    expect(body.gaps.features).toHaveLength(1);
+    expect(body.gaps.features[0].properties.parent).toBe(v);
+    // The upper half of the village (0.02° × 0.01°, about 2.28 km²) has no grid.
+    expect(body.gaps.features[0].properties.areaM2).toBeGreaterThan(2_200_000);
+  });
+});

@@ -182,3 +182,15 @@ export async function listStaffRows(db: Db, areaCode: string) {
     .orderBy("assignment.role_key")
     .execute();
 }
+
+/** (area code, role) of every staff post held in grids under a path. */
+export async function listStaffPostsUnder(db: Db, path: string) {
+  return db
+    .selectFrom("assignment")
+    .innerJoin("app_user", "app_user.id", "assignment.user_id")
+    .select(["assignment.area_path", "assignment.role_key"])
+    .where("assignment.area_path", "like", `${path}%`)
+    .where("assignment.role_key", "in", STAFF_ROLES)
+    .where("app_user.status", "=", "active")
+    .execute();
+}

@@ -33,9 +33,11 @@ import {
   insertUser,
   listAssignmentsOfUsers,
   listPermissionsOfRoles,
+  listStaffPostsUnder,
   listStaffRows,
   listUsers as listUserRows,
   lockUser,
+  STAFF_ROLES,
   type UserListFilter,
   updateUser as updateUserRow,
 } from "./users.queries.ts";
@@ -613,3 +615,17 @@ export async function listStaffOfArea(db: Kysely<DB>, areaCode: string) {
     homeUnit: r.home_unit,
   }));
 }
+
+/** Staff posts held in the subtree: for each area path, the staff roles someone holds there. */
+export async function staffPostsUnder(db: Kysely<DB>, path: string): Promise<Map<string, Set<string>>> {
+  const posts = new Map<string, Set<string>>();
+  for (const row of await listStaffPostsUnder(db, path)) {
+    if (!row.area_path) continue;
+    const roles = posts.get(row.area_path) ?? new Set<string>();
+    roles.add(row.role_key);
+    posts.set(row.area_path, roles);
+  }
+  return posts;
+}
+
+export { STAFF_ROLES };
