@@ -16,8 +16,15 @@ import { DIVISIONS_DATA_YEAR, readDivisions } from "./modules/areas/divisions-so
 import { exportAuditTrail, recordAudit, verifyAuditTrail } from "./modules/audit/audit.service.ts";
 import { clearLoginLock, revokeAllSessions } from "./modules/auth/auth.service.ts";
 import { seedDemo } from "./modules/seed/seed.service.ts";
+import { readStaffFile } from "./modules/users/staff-file.ts";
 import { findUserByUsername } from "./modules/users/users.queries.ts";
-import { createUser, normalizeUsername, resetPassword, updateUser } from "./modules/users/users.service.ts";
+import {
+  createUser,
+  importStaffPosts,
+  normalizeUsername,
+  resetPassword,
+  updateUser,
+} from "./modules/users/users.service.ts";
 import { VERSION } from "./version.ts";
 
 /**
@@ -236,6 +243,38 @@ export function buildCli(): Command {
         });
       },
     );
+
+  importCommand
+    .command("staff")
+    .description(
+      "import staff posts from a CSV or XLSX roster: name, phone, home unit, grid code, role (网格长/网格员/网格指导员/社区民警)",
+    )
+    .argument("<file>", "a .csv (UTF-8) or .xlsx file whose first row names the columns")
+    .action(async (file: string) => {
+      const format = file.toLowerCase().endsWith(".xlsx") ? "xlsx" : "csv";
+      let content: Buffer;
+      try {
+        content = readFileSync(file);
+      } catch (error) {
+        throw new DomainError("VALIDATION_FAILED", `cannot read ${file}: ${(error as Error).message}`);
+      }
+      const roster = await readStaffFile(content, format);
+      if (!roster.ok)
+        throw new DomainError("VALIDATION_FAILED", `${file} lacks columns: ${roster.missingColumns.join(", ")}`);
+      await withDeployment("import staff", async (ctx) => {
+        const results = await importStaffPosts(ctx, systemPrincipal(), CLI_META, roster.rows);
+        for (const r of results) {
+          if (r.outcome === "rejected") print(`row ${r.row}: rejected: ${r.errors.map((e) => e.message).join("; ")}`);
+          else if (r.outcome === "created")
+            print(`row ${r.row}: created ${r.username}, temporary password (shown once): ${r.temporaryPassword}`);
+          else print(`row ${r.row}: ${r.outcome} ${r.username}`);
+        }
+        const rejected = results.filter((r) => r.outcome === "rejected").length;
+        const summary = `${results.length - rejected} row(s) imported, ${rejected} rejected`;
+        if (rejected > 0) throw new DomainError("VALIDATION_FAILED", summary);
+        print(summary);
+      });
+    });
 
   const audit = program.command("audit").description("the tamper-evident audit trail");
   audit

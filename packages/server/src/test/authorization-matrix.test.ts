@@ -115,6 +115,13 @@ const samples: Record<string, Sample> = {
       payload: {},
     }),
   },
+  "POST /api/v1/users/import-staff": {
+    ok: 200,
+    build: async () => ({
+      url: "/api/v1/users/import-staff",
+      payload: { format: "csv", content: Buffer.from("姓名,手机号,派出单位,网格代码,角色\n").toString("base64") },
+    }),
+  },
   "POST /api/v1/assignments": {
     ok: 201,
     scoped: true,

@@ -2,6 +2,7 @@ import {
   CreateAssignmentBodySchema,
   CreatedUserSchema,
   CreateUserBodySchema,
+  DomainError,
   ProblemSchema,
   ResetPasswordBodySchema,
   UpdateUserBodySchema,
@@ -13,10 +14,12 @@ import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { revokeAllSessions } from "../auth/auth.service.ts";
+import { readStaffFile } from "./staff-file.ts";
 import {
   createUser,
   getUser,
   grantAssignment,
+  importStaffPosts,
   listUsers,
   resetPassword,
   revokeAssignment,
@@ -119,6 +122,61 @@ export const usersRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       resetPassword(ctx, principalOf(request), requestMeta(request), request.params.id, request.body, (trx, userId) =>
         revokeAllSessions(ctx, trx, userId),
       ),
+  );
+
+  app.post(
+    "/users/import-staff",
+    {
+      config: { permission: "user.manage" },
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        tags: ["users"],
+        summary:
+          "Bulk import staff posts from a CSV or XLSX roster (name, phone, home unit, grid code, role), with a report per row",
+        body: z.object({ format: z.enum(["csv", "xlsx"]), content: z.base64().max(16 * 1024 * 1024) }).strict(),
+        response: {
+          200: z.object({
+            created: z.number().int(),
+            assigned: z.number().int(),
+            unchanged: z.number().int(),
+            rejected: z.number().int(),
+            rows: z.array(
+              z.object({
+                row: z.number().int(),
+                outcome: z.enum(["created", "assigned", "unchanged", "rejected"]),
+                username: z.string().optional(),
+                temporaryPassword: z.string().optional(),
+                errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const file = await readStaffFile(Buffer.from(request.body.content, "base64"), request.body.format).catch(
+        () => undefined,
+      );
+      if (!file)
+        throw new DomainError("VALIDATION_FAILED", "the file cannot be read", {
+          errors: [{ path: "body.content", message: `not a readable ${request.body.format.toUpperCase()} file` }],
+        });
+      if (!file.ok) {
+        throw new DomainError("VALIDATION_FAILED", "the roster lacks columns", {
+          errors: [{ path: "body.content", message: `missing columns: ${file.missingColumns.join(", ")}` }],
+        });
+      }
+      const rows = await importStaffPosts(ctx, principalOf(request), requestMeta(request), file.rows);
+      const count = (o: string) => rows.filter((r) => r.outcome === o).length;
+      return {
+        created: count("created"),
+        assigned: count("assigned"),
+        unchanged: count("unchanged"),
+        rejected: count("rejected"),
+        rows,
+      };
+    },
   );
 
   app.post(

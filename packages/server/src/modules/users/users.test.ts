@@ -266,3 +266,89 @@ describe("assignments", () => {
     expect(removed.statusCode).toBe(204);
   });
 });
+
+describe("POST /api/v1/users/import-staff", () => {
+  const post = (format: "csv" | "xlsx", content: Buffer, headers = admin.headers) =>
+    t.app.inject({
+      method: "POST",
+      url: "/api/v1/users/import-staff",
+      headers,
+      payload: { format, content: content.toString("base64") },
+    });
+
+  it("creates accounts for new people, adds posts for known ones, and reports every bad row with its reason (CSV)", async () => {
+    const phone = `158${String(Date.now()).slice(-8)}`;
+    const known = await buildUser(t.ctx, {
+      role: "grid_worker",
+      areaCode: tree.grid.code,
+      phone: `159${String(Date.now()).slice(-8)}`,
+    });
+    const knownPhone = (
+      await t.ctx.db.selectFrom("app_user").select("phone_enc").where("id", "=", known.id).executeTakeFirstOrThrow()
+    ).phone_enc as string;
+    const csv = [
+      "姓名,手机号,派出单位,网格代码,角色",
+      `王指导,${phone},"港北区司法局",${tree.grid.code},网格指导员`,
+      `老网格员,${t.ctx.crypto.decrypt(knownPhone)},,${tree.otherGrid.code},网格长`,
+      `缺单位,13600000000,,${tree.grid.code},网格指导员`,
+      `错电话,12345,,${tree.grid.code},网格员`,
+      `错网格,13600000001,,NOPE,网格员`,
+      `错角色,13600000002,,${tree.grid.code},村长`,
+    ].join("\r\n");
+    const res = await post("csv", Buffer.from(`\uFEFF${csv}`));
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ created: 1, assigned: 1, rejected: 4 });
+    expect(body.rows[0]).toMatchObject({
+      row: 2,
+      outcome: "created",
+      username: expect.stringMatching(/^staff-/),
+      temporaryPassword: expect.stringMatching(/^\S{16}$/),
+    });
+    expect(body.rows[1]).toEqual({ row: 3, outcome: "assigned", username: known.username });
+    expect(
+      body.rows.slice(2).map((r: { row: number; errors: { path: string }[] }) => [r.row, r.errors[0]?.path]),
+    ).toEqual([
+      [4, "rows.4.homeUnit"],
+      [5, "rows.5.phone"],
+      [6, "rows.6.gridCode"],
+      [7, "rows.7.role"],
+    ]);
+    const created = await t.ctx.db
+      .selectFrom("app_user")
+      .selectAll()
+      .where("username", "=", body.rows[0].username)
+      .executeTakeFirstOrThrow();
+    expect(created.display_name).toBe("王指导");
+    expect(JSON.stringify(created)).not.toContain(phone);
+    const again = await post("csv", Buffer.from(csv));
+    expect(again.json().rows[0]).toMatchObject({ outcome: "unchanged" });
+  });
+
+  it("reads the same roster from XLSX with English headers", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("staff");
+    sheet.addRow(["Name", "Phone", "Home unit", "Grid code", "Role"]);
+    sheet.addRow(["Li Grid", `157${String(Date.now()).slice(-8)}`, "", tree.grid.code, "grid_worker"]);
+    const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+    const res = await post("xlsx", buffer);
+    expect(res.json()).toMatchObject({ created: 1, rejected: 0 });
+  });
+
+  it("names missing columns and refuses an unreadable file", async () => {
+    const missing = await post("csv", Buffer.from("姓名,手机号\n张三,13800000000\n"));
+    expect(missing.json()).toMatchObject({
+      code: "VALIDATION_FAILED",
+      errors: [{ path: "body.content", message: "missing columns: home unit, grid code, role" }],
+    });
+    const junk = await post("xlsx", Buffer.from("not a spreadsheet"));
+    expect(junk.json().errors[0].message).toBe("not a readable XLSX file");
+  });
+
+  it("rejects rows outside an area manager's township", async () => {
+    const csv = `name,phone,home unit,grid code,role\n外镇,13700000009,,${tree.otherGrid.code},grid_worker\n`;
+    const res = await post("csv", Buffer.from(csv), township.headers);
+    expect(res.json().rows[0]).toMatchObject({ outcome: "rejected", errors: [{ path: "rows.2.gridCode" }] });
+  });
+});
