@@ -13,6 +13,7 @@ import { startServer, stopOnSignals } from "./main.ts";
 import { importBoundaries } from "./modules/areas/area-boundaries.service.ts";
 import { importDivisions } from "./modules/areas/areas.service.ts";
 import { DIVISIONS_DATA_YEAR, readDivisions } from "./modules/areas/divisions-source.ts";
+import { importBeats } from "./modules/areas/police-beats.service.ts";
 import { exportAuditTrail, recordAudit, verifyAuditTrail } from "./modules/audit/audit.service.ts";
 import { clearLoginLock, revokeAllSessions } from "./modules/auth/auth.service.ts";
 import { seedDemo } from "./modules/seed/seed.service.ts";
@@ -239,6 +240,54 @@ export function buildCli(): Command {
           }
           const summary = `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected${report.applied ? "" : " — nothing was written (--all-or-nothing)"}`;
           if (report.rejected > 0) throw new DomainError("AREA_BOUNDARY_INVALID", summary);
+          print(summary);
+        });
+      },
+    );
+
+  importCommand
+    .command("beats")
+    .description(
+      "import police beats (警格) from GeoJSON and link them to the grids they overlap; exits 1 if any was rejected",
+    )
+    .argument("<file>", "GeoJSON file (WGS-84 / CGCS2000)")
+    .option("--code-property <name>", "property holding the beat's code", "code")
+    .option("--name-property <name>", "property holding the beat's name", "name")
+    .option("--station-property <name>", "property holding the police station", "station")
+    .option("--officer-property <name>", "property holding the community officer's username")
+    .option("--all-or-nothing", "write nothing if any feature is rejected")
+    .action(
+      async (
+        file: string,
+        opts: {
+          codeProperty: string;
+          nameProperty: string;
+          stationProperty: string;
+          officerProperty?: string;
+          allOrNothing?: boolean;
+        },
+      ) => {
+        let collection: unknown;
+        try {
+          collection = JSON.parse(readFileSync(file, "utf8"));
+        } catch (error) {
+          throw new DomainError("VALIDATION_FAILED", `cannot read ${file} as JSON: ${(error as Error).message}`);
+        }
+        await withDeployment("import beats", async (ctx) => {
+          const report = await importBeats(ctx, systemPrincipal(), CLI_META, collection, {
+            ...opts,
+            allOrNothing: opts.allOrNothing ?? false,
+          });
+          for (const f of report.features) {
+            const detail =
+              f.outcome === "rejected"
+                ? `: ${f.errors.map((e) => `${e.path} ${e.message}`).join("; ")}`
+                : ` (${f.grids} grid(s) linked)`;
+            print(`feature ${f.index}${f.code ? ` (${f.code})` : ""}: ${f.outcome}${detail}`);
+          }
+          const rejected = report.features.filter((f) => f.outcome === "rejected").length;
+          const summary = `${report.features.length - rejected} beat(s) ${report.applied ? "imported" : "accepted"}, ${rejected} rejected${report.applied ? "" : " — nothing was written (--all-or-nothing)"}`;
+          if (rejected > 0) throw new DomainError("AREA_BOUNDARY_INVALID", summary);
           print(summary);
         });
       },

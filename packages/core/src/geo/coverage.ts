@@ -56,3 +56,11 @@ export function uncovered(
   const areaM2 = geometryAreaM2(geometry);
   return areaM2 >= MIN_AREA_M2 ? { geometry, areaM2 } : undefined;
 }
+
+/** Share (0–1) of `subject`'s area that lies inside `other`: how much of a grid a police beat covers. */
+export function overlapShare(subject: PolygonalGeometry, other: PolygonalGeometry): number {
+  const subjectArea = geometryAreaM2(subject);
+  if (subjectArea <= 0) return 0;
+  const shared = polygonClipping.intersection(asClip(subject), asClip(other)) as Position[][][];
+  return shared.length === 0 ? 0 : Math.min(1, geometryAreaM2(toGeometry(shared)) / subjectArea);
+}

@@ -1,4 +1,4 @@
-import type { AreaBoundaryTable, AreaTable } from "../modules/areas/areas.table.ts";
+import type { AreaBoundaryTable, AreaTable, GridBeatTable, PoliceBeatTable } from "../modules/areas/areas.table.ts";
 import type { AuditLogTable } from "../modules/audit/audit.table.ts";
 import type {
   ApiTokenTable,
@@ -17,6 +17,8 @@ export interface DB {
   client_error_report: ClientErrorReportTable;
   area: AreaTable;
   area_boundary: AreaBoundaryTable;
+  police_beat: PoliceBeatTable;
+  grid_beat: GridBeatTable;
   app_user: AppUserTable;
   assignment: AssignmentTable;
   role: RoleTable;

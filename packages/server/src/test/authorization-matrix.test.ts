@@ -175,6 +175,18 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/boundary/history`,
     }),
   },
+  "GET /api/v1/areas/:code/beats": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({ url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/beats` }),
+  },
+  "POST /api/v1/police-beats/import": {
+    ok: 200,
+    build: async () => ({
+      url: "/api/v1/police-beats/import",
+      payload: { collection: { type: "FeatureCollection", features: [] } },
+    }),
+  },
   "GET /api/v1/areas/:code/coverage": {
     ok: 200,
     scoped: true,

@@ -38,6 +38,7 @@ import {
 } from "./areas.queries.ts";
 import { getAreaInScope } from "./areas.service.ts";
 import type { AreaRow } from "./areas.table.ts";
+import { relinkGrid } from "./police-beats.service.ts";
 
 /**
  * Boundaries: validated, effective-dated (a redraw closes the old version and opens a new one), imported
@@ -96,6 +97,7 @@ async function writeBoundary(
     valid_to: null,
     created_by: authorId(actor),
   });
+  if (area.level === "grid" || area.level === "microgrid") await relinkGrid(trx, area.id, geometry);
   return current ? "redrawn" : "drawn";
 }
 

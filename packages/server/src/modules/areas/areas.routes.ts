@@ -16,6 +16,7 @@ import {
   setBoundary,
 } from "./area-boundaries.service.ts";
 import { getAreaDetail, listAreaChildren, listAreasInScope } from "./areas.service.ts";
+import { beatsOfArea, importBeats } from "./police-beats.service.ts";
 
 const LEVELS = ["province", "city", "county", "township", "village", "grid", "microgrid"] as const;
 const AreaSummarySchema = z
@@ -277,6 +278,73 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       },
     },
     async (request) => boundaryHistory(ctx, request.params.code, principalScope(principalOf(request), "area.read")),
+  );
+
+  app.post(
+    "/police-beats/import",
+    {
+      config: { permission: "area.manage" },
+      bodyLimit: MAX_BODY_LIMIT_BYTES,
+      schema: {
+        tags: ["areas"],
+        summary:
+          "Import police beats (警格) from GeoJSON and link each to the grids it overlaps, with the share covered",
+        body: z
+          .object({
+            collection: z.unknown(),
+            codeProperty: z.string().min(1).default("code"),
+            nameProperty: z.string().min(1).default("name"),
+            stationProperty: z.string().min(1).default("station"),
+            officerProperty: z.string().min(1).optional(),
+            allOrNothing: z.boolean().default(false),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            applied: z.boolean(),
+            features: z.array(
+              z.object({
+                index: z.number().int(),
+                code: z.string().nullable(),
+                outcome: z.enum(["created", "updated", "accepted", "rejected"]),
+                grids: z.number().int().optional(),
+                errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { collection, ...options } = request.body;
+      return importBeats(ctx, principalOf(request), requestMeta(request), collection, options);
+    },
+  );
+
+  app.get(
+    "/areas/:code/beats",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary: "The police beats a grid overlaps, with the share covered, the station and the community officer",
+        params: CodeParams,
+        response: {
+          200: z.array(
+            z.object({
+              code: z.string(),
+              name: z.string(),
+              station: z.string(),
+              share: z.number(),
+              officer: z.string().nullable(),
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    async (request) => beatsOfArea(ctx, request.params.code, principalScope(principalOf(request), "area.read")),
   );
 
   app.get(

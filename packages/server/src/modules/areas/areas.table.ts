@@ -31,3 +31,24 @@ export interface AreaBoundaryTable {
   created_by: string | null;
 }
 export type AreaBoundaryRow = Selectable<AreaBoundaryTable>;
+
+export interface PoliceBeatTable {
+  id: string;
+  code: string;
+  name: string;
+  station: string;
+  officer_user_id: string | null;
+  geometry: ColumnType<unknown, string, string>;
+  min_lng: number;
+  min_lat: number;
+  max_lng: number;
+  max_lat: number;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface GridBeatTable {
+  grid_area_id: string;
+  beat_id: string;
+  share: number;
+}

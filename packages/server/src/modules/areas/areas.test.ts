@@ -347,3 +347,62 @@ describe("GET /api/v1/areas/:code/coverage", () => {
     expect(body.gaps.features[0].properties.areaM2).toBeGreaterThan(2_200_000);
   });
 });
+
+describe("police beats", () => {
+  it("links a beat to the grids it overlaps with the share covered, and shows its officer on the grid", async () => {
+    const tree = await buildAreaTree(t.ctx);
+    const v = tree.village.code;
+    await importFc([
+      feature(`${v}G51`, v, [square(109.8, 23.3, 0.01)]),
+      feature(`${v}G52`, v, [square(109.81, 23.3, 0.01)]),
+    ]);
+    const officer = await buildUser(t.ctx, { role: "police_liaison", areaCode: tree.township.code });
+    const beat = (code: string, coordinates: unknown) => ({
+      type: "Feature",
+      properties: { code, name: `警格${code}`, station: "贵城派出所", officer: officer.username },
+      geometry: { type: "Polygon", coordinates },
+    });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/police-beats/import",
+      headers: admin.headers,
+      payload: {
+        collection: {
+          type: "FeatureCollection",
+          features: [beat(`B${v}`, [square(109.8, 23.3, 0.015)]), beat("X", [[[109.8, 23.3]]])],
+        },
+        officerProperty: "officer",
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      applied: true,
+      features: [
+        { index: 0, code: `B${v}`, outcome: "created", grids: 2 },
+        { index: 1, outcome: "rejected" },
+      ],
+    });
+    const first = await t.app.inject({ method: "GET", url: `/api/v1/areas/${v}G51/beats`, headers: admin.headers });
+    expect(first.json()).toEqual([
+      {
+        code: `B${v}`,
+        name: `警格B${v}`,
+        station: "贵城派出所",
+        share: 1,
+        officer: expect.stringContaining("测试用户"),
+      },
+    ]);
+    const second = await t.app.inject({ method: "GET", url: `/api/v1/areas/${v}G52/beats`, headers: admin.headers });
+    expect(second.json()[0].share).toBeCloseTo(0.5, 1);
+    // Redrawing the grid outside the beat unlinks it.
+    await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/areas/${v}G52/boundary`,
+      headers: admin.headers,
+      payload: { geometry: { type: "Polygon", coordinates: [square(109.816, 23.3, 0.004)] } },
+    });
+    expect(
+      (await t.app.inject({ method: "GET", url: `/api/v1/areas/${v}G52/beats`, headers: admin.headers })).json(),
+    ).toEqual([]);
+  });
+});
