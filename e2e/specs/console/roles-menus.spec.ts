@@ -25,6 +25,9 @@ describe("areas and grids", () => {
     await page.getByRole("button", { name: /贵城街道/ }).click();
     await page.getByText("村社区 25").waitFor();
     await page.getByText("网格 50").waitFor();
+    await page.getByText("网格长 1/50").waitFor();
+    await page.getByText("重叠 0 处").waitFor();
+    await page.getByText("空白 0 处").waitFor();
     await page.locator('.wg-map[data-feature-count="76"][data-map-state="loaded"]').waitFor();
     const broken = JSON.stringify({
       type: "FeatureCollection",

@@ -175,6 +175,11 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/boundary/history`,
     }),
   },
+  "GET /api/v1/areas/:code/staff": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({ url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/staff` }),
+  },
   "GET /api/v1/areas/:code/beats": {
     ok: 200,
     scoped: true,

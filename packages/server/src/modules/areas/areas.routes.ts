@@ -323,6 +323,37 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   );
 
   app.get(
+    "/areas/:code/staff",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary: "Who holds a post in the area: grid head, workers, instructors (with home unit), police liaison",
+        params: CodeParams,
+        response: {
+          200: z.array(
+            z.object({
+              roleKey: z.string(),
+              roleName: z.object({ "zh-CN": z.string(), en: z.string() }),
+              displayName: z.string(),
+              homeUnit: z.string().nullable(),
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const detail = await getAreaDetail(
+        ctx.db,
+        request.params.code,
+        principalScope(principalOf(request), "area.read"),
+      );
+      return listStaffOfArea(ctx.db, detail.code);
+    },
+  );
+
+  app.get(
     "/areas/:code/beats",
     {
       config: { permission: "area.read" },

@@ -44,3 +44,28 @@ export const importGrids = (collection: unknown, allOrNothing: boolean) =>
       allOrNothing,
     },
   });
+
+export interface StaffMember {
+  roleKey: string;
+  roleName: { "zh-CN": string; en: string };
+  displayName: string;
+  homeUnit: string | null;
+}
+export interface Beat {
+  code: string;
+  name: string;
+  station: string;
+  share: number;
+  officer: string | null;
+}
+export interface Coverage {
+  grids: number;
+  posts: { roleKey: string; filled: number; share: number }[];
+  gridsMissingPosts: { code: string; name: string; missing: string[] }[];
+  overlaps: FeatureCollection;
+  gaps: FeatureCollection;
+}
+
+export const getStaff = (code: string) => apiFetch<StaffMember[]>(`/api/v1/areas/${encodeURIComponent(code)}/staff`);
+export const getBeats = (code: string) => apiFetch<Beat[]>(`/api/v1/areas/${encodeURIComponent(code)}/beats`);
+export const getCoverage = (code: string) => apiFetch<Coverage>(`/api/v1/areas/${encodeURIComponent(code)}/coverage`);

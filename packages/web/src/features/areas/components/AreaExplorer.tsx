@@ -27,12 +27,18 @@ import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
   type AreaDetail,
   type AreaSummary,
+  type Beat,
+  type Coverage,
   exportSubtree,
   getArea,
+  getBeats,
   getChildren,
+  getCoverage,
+  getStaff,
   type ImportReport,
   importGrids,
   listAreas,
+  type StaffMember,
 } from "../api/areas.ts";
 
 /**
@@ -62,7 +68,8 @@ function attach(nodes: DataNode[], key: string, children: DataNode[]): DataNode[
 }
 
 export function AreaExplorer({ config, canManage }: { config: ClientConfig; canManage: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === "en" ? "en" : "zh-CN";
   const { message } = App.useApp();
   const [all, setAll] = useState<AreaSummary[]>([]);
   const [tree, setTree] = useState<DataNode[]>([]);
@@ -70,6 +77,10 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
   const [shapes, setShapes] = useState<FeatureCollection>();
   const [query, setQuery] = useState("");
   const [report, setReport] = useState<ImportReport>();
+  const [staff, setStaff] = useState<StaffMember[]>([]);
+  const [beats, setBeats] = useState<Beat[]>([]);
+  const [coverage, setCoverage] = useState<Coverage>();
+  const [showCoverage, setShowCoverage] = useState(false);
   const [allOrNothing, setAllOrNothing] = useState(true);
   const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
 
@@ -85,9 +96,23 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
     (code: string) => {
       getArea(code).then(setSelected, fail);
       exportSubtree(code).then(setShapes, fail);
+      getStaff(code).then(setStaff, () => setStaff([]));
+      getBeats(code).then(setBeats, () => setBeats([]));
+      getCoverage(code).then(setCoverage, () => setCoverage(undefined));
     },
     [fail],
   );
+
+  // Overlaps and gaps drawn over the boundaries, in their own colours (level "overlap" / "gap").
+  const mapFeatures = useMemo<FeatureCollection | undefined>(() => {
+    if (!shapes || !showCoverage || !coverage) return shapes;
+    const mark = (fc: FeatureCollection, level: string) =>
+      fc.features.map((f) => ({ ...f, properties: { ...f.properties, level } }));
+    return {
+      type: "FeatureCollection",
+      features: [...shapes.features, ...mark(coverage.overlaps, "overlap"), ...mark(coverage.gaps, "gap")],
+    };
+  }, [shapes, showCoverage, coverage]);
 
   const matches = useMemo(() => {
     const q = query.trim();
@@ -162,12 +187,54 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
                     {Object.keys(selected.descendants).length === 0 && "—"}
                   </Space>
                 </Descriptions.Item>
+                <Descriptions.Item label={t("areas.staff")} span={2}>
+                  <Space wrap>
+                    {staff.length === 0 && "—"}
+                    {staff.map((m) => (
+                      <Tag key={`${m.roleKey}-${m.displayName}`}>
+                        {m.roleName[lang]} · <span translate="no">{m.displayName}</span>
+                        {m.homeUnit ? <span translate="no">{`（${m.homeUnit}）`}</span> : null}
+                      </Tag>
+                    ))}
+                  </Space>
+                </Descriptions.Item>
+                <Descriptions.Item label={t("areas.beats")} span={2}>
+                  <Space wrap>
+                    {beats.length === 0 && "—"}
+                    {beats.map((b) => (
+                      <Tag key={b.code}>
+                        <span translate="no">{`${b.name} · ${b.station}${b.officer ? ` · ${b.officer}` : ""}`}</span>{" "}
+                        {`${Math.round(b.share * 100)}%`}
+                      </Tag>
+                    ))}
+                  </Space>
+                </Descriptions.Item>
+                {coverage && coverage.grids > 0 && (
+                  <Descriptions.Item label={t("areas.coverage")} span={2}>
+                    <Space wrap>
+                      {coverage.posts.map((p) => (
+                        <Tag key={p.roleKey} color={p.share === 1 ? "green" : "orange"}>
+                          {`${t(`areas.posts.${p.roleKey}`)} ${p.filled}/${coverage.grids}`}
+                        </Tag>
+                      ))}
+                      <Tag color={coverage.overlaps.features.length ? "red" : "green"}>
+                        {t("areas.overlapCount", { n: coverage.overlaps.features.length })}
+                      </Tag>
+                      <Tag color={coverage.gaps.features.length ? "red" : "green"}>
+                        {t("areas.gapCount", { n: coverage.gaps.features.length })}
+                      </Tag>
+                      <Checkbox checked={showCoverage} onChange={(e) => setShowCoverage(e.target.checked)}>
+                        {t("areas.showCoverage")}
+                      </Checkbox>
+                    </Space>
+                  </Descriptions.Item>
+                )}
               </Descriptions>
             </Card>
           ) : (
             <Alert type="info" showIcon title={t("areas.pick")} />
           )}
-          <WgMap config={config.map} features={shapes} height={480} label={t("areas.map")} />
+          <WgMap config={config.map} features={mapFeatures} height={480} label={t("areas.map")} />
           {canManage && (
             <Card title={t("areas.importTitle")}>
               <Space wrap>
