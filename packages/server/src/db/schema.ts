@@ -1,4 +1,10 @@
-import type { AreaBoundaryTable, AreaTable, GridBeatTable, PoliceBeatTable } from "../modules/areas/areas.table.ts";
+import type {
+  AreaBoundaryTable,
+  AreaTable,
+  AreaVersionTable,
+  GridBeatTable,
+  PoliceBeatTable,
+} from "../modules/areas/areas.table.ts";
 import type { AuditLogTable } from "../modules/audit/audit.table.ts";
 import type {
   ApiTokenTable,
@@ -17,6 +23,7 @@ export interface DB {
   client_error_report: ClientErrorReportTable;
   area: AreaTable;
   area_boundary: AreaBoundaryTable;
+  area_version: AreaVersionTable;
   police_beat: PoliceBeatTable;
   grid_beat: GridBeatTable;
   app_user: AppUserTable;

@@ -168,6 +168,13 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/children`,
     }),
   },
+  "GET /api/v1/areas/:code/history": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/history`,
+    }),
+  },
   "GET /api/v1/areas/:code/boundary/history": {
     ok: 200,
     scoped: true,

@@ -32,9 +32,11 @@ import {
   insertBoundary,
   listBoundariesAt,
   listBoundaryHistory,
+  listPastVersions,
   listSubtreeBoundaries,
   listSubtreeShapes,
   maxBoundaryRevision,
+  recordPastVersion,
 } from "./areas.queries.ts";
 import { getAreaInScope } from "./areas.service.ts";
 import type { AreaRow } from "./areas.table.ts";
@@ -299,6 +301,7 @@ export async function importBoundaries(
           updated_at: now,
         });
       } else if (existing.name !== p.name || existing.kind !== p.kind || existing.abolished_at) {
+        if (existing.name !== p.name || existing.kind !== p.kind) await recordPastVersion(trx, existing, now);
         await trx
           .updateTable("area")
           .set({ name: p.name, kind: p.kind, abolished_at: null, updated_at: now })
@@ -345,6 +348,18 @@ function summarize(applied: boolean, features: FeatureOutcome[]): BoundaryImport
     rejected: count("rejected"),
     features,
   };
+}
+
+/** Past names and kinds of an area, newest first (the current state is the area itself). */
+export async function areaVersions(ctx: AppContext, code: string, scope: DataScope) {
+  const area = await getAreaInScope(ctx.db, code, scope);
+  return (await listPastVersions(ctx.db, area.id)).map((v) => ({
+    name: v.name,
+    kind: v.kind,
+    parentCode: v.path.split("/").filter(Boolean).at(-2) ?? null,
+    validFrom: v.valid_from.toISOString(),
+    validTo: v.valid_to.toISOString(),
+  }));
 }
 
 export async function boundaryHistory(ctx: AppContext, code: string, scope: DataScope) {

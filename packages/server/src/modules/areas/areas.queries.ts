@@ -71,7 +71,12 @@ export async function upsertDivisions(
     with input (id, code, name, level, parent_code, path) as (
       values ${sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.code}, ${r.name}, ${r.level}, ${r.parentCode}, ${r.path})`))}
     ),
-    before as (select a.code, a.name, a.abolished_at from area a join input i on i.code = a.code),
+    before as (select a.id, a.code, a.name, a.kind, a.path, a.updated_at, a.abolished_at from area a join input i on i.code = a.code),
+    history as (
+      insert into area_version (id, area_id, name, kind, path, valid_from, valid_to)
+      select gen_random_uuid(), b.id, b.name, b.kind, b.path, b.updated_at, ${now}
+      from before b join input i on i.code = b.code where b.name <> i.name
+    ),
     upserted as (
       insert into area (id, code, name, level, parent_id, path, source, created_at, updated_at)
       select i.id, i.code, i.name, i.level, p.id, i.path, 'nbs', ${now}, ${now}
@@ -194,4 +199,24 @@ export async function listSubtreeShapes(db: Db, path: string) {
     .where("a.abolished_at", "is", null)
     .orderBy("a.path")
     .execute();
+}
+
+/** Keeps the state an area had until `until` (called before a rename, a change of kind or a move). */
+export async function recordPastVersion(db: Db, area: AreaRow, until: Date): Promise<void> {
+  await db
+    .insertInto("area_version")
+    .values({
+      id: crypto.randomUUID(),
+      area_id: area.id,
+      name: area.name,
+      kind: area.kind,
+      path: area.path,
+      valid_from: area.updated_at,
+      valid_to: until,
+    })
+    .execute();
+}
+
+export async function listPastVersions(db: Db, areaId: string) {
+  return db.selectFrom("area_version").selectAll().where("area_id", "=", areaId).orderBy("valid_to", "desc").execute();
 }

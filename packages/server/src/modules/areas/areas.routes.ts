@@ -6,6 +6,7 @@ import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { listStaffOfArea, STAFF_ROLES, staffPostsUnder } from "../users/users.service.ts";
 import {
+  areaVersions,
   boundaryHistory,
   coverageOf,
   exportSubtree,
@@ -254,6 +255,31 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         principalScope(principal, "area.manage"),
       );
     },
+  );
+
+  app.get(
+    "/areas/:code/history",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary: "Past names, kinds and parents of an area (renames, splits, moves), newest first",
+        params: CodeParams,
+        response: {
+          200: z.array(
+            z.object({
+              name: z.string(),
+              kind: z.string().nullable(),
+              parentCode: z.string().nullable(),
+              validFrom: z.string(),
+              validTo: z.string(),
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    async (request) => areaVersions(ctx, request.params.code, principalScope(principalOf(request), "area.read")),
   );
 
   app.get(

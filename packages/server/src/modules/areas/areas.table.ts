@@ -52,3 +52,13 @@ export interface GridBeatTable {
   beat_id: string;
   share: number;
 }
+
+export interface AreaVersionTable {
+  id: string;
+  area_id: string;
+  name: string;
+  kind: string | null;
+  path: string;
+  valid_from: Date;
+  valid_to: Date;
+}

@@ -93,6 +93,12 @@ describe("wangge import divisions (the official list)", () => {
     expect(again).toMatchObject({ inserted: 0, renamed: 1, restored: 0, abolished: ["450802999"] });
     const township = await t.app.inject({ method: "GET", url: "/api/v1/areas/450802001", headers: admin.headers });
     expect(township.json().name).toBe("贵城街道");
+    const history = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/areas/450802001/history",
+      headers: admin.headers,
+    });
+    expect(history.json()).toEqual([expect.objectContaining({ name: "旧名", parentCode: "450802" })]);
     const gone = await t.app.inject({ method: "GET", url: "/api/v1/areas/450802999", headers: admin.headers });
     expect(gone.statusCode).toBe(404);
   });
@@ -256,6 +262,13 @@ describe("grid boundaries, locate and history", () => {
     ).toBe(404);
     const lenient = await importFc(features);
     expect(lenient.json()).toMatchObject({ applied: true, created: 1, rejected: 2 });
+    // Renaming a grid by importing it again keeps its former name in its history.
+    const renamed = await importFc([feature(`${v}G21`, v, [square(109.601, 23.101, 0.001)], "Polygon", "新名字网格")]);
+    expect(renamed.json().features[0].outcome).toBe("updated");
+    const history = await t.app.inject({ method: "GET", url: `/api/v1/areas/${v}G21/history`, headers: admin.headers });
+    expect(history.json()).toEqual([
+      expect.objectContaining({ name: `网格${v}G21`, kind: "community", parentCode: v }),
+    ]);
   });
 
   it("refuses a grid mostly outside its village, and a boundary that is not a polygon", async () => {
