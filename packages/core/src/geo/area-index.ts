@@ -76,11 +76,16 @@ export class AreaIndex {
   readonly size: number;
   readonly #areas: IndexedArea[];
   readonly #flat: FlatPolygon[][];
+  /** The one ring of a polygon without holes (the usual grid), tested without any indirection. */
+  readonly #simple: (Float64Array | undefined)[];
   readonly #tree: Flatbush | undefined;
 
   constructor(areas: IndexedArea[]) {
     this.#areas = areas;
     this.#flat = areas.map((a) => flatten(a.geometry));
+    this.#simple = this.#flat.map((polygons) =>
+      polygons.length === 1 && polygons[0]?.length === 1 ? polygons[0][0] : undefined,
+    );
     this.size = areas.length;
     if (areas.length === 0) return;
     const tree = new Flatbush(areas.length);
@@ -106,10 +111,14 @@ export class AreaIndex {
   locate(lng: number, lat: number): IndexedArea | undefined {
     if (!this.#tree) return undefined;
     let best: IndexedArea | undefined;
-    for (const i of this.#tree.search(lng, lat, lng, lat)) {
+    const hits = this.#tree.search(lng, lat, lng, lat);
+    for (let h = 0; h < hits.length; h++) {
+      const i = hits[h] as number;
       const area = this.#areas[i] as IndexedArea;
-      if (best && !better(area, best)) continue;
-      if (inFlat(lng, lat, this.#flat[i] as FlatPolygon[])) best = area;
+      if (best !== undefined && !better(area, best)) continue;
+      const ring = this.#simple[i];
+      if (ring !== undefined ? inFlatRing(lng, lat, ring) : inFlat(lng, lat, this.#flat[i] as FlatPolygon[]))
+        best = area;
     }
     return best;
   }
