@@ -15,9 +15,10 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function run(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: "warn", ...env } });
+    if (stdin !== undefined) child.stdin.end(stdin);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
@@ -162,21 +163,11 @@ describe("wangge user and audit commands", () => {
   });
 
   it("refuses a weak password given on standard input, with the reason", async () => {
-    const result = await new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, [BIN, "user", "create", "weak.user", "--name", "弱", "--password-stdin"], {
-        env: { ...process.env, LOG_LEVEL: "warn", ...location.env },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end("123456\n");
-    });
+    const result = await run(
+      ["user", "create", "weak.user", "--name", "弱", "--password-stdin"],
+      location.env,
+      "123456\n",
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       "wangge: the password does not meet the policy: password must be at least 10 characters; password is too common; choose a longer phrase\n",

@@ -218,12 +218,7 @@ export function buildCli(): Command {
           allOrNothing?: boolean;
         },
       ) => {
-        let collection: unknown;
-        try {
-          collection = JSON.parse(readFileSync(file, "utf8"));
-        } catch (error) {
-          throw new DomainError("VALIDATION_FAILED", `cannot read ${file} as JSON: ${(error as Error).message}`);
-        }
+        const collection = readJsonFile(file);
         await withDeployment("import grids", async (ctx) => {
           const report = await importBoundaries(
             ctx,
@@ -267,12 +262,7 @@ export function buildCli(): Command {
           allOrNothing?: boolean;
         },
       ) => {
-        let collection: unknown;
-        try {
-          collection = JSON.parse(readFileSync(file, "utf8"));
-        } catch (error) {
-          throw new DomainError("VALIDATION_FAILED", `cannot read ${file} as JSON: ${(error as Error).message}`);
-        }
+        const collection = readJsonFile(file);
         await withDeployment("import beats", async (ctx) => {
           const report = await importBeats(ctx, systemPrincipal(), CLI_META, collection, {
             ...opts,
@@ -403,6 +393,14 @@ async function withDeployment(
     await fn(ctx, logger);
   } finally {
     await database.close();
+  }
+}
+
+function readJsonFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new DomainError("VALIDATION_FAILED", `cannot read ${file} as JSON: ${(error as Error).message}`);
   }
 }
 

@@ -206,26 +206,20 @@ export async function login(
   return ctx.db.transaction().execute(async (trx) => {
     await insertLoginAttempt(trx, { username, ip: meta.ip, outcome: "success", at: now });
     await setLoginLock(trx, username, null);
-    const stage = user.totp_enabled ? "totp" : "active";
-    const sessionToken = await startSession(ctx, trx, user, stage, meta);
+    if (!user.totp_enabled) {
+      return signedIn(ctx, trx, user, meta, await startSession(ctx, trx, user, "active", meta), { method: "password" });
+    }
+    // Password right; the session becomes usable only with the second factor (completeTotpLogin).
+    const sessionToken = await startSession(ctx, trx, user, "totp", meta);
     await recordAudit(ctx, trx, {
-      action: stage === "totp" ? "auth.login.password" : "auth.login",
+      action: "auth.login.password",
       outcome: "success",
       actor: { userId: user.id, username },
       meta,
       targetType: "user",
       targetId: user.id,
     });
-    const csrfToken = csrfTokenFor(ctx, sessionToken);
-    if (stage === "totp") return { step: "totp" as const, sessionToken, csrfToken };
-    const principal = await loadPrincipal(trx, user, "session");
-    return {
-      step: "done" as const,
-      sessionToken,
-      csrfToken,
-      principal,
-      restriction: await restrictionFor(trx, user, principal),
-    };
+    return { step: "totp" as const, sessionToken, csrfToken: csrfTokenFor(ctx, sessionToken) };
   });
 }
 
@@ -267,24 +261,36 @@ export async function completeTotpLogin(
   return ctx.db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { totp_last_step: step });
     await promoteSession(trx, idHash, now);
-    await recordAudit(ctx, trx, {
-      action: "auth.login",
-      outcome: "success",
-      actor: { userId: user.id, username: user.username },
-      meta,
-      targetType: "user",
-      targetId: user.id,
-      details: { secondFactor: "totp" },
-    });
-    const principal = await loadPrincipal(trx, user, "session");
-    return {
-      step: "done" as const,
-      sessionToken,
-      csrfToken: csrfTokenFor(ctx, sessionToken),
-      principal,
-      restriction: await restrictionFor(trx, user, principal),
-    };
+    return signedIn(ctx, trx, user, meta, sessionToken, { secondFactor: "totp" });
   });
+}
+
+/** The end of every successful sign-in: audited, and answered with who the user is and what they must do first. */
+async function signedIn(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  user: AppUserRow,
+  meta: RequestMeta,
+  sessionToken: string,
+  details: Record<string, unknown>,
+): Promise<LoginResult> {
+  await recordAudit(ctx, trx, {
+    action: "auth.login",
+    outcome: "success",
+    actor: { userId: user.id, username: user.username },
+    meta,
+    targetType: "user",
+    targetId: user.id,
+    details,
+  });
+  const principal = await loadPrincipal(trx, user, "session");
+  return {
+    step: "done",
+    sessionToken,
+    csrfToken: csrfTokenFor(ctx, sessionToken),
+    principal,
+    restriction: await restrictionFor(trx, user, principal),
+  };
 }
 
 function toTimes(s: SessionRow) {
@@ -630,23 +636,7 @@ export async function verifyOtp(
       user = await createResidentAccount(ctx, trx, phone, meta);
     }
     const sessionToken = await startSession(ctx, trx, user, "active", meta);
-    await recordAudit(ctx, trx, {
-      action: "auth.login",
-      outcome: "success",
-      actor: { userId: user.id, username: user.username },
-      meta,
-      targetType: "user",
-      targetId: user.id,
-      details: { method: "otp" },
-    });
-    const principal = await loadPrincipal(trx, user, "session");
-    return {
-      step: "done" as const,
-      sessionToken,
-      csrfToken: csrfTokenFor(ctx, sessionToken),
-      principal,
-      restriction: null,
-    };
+    return signedIn(ctx, trx, user, meta, sessionToken, { method: "otp" });
   });
 }
 

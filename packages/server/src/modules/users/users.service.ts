@@ -21,6 +21,7 @@ import { getAreaInScope } from "../areas/areas.service.ts";
 import { type AuditEntry, recordAudit } from "../audit/audit.service.ts";
 import { hashPassword } from "../auth/password-hasher.ts";
 import { getRole } from "../roles/roles.service.ts";
+import type { StaffRow } from "./staff-file.ts";
 import {
   type AssignmentDetailRow,
   countUsers,
@@ -647,15 +648,6 @@ const ROLE_ALIASES: Record<string, string> = {
   社区民警: "police_liaison",
 };
 
-export interface StaffImportRow {
-  row: number;
-  name: string;
-  phone: string;
-  homeUnit: string;
-  gridCode: string;
-  role: string;
-}
-
 export type StaffRowOutcome =
   | { row: number; outcome: "created"; username: string; temporaryPassword: string }
   | { row: number; outcome: "assigned" | "unchanged"; username: string }
@@ -670,7 +662,7 @@ export async function importStaffPosts(
   ctx: AppContext,
   actor: Principal,
   meta: RequestMeta,
-  rows: StaffImportRow[],
+  rows: StaffRow[],
 ): Promise<StaffRowOutcome[]> {
   const out: StaffRowOutcome[] = [];
   const scope = principalScope(actor, "user.manage");

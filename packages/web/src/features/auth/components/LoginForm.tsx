@@ -3,10 +3,10 @@ import { PASSWORD_MIN_LENGTH } from "@wangge/core";
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type ApiError, setCsrfToken, toApiError } from "../../../lib/api-client.ts";
+import { type ApiError, toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
-import { useSession } from "../../../lib/session.tsx";
 import { changePassword, enableTotp, type SignInInput, signIn, signInTotp, startTotpSetup } from "../api/auth.ts";
+import { useSignIn } from "../hooks/use-sign-in.ts";
 
 /**
  * Sign-in for the console and the big screen: password, then the TOTP code when the user has one;
@@ -14,34 +14,7 @@ import { changePassword, enableTotp, type SignInInput, signIn, signInTotp, start
  */
 export function LoginForm({ title, onSignedIn }: { title: string; onSignedIn: () => void }) {
   const { t } = useTranslation();
-  const session = useSession();
-  const [error, setError] = useState<ApiError>();
-  const [submitting, setSubmitting] = useState(false);
-  const [step, setStep] = useState<"password" | "totp">("password");
-
-  const run = async (work: () => Promise<void>) => {
-    setSubmitting(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
-  const finish = (result: Awaited<ReturnType<typeof signIn>>) => {
-    if (result.step === "totp") {
-      setCsrfToken(result.csrfToken);
-      setStep("totp");
-      return;
-    }
-    session.accept(result.me);
-    if (!result.me.restriction) onSignedIn();
-  };
-
-  const restriction = session.me?.restriction ?? null;
+  const { session, error, submitting, step, run, finish, restriction } = useSignIn(onSignedIn);
   let body: React.ReactNode;
   if (restriction === "password_change") {
     body = <ChangePasswordStep onDone={() => session.refresh().then(onSignedIn)} />;

@@ -1,41 +1,13 @@
 import { Button, Form, Input, NoticeBar } from "antd-mobile";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type ApiError, setCsrfToken, toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
-import { useSession } from "../../../lib/session.tsx";
 import { changePassword, type SignInInput, signIn, signInTotp } from "../api/auth.ts";
+import { useSignIn } from "../hooks/use-sign-in.ts";
 
 /** Sign-in for the field app: password, the TOTP code when the user has one, a first own password. */
 export function MobileLoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const { t } = useTranslation();
-  const session = useSession();
-  const [error, setError] = useState<ApiError>();
-  const [submitting, setSubmitting] = useState(false);
-  const [step, setStep] = useState<"password" | "totp">("password");
-
-  const run = async (work: () => Promise<void>) => {
-    setSubmitting(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setSubmitting(false);
-    }
-  };
-  const finish = (result: Awaited<ReturnType<typeof signIn>>) => {
-    if (result.step === "totp") {
-      setCsrfToken(result.csrfToken);
-      setStep("totp");
-      return;
-    }
-    session.accept(result.me);
-    if (!result.me.restriction) onSignedIn();
-  };
-
-  const restriction = session.me?.restriction ?? null;
+  const { session, error, submitting, step, run, finish, restriction } = useSignIn(onSignedIn);
   const submitButton = (label: string) => (
     <Button block type="submit" color="primary" size="large" loading={submitting}>
       {label}
