@@ -4,6 +4,7 @@ import * as m20261128_0900 from "./2026_11_28_0900_create_accounts_and_audit.ts"
 import * as m20261128_1000 from "./2026_11_28_1000_extend_areas.ts";
 import * as m20261128_1100 from "./2026_11_28_1100_create_police_beats.ts";
 import * as m20261128_1200 from "./2026_11_28_1200_create_area_versions.ts";
+import * as m20261128_1300 from "./2026_11_28_1300_add_assignment_employment.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_28_1000_extend_areas": m20261128_1000,
   "2026_11_28_1100_create_police_beats": m20261128_1100,
   "2026_11_28_1200_create_area_versions": m20261128_1200,
+  "2026_11_28_1300_add_assignment_employment": m20261128_1300,
 };

@@ -220,3 +220,16 @@ export async function recordPastVersion(db: Db, area: AreaRow, until: Date): Pro
 export async function listPastVersions(db: Db, areaId: string) {
   return db.selectFrom("area_version").selectAll().where("area_id", "=", areaId).orderBy("valid_to", "desc").execute();
 }
+
+/** The past state in force at `at`, if the area looked different then. */
+export async function findVersionAt(db: Db, areaId: string, at: Date) {
+  return db
+    .selectFrom("area_version")
+    .selectAll()
+    .where("area_id", "=", areaId)
+    .where("valid_from", "<=", at)
+    .where("valid_to", ">", at)
+    .orderBy("valid_to")
+    .limit(1)
+    .executeTakeFirst();
+}

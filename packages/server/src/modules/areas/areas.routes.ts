@@ -37,6 +37,15 @@ const AreaDetailSchema = AreaSummarySchema.extend({
   hasBoundary: z.boolean(),
 }).meta({ id: "AreaDetail" });
 const GeometrySchema = z.object({ type: z.enum(["Polygon", "MultiPolygon"]), coordinates: z.array(z.any()) });
+const StaffSchema = z
+  .object({
+    roleKey: z.string(),
+    roleName: z.object({ "zh-CN": z.string(), en: z.string() }),
+    displayName: z.string(),
+    homeUnit: z.string().nullable(),
+    employment: z.enum(["full_time", "part_time"]).nullable(),
+  })
+  .meta({ id: "StaffPost" });
 const CodeParams = z.object({ code: z.string().regex(/^[0-9A-Za-z]{2,24}$/) });
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 422: ProblemSchema };
 
@@ -94,14 +103,7 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
             area: AreaSummarySchema.nullable(),
             path: z.array(z.object({ code: z.string(), name: z.string(), level: z.string() })),
             unassigned: z.boolean(),
-            staff: z.array(
-              z.object({
-                roleKey: z.string(),
-                roleName: z.object({ "zh-CN": z.string(), en: z.string() }),
-                displayName: z.string(),
-                homeUnit: z.string().nullable(),
-              }),
-            ),
+            staff: z.array(StaffSchema),
           }),
           ...errors,
         },
@@ -192,12 +194,18 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       config: { permission: "area.read" },
       schema: {
         tags: ["areas"],
-        summary: "An area with its ancestors and the number of descendants at each level",
+        summary:
+          "An area with its ancestors and the number of descendants at each level; asOf gives its names on a past date",
         params: CodeParams,
+        querystring: z.object({ asOf: z.iso.datetime({ offset: true }).or(z.iso.date()).optional() }).strict(),
         response: { 200: AreaDetailSchema, ...errors },
       },
     },
-    async (request) => getAreaDetail(ctx.db, request.params.code, principalScope(principalOf(request), "area.read")),
+    async (request) => {
+      const { asOf } = request.query;
+      const at = asOf ? new Date(asOf.length === 10 ? `${asOf}T23:59:59.999+08:00` : asOf) : undefined;
+      return getAreaDetail(ctx.db, request.params.code, principalScope(principalOf(request), "area.read"), at);
+    },
   );
 
   app.get(
@@ -357,14 +365,7 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         summary: "Who holds a post in the area: grid head, workers, instructors (with home unit), police liaison",
         params: CodeParams,
         response: {
-          200: z.array(
-            z.object({
-              roleKey: z.string(),
-              roleName: z.object({ "zh-CN": z.string(), en: z.string() }),
-              displayName: z.string(),
-              homeUnit: z.string().nullable(),
-            }),
-          ),
+          200: z.array(StaffSchema),
           ...errors,
         },
       },

@@ -9,6 +9,7 @@ import {
   countDescendantsByLevel,
   findAreaByCode,
   findCurrentBoundary,
+  findVersionAt,
   insertAreaIfMissing,
   listAreasUnder,
   listChildren,
@@ -78,26 +79,49 @@ function parentCodeOf(path: string): string | null {
   return path.split("/").filter(Boolean).at(-2) ?? null;
 }
 
-export async function getAreaDetail(db: Kysely<DB>, code: string, scope: DataScope): Promise<AreaDetail> {
+/** Name, kind and path of an area as it was at `at` (now when omitted); undefined if it did not exist then. */
+async function stateAt(db: Kysely<DB>, area: AreaRow, at: Date | undefined) {
+  if (!at) return area.abolished_at ? undefined : { name: area.name, kind: area.kind, path: area.path };
+  if (area.created_at > at || (area.abolished_at && area.abolished_at <= at)) return undefined;
+  const past = await findVersionAt(db, area.id, at);
+  return past
+    ? { name: past.name, kind: past.kind as AreaRow["kind"], path: past.path }
+    : { name: area.name, kind: area.kind, path: area.path };
+}
+
+/**
+ * An area with its ancestors and the number of descendants at each level. With `asOf`, names, kinds and
+ * the parent are those in force on that date (descendant counts stay current).
+ */
+export async function getAreaDetail(db: Kysely<DB>, code: string, scope: DataScope, asOf?: Date): Promise<AreaDetail> {
   const area = await getAreaInScope(db, code, scope);
-  if (area.abolished_at) throw new DomainError("AREA_NOT_FOUND", `area ${code} was abolished`);
-  const ancestorCodes = area.path.split("/").filter(Boolean).slice(0, -1);
-  const [counts, ancestors, boundary] = await Promise.all([
+  const state = await stateAt(db, area, asOf);
+  if (!state)
+    throw new DomainError(
+      "AREA_NOT_FOUND",
+      `area ${code} ${asOf ? `did not exist on ${asOf.toISOString()}` : "was abolished"}`,
+    );
+  const ancestorCodes = state.path.split("/").filter(Boolean).slice(0, -1);
+  const [counts, ancestorRows, boundary] = await Promise.all([
     countDescendantsByLevel(db, area.path),
     Promise.all(ancestorCodes.map((c) => findAreaByCode(db, c))),
     findCurrentBoundary(db, area.id),
   ]);
+  const ancestors = [];
+  for (const a of ancestorRows) {
+    if (!a) continue;
+    const then = await stateAt(db, a, asOf);
+    ancestors.push({ code: a.code, name: then?.name ?? a.name, level: a.level });
+  }
   return {
     code: area.code,
-    name: area.name,
+    name: state.name,
     level: area.level,
-    kind: area.kind,
-    path: area.path,
-    parentCode: parentCodeOf(area.path),
+    kind: state.kind,
+    path: state.path,
+    parentCode: parentCodeOf(state.path),
     source: area.source,
-    ancestors: ancestors
-      .filter((a): a is AreaRow => Boolean(a))
-      .map((a) => ({ code: a.code, name: a.name, level: a.level })),
+    ancestors,
     descendants: Object.fromEntries(counts.map((c) => [c.level, c.n])),
     hasBoundary: Boolean(boundary),
   };

@@ -263,7 +263,24 @@ describe("grid boundaries, locate and history", () => {
     const lenient = await importFc(features);
     expect(lenient.json()).toMatchObject({ applied: true, created: 1, rejected: 2 });
     // Renaming a grid by importing it again keeps its former name in its history.
+    const beforeRename = new Date().toISOString();
+    t.clock.advanceMinutes(1);
     const renamed = await importFc([feature(`${v}G21`, v, [square(109.601, 23.101, 0.001)], "Polygon", "新名字网格")]);
+    t.clock.advanceMinutes(-1);
+    const then = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/areas/${v}G21?asOf=${beforeRename}`,
+      headers: admin.headers,
+    });
+    expect(then.json().name).toBe(`网格${v}G21`);
+    const now = await t.app.inject({ method: "GET", url: `/api/v1/areas/${v}G21`, headers: admin.headers });
+    expect(now.json().name).toBe("新名字网格");
+    const beforeBirth = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/areas/${v}G21?asOf=2020-01-01`,
+      headers: admin.headers,
+    });
+    expect(beforeBirth.statusCode).toBe(404);
     expect(renamed.json().features[0].outcome).toBe("updated");
     const history = await t.app.inject({ method: "GET", url: `/api/v1/areas/${v}G21/history`, headers: admin.headers });
     expect(history.json()).toEqual([

@@ -1,6 +1,6 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Insertable, type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { AppUserRow, AppUserUpdate, AssignmentRow, NewAppUserRow } from "./users.table.ts";
+import type { AppUserRow, AppUserUpdate, AssignmentRow, AssignmentTable, NewAppUserRow } from "./users.table.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -85,10 +85,7 @@ export async function findAssignment(db: Db, id: string): Promise<AssignmentRow 
   return db.selectFrom("assignment").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function insertAssignment(
-  db: Db,
-  row: Omit<AssignmentRow, "created_at">,
-): Promise<AssignmentRow | undefined> {
+export async function insertAssignment(db: Db, row: Insertable<AssignmentTable>): Promise<AssignmentRow | undefined> {
   return db
     .insertInto("assignment")
     .values(row)
@@ -172,6 +169,7 @@ export async function listStaffRows(db: Db, areaCode: string) {
     .select([
       "assignment.role_key",
       "assignment.home_unit",
+      "assignment.employment",
       "app_user.display_name",
       "role.name_zh as role_name_zh",
       "role.name_en as role_name_en",

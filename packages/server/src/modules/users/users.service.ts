@@ -180,7 +180,14 @@ export interface CreateUserInput {
   displayName: string;
   phone?: string | undefined;
   password?: string | undefined;
-  assignment?: { roleKey: string; areaCode?: string | null | undefined; homeUnit?: string | undefined } | undefined;
+  assignment?:
+    | {
+        roleKey: string;
+        areaCode?: string | null | undefined;
+        homeUnit?: string | undefined;
+        employment?: "full_time" | "part_time" | undefined;
+      }
+    | undefined;
 }
 
 function checkNewPassword(password: string, username: string, path: string) {
@@ -265,6 +272,7 @@ export async function createUser(
           roleKey: input.assignment.roleKey,
           areaCode: input.assignment.areaCode ?? null,
           homeUnit: input.assignment.homeUnit,
+          employment: input.assignment.employment,
         });
       }
     }),
@@ -381,6 +389,7 @@ export interface GrantInput {
   roleKey: string;
   areaCode: string | null;
   homeUnit?: string | undefined;
+  employment?: "full_time" | "part_time" | undefined;
 }
 
 async function grantInTransaction(
@@ -425,6 +434,7 @@ async function grantInTransaction(
     area_id: area?.id ?? null,
     area_path: area?.path ?? null,
     home_unit: input.homeUnit?.trim() || null,
+    employment: input.employment ?? null,
     created_by: authorId(actor),
   });
   if (!inserted) throw new DomainError("USER_ID_CONFLICT", `assignment id ${input.id} is taken`);
@@ -615,6 +625,7 @@ export async function listStaffOfArea(db: Kysely<DB>, areaCode: string) {
     roleName: { "zh-CN": r.role_name_zh, en: r.role_name_en },
     displayName: r.display_name,
     homeUnit: r.home_unit,
+    employment: r.employment,
   }));
 }
 
@@ -641,6 +652,8 @@ const ROLE_ALIASES: Record<string, string> = {
   网格员: "grid_worker",
   专职网格员: "grid_worker",
   兼职网格员: "grid_worker",
+  full_time_grid_worker: "grid_worker",
+  part_time_grid_worker: "grid_worker",
   grid_instructor: "grid_instructor",
   网格指导员: "grid_instructor",
   下沉干部: "grid_instructor",
@@ -698,6 +711,7 @@ export async function importStaffPosts(
           roleKey,
           areaCode: r.gridCode,
           homeUnit: r.homeUnit || undefined,
+          employment: employmentOf(r.role),
         });
         const after = (await listAssignmentsOfUsers(ctx.db, [existing.id])).length;
         out.push({ row: r.row, outcome: after > before ? "assigned" : "unchanged", username: existing.username });
@@ -708,7 +722,12 @@ export async function importStaffPosts(
           username,
           displayName: r.name,
           phone,
-          assignment: { roleKey, areaCode: r.gridCode, homeUnit: r.homeUnit || undefined },
+          assignment: {
+            roleKey,
+            areaCode: r.gridCode,
+            homeUnit: r.homeUnit || undefined,
+            employment: employmentOf(r.role),
+          },
         });
         out.push({ row: r.row, outcome: "created", username, temporaryPassword: initialPassword as string });
       }
@@ -722,6 +741,12 @@ export async function importStaffPosts(
     }
   }
   return out;
+}
+
+function employmentOf(role: string): "full_time" | "part_time" | undefined {
+  if (role === "专职网格员" || role === "full_time_grid_worker") return "full_time";
+  if (role === "兼职网格员" || role === "part_time_grid_worker") return "part_time";
+  return undefined;
 }
 
 async function findAreaForStaff(ctx: AppContext, code: string) {

@@ -27,6 +27,8 @@ export interface AssignmentTable {
   area_id: string | null;
   area_path: string | null;
   home_unit: string | null;
+  /** Grid workers: full-time (专职) or part-time (兼职). */
+  employment: ColumnType<"full_time" | "part_time" | null, "full_time" | "part_time" | null | undefined, never>;
   created_by: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
 }

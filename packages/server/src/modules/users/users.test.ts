@@ -330,10 +330,18 @@ describe("POST /api/v1/users/import-staff", () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("staff");
     sheet.addRow(["Name", "Phone", "Home unit", "Grid code", "Role"]);
-    sheet.addRow(["Li Grid", `157${String(Date.now()).slice(-8)}`, "", tree.grid.code, "grid_worker"]);
+    sheet.addRow(["Li Grid", `157${String(Date.now()).slice(-8)}`, "", tree.grid.code, "part_time_grid_worker"]);
     const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
     const res = await post("xlsx", buffer);
     expect(res.json()).toMatchObject({ created: 1, rejected: 0 });
+    const staff = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/areas/${tree.grid.code}/staff`,
+      headers: admin.headers,
+    });
+    expect(staff.json()).toContainEqual(
+      expect.objectContaining({ displayName: "Li Grid", roleKey: "grid_worker", employment: "part_time" }),
+    );
   });
 
   it("names missing columns and refuses an unreadable file", async () => {

@@ -50,6 +50,7 @@ export interface StaffMember {
   roleName: { "zh-CN": string; en: string };
   displayName: string;
   homeUnit: string | null;
+  employment: "full_time" | "part_time" | null;
 }
 export interface Beat {
   code: string;

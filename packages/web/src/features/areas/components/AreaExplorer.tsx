@@ -192,7 +192,9 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
                     {staff.length === 0 && "—"}
                     {staff.map((m) => (
                       <Tag key={`${m.roleKey}-${m.displayName}`}>
-                        {m.roleName[lang]} · <span translate="no">{m.displayName}</span>
+                        {m.roleName[lang]}
+                        {m.employment ? `（${t(`areas.employment.${m.employment}`)}）` : ""} ·{" "}
+                        <span translate="no">{m.displayName}</span>
                         {m.homeUnit ? <span translate="no">{`（${m.homeUnit}）`}</span> : null}
                       </Tag>
                     ))}
