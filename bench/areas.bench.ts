@@ -1,4 +1,4 @@
-import { AreaIndex, geometryAreaM2, type IndexedArea, type PolygonalGeometry } from "../packages/core/src/index.ts";
+import { AreaIndex, bboxOf, geometryAreaM2, type IndexedArea, type PolygonalGeometry } from "../packages/core/src/index.ts";
 import { postgresForBench } from "./support.ts";
 
 /**
@@ -42,7 +42,8 @@ function syntheticGrids(count: number, random: () => number): IndexedArea[] {
       code: `G${i}`,
       depth: 5,
       geometry,
-      bbox: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2],
+      // The box of the boundary itself, as the server stores it with every boundary.
+      bbox: bboxOf(geometry),
       areaM2: geometryAreaM2(geometry),
     });
   }
