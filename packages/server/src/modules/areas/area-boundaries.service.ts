@@ -446,7 +446,9 @@ export class LocateIndex {
     return this.#building;
   }
 
+  /** The index, waiting for a rebuild in progress (a change this process just made) to finish. */
   async ready(): Promise<AreaIndex> {
+    if (this.#building) await this.#building;
     if (this.#revision === null) await this.refresh(true);
     return this.#index;
   }
