@@ -9,6 +9,7 @@ export * from "./auth/principal.ts";
 export * from "./auth/roles.ts";
 export * from "./auth/scope.ts";
 export * from "./auth/session-policy.ts";
+export * from "./auth/staff-posts.ts";
 export * from "./geo/area-index.ts";
 export * from "./geo/boundary-validation.ts";
 export * from "./geo/coverage.ts";

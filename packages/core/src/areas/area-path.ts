@@ -20,3 +20,14 @@ export function isWithin(path: string, ancestor: string): boolean {
 export function levelIndex(level: AreaLevel): number {
   return AREA_LEVELS.indexOf(level);
 }
+
+/** Path of the parent area (`/45/4508/` for `/45/4508/450802/`), or null for a root. */
+export function parentPathOf(path: string): string | null {
+  const cut = path.slice(0, -1).lastIndexOf("/");
+  return cut <= 0 ? null : path.slice(0, cut + 1);
+}
+
+/** Code of the parent area, or null for a root. */
+export function parentCodeOf(path: string): string | null {
+  return path.split("/").filter(Boolean).at(-2) ?? null;
+}

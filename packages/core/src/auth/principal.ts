@@ -13,6 +13,8 @@ export interface PrincipalAssignment {
   homeUnit: string | null;
   workScope: "subtree" | "area";
   permissions: Permission[];
+  /** The role demands a second factor (an admin's choice per role). */
+  requiresTotp?: boolean;
 }
 
 export interface Principal {
@@ -81,4 +83,19 @@ export function systemPrincipal(): Principal {
 /** The recorded author of a change: a real user's id, or null for the system. */
 export function authorId(p: Pick<Principal, "userId">): string | null {
   return p.userId === SYSTEM_USER_ID ? null : p.userId;
+}
+
+/**
+ * What a signed-in user must do before anything else: set up TOTP when one of their roles demands it
+ * and they have none, or replace a temporary password an admin gave them.
+ */
+export type Restriction = "totp_setup" | "password_change" | null;
+
+export function accountRestriction(
+  account: { totpEnabled: boolean; mustChangePassword: boolean },
+  principal: Pick<Principal, "assignments">,
+): Restriction {
+  if (!account.totpEnabled && principal.assignments.some((a) => a.requiresTotp)) return "totp_setup";
+  if (account.mustChangePassword) return "password_change";
+  return null;
 }

@@ -14,6 +14,8 @@ import {
   levelIndex,
   type PolygonalGeometry,
   type Principal,
+  parentCodeOf,
+  parentPathOf,
   shareInside,
   siblingOverlaps,
   uncovered,
@@ -113,7 +115,7 @@ export async function setBoundary(
   scope: DataScope,
 ) {
   const area = await getAreaInScope(ctx.db, code, scope);
-  const parentCode = area.path.split("/").filter(Boolean).at(-2);
+  const parentCode = parentCodeOf(area.path);
   const parent = parentCode ? await findAreaByCode(ctx.db, parentCode) : undefined;
   const issues = await checkGeometry(ctx.db, geometry, parent, "body.geometry");
   if (issues.length > 0)
@@ -356,7 +358,7 @@ export async function areaVersions(ctx: AppContext, code: string, scope: DataSco
   return (await listPastVersions(ctx.db, area.id)).map((v) => ({
     name: v.name,
     kind: v.kind,
-    parentCode: v.path.split("/").filter(Boolean).at(-2) ?? null,
+    parentCode: parentCodeOf(v.path),
     validFrom: v.valid_from.toISOString(),
     validTo: v.valid_to.toISOString(),
   }));
@@ -479,7 +481,7 @@ export async function coverageOf(
   const byParent = new Map<string, typeof shapes>();
   for (const s of shapes) {
     if (!GRID_LEVELS.has(s.level) || !s.geometry) continue;
-    const parentPath = s.path.slice(0, s.path.slice(0, -1).lastIndexOf("/") + 1);
+    const parentPath = parentPathOf(s.path) ?? "";
     byParent.set(parentPath, [...(byParent.get(parentPath) ?? []), s]);
   }
   const overlaps = [];

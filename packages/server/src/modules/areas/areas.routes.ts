@@ -1,4 +1,4 @@
-import { MAX_BODY_LIMIT_BYTES, ProblemSchema, principalScope } from "@wangge/core";
+import { MAX_BODY_LIMIT_BYTES, ProblemSchema, parentCodeOf, principalScope } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -48,8 +48,6 @@ const StaffSchema = z
   .meta({ id: "StaffPost" });
 const CodeParams = z.object({ code: z.string().regex(/^[0-9A-Za-z]{2,24}$/) });
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 422: ProblemSchema };
-
-const parentCodeOf = (path: string) => path.split("/").filter(Boolean).at(-2) ?? null;
 
 export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const locateIndex = new LocateIndex(ctx.db);

@@ -1,4 +1,4 @@
-import { authorId, childPath, type DataScope, DomainError, type Principal } from "@wangge/core";
+import { authorId, childPath, type DataScope, DomainError, type Principal, parentCodeOf } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
@@ -73,10 +73,6 @@ export interface AreaDetail {
   ancestors: { code: string; name: string; level: string }[];
   descendants: Partial<Record<AreaRow["level"], number>>;
   hasBoundary: boolean;
-}
-
-function parentCodeOf(path: string): string | null {
-  return path.split("/").filter(Boolean).at(-2) ?? null;
 }
 
 /** Name, kind and path of an area as it was at `at` (now when omitted); undefined if it did not exist then. */

@@ -13,6 +13,7 @@ import {
   type Principal,
   ProblemSchema,
   principalPermissions,
+  type Restriction,
   TotpCodeBodySchema,
   TotpSetupResponseSchema,
 } from "@wangge/core";
@@ -33,7 +34,6 @@ import {
   listApiTokens,
   login,
   logout,
-  type Restriction,
   requestOtp,
   revokeApiToken,
   verifyOtp,

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import {
+  accountRestriction,
   DomainError,
   isLocked,
   isSessionAlive,
@@ -9,6 +10,7 @@ import {
   normalizeMobile,
   type Principal,
   passwordIssues,
+  type Restriction,
 } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
@@ -16,8 +18,7 @@ import { sha256 } from "../../crypto/digest.ts";
 import { constantTimeEqual } from "../../crypto/field-crypto.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { recordAudit } from "../audit/audit.service.ts";
-import { listRoles } from "../roles/roles.service.ts";
+import { type AuditEntry, recordAudit } from "../audit/audit.service.ts";
 import {
   createResidentAccount,
   findAccountByPhoneIndex,
@@ -63,13 +64,29 @@ import { generateTotpSecret, matchTotp, otpauthUri } from "./totp.ts";
  * and one-time codes by SMS for residents. Secrets are stored only as hashes; every sign-in, failure,
  * lockout and token change is audited.
  */
-export type Restriction = "totp_setup" | "password_change" | null;
 
 export interface Authenticated {
   principal: Principal;
   restriction: Restriction;
   session?: SessionRow;
   csrfToken?: string;
+}
+
+/** An audit record of something a user did with their own account. */
+function auditSelf(
+  ctx: AppContext,
+  db: Kysely<DB> | Transaction<DB>,
+  user: { id: string; username: string },
+  meta: RequestMeta,
+  entry: Omit<AuditEntry, "actor" | "meta" | "targetType" | "targetId">,
+): Promise<number> {
+  return recordAudit(ctx, db, {
+    ...entry,
+    actor: { userId: user.id, username: user.username },
+    meta,
+    targetType: "user",
+    targetId: user.id,
+  });
 }
 
 export function csrfTokenFor(ctx: AppContext, sessionToken: string): string {
@@ -80,20 +97,11 @@ function newSecret(): string {
   return randomBytes(32).toString("base64url");
 }
 
-async function totpRequiredByRole(db: Kysely<DB> | Transaction<DB>, principal: Principal): Promise<boolean> {
-  const keys = new Set(principal.assignments.map((a) => a.roleKey));
-  return (await listRoles(db)).some((r) => keys.has(r.key) && r.requiresTotp);
-}
-
-/** `db` must be the caller's transaction when there is one: PGlite has a single session. */
-async function restrictionFor(
-  db: Kysely<DB> | Transaction<DB>,
-  user: AppUserRow,
-  principal: Principal,
-): Promise<Restriction> {
-  if (!user.totp_enabled && (await totpRequiredByRole(db, principal))) return "totp_setup";
-  if (user.must_change_password) return "password_change";
-  return null;
+function restrictionFor(user: AppUserRow, principal: Principal): Restriction {
+  return accountRestriction(
+    { totpEnabled: user.totp_enabled, mustChangePassword: user.must_change_password },
+    principal,
+  );
 }
 
 async function startSession(
@@ -245,13 +253,9 @@ export async function completeTotpLogin(
   if (!user?.totp_secret_enc) throw new DomainError("AUTH_REQUIRED", "sign in with your password first");
   const step = matchTotp(ctx.crypto.decrypt(user.totp_secret_enc), code, now, user.totp_last_step);
   if (step === undefined) {
-    await recordAudit(ctx, ctx.db, {
+    await auditSelf(ctx, ctx.db, user, meta, {
       action: "auth.login.totp",
       outcome: "failure",
-      actor: { userId: user.id, username: user.username },
-      meta,
-      targetType: "user",
-      targetId: user.id,
       reason: "AUTH_TOTP_INVALID",
     });
     throw new DomainError("AUTH_TOTP_INVALID", "the code is wrong or expired", {
@@ -274,13 +278,9 @@ async function signedIn(
   sessionToken: string,
   details: Record<string, unknown>,
 ): Promise<LoginResult> {
-  await recordAudit(ctx, trx, {
+  await auditSelf(ctx, trx, user, meta, {
     action: "auth.login",
     outcome: "success",
-    actor: { userId: user.id, username: user.username },
-    meta,
-    targetType: "user",
-    targetId: user.id,
     details,
   });
   const principal = await loadPrincipal(trx, user, "session");
@@ -289,7 +289,7 @@ async function signedIn(
     sessionToken,
     csrfToken: csrfTokenFor(ctx, sessionToken),
     principal,
-    restriction: await restrictionFor(trx, user, principal),
+    restriction: restrictionFor(user, principal),
   };
 }
 
@@ -317,7 +317,7 @@ export async function authenticateSession(ctx: AppContext, sessionToken: string)
   const principal = await loadPrincipal(ctx.db, user, "session");
   return {
     principal,
-    restriction: await restrictionFor(ctx.db, user, principal),
+    restriction: restrictionFor(user, principal),
     session,
     csrfToken: csrfTokenFor(ctx, sessionToken),
   };
@@ -466,13 +466,9 @@ export async function changePassword(
   const user = await findUserById(ctx.db, principal.userId);
   if (!user) throw new DomainError("AUTH_REQUIRED", "sign in again");
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    await recordAudit(ctx, ctx.db, {
+    await auditSelf(ctx, ctx.db, user, meta, {
       action: "auth.password.change",
       outcome: "failure",
-      actor: { userId: user.id, username: user.username },
-      meta,
-      targetType: "user",
-      targetId: user.id,
       reason: "AUTH_PASSWORD_WRONG",
     });
     throw new DomainError("AUTH_PASSWORD_WRONG", "the current password is wrong", {
@@ -493,13 +489,9 @@ export async function changePassword(
       updated_at: ctx.now(),
     });
     await revokeSessionsOfUser(trx, user.id, ctx.now(), currentSessionToken ? sha256(currentSessionToken) : undefined);
-    await recordAudit(ctx, trx, {
+    await auditSelf(ctx, trx, user, meta, {
       action: "auth.password.change",
       outcome: "success",
-      actor: { userId: user.id, username: user.username },
-      meta,
-      targetType: "user",
-      targetId: user.id,
     });
   });
 }
@@ -535,13 +527,9 @@ export async function enableTotp(
     });
   await ctx.db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { totp_enabled: true, totp_last_step: step, updated_at: ctx.now() });
-    await recordAudit(ctx, trx, {
+    await auditSelf(ctx, trx, user, meta, {
       action: "auth.totp.enable",
       outcome: "success",
-      actor: { userId: user.id, username: user.username },
-      meta,
-      targetType: "user",
-      targetId: user.id,
     });
   });
 }

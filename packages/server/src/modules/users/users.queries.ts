@@ -50,6 +50,7 @@ export interface AssignmentDetailRow extends AssignmentRow {
   area_code: string | null;
   area_name: string | null;
   work_scope: "subtree" | "area";
+  requires_totp: boolean;
   role_name_zh: string;
   role_name_en: string;
 }
@@ -65,6 +66,7 @@ export async function listAssignmentsOfUsers(db: Db, userIds: string[]): Promise
       "area.code as area_code",
       "area.name as area_name",
       "role.work_scope",
+      "role.requires_totp",
       "role.name_zh as role_name_zh",
       "role.name_en as role_name_en",
     ])

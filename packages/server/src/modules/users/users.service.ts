@@ -10,6 +10,7 @@ import {
   type Permission,
   type Principal,
   type PrincipalAssignment,
+  parseStaffPost,
   passwordIssues,
   principalScope,
 } from "@wangge/core";
@@ -119,6 +120,7 @@ export async function loadPrincipal(
         areaPath: a.area_path,
         homeUnit: a.home_unit,
         workScope: a.work_scope,
+        requiresTotp: a.requires_totp,
         permissions: perms
           .filter((p) => p.role_key === a.role_key && isPermission(p.permission))
           .map((p) => p.permission as Permission),
@@ -645,22 +647,6 @@ export { STAFF_ROLES };
 
 // ---- Bulk import of staff posts (sunk officials and grid staff) ---------------------------------
 
-const ROLE_ALIASES: Record<string, string> = {
-  grid_head: "grid_head",
-  网格长: "grid_head",
-  grid_worker: "grid_worker",
-  网格员: "grid_worker",
-  专职网格员: "grid_worker",
-  兼职网格员: "grid_worker",
-  full_time_grid_worker: "grid_worker",
-  part_time_grid_worker: "grid_worker",
-  grid_instructor: "grid_instructor",
-  网格指导员: "grid_instructor",
-  下沉干部: "grid_instructor",
-  police_liaison: "police_liaison",
-  社区民警: "police_liaison",
-};
-
 export type StaffRowOutcome =
   | { row: number; outcome: "created"; username: string; temporaryPassword: string }
   | { row: number; outcome: "assigned" | "unchanged"; username: string }
@@ -685,7 +671,8 @@ export async function importStaffPosts(
     if (!r.name) errors.push({ path: at("name"), message: "a name is required" });
     const phone = normalizeMobile(r.phone);
     if (!phone) errors.push({ path: at("phone"), message: "must be an 11-digit mobile number" });
-    const roleKey = ROLE_ALIASES[r.role] ?? ROLE_ALIASES[r.role.toLowerCase()];
+    const post = parseStaffPost(r.role);
+    const roleKey = post?.roleKey;
     if (!roleKey)
       errors.push({
         path: at("role"),
@@ -711,7 +698,7 @@ export async function importStaffPosts(
           roleKey,
           areaCode: r.gridCode,
           homeUnit: r.homeUnit || undefined,
-          employment: employmentOf(r.role),
+          employment: post?.employment,
         });
         const after = (await listAssignmentsOfUsers(ctx.db, [existing.id])).length;
         out.push({ row: r.row, outcome: after > before ? "assigned" : "unchanged", username: existing.username });
@@ -726,7 +713,7 @@ export async function importStaffPosts(
             roleKey,
             areaCode: r.gridCode,
             homeUnit: r.homeUnit || undefined,
-            employment: employmentOf(r.role),
+            employment: post?.employment,
           },
         });
         out.push({ row: r.row, outcome: "created", username, temporaryPassword: initialPassword as string });
@@ -741,12 +728,6 @@ export async function importStaffPosts(
     }
   }
   return out;
-}
-
-function employmentOf(role: string): "full_time" | "part_time" | undefined {
-  if (role === "专职网格员" || role === "full_time_grid_worker") return "full_time";
-  if (role === "兼职网格员" || role === "part_time_grid_worker") return "part_time";
-  return undefined;
 }
 
 async function findAreaForStaff(ctx: AppContext, code: string) {
