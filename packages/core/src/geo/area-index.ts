@@ -1,9 +1,9 @@
-import Flatbush from "flatbush";
+import { PackedRTree } from "./packed-rtree.ts";
 import { type BBox, type PolygonalGeometry, pointInGeometry } from "./polygon.ts";
 
 /**
  * The in-memory index that routes a point to its grid without touching the database: an R-tree
- * (Flatbush) over boundary bounding boxes, then the exact point-in-polygon test on the candidates.
+ * (PackedRTree) over boundary bounding boxes, then the exact point-in-polygon test on the candidates.
  * When several areas contain the point (a grid inside its village), the deepest wins; among equals
  * (overlapping siblings), the smaller one, then the lower code — so every answer is deterministic.
  */
@@ -14,12 +14,6 @@ export interface IndexedArea {
   geometry: PolygonalGeometry;
   bbox: BBox;
   areaM2: number;
-}
-
-function better(a: IndexedArea, b: IndexedArea): boolean {
-  return (
-    a.depth > b.depth || (a.depth === b.depth && (a.areaM2 < b.areaM2 || (a.areaM2 === b.areaM2 && a.code < b.code)))
-  );
 }
 
 /** Rings flattened into typed arrays ([x0, y0, x1, y1, …]): the hot loop reads memory in order. */
@@ -40,12 +34,11 @@ function flatten(geometry: PolygonalGeometry): FlatPolygon[] {
   );
 }
 
-function inFlatRing(x: number, y: number, ring: Float64Array): boolean {
+function inFlatRing(x: number, y: number, ring: Float64Array, start = 0, end = ring.length): boolean {
   let inside = false;
-  const n = ring.length;
-  let xj = ring[n - 2] as number;
-  let yj = ring[n - 1] as number;
-  for (let i = 0; i < n; i += 2) {
+  let xj = ring[end - 2] as number;
+  let yj = ring[end - 1] as number;
+  for (let i = start; i < end; i += 2) {
     const xi = ring[i] as number;
     const yi = ring[i + 1] as number;
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
@@ -75,30 +68,69 @@ function inFlat(x: number, y: number, polygons: FlatPolygon[]): boolean {
 export class AreaIndex {
   readonly size: number;
   readonly #areas: IndexedArea[];
-  readonly #flat: FlatPolygon[][];
-  /** The one ring of a polygon without holes (the usual grid), tested without any indirection. */
-  readonly #simple: (Float64Array | undefined)[];
-  readonly #tree: Flatbush | undefined;
+  /** Areas with holes or several parts, tested ring by ring. */
+  readonly #flat: (FlatPolygon[] | undefined)[];
+  /**
+   * The usual grid — one polygon, no holes — lives in one shared coordinate array with its ring
+   * at [start, end), and depth and size in typed arrays: a look-up touches a few contiguous
+   * arrays instead of chasing objects across the heap (memory latency, not arithmetic, is the
+   * cost of a random look-up over 115,000 grids).
+   */
+  readonly #coords: Float64Array;
+  readonly #ringStart: Int32Array;
+  readonly #ringEnd: Int32Array;
+  readonly #depth: Uint8Array;
+  readonly #areaM2: Float64Array;
+  readonly #tree: PackedRTree;
+  /** The query in progress: `locate` sets these and the tree calls `#candidate` for each box hit. */
+  #x = 0;
+  #y = 0;
+  #best = -1;
+  readonly #candidate = (index: number): boolean => {
+    const best = this.#best;
+    if (best >= 0 && !this.#better(index, best)) return false;
+    const start = this.#ringStart[index] as number;
+    const x = this.#x;
+    const y = this.#y;
+    if (
+      start >= 0
+        ? inFlatRing(x, y, this.#coords, start, this.#ringEnd[index] as number)
+        : inFlat(x, y, this.#flat[index] as FlatPolygon[])
+    )
+      this.#best = index;
+    return false;
+  };
 
   constructor(areas: IndexedArea[]) {
     this.#areas = areas;
-    this.#flat = areas.map((a) => flatten(a.geometry));
-    this.#simple = this.#flat.map((polygons) =>
+    const flat = areas.map((a) => flatten(a.geometry));
+    const simple = flat.map((polygons) =>
       polygons.length === 1 && polygons[0]?.length === 1 ? polygons[0][0] : undefined,
     );
+    this.#flat = flat.map((polygons, i) => (simple[i] ? undefined : polygons));
+    let total = 0;
+    for (const ring of simple) total += ring?.length ?? 0;
+    this.#coords = new Float64Array(total);
+    this.#ringStart = new Int32Array(areas.length).fill(-1);
+    this.#ringEnd = new Int32Array(areas.length);
+    let at = 0;
+    simple.forEach((ring, i) => {
+      if (!ring) return;
+      this.#coords.set(ring, at);
+      this.#ringStart[i] = at;
+      at += ring.length;
+      this.#ringEnd[i] = at;
+    });
+    this.#depth = Uint8Array.from(areas, (a) => a.depth);
+    this.#areaM2 = Float64Array.from(areas, (a) => a.areaM2);
     this.size = areas.length;
-    if (areas.length === 0) return;
-    const tree = new Flatbush(areas.length);
-    for (const a of areas) tree.add(a.bbox[0], a.bbox[1], a.bbox[2], a.bbox[3]);
-    tree.finish();
-    this.#tree = tree;
+    this.#tree = new PackedRTree(areas.map((a) => a.bbox));
   }
 
   /** Every area containing the point, deepest first. */
   containing(lng: number, lat: number): IndexedArea[] {
-    if (!this.#tree) return [];
     const hits: IndexedArea[] = [];
-    for (const i of this.#tree.search(lng, lat, lng, lat)) {
+    for (const i of this.#tree.search(lng, lat)) {
       const area = this.#areas[i] as IndexedArea;
       if (pointInGeometry(lng, lat, area.geometry)) hits.push(area);
     }
@@ -107,27 +139,33 @@ export class AreaIndex {
     );
   }
 
-  /** The deepest area containing the point, without sorting or collecting every candidate. */
+  /** The deepest area containing the point, without sorting, collecting or allocating. */
   locate(lng: number, lat: number): IndexedArea | undefined {
-    if (!this.#tree) return undefined;
-    let best: IndexedArea | undefined;
-    const hits = this.#tree.search(lng, lat, lng, lat);
-    for (let h = 0; h < hits.length; h++) {
-      const i = hits[h] as number;
-      const area = this.#areas[i] as IndexedArea;
-      if (best !== undefined && !better(area, best)) continue;
-      const ring = this.#simple[i];
-      if (ring !== undefined ? inFlatRing(lng, lat, ring) : inFlat(lng, lat, this.#flat[i] as FlatPolygon[]))
-        best = area;
-    }
-    return best;
+    this.#x = lng;
+    this.#y = lat;
+    this.#best = -1;
+    this.#tree.visit(lng, lat, this.#candidate);
+    const best = this.#best;
+    return best >= 0 ? this.#areas[best] : undefined;
+  }
+
+  /** Whether area i should win over area j: deeper, then smaller, then the lower code. */
+  #better(i: number, j: number): boolean {
+    const di = this.#depth[i] as number;
+    const dj = this.#depth[j] as number;
+    if (di !== dj) return di > dj;
+    const ai = this.#areaM2[i] as number;
+    const aj = this.#areaM2[j] as number;
+    if (ai !== aj) return ai < aj;
+    return (this.#areas[i] as IndexedArea).code < (this.#areas[j] as IndexedArea).code;
   }
 
   /** Bytes held by the R-tree and the flattened rings it tests. */
   get bytes(): number {
-    let rings = 0;
+    let rings = this.#coords.byteLength + this.#ringStart.byteLength * 2 + this.#depth.byteLength;
+    rings += this.#areaM2.byteLength;
     for (const polygons of this.#flat)
-      for (const polygon of polygons) for (const ring of polygon) rings += ring.byteLength;
-    return (this.#tree?.data.byteLength ?? 0) + rings;
+      for (const polygon of polygons ?? []) for (const ring of polygon) rings += ring.byteLength;
+    return this.#tree.bytes + rings;
   }
 }
