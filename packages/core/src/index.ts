@@ -17,6 +17,7 @@ export * from "./geo/gcj02.ts";
 export * from "./geo/geojson.schemas.ts";
 export * from "./geo/geojson.ts";
 export * from "./geo/polygon.ts";
+export * from "./geo/reshape.ts";
 export * from "./platform/client-error.ts";
 export * from "./platform/limits.ts";
 export * from "./platform/platform.errors.ts";

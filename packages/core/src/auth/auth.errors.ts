@@ -26,6 +26,10 @@ export const AUTH_ERRORS = {
   AREA_NOT_FOUND: "an area code does not exist or lies outside the caller's scope",
   AREA_BOUNDARY_INVALID:
     "a boundary is not a valid polygon in China, or lies mostly outside its parent; `errors` says where",
+  AREA_RESHAPE_INVALID:
+    "a split or merge breaks a rule (parts outside the grid, overlapping, leaving a gap; grids that do not touch); `errors` says where",
+  AREA_HAS_CHILDREN: "a grid with micro-grids cannot be split or merged until its micro-grids are",
+  AREA_CHANGE_CONFLICT: "a split or merge is retried with an id that already recorded a different change",
   AUDIT_CHAIN_BROKEN: "audit verification found an edited, removed or reordered row",
 } as const;
 

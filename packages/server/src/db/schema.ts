@@ -1,5 +1,6 @@
 import type {
   AreaBoundaryTable,
+  AreaLineageTable,
   AreaTable,
   AreaVersionTable,
   GridBeatTable,
@@ -24,6 +25,7 @@ export interface DB {
   area: AreaTable;
   area_boundary: AreaBoundaryTable;
   area_version: AreaVersionTable;
+  area_lineage: AreaLineageTable;
   police_beat: PoliceBeatTable;
   grid_beat: GridBeatTable;
   app_user: AppUserTable;

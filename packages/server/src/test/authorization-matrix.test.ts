@@ -233,6 +233,41 @@ const samples: Record<string, Sample> = {
       },
     }),
   },
+  "POST /api/v1/areas/:code/split": {
+    ok: 422,
+    okCode: "AREA_RESHAPE_INVALID",
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/split`,
+      payload: {
+        id: crypto.randomUUID(),
+        reason: "matrix",
+        parts: [
+          { name: "a", geometry: { type: "Polygon", coordinates: [] } },
+          { name: "b", geometry: { type: "Polygon", coordinates: [] } },
+        ],
+      },
+    }),
+  },
+  "POST /api/v1/areas/merge": {
+    ok: 422,
+    okCode: "AREA_RESHAPE_INVALID",
+    scoped: true,
+    build: async (_role, inScope) => {
+      const grid = inScope ? tree.grid.code : elsewhere.grid.code;
+      return {
+        url: "/api/v1/areas/merge",
+        payload: { id: crypto.randomUUID(), reason: "matrix", codes: [grid, grid], into: { name: "merged" } },
+      };
+    },
+  },
+  "GET /api/v1/areas/:code/lineage": {
+    ok: 200,
+    scoped: true,
+    build: async (_role, inScope) => ({
+      url: `/api/v1/areas/${inScope ? tree.grid.code : elsewhere.grid.code}/lineage`,
+    }),
+  },
   "POST /api/v1/areas/import": {
     ok: 200,
     build: async () => ({

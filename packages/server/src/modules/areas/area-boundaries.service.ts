@@ -56,6 +56,11 @@ const MIN_SHARE_INSIDE_PARENT = 0.5;
 
 const boundaryEvents = new EventEmitter();
 
+/** Tells every locate index of this process to rebuild (other processes poll the revision). */
+export function notifyBoundariesChanged(): void {
+  boundaryEvents.emit("changed");
+}
+
 async function checkGeometry(
   db: Kysely<DB> | Transaction<DB>,
   geometry: unknown,
@@ -74,7 +79,7 @@ async function checkGeometry(
   return [];
 }
 
-async function writeBoundary(
+export async function writeBoundary(
   trx: Transaction<DB>,
   area: AreaRow,
   geometry: PolygonalGeometry,
@@ -410,6 +415,7 @@ export class LocateIndex {
   #index: AreaIndex = new AreaIndex([]);
   #revision: string | null = null;
   #building: Promise<void> | undefined;
+  #again = false;
   #timer: NodeJS.Timeout | undefined;
   readonly #db: Kysely<DB>;
   readonly #onChange = () => {
@@ -436,16 +442,30 @@ export class LocateIndex {
   }
 
   async refresh(force: boolean): Promise<void> {
-    if (this.#building) return this.#building;
-    this.#building = (async () => {
-      const revision = await maxBoundaryRevision(this.#db);
-      if (!force && revision === this.#revision) return;
-      this.#index = new AreaIndex(toIndexed(await listBoundariesAt(this.#db)));
-      this.#revision = revision;
-    })().finally(() => {
-      this.#building = undefined;
-    });
+    if (this.#building) {
+      // A build already running may have read the boundaries before this change: it builds once more.
+      if (force) this.#again = true;
+      return this.#building;
+    }
+    this.#building = this.#build(force);
     return this.#building;
+  }
+
+  async #build(force: boolean): Promise<void> {
+    try {
+      let mustBuild = force;
+      do {
+        this.#again = false;
+        const revision = await maxBoundaryRevision(this.#db);
+        if (mustBuild || revision !== this.#revision) {
+          this.#index = new AreaIndex(toIndexed(await listBoundariesAt(this.#db)));
+          this.#revision = revision;
+        }
+        mustBuild = true;
+      } while (this.#again);
+    } finally {
+      this.#building = undefined;
+    }
   }
 
   /** The index, waiting for a rebuild in progress (a change this process just made) to finish. */

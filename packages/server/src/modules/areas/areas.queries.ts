@@ -1,6 +1,6 @@
 import { type Insertable, type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { AreaBoundaryRow, AreaBoundaryTable, AreaRow, AreaTable } from "./areas.table.ts";
+import type { AreaBoundaryRow, AreaBoundaryTable, AreaLineageTable, AreaRow, AreaTable } from "./areas.table.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -232,4 +232,64 @@ export async function findVersionAt(db: Db, areaId: string, at: Date) {
     .orderBy("valid_to")
     .limit(1)
     .executeTakeFirst();
+}
+
+export async function insertLineage(db: Db, rows: Insertable<AreaLineageTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("area_lineage").values(rows).execute();
+}
+
+/** The areas a recorded change went from and to, in the order they were written. */
+export async function listChange(db: Db, changeId: string) {
+  return db
+    .selectFrom("area_lineage as l")
+    .innerJoin("area as f", "f.id", "l.from_area_id")
+    .innerJoin("area as t", "t.id", "l.to_area_id")
+    .select(["l.change", "l.changed_at", "f.code as from_code", "t.code as to_code", "t.name as to_name"])
+    .where("l.change_id", "=", changeId)
+    .orderBy("f.code")
+    .orderBy("t.code")
+    .execute();
+}
+
+/** Where an area came from (predecessors) and what it became (successors). */
+export async function listLineageOf(db: Db, areaId: string) {
+  return db
+    .selectFrom("area_lineage as l")
+    .innerJoin("area as f", "f.id", "l.from_area_id")
+    .innerJoin("area as t", "t.id", "l.to_area_id")
+    .select([
+      "l.change",
+      "l.reason",
+      "l.changed_at",
+      "l.from_area_id",
+      "f.code as from_code",
+      "f.name as from_name",
+      "t.code as to_code",
+      "t.name as to_name",
+    ])
+    .where((eb) => eb.or([eb("l.from_area_id", "=", areaId), eb("l.to_area_id", "=", areaId)]))
+    .orderBy("l.changed_at")
+    .orderBy("f.code")
+    .orderBy("t.code")
+    .execute();
+}
+
+/** Every code ever used under a path, abolished ones included, so that derived codes are never reused. */
+export async function listCodesUnder(db: Db, path: string): Promise<Set<string>> {
+  const rows = await db.selectFrom("area").select("code").where("path", "like", `${path}%`).execute();
+  return new Set(rows.map((r) => r.code));
+}
+
+export async function abolishArea(db: Db, areaId: string, at: Date): Promise<void> {
+  await db.updateTable("area").set({ abolished_at: at, updated_at: at }).where("id", "=", areaId).execute();
+}
+
+export async function countLiveChildren(db: Db, areaId: string): Promise<number> {
+  const row = await db
+    .selectFrom("area")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("parent_id", "=", areaId)
+    .where("abolished_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -16,6 +16,7 @@ import {
   LocateIndex,
   setBoundary,
 } from "./area-boundaries.service.ts";
+import { lineageOf, mergeAreas, splitArea } from "./area-reshape.service.ts";
 import { getAreaDetail, listAreaChildren, listAreasInScope } from "./areas.service.ts";
 import { beatsOfArea, importBeats } from "./police-beats.service.ts";
 
@@ -48,6 +49,21 @@ const StaffSchema = z
   .meta({ id: "StaffPost" });
 const CodeParams = z.object({ code: z.string().regex(/^[0-9A-Za-z]{2,24}$/) });
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 422: ProblemSchema };
+const NewGridSchema = z.object({
+  code: z.string().optional().describe("Leave out to derive one from the parent's code (…G01, …G02)"),
+  name: z.string().trim().min(1).max(100),
+  kind: z.enum(GRID_KINDS).nullable().optional().describe("Leave out to keep the old grid's kind"),
+});
+const ReshapeResultSchema = z
+  .object({
+    id: z.uuid(),
+    change: z.enum(["split", "merge"]),
+    at: z.string(),
+    from: z.array(z.string()),
+    to: z.array(z.object({ code: z.string(), name: z.string() })),
+  })
+  .meta({ id: "AreaReshapeResult" });
+const ReasonSchema = z.string().trim().min(2).max(500);
 
 export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const locateIndex = new LocateIndex(ctx.db);
@@ -109,14 +125,14 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     },
     async (request) => {
       const { lng, lat, asOf } = request.query;
-      const index = asOf
-        ? await indexAsOf(ctx.db, new Date(asOf.length === 10 ? `${asOf}T23:59:59.999+08:00` : asOf))
-        : await locateIndex.ready();
+      const at = asOf ? new Date(asOf.length === 10 ? `${asOf}T23:59:59.999+08:00` : asOf) : undefined;
+      const index = at ? await indexAsOf(ctx.db, at) : await locateIndex.ready();
       const hit = index.locate(lng, lat);
       const scope = principalScope(principalOf(request), "area.read");
       const empty = { area: null, path: [], unassigned: true, staff: [] };
       if (!hit) return empty;
-      const detail = await getAreaDetail(ctx.db, hit.code, scope).catch(() => undefined);
+      // As of a past date: the grid as it was then, even if it was split or merged since.
+      const detail = await getAreaDetail(ctx.db, hit.code, scope, at).catch(() => undefined);
       if (!detail) return empty;
       return {
         area: {
@@ -261,6 +277,99 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         principalScope(principal, "area.manage"),
       );
     },
+  );
+
+  app.post(
+    "/areas/:code/split",
+    {
+      config: { permission: "area.manage" },
+      bodyLimit: MAX_BODY_LIMIT_BYTES,
+      schema: {
+        tags: ["areas"],
+        summary: "Split a grid into parts that cover it; the old grid is kept in history",
+        description:
+          "The parts must lie inside the grid, not overlap and leave no gap. The old grid is abolished with its boundary closed (records attributed to it keep it; `locate?asOf=` before the change still answers it) and its staff posts move to the part `staffTo` (default 0). Retrying with the same `id` answers the recorded change.",
+        params: CodeParams,
+        body: z
+          .object({
+            id: z.uuid(),
+            reason: ReasonSchema,
+            parts: z
+              .array(NewGridSchema.extend({ geometry: GeometrySchema }))
+              .min(2)
+              .max(50),
+            staffTo: z.number().int().min(0).optional(),
+          })
+          .strict(),
+        response: { 200: ReshapeResultSchema, 409: ProblemSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      return splitArea(
+        ctx,
+        principal,
+        requestMeta(request),
+        request.params.code,
+        request.body,
+        principalScope(principal, "area.manage"),
+      );
+    },
+  );
+
+  app.post(
+    "/areas/merge",
+    {
+      config: { permission: "area.manage" },
+      schema: {
+        tags: ["areas"],
+        summary: "Merge neighbouring grids under one parent into a new grid",
+        description:
+          "The new grid's boundary is the union of the old ones, which must touch. The old grids are abolished and kept in history; their staff posts move to the new grid. Retrying with the same `id` answers the recorded change.",
+        body: z
+          .object({
+            id: z.uuid(),
+            reason: ReasonSchema,
+            codes: z
+              .array(z.string().regex(/^[0-9A-Za-z]{2,24}$/))
+              .min(2)
+              .max(50),
+            into: NewGridSchema,
+          })
+          .strict(),
+        response: { 200: ReshapeResultSchema, 409: ProblemSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      return mergeAreas(ctx, principal, requestMeta(request), request.body, principalScope(principal, "area.manage"));
+    },
+  );
+
+  app.get(
+    "/areas/:code/lineage",
+    {
+      config: { permission: "area.read" },
+      schema: {
+        tags: ["areas"],
+        summary: "Grids this area was split or merged from, and what it became",
+        params: CodeParams,
+        response: {
+          200: z.array(
+            z.object({
+              change: z.enum(["split", "merge"]),
+              direction: z.enum(["from", "into"]),
+              code: z.string(),
+              name: z.string(),
+              reason: z.string(),
+              at: z.string(),
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    async (request) => lineageOf(ctx, request.params.code, principalScope(principalOf(request), "area.read")),
   );
 
   app.get(

@@ -62,3 +62,14 @@ export interface AreaVersionTable {
   valid_from: Date;
   valid_to: Date;
 }
+
+export interface AreaLineageTable {
+  id: string;
+  change_id: string;
+  from_area_id: string;
+  to_area_id: string;
+  change: "split" | "merge";
+  reason: string;
+  changed_at: Date;
+  changed_by: string | null;
+}

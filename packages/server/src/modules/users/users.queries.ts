@@ -194,3 +194,19 @@ export async function listStaffPostsUnder(db: Db, path: string) {
     .where("app_user.status", "=", "active")
     .execute();
 }
+
+/** Staff posts on these areas (a grid being split or merged). */
+export async function listPostsOnAreas(db: Db, areaIds: string[]): Promise<AssignmentRow[]> {
+  if (areaIds.length === 0) return [];
+  return db
+    .selectFrom("assignment")
+    .selectAll()
+    .where("area_id", "in", areaIds)
+    .where("role_key", "in", STAFF_ROLES)
+    .orderBy("created_at")
+    .execute();
+}
+
+export async function moveAssignment(db: Db, id: string, area: { id: string; path: string }): Promise<void> {
+  await db.updateTable("assignment").set({ area_id: area.id, area_path: area.path }).where("id", "=", id).execute();
+}

@@ -36,10 +36,12 @@ import {
   insertUser,
   listAssignmentsOfUsers,
   listPermissionsOfRoles,
+  listPostsOnAreas,
   listStaffPostsUnder,
   listStaffRows,
   listUsers as listUserRows,
   lockUser,
+  moveAssignment,
   STAFF_ROLES,
   type UserListFilter,
   updateUser as updateUserRow,
@@ -644,6 +646,38 @@ export async function staffPostsUnder(db: Kysely<DB>, path: string): Promise<Map
 }
 
 export { STAFF_ROLES };
+
+/**
+ * Moves the staff posts of grids that are split or merged to the grid that takes over their
+ * households (a person holding the same post on two merged grids keeps one). Audited per post.
+ */
+export async function moveStaffPosts(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  actor: Principal,
+  meta: RequestMeta,
+  fromAreaIds: string[],
+  to: { id: string; code: string; path: string },
+): Promise<number> {
+  let moved = 0;
+  for (const post of await listPostsOnAreas(trx, fromAreaIds)) {
+    const same = await findSameAssignment(trx, post.user_id, post.role_key, to.id);
+    if (same) await deleteAssignment(trx, post.id);
+    else await moveAssignment(trx, post.id, to);
+    moved++;
+    await recordAudit(ctx, trx, {
+      action: "user.assignment.move",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "user",
+      targetId: post.user_id,
+      areaPath: to.path,
+      details: { roleKey: post.role_key, toArea: to.code, merged: Boolean(same) },
+    });
+  }
+  return moved;
+}
 
 // ---- Bulk import of staff posts (sunk officials and grid staff) ---------------------------------
 

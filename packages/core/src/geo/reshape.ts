@@ -1,0 +1,92 @@
+import polygonClipping from "polygon-clipping";
+import type { FieldIssue } from "../shared/domain-error.ts";
+import { MIN_AREA_M2, overlapShare, siblingOverlaps, uncovered } from "./coverage.ts";
+import type { Position } from "./geojson.ts";
+import { geometryAreaM2, type PolygonalGeometry, polygonsOf } from "./polygon.ts";
+
+/**
+ * Splitting one grid into several and merging several into one: the rules a reshaping must meet
+ * before anything is written. A split's parts must lie inside the old grid, must not overlap one
+ * another and must together cover it (households are never left without a grid); merged grids must
+ * be siblings that touch, so the result is one piece.
+ */
+
+/** A part may stick out of the grid it splits by digitising noise, not more. */
+export const SPLIT_PART_MIN_SHARE_INSIDE = 0.98;
+/** What the parts leave uncovered may not exceed this share of the old grid. */
+export const SPLIT_MAX_UNCOVERED_SHARE = 0.01;
+
+export function checkSplit(
+  old: PolygonalGeometry,
+  parts: { geometry: PolygonalGeometry; path: string }[],
+  path = "parts",
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (parts.length < 2) return [{ path, message: "a split needs at least two parts" }];
+  for (const part of parts) {
+    const share = overlapShare(part.geometry, old);
+    if (share < SPLIT_PART_MIN_SHARE_INSIDE)
+      issues.push({
+        path: part.path,
+        message: `only ${Math.round(share * 100)}% of this part lies inside the grid being split`,
+      });
+  }
+  const overlaps = siblingOverlaps(parts.map((p, i) => ({ code: String(i), geometry: p.geometry })));
+  for (const o of overlaps)
+    issues.push({
+      path: `${path}.${o.b}.geometry`,
+      message: `overlaps part ${o.a} by ${Math.round(o.areaM2)} m²`,
+    });
+  const oldArea = geometryAreaM2(old);
+  const gap = uncovered(
+    old,
+    parts.map((p) => p.geometry),
+  );
+  if (gap && gap.areaM2 > Math.max(MIN_AREA_M2, oldArea * SPLIT_MAX_UNCOVERED_SHARE))
+    issues.push({
+      path,
+      message: `the parts leave ${Math.round(gap.areaM2)} m² (${Math.round((gap.areaM2 / oldArea) * 100)}%) of the grid without a grid`,
+    });
+  return issues;
+}
+
+type Clip = Parameters<typeof polygonClipping.union>[0];
+
+/** The union of grids being merged, or the issue that stops it (they do not touch). */
+export function mergeGeometry(
+  geometries: PolygonalGeometry[],
+  path = "codes",
+): { geometry: PolygonalGeometry; issues: FieldIssue[] } {
+  const [first, ...rest] = geometries.map((g) => polygonsOf(g) as unknown as Clip);
+  const union = polygonClipping.union(first as Clip, ...rest) as Position[][][];
+  const geometry: PolygonalGeometry =
+    union.length === 1
+      ? { type: "Polygon", coordinates: union[0] as Position[][] }
+      : { type: "MultiPolygon", coordinates: union };
+  const sourcePieces = geometries.reduce((n, g) => n + polygonsOf(g).length, 0);
+  // Pieces that were already separate (a multi-part grid) may stay separate; new separations may not.
+  const issues: FieldIssue[] =
+    union.length > 1 && union.length >= sourcePieces
+      ? [{ path, message: "the grids do not touch one another; only neighbouring grids can be merged" }]
+      : [];
+  return { geometry, issues };
+}
+
+/**
+ * Codes for new grids or micro-grids, derived from the parent's code: G01, G02… under a village
+ * (M01… under a grid), skipping every code already taken, so they are stable and never reused.
+ */
+export function nextChildCodes(
+  parentCode: string,
+  level: "grid" | "microgrid",
+  taken: ReadonlySet<string>,
+  count: number,
+): string[] {
+  const letter = level === "grid" ? "G" : "M";
+  const out: string[] = [];
+  for (let n = 1; out.length < count; n++) {
+    const code = `${parentCode}${letter}${String(n).padStart(2, "0")}`;
+    if (!taken.has(code)) out.push(code);
+  }
+  return out;
+}
