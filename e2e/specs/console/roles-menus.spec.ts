@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectFullyTranslated, newPage, useBrowser } from "../../support/journey.ts";
+import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../support/journey.ts";
 
 const { browser, baseUrl, demoPassword, adminPassword } = useBrowser();
 
@@ -48,6 +48,54 @@ describe("areas and grids", () => {
     await page.getByText("English", { exact: true }).click();
     await page.getByText("Import grid boundaries").waitFor();
     await expectFullyTranslated(page, "en");
+    await context.close();
+  });
+});
+
+describe("reshaping grids on the map", () => {
+  it("lets an admin split a demo grid by drawing the part to cut off, and shows where each part came from", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "admin", adminPassword);
+    // The last community of 贵城街道: its second demo grid has no staff that other journeys rely on.
+    const villages = (await (await page.request.get(`${baseUrl}/api/v1/areas/450802001/children`)).json()) as {
+      code: string;
+    }[];
+    const grid = (await (await page.request.get(`${baseUrl}/api/v1/areas/${villages.at(-1)?.code}G02`)).json()) as {
+      code: string;
+      name: string;
+    };
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole("menuitem", { name: "区域网格" }).click();
+    await page.getByLabel("按名称或代码搜索").fill(grid.code);
+    await page.getByRole("button", { name: new RegExp(grid.code) }).click();
+    await page.locator('.wg-map[data-feature-count="1"][data-map-state="loaded"]').waitFor();
+    const editor = page.getByTestId("grid-editor");
+    await editor.getByText("拆分网格").click();
+    await editor.getByRole("button", { name: "开始绘制" }).click();
+    await page.locator('.wg-map[data-drawing="on"]').waitFor();
+    // The grid is fitted to the map (a tall half-cell, centred): draw a box over its western half.
+    const canvas = page.locator(".wg-map canvas");
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error("no map canvas");
+    const cx = box.width / 2;
+    for (const [x, y] of [
+      [cx - 300, 8],
+      [cx, 8],
+      [cx, box.height - 8],
+      [cx - 300, box.height - 8],
+    ] as const) {
+      await canvas.click({ position: { x, y } });
+    }
+    await editor.getByText("已点 4 个顶点").waitFor();
+    await editor.getByLabel("画出部分的网格名称").fill("西片（演示）");
+    await editor.getByLabel("其余部分的网格名称").fill("东片（演示）");
+    await editor.getByLabel("调整原因").fill("端到端测试：户数增加");
+    await editor.getByRole("button", { name: /^拆\s*分$/ }).click();
+    await page.getByText(/^已拆分为 /).waitFor();
+    await page.getByText("由此网格拆分而来：").waitFor();
+    await page.getByRole("button", { name: new RegExp(`${grid.name} ${grid.code}`) }).waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+    expect(pageErrors).toEqual([]);
     await context.close();
   });
 });

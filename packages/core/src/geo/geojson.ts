@@ -14,7 +14,12 @@ export interface PointGeometry {
   type: "Point";
   coordinates: Position;
 }
-export type Geometry = PolygonGeometry | MultiPolygonGeometry | PointGeometry;
+/** Only drawn (a boundary being sketched), never stored. */
+export interface LineStringGeometry {
+  type: "LineString";
+  coordinates: Position[];
+}
+export type Geometry = PolygonGeometry | MultiPolygonGeometry | PointGeometry | LineStringGeometry;
 export interface Feature<G extends Geometry = Geometry, P = Record<string, unknown>> {
   type: "Feature";
   id?: string | number;
@@ -30,6 +35,8 @@ export function mapPositions(geometry: Geometry, fn: (p: LngLat) => Position): G
   switch (geometry.type) {
     case "Point":
       return { type: "Point", coordinates: fn(geometry.coordinates) };
+    case "LineString":
+      return { type: "LineString", coordinates: geometry.coordinates.map(fn) };
     case "Polygon":
       return { type: "Polygon", coordinates: geometry.coordinates.map((ring) => ring.map(fn)) };
     case "MultiPolygon":

@@ -53,6 +53,7 @@ export function bboxOf(geometry: Geometry): BBox {
     if (p[1] > maxY) maxY = p[1];
   };
   if (geometry.type === "Point") visit(geometry.coordinates);
+  else if (geometry.type === "LineString") for (const p of geometry.coordinates) visit(p);
   else for (const polygon of polygonsOf(geometry)) for (const ring of polygon) for (const p of ring) visit(p);
   return [minX, minY, maxX, maxY];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PolygonalGeometry } from "./polygon.ts";
-import { checkSplit, mergeGeometry, nextChildCodes } from "./reshape.ts";
+import { checkSplit, cutWith, mergeGeometry, nextChildCodes } from "./reshape.ts";
 
 const box = (w: number, s: number, e: number, n: number): PolygonalGeometry => ({
   type: "Polygon",
@@ -66,5 +66,23 @@ describe("nextChildCodes", () => {
       "450802001001G05",
     ]);
     expect(nextChildCodes("450802001001G02", "microgrid", new Set(), 1)).toEqual(["450802001001G02M01"]);
+  });
+});
+
+describe("cutWith", () => {
+  it("cuts a grid into the part inside a drawn shape and the rest, which split it exactly", () => {
+    const { inside, outside } = cutWith(grid, box(109.59, 23.09, 109.61, 23.13));
+    expect(inside).toBeDefined();
+    expect(outside).toBeDefined();
+    expect(
+      checkSplit(grid, [
+        { geometry: inside as PolygonalGeometry, path: "a" },
+        { geometry: outside as PolygonalGeometry, path: "b" },
+      ]),
+    ).toEqual([]);
+  });
+
+  it("leaves nothing outside when the shape covers the whole grid", () => {
+    expect(cutWith(grid, box(109, 23, 110, 24)).outside).toBeUndefined();
   });
 });

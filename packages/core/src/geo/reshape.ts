@@ -90,3 +90,26 @@ export function nextChildCodes(
   }
   return out;
 }
+
+const asGeometry = (m: Position[][][]): PolygonalGeometry | undefined =>
+  m.length === 0
+    ? undefined
+    : m.length === 1
+      ? { type: "Polygon", coordinates: m[0] as Position[][] }
+      : { type: "MultiPolygon", coordinates: m };
+
+/**
+ * Cuts a grid with a drawn shape: the part of the grid inside the shape and the rest — the two
+ * parts of a split drawn on the map, which then cover the grid exactly, without overlap.
+ */
+export function cutWith(
+  grid: PolygonalGeometry,
+  cutter: PolygonalGeometry,
+): { inside: PolygonalGeometry | undefined; outside: PolygonalGeometry | undefined } {
+  const g = polygonsOf(grid) as unknown as Clip;
+  const c = polygonsOf(cutter) as unknown as Clip;
+  return {
+    inside: asGeometry(polygonClipping.intersection(g, c) as Position[][][]),
+    outside: asGeometry(polygonClipping.difference(g, c) as Position[][][]),
+  };
+}

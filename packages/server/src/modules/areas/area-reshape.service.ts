@@ -74,16 +74,16 @@ export interface ReshapeResult {
 
 async function replay(ctx: AppContext, id: string, change: "split" | "merge", from: string[]) {
   const rows = await listChange(ctx.db, id);
-  if (rows.length === 0) return undefined;
+  const first = rows[0];
+  if (!first) return undefined;
   const fromCodes = [...new Set(rows.map((r) => r.from_code))];
-  const same =
-    rows[0]?.change === change && fromCodes.length === from.length && from.every((c) => fromCodes.includes(c));
+  const same = first.change === change && fromCodes.length === from.length && from.every((c) => fromCodes.includes(c));
   if (!same) throw new DomainError("AREA_CHANGE_CONFLICT", `change ${id} already recorded a different change`);
   const to = new Map(rows.map((r) => [r.to_code, r.to_name]));
   return {
     id,
     change,
-    at: (rows[0]?.changed_at as Date).toISOString(),
+    at: first.changed_at.toISOString(),
     from: fromCodes,
     to: [...to].map(([code, name]) => ({ code, name })),
   } satisfies ReshapeResult;

@@ -1,4 +1,4 @@
-import { boundsOf, type ClientConfig, type FeatureCollection, toDisplayCoordinates } from "@wangge/core";
+import { boundsOf, type ClientConfig, type FeatureCollection, gcj02ToWgs84, toDisplayCoordinates } from "@wangge/core";
 import maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import { useEffect, useRef, useState } from "react";
@@ -16,6 +16,10 @@ export interface WgMapProps {
   theme?: "light" | "dark";
   height?: number | string;
   label?: string;
+  /** Drawn on top and never used to fit the view: a shape being drawn, with its vertices. */
+  overlay?: FeatureCollection;
+  /** Called with the WGS-84 position of each click on the map (while drawing). */
+  onPick?: (position: [number, number]) => void;
 }
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
@@ -29,7 +33,15 @@ function hasWebGl(): boolean {
   }
 }
 
-export function WgMap({ config, features = EMPTY, theme = "light", height = 480, label }: WgMapProps) {
+export function WgMap({
+  config,
+  features = EMPTY,
+  theme = "light",
+  height = 480,
+  label,
+  overlay = EMPTY,
+  onPick,
+}: WgMapProps) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -108,6 +120,33 @@ export function WgMap({ config, features = EMPTY, theme = "light", height = 480,
           "line-width": ["match", ["get", "level"], "grid", 1.5, "microgrid", 1, 2],
         },
       });
+      map.addSource("overlay", { type: "geojson", data: EMPTY as GeoJSON.FeatureCollection });
+      map.addLayer({
+        id: "overlay-fill",
+        type: "fill",
+        source: "overlay",
+        filter: ["==", ["geometry-type"], "Polygon"],
+        paint: { "fill-color": "#7b1fa2", "fill-opacity": 0.25 },
+      });
+      map.addLayer({
+        id: "overlay-line",
+        type: "line",
+        source: "overlay",
+        filter: ["!=", ["geometry-type"], "Point"],
+        paint: { "line-color": "#6a1b9a", "line-width": 2, "line-dasharray": [2, 1] },
+      });
+      map.addLayer({
+        id: "overlay-points",
+        type: "circle",
+        source: "overlay",
+        filter: ["==", ["geometry-type"], "Point"],
+        paint: {
+          "circle-radius": 4,
+          "circle-color": "#6a1b9a",
+          "circle-stroke-color": "#fff",
+          "circle-stroke-width": 1,
+        },
+      });
       mapRef.current = map;
       setState("loaded");
     });
@@ -126,12 +165,38 @@ export function WgMap({ config, features = EMPTY, theme = "light", height = 480,
     if (bounds) map.fitBounds(bounds, { padding: 24, animate: false });
   }, [features, state, config.tileCoordinateSystem]);
 
+  useEffect(() => {
+    const map = mapRef.current;
+    if (state !== "loaded" || !map) return;
+    const display = toDisplayCoordinates(overlay, config.tileCoordinateSystem);
+    (map.getSource("overlay") as maplibregl.GeoJSONSource | undefined)?.setData(display as GeoJSON.FeatureCollection);
+  }, [overlay, state, config.tileCoordinateSystem]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (state !== "loaded" || !map || !onPick) return;
+    const system = config.tileCoordinateSystem;
+    const handler = (e: maplibregl.MapMouseEvent) => {
+      const shown: [number, number] = [e.lngLat.lng, e.lngLat.lat];
+      onPick(system === "gcj02" ? gcj02ToWgs84(shown) : shown);
+    };
+    map.on("click", handler);
+    map.getCanvas().style.cursor = "crosshair";
+    map.doubleClickZoom.disable();
+    return () => {
+      map.off("click", handler);
+      map.getCanvas().style.cursor = "";
+      map.doubleClickZoom.enable();
+    };
+  }, [onPick, state, config.tileCoordinateSystem]);
+
   return (
     <section
       className="wg-map"
       aria-label={label ?? t("nav.map")}
       data-map-state={state}
       data-feature-count={features.features.length}
+      data-drawing={onPick ? "on" : undefined}
       style={{ position: "relative", height, width: "100%", borderRadius: 8, overflow: "hidden" }}
     >
       {state === "unsupported" ? (

@@ -1,4 +1,4 @@
-import type { FeatureCollection } from "@wangge/core";
+import type { FeatureCollection, PolygonalGeometry } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
 export interface AreaSummary {
@@ -70,3 +70,45 @@ export interface Coverage {
 export const getStaff = (code: string) => apiFetch<StaffMember[]>(`/api/v1/areas/${encodeURIComponent(code)}/staff`);
 export const getBeats = (code: string) => apiFetch<Beat[]>(`/api/v1/areas/${encodeURIComponent(code)}/beats`);
 export const getCoverage = (code: string) => apiFetch<Coverage>(`/api/v1/areas/${encodeURIComponent(code)}/coverage`);
+
+export interface ReshapeResult {
+  id: string;
+  change: "split" | "merge";
+  at: string;
+  from: string[];
+  to: { code: string; name: string }[];
+}
+export interface LineageEntry {
+  change: "split" | "merge";
+  direction: "from" | "into";
+  code: string;
+  name: string;
+  reason: string;
+  at: string;
+}
+export interface NewGrid {
+  code?: string;
+  name: string;
+  kind?: string | null;
+}
+
+export const setBoundary = (code: string, geometry: PolygonalGeometry) =>
+  apiFetch<{ code: string; outcome: "drawn" | "redrawn" | "unchanged" }>(
+    `/api/v1/areas/${encodeURIComponent(code)}/boundary`,
+    { method: "PUT", json: { geometry } },
+  );
+/** `id` is made once per change in the form, so that a retried submit answers the same change. */
+export const splitGrid = (
+  id: string,
+  code: string,
+  reason: string,
+  parts: (NewGrid & { geometry: PolygonalGeometry })[],
+) =>
+  apiFetch<ReshapeResult>(`/api/v1/areas/${encodeURIComponent(code)}/split`, {
+    method: "POST",
+    json: { id, reason, parts },
+  });
+export const mergeGrids = (id: string, codes: string[], reason: string, into: NewGrid) =>
+  apiFetch<ReshapeResult>("/api/v1/areas/merge", { method: "POST", json: { id, reason, codes, into } });
+export const getLineage = (code: string) =>
+  apiFetch<LineageEntry[]>(`/api/v1/areas/${encodeURIComponent(code)}/lineage`);

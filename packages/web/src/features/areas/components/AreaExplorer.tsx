@@ -34,12 +34,15 @@ import {
   getBeats,
   getChildren,
   getCoverage,
+  getLineage,
   getStaff,
   type ImportReport,
   importGrids,
+  type LineageEntry,
   listAreas,
   type StaffMember,
 } from "../api/areas.ts";
+import { GridEditor, useDrawing } from "./GridEditor.tsx";
 
 /**
  * The area tree beside the map: expand the hierarchy, search by name or code, see an area's details and
@@ -82,6 +85,8 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
   const [coverage, setCoverage] = useState<Coverage>();
   const [showCoverage, setShowCoverage] = useState(false);
   const [allOrNothing, setAllOrNothing] = useState(true);
+  const [lineage, setLineage] = useState<LineageEntry[]>([]);
+  const drawing = useDrawing();
   const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
 
   useEffect(() => {
@@ -92,6 +97,23 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
     }, fail);
   }, [fail, t]);
 
+  /** Loads a tree node's children again (after a grid was drawn, split or merged under it). */
+  const reloadChildren = useCallback(
+    async (code: string | null) => {
+      if (!code) return;
+      const children = await getChildren(code).catch(() => undefined);
+      if (children)
+        setTree((current) =>
+          attach(
+            current,
+            code,
+            children.map((c) => toNode(c, t)),
+          ),
+        );
+    },
+    [t],
+  );
+
   const select = useCallback(
     (code: string) => {
       getArea(code).then(setSelected, fail);
@@ -99,6 +121,7 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
       getStaff(code).then(setStaff, () => setStaff([]));
       getBeats(code).then(setBeats, () => setBeats([]));
       getCoverage(code).then(setCoverage, () => setCoverage(undefined));
+      getLineage(code).then(setLineage, () => setLineage([]));
     },
     [fail],
   );
@@ -211,6 +234,25 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
                     ))}
                   </Space>
                 </Descriptions.Item>
+                {lineage.length > 0 && (
+                  <Descriptions.Item label={t("areas.lineage")} span={2}>
+                    <Space direction="vertical" size={0}>
+                      {lineage.map((l) => (
+                        <span key={`${l.direction}-${l.code}`}>
+                          {t(`areas.lineageEntry.${l.change}.${l.direction}`, {
+                            at: new Date(l.at).toLocaleDateString(),
+                          })}{" "}
+                          <Button type="link" size="small" onClick={() => select(l.code)} style={{ padding: 0 }}>
+                            <span translate="no">{`${l.name} ${l.code}`}</span>
+                          </Button>{" "}
+                          <Typography.Text type="secondary" translate="no">
+                            {l.reason}
+                          </Typography.Text>
+                        </span>
+                      ))}
+                    </Space>
+                  </Descriptions.Item>
+                )}
                 {coverage && coverage.grids > 0 && (
                   <Descriptions.Item label={t("areas.coverage")} span={2}>
                     <Space wrap>
@@ -236,7 +278,28 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
           ) : (
             <Alert type="info" showIcon title={t("areas.pick")} />
           )}
-          <WgMap config={config.map} features={mapFeatures} height={480} label={t("areas.map")} />
+          <WgMap
+            config={config.map}
+            features={mapFeatures}
+            height={480}
+            label={t("areas.map")}
+            overlay={drawing.overlay}
+            onPick={drawing.onPick}
+          />
+          {canManage && selected && (
+            <GridEditor
+              config={config}
+              area={selected}
+              shapes={shapes}
+              drawing={drawing}
+              onChanged={(code) => {
+                void reloadChildren(selected.parentCode);
+                void reloadChildren(selected.code);
+                listAreas().then(setAll, () => undefined);
+                select(code);
+              }}
+            />
+          )}
           {canManage && (
             <Card title={t("areas.importTitle")}>
               <Space wrap>
