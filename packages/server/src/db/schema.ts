@@ -15,6 +15,18 @@ import type {
   SessionTable,
 } from "../modules/auth/auth.table.ts";
 import type { AppMetaTable, ClientErrorReportTable } from "../modules/platform/platform.table.ts";
+import type {
+  AreaAttributionTable,
+  HouseholdTable,
+  ImportJobTable,
+  LeadHouseholdLinkTable,
+  OrganisationTable,
+  PersonAccessTable,
+  PersonTable,
+  PlaceTable,
+  SubjectTagTable,
+  TagDefinitionTable,
+} from "../modules/registry/registry.table.ts";
 import type { RolePermissionTable, RoleTable } from "../modules/roles/roles.table.ts";
 import type { AppUserTable, AssignmentTable } from "../modules/users/users.table.ts";
 
@@ -38,4 +50,14 @@ export interface DB {
   login_lock: LoginLockTable;
   otp_challenge: OtpChallengeTable;
   audit_log: AuditLogTable;
+  place: PlaceTable;
+  household: HouseholdTable;
+  person: PersonTable;
+  organisation: OrganisationTable;
+  area_attribution: AreaAttributionTable;
+  tag_definition: TagDefinitionTable;
+  subject_tag: SubjectTagTable;
+  lead_household_link: LeadHouseholdLinkTable;
+  person_access: PersonAccessTable;
+  import_job: ImportJobTable;
 }

@@ -1,5 +1,8 @@
-import { DEFAULT_ROLES, type Permission, type RoleKey } from "@wangge/core";
+import { DEFAULT_ROLES, type Permission, type RoleKey, systemPrincipal } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { uuidv7 } from "../ids.ts";
+import { createHousehold, createOrganisation, createPlace } from "../modules/registry/households.service.ts";
+import { createPerson } from "../modules/registry/people.service.ts";
 import { buildTestApp, type TestApp } from "./build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "./factories.ts";
 
@@ -13,6 +16,27 @@ let tree: AreaTree;
 /** A second county: outside the scope of every role that has an area. */
 let elsewhere: AreaTree;
 const sessions = new Map<RoleKey, Session>();
+/** A place, household, person and organisation in each tree's grid (created by the system). */
+interface Registry {
+  place: string;
+  household: string;
+  person: string;
+  organisation: string;
+}
+let here: Registry;
+let there: Registry;
+const reg = (inScope: boolean) => (inScope ? here : there);
+
+async function buildRegistry(grid: string, village: string): Promise<Registry> {
+  const actor = systemPrincipal();
+  const meta = { requestId: "matrix", ip: null, userAgent: null };
+  const ids = { place: uuidv7(), household: uuidv7(), person: uuidv7(), organisation: uuidv7() };
+  await createPlace(t.ctx, actor, meta, { id: ids.place, divisionCode: village, road: "矩阵路", gridCode: grid });
+  await createHousehold(t.ctx, actor, meta, { id: ids.household, placeId: ids.place });
+  await createPerson(t.ctx, actor, meta, { id: ids.person, name: "矩阵", householdId: ids.household });
+  await createOrganisation(t.ctx, actor, meta, { id: ids.organisation, kind: "shop", name: "矩阵店", gridCode: grid });
+  return ids;
+}
 
 /** Where each role's test user is assigned. */
 function areaFor(role: RoleKey): string | null {
@@ -48,6 +72,8 @@ interface Sample {
   scoped?: boolean;
   /** The permission a non-global holder needs in their scope to succeed (defaults to the route's). */
   okCode?: string;
+  /** The code answered outside the scope (defaults by route: AREA_NOT_FOUND or RESOURCE_NOT_FOUND). */
+  outsideCode?: string;
 }
 
 async function targetUser(inScope: boolean) {
@@ -275,6 +301,146 @@ const samples: Record<string, Sample> = {
       payload: { collection: { type: "FeatureCollection", features: [] } },
     }),
   },
+  "POST /api/v1/people": {
+    ok: 201,
+    build: async () => ({
+      url: "/api/v1/people",
+      payload: { id: crypto.randomUUID(), name: "新人", gridCode: tree.grid.code },
+    }),
+  },
+  "GET /api/v1/people": { ok: 200, build: async () => ({ url: "/api/v1/people?q=%E7%9F%A9" }) },
+  "GET /api/v1/people/:id": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "PERSON_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/people/${reg(inScope).person}` }),
+  },
+  "POST /api/v1/people/:id/reveal": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "PERSON_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/people/${reg(inScope).person}/reveal`,
+      payload: { fields: ["phone"], reason: "矩阵核对" },
+    }),
+  },
+  "GET /api/v1/people/:id/access-log": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "PERSON_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/people/${reg(inScope).person}/access-log` }),
+  },
+  "POST /api/v1/people/:id/transfer": {
+    // To the grid the person is already in: refused, so the matrix changes nothing.
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    scoped: true,
+    outsideCode: "PERSON_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/people/${reg(inScope).person}/transfer`,
+      payload: { gridCode: tree.grid.code, reason: "矩阵" },
+    }),
+  },
+  "GET /api/v1/tags": { ok: 200, build: async () => ({ url: "/api/v1/tags" }) },
+  "POST /api/v1/places": {
+    ok: 201,
+    build: async () => ({
+      url: "/api/v1/places",
+      payload: {
+        id: crypto.randomUUID(),
+        divisionCode: tree.village.code,
+        road: `矩阵路${crypto.randomUUID().slice(0, 8)}`,
+        gridCode: tree.grid.code,
+      },
+    }),
+  },
+  "GET /api/v1/places": { ok: 200, build: async () => ({ url: "/api/v1/places?q=%E7%9F%A9" }) },
+  "GET /api/v1/places/:id": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "PLACE_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/places/${reg(inScope).place}` }),
+  },
+  "POST /api/v1/households": {
+    ok: 201,
+    build: async () => ({ url: "/api/v1/households", payload: { id: crypto.randomUUID(), placeId: here.place } }),
+  },
+  "GET /api/v1/households": { ok: 200, build: async () => ({ url: "/api/v1/households" }) },
+  "GET /api/v1/households/:id": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "HOUSEHOLD_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/households/${reg(inScope).household}` }),
+  },
+  "PUT /api/v1/households/:id/looks-after": {
+    // No party member lives there: refused, so the matrix changes nothing.
+    ok: 422,
+    okCode: "LEAD_HOUSEHOLD_INVALID",
+    scoped: true,
+    outsideCode: "HOUSEHOLD_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/households/${reg(inScope).household}/looks-after`,
+      payload: { householdIds: [crypto.randomUUID()] },
+    }),
+  },
+  "GET /api/v1/lead-households": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/lead-households?areaCode=${inScope ? tree.grid.code : elsewhere.grid.code}`,
+    }),
+  },
+  "POST /api/v1/organisations": {
+    ok: 201,
+    build: async () => ({
+      url: "/api/v1/organisations",
+      payload: { id: crypto.randomUUID(), kind: "shop", name: "矩阵新店", gridCode: tree.grid.code },
+    }),
+  },
+  "GET /api/v1/organisations": { ok: 200, build: async () => ({ url: "/api/v1/organisations" }) },
+  "GET /api/v1/organisations/:id": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "ORGANISATION_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/organisations/${reg(inScope).organisation}` }),
+  },
+  "POST /api/v1/people/:id/tags": {
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    scoped: true,
+    outsideCode: "PERSON_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/people/${reg(inScope).person}/tags`,
+      payload: { tags: [{ key: "no_such_tag" }] },
+    }),
+  },
+  "DELETE /api/v1/people/:id/tags/:tagId": {
+    ok: 422,
+    okCode: "TAG_NOT_FOUND",
+    scoped: true,
+    outsideCode: "PERSON_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/people/${reg(inScope).person}/tags/${crypto.randomUUID()}` }),
+  },
+  "POST /api/v1/households/:id/tags": {
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    scoped: true,
+    outsideCode: "HOUSEHOLD_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/households/${reg(inScope).household}/tags`,
+      payload: { tags: [{ key: "no_such_tag" }] },
+    }),
+  },
+  "DELETE /api/v1/households/:id/tags/:tagId": {
+    ok: 422,
+    okCode: "TAG_NOT_FOUND",
+    scoped: true,
+    outsideCode: "HOUSEHOLD_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/households/${reg(inScope).household}/tags/${crypto.randomUUID()}`,
+    }),
+  },
   "GET /api/v1/audit": { ok: 200, build: async () => ({ url: "/api/v1/audit?limit=5" }) },
   "GET /api/v1/audit/verify": { ok: 200, build: async () => ({ url: "/api/v1/audit/verify" }) },
   "GET /api/v1/audit/export": {
@@ -287,6 +453,8 @@ beforeAll(async () => {
   t = await buildTestApp();
   tree = await buildAreaTree(t.ctx);
   elsewhere = await buildAreaTree(t.ctx);
+  here = await buildRegistry(tree.grid.code, tree.village.code);
+  there = await buildRegistry(elsewhere.grid.code, elsewhere.village.code);
   for (const role of DEFAULT_ROLES) {
     const user = await buildUser(t.ctx, { role: role.key, areaCode: areaFor(role.key) });
     sessions.set(role.key, await signIn(t, user));
@@ -346,11 +514,12 @@ describe("authorization matrix", () => {
           else if (!inScope && !isGlobal(role)) {
             // Creating an account names the area (unknown to this user); the other routes name a user they cannot see.
             const outside =
-              key === "POST /api/v1/users" ||
+              sample.outsideCode ??
+              (key === "POST /api/v1/users" ||
               key.startsWith("GET /api/v1/areas/") ||
               key.startsWith("PUT /api/v1/areas/")
                 ? "AREA_NOT_FOUND"
-                : "RESOURCE_NOT_FOUND";
+                : "RESOURCE_NOT_FOUND");
             expected.push({ route: key, inScope, status: 404, code: outside });
           } else
             expected.push({

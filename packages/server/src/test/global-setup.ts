@@ -8,6 +8,7 @@ import type { TestProject } from "vitest/node";
 import { openDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { migrations } from "../db/migrations/index.ts";
+import { ensureDefaultTags } from "../modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "../modules/roles/roles.service.ts";
 
 /**
@@ -23,6 +24,7 @@ async function templateKey(): Promise<string> {
     hash.update(await readFile(path.join(dir, `${name}.ts`)));
   }
   hash.update(await readFile(path.resolve(import.meta.dirname, "../../../core/src/auth/roles.ts")));
+  hash.update(await readFile(path.resolve(import.meta.dirname, "../../../core/src/registry/tags.ts")));
   const pglitePkg = path.resolve(import.meta.dirname, "../../../../node_modules/@electric-sql/pglite/package.json");
   hash.update(existsSync(pglitePkg) ? await readFile(pglitePkg) : "pglite");
   return hash.digest("hex").slice(0, 16);
@@ -35,6 +37,7 @@ async function buildPgliteTemplate(): Promise<string> {
   const database = await openDatabase({ kind: "pglite", dataDir: work });
   await migrateToLatest(database.db);
   await ensureDefaultRoles(database.db);
+  await ensureDefaultTags(database.db);
   await database.close();
   try {
     await rename(path.join(work, "pgdata"), target);
@@ -61,6 +64,7 @@ async function buildPostgresTemplate(adminUrl: string): Promise<{ adminUrl: stri
   const database = await openDatabase({ kind: "postgres", url: u.toString(), poolSize: 2 });
   await migrateToLatest(database.db);
   await ensureDefaultRoles(database.db);
+  await ensureDefaultTags(database.db);
   await database.close();
   return { adminUrl, templateName };
 }

@@ -1,9 +1,14 @@
-import { AUTH_ERROR_CODES, PLATFORM_ERROR_CODES } from "@wangge/core";
+import { AUTH_ERROR_CODES, PLATFORM_ERROR_CODES, REGISTRY_ERROR_CODES } from "@wangge/core";
 
 /** Codes the web app itself produces, beyond the server's catalogue. */
 export const WEB_ERROR_CODES = ["AUTH_UNAVAILABLE"] as const;
 
-export const ALL_ERROR_CODES: readonly string[] = [...PLATFORM_ERROR_CODES, ...AUTH_ERROR_CODES, ...WEB_ERROR_CODES];
+export const ALL_ERROR_CODES: readonly string[] = [
+  ...PLATFORM_ERROR_CODES,
+  ...AUTH_ERROR_CODES,
+  ...REGISTRY_ERROR_CODES,
+  ...WEB_ERROR_CODES,
+];
 const KNOWN = new Set<string>(ALL_ERROR_CODES);
 
 /** The i18n key for an error code; an unknown code falls back to the generic server error text. */

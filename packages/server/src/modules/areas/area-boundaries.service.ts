@@ -476,6 +476,23 @@ export class LocateIndex {
   }
 }
 
+const indexes = new WeakMap<Kysely<DB>, LocateIndex>();
+
+/** The locate index of this process for a database: one per app, shared by every module that routes points. */
+export function locateIndexFor(db: Kysely<DB>): LocateIndex {
+  let index = indexes.get(db);
+  if (!index) {
+    index = new LocateIndex(db);
+    indexes.set(db, index);
+  }
+  return index;
+}
+
+/** The deepest area containing a point now (a grid, or the division when no grid covers it). */
+export async function locatePoint(db: Kysely<DB>, lng: number, lat: number): Promise<string | undefined> {
+  return (await locateIndexFor(db).ready()).locate(lng, lat)?.code;
+}
+
 export async function indexAsOf(db: Kysely<DB>, at: Date): Promise<AreaIndex> {
   return new AreaIndex(toIndexed(await listBoundariesAt(db, at)));
 }

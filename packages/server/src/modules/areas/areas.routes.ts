@@ -13,7 +13,7 @@ import {
   GRID_KINDS,
   importBoundaries,
   indexAsOf,
-  LocateIndex,
+  locateIndexFor,
   setBoundary,
 } from "./area-boundaries.service.ts";
 import { lineageOf, mergeAreas, splitArea } from "./area-reshape.service.ts";
@@ -66,7 +66,7 @@ const ReshapeResultSchema = z
 const ReasonSchema = z.string().trim().min(2).max(500);
 
 export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const locateIndex = new LocateIndex(ctx.db);
+  const locateIndex = locateIndexFor(ctx.db);
   locateIndex.start();
   app.addHook("onClose", async () => locateIndex.stop());
 

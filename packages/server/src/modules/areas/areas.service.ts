@@ -190,3 +190,8 @@ export async function importDivisions(
   for (const d of divisions) byLevel[d.level] = (byLevel[d.level] ?? 0) + 1;
   return { root, dataYear: 2023, total: divisions.length, byLevel, ...totals, abolished };
 }
+
+/** An area by code, whatever the caller's scope (for checks such as "is this grid under that village"). */
+export async function findArea(db: Kysely<DB> | Transaction<DB>, code: string): Promise<AreaRow | undefined> {
+  return findAreaByCode(db, code);
+}

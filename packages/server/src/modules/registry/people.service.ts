@@ -1,0 +1,606 @@
+import {
+  authorId,
+  canView,
+  type DataScope,
+  DomainError,
+  ETHNIC_GROUPS,
+  ethnicityCode,
+  type FieldIssue,
+  type IdType,
+  normalizeMobile,
+  type Principal,
+  principalScope,
+} from "@wangge/core";
+import type { Transaction } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
+import { uuidv7 } from "../../ids.ts";
+import { getAreaInScope } from "../areas/areas.service.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import {
+  closeAttribution,
+  findHousehold,
+  findPerson,
+  findPersonByIdIndex,
+  findPlace,
+  insertPeople,
+  listAccess,
+  listAttributions,
+  listTagsOf,
+  logAccess,
+  openAttribution,
+  retagPath,
+  searchPeople,
+  updatePerson,
+} from "./registry.queries.ts";
+import type { PersonRow, SubjectTagRow } from "./registry.table.ts";
+import {
+  charsOf,
+  hasHan,
+  idIndex,
+  isIssue,
+  nameKeys,
+  phoneIndex,
+  type SealedId,
+  type SealedPhone,
+  sealIdNumber,
+  sealPhone,
+} from "./registry-fields.ts";
+import { addTagsInTransaction, type TagInput, tagViews, visibleTagDefinitions } from "./tags.service.ts";
+
+/**
+ * People in the registry. Reads are limited to the caller's scope for `person.read` (outside it a
+ * person does not exist), ID and phone numbers are masked unless revealed with a reason
+ * (`person.reveal`, audited), every read of a record is written to the person's access log, and a
+ * move to another grid is an explicit transfer whose history stays.
+ */
+export const RESIDENCE_STATUSES = ["resident", "migrant", "away", "left_behind"] as const;
+export const RELATIONSHIPS = [
+  "head",
+  "spouse",
+  "child",
+  "parent",
+  "grandparent",
+  "grandchild",
+  "sibling",
+  "child_in_law",
+  "other",
+] as const;
+
+export interface PersonInput {
+  id: string;
+  name: string;
+  gender?: "male" | "female" | undefined;
+  birthDate?: string | undefined;
+  ethnicity?: string | undefined;
+  idType?: IdType | undefined;
+  idNumber?: string | undefined;
+  phone?: string | undefined;
+  residenceStatus?: (typeof RESIDENCE_STATUSES)[number] | undefined;
+  partyMember?: boolean | undefined;
+  partyBranch?: string | undefined;
+  registeredAddress?: string | undefined;
+  householdId?: string | undefined;
+  relationship?: (typeof RELATIONSHIPS)[number] | undefined;
+  placeId?: string | undefined;
+  gridCode?: string | undefined;
+  notes?: string | undefined;
+  tags?: TagInput[] | undefined;
+}
+
+export interface PersonView {
+  id: string;
+  name: string;
+  gender: "male" | "female" | null;
+  birthDate: string | null;
+  ethnicity: { code: string; name: { "zh-CN": string; en: string } } | null;
+  idType: string | null;
+  idNumber: string | null;
+  phone: string | null;
+  residenceStatus: string;
+  partyMember: boolean;
+  partyBranch: string | null;
+  registeredAddress: string | null;
+  householdId: string | null;
+  relationship: string | null;
+  placeId: string | null;
+  gridCode: string | null;
+  areaPath: string;
+  notes: string | null;
+  tags: ReturnType<typeof tagViews>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const codeOfPath = (path: string) => path.split("/").filter(Boolean).at(-1) ?? null;
+const ETHNIC_BY_CODE = new Map(ETHNIC_GROUPS.map((g) => [g.code, g]));
+
+export function today(ctx: Pick<AppContext, "now">): string {
+  // Dates of tags and birth dates are calendar dates in China (UTC+8).
+  return new Date(ctx.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export function toPersonView(row: PersonRow, tags: ReturnType<typeof tagViews>): PersonView {
+  const group = row.ethnicity ? ETHNIC_BY_CODE.get(row.ethnicity) : undefined;
+  return {
+    id: row.id,
+    name: row.name,
+    gender: row.gender,
+    birthDate: row.birth_date,
+    ethnicity: group ? { code: group.code, name: { "zh-CN": group.zh, en: group.en } } : null,
+    idType: row.id_type,
+    idNumber: row.id_number_masked,
+    phone: row.phone_masked,
+    residenceStatus: row.residence_status,
+    partyMember: row.party_member,
+    partyBranch: row.party_branch,
+    registeredAddress: row.registered_address,
+    householdId: row.household_id,
+    relationship: row.relationship,
+    placeId: row.place_id,
+    gridCode: codeOfPath(row.area_path),
+    areaPath: row.area_path,
+    notes: row.notes,
+    tags,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+const notFound = (id: string) =>
+  new DomainError("PERSON_NOT_FOUND", `no person ${id} in your scope`, {
+    errors: [{ path: "id", message: "unknown person" }],
+  });
+
+/** The person, if the scope covers them; otherwise the same answer as for an unknown id. */
+export async function personInScope(ctx: AppContext, id: string, scope: DataScope): Promise<PersonRow> {
+  const row = await findPerson(ctx.db, id);
+  if (!row || !canView(scope, row.area_path)) throw notFound(id);
+  return row;
+}
+
+async function viewOf(ctx: AppContext, actor: Principal, rows: PersonRow[]): Promise<PersonView[]> {
+  const tags = await listTagsOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  const definitions = await visibleTagDefinitions(ctx, actor);
+  const sensitiveScope = principalScope(actor, "tag.sensitive.read");
+  const bySubject = new Map<string, SubjectTagRow[]>();
+  for (const t of tags) bySubject.set(t.subject_id, [...(bySubject.get(t.subject_id) ?? []), t]);
+  const day = today(ctx);
+  return rows.map((r) =>
+    toPersonView(r, tagViews(bySubject.get(r.id) ?? [], definitions, canView(sensitiveScope, r.area_path), day)),
+  );
+}
+
+interface Resolved {
+  areaId: string | null;
+  areaPath: string;
+  householdId: string | null;
+  placeId: string | null;
+}
+
+/** Where a new person belongs: the grid given, else their household's, else their place's. */
+async function resolveAttribution(
+  ctx: AppContext,
+  input: Pick<PersonInput, "gridCode" | "householdId" | "placeId">,
+  scope: DataScope,
+  issues: FieldIssue[],
+): Promise<Resolved | undefined> {
+  let household: Awaited<ReturnType<typeof findHousehold>>;
+  let place: Awaited<ReturnType<typeof findPlace>>;
+  if (input.householdId) {
+    household = await findHousehold(ctx.db, input.householdId);
+    if (!household || !canView(scope, household.area_path)) {
+      issues.push({ path: "body.householdId", message: "no such household in your scope" });
+      household = undefined;
+    }
+  }
+  if (input.placeId) {
+    place = await findPlace(ctx.db, input.placeId);
+    if (!place || !canView(scope, place.area_path)) {
+      issues.push({ path: "body.placeId", message: "no such place in your scope" });
+      place = undefined;
+    }
+  }
+  const placeId = place?.id ?? household?.place_id ?? null;
+  if (input.gridCode) {
+    const area = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
+    if (!area || area.abolished_at) {
+      issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
+      return undefined;
+    }
+    return { areaId: area.id, areaPath: area.path, householdId: household?.id ?? null, placeId };
+  }
+  const from = household ?? place;
+  if (from) return { areaId: from.area_id, areaPath: from.area_path, householdId: household?.id ?? null, placeId };
+  if (!input.householdId && !input.placeId)
+    issues.push({ path: "body.gridCode", message: "give the grid, the household or the place the person lives at" });
+  return undefined;
+}
+
+interface SealedPerson {
+  id?: SealedId;
+  phone?: SealedPhone;
+  ethnicity?: string;
+}
+
+function sealPersonal(ctx: AppContext, input: PersonInput, issues: FieldIssue[], prefix = "body"): SealedPerson {
+  const out: SealedPerson = {};
+  if (input.idNumber) {
+    const sealed = sealIdNumber(
+      ctx.crypto,
+      input.idType ?? "resident_id",
+      input.idNumber,
+      `${prefix}.idNumber`,
+      ctx.now(),
+    );
+    if (isIssue(sealed)) issues.push(sealed);
+    else {
+      out.id = sealed;
+      if (input.birthDate && sealed.birthDate && input.birthDate !== sealed.birthDate)
+        issues.push({ path: `${prefix}.birthDate`, message: `does not match the ID number (${sealed.birthDate})` });
+      if (input.gender && sealed.gender && input.gender !== sealed.gender)
+        issues.push({ path: `${prefix}.gender`, message: "does not match the ID number" });
+    }
+  }
+  if (input.phone) {
+    const sealed = sealPhone(ctx.crypto, input.phone, `${prefix}.phone`);
+    if (isIssue(sealed)) issues.push(sealed);
+    else out.phone = sealed;
+  }
+  if (input.ethnicity) {
+    const code = ethnicityCode(input.ethnicity);
+    if (!code)
+      issues.push({ path: `${prefix}.ethnicity`, message: "one of the 56 ethnic groups (name or GB/T 3304 code)" });
+    else out.ethnicity = code;
+  }
+  if (input.birthDate && input.birthDate > today(ctx))
+    issues.push({ path: `${prefix}.birthDate`, message: "is in the future" });
+  return out;
+}
+
+/** Same content as an earlier create with this id: a retry, answered with the record. */
+function sameAsStored(row: PersonRow, input: PersonInput, sealed: SealedPerson): boolean {
+  return (
+    row.name === input.name.trim() &&
+    row.id_number_bidx === (sealed.id?.id_number_bidx ?? null) &&
+    row.phone_bidx === (sealed.phone?.bidx ?? null)
+  );
+}
+
+export async function createPerson(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: PersonInput,
+): Promise<{ person: PersonView; created: boolean }> {
+  const scope = principalScope(actor, "person.manage");
+  const issues: FieldIssue[] = [];
+  const sealed = sealPersonal(ctx, input, issues);
+  const existing = await findPerson(ctx.db, input.id);
+  if (existing) {
+    if (canView(scope, existing.area_path) && issues.length === 0 && sameAsStored(existing, input, sealed))
+      return { person: (await viewOf(ctx, actor, [existing]))[0] as PersonView, created: false };
+    throw new DomainError("REGISTRY_ID_CONFLICT", `id ${input.id} already holds a different record`);
+  }
+  const where = await resolveAttribution(ctx, input, scope, issues);
+  const definitions = await visibleTagDefinitions(ctx, actor);
+  for (const [i, t] of (input.tags ?? []).entries())
+    if (!definitions.has(t.key)) issues.push({ path: `body.tags.${i}.key`, message: `no tag ${t.key}` });
+  if (issues.length > 0 || !where)
+    throw new DomainError("VALIDATION_FAILED", "the person cannot be registered as given", { errors: issues });
+  if (sealed.id && (await findPersonByIdIndex(ctx.db, sealed.id.id_number_bidx)))
+    throw new DomainError("PERSON_ID_NUMBER_TAKEN", "another person is registered with this ID number", {
+      errors: [{ path: "body.idNumber", message: "already registered" }],
+    });
+  const now = ctx.now();
+  const keys = nameKeys(input.name.trim());
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertPeople(trx, [
+      {
+        id: input.id,
+        household_id: where.householdId,
+        relationship: input.relationship ?? null,
+        name: input.name.trim(),
+        ...keys,
+        gender: input.gender ?? sealed.id?.gender ?? null,
+        birth_date: input.birthDate ?? sealed.id?.birthDate ?? null,
+        ethnicity: sealed.ethnicity ?? null,
+        id_type: sealed.id?.id_type ?? null,
+        id_number_enc: sealed.id?.id_number_enc ?? null,
+        id_number_bidx: sealed.id?.id_number_bidx ?? null,
+        id_number_masked: sealed.id?.id_number_masked ?? null,
+        phone_enc: sealed.phone?.enc ?? null,
+        phone_bidx: sealed.phone?.bidx ?? null,
+        phone_masked: sealed.phone?.masked ?? null,
+        residence_status: input.residenceStatus ?? "resident",
+        party_member: input.partyMember ?? false,
+        party_branch: input.partyBranch ?? null,
+        registered_address: input.registeredAddress ?? null,
+        place_id: where.placeId,
+        area_id: where.areaId,
+        area_path: where.areaPath,
+        notes: input.notes ?? null,
+        created_at: now,
+        updated_at: now,
+        created_by: authorId(actor),
+      },
+    ]);
+    if (input.relationship === "head" && where.householdId)
+      await trx
+        .updateTable("household")
+        .set({ head_person_id: input.id })
+        .where("id", "=", where.householdId)
+        .execute();
+    await openAttribution(trx, [
+      {
+        id: uuidv7(now.getTime()),
+        subject_type: "person",
+        subject_id: input.id,
+        area_id: where.areaId,
+        area_path: where.areaPath,
+        valid_from: now,
+        valid_to: null,
+        reason: "registered",
+        changed_by: authorId(actor),
+      },
+    ]);
+    await addTagsInTransaction(ctx, trx, actor, "person", input.id, where.areaPath, input.tags ?? []);
+    await logAccess(trx, [accessRow(actor, meta, input.id, "create", [])]);
+    await recordAudit(ctx, trx, {
+      action: "person.create",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "person",
+      targetId: input.id,
+      areaPath: where.areaPath,
+    });
+  });
+  const row = (await findPerson(ctx.db, input.id)) as PersonRow;
+  return { person: (await viewOf(ctx, actor, [row]))[0] as PersonView, created: true };
+}
+
+function accessRow(
+  actor: Principal,
+  meta: RequestMeta,
+  personId: string,
+  action: "view" | "reveal" | "export" | "create" | "update" | "transfer",
+  fields: string[],
+  reason: string | null = null,
+) {
+  return {
+    id: uuidv7(),
+    person_id: personId,
+    user_id: authorId(actor),
+    username: actor.username,
+    action,
+    fields,
+    reason,
+    request_id: meta.requestId,
+  };
+}
+
+export async function getPerson(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string) {
+  const row = await personInScope(ctx, id, principalScope(actor, "person.read"));
+  await logAccess(ctx.db, [accessRow(actor, meta, id, "view", [])]);
+  const [view] = await viewOf(ctx, actor, [row]);
+  const history = await listAttributions(ctx.db, id);
+  return {
+    ...(view as PersonView),
+    attribution: history.map((h) => ({
+      areaCode: h.code,
+      areaName: h.name,
+      validFrom: h.valid_from.toISOString(),
+      validTo: h.valid_to?.toISOString() ?? null,
+      reason: h.reason,
+    })),
+  };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export interface PeopleQuery {
+  q?: string | undefined;
+  tag?: string | undefined;
+  address?: string | undefined;
+  gridCode?: string | undefined;
+  householdId?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Search within scope: `q` is read as an ID number (exact, through the blind index), a mobile number
+ * (the same), Chinese characters anywhere in the name, or pinyin — full (`zhangsan`) or initials
+ * (`zs`), as a prefix.
+ */
+export async function searchPeopleInScope(ctx: AppContext, actor: Principal, query: PeopleQuery) {
+  const scope = principalScope(actor, "person.read");
+  let prefixes: string[] | null = scope.isGlobal ? null : scope.view;
+  if (query.gridCode) {
+    const area = await getAreaInScope(ctx.db, query.gridCode, scope);
+    prefixes = [area.path];
+  }
+  const filter: Parameters<typeof searchPeople>[1] = {
+    prefixes,
+    today: today(ctx),
+    limit: query.limit,
+    offset: query.offset,
+  };
+  if (query.householdId) filter.householdId = query.householdId;
+  if (query.tag) {
+    const definitions = await visibleTagDefinitions(ctx, actor);
+    // A sensitive tag the caller may not see is searched as an unknown tag: no hint that it exists.
+    if (!definitions.has(query.tag)) return [];
+    if (definitions.get(query.tag)?.category === "sensitive") {
+      const sensitive = principalScope(actor, "tag.sensitive.read");
+      filter.prefixes = narrow(prefixes, sensitive.isGlobal ? null : sensitive.view);
+    }
+    filter.tagKey = query.tag;
+  }
+  const q = query.q?.trim();
+  if (q) {
+    const compact = q.replace(/[\s-]/g, "").toUpperCase();
+    const mobile = normalizeMobile(q);
+    if (/^\d{17}[\dX]$|^\d{15}$/.test(compact)) {
+      const sealed = sealIdNumber(
+        ctx.crypto,
+        compact.startsWith("8") ? "hmt_residence_permit" : "resident_id",
+        compact,
+        "q",
+        ctx.now(),
+      );
+      filter.idIndex = isIssue(sealed) ? idIndex(ctx.crypto, compact) : sealed.id_number_bidx;
+    } else if (mobile) filter.phoneIndex = phoneIndex(ctx.crypto, mobile);
+    else if (/^[a-zA-Z]+$/.test(q)) filter.pinyinPrefix = q.toLowerCase();
+    else if (hasHan(q)) {
+      filter.nameChars = charsOf(q);
+      filter.nameLike = escapeLike(q);
+    } else filter.nameLike = escapeLike(q);
+  }
+  if (query.address?.trim()) {
+    filter.addressChars = charsOf(query.address);
+    filter.addressLike = escapeLike(query.address.trim());
+  }
+  const rows = await searchPeople(ctx.db, filter);
+  return viewOf(ctx, actor, rows);
+}
+
+/** Prefixes covered by both lists (null = everywhere). */
+function narrow(a: string[] | null, b: string[] | null): string[] | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  const out = new Set<string>();
+  for (const x of a)
+    for (const y of b) {
+      if (x.startsWith(y)) out.add(x);
+      else if (y.startsWith(x)) out.add(y);
+    }
+  return [...out];
+}
+
+export type RevealField = "idNumber" | "phone";
+
+/** The clear ID or phone number, once, to someone allowed to see it here, for a stated reason. */
+export async function revealPerson(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  fields: RevealField[],
+  reason: string,
+) {
+  const row = await findPerson(ctx.db, id);
+  const readable = row && canView(principalScope(actor, "person.read"), row.area_path);
+  if (!row || !readable) throw notFound(id);
+  if (!canView(principalScope(actor, "person.reveal"), row.area_path)) {
+    await recordAudit(ctx, ctx.db, {
+      action: "person.reveal",
+      outcome: "denied",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "person",
+      targetId: id,
+      areaPath: row.area_path,
+      reason,
+    });
+    throw new DomainError("AUTH_FORBIDDEN", "revealing needs the person.reveal permission here");
+  }
+  const out: Partial<Record<RevealField, string | null>> = {};
+  for (const field of fields) {
+    const stored = field === "idNumber" ? row.id_number_enc : row.phone_enc;
+    out[field] = stored ? ctx.crypto.decrypt(stored) : null;
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    await logAccess(trx, [accessRow(actor, meta, id, "reveal", fields, reason)]);
+    await recordAudit(ctx, trx, {
+      action: "person.reveal",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "person",
+      targetId: id,
+      areaPath: row.area_path,
+      reason,
+      details: { fields },
+    });
+  });
+  return out;
+}
+
+export async function personAccessLog(ctx: AppContext, actor: Principal, id: string, limit: number) {
+  await personInScope(ctx, id, principalScope(actor, "person.read"));
+  const rows = await listAccess(ctx.db, id, limit);
+  return rows.map((r) => ({
+    at: r.at.toISOString(),
+    username: r.username,
+    action: r.action,
+    fields: r.fields,
+    reason: r.reason,
+  }));
+}
+
+/**
+ * Moves a person to another grid (a move within the township, 人户分离 resolved): the old attribution
+ * closes, a new one opens, their tags follow. Records made before keep the grid they had.
+ */
+export async function transferPerson(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  input: { gridCode: string; reason: string; placeId?: string | undefined },
+) {
+  const scope = principalScope(actor, "person.manage");
+  const row = await personInScope(ctx, id, scope);
+  const issues: FieldIssue[] = [];
+  const target = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
+  if (!target || target.abolished_at)
+    issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
+  else if (target.path === row.area_path)
+    issues.push({ path: "body.gridCode", message: "the person is already attributed to this area" });
+  let placeId = row.place_id;
+  if (input.placeId) {
+    const place = await findPlace(ctx.db, input.placeId);
+    if (!place || !canView(scope, place.area_path))
+      issues.push({ path: "body.placeId", message: "no such place in your scope" });
+    else placeId = place.id;
+  }
+  if (issues.length > 0 || !target)
+    throw new DomainError("VALIDATION_FAILED", "the person cannot be transferred as given", { errors: issues });
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (trx: Transaction<DB>) => {
+    await closeAttribution(trx, id, now);
+    await openAttribution(trx, [
+      {
+        id: uuidv7(now.getTime()),
+        subject_type: "person",
+        subject_id: id,
+        area_id: target.id,
+        area_path: target.path,
+        valid_from: now,
+        valid_to: null,
+        reason: input.reason,
+        changed_by: authorId(actor),
+      },
+    ]);
+    await updatePerson(trx, id, { area_id: target.id, area_path: target.path, place_id: placeId, updated_at: now });
+    await retagPath(trx, id, target.path);
+    await logAccess(trx, [accessRow(actor, meta, id, "transfer", [], input.reason)]);
+    await recordAudit(ctx, trx, {
+      action: "person.transfer",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "person",
+      targetId: id,
+      areaPath: target.path,
+      reason: input.reason,
+      details: { from: codeOfPath(row.area_path), to: target.code },
+    });
+  });
+  return getPerson(ctx, actor, meta, id);
+}

@@ -1,0 +1,353 @@
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from "kysely";
+import type { DB } from "../../db/schema.ts";
+import type {
+  HouseholdRow,
+  HouseholdTable,
+  NewPersonRow,
+  OrganisationTable,
+  PersonRow,
+  PersonTable,
+  PlaceRow,
+  PlaceTable,
+  SubjectTagRow,
+  TagDefinitionRow,
+} from "./registry.table.ts";
+
+type Db = Kysely<DB> | Transaction<DB>;
+type Insert<T> = import("kysely").Insertable<T>;
+type Update<T> = import("kysely").Updateable<T>;
+
+/** `area_path` under one of the prefixes (null: everywhere). */
+export function underPaths<T extends "person" | "household" | "place" | "organisation" | "subject_tag">(
+  eb: ExpressionBuilder<DB, T>,
+  column: string,
+  prefixes: string[] | null,
+): Expression<SqlBool> {
+  if (prefixes === null) return sql<boolean>`true`;
+  if (prefixes.length === 0) return sql<boolean>`false`;
+  return eb.or(prefixes.map((p) => eb(sql.ref(column), "like", `${p}%`)));
+}
+
+// ---- people ----------------------------------------------------------------------------------------
+
+export async function findPerson(db: Db, id: string): Promise<PersonRow | undefined> {
+  return db.selectFrom("person").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function findPersonByIdIndex(db: Db, bidx: string): Promise<PersonRow | undefined> {
+  return db.selectFrom("person").selectAll().where("id_number_bidx", "=", bidx).executeTakeFirst();
+}
+
+export async function findPeopleByIdIndexes(db: Db, bidxs: string[]): Promise<PersonRow[]> {
+  if (bidxs.length === 0) return [];
+  return db.selectFrom("person").selectAll().where("id_number_bidx", "in", bidxs).execute();
+}
+
+export async function insertPeople(db: Db, rows: NewPersonRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("person").values(rows).execute();
+}
+
+export async function updatePerson(db: Db, id: string, update: Update<PersonTable>): Promise<void> {
+  await db.updateTable("person").set(update).where("id", "=", id).execute();
+}
+
+export interface PersonFilter {
+  prefixes: string[] | null;
+  nameChars?: string[];
+  nameLike?: string;
+  pinyinPrefix?: string;
+  idIndex?: string;
+  phoneIndex?: string;
+  tagKey?: string;
+  today: string;
+  householdId?: string;
+  addressChars?: string[];
+  addressLike?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function searchPeople(db: Db, f: PersonFilter): Promise<PersonRow[]> {
+  let q = db
+    .selectFrom("person")
+    .selectAll("person")
+    .where((eb) => underPaths(eb, "person.area_path", f.prefixes));
+  if (f.idIndex) q = q.where("id_number_bidx", "=", f.idIndex);
+  if (f.phoneIndex) q = q.where("phone_bidx", "=", f.phoneIndex);
+  if (f.householdId) q = q.where("household_id", "=", f.householdId);
+  if (f.nameChars?.length) q = q.where("name_chars", "@>", sql<string[]>`${sql.val(f.nameChars)}::text[]`);
+  if (f.nameLike) q = q.where("name", "like", `%${f.nameLike}%`);
+  if (f.pinyinPrefix) {
+    const prefix = `${f.pinyinPrefix}%`;
+    q = q.where((eb) => eb.or([eb("name_pinyin", "like", prefix), eb("name_initials", "like", prefix)]));
+  }
+  if (f.tagKey) {
+    const key = f.tagKey;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("subject_tag as t")
+          .select("t.id")
+          .whereRef("t.subject_id", "=", "person.id")
+          .where("t.tag_key", "=", key)
+          .where("t.valid_from", "<=", f.today)
+          .where((w) => w.or([w("t.valid_to", "is", null), w("t.valid_to", ">=", f.today)])),
+      ),
+    );
+  }
+  if (f.addressChars?.length || f.addressLike) {
+    const chars = f.addressChars ?? [];
+    const like = f.addressLike;
+    q = q.where("person.place_id", "in", (eb) =>
+      eb
+        .selectFrom("place")
+        .select("place.id")
+        .$if(chars.length > 0, (w) => w.where("place.address_chars", "@>", sql<string[]>`${sql.val(chars)}::text[]`))
+        .$if(Boolean(like), (w) => w.where("place.address", "like", `%${like}%`)),
+    );
+  }
+  return q.orderBy("person.name").orderBy("person.id").limit(f.limit).offset(f.offset).execute();
+}
+
+/** People carrying a tag in force under a path: the per-county count of the benchmark. */
+export async function countTagged(db: Db, tagKey: string, path: string, today: string): Promise<number> {
+  const row = await db
+    .selectFrom("subject_tag")
+    .select((eb) => eb.fn.count<string>("subject_id").distinct().as("n"))
+    .where("tag_key", "=", tagKey)
+    .where("area_path", "like", `${path}%`)
+    .where("valid_from", "<=", today)
+    .where((w) => w.or([w("valid_to", "is", null), w("valid_to", ">=", today)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ---- attribution -------------------------------------------------------------------------------
+
+export async function openAttribution(db: Db, rows: Insert<DB["area_attribution"]>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("area_attribution").values(rows).execute();
+}
+
+export async function closeAttribution(db: Db, subjectId: string, at: Date): Promise<void> {
+  await db
+    .updateTable("area_attribution")
+    .set({ valid_to: at })
+    .where("subject_id", "=", subjectId)
+    .where("valid_to", "is", null)
+    .execute();
+}
+
+export async function listAttributions(db: Db, subjectId: string) {
+  return db
+    .selectFrom("area_attribution as h")
+    .leftJoin("area as a", "a.id", "h.area_id")
+    .select(["h.area_path", "a.code", "a.name", "h.valid_from", "h.valid_to", "h.reason"])
+    .where("h.subject_id", "=", subjectId)
+    .orderBy("h.valid_from", "desc")
+    .execute();
+}
+
+// ---- households and places --------------------------------------------------------------------
+
+export async function findHousehold(db: Db, id: string): Promise<HouseholdRow | undefined> {
+  return db.selectFrom("household").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function findHouseholdsByRef(db: Db, refs: string[]): Promise<HouseholdRow[]> {
+  if (refs.length === 0) return [];
+  return db.selectFrom("household").selectAll().where("ref", "in", refs).execute();
+}
+
+export async function insertHouseholds(db: Db, rows: Insert<HouseholdTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("household").values(rows).execute();
+}
+
+export async function updateHousehold(db: Db, id: string, update: Update<HouseholdTable>): Promise<void> {
+  await db.updateTable("household").set(update).where("id", "=", id).execute();
+}
+
+export async function searchHouseholds(
+  db: Db,
+  f: {
+    prefixes: string[] | null;
+    addressChars?: string[];
+    addressLike?: string;
+    placeId?: string;
+    limit: number;
+    offset: number;
+  },
+) {
+  let q = db
+    .selectFrom("household")
+    .leftJoin("place", "place.id", "household.place_id")
+    .selectAll("household")
+    .select(["place.address"])
+    .where((eb) => underPaths(eb, "household.area_path", f.prefixes));
+  if (f.placeId) q = q.where("household.place_id", "=", f.placeId);
+  if (f.addressChars?.length)
+    q = q.where("place.address_chars", "@>", sql<string[]>`${sql.val(f.addressChars)}::text[]`);
+  if (f.addressLike) q = q.where("place.address", "like", `%${f.addressLike}%`);
+  return q.orderBy("place.address").orderBy("household.id").limit(f.limit).offset(f.offset).execute();
+}
+
+export async function findPlace(db: Db, id: string): Promise<PlaceRow | undefined> {
+  return db.selectFrom("place").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function findPlacesByAddress(db: Db, keys: { division: string; address: string }[]): Promise<PlaceRow[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom("place")
+    .selectAll()
+    .where((eb) =>
+      eb.or(keys.map((k) => eb.and([eb("division_code", "=", k.division), eb("address", "=", k.address)]))),
+    )
+    .execute();
+}
+
+export async function insertPlaces(db: Db, rows: Insert<PlaceTable>[]): Promise<void> {
+  if (rows.length > 0)
+    await db
+      .insertInto("place")
+      .values(rows)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+}
+
+export async function searchPlaces(
+  db: Db,
+  f: { prefixes: string[] | null; addressChars?: string[]; addressLike?: string; limit: number; offset: number },
+) {
+  let q = db
+    .selectFrom("place")
+    .selectAll()
+    .where((eb) => underPaths(eb, "place.area_path", f.prefixes));
+  if (f.addressChars?.length) q = q.where("address_chars", "@>", sql<string[]>`${sql.val(f.addressChars)}::text[]`);
+  if (f.addressLike) q = q.where("address", "like", `%${f.addressLike}%`);
+  return q.orderBy("address").limit(f.limit).offset(f.offset).execute();
+}
+
+// ---- organisations ----------------------------------------------------------------------------
+
+export async function findOrganisation(db: Db, id: string) {
+  return db.selectFrom("organisation").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function insertOrganisation(db: Db, row: Insert<OrganisationTable>): Promise<void> {
+  await db.insertInto("organisation").values(row).execute();
+}
+
+export async function searchOrganisations(
+  db: Db,
+  f: {
+    prefixes: string[] | null;
+    nameChars?: string[];
+    nameLike?: string;
+    kind?: string;
+    limit: number;
+    offset: number;
+  },
+) {
+  let q = db
+    .selectFrom("organisation")
+    .selectAll()
+    .where((eb) => underPaths(eb, "organisation.area_path", f.prefixes));
+  if (f.kind) q = q.where("kind", "=", f.kind);
+  if (f.nameChars?.length) q = q.where("name_chars", "@>", sql<string[]>`${sql.val(f.nameChars)}::text[]`);
+  if (f.nameLike) q = q.where("name", "like", `%${f.nameLike}%`);
+  return q.orderBy("name").limit(f.limit).offset(f.offset).execute();
+}
+
+// ---- tags -------------------------------------------------------------------------------------
+
+export async function listTagDefinitions(db: Db): Promise<TagDefinitionRow[]> {
+  return db
+    .selectFrom("tag_definition")
+    .selectAll()
+    .where("active", "=", true)
+    .orderBy("category")
+    .orderBy("key")
+    .execute();
+}
+
+export async function upsertTagDefinitions(db: Db, rows: Insert<DB["tag_definition"]>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto("tag_definition")
+    .values(rows)
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
+}
+
+export async function listTagsOf(db: Db, subjectIds: string[]): Promise<SubjectTagRow[]> {
+  if (subjectIds.length === 0) return [];
+  return db.selectFrom("subject_tag").selectAll().where("subject_id", "in", subjectIds).orderBy("valid_from").execute();
+}
+
+export async function insertTags(db: Db, rows: Insert<DB["subject_tag"]>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("subject_tag").values(rows).execute();
+}
+
+export async function findTag(db: Db, id: string): Promise<SubjectTagRow | undefined> {
+  return db.selectFrom("subject_tag").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function endTag(db: Db, id: string, validTo: string): Promise<void> {
+  await db.updateTable("subject_tag").set({ valid_to: validTo }).where("id", "=", id).execute();
+}
+
+export async function retagPath(db: Db, subjectId: string, path: string): Promise<void> {
+  await db.updateTable("subject_tag").set({ area_path: path }).where("subject_id", "=", subjectId).execute();
+}
+
+// ---- lead households --------------------------------------------------------------------------
+
+export async function listLeadLinks(db: Db, householdId: string) {
+  return db
+    .selectFrom("lead_household_link as l")
+    .innerJoin("household as h", "h.id", "l.household_id")
+    .leftJoin("place as p", "p.id", "h.place_id")
+    .select(["l.id", "l.lead_household_id", "l.household_id", "p.address", "l.valid_from"])
+    .where("l.valid_to", "is", null)
+    .where((eb) => eb.or([eb("l.lead_household_id", "=", householdId), eb("l.household_id", "=", householdId)]))
+    .execute();
+}
+
+export async function closeLeadLinks(db: Db, leadHouseholdId: string, at: Date): Promise<void> {
+  await db
+    .updateTable("lead_household_link")
+    .set({ valid_to: at })
+    .where("lead_household_id", "=", leadHouseholdId)
+    .where("valid_to", "is", null)
+    .execute();
+}
+
+export async function closeLinksOfHouseholds(db: Db, householdIds: string[], at: Date): Promise<void> {
+  if (householdIds.length === 0) return;
+  await db
+    .updateTable("lead_household_link")
+    .set({ valid_to: at })
+    .where("household_id", "in", householdIds)
+    .where("valid_to", "is", null)
+    .execute();
+}
+
+export async function insertLeadLinks(db: Db, rows: Insert<DB["lead_household_link"]>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("lead_household_link").values(rows).execute();
+}
+
+// ---- access log -------------------------------------------------------------------------------
+
+export async function logAccess(db: Db, rows: Insert<DB["person_access"]>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("person_access").values(rows).execute();
+}
+
+export async function listAccess(db: Db, personId: string, limit: number) {
+  return db
+    .selectFrom("person_access")
+    .selectAll()
+    .where("person_id", "=", personId)
+    .orderBy("at", "desc")
+    .limit(limit)
+    .execute();
+}
