@@ -24,6 +24,7 @@ import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { logSmsSender, type SmsSender, webhookSmsSender } from "./modules/auth/sms-sender.ts";
 import { healthRoutes, platformRoutes } from "./modules/platform/platform.routes.ts";
+import { importsRoutes } from "./modules/registry/imports.routes.ts";
 import { registryRoutes } from "./modules/registry/registry.routes.ts";
 import { rolesRoutes } from "./modules/roles/roles.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
@@ -146,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(areasRoutes, { ctx, prefix: "/api/v1" });
   await app.register(auditRoutes, { ctx, prefix: "/api/v1" });
   await app.register(registryRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(importsRoutes, { ctx, prefix: "/api/v1" });
   await registerWebApps(app, config.webDist);
 
   return app;

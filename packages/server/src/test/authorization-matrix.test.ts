@@ -441,6 +441,30 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/households/${reg(inScope).household}/tags/${crypto.randomUUID()}`,
     }),
   },
+  "POST /api/v1/imports/people": {
+    // A JSON body is not a file: refused before anything is stored.
+    ok: 422,
+    okCode: "IMPORT_FILE_INVALID",
+    build: async () => ({
+      url: `/api/v1/imports/people?id=${crypto.randomUUID()}&fileName=matrix.csv`,
+      payload: { not: "a file" },
+    }),
+  },
+  "GET /api/v1/imports": { ok: 200, build: async () => ({ url: "/api/v1/imports" }) },
+  "GET /api/v1/imports/:id": {
+    ok: 404,
+    okCode: "IMPORT_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/imports/${crypto.randomUUID()}` }),
+  },
+  "GET /api/v1/imports/:id/report": {
+    ok: 404,
+    okCode: "IMPORT_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/imports/${crypto.randomUUID()}/report` }),
+  },
+  "GET /api/v1/imports/people/template": {
+    ok: 200,
+    build: async () => ({ url: "/api/v1/imports/people/template?format=csv" }),
+  },
   "GET /api/v1/audit": { ok: 200, build: async () => ({ url: "/api/v1/audit?limit=5" }) },
   "GET /api/v1/audit/verify": { ok: 200, build: async () => ({ url: "/api/v1/audit/verify" }) },
   "GET /api/v1/audit/export": {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp, createContext } from "../app.ts";
 import { type Config, loadConfig } from "../config.ts";
@@ -23,7 +26,10 @@ export const TEST_DATA_KEY = Buffer.alloc(32, 7);
 /** A real app over a real, migrated database (see test-database.ts); drive it with `app.inject()`. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  // Uploads and key files of this app go to a directory of its own, removed on close.
+  const dataDir = await mkdtemp(path.join(tmpdir(), "wangge-test-data-"));
   const config = loadConfig({
+    WANGGE_DATA_DIR: dataDir,
     WANGGE_WEB_DIST: "/nonexistent-web-dist",
     WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: "100000",
     WANGGE_RATE_LIMIT_PER_MINUTE: "100000",
@@ -58,6 +64,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await database.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

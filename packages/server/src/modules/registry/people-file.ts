@@ -1,0 +1,129 @@
+import { createReadStream } from "node:fs";
+import { parse } from "csv-parse";
+import ExcelJS from "exceljs";
+
+/**
+ * The registry's import file: one row a person, with their household and address, in CSV (UTF-8,
+ * BOM or not) or XLSX (first sheet). Headers are the template's Chinese ones (or English). Rows are
+ * read as a stream — a million-row file never sits in memory.
+ */
+export const PEOPLE_COLUMNS = [
+  { key: "name", zh: "姓名", en: "name", required: true, example: "张三" },
+  { key: "gender", zh: "性别", en: "gender", example: "男" },
+  { key: "birthDate", zh: "出生日期", en: "birth date", example: "1980-01-01" },
+  { key: "ethnicity", zh: "民族", en: "ethnicity", example: "壮族" },
+  { key: "idType", zh: "证件类型", en: "id type", example: "居民身份证" },
+  { key: "idNumber", zh: "证件号码", en: "id number", required: true, example: "450802198001010013" },
+  { key: "phone", zh: "手机号码", en: "phone", example: "13877123456" },
+  { key: "residenceStatus", zh: "居住状态", en: "residence status", example: "常住" },
+  { key: "partyMember", zh: "是否党员", en: "party member", example: "否" },
+  { key: "partyBranch", zh: "所在党组织", en: "party branch", example: "" },
+  { key: "registeredAddress", zh: "户籍地址", en: "registered address", example: "广西贵港市港北区" },
+  { key: "householdRef", zh: "户编号", en: "household number", example: "H0001" },
+  { key: "relationship", zh: "与户主关系", en: "relationship", example: "户主" },
+  { key: "householdKind", zh: "户类型", en: "household kind", example: "家庭户" },
+  { key: "divisionCode", zh: "村社区代码", en: "village code", required: true, example: "450802001001" },
+  { key: "road", zh: "街路巷或自然村", en: "road", example: "东风路" },
+  { key: "houseNumber", zh: "门牌号", en: "house number", example: "12" },
+  { key: "building", zh: "楼栋", en: "building", example: "" },
+  { key: "unit", zh: "单元", en: "unit", example: "" },
+  { key: "room", zh: "房号", en: "room", example: "" },
+  { key: "lng", zh: "经度", en: "longitude", example: "" },
+  { key: "lat", zh: "纬度", en: "latitude", example: "" },
+  { key: "gridCode", zh: "网格代码", en: "grid code", example: "" },
+  { key: "tags", zh: "标签", en: "tags", example: "独居老人" },
+  { key: "notes", zh: "备注", en: "notes", example: "" },
+] as const;
+export type PeopleColumn = (typeof PEOPLE_COLUMNS)[number]["key"];
+export type PeopleFileRow = { row: number; values: Partial<Record<PeopleColumn, string>>; raw: string[] };
+
+export type FileFormat = "csv" | "xlsx";
+
+function cellText(v: unknown): string {
+  if (v == null) return "";
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === "object") {
+    const o = v as { text?: unknown; result?: unknown; richText?: { text: string }[] };
+    if (o.richText) return o.richText.map((r) => r.text).join("");
+    if (o.text !== undefined) return String(o.text);
+    if (o.result !== undefined) return cellText(o.result);
+  }
+  return String(v);
+}
+
+async function* rawRows(file: string, format: FileFormat): AsyncGenerator<string[]> {
+  if (format === "csv") {
+    const parser = createReadStream(file).pipe(
+      parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }),
+    );
+    for await (const record of parser) yield record as string[];
+    return;
+  }
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: "cache",
+    hyperlinks: "ignore",
+    styles: "ignore",
+    worksheets: "emit",
+  });
+  for await (const sheet of reader) {
+    for await (const row of sheet) {
+      const values = (row as { values: unknown[] }).values.slice(1).map(cellText);
+      if (values.some((v) => v.trim() !== "")) yield values.map((v) => v.trim());
+    }
+    return; // the first sheet only
+  }
+}
+
+export interface HeaderCheck {
+  columns: (PeopleColumn | undefined)[];
+  missing: string[];
+}
+
+export function matchHeader(header: string[]): HeaderCheck {
+  const byName = new Map<string, PeopleColumn>();
+  for (const c of PEOPLE_COLUMNS) {
+    byName.set(c.zh, c.key);
+    byName.set(c.en, c.key);
+    byName.set(c.key.toLowerCase(), c.key);
+  }
+  const columns = header.map((h) => byName.get(h.replace(/\*$/, "").trim()) ?? byName.get(h.trim().toLowerCase()));
+  const missing = PEOPLE_COLUMNS.filter((c) => "required" in c && c.required && !columns.includes(c.key)).map(
+    (c) => c.zh,
+  );
+  return { columns, missing };
+}
+
+/** The header (checked) and then every data row with its spreadsheet row number. */
+export async function* readPeopleFile(
+  file: string,
+  format: FileFormat,
+): AsyncGenerator<{ header: string[]; check: HeaderCheck } | PeopleFileRow> {
+  let check: HeaderCheck | undefined;
+  let n = 0;
+  for await (const raw of rawRows(file, format)) {
+    n++;
+    if (!check) {
+      check = matchHeader(raw);
+      yield { header: raw, check };
+      if (check.missing.length > 0) return;
+      continue;
+    }
+    const values: Partial<Record<PeopleColumn, string>> = {};
+    check.columns.forEach((key, i) => {
+      if (key && raw[i]) values[key] = raw[i];
+    });
+    yield { row: n, values, raw };
+  }
+}
+
+/** Counts data rows quickly (CSV only), so progress can be shown as a share. */
+export async function countCsvRows(file: string): Promise<number> {
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(file)) {
+    const buf = chunk as Buffer;
+    for (let i = 0; i < buf.length; i++) if (buf[i] === 10) lines++;
+    last = buf.length ? (buf[buf.length - 1] as number) : last;
+  }
+  return Math.max(0, lines + (last === 10 ? 0 : 1) - 1);
+}

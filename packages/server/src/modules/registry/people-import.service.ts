@@ -1,0 +1,916 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import {
+  type AreaIndex,
+  authorId,
+  canView,
+  DomainError,
+  ethnicityCode,
+  type IdType,
+  type Principal,
+  principalScope,
+} from "@wangge/core";
+import ExcelJS from "exceljs";
+import type { Kysely, Transaction, Updateable } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
+import { uuidv7 } from "../../ids.ts";
+import { locateIndexFor } from "../areas/area-boundaries.service.ts";
+import { findArea } from "../areas/areas.service.ts";
+import type { AreaRow } from "../areas/areas.table.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { findAccount, loadPrincipal } from "../users/users.service.ts";
+import { composeAddress } from "./households.service.ts";
+import { today } from "./people.service.ts";
+import {
+  countCsvRows,
+  type FileFormat,
+  PEOPLE_COLUMNS,
+  type PeopleColumn,
+  type PeopleFileRow,
+  readPeopleFile,
+} from "./people-file.ts";
+import {
+  closeAttribution,
+  findHouseholdsByRef,
+  findPeopleByIdIndexes,
+  findPlacesByAddress,
+  insertHouseholds,
+  insertPeople,
+  insertPlaces,
+  insertTags,
+  listTagsOf,
+  openAttribution,
+} from "./registry.queries.ts";
+import type { ImportJobRow, NewPersonRow, PersonRow, PersonTable } from "./registry.table.ts";
+import {
+  charsOf,
+  isIssue,
+  nameKeys,
+  type SealedId,
+  type SealedPhone,
+  sealIdNumber,
+  sealPhone,
+} from "./registry-fields.ts";
+import { visibleTagDefinitions } from "./tags.service.ts";
+
+/**
+ * Importing people (with their households and addresses) from CSV or XLSX, as a background job that
+ * survives a page reload: rows are streamed in batches, each row validated (ID check digit, dates,
+ * codes, duplicates inside the file), valid rows committed (or none, with all-or-nothing), rejected
+ * rows written to a report (XLSX, the row as given plus a reasons column). People are matched by
+ * the blind index of their ID number, so importing the same file again changes nothing.
+ */
+const BATCH = 1000;
+
+const GENDERS: Record<string, "male" | "female"> = {
+  男: "male",
+  女: "female",
+  male: "male",
+  female: "female",
+  m: "male",
+  f: "female",
+};
+const RESIDENCE: Record<string, PersonTable["residence_status"]> = {
+  常住: "resident",
+  常住人口: "resident",
+  户籍人口: "resident",
+  resident: "resident",
+  流动: "migrant",
+  流入: "migrant",
+  流动人口: "migrant",
+  migrant: "migrant",
+  外出: "away",
+  外出人口: "away",
+  away: "away",
+  留守: "left_behind",
+  left_behind: "left_behind",
+};
+const RELATIONSHIP: Record<string, string> = {
+  户主: "head",
+  本人: "head",
+  head: "head",
+  配偶: "spouse",
+  妻: "spouse",
+  夫: "spouse",
+  spouse: "spouse",
+  子: "child",
+  女: "child",
+  子女: "child",
+  儿子: "child",
+  女儿: "child",
+  child: "child",
+  父亲: "parent",
+  母亲: "parent",
+  父母: "parent",
+  parent: "parent",
+  祖父母: "grandparent",
+  外祖父母: "grandparent",
+  grandparent: "grandparent",
+  孙子: "grandchild",
+  孙女: "grandchild",
+  孙子女: "grandchild",
+  外孙子女: "grandchild",
+  grandchild: "grandchild",
+  兄弟姐妹: "sibling",
+  sibling: "sibling",
+  儿媳: "child_in_law",
+  女婿: "child_in_law",
+  child_in_law: "child_in_law",
+  其他: "other",
+  other: "other",
+};
+const HOUSEHOLD_KIND: Record<string, "family" | "collective" | "other"> = {
+  家庭户: "family",
+  family: "family",
+  集体户: "collective",
+  collective: "collective",
+  其他: "other",
+  other: "other",
+};
+const ID_TYPE: Record<string, IdType> = {
+  居民身份证: "resident_id",
+  身份证: "resident_id",
+  resident_id: "resident_id",
+  港澳台居民居住证: "hmt_residence_permit",
+  hmt_residence_permit: "hmt_residence_permit",
+  港澳居民来往内地通行证: "hmt_travel_permit",
+  台湾居民来往大陆通行证: "hmt_travel_permit",
+  hmt_travel_permit: "hmt_travel_permit",
+  护照: "passport",
+  passport: "passport",
+  外国人永久居留身份证: "foreign_permanent_residence",
+  foreign_permanent_residence: "foreign_permanent_residence",
+};
+const YES = new Set(["是", "yes", "y", "true", "1", "党员"]);
+const NO = new Set(["否", "no", "n", "false", "0", ""]);
+
+function parseDate(text: string): string | "invalid" {
+  // A spreadsheet date read without its cell style is the Excel day number (days since 1899-12-30).
+  const serial = /^\d{3,5}(\.\d+)?$/.test(text.trim()) ? Math.floor(Number(text)) : undefined;
+  // (A bare year such as 1990 is not a date.)
+  if (serial !== undefined && !(serial >= 1800 && serial <= 2100)) {
+    const days = serial;
+    return new Date(Date.UTC(1899, 11, 30) + days * 86_400_000).toISOString().slice(0, 10);
+  }
+  const m = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(text.trim());
+  if (!m) return "invalid";
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return "invalid";
+  return date.toISOString().slice(0, 10);
+}
+
+interface PreparedRow {
+  file: PeopleFileRow;
+  name: string;
+  sealedId: SealedId;
+  phone: SealedPhone | undefined;
+  gender: "male" | "female" | null;
+  birthDate: string | null;
+  ethnicity: string | null;
+  residence: PersonTable["residence_status"];
+  partyMember: boolean;
+  partyBranch: string | null;
+  registeredAddress: string | null;
+  relationship: string | null;
+  householdRef: string | null;
+  householdKind: "family" | "collective" | "other";
+  division: AreaRow;
+  grid: AreaRow | undefined;
+  address: string | null;
+  place: {
+    road: string | null;
+    houseNumber: string | null;
+    building: string | null;
+    unit: string | null;
+    room: string | null;
+  };
+  lng: number | null;
+  lat: number | null;
+  tags: string[];
+  notes: string | null;
+}
+
+interface Rejection {
+  row: PeopleFileRow;
+  reasons: string[];
+}
+
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+/** Everything one job needs while it runs: caches of areas and tags, the IDs seen so far in the file. */
+class ImportRun {
+  readonly #areas = new Map<string, AreaRow | null>();
+  readonly #seen = new Map<string, number>();
+  #tags: Map<string, string> | undefined;
+
+  constructor(
+    readonly ctx: AppContext,
+    readonly actor: Principal,
+  ) {}
+
+  get scope() {
+    return principalScope(this.actor, "person.manage");
+  }
+
+  /** Inside a transaction, pass it: the embedded database has one session, and it is the transaction's. */
+  async area(code: string, db: Kysely<DB> | Transaction<DB> = this.ctx.db): Promise<AreaRow | null> {
+    if (!this.#areas.has(code)) {
+      const row = await findArea(db, code);
+      this.#areas.set(code, row && !row.abolished_at ? row : null);
+    }
+    return this.#areas.get(code) ?? null;
+  }
+
+  async tagKeys(): Promise<Map<string, string>> {
+    if (!this.#tags) {
+      const defs = await visibleTagDefinitions(this.ctx, this.actor);
+      this.#tags = new Map();
+      for (const d of defs.values()) {
+        this.#tags.set(d.key, d.key);
+        this.#tags.set(d.name_zh, d.key);
+        this.#tags.set(d.name_en.toLowerCase(), d.key);
+      }
+    }
+    return this.#tags;
+  }
+
+  /** Checks one row on its own (and against the rows before it in the file). */
+  async prepare(file: PeopleFileRow): Promise<PreparedRow | Rejection> {
+    const v = file.values;
+    const reasons: string[] = [];
+    const col = (key: PeopleColumn) => PEOPLE_COLUMNS.find((c) => c.key === key)?.zh ?? key;
+    const name = v.name?.trim() ?? "";
+    if (!name) reasons.push(`${col("name")}: required`);
+    else if (name.length > 50) reasons.push(`${col("name")}: at most 50 characters`);
+    const idType = v.idType ? ID_TYPE[v.idType.trim()] : "resident_id";
+    if (!idType) reasons.push(`${col("idType")}: unknown document type ${v.idType}`);
+    let sealedId: SealedId | undefined;
+    if (!v.idNumber)
+      reasons.push(`${col("idNumber")}: required to import (people without one are registered in the console)`);
+    else if (idType) {
+      const sealed = sealIdNumber(this.ctx.crypto, idType, v.idNumber, col("idNumber"), this.ctx.now());
+      if (isIssue(sealed)) reasons.push(`${col("idNumber")}: ${sealed.message}`);
+      else {
+        const first = this.#seen.get(sealed.id_number_bidx);
+        if (first !== undefined && first !== file.row)
+          reasons.push(`${col("idNumber")}: the same person as row ${first}`);
+        else sealedId = sealed;
+      }
+    }
+    let birthDate: string | null = sealedId?.birthDate ?? null;
+    if (v.birthDate) {
+      const parsed = parseDate(v.birthDate);
+      if (parsed === "invalid") reasons.push(`${col("birthDate")}: ${v.birthDate} is not a real date`);
+      else if (parsed > today(this.ctx)) reasons.push(`${col("birthDate")}: ${parsed} is in the future`);
+      else if (sealedId?.birthDate && parsed !== sealedId.birthDate)
+        reasons.push(`${col("birthDate")}: ${parsed} does not match the ID number (${sealedId.birthDate})`);
+      else birthDate = parsed;
+    }
+    let gender: "male" | "female" | null = sealedId?.gender ?? null;
+    if (v.gender) {
+      const g = GENDERS[v.gender.trim().toLowerCase()];
+      if (!g) reasons.push(`${col("gender")}: 男 or 女`);
+      else if (sealedId?.gender && g !== sealedId.gender)
+        reasons.push(`${col("gender")}: does not match the ID number`);
+      else gender = g;
+    }
+    const ethnicity = v.ethnicity ? (ethnicityCode(v.ethnicity) ?? null) : null;
+    if (v.ethnicity && !ethnicity) reasons.push(`${col("ethnicity")}: ${v.ethnicity} is not one of the 56 groups`);
+    let phone: SealedPhone | undefined;
+    if (v.phone) {
+      const sealed = sealPhone(this.ctx.crypto, v.phone, col("phone"));
+      if (isIssue(sealed)) reasons.push(`${col("phone")}: ${sealed.message}`);
+      else phone = sealed;
+    }
+    const residence = v.residenceStatus ? RESIDENCE[v.residenceStatus.trim().toLowerCase()] : "resident";
+    if (!residence) reasons.push(`${col("residenceStatus")}: 常住, 流动, 外出 or 留守`);
+    const party = (v.partyMember ?? "").trim().toLowerCase();
+    if (!YES.has(party) && !NO.has(party)) reasons.push(`${col("partyMember")}: 是 or 否`);
+    const relationship = v.relationship ? (RELATIONSHIP[v.relationship.trim().toLowerCase()] ?? null) : null;
+    if (v.relationship && !relationship) reasons.push(`${col("relationship")}: unknown relationship ${v.relationship}`);
+    const householdKind = v.householdKind ? HOUSEHOLD_KIND[v.householdKind.trim().toLowerCase()] : "family";
+    if (!householdKind) reasons.push(`${col("householdKind")}: 家庭户 or 集体户`);
+
+    let division: AreaRow | null = null;
+    let grid: AreaRow | null = null;
+    if (!v.divisionCode) reasons.push(`${col("divisionCode")}: required`);
+    else {
+      division = await this.area(v.divisionCode.trim());
+      if (v.gridCode) {
+        grid = await this.area(v.gridCode.trim());
+        if (!grid || !division || !grid.path.startsWith(division.path) || !canView(this.scope, grid.path))
+          reasons.push(`${col("gridCode")}: no grid ${v.gridCode} under ${v.divisionCode} in your area`);
+      } else if (!division || !canView(this.scope, division.path))
+        reasons.push(`${col("divisionCode")}: no village or community ${v.divisionCode} in your area`);
+    }
+    const lng = v.lng ? Number(v.lng) : null;
+    const lat = v.lat ? Number(v.lat) : null;
+    if ((lng === null) !== (lat === null)) reasons.push(`${col("lng")}/${col("lat")}: give both or neither`);
+    else if (lng !== null && lat !== null && (!(lng >= 73 && lng <= 136) || !(lat >= 3 && lat <= 54)))
+      reasons.push(`${col("lng")}/${col("lat")}: not a point in China`);
+    const tags: string[] = [];
+    if (v.tags) {
+      const known = await this.tagKeys();
+      for (const t of v.tags
+        .split(/[;；,，、]/)
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const key = known.get(t) ?? known.get(t.toLowerCase());
+        if (!key) reasons.push(`${col("tags")}: no tag ${t}`);
+        else tags.push(key);
+      }
+    }
+    if (reasons.length > 0 || !sealedId || !division || !residence || !householdKind) return { row: file, reasons };
+    this.#seen.set(sealedId.id_number_bidx, file.row);
+    const place = {
+      road: v.road ?? null,
+      houseNumber: v.houseNumber ?? null,
+      building: v.building ?? null,
+      unit: v.unit ?? null,
+      room: v.room ?? null,
+    };
+    const address = composeAddress({
+      road: place.road ?? undefined,
+      houseNumber: place.houseNumber ?? undefined,
+      building: place.building ?? undefined,
+      unit: place.unit ?? undefined,
+      room: place.room ?? undefined,
+    });
+    return {
+      file,
+      name,
+      sealedId,
+      phone,
+      gender,
+      birthDate,
+      ethnicity,
+      residence,
+      partyMember: YES.has(party),
+      partyBranch: v.partyBranch ?? null,
+      registeredAddress: v.registeredAddress ?? null,
+      relationship,
+      householdRef: v.householdRef ?? null,
+      householdKind,
+      division,
+      grid: grid ?? undefined,
+      address: address || null,
+      place,
+      lng,
+      lat,
+      tags: [...new Set(tags)],
+      notes: v.notes ?? null,
+    };
+  }
+
+  /** Rows whose ID number belongs to someone outside the importer's area are refused, not revealed. */
+  async checkExisting(
+    rows: PreparedRow[],
+  ): Promise<{ ok: PreparedRow[]; existing: Map<string, PersonRow>; rejected: Rejection[] }> {
+    const existing = new Map(
+      (
+        await findPeopleByIdIndexes(
+          this.ctx.db,
+          rows.map((r) => r.sealedId.id_number_bidx),
+        )
+      ).map((p) => [p.id_number_bidx as string, p]),
+    );
+    const ok: PreparedRow[] = [];
+    const rejected: Rejection[] = [];
+    for (const r of rows) {
+      const found = existing.get(r.sealedId.id_number_bidx);
+      if (found && !canView(this.scope, found.area_path))
+        rejected.push({ row: r.file, reasons: ["证件号码: already registered in an area outside yours"] });
+      else ok.push(r);
+    }
+    return { ok, existing, rejected };
+  }
+
+  /** Writes one batch of valid rows: places, households, people, attributions and tags. */
+  async write(
+    trx: Transaction<DB>,
+    rows: PreparedRow[],
+    existing: Map<string, PersonRow>,
+    index: AreaIndex,
+  ): Promise<Omit<ImportCounts, "rejected">> {
+    const now = this.ctx.now();
+    const by = authorId(this.actor);
+    const attributions: Parameters<typeof openAttribution>[1] = [];
+    // Places: found by (village, address), created once.
+    const placeKey = (r: PreparedRow) => `${r.division.code}\u0000${r.address}`;
+    const wanted = [...new Map(rows.filter((r) => r.address).map((r) => [placeKey(r), r])).values()];
+    const places = new Map(
+      (
+        await findPlacesByAddress(
+          trx,
+          wanted.map((r) => ({ division: r.division.code, address: r.address as string })),
+        )
+      ).map((p) => [`${p.division_code}\u0000${p.address}`, { id: p.id, area_id: p.area_id, area_path: p.area_path }]),
+    );
+    const newPlaces: Parameters<typeof insertPlaces>[1] = [];
+    for (const r of wanted) {
+      if (places.has(placeKey(r))) continue;
+      let area: AreaRow = r.grid ?? r.division;
+      if (!r.grid && r.lng !== null && r.lat !== null) {
+        const hit = index.locate(r.lng, r.lat);
+        const found = hit ? await this.area(hit.code, trx) : null;
+        if (found?.path.startsWith(r.division.path)) area = found;
+      }
+      const id = uuidv7(now.getTime());
+      places.set(placeKey(r), { id, area_id: area.id, area_path: area.path });
+      newPlaces.push({
+        id,
+        area_id: area.id,
+        area_path: area.path,
+        division_code: r.division.code,
+        road: r.place.road,
+        house_number: r.place.houseNumber,
+        building: r.place.building,
+        unit: r.place.unit,
+        room: r.place.room,
+        address: r.address as string,
+        address_chars: charsOf(r.address as string),
+        lng: r.lng,
+        lat: r.lat,
+        created_at: now,
+        updated_at: now,
+        created_by: by,
+      });
+      attributions.push({
+        id: uuidv7(now.getTime()),
+        subject_type: "place",
+        subject_id: id,
+        area_id: area.id,
+        area_path: area.path,
+        valid_from: now,
+        valid_to: null,
+        reason: "import",
+        changed_by: by,
+      });
+    }
+    await insertPlaces(trx, newPlaces);
+    // Households: found by the register's household number.
+    const refs = [...new Set(rows.flatMap((r) => (r.householdRef ? [r.householdRef] : [])))];
+    const households = new Map(
+      (await findHouseholdsByRef(trx, refs)).map((h) => [
+        h.ref as string,
+        { id: h.id, area_id: h.area_id, area_path: h.area_path, head: h.head_person_id },
+      ]),
+    );
+    const newHouseholds: Parameters<typeof insertHouseholds>[1] = [];
+    for (const r of rows) {
+      if (!r.householdRef || households.has(r.householdRef)) continue;
+      const place = r.address ? places.get(placeKey(r)) : undefined;
+      const area = r.grid
+        ? { id: r.grid.id, path: r.grid.path }
+        : place
+          ? { id: place.area_id, path: place.area_path }
+          : { id: r.division.id, path: r.division.path };
+      const id = uuidv7(now.getTime());
+      households.set(r.householdRef, { id, area_id: area.id, area_path: area.path, head: null });
+      newHouseholds.push({
+        id,
+        place_id: place?.id ?? null,
+        kind: r.householdKind,
+        ref: r.householdRef,
+        area_id: area.id,
+        area_path: area.path,
+        head_person_id: null,
+        created_at: now,
+        updated_at: now,
+        created_by: by,
+      });
+      attributions.push({
+        id: uuidv7(now.getTime()),
+        subject_type: "household",
+        subject_id: id,
+        area_id: area.id,
+        area_path: area.path,
+        valid_from: now,
+        valid_to: null,
+        reason: "import",
+        changed_by: by,
+      });
+    }
+    await insertHouseholds(trx, newHouseholds);
+    // People: new ones inserted together, changed ones updated, the rest left alone.
+    const counts = { created: 0, updated: 0, unchanged: 0 };
+    const newPeople: NewPersonRow[] = [];
+    const newTags: Parameters<typeof insertTags>[1] = [];
+    const heads: { household: string; person: string }[] = [];
+    const existingTags = new Map<string, Set<string>>();
+    const existingIds = rows.flatMap((r) => {
+      const p = existing.get(r.sealedId.id_number_bidx);
+      return p ? [p.id] : [];
+    });
+    for (const t of await listTagsOf(trx, existingIds)) {
+      if (t.valid_to !== null && t.valid_to < today(this.ctx)) continue;
+      existingTags.set(t.subject_id, (existingTags.get(t.subject_id) ?? new Set()).add(t.tag_key));
+    }
+    const day = today(this.ctx);
+    for (const r of rows) {
+      const household = r.householdRef ? households.get(r.householdRef) : undefined;
+      const place = r.address ? places.get(placeKey(r)) : undefined;
+      const area = r.grid
+        ? { id: r.grid.id, path: r.grid.path }
+        : household
+          ? { id: household.area_id, path: household.area_path }
+          : place
+            ? { id: place.area_id, path: place.area_path }
+            : { id: r.division.id, path: r.division.path };
+      const fields = {
+        household_id: household?.id ?? null,
+        relationship: r.relationship,
+        name: r.name,
+        gender: r.gender,
+        birth_date: r.birthDate,
+        ethnicity: r.ethnicity,
+        phone_bidx: r.phone?.bidx ?? null,
+        residence_status: r.residence,
+        party_member: r.partyMember,
+        party_branch: r.partyBranch,
+        registered_address: r.registeredAddress,
+        place_id: place?.id ?? null,
+        notes: r.notes,
+      };
+      const found = existing.get(r.sealedId.id_number_bidx);
+      let personId: string;
+      if (found) {
+        personId = found.id;
+        const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => found[k] !== fields[k]);
+        const moved = found.area_path !== area.path;
+        const tagsToAdd = r.tags.filter((k) => !existingTags.get(found.id)?.has(k));
+        if (changed.length === 0 && !moved && tagsToAdd.length === 0) {
+          counts.unchanged++;
+          continue;
+        }
+        counts.updated++;
+        const update: Updateable<PersonTable> = { ...fields, updated_at: now };
+        if (fields.name !== found.name) Object.assign(update, nameKeys(r.name));
+        if (fields.phone_bidx !== found.phone_bidx) {
+          update.phone_enc = r.phone?.enc ?? null;
+          update.phone_masked = r.phone?.masked ?? null;
+        }
+        if (moved) {
+          update.area_id = area.id;
+          update.area_path = area.path;
+          await closeAttribution(trx, found.id, now);
+          attributions.push({
+            id: uuidv7(now.getTime()),
+            subject_type: "person",
+            subject_id: found.id,
+            area_id: area.id,
+            area_path: area.path,
+            valid_from: now,
+            valid_to: null,
+            reason: "import",
+            changed_by: by,
+          });
+          await trx
+            .updateTable("subject_tag")
+            .set({ area_path: area.path })
+            .where("subject_id", "=", found.id)
+            .execute();
+        }
+        if (changed.length > 0 || moved)
+          await trx.updateTable("person").set(update).where("id", "=", found.id).execute();
+        for (const key of tagsToAdd) newTags.push(this.tagRow(found.id, key, area.path, day));
+      } else {
+        personId = uuidv7(now.getTime());
+        counts.created++;
+        newPeople.push({
+          id: personId,
+          ...fields,
+          ...nameKeys(r.name),
+          id_type: r.sealedId.id_type,
+          id_number_enc: r.sealedId.id_number_enc,
+          id_number_bidx: r.sealedId.id_number_bidx,
+          id_number_masked: r.sealedId.id_number_masked,
+          phone_enc: r.phone?.enc ?? null,
+          phone_masked: r.phone?.masked ?? null,
+          area_id: area.id,
+          area_path: area.path,
+          created_at: now,
+          updated_at: now,
+          created_by: by,
+        });
+        attributions.push({
+          id: uuidv7(now.getTime()),
+          subject_type: "person",
+          subject_id: personId,
+          area_id: area.id,
+          area_path: area.path,
+          valid_from: now,
+          valid_to: null,
+          reason: "import",
+          changed_by: by,
+        });
+        for (const key of r.tags) newTags.push(this.tagRow(personId, key, area.path, day));
+      }
+      if (r.relationship === "head" && household && household.head !== personId) {
+        household.head = personId;
+        heads.push({ household: household.id, person: personId });
+      }
+    }
+    await insertPeople(trx, newPeople);
+    await openAttribution(trx, attributions);
+    await insertTags(trx, newTags);
+    for (const h of heads)
+      await trx.updateTable("household").set({ head_person_id: h.person }).where("id", "=", h.household).execute();
+    return counts;
+  }
+
+  tagRow(subjectId: string, key: string, areaPath: string, day: string) {
+    return {
+      id: uuidv7(),
+      subject_type: "person" as const,
+      subject_id: subjectId,
+      tag_key: key,
+      area_path: areaPath,
+      source: "import",
+      note: null,
+      valid_from: day,
+      valid_to: null,
+      created_by: authorId(this.actor),
+    };
+  }
+}
+
+// ---- jobs --------------------------------------------------------------------------------------
+
+export function uploadsDir(ctx: Pick<AppContext, "config">): string {
+  return path.join(ctx.config.dataDir, "imports");
+}
+
+export function uploadPath(ctx: Pick<AppContext, "config">, id: string, format: FileFormat): string {
+  return path.join(uploadsDir(ctx), `${id}.${format}`);
+}
+
+async function updateJob(db: Kysely<DB>, id: string, set: Updateable<DB["import_job"]>) {
+  await db.updateTable("import_job").set(set).where("id", "=", id).execute();
+}
+
+class ReportWriter {
+  readonly #file: string;
+  #workbook: ExcelJS.stream.xlsx.WorkbookWriter | undefined;
+  #sheet: ExcelJS.Worksheet | undefined;
+  /** The file's own header row, repeated above the rejected rows. */
+  header: string[] = [];
+  constructor(file: string) {
+    this.#file = file;
+  }
+  add(rejection: Rejection) {
+    if (!this.#workbook) {
+      this.#workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: this.#file, useSharedStrings: false });
+      this.#sheet = this.#workbook.addWorksheet("未导入的行");
+      this.#sheet.addRow(["行号", ...this.header, "未导入原因"]).commit();
+    }
+    this.#sheet?.addRow([rejection.row.row, ...rejection.row.raw, rejection.reasons.join("；")]).commit();
+  }
+  /** The report's bytes (an empty report when every row went in). */
+  async finish(): Promise<Buffer> {
+    if (!this.#workbook) {
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet("未导入的行").addRow(["行号", ...this.header, "未导入原因"]);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    }
+    await this.#workbook.commit();
+    const bytes = await readFile(this.#file);
+    await rm(this.#file, { force: true });
+    return bytes;
+  }
+}
+
+/**
+ * Runs an uploaded file to the end. With all-or-nothing, a first pass only validates and a second
+ * writes, so one bad row leaves the registry as it was.
+ */
+export async function runPeopleImport(
+  ctx: AppContext,
+  actor: Principal,
+  job: Pick<ImportJobRow, "id" | "all_or_nothing" | "file_name">,
+  file: string,
+  format: FileFormat,
+): Promise<ImportCounts> {
+  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const total = format === "csv" ? await countCsvRows(file) : 0;
+  await updateJob(ctx.db, job.id, { status: "running", total, processed: 0 });
+  const report = new ReportWriter(`${file}.report.xlsx`);
+  const pass = async (write: boolean) => {
+    const run = new ImportRun(ctx, actor);
+    let batch: PreparedRow[] = [];
+    const flush = async () => {
+      const { ok, existing, rejected } = await run.checkExisting(batch);
+      for (const r of rejected) {
+        counts.rejected++;
+        report.add(r);
+      }
+      if (write && ok.length > 0) {
+        const index = await locateIndexFor(ctx.db).ready();
+        const written = await ctx.db.transaction().execute((trx) => run.write(trx, ok, existing, index));
+        counts.created += written.created;
+        counts.updated += written.updated;
+        counts.unchanged += written.unchanged;
+      }
+      batch = [];
+    };
+    let seen = 0;
+    for await (const item of readPeopleFile(file, format)) {
+      if ("header" in item) {
+        report.header = item.header;
+        if (item.check.missing.length > 0)
+          throw new DomainError("IMPORT_FILE_INVALID", `the file lacks the columns ${item.check.missing.join(", ")}`);
+        continue;
+      }
+      seen++;
+      const prepared = await run.prepare(item);
+      if ("reasons" in prepared) {
+        counts.rejected++;
+        report.add(prepared);
+      } else batch.push(prepared);
+      if (batch.length >= BATCH) await flush();
+      if (seen % BATCH === 0)
+        await updateJob(ctx.db, job.id, { processed: write || !job.all_or_nothing ? seen : Math.floor(seen / 2) });
+    }
+    await flush();
+    return { seen };
+  };
+  if (job.all_or_nothing) {
+    const { seen } = await pass(false);
+    if (counts.rejected === 0) {
+      await pass(true);
+    }
+    await updateJob(ctx.db, job.id, { processed: seen });
+  } else {
+    const { seen } = await pass(true);
+    await updateJob(ctx.db, job.id, { processed: seen });
+  }
+  const bytes = await report.finish();
+  await updateJob(ctx.db, job.id, {
+    status: "done",
+    ...counts,
+    total: counts.created + counts.updated + counts.unchanged + counts.rejected,
+    report: bytes,
+    finished_at: ctx.now(),
+  });
+  return counts;
+}
+
+export interface StartImportInput {
+  id: string;
+  fileName: string;
+  format: FileFormat;
+  allOrNothing: boolean;
+}
+
+/** Records the job (the file is already at its upload path) and runs it in the background. */
+export async function startPeopleImport(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: StartImportInput,
+): Promise<ImportJobRow> {
+  await ctx.db
+    .insertInto("import_job")
+    .values({
+      id: input.id,
+      kind: "people",
+      status: "queued",
+      file_name: input.fileName,
+      all_or_nothing: input.allOrNothing,
+      created_by: authorId(actor),
+    })
+    .execute();
+  await recordAudit(ctx, ctx.db, {
+    action: "person.import",
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "import",
+    targetId: input.id,
+    details: { fileName: input.fileName, allOrNothing: input.allOrNothing },
+  });
+  void runInBackground(ctx, actor, input.id, input.format);
+  return (await findJob(ctx.db, input.id)) as ImportJobRow;
+}
+
+const running = new Set<string>();
+
+async function runInBackground(ctx: AppContext, actor: Principal, id: string, format: FileFormat) {
+  if (running.has(id)) return;
+  running.add(id);
+  const file = uploadPath(ctx, id, format);
+  try {
+    const job = (await findJob(ctx.db, id)) as ImportJobRow;
+    const counts = await runPeopleImport(ctx, actor, job, file, format);
+    ctx.log.info({ importId: id, ...counts }, "people import finished");
+  } catch (error) {
+    const message = error instanceof DomainError ? error.message : "the import stopped on an internal error";
+    ctx.log.warn({ importId: id, err: error }, "people import failed");
+    await updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() }).catch(() => {});
+  } finally {
+    running.delete(id);
+    await rm(file, { force: true }).catch(() => {});
+  }
+}
+
+/**
+ * On start: imports that were running when the server stopped are run again from the start (an
+ * import is idempotent), if their file is on this machine.
+ */
+export async function resumeImports(ctx: AppContext): Promise<number> {
+  const jobs = await ctx.db
+    .selectFrom("import_job")
+    .select(["id", "file_name", "created_by"])
+    .where("status", "in", ["queued", "running"])
+    .execute();
+  let resumed = 0;
+  for (const job of jobs) {
+    for (const format of ["csv", "xlsx"] as const) {
+      if (!existsSync(uploadPath(ctx, job.id, format)) || !job.created_by) continue;
+      const user = await findAccount(ctx.db, job.created_by);
+      if (!user) continue;
+      const actor = await loadPrincipal(ctx.db, user, "session");
+      void runInBackground(ctx, actor, job.id, format);
+      resumed++;
+    }
+  }
+  return resumed;
+}
+
+export async function ensureUploadsDir(ctx: Pick<AppContext, "config">): Promise<void> {
+  await mkdir(uploadsDir(ctx), { recursive: true, mode: 0o700 });
+}
+
+export async function findJob(db: Kysely<DB>, id: string): Promise<ImportJobRow | undefined> {
+  return db.selectFrom("import_job").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function jobOf(ctx: AppContext, actor: Principal, id: string): Promise<ImportJobRow> {
+  const job = await findJob(ctx.db, id);
+  if (!job || job.created_by !== authorId(actor))
+    throw new DomainError("IMPORT_NOT_FOUND", `no import ${id} of yours`, {
+      errors: [{ path: "id", message: "unknown import" }],
+    });
+  return job;
+}
+
+export async function listJobs(ctx: AppContext, actor: Principal) {
+  return ctx.db
+    .selectFrom("import_job")
+    .selectAll()
+    .where("created_by", "=", authorId(actor))
+    .orderBy("created_at", "desc")
+    .limit(20)
+    .execute();
+}
+
+export function jobView(job: ImportJobRow) {
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    fileName: job.file_name,
+    allOrNothing: job.all_or_nothing,
+    total: job.total,
+    processed: job.processed,
+    created: job.created,
+    updated: job.updated,
+    unchanged: job.unchanged,
+    rejected: job.rejected,
+    applied: job.status === "done" && !(job.all_or_nothing && job.rejected > 0),
+    error: job.error,
+    hasReport: job.report !== null,
+    createdAt: job.created_at.toISOString(),
+    finishedAt: job.finished_at?.toISOString() ?? null,
+  };
+}
+
+/** The template: the columns with Chinese headers (required ones starred) and one example row. */
+export async function peopleTemplate(format: FileFormat): Promise<Buffer> {
+  const header = PEOPLE_COLUMNS.map((c) => ("required" in c && c.required ? `${c.zh}*` : c.zh));
+  const example = PEOPLE_COLUMNS.map((c) => c.example);
+  if (format === "csv") {
+    const line = (cells: string[]) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",");
+    return Buffer.from(`\uFEFF${line(header)}\r\n${line(example)}\r\n`, "utf8");
+  }
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet("人员");
+  sheet.addRow(header);
+  sheet.addRow(example);
+  sheet.getRow(1).font = { bold: true };
+  sheet.columns.forEach((c) => {
+    c.width = 14;
+  });
+  // ID and phone numbers as text, so a spreadsheet does not turn them into 4.50802E+17.
+  sheet.getColumn(6).numFmt = "@";
+  sheet.getColumn(7).numFmt = "@";
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,203 @@
+import { checkCharacter } from "@wangge/core";
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+
+let t: TestApp;
+let tree: AreaTree;
+let official: Session;
+let other: Session;
+
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const id18 = (first17: string) => `${first17}${checkCharacter(first17)}`;
+const A = id18("45080219500301001");
+const B = id18("45080219520615002");
+const BAD_CHECK = `${id18("45080219600101003").slice(0, 17)}${id18("45080219600101003")[17] === "0" ? "1" : "0"}`;
+const C = id18("45080219900101003");
+
+const HEADER =
+  "姓名*,性别,出生日期,民族,证件号码*,手机号码,户编号,与户主关系,村社区代码*,街路巷或自然村,门牌号,网格代码,标签";
+function csv(village: string, grid: string): string {
+  return [
+    HEADER,
+    `韦大爷,男,,壮族,${A},13877100001,IMP-H1,户主,${village},东风路,8,${grid},独居老人`,
+    `韦大娘,女,,壮族,${B},,IMP-H1,配偶,${village},东风路,8,${grid},`,
+    `错校验,男,,汉族,${BAD_CHECK},,IMP-H2,户主,${village},东风路,9,${grid},`,
+    `错日期,男,1990-02-30,汉族,${C},,IMP-H2,子女,${village},东风路,9,${grid},`,
+    `重复人,女,,汉族,${B},,IMP-H3,户主,${village},东风路,10,${grid},`,
+  ].join("\r\n");
+}
+
+async function upload(
+  session: Session,
+  body: string | Buffer,
+  options: { allOrNothing?: boolean; type?: string; id?: string } = {},
+) {
+  const id = options.id ?? crypto.randomUUID();
+  const res = await t.app.inject({
+    method: "POST",
+    url: `/api/v1/imports/people?id=${id}&fileName=${encodeURIComponent("人员.csv")}&allOrNothing=${options.allOrNothing ?? false}`,
+    headers: { ...session.headers, "content-type": options.type ?? "text/csv" },
+    payload: body,
+  });
+  return { id, res };
+}
+
+async function finished(session: Session, id: string) {
+  for (let i = 0; i < 200; i++) {
+    const job = (await t.app.inject({ method: "GET", url: `/api/v1/imports/${id}`, headers: session.headers })).json();
+    if (job.status === "done" || job.status === "failed") return job;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("import did not finish");
+}
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  tree = await buildAreaTree(t.ctx);
+  official = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
+  other = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("importing people", () => {
+  it("offers the template with Chinese headers, the required ones starred", async () => {
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/imports/people/template",
+      headers: official.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toBe(XLSX);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const header = ((wb.worksheets[0]?.getRow(1).values ?? []) as string[]).slice(1);
+    expect(header).toEqual(expect.arrayContaining(["姓名*", "证件号码*", "村社区代码*", "标签"]));
+    const csvTemplate = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/imports/people/template?format=csv",
+      headers: official.headers,
+    });
+    expect(csvTemplate.body.startsWith("\uFEFF姓名*,性别")).toBe(true);
+  });
+
+  let firstJob = "";
+  it("commits the good rows and reports exactly the bad ones with their reasons", async () => {
+    const { id, res } = await upload(official, csv(tree.village.code, tree.grid.code));
+    firstJob = id;
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ id, status: "queued", fileName: "人员.csv" });
+    const job = await finished(official, id);
+    expect(job).toMatchObject({ status: "done", created: 2, updated: 0, unchanged: 0, rejected: 3, applied: true });
+
+    const report = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/imports/${id}/report`,
+      headers: official.headers,
+    });
+    expect(report.headers["content-type"]).toBe(XLSX);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+    const rows = (wb.worksheets[0]?.getSheetValues() ?? []).filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    expect(rows[0]?.at(-1)).toBe("未导入原因");
+    expect(rows.slice(1).map((r) => [r[0], r[1], r.at(-1)])).toEqual([
+      [4, "错校验", expect.stringMatching(/^证件号码: check digit should be/)],
+      [5, "错日期", "出生日期: 1990-02-30 is not a real date"],
+      [6, "重复人", "证件号码: the same person as row 3"],
+    ]);
+
+    const people = (
+      await t.app.inject({
+        method: "GET",
+        url: `/api/v1/people?q=${encodeURIComponent("韦")}`,
+        headers: official.headers,
+      })
+    ).json();
+    expect(people.map((p: { name: string }) => p.name).sort()).toEqual(["韦大娘", "韦大爷"]);
+    const grandpa = people.find((p: { name: string }) => p.name === "韦大爷");
+    expect(grandpa).toMatchObject({ gridCode: tree.grid.code, phone: "138****0001", relationship: "head" });
+    expect(grandpa.tags.map((x: { key: string }) => x.key)).toEqual(["elderly_alone"]);
+    const household = (
+      await t.app.inject({ method: "GET", url: `/api/v1/households/${grandpa.householdId}`, headers: official.headers })
+    ).json();
+    expect(household).toMatchObject({ ref: "IMP-H1", address: "东风路8号", headPersonId: grandpa.id });
+    expect(household.members).toHaveLength(2);
+  });
+
+  it("changes nothing when the same file is imported again", async () => {
+    const before = await t.ctx.db
+      .selectFrom("person")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
+    const { id } = await upload(official, csv(tree.village.code, tree.grid.code));
+    const job = await finished(official, id);
+    expect(job).toMatchObject({ status: "done", created: 0, updated: 0, unchanged: 2, rejected: 3 });
+    const after = await t.ctx.db
+      .selectFrom("person")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+    const places = await t.ctx.db.selectFrom("place").select("address").where("address", "=", "东风路8号").execute();
+    expect(places).toHaveLength(1);
+  });
+
+  it("writes nothing with all-or-nothing when a row is bad, and everything when none is", async () => {
+    const D = id18("45080219700707005");
+    const bad = [
+      HEADER,
+      `新人甲,男,,汉族,${D},,IMP-H9,户主,${tree.village.code},西环路,1,${tree.grid.code},`,
+      `坏人,男,,汉族,123,,,,${tree.village.code},,,,`,
+    ].join("\n");
+    const first = await finished(official, (await upload(official, bad, { allOrNothing: true })).id);
+    expect(first).toMatchObject({ status: "done", created: 0, rejected: 1, applied: false });
+    const found = await t.app.inject({ method: "GET", url: `/api/v1/people?q=${D}`, headers: official.headers });
+    expect(found.json()).toEqual([]);
+    const good = bad.split("\n").slice(0, 2).join("\n");
+    const second = await finished(official, (await upload(official, good, { allOrNothing: true })).id);
+    expect(second).toMatchObject({ status: "done", created: 1, rejected: 0, applied: true });
+  });
+
+  it("reads XLSX as well, with ID numbers typed as numbers or text", async () => {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet("人员");
+    sheet.addRow(["姓名", "证件号码", "村社区代码", "出生日期"]);
+    const E = id18("45080220000229006");
+    sheet.addRow(["闰年生", E, tree.village.code, new Date(Date.UTC(2000, 1, 29))]);
+    const body = Buffer.from(await wb.xlsx.writeBuffer());
+    const { id, res } = await upload(official, body, { type: XLSX });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(await finished(official, id)).toMatchObject({ status: "done", created: 1, rejected: 0 });
+    const person = (
+      await t.app.inject({ method: "GET", url: `/api/v1/people?q=${E}`, headers: official.headers })
+    ).json();
+    expect(person[0]).toMatchObject({ name: "闰年生", birthDate: "2000-02-29" });
+  });
+
+  it("fails a file without the required columns with a message that names them", async () => {
+    const job = await finished(official, (await upload(official, "名字,电话\n张三,13800000000")).id);
+    expect(job).toMatchObject({ status: "failed", created: 0 });
+    expect(job.error).toMatch(/姓名.*证件号码.*村社区代码/);
+  });
+
+  it("refuses a body that is not a file, answers a retry with the same job, and hides jobs from others", async () => {
+    const json = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/imports/people?id=${crypto.randomUUID()}&fileName=x.csv`,
+      headers: official.headers,
+      payload: { not: "a file" },
+    });
+    expect(json.statusCode).toBe(422);
+    expect(json.json().code).toBe("IMPORT_FILE_INVALID");
+    const retry = await upload(official, "ignored", { id: firstJob });
+    expect(retry.res.statusCode).toBe(200);
+    expect(retry.res.json()).toMatchObject({ id: firstJob, created: 2 });
+    const hidden = await t.app.inject({ method: "GET", url: `/api/v1/imports/${firstJob}`, headers: other.headers });
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json().code).toBe("IMPORT_NOT_FOUND");
+    const list = (await t.app.inject({ method: "GET", url: "/api/v1/imports", headers: official.headers })).json();
+    expect(list.length).toBeGreaterThanOrEqual(6);
+  });
+});
