@@ -4,6 +4,7 @@ import { buildApp, createContext } from "./app.ts";
 import { prepareDeployment } from "./bootstrap.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
+import { resumeImports } from "./modules/registry/people-import.service.ts";
 import { VERSION } from "./version.ts";
 
 export interface RunningServer {
@@ -31,6 +32,8 @@ export async function startServer(
       logger.info("database closed");
     });
     await app.listen({ port: config.port, host: config.host });
+    const resumed = await resumeImports(ctx);
+    if (resumed > 0) logger.info({ resumed }, "imports interrupted by the last stop started again");
   } catch (error) {
     if (app) await app.close().catch(() => {});
     else await database.close().catch(() => {});

@@ -15,7 +15,6 @@ import {
   jobView,
   listJobs,
   peopleTemplate,
-  resumeImports,
   startPeopleImport,
   uploadPath,
 } from "./people-import.service.ts";
@@ -68,12 +67,7 @@ async function saveUpload(body: Readable, file: string): Promise<void> {
 }
 
 export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  await ensureUploadsDir(ctx);
   app.addContentTypeParser(["text/csv", XLSX_TYPE], (_request, payload, done) => done(null, payload));
-  app.addHook("onReady", async () => {
-    const resumed = await resumeImports(ctx);
-    if (resumed > 0) ctx.log.info({ resumed }, "interrupted imports started again");
-  });
 
   app.post(
     "/imports/people",
@@ -112,6 +106,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         return reply.status(200).send(jobView(await jobOf(ctx, actor, id)));
       }
       const file = uploadPath(ctx, id, format);
+      await ensureUploadsDir(ctx);
       try {
         await saveUpload(body, file);
       } catch (error) {

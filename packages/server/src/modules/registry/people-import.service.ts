@@ -807,6 +807,7 @@ async function runInBackground(ctx: AppContext, actor: Principal, id: string, fo
   if (running.has(id)) return;
   running.add(id);
   const file = uploadPath(ctx, id, format);
+  let keepFile = false;
   try {
     const job = (await findJob(ctx.db, id)) as ImportJobRow;
     const counts = await runPeopleImport(ctx, actor, job, file, format);
@@ -814,10 +815,13 @@ async function runInBackground(ctx: AppContext, actor: Principal, id: string, fo
   } catch (error) {
     const message = error instanceof DomainError ? error.message : "the import stopped on an internal error";
     ctx.log.warn({ importId: id, err: error }, "people import failed");
-    await updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() }).catch(() => {});
+    // If even the failure cannot be recorded, the server is stopping: keep the file, the next start resumes it.
+    await updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() }).catch(() => {
+      keepFile = true;
+    });
   } finally {
     running.delete(id);
-    await rm(file, { force: true }).catch(() => {});
+    if (!keepFile) await rm(file, { force: true }).catch(() => {});
   }
 }
 

@@ -1,8 +1,10 @@
+import { writeFile } from "node:fs/promises";
 import { checkCharacter } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import { ensureUploadsDir, resumeImports, uploadPath } from "./people-import.service.ts";
 
 let t: TestApp;
 let tree: AreaTree;
@@ -174,6 +176,31 @@ describe("importing people", () => {
       await t.app.inject({ method: "GET", url: `/api/v1/people?q=${E}`, headers: official.headers })
     ).json();
     expect(person[0]).toMatchObject({ name: "闰年生", birthDate: "2000-02-29" });
+  });
+
+  it("starts an import again when the server stopped while it ran", async () => {
+    const id = crypto.randomUUID();
+    const F = id18("45080219880808007");
+    const user = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
+    await ensureUploadsDir(t.ctx);
+    await writeFile(
+      uploadPath(t.ctx, id, "csv"),
+      [HEADER, `续传人,男,,汉族,${F},,,,${tree.village.code},,,,`].join("\n"),
+    );
+    await t.ctx.db
+      .insertInto("import_job")
+      .values({
+        id,
+        kind: "people",
+        status: "running",
+        file_name: "断点.csv",
+        all_or_nothing: false,
+        created_by: user.id,
+      })
+      .execute();
+    expect(await resumeImports(t.ctx)).toBe(1);
+    const session = await signIn(t, user);
+    expect(await finished(session, id)).toMatchObject({ status: "done", created: 1 });
   });
 
   it("fails a file without the required columns with a message that names them", async () => {
