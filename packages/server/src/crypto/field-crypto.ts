@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DomainError } from "@wangge/core";
+import { randomPooled } from "../ids.ts";
 
 /**
  * Encryption of personal fields at rest (phone numbers here; ID numbers with the registry). AES-256-GCM
@@ -51,7 +52,7 @@ export function createFieldCrypto(dataKey: Buffer): FieldCrypto {
   return {
     keyId,
     encrypt(plain) {
-      const iv = randomBytes(12);
+      const iv = randomPooled(12);
       const cipher = createCipheriv("aes-256-gcm", encKey, iv);
       const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final(), cipher.getAuthTag()]);
       return `v1:${keyId}:${iv.toString("base64url")}:${body.toString("base64url")}`;

@@ -12,7 +12,7 @@ import {
   principalScope,
 } from "@wangge/core";
 import ExcelJS from "exceljs";
-import type { Kysely, Transaction, Updateable } from "kysely";
+import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
@@ -561,7 +561,12 @@ class ImportRun {
         if (moved) {
           update.area_id = area.id;
           update.area_path = area.path;
-          await closeAttribution(trx, found.id, now);
+          await closeAttribution(
+            trx,
+            { id: found.id, type: "person", areaId: found.area_id, areaPath: found.area_path, since: found.created_at },
+            now,
+            by,
+          );
           attributions.push({
             id: uuidv7(now.getTime()),
             subject_type: "person",
@@ -601,17 +606,7 @@ class ImportRun {
           updated_at: now,
           created_by: by,
         });
-        attributions.push({
-          id: uuidv7(now.getTime()),
-          subject_type: "person",
-          subject_id: personId,
-          area_id: area.id,
-          area_path: area.path,
-          valid_from: now,
-          valid_to: null,
-          reason: "import",
-          changed_by: by,
-        });
+        // No attribution row: a new person's attribution is their own record until they move.
         for (const key of r.tags) newTags.push(this.tagRow(personId, key, area.path, day));
       }
       if (r.relationship === "head" && household && household.head !== personId) {
@@ -622,8 +617,7 @@ class ImportRun {
     await insertPeople(trx, newPeople);
     await openAttribution(trx, attributions);
     await insertTags(trx, newTags);
-    for (const h of heads)
-      await trx.updateTable("household").set({ head_person_id: h.person }).where("id", "=", h.household).execute();
+    await setHeads(trx, heads);
     return counts;
   }
 
@@ -641,6 +635,15 @@ class ImportRun {
       created_by: authorId(this.actor),
     };
   }
+}
+
+/** Every household head of a batch in one statement. */
+async function setHeads(trx: Transaction<DB>, heads: { household: string; person: string }[]): Promise<void> {
+  if (heads.length === 0) return;
+  const values = sql.join(heads.map((h) => sql`(${h.household}::uuid, ${h.person}::uuid)`));
+  await sql`update household set head_person_id = v.person from (values ${values}) as v(household, person) where household.id = v.household`.execute(
+    trx,
+  );
 }
 
 // ---- jobs --------------------------------------------------------------------------------------
@@ -706,20 +709,28 @@ export async function runPeopleImport(
   const pass = async (write: boolean) => {
     const run = new ImportRun(ctx, actor);
     let batch: PreparedRow[] = [];
-    const flush = async () => {
-      const { ok, existing, rejected } = await run.checkExisting(batch);
-      for (const r of rejected) {
-        counts.rejected++;
-        report.add(r);
-      }
-      if (write && ok.length > 0) {
-        const index = await locateIndexFor(ctx.db).ready();
-        const written = await ctx.db.transaction().execute((trx) => run.write(trx, ok, existing, index));
-        counts.created += written.created;
-        counts.updated += written.updated;
-        counts.unchanged += written.unchanged;
-      }
+    // The next batch is read and checked while the previous one is written (PostgreSQL works on
+    // another core meanwhile); writes stay one after another, in file order.
+    let writing: Promise<void> = Promise.resolve();
+    const flush = () => {
+      const rows = batch;
       batch = [];
+      writing = writing.then(async () => {
+        const { ok, existing, rejected } = await run.checkExisting(rows);
+        for (const r of rejected) {
+          counts.rejected++;
+          report.add(r);
+        }
+        if (write && ok.length > 0) {
+          const index = await locateIndexFor(ctx.db).ready();
+          const written = await ctx.db.transaction().execute((trx) => run.write(trx, ok, existing, index));
+          counts.created += written.created;
+          counts.updated += written.updated;
+          counts.unchanged += written.unchanged;
+        }
+      });
+      // A failed write stops the loop at the next batch instead of going on to the end of the file.
+      return writing;
     };
     let seen = 0;
     for await (const item of readPeopleFile(file, format)) {
@@ -735,10 +746,14 @@ export async function runPeopleImport(
         counts.rejected++;
         report.add(prepared);
       } else batch.push(prepared);
-      if (batch.length >= BATCH) await flush();
+      if (batch.length >= BATCH) {
+        await writing;
+        void flush().catch(() => {});
+      }
       if (seen % BATCH === 0)
         await updateJob(ctx.db, job.id, { processed: write || !job.all_or_nothing ? seen : Math.floor(seen / 2) });
     }
+    await writing;
     await flush();
     return { seen };
   };

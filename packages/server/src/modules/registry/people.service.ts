@@ -15,7 +15,7 @@ import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { getAreaInScope } from "../areas/areas.service.ts";
+import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
   closeAttribution,
@@ -388,16 +388,25 @@ export async function getPerson(ctx: AppContext, actor: Principal, meta: Request
   await logAccess(ctx.db, [accessRow(actor, meta, id, "view", [])]);
   const [view] = await viewOf(ctx, actor, [row]);
   const history = await listAttributions(ctx.db, id);
-  return {
-    ...(view as PersonView),
-    attribution: history.map((h) => ({
-      areaCode: h.code,
-      areaName: h.name,
-      validFrom: h.valid_from.toISOString(),
-      validTo: h.valid_to?.toISOString() ?? null,
-      reason: h.reason,
-    })),
-  };
+  const attribution = history.map((h) => ({
+    areaCode: h.code,
+    areaName: h.name,
+    validFrom: h.valid_from.toISOString(),
+    validTo: h.valid_to?.toISOString() ?? null,
+    reason: h.reason,
+  }));
+  // Imported and never moved: the current attribution is the record's own.
+  if (!attribution.some((a) => a.validTo === null)) {
+    const area = await findArea(ctx.db, row.area_path.split("/").filter(Boolean).at(-1) ?? "");
+    attribution.unshift({
+      areaCode: area?.code ?? null,
+      areaName: area?.name ?? null,
+      validFrom: row.created_at.toISOString(),
+      validTo: null,
+      reason: "registered",
+    });
+  }
+  return { ...(view as PersonView), attribution };
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -573,7 +582,12 @@ export async function transferPerson(
     throw new DomainError("VALIDATION_FAILED", "the person cannot be transferred as given", { errors: issues });
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx: Transaction<DB>) => {
-    await closeAttribution(trx, id, now);
+    await closeAttribution(
+      trx,
+      { id, type: "person", areaId: row.area_id, areaPath: row.area_path, since: row.created_at },
+      now,
+      authorId(actor),
+    );
     await openAttribution(trx, [
       {
         id: uuidv7(now.getTime()),

@@ -128,13 +128,48 @@ export async function openAttribution(db: Db, rows: Insert<DB["area_attribution"
   if (rows.length > 0) await db.insertInto("area_attribution").values(rows).execute();
 }
 
-export async function closeAttribution(db: Db, subjectId: string, at: Date): Promise<void> {
-  await db
+/**
+ * Ends the current attribution of a record. Imported people carry no attribution row until they
+ * first move (a million rows saved): then the period since their registration is written, closed.
+ */
+export async function closeAttribution(
+  db: Db,
+  subject: {
+    id: string;
+    type: "place" | "household" | "person" | "organisation";
+    areaId: string | null;
+    areaPath: string;
+    since: Date;
+  },
+  at: Date,
+  changedBy: string | null,
+): Promise<void> {
+  const closed = await db
     .updateTable("area_attribution")
     .set({ valid_to: at })
-    .where("subject_id", "=", subjectId)
+    .where("subject_id", "=", subject.id)
     .where("valid_to", "is", null)
-    .execute();
+    .executeTakeFirst();
+  const any = await db
+    .selectFrom("area_attribution")
+    .select("id")
+    .where("subject_id", "=", subject.id)
+    .executeTakeFirst();
+  if (Number(closed.numUpdatedRows) === 0 && !any)
+    await db
+      .insertInto("area_attribution")
+      .values({
+        id: crypto.randomUUID(),
+        subject_type: subject.type,
+        subject_id: subject.id,
+        area_id: subject.areaId,
+        area_path: subject.areaPath,
+        valid_from: subject.since,
+        valid_to: at,
+        reason: "registered",
+        changed_by: changedBy,
+      })
+      .execute();
 }
 
 export async function listAttributions(db: Db, subjectId: string) {
