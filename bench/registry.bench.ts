@@ -67,7 +67,8 @@ const HEADER =
 
 async function writeFile(file: string, people: number, villages: string[], random: () => number) {
   const out = createWriteStream(file);
-  const write = (line: string) => (out.write(line) ? undefined : new Promise((r) => out.once("drain", r)));
+  const write = (line: string) =>
+    out.write(line) ? undefined : new Promise<void>((r) => out.once("drain", () => r()));
   await write(`\uFEFF${HEADER}\n`);
   const seen = new Set<string>();
   const sample = { name: [] as string[], initials: [] as string[], id: [] as string[] };
@@ -162,7 +163,6 @@ async function latencies(ctx: ReturnType<typeof createContext>, queries: string[
 export async function run(args: string[]): Promise<Record<string, number>> {
   const people = Number(args[0] ?? 1_000_000);
   const pglitePeople = Number(args[1] ?? people);
-  const random = mulberry32(2026);
   const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-registry-"));
   const villages = (await readDivisions("4508")).filter((d) => d.level === "village").map((d) => d.code);
   const figures: Record<string, number> = {};
