@@ -100,11 +100,39 @@ describe("reshaping grids on the map", () => {
   });
 });
 
+describe("the registry", () => {
+  it("lets a grid head find a resident by pinyin initials, and see the full ID only after giving a reason", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInThroughForm(page, "demo.gridhead", demoPassword);
+    await page.getByRole("menuitem", { name: "人口房屋" }).click();
+    await page.getByRole("cell", { name: "韦秀英" }).first().waitFor();
+    await page.getByLabel("搜索人员").fill("wxy");
+    await page.getByLabel("搜索人员").press("Enter");
+    await page.getByRole("cell", { name: "韦秀英" }).first().click();
+    const card = page.getByRole("dialog", { name: "韦秀英" });
+    const idNumber = card.getByTestId("person-id-number");
+    await idNumber.waitFor();
+    expect(await idNumber.textContent()).toMatch(/^450802\*{8}\d{3}[\dX]$/);
+    await card.getByRole("button", { name: "查看完整证件号和电话" }).click();
+    const dialog = page.getByRole("dialog", { name: "查看完整号码" });
+    await dialog.getByRole("button", { name: "确认查看" }).click();
+    await dialog.getByText("请填写事由（至少两个字）").waitFor();
+    await dialog.getByLabel("事由").fill("端到端测试：核对低保申请");
+    await dialog.getByRole("button", { name: "确认查看" }).click();
+    await card.getByText("完整号码已记录查阅，请勿截屏或外传。").waitFor();
+    expect(await idNumber.textContent()).toMatch(/^450802\d{11}[\dX]$/);
+    await card.getByRole("cell", { name: "端到端测试：核对低保申请" }).waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("menus by role", () => {
   it("shows a grid worker only the work pages, and answers the users page as not found", async () => {
     const { page, context } = await newPage(browser());
     await signInThroughForm(page, "demo.worker", demoPassword);
-    expect(await menu(page)).toEqual(["工作台", "区域网格", "系统状态", "接口文档"]);
+    expect(await menu(page)).toEqual(["工作台", "区域网格", "人口房屋", "系统状态", "接口文档"]);
     await page.goto(`${baseUrl}/users`);
     await page.getByText("页面不存在").waitFor();
     await context.close();

@@ -567,3 +567,10 @@ export async function coverageOf(
     gaps: { type: "FeatureCollection" as const, features: gaps },
   };
 }
+
+/** The bounding box of an area's current boundary ([west, south, east, north]), if it has one. */
+export async function currentBox(db: Kysely<DB>, code: string): Promise<[number, number, number, number] | undefined> {
+  const area = await findAreaByCode(db, code);
+  const boundary = area ? await findCurrentBoundary(db, area.id) : undefined;
+  return boundary ? [boundary.min_lng, boundary.min_lat, boundary.max_lng, boundary.max_lat] : undefined;
+}

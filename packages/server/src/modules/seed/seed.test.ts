@@ -51,7 +51,8 @@ describe("seedDemo", () => {
 
   it("loads the demo areas and one account per role, printing the password once, and is idempotent", async () => {
     const record = await seedDemo(seedCtx());
-    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts"]);
+    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts", "registry"]);
+    expect(record.parts[2]?.summary).toMatch(/^\d+ demo residents in 12 households of 450802001003$/);
     expect(record.parts[0]?.summary).toMatch(/divisions of 贵港市; 50 demo grids in 贵城街道/);
     const passwordLine = printed.find((l) => l.startsWith("Demo password"));
     expect(passwordLine).toBeDefined();
@@ -70,8 +71,19 @@ describe("seedDemo", () => {
     expect(worker?.phone_enc).toMatch(/^v1:/);
     expect(worker?.phone_enc).not.toContain("13800000001");
 
+    const people = async () =>
+      (
+        await t.ctx.db
+          .selectFrom("person")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n;
+    const before = await people();
+    expect(Number(before)).toBeGreaterThan(20);
     printed.length = 0;
-    await seedDemo(seedCtx());
+    const again = await seedDemo(seedCtx());
     expect(printed.filter((l) => l.startsWith("Demo password"))).toEqual([]);
+    expect(await people()).toBe(before);
+    expect(again.parts[2]?.summary).toBe("0 demo residents in 12 households of 450802001003");
   });
 });

@@ -7,6 +7,7 @@ import {
   MonitorOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
+  UserOutlined,
 } from "@ant-design/icons";
 import type { FeatureCollection } from "@wangge/core";
 import { Button, Layout, Menu, Result, Space, Spin, Typography } from "antd";
@@ -21,6 +22,7 @@ import { BoundaryPreview } from "../../features/areas/components/BoundaryPreview
 import { AuditPage } from "../../features/audit/components/AuditPage.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
+import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
 import { UsersPage } from "../../features/users/components/UsersPage.tsx";
 import { WgMap } from "../../lib/map/WgMap.tsx";
@@ -46,6 +48,26 @@ export function ConsoleApp() {
                       render={(s) => (
                         <ConfigGate>
                           {(config) => <AreaExplorer config={config} canManage={s.can("area.manage")} />}
+                        </ConfigGate>
+                      )}
+                    />
+                  }
+                />
+                <Route
+                  path="registry"
+                  element={
+                    <Allowed
+                      permission="person.read"
+                      render={(s) => (
+                        <ConfigGate>
+                          {(config) => (
+                            <RegistryPage
+                              config={config}
+                              canManage={s.can("person.manage")}
+                              canReveal={s.can("person.reveal")}
+                              areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
+                            />
+                          )}
                         </ConfigGate>
                       )}
                     />
@@ -139,6 +161,9 @@ function ConsoleLayout() {
     { key: "dashboard", icon: <DashboardOutlined />, label: t("nav.dashboard"), onClick: () => navigate("/") },
     ...(session.can("area.read")
       ? [{ key: "areas", icon: <ApartmentOutlined />, label: t("nav.areas"), onClick: () => navigate("/areas") }]
+      : []),
+    ...(session.can("person.read")
+      ? [{ key: "registry", icon: <UserOutlined />, label: t("nav.registry"), onClick: () => navigate("/registry") }]
       : []),
     ...(session.can("user.read")
       ? [
