@@ -13,7 +13,7 @@ import {
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
-import { createFieldCrypto, type FieldCrypto, loadDataKey } from "./crypto/field-crypto.ts";
+import { createFieldCrypto, type FieldCrypto, loadKeyring } from "./crypto/field-crypto.ts";
 import type { Database } from "./db/database.ts";
 import { registerAuthentication } from "./http/authenticate.ts";
 import { registerErrorHandler, sendProblem } from "./http/error-handler.ts";
@@ -23,6 +23,7 @@ import { areasRoutes } from "./modules/areas/areas.routes.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { logSmsSender, type SmsSender, webhookSmsSender } from "./modules/auth/sms-sender.ts";
+import { keysRoutes } from "./modules/platform/keys.routes.ts";
 import { healthRoutes, platformRoutes } from "./modules/platform/platform.routes.ts";
 import { importsRoutes } from "./modules/registry/imports.routes.ts";
 import { registryRoutes } from "./modules/registry/registry.routes.ts";
@@ -42,6 +43,17 @@ export interface AppDeps {
   sms?: SmsSender;
 }
 
+/** The deployment's field encryption: its keys (environment or key files) and WANGGE_CRYPTO. */
+export function fieldCryptoFor(config: Config) {
+  const source = {
+    dataKey: config.dataKey,
+    retiredKeys: config.retiredKeys,
+    indexKey: config.indexKey,
+    dataDir: config.dataDir,
+  };
+  return createFieldCrypto(loadKeyring(source), { algorithm: config.crypto, source });
+}
+
 export function createContext(deps: AppDeps): AppContext {
   const silent = { info() {}, warn() {} };
   const log = deps.logger ?? silent;
@@ -49,8 +61,7 @@ export function createContext(deps: AppDeps): AppContext {
     db: deps.database.db,
     dbKind: deps.database.kind,
     config: deps.config,
-    crypto:
-      deps.crypto ?? createFieldCrypto(loadDataKey({ dataKey: deps.config.dataKey, dataDir: deps.config.dataDir })),
+    crypto: deps.crypto ?? fieldCryptoFor(deps.config),
     now: deps.now ?? (() => new Date()),
     sms: deps.sms ?? (deps.config.smsWebhookUrl ? webhookSmsSender(deps.config.smsWebhookUrl) : logSmsSender(log)),
     log,
@@ -148,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, { ctx, prefix: "/api/v1" });
   await app.register(registryRoutes, { ctx, prefix: "/api/v1" });
   await app.register(importsRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(keysRoutes, { ctx, prefix: "/api/v1" });
   await registerWebApps(app, config.webDist);
 
   return app;

@@ -5,6 +5,7 @@ import { createContext } from "./app.ts";
 import { prepareDeployment } from "./bootstrap.ts";
 import { loadConfig } from "./config.ts";
 import type { AppContext } from "./context.ts";
+import { countStale, reencryptAll } from "./crypto/reencrypt.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { uuidv7 } from "./ids.ts";
@@ -16,6 +17,7 @@ import { DIVISIONS_DATA_YEAR, readDivisions } from "./modules/areas/divisions-so
 import { importBeats } from "./modules/areas/police-beats.service.ts";
 import { exportAuditTrail, recordAudit, verifyAuditTrail } from "./modules/audit/audit.service.ts";
 import { clearLoginLock, revokeAllSessions } from "./modules/auth/auth.service.ts";
+import { rotateDataKey } from "./modules/platform/keys.service.ts";
 import { seedDemo } from "./modules/seed/seed.service.ts";
 import { readStaffFile } from "./modules/users/staff-file.ts";
 import { findUserByUsername } from "./modules/users/users.queries.ts";
@@ -313,6 +315,42 @@ export function buildCli(): Command {
         if (rejected > 0) throw new DomainError("VALIDATION_FAILED", summary);
         print(summary);
       });
+    });
+
+  const keys = program.command("keys").description("the data keys that encrypt ID and phone numbers");
+  keys
+    .command("rotate")
+    .description(
+      "make a new data key current and re-encrypt every stored value (with the embedded database, stop the server first or use POST /api/v1/system/keys/rotate)",
+    )
+    .action(async () => {
+      await withDeployment(
+        "keys rotate",
+        async (ctx) => {
+          const rotated = await rotateDataKey(ctx, { userId: null, username: "system" }, CLI_META);
+          print(`data key ${rotated.newKeyId} is current; ${rotated.retiredKeyId} is retired (kept to decrypt)`);
+          const result = await reencryptAll(ctx.db, ctx.crypto);
+          print(`re-encrypted ${result.reencrypted} value(s)`);
+        },
+        { prepare: false },
+      );
+    });
+  keys
+    .command("reencrypt")
+    .description(
+      "re-encrypt values still under a retired key (after changing WANGGE_DATA_KEY, or an interrupted rotation)",
+    )
+    .action(async () => {
+      await withDeployment(
+        "keys reencrypt",
+        async (ctx) => {
+          const result = await reencryptAll(ctx.db, ctx.crypto);
+          print(
+            `re-encrypted ${result.reencrypted} value(s); ${await countStale(ctx.db, ctx.crypto)} left under an older key`,
+          );
+        },
+        { prepare: false },
+      );
     });
 
   const audit = program.command("audit").description("the tamper-evident audit trail");

@@ -74,6 +74,8 @@ const EnvSchema = z.object({
       .default("false"),
   ),
   WANGGE_DATA_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  WANGGE_RETIRED_DATA_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
+  WANGGE_INDEX_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   WANGGE_CRYPTO: z.preprocess(emptyToUndefined, z.enum(["standard", "gm"]).default("standard")),
   WANGGE_ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().optional()),
   WANGGE_SESSION_IDLE_MINUTES: z.preprocess(
@@ -124,6 +126,10 @@ export interface Config {
   logLevel: string;
   /** WANGGE_DATA_KEY as given (the key file in the data directory when unset). */
   dataKey: string | undefined;
+  /** Earlier data keys, comma-separated, still used to decrypt (when keys come from the environment). */
+  retiredKeys: string | undefined;
+  /** The key blind indexes derive from (default: the data key; pinned when a key is rotated). */
+  indexKey: string | undefined;
   /** "gm": Chinese commercial cryptography (SM3 for the audit chain). */
   crypto: "standard" | "gm";
   adminPassword: string | undefined;
@@ -167,6 +173,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parseTrustProxy(e.WANGGE_TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     dataKey: e.WANGGE_DATA_KEY,
+    retiredKeys: e.WANGGE_RETIRED_DATA_KEYS,
+    indexKey: e.WANGGE_INDEX_KEY,
     crypto: e.WANGGE_CRYPTO,
     adminPassword: e.WANGGE_ADMIN_PASSWORD,
     session: { idleMinutes: e.WANGGE_SESSION_IDLE_MINUTES, absoluteHours: e.WANGGE_SESSION_ABSOLUTE_HOURS },

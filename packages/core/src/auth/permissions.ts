@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   "user.read": "view user accounts and their assignments",
   "user.manage": "create, edit, lock and unlock user accounts and assign them to areas",
   "role.manage": "edit which permissions each role has",
+  "system.manage": "rotate the encryption keys and run other maintenance of the deployment",
   "audit.read": "read the audit trail",
   "audit.export": "export the audit trail for archiving",
   "resident.self": "use the resident app for one's own reports and records",

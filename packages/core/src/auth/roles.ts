@@ -51,7 +51,16 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
     key: "admin",
     name: { "zh-CN": "系统管理员", en: "Administrator" },
     workScope: "subtree",
-    permissions: ["area.read", "area.manage", "user.read", "user.manage", "role.manage", "report.read", "screen.view"],
+    permissions: [
+      "area.read",
+      "area.manage",
+      "user.read",
+      "user.manage",
+      "role.manage",
+      "report.read",
+      "screen.view",
+      "system.manage",
+    ],
   },
   {
     key: "auditor",

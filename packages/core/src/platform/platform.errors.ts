@@ -3,6 +3,7 @@
  * under `errors.` in the web app; a web test fails when one is missing.
  */
 export const PLATFORM_ERRORS = {
+  KEYS_FROM_ENVIRONMENT: "a key rotation is asked of a deployment whose data key is set in the environment",
   VALIDATION_FAILED:
     "a request's params, query or body do not match the route's schema; `errors` lists every failing field",
   REQUEST_MALFORMED_JSON: "a request body that claims to be JSON cannot be parsed",

@@ -465,6 +465,8 @@ const samples: Record<string, Sample> = {
     ok: 200,
     build: async () => ({ url: "/api/v1/imports/people/template?format=csv" }),
   },
+  "GET /api/v1/system/keys": { ok: 200, build: async () => ({ url: "/api/v1/system/keys" }) },
+  "POST /api/v1/system/keys/rotate": { ok: 202, build: async () => ({ url: "/api/v1/system/keys/rotate" }) },
   "GET /api/v1/audit": { ok: 200, build: async () => ({ url: "/api/v1/audit?limit=5" }) },
   "GET /api/v1/audit/verify": { ok: 200, build: async () => ({ url: "/api/v1/audit/verify" }) },
   "GET /api/v1/audit/export": {

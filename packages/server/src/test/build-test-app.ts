@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { buildApp, createContext } from "../app.ts";
+import { buildApp, createContext, fieldCryptoFor } from "../app.ts";
 import { type Config, loadConfig } from "../config.ts";
 import type { AppContext } from "../context.ts";
 import { createFieldCrypto } from "../crypto/field-crypto.ts";
@@ -24,7 +24,10 @@ export interface TestApp {
 export const TEST_DATA_KEY = Buffer.alloc(32, 7);
 
 /** A real app over a real, migrated database (see test-database.ts); drive it with `app.inject()`. */
-export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  options: { keyFiles?: boolean } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   // Uploads and key files of this app go to a directory of its own, removed on close.
   const dataDir = await mkdtemp(path.join(tmpdir(), "wangge-test-data-"));
@@ -51,7 +54,9 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
       this.offsetMs += minutes * 60_000;
     },
   };
-  const deps = { config, database, crypto: createFieldCrypto(TEST_DATA_KEY), now: () => clock.now, sms };
+  // keyFiles: the deployment's own key files in the data directory (key rotation tests).
+  const crypto = options.keyFiles ? fieldCryptoFor(config) : createFieldCrypto(TEST_DATA_KEY);
+  const deps = { config, database, crypto, now: () => clock.now, sms };
   const app = await buildApp(deps);
   await app.ready();
   return {

@@ -1,10 +1,13 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
 import { Writable } from "node:stream";
+import { checkCharacter } from "@wangge/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../app.ts";
 import { createLogger } from "../logger.ts";
 import { buildTestApp, type TestApp } from "./build-test-app.ts";
-import { buildUser, signIn } from "./factories.ts";
+import { buildAreaTree, buildUser, signIn } from "./factories.ts";
 
 /**
  * Passwords, session cookies, API tokens, one-time codes and phone numbers appear nowhere in clear:
@@ -82,6 +85,96 @@ describe("secrets at rest and in logs", () => {
       ]) {
         expect(dump).not.toContain(secret);
         expect(logs).not.toContain(secret);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("keep registry ID and phone numbers out of every table, the logs and the database files", async () => {
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    });
+    logLines.length = 0;
+    const app = await buildApp({
+      config: t.config,
+      database: t.database,
+      crypto: t.ctx.crypto,
+      logger: createLogger("trace", sink),
+      sms: { kind: "test", async send() {} },
+    });
+    try {
+      const tree = await buildAreaTree(t.ctx);
+      const s = await signIn(
+        { app },
+        await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }),
+      );
+      const ids = ["45080219660606001", "45080219770707002"].map((x) => `${x}${checkCharacter(x)}`);
+      const phones = ["13977112233", "13977445566"];
+      const created = await app.inject({
+        method: "POST",
+        url: "/api/v1/people",
+        headers: s.headers,
+        payload: {
+          id: crypto.randomUUID(),
+          name: "金丝雀",
+          idNumber: ids[0],
+          phone: phones[0],
+          gridCode: tree.grid.code,
+        },
+      });
+      expect(created.statusCode).toBe(201);
+      const importId = crypto.randomUUID();
+      await app.inject({
+        method: "POST",
+        url: `/api/v1/imports/people?id=${importId}&fileName=canary.csv`,
+        headers: { ...s.headers, "content-type": "text/csv" },
+        payload: `姓名,证件号码,手机号码,村社区代码,网格代码\n金丝雀二,${ids[1]},${phones[1]},${tree.village.code},${tree.grid.code}\n`,
+      });
+      for (let i = 0; i < 100; i++) {
+        const job = (
+          await app.inject({ method: "GET", url: `/api/v1/imports/${importId}`, headers: s.headers })
+        ).json();
+        if (job.status === "done") break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const search = await app.inject({ method: "GET", url: `/api/v1/people?q=${ids[1]}`, headers: s.headers });
+      expect(search.json()).toHaveLength(1);
+      expect(search.body).not.toContain(ids[1] as string);
+      const person = search.json()[0].id as string;
+      const revealed = await app.inject({
+        method: "POST",
+        url: `/api/v1/people/${person}/reveal`,
+        headers: s.headers,
+        payload: { fields: ["idNumber", "phone"], reason: "金丝雀核对" },
+      });
+      expect(revealed.json()).toEqual({ idNumber: ids[1], phone: phones[1] });
+
+      const tables = await sql<{ table_name: string }>`
+        select table_name from information_schema.tables where table_schema = 'public'`.execute(t.ctx.db);
+      let dump = "";
+      for (const { table_name } of tables.rows)
+        dump += JSON.stringify((await sql`select * from ${sql.table(table_name)}`.execute(t.ctx.db)).rows);
+      expect(dump).toContain("金丝雀二");
+      const logs = logLines.join("");
+      for (const secret of [...ids, ...phones, (ids[0] as string).slice(6, 14)]) {
+        expect(dump).not.toContain(secret);
+        expect(logs).not.toContain(secret);
+      }
+      if (t.database.kind === "pglite") {
+        // The raw data directory, after everything is flushed to its files.
+        await sql`checkpoint`.execute(t.ctx.db);
+        const files = await readdir(path.join(t.database.location, "pgdata"), { recursive: true });
+        expect(files.length).toBeGreaterThan(100);
+        for (const file of files) {
+          const full = path.join(t.database.location, "pgdata", file);
+          if (!(await stat(full)).isFile()) continue;
+          const bytes = await readFile(full);
+          for (const secret of [...ids, ...phones]) expect(bytes.includes(secret), `${secret} in ${file}`).toBe(false);
+        }
       }
     } finally {
       await app.close();

@@ -7,6 +7,7 @@ import * as m20261128_1200 from "./2026_11_28_1200_create_area_versions.ts";
 import * as m20261128_1300 from "./2026_11_28_1300_add_assignment_employment.ts";
 import * as m20261128_1400 from "./2026_11_28_1400_create_area_lineage.ts";
 import * as m20261128_1500 from "./2026_11_28_1500_create_registry.ts";
+import * as m20261128_1600 from "./2026_11_28_1600_index_person_name_prefix.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_28_1300_add_assignment_employment": m20261128_1300,
   "2026_11_28_1400_create_area_lineage": m20261128_1400,
   "2026_11_28_1500_create_registry": m20261128_1500,
+  "2026_11_28_1600_index_person_name_prefix": m20261128_1600,
 };

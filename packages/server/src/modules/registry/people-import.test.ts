@@ -93,7 +93,14 @@ describe("importing people", () => {
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toMatchObject({ id, status: "queued", fileName: "人员.csv" });
     const job = await finished(official, id);
-    expect(job).toMatchObject({ status: "done", created: 2, updated: 0, unchanged: 0, rejected: 3, applied: true });
+    expect(job, JSON.stringify(job)).toMatchObject({
+      status: "done",
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      rejected: 3,
+      applied: true,
+    });
 
     const report = await t.app.inject({
       method: "GET",

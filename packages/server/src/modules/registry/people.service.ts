@@ -423,8 +423,8 @@ export interface PeopleQuery {
 
 /**
  * Search within scope: `q` is read as an ID number (exact, through the blind index), a mobile number
- * (the same), Chinese characters anywhere in the name, or pinyin — full (`zhangsan`) or initials
- * (`zs`), as a prefix.
+ * (the same), one Chinese character as a surname (names starting with it), two or more anywhere in
+ * the name, or pinyin — full (`zhangsan`) or initials (`zs`), as a prefix.
  */
 export async function searchPeopleInScope(ctx: AppContext, actor: Principal, query: PeopleQuery) {
   const scope = principalScope(actor, "person.read");
@@ -465,6 +465,7 @@ export async function searchPeopleInScope(ctx: AppContext, actor: Principal, que
       filter.idIndex = isIssue(sealed) ? idIndex(ctx.crypto, compact) : sealed.id_number_bidx;
     } else if (mobile) filter.phoneIndex = phoneIndex(ctx.crypto, mobile);
     else if (/^[a-zA-Z]+$/.test(q)) filter.pinyinPrefix = q.toLowerCase();
+    else if (hasHan(q) && Array.from(q).length === 1) filter.namePrefix = escapeLike(q);
     else if (hasHan(q)) {
       filter.nameChars = charsOf(q);
       filter.nameLike = escapeLike(q);

@@ -177,7 +177,8 @@ describe("registering people", () => {
     });
 
     it.each([
-      ["a character of the given name", "三"],
+      ["the surname", "张"],
+      ["two characters of the given name", "三丰"],
       ["the full name", "张三丰"],
       ["full pinyin", "zhangsanfeng"],
       ["a pinyin prefix", "zhangs"],
@@ -192,7 +193,7 @@ describe("registering people", () => {
     });
 
     it("finds nobody for a name, pinyin or number that is not there, and rejects a bad query", async () => {
-      for (const q of ["李", "lisi", idNumber("45080219800101002"), "13900000000"])
+      for (const q of ["李", "三", "丰张", "lisi", idNumber("45080219800101002"), "13900000000"])
         expect((await get(workerA, `/api/v1/people?q=${encodeURIComponent(q)}`)).json()).toEqual([]);
       const bad = await get(workerA, "/api/v1/people?limit=0");
       expect(bad.statusCode).toBe(400);

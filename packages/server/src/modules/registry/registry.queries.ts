@@ -55,6 +55,8 @@ export interface PersonFilter {
   prefixes: string[] | null;
   nameChars?: string[];
   nameLike?: string;
+  /** Names starting with this (a surname search), in name order from the prefix index. */
+  namePrefix?: string;
   pinyinPrefix?: string;
   idIndex?: string;
   phoneIndex?: string;
@@ -68,6 +70,26 @@ export interface PersonFilter {
 }
 
 export async function searchPeople(db: Db, f: PersonFilter): Promise<PersonRow[]> {
+  if (f.pinyinPrefix) {
+    // Initials and full pinyin each answered in their own index order, then merged: an OR of the two
+    // would collect every match before sorting.
+    const { pinyinPrefix, ...rest } = f;
+    const [byInitials, byPinyin] = await Promise.all([
+      searchPeopleWhere(db, rest, "name_initials", pinyinPrefix),
+      searchPeopleWhere(db, rest, "name_pinyin", pinyinPrefix),
+    ]);
+    const seen = new Set<string>();
+    return [...byInitials, ...byPinyin].filter((p) => !seen.has(p.id) && seen.add(p.id)).slice(0, f.limit);
+  }
+  return searchPeopleWhere(db, f);
+}
+
+async function searchPeopleWhere(
+  db: Db,
+  f: Omit<PersonFilter, "pinyinPrefix">,
+  prefixColumn?: "name_initials" | "name_pinyin",
+  prefix?: string,
+): Promise<PersonRow[]> {
   let q = db
     .selectFrom("person")
     .selectAll("person")
@@ -75,12 +97,10 @@ export async function searchPeople(db: Db, f: PersonFilter): Promise<PersonRow[]
   if (f.idIndex) q = q.where("id_number_bidx", "=", f.idIndex);
   if (f.phoneIndex) q = q.where("phone_bidx", "=", f.phoneIndex);
   if (f.householdId) q = q.where("household_id", "=", f.householdId);
+  if (f.namePrefix) q = q.where("name", "like", `${f.namePrefix}%`);
   if (f.nameChars?.length) q = q.where("name_chars", "@>", sql<string[]>`${sql.val(f.nameChars)}::text[]`);
   if (f.nameLike) q = q.where("name", "like", `%${f.nameLike}%`);
-  if (f.pinyinPrefix) {
-    const prefix = `${f.pinyinPrefix}%`;
-    q = q.where((eb) => eb.or([eb("name_pinyin", "like", prefix), eb("name_initials", "like", prefix)]));
-  }
+  if (prefixColumn && prefix) q = q.where(prefixColumn, "like", `${prefix}%`);
   if (f.tagKey) {
     const key = f.tagKey;
     q = q.where((eb) =>
@@ -106,7 +126,8 @@ export async function searchPeople(db: Db, f: PersonFilter): Promise<PersonRow[]
         .$if(Boolean(like), (w) => w.where("place.address", "like", `%${like}%`)),
     );
   }
-  return q.orderBy("person.name").orderBy("person.id").limit(f.limit).offset(f.offset).execute();
+  const ordered = prefixColumn ? q.orderBy(prefixColumn).orderBy("person.name") : q.orderBy("person.name");
+  return ordered.orderBy("person.id").limit(f.limit).offset(f.offset).execute();
 }
 
 /** People carrying a tag in force under a path: the per-county count of the benchmark. */

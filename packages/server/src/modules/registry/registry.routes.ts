@@ -198,7 +198,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         tags: ["registry"],
         summary: "Search people in your scope",
         description:
-          "`q` is read as an ID number or a mobile number (exact, through the blind index), Chinese characters anywhere in the name, or pinyin — full (zhangsan) or initials (zs) — as a prefix. `tag`, `address` and `gridCode` narrow further.",
+          "`q` is read as an ID number or a mobile number (exact, through the blind index), one Chinese character as a surname (names starting with it), two or more Chinese characters anywhere in the name, or pinyin — full (zhangsan) or initials (zs) — as a prefix. `tag`, `address` and `gridCode` narrow further.",
         querystring: z
           .object({
             q: z.string().max(50).optional(),
