@@ -308,6 +308,10 @@ const samples: Record<string, Sample> = {
       payload: { id: crypto.randomUUID(), name: "新人", gridCode: tree.grid.code },
     }),
   },
+  "POST /api/v1/people/export": {
+    ok: 200,
+    build: async () => ({ url: "/api/v1/people/export", payload: { format: "csv", q: "矩阵" } }),
+  },
   "GET /api/v1/people": { ok: 200, build: async () => ({ url: "/api/v1/people?q=%E7%9F%A9" }) },
   "GET /api/v1/people/:id": {
     ok: 200,

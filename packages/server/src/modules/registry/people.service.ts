@@ -11,6 +11,7 @@ import {
   type Principal,
   principalScope,
 } from "@wangge/core";
+import ExcelJS from "exceljs";
 import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
@@ -427,6 +428,14 @@ export interface PeopleQuery {
  * the name, or pinyin — full (`zhangsan`) or initials (`zs`), as a prefix.
  */
 export async function searchPeopleInScope(ctx: AppContext, actor: Principal, query: PeopleQuery) {
+  const filter = await peopleFilter(ctx, actor, query);
+  if (!filter) return [];
+  const rows = await searchPeople(ctx.db, filter);
+  return viewOf(ctx, actor, rows);
+}
+
+/** The query as a filter within the caller's scope; undefined when it can match nobody they may see. */
+async function peopleFilter(ctx: AppContext, actor: Principal, query: PeopleQuery) {
   const scope = principalScope(actor, "person.read");
   let prefixes: string[] | null = scope.isGlobal ? null : scope.view;
   if (query.gridCode) {
@@ -443,7 +452,7 @@ export async function searchPeopleInScope(ctx: AppContext, actor: Principal, que
   if (query.tag) {
     const definitions = await visibleTagDefinitions(ctx, actor);
     // A sensitive tag the caller may not see is searched as an unknown tag: no hint that it exists.
-    if (!definitions.has(query.tag)) return [];
+    if (!definitions.has(query.tag)) return undefined;
     if (definitions.get(query.tag)?.category === "sensitive") {
       const sensitive = principalScope(actor, "tag.sensitive.read");
       filter.prefixes = narrow(prefixes, sensitive.isGlobal ? null : sensitive.view);
@@ -475,8 +484,126 @@ export async function searchPeopleInScope(ctx: AppContext, actor: Principal, que
     filter.addressChars = charsOf(query.address);
     filter.addressLike = escapeLike(query.address.trim());
   }
-  const rows = await searchPeople(ctx.db, filter);
-  return viewOf(ctx, actor, rows);
+  return filter;
+}
+
+export const MAX_EXPORT_ROWS = 200_000;
+
+/**
+ * Everyone matching a search, as CSV or XLSX under the import template's headers: numbers masked, or
+ * in clear for a holder of `person.reveal` who states a reason. Audited, and written to each
+ * exported person's access log.
+ */
+export async function exportPeople(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: Omit<PeopleQuery, "limit" | "offset"> & {
+    format: "csv" | "xlsx";
+    reveal: boolean;
+    reason?: string | undefined;
+  },
+): Promise<{ bytes: Buffer; rows: number }> {
+  if (input.reveal) {
+    if (!input.reason || input.reason.trim().length < 2)
+      throw new DomainError("VALIDATION_FAILED", "an export in clear needs a reason", {
+        errors: [{ path: "body.reason", message: "state why the numbers are needed in clear" }],
+      });
+  }
+  const filter = await peopleFilter(ctx, actor, { ...input, limit: 1000, offset: 0 });
+  const revealScope = principalScope(actor, "person.reveal");
+  const header = [
+    "姓名",
+    "性别",
+    "出生日期",
+    "民族",
+    "证件号码",
+    "手机号码",
+    "居住状态",
+    "是否党员",
+    "网格代码",
+    "标签",
+  ];
+  const lines: string[][] = [];
+  const exported: string[] = [];
+  let refused = 0;
+  const definitions = await visibleTagDefinitions(ctx, actor);
+  const sensitiveScope = principalScope(actor, "tag.sensitive.read");
+  const day = today(ctx);
+  for (let offset = 0; filter && offset < MAX_EXPORT_ROWS; offset += 1000) {
+    const rows = await searchPeople(ctx.db, { ...filter, limit: 1000, offset });
+    const tags = await listTagsOf(
+      ctx.db,
+      rows.map((r) => r.id),
+    );
+    for (const r of rows) {
+      const clear = input.reveal && canView(revealScope, r.area_path);
+      if (input.reveal && !clear) refused++;
+      const ethnic = r.ethnicity ? ETHNIC_BY_CODE.get(r.ethnicity)?.zh : undefined;
+      const tagNames = tagViews(
+        tags.filter((t) => t.subject_id === r.id),
+        definitions,
+        canView(sensitiveScope, r.area_path),
+        day,
+      ).map((t) => t.name["zh-CN"]);
+      lines.push([
+        r.name,
+        r.gender === "male" ? "男" : r.gender === "female" ? "女" : "",
+        r.birth_date ?? "",
+        ethnic ?? "",
+        (clear && r.id_number_enc ? ctx.crypto.decrypt(r.id_number_enc) : r.id_number_masked) ?? "",
+        (clear && r.phone_enc ? ctx.crypto.decrypt(r.phone_enc) : r.phone_masked) ?? "",
+        { resident: "常住", migrant: "流动", away: "外出", left_behind: "留守" }[r.residence_status],
+        r.party_member ? "是" : "否",
+        codeOfPath(r.area_path) ?? "",
+        tagNames.join("、"),
+      ]);
+      exported.push(r.id);
+    }
+    if (rows.length < 1000) break;
+  }
+  if (input.reveal && refused > 0)
+    throw new DomainError("AUTH_FORBIDDEN", `${refused} of these people lie where you may not see numbers in clear`);
+  await ctx.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < exported.length; i += 1000)
+      await logAccess(
+        trx,
+        exported
+          .slice(i, i + 1000)
+          .map((id) =>
+            accessRow(
+              actor,
+              meta,
+              id,
+              "export",
+              input.reveal ? ["idNumber", "phone"] : [],
+              input.reveal ? (input.reason ?? null) : null,
+            ),
+          ),
+      );
+    await recordAudit(ctx, trx, {
+      action: "person.export",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "person",
+      reason: input.reveal ? (input.reason ?? null) : null,
+      // What was searched is not recorded: a search can be an ID number.
+      details: { rows: exported.length, format: input.format, inClear: input.reveal, tag: input.tag ?? null },
+    });
+  });
+  if (input.format === "csv") {
+    const cell = (c: string) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+    const text = [header, ...lines].map((l) => l.map(cell).join(",")).join("\r\n");
+    return { bytes: Buffer.from(`\uFEFF${text}\r\n`, "utf8"), rows: lines.length };
+  }
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet("人员");
+  sheet.addRow(header).font = { bold: true };
+  for (const l of lines) sheet.addRow(l);
+  sheet.getColumn(5).numFmt = "@";
+  sheet.getColumn(6).numFmt = "@";
+  return { bytes: Buffer.from(await wb.xlsx.writeBuffer()), rows: lines.length };
 }
 
 /** Prefixes covered by both lists (null = everywhere). */

@@ -1,4 +1,5 @@
 import { checkCharacter } from "@wangge/core";
+import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
@@ -247,6 +248,44 @@ describe("registering people", () => {
         expect.arrayContaining(["create", "view", "reveal"]),
       );
       expect(JSON.stringify(log)).not.toContain(ZHANG);
+    });
+  });
+
+  describe("exporting", () => {
+    const exportAs = (session: Session, body: Record<string, unknown>) =>
+      t.app.inject({ method: "POST", url: "/api/v1/people/export", headers: session.headers, payload: body });
+
+    it("exports the people a search finds with numbers masked, and logs it for each of them", async () => {
+      const res = await exportAs(workerA, { format: "csv", q: "张" });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers["x-row-count"]).toBe("1");
+      const text = res.body.replace(/^\uFEFF/, "");
+      expect(text.split("\r\n")[0]).toBe("姓名,性别,出生日期,民族,证件号码,手机号码,居住状态,是否党员,网格代码,标签");
+      expect(text).toContain("张三丰,男,1980-01-01,壮族,450802********");
+      expect(text).not.toContain(ZHANG);
+      expect(text).not.toContain("社区矫正");
+      const log = (await get(official, `/api/v1/people/${zhangId}/access-log`)).json();
+      expect(log[0]).toMatchObject({ action: "export", fields: [] });
+    });
+
+    it("exports in clear only with person.reveal and a reason", async () => {
+      const noReason = await exportAs(headA, { format: "csv", q: "张", reveal: true });
+      expect(noReason.statusCode).toBe(400);
+      expect(noReason.json().errors[0].path).toBe("body.reason");
+      const worker = await exportAs(workerA, { format: "csv", q: "张", reveal: true, reason: "核对" });
+      expect(worker.statusCode).toBe(403);
+      const clear = await exportAs(headA, { format: "xlsx", q: "张", reveal: true, reason: "报送民政局核对" });
+      expect(clear.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(clear.rawPayload as unknown as ArrayBuffer);
+      expect(wb.worksheets[0]?.getRow(2).getCell(5).value).toBe(ZHANG);
+      const audit = await t.ctx.db
+        .selectFrom("audit_log")
+        .select(["reason", "details"])
+        .where("action", "=", "person.export")
+        .execute();
+      expect(audit.map((a) => a.reason)).toContain("报送民政局核对");
+      expect(JSON.stringify(audit)).not.toContain(ZHANG);
     });
   });
 

@@ -21,6 +21,7 @@ import {
 } from "./households.service.ts";
 import {
   createPerson,
+  exportPeople,
   getPerson,
   personAccessLog,
   RELATIONSHIPS,
@@ -213,6 +214,49 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       },
     },
     async (request) => searchPeopleInScope(ctx, principalOf(request), request.query),
+  );
+
+  app.post(
+    "/people/export",
+    {
+      config: { permission: "person.read" },
+      schema: {
+        tags: ["registry"],
+        summary: "Export the people a search finds, as CSV or XLSX; numbers masked unless revealed with a reason",
+        description:
+          "Same filters as GET /people. `reveal: true` needs person.reveal wherever the people are and a reason; the export is audited and written to each person's access log.",
+        body: z
+          .object({
+            format: z.enum(["csv", "xlsx"]).default("xlsx"),
+            q: z.string().max(50).optional(),
+            tag: z.string().max(64).optional(),
+            address: z.string().max(100).optional(),
+            gridCode: z.string().max(24).optional(),
+            reveal: z.boolean().default(false),
+            reason: z.string().trim().max(500).optional(),
+          })
+          .strict(),
+        response: { 200: z.any(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { bytes, rows } = await exportPeople(ctx, principalOf(request), requestMeta(request), request.body);
+      const format = request.body.format;
+      return reply
+        .header(
+          "content-type",
+          format === "csv"
+            ? "text/csv; charset=utf-8"
+            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        .header(
+          "content-disposition",
+          `attachment; filename="people.${format}"; filename*=UTF-8''${encodeURIComponent(`人员.${format}`)}`,
+        )
+        .header("cache-control", "no-store")
+        .header("x-row-count", String(rows))
+        .send(bytes);
+    },
   );
 
   app.get(
