@@ -30,6 +30,39 @@ export function setCsrfToken(token: string | null): void {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** A file the API answers (an export): saved under `fileName` through the browser's download. */
+export async function apiDownload(path: string, json: unknown, fileName: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "content-type": "application/json",
+        ...(csrfToken ? { "x-csrf-token": csrfToken } : {}),
+      },
+      body: JSON.stringify(json),
+    });
+  } catch (error) {
+    throw new ApiError("NETWORK_UNREACHABLE", (error as Error).message, 0);
+  }
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => undefined)) as Partial<Problem> | undefined;
+    throw new ApiError(
+      problem?.code ?? "REQUEST_INVALID",
+      problem?.detail ?? response.statusText,
+      response.status,
+      problem?.errors ?? [],
+    );
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
   const { json, headers, ...rest } = init;
   const method = (rest.method ?? "GET").toUpperCase();

@@ -21,7 +21,7 @@ import {
 } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { apiFetch, toApiError } from "../../../lib/api-client.ts";
+import { apiDownload, apiFetch, toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
@@ -135,6 +135,13 @@ function PeopleTab({ canManage, canReveal }: { canManage: boolean; canReveal: bo
             {t("registry.register")}
           </Button>
         )}
+        <Button
+          icon={<DownloadOutlined />}
+          onClick={() => apiDownload("/api/v1/people/export", { format: "xlsx", ...query }, "人员.xlsx").catch(fail)}
+        >
+          {t("registry.export")}
+        </Button>
+        {canReveal && <ExportInClear query={query} />}
       </Space>
       <Table
         rowKey="id"
@@ -190,6 +197,50 @@ function PeopleTab({ canManage, canReveal }: { canManage: boolean; canReveal: bo
         }}
       />
     </Card>
+  );
+}
+
+/** An export with the numbers in clear: asks the reason first (it goes to the audit trail). */
+function ExportInClear({ query }: { query: { q: string; tag: string; address: string } }) {
+  const { t } = useTranslation();
+  const fail = useFail();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<{ reason: string }>();
+  return (
+    <>
+      <Button danger onClick={() => setOpen(true)}>
+        {t("registry.exportInClear")}
+      </Button>
+      <Modal
+        open={open}
+        title={t("registry.exportInClear")}
+        okText={t("registry.export")}
+        cancelText={t("common.cancel")}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">{t("registry.revealHint")}</Typography.Paragraph>
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={({ reason }) =>
+            apiDownload("/api/v1/people/export", { format: "xlsx", ...query, reveal: true, reason }, "人员.xlsx").then(
+              () => setOpen(false),
+              fail,
+            )
+          }
+        >
+          <Form.Item
+            name="reason"
+            label={t("registry.reason")}
+            rules={[{ required: true, min: 2, whitespace: true, message: t("registry.reasonRequired") }]}
+          >
+            <Input.TextArea rows={2} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
   );
 }
 
