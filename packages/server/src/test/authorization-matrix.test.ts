@@ -328,6 +328,12 @@ const samples: Record<string, Sample> = {
       payload: { fields: ["phone"], reason: "矩阵核对" },
     }),
   },
+  "PATCH /api/v1/people/:id": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "PERSON_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/people/${reg(inScope).person}`, payload: { notes: "矩阵" } }),
+  },
   "GET /api/v1/people/:id/access-log": {
     ok: 200,
     scoped: true,

@@ -680,6 +680,123 @@ export async function personAccessLog(ctx: AppContext, actor: Principal, id: str
   }));
 }
 
+export type PersonPatch = Partial<
+  Pick<
+    PersonInput,
+    | "name"
+    | "gender"
+    | "birthDate"
+    | "ethnicity"
+    | "idType"
+    | "idNumber"
+    | "phone"
+    | "residenceStatus"
+    | "partyMember"
+    | "partyBranch"
+    | "registeredAddress"
+    | "householdId"
+    | "relationship"
+    | "placeId"
+    | "notes"
+  >
+>;
+
+/**
+ * Corrects or updates a person's record (a new phone, a move within the household, a correction of
+ * the ID number). Only the fields given change; moving to another grid is a transfer instead.
+ */
+export async function updatePersonRecord(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  patch: PersonPatch,
+) {
+  const scope = principalScope(actor, "person.manage");
+  const row = await personInScope(ctx, id, scope);
+  const issues: FieldIssue[] = [];
+  const sealed = sealPersonal(ctx, { id, name: patch.name ?? row.name, ...patch }, issues);
+  if (patch.householdId) {
+    const household = await findHousehold(ctx.db, patch.householdId);
+    if (!household || !canView(scope, household.area_path))
+      issues.push({ path: "body.householdId", message: "no such household in your scope" });
+  }
+  if (patch.placeId) {
+    const place = await findPlace(ctx.db, patch.placeId);
+    if (!place || !canView(scope, place.area_path))
+      issues.push({ path: "body.placeId", message: "no such place in your scope" });
+  }
+  if (issues.length > 0)
+    throw new DomainError("VALIDATION_FAILED", "the record cannot be changed as given", { errors: issues });
+  if (sealed.id && sealed.id.id_number_bidx !== row.id_number_bidx) {
+    const other = await findPersonByIdIndex(ctx.db, sealed.id.id_number_bidx);
+    if (other && other.id !== id)
+      throw new DomainError("PERSON_ID_NUMBER_TAKEN", "another person is registered with this ID number", {
+        errors: [{ path: "body.idNumber", message: "already registered" }],
+      });
+  }
+  const now = ctx.now();
+  const update: Parameters<typeof updatePerson>[2] = { updated_at: now };
+  const changed: string[] = [];
+  const set = <K extends keyof typeof update>(field: string, key: K, value: (typeof update)[K]) => {
+    update[key] = value;
+    changed.push(field);
+  };
+  if (patch.name !== undefined && patch.name.trim() !== row.name) {
+    set("name", "name", patch.name.trim());
+    Object.assign(update, nameKeys(patch.name.trim()));
+  }
+  if (sealed.id && sealed.id.id_number_bidx !== row.id_number_bidx) {
+    set("idNumber", "id_number_enc", sealed.id.id_number_enc);
+    update.id_type = sealed.id.id_type;
+    update.id_number_bidx = sealed.id.id_number_bidx;
+    update.id_number_masked = sealed.id.id_number_masked;
+    if (patch.birthDate === undefined && sealed.id.birthDate) update.birth_date = sealed.id.birthDate;
+    if (patch.gender === undefined && sealed.id.gender) update.gender = sealed.id.gender;
+  }
+  if (sealed.phone && sealed.phone.bidx !== row.phone_bidx) {
+    set("phone", "phone_enc", sealed.phone.enc);
+    update.phone_bidx = sealed.phone.bidx;
+    update.phone_masked = sealed.phone.masked;
+  }
+  if (patch.gender !== undefined && patch.gender !== row.gender) set("gender", "gender", patch.gender);
+  if (patch.birthDate !== undefined && patch.birthDate !== row.birth_date)
+    set("birthDate", "birth_date", patch.birthDate);
+  if (sealed.ethnicity !== undefined && sealed.ethnicity !== row.ethnicity)
+    set("ethnicity", "ethnicity", sealed.ethnicity);
+  if (patch.residenceStatus !== undefined && patch.residenceStatus !== row.residence_status)
+    set("residenceStatus", "residence_status", patch.residenceStatus);
+  if (patch.partyMember !== undefined && patch.partyMember !== row.party_member)
+    set("partyMember", "party_member", patch.partyMember);
+  if (patch.partyBranch !== undefined && patch.partyBranch !== row.party_branch)
+    set("partyBranch", "party_branch", patch.partyBranch);
+  if (patch.registeredAddress !== undefined && patch.registeredAddress !== row.registered_address)
+    set("registeredAddress", "registered_address", patch.registeredAddress);
+  if (patch.householdId !== undefined && patch.householdId !== row.household_id)
+    set("householdId", "household_id", patch.householdId);
+  if (patch.relationship !== undefined && patch.relationship !== row.relationship)
+    set("relationship", "relationship", patch.relationship);
+  if (patch.placeId !== undefined && patch.placeId !== row.place_id) set("placeId", "place_id", patch.placeId);
+  if (patch.notes !== undefined && patch.notes !== row.notes) set("notes", "notes", patch.notes);
+  if (changed.length > 0)
+    await ctx.db.transaction().execute(async (trx) => {
+      await updatePerson(trx, id, update);
+      await logAccess(trx, [accessRow(actor, meta, id, "update", changed)]);
+      await recordAudit(ctx, trx, {
+        action: "person.update",
+        outcome: "success",
+        actor: { userId: authorId(actor), username: actor.username },
+        meta,
+        targetType: "person",
+        targetId: id,
+        areaPath: row.area_path,
+        // Which fields changed, never their values.
+        details: { fields: changed },
+      });
+    });
+  return getPerson(ctx, actor, meta, id);
+}
+
 /**
  * Moves a person to another grid (a move within the township, 人户分离 resolved): the old attribution
  * closes, a new one opens, their tags follow. Records made before keep the grid they had.

@@ -251,6 +251,44 @@ describe("registering people", () => {
     });
   });
 
+  describe("updating", () => {
+    it("changes only the fields given, logs their names (not values), and refuses a taken ID number", async () => {
+      const res = await t.app.inject({
+        method: "PATCH",
+        url: `/api/v1/people/${zhangId}`,
+        headers: official.headers,
+        payload: { phone: "13977001122", residenceStatus: "away" },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ phone: "139****1122", residenceStatus: "away", name: "张三丰" });
+      const found = (await get(workerA, "/api/v1/people?q=13977001122")).json();
+      expect(found.map((p: { id: string }) => p.id)).toEqual([zhangId]);
+      expect((await get(workerA, `/api/v1/people?q=${PHONE}`)).json()).toEqual([]);
+      const log = (await get(official, `/api/v1/people/${zhangId}/access-log`)).json();
+      expect(log[1]).toMatchObject({ action: "update", fields: ["phone", "residenceStatus"] });
+      const other = await post(official, "/api/v1/people", {
+        id: crypto.randomUUID(),
+        name: "另一人",
+        idNumber: idNumber("45080219850505006"),
+        gridCode: tree.grid.code,
+      });
+      const taken = await t.app.inject({
+        method: "PATCH",
+        url: `/api/v1/people/${other.json().id}`,
+        headers: official.headers,
+        payload: { idNumber: ZHANG },
+      });
+      expect(taken.statusCode).toBe(409);
+      const bad = await t.app.inject({
+        method: "PATCH",
+        url: `/api/v1/people/${zhangId}`,
+        headers: official.headers,
+        payload: { birthDate: "2999-01-01", unknown: 1 },
+      });
+      expect(bad.statusCode).toBe(400);
+    });
+  });
+
   describe("exporting", () => {
     const exportAs = (session: Session, body: Record<string, unknown>) =>
       t.app.inject({ method: "POST", url: "/api/v1/people/export", headers: session.headers, payload: body });

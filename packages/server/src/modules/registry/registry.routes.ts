@@ -29,6 +29,7 @@ import {
   revealPerson,
   searchPeopleInScope,
   transferPerson,
+  updatePersonRecord,
 } from "./people.service.ts";
 import { endSubjectTag, listTagDefinitionViews, tagSubject, visibleTagDefinitions } from "./tags.service.ts";
 
@@ -271,6 +272,22 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       },
     },
     async (request) => getPerson(ctx, principalOf(request), requestMeta(request), request.params.id),
+  );
+
+  app.patch(
+    "/people/:id",
+    {
+      config: { permission: "person.manage" },
+      schema: {
+        tags: ["registry"],
+        summary: "Correct or update a person's record: only the fields given change (audited by field name)",
+        params: IdParams,
+        body: PersonBody.omit({ id: true, gridCode: true, tags: true }).partial().strict(),
+        response: { 200: PersonDetailSchema, ...errors },
+      },
+    },
+    async (request) =>
+      updatePersonRecord(ctx, principalOf(request), requestMeta(request), request.params.id, request.body),
   );
 
   app.post(
