@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { handlingLevelOf, levelAbove } from "./levels.ts";
+import { actionsFrom, clockRuns, nextState } from "./workflow.ts";
+import {
+  ALL_DAY,
+  addWorkingMinutes,
+  calendar,
+  HOLIDAYS_2026,
+  isWorkingDay,
+  workingMinutesBetween,
+} from "./working-time.ts";
+
+describe("event workflow", () => {
+  it("follows the table from report to close", () => {
+    let state = "reported" as Parameters<typeof nextState>[0];
+    for (const [action, to] of [
+      ["accept", "accepted"],
+      ["assign", "assigned"],
+      ["start", "in_progress"],
+      ["resolve", "resolved"],
+      ["verify", "verified"],
+      ["close", "closed"],
+    ] as const) {
+      const step = nextState(state, action, { note: "处理完毕" });
+      expect(step).toEqual({ ok: true, to });
+      if (step.ok) state = step.to;
+    }
+  });
+
+  it("refuses what the table does not allow, and actions without their required note", () => {
+    expect(nextState("reported", "close")).toEqual({ ok: false, code: "EVENT_TRANSITION_NOT_ALLOWED" });
+    expect(nextState("closed", "escalate", { note: "x" })).toEqual({ ok: false, code: "EVENT_TRANSITION_NOT_ALLOWED" });
+    expect(nextState("in_progress", "suspend")).toEqual({ ok: false, code: "EVENT_NOTE_REQUIRED" });
+    expect(nextState("in_progress", "suspend", { note: "  " })).toEqual({ ok: false, code: "EVENT_NOTE_REQUIRED" });
+  });
+
+  it("resumes to the state before the suspension and keeps the state on escalation", () => {
+    expect(nextState("suspended", "resume", { stateBeforeSuspension: "in_progress" })).toEqual({
+      ok: true,
+      to: "in_progress",
+    });
+    expect(nextState("assigned", "escalate", { note: "需要街道协调" })).toEqual({ ok: true, to: "assigned" });
+    expect(actionsFrom("suspended").sort()).toEqual(["resume", "supervise"]);
+    expect(clockRuns("suspended")).toBe(false);
+    expect(clockRuns("assigned")).toBe(true);
+  });
+
+  it("knows the handling levels and what is above each", () => {
+    expect(handlingLevelOf("microgrid")).toBe("grid");
+    expect(levelAbove("grid")).toBe("village");
+    expect(levelAbove("village")).toBe("township");
+    expect(levelAbove("city")).toBeUndefined();
+  });
+});
+
+describe("working time", () => {
+  const cal = calendar({ holidays: HOLIDAYS_2026.holidays, workdays: HOLIDAYS_2026.workdays });
+  const at = (local: string) => new Date(`${local}+08:00`);
+
+  it("knows weekends, holidays and make-up working days of 2026", () => {
+    expect(isWorkingDay("2026-11-27", cal)).toBe(true); // Friday
+    expect(isWorkingDay("2026-11-28", cal)).toBe(false); // Saturday
+    expect(isWorkingDay("2026-10-05", cal)).toBe(false); // National Day week, a Monday
+    expect(isWorkingDay("2026-10-10", cal)).toBe(true); // make-up Saturday
+    expect(isWorkingDay("2026-02-14", cal)).toBe(true); // make-up Saturday before Spring Festival
+  });
+
+  it("adds office hours across a lunch break, a holiday and a weekend", () => {
+    // Thursday 24 September 10:00, eight working hours: 5 on Thursday; Friday is Mid-Autumn; Monday 3 more.
+    expect(addWorkingMinutes(at("2026-09-24T10:00:00"), 8 * 60, cal)).toEqual(at("2026-09-28T11:30:00"));
+    // Starting at lunch or after hours starts at the next opening.
+    expect(addWorkingMinutes(at("2026-11-27T12:30:00"), 30, cal)).toEqual(at("2026-11-27T15:00:00"));
+    expect(addWorkingMinutes(at("2026-11-27T20:00:00"), 30, cal)).toEqual(at("2026-11-30T09:00:00"));
+  });
+
+  it("stops the clock while an event is suspended and continues it after, across a weekend and a holiday", () => {
+    const start = at("2026-09-24T10:00:00");
+    const deadline = addWorkingMinutes(start, 8 * 60, cal);
+    const suspended = at("2026-09-24T11:00:00");
+    const remaining = workingMinutesBetween(suspended, deadline, cal);
+    expect(remaining).toBe(7 * 60);
+    const resumed = at("2026-09-29T09:00:00");
+    expect(addWorkingMinutes(resumed, remaining, cal)).toEqual(at("2026-09-30T09:30:00"));
+  });
+
+  it("counts round the clock in a calendar without office hours (a hotline, or tests)", () => {
+    const always = calendar({ windows: ALL_DAY, weekend: [] });
+    const t0 = at("2026-11-28T23:59:30");
+    expect(addWorkingMinutes(t0, 1, always)).toEqual(at("2026-11-29T00:00:30"));
+    expect(workingMinutesBetween(t0, at("2026-11-29T00:00:30"), always)).toBe(1);
+  });
+});
