@@ -421,6 +421,8 @@ describe("places, households and lead households", () => {
     expect(linked.statusCode, linked.body).toBe(200);
     expect(linked.json().looksAfter.map((l: { householdId: string }) => l.householdId)).toEqual([neighbourId]);
     expect(linked.json().headPersonId).toBe(member.json().id);
+    const layer = (await get(workerA, `/api/v1/lead-households?areaCode=${tree.grid.code}`)).json();
+    expect(layer.type).toBe("FeatureCollection");
     const neighbour = (await get(workerA, `/api/v1/households/${neighbourId}`)).json();
     expect(neighbour.ledBy).toBe(leadId);
     expect((await get(workerB, `/api/v1/households/${neighbourId}`)).statusCode).toBe(404);

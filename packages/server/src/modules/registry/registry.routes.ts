@@ -589,7 +589,8 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       config: { permission: "person.read" },
       schema: {
         tags: ["registry"],
-        summary: "Lead households and the households they look after under an area, for the map",
+        summary:
+          "Lead households (points, kind lead), the households they look after (kind household) and the links between them, for the map",
         querystring: z.object({ areaCode: z.string().max(24) }).strict(),
         response: {
           200: z.object({ type: z.literal("FeatureCollection"), features: z.array(z.any()) }),
@@ -599,23 +600,29 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
     async (request) => {
       const rows = await leadHouseholdLayer(ctx, principalOf(request), request.query.areaCode);
-      const features = rows.flatMap((r) =>
-        r.lead_lng !== null && r.lead_lat !== null && r.lng !== null && r.lat !== null
-          ? [
-              {
-                type: "Feature" as const,
-                properties: { kind: "lead-link", leadHouseholdId: r.lead_household_id, householdId: r.household_id },
-                geometry: {
-                  type: "LineString" as const,
-                  coordinates: [
-                    [r.lead_lng, r.lead_lat],
-                    [r.lng, r.lat],
-                  ],
-                },
-              },
-            ]
-          : [],
-      );
+      const point = (id: string, kind: string, lng: number, lat: number, address: string | null) => ({
+        type: "Feature" as const,
+        properties: { kind, householdId: id, address },
+        geometry: { type: "Point" as const, coordinates: [lng, lat] },
+      });
+      const leads = new Map<string, ReturnType<typeof point>>();
+      const features: unknown[] = [];
+      for (const r of rows) {
+        if (r.lead_lng === null || r.lead_lat === null || r.lng === null || r.lat === null) continue;
+        leads.set(r.lead_household_id, point(r.lead_household_id, "lead", r.lead_lng, r.lead_lat, r.lead_address));
+        features.push(point(r.household_id, "household", r.lng, r.lat, r.address), {
+          type: "Feature" as const,
+          properties: { kind: "lead-link", leadHouseholdId: r.lead_household_id, householdId: r.household_id },
+          geometry: {
+            type: "LineString" as const,
+            coordinates: [
+              [r.lead_lng, r.lead_lat],
+              [r.lng, r.lat],
+            ],
+          },
+        });
+      }
+      features.push(...leads.values());
       return { type: "FeatureCollection" as const, features };
     },
   );
