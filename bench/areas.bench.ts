@@ -5,7 +5,7 @@ import {
   type IndexedArea,
   type PolygonalGeometry,
 } from "../packages/core/src/index.ts";
-import { postgresForBench } from "./support.ts";
+import { mulberry32, postgresForBench } from "./support.ts";
 
 /**
  * Province-sized routing: 115,000 synthetic grids (20–60 vertices each) over Guangxi's extent, the
@@ -14,16 +14,6 @@ import { postgresForBench } from "./support.ts";
  * Usage: npm run bench -- areas [grids=115000] [lookups=1000000]
  */
 const EXTENT = { west: 104.45, south: 20.9, east: 112.07, north: 26.4 };
-
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A lattice of cells over the extent, each a star-shaped polygon of 20–60 vertices inside its cell. */
 function syntheticGrids(count: number, random: () => number): IndexedArea[] {

@@ -16,7 +16,7 @@ import { countTagged, searchPeople } from "../packages/server/src/modules/regist
 import { charsOf } from "../packages/server/src/modules/registry/registry-fields.ts";
 import { ensureDefaultTags } from "../packages/server/src/modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "../packages/server/src/modules/roles/roles.service.ts";
-import { postgresForBench } from "./support.ts";
+import { mulberry32, postgresForBench } from "./support.ts";
 
 /**
  * The registry at a city's scale: N people (default 1,000,000) in N/2.86 households over the real
@@ -26,15 +26,6 @@ import { postgresForBench } from "./support.ts";
  * for one county.
  * Usage: npm run bench -- registry [people=1000000] [pglitePeople=people]
  */
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Surnames common in Guangxi (韦, 覃, 蒙, 莫, 陆 among the Zhuang) and nationally, weighted roughly.
 const SURNAMES = "韦黄李陈梁覃莫陆蒙刘张王杨林罗周吴何谢邓农赵潘钟廖蓝冯卢唐曾朱苏马胡郑宋许蒋叶蔡".split("");

@@ -113,3 +113,14 @@ export async function load(
     p99Ms: Number(pct(0.99).toFixed(2)),
   };
 }
+
+/** A small seeded generator, so a benchmark's data is the same on every run. */
+export function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -443,17 +443,7 @@ class ImportRun {
         updated_at: now,
         created_by: by,
       });
-      attributions.push({
-        id: uuidv7(now.getTime()),
-        subject_type: "place",
-        subject_id: id,
-        area_id: area.id,
-        area_path: area.path,
-        valid_from: now,
-        valid_to: null,
-        reason: "import",
-        changed_by: by,
-      });
+      attributions.push(importedInto("place", id, area, now, by));
     }
     await insertPlaces(trx, newPlaces);
     // Households: found by the register's household number.
@@ -487,17 +477,7 @@ class ImportRun {
         updated_at: now,
         created_by: by,
       });
-      attributions.push({
-        id: uuidv7(now.getTime()),
-        subject_type: "household",
-        subject_id: id,
-        area_id: area.id,
-        area_path: area.path,
-        valid_from: now,
-        valid_to: null,
-        reason: "import",
-        changed_by: by,
-      });
+      attributions.push(importedInto("household", id, area, now, by));
     }
     await insertHouseholds(trx, newHouseholds);
     // People: new ones inserted together, changed ones updated, the rest left alone.
@@ -567,17 +547,7 @@ class ImportRun {
             now,
             by,
           );
-          attributions.push({
-            id: uuidv7(now.getTime()),
-            subject_type: "person",
-            subject_id: found.id,
-            area_id: area.id,
-            area_path: area.path,
-            valid_from: now,
-            valid_to: null,
-            reason: "import",
-            changed_by: by,
-          });
+          attributions.push(importedInto("person", found.id, area, now, by));
           await trx
             .updateTable("subject_tag")
             .set({ area_path: area.path })
@@ -635,6 +605,27 @@ class ImportRun {
       created_by: authorId(this.actor),
     };
   }
+}
+
+/** The open attribution of a record an import placed (or moved) into an area. */
+function importedInto(
+  subjectType: "place" | "household" | "person",
+  subjectId: string,
+  area: { id: string | null; path: string },
+  now: Date,
+  by: string | null,
+) {
+  return {
+    id: uuidv7(now.getTime()),
+    subject_type: subjectType,
+    subject_id: subjectId,
+    area_id: area.id,
+    area_path: area.path,
+    valid_from: now,
+    valid_to: null,
+    reason: "import",
+    changed_by: by,
+  };
 }
 
 /** Every household head of a batch in one statement. */

@@ -701,6 +701,20 @@ export type PersonPatch = Partial<
   >
 >;
 
+/** Fields a patch copies as they are (API name → column). */
+const PLAIN_FIELDS = [
+  ["gender", "gender"],
+  ["birthDate", "birth_date"],
+  ["residenceStatus", "residence_status"],
+  ["partyMember", "party_member"],
+  ["partyBranch", "party_branch"],
+  ["registeredAddress", "registered_address"],
+  ["householdId", "household_id"],
+  ["relationship", "relationship"],
+  ["placeId", "place_id"],
+  ["notes", "notes"],
+] as const satisfies readonly (readonly [keyof PersonPatch, keyof PersonRow])[];
+
 /**
  * Corrects or updates a person's record (a new phone, a move within the household, a correction of
  * the ID number). Only the fields given change; moving to another grid is a transfer instead.
@@ -759,25 +773,12 @@ export async function updatePersonRecord(
     update.phone_bidx = sealed.phone.bidx;
     update.phone_masked = sealed.phone.masked;
   }
-  if (patch.gender !== undefined && patch.gender !== row.gender) set("gender", "gender", patch.gender);
-  if (patch.birthDate !== undefined && patch.birthDate !== row.birth_date)
-    set("birthDate", "birth_date", patch.birthDate);
   if (sealed.ethnicity !== undefined && sealed.ethnicity !== row.ethnicity)
     set("ethnicity", "ethnicity", sealed.ethnicity);
-  if (patch.residenceStatus !== undefined && patch.residenceStatus !== row.residence_status)
-    set("residenceStatus", "residence_status", patch.residenceStatus);
-  if (patch.partyMember !== undefined && patch.partyMember !== row.party_member)
-    set("partyMember", "party_member", patch.partyMember);
-  if (patch.partyBranch !== undefined && patch.partyBranch !== row.party_branch)
-    set("partyBranch", "party_branch", patch.partyBranch);
-  if (patch.registeredAddress !== undefined && patch.registeredAddress !== row.registered_address)
-    set("registeredAddress", "registered_address", patch.registeredAddress);
-  if (patch.householdId !== undefined && patch.householdId !== row.household_id)
-    set("householdId", "household_id", patch.householdId);
-  if (patch.relationship !== undefined && patch.relationship !== row.relationship)
-    set("relationship", "relationship", patch.relationship);
-  if (patch.placeId !== undefined && patch.placeId !== row.place_id) set("placeId", "place_id", patch.placeId);
-  if (patch.notes !== undefined && patch.notes !== row.notes) set("notes", "notes", patch.notes);
+  for (const [field, column] of PLAIN_FIELDS) {
+    const value = patch[field];
+    if (value !== undefined && value !== row[column]) set(field, column, value as never);
+  }
   if (changed.length > 0)
     await ctx.db.transaction().execute(async (trx) => {
       await updatePerson(trx, id, update);

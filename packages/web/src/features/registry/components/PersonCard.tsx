@@ -1,18 +1,4 @@
-import {
-  Alert,
-  App,
-  Button,
-  Descriptions,
-  Drawer,
-  Form,
-  Input,
-  Modal,
-  Space,
-  Table,
-  Tag,
-  Timeline,
-  Typography,
-} from "antd";
+import { Alert, App, Button, Descriptions, Drawer, Space, Table, Tag, Timeline, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
@@ -25,6 +11,7 @@ import {
   revealPerson,
   type SubjectTag,
 } from "../api/registry.ts";
+import { ReasonModal } from "./ReasonModal.tsx";
 
 /**
  * A person's card: masked ID and phone, tags as chips (care tags stand out), the grids they belonged
@@ -64,7 +51,6 @@ export function PersonCard({
   const [log, setLog] = useState<AccessEntry[]>([]);
   const [revealed, setRevealed] = useState<{ idNumber?: string | null; phone?: string | null }>();
   const [asking, setAsking] = useState(false);
-  const [form] = Form.useForm<{ reason: string }>();
   const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
 
   useEffect(() => {
@@ -77,12 +63,11 @@ export function PersonCard({
     }, fail);
   }, [personId, fail]);
 
-  const reveal = async ({ reason }: { reason: string }) => {
+  const reveal = async (reason: string) => {
     if (!personId) return;
     try {
       setRevealed(await revealPerson(personId, ["idNumber", "phone"], reason));
       setAsking(false);
-      form.resetFields();
       getAccessLog(personId).then(setLog, () => undefined);
     } catch (e) {
       fail(e);
@@ -174,26 +159,13 @@ export function PersonCard({
           />
         </Space>
       )}
-      <Modal
+      <ReasonModal
         open={asking}
         title={t("registry.revealTitle")}
         okText={t("registry.revealConfirm")}
-        cancelText={t("common.cancel")}
         onCancel={() => setAsking(false)}
-        onOk={() => form.submit()}
-        destroyOnHidden
-      >
-        <Typography.Paragraph type="secondary">{t("registry.revealHint")}</Typography.Paragraph>
-        <Form form={form} layout="vertical" onFinish={reveal}>
-          <Form.Item
-            name="reason"
-            label={t("registry.reason")}
-            rules={[{ required: true, min: 2, whitespace: true, message: t("registry.reasonRequired") }]}
-          >
-            <Input.TextArea rows={2} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        onReason={reveal}
+      />
     </Drawer>
   );
 }

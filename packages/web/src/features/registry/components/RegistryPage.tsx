@@ -40,6 +40,7 @@ import {
   uploadPeople,
 } from "../api/registry.ts";
 import { PersonCard, TagChips } from "./PersonCard.tsx";
+import { ReasonModal } from "./ReasonModal.tsx";
 
 /**
  * The grid's registry in the console: search people (name, pinyin, initials, ID or phone number,
@@ -205,41 +206,23 @@ function ExportInClear({ query }: { query: { q: string; tag: string; address: st
   const { t } = useTranslation();
   const fail = useFail();
   const [open, setOpen] = useState(false);
-  const [form] = Form.useForm<{ reason: string }>();
   return (
     <>
       <Button danger onClick={() => setOpen(true)}>
         {t("registry.exportInClear")}
       </Button>
-      <Modal
+      <ReasonModal
         open={open}
         title={t("registry.exportInClear")}
         okText={t("registry.export")}
-        cancelText={t("common.cancel")}
         onCancel={() => setOpen(false)}
-        onOk={() => form.submit()}
-        destroyOnHidden
-      >
-        <Typography.Paragraph type="secondary">{t("registry.revealHint")}</Typography.Paragraph>
-        <Form
-          form={form}
-          layout="vertical"
-          onFinish={({ reason }) =>
-            apiDownload("/api/v1/people/export", { format: "xlsx", ...query, reveal: true, reason }, "人员.xlsx").then(
-              () => setOpen(false),
-              fail,
-            )
-          }
-        >
-          <Form.Item
-            name="reason"
-            label={t("registry.reason")}
-            rules={[{ required: true, min: 2, whitespace: true, message: t("registry.reasonRequired") }]}
-          >
-            <Input.TextArea rows={2} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        onReason={(reason) =>
+          apiDownload("/api/v1/people/export", { format: "xlsx", ...query, reveal: true, reason }, "人员.xlsx").then(
+            () => setOpen(false),
+            fail,
+          )
+        }
+      />
     </>
   );
 }
