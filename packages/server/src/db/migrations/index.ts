@@ -8,6 +8,7 @@ import * as m20261128_1300 from "./2026_11_28_1300_add_assignment_employment.ts"
 import * as m20261128_1400 from "./2026_11_28_1400_create_area_lineage.ts";
 import * as m20261128_1500 from "./2026_11_28_1500_create_registry.ts";
 import * as m20261128_1600 from "./2026_11_28_1600_index_person_name_prefix.ts";
+import * as m20261128_1700 from "./2026_11_28_1700_index_person_names_in_c_order.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_28_1400_create_area_lineage": m20261128_1400,
   "2026_11_28_1500_create_registry": m20261128_1500,
   "2026_11_28_1600_index_person_name_prefix": m20261128_1600,
+  "2026_11_28_1700_index_person_names_in_c_order": m20261128_1700,
 };

@@ -97,10 +97,10 @@ async function searchPeopleWhere(
   if (f.idIndex) q = q.where("id_number_bidx", "=", f.idIndex);
   if (f.phoneIndex) q = q.where("phone_bidx", "=", f.phoneIndex);
   if (f.householdId) q = q.where("household_id", "=", f.householdId);
-  if (f.namePrefix) q = q.where("name", "like", `${f.namePrefix}%`);
+  if (f.namePrefix) q = q.where(sql`person.name collate "C"`, "like", `${f.namePrefix}%`);
   if (f.nameChars?.length) q = q.where("name_chars", "@>", sql<string[]>`${sql.val(f.nameChars)}::text[]`);
   if (f.nameLike) q = q.where("name", "like", `%${f.nameLike}%`);
-  if (prefixColumn && prefix) q = q.where(prefixColumn, "like", `${prefix}%`);
+  if (prefixColumn && prefix) q = q.where(sql`${sql.ref(`person.${prefixColumn}`)} collate "C"`, "like", `${prefix}%`);
   if (f.tagKey) {
     const key = f.tagKey;
     q = q.where((eb) =>
@@ -126,8 +126,13 @@ async function searchPeopleWhere(
         .$if(Boolean(like), (w) => w.where("place.address", "like", `%${like}%`)),
     );
   }
-  const ordered = prefixColumn ? q.orderBy(prefixColumn).orderBy("person.name") : q.orderBy("person.name");
-  return ordered.orderBy("person.id").limit(f.limit).offset(f.offset).execute();
+  // Prefix searches in the order of their "C"-collated index (id breaks ties), so the first page is
+  // read straight from the index; other searches (a few matches) are sorted by name.
+  const orderColumn = prefixColumn ? `person.${prefixColumn}` : f.namePrefix ? "person.name" : undefined;
+  const ordered = orderColumn
+    ? q.orderBy(sql`${sql.ref(orderColumn)} collate "C"`).orderBy("person.id")
+    : q.orderBy("person.name").orderBy("person.id");
+  return ordered.limit(f.limit).offset(f.offset).execute();
 }
 
 /** People carrying a tag in force under a path: the per-county count of the benchmark. */
