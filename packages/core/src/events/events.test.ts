@@ -90,3 +90,33 @@ describe("working time", () => {
     expect(workingMinutesBetween(t0, at("2026-11-29T00:00:30"), always)).toBe(1);
   });
 });
+
+describe("default event categories", () => {
+  it("are valid settings, with the 15 dispute categories justice bureaus report, each under an existing group", async () => {
+    const { CategorySettingsSchema, DEFAULT_CATEGORIES } = await import("./categories.ts");
+    const keys = new Set(DEFAULT_CATEGORIES.map((c) => c.key));
+    expect(keys.size).toBe(DEFAULT_CATEGORIES.length);
+    for (const c of DEFAULT_CATEGORIES) {
+      const { key: _key, parentKey, ...settings } = c;
+      expect(CategorySettingsSchema.safeParse(settings).success, c.key).toBe(true);
+      if (parentKey) expect(keys.has(parentKey)).toBe(true);
+    }
+    expect(DEFAULT_CATEGORIES.filter((c) => c.parentKey === "dispute")).toHaveLength(15);
+  });
+
+  it("refuses a list attribute without values and a deadline of zero", async () => {
+    const { CategorySettingsSchema } = await import("./categories.ts");
+    const result = CategorySettingsSchema.safeParse({
+      name: { "zh-CN": "测试", en: "Test" },
+      closeLevel: "grid",
+      deadlines: { grid: 0, village: 780, township: 1170, county: 1950, city: 3900 },
+      priority: "normal",
+      active: true,
+      attributes: [
+        { code: "kind", datatype: "singlevaluelist", required: true, description: { "zh-CN": "类", en: "Kind" } },
+      ],
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join(".")).sort()).toEqual(["attributes.0.values", "deadlines.grid"]);
+  });
+});
