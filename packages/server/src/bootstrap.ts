@@ -2,13 +2,14 @@ import type { Logger } from "pino";
 import type { AppContext } from "./context.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { systemPrincipal } from "./modules/auth/auth.service.ts";
+import { ensureDefaultCategories } from "./modules/events/categories.service.ts";
 import { ensureDefaultTags } from "./modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "./modules/roles/roles.service.ts";
 import { seedDemoOnStart } from "./modules/seed/seed.service.ts";
 import { ensureBootstrapAdmin } from "./modules/users/users.service.ts";
 
 /**
- * What every start does before serving: migrate, make sure the default roles and tags exist, create the first
+ * What every start does before serving: migrate, make sure the default roles, tags, event categories and calendar exist, create the first
  * administrator on an empty deployment, and (for `npm start`) load the demo data.
  */
 export async function prepareDeployment(
@@ -22,6 +23,7 @@ export async function prepareDeployment(
   const roles = await ensureDefaultRoles(ctx.db);
   if (roles.length > 0) logger.info({ roles }, "default roles created");
   await ensureDefaultTags(ctx.db);
+  await ensureDefaultCategories(ctx.db);
   const admin = await ensureBootstrapAdmin(ctx, systemPrincipal());
   if (admin.created) {
     logger.warn({ username: "admin" }, "first start: administrator account created");

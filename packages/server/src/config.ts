@@ -74,6 +74,13 @@ const EnvSchema = z.object({
       .default("false"),
   ),
   WANGGE_DATA_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  WANGGE_OPEN311_JURISDICTION: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\w.-]{1,100}$/)
+      .default("wangge"),
+  ),
   WANGGE_RETIRED_DATA_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
   WANGGE_INDEX_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   WANGGE_CRYPTO: z.preprocess(emptyToUndefined, z.enum(["standard", "gm"]).default("standard")),
@@ -128,6 +135,8 @@ export interface Config {
   dataKey: string | undefined;
   /** Earlier data keys, comma-separated, still used to decrypt (when keys come from the environment). */
   retiredKeys: string | undefined;
+  /** The jurisdiction_id Open311 clients send (GeoReport v2). */
+  open311Jurisdiction: string;
   /** The key blind indexes derive from (default: the data key; pinned when a key is rotated). */
   indexKey: string | undefined;
   /** "gm": Chinese commercial cryptography (SM3 for the audit chain). */
@@ -174,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     dataKey: e.WANGGE_DATA_KEY,
     retiredKeys: e.WANGGE_RETIRED_DATA_KEYS,
+    open311Jurisdiction: e.WANGGE_OPEN311_JURISDICTION,
     indexKey: e.WANGGE_INDEX_KEY,
     crypto: e.WANGGE_CRYPTO,
     adminPassword: e.WANGGE_ADMIN_PASSWORD,

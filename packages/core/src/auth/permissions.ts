@@ -13,6 +13,7 @@ export const PERMISSIONS = {
   "event.report": "report an event",
   "event.handle": "accept, assign, handle and close events",
   "event.supervise": "supervise (督办) and escalate events of lower levels",
+  "event.configure": "edit event categories, their deadlines and the working calendar",
   "mediation.handle": "run mediation sessions and draw up agreements",
   "visit.manage": "plan and record door-knocking visits",
   "patrol.checkin": "check in on patrols",

@@ -60,6 +60,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "report.read",
       "screen.view",
       "system.manage",
+      "event.configure",
     ],
   },
   {

@@ -14,6 +14,7 @@ import type {
   OtpChallengeTable,
   SessionTable,
 } from "../modules/auth/auth.table.ts";
+import type { EventCategoryTable, WorkCalendarDayTable } from "../modules/events/events.table.ts";
 import type { AppMetaTable, ClientErrorReportTable } from "../modules/platform/platform.table.ts";
 import type {
   AreaAttributionTable,
@@ -60,4 +61,6 @@ export interface DB {
   lead_household_link: LeadHouseholdLinkTable;
   person_access: PersonAccessTable;
   import_job: ImportJobTable;
+  event_category: EventCategoryTable;
+  work_calendar_day: WorkCalendarDayTable;
 }

@@ -477,6 +477,32 @@ const samples: Record<string, Sample> = {
   },
   "GET /api/v1/system/keys": { ok: 200, build: async () => ({ url: "/api/v1/system/keys" }) },
   "POST /api/v1/system/keys/rotate": { ok: 202, build: async () => ({ url: "/api/v1/system/keys/rotate" }) },
+  "GET /api/v1/event-categories": { ok: 200, build: async () => ({ url: "/api/v1/event-categories" }) },
+  "PUT /api/v1/event-categories/:key": {
+    // An unknown category: refused, so the matrix changes nothing.
+    ok: 404,
+    okCode: "EVENT_CATEGORY_NOT_FOUND",
+    build: async () => ({
+      url: "/api/v1/event-categories/dispute.nothing",
+      payload: {
+        name: { "zh-CN": "无", en: "None" },
+        closeLevel: "grid",
+        deadlines: { grid: 60, village: 60, township: 60, county: 60, city: 60 },
+        priority: "normal",
+        attributes: [],
+        active: true,
+      },
+    }),
+  },
+  "GET /api/v1/work-calendar/:year": { ok: 200, build: async () => ({ url: "/api/v1/work-calendar/2026" }) },
+  "PUT /api/v1/work-calendar/:year": {
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    build: async () => ({
+      url: "/api/v1/work-calendar/2030",
+      payload: { days: [{ day: "2030-01-07", kind: "workday" }] },
+    }),
+  },
   "GET /api/v1/audit": { ok: 200, build: async () => ({ url: "/api/v1/audit?limit=5" }) },
   "GET /api/v1/audit/verify": { ok: 200, build: async () => ({ url: "/api/v1/audit/verify" }) },
   "GET /api/v1/audit/export": {

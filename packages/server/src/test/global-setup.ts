@@ -8,6 +8,7 @@ import type { TestProject } from "vitest/node";
 import { openDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { migrations } from "../db/migrations/index.ts";
+import { ensureDefaultCategories } from "../modules/events/categories.service.ts";
 import { ensureDefaultTags } from "../modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "../modules/roles/roles.service.ts";
 
@@ -24,7 +25,8 @@ async function templateKey(): Promise<string> {
     hash.update(await readFile(path.join(dir, `${name}.ts`)));
   }
   hash.update(await readFile(path.resolve(import.meta.dirname, "../../../core/src/auth/roles.ts")));
-  hash.update(await readFile(path.resolve(import.meta.dirname, "../../../core/src/registry/tags.ts")));
+  for (const file of ["registry/tags.ts", "events/categories.ts", "events/working-time.ts"])
+    hash.update(await readFile(path.resolve(import.meta.dirname, "../../../core/src", file)));
   const pglitePkg = path.resolve(import.meta.dirname, "../../../../node_modules/@electric-sql/pglite/package.json");
   hash.update(existsSync(pglitePkg) ? await readFile(pglitePkg) : "pglite");
   return hash.digest("hex").slice(0, 16);
@@ -38,6 +40,7 @@ async function buildPgliteTemplate(): Promise<string> {
   await migrateToLatest(database.db);
   await ensureDefaultRoles(database.db);
   await ensureDefaultTags(database.db);
+  await ensureDefaultCategories(database.db);
   await database.close();
   try {
     await rename(path.join(work, "pgdata"), target);
@@ -65,6 +68,7 @@ async function buildPostgresTemplate(adminUrl: string): Promise<{ adminUrl: stri
   await migrateToLatest(database.db);
   await ensureDefaultRoles(database.db);
   await ensureDefaultTags(database.db);
+  await ensureDefaultCategories(database.db);
   await database.close();
   return { adminUrl, templateName };
 }

@@ -9,6 +9,7 @@ import * as m20261128_1400 from "./2026_11_28_1400_create_area_lineage.ts";
 import * as m20261128_1500 from "./2026_11_28_1500_create_registry.ts";
 import * as m20261128_1600 from "./2026_11_28_1600_index_person_name_prefix.ts";
 import * as m20261128_1700 from "./2026_11_28_1700_index_person_names_in_c_order.ts";
+import * as m20261128_1800 from "./2026_11_28_1800_create_event_categories_and_calendar.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_28_1500_create_registry": m20261128_1500,
   "2026_11_28_1600_index_person_name_prefix": m20261128_1600,
   "2026_11_28_1700_index_person_names_in_c_order": m20261128_1700,
+  "2026_11_28_1800_create_event_categories_and_calendar": m20261128_1800,
 };

@@ -1,0 +1,203 @@
+import {
+  authorId,
+  type CategoryDefinition,
+  type CategorySettings,
+  calendar,
+  DEFAULT_CATEGORIES,
+  DomainError,
+  HOLIDAYS_2026,
+  OFFICE_HOURS,
+  type Principal,
+  type WorkingCalendar,
+} from "@wangge/core";
+import { type Kysely, sql } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import type { EventCategoryRow } from "./events.table.ts";
+
+/**
+ * Event categories and the working calendar, both data an admin edits: seeded on every start with
+ * what is missing (never overwriting an edit), read by intake, deadlines and Open311.
+ */
+export async function ensureDefaultCategories(db: Kysely<DB>): Promise<void> {
+  // Parents before children: the seeded list is in that order.
+  for (const c of DEFAULT_CATEGORIES)
+    await db
+      .insertInto("event_category")
+      .values({
+        key: c.key,
+        parent_key: c.parentKey,
+        name_zh: c.name["zh-CN"],
+        name_en: c.name.en,
+        close_level: c.closeLevel,
+        deadlines: JSON.stringify(c.deadlines),
+        priority: c.priority,
+        attributes: JSON.stringify(c.attributes),
+      })
+      .onConflict((oc) => oc.column("key").doNothing())
+      .execute();
+  const seeded = await db.selectFrom("work_calendar_day").select("day").limit(1).execute();
+  if (seeded.length === 0) {
+    const rows = [
+      ...HOLIDAYS_2026.holidays.map((day) => ({ day, kind: "holiday" as const, note: "2026 国务院办公厅通知" })),
+      ...HOLIDAYS_2026.workdays.map((day) => ({ day, kind: "workday" as const, note: "2026 调休上班" })),
+    ];
+    await db
+      .insertInto("work_calendar_day")
+      .values(rows)
+      .onConflict((oc) => oc.column("day").doNothing())
+      .execute();
+  }
+}
+
+export function toCategory(row: EventCategoryRow): CategoryDefinition {
+  return {
+    key: row.key,
+    parentKey: row.parent_key,
+    name: { "zh-CN": row.name_zh, en: row.name_en },
+    closeLevel: row.close_level as CategoryDefinition["closeLevel"],
+    deadlines: row.deadlines as CategoryDefinition["deadlines"],
+    priority: row.priority as CategoryDefinition["priority"],
+    attributes: row.attributes as CategoryDefinition["attributes"],
+    active: row.active,
+  };
+}
+
+export async function listCategories(
+  db: Kysely<DB>,
+  options: { activeOnly?: boolean } = {},
+): Promise<CategoryDefinition[]> {
+  let q = db.selectFrom("event_category").selectAll().orderBy("key");
+  if (options.activeOnly) q = q.where("active", "=", true);
+  return (await q.execute()).map(toCategory);
+}
+
+export async function getCategory(db: Kysely<DB>, key: string): Promise<CategoryDefinition> {
+  const row = await db.selectFrom("event_category").selectAll().where("key", "=", key).executeTakeFirst();
+  if (!row)
+    throw new DomainError("EVENT_CATEGORY_NOT_FOUND", `no event category ${key}`, {
+      errors: [{ path: "key", message: "unknown category" }],
+    });
+  return toCategory(row);
+}
+
+export async function updateCategory(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  key: string,
+  settings: CategorySettings,
+): Promise<CategoryDefinition> {
+  await getCategory(ctx.db, key);
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("event_category")
+      .set({
+        name_zh: settings.name["zh-CN"],
+        name_en: settings.name.en,
+        close_level: settings.closeLevel,
+        deadlines: JSON.stringify(settings.deadlines),
+        priority: settings.priority,
+        attributes: JSON.stringify(settings.attributes),
+        active: settings.active,
+        updated_at: ctx.now(),
+        updated_by: authorId(actor),
+      })
+      .where("key", "=", key)
+      .execute();
+    await recordAudit(ctx, trx, {
+      action: "event.category.update",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "event_category",
+      targetId: key,
+      details: { deadlines: settings.deadlines, closeLevel: settings.closeLevel, active: settings.active },
+    });
+  });
+  return getCategory(ctx.db, key);
+}
+
+// ---- working calendar ----------------------------------------------------------------------------
+
+export interface CalendarDay {
+  day: string;
+  kind: "holiday" | "workday";
+  note: string | null;
+}
+
+export async function calendarYear(db: Kysely<DB>, year: number): Promise<CalendarDay[]> {
+  return db
+    .selectFrom("work_calendar_day")
+    .select(["day", "kind", "note"])
+    .where("day", ">=", `${year}-01-01`)
+    .where("day", "<=", `${year}-12-31`)
+    .orderBy("day")
+    .execute();
+}
+
+/** Replaces a year's holidays and make-up days as one change (audited). */
+export async function setCalendarYear(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  year: number,
+  days: CalendarDay[],
+): Promise<CalendarDay[]> {
+  const issues = days.flatMap((d, i) => {
+    const weekday = new Date(`${d.day}T00:00:00Z`).getUTCDay();
+    const weekend = weekday === 0 || weekday === 6;
+    if (!d.day.startsWith(`${year}-`)) return [{ path: `body.days.${i}.day`, message: `not in ${year}` }];
+    if (d.kind === "workday" && !weekend)
+      return [
+        { path: `body.days.${i}.kind`, message: `${d.day} is a weekday: a make-up working day falls on a weekend` },
+      ];
+    if (d.kind === "holiday" && weekend)
+      return [{ path: `body.days.${i}.kind`, message: `${d.day} is a weekend day off already` }];
+    return [];
+  });
+  const seen = new Set<string>();
+  for (const [i, d] of days.entries()) {
+    if (seen.has(d.day)) issues.push({ path: `body.days.${i}.day`, message: `${d.day} is listed twice` });
+    seen.add(d.day);
+  }
+  if (issues.length > 0) throw new DomainError("VALIDATION_FAILED", "the calendar is not valid", { errors: issues });
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom("work_calendar_day")
+      .where("day", ">=", `${year}-01-01`)
+      .where("day", "<=", `${year}-12-31`)
+      .execute();
+    if (days.length > 0)
+      await trx
+        .insertInto("work_calendar_day")
+        .values(days.map((d) => ({ ...d, updated_at: ctx.now(), updated_by: authorId(actor) })))
+        .execute();
+    await recordAudit(ctx, trx, {
+      action: "event.calendar.update",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "work_calendar",
+      targetId: String(year),
+      details: {
+        holidays: days.filter((d) => d.kind === "holiday").length,
+        workdays: days.filter((d) => d.kind === "workday").length,
+      },
+    });
+  });
+  return calendarYear(ctx.db, year);
+}
+
+/** The working calendar the deadlines use: every year's days, office hours, China time. */
+export async function workingCalendar(db: Kysely<DB>): Promise<WorkingCalendar> {
+  const rows = await sql<{ day: string; kind: string }>`select day::text as day, kind from work_calendar_day`.execute(
+    db,
+  );
+  return calendar({
+    holidays: rows.rows.filter((r) => r.kind === "holiday").map((r) => r.day),
+    workdays: rows.rows.filter((r) => r.kind === "workday").map((r) => r.day),
+    windows: OFFICE_HOURS,
+  });
+}

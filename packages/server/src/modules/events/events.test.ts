@@ -1,0 +1,186 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+
+let t: TestApp;
+let admin: Session;
+let official: Session;
+let tree: AreaTree;
+
+const SCHEMAS = path.resolve(import.meta.dirname, "../../../test-fixtures/open311-schemas");
+const ajv = new Ajv({ strict: false, allErrors: true });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+for (const file of ["service.json", "services.json", "service-definition.json", "request.json", "requests.json"])
+  ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMAS, file), "utf8")), file);
+const valid = (schema: string, data: unknown) => {
+  const validate = ajv.getSchema(schema);
+  if (!validate) throw new Error(`no schema ${schema}`);
+  const ok = validate(data);
+  return ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+};
+const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url, headers });
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  admin = await signIn(t, await buildUser(t.ctx, { role: "admin" }));
+  tree = await buildAreaTree(t.ctx);
+  official = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("Open311 GeoReport v2: discovery and services", () => {
+  it("lists the event categories as services in JSON that validates against the specification's schema", async () => {
+    const res = await get("/open311/v2/services.json?jurisdiction_id=wangge");
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^application\/json/);
+    const services = res.json();
+    expect(valid("services.json", services)).toEqual([]);
+    expect(services).toContainEqual(
+      expect.objectContaining({
+        service_code: "dispute.neighbour",
+        service_name: "邻里纠纷",
+        metadata: true,
+        type: "realtime",
+        group: "矛盾纠纷",
+      }),
+    );
+    expect(services.some((s: { service_code: string }) => s.service_code === "dispute")).toBe(false);
+  });
+
+  it("answers the same list in XML with the specification's element names", async () => {
+    const res = await get("/open311/v2/services.xml");
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/xml/);
+    expect(res.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><services><service><service_code>/);
+    expect(res.body).toContain(
+      "<service_code>dispute.neighbour</service_code><service_name>邻里纠纷</service_name><description>Neighbours</description><metadata>true</metadata><type>realtime</type>",
+    );
+  });
+
+  it("defines a service's extra fields in the Open311 datatypes, in JSON and XML", async () => {
+    const json = await get("/open311/v2/services/hazard.safety.json");
+    expect(json.statusCode).toBe(200);
+    expect(valid("service-definition.json", json.json())).toEqual([]);
+    expect(json.json().attributes[0]).toMatchObject({
+      code: "hazard_level",
+      datatype: "singlevaluelist",
+      required: true,
+      order: 1,
+      values: [
+        { key: "general", name: "一般" },
+        { key: "major", name: "重大" },
+      ],
+    });
+    const xml = await get("/open311/v2/services/hazard.safety.xml");
+    expect(xml.body).toContain("<service_definition><service_code>hazard.safety</service_code><attributes><attribute>");
+    expect(xml.body).toContain("<values><value><key>general</key><name>一般</name></value>");
+  });
+
+  it("answers unknown services, documents and jurisdictions with the specification's error list", async () => {
+    const json = await get("/open311/v2/services/no.such.json");
+    expect(json.statusCode).toBe(404);
+    expect(json.json()).toEqual([{ code: 404, description: "service_code no.such not found" }]);
+    const xml = await get("/open311/v2/services/no.such.xml");
+    expect(xml.body).toBe(
+      '<?xml version="1.0" encoding="utf-8"?><errors><error><code>404</code><description>service_code no.such not found</description></error></errors>',
+    );
+    const elsewhere = await get("/open311/v2/services.json?jurisdiction_id=other.city");
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.json()[0].description).toMatch(/jurisdiction_id other.city/);
+    expect((await get("/open311/v2/services.html")).statusCode).toBe(404);
+  });
+
+  it("describes itself in discovery", async () => {
+    const res = await get("/open311/v2/discovery.json", { host: "wangge.example.cn" });
+    expect(res.json().endpoints[0]).toMatchObject({
+      specification: "http://wiki.open311.org/GeoReport_v2",
+      url: "http://wangge.example.cn/open311/v2",
+      formats: ["text/xml", "application/json"],
+    });
+    expect((await get("/open311/v2/discovery.xml")).body).toContain("<endpoints><endpoint><specification>");
+  });
+});
+
+describe("event categories and the working calendar", () => {
+  it("lets an admin change a category's deadlines, and refuses a deadline of zero by field", async () => {
+    const list = (await get("/api/v1/event-categories", official.headers)).json();
+    const neighbour = list.find((c: { key: string }) => c.key === "dispute.neighbour");
+    expect(neighbour).toMatchObject({ closeLevel: "grid", priority: "normal" });
+    const { key: _k, parentKey: _p, ...settings } = neighbour;
+    const res = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/event-categories/dispute.neighbour",
+      headers: admin.headers,
+      payload: { ...settings, deadlines: { ...settings.deadlines, grid: 60 } },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().deadlines.grid).toBe(60);
+    const bad = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/event-categories/dispute.neighbour",
+      headers: admin.headers,
+      payload: { ...settings, deadlines: { ...settings.deadlines, grid: 0 } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(["body.deadlines.grid"]);
+    const forbidden = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/event-categories/dispute.neighbour",
+      headers: official.headers,
+      payload: settings,
+    });
+    expect(forbidden.statusCode).toBe(403);
+    const unknown = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/event-categories/dispute.nothing",
+      headers: admin.headers,
+      payload: settings,
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe("EVENT_CATEGORY_NOT_FOUND");
+  });
+
+  it("seeds 2026's holidays and make-up days, and checks a replacement day by day", async () => {
+    const days = (await get("/api/v1/work-calendar/2026", official.headers)).json();
+    expect(days).toContainEqual({ day: "2026-10-01", kind: "holiday", note: "2026 国务院办公厅通知" });
+    expect(days).toContainEqual(expect.objectContaining({ day: "2026-10-10", kind: "workday" }));
+    const wrong = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/work-calendar/2027",
+      headers: admin.headers,
+      payload: {
+        days: [
+          { day: "2027-02-08", kind: "workday" },
+          { day: "2027-02-06", kind: "holiday" },
+          { day: "2026-12-31", kind: "holiday" },
+        ],
+      },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors.map((e: { path: string }) => e.path)).toEqual([
+      "body.days.0.kind",
+      "body.days.1.kind",
+      "body.days.2.day",
+    ]);
+    const ok = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/work-calendar/2027",
+      headers: admin.headers,
+      payload: {
+        days: [
+          { day: "2027-02-08", kind: "holiday", note: "春节" },
+          { day: "2027-02-20", kind: "workday", note: "调休" },
+        ],
+      },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toHaveLength(2);
+    expect((await get("/api/v1/work-calendar/2026", official.headers)).json().length).toBe(days.length);
+  });
+});
