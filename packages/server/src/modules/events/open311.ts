@@ -11,7 +11,7 @@ export interface Open311Error {
   description: string;
 }
 
-const escape = (s: string) =>
+const xmlText = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 
 /** A value as XML: objects become elements, arrays repeat the element named by `item`. */
@@ -25,7 +25,7 @@ function xmlOf(name: string, value: unknown, items: Record<string, string>): str
     return `<${name}>${Object.entries(value as Record<string, unknown>)
       .map(([k, v]) => xmlOf(k, v, items))
       .join("")}</${name}>`;
-  return `<${name}>${escape(String(value))}</${name}>`;
+  return `<${name}>${xmlText(String(value))}</${name}>`;
 }
 
 /** The XML of a document whose root element is `root` (a list repeats `item`). */
