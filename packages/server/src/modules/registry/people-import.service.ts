@@ -803,8 +803,10 @@ export async function startPeopleImport(
     targetId: input.id,
     details: { fileName: input.fileName, allOrNothing: input.allOrNothing },
   });
+  // Read before the background run starts, so the answer is the job as it was queued.
+  const job = (await findJob(ctx.db, input.id)) as ImportJobRow;
   void runInBackground(ctx, actor, input.id, input.format);
-  return (await findJob(ctx.db, input.id)) as ImportJobRow;
+  return job;
 }
 
 const running = new Set<string>();
