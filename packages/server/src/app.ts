@@ -23,6 +23,7 @@ import { areasRoutes } from "./modules/areas/areas.routes.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { logSmsSender, type SmsSender, webhookSmsSender } from "./modules/auth/sms-sender.ts";
+import { eventIntakeRoutes } from "./modules/events/event-intake.routes.ts";
 import { eventsRoutes } from "./modules/events/events.routes.ts";
 import { open311Routes } from "./modules/events/open311.routes.ts";
 import { keysRoutes } from "./modules/platform/keys.routes.ts";
@@ -163,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(importsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(keysRoutes, { ctx, prefix: "/api/v1" });
   await app.register(eventsRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(eventIntakeRoutes, { ctx, prefix: "/api/v1" });
   await app.register(open311Routes, { ctx });
   await registerWebApps(app, config.webDist);
 

@@ -14,7 +14,13 @@ import type {
   OtpChallengeTable,
   SessionTable,
 } from "../modules/auth/auth.table.ts";
-import type { EventCategoryTable, WorkCalendarDayTable } from "../modules/events/events.table.ts";
+import type {
+  EventCategoryTable,
+  EventCounterTable,
+  EventStepTable,
+  EventTable,
+  WorkCalendarDayTable,
+} from "../modules/events/events.table.ts";
 import type { AppMetaTable, ClientErrorReportTable } from "../modules/platform/platform.table.ts";
 import type {
   AreaAttributionTable,
@@ -63,4 +69,7 @@ export interface DB {
   import_job: ImportJobTable;
   event_category: EventCategoryTable;
   work_calendar_day: WorkCalendarDayTable;
+  event: EventTable;
+  event_step: EventStepTable;
+  event_counter: EventCounterTable;
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_ROLES, type Permission, type RoleKey, systemPrincipal } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "../ids.ts";
+import { reportEvent } from "../modules/events/events.service.ts";
 import { createHousehold, createOrganisation, createPlace } from "../modules/registry/households.service.ts";
 import { createPerson } from "../modules/registry/people.service.ts";
 import { buildTestApp, type TestApp } from "./build-test-app.ts";
@@ -18,6 +19,7 @@ let elsewhere: AreaTree;
 const sessions = new Map<RoleKey, Session>();
 /** A place, household, person and organisation in each tree's grid (created by the system). */
 interface Registry {
+  event: string;
   place: string;
   household: string;
   person: string;
@@ -30,7 +32,14 @@ const reg = (inScope: boolean) => (inScope ? here : there);
 async function buildRegistry(grid: string, village: string): Promise<Registry> {
   const actor = systemPrincipal();
   const meta = { requestId: "matrix", ip: null, userAgent: null };
-  const ids = { place: uuidv7(), household: uuidv7(), person: uuidv7(), organisation: uuidv7() };
+  const ids = { event: uuidv7(), place: uuidv7(), household: uuidv7(), person: uuidv7(), organisation: uuidv7() };
+  await reportEvent(t.ctx, actor, meta, {
+    id: ids.event,
+    categoryKey: "dispute.neighbour",
+    description: "矩阵事件",
+    areaCode: grid,
+    source: "console",
+  });
   await createPlace(t.ctx, actor, meta, { id: ids.place, divisionCode: village, road: "矩阵路", gridCode: grid });
   await createHousehold(t.ctx, actor, meta, { id: ids.household, placeId: ids.place });
   await createPerson(t.ctx, actor, meta, { id: ids.person, name: "矩阵", householdId: ids.household });
@@ -501,6 +510,33 @@ const samples: Record<string, Sample> = {
     build: async () => ({
       url: "/api/v1/work-calendar/2030",
       payload: { days: [{ day: "2030-01-07", kind: "workday" }] },
+    }),
+  },
+  "POST /api/v1/events": {
+    // No category and no place: refused for everyone who may report, so the matrix changes nothing.
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    build: async () => ({
+      url: "/api/v1/events",
+      payload: { id: crypto.randomUUID(), categoryKey: "nope", description: "矩阵" },
+    }),
+  },
+  "GET /api/v1/events": { ok: 200, build: async () => ({ url: "/api/v1/events?box=area" }) },
+  "GET /api/v1/events/:id": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "EVENT_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/events/${reg(inScope).event}` }),
+  },
+  "POST /api/v1/events/:id/transitions": {
+    // Verifying a reported event: the table refuses it before anything else.
+    ok: 409,
+    okCode: "EVENT_TRANSITION_NOT_ALLOWED",
+    scoped: true,
+    outsideCode: "EVENT_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/events/${reg(inScope).event}/transitions`,
+      payload: { action: "verify" },
     }),
   },
   "GET /api/v1/audit": { ok: 200, build: async () => ({ url: "/api/v1/audit?limit=5" }) },

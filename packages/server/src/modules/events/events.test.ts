@@ -184,3 +184,150 @@ describe("event categories and the working calendar", () => {
     expect((await get("/api/v1/work-calendar/2026", official.headers)).json().length).toBe(days.length);
   });
 });
+
+describe("reporting and handling events", () => {
+  let worker: Session;
+  let village: Session;
+  let elsewhere: Session;
+  const eventId = crypto.randomUUID();
+  const square = (x: number, y: number, size: number) => ({
+    type: "Polygon",
+    coordinates: [
+      [
+        [x, y],
+        [x + size, y],
+        [x + size, y + size],
+        [x, y + size],
+        [x, y],
+      ],
+    ],
+  });
+  const act = (session: Session, id: string, body: Record<string, unknown>) =>
+    t.app.inject({ method: "POST", url: `/api/v1/events/${id}/transitions`, headers: session.headers, payload: body });
+
+  beforeAll(async () => {
+    for (const [code, shape] of [
+      [tree.village.code, square(109.6, 23.1, 0.02)],
+      [tree.grid.code, square(109.6, 23.1, 0.01)],
+    ] as const) {
+      const res = await t.app.inject({
+        method: "PUT",
+        url: `/api/v1/areas/${code}/boundary`,
+        headers: admin.headers,
+        payload: { geometry: shape },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    worker = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code }));
+    village = await signIn(t, await buildUser(t.ctx, { role: "village_official", areaCode: tree.village.code }));
+    const other = await buildAreaTree(t.ctx);
+    elsewhere = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: other.township.code }));
+  });
+
+  it("routes a dispute reported at a point to its grid, with a number and a working-time deadline", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/events",
+      headers: worker.headers,
+      payload: {
+        id: eventId,
+        categoryKey: "dispute.neighbour",
+        description: "两户因排水沟堵塞发生争吵",
+        lng: 109.605,
+        lat: 23.105,
+        source: "field",
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({
+      areaCode: tree.grid.code,
+      level: "grid",
+      state: "reported",
+      title: "邻里纠纷 · 一网格",
+      source: "field",
+    });
+    expect(res.json().number).toMatch(new RegExp(`^GX-${tree.grid.code.slice(0, 6)}-\\d{8}-\\d{4}$`));
+    expect(new Date(res.json().dueAt).getTime()).toBeGreaterThan(Date.now());
+    const retry = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/events",
+      headers: worker.headers,
+      payload: {
+        id: eventId,
+        categoryKey: "dispute.neighbour",
+        description: "两户因排水沟堵塞发生争吵",
+        lng: 109.605,
+        lat: 23.105,
+      },
+    });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().number).toBe(res.json().number);
+  });
+
+  it("names what is missing in a report and stores nothing", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/events",
+      headers: worker.headers,
+      payload: { id: crypto.randomUUID(), categoryKey: "hazard.safety", description: "电线老化" },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(
+      res
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(["body.attributes.hazard_level", "body.lng"]);
+  });
+
+  it("shows the event in the grid's and the village's inboxes, not in another township's", async () => {
+    const ids = async (s: Session) =>
+      (await get("/api/v1/events?box=area", s.headers)).json().map((e: { id: string }) => e.id);
+    expect(await ids(worker)).toContain(eventId);
+    expect(await ids(village)).toContain(eventId);
+    expect(await ids(elsewhere)).not.toContain(eventId);
+    expect((await get(`/api/v1/events/${eventId}`, elsewhere.headers)).statusCode).toBe(404);
+  });
+
+  it("refuses what the table does not allow, and an action without its note, changing nothing", async () => {
+    const verify = await act(worker, eventId, { action: "verify" });
+    expect(verify.statusCode).toBe(409);
+    expect(verify.json().code).toBe("EVENT_TRANSITION_NOT_ALLOWED");
+    expect((await act(worker, eventId, { action: "accept" })).json().state).toBe("accepted");
+    const suspend = await act(worker, eventId, { action: "suspend" });
+    expect(suspend.statusCode).toBe(422);
+    expect(suspend.json()).toMatchObject({ code: "EVENT_NOTE_REQUIRED", errors: [{ path: "body.note" }] });
+    const event = (await get(`/api/v1/events/${eventId}`, worker.headers)).json();
+    expect(event.state).toBe("accepted");
+    expect(event.timeline.map((s: { action: string }) => s.action)).toEqual(["report", "accept"]);
+  });
+
+  it("stops the deadline while suspended and starts it again on resumption", async () => {
+    const suspended = (await act(worker, eventId, { action: "suspend", note: "等待当事人返乡" })).json();
+    expect(suspended).toMatchObject({ state: "suspended", dueAt: null });
+    expect(suspended.remainingMinutes).toBeGreaterThan(0);
+    const resumed = (await act(worker, eventId, { action: "resume" })).json();
+    expect(resumed).toMatchObject({ state: "accepted", remainingMinutes: null });
+    expect(resumed.dueAt).not.toBeNull();
+  });
+
+  it("escalates to the village, where the worker may no longer act and the village settles it", async () => {
+    const up = (await act(worker, eventId, { action: "escalate", note: "涉及宅基地界线，需社区协调" })).json();
+    expect(up).toMatchObject({ level: "village", areaCode: tree.village.code, state: "accepted" });
+    const refused = await act(worker, eventId, { action: "start" });
+    expect(refused.statusCode).toBe(403);
+    expect((await get(`/api/v1/events/${eventId}`, worker.headers)).json().state).toBe("accepted");
+    expect((await act(village, eventId, { action: "start" })).json().state).toBe("in_progress");
+    const settled = (await act(village, eventId, { action: "resolve", note: "调解达成协议，疏通排水沟" })).json();
+    expect(settled).toMatchObject({ state: "resolved", resolvedLevel: "village", dueAt: null });
+    expect(settled.timeline.map((s: { action: string }) => s.action)).toEqual([
+      "report",
+      "accept",
+      "suspend",
+      "resume",
+      "escalate",
+      "start",
+      "resolve",
+    ]);
+  });
+});

@@ -1,0 +1,154 @@
+import { EVENT_ACTIONS, HANDLING_LEVELS, ProblemSchema } from "@wangge/core";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { principalOf, requestMeta } from "../../http/authenticate.ts";
+import { problemResponses } from "../../http/problem.ts";
+import { EVENT_SOURCES, getEvent, listEvents, reportEvent, transitionEvent } from "./events.service.ts";
+
+const errors = {
+  ...problemResponses,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  422: ProblemSchema,
+};
+const EventSchema = z
+  .object({
+    id: z.uuid(),
+    number: z.string().describe("Human-facing number, GX-<county>-<date>-<n>"),
+    categoryKey: z.string(),
+    title: z.string(),
+    description: z.string(),
+    lng: z.number().nullable(),
+    lat: z.number().nullable(),
+    areaCode: z.string(),
+    areaPath: z.string(),
+    level: z.enum(HANDLING_LEVELS),
+    state: z.string(),
+    priority: z.string(),
+    source: z.string(),
+    reporterName: z.string().nullable(),
+    assigneeUserId: z.uuid().nullable(),
+    dueAt: z
+      .string()
+      .nullable()
+      .describe("Working-time deadline of the current level; null while suspended or settled"),
+    remainingMinutes: z.number().int().nullable().describe("Working minutes left, kept while suspended"),
+    supervised: z.boolean(),
+    resolvedLevel: z.string().nullable(),
+    attributes: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .meta({ id: "Event" });
+const EventDetailSchema = EventSchema.extend({
+  timeline: z.array(
+    z.object({
+      action: z.string(),
+      fromState: z.string().nullable(),
+      toState: z.string(),
+      level: z.string(),
+      areaCode: z.string(),
+      actorName: z.string().nullable(),
+      note: z.string().nullable(),
+      lng: z.number().nullable(),
+      lat: z.number().nullable(),
+      at: z.string(),
+    }),
+  ),
+}).meta({ id: "EventDetail" });
+
+export const eventIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post(
+    "/events",
+    {
+      config: { permission: "event.report" },
+      schema: {
+        tags: ["events"],
+        summary: "Report an event: routed to the grid its point falls in (or the area given), with its deadline",
+        body: z
+          .object({
+            id: z.uuid(),
+            categoryKey: z.string().max(64),
+            title: z.string().trim().max(100).optional(),
+            description: z.string().trim().min(2).max(5000),
+            lng: z.number().min(73).max(136).optional(),
+            lat: z.number().min(3).max(54).optional(),
+            areaCode: z.string().max(24).optional(),
+            source: z.enum(EVENT_SOURCES).default("console"),
+            attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(),
+          })
+          .strict(),
+        response: { 200: EventSchema, 201: EventSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { event, created } = await reportEvent(ctx, principalOf(request), requestMeta(request), request.body);
+      return reply.status(created ? 201 : 200).send(event);
+    },
+  );
+
+  app.get(
+    "/events",
+    {
+      config: { permission: "event.read" },
+      schema: {
+        tags: ["events"],
+        summary: "The work inbox: open events of your areas, yours, the overdue ones, or those you reported",
+        querystring: z
+          .object({
+            box: z.enum(["area", "mine", "overdue", "reported"]).default("area"),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            offset: z.coerce.number().int().min(0).max(100_000).default(0),
+          })
+          .strict(),
+        response: { 200: z.array(EventSchema), ...errors },
+      },
+    },
+    async (request) => listEvents(ctx, principalOf(request), request.query),
+  );
+
+  app.get(
+    "/events/:id",
+    {
+      config: { permission: "event.read" },
+      schema: {
+        tags: ["events"],
+        summary: "An event with its timeline",
+        params: z.object({ id: z.uuid() }),
+        response: { 200: EventDetailSchema, ...errors },
+      },
+    },
+    async (request) => getEvent(ctx, principalOf(request), request.params.id),
+  );
+
+  app.post(
+    "/events/:id/transitions",
+    {
+      config: { permission: "event.read" },
+      schema: {
+        tags: ["events"],
+        summary:
+          "Take an action on an event (accept, assign, start, resolve, verify, close, return, suspend, resume, reopen, cancel, escalate, supervise)",
+        description:
+          "Checked against the workflow table first (EVENT_TRANSITION_NOT_ALLOWED, EVENT_NOTE_REQUIRED), then against the right to act on events of that area (403). A refused action changes nothing.",
+        params: z.object({ id: z.uuid() }),
+        body: z
+          .object({
+            action: z.enum(EVENT_ACTIONS),
+            note: z.string().trim().max(2000).optional(),
+            assigneeUserId: z.uuid().optional(),
+            lng: z.number().min(73).max(136).optional(),
+            lat: z.number().min(3).max(54).optional(),
+          })
+          .strict(),
+        response: { 200: EventDetailSchema, ...errors },
+      },
+    },
+    async (request) =>
+      transitionEvent(ctx, principalOf(request), requestMeta(request), request.params.id, request.body),
+  );
+};

@@ -1,0 +1,428 @@
+import {
+  addWorkingMinutes,
+  authorId,
+  canView,
+  canWork,
+  DomainError,
+  type EventAction,
+  type EventState,
+  type FieldIssue,
+  type HandlingLevel,
+  handlingLevelOf,
+  levelAbove,
+  nextState,
+  type Principal,
+  principalScope,
+  TRANSITIONS,
+  workingMinutesBetween,
+} from "@wangge/core";
+import { sql } from "kysely";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import { uuidv7 } from "../../ids.ts";
+import { locatePoint } from "../areas/area-boundaries.service.ts";
+import { findArea, getAreaInScope } from "../areas/areas.service.ts";
+import type { AreaRow } from "../areas/areas.table.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { getCategory, workingCalendar } from "./categories.service.ts";
+import type { EventRow } from "./events.table.ts";
+
+/**
+ * Events: reported from the console, the field and resident apps (and later devices and Open311),
+ * routed to the grid where they happened, handled at the lowest level that can, escalated up a level
+ * at a time with the next level's working-time deadline. Every action is checked against the
+ * workflow table in core and written to the timeline; an action the table does not allow, or by
+ * someone without the right for that area, changes nothing.
+ */
+export const EVENT_SOURCES = ["console", "field", "resident", "device", "open311"] as const;
+
+export interface ReportInput {
+  id: string;
+  categoryKey: string;
+  title?: string | undefined;
+  description: string;
+  lng?: number | undefined;
+  lat?: number | undefined;
+  areaCode?: string | undefined;
+  source: (typeof EVENT_SOURCES)[number];
+  attributes?: Record<string, unknown> | undefined;
+}
+
+const codeOfPath = (path: string) => path.split("/").filter(Boolean).at(-1) ?? "";
+
+export function toEventView(e: EventRow) {
+  return {
+    id: e.id,
+    number: e.number,
+    categoryKey: e.category_key,
+    title: e.title,
+    description: e.description,
+    lng: e.lng,
+    lat: e.lat,
+    areaCode: codeOfPath(e.area_path),
+    areaPath: e.area_path,
+    level: e.level as HandlingLevel,
+    state: e.state,
+    priority: e.priority,
+    source: e.source,
+    reporterName: e.reporter_name,
+    assigneeUserId: e.assignee_user_id,
+    dueAt: e.due_at?.toISOString() ?? null,
+    remainingMinutes: e.remaining_minutes,
+    supervised: e.supervised,
+    resolvedLevel: e.resolved_level,
+    attributes: e.attributes,
+    createdAt: e.created_at.toISOString(),
+    updatedAt: e.updated_at.toISOString(),
+    closedAt: e.closed_at?.toISOString() ?? null,
+  };
+}
+export type EventView = ReturnType<typeof toEventView>;
+
+async function nextNumber(ctx: AppContext, area: AreaRow, at: Date): Promise<string> {
+  // Official codes start with the county's six digits (grid codes with their village's code).
+  const county = area.code.slice(0, 6);
+  const day = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, "");
+  const scope = `${county}-${day}`;
+  const row = await sql<{ n: number }>`
+    insert into event_counter (scope, n) values (${scope}, 1)
+    on conflict (scope) do update set n = event_counter.n + 1
+    returning n`.execute(ctx.db);
+  return `GX-${scope}-${String(row.rows[0]?.n ?? 1).padStart(4, "0")}`;
+}
+
+/** The area an event happened in: the grid its point falls in, else the area given. */
+async function whereReported(ctx: AppContext, actor: Principal, input: ReportInput, issues: FieldIssue[]) {
+  if (input.lng !== undefined && input.lat !== undefined) {
+    const code = await locatePoint(ctx.db, input.lng, input.lat);
+    const area = code ? await findArea(ctx.db, code) : undefined;
+    if (area && !area.abolished_at) return area;
+    if (!input.areaCode) {
+      issues.push({ path: "body.lng", message: "the point lies in no area of this deployment" });
+      return undefined;
+    }
+  }
+  if (input.areaCode) {
+    const area = await getAreaInScope(ctx.db, input.areaCode, principalScope(actor, "event.report")).catch(
+      () => undefined,
+    );
+    if (!area || area.abolished_at) {
+      issues.push({ path: "body.areaCode", message: `no area ${input.areaCode} you may report in` });
+      return undefined;
+    }
+    return area;
+  }
+  issues.push({ path: "body.lng", message: "give where it happened: a point (lng, lat) or the area" });
+  return undefined;
+}
+
+export async function reportEvent(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: ReportInput,
+): Promise<{ event: EventView; created: boolean }> {
+  const existing = await ctx.db.selectFrom("event").selectAll().where("id", "=", input.id).executeTakeFirst();
+  if (existing) {
+    if (existing.reporter_user_id === authorId(actor) && existing.description === input.description)
+      return { event: toEventView(existing), created: false };
+    throw new DomainError("EVENT_ID_CONFLICT", `id ${input.id} already holds a different event`);
+  }
+  const issues: FieldIssue[] = [];
+  const category = await getCategory(ctx.db, input.categoryKey).catch(() => undefined);
+  if (!category || !category.active || !category.parentKey)
+    issues.push({ path: "body.categoryKey", message: `no category ${input.categoryKey} to report in` });
+  for (const a of category?.attributes ?? [])
+    if (a.required && (input.attributes?.[a.code] === undefined || input.attributes[a.code] === ""))
+      issues.push({ path: `body.attributes.${a.code}`, message: "required for this category" });
+  const area = await whereReported(ctx, actor, input, issues);
+  if (issues.length > 0 || !area || !category)
+    throw new DomainError("VALIDATION_FAILED", "the event cannot be reported as given", { errors: issues });
+  const now = ctx.now();
+  const level = handlingLevelOf(area.level);
+  const cal = await workingCalendar(ctx.db);
+  const minutes = category.deadlines[level];
+  const due = addWorkingMinutes(now, minutes, cal);
+  const number = await nextNumber(ctx, area, now);
+  const title = input.title?.trim() || `${category.name["zh-CN"]} · ${area.name}`;
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("event")
+      .values({
+        id: input.id,
+        number,
+        category_key: category.key,
+        title,
+        description: input.description,
+        lng: input.lng ?? null,
+        lat: input.lat ?? null,
+        area_id: area.id,
+        area_path: area.path,
+        level,
+        state: "reported",
+        state_before_suspension: null,
+        priority: category.priority,
+        source: input.source,
+        reporter_user_id: authorId(actor),
+        reporter_name: actor.displayName,
+        assignee_user_id: null,
+        due_at: due,
+        remaining_minutes: null,
+        resolved_level: null,
+        attributes: JSON.stringify(input.attributes ?? {}),
+        created_at: now,
+        updated_at: now,
+        closed_at: null,
+      })
+      .execute();
+    await trx
+      .insertInto("event_step")
+      .values({
+        id: uuidv7(now.getTime()),
+        event_id: input.id,
+        action: "report",
+        from_state: null,
+        to_state: "reported",
+        level,
+        area_path: area.path,
+        actor_user_id: authorId(actor),
+        actor_name: actor.displayName,
+        note: null,
+        lng: input.lng ?? null,
+        lat: input.lat ?? null,
+        at: now,
+      })
+      .execute();
+    await recordAudit(ctx, trx, {
+      action: "event.report",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "event",
+      targetId: input.id,
+      areaPath: area.path,
+      details: { number, category: category.key, source: input.source },
+    });
+  });
+  return { event: toEventView(await findEvent(ctx, input.id)), created: true };
+}
+
+async function findEvent(ctx: AppContext, id: string): Promise<EventRow> {
+  const row = await ctx.db.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw notFound(id);
+  return row;
+}
+
+const notFound = (id: string) =>
+  new DomainError("EVENT_NOT_FOUND", `no event ${id} in your scope`, {
+    errors: [{ path: "id", message: "unknown event" }],
+  });
+
+/** An event its reporter, or someone who may read events of its area, may see. */
+async function visibleEvent(ctx: AppContext, actor: Principal, id: string): Promise<EventRow> {
+  const row = await ctx.db.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirst();
+  const mine = row && row.reporter_user_id !== null && row.reporter_user_id === authorId(actor);
+  if (!row || !(mine || canView(principalScope(actor, "event.read"), row.area_path))) throw notFound(id);
+  return row;
+}
+
+export async function getEvent(ctx: AppContext, actor: Principal, id: string) {
+  const row = await visibleEvent(ctx, actor, id);
+  const steps = await ctx.db
+    .selectFrom("event_step")
+    .selectAll()
+    .where("event_id", "=", id)
+    .orderBy("at")
+    .orderBy("id")
+    .execute();
+  return {
+    ...toEventView(row),
+    timeline: steps.map((s) => ({
+      action: s.action,
+      fromState: s.from_state,
+      toState: s.to_state,
+      level: s.level,
+      areaCode: codeOfPath(s.area_path),
+      actorName: s.actor_name,
+      note: s.note,
+      lng: s.lng,
+      lat: s.lat,
+      at: s.at.toISOString(),
+    })),
+  };
+}
+
+export type Inbox = "area" | "mine" | "overdue" | "reported";
+
+/** A user's work: everything open in their areas, what is assigned to them, what is overdue, what they reported. */
+export async function listEvents(
+  ctx: AppContext,
+  actor: Principal,
+  query: { box: Inbox; limit: number; offset: number },
+): Promise<EventView[]> {
+  const scope = principalScope(actor, "event.read");
+  let q = ctx.db.selectFrom("event").selectAll();
+  if (query.box === "reported") q = q.where("reporter_user_id", "=", authorId(actor));
+  else {
+    if (!scope.isGlobal) {
+      if (scope.view.length === 0) return [];
+      q = q.where((eb) => eb.or(scope.view.map((p) => eb("area_path", "like", `${p}%`))));
+    }
+    q = q.where("state", "not in", ["closed", "cancelled"]);
+    if (query.box === "mine") q = q.where("assignee_user_id", "=", authorId(actor));
+    if (query.box === "overdue") q = q.where("due_at", "<", ctx.now());
+  }
+  const rows = await q
+    .orderBy("due_at")
+    .orderBy("created_at", "desc")
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute();
+  return rows.map(toEventView);
+}
+
+export interface TransitionInput {
+  action: EventAction;
+  note?: string | undefined;
+  assigneeUserId?: string | undefined;
+  lng?: number | undefined;
+  lat?: number | undefined;
+}
+
+/** Takes one action on an event, as the workflow table allows, by someone with the right there. */
+export async function transitionEvent(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  input: TransitionInput,
+) {
+  const row = await visibleEvent(ctx, actor, id);
+  // The table first (it says nothing the reader cannot see), then the right to act here.
+  const step = nextState(row.state as EventState, input.action, {
+    note: input.note,
+    stateBeforeSuspension: row.state_before_suspension as EventState | null,
+  });
+  if (!step.ok)
+    throw new DomainError(
+      step.code,
+      step.code === "EVENT_NOTE_REQUIRED"
+        ? `${input.action} needs a note`
+        : `an event that is ${row.state} cannot be ${input.action}ed`,
+      step.code === "EVENT_NOTE_REQUIRED"
+        ? { errors: [{ path: "body.note", message: "required for this action" }] }
+        : {},
+    );
+  const rule = TRANSITIONS[input.action];
+  const reporterAction = rule.permission === "event.report" && row.reporter_user_id === authorId(actor);
+  if (!reporterAction && !canWork(principalScope(actor, rule.permission), row.area_path)) {
+    await recordAudit(ctx, ctx.db, {
+      action: `event.${input.action}`,
+      outcome: "denied",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "event",
+      targetId: id,
+      areaPath: row.area_path,
+    });
+    throw new DomainError("AUTH_FORBIDDEN", `you may not ${input.action} events of this area`);
+  }
+  const now = ctx.now();
+  const cal = await workingCalendar(ctx.db);
+  const category = await getCategory(ctx.db, row.category_key);
+  const update: Record<string, unknown> = { state: step.to, updated_at: now };
+  let level = row.level as HandlingLevel;
+  let areaPath = row.area_path;
+  if (input.action === "assign") {
+    if (!input.assigneeUserId)
+      throw new DomainError("VALIDATION_FAILED", "assign needs the person", {
+        errors: [{ path: "body.assigneeUserId", message: "required to assign" }],
+      });
+    update.assignee_user_id = input.assigneeUserId;
+  }
+  if (input.action === "escalate") {
+    const above = levelAbove(level);
+    const codes = row.area_path.split("/").filter(Boolean);
+    let target: AreaRow | undefined;
+    for (const code of codes.slice(0, -1).reverse()) {
+      const a = await findArea(ctx.db, code);
+      if (a && above && handlingLevelOf(a.level) === above) {
+        target = a;
+        break;
+      }
+    }
+    if (!above || !target)
+      throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "there is no level above to escalate to");
+    level = above;
+    areaPath = target.path;
+    Object.assign(update, {
+      level,
+      area_id: target.id,
+      area_path: target.path,
+      assignee_user_id: null,
+      due_at: addWorkingMinutes(now, category.deadlines[level], cal),
+    });
+  }
+  if (input.action === "suspend")
+    Object.assign(update, {
+      state_before_suspension: row.state,
+      remaining_minutes: row.due_at ? Math.max(0, Math.round(workingMinutesBetween(now, row.due_at, cal))) : null,
+      due_at: null,
+    });
+  if (input.action === "resume")
+    Object.assign(update, {
+      state_before_suspension: null,
+      remaining_minutes: null,
+      due_at: addWorkingMinutes(now, row.remaining_minutes ?? category.deadlines[level], cal),
+    });
+  if (input.action === "supervise") update.supervised = true;
+  if (input.action === "resolve") Object.assign(update, { resolved_level: level, due_at: null });
+  if (input.action === "close") update.closed_at = now;
+  if (input.action === "cancel") Object.assign(update, { closed_at: now, due_at: null });
+  if (input.action === "reopen")
+    Object.assign(update, {
+      resolved_level: null,
+      closed_at: null,
+      due_at: addWorkingMinutes(now, category.deadlines[level], cal),
+    });
+  await ctx.db.transaction().execute(async (trx) => {
+    // Compare-and-set on the state: two people acting at once cannot both move the event.
+    const changed = await trx
+      .updateTable("event")
+      .set(update)
+      .where("id", "=", id)
+      .where("state", "=", row.state)
+      .where("level", "=", row.level)
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0)
+      throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "the event changed meanwhile; reload it");
+    await trx
+      .insertInto("event_step")
+      .values({
+        id: uuidv7(now.getTime()),
+        event_id: id,
+        action: input.action,
+        from_state: row.state,
+        to_state: step.to,
+        level,
+        area_path: areaPath,
+        actor_user_id: authorId(actor),
+        actor_name: actor.displayName,
+        note: input.note ?? null,
+        lng: input.lng ?? null,
+        lat: input.lat ?? null,
+        at: now,
+      })
+      .execute();
+    await recordAudit(ctx, trx, {
+      action: `event.${input.action}`,
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "event",
+      targetId: id,
+      areaPath,
+      details: { from: row.state, to: step.to, level },
+    });
+  });
+  return getEvent(ctx, actor, id);
+}
