@@ -81,6 +81,20 @@ const EnvSchema = z.object({
       .regex(/^[\w.-]{1,100}$/)
       .default("wangge"),
   ),
+  WANGGE_WORKING_HOURS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$/, "HH:MM-HH:MM[,HH:MM-HH:MM…]")
+      .default("08:30-12:00,14:30-17:30"),
+  ),
+  WANGGE_WEEKEND: z.preprocess(
+    (v) => (v === undefined ? undefined : v),
+    z
+      .string()
+      .regex(/^$|^[0-6](,[0-6])*$/, "days 0 (Sunday) to 6, comma-separated, or empty")
+      .default("6,0"),
+  ),
   WANGGE_RETIRED_DATA_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
   WANGGE_INDEX_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   WANGGE_CRYPTO: z.preprocess(emptyToUndefined, z.enum(["standard", "gm"]).default("standard")),
@@ -135,6 +149,10 @@ export interface Config {
   dataKey: string | undefined;
   /** Earlier data keys, comma-separated, still used to decrypt (when keys come from the environment). */
   retiredKeys: string | undefined;
+  /** Working hours of a working day, minutes after midnight (deadlines count only these). */
+  workingHours: [number, number][];
+  /** Days of the week off (0 Sunday … 6 Saturday). */
+  weekend: number[];
   /** The jurisdiction_id Open311 clients send (GeoReport v2). */
   open311Jurisdiction: string;
   /** The key blind indexes derive from (default: the data key; pinned when a key is rotated). */
@@ -184,6 +202,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataKey: e.WANGGE_DATA_KEY,
     retiredKeys: e.WANGGE_RETIRED_DATA_KEYS,
     open311Jurisdiction: e.WANGGE_OPEN311_JURISDICTION,
+    workingHours: e.WANGGE_WORKING_HOURS.split(",").map((w) => {
+      const [from, to] = w.split("-").map((hm) => {
+        const [h, m] = hm.split(":").map(Number);
+        return (h ?? 0) * 60 + (m ?? 0);
+      });
+      return [from ?? 0, to ?? 0] as [number, number];
+    }),
+    weekend: e.WANGGE_WEEKEND === "" ? [] : e.WANGGE_WEEKEND.split(",").map(Number),
     indexKey: e.WANGGE_INDEX_KEY,
     crypto: e.WANGGE_CRYPTO,
     adminPassword: e.WANGGE_ADMIN_PASSWORD,

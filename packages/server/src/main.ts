@@ -4,6 +4,7 @@ import { buildApp, createContext } from "./app.ts";
 import { prepareDeployment } from "./bootstrap.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
+import { startEscalationTimer } from "./modules/events/events.service.ts";
 import { resumeImports } from "./modules/registry/people-import.service.ts";
 import { VERSION } from "./version.ts";
 
@@ -27,6 +28,9 @@ export async function startServer(
     const ctx = createContext({ config, database, logger });
     await prepareDeployment(ctx, logger, { demo: options.demo ?? false });
     app = await buildApp({ config, database, logger, crypto: ctx.crypto, sms: ctx.sms });
+    // Deadlines that passed while the server was down escalate now; then every 30 seconds.
+    const escalation = startEscalationTimer(ctx);
+    app.addHook("onClose", () => escalation.stop());
     app.addHook("onClose", async () => {
       await database.close();
       logger.info("database closed");

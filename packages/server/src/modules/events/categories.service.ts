@@ -190,14 +190,18 @@ export async function setCalendarYear(
   return calendarYear(ctx.db, year);
 }
 
-/** The working calendar the deadlines use: every year's days, office hours, China time. */
-export async function workingCalendar(db: Kysely<DB>): Promise<WorkingCalendar> {
+/** The working calendar the deadlines use: every year's days, the configured hours and weekend, China time. */
+export async function workingCalendar(
+  db: Kysely<DB>,
+  config: { workingHours: [number, number][]; weekend: number[] },
+): Promise<WorkingCalendar> {
   const rows = await sql<{ day: string; kind: string }>`select day::text as day, kind from work_calendar_day`.execute(
     db,
   );
   return calendar({
     holidays: rows.rows.filter((r) => r.kind === "holiday").map((r) => r.day),
     workdays: rows.rows.filter((r) => r.kind === "workday").map((r) => r.day),
-    windows: OFFICE_HOURS,
+    windows: config.workingHours.length ? config.workingHours : OFFICE_HOURS,
+    weekend: config.weekend,
   });
 }

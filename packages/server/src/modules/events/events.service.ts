@@ -139,7 +139,7 @@ export async function reportEvent(
     throw new DomainError("VALIDATION_FAILED", "the event cannot be reported as given", { errors: issues });
   const now = ctx.now();
   const level = handlingLevelOf(area.level);
-  const cal = await workingCalendar(ctx.db);
+  const cal = await workingCalendar(ctx.db, ctx.config);
   const minutes = category.deadlines[level];
   const due = addWorkingMinutes(now, minutes, cal);
   const number = await nextNumber(ctx, area, now);
@@ -327,7 +327,7 @@ export async function transitionEvent(
     throw new DomainError("AUTH_FORBIDDEN", `you may not ${input.action} events of this area`);
   }
   const now = ctx.now();
-  const cal = await workingCalendar(ctx.db);
+  const cal = await workingCalendar(ctx.db, ctx.config);
   const category = await getCategory(ctx.db, row.category_key);
   const update: Record<string, unknown> = { state: step.to, updated_at: now };
   let level = row.level as HandlingLevel;
@@ -425,4 +425,128 @@ export async function transitionEvent(
     });
   });
   return getEvent(ctx, actor, id);
+}
+
+// ---- escalation when a deadline passes --------------------------------------------------------------
+
+const CLOCK_STATES: EventState[] = ["reported", "accepted", "assigned", "in_progress", "returned"];
+
+/**
+ * Escalates every event whose deadline has passed one level up, with the next level's deadline from
+ * now. Durable: it reads only the database, so a server that was down when deadlines passed catches
+ * up on its first sweep; exactly once: each escalation is a compare-and-set on the event's level and
+ * deadline, so several processes sweeping at once escalate each event once. At the top level (or with
+ * no area above) the deadline is cleared and the timeline says so.
+ */
+export async function sweepOverdue(ctx: AppContext): Promise<number> {
+  const now = ctx.now();
+  const cal = await workingCalendar(ctx.db, ctx.config);
+  const categories = new Map<string, Awaited<ReturnType<typeof getCategory>>>();
+  let escalated = 0;
+  for (let round = 0; round < 1000; round++) {
+    const due = await ctx.db
+      .selectFrom("event")
+      .selectAll()
+      .where("due_at", "<=", now)
+      .where("state", "in", CLOCK_STATES)
+      .orderBy("due_at")
+      .limit(500)
+      .execute();
+    if (due.length === 0) break;
+    let progressed = 0;
+    for (const row of due) {
+      let category = categories.get(row.category_key);
+      if (!category) {
+        category = await getCategory(ctx.db, row.category_key);
+        categories.set(row.category_key, category);
+      }
+      const above = levelAbove(row.level as HandlingLevel);
+      let target: AreaRow | undefined;
+      for (const code of row.area_path.split("/").filter(Boolean).slice(0, -1).reverse()) {
+        const a = above ? await findArea(ctx.db, code) : undefined;
+        if (a && handlingLevelOf(a.level) === above) {
+          target = a;
+          break;
+        }
+      }
+      const moved = await ctx.db.transaction().execute(async (trx) => {
+        const update = target
+          ? {
+              level: above as string,
+              area_id: target.id,
+              area_path: target.path,
+              assignee_user_id: null,
+              due_at: addWorkingMinutes(now, category.deadlines[above as HandlingLevel], cal),
+              updated_at: now,
+            }
+          : { due_at: null, updated_at: now };
+        const changed = await trx
+          .updateTable("event")
+          .set(update)
+          .where("id", "=", row.id)
+          .where("level", "=", row.level)
+          .where("due_at", "=", row.due_at as Date)
+          .executeTakeFirst();
+        if (Number(changed.numUpdatedRows) === 0) return false;
+        await trx
+          .insertInto("event_step")
+          .values({
+            id: uuidv7(now.getTime()),
+            event_id: row.id,
+            action: target ? "escalate" : "overdue",
+            from_state: row.state,
+            to_state: row.state,
+            level: target ? (above as string) : row.level,
+            area_path: target ? target.path : row.area_path,
+            actor_user_id: null,
+            actor_name: "系统 / system",
+            note: target
+              ? `办理时限已过，自动上报 / deadline passed at ${row.due_at?.toISOString()}`
+              : "办理时限已过，已是最高层级 / deadline passed at the top level",
+            lng: null,
+            lat: null,
+            at: now,
+          })
+          .execute();
+        await recordAudit(ctx, trx, {
+          action: target ? "event.escalate" : "event.overdue",
+          outcome: "success",
+          actor: { userId: null, username: "system" },
+          targetType: "event",
+          targetId: row.id,
+          areaPath: target ? target.path : row.area_path,
+          details: { automatic: true, from: row.level, to: target ? above : row.level },
+        });
+        return true;
+      });
+      if (moved) {
+        progressed++;
+        if (target) escalated++;
+      }
+    }
+    if (progressed === 0) break;
+  }
+  return escalated;
+}
+
+/** Sweeps now and then every `intervalMs`, in this process; stop() ends it. */
+export function startEscalationTimer(ctx: AppContext, intervalMs = 30_000): { stop: () => Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = running
+      .then(() => sweepOverdue(ctx))
+      .then(
+        (n) => n > 0 && ctx.log.info({ escalated: n }, "events escalated after their deadline"),
+        (err) => ctx.log.warn({ err }, "escalation sweep failed; it runs again shortly"),
+      );
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -3,8 +3,10 @@ import path from "node:path";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createContext } from "../../app.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import { sweepOverdue } from "./events.service.ts";
 
 let t: TestApp;
 let admin: Session;
@@ -329,5 +331,107 @@ describe("reporting and handling events", () => {
       "start",
       "resolve",
     ]);
+  });
+});
+
+describe("escalation when a deadline passes", () => {
+  let h: TestApp;
+  let reporter: Session;
+  let area: AreaTree;
+
+  beforeAll(async () => {
+    // A round-the-clock calendar, so a one-minute deadline is one minute whatever the time of the run.
+    h = await buildTestApp({ WANGGE_WORKING_HOURS: "00:00-24:00", WANGGE_WEEKEND: "" });
+    const chief = await signIn(h, await buildUser(h.ctx, { role: "admin" }));
+    area = await buildAreaTree(h.ctx);
+    reporter = await signIn(h, await buildUser(h.ctx, { role: "grid_worker", areaCode: area.grid.code }));
+    const list = (
+      await h.app.inject({ method: "GET", url: "/api/v1/event-categories", headers: reporter.headers })
+    ).json();
+    const { key: _k, parentKey: _p, ...settings } = list.find((c: { key: string }) => c.key === "dispute.neighbour");
+    const res = await h.app.inject({
+      method: "PUT",
+      url: "/api/v1/event-categories/dispute.neighbour",
+      headers: chief.headers,
+      payload: { ...settings, deadlines: { grid: 1, village: 1, township: 1, county: 1, city: 1 } },
+    });
+    expect(res.statusCode).toBe(200);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("escalates to the village, then to the township, each exactly once, also from a restarted process", async () => {
+    const id = crypto.randomUUID();
+    const reported = await h.app.inject({
+      method: "POST",
+      url: "/api/v1/events",
+      headers: reporter.headers,
+      payload: { id, categoryKey: "dispute.neighbour", description: "一分钟时限的测试纠纷", areaCode: area.grid.code },
+    });
+    expect(reported.statusCode, reported.body).toBe(201);
+    expect(await sweepOverdue(h.ctx)).toBe(0);
+
+    h.clock.advanceMinutes(2);
+    expect(await sweepOverdue(h.ctx)).toBe(1);
+    expect(await sweepOverdue(h.ctx)).toBe(0);
+    const atVillage = await h.ctx.db
+      .selectFrom("event")
+      .select(["level", "area_path"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(atVillage).toEqual({ level: "village", area_path: area.village.path });
+
+    // The server was down while the village's deadline passed: a new process, and two of them at once.
+    h.clock.advanceMinutes(2);
+    const restarted = createContext({
+      config: h.config,
+      database: h.database,
+      crypto: h.ctx.crypto,
+      now: () => h.clock.now,
+    });
+    const counts = await Promise.all([sweepOverdue(restarted), sweepOverdue(h.ctx)]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    const steps = await h.ctx.db
+      .selectFrom("event_step")
+      .select(["action", "level", "actor_name"])
+      .where("event_id", "=", id)
+      .orderBy("at")
+      .execute();
+    expect(steps).toEqual([
+      { action: "report", level: "grid", actor_name: expect.any(String) },
+      { action: "escalate", level: "village", actor_name: "系统 / system" },
+      { action: "escalate", level: "township", actor_name: "系统 / system" },
+    ]);
+  });
+
+  it("does not escalate a suspended event, whose clock is stopped", async () => {
+    const id = crypto.randomUUID();
+    await h.app.inject({
+      method: "POST",
+      url: "/api/v1/events",
+      headers: reporter.headers,
+      payload: { id, categoryKey: "dispute.neighbour", description: "挂起的纠纷", areaCode: area.grid.code },
+    });
+    const act = (body: Record<string, unknown>) =>
+      h.app.inject({
+        method: "POST",
+        url: `/api/v1/events/${id}/transitions`,
+        headers: reporter.headers,
+        payload: body,
+      });
+    await act({ action: "accept" });
+    expect((await act({ action: "suspend", note: "等待鉴定结果" })).json().state).toBe("suspended");
+    h.clock.advanceMinutes(10);
+    await sweepOverdue(h.ctx);
+    const still = await h.ctx.db
+      .selectFrom("event")
+      .select(["level", "due_at"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(still).toEqual({ level: "grid", due_at: null });
+    const resumed = (await act({ action: "resume" })).json();
+    expect(resumed.level).toBe("grid");
+    expect(new Date(resumed.dueAt).getTime()).toBeGreaterThan(h.clock.now.getTime());
   });
 });
