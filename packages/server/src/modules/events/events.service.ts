@@ -206,6 +206,20 @@ export async function reportEvent(
   return { event: toEventView(await findEvent(ctx, input.id)), created: true };
 }
 
+/** The level above an event's and the area of that level above its own, if there is one. */
+async function escalationTarget(
+  ctx: AppContext,
+  row: Pick<EventRow, "level" | "area_path">,
+): Promise<{ above: HandlingLevel | undefined; target: AreaRow | undefined }> {
+  const above = levelAbove(row.level as HandlingLevel);
+  if (!above) return { above, target: undefined };
+  for (const code of row.area_path.split("/").filter(Boolean).slice(0, -1).reverse()) {
+    const area = await findArea(ctx.db, code);
+    if (area && handlingLevelOf(area.level) === above) return { above, target: area };
+  }
+  return { above, target: undefined };
+}
+
 async function findEvent(ctx: AppContext, id: string): Promise<EventRow> {
   const row = await ctx.db.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) throw notFound(id);
@@ -340,16 +354,7 @@ export async function transitionEvent(
     update.assignee_user_id = input.assigneeUserId;
   }
   if (input.action === "escalate") {
-    const above = levelAbove(level);
-    const codes = row.area_path.split("/").filter(Boolean);
-    let target: AreaRow | undefined;
-    for (const code of codes.slice(0, -1).reverse()) {
-      const a = await findArea(ctx.db, code);
-      if (a && above && handlingLevelOf(a.level) === above) {
-        target = a;
-        break;
-      }
-    }
+    const { above, target } = await escalationTarget(ctx, row);
     if (!above || !target)
       throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "there is no level above to escalate to");
     level = above;
@@ -460,15 +465,7 @@ export async function sweepOverdue(ctx: AppContext): Promise<number> {
         category = await getCategory(ctx.db, row.category_key);
         categories.set(row.category_key, category);
       }
-      const above = levelAbove(row.level as HandlingLevel);
-      let target: AreaRow | undefined;
-      for (const code of row.area_path.split("/").filter(Boolean).slice(0, -1).reverse()) {
-        const a = above ? await findArea(ctx.db, code) : undefined;
-        if (a && handlingLevelOf(a.level) === above) {
-          target = a;
-          break;
-        }
-      }
+      const { above, target } = await escalationTarget(ctx, row);
       const moved = await ctx.db.transaction().execute(async (trx) => {
         const update = target
           ? {

@@ -42,9 +42,28 @@ function fail(reply: FastifyReply, format: Open311Format, status: number, descri
 
 const Query = z.object({ jurisdiction_id: z.string().max(100).optional() }).passthrough();
 
+/** The document asked for (name and format), or undefined after answering the specification's error. */
+function documentOf(
+  reply: FastifyReply,
+  file: string,
+  jurisdiction: string | undefined,
+  served: string,
+): { name: string; format: Open311Format } | undefined {
+  const parsed = parseFile(file);
+  if (!parsed) {
+    void fail(reply, "json", 404, `no such document: ${file}`);
+    return undefined;
+  }
+  if (jurisdiction !== undefined && jurisdiction !== served) {
+    void fail(reply, parsed.format, 404, `jurisdiction_id ${jurisdiction} is not served here`);
+    return undefined;
+  }
+  return parsed;
+}
+
 export const open311Routes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const locale = ctx.config.defaultLocale === "en" ? "en" : "zh-CN";
-  const jurisdictionOk = (id: string | undefined) => id === undefined || id === ctx.config.open311Jurisdiction;
+  const jurisdiction = ctx.config.open311Jurisdiction;
 
   app.get(
     "/open311/v2/:file",
@@ -58,10 +77,8 @@ export const open311Routes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       },
     },
     async (request, reply) => {
-      const file = parseFile(request.params.file);
-      if (!file) return fail(reply, "json", 404, `no such document: ${request.params.file}`);
-      if (!jurisdictionOk(request.query.jurisdiction_id))
-        return fail(reply, file.format, 404, `jurisdiction_id ${request.query.jurisdiction_id} is not served here`);
+      const file = documentOf(reply, request.params.file, request.query.jurisdiction_id, jurisdiction);
+      if (!file) return reply;
       const categories = await listCategories(ctx.db, { activeOnly: true });
       if (file.name === "services") return send(reply, file.format, "services", serviceList(categories, locale));
       if (file.name === "discovery") {
@@ -85,10 +102,8 @@ export const open311Routes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       },
     },
     async (request, reply) => {
-      const file = parseFile(request.params.file);
-      if (!file) return fail(reply, "json", 404, `no such document: ${request.params.file}`);
-      if (!jurisdictionOk(request.query.jurisdiction_id))
-        return fail(reply, file.format, 404, `jurisdiction_id ${request.query.jurisdiction_id} is not served here`);
+      const file = documentOf(reply, request.params.file, request.query.jurisdiction_id, jurisdiction);
+      if (!file) return reply;
       const category = (await listCategories(ctx.db, { activeOnly: true })).find(
         (c) => c.key === file.name && c.parentKey,
       );
