@@ -31,3 +31,8 @@ export function parentPathOf(path: string): string | null {
 export function parentCodeOf(path: string): string | null {
   return path.split("/").filter(Boolean).at(-2) ?? null;
 }
+
+/** Code of the area a path ends at (`450802` for `/45/4508/450802/`), or null for an empty path. */
+export function codeOfPath(path: string): string | null {
+  return path.split("/").filter(Boolean).at(-1) ?? null;
+}

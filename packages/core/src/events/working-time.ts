@@ -50,6 +50,11 @@ export function localDate(at: Date, cal: Pick<WorkingCalendar, "utcOffsetMinutes
   return new Date(at.getTime() + cal.utcOffsetMinutes * MINUTE_MS).toISOString().slice(0, 10);
 }
 
+/** The calendar date in China (UTC+8) of an instant, `days` later or earlier. */
+export function chinaDate(at: Date, days = 0): string {
+  return new Date(at.getTime() + 480 * MINUTE_MS + days * DAY_MS).toISOString().slice(0, 10);
+}
+
 export function isWorkingDay(date: string, cal: WorkingCalendar): boolean {
   if (cal.workdays.has(date)) return true;
   if (cal.holidays.has(date)) return false;

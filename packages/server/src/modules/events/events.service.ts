@@ -3,6 +3,8 @@ import {
   authorId,
   canView,
   canWork,
+  chinaDate,
+  codeOfPath,
   DomainError,
   type EventAction,
   type EventState,
@@ -47,8 +49,6 @@ export interface ReportInput {
   attributes?: Record<string, unknown> | undefined;
 }
 
-const codeOfPath = (path: string) => path.split("/").filter(Boolean).at(-1) ?? "";
-
 export function toEventView(e: EventRow) {
   return {
     id: e.id,
@@ -58,7 +58,7 @@ export function toEventView(e: EventRow) {
     description: e.description,
     lng: e.lng,
     lat: e.lat,
-    areaCode: codeOfPath(e.area_path),
+    areaCode: codeOfPath(e.area_path) ?? "",
     areaPath: e.area_path,
     level: e.level as HandlingLevel,
     state: e.state,
@@ -81,7 +81,7 @@ export type EventView = ReturnType<typeof toEventView>;
 async function nextNumber(ctx: AppContext, area: AreaRow, at: Date): Promise<string> {
   // Official codes start with the county's six digits (grid codes with their village's code).
   const county = area.code.slice(0, 6);
-  const day = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, "");
+  const day = chinaDate(at).replace(/-/g, "");
   const scope = `${county}-${day}`;
   const row = await sql<{ n: number }>`
     insert into event_counter (scope, n) values (${scope}, 1)
@@ -255,7 +255,7 @@ export async function getEvent(ctx: AppContext, actor: Principal, id: string) {
       fromState: s.from_state,
       toState: s.to_state,
       level: s.level,
-      areaCode: codeOfPath(s.area_path),
+      areaCode: codeOfPath(s.area_path) ?? "",
       actorName: s.actor_name,
       note: s.note,
       lng: s.lng,

@@ -1,6 +1,7 @@
 import {
   authorId,
   canView,
+  codeOfPath,
   type DataScope,
   DomainError,
   type FieldIssue,
@@ -55,7 +56,6 @@ export const ORGANISATION_KINDS = [
 ] as const;
 export const MAX_LED_HOUSEHOLDS = 15;
 
-const codeOfPath = (path: string) => path.split("/").filter(Boolean).at(-1) ?? null;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export interface PlaceInput {

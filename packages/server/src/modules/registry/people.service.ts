@@ -1,6 +1,8 @@
 import {
   authorId,
   canView,
+  chinaDate,
+  codeOfPath,
   type DataScope,
   DomainError,
   ETHNIC_GROUPS,
@@ -113,12 +115,11 @@ export interface PersonView {
   updatedAt: string;
 }
 
-const codeOfPath = (path: string) => path.split("/").filter(Boolean).at(-1) ?? null;
 const ETHNIC_BY_CODE = new Map(ETHNIC_GROUPS.map((g) => [g.code, g]));
 
 export function today(ctx: Pick<AppContext, "now">): string {
   // Dates of tags and birth dates are calendar dates in China (UTC+8).
-  return new Date(ctx.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return chinaDate(ctx.now());
 }
 
 export function toPersonView(row: PersonRow, tags: ReturnType<typeof tagViews>): PersonView {
@@ -398,7 +399,7 @@ export async function getPerson(ctx: AppContext, actor: Principal, meta: Request
   }));
   // Imported and never moved: the current attribution is the record's own.
   if (!attribution.some((a) => a.validTo === null)) {
-    const area = await findArea(ctx.db, row.area_path.split("/").filter(Boolean).at(-1) ?? "");
+    const area = await findArea(ctx.db, codeOfPath(row.area_path) ?? "");
     attribution.unshift({
       areaCode: area?.code ?? null,
       areaName: area?.name ?? null,

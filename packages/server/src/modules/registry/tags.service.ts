@@ -1,6 +1,7 @@
 import {
   authorId,
   canView,
+  chinaDate,
   DEFAULT_TAGS,
   DomainError,
   type FieldIssue,
@@ -129,7 +130,7 @@ export async function addTagsInTransaction(
 ): Promise<void> {
   if (tags.length === 0) return;
   const definitions = await visibleTagDefinitions({ db: trx }, actor);
-  const day = new Date(ctx.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = chinaDate(ctx.now());
   const issues = checkTags(definitions, tags, day, (i) => `body.tags.${i}`);
   if (issues.length > 0) throw new DomainError("VALIDATION_FAILED", "the tags are not valid", { errors: issues });
   await insertTags(
@@ -215,7 +216,7 @@ export async function endSubjectTag(
     d && (d.category !== "sensitive" || canView(principalScope(actor, "tag.sensitive.read"), row.area_path));
   if (!tag || tag.subject_id !== subjectId || !visible)
     throw new DomainError("TAG_NOT_FOUND", `no tag ${tagId} on this ${subjectType}`);
-  const day = new Date(ctx.now().getTime() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+  const day = chinaDate(ctx.now(), -1);
   await ctx.db.transaction().execute(async (trx) => {
     await endTag(trx, tagId, day);
     await recordAudit(ctx, trx, {
