@@ -29,6 +29,7 @@ export * from "./platform/platform.errors.ts";
 export * from "./platform/platform.schemas.ts";
 export * from "./privacy/mask.ts";
 export * from "./privacy/redact.ts";
+export * from "./registry/address.ts";
 export * from "./registry/ethnicity.ts";
 export * from "./registry/id-number.ts";
 export * from "./registry/registry.errors.ts";

@@ -120,3 +120,23 @@ describe("default event categories", () => {
     expect(result.error?.issues.map((i) => i.path.join(".")).sort()).toEqual(["attributes.0.values", "deadlines.grid"]);
   });
 });
+
+describe("checking a year's calendar", () => {
+  it("names days outside the year, days listed twice, and days of the wrong kind", async () => {
+    const { checkCalendarYear } = await import("./working-time.ts");
+    expect(
+      checkCalendarYear(2027, [
+        { day: "2027-02-08", kind: "holiday" },
+        { day: "2027-02-20", kind: "workday" },
+      ]),
+    ).toEqual([]);
+    expect(
+      checkCalendarYear(2027, [
+        { day: "2027-02-08", kind: "workday" },
+        { day: "2027-02-06", kind: "holiday" },
+        { day: "2026-12-31", kind: "holiday" },
+        { day: "2027-02-08", kind: "holiday" },
+      ]).map((i) => i.path),
+    ).toEqual(["days.0.kind", "days.1.kind", "days.2.day", "days.3.day"]);
+  });
+});

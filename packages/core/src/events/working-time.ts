@@ -115,6 +115,34 @@ export function workingMinutesBetween(from: Date, to: Date, cal: WorkingCalendar
 }
 
 /**
+ * Checks a year's calendar as an admin enters it: every day in that year, listed once, a holiday on a
+ * weekday (weekends are off already) and a make-up working day on a weekend.
+ */
+export function checkCalendarYear(
+  year: number,
+  days: readonly { day: string; kind: "holiday" | "workday" }[],
+  path = "days",
+): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const [i, d] of days.entries()) {
+    const weekday = new Date(`${d.day}T00:00:00Z`).getUTCDay();
+    const weekend = weekday === 0 || weekday === 6;
+    if (!d.day.startsWith(`${year}-`)) issues.push({ path: `${path}.${i}.day`, message: `not in ${year}` });
+    else if (d.kind === "workday" && !weekend)
+      issues.push({
+        path: `${path}.${i}.kind`,
+        message: `${d.day} is a weekday: a make-up working day falls on a weekend`,
+      });
+    else if (d.kind === "holiday" && weekend)
+      issues.push({ path: `${path}.${i}.kind`, message: `${d.day} is a weekend day off already` });
+    if (seen.has(d.day)) issues.push({ path: `${path}.${i}.day`, message: `${d.day} is listed twice` });
+    seen.add(d.day);
+  }
+  return issues;
+}
+
+/**
  * The 2026 public holidays and make-up working days (国务院办公厅关于2026年部分节假日安排的通知), seeded
  * for the holiday calendar; admins correct and extend it each year in the console.
  */

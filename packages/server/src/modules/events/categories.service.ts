@@ -3,6 +3,7 @@ import {
   type CategoryDefinition,
   type CategorySettings,
   calendar,
+  checkCalendarYear,
   DEFAULT_CATEGORIES,
   DomainError,
   HOLIDAYS_2026,
@@ -145,23 +146,7 @@ export async function setCalendarYear(
   year: number,
   days: CalendarDay[],
 ): Promise<CalendarDay[]> {
-  const issues = days.flatMap((d, i) => {
-    const weekday = new Date(`${d.day}T00:00:00Z`).getUTCDay();
-    const weekend = weekday === 0 || weekday === 6;
-    if (!d.day.startsWith(`${year}-`)) return [{ path: `body.days.${i}.day`, message: `not in ${year}` }];
-    if (d.kind === "workday" && !weekend)
-      return [
-        { path: `body.days.${i}.kind`, message: `${d.day} is a weekday: a make-up working day falls on a weekend` },
-      ];
-    if (d.kind === "holiday" && weekend)
-      return [{ path: `body.days.${i}.kind`, message: `${d.day} is a weekend day off already` }];
-    return [];
-  });
-  const seen = new Set<string>();
-  for (const [i, d] of days.entries()) {
-    if (seen.has(d.day)) issues.push({ path: `body.days.${i}.day`, message: `${d.day} is listed twice` });
-    seen.add(d.day);
-  }
+  const issues = checkCalendarYear(year, days, "body.days");
   if (issues.length > 0) throw new DomainError("VALIDATION_FAILED", "the calendar is not valid", { errors: issues });
   await ctx.db.transaction().execute(async (trx) => {
     await trx

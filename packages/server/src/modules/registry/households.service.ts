@@ -2,6 +2,7 @@ import {
   authorId,
   canView,
   codeOfPath,
+  composeAddress,
   type DataScope,
   DomainError,
   type FieldIssue,
@@ -69,22 +70,6 @@ export interface PlaceInput {
   lng?: number | undefined;
   lat?: number | undefined;
   gridCode?: string | undefined;
-}
-
-/** The standard address text: 东风路 12号 3栋 2单元 401室, each part once with its unit word. */
-export function composeAddress(p: Pick<PlaceInput, "road" | "houseNumber" | "building" | "unit" | "room">): string {
-  const part = (value: string | undefined, suffix: string) => {
-    const v = value?.trim();
-    if (!v) return "";
-    return v.endsWith(suffix) ? v : `${v}${suffix}`;
-  };
-  return [
-    p.road?.trim() ?? "",
-    part(p.houseNumber, "号"),
-    part(p.building, "栋"),
-    part(p.unit, "单元"),
-    part(p.room, "室"),
-  ].join("");
 }
 
 export function toPlaceView(p: PlaceRow) {

@@ -5,6 +5,7 @@ import {
   type AreaIndex,
   authorId,
   canView,
+  composeAddress,
   DomainError,
   ethnicityCode,
   type IdType,
@@ -21,7 +22,6 @@ import { findArea } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findAccount, loadPrincipal } from "../users/users.service.ts";
-import { composeAddress } from "./households.service.ts";
 import { today } from "./people.service.ts";
 import {
   countCsvRows,
@@ -337,13 +337,7 @@ class ImportRun {
       unit: v.unit ?? null,
       room: v.room ?? null,
     };
-    const address = composeAddress({
-      road: place.road ?? undefined,
-      houseNumber: place.houseNumber ?? undefined,
-      building: place.building ?? undefined,
-      unit: place.unit ?? undefined,
-      room: place.room ?? undefined,
-    });
+    const address = composeAddress(place);
     return {
       file,
       name,
