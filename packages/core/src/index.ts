@@ -11,6 +11,7 @@ export * from "./auth/scope.ts";
 export * from "./auth/session-policy.ts";
 export * from "./auth/staff-posts.ts";
 export * from "./events/categories.ts";
+export * from "./events/disputes.ts";
 export * from "./events/events.errors.ts";
 export * from "./events/levels.ts";
 export * from "./events/workflow.ts";

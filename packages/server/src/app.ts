@@ -23,7 +23,9 @@ import { areasRoutes } from "./modules/areas/areas.routes.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { logSmsSender, type SmsSender, webhookSmsSender } from "./modules/auth/sms-sender.ts";
+import { eventAttachmentRoutes } from "./modules/events/event-attachments.routes.ts";
 import { eventIntakeRoutes } from "./modules/events/event-intake.routes.ts";
+import { eventWorkRoutes } from "./modules/events/event-work.routes.ts";
 import { eventsRoutes } from "./modules/events/events.routes.ts";
 import { open311Routes } from "./modules/events/open311.routes.ts";
 import { keysRoutes } from "./modules/platform/keys.routes.ts";
@@ -165,6 +167,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(keysRoutes, { ctx, prefix: "/api/v1" });
   await app.register(eventsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(eventIntakeRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(eventWorkRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(eventAttachmentRoutes, { ctx, prefix: "/api/v1" });
   await app.register(open311Routes, { ctx });
   await registerWebApps(app, config.webDist);
 

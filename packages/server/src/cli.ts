@@ -17,6 +17,7 @@ import { DIVISIONS_DATA_YEAR, readDivisions } from "./modules/areas/divisions-so
 import { importBeats } from "./modules/areas/police-beats.service.ts";
 import { exportAuditTrail, recordAudit, verifyAuditTrail } from "./modules/audit/audit.service.ts";
 import { clearLoginLock, revokeAllSessions } from "./modules/auth/auth.service.ts";
+import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./modules/events/open311-requests.service.ts";
 import { rotateDataKey } from "./modules/platform/keys.service.ts";
 import { seedDemo } from "./modules/seed/seed.service.ts";
 import { readStaffFile } from "./modules/users/staff-file.ts";
@@ -351,6 +352,39 @@ export function buildCli(): Command {
         },
         { prepare: false },
       );
+    });
+
+  const open311 = program.command("open311").description("the Open311 GeoReport v2 interface");
+  const open311Key = open311.command("key").description("API keys of Open311 clients (needed to POST requests)");
+  open311Key
+    .command("create")
+    .description("create a key for a client; the key is printed once and cannot be shown again")
+    .argument("<name>", "who the key is for, e.g. fixmystreet")
+    .action(async (name: string) => {
+      await withDeployment("open311 key create", async (ctx) => {
+        const key = await createOpen311Key(ctx, { userId: null, username: "system" }, CLI_META, name);
+        print(`Open311 key "${key.name}" (${key.id}) created. Give it to the client now; it is not shown again:`);
+        print(key.key);
+      });
+    });
+  open311Key
+    .command("list")
+    .description("list the keys (names and prefixes, never the keys)")
+    .action(async () => {
+      await withDeployment("open311 key list", async (ctx) => {
+        for (const k of await listOpen311Keys(ctx))
+          print(`${k.id}  ${k.prefix}…  ${k.name}${k.revokedAt ? `  (revoked ${k.revokedAt})` : ""}`);
+      });
+    });
+  open311Key
+    .command("revoke")
+    .description("revoke a key by its id; clients using it get 403 from then on")
+    .argument("<id>", "the key's id (from list)")
+    .action(async (id: string) => {
+      await withDeployment("open311 key revoke", async (ctx) => {
+        await revokeOpen311Key(ctx, { userId: null, username: "system" }, CLI_META, id);
+        print(`Open311 key ${id} revoked`);
+      });
     });
 
   const audit = program.command("audit").description("the tamper-evident audit trail");

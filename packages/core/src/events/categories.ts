@@ -158,3 +158,41 @@ export const DEFAULT_CATEGORIES: readonly CategoryDefinition[] = [
 export function deadlineAt(category: Pick<CategorySettings, "deadlines">, level: HandlingLevel): number | undefined {
   return category.deadlines[level];
 }
+
+/**
+ * Checks the extra fields given for a category against its definition: required ones present,
+ * numbers numeric, datetimes parseable, list values among the defined keys. Codes the category does
+ * not define are kept as given (an Open311 client may send its own, e.g. its report's URL).
+ */
+export function checkAttributes(
+  attributes: readonly CategoryAttribute[],
+  given: Record<string, unknown> | undefined,
+  pathPrefix: string,
+): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  for (const a of attributes) {
+    const value = given?.[a.code];
+    const path = `${pathPrefix}.${a.code}`;
+    const empty = value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
+    if (empty) {
+      if (a.required) issues.push({ path, message: "required for this category" });
+      continue;
+    }
+    const keys = new Set(a.values?.map((v) => v.key));
+    if (
+      a.datatype === "number" &&
+      !(typeof value === "number" || (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)))
+    )
+      issues.push({ path, message: "a number" });
+    if (a.datatype === "datetime" && (typeof value !== "string" || Number.isNaN(Date.parse(value))))
+      issues.push({ path, message: "a date and time (ISO 8601)" });
+    if (a.datatype === "singlevaluelist" && !keys.has(String(value)))
+      issues.push({ path, message: `one of ${[...keys].join(", ")}` });
+    if (a.datatype === "multivaluelist") {
+      const list = Array.isArray(value) ? value : String(value).split(",");
+      if (list.some((v) => !keys.has(String(v).trim())))
+        issues.push({ path, message: `values among ${[...keys].join(", ")}` });
+    }
+  }
+  return issues;
+}

@@ -34,6 +34,7 @@ export const EVENT_ACTIONS = [
   "cancel",
   "escalate",
   "dispatch",
+  "co_handle",
   "supervise",
 ] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
@@ -78,6 +79,7 @@ export const TRANSITIONS: Record<EventAction, TransitionRule> = {
   cancel: { from: ["reported", "returned"], to: "cancelled", permission: "event.report", needsNote: true },
   escalate: { from: OPEN, to: "same", permission: "event.handle", needsNote: true },
   dispatch: { from: OPEN, to: "same", permission: "event.handle", needsNote: true },
+  co_handle: { from: [...OPEN, "suspended"], to: "same", permission: "event.handle", needsNote: true },
   supervise: { from: [...OPEN, "suspended"], to: "same", permission: "event.supervise", needsNote: true },
 };
 
@@ -105,4 +107,38 @@ export function actionsFrom(state: EventState): EventAction[] {
 /** States whose deadline clock runs (suspended and finished events do not escalate). */
 export function clockRuns(state: EventState): boolean {
   return OPEN.includes(state);
+}
+
+/** How long after an event was settled its reporter may still reopen it (calendar days). */
+export const REOPEN_WINDOW_DAYS = 15;
+
+/** Whether the reporter may still reopen an event settled at `settledAt`. */
+export function withinReopenWindow(settledAt: Date, now: Date): boolean {
+  return now.getTime() - settledAt.getTime() <= REOPEN_WINDOW_DAYS * 86_400_000;
+}
+
+/** Settled (办结) states: the reporter is asked whether they are satisfied. */
+export const SETTLED_STATES: readonly EventState[] = ["resolved", "verified", "closed"];
+
+/** The states' names as residents read them (Open311 status notes, notifications, documents). */
+export const EVENT_STATE_NAMES: Record<EventState, { "zh-CN": string; en: string }> = {
+  reported: { "zh-CN": "已上报", en: "reported" },
+  accepted: { "zh-CN": "已受理", en: "accepted" },
+  assigned: { "zh-CN": "已派遣", en: "assigned" },
+  in_progress: { "zh-CN": "处置中", en: "in progress" },
+  resolved: { "zh-CN": "已办结", en: "resolved" },
+  verified: { "zh-CN": "已核查", en: "verified" },
+  closed: { "zh-CN": "已结案", en: "closed" },
+  returned: { "zh-CN": "已退回", en: "returned" },
+  suspended: { "zh-CN": "已挂起", en: "suspended" },
+  cancelled: { "zh-CN": "已撤销", en: "cancelled" },
+};
+
+/**
+ * Whether an event of a category may be shown to the public (Open311 request lists, the resident
+ * map): disputes and public-order reports are about people and stay private; the public sees
+ * only their status when asking by number.
+ */
+export function isPublicCategory(categoryKey: string): boolean {
+  return !categoryKey.startsWith("dispute.") && categoryKey !== "hazard.public_order";
 }

@@ -15,6 +15,11 @@ export const ENCRYPTED_COLUMNS = [
   ["person", "id_number_enc"],
   ["person", "phone_enc"],
   ["organisation", "contact_phone_enc"],
+  ["event", "contact_phone_enc"],
+  ["event", "contact_email_enc"],
+  ["intake_device", "secret_enc"],
+  ["dispute_party", "phone_enc"],
+  ["dispute_party", "id_number_enc"],
 ] as const;
 
 const BATCH = 500;

@@ -15,10 +15,21 @@ import type {
   SessionTable,
 } from "../modules/auth/auth.table.ts";
 import type {
+  DisputeFollowupTable,
+  DisputePartyTable,
+  DisputeTable,
+  EventAttachmentTable,
   EventCategoryTable,
   EventCounterTable,
+  EventFollowerTable,
   EventStepTable,
   EventTable,
+  IntakeDeviceNonceTable,
+  IntakeDeviceTable,
+  MediationAgreementTable,
+  MediationSessionTable,
+  NotificationTable,
+  Open311KeyTable,
   WorkCalendarDayTable,
 } from "../modules/events/events.table.ts";
 import type { AppMetaTable, ClientErrorReportTable } from "../modules/platform/platform.table.ts";
@@ -72,4 +83,15 @@ export interface DB {
   event: EventTable;
   event_step: EventStepTable;
   event_counter: EventCounterTable;
+  event_attachment: EventAttachmentTable;
+  event_follower: EventFollowerTable;
+  notification: NotificationTable;
+  open311_key: Open311KeyTable;
+  intake_device: IntakeDeviceTable;
+  intake_device_nonce: IntakeDeviceNonceTable;
+  dispute: DisputeTable;
+  dispute_party: DisputePartyTable;
+  mediation_session: MediationSessionTable;
+  mediation_agreement: MediationAgreementTable;
+  dispute_followup: DisputeFollowupTable;
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { EVENT_SOURCES, getEvent, listEvents, reportEvent, transitionEvent } from "./events.service.ts";
+import { getEvent, listEvents, reportEvent, transitionEvent } from "./events.service.ts";
 
 const errors = {
   ...problemResponses,
@@ -39,6 +39,15 @@ const EventSchema = z
     supervised: z.boolean(),
     resolvedLevel: z.string().nullable(),
     attributes: z.record(z.string(), z.unknown()),
+    address: z.string().nullable(),
+    contactName: z.string().nullable(),
+    contactPhone: z.string().nullable().describe("Masked"),
+    contactEmail: z.string().nullable().describe("Masked"),
+    consentNote: z.string().nullable().describe("How the resident consented to a report made on their behalf"),
+    mergedInto: z.uuid().nullable(),
+    coHandlers: z.array(z.object({ unit: z.string(), note: z.string(), by: z.string().nullable(), at: z.string() })),
+    satisfaction: z.string().nullable(),
+    feedback: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
     closedAt: z.string().nullable(),
@@ -78,10 +87,29 @@ export const eventIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
             lng: z.number().min(73).max(136).optional(),
             lat: z.number().min(3).max(54).optional(),
             areaCode: z.string().max(24).optional(),
-            source: z.enum(EVENT_SOURCES).default("console"),
+            address: z.string().trim().max(200).optional(),
+            source: z.enum(["console", "field", "resident"]).default("console"),
             attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(),
+            contact: z
+              .object({
+                name: z.string().trim().max(50).optional(),
+                phone: z.string().trim().max(20).optional(),
+                email: z.string().trim().max(200).optional(),
+              })
+              .strict()
+              .optional()
+              .describe("The resident who raised it, when staff report on their behalf"),
+            consentNote: z
+              .string()
+              .max(500)
+              .optional()
+              .describe("Required with contact: how the resident consented to being recorded (e.g. 电话中口头同意)"),
           })
-          .strict(),
+          .strict()
+          .superRefine((b, c) => {
+            if (b.contact?.name && b.consentNote === undefined)
+              c.addIssue({ code: "custom", path: ["consentNote"], message: "record the resident's consent" });
+          }),
         response: { 200: EventSchema, 201: EventSchema, ...errors },
       },
     },
@@ -100,7 +128,15 @@ export const eventIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
         summary: "The work inbox: open events of your areas, yours, the overdue ones, or those you reported",
         querystring: z
           .object({
-            box: z.enum(["area", "mine", "overdue", "reported"]).default("area"),
+            box: z.enum(["area", "mine", "overdue", "due_soon", "reported", "all"]).default("area"),
+            state: z.string().max(20).optional(),
+            categoryKey: z.string().max(64).optional(),
+            level: z.enum(HANDLING_LEVELS).optional(),
+            supervised: z
+              .enum(["true", "false"])
+              .transform((v) => v === "true")
+              .optional(),
+            q: z.string().max(100).optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
             offset: z.coerce.number().int().min(0).max(100_000).default(0),
           })
@@ -141,6 +177,8 @@ export const eventIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
             action: z.enum(EVENT_ACTIONS),
             note: z.string().trim().max(2000).optional(),
             assigneeUserId: z.uuid().optional(),
+            areaCode: z.string().max(24).optional().describe("dispatch: the grid or village to send it down to"),
+            unit: z.string().trim().max(100).optional().describe("co_handle: the department asked to co-handle"),
             lng: z.number().min(73).max(136).optional(),
             lat: z.number().min(3).max(54).optional(),
           })

@@ -5,6 +5,7 @@ import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { calendarYear, listCategories, setCalendarYear, updateCategory } from "./categories.service.ts";
+import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./open311-requests.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema };
 const LocalText = z.object({ "zh-CN": z.string(), en: z.string() });
@@ -84,5 +85,77 @@ export const eventsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     },
     async (request) =>
       setCalendarYear(ctx, principalOf(request), requestMeta(request), request.params.year, request.body.days),
+  );
+
+  const KeySchema = z.object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+  });
+
+  app.get(
+    "/open311/keys",
+    {
+      config: { permission: "system.manage" },
+      schema: {
+        tags: ["open311"],
+        summary: "The Open311 API keys (names and prefixes; the keys themselves are never shown again)",
+        response: { 200: z.array(KeySchema), ...errors },
+      },
+    },
+    async () => listOpen311Keys(ctx),
+  );
+
+  app.post(
+    "/open311/keys",
+    {
+      config: { permission: "system.manage" },
+      schema: {
+        tags: ["open311"],
+        summary: "Create an Open311 API key for a client; the response carries the key, once",
+        body: z.object({ name: z.string().trim().min(1).max(60) }).strict(),
+        response: {
+          201: z.object({ id: z.uuid(), name: z.string(), key: z.string(), prefix: z.string(), createdAt: z.string() }),
+          ...errors,
+          409: ProblemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = principalOf(request);
+      const key = await createOpen311Key(
+        ctx,
+        { userId: actor.userId, username: actor.username },
+        requestMeta(request),
+        request.body.name,
+      );
+      return reply.status(201).send(key);
+    },
+  );
+
+  app.delete(
+    "/open311/keys/:id",
+    {
+      config: { permission: "system.manage" },
+      schema: {
+        tags: ["open311"],
+        summary: "Revoke an Open311 API key",
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const actor = principalOf(request);
+      await revokeOpen311Key(
+        ctx,
+        { userId: actor.userId, username: actor.username },
+        requestMeta(request),
+        request.params.id,
+      );
+      return reply.status(204).send(null);
+    },
   );
 };

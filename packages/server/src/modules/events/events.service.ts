@@ -3,19 +3,25 @@ import {
   authorId,
   canView,
   canWork,
+  checkAttributes,
   chinaDate,
   codeOfPath,
   DomainError,
   type EventAction,
   type EventState,
   type FieldIssue,
+  HANDLING_LEVELS,
   type HandlingLevel,
   handlingLevelOf,
   levelAbove,
   nextState,
   type Principal,
   principalScope,
+  REOPEN_WINDOW_DAYS,
+  type Satisfaction,
+  SETTLED_STATES,
   TRANSITIONS,
+  withinReopenWindow,
   workingMinutesBetween,
 } from "@wangge/core";
 import { sql } from "kysely";
@@ -25,7 +31,9 @@ import { locatePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { isIssue, sealPhone } from "../registry/registry-fields.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
+import { type EventChange, notifyChange, publishChange } from "./event-changes.ts";
 import type { EventRow } from "./events.table.ts";
 
 /**
@@ -45,8 +53,16 @@ export interface ReportInput {
   lng?: number | undefined;
   lat?: number | undefined;
   areaCode?: string | undefined;
+  address?: string | undefined;
   source: (typeof EVENT_SOURCES)[number];
   attributes?: Record<string, unknown> | undefined;
+  /** The person who raised it, when they are not the user reporting (a resident on the phone, an Open311 client's user). */
+  contact?: { name?: string | undefined; phone?: string | undefined; email?: string | undefined } | undefined;
+  /** Reported by staff on a resident's behalf: how the resident consented (recorded, required then). */
+  consentNote?: string | undefined;
+  open311KeyId?: string | undefined;
+  open311Token?: string | undefined;
+  deviceId?: string | undefined;
 }
 
 export function toEventView(e: EventRow) {
@@ -71,6 +87,15 @@ export function toEventView(e: EventRow) {
     supervised: e.supervised,
     resolvedLevel: e.resolved_level,
     attributes: e.attributes,
+    address: e.address,
+    contactName: e.contact_name,
+    contactPhone: e.contact_phone_masked,
+    contactEmail: e.contact_email_masked,
+    consentNote: e.consent_note,
+    mergedInto: e.merged_into,
+    coHandlers: e.co_handlers,
+    satisfaction: e.satisfaction,
+    feedback: e.feedback,
     createdAt: e.created_at.toISOString(),
     updatedAt: e.updated_at.toISOString(),
     closedAt: e.closed_at?.toISOString() ?? null,
@@ -131,10 +156,11 @@ export async function reportEvent(
   const category = await getCategory(ctx.db, input.categoryKey).catch(() => undefined);
   if (!category || !category.active || !category.parentKey)
     issues.push({ path: "body.categoryKey", message: `no category ${input.categoryKey} to report in` });
-  for (const a of category?.attributes ?? [])
-    if (a.required && (input.attributes?.[a.code] === undefined || input.attributes[a.code] === ""))
-      issues.push({ path: `body.attributes.${a.code}`, message: "required for this category" });
+  if (category) issues.push(...checkAttributes(category.attributes, input.attributes, "body.attributes"));
   const area = await whereReported(ctx, actor, input, issues);
+  const contact = sealContact(ctx, input.contact, issues);
+  if (input.consentNote !== undefined && !input.consentNote.trim())
+    issues.push({ path: "body.consentNote", message: "say how the resident consented" });
   if (issues.length > 0 || !area || !category)
     throw new DomainError("VALIDATION_FAILED", "the event cannot be reported as given", { errors: issues });
   const now = ctx.now();
@@ -163,7 +189,7 @@ export async function reportEvent(
         priority: category.priority,
         source: input.source,
         reporter_user_id: authorId(actor),
-        reporter_name: actor.displayName,
+        reporter_name: input.contact?.name?.trim() || actor.displayName,
         assignee_user_id: null,
         due_at: due,
         remaining_minutes: null,
@@ -172,6 +198,13 @@ export async function reportEvent(
         created_at: now,
         updated_at: now,
         closed_at: null,
+        address: input.address?.trim() || null,
+        ...contact,
+        consent_note: input.consentNote?.trim() || null,
+        open311_key_id: input.open311KeyId ?? null,
+        open311_token: input.open311Token ?? null,
+        device_id: input.deviceId ?? null,
+        origin_path: area.path,
       })
       .execute();
     await trx
@@ -200,10 +233,57 @@ export async function reportEvent(
       targetType: "event",
       targetId: input.id,
       areaPath: area.path,
-      details: { number, category: category.key, source: input.source },
+      details: { number, category: category.key, source: input.source, onBehalf: Boolean(input.consentNote) },
     });
   });
-  return { event: toEventView(await findEvent(ctx, input.id)), created: true };
+  const event = await findEvent(ctx, input.id);
+  publishChange(ctx, changeOf(event, "report"));
+  return { event: toEventView(event), created: true };
+}
+
+export function changeOf(e: EventRow, action: string): EventChange {
+  return {
+    id: e.id,
+    number: e.number,
+    action,
+    state: e.state,
+    level: e.level,
+    areaPath: e.area_path,
+    reporterUserId: e.reporter_user_id,
+    assigneeUserId: e.assignee_user_id,
+    at: e.updated_at.toISOString(),
+  };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The reporter's contact as stored: name in clear, phone and e-mail only sealed and masked. */
+function sealContact(ctx: AppContext, contact: ReportInput["contact"], issues: FieldIssue[]) {
+  const out = {
+    contact_name: contact?.name?.trim() || null,
+    contact_phone_enc: null as string | null,
+    contact_phone_masked: null as string | null,
+    contact_email_enc: null as string | null,
+    contact_email_masked: null as string | null,
+  };
+  if (contact?.phone?.trim()) {
+    const sealed = sealPhone(ctx.crypto, contact.phone, "body.contact.phone");
+    if (isIssue(sealed)) issues.push(sealed);
+    else Object.assign(out, { contact_phone_enc: sealed.enc, contact_phone_masked: sealed.masked });
+  }
+  const email = contact?.email?.trim().toLowerCase();
+  if (email) {
+    if (!EMAIL.test(email) || email.length > 200)
+      issues.push({ path: "body.contact.email", message: "not an e-mail address" });
+    else {
+      const [local = "", domain = ""] = email.split("@");
+      Object.assign(out, {
+        contact_email_enc: ctx.crypto.encrypt(email),
+        contact_email_masked: `${local.slice(0, 1)}***@${domain}`,
+      });
+    }
+  }
+  return out;
 }
 
 /** The level above an event's and the area of that level above its own, if there is one. */
@@ -232,7 +312,7 @@ const notFound = (id: string) =>
   });
 
 /** An event its reporter, or someone who may read events of its area, may see. */
-async function visibleEvent(ctx: AppContext, actor: Principal, id: string): Promise<EventRow> {
+export async function visibleEvent(ctx: AppContext, actor: Principal, id: string): Promise<EventRow> {
   const row = await ctx.db.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirst();
   const mine = row && row.reporter_user_id !== null && row.reporter_user_id === authorId(actor);
   if (!row || !(mine || canView(principalScope(actor, "event.read"), row.area_path))) throw notFound(id);
@@ -265,14 +345,24 @@ export async function getEvent(ctx: AppContext, actor: Principal, id: string) {
   };
 }
 
-export type Inbox = "area" | "mine" | "overdue" | "reported";
+export type Inbox = "area" | "mine" | "overdue" | "due_soon" | "reported" | "all";
 
-/** A user's work: everything open in their areas, what is assigned to them, what is overdue, what they reported. */
-export async function listEvents(
-  ctx: AppContext,
-  actor: Principal,
-  query: { box: Inbox; limit: number; offset: number },
-): Promise<EventView[]> {
+export interface InboxQuery {
+  box: Inbox;
+  state?: string | undefined;
+  categoryKey?: string | undefined;
+  level?: HandlingLevel | undefined;
+  supervised?: boolean | undefined;
+  q?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * A user's work: everything open in their areas, what is assigned to them, what is overdue or due
+ * within a day, what they reported, or everything (also settled) — with filters.
+ */
+export async function listEvents(ctx: AppContext, actor: Principal, query: InboxQuery): Promise<EventView[]> {
   const scope = principalScope(actor, "event.read");
   let q = ctx.db.selectFrom("event").selectAll();
   if (query.box === "reported") q = q.where("reporter_user_id", "=", authorId(actor));
@@ -281,11 +371,30 @@ export async function listEvents(
       if (scope.view.length === 0) return [];
       q = q.where((eb) => eb.or(scope.view.map((p) => eb("area_path", "like", `${p}%`))));
     }
-    q = q.where("state", "not in", ["closed", "cancelled"]);
+    if (query.box !== "all") q = q.where("state", "not in", ["closed", "cancelled"]);
     if (query.box === "mine") q = q.where("assignee_user_id", "=", authorId(actor));
     if (query.box === "overdue") q = q.where("due_at", "<", ctx.now());
+    if (query.box === "due_soon")
+      q = q.where("due_at", ">=", ctx.now()).where("due_at", "<", new Date(ctx.now().getTime() + 86_400_000));
+  }
+  if (query.state) q = q.where("state", "=", query.state);
+  if (query.categoryKey)
+    q = q.where((eb) =>
+      eb.or([
+        eb("category_key", "=", query.categoryKey as string),
+        eb("category_key", "like", `${query.categoryKey}.%`),
+      ]),
+    );
+  if (query.level) q = q.where("level", "=", query.level);
+  if (query.supervised !== undefined) q = q.where("supervised", "=", query.supervised);
+  const text = query.q?.trim();
+  if (text) {
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb("number", "=", text), eb("title", "like", like), eb("description", "like", like)]));
   }
   const rows = await q
+    .where("merged_into", "is", null)
+    .orderBy("supervised", "desc")
     .orderBy("due_at")
     .orderBy("created_at", "desc")
     .limit(query.limit)
@@ -298,6 +407,10 @@ export interface TransitionInput {
   action: EventAction;
   note?: string | undefined;
   assigneeUserId?: string | undefined;
+  /** dispatch: the grid (or village) below the event's area it is sent down to. */
+  areaCode?: string | undefined;
+  /** co_handle: the department asked to handle it together (协办单位). */
+  unit?: string | undefined;
   lng?: number | undefined;
   lat?: number | undefined;
 }
@@ -328,7 +441,16 @@ export async function transitionEvent(
     );
   const rule = TRANSITIONS[input.action];
   const reporterAction = rule.permission === "event.report" && row.reporter_user_id === authorId(actor);
-  if (!reporterAction && !canWork(principalScope(actor, rule.permission), row.area_path)) {
+  const category = await getCategory(ctx.db, row.category_key);
+  // Closing (结案) belongs to the category's close level: a land dispute settled in the grid is
+  // closed by the township, not by the grid.
+  const closeArea =
+    input.action === "close" &&
+    HANDLING_LEVELS.indexOf(row.level as HandlingLevel) < HANDLING_LEVELS.indexOf(category.closeLevel)
+      ? await ancestorAtLevel(ctx, row.area_path, category.closeLevel)
+      : undefined;
+  const actingPath = closeArea?.path ?? row.area_path;
+  if (!reporterAction && !canWork(principalScope(actor, rule.permission), actingPath)) {
     await recordAudit(ctx, ctx.db, {
       action: `event.${input.action}`,
       outcome: "denied",
@@ -341,8 +463,12 @@ export async function transitionEvent(
     throw new DomainError("AUTH_FORBIDDEN", `you may not ${input.action} events of this area`);
   }
   const now = ctx.now();
+  if (input.action === "reopen" && !withinReopenWindow(row.closed_at ?? row.updated_at, now))
+    throw new DomainError(
+      "EVENT_REOPEN_WINDOW_PASSED",
+      `an event may be reopened within ${REOPEN_WINDOW_DAYS} days of being settled`,
+    );
   const cal = await workingCalendar(ctx.db, ctx.config);
-  const category = await getCategory(ctx.db, row.category_key);
   const update: Record<string, unknown> = { state: step.to, updated_at: now };
   let level = row.level as HandlingLevel;
   let areaPath = row.area_path;
@@ -366,6 +492,35 @@ export async function transitionEvent(
       assignee_user_id: null,
       due_at: addWorkingMinutes(now, category.deadlines[level], cal),
     });
+  }
+  if (input.action === "dispatch") {
+    const target = input.areaCode
+      ? await getAreaInScope(ctx.db, input.areaCode, principalScope(actor, "event.handle")).catch(() => undefined)
+      : undefined;
+    if (!target || target.abolished_at || !target.path.startsWith(row.area_path) || target.path === row.area_path)
+      throw new DomainError("VALIDATION_FAILED", "dispatch goes down to an area under the event's", {
+        errors: [{ path: "body.areaCode", message: "give a grid or village under the event's area" }],
+      });
+    level = handlingLevelOf(target.level);
+    areaPath = target.path;
+    Object.assign(update, {
+      level,
+      area_id: target.id,
+      area_path: target.path,
+      assignee_user_id: null,
+      due_at: addWorkingMinutes(now, category.deadlines[level], cal),
+    });
+  }
+  if (input.action === "co_handle") {
+    const unit = input.unit?.trim();
+    if (!unit)
+      throw new DomainError("VALIDATION_FAILED", "co-handling needs the department", {
+        errors: [{ path: "body.unit", message: "required to ask a department to co-handle" }],
+      });
+    update.co_handlers = JSON.stringify([
+      ...row.co_handlers,
+      { unit, note: input.note ?? "", by: actor.displayName, at: now.toISOString() },
+    ]);
   }
   if (input.action === "suspend")
     Object.assign(update, {
@@ -426,10 +581,26 @@ export async function transitionEvent(
       targetType: "event",
       targetId: id,
       areaPath,
-      details: { from: row.state, to: step.to, level },
+      details: { from: row.state, to: step.to, level, ...(input.unit ? { unit: input.unit } : {}) },
     });
+    const after = await trx.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    await notifyChange(
+      trx,
+      { ...changeOf(after, input.action), title: row.title, actorUserId: authorId(actor), note: input.note },
+      now,
+    );
   });
+  publishChange(ctx, changeOf(await findEvent(ctx, id), input.action));
   return getEvent(ctx, actor, id);
+}
+
+/** The ancestor of an area path (or the area itself) at a handling level. */
+async function ancestorAtLevel(ctx: AppContext, path: string, level: HandlingLevel): Promise<AreaRow | undefined> {
+  for (const code of path.split("/").filter(Boolean).reverse()) {
+    const area = await findArea(ctx.db, code);
+    if (area && handlingLevelOf(area.level) === level) return area;
+  }
+  return undefined;
 }
 
 // ---- escalation when a deadline passes --------------------------------------------------------------
@@ -447,6 +618,7 @@ export async function sweepOverdue(ctx: AppContext): Promise<number> {
   const now = ctx.now();
   const cal = await workingCalendar(ctx.db, ctx.config);
   const categories = new Map<string, Awaited<ReturnType<typeof getCategory>>>();
+  const publishLater: EventChange[] = [];
   let escalated = 0;
   for (let round = 0; round < 1000; round++) {
     const due = await ctx.db
@@ -514,6 +686,13 @@ export async function sweepOverdue(ctx: AppContext): Promise<number> {
           areaPath: target ? target.path : row.area_path,
           details: { automatic: true, from: row.level, to: target ? above : row.level },
         });
+        const after = await trx.selectFrom("event").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
+        await notifyChange(
+          trx,
+          { ...changeOf(after, target ? "escalate" : "overdue"), title: row.title, actorUserId: null },
+          now,
+        );
+        publishLater.push(changeOf(after, target ? "escalate" : "overdue"));
         return true;
       });
       if (moved) {
@@ -523,6 +702,7 @@ export async function sweepOverdue(ctx: AppContext): Promise<number> {
     }
     if (progressed === 0) break;
   }
+  for (const change of publishLater) publishChange(ctx, change);
   return escalated;
 }
 
@@ -545,5 +725,147 @@ export function startEscalationTimer(ctx: AppContext, intervalMs = 30_000): { st
       clearInterval(timer);
       await running;
     },
+  };
+}
+
+// ---- the reporter's verdict, bulk actions, the settled-level share ----------------------------------
+
+export interface FeedbackInput {
+  satisfaction: Satisfaction;
+  comment?: string | undefined;
+}
+
+/** The reporter says whether they are satisfied with how it was settled — once, after it was settled. */
+export async function giveFeedback(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  input: FeedbackInput,
+) {
+  const row = await visibleEvent(ctx, actor, id);
+  if (row.reporter_user_id === null || row.reporter_user_id !== authorId(actor))
+    throw new DomainError("EVENT_FEEDBACK_NOT_ALLOWED", "only the reporter gives feedback on an event");
+  if (!SETTLED_STATES.includes(row.state as EventState) || row.feedback_at)
+    throw new DomainError(
+      "EVENT_FEEDBACK_NOT_ALLOWED",
+      `feedback is given once, after the event is settled (it is ${row.state})`,
+    );
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const changed = await trx
+      .updateTable("event")
+      .set({
+        satisfaction: input.satisfaction,
+        feedback: input.comment?.trim() || null,
+        feedback_at: now,
+        updated_at: now,
+      })
+      .where("id", "=", id)
+      .where("feedback_at", "is", null)
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0)
+      throw new DomainError("EVENT_FEEDBACK_NOT_ALLOWED", "feedback was already given");
+    await trx
+      .insertInto("event_step")
+      .values({
+        id: uuidv7(now.getTime()),
+        event_id: id,
+        action: "feedback",
+        from_state: row.state,
+        to_state: row.state,
+        level: row.level,
+        area_path: row.area_path,
+        actor_user_id: authorId(actor),
+        actor_name: actor.displayName,
+        note: [input.satisfaction, input.comment?.trim()].filter(Boolean).join(": "),
+        lng: null,
+        lat: null,
+        at: now,
+      })
+      .execute();
+    await recordAudit(ctx, trx, {
+      action: "event.feedback",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "event",
+      targetId: id,
+      areaPath: row.area_path,
+      details: { satisfaction: input.satisfaction },
+    });
+  });
+  return getEvent(ctx, actor, id);
+}
+
+export type BulkResult =
+  | { id: string; ok: true; state: string; number: string }
+  | { id: string; ok: false; code: string; message: string };
+
+/** One action on many events (bulk accept or assign from the inbox): each stands or falls alone. */
+export async function bulkTransition(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  ids: string[],
+  input: TransitionInput,
+): Promise<BulkResult[]> {
+  const results: BulkResult[] = [];
+  for (const id of [...new Set(ids)]) {
+    try {
+      const e = await transitionEvent(ctx, actor, meta, id, input);
+      results.push({ id, ok: true, state: e.state, number: e.number });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      results.push({ id, ok: false, code: err.code, message: err.message });
+    }
+  }
+  return results;
+}
+
+/**
+ * Where events were settled: of the events first routed inside an area (and settled in the period),
+ * how many were settled in the grid, in the village or community, and above — "small matters stay
+ * in the grid, big matters stay in the community".
+ */
+export async function settledShare(
+  ctx: AppContext,
+  actor: Principal,
+  query: { areaCode?: string | undefined; from?: string | undefined; to?: string | undefined },
+) {
+  const scope = principalScope(actor, "event.read");
+  let prefixes: string[];
+  if (query.areaCode) {
+    const area = await getAreaInScope(ctx.db, query.areaCode, scope);
+    prefixes = [area.path];
+  } else prefixes = scope.isGlobal ? [""] : scope.view;
+  const byLevel: Record<HandlingLevel, number> = { grid: 0, village: 0, township: 0, county: 0, city: 0 };
+  let open = 0;
+  if (prefixes.length > 0) {
+    let q = ctx.db
+      .selectFrom("event")
+      .select(["resolved_level", (eb) => eb.fn.countAll<string>().as("n")])
+      .where("merged_into", "is", null)
+      .where("state", "!=", "cancelled")
+      .where((eb) => eb.or(prefixes.map((p) => eb("origin_path", "like", `${p}%`))));
+    if (query.from) q = q.where("created_at", ">=", new Date(`${query.from}T00:00:00+08:00`));
+    if (query.to)
+      q = q.where("created_at", "<", new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86_400_000));
+    for (const r of await q.groupBy("resolved_level").execute()) {
+      if (r.resolved_level && r.resolved_level in byLevel) byLevel[r.resolved_level as HandlingLevel] += Number(r.n);
+      else open += Number(r.n);
+    }
+  }
+  const settled = Object.values(byLevel).reduce((a, b) => a + b, 0);
+  const share = (n: number) => (settled === 0 ? 0 : Math.round((n / settled) * 1000) / 10);
+  const above = byLevel.township + byLevel.county + byLevel.city;
+  return {
+    areaCode: query.areaCode ?? null,
+    from: query.from ?? null,
+    to: query.to ?? null,
+    settled,
+    open,
+    byLevel,
+    sharePercent: { grid: share(byLevel.grid), village: share(byLevel.village), above: share(above) },
   };
 }

@@ -23,6 +23,14 @@ export interface WorkCalendarDayTable {
   updated_by: string | null;
 }
 
+/** A department asked to handle an event together with its level (协办). */
+export interface CoHandler {
+  unit: string;
+  note: string;
+  by: string | null;
+  at: string;
+}
+
 export interface EventTable {
   id: string;
   number: string;
@@ -49,6 +57,23 @@ export interface EventTable {
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
+  address: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_name: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_phone_enc: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_phone_masked: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_email_enc: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_email_masked: ColumnType<string | null, string | null | undefined, string | null>;
+  consent_note: ColumnType<string | null, string | null | undefined, string | null>;
+  open311_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  open311_token: ColumnType<string | null, string | null | undefined, string | null>;
+  device_id: ColumnType<string | null, string | null | undefined, string | null>;
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  co_handlers: ColumnType<CoHandler[], string | undefined, string>;
+  satisfaction: ColumnType<string | null, string | null | undefined, string | null>;
+  feedback: ColumnType<string | null, string | null | undefined, string | null>;
+  feedback_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  content_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  origin_path: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type EventRow = Selectable<EventTable>;
 
@@ -71,4 +96,141 @@ export interface EventStepTable {
 export interface EventCounterTable {
   scope: string;
   n: number;
+}
+
+export interface EventAttachmentTable {
+  id: string;
+  event_id: string;
+  step_id: string | null;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  had_location: boolean;
+  uploaded_by: string | null;
+  created_at: Date;
+}
+export type EventAttachmentRow = Selectable<EventAttachmentTable>;
+
+export interface EventFollowerTable {
+  event_id: string;
+  user_id: string;
+  reason: string;
+  created_at: Date;
+}
+
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  event_id: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export interface Open311KeyTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  created_by: string | null;
+  created_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface IntakeDeviceTable {
+  id: string;
+  device_key: string;
+  name: string;
+  secret_enc: string;
+  category_key: string;
+  area_code: string | null;
+  lng: number | null;
+  lat: number | null;
+  created_by: string | null;
+  created_at: Date;
+  revoked_at: Date | null;
+  last_seen_at: Date | null;
+}
+export type IntakeDeviceRow = Selectable<IntakeDeviceTable>;
+
+export interface IntakeDeviceNonceTable {
+  device_id: string;
+  nonce: string;
+  at: Date;
+}
+
+export interface DisputeTable {
+  event_id: string;
+  risk_grade: string;
+  mediator_user_id: string | null;
+  mediator_name: string | null;
+  performance: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DisputePartyTable {
+  id: string;
+  event_id: string;
+  role: string;
+  person_id: string | null;
+  name: string;
+  phone_enc: string | null;
+  phone_masked: string | null;
+  id_number_enc: string | null;
+  id_number_masked: string | null;
+  address: string | null;
+  ord: number;
+  created_at: Date;
+}
+
+export interface MediationSessionTable {
+  id: string;
+  event_id: string;
+  held_at: Date;
+  place: string;
+  mediators: string;
+  attendees: string;
+  record: string;
+  outcome: string;
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface Obligation {
+  party: string;
+  obligation: string;
+  method: string;
+  deadline: string;
+}
+
+export interface MediationAgreementTable {
+  id: string;
+  event_id: string;
+  number: string;
+  committee: string;
+  facts: string;
+  matters: string;
+  obligations: ColumnType<Obligation[], string, string>;
+  signed_on: ColumnType<string, string, string>;
+  mediator_name: string;
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface DisputeFollowupTable {
+  id: string;
+  event_id: string;
+  kind: string;
+  at: Date;
+  by_user_id: string | null;
+  by_name: string | null;
+  result: string;
+  satisfaction: string | null;
+  note: string | null;
+  created_at: Date;
 }

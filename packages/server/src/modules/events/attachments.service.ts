@@ -1,0 +1,151 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { authorId, DomainError, type Principal } from "@wangge/core";
+import type { AppContext } from "../../context.ts";
+import { uuidv7 } from "../../ids.ts";
+import {
+  ATTACHMENT_TYPES,
+  type AttachmentType,
+  MAX_ATTACHMENT_BYTES,
+  sniffType,
+  stripLocation,
+} from "./attachment-files.ts";
+import type { EventAttachmentRow } from "./events.table.ts";
+
+/**
+ * Attachments of events. The file's type comes from its bytes; the original is kept for staff and,
+ * when it carried metadata, a copy without it for residents and Open311 (`.public`). A retry with
+ * the same client id answers the stored attachment.
+ */
+export function attachmentsDir(ctx: Pick<AppContext, "config">): string {
+  return path.join(ctx.config.dataDir, "attachments");
+}
+
+function filePath(
+  ctx: Pick<AppContext, "config">,
+  row: Pick<EventAttachmentRow, "id" | "content_type">,
+  variant: "original" | "public",
+) {
+  const ext = ATTACHMENT_TYPES[row.content_type as AttachmentType] ?? "bin";
+  return path.join(attachmentsDir(ctx), `${row.id}${variant === "public" ? ".public" : ""}.${ext}`);
+}
+
+export function toAttachmentView(a: EventAttachmentRow) {
+  return {
+    id: a.id,
+    eventId: a.event_id,
+    fileName: a.file_name,
+    contentType: a.content_type,
+    size: a.size,
+    sha256: a.sha256,
+    hadLocation: a.had_location,
+    createdAt: a.created_at.toISOString(),
+  };
+}
+
+/** Checks a file (type by signature, size) and says what is wrong with it, on `field`. */
+export function checkAttachment(data: Uint8Array, field: string): AttachmentType {
+  if (data.length === 0)
+    throw new DomainError("EVENT_ATTACHMENT_REJECTED", "the file is empty", {
+      errors: [{ path: field, message: "empty file" }],
+    });
+  if (data.length > MAX_ATTACHMENT_BYTES)
+    throw new DomainError("EVENT_ATTACHMENT_REJECTED", "the file is too large", {
+      errors: [{ path: field, message: `at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB` }],
+    });
+  const type = sniffType(data);
+  if (!type)
+    throw new DomainError("EVENT_ATTACHMENT_REJECTED", "the file is not a JPEG, PNG, WebP or PDF", {
+      errors: [{ path: field, message: "accepted: JPEG, PNG, WebP photos and PDF documents" }],
+    });
+  return type;
+}
+
+export async function saveAttachment(
+  ctx: AppContext,
+  actor: Principal | null,
+  input: { id?: string | undefined; eventId: string; fileName: string; data: Uint8Array; field?: string },
+): Promise<{ attachment: ReturnType<typeof toAttachmentView>; created: boolean }> {
+  const id = input.id ?? uuidv7(ctx.now().getTime());
+  const existing = await ctx.db.selectFrom("event_attachment").selectAll().where("id", "=", id).executeTakeFirst();
+  const sha256 = createHash("sha256").update(input.data).digest("hex");
+  if (existing) {
+    if (existing.event_id === input.eventId && existing.sha256 === sha256)
+      return { attachment: toAttachmentView(existing), created: false };
+    throw new DomainError("EVENT_ID_CONFLICT", `attachment id ${id} already holds another file`);
+  }
+  const type = checkAttachment(input.data, input.field ?? "body");
+  const stripped = stripLocation(type, input.data);
+  const row: EventAttachmentRow = {
+    id,
+    event_id: input.eventId,
+    step_id: null,
+    file_name: cleanName(input.fileName, type),
+    content_type: type,
+    size: input.data.length,
+    sha256,
+    had_location: stripped.hadLocation,
+    uploaded_by: actor ? authorId(actor) : null,
+    created_at: ctx.now(),
+  };
+  await mkdir(attachmentsDir(ctx), { recursive: true });
+  await writeAtomically(filePath(ctx, row, "original"), input.data);
+  if (stripped.changed) await writeAtomically(filePath(ctx, row, "public"), stripped.data);
+  await ctx.db.insertInto("event_attachment").values(row).execute();
+  return { attachment: toAttachmentView(row), created: true };
+}
+
+async function writeAtomically(file: string, data: Uint8Array) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, data, { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+/** A file name safe to send back in a header: no path, no control characters, the right extension. */
+function cleanName(name: string, type: AttachmentType): string {
+  const base = path
+    .basename(name.replace(/\\/g, "/"))
+    .replace(/["/\\]/g, "")
+    .replace(/\p{Cc}/gu, "")
+    .trim()
+    .slice(0, 120);
+  const ext = ATTACHMENT_TYPES[type];
+  if (!base) return `attachment.${ext}`;
+  return base.toLowerCase().endsWith(`.${ext}`) || (ext === "jpg" && /\.jpe?g$/i.test(base)) ? base : `${base}.${ext}`;
+}
+
+export async function listAttachments(ctx: AppContext, eventId: string) {
+  const rows = await ctx.db
+    .selectFrom("event_attachment")
+    .selectAll()
+    .where("event_id", "=", eventId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  return rows.map(toAttachmentView);
+}
+
+/** The bytes of an attachment: the original, or the copy without location metadata. */
+export async function readAttachment(
+  ctx: AppContext,
+  eventId: string,
+  attachmentId: string,
+  variant: "original" | "public",
+): Promise<{ row: EventAttachmentRow; data: Buffer }> {
+  const row = await ctx.db
+    .selectFrom("event_attachment")
+    .selectAll()
+    .where("id", "=", attachmentId)
+    .where("event_id", "=", eventId)
+    .executeTakeFirst();
+  if (!row)
+    throw new DomainError("EVENT_NOT_FOUND", `no attachment ${attachmentId} on this event`, {
+      errors: [{ path: "attachmentId", message: "unknown attachment" }],
+    });
+  if (variant === "public") {
+    const copy = await readFile(filePath(ctx, row, "public")).catch(() => undefined);
+    if (copy) return { row, data: copy };
+  }
+  return { row, data: await readFile(filePath(ctx, row, "original")) };
+}

@@ -1,0 +1,108 @@
+import { canView, ProblemSchema, principalScope } from "@wangge/core";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { principalOf } from "../../http/authenticate.ts";
+import { problemResponses } from "../../http/problem.ts";
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from "./attachment-files.ts";
+import { listAttachments, readAttachment, saveAttachment } from "./attachments.service.ts";
+import { visibleEvent } from "./events.service.ts";
+
+const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const AttachmentSchema = z
+  .object({
+    id: z.uuid(),
+    eventId: z.uuid(),
+    fileName: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    sha256: z.string(),
+    hadLocation: z.boolean().describe("The original carried a GPS position; residents get a copy without it"),
+    createdAt: z.string(),
+  })
+  .meta({ id: "EventAttachment" });
+
+/**
+ * Photos and documents of an event. Upload the bytes as the body (Content-Type of the file, or
+ * application/octet-stream: the type is read from the bytes either way). Whoever may see the event
+ * may attach to it; staff of its area download the original, everyone else the copy without
+ * location metadata.
+ */
+export const eventAttachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.addContentTypeParser(
+    [...Object.keys(ATTACHMENT_TYPES), "application/octet-stream"],
+    { parseAs: "buffer", bodyLimit: MAX_ATTACHMENT_BYTES + 1024 },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.post(
+    "/events/:id/attachments",
+    {
+      bodyLimit: MAX_ATTACHMENT_BYTES + 1024,
+      schema: {
+        tags: ["events"],
+        summary: "Attach a photo (JPEG, PNG, WebP) or a PDF to an event; the body is the file",
+        params: z.object({ id: z.uuid() }),
+        querystring: z
+          .object({
+            fileName: z.string().min(1).max(200),
+            attachmentId: z.uuid().optional().describe("Client-generated id: a retried upload is stored once"),
+          })
+          .strict(),
+        response: { 200: AttachmentSchema, 201: AttachmentSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const actor = principalOf(request);
+      const event = await visibleEvent(ctx, actor, request.params.id);
+      const data = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const { attachment, created } = await saveAttachment(ctx, actor, {
+        id: request.query.attachmentId,
+        eventId: event.id,
+        fileName: request.query.fileName,
+        data,
+      });
+      return reply.status(created ? 201 : 200).send(attachment);
+    },
+  );
+
+  app.get(
+    "/events/:id/attachments",
+    {
+      schema: {
+        tags: ["events"],
+        summary: "The attachments of an event",
+        params: z.object({ id: z.uuid() }),
+        response: { 200: z.array(AttachmentSchema), ...errors },
+      },
+    },
+    async (request) => {
+      const event = await visibleEvent(ctx, principalOf(request), request.params.id);
+      return listAttachments(ctx, event.id);
+    },
+  );
+
+  app.get(
+    "/events/:id/attachments/:attachmentId",
+    {
+      schema: {
+        tags: ["events"],
+        summary: "Download an attachment (staff of the area: the original; others: without location metadata)",
+        params: z.object({ id: z.uuid(), attachmentId: z.uuid() }),
+        querystring: z.object({ variant: z.enum(["original", "public"]).optional() }).strict(),
+      },
+    },
+    async (request, reply) => {
+      const actor = principalOf(request);
+      const event = await visibleEvent(ctx, actor, request.params.id);
+      const staff = canView(principalScope(actor, "event.read"), event.area_path);
+      const variant = staff && request.query.variant !== "public" ? "original" : "public";
+      const { row, data } = await readAttachment(ctx, event.id, request.params.attachmentId, variant);
+      return reply
+        .type(row.content_type)
+        .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(row.file_name)}`)
+        .header("x-content-type-options", "nosniff")
+        .send(data);
+    },
+  );
+};

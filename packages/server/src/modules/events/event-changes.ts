@@ -1,0 +1,77 @@
+import { EventEmitter } from "node:events";
+import type { Kysely, Transaction } from "kysely";
+import type { AppContext } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
+import { uuidv7 } from "../../ids.ts";
+
+/**
+ * What happens to events, told to the people concerned: each change is published to the live
+ * inboxes of this process (server-sent events) and, for the reporter and the followers (reporters of
+ * merged events, the person assigned), written as a notification they read in their app.
+ */
+export interface EventChange {
+  id: string;
+  number: string;
+  action: string;
+  state: string;
+  level: string;
+  areaPath: string;
+  reporterUserId: string | null;
+  assigneeUserId: string | null;
+  at: string;
+}
+
+const buses = new WeakMap<object, EventEmitter>();
+
+/** The change feed of one database (one deployment); every app built on it shares it. */
+export function changeFeed(ctx: Pick<AppContext, "db">): EventEmitter {
+  let bus = buses.get(ctx.db);
+  if (!bus) {
+    bus = new EventEmitter();
+    bus.setMaxListeners(0);
+    buses.set(ctx.db, bus);
+  }
+  return bus;
+}
+
+export function publishChange(ctx: Pick<AppContext, "db">, change: EventChange): void {
+  changeFeed(ctx).emit("change", change);
+}
+
+/**
+ * Notifies the reporter, the followers and (on assignment) the assignee of a change — never the
+ * person who made it. Written inside the change's transaction, so a refused change tells no one.
+ */
+export async function notifyChange(
+  trx: Kysely<DB> | Transaction<DB>,
+  change: EventChange & { title: string; actorUserId: string | null; note?: string | null },
+  at: Date,
+): Promise<number> {
+  const recipients = new Set<string>();
+  if (change.reporterUserId) recipients.add(change.reporterUserId);
+  if (change.action === "assign" && change.assigneeUserId) recipients.add(change.assigneeUserId);
+  const followers = await trx
+    .selectFrom("event_follower")
+    .select("user_id")
+    .where("event_id", "=", change.id)
+    .execute();
+  for (const f of followers) recipients.add(f.user_id);
+  if (change.actorUserId) recipients.delete(change.actorUserId);
+  if (recipients.size === 0) return 0;
+  await trx
+    .insertInto("notification")
+    .values(
+      [...recipients].map((userId) => ({
+        id: uuidv7(at.getTime()),
+        user_id: userId,
+        event_id: change.id,
+        kind: change.action,
+        title: `${change.number} ${change.title}`,
+        body: JSON.stringify({ state: change.state, level: change.level, note: change.note ?? null }),
+        created_at: at,
+        read_at: null,
+      })),
+    )
+    .execute();
+  return recipients.size;
+}
