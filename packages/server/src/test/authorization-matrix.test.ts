@@ -87,6 +87,16 @@ interface Sample {
   expectFor?: (role: RoleKey, inScope: boolean) => { status: number; code?: string };
 }
 
+/** Mediation writes: `mediation.handle` where the event is (officials of a level work only at their level). */
+const mediationExpect =
+  (ok: { status: number; code?: string }) =>
+  (role: RoleKey, inScope: boolean): { status: number; code?: string } => {
+    const def = DEFAULT_ROLES.find((r) => r.key === role);
+    if (!permissionsOf(role).includes("mediation.handle")) return { status: 403, code: "AUTH_FORBIDDEN" };
+    if (!inScope) return { status: 404, code: "EVENT_NOT_FOUND" };
+    return def?.workScope === "area" ? { status: 403, code: "AUTH_FORBIDDEN" } : ok;
+  };
+
 /** Routes open to an event's reporter or to readers of its area: everyone else is told it does not exist. */
 const readerOrNotFound =
   (ok: { status: number; code?: string }) =>
@@ -597,6 +607,89 @@ const samples: Record<string, Sample> = {
     expectFor: () => ({ status: 404, code: "EVENT_NOT_FOUND" }),
     build: async (_role, inScope) => ({
       url: `/api/v1/events/${reg(inScope).event}/attachments/${crypto.randomUUID()}`,
+    }),
+  },
+  "GET /api/v1/events/:id/dispute": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "EVENT_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/events/${reg(inScope).event}/dispute` }),
+  },
+  "PUT /api/v1/events/:id/dispute": {
+    ok: 400,
+    scoped: true,
+    expectFor: mediationExpect({ status: 400, code: "VALIDATION_FAILED" }),
+    build: async (_role, inScope) => ({
+      url: `/api/v1/events/${reg(inScope).event}/dispute`,
+      payload: { riskGrade: "general", mediatorUserId: crypto.randomUUID() },
+    }),
+  },
+  "POST /api/v1/events/:id/dispute/parties": {
+    ok: 400,
+    scoped: true,
+    expectFor: mediationExpect({ status: 400, code: "VALIDATION_FAILED" }),
+    build: async (_role, inScope) => ({
+      url: `/api/v1/events/${reg(inScope).event}/dispute/parties`,
+      payload: { id: crypto.randomUUID(), role: "applicant" },
+    }),
+  },
+  "DELETE /api/v1/events/:id/dispute/parties/:partyId": {
+    ok: 404,
+    scoped: true,
+    expectFor: mediationExpect({ status: 404, code: "EVENT_NOT_FOUND" }),
+    build: async (_role, inScope) => ({
+      url: `/api/v1/events/${reg(inScope).event}/dispute/parties/${crypto.randomUUID()}`,
+    }),
+  },
+  "POST /api/v1/events/:id/dispute/sessions": {
+    ok: 400,
+    scoped: true,
+    expectFor: mediationExpect({ status: 400, code: "VALIDATION_FAILED" }),
+    build: async (_role, inScope) => ({
+      url: `/api/v1/events/${reg(inScope).event}/dispute/sessions`,
+      payload: {
+        id: crypto.randomUUID(),
+        heldAt: "2999-01-01T00:00:00+08:00",
+        place: "矩阵",
+        mediators: "矩阵",
+        attendees: "矩阵",
+        record: "矩阵记录",
+        outcome: "continue",
+      },
+    }),
+  },
+  "PUT /api/v1/events/:id/dispute/agreement": {
+    // No parties yet: refused.
+    ok: 400,
+    scoped: true,
+    expectFor: mediationExpect({ status: 400, code: "VALIDATION_FAILED" }),
+    build: async (_role, inScope) => ({
+      url: `/api/v1/events/${reg(inScope).event}/dispute/agreement`,
+      payload: {
+        committee: "矩阵调委会",
+        facts: "矩阵事实",
+        matters: "矩阵事项",
+        obligations: [{ party: "甲", obligation: "道歉", method: "当面", deadline: "2026-12-01" }],
+        signedOn: "2026-11-01",
+        mediatorName: "矩阵",
+      },
+    }),
+  },
+  "GET /api/v1/events/:id/dispute/agreement.pdf": {
+    ok: 404,
+    okCode: "MEDIATION_AGREEMENT_NOT_FOUND",
+    scoped: true,
+    outsideCode: "EVENT_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/events/${reg(inScope).event}/dispute/agreement.pdf` }),
+  },
+  "POST /api/v1/events/:id/dispute/followups": {
+    // A visit before the dispute is settled: refused.
+    ok: 400,
+    scoped: true,
+    expectFor: mediationExpect({ status: 400, code: "VALIDATION_FAILED" }),
+    build: async (_role, inScope) => ({
+      url: `/api/v1/events/${reg(inScope).event}/dispute/followups`,
+      payload: { id: crypto.randomUUID(), kind: "visit", at: "2026-11-01T10:00:00+08:00", result: "矩阵回访" },
     }),
   },
   "GET /api/v1/open311/keys": { ok: 200, build: async () => ({ url: "/api/v1/open311/keys" }) },
