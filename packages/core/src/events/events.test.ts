@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { checkAttributes, DEFAULT_CATEGORIES } from "./categories.ts";
+import { isDisputeCategory, suggestedRiskGrade } from "./disputes.ts";
 import { handlingLevelOf, levelAbove } from "./levels.ts";
-import { actionsFrom, clockRuns, nextState } from "./workflow.ts";
+import { actionsFrom, clockRuns, isPublicCategory, nextState, withinReopenWindow } from "./workflow.ts";
 import {
   ALL_DAY,
   addWorkingMinutes,
@@ -40,7 +42,7 @@ describe("event workflow", () => {
       to: "in_progress",
     });
     expect(nextState("assigned", "escalate", { note: "需要街道协调" })).toEqual({ ok: true, to: "assigned" });
-    expect(actionsFrom("suspended").sort()).toEqual(["resume", "supervise"]);
+    expect(actionsFrom("suspended").sort()).toEqual(["co_handle", "resume", "supervise"]);
     expect(clockRuns("suspended")).toBe(false);
     expect(clockRuns("assigned")).toBe(true);
   });
@@ -138,5 +140,41 @@ describe("checking a year's calendar", () => {
         { day: "2027-02-08", kind: "holiday" },
       ]).map((i) => i.path),
     ).toEqual(["days.0.kind", "days.1.kind", "days.2.day", "days.3.day"]);
+  });
+});
+
+describe("extra fields, reopening, what the public sees, dispute grades", () => {
+  const attrs = DEFAULT_CATEGORIES.find((c) => c.key === "hazard.safety")?.attributes ?? [];
+  it("checks extra fields by their datatype and keeps codes the category does not define", () => {
+    expect(checkAttributes(attrs, { hazard_level: "major", report_url: "x" }, "body.attributes")).toEqual([]);
+    expect(checkAttributes(attrs, {}, "body.attributes")).toEqual([
+      { path: "body.attributes.hazard_level", message: "required for this category" },
+    ]);
+    expect(checkAttributes(attrs, { hazard_level: "huge" }, "a")[0]?.message).toBe("one of general, major");
+    const numeric = [
+      { code: "n", datatype: "number" as const, required: false, description: { "zh-CN": "数", en: "n" } },
+    ];
+    expect(checkAttributes(numeric, { n: "12.5" }, "a")).toEqual([]);
+    expect(checkAttributes(numeric, { n: "twelve" }, "a")).toEqual([{ path: "a.n", message: "a number" }]);
+  });
+
+  it("lets the reporter reopen within 15 days of settlement", () => {
+    const settled = new Date("2026-11-01T00:00:00Z");
+    expect(withinReopenWindow(settled, new Date("2026-11-16T00:00:00Z"))).toBe(true);
+    expect(withinReopenWindow(settled, new Date("2026-11-16T00:00:01Z"))).toBe(false);
+  });
+
+  it("keeps disputes and public-order reports out of public lists", () => {
+    expect(isPublicCategory("facility.damaged")).toBe(true);
+    expect(isPublicCategory("dispute.neighbour")).toBe(false);
+    expect(isPublicCategory("hazard.public_order")).toBe(false);
+  });
+
+  it("grades a land-acquisition dispute major and a neighbours' quarrel simple to begin with", () => {
+    expect(suggestedRiskGrade("dispute.land_acquisition")).toBe("major");
+    expect(suggestedRiskGrade("dispute.labour")).toBe("general");
+    expect(suggestedRiskGrade("dispute.neighbour")).toBe("simple");
+    expect(isDisputeCategory("dispute.neighbour")).toBe(true);
+    expect(isDisputeCategory("hazard.safety")).toBe(false);
   });
 });
