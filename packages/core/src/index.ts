@@ -12,6 +12,7 @@ export * from "./auth/session-policy.ts";
 export * from "./auth/staff-posts.ts";
 export * from "./events/categories.ts";
 export * from "./events/disputes.ts";
+export * from "./events/duplicates.ts";
 export * from "./events/events.errors.ts";
 export * from "./events/levels.ts";
 export * from "./events/workflow.ts";

@@ -17,6 +17,7 @@ export const EVENT_STATES = [
   "returned",
   "suspended",
   "cancelled",
+  "merged",
 ] as const;
 export type EventState = (typeof EVENT_STATES)[number];
 
@@ -35,6 +36,7 @@ export const EVENT_ACTIONS = [
   "escalate",
   "dispatch",
   "co_handle",
+  "merge",
   "supervise",
 ] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
@@ -80,6 +82,8 @@ export const TRANSITIONS: Record<EventAction, TransitionRule> = {
   escalate: { from: OPEN, to: "same", permission: "event.handle", needsNote: true },
   dispatch: { from: OPEN, to: "same", permission: "event.handle", needsNote: true },
   co_handle: { from: [...OPEN, "suspended"], to: "same", permission: "event.handle", needsNote: true },
+  /** Into another open event about the same matter (its reporters follow that one from then on). */
+  merge: { from: OPEN, to: "merged", permission: "event.handle", needsNote: true },
   supervise: { from: [...OPEN, "suspended"], to: "same", permission: "event.supervise", needsNote: true },
 };
 
@@ -132,6 +136,7 @@ export const EVENT_STATE_NAMES: Record<EventState, { "zh-CN": string; en: string
   returned: { "zh-CN": "已退回", en: "returned" },
   suspended: { "zh-CN": "已挂起", en: "suspended" },
   cancelled: { "zh-CN": "已撤销", en: "cancelled" },
+  merged: { "zh-CN": "已合并", en: "merged" },
 };
 
 /**

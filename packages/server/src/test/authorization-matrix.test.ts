@@ -578,6 +578,12 @@ const samples: Record<string, Sample> = {
       payload: { satisfaction: "satisfied" },
     }),
   },
+  "GET /api/v1/events/duplicates": {
+    ok: 200,
+    build: async () => ({
+      url: `/api/v1/events/duplicates?categoryKey=dispute.neighbour&description=${encodeURIComponent("矩阵事件")}&lng=109.6&lat=23.1`,
+    }),
+  },
   "GET /api/v1/events/settled-levels": { ok: 200, build: async () => ({ url: "/api/v1/events/settled-levels" }) },
   "GET /api/v1/events/stream": { ok: 200, build: async () => ({ url: "/api/v1/events/stream?maxSeconds=0" }) },
   "GET /api/v1/notifications": { ok: 200, build: async () => ({ url: "/api/v1/notifications" }) },

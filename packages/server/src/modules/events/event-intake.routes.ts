@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
+import { findLikelyDuplicates } from "./duplicates.service.ts";
 import { getEvent, listEvents, reportEvent, transitionEvent } from "./events.service.ts";
 
 const errors = {
@@ -148,6 +149,51 @@ export const eventIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
   );
 
   app.get(
+    "/events/duplicates",
+    {
+      config: { permission: "event.report" },
+      schema: {
+        tags: ["events"],
+        summary:
+          "Likely duplicates of an event about to be reported: same category, near in place and time, similar text",
+        description:
+          "Among the open events the asker may read, reported in the last 7 days within 300 m of the point (or in the area when there is no point). Best first, at most 5.",
+        querystring: z
+          .object({
+            categoryKey: z.string().max(64),
+            description: z.string().trim().min(2).max(5000),
+            lng: z.coerce.number().min(73).max(136).optional(),
+            lat: z.coerce.number().min(3).max(54).optional(),
+            areaCode: z.string().max(24).optional(),
+            excludeId: z.uuid().optional(),
+          })
+          .strict()
+          .refine((q) => (q.lng === undefined) === (q.lat === undefined), {
+            message: "lng and lat go together",
+            path: ["lat"],
+          }),
+        response: {
+          200: z.array(
+            z.object({
+              id: z.uuid(),
+              number: z.string(),
+              title: z.string(),
+              description: z.string(),
+              state: z.string(),
+              createdAt: z.string(),
+              distanceM: z.number().nullable(),
+              similarity: z.number(),
+              score: z.number(),
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    async (request) => findLikelyDuplicates(ctx, principalOf(request), request.query),
+  );
+
+  app.get(
     "/events/:id",
     {
       config: { permission: "event.read" },
@@ -179,6 +225,7 @@ export const eventIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
             assigneeUserId: z.uuid().optional(),
             areaCode: z.string().max(24).optional().describe("dispatch: the grid or village to send it down to"),
             unit: z.string().trim().max(100).optional().describe("co_handle: the department asked to co-handle"),
+            intoId: z.uuid().optional().describe("merge: the open event about the same matter to merge into"),
             lng: z.number().min(73).max(136).optional(),
             lat: z.number().min(3).max(54).optional(),
           })

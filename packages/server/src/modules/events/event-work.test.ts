@@ -320,3 +320,106 @@ describe("where events were settled", () => {
     }
   });
 });
+
+describe("likely duplicates and merging", () => {
+  let admin: Session;
+  beforeAll(async () => {
+    admin = await signIn(t, await buildUser(t.ctx, { role: "admin" }));
+    const square = (x: number, y: number, size: number) => ({
+      type: "Polygon",
+      coordinates: [
+        [
+          [x, y],
+          [x + size, y],
+          [x + size, y + size],
+          [x, y + size],
+          [x, y],
+        ],
+      ],
+    });
+    for (const [code, shape] of [
+      [tree.village.code, square(109.6, 23.1, 0.02)],
+      [tree.grid.code, square(109.6, 23.1, 0.01)],
+    ] as const) {
+      const res = await t.app.inject({
+        method: "PUT",
+        url: `/api/v1/areas/${code}/boundary`,
+        headers: admin.headers,
+        payload: { geometry: shape },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+  });
+
+  it("offers the same matter reported nearby, best first, and not a different one or one far away", async () => {
+    const first = await report(reporter, {
+      categoryKey: "facility.damaged",
+      description: "村口篮球场的路灯坏了，晚上一片漆黑",
+      lng: 109.6051,
+      lat: 23.1051,
+      areaCode: undefined,
+    });
+    await report(reporter, {
+      categoryKey: "facility.damaged",
+      description: "村口篮球场的路灯坏了",
+      lng: 109.6099,
+      lat: 23.1099,
+      areaCode: undefined,
+    });
+    await report(reporter, {
+      categoryKey: "facility.damaged",
+      description: "健身器材螺丝松动",
+      lng: 109.6052,
+      lat: 23.1052,
+      areaCode: undefined,
+    });
+    const q = new URLSearchParams({
+      categoryKey: "facility.damaged",
+      description: "篮球场路灯坏了好几天",
+      lng: "109.6053",
+      lat: "23.1053",
+    });
+    const res = await get(worker, `/api/v1/events/duplicates?${q}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().map((d: { id: string }) => d.id)).toEqual([first.id]);
+    expect(res.json()[0]).toMatchObject({ number: first.number, distanceM: expect.any(Number) });
+    expect(res.json()[0].distanceM).toBeLessThan(60);
+    expect((await get(elsewhere, `/api/v1/events/duplicates?${q}`)).json()).toEqual([]);
+    const half = await get(worker, "/api/v1/events/duplicates?categoryKey=facility.damaged&description=路灯&lng=109.6");
+    expect(half.statusCode).toBe(400);
+  });
+
+  it("merges a duplicate into the open event, whose changes then reach both reporters", async () => {
+    const other = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code }));
+    const kept = await report(reporter, { categoryKey: "environment.sanitation", description: "小区门口垃圾堆积发臭" });
+    const dup = await report(other, { categoryKey: "environment.sanitation", description: "门口垃圾堆积很臭" });
+    const noTarget = await act(worker, dup.id, { action: "merge", note: "重复上报" });
+    expect(noTarget.statusCode).toBe(400);
+    expect(noTarget.json().errors[0].path).toBe("body.intoId");
+    const self = await act(worker, dup.id, { action: "merge", note: "重复上报", intoId: dup.id });
+    expect(self.statusCode).toBe(409);
+    expect(self.json().code).toBe("EVENT_MERGE_NOT_ALLOWED");
+    const merged = await act(worker, dup.id, { action: "merge", note: "重复上报", intoId: kept.id });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(merged.json()).toMatchObject({ state: "merged", mergedInto: kept.id });
+    const again = await act(worker, dup.id, { action: "merge", note: "重复上报", intoId: kept.id });
+    expect(again.json().code).toBe("EVENT_TRANSITION_NOT_ALLOWED");
+    expect((await get(worker, "/api/v1/events?box=area")).json().map((e: { id: string }) => e.id)).not.toContain(
+      dup.id,
+    );
+
+    await act(worker, kept.id, { action: "accept" });
+    const told = (await get(other, "/api/v1/notifications?unread=true")).json().items;
+    expect(told.map((n: { eventId: string; kind: string }) => [n.eventId, n.kind])).toEqual(
+      expect.arrayContaining([
+        [dup.id, "merge"],
+        [kept.id, "accept"],
+      ]),
+    );
+    const timeline = (await get(worker, `/api/v1/events/${kept.id}`)).json().timeline;
+    expect(timeline.map((s: { action: string; note: string | null }) => [s.action, s.note])).toContainEqual([
+      "merged_from",
+      dup.number,
+    ]);
+  });
+});

@@ -24,8 +24,9 @@ import {
   withinReopenWindow,
   workingMinutesBetween,
 } from "@wangge/core";
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { locatePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
@@ -411,6 +412,8 @@ export interface TransitionInput {
   areaCode?: string | undefined;
   /** co_handle: the department asked to handle it together (协办单位). */
   unit?: string | undefined;
+  /** merge: the open event about the same matter that this one joins. */
+  intoId?: string | undefined;
   lng?: number | undefined;
   lat?: number | undefined;
 }
@@ -522,6 +525,20 @@ export async function transitionEvent(
       { unit, note: input.note ?? "", by: actor.displayName, at: now.toISOString() },
     ]);
   }
+  let mergeTarget: EventRow | undefined;
+  if (input.action === "merge") {
+    mergeTarget = input.intoId ? await visibleEvent(ctx, actor, input.intoId).catch(() => undefined) : undefined;
+    if (!mergeTarget)
+      throw new DomainError("VALIDATION_FAILED", "merge needs the event to merge into", {
+        errors: [{ path: "body.intoId", message: "an open event you can see" }],
+      });
+    const open = ["reported", "accepted", "assigned", "in_progress", "returned", "suspended"];
+    if (mergeTarget.id === row.id || mergeTarget.merged_into || !open.includes(mergeTarget.state))
+      throw new DomainError("EVENT_MERGE_NOT_ALLOWED", `${row.number} cannot be merged into ${mergeTarget.number}`);
+    if (!canWork(principalScope(actor, "event.handle"), mergeTarget.area_path))
+      throw new DomainError("AUTH_FORBIDDEN", "you may not handle the event to merge into");
+    Object.assign(update, { merged_into: mergeTarget.id, due_at: null, closed_at: now, assignee_user_id: null });
+  }
   if (input.action === "suspend")
     Object.assign(update, {
       state_before_suspension: row.state,
@@ -589,9 +606,47 @@ export async function transitionEvent(
       { ...changeOf(after, input.action), title: row.title, actorUserId: authorId(actor), note: input.note },
       now,
     );
+    if (mergeTarget) await joinReporters(trx, row, mergeTarget, actor, now);
   });
   publishChange(ctx, changeOf(await findEvent(ctx, id), input.action));
   return getEvent(ctx, actor, id);
+}
+
+/**
+ * After a merge, the merged event's reporter and followers follow the event it joined (so every
+ * reporter hears of every change from then on); the joined event's timeline says what came in.
+ */
+async function joinReporters(trx: Transaction<DB>, from: EventRow, into: EventRow, actor: Principal, now: Date) {
+  const followers = await trx.selectFrom("event_follower").select("user_id").where("event_id", "=", from.id).execute();
+  const users = new Set(followers.map((f) => f.user_id));
+  if (from.reporter_user_id) users.add(from.reporter_user_id);
+  users.delete(into.reporter_user_id ?? "");
+  if (users.size > 0)
+    await trx
+      .insertInto("event_follower")
+      .values(
+        [...users].map((u) => ({ event_id: into.id, user_id: u, reason: `merged:${from.number}`, created_at: now })),
+      )
+      .onConflict((oc) => oc.columns(["event_id", "user_id"]).doNothing())
+      .execute();
+  await trx
+    .insertInto("event_step")
+    .values({
+      id: uuidv7(now.getTime()),
+      event_id: into.id,
+      action: "merged_from",
+      from_state: into.state,
+      to_state: into.state,
+      level: into.level,
+      area_path: into.area_path,
+      actor_user_id: authorId(actor),
+      actor_name: actor.displayName,
+      note: from.number,
+      lng: null,
+      lat: null,
+      at: now,
+    })
+    .execute();
 }
 
 /** The ancestor of an area path (or the area itself) at a handling level. */

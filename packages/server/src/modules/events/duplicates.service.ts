@@ -1,0 +1,81 @@
+import {
+  DUPLICATE_MIN_SIMILARITY,
+  DUPLICATE_RADIUS_M,
+  DUPLICATE_WINDOW_DAYS,
+  distanceMeters,
+  duplicateScore,
+  type Principal,
+  principalScope,
+  textSimilarity,
+} from "@wangge/core";
+import type { AppContext } from "../../context.ts";
+import { getAreaInScope } from "../areas/areas.service.ts";
+
+export interface DuplicateQuery {
+  categoryKey: string;
+  description: string;
+  lng?: number | undefined;
+  lat?: number | undefined;
+  areaCode?: string | undefined;
+  excludeId?: string | undefined;
+}
+
+/**
+ * Open events that are likely the same matter as the one about to be reported: the same category,
+ * reported in the last week, within 300 m (or in the same area when there is no point), with
+ * similar text — among the events the asker may read. Best first, at most five.
+ */
+export async function findLikelyDuplicates(ctx: AppContext, actor: Principal, query: DuplicateQuery) {
+  const scope = principalScope(actor, "event.read");
+  if (!scope.isGlobal && scope.view.length === 0) return [];
+  const since = new Date(ctx.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
+  let q = ctx.db
+    .selectFrom("event")
+    .select(["id", "number", "title", "description", "lng", "lat", "state", "area_path", "created_at"])
+    .where("category_key", "=", query.categoryKey)
+    .where("created_at", ">=", since)
+    .where("merged_into", "is", null)
+    .where("state", "not in", ["closed", "cancelled", "merged"]);
+  if (!scope.isGlobal) q = q.where((eb) => eb.or(scope.view.map((p) => eb("area_path", "like", `${p}%`))));
+  const point = query.lng !== undefined && query.lat !== undefined;
+  if (point) {
+    // A box around the point first (indexable, cheap), the exact distance after.
+    const dLat = DUPLICATE_RADIUS_M / 111_320;
+    const dLng = dLat / Math.cos(((query.lat as number) * Math.PI) / 180);
+    q = q
+      .where("lat", ">=", (query.lat as number) - dLat)
+      .where("lat", "<=", (query.lat as number) + dLat)
+      .where("lng", ">=", (query.lng as number) - dLng)
+      .where("lng", "<=", (query.lng as number) + dLng);
+  } else if (query.areaCode) {
+    const area = await getAreaInScope(ctx.db, query.areaCode, scope).catch(() => undefined);
+    if (!area) return [];
+    q = q.where("area_path", "like", `${area.path}%`);
+  } else return [];
+  if (query.excludeId) q = q.where("id", "!=", query.excludeId);
+  const rows = await q.orderBy("created_at", "desc").limit(200).execute();
+  return rows
+    .map((r) => {
+      const distance =
+        point && r.lng !== null && r.lat !== null
+          ? Math.round(distanceMeters(query.lng as number, query.lat as number, r.lng, r.lat))
+          : null;
+      const similarity = textSimilarity(query.description, r.description);
+      return {
+        id: r.id,
+        number: r.number,
+        title: r.title,
+        description: r.description.slice(0, 200),
+        state: r.state,
+        createdAt: r.created_at.toISOString(),
+        distanceM: distance,
+        similarity: Math.round(similarity * 100) / 100,
+        score: Math.round(duplicateScore(similarity, distance) * 100) / 100,
+      };
+    })
+    .filter(
+      (c) => (c.distanceM === null || c.distanceM <= DUPLICATE_RADIUS_M) && c.similarity >= DUPLICATE_MIN_SIMILARITY,
+    )
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 5);
+}
