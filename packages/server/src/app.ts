@@ -23,6 +23,7 @@ import { areasRoutes } from "./modules/areas/areas.routes.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { logSmsSender, type SmsSender, webhookSmsSender } from "./modules/auth/sms-sender.ts";
+import { devicesRoutes } from "./modules/events/devices.routes.ts";
 import { disputesRoutes } from "./modules/events/disputes.routes.ts";
 import { eventAttachmentRoutes } from "./modules/events/event-attachments.routes.ts";
 import { eventIntakeRoutes } from "./modules/events/event-intake.routes.ts";
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventWorkRoutes, { ctx, prefix: "/api/v1" });
   await app.register(eventAttachmentRoutes, { ctx, prefix: "/api/v1" });
   await app.register(disputesRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(devicesRoutes, { ctx, prefix: "/api/v1" });
   await app.register(open311Routes, { ctx });
   await registerWebApps(app, config.webDist);
 

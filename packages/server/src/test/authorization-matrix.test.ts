@@ -698,6 +698,20 @@ const samples: Record<string, Sample> = {
       payload: { id: crypto.randomUUID(), kind: "visit", at: "2026-11-01T10:00:00+08:00", result: "矩阵回访" },
     }),
   },
+  "GET /api/v1/intake/devices": { ok: 200, build: async () => ({ url: "/api/v1/intake/devices" }) },
+  "POST /api/v1/intake/devices": {
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    build: async () => ({
+      url: "/api/v1/intake/devices",
+      payload: { deviceKey: "matrix-cam", name: "矩阵", categoryKey: "no.such", areaCode: "nowhere" },
+    }),
+  },
+  "DELETE /api/v1/intake/devices/:id": {
+    ok: 404,
+    okCode: "DEVICE_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/intake/devices/${crypto.randomUUID()}` }),
+  },
   "GET /api/v1/open311/keys": { ok: 200, build: async () => ({ url: "/api/v1/open311/keys" }) },
   "POST /api/v1/open311/keys": {
     ok: 400,

@@ -1,0 +1,152 @@
+import { DomainError, ProblemSchema } from "@wangge/core";
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { principalOf, requestMeta } from "../../http/authenticate.ts";
+import { problemResponses } from "../../http/problem.ts";
+import { listDevices, registerDevice, reportFromDevice, retireDevice, verifyDeviceRequest } from "./devices.service.ts";
+
+const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const DeviceSchema = z.object({
+  id: z.uuid(),
+  deviceKey: z.string(),
+  name: z.string(),
+  categoryKey: z.string(),
+  areaCode: z.string().nullable(),
+  lng: z.number().nullable(),
+  lat: z.number().nullable(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastSeenAt: z.string().nullable(),
+});
+const DeviceReportSchema = z
+  .object({
+    externalId: z.string().min(1).max(100).describe("The device's own id for what it saw: a retry reports it once"),
+    description: z.string().trim().min(2).max(5000),
+    categoryKey: z.string().max(64).optional(),
+    lng: z.number().min(73).max(136).optional(),
+    lat: z.number().min(3).max(54).optional(),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(),
+    snapshot: z
+      .object({ fileName: z.string().min(1).max(200), base64: z.string().max(14_000_000) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** Intake devices (cameras, sensors): registered by admins, reporting by signed webhook. */
+export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  await app.register(async (plain) => {
+    const hook = plain.withTypeProvider<ZodTypeProvider>();
+    // The webhook's signature covers the exact bytes sent, so its body is kept raw and parsed here.
+    hook.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: 15_000_000 }, (_r, body, done) =>
+      done(null, body),
+    );
+
+    hook.post(
+      "/intake/devices/:deviceKey",
+      {
+        config: { public: true },
+        bodyLimit: 15_000_000,
+        schema: {
+          tags: ["events"],
+          summary: "Webhook for a camera or sensor: report an event, HMAC-signed and replay-protected",
+          description:
+            "Headers: X-Wangge-Timestamp (unix seconds, within 5 minutes), X-Wangge-Nonce (8–64 of A-Z a-z 0-9 - _, never reused), X-Wangge-Signature (sha256=<hex HMAC-SHA256 with the device secret of `<timestamp>.<nonce>.<raw body>`>). Body (JSON): externalId, description, and optionally categoryKey, lng, lat, attributes, snapshot {fileName, base64}. 201 with the event's id and number; 200 for a retry of an externalId already reported.",
+          params: z.object({ deviceKey: z.string().min(1).max(64) }),
+          response: {
+            200: z.object({ id: z.uuid(), number: z.string(), areaCode: z.string() }),
+            201: z.object({ id: z.uuid(), number: z.string(), areaCode: z.string() }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const header = (name: string) => {
+          const v = request.headers[name];
+          return Array.isArray(v) ? v[0] : v;
+        };
+        const device = await verifyDeviceRequest(
+          ctx,
+          request.params.deviceKey,
+          {
+            timestamp: header("x-wangge-timestamp"),
+            nonce: header("x-wangge-nonce"),
+            signature: header("x-wangge-signature"),
+          },
+          raw,
+        );
+        let json: unknown;
+        try {
+          json = JSON.parse(raw.toString("utf8"));
+        } catch {
+          throw new DomainError("VALIDATION_FAILED", "the body is not JSON", {
+            errors: [{ path: "body", message: "JSON expected" }],
+          });
+        }
+        const parsed = DeviceReportSchema.safeParse(json);
+        if (!parsed.success)
+          throw new DomainError("VALIDATION_FAILED", "the report is not valid", {
+            errors: parsed.error.issues.map((i) => ({ path: ["body", ...i.path].join("."), message: i.message })),
+          });
+        const { event, created } = await reportFromDevice(ctx, requestMeta(request), device, parsed.data);
+        return reply.status(created ? 201 : 200).send({ id: event.id, number: event.number, areaCode: event.areaCode });
+      },
+    );
+  });
+
+  app.get(
+    "/intake/devices",
+    {
+      config: { permission: "event.configure" },
+      schema: {
+        tags: ["events"],
+        summary: "The intake devices (never their secrets)",
+        response: { 200: z.array(DeviceSchema), ...errors },
+      },
+    },
+    async () => listDevices(ctx),
+  );
+
+  app.post(
+    "/intake/devices",
+    {
+      config: { permission: "event.configure" },
+      schema: {
+        tags: ["events"],
+        summary: "Register a device; the response carries its signing secret, once",
+        body: z
+          .object({
+            deviceKey: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/),
+            name: z.string().trim().min(1).max(100),
+            categoryKey: z.string().max(64),
+            areaCode: z.string().max(24).optional(),
+            lng: z.number().min(73).max(136).optional(),
+            lat: z.number().min(3).max(54).optional(),
+          })
+          .strict(),
+        response: { 201: DeviceSchema.extend({ secret: z.string() }), ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await registerDevice(ctx, principalOf(request), requestMeta(request), request.body)),
+  );
+
+  app.delete(
+    "/intake/devices/:id",
+    {
+      config: { permission: "event.configure" },
+      schema: {
+        tags: ["events"],
+        summary: "Retire a device: its requests are refused from then on",
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await retireDevice(ctx, principalOf(request), requestMeta(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};
