@@ -18,9 +18,11 @@ export async function postgresForBench(): Promise<{ url: string; stop: () => voi
 export function startServerProcess(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, "packages/server/bin/wangge.mjs"), "serve", "--port", "0", "--host", "127.0.0.1"],
+    [...nodeArgs, path.join(ROOT, "packages/server/bin/wangge.mjs"), "serve", "--port", "0", "--host", "127.0.0.1"],
     {
       env: { ...process.env, LOG_LEVEL: "warn", WANGGE_WEB_DIST: "/nonexistent", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -52,6 +54,8 @@ export function startServerProcess(
 export interface LoadResult {
   requests: number;
   errors: number;
+  /** The first few error answers (status and body), to say what went wrong. */
+  errorSamples: string[];
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -60,11 +64,18 @@ export interface LoadResult {
 /** A closed-loop load: `concurrency` keep-alive clients sending back to back for `durationMs`. */
 export async function load(
   url: string,
-  options: { method?: string; body?: () => string; concurrency: number; durationMs: number },
+  options: {
+    method?: string;
+    body?: () => string;
+    headers?: Record<string, string>;
+    concurrency: number;
+    durationMs: number;
+  },
 ): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const target = new URL(url);
   const latencies: number[] = [];
+  const errorSamples: string[] = [];
   let errors = 0;
   const deadline = performance.now() + options.durationMs;
   const one = () =>
@@ -78,13 +89,22 @@ export async function load(
           port: target.port,
           path: target.pathname,
           method: options.method ?? "GET",
-          headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {},
+          headers: {
+            ...options.headers,
+            ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}),
+          },
         },
         (res) => {
-          res.resume();
+          const failed = (res.statusCode ?? 500) >= 400;
+          let text = "";
+          if (failed && errorSamples.length < 3) res.on("data", (d: Buffer) => (text += d));
+          else res.resume();
           res.on("end", () => {
             latencies.push(performance.now() - started);
-            if ((res.statusCode ?? 500) >= 400) errors++;
+            if (failed) {
+              errors++;
+              if (errorSamples.length < 3) errorSamples.push(`${res.statusCode} ${text.slice(0, 300)}`);
+            }
             resolve();
           });
         },
@@ -108,6 +128,7 @@ export async function load(
   return {
     requests: latencies.length,
     errors,
+    errorSamples,
     perSecond: Math.round((latencies.length / elapsed) * 1000),
     p50Ms: Number(pct(0.5).toFixed(2)),
     p99Ms: Number(pct(0.99).toFixed(2)),

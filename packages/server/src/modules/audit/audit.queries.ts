@@ -15,8 +15,11 @@ export async function findLastAuditRow(db: Db): Promise<Pick<AuditLogRow, "seq" 
   return db.selectFrom("audit_log").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
 }
 
-export async function insertAuditRow(db: Db, row: Omit<AuditLogTable, "details"> & { details: string }): Promise<void> {
-  await db.insertInto("audit_log").values(row).execute();
+export async function insertAuditRows(
+  db: Db,
+  rows: (Omit<AuditLogTable, "details"> & { details: string })[],
+): Promise<void> {
+  await db.insertInto("audit_log").values(rows).execute();
 }
 
 export interface AuditFilter {

@@ -6,7 +6,7 @@ import type { DB } from "../../db/schema.ts";
 import {
   type AuditFilter,
   findLastAuditRow,
-  insertAuditRow,
+  insertAuditRows,
   listAuditRows,
   listAuditRowsAscending,
   lockAuditChain,
@@ -38,46 +38,52 @@ async function appendInTransaction(
   trx: Transaction<DB>,
   algorithm: string,
   now: Date,
-  entry: AuditEntry,
+  entries: AuditEntry[],
 ): Promise<number> {
   await lockAuditChain(trx);
   const last = await findLastAuditRow(trx);
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
-  const content: AuditContent = {
-    seq,
-    occurredAt: now.toISOString(),
-    actorUserId: entry.actor?.userId ?? null,
-    actorUsername: entry.actor?.username ?? null,
-    ip: entry.meta?.ip ?? null,
-    userAgent: entry.meta?.userAgent?.slice(0, 512) ?? null,
-    action: entry.action,
-    targetType: entry.targetType ?? null,
-    targetId: entry.targetId ?? null,
-    areaPath: entry.areaPath ?? null,
-    outcome: entry.outcome,
-    reason: entry.reason ?? null,
-    details: { ...(entry.details ?? {}), ...(entry.meta?.requestId ? { requestId: entry.meta.requestId } : {}) },
-  };
-  const hash = auditRowHash(digest, algorithm, prevHash, content);
-  await insertAuditRow(trx, {
-    seq,
-    occurred_at: now,
-    actor_user_id: content.actorUserId,
-    actor_username: content.actorUsername,
-    ip: content.ip,
-    user_agent: content.userAgent,
-    action: content.action,
-    target_type: content.targetType,
-    target_id: content.targetId,
-    area_path: content.areaPath,
-    outcome: content.outcome,
-    reason: content.reason,
-    details: JSON.stringify(content.details),
-    hash_alg: algorithm,
-    prev_hash: prevHash,
-    hash,
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+  const rows = entries.map((entry) => {
+    seq += 1;
+    const content: AuditContent = {
+      seq,
+      occurredAt: now.toISOString(),
+      actorUserId: entry.actor?.userId ?? null,
+      actorUsername: entry.actor?.username ?? null,
+      ip: entry.meta?.ip ?? null,
+      userAgent: entry.meta?.userAgent?.slice(0, 512) ?? null,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      areaPath: entry.areaPath ?? null,
+      outcome: entry.outcome,
+      reason: entry.reason ?? null,
+      details: { ...(entry.details ?? {}), ...(entry.meta?.requestId ? { requestId: entry.meta.requestId } : {}) },
+    };
+    const hash = auditRowHash(digest, algorithm, prevHash, content);
+    const row = {
+      seq,
+      occurred_at: now,
+      actor_user_id: content.actorUserId,
+      actor_username: content.actorUsername,
+      ip: content.ip,
+      user_agent: content.userAgent,
+      action: content.action,
+      target_type: content.targetType,
+      target_id: content.targetId,
+      area_path: content.areaPath,
+      outcome: content.outcome,
+      reason: content.reason,
+      details: JSON.stringify(content.details),
+      hash_alg: algorithm,
+      prev_hash: prevHash,
+      hash,
+    };
+    prevHash = hash;
+    return row;
   });
+  for (let i = 0; i < rows.length; i += 500) await insertAuditRows(trx, rows.slice(i, i + 500));
   return seq;
 }
 
@@ -89,8 +95,18 @@ export async function recordAudit(
 ): Promise<number> {
   const algorithm = auditAlgorithm(ctx);
   const now = ctx.now();
-  if (db.isTransaction) return appendInTransaction(db as Transaction<DB>, algorithm, now, entry);
-  return db.transaction().execute((trx) => appendInTransaction(trx, algorithm, now, entry));
+  if (db.isTransaction) return appendInTransaction(db as Transaction<DB>, algorithm, now, [entry]);
+  return db.transaction().execute((trx) => appendInTransaction(trx, algorithm, now, [entry]));
+}
+
+/** Appends many records at once (one lock, one read of the chain's end), inside the caller's transaction. */
+export async function recordAuditBatch(
+  ctx: Pick<AppContext, "config" | "now">,
+  trx: Transaction<DB>,
+  entries: AuditEntry[],
+): Promise<number> {
+  if (entries.length === 0) return 0;
+  return appendInTransaction(trx, auditAlgorithm(ctx), ctx.now(), entries);
 }
 
 export function toAuditContent(row: AuditLogRow): AuditContent {

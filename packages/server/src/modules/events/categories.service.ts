@@ -50,6 +50,7 @@ export async function ensureDefaultCategories(db: Kysely<DB>): Promise<void> {
       .onConflict((oc) => oc.column("day").doNothing())
       .execute();
   }
+  forgetEventConfig(db);
 }
 
 export function toCategory(row: EventCategoryRow): CategoryDefinition {
@@ -74,13 +75,42 @@ export async function listCategories(
   return (await q.execute()).map(toCategory);
 }
 
+/**
+ * Categories and the calendar are read on every report and action but change a few times a year:
+ * each process keeps them for ten seconds, and forgets them at once when it changes them itself
+ * (another process's change reaches this one within those ten seconds).
+ */
+const CONFIG_TTL_MS = 10_000;
+interface ConfigCache {
+  categories?: { at: number; byKey: Map<string, CategoryDefinition> };
+  calendar?: { at: number; key: string; value: WorkingCalendar };
+}
+const configCaches = new WeakMap<object, ConfigCache>();
+const configCache = (db: Kysely<DB>): ConfigCache => {
+  let c = configCaches.get(db);
+  if (!c) {
+    c = {};
+    configCaches.set(db, c);
+  }
+  return c;
+};
+
+/** Drops this process's copy of the categories and calendar (after changing them). */
+export function forgetEventConfig(db: Kysely<DB>): void {
+  configCaches.delete(db);
+}
+
 export async function getCategory(db: Kysely<DB>, key: string): Promise<CategoryDefinition> {
-  const row = await db.selectFrom("event_category").selectAll().where("key", "=", key).executeTakeFirst();
-  if (!row)
+  const cache = configCache(db);
+  const now = Date.now();
+  if (!cache.categories || now - cache.categories.at > CONFIG_TTL_MS)
+    cache.categories = { at: now, byKey: new Map((await listCategories(db)).map((c) => [c.key, c])) };
+  const found = cache.categories.byKey.get(key);
+  if (!found)
     throw new DomainError("EVENT_CATEGORY_NOT_FOUND", `no event category ${key}`, {
       errors: [{ path: "key", message: "unknown category" }],
     });
-  return toCategory(row);
+  return found;
 }
 
 export async function updateCategory(
@@ -90,6 +120,7 @@ export async function updateCategory(
   key: string,
   settings: CategorySettings,
 ): Promise<CategoryDefinition> {
+  forgetEventConfig(ctx.db);
   await getCategory(ctx.db, key);
   await ctx.db.transaction().execute(async (trx) => {
     await trx
@@ -117,6 +148,7 @@ export async function updateCategory(
       details: { deadlines: settings.deadlines, closeLevel: settings.closeLevel, active: settings.active },
     });
   });
+  forgetEventConfig(ctx.db);
   return getCategory(ctx.db, key);
 }
 
@@ -172,6 +204,7 @@ export async function setCalendarYear(
       },
     });
   });
+  forgetEventConfig(ctx.db);
   return calendarYear(ctx.db, year);
 }
 
@@ -180,13 +213,20 @@ export async function workingCalendar(
   db: Kysely<DB>,
   config: { workingHours: [number, number][]; weekend: number[] },
 ): Promise<WorkingCalendar> {
+  const cache = configCache(db);
+  const key = JSON.stringify([config.workingHours, config.weekend]);
+  const now = Date.now();
+  if (cache.calendar && cache.calendar.key === key && now - cache.calendar.at <= CONFIG_TTL_MS)
+    return cache.calendar.value;
   const rows = await sql<{ day: string; kind: string }>`select day::text as day, kind from work_calendar_day`.execute(
     db,
   );
-  return calendar({
+  const value = calendar({
     holidays: rows.rows.filter((r) => r.kind === "holiday").map((r) => r.day),
     workdays: rows.rows.filter((r) => r.kind === "workday").map((r) => r.day),
     windows: config.workingHours.length ? config.workingHours : OFFICE_HOURS,
     weekend: config.weekend,
   });
+  cache.calendar = { at: now, key, value };
+  return value;
 }

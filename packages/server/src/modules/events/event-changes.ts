@@ -44,34 +44,51 @@ export function publishChange(ctx: Pick<AppContext, "db">, change: EventChange):
  */
 export async function notifyChange(
   trx: Kysely<DB> | Transaction<DB>,
-  change: EventChange & { title: string; actorUserId: string | null; note?: string | null },
+  change: NotifiedChange,
   at: Date,
 ): Promise<number> {
-  const recipients = new Set<string>();
-  if (change.reporterUserId) recipients.add(change.reporterUserId);
-  if (change.action === "assign" && change.assigneeUserId) recipients.add(change.assigneeUserId);
+  return notifyChanges(trx, [change], at);
+}
+
+export type NotifiedChange = EventChange & { title: string; actorUserId: string | null; note?: string | null };
+
+/** The same for many changes at once (the escalation sweep): one read of followers, one insert. */
+export async function notifyChanges(
+  trx: Kysely<DB> | Transaction<DB>,
+  changes: NotifiedChange[],
+  at: Date,
+): Promise<number> {
+  if (changes.length === 0) return 0;
   const followers = await trx
     .selectFrom("event_follower")
-    .select("user_id")
-    .where("event_id", "=", change.id)
-    .execute();
-  for (const f of followers) recipients.add(f.user_id);
-  if (change.actorUserId) recipients.delete(change.actorUserId);
-  if (recipients.size === 0) return 0;
-  await trx
-    .insertInto("notification")
-    .values(
-      [...recipients].map((userId) => ({
-        id: uuidv7(at.getTime()),
-        user_id: userId,
-        event_id: change.id,
-        kind: change.action,
-        title: `${change.number} ${change.title}`,
-        body: JSON.stringify({ state: change.state, level: change.level, note: change.note ?? null }),
-        created_at: at,
-        read_at: null,
-      })),
+    .select(["event_id", "user_id"])
+    .where(
+      "event_id",
+      "in",
+      changes.map((c) => c.id),
     )
     .execute();
-  return recipients.size;
+  const rows = changes.flatMap((change) => {
+    const recipients = new Set<string>();
+    if (change.reporterUserId) recipients.add(change.reporterUserId);
+    if (change.action === "assign" && change.assigneeUserId) recipients.add(change.assigneeUserId);
+    for (const f of followers) if (f.event_id === change.id) recipients.add(f.user_id);
+    if (change.actorUserId) recipients.delete(change.actorUserId);
+    return [...recipients].map((userId) => ({
+      id: uuidv7(at.getTime()),
+      user_id: userId,
+      event_id: change.id,
+      kind: change.action,
+      title: `${change.number} ${change.title}`,
+      body: JSON.stringify({ state: change.state, level: change.level, note: change.note ?? null }),
+      created_at: at,
+      read_at: null,
+    }));
+  });
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto("notification")
+      .values(rows.slice(i, i + 500))
+      .execute();
+  return rows.length;
 }

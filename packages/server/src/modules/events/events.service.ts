@@ -31,10 +31,10 @@ import { uuidv7 } from "../../ids.ts";
 import { locatePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAudit, recordAuditBatch } from "../audit/audit.service.ts";
 import { isIssue, sealPhone } from "../registry/registry-fields.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
-import { type EventChange, notifyChange, publishChange } from "./event-changes.ts";
+import { type EventChange, notifyChange, notifyChanges, publishChange } from "./event-changes.ts";
 import type { EventRow } from "./events.table.ts";
 
 /**
@@ -171,44 +171,55 @@ export async function reportEvent(
   const due = addWorkingMinutes(now, minutes, cal);
   const number = await nextNumber(ctx, area, now);
   const title = input.title?.trim() || `${category.name["zh-CN"]} · ${area.name}`;
+  const row: EventRow = {
+    id: input.id,
+    number,
+    category_key: category.key,
+    title,
+    description: input.description,
+    lng: input.lng ?? null,
+    lat: input.lat ?? null,
+    area_id: area.id,
+    area_path: area.path,
+    level,
+    state: "reported",
+    state_before_suspension: null,
+    priority: category.priority,
+    source: input.source,
+    reporter_user_id: authorId(actor),
+    reporter_name: input.contact?.name?.trim() || actor.displayName,
+    assignee_user_id: null,
+    due_at: due,
+    remaining_minutes: null,
+    supervised: false,
+    resolved_level: null,
+    attributes: input.attributes ?? {},
+    created_at: now,
+    updated_at: now,
+    closed_at: null,
+    address: input.address?.trim() || null,
+    ...contact,
+    consent_note: input.consentNote?.trim() || null,
+    open311_key_id: input.open311KeyId ?? null,
+    open311_token: input.open311Token ?? null,
+    device_id: input.deviceId ?? null,
+    merged_into: null,
+    co_handlers: [],
+    satisfaction: null,
+    feedback: null,
+    feedback_at: null,
+    content_hash: null,
+    origin_path: area.path,
+  };
   await ctx.db.transaction().execute(async (trx) => {
+    // The event and its first step in one statement (one round trip on the hot path of intake).
     await trx
-      .insertInto("event")
-      .values({
-        id: input.id,
-        number,
-        category_key: category.key,
-        title,
-        description: input.description,
-        lng: input.lng ?? null,
-        lat: input.lat ?? null,
-        area_id: area.id,
-        area_path: area.path,
-        level,
-        state: "reported",
-        state_before_suspension: null,
-        priority: category.priority,
-        source: input.source,
-        reporter_user_id: authorId(actor),
-        reporter_name: input.contact?.name?.trim() || actor.displayName,
-        assignee_user_id: null,
-        due_at: due,
-        remaining_minutes: null,
-        resolved_level: null,
-        attributes: JSON.stringify(input.attributes ?? {}),
-        created_at: now,
-        updated_at: now,
-        closed_at: null,
-        address: input.address?.trim() || null,
-        ...contact,
-        consent_note: input.consentNote?.trim() || null,
-        open311_key_id: input.open311KeyId ?? null,
-        open311_token: input.open311Token ?? null,
-        device_id: input.deviceId ?? null,
-        origin_path: area.path,
-      })
-      .execute();
-    await trx
+      .with("reported", (db) =>
+        db
+          .insertInto("event")
+          .values({ ...row, attributes: JSON.stringify(row.attributes), co_handlers: JSON.stringify(row.co_handlers) })
+          .returning("id"),
+      )
       .insertInto("event_step")
       .values({
         id: uuidv7(now.getTime()),
@@ -237,9 +248,8 @@ export async function reportEvent(
       details: { number, category: category.key, source: input.source, onBehalf: Boolean(input.consentNote) },
     });
   });
-  const event = await findEvent(ctx, input.id);
-  publishChange(ctx, changeOf(event, "report"));
-  return { event: toEventView(event), created: true };
+  publishChange(ctx, changeOf(row, "report"));
+  return { event: toEventView(row), created: true };
 }
 
 export function changeOf(e: EventRow, action: string): EventChange {
@@ -669,93 +679,132 @@ const CLOCK_STATES: EventState[] = ["reported", "accepted", "assigned", "in_prog
  * deadline, so several processes sweeping at once escalate each event once. At the top level (or with
  * no area above) the deadline is cleared and the timeline says so.
  */
-export async function sweepOverdue(ctx: AppContext): Promise<number> {
+export async function sweepOverdue(ctx: AppContext, batchSize = 500): Promise<number> {
   const now = ctx.now();
   const cal = await workingCalendar(ctx.db, ctx.config);
-  const categories = new Map<string, Awaited<ReturnType<typeof getCategory>>>();
+  const areas = new Map<string, Promise<AreaRow | undefined>>();
+  const areaOf = (code: string) => {
+    let found = areas.get(code);
+    if (!found) {
+      found = findArea(ctx.db, code);
+      areas.set(code, found);
+    }
+    return found;
+  };
   const publishLater: EventChange[] = [];
   let escalated = 0;
-  for (let round = 0; round < 1000; round++) {
+  for (let round = 0; round < 10_000; round++) {
     const due = await ctx.db
       .selectFrom("event")
       .selectAll()
       .where("due_at", "<=", now)
       .where("state", "in", CLOCK_STATES)
       .orderBy("due_at")
-      .limit(500)
+      .limit(batchSize)
       .execute();
     if (due.length === 0) break;
-    let progressed = 0;
+    const plans: {
+      row: EventRow;
+      level: HandlingLevel;
+      areaId: string;
+      path: string;
+      due: Date | null;
+      escalate: boolean;
+    }[] = [];
     for (const row of due) {
-      let category = categories.get(row.category_key);
-      if (!category) {
-        category = await getCategory(ctx.db, row.category_key);
-        categories.set(row.category_key, category);
-      }
-      const { above, target } = await escalationTarget(ctx, row);
-      const moved = await ctx.db.transaction().execute(async (trx) => {
-        const update = target
-          ? {
-              level: above as string,
-              area_id: target.id,
-              area_path: target.path,
-              assignee_user_id: null,
-              due_at: addWorkingMinutes(now, category.deadlines[above as HandlingLevel], cal),
-              updated_at: now,
-            }
-          : { due_at: null, updated_at: now };
-        const changed = await trx
-          .updateTable("event")
-          .set(update)
-          .where("id", "=", row.id)
-          .where("level", "=", row.level)
-          .where("due_at", "=", row.due_at as Date)
-          .executeTakeFirst();
-        if (Number(changed.numUpdatedRows) === 0) return false;
-        await trx
-          .insertInto("event_step")
-          .values({
+      const category = await getCategory(ctx.db, row.category_key);
+      const above = levelAbove(row.level as HandlingLevel);
+      let target: AreaRow | undefined;
+      if (above)
+        for (const code of row.area_path.split("/").filter(Boolean).slice(0, -1).reverse()) {
+          const area = await areaOf(code);
+          if (area && handlingLevelOf(area.level) === above) {
+            target = area;
+            break;
+          }
+        }
+      plans.push({
+        row,
+        level: target ? (above as HandlingLevel) : (row.level as HandlingLevel),
+        areaId: target?.id ?? row.area_id,
+        path: target?.path ?? row.area_path,
+        due: target ? addWorkingMinutes(now, category.deadlines[above as HandlingLevel], cal) : null,
+        escalate: Boolean(target),
+      });
+    }
+    const moved = await ctx.db.transaction().execute(async (trx) => {
+      // One compare-and-set for the batch: a row another process moved meanwhile is left alone.
+      const values = sql.join(
+        plans.map(
+          (p) =>
+            sql`(${p.row.id}::uuid, ${p.row.level}, ${p.row.due_at}::timestamptz, ${p.level}, ${p.areaId}::uuid, ${p.path}, ${p.due}::timestamptz, ${p.escalate}::boolean)`,
+        ),
+      );
+      const updated = await sql<{ id: string }>`
+        update event as e set
+          level = v.new_level, area_id = v.new_area_id, area_path = v.new_path, due_at = v.new_due,
+          assignee_user_id = case when v.escalate then null else e.assignee_user_id end, updated_at = ${now}
+        from (values ${values}) as v(id, old_level, old_due, new_level, new_area_id, new_path, new_due, escalate)
+        where e.id = v.id and e.level = v.old_level and e.due_at = v.old_due
+        returning e.id`.execute(trx);
+      const done = new Set(updated.rows.map((r) => r.id));
+      const ok = plans.filter((p) => done.has(p.row.id));
+      if (ok.length === 0) return ok;
+      await trx
+        .insertInto("event_step")
+        .values(
+          ok.map((p) => ({
             id: uuidv7(now.getTime()),
-            event_id: row.id,
-            action: target ? "escalate" : "overdue",
-            from_state: row.state,
-            to_state: row.state,
-            level: target ? (above as string) : row.level,
-            area_path: target ? target.path : row.area_path,
+            event_id: p.row.id,
+            action: p.escalate ? "escalate" : "overdue",
+            from_state: p.row.state,
+            to_state: p.row.state,
+            level: p.level,
+            area_path: p.path,
             actor_user_id: null,
             actor_name: "系统 / system",
-            note: target
-              ? `办理时限已过，自动上报 / deadline passed at ${row.due_at?.toISOString()}`
+            note: p.escalate
+              ? `办理时限已过，自动上报 / deadline passed at ${p.row.due_at?.toISOString()}`
               : "办理时限已过，已是最高层级 / deadline passed at the top level",
             lng: null,
             lat: null,
             at: now,
-          })
-          .execute();
-        await recordAudit(ctx, trx, {
-          action: target ? "event.escalate" : "event.overdue",
-          outcome: "success",
+          })),
+        )
+        .execute();
+      await recordAuditBatch(
+        ctx,
+        trx,
+        ok.map((p) => ({
+          action: p.escalate ? "event.escalate" : "event.overdue",
+          outcome: "success" as const,
           actor: { userId: null, username: "system" },
           targetType: "event",
-          targetId: row.id,
-          areaPath: target ? target.path : row.area_path,
-          details: { automatic: true, from: row.level, to: target ? above : row.level },
-        });
-        const after = await trx.selectFrom("event").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
-        await notifyChange(
-          trx,
-          { ...changeOf(after, target ? "escalate" : "overdue"), title: row.title, actorUserId: null },
-          now,
-        );
-        publishLater.push(changeOf(after, target ? "escalate" : "overdue"));
-        return true;
-      });
-      if (moved) {
-        progressed++;
-        if (target) escalated++;
-      }
-    }
-    if (progressed === 0) break;
+          targetId: p.row.id,
+          areaPath: p.path,
+          details: { automatic: true, from: p.row.level, to: p.level },
+        })),
+      );
+      const changes = ok.map((p) => ({
+        ...changeOf(
+          {
+            ...p.row,
+            level: p.level,
+            area_path: p.path,
+            assignee_user_id: p.escalate ? null : p.row.assignee_user_id,
+            updated_at: now,
+          },
+          p.escalate ? "escalate" : "overdue",
+        ),
+        title: p.row.title,
+        actorUserId: null,
+      }));
+      await notifyChanges(trx, changes, now);
+      publishLater.push(...changes);
+      return ok;
+    });
+    escalated += moved.filter((p) => p.escalate).length;
+    if (moved.length === 0) break;
   }
   for (const change of publishLater) publishChange(ctx, change);
   return escalated;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../../app.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import { verifyAuditTrail } from "../audit/audit.service.ts";
 import { sweepOverdue } from "./events.service.ts";
 
 let t: TestApp;
@@ -403,6 +404,38 @@ describe("escalation when a deadline passes", () => {
       { action: "escalate", level: "village", actor_name: "系统 / system" },
       { action: "escalate", level: "township", actor_name: "系统 / system" },
     ]);
+  });
+
+  it("escalates many due events in batches, each once, with an audit chain that still verifies", async () => {
+    const ids = Array.from({ length: 5 }, () => crypto.randomUUID());
+    for (const id of ids) {
+      const res = await h.app.inject({
+        method: "POST",
+        url: "/api/v1/events",
+        headers: reporter.headers,
+        payload: { id, categoryKey: "dispute.neighbour", description: "批量到期的纠纷", areaCode: area.grid.code },
+      });
+      expect(res.statusCode).toBe(201);
+    }
+    h.clock.advanceMinutes(2);
+    const counts = await Promise.all([sweepOverdue(h.ctx, 2), sweepOverdue(h.ctx, 3)]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(5);
+    const steps = await h.ctx.db
+      .selectFrom("event_step")
+      .select(["event_id"])
+      .where("event_id", "in", ids)
+      .where("action", "=", "escalate")
+      .where("level", "=", "village")
+      .execute();
+    expect(steps.map((s) => s.event_id).sort()).toEqual([...ids].sort());
+    const told = await h.ctx.db
+      .selectFrom("notification")
+      .select("event_id")
+      .where("event_id", "in", ids)
+      .where("kind", "=", "escalate")
+      .execute();
+    expect(told).toHaveLength(5);
+    expect((await verifyAuditTrail(h.ctx.db)).ok).toBe(true);
   });
 
   it("does not escalate a suspended event, whose clock is stopped", async () => {
