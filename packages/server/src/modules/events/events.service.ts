@@ -331,11 +331,15 @@ export async function visibleEvent(ctx: AppContext, actor: Principal, id: string
 }
 
 export async function getEvent(ctx: AppContext, actor: Principal, id: string) {
-  const row = await visibleEvent(ctx, actor, id);
+  return detailOf(ctx, await visibleEvent(ctx, actor, id));
+}
+
+/** An event with its timeline (whoever asks has been checked already). */
+async function detailOf(ctx: AppContext, row: EventRow) {
   const steps = await ctx.db
     .selectFrom("event_step")
     .selectAll()
-    .where("event_id", "=", id)
+    .where("event_id", "=", row.id)
     .orderBy("at")
     .orderBy("id")
     .execute();
@@ -618,8 +622,10 @@ export async function transitionEvent(
     );
     if (mergeTarget) await joinReporters(trx, row, mergeTarget, actor, now);
   });
-  publishChange(ctx, changeOf(await findEvent(ctx, id), input.action));
-  return getEvent(ctx, actor, id);
+  const after = await findEvent(ctx, id);
+  publishChange(ctx, changeOf(after, input.action));
+  // The actor sees the result of what they did, even when it took the event out of their view (escalation).
+  return detailOf(ctx, after);
 }
 
 /**

@@ -51,7 +51,13 @@ describe("seedDemo", () => {
 
   it("loads the demo areas and one account per role, printing the password once, and is idempotent", async () => {
     const record = await seedDemo(seedCtx());
-    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts", "registry"]);
+    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts", "registry", "events"]);
+    expect(record.parts[3]?.summary).toBe("6 demo events");
+    const states = await t.ctx.db.selectFrom("event").select(["state", "level"]).orderBy("created_at").execute();
+    expect(states.map((e) => e.state).sort()).toEqual(
+      ["accepted", "closed", "in_progress", "reported", "resolved", "suspended"].sort(),
+    );
+    expect(states).toContainEqual({ state: "accepted", level: "village" });
     expect(record.parts[2]?.summary).toMatch(/^\d+ demo residents in 12 households of 450802001003$/);
     expect(record.parts[0]?.summary).toMatch(/divisions of 贵港市; 50 demo grids in 贵城街道/);
     const passwordLine = printed.find((l) => l.startsWith("Demo password"));
@@ -85,5 +91,6 @@ describe("seedDemo", () => {
     expect(printed.filter((l) => l.startsWith("Demo password"))).toEqual([]);
     expect(await people()).toBe(before);
     expect(again.parts[2]?.summary).toBe("0 demo residents in 12 households of 450802001003");
+    expect(again.parts[3]?.summary).toBe("0 demo events");
   });
 });

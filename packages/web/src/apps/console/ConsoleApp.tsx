@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   ApartmentOutlined,
   ApiOutlined,
   AuditOutlined,
@@ -21,6 +22,7 @@ import { AreaExplorer } from "../../features/areas/components/AreaExplorer.tsx";
 import { BoundaryPreview } from "../../features/areas/components/BoundaryPreview.tsx";
 import { AuditPage } from "../../features/audit/components/AuditPage.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
+import { EventsPage } from "../../features/events/components/EventsPage.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
@@ -66,6 +68,58 @@ export function ConsoleApp() {
                               canManage={s.can("person.manage")}
                               canReveal={s.can("person.reveal")}
                               areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
+                            />
+                          )}
+                        </ConfigGate>
+                      )}
+                    />
+                  }
+                />
+                <Route
+                  path="events"
+                  element={
+                    <Allowed
+                      permission="event.read"
+                      render={(s) => (
+                        <ConfigGate>
+                          {(config) => (
+                            <EventsPage
+                              config={config}
+                              permissions={{
+                                canRead: true,
+                                canReport: s.can("event.report"),
+                                canHandle: s.can("event.handle"),
+                                canMediate: s.can("mediation.handle"),
+                                canConfigure: s.can("event.configure"),
+                                canManageSystem: s.can("system.manage"),
+                                userId: s.me?.user.id ?? "",
+                              }}
+                            />
+                          )}
+                        </ConfigGate>
+                      )}
+                    />
+                  }
+                />
+                <Route
+                  path="event-settings"
+                  element={
+                    <Allowed
+                      permission="event.configure"
+                      render={(s) => (
+                        <ConfigGate>
+                          {(config) => (
+                            <EventsPage
+                              config={config}
+                              permissions={{
+                                canRead: false,
+                                canReport: false,
+                                canHandle: false,
+                                canMediate: false,
+                                canConfigure: true,
+                                canManageSystem: s.can("system.manage"),
+                                userId: s.me?.user.id ?? "",
+                              }}
                             />
                           )}
                         </ConfigGate>
@@ -165,6 +219,18 @@ function ConsoleLayout() {
     ...(session.can("person.read")
       ? [{ key: "registry", icon: <UserOutlined />, label: t("nav.registry"), onClick: () => navigate("/registry") }]
       : []),
+    ...(session.can("event.read")
+      ? [{ key: "events", icon: <AlertOutlined />, label: t("nav.events"), onClick: () => navigate("/events") }]
+      : session.can("event.configure")
+        ? [
+            {
+              key: "event-settings",
+              icon: <AlertOutlined />,
+              label: t("nav.eventSettings"),
+              onClick: () => navigate("/event-settings"),
+            },
+          ]
+        : []),
     ...(session.can("user.read")
       ? [
           { key: "users", icon: <TeamOutlined />, label: t("nav.users"), onClick: () => navigate("/users") },

@@ -1,0 +1,365 @@
+import { UploadOutlined } from "@ant-design/icons";
+import {
+  actionsFrom,
+  type ClientConfig,
+  type EventAction,
+  type EventState,
+  type FeatureCollection,
+  isDisputeCategory,
+} from "@wangge/core";
+import { Button, Descriptions, Drawer, Form, Input, Modal, Space, Tabs, Tag, Timeline, Typography, Upload } from "antd";
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { WgMap } from "../../../lib/map/WgMap.tsx";
+import { exportSubtree } from "../../areas/api/areas.ts";
+import {
+  type Attachment,
+  type EventDetail,
+  getEvent,
+  listAttachments,
+  listEvents,
+  transition,
+  uploadAttachment,
+} from "../api/events.ts";
+import { DisputePanel } from "./DisputePanel.tsx";
+import type { EventsPermissions } from "./EventsPage.tsx";
+import { DueText, StateTag, useCategories, useFail, useLang } from "./shared.tsx";
+
+/** What each action asks for besides the note (the workflow table in core says which need a note). */
+const EXTRA: Partial<Record<EventAction, "assignee" | "area" | "unit" | "merge">> = {
+  assign: "assignee",
+  dispatch: "area",
+  co_handle: "unit",
+  merge: "merge",
+};
+
+/** An event: its details, map, timeline, the actions open to it, its files and (for disputes) mediation. */
+export function EventDetailDrawer({
+  config,
+  eventId,
+  permissions,
+  onClose,
+  onChanged,
+}: {
+  config: ClientConfig;
+  eventId: string | undefined;
+  permissions: EventsPermissions;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const fail = useFail();
+  const { categories } = useCategories();
+  const [event, setEvent] = useState<EventDetail>();
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const [area, setArea] = useState<FeatureCollection>();
+  const [acting, setActing] = useState<EventAction>();
+
+  const load = useCallback(
+    (id: string) => {
+      getEvent(id).then((e) => {
+        setEvent(e);
+        exportSubtree(e.areaCode).then(setArea, () => setArea(undefined));
+      }, fail);
+      listAttachments(id).then(setFiles, () => setFiles([]));
+    },
+    [fail],
+  );
+  useEffect(() => {
+    setEvent(undefined);
+    if (eventId) load(eventId);
+  }, [eventId, load]);
+
+  const category = categories.find((c) => c.key === event?.categoryKey);
+  const actions = event ? actionsFrom(event.state as EventState) : [];
+  const point: FeatureCollection | undefined =
+    event?.lng != null && event.lat != null
+      ? {
+          type: "FeatureCollection",
+          features: [
+            { type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [event.lng, event.lat] } },
+          ],
+        }
+      : undefined;
+
+  return (
+    <Drawer
+      open={Boolean(eventId)}
+      width={820}
+      onClose={onClose}
+      destroyOnHidden
+      title={
+        event ? (
+          <Space>
+            <span translate="no">{event.number}</span>
+            <StateTag state={event.state} />
+            {event.supervised && <Tag color="volcano">{t("events.supervised")}</Tag>}
+          </Space>
+        ) : (
+          t("common.loading")
+        )
+      }
+    >
+      {event && (
+        <Tabs
+          items={[
+            {
+              key: "detail",
+              label: t("events.detail"),
+              children: (
+                <Space direction="vertical" style={{ width: "100%" }} size="middle">
+                  <Descriptions size="small" column={2} bordered>
+                    <Descriptions.Item label={t("events.title")} span={2}>
+                      <span translate="no">{event.title}</span>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("events.description")} span={2}>
+                      <span translate="no" style={{ whiteSpace: "pre-wrap" }}>
+                        {event.description}
+                      </span>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("events.category")}>
+                      {category?.name[lang] ?? event.categoryKey}
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("events.levelLabel")}>
+                      {t(`events.level.${event.level}`)}
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("events.area")}>
+                      <span translate="no">{event.areaCode}</span>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("events.due")}>
+                      {event.state === "suspended" ? t("events.clockStopped") : <DueText dueAt={event.dueAt} />}
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("events.reporter")}>
+                      <span translate="no">{event.reporterName ?? "—"}</span>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("events.sourceLabel")}>
+                      {t(`events.source.${event.source}`)}
+                    </Descriptions.Item>
+                    {event.contactPhone && (
+                      <Descriptions.Item label={t("events.residentPhone")}>
+                        <span translate="no">{event.contactPhone}</span>
+                      </Descriptions.Item>
+                    )}
+                    {event.consentNote && (
+                      <Descriptions.Item label={t("events.consent")}>
+                        <span translate="no">{event.consentNote}</span>
+                      </Descriptions.Item>
+                    )}
+                    {event.address && (
+                      <Descriptions.Item label={t("events.address")} span={2}>
+                        <span translate="no">{event.address}</span>
+                      </Descriptions.Item>
+                    )}
+                    {event.coHandlers.length > 0 && (
+                      <Descriptions.Item label={t("events.coHandlers")} span={2}>
+                        <span translate="no">{event.coHandlers.map((c) => c.unit).join("、")}</span>
+                      </Descriptions.Item>
+                    )}
+                    {event.resolvedLevel && (
+                      <Descriptions.Item label={t("events.resolvedLevel")}>
+                        {t(`events.level.${event.resolvedLevel}`)}
+                      </Descriptions.Item>
+                    )}
+                    {event.satisfaction && (
+                      <Descriptions.Item label={t("events.satisfactionLabel")}>
+                        {t(`events.satisfaction.${event.satisfaction}`)}
+                      </Descriptions.Item>
+                    )}
+                  </Descriptions>
+                  {permissions.canHandle && actions.length > 0 && (
+                    <Space wrap>
+                      {actions.map((a) => (
+                        <Button key={a} onClick={() => setActing(a)} data-action={a}>
+                          {t(`events.action.${a}`)}
+                        </Button>
+                      ))}
+                    </Space>
+                  )}
+                  <WgMap config={config.map} height={260} features={area} overlay={point} label={t("events.map")} />
+                  <Space direction="vertical" style={{ width: "100%" }}>
+                    <Typography.Text strong>{t("events.attachments")}</Typography.Text>
+                    {files.map((f) => (
+                      <a
+                        key={f.id}
+                        href={`/api/v1/events/${event.id}/attachments/${f.id}`}
+                        target="_blank"
+                        rel="noreferrer"
+                      >
+                        <span translate="no">{f.fileName}</span>
+                        {f.hadLocation && <Tag style={{ marginLeft: 8 }}>{t("events.hadLocation")}</Tag>}
+                      </a>
+                    ))}
+                    <Upload
+                      showUploadList={false}
+                      accept="image/jpeg,image/png,image/webp,application/pdf"
+                      customRequest={({ file, onSuccess, onError }) => {
+                        uploadAttachment(event.id, file as File).then(
+                          (a) => {
+                            onSuccess?.(a);
+                            load(event.id);
+                          },
+                          (e) => {
+                            onError?.(e as Error);
+                            fail(e);
+                          },
+                        );
+                      }}
+                    >
+                      <Button icon={<UploadOutlined />}>{t("events.attach")}</Button>
+                    </Upload>
+                  </Space>
+                </Space>
+              ),
+            },
+            {
+              key: "timeline",
+              label: t("events.timeline"),
+              children: (
+                <Timeline
+                  items={event.timeline.map((s) => ({
+                    color: s.action === "escalate" || s.action === "overdue" ? "red" : "blue",
+                    children: (
+                      <Space direction="vertical" size={0}>
+                        <Typography.Text strong>
+                          {t(`events.step.${s.action}`)} · {t(`events.level.${s.level}`)}
+                        </Typography.Text>
+                        <Typography.Text type="secondary">
+                          {new Date(s.at).toLocaleString(lang)} · <span translate="no">{s.actorName ?? ""}</span>
+                        </Typography.Text>
+                        {s.note && (
+                          <Typography.Text translate="no" style={{ whiteSpace: "pre-wrap" }}>
+                            {s.note}
+                          </Typography.Text>
+                        )}
+                      </Space>
+                    ),
+                  }))}
+                />
+              ),
+            },
+            ...(isDisputeCategory(event.categoryKey)
+              ? [
+                  {
+                    key: "dispute",
+                    label: t("events.mediation"),
+                    children: <DisputePanel eventId={event.id} canMediate={permissions.canMediate} />,
+                  },
+                ]
+              : []),
+          ]}
+        />
+      )}
+      {event && acting && (
+        <ActionModal
+          event={event}
+          action={acting}
+          userId={permissions.userId}
+          onDone={(changed) => {
+            setActing(undefined);
+            if (changed) {
+              setEvent(changed);
+              onChanged();
+            }
+          }}
+        />
+      )}
+    </Drawer>
+  );
+}
+
+function ActionModal({
+  event,
+  action,
+  userId,
+  onDone,
+}: {
+  event: EventDetail;
+  action: EventAction;
+  userId: string;
+  onDone: (changed?: EventDetail) => void;
+}) {
+  const { t } = useTranslation();
+  const fail = useFail();
+  const [form] = Form.useForm<{
+    note?: string;
+    assigneeUserId?: string;
+    areaCode?: string;
+    unit?: string;
+    into?: string;
+  }>();
+  const [busy, setBusy] = useState(false);
+  const extra = EXTRA[action];
+  const submit = async () => {
+    const values = await form.validateFields();
+    setBusy(true);
+    try {
+      let intoId: string | undefined;
+      if (extra === "merge" && values.into) {
+        const found = await listEvents({ box: "all", q: values.into.trim(), limit: 1 });
+        intoId = found[0]?.id;
+        if (!intoId) {
+          form.setFields([{ name: "into", errors: [t("events.noSuchEvent")] }]);
+          return;
+        }
+      }
+      const changed = await transition(event.id, {
+        action,
+        ...(values.note ? { note: values.note } : {}),
+        ...(extra === "assignee" ? { assigneeUserId: values.assigneeUserId || userId } : {}),
+        ...(extra === "area" ? { areaCode: values.areaCode } : {}),
+        ...(extra === "unit" ? { unit: values.unit } : {}),
+        ...(intoId ? { intoId } : {}),
+      });
+      onDone(changed);
+    } catch (e) {
+      fail(e, form);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open
+      title={t(`events.action.${action}`)}
+      onOk={submit}
+      onCancel={() => onDone()}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical">
+        {extra === "assignee" && (
+          <Form.Item name="assigneeUserId" label={t("events.assignee")} extra={t("events.assigneeHint")}>
+            <Input placeholder={userId} />
+          </Form.Item>
+        )}
+        {extra === "area" && (
+          <Form.Item
+            name="areaCode"
+            label={t("events.dispatchTo")}
+            rules={[{ required: true, message: t("events.required") }]}
+          >
+            <Input />
+          </Form.Item>
+        )}
+        {extra === "unit" && (
+          <Form.Item name="unit" label={t("events.unit")} rules={[{ required: true, message: t("events.required") }]}>
+            <Input maxLength={100} />
+          </Form.Item>
+        )}
+        {extra === "merge" && (
+          <Form.Item
+            name="into"
+            label={t("events.mergeInto")}
+            rules={[{ required: true, message: t("events.required") }]}
+          >
+            <Input placeholder="GX-…" />
+          </Form.Item>
+        )}
+        <Form.Item name="note" label={t("events.note")}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,87 @@
+import type { FormInstance } from "antd";
+import { App, Tag } from "antd";
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { toApiError } from "../../../lib/api-client.ts";
+import { errorMessageKey } from "../../../lib/error-message.ts";
+import { type EventCategory, listCategories } from "../api/events.ts";
+
+export type Lang = "zh-CN" | "en";
+
+export function useLang(): Lang {
+  const { i18n } = useTranslation();
+  return i18n.language === "en" ? "en" : "zh-CN";
+}
+
+/** Shows an API failure as a message in the user's language; with a form, marks the fields it names. */
+export function useFail() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  return useCallback(
+    (e: unknown, form?: FormInstance) => {
+      const error = toApiError(e);
+      if (form && error.errors.length > 0) {
+        const fields = error.errors
+          .filter((x) => x.path.startsWith("body."))
+          .map((x) => ({ name: x.path.slice(5).split("."), errors: [x.message] }));
+        if (fields.length > 0) form.setFields(fields);
+      }
+      message.error(t(errorMessageKey(error.code)));
+    },
+    [message, t],
+  );
+}
+
+let categoriesCache: Promise<EventCategory[]> | undefined;
+
+/** The event categories (read once per page load; the settings screen refreshes them). */
+export function useCategories(): { categories: EventCategory[]; reload: () => void } {
+  const [categories, setCategories] = useState<EventCategory[]>([]);
+  const load = useCallback((fresh: boolean) => {
+    if (fresh || !categoriesCache) categoriesCache = listCategories();
+    categoriesCache.then(setCategories, () => {
+      categoriesCache = undefined;
+      setCategories([]);
+    });
+  }, []);
+  useEffect(() => load(false), [load]);
+  return { categories, reload: () => load(true) };
+}
+
+const STATE_COLORS: Record<string, string> = {
+  reported: "blue",
+  accepted: "cyan",
+  assigned: "geekblue",
+  in_progress: "processing",
+  resolved: "green",
+  verified: "green",
+  closed: "default",
+  returned: "orange",
+  suspended: "gold",
+  cancelled: "default",
+  merged: "default",
+};
+
+export function StateTag({ state }: { state: string }) {
+  const { t } = useTranslation();
+  return <Tag color={STATE_COLORS[state] ?? "default"}>{t(`events.state.${state}`)}</Tag>;
+}
+
+/** How long until (or since) a deadline, in the user's language. */
+export function DueText({ dueAt, now = Date.now() }: { dueAt: string | null; now?: number }) {
+  const { t } = useTranslation();
+  if (!dueAt) return <span>—</span>;
+  const minutes = Math.round((new Date(dueAt).getTime() - now) / 60_000);
+  const abs = Math.abs(minutes);
+  const span =
+    abs >= 1440
+      ? t("events.days", { n: Math.round(abs / 1440) })
+      : abs >= 60
+        ? t("events.hours", { n: Math.round(abs / 60) })
+        : t("events.minutes", { n: abs });
+  return minutes < 0 ? (
+    <Tag color="red">{t("events.overdueBy", { span })}</Tag>
+  ) : (
+    <span>{t("events.dueIn", { span })}</span>
+  );
+}
