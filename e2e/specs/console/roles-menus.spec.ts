@@ -132,7 +132,7 @@ describe("menus by role", () => {
   it("shows a grid worker only the work pages, and answers the users page as not found", async () => {
     const { page, context } = await newPage(browser());
     await signInThroughForm(page, "demo.worker", demoPassword);
-    expect(await menu(page)).toEqual(["工作台", "区域网格", "人口房屋", "系统状态", "接口文档"]);
+    expect(await menu(page)).toEqual(["工作台", "区域网格", "人口房屋", "事件办理", "系统状态", "接口文档"]);
     await page.goto(`${baseUrl}/users`);
     await page.getByText("页面不存在").waitFor();
     await context.close();
@@ -141,7 +141,15 @@ describe("menus by role", () => {
   it("shows an admin user and role management but not the audit log, and lets them create an account", async () => {
     const { page, context } = await newPage(browser());
     await signInThroughForm(page, "admin", adminPassword);
-    expect(await menu(page)).toEqual(["工作台", "区域网格", "用户管理", "角色权限", "系统状态", "接口文档"]);
+    expect(await menu(page)).toEqual([
+      "工作台",
+      "区域网格",
+      "事件设置",
+      "用户管理",
+      "角色权限",
+      "系统状态",
+      "接口文档",
+    ]);
     await page.getByRole("menuitem", { name: "用户管理" }).click();
     await page.getByRole("cell", { name: "demo.worker", exact: true }).waitFor();
     await page.getByRole("button", { name: "新建用户" }).click();
