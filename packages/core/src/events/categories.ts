@@ -196,3 +196,11 @@ export function checkAttributes(
   }
   return issues;
 }
+
+/**
+ * Events the community police officer of the grid's beats hears of (警网融合): public-order and
+ * safety hazards, and disputes, which can turn violent. They follow such events from then on.
+ */
+export function notifiesPolice(categoryKey: string): boolean {
+  return categoryKey.startsWith("hazard.") || categoryKey.startsWith("dispute.");
+}

@@ -422,6 +422,35 @@ describe("police beats", () => {
         officer: expect.stringContaining("测试用户"),
       },
     ]);
+    // Disputes and hazards routed to the grid reach the beat's officer, who follows them; litter does not.
+    const worker = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: `${v}G51` }));
+    const policeSession = await signIn(t, officer);
+    const report = async (categoryKey: string) => {
+      const id = crypto.randomUUID();
+      const made = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/events",
+        headers: worker.headers,
+        payload: { id, categoryKey, description: "警网融合测试", lng: 109.805, lat: 23.305 },
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      return id;
+    };
+    const dispute = await report("dispute.neighbour");
+    await report("environment.sanitation");
+    await t.app.inject({
+      method: "POST",
+      url: `/api/v1/events/${dispute}/transitions`,
+      headers: worker.headers,
+      payload: { action: "accept" },
+    });
+    const told = (
+      await t.app.inject({ method: "GET", url: "/api/v1/notifications", headers: policeSession.headers })
+    ).json().items;
+    expect(told.map((n: { eventId: string; kind: string }) => [n.eventId, n.kind])).toEqual([
+      [dispute, "accept"],
+      [dispute, "report"],
+    ]);
     const second = await t.app.inject({ method: "GET", url: `/api/v1/areas/${v}G52/beats`, headers: admin.headers });
     expect(second.json()[0].share).toBeCloseTo(0.5, 1);
     // Redrawing the grid outside the beat unlinks it.

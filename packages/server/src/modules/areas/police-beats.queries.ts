@@ -84,6 +84,21 @@ export async function listBeatsOfGrid(db: Db, gridAreaId: string) {
     .execute();
 }
 
+/** The community police officers of the beats a grid overlaps (those with an officer). */
+export async function listBeatOfficersOfGrid(
+  db: Db,
+  gridAreaId: string,
+): Promise<{ userId: string; beatCode: string }[]> {
+  const rows = await db
+    .selectFrom("grid_beat as gb")
+    .innerJoin("police_beat as p", "p.id", "gb.beat_id")
+    .select(["p.officer_user_id", "p.code"])
+    .where("gb.grid_area_id", "=", gridAreaId)
+    .where("p.officer_user_id", "is not", null)
+    .execute();
+  return rows.map((r) => ({ userId: r.officer_user_id as string, beatCode: r.code }));
+}
+
 export async function listBeatsInBox(db: Db, box: { minLng: number; minLat: number; maxLng: number; maxLat: number }) {
   return db
     .selectFrom("police_beat")

@@ -9,13 +9,14 @@ import {
   type Principal,
   validateBoundary,
 } from "@wangge/core";
-import type { Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { getAreaInScope } from "./areas.service.ts";
 import {
+  listBeatOfficersOfGrid,
   listBeatsInBox,
   listBeatsOfGrid,
   listGridShapesInBox,
@@ -160,6 +161,11 @@ export async function importBeats(
 }
 
 /** The beats a grid overlaps, largest share first, with their station and community officer. */
+/** Who polices a grid: the officers of the beats it overlaps (for notifying them of events routed there). */
+export async function beatOfficersOf(db: Kysely<DB> | Transaction<DB>, gridAreaId: string) {
+  return listBeatOfficersOfGrid(db, gridAreaId);
+}
+
 export async function beatsOfArea(ctx: AppContext, code: string, scope: DataScope) {
   const area = await getAreaInScope(ctx.db, code, scope);
   return (await listBeatsOfGrid(ctx.db, area.id)).map((b) => ({

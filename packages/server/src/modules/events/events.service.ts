@@ -15,6 +15,7 @@ import {
   handlingLevelOf,
   levelAbove,
   nextState,
+  notifiesPolice,
   type Principal,
   principalScope,
   REOPEN_WINDOW_DAYS,
@@ -31,6 +32,7 @@ import { uuidv7 } from "../../ids.ts";
 import { locatePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
+import { beatOfficersOf } from "../areas/police-beats.service.ts";
 import { recordAudit, recordAuditBatch } from "../audit/audit.service.ts";
 import { isIssue, sealPhone } from "../registry/registry-fields.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
@@ -237,6 +239,26 @@ export async function reportEvent(
         at: now,
       })
       .execute();
+    if (notifiesPolice(category.key) && (area.level === "grid" || area.level === "microgrid")) {
+      // 警网融合: the community police of the grid's beats follow public-order matters from the start.
+      const gridId = area.level === "grid" ? area.id : (area.parent_id ?? area.id);
+      const officers = (await beatOfficersOf(trx, gridId)).filter((o) => o.userId !== authorId(actor));
+      if (officers.length > 0) {
+        await trx
+          .insertInto("event_follower")
+          .values(
+            officers.map((o) => ({
+              event_id: row.id,
+              user_id: o.userId,
+              reason: `beat:${o.beatCode}`,
+              created_at: now,
+            })),
+          )
+          .onConflict((oc) => oc.columns(["event_id", "user_id"]).doNothing())
+          .execute();
+        await notifyChanges(trx, [{ ...changeOf(row, "report"), title, actorUserId: authorId(actor) }], now);
+      }
+    }
     await recordAudit(ctx, trx, {
       action: "event.report",
       outcome: "success",
