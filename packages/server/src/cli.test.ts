@@ -94,7 +94,7 @@ describe("wangge seed demo", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('First start: sign in as "admin"');
     expect(first.stdout).toMatch(/Demo password \(shown once, for all of them\): \S+/);
-    expect(first.stdout).toContain("demo data loaded (3 part(s))");
+    expect(first.stdout).toContain("demo data loaded (4 part(s))");
     const second = await run(["seed", "demo"], location.env);
     expect(second.code).toBe(0);
     expect(second.stdout).not.toContain("Demo password");

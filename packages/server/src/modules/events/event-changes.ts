@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
+import type { EventRow } from "./events.table.ts";
 
 /**
  * What happens to events, told to the people concerned: each change is published to the live
@@ -91,4 +92,19 @@ export async function notifyChanges(
       .values(rows.slice(i, i + 500))
       .execute();
   return rows.length;
+}
+
+/** The change an action made, as the live inboxes and notifications carry it. */
+export function changeOf(e: EventRow, action: string): EventChange {
+  return {
+    id: e.id,
+    number: e.number,
+    action,
+    state: e.state,
+    level: e.level,
+    areaPath: e.area_path,
+    reporterUserId: e.reporter_user_id,
+    assigneeUserId: e.assignee_user_id,
+    at: e.updated_at.toISOString(),
+  };
 }

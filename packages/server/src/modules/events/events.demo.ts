@@ -3,8 +3,7 @@ import type { Principal } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { currentBox } from "../areas/area-boundaries.service.ts";
 import type { SeedPart } from "../seed/seed.types.ts";
-import { findUserByUsername } from "../users/users.queries.ts";
-import { loadPrincipal } from "../users/users.service.ts";
+import { principalOfUsername } from "../users/users.service.ts";
 import { addParty, recordSession, saveAgreement } from "./disputes.service.ts";
 import { reportEvent, transitionEvent } from "./events.service.ts";
 
@@ -23,10 +22,8 @@ function demoId(key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-async function principal(ctx: AppContext, username: string): Promise<Principal | undefined> {
-  const user = await findUserByUsername(ctx.db, username);
-  return user ? loadPrincipal(ctx.db, user, "session") : undefined;
-}
+const principal = (ctx: AppContext, username: string): Promise<Principal | undefined> =>
+  principalOfUsername(ctx.db, username);
 
 export const eventsDemoPart: SeedPart = {
   name: "events",

@@ -32,12 +32,12 @@ import { uuidv7 } from "../../ids.ts";
 import { locatePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
-import { beatOfficersOf } from "../areas/police-beats.service.ts";
 import { recordAudit, recordAuditBatch } from "../audit/audit.service.ts";
 import { isIssue, sealPhone } from "../registry/registry-fields.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
-import { type EventChange, notifyChange, notifyChanges, publishChange } from "./event-changes.ts";
+import { changeOf, type EventChange, notifyChange, notifyChanges, publishChange } from "./event-changes.ts";
 import type { EventRow } from "./events.table.ts";
+import { writeReport } from "./report-writer.ts";
 
 /**
  * Events: reported from the console, the field and resident apps (and later devices and Open311),
@@ -106,18 +106,6 @@ export function toEventView(e: EventRow) {
 }
 export type EventView = ReturnType<typeof toEventView>;
 
-async function nextNumber(ctx: AppContext, area: AreaRow, at: Date): Promise<string> {
-  // Official codes start with the county's six digits (grid codes with their village's code).
-  const county = area.code.slice(0, 6);
-  const day = chinaDate(at).replace(/-/g, "");
-  const scope = `${county}-${day}`;
-  const row = await sql<{ n: number }>`
-    insert into event_counter (scope, n) values (${scope}, 1)
-    on conflict (scope) do update set n = event_counter.n + 1
-    returning n`.execute(ctx.db);
-  return `GX-${scope}-${String(row.rows[0]?.n ?? 1).padStart(4, "0")}`;
-}
-
 /** The area an event happened in: the grid its point falls in, else the area given. */
 async function whereReported(ctx: AppContext, actor: Principal, input: ReportInput, issues: FieldIssue[]) {
   if (input.lng !== undefined && input.lat !== undefined) {
@@ -171,11 +159,9 @@ export async function reportEvent(
   const cal = await workingCalendar(ctx.db, ctx.config);
   const minutes = category.deadlines[level];
   const due = addWorkingMinutes(now, minutes, cal);
-  const number = await nextNumber(ctx, area, now);
   const title = input.title?.trim() || `${category.name["zh-CN"]} · ${area.name}`;
-  const row: EventRow = {
+  const pending: Omit<EventRow, "number"> = {
     id: input.id,
-    number,
     category_key: category.key,
     title,
     description: input.description,
@@ -213,79 +199,33 @@ export async function reportEvent(
     content_hash: null,
     origin_path: area.path,
   };
-  await ctx.db.transaction().execute(async (trx) => {
-    // The event and its first step in one statement (one round trip on the hot path of intake).
-    await trx
-      .with("reported", (db) =>
-        db
-          .insertInto("event")
-          .values({ ...row, attributes: JSON.stringify(row.attributes), co_handlers: JSON.stringify(row.co_handlers) })
-          .returning("id"),
-      )
-      .insertInto("event_step")
-      .values({
-        id: uuidv7(now.getTime()),
-        event_id: input.id,
-        action: "report",
-        from_state: null,
-        to_state: "reported",
-        level,
-        area_path: area.path,
-        actor_user_id: authorId(actor),
-        actor_name: actor.displayName,
-        note: null,
-        lng: input.lng ?? null,
-        lat: input.lat ?? null,
-        at: now,
-      })
-      .execute();
-    if (notifiesPolice(category.key) && (area.level === "grid" || area.level === "microgrid")) {
-      // 警网融合: the community police of the grid's beats follow public-order matters from the start.
-      const gridId = area.level === "grid" ? area.id : (area.parent_id ?? area.id);
-      const officers = (await beatOfficersOf(trx, gridId)).filter((o) => o.userId !== authorId(actor));
-      if (officers.length > 0) {
-        await trx
-          .insertInto("event_follower")
-          .values(
-            officers.map((o) => ({
-              event_id: row.id,
-              user_id: o.userId,
-              reason: `beat:${o.beatCode}`,
-              created_at: now,
-            })),
-          )
-          .onConflict((oc) => oc.columns(["event_id", "user_id"]).doNothing())
-          .execute();
-        await notifyChanges(trx, [{ ...changeOf(row, "report"), title, actorUserId: authorId(actor) }], now);
-      }
-    }
-    await recordAudit(ctx, trx, {
-      action: "event.report",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
+  let row: EventRow;
+  try {
+    row = await writeReport(ctx, {
+      row: pending,
+      scope: `${area.code.slice(0, 6)}-${chinaDate(now).replace(/-/g, "")}`,
+      actor,
       meta,
-      targetType: "event",
-      targetId: input.id,
-      areaPath: area.path,
-      details: { number, category: category.key, source: input.source, onBehalf: Boolean(input.consentNote) },
+      policeGridId:
+        notifiesPolice(category.key) && (area.level === "grid" || area.level === "microgrid")
+          ? area.level === "grid"
+            ? area.id
+            : (area.parent_id ?? area.id)
+          : null,
+      auditDetails: { category: category.key, source: input.source, onBehalf: Boolean(input.consentNote) },
     });
-  });
+  } catch (error) {
+    // The same id reported twice at the same moment: the second is answered like any retry.
+    if ((error as { code?: string }).code === "23505") {
+      const stored = await ctx.db.selectFrom("event").selectAll().where("id", "=", input.id).executeTakeFirst();
+      if (stored && stored.reporter_user_id === authorId(actor) && stored.description === input.description)
+        return { event: toEventView(stored), created: false };
+      if (stored) throw new DomainError("EVENT_ID_CONFLICT", `id ${input.id} already holds a different event`);
+    }
+    throw error;
+  }
   publishChange(ctx, changeOf(row, "report"));
   return { event: toEventView(row), created: true };
-}
-
-export function changeOf(e: EventRow, action: string): EventChange {
-  return {
-    id: e.id,
-    number: e.number,
-    action,
-    state: e.state,
-    level: e.level,
-    areaPath: e.area_path,
-    reporterUserId: e.reporter_user_id,
-    assigneeUserId: e.assignee_user_id,
-    at: e.updated_at.toISOString(),
-  };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

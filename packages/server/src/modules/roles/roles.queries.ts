@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
+import { forgetPrincipals } from "../users/principal-cache.ts";
 import type { RoleRow } from "./roles.table.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -21,6 +22,7 @@ export async function insertRoleIfMissing(
   row: Omit<RoleRow, "updated_at" | "requires_totp">,
   permissions: string[],
 ): Promise<boolean> {
+  forgetPrincipals();
   const inserted = await db
     .insertInto("role")
     .values(row)
@@ -37,6 +39,7 @@ export async function insertRoleIfMissing(
 }
 
 export async function replaceRolePermissions(db: Db, key: string, permissions: string[], now: Date): Promise<void> {
+  forgetPrincipals();
   await db.deleteFrom("role_permission").where("role_key", "=", key).execute();
   if (permissions.length > 0) {
     await db
@@ -48,6 +51,7 @@ export async function replaceRolePermissions(db: Db, key: string, permissions: s
 }
 
 export async function updateRoleRequiresTotp(db: Db, key: string, requiresTotp: boolean, now: Date): Promise<void> {
+  forgetPrincipals();
   await db.updateTable("role").set({ requires_totp: requiresTotp, updated_at: now }).where("key", "=", key).execute();
 }
 

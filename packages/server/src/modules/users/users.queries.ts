@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
+import { forgetPrincipals } from "./principal-cache.ts";
 import type { AppUserRow, AppUserUpdate, AssignmentRow, AssignmentTable, NewAppUserRow } from "./users.table.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -88,6 +89,7 @@ export async function findAssignment(db: Db, id: string): Promise<AssignmentRow 
 }
 
 export async function insertAssignment(db: Db, row: Insertable<AssignmentTable>): Promise<AssignmentRow | undefined> {
+  forgetPrincipals();
   return db
     .insertInto("assignment")
     .values(row)
@@ -108,6 +110,7 @@ export async function findSameAssignment(
 }
 
 export async function deleteAssignment(db: Db, id: string): Promise<void> {
+  forgetPrincipals();
   await db.deleteFrom("assignment").where("id", "=", id).execute();
 }
 
@@ -208,5 +211,6 @@ export async function listPostsOnAreas(db: Db, areaIds: string[]): Promise<Assig
 }
 
 export async function moveAssignment(db: Db, id: string, area: { id: string; path: string }): Promise<void> {
+  forgetPrincipals();
   await db.updateTable("assignment").set({ area_id: area.id, area_path: area.path }).where("id", "=", id).execute();
 }

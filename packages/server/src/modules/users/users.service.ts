@@ -22,6 +22,7 @@ import { getAreaInScope } from "../areas/areas.service.ts";
 import { type AuditEntry, recordAudit } from "../audit/audit.service.ts";
 import { hashPassword } from "../auth/password-hasher.ts";
 import { getRole } from "../roles/roles.service.ts";
+import { cachedAssignments, rememberAssignments } from "./principal-cache.ts";
 import type { StaffRow } from "./staff-file.ts";
 import {
   type AssignmentDetailRow,
@@ -100,15 +101,25 @@ function toUserView(ctx: AppContext, row: AppUserRow, assignments: AssignmentDet
   };
 }
 
+/** A user's principal by username (seeds and start-up tasks acting as a named account), if the account is active. */
+export async function principalOfUsername(db: Kysely<DB>, username: string): Promise<Principal | undefined> {
+  const user = await findUserByUsername(db, username);
+  return user && user.status === "active" ? loadPrincipal(db, user, "session") : undefined;
+}
+
 /** What a user may do where: their assignments with each role's current permissions. */
 export async function loadPrincipal(
   db: Kysely<DB> | Transaction<DB>,
   user: AppUserRow,
   via: Principal["via"],
 ): Promise<Principal> {
+  // Inside a transaction (sign-in, changes) always read afresh; on ordinary requests the cache serves.
+  const cached = db.isTransaction ? undefined : cachedAssignments(user.id);
+  if (cached)
+    return { userId: user.id, username: user.username, displayName: user.display_name, via, assignments: cached };
   const assignments = await listAssignmentsOfUsers(db, [user.id]);
   const perms = await listPermissionsOfRoles(db, [...new Set(assignments.map((a) => a.role_key))]);
-  return {
+  const principal: Principal = {
     userId: user.id,
     username: user.username,
     displayName: user.display_name,
@@ -129,6 +140,8 @@ export async function loadPrincipal(
       }),
     ),
   };
+  if (!db.isTransaction) rememberAssignments(user.id, principal.assignments);
+  return principal;
 }
 
 function isVisible(assignments: AssignmentDetailRow[], actor: Principal, permission: Permission): boolean {

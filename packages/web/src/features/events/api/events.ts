@@ -1,4 +1,4 @@
-import type { HandlingLevel } from "@wangge/core";
+import type { FeatureCollection, HandlingLevel } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
 export interface LocalText {
@@ -257,3 +257,14 @@ export const listDevices = () => apiFetch<IntakeDevice[]>("/api/v1/intake/device
 export const registerDevice = (body: Record<string, unknown>) =>
   apiFetch<IntakeDevice & { secret: string }>("/api/v1/intake/devices", { method: "POST", json: body });
 export const retireDevice = (id: string) => apiFetch<void>(`/api/v1/intake/devices/${id}`, { method: "DELETE" });
+
+/** Areas one may report in (for the area choice of the report form). */
+export interface AreaOption {
+  code: string;
+  name: string;
+  level: string;
+}
+export const areaOptions = () => apiFetch<AreaOption[]>("/api/v1/areas?limit=2000");
+/** An area's boundary (to show where an event is). */
+export const areaShape = (code: string) =>
+  apiFetch<FeatureCollection>(`/api/v1/areas/${encodeURIComponent(code)}/export`);

@@ -11,9 +11,9 @@ import { Button, Descriptions, Drawer, Form, Input, Modal, Space, Tabs, Tag, Tim
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
-import { exportSubtree } from "../../areas/api/areas.ts";
 import {
   type Attachment,
+  areaShape,
   type EventDetail,
   getEvent,
   listAttachments,
@@ -22,8 +22,7 @@ import {
   uploadAttachment,
 } from "../api/events.ts";
 import { DisputePanel } from "./DisputePanel.tsx";
-import type { EventsPermissions } from "./EventsPage.tsx";
-import { DueText, StateTag, useCategories, useFail, useLang } from "./shared.tsx";
+import { DueText, type EventsPermissions, StateTag, useCategories, useFail, useLang } from "./shared.tsx";
 
 /** What each action asks for besides the note (the workflow table in core says which need a note). */
 const EXTRA: Partial<Record<EventAction, "assignee" | "area" | "unit" | "merge">> = {
@@ -60,7 +59,7 @@ export function EventDetailDrawer({
     (id: string) => {
       getEvent(id).then((e) => {
         setEvent(e);
-        exportSubtree(e.areaCode).then(setArea, () => setArea(undefined));
+        areaShape(e.areaCode).then(setArea, () => setArea(undefined));
       }, fail);
       listAttachments(id).then(setFiles, () => setFiles([]));
     },

@@ -3,8 +3,14 @@ import { Alert, Button, Checkbox, Form, Input, InputNumber, List, Select, Space,
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
-import { type AreaSummary, listAreas } from "../../areas/api/areas.ts";
-import { type CategoryAttribute, type Duplicate, findDuplicates, reportEvent } from "../api/events.ts";
+import {
+  type AreaOption,
+  areaOptions,
+  type CategoryAttribute,
+  type Duplicate,
+  findDuplicates,
+  reportEvent,
+} from "../api/events.ts";
 import { useCategories, useFail, useLang } from "./shared.tsx";
 
 interface IntakeValues {
@@ -38,7 +44,7 @@ export function EventIntake({
   const fail = useFail();
   const [form] = Form.useForm<IntakeValues>();
   const { categories } = useCategories();
-  const [areas, setAreas] = useState<AreaSummary[]>([]);
+  const [areas, setAreas] = useState<AreaOption[]>([]);
   const [point, setPoint] = useState<[number, number]>();
   const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const [busy, setBusy] = useState(false);
@@ -49,7 +55,7 @@ export function EventIntake({
   const onBehalf = Form.useWatch("onBehalf", form);
 
   useEffect(() => {
-    listAreas().then(setAreas, () => setAreas([]));
+    areaOptions().then(setAreas, () => setAreas([]));
   }, []);
 
   const category = categories.find((c) => c.key === categoryKey);

@@ -9,17 +9,7 @@ import { EventIntake } from "./EventIntake.tsx";
 import { EventSettings } from "./EventSettings.tsx";
 import { IntegrationsTab } from "./IntegrationsTab.tsx";
 import { SettledBoard } from "./SettledBoard.tsx";
-import { DueText, StateTag, useCategories, useFail, useLang } from "./shared.tsx";
-
-export interface EventsPermissions {
-  canRead: boolean;
-  canReport: boolean;
-  canHandle: boolean;
-  canMediate: boolean;
-  canConfigure: boolean;
-  canManageSystem: boolean;
-  userId: string;
-}
+import { DueText, type EventsPermissions, StateTag, useCategories, useFail, useLang } from "./shared.tsx";
 
 /**
  * Events in the console: the work inbox (live), reporting an event, an event's detail with its

@@ -85,3 +85,14 @@ export function DueText({ dueAt, now = Date.now() }: { dueAt: string | null; now
     <span>{t("events.dueIn", { span })}</span>
   );
 }
+
+/** What the signed-in user may do with events (from their roles). */
+export interface EventsPermissions {
+  canRead: boolean;
+  canReport: boolean;
+  canHandle: boolean;
+  canMediate: boolean;
+  canConfigure: boolean;
+  canManageSystem: boolean;
+  userId: string;
+}
