@@ -4,6 +4,7 @@ import { buildApp, createContext } from "./app.ts";
 import { prepareDeployment } from "./bootstrap.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
+import { locateIndexFor } from "./modules/areas/area-boundaries.service.ts";
 import { startEscalationTimer } from "./modules/events/events.service.ts";
 import { resumeImports } from "./modules/registry/people-import.service.ts";
 import { VERSION } from "./version.ts";
@@ -35,6 +36,10 @@ export async function startServer(
       await database.close();
       logger.info("database closed");
     });
+    // Routing needs the boundaries in memory: build the index before the first request, not during it.
+    const started = performance.now();
+    const index = await locateIndexFor(database.db).ready();
+    logger.info({ areas: index.size, ms: Math.round(performance.now() - started) }, "locate index built");
     await app.listen({ port: config.port, host: config.host });
     const resumed = await resumeImports(ctx);
     if (resumed > 0) logger.info({ resumed }, "imports interrupted by the last stop started again");

@@ -539,19 +539,24 @@ const samples: Record<string, Sample> = {
       payload: { id: crypto.randomUUID(), categoryKey: "nope", description: "矩阵" },
     }),
   },
-  "GET /api/v1/events": { ok: 200, build: async () => ({ url: "/api/v1/events?box=area" }) },
+  "GET /api/v1/events": {
+    // The area box needs event.read; the reported box is open to everyone signed in (residents too).
+    ok: 200,
+    expectFor: (role) =>
+      permissionsOf(role).includes("event.read") ? { status: 200 } : { status: 403, code: "AUTH_FORBIDDEN" },
+    build: async () => ({ url: "/api/v1/events?box=area" }),
+  },
   "GET /api/v1/events/:id": {
     ok: 200,
     scoped: true,
-    outsideCode: "EVENT_NOT_FOUND",
+    expectFor: readerOrNotFound({ status: 200 }),
     build: async (_role, inScope) => ({ url: `/api/v1/events/${reg(inScope).event}` }),
   },
   "POST /api/v1/events/:id/transitions": {
     // Verifying a reported event: the table refuses it before anything else.
     ok: 409,
-    okCode: "EVENT_TRANSITION_NOT_ALLOWED",
     scoped: true,
-    outsideCode: "EVENT_NOT_FOUND",
+    expectFor: readerOrNotFound({ status: 409, code: "EVENT_TRANSITION_NOT_ALLOWED" }),
     build: async (_role, inScope) => ({
       url: `/api/v1/events/${reg(inScope).event}/transitions`,
       payload: { action: "verify" },

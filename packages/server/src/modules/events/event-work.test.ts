@@ -389,6 +389,40 @@ describe("likely duplicates and merging", () => {
     expect(half.statusCode).toBe(400);
   });
 
+  it("lets a resident report at a point, follow it, hear of each change and give feedback, but not read others'", async () => {
+    const resident = await signIn(t, await buildUser(t.ctx, { role: "resident" }));
+    const mine = await report(resident, {
+      categoryKey: "environment.sanitation",
+      description: "我家楼下的化粪池冒水了",
+      lng: 109.6071,
+      lat: 23.1071,
+      areaCode: undefined,
+      source: "resident",
+    });
+    expect((await get(resident, "/api/v1/events?box=reported")).json().map((e: { id: string }) => e.id)).toEqual([
+      mine.id,
+    ]);
+    expect((await get(resident, "/api/v1/events?box=area")).statusCode).toBe(403);
+    await act(worker, mine.id, { action: "accept" });
+    await act(worker, mine.id, { action: "resolve", note: "已联系环卫清掏" });
+    const seen = await get(resident, `/api/v1/events/${mine.id}`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json()).toMatchObject({ state: "resolved", timeline: expect.any(Array) });
+    const told = (await get(resident, "/api/v1/notifications")).json().items.map((n: { kind: string }) => n.kind);
+    expect(told).toEqual(["resolve", "accept"]);
+    const feedback = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/events/${mine.id}/feedback`,
+      headers: resident.headers,
+      payload: { satisfaction: "satisfied" },
+    });
+    expect(feedback.statusCode).toBe(200);
+    const others = await report(reporter, { categoryKey: "environment.sanitation", description: "别人的事件" });
+    expect((await get(resident, `/api/v1/events/${others.id}`)).statusCode).toBe(404);
+    const bySomeoneElse = await act(resident, others.id, { action: "cancel", note: "不是我的" });
+    expect(bySomeoneElse.statusCode).toBe(404);
+  });
+
   it("merges a duplicate into the open event, whose changes then reach both reporters", async () => {
     const other = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code }));
     const kept = await report(reporter, { categoryKey: "environment.sanitation", description: "小区门口垃圾堆积发臭" });

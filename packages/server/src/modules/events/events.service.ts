@@ -17,6 +17,7 @@ import {
   nextState,
   notifiesPolice,
   type Principal,
+  principalPermissions,
   principalScope,
   REOPEN_WINDOW_DAYS,
   type Satisfaction,
@@ -341,6 +342,8 @@ export interface InboxQuery {
  */
 export async function listEvents(ctx: AppContext, actor: Principal, query: InboxQuery): Promise<EventView[]> {
   const scope = principalScope(actor, "event.read");
+  if (query.box !== "reported" && !principalPermissions(actor).includes("event.read"))
+    throw new DomainError("AUTH_FORBIDDEN", "you need the permission event.read for this box");
   let q = ctx.db.selectFrom("event").selectAll();
   if (query.box === "reported") q = q.where("reporter_user_id", "=", authorId(actor));
   else {
