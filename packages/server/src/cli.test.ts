@@ -162,6 +162,23 @@ describe("wangge user and audit commands", () => {
     expect(broken.stderr).toBe("wangge: audit trail broken at row 2 (hash mismatch); 1 row(s) before it are intact\n");
   });
 
+  it("creates an Open311 key printed once, lists only its prefix, refuses a duplicate name and revokes it", async () => {
+    const created = await run(["open311", "key", "create", "fixmystreet"], location.env);
+    expect(created.stderr).toBe("");
+    const key = created.stdout.trim().split("\n").at(-1) ?? "";
+    expect(key).toMatch(/^o311_[A-Za-z0-9_-]{32}$/);
+    const listed = await run(["open311", "key", "list"], location.env);
+    expect(listed.stdout).toContain(`${key.slice(0, 9)}…  fixmystreet`);
+    expect(listed.stdout).not.toContain(key);
+    const again = await run(["open311", "key", "create", "fixmystreet"], location.env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe("wangge: a key named fixmystreet exists\n");
+    const id = listed.stdout.trim().split(/\s+/)[0] as string;
+    const revoked = await run(["open311", "key", "revoke", id], location.env);
+    expect(revoked.stdout).toBe(`Open311 key ${id} revoked\n`);
+    expect((await run(["open311", "key", "list"], location.env)).stdout).toContain("(revoked");
+  });
+
   it("refuses a weak password given on standard input, with the reason", async () => {
     const result = await run(
       ["user", "create", "weak.user", "--name", "弱", "--password-stdin"],

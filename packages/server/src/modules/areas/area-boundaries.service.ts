@@ -488,6 +488,38 @@ export function locateIndexFor(db: Kysely<DB>): LocateIndex {
   return index;
 }
 
+const ROUTED_TTL_MS = 10_000;
+const routedAreas = new WeakMap<object, Map<string, { at: number; area: AreaRow | undefined }>>();
+const routedEpochs = new WeakMap<object, number>();
+let routedEpoch = 0;
+// A WeakMap cannot be cleared: each database's entries are dropped when it is next asked.
+boundaryEvents.on("changed", () => {
+  routedEpoch++;
+});
+
+/**
+ * The area a point is routed to, as a row: the locate index in memory, then the area's row, kept for
+ * ten seconds per process (intake asks for the same few thousand grids all day); forgotten at once
+ * when this process changes a boundary.
+ */
+export async function routePoint(db: Kysely<DB>, lng: number, lat: number): Promise<AreaRow | undefined> {
+  const code = await locatePoint(db, lng, lat);
+  if (!code) return undefined;
+  let cache = routedAreas.get(db);
+  if (!cache || routedEpochs.get(db) !== routedEpoch) {
+    cache = new Map();
+    routedAreas.set(db, cache);
+    routedEpochs.set(db, routedEpoch);
+  }
+  const hit = cache.get(code);
+  const now = Date.now();
+  if (hit && now - hit.at <= ROUTED_TTL_MS) return hit.area;
+  const area = await findAreaByCode(db, code);
+  if (cache.size > 200_000) cache.clear();
+  cache.set(code, { at: now, area });
+  return area;
+}
+
 /** The deepest area containing a point now (a grid, or the division when no grid covers it). */
 export async function locatePoint(db: Kysely<DB>, lng: number, lat: number): Promise<string | undefined> {
   return (await locateIndexFor(db).ready()).locate(lng, lat)?.code;

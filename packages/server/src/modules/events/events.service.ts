@@ -30,7 +30,7 @@ import { sql, type Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { locatePoint } from "../areas/area-boundaries.service.ts";
+import { routePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit, recordAuditBatch } from "../audit/audit.service.ts";
@@ -110,8 +110,7 @@ export type EventView = ReturnType<typeof toEventView>;
 /** The area an event happened in: the grid its point falls in, else the area given. */
 async function whereReported(ctx: AppContext, actor: Principal, input: ReportInput, issues: FieldIssue[]) {
   if (input.lng !== undefined && input.lat !== undefined) {
-    const code = await locatePoint(ctx.db, input.lng, input.lat);
-    const area = code ? await findArea(ctx.db, code) : undefined;
+    const area = await routePoint(ctx.db, input.lng, input.lat);
     if (area && !area.abolished_at) return area;
     if (!input.areaCode) {
       issues.push({ path: "body.lng", message: "the point lies in no area of this deployment" });
