@@ -143,8 +143,10 @@ export function checkCalendarYear(
 }
 
 /**
- * The 2026 public holidays and make-up working days (国务院办公厅关于2026年部分节假日安排的通知), seeded
- * for the holiday calendar; admins correct and extend it each year in the console.
+ * The 2026 public holidays and make-up working days as 国务院办公厅关于2026年部分节假日安排的通知 (issued
+ * 2025-11-04, Xinhua) gives them — only the days that would otherwise be working days, and the
+ * weekend days that are worked (调休) — seeded for the holiday calendar; admins add each year's in the
+ * console.
  */
 export const HOLIDAYS_2026 = {
   year: 2026,

@@ -12,6 +12,7 @@ import * as m20261128_1700 from "./2026_11_28_1700_index_person_names_in_c_order
 import * as m20261128_1800 from "./2026_11_28_1800_create_event_categories_and_calendar.ts";
 import * as m20261128_1900 from "./2026_11_28_1900_create_events.ts";
 import * as m20261128_2000 from "./2026_11_28_2000_create_event_intake_and_disputes.ts";
+import * as m20261128_2100 from "./2026_11_28_2100_index_boundary_revision.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_28_1800_create_event_categories_and_calendar": m20261128_1800,
   "2026_11_28_1900_create_events": m20261128_1900,
   "2026_11_28_2000_create_event_intake_and_disputes": m20261128_2000,
+  "2026_11_28_2100_index_boundary_revision": m20261128_2100,
 };

@@ -411,8 +411,12 @@ function toIndexed(rows: Awaited<ReturnType<typeof listBoundariesAt>>): IndexedA
  * within a few seconds when another process does (it polls the latest boundary change time), so a
  * locate never waits on the database.
  */
+/** What routing needs of an area, kept with the locate index so a routed report needs no look-up. */
+export type RoutedArea = Pick<AreaRow, "id" | "code" | "name" | "level" | "path" | "parent_id" | "abolished_at">;
+
 export class LocateIndex {
   #index: AreaIndex = new AreaIndex([]);
+  #areas = new Map<string, RoutedArea>();
   #revision: string | null = null;
   #building: Promise<void> | undefined;
   #again = false;
@@ -458,7 +462,22 @@ export class LocateIndex {
         this.#again = false;
         const revision = await maxBoundaryRevision(this.#db);
         if (mustBuild || revision !== this.#revision) {
-          this.#index = new AreaIndex(toIndexed(await listBoundariesAt(this.#db)));
+          const rows = await listBoundariesAt(this.#db);
+          this.#index = new AreaIndex(toIndexed(rows));
+          this.#areas = new Map(
+            rows.map((r) => [
+              r.code,
+              {
+                id: r.id,
+                code: r.code,
+                name: r.name,
+                level: r.level,
+                path: r.path,
+                parent_id: r.parent_id,
+                abolished_at: null,
+              },
+            ]),
+          );
           this.#revision = revision;
         }
         mustBuild = true;
@@ -466,6 +485,11 @@ export class LocateIndex {
     } finally {
       this.#building = undefined;
     }
+  }
+
+  /** The area of a code the index holds (current boundaries only). */
+  area(code: string): RoutedArea | undefined {
+    return this.#areas.get(code);
   }
 
   /** The index, waiting for a rebuild in progress (a change this process just made) to finish. */
@@ -488,36 +512,14 @@ export function locateIndexFor(db: Kysely<DB>): LocateIndex {
   return index;
 }
 
-const ROUTED_TTL_MS = 10_000;
-const routedAreas = new WeakMap<object, Map<string, { at: number; area: AreaRow | undefined }>>();
-const routedEpochs = new WeakMap<object, number>();
-let routedEpoch = 0;
-// A WeakMap cannot be cleared: each database's entries are dropped when it is next asked.
-boundaryEvents.on("changed", () => {
-  routedEpoch++;
-});
-
 /**
- * The area a point is routed to, as a row: the locate index in memory, then the area's row, kept for
- * ten seconds per process (intake asks for the same few thousand grids all day); forgotten at once
- * when this process changes a boundary.
+ * The area a point is routed to: found in the locate index in memory together with the area's
+ * essentials (intake needs no database round trip to route a report).
  */
-export async function routePoint(db: Kysely<DB>, lng: number, lat: number): Promise<AreaRow | undefined> {
-  const code = await locatePoint(db, lng, lat);
-  if (!code) return undefined;
-  let cache = routedAreas.get(db);
-  if (!cache || routedEpochs.get(db) !== routedEpoch) {
-    cache = new Map();
-    routedAreas.set(db, cache);
-    routedEpochs.set(db, routedEpoch);
-  }
-  const hit = cache.get(code);
-  const now = Date.now();
-  if (hit && now - hit.at <= ROUTED_TTL_MS) return hit.area;
-  const area = await findAreaByCode(db, code);
-  if (cache.size > 200_000) cache.clear();
-  cache.set(code, { at: now, area });
-  return area;
+export async function routePoint(db: Kysely<DB>, lng: number, lat: number): Promise<RoutedArea | undefined> {
+  const index = locateIndexFor(db);
+  const code = (await index.ready()).locate(lng, lat)?.code;
+  return code ? index.area(code) : undefined;
 }
 
 /** The deepest area containing a point now (a grid, or the division when no grid covers it). */

@@ -127,7 +127,10 @@ export async function insertBoundary(
 }
 
 export interface BoundaryWithArea {
+  id: string;
   code: string;
+  name: string;
+  parent_id: string | null;
   level: AreaTable["level"];
   path: string;
   geometry: unknown;
@@ -144,7 +147,10 @@ export async function listBoundariesAt(db: Db, at?: Date): Promise<BoundaryWithA
     .selectFrom("area_boundary as b")
     .innerJoin("area as a", "a.id", "b.area_id")
     .select([
+      "a.id",
       "a.code",
+      "a.name",
+      "a.parent_id",
       "a.level",
       "a.path",
       "b.geometry",
@@ -185,7 +191,10 @@ export async function listSubtreeBoundaries(db: Db, path: string) {
 export async function maxBoundaryRevision(db: Db): Promise<string> {
   const row = await sql<{
     rev: string | null;
-  }>`select max(greatest(valid_from, coalesce(valid_to, valid_from)))::text as rev from area_boundary`.execute(db);
+  }>`select greatest(
+        (select max(valid_from) from area_boundary),
+        (select max(valid_to) from area_boundary where valid_to is not null)
+      )::text as rev`.execute(db);
   return row.rows[0]?.rev ?? "";
 }
 
