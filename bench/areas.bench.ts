@@ -5,7 +5,7 @@ import {
   type IndexedArea,
   type PolygonalGeometry,
 } from "../packages/core/src/index.ts";
-import { mulberry32, postgresForBench } from "./support.ts";
+import { GUANGXI_EXTENT, mulberry32, postgresForBench, syntheticCells } from "./support.ts";
 
 /**
  * Province-sized routing: 115,000 synthetic grids (20–60 vertices each) over Guangxi's extent, the
@@ -13,26 +13,12 @@ import { mulberry32, postgresForBench } from "./support.ts";
  * counts every grid under each of 111 counties by materialised-path prefix.
  * Usage: npm run bench -- areas [grids=115000] [lookups=1000000]
  */
-const EXTENT = { west: 104.45, south: 20.9, east: 112.07, north: 26.4 };
+const EXTENT = GUANGXI_EXTENT;
 
 /** A lattice of cells over the extent, each a star-shaped polygon of 20–60 vertices inside its cell. */
 function syntheticGrids(count: number, random: () => number): IndexedArea[] {
-  const cols = Math.ceil(Math.sqrt((count * (EXTENT.east - EXTENT.west)) / (EXTENT.north - EXTENT.south)));
-  const rows = Math.ceil(count / cols);
-  const w = (EXTENT.east - EXTENT.west) / cols;
-  const h = (EXTENT.north - EXTENT.south) / rows;
   const grids: IndexedArea[] = [];
-  for (let i = 0; i < count; i++) {
-    const cx = EXTENT.west + ((i % cols) + 0.5) * w;
-    const cy = EXTENT.south + (Math.floor(i / cols) + 0.5) * h;
-    const n = 20 + Math.floor(random() * 41);
-    const ring: [number, number][] = [];
-    for (let k = 0; k < n; k++) {
-      const angle = (2 * Math.PI * k) / n;
-      const r = 0.35 + random() * 0.15;
-      ring.push([cx + Math.cos(angle) * w * r, cy + Math.sin(angle) * h * r]);
-    }
-    ring.push(ring[0] as [number, number]);
+  for (const [i, { ring }] of syntheticCells(count, random).entries()) {
     const geometry: PolygonalGeometry = { type: "Polygon", coordinates: [ring] };
     grids.push({
       code: `G${i}`,

@@ -17,7 +17,7 @@ import { sweepOverdue } from "../packages/server/src/modules/events/events.servi
 import { ensureDefaultRoles } from "../packages/server/src/modules/roles/roles.service.ts";
 import { findUserById } from "../packages/server/src/modules/users/users.queries.ts";
 import { createUser, loadPrincipal } from "../packages/server/src/modules/users/users.service.ts";
-import { load, mulberry32, postgresForBench, startServerProcess } from "./support.ts";
+import { load, mulberry32, postgresForBench, startServerProcess, syntheticCells } from "./support.ts";
 
 /**
  * Event intake and escalation at a province's scale, on PGlite and PostgreSQL:
@@ -29,18 +29,12 @@ import { load, mulberry32, postgresForBench, startServerProcess } from "./suppor
  *   (plus the sweep when nothing is due, as every 30 s).
  * Usage: npm run bench -- events [grids=115000] [seconds=10] [clients=50] [openEvents=100000]
  */
-const EXTENT = { west: 104.45, south: 20.9, east: 112.07, north: 26.4 };
-
 interface Province {
   grids: { code: string; cx: number; cy: number; w: number; h: number }[];
 }
 
 /** Loads the hierarchy and the grids' boundaries straight into the tables, in large batches. */
 async function loadProvince(db: Kysely<DB>, gridCount: number, random: () => number): Promise<Province> {
-  const cols = Math.ceil(Math.sqrt((gridCount * (EXTENT.east - EXTENT.west)) / (EXTENT.north - EXTENT.south)));
-  const rows = Math.ceil(gridCount / cols);
-  const w = (EXTENT.east - EXTENT.west) / cols;
-  const h = (EXTENT.north - EXTENT.south) / rows;
   const areas: { id: string; code: string; name: string; level: string; parent_id: string | null; path: string }[] = [];
   const add = (code: string, name: string, level: string, parent?: { id: string; path: string }) => {
     const row = {
@@ -76,6 +70,7 @@ async function loadProvince(db: Kysely<DB>, gridCount: number, random: () => num
       township,
     );
   });
+  const cells = syntheticCells(gridCount, random);
   const grids: Province["grids"] = [];
   const boundaries: Record<string, unknown>[] = [];
   const since = new Date("2026-01-01T00:00:00Z");
@@ -87,16 +82,7 @@ async function loadProvince(db: Kysely<DB>, gridCount: number, random: () => num
       "grid",
       village,
     );
-    const cx = EXTENT.west + ((i % cols) + 0.5) * w;
-    const cy = EXTENT.south + (Math.floor(i / cols) + 0.5) * h;
-    const n = 20 + Math.floor(random() * 41);
-    const ring: [number, number][] = [];
-    for (let k = 0; k < n; k++) {
-      const angle = (2 * Math.PI * k) / n;
-      const r = 0.35 + random() * 0.15;
-      ring.push([cx + Math.cos(angle) * w * r, cy + Math.sin(angle) * h * r]);
-    }
-    ring.push(ring[0] as [number, number]);
+    const { cx, cy, w, h, ring } = cells[i] as (typeof cells)[number];
     const geometry: PolygonalGeometry = { type: "Polygon", coordinates: [ring] };
     const [minLng, minLat, maxLng, maxLat] = bboxOf(geometry);
     boundaries.push({

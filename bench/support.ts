@@ -145,3 +145,34 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Guangxi's extent (WGS-84), over which the province benchmarks lay their synthetic grids. */
+export const GUANGXI_EXTENT = { west: 104.45, south: 20.9, east: 112.07, north: 26.4 };
+
+/**
+ * `count` cells in a lattice over the extent, each a star-shaped polygon of 20–60 vertices inside its
+ * cell (its centre always inside), with the cell's centre and size.
+ */
+export function syntheticCells(
+  count: number,
+  random: () => number,
+  extent = GUANGXI_EXTENT,
+): { cx: number; cy: number; w: number; h: number; ring: [number, number][] }[] {
+  const cols = Math.ceil(Math.sqrt((count * (extent.east - extent.west)) / (extent.north - extent.south)));
+  const rows = Math.ceil(count / cols);
+  const w = (extent.east - extent.west) / cols;
+  const h = (extent.north - extent.south) / rows;
+  return Array.from({ length: count }, (_, i) => {
+    const cx = extent.west + ((i % cols) + 0.5) * w;
+    const cy = extent.south + (Math.floor(i / cols) + 0.5) * h;
+    const n = 20 + Math.floor(random() * 41);
+    const ring: [number, number][] = [];
+    for (let k = 0; k < n; k++) {
+      const angle = (2 * Math.PI * k) / n;
+      const r = 0.35 + random() * 0.15;
+      ring.push([cx + Math.cos(angle) * w * r, cy + Math.sin(angle) * h * r]);
+    }
+    ring.push(ring[0] as [number, number]);
+    return { cx, cy, w, h, ring };
+  });
+}

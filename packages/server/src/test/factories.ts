@@ -110,3 +110,43 @@ export async function signIn(t: Pick<TestApp, "app">, user: Pick<TestUser, "user
   const cookie = `wangge_session=${setCookie.value}`;
   return { cookie, csrf, headers: { cookie, "x-csrf-token": csrf } };
 }
+
+/** A square polygon of `size` degrees with its south-west corner at (x, y). */
+export function squareGeometry(x: number, y: number, size: number) {
+  return {
+    type: "Polygon" as const,
+    coordinates: [
+      [
+        [x, y],
+        [x + size, y],
+        [x + size, y + size],
+        [x, y + size],
+        [x, y],
+      ],
+    ],
+  };
+}
+
+/**
+ * Gives a tree's village and grid real boundaries (the grid the south-west quarter of the village)
+ * through the API, so reports at points inside are routed to the grid.
+ */
+export async function drawVillageAndGrid(
+  t: Pick<TestApp, "app">,
+  admin: Session,
+  tree: Pick<AreaTree, "village" | "grid">,
+  at: [number, number] = [109.6, 23.1],
+): Promise<void> {
+  for (const [code, size] of [
+    [tree.village.code, 0.02],
+    [tree.grid.code, 0.01],
+  ] as const) {
+    const res = await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/areas/${code}/boundary`,
+      headers: admin.headers,
+      payload: { geometry: squareGeometry(at[0], at[1], size) },
+    });
+    if (res.statusCode !== 200) throw new Error(`boundary of ${code}: ${res.statusCode} ${res.body}`);
+  }
+}

@@ -56,6 +56,28 @@ async function writableDispute(ctx: AppContext, actor: Principal, meta: RequestM
   return row;
 }
 
+/** The audit record of a mediation change (in the change's transaction). */
+async function auditMediation(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  actor: Principal,
+  meta: RequestMeta,
+  row: EventRow,
+  action: string,
+  details?: Record<string, unknown>,
+) {
+  await recordAudit(ctx, trx, {
+    action,
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "event",
+    targetId: row.id,
+    areaPath: row.area_path,
+    ...(details ? { details } : {}),
+  });
+}
+
 /** Creates the dispute record on first use (graded by category until the mediator grades it). */
 async function ensureDispute(trx: Transaction<DB>, row: EventRow, now: Date) {
   await trx
@@ -223,15 +245,9 @@ export async function updateDispute(
       .where("event_id", "=", id)
       .execute();
     await step(trx, row, actor, "mediation_grade", [input.riskGrade, mediatorName].filter(Boolean).join(" · "), now);
-    await recordAudit(ctx, trx, {
-      action: "mediation.grade",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "event",
-      targetId: id,
-      areaPath: row.area_path,
-      details: { riskGrade: input.riskGrade, mediatorUserId: input.mediatorUserId ?? null },
+    await auditMediation(ctx, trx, actor, meta, row, "mediation.grade", {
+      riskGrade: input.riskGrade,
+      mediatorUserId: input.mediatorUserId ?? null,
     });
   });
   return getDispute(ctx, actor, id);
@@ -297,15 +313,10 @@ export async function addParty(ctx: AppContext, actor: Principal, meta: RequestM
       })
       .execute();
     await step(trx, row, actor, "mediation_party", `${input.role}: ${name}`, now);
-    await recordAudit(ctx, trx, {
-      action: "mediation.party.add",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "event",
-      targetId: id,
-      areaPath: row.area_path,
-      details: { partyId: input.id, role: input.role, fromRegistry: Boolean(input.personId) },
+    await auditMediation(ctx, trx, actor, meta, row, "mediation.party.add", {
+      partyId: input.id,
+      role: input.role,
+      fromRegistry: Boolean(input.personId),
     });
   });
   return getDispute(ctx, actor, id);
@@ -331,16 +342,7 @@ export async function removeParty(ctx: AppContext, actor: Principal, meta: Reque
         errors: [{ path: "partyId", message: "unknown party" }],
       });
     await step(trx, row, actor, "mediation_party_removed", partyId, ctx.now());
-    await recordAudit(ctx, trx, {
-      action: "mediation.party.remove",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "event",
-      targetId: id,
-      areaPath: row.area_path,
-      details: { partyId },
-    });
+    await auditMediation(ctx, trx, actor, meta, row, "mediation.party.remove", { partyId });
   });
   return getDispute(ctx, actor, id);
 }
@@ -396,15 +398,9 @@ export async function recordSession(
       })
       .execute();
     await step(trx, row, actor, "mediation_session", `${input.outcome}: ${input.record.slice(0, 200)}`, now);
-    await recordAudit(ctx, trx, {
-      action: "mediation.session",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "event",
-      targetId: id,
-      areaPath: row.area_path,
-      details: { sessionId: input.id, outcome: input.outcome },
+    await auditMediation(ctx, trx, actor, meta, row, "mediation.session", {
+      sessionId: input.id,
+      outcome: input.outcome,
     });
   });
   return getDispute(ctx, actor, id);
@@ -484,15 +480,14 @@ export async function saveAgreement(
         .execute();
     }
     await step(trx, row, actor, "mediation_agreement", `${input.obligations.length} obligation(s)`, now);
-    await recordAudit(ctx, trx, {
-      action: existing ? "mediation.agreement.update" : "mediation.agreement.create",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
+    await auditMediation(
+      ctx,
+      trx,
+      actor,
       meta,
-      targetType: "event",
-      targetId: id,
-      areaPath: row.area_path,
-    });
+      row,
+      existing ? "mediation.agreement.update" : "mediation.agreement.create",
+    );
   });
   return getDispute(ctx, actor, id);
 }
@@ -564,15 +559,9 @@ export async function recordFollowup(
         .where("event_id", "=", id)
         .execute();
     await step(trx, row, actor, `mediation_${input.kind}`, input.result.slice(0, 200), now);
-    await recordAudit(ctx, trx, {
-      action: `mediation.followup.${input.kind}`,
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "event",
-      targetId: id,
-      areaPath: row.area_path,
-      details: { performance: input.performance ?? null, satisfaction: input.satisfaction ?? null },
+    await auditMediation(ctx, trx, actor, meta, row, `mediation.followup.${input.kind}`, {
+      performance: input.performance ?? null,
+      satisfaction: input.satisfaction ?? null,
     });
   });
   return getDispute(ctx, actor, id);

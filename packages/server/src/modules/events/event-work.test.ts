@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
-import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import {
+  type AreaTree,
+  buildAreaTree,
+  buildUser,
+  drawVillageAndGrid,
+  type Session,
+  signIn,
+} from "../../test/factories.ts";
 
 let t: TestApp;
 let tree: AreaTree;
@@ -325,30 +332,7 @@ describe("likely duplicates and merging", () => {
   let admin: Session;
   beforeAll(async () => {
     admin = await signIn(t, await buildUser(t.ctx, { role: "admin" }));
-    const square = (x: number, y: number, size: number) => ({
-      type: "Polygon",
-      coordinates: [
-        [
-          [x, y],
-          [x + size, y],
-          [x + size, y + size],
-          [x, y + size],
-          [x, y],
-        ],
-      ],
-    });
-    for (const [code, shape] of [
-      [tree.village.code, square(109.6, 23.1, 0.02)],
-      [tree.grid.code, square(109.6, 23.1, 0.01)],
-    ] as const) {
-      const res = await t.app.inject({
-        method: "PUT",
-        url: `/api/v1/areas/${code}/boundary`,
-        headers: admin.headers,
-        payload: { geometry: shape },
-      });
-      expect(res.statusCode).toBe(200);
-    }
+    await drawVillageAndGrid(t, admin, tree);
   });
 
   it("offers the same matter reported nearby, best first, and not a different one or one far away", async () => {

@@ -1,11 +1,15 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { Ajv } from "ajv";
-import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../../app.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
-import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import {
+  type AreaTree,
+  buildAreaTree,
+  buildUser,
+  drawVillageAndGrid,
+  type Session,
+  signIn,
+} from "../../test/factories.ts";
+import { open311Errors } from "../../test/open311-schemas.ts";
 import { verifyAuditTrail } from "../audit/audit.service.ts";
 import { sweepOverdue } from "./events.service.ts";
 
@@ -14,17 +18,7 @@ let admin: Session;
 let official: Session;
 let tree: AreaTree;
 
-const SCHEMAS = path.resolve(import.meta.dirname, "../../../test-fixtures/open311-schemas");
-const ajv = new Ajv({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-for (const file of ["service.json", "services.json", "service-definition.json", "request.json", "requests.json"])
-  ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMAS, file), "utf8")), file);
-const valid = (schema: string, data: unknown) => {
-  const validate = ajv.getSchema(schema);
-  if (!validate) throw new Error(`no schema ${schema}`);
-  const ok = validate(data);
-  return ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-};
+const valid = open311Errors;
 const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url, headers });
 
 beforeAll(async () => {
@@ -193,34 +187,11 @@ describe("reporting and handling events", () => {
   let village: Session;
   let elsewhere: Session;
   const eventId = crypto.randomUUID();
-  const square = (x: number, y: number, size: number) => ({
-    type: "Polygon",
-    coordinates: [
-      [
-        [x, y],
-        [x + size, y],
-        [x + size, y + size],
-        [x, y + size],
-        [x, y],
-      ],
-    ],
-  });
   const act = (session: Session, id: string, body: Record<string, unknown>) =>
     t.app.inject({ method: "POST", url: `/api/v1/events/${id}/transitions`, headers: session.headers, payload: body });
 
   beforeAll(async () => {
-    for (const [code, shape] of [
-      [tree.village.code, square(109.6, 23.1, 0.02)],
-      [tree.grid.code, square(109.6, 23.1, 0.01)],
-    ] as const) {
-      const res = await t.app.inject({
-        method: "PUT",
-        url: `/api/v1/areas/${code}/boundary`,
-        headers: admin.headers,
-        payload: { geometry: shape },
-      });
-      expect(res.statusCode).toBe(200);
-    }
+    await drawVillageAndGrid(t, admin, tree);
     worker = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code }));
     village = await signIn(t, await buildUser(t.ctx, { role: "village_official", areaCode: tree.village.code }));
     const other = await buildAreaTree(t.ctx);

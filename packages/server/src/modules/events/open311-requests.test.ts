@@ -1,10 +1,14 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { Ajv } from "ajv";
-import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
-import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import {
+  type AreaTree,
+  buildAreaTree,
+  buildUser,
+  drawVillageAndGrid,
+  type Session,
+  signIn,
+} from "../../test/factories.ts";
+import { open311Errors } from "../../test/open311-schemas.ts";
 import { stripLocation } from "./attachment-files.ts";
 
 let t: TestApp;
@@ -13,29 +17,7 @@ let worker: Session;
 let tree: AreaTree;
 let apiKey: string;
 
-const SCHEMAS = path.resolve(import.meta.dirname, "../../../test-fixtures/open311-schemas");
-const ajv = new Ajv({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-for (const file of ["request.json", "requests.json"])
-  ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMAS, file), "utf8")), file);
-const valid = (schema: string, data: unknown) => {
-  const validate = ajv.getSchema(schema);
-  if (!validate) throw new Error(`no schema ${schema}`);
-  return validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-};
-
-const square = (x: number, y: number, size: number) => ({
-  type: "Polygon",
-  coordinates: [
-    [
-      [x, y],
-      [x + size, y],
-      [x + size, y + size],
-      [x, y + size],
-      [x, y],
-    ],
-  ],
-});
+const valid = open311Errors;
 
 /** A JPEG with an EXIF block holding a GPS pointer, as a phone writes it (the image data is a stub). */
 function jpegWithGps(): Buffer {
@@ -92,18 +74,7 @@ beforeAll(async () => {
   t = await buildTestApp();
   admin = await signIn(t, await buildUser(t.ctx, { role: "admin" }));
   tree = await buildAreaTree(t.ctx);
-  for (const [code, shape] of [
-    [tree.village.code, square(109.6, 23.1, 0.02)],
-    [tree.grid.code, square(109.6, 23.1, 0.01)],
-  ] as const) {
-    const res = await t.app.inject({
-      method: "PUT",
-      url: `/api/v1/areas/${code}/boundary`,
-      headers: admin.headers,
-      payload: { geometry: shape },
-    });
-    expect(res.statusCode).toBe(200);
-  }
+  await drawVillageAndGrid(t, admin, tree);
   worker = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code }));
   const key = await t.app.inject({
     method: "POST",

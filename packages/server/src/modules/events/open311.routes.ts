@@ -234,50 +234,45 @@ export const open311Routes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     },
   );
 
-  app.get(
-    "/open311/v2/requests/:file",
-    {
-      config: { public: true },
-      schema: {
-        tags: ["open311"],
-        summary: "GeoReport v2: one service request, requests/{service_request_id}.{json,xml}",
-        params: z.object({ file: z.string().max(80) }),
-        querystring: Query,
+  /** A GET of one document under a folder (requests/{id}, tokens/{token}) answered as service requests. */
+  const serviceRequestsAt = (
+    folder: string,
+    summary: string,
+    find: (name: string, request: FastifyRequest) => Promise<unknown[]>,
+  ) =>
+    app.get(
+      `/open311/v2/${folder}/:file`,
+      {
+        config: { public: true },
+        schema: {
+          tags: ["open311"],
+          summary,
+          params: z.object({ file: z.string().max(80) }),
+          querystring: Query,
+        },
       },
-    },
-    async (request, reply) => {
-      const file = documentOf(reply, request.params.file, request.query.jurisdiction_id, jurisdiction);
-      if (!file) return reply;
-      try {
-        const list = await findOpen311Requests(ctx, { service_request_id: file.name }, baseOf(request), locale);
-        if (list.length === 0) return fail(reply, file.format, 404, `service_request_id ${file.name} not found`);
-        return send(reply, file.format, "service_requests", list);
-      } catch (err) {
-        return answerFailure(reply, file.format, err);
-      }
+      async (request, reply) => {
+        const file = documentOf(reply, request.params.file, request.query.jurisdiction_id, jurisdiction);
+        if (!file) return reply;
+        try {
+          return send(reply, file.format, "service_requests", await find(file.name, request));
+        } catch (err) {
+          return answerFailure(reply, file.format, err);
+        }
+      },
+    );
+  serviceRequestsAt(
+    "requests",
+    "GeoReport v2: one service request, requests/{service_request_id}.{json,xml}",
+    async (name, request) => {
+      const list = await findOpen311Requests(ctx, { service_request_id: name }, baseOf(request), locale);
+      if (list.length === 0)
+        throw new Open311Failure(404, [{ code: 404, description: `service_request_id ${name} not found` }]);
+      return list;
     },
   );
-
-  app.get(
-    "/open311/v2/tokens/:file",
-    {
-      config: { public: true },
-      schema: {
-        tags: ["open311"],
-        summary: "GeoReport v2: the service request id of a token, tokens/{token}.{json,xml}",
-        params: z.object({ file: z.string().max(80) }),
-        querystring: Query,
-      },
-    },
-    async (request, reply) => {
-      const file = documentOf(reply, request.params.file, request.query.jurisdiction_id, jurisdiction);
-      if (!file) return reply;
-      try {
-        return send(reply, file.format, "service_requests", await findByToken(ctx, file.name));
-      } catch (err) {
-        return answerFailure(reply, file.format, err);
-      }
-    },
+  serviceRequestsAt("tokens", "GeoReport v2: the service request id of a token, tokens/{token}.{json,xml}", (name) =>
+    findByToken(ctx, name),
   );
 
   app.get(

@@ -54,7 +54,7 @@ class ReportWriter {
         const group = this.#queue.splice(0, MAX_GROUP);
         try {
           const rows = await this.#write(group);
-          group.forEach((q, i) => q.resolve(rows[i] as EventRow));
+          for (const [i, q] of group.entries()) q.resolve(rows[i] as EventRow);
         } catch (error) {
           if (group.length === 1) (group[0] as Queued).reject(error);
           else

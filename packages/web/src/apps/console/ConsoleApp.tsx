@@ -77,54 +77,12 @@ export function ConsoleApp() {
                 />
                 <Route
                   path="events"
-                  element={
-                    <Allowed
-                      permission="event.read"
-                      render={(s) => (
-                        <ConfigGate>
-                          {(config) => (
-                            <EventsPage
-                              config={config}
-                              permissions={{
-                                canRead: true,
-                                canReport: s.can("event.report"),
-                                canHandle: s.can("event.handle"),
-                                canMediate: s.can("mediation.handle"),
-                                canConfigure: s.can("event.configure"),
-                                canManageSystem: s.can("system.manage"),
-                                userId: s.me?.user.id ?? "",
-                              }}
-                            />
-                          )}
-                        </ConfigGate>
-                      )}
-                    />
-                  }
+                  element={<Allowed permission="event.read" render={(s) => <EventsRoute session={s} canRead />} />}
                 />
                 <Route
                   path="event-settings"
                   element={
-                    <Allowed
-                      permission="event.configure"
-                      render={(s) => (
-                        <ConfigGate>
-                          {(config) => (
-                            <EventsPage
-                              config={config}
-                              permissions={{
-                                canRead: false,
-                                canReport: false,
-                                canHandle: false,
-                                canMediate: false,
-                                canConfigure: true,
-                                canManageSystem: s.can("system.manage"),
-                                userId: s.me?.user.id ?? "",
-                              }}
-                            />
-                          )}
-                        </ConfigGate>
-                      )}
-                    />
+                    <Allowed permission="event.configure" render={(s) => <EventsRoute session={s} canRead={false} />} />
                   }
                 />
                 <Route
@@ -162,6 +120,28 @@ export function ConsoleApp() {
         </BrowserRouter>
       </SessionProvider>
     </ConsoleProviders>
+  );
+}
+
+/** The events pages: the inbox for readers of events; only settings and integrations for administrators. */
+function EventsRoute({ session: s, canRead }: { session: ReturnType<typeof useSession>; canRead: boolean }) {
+  return (
+    <ConfigGate>
+      {(config) => (
+        <EventsPage
+          config={config}
+          permissions={{
+            canRead,
+            canReport: canRead && s.can("event.report"),
+            canHandle: canRead && s.can("event.handle"),
+            canMediate: canRead && s.can("mediation.handle"),
+            canConfigure: s.can("event.configure"),
+            canManageSystem: s.can("system.manage"),
+            userId: s.me?.user.id ?? "",
+          }}
+        />
+      )}
+    </ConfigGate>
   );
 }
 
