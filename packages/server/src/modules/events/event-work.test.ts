@@ -208,6 +208,37 @@ describe("the inbox", () => {
     expect(invalid.statusCode).toBe(400);
   });
 
+  it("puts an event reported without a place in the reporter's own area, and asks for a place when there are several", async () => {
+    const e = await report(reporter, {
+      categoryKey: "request.livelihood",
+      description: "居民来电反映路面积水",
+      areaCode: undefined,
+    });
+    expect((await get(reporter, `/api/v1/events/${e.id}`)).json().areaCode).toBe(tree.grid.code);
+    const many = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
+    await t.ctx.db
+      .insertInto("assignment")
+      .values({
+        id: crypto.randomUUID(),
+        user_id: many.id,
+        role_key: "grid_worker",
+        area_id: tree.otherGrid.id,
+        area_path: tree.otherGrid.path,
+        home_unit: null,
+        created_by: null,
+      })
+      .execute();
+    const two = await signIn(t, many);
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/events",
+      headers: two.headers,
+      payload: { id: crypto.randomUUID(), categoryKey: "request.livelihood", description: "没有地点的上报" },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].path).toBe("body.lng");
+  });
+
   it("filters by category group, number and state", async () => {
     const d = await report(reporter, { categoryKey: "dispute.consumer", description: "网购退货纠纷" });
     const byGroup = (await get(worker, "/api/v1/events?categoryKey=dispute")).json();

@@ -127,6 +127,16 @@ async function whereReported(ctx: AppContext, actor: Principal, input: ReportInp
     }
     return area;
   }
+  // Neither a point nor an area: the reporter's own area, when they report for exactly one.
+  const own = [
+    ...new Set(
+      actor.assignments.filter((a) => a.areaCode && a.permissions.includes("event.report")).map((a) => a.areaCode),
+    ),
+  ];
+  if (own.length === 1) {
+    const area = await findArea(ctx.db, own[0] as string);
+    if (area && !area.abolished_at) return area;
+  }
   issues.push({ path: "body.lng", message: "give where it happened: a point (lng, lat) or the area" });
   return undefined;
 }
