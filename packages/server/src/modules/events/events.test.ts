@@ -239,13 +239,16 @@ describe("reporting and handling events", () => {
   });
 
   it("names what is missing in a report and stores nothing", async () => {
+    const id = crypto.randomUUID();
     const res = await t.app.inject({
       method: "POST",
       url: "/api/v1/events",
       headers: worker.headers,
-      payload: { id: crypto.randomUUID(), categoryKey: "hazard.safety", description: "电线老化" },
+      // A point in no area of this deployment, and a hazard without its level.
+      payload: { id, categoryKey: "hazard.safety", description: "电线老化", lng: 100, lat: 30 },
     });
     expect(res.statusCode).toBe(400);
+    expect(await t.ctx.db.selectFrom("event").select("id").where("id", "=", id).execute()).toEqual([]);
     expect(
       res
         .json()
