@@ -32,13 +32,14 @@ export async function signInViaApi(page: Page, baseUrl: string, username: string
 
 export async function newPage(
   browser: Browser,
-  options: { mobile?: boolean } = {},
+  options: { mobile?: boolean; geolocation?: { longitude: number; latitude: number } } = {},
 ): Promise<{ context: BrowserContext; page: Page; externalRequests: string[]; pageErrors: string[] }> {
-  const context = await browser.newContext(
-    options.mobile
+  const context = await browser.newContext({
+    ...(options.mobile
       ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN" }
-      : { viewport: { width: 1920, height: 1080 }, locale: "zh-CN" },
-  );
+      : { viewport: { width: 1920, height: 1080 }, locale: "zh-CN" }),
+    ...(options.geolocation ? { geolocation: options.geolocation, permissions: ["geolocation"] } : {}),
+  });
   const page = await context.newPage();
   const externalRequests: string[] = [];
   const pageErrors: string[] = [];

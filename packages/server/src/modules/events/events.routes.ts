@@ -31,7 +31,7 @@ export const eventsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.get(
     "/event-categories",
     {
-      config: { permission: "event.read" },
+      // Every signed-in user: residents choose a category when they report.
       schema: {
         tags: ["events"],
         summary: "The event categories: close level, working-time deadlines per level, priority, extra fields",

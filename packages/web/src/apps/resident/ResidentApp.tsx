@@ -1,11 +1,16 @@
-import { Card, Empty, ErrorBlock, List } from "antd-mobile";
-import { AppOutline, UserOutline } from "antd-mobile-icons";
+import { Button, Card, ErrorBlock, List } from "antd-mobile";
+import { AppOutline, EditSOutline, UserOutline } from "antd-mobile-icons";
 import { useTranslation } from "react-i18next";
-import { BrowserRouter, Route, Routes, useNavigate } from "react-router";
+import { BrowserRouter, Route, Routes, useNavigate, useParams } from "react-router";
 import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx";
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
 import { ResidentOtpLogin } from "../../features/auth/components/ResidentOtpLogin.tsx";
+import {
+  ResidentReportDetail,
+  ResidentReportForm,
+  ResidentReportList,
+} from "../../features/events/components/ResidentReports.tsx";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 
 /** The resident's H5 app (opened from WeChat or a browser): kept small for weak phones. */
@@ -47,6 +52,7 @@ function ResidentMain() {
       title={t("app.resident")}
       tabs={[
         { key: "/", title: t("nav.home"), icon: <AppOutline /> },
+        { key: "/reports", title: t("residentEvents.tab"), icon: <EditSOutline /> },
         { key: "/me", title: t("nav.me"), icon: <UserOutline /> },
       ]}
     >
@@ -56,10 +62,39 @@ function ResidentMain() {
           element={
             <div style={{ padding: 12 }}>
               <Card title={t("resident.welcome")}>{t("resident.intro")}</Card>
-              <Empty description={t("resident.noServices")} style={{ padding: 48 }} />
+              <Button
+                block
+                color="primary"
+                size="large"
+                style={{ marginTop: 16 }}
+                onClick={() => navigate(session.me ? "/reports/new" : "/login")}
+              >
+                {t("residentEvents.report")}
+              </Button>
             </div>
           }
         />
+        <Route
+          path="reports"
+          element={
+            session.me ? (
+              <ResidentReportList onOpen={(id) => navigate(`/reports/${id}`)} onNew={() => navigate("/reports/new")} />
+            ) : (
+              <SignInFirst />
+            )
+          }
+        />
+        <Route
+          path="reports/new"
+          element={
+            session.me ? (
+              <ResidentReportForm onReported={(id) => navigate(`/reports/${id}`, { replace: true })} />
+            ) : (
+              <SignInFirst />
+            )
+          }
+        />
+        <Route path="reports/:id" element={session.me ? <ReportDetailRoute /> : <SignInFirst />} />
         <Route
           path="me"
           element={
@@ -87,5 +122,22 @@ function ResidentMain() {
         <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
       </Routes>
     </MobileShell>
+  );
+}
+
+function ReportDetailRoute() {
+  const { id } = useParams();
+  return id ? <ResidentReportDetail id={id} /> : null;
+}
+
+function SignInFirst() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <div style={{ padding: 24 }}>
+      <Button block color="primary" onClick={() => navigate("/login")}>
+        {t("nav.signIn")}
+      </Button>
+    </div>
   );
 }

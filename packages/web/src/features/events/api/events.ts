@@ -193,6 +193,11 @@ export const reportEvent = (body: Record<string, unknown>) =>
   apiFetch<EventItem>("/api/v1/events", { method: "POST", json: body });
 export const transition = (id: string, body: Record<string, unknown>) =>
   apiFetch<EventDetail>(`/api/v1/events/${id}/transitions`, { method: "POST", json: body });
+export const giveFeedback = (id: string, satisfaction: string, comment?: string) =>
+  apiFetch<EventDetail>(`/api/v1/events/${id}/feedback`, {
+    method: "POST",
+    json: { satisfaction, ...(comment ? { comment } : {}) },
+  });
 export const bulkTransition = (ids: string[], action: string, extra: Record<string, unknown> = {}) =>
   apiFetch<{ results: { id: string; ok: boolean; code?: string; number?: string }[] }>(
     "/api/v1/events/bulk-transitions",

@@ -171,7 +171,9 @@ export function EventIntake({
       )}
       <Typography.Text strong>{t("events.where")}</Typography.Text>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-        {point ? t("events.pointPicked", { lng: point[0].toFixed(5), lat: point[1].toFixed(5) }) : t("events.pickHint")}
+        {point
+          ? t("events.pointPicked", { longitude: point[0].toFixed(5), latitude: point[1].toFixed(5) })
+          : t("events.pickHint")}
       </Typography.Paragraph>
       <WgMap
         config={config.map}
