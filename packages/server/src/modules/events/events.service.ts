@@ -470,11 +470,9 @@ export async function transitionEvent(
       });
     update.assignee_user_id = input.assigneeUserId;
   }
-  if (input.action === "escalate") {
-    const { above, target } = await escalationTarget(ctx, row);
-    if (!above || !target)
-      throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "there is no level above to escalate to");
-    level = above;
+  // Escalation and dispatch hand the event to another level's area, unassigned, with that level's deadline.
+  const moveTo = (target: Pick<AreaRow, "id" | "path">, to: HandlingLevel) => {
+    level = to;
     areaPath = target.path;
     Object.assign(update, {
       level,
@@ -483,6 +481,12 @@ export async function transitionEvent(
       assignee_user_id: null,
       due_at: addWorkingMinutes(now, category.deadlines[level], cal),
     });
+  };
+  if (input.action === "escalate") {
+    const { above, target } = await escalationTarget(ctx, row);
+    if (!above || !target)
+      throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "there is no level above to escalate to");
+    moveTo(target, above);
   }
   if (input.action === "dispatch") {
     const target = input.areaCode
@@ -492,15 +496,7 @@ export async function transitionEvent(
       throw new DomainError("VALIDATION_FAILED", "dispatch goes down to an area under the event's", {
         errors: [{ path: "body.areaCode", message: "give a grid or village under the event's area" }],
       });
-    level = handlingLevelOf(target.level);
-    areaPath = target.path;
-    Object.assign(update, {
-      level,
-      area_id: target.id,
-      area_path: target.path,
-      assignee_user_id: null,
-      due_at: addWorkingMinutes(now, category.deadlines[level], cal),
-    });
+    moveTo(target, handlingLevelOf(target.level));
   }
   if (input.action === "co_handle") {
     const unit = input.unit?.trim();
