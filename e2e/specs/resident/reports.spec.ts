@@ -7,7 +7,10 @@ describe("a resident's reports", () => {
   it("lets a resident report a problem where they stand, follow it and say whether they are satisfied", async () => {
     // Stand in the middle of the demo grid 450802001003G01 (its boundary, read as an admin).
     const admin = await browser().newContext();
-    await admin.request.post(`${baseUrl}/api/v1/auth/login`, { data: { username: "admin", password: adminPassword } });
+    const signedIn = await admin.request.post(`${baseUrl}/api/v1/auth/login`, {
+      data: { username: "admin", password: adminPassword },
+    });
+    expect(signedIn.status(), await signedIn.text()).toBe(200);
     const shape = await (await admin.request.get(`${baseUrl}/api/v1/areas/450802001003G01/export`)).json();
     await admin.close();
     const ring = shape.features.find((f: { properties: { code: string } }) => f.properties.code === "450802001003G01")
@@ -22,6 +25,9 @@ describe("a resident's reports", () => {
     const { page, context, pageErrors } = await newPage(browser(), { mobile: true, geolocation: here });
     await signInViaApi(page, baseUrl, "demo.resident", demoPassword);
     await page.goto(`${baseUrl}/h5`);
+    await page.getByText("我的", { exact: true }).click();
+    await page.getByText("居民 卫东").waitFor();
+    await page.getByText("首页", { exact: true }).click();
     await page.getByText("我要反映").first().click();
     await page.getByText("环境卫生", { exact: true }).click();
     await page.getByText("请选择").click();

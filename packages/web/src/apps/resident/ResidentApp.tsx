@@ -67,7 +67,7 @@ function ResidentMain() {
                 color="primary"
                 size="large"
                 style={{ marginTop: 16 }}
-                onClick={() => navigate(session.me ? "/reports/new" : "/login")}
+                onClick={() => navigate("/reports/new")}
               >
                 {t("residentEvents.report")}
               </Button>
@@ -80,7 +80,7 @@ function ResidentMain() {
             session.me ? (
               <ResidentReportList onOpen={(id) => navigate(`/reports/${id}`)} onNew={() => navigate("/reports/new")} />
             ) : (
-              <SignInFirst />
+              <SignInFirst loading={session.loading} />
             )
           }
         />
@@ -90,11 +90,14 @@ function ResidentMain() {
             session.me ? (
               <ResidentReportForm onReported={(id) => navigate(`/reports/${id}`, { replace: true })} />
             ) : (
-              <SignInFirst />
+              <SignInFirst loading={session.loading} />
             )
           }
         />
-        <Route path="reports/:id" element={session.me ? <ReportDetailRoute /> : <SignInFirst />} />
+        <Route
+          path="reports/:id"
+          element={session.me ? <ReportDetailRoute /> : <SignInFirst loading={session.loading} />}
+        />
         <Route
           path="me"
           element={
@@ -130,9 +133,11 @@ function ReportDetailRoute() {
   return id ? <ResidentReportDetail id={id} /> : null;
 }
 
-function SignInFirst() {
+/** Pages for signed-in residents: while the session is still being read, nothing; then the way to sign in. */
+function SignInFirst({ loading }: { loading: boolean }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  if (loading) return null;
   return (
     <div style={{ padding: 24 }}>
       <Button block color="primary" onClick={() => navigate("/login")}>
