@@ -50,7 +50,12 @@ export interface TransitionRule {
   needsNote: boolean;
 }
 
-const OPEN: readonly EventState[] = ["reported", "accepted", "assigned", "in_progress", "returned"];
+/** States whose deadline clock runs: the event is being worked on at its level. */
+export const OPEN_STATES: readonly EventState[] = ["reported", "accepted", "assigned", "in_progress", "returned"];
+const OPEN = OPEN_STATES;
+
+/** Open or suspended: an event another one can still be merged into. */
+export const MERGEABLE_INTO_STATES: readonly EventState[] = [...OPEN_STATES, "suspended"];
 
 export const TRANSITIONS: Record<EventAction, TransitionRule> = {
   accept: { from: ["reported", "returned"], to: "accepted", permission: "event.handle", needsNote: false },

@@ -14,8 +14,10 @@ import {
   type HandlingLevel,
   handlingLevelOf,
   levelAbove,
+  MERGEABLE_INTO_STATES,
   nextState,
   notifiesPolice,
+  OPEN_STATES,
   type Principal,
   principalPermissions,
   principalScope,
@@ -273,20 +275,23 @@ function sealContact(ctx: AppContext, contact: ReportInput["contact"], issues: F
 async function escalationTarget(
   ctx: AppContext,
   row: Pick<EventRow, "level" | "area_path">,
+  areaOf: (code: string) => Promise<AreaRow | undefined> = (code) => findArea(ctx.db, code),
 ): Promise<{ above: HandlingLevel | undefined; target: AreaRow | undefined }> {
   const above = levelAbove(row.level as HandlingLevel);
-  if (!above) return { above, target: undefined };
-  for (const code of row.area_path.split("/").filter(Boolean).slice(0, -1).reverse()) {
-    const area = await findArea(ctx.db, code);
-    if (area && handlingLevelOf(area.level) === above) return { above, target: area };
-  }
-  return { above, target: undefined };
+  return { above, target: above ? await ancestorAtLevel(row.area_path, above, areaOf) : undefined };
 }
 
-async function findEvent(ctx: AppContext, id: string): Promise<EventRow> {
-  const row = await ctx.db.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) throw notFound(id);
-  return row;
+/** The area at a handling level on an area's path (the area itself included), nearest first. */
+async function ancestorAtLevel(
+  path: string,
+  level: HandlingLevel,
+  areaOf: (code: string) => Promise<AreaRow | undefined>,
+): Promise<AreaRow | undefined> {
+  for (const code of path.split("/").filter(Boolean).reverse()) {
+    const area = await areaOf(code);
+    if (area && handlingLevelOf(area.level) === level) return area;
+  }
+  return undefined;
 }
 
 const notFound = (id: string) =>
@@ -438,7 +443,7 @@ export async function transitionEvent(
   const closeArea =
     input.action === "close" &&
     HANDLING_LEVELS.indexOf(row.level as HandlingLevel) < HANDLING_LEVELS.indexOf(category.closeLevel)
-      ? await ancestorAtLevel(ctx, row.area_path, category.closeLevel)
+      ? await ancestorAtLevel(row.area_path, category.closeLevel, (code) => findArea(ctx.db, code))
       : undefined;
   const actingPath = closeArea?.path ?? row.area_path;
   if (!reporterAction && !canWork(principalScope(actor, rule.permission), actingPath)) {
@@ -516,8 +521,11 @@ export async function transitionEvent(
       throw new DomainError("VALIDATION_FAILED", "merge needs the event to merge into", {
         errors: [{ path: "body.intoId", message: "an open event you can see" }],
       });
-    const open = ["reported", "accepted", "assigned", "in_progress", "returned", "suspended"];
-    if (mergeTarget.id === row.id || mergeTarget.merged_into || !open.includes(mergeTarget.state))
+    if (
+      mergeTarget.id === row.id ||
+      mergeTarget.merged_into ||
+      !MERGEABLE_INTO_STATES.includes(mergeTarget.state as EventState)
+    )
       throw new DomainError("EVENT_MERGE_NOT_ALLOWED", `${row.number} cannot be merged into ${mergeTarget.number}`);
     if (!canWork(principalScope(actor, "event.handle"), mergeTarget.area_path))
       throw new DomainError("AUTH_FORBIDDEN", "you may not handle the event to merge into");
@@ -545,17 +553,17 @@ export async function transitionEvent(
       closed_at: null,
       due_at: addWorkingMinutes(now, category.deadlines[level], cal),
     });
-  await ctx.db.transaction().execute(async (trx) => {
+  const after = await ctx.db.transaction().execute(async (trx) => {
     // Compare-and-set on the state: two people acting at once cannot both move the event.
-    const changed = await trx
+    const after = await trx
       .updateTable("event")
       .set(update)
       .where("id", "=", id)
       .where("state", "=", row.state)
       .where("level", "=", row.level)
+      .returningAll()
       .executeTakeFirst();
-    if (Number(changed.numUpdatedRows) === 0)
-      throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "the event changed meanwhile; reload it");
+    if (!after) throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "the event changed meanwhile; reload it");
     await trx
       .insertInto("event_step")
       .values({
@@ -584,15 +592,14 @@ export async function transitionEvent(
       areaPath,
       details: { from: row.state, to: step.to, level, ...(input.unit ? { unit: input.unit } : {}) },
     });
-    const after = await trx.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     await notifyChange(
       trx,
       { ...changeOf(after, input.action), title: row.title, actorUserId: authorId(actor), note: input.note },
       now,
     );
     if (mergeTarget) await joinReporters(trx, row, mergeTarget, actor, now);
+    return after;
   });
-  const after = await findEvent(ctx, id);
   publishChange(ctx, changeOf(after, input.action));
   // The actor sees the result of what they did, even when it took the event out of their view (escalation).
   return detailOf(ctx, after);
@@ -635,18 +642,7 @@ async function joinReporters(trx: Transaction<DB>, from: EventRow, into: EventRo
     .execute();
 }
 
-/** The ancestor of an area path (or the area itself) at a handling level. */
-async function ancestorAtLevel(ctx: AppContext, path: string, level: HandlingLevel): Promise<AreaRow | undefined> {
-  for (const code of path.split("/").filter(Boolean).reverse()) {
-    const area = await findArea(ctx.db, code);
-    if (area && handlingLevelOf(area.level) === level) return area;
-  }
-  return undefined;
-}
-
 // ---- escalation when a deadline passes --------------------------------------------------------------
-
-const CLOCK_STATES: EventState[] = ["reported", "accepted", "assigned", "in_progress", "returned"];
 
 /**
  * Escalates every event whose deadline has passed one level up, with the next level's deadline from
@@ -674,7 +670,7 @@ export async function sweepOverdue(ctx: AppContext, batchSize = 500): Promise<nu
       .selectFrom("event")
       .selectAll()
       .where("due_at", "<=", now)
-      .where("state", "in", CLOCK_STATES)
+      .where("state", "in", [...OPEN_STATES])
       .orderBy("due_at")
       .limit(batchSize)
       .execute();
@@ -689,16 +685,7 @@ export async function sweepOverdue(ctx: AppContext, batchSize = 500): Promise<nu
     }[] = [];
     for (const row of due) {
       const category = await getCategory(ctx.db, row.category_key);
-      const above = levelAbove(row.level as HandlingLevel);
-      let target: AreaRow | undefined;
-      if (above)
-        for (const code of row.area_path.split("/").filter(Boolean).slice(0, -1).reverse()) {
-          const area = await areaOf(code);
-          if (area && handlingLevelOf(area.level) === above) {
-            target = area;
-            break;
-          }
-        }
+      const { above, target } = await escalationTarget(ctx, row, areaOf);
       plans.push({
         row,
         level: target ? (above as HandlingLevel) : (row.level as HandlingLevel),
