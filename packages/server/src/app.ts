@@ -67,6 +67,7 @@ export function createContext(deps: AppDeps): AppContext {
   return {
     db: deps.database.db,
     dbKind: deps.database.kind,
+    bulk: deps.database.bulk,
     config: deps.config,
     crypto: deps.crypto ?? fieldCryptoFor(deps.config),
     now: deps.now ?? (() => new Date()),

@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Config } from "../config.ts";
+import { type BulkRunner, pgliteBulk, postgresBulk } from "./bulk.ts";
 import { acquireDataDirLock } from "./data-dir-lock.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
 import type { DB } from "./schema.ts";
@@ -17,6 +18,8 @@ export type DatabaseKind = "pglite" | "postgres";
 export interface Database {
   db: Kysely<DB>;
   kind: DatabaseKind;
+  /** A transaction that can also COPY rows in (imports). */
+  bulk: BulkRunner;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function openDatabase(
     return {
       db,
       kind: "pglite",
+      bulk: pgliteBulk(db, pglite),
       async close() {
         await db.destroy();
         if (!pglite.closed) await pglite.close();
@@ -82,6 +86,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     db,
     kind: "postgres",
+    bulk: postgresBulk(pool),
     async close() {
       await db.destroy();
     },

@@ -15,6 +15,7 @@ import {
 import ExcelJS from "exceljs";
 import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
+import type { BulkSession } from "../../db/bulk.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { locateIndexFor } from "../areas/area-boundaries.service.ts";
@@ -33,13 +34,13 @@ import {
 } from "./people-file.ts";
 import {
   closeAttribution,
+  copyHouseholds,
+  copyPeople,
+  copyPlaces,
+  copyTags,
   findHouseholdsByRef,
   findPeopleByIdIndexes,
   findPlacesByAddress,
-  insertHouseholds,
-  insertPeople,
-  insertPlaces,
-  insertTags,
   listTagsOf,
   openAttribution,
 } from "./registry.queries.ts";
@@ -63,6 +64,7 @@ import { visibleTagDefinitions } from "./tags.service.ts";
  * the blind index of their ID number, so importing the same file again changes nothing.
  */
 const BATCH = 1000;
+const YIELD_EVERY = 10;
 
 const GENDERS: Record<string, "male" | "female"> = {
   男: "male",
@@ -210,6 +212,13 @@ class ImportRun {
   readonly #areas = new Map<string, AreaRow | null>();
   readonly #seen = new Map<string, number>();
   #tags: Map<string, string> | undefined;
+  /**
+   * Whether each batch's ID numbers must be looked up. Not while the registry was empty when this run
+   * started: the only people then are this file's, and the file's duplicates are already refused
+   * (a first load of a county skips a million look-ups). If another import fills the registry
+   * meanwhile, a batch meets a duplicate key, and is written again with look-ups from then on.
+   */
+  lookUp = true;
 
   constructor(
     readonly ctx: AppContext,
@@ -368,6 +377,7 @@ class ImportRun {
   async checkExisting(
     rows: PreparedRow[],
   ): Promise<{ ok: PreparedRow[]; existing: Map<string, PersonRow>; rejected: Rejection[] }> {
+    if (!this.lookUp) return { ok: rows, existing: new Map(), rejected: [] };
     const existing = new Map(
       (
         await findPeopleByIdIndexes(
@@ -387,16 +397,23 @@ class ImportRun {
     return { ok, existing, rejected };
   }
 
-  /** Writes one batch of valid rows: places, households, people, attributions and tags. */
+  /**
+   * Writes one batch of valid rows: places, households, people and tags, new ones copied in. A place
+   * or household the import creates, like a person, carries no attribution row: its own area since
+   * its creation is its attribution until it first moves (then the period is written, closed).
+   */
   async write(
-    trx: Transaction<DB>,
+    session: BulkSession,
     rows: PreparedRow[],
     existing: Map<string, PersonRow>,
     index: AreaIndex,
   ): Promise<Omit<ImportCounts, "rejected">> {
+    const trx = session.db;
     const now = this.ctx.now();
     const by = authorId(this.actor);
     const attributions: Parameters<typeof openAttribution>[1] = [];
+    // Every row's person id first, so a new household is created with its head.
+    const personIds = rows.map((r) => existing.get(r.sealedId.id_number_bidx)?.id ?? uuidv7(now.getTime()));
     // Places: found by (village, address), created once.
     const placeKey = (r: PreparedRow) => `${r.division.code}\u0000${r.address}`;
     const wanted = [...new Map(rows.filter((r) => r.address).map((r) => [placeKey(r), r])).values()];
@@ -408,7 +425,7 @@ class ImportRun {
         )
       ).map((p) => [`${p.division_code}\u0000${p.address}`, { id: p.id, area_id: p.area_id, area_path: p.area_path }]),
     );
-    const newPlaces: Parameters<typeof insertPlaces>[1] = [];
+    const newPlaces: Parameters<typeof copyPlaces>[1] = [];
     for (const r of wanted) {
       if (places.has(placeKey(r))) continue;
       let area: AreaRow = r.grid ?? r.division;
@@ -437,9 +454,8 @@ class ImportRun {
         updated_at: now,
         created_by: by,
       });
-      attributions.push(importedInto("place", id, area, now, by));
     }
-    await insertPlaces(trx, newPlaces);
+    await copyPlaces(session, newPlaces);
     // Households: found by the register's household number.
     const refs = [...new Set(rows.flatMap((r) => (r.householdRef ? [r.householdRef] : [])))];
     const households = new Map(
@@ -448,7 +464,12 @@ class ImportRun {
         { id: h.id, area_id: h.area_id, area_path: h.area_path, head: h.head_person_id },
       ]),
     );
-    const newHouseholds: Parameters<typeof insertHouseholds>[1] = [];
+    const headOf = new Map<string, string>();
+    rows.forEach((r, i) => {
+      if (r.relationship === "head" && r.householdRef && !headOf.has(r.householdRef))
+        headOf.set(r.householdRef, personIds[i] as string);
+    });
+    const newHouseholds: Parameters<typeof copyHouseholds>[1] = [];
     for (const r of rows) {
       if (!r.householdRef || households.has(r.householdRef)) continue;
       const place = r.address ? places.get(placeKey(r)) : undefined;
@@ -458,7 +479,8 @@ class ImportRun {
           ? { id: place.area_id, path: place.area_path }
           : { id: r.division.id, path: r.division.path };
       const id = uuidv7(now.getTime());
-      households.set(r.householdRef, { id, area_id: area.id, area_path: area.path, head: null });
+      const head = headOf.get(r.householdRef) ?? null;
+      households.set(r.householdRef, { id, area_id: area.id, area_path: area.path, head });
       newHouseholds.push({
         id,
         place_id: place?.id ?? null,
@@ -466,18 +488,17 @@ class ImportRun {
         ref: r.householdRef,
         area_id: area.id,
         area_path: area.path,
-        head_person_id: null,
+        head_person_id: head,
         created_at: now,
         updated_at: now,
         created_by: by,
       });
-      attributions.push(importedInto("household", id, area, now, by));
     }
-    await insertHouseholds(trx, newHouseholds);
-    // People: new ones inserted together, changed ones updated, the rest left alone.
+    await copyHouseholds(session, newHouseholds);
+    // People: new ones copied in together, changed ones updated, the rest left alone.
     const counts = { created: 0, updated: 0, unchanged: 0 };
     const newPeople: NewPersonRow[] = [];
-    const newTags: Parameters<typeof insertTags>[1] = [];
+    const newTags: Parameters<typeof copyTags>[1] = [];
     const heads: { household: string; person: string }[] = [];
     const existingTags = new Map<string, Set<string>>();
     const existingIds = rows.flatMap((r) => {
@@ -489,7 +510,7 @@ class ImportRun {
       existingTags.set(t.subject_id, (existingTags.get(t.subject_id) ?? new Set()).add(t.tag_key));
     }
     const day = today(this.ctx);
-    for (const r of rows) {
+    for (const [i, r] of rows.entries()) {
       const household = r.householdRef ? households.get(r.householdRef) : undefined;
       const place = r.address ? places.get(placeKey(r)) : undefined;
       const area = r.grid
@@ -515,9 +536,8 @@ class ImportRun {
         notes: r.notes,
       };
       const found = existing.get(r.sealedId.id_number_bidx);
-      let personId: string;
+      const personId = personIds[i] as string;
       if (found) {
-        personId = found.id;
         const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => found[k] !== fields[k]);
         const moved = found.area_path !== area.path;
         const tagsToAdd = r.tags.filter((k) => !existingTags.get(found.id)?.has(k));
@@ -552,7 +572,6 @@ class ImportRun {
           await trx.updateTable("person").set(update).where("id", "=", found.id).execute();
         for (const key of tagsToAdd) newTags.push(this.tagRow(found.id, key, area.path, day));
       } else {
-        personId = uuidv7(now.getTime());
         counts.created++;
         newPeople.push({
           id: personId,
@@ -578,9 +597,9 @@ class ImportRun {
         heads.push({ household: household.id, person: personId });
       }
     }
-    await insertPeople(trx, newPeople);
+    await copyPeople(session, newPeople);
     await openAttribution(trx, attributions);
-    await insertTags(trx, newTags);
+    await copyTags(session, newTags);
     await setHeads(trx, heads);
     return counts;
   }
@@ -601,9 +620,9 @@ class ImportRun {
   }
 }
 
-/** The open attribution of a record an import placed (or moved) into an area. */
+/** The open attribution of a person an import moved into another area. */
 function importedInto(
-  subjectType: "place" | "household" | "person",
+  subjectType: "person",
   subjectId: string,
   area: { id: string | null; path: string },
   now: Date,
@@ -622,8 +641,26 @@ function importedInto(
   };
 }
 
+const UNIQUE_VIOLATION = "23505";
+
+async function registryIsEmpty(db: Kysely<DB>): Promise<boolean> {
+  return !(await db.selectFrom("person").select("id").limit(1).executeTakeFirst());
+}
+
+/**
+ * The planner's statistics of the tables an import filled, refreshed once it is done: PGlite has no
+ * autovacuum to do it, and until then searches are planned with the statistics of the table as it
+ * was before (typically empty).
+ */
+async function refreshStatistics(db: Kysely<DB>): Promise<void> {
+  await sql`analyze person, household, place, subject_tag`.execute(db);
+}
+
 /** Every household head of a batch in one statement. */
-async function setHeads(trx: Transaction<DB>, heads: { household: string; person: string }[]): Promise<void> {
+async function setHeads(
+  trx: Kysely<DB> | Transaction<DB>,
+  heads: { household: string; person: string }[],
+): Promise<void> {
   if (heads.length === 0) return;
   const values = sql.join(heads.map((h) => sql`(${h.household}::uuid, ${h.person}::uuid)`));
   await sql`update household set head_person_id = v.person from (values ${values}) as v(household, person) where household.id = v.household`.execute(
@@ -693,6 +730,7 @@ export async function runPeopleImport(
   const report = new ReportWriter(`${file}.report.xlsx`);
   const pass = async (write: boolean) => {
     const run = new ImportRun(ctx, actor);
+    run.lookUp = !(write && (await registryIsEmpty(ctx.db)));
     let batch: PreparedRow[] = [];
     // The next batch is read and checked while the previous one is written (PostgreSQL works on
     // another core meanwhile); writes stay one after another, in file order.
@@ -701,17 +739,28 @@ export async function runPeopleImport(
       const rows = batch;
       batch = [];
       writing = writing.then(async () => {
-        const { ok, existing, rejected } = await run.checkExisting(rows);
-        for (const r of rejected) {
+        const attempt = async () => {
+          const { ok, existing, rejected } = await run.checkExisting(rows);
+          if (!write || ok.length === 0) return { rejected, written: undefined };
+          const index = await locateIndexFor(ctx.db).ready();
+          return { rejected, written: await ctx.bulk((session) => run.write(session, ok, existing, index)) };
+        };
+        let outcome: Awaited<ReturnType<typeof attempt>>;
+        try {
+          outcome = await attempt();
+        } catch (error) {
+          if (run.lookUp || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+          run.lookUp = true;
+          outcome = await attempt();
+        }
+        for (const r of outcome.rejected) {
           counts.rejected++;
           report.add(r);
         }
-        if (write && ok.length > 0) {
-          const index = await locateIndexFor(ctx.db).ready();
-          const written = await ctx.db.transaction().execute((trx) => run.write(trx, ok, existing, index));
-          counts.created += written.created;
-          counts.updated += written.updated;
-          counts.unchanged += written.unchanged;
+        if (outcome.written) {
+          counts.created += outcome.written.created;
+          counts.updated += outcome.written.updated;
+          counts.unchanged += outcome.written.unchanged;
         }
       });
       // A failed write stops the loop at the next batch instead of going on to the end of the file.
@@ -726,6 +775,9 @@ export async function runPeopleImport(
         continue;
       }
       seen++;
+      // Checking rows is synchronous work: let the database's answers in now and then, so the write
+      // of the previous batch goes on while this one is read.
+      if (seen % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const prepared = await run.prepare(item);
       if ("reasons" in prepared) {
         counts.rejected++;
@@ -752,6 +804,7 @@ export async function runPeopleImport(
     const { seen } = await pass(true);
     await updateJob(ctx.db, job.id, { processed: seen });
   }
+  if (counts.created + counts.updated > 0) await refreshStatistics(ctx.db);
   const bytes = await report.finish();
   await updateJob(ctx.db, job.id, {
     status: "done",

@@ -1,4 +1,5 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from "kysely";
+import type { BulkSession, CopyValue } from "../../db/bulk.ts";
 import type { DB } from "../../db/schema.ts";
 import type {
   HouseholdRow,
@@ -38,14 +39,39 @@ export async function findPersonByIdIndex(db: Db, bidx: string): Promise<PersonR
   return db.selectFrom("person").selectAll().where("id_number_bidx", "=", bidx).executeTakeFirst();
 }
 
+/** One array parameter instead of one per value: a batch of a thousand is one short statement. */
+const anyOf = (values: readonly string[]) => sql<string>`any(${sql.val(values)}::text[])`;
+
 export async function findPeopleByIdIndexes(db: Db, bidxs: string[]): Promise<PersonRow[]> {
   if (bidxs.length === 0) return [];
-  return db.selectFrom("person").selectAll().where("id_number_bidx", "in", bidxs).execute();
+  return db.selectFrom("person").selectAll().where("id_number_bidx", "=", anyOf(bidxs)).execute();
 }
 
 export async function insertPeople(db: Db, rows: NewPersonRow[]): Promise<void> {
   if (rows.length > 0) await db.insertInto("person").values(rows).execute();
 }
+
+/**
+ * Rows of one shape (built by one object literal) copied into a table: the first row's keys name
+ * the columns.
+ */
+async function copyRows<T extends object>(session: BulkSession, table: keyof DB & string, rows: T[]): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  const columns = Object.keys(first) as (keyof T & string)[];
+  await session.copy(
+    table,
+    columns,
+    rows.map((row) => columns.map((c) => row[c] as CopyValue)),
+  );
+}
+
+export const copyPeople = (session: BulkSession, rows: NewPersonRow[]) => copyRows(session, "person", rows);
+export const copyPlaces = (session: BulkSession, rows: Insert<PlaceTable>[]) => copyRows(session, "place", rows);
+export const copyHouseholds = (session: BulkSession, rows: Insert<HouseholdTable>[]) =>
+  copyRows(session, "household", rows);
+export const copyTags = (session: BulkSession, rows: Insert<DB["subject_tag"]>[]) =>
+  copyRows(session, "subject_tag", rows);
 
 export async function updatePerson(db: Db, id: string, update: Update<PersonTable>): Promise<void> {
   await db.updateTable("person").set(update).where("id", "=", id).execute();
@@ -216,7 +242,7 @@ export async function findHousehold(db: Db, id: string): Promise<HouseholdRow | 
 
 export async function findHouseholdsByRef(db: Db, refs: string[]): Promise<HouseholdRow[]> {
   if (refs.length === 0) return [];
-  return db.selectFrom("household").selectAll().where("ref", "in", refs).execute();
+  return db.selectFrom("household").selectAll().where("ref", "=", anyOf(refs)).execute();
 }
 
 export async function insertHouseholds(db: Db, rows: Insert<HouseholdTable>[]): Promise<void> {
@@ -342,7 +368,12 @@ export async function upsertTagDefinitions(db: Db, rows: Insert<DB["tag_definiti
 
 export async function listTagsOf(db: Db, subjectIds: string[]): Promise<SubjectTagRow[]> {
   if (subjectIds.length === 0) return [];
-  return db.selectFrom("subject_tag").selectAll().where("subject_id", "in", subjectIds).orderBy("valid_from").execute();
+  return db
+    .selectFrom("subject_tag")
+    .selectAll()
+    .where("subject_id", "=", sql<string>`any(${sql.val(subjectIds)}::uuid[])`)
+    .orderBy("valid_from")
+    .execute();
 }
 
 export async function insertTags(db: Db, rows: Insert<DB["subject_tag"]>[]): Promise<void> {

@@ -1,0 +1,92 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../test/test-database.ts";
+import { copyText } from "./bulk.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("copyText", () => {
+  it("writes COPY's text format: tabs between fields, \\N for null, escaped specials", () => {
+    expect(
+      copyText([
+        ["a", null, 3, true, new Date("2026-11-28T08:00:00.000Z")],
+        ["tab\there", undefined, 1.5, false, ["x", "y"]],
+      ]),
+    ).toBe('a\t\\N\t3\tt\t2026-11-28T08:00:00.000Z\ntab\\there\t\\N\t1.5\tf\t{"x","y"}\n');
+    expect(copyText([["back\\slash\nnew\rline"]])).toBe("back\\\\slash\\nnew\\rline\n");
+    expect(() => copyText([[Number.NaN]])).toThrow(/NaN/);
+  });
+});
+
+describe("a bulk session", () => {
+  const awkward = [
+    "制表\t符",
+    "换\n行",
+    "回车\r",
+    "反斜杠\\N",
+    '引号"和,逗号',
+    "{花括号}",
+    "\\",
+    "",
+    " 前后空格 ",
+    "NULL",
+  ];
+
+  it("copies rows with awkward text, arrays, nulls, numbers, dates and booleans, and reads them back as given", async () => {
+    const at = new Date("2026-11-28T08:30:00.123Z");
+    const back = await t.bulk(async (session) => {
+      await sql`create temp table bulk_probe (n int, label text, items text[], flag boolean, at timestamptz, x double precision) on commit drop`.execute(
+        session.db,
+      );
+      await session.copy(
+        "bulk_probe",
+        ["n", "label", "items", "flag", "at", "x"],
+        awkward.map((label, n) => [n, label, [label, "b", label], n % 2 === 0, at, n / 3]),
+      );
+      await session.copy("bulk_probe", ["n", "label", "items", "flag", "at", "x"], [[99, null, [], null, null, null]]);
+      return sql<{
+        n: number;
+        label: string | null;
+        items: string[];
+        flag: boolean | null;
+        at: Date | null;
+        x: number | null;
+      }>`select * from bulk_probe order by n`.execute(session.db);
+    });
+    expect(back.rows.map((r) => r.label)).toEqual([...awkward, null]);
+    expect(back.rows.map((r) => r.items)).toEqual([...awkward.map((a) => [a, "b", a]), []]);
+    expect(back.rows[0]).toMatchObject({ n: 0, flag: true, x: 0 });
+    expect(back.rows[1]?.flag).toBe(false);
+    expect(back.rows[3]?.x).toBeCloseTo(1);
+    expect(back.rows[0]?.at?.toISOString()).toBe(at.toISOString());
+    expect(back.rows.at(-1)).toMatchObject({ n: 99, flag: null, at: null, x: null });
+  });
+
+  it("rolls back everything, the copied rows included, when the session fails, and stays usable", async () => {
+    await sql`create table bulk_kept (id int primary key, label text)`.execute(t.db);
+    await expect(
+      t.bulk(async (session) => {
+        await session.copy("bulk_kept", ["id", "label"], [[1, "一"]]);
+        await sql`insert into bulk_kept values (2, '二')`.execute(session.db);
+        await session.copy("bulk_kept", ["id", "label"], [[1, "again"]]);
+      }),
+    ).rejects.toMatchObject({ code: "23505" });
+    const after = await sql<{ n: number }>`select count(*)::int as n from bulk_kept`.execute(t.db);
+    expect(after.rows[0]?.n).toBe(0);
+    await t.bulk((session) => session.copy("bulk_kept", ["id", "label"], [[3, "三"]]));
+    const kept = await sql<{ id: number }>`select id from bulk_kept`.execute(t.db);
+    expect(kept.rows).toEqual([{ id: 3 }]);
+  });
+
+  it("refuses a table or column name that is not a plain identifier", async () => {
+    await expect(t.bulk((session) => session.copy("person; drop table person", ["id"], [["x"]]))).rejects.toThrow(
+      /not a plain identifier/,
+    );
+  });
+});

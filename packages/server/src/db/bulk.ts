@@ -1,0 +1,115 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect, type Transaction } from "kysely";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import type { DB } from "./schema.ts";
+
+/**
+ * Bulk writes (imports of hundreds of thousands of rows) through COPY instead of INSERT: the rows
+ * travel as one text stream that PostgreSQL parses without planning a statement per batch, and the
+ * client skips building and serialising thousands of bind parameters. A bulk session is one
+ * transaction on one connection; `copy` and ordinary Kysely queries on `db` share it.
+ */
+export interface BulkSession {
+  db: Transaction<DB> | Kysely<DB>;
+  /** Appends rows to a table; each row gives the columns' values in order. */
+  copy(table: string, columns: readonly string[], rows: readonly (readonly CopyValue[])[]): Promise<void>;
+}
+
+export type CopyValue = string | number | boolean | Date | null | undefined | readonly string[];
+
+export type BulkRunner = <T>(fn: (session: BulkSession) => Promise<T>) => Promise<T>;
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  for (const name of [table, ...columns])
+    if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier for COPY: ${name}`);
+  return `copy ${table} (${columns.join(", ")}) from ${source}`;
+}
+
+// COPY's text format: tab-separated, \N for null, backslash escapes for backslash, tab, newline, CR.
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIAL_ALL = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+const escapeText = (s: string) => (SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (c) => ESCAPES[c] as string) : s);
+
+/** An array literal ({"a","b"}), each element quoted so commas, braces and spaces stay inside it. */
+function arrayLiteral(items: readonly string[]): string {
+  return `{${items.map((item) => `"${item.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`;
+}
+
+function field(value: CopyValue): string {
+  if (value === null || value === undefined) return "\\N";
+  if (typeof value === "string") return escapeText(value);
+  if (typeof value === "boolean") return value ? "t" : "f";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`cannot COPY the number ${value}`);
+    return String(value);
+  }
+  if (value instanceof Date) return value.toISOString();
+  return escapeText(arrayLiteral(value));
+}
+
+/** The rows in COPY's text format, one line each. */
+export function copyText(rows: readonly (readonly CopyValue[])[]): string {
+  let out = "";
+  for (const row of rows) {
+    let line = "";
+    for (let i = 0; i < row.length; i++) line += (i === 0 ? "" : "\t") + field(row[i]);
+    out += `${line}\n`;
+  }
+  return out;
+}
+
+/** PGlite: COPY reads the rows from a Blob inside the one session (which the transaction holds). */
+export function pgliteBulk(db: Kysely<DB>, pglite: PGlite): BulkRunner {
+  return (fn) =>
+    db.transaction().execute((trx) =>
+      fn({
+        db: trx,
+        async copy(table, columns, rows) {
+          if (rows.length === 0) return;
+          await pglite.query(copyStatement(table, columns, "'/dev/blob'"), [], {
+            blob: new Blob([copyText(rows)]),
+          });
+        },
+      }),
+    );
+}
+
+/**
+ * PostgreSQL: one pooled client for the whole session; a Kysely instance over just that client runs
+ * the transaction, and COPY FROM STDIN streams into the same connection.
+ */
+export function postgresBulk(pool: pg.Pool): BulkRunner {
+  return async (fn) => {
+    const client = await pool.connect();
+    // A connection that failed in the middle of a COPY may be out of step with the server: dropped.
+    let broken = false;
+    try {
+      const connection = { query: client.query.bind(client), release: () => {} };
+      const single = { connect: async () => connection, end: async () => {} };
+      const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }) });
+      return await db.transaction().execute((trx) =>
+        fn({
+          db: trx,
+          async copy(table, columns, rows) {
+            if (rows.length === 0) return;
+            const statement = copyStatement(table, columns, "stdin");
+            try {
+              await pipeline(Readable.from([copyText(rows)]), client.query(copyFrom(statement)));
+            } catch (error) {
+              broken = (error as { code?: string }).code === undefined;
+              throw error;
+            }
+          },
+        }),
+      );
+    } finally {
+      client.release(broken);
+    }
+  };
+}
