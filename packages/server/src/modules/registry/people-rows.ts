@@ -1,0 +1,288 @@
+import { canView, composeAddress, type DataScope, ethnicityCode, type IdType } from "@wangge/core";
+import type { FieldCrypto } from "../../crypto/field-crypto.ts";
+import type { AreaRow } from "../areas/areas.table.ts";
+import { PEOPLE_COLUMNS, type PeopleColumn, type PeopleFileRow } from "./people-file.ts";
+import type { PersonTable } from "./registry.table.ts";
+import { isIssue, type SealedId, type SealedPhone, sealIdNumber, sealPhone } from "./registry-fields.ts";
+
+/**
+ * Checking the rows of a people import, one at a time and against the rows before them in the file:
+ * required fields, ID check digit, dates, codes, the area in the importer's scope, tags, duplicates
+ * inside the file. ID and phone numbers are sealed here (encrypted, blind-indexed, masked), so a
+ * checked row never carries them in clear. Runs in the import's worker thread (see
+ * people-import-worker.ts); it needs no database, only the areas it asks for.
+ */
+const GENDERS: Record<string, "male" | "female"> = {
+  男: "male",
+  女: "female",
+  male: "male",
+  female: "female",
+  m: "male",
+  f: "female",
+};
+const RESIDENCE: Record<string, PersonTable["residence_status"]> = {
+  常住: "resident",
+  常住人口: "resident",
+  户籍人口: "resident",
+  resident: "resident",
+  流动: "migrant",
+  流入: "migrant",
+  流动人口: "migrant",
+  migrant: "migrant",
+  外出: "away",
+  外出人口: "away",
+  away: "away",
+  留守: "left_behind",
+  left_behind: "left_behind",
+};
+const RELATIONSHIP: Record<string, string> = {
+  户主: "head",
+  本人: "head",
+  head: "head",
+  配偶: "spouse",
+  妻: "spouse",
+  夫: "spouse",
+  spouse: "spouse",
+  子: "child",
+  女: "child",
+  子女: "child",
+  儿子: "child",
+  女儿: "child",
+  child: "child",
+  父亲: "parent",
+  母亲: "parent",
+  父母: "parent",
+  parent: "parent",
+  祖父母: "grandparent",
+  外祖父母: "grandparent",
+  grandparent: "grandparent",
+  孙子: "grandchild",
+  孙女: "grandchild",
+  孙子女: "grandchild",
+  外孙子女: "grandchild",
+  grandchild: "grandchild",
+  兄弟姐妹: "sibling",
+  sibling: "sibling",
+  儿媳: "child_in_law",
+  女婿: "child_in_law",
+  child_in_law: "child_in_law",
+  其他: "other",
+  other: "other",
+};
+const HOUSEHOLD_KIND: Record<string, "family" | "collective" | "other"> = {
+  家庭户: "family",
+  family: "family",
+  集体户: "collective",
+  collective: "collective",
+  其他: "other",
+  other: "other",
+};
+const ID_TYPE: Record<string, IdType> = {
+  居民身份证: "resident_id",
+  身份证: "resident_id",
+  resident_id: "resident_id",
+  港澳台居民居住证: "hmt_residence_permit",
+  hmt_residence_permit: "hmt_residence_permit",
+  港澳居民来往内地通行证: "hmt_travel_permit",
+  台湾居民来往大陆通行证: "hmt_travel_permit",
+  hmt_travel_permit: "hmt_travel_permit",
+  护照: "passport",
+  passport: "passport",
+  外国人永久居留身份证: "foreign_permanent_residence",
+  foreign_permanent_residence: "foreign_permanent_residence",
+};
+const YES = new Set(["是", "yes", "y", "true", "1", "党员"]);
+const NO = new Set(["否", "no", "n", "false", "0", ""]);
+
+function parseDate(text: string): string | "invalid" {
+  // A spreadsheet date read without its cell style is the Excel day number (days since 1899-12-30).
+  const serial = /^\d{3,5}(\.\d+)?$/.test(text.trim()) ? Math.floor(Number(text)) : undefined;
+  // (A bare year such as 1990 is not a date.)
+  if (serial !== undefined && !(serial >= 1800 && serial <= 2100)) {
+    const days = serial;
+    return new Date(Date.UTC(1899, 11, 30) + days * 86_400_000).toISOString().slice(0, 10);
+  }
+  const m = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(text.trim());
+  if (!m) return "invalid";
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return "invalid";
+  return date.toISOString().slice(0, 10);
+}
+
+export interface PreparedRow {
+  file: PeopleFileRow;
+  name: string;
+  sealedId: SealedId;
+  phone: SealedPhone | undefined;
+  gender: "male" | "female" | null;
+  birthDate: string | null;
+  ethnicity: string | null;
+  residence: PersonTable["residence_status"];
+  partyMember: boolean;
+  partyBranch: string | null;
+  registeredAddress: string | null;
+  relationship: string | null;
+  householdRef: string | null;
+  householdKind: "family" | "collective" | "other";
+  division: AreaRow;
+  grid: AreaRow | undefined;
+  address: string | null;
+  place: {
+    road: string | null;
+    houseNumber: string | null;
+    building: string | null;
+    unit: string | null;
+    room: string | null;
+  };
+  lng: number | null;
+  lat: number | null;
+  tags: string[];
+  notes: string | null;
+}
+
+export interface Rejection {
+  row: PeopleFileRow;
+  reasons: string[];
+}
+
+export interface RowCheckerDeps {
+  crypto: FieldCrypto;
+  /** The time the import started: ID numbers are checked against it (no birth date after it). */
+  now: Date;
+  /** Today's date in China (YYYY-MM-DD). */
+  today: string;
+  scope: DataScope;
+  /** A village, community or grid by code; null when there is none (or it was abolished). */
+  area(code: string): Promise<AreaRow | null>;
+  /** Tag keys by key, Chinese name or lower-case English name, among the tags the importer may see. */
+  tags: Map<string, string>;
+}
+
+export class RowChecker {
+  readonly #seen = new Map<string, number>();
+
+  constructor(readonly deps: RowCheckerDeps) {}
+
+  /** Checks one row on its own (and against the rows before it in the file). */
+  async prepare(file: PeopleFileRow): Promise<PreparedRow | Rejection> {
+    const v = file.values;
+    const reasons: string[] = [];
+    const col = (key: PeopleColumn) => PEOPLE_COLUMNS.find((c) => c.key === key)?.zh ?? key;
+    const name = v.name?.trim() ?? "";
+    if (!name) reasons.push(`${col("name")}: required`);
+    else if (name.length > 50) reasons.push(`${col("name")}: at most 50 characters`);
+    const idType = v.idType ? ID_TYPE[v.idType.trim()] : "resident_id";
+    if (!idType) reasons.push(`${col("idType")}: unknown document type ${v.idType}`);
+    let sealedId: SealedId | undefined;
+    if (!v.idNumber)
+      reasons.push(`${col("idNumber")}: required to import (people without one are registered in the console)`);
+    else if (idType) {
+      const sealed = sealIdNumber(this.deps.crypto, idType, v.idNumber, col("idNumber"), this.deps.now);
+      if (isIssue(sealed)) reasons.push(`${col("idNumber")}: ${sealed.message}`);
+      else {
+        const first = this.#seen.get(sealed.id_number_bidx);
+        if (first !== undefined && first !== file.row)
+          reasons.push(`${col("idNumber")}: the same person as row ${first}`);
+        else sealedId = sealed;
+      }
+    }
+    let birthDate: string | null = sealedId?.birthDate ?? null;
+    if (v.birthDate) {
+      const parsed = parseDate(v.birthDate);
+      if (parsed === "invalid") reasons.push(`${col("birthDate")}: ${v.birthDate} is not a real date`);
+      else if (parsed > this.deps.today) reasons.push(`${col("birthDate")}: ${parsed} is in the future`);
+      else if (sealedId?.birthDate && parsed !== sealedId.birthDate)
+        reasons.push(`${col("birthDate")}: ${parsed} does not match the ID number (${sealedId.birthDate})`);
+      else birthDate = parsed;
+    }
+    let gender: "male" | "female" | null = sealedId?.gender ?? null;
+    if (v.gender) {
+      const g = GENDERS[v.gender.trim().toLowerCase()];
+      if (!g) reasons.push(`${col("gender")}: 男 or 女`);
+      else if (sealedId?.gender && g !== sealedId.gender)
+        reasons.push(`${col("gender")}: does not match the ID number`);
+      else gender = g;
+    }
+    const ethnicity = v.ethnicity ? (ethnicityCode(v.ethnicity) ?? null) : null;
+    if (v.ethnicity && !ethnicity) reasons.push(`${col("ethnicity")}: ${v.ethnicity} is not one of the 56 groups`);
+    let phone: SealedPhone | undefined;
+    if (v.phone) {
+      const sealed = sealPhone(this.deps.crypto, v.phone, col("phone"));
+      if (isIssue(sealed)) reasons.push(`${col("phone")}: ${sealed.message}`);
+      else phone = sealed;
+    }
+    const residence = v.residenceStatus ? RESIDENCE[v.residenceStatus.trim().toLowerCase()] : "resident";
+    if (!residence) reasons.push(`${col("residenceStatus")}: 常住, 流动, 外出 or 留守`);
+    const party = (v.partyMember ?? "").trim().toLowerCase();
+    if (!YES.has(party) && !NO.has(party)) reasons.push(`${col("partyMember")}: 是 or 否`);
+    const relationship = v.relationship ? (RELATIONSHIP[v.relationship.trim().toLowerCase()] ?? null) : null;
+    if (v.relationship && !relationship) reasons.push(`${col("relationship")}: unknown relationship ${v.relationship}`);
+    const householdKind = v.householdKind ? HOUSEHOLD_KIND[v.householdKind.trim().toLowerCase()] : "family";
+    if (!householdKind) reasons.push(`${col("householdKind")}: 家庭户 or 集体户`);
+
+    let division: AreaRow | null = null;
+    let grid: AreaRow | null = null;
+    if (!v.divisionCode) reasons.push(`${col("divisionCode")}: required`);
+    else {
+      division = await this.deps.area(v.divisionCode.trim());
+      if (v.gridCode) {
+        grid = await this.deps.area(v.gridCode.trim());
+        if (!grid || !division || !grid.path.startsWith(division.path) || !canView(this.deps.scope, grid.path))
+          reasons.push(`${col("gridCode")}: no grid ${v.gridCode} under ${v.divisionCode} in your area`);
+      } else if (!division || !canView(this.deps.scope, division.path))
+        reasons.push(`${col("divisionCode")}: no village or community ${v.divisionCode} in your area`);
+    }
+    const lng = v.lng ? Number(v.lng) : null;
+    const lat = v.lat ? Number(v.lat) : null;
+    if ((lng === null) !== (lat === null)) reasons.push(`${col("lng")}/${col("lat")}: give both or neither`);
+    else if (lng !== null && lat !== null && (!(lng >= 73 && lng <= 136) || !(lat >= 3 && lat <= 54)))
+      reasons.push(`${col("lng")}/${col("lat")}: not a point in China`);
+    const tags: string[] = [];
+    if (v.tags) {
+      const known = this.deps.tags;
+      for (const t of v.tags
+        .split(/[;；,，、]/)
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const key = known.get(t) ?? known.get(t.toLowerCase());
+        if (!key) reasons.push(`${col("tags")}: no tag ${t}`);
+        else tags.push(key);
+      }
+    }
+    if (reasons.length > 0 || !sealedId || !division || !residence || !householdKind) return { row: file, reasons };
+    this.#seen.set(sealedId.id_number_bidx, file.row);
+    const place = {
+      road: v.road ?? null,
+      houseNumber: v.houseNumber ?? null,
+      building: v.building ?? null,
+      unit: v.unit ?? null,
+      room: v.room ?? null,
+    };
+    const address = composeAddress(place);
+    return {
+      file,
+      name,
+      sealedId,
+      phone,
+      gender,
+      birthDate,
+      ethnicity,
+      residence,
+      partyMember: YES.has(party),
+      partyBranch: v.partyBranch ?? null,
+      registeredAddress: v.registeredAddress ?? null,
+      relationship,
+      householdRef: v.householdRef ?? null,
+      householdKind,
+      division,
+      grid: grid ?? undefined,
+      address: address || null,
+      place,
+      lng,
+      lat,
+      tags: [...new Set(tags)],
+      notes: v.notes ?? null,
+    };
+  }
+}
