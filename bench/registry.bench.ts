@@ -3,7 +3,7 @@ import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
-import { checkCharacter, systemPrincipal } from "../packages/core/src/index.ts";
+import { checkCharacter, chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
 import { createContext } from "../packages/server/src/app.ts";
 import { loadConfig } from "../packages/server/src/config.ts";
 import { createFieldCrypto } from "../packages/server/src/crypto/field-crypto.ts";
@@ -133,7 +133,8 @@ async function importInto(database: Database, file: string, dataDir: string) {
 
 async function latencies(ctx: ReturnType<typeof createContext>, queries: string[], kind: "name" | "initials" | "id") {
   const times: number[] = [];
-  const today = new Date().toISOString().slice(0, 10);
+  // Tags start on the import's day in China (UTC+8), which is not always the UTC day.
+  const today = chinaDate(new Date());
   for (const q of queries) {
     const filter: Parameters<typeof searchPeople>[1] = { prefixes: ["/45/4508/"], today, limit: 50, offset: 0 };
     if (kind === "name" && q.length === 1) filter.namePrefix = q;
@@ -183,12 +184,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         );
         const byId = await latencies(ctx, generated.sample.id.slice(0, 200), "id");
         const t = performance.now();
-        const tagged = await countTagged(
-          ctx.db,
-          "elderly_alone",
-          "/45/4508/450802/",
-          new Date().toISOString().slice(0, 10),
-        );
+        const tagged = await countTagged(ctx.db, "elderly_alone", "/45/4508/450802/", chinaDate(new Date()));
         const countMs = Math.round((performance.now() - t) * 10) / 10;
         const e = engine.name;
         Object.assign(figures, {

@@ -29,11 +29,6 @@ export interface FieldCrypto {
   mac(value: string): string;
   /** Reads the key files again (after a rotation by another process); no-op for keys from the environment. */
   reload(): void;
-  /**
-   * The keys as loaded, for a worker thread of this process that seals values the same way (an
-   * import's row checker). They never leave the process.
-   */
-  keyring(): Keyring;
 }
 
 export interface Keyring {
@@ -219,7 +214,6 @@ export function createFieldCrypto(
     mac(value) {
       return createHmac(hash, macKey).update(value).digest("hex");
     },
-    keyring: () => ring,
     reload() {
       if (options.source && !options.source.dataKey) install(loadKeyring(options.source));
     },

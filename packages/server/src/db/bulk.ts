@@ -14,8 +14,16 @@ import type { DB } from "./schema.ts";
  */
 export interface BulkSession {
   db: Transaction<DB> | Kysely<DB>;
-  /** Appends rows to a table; each row gives the columns' values in order. */
-  copy(table: string, columns: readonly string[], rows: readonly (readonly CopyValue[])[]): Promise<void>;
+  /** Appends the rows to their table. */
+  copy(data: CopyData): Promise<void>;
+}
+
+/** Rows ready to copy into a table, encoded beforehand (while the previous batch is written, say). */
+export interface CopyData {
+  table: string;
+  columns: readonly string[];
+  text: string;
+  rows: number;
 }
 
 export type CopyValue = string | number | boolean | Date | null | undefined | readonly string[];
@@ -24,10 +32,18 @@ export type BulkRunner = <T>(fn: (session: BulkSession) => Promise<T>) => Promis
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
-function copyStatement(table: string, columns: readonly string[], source: string): string {
+const copyStatement = (data: CopyData, source: string) =>
+  `copy ${data.table} (${data.columns.join(", ")}) from ${source}`;
+
+/** Rows for a table, each giving the columns' values in order. */
+export function encodeCopy(
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly CopyValue[])[],
+): CopyData {
   for (const name of [table, ...columns])
     if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier for COPY: ${name}`);
-  return `copy ${table} (${columns.join(", ")}) from ${source}`;
+  return { table, columns, text: copyText(rows), rows: rows.length };
 }
 
 // COPY's text format: tab-separated, \N for null, backslash escapes for backslash, tab, newline, CR.
@@ -70,11 +86,9 @@ export function pgliteBulk(db: Kysely<DB>, pglite: PGlite): BulkRunner {
     db.transaction().execute((trx) =>
       fn({
         db: trx,
-        async copy(table, columns, rows) {
-          if (rows.length === 0) return;
-          await pglite.query(copyStatement(table, columns, "'/dev/blob'"), [], {
-            blob: new Blob([copyText(rows)]),
-          });
+        async copy(data) {
+          if (data.rows === 0) return;
+          await pglite.query(copyStatement(data, "'/dev/blob'"), [], { blob: new Blob([data.text]) });
         },
       }),
     );
@@ -96,11 +110,10 @@ export function postgresBulk(pool: pg.Pool): BulkRunner {
       return await db.transaction().execute((trx) =>
         fn({
           db: trx,
-          async copy(table, columns, rows) {
-            if (rows.length === 0) return;
-            const statement = copyStatement(table, columns, "stdin");
+          async copy(data) {
+            if (data.rows === 0) return;
             try {
-              await pipeline(Readable.from([copyText(rows)]), client.query(copyFrom(statement)));
+              await pipeline(Readable.from([data.text]), client.query(copyFrom(copyStatement(data, "stdin"))));
             } catch (error) {
               broken = (error as { code?: string }).code === undefined;
               throw error;

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { type AreaIndex, authorId, canView, DomainError, type Principal, principalScope } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
-import type { BulkSession } from "../../db/bulk.ts";
+import type { BulkSession, CopyData } from "../../db/bulk.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { locateIndexFor } from "../areas/area-boundaries.service.ts";
@@ -15,22 +15,22 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { findAccount, loadPrincipal } from "../users/users.service.ts";
 import { today } from "./people.service.ts";
 import { countCsvRows, type FileFormat, PEOPLE_COLUMNS } from "./people-file.ts";
-import { type CheckerInput, checkRowsHere, checkRowsInThread, type WireRow } from "./people-import-checker.ts";
+import { checkRows } from "./people-import-checker.ts";
 import type { PreparedRow, Rejection } from "./people-rows.ts";
 import {
   closeAttribution,
-  copyHouseholds,
-  copyPeople,
-  copyPlaces,
-  copyTags,
   findHouseholdsByRef,
   findPeopleByIdIndexes,
   findPlacesByAddress,
+  householdsCopy,
   listTagsOf,
   openAttribution,
+  peopleCopy,
+  placesCopy,
+  tagsCopy,
 } from "./registry.queries.ts";
 import type { ImportJobRow, NewPersonRow, PersonRow, PersonTable } from "./registry.table.ts";
-import { charsOf, nameKeys } from "./registry-fields.ts";
+import { charsOf } from "./registry-fields.ts";
 import { visibleTagDefinitions } from "./tags.service.ts";
 
 /**
@@ -41,17 +41,38 @@ import { visibleTagDefinitions } from "./tags.service.ts";
  * the blind index of their ID number, so importing the same file again changes nothing.
  */
 const BATCH = 1000;
-/** Rows the checker sends at a time. */
+/** Rows the checker hands over at a time. */
 const CHECK_BATCH = 500;
-/** Files from this size on are checked on a thread of their own (starting it takes most of a second). */
-const THREAD_FROM_ROWS = 5_000;
-const THREAD_FROM_XLSX_BYTES = 500_000;
 
 export interface ImportCounts {
   created: number;
   updated: number;
   unchanged: number;
   rejected: number;
+}
+
+interface PlaceRef {
+  id: string;
+  area_id: string | null;
+  area_path: string;
+}
+
+interface HouseholdRef extends PlaceRef {
+  head: string | null;
+}
+
+interface WritePlan {
+  epoch: number;
+  counts: Omit<ImportCounts, "rejected">;
+  /** The new rows, encoded for COPY while the previous batch is written. */
+  places: CopyData;
+  households: CopyData;
+  people: CopyData;
+  tags: CopyData;
+  attributions: Parameters<typeof openAttribution>[1];
+  heads: { household: string; person: string }[];
+  /** Updates of people already registered, run in the write's transaction. */
+  later: ((trx: Kysely<DB> | Transaction<DB>) => Promise<void>)[];
 }
 
 /** Everything one job needs while it runs: caches of areas and tags, the IDs seen so far in the file. */
@@ -65,6 +86,11 @@ class ImportRun {
    * meanwhile, a batch meets a duplicate key, and is written again with look-ups from then on.
    */
   lookUp = true;
+  /** Once a write had to be repeated, batches are planned one after the other's write, not ahead. */
+  sequential = false;
+  epoch = 0;
+  /** The places and households the last two plans created (the one being written and the next). */
+  #created: { places: Map<string, PlaceRef>; households: Map<string, HouseholdRef> }[] = [];
 
   constructor(
     readonly ctx: AppContext,
@@ -97,15 +123,6 @@ class ImportRun {
     return this.#tags;
   }
 
-  /** A checked row from the checker thread with its areas again (which the checker had from here). */
-  async attach(row: WireRow): Promise<PreparedRow> {
-    const { divisionCode, gridCode, ...rest } = row;
-    const division = await this.area(divisionCode);
-    if (!division) throw new Error(`the checker passed a row of the unknown area ${divisionCode}`);
-    const grid = gridCode ? ((await this.area(gridCode)) ?? undefined) : undefined;
-    return { ...rest, division, grid };
-  }
-
   /** Rows whose ID number belongs to someone outside the importer's area are refused, not revealed. */
   async checkExisting(
     rows: PreparedRow[],
@@ -131,17 +148,22 @@ class ImportRun {
   }
 
   /**
-   * Writes one batch of valid rows: places, households, people and tags, new ones copied in. A place
-   * or household the import creates, like a person, carries no attribution row: its own area since
-   * its creation is its attribution until it first moves (then the period is written, closed).
+   * Works out what one batch of valid rows writes — places, households, people and tags, new ones to
+   * be copied in — while the previous batch is being written: what that batch creates is known from
+   * `#created`, everything older from the database. A place or household the import creates, like a
+   * person, carries no attribution row: its own area since its creation is its attribution until it
+   * first moves (then the period is written, closed).
    */
-  async write(
-    session: BulkSession,
-    rows: PreparedRow[],
-    existing: Map<string, PersonRow>,
-    index: AreaIndex,
-  ): Promise<Omit<ImportCounts, "rejected">> {
-    const trx = session.db;
+  async plan(rows: PreparedRow[], existing: Map<string, PersonRow>, index: AreaIndex): Promise<WritePlan> {
+    const db = this.ctx.db;
+    const epoch = this.epoch;
+    const created = this.#created;
+    const mine = { places: new Map<string, PlaceRef>(), households: new Map<string, HouseholdRef>() };
+    created.unshift(mine);
+    created.length = Math.min(created.length, 2);
+    const recentPlace = (key: string) => created.map((c) => c.places.get(key)).find(Boolean);
+    const recentHousehold = (ref: string) => created.map((c) => c.households.get(ref)).find(Boolean);
+    const later: WritePlan["later"] = [];
     const now = this.ctx.now();
     const by = authorId(this.actor);
     const attributions: Parameters<typeof openAttribution>[1] = [];
@@ -150,25 +172,30 @@ class ImportRun {
     // Places: found by (village, address), created once.
     const placeKey = (r: PreparedRow) => `${r.division.code}\u0000${r.address}`;
     const wanted = [...new Map(rows.filter((r) => r.address).map((r) => [placeKey(r), r])).values()];
-    const places = new Map(
-      (
-        await findPlacesByAddress(
-          trx,
-          wanted.map((r) => ({ division: r.division.code, address: r.address as string })),
-        )
-      ).map((p) => [`${p.division_code}\u0000${p.address}`, { id: p.id, area_id: p.area_id, area_path: p.area_path }]),
-    );
-    const newPlaces: Parameters<typeof copyPlaces>[1] = [];
+    const places = new Map<string, PlaceRef>();
+    for (const r of wanted) {
+      const known = recentPlace(placeKey(r));
+      if (known) places.set(placeKey(r), known);
+    }
+    for (const p of await findPlacesByAddress(
+      db,
+      wanted
+        .filter((r) => !places.has(placeKey(r)))
+        .map((r) => ({ division: r.division.code, address: r.address as string })),
+    ))
+      places.set(`${p.division_code}\u0000${p.address}`, { id: p.id, area_id: p.area_id, area_path: p.area_path });
+    const newPlaces: Parameters<typeof placesCopy>[0] = [];
     for (const r of wanted) {
       if (places.has(placeKey(r))) continue;
       let area: AreaRow = r.grid ?? r.division;
       if (!r.grid && r.lng !== null && r.lat !== null) {
         const hit = index.locate(r.lng, r.lat);
-        const found = hit ? await this.area(hit.code, trx) : null;
+        const found = hit ? await this.area(hit.code) : null;
         if (found?.path.startsWith(r.division.path)) area = found;
       }
       const id = uuidv7(now.getTime());
       places.set(placeKey(r), { id, area_id: area.id, area_path: area.path });
+      mine.places.set(placeKey(r), { id, area_id: area.id, area_path: area.path });
       newPlaces.push({
         id,
         area_id: area.id,
@@ -188,21 +215,24 @@ class ImportRun {
         created_by: by,
       });
     }
-    await copyPlaces(session, newPlaces);
     // Households: found by the register's household number.
     const refs = [...new Set(rows.flatMap((r) => (r.householdRef ? [r.householdRef] : [])))];
-    const households = new Map(
-      (await findHouseholdsByRef(trx, refs)).map((h) => [
-        h.ref as string,
-        { id: h.id, area_id: h.area_id, area_path: h.area_path, head: h.head_person_id },
-      ]),
-    );
+    const households = new Map<string, HouseholdRef>();
+    for (const ref of refs) {
+      const known = recentHousehold(ref);
+      if (known) households.set(ref, known);
+    }
+    for (const h of await findHouseholdsByRef(
+      db,
+      refs.filter((ref) => !households.has(ref)),
+    ))
+      households.set(h.ref as string, { id: h.id, area_id: h.area_id, area_path: h.area_path, head: h.head_person_id });
     const headOf = new Map<string, string>();
     rows.forEach((r, i) => {
       if (r.relationship === "head" && r.householdRef && !headOf.has(r.householdRef))
         headOf.set(r.householdRef, personIds[i] as string);
     });
-    const newHouseholds: Parameters<typeof copyHouseholds>[1] = [];
+    const newHouseholds: Parameters<typeof householdsCopy>[0] = [];
     for (const r of rows) {
       if (!r.householdRef || households.has(r.householdRef)) continue;
       const place = r.address ? places.get(placeKey(r)) : undefined;
@@ -214,6 +244,7 @@ class ImportRun {
       const id = uuidv7(now.getTime());
       const head = headOf.get(r.householdRef) ?? null;
       households.set(r.householdRef, { id, area_id: area.id, area_path: area.path, head });
+      mine.households.set(r.householdRef, { id, area_id: area.id, area_path: area.path, head });
       newHouseholds.push({
         id,
         place_id: place?.id ?? null,
@@ -227,18 +258,17 @@ class ImportRun {
         created_by: by,
       });
     }
-    await copyHouseholds(session, newHouseholds);
     // People: new ones copied in together, changed ones updated, the rest left alone.
     const counts = { created: 0, updated: 0, unchanged: 0 };
     const newPeople: NewPersonRow[] = [];
-    const newTags: Parameters<typeof copyTags>[1] = [];
+    const newTags: Parameters<typeof tagsCopy>[0] = [];
     const heads: { household: string; person: string }[] = [];
     const existingTags = new Map<string, Set<string>>();
     const existingIds = rows.flatMap((r) => {
       const p = existing.get(r.sealedId.id_number_bidx);
       return p ? [p.id] : [];
     });
-    for (const t of await listTagsOf(trx, existingIds)) {
+    for (const t of await listTagsOf(db, existingIds)) {
       if (t.valid_to !== null && t.valid_to < today(this.ctx)) continue;
       existingTags.set(t.subject_id, (existingTags.get(t.subject_id) ?? new Set()).add(t.tag_key));
     }
@@ -280,7 +310,7 @@ class ImportRun {
         }
         counts.updated++;
         const update: Updateable<PersonTable> = { ...fields, updated_at: now };
-        if (fields.name !== found.name) Object.assign(update, nameKeys(r.name));
+        if (fields.name !== found.name) Object.assign(update, r.nameKeys);
         if (fields.phone_bidx !== found.phone_bidx) {
           update.phone_enc = r.phone?.enc ?? null;
           update.phone_masked = r.phone?.masked ?? null;
@@ -288,28 +318,38 @@ class ImportRun {
         if (moved) {
           update.area_id = area.id;
           update.area_path = area.path;
-          await closeAttribution(
-            trx,
-            { id: found.id, type: "person", areaId: found.area_id, areaPath: found.area_path, since: found.created_at },
-            now,
-            by,
-          );
+          later.push(async (trx) => {
+            await closeAttribution(
+              trx,
+              {
+                id: found.id,
+                type: "person",
+                areaId: found.area_id,
+                areaPath: found.area_path,
+                since: found.created_at,
+              },
+              now,
+              by,
+            );
+            await trx
+              .updateTable("subject_tag")
+              .set({ area_path: area.path })
+              .where("subject_id", "=", found.id)
+              .execute();
+          });
           attributions.push(importedInto("person", found.id, area, now, by));
-          await trx
-            .updateTable("subject_tag")
-            .set({ area_path: area.path })
-            .where("subject_id", "=", found.id)
-            .execute();
         }
         if (changed.length > 0 || moved)
-          await trx.updateTable("person").set(update).where("id", "=", found.id).execute();
+          later.push(async (trx) => {
+            await trx.updateTable("person").set(update).where("id", "=", found.id).execute();
+          });
         for (const key of tagsToAdd) newTags.push(this.tagRow(found.id, key, area.path, day));
       } else {
         counts.created++;
         newPeople.push({
           id: personId,
           ...fields,
-          ...nameKeys(r.name),
+          ...r.nameKeys,
           id_type: r.sealedId.id_type,
           id_number_enc: r.sealedId.id_number_enc,
           id_number_bidx: r.sealedId.id_number_bidx,
@@ -330,11 +370,34 @@ class ImportRun {
         heads.push({ household: household.id, person: personId });
       }
     }
-    await copyPeople(session, newPeople);
-    await openAttribution(trx, attributions);
-    await copyTags(session, newTags);
-    await setHeads(trx, heads);
-    return counts;
+    return {
+      epoch,
+      counts,
+      places: placesCopy(newPlaces),
+      households: householdsCopy(newHouseholds),
+      people: peopleCopy(newPeople),
+      tags: tagsCopy(newTags),
+      attributions,
+      heads,
+      later,
+    };
+  }
+
+  /** Writes a planned batch in one bulk session. */
+  async apply(session: BulkSession, plan: WritePlan): Promise<void> {
+    await session.copy(plan.places);
+    await session.copy(plan.households);
+    for (const step of plan.later) await step(session.db);
+    await session.copy(plan.people);
+    await openAttribution(session.db, plan.attributions);
+    await session.copy(plan.tags);
+    await setHeads(session.db, plan.heads);
+  }
+
+  /** Forgets what earlier plans created (after a failed write, whose plan is made again). */
+  forget() {
+    this.epoch++;
+    this.#created = [];
   }
 
   tagRow(subjectId: string, key: string, areaPath: string, day: string) {
@@ -456,68 +519,70 @@ export async function runPeopleImport(
   job: Pick<ImportJobRow, "id" | "all_or_nothing" | "file_name">,
   file: string,
   format: FileFormat,
-  options: { checkerThread?: boolean } = {},
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   const total = format === "csv" ? await countCsvRows(file) : 0;
-  const onThread =
-    options.checkerThread ??
-    (format === "csv" ? total >= THREAD_FROM_ROWS : (await stat(file)).size >= THREAD_FROM_XLSX_BYTES);
   await updateJob(ctx.db, job.id, { status: "running", total, processed: 0 });
   const report = new ReportWriter(`${file}.report.xlsx`);
   const pass = async (write: boolean) => {
     const run = new ImportRun(ctx, actor);
     run.lookUp = !(write && (await registryIsEmpty(ctx.db)));
     let batch: PreparedRow[] = [];
-    // The next rows are read and checked on the checker thread while the previous batch is written;
-    // writes stay one after another, in file order.
+    // The next rows are read and checked while the previous batch is written; writes stay one after
+    // another, in file order.
     let writing: Promise<void> = Promise.resolve();
+    let beforeLast: Promise<void> = Promise.resolve();
+    let planning: Promise<unknown> = Promise.resolve();
+    const planBatch = async (rows: PreparedRow[]) => {
+      const { ok, existing, rejected } = await run.checkExisting(rows);
+      if (!write || ok.length === 0) return { rejected, plan: undefined };
+      const index = await locateIndexFor(ctx.db).ready();
+      return { rejected, plan: await run.plan(ok, existing, index) };
+    };
     const flush = () => {
       const rows = batch;
       batch = [];
-      writing = writing.then(async () => {
-        const attempt = async () => {
-          const { ok, existing, rejected } = await run.checkExisting(rows);
-          if (!write || ok.length === 0) return { rejected, written: undefined };
-          const index = await locateIndexFor(ctx.db).ready();
-          return { rejected, written: await ctx.bulk((session) => run.write(session, ok, existing, index)) };
-        };
-        let outcome: Awaited<ReturnType<typeof attempt>>;
+      // Each batch is planned while the one before it is written (unless a write had to be repeated).
+      const ahead = planning.then(() => (run.sequential ? undefined : planBatch(rows)));
+      planning = ahead.catch(() => {});
+      writing = Promise.all([writing, ahead]).then(async ([, early]) => {
+        let planned = early && (!early.plan || early.plan.epoch === run.epoch) ? early : await planBatch(rows);
         try {
-          outcome = await attempt();
+          if (planned.plan) await ctx.bulk((session) => run.apply(session, planned.plan as WritePlan));
         } catch (error) {
           if (run.lookUp || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+          // Another import filled the registry meanwhile: from now on, look people up and plan in turn.
           run.lookUp = true;
-          outcome = await attempt();
+          run.sequential = true;
+          run.forget();
+          planned = await planBatch(rows);
+          if (planned.plan) await ctx.bulk((session) => run.apply(session, planned.plan as WritePlan));
         }
-        for (const r of outcome.rejected) {
+        for (const r of planned.rejected) {
           counts.rejected++;
           report.add(r);
         }
-        if (outcome.written) {
-          counts.created += outcome.written.created;
-          counts.updated += outcome.written.updated;
-          counts.unchanged += outcome.written.unchanged;
+        if (planned.plan) {
+          counts.created += planned.plan.counts.created;
+          counts.updated += planned.plan.counts.updated;
+          counts.unchanged += planned.plan.counts.unchanged;
         }
       });
       // A failed write stops the loop at the next batch instead of going on to the end of the file.
       return writing;
     };
     let seen = 0;
-    const input: CheckerInput = {
+    const checked = checkRows({
       file,
       format,
-      now: ctx.now().getTime(),
+      crypto: ctx.crypto,
+      now: ctx.now(),
       today: today(ctx),
       scope: run.scope,
-      tags: [...(await run.tagKeys())],
+      tags: await run.tagKeys(),
       batchSize: CHECK_BATCH,
-      batchesAhead: 4,
-    };
-    const area = (code: string) => run.area(code);
-    const checked = onThread
-      ? checkRowsInThread({ ...input, keys: ctx.crypto.keyring(), algorithm: ctx.crypto.algorithm }, area)
-      : checkRowsHere(input, ctx.crypto, area);
+      area: (code) => run.area(code),
+    });
     for await (const message of checked) {
       if ("header" in message) {
         report.header = message.header;
@@ -530,9 +595,11 @@ export async function runPeopleImport(
         if ("reasons" in item) {
           counts.rejected++;
           report.add(item);
-        } else batch.push(await run.attach(item));
+        } else batch.push(item);
         if (batch.length >= BATCH) {
-          await writing;
+          // One batch being written, the next one planned meanwhile: wait for the one before them.
+          await beforeLast;
+          beforeLast = writing;
           void flush().catch(() => {});
         }
         if (seen % BATCH === 0)

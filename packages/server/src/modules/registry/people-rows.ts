@@ -3,14 +3,13 @@ import type { FieldCrypto } from "../../crypto/field-crypto.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { PEOPLE_COLUMNS, type PeopleColumn, type PeopleFileRow } from "./people-file.ts";
 import type { PersonTable } from "./registry.table.ts";
-import { isIssue, type SealedId, type SealedPhone, sealIdNumber, sealPhone } from "./registry-fields.ts";
+import { isIssue, nameKeys, type SealedId, type SealedPhone, sealIdNumber, sealPhone } from "./registry-fields.ts";
 
 /**
  * Checking the rows of a people import, one at a time and against the rows before them in the file:
  * required fields, ID check digit, dates, codes, the area in the importer's scope, tags, duplicates
  * inside the file. ID and phone numbers are sealed here (encrypted, blind-indexed, masked), so a
- * checked row never carries them in clear. Runs in the import's worker thread (see
- * people-import-worker.ts); it needs no database, only the areas it asks for.
+ * checked row never carries them in clear. It needs no database, only the areas it asks for.
  */
 const GENDERS: Record<string, "male" | "female"> = {
   男: "male",
@@ -113,6 +112,8 @@ function parseDate(text: string): string | "invalid" {
 export interface PreparedRow {
   file: PeopleFileRow;
   name: string;
+  /** The name's search keys (characters, pinyin, initials), worked out here rather than where rows are written. */
+  nameKeys: ReturnType<typeof nameKeys>;
   sealedId: SealedId;
   phone: SealedPhone | undefined;
   gender: "male" | "female" | null;
@@ -263,6 +264,7 @@ export class RowChecker {
     return {
       file,
       name,
+      nameKeys: nameKeys(name),
       sealedId,
       phone,
       gender,

@@ -1,5 +1,5 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from "kysely";
-import type { BulkSession, CopyValue } from "../../db/bulk.ts";
+import { type CopyData, type CopyValue, encodeCopy } from "../../db/bulk.ts";
 import type { DB } from "../../db/schema.ts";
 import type {
   HouseholdRow,
@@ -52,26 +52,22 @@ export async function insertPeople(db: Db, rows: NewPersonRow[]): Promise<void> 
 }
 
 /**
- * Rows of one shape (built by one object literal) copied into a table: the first row's keys name
- * the columns.
+ * Rows of one shape (built by one object literal) encoded for COPY into a table: the first row's keys
+ * name the columns.
  */
-async function copyRows<T extends object>(session: BulkSession, table: keyof DB & string, rows: T[]): Promise<void> {
-  const first = rows[0];
-  if (!first) return;
-  const columns = Object.keys(first) as (keyof T & string)[];
-  await session.copy(
+function encodeRows<T extends object>(table: keyof DB & string, rows: T[]): CopyData {
+  const columns = (rows[0] ? Object.keys(rows[0]) : []) as (keyof T & string)[];
+  return encodeCopy(
     table,
     columns,
     rows.map((row) => columns.map((c) => row[c] as CopyValue)),
   );
 }
 
-export const copyPeople = (session: BulkSession, rows: NewPersonRow[]) => copyRows(session, "person", rows);
-export const copyPlaces = (session: BulkSession, rows: Insert<PlaceTable>[]) => copyRows(session, "place", rows);
-export const copyHouseholds = (session: BulkSession, rows: Insert<HouseholdTable>[]) =>
-  copyRows(session, "household", rows);
-export const copyTags = (session: BulkSession, rows: Insert<DB["subject_tag"]>[]) =>
-  copyRows(session, "subject_tag", rows);
+export const peopleCopy = (rows: NewPersonRow[]) => encodeRows("person", rows);
+export const placesCopy = (rows: Insert<PlaceTable>[]) => encodeRows("place", rows);
+export const householdsCopy = (rows: Insert<HouseholdTable>[]) => encodeRows("household", rows);
+export const tagsCopy = (rows: Insert<DB["subject_tag"]>[]) => encodeRows("subject_tag", rows);
 
 export async function updatePerson(db: Db, id: string, update: Update<PersonTable>): Promise<void> {
   await db.updateTable("person").set(update).where("id", "=", id).execute();
