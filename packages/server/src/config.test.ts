@@ -5,7 +5,11 @@ describe("loadConfig", () => {
   it("defaults to PGlite in ./data on port 3000 in Asia/Shanghai", () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
-    expect(config.database).toEqual({ kind: "pglite", dataDir: expect.stringMatching(/\/data$/) });
+    expect(config.database).toEqual({
+      kind: "pglite",
+      dataDir: expect.stringMatching(/\/data$/),
+      sharedBuffers: "128MB",
+    });
     expect(config.timezone).toBe("Asia/Shanghai");
     expect(config.defaultLocale).toBe("zh-CN");
   });
@@ -27,6 +31,7 @@ describe("loadConfig", () => {
         WANGGE_TIMEZONE: "Mars/Olympus",
         WANGGE_TILE_URL: "ftp://tiles",
         WANGGE_MAP_CENTER: "north",
+        WANGGE_PGLITE_SHARED_BUFFERS: "lots",
       }),
     ).toThrowError(
       expect.objectContaining({
@@ -37,6 +42,7 @@ describe("loadConfig", () => {
           expect.objectContaining({ path: "WANGGE_TIMEZONE" }),
           expect.objectContaining({ path: "WANGGE_TILE_URL" }),
           expect.objectContaining({ path: "WANGGE_MAP_CENTER" }),
+          expect.objectContaining({ path: "WANGGE_PGLITE_SHARED_BUFFERS" }),
         ]),
       }),
     );

@@ -32,6 +32,13 @@ const EnvSchema = z.object({
   ),
   DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   WANGGE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data")),
+  WANGGE_PGLITE_SHARED_BUFFERS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[1-9]\d*(kB|MB|GB)$/, "a size such as 256MB")
+      .default("128MB"),
+  ),
   WANGGE_WEB_DIST: z.preprocess(emptyToUndefined, z.string().optional()),
   WANGGE_BODY_LIMIT_BYTES: z.preprocess(
     emptyToUndefined,
@@ -128,7 +135,14 @@ function isValidTimeZone(tz: string): boolean {
 export interface Config {
   port: number;
   host: string;
-  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string; poolSize: number };
+  database:
+    | {
+        kind: "pglite";
+        dataDir: string;
+        /** PGlite's buffer cache (PostgreSQL's shared_buffers); its own default is 128MB. */
+        sharedBuffers?: string;
+      }
+    | { kind: "postgres"; url: string; poolSize: number };
   dataDir: string;
   webDist: string;
   bodyLimitBytes: number;
@@ -183,7 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     database: e.DATABASE_URL
       ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
-      : { kind: "pglite", dataDir },
+      : { kind: "pglite", dataDir, sharedBuffers: e.WANGGE_PGLITE_SHARED_BUFFERS },
     dataDir,
     webDist: path.resolve(e.WANGGE_WEB_DIST ?? defaultWebDist),
     bodyLimitBytes: e.WANGGE_BODY_LIMIT_BYTES,

@@ -39,6 +39,11 @@ export async function openDatabase(
   try {
     const pglite = new PGlite(path.join(config.dataDir, "pgdata"), {
       parsers: { [INT8_OID]: parseInt8, [DATE_OID]: (v: string) => v },
+      // A registry of a million people needs more than PGlite's 128MB of buffers to stay quick
+      // (WANGGE_PGLITE_SHARED_BUFFERS); the memory is taken when the database opens.
+      ...(config.sharedBuffers
+        ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${config.sharedBuffers}`] }
+        : {}),
     });
     await pglite.waitReady;
     // PGlite's defaults plan hierarchy drill-downs poorly (DESIGN.md: 20 ms becomes 130 ms).
