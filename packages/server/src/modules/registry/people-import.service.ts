@@ -438,6 +438,8 @@ function importedInto(
 }
 
 const UNIQUE_VIOLATION = "23505";
+/** Writes of one batch, the first included, before a duplicate key stops the import. */
+const WRITE_ATTEMPTS = 4;
 
 async function registryIsEmpty(db: Kysely<DB>): Promise<boolean> {
   return !(await db.selectFrom("person").select("id").limit(1).executeTakeFirst());
@@ -547,16 +549,20 @@ export async function runPeopleImport(
       planning = ahead.catch(() => {});
       writing = Promise.all([writing, ahead]).then(async ([, early]) => {
         let planned = early && (!early.plan || early.plan.epoch === run.epoch) ? early : await planBatch(rows);
-        try {
-          if (planned.plan) await ctx.bulk((session) => run.apply(session, planned.plan as WritePlan));
-        } catch (error) {
-          if (run.lookUp || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-          // Another import filled the registry meanwhile: from now on, look people up and plan in turn.
-          run.lookUp = true;
-          run.sequential = true;
-          run.forget();
-          planned = await planBatch(rows);
-          if (planned.plan) await ctx.bulk((session) => run.apply(session, planned.plan as WritePlan));
+        for (let attempt = 1; ; attempt++) {
+          try {
+            if (planned.plan) await ctx.bulk((session) => run.apply(session, planned.plan as WritePlan));
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= WRITE_ATTEMPTS) throw error;
+            // Another import wrote the same people, households or places meanwhile (the write waited for
+            // it): plan the batch again, now that they can be seen, and from now on look everyone up
+            // and plan in turn.
+            run.lookUp = true;
+            run.sequential = true;
+            run.forget();
+            planned = await planBatch(rows);
+          }
         }
         for (const r of planned.rejected) {
           counts.rejected++;
