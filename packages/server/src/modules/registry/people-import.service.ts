@@ -14,9 +14,8 @@ import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findAccount, loadPrincipal } from "../users/users.service.ts";
 import { today } from "./people.service.ts";
-import { countCsvRows, type FileFormat, PEOPLE_COLUMNS } from "./people-file.ts";
-import { checkRows } from "./people-import-checker.ts";
-import type { PreparedRow, Rejection } from "./people-rows.ts";
+import { countCsvRows, type FileFormat, PEOPLE_COLUMNS, readPeopleFile } from "./people-file.ts";
+import { type PreparedRow, type Rejection, RowChecker } from "./people-rows.ts";
 import {
   closeAttribution,
   findHouseholdsByRef,
@@ -41,8 +40,11 @@ import { visibleTagDefinitions } from "./tags.service.ts";
  * the blind index of their ID number, so importing the same file again changes nothing.
  */
 const BATCH = 1000;
-/** Rows the checker hands over at a time. */
-const CHECK_BATCH = 500;
+/**
+ * Checking rows is synchronous work on the thread that also writes: every so many rows it lets the
+ * database's answers in, so the write of the previous batch goes on meanwhile.
+ */
+const YIELD_EVERY = 10;
 
 export interface ImportCounts {
   created: number;
@@ -75,7 +77,7 @@ interface WritePlan {
   later: ((trx: Kysely<DB> | Transaction<DB>) => Promise<void>)[];
 }
 
-/** Everything one job needs while it runs: caches of areas and tags, the IDs seen so far in the file. */
+/** Everything one pass of a job needs while it runs: caches of areas and tags, what recent batches created. */
 class ImportRun {
   readonly #areas = new Map<string, AreaRow | null>();
   #tags: Map<string, string> | undefined;
@@ -101,10 +103,9 @@ class ImportRun {
     return principalScope(this.actor, "person.manage");
   }
 
-  /** Inside a transaction, pass it: the embedded database has one session, and it is the transaction's. */
-  async area(code: string, db: Kysely<DB> | Transaction<DB> = this.ctx.db): Promise<AreaRow | null> {
+  async area(code: string): Promise<AreaRow | null> {
     if (!this.#areas.has(code)) {
-      const row = await findArea(db, code);
+      const row = await findArea(this.ctx.db, code);
       this.#areas.set(code, row && !row.abolished_at ? row : null);
     }
     return this.#areas.get(code) ?? null;
@@ -337,7 +338,7 @@ class ImportRun {
               .where("subject_id", "=", found.id)
               .execute();
           });
-          attributions.push(importedInto("person", found.id, area, now, by));
+          attributions.push(movedInto(found.id, area, now, by));
         }
         if (changed.length > 0 || moved)
           later.push(async (trx) => {
@@ -417,16 +418,10 @@ class ImportRun {
 }
 
 /** The open attribution of a person an import moved into another area. */
-function importedInto(
-  subjectType: "person",
-  subjectId: string,
-  area: { id: string | null; path: string },
-  now: Date,
-  by: string | null,
-) {
+function movedInto(subjectId: string, area: { id: string | null; path: string }, now: Date, by: string | null) {
   return {
     id: uuidv7(now.getTime()),
-    subject_type: subjectType,
+    subject_type: "person" as const,
     subject_id: subjectId,
     area_id: area.id,
     area_path: area.path,
@@ -578,39 +573,36 @@ export async function runPeopleImport(
       return writing;
     };
     let seen = 0;
-    const checked = checkRows({
-      file,
-      format,
+    const checker = new RowChecker({
       crypto: ctx.crypto,
       now: ctx.now(),
       today: today(ctx),
       scope: run.scope,
       tags: await run.tagKeys(),
-      batchSize: CHECK_BATCH,
       area: (code) => run.area(code),
     });
-    for await (const message of checked) {
-      if ("header" in message) {
-        report.header = message.header;
-        if (message.missing.length > 0)
-          throw new DomainError("IMPORT_FILE_INVALID", `the file lacks the columns ${message.missing.join(", ")}`);
+    for await (const item of readPeopleFile(file, format)) {
+      if ("header" in item) {
+        report.header = item.header;
+        if (item.check.missing.length > 0)
+          throw new DomainError("IMPORT_FILE_INVALID", `the file lacks the columns ${item.check.missing.join(", ")}`);
         continue;
       }
-      for (const item of message.rows) {
-        seen++;
-        if ("reasons" in item) {
-          counts.rejected++;
-          report.add(item);
-        } else batch.push(item);
-        if (batch.length >= BATCH) {
-          // One batch being written, the next one planned meanwhile: wait for the one before them.
-          await beforeLast;
-          beforeLast = writing;
-          void flush().catch(() => {});
-        }
-        if (seen % BATCH === 0)
-          await updateJob(ctx.db, job.id, { processed: write || !job.all_or_nothing ? seen : Math.floor(seen / 2) });
+      seen++;
+      if (seen % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      const checked = await checker.prepare(item);
+      if ("reasons" in checked) {
+        counts.rejected++;
+        report.add(checked);
+      } else batch.push(checked);
+      if (batch.length >= BATCH) {
+        // One batch being written, the next one planned meanwhile: wait for the one before them.
+        await beforeLast;
+        beforeLast = writing;
+        void flush().catch(() => {});
       }
+      if (seen % BATCH === 0)
+        await updateJob(ctx.db, job.id, { processed: write || !job.all_or_nothing ? seen : Math.floor(seen / 2) });
     }
     await writing;
     await flush();

@@ -40,7 +40,8 @@ export async function findPersonByIdIndex(db: Db, bidx: string): Promise<PersonR
 }
 
 /** One array parameter instead of one per value: a batch of a thousand is one short statement. */
-const anyOf = (values: readonly string[]) => sql<string>`any(${sql.val(values)}::text[])`;
+const anyOf = (values: readonly string[], type: "text" | "uuid" = "text") =>
+  sql<string>`any(${sql.val(values)}::${sql.raw(type)}[])`;
 
 export async function findPeopleByIdIndexes(db: Db, bidxs: string[]): Promise<PersonRow[]> {
   if (bidxs.length === 0) return [];
@@ -367,7 +368,7 @@ export async function listTagsOf(db: Db, subjectIds: string[]): Promise<SubjectT
   return db
     .selectFrom("subject_tag")
     .selectAll()
-    .where("subject_id", "=", sql<string>`any(${sql.val(subjectIds)}::uuid[])`)
+    .where("subject_id", "=", anyOf(subjectIds, "uuid"))
     .orderBy("valid_from")
     .execute();
 }
