@@ -1,4 +1,13 @@
-import { AUDIT_GENESIS_HASH, type AuditContent, auditRowHash, type ChainVerdict, verifyChain } from "@wangge/core";
+import {
+  AUDIT_GENESIS_HASH,
+  type AuditContent,
+  auditRowHash,
+  authorId,
+  type ChainVerdict,
+  DomainError,
+  type Principal,
+  verifyChain,
+} from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { digest } from "../../crypto/digest.ts";
@@ -97,6 +106,30 @@ export async function recordAudit(
   const now = ctx.now();
   if (db.isTransaction) return appendInTransaction(db as Transaction<DB>, algorithm, now, [entry]);
   return db.transaction().execute((trx) => appendInTransaction(trx, algorithm, now, [entry]));
+}
+
+/**
+ * Records that an actor was refused an action on a record of an area and gives the AUTH_FORBIDDEN
+ * error to throw: a refusal always leaves its trace in the trail.
+ */
+export async function refusal(
+  ctx: Pick<AppContext, "config" | "now" | "db">,
+  actor: Principal,
+  meta: RequestMeta,
+  target: { action: string; type: string; id: string; areaPath: string; reason?: string },
+  message: string,
+): Promise<DomainError> {
+  await recordAudit(ctx, ctx.db, {
+    action: target.action,
+    outcome: "denied",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: target.type,
+    targetId: target.id,
+    areaPath: target.areaPath,
+    ...(target.reason === undefined ? {} : { reason: target.reason }),
+  });
+  return new DomainError("AUTH_FORBIDDEN", message);
 }
 
 /** Appends many records at once (one lock, one read of the chain's end), inside the caller's transaction. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { authorId, DomainError, type Principal } from "@wangge/core";
+import { authorId, DomainError, isPublicCategory, type Principal } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import {
@@ -143,9 +143,33 @@ export async function readAttachment(
     throw new DomainError("EVENT_NOT_FOUND", `no attachment ${attachmentId} on this event`, {
       errors: [{ path: "attachmentId", message: "unknown attachment" }],
     });
+  return { row, data: await readVariant(ctx, row, variant) };
+}
+
+async function readVariant(ctx: AppContext, row: EventAttachmentRow, variant: "original" | "public"): Promise<Buffer> {
   if (variant === "public") {
     const copy = await readFile(filePath(ctx, row, "public")).catch(() => undefined);
-    if (copy) return { row, data: copy };
+    if (copy) return copy;
   }
-  return { row, data: await readFile(filePath(ctx, row, "original")) };
+  return readFile(filePath(ctx, row, "original"));
+}
+
+/**
+ * A photo of a public report, as Open311 clients fetch it by id alone: the copy without location
+ * metadata. Nothing for an unknown id or a report that is not public (disputes, public order).
+ */
+export async function readPublicMedia(
+  ctx: AppContext,
+  attachmentId: string,
+): Promise<{ row: EventAttachmentRow; data: Buffer } | undefined> {
+  const found = await ctx.db
+    .selectFrom("event_attachment")
+    .innerJoin("event", "event.id", "event_attachment.event_id")
+    .selectAll("event_attachment")
+    .select("event.category_key")
+    .where("event_attachment.id", "=", attachmentId)
+    .executeTakeFirst();
+  if (!found || !isPublicCategory(found.category_key)) return undefined;
+  const { category_key: _, ...row } = found;
+  return { row, data: await readVariant(ctx, row, "public") };
 }

@@ -240,6 +240,7 @@ export const disputesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         tags: ["disputes"],
         summary: "The mediation agreement as a PDF (Chinese text, embedded font) for the parties to sign",
         params: Params,
+        response: { 200: z.any().describe("application/pdf"), ...errors },
       },
     },
     async (request, reply) => {

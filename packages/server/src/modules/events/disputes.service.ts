@@ -19,7 +19,7 @@ import { sql, type Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { personInScope } from "../registry/people.service.ts";
 import { isIssue, sealIdNumber, sealPhone } from "../registry/registry-fields.ts";
 import { visibleEvent } from "./events.service.ts";
@@ -41,18 +41,14 @@ async function disputeOf(ctx: AppContext, actor: Principal, id: string): Promise
 
 async function writableDispute(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string, action: string) {
   const row = await disputeOf(ctx, actor, id);
-  if (!canWork(principalScope(actor, "mediation.handle"), row.area_path)) {
-    await recordAudit(ctx, ctx.db, {
-      action: `mediation.${action}`,
-      outcome: "denied",
-      actor: { userId: authorId(actor), username: actor.username },
+  if (!canWork(principalScope(actor, "mediation.handle"), row.area_path))
+    throw await refusal(
+      ctx,
+      actor,
       meta,
-      targetType: "event",
-      targetId: id,
-      areaPath: row.area_path,
-    });
-    throw new DomainError("AUTH_FORBIDDEN", "you may not mediate disputes of this area");
-  }
+      { action: `mediation.${action}`, type: "event", id, areaPath: row.area_path },
+      "you may not mediate disputes of this area",
+    );
   return row;
 }
 

@@ -35,7 +35,7 @@ import { uuidv7 } from "../../ids.ts";
 import { routePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
-import { recordAudit, recordAuditBatch } from "../audit/audit.service.ts";
+import { recordAudit, recordAuditBatch, refusal } from "../audit/audit.service.ts";
 import { isIssue, sealPhone } from "../registry/registry-fields.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
 import { changeOf, type EventChange, notifyChange, notifyChanges, publishChange } from "./event-changes.ts";
@@ -446,18 +446,14 @@ export async function transitionEvent(
       ? await ancestorAtLevel(row.area_path, category.closeLevel, (code) => findArea(ctx.db, code))
       : undefined;
   const actingPath = closeArea?.path ?? row.area_path;
-  if (!reporterAction && !canWork(principalScope(actor, rule.permission), actingPath)) {
-    await recordAudit(ctx, ctx.db, {
-      action: `event.${input.action}`,
-      outcome: "denied",
-      actor: { userId: authorId(actor), username: actor.username },
+  if (!reporterAction && !canWork(principalScope(actor, rule.permission), actingPath))
+    throw await refusal(
+      ctx,
+      actor,
       meta,
-      targetType: "event",
-      targetId: id,
-      areaPath: row.area_path,
-    });
-    throw new DomainError("AUTH_FORBIDDEN", `you may not ${input.action} events of this area`);
-  }
+      { action: `event.${input.action}`, type: "event", id, areaPath: row.area_path },
+      `you may not ${input.action} events of this area`,
+    );
   const now = ctx.now();
   if (input.action === "reopen" && !withinReopenWindow(row.closed_at ?? row.updated_at, now))
     throw new DomainError(

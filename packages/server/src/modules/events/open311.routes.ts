@@ -1,13 +1,12 @@
 import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
-import { isPublicCategory } from "@wangge/core";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { requestMeta } from "../../http/authenticate.ts";
 import { MAX_ATTACHMENT_BYTES } from "./attachment-files.ts";
-import { readAttachment } from "./attachments.service.ts";
+import { readPublicMedia } from "./attachments.service.ts";
 import { listCategories } from "./categories.service.ts";
 import {
   discovery,
@@ -286,15 +285,9 @@ export const open311Routes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       },
     },
     async (request, reply) => {
-      const row = await ctx.db
-        .selectFrom("event_attachment")
-        .innerJoin("event", "event.id", "event_attachment.event_id")
-        .select(["event_attachment.event_id", "event.category_key"])
-        .where("event_attachment.id", "=", request.params.id)
-        .executeTakeFirst();
-      if (!row || !isPublicCategory(row.category_key)) return fail(reply, "json", 404, "no such media");
-      const { row: att, data } = await readAttachment(ctx, row.event_id, request.params.id, "public");
-      return reply.type(att.content_type).header("x-content-type-options", "nosniff").send(data);
+      const media = await readPublicMedia(ctx, request.params.id);
+      if (!media) return fail(reply, "json", 404, "no such media");
+      return reply.type(media.row.content_type).header("x-content-type-options", "nosniff").send(media.data);
     },
   );
 };

@@ -19,7 +19,7 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAudit, refusal } from "../audit/audit.service.ts";
 import {
   closeAttribution,
   findHousehold,
@@ -634,19 +634,14 @@ export async function revealPerson(
   const row = await findPerson(ctx.db, id);
   const readable = row && canView(principalScope(actor, "person.read"), row.area_path);
   if (!row || !readable) throw notFound(id);
-  if (!canView(principalScope(actor, "person.reveal"), row.area_path)) {
-    await recordAudit(ctx, ctx.db, {
-      action: "person.reveal",
-      outcome: "denied",
-      actor: { userId: authorId(actor), username: actor.username },
+  if (!canView(principalScope(actor, "person.reveal"), row.area_path))
+    throw await refusal(
+      ctx,
+      actor,
       meta,
-      targetType: "person",
-      targetId: id,
-      areaPath: row.area_path,
-      reason,
-    });
-    throw new DomainError("AUTH_FORBIDDEN", "revealing needs the person.reveal permission here");
-  }
+      { action: "person.reveal", type: "person", id, areaPath: row.area_path, reason },
+      "revealing needs the person.reveal permission here",
+    );
   const out: Partial<Record<RevealField, string | null>> = {};
   for (const field of fields) {
     const stored = field === "idNumber" ? row.id_number_enc : row.phone_enc;
