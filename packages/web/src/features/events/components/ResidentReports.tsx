@@ -1,3 +1,4 @@
+import { SATISFACTION, SETTLED_STATES } from "@wangge/core";
 import { Button, Card, Empty, Form, List, Picker, Result, Selector, Steps, Tag, TextArea, Toast } from "antd-mobile";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -15,9 +16,7 @@ import {
 } from "../api/events.ts";
 import { useLang } from "./shared.tsx";
 
-/** Feedback a resident gives once an event is settled. */
-const VERDICTS = ["satisfied", "basically", "unsatisfied"] as const;
-const SETTLED = ["resolved", "verified", "closed"];
+const isSettled = (state: string) => (SETTLED_STATES as readonly string[]).includes(state);
 
 function useToastFail() {
   const { t } = useTranslation();
@@ -47,7 +46,7 @@ export function ResidentReportList({ onOpen, onNew }: { onOpen: (id: string) => 
             key={e.id}
             onClick={() => onOpen(e.id)}
             description={<span translate="no">{e.number}</span>}
-            extra={<Tag color={SETTLED.includes(e.state) ? "success" : "primary"}>{t(`events.state.${e.state}`)}</Tag>}
+            extra={<Tag color={isSettled(e.state) ? "success" : "primary"}>{t(`events.state.${e.state}`)}</Tag>}
           >
             <span translate="no">{e.description.slice(0, 40)}</span>
           </List.Item>
@@ -195,8 +194,8 @@ export function ResidentReportDetail({ id }: { id: string }) {
   }, [load]);
   if (missing) return <Result status="warning" title={t("common.notFound")} />;
   if (!event) return null;
-  const canJudge = SETTLED.includes(event.state) && !event.satisfaction;
-  const judge = async (verdict: (typeof VERDICTS)[number]) => {
+  const canJudge = isSettled(event.state) && !event.satisfaction;
+  const judge = async (verdict: (typeof SATISFACTION)[number]) => {
     try {
       setEvent(await giveFeedback(event.id, verdict));
       Toast.show({ content: t("residentEvents.thanks") });
@@ -230,7 +229,7 @@ export function ResidentReportDetail({ id }: { id: string }) {
       </Card>
       {canJudge && (
         <Card title={t("residentEvents.judge")} style={{ marginTop: 12 }}>
-          {VERDICTS.map((v) => (
+          {SATISFACTION.map((v) => (
             <Button key={v} style={{ margin: 4 }} onClick={() => judge(v)}>
               {t(`events.satisfaction.${v}`)}
             </Button>
