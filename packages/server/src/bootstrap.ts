@@ -18,7 +18,11 @@ export async function prepareDeployment(
   options: { demo?: boolean; print?: (line: string) => void } = {},
 ): Promise<void> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const { applied } = await migrateToLatest(ctx.db);
+  const { applied, restored } = await migrateToLatest(ctx.db);
+  if (restored.indexes.length + restored.foreignKeys.length > 0)
+    logger.warn(restored, "indexes and foreign keys an interrupted import had set aside were built again");
+  if (restored.unvalidated.length > 0)
+    logger.warn({ unvalidated: restored.unvalidated }, "foreign keys left NOT VALID: some rows do not satisfy them");
   if (applied.length > 0) logger.info({ applied }, "database migrated");
   const roles = await ensureDefaultRoles(ctx.db);
   if (roles.length > 0) logger.info({ roles }, "default roles created");

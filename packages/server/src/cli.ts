@@ -70,7 +70,12 @@ export function buildCli(): Command {
       const database = await openDatabase(config.database, { command: "migrate" });
       // Migrating only; roles and the first admin are created by the first serve (or any other command).
       try {
-        const { applied, current } = await migrateToLatest(database.db);
+        const { applied, current, restored } = await migrateToLatest(database.db);
+        const rebuilt = [...restored.indexes, ...restored.foreignKeys];
+        if (rebuilt.length > 0)
+          process.stdout.write(`built again what an interrupted import had set aside: ${rebuilt.join(", ")}\n`);
+        if (restored.unvalidated.length > 0)
+          process.stdout.write(`left NOT VALID, some rows do not satisfy them: ${restored.unvalidated.join(", ")}\n`);
         process.stdout.write(
           applied.length > 0
             ? `applied ${applied.length} migration(s): ${applied.join(", ")}\n`

@@ -1,5 +1,6 @@
 import { DomainError } from "@wangge/core";
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { type RestoreReport, restoreDeferred } from "./deferred-ddl.ts";
 import { migrations as allMigrations } from "./migrations/index.ts";
 
 /**
@@ -21,6 +22,8 @@ class StaticProvider implements MigrationProvider {
 export interface MigrationReport {
   applied: string[];
   current: string | undefined;
+  /** Indexes and foreign keys a bulk load set aside and did not get to build again (it stopped). */
+  restored: RestoreReport;
 }
 
 export async function listAppliedMigrations(db: Kysely<any>): Promise<string[]> {
@@ -45,6 +48,8 @@ export async function migrateToLatest(
       { details: { unknownMigrations: unknown } },
     );
   }
+  // Before migrating, so migrations meet the schema they were written against.
+  const restored = await restoreDeferred(db);
   const migrator = new Migrator({
     db,
     provider: new StaticProvider(migrations),
@@ -63,5 +68,5 @@ export async function migrateToLatest(
   }
   const applied = results.filter((r) => r.status === "Success").map((r) => r.migrationName);
   const names = Object.keys(migrations).sort();
-  return { applied, current: names.at(-1) };
+  return { applied, current: names.at(-1), restored };
 }

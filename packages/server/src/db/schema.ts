@@ -32,7 +32,7 @@ import type {
   Open311KeyTable,
   WorkCalendarDayTable,
 } from "../modules/events/events.table.ts";
-import type { AppMetaTable, ClientErrorReportTable } from "../modules/platform/platform.table.ts";
+import type { AppMetaTable, ClientErrorReportTable, DeferredDdlTable } from "../modules/platform/platform.table.ts";
 import type {
   AreaAttributionTable,
   HouseholdTable,
@@ -52,6 +52,7 @@ import type { AppUserTable, AssignmentTable } from "../modules/users/users.table
 export interface DB {
   app_meta: AppMetaTable;
   client_error_report: ClientErrorReportTable;
+  deferred_ddl: DeferredDdlTable;
   area: AreaTable;
   area_boundary: AreaBoundaryTable;
   area_version: AreaVersionTable;

@@ -13,6 +13,7 @@ import * as m20261128_1800 from "./2026_11_28_1800_create_event_categories_and_c
 import * as m20261128_1900 from "./2026_11_28_1900_create_events.ts";
 import * as m20261128_2000 from "./2026_11_28_2000_create_event_intake_and_disputes.ts";
 import * as m20261128_2100 from "./2026_11_28_2100_index_boundary_revision.ts";
+import * as m20261128_2200 from "./2026_11_28_2200_create_deferred_ddl.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_28_1900_create_events": m20261128_1900,
   "2026_11_28_2000_create_event_intake_and_disputes": m20261128_2000,
   "2026_11_28_2100_index_boundary_revision": m20261128_2100,
+  "2026_11_28_2200_create_deferred_ddl": m20261128_2200,
 };

@@ -20,3 +20,12 @@ export interface ClientErrorReportTable {
 }
 export type ClientErrorReportRow = Selectable<ClientErrorReportTable>;
 export type NewClientErrorReportRow = Insertable<ClientErrorReportTable>;
+
+/** An index or foreign key set aside during a bulk load, to be built again after it. */
+export interface DeferredDdlTable {
+  table_name: string;
+  name: string;
+  kind: "index" | "foreign_key";
+  definition: string;
+  deferred_at: ColumnType<Date, Date | undefined, never>;
+}

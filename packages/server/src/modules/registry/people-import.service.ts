@@ -6,6 +6,7 @@ import ExcelJS from "exceljs";
 import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { BulkSession, CopyData } from "../../db/bulk.ts";
+import { deferIndexes, restoreDeferred } from "../../db/deferred-ddl.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { locateIndexFor } from "../areas/area-boundaries.service.ts";
@@ -40,6 +41,13 @@ import { visibleTagDefinitions } from "./tags.service.ts";
  * the blind index of their ID number, so importing the same file again changes nothing.
  */
 const BATCH = 1000;
+/**
+ * From this many rows, a file loaded into an empty registry sets aside the person table's secondary
+ * indexes and foreign keys and builds them again at the end (db/deferred-ddl.ts): for a county's first
+ * load that is a third of the database's work per person. Searches of people read the whole table
+ * until the load ends.
+ */
+export const DEFER_INDEXES_FROM = 20_000;
 /**
  * Checking rows is synchronous work on the thread that also writes: every so many rows it lets the
  * database's answers in, so the write of the previous batch goes on meanwhile.
@@ -516,6 +524,7 @@ export async function runPeopleImport(
   job: Pick<ImportJobRow, "id" | "all_or_nothing" | "file_name">,
   file: string,
   format: FileFormat,
+  options: { deferIndexesFrom?: number } = {},
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   const total = format === "csv" ? await countCsvRows(file) : 0;
@@ -523,7 +532,32 @@ export async function runPeopleImport(
   const report = new ReportWriter(`${file}.report.xlsx`);
   const pass = async (write: boolean) => {
     const run = new ImportRun(ctx, actor);
-    run.lookUp = !(write && (await registryIsEmpty(ctx.db)));
+    const firstLoad = write && (await registryIsEmpty(ctx.db));
+    run.lookUp = !firstLoad;
+    const deferred =
+      firstLoad && total >= (options.deferIndexesFrom ?? DEFER_INDEXES_FROM) ? await deferIndexes(ctx.db, "person") : 0;
+    let failed = false;
+    try {
+      return await load(write, run);
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      // Built again whether the load finished or not; if that fails too, the next start builds them.
+      if (deferred > 0)
+        await restoreDeferred(ctx.db, "person").then(
+          (restored) => {
+            if (restored.unvalidated.length > 0)
+              ctx.log.warn({ importId: job.id, unvalidated: restored.unvalidated }, "foreign keys left NOT VALID");
+          },
+          (error) => {
+            if (!failed) throw error;
+            ctx.log.warn({ importId: job.id, err: error }, "indexes not built again after a failed import");
+          },
+        );
+    }
+  };
+  const load = async (write: boolean, run: ImportRun) => {
     let batch: PreparedRow[] = [];
     // The next rows are read and checked while the previous batch is written; writes stay one after
     // another, in file order.
