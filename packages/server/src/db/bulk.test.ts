@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../test/test-database.ts";
-import { copyText, encodeCopy } from "./bulk.ts";
+import { copyText, encodeCopy, encodeObjects } from "./bulk.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -21,6 +21,30 @@ describe("copyText", () => {
     ).toBe('a\t\\N\t3\tt\t2026-11-28T08:00:00.000Z\ntab\\there\t\\N\t1.5\tf\t{"x","y"}\n');
     expect(copyText([["back\\slash\nnew\rline"]])).toBe("back\\\\slash\\nnew\\rline\n");
     expect(() => copyText([[Number.NaN]])).toThrow(/NaN/);
+  });
+});
+
+describe("encodeObjects", () => {
+  it("encodes objects as encodeCopy encodes their values, a shared timestamp and a different one alike", () => {
+    const at = new Date("2026-11-28T08:00:00.000Z");
+    const later = new Date("2026-11-28T09:30:00.500Z");
+    const rows = [
+      { id: 1, label: "制表\t符", items: ["a", "b"], at, seen: at, flag: true },
+      { id: 2, label: null, items: [], at, seen: later, flag: false },
+      { id: 3, label: "\\N", items: ['"q"'], at: later, seen: at, flag: null },
+    ];
+    const columns = ["id", "label", "items", "at", "seen", "flag"];
+    const encoded = encodeObjects("probe", rows);
+    expect(encoded).toEqual(
+      encodeCopy(
+        "probe",
+        columns,
+        rows.map((r) => columns.map((c) => r[c as keyof typeof r])),
+      ),
+    );
+    expect(encoded.text.split("\n")[1]).toBe("2\t\\N\t{}\t2026-11-28T08:00:00.000Z\t2026-11-28T09:30:00.500Z\tf");
+    expect(encodeObjects("probe", [])).toEqual({ table: "probe", columns: [], text: "", rows: 0 });
+    expect(() => encodeObjects("probe", [{ "id; drop table person": 1 }])).toThrow(/not a plain identifier/);
   });
 });
 

@@ -35,15 +35,50 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const copyStatement = (data: CopyData, source: string) =>
   `copy ${data.table} (${data.columns.join(", ")}) from ${source}`;
 
+function checkIdentifiers(table: string, columns: readonly string[]) {
+  for (const name of [table, ...columns])
+    if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier for COPY: ${name}`);
+}
+
 /** Rows for a table, each giving the columns' values in order. */
 export function encodeCopy(
   table: string,
   columns: readonly string[],
   rows: readonly (readonly CopyValue[])[],
 ): CopyData {
-  for (const name of [table, ...columns])
-    if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier for COPY: ${name}`);
+  checkIdentifiers(table, columns);
   return { table, columns, text: copyText(rows), rows: rows.length };
+}
+
+/**
+ * Rows of one shape (objects built by one literal) for a table: the first row's keys name the
+ * columns. Encodes straight from the objects, with no array per row.
+ */
+export function encodeObjects(table: string, rows: readonly object[]): CopyData {
+  const columns = rows[0] ? Object.keys(rows[0]) : [];
+  checkIdentifiers(table, columns);
+  let out = "";
+  // Rows of one batch share their timestamps: each Date is formatted once.
+  let lastDate: Date | undefined;
+  let lastText = "";
+  for (const row of rows) {
+    const values = row as Record<string, CopyValue>;
+    let line = "";
+    for (let i = 0; i < columns.length; i++) {
+      const value = values[columns[i] as string];
+      let text: string;
+      if (value instanceof Date) {
+        if (value !== lastDate) {
+          lastDate = value;
+          lastText = value.toISOString();
+        }
+        text = lastText;
+      } else text = field(value);
+      line += i === 0 ? text : `\t${text}`;
+    }
+    out += `${line}\n`;
+  }
+  return { table, columns, text: out, rows: rows.length };
 }
 
 // COPY's text format: tab-separated, \N for null, backslash escapes for backslash, tab, newline, CR.

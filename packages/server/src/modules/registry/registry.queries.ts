@@ -1,5 +1,5 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from "kysely";
-import { type CopyData, type CopyValue, encodeCopy } from "../../db/bulk.ts";
+import { type CopyData, encodeObjects } from "../../db/bulk.ts";
 import type { DB } from "../../db/schema.ts";
 import type {
   HouseholdRow,
@@ -52,18 +52,8 @@ export async function insertPeople(db: Db, rows: NewPersonRow[]): Promise<void> 
   if (rows.length > 0) await db.insertInto("person").values(rows).execute();
 }
 
-/**
- * Rows of one shape (built by one object literal) encoded for COPY into a table: the first row's keys
- * name the columns.
- */
-function encodeRows<T extends object>(table: keyof DB & string, rows: T[]): CopyData {
-  const columns = (rows[0] ? Object.keys(rows[0]) : []) as (keyof T & string)[];
-  return encodeCopy(
-    table,
-    columns,
-    rows.map((row) => columns.map((c) => row[c] as CopyValue)),
-  );
-}
+/** Rows of one shape (built by one object literal) encoded for COPY into a table. */
+const encodeRows = <T extends object>(table: keyof DB & string, rows: T[]): CopyData => encodeObjects(table, rows);
 
 export const peopleCopy = (rows: NewPersonRow[]) => encodeRows("person", rows);
 export const placesCopy = (rows: Insert<PlaceTable>[]) => encodeRows("place", rows);
