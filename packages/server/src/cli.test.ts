@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { checkCharacter } from "@wangge/core";
+import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "./db/database.ts";
@@ -261,5 +263,74 @@ describe("wangge import divisions and grids", () => {
     expect(lenient.code).toBe(1);
     const missing = await run(["import", "grids", "/no/such/file.geojson"], location.env);
     expect(missing.stderr).toMatch(/^wangge: cannot read \/no\/such\/file.geojson as JSON/);
+  });
+});
+
+describe("wangge import people", () => {
+  it("imports a file with a report of the rejected rows beside it, and changes nothing the second time", async () => {
+    await run(["import", "divisions", "--root", "450802"], location.env);
+    const id = (first17: string) => `${first17}${checkCharacter(first17)}`;
+    const dir = mkdtempSync(path.join(tmpdir(), "wangge-cli-people-"));
+    const file = path.join(dir, "县东社区.csv");
+    writeFileSync(
+      file,
+      [
+        "姓名,证件号码,户编号,与户主关系,村社区代码,街路巷或自然村,门牌号",
+        `韦秀英,${id("45080219620304002")},CLI-1,户主,450802001003,县东路,8`,
+        `黄国强,${id("45080219600102001")},CLI-1,配偶,450802001003,县东路,8`,
+        `坏校验,${id("45080219700101003").slice(0, 17)}0,,,450802001003,,`,
+        `又是她,${id("45080219620304002")},,,450802001003,,`,
+      ].join("\n"),
+    );
+    const first = await run(["import", "people", file], location.env);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toBe("wangge: 2 created, 0 updated, 0 unchanged, 2 rejected\n");
+    const report = path.join(dir, "县东社区.report.xlsx");
+    expect(first.stdout).toBe(`rejected rows with their reasons: ${report}\n`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(report);
+    const rows = (workbook.worksheets[0]?.getSheetValues() ?? []).filter(Boolean) as unknown[][];
+    expect(rows.map((r) => [r[1], r[2], r.at(-1)])).toEqual([
+      ["行号", "姓名", "未导入原因"],
+      [4, "坏校验", expect.stringMatching(/^证件号码: /)],
+      [5, "又是她", "证件号码: the same person as row 2"],
+    ]);
+
+    const again = await run(["import", "people", file, "--report", path.join(dir, "again.xlsx")], location.env);
+    expect(again.stderr).toBe("wangge: 0 created, 0 updated, 2 unchanged, 2 rejected\n");
+    expect(existsSync(path.join(dir, "again.xlsx"))).toBe(true);
+
+    const strict = await run(["import", "people", file, "--all-or-nothing"], location.env);
+    expect(strict.stderr).toBe(
+      "wangge: 0 created, 0 updated, 0 unchanged, 2 rejected — nothing was written (--all-or-nothing)\n",
+    );
+
+    const clean = path.join(dir, "clean.csv");
+    writeFileSync(clean, `姓名,证件号码,村社区代码\n蒙小燕,${id("45080220100505006")},450802001003\n`);
+    const ok = await run(["import", "people", clean], location.env);
+    expect(ok).toMatchObject({ code: 0, stdout: "1 created, 0 updated, 0 unchanged, 0 rejected\n", stderr: "" });
+    const database = await openDatabase(location.config);
+    try {
+      const people = await database.db
+        .selectFrom("person")
+        .select(["name", "id_number_masked"])
+        .orderBy("name")
+        .execute();
+      expect(people.map((p) => p.name).sort()).toEqual(["蒙小燕", "韦秀英", "黄国强"].sort());
+      const jobs = await database.db.selectFrom("import_job").select(["file_name", "status"]).execute();
+      expect(jobs.filter((j) => j.file_name === "县东社区.csv")).toHaveLength(3);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("refuses a file it cannot read, or that is neither CSV nor XLSX, with one line", async () => {
+    const missing = await run(["import", "people", "/no/such/people.csv"], location.env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^wangge: cannot read \/no\/such\/people\.csv: ENOENT/);
+    const text = path.join(tmpdir(), `people-${Date.now()}.txt`);
+    writeFileSync(text, "姓名\n");
+    const wrong = await run(["import", "people", text], location.env);
+    expect(wrong.stderr).toBe(`wangge: ${text} is neither a .csv nor an .xlsx file\n`);
   });
 });

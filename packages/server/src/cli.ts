@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync } from "node:fs";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { CreateUserBodySchema, DomainError, isDomainError, systemPrincipal } from "@wangge/core";
 import { Command, CommanderError } from "commander";
 import { createContext } from "./app.ts";
@@ -19,6 +19,7 @@ import { exportAuditTrail, recordAudit, verifyAuditTrail } from "./modules/audit
 import { clearLoginLock, revokeAllSessions } from "./modules/auth/auth.service.ts";
 import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./modules/events/open311-requests.service.ts";
 import { rotateDataKey } from "./modules/platform/keys.service.ts";
+import { importPeopleFile } from "./modules/registry/people-import.service.ts";
 import { seedDemo } from "./modules/seed/seed.service.ts";
 import { readStaffFile } from "./modules/users/staff-file.ts";
 import { findUserByUsername } from "./modules/users/users.queries.ts";
@@ -184,7 +185,9 @@ export function buildCli(): Command {
       });
   }
 
-  const importCommand = program.command("import").description("load official divisions and grid boundaries");
+  const importCommand = program
+    .command("import")
+    .description("load official divisions, grid boundaries, police beats, staff rosters and people");
   importCommand
     .command("divisions")
     .description(
@@ -320,6 +323,43 @@ export function buildCli(): Command {
         const summary = `${results.length - rejected} row(s) imported, ${rejected} rejected`;
         if (rejected > 0) throw new DomainError("VALIDATION_FAILED", summary);
         print(summary);
+      });
+    });
+
+  importCommand
+    .command("people")
+    .description(
+      "import people with their households and addresses from a CSV or XLSX file in the template's columns (GET /api/v1/imports/people/template); re-importing changes nothing; rejected rows go to a report; exits 1 if any row was rejected",
+    )
+    .argument("<file>", "a .csv (UTF-8) or .xlsx file whose first row names the columns")
+    .option("--all-or-nothing", "write nothing if any row is rejected")
+    .option(
+      "--report <file>",
+      "where to write the rejected rows with their reasons (default: beside the file, NAME.report.xlsx)",
+    )
+    .action(async (file: string, opts: { allOrNothing?: boolean; report?: string }) => {
+      await withDeployment("import people", async (ctx) => {
+        let shown = Date.now();
+        const { counts, job } = await importPeopleFile(ctx, systemPrincipal(), CLI_META, {
+          file,
+          allOrNothing: opts.allOrNothing ?? false,
+          // Progress on the terminal, every few seconds; nothing when the output goes to a file.
+          onProgress: (processed, total) => {
+            if (!process.stderr.isTTY || Date.now() - shown < 3000) return;
+            shown = Date.now();
+            process.stderr.write(`${processed}${total ? ` of ${total}` : ""} rows\n`);
+          },
+        });
+        const applied = !(opts.allOrNothing && counts.rejected > 0);
+        const summary = `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.rejected} rejected${applied ? "" : " — nothing was written (--all-or-nothing)"}`;
+        if (counts.rejected === 0) {
+          print(summary);
+          return;
+        }
+        const reportFile = opts.report ?? `${file.replace(/\.(csv|xlsx)$/i, "")}.report.xlsx`;
+        writeFileSync(reportFile, job.report as Buffer, { mode: 0o600 });
+        print(`rejected rows with their reasons: ${reportFile}`);
+        throw new DomainError("VALIDATION_FAILED", summary);
       });
     });
 

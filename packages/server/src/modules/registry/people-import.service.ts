@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { constants, existsSync } from "node:fs";
+import { access, mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { type AreaIndex, authorId, canView, DomainError, type Principal, principalScope } from "@wangge/core";
 import ExcelJS from "exceljs";
@@ -514,6 +514,13 @@ class ReportWriter {
   }
 }
 
+export interface ImportOptions {
+  /** Rows from which a first load sets the person indexes aside (DEFER_INDEXES_FROM). */
+  deferIndexesFrom?: number;
+  /** Told every 1,000 rows and at the end: rows processed, and the file's rows (0 for XLSX, not counted). */
+  onProgress?: (processed: number, total: number) => void;
+}
+
 /**
  * Runs an uploaded file to the end. With all-or-nothing, a first pass only validates and a second
  * writes, so one bad row leaves the registry as it was.
@@ -524,12 +531,19 @@ export async function runPeopleImport(
   job: Pick<ImportJobRow, "id" | "all_or_nothing" | "file_name">,
   file: string,
   format: FileFormat,
-  options: { deferIndexesFrom?: number } = {},
+  options: ImportOptions = {},
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   const total = format === "csv" ? await countCsvRows(file) : 0;
+  const progress = async (processed: number) => {
+    await updateJob(ctx.db, job.id, { processed });
+    options.onProgress?.(processed, total);
+  };
   await updateJob(ctx.db, job.id, { status: "running", total, processed: 0 });
-  const report = new ReportWriter(`${file}.report.xlsx`);
+  // The report holds rejected rows as given (ID numbers in clear) until it is stored: kept in the
+  // data directory's imports folder, readable by the server's user only.
+  await ensureUploadsDir(ctx);
+  const report = new ReportWriter(path.join(uploadsDir(ctx), `${job.id}.report.xlsx`));
   const pass = async (write: boolean) => {
     const run = new ImportRun(ctx, actor);
     const firstLoad = write && (await registryIsEmpty(ctx.db));
@@ -635,8 +649,7 @@ export async function runPeopleImport(
         beforeLast = writing;
         void flush().catch(() => {});
       }
-      if (seen % BATCH === 0)
-        await updateJob(ctx.db, job.id, { processed: write || !job.all_or_nothing ? seen : Math.floor(seen / 2) });
+      if (seen % BATCH === 0) await progress(write || !job.all_or_nothing ? seen : Math.floor(seen / 2));
     }
     await writing;
     await flush();
@@ -647,10 +660,10 @@ export async function runPeopleImport(
     if (counts.rejected === 0) {
       await pass(true);
     }
-    await updateJob(ctx.db, job.id, { processed: seen });
+    await progress(seen);
   } else {
     const { seen } = await pass(true);
-    await updateJob(ctx.db, job.id, { processed: seen });
+    await progress(seen);
   }
   if (counts.created + counts.updated > 0) await refreshStatistics(ctx.db);
   const bytes = await report.finish();
@@ -671,12 +684,13 @@ export interface StartImportInput {
   allOrNothing: boolean;
 }
 
-/** Records the job (the file is already at its upload path) and runs it in the background. */
-export async function startPeopleImport(
+/** The job, queued, and its audit record: who imported which file. */
+async function recordJob(
   ctx: AppContext,
   actor: Principal,
   meta: RequestMeta,
-  input: StartImportInput,
+  input: Omit<StartImportInput, "format">,
+  via: "upload" | "cli",
 ): Promise<ImportJobRow> {
   await ctx.db
     .insertInto("import_job")
@@ -696,12 +710,64 @@ export async function startPeopleImport(
     meta,
     targetType: "import",
     targetId: input.id,
-    details: { fileName: input.fileName, allOrNothing: input.allOrNothing },
+    details: { fileName: input.fileName, allOrNothing: input.allOrNothing, via },
   });
-  // Read before the background run starts, so the answer is the job as it was queued.
-  const job = (await findJob(ctx.db, input.id)) as ImportJobRow;
+  // Read back, so the answer is the job as it was queued.
+  return (await findJob(ctx.db, input.id)) as ImportJobRow;
+}
+
+/** Records the job (the file is already at its upload path) and runs it in the background. */
+export async function startPeopleImport(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: StartImportInput,
+): Promise<ImportJobRow> {
+  const job = await recordJob(ctx, actor, meta, input, "upload");
   void runInBackground(ctx, actor, input.id, input.format);
   return job;
+}
+
+/**
+ * A file on this machine imported to the end in this process (`wangge import people`): recorded as a
+ * job and audited like an upload; the file stays where it is. CSV or XLSX by its extension.
+ */
+export async function importPeopleFile(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: { file: string; allOrNothing: boolean; onProgress?: ImportOptions["onProgress"] },
+): Promise<{ counts: ImportCounts; job: ImportJobRow }> {
+  const format = /\.xlsx$/i.test(input.file) ? "xlsx" : /\.csv$/i.test(input.file) ? "csv" : undefined;
+  if (!format) throw new DomainError("IMPORT_FILE_INVALID", `${input.file} is neither a .csv nor an .xlsx file`);
+  try {
+    await access(input.file, constants.R_OK);
+  } catch (error) {
+    throw new DomainError("IMPORT_FILE_INVALID", `cannot read ${input.file}: ${(error as Error).message}`);
+  }
+  const id = uuidv7();
+  await recordJob(
+    ctx,
+    actor,
+    meta,
+    { id, fileName: path.basename(input.file), allOrNothing: input.allOrNothing },
+    "cli",
+  );
+  try {
+    const counts = await runPeopleImport(
+      ctx,
+      actor,
+      { id, all_or_nothing: input.allOrNothing, file_name: path.basename(input.file) },
+      input.file,
+      format,
+      { onProgress: input.onProgress },
+    );
+    return { counts, job: (await findJob(ctx.db, id)) as ImportJobRow };
+  } catch (error) {
+    const message = error instanceof DomainError ? error.message : "the import stopped on an internal error";
+    await updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() });
+    throw error;
+  }
 }
 
 const running = new Set<string>();
