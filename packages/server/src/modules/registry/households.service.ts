@@ -245,7 +245,11 @@ export interface HouseholdInput {
   tags?: TagInput[] | undefined;
 }
 
-function toHouseholdSummary(h: HouseholdRow, address: string | null) {
+function toHouseholdSummary(
+  h: HouseholdRow,
+  address: string | null,
+  people: { headName: string | null; memberCount: number },
+) {
   return {
     id: h.id,
     kind: h.kind,
@@ -253,6 +257,8 @@ function toHouseholdSummary(h: HouseholdRow, address: string | null) {
     placeId: h.place_id,
     address,
     headPersonId: h.head_person_id,
+    headName: people.headName,
+    memberCount: people.memberCount,
     gridCode: codeOfPath(h.area_path),
     areaPath: h.area_path,
   };
@@ -359,7 +365,10 @@ export async function getHousehold(ctx: AppContext, actor: Principal, id: string
     )
   ).filter((l) => l !== undefined);
   return {
-    ...toHouseholdSummary(h, place?.address ?? null),
+    ...toHouseholdSummary(h, place?.address ?? null, {
+      headName: members.find((m) => m.id === h.head_person_id)?.name ?? null,
+      memberCount: members.length,
+    }),
     place: place ? toPlaceView(place) : null,
     members,
     tags,
@@ -374,17 +383,24 @@ export async function getHousehold(ctx: AppContext, actor: Principal, id: string
 export async function searchHouseholdsInScope(
   ctx: AppContext,
   actor: Principal,
-  query: { q?: string | undefined; limit: number; offset: number },
+  query: { q?: string | undefined; gridCode?: string | undefined; limit: number; offset: number },
 ) {
   const scope = principalScope(actor, "person.read");
   const q = query.q?.trim();
   const rows = await searchHouseholds(ctx.db, {
-    prefixes: scope.isGlobal ? null : scope.view,
+    // One grid (or any area) of the caller's, else all of them.
+    prefixes: query.gridCode
+      ? [(await getAreaInScope(ctx.db, query.gridCode, scope)).path]
+      : scope.isGlobal
+        ? null
+        : scope.view,
     ...(q ? { addressChars: charsOf(q), addressLike: escapeLike(q) } : {}),
     limit: query.limit,
     offset: query.offset,
   });
-  return rows.map((r) => toHouseholdSummary(r, r.address));
+  return rows.map((r) =>
+    toHouseholdSummary(r, r.address, { headName: r.head_name, memberCount: Number(r.member_count ?? 0) }),
+  );
 }
 
 /**

@@ -426,6 +426,22 @@ describe("places, households and lead households", () => {
     const neighbour = (await get(workerA, `/api/v1/households/${neighbourId}`)).json();
     expect(neighbour.ledBy).toBe(leadId);
     expect((await get(workerB, `/api/v1/households/${neighbourId}`)).statusCode).toBe(404);
+
+    // The grid's households, as the field app lists them: the head's name and how many live there.
+    const listed = await get(workerA, `/api/v1/households?gridCode=${tree.grid.code}`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const byId = new Map(listed.json().map((h: { id: string }) => [h.id, h]));
+    expect(byId.get(leadId)).toMatchObject({ headName: "韦党员", memberCount: 1, ref: "H-001" });
+    expect(byId.get(neighbourId)).toMatchObject({ headName: null, memberCount: 0, ref: "H-002" });
+    expect((await get(workerA, `/api/v1/households/${leadId}`)).json()).toMatchObject({
+      headName: "韦党员",
+      memberCount: 1,
+    });
+    // Another worker's grid is not found; their own grid does not have these households.
+    const elsewhere = await get(workerA, `/api/v1/households?gridCode=${gridB}`);
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.json().code).toBe("AREA_NOT_FOUND");
+    expect((await get(workerB, `/api/v1/households?gridCode=${gridB}`)).json()).toEqual([]);
   });
 
   it("registers an organisation with its contact phone masked", async () => {

@@ -256,6 +256,18 @@ export async function searchHouseholds(
     .leftJoin("place", "place.id", "household.place_id")
     .selectAll("household")
     .select(["place.address"])
+    .select((eb) => [
+      eb
+        .selectFrom("person")
+        .select("person.name")
+        .whereRef("person.id", "=", "household.head_person_id")
+        .as("head_name"),
+      eb
+        .selectFrom("person")
+        .select((c) => c.fn.countAll<string>().as("n"))
+        .whereRef("person.household_id", "=", "household.id")
+        .as("member_count"),
+    ])
     .where((eb) => underPaths(eb, "household.area_path", f.prefixes));
   if (f.placeId) q = q.where("household.place_id", "=", f.placeId);
   if (f.addressChars?.length)

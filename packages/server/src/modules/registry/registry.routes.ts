@@ -147,6 +147,8 @@ const HouseholdSummarySchema = z
     placeId: z.uuid().nullable(),
     address: z.string().nullable(),
     headPersonId: z.uuid().nullable(),
+    headName: z.string().nullable().describe("The head's name, when the household has one"),
+    memberCount: z.number().int().describe("Members registered in the household"),
     gridCode: z.string().nullable(),
     areaPath: z.string(),
   })
@@ -548,8 +550,14 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       config: { permission: "person.read" },
       schema: {
         tags: ["registry"],
-        summary: "Search households by address in your scope",
-        querystring: z.object({ q: z.string().max(100).optional(), ...Paging }).strict(),
+        summary: "Search households by address in your scope, or in one grid of it",
+        querystring: z
+          .object({
+            q: z.string().max(100).optional(),
+            gridCode: z.string().max(24).optional().describe("Only this grid's (or area's) households"),
+            ...Paging,
+          })
+          .strict(),
         response: { 200: z.array(HouseholdSummarySchema), ...errors },
       },
     },
