@@ -416,6 +416,8 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export interface PeopleQuery {
   q?: string | undefined;
   tag?: string | undefined;
+  /** People with any care (or service) tag: whom to visit. */
+  tagCategory?: "care" | "service" | undefined;
   address?: string | undefined;
   gridCode?: string | undefined;
   householdId?: string | undefined;
@@ -458,7 +460,14 @@ async function peopleFilter(ctx: AppContext, actor: Principal, query: PeopleQuer
       const sensitive = principalScope(actor, "tag.sensitive.read");
       filter.prefixes = narrow(prefixes, sensitive.isGlobal ? null : sensitive.view);
     }
-    filter.tagKey = query.tag;
+    filter.tagKeys = [query.tag];
+  }
+  if (query.tagCategory) {
+    const definitions = await visibleTagDefinitions(ctx, actor);
+    const keys = [...definitions.values()].filter((d) => d.category === query.tagCategory).map((d) => d.key);
+    // With a tag as well, that tag if it is of the category.
+    filter.tagKeys = filter.tagKeys ? filter.tagKeys.filter((k) => keys.includes(k)) : keys;
+    if (filter.tagKeys.length === 0) return undefined;
   }
   const q = query.q?.trim();
   if (q) {

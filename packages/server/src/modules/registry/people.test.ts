@@ -170,6 +170,20 @@ describe("registering people", () => {
       expect(tagged.map((p: { id: string }) => p.id)).toEqual([zhangId]);
     });
 
+    it("lists whom to visit: people with any care tag, a care tag with the category, none for a tag of another", async () => {
+      const care = await get(workerA, `/api/v1/people?tagCategory=care&gridCode=${tree.grid.code}`);
+      expect(care.statusCode, care.body).toBe(200);
+      expect(care.json().map((p: { id: string }) => p.id)).toEqual([zhangId]);
+      expect((await get(workerA, "/api/v1/people?tagCategory=care&tag=elderly_alone")).json()).toHaveLength(1);
+      expect((await get(workerA, "/api/v1/people?tagCategory=service&tag=elderly_alone")).json()).toEqual([]);
+      expect((await get(workerA, "/api/v1/people?tagCategory=service")).json()).toEqual([]);
+      expect((await get(workerB, "/api/v1/people?tagCategory=care")).json()).toEqual([]);
+      // Sensitive tags are not a category to list by.
+      const sensitive = await get(police, "/api/v1/people?tagCategory=sensitive");
+      expect(sensitive.statusCode).toBe(400);
+      expect(sensitive.json().errors[0].path).toBe("query.tagCategory");
+    });
+
     it("answers grid B's worker 404, as for a person who does not exist", async () => {
       const res = await get(workerB, `/api/v1/people/${zhangId}`);
       expect(res.statusCode).toBe(404);

@@ -73,7 +73,8 @@ export interface PersonFilter {
   pinyinPrefix?: string;
   idIndex?: string;
   phoneIndex?: string;
-  tagKey?: string;
+  /** People with any of these tags, valid today. */
+  tagKeys?: string[];
   today: string;
   householdId?: string;
   addressChars?: string[];
@@ -114,15 +115,15 @@ async function searchPeopleWhere(
   if (f.nameChars?.length) q = q.where("name_chars", "@>", sql<string[]>`${sql.val(f.nameChars)}::text[]`);
   if (f.nameLike) q = q.where("name", "like", `%${f.nameLike}%`);
   if (prefixColumn && prefix) q = q.where(sql`${sql.ref(`person.${prefixColumn}`)} collate "C"`, "like", `${prefix}%`);
-  if (f.tagKey) {
-    const key = f.tagKey;
+  if (f.tagKeys) {
+    const keys = f.tagKeys;
     q = q.where((eb) =>
       eb.exists(
         eb
           .selectFrom("subject_tag as t")
           .select("t.id")
           .whereRef("t.subject_id", "=", "person.id")
-          .where("t.tag_key", "=", key)
+          .where("t.tag_key", "in", keys)
           .where("t.valid_from", "<=", f.today)
           .where((w) => w.or([w("t.valid_to", "is", null), w("t.valid_to", ">=", f.today)])),
       ),

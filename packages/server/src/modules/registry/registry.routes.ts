@@ -202,11 +202,15 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         tags: ["registry"],
         summary: "Search people in your scope",
         description:
-          "`q` is read as an ID number or a mobile number (exact, through the blind index), one Chinese character as a surname (names starting with it), two or more Chinese characters anywhere in the name, or pinyin — full (zhangsan) or initials (zs) — as a prefix. `tag`, `address` and `gridCode` narrow further.",
+          "`q` is read as an ID number or a mobile number (exact, through the blind index), one Chinese character as a surname (names starting with it), two or more Chinese characters anywhere in the name, or pinyin — full (zhangsan) or initials (zs) — as a prefix. `tag`, `tagCategory`, `address` and `gridCode` narrow further.",
         querystring: z
           .object({
             q: z.string().max(50).optional(),
             tag: z.string().max(64).optional(),
+            tagCategory: z
+              .enum(["care", "service"])
+              .optional()
+              .describe("People with any tag of this category (care: whom to visit)"),
             address: z.string().max(100).optional(),
             gridCode: z.string().max(24).optional(),
             householdId: z.uuid().optional(),

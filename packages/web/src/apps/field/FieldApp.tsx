@@ -1,18 +1,19 @@
 import { Button, DotLoading, Empty, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
-import { EnvironmentOutline, UnorderedListOutline, UserOutline } from "antd-mobile-icons";
+import { EnvironmentOutline, TeamOutline, UnorderedListOutline, UserOutline } from "antd-mobile-icons";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from "react-router";
 import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx";
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
 import { MobileLoginForm } from "../../features/auth/components/MobileLoginForm.tsx";
+import { FieldHousehold, FieldPerson, FieldResidents } from "../../features/registry/components/FieldResidents.tsx";
 import { errorMessageKey } from "../../lib/error-message.ts";
 import { WgMap } from "../../lib/map/WgMap.tsx";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
 import { useOnline } from "../../lib/use-online.ts";
 
-/** The grid worker's phone app: tasks, the grid map, and their own settings. */
+/** The grid worker's phone app: tasks, the grid's residents, the grid map, and their own settings. */
 export function FieldApp() {
   return (
     <MobileProviders app="field">
@@ -57,6 +58,7 @@ function FieldMain() {
       title={t("app.field")}
       tabs={[
         { key: "/", title: t("nav.tasks"), icon: <UnorderedListOutline /> },
+        { key: "/residents", title: t("field.residents"), icon: <TeamOutline /> },
         { key: "/map", title: t("nav.map"), icon: <EnvironmentOutline /> },
         { key: "/me", title: t("nav.me"), icon: <UserOutline /> },
       ]}
@@ -64,6 +66,9 @@ function FieldMain() {
       {!online && <NoticeBar content={t("field.offline")} color="alert" />}
       <Routes>
         <Route index element={<Empty description={t("field.noTasks")} style={{ padding: 64 }} />} />
+        <Route path="residents" element={<FieldResidents />} />
+        <Route path="residents/households/:id" element={<FieldHousehold />} />
+        <Route path="residents/people/:id" element={<FieldPerson />} />
         <Route path="map" element={<FieldMap />} />
         <Route path="me" element={<FieldMe online={online} />} />
         <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />

@@ -62,6 +62,8 @@ export interface HouseholdSummary {
   ref: string | null;
   address: string | null;
   headPersonId: string | null;
+  headName: string | null;
+  memberCount: number;
   gridCode: string | null;
 }
 export interface Household extends HouseholdSummary {
@@ -87,7 +89,13 @@ export interface ImportJob {
   createdAt: string;
 }
 
-export const searchPeople = (params: { q?: string; tag?: string; address?: string }) => {
+export const searchPeople = (params: {
+  q?: string;
+  tag?: string;
+  tagCategory?: "care" | "service";
+  address?: string;
+  gridCode?: string;
+}) => {
   const query = new URLSearchParams({ limit: "100" });
   for (const [k, v] of Object.entries(params)) if (v) query.set(k, v);
   return apiFetch<Person[]>(`/api/v1/people?${query}`);
@@ -102,8 +110,12 @@ export const getAccessLog = (id: string) => apiFetch<AccessEntry[]>(`/api/v1/peo
 export const listTags = () => apiFetch<TagDefinition[]>("/api/v1/tags");
 export const createPerson = (body: Record<string, unknown>) =>
   apiFetch<Person>("/api/v1/people", { method: "POST", json: body });
-export const searchHouseholds = (q: string) =>
-  apiFetch<HouseholdSummary[]>(`/api/v1/households?limit=100${q ? `&q=${encodeURIComponent(q)}` : ""}`);
+export const searchHouseholds = (q: string, gridCode?: string) => {
+  const query = new URLSearchParams({ limit: "100" });
+  if (q) query.set("q", q);
+  if (gridCode) query.set("gridCode", gridCode);
+  return apiFetch<HouseholdSummary[]>(`/api/v1/households?${query}`);
+};
 export const getHousehold = (id: string) => apiFetch<Household>(`/api/v1/households/${id}`);
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
