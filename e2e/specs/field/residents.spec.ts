@@ -62,6 +62,45 @@ describe("field app residents", () => {
     await context.close();
   });
 
+  it("keeps showing the lists and households it loaded when the phone goes offline, marked as such", async () => {
+    const { page, context } = await newPage(browser(), { mobile: true });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await page.goto(`${baseUrl}/field/residents`);
+    const residents = page.getByTestId("field-residents");
+    await residents
+      .getByText(/金港大道/)
+      .first()
+      .click();
+    const household = page.getByTestId("field-household");
+    await household.getByText("党员中心户").waitFor();
+    await page.getByText("返回", { exact: true }).click();
+    await residents
+      .getByText(/金港大道/)
+      .first()
+      .waitFor();
+
+    await context.setOffline(true);
+    await residents
+      .getByText(/金港大道/)
+      .first()
+      .click();
+    await household.getByText("党员中心户").waitFor();
+    await page.getByText("网络不通，显示的是上次加载的内容").waitFor();
+    // A household never opened has nothing to show offline: an error with a retry.
+    await page.getByText("返回", { exact: true }).click();
+    await residents
+      .getByText(/金港大道/)
+      .nth(5)
+      .click();
+    await page.getByText("重试", { exact: true }).first().waitFor();
+    expect(await household.count()).toBe(0);
+
+    await context.setOffline(false);
+    await page.getByText("重试", { exact: true }).first().click();
+    await household.getByText("家庭成员", { exact: false }).waitFor();
+    await context.close();
+  });
+
   it("lets a grid head reveal a person's numbers once, only with a reason, and records it in the access log", async () => {
     const { page, context, pageErrors } = await newPage(browser(), { mobile: true });
     await signInViaApi(page, baseUrl, "demo.gridhead", demoPassword);

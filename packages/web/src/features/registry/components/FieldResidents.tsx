@@ -67,41 +67,76 @@ export function MobileTagChips({ tags }: { tags: SubjectTag[] }) {
   );
 }
 
+/**
+ * What this page loaded last, per request and signed-in user, kept in memory only (never on the
+ * phone's storage): shown at once when the worker comes back to a list, and instead of an error when
+ * the network is gone, marked as possibly out of date.
+ */
+const recent = new Map<string, unknown>();
+
+interface LoadState<T> {
+  data?: T;
+  error?: string;
+  /** The data is what was loaded before; asking again failed. */
+  stale?: boolean;
+  loading: boolean;
+  retry: () => void;
+}
+
 /** A request's answer, its failure, and a way to ask again. */
-function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
-  const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
+function useLoad<T>(name: string, load: () => Promise<T>, deps: unknown[]): LoadState<T> {
+  const { me } = useSession();
+  const key = JSON.stringify([me?.user.id, name, ...deps]);
+  const [state, setState] = useState<Omit<LoadState<T>, "retry">>({ loading: true });
   const [attempt, setAttempt] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the request depends on
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key names what the request depends on
   useEffect(() => {
     let current = true;
-    setState((s) => ({ data: s.data, loading: true }));
+    const kept = recent.get(key) as T | undefined;
+    setState({ data: kept, loading: true });
     load().then(
-      (data) => current && setState({ data, loading: false }),
-      (error: unknown) => current && setState({ error: errorMessageKey(toApiError(error).code), loading: false }),
+      (data) => {
+        recent.set(key, data);
+        if (current) setState({ data, loading: false });
+      },
+      (error: unknown) => {
+        if (!current) return;
+        const message = errorMessageKey(toApiError(error).code);
+        setState(kept === undefined ? { error: message, loading: false } : { data: kept, stale: true, loading: false });
+      },
     );
     return () => {
       current = false;
     };
-  }, [...deps, attempt]);
+  }, [key, attempt]);
   return { ...state, retry: () => setAttempt((n) => n + 1) };
 }
 
-function Loaded<T>({
-  state,
-  children,
-}: {
-  state: { data?: T; error?: string; loading: boolean; retry: () => void };
-  children: (data: T) => ReactNode;
-}) {
+function Loaded<T>({ state, children }: { state: LoadState<T>; children: (data: T) => ReactNode }) {
   const { t } = useTranslation();
-  if (state.error)
+  if (state.data === undefined && state.error)
     return (
       <ErrorBlock status="disconnected" title={t(state.error)} description="">
         <Button onClick={state.retry}>{t("common.retry")}</Button>
       </ErrorBlock>
     );
   if (state.data === undefined) return <DotLoading />;
-  return <>{children(state.data)}</>;
+  return (
+    <>
+      {state.stale && (
+        <NoticeBar
+          content={t("field.staleData")}
+          color="info"
+          extra={
+            <Button size="mini" fill="none" onClick={state.retry}>
+              {t("common.retry")}
+            </Button>
+          }
+        />
+      )}
+      {children(state.data)}
+    </>
+  );
 }
 
 /** The way back to the list a detail was opened from. */
@@ -176,16 +211,19 @@ export function FieldResidents() {
   const [careTag, setCareTag] = useState("");
 
   const households = useLoad(
+    "households",
     () => (tab === "households" ? searchHouseholds(address, gridCode) : Promise.resolve<HouseholdSummary[]>([])),
     [tab, address, gridCode],
   );
   const people = useLoad(
+    "people",
     () => (tab === "people" && q ? searchPeople({ q, gridCode }) : Promise.resolve<Person[]>([])),
     [tab, q, gridCode],
   );
-  const tags = useLoad(() => listTags(), []);
+  const tags = useLoad("tags", () => listTags(), []);
   const careTags = (tags.data ?? []).filter((d: TagDefinition) => d.category === "care");
   const cared = useLoad(
+    "care",
     () =>
       tab === "care" ? searchPeople({ tagCategory: "care", tag: careTag, gridCode }) : Promise.resolve<Person[]>([]),
     [tab, careTag, gridCode],
@@ -288,7 +326,7 @@ export function FieldHousehold() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { id = "" } = useParams();
-  const household = useLoad(() => getHousehold(id), [id]);
+  const household = useLoad("household", () => getHousehold(id), [id]);
   return (
     <Loaded state={household}>
       {(h: Household) => (
@@ -342,7 +380,7 @@ export function FieldPerson() {
   const navigate = useNavigate();
   const { can } = useSession();
   const { id = "" } = useParams();
-  const person = useLoad(() => getPerson(id), [id]);
+  const person = useLoad("person", () => getPerson(id), [id]);
   const [revealed, setRevealed] = useState<{ idNumber?: string | null; phone?: string | null }>();
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState("");
