@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../support/journey.ts";
+import { expectFullyTranslated, newPage, signInViaApi, useBrowser, waitForMap } from "../../support/journey.ts";
 
 const { browser, baseUrl, demoPassword } = useBrowser();
 
@@ -45,6 +45,15 @@ describe("field app residents", () => {
     const care = residents.locator('[data-category="care"]');
     await care.first().waitFor();
     expect(await care.count()).toBeGreaterThan(0);
+
+    // The map tab draws the worker's grid and its lead households with the households they look after.
+    const grid = page.waitForResponse((r) => r.url().includes("/api/v1/areas/450802001003G01/export"));
+    const leads = page.waitForResponse((r) => r.url().includes("/api/v1/lead-households?areaCode=450802001003G01"));
+    await page.getByText("地图", { exact: true }).click();
+    await waitForMap(page);
+    expect((await (await grid).json()).features.length).toBeGreaterThan(0);
+    const layer = await (await leads).json();
+    expect(layer.features.some((f: { properties: { kind: string } }) => f.properties.kind === "lead")).toBe(true);
 
     await page.getByText("我的", { exact: true }).click();
     await page.getByText("English", { exact: true }).click();

@@ -1,4 +1,4 @@
-import { Button, DotLoading, Empty, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
+import { DotLoading, Empty, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
 import { EnvironmentOutline, TeamOutline, UnorderedListOutline, UserOutline } from "antd-mobile-icons";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from "react-router";
@@ -7,11 +7,10 @@ import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
 import { MobileLoginForm } from "../../features/auth/components/MobileLoginForm.tsx";
 import { FieldHousehold, FieldPerson, FieldResidents } from "../../features/registry/components/FieldResidents.tsx";
-import { errorMessageKey } from "../../lib/error-message.ts";
-import { WgMap } from "../../lib/map/WgMap.tsx";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
 import { useOnline } from "../../lib/use-online.ts";
+import { FieldGridMap } from "./FieldGridMap.tsx";
 
 /** The grid worker's phone app: tasks, the grid's residents, the grid map, and their own settings. */
 export function FieldApp() {
@@ -69,26 +68,12 @@ function FieldMain() {
         <Route path="residents" element={<FieldResidents />} />
         <Route path="residents/households/:id" element={<FieldHousehold />} />
         <Route path="residents/people/:id" element={<FieldPerson />} />
-        <Route path="map" element={<FieldMap />} />
+        <Route path="map" element={<FieldGridMap />} />
         <Route path="me" element={<FieldMe online={online} />} />
         <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
       </Routes>
     </MobileShell>
   );
-}
-
-function FieldMap() {
-  const { t } = useTranslation();
-  const { config, error, retry } = useClientConfig();
-  if (error) {
-    return (
-      <ErrorBlock status="disconnected" title={t(errorMessageKey(error.code))} description="">
-        <Button onClick={retry}>{t("common.retry")}</Button>
-      </ErrorBlock>
-    );
-  }
-  if (!config) return <DotLoading />;
-  return <WgMap config={config.map} height="calc(100dvh - 110px)" />;
 }
 
 function FieldMe({ online }: { online: boolean }) {

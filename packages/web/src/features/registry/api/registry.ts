@@ -1,3 +1,4 @@
+import type { FeatureCollection } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
 export interface LocalText {
@@ -131,3 +132,7 @@ export const uploadPeople = (id: string, file: File, allOrNothing: boolean) =>
   );
 export const listImports = () => apiFetch<ImportJob[]>("/api/v1/imports");
 export const getImport = (id: string) => apiFetch<ImportJob>(`/api/v1/imports/${id}`);
+
+/** Lead households, the households they look after and the links between them, for a map. */
+export const leadHouseholdLayer = (areaCode: string) =>
+  apiFetch<FeatureCollection>(`/api/v1/lead-households?areaCode=${encodeURIComponent(areaCode)}`);

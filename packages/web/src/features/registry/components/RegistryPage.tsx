@@ -21,7 +21,7 @@ import {
 } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { apiDownload, apiFetch, toApiError } from "../../../lib/api-client.ts";
+import { apiDownload, toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
@@ -31,6 +31,7 @@ import {
   type Household,
   type HouseholdSummary,
   type ImportJob,
+  leadHouseholdLayer,
   listImports,
   listTags,
   type Person,
@@ -333,11 +334,7 @@ function HouseholdsTab({ config, areaCode }: { config: ClientConfig; areaCode: s
   const run = useCallback((q: string) => searchHouseholds(q).then(setRows, fail), [fail]);
   useEffect(() => {
     void run("");
-    if (areaCode)
-      apiFetch<FeatureCollection>(`/api/v1/lead-households?areaCode=${encodeURIComponent(areaCode)}`).then(
-        setLinks,
-        () => setLinks(undefined),
-      );
+    if (areaCode) leadHouseholdLayer(areaCode).then(setLinks, () => setLinks(undefined));
   }, [run, areaCode]);
   return (
     <Space direction="vertical" style={{ width: "100%" }} size="middle">

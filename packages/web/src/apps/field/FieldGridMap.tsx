@@ -1,0 +1,45 @@
+import type { FeatureCollection } from "@wangge/core";
+import { Button, DotLoading, ErrorBlock } from "antd-mobile";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { exportSubtree } from "../../features/areas/api/areas.ts";
+import { leadHouseholdLayer } from "../../features/registry/api/registry.ts";
+import { errorMessageKey } from "../../lib/error-message.ts";
+import { WgMap } from "../../lib/map/WgMap.tsx";
+import { useSession } from "../../lib/session.tsx";
+import { useClientConfig } from "../../lib/use-client-config.ts";
+
+/**
+ * The worker's grid on the map: its boundary, and its party lead households linked to the households
+ * each looks after. Without a network the map still opens, without them.
+ */
+export function FieldGridMap() {
+  const { t } = useTranslation();
+  const { config, error, retry } = useClientConfig();
+  const { me } = useSession();
+  const areaCode = me?.assignments.find((a) => a.areaCode)?.areaCode ?? null;
+  const [grid, setGrid] = useState<FeatureCollection>();
+  const [links, setLinks] = useState<FeatureCollection>();
+  useEffect(() => {
+    if (!areaCode) return;
+    exportSubtree(areaCode).then(setGrid, () => setGrid(undefined));
+    leadHouseholdLayer(areaCode).then(setLinks, () => setLinks(undefined));
+  }, [areaCode]);
+  if (error) {
+    return (
+      <ErrorBlock status="disconnected" title={t(errorMessageKey(error.code))} description="">
+        <Button onClick={retry}>{t("common.retry")}</Button>
+      </ErrorBlock>
+    );
+  }
+  if (!config) return <DotLoading />;
+  return (
+    <WgMap
+      config={config.map}
+      features={grid}
+      overlay={links}
+      height="calc(100dvh - 110px)"
+      label={t("field.gridMap")}
+    />
+  );
+}
