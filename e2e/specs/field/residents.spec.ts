@@ -1,7 +1,20 @@
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { expectFullyTranslated, newPage, signInViaApi, useBrowser, waitForMap } from "../../support/journey.ts";
 
 const { browser, baseUrl, demoPassword } = useBrowser();
+
+/** Opens the demo grid's first household (the party member's lead household) from the list. */
+async function openLeadHousehold(page: Page) {
+  await page
+    .getByTestId("field-residents")
+    .getByText(/金港大道/)
+    .first()
+    .click();
+  const household = page.getByTestId("field-household");
+  await household.getByText("党员中心户").waitFor();
+  return household;
+}
 
 describe("field app residents", () => {
   it("walks a grid worker from the grid's households to a household, a person's masked card and the care list, in both languages", async () => {
@@ -20,12 +33,7 @@ describe("field app residents", () => {
     await expectFullyTranslated(page, "zh-CN");
 
     // The first household is the party member's lead household: its members and whom it looks after.
-    await residents
-      .getByText(/金港大道/)
-      .first()
-      .click();
-    const household = page.getByTestId("field-household");
-    await household.getByText("党员中心户").waitFor();
+    const household = await openLeadHousehold(page);
     await household.getByText("联系的户").first().waitFor();
     await household.getByText("户主", { exact: false }).first().click();
 
@@ -76,12 +84,7 @@ describe("field app residents", () => {
     await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
     await page.goto(`${baseUrl}/field/residents`);
     const residents = page.getByTestId("field-residents");
-    await residents
-      .getByText(/金港大道/)
-      .first()
-      .click();
-    const household = page.getByTestId("field-household");
-    await household.getByText("党员中心户").waitFor();
+    const household = await openLeadHousehold(page);
     await page.getByText("返回", { exact: true }).click();
     await residents
       .getByText(/金港大道/)

@@ -196,6 +196,29 @@ function PersonLine({ person }: { person: Person }) {
   );
 }
 
+/** People found, each opening their card. */
+function PeopleList({ state }: { state: LoadState<Person[]> }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <Loaded state={state}>
+      {(rows) =>
+        rows.length === 0 ? (
+          <Empty description={t("field.nobodyFound")} />
+        ) : (
+          <List>
+            {rows.map((p) => (
+              <List.Item key={p.id} onClick={() => navigate(`/residents/people/${p.id}`)}>
+                <PersonLine person={p} />
+              </List.Item>
+            ))}
+          </List>
+        )
+      }
+    </Loaded>
+  );
+}
+
 export function FieldResidents() {
   const { t } = useTranslation();
   const lang = useLang();
@@ -272,25 +295,7 @@ export function FieldResidents() {
         </Tabs.Tab>
         <Tabs.Tab key="people" title={t("registry.people")}>
           <SearchBar placeholder={t("registry.searchHint")} onSearch={setQ} onClear={() => setQ("")} />
-          {q ? (
-            <Loaded state={people}>
-              {(rows) =>
-                rows.length === 0 ? (
-                  <Empty description={t("field.nobodyFound")} />
-                ) : (
-                  <List>
-                    {rows.map((p) => (
-                      <List.Item key={p.id} onClick={() => navigate(`/residents/people/${p.id}`)}>
-                        <PersonLine person={p} />
-                      </List.Item>
-                    ))}
-                  </List>
-                )
-              }
-            </Loaded>
-          ) : (
-            <Empty description={t("field.searchFirst")} />
-          )}
+          {q ? <PeopleList state={people} /> : <Empty description={t("field.searchFirst")} />}
         </Tabs.Tab>
         <Tabs.Tab key="care" title={t("field.care")}>
           {careTags.length > 0 && (
@@ -301,21 +306,7 @@ export function FieldResidents() {
               ))}
             </CapsuleTabs>
           )}
-          <Loaded state={cared}>
-            {(rows) =>
-              rows.length === 0 ? (
-                <Empty description={t("field.nobodyFound")} />
-              ) : (
-                <List>
-                  {rows.map((p) => (
-                    <List.Item key={p.id} onClick={() => navigate(`/residents/people/${p.id}`)}>
-                      <PersonLine person={p} />
-                    </List.Item>
-                  ))}
-                </List>
-              )
-            }
-          </Loaded>
+          <PeopleList state={cared} />
         </Tabs.Tab>
       </Tabs>
     </div>
