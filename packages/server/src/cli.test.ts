@@ -5,11 +5,15 @@ import path from "node:path";
 import { checkCharacter } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "./db/database.ts";
 import { prepareTestDatabase, type TestDatabaseLocation } from "./test/test-database.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../bin/wangge.mjs");
+
+// Each test runs the command line several times, a new process each (3–5 s on two busy cores while
+// other test files run): more than the suite's 30 s default.
+vi.setConfig({ testTimeout: 120_000 });
 
 interface Run {
   code: number | null;
