@@ -63,7 +63,7 @@ describe("field app residents", () => {
     const layer = await (await leads).json();
     expect(layer.features.some((f: { properties: { kind: string } }) => f.properties.kind === "lead")).toBe(true);
 
-    await page.getByText("我的", { exact: true }).click();
+    await page.getByTestId("tab-bar").getByText("我的", { exact: true }).click();
     await page.getByText("English", { exact: true }).click();
     await page.getByText("Residents", { exact: true }).click();
     await residents

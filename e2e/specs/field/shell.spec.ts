@@ -8,20 +8,20 @@ describe("field app shell", () => {
     const { page, context, externalRequests, pageErrors } = await newPage(browser(), { mobile: true });
     await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
     await page.goto(`${baseUrl}/field`);
-    await page.getByText("暂无待办任务").waitFor();
+    await page.getByTestId("field-tasks").getByText("辖区待办").waitFor();
     await expectFullyTranslated(page, "zh-CN");
 
     await page.getByText("地图", { exact: true }).click();
     await waitForMap(page);
     expect(page.url()).toBe(`${baseUrl}/field/map`);
 
-    await page.getByText("我的", { exact: true }).click();
+    await page.getByTestId("tab-bar").getByText("我的", { exact: true }).click();
     await page.getByText("English", { exact: true }).click();
     await page.getByText("Network", { exact: true }).waitFor();
     await expectFullyTranslated(page, "en");
 
     await page.getByText("Tasks", { exact: true }).click();
-    await page.getByText("No tasks waiting").waitFor();
+    await page.getByTestId("field-tasks").getByText("My areas").waitFor();
     await expectFullyTranslated(page, "en");
     expect(externalRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
@@ -32,7 +32,7 @@ describe("field app shell", () => {
     const { page, context } = await newPage(browser(), { mobile: true });
     await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
     await page.goto(`${baseUrl}/field`);
-    await page.getByText("暂无待办任务").waitFor();
+    await page.getByTestId("field-tasks").getByText("辖区待办").waitFor();
     await context.setOffline(true);
     await page.getByText("离线，联网后自动同步").first().waitFor();
     await context.setOffline(false);
@@ -49,8 +49,8 @@ describe("field app shell", () => {
     await page.getByLabel("用户名").fill("demo.worker");
     await page.getByLabel("密码").fill(demoPassword);
     await page.getByRole("button", { name: "登录" }).click();
-    await page.getByText("暂无待办任务").waitFor();
-    await page.getByText("我的", { exact: true }).click();
+    await page.getByTestId("field-tasks").getByText("辖区待办").waitFor();
+    await page.getByTestId("tab-bar").getByText("我的", { exact: true }).click();
     await page.getByText("网格员 郑雪").waitFor();
     await context.close();
   });

@@ -19,11 +19,13 @@ export function MobileShell({ title, tabs, children }: { title: string; tabs: Mo
         {title}
       </NavBar>
       <main style={{ flex: 1, overflow: "auto" }}>{children}</main>
-      <TabBar activeKey={active} onChange={(key) => navigate(key)} safeArea style={{ borderTop: "1px solid #eee" }}>
-        {tabs.map((tab) => (
-          <TabBar.Item key={tab.key} icon={tab.icon} title={tab.title} />
-        ))}
-      </TabBar>
+      <nav data-testid="tab-bar">
+        <TabBar activeKey={active} onChange={(key) => navigate(key)} safeArea style={{ borderTop: "1px solid #eee" }}>
+          {tabs.map((tab) => (
+            <TabBar.Item key={tab.key} icon={tab.icon} title={tab.title} />
+          ))}
+        </TabBar>
+      </nav>
     </div>
   );
 }

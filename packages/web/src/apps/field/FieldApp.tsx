@@ -1,4 +1,4 @@
-import { DotLoading, Empty, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
+import { DotLoading, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
 import { EnvironmentOutline, TeamOutline, UnorderedListOutline, UserOutline } from "antd-mobile-icons";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from "react-router";
@@ -6,6 +6,7 @@ import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx"
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
 import { MobileLoginForm } from "../../features/auth/components/MobileLoginForm.tsx";
+import { FieldTask, FieldTasks } from "../../features/events/components/FieldTasks.tsx";
 import { FieldHousehold, FieldPerson, FieldResidents } from "../../features/registry/components/FieldResidents.tsx";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
@@ -64,7 +65,8 @@ function FieldMain() {
     >
       {!online && <NoticeBar content={t("field.offline")} color="alert" />}
       <Routes>
-        <Route index element={<Empty description={t("field.noTasks")} style={{ padding: 64 }} />} />
+        <Route index element={<FieldTasks />} />
+        <Route path="tasks/:id" element={<FieldTask />} />
         <Route path="residents" element={<FieldResidents />} />
         <Route path="residents/households/:id" element={<FieldHousehold />} />
         <Route path="residents/people/:id" element={<FieldPerson />} />

@@ -1,0 +1,239 @@
+import { actionsFrom, type EventAction, type EventState, TRANSITIONS } from "@wangge/core";
+import { Button, CapsuleTabs, Dialog, Empty, List, Space, Steps, Tag, TextArea, Toast } from "antd-mobile";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate, useParams } from "react-router";
+import { toApiError } from "../../../lib/api-client.ts";
+import { errorMessageKey } from "../../../lib/error-message.ts";
+import { BackBar, Loaded, useLoad } from "../../../lib/mobile-load.tsx";
+import { useSession } from "../../../lib/session.tsx";
+import { type EventDetail, type EventItem, getEvent, type InboxQuery, listEvents, transition } from "../api/events.ts";
+
+/**
+ * The grid worker's tasks on the phone: the events of their grid waiting to be handled, their own,
+ * and the overdue ones; an event with its timeline, and the steps a worker takes on the spot —
+ * accept, start, settle (with what was done), return or escalate (with why) — each recorded with the
+ * phone's position when it gives one.
+ */
+const BOXES: InboxQuery["box"][] = ["area", "mine", "overdue", "due_soon"];
+/** What a worker does in the field; the rest (assign, verify, close…) is the office's, in the console. */
+const FIELD_ACTIONS: EventAction[] = ["accept", "start", "resolve", "return", "escalate"];
+const STATE_COLORS: Record<string, string> = {
+  reported: "primary",
+  returned: "warning",
+  in_progress: "primary",
+  resolved: "success",
+  verified: "success",
+  closed: "default",
+  suspended: "warning",
+};
+
+function StateTag({ state }: { state: string }) {
+  const { t } = useTranslation();
+  return <Tag color={STATE_COLORS[state] ?? "default"}>{t(`events.state.${state}`)}</Tag>;
+}
+
+/** How long until (or since) the deadline. */
+function useDueText() {
+  const { t } = useTranslation();
+  return (dueAt: string | null) => {
+    if (!dueAt) return null;
+    const minutes = Math.round((new Date(dueAt).getTime() - Date.now()) / 60_000);
+    const abs = Math.abs(minutes);
+    const span =
+      abs >= 1440
+        ? t("events.days", { n: Math.round(abs / 1440) })
+        : abs >= 60
+          ? t("events.hours", { n: Math.round(abs / 60) })
+          : t("events.minutes", { n: abs });
+    return minutes < 0 ? t("events.overdueBy", { span }) : t("events.dueIn", { span });
+  };
+}
+
+export function FieldTasks() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const due = useDueText();
+  const [box, setBox] = useState<InboxQuery["box"]>("area");
+  const events = useLoad("tasks", () => listEvents({ box, limit: 100 }), [box]);
+  return (
+    <div data-testid="field-tasks">
+      <CapsuleTabs activeKey={box} onChange={(key) => setBox(key as InboxQuery["box"])}>
+        {BOXES.map((b) => (
+          <CapsuleTabs.Tab key={b} title={t(`events.box.${b}`)} />
+        ))}
+      </CapsuleTabs>
+      <Loaded state={events}>
+        {(rows: EventItem[]) =>
+          rows.length === 0 ? (
+            <Empty description={t("field.noTasks")} style={{ padding: 48 }} />
+          ) : (
+            <List>
+              {rows.map((e) => (
+                <List.Item
+                  key={e.id}
+                  onClick={() => navigate(`/tasks/${e.id}`)}
+                  extra={<StateTag state={e.state} />}
+                  description={
+                    <span>
+                      <span translate="no">{e.number}</span>
+                      {e.dueAt && ["reported", "accepted", "assigned", "in_progress", "returned"].includes(e.state)
+                        ? ` · ${due(e.dueAt)}`
+                        : ""}
+                    </span>
+                  }
+                >
+                  <span translate="no">{e.title}</span>
+                </List.Item>
+              ))}
+            </List>
+          )
+        }
+      </Loaded>
+    </div>
+  );
+}
+
+/** The phone's position, if it gives one within a few seconds and it is in China; else nothing. */
+function here(): Promise<{ lng: number; lat: number } | undefined> {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve(undefined);
+    navigator.geolocation.getCurrentPosition(
+      ({ coords }) =>
+        resolve(
+          coords.longitude >= 73 && coords.longitude <= 136 && coords.latitude >= 3 && coords.latitude <= 54
+            ? { lng: Math.round(coords.longitude * 1e6) / 1e6, lat: Math.round(coords.latitude * 1e6) / 1e6 }
+            : undefined,
+        ),
+      () => resolve(undefined),
+      { timeout: 5000, maximumAge: 60_000 },
+    );
+  });
+}
+
+export function FieldTask() {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  const due = useDueText();
+  const { id = "" } = useParams();
+  const loaded = useLoad("task", () => getEvent(id), [id]);
+  const [changed, setChanged] = useState<EventDetail>();
+  const [asking, setAsking] = useState<EventAction>();
+  const [note, setNote] = useState("");
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const event = changed?.id === id ? changed : loaded.data;
+
+  const act = async (action: EventAction, withNote?: string) => {
+    if (TRANSITIONS[action].needsNote && !withNote?.trim()) {
+      setNote("");
+      setProblem(undefined);
+      setAsking(action);
+      return;
+    }
+    setBusy(true);
+    try {
+      const position = await here();
+      const next = await transition(id, { action, ...(withNote ? { note: withNote.trim() } : {}), ...position });
+      setChanged(next);
+      setAsking(undefined);
+      Toast.show({ icon: "success", content: t(`events.action.${action}`) });
+    } catch (error) {
+      const message = t(errorMessageKey(toApiError(error).code));
+      if (asking) setProblem(message);
+      else Toast.show({ icon: "fail", content: message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Loaded state={{ ...loaded, data: event }}>
+      {(e: EventDetail) => {
+        const actions = actionsFrom(e.state as EventState).filter(
+          (a) => FIELD_ACTIONS.includes(a) && can(TRANSITIONS[a].permission),
+        );
+        return (
+          <div data-testid="field-task">
+            <BackBar title={<span translate="no">{e.number}</span>} />
+            <List header={<span translate="no">{e.title}</span>}>
+              <List.Item extra={<StateTag state={e.state} />}>{t("events.stateLabel")}</List.Item>
+              <List.Item extra={t(`events.level.${e.level}`)}>{t("events.levelLabel")}</List.Item>
+              {e.dueAt && <List.Item extra={due(e.dueAt)}>{t("events.due")}</List.Item>}
+              {e.address && (
+                <List.Item extra={<span translate="no">{e.address}</span>}>{t("events.address")}</List.Item>
+              )}
+              <List.Item description={<span translate="no">{e.description}</span>}>{t("events.description")}</List.Item>
+            </List>
+            {actions.length > 0 && (
+              <Space wrap style={{ padding: 12, "--gap": "8px" }}>
+                {actions.map((a) => (
+                  <Button
+                    key={a}
+                    color={a === "resolve" || a === "accept" || a === "start" ? "primary" : "default"}
+                    loading={busy && !asking}
+                    disabled={busy}
+                    onClick={() => void act(a)}
+                  >
+                    {t(`events.action.${a}`)}
+                  </Button>
+                ))}
+              </Space>
+            )}
+            <List header={t("events.timeline")}>
+              <List.Item>
+                <Steps direction="vertical">
+                  {[...e.timeline].reverse().map((s) => (
+                    <Steps.Step
+                      key={`${s.at}-${s.action}`}
+                      status="finish"
+                      title={t(`events.step.${s.action}`, { defaultValue: s.action })}
+                      description={
+                        <span translate="no">
+                          {[new Date(s.at).toLocaleString(), s.actorName, s.note].filter(Boolean).join(" · ")}
+                        </span>
+                      }
+                    />
+                  ))}
+                </Steps>
+              </List.Item>
+            </List>
+            <Dialog
+              visible={asking !== undefined}
+              title={asking ? t(`events.action.${asking}`) : ""}
+              content={
+                <>
+                  <TextArea
+                    placeholder={t("events.note")}
+                    value={note}
+                    onChange={setNote}
+                    rows={3}
+                    data-testid="task-note"
+                  />
+                  {problem && <div style={{ color: "#b71c1c", marginTop: 4 }}>{problem}</div>}
+                </>
+              }
+              onClose={() => setAsking(undefined)}
+              actions={[
+                [
+                  { key: "cancel", text: t("common.cancel"), onClick: () => setAsking(undefined) },
+                  {
+                    key: "ok",
+                    text: t("field.confirm"),
+                    bold: true,
+                    disabled: busy,
+                    onClick: () => {
+                      if (!asking) return;
+                      if (!note.trim()) setProblem(t("field.noteRequired"));
+                      else void act(asking, note);
+                    },
+                  },
+                ],
+              ]}
+            />
+          </div>
+        );
+      }}
+    </Loaded>
+  );
+}
