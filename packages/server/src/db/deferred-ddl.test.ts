@@ -115,3 +115,36 @@ describe("setting indexes aside for a bulk load", () => {
     await expect(deferIndexes(t.db, "person; drop table area")).rejects.toThrow(/not a plain table name/);
   });
 });
+
+// One embedded database has one session: a second one holding the table exists only on PostgreSQL.
+describe.runIf(process.env.WANGGE_TEST_DATABASE_URL)("setting indexes aside on a busy PostgreSQL", () => {
+  it("goes on without, changing nothing, when another session holds the table beyond the lock timeout", async () => {
+    await tables("dd5");
+    const before = await catalogue("dd5_child");
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked: () => void = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // A long report reading the table.
+    const reader = t.db.transaction().execute(async (trx) => {
+      await sql`select count(*) from dd5_child`.execute(trx);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const started = Date.now();
+    expect(await deferIndexes(t.db, "dd5_child", { lockTimeoutMs: 200 })).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    release();
+    await reader;
+    expect(await catalogue("dd5_child")).toEqual(before);
+    expect(await deferredRows()).toEqual([]);
+    // Once the reader is gone, it sets them aside.
+    expect(await deferIndexes(t.db, "dd5_child", { lockTimeoutMs: 200 })).toBe(3);
+    await restoreDeferred(t.db, "dd5_child");
+  });
+});

@@ -29,16 +29,36 @@ export interface RestoreReport {
   unvalidated: string[];
 }
 
+const LOCK_NOT_AVAILABLE = "55P03";
+
 /**
  * Sets aside `table`'s non-unique indexes and its foreign keys; returns how many (0 when another load
- * already did, or there are none). Takes the table's exclusive lock for the moment it drops them.
+ * already did, there are none, or the table is busy). Takes the table's exclusive lock for the moment
+ * it drops them, but waits for it at most `lockTimeoutMs`: while a request for that lock waits, every
+ * other reader of the table queues behind it, so behind a long report the load goes on without.
  */
-export async function deferIndexes(db: Kysely<DB>, table: string): Promise<number> {
+export async function deferIndexes(
+  db: Kysely<DB>,
+  table: string,
+  options: { lockTimeoutMs?: number } = {},
+): Promise<number> {
   if (!IDENTIFIER.test(table)) throw new Error(`not a plain table name: ${table}`);
-  return db.transaction().execute(async (trx) => {
-    // Locked first, so two loads starting together do not both read the catalogue before either drops.
-    await sql`lock table ${sql.table(table)} in access exclusive mode`.execute(trx);
-    const indexes = await sql<{ schema: string; name: string; definition: string }>`
+  const timeout = Math.max(1, Math.round(options.lockTimeoutMs ?? 2000));
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await sql.raw(`set local lock_timeout = ${timeout}`).execute(trx);
+      // Locked first, so two loads starting together do not both read the catalogue before either drops.
+      await sql`lock table ${sql.table(table)} in access exclusive mode`.execute(trx);
+      return setAside(trx, table);
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return 0;
+    throw error;
+  }
+}
+
+async function setAside(trx: Transaction<DB>, table: string): Promise<number> {
+  const indexes = await sql<{ schema: string; name: string; definition: string }>`
       select n.nspname as schema, c.relname as name, pg_get_indexdef(c.oid) as definition
       from pg_index i
       join pg_class c on c.oid = i.indexrelid
@@ -46,31 +66,29 @@ export async function deferIndexes(db: Kysely<DB>, table: string): Promise<numbe
       where i.indrelid = ${table}::regclass and not i.indisunique and not i.indisprimary
         and not exists (select 1 from pg_constraint k where k.conindid = c.oid and k.conrelid = i.indrelid)
       order by c.relname`.execute(trx);
-    const keys = await sql<{ name: string; definition: string }>`
+  const keys = await sql<{ name: string; definition: string }>`
       select conname as name, pg_get_constraintdef(oid) as definition
       from pg_constraint where conrelid = ${table}::regclass and contype = 'f'
       order by conname`.execute(trx);
-    const rows = [
-      ...indexes.rows.map((r) => ({
-        table_name: table,
-        name: r.name,
-        kind: "index" as const,
-        definition: r.definition,
-      })),
-      ...keys.rows.map((r) => ({
-        table_name: table,
-        name: r.name,
-        kind: "foreign_key" as const,
-        definition: r.definition,
-      })),
-    ];
-    if (rows.length === 0) return 0;
-    await trx.insertInto("deferred_ddl").values(rows).execute();
-    for (const r of indexes.rows) await sql`drop index ${sql.id(r.schema, r.name)}`.execute(trx);
-    for (const r of keys.rows)
-      await sql`alter table ${sql.table(table)} drop constraint ${sql.id(r.name)}`.execute(trx);
-    return rows.length;
-  });
+  const rows = [
+    ...indexes.rows.map((r) => ({
+      table_name: table,
+      name: r.name,
+      kind: "index" as const,
+      definition: r.definition,
+    })),
+    ...keys.rows.map((r) => ({
+      table_name: table,
+      name: r.name,
+      kind: "foreign_key" as const,
+      definition: r.definition,
+    })),
+  ];
+  if (rows.length === 0) return 0;
+  await trx.insertInto("deferred_ddl").values(rows).execute();
+  for (const r of indexes.rows) await sql`drop index ${sql.id(r.schema, r.name)}`.execute(trx);
+  for (const r of keys.rows) await sql`alter table ${sql.table(table)} drop constraint ${sql.id(r.name)}`.execute(trx);
+  return rows.length;
 }
 
 async function rebuild(trx: Transaction<DB>, row: Selectable<DeferredDdlTable>): Promise<void> {
