@@ -58,4 +58,45 @@ describe("field app tasks", () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it("keeps a report made without a network on the phone and sends it, once, when the network returns", async () => {
+    const at = { longitude: 109.5752, latitude: 23.0915 };
+    const { page, context, pageErrors } = await newPage(browser(), { mobile: true, geolocation: at });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await page.goto(`${baseUrl}/field`);
+    const tasks = page.getByTestId("field-tasks");
+    const form = page.getByTestId("field-report");
+    // Opened once with a network, the categories stay on the phone.
+    await tasks.getByRole("button", { name: "上报事件" }).click();
+    await form.getByText("环境卫生", { exact: true }).waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+    await page.getByText("返回", { exact: true }).click();
+
+    await context.setOffline(true);
+    await tasks.getByRole("button", { name: "上报事件" }).click();
+    await form.getByText("环境卫生", { exact: true }).click();
+    await form.getByRole("button", { name: "提交" }).click();
+    await page.getByText("请选择类别、填写必填项和描述").waitFor();
+    await form.getByText("环境卫生问题", { exact: true }).click();
+    const description = `端到端测试：离线上报的垃圾堆放 ${Date.now()}`;
+    await form.getByTestId("report-description").locator("textarea").fill(description);
+    await form.getByText(/已定位/).waitFor();
+    await form.getByRole("button", { name: "提交" }).click();
+    await page.getByText("已保存在手机上，联网后自动上报").waitFor();
+    const pending = page.getByTestId("pending-reports");
+    await pending.getByText(description).waitFor();
+    await pending.getByText("等待网络，联网后自动上报").waitFor();
+
+    await context.setOffline(false);
+    await pending.waitFor({ state: "detached" });
+    const mine = await (await page.request.get(`${baseUrl}/api/v1/events?box=reported&limit=200`)).json();
+    const sent = mine.filter((e: { description: string }) => e.description === description);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ source: "field", lng: at.longitude, lat: at.latitude, state: "reported" });
+    expect(
+      await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("wangge.field.outbox"))),
+    ).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
 });

@@ -6,7 +6,9 @@ import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx"
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
 import { MobileLoginForm } from "../../features/auth/components/MobileLoginForm.tsx";
+import { FieldReport } from "../../features/events/components/FieldReport.tsx";
 import { FieldTask, FieldTasks } from "../../features/events/components/FieldTasks.tsx";
+import { useOutboxSender } from "../../features/events/outbox.ts";
 import { FieldHousehold, FieldPerson, FieldResidents } from "../../features/registry/components/FieldResidents.tsx";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
@@ -53,6 +55,9 @@ function FieldLogin() {
 function FieldMain() {
   const { t } = useTranslation();
   const online = useOnline();
+  const { me } = useSession();
+  // Reports made without a network go out when it returns, whichever tab is open.
+  useOutboxSender(me?.user.id);
   return (
     <MobileShell
       title={t("app.field")}
@@ -66,6 +71,7 @@ function FieldMain() {
       {!online && <NoticeBar content={t("field.offline")} color="alert" />}
       <Routes>
         <Route index element={<FieldTasks />} />
+        <Route path="tasks/new" element={<FieldReport />} />
         <Route path="tasks/:id" element={<FieldTask />} />
         <Route path="residents" element={<FieldResidents />} />
         <Route path="residents/households/:id" element={<FieldHousehold />} />

@@ -8,6 +8,9 @@ import { errorMessageKey } from "../../../lib/error-message.ts";
 import { BackBar, Loaded, useLoad } from "../../../lib/mobile-load.tsx";
 import { useSession } from "../../../lib/session.tsx";
 import { type EventDetail, type EventItem, getEvent, type InboxQuery, listEvents, transition } from "../api/events.ts";
+import { dueSpan } from "../due.ts";
+import { discardReport, usePendingReports } from "../outbox.ts";
+import { here } from "../position.ts";
 
 /**
  * The grid worker's tasks on the phone: the events of their grid waiting to be handled, their own,
@@ -36,28 +39,54 @@ function StateTag({ state }: { state: string }) {
 /** How long until (or since) the deadline. */
 function useDueText() {
   const { t } = useTranslation();
-  return (dueAt: string | null) => {
-    if (!dueAt) return null;
-    const minutes = Math.round((new Date(dueAt).getTime() - Date.now()) / 60_000);
-    const abs = Math.abs(minutes);
-    const span =
-      abs >= 1440
-        ? t("events.days", { n: Math.round(abs / 1440) })
-        : abs >= 60
-          ? t("events.hours", { n: Math.round(abs / 60) })
-          : t("events.minutes", { n: abs });
-    return minutes < 0 ? t("events.overdueBy", { span }) : t("events.dueIn", { span });
-  };
+  return (dueAt: string | null) => (dueAt ? dueSpan(t, dueAt).text : null);
 }
 
 export function FieldTasks() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const due = useDueText();
+  const { me, can } = useSession();
   const [box, setBox] = useState<InboxQuery["box"]>("area");
-  const events = useLoad("tasks", () => listEvents({ box, limit: 100 }), [box]);
+  const pending = usePendingReports(me?.user.id);
+  const waiting = pending.filter((r) => !r.refused).length;
+  // Asked again whenever a waiting report has gone out.
+  const events = useLoad("tasks", () => listEvents({ box, limit: 100 }), [box, waiting]);
   return (
     <div data-testid="field-tasks">
+      {can("event.report") && (
+        <div style={{ padding: "8px 12px 0" }}>
+          <Button block color="primary" onClick={() => navigate("/tasks/new")}>
+            {t("events.report")}
+          </Button>
+        </div>
+      )}
+      {pending.length > 0 && (
+        <List header={t("field.pending", { n: pending.length })} data-testid="pending-reports">
+          {pending.map((r) => (
+            <List.Item
+              key={r.id}
+              description={r.refused ? t(errorMessageKey(r.refused)) : t("field.waitingForNetwork")}
+              extra={
+                r.refused ? (
+                  <Button
+                    size="mini"
+                    color="danger"
+                    fill="outline"
+                    onClick={() => {
+                      if (me) discardReport(me.user.id, r.id);
+                    }}
+                  >
+                    {t("field.discard")}
+                  </Button>
+                ) : null
+              }
+            >
+              <span translate="no">{r.body.description}</span>
+            </List.Item>
+          ))}
+        </List>
+      )}
       <CapsuleTabs activeKey={box} onChange={(key) => setBox(key as InboxQuery["box"])}>
         {BOXES.map((b) => (
           <CapsuleTabs.Tab key={b} title={t(`events.box.${b}`)} />
@@ -92,23 +121,6 @@ export function FieldTasks() {
       </Loaded>
     </div>
   );
-}
-
-/** The phone's position, if it gives one within a few seconds and it is in China; else nothing. */
-function here(): Promise<{ lng: number; lat: number } | undefined> {
-  return new Promise((resolve) => {
-    if (!navigator.geolocation) return resolve(undefined);
-    navigator.geolocation.getCurrentPosition(
-      ({ coords }) =>
-        resolve(
-          coords.longitude >= 73 && coords.longitude <= 136 && coords.latitude >= 3 && coords.latitude <= 54
-            ? { lng: Math.round(coords.longitude * 1e6) / 1e6, lat: Math.round(coords.latitude * 1e6) / 1e6 }
-            : undefined,
-        ),
-      () => resolve(undefined),
-      { timeout: 5000, maximumAge: 60_000 },
-    );
-  });
 }
 
 export function FieldTask() {

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { type EventCategory, listCategories } from "../api/events.ts";
+import { dueSpan } from "../due.ts";
 
 export type Lang = "zh-CN" | "en";
 
@@ -71,19 +72,8 @@ export function StateTag({ state }: { state: string }) {
 export function DueText({ dueAt, now = Date.now() }: { dueAt: string | null; now?: number }) {
   const { t } = useTranslation();
   if (!dueAt) return <span>—</span>;
-  const minutes = Math.round((new Date(dueAt).getTime() - now) / 60_000);
-  const abs = Math.abs(minutes);
-  const span =
-    abs >= 1440
-      ? t("events.days", { n: Math.round(abs / 1440) })
-      : abs >= 60
-        ? t("events.hours", { n: Math.round(abs / 60) })
-        : t("events.minutes", { n: abs });
-  return minutes < 0 ? (
-    <Tag color="red">{t("events.overdueBy", { span })}</Tag>
-  ) : (
-    <span>{t("events.dueIn", { span })}</span>
-  );
+  const due = dueSpan(t, dueAt, now);
+  return due.overdue ? <Tag color="red">{due.text}</Tag> : <span>{due.text}</span>;
 }
 
 /** What the signed-in user may do with events (from their roles). */

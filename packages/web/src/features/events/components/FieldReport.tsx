@@ -1,0 +1,162 @@
+import { Button, Form, Input, Selector, TextArea, Toast } from "antd-mobile";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { toApiError } from "../../../lib/api-client.ts";
+import { errorMessageKey } from "../../../lib/error-message.ts";
+import { BackBar, Loaded, useLoad } from "../../../lib/mobile-load.tsx";
+import { useSession } from "../../../lib/session.tsx";
+import { type CategoryAttribute, type EventCategory, reportEvent } from "../api/events.ts";
+import { categoriesForReporting, isUnreachable, keepForLater } from "../outbox.ts";
+import { here } from "../position.ts";
+
+/**
+ * A grid worker reports what they found, on the spot: category (with the extra fields it requires),
+ * what happened, and where — the phone's position, or else their grid. Without a network the report
+ * is kept on the phone and sent when the network returns; it keeps its id, so it is created once.
+ */
+export function FieldReport() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === "en" ? "en" : "zh-CN";
+  const navigate = useNavigate();
+  const { me } = useSession();
+  const categories = useLoad("categories", categoriesForReporting, []);
+  const [group, setGroup] = useState<string>();
+  const [categoryKey, setCategoryKey] = useState<string>();
+  const [attributes, setAttributes] = useState<Record<string, string>>({});
+  const [description, setDescription] = useState("");
+  const [position, setPosition] = useState<{ lng: number; lat: number } | null>();
+  const [busy, setBusy] = useState(false);
+  const id = useRef(crypto.randomUUID());
+  const gridCode = me?.assignments.find((a) => a.areaCode)?.areaCode ?? undefined;
+
+  useEffect(() => {
+    void here().then((p) => setPosition(p ?? null));
+  }, []);
+
+  const all = categories.data ?? [];
+  const groups = all.filter((c) => !c.parentKey && c.active);
+  const leaves = useMemo(() => all.filter((c) => c.parentKey === group && c.active), [all, group]);
+  const category: EventCategory | undefined = leaves.find((c) => c.key === categoryKey);
+  // Fields the category requires, in the forms a phone can fill: a choice, a number or a line of text.
+  const required = (category?.attributes ?? []).filter((a) => a.required);
+
+  const submit = async () => {
+    const missing = required.some((a) => !attributes[a.code]?.trim());
+    if (!category || description.trim().length < 2 || missing) {
+      Toast.show({ content: t("field.reportIncomplete") });
+      return;
+    }
+    const body = {
+      id: id.current,
+      categoryKey: category.key,
+      description: description.trim(),
+      source: "field",
+      ...(position ? position : gridCode ? { areaCode: gridCode } : {}),
+      ...(required.length > 0
+        ? {
+            attributes: Object.fromEntries(
+              required.map((a) => [a.code, a.datatype === "number" ? Number(attributes[a.code]) : attributes[a.code]]),
+            ),
+          }
+        : {}),
+    };
+    const keep = () => {
+      if (!me) return;
+      keepForLater(me.user.id, { id: id.current, body, savedAt: new Date().toISOString() });
+      Toast.show({ icon: "success", content: t("field.savedOffline") });
+      navigate("/", { replace: true });
+    };
+    if (!navigator.onLine) return keep();
+    setBusy(true);
+    try {
+      const event = await reportEvent(body);
+      Toast.show({ icon: "success", content: t("field.reported") });
+      navigate(`/tasks/${event.id}`, { replace: true });
+    } catch (error) {
+      if (isUnreachable(error)) keep();
+      else Toast.show({ icon: "fail", content: t(errorMessageKey(toApiError(error).code)) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div data-testid="field-report">
+      <BackBar title={t("events.report")} />
+      <Loaded state={categories}>
+        {() => (
+          <Form
+            layout="vertical"
+            footer={
+              <Button block color="primary" size="large" loading={busy} onClick={() => void submit()}>
+                {t("events.submit")}
+              </Button>
+            }
+          >
+            <Form.Item label={t("residentEvents.kind")}>
+              <Selector
+                columns={2}
+                options={groups.map((g) => ({ label: g.name[lang], value: g.key }))}
+                value={group ? [group] : []}
+                onChange={(v) => {
+                  setGroup(v[0]);
+                  setCategoryKey(undefined);
+                  setAttributes({});
+                }}
+              />
+            </Form.Item>
+            {group && (
+              <Form.Item label={t("events.category")}>
+                <Selector
+                  columns={2}
+                  options={leaves.map((c) => ({ label: c.name[lang], value: c.key }))}
+                  value={categoryKey ? [categoryKey] : []}
+                  onChange={(v) => {
+                    setCategoryKey(v[0]);
+                    setAttributes({});
+                  }}
+                />
+              </Form.Item>
+            )}
+            {required.map((a: CategoryAttribute) => (
+              <Form.Item key={a.code} label={a.description[lang]} required>
+                {a.values ? (
+                  <Selector
+                    options={a.values.map((v) => ({ label: v.name[lang], value: v.key }))}
+                    value={attributes[a.code] ? [attributes[a.code] as string] : []}
+                    onChange={(v) => setAttributes((x) => ({ ...x, [a.code]: v[0] ?? "" }))}
+                  />
+                ) : (
+                  <Input
+                    type={a.datatype === "number" ? "number" : "text"}
+                    value={attributes[a.code] ?? ""}
+                    onChange={(value) => setAttributes((x) => ({ ...x, [a.code]: value }))}
+                  />
+                )}
+              </Form.Item>
+            ))}
+            <Form.Item label={t("events.description")}>
+              <TextArea
+                value={description}
+                onChange={setDescription}
+                rows={4}
+                placeholder={t("residentEvents.whatHint")}
+                data-testid="report-description"
+              />
+            </Form.Item>
+            <Form.Item label={t("residentEvents.where")}>
+              <span data-testid="report-where">
+                {position === undefined
+                  ? t("field.locating")
+                  : position
+                    ? t("residentEvents.located", { longitude: position.lng, latitude: position.lat })
+                    : t("field.noPosition")}
+              </span>
+            </Form.Item>
+          </Form>
+        )}
+      </Loaded>
+    </div>
+  );
+}
