@@ -423,7 +423,8 @@ export class LocateIndex {
   #timer: NodeJS.Timeout | undefined;
   readonly #db: Kysely<DB>;
   readonly #onChange = () => {
-    void this.refresh(true);
+    // A rebuild that fails (the database closing, say) keeps the index it had; the poll tries again.
+    void this.refresh(true).catch(() => {});
   };
 
   constructor(db: Kysely<DB>) {
