@@ -33,6 +33,7 @@ export * from "./privacy/mask.ts";
 export * from "./privacy/redact.ts";
 export * from "./registry/address.ts";
 export * from "./registry/ethnicity.ts";
+export * from "./registry/household.ts";
 export * from "./registry/id-number.ts";
 export * from "./registry/registry.errors.ts";
 export * from "./registry/tags.ts";

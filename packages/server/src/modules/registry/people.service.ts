@@ -12,6 +12,8 @@ import {
   normalizeMobile,
   type Principal,
   principalScope,
+  type Relationship,
+  type ResidenceStatus,
 } from "@wangge/core";
 import ExcelJS from "exceljs";
 import type { Transaction } from "kysely";
@@ -57,19 +59,6 @@ import { addTagsInTransaction, type TagInput, tagViews, visibleTagDefinitions } 
  * (`person.reveal`, audited), every read of a record is written to the person's access log, and a
  * move to another grid is an explicit transfer whose history stays.
  */
-export const RESIDENCE_STATUSES = ["resident", "migrant", "away", "left_behind"] as const;
-export const RELATIONSHIPS = [
-  "head",
-  "spouse",
-  "child",
-  "parent",
-  "grandparent",
-  "grandchild",
-  "sibling",
-  "child_in_law",
-  "other",
-] as const;
-
 export interface PersonInput {
   id: string;
   name: string;
@@ -79,12 +68,12 @@ export interface PersonInput {
   idType?: IdType | undefined;
   idNumber?: string | undefined;
   phone?: string | undefined;
-  residenceStatus?: (typeof RESIDENCE_STATUSES)[number] | undefined;
+  residenceStatus?: ResidenceStatus | undefined;
   partyMember?: boolean | undefined;
   partyBranch?: string | undefined;
   registeredAddress?: string | undefined;
   householdId?: string | undefined;
-  relationship?: (typeof RELATIONSHIPS)[number] | undefined;
+  relationship?: Relationship | undefined;
   placeId?: string | undefined;
   gridCode?: string | undefined;
   notes?: string | undefined;

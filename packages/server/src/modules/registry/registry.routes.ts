@@ -1,4 +1,4 @@
-import { ID_TYPES, ProblemSchema } from "@wangge/core";
+import { ID_TYPES, ProblemSchema, RELATIONSHIPS, RESIDENCE_STATUSES } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -24,8 +24,6 @@ import {
   exportPeople,
   getPerson,
   personAccessLog,
-  RELATIONSHIPS,
-  RESIDENCE_STATUSES,
   revealPerson,
   searchPeopleInScope,
   transferPerson,

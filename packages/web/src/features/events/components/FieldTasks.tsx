@@ -1,8 +1,9 @@
 import { actionsFrom, type EventAction, type EventState, TRANSITIONS } from "@wangge/core";
-import { Button, CapsuleTabs, Dialog, Empty, List, Space, Steps, Tag, TextArea, Toast } from "antd-mobile";
+import { Button, CapsuleTabs, Empty, List, Space, Steps, Tag, Toast } from "antd-mobile";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
+import { MobileTextDialog } from "../../../components/MobileTextDialog.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { BackBar, Loaded, useLoad } from "../../../lib/mobile-load.tsx";
@@ -210,38 +211,22 @@ export function FieldTask() {
                 </Steps>
               </List.Item>
             </List>
-            <Dialog
+            <MobileTextDialog
               visible={asking !== undefined}
               title={asking ? t(`events.action.${asking}`) : ""}
-              content={
-                <>
-                  <TextArea
-                    placeholder={t("events.note")}
-                    value={note}
-                    onChange={setNote}
-                    rows={3}
-                    data-testid="task-note"
-                  />
-                  {problem && <div style={{ color: "#b71c1c", marginTop: 4 }}>{problem}</div>}
-                </>
-              }
+              placeholder={t("events.note")}
+              value={note}
+              onChange={setNote}
+              problem={problem}
+              confirmText={t("field.confirm")}
+              busy={busy}
+              onConfirm={() => {
+                if (!asking) return;
+                if (!note.trim()) setProblem(t("field.noteRequired"));
+                else void act(asking, note);
+              }}
               onClose={() => setAsking(undefined)}
-              actions={[
-                [
-                  { key: "cancel", text: t("common.cancel"), onClick: () => setAsking(undefined) },
-                  {
-                    key: "ok",
-                    text: t("field.confirm"),
-                    bold: true,
-                    disabled: busy,
-                    onClick: () => {
-                      if (!asking) return;
-                      if (!note.trim()) setProblem(t("field.noteRequired"));
-                      else void act(asking, note);
-                    },
-                  },
-                ],
-              ]}
+              testId="task-note"
             />
           </div>
         );

@@ -1,19 +1,9 @@
-import {
-  Button,
-  CapsuleTabs,
-  Dialog,
-  Empty,
-  List,
-  NoticeBar,
-  SearchBar,
-  Space,
-  Tabs,
-  Tag,
-  TextArea,
-} from "antd-mobile";
+import { byRelationship } from "@wangge/core";
+import { Button, CapsuleTabs, Empty, List, NoticeBar, SearchBar, Space, Tabs, Tag } from "antd-mobile";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
+import { MobileTextDialog } from "../../../components/MobileTextDialog.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { BackBar, Loaded, type LoadState, useLoad } from "../../../lib/mobile-load.tsx";
@@ -64,23 +54,6 @@ export function MobileTagChips({ tags }: { tags: SubjectTag[] }) {
     </Space>
   );
 }
-
-/** The head first, then spouse, parents, children… as a household register lists them. */
-const RELATIONSHIP_ORDER = [
-  "head",
-  "spouse",
-  "parent",
-  "grandparent",
-  "child",
-  "child_in_law",
-  "grandchild",
-  "sibling",
-];
-const rank = (p: Person) => {
-  const i = RELATIONSHIP_ORDER.indexOf(p.relationship ?? "");
-  return i < 0 ? RELATIONSHIP_ORDER.length : i;
-};
-const byRelationship = (a: Person, b: Person) => rank(a) - rank(b);
 
 const ageOf = (birthDate: string | null) => {
   if (!birthDate) return null;
@@ -365,29 +338,18 @@ export function FieldPerson() {
               </Button>
             </div>
           )}
-          <Dialog
+          <MobileTextDialog
             visible={asking}
             title={t("registry.revealTitle")}
-            content={
-              <>
-                <p style={{ fontSize: 13, color: "#888" }}>{t("registry.revealHint")}</p>
-                <TextArea
-                  placeholder={t("registry.reason")}
-                  value={reason}
-                  onChange={setReason}
-                  rows={2}
-                  data-testid="reveal-reason"
-                />
-                {problem && <div style={{ color: "#b71c1c", marginTop: 4 }}>{problem}</div>}
-              </>
-            }
+            hint={t("registry.revealHint")}
+            placeholder={t("registry.reason")}
+            value={reason}
+            onChange={setReason}
+            problem={problem}
+            confirmText={t("registry.revealConfirm")}
+            onConfirm={() => void reveal()}
             onClose={() => setAsking(false)}
-            actions={[
-              [
-                { key: "cancel", text: t("common.cancel"), onClick: () => setAsking(false) },
-                { key: "ok", text: t("registry.revealConfirm"), bold: true, onClick: reveal },
-              ],
-            ]}
+            testId="reveal-reason"
           />
         </div>
       )}
