@@ -764,10 +764,15 @@ export async function importPeopleFile(
     );
     return { counts, job: (await findJob(ctx.db, id)) as ImportJobRow };
   } catch (error) {
-    const message = error instanceof DomainError ? error.message : "the import stopped on an internal error";
-    await updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() });
+    await recordFailure(ctx, id, error);
     throw error;
   }
+}
+
+/** The job as failed, with what the user may read of why (a domain error's message, else none of it). */
+function recordFailure(ctx: AppContext, id: string, error: unknown): Promise<void> {
+  const message = error instanceof DomainError ? error.message : "the import stopped on an internal error";
+  return updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() });
 }
 
 const running = new Set<string>();
@@ -782,10 +787,9 @@ async function runInBackground(ctx: AppContext, actor: Principal, id: string, fo
     const counts = await runPeopleImport(ctx, actor, job, file, format);
     ctx.log.info({ importId: id, ...counts }, "people import finished");
   } catch (error) {
-    const message = error instanceof DomainError ? error.message : "the import stopped on an internal error";
     ctx.log.warn({ importId: id, err: error }, "people import failed");
     // If even the failure cannot be recorded, the server is stopping: keep the file, the next start resumes it.
-    await updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() }).catch(() => {
+    await recordFailure(ctx, id, error).catch(() => {
       keepFile = true;
     });
   } finally {
