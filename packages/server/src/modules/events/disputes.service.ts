@@ -220,7 +220,7 @@ export async function updateDispute(
       .select(["display_name", "status"])
       .where("id", "=", input.mediatorUserId)
       .executeTakeFirst();
-    if (!user || user.status !== "active")
+    if (user?.status !== "active")
       throw new DomainError("VALIDATION_FAILED", "no such active user to mediate", {
         errors: [{ path: "body.mediatorUserId", message: "unknown or inactive user" }],
       });

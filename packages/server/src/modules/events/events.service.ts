@@ -157,7 +157,7 @@ export async function reportEvent(
   }
   const issues: FieldIssue[] = [];
   const category = await getCategory(ctx.db, input.categoryKey).catch(() => undefined);
-  if (!category || !category.active || !category.parentKey)
+  if (!category?.active || !category.parentKey)
     issues.push({ path: "body.categoryKey", message: `no category ${input.categoryKey} to report in` });
   if (category) issues.push(...checkAttributes(category.attributes, input.attributes, "body.attributes"));
   const area = await whereReported(ctx, actor, input, issues);

@@ -215,7 +215,7 @@ export const open311Routes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     },
     async (request, reply) => {
       const parsed = parseFile(request.params.file);
-      if (!parsed || parsed.name !== "requests")
+      if (parsed?.name !== "requests")
         return fail(reply, parsed?.format ?? "json", 404, "POST goes to requests.xml or requests.json");
       try {
         const { fields, post } = await readPost(request);
