@@ -35,6 +35,19 @@ export async function getAreaInScope(
   return area;
 }
 
+/**
+ * The area paths a search covers: one area of the caller's view scope when a code is given
+ * (AREA_NOT_FOUND outside it), else the whole view scope — null meaning everywhere.
+ */
+export async function searchPrefixes(
+  db: Kysely<DB> | Transaction<DB>,
+  scope: DataScope,
+  code: string | undefined,
+): Promise<string[] | null> {
+  if (code) return [(await getAreaInScope(db, code, scope)).path];
+  return scope.isGlobal ? null : scope.view;
+}
+
 export async function listAreasInScope(db: Kysely<DB>, scope: DataScope, limit = 500): Promise<AreaRow[]> {
   if (scope.isGlobal) return listAreasUnder(db, "/", limit);
   const lists = await Promise.all(scope.view.map((p) => listAreasUnder(db, p, limit)));

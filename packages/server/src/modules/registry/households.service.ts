@@ -12,7 +12,7 @@ import {
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { locatePoint } from "../areas/area-boundaries.service.ts";
-import { findArea, getAreaInScope } from "../areas/areas.service.ts";
+import { findArea, getAreaInScope, searchPrefixes } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { searchPeopleInScope, today } from "./people.service.ts";
 import {
@@ -385,15 +385,9 @@ export async function searchHouseholdsInScope(
   actor: Principal,
   query: { q?: string | undefined; gridCode?: string | undefined; limit: number; offset: number },
 ) {
-  const scope = principalScope(actor, "person.read");
   const q = query.q?.trim();
   const rows = await searchHouseholds(ctx.db, {
-    // One grid (or any area) of the caller's, else all of them.
-    prefixes: query.gridCode
-      ? [(await getAreaInScope(ctx.db, query.gridCode, scope)).path]
-      : scope.isGlobal
-        ? null
-        : scope.view,
+    prefixes: await searchPrefixes(ctx.db, principalScope(actor, "person.read"), query.gridCode),
     ...(q ? { addressChars: charsOf(q), addressLike: escapeLike(q) } : {}),
     limit: query.limit,
     offset: query.offset,

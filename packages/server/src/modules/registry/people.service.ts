@@ -20,7 +20,7 @@ import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { findArea, getAreaInScope } from "../areas/areas.service.ts";
+import { findArea, getAreaInScope, searchPrefixes } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import {
   closeAttribution,
@@ -38,7 +38,7 @@ import {
   searchPeople,
   updatePerson,
 } from "./registry.queries.ts";
-import type { PersonRow, SubjectTagRow } from "./registry.table.ts";
+import type { PersonRow, SubjectTagRow, TagDefinitionRow } from "./registry.table.ts";
 import {
   charsOf,
   hasHan,
@@ -428,12 +428,7 @@ export async function searchPeopleInScope(ctx: AppContext, actor: Principal, que
 
 /** The query as a filter within the caller's scope; undefined when it can match nobody they may see. */
 async function peopleFilter(ctx: AppContext, actor: Principal, query: PeopleQuery) {
-  const scope = principalScope(actor, "person.read");
-  let prefixes: string[] | null = scope.isGlobal ? null : scope.view;
-  if (query.gridCode) {
-    const area = await getAreaInScope(ctx.db, query.gridCode, scope);
-    prefixes = [area.path];
-  }
+  const prefixes = await searchPrefixes(ctx.db, principalScope(actor, "person.read"), query.gridCode);
   const filter: Parameters<typeof searchPeople>[1] = {
     prefixes,
     today: today(ctx),
@@ -441,8 +436,9 @@ async function peopleFilter(ctx: AppContext, actor: Principal, query: PeopleQuer
     offset: query.offset,
   };
   if (query.householdId) filter.householdId = query.householdId;
+  const definitions: Map<string, TagDefinitionRow> =
+    query.tag || query.tagCategory ? await visibleTagDefinitions(ctx, actor) : new Map();
   if (query.tag) {
-    const definitions = await visibleTagDefinitions(ctx, actor);
     // A sensitive tag the caller may not see is searched as an unknown tag: no hint that it exists.
     if (!definitions.has(query.tag)) return undefined;
     if (definitions.get(query.tag)?.category === "sensitive") {
@@ -452,7 +448,6 @@ async function peopleFilter(ctx: AppContext, actor: Principal, query: PeopleQuer
     filter.tagKeys = [query.tag];
   }
   if (query.tagCategory) {
-    const definitions = await visibleTagDefinitions(ctx, actor);
     const keys = [...definitions.values()].filter((d) => d.category === query.tagCategory).map((d) => d.key);
     // With a tag as well, that tag if it is of the category.
     filter.tagKeys = filter.tagKeys ? filter.tagKeys.filter((k) => keys.includes(k)) : keys;

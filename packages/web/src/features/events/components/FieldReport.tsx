@@ -9,6 +9,8 @@ import { useSession } from "../../../lib/session.tsx";
 import { type CategoryAttribute, type EventCategory, reportEvent } from "../api/events.ts";
 import { categoriesForReporting, isUnreachable, keepForLater } from "../outbox.ts";
 import { here } from "../position.ts";
+import { CategoryGroupField } from "./CategoryGroupField.tsx";
+import { useLang } from "./shared.tsx";
 
 /**
  * A grid worker reports what they found, on the spot: category (with the extra fields it requires),
@@ -16,8 +18,8 @@ import { here } from "../position.ts";
  * is kept on the phone and sent when the network returns; it keeps its id, so it is created once.
  */
 export function FieldReport() {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language === "en" ? "en" : "zh-CN";
+  const { t } = useTranslation();
+  const lang = useLang();
   const navigate = useNavigate();
   const { me } = useSession();
   const categories = useLoad("categories", categoriesForReporting, []);
@@ -35,7 +37,6 @@ export function FieldReport() {
   }, []);
 
   const all = categories.data ?? [];
-  const groups = all.filter((c) => !c.parentKey && c.active);
   const leaves = useMemo(() => all.filter((c) => c.parentKey === group && c.active), [all, group]);
   const category: EventCategory | undefined = leaves.find((c) => c.key === categoryKey);
   // Fields the category requires, in the forms a phone can fill: a choice, a number or a line of text.
@@ -94,18 +95,15 @@ export function FieldReport() {
               </Button>
             }
           >
-            <Form.Item label={t("residentEvents.kind")}>
-              <Selector
-                columns={2}
-                options={groups.map((g) => ({ label: g.name[lang], value: g.key }))}
-                value={group ? [group] : []}
-                onChange={(v) => {
-                  setGroup(v[0]);
-                  setCategoryKey(undefined);
-                  setAttributes({});
-                }}
-              />
-            </Form.Item>
+            <CategoryGroupField
+              categories={all}
+              value={group}
+              onChange={(g) => {
+                setGroup(g);
+                setCategoryKey(undefined);
+                setAttributes({});
+              }}
+            />
             {group && (
               <Form.Item label={t("events.category")}>
                 <Selector

@@ -1,4 +1,4 @@
-import { actionsFrom, type EventAction, type EventState, TRANSITIONS } from "@wangge/core";
+import { actionsFrom, clockRuns, type EventAction, type EventState, TRANSITIONS } from "@wangge/core";
 import { Button, CapsuleTabs, Empty, List, Space, Steps, Tag, Toast } from "antd-mobile";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -107,9 +107,7 @@ export function FieldTasks() {
                   description={
                     <span>
                       <span translate="no">{e.number}</span>
-                      {e.dueAt && ["reported", "accepted", "assigned", "in_progress", "returned"].includes(e.state)
-                        ? ` · ${due(e.dueAt)}`
-                        : ""}
+                      {e.dueAt && clockRuns(e.state as EventState) ? ` · ${due(e.dueAt)}` : ""}
                     </span>
                   }
                 >
@@ -172,7 +170,9 @@ export function FieldTask() {
             <List header={<span translate="no">{e.title}</span>}>
               <List.Item extra={<StateTag state={e.state} />}>{t("events.stateLabel")}</List.Item>
               <List.Item extra={t(`events.level.${e.level}`)}>{t("events.levelLabel")}</List.Item>
-              {e.dueAt && <List.Item extra={due(e.dueAt)}>{t("events.due")}</List.Item>}
+              {e.dueAt && clockRuns(e.state as EventState) && (
+                <List.Item extra={due(e.dueAt)}>{t("events.due")}</List.Item>
+              )}
               {e.address && (
                 <List.Item extra={<span translate="no">{e.address}</span>}>{t("events.address")}</List.Item>
               )}

@@ -1,5 +1,5 @@
 import { SATISFACTION, SETTLED_STATES } from "@wangge/core";
-import { Button, Card, Empty, Form, List, Picker, Result, Selector, Steps, Tag, TextArea, Toast } from "antd-mobile";
+import { Button, Card, Empty, Form, List, Picker, Result, Steps, Tag, TextArea, Toast } from "antd-mobile";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
@@ -14,6 +14,7 @@ import {
   listEvents,
   reportEvent,
 } from "../api/events.ts";
+import { CategoryGroupField } from "./CategoryGroupField.tsx";
 import { useLang } from "./shared.tsx";
 
 const isSettled = (state: string) => (SETTLED_STATES as readonly string[]).includes(state);
@@ -73,7 +74,6 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
   useEffect(() => {
     listCategories().then(setCategories, fail);
   }, [fail]);
-  const groups = categories.filter((c) => !c.parentKey);
   // Residents report without extra fields: categories that require one are left to staff.
   const leaves = useMemo(
     () => categories.filter((c) => c.parentKey === group && c.active && !c.attributes.some((a) => a.required)),
@@ -129,17 +129,14 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
         </Button>
       }
     >
-      <Form.Item label={t("residentEvents.kind")}>
-        <Selector
-          columns={2}
-          options={groups.map((g) => ({ label: g.name[lang], value: g.key }))}
-          value={group ? [group] : []}
-          onChange={(v) => {
-            setGroup(v[0]);
-            setCategoryKey(undefined);
-          }}
-        />
-      </Form.Item>
+      <CategoryGroupField
+        categories={categories}
+        value={group}
+        onChange={(g) => {
+          setGroup(g);
+          setCategoryKey(undefined);
+        }}
+      />
       {group && (
         <Form.Item label={t("residentEvents.category")} onClick={() => setPickerOpen(true)} clickable arrowIcon>
           {leafName ?? t("residentEvents.choose")}
