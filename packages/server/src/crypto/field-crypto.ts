@@ -29,6 +29,11 @@ export interface FieldCrypto {
   mac(value: string): string;
   /** Reads the key files again (after a rotation by another process); no-op for keys from the environment. */
   reload(): void;
+  /**
+   * The keys, for a worker thread of this process that encrypts on its behalf (an import's sealing
+   * threads): handed to it in memory, never written, logged or sent anywhere else.
+   */
+  exportKeyring(): Keyring;
 }
 
 export interface Keyring {
@@ -216,6 +221,9 @@ export function createFieldCrypto(
     },
     reload() {
       if (options.source && !options.source.dataKey) install(loadKeyring(options.source));
+    },
+    exportKeyring() {
+      return { current: ring.current, retired: [...ring.retired], indexRoot: ring.indexRoot };
     },
   };
 }

@@ -12,26 +12,46 @@ import { searchPeople } from "./registry.queries.ts";
 import { charsOf } from "./registry-fields.ts";
 
 /**
- * A large first load into an empty registry sets aside the person table's secondary indexes and
- * foreign keys and builds them again at the end, whether the load finished or failed; a load into a
- * registry that has people keeps them.
+ * A large first load into an empty registry sets aside the secondary indexes and foreign keys of the
+ * tables it fills (people, households, places, tags) and builds them again at the end, whether the
+ * load finished or failed; a load into a registry that has people keeps them.
  */
 let t: TestApp;
 let tree: AreaTree;
 let dir: string;
-/** What the person table had when each bulk write of the import began (its indexes, its foreign keys). */
-let seenByWrites: { indexes: number; keys: number }[] = [];
+type Counts = { indexes: number; keys: number };
+/** What the filled tables had when each bulk write of the import began (their indexes, their foreign keys). */
+let seenByWrites: Record<string, Counts>[] = [];
+const TABLES = ["person", "household", "place", "subject_tag"] as const;
+/** Their indexes and foreign keys, all there. */
+const FULL = {
+  person: { indexes: 9, keys: 3 },
+  household: { indexes: 4, keys: 2 },
+  place: { indexes: 4, keys: 1 },
+  subject_tag: { indexes: 3, keys: 1 },
+};
 
 const id18 = (first17: string) => `${first17}${checkCharacter(first17)}`;
 
-async function personCatalogue() {
+async function catalogue(table: string) {
   const indexes = await sql<{ indexdef: string }>`
-    select indexdef from pg_indexes where tablename = 'person' order by indexname`.execute(t.ctx.db);
+    select indexdef from pg_indexes where tablename = ${table} order by indexname`.execute(t.ctx.db);
   const keys = await sql<{ definition: string; valid: boolean }>`
     select pg_get_constraintdef(oid) as definition, convalidated as valid
-    from pg_constraint where conrelid = 'person'::regclass and contype = 'f' order by conname`.execute(t.ctx.db);
+    from pg_constraint where conrelid = ${table}::regclass and contype = 'f' order by conname`.execute(t.ctx.db);
   return { indexes: indexes.rows.map((r) => r.indexdef), keys: keys.rows };
 }
+
+async function catalogues() {
+  const out: Record<string, Awaited<ReturnType<typeof catalogue>>> = {};
+  for (const table of TABLES) out[table] = await catalogue(table);
+  return out;
+}
+
+const counted = (all: Awaited<ReturnType<typeof catalogues>>) =>
+  Object.fromEntries(
+    Object.entries(all).map(([table, c]) => [table, { indexes: c.indexes.length, keys: c.keys.length }]),
+  );
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -40,8 +60,7 @@ beforeAll(async () => {
   // Looks at the catalogue as each bulk write starts, then writes as before.
   const bulk = t.ctx.bulk;
   t.ctx.bulk = (async (fn) => {
-    const now = await personCatalogue();
-    seenByWrites.push({ indexes: now.indexes.length, keys: now.keys.length });
+    seenByWrites.push(counted(await catalogues()));
     return bulk(fn);
   }) as BulkRunner;
 });
@@ -77,23 +96,26 @@ function people(from: number, count: number): string[] {
 
 describe("a first load's indexes", () => {
   it("are set aside while an empty registry loads a large file and come back as they were", async () => {
-    const before = await personCatalogue();
-    expect(before.indexes).toHaveLength(9);
-    expect(before.keys).toHaveLength(3);
+    const before = await catalogues();
+    expect(counted(before)).toEqual(FULL);
     // A file that fails at its header sets them aside and builds them again all the same.
     await expect(importFile("bad.csv", ["名字,号码", "张三,1"], 0)).rejects.toBeInstanceOf(DomainError);
-    expect(await personCatalogue()).toEqual(before);
+    expect(await catalogues()).toEqual(before);
 
     const counts = await importFile("first.csv", people(0, 1_200), 1_000);
     expect(counts).toMatchObject({ created: 1_200, rejected: 0 });
-    // Both batches were written with only the primary key and the unique ID-number index.
-    expect(seenByWrites).toEqual([
-      { indexes: 2, keys: 0 },
-      { indexes: 2, keys: 0 },
-    ]);
-    const after = await personCatalogue();
+    // Both batches were written with only the primary keys and the unique indexes (ID number,
+    // household number, a village's address).
+    const loading = {
+      person: { indexes: 2, keys: 0 },
+      household: { indexes: 2, keys: 0 },
+      place: { indexes: 2, keys: 0 },
+      subject_tag: { indexes: 1, keys: 0 },
+    };
+    expect(seenByWrites).toEqual([loading, loading]);
+    const after = await catalogues();
     expect(after).toEqual(before);
-    expect(after.keys.every((k) => k.valid)).toBe(true);
+    for (const table of TABLES) expect(after[table]?.keys.every((k) => k.valid)).toBe(true);
     expect(await t.ctx.db.selectFrom("deferred_ddl").selectAll().execute()).toEqual([]);
     // The rebuilt indexes answer searches.
     const found = await searchPeople(t.ctx.db, {
@@ -109,6 +131,6 @@ describe("a first load's indexes", () => {
 
   it("stay while a registry that has people loads", async () => {
     expect(await importFile("more.csv", people(1_200, 50), 1)).toMatchObject({ created: 50 });
-    expect(seenByWrites).toEqual([{ indexes: 9, keys: 3 }]);
+    expect(seenByWrites).toEqual([FULL]);
   });
 });

@@ -37,7 +37,10 @@ async function job(file: string) {
     .insertInto("import_job")
     .values({ id, kind: "people", status: "queued", file_name: "first.csv", all_or_nothing: false, created_by: null })
     .execute();
-  return runPeopleImport(t.ctx, systemPrincipal(), { id, all_or_nothing: false, file_name: "first.csv" }, file, "csv");
+  // Both seal on threads from their second batch on.
+  return runPeopleImport(t.ctx, systemPrincipal(), { id, all_or_nothing: false, file_name: "first.csv" }, file, "csv", {
+    sealOnThreadsFrom: 1_000,
+  });
 }
 
 const count = async (table: "person" | "household" | "place" | "subject_tag") =>

@@ -16,7 +16,7 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { findAccount, loadPrincipal } from "../users/users.service.ts";
 import { today } from "./people.service.ts";
 import { countCsvRows, type FileFormat, PEOPLE_COLUMNS, readPeopleFile } from "./people-file.ts";
-import { type PreparedRow, type Rejection, RowChecker } from "./people-rows.ts";
+import { type PreparedRow, type Rejection, RowChecker, sealRequest } from "./people-rows.ts";
 import {
   closeAttribution,
   findHouseholdsByRef,
@@ -31,6 +31,7 @@ import {
 } from "./registry.queries.ts";
 import type { ImportJobRow, NewPersonRow, PersonRow, PersonTable } from "./registry.table.ts";
 import { charsOf } from "./registry-fields.ts";
+import { importSealer, type SealedFields, sealAhead } from "./sealing.ts";
 import { visibleTagDefinitions } from "./tags.service.ts";
 
 /**
@@ -42,12 +43,14 @@ import { visibleTagDefinitions } from "./tags.service.ts";
  */
 const BATCH = 1000;
 /**
- * From this many rows, a file loaded into an empty registry sets aside the person table's secondary
- * indexes and foreign keys and builds them again at the end (db/deferred-ddl.ts): for a county's first
- * load that is a third of the database's work per person. Searches of people read the whole table
- * until the load ends.
+ * From this many rows, a file loaded into an empty registry sets aside the secondary indexes and
+ * foreign keys of the tables it fills and builds them again at the end (db/deferred-ddl.ts): for a
+ * county's first load that is half of the database's work per person. Searches of people, households,
+ * places and tags read the whole table until the load ends.
  */
 export const DEFER_INDEXES_FROM = 20_000;
+/** The tables a people import fills, whose indexes a first load sets aside: people, and their households, places and tags. */
+const LOADED_TABLES = ["person", "household", "place", "subject_tag"] as const;
 /**
  * Checking rows is synchronous work on the thread that also writes: every so many rows it lets the
  * database's answers in, so the write of the previous batch goes on meanwhile.
@@ -519,6 +522,8 @@ export interface ImportOptions {
   deferIndexesFrom?: number;
   /** Told every 1,000 rows and at the end: rows processed, and the file's rows (0 for XLSX, not counted). */
   onProgress?: (processed: number, total: number) => void;
+  /** Rows after which ID and phone numbers are sealed on worker threads (SEAL_ON_THREADS_FROM). */
+  sealOnThreadsFrom?: number;
 }
 
 /**
@@ -548,8 +553,9 @@ export async function runPeopleImport(
     const run = new ImportRun(ctx, actor);
     const firstLoad = write && (await registryIsEmpty(ctx.db));
     run.lookUp = !firstLoad;
-    const deferred =
-      firstLoad && total >= (options.deferIndexesFrom ?? DEFER_INDEXES_FROM) ? await deferIndexes(ctx.db, "person") : 0;
+    const deferred: string[] = [];
+    if (firstLoad && total >= (options.deferIndexesFrom ?? DEFER_INDEXES_FROM))
+      for (const table of LOADED_TABLES) if ((await deferIndexes(ctx.db, table)) > 0) deferred.push(table);
     let failed = false;
     try {
       return await load(write, run);
@@ -558,8 +564,8 @@ export async function runPeopleImport(
       throw error;
     } finally {
       // Built again whether the load finished or not; if that fails too, the next start builds them.
-      if (deferred > 0)
-        await restoreDeferred(ctx.db, "person").then(
+      for (const table of deferred)
+        await restoreDeferred(ctx.db, table).then(
           (restored) => {
             if (restored.unvalidated.length > 0)
               ctx.log.warn({ importId: job.id, unvalidated: restored.unvalidated }, "foreign keys left NOT VALID");
@@ -629,7 +635,10 @@ export async function runPeopleImport(
       tags: await run.tagKeys(),
       area: (code) => run.area(code),
     });
-    for await (const item of readPeopleFile(file, format)) {
+    const rows = sealAhead(readPeopleFile(file, format), sealer, (item) =>
+      "header" in item ? undefined : sealRequest(item),
+    );
+    for await (const [item, sealed] of rows) {
       if ("header" in item) {
         report.header = item.header;
         if (item.check.missing.length > 0)
@@ -638,7 +647,7 @@ export async function runPeopleImport(
       }
       seen++;
       if (seen % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-      const checked = await checker.prepare(item);
+      const checked = await checker.check(item, sealed as SealedFields);
       if ("reasons" in checked) {
         counts.rejected++;
         report.add(checked);
@@ -655,15 +664,21 @@ export async function runPeopleImport(
     await flush();
     return { seen };
   };
-  if (job.all_or_nothing) {
-    const { seen } = await pass(false);
-    if (counts.rejected === 0) {
-      await pass(true);
+  // ID and phone numbers are sealed and names keyed on other threads once the file proves large.
+  const sealer = importSealer(ctx.crypto, ctx.now(), { threadsFrom: options.sealOnThreadsFrom });
+  try {
+    if (job.all_or_nothing) {
+      const { seen } = await pass(false);
+      if (counts.rejected === 0) {
+        await pass(true);
+      }
+      await progress(seen);
+    } else {
+      const { seen } = await pass(true);
+      await progress(seen);
     }
-    await progress(seen);
-  } else {
-    const { seen } = await pass(true);
-    await progress(seen);
+  } finally {
+    await sealer.close();
   }
   if (counts.created + counts.updated > 0) await refreshStatistics(ctx.db);
   const bytes = await report.finish();

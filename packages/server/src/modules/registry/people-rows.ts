@@ -3,7 +3,8 @@ import type { FieldCrypto } from "../../crypto/field-crypto.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { PEOPLE_COLUMNS, type PeopleColumn, type PeopleFileRow } from "./people-file.ts";
 import type { PersonTable } from "./registry.table.ts";
-import { isIssue, nameKeys, type SealedId, type SealedPhone, sealIdNumber, sealPhone } from "./registry-fields.ts";
+import type { nameKeys, SealedId, SealedPhone } from "./registry-fields.ts";
+import { NAME_MAX, type SealedFields, type SealRequest, sealFields } from "./sealing.ts";
 
 /**
  * Checking the rows of a people import, one at a time and against the rows before them in the file:
@@ -147,6 +148,21 @@ export interface Rejection {
   reasons: string[];
 }
 
+const col = (key: PeopleColumn) => PEOPLE_COLUMNS.find((c) => c.key === key)?.zh ?? key;
+// Control characters (NUL, tabs, line breaks…) have no place in a name.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: that is what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** The row's document type: a resident ID card unless it says otherwise; undefined if unknown. */
+const idTypeOf = (file: PeopleFileRow): IdType | undefined =>
+  file.values.idType ? ID_TYPE[file.values.idType.trim()] : "resident_id";
+
+/** What a sealing thread needs of a row (`sealFields`). */
+export function sealRequest(file: PeopleFileRow): SealRequest {
+  const v = file.values;
+  return { idType: idTypeOf(file), idNumber: v.idNumber, phone: v.phone, name: v.name ?? "" };
+}
+
 export interface RowCheckerDeps {
   crypto: FieldCrypto;
   /** The time the import started: ID numbers are checked against it (no birth date after it). */
@@ -165,27 +181,31 @@ export class RowChecker {
 
   constructor(readonly deps: RowCheckerDeps) {}
 
-  /** Checks one row on its own (and against the rows before it in the file). */
+  /** Checks one row on its own (and against the rows before it in the file), sealing inline. */
   async prepare(file: PeopleFileRow): Promise<PreparedRow | Rejection> {
+    return this.check(file, sealFields(this.deps.crypto, this.deps.now, sealRequest(file)));
+  }
+
+  /** Checks one row whose personal fields were sealed beforehand (`sealRequest`, on a sealing thread). */
+  async check(file: PeopleFileRow, sealed: SealedFields): Promise<PreparedRow | Rejection> {
     const v = file.values;
     const reasons: string[] = [];
-    const col = (key: PeopleColumn) => PEOPLE_COLUMNS.find((c) => c.key === key)?.zh ?? key;
     const name = v.name?.trim() ?? "";
     if (!name) reasons.push(`${col("name")}: required`);
-    else if (name.length > 50) reasons.push(`${col("name")}: at most 50 characters`);
-    const idType = v.idType ? ID_TYPE[v.idType.trim()] : "resident_id";
+    else if (name.length > NAME_MAX) reasons.push(`${col("name")}: at most ${NAME_MAX} characters`);
+    else if (CONTROL.test(name)) reasons.push(`${col("name")}: contains control characters`);
+    const idType = idTypeOf(file);
     if (!idType) reasons.push(`${col("idType")}: unknown document type ${v.idType}`);
     let sealedId: SealedId | undefined;
     if (!v.idNumber)
       reasons.push(`${col("idNumber")}: required to import (people without one are registered in the console)`);
-    else if (idType) {
-      const sealed = sealIdNumber(this.deps.crypto, idType, v.idNumber, col("idNumber"), this.deps.now);
-      if (isIssue(sealed)) reasons.push(`${col("idNumber")}: ${sealed.message}`);
+    else if (idType && sealed.id) {
+      if ("issue" in sealed.id) reasons.push(`${col("idNumber")}: ${sealed.id.issue}`);
       else {
-        const first = this.#seen.get(sealed.id_number_bidx);
+        const first = this.#seen.get(sealed.id.id_number_bidx);
         if (first !== undefined && first !== file.row)
           reasons.push(`${col("idNumber")}: the same person as row ${first}`);
-        else sealedId = sealed;
+        else sealedId = sealed.id;
       }
     }
     let birthDate: string | null = sealedId?.birthDate ?? null;
@@ -208,11 +228,8 @@ export class RowChecker {
     const ethnicity = v.ethnicity ? (ethnicityCode(v.ethnicity) ?? null) : null;
     if (v.ethnicity && !ethnicity) reasons.push(`${col("ethnicity")}: ${v.ethnicity} is not one of the 56 groups`);
     let phone: SealedPhone | undefined;
-    if (v.phone) {
-      const sealed = sealPhone(this.deps.crypto, v.phone, col("phone"));
-      if (isIssue(sealed)) reasons.push(`${col("phone")}: ${sealed.message}`);
-      else phone = sealed;
-    }
+    if (sealed.phone && "issue" in sealed.phone) reasons.push(`${col("phone")}: ${sealed.phone.issue}`);
+    else phone = sealed.phone;
     const residence = v.residenceStatus ? RESIDENCE[v.residenceStatus.trim().toLowerCase()] : "resident";
     if (!residence) reasons.push(`${col("residenceStatus")}: 常住, 流动, 外出 or 留守`);
     const party = (v.partyMember ?? "").trim().toLowerCase();
@@ -251,7 +268,8 @@ export class RowChecker {
         else tags.push(key);
       }
     }
-    if (reasons.length > 0 || !sealedId || !division || !residence || !householdKind) return { row: file, reasons };
+    if (reasons.length > 0 || !sealedId || !division || !residence || !householdKind || !sealed.nameKeys)
+      return { row: file, reasons };
     this.#seen.set(sealedId.id_number_bidx, file.row);
     const place = {
       road: v.road ?? null,
@@ -264,7 +282,7 @@ export class RowChecker {
     return {
       file,
       name,
-      nameKeys: nameKeys(name),
+      nameKeys: sealed.nameKeys,
       sealedId,
       phone,
       gender,
