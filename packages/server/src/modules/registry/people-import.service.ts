@@ -628,8 +628,6 @@ export async function runPeopleImport(
     };
     let seen = 0;
     const checker = new RowChecker({
-      crypto: ctx.crypto,
-      now: ctx.now(),
       today: today(ctx),
       scope: run.scope,
       tags: await run.tagKeys(),

@@ -1,16 +1,15 @@
 import { canView, composeAddress, type DataScope, ethnicityCode, type IdType } from "@wangge/core";
-import type { FieldCrypto } from "../../crypto/field-crypto.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { PEOPLE_COLUMNS, type PeopleColumn, type PeopleFileRow } from "./people-file.ts";
 import type { PersonTable } from "./registry.table.ts";
-import type { nameKeys, SealedId, SealedPhone } from "./registry-fields.ts";
-import { NAME_MAX, type SealedFields, type SealRequest, sealFields } from "./sealing.ts";
+import type { SealedId, SealedPhone } from "./registry-fields.ts";
+import { NAME_MAX, type NameKeys, type SealedFields, type SealRequest } from "./sealing.ts";
 
 /**
  * Checking the rows of a people import, one at a time and against the rows before them in the file:
  * required fields, ID check digit, dates, codes, the area in the importer's scope, tags, duplicates
- * inside the file. ID and phone numbers are sealed here (encrypted, blind-indexed, masked), so a
- * checked row never carries them in clear. It needs no database, only the areas it asks for.
+ * inside the file. ID and phone numbers come sealed (encrypted, blind-indexed, masked: sealing.ts), so
+ * a checked row never carries them in clear. It needs no database, only the areas it asks for.
  */
 const GENDERS: Record<string, "male" | "female"> = {
   男: "male",
@@ -114,7 +113,7 @@ export interface PreparedRow {
   file: PeopleFileRow;
   name: string;
   /** The name's search keys (characters, pinyin, initials), worked out here rather than where rows are written. */
-  nameKeys: ReturnType<typeof nameKeys>;
+  nameKeys: NameKeys;
   sealedId: SealedId;
   phone: SealedPhone | undefined;
   gender: "male" | "female" | null;
@@ -164,9 +163,6 @@ export function sealRequest(file: PeopleFileRow): SealRequest {
 }
 
 export interface RowCheckerDeps {
-  crypto: FieldCrypto;
-  /** The time the import started: ID numbers are checked against it (no birth date after it). */
-  now: Date;
   /** Today's date in China (YYYY-MM-DD). */
   today: string;
   scope: DataScope;
@@ -181,12 +177,10 @@ export class RowChecker {
 
   constructor(readonly deps: RowCheckerDeps) {}
 
-  /** Checks one row on its own (and against the rows before it in the file), sealing inline. */
-  async prepare(file: PeopleFileRow): Promise<PreparedRow | Rejection> {
-    return this.check(file, sealFields(this.deps.crypto, this.deps.now, sealRequest(file)));
-  }
-
-  /** Checks one row whose personal fields were sealed beforehand (`sealRequest`, on a sealing thread). */
+  /**
+   * Checks one row on its own (and against the rows before it in the file), its personal fields
+   * sealed beforehand from its `sealRequest` (sealing.ts: inline, or on a sealing thread).
+   */
   async check(file: PeopleFileRow, sealed: SealedFields): Promise<PreparedRow | Rejection> {
     const v = file.values;
     const reasons: string[] = [];
