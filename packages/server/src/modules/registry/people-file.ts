@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
-import { parse } from "csv-parse";
 import ExcelJS from "exceljs";
+import { CsvParser } from "../../csv.ts";
 
 /**
  * The registry's import file: one row a person, with their household and address, in CSV (UTF-8,
@@ -53,10 +53,10 @@ function cellText(v: unknown): string {
 
 async function* rawRows(file: string, format: FileFormat): AsyncGenerator<string[]> {
   if (format === "csv") {
-    const parser = createReadStream(file).pipe(
-      parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }),
-    );
-    for await (const record of parser) yield record as string[];
+    const parser = new CsvParser();
+    for await (const piece of createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 }))
+      yield* parser.push(piece as string);
+    yield* parser.end();
     return;
   }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {

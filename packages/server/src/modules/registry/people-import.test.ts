@@ -216,6 +216,17 @@ describe("importing people", () => {
     expect(job.error).toMatch(/姓名.*证件号码.*村社区代码/);
   });
 
+  it("fails a CSV whose quotes would shift the columns, naming the row, and registers nobody from it", async () => {
+    const lines = csv(tree.village.code, tree.grid.code).split("\r\n");
+    // A quote in the middle of an unquoted name (a spreadsheet would have quoted the whole field).
+    lines[2] = lines[2]?.replace("韦大娘", '韦"大娘') as string;
+    const before = await t.ctx.db.selectFrom("person").select("id").execute();
+    const job = await finished(official, (await upload(official, lines.join("\r\n"))).id);
+    expect(job).toMatchObject({ status: "failed", created: 0 });
+    expect(job.error).toBe("CSV row 3: a quote inside the unquoted field 1 (a field with quotes must be quoted)");
+    expect(await t.ctx.db.selectFrom("person").select("id").execute()).toHaveLength(before.length);
+  });
+
   it("refuses a body that is not a file, answers a retry with the same job, and hides jobs from others", async () => {
     const json = await t.app.inject({
       method: "POST",

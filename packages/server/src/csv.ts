@@ -1,0 +1,162 @@
+import { DomainError } from "@wangge/core";
+
+/**
+ * CSV as spreadsheets write it (RFC 4180), read in pieces: a file of a million rows is parsed as it
+ * streams, each piece giving the records it completes. Rules:
+ * - a byte-order mark at the start is dropped;
+ * - a record ends at CRLF, LF or CR outside quotes;
+ * - a field in double quotes keeps everything inside (commas, line breaks, spaces), `""` is a quote;
+ *   whitespace around the quotes is ignored;
+ * - an unquoted field is trimmed (full-width spaces too);
+ * - a line with nothing on it but whitespace is skipped; a line of empty fields (`,,,`) is a record;
+ * - a quote inside an unquoted field, anything but whitespace after a closing quote, or a quote left
+ *   open at the end of the file is an error (IMPORT_FILE_INVALID) naming the record, rather than a
+ *   guess that would shift the columns of the rows after it.
+ */
+export class CsvParser {
+  #rest = "";
+  #started = false;
+  /** Records given so far (skipped blank lines not counted), for the number in an error. */
+  #records = 0;
+
+  /** Parses the next piece; returns the records it completes. */
+  push(piece: string): string[][] {
+    return this.#parse(piece, false);
+  }
+
+  /** The end of the input: the last record (without a line break after it), or an error if a quote is open. */
+  end(): string[][] {
+    return this.#parse("", true);
+  }
+
+  #parse(piece: string, final: boolean): string[][] {
+    let text = this.#rest + piece;
+    if (!this.#started && (text.length > 0 || final)) {
+      if (text.length === 0 && !final) return [];
+      this.#started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const out: string[][] = [];
+    let pos = 0;
+    while (pos < text.length) {
+      const record = this.#record(text, pos, final);
+      if (!record) break;
+      pos = record.next;
+      if (record.fields.length === 1 && record.blank) continue;
+      this.#records++;
+      out.push(record.fields);
+    }
+    this.#rest = text.slice(pos);
+    return out;
+  }
+
+  #fail(message: string): never {
+    throw new DomainError("IMPORT_FILE_INVALID", `CSV row ${this.#records + 1}: ${message}`);
+  }
+
+  /** One record from `pos`, or undefined if the text ends inside it (more may come). */
+  #record(text: string, pos: number, final: boolean): { fields: string[]; next: number; blank: boolean } | undefined {
+    const fields: string[] = [];
+    const length = text.length;
+    let p = pos;
+    for (;;) {
+      // Leading whitespace of the field (not line breaks).
+      while (p < length && isBlank(text.charCodeAt(p))) p++;
+      if (p < length && text.charCodeAt(p) === QUOTE) {
+        let value = "";
+        let from = p + 1;
+        let q = from;
+        for (;;) {
+          q = text.indexOf('"', q);
+          if (q < 0) {
+            if (final) this.#fail("a quoted field is not closed before the end of the file");
+            return undefined;
+          }
+          if (q + 1 >= length && !final) return undefined; // `""` may be split between pieces
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            value += text.slice(from, q + 1);
+            q += 2;
+            from = q;
+            continue;
+          }
+          value += text.slice(from, q);
+          break;
+        }
+        p = q + 1;
+        while (p < length && isBlank(text.charCodeAt(p))) p++;
+        fields.push(value);
+        if (p >= length) {
+          if (!final) return undefined;
+          return { fields, next: p, blank: false };
+        }
+        const c = text.charCodeAt(p);
+        if (c === COMMA) {
+          p++;
+          continue;
+        }
+        if (c === LF || c === CR) {
+          const next = afterBreak(text, p, final);
+          return next === undefined ? undefined : { fields, next, blank: false };
+        }
+        this.#fail(`"${text.slice(p, p + 10)}" after the closing quote of field ${fields.length}`);
+      }
+      const start = p;
+      let c = 0;
+      while (p < length) {
+        c = text.charCodeAt(p);
+        if (c === COMMA || c === LF || c === CR) break;
+        if (c === QUOTE)
+          this.#fail(`a quote inside the unquoted field ${fields.length + 1} (a field with quotes must be quoted)`);
+        p++;
+      }
+      if (p >= length && !final) return undefined;
+      fields.push(text.slice(start, p).trim());
+      if (p >= length) return { fields, next: p, blank: fields.length === 1 && fields[0] === "" };
+      if (c === COMMA) {
+        p++;
+        continue;
+      }
+      const next = afterBreak(text, p, final);
+      return next === undefined ? undefined : { fields, next, blank: fields.length === 1 && fields[0] === "" };
+    }
+  }
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Whitespace that may surround a field: spaces, tabs, and the Unicode spaces `trim` removes (not line breaks). */
+function isBlank(c: number): boolean {
+  return (
+    c === 0x20 ||
+    c === 0x09 ||
+    c === 0x0b ||
+    c === 0x0c ||
+    c === 0xa0 ||
+    c === 0x3000 ||
+    c === 0xfeff ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x1680 ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f
+  );
+}
+
+/** Where the record after a line break at `p` starts; undefined if a CR ends the piece (its LF may follow). */
+function afterBreak(text: string, p: number, final: boolean): number | undefined {
+  if (text.charCodeAt(p) === CR) {
+    if (p + 1 >= text.length && !final) return undefined;
+    return text.charCodeAt(p + 1) === LF ? p + 2 : p + 1;
+  }
+  return p + 1;
+}
+
+/** A whole CSV text at once. */
+export function parseCsvText(text: string): string[][] {
+  const parser = new CsvParser();
+  return [...parser.push(text), ...parser.end()];
+}
