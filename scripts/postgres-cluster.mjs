@@ -63,6 +63,7 @@ export async function startPostgresCluster() {
     "-c full_page_writes=off",
     "-c max_connections=200",
     "-c shared_buffers=256MB",
+    "-c wal_init_zero=off",
   ].join(" ");
   exec(user, pgBin("pg_ctl"), [
     "-D",

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // Runs the TypeScript CLI directly (tsx), so there is no build step between a clone and `npx wangge`.
 import { register } from "tsx/esm/api";
 
