@@ -99,7 +99,7 @@ describe("sealing on worker threads", () => {
     }
   });
 
-  it("fails a chunk that throws, with the error, and seals the next one", async () => {
+  it("fails a chunk that throws, with the error, seals the next one, and fails what is out when closed", async () => {
     const crypto = createFieldCrypto(randomBytes(32));
     const sealer = workerSealer(crypto, NOW, 1);
     try {
@@ -107,6 +107,11 @@ describe("sealing on worker threads", () => {
       await expect(sealer.seal([bad])).rejects.toThrow(/^sealing failed: /);
       const [good] = await sealer.seal(REQUESTS.slice(0, 1));
       expect(good?.id).toMatchObject({ id_number_bidx: idIndex(crypto, id18("45080219500301001")) });
+      // Closed with a chunk still out: it fails, and so does anything asked after.
+      const out = sealer.seal(REQUESTS);
+      await sealer.close();
+      await expect(out).rejects.toThrow("the sealing threads were closed");
+      await expect(sealer.seal(REQUESTS)).rejects.toThrow("the sealing threads were closed");
     } finally {
       await sealer.close();
     }

@@ -198,6 +198,7 @@ export function workerSealer(crypto: FieldCrypto, now: Date, threads = sealingTh
       for (const p of queue.splice(0)) p.reject(error);
     };
     worker.on("message", (reply: string[] | { error: string }) => {
+      if (closing) return; // what is still out fails in close()
       const next = queue.shift();
       if (!next) return;
       if (Array.isArray(reply)) next.resolve(decodeResults(reply, next.requests));
@@ -222,7 +223,10 @@ export function workerSealer(crypto: FieldCrypto, now: Date, threads = sealingTh
     },
     async close() {
       closing = true;
+      failure ??= new Error("the sealing threads were closed");
       await Promise.all(workers.map((w) => w.worker.terminate()));
+      // Chunks still out (an import that stopped early) fail rather than wait for ever.
+      for (const w of workers) for (const p of w.queue.splice(0)) p.reject(failure);
     },
   };
 }
