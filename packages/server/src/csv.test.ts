@@ -1,12 +1,12 @@
 import { DomainError } from "@wangge/core";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { CsvParser, parseCsvText } from "./csv.ts";
+import { CsvParser, type CsvRecord, parseCsvText } from "./csv.ts";
 
 /** The text in pieces cut at the given places, as a stream would hand it over. */
-function inPieces(text: string, cuts: number[]): string[][] {
+function inPieces(text: string, cuts: number[]): CsvRecord[] {
   const parser = new CsvParser();
-  const out: string[][] = [];
+  const out: CsvRecord[] = [];
   let from = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     out.push(...parser.push(text.slice(from, cut)));
@@ -32,20 +32,22 @@ const codes = (error: unknown) => (error instanceof DomainError ? error.code : S
 describe("reading CSV", () => {
   it("reads quoted fields, doubled quotes, line breaks inside quotes, a BOM and every line ending", () => {
     const text = '\uFEFF姓名,备注\r\n"韦, 大爷","他说""好"""\r\n 张三 ,"两行\n文字"\n李四,\r王五,末行';
+    // Row numbers as a spreadsheet shows them: the two-line note is one row.
     expect(parseCsvText(text)).toEqual([
-      ["姓名", "备注"],
-      ["韦, 大爷", '他说"好"'],
-      ["张三", "两行\n文字"],
-      ["李四", ""],
-      ["王五", "末行"],
+      { row: 1, cells: ["姓名", "备注"] },
+      { row: 2, cells: ["韦, 大爷", '他说"好"'] },
+      { row: 3, cells: ["张三", "两行\n文字"] },
+      { row: 4, cells: ["李四", ""] },
+      { row: 5, cells: ["王五", "末行"] },
     ]);
   });
 
   it("trims unquoted fields (full-width spaces too), keeps quoted ones as written, skips blank lines", () => {
+    // The blank lines are rows 2 and 3 (they count, as in a spreadsheet, but give no record).
     expect(parseCsvText('\u3000韦大娘\u3000, "  x  " ,\t\n\n   \n,,\n""\n')).toEqual([
-      ["韦大娘", "  x  ", ""],
-      ["", "", ""],
-      [""],
+      { row: 1, cells: ["韦大娘", "  x  ", ""] },
+      { row: 4, cells: ["", "", ""] },
+      { row: 5, cells: [""] },
     ]);
   });
 
@@ -100,7 +102,10 @@ describe("reading CSV", () => {
       const text = (next() < 0.2 ? "\uFEFF" : "") + lines.join(eol) + (next() < 0.5 ? eol : "");
       const theirs = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
       const cut = Math.floor(next() * text.length);
-      expect(inPieces(text, [cut]), JSON.stringify(text)).toEqual(theirs);
+      expect(
+        inPieces(text, [cut]).map((r) => r.cells),
+        JSON.stringify(text),
+      ).toEqual(theirs);
     }
   });
 });

@@ -9,49 +9,56 @@ import { DomainError } from "@wangge/core";
  *   whitespace around the quotes is ignored;
  * - an unquoted field is trimmed (full-width spaces too);
  * - a line with nothing on it but whitespace is skipped; a line of empty fields (`,,,`) is a record;
+ * - each record carries its row number as a spreadsheet shows the file: blank lines count, a
+ *   quoted field over several lines is one row;
  * - a quote inside an unquoted field, anything but whitespace after a closing quote, or a quote left
  *   open at the end of the file is an error (IMPORT_FILE_INVALID) naming the record, rather than a
  *   guess that would shift the columns of the rows after it.
  */
+export interface CsvRecord {
+  /** The row number a spreadsheet shows for it (1 for the first line). */
+  row: number;
+  cells: string[];
+}
+
 export class CsvParser {
   #rest = "";
   #started = false;
-  /** Records given so far (skipped blank lines not counted), for the number in an error. */
-  #records = 0;
+  /** Rows so far, blank lines included. */
+  #rows = 0;
 
   /** Parses the next piece; returns the records it completes. */
-  push(piece: string): string[][] {
+  push(piece: string): CsvRecord[] {
     return this.#parse(piece, false);
   }
 
   /** The end of the input: the last record (without a line break after it), or an error if a quote is open. */
-  end(): string[][] {
+  end(): CsvRecord[] {
     return this.#parse("", true);
   }
 
-  #parse(piece: string, final: boolean): string[][] {
+  #parse(piece: string, final: boolean): CsvRecord[] {
     let text = this.#rest + piece;
     if (!this.#started && (text.length > 0 || final)) {
       if (text.length === 0 && !final) return [];
       this.#started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    const out: string[][] = [];
+    const out: CsvRecord[] = [];
     let pos = 0;
     while (pos < text.length) {
       const record = this.#record(text, pos, final);
       if (!record) break;
       pos = record.next;
-      if (record.fields.length === 1 && record.blank) continue;
-      this.#records++;
-      out.push(record.fields);
+      this.#rows++;
+      if (!record.blank) out.push({ row: this.#rows, cells: record.fields });
     }
     this.#rest = text.slice(pos);
     return out;
   }
 
   #fail(message: string): never {
-    throw new DomainError("IMPORT_FILE_INVALID", `CSV row ${this.#records + 1}: ${message}`);
+    throw new DomainError("IMPORT_FILE_INVALID", `CSV row ${this.#rows + 1}: ${message}`);
   }
 
   /** One record from `pos`, or undefined if the text ends inside it (more may come). */
@@ -156,7 +163,7 @@ function afterBreak(text: string, p: number, final: boolean): number | undefined
 }
 
 /** A whole CSV text at once. */
-export function parseCsvText(text: string): string[][] {
+export function parseCsvText(text: string): CsvRecord[] {
   const parser = new CsvParser();
   return [...parser.push(text), ...parser.end()];
 }

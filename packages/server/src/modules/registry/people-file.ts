@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import ExcelJS from "exceljs";
-import { CsvParser } from "../../csv.ts";
+import { CsvParser, type CsvRecord } from "../../csv.ts";
 
 /**
  * The registry's import file: one row a person, with their household and address, in CSV (UTF-8,
@@ -51,7 +51,8 @@ function cellText(v: unknown): string {
   return String(v);
 }
 
-async function* rawRows(file: string, format: FileFormat): AsyncGenerator<string[]> {
+/** The file's non-blank rows, each with the row number a spreadsheet shows for it. */
+async function* rawRows(file: string, format: FileFormat): AsyncGenerator<CsvRecord> {
   if (format === "csv") {
     const parser = new CsvParser();
     for await (const piece of createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 }))
@@ -67,8 +68,9 @@ async function* rawRows(file: string, format: FileFormat): AsyncGenerator<string
   });
   for await (const sheet of reader) {
     for await (const row of sheet) {
-      const values = (row as { values: unknown[] }).values.slice(1).map(cellText);
-      if (values.some((v) => v.trim() !== "")) yield values.map((v) => v.trim());
+      const { values, number } = row as { values: unknown[]; number: number };
+      const cells = values.slice(1).map(cellText);
+      if (cells.some((v) => v.trim() !== "")) yield { row: number, cells: cells.map((v) => v.trim()) };
     }
     return; // the first sheet only
   }
@@ -99,9 +101,7 @@ export async function* readPeopleFile(
   format: FileFormat,
 ): AsyncGenerator<{ header: string[]; check: HeaderCheck } | PeopleFileRow> {
   let check: HeaderCheck | undefined;
-  let n = 0;
-  for await (const raw of rawRows(file, format)) {
-    n++;
+  for await (const { row, cells: raw } of rawRows(file, format)) {
     if (!check) {
       check = matchHeader(raw);
       yield { header: raw, check };
@@ -112,7 +112,7 @@ export async function* readPeopleFile(
     check.columns.forEach((key, i) => {
       if (key && raw[i]) values[key] = raw[i];
     });
-    yield { row: n, values, raw };
+    yield { row, values, raw };
   }
 }
 

@@ -185,6 +185,46 @@ describe("importing people", () => {
     expect(person[0]).toMatchObject({ name: "闰年生", birthDate: "2000-02-29" });
   });
 
+  it("reports rows by the number the spreadsheet shows, blank rows counted, in CSV and XLSX", async () => {
+    const reportRows = async (id: string) => {
+      const report = await t.app.inject({
+        method: "GET",
+        url: `/api/v1/imports/${id}/report`,
+        headers: official.headers,
+      });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+      return (wb.worksheets[0]?.getSheetValues() ?? [])
+        .filter(Boolean)
+        .slice(1)
+        .map((r) => [(r as unknown[])[1], (r as unknown[])[2]]);
+    };
+    const wrong = `${id18("45080219700101009").slice(0, 17)}${id18("45080219700101009")[17] === "1" ? "2" : "1"}`;
+    // Row 2 blank, row 3 a note over two lines, row 4 the bad one.
+    const csvBody = [
+      "姓名,证件号码,村社区代码,备注",
+      "",
+      `两行备注,${id18("45080219700101008")},${tree.village.code},"第一行\n第二行"`,
+      `错号人,${wrong},${tree.village.code},`,
+    ].join("\n");
+    const fromCsv = await finished(official, (await upload(official, csvBody)).id);
+    expect(fromCsv).toMatchObject({ status: "done", created: 1, rejected: 1 });
+    expect(await reportRows(fromCsv.id)).toEqual([[4, "错号人"]]);
+
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet("人员");
+    sheet.addRow(["姓名", "证件号码", "村社区代码"]);
+    sheet.addRow([]);
+    sheet.addRow([]);
+    sheet.addRow(["错号人二", wrong, tree.village.code]);
+    const fromXlsx = await finished(
+      official,
+      (await upload(official, Buffer.from(await wb.xlsx.writeBuffer()), { type: XLSX })).id,
+    );
+    expect(fromXlsx).toMatchObject({ status: "done", rejected: 1 });
+    expect(await reportRows(fromXlsx.id)).toEqual([[4, "错号人二"]]);
+  });
+
   it("starts an import again when the server stopped while it ran", async () => {
     const id = crypto.randomUUID();
     const F = id18("45080219880808007");

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { type CsvRecord, parseCsvText } from "../../csv.ts";
 
 /**
  * Reads the staff roster that townships keep (one row a person): name, phone, home unit, grid code,
@@ -23,45 +24,12 @@ const COLUMNS: Record<keyof Omit<StaffRow, "row">, string[]> = {
   role: ["role", "角色", "岗位"],
 };
 
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  const input = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < input.length; i++) {
-    const ch = input[i] as string;
-    if (quoted) {
-      if (ch === '"' && input[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && input[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += ch;
-  }
-  if (field !== "" || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-async function xlsxRows(content: Buffer): Promise<string[][]> {
+async function xlsxRows(content: Buffer): Promise<CsvRecord[]> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(content as unknown as ArrayBuffer);
   const sheet = workbook.worksheets[0];
   if (!sheet) return [];
-  const rows: string[][] = [];
+  const rows: CsvRecord[] = [];
   sheet.eachRow({ includeEmpty: true }, (r, n) => {
     const values = (r.values as unknown[])
       .slice(1)
@@ -72,16 +40,16 @@ async function xlsxRows(content: Buffer): Promise<string[][]> {
             ? String((v as { text: unknown }).text)
             : String(v),
       );
-    rows[n - 1] = values;
+    rows.push({ row: n, cells: values });
   });
-  return Array.from(rows, (r) => r ?? []);
+  return rows;
 }
 
 export type StaffFileResult = { ok: true; rows: StaffRow[] } | { ok: false; missingColumns: string[] };
 
 export async function readStaffFile(content: Buffer, format: "csv" | "xlsx"): Promise<StaffFileResult> {
-  const table = format === "csv" ? parseCsv(content.toString("utf8")) : await xlsxRows(content);
-  const header = (table[0] ?? []).map((h) => h.trim().toLowerCase());
+  const table = format === "csv" ? parseCsvText(content.toString("utf8")) : await xlsxRows(content);
+  const header = (table[0]?.cells ?? []).map((h) => h.trim().toLowerCase());
   const index = {} as Record<keyof typeof COLUMNS, number>;
   const missing: string[] = [];
   for (const [key, names] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, string[]][]) {
@@ -91,17 +59,17 @@ export async function readStaffFile(content: Buffer, format: "csv" | "xlsx"): Pr
   }
   if (missing.length > 0) return { ok: false, missingColumns: missing };
   const rows: StaffRow[] = [];
-  table.slice(1).forEach((cells, i) => {
-    if (cells.every((c) => c.trim() === "")) return;
+  for (const { row, cells } of table.slice(1)) {
+    if (cells.every((c) => c.trim() === "")) continue;
     const cell = (key: keyof typeof COLUMNS) => (cells[index[key]] ?? "").trim();
     rows.push({
-      row: i + 2,
+      row,
       name: cell("name"),
       phone: cell("phone"),
       homeUnit: cell("homeUnit"),
       gridCode: cell("gridCode"),
       role: cell("role"),
     });
-  });
+  }
   return { ok: true, rows };
 }

@@ -155,12 +155,18 @@ export const usersRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       },
     },
     async (request) => {
+      // A CSV whose quotes would shift the columns says where (csv.ts); anything else unreadable, that it is.
       const file = await readStaffFile(Buffer.from(request.body.content, "base64"), request.body.format).catch(
-        () => undefined,
+        (error: unknown) => (error instanceof DomainError ? error : undefined),
       );
-      if (!file)
+      if (!file || file instanceof DomainError)
         throw new DomainError("VALIDATION_FAILED", "the file cannot be read", {
-          errors: [{ path: "body.content", message: `not a readable ${request.body.format.toUpperCase()} file` }],
+          errors: [
+            {
+              path: "body.content",
+              message: file?.message ?? `not a readable ${request.body.format.toUpperCase()} file`,
+            },
+          ],
         });
       if (!file.ok) {
         throw new DomainError("VALIDATION_FAILED", "the roster lacks columns", {

@@ -352,6 +352,31 @@ describe("POST /api/v1/users/import-staff", () => {
     });
     const junk = await post("xlsx", Buffer.from("not a spreadsheet"));
     expect(junk.json().errors[0].message).toBe("not a readable XLSX file");
+    // A quote that would shift the columns of the rows after it is named, row and field.
+    const quoted = await post(
+      "csv",
+      Buffer.from('姓名,手机号,派出单位,网格代码,角色\n\n张"三,13800000000,,X,网格员\n'),
+    );
+    expect(quoted.json()).toMatchObject({
+      code: "VALIDATION_FAILED",
+      errors: [
+        {
+          path: "body.content",
+          message: "CSV row 3: a quote inside the unquoted field 1 (a field with quotes must be quoted)",
+        },
+      ],
+    });
+  });
+
+  it("numbers rows as a spreadsheet shows the file: blank lines count, a cell over two lines is one row", async () => {
+    const csv = `姓名,手机号,派出单位,网格代码,角色\n\n"两行\n名字",13600000003,,NOPE,网格员\n错网格,13600000004,,NOPE,网格员\n`;
+    const res = await post("csv", Buffer.from(csv));
+    expect(res.json().rows.map((r: { row: number; errors: { path: string }[] }) => [r.row, r.errors[0]?.path])).toEqual(
+      [
+        [3, "rows.3.gridCode"],
+        [4, "rows.4.gridCode"],
+      ],
+    );
   });
 
   it("rejects rows outside an area manager's township", async () => {
