@@ -56,6 +56,8 @@ const LOADED_TABLES = ["person", "household", "place", "subject_tag"] as const;
  * database's answers in, so the write of the previous batch goes on meanwhile.
  */
 const YIELD_EVERY = 10;
+/** How often at most the job's progress is written while it runs. */
+const PROGRESS_EVERY_MS = 500;
 
 export interface ImportCounts {
   created: number;
@@ -540,7 +542,11 @@ export async function runPeopleImport(
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   const total = format === "csv" ? await countCsvRows(file) : 0;
-  const progress = async (processed: number) => {
+  // Written to the job at most twice a second (the console polls it), and at the end.
+  let progressAt = 0;
+  const progress = async (processed: number, final = false) => {
+    if (!final && Date.now() - progressAt < PROGRESS_EVERY_MS) return;
+    progressAt = Date.now();
     await updateJob(ctx.db, job.id, { processed });
     options.onProgress?.(processed, total);
   };
@@ -564,11 +570,13 @@ export async function runPeopleImport(
       throw error;
     } finally {
       // Built again whether the load finished or not; if that fails too, the next start builds them.
+      // Two restorers share each table's work (each takes the next definition): on PostgreSQL two
+      // indexes build at once, on PGlite they take turns.
       for (const table of deferred)
-        await restoreDeferred(ctx.db, table).then(
+        await Promise.all([restoreDeferred(ctx.db, table), restoreDeferred(ctx.db, table)]).then(
           (restored) => {
-            if (restored.unvalidated.length > 0)
-              ctx.log.warn({ importId: job.id, unvalidated: restored.unvalidated }, "foreign keys left NOT VALID");
+            const unvalidated = restored.flatMap((r) => r.unvalidated);
+            if (unvalidated.length > 0) ctx.log.warn({ importId: job.id, unvalidated }, "foreign keys left NOT VALID");
           },
           (error) => {
             if (!failed) throw error;

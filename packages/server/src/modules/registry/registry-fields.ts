@@ -64,17 +64,29 @@ export function charsOf(text: string): string[] {
 
 const HAN = /\p{Script=Han}/u;
 
-export function nameKeys(name: string): { name_chars: string[]; name_pinyin: string; name_initials: string } {
-  const han = HAN.test(name);
-  const syllables = han
+/**
+ * Pinyin of names seen lately: names repeat (in a county's register about half of them are someone
+ * else's too), and the pinyin is the costly part of a name's keys. Emptied when full.
+ */
+const spelled = new Map<string, { pinyin: string; initials: string }>();
+const SPELLED_LIMIT = 100_000;
+
+function spell(name: string): { pinyin: string; initials: string } {
+  const known = spelled.get(name);
+  if (known) return known;
+  const syllables = HAN.test(name)
     ? pinyin(name, { toneType: "none", type: "array", surname: "head", v: true, nonZh: "removed" })
     : name.toLowerCase().split(/[^a-z]+/);
   const clean = syllables.map((s) => s.toLowerCase().replace(/[^a-z]/g, "")).filter(Boolean);
-  return {
-    name_chars: charsOf(name),
-    name_pinyin: clean.join(""),
-    name_initials: clean.map((s) => s[0]).join(""),
-  };
+  const spelling = { pinyin: clean.join(""), initials: clean.map((s) => s[0]).join("") };
+  if (spelled.size >= SPELLED_LIMIT) spelled.clear();
+  spelled.set(name, spelling);
+  return spelling;
+}
+
+export function nameKeys(name: string): { name_chars: string[]; name_pinyin: string; name_initials: string } {
+  const { pinyin: name_pinyin, initials: name_initials } = spell(name);
+  return { name_chars: charsOf(name), name_pinyin, name_initials };
 }
 
 export function hasHan(text: string): boolean {
