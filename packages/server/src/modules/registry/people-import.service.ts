@@ -175,8 +175,20 @@ class ImportRun {
     const mine = { places: new Map<string, PlaceRef>(), households: new Map<string, HouseholdRef>() };
     created.unshift(mine);
     created.length = Math.min(created.length, 2);
-    const recentPlace = (key: string) => created.map((c) => c.places.get(key)).find(Boolean);
-    const recentHousehold = (ref: string) => created.map((c) => c.households.get(ref)).find(Boolean);
+    const recentPlace = (key: string) => {
+      for (const c of created) {
+        const found = c.places.get(key);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const recentHousehold = (ref: string) => {
+      for (const c of created) {
+        const found = c.households.get(ref);
+        if (found) return found;
+      }
+      return undefined;
+    };
     const later: WritePlan["later"] = [];
     const now = this.ctx.now();
     const by = authorId(this.actor);
@@ -184,7 +196,7 @@ class ImportRun {
     // Every row's person id first, so a new household is created with its head.
     const personIds = rows.map((r) => existing.get(r.sealedId.id_number_bidx)?.id ?? uuidv7(now.getTime()));
     // Places: found by (village, address), created once.
-    const placeKey = (r: PreparedRow) => `${r.division.code}\u0000${r.address}`;
+    const placeKey = (r: PreparedRow) => r.placeKey as string;
     const wanted = [...new Map(rows.filter((r) => r.address).map((r) => [placeKey(r), r])).values()];
     const places = new Map<string, PlaceRef>();
     for (const r of wanted) {

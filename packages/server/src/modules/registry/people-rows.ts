@@ -129,6 +129,8 @@ export interface PreparedRow {
   division: AreaRow;
   grid: AreaRow | undefined;
   address: string | null;
+  /** The place's key among the file's rows (village and address), when it has an address. */
+  placeKey: string | null;
   place: {
     road: string | null;
     houseNumber: string | null;
@@ -292,6 +294,7 @@ export class RowChecker {
       division,
       grid: grid ?? undefined,
       address: address || null,
+      placeKey: address ? `${division.code}\u0000${address}` : null,
       place,
       lng,
       lat,
