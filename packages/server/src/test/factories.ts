@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import type { RoleKey } from "@wangge/core";
 import type { AppContext } from "../context.ts";
 import { uuidv7 } from "../ids.ts";
 import { ensureArea } from "../modules/areas/areas.service.ts";
 import type { AreaRow } from "../modules/areas/areas.table.ts";
 import { systemPrincipal } from "../modules/auth/auth.service.ts";
+import { type ImportCounts, type ImportOptions, runPeopleImport } from "../modules/registry/people-import.service.ts";
 import { createUser } from "../modules/users/users.service.ts";
 import type { TestApp } from "./build-test-app.ts";
 
@@ -149,4 +151,38 @@ export async function drawVillageAndGrid(
     });
     if (res.statusCode !== 200) throw new Error(`boundary of ${code}: ${res.statusCode} ${res.body}`);
   }
+}
+
+/**
+ * Runs a people import of a file on disk as the system, the way a queued job runs: the job row first,
+ * then the run. Returns the counts and the job's id (its report is on the job).
+ */
+export async function importPeopleAsJob(
+  ctx: AppContext,
+  file: string,
+  options: { allOrNothing?: boolean } & ImportOptions = {},
+): Promise<{ id: string; counts: ImportCounts }> {
+  const { allOrNothing = false, ...importOptions } = options;
+  const id = crypto.randomUUID();
+  const fileName = path.basename(file);
+  await ctx.db
+    .insertInto("import_job")
+    .values({
+      id,
+      kind: "people",
+      status: "queued",
+      file_name: fileName,
+      all_or_nothing: allOrNothing,
+      created_by: null,
+    })
+    .execute();
+  const counts = await runPeopleImport(
+    ctx,
+    systemPrincipal(),
+    { id, all_or_nothing: allOrNothing, file_name: fileName },
+    file,
+    file.endsWith(".xlsx") ? "xlsx" : "csv",
+    importOptions,
+  );
+  return { id, counts };
 }

@@ -1,13 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { checkCharacter, chinaDate, DomainError, systemPrincipal } from "@wangge/core";
+import { checkCharacter, chinaDate, DomainError } from "@wangge/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BulkRunner } from "../../db/bulk.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
-import { type AreaTree, buildAreaTree } from "../../test/factories.ts";
-import { runPeopleImport } from "./people-import.service.ts";
+import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
 import { searchPeople } from "./registry.queries.ts";
 import { charsOf } from "./registry-fields.ts";
 
@@ -72,15 +71,8 @@ afterAll(async () => {
 async function importFile(name: string, lines: string[], deferIndexesFrom: number) {
   const file = path.join(dir, name);
   await writeFile(file, lines.join("\n"));
-  const id = crypto.randomUUID();
-  await t.ctx.db
-    .insertInto("import_job")
-    .values({ id, kind: "people", status: "queued", file_name: name, all_or_nothing: false, created_by: null })
-    .execute();
   seenByWrites = [];
-  return runPeopleImport(t.ctx, systemPrincipal(), { id, all_or_nothing: false, file_name: name }, file, "csv", {
-    deferIndexesFrom,
-  });
+  return (await importPeopleAsJob(t.ctx, file, { deferIndexesFrom })).counts;
 }
 
 function people(from: number, count: number): string[] {

@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { checkCharacter, systemPrincipal } from "@wangge/core";
+import { checkCharacter } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
-import { type AreaTree, buildAreaTree } from "../../test/factories.ts";
-import { findJob, runPeopleImport } from "./people-import.service.ts";
+import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
+import { findJob } from "./people-import.service.ts";
 
 /**
  * The first load of an empty registry skips the look-up of each batch's ID numbers. Two imports of
@@ -32,15 +32,8 @@ afterAll(async () => {
 });
 
 async function job(file: string) {
-  const id = crypto.randomUUID();
-  await t.ctx.db
-    .insertInto("import_job")
-    .values({ id, kind: "people", status: "queued", file_name: "first.csv", all_or_nothing: false, created_by: null })
-    .execute();
   // Both seal on threads from their second batch on.
-  return runPeopleImport(t.ctx, systemPrincipal(), { id, all_or_nothing: false, file_name: "first.csv" }, file, "csv", {
-    sealOnThreadsFrom: 1_000,
-  });
+  return (await importPeopleAsJob(t.ctx, file, { sealOnThreadsFrom: 1_000 })).counts;
 }
 
 const count = async (table: "person" | "household" | "place" | "subject_tag") =>
@@ -121,18 +114,7 @@ describe("the first load of an empty registry", () => {
       ].join("\n"),
     );
     const importMixed = async () => {
-      const id = crypto.randomUUID();
-      await t.ctx.db
-        .insertInto("import_job")
-        .values({ id, kind: "people", status: "queued", file_name: "m.csv", all_or_nothing: true, created_by: null })
-        .execute();
-      const counts = await runPeopleImport(
-        t.ctx,
-        systemPrincipal(),
-        { id, all_or_nothing: true, file_name: "m.csv" },
-        file,
-        "csv",
-      );
+      const { id, counts } = await importPeopleAsJob(t.ctx, file, { allOrNothing: true });
       const report = (await findJob(t.ctx.db, id))?.report as Buffer;
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(report as unknown as ArrayBuffer);

@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { checkCharacter, type IdType, systemPrincipal } from "@wangge/core";
+import { checkCharacter, type IdType } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFieldCrypto, type FieldCrypto } from "../../crypto/field-crypto.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
-import { type AreaTree, buildAreaTree } from "../../test/factories.ts";
-import { findJob, runPeopleImport } from "./people-import.service.ts";
+import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
+import { findJob } from "./people-import.service.ts";
 import { charsOf, idIndex } from "./registry-fields.ts";
 import { importSealer, inlineSealer, type SealedFields, type SealRequest, sealAhead, workerSealer } from "./sealing.ts";
 
@@ -197,19 +197,7 @@ describe("an import that seals on threads", () => {
     lines.push(row("控\u0007制", id18("45080219990101998"), "", 2_002));
     const file = path.join(dir, "people.csv");
     await writeFile(file, lines.join("\n"));
-    const id = crypto.randomUUID();
-    await t.ctx.db
-      .insertInto("import_job")
-      .values({ id, kind: "people", status: "queued", file_name: "p.csv", all_or_nothing: false, created_by: null })
-      .execute();
-    const counts = await runPeopleImport(
-      t.ctx,
-      systemPrincipal(),
-      { id, all_or_nothing: false, file_name: "p.csv" },
-      file,
-      "csv",
-      { sealOnThreadsFrom: 0 },
-    );
+    const { id, counts } = await importPeopleAsJob(t.ctx, file, { sealOnThreadsFrom: 0 });
     expect(counts).toEqual({ created: 1_000, updated: 0, unchanged: 0, rejected: 303 });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await findJob(t.ctx.db, id))?.report as unknown as ArrayBuffer);
