@@ -175,20 +175,15 @@ class ImportRun {
     const mine = { places: new Map<string, PlaceRef>(), households: new Map<string, HouseholdRef>() };
     created.unshift(mine);
     created.length = Math.min(created.length, 2);
-    const recentPlace = (key: string) => {
+    const recent = <V>(pick: (c: typeof mine) => Map<string, V>, key: string): V | undefined => {
       for (const c of created) {
-        const found = c.places.get(key);
+        const found = pick(c).get(key);
         if (found) return found;
       }
       return undefined;
     };
-    const recentHousehold = (ref: string) => {
-      for (const c of created) {
-        const found = c.households.get(ref);
-        if (found) return found;
-      }
-      return undefined;
-    };
+    const recentPlace = (key: string) => recent((c) => c.places, key);
+    const recentHousehold = (ref: string) => recent((c) => c.households, ref);
     const later: WritePlan["later"] = [];
     const now = this.ctx.now();
     const by = authorId(this.actor);
@@ -534,7 +529,7 @@ class ReportWriter {
 export interface ImportOptions {
   /** Rows from which a first load sets the person indexes aside (DEFER_INDEXES_FROM). */
   deferIndexesFrom?: number;
-  /** Told every 1,000 rows and at the end: rows processed, and the file's rows (0 for XLSX, not counted). */
+  /** Told at most twice a second and at the end: rows processed, and the file's rows (0 for XLSX, not counted). */
   onProgress?: (processed: number, total: number) => void;
   /** Rows after which ID and phone numbers are sealed on worker threads (SEAL_ON_THREADS_FROM). */
   sealOnThreadsFrom?: number;
@@ -572,10 +567,10 @@ export async function runPeopleImport(
     const firstLoad = write && (await registryIsEmpty(ctx.db));
     run.lookUp = !firstLoad;
     const deferred: string[] = [];
-    if (firstLoad && total >= (options.deferIndexesFrom ?? DEFER_INDEXES_FROM))
-      for (const table of LOADED_TABLES) if ((await deferIndexes(ctx.db, table)) > 0) deferred.push(table);
     let failed = false;
     try {
+      if (firstLoad && total >= (options.deferIndexesFrom ?? DEFER_INDEXES_FROM))
+        for (const table of LOADED_TABLES) if ((await deferIndexes(ctx.db, table)) > 0) deferred.push(table);
       return await load(write, run);
     } catch (error) {
       failed = true;
