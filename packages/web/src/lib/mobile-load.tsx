@@ -1,5 +1,5 @@
-import { Button, DotLoading, ErrorBlock, NavBar, NoticeBar } from "antd-mobile";
-import { type ReactNode, useEffect, useState } from "react";
+import { Button, DotLoading, Empty, ErrorBlock, List, NavBar, NoticeBar } from "antd-mobile";
+import { type CSSProperties, type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { toApiError } from "./api-client.ts";
@@ -75,6 +75,25 @@ export function Loaded<T>({ state, children }: { state: LoadState<T>; children: 
       )}
       {children(state.data)}
     </>
+  );
+}
+
+/** A loaded list: `empty` when it has no rows, else one list item per row (`item` gives it, with its key). */
+export function LoadedList<T>({
+  state,
+  empty,
+  emptyStyle,
+  item,
+}: {
+  state: LoadState<T[]>;
+  empty: string;
+  emptyStyle?: CSSProperties;
+  item: (row: T) => ReactNode;
+}) {
+  return (
+    <Loaded state={state}>
+      {(rows) => (rows.length === 0 ? <Empty description={empty} style={emptyStyle} /> : <List>{rows.map(item)}</List>)}
+    </Loaded>
   );
 }
 

@@ -1,12 +1,12 @@
 import { actionsFrom, clockRuns, type EventAction, type EventState, TRANSITIONS } from "@wangge/core";
-import { Button, CapsuleTabs, Empty, List, Space, Steps, Tag, Toast } from "antd-mobile";
+import { Button, CapsuleTabs, List, Space, Steps, Tag, Toast } from "antd-mobile";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { MobileTextDialog } from "../../../components/MobileTextDialog.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
-import { BackBar, Loaded, useLoad } from "../../../lib/mobile-load.tsx";
+import { BackBar, Loaded, LoadedList, useLoad } from "../../../lib/mobile-load.tsx";
 import { useSession } from "../../../lib/session.tsx";
 import { type EventDetail, type EventItem, getEvent, type InboxQuery, listEvents, transition } from "../api/events.ts";
 import { dueSpan } from "../due.ts";
@@ -93,31 +93,26 @@ export function FieldTasks() {
           <CapsuleTabs.Tab key={b} title={t(`events.box.${b}`)} />
         ))}
       </CapsuleTabs>
-      <Loaded state={events}>
-        {(rows: EventItem[]) =>
-          rows.length === 0 ? (
-            <Empty description={t("field.noTasks")} style={{ padding: 48 }} />
-          ) : (
-            <List>
-              {rows.map((e) => (
-                <List.Item
-                  key={e.id}
-                  onClick={() => navigate(`/tasks/${e.id}`)}
-                  extra={<StateTag state={e.state} />}
-                  description={
-                    <span>
-                      <span translate="no">{e.number}</span>
-                      {e.dueAt && clockRuns(e.state as EventState) ? ` · ${due(e.dueAt)}` : ""}
-                    </span>
-                  }
-                >
-                  <span translate="no">{e.title}</span>
-                </List.Item>
-              ))}
-            </List>
-          )
-        }
-      </Loaded>
+      <LoadedList
+        state={events}
+        empty={t("field.noTasks")}
+        emptyStyle={{ padding: 48 }}
+        item={(e: EventItem) => (
+          <List.Item
+            key={e.id}
+            onClick={() => navigate(`/tasks/${e.id}`)}
+            extra={<StateTag state={e.state} />}
+            description={
+              <span>
+                <span translate="no">{e.number}</span>
+                {e.dueAt && clockRuns(e.state as EventState) ? ` · ${due(e.dueAt)}` : ""}
+              </span>
+            }
+          >
+            <span translate="no">{e.title}</span>
+          </List.Item>
+        )}
+      />
     </div>
   );
 }

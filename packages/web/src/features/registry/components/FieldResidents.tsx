@@ -6,7 +6,7 @@ import { useNavigate, useParams } from "react-router";
 import { MobileTextDialog } from "../../../components/MobileTextDialog.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
-import { BackBar, Loaded, type LoadState, useLoad } from "../../../lib/mobile-load.tsx";
+import { BackBar, Loaded, LoadedList, type LoadState, useLoad } from "../../../lib/mobile-load.tsx";
 import { useSession } from "../../../lib/session.tsx";
 import {
   getHousehold,
@@ -89,21 +89,15 @@ function PeopleList({ state }: { state: LoadState<Person[]> }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   return (
-    <Loaded state={state}>
-      {(rows) =>
-        rows.length === 0 ? (
-          <Empty description={t("field.nobodyFound")} />
-        ) : (
-          <List>
-            {rows.map((p) => (
-              <List.Item key={p.id} onClick={() => navigate(`/residents/people/${p.id}`)}>
-                <PersonLine person={p} />
-              </List.Item>
-            ))}
-          </List>
-        )
-      }
-    </Loaded>
+    <LoadedList
+      state={state}
+      empty={t("field.nobodyFound")}
+      item={(p) => (
+        <List.Item key={p.id} onClick={() => navigate(`/residents/people/${p.id}`)}>
+          <PersonLine person={p} />
+        </List.Item>
+      )}
+    />
   );
 }
 
@@ -155,31 +149,25 @@ export function FieldResidents() {
       <Tabs activeKey={tab} onChange={(key) => setTab(key as typeof tab)}>
         <Tabs.Tab key="households" title={t("registry.households")}>
           <SearchBar placeholder={t("field.searchAddress")} onSearch={setAddress} onClear={() => setAddress("")} />
-          <Loaded state={households}>
-            {(rows) =>
-              rows.length === 0 ? (
-                <Empty description={t("field.noHouseholds")} />
-              ) : (
-                <List>
-                  {rows.map((h) => (
-                    <List.Item
-                      key={h.id}
-                      onClick={() => navigate(`/residents/households/${h.id}`)}
-                      description={
-                        <span translate="no">
-                          {[h.headName ?? t("field.noHead"), t("field.memberCount", { n: h.memberCount }), h.ref]
-                            .filter(Boolean)
-                            .join(" · ")}
-                        </span>
-                      }
-                    >
-                      <span translate="no">{h.address ?? h.ref ?? t("field.noAddress")}</span>
-                    </List.Item>
-                  ))}
-                </List>
-              )
-            }
-          </Loaded>
+          <LoadedList
+            state={households}
+            empty={t("field.noHouseholds")}
+            item={(h) => (
+              <List.Item
+                key={h.id}
+                onClick={() => navigate(`/residents/households/${h.id}`)}
+                description={
+                  <span translate="no">
+                    {[h.headName ?? t("field.noHead"), t("field.memberCount", { n: h.memberCount }), h.ref]
+                      .filter(Boolean)
+                      .join(" · ")}
+                  </span>
+                }
+              >
+                <span translate="no">{h.address ?? h.ref ?? t("field.noAddress")}</span>
+              </List.Item>
+            )}
+          />
         </Tabs.Tab>
         <Tabs.Tab key="people" title={t("registry.people")}>
           <SearchBar placeholder={t("registry.searchHint")} onSearch={setQ} onClear={() => setQ("")} />
