@@ -29,7 +29,10 @@ describe("big screen shell", () => {
     await page.getByLabel("用户名").fill("demo.county");
     await page.getByLabel("密码").fill(demoPassword);
     await page.getByRole("button", { name: /登\s*录/ }).click();
+    // The sign-in page has the same heading: wait for the screen itself (its status line) before reading it.
+    await page.waitForURL((url) => !url.pathname.endsWith("/login"));
     await page.getByRole("heading", { name: "网格化治理指挥大屏" }).waitFor();
+    await page.getByText(/^正常 · /).waitFor();
     await expectFullyTranslated(page, "zh-CN");
     await context.close();
   });
