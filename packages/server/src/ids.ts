@@ -1,16 +1,23 @@
 import { randomFillSync } from "node:crypto";
 
+/** Two hex digits for each byte. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 /**
  * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then randomness. Time-ordered, so primary-key
  * indexes stay compact; clients may send their own (any UUID) to make creates idempotent.
  */
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomPooled(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const bytes = take(10);
+  const at = offset - 10;
+  const time = Math.floor(now).toString(16).padStart(12, "0");
+  return (
+    `${time.slice(0, 8)}-${time.slice(8)}-` +
+    `${HEX[0x70 | ((bytes[at] as number) & 0x0f)]}${HEX[bytes[at + 1] as number]}-` +
+    `${HEX[0x80 | ((bytes[at + 2] as number) & 0x3f)]}${HEX[bytes[at + 3] as number]}-` +
+    `${HEX[bytes[at + 4] as number]}${HEX[bytes[at + 5] as number]}${HEX[bytes[at + 6] as number]}` +
+    `${HEX[bytes[at + 7] as number]}${HEX[bytes[at + 8] as number]}${HEX[bytes[at + 9] as number]}`
+  );
 }
 
 const POOL_SIZE = 16 * 1024;
@@ -23,11 +30,16 @@ let offset = POOL_SIZE;
  * is handed out once and copied, so no two callers share bytes.
  */
 export function randomPooled(size: number): Buffer {
+  const bytes = take(size);
+  return Buffer.from(bytes.subarray(offset - size, offset));
+}
+
+/** The pool, with `size` fresh bytes just before `offset` (refilled first if fewer are left). */
+function take(size: number): Buffer {
   if (offset + size > POOL_SIZE) {
     pool = randomFillSync(Buffer.allocUnsafe(POOL_SIZE));
     offset = 0;
   }
-  const out = Buffer.from(pool.subarray(offset, offset + size));
   offset += size;
-  return out;
+  return pool;
 }

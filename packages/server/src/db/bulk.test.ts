@@ -22,6 +22,15 @@ describe("copyText", () => {
     expect(copyText([["back\\slash\nnew\rline"]])).toBe("back\\\\slash\\nnew\\rline\n");
     expect(() => copyText([[Number.NaN]])).toThrow(/NaN/);
   });
+
+  it("writes batches far larger than its first buffer, multi-byte text and four-byte characters whole", () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => [i, `第${i}号\t𠀀院`, ["甲", `乙${i}`]]);
+    const text = copyText(rows);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(64 * 1024 * 2);
+    const lines = text.split("\n");
+    expect(lines).toHaveLength(5001);
+    expect(lines[4999]).toBe('4999\t第4999号\\t𠀀院\t{"甲","乙4999"}');
+  });
 });
 
 describe("encodeObjects", () => {
@@ -42,8 +51,11 @@ describe("encodeObjects", () => {
         rows.map((r) => columns.map((c) => r[c as keyof typeof r])),
       ),
     );
-    expect(encoded.text.split("\n")[1]).toBe("2\t\\N\t{}\t2026-11-28T08:00:00.000Z\t2026-11-28T09:30:00.500Z\tf");
-    expect(encodeObjects("probe", [])).toEqual({ table: "probe", columns: [], text: "", rows: 0 });
+    expect(encoded.bytes.toString().split("\n")[1]).toBe(
+      "2\t\\N\t{}\t2026-11-28T08:00:00.000Z\t2026-11-28T09:30:00.500Z\tf",
+    );
+    expect(encodeObjects("probe", [])).toMatchObject({ table: "probe", columns: [], rows: 0 });
+    expect(encodeObjects("probe", []).bytes.length).toBe(0);
     expect(() => encodeObjects("probe", [{ "id; drop table person": 1 }])).toThrow(/not a plain identifier/);
   });
 });

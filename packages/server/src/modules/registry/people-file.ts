@@ -51,13 +51,22 @@ function cellText(v: unknown): string {
   return String(v);
 }
 
-/** The file's non-blank rows, each with the row number a spreadsheet shows for it. */
-async function* rawRows(file: string, format: FileFormat): AsyncGenerator<CsvRecord> {
+/** How many rows of an XLSX sheet are handed on together. */
+const XLSX_CHUNK = 500;
+
+/**
+ * The file's non-blank rows, each with the row number a spreadsheet shows for it, in chunks (what each
+ * piece of a CSV completes), so that a million rows are not a million turns of the async machinery.
+ */
+async function* rawRows(file: string, format: FileFormat): AsyncGenerator<CsvRecord[]> {
   if (format === "csv") {
     const parser = new CsvParser();
-    for await (const piece of createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 }))
-      yield* parser.push(piece as string);
-    yield* parser.end();
+    for await (const piece of createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 })) {
+      const records = parser.push(piece as string);
+      if (records.length > 0) yield records;
+    }
+    const last = parser.end();
+    if (last.length > 0) yield last;
     return;
   }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
@@ -67,11 +76,17 @@ async function* rawRows(file: string, format: FileFormat): AsyncGenerator<CsvRec
     worksheets: "emit",
   });
   for await (const sheet of reader) {
+    let chunk: CsvRecord[] = [];
     for await (const row of sheet) {
       const { values, number } = row as { values: unknown[]; number: number };
       const cells = values.slice(1).map(cellText);
-      if (cells.some((v) => v.trim() !== "")) yield { row: number, cells: cells.map((v) => v.trim()) };
+      if (cells.some((v) => v.trim() !== "")) chunk.push({ row: number, cells: cells.map((v) => v.trim()) });
+      if (chunk.length >= XLSX_CHUNK) {
+        yield chunk;
+        chunk = [];
+      }
     }
+    if (chunk.length > 0) yield chunk;
     return; // the first sheet only
   }
 }
@@ -95,24 +110,41 @@ export function matchHeader(header: string[]): HeaderCheck {
   return { columns, missing };
 }
 
-/** The header (checked) and then every data row with its spreadsheet row number. */
+export interface PeopleFileHeader {
+  header: string[];
+  check: HeaderCheck;
+}
+
+/**
+ * The header (checked, alone in the first chunk) and then every data row with its spreadsheet row
+ * number, in chunks as the file is read.
+ */
 export async function* readPeopleFile(
   file: string,
   format: FileFormat,
-): AsyncGenerator<{ header: string[]; check: HeaderCheck } | PeopleFileRow> {
+): AsyncGenerator<PeopleFileHeader[] | PeopleFileRow[]> {
   let check: HeaderCheck | undefined;
-  for await (const { row, cells: raw } of rawRows(file, format)) {
+  for await (const records of rawRows(file, format)) {
+    let from = 0;
     if (!check) {
-      check = matchHeader(raw);
-      yield { header: raw, check };
+      const header = (records[0] as CsvRecord).cells;
+      check = matchHeader(header);
+      yield [{ header, check }];
       if (check.missing.length > 0) return;
-      continue;
+      from = 1;
     }
-    const values: Partial<Record<PeopleColumn, string>> = {};
-    check.columns.forEach((key, i) => {
-      if (key && raw[i]) values[key] = raw[i];
-    });
-    yield { row, values, raw };
+    const columns = check.columns;
+    const rows: PeopleFileRow[] = [];
+    for (let r = from; r < records.length; r++) {
+      const { row, cells: raw } = records[r] as CsvRecord;
+      const values: Partial<Record<PeopleColumn, string>> = {};
+      for (let i = 0; i < columns.length; i++) {
+        const key = columns[i];
+        if (key && raw[i]) values[key] = raw[i];
+      }
+      rows.push({ row, values, raw });
+    }
+    if (rows.length > 0) yield rows;
   }
 }
 

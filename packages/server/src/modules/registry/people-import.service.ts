@@ -15,7 +15,14 @@ import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findAccount, loadPrincipal } from "../users/users.service.ts";
 import { today } from "./people.service.ts";
-import { countCsvRows, type FileFormat, PEOPLE_COLUMNS, readPeopleFile } from "./people-file.ts";
+import {
+  countCsvRows,
+  type FileFormat,
+  PEOPLE_COLUMNS,
+  type PeopleFileHeader,
+  type PeopleFileRow,
+  readPeopleFile,
+} from "./people-file.ts";
 import { type PreparedRow, type Rejection, RowChecker, sealRequest } from "./people-rows.ts";
 import {
   closeAttribution,
@@ -648,30 +655,35 @@ export async function runPeopleImport(
       tags: await run.tagKeys(),
       area: (code) => run.area(code),
     });
-    const rows = sealAhead(readPeopleFile(file, format), sealer, (item) =>
+    const rows = sealAhead<PeopleFileHeader | PeopleFileRow>(readPeopleFile(file, format), sealer, (item) =>
       "header" in item ? undefined : sealRequest(item),
     );
-    for await (const [item, sealed] of rows) {
-      if ("header" in item) {
-        report.header = item.header;
-        if (item.check.missing.length > 0)
-          throw new DomainError("IMPORT_FILE_INVALID", `the file lacks the columns ${item.check.missing.join(", ")}`);
+    for await (const chunk of rows) {
+      const first = chunk.items[0];
+      if (first && "header" in first) {
+        report.header = first.header;
+        if (first.check.missing.length > 0)
+          throw new DomainError("IMPORT_FILE_INVALID", `the file lacks the columns ${first.check.missing.join(", ")}`);
         continue;
       }
-      seen++;
-      if (seen % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-      const checked = await checker.check(item, sealed as SealedFields);
-      if ("reasons" in checked) {
-        counts.rejected++;
-        report.add(checked);
-      } else batch.push(checked);
-      if (batch.length >= BATCH) {
-        // One batch being written, the next one planned meanwhile: wait for the one before them.
-        await beforeLast;
-        beforeLast = writing;
-        void flush().catch(() => {});
+      const files = chunk.items as PeopleFileRow[];
+      await checker.prepare(files);
+      for (let i = 0; i < files.length; i++) {
+        seen++;
+        if (seen % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+        const checked = checker.check(files[i] as PeopleFileRow, chunk.sealed[i] as SealedFields);
+        if ("reasons" in checked) {
+          counts.rejected++;
+          report.add(checked);
+        } else batch.push(checked);
+        if (batch.length >= BATCH) {
+          // One batch being written, the next one planned meanwhile: wait for the one before them.
+          await beforeLast;
+          beforeLast = writing;
+          void flush().catch(() => {});
+        }
+        if (seen % BATCH === 0) await progress(write || !job.all_or_nothing ? seen : Math.floor(seen / 2));
       }
-      if (seen % BATCH === 0) await progress(write || !job.all_or_nothing ? seen : Math.floor(seen / 2));
     }
     await writing;
     await flush();

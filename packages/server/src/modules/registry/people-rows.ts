@@ -176,14 +176,32 @@ export interface RowCheckerDeps {
 
 export class RowChecker {
   readonly #seen = new Map<string, number>();
+  readonly #areas = new Map<string, AreaRow | null>();
 
   constructor(readonly deps: RowCheckerDeps) {}
 
+  /** Looks up the villages, communities and grids these rows name that it has not met yet. */
+  async prepare(files: readonly PeopleFileRow[]): Promise<void> {
+    for (const file of files) {
+      const division = file.values.divisionCode?.trim();
+      if (division && !this.#areas.has(division)) this.#areas.set(division, await this.deps.area(division));
+      const grid = file.values.gridCode?.trim();
+      if (grid && !this.#areas.has(grid)) this.#areas.set(grid, await this.deps.area(grid));
+    }
+  }
+
+  #area(code: string): AreaRow | null {
+    const found = this.#areas.get(code);
+    if (found === undefined) throw new Error(`the area ${code} was not looked up before its row was checked`);
+    return found;
+  }
+
   /**
    * Checks one row on its own (and against the rows before it in the file), its personal fields
-   * sealed beforehand from its `sealRequest` (sealing.ts: inline, or on a sealing thread).
+   * sealed beforehand from its `sealRequest` (sealing.ts: inline, or on a sealing thread), and the
+   * areas it names looked up beforehand (`prepare`), so that checking waits for nothing.
    */
-  async check(file: PeopleFileRow, sealed: SealedFields): Promise<PreparedRow | Rejection> {
+  check(file: PeopleFileRow, sealed: SealedFields): PreparedRow | Rejection {
     const v = file.values;
     const reasons: string[] = [];
     const name = v.name?.trim() ?? "";
@@ -239,9 +257,9 @@ export class RowChecker {
     let grid: AreaRow | null = null;
     if (!v.divisionCode) reasons.push(`${col("divisionCode")}: required`);
     else {
-      division = await this.deps.area(v.divisionCode.trim());
+      division = this.#area(v.divisionCode.trim());
       if (v.gridCode) {
-        grid = await this.deps.area(v.gridCode.trim());
+        grid = this.#area(v.gridCode.trim());
         if (!grid || !division || !grid.path.startsWith(division.path) || !canView(this.deps.scope, grid.path))
           reasons.push(`${col("gridCode")}: no grid ${v.gridCode} under ${v.divisionCode} in your area`);
       } else if (!division || !canView(this.deps.scope, division.path))

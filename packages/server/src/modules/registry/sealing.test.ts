@@ -10,7 +10,15 @@ import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
 import { findJob } from "./people-import.service.ts";
 import { charsOf, idIndex } from "./registry-fields.ts";
-import { importSealer, inlineSealer, type SealedFields, type SealRequest, sealAhead, workerSealer } from "./sealing.ts";
+import {
+  importSealer,
+  inlineSealer,
+  type SealedChunk,
+  type SealedFields,
+  type SealRequest,
+  sealAhead,
+  workerSealer,
+} from "./sealing.ts";
 
 /**
  * Sealing on worker threads gives what sealing inline gives — the same blind indexes, masks, search
@@ -137,30 +145,41 @@ describe("sealing on worker threads", () => {
 
   it("keeps the items in order, headers in their place, and stops with a chunk's error", async () => {
     const crypto = createFieldCrypto(randomBytes(32));
+    // As a file is read: the header alone, then rows in pieces of uneven length.
     async function* items() {
-      yield "header";
-      for (let i = 0; i < 23; i++) yield `row ${i}`;
+      yield ["header"];
+      const rows = Array.from({ length: 23 }, (_, i) => `row ${i}`);
+      yield rows.slice(0, 3);
+      yield rows.slice(3, 17);
+      yield rows.slice(17);
     }
+    const flat = async (
+      chunks: AsyncIterable<SealedChunk<string>>,
+      each: (item: string, sealed?: SealedFields) => void,
+    ) => {
+      for await (const chunk of chunks) {
+        expect(chunk.sealed).toHaveLength(chunk.items.length);
+        for (const [i, item] of chunk.items.entries()) each(item, chunk.sealed[i]);
+      }
+    };
     const request = (item: string): SealRequest | undefined =>
       item === "header" ? undefined : { idType: undefined, idNumber: undefined, phone: undefined, name: item };
     const sealer = workerSealer(crypto, NOW, 2);
     try {
       const seen: string[] = [];
-      for await (const [item, sealed] of sealAhead(items(), sealer, request, 5)) {
+      await flat(sealAhead(items(), sealer, request, 5), (item, sealed) => {
         seen.push(item);
         if (item === "header") expect(sealed).toBeUndefined();
         else expect(sealed?.nameKeys?.name_chars).toEqual(charsOf(item));
-      }
+      });
       expect(seen).toEqual(["header", ...Array.from({ length: 23 }, (_, i) => `row ${i}`)]);
 
       const failing = (item: string): SealRequest | undefined =>
         item === "row 12" ? { idType: "bogus" as IdType, idNumber: "1", phone: undefined, name: item } : request(item);
       const before: string[] = [];
-      await expect(
-        (async () => {
-          for await (const [item] of sealAhead(items(), sealer, failing, 5)) before.push(item);
-        })(),
-      ).rejects.toThrow(/sealing failed/);
+      await expect(flat(sealAhead(items(), sealer, failing, 5), (item) => before.push(item))).rejects.toThrow(
+        /sealing failed/,
+      );
       // The rows of the chunks before the failing one came through; none after it.
       expect(before).toEqual(["header", ...Array.from({ length: 10 }, (_, i) => `row ${i}`)]);
     } finally {

@@ -267,17 +267,24 @@ export function importSealer(
 /** Rows sealed at a time: big enough that a chunk's trip between threads costs little per row. */
 export const SEAL_CHUNK = 500;
 
+/** Items in order, each with its sealed fields (undefined for an item that needed none). */
+export interface SealedChunk<T> {
+  items: T[];
+  sealed: (SealedFields | undefined)[];
+}
+
 /**
- * The items of `source`, each with its sealed fields, in order. Chunks of rows are sent ahead to the
- * sealer (a few per thread), so the threads seal while the caller checks and writes earlier rows.
- * Items that need no sealing (`request` gives undefined: a header) pass through in their place.
+ * The items of `source` (which comes in chunks, as a file is read), each with its sealed fields, in
+ * order and in chunks. Chunks of rows are sent ahead to the sealer (a few per thread), so the threads
+ * seal while the caller checks and writes earlier rows. Items that need no sealing (`request` gives
+ * undefined: a header) pass through in their place, in a chunk of their own.
  */
 export async function* sealAhead<T>(
-  source: AsyncIterable<T>,
+  source: AsyncIterable<readonly T[]>,
   sealer: Sealer,
   request: (item: T) => SealRequest | undefined,
   chunkSize = SEAL_CHUNK,
-): AsyncGenerator<[T, SealedFields | undefined]> {
+): AsyncGenerator<SealedChunk<T>> {
   const inFlight: { items: T[]; sealed: Promise<SealedFields[]> }[] = [];
   let items: T[] = [];
   let requests: SealRequest[] = [];
@@ -289,26 +296,27 @@ export async function* sealAhead<T>(
     items = [];
     requests = [];
   };
-  async function* drain(keep: number): AsyncGenerator<[T, SealedFields | undefined]> {
+  async function* drain(keep: number): AsyncGenerator<SealedChunk<T>> {
     while (inFlight.length > keep) {
       const chunk = inFlight.shift() as (typeof inFlight)[number];
-      const sealed = await chunk.sealed;
-      for (let i = 0; i < chunk.items.length; i++) yield [chunk.items[i] as T, sealed[i]];
+      yield { items: chunk.items, sealed: await chunk.sealed };
     }
   }
-  for await (const item of source) {
-    const r = request(item);
-    if (!r) {
-      send();
-      yield* drain(0);
-      yield [item, undefined];
-      continue;
-    }
-    items.push(item);
-    requests.push(r);
-    if (items.length >= chunkSize) {
-      send();
-      yield* drain(Math.max(1, sealer.threads * 2));
+  for await (const piece of source) {
+    for (const item of piece) {
+      const r = request(item);
+      if (!r) {
+        send();
+        yield* drain(0);
+        yield { items: [item], sealed: [undefined] };
+        continue;
+      }
+      items.push(item);
+      requests.push(r);
+      if (items.length >= chunkSize) {
+        send();
+        yield* drain(Math.max(1, sealer.threads * 2));
+      }
     }
   }
   send();
