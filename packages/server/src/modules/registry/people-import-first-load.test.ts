@@ -6,6 +6,8 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
+import { systemPrincipal } from "../auth/auth.service.ts";
+import { createHousehold, createPlace } from "./households.service.ts";
 import { findJob } from "./people-import.service.ts";
 
 /**
@@ -36,10 +38,10 @@ async function job(file: string) {
   return (await importPeopleAsJob(t.ctx, file, { sealOnThreadsFrom: 1_000 })).counts;
 }
 
-const count = async (table: "person" | "household" | "place" | "subject_tag") =>
+const count = async (table: "person" | "household" | "place" | "subject_tag", app: TestApp = t) =>
   Number(
     (
-      await t.ctx.db
+      await app.ctx.db
         .selectFrom(table)
         .select((eb) => eb.fn.countAll<string>().as("n"))
         .executeTakeFirstOrThrow()
@@ -131,5 +133,84 @@ describe("the first load of an empty registry", () => {
       [7, "重复", "证件号码: the same person as row 2"],
     ]);
     expect(await count("person")).toBe(PEOPLE);
+  });
+});
+
+describe("the first load, with households whose members are far apart in the file", () => {
+  // 2,500 people in 500 households of five: a household's members are 500 rows apart, so each one
+  // spans all three batches, and so does its address.
+  const spread = (village: string, known?: string) => {
+    const lines = ["姓名,证件号码,户编号,与户主关系,村社区代码,街路巷或自然村,门牌号"];
+    for (let n = 0; n < PEOPLE; n++) {
+      const h = n % 500;
+      const seq = String(n).padStart(4, "0");
+      lines.push(
+        `莫${seq},${id18(`4508021980010${1 + Math.floor(n / 1000)}${seq.slice(1)}`)},FAR-${h},${n < 500 ? "户主" : "子女"},${village},南环路,${h + 1}`,
+      );
+    }
+    if (known) lines.push(`韦先到,${id18("45080219750505999")},KNOWN-1,户主,${village},先登路,1`);
+    return lines.join("\n");
+  };
+  const check = async (app: TestApp) => {
+    const members = await app.ctx.db
+      .selectFrom("person as p")
+      .innerJoin("household as h", "h.id", "p.household_id")
+      .select(["h.ref", "h.place_id", "h.head_person_id"])
+      .select((eb) => [eb.fn.countAll<string>().as("n"), eb.fn.count<string>("p.place_id").distinct().as("places")])
+      .where("h.ref", "like", "FAR-%")
+      .groupBy(["h.ref", "h.place_id", "h.head_person_id"])
+      .execute();
+    expect(members).toHaveLength(500);
+    expect(members.every((m) => Number(m.n) === 5 && Number(m.places) === 1 && m.head_person_id !== null)).toBe(true);
+  };
+
+  it("finds each household and address again in the batches after the one that created it, in an empty registry", async () => {
+    const app = await buildTestApp();
+    try {
+      const area = await buildAreaTree(app.ctx);
+      const file = path.join(dir, "spread.csv");
+      await writeFile(file, spread(area.village.code));
+      const { counts } = await importPeopleAsJob(app.ctx, file);
+      expect(counts).toMatchObject({ created: PEOPLE, rejected: 0 });
+      expect(await count("household", app)).toBe(500);
+      expect(await count("place", app)).toBe(500);
+      await check(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("uses the places and households registered before anyone was imported, rather than making them again", async () => {
+    const app = await buildTestApp();
+    try {
+      const area = await buildAreaTree(app.ctx);
+      const meta = { requestId: "first-load", ip: null, userAgent: null };
+      const { place } = await createPlace(app.ctx, systemPrincipal(), meta, {
+        id: crypto.randomUUID(),
+        divisionCode: area.village.code,
+        road: "先登路",
+        houseNumber: "1",
+      });
+      const { household } = await createHousehold(app.ctx, systemPrincipal(), meta, {
+        id: crypto.randomUUID(),
+        placeId: place.id,
+        ref: "KNOWN-1",
+      });
+      const file = path.join(dir, "spread-known.csv");
+      await writeFile(file, spread(area.village.code, "known"));
+      const { counts } = await importPeopleAsJob(app.ctx, file);
+      expect(counts).toMatchObject({ created: PEOPLE + 1, rejected: 0 });
+      expect(await count("household", app)).toBe(501);
+      expect(await count("place", app)).toBe(501);
+      const first = await app.ctx.db
+        .selectFrom("person")
+        .select(["household_id", "place_id"])
+        .where("name", "=", "韦先到")
+        .executeTakeFirstOrThrow();
+      expect(first).toEqual({ household_id: household?.id, place_id: place.id });
+      await check(app);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -108,6 +108,21 @@ class ImportRun {
    * meanwhile, a batch meets a duplicate key, and is written again with look-ups from then on.
    */
   lookUp = true;
+  /**
+   * For places and households whose table was empty when this run started, the keys (village and
+   * address; household number) this run has created: while `lookUp` is off, only these can be in the
+   * database, so only these are looked up there. (If another import creates the same meanwhile, the
+   * write meets a duplicate key and look-ups come back on.)
+   */
+  #made: { places?: Set<string>; households?: Set<string> } = {};
+
+  /** Which of the tables were empty as this run started (a first load of a county). */
+  startedEmpty(empty: { places: boolean; households: boolean }) {
+    this.#made = {
+      places: empty.places ? new Set() : undefined,
+      households: empty.households ? new Set() : undefined,
+    };
+  }
   /** Once a write had to be repeated, batches are planned one after the other's write, not ahead. */
   sequential = false;
   epoch = 0;
@@ -205,10 +220,11 @@ class ImportRun {
       const known = recentPlace(placeKey(r));
       if (known) places.set(placeKey(r), known);
     }
+    const made = this.lookUp ? {} : this.#made;
     for (const p of await findPlacesByAddress(
       db,
       wanted
-        .filter((r) => !places.has(placeKey(r)))
+        .filter((r) => !places.has(placeKey(r)) && (!made.places || made.places.has(placeKey(r))))
         .map((r) => ({ division: r.division.code, address: r.address as string })),
     ))
       places.set(`${p.division_code}\u0000${p.address}`, { id: p.id, area_id: p.area_id, area_path: p.area_path });
@@ -224,6 +240,7 @@ class ImportRun {
       const id = uuidv7(now.getTime());
       places.set(placeKey(r), { id, area_id: area.id, area_path: area.path });
       mine.places.set(placeKey(r), { id, area_id: area.id, area_path: area.path });
+      made.places?.add(placeKey(r));
       newPlaces.push({
         id,
         area_id: area.id,
@@ -252,7 +269,7 @@ class ImportRun {
     }
     for (const h of await findHouseholdsByRef(
       db,
-      refs.filter((ref) => !households.has(ref)),
+      refs.filter((ref) => !households.has(ref) && (!made.households || made.households.has(ref))),
     ))
       households.set(h.ref as string, { id: h.id, area_id: h.area_id, area_path: h.area_path, head: h.head_person_id });
     const headOf = new Map<string, string>();
@@ -273,6 +290,7 @@ class ImportRun {
       const head = headOf.get(r.householdRef) ?? null;
       households.set(r.householdRef, { id, area_id: area.id, area_path: area.path, head });
       mine.households.set(r.householdRef, { id, area_id: area.id, area_path: area.path, head });
+      made.households?.add(r.householdRef);
       newHouseholds.push({
         id,
         place_id: place?.id ?? null,
@@ -463,8 +481,12 @@ const UNIQUE_VIOLATION = "23505";
 /** Writes of one batch, the first included, before a duplicate key stops the import. */
 const WRITE_ATTEMPTS = 4;
 
+async function isEmpty(db: Kysely<DB>, table: "person" | "place" | "household"): Promise<boolean> {
+  return !(await db.selectFrom(table).select("id").limit(1).executeTakeFirst());
+}
+
 async function registryIsEmpty(db: Kysely<DB>): Promise<boolean> {
-  return !(await db.selectFrom("person").select("id").limit(1).executeTakeFirst());
+  return isEmpty(db, "person");
 }
 
 /**
@@ -573,6 +595,8 @@ export async function runPeopleImport(
     const run = new ImportRun(ctx, actor);
     const firstLoad = write && (await registryIsEmpty(ctx.db));
     run.lookUp = !firstLoad;
+    if (firstLoad)
+      run.startedEmpty({ places: await isEmpty(ctx.db, "place"), households: await isEmpty(ctx.db, "household") });
     const deferred: string[] = [];
     let failed = false;
     try {
@@ -658,6 +682,11 @@ export async function runPeopleImport(
     const rows = sealAhead<PeopleFileHeader | PeopleFileRow>(readPeopleFile(file, format), sealer, (item) =>
       "header" in item ? undefined : sealRequest(item),
     );
+    const g = globalThis as any;
+    g.zzSeal = 0;
+    g.zzWrite = 0;
+    g.zzPrep = 0;
+    let tw = performance.now();
     for await (const chunk of rows) {
       const first = chunk.items[0];
       if (first && "header" in first) {
@@ -667,7 +696,11 @@ export async function runPeopleImport(
         continue;
       }
       const files = chunk.items as PeopleFileRow[];
-      await checker.prepare(files);
+      {
+        const t = performance.now();
+        await checker.prepare(files);
+        g.zzPrep += performance.now() - t;
+      }
       for (let i = 0; i < files.length; i++) {
         seen++;
         if (seen % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -678,13 +711,26 @@ export async function runPeopleImport(
         } else batch.push(checked);
         if (batch.length >= BATCH) {
           // One batch being written, the next one planned meanwhile: wait for the one before them.
-          await beforeLast;
+          {
+            const t = performance.now();
+            await beforeLast;
+            g.zzWrite += performance.now() - t;
+          }
           beforeLast = writing;
           void flush().catch(() => {});
         }
         if (seen % BATCH === 0) await progress(write || !job.all_or_nothing ? seen : Math.floor(seen / 2));
       }
+      tw = performance.now();
     }
+    console.log(
+      "zz waits ms: seal",
+      Math.round(g.zzSeal),
+      "write",
+      Math.round(g.zzWrite),
+      "prep",
+      Math.round(g.zzPrep),
+    );
     await writing;
     await flush();
     return { seen };

@@ -281,15 +281,20 @@ export async function findPlace(db: Db, id: string): Promise<PlaceRow | undefine
   return db.selectFrom("place").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/**
+ * Places by (village, address), any number at once: the pairs travel as two arrays joined to the
+ * unique index, one statement whatever their number (an `or` of a thousand pairs was a new statement
+ * to compile and plan for every length).
+ */
 export async function findPlacesByAddress(db: Db, keys: { division: string; address: string }[]): Promise<PlaceRow[]> {
   if (keys.length === 0) return [];
-  return db
-    .selectFrom("place")
-    .selectAll()
-    .where((eb) =>
-      eb.or(keys.map((k) => eb.and([eb("division_code", "=", k.division), eb("address", "=", k.address)]))),
-    )
-    .execute();
+  const divisions = sql.val(keys.map((k) => k.division));
+  const addresses = sql.val(keys.map((k) => k.address));
+  const found = await sql<PlaceRow>`
+    select place.* from place
+    join unnest(${divisions}::text[], ${addresses}::text[]) as k(division, address)
+      on place.division_code = k.division and place.address = k.address`.execute(db);
+  return found.rows;
 }
 
 export async function insertPlaces(db: Db, rows: Insert<PlaceTable>[]): Promise<void> {
