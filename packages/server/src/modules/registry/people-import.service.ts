@@ -682,11 +682,6 @@ export async function runPeopleImport(
     const rows = sealAhead<PeopleFileHeader | PeopleFileRow>(readPeopleFile(file, format), sealer, (item) =>
       "header" in item ? undefined : sealRequest(item),
     );
-    const g = globalThis as any;
-    g.zzSeal = 0;
-    g.zzWrite = 0;
-    g.zzPrep = 0;
-    let tw = performance.now();
     for await (const chunk of rows) {
       const first = chunk.items[0];
       if (first && "header" in first) {
@@ -696,11 +691,7 @@ export async function runPeopleImport(
         continue;
       }
       const files = chunk.items as PeopleFileRow[];
-      {
-        const t = performance.now();
-        await checker.prepare(files);
-        g.zzPrep += performance.now() - t;
-      }
+      await checker.prepare(files);
       for (let i = 0; i < files.length; i++) {
         seen++;
         if (seen % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -711,26 +702,13 @@ export async function runPeopleImport(
         } else batch.push(checked);
         if (batch.length >= BATCH) {
           // One batch being written, the next one planned meanwhile: wait for the one before them.
-          {
-            const t = performance.now();
-            await beforeLast;
-            g.zzWrite += performance.now() - t;
-          }
+          await beforeLast;
           beforeLast = writing;
           void flush().catch(() => {});
         }
         if (seen % BATCH === 0) await progress(write || !job.all_or_nothing ? seen : Math.floor(seen / 2));
       }
-      tw = performance.now();
     }
-    console.log(
-      "zz waits ms: seal",
-      Math.round(g.zzSeal),
-      "write",
-      Math.round(g.zzWrite),
-      "prep",
-      Math.round(g.zzPrep),
-    );
     await writing;
     await flush();
     return { seen };
