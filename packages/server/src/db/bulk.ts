@@ -54,11 +54,9 @@ export function encodeCopy(
   checkIdentifiers(table, columns);
   const out = new CopyWriter();
   for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
-      if (i > 0) out.byte(TAB);
-      out.value(row[i]);
-    }
-    out.byte(NEWLINE);
+    let line = "";
+    for (let i = 0; i < row.length; i++) line += i === 0 ? out.field(row[i]) : `\t${out.field(row[i])}`;
+    out.line(line);
   }
   return { table, columns, bytes: out.done(), rows: rows.length };
 }
@@ -73,11 +71,12 @@ export function encodeObjects(table: string, rows: readonly object[]): CopyData 
   const out = new CopyWriter();
   for (const row of rows) {
     const values = row as Record<string, CopyValue>;
+    let line = "";
     for (let i = 0; i < columns.length; i++) {
-      if (i > 0) out.byte(TAB);
-      out.value(values[columns[i] as string]);
+      const text = out.field(values[columns[i] as string]);
+      line += i === 0 ? text : `\t${text}`;
     }
-    out.byte(NEWLINE);
+    out.line(line);
   }
   return { table, columns, bytes: out.done(), rows: rows.length };
 }
@@ -87,14 +86,6 @@ export function copyText(rows: readonly (readonly CopyValue[])[]): string {
   return encodeCopy("rows", [], rows).bytes.toString("utf8");
 }
 
-const TAB = 0x09;
-const NEWLINE = 0x0a;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const BRACE_OPEN = 0x7b;
-const BRACE_CLOSE = 0x7d;
-const NULL_MARK = "\\N";
-
 // COPY's text format: tab-separated, \N for null, backslash escapes for backslash, tab, newline, CR.
 const SPECIAL = /[\\\t\n\r]/;
 const SPECIAL_ALL = /[\\\t\n\r]/g;
@@ -103,7 +94,10 @@ const escapeText = (s: string) => (SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (c) 
 /** What an array element needs escaped inside its quotes, or in COPY's text around the literal. */
 const ARRAY_SPECIAL = /["\\\t\n\r]/;
 
-/** COPY text written into a buffer that doubles as it fills. */
+/**
+ * COPY text written, a line at a time, into a buffer that doubles as it fills: each line is a
+ * short-lived string, written with one call, the batch held outside the JavaScript heap.
+ */
 class CopyWriter {
   #buf = Buffer.allocUnsafe(64 * 1024);
   #length = 0;
@@ -111,58 +105,53 @@ class CopyWriter {
   #lastDate: Date | undefined;
   #lastText = "";
 
-  #room(bytes: number) {
-    if (this.#length + bytes <= this.#buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#length + bytes));
-    this.#buf.copy(next, 0, 0, this.#length);
-    this.#buf = next;
-  }
-
-  byte(code: number) {
-    this.#room(1);
-    this.#buf[this.#length++] = code;
-  }
-
-  /** Text already escaped for COPY: at most three bytes of UTF-8 per UTF-16 unit. */
-  #raw(text: string) {
-    this.#room(text.length * 3);
+  /** One row's fields, already joined by tabs. */
+  line(text: string) {
+    // At most three bytes of UTF-8 per UTF-16 unit, and the line break.
+    const most = text.length * 3 + 1;
+    if (this.#length + most > this.#buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#length + most));
+      this.#buf.copy(next, 0, 0, this.#length);
+      this.#buf = next;
+    }
     this.#length += this.#buf.write(text, this.#length);
+    this.#buf[this.#length++] = 0x0a;
   }
 
-  value(value: CopyValue) {
-    if (value === null || value === undefined) this.#raw(NULL_MARK);
-    else if (typeof value === "string") this.#raw(escapeText(value));
-    else if (typeof value === "boolean") this.byte(value ? 0x74 : 0x66);
-    else if (typeof value === "number") {
+  field(value: CopyValue): string {
+    if (value === null || value === undefined) return "\\N";
+    if (typeof value === "string") return escapeText(value);
+    if (typeof value === "boolean") return value ? "t" : "f";
+    if (typeof value === "number") {
       if (!Number.isFinite(value)) throw new Error(`cannot COPY the number ${value}`);
-      this.#raw(String(value));
-    } else if (value instanceof Date) {
+      return String(value);
+    }
+    if (value instanceof Date) {
       if (value !== this.#lastDate) {
         this.#lastDate = value;
         this.#lastText = value.toISOString();
       }
-      this.#raw(this.#lastText);
-    } else this.#array(value);
-  }
-
-  /** An array literal ({"a","b"}), each element quoted so commas, braces and spaces stay inside it. */
-  #array(items: readonly string[]) {
-    this.byte(BRACE_OPEN);
-    for (let i = 0; i < items.length; i++) {
-      if (i > 0) this.byte(COMMA);
-      const item = items[i] as string;
-      this.byte(QUOTE);
-      // Inside the quotes a quote or backslash is escaped with a backslash, and then, as in any
-      // field, the backslashes and control characters are escaped again for COPY.
-      this.#raw(ARRAY_SPECIAL.test(item) ? escapeText(item.replace(/["\\]/g, (c) => `\\${c}`)) : item);
-      this.byte(QUOTE);
+      return this.#lastText;
     }
-    this.byte(BRACE_CLOSE);
+    return arrayLiteral(value);
   }
 
   done(): Buffer {
     return this.#buf.subarray(0, this.#length);
   }
+}
+
+/** An array literal ({"a","b"}), each element quoted so commas, braces and spaces stay inside it. */
+function arrayLiteral(items: readonly string[]): string {
+  let out = "{";
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as string;
+    // Inside the quotes a quote or backslash is escaped with a backslash, and then, as in any field,
+    // the backslashes and control characters are escaped again for COPY.
+    const text = ARRAY_SPECIAL.test(item) ? escapeText(item.replace(/["\\]/g, (c) => `\\${c}`)) : item;
+    out += i === 0 ? `"${text}"` : `,"${text}"`;
+  }
+  return `${out}}`;
 }
 
 /** PGlite: COPY reads the rows from a Blob inside the one session (which the transaction holds). */

@@ -117,10 +117,12 @@ async function hasDeferredTable(db: Kysely<DB>): Promise<boolean> {
 }
 
 /**
- * Builds again what `deferIndexes` set aside (for one table, or all): indexes first, then foreign keys.
- * Each is built and forgotten in one transaction; rows another process is rebuilding are skipped.
+ * Builds again what `deferIndexes` set aside (for one table, some, or all): indexes first, the largest
+ * table's first, then foreign keys. Each is built and forgotten in one transaction; rows another
+ * restorer is rebuilding are skipped, so several restorers share the work.
  */
-export async function restoreDeferred(db: Kysely<DB>, table?: string): Promise<RestoreReport> {
+export async function restoreDeferred(db: Kysely<DB>, tables?: string | readonly string[]): Promise<RestoreReport> {
+  const only = typeof tables === "string" ? [tables] : tables;
   const report: RestoreReport = { indexes: [], foreignKeys: [], unvalidated: [] };
   if (!(await hasDeferredTable(db))) return report;
   for (;;) {
@@ -128,9 +130,11 @@ export async function restoreDeferred(db: Kysely<DB>, table?: string): Promise<R
       const row = await trx
         .selectFrom("deferred_ddl")
         .selectAll()
-        .$if(table !== undefined, (q) => q.where("table_name", "=", table as string))
-        // 'index' sorts after 'foreign_key': indexes first.
+        .$if(only !== undefined, (q) => q.where("table_name", "in", only as string[]))
+        // 'index' sorts after 'foreign_key': indexes first. The largest table's first, so that two
+        // restorers do not end with one building a big index while the other has nothing left.
         .orderBy("kind", "desc")
+        .orderBy(sql`coalesce(pg_total_relation_size(to_regclass(table_name)), 0)`, "desc")
         .orderBy("table_name")
         .orderBy("name")
         .limit(1)

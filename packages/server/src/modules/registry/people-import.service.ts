@@ -495,7 +495,8 @@ async function registryIsEmpty(db: Kysely<DB>): Promise<boolean> {
  * was before (typically empty).
  */
 async function refreshStatistics(db: Kysely<DB>): Promise<void> {
-  await sql`analyze person, household, place, subject_tag`.execute(db);
+  // People on one connection, the rest on another: on PostgreSQL the two run at once.
+  await Promise.all([sql`analyze person`.execute(db), sql`analyze household, place, subject_tag`.execute(db)]);
 }
 
 /** Every household head of a batch in one statement. */
@@ -608,10 +609,10 @@ export async function runPeopleImport(
       throw error;
     } finally {
       // Built again whether the load finished or not; if that fails too, the next start builds them.
-      // Two restorers share each table's work (each takes the next definition): on PostgreSQL two
-      // indexes build at once, on PGlite they take turns.
-      for (const table of deferred)
-        await Promise.all([restoreDeferred(ctx.db, table), restoreDeferred(ctx.db, table)]).then(
+      // Two restorers share the work of all the tables (each takes the next definition): on PostgreSQL
+      // two indexes build at once, on PGlite they take turns.
+      if (deferred.length > 0)
+        await Promise.all([restoreDeferred(ctx.db, deferred), restoreDeferred(ctx.db, deferred)]).then(
           (restored) => {
             const unvalidated = restored.flatMap((r) => r.unvalidated);
             if (unvalidated.length > 0) ctx.log.warn({ importId: job.id, unvalidated }, "foreign keys left NOT VALID");
