@@ -261,7 +261,9 @@ class ImportRun {
       });
     }
     // Households: found by the register's household number.
-    const refs = [...new Set(rows.flatMap((r) => (r.householdRef ? [r.householdRef] : [])))];
+    const refSet = new Set<string>();
+    for (const r of rows) if (r.householdRef) refSet.add(r.householdRef);
+    const refs = [...refSet];
     const households = new Map<string, HouseholdRef>();
     for (const ref of refs) {
       const known = recentHousehold(ref);
@@ -310,10 +312,12 @@ class ImportRun {
     const newTags: Parameters<typeof tagsCopy>[0] = [];
     const heads: { household: string; person: string }[] = [];
     const existingTags = new Map<string, Set<string>>();
-    const existingIds = rows.flatMap((r) => {
-      const p = existing.get(r.sealedId.id_number_bidx);
-      return p ? [p.id] : [];
-    });
+    const existingIds: string[] = [];
+    if (existing.size > 0)
+      for (const r of rows) {
+        const p = existing.get(r.sealedId.id_number_bidx);
+        if (p) existingIds.push(p.id);
+      }
     for (const t of await listTagsOf(db, existingIds)) {
       if (t.valid_to !== null && t.valid_to < today(this.ctx)) continue;
       existingTags.set(t.subject_id, (existingTags.get(t.subject_id) ?? new Set()).add(t.tag_key));
@@ -322,31 +326,63 @@ class ImportRun {
     for (const [i, r] of rows.entries()) {
       const household = r.householdRef ? households.get(r.householdRef) : undefined;
       const place = r.address ? places.get(placeKey(r)) : undefined;
-      const area = r.grid
-        ? { id: r.grid.id, path: r.grid.path }
-        : household
-          ? { id: household.area_id, path: household.area_path }
-          : place
-            ? { id: place.area_id, path: place.area_path }
-            : { id: r.division.id, path: r.division.path };
-      const fields = {
-        household_id: household?.id ?? null,
-        relationship: r.relationship,
-        name: r.name,
-        gender: r.gender,
-        birth_date: r.birthDate,
-        ethnicity: r.ethnicity,
-        phone_bidx: r.phone?.bidx ?? null,
-        residence_status: r.residence,
-        party_member: r.partyMember,
-        party_branch: r.partyBranch,
-        registered_address: r.registeredAddress,
-        place_id: place?.id ?? null,
-        notes: r.notes,
-      };
+      // The person's area: the grid given, else the household's, else the place's, else the village.
+      const areaId = r.grid ? r.grid.id : household ? household.area_id : place ? place.area_id : r.division.id;
+      const areaPath = r.grid ? r.grid.path : household ? household.area_path : place ? place.area_path : r.division.path;
       const found = existing.get(r.sealedId.id_number_bidx);
       const personId = personIds[i] as string;
-      if (found) {
+      if (!found) {
+        counts.created++;
+        // One literal, the columns in a fixed order: every row of the batch has the same shape.
+        newPeople.push({
+          id: personId,
+          household_id: household?.id ?? null,
+          relationship: r.relationship,
+          name: r.name,
+          gender: r.gender,
+          birth_date: r.birthDate,
+          ethnicity: r.ethnicity,
+          phone_bidx: r.phone?.bidx ?? null,
+          residence_status: r.residence,
+          party_member: r.partyMember,
+          party_branch: r.partyBranch,
+          registered_address: r.registeredAddress,
+          place_id: place?.id ?? null,
+          notes: r.notes,
+          name_chars: r.nameKeys.name_chars,
+          name_pinyin: r.nameKeys.name_pinyin,
+          name_initials: r.nameKeys.name_initials,
+          id_type: r.sealedId.id_type,
+          id_number_enc: r.sealedId.id_number_enc,
+          id_number_bidx: r.sealedId.id_number_bidx,
+          id_number_masked: r.sealedId.id_number_masked,
+          phone_enc: r.phone?.enc ?? null,
+          phone_masked: r.phone?.masked ?? null,
+          area_id: areaId,
+          area_path: areaPath,
+          created_at: now,
+          updated_at: now,
+          created_by: by,
+        });
+        // No attribution row: a new person's attribution is their own record until they move.
+        for (const key of r.tags) newTags.push(this.tagRow(personId, key, areaPath, day));
+      } else {
+        const area = { id: areaId, path: areaPath };
+        const fields = {
+          household_id: household?.id ?? null,
+          relationship: r.relationship,
+          name: r.name,
+          gender: r.gender,
+          birth_date: r.birthDate,
+          ethnicity: r.ethnicity,
+          phone_bidx: r.phone?.bidx ?? null,
+          residence_status: r.residence,
+          party_member: r.partyMember,
+          party_branch: r.partyBranch,
+          registered_address: r.registeredAddress,
+          place_id: place?.id ?? null,
+          notes: r.notes,
+        };
         const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => found[k] !== fields[k]);
         const moved = found.area_path !== area.path;
         const tagsToAdd = r.tags.filter((k) => !existingTags.get(found.id)?.has(k));
@@ -390,26 +426,6 @@ class ImportRun {
             await trx.updateTable("person").set(update).where("id", "=", found.id).execute();
           });
         for (const key of tagsToAdd) newTags.push(this.tagRow(found.id, key, area.path, day));
-      } else {
-        counts.created++;
-        newPeople.push({
-          id: personId,
-          ...fields,
-          ...r.nameKeys,
-          id_type: r.sealedId.id_type,
-          id_number_enc: r.sealedId.id_number_enc,
-          id_number_bidx: r.sealedId.id_number_bidx,
-          id_number_masked: r.sealedId.id_number_masked,
-          phone_enc: r.phone?.enc ?? null,
-          phone_masked: r.phone?.masked ?? null,
-          area_id: area.id,
-          area_path: area.path,
-          created_at: now,
-          updated_at: now,
-          created_by: by,
-        });
-        // No attribution row: a new person's attribution is their own record until they move.
-        for (const key of r.tags) newTags.push(this.tagRow(personId, key, area.path, day));
       }
       if (r.relationship === "head" && household && household.head !== personId) {
         household.head = personId;
