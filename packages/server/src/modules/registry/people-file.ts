@@ -154,7 +154,7 @@ export async function countCsvRows(file: string): Promise<number> {
   let last = 10;
   for await (const chunk of createReadStream(file)) {
     const buf = chunk as Buffer;
-    for (let i = 0; i < buf.length; i++) if (buf[i] === 10) lines++;
+    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
     last = buf.length ? (buf[buf.length - 1] as number) : last;
   }
   return Math.max(0, lines + (last === 10 ? 0 : 1) - 1);

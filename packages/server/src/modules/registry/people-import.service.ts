@@ -328,7 +328,13 @@ class ImportRun {
       const place = r.address ? places.get(placeKey(r)) : undefined;
       // The person's area: the grid given, else the household's, else the place's, else the village.
       const areaId = r.grid ? r.grid.id : household ? household.area_id : place ? place.area_id : r.division.id;
-      const areaPath = r.grid ? r.grid.path : household ? household.area_path : place ? place.area_path : r.division.path;
+      const areaPath = r.grid
+        ? r.grid.path
+        : household
+          ? household.area_path
+          : place
+            ? place.area_path
+            : r.division.path;
       const found = existing.get(r.sealedId.id_number_bidx);
       const personId = personIds[i] as string;
       if (!found) {

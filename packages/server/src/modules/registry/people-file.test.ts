@@ -1,0 +1,63 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countCsvRows, readPeopleFile } from "./people-file.ts";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "wangge-people-file-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const file = async (name: string, text: string) => {
+  const at = path.join(dir, name);
+  await writeFile(at, text);
+  return at;
+};
+
+describe("countCsvRows", () => {
+  it("counts the lines after the header, with or without a last line break, in LF or CRLF", async () => {
+    expect(await countCsvRows(await file("a.csv", "姓名\n张三\n李四\n"))).toBe(2);
+    expect(await countCsvRows(await file("b.csv", "姓名\r\n张三\r\n李四"))).toBe(2);
+    expect(await countCsvRows(await file("c.csv", "姓名\n"))).toBe(0);
+    expect(await countCsvRows(await file("d.csv", ""))).toBe(0);
+  });
+
+  it("counts a file larger than one read", async () => {
+    const rows = Array.from({ length: 40_000 }, (_, i) => `覃${i},450802198001010013`);
+    expect(await countCsvRows(await file("e.csv", `姓名,证件号码\n${rows.join("\n")}\n`))).toBe(40_000);
+  });
+});
+
+describe("readPeopleFile", () => {
+  it("gives the header alone first, then the rows in chunks with their spreadsheet row numbers", async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `覃${i},450802198001010013,,450802001001`);
+    const at = await file("f.csv", `\uFEFF姓名,证件号码,未知列,村社区代码\n\n${rows.join("\n")}\n`);
+    const chunks = [];
+    for await (const chunk of readPeopleFile(at, "csv")) chunks.push(chunk);
+    expect(chunks[0]).toEqual([
+      { header: ["姓名", "证件号码", "未知列", "村社区代码"], check: expect.objectContaining({ missing: [] }) },
+    ]);
+    const people = chunks.slice(1).flat() as { row: number; values: Record<string, string> }[];
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(people).toHaveLength(30_000);
+    // The blank line after the header counts, as a spreadsheet numbers it.
+    expect(people[0]).toMatchObject({
+      row: 3,
+      values: { name: "覃0", idNumber: "450802198001010013", divisionCode: "450802001001" },
+    });
+    expect(people.at(-1)).toMatchObject({ row: 30_002, values: { name: "覃29999" } });
+  });
+
+  it("stops after the header when a required column is missing", async () => {
+    const at = await file("g.csv", "姓名,证件号码\n张三,450802198001010013\n");
+    const chunks = [];
+    for await (const chunk of readPeopleFile(at, "csv")) chunks.push(chunk);
+    expect(chunks).toEqual([
+      [{ header: ["姓名", "证件号码"], check: expect.objectContaining({ missing: ["村社区代码"] }) }],
+    ]);
+  });
+});
