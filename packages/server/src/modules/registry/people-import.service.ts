@@ -73,6 +73,23 @@ export interface ImportCounts {
   rejected: number;
 }
 
+/** The columns of a person an import takes from the file: a registered person whose differ is updated. */
+const FILE_COLUMNS = [
+  "household_id",
+  "relationship",
+  "name",
+  "gender",
+  "birth_date",
+  "ethnicity",
+  "phone_bidx",
+  "residence_status",
+  "party_member",
+  "party_branch",
+  "registered_address",
+  "place_id",
+  "notes",
+] as const;
+
 interface PlaceRef {
   id: string;
   area_id: string | null;
@@ -337,59 +354,49 @@ class ImportRun {
             : r.division.path;
       const found = existing.get(r.sealedId.id_number_bidx);
       const personId = personIds[i] as string;
+      // One literal, the columns in a fixed order: every new row of the batch has the same shape.
+      const row = {
+        id: personId,
+        household_id: household?.id ?? null,
+        relationship: r.relationship,
+        name: r.name,
+        gender: r.gender,
+        birth_date: r.birthDate,
+        ethnicity: r.ethnicity,
+        phone_bidx: r.phone?.bidx ?? null,
+        residence_status: r.residence,
+        party_member: r.partyMember,
+        party_branch: r.partyBranch,
+        registered_address: r.registeredAddress,
+        place_id: place?.id ?? null,
+        notes: r.notes,
+        name_chars: r.nameKeys.name_chars,
+        name_pinyin: r.nameKeys.name_pinyin,
+        name_initials: r.nameKeys.name_initials,
+        id_type: r.sealedId.id_type,
+        id_number_enc: r.sealedId.id_number_enc,
+        id_number_bidx: r.sealedId.id_number_bidx,
+        id_number_masked: r.sealedId.id_number_masked,
+        phone_enc: r.phone?.enc ?? null,
+        phone_masked: r.phone?.masked ?? null,
+        area_id: areaId,
+        area_path: areaPath,
+        created_at: now,
+        updated_at: now,
+        created_by: by,
+      };
       if (!found) {
         counts.created++;
-        // One literal, the columns in a fixed order: every row of the batch has the same shape.
-        newPeople.push({
-          id: personId,
-          household_id: household?.id ?? null,
-          relationship: r.relationship,
-          name: r.name,
-          gender: r.gender,
-          birth_date: r.birthDate,
-          ethnicity: r.ethnicity,
-          phone_bidx: r.phone?.bidx ?? null,
-          residence_status: r.residence,
-          party_member: r.partyMember,
-          party_branch: r.partyBranch,
-          registered_address: r.registeredAddress,
-          place_id: place?.id ?? null,
-          notes: r.notes,
-          name_chars: r.nameKeys.name_chars,
-          name_pinyin: r.nameKeys.name_pinyin,
-          name_initials: r.nameKeys.name_initials,
-          id_type: r.sealedId.id_type,
-          id_number_enc: r.sealedId.id_number_enc,
-          id_number_bidx: r.sealedId.id_number_bidx,
-          id_number_masked: r.sealedId.id_number_masked,
-          phone_enc: r.phone?.enc ?? null,
-          phone_masked: r.phone?.masked ?? null,
-          area_id: areaId,
-          area_path: areaPath,
-          created_at: now,
-          updated_at: now,
-          created_by: by,
-        });
+        newPeople.push(row);
         // No attribution row: a new person's attribution is their own record until they move.
         for (const key of r.tags) newTags.push(this.tagRow(personId, key, areaPath, day));
       } else {
         const area = { id: areaId, path: areaPath };
-        const fields = {
-          household_id: household?.id ?? null,
-          relationship: r.relationship,
-          name: r.name,
-          gender: r.gender,
-          birth_date: r.birthDate,
-          ethnicity: r.ethnicity,
-          phone_bidx: r.phone?.bidx ?? null,
-          residence_status: r.residence,
-          party_member: r.partyMember,
-          party_branch: r.partyBranch,
-          registered_address: r.registeredAddress,
-          place_id: place?.id ?? null,
-          notes: r.notes,
-        };
-        const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => found[k] !== fields[k]);
+        const fields = Object.fromEntries(FILE_COLUMNS.map((k) => [k, row[k]])) as Pick<
+          NewPersonRow,
+          (typeof FILE_COLUMNS)[number]
+        >;
+        const changed = FILE_COLUMNS.filter((k) => found[k] !== row[k]);
         const moved = found.area_path !== area.path;
         const tagsToAdd = r.tags.filter((k) => !existingTags.get(found.id)?.has(k));
         if (changed.length === 0 && !moved && tagsToAdd.length === 0) {
