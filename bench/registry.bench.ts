@@ -17,6 +17,7 @@ import { countTagged, searchPeople } from "../packages/server/src/modules/regist
 import { charsOf } from "../packages/server/src/modules/registry/registry-fields.ts";
 import { ensureDefaultTags } from "../packages/server/src/modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "../packages/server/src/modules/roles/roles.service.ts";
+import { tuneV8ForImports } from "../packages/server/src/v8-tuning.ts";
 import { mulberry32, postgresForBench } from "./support.ts";
 
 /**
@@ -165,6 +166,8 @@ async function latencies(ctx: ReturnType<typeof createContext>, queries: string[
 }
 
 export async function run(args: string[]): Promise<Record<string, number>> {
+  // As the server does at start (`wangge`, `npm start`): this process imports on both engines.
+  tuneV8ForImports();
   const people = Number(args[0] ?? 1_000_000);
   const pglitePeople = Number(args[1] ?? people);
   const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-registry-"));

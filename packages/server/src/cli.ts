@@ -30,6 +30,7 @@ import {
   resetPassword,
   updateUser,
 } from "./modules/users/users.service.ts";
+import { tuneV8ForImports } from "./v8-tuning.ts";
 import { VERSION } from "./version.ts";
 
 /**
@@ -550,6 +551,7 @@ function validationError(issues: { path: PropertyKey[]; message: string }[]): Do
 }
 
 export async function runCli(argv: string[]): Promise<void> {
+  tuneV8ForImports();
   const program = buildCli();
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();
