@@ -1,7 +1,10 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../test/test-database.ts";
-import { copyText, encodeCopy, encodeObjects } from "./bulk.ts";
+import { type CopyValue, encodeCopy, encodeObjects } from "./bulk.ts";
+
+/** The rows as COPY's text reads them. */
+const copyText = (rows: readonly (readonly CopyValue[])[]) => encodeCopy("rows", [], rows).bytes.toString("utf8");
 
 let t: TestDatabase;
 beforeAll(async () => {

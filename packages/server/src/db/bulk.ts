@@ -81,11 +81,6 @@ export function encodeObjects(table: string, rows: readonly object[]): CopyData 
   return { table, columns, bytes: out.done(), rows: rows.length };
 }
 
-/** The rows in COPY's text format, one line each. */
-export function copyText(rows: readonly (readonly CopyValue[])[]): string {
-  return encodeCopy("rows", [], rows).bytes.toString("utf8");
-}
-
 // COPY's text format: tab-separated, \N for null, backslash escapes for backslash, tab, newline, CR.
 const SPECIAL = /[\\\t\n\r]/;
 const SPECIAL_ALL = /[\\\t\n\r]/g;
