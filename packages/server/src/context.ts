@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Config } from "./config.ts";
 import type { FieldCrypto } from "./crypto/field-crypto.ts";
-import type { BulkRunner } from "./db/bulk.ts";
+import type { Bulk } from "./db/bulk.ts";
 import type { DatabaseKind } from "./db/database.ts";
 import type { DB } from "./db/schema.ts";
 import type { SmsSender } from "./modules/auth/sms-sender.ts";
@@ -13,8 +13,8 @@ import type { SmsSender } from "./modules/auth/sms-sender.ts";
 export interface AppContext {
   db: Kysely<DB>;
   dbKind: DatabaseKind;
-  /** A transaction that can also COPY rows in (imports). */
-  bulk: BulkRunner;
+  /** Transactions that COPY rows in, their statements sent at once (imports). */
+  bulk: Bulk;
   config: Config;
   crypto: FieldCrypto;
   now: () => Date;

@@ -79,19 +79,20 @@ describe("a bulk session", () => {
 
   it("copies rows with awkward text, arrays, nulls, numbers, dates and booleans, and reads them back as given", async () => {
     const at = new Date("2026-11-28T08:30:00.123Z");
-    const back = await t.bulk(async (session) => {
+    const back = await t.bulk.session(async (session) => {
       await sql`create temp table bulk_probe (n int, label text, items text[], flag boolean, at timestamptz, x double precision) on commit drop`.execute(
         session.db,
       );
       const columns = ["n", "label", "items", "flag", "at", "x"];
-      await session.copy(
+      await session.send([
         encodeCopy(
           "bulk_probe",
           columns,
           awkward.map((label, n) => [n, label, [label, "b", label], n % 2 === 0, at, n / 3]),
         ),
-      );
-      await session.copy(encodeCopy("bulk_probe", columns, [[99, null, [], null, null, null]]));
+        encodeCopy("bulk_probe", columns, []),
+        encodeCopy("bulk_probe", columns, [[99, null, [], null, null, null]]),
+      ]);
       return sql<{
         n: number;
         label: string | null;
@@ -113,19 +114,107 @@ describe("a bulk session", () => {
   it("rolls back everything, the copied rows included, when the session fails, and stays usable", async () => {
     await sql`create table bulk_kept (id int primary key, label text)`.execute(t.db);
     await expect(
-      t.bulk(async (session) => {
-        await session.copy(encodeCopy("bulk_kept", ["id", "label"], [[1, "一"]]));
+      t.bulk.session(async (session) => {
+        await session.send([encodeCopy("bulk_kept", ["id", "label"], [[1, "一"]])]);
         await sql`insert into bulk_kept values (2, '二')`.execute(session.db);
-        await session.copy(encodeCopy("bulk_kept", ["id", "label"], [[1, "again"]]));
+        await session.send([encodeCopy("bulk_kept", ["id", "label"], [[1, "again"]])]);
       }),
     ).rejects.toMatchObject({ code: "23505" });
     const after = await sql<{ n: number }>`select count(*)::int as n from bulk_kept`.execute(t.db);
     expect(after.rows[0]?.n).toBe(0);
-    await t.bulk((session) => session.copy(encodeCopy("bulk_kept", ["id", "label"], [[3, "三"]])));
+    await t.bulk.session((session) => session.send([encodeCopy("bulk_kept", ["id", "label"], [[3, "三"]])]));
     const kept = await sql<{ id: number }>`select id from bulk_kept`.execute(t.db);
     expect(kept.rows).toEqual([{ id: 3 }]);
   });
 
+  it("runs a session's steps in order, Kysely queries between them, and statements among the COPYs", async () => {
+    await sql`create table bulk_steps (id int primary key, label text)`.execute(t.db);
+    const labels = await t.bulk.session(async (session) => {
+      await session.send([
+        encodeCopy("bulk_steps", ["id", "label"], [[1, "一"]]),
+        "update bulk_steps set label = label || '甲'",
+        encodeCopy("bulk_steps", ["id", "label"], [[2, "二"]]),
+      ]);
+      await sql`update bulk_steps set label = label || '乙'`.execute(session.db);
+      await session.send(["update bulk_steps set label = label || '丙' where id = 2"]);
+      return sql<{ label: string }>`select label from bulk_steps order by id`.execute(session.db);
+    });
+    expect(labels.rows.map((r) => r.label)).toEqual(["一甲乙", "二乙丙"]);
+  });
+});
+
+describe("a bulk write", () => {
+  const columns = ["id", "label"];
+
+  it("commits its COPYs and statements as one transaction", async () => {
+    await sql`create table bulk_write (id int primary key, label text)`.execute(t.db);
+    await t.bulk.write([
+      encodeCopy("bulk_write", columns, [
+        [1, "一"],
+        [2, "二"],
+      ]),
+      encodeCopy("bulk_write", columns, []),
+      "update bulk_write set label = label || '!' where id = 2",
+      encodeCopy("bulk_write", columns, [[3, "三\t"]]),
+    ]);
+    const rows = await sql<{ id: number; label: string }>`select * from bulk_write order by id`.execute(t.db);
+    expect(rows.rows).toEqual([
+      { id: 1, label: "一" },
+      { id: 2, label: "二!" },
+      { id: 3, label: "三\t" },
+    ]);
+  });
+
+  it("writes nothing when a later COPY fails, reports the database's error, and leaves the connections usable", async () => {
+    await sql`create table bulk_atomic (id int primary key, label text)`.execute(t.db);
+    const failing = [
+      encodeCopy("bulk_atomic", columns, [[1, "一"]]),
+      "update bulk_atomic set label = '改'",
+      encodeCopy("bulk_atomic", columns, [
+        [2, "二"],
+        [1, "重复"],
+      ]),
+      encodeCopy("bulk_atomic", columns, [[3, "三"]]),
+    ];
+    // More times than the pool has connections: each one that failed must serve again.
+    for (let i = 0; i < 6; i++)
+      await expect(t.bulk.write(failing)).rejects.toMatchObject({ code: "23505", table: "bulk_atomic" });
+    expect((await sql`select * from bulk_atomic`.execute(t.db)).rows).toEqual([]);
+    await t.bulk.write([encodeCopy("bulk_atomic", columns, [[4, "四"]])]);
+    expect((await sql`select * from bulk_atomic`.execute(t.db)).rows).toEqual([{ id: 4, label: "四" }]);
+  });
+
+  it("writes nothing when a statement fails before its COPYs, and the COPYs' rows sent after it are dropped", async () => {
+    await sql`create table bulk_statement (id int primary key, label text not null)`.execute(t.db);
+    await expect(
+      t.bulk.write([
+        encodeCopy("bulk_statement", columns, [[1, "一"]]),
+        "update bulk_statement set label = null",
+        encodeCopy("bulk_statement", columns, [[2, "二"]]),
+      ]),
+    ).rejects.toMatchObject({ code: "23502" });
+    expect((await sql`select * from bulk_statement`.execute(t.db)).rows).toEqual([]);
+    await t.bulk.write([encodeCopy("bulk_statement", columns, [[5, "五"]])]);
+    expect((await sql`select id from bulk_statement`.execute(t.db)).rows).toEqual([{ id: 5 }]);
+  });
+
+  it("carries batches of many megabytes whole", async () => {
+    await sql`create table bulk_large (id int primary key, label text)`.execute(t.db);
+    const rows = Array.from({ length: 60_000 }, (_, i) => [i, `第${i}号院子`.repeat(8)]);
+    const data = encodeCopy("bulk_large", columns, rows);
+    expect(data.bytes.length).toBeGreaterThan(8 * 1024 * 1024);
+    await t.bulk.write([data, encodeCopy("bulk_large", columns, [[-1, "末"]])]);
+    const back = await sql<{
+      n: number;
+      last: string;
+    }>`select count(*)::int as n, (select label from bulk_large where id = 59999) as last from bulk_large`.execute(
+      t.db,
+    );
+    expect(back.rows[0]).toEqual({ n: 60_001, last: "第59999号院子".repeat(8) });
+  });
+});
+
+describe("COPY's names", () => {
   it("refuses a table or column name that is not a plain identifier", () => {
     expect(() => encodeCopy("person; drop table person", ["id"], [["x"]])).toThrow(/not a plain identifier/);
     expect(() => encodeCopy("person", ["id", "name)"], [["x", "y"]])).toThrow(/not a plain identifier/);

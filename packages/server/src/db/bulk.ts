@@ -1,22 +1,38 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, type Transaction } from "kysely";
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import type { DB } from "./schema.ts";
 
 /**
  * Bulk writes (imports of hundreds of thousands of rows) through COPY instead of INSERT: the rows
  * travel as one text stream that PostgreSQL parses without planning a statement per batch, and the
- * client skips building and serialising thousands of bind parameters. A bulk session is one
- * transaction on one connection; `copy` and ordinary Kysely queries on `db` share it.
+ * client skips building and serialising thousands of bind parameters.
+ *
+ * A batch's statements and COPYs go to PostgreSQL together, in one message and the rows right behind
+ * it, and the client waits only for the end: the server works through them without waiting on the
+ * client between one and the next (a client busy preparing the next batch answers late).
  */
+export interface Bulk {
+  /**
+   * A session: one transaction on one connection; `send` and ordinary Kysely queries on `db` share
+   * it, in the order they are made.
+   */
+  session<T>(fn: (session: BulkSession) => Promise<T>): Promise<T>;
+  /** The steps as one transaction of their own, sent at once (begin and commit included). */
+  write(steps: readonly BulkStep[]): Promise<void>;
+}
+
 export interface BulkSession {
   db: Transaction<DB> | Kysely<DB>;
-  /** Appends the rows to their table. */
-  copy(data: CopyData): Promise<void>;
+  /** Runs the steps in order, sent at once; the first failure stops them and fails the session. */
+  send(steps: readonly BulkStep[]): Promise<void>;
 }
+
+/**
+ * A step of a bulk write: rows to copy in, or a statement. Statements carry no parameters (they travel
+ * in one message with the others): only text the server wrote itself, never a user's.
+ */
+export type BulkStep = CopyData | string;
 
 /**
  * Rows ready to copy into a table, encoded beforehand (while the previous batch is written, say), as
@@ -32,8 +48,6 @@ export interface CopyData {
 }
 
 export type CopyValue = string | number | boolean | Date | null | undefined | readonly string[];
-
-export type BulkRunner = <T>(fn: (session: BulkSession) => Promise<T>) => Promise<T>;
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -149,49 +163,140 @@ function arrayLiteral(items: readonly string[]): string {
   return `${out}}`;
 }
 
+/** The steps worth sending: COPYs without rows are left out. */
+const nonEmpty = (steps: readonly BulkStep[]) => steps.filter((step) => typeof step === "string" || step.rows > 0);
+
 /** PGlite: COPY reads the rows from a Blob inside the one session (which the transaction holds). */
-export function pgliteBulk(db: Kysely<DB>, pglite: PGlite): BulkRunner {
-  return (fn) =>
+export function pgliteBulk(db: Kysely<DB>, pglite: PGlite): Bulk {
+  const session = <T>(fn: (session: BulkSession) => Promise<T>) =>
     db.transaction().execute((trx) =>
       fn({
         db: trx,
-        async copy(data) {
-          if (data.rows === 0) return;
-          await pglite.query(copyStatement(data, "'/dev/blob'"), [], { blob: new Blob([data.bytes]) });
+        async send(steps) {
+          // In process, nothing is gained by sending at once: one after another.
+          for (const step of nonEmpty(steps)) {
+            if (typeof step === "string") await pglite.exec(step);
+            else await pglite.query(copyStatement(step, "'/dev/blob'"), [], { blob: new Blob([step.bytes]) });
+          }
         },
       }),
     );
+  return { session, write: (steps) => session((s) => s.send(steps)) };
 }
 
 /**
  * PostgreSQL: one pooled client for the whole session; a Kysely instance over just that client runs
- * the transaction, and COPY FROM STDIN streams into the same connection.
+ * the transaction, and the steps go into the same connection.
  */
-export function postgresBulk(pool: pg.Pool): BulkRunner {
-  return async (fn) => {
+export function postgresBulk(pool: pg.Pool): Bulk {
+  /** The client of a session, or false once it is out of step with the server (dropped, not pooled). */
+  const withClient = async <T>(fn: (client: pg.PoolClient, broke: () => void) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
-    // A connection that failed in the middle of a COPY may be out of step with the server: dropped.
     let broken = false;
     try {
-      const connection = { query: client.query.bind(client), release: () => {} };
-      const single = { connect: async () => connection, end: async () => {} };
-      const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }) });
-      return await db.transaction().execute((trx) =>
-        fn({
-          db: trx,
-          async copy(data) {
-            if (data.rows === 0) return;
-            try {
-              await pipeline(Readable.from([data.bytes]), client.query(copyFrom(copyStatement(data, "stdin"))));
-            } catch (error) {
-              broken = (error as { code?: string }).code === undefined;
-              throw error;
-            }
-          },
-        }),
-      );
+      return await fn(client, () => {
+        broken = true;
+      });
     } finally {
       client.release(broken);
     }
   };
+  // An error without a SQL state is the connection's own (closed, reset): the client is not reused.
+  const sendOn = async (client: pg.PoolClient, broke: () => void, steps: readonly BulkStep[]) => {
+    const sent = nonEmpty(steps);
+    if (sent.length === 0) return;
+    try {
+      await new Promise<void>((resolve, reject) => void client.query(new Flight(sent, resolve, reject)));
+    } catch (error) {
+      if ((error as { code?: string }).code === undefined) broke();
+      throw error;
+    }
+  };
+  return {
+    session: (fn) =>
+      withClient((client, broke) => {
+        const connection = { query: client.query.bind(client), release: () => {} };
+        const single = { connect: async () => connection, end: async () => {} };
+        const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }) });
+        return db.transaction().execute((trx) => fn({ db: trx, send: (steps) => sendOn(client, broke, steps) }));
+      }),
+    write: (steps) =>
+      withClient(async (client, broke) => {
+        try {
+          await sendOn(client, broke, ["begin", ...steps, "commit"]);
+        } catch (error) {
+          // The server skipped the rest, commit included: the transaction is rolled back here (after a
+          // failed commit there is none left, and the server only warns).
+          await client.query("rollback").catch(broke);
+          throw error;
+        }
+      }),
+  };
+}
+
+/**
+ * Statements and COPYs in one go, as node-postgres runs a query (it calls the handlers as the server
+ * answers): one simple-protocol message holds them all, separated by semicolons, and each COPY's rows
+ * follow it at once, without waiting for the server to ask for them. The server runs the statements
+ * in order and reads each COPY's rows as it comes to it. On an error it skips the rest of the message,
+ * drops the rows still to come, and says it is ready: the flight fails with that error.
+ */
+class Flight {
+  readonly text: string;
+  readonly #copies: CopyData[];
+  readonly #resolve: () => void;
+  readonly #reject: (error: unknown) => void;
+
+  constructor(steps: readonly BulkStep[], resolve: () => void, reject: (error: unknown) => void) {
+    this.#copies = steps.filter((step): step is CopyData => typeof step !== "string");
+    this.text = steps.map((step) => (typeof step === "string" ? step : copyStatement(step, "stdin"))).join(";\n");
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  submit(connection: FlightConnection) {
+    const stream = connection.stream;
+    stream.cork();
+    connection.query(this.text);
+    for (const copy of this.#copies) {
+      // CopyData ('d', its length) with the rows as they are (not copied into another buffer), CopyDone.
+      const head = Buffer.allocUnsafe(5);
+      head[0] = 0x64;
+      head.writeUInt32BE(copy.bytes.length + 4, 1);
+      stream.write(head);
+      stream.write(copy.bytes);
+      stream.write(COPY_DONE);
+    }
+    stream.uncork();
+  }
+
+  // node-postgres replaces this to clear its query timeout, when one is set.
+  callback() {}
+
+  handleError(error: unknown) {
+    this.callback();
+    this.#reject(error);
+  }
+
+  handleReadyForQuery() {
+    this.callback();
+    this.#resolve();
+  }
+
+  // The rest of what the server says on the way: nothing to do.
+  handleCopyInResponse() {}
+  handleCommandComplete() {}
+  handleRowDescription() {}
+  handleDataRow() {}
+  handleEmptyQuery() {}
+  handlePortalSuspended() {}
+  handleCopyData() {}
+}
+
+const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
+
+/** What a flight uses of node-postgres's connection: its socket, as pg-copy-streams does, and its query message. */
+interface FlightConnection {
+  stream: { cork(): void; uncork(): void; write(chunk: Buffer): boolean };
+  query(text: string): void;
 }

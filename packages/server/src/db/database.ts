@@ -3,7 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Config } from "../config.ts";
-import { type BulkRunner, pgliteBulk, postgresBulk } from "./bulk.ts";
+import { type Bulk, pgliteBulk, postgresBulk } from "./bulk.ts";
 import { acquireDataDirLock } from "./data-dir-lock.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
 import type { DB } from "./schema.ts";
@@ -18,8 +18,8 @@ export type DatabaseKind = "pglite" | "postgres";
 export interface Database {
   db: Kysely<DB>;
   kind: DatabaseKind;
-  /** A transaction that can also COPY rows in (imports). */
-  bulk: BulkRunner;
+  /** Transactions that COPY rows in, their statements sent at once (imports). */
+  bulk: Bulk;
   close(): Promise<void>;
 }
 

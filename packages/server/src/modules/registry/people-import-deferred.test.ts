@@ -4,7 +4,6 @@ import path from "node:path";
 import { checkCharacter, chinaDate, DomainError } from "@wangge/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BulkRunner } from "../../db/bulk.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
 import { searchPeople } from "./registry.queries.ts";
@@ -58,10 +57,16 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "wangge-deferred-"));
   // Looks at the catalogue as each bulk write starts, then writes as before.
   const bulk = t.ctx.bulk;
-  t.ctx.bulk = (async (fn) => {
-    seenByWrites.push(counted(await catalogues()));
-    return bulk(fn);
-  }) as BulkRunner;
+  t.ctx.bulk = {
+    async session(fn) {
+      seenByWrites.push(counted(await catalogues()));
+      return bulk.session(fn);
+    },
+    async write(steps) {
+      seenByWrites.push(counted(await catalogues()));
+      return bulk.write(steps);
+    },
+  };
 });
 afterAll(async () => {
   await t?.close();

@@ -5,7 +5,7 @@ import { type AreaIndex, authorId, canView, DomainError, type Principal, princip
 import ExcelJS from "exceljs";
 import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
-import type { BulkSession, CopyData } from "../../db/bulk.ts";
+import type { Bulk, CopyData } from "../../db/bulk.ts";
 import { deferIndexes, restoreDeferred } from "../../db/deferred-ddl.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
@@ -25,13 +25,13 @@ import {
 } from "./people-file.ts";
 import { type PreparedRow, type Rejection, RowChecker, sealRequest } from "./people-rows.ts";
 import {
+  attributionsCopy,
   closeAttribution,
   findHouseholdsByRef,
   findPeopleByIdIndexes,
   findPlacesByAddress,
   householdsCopy,
   listTagsOf,
-  openAttribution,
   peopleCopy,
   placesCopy,
   tagsCopy,
@@ -108,7 +108,7 @@ interface WritePlan {
   households: CopyData;
   people: CopyData;
   tags: CopyData;
-  attributions: Parameters<typeof openAttribution>[1];
+  attributions: CopyData;
   heads: { household: string; person: string }[];
   /** Updates of people already registered, run in the write's transaction. */
   later: ((trx: Kysely<DB> | Transaction<DB>) => Promise<void>)[];
@@ -226,7 +226,7 @@ class ImportRun {
     const later: WritePlan["later"] = [];
     const now = this.ctx.now();
     const by = authorId(this.actor);
-    const attributions: Parameters<typeof openAttribution>[1] = [];
+    const attributions: Parameters<typeof attributionsCopy>[0] = [];
     // Every row's person id first, so a new household is created with its head.
     const personIds = rows.map((r) => existing.get(r.sealedId.id_number_bidx)?.id ?? uuidv7(now.getTime()));
     // Places: found by (village, address), created once.
@@ -452,21 +452,26 @@ class ImportRun {
       households: householdsCopy(newHouseholds),
       people: peopleCopy(newPeople),
       tags: tagsCopy(newTags),
-      attributions,
+      attributions: attributionsCopy(attributions),
       heads,
       later,
     };
   }
 
-  /** Writes a planned batch in one bulk session. */
-  async apply(session: BulkSession, plan: WritePlan): Promise<void> {
-    await session.copy(plan.places);
-    await session.copy(plan.households);
-    for (const step of plan.later) await step(session.db);
-    await session.copy(plan.people);
-    await openAttribution(session.db, plan.attributions);
-    await session.copy(plan.tags);
-    await setHeads(session.db, plan.heads);
+  /**
+   * Writes a planned batch in one transaction. Without updates of registered people (a first load),
+   * everything goes to the database at once; otherwise the updates run between the new places and
+   * households and the new people.
+   */
+  async apply(bulk: Bulk, plan: WritePlan): Promise<void> {
+    const heads = headsStatement(plan.heads);
+    const after = [plan.people, plan.attributions, plan.tags, ...(heads ? [heads] : [])];
+    if (plan.later.length === 0) return bulk.write([plan.places, plan.households, ...after]);
+    await bulk.session(async (session) => {
+      await session.send([plan.places, plan.households]);
+      for (const step of plan.later) await step(session.db);
+      await session.send(after);
+    });
   }
 
   /** Forgets what earlier plans created (after a failed write, whose plan is made again). */
@@ -528,16 +533,20 @@ async function refreshStatistics(db: Kysely<DB>): Promise<void> {
   await Promise.all([sql`analyze person`.execute(db), sql`analyze household, place, subject_tag`.execute(db)]);
 }
 
-/** Every household head of a batch in one statement. */
-async function setHeads(
-  trx: Kysely<DB> | Transaction<DB>,
-  heads: { household: string; person: string }[],
-): Promise<void> {
-  if (heads.length === 0) return;
-  const values = sql.join(heads.map((h) => sql`(${h.household}::uuid, ${h.person}::uuid)`));
-  await sql`update household set head_person_id = v.person from (values ${values}) as v(household, person) where household.id = v.household`.execute(
-    trx,
-  );
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Every household head of a batch in one statement. It travels with the batch's COPYs, so without
+ * parameters: the ids are this server's own UUIDs, checked as such before they are written in.
+ */
+export function headsStatement(heads: readonly { household: string; person: string }[]): string | undefined {
+  if (heads.length === 0) return undefined;
+  let values = "";
+  for (const h of heads) {
+    if (!UUID.test(h.household) || !UUID.test(h.person)) throw new Error(`not a UUID: ${h.household}, ${h.person}`);
+    values += `${values === "" ? "" : ","}('${h.household}'::uuid,'${h.person}'::uuid)`;
+  }
+  return `update household set head_person_id = v.person from (values ${values}) as v(household, person) where household.id = v.household`;
 }
 
 // ---- jobs --------------------------------------------------------------------------------------
@@ -676,7 +685,7 @@ export async function runPeopleImport(
         let planned = early && (!early.plan || early.plan.epoch === run.epoch) ? early : await planBatch(rows);
         for (let attempt = 1; ; attempt++) {
           try {
-            if (planned.plan) await ctx.bulk((session) => run.apply(session, planned.plan as WritePlan));
+            if (planned.plan) await run.apply(ctx.bulk, planned.plan);
             break;
           } catch (error) {
             if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= WRITE_ATTEMPTS) throw error;

@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
-import { ensureUploadsDir, resumeImports, uploadPath } from "./people-import.service.ts";
+import { ensureUploadsDir, headsStatement, resumeImports, uploadPath } from "./people-import.service.ts";
 
 let t: TestApp;
 let tree: AreaTree;
@@ -284,5 +284,24 @@ describe("importing people", () => {
     expect(hidden.json().code).toBe("IMPORT_NOT_FOUND");
     const list = (await t.app.inject({ method: "GET", url: "/api/v1/imports", headers: official.headers })).json();
     expect(list.length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe("the statement that sets a batch's household heads", () => {
+  const household = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+  const person = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c";
+
+  it("is left out when the batch names no head, and names each pair as UUIDs otherwise", () => {
+    expect(headsStatement([])).toBeUndefined();
+    const statement = headsStatement([
+      { household, person },
+      { household: person, person: household },
+    ]);
+    expect(statement).toContain(`('${household}'::uuid,'${person}'::uuid),('${person}'::uuid,'${household}'::uuid)`);
+  });
+
+  it("refuses anything but a UUID, so nothing else is ever written into its text", () => {
+    expect(() => headsStatement([{ household, person: "x'); drop table person; --" }])).toThrow(/not a UUID/);
+    expect(() => headsStatement([{ household: household.toUpperCase(), person }])).toThrow(/not a UUID/);
   });
 });

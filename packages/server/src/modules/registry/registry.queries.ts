@@ -59,6 +59,7 @@ export const peopleCopy = (rows: NewPersonRow[]) => encodeRows("person", rows);
 export const placesCopy = (rows: Insert<PlaceTable>[]) => encodeRows("place", rows);
 export const householdsCopy = (rows: Insert<HouseholdTable>[]) => encodeRows("household", rows);
 export const tagsCopy = (rows: Insert<DB["subject_tag"]>[]) => encodeRows("subject_tag", rows);
+export const attributionsCopy = (rows: Insert<DB["area_attribution"]>[]) => encodeRows("area_attribution", rows);
 
 export async function updatePerson(db: Db, id: string, update: Update<PersonTable>): Promise<void> {
   await db.updateTable("person").set(update).where("id", "=", id).execute();
