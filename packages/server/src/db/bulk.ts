@@ -189,7 +189,7 @@ export function pgliteBulk(db: Kysely<DB>, pglite: PGlite): Bulk {
  * the transaction, and the steps go into the same connection.
  */
 export function postgresBulk(pool: pg.Pool): Bulk {
-  /** The client of a session, or false once it is out of step with the server (dropped, not pooled). */
+  /** Runs on a pooled client; `broke` marks it out of step with the server: dropped, not pooled again. */
   const withClient = async <T>(fn: (client: pg.PoolClient, broke: () => void) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     let broken = false;
@@ -220,8 +220,9 @@ export function postgresBulk(pool: pg.Pool): Bulk {
         const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }) });
         return db.transaction().execute((trx) => fn({ db: trx, send: (steps) => sendOn(client, broke, steps) }));
       }),
-    write: (steps) =>
-      withClient(async (client, broke) => {
+    write: async (steps) => {
+      if (nonEmpty(steps).length === 0) return;
+      await withClient(async (client, broke) => {
         try {
           await sendOn(client, broke, ["begin", ...steps, "commit"]);
         } catch (error) {
@@ -230,7 +231,8 @@ export function postgresBulk(pool: pg.Pool): Bulk {
           await client.query("rollback").catch(broke);
           throw error;
         }
-      }),
+      });
+    },
   };
 }
 

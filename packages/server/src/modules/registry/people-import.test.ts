@@ -4,6 +4,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import { ensureArea } from "../areas/areas.service.ts";
 import { ensureUploadsDir, headsStatement, resumeImports, uploadPath } from "./people-import.service.ts";
 
 let t: TestApp;
@@ -151,6 +152,44 @@ describe("importing people", () => {
     expect(after.n).toBe(before.n);
     const places = await t.ctx.db.selectFrom("place").select("address").where("address", "=", "东风路8号").execute();
     expect(places).toHaveLength(1);
+  });
+
+  it("moves a registered person to the grid a new file gives: the old grid kept in the history, the tag along", async () => {
+    const gridB = await ensureArea(t.ctx.db, {
+      code: `${tree.village.code}G07`,
+      name: "七网格",
+      level: "grid",
+      parentCode: tree.village.code,
+    });
+    const moved = [
+      HEADER,
+      `韦大爷,男,,壮族,${A},13877100001,IMP-H1,户主,${tree.village.code},东风路,8,${gridB.code},独居老人`,
+    ].join("\r\n");
+    const { id } = await upload(official, moved);
+    expect(await finished(official, id)).toMatchObject({ status: "done", created: 0, updated: 1, rejected: 0 });
+    const found = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/people?q=${A}`,
+      headers: official.headers,
+    });
+    const person = found.json()[0];
+    expect(person).toMatchObject({ name: "韦大爷", gridCode: gridB.code });
+    const card = (
+      await t.app.inject({ method: "GET", url: `/api/v1/people/${person.id}`, headers: official.headers })
+    ).json();
+    expect(card.attribution).toEqual([
+      expect.objectContaining({ areaCode: gridB.code, validTo: null, reason: "import" }),
+      expect.objectContaining({ areaCode: tree.grid.code, validTo: expect.any(String) }),
+    ]);
+    const tags = await t.ctx.db
+      .selectFrom("subject_tag")
+      .select(["tag_key", "area_path"])
+      .where("subject_id", "=", person.id)
+      .execute();
+    expect(tags).toEqual([{ tag_key: "elderly_alone", area_path: gridB.path }]);
+    // The same file again: nothing to do.
+    const again = await upload(official, moved);
+    expect(await finished(official, again.id)).toMatchObject({ status: "done", updated: 0, unchanged: 1 });
   });
 
   it("writes nothing with all-or-nothing when a row is bad, and everything when none is", async () => {
