@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { crc32 } from "node:zlib";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countCsvRows, readPeopleFile } from "./people-file.ts";
+import { countCsvRows, countXlsxRows, readPeopleFile } from "./people-file.ts";
 
 let dir: string;
 beforeAll(async () => {
@@ -30,6 +31,89 @@ describe("countCsvRows", () => {
   it("counts a file larger than one read", async () => {
     const rows = Array.from({ length: 40_000 }, (_, i) => `覃${i},450802198001010013`);
     expect(await countCsvRows(await file("e.csv", `姓名,证件号码\n${rows.join("\n")}\n`))).toBe(40_000);
+  });
+});
+
+/** A zip of the given files, stored uncompressed (as some tools save an XLSX). */
+function storedZip(files: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const nameBytes = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt32LE(crc32(data), 16);
+    entry.writeUInt32LE(data.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    central.push(entry, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+describe("countXlsxRows", () => {
+  const rows = (n: number) =>
+    Array.from({ length: n }, (_, i) => [`覃${i}`, `4508021980${String(i).padStart(8, "0")}`, "450802001001"]);
+
+  it("reads the rows after the header from the range the sheet records, as Excel and WPS save it", async () => {
+    const at = path.join(dir, "ranged.xlsx");
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet("人员").addRows([["姓名", "证件号码", "村社区代码"], ...rows(2_500)]);
+    await workbook.xlsx.writeFile(at);
+    expect(await countXlsxRows(at)).toEqual({ rows: 2_500, exact: true });
+  });
+
+  it("reads a sheet stored uncompressed, its elements with a namespace prefix", async () => {
+    const sheet = `<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:dimension ref="B3:F250"/><x:sheetData/></x:worksheet>`;
+    const at = await file("stored.xlsx", "");
+    await writeFile(at, storedZip({ "[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": sheet }));
+    expect(await countXlsxRows(at)).toEqual({ rows: 247, exact: true });
+  });
+
+  it("estimates from the file's size, erring large, when no range is recorded or the workbook has several sheets", async () => {
+    const streamed = path.join(dir, "streamed.xlsx");
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: streamed, useSharedStrings: true });
+    const sheet = writer.addWorksheet("人员");
+    for (const row of rows(3_000)) sheet.addRow(row).commit();
+    await writer.commit();
+    const fromStream = await countXlsxRows(streamed);
+    expect(fromStream.exact).toBe(false);
+    expect(fromStream.rows).toBeGreaterThanOrEqual(3_000);
+
+    const two = path.join(dir, "two-sheets.xlsx");
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet("人员").addRows(rows(10));
+    workbook.addWorksheet("说明").addRows(rows(2));
+    await workbook.xlsx.writeFile(two);
+    expect((await countXlsxRows(two)).exact).toBe(false);
+
+    const oneCell = await file("one-cell.xlsx", "");
+    await writeFile(oneCell, storedZip({ "xl/worksheets/sheet1.xml": '<worksheet><dimension ref="A1"/></worksheet>' }));
+    expect((await countXlsxRows(oneCell)).exact).toBe(false);
+  });
+
+  it("estimates for a file that is not a zip at all, rather than failing (the reader says what is wrong)", async () => {
+    const text = "姓名,证件号码\n".repeat(100);
+    const at = await file("not-a-zip.xlsx", text);
+    expect(await countXlsxRows(at)).toEqual({ rows: Math.ceil(Buffer.byteLength(text) / 16), exact: false });
   });
 });
 

@@ -1,5 +1,7 @@
 import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
+import { inflateRawSync, constants as zlibConstants } from "node:zlib";
 import ExcelJS from "exceljs";
 import { CsvParser, type CsvRecord } from "../../csv.ts";
 
@@ -198,4 +200,79 @@ export async function countCsvRows(file: string): Promise<number> {
     last = buf.length ? (buf[buf.length - 1] as number) : last;
   }
   return Math.max(0, lines + (last === 10 ? 0 : 1) - 1);
+}
+
+/** How many rows a file holds: counted (CSV), read from the sheet (XLSX), or estimated from its size. */
+export interface RowCount {
+  rows: number;
+  /** Whether `rows` is the count (to show progress against), or only an estimate (to plan the load). */
+  exact: boolean;
+}
+
+/**
+ * Fewer bytes than an XLSX spends on a row (zipped): a register with the template's columns takes
+ * about 90, one with only the three required columns about 33. The estimate errs large: a first load
+ * it takes for large only builds the indexes of a few thousand rows again at the end.
+ */
+const XLSX_BYTES_PER_ROW = 16;
+
+/**
+ * The rows after the header of an XLSX's sheet, as Excel, WPS and LibreOffice record them at the top
+ * of the sheet (`<dimension ref="A1:N200001"/>`): read from the zip's directory and the first
+ * kilobytes of the sheet, without unpacking the rest. A workbook of several sheets, or one whose writer
+ * left the range out (streaming writers do), gets an estimate from the file's size instead.
+ */
+export async function countXlsxRows(file: string): Promise<RowCount> {
+  const estimate = { rows: Math.ceil((await stat(file)).size / XLSX_BYTES_PER_ROW), exact: false };
+  try {
+    const rows = await sheetDimensionRows(file);
+    return rows === undefined ? estimate : { rows, exact: true };
+  } catch {
+    return estimate; // not a zip we can read this way: ExcelJS will say what is wrong with it
+  }
+}
+
+async function sheetDimensionRows(file: string): Promise<number | undefined> {
+  const handle = await open(file, "r");
+  try {
+    const read = async (position: number, length: number) => {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buf, 0, length, position);
+      return buf.subarray(0, bytesRead);
+    };
+    // The end of central directory record: in the last 22 bytes, or before a comment of up to 64 KB.
+    const size = (await handle.stat()).size;
+    const tail = await read(Math.max(0, size - 65_557), Math.min(size, 65_557));
+    const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (end < 0 || end + 22 > tail.length) return undefined;
+    const directorySize = tail.readUInt32LE(end + 12);
+    const directoryAt = tail.readUInt32LE(end + 16);
+    if (directoryAt === 0xffffffff || directorySize === 0xffffffff) return undefined; // zip64
+    const directory = await read(directoryAt, directorySize);
+    const sheets: { method: number; at: number }[] = [];
+    for (let o = 0; o + 46 <= directory.length && directory.readUInt32LE(o) === 0x02014b50; ) {
+      const nameLength = directory.readUInt16LE(o + 28);
+      const name = directory.toString("utf8", o + 46, o + 46 + nameLength);
+      if (/^xl\/worksheets\/[^/]+\.xml$/.test(name))
+        sheets.push({ method: directory.readUInt16LE(o + 10), at: directory.readUInt32LE(o + 42) });
+      o += 46 + nameLength + directory.readUInt16LE(o + 30) + directory.readUInt16LE(o + 32);
+    }
+    const sheet = sheets.length === 1 ? sheets[0] : undefined;
+    if (!sheet || (sheet.method !== 0 && sheet.method !== 8)) return undefined;
+    const local = await read(sheet.at, 30);
+    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) return undefined;
+    const data = await read(sheet.at + 30 + local.readUInt16LE(26) + local.readUInt16LE(28), 64 * 1024);
+    // The beginning of the sheet's XML: a sync flush takes what this much of the stream holds.
+    const xml = (
+      sheet.method === 8 ? inflateRawSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : data
+    ).toString("latin1");
+    const dataAt = xml.search(/<(?:\w+:)?sheetData[\s>/]/);
+    const ref = (dataAt < 0 ? xml : xml.slice(0, dataAt)).match(
+      /<(?:\w+:)?dimension\s[^>]*ref="[A-Z]*(\d+)(?::[A-Z]*(\d+))?"/,
+    );
+    if (!ref?.[2]) return undefined; // no range, or one cell ("A1"): nothing known
+    return Math.max(0, Number(ref[2]) - Number(ref[1]));
+  } finally {
+    await handle.close();
+  }
 }

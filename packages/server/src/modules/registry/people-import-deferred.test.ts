@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { checkCharacter, chinaDate, DomainError } from "@wangge/core";
+import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
@@ -129,5 +130,34 @@ describe("a first load's indexes", () => {
   it("stay while a registry that has people loads", async () => {
     expect(await importFile("more.csv", people(1_200, 50), 1)).toMatchObject({ created: 50 });
     expect(seenByWrites).toEqual([FULL]);
+  });
+
+  it("are set aside for a large XLSX as well: its rows read from the range its sheet records", async () => {
+    // The registry emptied again, for another first load.
+    await t.ctx.db.updateTable("household").set({ head_person_id: null }).execute();
+    for (const table of ["subject_tag", "person", "household", "place"] as const)
+      await t.ctx.db.deleteFrom(table).execute();
+    const file = path.join(dir, "first.xlsx");
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("人员");
+    for (const line of people(2_000, 1_200)) sheet.addRow(line.split(","));
+    await workbook.xlsx.writeFile(file);
+    seenByWrites = [];
+    const totals = new Set<number>();
+    const { counts } = await importPeopleAsJob(t.ctx, file, {
+      deferIndexesFrom: 1_000,
+      onProgress: (_, total) => totals.add(total),
+    });
+    expect(counts).toMatchObject({ created: 1_200, rejected: 0 });
+    const loading = {
+      person: { indexes: 2, keys: 0 },
+      household: { indexes: 2, keys: 0 },
+      place: { indexes: 2, keys: 0 },
+      subject_tag: { indexes: 1, keys: 0 },
+    };
+    expect(seenByWrites).toEqual([loading, loading]);
+    expect(counted(await catalogues())).toEqual(FULL);
+    // The progress had the file's size to go by.
+    expect([...totals]).toEqual([1_200]);
   });
 });

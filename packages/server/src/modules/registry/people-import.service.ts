@@ -17,10 +17,12 @@ import { findAccount, loadPrincipal } from "../users/users.service.ts";
 import { today } from "./people.service.ts";
 import {
   countCsvRows,
+  countXlsxRows,
   type FileFormat,
   PEOPLE_COLUMNS,
   type PeopleFileHeader,
   type PeopleFileRow,
+  type RowCount,
   readPeopleFile,
 } from "./people-file.ts";
 import { type PreparedRow, type Rejection, RowChecker, sealRequest } from "./people-rows.ts";
@@ -616,7 +618,9 @@ export async function runPeopleImport(
   options: ImportOptions = {},
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
-  const total = format === "csv" ? await countCsvRows(file) : 0;
+  // An XLSX whose size is only estimated shows no total; the estimate still decides how it loads.
+  const size: RowCount = format === "csv" ? { rows: await countCsvRows(file), exact: true } : await countXlsxRows(file);
+  const total = size.exact ? size.rows : 0;
   // Written to the job at most twice a second (the console polls it), and at the end.
   let progressAt = 0;
   const progress = async (processed: number, final = false) => {
@@ -639,7 +643,7 @@ export async function runPeopleImport(
     const deferred: string[] = [];
     let failed = false;
     try {
-      if (firstLoad && total >= (options.deferIndexesFrom ?? DEFER_INDEXES_FROM))
+      if (firstLoad && size.rows >= (options.deferIndexesFrom ?? DEFER_INDEXES_FROM))
         for (const table of LOADED_TABLES) if ((await deferIndexes(ctx.db, table)) > 0) deferred.push(table);
       return await load(write, run);
     } catch (error) {
