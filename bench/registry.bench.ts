@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -20,7 +20,7 @@ import { charsOf } from "../packages/server/src/modules/registry/registry-fields
 import { ensureDefaultTags } from "../packages/server/src/modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "../packages/server/src/modules/roles/roles.service.ts";
 import { tuneV8ForImports } from "../packages/server/src/v8-tuning.ts";
-import { mulberry32, postgresForBench } from "./support.ts";
+import { mulberry32, postgresAvailable, postgresForBench } from "./support.ts";
 
 /**
  * The registry at a city's scale: N people (default 1,000,000) in N/2.86 households over the real
@@ -29,6 +29,8 @@ import { mulberry32, postgresForBench } from "./support.ts";
  * PostgreSQL; then search latency by name character, pinyin initials and ID number, and a tag count
  * for one county. Then 100,000 more people (a tenth as many for fewer than a million) arrive as an
  * XLSX into the registry so filled: each row looked up by its ID number, as any import after the first.
+ * Each engine runs in a process of its own, as a server runs one (in a process that had imported a
+ * million people into PGlite first, PostgreSQL's import ran up to a tenth slower).
  * Usage: npm run bench -- registry [people=1000000] [pglitePeople=people]
  */
 
@@ -196,50 +198,84 @@ async function latencies(ctx: ReturnType<typeof createContext>, queries: string[
   return { p50: at(0.5), p95: at(0.95) };
 }
 
+type Engine = "pglite" | "postgres";
+type Row = Record<string, unknown>;
+
 export async function run(args: string[]): Promise<Record<string, number>> {
-  // As the server does at start (`wangge`, `npm start`): this process imports on both engines.
+  const only = process.env.BENCH_REGISTRY_ENGINE as Engine | undefined;
+  if (only) {
+    // A child: one engine, its figures and table rows handed back through a file.
+    const result = await measure(only, args);
+    writeFileSync(process.env.BENCH_REGISTRY_OUT as string, JSON.stringify(result));
+    return result.figures;
+  }
+  const figures: Record<string, number> = {};
+  const rows: Row[] = [];
+  const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-registry-"));
+  try {
+    for (const engine of ["pglite", "postgres"] as const) {
+      if (engine === "postgres" && !postgresAvailable()) continue;
+      const out = path.join(dir, `${engine}.json`);
+      // The child's own table and figures go to stderr: the last line on stdout stays this one's.
+      execFileSync(
+        process.execPath,
+        [...process.execArgv, path.join(import.meta.dirname, "run.ts"), "registry", ...args],
+        {
+          env: { ...process.env, BENCH_REGISTRY_ENGINE: engine, BENCH_REGISTRY_OUT: out },
+          stdio: ["ignore", 2, 2],
+        },
+      );
+      const result = JSON.parse(readFileSync(out, "utf8")) as { figures: Record<string, number>; rows: Row[] };
+      Object.assign(figures, result.figures);
+      rows.push(...result.rows);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.table(rows);
+  return figures;
+}
+
+async function measure(engine: Engine, args: string[]): Promise<{ figures: Record<string, number>; rows: Row[] }> {
+  // As the server does at start (`wangge`, `npm start`).
   tuneV8ForImports();
   const people = Number(args[0] ?? 1_000_000);
-  const pglitePeople = Number(args[1] ?? people);
+  const count = engine === "pglite" ? Number(args[1] ?? people) : people;
   const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-registry-"));
   const villages = (await readDivisions("4508")).filter((d) => d.level === "village").map((d) => d.code);
-  const figures: Record<string, number> = {};
-  const rows: Record<string, unknown>[] = [];
   const initialsQueries = ["wjh", "hxm", "lzw", "cm", "qy", "mhl", "ljh", "wf", "lh", "hm"];
+  const pg = engine === "postgres" ? await postgresForBench() : undefined;
   try {
-    const engines: { name: "pglite" | "postgres"; count: number }[] = [{ name: "pglite", count: pglitePeople }];
-    const pg = await postgresForBench();
-    if (pg) engines.push({ name: "postgres", count: people });
-    for (const engine of engines) {
-      const file = path.join(dir, `${engine.name}.csv`);
-      const generated = await writeFile(file, engine.count, villages, mulberry32(engine.count));
-      const database =
-        engine.name === "pglite"
-          ? await openDatabase({ kind: "pglite", dataDir: path.join(dir, "pglite"), sharedBuffers: PGLITE_BUFFERS })
-          : await openDatabase({ kind: "postgres", url: (pg as { url: string }).url, poolSize: 4 });
-      try {
-        const { ctx, rowsPerSecond, seconds } = await importInto(database, file, path.join(dir, engine.name));
-        await sql`analyze`.execute(ctx.db);
-        const byName = await latencies(ctx, generated.sample.name.slice(0, 200), "name");
-        const byInitials = await latencies(
-          ctx,
-          Array.from({ length: 100 }, (_, i) => initialsQueries[i % 10] as string),
-          "initials",
-        );
-        const byId = await latencies(ctx, generated.sample.id.slice(0, 200), "id");
-        const t = performance.now();
-        const tagged = await countTagged(ctx.db, "elderly_alone", "/45/4508/450802/", chinaDate(new Date()));
-        const countMs = Math.round((performance.now() - t) * 10) / 10;
-        const e = engine.name;
-        // More people, from a spreadsheet, into the registry as it now is.
-        const moreCsv = path.join(dir, `${e}-more.csv`);
-        const moreXlsx = path.join(dir, `${e}-more.xlsx`);
-        const morePeople = Math.min(100_000, Math.ceil(engine.count / 10));
-        await writeFile(moreCsv, morePeople, villages, mulberry32(engine.count + 1), "XH");
-        await writeXlsx(moreCsv, moreXlsx);
-        const more = await timedImport(ctx, moreXlsx, "xlsx");
-        Object.assign(figures, {
-          [`${e}_people`]: engine.count,
+    const file = path.join(dir, `${engine}.csv`);
+    const generated = await writeFile(file, count, villages, mulberry32(count));
+    const database =
+      engine === "pglite"
+        ? await openDatabase({ kind: "pglite", dataDir: path.join(dir, "pglite"), sharedBuffers: PGLITE_BUFFERS })
+        : await openDatabase({ kind: "postgres", url: (pg as { url: string }).url, poolSize: 4 });
+    try {
+      const { ctx, rowsPerSecond, seconds } = await importInto(database, file, path.join(dir, engine));
+      await sql`analyze`.execute(ctx.db);
+      const byName = await latencies(ctx, generated.sample.name.slice(0, 200), "name");
+      const byInitials = await latencies(
+        ctx,
+        Array.from({ length: 100 }, (_, i) => initialsQueries[i % 10] as string),
+        "initials",
+      );
+      const byId = await latencies(ctx, generated.sample.id.slice(0, 200), "id");
+      const t = performance.now();
+      const tagged = await countTagged(ctx.db, "elderly_alone", "/45/4508/450802/", chinaDate(new Date()));
+      const countMs = Math.round((performance.now() - t) * 10) / 10;
+      const e = engine;
+      // More people, from a spreadsheet, into the registry as it now is.
+      const moreCsv = path.join(dir, `${e}-more.csv`);
+      const moreXlsx = path.join(dir, `${e}-more.xlsx`);
+      const morePeople = Math.min(100_000, Math.ceil(count / 10));
+      await writeFile(moreCsv, morePeople, villages, mulberry32(count + 1), "XH");
+      await writeXlsx(moreCsv, moreXlsx);
+      const more = await timedImport(ctx, moreXlsx, "xlsx");
+      return {
+        figures: {
+          [`${e}_people`]: count,
           [`${e}_households`]: generated.households,
           [`${e}_import_rows_per_s`]: rowsPerSecond,
           [`${e}_import_s`]: Math.round(seconds),
@@ -253,9 +289,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
           [`${e}_elderly_alone_in_county`]: tagged,
           [`${e}_xlsx_more_people`]: morePeople,
           [`${e}_xlsx_more_rows_per_s`]: more.rowsPerSecond,
-        });
-        rows.push(
-          { engine: e, measure: "people / households imported", value: `${engine.count} / ${generated.households}` },
+        },
+        rows: [
+          { engine: e, measure: "people / households imported", value: `${count} / ${generated.households}` },
           {
             engine: e,
             measure: "import rows per second",
@@ -278,15 +314,13 @@ export async function run(args: string[]): Promise<Record<string, number>> {
             measure: `${morePeople} more from XLSX, rows per second`,
             value: `${more.rowsPerSecond} (${more.created} new, ${more.updated} updated)`,
           },
-        );
-      } finally {
-        await database.close();
-      }
+        ],
+      };
+    } finally {
+      await database.close();
     }
-    pg?.stop();
   } finally {
+    pg?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  console.table(rows);
-  return figures;
 }

@@ -5,10 +5,16 @@ import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 
+/** Whether a benchmark can have PostgreSQL: BENCH_DATABASE_URL, or the binaries to start a cluster. */
+export const postgresAvailable = () =>
+  Boolean(
+    process.env.BENCH_DATABASE_URL || process.env.WANGGE_PG_BIN || existsSync("/usr/lib/postgresql/15/bin/initdb"),
+  );
+
 /** PostgreSQL for a benchmark: DATABASE_URL if set, else a throwaway cluster when the binaries exist. */
 export async function postgresForBench(): Promise<{ url: string; stop: () => void } | undefined> {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: () => {} };
-  if (!existsSync("/usr/lib/postgresql/15/bin/initdb") && !process.env.WANGGE_PG_BIN) return undefined;
+  if (!postgresAvailable()) return undefined;
   const { startPostgresCluster } = (await import(path.join(ROOT, "scripts/postgres-cluster.mjs"))) as {
     startPostgresCluster: () => Promise<{ url: string; stop: () => void }>;
   };
