@@ -232,6 +232,9 @@ export async function countXlsxRows(file: string): Promise<RowCount> {
   }
 }
 
+/** A workbook's zip directory is a few kilobytes; one claiming more than this is not read. */
+const DIRECTORY_MAX = 1024 * 1024;
+
 async function sheetDimensionRows(file: string): Promise<number | undefined> {
   const handle = await open(file, "r");
   try {
@@ -247,7 +250,8 @@ async function sheetDimensionRows(file: string): Promise<number | undefined> {
     if (end < 0 || end + 22 > tail.length) return undefined;
     const directorySize = tail.readUInt32LE(end + 12);
     const directoryAt = tail.readUInt32LE(end + 16);
-    if (directoryAt === 0xffffffff || directorySize === 0xffffffff) return undefined; // zip64
+    // Zip64, or a directory that is not where it says (a damaged file): nothing read from it.
+    if (directorySize > DIRECTORY_MAX || directoryAt + directorySize > size) return undefined;
     const directory = await read(directoryAt, directorySize);
     const sheets: { method: number; at: number }[] = [];
     for (let o = 0; o + 46 <= directory.length && directory.readUInt32LE(o) === 0x02014b50; ) {
@@ -261,10 +265,13 @@ async function sheetDimensionRows(file: string): Promise<number | undefined> {
     if (!sheet || (sheet.method !== 0 && sheet.method !== 8)) return undefined;
     const local = await read(sheet.at, 30);
     if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) return undefined;
-    const data = await read(sheet.at + 30 + local.readUInt16LE(26) + local.readUInt16LE(28), 64 * 1024);
-    // The beginning of the sheet's XML: a sync flush takes what this much of the stream holds.
+    const data = await read(sheet.at + 30 + local.readUInt16LE(26) + local.readUInt16LE(28), 16 * 1024);
+    // The beginning of the sheet's XML: a sync flush takes what this much of the stream holds (and a
+    // stream that would unpack to more than a few megabytes from it is not a sheet).
     const xml = (
-      sheet.method === 8 ? inflateRawSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : data
+      sheet.method === 8
+        ? inflateRawSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 4 * 1024 * 1024 })
+        : data
     ).toString("latin1");
     const dataAt = xml.search(/<(?:\w+:)?sheetData[\s>/]/);
     const ref = (dataAt < 0 ? xml : xml.slice(0, dataAt)).match(
