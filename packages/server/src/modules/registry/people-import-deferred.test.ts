@@ -30,6 +30,17 @@ const FULL = {
   subject_tag: { indexes: 3, keys: 1 },
 };
 
+/**
+ * What they keep while a first load writes: the primary keys and the unique indexes (ID number,
+ * household number, a village's address).
+ */
+const LOADING = {
+  person: { indexes: 2, keys: 0 },
+  household: { indexes: 2, keys: 0 },
+  place: { indexes: 2, keys: 0 },
+  subject_tag: { indexes: 1, keys: 0 },
+};
+
 const id18 = (first17: string) => `${first17}${checkCharacter(first17)}`;
 
 async function catalogue(table: string) {
@@ -102,15 +113,8 @@ describe("a first load's indexes", () => {
 
     const counts = await importFile("first.csv", people(0, 1_200), 1_000);
     expect(counts).toMatchObject({ created: 1_200, rejected: 0 });
-    // Both batches were written with only the primary keys and the unique indexes (ID number,
-    // household number, a village's address).
-    const loading = {
-      person: { indexes: 2, keys: 0 },
-      household: { indexes: 2, keys: 0 },
-      place: { indexes: 2, keys: 0 },
-      subject_tag: { indexes: 1, keys: 0 },
-    };
-    expect(seenByWrites).toEqual([loading, loading]);
+    // Both batches were written with only the primary keys and the unique indexes.
+    expect(seenByWrites).toEqual([LOADING, LOADING]);
     const after = await catalogues();
     expect(after).toEqual(before);
     for (const table of TABLES) expect(after[table]?.keys.every((k) => k.valid)).toBe(true);
@@ -149,13 +153,7 @@ describe("a first load's indexes", () => {
       onProgress: (_, total) => totals.add(total),
     });
     expect(counts).toMatchObject({ created: 1_200, rejected: 0 });
-    const loading = {
-      person: { indexes: 2, keys: 0 },
-      household: { indexes: 2, keys: 0 },
-      place: { indexes: 2, keys: 0 },
-      subject_tag: { indexes: 1, keys: 0 },
-    };
-    expect(seenByWrites).toEqual([loading, loading]);
+    expect(seenByWrites).toEqual([LOADING, LOADING]);
     expect(counted(await catalogues())).toEqual(FULL);
     // The progress had the file's size to go by.
     expect([...totals]).toEqual([1_200]);
