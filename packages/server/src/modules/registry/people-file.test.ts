@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { crc32 } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countCsvRows, countXlsxRows, readPeopleFile } from "./people-file.ts";
@@ -34,30 +34,32 @@ describe("countCsvRows", () => {
   });
 });
 
-/** A zip of the given files, stored uncompressed (as some tools save an XLSX). */
-function storedZip(files: Record<string, string>): Buffer {
+/** A zip of the given files, deflated (as spreadsheet programs save an XLSX) or stored uncompressed. */
+function zipOf(files: Record<string, string>, method: "deflate" | "store" = "deflate"): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text);
+    const plain = Buffer.from(text);
+    const data = method === "deflate" ? deflateRawSync(plain) : plain;
     const nameBytes = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
+    // The fields a local header and a directory entry share: version, flags, method, time, CRC, sizes.
+    const common = Buffer.alloc(26);
+    common.writeUInt16LE(20, 0);
+    common.writeUInt16LE(method === "deflate" ? 8 : 0, 4);
+    common.writeUInt32LE(crc32(plain), 10);
+    common.writeUInt32LE(data.length, 14);
+    common.writeUInt32LE(plain.length, 18);
+    common.writeUInt16LE(nameBytes.length, 22);
+    const local = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), common]);
     const entry = Buffer.alloc(46);
     entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt32LE(crc32(data), 16);
-    entry.writeUInt32LE(data.length, 20);
-    entry.writeUInt32LE(data.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt16LE(20, 4);
+    common.copy(entry, 6);
     entry.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, data);
     central.push(entry, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
+    offset += local.length + nameBytes.length + data.length;
   }
   const directory = Buffer.concat(central);
   const end = Buffer.alloc(22);
@@ -84,11 +86,11 @@ describe("countXlsxRows", () => {
   it("reads a sheet stored uncompressed, its elements with a namespace prefix", async () => {
     const sheet = `<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:dimension ref="B3:F250"/><x:sheetData/></x:worksheet>`;
     const at = await file("stored.xlsx", "");
-    await writeFile(at, storedZip({ "[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": sheet }));
+    await writeFile(at, zipOf({ "[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": sheet }, "store"));
     expect(await countXlsxRows(at)).toEqual({ rows: 247, exact: true });
   });
 
-  it("estimates from the file's size, erring large, when no range is recorded or the workbook has several sheets", async () => {
+  it("estimates from the file's size, erring large, when the sheet records no range", async () => {
     const streamed = path.join(dir, "streamed.xlsx");
     const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: streamed, useSharedStrings: true });
     const sheet = writer.addWorksheet("人员");
@@ -98,16 +100,43 @@ describe("countXlsxRows", () => {
     expect(fromStream.exact).toBe(false);
     expect(fromStream.rows).toBeGreaterThanOrEqual(3_000);
 
+    const oneCell = await file("one-cell.xlsx", "");
+    await writeFile(oneCell, zipOf({ "xl/worksheets/sheet1.xml": '<worksheet><dimension ref="A1"/></worksheet>' }));
+    expect((await countXlsxRows(oneCell)).exact).toBe(false);
+  });
+
+  it("counts the sheet the import reads when the workbook has several", async () => {
     const two = path.join(dir, "two-sheets.xlsx");
     const workbook = new ExcelJS.Workbook();
-    workbook.addWorksheet("人员").addRows(rows(10));
-    workbook.addWorksheet("说明").addRows(rows(2));
+    workbook.addWorksheet("人员").addRows([["姓名", "证件号码", "村社区代码"], ...rows(1_500)]);
+    workbook.addWorksheet("说明").addRows(rows(3));
     await workbook.xlsx.writeFile(two);
-    expect((await countXlsxRows(two)).exact).toBe(false);
+    expect(await countXlsxRows(two)).toEqual({ rows: 1_500, exact: true });
 
-    const oneCell = await file("one-cell.xlsx", "");
-    await writeFile(oneCell, storedZip({ "xl/worksheets/sheet1.xml": '<worksheet><dimension ref="A1"/></worksheet>' }));
-    expect((await countXlsxRows(oneCell)).exact).toBe(false);
+    // A zip whose first sheet comes before the shared strings and its second after them: the reader
+    // hands the second on first, and that is the one counted.
+    const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+    const sheet = (range: string, header: string[]) =>
+      `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="${range}"/><sheetData><row r="1">${header
+        .map((h, i) => cell(`${String.fromCharCode(65 + i)}1`, h))
+        .join("")}</row></sheetData></worksheet>`;
+    const at = await file("out-of-order.xlsx", "");
+    await writeFile(
+      at,
+      zipOf({
+        "xl/_rels/workbook.xml.rels":
+          '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>',
+        "xl/worksheets/sheet1.xml": sheet("A1:A5", ["说明"]),
+        "xl/sharedStrings.xml": '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+        "xl/worksheets/sheet2.xml": sheet("A1:C51", ["姓名", "证件号码", "村社区代码"]),
+      }),
+    );
+    expect(await countXlsxRows(at)).toEqual({ rows: 50, exact: true });
+    const first = [];
+    for await (const chunk of readPeopleFile(at, "xlsx")) first.push(chunk);
+    expect(first[0]).toEqual([
+      { header: ["姓名", "证件号码", "村社区代码"], check: expect.objectContaining({ missing: [] }) },
+    ]);
   });
 
   it("estimates for a file that is not a zip, or a damaged one, rather than failing (the reader says what is wrong)", async () => {
@@ -115,7 +144,7 @@ describe("countXlsxRows", () => {
     const at = await file("not-a-zip.xlsx", text);
     expect(await countXlsxRows(at)).toEqual({ rows: Math.ceil(Buffer.byteLength(text) / 16), exact: false });
     // A zip whose directory claims four gigabytes: not read (nor that much memory taken for it).
-    const zip = storedZip({ "xl/worksheets/sheet1.xml": '<worksheet><dimension ref="A1:C9"/></worksheet>' });
+    const zip = zipOf({ "xl/worksheets/sheet1.xml": '<worksheet><dimension ref="A1:C9"/></worksheet>' });
     zip.writeUInt32LE(0xfffffff0, zip.length - 22 + 12);
     const damaged = await file("damaged.xlsx", "");
     await writeFile(damaged, zip);

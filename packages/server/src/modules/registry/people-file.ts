@@ -219,8 +219,9 @@ const XLSX_BYTES_PER_ROW = 16;
 /**
  * The rows after the header of an XLSX's sheet, as Excel, WPS and LibreOffice record them at the top
  * of the sheet (`<dimension ref="A1:N200001"/>`): read from the zip's directory and the first
- * kilobytes of the sheet, without unpacking the rest. A workbook of several sheets, or one whose writer
- * left the range out (streaming writers do), gets an estimate from the file's size instead.
+ * kilobytes of the sheet, without unpacking the rest. The sheet is the one the import reads (see
+ * `firstSheetRead`); a workbook whose writer left the range out (streaming writers do) gets an
+ * estimate from the file's size instead.
  */
 export async function countXlsxRows(file: string): Promise<RowCount> {
   const estimate = { rows: Math.ceil((await stat(file)).size / XLSX_BYTES_PER_ROW), exact: false };
@@ -230,6 +231,26 @@ export async function countXlsxRows(file: string): Promise<RowCount> {
   } catch {
     return estimate; // not a zip we can read this way: ExcelJS will say what is wrong with it
   }
+}
+
+/**
+ * The sheet the import reads: the first ExcelJS's streaming reader hands on. It reads the zip in file
+ * order and hands a sheet on at once when the shared strings and the workbook's relations came before
+ * it; otherwise it keeps it aside and hands those on, in order, at the end.
+ */
+function firstSheetRead<T extends { name: string; at: number }>(entries: readonly T[]): T | undefined {
+  let shared = false;
+  let relations = false;
+  let kept: T | undefined;
+  for (const entry of [...entries].sort((a, b) => a.at - b.at)) {
+    if (entry.name === "xl/sharedStrings.xml") shared = true;
+    else if (entry.name === "xl/_rels/workbook.xml.rels") relations = true;
+    else if (/^xl\/worksheets\/sheet\d+\.xml$/.test(entry.name)) {
+      if (shared && relations) return entry;
+      kept ??= entry;
+    }
+  }
+  return kept;
 }
 
 /** A workbook's zip directory is a few kilobytes; one claiming more than this is not read. */
@@ -253,15 +274,17 @@ async function sheetDimensionRows(file: string): Promise<number | undefined> {
     // Zip64, or a directory that is not where it says (a damaged file): nothing read from it.
     if (directorySize > DIRECTORY_MAX || directoryAt + directorySize > size) return undefined;
     const directory = await read(directoryAt, directorySize);
-    const sheets: { method: number; at: number }[] = [];
+    const entries: { name: string; method: number; at: number }[] = [];
     for (let o = 0; o + 46 <= directory.length && directory.readUInt32LE(o) === 0x02014b50; ) {
       const nameLength = directory.readUInt16LE(o + 28);
-      const name = directory.toString("utf8", o + 46, o + 46 + nameLength);
-      if (/^xl\/worksheets\/[^/]+\.xml$/.test(name))
-        sheets.push({ method: directory.readUInt16LE(o + 10), at: directory.readUInt32LE(o + 42) });
+      entries.push({
+        name: directory.toString("utf8", o + 46, o + 46 + nameLength),
+        method: directory.readUInt16LE(o + 10),
+        at: directory.readUInt32LE(o + 42),
+      });
       o += 46 + nameLength + directory.readUInt16LE(o + 30) + directory.readUInt16LE(o + 32);
     }
-    const sheet = sheets.length === 1 ? sheets[0] : undefined;
+    const sheet = firstSheetRead(entries);
     if (!sheet || (sheet.method !== 0 && sheet.method !== 8)) return undefined;
     const local = await read(sheet.at, 30);
     if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) return undefined;
