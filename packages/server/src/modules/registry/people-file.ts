@@ -209,6 +209,10 @@ export interface RowCount {
   exact: boolean;
 }
 
+export async function countRows(file: string, format: FileFormat): Promise<RowCount> {
+  return format === "csv" ? { rows: await countCsvRows(file), exact: true } : countXlsxRows(file);
+}
+
 /**
  * Fewer bytes than an XLSX spends on a row (zipped): a register with the template's columns takes
  * about 90, one with only the three required columns about 33. The estimate errs large: a first load
@@ -224,9 +228,10 @@ const XLSX_BYTES_PER_ROW = 16;
  * estimate from the file's size instead.
  */
 export async function countXlsxRows(file: string): Promise<RowCount> {
-  const estimate = { rows: Math.ceil((await stat(file)).size / XLSX_BYTES_PER_ROW), exact: false };
+  const { size } = await stat(file);
+  const estimate = { rows: Math.ceil(size / XLSX_BYTES_PER_ROW), exact: false };
   try {
-    const rows = await sheetDimensionRows(file);
+    const rows = await sheetDimensionRows(file, size);
     return rows === undefined ? estimate : { rows, exact: true };
   } catch {
     return estimate; // not a zip we can read this way: ExcelJS will say what is wrong with it
@@ -256,7 +261,7 @@ function firstSheetRead<T extends { name: string; at: number }>(entries: readonl
 /** A workbook's zip directory is a few kilobytes; one claiming more than this is not read. */
 const DIRECTORY_MAX = 1024 * 1024;
 
-async function sheetDimensionRows(file: string): Promise<number | undefined> {
+async function sheetDimensionRows(file: string, size: number): Promise<number | undefined> {
   const handle = await open(file, "r");
   try {
     const read = async (position: number, length: number) => {
@@ -265,7 +270,6 @@ async function sheetDimensionRows(file: string): Promise<number | undefined> {
       return buf.subarray(0, bytesRead);
     };
     // The end of central directory record: in the last 22 bytes, or before a comment of up to 64 KB.
-    const size = (await handle.stat()).size;
     const tail = await read(Math.max(0, size - 65_557), Math.min(size, 65_557));
     const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
     if (end < 0 || end + 22 > tail.length) return undefined;

@@ -16,13 +16,11 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { findAccount, loadPrincipal } from "../users/users.service.ts";
 import { today } from "./people.service.ts";
 import {
-  countCsvRows,
-  countXlsxRows,
+  countRows,
   type FileFormat,
   PEOPLE_COLUMNS,
   type PeopleFileHeader,
   type PeopleFileRow,
-  type RowCount,
   readPeopleFile,
 } from "./people-file.ts";
 import { type PreparedRow, type Rejection, RowChecker, sealRequest } from "./people-rows.ts";
@@ -619,7 +617,7 @@ export async function runPeopleImport(
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   // An XLSX whose size is only estimated shows no total; the estimate still decides how it loads.
-  const size: RowCount = format === "csv" ? { rows: await countCsvRows(file), exact: true } : await countXlsxRows(file);
+  const size = await countRows(file, format);
   const total = size.exact ? size.rows : 0;
   // Written to the job at most twice a second (the console polls it), and at the end.
   let progressAt = 0;
