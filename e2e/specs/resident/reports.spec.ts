@@ -65,7 +65,11 @@ describe("a resident's reports", () => {
     await page.getByText("已疏通下水道", { exact: false }).first().waitFor();
     await page.getByRole("button", { name: "满意", exact: true }).click();
     await page.getByText("您的评价：满意").waitFor();
-    await page.getByText("感谢您的评价").waitFor({ state: "hidden" });
+    // The thanks are a toast, mounted a moment after the verdict shows: seen first, then gone (waiting
+    // only for "hidden" passed before it had appeared, and it was still up in English below).
+    const thanks = page.getByText("感谢您的评价");
+    await thanks.waitFor();
+    await thanks.waitFor({ state: "hidden" });
 
     await page.getByText("我的反映", { exact: true }).click();
     await page.getByText(number).waitFor();
