@@ -1,5 +1,11 @@
 import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
-import { CreateUserBodySchema, DomainError, isDomainError, systemPrincipal } from "@wangge/core";
+import {
+  CreateUserBodySchema,
+  DomainError,
+  describeCheckpointProblem,
+  isDomainError,
+  systemPrincipal,
+} from "@wangge/core";
 import { Command, CommanderError } from "commander";
 import { createContext } from "./app.ts";
 import { prepareDeployment } from "./bootstrap.ts";
@@ -15,7 +21,9 @@ import { importBoundaries } from "./modules/areas/area-boundaries.service.ts";
 import { importDivisions } from "./modules/areas/areas.service.ts";
 import { DIVISIONS_DATA_YEAR, readDivisions } from "./modules/areas/divisions-source.ts";
 import { importBeats } from "./modules/areas/police-beats.service.ts";
-import { exportAuditTrail, recordAudit, verifyAuditTrail } from "./modules/audit/audit.service.ts";
+import { exportAuditTrail, recordAudit } from "./modules/audit/audit.service.ts";
+import { auditCheckpointer, verifyAuditTrailWithCheckpoints } from "./modules/audit/audit-checkpoints.service.ts";
+import { hardenAuditTable } from "./modules/audit/audit-hardening.service.ts";
 import { clearLoginLock, revokeAllSessions } from "./modules/auth/auth.service.ts";
 import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./modules/events/open311-requests.service.ts";
 import { rotateDataKey } from "./modules/platform/keys.service.ts";
@@ -433,22 +441,70 @@ export function buildCli(): Command {
       });
     });
 
+  const dbCommand = program.command("db").description("the PostgreSQL database");
+  dbCommand
+    .command("harden")
+    .description(
+      "give the audit table and its trigger to an owner role, so the application's role (INSERT and SELECT only) cannot switch its append-only trigger off; run with a superuser's DATABASE_URL",
+    )
+    .requiredOption("--owner <role>", "the role that owns audit_log (not the application's; NOLOGIN is best)")
+    .requiredOption("--app <role>", "the role the server connects as")
+    .action(async (opts: { owner: string; app: string }) => {
+      await withDeployment(
+        "db harden",
+        async (ctx) => {
+          const done = await hardenAuditTable(ctx, CLI_META, opts.owner, opts.app);
+          print(`audit_log and its trigger belong to ${done.owner}; ${done.app} may INSERT and SELECT it`);
+          if (done.reasons.length > 0)
+            throw new DomainError(
+              "VALIDATION_FAILED",
+              `${done.app} can still remove audit rows: ${done.reasons.join("; ")}`,
+            );
+        },
+        { prepare: false, migrate: false },
+      );
+    });
+
   const audit = program.command("audit").description("the tamper-evident audit trail");
   audit
     .command("verify")
-    .description("check every row's hash chain; exits 1 naming the first edited, removed or reordered row")
-    .action(async () => {
+    .description(
+      "check every row's hash chain, and that the trail still holds every checkpoint written outside the database; exits 1 naming the first edited, reordered or missing row, or a checkpoint that is not genuine",
+    )
+    .option(
+      "--checkpoints <files...>",
+      "checkpoint files to check (default: WANGGE_DATA_DIR/audit/checkpoints.ndjson; give copies from other hosts too)",
+    )
+    .action(async (opts: { checkpoints?: string[] }) => {
       await withDeployment(
         "audit verify",
         async (ctx) => {
-          const verdict = await verifyAuditTrail(ctx.db);
-          if (!verdict.ok) {
+          const verdict = await verifyAuditTrailWithCheckpoints(ctx, opts.checkpoints);
+          const { checkpoints: cps, chain } = verdict;
+          for (const p of cps.problems) print(describeCheckpointProblem(p, p.file));
+          if (!chain.ok) {
             throw new DomainError(
               "AUDIT_CHAIN_BROKEN",
-              `audit trail broken at row ${verdict.firstBadSeq} (${verdict.problem.replace("_", " ")}); ${verdict.rows} row(s) before it are intact`,
+              `audit trail broken at row ${chain.firstBadSeq} (${chain.problem.replace("_", " ")}); ${chain.rows} row(s) before it are intact`,
             );
           }
-          print(`audit trail intact: ${verdict.rows} row(s), last hash ${verdict.lastHash.slice(0, 16)}…`);
+          if (!verdict.ok) {
+            // The widest loss first: the missing rows of the latest checkpoint that saw them.
+            const order = ["rows_missing", "row_replaced", "not_genuine", "unreadable"];
+            const worst = [...cps.problems].sort(
+              (a, b) => order.indexOf(a.problem) - order.indexOf(b.problem) || (b.seq ?? 0) - (a.seq ?? 0),
+            )[0];
+            const more = cps.problems.length > 1 ? ` (${cps.problems.length} checkpoint problem(s), listed above)` : "";
+            throw new DomainError(
+              "AUDIT_CHAIN_BROKEN",
+              `${worst ? describeCheckpointProblem(worst, worst.file) : "audit checkpoints do not hold"}${more}`,
+            );
+          }
+          const held = cps.latest
+            ? `${cps.checked} checkpoint(s) hold, the latest of ${cps.latest.at} at row ${cps.latest.seq}`
+            : `no checkpoint yet in ${cps.files.map((f) => f.file).join(", ")}`;
+          const other = cps.otherDatabase > 0 ? ` (${cps.otherDatabase} of another database skipped)` : "";
+          print(`audit trail intact: ${chain.rows} row(s), last hash ${chain.lastHash.slice(0, 16)}…; ${held}${other}`);
         },
         { prepare: false },
       );
@@ -495,11 +551,14 @@ export function buildCli(): Command {
 const CLI_META = { requestId: "cli", ip: null, userAgent: `wangge cli (${process.env.USER ?? "unknown"})` };
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
-/** Opens the database (with the data-directory lock), prepares it, runs `fn`, and always closes it. */
+/**
+ * Opens the database (with the data-directory lock), prepares it, runs `fn`, writes an audit checkpoint
+ * if the trail grew, and always closes it.
+ */
 async function withDeployment(
   command: string,
   fn: (ctx: AppContext, logger: ReturnType<typeof createLogger>) => Promise<void>,
-  options: { prepare?: boolean } = {},
+  options: { prepare?: boolean; migrate?: boolean } = {},
 ): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
@@ -507,8 +566,9 @@ async function withDeployment(
   try {
     const ctx = createContext({ config, database, logger });
     if (options.prepare !== false) await prepareDeployment(ctx, logger, { print });
-    else await migrateToLatest(database.db);
+    else if (options.migrate !== false) await migrateToLatest(database.db);
     await fn(ctx, logger);
+    await auditCheckpointer(ctx).checkpoint();
   } finally {
     await database.close();
   }

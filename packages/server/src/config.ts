@@ -114,6 +114,7 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(1).max(720).default(DEFAULT_SESSION_ABSOLUTE_HOURS),
   ),
+  WANGGE_AUDIT_CHECKPOINT_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(5)),
   WANGGE_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(600)),
   WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20)),
   WANGGE_SMS_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
@@ -176,6 +177,8 @@ export interface Config {
   adminPassword: string | undefined;
   session: { idleMinutes: number; absoluteHours: number };
   rateLimit: { perMinute: number; loginPerMinute: number };
+  /** Minutes between checkpoints of the audit trail written outside the database (when it grew). */
+  auditCheckpointMinutes: number;
   /** Where one-time codes are POSTed as {phone, message}; unset = written to the server log (development). */
   smsWebhookUrl: string | undefined;
 }
@@ -229,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: e.WANGGE_ADMIN_PASSWORD,
     session: { idleMinutes: e.WANGGE_SESSION_IDLE_MINUTES, absoluteHours: e.WANGGE_SESSION_ABSOLUTE_HOURS },
     rateLimit: { perMinute: e.WANGGE_RATE_LIMIT_PER_MINUTE, loginPerMinute: e.WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE },
+    auditCheckpointMinutes: e.WANGGE_AUDIT_CHECKPOINT_MINUTES,
     smsWebhookUrl: e.WANGGE_SMS_WEBHOOK_URL,
   };
 }

@@ -5,6 +5,8 @@ import { prepareDeployment } from "./bootstrap.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { locateIndexFor } from "./modules/areas/area-boundaries.service.ts";
+import { startAuditCheckpoints } from "./modules/audit/audit-checkpoints.service.ts";
+import { warnAboutAuditTamperRisk } from "./modules/audit/audit-hardening.service.ts";
 import { startEscalationTimer } from "./modules/events/events.service.ts";
 import { resumeImports } from "./modules/registry/people-import.service.ts";
 import { VERSION } from "./version.ts";
@@ -31,11 +33,17 @@ export async function startServer(
     app = await buildApp({ config, database, logger, crypto: ctx.crypto, sms: ctx.sms });
     // Deadlines that passed while the server was down escalate now; then every 30 seconds.
     const escalation = startEscalationTimer(ctx);
-    app.addHook("onClose", () => escalation.stop());
+    // Checkpoints of the audit trail outside the database: now, every few minutes, and at the stop.
+    const checkpoints = startAuditCheckpoints(ctx, config.auditCheckpointMinutes * 60_000);
+    // One hook, in this order: Fastify runs onClose hooks last-added first, and the timers need the
+    // database until they have stopped (the last checkpoint is written at the stop).
     app.addHook("onClose", async () => {
+      await escalation.stop();
+      await checkpoints.stop();
       await database.close();
       logger.info("database closed");
     });
+    await warnAboutAuditTamperRisk(ctx);
     // Routing needs the boundaries in memory: build the index before the first request, not during it.
     const started = performance.now();
     const index = await locateIndexFor(database.db).ready();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AuditCheckpointProblemSchema } from "../audit/audit-checkpoint.ts";
 import { PASSWORD_MAX_LENGTH } from "./password-policy.ts";
 import { PERMISSION_KEYS, type Permission } from "./permissions.ts";
 
@@ -189,8 +190,17 @@ export const AuditQuerySchema = z
 export const AuditVerifyResponseSchema = z.object({
   ok: z.boolean(),
   rows: z.number().int(),
+  /** The first edited, reordered or missing row (for missing rows: the first one gone). */
   firstBadSeq: z.number().int().nullable(),
+  /** hash_mismatch, broken_link, sequence_gap (the chain); rows_missing, row_replaced, checkpoint_not_genuine,
+   * checkpoint_unreadable (the checkpoints written outside the database). */
   problem: z.string().nullable(),
+  checkpoints: z.object({
+    /** Genuine checkpoints of this database found in the server's checkpoint file. */
+    checked: z.number().int(),
+    latest: z.object({ at: z.string(), seq: z.number().int(), rows: z.number().int() }).nullable(),
+    problems: z.array(AuditCheckpointProblemSchema),
+  }),
 });
 
 export type UserView = z.infer<typeof UserSchema>;

@@ -4,7 +4,8 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { exportAuditTrail, listAudit, recordAudit, toAuditContent, verifyAuditTrail } from "./audit.service.ts";
+import { exportAuditTrail, listAudit, recordAudit, toAuditContent } from "./audit.service.ts";
+import { verifyAuditTrailWithCheckpoints } from "./audit-checkpoints.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema };
 
@@ -61,15 +62,25 @@ export const auditRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       config: { permission: "audit.read" },
       schema: {
         tags: ["audit"],
-        summary: "Check the whole hash chain; names the first bad row",
+        summary:
+          "Check the whole hash chain, and that it still holds every checkpoint this server wrote outside the database; names the first bad or missing row",
         response: { 200: AuditVerifyResponseSchema, ...errors },
       },
     },
     async () => {
-      const verdict = await verifyAuditTrail(ctx.db);
-      return verdict.ok
-        ? { ok: true, rows: verdict.rows, firstBadSeq: null, problem: null }
-        : { ok: false, rows: verdict.rows, firstBadSeq: verdict.firstBadSeq, problem: verdict.problem };
+      const verdict = await verifyAuditTrailWithCheckpoints(ctx);
+      return {
+        ok: verdict.ok,
+        rows: verdict.chain.rows,
+        firstBadSeq: verdict.firstBadSeq,
+        problem: verdict.problem,
+        checkpoints: {
+          checked: verdict.checkpoints.checked,
+          latest: verdict.checkpoints.latest,
+          // The server's file paths stay on the server.
+          problems: verdict.checkpoints.problems.map(({ file: _file, ...p }) => p),
+        },
+      };
     },
   );
 

@@ -43,14 +43,21 @@ export function auditAlgorithm(ctx: Pick<AppContext, "config">): "sha256" | "sm3
   return ctx.config.crypto === "gm" ? "sm3" : "sha256";
 }
 
+/**
+ * The time is read inside the lock that orders the chain, and never earlier than the last row's: a
+ * transaction that waited for the lock, or a clock stepped back, cannot put a row before its
+ * predecessor in time.
+ */
 async function appendInTransaction(
   trx: Transaction<DB>,
   algorithm: string,
-  now: Date,
+  clock: () => Date,
   entries: AuditEntry[],
 ): Promise<number> {
   await lockAuditChain(trx);
   const last = await findLastAuditRow(trx);
+  const read = clock();
+  const now = last && last.occurred_at > read ? new Date(last.occurred_at) : read;
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
   const rows = entries.map((entry) => {
@@ -103,9 +110,8 @@ export async function recordAudit(
   entry: AuditEntry,
 ): Promise<number> {
   const algorithm = auditAlgorithm(ctx);
-  const now = ctx.now();
-  if (db.isTransaction) return appendInTransaction(db as Transaction<DB>, algorithm, now, [entry]);
-  return db.transaction().execute((trx) => appendInTransaction(trx, algorithm, now, [entry]));
+  if (db.isTransaction) return appendInTransaction(db as Transaction<DB>, algorithm, () => ctx.now(), [entry]);
+  return db.transaction().execute((trx) => appendInTransaction(trx, algorithm, () => ctx.now(), [entry]));
 }
 
 /**
@@ -139,7 +145,7 @@ export async function recordAuditBatch(
   entries: AuditEntry[],
 ): Promise<number> {
   if (entries.length === 0) return 0;
-  return appendInTransaction(trx, auditAlgorithm(ctx), ctx.now(), entries);
+  return appendInTransaction(trx, auditAlgorithm(ctx), () => ctx.now(), entries);
 }
 
 export function toAuditContent(row: AuditLogRow): AuditContent {

@@ -2,7 +2,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { buildUser, type Session, signIn } from "../../test/factories.ts";
-import { verifyAuditTrail } from "./audit.service.ts";
+import { lockAuditChain } from "./audit.queries.ts";
+import { recordAudit, verifyAuditTrail } from "./audit.service.ts";
 
 let t: TestApp;
 let auditor: Session;
@@ -96,6 +97,58 @@ describe("the audit trail", () => {
     const broken = await t.app.inject({ method: "GET", url: "/api/v1/audit/verify", headers: auditor.headers });
     expect(broken.json()).toMatchObject({ ok: false, firstBadSeq: Number(victim.seq), problem: "hash_mismatch" });
     expect(await verifyAuditTrail(t.ctx.db, 3)).toMatchObject({ ok: false, firstBadSeq: Number(victim.seq) });
+  });
+});
+
+describe("the time of each row", () => {
+  async function timesAlongTheChain(afterSeq: number): Promise<number[]> {
+    const rows = await t.ctx.db
+      .selectFrom("audit_log")
+      .select(["seq", "occurred_at"])
+      .where("seq", ">", afterSeq)
+      .orderBy("seq")
+      .execute();
+    return rows.map((r) => r.occurred_at.getTime());
+  }
+  const lastSeq = async () =>
+    Number((await t.ctx.db.selectFrom("audit_log").select("seq").orderBy("seq", "desc").executeTakeFirstOrThrow()).seq);
+  const isMonotone = (times: number[]) => times.every((time, i) => i === 0 || time >= (times[i - 1] ?? 0));
+
+  it("is read inside the lock: a record that waited for the chain is not stamped before the one that held it", async () => {
+    const before = await lastSeq();
+    let clock = new Date("2030-01-01T08:00:00.000Z");
+    const ctx = { ...t.ctx, now: () => clock };
+    let waiting: Promise<number> | undefined;
+    await t.ctx.db.transaction().execute(async (trx) => {
+      await lockAuditChain(trx);
+      // Another request records while this transaction holds the chain: it waits for the lock.
+      waiting = recordAudit(ctx, t.ctx.db, { action: "test.waiting", outcome: "success" });
+      await new Promise((r) => setTimeout(r, 50));
+      clock = new Date("2030-01-01T08:05:00.000Z");
+      await recordAudit(ctx, trx, { action: "test.holding", outcome: "success" });
+    });
+    await waiting;
+    const times = await timesAlongTheChain(before);
+    expect(times).toHaveLength(2);
+    expect(isMonotone(times)).toBe(true);
+  });
+
+  it("never goes backwards along the chain under parallel audited requests, even when the clock is set back", async () => {
+    const before = await lastSeq();
+    const read = () => t.app.inject({ method: "GET", url: "/api/v1/audit?limit=1", headers: auditor.headers });
+    const first = Array.from({ length: 12 }, read);
+    await Promise.race(first);
+    t.clock.advanceMinutes(-30);
+    try {
+      const second = Array.from({ length: 12 }, read);
+      const responses = await Promise.all([...first, ...second]);
+      expect(responses.map((r) => r.statusCode)).toEqual(Array(24).fill(200));
+    } finally {
+      t.clock.advanceMinutes(30);
+    }
+    const times = await timesAlongTheChain(before);
+    expect(times).toHaveLength(24);
+    expect(isMonotone(times)).toBe(true);
   });
 });
 
