@@ -1,8 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { type RunningServer, startServer } from "./main.ts";
+import { recordAudit } from "./modules/audit/audit.service.ts";
+import { checkpointFile } from "./modules/audit/audit-checkpoints.service.ts";
 import { prepareTestDatabase, type TestDatabaseLocation } from "./test/test-database.ts";
 
 let location: TestDatabaseLocation;
@@ -53,5 +58,33 @@ describe("stopping the server", () => {
     expect(text).toMatch(/^HTTP\/1.1 201/);
     await stopped;
     await expect(server.database.db.selectFrom("app_meta").selectAll().execute()).rejects.toThrow();
+  });
+});
+
+describe("the audit checkpoint at the stop", () => {
+  it("is written after the last change and before the database closes", async () => {
+    const own = await prepareTestDatabase();
+    const dataDir =
+      own.config.kind === "pglite" ? own.config.dataDir : mkdtempSync(path.join(tmpdir(), "wangge-main-"));
+    try {
+      const config = loadConfig({
+        WANGGE_DATA_DIR: dataDir,
+        ...own.env,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        WANGGE_WEB_DIST: "/nonexistent",
+      });
+      const running = await startServer(config, createLogger("silent"));
+      const seq = await recordAudit({ config, now: () => new Date() }, running.database.db, {
+        action: "test.last-before-stop",
+        outcome: "success",
+      });
+      await running.stop();
+      const lines = readFileSync(checkpointFile(dataDir), "utf8").trim().split("\n");
+      expect(JSON.parse(lines.at(-1) ?? "{}")).toMatchObject({ seq });
+    } finally {
+      await own.remove();
+      if (own.config.kind === "postgres") rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

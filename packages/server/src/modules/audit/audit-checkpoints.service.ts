@@ -49,8 +49,8 @@ export function databaseIdentity(database: Config["database"]): string {
 const keys = new WeakMap<FieldCrypto, Map<string, Buffer>>();
 
 function checkpointKey(crypto: FieldCrypto, macAlg: AuditCheckpoint["macAlg"]): Buffer {
-  let byAlg = keys.get(crypto);
-  if (!byAlg) keys.set(crypto, (byAlg = new Map()));
+  const byAlg = keys.get(crypto) ?? new Map<string, Buffer>();
+  keys.set(crypto, byAlg);
   let key = byAlg.get(macAlg);
   if (!key) {
     const hash = macAlg === "hmac-sm3" ? "sm3" : "sha256";
@@ -160,7 +160,10 @@ export function auditCheckpointer(ctx: Ctx): AuditCheckpointer {
  * The server's checkpoints: one at start, then every `intervalMs` when the trail moved, and one when it
  * stops (stop() before the database closes). A failure is logged and the next tick tries again.
  */
-export function startAuditCheckpoints(ctx: Ctx, intervalMs: number): { stop: () => Promise<void> } {
+export function startAuditCheckpoints(
+  ctx: Ctx,
+  intervalMs: number,
+): { stop: () => Promise<void>; settled: () => Promise<unknown> } {
   const checkpointer = auditCheckpointer(ctx);
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
@@ -179,6 +182,8 @@ export function startAuditCheckpoints(ctx: Ctx, intervalMs: number): { stop: () 
       clearInterval(timer);
       await tick();
     },
+    /** Resolves when the checkpoint under way (if any) is written. */
+    settled: () => running,
   };
 }
 
