@@ -36,6 +36,8 @@ export async function buildTestApp(
     WANGGE_WEB_DIST: "/nonexistent-web-dist",
     WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: "100000",
     WANGGE_RATE_LIMIT_PER_MINUTE: "100000",
+    // The configuration names the database the app really uses (audit checkpoints name it).
+    ...(database.kind === "postgres" ? { DATABASE_URL: database.location } : {}),
     ...env,
   });
   const sent: { phone: string; message: string }[] = [];

@@ -1,5 +1,6 @@
-import type { AuditRecord } from "@wangge/core";
+import type { AuditRecord, AuditVerifyResult } from "@wangge/core";
 import { Alert, App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from "antd";
+import type { TFunction } from "i18next";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
@@ -14,7 +15,7 @@ export function AuditPage({ canExport, timezone }: { canExport: boolean; timezon
   const [rows, setRows] = useState<AuditRecord[]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [loading, setLoading] = useState(false);
-  const [verdict, setVerdict] = useState<{ ok: boolean; rows: number; firstBadSeq: number | null }>();
+  const [verdict, setVerdict] = useState<AuditVerifyResult>();
   const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
   const format = new Intl.DateTimeFormat(i18n.language, {
     timeZone: timezone,
@@ -62,9 +63,16 @@ export function AuditPage({ canExport, timezone }: { canExport: boolean; timezon
           style={{ marginBottom: 16 }}
           type={verdict.ok ? "success" : "error"}
           showIcon
-          title={
-            verdict.ok ? t("audit.intact", { rows: verdict.rows }) : t("audit.broken", { seq: verdict.firstBadSeq })
-          }
+          title={verdictText(verdict, t, format)}
+          {...(verdict.ok && verdict.checkpoints.latest
+            ? {
+                description: t("audit.checkpoints", {
+                  count: verdict.checkpoints.checked,
+                  at: format.format(new Date(verdict.checkpoints.latest.at)),
+                  seq: verdict.checkpoints.latest.seq,
+                }),
+              }
+            : {})}
         />
       )}
       <Form
@@ -160,4 +168,21 @@ export function AuditPage({ canExport, timezone }: { canExport: boolean; timezon
       )}
     </Card>
   );
+}
+
+/** The verdict in words: the chain's own problem, else what the checkpoints outside the database found. */
+function verdictText(v: AuditVerifyResult, t: TFunction, format: Intl.DateTimeFormat) {
+  if (v.ok) return t("audit.intact", { rows: v.rows });
+  const problems = v.checkpoints.problems;
+  const latestOf = (kind: string) =>
+    problems.filter((p) => p.problem === kind).sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0))[0];
+  const at = (p: { at: string | null }) => (p.at ? format.format(new Date(p.at)) : "");
+  const missing = latestOf("rows_missing");
+  const replaced = latestOf("row_replaced");
+  const forged = problems.find((p) => p.problem === "not_genuine" || p.problem === "unreadable");
+  if (v.problem === "rows_missing" && missing)
+    return t("audit.rowsMissing", { seq: v.firstBadSeq, at: at(missing), rows: missing.rows });
+  if (v.problem === "row_replaced" && replaced) return t("audit.rowReplaced", { seq: v.firstBadSeq, at: at(replaced) });
+  if (forged && v.firstBadSeq === null) return t("audit.checkpointForged", { line: forged.line });
+  return t("audit.broken", { seq: v.firstBadSeq });
 }
