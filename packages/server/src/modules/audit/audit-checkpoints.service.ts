@@ -32,7 +32,7 @@ import { verifyAuditTrail } from "./audit.service.ts";
  * database (`pglite`, or the PostgreSQL host, port and name from DATABASE_URL), so a directory used with
  * another database checks only that database's lines.
  */
-type Ctx = Pick<AppContext, "db" | "config" | "crypto" | "now" | "log" | "dbKind">;
+type Ctx = Pick<AppContext, "db" | "config" | "crypto" | "now" | "log">;
 
 export const CHECKPOINT_KEY_INFO = "wangge audit checkpoint v1";
 

@@ -44,7 +44,8 @@ export async function warnAboutAuditTamperRisk(ctx: Pick<AppContext, "db" | "dbK
 /**
  * `wangge db harden --owner OWNER --app APP`, run by a superuser (or a role that owns audit_log and is a
  * member of OWNER): OWNER owns audit_log and its trigger function, APP keeps INSERT and SELECT, the
- * triggers fire always. Refuses when APP could still become OWNER. Audited.
+ * triggers fire always. Audited. Returns what APP could still do (the command then exits 1), e.g. as a
+ * member of OWNER.
  */
 export async function hardenAuditTable(
   ctx: Pick<AppContext, "db" | "dbKind" | "config" | "now">,
