@@ -32,6 +32,7 @@ export * from "./platform/platform.errors.ts";
 export * from "./platform/platform.schemas.ts";
 export * from "./privacy/mask.ts";
 export * from "./privacy/redact.ts";
+export * from "./privacy/reidentification.ts";
 export * from "./registry/address.ts";
 export * from "./registry/ethnicity.ts";
 export * from "./registry/household.ts";

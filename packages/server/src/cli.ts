@@ -27,6 +27,7 @@ import { hardenAuditTable } from "./modules/audit/audit-hardening.service.ts";
 import { clearLoginLock, revokeAllSessions } from "./modules/auth/auth.service.ts";
 import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./modules/events/open311-requests.service.ts";
 import { rotateDataKey } from "./modules/platform/keys.service.ts";
+import { rejectedRowsReport } from "./modules/registry/import-reports.service.ts";
 import { importPeopleFile } from "./modules/registry/people-import.service.ts";
 import { seedDemo } from "./modules/seed/seed.service.ts";
 import { readStaffFile } from "./modules/users/staff-file.ts";
@@ -366,7 +367,7 @@ export function buildCli(): Command {
           return;
         }
         const reportFile = opts.report ?? `${file.replace(/\.(csv|xlsx)$/i, "")}.report.xlsx`;
-        writeFileSync(reportFile, job.report as Buffer, { mode: 0o600 });
+        writeFileSync(reportFile, await rejectedRowsReport(ctx, job), { mode: 0o600 });
         print(`rejected rows with their reasons: ${reportFile}`);
         throw new DomainError("VALIDATION_FAILED", summary);
       });

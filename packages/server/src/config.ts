@@ -118,6 +118,15 @@ const EnvSchema = z.object({
   WANGGE_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(600)),
   WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20)),
   WANGGE_SMS_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  WANGGE_NUMBER_SEARCH_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
+  WANGGE_NUMBER_SEARCH_WINDOW_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(1440).default(10),
+  ),
+  WANGGE_IMPORT_REPORT_RETENTION_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(3650).default(30),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -181,6 +190,10 @@ export interface Config {
   auditCheckpointMinutes: number;
   /** Where one-time codes are POSTed as {phone, message}; unset = written to the server log (development). */
   smsWebhookUrl: string | undefined;
+  /** Searches of the registry by an exact ID or phone number a user may make per window. */
+  numberSearch: { limit: number; windowMinutes: number };
+  /** Days an import's rejected rows (its report) are kept after it ends. */
+  importReportRetentionDays: number;
 }
 
 const defaultWebDist = path.resolve(import.meta.dirname, "../../web/dist");
@@ -234,6 +247,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { perMinute: e.WANGGE_RATE_LIMIT_PER_MINUTE, loginPerMinute: e.WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE },
     auditCheckpointMinutes: e.WANGGE_AUDIT_CHECKPOINT_MINUTES,
     smsWebhookUrl: e.WANGGE_SMS_WEBHOOK_URL,
+    numberSearch: { limit: e.WANGGE_NUMBER_SEARCH_LIMIT, windowMinutes: e.WANGGE_NUMBER_SEARCH_WINDOW_MINUTES },
+    importReportRetentionDays: e.WANGGE_IMPORT_REPORT_RETENTION_DAYS,
   };
 }
 

@@ -167,3 +167,20 @@ export function parseCsvText(text: string): CsvRecord[] {
   const parser = new CsvParser();
   return [...parser.push(text), ...parser.end()];
 }
+
+/**
+ * One CSV field for a file people open in a spreadsheet. A cell that starts with `=`, `+`, `-`, `@`,
+ * a tab or a carriage return is read by Excel, WPS and LibreOffice as a formula (CSV injection: a
+ * name like `=HYPERLINK(…)` sends a click, or worse, elsewhere): it gets a leading apostrophe, so they
+ * read it as text (the registry's import drops the apostrophe again: people-file.ts). Then RFC 4180
+ * quoting for commas, quotes and line breaks.
+ */
+export function csvField(value: string): string {
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Rows as a CSV file for spreadsheets: UTF-8 with a byte-order mark (Excel's cue), CRLF line ends. */
+export function csvText(rows: readonly (readonly string[])[]): string {
+  return `\uFEFF${rows.map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
+}

@@ -8,6 +8,7 @@ import { locateIndexFor } from "./modules/areas/area-boundaries.service.ts";
 import { startAuditCheckpoints } from "./modules/audit/audit-checkpoints.service.ts";
 import { warnAboutAuditTamperRisk } from "./modules/audit/audit-hardening.service.ts";
 import { startEscalationTimer } from "./modules/events/events.service.ts";
+import { startImportReportPurge } from "./modules/registry/import-reports.service.ts";
 import { resumeImports } from "./modules/registry/people-import.service.ts";
 import { VERSION } from "./version.ts";
 
@@ -33,6 +34,8 @@ export async function startServer(
     app = await buildApp({ config, database, logger, crypto: ctx.crypto, sms: ctx.sms });
     // Deadlines that passed while the server was down escalate now; then every 30 seconds.
     const escalation = startEscalationTimer(ctx);
+    // Import reports past their retention go now and then every hour.
+    const purge = startImportReportPurge(ctx);
     // Checkpoints of the audit trail outside the database: now, every few minutes, and at the stop.
     const checkpoints = startAuditCheckpoints(ctx, config.auditCheckpointMinutes * 60_000);
     // One hook, in this order: Fastify runs onClose hooks last-added first, and the timers need the
@@ -40,6 +43,7 @@ export async function startServer(
     app.addHook("onClose", async () => {
       await escalation.stop();
       await checkpoints.stop();
+      await purge.stop();
       await database.close();
       logger.info("database closed");
     });

@@ -1,4 +1,16 @@
-/** Masks for display (DESIGN.md: masked on screen by default): 138****5678, 450802********1234. */
+/**
+ * Masks for display (DESIGN.md: masked on screen by default): 138****5678, 450802************.
+ *
+ * An 18-character ID number (GB 11643) is region (6) + birth date (8) + sequence (3, odd for men) +
+ * check character. The record beside the mask shows the sex, and to most users the birth year: were
+ * the last four shown as well (450802********123X), the birth date would be the only unknown, and a
+ * record that shows it too leaves one number — the check character confirms it. So an ID mask shows
+ * the region and nothing after it; those who may not reveal the number see the birth year, not the
+ * date (person views), which leaves 365 days × 500 sequences ≈ 180,000 numbers open (see
+ * `idNumberCandidates`). Documents shorter than 12 characters are masked whole.
+ */
+export const ID_MASK_VISIBLE = 6;
+
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, "");
   if (digits.length < 7) return "*".repeat(digits.length);
@@ -6,8 +18,8 @@ export function maskPhone(phone: string): string {
 }
 
 export function maskIdNumber(id: string): string {
-  if (id.length <= 10) return "*".repeat(id.length);
-  return `${id.slice(0, 6)}${"*".repeat(id.length - 10)}${id.slice(-4)}`;
+  if (id.length < 12) return "*".repeat(id.length);
+  return `${id.slice(0, ID_MASK_VISIBLE)}${"*".repeat(id.length - ID_MASK_VISIBLE)}`;
 }
 
 /** Mainland mobile numbers, normalised to 11 digits (drops +86, spaces and dashes). */

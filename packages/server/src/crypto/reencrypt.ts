@@ -20,6 +20,8 @@ export const ENCRYPTED_COLUMNS = [
   ["intake_device", "secret_enc"],
   ["dispute_party", "phone_enc"],
   ["dispute_party", "id_number_enc"],
+  ["import_rejection", "cells_sealed"],
+  ["import_rejection", "reasons_sealed"],
 ] as const;
 
 const BATCH = 500;

@@ -37,9 +37,11 @@ import type {
   AreaAttributionTable,
   HouseholdTable,
   ImportJobTable,
+  ImportRejectionTable,
   LeadHouseholdLinkTable,
   OrganisationTable,
   PersonAccessTable,
+  PersonLookupTable,
   PersonTable,
   PlaceTable,
   SubjectTagTable,
@@ -79,6 +81,8 @@ export interface DB {
   lead_household_link: LeadHouseholdLinkTable;
   person_access: PersonAccessTable;
   import_job: ImportJobTable;
+  import_rejection: ImportRejectionTable;
+  person_lookup: PersonLookupTable;
   event_category: EventCategoryTable;
   work_calendar_day: WorkCalendarDayTable;
   event: EventTable;

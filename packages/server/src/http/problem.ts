@@ -71,6 +71,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   LEAD_HOUSEHOLD_INVALID: 422,
   IMPORT_NOT_FOUND: 404,
   IMPORT_FILE_INVALID: 422,
+  IMPORT_REPORT_EXPIRED: 410,
+  PERSON_NUMBER_SEARCH_LIMITED: 429,
+  REGISTRY_CURSOR_INVALID: 400,
 };
 
 export function statusForCode(code: string): number {

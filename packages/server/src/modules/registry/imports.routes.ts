@@ -18,6 +18,7 @@ import {
   startPeopleImport,
   uploadPath,
 } from "./people-import.service.ts";
+import { rejectedRowsWorkbook } from "./import-reports.service.ts";
 
 /**
  * Uploading an import file: the request body is the file itself (text/csv or the XLSX type),
@@ -28,6 +29,7 @@ const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema };
+const reportErrors = { ...errors, 410: ProblemSchema };
 const JobSchema = z
   .object({
     id: z.uuid(),
@@ -162,21 +164,30 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       schema: {
         tags: ["registry"],
         summary: "The rejected rows as XLSX: each row as given, with the reasons in a last column",
+        description:
+          "Only for the import's author, and only for WANGGE_IMPORT_REPORT_RETENTION_DAYS after the import ended (410 IMPORT_REPORT_EXPIRED after that).",
         params: z.object({ id: z.uuid() }),
-        response: { 200: z.any(), ...errors },
+        response: { 200: z.any(), ...reportErrors },
       },
     },
     async (request, reply) => {
       const job = await jobOf(ctx, principalOf(request), request.params.id);
-      if (!job.report)
+      if (job.status !== "done")
         throw new DomainError("IMPORT_NOT_FOUND", "the report is ready when the import is done", {
           errors: [{ path: "id", message: `import is ${job.status}` }],
         });
+      if (job.report_purged_at)
+        throw new DomainError(
+          "IMPORT_REPORT_EXPIRED",
+          `the rejected rows are kept ${ctx.config.importReportRetentionDays} days after an import`,
+          { errors: [{ path: "id", message: `removed ${job.report_purged_at.toISOString()}` }] },
+        );
       const name = encodeURIComponent(`${job.file_name.replace(/\.[^.]+$/, "")}-未导入的行.xlsx`);
       return reply
         .header("content-type", XLSX_TYPE)
         .header("content-disposition", `attachment; filename="report.xlsx"; filename*=UTF-8''${name}`)
-        .send(job.report);
+        .header("cache-control", "no-store")
+        .send(rejectedRowsWorkbook(ctx, job));
     },
   );
 

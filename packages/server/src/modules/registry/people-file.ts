@@ -182,13 +182,16 @@ export async function* readPeopleFile(
       const values: Partial<Record<PeopleColumn, string>> = {};
       for (let i = 0; i < columns.length; i++) {
         const key = columns[i];
-        if (key && raw[i]) values[key] = raw[i];
+        if (key && raw[i]) values[key] = format === "csv" ? unquoteFormula(raw[i] as string) : raw[i];
       }
       rows.push({ row, values, raw });
     }
     if (rows.length > 0) yield rows;
   }
 }
+
+/** A cell our CSV export guarded against formulas (csvField) reads back as it was. */
+const unquoteFormula = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
 
 /** Counts data rows quickly (CSV only), so progress can be shown as a share. */
 export async function countCsvRows(file: string): Promise<number> {

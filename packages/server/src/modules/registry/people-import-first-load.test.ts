@@ -8,7 +8,9 @@ import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
 import { systemPrincipal } from "../auth/auth.service.ts";
 import { createHousehold, createPlace } from "./households.service.ts";
+import { rejectedRowsReport } from "./import-reports.service.ts";
 import { findJob } from "./people-import.service.ts";
+import type { ImportJobRow } from "./registry.table.ts";
 
 /**
  * The first load of an empty registry skips the look-up of each batch's ID numbers. Two imports of
@@ -117,7 +119,7 @@ describe("the first load of an empty registry", () => {
     );
     const importMixed = async () => {
       const { id, counts } = await importPeopleAsJob(t.ctx, file, { allOrNothing: true });
-      const report = (await findJob(t.ctx.db, id))?.report as Buffer;
+      const report = await rejectedRowsReport(t.ctx, (await findJob(t.ctx.db, id)) as ImportJobRow);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(report as unknown as ArrayBuffer);
       const rows = (wb.worksheets[0]?.getSheetValues() ?? []).filter(Boolean).map((r) => (r as unknown[]).slice(1));

@@ -1,10 +1,11 @@
 import { constants, existsSync } from "node:fs";
-import { access, mkdir, readFile, rm } from "node:fs/promises";
+import { access, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { type AreaIndex, authorId, canView, DomainError, type Principal, principalScope } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
+import { csvText } from "../../csv.ts";
 import type { Bulk, CopyData } from "../../db/bulk.ts";
 import { deferIndexes, restoreDeferred } from "../../db/deferred-ddl.ts";
 import type { DB } from "../../db/schema.ts";
@@ -38,6 +39,7 @@ import {
 } from "./registry.queries.ts";
 import type { ImportJobRow, NewPersonRow, PersonRow, PersonTable } from "./registry.table.ts";
 import { charsOf } from "./registry-fields.ts";
+import { RejectionRecorder } from "./import-reports.service.ts";
 import { importSealer, type SealedFields, sealAhead } from "./sealing.ts";
 import { visibleTagDefinitions } from "./tags.service.ts";
 
@@ -45,7 +47,7 @@ import { visibleTagDefinitions } from "./tags.service.ts";
  * Importing people (with their households and addresses) from CSV or XLSX, as a background job that
  * survives a page reload: rows are streamed in batches, each row validated (ID check digit, dates,
  * codes, duplicates inside the file), valid rows committed (or none, with all-or-nothing), rejected
- * rows written to a report (XLSX, the row as given plus a reasons column). People are matched by
+ * rows kept for a report (sealed, for a retention period: import-reports.service.ts). People are matched by
  * the blind index of their ID number, so importing the same file again changes nothing.
  */
 const BATCH = 1000;
@@ -563,37 +565,6 @@ async function updateJob(db: Kysely<DB>, id: string, set: Updateable<DB["import_
   await db.updateTable("import_job").set(set).where("id", "=", id).execute();
 }
 
-class ReportWriter {
-  readonly #file: string;
-  #workbook: ExcelJS.stream.xlsx.WorkbookWriter | undefined;
-  #sheet: ExcelJS.Worksheet | undefined;
-  /** The file's own header row, repeated above the rejected rows. */
-  header: string[] = [];
-  constructor(file: string) {
-    this.#file = file;
-  }
-  add(rejection: Rejection) {
-    if (!this.#workbook) {
-      this.#workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: this.#file, useSharedStrings: false });
-      this.#sheet = this.#workbook.addWorksheet("未导入的行");
-      this.#sheet.addRow(["行号", ...this.header, "未导入原因"]).commit();
-    }
-    this.#sheet?.addRow([rejection.row.row, ...rejection.row.raw, rejection.reasons.join("；")]).commit();
-  }
-  /** The report's bytes (an empty report when every row went in). */
-  async finish(): Promise<Buffer> {
-    if (!this.#workbook) {
-      const wb = new ExcelJS.Workbook();
-      wb.addWorksheet("未导入的行").addRow(["行号", ...this.header, "未导入原因"]);
-      return Buffer.from(await wb.xlsx.writeBuffer());
-    }
-    await this.#workbook.commit();
-    const bytes = await readFile(this.#file);
-    await rm(this.#file, { force: true });
-    return bytes;
-  }
-}
-
 export interface ImportOptions {
   /** Rows from which a first load sets the person indexes aside (DEFER_INDEXES_FROM). */
   deferIndexesFrom?: number;
@@ -628,10 +599,9 @@ export async function runPeopleImport(
     options.onProgress?.(processed, total);
   };
   await updateJob(ctx.db, job.id, { status: "running", total, processed: 0 });
-  // The report holds rejected rows as given (ID numbers in clear) until it is stored: kept in the
-  // data directory's imports folder, readable by the server's user only.
-  await ensureUploadsDir(ctx);
-  const report = new ReportWriter(path.join(uploadsDir(ctx), `${job.id}.report.xlsx`));
+  // Rejected rows are sealed as they come and written a page at a time (import-reports.service.ts).
+  const report = new RejectionRecorder(ctx, job.id);
+  await report.start();
   const pass = async (write: boolean) => {
     const run = new ImportRun(ctx, actor);
     const firstLoad = write && (await registryIsEmpty(ctx.db));
@@ -726,7 +696,7 @@ export async function runPeopleImport(
     for await (const chunk of rows) {
       const first = chunk.items[0];
       if (first && "header" in first) {
-        report.header = first.header;
+        report.setHeader(first.header, first.check.columns);
         if (first.check.missing.length > 0)
           throw new DomainError("IMPORT_FILE_INVALID", `the file lacks the columns ${first.check.missing.join(", ")}`);
         continue;
@@ -740,6 +710,7 @@ export async function runPeopleImport(
         if ("reasons" in checked) {
           counts.rejected++;
           report.add(checked);
+          if (report.behind) await report.settled();
         } else batch.push(checked);
         if (batch.length >= BATCH) {
           // One batch being written, the next one planned meanwhile: wait for the one before them.
@@ -771,12 +742,12 @@ export async function runPeopleImport(
     await sealer.close();
   }
   if (counts.created + counts.updated > 0) await refreshStatistics(ctx.db);
-  const bytes = await report.finish();
+  await report.finish();
   await updateJob(ctx.db, job.id, {
     status: "done",
     ...counts,
     total: counts.created + counts.updated + counts.unchanged + counts.rejected,
-    report: bytes,
+    report_header: report.header,
     finished_at: ctx.now(),
   });
   return counts;
@@ -969,7 +940,7 @@ export function jobView(job: ImportJobRow) {
     rejected: job.rejected,
     applied: job.status === "done" && !(job.all_or_nothing && job.rejected > 0),
     error: job.error,
-    hasReport: job.report !== null,
+    hasReport: job.status === "done" && job.report_purged_at === null,
     createdAt: job.created_at.toISOString(),
     finishedAt: job.finished_at?.toISOString() ?? null,
   };
@@ -979,10 +950,7 @@ export function jobView(job: ImportJobRow) {
 export async function peopleTemplate(format: FileFormat): Promise<Buffer> {
   const header = PEOPLE_COLUMNS.map((c) => ("required" in c && c.required ? `${c.zh}*` : c.zh));
   const example = PEOPLE_COLUMNS.map((c) => c.example);
-  if (format === "csv") {
-    const line = (cells: string[]) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",");
-    return Buffer.from(`\uFEFF${line(header)}\r\n${line(example)}\r\n`, "utf8");
-  }
+  if (format === "csv") return Buffer.from(csvText([header, example]), "utf8");
   const wb = new ExcelJS.Workbook();
   const sheet = wb.addWorksheet("人员");
   sheet.addRow(header);

@@ -143,7 +143,8 @@ export interface PersonAccessTable {
   person_id: string;
   user_id: string | null;
   username: string | null;
-  action: "view" | "reveal" | "export" | "create" | "update" | "transfer";
+  /** `search`: found by an exact search for their ID or phone number. */
+  action: "view" | "reveal" | "export" | "create" | "update" | "transfer" | "search";
   fields: ColumnType<string[], string[] | undefined, never>;
   reason: string | null;
   request_id: string | null;
@@ -163,9 +164,29 @@ export interface ImportJobTable {
   unchanged: ColumnType<number, number | undefined, number>;
   rejected: ColumnType<number, number | undefined, number>;
   error: string | null;
-  report: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  /** The file's header row, repeated above the rejected rows in the report (column names, not personal data). */
+  report_header: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  /** When the rejected rows were removed (retention); the report is gone from then on. */
+  report_purged_at: Date | null;
   created_by: string | null;
   created_at: Created;
   finished_at: Date | null;
 }
 export type ImportJobRow = Selectable<ImportJobTable>;
+
+/** A rejected import row: cells and reasons masked, the originals sealed (privacy/free-text.ts). */
+export interface ImportRejectionTable {
+  id: string;
+  job_id: string;
+  row: number;
+  cells: string[];
+  cells_sealed: string | null;
+  reasons: string;
+  reasons_sealed: string | null;
+}
+
+export interface PersonLookupTable {
+  id: string;
+  user_id: string;
+  at: Date;
+}

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFieldCrypto, type FieldCrypto } from "../../crypto/field-crypto.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
+import { rejectedRowsReport } from "./import-reports.service.ts";
 import { findJob } from "./people-import.service.ts";
+import type { ImportJobRow } from "./registry.table.ts";
 import { charsOf, idIndex } from "./registry-fields.ts";
 import {
   importSealer,
@@ -219,7 +221,9 @@ describe("an import that seals on threads", () => {
     const { id, counts } = await importPeopleAsJob(t.ctx, file, { sealOnThreadsFrom: 0 });
     expect(counts).toEqual({ created: 1_000, updated: 0, unchanged: 0, rejected: 303 });
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await findJob(t.ctx.db, id))?.report as unknown as ArrayBuffer);
+    await wb.xlsx.load(
+      (await rejectedRowsReport(t.ctx, (await findJob(t.ctx.db, id)) as ImportJobRow)) as unknown as ArrayBuffer,
+    );
     const reasons = (wb.worksheets[0]?.getSheetValues() ?? [])
       .filter(Boolean)
       .slice(1)
