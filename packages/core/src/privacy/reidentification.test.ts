@@ -30,9 +30,7 @@ describe("idNumberCandidates", () => {
   });
 
   it("leaves only the sequences open when the full birth date is shown beside the new mask", () => {
-    expect(idNumberCandidates({ masks: [maskIdNumber(id)], birthDate: "1990-01-01", gender: "male" }, today)).toBe(
-      500,
-    );
+    expect(idNumberCandidates({ masks: [maskIdNumber(id)], birthDate: "1990-01-01", gender: "male" }, today)).toBe(500);
   });
 
   it("finds nothing when two masks disagree", () => {

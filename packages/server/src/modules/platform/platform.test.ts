@@ -73,7 +73,7 @@ describe("POST /api/v1/client-errors", () => {
       .selectAll()
       .where("id", "=", body.id)
       .executeTakeFirstOrThrow();
-    expect(row.message).toBe("lookup 450802********1234 failed");
+    expect(row.message).toBe("lookup 450802************ failed");
     expect(row.stack).toBe("tel 138****5678");
   });
 

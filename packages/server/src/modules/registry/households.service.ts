@@ -14,7 +14,8 @@ import { uuidv7 } from "../../ids.ts";
 import { locatePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope, searchPrefixes } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { searchPeopleInScope, today } from "./people.service.ts";
+import { today } from "./people.service.ts";
+import { listHouseholdMembers } from "./people-search.service.ts";
 import {
   closeLeadLinks,
   closeLinksOfHouseholds,
@@ -346,7 +347,7 @@ export async function getHousehold(ctx: AppContext, actor: Principal, id: string
   const scope = principalScope(actor, "person.read");
   const h = await householdInScope(ctx, id, scope);
   const place = h.place_id ? await findPlace(ctx.db, h.place_id) : undefined;
-  const members = await searchPeopleInScope(ctx, actor, { householdId: id, limit: 100, offset: 0 });
+  const members = await listHouseholdMembers(ctx, actor, id);
   const definitions = await visibleTagDefinitions(ctx, actor);
   const tags = tagViews(
     await listTagsOf(ctx.db, [id]),

@@ -40,10 +40,7 @@ export async function purgeRejectionsBefore(db: Kysely<DB>, cutoff: Date, now: D
       .select("id")
       .where("report_purged_at", "is", null)
       .where((eb) =>
-        eb.or([
-          eb("finished_at", "<", cutoff),
-          eb.and([eb("finished_at", "is", null), eb("created_at", "<", cutoff)]),
-        ]),
+        eb.or([eb("finished_at", "<", cutoff), eb.and([eb("finished_at", "is", null), eb("created_at", "<", cutoff)])]),
       )
       .execute();
     if (jobs.length === 0) return 0;

@@ -4,9 +4,14 @@ import ExcelJS from "exceljs";
 import type { AppContext } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { openFreeText, openFreeTexts, sealFreeText, sealFreeTexts } from "../../privacy/free-text.ts";
+import {
+  deleteRejectionsOf,
+  insertRejections,
+  listRejections,
+  purgeRejectionsBefore,
+} from "./import-reports.queries.ts";
 import type { PeopleColumn } from "./people-file.ts";
 import type { Rejection } from "./people-rows.ts";
-import { deleteRejectionsOf, insertRejections, listRejections, purgeRejectionsBefore } from "./import-reports.queries.ts";
 import type { ImportJobRow, ImportRejectionTable } from "./registry.table.ts";
 
 /**

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
+import { rejectedRowsWorkbook } from "./import-reports.service.ts";
 import {
   ensureUploadsDir,
   findJob,
@@ -18,7 +19,6 @@ import {
   startPeopleImport,
   uploadPath,
 } from "./people-import.service.ts";
-import { rejectedRowsWorkbook } from "./import-reports.service.ts";
 
 /**
  * Uploading an import file: the request body is the file itself (text/csv or the XLSX type),

@@ -15,6 +15,7 @@ import { findArea } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findAccount, loadPrincipal } from "../users/users.service.ts";
+import { RejectionRecorder } from "./import-reports.service.ts";
 import { today } from "./people.service.ts";
 import {
   countRows,
@@ -39,7 +40,6 @@ import {
 } from "./registry.queries.ts";
 import type { ImportJobRow, NewPersonRow, PersonRow, PersonTable } from "./registry.table.ts";
 import { charsOf } from "./registry-fields.ts";
-import { RejectionRecorder } from "./import-reports.service.ts";
 import { importSealer, type SealedFields, sealAhead } from "./sealing.ts";
 import { visibleTagDefinitions } from "./tags.service.ts";
 

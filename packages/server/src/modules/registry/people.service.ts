@@ -84,7 +84,9 @@ export interface PersonView {
   id: string;
   name: string;
   gender: "male" | "female" | null;
+  /** The full date only to those who may reveal the person's ID number; else null (see mask.ts). */
   birthDate: string | null;
+  birthYear: number | null;
   ethnicity: { code: string; name: { "zh-CN": string; en: string } } | null;
   idType: string | null;
   idNumber: string | null;
@@ -111,13 +113,26 @@ export function today(ctx: Pick<AppContext, "now">): string {
   return chinaDate(ctx.now());
 }
 
-export function toPersonView(row: PersonRow, tags: ReturnType<typeof tagViews>): PersonView {
+/**
+ * The birth date as a viewer may see it: the masked ID number keeps its region only, and the birth
+ * year (not the date) beside it still leaves ~180,000 numbers open; the full date beside it would leave
+ * 500. So the date goes only to those who may reveal the number anyway (person.reveal where the person
+ * is); everyone else, and every masked export, gets the year.
+ */
+export function birthOf(row: Pick<PersonRow, "birth_date">, canReveal: boolean) {
+  return {
+    birthDate: canReveal ? row.birth_date : null,
+    birthYear: row.birth_date ? Number(row.birth_date.slice(0, 4)) : null,
+  };
+}
+
+export function toPersonView(row: PersonRow, tags: ReturnType<typeof tagViews>, canReveal: boolean): PersonView {
   const group = row.ethnicity ? ETHNIC_BY_CODE.get(row.ethnicity) : undefined;
   return {
     id: row.id,
     name: row.name,
     gender: row.gender,
-    birthDate: row.birth_date,
+    ...birthOf(row, canReveal),
     ethnicity: group ? { code: group.code, name: { "zh-CN": group.zh, en: group.en } } : null,
     idType: row.id_type,
     idNumber: row.id_number_masked,
@@ -150,18 +165,23 @@ export async function personInScope(ctx: AppContext, id: string, scope: DataScop
   return row;
 }
 
-async function viewOf(ctx: AppContext, actor: Principal, rows: PersonRow[]): Promise<PersonView[]> {
+export async function viewOf(ctx: AppContext, actor: Principal, rows: PersonRow[]): Promise<PersonView[]> {
   const tags = await listTagsOf(
     ctx.db,
     rows.map((r) => r.id),
   );
   const definitions = await visibleTagDefinitions(ctx, actor);
   const sensitiveScope = principalScope(actor, "tag.sensitive.read");
+  const revealScope = principalScope(actor, "person.reveal");
   const bySubject = new Map<string, SubjectTagRow[]>();
   for (const t of tags) bySubject.set(t.subject_id, [...(bySubject.get(t.subject_id) ?? []), t]);
   const day = today(ctx);
   return rows.map((r) =>
-    toPersonView(r, tagViews(bySubject.get(r.id) ?? [], definitions, canView(sensitiveScope, r.area_path), day)),
+    toPersonView(
+      r,
+      tagViews(bySubject.get(r.id) ?? [], definitions, canView(sensitiveScope, r.area_path), day),
+      canView(revealScope, r.area_path),
+    ),
   );
 }
 
@@ -354,11 +374,11 @@ export async function createPerson(
   return { person: (await viewOf(ctx, actor, [row]))[0] as PersonView, created: true };
 }
 
-function accessRow(
+export function accessRow(
   actor: Principal,
   meta: RequestMeta,
   personId: string,
-  action: "view" | "reveal" | "export" | "create" | "update" | "transfer",
+  action: "view" | "reveal" | "export" | "create" | "update" | "transfer" | "search",
   fields: string[],
   reason: string | null = null,
 ) {
@@ -398,219 +418,6 @@ export async function getPerson(ctx: AppContext, actor: Principal, meta: Request
     });
   }
   return { ...(view as PersonView), attribution };
-}
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export interface PeopleQuery {
-  q?: string | undefined;
-  tag?: string | undefined;
-  /** People with any care (or service) tag: whom to visit. */
-  tagCategory?: "care" | "service" | undefined;
-  address?: string | undefined;
-  gridCode?: string | undefined;
-  householdId?: string | undefined;
-  limit: number;
-  offset: number;
-}
-
-/**
- * Search within scope: `q` is read as an ID number (exact, through the blind index), a mobile number
- * (the same), one Chinese character as a surname (names starting with it), two or more anywhere in
- * the name, or pinyin — full (`zhangsan`) or initials (`zs`), as a prefix.
- */
-export async function searchPeopleInScope(ctx: AppContext, actor: Principal, query: PeopleQuery) {
-  const filter = await peopleFilter(ctx, actor, query);
-  if (!filter) return [];
-  const rows = await searchPeople(ctx.db, filter);
-  return viewOf(ctx, actor, rows);
-}
-
-/** The query as a filter within the caller's scope; undefined when it can match nobody they may see. */
-async function peopleFilter(ctx: AppContext, actor: Principal, query: PeopleQuery) {
-  const prefixes = await searchPrefixes(ctx.db, principalScope(actor, "person.read"), query.gridCode);
-  const filter: Parameters<typeof searchPeople>[1] = {
-    prefixes,
-    today: today(ctx),
-    limit: query.limit,
-    offset: query.offset,
-  };
-  if (query.householdId) filter.householdId = query.householdId;
-  const definitions: Map<string, TagDefinitionRow> =
-    query.tag || query.tagCategory ? await visibleTagDefinitions(ctx, actor) : new Map();
-  if (query.tag) {
-    // A sensitive tag the caller may not see is searched as an unknown tag: no hint that it exists.
-    if (!definitions.has(query.tag)) return undefined;
-    if (definitions.get(query.tag)?.category === "sensitive") {
-      const sensitive = principalScope(actor, "tag.sensitive.read");
-      filter.prefixes = narrow(prefixes, sensitive.isGlobal ? null : sensitive.view);
-    }
-    filter.tagKeys = [query.tag];
-  }
-  if (query.tagCategory) {
-    const keys = [...definitions.values()].filter((d) => d.category === query.tagCategory).map((d) => d.key);
-    // With a tag as well, that tag if it is of the category.
-    filter.tagKeys = filter.tagKeys ? filter.tagKeys.filter((k) => keys.includes(k)) : keys;
-    if (filter.tagKeys.length === 0) return undefined;
-  }
-  const q = query.q?.trim();
-  if (q) {
-    const compact = q.replace(/[\s-]/g, "").toUpperCase();
-    const mobile = normalizeMobile(q);
-    if (/^\d{17}[\dX]$|^\d{15}$/.test(compact)) {
-      const sealed = sealIdNumber(
-        ctx.crypto,
-        compact.startsWith("8") ? "hmt_residence_permit" : "resident_id",
-        compact,
-        "q",
-        ctx.now(),
-      );
-      filter.idIndex = isIssue(sealed) ? idIndex(ctx.crypto, compact) : sealed.id_number_bidx;
-    } else if (mobile) filter.phoneIndex = phoneIndex(ctx.crypto, mobile);
-    else if (/^[a-zA-Z]+$/.test(q)) filter.pinyinPrefix = q.toLowerCase();
-    else if (hasHan(q) && Array.from(q).length === 1) filter.namePrefix = escapeLike(q);
-    else if (hasHan(q)) {
-      filter.nameChars = charsOf(q);
-      filter.nameLike = escapeLike(q);
-    } else filter.nameLike = escapeLike(q);
-  }
-  if (query.address?.trim()) {
-    filter.addressChars = charsOf(query.address);
-    filter.addressLike = escapeLike(query.address.trim());
-  }
-  return filter;
-}
-
-export const MAX_EXPORT_ROWS = 200_000;
-
-/**
- * Everyone matching a search, as CSV or XLSX under the import template's headers: numbers masked, or
- * in clear for a holder of `person.reveal` who states a reason. Audited, and written to each
- * exported person's access log.
- */
-export async function exportPeople(
-  ctx: AppContext,
-  actor: Principal,
-  meta: RequestMeta,
-  input: Omit<PeopleQuery, "limit" | "offset"> & {
-    format: "csv" | "xlsx";
-    reveal: boolean;
-    reason?: string | undefined;
-  },
-): Promise<{ bytes: Buffer; rows: number }> {
-  if (input.reveal) {
-    if (!input.reason || input.reason.trim().length < 2)
-      throw new DomainError("VALIDATION_FAILED", "an export in clear needs a reason", {
-        errors: [{ path: "body.reason", message: "state why the numbers are needed in clear" }],
-      });
-  }
-  const filter = await peopleFilter(ctx, actor, { ...input, limit: 1000, offset: 0 });
-  const revealScope = principalScope(actor, "person.reveal");
-  const header = [
-    "姓名",
-    "性别",
-    "出生日期",
-    "民族",
-    "证件号码",
-    "手机号码",
-    "居住状态",
-    "是否党员",
-    "网格代码",
-    "标签",
-  ];
-  const lines: string[][] = [];
-  const exported: string[] = [];
-  let refused = 0;
-  const definitions = await visibleTagDefinitions(ctx, actor);
-  const sensitiveScope = principalScope(actor, "tag.sensitive.read");
-  const day = today(ctx);
-  for (let offset = 0; filter && offset < MAX_EXPORT_ROWS; offset += 1000) {
-    const rows = await searchPeople(ctx.db, { ...filter, limit: 1000, offset });
-    const tags = await listTagsOf(
-      ctx.db,
-      rows.map((r) => r.id),
-    );
-    for (const r of rows) {
-      const clear = input.reveal && canView(revealScope, r.area_path);
-      if (input.reveal && !clear) refused++;
-      const ethnic = r.ethnicity ? ETHNIC_BY_CODE.get(r.ethnicity)?.zh : undefined;
-      const tagNames = tagViews(
-        tags.filter((t) => t.subject_id === r.id),
-        definitions,
-        canView(sensitiveScope, r.area_path),
-        day,
-      ).map((t) => t.name["zh-CN"]);
-      lines.push([
-        r.name,
-        r.gender === "male" ? "男" : r.gender === "female" ? "女" : "",
-        r.birth_date ?? "",
-        ethnic ?? "",
-        (clear && r.id_number_enc ? ctx.crypto.decrypt(r.id_number_enc) : r.id_number_masked) ?? "",
-        (clear && r.phone_enc ? ctx.crypto.decrypt(r.phone_enc) : r.phone_masked) ?? "",
-        { resident: "常住", migrant: "流动", away: "外出", left_behind: "留守" }[r.residence_status],
-        r.party_member ? "是" : "否",
-        codeOfPath(r.area_path) ?? "",
-        tagNames.join("、"),
-      ]);
-      exported.push(r.id);
-    }
-    if (rows.length < 1000) break;
-  }
-  if (input.reveal && refused > 0)
-    throw new DomainError("AUTH_FORBIDDEN", `${refused} of these people lie where you may not see numbers in clear`);
-  await ctx.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < exported.length; i += 1000)
-      await logAccess(
-        trx,
-        exported
-          .slice(i, i + 1000)
-          .map((id) =>
-            accessRow(
-              actor,
-              meta,
-              id,
-              "export",
-              input.reveal ? ["idNumber", "phone"] : [],
-              input.reveal ? (input.reason ?? null) : null,
-            ),
-          ),
-      );
-    await recordAudit(ctx, trx, {
-      action: "person.export",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "person",
-      reason: input.reveal ? (input.reason ?? null) : null,
-      // What was searched is not recorded: a search can be an ID number.
-      details: { rows: exported.length, format: input.format, inClear: input.reveal, tag: input.tag ?? null },
-    });
-  });
-  if (input.format === "csv") {
-    const cell = (c: string) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
-    const text = [header, ...lines].map((l) => l.map(cell).join(",")).join("\r\n");
-    return { bytes: Buffer.from(`\uFEFF${text}\r\n`, "utf8"), rows: lines.length };
-  }
-  const wb = new ExcelJS.Workbook();
-  const sheet = wb.addWorksheet("人员");
-  sheet.addRow(header).font = { bold: true };
-  for (const l of lines) sheet.addRow(l);
-  sheet.getColumn(5).numFmt = "@";
-  sheet.getColumn(6).numFmt = "@";
-  return { bytes: Buffer.from(await wb.xlsx.writeBuffer()), rows: lines.length };
-}
-
-/** Prefixes covered by both lists (null = everywhere). */
-function narrow(a: string[] | null, b: string[] | null): string[] | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  const out = new Set<string>();
-  for (const x of a)
-    for (const y of b) {
-      if (x.startsWith(y)) out.add(x);
-      else if (y.startsWith(x)) out.add(y);
-    }
-  return [...out];
 }
 
 export type RevealField = "idNumber" | "phone";

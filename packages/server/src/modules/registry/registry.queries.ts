@@ -81,30 +81,96 @@ export interface PersonFilter {
   addressChars?: string[];
   addressLike?: string;
   limit: number;
-  offset: number;
+  /** Rows to skip (the API's `offset`); pages further on are read with `after`. */
+  offset?: number;
+  /** The last row of the previous page (keyset pagination): where this page starts. */
+  after?: PersonCursor;
 }
 
+/**
+ * Where a person stands in a search's one order: `rank` 0, then 1 (a pinyin search lists initials
+ * matches, then the full-pinyin matches that are not also initials matches), then the sort key (the
+ * initials, the pinyin or the name) and the id.
+ */
+export interface PersonCursor {
+  rank: 0 | 1;
+  key: string;
+  id: string;
+}
+
+/** The order a filter's results come in: which column sorts them, in which collation. */
+function orderOf(f: PersonFilter): { column: "name" | "name_initials" | "name_pinyin"; c: boolean } {
+  if (f.pinyinPrefix) return { column: "name_initials", c: true };
+  if (f.namePrefix) return { column: "name", c: true };
+  return { column: "name", c: false };
+}
+
+/** The cursor of a row of this filter's results (for the next page). */
+export function cursorOf(f: PersonFilter, row: PersonRow): PersonCursor {
+  if (f.pinyinPrefix && !row.name_initials.startsWith(f.pinyinPrefix))
+    return { rank: 1, key: row.name_pinyin, id: row.id };
+  return { rank: 0, key: row[orderOf(f).column], id: row.id };
+}
+
+/**
+ * One ordered, keyset-paginated query whatever the search. A pinyin prefix matches initials (`zs`)
+ * or the full pinyin (`zhangs`): the two are one statement — each half read in its own "C"-ordered
+ * index from the cursor on, at most a page each, then merged by (rank, key, id) — so every page
+ * continues exactly where the last one ended (two queries offset separately skipped people).
+ */
 export async function searchPeople(db: Db, f: PersonFilter): Promise<PersonRow[]> {
+  const take = f.limit + (f.offset ?? 0);
   if (f.pinyinPrefix) {
-    // Initials and full pinyin each answered in their own index order, then merged: an OR of the two
-    // would collect every match before sorting.
-    const { pinyinPrefix, ...rest } = f;
-    const [byInitials, byPinyin] = await Promise.all([
-      searchPeopleWhere(db, rest, "name_initials", pinyinPrefix),
-      searchPeopleWhere(db, rest, "name_pinyin", pinyinPrefix),
-    ]);
-    const seen = new Set<string>();
-    return [...byInitials, ...byPinyin].filter((p) => !seen.has(p.id) && seen.add(p.id)).slice(0, f.limit);
+    const prefix = f.pinyinPrefix;
+    const halves: Expression<unknown>[] = [];
+    if (!f.after || f.after.rank === 0)
+      halves.push(
+        keysetPage(personSearch(db, f), "name_initials", true, f.after, take)
+          .where(sql`person.name_initials collate "C"`, "like", `${prefix}%`)
+          .select([sql<number>`0`.as("search_rank"), sql<string>`person.name_initials`.as("search_key")]),
+      );
+    // A one-letter prefix of the pinyin is one of the initials too: that half would be empty.
+    if (prefix.length > 1)
+      halves.push(
+        keysetPage(personSearch(db, f), "name_pinyin", true, f.after?.rank === 1 ? f.after : undefined, take)
+          .where(sql`person.name_pinyin collate "C"`, "like", `${prefix}%`)
+          .where(sql`person.name_initials collate "C"`, "not like", `${prefix}%`)
+          .select([sql<number>`1`.as("search_rank"), sql<string>`person.name_pinyin`.as("search_key")]),
+      );
+    const union = sql.join(
+      halves.map((h) => sql`(${h})`),
+      sql` union all `,
+    );
+    const rows = await sql<PersonRow & { search_rank: number; search_key: string }>`
+      select * from (${union}) as found
+      order by search_rank, search_key collate "C", id
+      limit ${f.limit} offset ${f.offset ?? 0}`.execute(db);
+    return rows.rows.map(({ search_rank: _r, search_key: _k, ...row }) => row as PersonRow);
   }
-  return searchPeopleWhere(db, f);
+  const { column, c } = orderOf(f);
+  return keysetPage(personSearch(db, f), column, c, f.after, f.limit)
+    .offset(f.offset ?? 0)
+    .execute();
 }
 
-async function searchPeopleWhere(
-  db: Db,
-  f: Omit<PersonFilter, "pinyinPrefix">,
-  prefixColumn?: "name_initials" | "name_pinyin",
-  prefix?: string,
-): Promise<PersonRow[]> {
+/** A page in (column, id) order from the cursor on. */
+function keysetPage(
+  q: ReturnType<typeof personSearch>,
+  column: "name" | "name_initials" | "name_pinyin",
+  c: boolean,
+  after: PersonCursor | undefined,
+  limit: number,
+) {
+  const key = c ? sql`${sql.ref(`person.${column}`)} collate "C"` : sql.ref(`person.${column}`);
+  return q
+    .$if(Boolean(after), (w) => w.where(sql<boolean>`(${key}, person.id) > (${after?.key}, ${after?.id}::uuid)`))
+    .orderBy(key)
+    .orderBy("person.id")
+    .limit(limit);
+}
+
+/** People matching every filter but the pinyin prefix (its two halves add their own condition). */
+function personSearch(db: Db, f: PersonFilter) {
   let q = db
     .selectFrom("person")
     .selectAll("person")
@@ -115,7 +181,6 @@ async function searchPeopleWhere(
   if (f.namePrefix) q = q.where(sql`person.name collate "C"`, "like", `${f.namePrefix}%`);
   if (f.nameChars?.length) q = q.where("name_chars", "@>", sql<string[]>`${sql.val(f.nameChars)}::text[]`);
   if (f.nameLike) q = q.where("name", "like", `%${f.nameLike}%`);
-  if (prefixColumn && prefix) q = q.where(sql`${sql.ref(`person.${prefixColumn}`)} collate "C"`, "like", `${prefix}%`);
   if (f.tagKeys) {
     const keys = f.tagKeys;
     q = q.where((eb) =>
@@ -141,13 +206,65 @@ async function searchPeopleWhere(
         .$if(Boolean(like), (w) => w.where("place.address", "like", `%${like}%`)),
     );
   }
-  // Prefix searches in the order of their "C"-collated index (id breaks ties), so the first page is
-  // read straight from the index; other searches (a few matches) are sorted by name.
-  const orderColumn = prefixColumn ? `person.${prefixColumn}` : f.namePrefix ? "person.name" : undefined;
-  const ordered = orderColumn
-    ? q.orderBy(sql`${sql.ref(orderColumn)} collate "C"`).orderBy("person.id")
-    : q.orderBy("person.name").orderBy("person.id");
-  return ordered.limit(f.limit).offset(f.offset).execute();
+  return q;
+}
+
+/** How many people a filter finds (up to `cap`). */
+export const countPeople = (db: Db, f: PersonFilter, cap: number) => countMatches(db, f, cap);
+
+/** How many people a filter finds outside some prefixes (null: everywhere allowed, so none), up to `cap`. */
+export async function countPeopleOutside(
+  db: Db,
+  f: PersonFilter,
+  allowed: string[] | null,
+  cap: number,
+): Promise<number> {
+  return allowed === null ? 0 : countMatches(db, f, cap, allowed);
+}
+
+async function countMatches(db: Db, f: PersonFilter, cap: number, outside?: string[]): Promise<number> {
+  const prefix = f.pinyinPrefix;
+  const found = personSearch(db, f)
+    .clearSelect()
+    .select("person.id")
+    .$if(Boolean(prefix), (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb(sql`person.name_initials collate "C"`, "like", `${prefix}%`),
+          eb(sql`person.name_pinyin collate "C"`, "like", `${prefix}%`),
+        ]),
+      ),
+    )
+    .$if(outside !== undefined, (q) => q.where((eb) => eb.not(underPaths(eb, "person.area_path", outside ?? []))))
+    .limit(cap);
+  const row = await db
+    .selectFrom(found.as("o"))
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ---- searches by number -------------------------------------------------------------------------
+
+/** Serialises one user's searches by number (a transaction-scoped advisory lock on their id). */
+export async function lockLookupsOf(db: Transaction<DB>, userId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`person_lookup:${userId}`}))`.execute(db);
+}
+
+export async function countRecentLookups(db: Db, userId: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom("person_lookup")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("user_id", "=", userId)
+    .where("at", ">", since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Records a search by number and forgets the user's searches older than the window. */
+export async function recordLookup(db: Db, userId: string, at: Date, since: Date): Promise<void> {
+  await db.deleteFrom("person_lookup").where("user_id", "=", userId).where("at", "<=", since).execute();
+  await db.insertInto("person_lookup").values({ id: crypto.randomUUID(), user_id: userId, at }).execute();
 }
 
 /** People carrying a tag in force under a path: the per-county count of the benchmark. */

@@ -21,14 +21,13 @@ import {
 } from "./households.service.ts";
 import {
   createPerson,
-  exportPeople,
   getPerson,
   personAccessLog,
   revealPerson,
-  searchPeopleInScope,
   transferPerson,
   updatePersonRecord,
 } from "./people.service.ts";
+import { exportPeople, searchPeopleInScope } from "./people-search.service.ts";
 import { endSubjectTag, listTagDefinitionViews, tagSubject, visibleTagDefinitions } from "./tags.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema };
@@ -89,10 +88,19 @@ const PersonSchema = z
     id: z.uuid(),
     name: z.string(),
     gender: z.enum(["male", "female"]).nullable(),
-    birthDate: z.string().nullable(),
+    birthDate: z
+      .string()
+      .nullable()
+      .describe(
+        "The full date only where you may reveal ID numbers (person.reveal); else null: with the masked number it would narrow the number to a few hundred",
+      ),
+    birthYear: z.number().int().nullable(),
     ethnicity: z.object({ code: z.string(), name: LocalText }).nullable(),
     idType: z.string().nullable(),
-    idNumber: z.string().nullable().describe("Masked (450802********1234); reveal with a reason for the clear value"),
+    idNumber: z
+      .string()
+      .nullable()
+      .describe("Masked to its region (450802************); reveal with a reason for the clear value"),
     phone: z.string().nullable().describe("Masked (138****5678)"),
     residenceStatus: z.string(),
     partyMember: z.boolean(),
@@ -200,7 +208,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         tags: ["registry"],
         summary: "Search people in your scope",
         description:
-          "`q` is read as an ID number or a mobile number (exact, through the blind index), one Chinese character as a surname (names starting with it), two or more Chinese characters anywhere in the name, or pinyin — full (zhangsan) or initials (zs) — as a prefix. `tag`, `tagCategory`, `address` and `gridCode` narrow further.",
+          "`q` is read as an ID number or a mobile number (exact, through the blind index; limited per user to WANGGE_NUMBER_SEARCH_LIMIT in WANGGE_NUMBER_SEARCH_WINDOW_MINUTES, audited, and written to the access log of whoever is found), one Chinese character as a surname (names starting with it), two or more Chinese characters anywhere in the name, or pinyin — full (zhangsan) or initials (zs) — as a prefix. `tag`, `tagCategory`, `address` and `gridCode` narrow further. Results come in one order; the `x-next-cursor` header (absent on the last page) is the `cursor` of the next page.",
         querystring: z
           .object({
             q: z.string().max(50).optional(),
@@ -213,12 +221,22 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
             gridCode: z.string().max(24).optional(),
             householdId: z.uuid().optional(),
             ...Paging,
+            cursor: z.string().max(400).optional().describe("x-next-cursor of the previous page"),
           })
           .strict(),
-        response: { 200: z.array(PersonSchema), ...errors },
+        response: { 200: z.array(PersonSchema), 429: ProblemSchema, ...errors },
       },
     },
-    async (request) => searchPeopleInScope(ctx, principalOf(request), request.query),
+    async (request, reply) => {
+      const { people, nextCursor } = await searchPeopleInScope(
+        ctx,
+        principalOf(request),
+        requestMeta(request),
+        request.query,
+      );
+      if (nextCursor) reply.header("x-next-cursor", nextCursor);
+      return people;
+    },
   );
 
   app.post(
@@ -241,11 +259,11 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
             reason: z.string().trim().max(500).optional(),
           })
           .strict(),
-        response: { 200: z.any(), ...errors },
+        response: { 200: z.any(), 429: ProblemSchema, ...errors },
       },
     },
     async (request, reply) => {
-      const { bytes, rows } = await exportPeople(ctx, principalOf(request), requestMeta(request), request.body);
+      const { body, rows } = await exportPeople(ctx, principalOf(request), requestMeta(request), request.body);
       const format = request.body.format;
       return reply
         .header(
@@ -260,7 +278,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         )
         .header("cache-control", "no-store")
         .header("x-row-count", String(rows))
-        .send(bytes);
+        .send(body);
     },
   );
 
