@@ -9,18 +9,16 @@ import {
   ethnicityCode,
   type FieldIssue,
   type IdType,
-  normalizeMobile,
   type Principal,
   principalScope,
   type Relationship,
   type ResidenceStatus,
 } from "@wangge/core";
-import ExcelJS from "exceljs";
 import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { findArea, getAreaInScope, searchPrefixes } from "../areas/areas.service.ts";
+import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import {
   closeAttribution,
@@ -35,22 +33,10 @@ import {
   logAccess,
   openAttribution,
   retagPath,
-  searchPeople,
   updatePerson,
 } from "./registry.queries.ts";
-import type { PersonRow, SubjectTagRow, TagDefinitionRow } from "./registry.table.ts";
-import {
-  charsOf,
-  hasHan,
-  idIndex,
-  isIssue,
-  nameKeys,
-  phoneIndex,
-  type SealedId,
-  type SealedPhone,
-  sealIdNumber,
-  sealPhone,
-} from "./registry-fields.ts";
+import type { PersonRow, SubjectTagRow } from "./registry.table.ts";
+import { isIssue, nameKeys, type SealedId, type SealedPhone, sealIdNumber, sealPhone } from "./registry-fields.ts";
 import { addTagsInTransaction, type TagInput, tagViews, visibleTagDefinitions } from "./tags.service.ts";
 
 /**
