@@ -1,7 +1,7 @@
 import { DomainError } from "@wangge/core";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { CsvParser, type CsvRecord, parseCsvText } from "./csv.ts";
+import { CsvParser, type CsvRecord, csvField, csvText, parseCsvText } from "./csv.ts";
 
 /** The text in pieces cut at the given places, as a stream would hand it over. */
 function inPieces(text: string, cuts: number[]): CsvRecord[] {
@@ -107,5 +107,34 @@ describe("reading CSV", () => {
         JSON.stringify(text),
       ).toEqual(theirs);
     }
+  });
+});
+
+describe("writing CSV for spreadsheets", () => {
+  it.each([
+    ["=1+2", "'=1+2"],
+    ["+SUM(A1:A9)", "'+SUM(A1:A9)"],
+    ["-2+3", "'-2+3"],
+    ["@cmd", "'@cmd"],
+    ["\t=1", "'\t=1"],
+    ["\r=1", `"'\r=1"`],
+    ['=HYPERLINK("http://x.invalid","go")', `"'=HYPERLINK(""http://x.invalid"",""go"")"`],
+    ["张三", "张三"],
+    ["a,b", '"a,b"'],
+    ["1980-01-01", "1980-01-01"],
+    ["450802************", "450802************"],
+  ])("writes %j as %j", (value, field) => {
+    expect(csvField(value)).toBe(field);
+  });
+
+  it("reads back what it wrote, the guard apostrophe included (the import drops it)", () => {
+    const rows = [
+      ["姓名", "备注"],
+      ["=1+2", 'say "hi", then\nleave'],
+    ];
+    expect(parseCsvText(csvText(rows)).map((r) => r.cells)).toEqual([
+      ["姓名", "备注"],
+      ["'=1+2", 'say "hi", then\nleave'],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactPersonalNumbers } from "./redact.ts";
+import { maskDigits, redactPersonalNumbers } from "./redact.ts";
 
 describe("redactPersonalNumbers", () => {
   it.each([
@@ -19,4 +19,16 @@ describe("redactPersonalNumbers", () => {
       expect(redactPersonalNumbers(input)).toBe(input);
     },
   );
+});
+
+describe("maskDigits", () => {
+  it.each([
+    ["45080219900101123X", "******************"],
+    ["4508021990010112", "****************"],
+    ["138-1234-5678", "***-****-****"],
+    ["1990-01-01", "****-**-**"],
+    ["张三", "张三"],
+  ])("masks every digit of %s", (input, expected) => {
+    expect(maskDigits(input)).toBe(expected);
+  });
 });

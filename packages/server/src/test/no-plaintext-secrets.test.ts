@@ -112,8 +112,10 @@ describe("secrets at rest and in logs", () => {
         { app },
         await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }),
       );
-      const ids = ["45080219660606001", "45080219770707002"].map((x) => `${x}${checkCharacter(x)}`);
-      const phones = ["13977112233", "13977445566"];
+      const ids = ["45080219660606001", "45080219770707002", "45080219880808003"].map(
+        (x) => `${x}${checkCharacter(x)}`,
+      );
+      const phones = ["13977112233", "13977445566", "13977778899"];
       const created = await app.inject({
         method: "POST",
         url: "/api/v1/people",
@@ -132,13 +134,22 @@ describe("secrets at rest and in logs", () => {
         method: "POST",
         url: `/api/v1/imports/people?id=${importId}&fileName=canary.csv`,
         headers: { ...s.headers, "content-type": "text/csv" },
-        payload: `姓名,证件号码,手机号码,村社区代码,网格代码\n金丝雀二,${ids[1]},${phones[1]},${tree.village.code},${tree.grid.code}\n`,
+        // Rows 3 and 4 are rejected (no such village): the first canary again, and one seen nowhere else.
+        payload: [
+          "姓名,证件号码,手机号码,村社区代码,网格代码,备注",
+          `金丝雀二,${ids[1]},${phones[1]},${tree.village.code},${tree.grid.code},`,
+          `金丝雀被拒,${ids[0]},${phones[0]},999999999999,,备注 ${ids[0]} ${phones[0]}`,
+          `金丝雀三,${ids[2]},${phones[2]},999999999999,,联系 ${phones[2]}`,
+        ].join("\n"),
       });
       for (let i = 0; i < 100; i++) {
         const job = (
           await app.inject({ method: "GET", url: `/api/v1/imports/${importId}`, headers: s.headers })
         ).json();
-        if (job.status === "done") break;
+        if (job.status === "done") {
+          expect(job).toMatchObject({ created: 1, rejected: 2, hasReport: true });
+          break;
+        }
         await new Promise((r) => setTimeout(r, 20));
       }
       const search = await app.inject({ method: "GET", url: `/api/v1/people?q=${ids[1]}`, headers: s.headers });
@@ -159,6 +170,7 @@ describe("secrets at rest and in logs", () => {
       for (const { table_name } of tables.rows)
         dump += JSON.stringify((await sql`select * from ${sql.table(table_name)}`.execute(t.ctx.db)).rows);
       expect(dump).toContain("金丝雀二");
+      expect(dump).toContain("金丝雀三");
       const logs = logLines.join("");
       for (const secret of [...ids, ...phones, (ids[0] as string).slice(6, 14)]) {
         expect(dump).not.toContain(secret);
