@@ -18,7 +18,9 @@ export interface Person {
   id: string;
   name: string;
   gender: "male" | "female" | null;
+  /** Only for those who may reveal the ID number; otherwise null, with the year in birthYear. */
   birthDate: string | null;
+  birthYear: number | null;
   ethnicity: { code: string; name: LocalText } | null;
   idType: string | null;
   idNumber: string | null;

@@ -22,6 +22,7 @@ import {
   searchPeople,
   type TagDefinition,
 } from "../api/registry.ts";
+import { ageText, birthText } from "./birth.ts";
 
 /**
  * The grid worker's residents on the phone: the grid's households (by address), people (by name,
@@ -55,22 +56,12 @@ export function MobileTagChips({ tags }: { tags: SubjectTag[] }) {
   );
 }
 
-const ageOf = (birthDate: string | null) => {
-  if (!birthDate) return null;
-  const born = new Date(birthDate);
-  const now = new Date();
-  let age = now.getFullYear() - born.getFullYear();
-  if (now.getMonth() < born.getMonth() || (now.getMonth() === born.getMonth() && now.getDate() < born.getDate())) age--;
-  return age;
-};
-
 function PersonLine({ person }: { person: Person }) {
   const { t } = useTranslation();
-  const age = ageOf(person.birthDate);
   const facts = [
     person.relationship ? t(`registry.relationships.${person.relationship}`) : null,
     person.gender ? t(`registry.genders.${person.gender}`) : null,
-    age === null ? null : t("field.age", { n: age }),
+    ageText(person, t),
     person.idNumber,
   ].filter(Boolean);
   return (
@@ -283,7 +274,9 @@ export function FieldPerson() {
               </List.Item>
             )}
             <List.Item extra={p.gender ? t(`registry.genders.${p.gender}`) : "—"}>{t("registry.gender")}</List.Item>
-            <List.Item extra={p.birthDate ?? "—"}>{t("registry.birthDate")}</List.Item>
+            <List.Item extra={<span data-testid="person-birth">{birthText(p, t)}</span>}>
+              {t("registry.birthDate")}
+            </List.Item>
             <List.Item extra={p.ethnicity?.name[lang] ?? "—"}>{t("registry.ethnicity")}</List.Item>
             <List.Item
               extra={

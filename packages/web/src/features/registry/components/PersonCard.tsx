@@ -11,6 +11,7 @@ import {
   revealPerson,
   type SubjectTag,
 } from "../api/registry.ts";
+import { birthText } from "./birth.ts";
 import { ReasonModal } from "./ReasonModal.tsx";
 
 /**
@@ -89,7 +90,14 @@ export function PersonCard({
             <Descriptions.Item label={t("registry.gender")}>
               {person.gender ? t(`registry.genders.${person.gender}`) : "—"}
             </Descriptions.Item>
-            <Descriptions.Item label={t("registry.birthDate")}>{person.birthDate ?? "—"}</Descriptions.Item>
+            <Descriptions.Item label={t("registry.birthDate")}>
+              <span
+                data-testid="person-birth"
+                title={person.birthDate === null && person.birthYear ? t("registry.birthYearOnly") : undefined}
+              >
+                {birthText(person, t)}
+              </span>
+            </Descriptions.Item>
             <Descriptions.Item label={t("registry.ethnicity")}>{person.ethnicity?.name[lang] ?? "—"}</Descriptions.Item>
             <Descriptions.Item label={t("registry.idNumber")}>
               <span translate="no" data-testid="person-id-number">

@@ -40,6 +40,7 @@ import {
   type TagDefinition,
   uploadPeople,
 } from "../api/registry.ts";
+import { birthText } from "./birth.ts";
 import { PersonCard, TagChips } from "./PersonCard.tsx";
 import { ReasonModal } from "./ReasonModal.tsx";
 
@@ -167,7 +168,7 @@ function PeopleTab({ canManage, canReveal }: { canManage: boolean; canReveal: bo
             dataIndex: "gender",
             render: (v: string | null) => (v ? t(`registry.genders.${v}`) : "—"),
           },
-          { title: t("registry.birthDate"), dataIndex: "birthDate" },
+          { title: t("registry.birthDate"), key: "birth", render: (_: unknown, p: Person) => birthText(p, t) },
           {
             title: t("registry.idNumber"),
             dataIndex: "idNumber",
