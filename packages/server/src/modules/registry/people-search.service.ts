@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { PassThrough, Readable } from "node:stream";
 import {
   authorId,
@@ -422,7 +423,11 @@ function xlsxStream(lines: AsyncGenerator<string[]>): Readable {
     header.font = { bold: true };
     header.commit();
     // Strings stay strings in XLSX (ExcelJS writes no formula for them): nothing to neutralise.
-    for await (const line of lines) sheet.addRow(line).commit();
+    for await (const line of lines) {
+      sheet.addRow(line).commit();
+      // A slow reader holds the next pages back rather than have them pile up here.
+      if (out.writableNeedDrain) await once(out, "drain");
+    }
     await workbook.commit();
   };
   write().catch((error: unknown) => out.destroy(error as Error));
