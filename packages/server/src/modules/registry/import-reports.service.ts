@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from "node:stream";
-import { maskDigits } from "@wangge/core";
+import { maskDigits, redactPersonalNumbers } from "@wangge/core";
 import ExcelJS from "exceljs";
 import type { AppContext } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
@@ -51,7 +51,9 @@ export class RejectionRecorder {
   }
 
   setHeader(header: string[], columns: readonly (PeopleColumn | undefined)[]) {
-    this.header = header;
+    // Column names, kept as they are (a file whose first row is a person fails on its missing columns
+    // before it is stored; masked all the same, in case).
+    this.header = header.map((h) => redactPersonalNumbers(h));
     this.#wholly = new Set(columns.flatMap((c, i) => (c && WHOLLY_MASKED.has(c) ? [i] : [])));
   }
 
