@@ -118,15 +118,9 @@ const EnvSchema = z.object({
   WANGGE_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(600)),
   WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20)),
   WANGGE_SMS_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
-  WANGGE_NUMBER_SEARCH_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
-  WANGGE_NUMBER_SEARCH_WINDOW_MINUTES: z.preprocess(
-    emptyToUndefined,
-    z.coerce.number().int().min(1).max(1440).default(10),
-  ),
-  WANGGE_IMPORT_REPORT_RETENTION_DAYS: z.preprocess(
-    emptyToUndefined,
-    z.coerce.number().int().min(1).max(3650).default(30),
-  ),
+  WANGGE_NUMBER_SEARCHES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
+  WANGGE_NUMBER_SEARCH_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(10)),
+  WANGGE_IMPORT_REPORT_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -247,8 +241,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { perMinute: e.WANGGE_RATE_LIMIT_PER_MINUTE, loginPerMinute: e.WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE },
     auditCheckpointMinutes: e.WANGGE_AUDIT_CHECKPOINT_MINUTES,
     smsWebhookUrl: e.WANGGE_SMS_WEBHOOK_URL,
-    numberSearch: { limit: e.WANGGE_NUMBER_SEARCH_LIMIT, windowMinutes: e.WANGGE_NUMBER_SEARCH_WINDOW_MINUTES },
-    importReportRetentionDays: e.WANGGE_IMPORT_REPORT_RETENTION_DAYS,
+    numberSearch: { limit: e.WANGGE_NUMBER_SEARCHES, windowMinutes: e.WANGGE_NUMBER_SEARCH_MINUTES },
+    importReportRetentionDays: e.WANGGE_IMPORT_REPORT_DAYS,
   };
 }
 

@@ -5,7 +5,7 @@ import { type Kysely, sql } from "kysely";
  * (an XLSX) and never removed (issue #16, item 11). They are now one row each in `import_rejection`:
  * the cells and reasons with personal numbers masked (server/src/privacy/free-text.ts), the originals
  * encrypted beside them for the importer's report, and removed after the retention period
- * (WANGGE_IMPORT_REPORT_RETENTION_DAYS). Reports made before this version cannot be sealed here (the
+ * (WANGGE_IMPORT_REPORT_DAYS). Reports made before this version cannot be sealed here (the
  * key is not in the database): they are dropped — importing the same file again (which changes
  * nothing) gives the report back.
  */

@@ -20,7 +20,7 @@ import type { ImportJobRow, ImportRejectionTable } from "./registry.table.ts";
  * (privacy/free-text.ts) — the columns that hold an ID or phone number (and the birth date, which with
  * the number's region would narrow it) are masked whole, whatever shape they were typed in; other
  * cells have their personal numbers masked. Only the import's author downloads the report, opened,
- * and only until the retention period (WANGGE_IMPORT_REPORT_RETENTION_DAYS) has passed since the
+ * and only until the retention period (WANGGE_IMPORT_REPORT_DAYS) has passed since the
  * import ended; then the rows are deleted.
  */
 const WHOLLY_MASKED: ReadonlySet<PeopleColumn> = new Set(["idNumber", "phone", "birthDate"]);

@@ -41,7 +41,7 @@ async function importFile(s: Session, text: string) {
 }
 
 beforeAll(async () => {
-  t = await buildTestApp({ WANGGE_IMPORT_REPORT_RETENTION_DAYS: "30" });
+  t = await buildTestApp({ WANGGE_IMPORT_REPORT_DAYS: "30" });
   tree = await buildAreaTree(t.ctx);
   importer = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
   session = await signIn(t, importer);

@@ -165,7 +165,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         tags: ["registry"],
         summary: "The rejected rows as XLSX: each row as given, with the reasons in a last column",
         description:
-          "Only for the import's author, and only for WANGGE_IMPORT_REPORT_RETENTION_DAYS after the import ended (410 IMPORT_REPORT_EXPIRED after that).",
+          "Only for the import's author, and only for WANGGE_IMPORT_REPORT_DAYS after the import ended (410 IMPORT_REPORT_EXPIRED after that).",
         params: z.object({ id: z.uuid() }),
         response: { 200: z.any(), ...reportErrors },
       },

@@ -26,7 +26,7 @@ const post = (session: Session, url: string, payload: Record<string, unknown>) =
 const get = (session: Session, url: string) => t.app.inject({ method: "GET", url, headers: session.headers });
 
 beforeAll(async () => {
-  t = await buildTestApp({ WANGGE_NUMBER_SEARCH_LIMIT: String(LIMIT), WANGGE_NUMBER_SEARCH_WINDOW_MINUTES: "10" });
+  t = await buildTestApp({ WANGGE_NUMBER_SEARCHES: String(LIMIT), WANGGE_NUMBER_SEARCH_MINUTES: "10" });
   tree = await buildAreaTree(t.ctx);
   official = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
   worker = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code }));

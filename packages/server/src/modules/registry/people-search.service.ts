@@ -38,8 +38,8 @@ import { tagViews, visibleTagDefinitions } from "./tags.service.ts";
 /**
  * Finding people: searches within the caller's scope, one ordered query paged by a cursor
  * (registry.queries.ts), exports streamed a page at a time, and searches by an exact ID or phone
- * number — which could be used to guess numbers — limited per user (WANGGE_NUMBER_SEARCH_LIMIT per
- * WANGGE_NUMBER_SEARCH_WINDOW_MINUTES), audited with the blind index and a mask (never the number), and
+ * number — which could be used to guess numbers — limited per user (WANGGE_NUMBER_SEARCHES per
+ * WANGGE_NUMBER_SEARCH_MINUTES), audited with the blind index and a mask (never the number), and
  * written to the access log of each person they find.
  */
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

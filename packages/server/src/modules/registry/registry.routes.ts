@@ -208,7 +208,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         tags: ["registry"],
         summary: "Search people in your scope",
         description:
-          "`q` is read as an ID number or a mobile number (exact, through the blind index; limited per user to WANGGE_NUMBER_SEARCH_LIMIT in WANGGE_NUMBER_SEARCH_WINDOW_MINUTES, audited, and written to the access log of whoever is found), one Chinese character as a surname (names starting with it), two or more Chinese characters anywhere in the name, or pinyin — full (zhangsan) or initials (zs) — as a prefix. `tag`, `tagCategory`, `address` and `gridCode` narrow further. Results come in one order; the `x-next-cursor` header (absent on the last page) is the `cursor` of the next page.",
+          "`q` is read as an ID number or a mobile number (exact, through the blind index; limited per user to WANGGE_NUMBER_SEARCHES in WANGGE_NUMBER_SEARCH_MINUTES, audited, and written to the access log of whoever is found), one Chinese character as a surname (names starting with it), two or more Chinese characters anywhere in the name, or pinyin — full (zhangsan) or initials (zs) — as a prefix. `tag`, `tagCategory`, `address` and `gridCode` narrow further. Results come in one order; the `x-next-cursor` header (absent on the last page) is the `cursor` of the next page.",
         querystring: z
           .object({
             q: z.string().max(50).optional(),
