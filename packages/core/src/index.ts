@@ -1,6 +1,7 @@
 export * from "./areas/area-path.ts";
 export * from "./audit/audit-chain.ts";
 export * from "./audit/audit-checkpoint.ts";
+export * from "./auth/account-authority.ts";
 export * from "./auth/auth.errors.ts";
 export * from "./auth/auth.schemas.ts";
 export * from "./auth/lockout.ts";

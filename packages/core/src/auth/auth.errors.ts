@@ -23,6 +23,10 @@ export const AUTH_ERRORS = {
   ROLE_AUDITOR_ONLY_PERMISSION: "a role editor tries to give audit permissions to a role other than auditor",
   ROLE_NOT_FOUND: "a role key does not exist",
   ASSIGNMENT_SELF_GRANT_FORBIDDEN: "a user tries to give themselves the admin or auditor role",
+  USER_MANAGE_FORBIDDEN:
+    "an area manager tries to change an account they can see but that holds a post outside their area, a deployment-wide post, or an administrative post with powers they lack there",
+  ROLE_AUDIT_SEPARATION:
+    "anyone but an auditor or the server's CLI tries to grant the auditor role (or create an auditor), change the audit role's permissions, or manage an auditor's account (三员分立)",
   AREA_NOT_FOUND: "an area code does not exist or lies outside the caller's scope",
   AREA_BOUNDARY_INVALID:
     "a boundary is not a valid polygon in China, or lies mostly outside its parent; `errors` says where",

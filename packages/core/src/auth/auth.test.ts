@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { checkEditRole, checkGrant, checkManageAccount, permissionsHeldAt } from "./account-authority.ts";
 import { isLocked, LOCKOUT_LOCK_MINUTES, lockUntilAfterFailure } from "./lockout.ts";
 import { checkPassword } from "./password-policy.ts";
-import { PERMISSION_KEYS } from "./permissions.ts";
-import { checkGrant } from "./principal.ts";
+import { PERMISSION_KEYS, type Permission } from "./permissions.ts";
+import { systemPrincipal } from "./principal.ts";
 import { AUDITOR_ONLY_PERMISSIONS, DEFAULT_ROLES, ROLE_KEYS } from "./roles.ts";
 import { canView, canWork, computeScope } from "./scope.ts";
 import { isSessionAlive } from "./session-policy.ts";
@@ -121,50 +122,133 @@ describe("isSessionAlive", () => {
 });
 
 describe("checkGrant", () => {
+  const post = (permissions: Permission[], areaPath: string | null, roleKey = "grid_worker") => ({
+    roleKey,
+    areaPath,
+    permissions,
+  });
   const township = {
     userId: "official",
     assignments: [
       {
-        id: "a1",
-        roleKey: "township_official",
-        areaCode: "450802001",
-        areaName: "木乐镇",
         areaPath: "/45/4508/450802/450802001/",
-        homeUnit: null,
         workScope: "area" as const,
-        permissions: ["user.manage" as const, "event.handle" as const, "event.read" as const],
+        permissions: ["user.manage", "event.handle", "event.read"] as Permission[],
       },
     ],
   };
   const admin = {
     userId: "admin",
+    assignments: [{ areaPath: null, workScope: "subtree" as const, permissions: ["user.manage"] as Permission[] }],
+  };
+  const auditor = {
+    userId: "auditor",
     assignments: [
-      {
-        ...township.assignments[0]!,
-        areaPath: null,
-        areaCode: null,
-        workScope: "subtree" as const,
-        permissions: ["user.manage" as const],
-      },
+      { areaPath: null, workScope: "subtree" as const, permissions: ["audit.read", "audit.export"] as Permission[] },
     ],
   };
 
   it("lets a township official make a grid worker of a grid in the township", () => {
-    expect(checkGrant(township, "worker", ["event.handle"], "/45/4508/450802/450802001/G1/")).toBeNull();
+    expect(checkGrant(township, "worker", post(["event.handle"], "/45/4508/450802/450802001/G1/"))).toBeNull();
   });
 
   it("refuses a grant outside the official's township as if the area did not exist", () => {
-    expect(checkGrant(township, "worker", ["event.handle"], "/45/4508/450803/")).toBe("AREA_NOT_FOUND");
+    expect(checkGrant(township, "worker", post(["event.handle"], "/45/4508/450803/"))).toBe("AREA_NOT_FOUND");
   });
 
   it("refuses a role with more permissions than the official holds", () => {
-    expect(checkGrant(township, "worker", ["event.handle", "audit.read"], "/45/4508/450802/450802001/G1/")).toBe(
+    expect(
+      checkGrant(township, "worker", post(["event.handle", "mediation.handle"], "/45/4508/450802/450802001/G1/")),
+    ).toBe("AUTH_FORBIDDEN");
+  });
+
+  it("counts only the permissions held in a post covering the target area, not those held elsewhere", () => {
+    const alsoElsewhere = {
+      ...township,
+      assignments: [
+        ...township.assignments,
+        {
+          areaPath: "/45/4508/450803/",
+          workScope: "subtree" as const,
+          permissions: ["mediation.handle"] as Permission[],
+        },
+      ],
+    };
+    const grid = "/45/4508/450802/450802001/G1/";
+    expect(checkGrant(alsoElsewhere, "worker", post(["event.handle", "mediation.handle"], grid))).toBe(
       "AUTH_FORBIDDEN",
     );
+    expect(permissionsHeldAt(alsoElsewhere, grid).has("mediation.handle")).toBe(false);
+    expect(permissionsHeldAt(alsoElsewhere, "/45/4508/450803/X/").has("mediation.handle")).toBe(true);
   });
 
   it("never lets anyone grant themselves a role, not even an admin", () => {
-    expect(checkGrant(admin, "admin", ["audit.read"], null)).toBe("ASSIGNMENT_SELF_GRANT_FORBIDDEN");
-    expect(checkGrant(admin, "someone-else", ["audit.read"], null)).toBeNull();
+    expect(checkGrant(admin, "admin", post(["user.manage"], null, "admin"))).toBe("ASSIGNMENT_SELF_GRANT_FORBIDDEN");
+    expect(checkGrant(admin, "someone-else", post(["user.manage"], null, "admin"))).toBeNull();
+  });
+
+  it("leaves the audit role to auditors: the admin can neither grant it nor a role carrying an audit permission", () => {
+    expect(checkGrant(admin, "someone-else", post(["user.read"], null, "auditor"))).toBe("ROLE_AUDIT_SEPARATION");
+    expect(checkGrant(admin, "someone-else", post(["audit.read"], null, "custom"))).toBe("ROLE_AUDIT_SEPARATION");
+    expect(checkGrant(auditor, "someone-else", post(["audit.read"], null, "auditor"))).toBeNull();
+    expect(checkGrant(systemPrincipal(), "someone-else", post(["audit.read"], null, "auditor"))).toBeNull();
+    expect(checkEditRole(admin, { roleKey: "auditor", permissions: [] })).toBe("ROLE_AUDIT_SEPARATION");
+    expect(checkEditRole(auditor, { roleKey: "auditor", permissions: ["audit.read"] })).toBeNull();
+    expect(checkEditRole(admin, { roleKey: "volunteer", permissions: ["event.report"] })).toBeNull();
+  });
+});
+
+describe("checkManageAccount", () => {
+  const G1 = "/45/4508/450802/450802001/450802001001/G1/";
+  const townshipOfficial = DEFAULT_ROLES.find((r) => r.key === "township_official")?.permissions ?? [];
+  const township = {
+    userId: "official",
+    assignments: [
+      { areaPath: "/45/4508/450802/450802001/", workScope: "area" as const, permissions: townshipOfficial },
+    ],
+  };
+  const roleOf = (key: string) => DEFAULT_ROLES.find((r) => r.key === key)?.permissions ?? [];
+  const at = (roleKey: string, areaPath: string | null) => ({ roleKey, areaPath, permissions: roleOf(roleKey) });
+
+  it("lets an area manager manage an account whose every post lies in their area", () => {
+    expect(checkManageAccount(township, "w", [at("grid_worker", G1), at("grid_instructor", G1)])).toBeNull();
+  });
+
+  it.each([
+    ["an admin who also holds a grid post", [at("admin", null), at("grid_worker", G1)]],
+    ["an auditor who also holds a grid post", [at("auditor", null), at("grid_worker", G1)]],
+    [
+      "a county official who also holds a grid post",
+      [at("county_official", "/45/4508/450802/"), at("grid_worker", G1)],
+    ],
+    [
+      "a worker with a second grid in another township",
+      [at("grid_worker", G1), at("grid_worker", "/45/4508/450802/450802002/G9/")],
+    ],
+  ])("refuses an area manager %s", (_name, posts) => {
+    expect(checkManageAccount(township, "target", posts)).not.toBeNull();
+  });
+
+  it("refuses an area manager a post that administers others unless they hold all its powers there", () => {
+    const countyAdmin = {
+      userId: "county-admin",
+      assignments: [{ areaPath: "/45/4508/450802/", workScope: "subtree" as const, permissions: roleOf("admin") }],
+    };
+    expect(checkManageAccount(township, "t", [at("admin", G1)])).toBe("USER_MANAGE_FORBIDDEN");
+    expect(checkManageAccount(countyAdmin, "t", [at("township_official", "/45/4508/450802/450802001/")])).toBe(
+      "USER_MANAGE_FORBIDDEN",
+    );
+    expect(checkManageAccount(countyAdmin, "t", [at("admin", G1)])).toBeNull();
+  });
+
+  it("lets only an auditor or the system manage an auditor's account, and the admin everyone else", () => {
+    const admin = {
+      userId: "admin",
+      assignments: [{ areaPath: null, workScope: "subtree" as const, permissions: roleOf("admin") }],
+    };
+    expect(checkManageAccount(admin, "t", [at("county_official", "/45/")])).toBeNull();
+    expect(checkManageAccount(admin, "t", [at("admin", null)])).toBeNull();
+    expect(checkManageAccount(admin, "t", [at("auditor", null)])).toBe("ROLE_AUDIT_SEPARATION");
+    expect(checkManageAccount(systemPrincipal(), "t", [at("auditor", null)])).toBeNull();
   });
 });

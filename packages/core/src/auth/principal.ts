@@ -1,4 +1,3 @@
-import { isWithin } from "../areas/area-path.ts";
 import { PERMISSION_KEYS, type Permission } from "./permissions.ts";
 import type { RoleKey } from "./roles.ts";
 import { computeScope, type DataScope } from "./scope.ts";
@@ -31,29 +30,6 @@ export function principalPermissions(p: Pick<Principal, "assignments">): Permiss
 
 export function principalScope(p: Pick<Principal, "assignments">, permission?: Permission): DataScope {
   return computeScope(p.assignments, permission);
-}
-
-export type GrantRefusal = "ASSIGNMENT_SELF_GRANT_FORBIDDEN" | "AUTH_FORBIDDEN" | "AREA_NOT_FOUND";
-
-/**
- * May `actor` give `targetUserId` the role (with `rolePermissions`) at `areaPath` (null = everywhere)?
- * Nobody grants themselves anything (separation of duties: an admin cannot make themselves auditor).
- * A deployment-wide manager may grant any role; an area manager only inside their own area and only
- * roles whose permissions they hold themselves, so no one hands out more than they have.
- */
-export function checkGrant(
-  actor: Pick<Principal, "userId" | "assignments">,
-  targetUserId: string,
-  rolePermissions: readonly Permission[],
-  areaPath: string | null,
-): GrantRefusal | null {
-  if (actor.userId === targetUserId) return "ASSIGNMENT_SELF_GRANT_FORBIDDEN";
-  const scope = principalScope(actor, "user.manage");
-  if (scope.isGlobal) return null;
-  if (areaPath === null) return "AUTH_FORBIDDEN";
-  if (!scope.view.some((prefix) => isWithin(areaPath, prefix))) return "AREA_NOT_FOUND";
-  const held = new Set(principalPermissions(actor));
-  return rolePermissions.every((p) => held.has(p)) ? null : "AUTH_FORBIDDEN";
 }
 
 /** The actor of CLI commands, seeds and start-up tasks: everything, everywhere, audited as "system". */

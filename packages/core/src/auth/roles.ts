@@ -3,7 +3,8 @@ import type { Permission } from "./permissions.ts";
 /**
  * The roles of grid governance (GLOSSARY.md) and the permissions each starts with. Admins may edit the
  * sets afterwards; these are the defaults a new deployment gets. Separation of duties (MLPS 2.0 level 3):
- * only the auditor reads the audit trail, the admin manages accounts but cannot read or grant audit.
+ * only the auditor reads the audit trail, the admin manages accounts but cannot read or grant audit
+ * (the lists at the end; the rules that use them are in account-authority.ts).
  *
  * `workScope` says where a holder may act: "subtree" = anywhere under the assigned area (grid staff);
  * "area" = only on what is at the assigned area itself (an official works on what was escalated to
@@ -175,3 +176,24 @@ export const SELF_GRANT_FORBIDDEN: RoleKey[] = ["auditor", "admin"];
 
 /** Permissions that stay with the auditor: a role editor may not give them to any other role. */
 export const AUDITOR_ONLY_PERMISSIONS: Permission[] = ["audit.read", "audit.export"];
+
+/**
+ * Roles only an auditor (or the CLI on the server) grants, edits, and whose holders' accounts they
+ * manage: never the system admin (三员分立). Any role carrying an AUDITOR_ONLY permission counts too.
+ */
+export const AUDIT_ROLE_KEYS: RoleKey[] = ["auditor"];
+
+/**
+ * Permissions that administer others. A post carrying one is managed (password reset, lock, posts)
+ * only by someone who holds all its permissions over its area: no one takes over an account with
+ * powers they lack.
+ */
+export const ADMINISTRATIVE_PERMISSIONS: Permission[] = [
+  "user.manage",
+  "role.manage",
+  "system.manage",
+  "area.manage",
+  "event.configure",
+  "audit.read",
+  "audit.export",
+];

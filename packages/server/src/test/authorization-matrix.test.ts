@@ -4,8 +4,9 @@ import { uuidv7 } from "../ids.ts";
 import { reportEvent } from "../modules/events/events.service.ts";
 import { createHousehold, createOrganisation, createPlace } from "../modules/registry/households.service.ts";
 import { createPerson } from "../modules/registry/people.service.ts";
+import { grantAssignment } from "../modules/users/users.service.ts";
 import { buildTestApp, type TestApp } from "./build-test-app.ts";
-import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "./factories.ts";
+import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "./factories.ts";
 
 /**
  * For every role and every /api/v1 route: a user of that role, inside and outside their scope, gets
@@ -822,4 +823,163 @@ describe("authorization matrix", () => {
       expect(results).toEqual(expected);
     }, 60_000);
   }
+});
+
+/**
+ * Managing an account hands it over (a reset password is a sign-in), so it needs authority over every
+ * post the account holds: a township official who sees an admin, an auditor or a county official
+ * through a grid post they also hold must not be able to change that account in any way.
+ */
+describe("account management across posts", () => {
+  const meta = { requestId: "matrix", ip: null, userAgent: null };
+  interface Target {
+    user: TestUser;
+    gridPost: string;
+  }
+  const targets = new Map<string, Target>();
+
+  async function withGridPost(role: RoleKey, areaCode: string | null): Promise<Target> {
+    const user = await buildUser(t.ctx, { role, areaCode });
+    const gridPost = uuidv7();
+    await grantAssignment(t.ctx, systemPrincipal(), meta, {
+      id: gridPost,
+      userId: user.id,
+      roleKey: "grid_worker",
+      areaCode: tree.grid.code,
+    });
+    return { user, gridPost };
+  }
+
+  beforeAll(async () => {
+    targets.set("an admin", await withGridPost("admin", null));
+    targets.set("an auditor", await withGridPost("auditor", null));
+    targets.set("a county official", await withGridPost("county_official", tree.county.code));
+    targets.set("a grid worker of another township too", await withGridPost("grid_worker", elsewhere.grid.code));
+  }, 60_000);
+
+  const attempts = (target: Target) =>
+    [
+      ["edit", "PATCH", `/api/v1/users/${target.user.id}`, { displayName: "冒名" }, "user.update"],
+      ["disable", "PATCH", `/api/v1/users/${target.user.id}`, { status: "disabled" }, "user.update"],
+      ["reset the password of", "POST", `/api/v1/users/${target.user.id}/password-reset`, {}, "user.password.reset"],
+      [
+        "give a post to",
+        "POST",
+        "/api/v1/assignments",
+        { id: uuidv7(), userId: target.user.id, roleKey: "grid_instructor", areaCode: tree.grid.code },
+        "assignment.create",
+      ],
+      ["take a post from", "DELETE", `/api/v1/assignments/${target.gridPost}`, undefined, "assignment.delete"],
+    ] as const;
+
+  for (const name of [
+    "an admin",
+    "an auditor",
+    "a county official",
+    "a grid worker of another township too",
+  ]) {
+    it(`refuses a township official every change to ${name} who holds a grid post in the township, and audits it`, async () => {
+      const target = targets.get(name) as Target;
+      const township = sessions.get("township_official") as Session;
+      // The account is visible through its grid post: refused as forbidden, not hidden.
+      const seen = await t.app.inject({
+        method: "GET",
+        url: `/api/v1/users/${target.user.id}`,
+        headers: township.headers,
+      });
+      expect(seen.statusCode).toBe(200);
+      for (const [verb, method, url, payload, action] of attempts(target)) {
+        const res = await t.app.inject({
+          method,
+          url,
+          headers: township.headers,
+          ...(payload !== undefined ? { payload } : {}),
+        });
+        expect({ verb, status: res.statusCode, code: res.json().code }).toEqual({
+          verb,
+          status: 403,
+          code: "USER_MANAGE_FORBIDDEN",
+        });
+        const denied = await t.ctx.db
+          .selectFrom("audit_log")
+          .select(["actor_username", "outcome"])
+          .where("action", "=", action)
+          .where("target_id", "=", target.user.id)
+          .where("outcome", "=", "denied")
+          .execute();
+        expect(denied.length, `${verb}: audited as denied`).toBeGreaterThan(0);
+      }
+      // Nothing changed: the account still signs in with its own password and keeps its name and posts.
+      const row = await t.ctx.db
+        .selectFrom("app_user")
+        .select(["display_name", "status", "must_change_password"])
+        .where("id", "=", target.user.id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: "active", must_change_password: false });
+      expect(row.display_name).not.toBe("冒名");
+      const posts = await t.ctx.db
+        .selectFrom("assignment")
+        .select("role_key")
+        .where("user_id", "=", target.user.id)
+        .execute();
+      expect(posts).toHaveLength(2);
+      await signIn(t, target.user);
+    });
+  }
+
+  it("still lets the township official manage an account whose every post is in the township", async () => {
+    const township = sessions.get("township_official") as Session;
+    const worker = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
+    await grantAssignment(t.ctx, systemPrincipal(), meta, {
+      id: uuidv7(),
+      userId: worker.id,
+      roleKey: "grid_instructor",
+      areaCode: tree.village.code,
+    });
+    const reset = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/users/${worker.id}/password-reset`,
+      headers: township.headers,
+      payload: {},
+    });
+    expect(reset.statusCode).toBe(200);
+  });
+
+  it("answers 404 for an account the manager cannot see, and audits that attempt too", async () => {
+    const township = sessions.get("township_official") as Session;
+    const outside = await buildUser(t.ctx, { role: "grid_worker", areaCode: elsewhere.grid.code });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/users/${outside.id}/password-reset`,
+      headers: township.headers,
+      payload: {},
+    });
+    expect({ status: res.statusCode, code: res.json().code }).toEqual({ status: 404, code: "RESOURCE_NOT_FOUND" });
+    const denied = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("outcome")
+      .where("action", "=", "user.password.reset")
+      .where("target_id", "=", outside.id)
+      .execute();
+    expect(denied).toEqual([{ outcome: "denied" }]);
+  });
+
+  it("keeps the auditor's account out of the admin's hands (三员分立)", async () => {
+    const admin = sessions.get("admin") as Session;
+    const target = targets.get("an auditor") as Target;
+    for (const [verb, method, url, payload] of attempts(target)) {
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: admin.headers,
+        ...(payload !== undefined ? { payload } : {}),
+      });
+      expect({ verb, status: res.statusCode, code: res.json().code }).toEqual({
+        verb,
+        status: 403,
+        code: "ROLE_AUDIT_SEPARATION",
+      });
+    }
+    await signIn(t, target.user);
+  });
 });

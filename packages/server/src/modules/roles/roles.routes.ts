@@ -35,6 +35,24 @@ export const rolesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     async () => Object.entries(PERMISSIONS).map(([key, description]) => ({ key, description })),
   );
 
+  // The auditor role has a route of its own, for auditors (三员分立): the admin's role.manage does not
+  // reach it. A static path wins over /roles/:key in the router, whatever the order here.
+  app.put(
+    "/roles/auditor",
+    {
+      config: { permission: "audit.read" },
+      schema: {
+        tags: ["roles"],
+        summary:
+          "Replace the auditor role's permissions or require TOTP of it: auditors only, never the admin (separation of duties)",
+        body: UpdateRoleBodySchema,
+        response: { 200: RoleSchema, ...errors, 422: ProblemSchema },
+      },
+    },
+    async (request) =>
+      setRolePermissions(ctx, principalOf(request), requestMeta(request), "auditor", request.body as never),
+  );
+
   app.put(
     "/roles/:key",
     {

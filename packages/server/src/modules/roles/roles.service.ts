@@ -1,5 +1,8 @@
 import {
+  ADMINISTRATIVE_PERMISSIONS,
   AUDITOR_ONLY_PERMISSIONS,
+  authorId,
+  checkEditRole,
   DEFAULT_ROLES,
   DomainError,
   isPermission,
@@ -64,8 +67,9 @@ export async function getRole(db: Kysely<DB> | Transaction<DB>, key: string): Pr
 }
 
 /**
- * Replaces a role's permission set. Audit permissions stay with the auditor role (separation of
- * duties), and the change is recorded with the before and after sets.
+ * Replaces a role's permission set. Separation of duties (三员分立): audit permissions stay with the
+ * auditor role, which only an auditor or the CLI edits, and which never takes the powers that
+ * administer others. The change is recorded with the before and after sets; a refusal as denied.
  */
 export async function setRolePermissions(
   ctx: AppContext,
@@ -75,14 +79,44 @@ export async function setRolePermissions(
   input: { permissions: Permission[]; requiresTotp?: boolean | undefined },
 ): Promise<RoleView> {
   const permissions = [...new Set(input.permissions)].sort();
-  if (key !== "auditor") {
+  const stored = await getRole(ctx.db, key);
+  if (checkEditRole(actor, { roleKey: key, permissions: stored.permissions })) {
+    await recordAudit(ctx, ctx.db, {
+      action: "role.permissions.update",
+      outcome: "denied",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "role",
+      targetId: key,
+      reason: "ROLE_AUDIT_SEPARATION",
+    });
+    throw new DomainError(
+      "ROLE_AUDIT_SEPARATION",
+      `the ${key} role is edited only by an auditor or with the CLI on the server`,
+    );
+  }
+  if (key === "auditor") {
+    const forbidden = permissions.filter(
+      (p) => ADMINISTRATIVE_PERMISSIONS.includes(p) && !AUDITOR_ONLY_PERMISSIONS.includes(p),
+    );
+    if (forbidden.length > 0)
+      throw new DomainError("ROLE_AUDIT_SEPARATION", `the auditor role cannot hold ${forbidden.join(", ")}`, {
+        errors: forbidden.map((p) => ({
+          path: `body.permissions.${input.permissions.indexOf(p)}`,
+          message: "not for the auditor",
+        })),
+      });
+  } else {
     const forbidden = permissions.filter((p) => AUDITOR_ONLY_PERMISSIONS.includes(p));
     if (forbidden.length > 0) {
       throw new DomainError(
         "ROLE_AUDITOR_ONLY_PERMISSION",
         `${forbidden.join(", ")} can only belong to the auditor role`,
         {
-          errors: forbidden.map((p) => ({ path: `permissions.${permissions.indexOf(p)}`, message: "auditor only" })),
+          errors: forbidden.map((p) => ({
+            path: `body.permissions.${input.permissions.indexOf(p)}`,
+            message: "auditor only",
+          })),
         },
       );
     }

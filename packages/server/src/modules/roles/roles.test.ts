@@ -1,6 +1,10 @@
+import { type Permission, systemPrincipal } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import { setRolePermissions } from "./roles.service.ts";
+
+const meta = { requestId: "test", ip: null, userAgent: null };
 
 let t: TestApp;
 let admin: Session;
@@ -53,7 +57,10 @@ describe("PUT /api/v1/roles/:key", () => {
       payload: { permissions: ["user.manage", "audit.read"] },
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: "ROLE_AUDITOR_ONLY_PERMISSION", errors: [{ path: "permissions.0" }] });
+    expect(res.json()).toMatchObject({
+      code: "ROLE_AUDITOR_ONLY_PERMISSION",
+      errors: [{ path: "body.permissions.1" }],
+    });
   });
 
   it("rejects unknown permissions and unknown roles", async () => {
@@ -73,5 +80,67 @@ describe("PUT /api/v1/roles/:key", () => {
     });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe("ROLE_NOT_FOUND");
+  });
+
+  it("leaves the auditor role to auditors: the admin can change neither its permissions nor its second factor (三员分立)", async () => {
+    const before = await t.ctx.db
+      .selectFrom("role_permission")
+      .select("permission")
+      .where("role_key", "=", "auditor")
+      .orderBy("permission")
+      .execute();
+    for (const payload of [
+      { permissions: [] },
+      { permissions: before.map((p) => p.permission), requiresTotp: false },
+    ]) {
+      const res = await t.app.inject({ method: "PUT", url: "/api/v1/roles/auditor", headers: admin.headers, payload });
+      expect(res.statusCode).toBe(403);
+    }
+    const after = await t.ctx.db
+      .selectFrom("role_permission")
+      .select("permission")
+      .where("role_key", "=", "auditor")
+      .orderBy("permission")
+      .execute();
+    expect(after).toEqual(before);
+    const denied = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("outcome")
+      .where("outcome", "=", "denied")
+      .where("target_id", "in", ["auditor", "PUT /api/v1/roles/auditor"])
+      .execute();
+    expect(denied.length).toBeGreaterThan(0);
+  });
+
+  it("lets an auditor require a second factor of the auditor role, but not give it the admin's powers", async () => {
+    const auditor = await signIn(t, await buildUser(t.ctx, { role: "auditor" }));
+    const current: Permission[] = ["audit.export", "audit.read", "user.read"];
+    const grab = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/roles/auditor",
+      headers: auditor.headers,
+      payload: { permissions: [...current, "user.manage"] },
+    });
+    expect(grab.json()).toMatchObject({ code: "ROLE_AUDIT_SEPARATION", errors: [{ path: "body.permissions.3" }] });
+    const totp = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/roles/auditor",
+      headers: auditor.headers,
+      payload: { permissions: current, requiresTotp: true },
+    });
+    expect(totp.statusCode).toBe(200);
+    expect(totp.json()).toMatchObject({ key: "auditor", requiresTotp: true });
+    // At once: the auditor must now set up TOTP before anything else.
+    const next = await t.app.inject({ method: "GET", url: "/api/v1/roles", headers: auditor.headers });
+    expect(next.json().code).toBe("AUTH_TOTP_SETUP_REQUIRED");
+    // Back as it was: later tests sign auditors in with a password alone.
+    await setRolePermissions(t.ctx, systemPrincipal(), meta, "auditor", { permissions: current, requiresTotp: false });
+  });
+
+  it("lets the CLI (the system) change the auditor role", async () => {
+    const role = await setRolePermissions(t.ctx, systemPrincipal(), meta, "auditor", {
+      permissions: ["audit.read", "audit.export", "user.read"],
+    });
+    expect(role.permissions).toEqual(["audit.export", "audit.read", "user.read"]);
   });
 });

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import {
+  type AccountPost,
   authorId,
   checkGrant,
+  checkManageAccount,
   DomainError,
   type FieldIssue,
   isPermission,
@@ -144,10 +146,57 @@ export async function loadPrincipal(
   return principal;
 }
 
+/** Seeing an account needs one of its posts in the caller's area (the account is listed there). */
 function isVisible(assignments: AssignmentDetailRow[], actor: Principal, permission: Permission): boolean {
   const scope = principalScope(actor, permission);
   if (scope.isGlobal) return true;
   return assignments.some((a) => a.area_path !== null && scope.view.some((p) => a.area_path?.startsWith(p)));
+}
+
+/** The account's posts with each role's current permissions, as the authority rules read them. */
+async function postsOf(db: Kysely<DB> | Transaction<DB>, assignments: AssignmentDetailRow[]): Promise<AccountPost[]> {
+  const perms = await listPermissionsOfRoles(db, [...new Set(assignments.map((a) => a.role_key))]);
+  return assignments.map((a) => ({
+    roleKey: a.role_key,
+    areaPath: a.area_path,
+    permissions: perms
+      .filter((p) => p.role_key === a.role_key && isPermission(p.permission))
+      .map((p) => p.permission as Permission),
+  }));
+}
+
+const MANAGE_REFUSALS = {
+  USER_MANAGE_FORBIDDEN: "this account holds a post outside your area or an administrative post: you may not change it",
+  ROLE_AUDIT_SEPARATION: "an auditor's account is managed only by an auditor or with the CLI on the server",
+} as const;
+
+/**
+ * The account, if `actor` may change it (edit, lock, reset its password, change its posts): authority
+ * over every post it holds (core's checkManageAccount). An account the actor cannot see is answered as
+ * not found, one they can see as forbidden with the reason's code; either refusal is audited as denied.
+ */
+async function getManageableUser(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string, action: string) {
+  const row = await findUserById(ctx.db, id);
+  const assignments = row ? await listAssignmentsOfUsers(ctx.db, [row.id]) : [];
+  const visible =
+    row &&
+    (row.id === actor.userId ||
+      isVisible(assignments, actor, "user.read") ||
+      isVisible(assignments, actor, "user.manage"));
+  const refusal = visible ? checkManageAccount(actor, id, await postsOf(ctx.db, assignments)) : "RESOURCE_NOT_FOUND";
+  if (!refusal) return { row: row as AppUserRow, assignments };
+  await recordAudit(ctx, ctx.db, {
+    action,
+    outcome: "denied",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "user",
+    targetId: id,
+    reason: refusal,
+  });
+  throw refusal === "RESOURCE_NOT_FOUND"
+    ? new DomainError("RESOURCE_NOT_FOUND", `no user ${id}`)
+    : new DomainError(refusal, MANAGE_REFUSALS[refusal]);
 }
 
 async function getUserRowInScope(ctx: AppContext, actor: Principal, id: string, permission: Permission) {
@@ -238,9 +287,12 @@ export async function createUser(
   const username = normalizeUsername(input.username);
   const existing = await findUserById(ctx.db, input.id);
   if (existing) {
+    // A retry answers the account; an id held by an account the caller cannot see is answered as not
+    // found (a conflict would tell that it exists).
+    const user = await getUser(ctx, actor, existing.id);
     if (existing.username !== username)
       throw new DomainError("USER_ID_CONFLICT", `id ${input.id} belongs to another user`);
-    return { user: await getUser(ctx, actor, existing.id), created: false, initialPassword: null };
+    return { user, created: false, initialPassword: null };
   }
   const scope = principalScope(actor, "user.manage");
   if (!scope.isGlobal && !input.assignment) {
@@ -310,7 +362,7 @@ export async function updateUser(
   id: string,
   input: UpdateUserInput,
 ): Promise<UserView> {
-  await getUserRowInScope(ctx, actor, id, "user.manage");
+  await getManageableUser(ctx, actor, meta, id, "user.update");
   if (input.status && input.status !== "active" && id === actor.userId) {
     throw new DomainError("USER_SELF_DISABLE", "you cannot lock or disable your own account");
   }
@@ -354,7 +406,7 @@ export async function resetPassword(
   input: { password?: string | undefined },
   revokeSessions: (trx: Transaction<DB>, userId: string) => Promise<void>,
 ): Promise<{ temporaryPassword: string | null }> {
-  const { row } = await getUserRowInScope(ctx, actor, id, "user.manage");
+  const { row } = await getManageableUser(ctx, actor, meta, id, "user.password.reset");
   const temporary = input.password === undefined ? generateTemporaryPassword() : null;
   const password = input.password ?? (temporary as string);
   if (input.password !== undefined) checkNewPassword(password, row.username, "password");
@@ -422,7 +474,11 @@ async function grantInTransaction(
     });
   });
   const area = input.areaCode ? await getAreaInScope(trx, input.areaCode, principalScope(actor, "user.manage")) : null;
-  const refusal = checkGrant(actor, input.userId, role.permissions, area?.path ?? null);
+  const refusal = checkGrant(actor, input.userId, {
+    roleKey: role.key,
+    areaPath: area?.path ?? null,
+    permissions: role.permissions,
+  });
   if (refusal) {
     const denial: AuditEntry = {
       action: "assignment.create",
@@ -437,7 +493,8 @@ async function grantInTransaction(
     };
     const messages = {
       ASSIGNMENT_SELF_GRANT_FORBIDDEN: "you cannot give yourself a role",
-      AUTH_FORBIDDEN: "you cannot grant a role with permissions you do not hold, or outside your area",
+      ROLE_AUDIT_SEPARATION: "the auditor role is granted only by an auditor or with the CLI on the server",
+      AUTH_FORBIDDEN: "you cannot grant a role with permissions you do not hold in that area, or outside your area",
       AREA_NOT_FOUND: `no area ${input.areaCode} in your scope`,
     };
     throw withDenial(new DomainError(refusal, messages[refusal]), denial);
@@ -480,14 +537,13 @@ export async function grantAssignment(
   meta: RequestMeta,
   input: GrantInput,
 ): Promise<UserView> {
-  await getUserRowInScope(ctx, actor, input.userId, "user.manage").catch(async (error) => {
-    // A user without any assignment is invisible to area managers but may be given a first role by a global one.
-    if (!principalScope(actor, "user.manage").isGlobal) throw error;
-    if (!(await findUserById(ctx.db, input.userId))) throw error;
-  });
+  // Changing an account's posts is managing it (a user without posts is visible to global managers only).
+  await getManageableUser(ctx, actor, meta, input.userId, "assignment.create");
   const existing = await findAssignment(ctx.db, input.id);
   if (existing) {
     if (existing.user_id !== input.userId || existing.role_key !== input.roleKey) {
+      // The id holds another account's post: a conflict only if the caller may see that account.
+      if (existing.user_id !== input.userId) await getUser(ctx, actor, existing.user_id);
       throw new DomainError("USER_ID_CONFLICT", `assignment id ${input.id} holds a different assignment`);
     }
     return getUser(ctx, actor, input.userId);
@@ -505,11 +561,8 @@ export async function revokeAssignment(
   assignmentId: string,
 ): Promise<void> {
   const assignment = await findAssignment(ctx.db, assignmentId);
-  const scope = principalScope(actor, "user.manage");
-  const visible =
-    assignment &&
-    (scope.isGlobal || (assignment.area_path !== null && scope.view.some((p) => assignment.area_path?.startsWith(p))));
-  if (!assignment || !visible) throw new DomainError("RESOURCE_NOT_FOUND", `no assignment ${assignmentId}`);
+  if (!assignment) throw new DomainError("RESOURCE_NOT_FOUND", `no assignment ${assignmentId}`);
+  await getManageableUser(ctx, actor, meta, assignment.user_id, "assignment.delete");
   if (assignment.user_id === actor.userId) {
     throw new DomainError("ASSIGNMENT_SELF_GRANT_FORBIDDEN", "you cannot change your own roles");
   }

@@ -58,6 +58,22 @@ describe("POST /api/v1/users", () => {
     expect(conflict.json().code).toBe("USER_ID_CONFLICT");
   });
 
+  it("answers an id held by an account out of the caller's sight as not found, not as a conflict", async () => {
+    const outside = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.otherGrid.code });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: township.headers,
+      payload: newUser({ id: outside.id, assignment: { roleKey: "grid_instructor", areaCode: tree.village.code } }),
+    });
+    const unknown = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/users/${crypto.randomUUID()}`,
+      headers: township.headers,
+    });
+    expect({ status: res.statusCode, code: res.json().code }).toEqual({ status: 404, code: unknown.json().code });
+  });
+
   it("requires the user to set their own password before anything else", async () => {
     const body = newUser();
     const created = await t.app.inject({
@@ -237,6 +253,91 @@ describe("assignments", () => {
       .where("target_id", "=", admin.id)
       .execute();
     expect(denied).toHaveLength(1);
+  });
+
+  it("never lets the admin create an auditor or make anyone an auditor (三员分立), and records the refusals", async () => {
+    const body = newUser({
+      password: "an admin's chosen passphrase",
+      assignment: { roleKey: "auditor", areaCode: null },
+    });
+    const created = await t.app.inject({ method: "POST", url: "/api/v1/users", headers: admin.headers, payload: body });
+    expect({ status: created.statusCode, code: created.json().code }).toEqual({
+      status: 403,
+      code: "ROLE_AUDIT_SEPARATION",
+    });
+    expect(
+      await t.ctx.db.selectFrom("app_user").select("id").where("id", "=", body.id).executeTakeFirst(),
+    ).toBeUndefined();
+    const someone = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
+    const granted = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/assignments",
+      headers: admin.headers,
+      payload: { id: crypto.randomUUID(), userId: someone.id, roleKey: "auditor", areaCode: null },
+    });
+    expect({ status: granted.statusCode, code: granted.json().code }).toEqual({
+      status: 403,
+      code: "ROLE_AUDIT_SEPARATION",
+    });
+    const denied = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("target_id")
+      .where("action", "=", "assignment.create")
+      .where("outcome", "=", "denied")
+      .where("target_id", "in", [body.id, someone.id])
+      .execute();
+    expect(denied).toHaveLength(2);
+    const posts = await t.ctx.db
+      .selectFrom("assignment")
+      .select("role_key")
+      .where("user_id", "=", someone.id)
+      .execute();
+    expect(posts).toEqual([{ role_key: "grid_worker" }]);
+  });
+
+  it("counts only the permissions a manager holds in the target area, not those of a post elsewhere", async () => {
+    // A township official who is also grid head of a grid in the next township: the grid head's
+    // patrol.checkin is not theirs to hand out in their own township.
+    const both = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
+    await t.app.inject({
+      method: "POST",
+      url: "/api/v1/assignments",
+      headers: admin.headers,
+      payload: { id: crypto.randomUUID(), userId: both.id, roleKey: "grid_head", areaCode: tree.otherGrid.code },
+    });
+    const s = await signIn(t, both);
+    const target = await buildUser(t.ctx, { role: "grid_instructor", areaCode: tree.grid.code });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/assignments",
+      headers: s.headers,
+      payload: { id: crypto.randomUUID(), userId: target.id, roleKey: "grid_worker", areaCode: tree.grid.code },
+    });
+    expect({ status: res.statusCode, code: res.json().code }).toEqual({ status: 403, code: "AUTH_FORBIDDEN" });
+    const inOwnTownship = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/assignments",
+      headers: s.headers,
+      payload: { id: crypto.randomUUID(), userId: target.id, roleKey: "grid_instructor", areaCode: tree.village.code },
+    });
+    expect(inOwnTownship.statusCode).toBe(201);
+  });
+
+  it("answers an assignment id held by an account out of sight as not found, not as a conflict", async () => {
+    const outside = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.otherGrid.code });
+    const held = await t.ctx.db
+      .selectFrom("assignment")
+      .select("id")
+      .where("user_id", "=", outside.id)
+      .executeTakeFirstOrThrow();
+    const target = await buildUser(t.ctx, { role: "grid_instructor", areaCode: tree.grid.code });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/assignments",
+      headers: township.headers,
+      payload: { id: held.id, userId: target.id, roleKey: "grid_instructor", areaCode: tree.village.code },
+    });
+    expect(res.statusCode).toBe(404);
   });
 
   it("gives a sunk official a second role in a grid, takes it away, and answers 404 for an unknown role area", async () => {
