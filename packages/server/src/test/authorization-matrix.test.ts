@@ -872,12 +872,7 @@ describe("account management across posts", () => {
       ["take a post from", "DELETE", `/api/v1/assignments/${target.gridPost}`, undefined, "assignment.delete"],
     ] as const;
 
-  for (const name of [
-    "an admin",
-    "an auditor",
-    "a county official",
-    "a grid worker of another township too",
-  ]) {
+  for (const name of ["an admin", "an auditor", "a county official", "a grid worker of another township too"]) {
     it(`refuses a township official every change to ${name} who holds a grid post in the township, and audits it`, async () => {
       const target = targets.get(name) as Target;
       const township = sessions.get("township_official") as Session;

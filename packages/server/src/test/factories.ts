@@ -7,7 +7,7 @@ import { ensureArea } from "../modules/areas/areas.service.ts";
 import type { AreaRow } from "../modules/areas/areas.table.ts";
 import { systemPrincipal } from "../modules/auth/auth.service.ts";
 import { type ImportCounts, type ImportOptions, runPeopleImport } from "../modules/registry/people-import.service.ts";
-import { createUser } from "../modules/users/users.service.ts";
+import { createUser, grantAssignment } from "../modules/users/users.service.ts";
 import type { TestApp } from "./build-test-app.ts";
 
 /**
@@ -71,7 +71,14 @@ export interface TestUser {
 
 export async function buildUser(
   ctx: AppContext,
-  options: { role?: RoleKey; areaCode?: string | null; phone?: string; password?: string } = {},
+  options: {
+    role?: RoleKey;
+    areaCode?: string | null;
+    phone?: string;
+    password?: string;
+    /** Further posts the account holds (a township official who is also a village's grid head). */
+    posts?: { role: RoleKey; areaCode: string | null }[];
+  } = {},
 ): Promise<TestUser> {
   const username = `u${unique().toLowerCase()}${randomBytes(2).toString("hex")}`;
   const password = options.password ?? TEST_PASSWORD;
@@ -88,6 +95,13 @@ export async function buildUser(
       ...(options.role ? { assignment: { roleKey: options.role, areaCode: options.areaCode ?? null } } : {}),
     },
   );
+  for (const post of options.posts ?? [])
+    await grantAssignment(
+      ctx,
+      systemPrincipal(),
+      { requestId: "test", ip: null, userAgent: null },
+      { id: uuidv7(), userId: user.id, roleKey: post.role, areaCode: post.areaCode },
+    );
   return { id: user.id, username, password };
 }
 

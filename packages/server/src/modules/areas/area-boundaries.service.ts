@@ -5,6 +5,8 @@ import {
   authorId,
   bboxOf,
   canView,
+  canWork,
+  childPath,
   type DataScope,
   DomainError,
   type FieldIssue,
@@ -40,7 +42,7 @@ import {
   maxBoundaryRevision,
   recordPastVersion,
 } from "./areas.queries.ts";
-import { getAreaInScope } from "./areas.service.ts";
+import { getAreaInScope, getAreaToWork } from "./areas.service.ts";
 import type { AreaRow } from "./areas.table.ts";
 import { relinkGrid } from "./police-beats.service.ts";
 
@@ -119,7 +121,7 @@ export async function setBoundary(
   geometry: unknown,
   scope: DataScope,
 ) {
-  const area = await getAreaInScope(ctx.db, code, scope);
+  const area = await getAreaToWork(ctx, actor, meta, code, scope, "area.boundary");
   const parentCode = parentCodeOf(area.path);
   const parent = parentCode ? await findAreaByCode(ctx.db, parentCode) : undefined;
   const issues = await checkGeometry(ctx.db, geometry, parent, "body.geometry");
@@ -260,6 +262,12 @@ export async function importBoundaries(
         errors.push({
           path: at(`properties.${options.codeProperty}`),
           message: `code ${code} already belongs to another parent`,
+        });
+      } else if (!canWork(scope, existing?.path ?? childPath(parent.path, code))) {
+        // Drawing a grid is work on the grid: an official who views the village works only on its own area.
+        errors.push({
+          path: at(`properties.${options.parentCodeProperty}`),
+          message: `you may not draw grids under ${parentCode}: only on the area you work on`,
         });
       }
     }

@@ -32,7 +32,7 @@ import {
   listCodesUnder,
   listLineageOf,
 } from "./areas.queries.ts";
-import { getAreaInScope } from "./areas.service.ts";
+import { getAreaInScope, getAreaToWork } from "./areas.service.ts";
 import type { AreaRow } from "./areas.table.ts";
 
 /**
@@ -72,11 +72,14 @@ export interface ReshapeResult {
   to: { code: string; name: string }[];
 }
 
-async function replay(ctx: AppContext, id: string, change: "split" | "merge", from: string[]) {
+async function replay(ctx: AppContext, id: string, change: "split" | "merge", from: string[], scope: DataScope) {
   const rows = await listChange(ctx.db, id);
   const first = rows[0];
   if (!first) return undefined;
   const fromCodes = [...new Set(rows.map((r) => r.from_code))];
+  // A change the caller cannot see is answered as its grids would be (not found): neither replayed
+  // nor called a conflict, which would tell that it exists.
+  for (const code of fromCodes) await getAreaInScope(ctx.db, code, scope);
   const same = first.change === change && fromCodes.length === from.length && from.every((c) => fromCodes.includes(c));
   if (!same) throw new DomainError("AREA_CHANGE_CONFLICT", `change ${id} already recorded a different change`);
   const to = new Map(rows.map((r) => [r.to_code, r.to_name]));
@@ -89,8 +92,16 @@ async function replay(ctx: AppContext, id: string, change: "split" | "merge", fr
   } satisfies ReshapeResult;
 }
 
-async function reshapeable(ctx: AppContext, code: string, scope: DataScope, path: string, issues: FieldIssue[]) {
-  const area = await getAreaInScope(ctx.db, code, scope);
+async function reshapeable(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  code: string,
+  scope: DataScope,
+  path: string,
+  issues: FieldIssue[],
+) {
+  const area = await getAreaToWork(ctx, actor, meta, code, scope, "area.reshape");
   if (area.abolished_at) {
     issues.push({ path, message: `grid ${code} no longer exists (abolished ${area.abolished_at.toISOString()})` });
     return undefined;
@@ -174,10 +185,10 @@ export async function splitArea(
   input: SplitInput,
   scope: DataScope,
 ): Promise<ReshapeResult> {
-  const done = await replay(ctx, input.id, "split", [code]);
+  const done = await replay(ctx, input.id, "split", [code], scope);
   if (done) return done;
   const issues: FieldIssue[] = [];
-  const old = await reshapeable(ctx, code, scope, "code", issues);
+  const old = await reshapeable(ctx, actor, meta, code, scope, "code", issues);
   for (const [i, part] of input.parts.entries())
     issues.push(...validateBoundary(part.geometry, `body.parts.${i}.geometry`));
   issues.push(...(await checkNewCodes(ctx, input.parts, (i) => `body.parts.${i}.code`)));
@@ -253,14 +264,14 @@ export async function mergeAreas(
   input: MergeInput,
   scope: DataScope,
 ): Promise<ReshapeResult> {
-  const done = await replay(ctx, input.id, "merge", input.codes);
+  const done = await replay(ctx, input.id, "merge", input.codes, scope);
   if (done) return done;
   const issues: FieldIssue[] = [];
   const olds: NonNullable<Awaited<ReturnType<typeof reshapeable>>>[] = [];
   if (new Set(input.codes).size !== input.codes.length)
     issues.push({ path: "body.codes", message: "a grid is listed twice" });
   for (const [i, code] of input.codes.entries()) {
-    const old = await reshapeable(ctx, code, scope, `body.codes.${i}`, issues);
+    const old = await reshapeable(ctx, actor, meta, code, scope, `body.codes.${i}`, issues);
     if (old) olds.push(old);
   }
   const parentPaths = new Set(olds.map((o) => parentPathOf(o.area.path)));

@@ -190,6 +190,113 @@ describe("splitting a grid", () => {
     expect(res.json().code).toBe("AREA_NOT_FOUND");
   });
 
+  it("answers a change id recorded out of the caller's sight as not found, neither replaying nor conflicting", async () => {
+    const elsewhere = await buildAreaTree(t.ctx);
+    const outsider = await signIn(t, await buildUser(t.ctx, { role: "admin", areaCode: elsewhere.county.code }));
+    const replayed = await post(
+      `/api/v1/areas/${v}G05/split`,
+      {
+        id: changeId,
+        reason: "重放",
+        parts: [
+          { name: "a", geometry: rect(109.6, 23.1, 109.61, 23.12) },
+          { name: "b", geometry: rect(109.61, 23.1, 109.62, 23.12) },
+        ],
+      },
+      outsider.headers,
+    );
+    expect({ status: replayed.statusCode, code: replayed.json().code }).toEqual({
+      status: 404,
+      code: "AREA_NOT_FOUND",
+    });
+    const reused = await post(
+      "/api/v1/areas/merge",
+      {
+        id: changeId,
+        reason: "合并",
+        codes: [elsewhere.grid.code, `${elsewhere.village.code}G02`],
+        into: { name: "合并" },
+      },
+      outsider.headers,
+    );
+    expect({ status: reused.statusCode, code: reused.json().code }).toEqual({ status: 404, code: "AREA_NOT_FOUND" });
+  });
+
+  it("lets an official who may manage areas redraw only their own area, not the grids under it (work scope)", async () => {
+    const roles = (await get("/api/v1/roles")).json() as { key: string; permissions: string[] }[];
+    const township = roles.find((r) => r.key === "township_official") as { permissions: string[] };
+    await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/roles/township_official",
+      headers: admin.headers,
+      payload: { permissions: [...township.permissions, "area.manage"] },
+    });
+    try {
+      const official = await signIn(
+        t,
+        await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }),
+      );
+      const redraw = await t.app.inject({
+        method: "PUT",
+        url: `/api/v1/areas/${v}G06/boundary`,
+        headers: official.headers,
+        payload: { geometry: rect(109.63, 23.1, 109.635, 23.12) },
+      });
+      expect({ status: redraw.statusCode, code: redraw.json().code }).toEqual({ status: 403, code: "AUTH_FORBIDDEN" });
+      const split = await post(
+        `/api/v1/areas/${v}G06/split`,
+        {
+          id: crypto.randomUUID(),
+          reason: "越级",
+          parts: [
+            { name: "a", geometry: rect(109.63, 23.1, 109.635, 23.12) },
+            { name: "b", geometry: rect(109.635, 23.1, 109.64, 23.12) },
+          ],
+        },
+        official.headers,
+      );
+      expect({ status: split.statusCode, code: split.json().code }).toEqual({ status: 403, code: "AUTH_FORBIDDEN" });
+      const imported = await post(
+        "/api/v1/areas/import",
+        {
+          collection: {
+            type: "FeatureCollection",
+            features: [
+              {
+                type: "Feature",
+                properties: { code: `${v}G06`, parent_code: v, name: "改名" },
+                geometry: rect(109.63, 23.1, 109.64, 23.12),
+              },
+            ],
+          },
+        },
+        official.headers,
+      );
+      expect(imported.json()).toMatchObject({ rejected: 1, features: [{ outcome: "rejected" }] });
+      const beats = await post(
+        "/api/v1/police-beats/import",
+        { collection: { type: "FeatureCollection", features: [] } },
+        official.headers,
+      );
+      expect({ status: beats.statusCode, code: beats.json().code }).toEqual({ status: 403, code: "AUTH_FORBIDDEN" });
+      expect((await get(`/api/v1/areas/${v}G06`)).json().name).toBe(`网格${v}G06`);
+      const own = await t.app.inject({
+        method: "PUT",
+        url: `/api/v1/areas/${tree.township.code}/boundary`,
+        headers: official.headers,
+        payload: { geometry: rect(109.5, 23.0, 109.7, 23.2) },
+      });
+      expect(own.statusCode).toBe(200);
+    } finally {
+      await t.app.inject({
+        method: "PUT",
+        url: "/api/v1/roles/township_official",
+        headers: admin.headers,
+        payload: { permissions: township.permissions },
+      });
+    }
+  });
+
   it("merges neighbours back into one grid and refuses grids that do not touch", async () => {
     const apart = await post("/api/v1/areas/merge", {
       id: crypto.randomUUID(),

@@ -1,9 +1,9 @@
-import { authorId, childPath, type DataScope, DomainError, type Principal, parentCodeOf } from "@wangge/core";
+import { authorId, canWork, childPath, type DataScope, DomainError, type Principal, parentCodeOf } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAudit, refusal } from "../audit/audit.service.ts";
 import {
   abolishDivisionsNotIn,
   countDescendantsByLevel,
@@ -32,6 +32,31 @@ export async function getAreaInScope(
       errors: [{ path: "areaCode", message: "unknown area" }],
     });
   }
+  return area;
+}
+
+/**
+ * An area the caller changes (its boundary, a split or merge): seen in their view scope (else not
+ * found), and within their WORK scope for the permission — an official who views the whole subtree
+ * works only on their own area (core/auth/scope.ts). A refusal is audited as denied.
+ */
+export async function getAreaToWork(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  code: string,
+  scope: DataScope,
+  action: string,
+): Promise<AreaRow> {
+  const area = await getAreaInScope(ctx.db, code, scope);
+  if (!canWork(scope, area.path))
+    throw await refusal(
+      ctx,
+      actor,
+      meta,
+      { action, type: "area", id: code, areaPath: area.path },
+      `you may not change area ${code}: it lies below the area you work on`,
+    );
   return area;
 }
 

@@ -7,13 +7,14 @@ import {
   overlapShare,
   type PolygonalGeometry,
   type Principal,
+  principalScope,
   validateBoundary,
 } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { getAreaInScope } from "./areas.service.ts";
 import {
   listBeatOfficersOfGrid,
@@ -64,6 +65,16 @@ export async function importBeats(
   collection: unknown,
   options: BeatImportOptions,
 ) {
+  // A beat links to grids wherever it lies, and a code names one beat for the whole deployment: only a
+  // deployment-wide area manager imports them (an area manager's work scope cannot hold them).
+  if (!principalScope(actor, "area.manage").isGlobal)
+    throw await refusal(
+      ctx,
+      actor,
+      meta,
+      { action: "police_beat.import", type: "police_beat", id: "import", areaPath: "/" },
+      "police beats are imported by a deployment-wide area manager",
+    );
   const fc = collection as { type?: unknown; features?: unknown };
   if (fc?.type !== "FeatureCollection" || !Array.isArray(fc.features)) {
     throw new DomainError("VALIDATION_FAILED", "the file is not a GeoJSON FeatureCollection", {

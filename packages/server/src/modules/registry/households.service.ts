@@ -1,6 +1,7 @@
 import {
   authorId,
   canView,
+  canWork,
   codeOfPath,
   composeAddress,
   type DataScope,
@@ -27,6 +28,7 @@ import {
   insertLeadLinks,
   insertOrganisation,
   insertPlaces,
+  listLeadLayer,
   listLeadLinks,
   listTagsOf,
   openAttribution,
@@ -37,6 +39,7 @@ import {
 } from "./registry.queries.ts";
 import type { HouseholdRow, OrganisationRow, PlaceRow } from "./registry.table.ts";
 import { charsOf, isIssue, nameKeys, sealPhone } from "./registry-fields.ts";
+import { requireWork, takenIdError } from "./registry-work.ts";
 import { addTagsInTransaction, type TagInput, tagViews, visibleTagDefinitions } from "./tags.service.ts";
 
 /**
@@ -120,7 +123,8 @@ export async function placeArea(
     const code = await locatePoint(ctx.db, input.lng, input.lat);
     if (code) {
       const found = await getAreaInScope(ctx.db, code, scope).catch(() => undefined);
-      if (found?.path.startsWith(division.path)) return { division, area: found };
+      // Routed to the grid only where the writer works on it (an official of the village keeps it there).
+      if (found?.path.startsWith(division.path) && canWork(scope, found.path)) return { division, area: found };
     }
   }
   return { division, area: division };
@@ -133,7 +137,7 @@ export async function createPlace(ctx: AppContext, actor: Principal, meta: Reque
   if (existing) {
     if (canView(scope, existing.area_path) && existing.address === address)
       return { place: toPlaceView(existing), created: false };
-    throw new DomainError("REGISTRY_ID_CONFLICT", `id ${input.id} already holds a different record`);
+    throw takenIdError(actor, "place", input.id, existing.area_path);
   }
   const issues: FieldIssue[] = [];
   if (!address) issues.push({ path: "body.road", message: "an address needs at least a road, hamlet or number" });
@@ -145,6 +149,12 @@ export async function createPlace(ctx: AppContext, actor: Principal, meta: Reque
   const where = await placeArea(ctx, scope, input, issues);
   if (issues.length > 0 || !where)
     throw new DomainError("VALIDATION_FAILED", "the place cannot be registered as given", { errors: issues });
+  await requireWork(ctx, actor, meta, {
+    action: "place.create",
+    type: "place",
+    id: input.id,
+    areaPath: where.area.path,
+  });
   const [same] = await findPlacesByAddress(ctx.db, [{ division: where.division.code, address }]);
   if (same)
     throw new DomainError("VALIDATION_FAILED", "this address is already registered", {
@@ -271,7 +281,7 @@ export async function createHousehold(ctx: AppContext, actor: Principal, meta: R
   if (existing) {
     if (canView(scope, existing.area_path) && existing.place_id === input.placeId)
       return { household: await getHousehold(ctx, actor, input.id), created: false };
-    throw new DomainError("REGISTRY_ID_CONFLICT", `id ${input.id} already holds a different record`);
+    throw takenIdError(actor, "household", input.id, existing.area_path);
   }
   const issues: FieldIssue[] = [];
   const place = await findPlace(ctx.db, input.placeId);
@@ -290,6 +300,12 @@ export async function createHousehold(ctx: AppContext, actor: Principal, meta: R
   }
   if (issues.length > 0 || !area || !place)
     throw new DomainError("VALIDATION_FAILED", "the household cannot be registered as given", { errors: issues });
+  await requireWork(ctx, actor, meta, {
+    action: "household.create",
+    type: "household",
+    id: input.id,
+    areaPath: area.path,
+  });
   const now = ctx.now();
   const where = area;
   await ctx.db.transaction().execute(async (trx) => {
@@ -411,6 +427,9 @@ export async function setLeadHouseholds(
 ) {
   const scope = principalScope(actor, "person.manage");
   const lead = await householdInScope(ctx, leadId, scope);
+  const work = (id: string, areaPath: string) =>
+    requireWork(ctx, actor, meta, { action: "household.lead.set", type: "household", id, areaPath });
+  await work(leadId, lead.area_path);
   const members = await ctx.db
     .selectFrom("person")
     .select("id")
@@ -423,6 +442,7 @@ export async function setLeadHouseholds(
     });
   const issues: FieldIssue[] = [];
   const unique = [...new Set(householdIds)];
+  const linked: HouseholdRow[] = [];
   if (unique.length > MAX_LED_HOUSEHOLDS)
     issues.push({ path: "body.householdIds", message: `at most ${MAX_LED_HOUSEHOLDS} households` });
   for (const [i, id] of householdIds.entries()) {
@@ -431,9 +451,12 @@ export async function setLeadHouseholds(
     const row = await findHousehold(ctx.db, id);
     if (!row || !canView(scope, row.area_path))
       issues.push({ path: `body.householdIds.${i}`, message: "no such household in your scope" });
+    else linked.push(row);
   }
   if (issues.length > 0)
     throw new DomainError("LEAD_HOUSEHOLD_INVALID", "these households cannot be linked", { errors: issues });
+  // Linking a household ends the link it had: work on each of them, too.
+  for (const row of linked) await work(row.id, row.area_path);
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     await closeLeadLinks(trx, leadId, now);
@@ -464,31 +487,15 @@ export async function setLeadHouseholds(
   return getHousehold(ctx, actor, leadId);
 }
 
-/** Lead households and the households they look after under an area, for the map layer. */
+/**
+ * Lead households and the households they look after under an area, for the map layer: only what the
+ * caller may see — a looked-after household outside their scope is left out, as GET /households/:id
+ * would answer it not found.
+ */
 export async function leadHouseholdLayer(ctx: AppContext, actor: Principal, areaCode: string) {
   const scope = principalScope(actor, "person.read");
   const area = await getAreaInScope(ctx.db, areaCode, scope);
-  const rows = await ctx.db
-    .selectFrom("lead_household_link as l")
-    .innerJoin("household as lh", "lh.id", "l.lead_household_id")
-    .innerJoin("household as h", "h.id", "l.household_id")
-    .leftJoin("place as lp", "lp.id", "lh.place_id")
-    .leftJoin("place as p", "p.id", "h.place_id")
-    .select([
-      "l.lead_household_id",
-      "l.household_id",
-      "lp.lng as lead_lng",
-      "lp.lat as lead_lat",
-      "lp.address as lead_address",
-      "p.lng",
-      "p.lat",
-      "p.address",
-    ])
-    .where("l.valid_to", "is", null)
-    .where("lh.area_path", "like", `${area.path}%`)
-    .limit(5000)
-    .execute();
-  return rows;
+  return listLeadLayer(ctx.db, area.path, scope.isGlobal ? null : scope.view, 5000);
 }
 
 // ---- organisations -----------------------------------------------------------------------------
@@ -531,7 +538,7 @@ export async function createOrganisation(
   if (existing) {
     if (canView(scope, existing.area_path) && existing.name === input.name.trim())
       return { organisation: toOrganisationView(existing), created: false };
-    throw new DomainError("REGISTRY_ID_CONFLICT", `id ${input.id} already holds a different record`);
+    throw takenIdError(actor, "organisation", input.id, existing.area_path);
   }
   const issues: FieldIssue[] = [];
   let area: { id: string | null; path: string } | undefined;
@@ -554,6 +561,12 @@ export async function createOrganisation(
   if (phone && isIssue(phone)) issues.push(phone);
   if (issues.length > 0 || !area)
     throw new DomainError("VALIDATION_FAILED", "the organisation cannot be registered as given", { errors: issues });
+  await requireWork(ctx, actor, meta, {
+    action: "organisation.create",
+    type: "organisation",
+    id: input.id,
+    areaPath: area.path,
+  });
   const now = ctx.now();
   const sealed = phone && !isIssue(phone) ? phone : undefined;
   const where = area;

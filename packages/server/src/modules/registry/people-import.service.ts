@@ -1,7 +1,7 @@
 import { constants, existsSync } from "node:fs";
 import { access, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { type AreaIndex, authorId, canView, DomainError, type Principal, principalScope } from "@wangge/core";
+import { type AreaIndex, authorId, canWork, DomainError, type Principal, principalScope } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
@@ -195,7 +195,7 @@ class ImportRun {
     const rejected: Rejection[] = [];
     for (const r of rows) {
       const found = existing.get(r.sealedId.id_number_bidx);
-      if (found && !canView(this.scope, found.area_path))
+      if (found && !canWork(this.scope, found.area_path))
         rejected.push({ row: r.file, reasons: ["证件号码: already registered in an area outside yours"] });
       else ok.push(r);
     }
@@ -254,7 +254,7 @@ class ImportRun {
       if (!r.grid && r.lng !== null && r.lat !== null) {
         const hit = index.locate(r.lng, r.lat);
         const found = hit ? await this.area(hit.code) : null;
-        if (found?.path.startsWith(r.division.path)) area = found;
+        if (found?.path.startsWith(r.division.path) && canWork(this.scope, found.path)) area = found;
       }
       const id = uuidv7(now.getTime());
       places.set(placeKey(r), { id, area_id: area.id, area_path: area.path });

@@ -59,8 +59,15 @@ async function finished(session: Session, id: string) {
 beforeAll(async () => {
   t = await buildTestApp();
   tree = await buildAreaTree(t.ctx);
-  official = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
-  other = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
+  // Imports write, so they need the work scope (#16 item 7): the officials import as the village's grid heads.
+  const registrar = () =>
+    buildUser(t.ctx, {
+      role: "township_official",
+      areaCode: tree.township.code,
+      posts: [{ role: "grid_head", areaCode: tree.village.code }],
+    });
+  official = await signIn(t, await registrar());
+  other = await signIn(t, await registrar());
 });
 afterAll(async () => {
   await t?.close();
@@ -267,7 +274,11 @@ describe("importing people", () => {
   it("starts an import again when the server stopped while it ran", async () => {
     const id = crypto.randomUUID();
     const F = id18("45080219880808007");
-    const user = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
+    const user = await buildUser(t.ctx, {
+      role: "township_official",
+      areaCode: tree.township.code,
+      posts: [{ role: "grid_head", areaCode: tree.village.code }],
+    });
     await ensureUploadsDir(t.ctx);
     await writeFile(
       uploadPath(t.ctx, id, "csv"),

@@ -1,4 +1,4 @@
-import { canView, composeAddress, type DataScope, ethnicityCode, type IdType } from "@wangge/core";
+import { canWork, composeAddress, type DataScope, ethnicityCode, type IdType } from "@wangge/core";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { PEOPLE_COLUMNS, type PeopleColumn, type PeopleFileRow } from "./people-file.ts";
 import type { PersonTable } from "./registry.table.ts";
@@ -260,9 +260,9 @@ export class RowChecker {
       division = this.#area(v.divisionCode.trim());
       if (v.gridCode) {
         grid = this.#area(v.gridCode.trim());
-        if (!grid || !division || !grid.path.startsWith(division.path) || !canView(this.deps.scope, grid.path))
+        if (!grid || !division || !grid.path.startsWith(division.path) || !canWork(this.deps.scope, grid.path))
           reasons.push(`${col("gridCode")}: no grid ${v.gridCode} under ${v.divisionCode} in your area`);
-      } else if (!division || !canView(this.deps.scope, division.path))
+      } else if (!division || !canWork(this.deps.scope, division.path))
         reasons.push(`${col("divisionCode")}: no village or community ${v.divisionCode} in your area`);
     }
     const lng = v.lng ? Number(v.lng) : null;

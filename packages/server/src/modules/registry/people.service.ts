@@ -37,6 +37,7 @@ import {
 } from "./registry.queries.ts";
 import type { PersonRow, SubjectTagRow } from "./registry.table.ts";
 import { isIssue, nameKeys, type SealedId, type SealedPhone, sealIdNumber, sealPhone } from "./registry-fields.ts";
+import { requireWork, takenIdError } from "./registry-work.ts";
 import { addTagsInTransaction, type TagInput, tagViews, visibleTagDefinitions } from "./tags.service.ts";
 
 /**
@@ -280,9 +281,17 @@ export async function createPerson(
   if (existing) {
     if (canView(scope, existing.area_path) && issues.length === 0 && sameAsStored(existing, input, sealed))
       return { person: (await viewOf(ctx, actor, [existing]))[0] as PersonView, created: false };
-    throw new DomainError("REGISTRY_ID_CONFLICT", `id ${input.id} already holds a different record`);
+    throw takenIdError(actor, "person", input.id, existing.area_path);
   }
   const where = await resolveAttribution(ctx, input, scope, issues);
+  // Registered where the writer works, into a household they work on (a head changes the household).
+  const workOn = [
+    where?.areaPath,
+    where?.householdId ? (await findHousehold(ctx.db, where.householdId))?.area_path : undefined,
+  ];
+  for (const areaPath of workOn)
+    if (areaPath)
+      await requireWork(ctx, actor, meta, { action: "person.create", type: "person", id: input.id, areaPath });
   const definitions = await visibleTagDefinitions(ctx, actor);
   for (const [i, t] of (input.tags ?? []).entries())
     if (!definitions.has(t.key)) issues.push({ path: `body.tags.${i}.key`, message: `no tag ${t.key}` });
@@ -510,12 +519,20 @@ export async function updatePersonRecord(
 ) {
   const scope = principalScope(actor, "person.manage");
   const row = await personInScope(ctx, id, scope);
+  await requireWork(ctx, actor, meta, { action: "person.update", type: "person", id, areaPath: row.area_path });
   const issues: FieldIssue[] = [];
   const sealed = sealPersonal(ctx, { id, name: patch.name ?? row.name, ...patch }, issues);
   if (patch.householdId) {
     const household = await findHousehold(ctx.db, patch.householdId);
     if (!household || !canView(scope, household.area_path))
       issues.push({ path: "body.householdId", message: "no such household in your scope" });
+    else
+      await requireWork(ctx, actor, meta, {
+        action: "person.update",
+        type: "household",
+        id: household.id,
+        areaPath: household.area_path,
+      });
   }
   if (patch.placeId) {
     const place = await findPlace(ctx.db, patch.placeId);
@@ -593,6 +610,7 @@ export async function transferPerson(
 ) {
   const scope = principalScope(actor, "person.manage");
   const row = await personInScope(ctx, id, scope);
+  await requireWork(ctx, actor, meta, { action: "person.transfer", type: "person", id, areaPath: row.area_path });
   const issues: FieldIssue[] = [];
   const target = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
   if (!target || target.abolished_at)
@@ -608,6 +626,8 @@ export async function transferPerson(
   }
   if (issues.length > 0 || !target)
     throw new DomainError("VALIDATION_FAILED", "the person cannot be transferred as given", { errors: issues });
+  // Moving someone in is work on the grid they move to as much as on the one they leave.
+  await requireWork(ctx, actor, meta, { action: "person.transfer", type: "person", id, areaPath: target.path });
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx: Transaction<DB>) => {
     await closeAttribution(

@@ -34,7 +34,15 @@ beforeAll(async () => {
       parentCode: tree.village.code,
     })
   ).code;
-  official = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
+  // Registry writes need the work scope (#16 item 7): the township official registers as the village's grid head.
+  official = await signIn(
+    t,
+    await buildUser(t.ctx, {
+      role: "township_official",
+      areaCode: tree.township.code,
+      posts: [{ role: "grid_head", areaCode: tree.village.code }],
+    }),
+  );
   workerA = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code }));
   workerB = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: gridB }));
   headA = await signIn(t, await buildUser(t.ctx, { role: "grid_head", areaCode: tree.grid.code }));

@@ -528,6 +528,36 @@ export async function listLeadLinks(db: Db, householdId: string) {
     .execute();
 }
 
+/**
+ * Current lead links whose lead household lies under `areaPath`, with both ends' places, for the map;
+ * only links whose looked-after household lies under one of `visible` (null = everywhere).
+ */
+export async function listLeadLayer(db: Db, areaPath: string, visible: string[] | null, limit: number) {
+  return db
+    .selectFrom("lead_household_link as l")
+    .innerJoin("household as lh", "lh.id", "l.lead_household_id")
+    .innerJoin("household as h", "h.id", "l.household_id")
+    .leftJoin("place as lp", "lp.id", "lh.place_id")
+    .leftJoin("place as p", "p.id", "h.place_id")
+    .select([
+      "l.lead_household_id",
+      "l.household_id",
+      "lp.lng as lead_lng",
+      "lp.lat as lead_lat",
+      "lp.address as lead_address",
+      "p.lng",
+      "p.lat",
+      "p.address",
+    ])
+    .where("l.valid_to", "is", null)
+    .where("lh.area_path", "like", `${areaPath}%`)
+    .$if(visible !== null, (q) =>
+      q.where((eb) => eb.or((visible ?? []).map((prefix) => eb("h.area_path", "like", `${prefix}%`)))),
+    )
+    .limit(limit)
+    .execute();
+}
+
 export async function closeLeadLinks(db: Db, leadHouseholdId: string, at: Date): Promise<void> {
   await db
     .updateTable("lead_household_link")

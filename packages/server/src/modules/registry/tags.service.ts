@@ -25,6 +25,7 @@ import {
   upsertTagDefinitions,
 } from "./registry.queries.ts";
 import type { SubjectTagRow, TagDefinitionRow } from "./registry.table.ts";
+import { requireWork } from "./registry-work.ts";
 
 /**
  * Tags on people and households. Sensitive tags exist only for those allowed to see them: without
@@ -150,11 +151,14 @@ export async function addTagsInTransaction(
   );
 }
 
+/** The person or household to tag, if the caller sees it (else not found) and works on it (else refused). */
 async function subjectInScope(
   ctx: AppContext,
   actor: Principal,
+  meta: RequestMeta,
   subjectType: "person" | "household",
   subjectId: string,
+  action: string,
 ) {
   const scope = principalScope(actor, "person.manage");
   const row = subjectType === "person" ? await findPerson(ctx.db, subjectId) : await findHousehold(ctx.db, subjectId);
@@ -163,6 +167,7 @@ async function subjectInScope(
       subjectType === "person" ? "PERSON_NOT_FOUND" : "HOUSEHOLD_NOT_FOUND",
       `no ${subjectType} ${subjectId} in your scope`,
     );
+  await requireWork(ctx, actor, meta, { action, type: subjectType, id: subjectId, areaPath: row.area_path });
   return row;
 }
 
@@ -174,7 +179,7 @@ export async function tagSubject(
   subjectId: string,
   tags: TagInput[],
 ) {
-  const row = await subjectInScope(ctx, actor, subjectType, subjectId);
+  const row = await subjectInScope(ctx, actor, meta, subjectType, subjectId, `${subjectType}.tag`);
   const definitions = await visibleTagDefinitions(ctx, actor);
   // A sensitive tag may be set only where its holder may see it.
   const sensitiveHere = canView(principalScope(actor, "tag.sensitive.read"), row.area_path);
@@ -208,7 +213,7 @@ export async function endSubjectTag(
   subjectId: string,
   tagId: string,
 ) {
-  const row = await subjectInScope(ctx, actor, subjectType, subjectId);
+  const row = await subjectInScope(ctx, actor, meta, subjectType, subjectId, `${subjectType}.untag`);
   const tag = await findTag(ctx.db, tagId);
   const definitions = await visibleTagDefinitions(ctx, actor);
   const d = tag ? definitions.get(tag.tag_key) : undefined;
