@@ -1,6 +1,8 @@
 import { DEFAULT_ROLES, type Permission, type RoleKey, systemPrincipal } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "../ids.ts";
+import { saveAttachment } from "../modules/events/attachments.service.ts";
+import { addParty } from "../modules/events/disputes.service.ts";
 import { reportEvent } from "../modules/events/events.service.ts";
 import { createHousehold, createOrganisation, createPlace } from "../modules/registry/households.service.ts";
 import { createPerson } from "../modules/registry/people.service.ts";
@@ -95,6 +97,19 @@ const mediationExpect =
     const def = DEFAULT_ROLES.find((r) => r.key === role);
     if (!permissionsOf(role).includes("mediation.handle")) return { status: 403, code: "AUTH_FORBIDDEN" };
     if (!inScope) return { status: 404, code: "EVENT_NOT_FOUND" };
+    return def?.workScope === "area" ? { status: 403, code: "AUTH_FORBIDDEN" } : ok;
+  };
+
+/**
+ * Registry writes: `person.manage` in the WORK scope where the record is. Officials (work scope "area")
+ * view the grid's records but do not change them; outside the view scope a record is not found.
+ */
+const registryWrite =
+  (ok: { status: number; code?: string }, outsideCode?: string) =>
+  (role: RoleKey, inScope: boolean): { status: number; code?: string } => {
+    const def = DEFAULT_ROLES.find((r) => r.key === role);
+    if (!permissionsOf(role).includes("person.manage")) return { status: 403, code: "AUTH_FORBIDDEN" };
+    if (!inScope && outsideCode) return { status: 404, code: outsideCode };
     return def?.workScope === "area" ? { status: 403, code: "AUTH_FORBIDDEN" } : ok;
   };
 
@@ -204,6 +219,11 @@ const samples: Record<string, Sample> = {
   },
   "GET /api/v1/roles": { ok: 200, build: async () => ({ url: "/api/v1/roles" }) },
   "GET /api/v1/permissions": { ok: 200, build: async () => ({ url: "/api/v1/permissions" }) },
+  "PUT /api/v1/roles/auditor": {
+    // The auditor role is the auditors' own (三员分立): role.manage does not reach it.
+    ok: 200,
+    build: async () => ({ url: "/api/v1/roles/auditor", payload: { permissions: permissionsOf("auditor") } }),
+  },
   "PUT /api/v1/roles/:key": {
     ok: 200,
     build: async () => ({ url: "/api/v1/roles/volunteer", payload: { permissions: permissionsOf("volunteer") } }),
@@ -330,6 +350,7 @@ const samples: Record<string, Sample> = {
     }),
   },
   "POST /api/v1/people": {
+    expectFor: registryWrite({ status: 201 }),
     ok: 201,
     build: async () => ({
       url: "/api/v1/people",
@@ -357,6 +378,7 @@ const samples: Record<string, Sample> = {
     }),
   },
   "PATCH /api/v1/people/:id": {
+    expectFor: registryWrite({ status: 200 }, "PERSON_NOT_FOUND"),
     ok: 200,
     scoped: true,
     outsideCode: "PERSON_NOT_FOUND",
@@ -369,6 +391,7 @@ const samples: Record<string, Sample> = {
     build: async (_role, inScope) => ({ url: `/api/v1/people/${reg(inScope).person}/access-log` }),
   },
   "POST /api/v1/people/:id/transfer": {
+    expectFor: registryWrite({ status: 400, code: "VALIDATION_FAILED" }, "PERSON_NOT_FOUND"),
     // To the grid the person is already in: refused, so the matrix changes nothing.
     ok: 400,
     okCode: "VALIDATION_FAILED",
@@ -381,6 +404,7 @@ const samples: Record<string, Sample> = {
   },
   "GET /api/v1/tags": { ok: 200, build: async () => ({ url: "/api/v1/tags" }) },
   "POST /api/v1/places": {
+    expectFor: registryWrite({ status: 201 }),
     ok: 201,
     build: async () => ({
       url: "/api/v1/places",
@@ -400,6 +424,7 @@ const samples: Record<string, Sample> = {
     build: async (_role, inScope) => ({ url: `/api/v1/places/${reg(inScope).place}` }),
   },
   "POST /api/v1/households": {
+    expectFor: registryWrite({ status: 201 }),
     ok: 201,
     build: async () => ({ url: "/api/v1/households", payload: { id: crypto.randomUUID(), placeId: here.place } }),
   },
@@ -411,6 +436,7 @@ const samples: Record<string, Sample> = {
     build: async (_role, inScope) => ({ url: `/api/v1/households/${reg(inScope).household}` }),
   },
   "PUT /api/v1/households/:id/looks-after": {
+    expectFor: registryWrite({ status: 422, code: "LEAD_HOUSEHOLD_INVALID" }, "HOUSEHOLD_NOT_FOUND"),
     // No party member lives there: refused, so the matrix changes nothing.
     ok: 422,
     okCode: "LEAD_HOUSEHOLD_INVALID",
@@ -430,6 +456,7 @@ const samples: Record<string, Sample> = {
     }),
   },
   "POST /api/v1/organisations": {
+    expectFor: registryWrite({ status: 201 }),
     ok: 201,
     build: async () => ({
       url: "/api/v1/organisations",
@@ -444,6 +471,7 @@ const samples: Record<string, Sample> = {
     build: async (_role, inScope) => ({ url: `/api/v1/organisations/${reg(inScope).organisation}` }),
   },
   "POST /api/v1/people/:id/tags": {
+    expectFor: registryWrite({ status: 400, code: "VALIDATION_FAILED" }, "PERSON_NOT_FOUND"),
     ok: 400,
     okCode: "VALIDATION_FAILED",
     scoped: true,
@@ -454,6 +482,7 @@ const samples: Record<string, Sample> = {
     }),
   },
   "DELETE /api/v1/people/:id/tags/:tagId": {
+    expectFor: registryWrite({ status: 422, code: "TAG_NOT_FOUND" }, "PERSON_NOT_FOUND"),
     ok: 422,
     okCode: "TAG_NOT_FOUND",
     scoped: true,
@@ -461,6 +490,7 @@ const samples: Record<string, Sample> = {
     build: async (_role, inScope) => ({ url: `/api/v1/people/${reg(inScope).person}/tags/${crypto.randomUUID()}` }),
   },
   "POST /api/v1/households/:id/tags": {
+    expectFor: registryWrite({ status: 400, code: "VALIDATION_FAILED" }, "HOUSEHOLD_NOT_FOUND"),
     ok: 400,
     okCode: "VALIDATION_FAILED",
     scoped: true,
@@ -471,6 +501,7 @@ const samples: Record<string, Sample> = {
     }),
   },
   "DELETE /api/v1/households/:id/tags/:tagId": {
+    expectFor: registryWrite({ status: 422, code: "TAG_NOT_FOUND" }, "HOUSEHOLD_NOT_FOUND"),
     ok: 422,
     okCode: "TAG_NOT_FOUND",
     scoped: true,
@@ -976,5 +1007,36 @@ describe("account management across posts", () => {
       });
     }
     await signIn(t, target.user);
+  });
+});
+
+describe("a create reusing an id held out of the caller's sight", () => {
+  const meta = { requestId: "matrix", ip: null, userAgent: null };
+  const pdf = Buffer.from("%PDF-1.4\n% matrix\n");
+
+  it("answers a dispute party's or an attachment's id held in another township's event as not found", async () => {
+    const head = sessions.get("grid_head") as Session;
+    const partyId = uuidv7();
+    await addParty(t.ctx, systemPrincipal(), meta, there.event, { id: partyId, role: "applicant", name: "甲" });
+    const party = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/events/${here.event}/dispute/parties`,
+      headers: head.headers,
+      payload: { id: partyId, role: "respondent", name: "乙" },
+    });
+    expect({ status: party.statusCode, code: party.json().code }).toEqual({ status: 404, code: "EVENT_NOT_FOUND" });
+
+    const attachmentId = uuidv7();
+    await saveAttachment(t.ctx, null, { id: attachmentId, eventId: there.event, fileName: "a.pdf", data: pdf });
+    const attachment = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/events/${here.event}/attachments?fileName=b.pdf&attachmentId=${attachmentId}`,
+      headers: { ...head.headers, "content-type": "application/pdf" },
+      payload: pdf,
+    });
+    expect({ status: attachment.statusCode, code: attachment.json().code }).toEqual({
+      status: 404,
+      code: "EVENT_NOT_FOUND",
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
   sniffType,
   stripLocation,
 } from "./attachment-files.ts";
+import { visibleEvent } from "./events.service.ts";
 import type { EventAttachmentRow } from "./events.table.ts";
 
 /**
@@ -73,6 +74,8 @@ export async function saveAttachment(
   if (existing) {
     if (existing.event_id === input.eventId && existing.sha256 === sha256)
       return { attachment: toAttachmentView(existing), created: false };
+    // Held by an event out of the caller's sight: not found, as that event would be, not a conflict.
+    if (existing.event_id !== input.eventId && actor) await visibleEvent(ctx, actor, existing.event_id);
     throw new DomainError("EVENT_ID_CONFLICT", `attachment id ${id} already holds another file`);
   }
   const type = checkAttachment(input.data, input.field ?? "body");

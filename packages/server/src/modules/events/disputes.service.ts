@@ -265,6 +265,7 @@ export async function addParty(ctx: AppContext, actor: Principal, meta: RequestM
   const existing = await ctx.db.selectFrom("dispute_party").selectAll().where("id", "=", input.id).executeTakeFirst();
   if (existing) {
     if (existing.event_id === id && existing.role === input.role) return getDispute(ctx, actor, id);
+    await visibleEvent(ctx, actor, existing.event_id); // held in a dispute out of sight: not found, not a conflict
     throw new DomainError("EVENT_ID_CONFLICT", `party id ${input.id} is taken`);
   }
   const issues: FieldIssue[] = [];
@@ -368,6 +369,7 @@ export async function recordSession(
     .executeTakeFirst();
   if (existing) {
     if (existing.event_id === id && existing.record === input.record) return getDispute(ctx, actor, id);
+    await visibleEvent(ctx, actor, existing.event_id); // held in a dispute out of sight: not found, not a conflict
     throw new DomainError("EVENT_ID_CONFLICT", `session id ${input.id} is taken`);
   }
   const heldAt = new Date(input.heldAt);
@@ -514,6 +516,7 @@ export async function recordFollowup(
     .executeTakeFirst();
   if (existing) {
     if (existing.event_id === id && existing.result === input.result) return getDispute(ctx, actor, id);
+    await visibleEvent(ctx, actor, existing.event_id); // held in a dispute out of sight: not found, not a conflict
     throw new DomainError("EVENT_ID_CONFLICT", `follow-up id ${input.id} is taken`);
   }
   const issues: FieldIssue[] = [];
