@@ -90,14 +90,28 @@ export function ConsoleApp() {
                   element={
                     <Allowed
                       permission="user.read"
-                      render={(s) => <UsersPage canManage={s.can("user.manage")} currentUserId={s.me?.user.id ?? ""} />}
+                      render={(s) => (
+                        <UsersPage
+                          canManage={s.can("user.manage")}
+                          isAuditor={s.can("audit.read") && s.can("audit.export")}
+                          currentUserId={s.me?.user.id ?? ""}
+                        />
+                      )}
                     />
                   }
                 />
                 <Route
                   path="roles"
                   element={
-                    <Allowed permission="user.read" render={(s) => <RolesPage canEdit={s.can("role.manage")} />} />
+                    <Allowed
+                      permission="user.read"
+                      render={(s) => (
+                        <RolesPage
+                          canEdit={s.can("role.manage")}
+                          isAuditor={s.can("audit.read") && s.can("audit.export")}
+                        />
+                      )}
+                    />
                   }
                 />
                 <Route

@@ -1,13 +1,23 @@
-import { AUDITOR_ONLY_PERMISSIONS, PERMISSION_KEYS, type Permission, type RoleView } from "@wangge/core";
-import { App, Button, Card, Checkbox, Collapse, Space, Switch, Tag, Typography } from "antd";
+import {
+  ADMINISTRATIVE_PERMISSIONS,
+  AUDITOR_ONLY_PERMISSIONS,
+  isAuditRole,
+  PERMISSION_KEYS,
+  type Permission,
+  type RoleView,
+} from "@wangge/core";
+import { Alert, App, Button, Card, Checkbox, Collapse, Space, Switch, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { listRoles, saveRole } from "../api/roles.ts";
 
-/** Which permissions each role has; admins with role.manage edit them (audit permissions stay with the auditor). */
-export function RolesPage({ canEdit }: { canEdit: boolean }) {
+/**
+ * Which permissions each role has; admins with role.manage edit them. Separation of duties (三员分立):
+ * audit permissions stay with the auditor role, which only an auditor edits (the server refuses the rest).
+ */
+export function RolesPage({ canEdit: canEditRoles, isAuditor }: { canEdit: boolean; isAuditor: boolean }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const [roles, setRoles] = useState<RoleView[]>([]);
@@ -31,6 +41,14 @@ export function RolesPage({ canEdit }: { canEdit: boolean }) {
       <Collapse
         items={roles.map((role) => {
           const draft = drafts[role.key] ?? { permissions: role.permissions, requiresTotp: role.requiresTotp };
+          const auditRole = isAuditRole({ roleKey: role.key, permissions: role.permissions });
+          const canEdit = auditRole ? isAuditor : canEditRoles;
+          // What the server refuses is not offered: audit permissions outside the auditor role, and the
+          // powers that administer others inside it.
+          const refused = (p: Permission) =>
+            auditRole
+              ? ADMINISTRATIVE_PERMISSIONS.includes(p) && !AUDITOR_ONLY_PERMISSIONS.includes(p)
+              : AUDITOR_ONLY_PERMISSIONS.includes(p);
           const changed =
             JSON.stringify(draft) !==
             JSON.stringify({ permissions: role.permissions, requiresTotp: role.requiresTotp });
@@ -45,6 +63,7 @@ export function RolesPage({ canEdit }: { canEdit: boolean }) {
             ),
             children: (
               <Space direction="vertical" style={{ width: "100%" }}>
+                {auditRole && <Alert type="info" showIcon message={t("roles.auditorOnly")} />}
                 <Checkbox.Group
                   disabled={!canEdit}
                   value={draft.permissions}
@@ -54,7 +73,7 @@ export function RolesPage({ canEdit }: { canEdit: boolean }) {
                   options={PERMISSION_KEYS.map((p) => ({
                     value: p,
                     label: t(`permissions.${p.replace(/\./g, "_")}`),
-                    disabled: !canEdit || (role.key !== "auditor" && AUDITOR_ONLY_PERMISSIONS.includes(p)),
+                    disabled: !canEdit || (refused(p) && !draft.permissions.includes(p)),
                   }))}
                   style={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(260px, 1fr))", gap: 8 }}
                 />

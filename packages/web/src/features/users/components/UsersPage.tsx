@@ -1,5 +1,5 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from "@wangge/core";
+import { isAuditRole, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from "@wangge/core";
 import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -20,8 +20,20 @@ import {
   updateUser,
 } from "../api/users.ts";
 
-/** Accounts in the caller's areas: search, create, lock, reset passwords, give and take roles. */
-export function UsersPage({ canManage, currentUserId }: { canManage: boolean; currentUserId: string }) {
+/**
+ * Accounts in the caller's areas: search, create, lock, reset passwords, give and take roles. Separation
+ * of duties (三员分立): the auditor role and auditors' accounts are left to auditors, so the admin is not
+ * offered them (the server refuses them too).
+ */
+export function UsersPage({
+  canManage,
+  isAuditor,
+  currentUserId,
+}: {
+  canManage: boolean;
+  isAuditor: boolean;
+  currentUserId: string;
+}) {
   const { t, i18n } = useTranslation();
   const { message, modal } = App.useApp();
   const [query, setQuery] = useState({ q: "", status: "", roleKey: "", limit: 20, offset: 0 });
@@ -61,6 +73,12 @@ export function UsersPage({ canManage, currentUserId }: { canManage: boolean; cu
     });
 
   const roleName = (key: string) => roles.find((r) => r.key === key)?.name[lang] ?? key;
+  const auditRoleKeys = new Set(
+    roles.filter((r) => isAuditRole({ roleKey: r.key, permissions: r.permissions })).map((r) => r.key),
+  );
+  const offered = isAuditor ? roles : roles.filter((r) => !auditRoleKeys.has(r.key));
+  const roleHint = offered.length < roles.length ? t("users.auditorRoleHidden") : undefined;
+  const managed = (u: User) => isAuditor || !u.assignments.some((a) => auditRoleKeys.has(a.roleKey));
   const areaOptions = areas.map((a) => ({ value: a.code, label: `${a.name} (${a.code})` }));
 
   return (
@@ -138,7 +156,7 @@ export function UsersPage({ canManage, currentUserId }: { canManage: boolean; cu
                 {u.assignments.map((a) => (
                   <Tag
                     key={a.id}
-                    closable={canManage && u.id !== currentUserId}
+                    closable={canManage && u.id !== currentUserId && managed(u)}
                     onClose={(e) => {
                       e.preventDefault();
                       revokeRole(a.id).then(load, fail);
@@ -156,7 +174,9 @@ export function UsersPage({ canManage, currentUserId }: { canManage: boolean; cu
                 {
                   title: t("users.actions"),
                   render: (_: unknown, u: User) =>
-                    u.id === currentUserId ? null : (
+                    u.id === currentUserId ? null : !managed(u) ? (
+                      <Typography.Text type="secondary">{t("users.auditorAccount")}</Typography.Text>
+                    ) : (
                       <Space size={4} wrap>
                         <Button size="small" onClick={() => setGranting(u)}>
                           {t("users.grant")}
@@ -188,7 +208,8 @@ export function UsersPage({ canManage, currentUserId }: { canManage: boolean; cu
       />
       <CreateUserModal
         open={creating}
-        roles={roles}
+        roles={offered}
+        roleHint={roleHint}
         areaOptions={areaOptions}
         onClose={() => setCreating(false)}
         onCreated={(user, initialPassword) => {
@@ -200,7 +221,8 @@ export function UsersPage({ canManage, currentUserId }: { canManage: boolean; cu
       {granting && (
         <GrantRoleModal
           user={granting}
-          roles={roles}
+          roles={offered}
+          roleHint={roleHint}
           areaOptions={areaOptions}
           onClose={() => setGranting(undefined)}
           onGranted={() => {
@@ -216,6 +238,7 @@ export function UsersPage({ canManage, currentUserId }: { canManage: boolean; cu
 function CreateUserModal(props: {
   open: boolean;
   roles: Role[];
+  roleHint: string | undefined;
   areaOptions: { value: string; label: string }[];
   onClose: () => void;
   onCreated: (user: User, initialPassword: string | null) => void;
@@ -311,7 +334,7 @@ function CreateUserModal(props: {
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Form.Item name="roleKey" label={t("users.role")}>
+        <Form.Item name="roleKey" label={t("users.role")} extra={props.roleHint}>
           <Select allowClear options={props.roles.map((r) => ({ value: r.key, label: r.name[lang] }))} />
         </Form.Item>
         <Form.Item name="areaCode" label={t("users.area")}>
@@ -328,6 +351,7 @@ function CreateUserModal(props: {
 function GrantRoleModal(props: {
   user: User;
   roles: Role[];
+  roleHint: string | undefined;
   areaOptions: { value: string; label: string }[];
   onClose: () => void;
   onGranted: () => void;
@@ -360,6 +384,7 @@ function GrantRoleModal(props: {
         <Form.Item
           name="roleKey"
           label={t("users.role")}
+          extra={props.roleHint}
           rules={[{ required: true, message: t("users.roleRequired") }]}
         >
           <Select options={props.roles.map((r) => ({ value: r.key, label: r.name[lang] }))} />
