@@ -1040,3 +1040,18 @@ describe("a create reusing an id held out of the caller's sight", () => {
     });
   });
 });
+
+describe("deployment-wide operations", () => {
+  it("refuses an administrator of one county the data key of the whole deployment, audited", async () => {
+    const countyAdmin = await signIn(t, await buildUser(t.ctx, { role: "admin", areaCode: tree.county.code }));
+    const res = await t.app.inject({ method: "POST", url: "/api/v1/system/keys/rotate", headers: countyAdmin.headers });
+    expect({ status: res.statusCode, code: res.json().code }).toEqual({ status: 403, code: "AUTH_FORBIDDEN" });
+    const denied = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("outcome")
+      .where("action", "=", "system.keys.rotate")
+      .where("outcome", "=", "denied")
+      .execute();
+    expect(denied.length).toBeGreaterThan(0);
+  });
+});

@@ -1,10 +1,11 @@
-import { authorId, ProblemSchema } from "@wangge/core";
+import { authorId, ProblemSchema, principalScope } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { countStale, reencryptAll } from "../../crypto/reencrypt.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
+import { refusal } from "../audit/audit.service.ts";
 
 import { rotateDataKey } from "./keys.service.ts";
 
@@ -58,6 +59,15 @@ export const keysRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     },
     async (request, reply) => {
       const actor = principalOf(request);
+      // The data key is the whole deployment's: system.manage held for one area does not reach it.
+      if (!principalScope(actor, "system.manage").isGlobal)
+        throw await refusal(
+          ctx,
+          actor,
+          requestMeta(request),
+          { action: "system.keys.rotate", type: "system", id: "keys", areaPath: "/" },
+          "the data key is rotated by a deployment-wide administrator",
+        );
       const rotated = await rotateDataKey(
         ctx,
         { userId: authorId(actor), username: actor.username },
