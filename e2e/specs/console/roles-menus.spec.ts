@@ -169,6 +169,37 @@ describe("menus by role", () => {
     await context.close();
   });
 
+  it("does not offer the admin the auditor role, and says why (三员分立)", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "admin", adminPassword);
+    await page.goto(`${baseUrl}/users`);
+    await page.getByRole("cell", { name: "demo.worker", exact: true }).waitFor();
+    // The auditor's account is marked, without the buttons the server would refuse.
+    await page
+      .getByRole("row", { name: /demo\.auditor/ })
+      .getByText("安全审计员：只能由安全审计员或服务器命令行管理")
+      .waitFor();
+    await page.getByRole("button", { name: "新建用户" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("此处不提供安全审计员角色", { exact: false }).waitFor();
+    await dialog.getByLabel("角色").click();
+    await page.locator(".ant-select-item-option").first().waitFor();
+    const offered = await page.locator(".ant-select-item-option").allInnerTexts();
+    expect(offered).toContain("系统管理员");
+    expect(offered).not.toContain("安全审计员");
+    await page.keyboard.press("Escape");
+    await dialog.getByRole("button", { name: /取\s*消/ }).click();
+    await page.goto(`${baseUrl}/roles`);
+    await page.getByText("安全审计员", { exact: true }).click();
+    await page.getByText("按三员分立，安全审计员角色只能由安全审计员", { exact: false }).waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+    await page.getByText("English", { exact: true }).click();
+    await page.getByText("Only an auditor (or the command line on the server)", { exact: false }).waitFor();
+    await expectFullyTranslated(page, "en");
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it("shows an auditor the audit log, which verifies", async () => {
     const { page, context } = await newPage(browser());
     await signInThroughForm(page, "demo.auditor", demoPassword);
