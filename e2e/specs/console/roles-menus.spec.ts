@@ -200,6 +200,23 @@ describe("menus by role", () => {
     await context.close();
   });
 
+  it("lets an auditor create another auditor, whose temporary password only they see (三员分立)", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.auditor", demoPassword);
+    await page.goto(`${baseUrl}/users`);
+    await page.getByRole("button", { name: "新建审计员" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("新账号将持有安全审计员角色", { exact: false }).waitFor();
+    await dialog.getByLabel("用户名").fill(`e2e.audit.${Date.now()}`);
+    await dialog.getByLabel("姓名").fill("端到端审计员");
+    await dialog.getByRole("button", { name: /创\s*建/ }).click();
+    await page.getByTestId("shown-secret").waitFor();
+    expect((await page.getByTestId("shown-secret").textContent())?.trim()).toMatch(/^\S{16}$/);
+    await expectFullyTranslated(page, "zh-CN");
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it("shows an auditor the audit log, which verifies", async () => {
     const { page, context } = await newPage(browser());
     await signInThroughForm(page, "demo.auditor", demoPassword);

@@ -121,6 +121,9 @@ export const CreateUserBodySchema = z
   })
   .strict();
 
+/** An auditor, created by an auditor (三员分立): always with a temporary password, shown once to them. */
+export const CreateAuditorBodySchema = CreateUserBodySchema.omit({ password: true, assignment: true }).strict();
+
 export const CreatedUserSchema = z.object({
   user: UserSchema,
   /** A temporary password, shown once, when none was given; null otherwise. */

@@ -163,6 +163,14 @@ const samples: Record<string, Sample> = {
       },
     }),
   },
+  "POST /api/v1/auditors": {
+    // The auditors' own route (三员分立): only they create auditors.
+    ok: 201,
+    build: async () => ({
+      url: "/api/v1/auditors",
+      payload: { id: crypto.randomUUID(), username: `a${crypto.randomUUID().slice(0, 12)}`, displayName: "矩阵审计员" },
+    }),
+  },
   "GET /api/v1/users/:id": {
     ok: 200,
     scoped: true,

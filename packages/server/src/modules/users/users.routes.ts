@@ -1,5 +1,6 @@
 import {
   CreateAssignmentBodySchema,
+  CreateAuditorBodySchema,
   CreatedUserSchema,
   CreateUserBodySchema,
   DomainError,
@@ -16,6 +17,7 @@ import { problemResponses } from "../../http/problem.ts";
 import { revokeAllSessions } from "../auth/auth.service.ts";
 import { readStaffFile } from "./staff-file.ts";
 import {
+  createAuditor,
   createUser,
   getUser,
   grantAssignment,
@@ -68,6 +70,30 @@ export const usersRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     },
     async (request, reply) => {
       const { user, created, initialPassword } = await createUser(
+        ctx,
+        principalOf(request),
+        requestMeta(request),
+        request.body,
+      );
+      return reply.status(created ? 201 : 200).send({ user, initialPassword });
+    },
+  );
+
+  app.post(
+    "/auditors",
+    {
+      // The auditors' own (三员分立): user.manage does not reach it, audit permissions do.
+      config: { permission: "audit.read" },
+      schema: {
+        tags: ["users"],
+        summary:
+          "Create an auditor (auditors only, never the admin; idempotent on id): a temporary password is returned once",
+        body: CreateAuditorBodySchema,
+        response: { 200: CreatedUserSchema, 201: CreatedUserSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { user, created, initialPassword } = await createAuditor(
         ctx,
         principalOf(request),
         requestMeta(request),

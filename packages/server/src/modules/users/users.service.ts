@@ -349,6 +349,20 @@ export async function createUser(
   return { user: await getUser(ctx, actor, input.id), created: true, initialPassword: temporary };
 }
 
+/**
+ * An auditor creates another auditor (separation of duties: never the admin, who could then read the
+ * audit trail as them). The password is always a temporary one, shown once to the creating auditor
+ * and changed at first sign-in. The first auditor is made with the CLI (`wangge user create --role auditor`).
+ */
+export function createAuditor(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: Omit<CreateUserInput, "password" | "assignment">,
+) {
+  return createUser(ctx, actor, meta, { ...input, assignment: { roleKey: "auditor", areaCode: null } });
+}
+
 export interface UpdateUserInput {
   displayName?: string | undefined;
   phone?: string | null | undefined;

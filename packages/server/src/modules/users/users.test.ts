@@ -295,6 +295,56 @@ describe("assignments", () => {
     expect(posts).toEqual([{ role_key: "grid_worker" }]);
   });
 
+  it("lets an auditor create an auditor with a temporary password, which the admin can neither set nor reset", async () => {
+    const auditor = await signIn(t, await buildUser(t.ctx, { role: "auditor" }));
+    const body = newUser();
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auditors",
+      headers: auditor.headers,
+      payload: body,
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().user.assignments).toMatchObject([{ roleKey: "auditor", areaCode: null }]);
+    const password = created.json().initialPassword as string;
+    expect(password).toMatch(/^\S{16}$/);
+    const retry = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auditors",
+      headers: auditor.headers,
+      payload: body,
+    });
+    expect({ status: retry.statusCode, initialPassword: retry.json().initialPassword }).toEqual({
+      status: 200,
+      initialPassword: null,
+    });
+    const chosen = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auditors",
+      headers: auditor.headers,
+      payload: newUser({ password: "a password of my choosing" }),
+    });
+    expect(chosen.json()).toMatchObject({ code: "VALIDATION_FAILED" });
+    const byAdmin = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auditors",
+      headers: admin.headers,
+      payload: newUser(),
+    });
+    expect(byAdmin.statusCode).toBe(403);
+    const reset = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/users/${body.id}/password-reset`,
+      headers: admin.headers,
+      payload: {},
+    });
+    expect({ status: reset.statusCode, code: reset.json().code }).toEqual({
+      status: 403,
+      code: "ROLE_AUDIT_SEPARATION",
+    });
+    await signIn(t, { username: body.username, password });
+  });
+
   it("counts only the permissions a manager holds in the target area, not those of a post elsewhere", async () => {
     // A township official who is also grid head of a grid in the next township: the grid head's
     // patrol.checkin is not theirs to hand out in their own township.

@@ -38,6 +38,12 @@ export const createUser = (input: NewUserInput) =>
     method: "POST",
     json: { id: crypto.randomUUID(), ...input },
   });
+/** Auditors only (三员分立): the new auditor gets a temporary password, shown once. */
+export const createAuditor = (input: Pick<NewUserInput, "username" | "displayName" | "phone">) =>
+  apiFetch<{ user: User; initialPassword: string | null }>("/api/v1/auditors", {
+    method: "POST",
+    json: { id: crypto.randomUUID(), ...input },
+  });
 export const updateUser = (
   id: string,
   patch: { displayName?: string; status?: User["status"]; phone?: string | null },

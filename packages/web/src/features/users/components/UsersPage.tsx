@@ -7,6 +7,7 @@ import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import {
   type AreaSummary,
+  createAuditor,
   createUser,
   grantRole,
   listAreas,
@@ -85,10 +86,16 @@ export function UsersPage({
     <Card
       title={t("users.title")}
       extra={
-        canManage && (
+        canManage ? (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
             {t("users.create")}
           </Button>
+        ) : (
+          isAuditor && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t("users.createAuditor")}
+            </Button>
+          )
         )
       }
     >
@@ -208,6 +215,7 @@ export function UsersPage({
       />
       <CreateUserModal
         open={creating}
+        auditorOnly={!canManage && isAuditor}
         roles={offered}
         roleHint={roleHint}
         areaOptions={areaOptions}
@@ -237,6 +245,8 @@ export function UsersPage({
 
 function CreateUserModal(props: {
   open: boolean;
+  /** An auditor creates auditors only, always with a temporary password. */
+  auditorOnly: boolean;
   roles: Role[];
   roleHint: string | undefined;
   areaOptions: { value: string; label: string }[];
@@ -258,7 +268,7 @@ function CreateUserModal(props: {
   return (
     <Modal
       open={props.open}
-      title={t("users.create")}
+      title={props.auditorOnly ? t("users.createAuditor") : t("users.create")}
       okText={t("users.createOk")}
       onCancel={props.onClose}
       destroyOnHidden
@@ -281,7 +291,9 @@ function CreateUserModal(props: {
             : {}),
         };
         try {
-          const { user, initialPassword } = await createUser(input);
+          const { user, initialPassword } = props.auditorOnly
+            ? await createAuditor({ username: input.username, displayName: input.displayName, phone: input.phone })
+            : await createUser(input);
           form.resetFields();
           props.onCreated(user, initialPassword);
         } catch (e) {
@@ -326,23 +338,29 @@ function CreateUserModal(props: {
         >
           <Input inputMode="numeric" />
         </Form.Item>
-        <Form.Item
-          name="password"
-          label={t("users.initialPassword")}
-          extra={t("users.initialPasswordHint")}
-          rules={[{ min: PASSWORD_MIN_LENGTH, message: t("auth.passwordPolicy", { min: PASSWORD_MIN_LENGTH }) }]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item name="roleKey" label={t("users.role")} extra={props.roleHint}>
-          <Select allowClear options={props.roles.map((r) => ({ value: r.key, label: r.name[lang] }))} />
-        </Form.Item>
-        <Form.Item name="areaCode" label={t("users.area")}>
-          <Select allowClear showSearch optionFilterProp="label" options={props.areaOptions} />
-        </Form.Item>
-        <Form.Item name="homeUnit" label={t("users.homeUnit")}>
-          <Input />
-        </Form.Item>
+        {props.auditorOnly ? (
+          <Typography.Paragraph type="secondary">{t("users.createAuditorHint")}</Typography.Paragraph>
+        ) : (
+          <>
+            <Form.Item
+              name="password"
+              label={t("users.initialPassword")}
+              extra={t("users.initialPasswordHint")}
+              rules={[{ min: PASSWORD_MIN_LENGTH, message: t("auth.passwordPolicy", { min: PASSWORD_MIN_LENGTH }) }]}
+            >
+              <Input.Password autoComplete="new-password" />
+            </Form.Item>
+            <Form.Item name="roleKey" label={t("users.role")} extra={props.roleHint}>
+              <Select allowClear options={props.roles.map((r) => ({ value: r.key, label: r.name[lang] }))} />
+            </Form.Item>
+            <Form.Item name="areaCode" label={t("users.area")}>
+              <Select allowClear showSearch optionFilterProp="label" options={props.areaOptions} />
+            </Form.Item>
+            <Form.Item name="homeUnit" label={t("users.homeUnit")}>
+              <Input />
+            </Form.Item>
+          </>
+        )}
       </Form>
     </Modal>
   );
