@@ -56,7 +56,15 @@ describe("rotating the data key while serving", () => {
     t = await buildTestApp({}, { keyFiles: true });
     admin = await signIn(t, await buildUser(t.ctx, { role: "admin" }));
     const tree = await buildAreaTree(t.ctx);
-    official = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
+    // Registering needs the work scope (#16 item 7): the official is also the village's grid head.
+    official = await signIn(
+      t,
+      await buildUser(t.ctx, {
+        role: "township_official",
+        areaCode: tree.township.code,
+        posts: [{ role: "grid_head", areaCode: tree.village.code }],
+      }),
+    );
     const res = await t.app.inject({
       method: "POST",
       url: "/api/v1/people",

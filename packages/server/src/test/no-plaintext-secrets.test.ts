@@ -110,7 +110,12 @@ describe("secrets at rest and in logs", () => {
       const tree = await buildAreaTree(t.ctx);
       const s = await signIn(
         { app },
-        await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }),
+        await buildUser(t.ctx, {
+          role: "township_official",
+          areaCode: tree.township.code,
+          // Registering needs the work scope (#16 item 7): the official is also the village's grid head.
+          posts: [{ role: "grid_head", areaCode: tree.village.code }],
+        }),
       );
       const ids = ["45080219660606001", "45080219770707002", "45080219880808003"].map(
         (x) => `${x}${checkCharacter(x)}`,

@@ -176,6 +176,8 @@ interface Resolved {
   areaId: string | null;
   areaPath: string;
   householdId: string | null;
+  /** Where the household joined is (a head changes it, so the writer must work there too). */
+  householdPath: string | null;
   placeId: string | null;
 }
 
@@ -209,10 +211,23 @@ async function resolveAttribution(
       issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
       return undefined;
     }
-    return { areaId: area.id, areaPath: area.path, householdId: household?.id ?? null, placeId };
+    return {
+      areaId: area.id,
+      areaPath: area.path,
+      householdId: household?.id ?? null,
+      householdPath: household?.area_path ?? null,
+      placeId,
+    };
   }
   const from = household ?? place;
-  if (from) return { areaId: from.area_id, areaPath: from.area_path, householdId: household?.id ?? null, placeId };
+  if (from)
+    return {
+      areaId: from.area_id,
+      areaPath: from.area_path,
+      householdId: household?.id ?? null,
+      householdPath: household?.area_path ?? null,
+      placeId,
+    };
   if (!input.householdId && !input.placeId)
     issues.push({ path: "body.gridCode", message: "give the grid, the household or the place the person lives at" });
   return undefined;
@@ -285,11 +300,7 @@ export async function createPerson(
   }
   const where = await resolveAttribution(ctx, input, scope, issues);
   // Registered where the writer works, into a household they work on (a head changes the household).
-  const workOn = [
-    where?.areaPath,
-    where?.householdId ? (await findHousehold(ctx.db, where.householdId))?.area_path : undefined,
-  ];
-  for (const areaPath of workOn)
+  for (const areaPath of [where?.areaPath, where?.householdPath])
     if (areaPath)
       await requireWork(ctx, actor, meta, { action: "person.create", type: "person", id: input.id, areaPath });
   const definitions = await visibleTagDefinitions(ctx, actor);
