@@ -43,7 +43,12 @@ async function importFile(s: Session, text: string) {
 beforeAll(async () => {
   t = await buildTestApp({ WANGGE_IMPORT_REPORT_DAYS: "30" });
   tree = await buildAreaTree(t.ctx);
-  importer = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
+  // Imports write, so they need the work scope (#16 item 7): the official imports as the village's grid head.
+  importer = await buildUser(t.ctx, {
+    role: "township_official",
+    areaCode: tree.township.code,
+    posts: [{ role: "grid_head", areaCode: tree.village.code }],
+  });
   session = await signIn(t, importer);
   other = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
 });

@@ -28,7 +28,15 @@ const get = (session: Session, url: string) => t.app.inject({ method: "GET", url
 beforeAll(async () => {
   t = await buildTestApp({ WANGGE_NUMBER_SEARCHES: String(LIMIT), WANGGE_NUMBER_SEARCH_MINUTES: "10" });
   tree = await buildAreaTree(t.ctx);
-  official = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
+  // Registering needs the work scope (#16 item 7): the official is also the village's grid head.
+  official = await signIn(
+    t,
+    await buildUser(t.ctx, {
+      role: "township_official",
+      areaCode: tree.township.code,
+      posts: [{ role: "grid_head", areaCode: tree.village.code }],
+    }),
+  );
   worker = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code }));
   head = await signIn(t, await buildUser(t.ctx, { role: "grid_head", areaCode: tree.grid.code }));
 });
