@@ -14,6 +14,9 @@ if (!existsSync(webIndex) && !process.env.WANGGE_WEB_DIST) {
     process.exit(build.status ?? 1);
   }
 }
+// The demo's residents sign in with a code by SMS; without a gateway, npm start writes the code to the
+// log (the server warns at start). A deployment chooses WANGGE_SMS_SENDER itself.
+if (!process.env.WANGGE_SMS_SENDER && !process.env.WANGGE_SMS_WEBHOOK_URL) process.env.WANGGE_SMS_SENDER = "log";
 const { register } = await import("tsx/esm/api");
 register();
 const { runCli } = await import("../packages/server/src/cli.ts");

@@ -43,6 +43,8 @@ export default async function setup(project: TestProject) {
         // Every journey signs in from 127.0.0.1; the per-address limit on sign-ins (tested by the server
         // tests) would otherwise cut the suite off once it passes 20 journeys a minute.
         WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: "600",
+        // The resident journeys read their sign-in code from the log: the development sender, chosen by name.
+        WANGGE_SMS_SENDER: "log",
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -15,14 +15,15 @@ import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { createFieldCrypto, type FieldCrypto, loadKeyring } from "./crypto/field-crypto.ts";
 import type { Database } from "./db/database.ts";
-import { registerAuthentication } from "./http/authenticate.ts";
+import { registerAuthentication, registerPublic } from "./http/authenticate.ts";
 import { registerErrorHandler, sendProblem } from "./http/error-handler.ts";
+import { answerClientError, answerFrameworkError, MAX_HEADER_BYTES, registerRequestEdge } from "./http/request-edge.ts";
 import { registerSecurity } from "./http/security.ts";
 import { registerWebApps } from "./http/web-apps.ts";
 import { areasRoutes } from "./modules/areas/areas.routes.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
-import { logSmsSender, type SmsSender, webhookSmsSender } from "./modules/auth/sms-sender.ts";
+import { logSmsSender, noSmsSender, type SmsSender, webhookSmsSender } from "./modules/auth/sms-sender.ts";
 import { devicesRoutes } from "./modules/events/devices.routes.ts";
 import { disputesRoutes } from "./modules/events/disputes.routes.ts";
 import { eventAttachmentRoutes } from "./modules/events/event-attachments.routes.ts";
@@ -61,6 +62,13 @@ export function fieldCryptoFor(config: Config) {
   return createFieldCrypto(loadKeyring(source), { algorithm: config.crypto, source });
 }
 
+/** The SMS sender the deployment chose (WANGGE_SMS_SENDER); none unless one was chosen. */
+export function smsSenderFor(config: Config, log: { warn(obj: object, msg?: string): void }): SmsSender {
+  if (config.smsSender === "webhook" && config.smsWebhookUrl) return webhookSmsSender(config.smsWebhookUrl);
+  if (config.smsSender === "log") return logSmsSender(log);
+  return noSmsSender();
+}
+
 export function createContext(deps: AppDeps): AppContext {
   const silent = { info() {}, warn() {} };
   const log = deps.logger ?? silent;
@@ -71,7 +79,7 @@ export function createContext(deps: AppDeps): AppContext {
     config: deps.config,
     crypto: deps.crypto ?? fieldCryptoFor(deps.config),
     now: deps.now ?? (() => new Date()),
-    sms: deps.sms ?? (deps.config.smsWebhookUrl ? webhookSmsSender(deps.config.smsWebhookUrl) : logSmsSender(log)),
+    sms: deps.sms ?? smsSenderFor(deps.config, log),
     log,
   };
 }
@@ -86,6 +94,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: config.bodyLimitBytes,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     logController: new LogController({ requestIdLogLabel: "requestId" }),
     genReqId(req) {
       const incoming = req.headers["x-request-id"];
@@ -119,6 +130,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return sendProblem(reply, request, "SERVICE_SHUTTING_DOWN", "the server is shutting down; retry shortly");
   });
 
+  // Hooks every route must pass, added before any plugin: an encapsulated plugin copies the hooks
+  // that exist when it is registered. Order: plain path → cookies → who is asking → rate limit → authorize.
+  registerRequestEdge(app);
+  await registerSecurity(app, config);
+  registerAuthentication(app, ctx);
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
@@ -148,15 +165,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, {
-    routePrefix: "/api/docs",
-    uiConfig: { docExpansion: "list", deepLinking: true },
-    staticCSP: true,
-  });
-  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-
-  await registerSecurity(app, config);
-  registerAuthentication(app, ctx);
+  await registerPublic(
+    app,
+    async (scope) => {
+      await scope.register(fastifySwaggerUi, {
+        routePrefix: "/api/docs",
+        uiConfig: { docExpansion: "list", deepLinking: true },
+        staticCSP: true,
+      });
+    },
+    { rateLimited: true },
+  );
+  app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { config, database });
   await app.register(platformRoutes, { config, database, prefix: "/api/v1" });

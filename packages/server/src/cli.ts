@@ -14,6 +14,7 @@ import type { AppContext } from "./context.ts";
 import { countStale, reencryptAll } from "./crypto/reencrypt.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { privateFileCreation } from "./db/private-files.ts";
 import { uuidv7 } from "./ids.ts";
 import { createLogger } from "./logger.ts";
 import { startServer, stopOnSignals } from "./main.ts";
@@ -24,7 +25,7 @@ import { importBeats } from "./modules/areas/police-beats.service.ts";
 import { exportAuditTrail, recordAudit } from "./modules/audit/audit.service.ts";
 import { auditCheckpointer, verifyAuditTrailWithCheckpoints } from "./modules/audit/audit-checkpoints.service.ts";
 import { hardenAuditTable } from "./modules/audit/audit-hardening.service.ts";
-import { clearLoginLock, revokeAllSessions } from "./modules/auth/auth.service.ts";
+import { clearLoginLock, revokeCredentials } from "./modules/auth/auth.service.ts";
 import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./modules/events/open311-requests.service.ts";
 import { rotateDataKey } from "./modules/platform/keys.service.ts";
 import { rejectedRowsReport } from "./modules/registry/import-reports.service.ts";
@@ -168,7 +169,7 @@ export function buildCli(): Command {
           CLI_META,
           target.id,
           { password },
-          (trx, id) => revokeAllSessions(ctx, trx, id),
+          (trx, id) => revokeCredentials(ctx, trx, id),
         );
         print(
           temporaryPassword
@@ -188,7 +189,9 @@ export function buildCli(): Command {
       .action(async (username: string) => {
         await withDeployment(`user ${command}`, async (ctx) => {
           const target = await requireUser(ctx, username);
-          await updateUser(ctx, systemPrincipal(), CLI_META, target.id, { status });
+          await updateUser(ctx, systemPrincipal(), CLI_META, target.id, { status }, (trx, id) =>
+            revokeCredentials(ctx, trx, id),
+          );
           if (status === "active") await clearLoginLock(ctx, username);
           print(`${username} is ${status}`);
         });
@@ -613,6 +616,8 @@ function validationError(issues: { path: PropertyKey[]; message: string }[]): Do
 
 export async function runCli(argv: string[]): Promise<void> {
   tuneV8ForImports();
+  // Every command may write into the data directory (keys, database, reports): private files only.
+  privateFileCreation();
   const program = buildCli();
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();

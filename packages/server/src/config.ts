@@ -121,6 +121,8 @@ const EnvSchema = z.object({
   WANGGE_NUMBER_SEARCHES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
   WANGGE_NUMBER_SEARCH_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(10)),
   WANGGE_IMPORT_REPORT_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+  WANGGE_SMS_SENDER: z.preprocess(emptyToUndefined, z.enum(["webhook", "log"]).optional()),
+  WANGGE_OPEN311_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(30)),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -179,11 +181,13 @@ export interface Config {
   crypto: "standard" | "gm";
   adminPassword: string | undefined;
   session: { idleMinutes: number; absoluteHours: number };
-  rateLimit: { perMinute: number; loginPerMinute: number };
+  rateLimit: { perMinute: number; loginPerMinute: number; open311PostsPerMinute: number };
   /** Minutes between checkpoints of the audit trail written outside the database (when it grew). */
   auditCheckpointMinutes: number;
-  /** Where one-time codes are POSTed as {phone, message}; unset = written to the server log (development). */
+  /** Where one-time codes are POSTed as {phone, message} (with smsSender "webhook"). */
   smsWebhookUrl: string | undefined;
+  /** How one-time codes are sent: the webhook, the log (development, chosen explicitly), or not at all. */
+  smsSender: "webhook" | "log" | "none";
   /** Searches of the registry by an exact ID or phone number a user may make per window. */
   numberSearch: { limit: number; windowMinutes: number };
   /** Days an import's rejected rows (its report) are kept after it ends. */
@@ -200,6 +204,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new DomainError("CONFIG_INVALID", `invalid configuration: ${summary}`, { errors });
   }
   const e = parsed.data;
+  const smsIssue =
+    e.WANGGE_SMS_SENDER === "webhook" && !e.WANGGE_SMS_WEBHOOK_URL
+      ? "WANGGE_SMS_SENDER=webhook needs WANGGE_SMS_WEBHOOK_URL"
+      : e.WANGGE_SMS_SENDER === "log" && e.WANGGE_SMS_WEBHOOK_URL
+        ? "WANGGE_SMS_SENDER=log sends no SMS although WANGGE_SMS_WEBHOOK_URL is set: choose one"
+        : undefined;
+  if (smsIssue) {
+    throw new DomainError("CONFIG_INVALID", `invalid configuration: WANGGE_SMS_SENDER ${smsIssue}`, {
+      errors: [{ path: "WANGGE_SMS_SENDER", message: smsIssue }],
+    });
+  }
   const dataDir = path.resolve(e.WANGGE_DATA_DIR);
   const [lng, lat] = e.WANGGE_MAP_CENTER.split(",").map(Number) as [number, number];
   return {
@@ -238,9 +253,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     crypto: e.WANGGE_CRYPTO,
     adminPassword: e.WANGGE_ADMIN_PASSWORD,
     session: { idleMinutes: e.WANGGE_SESSION_IDLE_MINUTES, absoluteHours: e.WANGGE_SESSION_ABSOLUTE_HOURS },
-    rateLimit: { perMinute: e.WANGGE_RATE_LIMIT_PER_MINUTE, loginPerMinute: e.WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE },
+    rateLimit: {
+      perMinute: e.WANGGE_RATE_LIMIT_PER_MINUTE,
+      loginPerMinute: e.WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE,
+      open311PostsPerMinute: e.WANGGE_OPEN311_RATE_LIMIT_PER_MINUTE,
+    },
     auditCheckpointMinutes: e.WANGGE_AUDIT_CHECKPOINT_MINUTES,
     smsWebhookUrl: e.WANGGE_SMS_WEBHOOK_URL,
+    // A webhook URL alone chooses the webhook; the log only when asked for by name.
+    smsSender: e.WANGGE_SMS_SENDER ?? (e.WANGGE_SMS_WEBHOOK_URL ? "webhook" : "none"),
     numberSearch: { limit: e.WANGGE_NUMBER_SEARCHES, windowMinutes: e.WANGGE_NUMBER_SEARCH_MINUTES },
     importReportRetentionDays: e.WANGGE_IMPORT_REPORT_DAYS,
   };

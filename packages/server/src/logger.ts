@@ -1,19 +1,24 @@
 import { redactPersonalNumbers } from "@wangge/core";
 import pino, { type Logger } from "pino";
 
-/** ID and mobile numbers masked in every string of a log record (a search URL carries what was typed). */
-function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return redactPersonalNumbers(value);
-  if (depth > 3 || value === null || typeof value !== "object" || value instanceof Error) return value;
-  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrub(v, depth + 1);
-  return out;
+/** A JSON string literal (with its escapes), where free text sits in a log line. */
+const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * Masks ID and mobile numbers in every string of a finished log line. It runs on the serialized line
+ * (pino's streamWrite hook), so nothing escapes it: messages, bound fields, request URLs, error
+ * messages and stacks, their causes and validation details, however deep — pino serializes errors
+ * after any formatter would have seen them. Only string literals are touched, so the line stays JSON
+ * (a number is never a personal number in our logs; ID numbers do not fit a JSON number).
+ */
+export function redactLogLine(line: string): string {
+  return line.replace(JSON_STRING, (literal) => redactPersonalNumbers(literal));
 }
 
 /**
  * JSON logs on stdout. Credentials and personal fields are redacted by path wherever they appear,
- * as a second fence behind the rule that services never log them.
+ * as a second fence behind the rule that services never log them; ID and phone numbers in any text
+ * are masked on the way out (redactLogLine).
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -21,15 +26,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: "wangge" },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { log: (object) => scrub(object) as Record<string, unknown> },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(
-            this,
-            args.map((a) => (typeof a === "string" ? redactPersonalNumbers(a) : a)) as Parameters<typeof method>,
-          );
-        },
-      },
+      hooks: { streamWrite: redactLogLine },
       redact: {
         paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.idNumber", "*.phone", "*.token"],
         censor: "[redacted]",

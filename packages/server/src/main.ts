@@ -4,6 +4,7 @@ import { buildApp, createContext } from "./app.ts";
 import { prepareDeployment } from "./bootstrap.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
+import { makePrivate, privateFileCreation } from "./db/private-files.ts";
 import { locateIndexFor } from "./modules/areas/area-boundaries.service.ts";
 import { startAuditCheckpoints } from "./modules/audit/audit-checkpoints.service.ts";
 import { warnAboutAuditTamperRisk } from "./modules/audit/audit-hardening.service.ts";
@@ -26,10 +27,18 @@ export async function startServer(
   logger: Logger,
   options: { demo?: boolean } = {},
 ): Promise<RunningServer> {
+  // Key files, uploads, attachments and the embedded database: the server's user's only.
+  privateFileCreation();
+  makePrivate(config.dataDir);
   const database = await openDatabase(config.database, { command: "serve" });
   let app: FastifyInstance | undefined;
   try {
     const ctx = createContext({ config, database, logger });
+    if (ctx.sms.kind === "log")
+      logger.warn(
+        { smsSender: "log" },
+        "WANGGE_SMS_SENDER=log: one-time sign-in codes are written to this log and no SMS is sent (development only)",
+      );
     await prepareDeployment(ctx, logger, { demo: options.demo ?? false });
     app = await buildApp({ config, database, logger, crypto: ctx.crypto, sms: ctx.sms });
     // Deadlines that passed while the server was down escalate now; then every 30 seconds.

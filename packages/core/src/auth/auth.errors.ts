@@ -17,6 +17,10 @@ export const AUTH_ERRORS = {
   AUTH_OTP_INVALID: "a one-time code sent by SMS is wrong, used or expired",
   AUTH_OTP_TOO_MANY: "too many one-time codes were requested for one phone number",
   AUTH_PASSWORD_WRONG: "the current password given to change a password is wrong",
+  AUTH_TOTP_TOO_MANY: "the fifth wrong TOTP code ended a pending sign-in; the password must be given again",
+  AUTH_SESSION_REQUIRED:
+    "an API token is used for what needs a signed-in session (creating tokens, changing the password or TOTP)",
+  AUTH_SMS_UNAVAILABLE: "a sign-in code is asked for on a server with no SMS sender chosen (WANGGE_SMS_SENDER)",
   USER_USERNAME_TAKEN: "a new account asks for a username that exists",
   USER_ID_CONFLICT: "a create is retried with an id that already holds a different record",
   USER_SELF_DISABLE: "an admin tries to disable or lock their own account",

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { checkEditRole, checkGrant, checkManageAccount, permissionsHeldAt } from "./account-authority.ts";
-import { isLocked, LOCKOUT_LOCK_MINUTES, lockUntilAfterFailure } from "./lockout.ts";
 import { checkPassword } from "./password-policy.ts";
 import { PERMISSION_KEYS, type Permission } from "./permissions.ts";
 import { systemPrincipal } from "./principal.ts";
@@ -19,26 +18,6 @@ describe("checkPassword", () => {
     ["correct horse battery staple", "zhang", []],
   ])("judges %s for user %s as %j", (password, username, expected) => {
     expect(checkPassword(password, username)).toEqual(expected);
-  });
-});
-
-describe("lockUntilAfterFailure", () => {
-  const now = new Date("2026-11-28T08:00:00Z");
-  const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
-
-  it("does not lock on the fourth failure", () => {
-    expect(lockUntilAfterFailure([minutesAgo(10), minutesAgo(5), minutesAgo(1), now], now)).toBeNull();
-  });
-
-  it("locks for 15 minutes on the fifth failure within 15 minutes", () => {
-    const until = lockUntilAfterFailure([minutesAgo(14), minutesAgo(10), minutesAgo(5), minutesAgo(1), now], now);
-    expect(until?.getTime()).toBe(now.getTime() + LOCKOUT_LOCK_MINUTES * 60_000);
-    expect(isLocked(until, new Date(now.getTime() + 14 * 60_000))).toBe(true);
-    expect(isLocked(until, new Date(now.getTime() + 16 * 60_000))).toBe(false);
-  });
-
-  it("forgets failures older than the window", () => {
-    expect(lockUntilAfterFailure([minutesAgo(40), minutesAgo(30), minutesAgo(20), minutesAgo(1), now], now)).toBeNull();
   });
 });
 

@@ -1,7 +1,10 @@
 /**
  * Brute-force protection (MLPS 2.0 level 3: "login failure handling"): after MAX_FAILURES wrong
  * passwords within the window the account is locked for LOCK_MINUTES, and while locked even the right
- * password is refused. The lock is counted from the failure that reached the limit.
+ * password is refused. Each attempt is numbered within its window before its password is checked (the
+ * server does it atomically in the database), so parallel attempts cannot all slip in before the lock:
+ * only the first MAX_FAILURES of a window are checked at all, and the failure of the last of them
+ * starts the lock.
  */
 export const LOCKOUT_MAX_FAILURES = 5;
 export const LOCKOUT_WINDOW_MINUTES = 15;
@@ -11,9 +14,22 @@ export function isLocked(lockedUntil: Date | null, now: Date): boolean {
   return lockedUntil !== null && lockedUntil.getTime() > now.getTime();
 }
 
-/** Given the failure times within the window (this one included), when the account stays locked until. */
-export function lockUntilAfterFailure(recentFailures: readonly Date[], now: Date): Date | null {
-  const windowStart = now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000;
-  const count = recentFailures.filter((t) => t.getTime() > windowStart).length;
-  return count >= LOCKOUT_MAX_FAILURES ? new Date(now.getTime() + LOCKOUT_LOCK_MINUTES * 60_000) : null;
+/** Attempts counted before this instant belong to a window that has ended. */
+export function lockoutWindowStart(now: Date): Date {
+  return new Date(now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000);
+}
+
+/** When a lock that starts now ends. */
+export function lockUntilFrom(now: Date): Date {
+  return new Date(now.getTime() + LOCKOUT_LOCK_MINUTES * 60_000);
+}
+
+/** Whether attempt number `attempt` of its window may check its password at all. */
+export function mayCheckPassword(attempt: number, lockedUntil: Date | null, now: Date): boolean {
+  return !isLocked(lockedUntil, now) && attempt <= LOCKOUT_MAX_FAILURES;
+}
+
+/** The lock that the failure of attempt number `attempt` starts, if it was the last one allowed. */
+export function lockUntilAfterFailedAttempt(attempt: number, now: Date): Date | null {
+  return attempt >= LOCKOUT_MAX_FAILURES ? lockUntilFrom(now) : null;
 }

@@ -11,6 +11,11 @@ export const PLATFORM_ERRORS = {
   REQUEST_UNSUPPORTED_MEDIA_TYPE: "a request body has a content type the route does not accept",
   REQUEST_BODY_TOO_LARGE: "a request body is larger than the configured limit",
   REQUEST_INVALID: "a request is malformed in a way no more specific code describes (e.g. a bad Content-Length)",
+  REQUEST_PATH_NOT_CANONICAL:
+    "a request path is not in its one plain spelling (percent-encoded letters, digits, -._~ or slashes, //, dot segments) or holds an escape that does not decode",
+  REQUEST_URI_TOO_LONG: "a request's URL (or one segment of its path) is longer than the server accepts",
+  REQUEST_HEADERS_TOO_LARGE: "a request's headers together are larger than the server accepts",
+  REQUEST_TIMEOUT: "a request was not received completely in time",
   REQUEST_METHOD_NOT_ALLOWED: "a method is used that the server does not support at all",
   ROUTE_NOT_FOUND: "no route matches the method and path",
   RESOURCE_NOT_FOUND: "the record does not exist, or lies outside the caller's data scope",

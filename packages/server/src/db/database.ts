@@ -6,6 +6,7 @@ import type { Config } from "../config.ts";
 import { type Bulk, pgliteBulk, postgresBulk } from "./bulk.ts";
 import { acquireDataDirLock } from "./data-dir-lock.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
+import { makePrivate } from "./private-files.ts";
 import type { DB } from "./schema.ts";
 
 /**
@@ -35,6 +36,7 @@ export async function openDatabase(
   options: { lock?: boolean; command?: string } = {},
 ): Promise<Database> {
   if (config.kind === "postgres") return openPostgres(config.url, config.poolSize);
+  makePrivate(config.dataDir);
   const lock = options.lock === false ? undefined : acquireDataDirLock(config.dataDir, options.command);
   try {
     const pglite = new PGlite(path.join(config.dataDir, "pgdata"), {
@@ -46,6 +48,8 @@ export async function openDatabase(
         : {}),
     });
     await pglite.waitReady;
+    // PGlite writes the files it unpacks with mode 0666: private before anything is stored in them.
+    makePrivate(config.dataDir);
     // PGlite's defaults plan hierarchy drill-downs poorly (DESIGN.md: 20 ms becomes 130 ms).
     await pglite.exec("set work_mem = '64MB'; set random_page_cost = 1.1; set timezone = 'UTC';");
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
@@ -56,6 +60,7 @@ export async function openDatabase(
       async close() {
         await db.destroy();
         if (!pglite.closed) await pglite.close();
+        makePrivate(config.dataDir);
         lock?.release();
       },
     };

@@ -1,25 +1,35 @@
 import { DomainError, type Permission, principalPermissions } from "@wangge/core";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from "fastify";
 import type { AppContext, RequestMeta } from "../context.ts";
 import { recordAudit } from "../modules/audit/audit.service.ts";
 import { type Authenticated, authenticateBearer, authenticateSession } from "../modules/auth/auth.service.ts";
 
 /**
- * Who is asking, for every /api/v1 request: a session cookie or an `Authorization: Bearer` token.
- * Routes are closed unless they say `config.public`; a route names the permission it needs in
- * `config.permission`. Cookie-authenticated writes must carry the CSRF token (`x-csrf-token`), which
- * the sign-in and /auth/me answers give to the page; a bearer token needs none (a browser never sends
- * one by itself). A refusal for a missing permission is audited.
+ * Who is asking, decided per route — never from the spelling of the URL. Every route is closed
+ * unless its config says `public: true`; a route names the permission it needs in
+ * `config.permission`. The hooks read the matched route (`request.routeOptions.config`), so
+ * `/%61pi/v1/roles` (which the router decodes to /api/v1/roles) gets exactly what /api/v1/roles gets.
+ *
+ * Three steps, in this order for every request:
+ * 1. onRequest: identify — a session cookie or an `Authorization: Bearer` token, verified. Public
+ *    routes skip it (they answer the same to everyone, and static files need no database look-up).
+ * 2. the rate limit (its route-level onRequest hook runs after the global ones): keyed on the
+ *    principal identified in step 1, else on the address (security.ts), so failed sign-ins and
+ *    random cookies are limited too.
+ * 3. preParsing: authorize — refuse before the body is read: no credentials (401), a CSRF token
+ *    missing on a cookie-authenticated write, a restricted account, a token where the route needs a
+ *    session (`config.sessionOnly`), a missing permission (403, audited).
  */
 export const SESSION_COOKIE = "wangge_session";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Every /api/v1 route with what it requires: the authorization matrix test is generated from it. */
+/** Every route with what it requires: the authorization matrix test is generated from it. */
 export interface RouteRequirement {
   method: string;
   url: string;
   public: boolean;
   permission: Permission | null;
+  sessionOnly: boolean;
 }
 
 declare module "fastify" {
@@ -29,6 +39,8 @@ declare module "fastify" {
   interface FastifyRequest {
     auth: Authenticated | null;
     sessionToken: string | undefined;
+    /** Why presented credentials were refused (step 1), answered in step 3 once the rate limit counted it. */
+    authFailure: "AUTH_TOKEN_INVALID" | undefined;
   }
   interface FastifyContextConfig {
     /** Open to anyone, signed in or not. */
@@ -37,6 +49,8 @@ declare module "fastify" {
     permission?: Permission;
     /** Reachable while the user must still set up TOTP or change a temporary password. */
     allowRestricted?: boolean;
+    /** Refused to API tokens: the route changes how the account signs in (tokens, password, TOTP). */
+    sessionOnly?: boolean;
   }
 }
 
@@ -50,31 +64,54 @@ export function principalOf(request: FastifyRequest) {
   return request.auth.principal;
 }
 
+/**
+ * Registers plugin routes that cannot take a route config of their own (static files, the API
+ * reference) as public, and optionally never rate limited: an encapsulated onRoute hook marks every
+ * route the plugin adds.
+ */
+export async function registerPublic(
+  app: FastifyInstance,
+  register: (scope: FastifyInstance) => Promise<void>,
+  options: { rateLimited: boolean },
+): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook("onRoute", (route) => {
+      route.config = { ...route.config, public: true, ...(options.rateLimited ? {} : { rateLimit: false }) };
+    });
+    await register(scope);
+  });
+}
+
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
-  const requirements: RouteRequirement[] = [];
-  app.decorate("routeRequirements", requirements);
+  // The catalogue keeps each route's options and reads their config when asked: a plugin's own
+  // onRoute hook (registerPublic) may still change it after this root hook has run.
+  const routes: { method: string; url: string; options: { config?: FastifyContextConfig } }[] = [];
+  app.decorate("routeRequirements", {
+    getter: () =>
+      routes.map(({ method, url, options }) => ({
+        method,
+        url,
+        public: options.config?.public === true,
+        permission: options.config?.permission ?? null,
+        sessionOnly: options.config?.sessionOnly === true,
+      })),
+  });
   app.addHook("onRoute", (route) => {
-    if (!route.url.startsWith("/api/v1/")) return;
     for (const method of [route.method].flat()) {
       if (method === "HEAD") continue;
-      requirements.push({
-        method,
-        url: route.url,
-        public: route.config?.public === true,
-        permission: route.config?.permission ?? null,
-      });
+      routes.push({ method, url: route.url, options: route });
     }
   });
   app.decorateRequest("auth", null);
   app.decorateRequest("sessionToken", undefined);
-  app.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
-    if (!request.url.startsWith("/api/v1/") || request.is404) return;
-    const config = request.routeOptions.config ?? {};
+  app.decorateRequest("authFailure", undefined);
+
+  app.addHook("onRequest", async (request: FastifyRequest) => {
+    if (request.is404 || request.routeOptions.config?.public) return;
     const authorization = request.headers.authorization;
     if (authorization?.startsWith("Bearer ")) {
       request.auth = (await authenticateBearer(ctx, authorization.slice(7).trim())) ?? null;
-      if (!request.auth && !config.public)
-        throw new DomainError("AUTH_TOKEN_INVALID", "the API token is unknown, revoked or expired");
+      if (!request.auth) request.authFailure = "AUTH_TOKEN_INVALID";
     } else {
       const token = request.cookies?.[SESSION_COOKIE];
       if (token) {
@@ -82,7 +119,13 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
         request.auth = (await authenticateSession(ctx, token)) ?? null;
       }
     }
-    if (config.public) return;
+  });
+
+  app.addHook("preParsing", async (request: FastifyRequest) => {
+    const config = request.routeOptions.config ?? {};
+    if (request.is404 || config.public) return;
+    if (request.authFailure)
+      throw new DomainError("AUTH_TOKEN_INVALID", "the API token is unknown, revoked or expired");
     const auth = request.auth;
     if (!auth) throw new DomainError("AUTH_REQUIRED", "sign in first (your session may have expired)");
     if (auth.principal.via === "session" && !SAFE_METHODS.has(request.method)) {
@@ -90,6 +133,9 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
       if (typeof sent !== "string" || sent !== auth.csrfToken) {
         throw new DomainError("AUTH_CSRF_FAILED", "missing or wrong x-csrf-token header; reload the page");
       }
+    }
+    if (config.sessionOnly && auth.principal.via !== "session") {
+      throw new DomainError("AUTH_SESSION_REQUIRED", "this needs a signed-in session; an API token cannot do it");
     }
     if (auth.restriction && !config.allowRestricted) {
       throw auth.restriction === "totp_setup"

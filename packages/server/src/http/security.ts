@@ -3,13 +3,14 @@ import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Config } from "../config.ts";
-import { sha256 } from "../crypto/digest.ts";
-import { SESSION_COOKIE } from "./authenticate.ts";
 
 /**
  * Web security baseline (MLPS 2.0 level 3): security headers with a strict Content Security Policy that
  * the four apps work under (no inline scripts; antd injects styles; MapLibre runs its worker from a
- * blob), cookies parsed for sessions, and rate limits per signed-in user or token, else per address.
+ * blob), cookies parsed for sessions, and rate limits on every route unless its config says
+ * `rateLimit: false` (health checks, static files) — decided per route, never from the URL's spelling.
+ * A limit counts per principal only once it is verified (authenticate.ts identifies the caller before
+ * the limit runs), else per address: a made-up cookie or token is counted against its address.
  */
 export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(fastifyCookie);
@@ -40,20 +41,27 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
     global: true,
     max: config.rateLimit.perMinute,
     timeWindow: 60_000,
-    keyGenerator: (request: FastifyRequest) => {
-      const authorization = request.headers.authorization;
-      if (authorization?.startsWith("Bearer ")) return `token:${sha256(authorization.slice(7))}`;
-      const session = request.cookies?.[SESSION_COOKIE];
-      return session ? `session:${sha256(session)}` : `ip:${request.ip}`;
-    },
-    allowList: (request: FastifyRequest) => !request.url.startsWith("/api/"),
+    keyGenerator: (request: FastifyRequest) =>
+      request.auth ? `user:${request.auth.principal.userId}` : `ip:${request.ip}`,
+    // A route marked after the limit's own onRoute hook ran (registerPublic) is exempted here.
+    allowList: (request: FastifyRequest) => request.routeOptions.config?.rateLimit === false,
   });
 }
 
+/** Sign-in, TOTP and SMS-code routes: per address, whatever the route's path was spelled like. */
 export function loginRateLimit(config: Config) {
   return {
     max: config.rateLimit.loginPerMinute,
     timeWindow: 60_000,
     keyGenerator: (request: FastifyRequest) => `login:${request.ip}`,
+  };
+}
+
+/** Open311 service requests (a POST with an api_key anyone can try): per address. */
+export function open311PostRateLimit(config: Config) {
+  return {
+    max: config.rateLimit.open311PostsPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `open311:${request.ip}`,
   };
 }

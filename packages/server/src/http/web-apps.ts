@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { registerPublic } from "./authenticate.ts";
 import { sendProblem } from "./error-handler.ts";
 
 /**
@@ -23,6 +24,10 @@ export function appIndexFor(urlPath: string): string {
   return "index.html";
 }
 
+/**
+ * The built files, public and never rate limited (a page loads dozens of them, and a township office
+ * behind one address loads many pages); then the history fallback for every other page path.
+ */
 export async function registerWebApps(app: FastifyInstance, webDist: string): Promise<void> {
   const built = existsSync(path.join(webDist, "index.html"));
   const cache = new Map<string, string>();
@@ -36,16 +41,22 @@ export async function registerWebApps(app: FastifyInstance, webDist: string): Pr
   };
 
   if (built) {
-    await app.register(fastifyStatic, {
-      root: webDist,
-      wildcard: false,
-      index: false,
-      serveDotFiles: false,
-      setHeaders(res, filePath) {
-        const isHashedAsset = filePath.includes(`${path.sep}assets${path.sep}`);
-        res.header("cache-control", isHashedAsset ? "public, max-age=31536000, immutable" : "no-cache");
+    await registerPublic(
+      app,
+      async (scope) => {
+        await scope.register(fastifyStatic, {
+          root: webDist,
+          wildcard: false,
+          index: false,
+          serveDotFiles: false,
+          setHeaders(res, filePath) {
+            const isHashedAsset = filePath.includes(`${path.sep}assets${path.sep}`);
+            res.header("cache-control", isHashedAsset ? "public, max-age=31536000, immutable" : "no-cache");
+          },
+        });
       },
-    });
+      { rateLimited: false },
+    );
   }
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {

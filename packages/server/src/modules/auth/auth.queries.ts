@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { ApiTokenRow, SessionRow } from "./auth.table.ts";
+import type { ApiTokenRow, NewSessionRow, SessionRow } from "./auth.table.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export async function insertSession(db: Db, row: SessionRow): Promise<void> {
+export async function insertSession(db: Db, row: NewSessionRow): Promise<void> {
   await db.insertInto("session").values(row).execute();
 }
 
@@ -27,6 +27,24 @@ export async function revokeSession(db: Db, idHash: string, now: Date): Promise<
     .where("id_hash", "=", idHash)
     .where("revoked_at", "is", null)
     .execute();
+}
+
+/**
+ * Takes the next TOTP attempt of a pending sign-in, atomically: the number of this attempt, or
+ * undefined when the session is not pending any more or its attempts are used up (parallel requests
+ * each get their own number, so no more than `max` codes are ever checked).
+ */
+export async function takeTotpAttempt(db: Db, idHash: string, max: number): Promise<number | undefined> {
+  const row = await db
+    .updateTable("session")
+    .set((eb) => ({ totp_attempts: eb("totp_attempts", "+", 1) }))
+    .where("id_hash", "=", idHash)
+    .where("stage", "=", "totp")
+    .where("revoked_at", "is", null)
+    .where("totp_attempts", "<", max)
+    .returning("totp_attempts")
+    .executeTakeFirst();
+  return row?.totp_attempts;
 }
 
 export async function revokeSessionsOfUser(db: Db, userId: string, now: Date, exceptIdHash?: string): Promise<void> {
@@ -76,6 +94,16 @@ export async function revokeApiToken(db: Db, id: string, now: Date): Promise<voi
     .execute();
 }
 
+export async function revokeApiTokensOfUser(db: Db, userId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable("api_token")
+    .set({ revoked_at: now })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function insertLoginAttempt(
   db: Db,
   row: { username: string; ip: string | null; outcome: "success" | "failure" | "locked"; at: Date },
@@ -83,36 +111,47 @@ export async function insertLoginAttempt(
   await db.insertInto("login_attempt").values(row).execute();
 }
 
-export async function listRecentFailures(db: Db, username: string, since: Date): Promise<Date[]> {
-  const rows = await db
-    .selectFrom("login_attempt")
-    .select("at")
-    .where("username", "=", username)
-    .where("outcome", "=", "failure")
-    .where("at", ">", since)
-    .execute();
-  return rows.map((r) => r.at);
+/**
+ * Counts one sign-in attempt for a username before its password is checked, in one statement, so
+ * parallel attempts (in this process or another) each get their own number: a new window when the
+ * last one ended, no counting while a lock lasts, and a lock as soon as an attempt beyond `max` is
+ * counted. Returns this attempt's number in its window and the lock in force.
+ */
+export async function countLoginAttempt(
+  db: Db,
+  username: string,
+  at: { now: Date; windowStart: Date; lockUntil: Date; max: number },
+): Promise<{ attempt: number; lockedUntil: Date | null }> {
+  const { now, windowStart, lockUntil, max } = at;
+  const locked = sql`l.locked_until is not null and l.locked_until > ${now}`;
+  const windowOver = sql`l.window_started_at is null or l.window_started_at <= ${windowStart}`;
+  const { rows } = await sql<{ failures: number; locked_until: Date | null }>`
+    insert into login_lock as l (username, locked_until, failures, window_started_at)
+    values (${username}, null, 1, ${now})
+    on conflict (username) do update set
+      failures = case when ${locked} then l.failures when ${windowOver} then 1 else l.failures + 1 end,
+      window_started_at = case when ${locked} then l.window_started_at when ${windowOver} then ${now}
+        else l.window_started_at end,
+      locked_until = case when ${locked} then l.locked_until
+        when not (${windowOver}) and l.failures + 1 > ${max} then ${lockUntil}::timestamptz else null end
+    returning failures, locked_until`.execute(db);
+  const row = rows[0] as { failures: number; locked_until: Date | null };
+  return { attempt: Number(row.failures), lockedUntil: row.locked_until };
 }
 
-export async function findLoginLock(db: Db, username: string): Promise<Date | null> {
-  const row = await db
-    .selectFrom("login_lock")
-    .select("locked_until")
-    .where("username", "=", username)
-    .executeTakeFirst();
-  return row?.locked_until ?? null;
-}
-
-export async function setLoginLock(db: Db, username: string, lockedUntil: Date | null): Promise<void> {
-  if (lockedUntil === null) {
-    await db.deleteFrom("login_lock").where("username", "=", username).execute();
-    return;
-  }
+/** Locks a username until the given time (or keeps a later lock). */
+export async function lockLogin(db: Db, username: string, lockedUntil: Date): Promise<void> {
   await db
-    .insertInto("login_lock")
-    .values({ username, locked_until: lockedUntil })
-    .onConflict((oc) => oc.column("username").doUpdateSet({ locked_until: lockedUntil }))
+    .updateTable("login_lock")
+    .set({ locked_until: lockedUntil })
+    .where("username", "=", username)
+    .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", lockedUntil)]))
     .execute();
+}
+
+/** Forgets a username's failures and lock (a successful sign-in, or an admin lifting the lock). */
+export async function clearLoginCounter(db: Db, username: string): Promise<void> {
+  await db.deleteFrom("login_lock").where("username", "=", username).execute();
 }
 
 export async function insertOtpChallenge(

@@ -116,7 +116,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       schema: { tags: ["auth"], summary: "Sign out: ends the session", response: { 204: z.null(), ...authErrors } },
     },
     async (request, reply) => {
-      if (request.sessionToken) await logout(ctx, requestMeta(request), request.sessionToken, request.auth?.principal);
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await logout(ctx, requestMeta(request), token);
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
       return reply.status(204).send(null);
     },
@@ -141,7 +142,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     "/auth/password",
     {
-      config: { allowRestricted: true },
+      config: { allowRestricted: true, sessionOnly: true },
       schema: {
         tags: ["auth"],
         summary: "Change your own password",
@@ -158,7 +159,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     "/auth/totp/setup",
     {
-      config: { allowRestricted: true },
+      config: { allowRestricted: true, sessionOnly: true },
       schema: {
         tags: ["auth"],
         summary: "Start setting up a TOTP second factor: returns the secret for the authenticator app",
@@ -171,7 +172,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     "/auth/totp/enable",
     {
-      config: { allowRestricted: true },
+      config: { allowRestricted: true, sessionOnly: true },
       schema: {
         tags: ["auth"],
         summary: "Confirm TOTP setup with a first code",
@@ -188,6 +189,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     "/auth/tokens",
     {
+      // A token that could mint tokens would outlive its own expiry and revocation.
+      config: { sessionOnly: true },
       schema: {
         tags: ["auth"],
         summary: "Create a personal API token (shown once) for scripts: send it as Authorization: Bearer",

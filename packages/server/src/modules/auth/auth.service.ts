@@ -2,11 +2,14 @@ import { randomBytes, randomInt } from "node:crypto";
 import {
   accountRestriction,
   DomainError,
-  isLocked,
   isSessionAlive,
+  LOCKOUT_MAX_FAILURES,
   LOCKOUT_WINDOW_MINUTES,
-  lockUntilAfterFailure,
+  lockoutWindowStart,
+  lockUntilAfterFailedAttempt,
+  lockUntilFrom,
   maskPhone,
+  mayCheckPassword,
   normalizeMobile,
   type Principal,
   passwordIssues,
@@ -33,24 +36,26 @@ import type { AppUserRow } from "../users/users.table.ts";
 export { systemPrincipal } from "@wangge/core";
 
 import {
+  clearLoginCounter,
+  countLoginAttempt,
   countOtpChallengesSince,
   findApiTokenByHash,
   findApiTokenById,
   findLatestOtpChallenge,
-  findLoginLock,
   findSession,
   insertApiToken,
   insertLoginAttempt,
   insertOtpChallenge,
   insertSession,
   listApiTokensOfUser,
-  listRecentFailures,
+  lockLogin,
   markApiTokenUsed,
   promoteSession,
   revokeApiToken as revokeApiTokenRow,
+  revokeApiTokensOfUser,
   revokeSession,
   revokeSessionsOfUser,
-  setLoginLock,
+  takeTotpAttempt,
   touchSession,
   updateOtpChallenge,
 } from "./auth.queries.ts";
@@ -126,6 +131,11 @@ async function startSession(
   return token;
 }
 
+/** The lockout rule's instants for an attempt made now (core/auth/lockout.ts). */
+function lockoutAt(now: Date) {
+  return { now, windowStart: lockoutWindowStart(now), lockUntil: lockUntilFrom(now), max: LOCKOUT_MAX_FAILURES };
+}
+
 export type LoginResult =
   | { step: "done"; sessionToken: string; csrfToken: string; principal: Principal; restriction: Restriction }
   | { step: "totp"; sessionToken: string; csrfToken: string };
@@ -133,7 +143,9 @@ export type LoginResult =
 /**
  * Password sign-in. Unknown users and wrong passwords get the same error after the same argon2 work.
  * Five failures within 15 minutes lock the username for 15 minutes; while locked, even the right
- * password is refused, and each refused attempt is audited.
+ * password is refused, and each refused attempt is audited. Every attempt is counted in the database
+ * before its password is checked (countLoginAttempt), so parallel attempts — in this process or
+ * another — cannot get more than five passwords checked in a window.
  */
 export async function login(
   ctx: AppContext,
@@ -142,10 +154,11 @@ export async function login(
 ): Promise<LoginResult> {
   const username = normalizeUsername(input.username);
   const now = ctx.now();
-  const lockedUntil = await findLoginLock(ctx.db, username);
+  const { attempt, lockedUntil } = await countLoginAttempt(ctx.db, username, lockoutAt(now));
   const user = await findAccountByUsername(ctx.db, username);
-  if (isLocked(lockedUntil, now)) {
+  if (!mayCheckPassword(attempt, lockedUntil, now)) {
     await verifyPassword(null, input.password);
+    const until = lockedUntil ?? lockUntilFrom(now);
     await ctx.db.transaction().execute(async (trx) => {
       await insertLoginAttempt(trx, { username, ip: meta.ip, outcome: "locked", at: now });
       await recordAudit(ctx, trx, {
@@ -156,20 +169,18 @@ export async function login(
         targetType: "user",
         targetId: user?.id ?? null,
         reason: "AUTH_ACCOUNT_LOCKED",
-        details: { lockedUntil: lockedUntil?.toISOString() },
+        details: { lockedUntil: until.toISOString() },
       });
     });
     throw new DomainError("AUTH_ACCOUNT_LOCKED", "too many failed sign-ins; try again later", {
-      details: { retryAfterSeconds: Math.ceil(((lockedUntil?.getTime() ?? now.getTime()) - now.getTime()) / 1000) },
+      details: { retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) },
     });
   }
   const ok = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!ok || !user) {
-    const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000);
+    const lockUntil = lockUntilAfterFailedAttempt(attempt, ctx.now());
     await ctx.db.transaction().execute(async (trx) => {
       await insertLoginAttempt(trx, { username, ip: meta.ip, outcome: "failure", at: now });
-      const failures = await listRecentFailures(trx, username, windowStart);
-      const lockUntil = lockUntilAfterFailure(failures, now);
       await recordAudit(ctx, trx, {
         action: "auth.login",
         outcome: "failure",
@@ -178,10 +189,10 @@ export async function login(
         targetType: "user",
         targetId: user?.id ?? null,
         reason: "AUTH_INVALID_CREDENTIALS",
-        details: { failuresInWindow: failures.length },
+        details: { failuresInWindow: attempt },
       });
       if (lockUntil) {
-        await setLoginLock(trx, username, lockUntil);
+        await lockLogin(trx, username, lockUntil);
         await recordAudit(ctx, trx, {
           action: "auth.lockout",
           outcome: "success",
@@ -189,7 +200,7 @@ export async function login(
           meta,
           targetType: "user",
           targetId: user?.id ?? null,
-          reason: `${failures.length} failed sign-ins within ${LOCKOUT_WINDOW_MINUTES} minutes`,
+          reason: `${attempt} failed sign-ins within ${LOCKOUT_WINDOW_MINUTES} minutes`,
           details: { lockedUntil: lockUntil.toISOString() },
         });
       }
@@ -213,7 +224,7 @@ export async function login(
   }
   return ctx.db.transaction().execute(async (trx) => {
     await insertLoginAttempt(trx, { username, ip: meta.ip, outcome: "success", at: now });
-    await setLoginLock(trx, username, null);
+    await clearLoginCounter(trx, username);
     if (!user.totp_enabled) {
       return signedIn(ctx, trx, user, meta, await startSession(ctx, trx, user, "active", meta), { method: "password" });
     }
@@ -231,7 +242,15 @@ export async function login(
   });
 }
 
-/** Second step: the TOTP code turns a password-only session into a full one. */
+/** Codes that may be tried on one pending sign-in; the fifth wrong one ends it (sign in again). */
+export const TOTP_MAX_ATTEMPTS = 5;
+
+/**
+ * Second step: the TOTP code turns a password-only session into a full one. Each code tried takes a
+ * numbered attempt from the session row before it is checked (takeTotpAttempt), so at most five codes
+ * are ever checked per pending sign-in, however many arrive in parallel; after the fifth wrong one the
+ * pending sign-in ends and counts as a failed sign-in towards the username's lockout.
+ */
 export async function completeTotpLogin(
   ctx: AppContext,
   meta: RequestMeta,
@@ -251,13 +270,32 @@ export async function completeTotpLogin(
   }
   const user = await findUserById(ctx.db, session.user_id);
   if (!user?.totp_secret_enc) throw new DomainError("AUTH_REQUIRED", "sign in with your password first");
+  const attempt = await takeTotpAttempt(ctx.db, idHash, TOTP_MAX_ATTEMPTS);
+  if (attempt === undefined) throw new DomainError("AUTH_REQUIRED", "sign in with your password first");
   const step = matchTotp(ctx.crypto.decrypt(user.totp_secret_enc), code, now, user.totp_last_step);
   if (step === undefined) {
-    await auditSelf(ctx, ctx.db, user, meta, {
-      action: "auth.login.totp",
-      outcome: "failure",
-      reason: "AUTH_TOTP_INVALID",
+    const last = attempt >= TOTP_MAX_ATTEMPTS;
+    await ctx.db.transaction().execute(async (trx) => {
+      await auditSelf(ctx, trx, user, meta, {
+        action: "auth.login.totp",
+        outcome: "failure",
+        reason: last ? "AUTH_TOTP_TOO_MANY" : "AUTH_TOTP_INVALID",
+        details: { attempt },
+      });
+      if (last) {
+        // The pending sign-in is over; its wrong codes count as one failed sign-in towards the lockout.
+        await revokeSession(trx, idHash, now);
+        await insertLoginAttempt(trx, { username: user.username, ip: meta.ip, outcome: "failure", at: now });
+        const counted = await countLoginAttempt(trx, user.username, lockoutAt(now));
+        const lockUntil = lockUntilAfterFailedAttempt(counted.attempt, now);
+        if (lockUntil) await lockLogin(trx, user.username, lockUntil);
+      }
     });
+    if (last) {
+      throw new DomainError("AUTH_TOTP_TOO_MANY", "too many wrong codes: sign in with your password again", {
+        errors: [{ path: "code", message: "wrong code" }],
+      });
+    }
     throw new DomainError("AUTH_TOTP_INVALID", "the code is wrong or expired", {
       errors: [{ path: "code", message: "wrong code" }],
     });
@@ -323,15 +361,13 @@ export async function authenticateSession(ctx: AppContext, sessionToken: string)
   };
 }
 
-export async function logout(
-  ctx: AppContext,
-  meta: RequestMeta,
-  sessionToken: string,
-  principal: Principal | undefined,
-): Promise<void> {
+/** Ends a session; the sign-out is audited when the cookie still named a live session. */
+export async function logout(ctx: AppContext, meta: RequestMeta, sessionToken: string): Promise<void> {
+  const signedInAs = await authenticateSession(ctx, sessionToken);
   await ctx.db.transaction().execute(async (trx) => {
     await revokeSession(trx, sha256(sessionToken), ctx.now());
-    if (principal) {
+    if (signedInAs) {
+      const { principal } = signedInAs;
       await recordAudit(ctx, trx, {
         action: "auth.logout",
         outcome: "success",
@@ -344,8 +380,15 @@ export async function logout(
   });
 }
 
-export async function revokeAllSessions(ctx: AppContext, trx: Transaction<DB>, userId: string): Promise<void> {
-  await revokeSessionsOfUser(trx, userId, ctx.now());
+/**
+ * Everything that signs a user in without their password: sessions and API tokens. Ended when
+ * someone else resets the password or the account is locked or disabled, so a stolen token does not
+ * outlive the reset meant to shut its thief out.
+ */
+export async function revokeCredentials(ctx: AppContext, trx: Transaction<DB>, userId: string): Promise<void> {
+  const now = ctx.now();
+  await revokeSessionsOfUser(trx, userId, now);
+  await revokeApiTokensOfUser(trx, userId, now);
 }
 
 // ---- API tokens -------------------------------------------------------------------------------
@@ -381,6 +424,9 @@ export async function createApiToken(
   meta: RequestMeta,
   input: { id: string; name: string; expiresInDays: number },
 ): Promise<{ token: string | null; view: ApiTokenView; created: boolean }> {
+  // A token that could mint tokens would outlive its own expiry and revocation.
+  if (principal.via !== "session")
+    throw new DomainError("AUTH_SESSION_REQUIRED", "API tokens are created from a signed-in session, not with a token");
   const existing = await findApiTokenById(ctx.db, input.id);
   if (existing) {
     if (existing.user_id !== principal.userId || existing.name !== input.name) {
@@ -552,6 +598,12 @@ export async function requestOtp(
       errors: [{ path: "body.phone", message: "must be an 11-digit mobile number" }],
     });
   }
+  if (ctx.sms.kind === "none") {
+    throw new DomainError(
+      "AUTH_SMS_UNAVAILABLE",
+      "sign-in by SMS code is not available: this server has no SMS gateway configured",
+    );
+  }
   const bidx = ctx.crypto.blindIndex(phone);
   const now = ctx.now();
   if ((await countOtpChallengesSince(ctx.db, bidx, new Date(now.getTime() - 3_600_000))) >= OTP_MAX_PER_HOUR) {
@@ -630,5 +682,5 @@ export async function verifyOtp(
 
 /** Lifts a sign-in lockout (an admin re-enabling an account). */
 export async function clearLoginLock(ctx: AppContext, username: string): Promise<void> {
-  await setLoginLock(ctx.db, normalizeUsername(username), null);
+  await clearLoginCounter(ctx.db, normalizeUsername(username));
 }

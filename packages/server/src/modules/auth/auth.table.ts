@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 export interface SessionTable {
   /** SHA-256 of the session token; the token itself lives only in the user's cookie. */
@@ -10,8 +10,11 @@ export interface SessionTable {
   ip: string | null;
   user_agent: string | null;
   revoked_at: Date | null;
+  /** Codes tried on a pending (password-only) sign-in; it ends after TOTP_MAX_ATTEMPTS. */
+  totp_attempts: ColumnType<number, number | undefined, number>;
 }
 export type SessionRow = Selectable<SessionTable>;
+export type NewSessionRow = Insertable<SessionTable>;
 
 export interface ApiTokenTable {
   id: string;
@@ -34,9 +37,13 @@ export interface LoginAttemptTable {
   at: Date;
 }
 
+/** One row per username signed in to with a wrong password: the lockout counter (core/auth/lockout.ts). */
 export interface LoginLockTable {
   username: string;
-  locked_until: Date;
+  locked_until: Date | null;
+  /** Attempts counted in the current window (each counted before its password is checked). */
+  failures: ColumnType<number, number | undefined, number>;
+  window_started_at: Date | null;
 }
 
 export interface OtpChallengeTable {

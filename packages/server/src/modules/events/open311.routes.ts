@@ -5,6 +5,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { requestMeta } from "../../http/authenticate.ts";
+import { assertNoNul } from "../../http/request-edge.ts";
+import { open311PostRateLimit } from "../../http/security.ts";
 import { MAX_ATTACHMENT_BYTES } from "./attachment-files.ts";
 import { readPublicMedia } from "./attachments.service.ts";
 import { listCategories } from "./categories.service.ts";
@@ -89,9 +91,14 @@ async function readPost(request: FastifyRequest): Promise<{ fields: Record<strin
   if (request.isMultipart()) {
     for await (const part of request.parts()) {
       if (part.type === "file") {
+        assertNoNul({ [part.fieldname]: { filename: part.filename } }, "body");
         const data = await part.toBuffer();
         if (data.length > 0) files.push({ fileName: part.filename || part.fieldname, data });
-      } else add(part.fieldname, String(part.value ?? ""));
+      } else {
+        const value = String(part.value ?? "");
+        assertNoNul({ [part.fieldname]: value }, "body");
+        add(part.fieldname, value);
+      }
     }
   } else {
     for (const [name, value] of Object.entries((request.body ?? {}) as Record<string, unknown>)) {
@@ -203,7 +210,7 @@ export const open311Routes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   app.post(
     "/open311/v2/:file",
     {
-      config: { public: true },
+      config: { public: true, rateLimit: open311PostRateLimit(ctx.config) },
       bodyLimit: MAX_ATTACHMENT_BYTES * 4,
       schema: {
         tags: ["open311"],

@@ -21,6 +21,8 @@ export const healthRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = async 
   app.get(
     "/api/health",
     {
+      // A load balancer polls it: open, and never rate limited (a 429 would take the server out).
+      config: { public: true, rateLimit: false },
       schema: {
         tags: ["platform"],
         summary: "Liveness and database check",

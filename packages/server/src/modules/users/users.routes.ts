@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { revokeAllSessions } from "../auth/auth.service.ts";
+import { revokeCredentials } from "../auth/auth.service.ts";
 import { readStaffFile } from "./staff-file.ts";
 import {
   createAuditor,
@@ -129,7 +129,10 @@ export const usersRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         response: { 200: UserSchema, ...errors },
       },
     },
-    async (request) => updateUser(ctx, principalOf(request), requestMeta(request), request.params.id, request.body),
+    async (request) =>
+      updateUser(ctx, principalOf(request), requestMeta(request), request.params.id, request.body, (trx, userId) =>
+        revokeCredentials(ctx, trx, userId),
+      ),
   );
 
   app.post(
@@ -146,7 +149,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     },
     async (request) =>
       resetPassword(ctx, principalOf(request), requestMeta(request), request.params.id, request.body, (trx, userId) =>
-        revokeAllSessions(ctx, trx, userId),
+        revokeCredentials(ctx, trx, userId),
       ),
   );
 

@@ -375,6 +375,8 @@ export async function updateUser(
   meta: RequestMeta,
   id: string,
   input: UpdateUserInput,
+  /** Ends the account's sessions and API tokens when it is locked or disabled (auth's revokeCredentials). */
+  onDeactivate?: (trx: Transaction<DB>, userId: string) => Promise<void>,
 ): Promise<UserView> {
   await getManageableUser(ctx, actor, meta, id, "user.update");
   if (input.status && input.status !== "active" && id === actor.userId) {
@@ -395,6 +397,7 @@ export async function updateUser(
       ...(input.status !== undefined ? { status: input.status } : {}),
       updated_at: ctx.now(),
     });
+    if (input.status && input.status !== "active") await onDeactivate?.(trx, id);
     await recordAudit(ctx, trx, {
       action: input.status && input.status !== row.status ? `user.status.${input.status}` : "user.update",
       outcome: "success",
