@@ -45,12 +45,13 @@ export function nonCanonicalPath(rawUrl: string): string | undefined {
 const NUL = "\u0000";
 const MAX_ISSUES = 20;
 
-function isPlainContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
   if (value === null || typeof value !== "object") return false;
-  if (Array.isArray(value)) return true;
-  const proto = Object.getPrototypeOf(value);
-  // Parsed JSON, query strings (null prototype) and form bodies; never Buffers or streams.
-  return proto === Object.prototype || proto === null;
+  // Parsed JSON, query strings and form bodies (whose objects come from a null-prototype
+  // constructor); never a Buffer, a typed array, a stream a route reads itself, or a Date.
+  return (
+    !ArrayBuffer.isView(value) && !(value instanceof Date) && typeof (value as { pipe?: unknown }).pipe !== "function"
+  );
 }
 
 /** Every place under `root` where text (a string or an object key) holds a NUL character. */
@@ -62,7 +63,7 @@ export function nulIssues(value: unknown, root: string): FieldIssue[] {
     const [current, path] = stack.pop() as [unknown, string];
     if (typeof current === "string") {
       if (current.includes(NUL)) issues.push({ path, message: "must not contain the NUL character (U+0000)" });
-    } else if (isPlainContainer(current)) {
+    } else if (isContainer(current)) {
       const entries = Array.isArray(current) ? current.map((v, i) => [String(i), v] as const) : Object.entries(current);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i] as readonly [string, unknown];
