@@ -26,7 +26,7 @@ export const TEST_DATA_KEY = Buffer.alloc(32, 7);
 /** A real app over a real, migrated database (see test-database.ts); drive it with `app.inject()`. */
 export async function buildTestApp(
   env: Record<string, string> = {},
-  options: { keyFiles?: boolean } = {},
+  options: { keyFiles?: boolean; configuredSms?: boolean } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   // Uploads and key files of this app go to a directory of its own, removed on close.
@@ -58,7 +58,8 @@ export async function buildTestApp(
   };
   // keyFiles: the deployment's own key files in the data directory (key rotation tests).
   const crypto = options.keyFiles ? fieldCryptoFor(config) : createFieldCrypto(TEST_DATA_KEY);
-  const deps = { config, database, crypto, now: () => clock.now, sms };
+  // configuredSms: the sender the configuration chooses (WANGGE_SMS_SENDER), not the recording one.
+  const deps = { config, database, crypto, now: () => clock.now, ...(options.configuredSms ? {} : { sms }) };
   const app = await buildApp(deps);
   await app.ready();
   return {
