@@ -65,4 +65,26 @@ describe("loadConfig", () => {
     });
     expect(config.map).toMatchObject({ tileCoordinateSystem: "gcj02", tileAttribution: "© 示例地图" });
   });
+
+  it.each([
+    [{}, "none"],
+    [{ WANGGE_SMS_WEBHOOK_URL: "https://sms.example/send" }, "webhook"],
+    [{ WANGGE_SMS_SENDER: "webhook", WANGGE_SMS_WEBHOOK_URL: "https://sms.example/send" }, "webhook"],
+    [{ WANGGE_SMS_SENDER: "log" }, "log"],
+  ])("chooses the SMS sender from %j: %s", (env, sender) => {
+    expect(loadConfig(env).smsSender).toBe(sender);
+  });
+
+  it.each([
+    [{ WANGGE_SMS_SENDER: "console" }],
+    [{ WANGGE_SMS_SENDER: "webhook" }],
+    [{ WANGGE_SMS_SENDER: "log", WANGGE_SMS_WEBHOOK_URL: "https://sms.example/send" }],
+  ])("refuses WANGGE_SMS_SENDER in %j, naming it", (env) => {
+    expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: "CONFIG_INVALID" }));
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["WANGGE_SMS_SENDER"]);
+    }
+  });
 });

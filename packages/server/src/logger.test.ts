@@ -1,0 +1,85 @@
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { createFieldCrypto } from "./crypto/field-crypto.ts";
+import { createLogger, redactLogLine } from "./logger.ts";
+import { TEST_DATA_KEY } from "./test/build-test-app.ts";
+import { createTestDatabase, type TestDatabase } from "./test/test-database.ts";
+
+/** Canaries: an ID number and a mobile number that must never reach the log in clear. */
+const ID_NUMBER = "45080219900307123X";
+const PHONE = "13812345678";
+
+let database: TestDatabase;
+let output = "";
+let app: Awaited<ReturnType<typeof buildApp>>;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const capture = new Writable({
+    write(chunk, _encoding, done) {
+      output += String(chunk);
+      done();
+    },
+  });
+  app = await buildApp({
+    config: loadConfig({ WANGGE_WEB_DIST: "/nonexistent", WANGGE_DATA_DIR: "/nonexistent-data" }),
+    database,
+    logger: createLogger("info", capture),
+    crypto: createFieldCrypto(TEST_DATA_KEY),
+  });
+  // A handler that fails the way a driver or a library would: the personal numbers it was given end
+  // up in the message, in a cause two levels down, and in validation details nested deep.
+  app.post("/test/fail", { config: { public: true } }, async (request) => {
+    const { phone, idNumber } = request.body as { phone: string; idNumber: string };
+    const error = new Error(`insert failed for phone ${phone}`, {
+      cause: new Error("constraint", { cause: new Error(`duplicate key (id_number)=(${idNumber})`) }),
+    });
+    Object.assign(error, {
+      validation: [{ path: ["a", "b", "c", "d"], details: { deeper: { deepest: { value: `+86 ${phone}` } } } }],
+    });
+    throw error;
+  });
+  await app.ready();
+});
+afterAll(async () => {
+  await app?.close();
+  await database?.close();
+});
+
+describe("the server log", () => {
+  it("masks ID and phone numbers in errors: message, stack, causes and nested details", async () => {
+    output = "";
+    const res = await app.inject({
+      method: "POST",
+      url: "/test/fail",
+      payload: { phone: PHONE, idNumber: ID_NUMBER },
+    });
+    expect(res.statusCode).toBe(500);
+    const lines = output.trim().split("\n");
+    const failure = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "unhandled error");
+    expect(failure.err.message).toContain("insert failed for phone 138****5678");
+    expect(failure.err.stack).toContain("duplicate key (id_number)=(450802********123X)");
+    expect(JSON.stringify(failure.err.validation)).toContain("138****5678");
+    expect(output).not.toContain(PHONE);
+    expect(output).not.toContain(ID_NUMBER);
+  });
+
+  it("masks them in the request URL that is logged", async () => {
+    output = "";
+    await app.inject({ method: "GET", url: `/api/v1/people?q=${ID_NUMBER}&phone=${PHONE}` });
+    expect(output).toContain("/api/v1/people?q=450802********123X");
+    expect(output).not.toContain(PHONE);
+    expect(output).not.toContain(ID_NUMBER);
+  });
+
+  it("keeps every line JSON, numbers included", () => {
+    const line = `{"level":30,"n":${PHONE},"msg":"tel ${PHONE} and \\"${ID_NUMBER}\\""}`;
+    const redacted = redactLogLine(line);
+    expect(JSON.parse(redacted)).toEqual({
+      level: 30,
+      n: Number(PHONE),
+      msg: 'tel 138****5678 and "450802********123X"',
+    });
+  });
+});
