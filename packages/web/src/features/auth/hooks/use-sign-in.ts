@@ -19,7 +19,10 @@ export function useSignIn(onSignedIn: () => void) {
     try {
       await work();
     } catch (e) {
-      setError(toApiError(e));
+      const failure = toApiError(e);
+      // The fifth wrong code ended the pending sign-in: back to the password, with the reason shown.
+      if (failure.code === "AUTH_TOTP_TOO_MANY") setStep("password");
+      setError(failure);
     } finally {
       setSubmitting(false);
     }
