@@ -4,6 +4,7 @@ import {
   DomainError,
   describeCheckpointProblem,
   isDomainError,
+  redactPersonalNumbers,
   systemPrincipal,
 } from "@wangge/core";
 import { Command, CommanderError } from "commander";
@@ -633,7 +634,8 @@ export async function runCli(argv: string[]): Promise<void> {
         ? `: ${error.errors.map((e) => `${e.path} ${e.message}`).join("; ")}`
         : "";
     const reason = `${error instanceof Error ? error.message : String(error)}${fields}`;
-    process.stderr.write(`wangge: ${reason.split("\n")[0]}\n`);
+    // stderr ends up in the service's journal: a log like any other, so no ID or phone number in clear.
+    process.stderr.write(`wangge: ${redactPersonalNumbers(reason.split("\n")[0] ?? "")}\n`);
     process.exit(1);
   }
 }
