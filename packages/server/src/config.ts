@@ -122,7 +122,7 @@ const EnvSchema = z.object({
   WANGGE_NUMBER_SEARCH_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(10)),
   WANGGE_IMPORT_REPORT_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   WANGGE_SMS_SENDER: z.preprocess(emptyToUndefined, z.enum(["webhook", "log"]).optional()),
-  WANGGE_OPEN311_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(30)),
+  WANGGE_OPEN311_POSTS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(30)),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -256,7 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: {
       perMinute: e.WANGGE_RATE_LIMIT_PER_MINUTE,
       loginPerMinute: e.WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE,
-      open311PostsPerMinute: e.WANGGE_OPEN311_RATE_LIMIT_PER_MINUTE,
+      open311PostsPerMinute: e.WANGGE_OPEN311_POSTS_PER_MINUTE,
     },
     auditCheckpointMinutes: e.WANGGE_AUDIT_CHECKPOINT_MINUTES,
     smsWebhookUrl: e.WANGGE_SMS_WEBHOOK_URL,

@@ -11,7 +11,7 @@ beforeAll(async () => {
   t = await buildTestApp({
     WANGGE_RATE_LIMIT_PER_MINUTE: "5",
     WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: "3",
-    WANGGE_OPEN311_RATE_LIMIT_PER_MINUTE: "3",
+    WANGGE_OPEN311_POSTS_PER_MINUTE: "3",
   });
 });
 afterAll(async () => {
