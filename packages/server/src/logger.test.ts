@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { redactPersonalNumbers } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
@@ -10,6 +11,9 @@ import { createTestDatabase, type TestDatabase } from "./test/test-database.ts";
 /** Canaries: an ID number and a mobile number that must never reach the log in clear. */
 const ID_NUMBER = "45080219900307123X";
 const PHONE = "13812345678";
+/** How they read once masked (core/privacy/redact.ts). */
+const ID_MASKED = redactPersonalNumbers(ID_NUMBER);
+const PHONE_MASKED = redactPersonalNumbers(PHONE);
 
 let database: TestDatabase;
 let output = "";
@@ -58,9 +62,9 @@ describe("the server log", () => {
     expect(res.statusCode).toBe(500);
     const lines = output.trim().split("\n");
     const failure = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "unhandled error");
-    expect(failure.err.message).toContain("insert failed for phone 138****5678");
-    expect(failure.err.stack).toContain("duplicate key (id_number)=(450802********123X)");
-    expect(JSON.stringify(failure.err.validation)).toContain("138****5678");
+    expect(failure.err.message).toContain(`insert failed for phone ${PHONE_MASKED}`);
+    expect(failure.err.stack).toContain(`duplicate key (id_number)=(${ID_MASKED})`);
+    expect(JSON.stringify(failure.err.validation)).toContain(PHONE_MASKED);
     expect(output).not.toContain(PHONE);
     expect(output).not.toContain(ID_NUMBER);
   });
@@ -68,7 +72,7 @@ describe("the server log", () => {
   it("masks them in the request URL that is logged", async () => {
     output = "";
     await app.inject({ method: "GET", url: `/api/v1/people?q=${ID_NUMBER}&phone=${PHONE}` });
-    expect(output).toContain("/api/v1/people?q=450802********123X");
+    expect(output).toContain(`/api/v1/people?q=${ID_MASKED}`);
     expect(output).not.toContain(PHONE);
     expect(output).not.toContain(ID_NUMBER);
   });
@@ -79,7 +83,7 @@ describe("the server log", () => {
     expect(JSON.parse(redacted)).toEqual({
       level: 30,
       n: Number(PHONE),
-      msg: 'tel 138****5678 and "450802********123X"',
+      msg: `tel ${PHONE_MASKED} and "${ID_MASKED}"`,
     });
   });
 });
