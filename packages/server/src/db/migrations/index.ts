@@ -14,10 +14,10 @@ import * as m20261128_1900 from "./2026_11_28_1900_create_events.ts";
 import * as m20261128_2000 from "./2026_11_28_2000_create_event_intake_and_disputes.ts";
 import * as m20261128_2100 from "./2026_11_28_2100_index_boundary_revision.ts";
 import * as m20261128_2200 from "./2026_11_28_2200_create_deferred_ddl.ts";
-import * as m20261206_1000 from "./2026_12_06_1000_add_sign_in_counters.ts";
 import * as m20261206_1100 from "./2026_12_06_1100_remask_id_numbers.ts";
 import * as m20261206_1101 from "./2026_12_06_1101_create_person_lookup.ts";
 import * as m20261206_1102 from "./2026_12_06_1102_seal_import_reports.ts";
+import * as m20261206_1140 from "./2026_12_06_1140_add_sign_in_counters.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -39,8 +39,8 @@ export const migrations: Record<string, Migration> = {
   "2026_11_28_2000_create_event_intake_and_disputes": m20261128_2000,
   "2026_11_28_2100_index_boundary_revision": m20261128_2100,
   "2026_11_28_2200_create_deferred_ddl": m20261128_2200,
-  "2026_12_06_1000_add_sign_in_counters": m20261206_1000,
   "2026_12_06_1100_remask_id_numbers": m20261206_1100,
   "2026_12_06_1101_create_person_lookup": m20261206_1101,
   "2026_12_06_1102_seal_import_reports": m20261206_1102,
+  "2026_12_06_1140_add_sign_in_counters": m20261206_1140,
 };
