@@ -13,7 +13,7 @@ import type { DB } from "../packages/server/src/db/schema.ts";
 import { uuidv7 } from "../packages/server/src/ids.ts";
 import { createApiToken } from "../packages/server/src/modules/auth/auth.service.ts";
 import { ensureDefaultCategories } from "../packages/server/src/modules/events/categories.service.ts";
-import { sweepOverdue } from "../packages/server/src/modules/events/events.service.ts";
+import { sweepOverdue } from "../packages/server/src/modules/events/escalation.service.ts";
 import { ensureDefaultRoles } from "../packages/server/src/modules/roles/roles.service.ts";
 import { findUserById } from "../packages/server/src/modules/users/users.queries.ts";
 import { createUser, loadPrincipal } from "../packages/server/src/modules/users/users.service.ts";

@@ -27,7 +27,7 @@ import { exportAuditTrail, recordAudit } from "./modules/audit/audit.service.ts"
 import { auditCheckpointer, verifyAuditTrailWithCheckpoints } from "./modules/audit/audit-checkpoints.service.ts";
 import { hardenAuditTable } from "./modules/audit/audit-hardening.service.ts";
 import { clearLoginLock, revokeCredentials } from "./modules/auth/auth.service.ts";
-import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./modules/events/open311-requests.service.ts";
+import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./modules/events/open311-keys.service.ts";
 import { rotateDataKey } from "./modules/platform/keys.service.ts";
 import { rejectedRowsReport } from "./modules/registry/import-reports.service.ts";
 import { importPeopleFile } from "./modules/registry/people-import.service.ts";

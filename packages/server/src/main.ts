@@ -8,7 +8,7 @@ import { makePrivate, privateFileCreation } from "./db/private-files.ts";
 import { locateIndexFor } from "./modules/areas/area-boundaries.service.ts";
 import { startAuditCheckpoints } from "./modules/audit/audit-checkpoints.service.ts";
 import { warnAboutAuditTamperRisk } from "./modules/audit/audit-hardening.service.ts";
-import { startEscalationTimer } from "./modules/events/events.service.ts";
+import { startEscalationTimer } from "./modules/events/escalation.service.ts";
 import { startImportReportPurge } from "./modules/registry/import-reports.service.ts";
 import { resumeImports } from "./modules/registry/people-import.service.ts";
 import { VERSION } from "./version.ts";

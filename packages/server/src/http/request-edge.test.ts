@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "../ids.ts";
-import { createOpen311Key } from "../modules/events/open311-requests.service.ts";
+import { createOpen311Key } from "../modules/events/open311-keys.service.ts";
 import { buildTestApp, type TestApp } from "../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../test/factories.ts";
 import { registerAuthentication } from "./authenticate.ts";

@@ -11,6 +11,13 @@ import {
   sniffType,
   stripLocation,
 } from "./attachment-files.ts";
+import {
+  findAttachment,
+  findAttachmentOfEvent,
+  findAttachmentWithCategory,
+  insertAttachment,
+  listAttachmentsOf,
+} from "./events.queries.ts";
 import { visibleEvent } from "./events.service.ts";
 import type { EventAttachmentRow } from "./events.table.ts";
 
@@ -69,7 +76,7 @@ export async function saveAttachment(
   input: { id?: string | undefined; eventId: string; fileName: string; data: Uint8Array; field?: string },
 ): Promise<{ attachment: ReturnType<typeof toAttachmentView>; created: boolean }> {
   const id = input.id ?? uuidv7(ctx.now().getTime());
-  const existing = await ctx.db.selectFrom("event_attachment").selectAll().where("id", "=", id).executeTakeFirst();
+  const existing = await findAttachment(ctx.db, id);
   const sha256 = createHash("sha256").update(input.data).digest("hex");
   if (existing) {
     if (existing.event_id === input.eventId && existing.sha256 === sha256)
@@ -95,7 +102,7 @@ export async function saveAttachment(
   await mkdir(attachmentsDir(ctx), { recursive: true });
   await writeAtomically(filePath(ctx, row, "original"), input.data);
   if (stripped.changed) await writeAtomically(filePath(ctx, row, "public"), stripped.data);
-  await ctx.db.insertInto("event_attachment").values(row).execute();
+  await insertAttachment(ctx.db, row);
   return { attachment: toAttachmentView(row), created: true };
 }
 
@@ -119,14 +126,7 @@ function cleanName(name: string, type: AttachmentType): string {
 }
 
 export async function listAttachments(ctx: AppContext, eventId: string) {
-  const rows = await ctx.db
-    .selectFrom("event_attachment")
-    .selectAll()
-    .where("event_id", "=", eventId)
-    .orderBy("created_at")
-    .orderBy("id")
-    .execute();
-  return rows.map(toAttachmentView);
+  return (await listAttachmentsOf(ctx.db, eventId)).map(toAttachmentView);
 }
 
 /** The bytes of an attachment: the original, or the copy without location metadata. */
@@ -136,12 +136,7 @@ export async function readAttachment(
   attachmentId: string,
   variant: "original" | "public",
 ): Promise<{ row: EventAttachmentRow; data: Buffer }> {
-  const row = await ctx.db
-    .selectFrom("event_attachment")
-    .selectAll()
-    .where("id", "=", attachmentId)
-    .where("event_id", "=", eventId)
-    .executeTakeFirst();
+  const row = await findAttachmentOfEvent(ctx.db, eventId, attachmentId);
   if (!row)
     throw new DomainError("EVENT_NOT_FOUND", `no attachment ${attachmentId} on this event`, {
       errors: [{ path: "attachmentId", message: "unknown attachment" }],
@@ -165,13 +160,7 @@ export async function readPublicMedia(
   ctx: AppContext,
   attachmentId: string,
 ): Promise<{ row: EventAttachmentRow; data: Buffer } | undefined> {
-  const found = await ctx.db
-    .selectFrom("event_attachment")
-    .innerJoin("event", "event.id", "event_attachment.event_id")
-    .selectAll("event_attachment")
-    .select("event.category_key")
-    .where("event_attachment.id", "=", attachmentId)
-    .executeTakeFirst();
+  const found = await findAttachmentWithCategory(ctx.db, attachmentId);
   if (!found || !isPublicCategory(found.category_key)) return undefined;
   const { category_key: _, ...row } = found;
   return { row, data: await readVariant(ctx, row, "public") };

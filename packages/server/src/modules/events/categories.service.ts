@@ -11,10 +11,21 @@ import {
   type Principal,
   type WorkingCalendar,
 } from "@wangge/core";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import {
+  type CalendarDayRow,
+  deleteCalendarDays,
+  hasCalendarDays,
+  insertCalendarDays,
+  insertCategoryIfMissing,
+  listAllCalendarDays,
+  listCalendarDays,
+  listCategoryRows,
+  updateCategoryRow,
+} from "./categories.queries.ts";
 import type { EventCategoryRow } from "./events.table.ts";
 
 /**
@@ -24,32 +35,25 @@ import type { EventCategoryRow } from "./events.table.ts";
 export async function ensureDefaultCategories(db: Kysely<DB>): Promise<void> {
   // Parents before children: the seeded list is in that order.
   for (const c of DEFAULT_CATEGORIES)
-    await db
-      .insertInto("event_category")
-      .values({
-        key: c.key,
-        parent_key: c.parentKey,
-        name_zh: c.name["zh-CN"],
-        name_en: c.name.en,
-        close_level: c.closeLevel,
-        deadlines: JSON.stringify(c.deadlines),
-        priority: c.priority,
-        attributes: JSON.stringify(c.attributes),
-      })
-      .onConflict((oc) => oc.column("key").doNothing())
-      .execute();
-  const seeded = await db.selectFrom("work_calendar_day").select("day").limit(1).execute();
-  if (seeded.length === 0) {
-    const rows = [
-      ...HOLIDAYS_2026.holidays.map((day) => ({ day, kind: "holiday" as const, note: "2026 国务院办公厅通知" })),
-      ...HOLIDAYS_2026.workdays.map((day) => ({ day, kind: "workday" as const, note: "2026 调休上班" })),
-    ];
-    await db
-      .insertInto("work_calendar_day")
-      .values(rows)
-      .onConflict((oc) => oc.column("day").doNothing())
-      .execute();
-  }
+    await insertCategoryIfMissing(db, {
+      key: c.key,
+      parent_key: c.parentKey,
+      name_zh: c.name["zh-CN"],
+      name_en: c.name.en,
+      close_level: c.closeLevel,
+      deadlines: c.deadlines,
+      priority: c.priority,
+      attributes: c.attributes,
+    });
+  if (!(await hasCalendarDays(db)))
+    await insertCalendarDays(
+      db,
+      [
+        ...HOLIDAYS_2026.holidays.map((day) => ({ day, kind: "holiday" as const, note: "2026 国务院办公厅通知" })),
+        ...HOLIDAYS_2026.workdays.map((day) => ({ day, kind: "workday" as const, note: "2026 调休上班" })),
+      ],
+      { ignoreExisting: true },
+    );
   forgetEventConfig(db);
 }
 
@@ -70,9 +74,7 @@ export async function listCategories(
   db: Kysely<DB>,
   options: { activeOnly?: boolean } = {},
 ): Promise<CategoryDefinition[]> {
-  let q = db.selectFrom("event_category").selectAll().orderBy("key");
-  if (options.activeOnly) q = q.where("active", "=", true);
-  return (await q.execute()).map(toCategory);
+  return (await listCategoryRows(db, options)).map(toCategory);
 }
 
 /**
@@ -123,21 +125,17 @@ export async function updateCategory(
   forgetEventConfig(ctx.db);
   await getCategory(ctx.db, key);
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("event_category")
-      .set({
-        name_zh: settings.name["zh-CN"],
-        name_en: settings.name.en,
-        close_level: settings.closeLevel,
-        deadlines: JSON.stringify(settings.deadlines),
-        priority: settings.priority,
-        attributes: JSON.stringify(settings.attributes),
-        active: settings.active,
-        updated_at: ctx.now(),
-        updated_by: authorId(actor),
-      })
-      .where("key", "=", key)
-      .execute();
+    await updateCategoryRow(trx, key, {
+      name_zh: settings.name["zh-CN"],
+      name_en: settings.name.en,
+      close_level: settings.closeLevel,
+      deadlines: settings.deadlines,
+      priority: settings.priority,
+      attributes: settings.attributes,
+      active: settings.active,
+      updated_at: ctx.now(),
+      updated_by: authorId(actor),
+    });
     await recordAudit(ctx, trx, {
       action: "event.category.update",
       outcome: "success",
@@ -154,20 +152,10 @@ export async function updateCategory(
 
 // ---- working calendar ----------------------------------------------------------------------------
 
-export interface CalendarDay {
-  day: string;
-  kind: "holiday" | "workday";
-  note: string | null;
-}
+export type CalendarDay = CalendarDayRow;
 
 export async function calendarYear(db: Kysely<DB>, year: number): Promise<CalendarDay[]> {
-  return db
-    .selectFrom("work_calendar_day")
-    .select(["day", "kind", "note"])
-    .where("day", ">=", `${year}-01-01`)
-    .where("day", "<=", `${year}-12-31`)
-    .orderBy("day")
-    .execute();
+  return listCalendarDays(db, `${year}-01-01`, `${year}-12-31`);
 }
 
 /** Replaces a year's holidays and make-up days as one change (audited). */
@@ -181,16 +169,11 @@ export async function setCalendarYear(
   const issues = checkCalendarYear(year, days, "body.days");
   if (issues.length > 0) throw new DomainError("VALIDATION_FAILED", "the calendar is not valid", { errors: issues });
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .deleteFrom("work_calendar_day")
-      .where("day", ">=", `${year}-01-01`)
-      .where("day", "<=", `${year}-12-31`)
-      .execute();
-    if (days.length > 0)
-      await trx
-        .insertInto("work_calendar_day")
-        .values(days.map((d) => ({ ...d, updated_at: ctx.now(), updated_by: authorId(actor) })))
-        .execute();
+    await deleteCalendarDays(trx, `${year}-01-01`, `${year}-12-31`);
+    await insertCalendarDays(
+      trx,
+      days.map((d) => ({ ...d, updated_at: ctx.now(), updated_by: authorId(actor) })),
+    );
     await recordAudit(ctx, trx, {
       action: "event.calendar.update",
       outcome: "success",
@@ -218,12 +201,10 @@ export async function workingCalendar(
   const now = Date.now();
   if (cache.calendar && cache.calendar.key === key && now - cache.calendar.at <= CONFIG_TTL_MS)
     return cache.calendar.value;
-  const rows = await sql<{ day: string; kind: string }>`select day::text as day, kind from work_calendar_day`.execute(
-    db,
-  );
+  const rows = await listAllCalendarDays(db);
   const value = calendar({
-    holidays: rows.rows.filter((r) => r.kind === "holiday").map((r) => r.day),
-    workdays: rows.rows.filter((r) => r.kind === "workday").map((r) => r.day),
+    holidays: rows.filter((r) => r.kind === "holiday").map((r) => r.day),
+    workdays: rows.filter((r) => r.kind === "workday").map((r) => r.day),
     windows: config.workingHours.length ? config.workingHours : OFFICE_HOURS,
     weekend: config.weekend,
   });

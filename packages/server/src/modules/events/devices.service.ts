@@ -8,6 +8,15 @@ import { checkAttachment, saveAttachment } from "./attachments.service.ts";
 import { getCategory } from "./categories.service.ts";
 import { type EventView, reportEvent } from "./events.service.ts";
 import type { IntakeDeviceRow } from "./events.table.ts";
+import {
+  findDeviceByKey,
+  forgetNoncesBefore,
+  insertDevice,
+  listDeviceRows,
+  retireDeviceRow,
+  spendNonce,
+  touchDevice,
+} from "./intake.queries.ts";
 
 /**
  * Cameras and sensors that report events by webhook. Each device has a secret (shown once, kept
@@ -49,11 +58,7 @@ export async function registerDevice(ctx: AppContext, actor: Principal, meta: Re
     issues.push({ path: "body.areaCode", message: "no such area" });
   if (!input.areaCode && (input.lng === undefined || input.lat === undefined))
     issues.push({ path: "body.areaCode", message: "say where the device is: its area or its point" });
-  const taken = await ctx.db
-    .selectFrom("intake_device")
-    .select("id")
-    .where("device_key", "=", input.deviceKey)
-    .executeTakeFirst();
+  const taken = await findDeviceByKey(ctx.db, input.deviceKey);
   if (taken) issues.push({ path: "body.deviceKey", message: "another device has this id" });
   if (issues.length > 0)
     throw new DomainError("VALIDATION_FAILED", "the device cannot be registered", { errors: issues });
@@ -74,7 +79,7 @@ export async function registerDevice(ctx: AppContext, actor: Principal, meta: Re
     last_seen_at: null,
   };
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto("intake_device").values(row).execute();
+    await insertDevice(trx, row);
     await recordAudit(ctx, trx, {
       action: "device.register",
       outcome: "success",
@@ -89,18 +94,13 @@ export async function registerDevice(ctx: AppContext, actor: Principal, meta: Re
 }
 
 export async function listDevices(ctx: AppContext) {
-  return (await ctx.db.selectFrom("intake_device").selectAll().orderBy("created_at").execute()).map(toDeviceView);
+  return (await listDeviceRows(ctx.db)).map(toDeviceView);
 }
 
 export async function retireDevice(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string) {
   await ctx.db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable("intake_device")
-      .set({ revoked_at: ctx.now() })
-      .where("id", "=", id)
-      .where("revoked_at", "is", null)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw new DomainError("DEVICE_NOT_FOUND", `no active device ${id}`);
+    if (!(await retireDeviceRow(trx, id, ctx.now())))
+      throw new DomainError("DEVICE_NOT_FOUND", `no active device ${id}`);
     await recordAudit(ctx, trx, {
       action: "device.retire",
       outcome: "success",
@@ -137,12 +137,7 @@ export async function verifyDeviceRequest(
   headers: { timestamp?: string | undefined; nonce?: string | undefined; signature?: string | undefined },
   rawBody: Buffer,
 ): Promise<IntakeDeviceRow> {
-  const device = await ctx.db
-    .selectFrom("intake_device")
-    .selectAll()
-    .where("device_key", "=", deviceKey)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
+  const device = await findDeviceByKey(ctx.db, deviceKey, { activeOnly: true });
   if (!device) throw new DomainError("DEVICE_NOT_FOUND", `no active device ${deviceKey}`);
   const { timestamp, nonce, signature } = headers;
   const invalid = (why: string) => new DomainError("DEVICE_SIGNATURE_INVALID", why);
@@ -158,19 +153,10 @@ export async function verifyDeviceRequest(
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     throw invalid("X-Wangge-Signature does not match");
   // The nonce is spent only by a correctly signed request; a second use is a replay.
-  const spent = await ctx.db
-    .insertInto("intake_device_nonce")
-    .values({ device_id: device.id, nonce, at: ctx.now() })
-    .onConflict((oc) => oc.columns(["device_id", "nonce"]).doNothing())
-    .returning("nonce")
-    .executeTakeFirst();
-  if (!spent) throw new DomainError("DEVICE_REQUEST_REPLAYED", "this nonce was used before");
-  await ctx.db
-    .deleteFrom("intake_device_nonce")
-    .where("device_id", "=", device.id)
-    .where("at", "<", new Date(ctx.now().getTime() - 2 * SIGNATURE_WINDOW_S * 1000))
-    .execute();
-  await ctx.db.updateTable("intake_device").set({ last_seen_at: ctx.now() }).where("id", "=", device.id).execute();
+  if (!(await spendNonce(ctx.db, device.id, nonce, ctx.now())))
+    throw new DomainError("DEVICE_REQUEST_REPLAYED", "this nonce was used before");
+  await forgetNoncesBefore(ctx.db, device.id, new Date(ctx.now().getTime() - 2 * SIGNATURE_WINDOW_S * 1000));
+  await touchDevice(ctx.db, device.id, ctx.now());
   return device;
 }
 

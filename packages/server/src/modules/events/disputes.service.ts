@@ -15,13 +15,35 @@ import {
   type SessionOutcome,
   suggestedRiskGrade,
 } from "@wangge/core";
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { personInScope } from "../registry/people.service.ts";
 import { isIssue, sealIdNumber, sealPhone } from "../registry/registry-fields.ts";
+import { findAccount } from "../users/users.service.ts";
+import {
+  countParties,
+  deleteParty,
+  findAgreement,
+  findDispute,
+  findFollowup,
+  findParty,
+  findSession,
+  insertAgreement,
+  insertDisputeIfMissing,
+  insertFollowup,
+  insertParty,
+  insertSession,
+  listFollowups,
+  listParties,
+  listPartyRoles,
+  listSessions,
+  updateAgreement,
+  updateDisputeRow,
+} from "./disputes.queries.ts";
+import { addToCounters, insertSteps } from "./events.queries.ts";
 import { visibleEvent } from "./events.service.ts";
 import type { EventRow, Obligation } from "./events.table.ts";
 
@@ -76,25 +98,12 @@ async function auditMediation(
 
 /** Creates the dispute record on first use (graded by category until the mediator grades it). */
 async function ensureDispute(trx: Transaction<DB>, row: EventRow, now: Date) {
-  await trx
-    .insertInto("dispute")
-    .values({
-      event_id: row.id,
-      risk_grade: suggestedRiskGrade(row.category_key),
-      mediator_user_id: null,
-      mediator_name: null,
-      performance: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column("event_id").doNothing())
-    .execute();
+  await insertDisputeIfMissing(trx, row.id, suggestedRiskGrade(row.category_key), now);
 }
 
 async function step(trx: Transaction<DB>, row: EventRow, actor: Principal, action: string, note: string, at: Date) {
-  await trx
-    .insertInto("event_step")
-    .values({
+  await insertSteps(trx, [
+    {
       id: uuidv7(at.getTime()),
       event_id: row.id,
       action,
@@ -108,20 +117,14 @@ async function step(trx: Transaction<DB>, row: EventRow, actor: Principal, actio
       lng: null,
       lat: null,
       at,
-    })
-    .execute();
+    },
+  ]);
 }
 
 export async function getDispute(ctx: AppContext, actor: Principal, id: string) {
   const row = await disputeOf(ctx, actor, id);
-  const dispute = await ctx.db.selectFrom("dispute").selectAll().where("event_id", "=", id).executeTakeFirst();
-  const parties = await ctx.db
-    .selectFrom("dispute_party")
-    .selectAll()
-    .where("event_id", "=", id)
-    .orderBy("ord")
-    .orderBy("created_at")
-    .execute();
+  const dispute = await findDispute(ctx.db, id);
+  const parties = await listParties(ctx.db, id);
   const people = new Map<string, { name: string; idMasked: string | null; phoneMasked: string | null }>();
   for (const p of parties)
     if (p.person_id) {
@@ -133,23 +136,9 @@ export async function getDispute(ctx: AppContext, actor: Principal, id: string) 
           phoneMasked: person.phone_masked,
         });
     }
-  const sessions = await ctx.db
-    .selectFrom("mediation_session")
-    .selectAll()
-    .where("event_id", "=", id)
-    .orderBy("held_at")
-    .execute();
-  const agreement = await ctx.db
-    .selectFrom("mediation_agreement")
-    .selectAll()
-    .where("event_id", "=", id)
-    .executeTakeFirst();
-  const followups = await ctx.db
-    .selectFrom("dispute_followup")
-    .selectAll()
-    .where("event_id", "=", id)
-    .orderBy("at")
-    .execute();
+  const sessions = await listSessions(ctx.db, id);
+  const agreement = await findAgreement(ctx.db, id);
+  const followups = await listFollowups(ctx.db, id);
   return {
     eventId: row.id,
     number: row.number,
@@ -215,11 +204,7 @@ export async function updateDispute(
   const row = await writableDispute(ctx, actor, meta, id, "grade");
   let mediatorName: string | null = null;
   if (input.mediatorUserId) {
-    const user = await ctx.db
-      .selectFrom("app_user")
-      .select(["display_name", "status"])
-      .where("id", "=", input.mediatorUserId)
-      .executeTakeFirst();
+    const user = await findAccount(ctx.db, input.mediatorUserId);
     if (user?.status !== "active")
       throw new DomainError("VALIDATION_FAILED", "no such active user to mediate", {
         errors: [{ path: "body.mediatorUserId", message: "unknown or inactive user" }],
@@ -229,17 +214,13 @@ export async function updateDispute(
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     await ensureDispute(trx, row, now);
-    await trx
-      .updateTable("dispute")
-      .set({
-        risk_grade: input.riskGrade,
-        ...(input.mediatorUserId !== undefined
-          ? { mediator_user_id: input.mediatorUserId, mediator_name: mediatorName }
-          : {}),
-        updated_at: now,
-      })
-      .where("event_id", "=", id)
-      .execute();
+    await updateDisputeRow(trx, id, {
+      risk_grade: input.riskGrade,
+      ...(input.mediatorUserId !== undefined
+        ? { mediator_user_id: input.mediatorUserId, mediator_name: mediatorName }
+        : {}),
+      updated_at: now,
+    });
     await step(trx, row, actor, "mediation_grade", [input.riskGrade, mediatorName].filter(Boolean).join(" · "), now);
     await auditMediation(ctx, trx, actor, meta, row, "mediation.grade", {
       riskGrade: input.riskGrade,
@@ -262,7 +243,7 @@ export interface PartyInput {
 /** Adds a party: a person of the registry, or a name with contacts kept sealed. A retried id adds nothing. */
 export async function addParty(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string, input: PartyInput) {
   const row = await writableDispute(ctx, actor, meta, id, "party");
-  const existing = await ctx.db.selectFrom("dispute_party").selectAll().where("id", "=", input.id).executeTakeFirst();
+  const existing = await findParty(ctx.db, input.id);
   if (existing) {
     if (existing.event_id === id && existing.role === input.role) return getDispute(ctx, actor, id);
     await visibleEvent(ctx, actor, existing.event_id); // held in a dispute out of sight: not found, not a conflict
@@ -287,28 +268,21 @@ export async function addParty(ctx: AppContext, actor: Principal, meta: RequestM
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     await ensureDispute(trx, row, now);
-    const ord = await trx
-      .selectFrom("dispute_party")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("event_id", "=", id)
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto("dispute_party")
-      .values({
-        id: input.id,
-        event_id: id,
-        role: input.role,
-        person_id: input.personId ?? null,
-        name,
-        phone_enc: phone && !isIssue(phone) ? phone.enc : null,
-        phone_masked: phone && !isIssue(phone) ? phone.masked : null,
-        id_number_enc: idNumber && !isIssue(idNumber) ? idNumber.id_number_enc : null,
-        id_number_masked: idNumber && !isIssue(idNumber) ? idNumber.id_number_masked : null,
-        address: input.address?.trim() || null,
-        ord: Number(ord.n),
-        created_at: now,
-      })
-      .execute();
+    const ord = await countParties(trx, id);
+    await insertParty(trx, {
+      id: input.id,
+      event_id: id,
+      role: input.role,
+      person_id: input.personId ?? null,
+      name,
+      phone_enc: phone && !isIssue(phone) ? phone.enc : null,
+      phone_masked: phone && !isIssue(phone) ? phone.masked : null,
+      id_number_enc: idNumber && !isIssue(idNumber) ? idNumber.id_number_enc : null,
+      id_number_masked: idNumber && !isIssue(idNumber) ? idNumber.id_number_masked : null,
+      address: input.address?.trim() || null,
+      ord,
+      created_at: now,
+    });
     await step(trx, row, actor, "mediation_party", `${input.role}: ${name}`, now);
     await auditMediation(ctx, trx, actor, meta, row, "mediation.party.add", {
       partyId: input.id,
@@ -321,20 +295,10 @@ export async function addParty(ctx: AppContext, actor: Principal, meta: RequestM
 
 export async function removeParty(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string, partyId: string) {
   const row = await writableDispute(ctx, actor, meta, id, "party");
-  const agreement = await ctx.db
-    .selectFrom("mediation_agreement")
-    .select("id")
-    .where("event_id", "=", id)
-    .executeTakeFirst();
-  if (agreement)
+  if (await findAgreement(ctx.db, id))
     throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "the parties of a signed agreement cannot be removed");
   await ctx.db.transaction().execute(async (trx) => {
-    const r = await trx
-      .deleteFrom("dispute_party")
-      .where("id", "=", partyId)
-      .where("event_id", "=", id)
-      .executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0)
+    if (!(await deleteParty(trx, id, partyId)))
       throw new DomainError("EVENT_NOT_FOUND", `no party ${partyId} in this dispute`, {
         errors: [{ path: "partyId", message: "unknown party" }],
       });
@@ -362,11 +326,7 @@ export async function recordSession(
   input: SessionInput,
 ) {
   const row = await writableDispute(ctx, actor, meta, id, "session");
-  const existing = await ctx.db
-    .selectFrom("mediation_session")
-    .selectAll()
-    .where("id", "=", input.id)
-    .executeTakeFirst();
+  const existing = await findSession(ctx.db, input.id);
   if (existing) {
     if (existing.event_id === id && existing.record === input.record) return getDispute(ctx, actor, id);
     await visibleEvent(ctx, actor, existing.event_id); // held in a dispute out of sight: not found, not a conflict
@@ -380,21 +340,18 @@ export async function recordSession(
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     await ensureDispute(trx, row, now);
-    await trx
-      .insertInto("mediation_session")
-      .values({
-        id: input.id,
-        event_id: id,
-        held_at: heldAt,
-        place: input.place,
-        mediators: input.mediators,
-        attendees: input.attendees,
-        record: input.record,
-        outcome: input.outcome,
-        created_by: authorId(actor),
-        created_at: now,
-      })
-      .execute();
+    await insertSession(trx, {
+      id: input.id,
+      event_id: id,
+      held_at: heldAt,
+      place: input.place,
+      mediators: input.mediators,
+      attendees: input.attendees,
+      record: input.record,
+      outcome: input.outcome,
+      created_by: authorId(actor),
+      created_at: now,
+    });
     await step(trx, row, actor, "mediation_session", `${input.outcome}: ${input.record.slice(0, 200)}`, now);
     await auditMediation(ctx, trx, actor, meta, row, "mediation.session", {
       sessionId: input.id,
@@ -428,9 +385,9 @@ export async function saveAgreement(
   const row = await writableDispute(ctx, actor, meta, id, "agreement");
   if (row.state === "closed" || row.state === "cancelled")
     throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "the agreement of a closed event is kept as signed");
-  const roles = await ctx.db.selectFrom("dispute_party").select("role").where("event_id", "=", id).execute();
+  const roles = await listPartyRoles(ctx.db, id);
   const issues: FieldIssue[] = [];
-  if (!roles.some((r) => r.role === "applicant") || !roles.some((r) => r.role === "respondent"))
+  if (!roles.includes("applicant") || !roles.includes("respondent"))
     issues.push({ path: "parties", message: "add the applicant and the respondent before the agreement" });
   if (input.signedOn > chinaDate(ctx.now())) issues.push({ path: "body.signedOn", message: "in the future" });
   if (issues.length > 0)
@@ -438,44 +395,30 @@ export async function saveAgreement(
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     await ensureDispute(trx, row, now);
-    const existing = await trx
-      .selectFrom("mediation_agreement")
-      .select(["id"])
-      .where("event_id", "=", id)
-      .executeTakeFirst();
+    const existing = await findAgreement(trx, id);
     const values = {
       committee: input.committee,
       facts: input.facts,
       matters: input.matters,
-      obligations: JSON.stringify(input.obligations),
+      obligations: input.obligations,
       signed_on: input.signedOn,
       mediator_name: input.mediatorName,
     };
-    if (existing) await trx.updateTable("mediation_agreement").set(values).where("id", "=", existing.id).execute();
+    if (existing) await updateAgreement(trx, existing.id, values);
     else {
       const county = row.number.split("-")[1] ?? "000000";
       const year = input.signedOn.slice(0, 4);
       const scope = `mediation-${county}-${year}`;
-      const n = await sql<{ n: number }>`
-        insert into event_counter (scope, n) values (${scope}, 1)
-        on conflict (scope) do update set n = event_counter.n + 1
-        returning n`.execute(trx);
-      await trx
-        .insertInto("mediation_agreement")
-        .values({
-          id: uuidv7(now.getTime()),
-          event_id: id,
-          number: `（${year}）${county}调字第${String(n.rows[0]?.n ?? 1).padStart(4, "0")}号`,
-          ...values,
-          created_by: authorId(actor),
-          created_at: now,
-        })
-        .execute();
-      await trx
-        .updateTable("dispute")
-        .set({ performance: "pending", updated_at: now })
-        .where("event_id", "=", id)
-        .execute();
+      const n = (await addToCounters(trx, new Map([[scope, 1]]))).get(scope) ?? 1;
+      await insertAgreement(trx, {
+        id: uuidv7(now.getTime()),
+        event_id: id,
+        number: `（${year}）${county}调字第${String(n).padStart(4, "0")}号`,
+        ...values,
+        created_by: authorId(actor),
+        created_at: now,
+      });
+      await updateDisputeRow(trx, id, { performance: "pending", updated_at: now });
     }
     await step(trx, row, actor, "mediation_agreement", `${input.obligations.length} obligation(s)`, now);
     await auditMediation(
@@ -509,11 +452,7 @@ export async function recordFollowup(
   input: FollowupInput,
 ) {
   const row = await writableDispute(ctx, actor, meta, id, "followup");
-  const existing = await ctx.db
-    .selectFrom("dispute_followup")
-    .selectAll()
-    .where("id", "=", input.id)
-    .executeTakeFirst();
+  const existing = await findFollowup(ctx.db, input.id);
   if (existing) {
     if (existing.event_id === id && existing.result === input.result) return getDispute(ctx, actor, id);
     await visibleEvent(ctx, actor, existing.event_id); // held in a dispute out of sight: not found, not a conflict
@@ -521,12 +460,8 @@ export async function recordFollowup(
   }
   const issues: FieldIssue[] = [];
   if (input.kind === "performance") {
-    const agreement = await ctx.db
-      .selectFrom("mediation_agreement")
-      .select("id")
-      .where("event_id", "=", id)
-      .executeTakeFirst();
-    if (!agreement) throw new DomainError("MEDIATION_AGREEMENT_NOT_FOUND", "performance follows an agreement");
+    if (!(await findAgreement(ctx.db, id)))
+      throw new DomainError("MEDIATION_AGREEMENT_NOT_FOUND", "performance follows an agreement");
     if (!input.performance) issues.push({ path: "body.performance", message: "say how the agreement is performed" });
   }
   if (input.kind === "visit" && !["resolved", "verified", "closed"].includes(row.state))
@@ -536,27 +471,19 @@ export async function recordFollowup(
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     await ensureDispute(trx, row, now);
-    await trx
-      .insertInto("dispute_followup")
-      .values({
-        id: input.id,
-        event_id: id,
-        kind: input.kind,
-        at: new Date(input.at),
-        by_user_id: authorId(actor),
-        by_name: actor.displayName,
-        result: input.result,
-        satisfaction: input.satisfaction ?? null,
-        note: input.note ?? null,
-        created_at: now,
-      })
-      .execute();
-    if (input.performance)
-      await trx
-        .updateTable("dispute")
-        .set({ performance: input.performance, updated_at: now })
-        .where("event_id", "=", id)
-        .execute();
+    await insertFollowup(trx, {
+      id: input.id,
+      event_id: id,
+      kind: input.kind,
+      at: new Date(input.at),
+      by_user_id: authorId(actor),
+      by_name: actor.displayName,
+      result: input.result,
+      satisfaction: input.satisfaction ?? null,
+      note: input.note ?? null,
+      created_at: now,
+    });
+    if (input.performance) await updateDisputeRow(trx, id, { performance: input.performance, updated_at: now });
     await step(trx, row, actor, `mediation_${input.kind}`, input.result.slice(0, 200), now);
     await auditMediation(ctx, trx, actor, meta, row, `mediation.followup.${input.kind}`, {
       performance: input.performance ?? null,

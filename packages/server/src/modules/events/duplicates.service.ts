@@ -10,6 +10,7 @@ import {
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
+import { listDuplicateCandidates } from "./events.queries.ts";
 
 export interface DuplicateQuery {
   categoryKey: string;
@@ -29,31 +30,32 @@ export async function findLikelyDuplicates(ctx: AppContext, actor: Principal, qu
   const scope = principalScope(actor, "event.read");
   if (!scope.isGlobal && scope.view.length === 0) return [];
   const since = new Date(ctx.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
-  let q = ctx.db
-    .selectFrom("event")
-    .select(["id", "number", "title", "description", "lng", "lat", "state", "area_path", "created_at"])
-    .where("category_key", "=", query.categoryKey)
-    .where("created_at", ">=", since)
-    .where("merged_into", "is", null)
-    .where("state", "not in", ["closed", "cancelled", "merged"]);
-  if (!scope.isGlobal) q = q.where((eb) => eb.or(scope.view.map((p) => eb("area_path", "like", `${p}%`))));
   const point = query.lng !== undefined && query.lat !== undefined;
+  let box: { minLat: number; maxLat: number; minLng: number; maxLng: number } | undefined;
+  let areaPath: string | undefined;
   if (point) {
     // A box around the point first (indexable, cheap), the exact distance after.
     const dLat = DUPLICATE_RADIUS_M / 111_320;
     const dLng = dLat / Math.cos(((query.lat as number) * Math.PI) / 180);
-    q = q
-      .where("lat", ">=", (query.lat as number) - dLat)
-      .where("lat", "<=", (query.lat as number) + dLat)
-      .where("lng", ">=", (query.lng as number) - dLng)
-      .where("lng", "<=", (query.lng as number) + dLng);
+    box = {
+      minLat: (query.lat as number) - dLat,
+      maxLat: (query.lat as number) + dLat,
+      minLng: (query.lng as number) - dLng,
+      maxLng: (query.lng as number) + dLng,
+    };
   } else if (query.areaCode) {
     const area = await getAreaInScope(ctx.db, query.areaCode, scope).catch(() => undefined);
     if (!area) return [];
-    q = q.where("area_path", "like", `${area.path}%`);
+    areaPath = area.path;
   } else return [];
-  if (query.excludeId) q = q.where("id", "!=", query.excludeId);
-  const rows = await q.orderBy("created_at", "desc").limit(200).execute();
+  const rows = await listDuplicateCandidates(ctx.db, {
+    scope: scope.isGlobal ? { isGlobal: true } : { isGlobal: false, prefixes: scope.view },
+    categoryKey: query.categoryKey,
+    since,
+    box,
+    areaPath,
+    excludeId: query.excludeId,
+  });
   return rows
     .map((r) => {
       const distance =

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
+import { insertNotifications, listFollowers } from "./events.queries.ts";
 import type { EventRow } from "./events.table.ts";
 
 /**
@@ -60,15 +61,10 @@ export async function notifyChanges(
   at: Date,
 ): Promise<number> {
   if (changes.length === 0) return 0;
-  const followers = await trx
-    .selectFrom("event_follower")
-    .select(["event_id", "user_id"])
-    .where(
-      "event_id",
-      "in",
-      changes.map((c) => c.id),
-    )
-    .execute();
+  const followers = await listFollowers(
+    trx,
+    changes.map((c) => c.id),
+  );
   const rows = changes.flatMap((change) => {
     const recipients = new Set<string>();
     if (change.reporterUserId) recipients.add(change.reporterUserId);
@@ -86,11 +82,7 @@ export async function notifyChanges(
       read_at: null,
     }));
   });
-  for (let i = 0; i < rows.length; i += 500)
-    await trx
-      .insertInto("notification")
-      .values(rows.slice(i, i + 500))
-      .execute();
+  await insertNotifications(trx, rows);
   return rows.length;
 }
 

@@ -5,7 +5,8 @@ import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { findLikelyDuplicates } from "./duplicates.service.ts";
-import { getEvent, listEvents, reportEvent, transitionEvent } from "./events.service.ts";
+import { transitionEvent } from "./event-transitions.service.ts";
+import { getEvent, listEvents, reportEvent } from "./events.service.ts";
 
 const errors = {
   ...problemResponses,

@@ -5,7 +5,8 @@ import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { changeFeed, type EventChange } from "./event-changes.ts";
-import { bulkTransition, giveFeedback, settledShare } from "./events.service.ts";
+import { settledShare } from "./event-statistics.service.ts";
+import { bulkTransition, giveFeedback } from "./event-transitions.service.ts";
 import { listNotifications, markNotificationsRead } from "./notifications.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };

@@ -5,7 +5,7 @@ import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { calendarYear, listCategories, setCalendarYear, updateCategory } from "./categories.service.ts";
-import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./open311-requests.service.ts";
+import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./open311-keys.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema };
 const LocalText = z.object({ "zh-CN": z.string(), en: z.string() });

@@ -1,4 +1,4 @@
-import type { ColumnType, Selectable } from "kysely";
+import type { ColumnType, Insertable, Selectable, Updateable } from "kysely";
 
 export interface EventCategoryTable {
   key: string;
@@ -76,6 +76,7 @@ export interface EventTable {
   origin_path: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type EventRow = Selectable<EventTable>;
+export type EventUpdate = Updateable<EventTable>;
 
 export interface EventStepTable {
   id: string;
@@ -92,6 +93,8 @@ export interface EventStepTable {
   lat: number | null;
   at: Date;
 }
+export type EventStepRow = Selectable<EventStepTable>;
+export type NewEventStepRow = Insertable<EventStepTable>;
 
 export interface EventCounterTable {
   scope: string;
@@ -129,6 +132,8 @@ export interface NotificationTable {
   created_at: Date;
   read_at: Date | null;
 }
+export type NotificationRow = Selectable<NotificationTable>;
+export type NewNotificationRow = Insertable<NotificationTable>;
 
 export interface Open311KeyTable {
   id: string;
@@ -140,6 +145,7 @@ export interface Open311KeyTable {
   revoked_at: Date | null;
   last_used_at: Date | null;
 }
+export type Open311KeyRow = Selectable<Open311KeyTable>;
 
 export interface IntakeDeviceTable {
   id: string;

@@ -11,7 +11,7 @@ import {
 } from "../../test/factories.ts";
 import { open311Errors } from "../../test/open311-schemas.ts";
 import { verifyAuditTrail } from "../audit/audit.service.ts";
-import { sweepOverdue } from "./events.service.ts";
+import { sweepOverdue } from "./escalation.service.ts";
 
 let t: TestApp;
 let admin: Session;

@@ -9,119 +9,25 @@ import {
   systemPrincipal,
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
-import { uuidv7 } from "../../ids.ts";
 import { findArea } from "../areas/areas.service.ts";
-import { recordAudit } from "../audit/audit.service.ts";
 import { saveAttachment } from "./attachments.service.ts";
 import { listCategories } from "./categories.service.ts";
+import {
+  findEventByOpen311Token,
+  listEventsByIds,
+  listEventsByNumbers,
+  listPhotosOf,
+  listPublicEvents,
+} from "./events.queries.ts";
 import { reportEvent } from "./events.service.ts";
 import type { EventRow } from "./events.table.ts";
+import { verifyOpen311Key } from "./open311-keys.service.ts";
 
 /**
  * Open311 service requests are events: a POST (with a valid API key) reports one, routed by its
- * point like any other; GET answers them by number, or lists the public ones. Keys are kept as a
- * hash; the key itself is shown once, when it is created.
+ * point like any other; GET answers them by number, or lists the public ones. The API keys are in
+ * open311-keys.service.ts.
  */
-
-// ---- API keys ----------------------------------------------------------------------------------------
-
-const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
-
-export async function createOpen311Key(
-  ctx: AppContext,
-  actor: { userId: string | null; username: string },
-  meta: RequestMeta,
-  name: string,
-): Promise<{ id: string; name: string; key: string; prefix: string; createdAt: string }> {
-  const clean = name.trim();
-  if (!clean || clean.length > 60)
-    throw new DomainError("VALIDATION_FAILED", "a key needs a name", {
-      errors: [{ path: "body.name", message: "1 to 60 characters" }],
-    });
-  const taken = await ctx.db.selectFrom("open311_key").select("id").where("name", "=", clean).executeTakeFirst();
-  if (taken) throw new DomainError("OPEN311_KEY_NAME_TAKEN", `a key named ${clean} exists`);
-  const key = `o311_${randomBytes(24).toString("base64url")}`;
-  const now = ctx.now();
-  const id = uuidv7(now.getTime());
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("open311_key")
-      .values({
-        id,
-        name: clean,
-        key_hash: hashKey(key),
-        key_prefix: key.slice(0, 9),
-        created_by: actor.userId,
-        created_at: now,
-        revoked_at: null,
-        last_used_at: null,
-      })
-      .execute();
-    await recordAudit(ctx, trx, {
-      action: "open311.key.create",
-      outcome: "success",
-      actor,
-      meta,
-      targetType: "open311_key",
-      targetId: id,
-      details: { name: clean },
-    });
-  });
-  return { id, name: clean, key, prefix: key.slice(0, 9), createdAt: now.toISOString() };
-}
-
-export async function listOpen311Keys(ctx: AppContext) {
-  const rows = await ctx.db.selectFrom("open311_key").selectAll().orderBy("created_at").execute();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    prefix: r.key_prefix,
-    createdAt: r.created_at.toISOString(),
-    revokedAt: r.revoked_at?.toISOString() ?? null,
-    lastUsedAt: r.last_used_at?.toISOString() ?? null,
-  }));
-}
-
-export async function revokeOpen311Key(
-  ctx: AppContext,
-  actor: { userId: string | null; username: string },
-  meta: RequestMeta,
-  id: string,
-) {
-  await ctx.db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable("open311_key")
-      .set({ revoked_at: ctx.now() })
-      .where("id", "=", id)
-      .where("revoked_at", "is", null)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0)
-      throw new DomainError("RESOURCE_NOT_FOUND", `no active Open311 key ${id}`, {
-        errors: [{ path: "id", message: "unknown or already revoked key" }],
-      });
-    await recordAudit(ctx, trx, {
-      action: "open311.key.revoke",
-      outcome: "success",
-      actor,
-      meta,
-      targetType: "open311_key",
-      targetId: id,
-    });
-  });
-}
-
-/** The active key matching the one given, or undefined. */
-export async function verifyOpen311Key(ctx: AppContext, key: string | undefined) {
-  if (!key) return undefined;
-  const row = await ctx.db
-    .selectFrom("open311_key")
-    .selectAll()
-    .where("key_hash", "=", hashKey(key))
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  if (row) await ctx.db.updateTable("open311_key").set({ last_used_at: ctx.now() }).where("id", "=", row.id).execute();
-  return row;
-}
 
 // ---- POST requests ------------------------------------------------------------------------------------
 
@@ -316,32 +222,20 @@ export async function findOpen311Requests(
       problems.map((d) => ({ code: 400, description: d })),
     );
 
-  let q = ctx.db.selectFrom("event").selectAll();
   const ids = query.service_request_id
     ?.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  if (ids && ids.length > 0) {
-    // Asked by number: any request, public or not (only its status is shown if not).
-    q = q.where("number", "in", ids.slice(0, 1000));
-  } else {
-    const from = start ?? new Date((end ?? ctx.now()).getTime() - 90 * 86_400_000);
-    q = q.where("created_at", ">=", from);
-    if (end) q = q.where("created_at", "<=", end);
-    if (query.service_code)
-      q = q.where(
-        "category_key",
-        "in",
-        query.service_code.split(",").map((s) => s.trim()),
-      );
-    q = q
-      .where("category_key", "not like", "dispute.%")
-      .where("category_key", "!=", "hazard.public_order")
-      .where("merged_into", "is", null);
-    if (statuses.length === 1)
-      q = statuses[0] === "open" ? q.where("state", "not in", CLOSED) : q.where("state", "in", CLOSED);
-  }
-  const rows = await q.orderBy("created_at", "desc").limit(1000).execute();
+  // Asked by number: any request, public or not (only its status is shown if not).
+  const rows =
+    ids && ids.length > 0
+      ? await listEventsByNumbers(ctx.db, ids)
+      : await listPublicEvents(ctx.db, {
+          from: start ?? new Date((end ?? ctx.now()).getTime() - 90 * 86_400_000),
+          to: end,
+          categoryKeys: query.service_code ? query.service_code.split(",").map((s) => s.trim()) : undefined,
+          states: statuses.length === 1 ? (statuses[0] === "open" ? { notIn: CLOSED } : { in: CLOSED }) : undefined,
+        });
   return renderRequests(ctx, rows, baseUrl, locale);
 }
 
@@ -351,20 +245,10 @@ async function renderRequests(ctx: AppContext, rows: EventRow[], baseUrl: string
   const categories = new Map((await listCategories(ctx.db)).map((c) => [c.key, c]));
   const targets = new Map<string, EventRow>();
   const mergedIds = rows.map((r) => r.merged_into).filter((v): v is string => Boolean(v));
-  if (mergedIds.length > 0)
-    for (const t of await ctx.db.selectFrom("event").selectAll().where("id", "in", mergedIds).execute())
-      targets.set(t.id, t);
+  for (const t of await listEventsByIds(ctx.db, mergedIds)) targets.set(t.id, t);
   const media = new Map<string, string>();
   const publicIds = rows.filter((r) => isPublicCategory(r.category_key)).map((r) => r.id);
-  if (publicIds.length > 0)
-    for (const a of await ctx.db
-      .selectFrom("event_attachment")
-      .select(["id", "event_id", "content_type"])
-      .where("event_id", "in", publicIds)
-      .where("content_type", "like", "image/%")
-      .orderBy("created_at", "desc")
-      .execute())
-      media.set(a.event_id, `${baseUrl}/open311/v2/media/${a.id}`);
+  for (const a of await listPhotosOf(ctx.db, publicIds)) media.set(a.event_id, `${baseUrl}/open311/v2/media/${a.id}`);
   const areaNames = new Map<string, string>();
   for (const r of rows) {
     const code = r.area_path.split("/").filter(Boolean).at(-1) ?? "";
@@ -404,11 +288,7 @@ async function renderRequests(ctx: AppContext, rows: EventRow[], baseUrl: string
 
 /** The request a token stands for (we create requests at once, so every token has its id). */
 export async function findByToken(ctx: AppContext, token: string) {
-  const row = await ctx.db
-    .selectFrom("event")
-    .select(["number", "open311_token"])
-    .where("open311_token", "=", token)
-    .executeTakeFirst();
+  const row = await findEventByOpen311Token(ctx.db, token);
   if (!row) throw new Open311Failure(404, [{ code: 404, description: `token ${token} not found` }]);
   return [{ service_request_id: row.number, token }];
 }

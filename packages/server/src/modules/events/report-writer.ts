@@ -1,11 +1,12 @@
 import { authorId, type Principal } from "@wangge/core";
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { beatOfficersOf } from "../areas/police-beats.service.ts";
 import { type AuditEntry, recordAuditBatch } from "../audit/audit.service.ts";
 import { changeOf, notifyChanges } from "./event-changes.ts";
+import { addFollowers, addToCounters, insertEvents, insertSteps } from "./events.queries.ts";
 import type { EventRow } from "./events.table.ts";
 
 /**
@@ -78,39 +79,28 @@ class ReportWriter {
         group.map((q) => q.scope),
       );
       const rows: EventRow[] = group.map((q, i) => ({ ...q.row, number: numbers[i] as string }));
-      await trx
-        .insertInto("event")
-        .values(
-          rows.map((row) => ({
-            ...row,
-            attributes: JSON.stringify(row.attributes),
-            co_handlers: JSON.stringify(row.co_handlers),
-          })),
-        )
-        .execute();
-      await trx
-        .insertInto("event_step")
-        .values(
-          group.map((q, i) => {
-            const row = rows[i] as EventRow;
-            return {
-              id: uuidv7(row.created_at.getTime()),
-              event_id: row.id,
-              action: "report",
-              from_state: null,
-              to_state: "reported",
-              level: row.level,
-              area_path: row.area_path,
-              actor_user_id: authorId(q.actor),
-              actor_name: q.actor.displayName,
-              note: null,
-              lng: row.lng,
-              lat: row.lat,
-              at: row.created_at,
-            };
-          }),
-        )
-        .execute();
+      await insertEvents(trx, rows);
+      await insertSteps(
+        trx,
+        group.map((q, i) => {
+          const row = rows[i] as EventRow;
+          return {
+            id: uuidv7(row.created_at.getTime()),
+            event_id: row.id,
+            action: "report",
+            from_state: null,
+            to_state: "reported",
+            level: row.level,
+            area_path: row.area_path,
+            actor_user_id: authorId(q.actor),
+            actor_name: q.actor.displayName,
+            note: null,
+            lng: row.lng,
+            lat: row.lat,
+            at: row.created_at,
+          };
+        }),
+      );
       for (const [i, q] of group.entries())
         if (q.policeGridId) await notifyBeatOfficers(trx, rows[i] as EventRow, q, q.policeGridId);
       await recordAuditBatch(
@@ -138,12 +128,8 @@ class ReportWriter {
 async function allocateNumbers(trx: Transaction<DB>, scopes: string[]): Promise<string[]> {
   const counts = new Map<string, number>();
   for (const s of scopes) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const values = sql.join([...counts].map(([scope, k]) => sql`(${scope}, ${k}::int)`));
-  const result = await sql<{ scope: string; n: number }>`
-    insert into event_counter (scope, n) values ${values}
-    on conflict (scope) do update set n = event_counter.n + excluded.n
-    returning scope, n`.execute(trx);
-  const next = new Map(result.rows.map((r) => [r.scope, Number(r.n) - (counts.get(r.scope) ?? 0) + 1]));
+  const after = await addToCounters(trx, counts);
+  const next = new Map([...after].map(([scope, n]) => [scope, n - (counts.get(scope) ?? 0) + 1]));
   return scopes.map((scope) => {
     const n = next.get(scope) ?? 1;
     next.set(scope, n + 1);
@@ -155,18 +141,15 @@ async function allocateNumbers(trx: Transaction<DB>, scopes: string[]): Promise<
 async function notifyBeatOfficers(trx: Transaction<DB>, row: EventRow, q: PendingReport, gridId: string) {
   const officers = (await beatOfficersOf(trx, gridId)).filter((o) => o.userId !== authorId(q.actor));
   if (officers.length === 0) return;
-  await trx
-    .insertInto("event_follower")
-    .values(
-      officers.map((o) => ({
-        event_id: row.id,
-        user_id: o.userId,
-        reason: `beat:${o.beatCode}`,
-        created_at: row.created_at,
-      })),
-    )
-    .onConflict((oc) => oc.columns(["event_id", "user_id"]).doNothing())
-    .execute();
+  await addFollowers(
+    trx,
+    officers.map((o) => ({
+      event_id: row.id,
+      user_id: o.userId,
+      reason: `beat:${o.beatCode}`,
+      created_at: row.created_at,
+    })),
+  );
   await notifyChanges(
     trx,
     [{ ...changeOf(row, "report"), title: row.title, actorUserId: authorId(q.actor) }],

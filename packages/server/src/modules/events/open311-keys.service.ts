@@ -1,0 +1,101 @@
+import { createHash, randomBytes } from "node:crypto";
+import { DomainError } from "@wangge/core";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import { uuidv7 } from "../../ids.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import {
+  findActiveOpen311Key,
+  findOpen311KeyByName,
+  insertOpen311Key,
+  listOpen311KeyRows,
+  revokeOpen311KeyRow,
+  touchOpen311Key,
+} from "./intake.queries.ts";
+
+/**
+ * The API keys of Open311 clients: kept as a hash; the key itself is shown once, when it is created.
+ * Managed by admins over HTTP and on the server with `wangge open311-key`.
+ */
+const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
+
+export async function createOpen311Key(
+  ctx: AppContext,
+  actor: { userId: string | null; username: string },
+  meta: RequestMeta,
+  name: string,
+): Promise<{ id: string; name: string; key: string; prefix: string; createdAt: string }> {
+  const clean = name.trim();
+  if (!clean || clean.length > 60)
+    throw new DomainError("VALIDATION_FAILED", "a key needs a name", {
+      errors: [{ path: "body.name", message: "1 to 60 characters" }],
+    });
+  const taken = await findOpen311KeyByName(ctx.db, clean);
+  if (taken) throw new DomainError("OPEN311_KEY_NAME_TAKEN", `a key named ${clean} exists`);
+  const key = `o311_${randomBytes(24).toString("base64url")}`;
+  const now = ctx.now();
+  const id = uuidv7(now.getTime());
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertOpen311Key(trx, {
+      id,
+      name: clean,
+      key_hash: hashKey(key),
+      key_prefix: key.slice(0, 9),
+      created_by: actor.userId,
+      created_at: now,
+      revoked_at: null,
+      last_used_at: null,
+    });
+    await recordAudit(ctx, trx, {
+      action: "open311.key.create",
+      outcome: "success",
+      actor,
+      meta,
+      targetType: "open311_key",
+      targetId: id,
+      details: { name: clean },
+    });
+  });
+  return { id, name: clean, key, prefix: key.slice(0, 9), createdAt: now.toISOString() };
+}
+
+export async function listOpen311Keys(ctx: AppContext) {
+  const rows = await listOpen311KeyRows(ctx.db);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.key_prefix,
+    createdAt: r.created_at.toISOString(),
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+    lastUsedAt: r.last_used_at?.toISOString() ?? null,
+  }));
+}
+
+export async function revokeOpen311Key(
+  ctx: AppContext,
+  actor: { userId: string | null; username: string },
+  meta: RequestMeta,
+  id: string,
+) {
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await revokeOpen311KeyRow(trx, id, ctx.now())))
+      throw new DomainError("RESOURCE_NOT_FOUND", `no active Open311 key ${id}`, {
+        errors: [{ path: "id", message: "unknown or already revoked key" }],
+      });
+    await recordAudit(ctx, trx, {
+      action: "open311.key.revoke",
+      outcome: "success",
+      actor,
+      meta,
+      targetType: "open311_key",
+      targetId: id,
+    });
+  });
+}
+
+/** The active key matching the one given, or undefined. */
+export async function verifyOpen311Key(ctx: AppContext, key: string | undefined) {
+  if (!key) return undefined;
+  const row = await findActiveOpen311Key(ctx.db, hashKey(key));
+  if (row) await touchOpen311Key(ctx.db, row.id, ctx.now());
+  return row;
+}
