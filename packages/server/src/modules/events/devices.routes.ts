@@ -1,4 +1,11 @@
-import { DomainError, ProblemSchema } from "@wangge/core";
+import {
+  DeviceReportBodySchema,
+  DeviceReportedSchema,
+  DeviceSchema,
+  DomainError,
+  ProblemSchema,
+  RegisterDeviceBodySchema,
+} from "@wangge/core";
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -8,33 +15,6 @@ import { assertNoNul } from "../../http/request-edge.ts";
 import { listDevices, registerDevice, reportFromDevice, retireDevice, verifyDeviceRequest } from "./devices.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
-const DeviceSchema = z.object({
-  id: z.uuid(),
-  deviceKey: z.string(),
-  name: z.string(),
-  categoryKey: z.string(),
-  areaCode: z.string().nullable(),
-  lng: z.number().nullable(),
-  lat: z.number().nullable(),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
-  lastSeenAt: z.string().nullable(),
-});
-const DeviceReportSchema = z
-  .object({
-    externalId: z.string().min(1).max(100).describe("The device's own id for what it saw: a retry reports it once"),
-    description: z.string().trim().min(2).max(5000),
-    categoryKey: z.string().max(64).optional(),
-    lng: z.number().min(73).max(136).optional(),
-    lat: z.number().min(3).max(54).optional(),
-    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(),
-    snapshot: z
-      .object({ fileName: z.string().min(1).max(200), base64: z.string().max(14_000_000) })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
 /** Intake devices (cameras, sensors): registered by admins, reporting by signed webhook. */
 export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   await app.register(async (plain) => {
@@ -56,8 +36,8 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
             "Headers: X-Wangge-Timestamp (unix seconds, within 5 minutes), X-Wangge-Nonce (8–64 of A-Z a-z 0-9 - _, never reused), X-Wangge-Signature (sha256=<hex HMAC-SHA256 with the device secret of `<timestamp>.<nonce>.<raw body>`>). Body (JSON): externalId, description, and optionally categoryKey, lng, lat, attributes, snapshot {fileName, base64}. 201 with the event's id and number; 200 for a retry of an externalId already reported.",
           params: z.object({ deviceKey: z.string().min(1).max(64) }),
           response: {
-            200: z.object({ id: z.uuid(), number: z.string(), areaCode: z.string() }),
-            201: z.object({ id: z.uuid(), number: z.string(), areaCode: z.string() }),
+            200: DeviceReportedSchema,
+            201: DeviceReportedSchema,
             ...errors,
           },
         },
@@ -87,7 +67,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
           });
         }
         assertNoNul(json, "body");
-        const parsed = DeviceReportSchema.safeParse(json);
+        const parsed = DeviceReportBodySchema.safeParse(json);
         if (!parsed.success)
           throw new DomainError("VALIDATION_FAILED", "the report is not valid", {
             errors: parsed.error.issues.map((i) => ({ path: ["body", ...i.path].join("."), message: i.message })),
@@ -118,16 +98,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       schema: {
         tags: ["events"],
         summary: "Register a device; the response carries its signing secret, once",
-        body: z
-          .object({
-            deviceKey: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/),
-            name: z.string().trim().min(1).max(100),
-            categoryKey: z.string().max(64),
-            areaCode: z.string().max(24).optional(),
-            lng: z.number().min(73).max(136).optional(),
-            lat: z.number().min(3).max(54).optional(),
-          })
-          .strict(),
+        body: RegisterDeviceBodySchema,
         response: { 201: DeviceSchema.extend({ secret: z.string() }), ...errors },
       },
     },

@@ -1,12 +1,14 @@
 import {
+  AddPartyBodySchema,
+  AgreementBodySchema,
+  DisputeSchema,
   DomainError,
-  FOLLOWUP_KINDS,
-  PARTY_ROLES,
-  PERFORMANCE_STATES,
+  EventIdParamsSchema,
+  GradeDisputeBodySchema,
+  PartyParamsSchema,
   ProblemSchema,
-  RISK_GRADES,
-  SATISFACTION,
-  SESSION_OUTCOMES,
+  RecordFollowupBodySchema,
+  RecordSessionBodySchema,
 } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -31,67 +33,7 @@ const errors = {
   404: ProblemSchema,
   409: ProblemSchema,
 };
-const DAY = z.iso.date();
-const DisputeSchema = z
-  .object({
-    eventId: z.uuid(),
-    number: z.string(),
-    categoryKey: z.string(),
-    riskGrade: z.enum(RISK_GRADES),
-    mediatorUserId: z.uuid().nullable(),
-    mediatorName: z.string().nullable(),
-    performance: z.enum(PERFORMANCE_STATES).nullable(),
-    parties: z.array(
-      z.object({
-        id: z.uuid(),
-        role: z.enum(PARTY_ROLES),
-        personId: z.uuid().nullable(),
-        name: z.string(),
-        idNumber: z.string().nullable().describe("Masked"),
-        phone: z.string().nullable().describe("Masked"),
-        address: z.string().nullable(),
-      }),
-    ),
-    sessions: z.array(
-      z.object({
-        id: z.uuid(),
-        heldAt: z.string(),
-        place: z.string(),
-        mediators: z.string(),
-        attendees: z.string(),
-        record: z.string(),
-        outcome: z.enum(SESSION_OUTCOMES),
-      }),
-    ),
-    agreement: z
-      .object({
-        id: z.uuid(),
-        number: z.string(),
-        committee: z.string(),
-        facts: z.string(),
-        matters: z.string(),
-        obligations: z.array(
-          z.object({ party: z.string(), obligation: z.string(), method: z.string(), deadline: z.string() }),
-        ),
-        signedOn: z.string(),
-        mediatorName: z.string(),
-        createdAt: z.string(),
-      })
-      .nullable(),
-    followups: z.array(
-      z.object({
-        id: z.uuid(),
-        kind: z.enum(FOLLOWUP_KINDS),
-        at: z.string(),
-        byName: z.string().nullable(),
-        result: z.string(),
-        satisfaction: z.enum(SATISFACTION).nullable(),
-        note: z.string().nullable(),
-      }),
-    ),
-  })
-  .meta({ id: "Dispute" });
-const Params = z.object({ id: z.uuid() });
+const Params = EventIdParamsSchema;
 
 /** People's mediation of dispute events: /events/{id}/dispute… */
 export const disputesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -117,7 +59,7 @@ export const disputesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         tags: ["disputes"],
         summary: "Grade a dispute's risk (simple, general, major/difficult) and assign its mediator",
         params: Params,
-        body: z.object({ riskGrade: z.enum(RISK_GRADES), mediatorUserId: z.uuid().nullable().optional() }).strict(),
+        body: GradeDisputeBodySchema,
         response: { 200: DisputeSchema, ...errors },
       },
     },
@@ -132,17 +74,7 @@ export const disputesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         tags: ["disputes"],
         summary: "Add a party: a person of the registry (personId) or a name with phone and ID kept encrypted",
         params: Params,
-        body: z
-          .object({
-            id: z.uuid(),
-            role: z.enum(PARTY_ROLES),
-            personId: z.uuid().optional(),
-            name: z.string().trim().max(50).optional(),
-            phone: z.string().trim().max(20).optional(),
-            idNumber: z.string().trim().max(20).optional(),
-            address: z.string().trim().max(200).optional(),
-          })
-          .strict(),
+        body: AddPartyBodySchema,
         response: { 201: DisputeSchema, ...errors },
       },
     },
@@ -159,7 +91,7 @@ export const disputesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       schema: {
         tags: ["disputes"],
         summary: "Remove a party added by mistake (not once an agreement names them)",
-        params: z.object({ id: z.uuid(), partyId: z.uuid() }),
+        params: PartyParamsSchema,
         response: { 200: DisputeSchema, ...errors },
       },
     },
@@ -175,17 +107,7 @@ export const disputesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         tags: ["disputes"],
         summary: "Record a mediation session: when, where, who, what was said, and its outcome",
         params: Params,
-        body: z
-          .object({
-            id: z.uuid(),
-            heldAt: z.iso.datetime({ offset: true }),
-            place: z.string().trim().min(1).max(200),
-            mediators: z.string().trim().min(1).max(200),
-            attendees: z.string().trim().min(1).max(500),
-            record: z.string().trim().min(2).max(20_000),
-            outcome: z.enum(SESSION_OUTCOMES),
-          })
-          .strict(),
+        body: RecordSessionBodySchema,
         response: { 201: DisputeSchema, ...errors },
       },
     },
@@ -204,28 +126,7 @@ export const disputesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         summary:
           "Draw up (or correct) the mediation agreement: facts, matters in dispute, obligations with method and deadline",
         params: Params,
-        body: z
-          .object({
-            committee: z.string().trim().min(2).max(100).describe("e.g. 港城街道人民调解委员会"),
-            facts: z.string().trim().min(2).max(10_000),
-            matters: z.string().trim().min(2).max(5000),
-            obligations: z
-              .array(
-                z
-                  .object({
-                    party: z.string().trim().min(1).max(50),
-                    obligation: z.string().trim().min(2).max(1000),
-                    method: z.string().trim().min(1).max(200),
-                    deadline: DAY,
-                  })
-                  .strict(),
-              )
-              .min(1)
-              .max(30),
-            signedOn: DAY,
-            mediatorName: z.string().trim().min(1).max(50),
-          })
-          .strict(),
+        body: AgreementBodySchema,
         response: { 200: DisputeSchema, ...errors },
       },
     },
@@ -266,17 +167,7 @@ export const disputesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         tags: ["disputes"],
         summary: "Record a follow-up: of the agreement's performance, or a visit to the parties after closing (回访)",
         params: Params,
-        body: z
-          .object({
-            id: z.uuid(),
-            kind: z.enum(FOLLOWUP_KINDS),
-            at: z.iso.datetime({ offset: true }),
-            result: z.string().trim().min(2).max(5000),
-            satisfaction: z.enum(SATISFACTION).optional(),
-            performance: z.enum(PERFORMANCE_STATES).optional(),
-            note: z.string().trim().max(2000).optional(),
-          })
-          .strict(),
+        body: RecordFollowupBodySchema,
         response: { 201: DisputeSchema, ...errors },
       },
     },

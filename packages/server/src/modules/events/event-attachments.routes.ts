@@ -1,4 +1,13 @@
-import { canView, ProblemSchema, principalScope } from "@wangge/core";
+import {
+  AttachmentDownloadQuerySchema,
+  AttachmentParamsSchema,
+  AttachmentSchema,
+  AttachmentUploadQuerySchema,
+  canView,
+  EventIdParamsSchema,
+  ProblemSchema,
+  principalScope,
+} from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -9,19 +18,6 @@ import { listAttachments, readAttachment, saveAttachment } from "./attachments.s
 import { visibleEvent } from "./events.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
-const AttachmentSchema = z
-  .object({
-    id: z.uuid(),
-    eventId: z.uuid(),
-    fileName: z.string(),
-    contentType: z.string(),
-    size: z.number().int(),
-    sha256: z.string(),
-    hadLocation: z.boolean().describe("The original carried a GPS position; residents get a copy without it"),
-    createdAt: z.string(),
-  })
-  .meta({ id: "EventAttachment" });
-
 /**
  * Photos and documents of an event. Upload the bytes as the body (Content-Type of the file, or
  * application/octet-stream: the type is read from the bytes either way). Whoever may see the event
@@ -42,13 +38,8 @@ export const eventAttachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
       schema: {
         tags: ["events"],
         summary: "Attach a photo (JPEG, PNG, WebP) or a PDF to an event; the body is the file",
-        params: z.object({ id: z.uuid() }),
-        querystring: z
-          .object({
-            fileName: z.string().min(1).max(200),
-            attachmentId: z.uuid().optional().describe("Client-generated id: a retried upload is stored once"),
-          })
-          .strict(),
+        params: EventIdParamsSchema,
+        querystring: AttachmentUploadQuerySchema,
         response: { 200: AttachmentSchema, 201: AttachmentSchema, ...errors },
       },
     },
@@ -72,7 +63,7 @@ export const eventAttachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
       schema: {
         tags: ["events"],
         summary: "The attachments of an event",
-        params: z.object({ id: z.uuid() }),
+        params: EventIdParamsSchema,
         response: { 200: z.array(AttachmentSchema), ...errors },
       },
     },
@@ -88,8 +79,8 @@ export const eventAttachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
       schema: {
         tags: ["events"],
         summary: "Download an attachment (staff of the area: the original; others: without location metadata)",
-        params: z.object({ id: z.uuid(), attachmentId: z.uuid() }),
-        querystring: z.object({ variant: z.enum(["original", "public"]).optional() }).strict(),
+        params: AttachmentParamsSchema,
+        querystring: AttachmentDownloadQuerySchema,
       },
     },
     async (request, reply) => {

@@ -1,161 +1,166 @@
-import { CategorySettingsSchema, HANDLING_LEVELS, PRIORITIES, ProblemSchema } from "@wangge/core";
+import {
+  BulkTransitionBodySchema,
+  BulkTransitionResultSchema,
+  DuplicateSchema,
+  DuplicatesQuerySchema,
+  EventDetailSchema,
+  EventIdParamsSchema,
+  EventSchema,
+  FeedbackBodySchema,
+  InboxQuerySchema,
+  ProblemSchema,
+  ReportEventBodySchema,
+  SettledLevelsQuerySchema,
+  SettledShareSchema,
+  TransitionBodySchema,
+} from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { calendarYear, listCategories, setCalendarYear, updateCategory } from "./categories.service.ts";
-import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./open311-keys.service.ts";
+import { findLikelyDuplicates } from "./duplicates.service.ts";
+import { settledShare } from "./event-statistics.service.ts";
+import { bulkTransition, giveFeedback, transitionEvent } from "./event-transitions.service.ts";
+import { getEvent, listEvents, reportEvent } from "./events.service.ts";
 
-const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema };
-const LocalText = z.object({ "zh-CN": z.string(), en: z.string() });
-const CategorySchema = z
-  .object({
-    key: z.string(),
-    parentKey: z.string().nullable(),
-    name: LocalText,
-    closeLevel: z.enum(HANDLING_LEVELS),
-    deadlines: z.record(z.string(), z.number().int()).describe("Working minutes each level has before escalation"),
-    priority: z.enum(PRIORITIES),
-    attributes: z.array(z.any()),
-    active: z.boolean(),
-  })
-  .meta({ id: "EventCategory" });
-const DaySchema = z.object({
-  day: z.iso.date(),
-  kind: z.enum(["holiday", "workday"]),
-  note: z.string().max(100).nullable().default(null),
-});
+const errors = {
+  ...problemResponses,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  422: ProblemSchema,
+};
 
+/**
+ * Events: report, the work inbox, one event with its timeline, actions (one or many at once), the
+ * reporter's verdict, likely duplicates and where events were settled.
+ */
 export const eventsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get(
-    "/event-categories",
+  app.post(
+    "/events",
     {
-      // Every signed-in user: residents choose a category when they report.
+      config: { permission: "event.report" },
       schema: {
         tags: ["events"],
-        summary: "The event categories: close level, working-time deadlines per level, priority, extra fields",
-        response: { 200: z.array(CategorySchema), ...errors },
+        summary: "Report an event: routed to the grid its point falls in (or the area given), with its deadline",
+        body: ReportEventBodySchema,
+        response: { 200: EventSchema, 201: EventSchema, ...errors },
       },
     },
-    async () => listCategories(ctx.db),
-  );
-
-  app.put(
-    "/event-categories/:key",
-    {
-      config: { permission: "event.configure" },
-      schema: {
-        tags: ["events"],
-        summary: "Edit a category: its names, close level, deadlines, priority, extra fields, or retire it",
-        params: z.object({ key: z.string().max(64) }),
-        body: CategorySettingsSchema,
-        response: { 200: CategorySchema, ...errors },
-      },
+    async (request, reply) => {
+      const { event, created } = await reportEvent(ctx, principalOf(request), requestMeta(request), request.body);
+      return reply.status(created ? 201 : 200).send(event);
     },
-    async (request) =>
-      updateCategory(ctx, principalOf(request), requestMeta(request), request.params.key, request.body),
   );
 
   app.get(
-    "/work-calendar/:year",
+    "/events",
+    {
+      schema: {
+        tags: ["events"],
+        summary: "The work inbox: open events of your areas, yours, the overdue ones, or those you reported",
+        description:
+          "box=reported (what you reported) is open to every signed-in user, residents included; the other boxes need event.read.",
+        querystring: InboxQuerySchema,
+        response: { 200: z.array(EventSchema), ...errors },
+      },
+    },
+    async (request) => listEvents(ctx, principalOf(request), request.query),
+  );
+
+  app.get(
+    "/events/duplicates",
+    {
+      config: { permission: "event.report" },
+      schema: {
+        tags: ["events"],
+        summary:
+          "Likely duplicates of an event about to be reported: same category, near in place and time, similar text",
+        description:
+          "Among the open events the asker may read, reported in the last 7 days within 300 m of the point (or in the area when there is no point). Best first, at most 5.",
+        querystring: DuplicatesQuerySchema,
+        response: { 200: z.array(DuplicateSchema), ...errors },
+      },
+    },
+    async (request) => findLikelyDuplicates(ctx, principalOf(request), request.query),
+  );
+
+  app.get(
+    "/events/settled-levels",
     {
       config: { permission: "event.read" },
       schema: {
         tags: ["events"],
-        summary: "A year's public holidays on weekdays and make-up working days (调休) on weekends",
-        params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
-        response: { 200: z.array(DaySchema), ...errors },
+        summary: "Where events were settled: counts and shares in the grid, the village or community, and above",
+        querystring: SettledLevelsQuerySchema,
+        response: { 200: SettledShareSchema, ...errors },
       },
     },
-    async (request) => calendarYear(ctx.db, request.params.year),
+    async (request) => settledShare(ctx, principalOf(request), request.query),
   );
-
-  app.put(
-    "/work-calendar/:year",
-    {
-      config: { permission: "event.configure" },
-      schema: {
-        tags: ["events"],
-        summary: "Replace a year's holidays and make-up working days (deadlines count working time by them)",
-        params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
-        body: z.object({ days: z.array(DaySchema).max(120) }).strict(),
-        response: { 200: z.array(DaySchema), ...errors },
-      },
-    },
-    async (request) =>
-      setCalendarYear(ctx, principalOf(request), requestMeta(request), request.params.year, request.body.days),
-  );
-
-  const KeySchema = z.object({
-    id: z.uuid(),
-    name: z.string(),
-    prefix: z.string(),
-    createdAt: z.string(),
-    revokedAt: z.string().nullable(),
-    lastUsedAt: z.string().nullable(),
-  });
 
   app.get(
-    "/open311/keys",
+    "/events/:id",
     {
-      config: { permission: "system.manage" },
       schema: {
-        tags: ["open311"],
-        summary: "The Open311 API keys (names and prefixes; the keys themselves are never shown again)",
-        response: { 200: z.array(KeySchema), ...errors },
+        tags: ["events"],
+        summary: "An event with its timeline (to its reporter, and to readers of events of its area)",
+        params: EventIdParamsSchema,
+        response: { 200: EventDetailSchema, ...errors },
       },
     },
-    async () => listOpen311Keys(ctx),
+    async (request) => getEvent(ctx, principalOf(request), request.params.id),
   );
 
   app.post(
-    "/open311/keys",
+    "/events/:id/transitions",
     {
-      config: { permission: "system.manage" },
       schema: {
-        tags: ["open311"],
-        summary: "Create an Open311 API key for a client; the response carries the key, once",
-        body: z.object({ name: z.string().trim().min(1).max(60) }).strict(),
-        response: {
-          201: z.object({ id: z.uuid(), name: z.string(), key: z.string(), prefix: z.string(), createdAt: z.string() }),
-          ...errors,
-          409: ProblemSchema,
-        },
+        tags: ["events"],
+        summary:
+          "Take an action on an event (accept, assign, start, resolve, verify, close, return, suspend, resume, reopen, cancel, escalate, supervise)",
+        description:
+          "Checked against the workflow table first (EVENT_TRANSITION_NOT_ALLOWED, EVENT_NOTE_REQUIRED), then against the right to act on events of that area (403). A refused action changes nothing.",
+        params: EventIdParamsSchema,
+        body: TransitionBodySchema,
+        response: { 200: EventDetailSchema, ...errors },
       },
     },
-    async (request, reply) => {
-      const actor = principalOf(request);
-      const key = await createOpen311Key(
-        ctx,
-        { userId: actor.userId, username: actor.username },
-        requestMeta(request),
-        request.body.name,
-      );
-      return reply.status(201).send(key);
+    async (request) =>
+      transitionEvent(ctx, principalOf(request), requestMeta(request), request.params.id, request.body),
+  );
+
+  app.post(
+    "/events/bulk-transitions",
+    {
+      config: { permission: "event.handle" },
+      schema: {
+        tags: ["events"],
+        summary: "Take one action (accept, assign…) on many events; each succeeds or fails on its own",
+        body: BulkTransitionBodySchema,
+        response: { 200: BulkTransitionResultSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { ids, ...input } = request.body;
+      return { results: await bulkTransition(ctx, principalOf(request), requestMeta(request), ids, input) };
     },
   );
 
-  app.delete(
-    "/open311/keys/:id",
+  app.post(
+    "/events/:id/feedback",
     {
-      config: { permission: "system.manage" },
+      config: { permission: "event.report" },
       schema: {
-        tags: ["open311"],
-        summary: "Revoke an Open311 API key",
-        params: z.object({ id: z.uuid() }),
-        response: { 204: z.null(), ...errors },
+        tags: ["events"],
+        summary: "The reporter's verdict on a settled event (满意度): satisfied, basically, unsatisfied",
+        params: EventIdParamsSchema,
+        body: FeedbackBodySchema,
+        response: { 200: z.looseObject({ id: z.uuid(), satisfaction: z.string().nullable() }), ...errors },
       },
     },
-    async (request, reply) => {
-      const actor = principalOf(request);
-      await revokeOpen311Key(
-        ctx,
-        { userId: actor.userId, username: actor.username },
-        requestMeta(request),
-        request.params.id,
-      );
-      return reply.status(204).send(null);
-    },
+    async (request) => giveFeedback(ctx, principalOf(request), requestMeta(request), request.params.id, request.body),
   );
 };

@@ -9,6 +9,7 @@ import {
   type FieldIssue,
   type HandlingLevel,
   handlingLevelOf,
+  type Inbox,
   notifiesPolice,
   type Principal,
   principalPermissions,
@@ -289,8 +290,6 @@ export async function detailOf(ctx: AppContext, row: EventRow) {
     })),
   };
 }
-
-export type Inbox = "area" | "mine" | "overdue" | "due_soon" | "reported" | "all";
 
 export interface InboxQuery {
   box: Inbox;

@@ -1,0 +1,374 @@
+import { z } from "zod";
+import { PRIORITIES } from "./categories.ts";
+import { SATISFACTION } from "./disputes.ts";
+import { HANDLING_LEVELS } from "./levels.ts";
+import { EVENT_ACTIONS } from "./workflow.ts";
+
+/**
+ * Request and response shapes of events, their categories and working calendar, attachments,
+ * notifications, Open311 keys and intake devices — shared by the server's routes and the web apps.
+ * Limits are named here once; the services check what a schema cannot (areas, scopes, categories).
+ */
+const LNG = z.number().min(73).max(136);
+const LAT = z.number().min(3).max(54);
+const AREA_CODE = z.string().max(24);
+const CATEGORY_KEY = z.string().max(64);
+const NOTE = z.string().trim().max(2000);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export const EventIdParamsSchema = z.object({ id: z.uuid() });
+
+// ---- events ------------------------------------------------------------------------------------------
+
+export const CoHandlerSchema = z.object({
+  unit: z.string(),
+  note: z.string(),
+  by: z.string().nullable(),
+  at: z.string(),
+});
+
+export const EventSchema = z
+  .object({
+    id: z.uuid(),
+    number: z.string().describe("Human-facing number, GX-<county>-<date>-<n>"),
+    categoryKey: z.string(),
+    title: z.string(),
+    description: z.string(),
+    lng: z.number().nullable(),
+    lat: z.number().nullable(),
+    areaCode: z.string(),
+    areaPath: z.string(),
+    level: z.enum(HANDLING_LEVELS),
+    state: z.string(),
+    priority: z.string(),
+    source: z.string(),
+    reporterName: z.string().nullable(),
+    assigneeUserId: z.uuid().nullable(),
+    dueAt: z
+      .string()
+      .nullable()
+      .describe("Working-time deadline of the current level; null while suspended or settled"),
+    remainingMinutes: z.number().int().nullable().describe("Working minutes left, kept while suspended"),
+    supervised: z.boolean(),
+    resolvedLevel: z.string().nullable(),
+    attributes: z.record(z.string(), z.unknown()),
+    address: z.string().nullable(),
+    contactName: z.string().nullable(),
+    contactPhone: z.string().nullable().describe("Masked"),
+    contactEmail: z.string().nullable().describe("Masked"),
+    consentNote: z.string().nullable().describe("How the resident consented to a report made on their behalf"),
+    mergedInto: z.uuid().nullable(),
+    coHandlers: z.array(CoHandlerSchema),
+    satisfaction: z.string().nullable(),
+    feedback: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .meta({ id: "Event" });
+
+export const EventStepSchema = z.object({
+  action: z.string(),
+  fromState: z.string().nullable(),
+  toState: z.string(),
+  level: z.string(),
+  areaCode: z.string(),
+  actorName: z.string().nullable(),
+  note: z.string().nullable(),
+  lng: z.number().nullable(),
+  lat: z.number().nullable(),
+  at: z.string(),
+});
+
+export const EventDetailSchema = EventSchema.extend({ timeline: z.array(EventStepSchema) }).meta({
+  id: "EventDetail",
+});
+
+export const ReportEventBodySchema = z
+  .object({
+    id: z.uuid(),
+    categoryKey: CATEGORY_KEY,
+    title: z.string().trim().max(100).optional(),
+    description: z.string().trim().min(2).max(5000),
+    lng: LNG.optional(),
+    lat: LAT.optional(),
+    areaCode: AREA_CODE.optional(),
+    address: z.string().trim().max(200).optional(),
+    source: z.enum(["console", "field", "resident"]).default("console"),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(),
+    contact: z
+      .object({
+        name: z.string().trim().max(50).optional(),
+        phone: z.string().trim().max(20).optional(),
+        email: z.string().trim().max(200).optional(),
+      })
+      .strict()
+      .optional()
+      .describe("The resident who raised it, when staff report on their behalf"),
+    consentNote: z
+      .string()
+      .max(500)
+      .optional()
+      .describe("Required with contact: how the resident consented to being recorded (e.g. 电话中口头同意)"),
+  })
+  .strict()
+  .superRefine((b, c) => {
+    if (b.contact?.name && b.consentNote === undefined)
+      c.addIssue({ code: "custom", path: ["consentNote"], message: "record the resident's consent" });
+  });
+
+export const INBOXES = ["area", "mine", "overdue", "due_soon", "reported", "all"] as const;
+export type Inbox = (typeof INBOXES)[number];
+
+export const InboxQuerySchema = z
+  .object({
+    box: z.enum(INBOXES).default("area"),
+    state: z.string().max(20).optional(),
+    categoryKey: CATEGORY_KEY.optional(),
+    level: z.enum(HANDLING_LEVELS).optional(),
+    supervised: z
+      .enum(["true", "false"])
+      .transform((v) => v === "true")
+      .optional(),
+    q: z.string().max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  })
+  .strict();
+
+export const DuplicatesQuerySchema = z
+  .object({
+    categoryKey: CATEGORY_KEY,
+    description: z.string().trim().min(2).max(5000),
+    lng: z.coerce.number().min(73).max(136).optional(),
+    lat: z.coerce.number().min(3).max(54).optional(),
+    areaCode: AREA_CODE.optional(),
+    excludeId: z.uuid().optional(),
+  })
+  .strict()
+  .refine((q) => (q.lng === undefined) === (q.lat === undefined), {
+    message: "lng and lat go together",
+    path: ["lat"],
+  });
+
+export const DuplicateSchema = z.object({
+  id: z.uuid(),
+  number: z.string(),
+  title: z.string(),
+  description: z.string(),
+  state: z.string(),
+  createdAt: z.string(),
+  distanceM: z.number().nullable(),
+  similarity: z.number(),
+  score: z.number(),
+});
+
+export const TransitionBodySchema = z
+  .object({
+    action: z.enum(EVENT_ACTIONS),
+    note: NOTE.optional(),
+    assigneeUserId: z.uuid().optional(),
+    areaCode: AREA_CODE.optional().describe("dispatch: the grid or village to send it down to"),
+    unit: z.string().trim().max(100).optional().describe("co_handle: the department asked to co-handle"),
+    intoId: z.uuid().optional().describe("merge: the open event about the same matter to merge into"),
+    lng: LNG.optional(),
+    lat: LAT.optional(),
+  })
+  .strict();
+
+export const BulkTransitionBodySchema = z
+  .object({
+    ids: z.array(z.uuid()).min(1).max(200),
+    action: z.enum(EVENT_ACTIONS),
+    note: NOTE.optional(),
+    assigneeUserId: z.uuid().optional(),
+  })
+  .strict();
+
+export const BulkTransitionResultSchema = z.object({
+  results: z.array(
+    z.object({
+      id: z.uuid(),
+      ok: z.boolean(),
+      state: z.string().optional(),
+      number: z.string().optional(),
+      code: z.string().optional(),
+      message: z.string().optional(),
+    }),
+  ),
+});
+
+export const FeedbackBodySchema = z
+  .object({ satisfaction: z.enum(SATISFACTION), comment: z.string().trim().max(1000).optional() })
+  .strict();
+
+export const SettledLevelsQuerySchema = z
+  .object({
+    areaCode: AREA_CODE.optional(),
+    from: z.string().regex(DAY).optional(),
+    to: z.string().regex(DAY).optional(),
+  })
+  .strict();
+
+export const SettledShareSchema = z.object({
+  areaCode: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  settled: z.number().int(),
+  open: z.number().int(),
+  byLevel: z.record(z.enum(HANDLING_LEVELS), z.number().int()),
+  sharePercent: z.object({ grid: z.number(), village: z.number(), above: z.number() }),
+});
+
+export const EventStreamQuerySchema = z
+  .object({ maxSeconds: z.coerce.number().int().min(0).max(3600).default(1800) })
+  .strict();
+
+// ---- notifications -----------------------------------------------------------------------------------
+
+export const NotificationsQuerySchema = z
+  .object({
+    unread: z.enum(["true", "false"]).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export const NotificationsSchema = z.object({
+  unread: z.number().int(),
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      eventId: z.uuid().nullable(),
+      kind: z.string(),
+      title: z.string(),
+      state: z.string().nullable(),
+      level: z.string().nullable(),
+      note: z.string().nullable(),
+      createdAt: z.string(),
+      readAt: z.string().nullable(),
+    }),
+  ),
+});
+
+export const MarkNotificationsReadBodySchema = z.object({ ids: z.array(z.uuid()).max(500).optional() }).strict();
+
+// ---- attachments -------------------------------------------------------------------------------------
+
+export const AttachmentSchema = z
+  .object({
+    id: z.uuid(),
+    eventId: z.uuid(),
+    fileName: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    sha256: z.string(),
+    hadLocation: z.boolean().describe("The original carried a GPS position; residents get a copy without it"),
+    createdAt: z.string(),
+  })
+  .meta({ id: "EventAttachment" });
+
+export const AttachmentUploadQuerySchema = z
+  .object({
+    fileName: z.string().min(1).max(200),
+    attachmentId: z.uuid().optional().describe("Client-generated id: a retried upload is stored once"),
+  })
+  .strict();
+
+export const AttachmentParamsSchema = z.object({ id: z.uuid(), attachmentId: z.uuid() });
+export const AttachmentDownloadQuerySchema = z.object({ variant: z.enum(["original", "public"]).optional() }).strict();
+
+// ---- categories and the working calendar -------------------------------------------------------------
+
+const LocalTextSchema = z.object({ "zh-CN": z.string(), en: z.string() });
+
+export const CategorySchema = z
+  .object({
+    key: z.string(),
+    parentKey: z.string().nullable(),
+    name: LocalTextSchema,
+    closeLevel: z.enum(HANDLING_LEVELS),
+    deadlines: z.record(z.string(), z.number().int()).describe("Working minutes each level has before escalation"),
+    priority: z.enum(PRIORITIES),
+    attributes: z.array(z.any()),
+    active: z.boolean(),
+  })
+  .meta({ id: "EventCategory" });
+
+export const CategoryParamsSchema = z.object({ key: CATEGORY_KEY });
+
+export const CalendarDaySchema = z.object({
+  day: z.iso.date(),
+  kind: z.enum(["holiday", "workday"]),
+  note: z.string().max(100).nullable().default(null),
+});
+
+export const CalendarYearParamsSchema = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+export const CalendarYearBodySchema = z.object({ days: z.array(CalendarDaySchema).max(120) }).strict();
+
+// ---- Open311 keys ------------------------------------------------------------------------------------
+
+export const OPEN311_KEY_NAME_MAX = 60;
+
+export const Open311KeySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+
+export const CreateOpen311KeyBodySchema = z
+  .object({ name: z.string().trim().min(1).max(OPEN311_KEY_NAME_MAX) })
+  .strict();
+
+export const CreatedOpen311KeySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  key: z.string(),
+  prefix: z.string(),
+  createdAt: z.string(),
+});
+
+// ---- intake devices ----------------------------------------------------------------------------------
+
+export const DeviceSchema = z.object({
+  id: z.uuid(),
+  deviceKey: z.string(),
+  name: z.string(),
+  categoryKey: z.string(),
+  areaCode: z.string().nullable(),
+  lng: z.number().nullable(),
+  lat: z.number().nullable(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastSeenAt: z.string().nullable(),
+});
+
+export const RegisterDeviceBodySchema = z
+  .object({
+    deviceKey: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/),
+    name: z.string().trim().min(1).max(100),
+    categoryKey: CATEGORY_KEY,
+    areaCode: AREA_CODE.optional(),
+    lng: LNG.optional(),
+    lat: LAT.optional(),
+  })
+  .strict();
+
+export const DeviceReportBodySchema = z
+  .object({
+    externalId: z.string().min(1).max(100).describe("The device's own id for what it saw: a retry reports it once"),
+    description: z.string().trim().min(2).max(5000),
+    categoryKey: CATEGORY_KEY.optional(),
+    lng: LNG.optional(),
+    lat: LAT.optional(),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(),
+    snapshot: z
+      .object({ fileName: z.string().min(1).max(200), base64: z.string().max(14_000_000) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const DeviceReportedSchema = z.object({ id: z.uuid(), number: z.string(), areaCode: z.string() });
