@@ -170,6 +170,31 @@ export function workerCrypto(data: SealerWorkerData): FieldCrypto {
   return createFieldCrypto(data.keyring, { algorithm: data.algorithm });
 }
 
+/**
+ * What a sealing thread (sealing-worker.mjs) does with each chunk it is sent: seals it under the
+ * keys it was started with and answers the sealed fields in order, or the chunk's error in its place
+ * (the thread goes on with the next chunk).
+ */
+export function sealingThread(data: SealerWorkerData): (flat: string[]) => string[] | { error: string } {
+  // The keys arrive as plain byte arrays.
+  const crypto = workerCrypto({
+    ...data,
+    keyring: {
+      current: Buffer.from(data.keyring.current),
+      retired: data.keyring.retired.map((k) => Buffer.from(k)),
+      indexRoot: Buffer.from(data.keyring.indexRoot),
+    },
+  });
+  const now = new Date(data.now);
+  return (flat) => {
+    try {
+      return encodeResults(decodeRequests(flat).map((r) => sealFields(crypto, now, r)));
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+}
+
 /** Threads to seal on: the cores but one (left to the main thread), at least one, at most four. */
 export function sealingThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
