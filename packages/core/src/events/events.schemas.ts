@@ -49,7 +49,13 @@ export const EventSchema = z
       .nullable()
       .describe("Working-time deadline of the current level; null while suspended or settled"),
     remainingMinutes: z.number().int().nullable().describe("Working minutes left, kept while suspended"),
-    supervised: z.boolean(),
+    supervised: z.boolean().describe("Under supervision (督办): by someone's order, or overdue with no level above"),
+    overdueAt: z
+      .string()
+      .nullable()
+      .describe(
+        "When its deadline passed with no area above to escalate to: it stays overdue (dueAt in the past, in box=overdue) and is supervised",
+      ),
     resolvedLevel: z.string().nullable(),
     attributes: z.record(z.string(), z.unknown()),
     address: z.string().nullable(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkAttributes, DEFAULT_CATEGORIES } from "./categories.ts";
 import { isDisputeCategory, suggestedRiskGrade } from "./disputes.ts";
-import { handlingLevelOf, levelAbove } from "./levels.ts";
+import { handlingLevelOf, levelAbove, nearestAbove, nearestAtOrAbove } from "./levels.ts";
 import { actionsFrom, clockRuns, isPublicCategory, nextState, withinReopenWindow } from "./workflow.ts";
 import {
   ALL_DAY,
@@ -52,6 +52,30 @@ describe("event workflow", () => {
     expect(levelAbove("grid")).toBe("village");
     expect(levelAbove("village")).toBe("township");
     expect(levelAbove("city")).toBeUndefined();
+  });
+});
+
+describe("where an event goes up to", () => {
+  const path = (...levels: string[]) =>
+    levels.map((level, i) => ({ code: String(i), level }) as { code: string; level: never });
+
+  it.each([
+    ["a grid under a village", ["grid", "village", "township", "county"], "grid", "1"],
+    ["a grid directly under a township", ["grid", "township", "county"], "grid", "1"],
+    ["a grid directly under a county", ["grid", "county"], "grid", "1"],
+    ["a village directly under a county", ["village", "county"], "village", "1"],
+    ["a microgrid under a grid (the grid is not above)", ["microgrid", "grid", "village"], "grid", "2"],
+    ["the top of the tree", ["county"], "county", undefined],
+    ["a province above a city (both city level)", ["city", "province"], "city", undefined],
+  ])("escalates %s to the nearest area above", (_, levels, level, expected) => {
+    expect(nearestAbove(path(...levels), level as never)?.code).toBe(expected);
+  });
+
+  it("closes at the nearest area at or above the close level", () => {
+    expect(nearestAtOrAbove(path("grid", "township", "county"), "village")?.code).toBe("1");
+    expect(nearestAtOrAbove(path("grid", "village", "township"), "village")?.code).toBe("1");
+    expect(nearestAtOrAbove(path("village", "township"), "village")?.code).toBe("0");
+    expect(nearestAtOrAbove(path("grid", "village"), "township")).toBeUndefined();
   });
 });
 

@@ -28,3 +28,29 @@ export function handlingLevelOf(areaLevel: AreaLevel): HandlingLevel {
 export function levelAbove(level: HandlingLevel): HandlingLevel | undefined {
   return HANDLING_LEVELS[HANDLING_LEVELS.indexOf(level) + 1];
 }
+
+export function isHandlingLevel(level: string): level is HandlingLevel {
+  return (HANDLING_LEVELS as readonly string[]).includes(level);
+}
+
+/**
+ * Where an event at `level` goes when it is escalated: the nearest of its area's ancestors (given
+ * nearest first) whose handling level is above — levels without an area on the way are skipped (a
+ * grid directly under a township goes to the township, not nowhere). Undefined at the top.
+ */
+export function nearestAbove<T extends { level: AreaLevel }>(
+  ancestors: readonly T[],
+  level: HandlingLevel,
+): T | undefined {
+  const at = HANDLING_LEVELS.indexOf(level);
+  return ancestors.find((a) => HANDLING_LEVELS.indexOf(handlingLevelOf(a.level)) > at);
+}
+
+/** The nearest of the areas (nearest first) at a handling level or above it (who closes an event of a category). */
+export function nearestAtOrAbove<T extends { level: AreaLevel }>(
+  areas: readonly T[],
+  level: HandlingLevel,
+): T | undefined {
+  const at = HANDLING_LEVELS.indexOf(level);
+  return areas.find((a) => HANDLING_LEVELS.indexOf(handlingLevelOf(a.level)) >= at);
+}

@@ -18,6 +18,7 @@ import * as m20261206_1100 from "./2026_12_06_1100_remask_id_numbers.ts";
 import * as m20261206_1101 from "./2026_12_06_1101_create_person_lookup.ts";
 import * as m20261206_1102 from "./2026_12_06_1102_seal_import_reports.ts";
 import * as m20261206_1140 from "./2026_12_06_1140_add_sign_in_counters.ts";
+import * as m20261206_1145 from "./2026_12_06_1145_add_event_overdue_flag.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_06_1101_create_person_lookup": m20261206_1101,
   "2026_12_06_1102_seal_import_reports": m20261206_1102,
   "2026_12_06_1140_add_sign_in_counters": m20261206_1140,
+  "2026_12_06_1145_add_event_overdue_flag": m20261206_1145,
 };

@@ -10,6 +10,7 @@ import {
   handlingLevelOf,
   MERGEABLE_INTO_STATES,
   nextState,
+  OPEN_STATES,
   type Principal,
   principalScope,
   REOPEN_WINDOW_DAYS,
@@ -27,7 +28,7 @@ import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
-import { ancestorAtLevel, escalationTarget } from "./escalation.service.ts";
+import { areaAtOrAbove, escalationTarget } from "./escalation.service.ts";
 import { changeOf, notifyChange, publishChange } from "./event-changes.ts";
 import { addFollowers, insertSteps, listFollowers, setFeedbackOnce, updateEventIfUnchanged } from "./events.queries.ts";
 import { detailOf, getEvent, visibleEvent } from "./events.service.ts";
@@ -81,11 +82,13 @@ export async function transitionEvent(
   const reporterAction = rule.permission === "event.report" && row.reporter_user_id === authorId(actor);
   const category = await getCategory(ctx.db, row.category_key);
   // Closing (结案) belongs to the category's close level: a land dispute settled in the grid is
-  // closed by the township, not by the grid.
+  // closed by the township, not by the grid — by the nearest area at that level or above (a grid
+  // directly under a township has its village-level matters closed by the township), or by the top
+  // of the tree when there is none.
   const closeArea =
     input.action === "close" &&
     HANDLING_LEVELS.indexOf(row.level as HandlingLevel) < HANDLING_LEVELS.indexOf(category.closeLevel)
-      ? await ancestorAtLevel(row.area_path, category.closeLevel, (code) => findArea(ctx.db, code))
+      ? ((await areaAtOrAbove(ctx, row.area_path, category.closeLevel)) ?? (await topOf(ctx, row.area_path)))
       : undefined;
   const actingPath = closeArea?.path ?? row.area_path;
   if (!reporterAction && !canWork(principalScope(actor, rule.permission), actingPath))
@@ -126,10 +129,9 @@ export async function transitionEvent(
     });
   };
   if (input.action === "escalate") {
-    const { above, target } = await escalationTarget(ctx, row);
-    if (!above || !target)
-      throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "there is no level above to escalate to");
-    moveTo(target, above);
+    const target = await escalationTarget(ctx, row);
+    if (!target) throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "there is no level above to escalate to");
+    moveTo(target.area, target.level);
   }
   if (input.action === "dispatch") {
     const target = input.areaCode
@@ -191,6 +193,12 @@ export async function transitionEvent(
       closed_at: null,
       due_at: addWorkingMinutes(now, category.deadlines[level], cal),
     });
+  // Returned after it was settled, it is no longer settled.
+  if (input.action === "return") update.resolved_level = null;
+  // An open event always has a running clock: one that comes back to work without a deadline (returned
+  // after it was resolved) gets a fresh deadline for its level; one whose clock runs keeps it.
+  if (OPEN_STATES.includes(step.to) && (update.due_at === undefined ? row.due_at : update.due_at) === null)
+    update.due_at = addWorkingMinutes(now, category.deadlines[level], cal);
   const after = await ctx.db.transaction().execute(async (trx) => {
     // Compare-and-set on the state: two people acting at once cannot both move the event.
     const after = await updateEventIfUnchanged(trx, id, { state: row.state, level: row.level }, update);
@@ -352,4 +360,13 @@ export async function bulkTransition(
     }
   }
   return results;
+}
+
+/** The highest area of a path that exists (the root of the deployment's tree above it). */
+async function topOf(ctx: AppContext, path: string): Promise<AreaRow | undefined> {
+  for (const code of path.split("/").filter(Boolean)) {
+    const area = await findArea(ctx.db, code);
+    if (area && !area.abolished_at) return area;
+  }
+  return undefined;
 }

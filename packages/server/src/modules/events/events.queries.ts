@@ -53,9 +53,10 @@ export async function updateEventIfUnchanged(
   expected: { state: string; level: string },
   update: EventUpdate,
 ): Promise<EventRow | undefined> {
+  // A new deadline (or none) ends the flag the sweep set when the old one passed at the top.
   return db
     .updateTable("event")
-    .set(update)
+    .set(update.due_at !== undefined ? { ...update, overdue_at: null } : update)
     .where("id", "=", id)
     .where("state", "=", expected.state)
     .where("level", "=", expected.level)
@@ -200,48 +201,104 @@ export async function countByResolvedLevel(
 
 // ---- the escalation sweep ----------------------------------------------------------------------------
 
-/** Events in the given states whose deadline has passed, earliest first. */
-export async function listOverdueEvents(db: Db, now: Date, states: readonly string[], limit: number) {
-  return db
+/** An open event whose deadline has passed, with its deadline exactly as stored (the sweep's cursor). */
+export type OverdueRow = EventRow & { due_key: string };
+
+/**
+ * Open events not yet flagged overdue whose deadline has passed, in deadline order, after a cursor:
+ * the sweep walks past rows it cannot move instead of reading them again.
+ */
+export async function listOverdueEvents(
+  db: Db,
+  f: { now: Date; states: readonly string[]; after?: { dueKey: string; id: string } | undefined; limit: number },
+): Promise<OverdueRow[]> {
+  let q = db
     .selectFrom("event")
     .selectAll()
-    .where("due_at", "<=", now)
-    .where("state", "in", [...states])
-    .orderBy("due_at")
-    .limit(limit)
-    .execute();
+    .select(sql<string>`due_at::text`.as("due_key"))
+    .where("due_at", "<=", f.now)
+    .where("overdue_at", "is", null)
+    .where("state", "in", [...f.states]);
+  const after = f.after;
+  if (after) q = q.where(sql<boolean>`(due_at, id) > (${after.dueKey}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy("due_at").orderBy("id").limit(f.limit).execute() as Promise<OverdueRow[]>;
 }
 
 export interface OverdueMove {
   id: string;
   oldLevel: string;
-  oldDueAt: Date | null;
+  oldPath: string;
+  /** Up to another level's area, unassigned, with that level's deadline; otherwise flagged overdue in place. */
+  escalate: boolean;
   level: string;
   areaId: string;
   areaPath: string;
   dueAt: Date | null;
-  /** Moved to another level (unassigned); otherwise only its deadline changes. */
-  escalate: boolean;
 }
 
 /**
- * One compare-and-set for a batch: each event moves only if it is still at the level and deadline
- * it was read with (a row another process moved meanwhile is left alone). Returns the ids moved.
+ * One compare-and-set for a batch. An event moves only if it is still open, at the level and area it
+ * was read in, overdue and not flagged — so of several processes sweeping at once one moves it, and
+ * one a person acted on meanwhile is left alone. Its stored deadline is never compared (a deadline
+ * written elsewhere, to the microsecond, must not make a row unmovable). Escalated: new level, area,
+ * deadline, no assignee. Flagged: overdue_at set and supervised, the past deadline kept. Returns the
+ * ids changed.
  */
-export async function moveOverdueEvents(db: Db, moves: OverdueMove[], now: Date): Promise<Set<string>> {
+export async function moveOverdueEvents(
+  db: Db,
+  moves: OverdueMove[],
+  f: { now: Date; states: readonly string[] },
+): Promise<Set<string>> {
   if (moves.length === 0) return new Set();
   const values = sql.join(
     moves.map(
       (m) =>
-        sql`(${m.id}::uuid, ${m.oldLevel}, ${m.oldDueAt}::timestamptz, ${m.level}, ${m.areaId}::uuid, ${m.areaPath}, ${m.dueAt}::timestamptz, ${m.escalate}::boolean)`,
+        sql`(${m.id}::uuid, ${m.oldLevel}, ${m.oldPath}, ${m.escalate}::boolean, ${m.level}, ${m.areaId}::uuid, ${m.areaPath}, ${m.dueAt}::timestamptz)`,
     ),
   );
+  const states = sql.join(f.states.map((s) => sql`${s}`));
   const updated = await sql<{ id: string }>`
     update event as e set
-      level = v.new_level, area_id = v.new_area_id, area_path = v.new_path, due_at = v.new_due,
-      assignee_user_id = case when v.escalate then null else e.assignee_user_id end, updated_at = ${now}
-    from (values ${values}) as v(id, old_level, old_due, new_level, new_area_id, new_path, new_due, escalate)
-    where e.id = v.id and e.level = v.old_level and e.due_at = v.old_due
+      level = v.new_level, area_id = v.new_area_id, area_path = v.new_path,
+      due_at = case when v.escalate then v.new_due else e.due_at end,
+      assignee_user_id = case when v.escalate then null else e.assignee_user_id end,
+      overdue_at = case when v.escalate then null else ${f.now}::timestamptz end,
+      supervised = e.supervised or not v.escalate,
+      updated_at = ${f.now}
+    from (values ${values}) as v(id, old_level, old_path, escalate, new_level, new_area_id, new_path, new_due)
+    where e.id = v.id and e.level = v.old_level and e.area_path = v.old_path
+      and e.due_at <= ${f.now} and e.overdue_at is null and e.state in (${states})
+    returning e.id`.execute(db);
+  return new Set(updated.rows.map((r) => r.id));
+}
+
+/** Open events without a deadline (left so by earlier versions), after a cursor, by id. */
+export async function listClocklessEvents(
+  db: Db,
+  f: { states: readonly string[]; afterId?: string | undefined; limit: number },
+): Promise<EventRow[]> {
+  let q = db
+    .selectFrom("event")
+    .selectAll()
+    .where("due_at", "is", null)
+    .where("state", "in", [...f.states]);
+  if (f.afterId) q = q.where("id", ">", f.afterId);
+  return q.orderBy("id").limit(f.limit).execute();
+}
+
+/** Gives open events without a deadline the deadline planned for each (unless they got one meanwhile). */
+export async function restartClocks(
+  db: Db,
+  deadlines: { id: string; dueAt: Date }[],
+  f: { now: Date; states: readonly string[] },
+): Promise<Set<string>> {
+  if (deadlines.length === 0) return new Set();
+  const values = sql.join(deadlines.map((d) => sql`(${d.id}::uuid, ${d.dueAt}::timestamptz)`));
+  const states = sql.join(f.states.map((s) => sql`${s}`));
+  const updated = await sql<{ id: string }>`
+    update event as e set due_at = v.due, overdue_at = null, updated_at = ${f.now}
+    from (values ${values}) as v(id, due)
+    where e.id = v.id and e.due_at is null and e.state in (${states})
     returning e.id`.execute(db);
   return new Set(updated.rows.map((r) => r.id));
 }

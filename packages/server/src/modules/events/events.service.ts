@@ -74,6 +74,7 @@ export function toEventView(e: EventRow) {
     dueAt: e.due_at?.toISOString() ?? null,
     remainingMinutes: e.remaining_minutes,
     supervised: e.supervised,
+    overdueAt: e.overdue_at?.toISOString() ?? null,
     resolvedLevel: e.resolved_level,
     attributes: e.attributes,
     address: e.address,
@@ -193,6 +194,7 @@ export async function reportEvent(
     feedback_at: null,
     content_hash: null,
     origin_path: area.path,
+    overdue_at: null,
   };
   let row: EventRow;
   try {

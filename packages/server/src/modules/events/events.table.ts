@@ -74,6 +74,8 @@ export interface EventTable {
   feedback_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   content_hash: ColumnType<string | null, string | null | undefined, string | null>;
   origin_path: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the sweep found the deadline passed with no area above to take it (督办); null otherwise. */
+  overdue_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type EventRow = Selectable<EventTable>;
 export type EventUpdate = Updateable<EventTable>;

@@ -41,6 +41,8 @@ export interface EventItem {
   dueAt: string | null;
   remainingMinutes: number | null;
   supervised: boolean;
+  /** Its deadline passed with no level above: kept overdue (dueAt in the past) and supervised. */
+  overdueAt: string | null;
   resolvedLevel: string | null;
   attributes: Record<string, unknown>;
   address: string | null;

@@ -22,7 +22,15 @@ import {
   uploadAttachment,
 } from "../api/events.ts";
 import { DisputePanel } from "./DisputePanel.tsx";
-import { DueText, type EventsPermissions, StateTag, useCategories, useFail, useLang } from "./shared.tsx";
+import {
+  DueText,
+  type EventsPermissions,
+  StateTag,
+  SupervisedTag,
+  useCategories,
+  useFail,
+  useLang,
+} from "./shared.tsx";
 
 /** What each action asks for besides the note (the workflow table in core says which need a note). */
 const EXTRA: Partial<Record<EventAction, "assignee" | "area" | "unit" | "merge">> = {
@@ -93,7 +101,7 @@ export function EventDetailDrawer({
           <Space>
             <span translate="no">{event.number}</span>
             <StateTag state={event.state} />
-            {event.supervised && <Tag color="volcano">{t("events.supervised")}</Tag>}
+            <SupervisedTag event={event} />
           </Space>
         ) : (
           t("common.loading")

@@ -9,7 +9,15 @@ import { EventIntake } from "./EventIntake.tsx";
 import { EventSettings } from "./EventSettings.tsx";
 import { IntegrationsTab } from "./IntegrationsTab.tsx";
 import { SettledBoard } from "./SettledBoard.tsx";
-import { DueText, type EventsPermissions, StateTag, useCategories, useFail, useLang } from "./shared.tsx";
+import {
+  DueText,
+  type EventsPermissions,
+  StateTag,
+  SupervisedTag,
+  useCategories,
+  useFail,
+  useLang,
+} from "./shared.tsx";
 
 /**
  * Events in the console: the work inbox (live), reporting an event, an event's detail with its
@@ -188,7 +196,7 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
             render: (v: string, e: EventItem) => (
               <Space size={4}>
                 <span translate="no">{v}</span>
-                {e.supervised && <Tag color="volcano">{t("events.supervised")}</Tag>}
+                <SupervisedTag event={e} />
               </Space>
             ),
           },

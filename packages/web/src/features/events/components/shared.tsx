@@ -1,10 +1,10 @@
 import type { FormInstance } from "antd";
-import { App, Tag } from "antd";
+import { App, Tag, Tooltip } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
-import { type EventCategory, listCategories } from "../api/events.ts";
+import { type EventCategory, type EventItem, listCategories } from "../api/events.ts";
 import { dueSpan } from "../due.ts";
 
 export type Lang = "zh-CN" | "en";
@@ -85,4 +85,19 @@ export interface EventsPermissions {
   canConfigure: boolean;
   canManageSystem: boolean;
   userId: string;
+}
+
+/**
+ * Under supervision (督办): by someone's order, or because its deadline passed with no level above to
+ * escalate to — then it says so (it stays in the overdue box, its deadline shown as overdue).
+ */
+export function SupervisedTag({ event }: { event: Pick<EventItem, "supervised" | "overdueAt"> }) {
+  const { t } = useTranslation();
+  if (event.overdueAt)
+    return (
+      <Tooltip title={t("events.overdueAtTopHint")}>
+        <Tag color="red">{t("events.overdueAtTop")}</Tag>
+      </Tooltip>
+    );
+  return event.supervised ? <Tag color="volcano">{t("events.supervised")}</Tag> : null;
 }
