@@ -22,7 +22,6 @@ import { uuidv7 } from "../../ids.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { personInScope } from "../registry/people.service.ts";
 import { isIssue, sealIdNumber, sealPhone } from "../registry/registry-fields.ts";
-import { findAccount } from "../users/users.service.ts";
 import {
   countParties,
   deleteParty,
@@ -43,6 +42,7 @@ import {
   updateAgreement,
   updateDisputeRow,
 } from "./disputes.queries.ts";
+import { staffWhoMayWork } from "./event-handlers.service.ts";
 import { addToCounters, insertSteps } from "./events.queries.ts";
 import { visibleEvent } from "./events.service.ts";
 import type { EventRow, Obligation } from "./events.table.ts";
@@ -202,15 +202,11 @@ export async function updateDispute(
   input: { riskGrade: RiskGrade; mediatorUserId?: string | null | undefined },
 ) {
   const row = await writableDispute(ctx, actor, meta, id, "grade");
-  let mediatorName: string | null = null;
-  if (input.mediatorUserId) {
-    const user = await findAccount(ctx.db, input.mediatorUserId);
-    if (user?.status !== "active")
-      throw new DomainError("VALIDATION_FAILED", "no such active user to mediate", {
-        errors: [{ path: "body.mediatorUserId", message: "unknown or inactive user" }],
-      });
-    mediatorName = user.display_name;
-  }
+  // The mediator is someone who may mediate this dispute where it is.
+  const mediatorName = input.mediatorUserId
+    ? (await staffWhoMayWork(ctx, input.mediatorUserId, "mediation.handle", row.area_path, "body.mediatorUserId"))
+        .displayName
+    : null;
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     await ensureDispute(trx, row, now);

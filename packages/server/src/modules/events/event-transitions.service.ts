@@ -30,6 +30,7 @@ import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
 import { areaAtOrAbove, escalationTarget } from "./escalation.service.ts";
 import { changeOf, notifyChange, publishChange } from "./event-changes.ts";
+import { staffWhoMayWork } from "./event-handlers.service.ts";
 import { addFollowers, insertSteps, listFollowers, setFeedbackOnce, updateEventIfUnchanged } from "./events.queries.ts";
 import { detailOf, getEvent, visibleEvent } from "./events.service.ts";
 import type { EventRow, EventUpdate } from "./events.table.ts";
@@ -114,7 +115,9 @@ export async function transitionEvent(
       throw new DomainError("VALIDATION_FAILED", "assign needs the person", {
         errors: [{ path: "body.assigneeUserId", message: "required to assign" }],
       });
-    update.assignee_user_id = input.assigneeUserId;
+    update.assignee_user_id = (
+      await staffWhoMayWork(ctx, input.assigneeUserId, "event.handle", row.area_path, "body.assigneeUserId")
+    ).userId;
   }
   // Escalation and dispatch hand the event to another level's area, unassigned, with that level's deadline.
   const moveTo = (target: Pick<AreaRow, "id" | "path">, to: HandlingLevel) => {
