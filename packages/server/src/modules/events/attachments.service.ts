@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { authorId, DomainError, isPublicCategory, type Principal } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
@@ -15,7 +15,7 @@ import {
   findAttachment,
   findAttachmentOfEvent,
   findAttachmentWithCategory,
-  insertAttachment,
+  insertAttachmentIfNew,
   listAttachmentsOf,
 } from "./events.queries.ts";
 import { visibleEvent } from "./events.service.ts";
@@ -76,15 +76,17 @@ export async function saveAttachment(
   input: { id?: string | undefined; eventId: string; fileName: string; data: Uint8Array; field?: string },
 ): Promise<{ attachment: ReturnType<typeof toAttachmentView>; created: boolean }> {
   const id = input.id ?? uuidv7(ctx.now().getTime());
-  const existing = await findAttachment(ctx.db, id);
   const sha256 = createHash("sha256").update(input.data).digest("hex");
-  if (existing) {
+  // A retry (same event, same bytes) is answered with the stored attachment; another file under the id is refused.
+  const retried = async (existing: EventAttachmentRow) => {
     if (existing.event_id === input.eventId && existing.sha256 === sha256)
       return { attachment: toAttachmentView(existing), created: false };
     // Held by an event out of the caller's sight: not found, as that event would be, not a conflict.
     if (existing.event_id !== input.eventId && actor) await visibleEvent(ctx, actor, existing.event_id);
     throw new DomainError("EVENT_ID_CONFLICT", `attachment id ${id} already holds another file`);
-  }
+  };
+  const existing = await findAttachment(ctx.db, id);
+  if (existing) return retried(existing);
   const type = checkAttachment(input.data, input.field ?? "body");
   const stripped = stripLocation(type, input.data);
   const row: EventAttachmentRow = {
@@ -99,17 +101,33 @@ export async function saveAttachment(
     uploaded_by: actor ? authorId(actor) : null,
     created_at: ctx.now(),
   };
+  // Uploads of the same id at once (a client retrying before the first answer) each write their
+  // own temporary files; the one whose row goes in puts its files in place before it commits, the
+  // others drop theirs and answer like a retry. The files under an id are only ever its row's.
   await mkdir(attachmentsDir(ctx), { recursive: true });
-  await writeAtomically(filePath(ctx, row, "original"), input.data);
-  if (stripped.changed) await writeAtomically(filePath(ctx, row, "public"), stripped.data);
-  await insertAttachment(ctx.db, row);
-  return { attachment: toAttachmentView(row), created: true };
+  const files = [{ file: filePath(ctx, row, "original"), data: input.data }];
+  if (stripped.changed) files.push({ file: filePath(ctx, row, "public"), data: stripped.data });
+  const written = await Promise.all(files.map(async (f) => ({ ...f, tmp: await writeTemporary(f.file, f.data) })));
+  try {
+    const created = await ctx.db.transaction().execute(async (trx) => {
+      if (!(await insertAttachmentIfNew(trx, row))) return false;
+      for (const w of written) await rename(w.tmp, w.file);
+      return true;
+    });
+    if (created) return { attachment: toAttachmentView(row), created: true };
+  } finally {
+    await Promise.all(written.map((w) => rm(w.tmp, { force: true })));
+  }
+  const stored = await findAttachment(ctx.db, id);
+  if (!stored) throw new Error(`attachment ${id} was taken and is gone`);
+  return retried(stored);
 }
 
-async function writeAtomically(file: string, data: Uint8Array) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, data, { mode: 0o600 });
-  await rename(tmp, file);
+/** Writes the bytes to a temporary file of this write alone, beside where they are going. */
+async function writeTemporary(file: string, data: Uint8Array): Promise<string> {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(tmp, data, { mode: 0o600, flag: "wx" });
+  return tmp;
 }
 
 /** A file name safe to send back in a header: no path, no control characters, the right extension. */

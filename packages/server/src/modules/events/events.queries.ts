@@ -411,8 +411,15 @@ export async function findAttachmentOfEvent(
     .executeTakeFirst();
 }
 
-export async function insertAttachment(db: Db, row: EventAttachmentRow): Promise<void> {
-  await db.insertInto("event_attachment").values(row).execute();
+/** Inserts the attachment unless its id is taken; false if it was. */
+export async function insertAttachmentIfNew(db: Db, row: EventAttachmentRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto("event_attachment")
+    .values(row)
+    .onConflict((oc) => oc.column("id").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export async function listAttachmentsOf(db: Db, eventId: string): Promise<EventAttachmentRow[]> {

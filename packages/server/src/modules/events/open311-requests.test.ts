@@ -395,6 +395,47 @@ describe("attachments through the API", () => {
     expect(publicCopy.rawPayload.includes(Buffer.from("Exif\0\0", "latin1"))).toBe(false);
   });
 
+  it("answers ten uploads of one attachment id at once like the first, and keeps the first of ten different files", async () => {
+    const id = crypto.randomUUID();
+    const reported = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/events",
+      headers: worker.headers,
+      payload: { id, categoryKey: "environment.sanitation", description: "路边垃圾", lng: 109.605, lat: 23.105 },
+    });
+    expect(reported.statusCode).toBe(201);
+    const upload = (attachmentId: string, data: Buffer) =>
+      t.app.inject({
+        method: "POST",
+        url: `/api/v1/events/${id}/attachments?fileName=photo.jpg&attachmentId=${attachmentId}`,
+        headers: { ...worker.headers, "content-type": "image/jpeg" },
+        payload: data,
+      });
+    const same = crypto.randomUUID();
+    const retries = await Promise.all(Array.from({ length: 10 }, () => upload(same, jpegWithGps())));
+    expect(retries.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(retries.map((r) => r.body)).size).toBe(1);
+
+    // Ten different files claim one id: one is stored, the others are refused, and the bytes are the stored one's.
+    const contested = crypto.randomUUID();
+    const files = Array.from({ length: 10 }, (_, i) => Buffer.concat([jpegWithGps(), Buffer.from([i])]));
+    const claims = await Promise.all(files.map((f) => upload(contested, f)));
+    expect(claims.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+    const winner = files[claims.findIndex((r) => r.statusCode === 201)] as Buffer;
+    const stored = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/events/${id}/attachments/${contested}`,
+      headers: worker.headers,
+    });
+    expect(stored.rawPayload.equals(winner)).toBe(true);
+    const list = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/events/${id}/attachments`,
+      headers: worker.headers,
+    });
+    expect(list.json()).toHaveLength(2);
+  });
+
   it("refuses a file that is not a photo or PDF whatever its content type says, storing nothing", async () => {
     const id = crypto.randomUUID();
     await t.app.inject({
