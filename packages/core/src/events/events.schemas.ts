@@ -315,6 +315,25 @@ export const CalendarYearBodySchema = z.object({ days: z.array(CalendarDaySchema
 
 export const OPEN311_KEY_NAME_MAX = 60;
 
+/**
+ * Characters a name shown to people must not hold: control characters (NUL, terminal escapes),
+ * format characters (right-to-left overrides, zero-width spaces) and lone surrogates — the database
+ * refuses some, and the others make a listing lie about what it shows.
+ */
+export const NON_PRINTING = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+
+/** A key's name: printable, trimmed, in Unicode's composed form (so "é" typed two ways is one name). */
+export const Open311KeyNameSchema = z
+  .string()
+  .normalize("NFC")
+  .trim()
+  .min(1)
+  .max(OPEN311_KEY_NAME_MAX)
+  .refine(
+    (s) => !NON_PRINTING.test(s),
+    "letters, digits, spaces and punctuation only (no control or invisible characters)",
+  );
+
 export const Open311KeySchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -324,9 +343,7 @@ export const Open311KeySchema = z.object({
   lastUsedAt: z.string().nullable(),
 });
 
-export const CreateOpen311KeyBodySchema = z
-  .object({ name: z.string().trim().min(1).max(OPEN311_KEY_NAME_MAX) })
-  .strict();
+export const CreateOpen311KeyBodySchema = z.object({ name: Open311KeyNameSchema }).strict();
 
 export const CreatedOpen311KeySchema = z.object({
   id: z.uuid(),
@@ -354,7 +371,13 @@ export const DeviceSchema = z.object({
 export const RegisterDeviceBodySchema = z
   .object({
     deviceKey: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/),
-    name: z.string().trim().min(1).max(100),
+    name: z
+      .string()
+      .normalize("NFC")
+      .trim()
+      .min(1)
+      .max(100)
+      .refine((s) => !NON_PRINTING.test(s), "letters, digits, spaces and punctuation only"),
     categoryKey: CATEGORY_KEY,
     areaCode: AREA_CODE.optional(),
     lng: LNG.optional(),

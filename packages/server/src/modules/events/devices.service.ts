@@ -11,7 +11,7 @@ import type { IntakeDeviceRow } from "./events.table.ts";
 import {
   findDeviceByKey,
   forgetNoncesBefore,
-  insertDevice,
+  insertDeviceIfKeyFree,
   listDeviceRows,
   retireDeviceRow,
   spendNonce,
@@ -79,7 +79,11 @@ export async function registerDevice(ctx: AppContext, actor: Principal, meta: Re
     last_seen_at: null,
   };
   await ctx.db.transaction().execute(async (trx) => {
-    await insertDevice(trx, row);
+    // Registered twice at once: the second finds the key taken.
+    if (!(await insertDeviceIfKeyFree(trx, row)))
+      throw new DomainError("VALIDATION_FAILED", "the device cannot be registered", {
+        errors: [{ path: "body.deviceKey", message: "another device has this id" }],
+      });
     await recordAudit(ctx, trx, {
       action: "device.register",
       outcome: "success",

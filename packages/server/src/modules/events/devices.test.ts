@@ -140,3 +140,27 @@ describe("device webhook", () => {
     expect(res.statusCode).toBe(404);
   });
 });
+
+describe("registering devices", () => {
+  const register = (payload: Record<string, unknown>) =>
+    t.app.inject({
+      method: "POST",
+      url: "/api/v1/intake/devices",
+      headers: admin.headers,
+      payload: { categoryKey: "hazard.safety", areaCode: tree.grid.code, ...payload },
+    });
+
+  it("registers one device of a key asked for five times at once, and refuses names with control characters", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => register({ deviceKey: "cam-twin", name: "双胞胎" })),
+    );
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([201, 400, 400, 400, 400]);
+    for (const r of answers.filter((a) => a.statusCode === 400))
+      expect(r.json().errors.map((e: { path: string }) => e.path)).toEqual(["body.deviceKey"]);
+    for (const name of ["cam\u0000era", "cam\u001b[31mera", "\u202ea；"]) {
+      const res = await register({ deviceKey: `cam-${crypto.randomUUID().slice(0, 8)}`, name });
+      expect(res.statusCode, JSON.stringify(name)).toBe(400);
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(["body.name"]);
+    }
+  });
+});

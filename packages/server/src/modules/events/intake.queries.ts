@@ -11,8 +11,15 @@ export async function findOpen311KeyByName(db: Db, name: string): Promise<{ id: 
   return db.selectFrom("open311_key").select("id").where("name", "=", name).executeTakeFirst();
 }
 
-export async function insertOpen311Key(db: Db, row: Open311KeyRow): Promise<void> {
-  await db.insertInto("open311_key").values(row).execute();
+/** Inserts the key unless its name is taken; false if it was. */
+export async function insertOpen311KeyIfNameFree(db: Db, row: Open311KeyRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto("open311_key")
+    .values(row)
+    .onConflict((oc) => oc.column("name").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export async function listOpen311KeyRows(db: Db): Promise<Open311KeyRow[]> {
@@ -55,8 +62,15 @@ export async function findDeviceByKey(
   return q.executeTakeFirst();
 }
 
-export async function insertDevice(db: Db, row: IntakeDeviceRow): Promise<void> {
-  await db.insertInto("intake_device").values(row).execute();
+/** Inserts the device unless its key is taken; false if it was. */
+export async function insertDeviceIfKeyFree(db: Db, row: IntakeDeviceRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto("intake_device")
+    .values(row)
+    .onConflict((oc) => oc.column("device_key").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export async function listDeviceRows(db: Db): Promise<IntakeDeviceRow[]> {

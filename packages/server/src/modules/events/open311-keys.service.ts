@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { DomainError } from "@wangge/core";
+import { DomainError, Open311KeyNameSchema } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
   findActiveOpen311Key,
   findOpen311KeyByName,
-  insertOpen311Key,
+  insertOpen311KeyIfNameFree,
   listOpen311KeyRows,
   revokeOpen311KeyRow,
   touchOpen311Key,
@@ -24,27 +24,33 @@ export async function createOpen311Key(
   meta: RequestMeta,
   name: string,
 ): Promise<{ id: string; name: string; key: string; prefix: string; createdAt: string }> {
-  const clean = name.trim();
-  if (!clean || clean.length > 60)
-    throw new DomainError("VALIDATION_FAILED", "a key needs a name", {
-      errors: [{ path: "body.name", message: "1 to 60 characters" }],
+  // The CLI calls here without the route's schema: the same rule either way.
+  const parsed = Open311KeyNameSchema.safeParse(name);
+  if (!parsed.success)
+    throw new DomainError("VALIDATION_FAILED", "a key needs a printable name", {
+      errors: parsed.error.issues.map((i) => ({ path: "body.name", message: i.message })),
     });
-  const taken = await findOpen311KeyByName(ctx.db, clean);
-  if (taken) throw new DomainError("OPEN311_KEY_NAME_TAKEN", `a key named ${clean} exists`);
+  const clean = parsed.data;
+  const taken = () => new DomainError("OPEN311_KEY_NAME_TAKEN", `a key named ${clean} exists`);
+  if (await findOpen311KeyByName(ctx.db, clean)) throw taken();
   const key = `o311_${randomBytes(24).toString("base64url")}`;
   const now = ctx.now();
   const id = uuidv7(now.getTime());
   await ctx.db.transaction().execute(async (trx) => {
-    await insertOpen311Key(trx, {
-      id,
-      name: clean,
-      key_hash: hashKey(key),
-      key_prefix: key.slice(0, 9),
-      created_by: actor.userId,
-      created_at: now,
-      revoked_at: null,
-      last_used_at: null,
-    });
+    // The same name asked for twice at once: the second finds it taken.
+    if (
+      !(await insertOpen311KeyIfNameFree(trx, {
+        id,
+        name: clean,
+        key_hash: hashKey(key),
+        key_prefix: key.slice(0, 9),
+        created_by: actor.userId,
+        created_at: now,
+        revoked_at: null,
+        last_used_at: null,
+      }))
+    )
+      throw taken();
     await recordAudit(ctx, trx, {
       action: "open311.key.create",
       outcome: "success",
