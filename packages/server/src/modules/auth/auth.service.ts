@@ -361,6 +361,28 @@ export async function authenticateSession(ctx: AppContext, sessionToken: string)
   };
 }
 
+/**
+ * Who a session or an API token stands for now, for a response that outlives its request (the live
+ * inbox re-checks whom it serves): undefined once it is revoked or expired or the account is not
+ * active. Unlike a request, asking does not count as activity: the session's idle timeout runs on.
+ */
+export async function currentPrincipal(
+  ctx: AppContext,
+  credential: { sessionToken: string } | { bearerToken: string },
+): Promise<Principal | undefined> {
+  if ("bearerToken" in credential) return (await authenticateBearer(ctx, credential.bearerToken))?.principal;
+  const session = await findSession(ctx.db, sha256(credential.sessionToken));
+  if (
+    !session ||
+    session.revoked_at ||
+    session.stage !== "active" ||
+    !isSessionAlive(toTimes(session), ctx.config.session, ctx.now())
+  )
+    return undefined;
+  const user = await findUserById(ctx.db, session.user_id);
+  return user?.status === "active" ? loadPrincipal(ctx.db, user, "session") : undefined;
+}
+
 /** Ends a session; the sign-out is audited when the cookie still named a live session. */
 export async function logout(ctx: AppContext, meta: RequestMeta, sessionToken: string): Promise<void> {
   const signedInAs = await authenticateSession(ctx, sessionToken);

@@ -1,11 +1,18 @@
-import { canView, EventStreamQuerySchema, principalScope } from "@wangge/core";
+import { EventStreamQuerySchema } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf } from "../../http/authenticate.ts";
-import { changeFeed, type EventChange } from "./event-changes.ts";
+import { currentPrincipal } from "../auth/auth.service.ts";
+import { type LiveInbox, openLiveInbox } from "./live-inbox.ts";
 
-/** The live inbox: server-sent events when an event of the reader's areas arrives or changes. */
+/** The live inbox: server-sent events when an event of the reader's areas arrives or changes (live-inbox.ts). */
 export const eventStreamRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // Streams do not hold up a shutdown: closing the app ends those it opened.
+  const open = new Set<LiveInbox>();
+  app.addHook("preClose", async () => {
+    for (const inbox of open) inbox.end();
+  });
+
   app.get(
     "/events/stream",
     {
@@ -14,13 +21,16 @@ export const eventStreamRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
         tags: ["events"],
         summary: "Live inbox: server-sent events (`change`) when an event of your areas arrives or changes",
         description:
-          "text/event-stream. Each `change` carries the event's id, number, action, state, level and area path. A comment line every 25 s keeps proxies from closing the stream; after maxSeconds the server ends it and the browser's EventSource reconnects.",
+          "text/event-stream. Each `change` carries the event's id, number, action, state, level and area path. A comment line every 25 s keeps proxies from closing the stream; after maxSeconds the server ends it and the browser's EventSource reconnects. A client that does not keep up receives the latest change of each event; one that falls far behind is disconnected. Your rights are checked again every 30 s: the stream follows role changes and ends when the session or token is revoked.",
         querystring: EventStreamQuerySchema,
       },
     },
     async (request, reply) => {
-      const actor = principalOf(request);
-      const scope = principalScope(actor, "event.read");
+      const principal = principalOf(request);
+      const authorization = request.headers.authorization;
+      const credential = authorization?.startsWith("Bearer ")
+        ? { bearerToken: authorization.slice(7).trim() }
+        : { sessionToken: request.sessionToken ?? "" };
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, {
@@ -30,24 +40,13 @@ export const eventStreamRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
         "x-accel-buffering": "no",
       });
       out.write("retry: 3000\n: connected\n\n");
-      const onChange = (c: EventChange) => {
-        const mine = c.reporterUserId === actor.userId || c.assigneeUserId === actor.userId;
-        if (!mine && !canView(scope, c.areaPath)) return;
-        out.write(`id: ${c.id}:${c.at}\nevent: change\ndata: ${JSON.stringify(c)}\n\n`);
-      };
-      const feed = changeFeed(ctx);
-      feed.on("change", onChange);
-      const heartbeat = setInterval(() => out.write(": keep-alive\n\n"), 25_000);
-      heartbeat.unref();
-      const end = setTimeout(() => out.end(), request.query.maxSeconds * 1000);
-      end.unref();
-      const stop = () => {
-        clearInterval(heartbeat);
-        clearTimeout(end);
-        feed.off("change", onChange);
-      };
-      request.raw.on("close", stop);
-      out.on("close", stop);
+      const inbox = openLiveInbox(ctx, out, {
+        principal,
+        current: () => currentPrincipal(ctx, credential),
+        maxSeconds: request.query.maxSeconds,
+      });
+      open.add(inbox);
+      out.on("close", () => open.delete(inbox));
     },
   );
 };

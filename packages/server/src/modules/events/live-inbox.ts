@@ -1,0 +1,130 @@
+import type { ServerResponse } from "node:http";
+import { canView, type DataScope, type Principal, principalPermissions, principalScope } from "@wangge/core";
+import type { AppContext } from "../../context.ts";
+import { changeFeed, type EventChange } from "./event-changes.ts";
+
+/**
+ * The live inbox: a server-sent-event stream of the changes to events its reader may see. It holds
+ * three promises. Bounded memory: while the client does not take what was written (the socket's
+ * buffer is full) changes wait coalesced, the latest per event, and a client that falls behind by
+ * more than MAX_WAITING events is dropped (its browser reconnects and reloads the inbox). Current
+ * rights: every RECHECK_MS the stream asks again who its session or token stands for — the scope
+ * follows role and assignment changes, and the stream ends for a revoked session, a disabled account
+ * or a lost permission. Shutdown: closing the app ends every stream at once.
+ */
+export const RECHECK_MS = 30_000;
+export const HEARTBEAT_MS = 25_000;
+export const MAX_WAITING = 200;
+
+export interface LiveInbox {
+  readonly userId: string;
+  /** Asks again who the stream serves; ends the stream if no longer allowed. */
+  recheck(): Promise<void>;
+  /** Ends the stream (shutdown, or a client dropped). */
+  end(): void;
+}
+
+const inboxes = new WeakMap<object, Set<LiveInbox>>();
+
+/** The open live inboxes over one database (every app built on it shares them). */
+export function liveInboxes(ctx: Pick<AppContext, "db">): Set<LiveInbox> {
+  let set = inboxes.get(ctx.db);
+  if (!set) {
+    set = new Set();
+    inboxes.set(ctx.db, set);
+  }
+  return set;
+}
+
+/** Re-checks every open live inbox now (the timers do it every RECHECK_MS). */
+export async function recheckLiveInboxes(ctx: Pick<AppContext, "db">): Promise<void> {
+  await Promise.all([...liveInboxes(ctx)].map((inbox) => inbox.recheck()));
+}
+
+/**
+ * Streams the changes `principal` may see to `out` (already answered 200, text/event-stream) until
+ * `maxSeconds` pass, the client goes, the rights go, or end() is called. `current` says who the
+ * credential stands for now (undefined once revoked).
+ */
+export function openLiveInbox(
+  ctx: AppContext,
+  out: ServerResponse,
+  options: { principal: Principal; current: () => Promise<Principal | undefined>; maxSeconds: number },
+): LiveInbox {
+  const userId = options.principal.userId;
+  let scope: DataScope = principalScope(options.principal, "event.read");
+  let ended = false;
+  const waiting = new Map<string, EventChange>();
+  const frame = (c: EventChange) => `id: ${c.id}:${c.at}\nevent: change\ndata: ${JSON.stringify(c)}\n\n`;
+
+  const feed = changeFeed(ctx);
+  const onChange = (c: EventChange) => {
+    if (ended) return;
+    const mine = c.reporterUserId === userId || c.assigneeUserId === userId;
+    if (!mine && !canView(scope, c.areaPath)) return;
+    if (!out.writableNeedDrain && waiting.size === 0) {
+      out.write(frame(c));
+      return;
+    }
+    // The client has not taken what was written: keep only the latest change of each event.
+    waiting.delete(c.id);
+    waiting.set(c.id, c);
+    if (waiting.size > MAX_WAITING) end(true);
+  };
+  const onDrain = () => {
+    for (const [id, c] of waiting) {
+      waiting.delete(id);
+      if (!out.write(frame(c))) return;
+    }
+  };
+  const heartbeat = setInterval(() => {
+    if (!out.writableNeedDrain) out.write(": keep-alive\n\n");
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  const expiry = setTimeout(() => end(false), options.maxSeconds * 1000);
+  expiry.unref();
+  const recheckTimer = setInterval(() => void inbox.recheck(), RECHECK_MS);
+  recheckTimer.unref();
+  let checking: Promise<void> | undefined;
+
+  function end(drop: boolean) {
+    if (ended) return;
+    ended = true;
+    clearInterval(heartbeat);
+    clearInterval(recheckTimer);
+    clearTimeout(expiry);
+    feed.off("change", onChange);
+    out.off("drain", onDrain);
+    waiting.clear();
+    liveInboxes(ctx).delete(inbox);
+    // A client that is not reading would keep an ended response's bytes: let go of them and the socket.
+    if (drop || out.writableNeedDrain) out.destroy();
+    else out.end();
+  }
+
+  const inbox: LiveInbox = {
+    userId,
+    recheck() {
+      checking ??= (async () => {
+        try {
+          const now = await options.current();
+          if (ended) return;
+          if (!now || now.userId !== userId || !principalPermissions(now).includes("event.read")) end(false);
+          else scope = principalScope(now, "event.read");
+        } catch (err) {
+          ctx.log.warn({ err }, "a live inbox could not re-check its reader; it tries again shortly");
+        } finally {
+          checking = undefined;
+        }
+      })();
+      return checking;
+    },
+    end: () => end(false),
+  };
+
+  liveInboxes(ctx).add(inbox);
+  feed.on("change", onChange);
+  out.on("drain", onDrain);
+  out.on("close", () => end(false));
+  return inbox;
+}
