@@ -17,7 +17,7 @@ import {
   findAttachmentWithCategory,
   insertAttachmentIfNew,
   listAttachmentsOf,
-} from "./events.queries.ts";
+} from "./attachments.queries.ts";
 import { visibleEvent } from "./events.service.ts";
 import type { EventAttachmentRow } from "./events.table.ts";
 

@@ -10,15 +10,10 @@ import {
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { findArea } from "../areas/areas.service.ts";
+import { listPhotosOf } from "./attachments.queries.ts";
 import { saveAttachment } from "./attachments.service.ts";
 import { listCategories } from "./categories.service.ts";
-import {
-  findEventByOpen311Token,
-  listEventsByIds,
-  listEventsByNumbers,
-  listPhotosOf,
-  listPublicEvents,
-} from "./events.queries.ts";
+import { findEventByOpen311Token, listEventsByIds, listEventsByNumbers, listPublicEvents } from "./events.queries.ts";
 import { reportEvent } from "./events.service.ts";
 import type { EventRow } from "./events.table.ts";
 import { verifyOpen311Key } from "./open311-keys.service.ts";
