@@ -33,14 +33,9 @@ import { rejectedRowsReport } from "./modules/registry/import-reports.service.ts
 import { importPeopleFile } from "./modules/registry/people-import.service.ts";
 import { seedDemo } from "./modules/seed/seed.service.ts";
 import { readStaffFile } from "./modules/users/staff-file.ts";
+import { importStaffPosts } from "./modules/users/staff-import.service.ts";
 import { findUserByUsername } from "./modules/users/users.queries.ts";
-import {
-  createUser,
-  importStaffPosts,
-  normalizeUsername,
-  resetPassword,
-  updateUser,
-} from "./modules/users/users.service.ts";
+import { createUser, normalizeUsername, resetPassword, updateUser } from "./modules/users/users.service.ts";
 import { tuneV8ForImports } from "./v8-tuning.ts";
 import { VERSION } from "./version.ts";
 

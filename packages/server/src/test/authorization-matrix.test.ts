@@ -6,7 +6,7 @@ import { addParty } from "../modules/events/disputes.service.ts";
 import { reportEvent } from "../modules/events/events.service.ts";
 import { createHousehold, createOrganisation, createPlace } from "../modules/registry/households.service.ts";
 import { createPerson } from "../modules/registry/people.service.ts";
-import { grantAssignment } from "../modules/users/users.service.ts";
+import { grantAssignment } from "../modules/users/assignments.service.ts";
 import { buildTestApp, type TestApp } from "./build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "./factories.ts";
 

@@ -7,7 +7,8 @@ import { ensureArea } from "../modules/areas/areas.service.ts";
 import type { AreaRow } from "../modules/areas/areas.table.ts";
 import { systemPrincipal } from "../modules/auth/auth.service.ts";
 import { type ImportCounts, type ImportOptions, runPeopleImport } from "../modules/registry/people-import.service.ts";
-import { createUser, grantAssignment } from "../modules/users/users.service.ts";
+import { grantAssignment } from "../modules/users/assignments.service.ts";
+import { createUser } from "../modules/users/users.service.ts";
 import type { TestApp } from "./build-test-app.ts";
 
 /**

@@ -18,7 +18,7 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { moveStaffPosts } from "../users/users.service.ts";
+import { moveStaffPosts } from "../users/assignments.service.ts";
 import { type GridKind, notifyBoundariesChanged, writeBoundary } from "./area-boundaries.service.ts";
 import {
   abolishArea,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { listStaffOfArea, STAFF_ROLES, staffPostsUnder } from "../users/users.service.ts";
+import { listStaffOfArea, STAFF_ROLES, staffPostsUnder } from "../users/assignments.service.ts";
 import {
   areaVersions,
   boundaryHistory,

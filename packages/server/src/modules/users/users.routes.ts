@@ -15,18 +15,11 @@ import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { revokeCredentials } from "../auth/auth.service.ts";
+import { grantAssignment, revokeAssignment } from "./assignments.service.ts";
 import { readStaffFile } from "./staff-file.ts";
-import {
-  createAuditor,
-  createUser,
-  getUser,
-  grantAssignment,
-  importStaffPosts,
-  listUsers,
-  resetPassword,
-  revokeAssignment,
-  updateUser,
-} from "./users.service.ts";
+import { importStaffPosts } from "./staff-import.service.ts";
+import { getUser, listUsers } from "./user-access.service.ts";
+import { createAuditor, createUser, resetPassword, updateUser } from "./users.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema };
 const IdParams = z.object({ id: z.uuid() });

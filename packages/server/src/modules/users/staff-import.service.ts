@@ -1,0 +1,105 @@
+import {
+  DomainError,
+  type FieldIssue,
+  normalizeMobile,
+  type Principal,
+  parseStaffPost,
+  principalScope,
+} from "@wangge/core";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import { uuidv7 } from "../../ids.ts";
+import { getAreaInScope } from "../areas/areas.service.ts";
+import { grantAssignment } from "./assignments.service.ts";
+import type { StaffRow } from "./staff-file.ts";
+import { findUserByPhoneIndex, listAssignmentsOfUsers } from "./users.queries.ts";
+import { createUser } from "./users.service.ts";
+
+// ---- Bulk import of staff posts (sunk officials and grid staff) ---------------------------------
+
+export type StaffRowOutcome =
+  | { row: number; outcome: "created"; username: string; temporaryPassword: string }
+  | { row: number; outcome: "assigned" | "unchanged"; username: string }
+  | { row: number; outcome: "rejected"; errors: FieldIssue[] };
+
+/**
+ * Each row gives a person a post in a grid. A person is recognised by their mobile number (blind
+ * index): known people get the new post, new people get an account with a temporary password shown
+ * once in this report. Every row is checked and reported on its own; a rejected row changes nothing.
+ */
+export async function importStaffPosts(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  rows: StaffRow[],
+): Promise<StaffRowOutcome[]> {
+  const out: StaffRowOutcome[] = [];
+  const scope = principalScope(actor, "user.manage");
+  for (const r of rows) {
+    const errors: FieldIssue[] = [];
+    const at = (field: string) => `rows.${r.row}.${field}`;
+    if (!r.name) errors.push({ path: at("name"), message: "a name is required" });
+    const phone = normalizeMobile(r.phone);
+    if (!phone) errors.push({ path: at("phone"), message: "must be an 11-digit mobile number" });
+    const post = parseStaffPost(r.role);
+    const roleKey = post?.roleKey;
+    if (!roleKey)
+      errors.push({
+        path: at("role"),
+        message: `must be one of 网格长, 网格员, 网格指导员, 社区民警 (or grid_head, grid_worker, grid_instructor, police_liaison)`,
+      });
+    if (roleKey === "grid_instructor" && !r.homeUnit)
+      errors.push({ path: at("homeUnit"), message: "a sunk official's home unit is required" });
+    const area = r.gridCode ? await findAreaForStaff(ctx, r.gridCode) : undefined;
+    if (!area || !(scope.isGlobal || scope.view.some((p) => area.path.startsWith(p)))) {
+      errors.push({ path: at("gridCode"), message: `no grid ${r.gridCode || "(empty)"} in your scope` });
+    }
+    if (errors.length > 0 || !phone || !roleKey || !area) {
+      out.push({ row: r.row, outcome: "rejected", errors });
+      continue;
+    }
+    try {
+      const existing = await findUserByPhoneIndex(ctx.db, ctx.crypto.blindIndex(phone));
+      if (existing) {
+        const before = (await listAssignmentsOfUsers(ctx.db, [existing.id])).length;
+        await grantAssignment(ctx, actor, meta, {
+          id: uuidv7(),
+          userId: existing.id,
+          roleKey,
+          areaCode: r.gridCode,
+          homeUnit: r.homeUnit || undefined,
+          employment: post?.employment,
+        });
+        const after = (await listAssignmentsOfUsers(ctx.db, [existing.id])).length;
+        out.push({ row: r.row, outcome: after > before ? "assigned" : "unchanged", username: existing.username });
+      } else {
+        const username = `staff-${uuidv7().slice(-8)}`;
+        const { initialPassword } = await createUser(ctx, actor, meta, {
+          id: uuidv7(),
+          username,
+          displayName: r.name,
+          phone,
+          assignment: {
+            roleKey,
+            areaCode: r.gridCode,
+            homeUnit: r.homeUnit || undefined,
+            employment: post?.employment,
+          },
+        });
+        out.push({ row: r.row, outcome: "created", username, temporaryPassword: initialPassword as string });
+      }
+    } catch (error) {
+      const code = error instanceof DomainError ? error.code : "INTERNAL_ERROR";
+      out.push({
+        row: r.row,
+        outcome: "rejected",
+        errors: [{ path: `rows.${r.row}`, message: `${code}: ${(error as Error).message}` }],
+      });
+    }
+  }
+  return out;
+}
+
+async function findAreaForStaff(ctx: AppContext, code: string) {
+  const scope = { isGlobal: true, view: [], workSubtrees: [], workAreas: [] };
+  return getAreaInScope(ctx.db, code, scope).catch(() => undefined);
+}
