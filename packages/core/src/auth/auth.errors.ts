@@ -24,6 +24,8 @@ export const AUTH_ERRORS = {
   USER_USERNAME_TAKEN: "a new account asks for a username that exists",
   USER_ID_CONFLICT: "a create is retried with an id that already holds a different record",
   USER_SELF_DISABLE: "an admin tries to disable or lock their own account",
+  USER_SELF_PASSWORD_RESET:
+    "a user manager tries to reset their own password through user management, which asks for no current password (they change it with the current one instead)",
   ROLE_AUDITOR_ONLY_PERMISSION: "a role editor tries to give audit permissions to a role other than auditor",
   ROLE_NOT_FOUND: "a role key does not exist",
   ASSIGNMENT_SELF_GRANT_FORBIDDEN: "a user tries to give themselves the admin or auditor role",

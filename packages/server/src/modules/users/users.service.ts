@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  authorId,
   DomainError,
   isPermission,
   maskPhone,
@@ -274,6 +275,23 @@ export async function resetPassword(
   input: { password?: string | undefined },
   revokeSessions: (trx: Transaction<DB>, userId: string) => Promise<void>,
 ): Promise<{ temporaryPassword: string | null }> {
+  // A reset asks for no current password: one's own goes through the change-password flow, which
+  // does. Otherwise a stolen session (or an unlocked screen) would be enough to take the account over.
+  if (authorId(actor) === id) {
+    await recordAudit(ctx, ctx.db, {
+      action: "user.password.reset",
+      outcome: "denied",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "user",
+      targetId: id,
+      reason: "USER_SELF_PASSWORD_RESET",
+    });
+    throw new DomainError(
+      "USER_SELF_PASSWORD_RESET",
+      "you cannot reset your own password here: change it with your current password (POST /api/v1/auth/password)",
+    );
+  }
   const { row } = await getManageableUser(ctx, actor, meta, id, "user.password.reset");
   const temporary = input.password === undefined ? generateTemporaryPassword() : null;
   const password = input.password ?? (temporary as string);

@@ -235,6 +235,53 @@ describe("PATCH /api/v1/users/:id", () => {
   });
 });
 
+describe("POST /api/v1/users/:id/password-reset", () => {
+  it("refuses to reset the caller's own password (no current password asked), records the refusal, changes nothing", async () => {
+    const official = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
+    const s = await signIn(t, official);
+    const before = await t.ctx.db
+      .selectFrom("app_user")
+      .select("password_hash")
+      .where("id", "=", official.id)
+      .executeTakeFirstOrThrow();
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/users/${official.id}/password-reset`,
+      headers: s.headers,
+      payload: { password: "a brand new passphrase 42" },
+    });
+    expect({ status: res.statusCode, code: res.json().code }).toEqual({
+      status: 403,
+      code: "USER_SELF_PASSWORD_RESET",
+    });
+    const after = await t.ctx.db
+      .selectFrom("app_user")
+      .select(["password_hash", "must_change_password"])
+      .where("id", "=", official.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual({ password_hash: before.password_hash, must_change_password: false });
+    // The session lives on and the old password still signs in.
+    expect((await t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: s.headers })).statusCode).toBe(200);
+    await signIn(t, official);
+    const denied = await t.ctx.db
+      .selectFrom("audit_log")
+      .select(["outcome", "reason"])
+      .where("action", "=", "user.password.reset")
+      .where("target_id", "=", official.id)
+      .execute();
+    expect(denied).toEqual([{ outcome: "denied", reason: "USER_SELF_PASSWORD_RESET" }]);
+    // Someone with authority over the account still resets it.
+    const byAdmin = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/users/${official.id}/password-reset`,
+      headers: admin.headers,
+      payload: {},
+    });
+    expect(byAdmin.statusCode).toBe(200);
+    expect(byAdmin.json().temporaryPassword).toMatch(/^\S{16}$/);
+  });
+});
+
 describe("assignments", () => {
   it("never lets an admin grant themselves the auditor role, and records the refusal", async () => {
     const res = await t.app.inject({
