@@ -4,7 +4,7 @@ import { checkPassword } from "./password-policy.ts";
 import { PERMISSION_KEYS, type Permission } from "./permissions.ts";
 import { systemPrincipal } from "./principal.ts";
 import { AUDITOR_ONLY_PERMISSIONS, DEFAULT_ROLES, ROLE_KEYS } from "./roles.ts";
-import { canView, canWork, computeScope } from "./scope.ts";
+import { canView, canWork, computeScope, coversDeployment } from "./scope.ts";
 import { isSessionAlive } from "./session-policy.ts";
 
 describe("checkPassword", () => {
@@ -18,6 +18,26 @@ describe("checkPassword", () => {
     ["correct horse battery staple", "zhang", []],
   ])("judges %s for user %s as %j", (password, username, expected) => {
     expect(checkPassword(password, username)).toEqual(expected);
+  });
+});
+
+describe("coversDeployment", () => {
+  const post = (areaPath: string | null, workScope: "subtree" | "area" = "subtree") => ({
+    areaPath,
+    workScope,
+    permissions: ["event.configure" as const],
+  });
+  it.each([
+    ["an area-less post", [post(null)], ["/45/"], true],
+    ["an area-less post, no areas yet", [post(null)], [], true],
+    ["a post at the root", [post("/45/")], ["/45/"], true],
+    ["an official's post at the root (work scope: the area)", [post("/45/", "area")], ["/45/"], true],
+    ["a post one level below the root", [post("/45/4508/")], ["/45/"], false],
+    ["a post at one of two roots", [post("/45/")], ["/45/", "/44/"], false],
+    ["posts at both roots", [post("/45/"), post("/44/")], ["/45/", "/44/"], true],
+    ["an area post while there are no areas", [post("/45/")], [], false],
+  ])("judges %s", (_what, assignments, roots, expected) => {
+    expect(coversDeployment(computeScope(assignments, "event.configure"), roots)).toBe(expected);
   });
 });
 

@@ -58,6 +58,16 @@ export function canWork(scope: DataScope, path: string): boolean {
   return scope.isGlobal || scope.workSubtrees.some((p) => isWithin(path, p)) || scope.workAreas.includes(path);
 }
 
+/**
+ * Whether a scope reaches the whole deployment, for settings that are the deployment's own (event
+ * categories, the working calendar, intake devices, Open311 keys, roles, the data key): an area-less
+ * post, or posts at every root area of the deployment's tree (`rootPaths`: one root normally; with none
+ * yet, only an area-less post). A post anywhere below a root is one area's, however high.
+ */
+export function coversDeployment(scope: DataScope, rootPaths: readonly string[]): boolean {
+  return scope.isGlobal || (rootPaths.length > 0 && rootPaths.every((p) => canWork(scope, p)));
+}
+
 export function hasPermission(assignments: readonly ScopedAssignment[], permission: Permission): boolean {
   return assignments.some((a) => a.permissions.includes(permission));
 }

@@ -1,6 +1,7 @@
 import { DomainError, type Permission, principalPermissions } from "@wangge/core";
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from "fastify";
 import type { AppContext, RequestMeta } from "../context.ts";
+import { holdsDeploymentWide } from "../modules/areas/areas.service.ts";
 import { recordAudit } from "../modules/audit/audit.service.ts";
 import { type Authenticated, authenticateBearer, authenticateSession } from "../modules/auth/auth.service.ts";
 
@@ -18,7 +19,8 @@ import { type Authenticated, authenticateBearer, authenticateSession } from "../
  *    random cookies are limited too.
  * 3. preParsing: authorize — refuse before the body is read: no credentials (401), a CSRF token
  *    missing on a cookie-authenticated write, a restricted account, a token where the route needs a
- *    session (`config.sessionOnly`), a missing permission (403, audited).
+ *    session (`config.sessionOnly`), a missing permission (403, audited) — for the deployment's own
+ *    settings (`config.deploymentWide`), a permission held only for part of the tree (403, audited).
  */
 export const SESSION_COOKIE = "wangge_session";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -30,6 +32,7 @@ export interface RouteRequirement {
   public: boolean;
   permission: Permission | null;
   sessionOnly: boolean;
+  deploymentWide: boolean;
 }
 
 declare module "fastify" {
@@ -51,6 +54,12 @@ declare module "fastify" {
     allowRestricted?: boolean;
     /** Refused to API tokens: the route changes how the account signs in (tokens, password, TOTP). */
     sessionOnly?: boolean;
+    /**
+     * The route reads or changes what belongs to the whole deployment (categories, the calendar, devices,
+     * keys, roles): `permission` must be held in an area-less post or at the root of the area tree, not
+     * in a post for one county or township.
+     */
+    deploymentWide?: boolean;
   }
 }
 
@@ -94,6 +103,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
         public: options.config?.public === true,
         permission: options.config?.permission ?? null,
         sessionOnly: options.config?.sessionOnly === true,
+        deploymentWide: options.config?.deploymentWide === true,
       })),
   });
   app.addHook("onRoute", (route) => {
@@ -153,6 +163,25 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
         reason: `missing permission ${config.permission}`,
       });
       throw new DomainError("AUTH_FORBIDDEN", `you need the permission ${config.permission}`);
+    }
+    if (
+      config.permission &&
+      config.deploymentWide &&
+      !(await holdsDeploymentWide(ctx.db, auth.principal, config.permission))
+    ) {
+      await recordAudit(ctx, ctx.db, {
+        action: "access.denied",
+        outcome: "denied",
+        actor: { userId: auth.principal.userId, username: auth.principal.username },
+        meta: requestMeta(request),
+        targetType: "route",
+        targetId: `${request.method} ${request.routeOptions.url}`,
+        reason: `${config.permission} held for part of the deployment only`,
+      });
+      throw new DomainError(
+        "AUTH_FORBIDDEN",
+        `this is the whole deployment's: you need ${config.permission} deployment-wide or at the root area`,
+      );
     }
   });
 }

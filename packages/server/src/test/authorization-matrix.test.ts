@@ -1057,7 +1057,8 @@ describe("deployment-wide operations", () => {
     const denied = await t.ctx.db
       .selectFrom("audit_log")
       .select("outcome")
-      .where("action", "=", "system.keys.rotate")
+      .where("action", "=", "access.denied")
+      .where("target_id", "=", "POST /api/v1/system/keys/rotate")
       .where("outcome", "=", "denied")
       .execute();
     expect(denied.length).toBeGreaterThan(0);

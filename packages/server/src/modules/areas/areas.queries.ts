@@ -27,6 +27,17 @@ export async function listAreasUnder(db: Db, pathPrefix: string, limit: number):
     .execute();
 }
 
+/** Paths of the live areas without a parent: the roots of the deployment's tree. */
+export async function listRootPaths(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom("area")
+    .select("path")
+    .where("parent_id", "is", null)
+    .where("abolished_at", "is", null)
+    .execute();
+  return rows.map((r) => r.path);
+}
+
 export async function listChildren(db: Db, parentId: string): Promise<AreaRow[]> {
   return db
     .selectFrom("area")

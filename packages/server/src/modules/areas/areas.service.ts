@@ -1,4 +1,15 @@
-import { authorId, canWork, childPath, type DataScope, DomainError, type Principal, parentCodeOf } from "@wangge/core";
+import {
+  authorId,
+  canWork,
+  childPath,
+  coversDeployment,
+  type DataScope,
+  DomainError,
+  type Permission,
+  type Principal,
+  parentCodeOf,
+  principalScope,
+} from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
@@ -13,6 +24,7 @@ import {
   insertAreaIfMissing,
   listAreasUnder,
   listChildren,
+  listRootPaths,
   upsertDivisions,
 } from "./areas.queries.ts";
 import type { AreaRow, AreaTable } from "./areas.table.ts";
@@ -58,6 +70,19 @@ export async function getAreaToWork(
       `you may not change area ${code}: it lies below the area you work on`,
     );
   return area;
+}
+
+/**
+ * Whether `actor` holds `permission` for the whole deployment: in an area-less post or at every root
+ * of the area tree (core's coversDeployment) — what the deployment's own settings need.
+ */
+export async function holdsDeploymentWide(
+  db: Kysely<DB> | Transaction<DB>,
+  actor: Principal,
+  permission: Permission,
+): Promise<boolean> {
+  const scope = principalScope(actor, permission);
+  return scope.isGlobal || coversDeployment(scope, await listRootPaths(db));
 }
 
 /**

@@ -26,7 +26,7 @@ export const categoriesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.put(
     "/event-categories/:key",
     {
-      config: { permission: "event.configure" },
+      config: { permission: "event.configure", deploymentWide: true },
       schema: {
         tags: ["events"],
         summary: "Edit a category: its names, close level, deadlines, priority, extra fields, or retire it",

@@ -81,7 +81,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   app.get(
     "/intake/devices",
     {
-      config: { permission: "event.configure" },
+      config: { permission: "event.configure", deploymentWide: true },
       schema: {
         tags: ["events"],
         summary: "The intake devices (never their secrets)",
@@ -94,7 +94,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   app.post(
     "/intake/devices",
     {
-      config: { permission: "event.configure" },
+      config: { permission: "event.configure", deploymentWide: true },
       schema: {
         tags: ["events"],
         summary: "Register a device; the response carries its signing secret, once",
@@ -109,7 +109,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   app.delete(
     "/intake/devices/:id",
     {
-      config: { permission: "event.configure" },
+      config: { permission: "event.configure", deploymentWide: true },
       schema: {
         tags: ["events"],
         summary: "Retire a device: its requests are refused from then on",

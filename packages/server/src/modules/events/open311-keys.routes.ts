@@ -13,7 +13,7 @@ export const open311KeysRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
   app.get(
     "/open311/keys",
     {
-      config: { permission: "system.manage" },
+      config: { permission: "system.manage", deploymentWide: true },
       schema: {
         tags: ["open311"],
         summary: "The Open311 API keys (names and prefixes; the keys themselves are never shown again)",
@@ -26,7 +26,7 @@ export const open311KeysRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
   app.post(
     "/open311/keys",
     {
-      config: { permission: "system.manage" },
+      config: { permission: "system.manage", deploymentWide: true },
       schema: {
         tags: ["open311"],
         summary: "Create an Open311 API key for a client; the response carries the key, once",
@@ -49,7 +49,7 @@ export const open311KeysRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
   app.delete(
     "/open311/keys/:id",
     {
-      config: { permission: "system.manage" },
+      config: { permission: "system.manage", deploymentWide: true },
       schema: {
         tags: ["open311"],
         summary: "Revoke an Open311 API key",

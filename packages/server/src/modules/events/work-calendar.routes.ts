@@ -27,7 +27,7 @@ export const workCalendarRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.put(
     "/work-calendar/:year",
     {
-      config: { permission: "event.configure" },
+      config: { permission: "event.configure", deploymentWide: true },
       schema: {
         tags: ["events"],
         summary: "Replace a year's holidays and make-up working days (deadlines count working time by them)",

@@ -56,7 +56,7 @@ export const rolesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.put(
     "/roles/:key",
     {
-      config: { permission: "role.manage" },
+      config: { permission: "role.manage", deploymentWide: true },
       schema: {
         tags: ["roles"],
         summary: "Replace a role's permissions (audit permissions stay with the auditor); optionally require TOTP",
