@@ -28,7 +28,6 @@ export const PLATFORM_ERRORS = {
   DATA_DIR_LOCKED: "another Wangge process already has the embedded database's data directory open",
   CONFIG_INVALID: "an environment variable has a value Wangge cannot use",
   DB_UNAVAILABLE: "the database does not answer",
-  CLIENT_ERROR_ID_CONFLICT: "a crash report is retried with an id that already holds a different report",
   NETWORK_UNREACHABLE: "the web app could not reach the server at all",
 } as const;
 

@@ -59,7 +59,7 @@ import {
   touchSession,
   updateOtpChallenge,
 } from "./auth.queries.ts";
-import type { SessionRow } from "./auth.table.ts";
+import type { ApiTokenRow, SessionRow } from "./auth.table.ts";
 import { hashPassword, verifyPassword } from "./password-hasher.ts";
 import { generateTotpSecret, matchTotp, otpauthUri } from "./totp.ts";
 
@@ -450,12 +450,7 @@ export async function createApiToken(
   if (principal.via !== "session")
     throw new DomainError("AUTH_SESSION_REQUIRED", "API tokens are created from a signed-in session, not with a token");
   const existing = await findApiTokenById(ctx.db, input.id);
-  if (existing) {
-    if (existing.user_id !== principal.userId || existing.name !== input.name) {
-      throw new DomainError("USER_ID_CONFLICT", `token id ${input.id} is taken`);
-    }
-    return { token: null, view: toTokenView(existing), created: false };
-  }
+  if (existing) return { token: null, view: toTokenView(retriedToken(principal, existing, input)), created: false };
   const secret = newSecret();
   const prefix = secret.slice(0, 8);
   const token = `${TOKEN_PREFIX}${secret}`;
@@ -480,8 +475,23 @@ export async function createApiToken(
     });
     return inserted;
   });
-  if (!row) throw new DomainError("USER_ID_CONFLICT", `token id ${input.id} is taken`);
+  if (!row) {
+    // The same id created at once by another request: answered as that one's retry, or refused as above.
+    const other = (await findApiTokenById(ctx.db, input.id)) as ApiTokenRow;
+    return { token: null, view: toTokenView(retriedToken(principal, other, input)), created: false };
+  }
   return { token, view: toTokenView(row), created: true };
+}
+
+/**
+ * The stored token a create with its id retries — or the refusal: a conflict if it is the caller's
+ * own (another name), else the answer a revocation of that id gives (not found), since only its owner
+ * sees a token and a conflict would tell that it exists.
+ */
+function retriedToken(principal: Principal, existing: ApiTokenRow, input: { id: string; name: string }): ApiTokenRow {
+  if (existing.user_id !== principal.userId) throw new DomainError("RESOURCE_NOT_FOUND", `no token ${input.id}`);
+  if (existing.name !== input.name) throw new DomainError("USER_ID_CONFLICT", `token id ${input.id} is taken`);
+  return existing;
 }
 
 export async function listApiTokens(ctx: AppContext, principal: Principal): Promise<ApiTokenView[]> {

@@ -253,6 +253,44 @@ describe("API tokens", () => {
     expect(res.statusCode).toBe(401);
   });
 
+  it("answer a create with another user's token id as that id's revocation would (not found), not as a conflict", async () => {
+    const id = crypto.randomUUID();
+    await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/tokens",
+      headers: s.headers,
+      payload: { id, name: "mine too" },
+    });
+    const other = await signIn(t, await buildUser(t.ctx, { role: "auditor" }));
+    const taken = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/tokens",
+      headers: other.headers,
+      payload: { id, name: "mine too" },
+    });
+    const revokeUnknown = await t.app.inject({
+      method: "DELETE",
+      url: `/api/v1/auth/tokens/${crypto.randomUUID()}`,
+      headers: other.headers,
+    });
+    expect({ status: taken.statusCode, code: taken.json().code }).toEqual({
+      status: revokeUnknown.statusCode,
+      code: revokeUnknown.json().code,
+    });
+    expect(taken.statusCode).toBe(404);
+    // Its owner, who sees it, is told of the conflict.
+    const renamed = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/tokens",
+      headers: s.headers,
+      payload: { id, name: "another name" },
+    });
+    expect({ status: renamed.statusCode, code: renamed.json().code }).toEqual({
+      status: 409,
+      code: "USER_ID_CONFLICT",
+    });
+  });
+
   it("cannot be revoked by another user, who is told it does not exist", async () => {
     const created = await t.app.inject({
       method: "POST",

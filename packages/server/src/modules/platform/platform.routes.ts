@@ -62,7 +62,6 @@ export const platformRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = asyn
           200: ClientErrorReportResponseSchema.describe("Already received under this id"),
           201: ClientErrorReportResponseSchema.describe("Stored"),
           ...problemResponses,
-          409: ProblemSchema,
         },
       },
     },

@@ -51,18 +51,33 @@ describe("POST /api/v1/client-errors", () => {
     expect(rows).toHaveLength(1);
   });
 
-  it("refuses a different report under an id already used, with 409, and keeps the first", async () => {
+  it("answers a different report under an id already used like a new one, keeping both (a 409 would tell the id exists)", async () => {
     const body = report();
     await post(body);
+    const fresh = await post(report({ message: "a different failure" }));
     const res = await post({ ...body, message: "a different failure" });
-    expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ code: "CLIENT_ERROR_ID_CONFLICT", status: 409 });
-    const row = await t.database.db
+    expect({ status: res.statusCode, keys: Object.keys(res.json()).sort(), id: res.json().id }).toEqual({
+      status: fresh.statusCode,
+      keys: Object.keys(fresh.json()).sort(),
+      id: body.id,
+    });
+    expect(res.statusCode).toBe(201);
+    const first = await t.database.db
       .selectFrom("client_error_report")
       .select("message")
       .where("id", "=", body.id)
       .executeTakeFirstOrThrow();
-    expect(row.message).toBe(body.message);
+    expect(first.message).toBe(body.message);
+    const second = await t.database.db
+      .selectFrom("client_error_report")
+      .select(["id", "request_id"])
+      .where("message", "=", "a different failure")
+      .where("request_id", "=", res.json().requestId)
+      .execute();
+    expect(second).toHaveLength(1);
+    // Its own retry is a retry: answered 200 with the same receipt, stored once.
+    const retry = await post({ ...body, message: "a different failure" });
+    expect({ status: retry.statusCode, body: retry.json() }).toEqual({ status: 200, body: res.json() });
   });
 
   it("masks phone and ID numbers in the message and stack before storing them", async () => {

@@ -1,4 +1,5 @@
 import {
+  authorId,
   DomainError,
   type FieldIssue,
   normalizeMobile,
@@ -9,22 +10,29 @@ import {
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
+import { recordAudit } from "../audit/audit.service.ts";
 import { grantAssignment } from "./assignments.service.ts";
 import type { StaffRow } from "./staff-file.ts";
+import { canSeeAccount } from "./user-access.service.ts";
 import { findUserByPhoneIndex, listAssignmentsOfUsers } from "./users.queries.ts";
 import { createUser } from "./users.service.ts";
 
-// ---- Bulk import of staff posts (sunk officials and grid staff) ---------------------------------
-
+/** Staff rosters: posts for sunk officials and grid staff, many at once, from a CSV or XLSX file. */
 export type StaffRowOutcome =
   | { row: number; outcome: "created"; username: string; temporaryPassword: string }
   | { row: number; outcome: "assigned" | "unchanged"; username: string }
   | { row: number; outcome: "rejected"; errors: FieldIssue[] };
 
+/** What a row whose mobile number belongs to an account out of the importer's sight is told. */
+export const NUMBER_REFUSED = "this mobile number cannot be used here; ask the deployment's administrator";
+
 /**
  * Each row gives a person a post in a grid. A person is recognised by their mobile number (blind
  * index): known people get the new post, new people get an account with a temporary password shown
  * once in this report. Every row is checked and reported on its own; a rejected row changes nothing.
+ * A number held by an account the importer cannot see (another township's worker, a resident) is
+ * refused in the same words whoever holds it — never named, nor its account's id — and the import is
+ * audited with how many rows were refused so, since each one tells that the number is somebody's.
  */
 export async function importStaffPosts(
   ctx: AppContext,
@@ -34,6 +42,7 @@ export async function importStaffPosts(
 ): Promise<StaffRowOutcome[]> {
   const out: StaffRowOutcome[] = [];
   const scope = principalScope(actor, "user.manage");
+  let refusedNumbers = 0;
   for (const r of rows) {
     const errors: FieldIssue[] = [];
     const at = (field: string) => `rows.${r.row}.${field}`;
@@ -59,7 +68,10 @@ export async function importStaffPosts(
     }
     try {
       const existing = await findUserByPhoneIndex(ctx.db, ctx.crypto.blindIndex(phone));
-      if (existing) {
+      if (existing && !(await canSeeAccount(ctx, actor, existing.id))) {
+        refusedNumbers++;
+        out.push({ row: r.row, outcome: "rejected", errors: [{ path: at("phone"), message: NUMBER_REFUSED }] });
+      } else if (existing) {
         const before = (await listAssignmentsOfUsers(ctx.db, [existing.id])).length;
         await grantAssignment(ctx, actor, meta, {
           id: uuidv7(),
@@ -88,14 +100,29 @@ export async function importStaffPosts(
         out.push({ row: r.row, outcome: "created", username, temporaryPassword: initialPassword as string });
       }
     } catch (error) {
-      const code = error instanceof DomainError ? error.code : "INTERNAL_ERROR";
-      out.push({
-        row: r.row,
-        outcome: "rejected",
-        errors: [{ path: `rows.${r.row}`, message: `${code}: ${(error as Error).message}` }],
-      });
+      // A domain refusal says why; anything else is logged, and the row says no more than that it failed.
+      if (!(error instanceof DomainError)) ctx.log.warn({ err: error, row: r.row }, "a staff roster row failed");
+      const message =
+        error instanceof DomainError ? `${error.code}: ${error.message}` : "INTERNAL_ERROR: the row was not saved";
+      out.push({ row: r.row, outcome: "rejected", errors: [{ path: `rows.${r.row}`, message }] });
     }
   }
+  const count = (outcome: StaffRowOutcome["outcome"]) => out.filter((o) => o.outcome === outcome).length;
+  await recordAudit(ctx, ctx.db, {
+    action: "user.import.staff",
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "user",
+    details: {
+      rows: rows.length,
+      created: count("created"),
+      assigned: count("assigned"),
+      unchanged: count("unchanged"),
+      rejected: count("rejected"),
+      refusedNumbers,
+    },
+  });
   return out;
 }
 

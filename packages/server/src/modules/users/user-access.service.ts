@@ -98,6 +98,20 @@ const MANAGE_REFUSALS = {
   ROLE_AUDIT_SEPARATION: "an auditor's account is managed only by an auditor or with the CLI on the server",
 } as const;
 
+/** The caller's own account, or one with a post in their area for reading or managing accounts. */
+function seesAccount(actor: Principal, userId: string, assignments: AssignmentDetailRow[]): boolean {
+  return (
+    userId === actor.userId ||
+    isVisible(assignments, actor, "user.read") ||
+    isVisible(assignments, actor, "user.manage")
+  );
+}
+
+/** Whether `actor` sees the account at all (else every answer about it must be that of an unknown one). */
+export async function canSeeAccount(ctx: AppContext, actor: Principal, userId: string): Promise<boolean> {
+  return seesAccount(actor, userId, await listAssignmentsOfUsers(ctx.db, [userId]));
+}
+
 /**
  * The account, if `actor` may change it (edit, lock, reset its password, change its posts): authority
  * over every post it holds (core's checkManageAccount). An account the actor cannot see is answered as
@@ -112,11 +126,7 @@ export async function getManageableUser(
 ) {
   const row = await findUserById(ctx.db, id);
   const assignments = row ? await listAssignmentsOfUsers(ctx.db, [row.id]) : [];
-  const visible =
-    row &&
-    (row.id === actor.userId ||
-      isVisible(assignments, actor, "user.read") ||
-      isVisible(assignments, actor, "user.manage"));
+  const visible = row && seesAccount(actor, row.id, assignments);
   const refusal = visible ? checkManageAccount(actor, id, await postsOf(ctx.db, assignments)) : "RESOURCE_NOT_FOUND";
   if (!refusal) return { row: row as AppUserRow, assignments };
   await recordAudit(ctx, ctx.db, {

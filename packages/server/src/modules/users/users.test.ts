@@ -577,6 +577,46 @@ describe("POST /api/v1/users/import-staff", () => {
     );
   });
 
+  it("refuses a number held by an account out of the importer's sight in the same words whoever holds it, audited", async () => {
+    const unique = String(Date.now()).slice(-8);
+    const elsewhere = await buildUser(t.ctx, {
+      role: "grid_worker",
+      areaCode: tree.otherGrid.code,
+      phone: `155${unique}`,
+    });
+    const resident = await buildUser(t.ctx, { role: "resident", phone: `156${unique}` });
+    const csv = [
+      "name,phone,home unit,grid code,role",
+      `外镇网格员,155${unique},,${tree.grid.code},grid_worker`,
+      `居民,156${unique},,${tree.grid.code},grid_worker`,
+    ].join("\n");
+    const res = await post("csv", Buffer.from(csv), township.headers);
+    expect(res.statusCode).toBe(200);
+    const rows = res.json().rows as { row: number; outcome: string; errors: { path: string; message: string }[] }[];
+    expect(rows.map((r) => [r.outcome, r.errors])).toEqual([
+      ["rejected", [{ path: "rows.2.phone", message: rows[0]?.errors[0]?.message }]],
+      ["rejected", [{ path: "rows.3.phone", message: rows[0]?.errors[0]?.message }]],
+    ]);
+    expect(res.body).not.toContain(elsewhere.id);
+    expect(res.body).not.toContain(resident.id);
+    expect(res.body).not.toContain("RESOURCE_NOT_FOUND");
+    // Nobody got a post in the township's grid.
+    const posts = await t.ctx.db
+      .selectFrom("assignment")
+      .select("user_id")
+      .where("user_id", "in", [elsewhere.id, resident.id])
+      .where("area_path", "=", tree.grid.path)
+      .execute();
+    expect(posts).toEqual([]);
+    const audit = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("details")
+      .where("action", "=", "user.import.staff")
+      .orderBy("seq", "desc")
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ rows: 2, rejected: 2, refusedNumbers: 2 });
+  });
+
   it("rejects rows outside an area manager's township", async () => {
     const csv = `name,phone,home unit,grid code,role\n外镇,13700000009,,${tree.otherGrid.code},grid_worker\n`;
     const res = await post("csv", Buffer.from(csv), township.headers);
