@@ -34,7 +34,14 @@ export const ClientConfigSchema = z
   .meta({ id: "ClientConfig" });
 export type ClientConfig = z.infer<typeof ClientConfigSchema>;
 
-export const ProblemFieldSchema = z.object({ path: z.string(), message: z.string() });
+export const ProblemFieldSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+  record: z
+    .object({ type: z.string(), id: z.string() })
+    .optional()
+    .describe("The record the issue is about, when the caller may open it"),
+});
 /** RFC 9457 problem details, as every error response of the API is shaped. */
 export const ProblemSchema = z
   .object({

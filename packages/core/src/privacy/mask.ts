@@ -22,6 +22,12 @@ export function maskIdNumber(id: string): string {
   return `${id.slice(0, ID_MASK_VISIBLE)}${"*".repeat(id.length - ID_MASK_VISIBLE)}`;
 }
 
+/** A name as a refusal may show it: its first character, a star for each other (张**). */
+export function maskName(name: string): string {
+  const chars = Array.from(name.trim());
+  return chars.length === 0 ? "" : `${chars[0]}${"*".repeat(chars.length - 1)}`;
+}
+
 /** Mainland mobile numbers, normalised to 11 digits (drops +86, spaces and dashes). */
 export function normalizeMobile(input: string): string | undefined {
   const digits = input.replace(/[\s-]/g, "").replace(/^\+?86/, "");

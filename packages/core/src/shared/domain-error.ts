@@ -7,6 +7,8 @@ export interface FieldIssue {
   /** Dotted path of the failing field, e.g. `body.boundary.coordinates.0`. */
   path: string;
   message: string;
+  /** The record the issue is about, when the caller may open it (the person already registered with a number). */
+  record?: { type: string; id: string };
 }
 
 export class DomainError<Code extends string = string> extends Error {

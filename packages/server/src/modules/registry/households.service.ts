@@ -15,12 +15,14 @@ import { uuidv7 } from "../../ids.ts";
 import { locatePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope, searchPrefixes } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { findRegisteredNumber, type NumberSought } from "./number-lookups.ts";
 import { today } from "./people.service.ts";
 import { listHouseholdMembers } from "./people-search.service.ts";
 import {
   closeLeadLinks,
   closeLinksOfHouseholds,
   findHousehold,
+  findHouseholdsByRef,
   findOrganisation,
   findPlace,
   findPlacesByAddress,
@@ -39,7 +41,7 @@ import {
 } from "./registry.queries.ts";
 import type { HouseholdRow, OrganisationRow, PlaceRow } from "./registry.table.ts";
 import { charsOf, isIssue, nameKeys, sealPhone } from "./registry-fields.ts";
-import { requireWork, takenIdError } from "./registry-work.ts";
+import { registeredNumberRefusal, requireWork, takenIdError } from "./registry-work.ts";
 import { addTagsInTransaction, type TagInput, tagViews, visibleTagDefinitions } from "./tags.service.ts";
 
 /**
@@ -156,9 +158,18 @@ export async function createPlace(ctx: AppContext, actor: Principal, meta: Reque
     areaPath: where.area.path,
   });
   const [same] = await findPlacesByAddress(ctx.db, [{ division: where.division.code, address }]);
+  // The place is named (and can be opened) only where the writer may see it; its id is no one else's to know.
   if (same)
     throw new DomainError("VALIDATION_FAILED", "this address is already registered", {
-      errors: [{ path: "body.road", message: `already registered as place ${same.id}` }],
+      errors: [
+        canView(principalScope(actor, "person.read"), same.area_path)
+          ? {
+              path: "body.road",
+              message: `already registered as place ${same.id}`,
+              record: { type: "place", id: same.id },
+            }
+          : { path: "body.road", message: "already registered in this village or community" },
+      ],
     });
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
@@ -294,10 +305,6 @@ export async function createHousehold(ctx: AppContext, actor: Principal, meta: R
       issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
     else area = { id: grid.id, path: grid.path };
   }
-  if (input.ref) {
-    const taken = await ctx.db.selectFrom("household").select("id").where("ref", "=", input.ref).executeTakeFirst();
-    if (taken) issues.push({ path: "body.ref", message: `household number ${input.ref} is already used` });
-  }
   if (issues.length > 0 || !area || !place)
     throw new DomainError("VALIDATION_FAILED", "the household cannot be registered as given", { errors: issues });
   await requireWork(ctx, actor, meta, {
@@ -306,48 +313,86 @@ export async function createHousehold(ctx: AppContext, actor: Principal, meta: R
     id: input.id,
     areaPath: area.path,
   });
+  const claim = { id: input.id, areaPath: area.path };
+  if (input.ref) await refuseRegisteredRef(ctx, actor, meta, { ...claim, ref: input.ref });
   const now = ctx.now();
   const where = area;
-  await ctx.db.transaction().execute(async (trx) => {
-    await insertHouseholds(trx, [
-      {
-        id: input.id,
-        place_id: place.id,
-        kind: input.kind ?? "family",
-        ref: input.ref ?? null,
-        area_id: where.id,
-        area_path: where.path,
-        head_person_id: null,
-        created_at: now,
-        updated_at: now,
-        created_by: authorId(actor),
-      },
-    ]);
-    await openAttribution(trx, [
-      {
-        id: uuidv7(now.getTime()),
-        subject_type: "household",
-        subject_id: input.id,
-        area_id: where.id,
-        area_path: where.path,
-        valid_from: now,
-        valid_to: null,
-        reason: "registered",
-        changed_by: authorId(actor),
-      },
-    ]);
-    await addTagsInTransaction(ctx, trx, actor, "household", input.id, where.path, input.tags ?? []);
-    await recordAudit(ctx, trx, {
-      action: "household.create",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "household",
-      targetId: input.id,
-      areaPath: where.path,
+  await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      await insertHouseholds(trx, [
+        {
+          id: input.id,
+          place_id: place.id,
+          kind: input.kind ?? "family",
+          ref: input.ref ?? null,
+          area_id: where.id,
+          area_path: where.path,
+          head_person_id: null,
+          created_at: now,
+          updated_at: now,
+          created_by: authorId(actor),
+        },
+      ]);
+      await openAttribution(trx, [
+        {
+          id: uuidv7(now.getTime()),
+          subject_type: "household",
+          subject_id: input.id,
+          area_id: where.id,
+          area_path: where.path,
+          valid_from: now,
+          valid_to: null,
+          reason: "registered",
+          changed_by: authorId(actor),
+        },
+      ]);
+      await addTagsInTransaction(ctx, trx, actor, "household", input.id, where.path, input.tags ?? []);
+      await recordAudit(ctx, trx, {
+        action: "household.create",
+        outcome: "success",
+        actor: { userId: authorId(actor), username: actor.username },
+        meta,
+        targetType: "household",
+        targetId: input.id,
+        areaPath: where.path,
+      });
+    })
+    .catch(async (error: unknown) => {
+      // The same household number registered by someone else meanwhile: answered as if they had been first.
+      if (input.ref && (error as { code?: string }).code === "23505")
+        await refuseRegisteredRef(ctx, actor, meta, { ...claim, ref: input.ref });
+      throw error;
     });
-  });
   return { household: await getHousehold(ctx, actor, input.id), created: true };
+}
+
+/**
+ * A household number (户号, one household per number) that another household holds: refused, named
+ * only to whoever may see that household (registry-work.ts), within the user's allowance of look-ups
+ * by number (number-lookups.ts); a miss registers the household, so only a hit is counted.
+ */
+async function refuseRegisteredRef(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  claim: { id: string; ref: string; areaPath: string },
+): Promise<void> {
+  const number: NumberSought = { kind: "householdRef", index: claim.ref, masked: claim.ref };
+  const use = { action: "household.create", path: "body.ref", countMiss: false };
+  const other = await findRegisteredNumber(ctx, actor, meta, number, use, async (db) => {
+    const [found] = await findHouseholdsByRef(db, [claim.ref]);
+    return found && found.id !== claim.id ? found : undefined;
+  });
+  if (!other) return;
+  const { error } = await registeredNumberRefusal(
+    ctx,
+    actor,
+    meta,
+    { action: use.action, type: "household", id: claim.id, areaPath: claim.areaPath, path: use.path, number },
+    { type: "household", id: other.id, areaPath: other.area_path, label: claim.ref },
+  );
+  throw error;
 }
 
 async function householdInScope(ctx: AppContext, id: string, scope: DataScope): Promise<HouseholdRow> {

@@ -1,7 +1,16 @@
 import { constants, existsSync } from "node:fs";
 import { access, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { type AreaIndex, authorId, canWork, DomainError, type Principal, principalScope } from "@wangge/core";
+import {
+  type AreaIndex,
+  authorId,
+  canView,
+  canWork,
+  codeOfPath,
+  DomainError,
+  type Principal,
+  principalScope,
+} from "@wangge/core";
 import ExcelJS from "exceljs";
 import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
@@ -38,8 +47,9 @@ import {
   placesCopy,
   tagsCopy,
 } from "./registry.queries.ts";
-import type { ImportJobRow, NewPersonRow, PersonRow, PersonTable } from "./registry.table.ts";
+import type { HouseholdRow, ImportJobRow, NewPersonRow, PersonRow, PersonTable } from "./registry.table.ts";
 import { charsOf } from "./registry-fields.ts";
+import { NUMBER_REFUSED } from "./registry-work.ts";
 import { importSealer, type SealedFields, sealAhead } from "./sealing.ts";
 import { visibleTagDefinitions } from "./tags.service.ts";
 
@@ -148,13 +158,21 @@ class ImportRun {
   /** The places and households the last two plans created (the one being written and the next). */
   #created: { places: Map<string, PlaceRef>; households: Map<string, HouseholdRef> }[] = [];
 
+  readonly startedAt: Date;
+
   constructor(
     readonly ctx: AppContext,
     readonly actor: Principal,
-  ) {}
+  ) {
+    this.startedAt = ctx.now();
+  }
 
   get scope() {
     return principalScope(this.actor, "person.manage");
+  }
+
+  get readScope() {
+    return principalScope(this.actor, "person.read");
   }
 
   async area(code: string): Promise<AreaRow | null> {
@@ -178,28 +196,58 @@ class ImportRun {
     return this.#tags;
   }
 
-  /** Rows whose ID number belongs to someone outside the importer's area are refused, not revealed. */
+  /**
+   * Rows whose ID number belongs to someone the importer may not change, or whose household number to
+   * a household they may not change (one this run made aside), are refused: where the importer can see
+   * that record the reason says where it is, elsewhere it says the same words wherever it is. Nothing
+   * is counted per row (an import is a bulk load); the job's audit record counts them.
+   */
   async checkExisting(
     rows: PreparedRow[],
   ): Promise<{ ok: PreparedRow[]; existing: Map<string, PersonRow>; rejected: Rejection[] }> {
-    if (!this.lookUp) return { ok: rows, existing: new Map(), rejected: [] };
+    const db = this.ctx.db;
     const existing = new Map(
-      (
-        await findPeopleByIdIndexes(
-          this.ctx.db,
-          rows.map((r) => r.sealedId.id_number_bidx),
-        )
-      ).map((p) => [p.id_number_bidx as string, p]),
+      this.lookUp
+        ? (
+            await findPeopleByIdIndexes(
+              db,
+              rows.map((r) => r.sealedId.id_number_bidx),
+            )
+          ).map((p) => [p.id_number_bidx as string, p])
+        : [],
+    );
+    // While the household table started empty and nothing forced look-ups, only this run's households exist.
+    const refs = [...new Set(rows.flatMap((r) => (r.householdRef ? [r.householdRef] : [])))];
+    const households = new Map(
+      this.lookUp || !this.#made.households
+        ? (await findHouseholdsByRef(db, refs)).map((h) => [h.ref as string, h])
+        : [],
     );
     const ok: PreparedRow[] = [];
     const rejected: Rejection[] = [];
     for (const r of rows) {
+      const reasons: string[] = [];
       const found = existing.get(r.sealedId.id_number_bidx);
-      if (found && !canWork(this.scope, found.area_path))
-        rejected.push({ row: r.file, reasons: ["证件号码: already registered in an area outside yours"] });
+      if (found && !canWork(this.scope, found.area_path)) reasons.push(this.refusal("idNumber", found.area_path));
+      const household = r.householdRef ? households.get(r.householdRef) : undefined;
+      if (household && !canWork(this.scope, household.area_path) && !this.madeHere(household))
+        reasons.push(this.refusal("householdRef", household.area_path));
+      if (reasons.length > 0) rejected.push({ row: r.file, reasons, refused: true });
       else ok.push(r);
     }
     return { ok, existing, rejected };
+  }
+
+  /** The reason a row is refused for a number another record holds (registry-work.ts's words when unseen). */
+  refusal(kind: "idNumber" | "householdRef", areaPath: string): string {
+    const column = kind === "idNumber" ? "证件号码" : "户编号";
+    if (!canView(this.readScope, areaPath)) return `${column}: ${NUMBER_REFUSED[kind]}`;
+    return `${column}: already registered in ${codeOfPath(areaPath)}, where you may not change records`;
+  }
+
+  /** A household this run (or another import of the same user since it started) created. */
+  madeHere(household: Pick<HouseholdRow, "created_by" | "created_at">): boolean {
+    return household.created_by === authorId(this.actor) && household.created_at >= this.startedAt;
   }
 
   /**
@@ -587,6 +635,8 @@ export async function runPeopleImport(
   options: ImportOptions = {},
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  /** Rows refused for a number another record holds: each tells the importer that the number is registered. */
+  let refusedNumbers = 0;
   // An XLSX whose size is only estimated shows no total; the estimate still decides how it loads.
   const size = await countRows(file, format);
   const total = size.exact ? size.rows : 0;
@@ -672,6 +722,7 @@ export async function runPeopleImport(
         }
         for (const r of planned.rejected) {
           counts.rejected++;
+          if (r.refused) refusedNumbers++;
           report.add(r);
         }
         if (planned.plan) {
@@ -749,6 +800,15 @@ export async function runPeopleImport(
     total: counts.created + counts.updated + counts.unchanged + counts.rejected,
     report_header: report.header,
     finished_at: ctx.now(),
+  });
+  await recordAudit(ctx, ctx.db, {
+    action: "person.import.finish",
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta: { requestId: `import:${job.id}`, ip: null, userAgent: null },
+    targetType: "import",
+    targetId: job.id,
+    details: { ...counts, refusedNumbers },
   });
   return counts;
 }

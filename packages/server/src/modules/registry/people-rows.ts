@@ -147,6 +147,8 @@ export interface PreparedRow {
 export interface Rejection {
   row: PeopleFileRow;
   reasons: string[];
+  /** Refused for a number (ID, household) that a record the importer may not change holds. */
+  refused?: boolean;
 }
 
 const col = (key: PeopleColumn) => PEOPLE_COLUMNS.find((c) => c.key === key)?.zh ?? key;

@@ -17,18 +17,16 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import { csvField } from "../../csv.ts";
 import { searchPrefixes } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { type NumberSought, takeNumberLookup } from "./number-lookups.ts";
 import { accessRow, birthOf, today, viewOf } from "./people.service.ts";
 import {
   countPeople,
   countPeopleOutside,
-  countRecentLookups,
   cursorOf,
   listTagsOf,
-  lockLookupsOf,
   logAccess,
   type PersonCursor,
   type PersonFilter,
-  recordLookup,
   searchPeople,
 } from "./registry.queries.ts";
 import type { PersonRow, TagDefinitionRow } from "./registry.table.ts";
@@ -57,13 +55,6 @@ export interface PeopleQuery {
   offset?: number | undefined;
   /** The `nextCursor` of the previous page. */
   cursor?: string | undefined;
-}
-
-/** What a search by number looked for, for the audit trail: which kind, its blind index and its mask. */
-interface NumberSought {
-  kind: "idNumber" | "phone";
-  index: string;
-  masked: string;
 }
 
 interface Search {
@@ -153,36 +144,9 @@ async function searchByNumber(
   return rows;
 }
 
-/** One search by number from the user's allowance, or PERSON_NUMBER_SEARCH_LIMITED (audited). */
-async function takeNumberSearch(ctx: AppContext, actor: Principal, meta: RequestMeta, number: NumberSought) {
-  const userId = authorId(actor);
-  // The CLI and the system act on the server itself: no allowance to count.
-  if (!userId) return;
-  const { limit, windowMinutes } = ctx.config.numberSearch;
-  const now = ctx.now();
-  const since = new Date(now.getTime() - windowMinutes * 60_000);
-  const allowed = await ctx.db.transaction().execute(async (trx) => {
-    await lockLookupsOf(trx, userId);
-    if ((await countRecentLookups(trx, userId, since)) >= limit) return false;
-    await recordLookup(trx, userId, now, since);
-    return true;
-  });
-  if (allowed) return;
-  await recordAudit(ctx, ctx.db, {
-    action: "person.search",
-    outcome: "denied",
-    actor: { userId, username: actor.username },
-    meta,
-    targetType: "person",
-    reason: `more than ${limit} searches by number in ${windowMinutes} minutes`,
-    details: { by: number.kind, index: number.index, masked: number.masked },
-  });
-  throw new DomainError(
-    "PERSON_NUMBER_SEARCH_LIMITED",
-    `at most ${limit} searches by ID or phone number in ${windowMinutes} minutes`,
-    { errors: [{ path: "querystring.q", message: "try again later, or search by name" }] },
-  );
-}
+/** One search by number from the user's allowance (number-lookups.ts), or PERSON_NUMBER_SEARCH_LIMITED. */
+const takeNumberSearch = (ctx: AppContext, actor: Principal, meta: RequestMeta, number: NumberSought) =>
+  takeNumberLookup(ctx, actor, meta, number, { action: "person.search", path: "querystring.q" });
 
 /** The query as a filter within the caller's scope; undefined when it can match nobody they may see. */
 async function peopleFilter(ctx: AppContext, actor: Principal, query: PeopleQuery): Promise<Search | undefined> {

@@ -9,19 +9,18 @@ import {
   ethnicityCode,
   type FieldIssue,
   type IdType,
+  maskName,
   type Principal,
   principalScope,
   type Relationship,
   type ResidenceStatus,
 } from "@wangge/core";
-import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
-import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
+import { findRegisteredNumber, type NumberSought } from "./number-lookups.ts";
 import {
-  closeAttribution,
   findHousehold,
   findPerson,
   findPersonByIdIndex,
@@ -32,12 +31,10 @@ import {
   listTagsOf,
   logAccess,
   openAttribution,
-  retagPath,
-  updatePerson,
 } from "./registry.queries.ts";
 import type { PersonRow, SubjectTagRow } from "./registry.table.ts";
 import { isIssue, nameKeys, type SealedId, type SealedPhone, sealIdNumber, sealPhone } from "./registry-fields.ts";
-import { requireWork, takenIdError } from "./registry-work.ts";
+import { registeredNumberRefusal, requireWork, takenIdError } from "./registry-work.ts";
 import { addTagsInTransaction, type TagInput, tagViews, visibleTagDefinitions } from "./tags.service.ts";
 
 /**
@@ -239,7 +236,7 @@ interface SealedPerson {
   ethnicity?: string;
 }
 
-function sealPersonal(ctx: AppContext, input: PersonInput, issues: FieldIssue[], prefix = "body"): SealedPerson {
+export function sealPersonal(ctx: AppContext, input: PersonInput, issues: FieldIssue[], prefix = "body"): SealedPerson {
   const out: SealedPerson = {};
   if (input.idNumber) {
     const sealed = sealIdNumber(
@@ -308,76 +305,119 @@ export async function createPerson(
     if (!definitions.has(t.key)) issues.push({ path: `body.tags.${i}.key`, message: `no tag ${t.key}` });
   if (issues.length > 0 || !where)
     throw new DomainError("VALIDATION_FAILED", "the person cannot be registered as given", { errors: issues });
-  if (sealed.id && (await findPersonByIdIndex(ctx.db, sealed.id.id_number_bidx)))
-    throw new DomainError("PERSON_ID_NUMBER_TAKEN", "another person is registered with this ID number", {
-      errors: [{ path: "body.idNumber", message: "already registered" }],
-    });
+  // A miss registers the person (a record in the writer's own grid, audited): only a hit is a look-up.
+  const claim = { action: "person.create", id: input.id, areaPath: where.areaPath, countMiss: false } as const;
+  if (sealed.id) await refuseRegisteredId(ctx, actor, meta, sealed.id, claim);
   const now = ctx.now();
   const keys = nameKeys(input.name.trim());
-  await ctx.db.transaction().execute(async (trx) => {
-    await insertPeople(trx, [
-      {
-        id: input.id,
-        household_id: where.householdId,
-        relationship: input.relationship ?? null,
-        name: input.name.trim(),
-        ...keys,
-        gender: input.gender ?? sealed.id?.gender ?? null,
-        birth_date: input.birthDate ?? sealed.id?.birthDate ?? null,
-        ethnicity: sealed.ethnicity ?? null,
-        id_type: sealed.id?.id_type ?? null,
-        id_number_enc: sealed.id?.id_number_enc ?? null,
-        id_number_bidx: sealed.id?.id_number_bidx ?? null,
-        id_number_masked: sealed.id?.id_number_masked ?? null,
-        phone_enc: sealed.phone?.enc ?? null,
-        phone_bidx: sealed.phone?.bidx ?? null,
-        phone_masked: sealed.phone?.masked ?? null,
-        residence_status: input.residenceStatus ?? "resident",
-        party_member: input.partyMember ?? false,
-        party_branch: input.partyBranch ?? null,
-        registered_address: input.registeredAddress ?? null,
-        place_id: where.placeId,
-        area_id: where.areaId,
-        area_path: where.areaPath,
-        notes: input.notes ?? null,
-        created_at: now,
-        updated_at: now,
-        created_by: authorId(actor),
-      },
-    ]);
-    if (input.relationship === "head" && where.householdId)
-      await trx
-        .updateTable("household")
-        .set({ head_person_id: input.id })
-        .where("id", "=", where.householdId)
-        .execute();
-    await openAttribution(trx, [
-      {
-        id: uuidv7(now.getTime()),
-        subject_type: "person",
-        subject_id: input.id,
-        area_id: where.areaId,
-        area_path: where.areaPath,
-        valid_from: now,
-        valid_to: null,
-        reason: "registered",
-        changed_by: authorId(actor),
-      },
-    ]);
-    await addTagsInTransaction(ctx, trx, actor, "person", input.id, where.areaPath, input.tags ?? []);
-    await logAccess(trx, [accessRow(actor, meta, input.id, "create", [])]);
-    await recordAudit(ctx, trx, {
-      action: "person.create",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "person",
-      targetId: input.id,
-      areaPath: where.areaPath,
+  await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      await insertPeople(trx, [
+        {
+          id: input.id,
+          household_id: where.householdId,
+          relationship: input.relationship ?? null,
+          name: input.name.trim(),
+          ...keys,
+          gender: input.gender ?? sealed.id?.gender ?? null,
+          birth_date: input.birthDate ?? sealed.id?.birthDate ?? null,
+          ethnicity: sealed.ethnicity ?? null,
+          id_type: sealed.id?.id_type ?? null,
+          id_number_enc: sealed.id?.id_number_enc ?? null,
+          id_number_bidx: sealed.id?.id_number_bidx ?? null,
+          id_number_masked: sealed.id?.id_number_masked ?? null,
+          phone_enc: sealed.phone?.enc ?? null,
+          phone_bidx: sealed.phone?.bidx ?? null,
+          phone_masked: sealed.phone?.masked ?? null,
+          residence_status: input.residenceStatus ?? "resident",
+          party_member: input.partyMember ?? false,
+          party_branch: input.partyBranch ?? null,
+          registered_address: input.registeredAddress ?? null,
+          place_id: where.placeId,
+          area_id: where.areaId,
+          area_path: where.areaPath,
+          notes: input.notes ?? null,
+          created_at: now,
+          updated_at: now,
+          created_by: authorId(actor),
+        },
+      ]);
+      if (input.relationship === "head" && where.householdId)
+        await trx
+          .updateTable("household")
+          .set({ head_person_id: input.id })
+          .where("id", "=", where.householdId)
+          .execute();
+      await openAttribution(trx, [
+        {
+          id: uuidv7(now.getTime()),
+          subject_type: "person",
+          subject_id: input.id,
+          area_id: where.areaId,
+          area_path: where.areaPath,
+          valid_from: now,
+          valid_to: null,
+          reason: "registered",
+          changed_by: authorId(actor),
+        },
+      ]);
+      await addTagsInTransaction(ctx, trx, actor, "person", input.id, where.areaPath, input.tags ?? []);
+      await logAccess(trx, [accessRow(actor, meta, input.id, "create", [])]);
+      await recordAudit(ctx, trx, {
+        action: "person.create",
+        outcome: "success",
+        actor: { userId: authorId(actor), username: actor.username },
+        meta,
+        targetType: "person",
+        targetId: input.id,
+        areaPath: where.areaPath,
+      });
+    })
+    .catch(async (error: unknown) => {
+      // Registered by someone else meanwhile: answered as if they had been first.
+      if (sealed.id && (error as { code?: string }).code === UNIQUE_VIOLATION)
+        await refuseRegisteredId(ctx, actor, meta, sealed.id, claim);
+      throw error;
     });
-  });
   const row = (await findPerson(ctx.db, input.id)) as PersonRow;
   return { person: (await viewOf(ctx, actor, [row]))[0] as PersonView, created: true };
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * An ID number given to register or correct person `id` that another person holds: refused (in words
+ * that name them only to whoever may see them: registry-work.ts), within the user's allowance of
+ * look-ups by number (number-lookups.ts). A named person's access log records the look-up.
+ */
+export async function refuseRegisteredId(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  sealedId: SealedId,
+  attempt: { action: "person.create" | "person.update"; id: string; areaPath: string; countMiss: boolean },
+): Promise<void> {
+  const number: NumberSought = {
+    kind: "idNumber",
+    index: sealedId.id_number_bidx,
+    masked: sealedId.id_number_masked,
+  };
+  const use = { action: attempt.action, path: "body.idNumber", countMiss: attempt.countMiss };
+  const other = await findRegisteredNumber(ctx, actor, meta, number, use, async (db) => {
+    const found = await findPersonByIdIndex(db, number.index);
+    return found && found.id !== attempt.id ? found : undefined;
+  });
+  if (!other) return;
+  const { error, visible } = await registeredNumberRefusal(
+    ctx,
+    actor,
+    meta,
+    { action: attempt.action, type: "person", id: attempt.id, areaPath: attempt.areaPath, path: use.path, number },
+    { type: "person", id: other.id, areaPath: other.area_path, label: maskName(other.name) },
+  );
+  if (visible) await logAccess(ctx.db, [accessRow(actor, meta, other.id, "search", ["idNumber"])]);
+  throw error;
 }
 
 export function accessRow(
@@ -480,200 +520,4 @@ export async function personAccessLog(ctx: AppContext, actor: Principal, id: str
     fields: r.fields,
     reason: r.reason,
   }));
-}
-
-export type PersonPatch = Partial<
-  Pick<
-    PersonInput,
-    | "name"
-    | "gender"
-    | "birthDate"
-    | "ethnicity"
-    | "idType"
-    | "idNumber"
-    | "phone"
-    | "residenceStatus"
-    | "partyMember"
-    | "partyBranch"
-    | "registeredAddress"
-    | "householdId"
-    | "relationship"
-    | "placeId"
-    | "notes"
-  >
->;
-
-/** Fields a patch copies as they are (API name → column). */
-const PLAIN_FIELDS = [
-  ["gender", "gender"],
-  ["birthDate", "birth_date"],
-  ["residenceStatus", "residence_status"],
-  ["partyMember", "party_member"],
-  ["partyBranch", "party_branch"],
-  ["registeredAddress", "registered_address"],
-  ["householdId", "household_id"],
-  ["relationship", "relationship"],
-  ["placeId", "place_id"],
-  ["notes", "notes"],
-] as const satisfies readonly (readonly [keyof PersonPatch, keyof PersonRow])[];
-
-/**
- * Corrects or updates a person's record (a new phone, a move within the household, a correction of
- * the ID number). Only the fields given change; moving to another grid is a transfer instead.
- */
-export async function updatePersonRecord(
-  ctx: AppContext,
-  actor: Principal,
-  meta: RequestMeta,
-  id: string,
-  patch: PersonPatch,
-) {
-  const scope = principalScope(actor, "person.manage");
-  const row = await personInScope(ctx, id, scope);
-  await requireWork(ctx, actor, meta, { action: "person.update", type: "person", id, areaPath: row.area_path });
-  const issues: FieldIssue[] = [];
-  const sealed = sealPersonal(ctx, { id, name: patch.name ?? row.name, ...patch }, issues);
-  if (patch.householdId) {
-    const household = await findHousehold(ctx.db, patch.householdId);
-    if (!household || !canView(scope, household.area_path))
-      issues.push({ path: "body.householdId", message: "no such household in your scope" });
-    else
-      await requireWork(ctx, actor, meta, {
-        action: "person.update",
-        type: "household",
-        id: household.id,
-        areaPath: household.area_path,
-      });
-  }
-  if (patch.placeId) {
-    const place = await findPlace(ctx.db, patch.placeId);
-    if (!place || !canView(scope, place.area_path))
-      issues.push({ path: "body.placeId", message: "no such place in your scope" });
-  }
-  if (issues.length > 0)
-    throw new DomainError("VALIDATION_FAILED", "the record cannot be changed as given", { errors: issues });
-  if (sealed.id && sealed.id.id_number_bidx !== row.id_number_bidx) {
-    const other = await findPersonByIdIndex(ctx.db, sealed.id.id_number_bidx);
-    if (other && other.id !== id)
-      throw new DomainError("PERSON_ID_NUMBER_TAKEN", "another person is registered with this ID number", {
-        errors: [{ path: "body.idNumber", message: "already registered" }],
-      });
-  }
-  const now = ctx.now();
-  const update: Parameters<typeof updatePerson>[2] = { updated_at: now };
-  const changed: string[] = [];
-  const set = <K extends keyof typeof update>(field: string, key: K, value: (typeof update)[K]) => {
-    update[key] = value;
-    changed.push(field);
-  };
-  if (patch.name !== undefined && patch.name.trim() !== row.name) {
-    set("name", "name", patch.name.trim());
-    Object.assign(update, nameKeys(patch.name.trim()));
-  }
-  if (sealed.id && sealed.id.id_number_bidx !== row.id_number_bidx) {
-    set("idNumber", "id_number_enc", sealed.id.id_number_enc);
-    update.id_type = sealed.id.id_type;
-    update.id_number_bidx = sealed.id.id_number_bidx;
-    update.id_number_masked = sealed.id.id_number_masked;
-    if (patch.birthDate === undefined && sealed.id.birthDate) update.birth_date = sealed.id.birthDate;
-    if (patch.gender === undefined && sealed.id.gender) update.gender = sealed.id.gender;
-  }
-  if (sealed.phone && sealed.phone.bidx !== row.phone_bidx) {
-    set("phone", "phone_enc", sealed.phone.enc);
-    update.phone_bidx = sealed.phone.bidx;
-    update.phone_masked = sealed.phone.masked;
-  }
-  if (sealed.ethnicity !== undefined && sealed.ethnicity !== row.ethnicity)
-    set("ethnicity", "ethnicity", sealed.ethnicity);
-  for (const [field, column] of PLAIN_FIELDS) {
-    const value = patch[field];
-    if (value !== undefined && value !== row[column]) set(field, column, value as never);
-  }
-  if (changed.length > 0)
-    await ctx.db.transaction().execute(async (trx) => {
-      await updatePerson(trx, id, update);
-      await logAccess(trx, [accessRow(actor, meta, id, "update", changed)]);
-      await recordAudit(ctx, trx, {
-        action: "person.update",
-        outcome: "success",
-        actor: { userId: authorId(actor), username: actor.username },
-        meta,
-        targetType: "person",
-        targetId: id,
-        areaPath: row.area_path,
-        // Which fields changed, never their values.
-        details: { fields: changed },
-      });
-    });
-  return getPerson(ctx, actor, meta, id);
-}
-
-/**
- * Moves a person to another grid (a move within the township, 人户分离 resolved): the old attribution
- * closes, a new one opens, their tags follow. Records made before keep the grid they had.
- */
-export async function transferPerson(
-  ctx: AppContext,
-  actor: Principal,
-  meta: RequestMeta,
-  id: string,
-  input: { gridCode: string; reason: string; placeId?: string | undefined },
-) {
-  const scope = principalScope(actor, "person.manage");
-  const row = await personInScope(ctx, id, scope);
-  await requireWork(ctx, actor, meta, { action: "person.transfer", type: "person", id, areaPath: row.area_path });
-  const issues: FieldIssue[] = [];
-  const target = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
-  if (!target || target.abolished_at)
-    issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
-  else if (target.path === row.area_path)
-    issues.push({ path: "body.gridCode", message: "the person is already attributed to this area" });
-  let placeId = row.place_id;
-  if (input.placeId) {
-    const place = await findPlace(ctx.db, input.placeId);
-    if (!place || !canView(scope, place.area_path))
-      issues.push({ path: "body.placeId", message: "no such place in your scope" });
-    else placeId = place.id;
-  }
-  if (issues.length > 0 || !target)
-    throw new DomainError("VALIDATION_FAILED", "the person cannot be transferred as given", { errors: issues });
-  // Moving someone in is work on the grid they move to as much as on the one they leave.
-  await requireWork(ctx, actor, meta, { action: "person.transfer", type: "person", id, areaPath: target.path });
-  const now = ctx.now();
-  await ctx.db.transaction().execute(async (trx: Transaction<DB>) => {
-    await closeAttribution(
-      trx,
-      { id, type: "person", areaId: row.area_id, areaPath: row.area_path, since: row.created_at },
-      now,
-      authorId(actor),
-    );
-    await openAttribution(trx, [
-      {
-        id: uuidv7(now.getTime()),
-        subject_type: "person",
-        subject_id: id,
-        area_id: target.id,
-        area_path: target.path,
-        valid_from: now,
-        valid_to: null,
-        reason: input.reason,
-        changed_by: authorId(actor),
-      },
-    ]);
-    await updatePerson(trx, id, { area_id: target.id, area_path: target.path, place_id: placeId, updated_at: now });
-    await retagPath(trx, id, target.path);
-    await logAccess(trx, [accessRow(actor, meta, id, "transfer", [], input.reason)]);
-    await recordAudit(ctx, trx, {
-      action: "person.transfer",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "person",
-      targetId: id,
-      areaPath: target.path,
-      reason: input.reason,
-      details: { from: codeOfPath(row.area_path), to: target.code },
-    });
-  });
-  return getPerson(ctx, actor, meta, id);
 }

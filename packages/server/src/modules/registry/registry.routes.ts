@@ -19,15 +19,9 @@ import {
   searchPlacesInScope,
   setLeadHouseholds,
 } from "./households.service.ts";
-import {
-  createPerson,
-  getPerson,
-  personAccessLog,
-  revealPerson,
-  transferPerson,
-  updatePersonRecord,
-} from "./people.service.ts";
+import { createPerson, getPerson, personAccessLog, revealPerson } from "./people.service.ts";
 import { exportPeople, searchPeopleInScope } from "./people-search.service.ts";
+import { transferPerson, updatePersonRecord } from "./person-changes.service.ts";
 import { endSubjectTag, listTagDefinitionViews, tagSubject, visibleTagDefinitions } from "./tags.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema };

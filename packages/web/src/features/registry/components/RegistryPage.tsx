@@ -1,5 +1,5 @@
 import { DownloadOutlined, UploadOutlined } from "@ant-design/icons";
-import { type ClientConfig, ETHNIC_GROUPS, type FeatureCollection } from "@wangge/core";
+import { type ClientConfig, ETHNIC_GROUPS, type FeatureCollection, type FieldIssue } from "@wangge/core";
 import {
   Alert,
   App,
@@ -244,7 +244,7 @@ function RegisterPerson({
   const [form] = Form.useForm();
   // One id per form: a double submit or a retry after a network error registers the person once.
   const [id, setId] = useState(() => crypto.randomUUID());
-  const [errors, setErrors] = useState<{ path: string; message: string }[]>([]);
+  const [errors, setErrors] = useState<FieldIssue[]>([]);
   const submit = async (values: Record<string, unknown>) => {
     setErrors([]);
     try {
@@ -315,7 +315,15 @@ function RegisterPerson({
           description={
             <ul style={{ margin: 0, paddingInlineStart: 18 }} translate="no">
               {errors.map((e) => (
-                <li key={`${e.path}-${e.message}`}>{`${e.path}: ${e.message}`}</li>
+                <li key={`${e.path}-${e.message}`}>
+                  {`${e.path}: ${e.message}`}
+                  {/* The person already registered with this number, when the server says who: open them instead. */}
+                  {e.record?.type === "person" && (
+                    <Button type="link" size="small" onClick={() => onClose(e.record?.id)}>
+                      {t("registry.openRegistered")}
+                    </Button>
+                  )}
+                </li>
               ))}
             </ul>
           }
