@@ -1,9 +1,7 @@
 import {
   authorId,
   canView,
-  canWork,
   codeOfPath,
-  composeAddress,
   type DataScope,
   DomainError,
   type FieldIssue,
@@ -12,251 +10,41 @@ import {
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
-import { locatePoint } from "../areas/area-boundaries.service.ts";
-import { findArea, getAreaInScope, searchPrefixes } from "../areas/areas.service.ts";
+import { getAreaInScope, searchPrefixes } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findRegisteredNumber, type NumberSought } from "./number-lookups.ts";
 import { today } from "./people.service.ts";
 import { listHouseholdMembers } from "./people-search.service.ts";
+import { toPlaceView } from "./places.service.ts";
 import {
   closeLeadLinks,
   closeLinksOfHouseholds,
   findHousehold,
   findHouseholdsByRef,
-  findOrganisation,
   findPlace,
-  findPlacesByAddress,
   insertHouseholds,
   insertLeadLinks,
-  insertOrganisation,
-  insertPlaces,
   listLeadLayer,
   listLeadLinks,
+  listPartyMembersOf,
   listTagsOf,
   openAttribution,
   searchHouseholds,
-  searchOrganisations,
-  searchPlaces,
   updateHousehold,
 } from "./registry.queries.ts";
-import type { HouseholdRow, OrganisationRow, PlaceRow } from "./registry.table.ts";
-import { charsOf, isIssue, nameKeys, sealPhone } from "./registry-fields.ts";
+import type { HouseholdRow } from "./registry.table.ts";
+import { charsOf } from "./registry-fields.ts";
 import { registeredNumberRefusal, requireWork, takenIdError } from "./registry-work.ts";
 import { addTagsInTransaction, type TagInput, tagViews, visibleTagDefinitions } from "./tags.service.ts";
 
 /**
- * Places (standard addresses, 一标), households and organisations. A place's grid is found by routing
- * its coordinates through the grid boundaries (or given); households and organisations belong where
- * their place is. A party member's household can look after 1–15 neighbouring households (党员中心户).
+ * Households: one per household number (户号) where it is given, at a place, in the place's grid or
+ * the one given. A party member's household can look after 1–15 neighbouring households (党员中心户).
  */
 export const HOUSEHOLD_KINDS = ["family", "collective", "other"] as const;
-export const ORGANISATION_KINDS = [
-  "enterprise",
-  "shop",
-  "school",
-  "clinic",
-  "social_organisation",
-  "party_branch",
-  "volunteer_team",
-  "government",
-  "other",
-] as const;
 export const MAX_LED_HOUSEHOLDS = 15;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export interface PlaceInput {
-  id: string;
-  divisionCode: string;
-  road?: string | undefined;
-  houseNumber?: string | undefined;
-  building?: string | undefined;
-  unit?: string | undefined;
-  room?: string | undefined;
-  lng?: number | undefined;
-  lat?: number | undefined;
-  gridCode?: string | undefined;
-}
-
-export function toPlaceView(p: PlaceRow) {
-  return {
-    id: p.id,
-    divisionCode: p.division_code,
-    road: p.road,
-    houseNumber: p.house_number,
-    building: p.building,
-    unit: p.unit,
-    room: p.room,
-    address: p.address,
-    lng: p.lng,
-    lat: p.lat,
-    gridCode: codeOfPath(p.area_path),
-    areaPath: p.area_path,
-  };
-}
-
-/** The area a place belongs to: the grid given, or the grid its coordinates fall in, or its division. */
-export async function placeArea(
-  ctx: AppContext,
-  scope: DataScope,
-  input: Pick<PlaceInput, "divisionCode" | "gridCode" | "lng" | "lat">,
-  issues: FieldIssue[],
-  prefix = "body",
-) {
-  if (input.gridCode) {
-    // A grid worker registers addresses in their grid: the grid must be theirs, the village is its parent.
-    const grid = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
-    const division = grid ? await findArea(ctx.db, input.divisionCode) : undefined;
-    if (!grid || grid.abolished_at || !division || !grid.path.startsWith(division.path)) {
-      issues.push({
-        path: `${prefix}.gridCode`,
-        message: `no grid ${input.gridCode} under ${input.divisionCode} in your scope`,
-      });
-      return undefined;
-    }
-    return { division, area: grid };
-  }
-  const division = await getAreaInScope(ctx.db, input.divisionCode, scope).catch(() => undefined);
-  if (!division || division.abolished_at) {
-    issues.push({ path: `${prefix}.divisionCode`, message: `no area ${input.divisionCode} in your scope` });
-    return undefined;
-  }
-  if (input.lng !== undefined && input.lat !== undefined) {
-    const code = await locatePoint(ctx.db, input.lng, input.lat);
-    if (code) {
-      const found = await getAreaInScope(ctx.db, code, scope).catch(() => undefined);
-      // Routed to the grid only where the writer works on it (an official of the village keeps it there).
-      if (found?.path.startsWith(division.path) && canWork(scope, found.path)) return { division, area: found };
-    }
-  }
-  return { division, area: division };
-}
-
-export async function createPlace(ctx: AppContext, actor: Principal, meta: RequestMeta, input: PlaceInput) {
-  const scope = principalScope(actor, "person.manage");
-  const existing = await findPlace(ctx.db, input.id);
-  const address = composeAddress(input);
-  if (existing) {
-    if (canView(scope, existing.area_path) && existing.address === address)
-      return { place: toPlaceView(existing), created: false };
-    throw takenIdError(actor, "place", input.id, existing.area_path);
-  }
-  const issues: FieldIssue[] = [];
-  if (!address) issues.push({ path: "body.road", message: "an address needs at least a road, hamlet or number" });
-  if ((input.lng === undefined) !== (input.lat === undefined))
-    issues.push({
-      path: input.lng === undefined ? "body.lng" : "body.lat",
-      message: "give both longitude and latitude",
-    });
-  const where = await placeArea(ctx, scope, input, issues);
-  if (issues.length > 0 || !where)
-    throw new DomainError("VALIDATION_FAILED", "the place cannot be registered as given", { errors: issues });
-  await requireWork(ctx, actor, meta, {
-    action: "place.create",
-    type: "place",
-    id: input.id,
-    areaPath: where.area.path,
-  });
-  const [same] = await findPlacesByAddress(ctx.db, [{ division: where.division.code, address }]);
-  // The place is named (and can be opened) only where the writer may see it; its id is no one else's to know.
-  if (same)
-    throw new DomainError("VALIDATION_FAILED", "this address is already registered", {
-      errors: [
-        canView(principalScope(actor, "person.read"), same.area_path)
-          ? {
-              path: "body.road",
-              message: `already registered as place ${same.id}`,
-              record: { type: "place", id: same.id },
-            }
-          : { path: "body.road", message: "already registered in this village or community" },
-      ],
-    });
-  const now = ctx.now();
-  await ctx.db.transaction().execute(async (trx) => {
-    await insertPlaces(trx, [
-      {
-        id: input.id,
-        area_id: where.area.id,
-        area_path: where.area.path,
-        division_code: where.division.code,
-        road: input.road?.trim() || null,
-        house_number: input.houseNumber?.trim() || null,
-        building: input.building?.trim() || null,
-        unit: input.unit?.trim() || null,
-        room: input.room?.trim() || null,
-        address,
-        address_chars: charsOf(address),
-        lng: input.lng ?? null,
-        lat: input.lat ?? null,
-        created_at: now,
-        updated_at: now,
-        created_by: authorId(actor),
-      },
-    ]);
-    await openAttribution(trx, [
-      {
-        id: uuidv7(now.getTime()),
-        subject_type: "place",
-        subject_id: input.id,
-        area_id: where.area.id,
-        area_path: where.area.path,
-        valid_from: now,
-        valid_to: null,
-        reason: "registered",
-        changed_by: authorId(actor),
-      },
-    ]);
-    await recordAudit(ctx, trx, {
-      action: "place.create",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "place",
-      targetId: input.id,
-      areaPath: where.area.path,
-    });
-  });
-  return { place: toPlaceView((await findPlace(ctx.db, input.id)) as PlaceRow), created: true };
-}
-
-async function placeInScope(ctx: AppContext, id: string, scope: DataScope): Promise<PlaceRow> {
-  const row = await findPlace(ctx.db, id);
-  if (!row || !canView(scope, row.area_path))
-    throw new DomainError("PLACE_NOT_FOUND", `no place ${id} in your scope`, {
-      errors: [{ path: "id", message: "unknown place" }],
-    });
-  return row;
-}
-
-export async function getPlace(ctx: AppContext, actor: Principal, id: string) {
-  const scope = principalScope(actor, "person.read");
-  const place = await placeInScope(ctx, id, scope);
-  const households = await searchHouseholds(ctx.db, {
-    prefixes: [place.area_path],
-    placeId: id,
-    limit: 200,
-    offset: 0,
-  });
-  return { ...toPlaceView(place), households: households.map((h) => ({ id: h.id, kind: h.kind, ref: h.ref })) };
-}
-
-export async function searchPlacesInScope(
-  ctx: AppContext,
-  actor: Principal,
-  query: { q?: string | undefined; limit: number; offset: number },
-) {
-  const scope = principalScope(actor, "person.read");
-  const q = query.q?.trim();
-  const rows = await searchPlaces(ctx.db, {
-    prefixes: scope.isGlobal ? null : scope.view,
-    ...(q ? { addressChars: charsOf(q), addressLike: escapeLike(q) } : {}),
-    limit: query.limit,
-    offset: query.offset,
-  });
-  return rows.map(toPlaceView);
-}
-
-// ---- households --------------------------------------------------------------------------------
 
 export interface HouseholdInput {
   id: string;
@@ -475,12 +263,7 @@ export async function setLeadHouseholds(
   const work = (id: string, areaPath: string) =>
     requireWork(ctx, actor, meta, { action: "household.lead.set", type: "household", id, areaPath });
   await work(leadId, lead.area_path);
-  const members = await ctx.db
-    .selectFrom("person")
-    .select("id")
-    .where("household_id", "=", leadId)
-    .where("party_member", "=", true)
-    .execute();
+  const members = await listPartyMembersOf(ctx.db, leadId);
   if (members.length === 0)
     throw new DomainError("LEAD_HOUSEHOLD_INVALID", "no member of this household is a party member", {
       errors: [{ path: "id", message: "not a party member's household" }],
@@ -541,137 +324,4 @@ export async function leadHouseholdLayer(ctx: AppContext, actor: Principal, area
   const scope = principalScope(actor, "person.read");
   const area = await getAreaInScope(ctx.db, areaCode, scope);
   return listLeadLayer(ctx.db, area.path, scope.isGlobal ? null : scope.view, 5000);
-}
-
-// ---- organisations -----------------------------------------------------------------------------
-
-export interface OrganisationInput {
-  id: string;
-  kind: (typeof ORGANISATION_KINDS)[number];
-  name: string;
-  creditCode?: string | undefined;
-  placeId?: string | undefined;
-  gridCode?: string | undefined;
-  contactName?: string | undefined;
-  contactPhone?: string | undefined;
-  notes?: string | undefined;
-}
-
-function toOrganisationView(o: OrganisationRow) {
-  return {
-    id: o.id,
-    kind: o.kind,
-    name: o.name,
-    creditCode: o.credit_code,
-    placeId: o.place_id,
-    gridCode: codeOfPath(o.area_path),
-    areaPath: o.area_path,
-    contactName: o.contact_name,
-    contactPhone: o.contact_phone_masked,
-    notes: o.notes,
-  };
-}
-
-export async function createOrganisation(
-  ctx: AppContext,
-  actor: Principal,
-  meta: RequestMeta,
-  input: OrganisationInput,
-) {
-  const scope = principalScope(actor, "person.manage");
-  const existing = await findOrganisation(ctx.db, input.id);
-  if (existing) {
-    if (canView(scope, existing.area_path) && existing.name === input.name.trim())
-      return { organisation: toOrganisationView(existing), created: false };
-    throw takenIdError(actor, "organisation", input.id, existing.area_path);
-  }
-  const issues: FieldIssue[] = [];
-  let area: { id: string | null; path: string } | undefined;
-  if (input.placeId) {
-    const place = await findPlace(ctx.db, input.placeId);
-    if (!place || !canView(scope, place.area_path))
-      issues.push({ path: "body.placeId", message: "no such place in your scope" });
-    else area = { id: place.area_id, path: place.area_path };
-  }
-  if (input.gridCode) {
-    const grid = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
-    if (!grid || grid.abolished_at)
-      issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
-    else area = { id: grid.id, path: grid.path };
-  }
-  if (!input.placeId && !input.gridCode) issues.push({ path: "body.placeId", message: "give the place or the grid" });
-  if (input.creditCode && !/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(input.creditCode))
-    issues.push({ path: "body.creditCode", message: "an 18-character unified social credit code" });
-  const phone = input.contactPhone ? sealPhone(ctx.crypto, input.contactPhone, "body.contactPhone") : undefined;
-  if (phone && isIssue(phone)) issues.push(phone);
-  if (issues.length > 0 || !area)
-    throw new DomainError("VALIDATION_FAILED", "the organisation cannot be registered as given", { errors: issues });
-  await requireWork(ctx, actor, meta, {
-    action: "organisation.create",
-    type: "organisation",
-    id: input.id,
-    areaPath: area.path,
-  });
-  const now = ctx.now();
-  const sealed = phone && !isIssue(phone) ? phone : undefined;
-  const where = area;
-  await ctx.db.transaction().execute(async (trx) => {
-    await insertOrganisation(trx, {
-      id: input.id,
-      kind: input.kind,
-      name: input.name.trim(),
-      name_chars: nameKeys(input.name.trim()).name_chars,
-      credit_code: input.creditCode ?? null,
-      place_id: input.placeId ?? null,
-      area_id: where.id,
-      area_path: where.path,
-      contact_name: input.contactName ?? null,
-      contact_phone_enc: sealed?.enc ?? null,
-      contact_phone_bidx: sealed?.bidx ?? null,
-      contact_phone_masked: sealed?.masked ?? null,
-      notes: input.notes ?? null,
-      created_at: now,
-      updated_at: now,
-      created_by: authorId(actor),
-    });
-    await recordAudit(ctx, trx, {
-      action: "organisation.create",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "organisation",
-      targetId: input.id,
-      areaPath: where.path,
-    });
-  });
-  return {
-    organisation: toOrganisationView((await findOrganisation(ctx.db, input.id)) as OrganisationRow),
-    created: true,
-  };
-}
-
-export async function getOrganisation(ctx: AppContext, actor: Principal, id: string) {
-  const row = await findOrganisation(ctx.db, id);
-  if (!row || !canView(principalScope(actor, "person.read"), row.area_path))
-    throw new DomainError("ORGANISATION_NOT_FOUND", `no organisation ${id} in your scope`, {
-      errors: [{ path: "id", message: "unknown organisation" }],
-    });
-  return toOrganisationView(row);
-}
-
-export async function searchOrganisationsInScope(
-  ctx: AppContext,
-  actor: Principal,
-  query: { q?: string | undefined; kind?: string | undefined; limit: number; offset: number },
-) {
-  const scope = principalScope(actor, "person.read");
-  const q = query.q?.trim();
-  const rows = await searchOrganisations(ctx.db, {
-    prefixes: scope.isGlobal ? null : scope.view,
-    ...(q ? { nameChars: charsOf(q), nameLike: escapeLike(q) } : {}),
-    ...(query.kind ? { kind: query.kind } : {}),
-    limit: query.limit,
-    offset: query.offset,
-  });
-  return rows.map(toOrganisationView);
 }

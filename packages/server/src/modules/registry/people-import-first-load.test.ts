@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
 import { systemPrincipal } from "../auth/auth.service.ts";
-import { createHousehold, createPlace } from "./households.service.ts";
+import { createHousehold } from "./households.service.ts";
 import { rejectedRowsReport } from "./import-reports.service.ts";
 import { findJob } from "./people-import.service.ts";
+import { createPlace } from "./places.service.ts";
 import type { ImportJobRow } from "./registry.table.ts";
 
 /**

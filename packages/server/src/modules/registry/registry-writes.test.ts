@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
 import { ensureArea } from "../areas/areas.service.ts";
-import { createHousehold, createOrganisation, createPlace, setLeadHouseholds } from "./households.service.ts";
+import { createHousehold, setLeadHouseholds } from "./households.service.ts";
+import { createOrganisation } from "./organisations.service.ts";
 import { createPerson } from "./people.service.ts";
+import { createPlace } from "./places.service.ts";
 
 /**
  * Registry writes act in the work scope, as event actions do: an official views their whole subtree but

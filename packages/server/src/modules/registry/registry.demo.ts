@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { checkCharacter, systemPrincipal } from "@wangge/core";
 import { currentBox } from "../areas/area-boundaries.service.ts";
 import type { SeedPart } from "../seed/seed.types.ts";
-import { createHousehold, createPlace, getHousehold, setLeadHouseholds } from "./households.service.ts";
+import { createHousehold, getHousehold, setLeadHouseholds } from "./households.service.ts";
 import { createPerson } from "./people.service.ts";
+import { createPlace } from "./places.service.ts";
 import { tagSubject } from "./tags.service.ts";
 
 /**

@@ -346,6 +346,16 @@ export async function findHousehold(db: Db, id: string): Promise<HouseholdRow | 
   return db.selectFrom("household").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** The party members among a household's members (a lead household needs one). */
+export async function listPartyMembersOf(db: Db, householdId: string): Promise<{ id: string }[]> {
+  return db
+    .selectFrom("person")
+    .select("id")
+    .where("household_id", "=", householdId)
+    .where("party_member", "=", true)
+    .execute();
+}
+
 export async function findHouseholdsByRef(db: Db, refs: string[]): Promise<HouseholdRow[]> {
   if (refs.length === 0) return [];
   return db.selectFrom("household").selectAll().where("ref", "=", anyOf(refs)).execute();

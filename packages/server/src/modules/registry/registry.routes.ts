@@ -6,22 +6,22 @@ import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import {
   createHousehold,
-  createOrganisation,
-  createPlace,
   getHousehold,
-  getOrganisation,
-  getPlace,
   HOUSEHOLD_KINDS,
   leadHouseholdLayer,
-  ORGANISATION_KINDS,
   searchHouseholdsInScope,
-  searchOrganisationsInScope,
-  searchPlacesInScope,
   setLeadHouseholds,
 } from "./households.service.ts";
+import {
+  createOrganisation,
+  getOrganisation,
+  ORGANISATION_KINDS,
+  searchOrganisationsInScope,
+} from "./organisations.service.ts";
 import { createPerson, getPerson, personAccessLog, revealPerson } from "./people.service.ts";
 import { exportPeople, searchPeopleInScope } from "./people-search.service.ts";
 import { transferPerson, updatePersonRecord } from "./person-changes.service.ts";
+import { createPlace, getPlace, searchPlacesInScope } from "./places.service.ts";
 import { endSubjectTag, listTagDefinitionViews, tagSubject, visibleTagDefinitions } from "./tags.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema };
