@@ -3,14 +3,16 @@ import type { AppContext } from "./context.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { systemPrincipal } from "./modules/auth/auth.service.ts";
 import { ensureDefaultCategories } from "./modules/events/categories.service.ts";
+import { sealStoredFreeText } from "./modules/events/free-text-sealing.service.ts";
 import { ensureDefaultTags } from "./modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "./modules/roles/roles.service.ts";
 import { seedDemoOnStart } from "./modules/seed/seed.service.ts";
 import { ensureBootstrapAdmin } from "./modules/users/users.service.ts";
 
 /**
- * What every start does before serving: migrate, make sure the default roles, tags, event categories and calendar exist, create the first
- * administrator on an empty deployment, and (for `npm start`) load the demo data.
+ * What every start does before serving: migrate, seal free text written before it was sealed (once), make
+ * sure the default roles, tags, event categories and calendar exist, create the first administrator on an
+ * empty deployment, and (for `npm start`) load the demo data.
  */
 export async function prepareDeployment(
   ctx: AppContext,
@@ -24,6 +26,12 @@ export async function prepareDeployment(
   if (restored.unvalidated.length > 0)
     logger.warn({ unvalidated: restored.unvalidated }, "foreign keys left NOT VALID: some rows do not satisfy them");
   if (applied.length > 0) logger.info({ applied }, "database migrated");
+  const sealing = await sealStoredFreeText(ctx);
+  if (sealing.sealed > 0)
+    logger.warn(
+      sealing,
+      "personal numbers in free text written before this version are now masked and sealed; VACUUM FULL these tables to drop the old row versions from the database files",
+    );
   const roles = await ensureDefaultRoles(ctx.db);
   if (roles.length > 0) logger.info({ roles }, "default roles created");
   await ensureDefaultTags(ctx.db);

@@ -414,10 +414,15 @@ export function buildCli(): Command {
     .command("create")
     .description("create a key for a client; the key is printed once and cannot be shown again")
     .argument("<name>", "who the key is for, e.g. fixmystreet")
-    .action(async (name: string) => {
+    .option("--private", "the client's requests are not public (by default they are, as GeoReport has it)")
+    .action(async (name: string, options: { private?: boolean }) => {
       await withDeployment("open311 key create", async (ctx) => {
-        const key = await createOpen311Key(ctx, { userId: null, username: "system" }, CLI_META, name);
-        print(`Open311 key "${key.name}" (${key.id}) created. Give it to the client now; it is not shown again:`);
+        const key = await createOpen311Key(ctx, { userId: null, username: "system" }, CLI_META, name, {
+          requestsPublic: !options.private,
+        });
+        print(
+          `Open311 key "${key.name}" (${key.id}) created${key.requestsPublic ? "" : " (its requests are not public)"}. Give it to the client now; it is not shown again:`,
+        );
         print(key.key);
       });
     });
@@ -427,7 +432,9 @@ export function buildCli(): Command {
     .action(async () => {
       await withDeployment("open311 key list", async (ctx) => {
         for (const k of await listOpen311Keys(ctx))
-          print(`${k.id}  ${k.prefix}…  ${k.name}${k.revokedAt ? `  (revoked ${k.revokedAt})` : ""}`);
+          print(
+            `${k.id}  ${k.prefix}…  ${k.name}${k.requestsPublic ? "" : "  (private)"}${k.revokedAt ? `  (revoked ${k.revokedAt})` : ""}`,
+          );
       });
     });
   open311Key

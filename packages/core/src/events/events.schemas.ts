@@ -63,6 +63,11 @@ export const EventSchema = z
     contactPhone: z.string().nullable().describe("Masked"),
     contactEmail: z.string().nullable().describe("Masked"),
     consentNote: z.string().nullable().describe("How the resident consented to a report made on their behalf"),
+    public: z
+      .boolean()
+      .describe(
+        "Shown on Open311 (ID and phone numbers masked; a resident's point rounded, no address): the reporter agreed, or staff marked it",
+      ),
     mergedInto: z.uuid().nullable(),
     coHandlers: z.array(CoHandlerSchema),
     satisfaction: z.string().nullable(),
@@ -116,6 +121,12 @@ export const ReportEventBodySchema = z
       .max(500)
       .optional()
       .describe("Required with contact: how the resident consented to being recorded (e.g. 电话中口头同意)"),
+    public: z
+      .boolean()
+      .default(false)
+      .describe(
+        "The reporter agrees to show the report publicly (Open311, without name and phone; 公开显示我反映的问题). Ignored for disputes and public-order matters",
+      ),
   })
   .strict()
   .superRefine((b, c) => {
@@ -179,6 +190,13 @@ export const TransitionBodySchema = z
     intoId: z.uuid().optional().describe("merge: the open event about the same matter to merge into"),
     lng: LNG.optional(),
     lat: LAT.optional(),
+  })
+  .strict();
+
+export const EventPublicityBodySchema = z
+  .object({
+    public: z.boolean().describe("Show the event on Open311 (true) or take it off (false)"),
+    note: NOTE.optional().describe("Why (kept on the timeline)"),
   })
   .strict();
 
@@ -341,13 +359,25 @@ export const Open311KeySchema = z.object({
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
+  requestsPublic: z.boolean(),
 });
 
-export const CreateOpen311KeyBodySchema = z.object({ name: Open311KeyNameSchema }).strict();
+export const CreateOpen311KeyBodySchema = z
+  .object({
+    name: Open311KeyNameSchema,
+    requestsPublic: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Whether the requests this client makes are public (listed in requests.json, numbers masked): the GeoReport convention, so true unless the client collects private reports",
+      ),
+  })
+  .strict();
 
 export const CreatedOpen311KeySchema = z.object({
   id: z.uuid(),
   name: z.string(),
+  requestsPublic: z.boolean(),
   key: z.string(),
   prefix: z.string(),
   createdAt: z.string(),

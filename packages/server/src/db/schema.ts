@@ -24,6 +24,7 @@ import type {
   EventFollowerTable,
   EventStepTable,
   EventTable,
+  FreeTextSealingTable,
   IntakeDeviceNonceTable,
   IntakeDeviceTable,
   MediationAgreementTable,
@@ -99,4 +100,5 @@ export interface DB {
   mediation_session: MediationSessionTable;
   mediation_agreement: MediationAgreementTable;
   dispute_followup: DisputeFollowupTable;
+  free_text_sealing: FreeTextSealingTable;
 }

@@ -43,13 +43,13 @@ export async function listAttachmentsOf(db: Db, eventId: string): Promise<EventA
     .execute();
 }
 
-/** An attachment with the category of its event. */
+/** An attachment with the category and publicity of its event. */
 export async function findAttachmentWithCategory(db: Db, id: string) {
   return db
     .selectFrom("event_attachment")
     .innerJoin("event", "event.id", "event_attachment.event_id")
     .selectAll("event_attachment")
-    .select("event.category_key")
+    .select(["event.category_key", "event.is_public"])
     .where("event_attachment.id", "=", id)
     .executeTakeFirst();
 }

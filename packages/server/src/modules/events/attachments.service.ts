@@ -18,6 +18,7 @@ import {
   insertAttachmentIfNew,
   listAttachmentsOf,
 } from "./attachments.queries.ts";
+import { openColumns, SEALED_TEXT, sealColumns } from "./event-free-text.ts";
 import { visibleEvent } from "./events.service.ts";
 import type { EventAttachmentRow } from "./events.table.ts";
 
@@ -39,7 +40,9 @@ function filePath(
   return path.join(attachmentsDir(ctx), `${row.id}${variant === "public" ? ".public" : ""}.${ext}`);
 }
 
-export function toAttachmentView(a: EventAttachmentRow) {
+/** What a reader of the event sees of an attachment: its name as given. */
+export function toAttachmentView(ctx: AppContext, row: EventAttachmentRow) {
+  const a = openColumns(ctx, row, SEALED_TEXT.event_attachment);
   return {
     id: a.id,
     eventId: a.event_id,
@@ -80,7 +83,7 @@ export async function saveAttachment(
   // A retry (same event, same bytes) is answered with the stored attachment; another file under the id is refused.
   const retried = async (existing: EventAttachmentRow) => {
     if (existing.event_id === input.eventId && existing.sha256 === sha256)
-      return { attachment: toAttachmentView(existing), created: false };
+      return { attachment: toAttachmentView(ctx, existing), created: false };
     // Held by an event out of the caller's sight: not found, as that event would be, not a conflict.
     if (existing.event_id !== input.eventId && actor) await visibleEvent(ctx, actor, existing.event_id);
     throw new DomainError("EVENT_ID_CONFLICT", `attachment id ${id} already holds another file`);
@@ -93,7 +96,8 @@ export async function saveAttachment(
     id,
     event_id: input.eventId,
     step_id: null,
-    file_name: cleanName(input.fileName, type),
+    // The name may carry personal numbers (a photo named after an ID card): masked, the original sealed.
+    ...sealColumns(ctx, { file_name: cleanName(input.fileName, type) }),
     content_type: type,
     size: input.data.length,
     sha256,
@@ -114,7 +118,7 @@ export async function saveAttachment(
       for (const w of written) await rename(w.tmp, w.file);
       return true;
     });
-    if (created) return { attachment: toAttachmentView(row), created: true };
+    if (created) return { attachment: toAttachmentView(ctx, row), created: true };
   } finally {
     await Promise.all(written.map((w) => rm(w.tmp, { force: true })));
   }
@@ -144,10 +148,13 @@ function cleanName(name: string, type: AttachmentType): string {
 }
 
 export async function listAttachments(ctx: AppContext, eventId: string) {
-  return (await listAttachmentsOf(ctx.db, eventId)).map(toAttachmentView);
+  return (await listAttachmentsOf(ctx.db, eventId)).map((a) => toAttachmentView(ctx, a));
 }
 
-/** The bytes of an attachment: the original, or the copy without location metadata. */
+/**
+ * The bytes of an attachment: the original, or the copy without location metadata; its row with the
+ * name as given (the caller has checked the reader may see the event).
+ */
 export async function readAttachment(
   ctx: AppContext,
   eventId: string,
@@ -159,7 +166,7 @@ export async function readAttachment(
     throw new DomainError("EVENT_NOT_FOUND", `no attachment ${attachmentId} on this event`, {
       errors: [{ path: "attachmentId", message: "unknown attachment" }],
     });
-  return { row, data: await readVariant(ctx, row, variant) };
+  return { row: openColumns(ctx, row, SEALED_TEXT.event_attachment), data: await readVariant(ctx, row, variant) };
 }
 
 async function readVariant(ctx: AppContext, row: EventAttachmentRow, variant: "original" | "public"): Promise<Buffer> {
@@ -172,14 +179,15 @@ async function readVariant(ctx: AppContext, row: EventAttachmentRow, variant: "o
 
 /**
  * A photo of a public report, as Open311 clients fetch it by id alone: the copy without location
- * metadata. Nothing for an unknown id or a report that is not public (disputes, public order).
+ * metadata. Nothing — the same as for an unknown id — for a report that is not public (not marked
+ * public, a dispute, a public-order matter).
  */
 export async function readPublicMedia(
   ctx: AppContext,
   attachmentId: string,
 ): Promise<{ row: EventAttachmentRow; data: Buffer } | undefined> {
   const found = await findAttachmentWithCategory(ctx.db, attachmentId);
-  if (!found || !isPublicCategory(found.category_key)) return undefined;
-  const { category_key: _, ...row } = found;
+  if (!found || !found.is_public || !isPublicCategory(found.category_key)) return undefined;
+  const { category_key: _, is_public: __, ...row } = found;
   return { row, data: await readVariant(ctx, row, "public") };
 }

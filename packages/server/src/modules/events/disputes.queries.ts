@@ -113,13 +113,19 @@ export async function findAgreement(db: Db, eventId: string) {
   return db.selectFrom("mediation_agreement").selectAll().where("event_id", "=", eventId).executeTakeFirst();
 }
 
+/** An agreement's text as stored: masked, each original sealed beside it (event-free-text.ts). */
 export interface AgreementValues {
   committee: string;
+  committee_sealed: string | null;
   facts: string;
+  facts_sealed: string | null;
   matters: string;
+  matters_sealed: string | null;
   obligations: Obligation[];
+  obligations_sealed: string | null;
   signed_on: string;
   mediator_name: string;
+  mediator_name_sealed: string | null;
 }
 
 export async function updateAgreement(db: Db, id: string, values: AgreementValues): Promise<void> {

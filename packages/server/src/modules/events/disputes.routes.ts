@@ -15,15 +15,8 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import {
-  addParty,
-  getDispute,
-  recordFollowup,
-  recordSession,
-  removeParty,
-  saveAgreement,
-  updateDispute,
-} from "./disputes.service.ts";
+import { addParty, getDispute, recordSession, removeParty, updateDispute } from "./disputes.service.ts";
+import { recordFollowup, saveAgreement } from "./mediation-agreement.service.ts";
 import { mediationAgreementPdf } from "./mediation-pdf.ts";
 
 const errors = {

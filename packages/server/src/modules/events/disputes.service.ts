@@ -42,6 +42,7 @@ import {
   updateAgreement,
   updateDisputeRow,
 } from "./disputes.queries.ts";
+import { openColumns, SEALED_TEXT, sealColumns, sealNote } from "./event-free-text.ts";
 import { staffWhoMayWork } from "./event-handlers.service.ts";
 import { addToCounters, insertSteps } from "./events.queries.ts";
 import { visibleEvent } from "./events.service.ts";
@@ -61,7 +62,13 @@ async function disputeOf(ctx: AppContext, actor: Principal, id: string): Promise
   return row;
 }
 
-async function writableDispute(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string, action: string) {
+export async function writableDispute(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  action: string,
+) {
   const row = await disputeOf(ctx, actor, id);
   if (!canWork(principalScope(actor, "mediation.handle"), row.area_path))
     throw await refusal(
@@ -75,7 +82,7 @@ async function writableDispute(ctx: AppContext, actor: Principal, meta: RequestM
 }
 
 /** The audit record of a mediation change (in the change's transaction). */
-async function auditMediation(
+export async function auditMediation(
   ctx: AppContext,
   trx: Transaction<DB>,
   actor: Principal,
@@ -97,11 +104,19 @@ async function auditMediation(
 }
 
 /** Creates the dispute record on first use (graded by category until the mediator grades it). */
-async function ensureDispute(trx: Transaction<DB>, row: EventRow, now: Date) {
+export async function ensureDispute(trx: Transaction<DB>, row: EventRow, now: Date) {
   await insertDisputeIfMissing(trx, row.id, suggestedRiskGrade(row.category_key), now);
 }
 
-async function step(trx: Transaction<DB>, row: EventRow, actor: Principal, action: string, note: string, at: Date) {
+export async function step(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  row: EventRow,
+  actor: Principal,
+  action: string,
+  note: string,
+  at: Date,
+) {
   await insertSteps(trx, [
     {
       id: uuidv7(at.getTime()),
@@ -113,7 +128,7 @@ async function step(trx: Transaction<DB>, row: EventRow, actor: Principal, actio
       area_path: row.area_path,
       actor_user_id: authorId(actor),
       actor_name: actor.displayName,
-      note,
+      ...sealNote(ctx, note),
       lng: null,
       lat: null,
       at,
@@ -121,10 +136,14 @@ async function step(trx: Transaction<DB>, row: EventRow, actor: Principal, actio
   ]);
 }
 
+/**
+ * The mediation record, its free text in the original: whoever may read the event may read it (and
+ * the agreement is printed for the parties from it).
+ */
 export async function getDispute(ctx: AppContext, actor: Principal, id: string) {
   const row = await disputeOf(ctx, actor, id);
   const dispute = await findDispute(ctx.db, id);
-  const parties = await listParties(ctx.db, id);
+  const parties = (await listParties(ctx.db, id)).map((p) => openColumns(ctx, p, SEALED_TEXT.dispute_party));
   const people = new Map<string, { name: string; idMasked: string | null; phoneMasked: string | null }>();
   for (const p of parties)
     if (p.person_id) {
@@ -136,9 +155,10 @@ export async function getDispute(ctx: AppContext, actor: Principal, id: string) 
           phoneMasked: person.phone_masked,
         });
     }
-  const sessions = await listSessions(ctx.db, id);
-  const agreement = await findAgreement(ctx.db, id);
-  const followups = await listFollowups(ctx.db, id);
+  const sessions = (await listSessions(ctx.db, id)).map((s) => openColumns(ctx, s, SEALED_TEXT.mediation_session));
+  const stored = await findAgreement(ctx.db, id);
+  const agreement = stored && openColumns(ctx, stored, SEALED_TEXT.mediation_agreement);
+  const followups = (await listFollowups(ctx.db, id)).map((f) => openColumns(ctx, f, SEALED_TEXT.dispute_followup));
   return {
     eventId: row.id,
     number: row.number,
@@ -217,7 +237,15 @@ export async function updateDispute(
         : {}),
       updated_at: now,
     });
-    await step(trx, row, actor, "mediation_grade", [input.riskGrade, mediatorName].filter(Boolean).join(" · "), now);
+    await step(
+      ctx,
+      trx,
+      row,
+      actor,
+      "mediation_grade",
+      [input.riskGrade, mediatorName].filter(Boolean).join(" · "),
+      now,
+    );
     await auditMediation(ctx, trx, actor, meta, row, "mediation.grade", {
       riskGrade: input.riskGrade,
       mediatorUserId: input.mediatorUserId ?? null,
@@ -270,16 +298,15 @@ export async function addParty(ctx: AppContext, actor: Principal, meta: RequestM
       event_id: id,
       role: input.role,
       person_id: input.personId ?? null,
-      name,
       phone_enc: phone && !isIssue(phone) ? phone.enc : null,
       phone_masked: phone && !isIssue(phone) ? phone.masked : null,
       id_number_enc: idNumber && !isIssue(idNumber) ? idNumber.id_number_enc : null,
       id_number_masked: idNumber && !isIssue(idNumber) ? idNumber.id_number_masked : null,
-      address: input.address?.trim() || null,
+      ...sealColumns(ctx, { name, address: input.address?.trim() || null }),
       ord,
       created_at: now,
     });
-    await step(trx, row, actor, "mediation_party", `${input.role}: ${name}`, now);
+    await step(ctx, trx, row, actor, "mediation_party", `${input.role}: ${name}`, now);
     await auditMediation(ctx, trx, actor, meta, row, "mediation.party.add", {
       partyId: input.id,
       role: input.role,
@@ -298,7 +325,7 @@ export async function removeParty(ctx: AppContext, actor: Principal, meta: Reque
       throw new DomainError("EVENT_NOT_FOUND", `no party ${partyId} in this dispute`, {
         errors: [{ path: "partyId", message: "unknown party" }],
       });
-    await step(trx, row, actor, "mediation_party_removed", partyId, ctx.now());
+    await step(ctx, trx, row, actor, "mediation_party_removed", partyId, ctx.now());
     await auditMediation(ctx, trx, actor, meta, row, "mediation.party.remove", { partyId });
   });
   return getDispute(ctx, actor, id);
@@ -324,7 +351,8 @@ export async function recordSession(
   const row = await writableDispute(ctx, actor, meta, id, "session");
   const existing = await findSession(ctx.db, input.id);
   if (existing) {
-    if (existing.event_id === id && existing.record === input.record) return getDispute(ctx, actor, id);
+    const retried = openColumns(ctx, existing, SEALED_TEXT.mediation_session).record === input.record;
+    if (existing.event_id === id && retried) return getDispute(ctx, actor, id);
     await visibleEvent(ctx, actor, existing.event_id); // held in a dispute out of sight: not found, not a conflict
     throw new DomainError("EVENT_ID_CONFLICT", `session id ${input.id} is taken`);
   }
@@ -340,150 +368,20 @@ export async function recordSession(
       id: input.id,
       event_id: id,
       held_at: heldAt,
-      place: input.place,
-      mediators: input.mediators,
-      attendees: input.attendees,
-      record: input.record,
+      ...sealColumns(ctx, {
+        place: input.place,
+        mediators: input.mediators,
+        attendees: input.attendees,
+        record: input.record,
+      }),
       outcome: input.outcome,
       created_by: authorId(actor),
       created_at: now,
     });
-    await step(trx, row, actor, "mediation_session", `${input.outcome}: ${input.record.slice(0, 200)}`, now);
+    await step(ctx, trx, row, actor, "mediation_session", `${input.outcome}: ${input.record.slice(0, 200)}`, now);
     await auditMediation(ctx, trx, actor, meta, row, "mediation.session", {
       sessionId: input.id,
       outcome: input.outcome,
-    });
-  });
-  return getDispute(ctx, actor, id);
-}
-
-export interface AgreementInput {
-  committee: string;
-  facts: string;
-  matters: string;
-  obligations: Obligation[];
-  signedOn: string;
-  mediatorName: string;
-}
-
-/**
- * Draws up (or corrects, until the event is closed) the mediation agreement. The law wants the
- * parties named, so a dispute needs an applicant and a respondent first; the number counts per
- * county and year: （2026）450802调字第0001号.
- */
-export async function saveAgreement(
-  ctx: AppContext,
-  actor: Principal,
-  meta: RequestMeta,
-  id: string,
-  input: AgreementInput,
-) {
-  const row = await writableDispute(ctx, actor, meta, id, "agreement");
-  if (row.state === "closed" || row.state === "cancelled")
-    throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "the agreement of a closed event is kept as signed");
-  const roles = await listPartyRoles(ctx.db, id);
-  const issues: FieldIssue[] = [];
-  if (!roles.includes("applicant") || !roles.includes("respondent"))
-    issues.push({ path: "parties", message: "add the applicant and the respondent before the agreement" });
-  if (input.signedOn > chinaDate(ctx.now())) issues.push({ path: "body.signedOn", message: "in the future" });
-  if (issues.length > 0)
-    throw new DomainError("VALIDATION_FAILED", "the agreement cannot be drawn up yet", { errors: issues });
-  const now = ctx.now();
-  await ctx.db.transaction().execute(async (trx) => {
-    await ensureDispute(trx, row, now);
-    const existing = await findAgreement(trx, id);
-    const values = {
-      committee: input.committee,
-      facts: input.facts,
-      matters: input.matters,
-      obligations: input.obligations,
-      signed_on: input.signedOn,
-      mediator_name: input.mediatorName,
-    };
-    if (existing) await updateAgreement(trx, existing.id, values);
-    else {
-      const county = row.number.split("-")[1] ?? "000000";
-      const year = input.signedOn.slice(0, 4);
-      const scope = `mediation-${county}-${year}`;
-      const n = (await addToCounters(trx, new Map([[scope, 1]]))).get(scope) ?? 1;
-      await insertAgreement(trx, {
-        id: uuidv7(now.getTime()),
-        event_id: id,
-        number: `（${year}）${county}调字第${String(n).padStart(4, "0")}号`,
-        ...values,
-        created_by: authorId(actor),
-        created_at: now,
-      });
-      await updateDisputeRow(trx, id, { performance: "pending", updated_at: now });
-    }
-    await step(trx, row, actor, "mediation_agreement", `${input.obligations.length} obligation(s)`, now);
-    await auditMediation(
-      ctx,
-      trx,
-      actor,
-      meta,
-      row,
-      existing ? "mediation.agreement.update" : "mediation.agreement.create",
-    );
-  });
-  return getDispute(ctx, actor, id);
-}
-
-export interface FollowupInput {
-  id: string;
-  kind: FollowupKind;
-  at: string;
-  result: string;
-  satisfaction?: Satisfaction | undefined;
-  performance?: PerformanceState | undefined;
-  note?: string | undefined;
-}
-
-/** Records a follow-up: of the agreement's performance (with its state), or a visit after closing (回访). */
-export async function recordFollowup(
-  ctx: AppContext,
-  actor: Principal,
-  meta: RequestMeta,
-  id: string,
-  input: FollowupInput,
-) {
-  const row = await writableDispute(ctx, actor, meta, id, "followup");
-  const existing = await findFollowup(ctx.db, input.id);
-  if (existing) {
-    if (existing.event_id === id && existing.result === input.result) return getDispute(ctx, actor, id);
-    await visibleEvent(ctx, actor, existing.event_id); // held in a dispute out of sight: not found, not a conflict
-    throw new DomainError("EVENT_ID_CONFLICT", `follow-up id ${input.id} is taken`);
-  }
-  const issues: FieldIssue[] = [];
-  if (input.kind === "performance") {
-    if (!(await findAgreement(ctx.db, id)))
-      throw new DomainError("MEDIATION_AGREEMENT_NOT_FOUND", "performance follows an agreement");
-    if (!input.performance) issues.push({ path: "body.performance", message: "say how the agreement is performed" });
-  }
-  if (input.kind === "visit" && !["resolved", "verified", "closed"].includes(row.state))
-    issues.push({ path: "body.kind", message: "a follow-up visit comes after the dispute is settled" });
-  if (issues.length > 0)
-    throw new DomainError("VALIDATION_FAILED", "the follow-up cannot be recorded", { errors: issues });
-  const now = ctx.now();
-  await ctx.db.transaction().execute(async (trx) => {
-    await ensureDispute(trx, row, now);
-    await insertFollowup(trx, {
-      id: input.id,
-      event_id: id,
-      kind: input.kind,
-      at: new Date(input.at),
-      by_user_id: authorId(actor),
-      by_name: actor.displayName,
-      result: input.result,
-      satisfaction: input.satisfaction ?? null,
-      note: input.note ?? null,
-      created_at: now,
-    });
-    if (input.performance) await updateDisputeRow(trx, id, { performance: input.performance, updated_at: now });
-    await step(trx, row, actor, `mediation_${input.kind}`, input.result.slice(0, 200), now);
-    await auditMediation(ctx, trx, actor, meta, row, `mediation.followup.${input.kind}`, {
-      performance: input.performance ?? null,
-      satisfaction: input.satisfaction ?? null,
     });
   });
   return getDispute(ctx, actor, id);

@@ -160,9 +160,11 @@ async function applyPlans(ctx: AppContext, plans: Plan[], now: Date) {
         area_path: p.areaPath,
         actor_user_id: null,
         actor_name: "系统 / system",
+        // The system's own words: nothing to mask or seal.
         note: p.escalate
           ? `办理时限已过，自动上报 / deadline passed at ${p.row.due_at?.toISOString()}`
           : "办理时限已过，已无上级可上报，转督办 / deadline passed with no level above: kept overdue, under supervision",
+        note_sealed: null,
         lng: null,
         lat: null,
         at: now,
@@ -237,6 +239,7 @@ async function restartStoppedClocks(ctx: AppContext, now: Date, cal: WorkingCale
             actor_user_id: null,
             actor_name: "系统 / system",
             note: `办理时限重新起算，至 ${p.dueAt.toISOString()} / the deadline runs again, until ${p.dueAt.toISOString()}`,
+            note_sealed: null,
             lng: null,
             lat: null,
             at: now,

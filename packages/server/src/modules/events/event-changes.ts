@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { redactPersonalNumbers } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
@@ -43,6 +44,8 @@ export function publishChange(ctx: Pick<AppContext, "db">, change: EventChange):
 /**
  * Notifies the reporter, the followers and (on assignment) the assignee of a change — never the
  * person who made it. Written inside the change's transaction, so a refused change tells no one.
+ * A notification is read by people other than the author of its text: its title and note carry
+ * ID and phone numbers masked, and no original is kept (the event's detail has it).
  */
 export async function notifyChange(
   trx: Kysely<DB> | Transaction<DB>,
@@ -76,8 +79,12 @@ export async function notifyChanges(
       user_id: userId,
       event_id: change.id,
       kind: change.action,
-      title: `${change.number} ${change.title}`,
-      body: JSON.stringify({ state: change.state, level: change.level, note: change.note ?? null }),
+      title: redactPersonalNumbers(`${change.number} ${change.title}`),
+      body: JSON.stringify({
+        state: change.state,
+        level: change.level,
+        note: change.note ? redactPersonalNumbers(change.note) : null,
+      }),
       created_at: at,
       read_at: null,
     }));

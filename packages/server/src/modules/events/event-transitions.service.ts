@@ -14,6 +14,7 @@ import {
   type Principal,
   principalScope,
   REOPEN_WINDOW_DAYS,
+  redactPersonalNumbers,
   type Satisfaction,
   SETTLED_STATES,
   TRANSITIONS,
@@ -30,6 +31,7 @@ import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
 import { areaAtOrAbove, escalationTarget } from "./escalation.service.ts";
 import { changeOf, notifyChange, publishChange } from "./event-changes.ts";
+import { sealColumns, sealNote } from "./event-free-text.ts";
 import { staffWhoMayWork } from "./event-handlers.service.ts";
 import { addFollowers, insertSteps, listFollowers, setFeedbackOnce, updateEventIfUnchanged } from "./events.queries.ts";
 import { detailOf, getEvent, visibleEvent } from "./events.service.ts";
@@ -152,9 +154,15 @@ export async function transitionEvent(
       throw new DomainError("VALIDATION_FAILED", "co-handling needs the department", {
         errors: [{ path: "body.unit", message: "required to ask a department to co-handle" }],
       });
+    // Masked only: the note's original is sealed on the timeline step this action writes.
     update.co_handlers = JSON.stringify([
       ...row.co_handlers,
-      { unit, note: input.note ?? "", by: actor.displayName, at: now.toISOString() },
+      {
+        unit: redactPersonalNumbers(unit),
+        note: redactPersonalNumbers(input.note ?? ""),
+        by: actor.displayName,
+        at: now.toISOString(),
+      },
     ]);
   }
   let mergeTarget: EventRow | undefined;
@@ -217,7 +225,7 @@ export async function transitionEvent(
         area_path: areaPath,
         actor_user_id: authorId(actor),
         actor_name: actor.displayName,
-        note: input.note ?? null,
+        ...sealNote(ctx, input.note),
         lng: input.lng ?? null,
         lat: input.lat ?? null,
         at: now,
@@ -231,7 +239,12 @@ export async function transitionEvent(
       targetType: "event",
       targetId: id,
       areaPath,
-      details: { from: row.state, to: step.to, level, ...(input.unit ? { unit: input.unit } : {}) },
+      details: {
+        from: row.state,
+        to: step.to,
+        level,
+        ...(input.unit ? { unit: redactPersonalNumbers(input.unit) } : {}),
+      },
     });
     await notifyChange(
       trx,
@@ -271,6 +284,7 @@ async function joinReporters(trx: Transaction<DB>, from: EventRow, into: EventRo
       actor_user_id: authorId(actor),
       actor_name: actor.displayName,
       note: from.number,
+      note_sealed: null,
       lng: null,
       lat: null,
       at: now,
@@ -305,7 +319,7 @@ export async function giveFeedback(
   await ctx.db.transaction().execute(async (trx) => {
     const changed = await setFeedbackOnce(trx, id, {
       satisfaction: input.satisfaction,
-      feedback: input.comment?.trim() || null,
+      ...sealColumns(ctx, { feedback: input.comment?.trim() || null }),
       at: now,
     });
     if (!changed) throw new DomainError("EVENT_FEEDBACK_NOT_ALLOWED", "feedback was already given");
@@ -320,7 +334,7 @@ export async function giveFeedback(
         area_path: row.area_path,
         actor_user_id: authorId(actor),
         actor_name: actor.displayName,
-        note: [input.satisfaction, input.comment?.trim()].filter(Boolean).join(": "),
+        ...sealNote(ctx, [input.satisfaction, input.comment?.trim()].filter(Boolean).join(": ")),
         lng: null,
         lat: null,
         at: now,

@@ -4,9 +4,10 @@ import type { AppContext } from "../../context.ts";
 import { currentBox } from "../areas/area-boundaries.service.ts";
 import type { SeedPart } from "../seed/seed.types.ts";
 import { principalOfUsername } from "../users/users.service.ts";
-import { addParty, recordSession, saveAgreement } from "./disputes.service.ts";
+import { addParty, recordSession } from "./disputes.service.ts";
 import { transitionEvent } from "./event-transitions.service.ts";
 import { reportEvent } from "./events.service.ts";
+import { saveAgreement } from "./mediation-agreement.service.ts";
 
 /**
  * Demo events in the demo community (450802001003, 贵城街道), reported by the demo grid worker at

@@ -63,17 +63,29 @@ export async function updateEventIfUnchanged(
     .executeTakeFirst();
 }
 
+/** Shows the event on Open311 or takes it off; undefined if it already was so (nothing changed). */
+export async function setEventPublic(db: Db, id: string, isPublic: boolean, at: Date): Promise<EventRow | undefined> {
+  return db
+    .updateTable("event")
+    .set({ is_public: isPublic, updated_at: at })
+    .where("id", "=", id)
+    .where("is_public", "=", !isPublic)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** Records the reporter's verdict unless one was recorded already; false if it was. */
 export async function setFeedbackOnce(
   db: Db,
   id: string,
-  values: { satisfaction: string; feedback: string | null; at: Date },
+  values: { satisfaction: string; feedback: string | null; feedback_sealed: string | null; at: Date },
 ): Promise<boolean> {
   const changed = await db
     .updateTable("event")
     .set({
       satisfaction: values.satisfaction,
       feedback: values.feedback,
+      feedback_sealed: values.feedback_sealed,
       feedback_at: values.at,
       updated_at: values.at,
     })
@@ -317,7 +329,13 @@ export async function addToCounters(db: Db, counts: Map<string, number>): Promis
 
 // ---- timeline ----------------------------------------------------------------------------------------
 
-export async function insertSteps(db: Db, steps: NewEventStepRow[]): Promise<void> {
+/** A step as written: its note masked, the original sealed (event-free-text.ts sealNote). */
+export type StepToInsert = Omit<NewEventStepRow, "note" | "note_sealed"> & {
+  note: string | null;
+  note_sealed: string | null;
+};
+
+export async function insertSteps(db: Db, steps: StepToInsert[]): Promise<void> {
   if (steps.length === 0) return;
   await db.insertInto("event_step").values(steps).execute();
 }
@@ -393,19 +411,25 @@ export async function markNotificationsReadOf(
 
 // ---- Open311 reads -----------------------------------------------------------------------------------
 
-/** Events by their numbers (at most 1000), newest first. */
-export async function listEventsByNumbers(db: Db, numbers: string[]): Promise<EventRow[]> {
+/** Public events (see listPublicEvents) by their numbers (at most 1000), newest first; the others are left out. */
+export async function listPublicEventsByNumbers(db: Db, numbers: string[]): Promise<EventRow[]> {
   if (numbers.length === 0) return [];
   return db
     .selectFrom("event")
     .selectAll()
     .where("number", "in", numbers.slice(0, 1000))
+    .where("is_public", "=", true)
+    .where("category_key", "not like", "dispute.%")
+    .where("category_key", "!=", "hazard.public_order")
     .orderBy("created_at", "desc")
     .limit(1000)
     .execute();
 }
 
-/** Public reports (no disputes, no public-order matters, not merged) of a period, newest first. */
+/**
+ * Public reports (marked public — by the reporter's consent, staff or an Open311 key that publishes —,
+ * never disputes or public-order matters, not merged) of a period, newest first.
+ */
 export async function listPublicEvents(
   db: Db,
   f: {
@@ -415,7 +439,7 @@ export async function listPublicEvents(
     states?: { in: readonly string[] } | { notIn: readonly string[] } | undefined;
   },
 ): Promise<EventRow[]> {
-  let q = db.selectFrom("event").selectAll().where("created_at", ">=", f.from);
+  let q = db.selectFrom("event").selectAll().where("is_public", "=", true).where("created_at", ">=", f.from);
   if (f.to) q = q.where("created_at", "<=", f.to);
   if (f.categoryKeys) q = q.where("category_key", "in", f.categoryKeys);
   q = q

@@ -5,6 +5,7 @@ import {
   DuplicatesQuerySchema,
   EventDetailSchema,
   EventIdParamsSchema,
+  EventPublicityBodySchema,
   EventSchema,
   FeedbackBodySchema,
   InboxQuerySchema,
@@ -20,6 +21,7 @@ import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { findLikelyDuplicates } from "./duplicates.service.ts";
+import { setEventPublicity } from "./event-publicity.service.ts";
 import { settledShare } from "./event-statistics.service.ts";
 import { bulkTransition, giveFeedback, transitionEvent } from "./event-transitions.service.ts";
 import { getEvent, listEvents, reportEvent } from "./events.service.ts";
@@ -130,6 +132,23 @@ export const eventsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     },
     async (request) =>
       transitionEvent(ctx, principalOf(request), requestMeta(request), request.params.id, request.body),
+  );
+
+  app.put(
+    "/events/:id/public",
+    {
+      schema: {
+        tags: ["events"],
+        summary: "Show an event on Open311 or take it off (the reporter, or staff who may handle it there)",
+        description:
+          "Public events are listed in /open311/v2/requests.json with ID and phone numbers masked (a resident's point rounded to about 100 m, no address). Disputes and public-order matters are never public (400). Written to the timeline (publish / unpublish) and the audit trail.",
+        params: EventIdParamsSchema,
+        body: EventPublicityBodySchema,
+        response: { 200: EventDetailSchema, ...errors },
+      },
+    },
+    async (request) =>
+      setEventPublicity(ctx, principalOf(request), requestMeta(request), request.params.id, request.body),
   );
 
   app.post(

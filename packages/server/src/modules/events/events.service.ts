@@ -10,10 +10,12 @@ import {
   type HandlingLevel,
   handlingLevelOf,
   type Inbox,
+  isPublicCategory,
   notifiesPolice,
   type Principal,
   principalPermissions,
   principalScope,
+  redactPersonalNumbers,
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { routePoint } from "../areas/area-boundaries.service.ts";
@@ -21,6 +23,7 @@ import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import { isIssue, sealPhone } from "../registry/registry-fields.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
 import { changeOf, publishChange } from "./event-changes.ts";
+import { openColumns, SEALED_TEXT, sealColumns } from "./event-free-text.ts";
 import { findEvent, listInbox, listSteps } from "./events.queries.ts";
 import type { EventRow } from "./events.table.ts";
 import { writeReport } from "./report-writer.ts";
@@ -52,6 +55,12 @@ export interface ReportInput {
   open311KeyId?: string | undefined;
   open311Token?: string | undefined;
   deviceId?: string | undefined;
+  /**
+   * Shown on Open311 (numbers masked; a resident's point rounded, no address): the reporter agreed
+   * (the resident app asks, off by default), or the Open311 key publishes. Never for disputes and
+   * public-order matters, whatever is asked.
+   */
+  public?: boolean | undefined;
 }
 
 export function toEventView(e: EventRow) {
@@ -82,6 +91,7 @@ export function toEventView(e: EventRow) {
     contactPhone: e.contact_phone_masked,
     contactEmail: e.contact_email_masked,
     consentNote: e.consent_note,
+    public: e.is_public,
     mergedInto: e.merged_into,
     coHandlers: e.co_handlers,
     satisfaction: e.satisfaction,
@@ -92,6 +102,11 @@ export function toEventView(e: EventRow) {
   };
 }
 export type EventView = ReturnType<typeof toEventView>;
+
+/** The event with the originals of its free text, for a reader who may see them (see event-free-text.ts). */
+export function openEvent(ctx: AppContext, e: EventRow): EventRow {
+  return openColumns(ctx, e, SEALED_TEXT.event);
+}
 
 /** The area an event happened in: the grid its point falls in, else the area given. */
 async function whereReported(ctx: AppContext, actor: Principal, input: ReportInput, issues: FieldIssue[]) {
@@ -134,11 +149,7 @@ export async function reportEvent(
   input: ReportInput,
 ): Promise<{ event: EventView; created: boolean }> {
   const existing = await findEvent(ctx.db, input.id);
-  if (existing) {
-    if (existing.reporter_user_id === authorId(actor) && existing.description === input.description)
-      return { event: toEventView(existing), created: false };
-    throw new DomainError("EVENT_ID_CONFLICT", `id ${input.id} already holds a different event`);
-  }
+  if (existing) return answerTakenId(ctx, actor, existing, input);
   const issues: FieldIssue[] = [];
   const category = await getCategory(ctx.db, input.categoryKey).catch(() => undefined);
   if (!category?.active || !category.parentKey)
@@ -156,11 +167,19 @@ export async function reportEvent(
   const minutes = category.deadlines[level];
   const due = addWorkingMinutes(now, minutes, cal);
   const title = input.title?.trim() || `${category.name["zh-CN"]} · ${area.name}`;
+  // Free text is stored with personal numbers masked, the originals sealed beside (event-free-text.ts).
+  const text = sealColumns(ctx, {
+    title,
+    description: input.description,
+    address: input.address?.trim() || null,
+    contact_name: contact.contact_name,
+    consent_note: input.consentNote?.trim() || null,
+    attributes: input.attributes ?? {},
+  });
   const pending: Omit<EventRow, "number"> = {
     id: input.id,
     category_key: category.key,
-    title,
-    description: input.description,
+    ...text,
     lng: input.lng ?? null,
     lat: input.lat ?? null,
     area_id: area.id,
@@ -171,19 +190,17 @@ export async function reportEvent(
     priority: category.priority,
     source: input.source,
     reporter_user_id: authorId(actor),
-    reporter_name: input.contact?.name?.trim() || actor.displayName,
+    reporter_name: redactPersonalNumbers(input.contact?.name?.trim() || actor.displayName),
     assignee_user_id: null,
     due_at: due,
     remaining_minutes: null,
     supervised: false,
     resolved_level: null,
-    attributes: input.attributes ?? {},
     created_at: now,
     updated_at: now,
     closed_at: null,
-    address: input.address?.trim() || null,
     ...contact,
-    consent_note: input.consentNote?.trim() || null,
+    contact_name: text.contact_name,
     open311_key_id: input.open311KeyId ?? null,
     open311_token: input.open311Token ?? null,
     device_id: input.deviceId ?? null,
@@ -191,10 +208,12 @@ export async function reportEvent(
     co_handlers: [],
     satisfaction: null,
     feedback: null,
+    feedback_sealed: null,
     feedback_at: null,
     content_hash: null,
     origin_path: area.path,
     overdue_at: null,
+    is_public: Boolean(input.public) && isPublicCategory(category.key),
   };
   let row: EventRow;
   try {
@@ -215,14 +234,30 @@ export async function reportEvent(
     // The same id reported twice at the same moment: the second is answered like any retry.
     if ((error as { code?: string }).code === "23505") {
       const stored = await findEvent(ctx.db, input.id);
-      if (stored && stored.reporter_user_id === authorId(actor) && stored.description === input.description)
-        return { event: toEventView(stored), created: false };
-      if (stored) throw new DomainError("EVENT_ID_CONFLICT", `id ${input.id} already holds a different event`);
+      if (stored) return answerTakenId(ctx, actor, stored, input);
     }
     throw error;
   }
   publishChange(ctx, changeOf(row, "report"));
-  return { event: toEventView(row), created: true };
+  return { event: toEventView(openEvent(ctx, row)), created: true };
+}
+
+/**
+ * A report whose id is taken. The same reporter sending the same report again (a retry) gets the
+ * stored event; a different report gets a conflict when the caller may see the event holding the id,
+ * and otherwise the answer an unknown event gets — a conflict would tell that it exists (#16 item 8).
+ */
+function answerTakenId(
+  ctx: AppContext,
+  actor: Principal,
+  stored: EventRow,
+  input: ReportInput,
+): { event: EventView; created: false } {
+  const opened = openEvent(ctx, stored);
+  if (stored.reporter_user_id === authorId(actor) && opened.description === input.description)
+    return { event: toEventView(opened), created: false };
+  if (!mayRead(actor, stored)) throw notFound(input.id);
+  throw new DomainError("EVENT_ID_CONFLICT", `id ${input.id} already holds a different event`);
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -261,11 +296,16 @@ const notFound = (id: string) =>
     errors: [{ path: "id", message: "unknown event" }],
   });
 
+/** Whether the actor may see the event: they reported it, or they may read events of its area. */
+function mayRead(actor: Principal, row: EventRow): boolean {
+  const mine = row.reporter_user_id !== null && row.reporter_user_id === authorId(actor);
+  return mine || canView(principalScope(actor, "event.read"), row.area_path);
+}
+
 /** An event its reporter, or someone who may read events of its area, may see. */
 export async function visibleEvent(ctx: AppContext, actor: Principal, id: string): Promise<EventRow> {
   const row = await findEvent(ctx.db, id);
-  const mine = row && row.reporter_user_id !== null && row.reporter_user_id === authorId(actor);
-  if (!row || !(mine || canView(principalScope(actor, "event.read"), row.area_path))) throw notFound(id);
+  if (!row || !mayRead(actor, row)) throw notFound(id);
   return row;
 }
 
@@ -273,11 +313,15 @@ export async function getEvent(ctx: AppContext, actor: Principal, id: string) {
   return detailOf(ctx, await visibleEvent(ctx, actor, id));
 }
 
-/** An event with its timeline (whoever asks has been checked already). */
+/**
+ * An event with its timeline, free text in the original (whoever asks has been checked already: the
+ * reporter, or someone who may read events of its area — the handler needs the phone number the
+ * resident wrote).
+ */
 export async function detailOf(ctx: AppContext, row: EventRow) {
-  const steps = await listSteps(ctx.db, row.id);
+  const steps = (await listSteps(ctx.db, row.id)).map((s) => openColumns(ctx, s, SEALED_TEXT.event_step));
   return {
-    ...toEventView(row),
+    ...toEventView(openEvent(ctx, row)),
     timeline: steps.map((s) => ({
       action: s.action,
       fromState: s.from_state,
@@ -306,7 +350,9 @@ export interface InboxQuery {
 
 /**
  * A user's work: everything open in their areas, what is assigned to them, what is overdue or due
- * within a day, what they reported, or everything (also settled) — with filters.
+ * within a day, what they reported, or everything (also settled) — with filters. Lists carry free
+ * text with personal numbers masked, and the word search looks in that text (a search for a number
+ * finds nothing it would not show); one event's detail has the originals.
  */
 export async function listEvents(ctx: AppContext, actor: Principal, query: InboxQuery): Promise<EventView[]> {
   const scope = principalScope(actor, "event.read");

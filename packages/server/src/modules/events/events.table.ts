@@ -1,5 +1,11 @@
 import type { ColumnType, Insertable, Selectable, Updateable } from "kysely";
 
+/**
+ * A `<column>_sealed` column holds the original of free text whose column stores it with ID and phone
+ * numbers masked (privacy/free-text.ts; null when nothing was masked).
+ */
+type Sealed = ColumnType<string | null, string | null | undefined, string | null>;
+
 export interface EventCategoryTable {
   key: string;
   parent_key: string | null;
@@ -36,7 +42,9 @@ export interface EventTable {
   number: string;
   category_key: string;
   title: string;
+  title_sealed: Sealed;
   description: string;
+  description_sealed: Sealed;
   lng: number | null;
   lat: number | null;
   area_id: string;
@@ -54,16 +62,20 @@ export interface EventTable {
   supervised: ColumnType<boolean, boolean | undefined, boolean>;
   resolved_level: string | null;
   attributes: ColumnType<Record<string, unknown>, string | undefined, string>;
+  attributes_sealed: Sealed;
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
   address: ColumnType<string | null, string | null | undefined, string | null>;
+  address_sealed: Sealed;
   contact_name: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_name_sealed: Sealed;
   contact_phone_enc: ColumnType<string | null, string | null | undefined, string | null>;
   contact_phone_masked: ColumnType<string | null, string | null | undefined, string | null>;
   contact_email_enc: ColumnType<string | null, string | null | undefined, string | null>;
   contact_email_masked: ColumnType<string | null, string | null | undefined, string | null>;
   consent_note: ColumnType<string | null, string | null | undefined, string | null>;
+  consent_note_sealed: Sealed;
   open311_key_id: ColumnType<string | null, string | null | undefined, string | null>;
   open311_token: ColumnType<string | null, string | null | undefined, string | null>;
   device_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -71,11 +83,17 @@ export interface EventTable {
   co_handlers: ColumnType<CoHandler[], string | undefined, string>;
   satisfaction: ColumnType<string | null, string | null | undefined, string | null>;
   feedback: ColumnType<string | null, string | null | undefined, string | null>;
+  feedback_sealed: Sealed;
   feedback_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   content_hash: ColumnType<string | null, string | null | undefined, string | null>;
   origin_path: ColumnType<string | null, string | null | undefined, string | null>;
   /** When the sweep found the deadline passed with no area above to take it (督办); null otherwise. */
   overdue_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /**
+   * Shown on Open311 (with numbers masked, a resident's point rounded): the reporter agreed, staff
+   * marked it, or an Open311 client whose key publishes made it. Never for disputes and public order.
+   */
+  is_public: ColumnType<boolean, boolean | undefined, boolean>;
 }
 export type EventRow = Selectable<EventTable>;
 export type EventUpdate = Updateable<EventTable>;
@@ -91,6 +109,7 @@ export interface EventStepTable {
   actor_user_id: string | null;
   actor_name: string | null;
   note: string | null;
+  note_sealed: Sealed;
   lng: number | null;
   lat: number | null;
   at: Date;
@@ -108,6 +127,7 @@ export interface EventAttachmentTable {
   event_id: string;
   step_id: string | null;
   file_name: string;
+  file_name_sealed: Sealed;
   content_type: string;
   size: number;
   sha256: string;
@@ -146,6 +166,8 @@ export interface Open311KeyTable {
   created_at: Date;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  /** Whether the requests its client makes are public (the GeoReport convention; the default). */
+  requests_public: ColumnType<boolean, boolean | undefined, boolean>;
 }
 export type Open311KeyRow = Selectable<Open311KeyTable>;
 
@@ -187,11 +209,13 @@ export interface DisputePartyTable {
   role: string;
   person_id: string | null;
   name: string;
+  name_sealed: Sealed;
   phone_enc: string | null;
   phone_masked: string | null;
   id_number_enc: string | null;
   id_number_masked: string | null;
   address: string | null;
+  address_sealed: Sealed;
   ord: number;
   created_at: Date;
 }
@@ -201,9 +225,13 @@ export interface MediationSessionTable {
   event_id: string;
   held_at: Date;
   place: string;
+  place_sealed: Sealed;
   mediators: string;
+  mediators_sealed: Sealed;
   attendees: string;
+  attendees_sealed: Sealed;
   record: string;
+  record_sealed: Sealed;
   outcome: string;
   created_by: string | null;
   created_at: Date;
@@ -221,11 +249,16 @@ export interface MediationAgreementTable {
   event_id: string;
   number: string;
   committee: string;
+  committee_sealed: Sealed;
   facts: string;
+  facts_sealed: Sealed;
   matters: string;
+  matters_sealed: Sealed;
   obligations: ColumnType<Obligation[], string, string>;
+  obligations_sealed: Sealed;
   signed_on: ColumnType<string, string, string>;
   mediator_name: string;
+  mediator_name_sealed: Sealed;
   created_by: string | null;
   created_at: Date;
 }
@@ -238,7 +271,15 @@ export interface DisputeFollowupTable {
   by_user_id: string | null;
   by_name: string | null;
   result: string;
+  result_sealed: Sealed;
   satisfaction: string | null;
   note: string | null;
+  note_sealed: Sealed;
   created_at: Date;
+}
+
+/** Free-text columns of rows written before they were sealed, still to be sealed at start (and how far). */
+export interface FreeTextSealingTable {
+  target: string;
+  after_id: string | null;
 }

@@ -41,6 +41,7 @@ export const open311KeysRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
         { userId: actor.userId, username: actor.username },
         requestMeta(request),
         request.body.name,
+        { requestsPublic: request.body.requestsPublic },
       );
       return reply.status(201).send(key);
     },

@@ -14,7 +14,9 @@ import {
 
 /**
  * The API keys of Open311 clients: kept as a hash; the key itself is shown once, when it is created.
- * Managed by admins over HTTP and on the server with `wangge open311-key`.
+ * Managed by admins over HTTP and on the server with `wangge open311 key`. A key says whether the
+ * requests its client makes are public: by the GeoReport convention they are (the default); a client
+ * that collects private reports gets a key with `requestsPublic: false` (`--private`).
  */
 const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
@@ -23,7 +25,9 @@ export async function createOpen311Key(
   actor: { userId: string | null; username: string },
   meta: RequestMeta,
   name: string,
-): Promise<{ id: string; name: string; key: string; prefix: string; createdAt: string }> {
+  options: { requestsPublic?: boolean | undefined } = {},
+): Promise<{ id: string; name: string; requestsPublic: boolean; key: string; prefix: string; createdAt: string }> {
+  const requestsPublic = options.requestsPublic ?? true;
   // The CLI calls here without the route's schema: the same rule either way.
   const parsed = Open311KeyNameSchema.safeParse(name);
   if (!parsed.success)
@@ -48,6 +52,7 @@ export async function createOpen311Key(
         created_at: now,
         revoked_at: null,
         last_used_at: null,
+        requests_public: requestsPublic,
       }))
     )
       throw taken();
@@ -58,10 +63,10 @@ export async function createOpen311Key(
       meta,
       targetType: "open311_key",
       targetId: id,
-      details: { name: clean },
+      details: { name: clean, requestsPublic },
     });
   });
-  return { id, name: clean, key, prefix: key.slice(0, 9), createdAt: now.toISOString() };
+  return { id, name: clean, requestsPublic, key, prefix: key.slice(0, 9), createdAt: now.toISOString() };
 }
 
 export async function listOpen311Keys(ctx: AppContext) {
@@ -73,6 +78,7 @@ export async function listOpen311Keys(ctx: AppContext) {
     createdAt: r.created_at.toISOString(),
     revokedAt: r.revoked_at?.toISOString() ?? null,
     lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    requestsPublic: r.requests_public,
   }));
 }
 

@@ -5,6 +5,7 @@ import {
   type EventState,
   isPublicCategory,
   type Principal,
+  redactPersonalNumbers,
   SETTLED_STATES,
   systemPrincipal,
 } from "@wangge/core";
@@ -13,7 +14,12 @@ import { findArea } from "../areas/areas.service.ts";
 import { listPhotosOf } from "./attachments.queries.ts";
 import { saveAttachment } from "./attachments.service.ts";
 import { listCategories } from "./categories.service.ts";
-import { findEventByOpen311Token, listEventsByIds, listEventsByNumbers, listPublicEvents } from "./events.queries.ts";
+import {
+  findEventByOpen311Token,
+  listEventsByIds,
+  listPublicEvents,
+  listPublicEventsByNumbers,
+} from "./events.queries.ts";
 import { reportEvent } from "./events.service.ts";
 import type { EventRow } from "./events.table.ts";
 import { verifyOpen311Key } from "./open311-keys.service.ts";
@@ -22,6 +28,14 @@ import { verifyOpen311Key } from "./open311-keys.service.ts";
  * Open311 service requests are events: a POST (with a valid API key) reports one, routed by its
  * point like any other; GET answers them by number, or lists the public ones. The API keys are in
  * open311-keys.service.ts.
+ *
+ * What anyone may read without signing in (issue #16, item 12): only public events — those whose
+ * reporter agreed (the resident app asks, off by default), that staff marked public, or that an
+ * Open311 client whose key publishes made (the GeoReport convention) — never disputes or public-order
+ * matters. Their free text has ID and phone numbers masked; a report from a resident (the resident
+ * app or an Open311 client) has its point rounded to 3 decimals (about 100 m) and no address; photos
+ * only of public events. Any other number — a dispute, a private report, one never issued — is
+ * answered exactly alike, so counting through the numbers tells nothing.
  */
 
 // ---- POST requests ------------------------------------------------------------------------------------
@@ -137,6 +151,7 @@ export async function createOpen311Request(
       contact: { name: name || undefined, phone: post.phone || undefined, email: post.email || undefined },
       open311KeyId: key.id,
       open311Token: randomBytes(12).toString("base64url"),
+      public: key.requests_public,
     });
     for (const [i, file] of post.files.entries())
       await saveAttachment(ctx, null, {
@@ -221,10 +236,10 @@ export async function findOpen311Requests(
     ?.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  // Asked by number: any request, public or not (only its status is shown if not).
+  // Asked by number: only public requests; any other number is left out, as an unknown one is.
   const rows =
     ids && ids.length > 0
-      ? await listEventsByNumbers(ctx.db, ids)
+      ? await listPublicEventsByNumbers(ctx.db, ids)
       : await listPublicEvents(ctx.db, {
           from: start ?? new Date((end ?? ctx.now()).getTime() - 90 * 86_400_000),
           to: end,
@@ -236,23 +251,35 @@ export async function findOpen311Requests(
 
 const CLOSED: EventState[] = [...SETTLED_STATES, "cancelled"];
 
+/** Reports made by residents (in the resident app, or through an Open311 client): located roughly, no address. */
+const FROM_RESIDENTS = new Set(["resident", "open311"]);
+
+/** A coordinate rounded to 3 decimals: about 110 m north–south, 100 m east–west in China. */
+const rough = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+
+/** Whether an event may be shown on Open311 at all. */
+export function isPublished(e: Pick<EventRow, "is_public" | "category_key">): boolean {
+  return e.is_public && isPublicCategory(e.category_key);
+}
+
 async function renderRequests(ctx: AppContext, rows: EventRow[], baseUrl: string, locale: "zh-CN" | "en") {
   const categories = new Map((await listCategories(ctx.db)).map((c) => [c.key, c]));
+  // Followed into the request it was merged with only when that one is public too.
   const targets = new Map<string, EventRow>();
   const mergedIds = rows.map((r) => r.merged_into).filter((v): v is string => Boolean(v));
-  for (const t of await listEventsByIds(ctx.db, mergedIds)) targets.set(t.id, t);
+  for (const t of await listEventsByIds(ctx.db, mergedIds)) if (isPublished(t)) targets.set(t.id, t);
   const media = new Map<string, string>();
-  const publicIds = rows.filter((r) => isPublicCategory(r.category_key)).map((r) => r.id);
+  const publicIds = rows.filter(isPublished).map((r) => r.id);
   for (const a of await listPhotosOf(ctx.db, publicIds)) media.set(a.event_id, `${baseUrl}/open311/v2/media/${a.id}`);
   const areaNames = new Map<string, string>();
   for (const r of rows) {
     const code = r.area_path.split("/").filter(Boolean).at(-1) ?? "";
     if (!areaNames.has(code)) areaNames.set(code, (await findArea(ctx.db, code))?.name ?? code);
   }
-  return rows.map((r) => {
+  return rows.filter(isPublished).map((r) => {
     const shown = r.merged_into ? (targets.get(r.merged_into) ?? r) : r;
-    const open = !CLOSED.includes(shown.state as EventState);
-    const visible = isPublicCategory(r.category_key);
+    const open = !CLOSED.includes(shown.state as EventState) && shown.state !== "merged";
+    const resident = FROM_RESIDENTS.has(r.source);
     const stateName = EVENT_STATE_NAMES[shown.state as EventState] ?? { "zh-CN": shown.state, en: shown.state };
     const notes =
       r.merged_into && shown !== r
@@ -265,17 +292,18 @@ async function renderRequests(ctx: AppContext, rows: EventRow[], baseUrl: string
       status_notes: notes,
       service_name: categories.get(r.category_key)?.name[locale] ?? r.category_key,
       service_code: r.category_key,
-      description: visible ? r.description : null,
+      // Stored masked already; masked again for rows written before sealing reached them.
+      description: redactPersonalNumbers(r.description),
       agency_responsible: areaNames.get(code) ?? code,
       service_notice: null,
       requested_datetime: r.created_at.toISOString(),
       updated_datetime: shown.updated_at.toISOString(),
       expected_datetime: open && shown.due_at ? shown.due_at.toISOString() : null,
-      address: visible ? r.address : null,
-      address_id: visible ? (r.area_path.split("/").filter(Boolean).at(-1) ?? null) : null,
+      address: resident || r.address === null ? null : redactPersonalNumbers(r.address),
+      address_id: r.area_path.split("/").filter(Boolean).at(-1) ?? null,
       zipcode: null,
-      lat: visible ? r.lat : null,
-      long: visible ? r.lng : null,
+      lat: resident ? rough(r.lat) : r.lat,
+      long: resident ? rough(r.lng) : r.lng,
       media_url: media.get(r.id) ?? null,
     };
   });

@@ -291,7 +291,13 @@ describe("Open311 service requests as FixMyStreet sends them", () => {
     );
     const one = await t.app.inject({ method: "GET", url: `/open311/v2/requests/${number}.json` });
     expect(valid("requests.json", one.json())).toEqual([]);
-    expect(one.json()[0]).toMatchObject({ service_code: "facility.damaged", lat: 23.1052, long: 109.6051 });
+    // A resident's report (through an Open311 client): its point rounded to about 100 m, no address.
+    expect(one.json()[0]).toMatchObject({
+      service_code: "facility.damaged",
+      lat: 23.105,
+      long: 109.605,
+      address: null,
+    });
     const none = await t.app.inject({ method: "GET", url: "/open311/v2/requests/GX-000000-20260101-0001.xml" });
     expect(none.statusCode).toBe(404);
     expect(none.body).toContain("<errors><error><code>404</code>");
@@ -328,7 +334,7 @@ describe("Open311 service requests as FixMyStreet sends them", () => {
     expect(after).toMatchObject({ status: "closed", status_notes: "已办结 / resolved" });
   });
 
-  it("keeps disputes out of the public list and shows only their status when asked by number", async () => {
+  it("keeps disputes out of the public list and answers their number like an unknown one", async () => {
     const made = await postForm("/open311/v2/requests.json", {
       api_key: apiKey,
       service_code: "dispute.neighbour",
@@ -342,8 +348,9 @@ describe("Open311 service requests as FixMyStreet sends them", () => {
     const id = made.json()[0].service_request_id;
     const list = (await t.app.inject({ method: "GET", url: "/open311/v2/requests.json" })).json();
     expect(list.map((r: { service_request_id: string }) => r.service_request_id)).not.toContain(id);
-    const one = (await t.app.inject({ method: "GET", url: `/open311/v2/requests/${id}.json` })).json()[0];
-    expect(one).toMatchObject({ status: "open", description: null, lat: null, long: null, address: null });
+    const one = await t.app.inject({ method: "GET", url: `/open311/v2/requests/${id}.json` });
+    expect(one.statusCode).toBe(404);
+    expect(one.json()).toEqual([{ code: 404, description: `service_request_id ${id} not found` }]);
     const row = await t.ctx.db
       .selectFrom("event")
       .select("contact_name")

@@ -95,6 +95,7 @@ class ReportWriter {
             actor_user_id: authorId(q.actor),
             actor_name: q.actor.displayName,
             note: null,
+            note_sealed: null,
             lng: row.lng,
             lat: row.lat,
             at: row.created_at,
