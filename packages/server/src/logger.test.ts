@@ -77,6 +77,18 @@ describe("the server log", () => {
     expect(output).not.toContain(ID_NUMBER);
   });
 
+  it("masks them in a percent-encoded query, where an escape ending in a digit sits right before the number", async () => {
+    output = "";
+    const spaced = `${PHONE.slice(0, 3)} ${PHONE.slice(3, 7)} ${PHONE.slice(7)}`;
+    const name = encodeURIComponent(`身份证${ID_NUMBER}电话${spaced}.jpg`);
+    expect(name).toContain(`%81${ID_NUMBER}`);
+    await app.inject({ method: "GET", url: `/api/v1/people?q=${name}` });
+    expect(output).toContain(`身份证${ID_MASKED}电话${PHONE_MASKED}.jpg`);
+    expect(output).not.toContain(ID_NUMBER);
+    expect(output).not.toContain(encodeURIComponent(spaced));
+    for (const line of output.trim().split("\n")) JSON.parse(line);
+  });
+
   it("keeps every line JSON, numbers included", () => {
     const line = `{"level":30,"n":${PHONE},"msg":"tel ${PHONE} and \\"${ID_NUMBER}\\""}`;
     const redacted = redactLogLine(line);

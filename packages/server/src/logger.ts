@@ -12,7 +12,35 @@ const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
  * (a number is never a personal number in our logs; ID numbers do not fit a JSON number).
  */
 export function redactLogLine(line: string): string {
-  return line.replace(JSON_STRING, (literal) => redactPersonalNumbers(literal));
+  return line.replace(JSON_STRING, redactLiteral);
+}
+
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/**
+ * One string literal with its numbers masked. Percent-encoded text (a URL's query: a file name, a
+ * search) can hide a number behind an escape that ends in a digit (`%81450802…`) or split it with
+ * encoded dashes: such a literal is looked at decoded too, and written decoded and masked if that
+ * finds a number.
+ */
+function redactLiteral(literal: string): string {
+  const masked = redactPersonalNumbers(literal);
+  if (!/%[0-9A-Fa-f]{2}/.test(masked)) return masked;
+  let value: string;
+  try {
+    value = JSON.parse(masked) as string;
+  } catch {
+    return masked;
+  }
+  const decoded = value.replace(PERCENT_RUN, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+  const redacted = redactPersonalNumbers(decoded);
+  return redacted === decoded ? masked : JSON.stringify(redacted);
 }
 
 /**
