@@ -42,7 +42,42 @@ describe("a resident's reports", () => {
     await page.getByText("已上报").first().waitFor();
     const number = (await page.locator(".adm-card-header-title").first().textContent())?.trim() ?? "";
     expect(number).toMatch(/^GX-450802-\d{8}-\d{4}$/);
+    await page.getByText("不公开显示").waitFor();
     await expectFullyTranslated(page, "zh-CN");
+    // Not shown publicly: the resident left the switch off.
+    const publicNumbers = async () =>
+      (
+        (await (await page.request.get(`${baseUrl}/open311/v2/requests.json`)).json()) as {
+          service_request_id: string;
+        }[]
+      ).map((r) => r.service_request_id);
+    expect(await publicNumbers()).not.toContain(number);
+    const firstReport = page.url();
+
+    // A second report, this time agreeing to show it publicly: it is listed, located roughly.
+    await page.getByText("首页", { exact: true }).click();
+    await page.getByText("我要反映").first().click();
+    await page.getByText("环境卫生", { exact: true }).click();
+    await page.getByText("请选择", { exact: true }).click();
+    await page.getByText("确定", { exact: true }).click();
+    await page.getByPlaceholder("请说明发生了什么、在哪里").fill("端到端测试：公园垃圾桶满溢，联系 13900001111");
+    const consent = page.getByRole("switch", { name: "公开显示我反映的问题（不含姓名和电话）?" });
+    expect(await consent.getAttribute("aria-checked")).toBe("false");
+    await consent.click();
+    await page.getByText("使用当前位置").click();
+    await page.getByText(/^已定位：/).waitFor();
+    await page.getByText("提交", { exact: true }).click();
+    await page.getByText("已公开显示").waitFor();
+    const shown = (await page.locator(".adm-card-header-title").first().textContent())?.trim() ?? "";
+    expect(shown).not.toBe(number);
+    expect(await publicNumbers()).toContain(shown);
+    const listed = await (await page.request.get(`${baseUrl}/open311/v2/requests/${shown}.json`)).json();
+    expect(listed[0].description).toBe("端到端测试：公园垃圾桶满溢，联系 139****1111");
+    expect(listed[0].address).toBeNull();
+    expect(String(listed[0].lat).split(".")[1]?.length ?? 0).toBeLessThanOrEqual(3);
+    expect(await publicNumbers()).not.toContain(number);
+    await page.goto(firstReport);
+    await page.getByText("不公开显示").waitFor();
 
     // The grid head settles it; the resident sees it settled and gives a verdict.
     const head = await browser().newContext();

@@ -49,6 +49,8 @@ export interface EventItem {
   contactName: string | null;
   contactPhone: string | null;
   consentNote: string | null;
+  /** Shown on Open311 (numbers masked, a resident's point rounded): the reporter agreed, or staff marked it. */
+  public: boolean;
   mergedInto: string | null;
   coHandlers: { unit: string; note: string; by: string | null; at: string }[];
   satisfaction: string | null;
@@ -160,6 +162,8 @@ export interface Open311Key {
   createdAt: string;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** Whether the requests its client makes are public (the GeoReport convention, the default). */
+  requestsPublic: boolean;
 }
 export interface IntakeDevice {
   id: string;
@@ -195,6 +199,8 @@ export const reportEvent = (body: Record<string, unknown>) =>
   apiFetch<EventItem>("/api/v1/events", { method: "POST", json: body });
 export const transition = (id: string, body: Record<string, unknown>) =>
   apiFetch<EventDetail>(`/api/v1/events/${id}/transitions`, { method: "POST", json: body });
+export const setEventPublic = (id: string, isPublic: boolean) =>
+  apiFetch<EventDetail>(`/api/v1/events/${id}/public`, { method: "PUT", json: { public: isPublic } });
 export const giveFeedback = (id: string, satisfaction: string, comment?: string) =>
   apiFetch<EventDetail>(`/api/v1/events/${id}/feedback`, {
     method: "POST",
@@ -257,8 +263,8 @@ export const getCalendar = (year: number) => apiFetch<CalendarDay[]>(`/api/v1/wo
 export const putCalendar = (year: number, days: CalendarDay[]) =>
   apiFetch<CalendarDay[]>(`/api/v1/work-calendar/${year}`, { method: "PUT", json: { days } });
 export const listOpen311Keys = () => apiFetch<Open311Key[]>("/api/v1/open311/keys");
-export const createOpen311Key = (name: string) =>
-  apiFetch<Open311Key & { key: string }>("/api/v1/open311/keys", { method: "POST", json: { name } });
+export const createOpen311Key = (name: string, requestsPublic: boolean) =>
+  apiFetch<Open311Key & { key: string }>("/api/v1/open311/keys", { method: "POST", json: { name, requestsPublic } });
 export const revokeOpen311Key = (id: string) => apiFetch<void>(`/api/v1/open311/keys/${id}`, { method: "DELETE" });
 export const listDevices = () => apiFetch<IntakeDevice[]>("/api/v1/intake/devices");
 export const registerDevice = (body: Record<string, unknown>) =>

@@ -6,8 +6,23 @@ import {
   type EventState,
   type FeatureCollection,
   isDisputeCategory,
+  isPublicCategory,
 } from "@wangge/core";
-import { Button, Descriptions, Drawer, Form, Input, Modal, Space, Tabs, Tag, Timeline, Typography, Upload } from "antd";
+import {
+  Button,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  Modal,
+  Space,
+  Switch,
+  Tabs,
+  Tag,
+  Timeline,
+  Typography,
+  Upload,
+} from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
@@ -18,6 +33,7 @@ import {
   getEvent,
   listAttachments,
   listEvents,
+  setEventPublic,
   transition,
   uploadAttachment,
 } from "../api/events.ts";
@@ -62,6 +78,16 @@ export function EventDetailDrawer({
   const [files, setFiles] = useState<Attachment[]>([]);
   const [area, setArea] = useState<FeatureCollection>();
   const [acting, setActing] = useState<EventAction>();
+  const [publishing, setPublishing] = useState(false);
+  const togglePublic = (id: string, value: boolean) => {
+    setPublishing(true);
+    setEventPublic(id, value)
+      .then((e) => {
+        setEvent(e);
+        onChanged();
+      }, fail)
+      .finally(() => setPublishing(false));
+  };
 
   const load = useCallback(
     (id: string) => {
@@ -163,6 +189,23 @@ export function EventDetailDrawer({
                         <span translate="no">{event.coHandlers.map((c) => c.unit).join("、")}</span>
                       </Descriptions.Item>
                     )}
+                    <Descriptions.Item label={t("events.publicLabel")} span={2}>
+                      {permissions.canHandle && isPublicCategory(event.categoryKey) ? (
+                        <Space>
+                          <Switch
+                            checked={event.public}
+                            loading={publishing}
+                            onChange={(v) => togglePublic(event.id, v)}
+                            aria-label={t("events.publicLabel")}
+                          />
+                          <Typography.Text type="secondary">{t("events.publicHint")}</Typography.Text>
+                        </Space>
+                      ) : event.public ? (
+                        t("events.publicYes")
+                      ) : (
+                        t("events.publicNo")
+                      )}
+                    </Descriptions.Item>
                     {event.resolvedLevel && (
                       <Descriptions.Item label={t("events.resolvedLevel")}>
                         {t(`events.level.${event.resolvedLevel}`)}

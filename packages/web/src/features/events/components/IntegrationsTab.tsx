@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Typography } from "antd";
+import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Table, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
@@ -43,6 +43,7 @@ function Open311Keys() {
   const [keys, setKeys] = useState<Open311Key[]>();
   const [secret, setSecret] = useState<string>();
   const [name, setName] = useState("");
+  const [requestsPublic, setRequestsPublic] = useState(true);
   const load = useCallback(() => listOpen311Keys().then(setKeys, fail), [fail]);
   useEffect(() => {
     load();
@@ -58,14 +59,18 @@ function Open311Keys() {
           aria-label={t("events.keyName")}
           maxLength={60}
         />
+        <Checkbox checked={requestsPublic} onChange={(e) => setRequestsPublic(e.target.checked)}>
+          {t("events.keyRequestsPublic")}
+        </Checkbox>
         <Button
           type="primary"
           disabled={!name.trim()}
           onClick={() =>
-            createOpen311Key(name.trim()).then(
+            createOpen311Key(name.trim(), requestsPublic).then(
               (k) => {
                 setSecret(k.key);
                 setName("");
+                setRequestsPublic(true);
                 load();
               },
               (e) => fail(e),
@@ -87,6 +92,11 @@ function Open311Keys() {
             title: t("events.keyPrefix"),
             dataIndex: "prefix",
             render: (v: string) => <code translate="no">{v}…</code>,
+          },
+          {
+            title: t("events.keyPublicColumn"),
+            dataIndex: "requestsPublic",
+            render: (v: boolean) => (v ? t("events.publicYes") : t("events.publicNo")),
           },
           {
             title: t("events.lastUsed"),
@@ -188,6 +198,11 @@ function Devices() {
             title: t("events.area"),
             dataIndex: "areaCode",
             render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
+          },
+          {
+            title: t("events.keyPublicColumn"),
+            dataIndex: "requestsPublic",
+            render: (v: boolean) => (v ? t("events.publicYes") : t("events.publicNo")),
           },
           {
             title: t("events.lastUsed"),

@@ -1,5 +1,5 @@
-import { SATISFACTION, SETTLED_STATES } from "@wangge/core";
-import { Button, Card, Empty, Form, List, Picker, Result, Steps, Tag, TextArea, Toast } from "antd-mobile";
+import { isPublicCategory, SATISFACTION, SETTLED_STATES } from "@wangge/core";
+import { Button, Card, Empty, Form, List, Picker, Result, Steps, Switch, Tag, TextArea, Toast } from "antd-mobile";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
@@ -67,6 +67,8 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
   const [categoryKey, setCategoryKey] = useState<string>();
   const [description, setDescription] = useState("");
   const [point, setPoint] = useState<[number, number]>();
+  // Shown publicly only if the resident says so (off by default); never for disputes.
+  const [isPublic, setIsPublic] = useState(false);
   const [locating, setLocating] = useState(false);
   const [busy, setBusy] = useState(false);
   const [pickerOpen, setPickerOpen] = useState(false);
@@ -111,6 +113,7 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
         lng: point[0],
         lat: point[1],
         source: "resident",
+        public: isPublic && isPublicCategory(categoryKey),
       });
       onReported(event.id);
     } catch (e) {
@@ -161,6 +164,15 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
           aria-label={t("residentEvents.what")}
         />
       </Form.Item>
+      {(!categoryKey || isPublicCategory(categoryKey)) && (
+        <Form.Item
+          label={t("residentEvents.public")}
+          description={t("residentEvents.publicHint")}
+          childElementPosition="right"
+        >
+          <Switch checked={isPublic} onChange={setIsPublic} aria-label={t("residentEvents.public")} />
+        </Form.Item>
+      )}
       <Form.Item label={t("residentEvents.where")}>
         <Button onClick={locate} loading={locating}>
           {point
@@ -209,6 +221,7 @@ export function ResidentReportDetail({ id }: { id: string }) {
         <p translate="no" style={{ whiteSpace: "pre-wrap" }}>
           {event.description}
         </p>
+        <Tag fill="outline">{event.public ? t("residentEvents.shownPublicly") : t("residentEvents.notPublic")}</Tag>
       </Card>
       <Card title={t("residentEvents.progress")} style={{ marginTop: 12 }}>
         <Steps direction="vertical">
