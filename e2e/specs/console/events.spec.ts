@@ -40,7 +40,13 @@ describe("events in the console", () => {
       .getByRole("button", { name: /确\s*定|OK/ })
       .click();
     await detail.getByText("已受理").first().waitFor();
+    // Not public until someone says so; the worker shows it publicly (on the timeline too).
+    const shown = detail.getByRole("switch", { name: "公开显示" });
+    expect(await shown.getAttribute("aria-checked")).toBe("false");
+    await shown.click();
+    await expect.poll(() => shown.getAttribute("aria-checked")).toBe("true");
     await detail.getByRole("tab", { name: "办理过程" }).click();
+    await detail.getByText("设为公开 · 网格").waitFor();
     await detail.getByText("受理 · 网格").waitFor();
     await detail.getByText("上报 · 网格").waitFor();
     await expectFullyTranslated(page, "zh-CN");
