@@ -187,7 +187,7 @@ export async function readPublicMedia(
   attachmentId: string,
 ): Promise<{ row: EventAttachmentRow; data: Buffer } | undefined> {
   const found = await findAttachmentWithCategory(ctx.db, attachmentId);
-  if (!found || !found.is_public || !isPublicCategory(found.category_key)) return undefined;
+  if (!found?.is_public || !isPublicCategory(found.category_key)) return undefined;
   const { category_key: _, is_public: __, ...row } = found;
   return { row, data: await readVariant(ctx, row, "public") };
 }

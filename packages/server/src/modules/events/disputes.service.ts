@@ -1,7 +1,6 @@
 import {
   authorId,
   canWork,
-  chinaDate,
   DomainError,
   type FieldIssue,
   type FollowupKind,
@@ -27,26 +26,21 @@ import {
   deleteParty,
   findAgreement,
   findDispute,
-  findFollowup,
   findParty,
   findSession,
-  insertAgreement,
   insertDisputeIfMissing,
-  insertFollowup,
   insertParty,
   insertSession,
   listFollowups,
   listParties,
-  listPartyRoles,
   listSessions,
-  updateAgreement,
   updateDisputeRow,
 } from "./disputes.queries.ts";
 import { openColumns, SEALED_TEXT, sealColumns, sealNote } from "./event-free-text.ts";
 import { staffWhoMayWork } from "./event-handlers.service.ts";
-import { addToCounters, insertSteps } from "./events.queries.ts";
+import { insertSteps } from "./events.queries.ts";
 import { visibleEvent } from "./events.service.ts";
-import type { EventRow, Obligation } from "./events.table.ts";
+import type { EventRow } from "./events.table.ts";
 
 /**
  * People's mediation of a dispute event: who the parties are, how risky it is, who mediates, what

@@ -59,6 +59,8 @@ export const eventsDemoPart: SeedPart = {
       categoryKey: "facility.damaged",
       description: "荷城路口路灯连续三晚不亮，老人晚上出门不安全。",
       ...at(0.6, 0.5),
+      // A public facility, shown on Open311 (/open311/v2/requests.json) as staff may mark it.
+      public: true,
     });
     if (lamp.created) {
       await act(head, lamp.event.id, { action: "accept" });
