@@ -604,6 +604,24 @@ const samples: Record<string, Sample> = {
       payload: { action: "verify" },
     }),
   },
+  "PUT /api/v1/events/:id/public": {
+    // The matrix's event is a dispute, never public: whoever may handle it there gets the field error,
+    // so the matrix changes nothing; readers who may not handle it there are refused (403).
+    ok: 400,
+    scoped: true,
+    expectFor: (role, inScope) => {
+      const read = readerOrNotFound({ status: 400, code: "VALIDATION_FAILED" })(role, inScope);
+      if (read.status === 404) return read;
+      const def = DEFAULT_ROLES.find((r) => r.key === role);
+      return permissionsOf(role).includes("event.handle") && def?.workScope !== "area"
+        ? read
+        : { status: 403, code: "AUTH_FORBIDDEN" };
+    },
+    build: async (_role, inScope) => ({
+      url: `/api/v1/events/${reg(inScope).event}/public`,
+      payload: { public: true },
+    }),
+  },
   "POST /api/v1/events/bulk-transitions": {
     // Each event's refusal is reported in the results; the request itself succeeds.
     ok: 200,
