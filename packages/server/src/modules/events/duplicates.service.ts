@@ -6,6 +6,7 @@ import {
   duplicateScore,
   type Principal,
   principalScope,
+  redactPersonalNumbers,
   textSimilarity,
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
@@ -24,7 +25,9 @@ export interface DuplicateQuery {
 /**
  * Open events that are likely the same matter as the one about to be reported: the same category,
  * reported in the last week, within 300 m (or in the same area when there is no point), with
- * similar text — among the events the asker may read. Best first, at most five.
+ * similar text — among the events the asker may read. Best first, at most five. Descriptions are
+ * stored with personal numbers masked, so the text asked about is compared masked too (and only
+ * masked text is answered).
  */
 export async function findLikelyDuplicates(ctx: AppContext, actor: Principal, query: DuplicateQuery) {
   const scope = principalScope(actor, "event.read");
@@ -48,6 +51,7 @@ export async function findLikelyDuplicates(ctx: AppContext, actor: Principal, qu
     if (!area) return [];
     areaPath = area.path;
   } else return [];
+  const description = redactPersonalNumbers(query.description);
   const rows = await listDuplicateCandidates(ctx.db, {
     scope: scope.isGlobal ? { isGlobal: true } : { isGlobal: false, prefixes: scope.view },
     categoryKey: query.categoryKey,
@@ -62,7 +66,7 @@ export async function findLikelyDuplicates(ctx: AppContext, actor: Principal, qu
         point && r.lng !== null && r.lat !== null
           ? Math.round(distanceMeters(query.lng as number, query.lat as number, r.lng, r.lat))
           : null;
-      const similarity = textSimilarity(query.description, r.description);
+      const similarity = textSimilarity(description, r.description);
       return {
         id: r.id,
         number: r.number,
