@@ -8,17 +8,10 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
+import { ensureUploadsDir, findJob, jobOf, jobView, listJobs, uploadPath } from "./import-jobs.service.ts";
 import { rejectedRowsWorkbook } from "./import-reports.service.ts";
-import {
-  ensureUploadsDir,
-  findJob,
-  jobOf,
-  jobView,
-  listJobs,
-  peopleTemplate,
-  startPeopleImport,
-  uploadPath,
-} from "./people-import.service.ts";
+import { peopleTemplate } from "./people-file.ts";
+import { startPeopleImport } from "./people-import.service.ts";
 
 /**
  * Uploading an import file: the request body is the file itself (text/csv or the XLSX type),

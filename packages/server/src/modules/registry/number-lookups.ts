@@ -13,7 +13,9 @@ import { countRecentLookups, lockLookupsOf, recordLookup } from "./registry.quer
  * and a correction of an ID number whatever it finds (it costs nothing to try another). Once the
  * allowance is spent, every such search, registration and correction is refused until the window
  * moves on — were only the registered numbers refused, the refusal would still tell them apart.
- * Counted under a lock of the user's own, so parallel requests cannot slip under the limit.
+ * An import draws on it too, for each row refused because a record out of the importer's work holds
+ * its number (people-import-checks.ts). Counted under a lock of the user's own, so parallel requests
+ * cannot slip under the limit.
  */
 export interface NumberSought {
   kind: "idNumber" | "phone" | "householdRef";
@@ -58,6 +60,32 @@ export async function findRegisteredNumber<T>(
   const outcome = await lookUp(ctx, actor, find, use.countMiss);
   if (outcome === "limited") throw await limited(ctx, actor, meta, number, use);
   return outcome ?? undefined;
+}
+
+/**
+ * Look-ups by number in bulk (an import): `decide` is told how many are left in the user's allowance
+ * (Infinity for the CLI and the system, which have none) and answers how many it takes — no more than
+ * it was told — which are recorded before anyone else's look-up is counted.
+ */
+export async function drawNumberLookups(
+  ctx: AppContext,
+  actor: Principal,
+  decide: (left: number) => number,
+): Promise<void> {
+  const userId = authorId(actor);
+  if (!userId) {
+    decide(Number.POSITIVE_INFINITY);
+    return;
+  }
+  const { limit, windowMinutes } = ctx.config.numberSearch;
+  const now = ctx.now();
+  const since = new Date(now.getTime() - windowMinutes * 60_000);
+  await ctx.db.transaction().execute(async (trx) => {
+    await lockLookupsOf(trx, userId);
+    const left = Math.max(0, limit - (await countRecentLookups(trx, userId, since)));
+    const taken = Math.min(left, Math.max(0, decide(left)));
+    if (taken > 0) await recordLookup(trx, userId, now, since, taken);
+  });
 }
 
 async function lookUp<T>(

@@ -1,9 +1,9 @@
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { StringDecoder } from "node:string_decoder";
 import { inflateRawSync, constants as zlibConstants } from "node:zlib";
 import ExcelJS from "exceljs";
-import { CsvParser, type CsvRecord } from "../../csv.ts";
+import { CsvParser, type CsvRecord, csvText } from "../../csv.ts";
+import { isStorableText, storableText, UNSTORABLE_TEXT, xlsxRows } from "../../spreadsheet.ts";
 
 /**
  * The registry's import file: one row a person, with their household and address, in CSV (UTF-8,
@@ -38,99 +38,36 @@ export const PEOPLE_COLUMNS = [
   { key: "notes", zh: "备注", en: "notes", example: "" },
 ] as const;
 export type PeopleColumn = (typeof PEOPLE_COLUMNS)[number]["key"];
-export type PeopleFileRow = { row: number; values: Partial<Record<PeopleColumn, string>>; raw: string[] };
+export type PeopleFileRow = {
+  row: number;
+  values: Partial<Record<PeopleColumn, string>>;
+  /** The cells as given (text the database cannot hold made U+FFFD), for the report. */
+  raw: string[];
+  /** Why cells of the row cannot be imported as they are: text the database cannot hold, by column. */
+  problems?: string[];
+};
 
 export type FileFormat = "csv" | "xlsx";
 
-function cellText(v: unknown): string {
-  if (v == null) return "";
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === "object") {
-    const o = v as { text?: unknown; result?: unknown; richText?: { text: string }[] };
-    if (o.richText) return o.richText.map((r) => r.text).join("");
-    if (o.text !== undefined) return String(o.text);
-    if (o.result !== undefined) return cellText(o.result);
-  }
-  return String(v);
-}
-
-/** How many rows of an XLSX sheet are handed on together. */
-const XLSX_CHUNK = 500;
+/** A column's name as the template writes it (and reasons name it). */
+export const columnName = (key: PeopleColumn): string => PEOPLE_COLUMNS.find((c) => c.key === key)?.zh ?? key;
 
 /**
  * The file's non-blank rows, each with the row number a spreadsheet shows for it, in chunks (what each
  * piece of a CSV completes), so that a million rows are not a million turns of the async machinery.
  */
 async function* rawRows(file: string, format: FileFormat): AsyncGenerator<CsvRecord[]> {
-  if (format === "csv") {
-    const parser = new CsvParser();
-    for await (const piece of createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 })) {
-      const records = parser.push(piece as string);
-      if (records.length > 0) yield records;
-    }
-    const last = parser.end();
-    if (last.length > 0) yield last;
+  if (format === "xlsx") {
+    yield* xlsxRows(file);
     return;
   }
-  const reader = wholeCharacters(
-    new ExcelJS.stream.xlsx.WorkbookReader(file, {
-      sharedStrings: "cache",
-      hyperlinks: "ignore",
-      styles: "ignore",
-      worksheets: "emit",
-    }),
-  );
-  for await (const sheet of reader) {
-    let chunk: CsvRecord[] = [];
-    for await (const row of sheet) {
-      const { values, number } = row as { values: unknown[]; number: number };
-      const cells = values.slice(1).map(cellText);
-      if (cells.some((v) => v.trim() !== "")) chunk.push({ row: number, cells: cells.map((v) => v.trim()) });
-      if (chunk.length >= XLSX_CHUNK) {
-        yield chunk;
-        chunk = [];
-      }
-    }
-    if (chunk.length > 0) yield chunk;
-    return; // the first sheet only
+  const parser = new CsvParser();
+  for await (const piece of createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 })) {
+    const records = parser.push(piece as string);
+    if (records.length > 0) yield records;
   }
-}
-
-/** What `wholeCharacters` changes of ExcelJS's streaming reader (4.4): where the XML of a sheet and of the shared strings comes in. */
-interface ReaderInternals {
-  _parseWorksheet(source: AsyncIterable<Buffer | string>, sheetNo: number): unknown;
-  _parseSharedStrings(entry: NodeJS.ReadableStream): unknown;
-}
-
-/**
- * ExcelJS's streaming reader decodes every unzipped piece of XML on its own, so a character whose
- * UTF-8 bytes straddle two pieces (16 KB each) becomes U+FFFD: in a register of Chinese names and
- * addresses about one row in 4,000 lost a character, silently (exceljs issues #2063, #2084, still
- * open). Here the sheet and the shared strings reach it as text, decoded across the pieces (it passes
- * text through as it is).
- */
-function wholeCharacters<T extends object>(reader: T): T {
-  const internals = reader as unknown as ReaderInternals;
-  if (typeof internals._parseWorksheet !== "function" || typeof internals._parseSharedStrings !== "function")
-    throw new Error("exceljs's streaming reader changed: XLSX files cannot be read safely");
-  const worksheet = internals._parseWorksheet.bind(reader);
-  const sharedStrings = internals._parseSharedStrings.bind(reader);
-  internals._parseWorksheet = (source, sheetNo) => worksheet(decodeUtf8(source), sheetNo);
-  internals._parseSharedStrings = (entry) => {
-    entry.setEncoding("utf8");
-    return sharedStrings(entry);
-  };
-  return reader;
-}
-
-async function* decodeUtf8(source: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
-  const decoder = new StringDecoder("utf8");
-  for await (const piece of source) {
-    const text = typeof piece === "string" ? piece : decoder.write(piece);
-    if (text) yield text;
-  }
-  const rest = decoder.end();
-  if (rest) yield rest;
+  const last = parser.end();
+  if (last.length > 0) yield last;
 }
 
 export interface HeaderCheck {
@@ -169,7 +106,7 @@ export async function* readPeopleFile(
   for await (const records of rawRows(file, format)) {
     let from = 0;
     if (!check) {
-      const header = (records[0] as CsvRecord).cells;
+      const header = (records[0] as CsvRecord).cells.map(storableText);
       check = matchHeader(header);
       yield [{ header, check }];
       if (check.missing.length > 0) return;
@@ -180,14 +117,47 @@ export async function* readPeopleFile(
     for (let r = from; r < records.length; r++) {
       const { row, cells: raw } = records[r] as CsvRecord;
       const values: Partial<Record<PeopleColumn, string>> = {};
-      for (let i = 0; i < columns.length; i++) {
+      let problems: string[] | undefined;
+      for (let i = 0; i < raw.length; i++) {
+        const cell = raw[i] as string;
+        if (!cell) continue;
+        // A cell the database cannot hold refuses its row (the report keeps it with U+FFFD in place).
         const key = columns[i];
-        if (key && raw[i]) values[key] = format === "csv" ? unquoteFormula(raw[i] as string) : raw[i];
+        if (!isStorableText(cell)) {
+          raw[i] = storableText(cell);
+          if (key) {
+            problems ??= [];
+            problems.push(`${columnName(key)}: ${UNSTORABLE_TEXT}`);
+            // Checked on as far as it goes, so the report says what else is wrong with the row.
+            values[key] = raw[i];
+          }
+          continue;
+        }
+        if (key) values[key] = format === "csv" ? unquoteFormula(cell) : cell;
       }
-      rows.push({ row, values, raw });
+      rows.push(problems ? { row, values, raw, problems } : { row, values, raw });
     }
     if (rows.length > 0) yield rows;
   }
+}
+
+/** The template: the columns with Chinese headers (required ones starred) and one example row. */
+export async function peopleTemplate(format: FileFormat): Promise<Buffer> {
+  const header = PEOPLE_COLUMNS.map((c) => ("required" in c && c.required ? `${c.zh}*` : c.zh));
+  const example = PEOPLE_COLUMNS.map((c) => c.example);
+  if (format === "csv") return Buffer.from(csvText([header, example]), "utf8");
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet("人员");
+  sheet.addRow(header);
+  sheet.addRow(example);
+  sheet.getRow(1).font = { bold: true };
+  sheet.columns.forEach((c) => {
+    c.width = 14;
+  });
+  // ID and phone numbers as text, so a spreadsheet does not turn them into 4.50802E+17.
+  sheet.getColumn(6).numFmt = "@";
+  sheet.getColumn(7).numFmt = "@";
+  return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 /** A cell our CSV export guarded against formulas (csvField) reads back as it was. */

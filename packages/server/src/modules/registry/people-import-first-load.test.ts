@@ -8,8 +8,8 @@ import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
 import { systemPrincipal } from "../auth/auth.service.ts";
 import { createHousehold } from "./households.service.ts";
+import { findJob } from "./import-jobs.service.ts";
 import { rejectedRowsReport } from "./import-reports.service.ts";
-import { findJob } from "./people-import.service.ts";
 import { createPlace } from "./places.service.ts";
 import type { ImportJobRow } from "./registry.table.ts";
 

@@ -1,75 +1,51 @@
 import { constants, existsSync } from "node:fs";
-import { access, mkdir, rm } from "node:fs/promises";
+import { access, rm } from "node:fs/promises";
 import path from "node:path";
-import {
-  type AreaIndex,
-  authorId,
-  canView,
-  canWork,
-  codeOfPath,
-  DomainError,
-  type Principal,
-  principalScope,
-} from "@wangge/core";
-import ExcelJS from "exceljs";
-import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
+import { authorId, DomainError, type Principal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
-import { csvText } from "../../csv.ts";
-import type { Bulk, CopyData } from "../../db/bulk.ts";
-import { deferIndexes, restoreDeferred } from "../../db/deferred-ddl.ts";
-import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { locateIndexFor } from "../areas/area-boundaries.service.ts";
-import { findArea } from "../areas/areas.service.ts";
-import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findAccount, loadPrincipal } from "../users/users.service.ts";
+import { listUnfinishedJobs } from "./import-jobs.queries.ts";
+import {
+  findJob,
+  type ImportCounts,
+  recordFailure,
+  recordJob,
+  type StartImportInput,
+  updateJob,
+  uploadPath,
+} from "./import-jobs.service.ts";
 import { RejectionRecorder } from "./import-reports.service.ts";
 import { today } from "./people.service.ts";
 import {
   countRows,
   type FileFormat,
-  PEOPLE_COLUMNS,
   type PeopleFileHeader,
   type PeopleFileRow,
   readPeopleFile,
 } from "./people-file.ts";
-import { type PreparedRow, type Rejection, RowChecker, sealRequest } from "./people-rows.ts";
-import {
-  attributionsCopy,
-  closeAttribution,
-  findHouseholdsByRef,
-  findPeopleByIdIndexes,
-  findPlacesByAddress,
-  householdsCopy,
-  listTagsOf,
-  peopleCopy,
-  placesCopy,
-  tagsCopy,
-} from "./registry.queries.ts";
-import type { HouseholdRow, ImportJobRow, NewPersonRow, PersonRow, PersonTable } from "./registry.table.ts";
-import { charsOf } from "./registry-fields.ts";
-import { NUMBER_REFUSED } from "./registry-work.ts";
+import { checkAgainstRegistry, type ImportRefusals, noRefusals } from "./people-import-checks.ts";
+import { DEFER_INDEXES_FROM, firstLoadOf, refreshStatistics, withIndexesDeferred } from "./people-import-first-load.ts";
+import { ImportRun } from "./people-import-plan.ts";
+import { type PreparedRow, RowChecker, sealRequest } from "./people-rows.ts";
+import type { ImportJobRow } from "./registry.table.ts";
 import { importSealer, type SealedFields, sealAhead } from "./sealing.ts";
-import { visibleTagDefinitions } from "./tags.service.ts";
 
 /**
- * Importing people (with their households and addresses) from CSV or XLSX, as a background job that
- * survives a page reload: rows are streamed in batches, each row validated (ID check digit, dates,
- * codes, duplicates inside the file), valid rows committed (or none, with all-or-nothing), rejected
- * rows kept for a report (sealed, for a retention period: import-reports.service.ts). People are matched by
- * the blind index of their ID number, so importing the same file again changes nothing.
+ * Running a people import (with households and addresses) from CSV or XLSX, as a background job that
+ * survives a page reload (import-jobs.service.ts): rows are streamed in batches, each row checked on
+ * its own (people-rows.ts: ID check digit, dates, codes, duplicates inside the file), each batch then
+ * against the registry (people-import-checks.ts) and planned and written while the next is read
+ * (people-import-plan.ts; a first load into an empty registry: people-import-first-load.ts). Valid
+ * rows are committed — or none, with all-or-nothing, when the file has errors of its own — and
+ * rejected rows kept for a report (sealed, for a retention period: import-reports.service.ts). People
+ * are matched by the blind index of their ID number, so importing the same file again changes nothing.
  */
+export type { ImportCounts } from "./import-jobs.service.ts";
+
 const BATCH = 1000;
-/**
- * From this many rows, a file loaded into an empty registry sets aside the secondary indexes and
- * foreign keys of the tables it fills and builds them again at the end (db/deferred-ddl.ts): for a
- * county's first load that is half of the database's work per person. Searches of people, households,
- * places and tags read the whole table until the load ends.
- */
-export const DEFER_INDEXES_FROM = 20_000;
-/** The tables a people import fills, whose indexes a first load sets aside: people, and their households, places and tags. */
-const LOADED_TABLES = ["person", "household", "place", "subject_tag"] as const;
 /**
  * Checking rows is synchronous work on the thread that also writes: every so many rows it lets the
  * database's answers in, so the write of the previous batch goes on meanwhile.
@@ -77,541 +53,9 @@ const LOADED_TABLES = ["person", "household", "place", "subject_tag"] as const;
 const YIELD_EVERY = 10;
 /** How often at most the job's progress is written while it runs. */
 const PROGRESS_EVERY_MS = 500;
-
-export interface ImportCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-}
-
-/** The columns of a person an import takes from the file: a registered person whose differ is updated. */
-const FILE_COLUMNS = [
-  "household_id",
-  "relationship",
-  "name",
-  "gender",
-  "birth_date",
-  "ethnicity",
-  "phone_bidx",
-  "residence_status",
-  "party_member",
-  "party_branch",
-  "registered_address",
-  "place_id",
-  "notes",
-] as const;
-
-interface PlaceRef {
-  id: string;
-  area_id: string | null;
-  area_path: string;
-}
-
-interface HouseholdRef extends PlaceRef {
-  head: string | null;
-}
-
-interface WritePlan {
-  epoch: number;
-  counts: Omit<ImportCounts, "rejected">;
-  /** The new rows, encoded for COPY while the previous batch is written. */
-  places: CopyData;
-  households: CopyData;
-  people: CopyData;
-  tags: CopyData;
-  attributions: CopyData;
-  heads: { household: string; person: string }[];
-  /** Updates of people already registered, run in the write's transaction. */
-  later: ((trx: Kysely<DB> | Transaction<DB>) => Promise<void>)[];
-}
-
-/** Everything one pass of a job needs while it runs: caches of areas and tags, what recent batches created. */
-class ImportRun {
-  readonly #areas = new Map<string, AreaRow | null>();
-  #tags: Map<string, string> | undefined;
-  /**
-   * Whether each batch's ID numbers must be looked up. Not while the registry was empty when this run
-   * started: the only people then are this file's, and the file's duplicates are already refused
-   * (a first load of a county skips a million look-ups). If another import fills the registry
-   * meanwhile, a batch meets a duplicate key, and is written again with look-ups from then on.
-   */
-  lookUp = true;
-  /**
-   * For places and households whose table was empty when this run started, the keys (village and
-   * address; household number) this run has created: while `lookUp` is off, only these can be in the
-   * database, so only these are looked up there. (If another import creates the same meanwhile, the
-   * write meets a duplicate key and look-ups come back on.)
-   */
-  #made: { places?: Set<string>; households?: Set<string> } = {};
-
-  /** Which of the tables were empty as this run started (a first load of a county). */
-  startedEmpty(empty: { places: boolean; households: boolean }) {
-    this.#made = {
-      places: empty.places ? new Set() : undefined,
-      households: empty.households ? new Set() : undefined,
-    };
-  }
-  /** Once a write had to be repeated, batches are planned one after the other's write, not ahead. */
-  sequential = false;
-  epoch = 0;
-  /** The places and households the last two plans created (the one being written and the next). */
-  #created: { places: Map<string, PlaceRef>; households: Map<string, HouseholdRef> }[] = [];
-
-  readonly startedAt: Date;
-
-  constructor(
-    readonly ctx: AppContext,
-    readonly actor: Principal,
-  ) {
-    this.startedAt = ctx.now();
-  }
-
-  get scope() {
-    return principalScope(this.actor, "person.manage");
-  }
-
-  get readScope() {
-    return principalScope(this.actor, "person.read");
-  }
-
-  async area(code: string): Promise<AreaRow | null> {
-    if (!this.#areas.has(code)) {
-      const row = await findArea(this.ctx.db, code);
-      this.#areas.set(code, row && !row.abolished_at ? row : null);
-    }
-    return this.#areas.get(code) ?? null;
-  }
-
-  async tagKeys(): Promise<Map<string, string>> {
-    if (!this.#tags) {
-      const defs = await visibleTagDefinitions(this.ctx, this.actor);
-      this.#tags = new Map();
-      for (const d of defs.values()) {
-        this.#tags.set(d.key, d.key);
-        this.#tags.set(d.name_zh, d.key);
-        this.#tags.set(d.name_en.toLowerCase(), d.key);
-      }
-    }
-    return this.#tags;
-  }
-
-  /**
-   * Rows whose ID number belongs to someone the importer may not change, or whose household number to
-   * a household they may not change (one this run made aside), are refused: where the importer can see
-   * that record the reason says where it is, elsewhere it says the same words wherever it is. Nothing
-   * is counted per row (an import is a bulk load); the job's audit record counts them.
-   */
-  async checkExisting(
-    rows: PreparedRow[],
-  ): Promise<{ ok: PreparedRow[]; existing: Map<string, PersonRow>; rejected: Rejection[] }> {
-    const db = this.ctx.db;
-    const existing = new Map(
-      this.lookUp
-        ? (
-            await findPeopleByIdIndexes(
-              db,
-              rows.map((r) => r.sealedId.id_number_bidx),
-            )
-          ).map((p) => [p.id_number_bidx as string, p])
-        : [],
-    );
-    // While the household table started empty and nothing forced look-ups, only this run's households exist.
-    const refs = [...new Set(rows.flatMap((r) => (r.householdRef ? [r.householdRef] : [])))];
-    const households = new Map(
-      this.lookUp || !this.#made.households
-        ? (await findHouseholdsByRef(db, refs)).map((h) => [h.ref as string, h])
-        : [],
-    );
-    const ok: PreparedRow[] = [];
-    const rejected: Rejection[] = [];
-    for (const r of rows) {
-      const reasons: string[] = [];
-      const found = existing.get(r.sealedId.id_number_bidx);
-      if (found && !canWork(this.scope, found.area_path)) reasons.push(this.refusal("idNumber", found.area_path));
-      const household = r.householdRef ? households.get(r.householdRef) : undefined;
-      if (household && !canWork(this.scope, household.area_path) && !this.madeHere(household))
-        reasons.push(this.refusal("householdRef", household.area_path));
-      if (reasons.length > 0) rejected.push({ row: r.file, reasons, refused: true });
-      else ok.push(r);
-    }
-    return { ok, existing, rejected };
-  }
-
-  /** The reason a row is refused for a number another record holds (registry-work.ts's words when unseen). */
-  refusal(kind: "idNumber" | "householdRef", areaPath: string): string {
-    const column = kind === "idNumber" ? "证件号码" : "户编号";
-    if (!canView(this.readScope, areaPath)) return `${column}: ${NUMBER_REFUSED[kind]}`;
-    return `${column}: already registered in ${codeOfPath(areaPath)}, where you may not change records`;
-  }
-
-  /** A household this run (or another import of the same user since it started) created. */
-  madeHere(household: Pick<HouseholdRow, "created_by" | "created_at">): boolean {
-    return household.created_by === authorId(this.actor) && household.created_at >= this.startedAt;
-  }
-
-  /**
-   * Works out what one batch of valid rows writes — places, households, people and tags, new ones to
-   * be copied in — while the previous batch is being written: what that batch creates is known from
-   * `#created`, everything older from the database. A place or household the import creates, like a
-   * person, carries no attribution row: its own area since its creation is its attribution until it
-   * first moves (then the period is written, closed).
-   */
-  async plan(rows: PreparedRow[], existing: Map<string, PersonRow>, index: AreaIndex): Promise<WritePlan> {
-    const db = this.ctx.db;
-    const epoch = this.epoch;
-    const created = this.#created;
-    const mine = { places: new Map<string, PlaceRef>(), households: new Map<string, HouseholdRef>() };
-    created.unshift(mine);
-    created.length = Math.min(created.length, 2);
-    const recent = <V>(pick: (c: typeof mine) => Map<string, V>, key: string): V | undefined => {
-      for (const c of created) {
-        const found = pick(c).get(key);
-        if (found) return found;
-      }
-      return undefined;
-    };
-    const recentPlace = (key: string) => recent((c) => c.places, key);
-    const recentHousehold = (ref: string) => recent((c) => c.households, ref);
-    const later: WritePlan["later"] = [];
-    const now = this.ctx.now();
-    const by = authorId(this.actor);
-    const attributions: Parameters<typeof attributionsCopy>[0] = [];
-    // Every row's person id first, so a new household is created with its head.
-    const personIds = rows.map((r) => existing.get(r.sealedId.id_number_bidx)?.id ?? uuidv7(now.getTime()));
-    // Places: found by (village, address), created once.
-    const placeKey = (r: PreparedRow) => r.placeKey as string;
-    const wanted = [...new Map(rows.filter((r) => r.address).map((r) => [placeKey(r), r])).values()];
-    const places = new Map<string, PlaceRef>();
-    for (const r of wanted) {
-      const known = recentPlace(placeKey(r));
-      if (known) places.set(placeKey(r), known);
-    }
-    const made = this.lookUp ? {} : this.#made;
-    for (const p of await findPlacesByAddress(
-      db,
-      wanted
-        .filter((r) => !places.has(placeKey(r)) && (!made.places || made.places.has(placeKey(r))))
-        .map((r) => ({ division: r.division.code, address: r.address as string })),
-    ))
-      places.set(`${p.division_code}\u0000${p.address}`, { id: p.id, area_id: p.area_id, area_path: p.area_path });
-    const newPlaces: Parameters<typeof placesCopy>[0] = [];
-    for (const r of wanted) {
-      if (places.has(placeKey(r))) continue;
-      let area: AreaRow = r.grid ?? r.division;
-      if (!r.grid && r.lng !== null && r.lat !== null) {
-        const hit = index.locate(r.lng, r.lat);
-        const found = hit ? await this.area(hit.code) : null;
-        if (found?.path.startsWith(r.division.path) && canWork(this.scope, found.path)) area = found;
-      }
-      const id = uuidv7(now.getTime());
-      places.set(placeKey(r), { id, area_id: area.id, area_path: area.path });
-      mine.places.set(placeKey(r), { id, area_id: area.id, area_path: area.path });
-      made.places?.add(placeKey(r));
-      newPlaces.push({
-        id,
-        area_id: area.id,
-        area_path: area.path,
-        division_code: r.division.code,
-        road: r.place.road,
-        house_number: r.place.houseNumber,
-        building: r.place.building,
-        unit: r.place.unit,
-        room: r.place.room,
-        address: r.address as string,
-        address_chars: charsOf(r.address as string),
-        lng: r.lng,
-        lat: r.lat,
-        created_at: now,
-        updated_at: now,
-        created_by: by,
-      });
-    }
-    // Households: found by the register's household number.
-    const refSet = new Set<string>();
-    for (const r of rows) if (r.householdRef) refSet.add(r.householdRef);
-    const refs = [...refSet];
-    const households = new Map<string, HouseholdRef>();
-    for (const ref of refs) {
-      const known = recentHousehold(ref);
-      if (known) households.set(ref, known);
-    }
-    for (const h of await findHouseholdsByRef(
-      db,
-      refs.filter((ref) => !households.has(ref) && (!made.households || made.households.has(ref))),
-    ))
-      households.set(h.ref as string, { id: h.id, area_id: h.area_id, area_path: h.area_path, head: h.head_person_id });
-    const headOf = new Map<string, string>();
-    rows.forEach((r, i) => {
-      if (r.relationship === "head" && r.householdRef && !headOf.has(r.householdRef))
-        headOf.set(r.householdRef, personIds[i] as string);
-    });
-    const newHouseholds: Parameters<typeof householdsCopy>[0] = [];
-    for (const r of rows) {
-      if (!r.householdRef || households.has(r.householdRef)) continue;
-      const place = r.address ? places.get(placeKey(r)) : undefined;
-      const area = r.grid
-        ? { id: r.grid.id, path: r.grid.path }
-        : place
-          ? { id: place.area_id, path: place.area_path }
-          : { id: r.division.id, path: r.division.path };
-      const id = uuidv7(now.getTime());
-      const head = headOf.get(r.householdRef) ?? null;
-      households.set(r.householdRef, { id, area_id: area.id, area_path: area.path, head });
-      mine.households.set(r.householdRef, { id, area_id: area.id, area_path: area.path, head });
-      made.households?.add(r.householdRef);
-      newHouseholds.push({
-        id,
-        place_id: place?.id ?? null,
-        kind: r.householdKind,
-        ref: r.householdRef,
-        area_id: area.id,
-        area_path: area.path,
-        head_person_id: head,
-        created_at: now,
-        updated_at: now,
-        created_by: by,
-      });
-    }
-    // People: new ones copied in together, changed ones updated, the rest left alone.
-    const counts = { created: 0, updated: 0, unchanged: 0 };
-    const newPeople: NewPersonRow[] = [];
-    const newTags: Parameters<typeof tagsCopy>[0] = [];
-    const heads: { household: string; person: string }[] = [];
-    const existingTags = new Map<string, Set<string>>();
-    const existingIds: string[] = [];
-    if (existing.size > 0)
-      for (const r of rows) {
-        const p = existing.get(r.sealedId.id_number_bidx);
-        if (p) existingIds.push(p.id);
-      }
-    for (const t of await listTagsOf(db, existingIds)) {
-      if (t.valid_to !== null && t.valid_to < today(this.ctx)) continue;
-      existingTags.set(t.subject_id, (existingTags.get(t.subject_id) ?? new Set()).add(t.tag_key));
-    }
-    const day = today(this.ctx);
-    for (const [i, r] of rows.entries()) {
-      const household = r.householdRef ? households.get(r.householdRef) : undefined;
-      const place = r.address ? places.get(placeKey(r)) : undefined;
-      // The person's area: the grid given, else the household's, else the place's, else the village.
-      const areaId = r.grid ? r.grid.id : household ? household.area_id : place ? place.area_id : r.division.id;
-      const areaPath = r.grid
-        ? r.grid.path
-        : household
-          ? household.area_path
-          : place
-            ? place.area_path
-            : r.division.path;
-      const found = existing.get(r.sealedId.id_number_bidx);
-      const personId = personIds[i] as string;
-      // One literal, the columns in a fixed order: every new row of the batch has the same shape.
-      const row = {
-        id: personId,
-        household_id: household?.id ?? null,
-        relationship: r.relationship,
-        name: r.name,
-        gender: r.gender,
-        birth_date: r.birthDate,
-        ethnicity: r.ethnicity,
-        phone_bidx: r.phone?.bidx ?? null,
-        residence_status: r.residence,
-        party_member: r.partyMember,
-        party_branch: r.partyBranch,
-        registered_address: r.registeredAddress,
-        place_id: place?.id ?? null,
-        notes: r.notes,
-        name_chars: r.nameKeys.name_chars,
-        name_pinyin: r.nameKeys.name_pinyin,
-        name_initials: r.nameKeys.name_initials,
-        id_type: r.sealedId.id_type,
-        id_number_enc: r.sealedId.id_number_enc,
-        id_number_bidx: r.sealedId.id_number_bidx,
-        id_number_masked: r.sealedId.id_number_masked,
-        phone_enc: r.phone?.enc ?? null,
-        phone_masked: r.phone?.masked ?? null,
-        area_id: areaId,
-        area_path: areaPath,
-        created_at: now,
-        updated_at: now,
-        created_by: by,
-      };
-      if (!found) {
-        counts.created++;
-        newPeople.push(row);
-        // No attribution row: a new person's attribution is their own record until they move.
-        for (const key of r.tags) newTags.push(this.tagRow(personId, key, areaPath, day));
-      } else {
-        const area = { id: areaId, path: areaPath };
-        const fields = Object.fromEntries(FILE_COLUMNS.map((k) => [k, row[k]])) as Pick<
-          NewPersonRow,
-          (typeof FILE_COLUMNS)[number]
-        >;
-        const changed = FILE_COLUMNS.filter((k) => found[k] !== row[k]);
-        const moved = found.area_path !== area.path;
-        const tagsToAdd = r.tags.filter((k) => !existingTags.get(found.id)?.has(k));
-        if (changed.length === 0 && !moved && tagsToAdd.length === 0) {
-          counts.unchanged++;
-          continue;
-        }
-        counts.updated++;
-        const update: Updateable<PersonTable> = { ...fields, updated_at: now };
-        if (fields.name !== found.name) Object.assign(update, r.nameKeys);
-        if (fields.phone_bidx !== found.phone_bidx) {
-          update.phone_enc = r.phone?.enc ?? null;
-          update.phone_masked = r.phone?.masked ?? null;
-        }
-        if (moved) {
-          update.area_id = area.id;
-          update.area_path = area.path;
-          later.push(async (trx) => {
-            await closeAttribution(
-              trx,
-              {
-                id: found.id,
-                type: "person",
-                areaId: found.area_id,
-                areaPath: found.area_path,
-                since: found.created_at,
-              },
-              now,
-              by,
-            );
-            await trx
-              .updateTable("subject_tag")
-              .set({ area_path: area.path })
-              .where("subject_id", "=", found.id)
-              .execute();
-          });
-          attributions.push(movedInto(found.id, area, now, by));
-        }
-        if (changed.length > 0 || moved)
-          later.push(async (trx) => {
-            await trx.updateTable("person").set(update).where("id", "=", found.id).execute();
-          });
-        for (const key of tagsToAdd) newTags.push(this.tagRow(found.id, key, area.path, day));
-      }
-      if (r.relationship === "head" && household && household.head !== personId) {
-        household.head = personId;
-        heads.push({ household: household.id, person: personId });
-      }
-    }
-    return {
-      epoch,
-      counts,
-      places: placesCopy(newPlaces),
-      households: householdsCopy(newHouseholds),
-      people: peopleCopy(newPeople),
-      tags: tagsCopy(newTags),
-      attributions: attributionsCopy(attributions),
-      heads,
-      later,
-    };
-  }
-
-  /**
-   * Writes a planned batch in one transaction. Without updates of registered people (a first load),
-   * everything goes to the database at once; otherwise the updates run between the new places and
-   * households and the new people.
-   */
-  async apply(bulk: Bulk, plan: WritePlan): Promise<void> {
-    const heads = headsStatement(plan.heads);
-    const after = [plan.people, plan.attributions, plan.tags, ...(heads ? [heads] : [])];
-    if (plan.later.length === 0) return bulk.write([plan.places, plan.households, ...after]);
-    await bulk.session(async (session) => {
-      await session.send([plan.places, plan.households]);
-      for (const step of plan.later) await step(session.db);
-      await session.send(after);
-    });
-  }
-
-  /** Forgets what earlier plans created (after a failed write, whose plan is made again). */
-  forget() {
-    this.epoch++;
-    this.#created = [];
-  }
-
-  tagRow(subjectId: string, key: string, areaPath: string, day: string) {
-    return {
-      id: uuidv7(),
-      subject_type: "person" as const,
-      subject_id: subjectId,
-      tag_key: key,
-      area_path: areaPath,
-      source: "import",
-      note: null,
-      valid_from: day,
-      valid_to: null,
-      created_by: authorId(this.actor),
-    };
-  }
-}
-
-/** The open attribution of a person an import moved into another area. */
-function movedInto(subjectId: string, area: { id: string | null; path: string }, now: Date, by: string | null) {
-  return {
-    id: uuidv7(now.getTime()),
-    subject_type: "person" as const,
-    subject_id: subjectId,
-    area_id: area.id,
-    area_path: area.path,
-    valid_from: now,
-    valid_to: null,
-    reason: "import",
-    changed_by: by,
-  };
-}
-
 const UNIQUE_VIOLATION = "23505";
 /** Writes of one batch, the first included, before a duplicate key stops the import. */
 const WRITE_ATTEMPTS = 4;
-
-async function isEmpty(db: Kysely<DB>, table: "person" | "place" | "household"): Promise<boolean> {
-  return !(await db.selectFrom(table).select("id").limit(1).executeTakeFirst());
-}
-
-async function registryIsEmpty(db: Kysely<DB>): Promise<boolean> {
-  return isEmpty(db, "person");
-}
-
-/**
- * The planner's statistics of the tables an import filled, refreshed once it is done: PGlite has no
- * autovacuum to do it, and until then searches are planned with the statistics of the table as it
- * was before (typically empty).
- */
-async function refreshStatistics(db: Kysely<DB>): Promise<void> {
-  // People on one connection, the rest on another: on PostgreSQL the two run at once.
-  await Promise.all([sql`analyze person`.execute(db), sql`analyze household, place, subject_tag`.execute(db)]);
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/**
- * Every household head of a batch in one statement. It travels with the batch's COPYs, so without
- * parameters: the ids are this server's own UUIDs, checked as such before they are written in.
- */
-export function headsStatement(heads: readonly { household: string; person: string }[]): string | undefined {
-  if (heads.length === 0) return undefined;
-  let values = "";
-  for (const h of heads) {
-    if (!UUID.test(h.household) || !UUID.test(h.person)) throw new Error(`not a UUID: ${h.household}, ${h.person}`);
-    values += `${values === "" ? "" : ","}('${h.household}'::uuid,'${h.person}'::uuid)`;
-  }
-  return `update household set head_person_id = v.person from (values ${values}) as v(household, person) where household.id = v.household`;
-}
-
-// ---- jobs --------------------------------------------------------------------------------------
-
-export function uploadsDir(ctx: Pick<AppContext, "config">): string {
-  return path.join(ctx.config.dataDir, "imports");
-}
-
-export function uploadPath(ctx: Pick<AppContext, "config">, id: string, format: FileFormat): string {
-  return path.join(uploadsDir(ctx), `${id}.${format}`);
-}
-
-async function updateJob(db: Kysely<DB>, id: string, set: Updateable<DB["import_job"]>) {
-  await db.updateTable("import_job").set(set).where("id", "=", id).execute();
-}
 
 export interface ImportOptions {
   /** Rows from which a first load sets the person indexes aside (DEFER_INDEXES_FROM). */
@@ -652,37 +96,15 @@ export async function runPeopleImport(
   // Rejected rows are sealed as they come and written a page at a time (import-reports.service.ts).
   const report = new RejectionRecorder(ctx, job.id);
   await report.start();
+  // Rows refused for numbers held out of the importer's work, or past their allowance of look-ups.
+  const refusals = noRefusals();
   const pass = async (write: boolean) => {
-    const run = new ImportRun(ctx, actor);
-    const firstLoad = write && (await registryIsEmpty(ctx.db));
+    const run = new ImportRun(ctx, actor, job.id);
+    const firstLoad = write ? await firstLoadOf(ctx) : undefined;
     run.lookUp = !firstLoad;
-    if (firstLoad)
-      run.startedEmpty({ places: await isEmpty(ctx.db, "place"), households: await isEmpty(ctx.db, "household") });
-    const deferred: string[] = [];
-    let failed = false;
-    try {
-      if (firstLoad && size.rows >= (options.deferIndexesFrom ?? DEFER_INDEXES_FROM))
-        for (const table of LOADED_TABLES) if ((await deferIndexes(ctx.db, table)) > 0) deferred.push(table);
-      return await load(write, run);
-    } catch (error) {
-      failed = true;
-      throw error;
-    } finally {
-      // Built again whether the load finished or not; if that fails too, the next start builds them.
-      // Two restorers share the work of all the tables (each takes the next definition): on PostgreSQL
-      // two indexes build at once, on PGlite they take turns.
-      if (deferred.length > 0)
-        await Promise.all([restoreDeferred(ctx.db, deferred), restoreDeferred(ctx.db, deferred)]).then(
-          (restored) => {
-            const unvalidated = restored.flatMap((r) => r.unvalidated);
-            if (unvalidated.length > 0) ctx.log.warn({ importId: job.id, unvalidated }, "foreign keys left NOT VALID");
-          },
-          (error) => {
-            if (!failed) throw error;
-            ctx.log.warn({ importId: job.id, err: error }, "indexes not built again after a failed import");
-          },
-        );
-    }
+    if (firstLoad) run.startedEmpty(firstLoad);
+    const defer = firstLoad !== undefined && size.rows >= (options.deferIndexesFrom ?? DEFER_INDEXES_FROM);
+    return withIndexesDeferred(ctx, job.id, defer, () => load(write, run));
   };
   const load = async (write: boolean, run: ImportRun) => {
     let batch: PreparedRow[] = [];
@@ -691,11 +113,14 @@ export async function runPeopleImport(
     let writing: Promise<void> = Promise.resolve();
     let beforeLast: Promise<void> = Promise.resolve();
     let planning: Promise<unknown> = Promise.resolve();
+    // A pass that only validates (all-or-nothing's first) asks the registry nothing: what a file that
+    // writes nothing could learn from it would be free (people-import-checks.ts).
     const planBatch = async (rows: PreparedRow[]) => {
-      const { ok, existing, rejected } = await run.checkExisting(rows);
-      if (!write || ok.length === 0) return { rejected, plan: undefined };
+      if (!write) return { rejected: [], refusals: noRefusals(), plan: undefined };
+      const checked = await checkAgainstRegistry(run, rows);
+      if (checked.ok.length === 0) return { ...checked, plan: undefined };
       const index = await locateIndexFor(ctx.db).ready();
-      return { rejected, plan: await run.plan(ok, existing, index) };
+      return { ...checked, plan: await run.plan(checked, index) };
     };
     const flush = () => {
       const rows = batch;
@@ -725,6 +150,9 @@ export async function runPeopleImport(
           if (r.refused) refusedNumbers++;
           report.add(r);
         }
+        refusals.idNumbers.push(...planned.refusals.idNumbers);
+        refusals.householdRefs.push(...planned.refusals.householdRefs);
+        refusals.limitedRows += planned.refusals.limitedRows;
         if (planned.plan) {
           counts.created += planned.plan.counts.created;
           counts.updated += planned.plan.counts.updated;
@@ -791,8 +219,10 @@ export async function runPeopleImport(
     }
   } finally {
     await sealer.close();
+    // Whatever became of the job: the look-ups it drew are the importer's.
+    await auditRefusals(ctx, actor, job.id, refusals);
   }
-  if (counts.created + counts.updated > 0) await refreshStatistics(ctx.db);
+  if (counts.created + counts.updated > 0) await refreshStatistics(ctx);
   await report.finish();
   await updateJob(ctx.db, job.id, {
     status: "done",
@@ -813,43 +243,27 @@ export async function runPeopleImport(
   return counts;
 }
 
-export interface StartImportInput {
-  id: string;
-  fileName: string;
-  format: FileFormat;
-  allOrNothing: boolean;
-}
-
-/** The job, queued, and its audit record: who imported which file. */
-async function recordJob(
-  ctx: AppContext,
-  actor: Principal,
-  meta: RequestMeta,
-  input: Omit<StartImportInput, "format">,
-  via: "upload" | "cli",
-): Promise<ImportJobRow> {
-  await ctx.db
-    .insertInto("import_job")
-    .values({
-      id: input.id,
-      kind: "people",
-      status: "queued",
-      file_name: input.fileName,
-      all_or_nothing: input.allOrNothing,
-      created_by: authorId(actor),
-    })
-    .execute();
+/**
+ * One audit record per import for the rows refused because a record out of the importer's work holds
+ * their number (with the numbers' blind indexes and masks, and the records that hold them) and those
+ * refused once the allowance of look-ups was spent (people-import-checks.ts).
+ */
+async function auditRefusals(ctx: AppContext, actor: Principal, jobId: string, refusals: ImportRefusals) {
+  if (refusals.idNumbers.length + refusals.householdRefs.length + refusals.limitedRows === 0) return;
   await recordAudit(ctx, ctx.db, {
-    action: "person.import",
-    outcome: "success",
+    action: "person.import.refuse",
+    outcome: "denied",
     actor: { userId: authorId(actor), username: actor.username },
-    meta,
+    meta: { requestId: `import:${jobId}`, ip: null, userAgent: null },
     targetType: "import",
-    targetId: input.id,
-    details: { fileName: input.fileName, allOrNothing: input.allOrNothing, via },
+    targetId: jobId,
+    reason: "numbers registered out of the importer's work, or no look-ups by number left",
+    details: {
+      idNumbers: refusals.idNumbers,
+      householdRefs: refusals.householdRefs,
+      limitedRows: refusals.limitedRows,
+    },
   });
-  // Read back, so the answer is the job as it was queued.
-  return (await findJob(ctx.db, input.id)) as ImportJobRow;
 }
 
 /** Records the job (the file is already at its upload path) and runs it in the background. */
@@ -905,12 +319,6 @@ export async function importPeopleFile(
   }
 }
 
-/** The job as failed, with what the user may read of why (a domain error's message, else none of it). */
-function recordFailure(ctx: AppContext, id: string, error: unknown): Promise<void> {
-  const message = error instanceof DomainError ? error.message : "the import stopped on an internal error";
-  return updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() });
-}
-
 const running = new Set<string>();
 
 async function runInBackground(ctx: AppContext, actor: Principal, id: string, format: FileFormat) {
@@ -939,11 +347,7 @@ async function runInBackground(ctx: AppContext, actor: Principal, id: string, fo
  * import is idempotent), if their file is on this machine.
  */
 export async function resumeImports(ctx: AppContext): Promise<number> {
-  const jobs = await ctx.db
-    .selectFrom("import_job")
-    .select(["id", "file_name", "created_by"])
-    .where("status", "in", ["queued", "running"])
-    .execute();
+  const jobs = await listUnfinishedJobs(ctx.db);
   let resumed = 0;
   for (const job of jobs) {
     for (const format of ["csv", "xlsx"] as const) {
@@ -956,71 +360,4 @@ export async function resumeImports(ctx: AppContext): Promise<number> {
     }
   }
   return resumed;
-}
-
-export async function ensureUploadsDir(ctx: Pick<AppContext, "config">): Promise<void> {
-  await mkdir(uploadsDir(ctx), { recursive: true, mode: 0o700 });
-}
-
-export async function findJob(db: Kysely<DB>, id: string): Promise<ImportJobRow | undefined> {
-  return db.selectFrom("import_job").selectAll().where("id", "=", id).executeTakeFirst();
-}
-
-export async function jobOf(ctx: AppContext, actor: Principal, id: string): Promise<ImportJobRow> {
-  const job = await findJob(ctx.db, id);
-  if (!job || job.created_by !== authorId(actor))
-    throw new DomainError("IMPORT_NOT_FOUND", `no import ${id} of yours`, {
-      errors: [{ path: "id", message: "unknown import" }],
-    });
-  return job;
-}
-
-export async function listJobs(ctx: AppContext, actor: Principal) {
-  return ctx.db
-    .selectFrom("import_job")
-    .selectAll()
-    .where("created_by", "=", authorId(actor))
-    .orderBy("created_at", "desc")
-    .limit(20)
-    .execute();
-}
-
-export function jobView(job: ImportJobRow) {
-  return {
-    id: job.id,
-    kind: job.kind,
-    status: job.status,
-    fileName: job.file_name,
-    allOrNothing: job.all_or_nothing,
-    total: job.total,
-    processed: job.processed,
-    created: job.created,
-    updated: job.updated,
-    unchanged: job.unchanged,
-    rejected: job.rejected,
-    applied: job.status === "done" && !(job.all_or_nothing && job.rejected > 0),
-    error: job.error,
-    hasReport: job.status === "done" && job.report_purged_at === null,
-    createdAt: job.created_at.toISOString(),
-    finishedAt: job.finished_at?.toISOString() ?? null,
-  };
-}
-
-/** The template: the columns with Chinese headers (required ones starred) and one example row. */
-export async function peopleTemplate(format: FileFormat): Promise<Buffer> {
-  const header = PEOPLE_COLUMNS.map((c) => ("required" in c && c.required ? `${c.zh}*` : c.zh));
-  const example = PEOPLE_COLUMNS.map((c) => c.example);
-  if (format === "csv") return Buffer.from(csvText([header, example]), "utf8");
-  const wb = new ExcelJS.Workbook();
-  const sheet = wb.addWorksheet("人员");
-  sheet.addRow(header);
-  sheet.addRow(example);
-  sheet.getRow(1).font = { bold: true };
-  sheet.columns.forEach((c) => {
-    c.width = 14;
-  });
-  // ID and phone numbers as text, so a spreadsheet does not turn them into 4.50802E+17.
-  sheet.getColumn(6).numFmt = "@";
-  sheet.getColumn(7).numFmt = "@";
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }

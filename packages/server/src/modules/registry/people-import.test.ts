@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
 import { ensureArea } from "../areas/areas.service.ts";
-import { ensureUploadsDir, headsStatement, resumeImports, uploadPath } from "./people-import.service.ts";
+import { ensureUploadsDir, uploadPath } from "./import-jobs.service.ts";
+import { resumeImports } from "./people-import.service.ts";
+import { headsStatement } from "./people-import-plan.ts";
 
 let t: TestApp;
 let tree: AreaTree;

@@ -1,6 +1,6 @@
 import { canWork, composeAddress, type DataScope, ethnicityCode, type IdType } from "@wangge/core";
 import type { AreaRow } from "../areas/areas.table.ts";
-import { PEOPLE_COLUMNS, type PeopleColumn, type PeopleFileRow } from "./people-file.ts";
+import { columnName, type PeopleFileRow } from "./people-file.ts";
 import type { PersonTable } from "./registry.table.ts";
 import type { SealedId, SealedPhone } from "./registry-fields.ts";
 import { NAME_MAX, type NameKeys, type SealedFields, type SealRequest } from "./sealing.ts";
@@ -151,7 +151,7 @@ export interface Rejection {
   refused?: boolean;
 }
 
-const col = (key: PeopleColumn) => PEOPLE_COLUMNS.find((c) => c.key === key)?.zh ?? key;
+const col = columnName;
 // Control characters (NUL, tabs, line breaks…) have no place in a name.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: that is what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -205,7 +205,7 @@ export class RowChecker {
    */
   check(file: PeopleFileRow, sealed: SealedFields): PreparedRow | Rejection {
     const v = file.values;
-    const reasons: string[] = [];
+    const reasons: string[] = file.problems ? [...file.problems] : [];
     const name = v.name?.trim() ?? "";
     if (!name) reasons.push(`${col("name")}: required`);
     else if (name.length > NAME_MAX) reasons.push(`${col("name")}: at most ${NAME_MAX} characters`);

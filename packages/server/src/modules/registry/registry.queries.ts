@@ -261,10 +261,14 @@ export async function countRecentLookups(db: Db, userId: string, since: Date): P
   return Number(row.n);
 }
 
-/** Records a search by number and forgets the user's searches older than the window. */
-export async function recordLookup(db: Db, userId: string, at: Date, since: Date): Promise<void> {
+/** Records a search by number (or `count` of them) and forgets the user's searches older than the window. */
+export async function recordLookup(db: Db, userId: string, at: Date, since: Date, count = 1): Promise<void> {
   await db.deleteFrom("person_lookup").where("user_id", "=", userId).where("at", "<=", since).execute();
-  await db.insertInto("person_lookup").values({ id: crypto.randomUUID(), user_id: userId, at }).execute();
+  if (count > 0)
+    await db
+      .insertInto("person_lookup")
+      .values(Array.from({ length: count }, () => ({ id: crypto.randomUUID(), user_id: userId, at })))
+      .execute();
 }
 
 /** People carrying a tag in force under a path: the per-county count of the benchmark. */

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFieldCrypto, type FieldCrypto } from "../../crypto/field-crypto.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, importPeopleAsJob } from "../../test/factories.ts";
+import { findJob } from "./import-jobs.service.ts";
 import { rejectedRowsReport } from "./import-reports.service.ts";
-import { findJob } from "./people-import.service.ts";
 import type { ImportJobRow } from "./registry.table.ts";
 import { charsOf, idIndex } from "./registry-fields.ts";
 import {
@@ -233,7 +233,10 @@ describe("an import that seals on threads", () => {
     expect(reasons.slice(-3)).toEqual([
       [1_302, expect.stringMatching(/^证件号码: check digit should be/)],
       [1_303, expect.stringMatching(/^手机号码: a mainland mobile/)],
-      [1_304, "姓名: contains control characters"],
+      [
+        1_304,
+        "姓名: contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)",
+      ],
     ]);
     const stored = await t.ctx.db
       .selectFrom("person")

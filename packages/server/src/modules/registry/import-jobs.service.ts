@@ -1,0 +1,119 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { authorId, DomainError, type Principal } from "@wangge/core";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { findJob, insertJob, listJobsOf, updateJob } from "./import-jobs.queries.ts";
+import type { FileFormat } from "./people-file.ts";
+import type { ImportJobRow } from "./registry.table.ts";
+
+/**
+ * An import's job: recorded (and audited) when a file arrives, its progress and outcome written while
+ * it runs, read back by its author alone — also after a page reload. The uploaded file waits under
+ * the data directory until its job has run.
+ */
+export { findJob, updateJob };
+
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface StartImportInput {
+  id: string;
+  fileName: string;
+  format: FileFormat;
+  allOrNothing: boolean;
+}
+
+/** The job, queued, and its audit record: who imported which file. */
+export async function recordJob(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  input: Omit<StartImportInput, "format">,
+  via: "upload" | "cli",
+): Promise<ImportJobRow> {
+  await insertJob(ctx.db, {
+    id: input.id,
+    kind: "people",
+    status: "queued",
+    file_name: input.fileName,
+    all_or_nothing: input.allOrNothing,
+    created_by: authorId(actor),
+  });
+  await recordAudit(ctx, ctx.db, {
+    action: "person.import",
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "import",
+    targetId: input.id,
+    details: { fileName: input.fileName, allOrNothing: input.allOrNothing, via },
+  });
+  // Read back, so the answer is the job as it was queued.
+  return (await findJob(ctx.db, input.id)) as ImportJobRow;
+}
+
+/** The job as failed, with what the user may read of why (a domain error's message, else none of it). */
+export function recordFailure(ctx: AppContext, id: string, error: unknown): Promise<void> {
+  const message = error instanceof DomainError ? error.message : "the import stopped on an internal error";
+  return updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() });
+}
+
+export function uploadsDir(ctx: Pick<AppContext, "config">): string {
+  return path.join(ctx.config.dataDir, "imports");
+}
+
+export function uploadPath(ctx: Pick<AppContext, "config">, id: string, format: FileFormat): string {
+  return path.join(uploadsDir(ctx), `${id}.${format}`);
+}
+
+export async function ensureUploadsDir(ctx: Pick<AppContext, "config">): Promise<void> {
+  await mkdir(uploadsDir(ctx), { recursive: true, mode: 0o700 });
+}
+
+export async function jobOf(ctx: AppContext, actor: Principal, id: string): Promise<ImportJobRow> {
+  const job = await findJob(ctx.db, id);
+  if (!job || job.created_by !== authorId(actor))
+    throw new DomainError("IMPORT_NOT_FOUND", `no import ${id} of yours`, {
+      errors: [{ path: "id", message: "unknown import" }],
+    });
+  return job;
+}
+
+export async function listJobs(ctx: AppContext, actor: Principal) {
+  return listJobsOf(ctx.db, authorId(actor), 20);
+}
+
+export function jobView(job: ImportJobRow) {
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    fileName: job.file_name,
+    allOrNothing: job.all_or_nothing,
+    total: job.total,
+    processed: job.processed,
+    created: job.created,
+    updated: job.updated,
+    unchanged: job.unchanged,
+    rejected: job.rejected,
+    applied: job.status === "done" && isApplied(job),
+    error: job.error,
+    hasReport: job.status === "done" && job.report_purged_at === null,
+    createdAt: job.created_at.toISOString(),
+    finishedAt: job.finished_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Whether a finished job wrote its rows. All-or-nothing stops at the file's own errors, and then
+ * writes nothing; once the file is without them, rows the registry refuses (a number held out of the
+ * importer's work: people-import-checks.ts) are refused one by one while the rest is written.
+ */
+function isApplied(job: ImportJobRow): boolean {
+  return !job.all_or_nothing || job.rejected === 0 || job.created + job.updated + job.unchanged > 0;
+}
