@@ -53,9 +53,9 @@ const XLSX_CHUNK = 500;
  * surrogate pair) reads as U+FFFD instead of stopping the whole file: its row is refused by
  * `isStorableText` like any other that carries one.
  */
-export async function* xlsxRows(file: string): AsyncGenerator<CsvRecord[]> {
+export async function* xlsxRows(file: string | Readable): AsyncGenerator<CsvRecord[]> {
   const reader = wholeCharacters(
-    new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    new ExcelJS.stream.xlsx.WorkbookReader(file as string, {
       sharedStrings: "cache",
       hyperlinks: "ignore",
       styles: "ignore",

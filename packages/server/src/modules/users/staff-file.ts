@@ -1,5 +1,6 @@
-import ExcelJS from "exceljs";
+import { Readable } from "node:stream";
 import { type CsvRecord, parseCsvText } from "../../csv.ts";
+import { isStorableText, storableText, xlsxRows } from "../../spreadsheet.ts";
 
 /**
  * Reads the staff roster that townships keep (one row a person): name, phone, home unit, grid code,
@@ -14,9 +15,11 @@ export interface StaffRow {
   homeUnit: string;
   gridCode: string;
   role: string;
+  /** Fields whose cell holds text the database cannot store (NUL, a control character, broken UTF-8). */
+  unstorable: (keyof typeof COLUMNS)[];
 }
 
-const COLUMNS: Record<keyof Omit<StaffRow, "row">, string[]> = {
+const COLUMNS: Record<keyof Omit<StaffRow, "row" | "unstorable">, string[]> = {
   name: ["name", "姓名"],
   phone: ["phone", "手机", "手机号", "电话", "联系电话"],
   homeUnit: ["home unit", "home_unit", "派出单位", "工作单位", "单位"],
@@ -24,32 +27,18 @@ const COLUMNS: Record<keyof Omit<StaffRow, "row">, string[]> = {
   role: ["role", "角色", "岗位"],
 };
 
-async function xlsxRows(content: Buffer): Promise<CsvRecord[]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(content as unknown as ArrayBuffer);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return [];
+async function tableOf(content: Buffer, format: "csv" | "xlsx"): Promise<CsvRecord[]> {
+  if (format === "csv") return parseCsvText(content.toString("utf8"));
   const rows: CsvRecord[] = [];
-  sheet.eachRow({ includeEmpty: true }, (r, n) => {
-    const values = (r.values as unknown[])
-      .slice(1)
-      .map((v) =>
-        v == null
-          ? ""
-          : typeof v === "object" && "text" in (v as object)
-            ? String((v as { text: unknown }).text)
-            : String(v),
-      );
-    rows.push({ row: n, cells: values });
-  });
+  for await (const chunk of xlsxRows(Readable.from([content]))) rows.push(...chunk);
   return rows;
 }
 
 export type StaffFileResult = { ok: true; rows: StaffRow[] } | { ok: false; missingColumns: string[] };
 
 export async function readStaffFile(content: Buffer, format: "csv" | "xlsx"): Promise<StaffFileResult> {
-  const table = format === "csv" ? parseCsvText(content.toString("utf8")) : await xlsxRows(content);
-  const header = (table[0]?.cells ?? []).map((h) => h.trim().toLowerCase());
+  const table = await tableOf(content, format);
+  const header = (table[0]?.cells ?? []).map((h) => storableText(h).trim().toLowerCase());
   const index = {} as Record<keyof typeof COLUMNS, number>;
   const missing: string[] = [];
   for (const [key, names] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, string[]][]) {
@@ -61,7 +50,13 @@ export async function readStaffFile(content: Buffer, format: "csv" | "xlsx"): Pr
   const rows: StaffRow[] = [];
   for (const { row, cells } of table.slice(1)) {
     if (cells.every((c) => c.trim() === "")) continue;
-    const cell = (key: keyof typeof COLUMNS) => (cells[index[key]] ?? "").trim();
+    const unstorable: (keyof typeof COLUMNS)[] = [];
+    const cell = (key: keyof typeof COLUMNS) => {
+      const text = (cells[index[key]] ?? "").trim();
+      if (isStorableText(text)) return text;
+      unstorable.push(key);
+      return storableText(text);
+    };
     rows.push({
       row,
       name: cell("name"),
@@ -69,6 +64,7 @@ export async function readStaffFile(content: Buffer, format: "csv" | "xlsx"): Pr
       homeUnit: cell("homeUnit"),
       gridCode: cell("gridCode"),
       role: cell("role"),
+      unstorable,
     });
   }
   return { ok: true, rows };

@@ -9,8 +9,11 @@ import {
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
+import { UNSTORABLE_TEXT } from "../../spreadsheet.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { drawNumberLookups } from "../registry/number-lookups.ts";
+import { LOOKUPS_SPENT } from "../registry/people-import-checks.ts";
 import { grantAssignment } from "./assignments.service.ts";
 import type { StaffRow } from "./staff-file.ts";
 import { canSeeAccount } from "./user-access.service.ts";
@@ -31,8 +34,11 @@ export const NUMBER_REFUSED = "this mobile number cannot be used here; ask the d
  * index): known people get the new post, new people get an account with a temporary password shown
  * once in this report. Every row is checked and reported on its own; a rejected row changes nothing.
  * A number held by an account the importer cannot see (another township's worker, a resident) is
- * refused in the same words whoever holds it — never named, nor its account's id — and the import is
- * audited with how many rows were refused so, since each one tells that the number is somebody's.
+ * refused in the same words whoever holds it — never named, nor its account's id — and is one look-up
+ * from the importer's allowance of look-ups by number (registry/number-lookups.ts), since it tells
+ * that the number is somebody's; once the allowance is spent, every number not of an account the
+ * importer sees is refused in one wording. The import is audited with how many rows were refused so.
+ * A cell with text the database cannot hold (NUL, a control character, broken UTF-8) refuses its row.
  */
 export async function importStaffPosts(
   ctx: AppContext,
@@ -43,9 +49,11 @@ export async function importStaffPosts(
   const out: StaffRowOutcome[] = [];
   const scope = principalScope(actor, "user.manage");
   let refusedNumbers = 0;
+  let limitedNumbers = 0;
   for (const r of rows) {
     const errors: FieldIssue[] = [];
     const at = (field: string) => `rows.${r.row}.${field}`;
+    for (const field of r.unstorable) errors.push({ path: at(field), message: UNSTORABLE_TEXT });
     if (!r.name) errors.push({ path: at("name"), message: "a name is required" });
     const phone = normalizeMobile(r.phone);
     if (!phone) errors.push({ path: at("phone"), message: "must be an 11-digit mobile number" });
@@ -68,9 +76,20 @@ export async function importStaffPosts(
     }
     try {
       const existing = await findUserByPhoneIndex(ctx.db, ctx.crypto.blindIndex(phone));
-      if (existing && !(await canSeeAccount(ctx, actor, existing.id))) {
-        refusedNumbers++;
-        out.push({ row: r.row, outcome: "rejected", errors: [{ path: at("phone"), message: NUMBER_REFUSED }] });
+      const visible = existing ? await canSeeAccount(ctx, actor, existing.id) : false;
+      // A number held out of sight is a look-up from the importer's allowance; once none is left,
+      // every number not of an account they see is refused alike, somebody's or not.
+      let outcome: "go" | "refused" | "limited" = "go";
+      if (!visible)
+        await drawNumberLookups(ctx, actor, (left) => {
+          outcome = left <= 0 ? "limited" : existing ? "refused" : "go";
+          return outcome === "refused" ? 1 : 0;
+        });
+      if (outcome !== "go") {
+        if (outcome === "refused") refusedNumbers++;
+        else limitedNumbers++;
+        const message = outcome === "refused" ? NUMBER_REFUSED : LOOKUPS_SPENT;
+        out.push({ row: r.row, outcome: "rejected", errors: [{ path: at("phone"), message }] });
       } else if (existing) {
         const before = (await listAssignmentsOfUsers(ctx.db, [existing.id])).length;
         await grantAssignment(ctx, actor, meta, {
@@ -121,6 +140,7 @@ export async function importStaffPosts(
       unchanged: count("unchanged"),
       rejected: count("rejected"),
       refusedNumbers,
+      limitedNumbers,
     },
   });
   return out;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import { xlsxOfXml } from "../../test/zip.ts";
 
 let t: TestApp;
 let tree: AreaTree;
@@ -615,6 +616,65 @@ describe("POST /api/v1/users/import-staff", () => {
       .orderBy("seq", "desc")
       .executeTakeFirstOrThrow();
     expect(audit.details).toMatchObject({ rows: 2, rejected: 2, refusedNumbers: 2 });
+  });
+
+  it("draws each refusal from the importer's look-ups by number, then refuses every unseen number alike", async () => {
+    const manager = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
+    const session = await signIn(t, manager);
+    const unique = String(Date.now() + 7).slice(-8);
+    await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.otherGrid.code, phone: `153${unique}` });
+    await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.otherGrid.code, phone: `154${unique}` });
+    const roster = (phone: string) =>
+      Buffer.from(`name,phone,home unit,grid code,role
+某人,${phone},,${tree.grid.code},grid_worker
+`);
+    const first = await post("csv", roster(`153${unique}`), session.headers);
+    expect(first.json().rows[0]).toMatchObject({ outcome: "rejected", errors: [{ path: "rows.2.phone" }] });
+    const lookups = () => t.ctx.db.selectFrom("person_lookup").select("id").where("user_id", "=", manager.id).execute();
+    expect(await lookups()).toHaveLength(1);
+    // The rest of the allowance (20 in ten minutes) spent on searches.
+    const now = t.clock.now;
+    await t.ctx.db
+      .insertInto("person_lookup")
+      .values(Array.from({ length: 19 }, () => ({ id: crypto.randomUUID(), user_id: manager.id, at: now })))
+      .execute();
+    const held = await post("csv", roster(`154${unique}`), session.headers);
+    const free = await post("csv", roster(`152${unique}`), session.headers);
+    expect(held.json().rows[0]).toEqual(free.json().rows[0]);
+    expect(free.json().rows[0]).toEqual({
+      row: 2,
+      outcome: "rejected",
+      errors: [{ path: "rows.2.phone", message: "limit of number look-ups reached; import the rest later" }],
+    });
+    expect(await lookups()).toHaveLength(20);
+  });
+
+  it("refuses a row whose cells hold text the database cannot store, naming the field, and imports the rest", async () => {
+    const unique = String(Date.now() + 11).slice(-8);
+    const csv = [
+      "姓名,手机号,派出单位,网格代码,角色",
+      `好人,150${unique},,${tree.grid.code},网格员`,
+      `空\u0000字符,151${unique},,${tree.grid.code},网格员`,
+    ].join("\n");
+    const res = await post("csv", Buffer.from(csv));
+    expect(res.statusCode).toBe(200);
+    const reason =
+      "contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)";
+    expect(res.json()).toMatchObject({ created: 1, rejected: 1 });
+    expect(res.json().rows[1]).toEqual({
+      row: 3,
+      outcome: "rejected",
+      errors: [{ path: "rows.3.name", message: reason }],
+    });
+    const xlsx = xlsxOfXml([
+      ["姓名", "手机号", "派出单位", "网格代码", "角色"],
+      ["指导员", `149${unique}`, "司法局&#0;", tree.grid.code, "网格指导员"],
+    ]);
+    const fromXlsx = await post("xlsx", xlsx);
+    expect(fromXlsx.statusCode, fromXlsx.body).toBe(200);
+    expect(fromXlsx.json().rows).toEqual([
+      { row: 2, outcome: "rejected", errors: [{ path: "rows.2.homeUnit", message: reason }] },
+    ]);
   });
 
   it("rejects rows outside an area manager's township", async () => {
