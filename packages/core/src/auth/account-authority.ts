@@ -1,7 +1,12 @@
 import { isWithin } from "../areas/area-path.ts";
 import type { Permission } from "./permissions.ts";
 import type { PrincipalAssignment } from "./principal.ts";
-import { ADMINISTRATIVE_PERMISSIONS, AUDIT_ROLE_KEYS, AUDITOR_ONLY_PERMISSIONS } from "./roles.ts";
+import {
+  ADMINISTRATIVE_PERMISSIONS,
+  AUDIT_ROLE_KEYS,
+  AUDIT_ROLE_PERMISSIONS,
+  AUDITOR_ONLY_PERMISSIONS,
+} from "./roles.ts";
 import { canView, computeScope } from "./scope.ts";
 
 /**
@@ -115,4 +120,31 @@ export function checkEditRole(
   role: Pick<AccountPost, "roleKey" | "permissions">,
 ): "ROLE_AUDIT_SEPARATION" | null {
   return isAuditRole(role) && !isAuditAuthority(actor) ? "ROLE_AUDIT_SEPARATION" : null;
+}
+
+export type RolePermissionRefusal = "ROLE_AUDIT_PERMISSIONS_LIMITED" | "ROLE_AUDITOR_ONLY_PERMISSION";
+
+/**
+ * The permissions of `permissions` that the role `roleKey` may not hold, each with why: an audit role
+ * (the auditor) holds only AUDIT_ROLE_PERMISSIONS; any other role no audit permission. Whoever edits
+ * the role — an auditor, the CLI, a seed — is held to it.
+ */
+export function refusedRolePermissions(
+  roleKey: string,
+  permissions: readonly Permission[],
+): { permission: Permission; refusal: RolePermissionRefusal }[] {
+  const audit = (AUDIT_ROLE_KEYS as readonly string[]).includes(roleKey);
+  const refused: { permission: Permission; refusal: RolePermissionRefusal }[] = [];
+  for (const permission of permissions)
+    if (audit && !AUDIT_ROLE_PERMISSIONS.includes(permission))
+      refused.push({ permission, refusal: "ROLE_AUDIT_PERMISSIONS_LIMITED" });
+    else if (!audit && AUDITOR_ONLY_PERMISSIONS.includes(permission))
+      refused.push({ permission, refusal: "ROLE_AUDITOR_ONLY_PERMISSION" });
+  return refused;
+}
+
+/** What a role held as `permissions` confers: those it may hold (a set written before the rule, or by hand, confers no more). */
+export function conferredPermissions(roleKey: string, permissions: readonly Permission[]): Permission[] {
+  const refused = new Set(refusedRolePermissions(roleKey, permissions).map((r) => r.permission));
+  return refused.size === 0 ? [...permissions] : permissions.filter((p) => !refused.has(p));
 }

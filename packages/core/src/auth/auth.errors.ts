@@ -27,6 +27,8 @@ export const AUTH_ERRORS = {
   USER_SELF_PASSWORD_RESET:
     "a user manager tries to reset their own password through user management, which asks for no current password (they change it with the current one instead)",
   ROLE_AUDITOR_ONLY_PERMISSION: "a role editor tries to give audit permissions to a role other than auditor",
+  ROLE_AUDIT_PERMISSIONS_LIMITED:
+    "the auditor role is given a permission beyond reading and exporting the audit trail and reading accounts and areas (person.reveal, person.read, …: 三员分立)",
   ROLE_NOT_FOUND: "a role key does not exist",
   ASSIGNMENT_SELF_GRANT_FORBIDDEN: "a user tries to give themselves the admin or auditor role",
   USER_MANAGE_FORBIDDEN:

@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { checkEditRole, checkGrant, checkManageAccount, permissionsHeldAt } from "./account-authority.ts";
+import {
+  checkEditRole,
+  checkGrant,
+  checkManageAccount,
+  conferredPermissions,
+  permissionsHeldAt,
+  refusedRolePermissions,
+} from "./account-authority.ts";
 import { checkPassword } from "./password-policy.ts";
 import { PERMISSION_KEYS, type Permission } from "./permissions.ts";
 import { systemPrincipal } from "./principal.ts";
-import { AUDITOR_ONLY_PERMISSIONS, DEFAULT_ROLES, ROLE_KEYS } from "./roles.ts";
+import { AUDIT_ROLE_PERMISSIONS, AUDITOR_ONLY_PERMISSIONS, DEFAULT_ROLES, ROLE_KEYS } from "./roles.ts";
 import { canView, canWork, computeScope, coversDeployment } from "./scope.ts";
 import { isSessionAlive } from "./session-policy.ts";
 
@@ -100,6 +107,36 @@ describe("default roles", () => {
   it("give audit permissions to the auditor alone", () => {
     const holders = DEFAULT_ROLES.filter((r) => r.permissions.some((p) => AUDITOR_ONLY_PERMISSIONS.includes(p)));
     expect(holders.map((r) => r.key)).toEqual(["auditor"]);
+  });
+
+  it("keep every role within what it may hold", () => {
+    for (const role of DEFAULT_ROLES) expect(refusedRolePermissions(role.key, role.permissions)).toEqual([]);
+  });
+});
+
+describe("refusedRolePermissions", () => {
+  it("keeps the auditor role to reading and exporting the trail and reading accounts and areas (三员分立)", () => {
+    expect(
+      refusedRolePermissions("auditor", ["audit.read", "user.read", "person.read", "person.reveal", "area.read"]),
+    ).toEqual([
+      { permission: "person.read", refusal: "ROLE_AUDIT_PERMISSIONS_LIMITED" },
+      { permission: "person.reveal", refusal: "ROLE_AUDIT_PERMISSIONS_LIMITED" },
+    ]);
+    expect(refusedRolePermissions("auditor", AUDIT_ROLE_PERMISSIONS)).toEqual([]);
+  });
+
+  it("keeps audit permissions out of every other role, the admin's too", () => {
+    expect(refusedRolePermissions("admin", ["user.manage", "audit.export"])).toEqual([
+      { permission: "audit.export", refusal: "ROLE_AUDITOR_ONLY_PERMISSION" },
+    ]);
+    expect(refusedRolePermissions("admin", ["person.reveal"])).toEqual([]);
+  });
+
+  it("confers only what may be held, whatever a role's stored set says", () => {
+    expect(conferredPermissions("auditor", ["audit.read", "person.reveal", "tag.sensitive.read"])).toEqual([
+      "audit.read",
+    ]);
+    expect(conferredPermissions("volunteer", ["event.report", "audit.read"])).toEqual(["event.report"]);
   });
 });
 

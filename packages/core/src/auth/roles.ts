@@ -178,6 +178,16 @@ export const SELF_GRANT_FORBIDDEN: RoleKey[] = ["auditor", "admin"];
 export const AUDITOR_ONLY_PERMISSIONS: Permission[] = ["audit.read", "audit.export"];
 
 /**
+ * All an audit role may hold (三员分立, GB/T 22239-2019 8.1.4.2): reading and exporting the trail, and
+ * reading the accounts and areas it names, to tell who did what where. Nothing that reads residents'
+ * data (person.read, person.reveal, tag.sensitive.read, event.read…), changes anything, or
+ * administers: the auditor watches the others and is no one's substitute. Enforced on every path that
+ * writes a role (account-authority.ts `refusedRolePermissions`) and again where a principal's
+ * permissions are read (`conferredPermissions`), whatever the database holds.
+ */
+export const AUDIT_ROLE_PERMISSIONS: Permission[] = ["audit.read", "audit.export", "user.read", "area.read"];
+
+/**
  * Roles only an auditor (or the CLI on the server) grants, edits, and whose holders' accounts they
  * manage: never the system admin (三员分立). Any role carrying an AUDITOR_ONLY permission counts too.
  */

@@ -1,6 +1,5 @@
 import {
-  ADMINISTRATIVE_PERMISSIONS,
-  AUDITOR_ONLY_PERMISSIONS,
+  AUDIT_ROLE_PERMISSIONS,
   authorId,
   checkEditRole,
   DEFAULT_ROLES,
@@ -8,6 +7,8 @@ import {
   isPermission,
   type Permission,
   type Principal,
+  type RolePermissionRefusal,
+  refusedRolePermissions,
 } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
@@ -27,6 +28,9 @@ import {
 export async function ensureDefaultRoles(db: Kysely<DB>): Promise<string[]> {
   const added: string[] = [];
   for (const role of DEFAULT_ROLES) {
+    // The defaults keep the rules every role is held to (a core test holds them to it too).
+    const refused = refusedRolePermissions(role.key, role.permissions);
+    if (refused.length > 0) throw new Error(`the default ${role.key} role may not hold ${refused[0]?.permission}`);
     const inserted = await insertRoleIfMissing(
       db,
       { key: role.key, name_zh: role.name["zh-CN"], name_en: role.name.en, work_scope: role.workScope },
@@ -68,8 +72,9 @@ export async function getRole(db: Kysely<DB> | Transaction<DB>, key: string): Pr
 
 /**
  * Replaces a role's permission set. Separation of duties (三员分立): audit permissions stay with the
- * auditor role, which only an auditor or the CLI edits, and which never takes the powers that
- * administer others. The change is recorded with the before and after sets; a refusal as denied.
+ * auditor role, which only an auditor or the CLI edits, and which holds nothing beyond reading the
+ * trail and the accounts and areas it names (core's refusedRolePermissions: no resident data, no
+ * powers over others). The change is recorded with the before and after sets; a refusal as denied.
  */
 export async function setRolePermissions(
   ctx: AppContext,
@@ -95,31 +100,21 @@ export async function setRolePermissions(
       `the ${key} role is edited only by an auditor or with the CLI on the server`,
     );
   }
-  if (key === "auditor") {
-    const forbidden = permissions.filter(
-      (p) => ADMINISTRATIVE_PERMISSIONS.includes(p) && !AUDITOR_ONLY_PERMISSIONS.includes(p),
-    );
-    if (forbidden.length > 0)
-      throw new DomainError("ROLE_AUDIT_SEPARATION", `the auditor role cannot hold ${forbidden.join(", ")}`, {
-        errors: forbidden.map((p) => ({
-          path: `body.permissions.${input.permissions.indexOf(p)}`,
-          message: "not for the auditor",
+  const refused = refusedRolePermissions(key, [...new Set(input.permissions)]);
+  if (refused.length > 0) {
+    const code = refused[0]?.refusal as RolePermissionRefusal;
+    throw new DomainError(
+      code,
+      code === "ROLE_AUDIT_PERMISSIONS_LIMITED"
+        ? `the ${key} role holds only ${AUDIT_ROLE_PERMISSIONS.join(", ")}, not ${refused.map((r) => r.permission).join(", ")}`
+        : `${refused.map((r) => r.permission).join(", ")} can only belong to the auditor role`,
+      {
+        errors: refused.map((r) => ({
+          path: `body.permissions.${input.permissions.indexOf(r.permission)}`,
+          message: r.refusal === "ROLE_AUDIT_PERMISSIONS_LIMITED" ? "not for the auditor" : "auditor only",
         })),
-      });
-  } else {
-    const forbidden = permissions.filter((p) => AUDITOR_ONLY_PERMISSIONS.includes(p));
-    if (forbidden.length > 0) {
-      throw new DomainError(
-        "ROLE_AUDITOR_ONLY_PERMISSION",
-        `${forbidden.join(", ")} can only belong to the auditor role`,
-        {
-          errors: forbidden.map((p) => ({
-            path: `body.permissions.${input.permissions.indexOf(p)}`,
-            message: "auditor only",
-          })),
-        },
-      );
-    }
+      },
+    );
   }
   await ctx.db.transaction().execute(async (trx) => {
     const role = await lockRole(trx, key);

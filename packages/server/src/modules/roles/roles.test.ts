@@ -1,5 +1,6 @@
 import { type Permission, systemPrincipal } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { up as trimAuditRole } from "../../db/migrations/2026_12_06_1320_trim_audit_role.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
 import { setRolePermissions } from "./roles.service.ts";
@@ -121,7 +122,10 @@ describe("PUT /api/v1/roles/:key", () => {
       headers: auditor.headers,
       payload: { permissions: [...current, "user.manage"] },
     });
-    expect(grab.json()).toMatchObject({ code: "ROLE_AUDIT_SEPARATION", errors: [{ path: "body.permissions.3" }] });
+    expect(grab.json()).toMatchObject({
+      code: "ROLE_AUDIT_PERMISSIONS_LIMITED",
+      errors: [{ path: "body.permissions.3" }],
+    });
     const totp = await t.app.inject({
       method: "PUT",
       url: "/api/v1/roles/auditor",
@@ -135,6 +139,81 @@ describe("PUT /api/v1/roles/:key", () => {
     expect(next.json().code).toBe("AUTH_TOTP_SETUP_REQUIRED");
     // Back as it was: later tests sign auditors in with a password alone.
     await setRolePermissions(t.ctx, systemPrincipal(), meta, "auditor", { permissions: current, requiresTotp: false });
+  });
+
+  it("keeps the auditor role to reading the trail, accounts and areas: no resident data, whoever edits it", async () => {
+    const auditor = await signIn(t, await buildUser(t.ctx, { role: "auditor" }));
+    const stored = async () =>
+      (
+        await t.ctx.db
+          .selectFrom("role_permission")
+          .select("permission")
+          .where("role_key", "=", "auditor")
+          .orderBy("permission")
+          .execute()
+      ).map((p) => p.permission);
+    const before = await stored();
+    const wanted: Permission[] = [
+      "audit.read",
+      "audit.export",
+      "user.read",
+      "person.read",
+      "person.reveal",
+      "tag.sensitive.read",
+      "event.read",
+    ];
+    const res = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/roles/auditor",
+      headers: auditor.headers,
+      payload: { permissions: wanted },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({
+      code: "ROLE_AUDIT_PERMISSIONS_LIMITED",
+      errors: [3, 4, 5, 6].map((i) => ({ path: `body.permissions.${i}`, message: "not for the auditor" })),
+    });
+    expect(await stored()).toEqual(before);
+    const people = await t.app.inject({ method: "GET", url: "/api/v1/people?q=test", headers: auditor.headers });
+    expect(people.statusCode).toBe(403);
+    // The CLI on the server is held to the same list.
+    await expect(
+      setRolePermissions(t.ctx, systemPrincipal(), meta, "auditor", { permissions: wanted }),
+    ).rejects.toMatchObject({ code: "ROLE_AUDIT_PERMISSIONS_LIMITED" });
+    // Reading areas, to tell where the trail's records happened, it may hold.
+    const areas = await setRolePermissions(t.ctx, systemPrincipal(), meta, "auditor", {
+      permissions: [...before, "area.read"] as Permission[],
+    });
+    expect(areas.permissions).toContain("area.read");
+    await setRolePermissions(t.ctx, systemPrincipal(), meta, "auditor", { permissions: before as Permission[] });
+  });
+
+  it("confers on an auditor no more than the list, whatever the stored role says, and the upgrade trims it", async () => {
+    await t.ctx.db
+      .insertInto("role_permission")
+      .values([
+        { role_key: "auditor", permission: "person.read" },
+        { role_key: "auditor", permission: "person.reveal" },
+        { role_key: "volunteer", permission: "audit.read" },
+      ])
+      .execute();
+    const auditor = await signIn(t, await buildUser(t.ctx, { role: "auditor" }));
+    const me = (await t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: auditor.headers })).json();
+    expect(me.permissions.sort()).toEqual(["audit.export", "audit.read", "user.read"]);
+    const people = await t.app.inject({ method: "GET", url: "/api/v1/people?q=test", headers: auditor.headers });
+    expect(people.statusCode).toBe(403);
+    await trimAuditRole(t.ctx.db);
+    const left = await t.ctx.db
+      .selectFrom("role_permission")
+      .select(["role_key", "permission"])
+      .where((eb) => eb.or([eb("role_key", "=", "auditor"), eb("permission", "=", "audit.read")]))
+      .orderBy("permission")
+      .execute();
+    expect(left).toEqual([
+      { role_key: "auditor", permission: "audit.export" },
+      { role_key: "auditor", permission: "audit.read" },
+      { role_key: "auditor", permission: "user.read" },
+    ]);
   });
 
   it("lets the CLI (the system) change the auditor role", async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import {
   authorId,
+  conferredPermissions,
   DomainError,
   isPermission,
   maskPhone,
@@ -75,9 +76,13 @@ export async function loadPrincipal(
         homeUnit: a.home_unit,
         workScope: a.work_scope,
         requiresTotp: a.requires_totp,
-        permissions: perms
-          .filter((p) => p.role_key === a.role_key && isPermission(p.permission))
-          .map((p) => p.permission as Permission),
+        // Only what the role may hold (an auditor role: the audit allow-list), whatever is stored.
+        permissions: conferredPermissions(
+          a.role_key,
+          perms
+            .filter((p) => p.role_key === a.role_key && isPermission(p.permission))
+            .map((p) => p.permission as Permission),
+        ),
       }),
     ),
   };
