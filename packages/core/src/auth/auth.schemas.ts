@@ -33,6 +33,12 @@ export const MeSchema = z
     assignments: z.array(AssignmentSchema.omit({ roleName: true }).extend({ workScope: z.enum(["subtree", "area"]) })),
     roles: z.array(z.string()),
     permissions: z.array(PermissionSchema),
+    /**
+     * The permissions held for the whole deployment (an area-less post, or posts at every root area):
+     * the deployment's own settings — event categories, the working calendar, devices, Open311 keys,
+     * roles, the data key — need them so, and the apps show those settings only to who has them.
+     */
+    deploymentWidePermissions: z.array(PermissionSchema),
     /** Set while the user must set up TOTP or change a temporary password before anything else. */
     restriction: z.enum(["totp_setup", "password_change"]).nullable(),
     csrfToken: z.string().nullable(),

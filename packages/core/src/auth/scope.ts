@@ -68,6 +68,18 @@ export function coversDeployment(scope: DataScope, rootPaths: readonly string[])
   return scope.isGlobal || (rootPaths.length > 0 && rootPaths.every((p) => canWork(scope, p)));
 }
 
+/**
+ * Which of the permissions held in `assignments` reach the whole deployment (`coversDeployment`): the
+ * settings that are the deployment's own need them there, so the apps offer those settings only then.
+ */
+export function deploymentWidePermissions(
+  assignments: readonly ScopedAssignment[],
+  rootPaths: readonly string[],
+): Permission[] {
+  const held = [...new Set(assignments.flatMap((a) => a.permissions))].sort();
+  return held.filter((p) => coversDeployment(computeScope(assignments, p), rootPaths));
+}
+
 export function hasPermission(assignments: readonly ScopedAssignment[], permission: Permission): boolean {
   return assignments.some((a) => a.permissions.includes(permission));
 }

@@ -90,6 +90,19 @@ describe("routes of the deployment's own settings", () => {
     expect((await neighbourSettings(rootAdmin.headers)).deadlines).toEqual(settings.deadlines);
   });
 
+  it("are told to the client: /auth/me lists the permissions held for the whole deployment", async () => {
+    const me = async (headers: Record<string, string>) =>
+      (await t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers })).json();
+    const root = await me(rootAdmin.headers);
+    expect(root.deploymentWidePermissions).toEqual(root.permissions);
+    expect(root.deploymentWidePermissions).toEqual(
+      expect.arrayContaining(["event.configure", "role.manage", "system.manage"]),
+    );
+    const township = await me(townshipAdmin.headers);
+    expect(township.permissions).toContain("event.configure");
+    expect(township.deploymentWidePermissions).toEqual([]);
+  });
+
   it("are open to the permission held at the root of the tree, until a second root makes it one tree of two", async () => {
     const settings = await neighbourSettings(rootAdmin.headers);
     const put = () =>

@@ -10,6 +10,11 @@ interface SessionValue {
   me: Me | null;
   loading: boolean;
   can: (permission: Permission) => boolean;
+  /**
+   * Whether the permission is held for the whole deployment, as the server tells (/auth/me): the
+   * deployment's own settings (event categories, calendar, devices, Open311 keys, roles) need it so.
+   */
+  canEverywhere: (permission: Permission) => boolean;
   accept: (me: Me) => void;
   refresh: () => Promise<void>;
   signOut: () => Promise<void>;
@@ -49,7 +54,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [refresh]);
 
   const value = useMemo<SessionValue>(
-    () => ({ me, loading, can: (p) => Boolean(me?.permissions.includes(p)), accept, refresh, signOut }),
+    () => ({
+      me,
+      loading,
+      can: (p) => Boolean(me?.permissions.includes(p)),
+      canEverywhere: (p) => Boolean(me?.deploymentWidePermissions.includes(p)),
+      accept,
+      refresh,
+      signOut,
+    }),
     [me, loading, accept, refresh, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -5,6 +5,7 @@ import {
   coversDeployment,
   type DataScope,
   DomainError,
+  deploymentWidePermissions,
   type Permission,
   type Principal,
   parentCodeOf,
@@ -76,6 +77,14 @@ export async function getAreaToWork(
  * Whether `actor` holds `permission` for the whole deployment: in an area-less post or at every root
  * of the area tree (core's coversDeployment) — what the deployment's own settings need.
  */
+/** The permissions `actor` holds for the whole deployment (core's deploymentWidePermissions). */
+export async function deploymentWidePermissionsOf(
+  db: Kysely<DB> | Transaction<DB>,
+  actor: Principal,
+): Promise<Permission[]> {
+  return deploymentWidePermissions(actor.assignments, await listRootPaths(db));
+}
+
 export async function holdsDeploymentWide(
   db: Kysely<DB> | Transaction<DB>,
   actor: Principal,

@@ -24,6 +24,7 @@ import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta, SESSION_COOKIE } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { loginRateLimit } from "../../http/security.ts";
+import { deploymentWidePermissionsOf } from "../areas/areas.service.ts";
 import {
   beginTotpSetup,
   changePassword,
@@ -39,7 +40,12 @@ import {
   verifyOtp,
 } from "./auth.service.ts";
 
-export function toMe(principal: Principal, restriction: Restriction, csrfToken: string | null): Me {
+export async function toMe(
+  ctx: AppContext,
+  principal: Principal,
+  restriction: Restriction,
+  csrfToken: string | null,
+): Promise<Me> {
   return {
     user: { id: principal.userId, username: principal.username, displayName: principal.displayName },
     via: principal.via,
@@ -53,6 +59,7 @@ export function toMe(principal: Principal, restriction: Restriction, csrfToken: 
     })),
     roles: [...new Set(principal.assignments.map((a) => a.roleKey))].sort(),
     permissions: principalPermissions(principal),
+    deploymentWidePermissions: await deploymentWidePermissionsOf(ctx.db, principal),
     restriction,
     csrfToken,
   };
@@ -70,11 +77,11 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       maxAge: ctx.config.session.absoluteHours * 3600,
     });
   };
-  const answer = (request: FastifyRequest, reply: FastifyReply, result: LoginResult) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply, result: LoginResult) => {
     setSessionCookie(request, reply, result.sessionToken);
     return result.step === "totp"
       ? { step: "totp" as const, csrfToken: result.csrfToken }
-      : { step: "done" as const, me: toMe(result.principal, result.restriction, result.csrfToken) };
+      : { step: "done" as const, me: await toMe(ctx, result.principal, result.restriction, result.csrfToken) };
   };
 
   app.post(
@@ -135,7 +142,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     },
     async (request) => {
       const auth = request.auth;
-      return toMe(principalOf(request), auth?.restriction ?? null, auth?.csrfToken ?? null);
+      return toMe(ctx, principalOf(request), auth?.restriction ?? null, auth?.csrfToken ?? null);
     },
   );
 

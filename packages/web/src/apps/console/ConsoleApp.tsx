@@ -79,12 +79,7 @@ export function ConsoleApp() {
                   path="events"
                   element={<Allowed permission="event.read" render={(s) => <EventsRoute session={s} canRead />} />}
                 />
-                <Route
-                  path="event-settings"
-                  element={
-                    <Allowed permission="event.configure" render={(s) => <EventsRoute session={s} canRead={false} />} />
-                  }
-                />
+                <Route path="event-settings" element={<EventSettingsRoute />} />
                 <Route
                   path="users"
                   element={
@@ -107,8 +102,8 @@ export function ConsoleApp() {
                       permission="user.read"
                       render={(s) => (
                         <RolesPage
-                          canEdit={s.can("role.manage")}
-                          isAuditor={s.can("audit.read") && s.can("audit.export")}
+                          canEdit={s.canEverywhere("role.manage")}
+                          isAuditor={s.canEverywhere("audit.read") && s.canEverywhere("audit.export")}
                         />
                       )}
                     />
@@ -149,13 +144,36 @@ function EventsRoute({ session: s, canRead }: { session: ReturnType<typeof useSe
             canReport: canRead && s.can("event.report"),
             canHandle: canRead && s.can("event.handle"),
             canMediate: canRead && s.can("mediation.handle"),
-            canConfigure: s.can("event.configure"),
-            canManageSystem: s.can("system.manage"),
+            // The deployment's own settings: offered only to who holds them for the whole deployment.
+            canConfigure: s.canEverywhere("event.configure"),
+            canManageSystem: s.canEverywhere("system.manage"),
             userId: s.me?.user.id ?? "",
           }}
         />
       )}
     </ConfigGate>
+  );
+}
+
+/** Whether the user may see the deployment's event settings (categories, calendar, devices, Open311 keys). */
+const canSeeEventSettings = (s: ReturnType<typeof useSession>) =>
+  s.canEverywhere("event.configure") || s.canEverywhere("system.manage");
+
+/** The event settings, or — reached by its address without the right — what the user cannot do there, and why. */
+function EventSettingsRoute() {
+  const { t } = useTranslation();
+  const session = useSession();
+  if (canSeeEventSettings(session)) return <EventsRoute session={session} canRead={false} />;
+  return (
+    <Result
+      status="403"
+      title={t("deployment.settingsTitle")}
+      subTitle={t("deployment.settingsExplain", {
+        configure: t("permissions.event_configure"),
+        system: t("permissions.system_manage"),
+      })}
+      extra={<Link to="/">{t("common.backHome")}</Link>}
+    />
   );
 }
 
@@ -215,7 +233,7 @@ function ConsoleLayout() {
       : []),
     ...(session.can("event.read")
       ? [{ key: "events", icon: <AlertOutlined />, label: t("nav.events"), onClick: () => navigate("/events") }]
-      : session.can("event.configure")
+      : canSeeEventSettings(session)
         ? [
             {
               key: "event-settings",

@@ -1,11 +1,4 @@
-import {
-  ADMINISTRATIVE_PERMISSIONS,
-  AUDITOR_ONLY_PERMISSIONS,
-  isAuditRole,
-  PERMISSION_KEYS,
-  type Permission,
-  type RoleView,
-} from "@wangge/core";
+import { isAuditRole, PERMISSION_KEYS, type Permission, type RoleView, refusedRolePermissions } from "@wangge/core";
 import { Alert, App, Button, Card, Checkbox, Collapse, Space, Switch, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -14,7 +7,8 @@ import { errorMessageKey } from "../../../lib/error-message.ts";
 import { listRoles, saveRole } from "../api/roles.ts";
 
 /**
- * Which permissions each role has; admins with role.manage edit them. Separation of duties (三员分立):
+ * Which permissions each role has; admins with role.manage for the whole deployment edit them (the
+ * rest read them, and are told so). Separation of duties (三员分立):
  * audit permissions stay with the auditor role, which only an auditor edits (the server refuses the rest).
  */
 export function RolesPage({ canEdit: canEditRoles, isAuditor }: { canEdit: boolean; isAuditor: boolean }) {
@@ -38,17 +32,22 @@ export function RolesPage({ canEdit: canEditRoles, isAuditor }: { canEdit: boole
   return (
     <Card title={t("roles.title")}>
       <Typography.Paragraph type="secondary">{t("roles.intro")}</Typography.Paragraph>
+      {!canEditRoles && !isAuditor && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={t("roles.readOnly", { permission: t("permissions.role_manage") })}
+        />
+      )}
       <Collapse
         items={roles.map((role) => {
           const draft = drafts[role.key] ?? { permissions: role.permissions, requiresTotp: role.requiresTotp };
           const auditRole = isAuditRole({ roleKey: role.key, permissions: role.permissions });
           const canEdit = auditRole ? isAuditor : canEditRoles;
-          // What the server refuses is not offered: audit permissions outside the auditor role, and the
-          // powers that administer others inside it.
-          const refused = (p: Permission) =>
-            auditRole
-              ? ADMINISTRATIVE_PERMISSIONS.includes(p) && !AUDITOR_ONLY_PERMISSIONS.includes(p)
-              : AUDITOR_ONLY_PERMISSIONS.includes(p);
+          // What the server refuses is not offered (core's rule): audit permissions outside the auditor
+          // role, and inside it anything but reading the trail, accounts and areas.
+          const refused = (p: Permission) => refusedRolePermissions(role.key, [p]).length > 0;
           const changed =
             JSON.stringify(draft) !==
             JSON.stringify({ permissions: role.permissions, requiresTotp: role.requiresTotp });
