@@ -2,6 +2,7 @@ import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import {
   CreateUserBodySchema,
   DomainError,
+  describeChainBreak,
   describeCheckpointProblem,
   isDomainError,
   redactPersonalNumbers,
@@ -476,7 +477,7 @@ export function buildCli(): Command {
   audit
     .command("verify")
     .description(
-      "check every row's hash chain, and that the trail still holds every checkpoint written outside the database; exits 1 naming the first edited, reordered or missing row, or a checkpoint that is not genuine",
+      "check every row's hash chain, and that the trail still holds every checkpoint written outside the database; exits 1 listing every run of edited, relinked or missing rows and every checkpoint that does not hold or is not genuine",
     )
     .option(
       "--checkpoints <files...>",
@@ -488,11 +489,15 @@ export function buildCli(): Command {
         async (ctx) => {
           const verdict = await verifyAuditTrailWithCheckpoints(ctx, opts.checkpoints);
           const { checkpoints: cps, chain } = verdict;
+          // Every run of bad rows, not only the first: an edit further on must not hide behind one.
+          for (const b of chain.breaks) print(describeChainBreak(b));
+          if (chain.moreBreaks > 0) print(`… and ${chain.moreBreaks} more run(s) of bad rows`);
           for (const p of cps.problems) print(describeCheckpointProblem(p, p.file));
           if (!chain.ok) {
+            const places = chain.breaks.length + chain.moreBreaks;
             throw new DomainError(
               "AUDIT_CHAIN_BROKEN",
-              `audit trail broken at row ${chain.firstBadSeq} (${chain.problem.replace("_", " ")}); ${chain.rows} row(s) before it are intact`,
+              `audit trail broken in ${places} place(s), first at row ${chain.firstBadSeq} (${chain.problem?.replace("_", " ")}): ${chain.badRows} row(s) edited, relinked or missing (listed above) among ${chain.rows} read`,
             );
           }
           if (!verdict.ok) {

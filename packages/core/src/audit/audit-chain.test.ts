@@ -5,6 +5,9 @@ import {
   type AuditContent,
   auditRowHash,
   canonicalJson,
+  chainVerdict,
+  describeChainBreak,
+  MAX_CHAIN_BREAKS,
   type StoredAuditRow,
   verifyChain,
 } from "./audit-chain.ts";
@@ -45,22 +48,29 @@ describe("canonicalJson", () => {
   });
 });
 
+const verify = (rows: StoredAuditRow[]) => chainVerdict(verifyChain(rows, digest));
+
 describe("verifyChain", () => {
   it("accepts an intact chain, in SHA-256 and in SM3", () => {
-    expect(verifyChain(chain(5), digest)).toMatchObject({ ok: true, rows: 5 });
-    expect(verifyChain(chain(3, "sm3"), digest)).toMatchObject({ ok: true, rows: 3 });
+    expect(verify(chain(5))).toMatchObject({ ok: true, rows: 5, breaks: [], firstBadSeq: null });
+    expect(verify(chain(3, "sm3"))).toMatchObject({ ok: true, rows: 3 });
   });
 
   it("names the first edited row", () => {
     const rows = chain(5);
     rows[2] = { ...rows[2]!, content: { ...rows[2]!.content, outcome: "failure" } };
-    expect(verifyChain(rows, digest)).toMatchObject({ ok: false, firstBadSeq: 3, problem: "hash_mismatch" });
+    expect(verify(rows)).toMatchObject({ ok: false, firstBadSeq: 3, problem: "hash_mismatch" });
   });
 
   it("names the gap left by a removed row", () => {
     const rows = chain(5);
     rows.splice(1, 1);
-    expect(verifyChain(rows, digest)).toMatchObject({ ok: false, firstBadSeq: 2, problem: "sequence_gap" });
+    expect(verify(rows)).toMatchObject({
+      ok: false,
+      firstBadSeq: 2,
+      problem: "sequence_gap",
+      breaks: [{ fromSeq: 2, toSeq: 2, problem: "sequence_gap" }],
+    });
   });
 
   it("detects rows swapped together with their numbers", () => {
@@ -69,12 +79,52 @@ describe("verifyChain", () => {
     const b = rows[2]!;
     rows[1] = { ...b, content: { ...b.content, seq: 2 } };
     rows[2] = { ...a, content: { ...a.content, seq: 3 } };
-    expect(verifyChain(rows, digest)).toMatchObject({ ok: false, firstBadSeq: 2 });
+    expect(verify(rows)).toMatchObject({ ok: false, firstBadSeq: 2 });
   });
 
-  it("continues across pages from the last good hash", () => {
+  it("goes on past a bad row and reports every edit, removal and replaced row after it", () => {
+    const rows = chain(12);
+    const edit = (i: number) => {
+      rows[i] = { ...rows[i]!, content: { ...rows[i]!.content, actorUsername: "someone else" } };
+    };
+    edit(1);
+    edit(2);
+    edit(6);
+    // Row 9 rebuilt with a hash of its own: it checks, the row after it no longer links to it.
+    const r9 = { ...rows[8]!.content, outcome: "denied" as const };
+    rows[8] = { ...rows[8]!, content: r9, hash: auditRowHash(digest, "sha256", rows[8]!.prevHash, r9) };
+    rows.splice(10, 1); // row 11 removed
+    const verdict = verify(rows);
+    expect(verdict).toMatchObject({ ok: false, rows: 11, badRows: 5, firstBadSeq: 2, problem: "hash_mismatch" });
+    expect(verdict.breaks).toEqual([
+      { fromSeq: 2, toSeq: 3, problem: "hash_mismatch" },
+      { fromSeq: 7, toSeq: 7, problem: "hash_mismatch" },
+      { fromSeq: 10, toSeq: 10, problem: "broken_link" },
+      { fromSeq: 11, toSeq: 11, problem: "sequence_gap" },
+    ]);
+    expect(verdict.breaks.map(describeChainBreak)[0]).toBe(
+      "audit rows 2–3: edited (the content no longer gives the stored hash)",
+    );
+  });
+
+  it("lists the first hundred runs of bad rows and counts the rest", () => {
+    const rows = chain(250);
+    for (let i = 0; i < 250; i += 2) rows[i] = { ...rows[i]!, content: { ...rows[i]!.content, reason: "x" } };
+    const verdict = verify(rows);
+    expect(verdict.breaks).toHaveLength(MAX_CHAIN_BREAKS);
+    expect(verdict.moreBreaks).toBe(25);
+    expect(verdict.badRows).toBe(125);
+  });
+
+  it("continues across pages from the last row's hash", () => {
     const rows = chain(6);
-    const first = verifyChain(rows.slice(0, 3), digest);
-    expect(verifyChain(rows.slice(3), digest, first.next)).toMatchObject({ ok: true, rows: 3 });
+    rows[4] = { ...rows[4]!, content: { ...rows[4]!.content, reason: "x" } };
+    const walk = verifyChain(rows.slice(0, 3), digest);
+    expect(chainVerdict(verifyChain(rows.slice(3), digest, walk))).toMatchObject({
+      ok: false,
+      rows: 6,
+      breaks: [{ fromSeq: 5, toSeq: 5, problem: "hash_mismatch" }],
+      lastHash: rows[5]!.hash,
+    });
   });
 });

@@ -45,33 +45,118 @@ export interface StoredAuditRow {
   hash: string;
 }
 
-export type ChainVerdict =
-  | { ok: true; rows: number; lastHash: string }
-  | { ok: false; rows: number; firstBadSeq: number; problem: "hash_mismatch" | "broken_link" | "sequence_gap" };
+export const CHAIN_PROBLEMS = ["hash_mismatch", "broken_link", "sequence_gap"] as const;
+export type ChainProblem = (typeof CHAIN_PROBLEMS)[number];
 
 /**
- * Walks rows in sequence order. `expectedPrev` carries the last good hash across pages, so a long
- * trail can be verified in batches.
+ * A run of consecutive bad rows with one problem: rows whose content no longer gives their hash
+ * (edited), rows that do not link to the row before them (the one before was replaced, hash and
+ * all), or row numbers missing from the sequence (removed).
+ */
+export interface ChainBreak {
+  fromSeq: number;
+  toSeq: number;
+  problem: ChainProblem;
+}
+
+/** The runs a verdict lists; past them it only counts (an auditor acts on the first hundred). */
+export const MAX_CHAIN_BREAKS = 100;
+
+export interface ChainVerdict {
+  ok: boolean;
+  /** Rows read. */
+  rows: number;
+  /** Rows edited or relinked, and row numbers missing. */
+  badRows: number;
+  /** Every run of bad rows in order, the first MAX_CHAIN_BREAKS of them. */
+  breaks: ChainBreak[];
+  /** Runs beyond those listed. */
+  moreBreaks: number;
+  /** The first bad row and its problem (null when intact). */
+  firstBadSeq: number | null;
+  problem: ChainProblem | null;
+  /** The last row's hash (the genesis hash for an empty trail). */
+  lastHash: string;
+}
+
+/** Where a walk over the chain stands between pages. */
+export interface ChainWalk {
+  expectedPrev: string;
+  expectedSeq: number;
+  rows: number;
+  badRows: number;
+  breaks: ChainBreak[];
+  moreBreaks: number;
+}
+
+export const chainStart = (): ChainWalk => ({
+  expectedPrev: AUDIT_GENESIS_HASH,
+  expectedSeq: 1,
+  rows: 0,
+  badRows: 0,
+  breaks: [],
+  moreBreaks: 0,
+});
+
+function addBreak(walk: ChainWalk, fromSeq: number, toSeq: number, problem: ChainProblem): void {
+  walk.badRows += toSeq - fromSeq + 1;
+  const last = walk.breaks.at(-1);
+  if (walk.moreBreaks === 0 && last && last.problem === problem && last.toSeq + 1 === fromSeq) {
+    last.toSeq = toSeq;
+  } else if (walk.breaks.length < MAX_CHAIN_BREAKS) {
+    walk.breaks.push({ fromSeq, toSeq, problem });
+  } else {
+    walk.moreBreaks++;
+  }
+}
+
+/**
+ * Walks rows in sequence order and goes on past a bad row: each row is checked against the row
+ * stored before it, so one edit is reported where it is and a second edit further on is reported
+ * too (a walk that stopped at the first would hide every later one). `walk` carries the state across
+ * pages, so a long trail is verified in batches; call chainVerdict(walk) after the last page.
  */
 export function verifyChain(
   rows: readonly StoredAuditRow[],
   digest: Digest,
-  start: { expectedPrev: string; expectedSeq: number } = { expectedPrev: AUDIT_GENESIS_HASH, expectedSeq: 1 },
-): ChainVerdict & { next: { expectedPrev: string; expectedSeq: number } } {
-  let { expectedPrev, expectedSeq } = start;
-  let count = 0;
+  walk: ChainWalk = chainStart(),
+): ChainWalk {
   for (const row of rows) {
     const seq = row.content.seq;
-    if (seq !== expectedSeq)
-      return { ok: false, rows: count, firstBadSeq: expectedSeq, problem: "sequence_gap", next: start };
-    if (row.prevHash !== expectedPrev)
-      return { ok: false, rows: count, firstBadSeq: seq, problem: "broken_link", next: start };
+    if (seq < walk.expectedSeq) continue; // not in order: already judged
+    walk.rows++;
+    const gap = seq > walk.expectedSeq;
+    if (gap) addBreak(walk, walk.expectedSeq, seq - 1, "sequence_gap");
     if (auditRowHash(digest, row.algorithm, row.prevHash, row.content) !== row.hash) {
-      return { ok: false, rows: count, firstBadSeq: seq, problem: "hash_mismatch", next: start };
+      addBreak(walk, seq, seq, "hash_mismatch");
+    } else if (!gap && row.prevHash !== walk.expectedPrev) {
+      // After a gap the link is broken by the rows that are gone, already reported.
+      addBreak(walk, seq, seq, "broken_link");
     }
-    expectedPrev = row.hash;
-    expectedSeq = seq + 1;
-    count++;
+    walk.expectedPrev = row.hash;
+    walk.expectedSeq = seq + 1;
   }
-  return { ok: true, rows: count, lastHash: expectedPrev, next: { expectedPrev, expectedSeq } };
+  return walk;
+}
+
+export function chainVerdict(walk: ChainWalk): ChainVerdict {
+  const first = walk.breaks[0];
+  return {
+    ok: walk.badRows === 0,
+    rows: walk.rows,
+    badRows: walk.badRows,
+    breaks: walk.breaks.map((b) => ({ ...b })),
+    moreBreaks: walk.moreBreaks,
+    firstBadSeq: first?.fromSeq ?? null,
+    problem: first?.problem ?? null,
+    lastHash: walk.expectedPrev,
+  };
+}
+
+/** A run of bad rows in one line, for the command line and the log. */
+export function describeChainBreak(b: ChainBreak): string {
+  const rows = b.fromSeq === b.toSeq ? `audit row ${b.fromSeq}` : `audit rows ${b.fromSeq}–${b.toSeq}`;
+  if (b.problem === "hash_mismatch") return `${rows}: edited (the content no longer gives the stored hash)`;
+  if (b.problem === "broken_link") return `${rows}: not linked to the row before (that row was replaced, hash and all)`;
+  return `${rows}: missing (removed from the sequence)`;
 }

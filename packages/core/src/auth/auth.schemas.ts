@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHAIN_PROBLEMS } from "../audit/audit-chain.ts";
 import { AuditCheckpointProblemSchema } from "../audit/audit-checkpoint.ts";
 import { PASSWORD_MAX_LENGTH } from "./password-policy.ts";
 import { PERMISSION_KEYS, type Permission } from "./permissions.ts";
@@ -196,11 +197,24 @@ export const AuditQuerySchema = z
   })
   .strict();
 
+export const AuditChainBreakSchema = z.object({
+  fromSeq: z.number().int(),
+  toSeq: z.number().int(),
+  /** hash_mismatch: the rows were edited; broken_link: the row before each was replaced (hash and all);
+   * sequence_gap: the row numbers are missing (removed). */
+  problem: z.enum(CHAIN_PROBLEMS),
+});
+
 export const AuditVerifyResponseSchema = z.object({
   ok: z.boolean(),
   rows: z.number().int(),
   /** The first edited, reordered or missing row (for missing rows: the first one gone). */
   firstBadSeq: z.number().int().nullable(),
+  /** Every run of bad rows the chain shows, in order (at most 100; moreBreaks counts the rest). */
+  breaks: z.array(AuditChainBreakSchema),
+  moreBreaks: z.number().int(),
+  /** Rows edited or relinked and row numbers missing, over the whole chain. */
+  badRows: z.number().int(),
   /** hash_mismatch, broken_link, sequence_gap (the chain); rows_missing, row_replaced, checkpoint_not_genuine,
    * checkpoint_unreadable (the checkpoints written outside the database). */
   problem: z.string().nullable(),

@@ -241,6 +241,55 @@ describe("NUL characters", () => {
   });
 });
 
+describe("lone surrogates", () => {
+  /** A raw JSON body: JSON.stringify would escape the surrogate the same way, but spell it out. */
+  const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "POST", url, headers: { ...headers, "content-type": "application/json" }, payload: body });
+  const expectRefused = (res: { statusCode: number; json(): any }, path: string) => {
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ path }] });
+    expect(res.json().errors[0].message).toMatch(/lone surrogate/);
+  };
+
+  it("are refused in a login username, before any sign-in is counted or audited", async () => {
+    const res = await post("/api/v1/auth/login", '{"username":"x\\ud800y","password":"x"}');
+    expectRefused(res, "body.username");
+    const audited = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("seq")
+      .where("actor_username", "like", "x%y")
+      .execute();
+    expect(audited).toEqual([]);
+  });
+
+  it("are refused in an API token's name (a jsonb detail of its audit record: a 500 before)", async () => {
+    const res = await post(
+      "/api/v1/auth/tokens",
+      `{"id":"${crypto.randomUUID()}","name":"script \\udc00","expiresInDays":30}`,
+      admin.headers,
+    );
+    expectRefused(res, "body.name");
+  });
+
+  it("are refused in an event's attributes, names and values alike, naming the name with an escape", async () => {
+    const body = (attributes: string) =>
+      `{"id":"${uuidv7()}","categoryKey":"hazard.safety","description":"a broken lamp","gridCode":"${tree.grid.code}","attributes":${attributes}}`;
+    expectRefused(
+      await post("/api/v1/events", body('{"level":"high\\ud83d"}'), official.headers),
+      "body.attributes.level",
+    );
+    expectRefused(
+      await post("/api/v1/events", body('{"le\\udfffvel":"high"}'), official.headers),
+      "body.attributes.le\\udfffvel",
+    );
+  });
+
+  it("are told apart from a well-formed pair, which passes the edge", async () => {
+    const res = await post("/api/v1/auth/login", '{"username":"x\\ud83d\\ude00y","password":"wrong wrong"}');
+    expect(res.statusCode).toBe(401);
+  });
+});
+
 /** One raw HTTP/1.1 exchange on a real socket: status, content type and body of the answer. */
 function rawExchange(head: string): Promise<{ status: number; contentType: string; body: string }> {
   return new Promise((resolve, reject) => {

@@ -16,9 +16,13 @@ import { buildProblem } from "./problem.ts";
  *   relative redirect) and make clients re-send bodies and credentials.
  * - its URL and headers fit (414 REQUEST_URI_TOO_LONG, 431 REQUEST_HEADERS_TOO_LARGE), answered
  *   as problem+json even when Node's parser stops before Fastify sees the request.
- * - no text in its params, query or body holds a NUL character (U+0000): PostgreSQL cannot store it
- *   in text or jsonb, so it would fail deep in a query as a 500. Refused with the field's path
- *   (VALIDATION_FAILED). Bodies a route reads itself (multipart, raw JSON) use assertNoNul.
+ * - every text in its params, query or body (values and property names) is storable: no NUL
+ *   character (U+0000), which PostgreSQL cannot store in text or jsonb, and no lone surrogate (a
+ *   JSON `"\ud800"` that is not half of a pair: not well-formed UTF-16, so not text at all). The
+ *   driver would write a lone surrogate to a text column as U+FFFD — a value other than the one the
+ *   service saw, hashed into the audit chain or compared — and jsonb refuses it (a 500). Refused with
+ *   the field's path (VALIDATION_FAILED). Bodies a route reads itself (multipart, raw JSON) use
+ *   assertStorableText.
  */
 
 /** Longest request target (path and query) accepted; longer ones answer 414. */
@@ -54,21 +58,38 @@ function isContainer(value: unknown): value is Record<string, unknown> | unknown
   );
 }
 
-/** Every place under `root` where text (a string or an object key) holds a NUL character. */
-export function nulIssues(value: unknown, root: string): FieldIssue[] {
+/** Why a text cannot be stored as it is, or undefined when it can. */
+function textProblem(text: string): string | undefined {
+  if (text.includes(NUL)) return "must not contain the NUL character (U+0000)";
+  if (!text.isWellFormed()) return "must be well-formed Unicode text (it holds a lone surrogate)";
+  return undefined;
+}
+
+/** A property name as a path shows it: NUL and lone surrogates spelled as escapes. */
+function pathKey(key: string): string {
+  return key.replaceAll(NUL, "\\u0000").replace(/\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/**
+ * Every place under `root` where text (a string or an object key) holds a NUL character or a lone
+ * surrogate (see the file's comment).
+ */
+export function textIssues(value: unknown, root: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
   // Iterative: a deeply nested body must not overflow the stack.
   const stack: [unknown, string][] = [[value, root]];
   while (stack.length > 0 && issues.length < MAX_ISSUES) {
     const [current, path] = stack.pop() as [unknown, string];
     if (typeof current === "string") {
-      if (current.includes(NUL)) issues.push({ path, message: "must not contain the NUL character (U+0000)" });
+      const problem = textProblem(current);
+      if (problem) issues.push({ path, message: problem });
     } else if (isContainer(current)) {
       const entries = Array.isArray(current) ? current.map((v, i) => [String(i), v] as const) : Object.entries(current);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i] as readonly [string, unknown];
-        const childPath = `${path}.${key.replaceAll(NUL, "\\u0000")}`;
-        if (key.includes(NUL)) issues.push({ path: childPath, message: "the name must not contain NUL (U+0000)" });
+        const childPath = `${path}.${pathKey(key)}`;
+        const problem = textProblem(key);
+        if (problem) issues.push({ path: childPath, message: `the name ${problem}` });
         else stack.push([child, childPath]);
       }
     }
@@ -76,19 +97,22 @@ export function nulIssues(value: unknown, root: string): FieldIssue[] {
   return issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function nulError(issues: FieldIssue[]): DomainError {
+function textError(issues: FieldIssue[]): DomainError {
   return new DomainError(
     "VALIDATION_FAILED",
-    `text must not contain the NUL character: ${issues.map((i) => i.path).join(", ")}`,
+    `text must not contain NUL characters or lone surrogates: ${issues.map((i) => i.path).join(", ")}`,
     { errors: issues },
   );
 }
 
 /** For input a route reads itself (multipart fields, a signed raw JSON body): throws VALIDATION_FAILED. */
-export function assertNoNul(value: unknown, root: string): void {
-  const issues = nulIssues(value, root);
-  if (issues.length > 0) throw nulError(issues);
+export function assertStorableText(value: unknown, root: string): void {
+  const issues = textIssues(value, root);
+  if (issues.length > 0) throw textError(issues);
 }
+
+/** The former name, still imported by the Open311 routes (their owner moves them to the new one; #16). */
+export const assertNoNul = assertStorableText;
 
 export function registerRequestEdge(app: FastifyInstance): void {
   app.addHook("onRequest", async (request: FastifyRequest) => {
@@ -103,11 +127,11 @@ export function registerRequestEdge(app: FastifyInstance): void {
   });
   app.addHook("preValidation", async (request: FastifyRequest) => {
     const issues = [
-      ...nulIssues(request.params, "params"),
-      ...nulIssues(request.query, "query"),
-      ...nulIssues(request.body, "body"),
+      ...textIssues(request.params, "params"),
+      ...textIssues(request.query, "query"),
+      ...textIssues(request.body, "body"),
     ];
-    if (issues.length > 0) throw nulError(issues);
+    if (issues.length > 0) throw textError(issues);
   });
 }
 

@@ -235,6 +235,7 @@ export async function verifyAuditTrailWithCheckpoints(ctx: Ctx, files?: string[]
   let firstBadSeq: number | null = null;
   let problem: string | null = null;
   if (!chain.ok) {
+    // Every run of bad rows is in chain.breaks; the verdict's headline is the first.
     firstBadSeq = chain.firstBadSeq;
     problem = chain.problem;
   } else {

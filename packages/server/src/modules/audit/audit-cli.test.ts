@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { loadConfig } from "../../config.ts";
 import { openDatabase } from "../../db/database.ts";
 import { runCli } from "../../test/run-cli.ts";
 import { prepareTestDatabase, type TestDatabaseLocation } from "../../test/test-database.ts";
+import { recordAudit } from "./audit.service.ts";
 import { checkpointFile } from "./audit-checkpoints.service.ts";
 
 // Each test runs the command line several times, a new process each (3–5 s on two busy cores).
@@ -71,6 +73,35 @@ describe("wangge audit verify", () => {
     expect(forged.code).toBe(1);
     expect(forged.stderr).toBe(
       `wangge: checkpoint on line 1 of ${file} is not genuine: its MAC does not match (edited, or written without the key)\n`,
+    );
+  });
+
+  it("lists every edited row, not only the first", async () => {
+    // The previous test leaves a forged checkpoint behind: this one starts from no checkpoints.
+    rmSync(checkpointFile(dataDir), { force: true });
+    const ctx = { config: loadConfig(env), now: () => new Date() };
+    const seqs: number[] = [];
+    await asDatabaseOwner(async (db) => {
+      for (let i = 0; i < 4; i++) seqs.push(await recordAudit(ctx, db, { action: "test.row", outcome: "success" }));
+      await db.transaction().execute(async (trx) => {
+        await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
+        await sql`update audit_log set reason = 'edited' where seq in (${seqs[0]}, ${seqs[2]})`.execute(trx);
+        await sql`alter table audit_log enable trigger audit_log_no_update`.execute(trx);
+      });
+    });
+    const broken = await runCli(["audit", "verify"], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toBe(
+      [
+        `audit row ${seqs[0]}: edited (the content no longer gives the stored hash)`,
+        `audit row ${seqs[2]}: edited (the content no longer gives the stored hash)`,
+        "",
+      ].join("\n"),
+    );
+    expect(broken.stderr).toMatch(
+      new RegExp(
+        `^wangge: audit trail broken in 2 place\\(s\\), first at row ${seqs[0]} \\(hash mismatch\\): 2 row\\(s\\) edited, relinked or missing \\(listed above\\) among \\d+ read\\n$`,
+      ),
     );
   });
 });

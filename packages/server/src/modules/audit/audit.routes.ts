@@ -63,7 +63,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       schema: {
         tags: ["audit"],
         summary:
-          "Check the whole hash chain, and that it still holds every checkpoint this server wrote outside the database; names the first bad or missing row",
+          "Check the whole hash chain, and that it still holds every checkpoint this server wrote outside the database; lists every run of edited, relinked or missing rows (breaks) and every checkpoint problem",
         response: { 200: AuditVerifyResponseSchema, ...errors },
       },
     },
@@ -74,6 +74,9 @@ export const auditRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         rows: verdict.chain.rows,
         firstBadSeq: verdict.firstBadSeq,
         problem: verdict.problem,
+        breaks: verdict.chain.breaks,
+        moreBreaks: verdict.chain.moreBreaks,
+        badRows: verdict.chain.badRows,
         checkpoints: {
           checked: verdict.checkpoints.checked,
           latest: verdict.checkpoints.latest,

@@ -4,6 +4,8 @@ import {
   auditRowHash,
   authorId,
   type ChainVerdict,
+  chainStart,
+  chainVerdict,
   DomainError,
   type Principal,
   verifyChain,
@@ -44,6 +46,34 @@ export function auditAlgorithm(ctx: Pick<AppContext, "config">): "sha256" | "sm3
 }
 
 /**
+ * Text as the database stores it. The driver encodes strings as UTF-8, writing a lone surrogate as
+ * U+FFFD; text and jsonb cannot hold NUL at all (the insert would fail, and the change with it). A
+ * row's hash must cover what is stored, or `audit verify` fails on a row nobody touched: whatever a
+ * route, the CLI or a service passes is put in that form first (the request edge refuses such text
+ * from clients, so this only matters for what slips past it).
+ */
+function storableText(text: string): string {
+  return text.toWellFormed().replaceAll("\u0000", "\uFFFD");
+}
+
+const storableOrNull = (text: string | null | undefined) => (text == null ? null : storableText(text));
+
+/**
+ * Details as jsonb gives them back: JSON's own form (a Date becomes its ISO string, undefined and
+ * functions go), every string and property name storable.
+ */
+function storableDetails(details: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(details), function (this: unknown, _key, value: unknown) {
+    if (typeof value === "string") return storableText(value);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.every(([k]) => storableText(k) === k)) return value;
+    // A name that changes may meet another one: the later wins, as jsonb keeps the last duplicate.
+    return Object.fromEntries(entries.map(([k, v]) => [storableText(k), v]));
+  }) as Record<string, unknown>;
+}
+
+/**
  * The time is read inside the lock that orders the chain, and never earlier than the last row's: a
  * transaction that waited for the lock, or a clock stepped back, cannot put a row before its
  * predecessor in time.
@@ -62,20 +92,25 @@ async function appendInTransaction(
   let prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
   const rows = entries.map((entry) => {
     seq += 1;
+    // Exactly what the row will hold (storableText), so the hash is the hash of the stored row.
     const content: AuditContent = {
       seq,
       occurredAt: now.toISOString(),
-      actorUserId: entry.actor?.userId ?? null,
-      actorUsername: entry.actor?.username ?? null,
-      ip: entry.meta?.ip ?? null,
-      userAgent: entry.meta?.userAgent?.slice(0, 512) ?? null,
-      action: entry.action,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      areaPath: entry.areaPath ?? null,
+      // A uuid column gives its value back in lower case.
+      actorUserId: entry.actor?.userId?.toLowerCase() ?? null,
+      actorUsername: storableOrNull(entry.actor?.username),
+      ip: storableOrNull(entry.meta?.ip),
+      userAgent: storableOrNull(entry.meta?.userAgent?.slice(0, 512)),
+      action: storableText(entry.action),
+      targetType: storableOrNull(entry.targetType),
+      targetId: storableOrNull(entry.targetId),
+      areaPath: storableOrNull(entry.areaPath),
       outcome: entry.outcome,
-      reason: entry.reason ?? null,
-      details: { ...(entry.details ?? {}), ...(entry.meta?.requestId ? { requestId: entry.meta.requestId } : {}) },
+      reason: storableOrNull(entry.reason),
+      details: storableDetails({
+        ...(entry.details ?? {}),
+        ...(entry.meta?.requestId ? { requestId: entry.meta.requestId } : {}),
+      }),
     };
     const hash = auditRowHash(digest, algorithm, prevHash, content);
     const row = {
@@ -172,22 +207,18 @@ export async function listAudit(db: Kysely<DB>, filter: AuditFilter, limit: numb
   return { items: page, nextBeforeSeq: rows.length > limit ? Number(page.at(-1)?.seq) : null };
 }
 
-/** Walks the whole trail in order, in batches; names the first bad row. */
+/** Walks the whole trail in order, in batches, to its end; names every run of bad rows. */
 export async function verifyAuditTrail(db: Kysely<DB>, batchSize = 2000): Promise<ChainVerdict> {
-  let state = { expectedPrev: AUDIT_GENESIS_HASH, expectedSeq: 1 };
-  let total = 0;
+  const walk = chainStart();
   let afterSeq = 0;
   for (;;) {
     const rows = await listAuditRowsAscending(db, afterSeq, batchSize);
-    if (rows.length === 0) return { ok: true, rows: total, lastHash: state.expectedPrev };
-    const verdict = verifyChain(
+    if (rows.length === 0) return chainVerdict(walk);
+    verifyChain(
       rows.map((r) => ({ content: toAuditContent(r), algorithm: r.hash_alg, prevHash: r.prev_hash, hash: r.hash })),
       digest,
-      state,
+      walk,
     );
-    if (!verdict.ok) return { ...verdict, rows: total + verdict.rows };
-    total += verdict.rows;
-    state = verdict.next;
     afterSeq = Number(rows.at(-1)?.seq);
   }
 }

@@ -71,6 +71,45 @@ describe("GET /api/v1/audit", () => {
   });
 });
 
+describe("a row's hash", () => {
+  it("covers what the database stores: a login with a lone surrogate leaves the chain verifiable", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: '{"username":"x\\ud800y","password":"x"}',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/v1/audit/verify", headers: auditor.headers })).json(),
+    ).toMatchObject({
+      ok: true,
+      breaks: [],
+    });
+  });
+
+  it("covers what the database stores whatever a service passes: lone surrogates, NUL, dates, upper-case ids", async () => {
+    const seq = await recordAudit(t.ctx, t.ctx.db, {
+      action: "test.odd\u0000text",
+      outcome: "failure",
+      actor: { userId: "0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B", username: "x\ud800y" },
+      targetType: "user",
+      targetId: "\udc00",
+      reason: "half a pair \ud83d",
+      details: { when: new Date("2030-01-01T00:00:00Z"), "k\ud800": ["v\udfff", "\u0000"], skipped: undefined },
+    });
+    const row = await t.ctx.db.selectFrom("audit_log").selectAll().where("seq", "=", seq).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      action: "test.odd\ufffdtext",
+      actor_username: "x\ufffdy",
+      target_id: "\ufffd",
+      reason: "half a pair \ufffd",
+      details: { when: "2030-01-01T00:00:00.000Z", "k\ufffd": ["v\ufffd", "\ufffd"] },
+    });
+    expect(await verifyAuditTrail(t.ctx.db)).toMatchObject({ ok: true, breaks: [] });
+  });
+});
+
 describe("the audit trail", () => {
   it("cannot be edited or deleted through the database", async () => {
     await expect(sql`update audit_log set outcome = 'success' where seq = 1`.execute(t.ctx.db)).rejects.toThrow(
@@ -97,6 +136,29 @@ describe("the audit trail", () => {
     const broken = await t.app.inject({ method: "GET", url: "/api/v1/audit/verify", headers: auditor.headers });
     expect(broken.json()).toMatchObject({ ok: false, firstBadSeq: Number(victim.seq), problem: "hash_mismatch" });
     expect(await verifyAuditTrail(t.ctx.db, 3)).toMatchObject({ ok: false, firstBadSeq: Number(victim.seq) });
+  });
+
+  it("reports every edit, not only the first: a later edit does not hide behind an earlier one", async () => {
+    const first = await recordAudit(t.ctx, t.ctx.db, { action: "test.first", outcome: "success" });
+    for (let i = 0; i < 5; i++) await recordAudit(t.ctx, t.ctx.db, { action: "test.between", outcome: "success" });
+    const second = await recordAudit(t.ctx, t.ctx.db, { action: "test.second", outcome: "success" });
+    await recordAudit(t.ctx, t.ctx.db, { action: "test.after", outcome: "success" });
+    await t.ctx.db.transaction().execute(async (trx) => {
+      await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
+      await sql`update audit_log set outcome = 'failure' where seq = ${first}`.execute(trx);
+      await sql`update audit_log set actor_username = 'nobody' where seq = ${second}`.execute(trx);
+      await sql`alter table audit_log enable trigger audit_log_no_update`.execute(trx);
+    });
+    const verdict = (
+      await t.app.inject({ method: "GET", url: "/api/v1/audit/verify", headers: auditor.headers })
+    ).json();
+    // The row changed by the test before is still reported first; both edits after it are there too.
+    expect(verdict).toMatchObject({ ok: false, problem: "hash_mismatch", badRows: 3, moreBreaks: 0 });
+    expect(verdict.breaks.slice(1)).toEqual([
+      { fromSeq: first, toSeq: first, problem: "hash_mismatch" },
+      { fromSeq: second, toSeq: second, problem: "hash_mismatch" },
+    ]);
+    expect(await verifyAuditTrail(t.ctx.db, 4)).toMatchObject({ badRows: 3, breaks: verdict.breaks });
   });
 });
 

@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { assertNoNul } from "../../http/request-edge.ts";
+import { assertStorableText } from "../../http/request-edge.ts";
 import { listDevices, registerDevice, reportFromDevice, retireDevice, verifyDeviceRequest } from "./devices.service.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
@@ -66,7 +66,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
             errors: [{ path: "body", message: "JSON expected" }],
           });
         }
-        assertNoNul(json, "body");
+        assertStorableText(json, "body");
         const parsed = DeviceReportBodySchema.safeParse(json);
         if (!parsed.success)
           throw new DomainError("VALIDATION_FAILED", "the report is not valid", {

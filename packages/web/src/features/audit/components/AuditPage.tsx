@@ -73,6 +73,7 @@ export function AuditPage({ canExport, timezone }: { canExport: boolean; timezon
                 }),
               }
             : {})}
+          {...(verdict.breaks.length > 0 ? { description: <ChainBreaks verdict={verdict} t={t} /> } : {})}
         />
       )}
       <Form
@@ -185,4 +186,27 @@ function verdictText(v: AuditVerifyResult, t: TFunction, format: Intl.DateTimeFo
   if (v.problem === "row_replaced" && replaced) return t("audit.rowReplaced", { seq: v.firstBadSeq, at: at(replaced) });
   if (forged && v.firstBadSeq === null) return t("audit.checkpointForged", { line: forged.line });
   return t("audit.broken", { seq: v.firstBadSeq });
+}
+
+/** Every run of damaged records the chain shows, so that a second edit is seen beside the first. */
+function ChainBreaks({ verdict, t }: { verdict: AuditVerifyResult; t: TFunction }) {
+  return (
+    <div>
+      <Typography.Text>{t("audit.breaks", { count: verdict.badRows })}</Typography.Text>
+      <ul style={{ margin: "4px 0 0", paddingInlineStart: 20 }}>
+        {verdict.breaks.map((b) => (
+          <li key={b.fromSeq}>
+            {t(b.fromSeq === b.toSeq ? "audit.breakRow" : "audit.breakRows", {
+              from: b.fromSeq,
+              to: b.toSeq,
+              problem: t(`audit.breakProblems.${b.problem}`),
+            })}
+          </li>
+        ))}
+      </ul>
+      {verdict.moreBreaks > 0 && (
+        <Typography.Text>{t("audit.breaksMore", { count: verdict.moreBreaks })}</Typography.Text>
+      )}
+    </div>
+  );
 }
