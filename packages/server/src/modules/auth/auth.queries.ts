@@ -139,6 +139,22 @@ export async function countLoginAttempt(
   return { attempt: Number(row.failures), lockedUntil: row.locked_until };
 }
 
+/**
+ * Takes back the count of an attempt that proved right without finishing a sign-in (a password
+ * whose second factor is still to come), so it is not a failure — but the count is not cleared: the
+ * codes tried next add to it. Only in the window that counted it, and not while a lock lasts.
+ */
+export async function uncountLoginAttempt(db: Db, username: string, countedAt: Date): Promise<void> {
+  await db
+    .updateTable("login_lock")
+    .set((eb) => ({ failures: eb("failures", "-", 1) }))
+    .where("username", "=", username)
+    .where("failures", ">", 0)
+    .where("window_started_at", "<=", countedAt)
+    .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", countedAt)]))
+    .execute();
+}
+
 /** Locks a username until the given time (or keeps a later lock). */
 export async function lockLogin(db: Db, username: string, lockedUntil: Date): Promise<void> {
   await db
@@ -149,7 +165,7 @@ export async function lockLogin(db: Db, username: string, lockedUntil: Date): Pr
     .execute();
 }
 
-/** Forgets a username's failures and lock (a successful sign-in, or an admin lifting the lock). */
+/** Forgets a username's failures and lock (a sign-in completed, second factor and all, or an admin lifting the lock). */
 export async function clearLoginCounter(db: Db, username: string): Promise<void> {
   await db.deleteFrom("login_lock").where("username", "=", username).execute();
 }

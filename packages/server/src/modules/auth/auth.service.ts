@@ -57,6 +57,7 @@ import {
   revokeSessionsOfUser,
   takeTotpAttempt,
   touchSession,
+  uncountLoginAttempt,
   updateOtpChallenge,
 } from "./auth.queries.ts";
 import type { ApiTokenRow, SessionRow } from "./auth.table.ts";
@@ -142,8 +143,10 @@ export type LoginResult =
 
 /**
  * Password sign-in. Unknown users and wrong passwords get the same error after the same argon2 work.
- * Five failures within 15 minutes lock the username for 15 minutes; while locked, even the right
- * password is refused, and each refused attempt is audited. Every attempt is counted in the database
+ * Five failures within 15 minutes — wrong passwords and wrong second-factor codes alike — lock the
+ * username for 15 minutes; while locked, even the right password is refused, and each refused
+ * attempt is audited. The count is cleared only when a sign-in completes (completeTotpLogin when a
+ * second factor is required). Every attempt is counted in the database
  * before its password is checked (countLoginAttempt), so parallel attempts — in this process or
  * another — cannot get more than five passwords checked in a window.
  */
@@ -172,9 +175,7 @@ export async function login(
         details: { lockedUntil: until.toISOString() },
       });
     });
-    throw new DomainError("AUTH_ACCOUNT_LOCKED", "too many failed sign-ins; try again later", {
-      details: { retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) },
-    });
+    throw lockedError(until, now);
   }
   const ok = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!ok || !user) {
@@ -224,11 +225,14 @@ export async function login(
   }
   return ctx.db.transaction().execute(async (trx) => {
     await insertLoginAttempt(trx, { username, ip: meta.ip, outcome: "success", at: now });
-    await clearLoginCounter(trx, username);
     if (!user.totp_enabled) {
+      await clearLoginCounter(trx, username);
       return signedIn(ctx, trx, user, meta, await startSession(ctx, trx, user, "active", meta), { method: "password" });
     }
     // Password right; the session becomes usable only with the second factor (completeTotpLogin).
+    // The failures counted so far stay until the sign-in completes: were they cleared here, anyone
+    // holding the password could try five codes per sign-in for ever.
+    await uncountLoginAttempt(trx, username, now);
     const sessionToken = await startSession(ctx, trx, user, "totp", meta);
     await recordAudit(ctx, trx, {
       action: "auth.login.password",
@@ -246,10 +250,12 @@ export async function login(
 export const TOTP_MAX_ATTEMPTS = 5;
 
 /**
- * Second step: the TOTP code turns a password-only session into a full one. Each code tried takes a
- * numbered attempt from the session row before it is checked (takeTotpAttempt), so at most five codes
- * are ever checked per pending sign-in, however many arrive in parallel; after the fifth wrong one the
- * pending sign-in ends and counts as a failed sign-in towards the username's lockout.
+ * Second step: the TOTP code turns a password-only session into a full one. A code is a sign-in
+ * attempt like a password: each one tried is counted towards the username's lockout before it is
+ * checked (countLoginAttempt), so with the password known, five wrong codes in 15 minutes lock the
+ * account — however many pending sign-ins they are spread over — and while it is locked even the
+ * right code is refused. Only a completed sign-in clears the count. Each pending sign-in also takes a
+ * numbered attempt from its session row (takeTotpAttempt) and ends after its fifth wrong code.
  */
 export async function completeTotpLogin(
   ctx: AppContext,
@@ -272,25 +278,46 @@ export async function completeTotpLogin(
   if (!user?.totp_secret_enc) throw new DomainError("AUTH_REQUIRED", "sign in with your password first");
   const attempt = await takeTotpAttempt(ctx.db, idHash, TOTP_MAX_ATTEMPTS);
   if (attempt === undefined) throw new DomainError("AUTH_REQUIRED", "sign in with your password first");
+  const counted = await countLoginAttempt(ctx.db, user.username, lockoutAt(now));
+  if (!mayCheckPassword(counted.attempt, counted.lockedUntil, now)) {
+    const until = counted.lockedUntil ?? lockUntilFrom(now);
+    await ctx.db.transaction().execute(async (trx) => {
+      await revokeSession(trx, idHash, now);
+      await insertLoginAttempt(trx, { username: user.username, ip: meta.ip, outcome: "locked", at: now });
+      await auditSelf(ctx, trx, user, meta, {
+        action: "auth.login.totp",
+        outcome: "denied",
+        reason: "AUTH_ACCOUNT_LOCKED",
+        details: { lockedUntil: until.toISOString() },
+      });
+    });
+    throw lockedError(until, now);
+  }
   const step = matchTotp(ctx.crypto.decrypt(user.totp_secret_enc), code, now, user.totp_last_step);
   if (step === undefined) {
     const last = attempt >= TOTP_MAX_ATTEMPTS;
+    const lockUntil = lockUntilAfterFailedAttempt(counted.attempt, now);
     await ctx.db.transaction().execute(async (trx) => {
+      await insertLoginAttempt(trx, { username: user.username, ip: meta.ip, outcome: "failure", at: now });
       await auditSelf(ctx, trx, user, meta, {
         action: "auth.login.totp",
         outcome: "failure",
-        reason: last ? "AUTH_TOTP_TOO_MANY" : "AUTH_TOTP_INVALID",
-        details: { attempt },
+        reason: lockUntil ? "AUTH_ACCOUNT_LOCKED" : last ? "AUTH_TOTP_TOO_MANY" : "AUTH_TOTP_INVALID",
+        details: { attempt, failuresInWindow: counted.attempt },
       });
-      if (last) {
-        // The pending sign-in is over; its wrong codes count as one failed sign-in towards the lockout.
-        await revokeSession(trx, idHash, now);
-        await insertLoginAttempt(trx, { username: user.username, ip: meta.ip, outcome: "failure", at: now });
-        const counted = await countLoginAttempt(trx, user.username, lockoutAt(now));
-        const lockUntil = lockUntilAfterFailedAttempt(counted.attempt, now);
-        if (lockUntil) await lockLogin(trx, user.username, lockUntil);
+      // The pending sign-in is over after its last code, or when the account locks.
+      if (last || lockUntil) await revokeSession(trx, idHash, now);
+      if (lockUntil) {
+        await lockLogin(trx, user.username, lockUntil);
+        await auditSelf(ctx, trx, user, meta, {
+          action: "auth.lockout",
+          outcome: "success",
+          reason: `${counted.attempt} failed sign-in steps within ${LOCKOUT_WINDOW_MINUTES} minutes`,
+          details: { lockedUntil: lockUntil.toISOString(), lastStep: "totp" },
+        });
       }
     });
+    if (lockUntil) throw lockedError(lockUntil, now);
     if (last) {
       throw new DomainError("AUTH_TOTP_TOO_MANY", "too many wrong codes: sign in with your password again", {
         errors: [{ path: "code", message: "wrong code" }],
@@ -303,7 +330,15 @@ export async function completeTotpLogin(
   return ctx.db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { totp_last_step: step });
     await promoteSession(trx, idHash, now);
+    // The whole sign-in has succeeded: only now are the failures before it forgotten.
+    await clearLoginCounter(trx, user.username);
     return signedIn(ctx, trx, user, meta, sessionToken, { secondFactor: "totp" });
+  });
+}
+
+function lockedError(until: Date, now: Date): DomainError {
+  return new DomainError("AUTH_ACCOUNT_LOCKED", "too many failed sign-ins; try again later", {
+    details: { retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) },
   });
 }
 

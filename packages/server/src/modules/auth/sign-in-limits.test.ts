@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
-import { buildUser, type Session, signIn, type TestUser } from "../../test/factories.ts";
+import { buildUser, type Session, signIn } from "../../test/factories.ts";
 import { totpAt } from "./totp.ts";
 
 /**
@@ -54,23 +54,19 @@ describe("the password lockout", () => {
   });
 });
 
-describe("a pending TOTP sign-in", () => {
-  let user: TestUser;
-  let secret: string;
-  beforeAll(async () => {
-    user = await buildUser(t.ctx, { role: "auditor" });
-    const s = await signIn(t, user);
-    secret = (await t.app.inject({ method: "POST", url: "/api/v1/auth/totp/setup", headers: s.headers })).json()
-      .secret as string;
-    const enabled = await t.app.inject({
-      method: "POST",
-      url: "/api/v1/auth/totp/enable",
-      headers: s.headers,
-      payload: { code: totpAt(secret, t.clock.now) },
-    });
-    expect(enabled.statusCode).toBe(204);
+/** A user with a second factor set up: their password, the TOTP secret, and helpers to sign in. */
+async function totpUser() {
+  const user = await buildUser(t.ctx, { role: "auditor" });
+  const s = await signIn(t, user);
+  const secret = (await t.app.inject({ method: "POST", url: "/api/v1/auth/totp/setup", headers: s.headers })).json()
+    .secret as string;
+  const enabled = await t.app.inject({
+    method: "POST",
+    url: "/api/v1/auth/totp/enable",
+    headers: s.headers,
+    payload: { code: totpAt(secret, t.clock.now) },
   });
-
+  expect(enabled.statusCode).toBe(204);
   const pending = async () => {
     const res = await login(user.username, user.password);
     expect(res.json().step).toBe("totp");
@@ -80,33 +76,114 @@ describe("a pending TOTP sign-in", () => {
     t.app.inject({ method: "POST", url: "/api/v1/auth/login/totp", headers: { cookie }, payload: { code } });
   const wrongCode = () =>
     totpAt(secret, new Date(t.clock.now.getTime() + 3_600_000)) === "000000" ? "111111" : "000000";
+  const rightCode = () => totpAt(secret, t.clock.now);
+  return { user, pending, tryCode, wrongCode, rightCode };
+}
 
-  it("ends after the fifth wrong code, and the right code is refused after it", async () => {
-    const cookie = await pending();
+describe("a pending TOTP sign-in", () => {
+  it("ends after wrong codes, and the right code is refused after them", async () => {
+    const u = await totpUser();
+    const cookie = await u.pending();
     const codes: string[] = [];
-    for (let i = 0; i < 5; i++) codes.push(codesOf([await tryCode(cookie, wrongCode())])[0] as string);
-    expect(codes).toEqual([...Array(4).fill("AUTH_TOTP_INVALID"), "AUTH_TOTP_TOO_MANY"]);
+    for (let i = 0; i < 5; i++) codes.push(codesOf([await u.tryCode(cookie, u.wrongCode())])[0] as string);
+    // The fifth wrong code is also the account's fifth failure: it locks.
+    expect(codes).toEqual([...Array(4).fill("AUTH_TOTP_INVALID"), "AUTH_ACCOUNT_LOCKED"]);
     t.clock.advanceMinutes(2);
-    const right = await tryCode(cookie, totpAt(secret, t.clock.now));
+    const right = await u.tryCode(cookie, u.rightCode());
     expect(right.statusCode).toBe(401);
     expect(right.json().code).toBe("AUTH_REQUIRED");
   });
 
   it("checks no more than five of 40 codes sent in parallel", async () => {
-    const cookie = await pending();
-    const answers = await Promise.all(Array.from({ length: 40 }, () => tryCode(cookie, wrongCode())));
+    const u = await totpUser();
+    const cookie = await u.pending();
+    const answers = await Promise.all(Array.from({ length: 40 }, () => u.tryCode(cookie, u.wrongCode())));
     const codes = codesOf(answers);
-    expect(count(codes, "AUTH_TOTP_INVALID")).toBe(4);
-    expect(count(codes, "AUTH_TOTP_TOO_MANY")).toBe(1);
+    expect(
+      count(codes, "AUTH_TOTP_INVALID") + count(codes, "AUTH_TOTP_TOO_MANY") + count(codes, "AUTH_ACCOUNT_LOCKED"),
+    ).toBe(5);
+    expect(count(codes, "AUTH_ACCOUNT_LOCKED")).toBe(1);
     expect(count(codes, "AUTH_REQUIRED")).toBe(35);
     const session = await t.ctx.db
       .selectFrom("session")
       .select(["revoked_at", "stage"])
-      .where("user_id", "=", user.id)
+      .where("user_id", "=", u.user.id)
       .where("stage", "=", "totp")
       .orderBy("created_at", "desc")
       .executeTakeFirstOrThrow();
     expect(session.revoked_at).not.toBeNull();
+  });
+});
+
+describe("guessing TOTP codes with the password known", () => {
+  it("locks the account: seven rounds of a sign-in and five wrong codes check five codes in all", async () => {
+    const u = await totpUser();
+    const answers: string[] = [];
+    for (let round = 0; round < 7; round++) {
+      const res = await login(u.user.username, u.user.password);
+      if (res.statusCode !== 200) {
+        answers.push(res.json().code);
+        continue;
+      }
+      const cookie = `wangge_session=${res.cookies.find((c) => c.name === "wangge_session")?.value}`;
+      for (let i = 0; i < 5; i++) answers.push(codesOf([await u.tryCode(cookie, u.wrongCode())])[0] as string);
+    }
+    expect(answers).toEqual([
+      ...Array(4).fill("AUTH_TOTP_INVALID"),
+      "AUTH_ACCOUNT_LOCKED",
+      ...Array(6).fill("AUTH_ACCOUNT_LOCKED"),
+    ]);
+    // Locked: the right password and the right code are refused too, until the lock ends.
+    expect((await login(u.user.username, u.user.password)).json().code).toBe("AUTH_ACCOUNT_LOCKED");
+    const checked = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("reason")
+      .where("actor_user_id", "=", u.user.id)
+      .where("action", "=", "auth.login.totp")
+      .where("outcome", "=", "failure")
+      .execute();
+    expect(checked).toHaveLength(5);
+    const lock = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("actor_user_id", "=", u.user.id)
+      .where("action", "=", "auth.lockout")
+      .execute();
+    expect(lock).toHaveLength(1);
+  });
+
+  it("locks whatever pending sign-ins the codes are spread over, and refuses the right code while locked", async () => {
+    const u = await totpUser();
+    const cookies = [await u.pending(), await u.pending(), await u.pending()];
+    for (const cookie of cookies.slice(0, 2))
+      for (let i = 0; i < 2; i++)
+        expect((await u.tryCode(cookie, u.wrongCode())).json().code).toBe("AUTH_TOTP_INVALID");
+    expect((await u.tryCode(cookies[2] as string, u.wrongCode())).json().code).toBe("AUTH_ACCOUNT_LOCKED");
+    t.clock.advanceMinutes(1);
+    const right = await u.tryCode(cookies[0] as string, u.rightCode());
+    expect(right.statusCode).toBe(423);
+    expect(right.json().code).toBe("AUTH_ACCOUNT_LOCKED");
+    // After the lock, the account signs in again, and a completed sign-in forgets its failures.
+    t.clock.advanceMinutes(16);
+    const cookie = await u.pending();
+    expect((await u.tryCode(cookie, u.wrongCode())).json().code).toBe("AUTH_TOTP_INVALID");
+    t.clock.advanceMinutes(1);
+    expect((await u.tryCode(cookie, u.rightCode())).statusCode).toBe(200);
+    const row = await t.ctx.db
+      .selectFrom("login_lock")
+      .selectAll()
+      .where("username", "=", u.user.username)
+      .executeTakeFirst();
+    expect(row).toBeUndefined();
+  });
+
+  it("does not count a right password as a failure: four mistyped codes, then a sign-in that completes", async () => {
+    const u = await totpUser();
+    for (let round = 0; round < 4; round++)
+      expect((await u.tryCode(await u.pending(), u.wrongCode())).json().code).toBe("AUTH_TOTP_INVALID");
+    const cookie = await u.pending();
+    t.clock.advanceMinutes(1);
+    expect((await u.tryCode(cookie, u.rightCode())).statusCode).toBe(200);
   });
 });
 
