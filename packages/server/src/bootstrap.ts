@@ -7,6 +7,7 @@ import { sealStoredFreeText } from "./modules/events/free-text-sealing.service.t
 import { ensureDefaultTags } from "./modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "./modules/roles/roles.service.ts";
 import { seedDemoOnStart } from "./modules/seed/seed.service.ts";
+import { warnAboutSharedPhones } from "./modules/users/user-phones.service.ts";
 import { ensureBootstrapAdmin } from "./modules/users/users.service.ts";
 
 /**
@@ -32,6 +33,7 @@ export async function prepareDeployment(
       sealing,
       "personal numbers in free text written before this version are now masked and sealed; VACUUM FULL these tables to drop the old row versions from the database files",
     );
+  await warnAboutSharedPhones({ db: ctx.db, log: logger });
   const roles = await ensureDefaultRoles(ctx.db);
   if (roles.length > 0) logger.info({ roles }, "default roles created");
   await ensureDefaultTags(ctx.db);

@@ -15,6 +15,8 @@ export const AUTH_ERRORS = {
   AUTH_FORBIDDEN: "the user lacks the permission the route needs",
   AUTH_TOKEN_INVALID: "a bearer token is unknown, revoked or expired",
   AUTH_OTP_INVALID: "a one-time code sent by SMS is wrong, used or expired",
+  AUTH_OTP_STAFF_ACCOUNT:
+    "a right one-time code is sent for a mobile number that is a staff account's (staff sign in with a password; said only after the right code)",
   AUTH_OTP_TOO_MANY: "too many one-time codes were requested for one phone number",
   AUTH_PASSWORD_WRONG: "the current password given to change a password is wrong",
   AUTH_TOTP_TOO_MANY: "the fifth wrong TOTP code ended a pending sign-in; the password must be given again",
@@ -22,6 +24,10 @@ export const AUTH_ERRORS = {
     "an API token is used for what needs a signed-in session (creating tokens, changing the password or TOTP)",
   AUTH_SMS_UNAVAILABLE: "a sign-in code is asked for on a server with no SMS sender chosen (WANGGE_SMS_SENDER)",
   USER_USERNAME_TAKEN: "a new account asks for a username that exists",
+  USER_PHONE_TAKEN:
+    "an account is given a mobile number another account the caller may see already has (the issue names it)",
+  USER_PHONE_REFUSED:
+    "an account is given a mobile number an account the caller cannot see already has: refused without saying whose",
   USER_ID_CONFLICT: "a create is retried with an id that already holds a different record",
   USER_SELF_DISABLE: "an admin tries to disable or lock their own account",
   USER_SELF_PASSWORD_RESET:

@@ -698,7 +698,14 @@ export async function requestOtp(
   return { expiresInSeconds: OTP_TTL_MINUTES * 60 };
 }
 
-/** Checks a code and signs the resident in, creating their resident account on first use. */
+type OtpSignIn =
+  | { result: LoginResult }
+  | { refused: "AUTH_OTP_STAFF_ACCOUNT" | "AUTH_ACCOUNT_DISABLED" | "AUTH_ACCOUNT_LOCKED"; user: AppUserRow };
+
+/**
+ * Checks a code and signs the resident in, creating their resident account on first use. A right code
+ * for a number that is a staff account's, or an account that is not active, is refused saying so.
+ */
 export async function verifyOtp(
   ctx: AppContext,
   meta: RequestMeta,
@@ -732,19 +739,38 @@ export async function verifyOtp(
     });
     throw invalid();
   }
-  return ctx.db.transaction().execute(async (trx) => {
-    let user = await findAccountByPhoneIndex(trx, bidx);
-    if (user) {
-      const principal = await loadPrincipal(trx, user, "session");
-      const residentOnly = principal.assignments.every((a) => a.roleKey === "resident");
-      // Staff sign in with password (and TOTP); a code sent to a phone is not enough for them.
-      if (!residentOnly || user.status !== "active") throw invalid();
-    } else {
-      user = await createResidentAccount(ctx, trx, phone, meta);
-    }
+  const signIn = await ctx.db.transaction().execute(async (trx): Promise<OtpSignIn> => {
+    // One account per number (app_user_phone_bidx_key): the resident's, or made now.
+    const user = (await findAccountByPhoneIndex(trx, bidx)) ?? (await createResidentAccount(ctx, trx, phone, meta));
+    const principal = await loadPrincipal(trx, user, "session");
+    // Staff sign in with password (and TOTP); a code sent to a phone is not enough for them.
+    if (!principal.assignments.every((a) => a.roleKey === "resident"))
+      return { refused: "AUTH_OTP_STAFF_ACCOUNT", user };
+    if (user.status !== "active")
+      return {
+        refused: user.status === "disabled" ? "AUTH_ACCOUNT_DISABLED" : "AUTH_ACCOUNT_LOCKED",
+        user,
+      };
     const sessionToken = await startSession(ctx, trx, user, "active", meta);
-    return signedIn(ctx, trx, user, meta, sessionToken, { method: "otp" });
+    return { result: await signedIn(ctx, trx, user, meta, sessionToken, { method: "otp" }) };
   });
+  if (!("refused" in signIn)) return signIn.result;
+  // The code was right, so whoever sent it holds the phone: they are told why, which tells nobody
+  // else anything (a resident whose number was given to a staff account learns to ask for it back).
+  await recordAudit(ctx, ctx.db, {
+    action: "auth.otp.verify",
+    outcome: "denied",
+    meta,
+    targetType: "user",
+    targetId: signIn.user.id,
+    reason: signIn.refused,
+  });
+  throw new DomainError(
+    signIn.refused,
+    signIn.refused === "AUTH_OTP_STAFF_ACCOUNT"
+      ? "this mobile number is a staff account's: sign in with its username and password, or ask the administrator to give the staff account its own number"
+      : `the account of this mobile number is ${signIn.user.status}`,
+  );
 }
 
 /** Lifts a sign-in lockout (an admin re-enabling an account). */

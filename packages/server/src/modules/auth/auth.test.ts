@@ -456,7 +456,8 @@ describe("resident sign-in by SMS code", () => {
     await t.app.inject({ method: "POST", url: "/api/v1/auth/otp/request", payload: { phone } });
     const code = t.sms.at(-1)?.message.match(/\d{6}/)?.[0];
     const res = await t.app.inject({ method: "POST", url: "/api/v1/auth/otp/verify", payload: { phone, code } });
-    expect(res.json().code).toBe("AUTH_OTP_INVALID");
+    expect(res.json().code).toBe("AUTH_OTP_STAFF_ACCOUNT");
+    expect(res.cookies.find((c) => c.name === "wangge_session")).toBeUndefined();
   });
 
   it("rejects a number that is not a mainland mobile and limits codes per number", async () => {

@@ -13,24 +13,56 @@ export async function findUserByUsername(db: Db, username: string): Promise<AppU
   return db.selectFrom("app_user").selectAll().where("username", "=", username).executeTakeFirst();
 }
 
+/** The account whose mobile number this is (one per number: app_user_phone_bidx_key). */
 export async function findUserByPhoneIndex(db: Db, phoneBidx: string): Promise<AppUserRow | undefined> {
-  return db
+  return db.selectFrom("app_user").selectAll().where("phone_bidx", "=", phoneBidx).executeTakeFirst();
+}
+
+/** Whether an error is the unique index on mobile numbers refusing a second account with one. */
+export function isPhoneTakenViolation(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  return e.code === "23505" && (e.constraint ?? e.message ?? "").includes("app_user_phone_bidx_key");
+}
+
+/**
+ * Accounts that keep a mobile number on record without its index: numbers several accounts held when
+ * they became unique (migration 2026_12_06_1300) stayed the identifier of one of them only.
+ */
+export async function listAccountsSharingPhones(db: Db, limit: number): Promise<string[]> {
+  const rows = await db
     .selectFrom("app_user")
-    .selectAll()
-    .where("phone_bidx", "=", phoneBidx)
-    .orderBy("created_at")
-    .executeTakeFirst();
+    .select("username")
+    .where("phone_enc", "is not", null)
+    .where("phone_bidx", "is", null)
+    .orderBy("username")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.username);
 }
 
 export async function lockUser(db: Transaction<DB>, id: string): Promise<AppUserRow | undefined> {
   return db.selectFrom("app_user").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
 
+/**
+ * Inserts an account unless its id exists (undefined then: a create with this id got in first). A
+ * username or mobile number another account holds is a unique violation the caller answers.
+ */
 export async function insertUser(db: Db, row: NewAppUserRow): Promise<AppUserRow | undefined> {
   return db
     .insertInto("app_user")
     .values(row)
-    .onConflict((oc) => oc.doNothing())
+    .onConflict((oc) => oc.column("id").doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Inserts an account unless its mobile number is another account's (undefined then). */
+export async function insertUserUnlessPhoneTaken(db: Db, row: NewAppUserRow): Promise<AppUserRow | undefined> {
+  return db
+    .insertInto("app_user")
+    .values(row)
+    .onConflict((oc) => oc.column("phone_bidx").where("phone_bidx", "is not", null).doNothing())
     .returningAll()
     .executeTakeFirst();
 }

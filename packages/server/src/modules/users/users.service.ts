@@ -21,6 +21,7 @@ import { hashPassword } from "../auth/password-hasher.ts";
 import { grantInTransaction } from "./assignments.service.ts";
 import { cachedAssignments, rememberAssignments } from "./principal-cache.ts";
 import { auditDenials, getManageableUser, getUser, type UserView } from "./user-access.service.ts";
+import { assertPhoneFree, type PhoneAttempt, phoneRefusal } from "./user-phones.service.ts";
 import {
   countUsers,
   findUserById,
@@ -28,6 +29,8 @@ import {
   findUserByUsername,
   insertAssignment,
   insertUser,
+  insertUserUnlessPhoneTaken,
+  isPhoneTakenViolation,
   listAssignmentsOfUsers,
   listPermissionsOfRoles,
   lockUser,
@@ -130,6 +133,27 @@ function encryptPhone(ctx: AppContext, phone: string | undefined, path = "phone"
   return { phone_enc: ctx.crypto.encrypt(normalized), phone_bidx: ctx.crypto.blindIndex(normalized) };
 }
 
+/** What a phone given to an account is checked as (user-phones.service.ts), if one is given. */
+function phoneAttempt(
+  ctx: AppContext,
+  action: string,
+  userId: string,
+  phone: string | null | undefined,
+): PhoneAttempt | undefined {
+  const normalized = phone ? normalizeMobile(phone) : undefined;
+  return normalized
+    ? { action, userId, phone: normalized, bidx: ctx.crypto.blindIndex(normalized), path: "phone" }
+    : undefined;
+}
+
+/** A create of this id ran at the same time and got in first: answered as its retry. */
+class CreatedAtOnce extends Error {}
+
+const isUsernameTakenViolation = (error: unknown) => {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  return e.code === "23505" && (e.constraint ?? e.message ?? "").includes("app_user_username_key");
+};
+
 /**
  * Creates an account (idempotent on the client's id). Without a password, a temporary one is made,
  * returned once, and must be changed at first sign-in. An area manager must give the new account an
@@ -161,49 +185,62 @@ export async function createUser(
   const password = input.password ?? (temporary as string);
   if (input.password !== undefined) checkNewPassword(password, username, "password");
   const phone = encryptPhone(ctx, input.phone);
+  const attempt = phoneAttempt(ctx, "user.create", input.id, input.phone);
+  if (attempt) await assertPhoneFree(ctx, actor, meta, attempt);
   const passwordHash = await hashPassword(password);
   const now = ctx.now();
-  await auditDenials(ctx, () =>
-    ctx.db.transaction().execute(async (trx) => {
-      if (await findUserByUsername(trx, username)) {
-        throw new DomainError("USER_USERNAME_TAKEN", `username ${username} is taken`, {
-          errors: [{ path: "username", message: "taken" }],
+  try {
+    await auditDenials(ctx, () =>
+      ctx.db.transaction().execute(async (trx) => {
+        if (await findUserByUsername(trx, username)) throw usernameTaken(username);
+        const inserted = await insertUser(trx, {
+          id: input.id,
+          username,
+          display_name: input.displayName.trim(),
+          ...phone,
+          password_hash: passwordHash,
+          status: "active",
+          must_change_password: temporary !== null,
+          password_changed_at: now,
+          created_at: now,
+          updated_at: now,
         });
-      }
-      await insertUser(trx, {
-        id: input.id,
-        username,
-        display_name: input.displayName.trim(),
-        ...phone,
-        password_hash: passwordHash,
-        status: "active",
-        must_change_password: temporary !== null,
-        password_changed_at: now,
-        created_at: now,
-        updated_at: now,
-      });
-      await recordAudit(ctx, trx, {
-        action: "user.create",
-        outcome: "success",
-        actor: { userId: actor.userId, username: actor.username },
-        meta,
-        targetType: "user",
-        targetId: input.id,
-        details: { username, temporaryPassword: temporary !== null },
-      });
-      if (input.assignment) {
-        await grantInTransaction(ctx, trx, actor, meta, {
-          id: uuidv7(),
-          userId: input.id,
-          roleKey: input.assignment.roleKey,
-          areaCode: input.assignment.areaCode ?? null,
-          homeUnit: input.assignment.homeUnit,
-          employment: input.assignment.employment,
+        if (!inserted) throw new CreatedAtOnce();
+        await recordAudit(ctx, trx, {
+          action: "user.create",
+          outcome: "success",
+          actor: { userId: actor.userId, username: actor.username },
+          meta,
+          targetType: "user",
+          targetId: input.id,
+          details: { username, temporaryPassword: temporary !== null },
         });
-      }
-    }),
-  );
+        if (input.assignment) {
+          await grantInTransaction(ctx, trx, actor, meta, {
+            id: uuidv7(),
+            userId: input.id,
+            roleKey: input.assignment.roleKey,
+            areaCode: input.assignment.areaCode ?? null,
+            homeUnit: input.assignment.homeUnit,
+            employment: input.assignment.employment,
+          });
+        }
+      }),
+    );
+  } catch (error) {
+    if (error instanceof CreatedAtOnce) return createUser(ctx, actor, meta, input);
+    // Given at the same moment by another request: the unique indexes decide.
+    if (attempt && isPhoneTakenViolation(error)) throw await phoneRefusal(ctx, actor, meta, attempt);
+    if (isUsernameTakenViolation(error)) throw usernameTaken(username);
+    throw error;
+  }
   return { user: await getUser(ctx, actor, input.id), created: true, initialPassword: temporary };
+}
+
+function usernameTaken(username: string): DomainError {
+  return new DomainError("USER_USERNAME_TAKEN", `username ${username} is taken`, {
+    errors: [{ path: "username", message: "taken" }],
+  });
 }
 
 /**
@@ -239,35 +276,42 @@ export async function updateUser(
   if (input.status && input.status !== "active" && id === actor.userId) {
     throw new DomainError("USER_SELF_DISABLE", "you cannot lock or disable your own account");
   }
-  await ctx.db.transaction().execute(async (trx) => {
-    const row = await lockUser(trx, id);
-    if (!row) throw new DomainError("RESOURCE_NOT_FOUND", `no user ${id}`);
-    const phone =
-      input.phone === undefined
-        ? {}
-        : input.phone === null
-          ? { phone_enc: null, phone_bidx: null }
-          : encryptPhone(ctx, input.phone);
-    await updateUserRow(trx, id, {
-      ...(input.displayName !== undefined ? { display_name: input.displayName.trim() } : {}),
-      ...phone,
-      ...(input.status !== undefined ? { status: input.status } : {}),
-      updated_at: ctx.now(),
+  const phone =
+    input.phone === undefined
+      ? {}
+      : input.phone === null
+        ? { phone_enc: null, phone_bidx: null }
+        : encryptPhone(ctx, input.phone);
+  const attempt = phoneAttempt(ctx, "user.update", id, input.phone);
+  if (attempt) await assertPhoneFree(ctx, actor, meta, attempt);
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      const row = await lockUser(trx, id);
+      if (!row) throw new DomainError("RESOURCE_NOT_FOUND", `no user ${id}`);
+      await updateUserRow(trx, id, {
+        ...(input.displayName !== undefined ? { display_name: input.displayName.trim() } : {}),
+        ...phone,
+        ...(input.status !== undefined ? { status: input.status } : {}),
+        updated_at: ctx.now(),
+      });
+      if (input.status && input.status !== "active") await onDeactivate?.(trx, id);
+      await recordAudit(ctx, trx, {
+        action: input.status && input.status !== row.status ? `user.status.${input.status}` : "user.update",
+        outcome: "success",
+        actor: { userId: actor.userId, username: actor.username },
+        meta,
+        targetType: "user",
+        targetId: id,
+        details: {
+          fields: Object.keys(input).filter((k) => input[k as keyof UpdateUserInput] !== undefined),
+          ...(input.status ? { statusBefore: row.status, statusAfter: input.status } : {}),
+        },
+      });
     });
-    if (input.status && input.status !== "active") await onDeactivate?.(trx, id);
-    await recordAudit(ctx, trx, {
-      action: input.status && input.status !== row.status ? `user.status.${input.status}` : "user.update",
-      outcome: "success",
-      actor: { userId: actor.userId, username: actor.username },
-      meta,
-      targetType: "user",
-      targetId: id,
-      details: {
-        fields: Object.keys(input).filter((k) => input[k as keyof UpdateUserInput] !== undefined),
-        ...(input.status ? { statusBefore: row.status, statusAfter: input.status } : {}),
-      },
-    });
-  });
+  } catch (error) {
+    if (attempt && isPhoneTakenViolation(error)) throw await phoneRefusal(ctx, actor, meta, attempt);
+    throw error;
+  }
   return getUser(ctx, actor, id);
 }
 
@@ -389,7 +433,10 @@ export function updateCredentials(
   return updateUserRow(db, id, update);
 }
 
-/** A resident's account, created at their first sign-in by SMS code: no password, the resident role, no area. */
+/**
+ * A resident's account, created at their first sign-in by SMS code: no password, the resident role, no
+ * area — or the account another first sign-in with the same number created a moment before.
+ */
 export async function createResidentAccount(
   ctx: AppContext,
   trx: Transaction<DB>,
@@ -398,18 +445,20 @@ export async function createResidentAccount(
 ): Promise<AppUserRow> {
   const now = ctx.now();
   const id = uuidv7(now.getTime());
-  const user = await insertUser(trx, {
+  const bidx = ctx.crypto.blindIndex(phone);
+  const user = await insertUserUnlessPhoneTaken(trx, {
     id,
     username: `resident-${id.slice(-12)}`,
     display_name: `居民 ${maskPhone(phone)}`,
     phone_enc: ctx.crypto.encrypt(phone),
-    phone_bidx: ctx.crypto.blindIndex(phone),
+    phone_bidx: bidx,
     password_hash: null,
     status: "active",
     created_at: now,
     updated_at: now,
   });
-  if (!user) throw new DomainError("USER_ID_CONFLICT", `account id ${id} is taken`);
+  // A first sign-in with this number at the same moment made the account: it is this resident's too.
+  if (!user) return (await findUserByPhoneIndex(trx, bidx)) as AppUserRow;
   await insertAssignment(trx, {
     id: uuidv7(now.getTime()),
     user_id: id,
