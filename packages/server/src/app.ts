@@ -182,7 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { config, database });
-  await app.register(platformRoutes, { config, database, prefix: "/api/v1" });
+  await app.register(platformRoutes, { ctx, prefix: "/api/v1" });
   await app.register(authRoutes, { ctx, prefix: "/api/v1" });
   await app.register(usersRoutes, { ctx, prefix: "/api/v1" });
   await app.register(rolesRoutes, { ctx, prefix: "/api/v1" });

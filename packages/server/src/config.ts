@@ -123,6 +123,17 @@ const EnvSchema = z.object({
   WANGGE_IMPORT_REPORT_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   WANGGE_SMS_SENDER: z.preprocess(emptyToUndefined, z.enum(["webhook", "log"]).optional()),
   WANGGE_OPEN311_POSTS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(30)),
+  WANGGE_CLIENT_ERRORS_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(60)),
+  WANGGE_CLIENT_ERROR_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+  WANGGE_DEVICE_BODY_LIMIT_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(MAX_BODY_LIMIT_BYTES)
+      .default(256 * 1024),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -192,6 +203,10 @@ export interface Config {
   numberSearch: { limit: number; windowMinutes: number };
   /** Days an import's rejected rows (its report) are kept after it ends. */
   importReportRetentionDays: number;
+  /** Crash reports from the web apps: how many one address may store per hour, and for how many days. */
+  clientErrors: { perHour: number; retentionDays: number };
+  /** The largest body an intake device may send (read only once the device and its headers check out). */
+  deviceBodyLimitBytes: number;
 }
 
 const defaultWebDist = path.resolve(import.meta.dirname, "../../web/dist");
@@ -264,6 +279,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smsSender: e.WANGGE_SMS_SENDER ?? (e.WANGGE_SMS_WEBHOOK_URL ? "webhook" : "none"),
     numberSearch: { limit: e.WANGGE_NUMBER_SEARCHES, windowMinutes: e.WANGGE_NUMBER_SEARCH_MINUTES },
     importReportRetentionDays: e.WANGGE_IMPORT_REPORT_DAYS,
+    clientErrors: { perHour: e.WANGGE_CLIENT_ERRORS_PER_HOUR, retentionDays: e.WANGGE_CLIENT_ERROR_DAYS },
+    deviceBodyLimitBytes: e.WANGGE_DEVICE_BODY_LIMIT_BYTES,
   };
 }
 

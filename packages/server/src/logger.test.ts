@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { redactPersonalNumbers } from "@wangge/core";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
@@ -44,6 +45,14 @@ beforeAll(async () => {
     });
     throw error;
   });
+  // A statement that fails in the database: the driver's error carries the statement, its
+  // parameters and PostgreSQL's detail, which quotes the failing row.
+  app.post("/test/db-fail", { config: { public: true } }, async (request) => {
+    const { name, note } = request.body as { name: string; note: string };
+    await sql`insert into app_user (id, username, display_name, phone_enc)
+      values (${crypto.randomUUID()}, null, ${name}, ${note})`.execute(database.db);
+    return {};
+  });
   await app.ready();
 });
 afterAll(async () => {
@@ -87,6 +96,46 @@ describe("the server log", () => {
     expect(output).not.toContain(ID_NUMBER);
     expect(output).not.toContain(encodeURIComponent(spaced));
     for (const line of output.trim().split("\n")) JSON.parse(line);
+  });
+
+  it.each([
+    ["spaced, the spaces escaped", "4508%200219%206006%201536%2020"],
+    ["every digit escaped", [...ID_NUMBER].map((c) => `%${c.charCodeAt(0).toString(16)}`).join("")],
+    ["spaced with +", "4508+0219+9003+0712+3X"],
+    ["with a letter typed after it", `${ID_NUMBER.slice(0, 17)}0x`],
+    ["in full-width digits, escaped", encodeURIComponent("４５０８０２１９９００３０７１２３Ｘ")],
+    ["hyphenated in a path segment", "4508-0219-9003-0712-3X"],
+  ])("masks an ID number in the logged URL %s", async (_case, spelled) => {
+    output = "";
+    await app.inject({ method: "GET", url: `/api/v1/people/${spelled}?q=${spelled}&phone=138%2D1234%2D5678` });
+    const urls = output
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).req?.url)
+      .filter(Boolean);
+    expect(urls.length).toBeGreaterThan(0);
+    for (const url of urls) {
+      expect(url).not.toContain(spelled);
+      expect(url.replace(/\D/g, "")).not.toMatch(/0219900307|0219600615|12345678/);
+      expect(url).toContain("138****5678");
+    }
+  });
+
+  it("drops a database error's statement, parameters and the row PostgreSQL quotes", async () => {
+    output = "";
+    const name = "金丝雀 王小明";
+    const note = "住 金丝雀路 8 号";
+    const res = await app.inject({ method: "POST", url: "/test/db-fail", payload: { name, note } });
+    expect(res.statusCode).toBe(500);
+    const failure = output
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === "unhandled error");
+    expect(failure.err.message).toMatch(/null value in column "username"/);
+    expect(output).not.toContain("金丝雀");
+    for (const key of ["query", "params", "parameters", "values", "detail"])
+      expect(failure.err).not.toHaveProperty(key);
   });
 
   it("keeps every line JSON, numbers included", () => {

@@ -1,4 +1,4 @@
-import { redactPersonalNumbers } from "@wangge/core";
+import { redactPersonalNumbers, redactUrl } from "@wangge/core";
 import pino, { type Logger } from "pino";
 
 /** A JSON string literal (with its escapes), where free text sits in a log line. */
@@ -44,9 +44,44 @@ function redactLiteral(literal: string): string {
 }
 
 /**
+ * What a driver attaches to its errors that carries data rather than the failure: the statement and
+ * its parameters (whole rows — names, notes, addresses), and PostgreSQL's detail and context, which
+ * quote the failing row ("Failing row contains (…)") or the key's values.
+ */
+const DATA_KEYS = new Set(["query", "params", "parameters", "values", "detail", "where", "internalQuery"]);
+
+/** A copy of a serialized error without its data keys, at any depth (aggregated errors, nested ones). */
+function withoutData(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== "object" || depth > 6) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutData(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (!DATA_KEYS.has(key)) out[key] = withoutData(v, depth + 1);
+  return out;
+}
+
+export const logSerializers = {
+  /** The request line, its URL decoded and masked (core's redactUrl); never headers or the body. */
+  req(request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+    return {
+      method: request.method,
+      url: redactUrl(request.url ?? ""),
+      host: request.host,
+      remoteAddress: request.ip,
+      remotePort: request.socket?.remotePort,
+    };
+  },
+  /** pino's error serializer (message and stack with their causes), without the data a driver attached. */
+  err(error: unknown) {
+    return withoutData(pino.stdSerializers.err(error as Error));
+  },
+};
+
+/**
  * JSON logs on stdout. Credentials and personal fields are redacted by path wherever they appear,
- * as a second fence behind the rule that services never log them; ID and phone numbers in any text
- * are masked on the way out (redactLogLine).
+ * as a second fence behind the rule that services never log them; requests are logged with their
+ * URL decoded and masked, and errors without the statement, parameters and row details a database driver
+ * attaches (logSerializers); ID and phone numbers in any text are masked on the way out
+ * (redactLogLine).
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -55,6 +90,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: "wangge" },
       timestamp: pino.stdTimeFunctions.isoTime,
       hooks: { streamWrite: redactLogLine },
+      serializers: logSerializers,
       redact: {
         paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.idNumber", "*.phone", "*.token"],
         censor: "[redacted]",

@@ -9,6 +9,7 @@ import { locateIndexFor } from "./modules/areas/area-boundaries.service.ts";
 import { startAuditCheckpoints } from "./modules/audit/audit-checkpoints.service.ts";
 import { warnAboutAuditTamperRisk } from "./modules/audit/audit-hardening.service.ts";
 import { startEscalationTimer } from "./modules/events/escalation.service.ts";
+import { startClientErrorPurge } from "./modules/platform/platform.service.ts";
 import { startImportReportPurge } from "./modules/registry/import-reports.service.ts";
 import { resumeImports } from "./modules/registry/people-import.service.ts";
 import { VERSION } from "./version.ts";
@@ -43,8 +44,9 @@ export async function startServer(
     app = await buildApp({ config, database, logger, crypto: ctx.crypto, sms: ctx.sms });
     // Deadlines that passed while the server was down escalate now; then every 30 seconds.
     const escalation = startEscalationTimer(ctx);
-    // Import reports past their retention go now and then every hour.
+    // Import reports and crash reports past their retention go now and then every hour.
     const purge = startImportReportPurge(ctx);
+    const crashReportPurge = startClientErrorPurge(ctx);
     // Checkpoints of the audit trail outside the database: now, every few minutes, and at the stop.
     const checkpoints = startAuditCheckpoints(ctx, config.auditCheckpointMinutes * 60_000);
     // One hook, in this order: Fastify runs onClose hooks last-added first, and the timers need the
@@ -53,6 +55,7 @@ export async function startServer(
       await escalation.stop();
       await checkpoints.stop();
       await purge.stop();
+      await crashReportPurge.stop();
       await database.close();
       logger.info("database closed");
     });

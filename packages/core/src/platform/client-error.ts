@@ -4,7 +4,8 @@ import { z } from "zod";
  * Crash reports from the four web apps, so that a failure a grid worker saw in a hamlet reaches the
  * operators' logs instead of vanishing. The client generates the id, so a report retried over a flaky
  * network is stored once. URLs are kept without query string or fragment: those can carry personal
- * data (a search for a name or phone number) that has no business in an error log.
+ * data (a search for a name or phone number) that has no business in an error log; the server masks
+ * ID and phone numbers in everything it keeps of a report (the URL's path included).
  */
 export const WEB_APPS = ["console", "screen", "field", "resident"] as const;
 export type WebApp = (typeof WEB_APPS)[number];
@@ -14,6 +15,8 @@ export const CLIENT_ERROR_LIMITS = {
   stackChars: 16_000,
   urlChars: 2000,
   userAgentChars: 512,
+  /** What is kept of a stack: its first frames say where; a report stores a few kilobytes at most. */
+  storedStackChars: 4000,
 } as const;
 
 export const ClientErrorReportInputSchema = z

@@ -6,7 +6,8 @@ import { buildProblem, statusForCode } from "./problem.ts";
 /**
  * The one place errors become HTTP answers: always `application/problem+json` with a stable code.
  * Validation failures list every failing field with its path (`body.id`, `query.lng`). Unknown
- * errors answer 500 with the request id; their stack goes to the log only.
+ * errors answer 500 with the request id; their stack goes to the log only, without the statement,
+ * parameters and row a database error carries (logger.ts's error serializer).
  */
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "REQUEST_MALFORMED_JSON",
@@ -58,7 +59,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return sendProblem(reply, request, "VALIDATION_FAILED", `invalid request: ${fields}`, { errors });
     }
     if (isResponseSerializationError(error)) {
-      request.log.error({ err: error, issues: error.cause?.issues }, "response does not match its schema");
+      // Where and why the response failed its schema — never the values (issues may carry the input).
+      const issues = error.cause?.issues?.map((i) => ({ path: i.path, code: i.code, message: i.message }));
+      request.log.error({ err: error, issues }, "response does not match its schema");
       return sendProblem(reply, request, "INTERNAL_ERROR", `internal error; quote request id ${request.id}`);
     }
     if (isDomainError(error)) {

@@ -22,6 +22,7 @@ import * as m20261206_1145 from "./2026_12_06_1145_add_event_overdue_flag.ts";
 import * as m20261206_1200 from "./2026_12_06_1200_seal_event_free_text.ts";
 import * as m20261206_1201 from "./2026_12_06_1201_add_event_publicity.ts";
 import * as m20261206_1300 from "./2026_12_06_1300_unique_user_phones.ts";
+import * as m20261206_1301 from "./2026_12_06_1301_limit_client_error_reports.ts";
 import * as m20261206_1320 from "./2026_12_06_1320_trim_audit_role.ts";
 
 /**
@@ -52,5 +53,6 @@ export const migrations: Record<string, Migration> = {
   "2026_12_06_1200_seal_event_free_text": m20261206_1200,
   "2026_12_06_1201_add_event_publicity": m20261206_1201,
   "2026_12_06_1300_unique_user_phones": m20261206_1300,
+  "2026_12_06_1301_limit_client_error_reports": m20261206_1301,
   "2026_12_06_1320_trim_audit_role": m20261206_1320,
 };

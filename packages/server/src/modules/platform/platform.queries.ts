@@ -22,22 +22,40 @@ export async function upsertMeta(db: Db, key: string, value: unknown, now: Date)
     .execute();
 }
 
-/** Inserts unless the id exists; returns the stored row and whether this call created it. */
+export async function findClientErrorReport(db: Db, id: string): Promise<ClientErrorReportRow | undefined> {
+  return db.selectFrom("client_error_report").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Inserts unless the id exists (undefined then). */
 export async function insertClientErrorReport(
   db: Db,
   row: NewClientErrorReportRow,
-): Promise<{ row: ClientErrorReportRow; created: boolean }> {
-  const inserted = await db
+): Promise<ClientErrorReportRow | undefined> {
+  return db
     .insertInto("client_error_report")
     .values(row)
     .onConflict((oc) => oc.column("id").doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (inserted) return { row: inserted, created: true };
-  const existing = await db
+}
+
+/** Serialises the reports of one sender (its keyed address hash) until the transaction ends. */
+export async function lockClientErrorReporter(db: Transaction<DB>, reporterMac: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`client-error:${reporterMac}`}))`.execute(db);
+}
+
+export async function countClientErrorReportsSince(db: Db, reporterMac: string, since: Date): Promise<number> {
+  const row = await db
     .selectFrom("client_error_report")
-    .selectAll()
-    .where("id", "=", row.id)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("reporter_mac", "=", reporterMac)
+    .where("received_at", ">", since)
     .executeTakeFirstOrThrow();
-  return { row: existing, created: false };
+  return Number(row.n);
+}
+
+/** Deletes the reports received before `cutoff`; returns how many. */
+export async function deleteClientErrorReportsBefore(db: Db, cutoff: Date): Promise<number> {
+  const result = await db.deleteFrom("client_error_report").where("received_at", "<", cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -7,6 +7,7 @@ import {
 } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Config } from "../../config.ts";
+import type { AppContext } from "../../context.ts";
 import type { Database } from "../../db/database.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { checkHealth, getClientConfig, reportClientError } from "./platform.service.ts";
@@ -33,7 +34,8 @@ export const healthRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = async 
   );
 };
 
-export const platformRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = async (app, { config, database }) => {
+export const platformRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const { config } = ctx;
   app.get(
     "/config",
     {
@@ -56,19 +58,22 @@ export const platformRoutes: FastifyPluginAsyncZod<PlatformRoutesOptions> = asyn
       bodyLimit: Math.min(config.bodyLimitBytes, 64 * 1024),
       schema: {
         tags: ["platform"],
-        summary: "Report a crash seen in a web app (idempotent on the client-generated id)",
+        summary:
+          "Report a crash seen in a web app (idempotent on the client-generated id); ID and phone numbers are masked in all that is kept, a limited number per address and hour, for a limited time",
         body: ClientErrorReportInputSchema,
         response: {
           200: ClientErrorReportResponseSchema.describe("Already received under this id"),
           201: ClientErrorReportResponseSchema.describe("Stored"),
+          429: ProblemSchema.describe("This address sent more reports this hour than are kept"),
           ...problemResponses,
         },
       },
     },
     async (request, reply) => {
-      const { report, created } = await reportClientError(database.db, request.body, {
+      const { report, created } = await reportClientError(ctx, request.body, {
         requestId: request.id,
         userAgent: request.headers["user-agent"],
+        ip: request.ip,
       });
       if (created) {
         request.log.warn({ clientErrorId: report.id, app: report.app }, "web app reported an error");

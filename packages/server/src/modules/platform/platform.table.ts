@@ -17,6 +17,8 @@ export interface ClientErrorReportTable {
   request_id: string;
   occurred_at: Date;
   received_at: ColumnType<Date, Date | undefined, never>;
+  /** A keyed hash of the address the report came from (counted per hour), never the address. */
+  reporter_mac: string | null;
 }
 export type ClientErrorReportRow = Selectable<ClientErrorReportTable>;
 export type NewClientErrorReportRow = Insertable<ClientErrorReportTable>;

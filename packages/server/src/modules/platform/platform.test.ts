@@ -1,8 +1,10 @@
+import { CLIENT_ERROR_LIMITS } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../app.ts";
 import { loadConfig } from "../../config.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { createTestDatabase } from "../../test/test-database.ts";
+import { purgeClientErrorReports } from "./platform.service.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -90,6 +92,80 @@ describe("POST /api/v1/client-errors", () => {
       .executeTakeFirstOrThrow();
     expect(row.message).toBe("lookup 450802************ failed");
     expect(row.stack).toBe("tel 138****5678");
+  });
+
+  it("masks ID and phone numbers in every spelling, in the URL's path too, before storing anything", async () => {
+    const body = report({
+      url: "http://localhost:3000/resident/13877501131/450802196006153620/x?q=1",
+      message: "lookup 4508 0219 6006 1536 20 failed for 138-7750-1131",
+      stack: "at find (450802.1960.0615.3620) tel １３８７７５０１１３１ id 450802196006153620x",
+      appVersion: "0.1.0+13877501131",
+    });
+    expect((await post(body)).statusCode).toBe(201);
+    const row = await t.database.db
+      .selectFrom("client_error_report")
+      .selectAll()
+      .where("id", "=", body.id)
+      .executeTakeFirstOrThrow();
+    expect(row.url).toBe("http://localhost:3000/resident/138****1131/450802************/x");
+    const stored = JSON.stringify(row);
+    for (const digits of ["77501131", "19600615", "0615", "7750", "６１３１"]) expect(stored).not.toContain(digits);
+    expect(row.message).toBe("lookup 450802************ failed for 138****1131");
+  });
+
+  it("keeps the first frames of a long stack only", async () => {
+    const body = report({ stack: "at frame (app.js:1:1)\n".repeat(700) });
+    expect((await post(body)).statusCode).toBe(201);
+    const row = await t.database.db
+      .selectFrom("client_error_report")
+      .select("stack")
+      .where("id", "=", body.id)
+      .executeTakeFirstOrThrow();
+    expect(row.stack?.length).toBe(CLIENT_ERROR_LIMITS.storedStackChars);
+  });
+
+  it("keeps a limited number of reports from one address an hour; retries and other addresses are answered", async () => {
+    const from = (address: string, body = report()) =>
+      t.app.inject({ method: "POST", url: "/api/v1/client-errors", payload: body, remoteAddress: address });
+    const first = report();
+    expect((await from("10.9.0.1", first)).statusCode).toBe(201);
+    for (let i = 1; i < t.config.clientErrors.perHour; i++) expect((await from("10.9.0.1")).statusCode).toBe(201);
+    const over = await from("10.9.0.1");
+    expect(over.statusCode).toBe(429);
+    expect(over.json().code).toBe("RATE_LIMITED");
+    expect((await from("10.9.0.1", first)).statusCode).toBe(200);
+    expect((await from("10.9.0.2")).statusCode).toBe(201);
+    t.clock.advanceMinutes(61);
+    try {
+      expect((await from("10.9.0.1")).statusCode).toBe(201);
+    } finally {
+      t.clock.advanceMinutes(-61);
+    }
+    const stored = await t.database.db
+      .selectFrom("client_error_report")
+      .select("reporter_mac")
+      .where("reporter_mac", "is not", null)
+      .execute();
+    expect(JSON.stringify(stored)).not.toContain("10.9.0");
+  });
+
+  it("are deleted after the retention period", async () => {
+    const old = report();
+    expect((await post(old)).statusCode).toBe(201);
+    t.clock.advanceMinutes(t.config.clientErrors.retentionDays * 1440 + 1);
+    try {
+      const recent = report();
+      expect((await post(recent)).statusCode).toBe(201);
+      expect(await purgeClientErrorReports(t.ctx)).toBeGreaterThan(0);
+      const left = await t.database.db
+        .selectFrom("client_error_report")
+        .select("id")
+        .where("id", "in", [old.id, recent.id])
+        .execute();
+      expect(left).toEqual([{ id: recent.id }]);
+    } finally {
+      t.clock.advanceMinutes(-(t.config.clientErrors.retentionDays * 1440 + 1));
+    }
   });
 
   it("lists every invalid field with its path and stores nothing", async () => {
