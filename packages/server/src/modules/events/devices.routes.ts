@@ -6,34 +6,63 @@ import {
   ProblemSchema,
   RegisterDeviceBodySchema,
 } from "@wangge/core";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { assertStorableText } from "../../http/request-edge.ts";
-import { listDevices, registerDevice, reportFromDevice, retireDevice, verifyDeviceRequest } from "./devices.service.ts";
+import {
+  admitDeviceRequest,
+  listDevices,
+  registerDevice,
+  reportFromDevice,
+  retireDevice,
+  verifyDeviceSignature,
+} from "./devices.service.ts";
+import type { IntakeDeviceRow } from "./events.table.ts";
 
 const errors = { ...problemResponses, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 /** Intake devices (cameras, sensors): registered by admins, reporting by signed webhook. */
 export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   await app.register(async (plain) => {
     const hook = plain.withTypeProvider<ZodTypeProvider>();
+    const limit = ctx.config.deviceBodyLimitBytes;
     // The webhook's signature covers the exact bytes sent, so its body is kept raw and parsed here.
-    hook.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: 15_000_000 }, (_r, body, done) =>
+    hook.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: limit }, (_r, body, done) =>
       done(null, body),
     );
+    /** The device each admitted request is for, from before its body was read. */
+    const admitted = new WeakMap<FastifyRequest, IntakeDeviceRow>();
+    const signatureHeaders = (request: FastifyRequest) => {
+      const header = (name: string) => {
+        const v = request.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      };
+      return {
+        timestamp: header("x-wangge-timestamp"),
+        nonce: header("x-wangge-nonce"),
+        signature: header("x-wangge-signature"),
+      };
+    };
 
     hook.post(
       "/intake/devices/:deviceKey",
       {
         config: { public: true },
-        bodyLimit: 15_000_000,
+        bodyLimit: limit,
+        // Before a byte of the body is read: the device and the signature's headers (an unknown
+        // device, a stale or unsigned request cost no body), then a body of at most `limit` bytes.
+        preParsing: async (request, _reply, payload) => {
+          const { deviceKey } = request.params as { deviceKey: string };
+          admitted.set(request, await admitDeviceRequest(ctx, deviceKey, signatureHeaders(request)));
+          return payload;
+        },
         schema: {
           tags: ["events"],
           summary: "Webhook for a camera or sensor: report an event, HMAC-signed and replay-protected",
-          description:
-            "Headers: X-Wangge-Timestamp (unix seconds, within 5 minutes), X-Wangge-Nonce (8–64 of A-Z a-z 0-9 - _, never reused), X-Wangge-Signature (sha256=<hex HMAC-SHA256 with the device secret of `<timestamp>.<nonce>.<raw body>`>). Body (JSON): externalId, description, and optionally categoryKey, lng, lat, attributes, snapshot {fileName, base64}. 201 with the event's id and number; 200 for a retry of an externalId already reported.",
+          description: `Headers: X-Wangge-Timestamp (unix seconds, within 5 minutes), X-Wangge-Nonce (8–64 of A-Z a-z 0-9 - _, never reused), X-Wangge-Signature (sha256=<hex HMAC-SHA256 with the device secret of \`<timestamp>.<nonce>.<raw body>\`>). Body (JSON, at most ${limit} bytes: WANGGE_DEVICE_BODY_LIMIT_BYTES): externalId, description, and optionally categoryKey, lng, lat, attributes, snapshot {fileName, base64}. The device and the headers are checked before the body is read. 201 with the event's id and number; 200 for a retry of an externalId already reported.`,
           params: z.object({ deviceKey: z.string().min(1).max(64) }),
           response: {
             200: DeviceReportedSchema,
@@ -44,20 +73,8 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       },
       async (request, reply) => {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const header = (name: string) => {
-          const v = request.headers[name];
-          return Array.isArray(v) ? v[0] : v;
-        };
-        const device = await verifyDeviceRequest(
-          ctx,
-          request.params.deviceKey,
-          {
-            timestamp: header("x-wangge-timestamp"),
-            nonce: header("x-wangge-nonce"),
-            signature: header("x-wangge-signature"),
-          },
-          raw,
-        );
+        const device = admitted.get(request) as IntakeDeviceRow;
+        await verifyDeviceSignature(ctx, device, signatureHeaders(request), raw);
         let json: unknown;
         try {
           json = JSON.parse(raw.toString("utf8"));

@@ -131,17 +131,31 @@ export interface DeviceReport {
   snapshot?: { fileName: string; base64: string } | undefined;
 }
 
+/** The device keys a registration accepts (RegisterDeviceBodySchema): anything else names no device. */
+const DEVICE_KEY = /^[A-Za-z0-9_.-]{3,64}$/;
+
+export interface DeviceRequestHeaders {
+  timestamp?: string | undefined;
+  nonce?: string | undefined;
+  signature?: string | undefined;
+}
+
 /**
- * Checks a webhook's signature, freshness and nonce, then reports the event (once per externalId).
- * Everything that fails is answered without saying more than needed to an unauthenticated caller.
+ * What a webhook must be before its body is read: for an active device, with a fresh timestamp and a
+ * well-formed nonce and signature. An unknown device or a stale or unsigned request is refused
+ * without the server reading (and holding) what it sends; the body itself, once read, must then be
+ * what the signature covers (verifyDeviceSignature). Everything that fails is answered without saying
+ * more than needed to an unauthenticated caller.
  */
-export async function verifyDeviceRequest(
+export async function admitDeviceRequest(
   ctx: AppContext,
   deviceKey: string,
-  headers: { timestamp?: string | undefined; nonce?: string | undefined; signature?: string | undefined },
-  rawBody: Buffer,
+  headers: DeviceRequestHeaders,
 ): Promise<IntakeDeviceRow> {
-  const device = await findDeviceByKey(ctx.db, deviceKey, { activeOnly: true });
+  // Checked before the request edge looks at the path's text: a key that no device can have is not looked up.
+  const device = DEVICE_KEY.test(deviceKey)
+    ? await findDeviceByKey(ctx.db, deviceKey, { activeOnly: true })
+    : undefined;
   if (!device) throw new DomainError("DEVICE_NOT_FOUND", `no active device ${deviceKey}`);
   const { timestamp, nonce, signature } = headers;
   const invalid = (why: string) => new DomainError("DEVICE_SIGNATURE_INVALID", why);
@@ -149,19 +163,32 @@ export async function verifyDeviceRequest(
   if (Math.abs(ctx.now().getTime() / 1000 - Number(timestamp)) > SIGNATURE_WINDOW_S)
     throw invalid("X-Wangge-Timestamp is more than 5 minutes from the server's time");
   if (!nonce || !/^[A-Za-z0-9_-]{8,64}$/.test(nonce)) throw invalid("X-Wangge-Nonce: 8–64 letters, digits, - or _");
-  const given = Buffer.from((signature ?? "").replace(/^sha256=/, ""), "hex");
+  if (!signature || !/^(sha256=)?[0-9a-fA-F]{64}$/.test(signature))
+    throw invalid("X-Wangge-Signature: sha256=<64 hex digits>");
+  return device;
+}
+
+/** The signature over the body as read, then the nonce spent: a second use is a replay. */
+export async function verifyDeviceSignature(
+  ctx: AppContext,
+  device: IntakeDeviceRow,
+  headers: DeviceRequestHeaders,
+  rawBody: Buffer,
+): Promise<void> {
+  const timestamp = headers.timestamp ?? "";
+  const nonce = headers.nonce ?? "";
+  const given = Buffer.from((headers.signature ?? "").replace(/^sha256=/, ""), "hex");
   const expected = Buffer.from(
     signDeviceRequest(ctx.crypto.decrypt(device.secret_enc), timestamp, nonce, rawBody),
     "hex",
   );
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw invalid("X-Wangge-Signature does not match");
+    throw new DomainError("DEVICE_SIGNATURE_INVALID", "X-Wangge-Signature does not match");
   // The nonce is spent only by a correctly signed request; a second use is a replay.
   if (!(await spendNonce(ctx.db, device.id, nonce, ctx.now())))
     throw new DomainError("DEVICE_REQUEST_REPLAYED", "this nonce was used before");
   await forgetNoncesBefore(ctx.db, device.id, new Date(ctx.now().getTime() - 2 * SIGNATURE_WINDOW_S * 1000));
   await touchDevice(ctx.db, device.id, ctx.now());
-  return device;
 }
 
 export async function reportFromDevice(

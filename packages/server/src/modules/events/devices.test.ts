@@ -1,3 +1,5 @@
+import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
@@ -127,6 +129,60 @@ describe("device webhook", () => {
     expect(snapshot.json().code).toBe("EVENT_ATTACHMENT_REJECTED");
     const made = await t.ctx.db.selectFrom("event").select("id").where("description", "=", "抓拍").execute();
     expect(made).toEqual([]);
+  });
+
+  it("refuses a body larger than a device may send, after checking the device", async () => {
+    const big = { externalId: "frame-big", description: "x".repeat(300 * 1024) };
+    const res = await send(big);
+    expect(res.statusCode).toBe(413);
+    expect(res.json().code).toBe("REQUEST_BODY_TOO_LARGE");
+    expect(t.config.deviceBodyLimitBytes).toBe(256 * 1024);
+  });
+
+  it("answers an unknown device, an unsigned or a stale request before reading its body", async () => {
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = t.app.server.address() as AddressInfo;
+    /** Sends the head of a request announcing 10 MB and only the first kilobyte of it; resolves with the answer. */
+    const answerBeforeBody = (path: string, headers: Record<string, string>) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1");
+        let data = "";
+        const timer = setTimeout(() => {
+          socket.destroy();
+          reject(new Error(`no answer while the body was still coming: ${path}`));
+        }, 3000);
+        socket.on("data", (chunk) => {
+          data += chunk;
+          if (data.includes("\r\n\r\n") && /"code"/.test(data)) {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(data);
+          }
+        });
+        socket.on("error", () => {});
+        const head = Object.entries({ "content-type": "application/json", "content-length": "10000000", ...headers })
+          .map(([k, v]) => `${k}: ${v}`)
+          .join("\r\n");
+        socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\n${head}\r\n\r\n${"{".padEnd(1024, " ")}`);
+      });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signed = {
+      "x-wangge-timestamp": ts,
+      "x-wangge-nonce": nonce(),
+      "x-wangge-signature": `sha256=${"0".repeat(64)}`,
+    };
+    expect(await answerBeforeBody("/api/v1/intake/devices/cam-nowhere", signed)).toMatch(
+      /^HTTP\/1\.1 404[\s\S]*DEVICE_NOT_FOUND/,
+    );
+    expect(await answerBeforeBody(`/api/v1/intake/devices/${device.deviceKey}`, {})).toMatch(
+      /^HTTP\/1\.1 401[\s\S]*DEVICE_SIGNATURE_INVALID/,
+    );
+    expect(
+      await answerBeforeBody(`/api/v1/intake/devices/${device.deviceKey}`, {
+        ...signed,
+        "x-wangge-timestamp": String(Number(ts) - 3600),
+      }),
+    ).toMatch(/^HTTP\/1\.1 401[\s\S]*DEVICE_SIGNATURE_INVALID/);
   });
 
   it("refuses a retired device", async () => {
