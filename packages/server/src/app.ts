@@ -18,7 +18,7 @@ import type { Database } from "./db/database.ts";
 import { registerAuthentication, registerPublic } from "./http/authenticate.ts";
 import { registerErrorHandler, sendProblem } from "./http/error-handler.ts";
 import { answerClientError, answerFrameworkError, MAX_HEADER_BYTES, registerRequestEdge } from "./http/request-edge.ts";
-import { registerSecurity } from "./http/security.ts";
+import { registerSecurity, strictSwaggerCsp } from "./http/security.ts";
 import { registerWebApps } from "./http/web-apps.ts";
 import { areasRoutes } from "./modules/areas/areas.routes.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
@@ -173,8 +173,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (scope) => {
       await scope.register(fastifySwaggerUi, {
         routePrefix: "/api/docs",
-        uiConfig: { docExpansion: "list", deepLinking: true },
+        // No validator badge: it would send the API's description to validator.swagger.io.
+        uiConfig: { docExpansion: "list", deepLinking: true, validatorUrl: null },
         staticCSP: true,
+        transformStaticCSP: strictSwaggerCsp,
       });
     },
     { rateLimited: true },

@@ -37,6 +37,7 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
     referrerPolicy: { policy: "same-origin" },
   });
+  warnOfAnUntrustedTlsProxy(app, config);
   await app.register(fastifyRateLimit, {
     global: true,
     max: config.rateLimit.perMinute,
@@ -64,4 +65,53 @@ export function open311PostRateLimit(config: Config) {
     timeWindow: 60_000,
     keyGenerator: (request: FastifyRequest) => `open311:${request.ip}`,
   };
+}
+
+/**
+ * The session cookie is Secure when the request came over HTTPS — which, behind a proxy that ends
+ * TLS, the server knows only from X-Forwarded-Proto, believed only with WANGGE_TRUST_PROXY. A server
+ * that sees the header without trusting it sends its cookies without Secure: said once in the log.
+ */
+function warnOfAnUntrustedTlsProxy(app: FastifyInstance, config: Config): void {
+  if (config.trustProxy !== false) return;
+  let warned = false;
+  app.addHook("onRequest", async (request) => {
+    if (warned) return;
+    const proto = request.headers["x-forwarded-proto"];
+    if (!(Array.isArray(proto) ? proto.join(",") : (proto ?? "")).toLowerCase().includes("https")) return;
+    warned = true;
+    request.log.warn(
+      { forwardedProto: "https", trustProxy: false },
+      "requests arrive through a proxy that ends TLS (X-Forwarded-Proto: https) but WANGGE_TRUST_PROXY is not set: the session cookie goes without its Secure flag and client addresses are the proxy's; set WANGGE_TRUST_PROXY to the proxy's address (or hop count)",
+    );
+  });
+}
+
+/**
+ * Swagger UI (/api/docs) sets a policy of its own (scripts and styles by hash). Made as strict as the
+ * apps' (registerSecurity): never framed (its default allows 'self'), images and fonts from the server
+ * only (its default loads the validator badge from validator.swagger.io — the badge is off — and
+ * fonts and styles from any https: origin), forms to the server, and no upgrade-insecure-requests (a
+ * township's server on plain HTTP in its LAN would lose its own scripts).
+ */
+export function strictSwaggerCsp(header: string): string {
+  const directives = new Map<string, string[]>();
+  for (const directive of header.split(";")) {
+    const [name, ...values] = directive.trim().split(/\s+/);
+    if (name) directives.set(name.toLowerCase(), values);
+  }
+  const withoutRemote = (values: string[] | undefined) =>
+    (values ?? ["'self'"]).filter((v) => v !== "https:" && v !== "http:" && !v.includes("swagger.io"));
+  directives.set("default-src", ["'self'"]);
+  directives.set("img-src", ["'self'", "data:"]);
+  directives.set("font-src", ["'self'", "data:"]);
+  directives.set("style-src", withoutRemote(directives.get("style-src")));
+  directives.set("script-src", withoutRemote(directives.get("script-src")));
+  directives.set("connect-src", ["'self'"]);
+  directives.set("object-src", ["'none'"]);
+  directives.set("base-uri", ["'self'"]);
+  directives.set("form-action", ["'self'"]);
+  directives.set("frame-ancestors", ["'none'"]);
+  directives.delete("upgrade-insecure-requests");
+  return [...directives].map(([name, values]) => [name, ...values].join(" ")).join("; ");
 }
