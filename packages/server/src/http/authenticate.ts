@@ -3,7 +3,8 @@ import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from "fast
 import type { AppContext, RequestMeta } from "../context.ts";
 import { holdsDeploymentWide } from "../modules/areas/areas.service.ts";
 import { recordAudit } from "../modules/audit/audit.service.ts";
-import { type Authenticated, authenticateBearer, authenticateSession } from "../modules/auth/auth.service.ts";
+import { authenticateBearer } from "../modules/auth/api-tokens.service.ts";
+import { type Authenticated, authenticateSession } from "../modules/auth/sessions.service.ts";
 
 /**
  * Who is asking, decided per route — never from the spelling of the URL. Every route is closed

@@ -25,20 +25,11 @@ import { principalOf, requestMeta, SESSION_COOKIE } from "../../http/authenticat
 import { problemResponses } from "../../http/problem.ts";
 import { loginRateLimit } from "../../http/security.ts";
 import { deploymentWidePermissionsOf } from "../areas/areas.service.ts";
-import {
-  beginTotpSetup,
-  changePassword,
-  completeTotpLogin,
-  createApiToken,
-  enableTotp,
-  type LoginResult,
-  listApiTokens,
-  login,
-  logout,
-  requestOtp,
-  revokeApiToken,
-  verifyOtp,
-} from "./auth.service.ts";
+import { createApiToken, listApiTokens, revokeApiToken } from "./api-tokens.service.ts";
+import { completeTotpLogin, login } from "./auth.service.ts";
+import { beginTotpSetup, changePassword, enableTotp } from "./own-credentials.service.ts";
+import { type LoginResult, logout } from "./sessions.service.ts";
+import { requestOtp, verifyOtp } from "./sms-sign-in.service.ts";
 
 export async function toMe(
   ctx: AppContext,
