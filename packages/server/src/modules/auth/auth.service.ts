@@ -58,8 +58,9 @@ export function lockoutAt(now: Date) {
 
 /**
  * Password sign-in. Unknown users and wrong passwords get the same error after the same argon2 work.
- * Five failures within 15 minutes — wrong passwords and wrong second-factor codes alike — lock the
- * username for 15 minutes; while locked, even the right password is refused, and each refused
+ * Five failures within 15 minutes — wrong passwords (here, or the current one asked for by a password
+ * change: own-credentials.service.ts) and wrong second-factor codes alike — lock the username for 15
+ * minutes; while locked, even the right password is refused, and each refused
  * attempt is audited. The count is cleared only when a sign-in completes (completeTotpLogin when a
  * second factor is required). Every attempt is counted in the database
  * before its password is checked (countLoginAttempt), so parallel attempts — in this process or

@@ -1,15 +1,30 @@
-import { DomainError, type Principal, passwordIssues } from "@wangge/core";
+import {
+  DomainError,
+  LOCKOUT_WINDOW_MINUTES,
+  lockUntilAfterFailedAttempt,
+  lockUntilFrom,
+  mayCheckPassword,
+  type Principal,
+  passwordIssues,
+} from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { sha256 } from "../../crypto/digest.ts";
 import { findAccount as findUserById, updateCredentials as updateUser } from "../users/users.service.ts";
-import { revokeSessionsOfUser } from "./auth.queries.ts";
+import {
+  countLoginAttempt,
+  insertLoginAttempt,
+  lockLogin,
+  revokeSessionsOfUser,
+  uncountLoginAttempt,
+} from "./auth.queries.ts";
+import { lockedError, lockoutAt } from "./auth.service.ts";
 import { hashPassword, verifyPassword } from "./password-hasher.ts";
 import { auditSelf } from "./sessions.service.ts";
 import { generateTotpSecret, matchTotp, otpauthUri } from "./totp.ts";
 
 /**
- * What a signed-in user does with their own credentials: change the password and set up a TOTP
- * second factor.
+ * What a signed-in user does with their own credentials: change the password (the current one is
+ * checked like a sign-in's, counted towards the lockout) and set up a TOTP second factor.
  */
 export async function changePassword(
   ctx: AppContext,
@@ -20,16 +35,45 @@ export async function changePassword(
 ): Promise<void> {
   const user = await findUserById(ctx.db, principal.userId);
   if (!user) throw new DomainError("AUTH_REQUIRED", "sign in again");
-  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+  // The current password is checked like a sign-in's: counted towards the lockout before it is
+  // checked, or a stolen session could try passwords here without end.
+  const now = ctx.now();
+  const counted = await countLoginAttempt(ctx.db, user.username, lockoutAt(now));
+  if (!mayCheckPassword(counted.attempt, counted.lockedUntil, now)) {
+    await verifyPassword(null, input.currentPassword);
     await auditSelf(ctx, ctx.db, user, meta, {
       action: "auth.password.change",
-      outcome: "failure",
-      reason: "AUTH_PASSWORD_WRONG",
+      outcome: "denied",
+      reason: "AUTH_ACCOUNT_LOCKED",
     });
+    throw lockedError(counted.lockedUntil ?? lockUntilFrom(now), now);
+  }
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    const lockUntil = lockUntilAfterFailedAttempt(counted.attempt, now);
+    await ctx.db.transaction().execute(async (trx) => {
+      await insertLoginAttempt(trx, { username: user.username, ip: meta.ip, outcome: "failure", at: now });
+      await auditSelf(ctx, trx, user, meta, {
+        action: "auth.password.change",
+        outcome: "failure",
+        reason: "AUTH_PASSWORD_WRONG",
+        details: { failuresInWindow: counted.attempt },
+      });
+      if (lockUntil) {
+        await lockLogin(trx, user.username, lockUntil);
+        await auditSelf(ctx, trx, user, meta, {
+          action: "auth.lockout",
+          outcome: "success",
+          reason: `${counted.attempt} failed sign-in steps within ${LOCKOUT_WINDOW_MINUTES} minutes`,
+          details: { lockedUntil: lockUntil.toISOString(), lastStep: "password.change" },
+        });
+      }
+    });
+    if (lockUntil) throw lockedError(lockUntil, now);
     throw new DomainError("AUTH_PASSWORD_WRONG", "the current password is wrong", {
       errors: [{ path: "currentPassword", message: "wrong password" }],
     });
   }
+  await uncountLoginAttempt(ctx.db, user.username, now);
   const errors = passwordIssues(input.newPassword, user.username, "newPassword");
   if (input.newPassword === input.currentPassword)
     errors.push({ path: "newPassword", message: "must differ from the current password" });

@@ -187,6 +187,25 @@ describe("guessing TOTP codes with the password known", () => {
   });
 });
 
+describe("guessing the current password through a password change", () => {
+  it("counts towards the lockout: five wrong ones lock the account, and the right one is refused after them", async () => {
+    const user = await buildUser(t.ctx, { role: "grid_worker" });
+    const session = await signIn(t, user);
+    const change = (currentPassword: string) =>
+      t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/password",
+        headers: session.headers,
+        payload: { currentPassword, newPassword: "a brand new long passphrase" },
+      });
+    const answers: string[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await change(`guess number ${i}`)).json().code);
+    expect(answers).toEqual([...Array(4).fill("AUTH_PASSWORD_WRONG"), "AUTH_ACCOUNT_LOCKED", "AUTH_ACCOUNT_LOCKED"]);
+    expect((await change(user.password)).json().code).toBe("AUTH_ACCOUNT_LOCKED");
+    expect((await login(user.username, user.password)).json().code).toBe("AUTH_ACCOUNT_LOCKED");
+  });
+});
+
 describe("API tokens", () => {
   const createToken = (headers: Record<string, string>) =>
     t.app.inject({
