@@ -16,6 +16,7 @@ export * from "./events/categories.ts";
 export * from "./events/disputes.schemas.ts";
 export * from "./events/disputes.ts";
 export * from "./events/duplicates.ts";
+export * from "./events/event-work.schemas.ts";
 export * from "./events/events.errors.ts";
 export * from "./events/events.schemas.ts";
 export * from "./events/levels.ts";

@@ -28,6 +28,7 @@ import { categoriesRoutes } from "./modules/events/categories.routes.ts";
 import { devicesRoutes } from "./modules/events/devices.routes.ts";
 import { disputesRoutes } from "./modules/events/disputes.routes.ts";
 import { eventAttachmentRoutes } from "./modules/events/event-attachments.routes.ts";
+import { eventPickersRoutes } from "./modules/events/event-pickers.routes.ts";
 import { eventStreamRoutes } from "./modules/events/event-stream.routes.ts";
 import { eventsRoutes } from "./modules/events/events.routes.ts";
 import { notificationsRoutes } from "./modules/events/notifications.routes.ts";
@@ -197,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(workCalendarRoutes, { ctx, prefix: "/api/v1" });
   await app.register(open311KeysRoutes, { ctx, prefix: "/api/v1" });
   await app.register(eventsRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(eventPickersRoutes, { ctx, prefix: "/api/v1" });
   await app.register(eventStreamRoutes, { ctx, prefix: "/api/v1" });
   await app.register(notificationsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(eventAttachmentRoutes, { ctx, prefix: "/api/v1" });

@@ -91,7 +91,14 @@ export const EventStepSchema = z.object({
   at: z.string(),
 });
 
-export const EventDetailSchema = EventSchema.extend({ timeline: z.array(EventStepSchema) }).meta({
+export const EventDetailSchema = EventSchema.extend({
+  timeline: z.array(EventStepSchema),
+  allowedActions: z
+    .array(z.enum(EVENT_ACTIONS))
+    .describe(
+      "The actions the caller may take on this event now: the workflow table, their permissions and work scope where the event is, and what each action needs (a level above, an area below) — decided by the same test a transition meets",
+    ),
+}).meta({
   id: "EventDetail",
 });
 

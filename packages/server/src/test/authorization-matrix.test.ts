@@ -102,6 +102,16 @@ const mediationExpect =
     return def?.workScope === "area" ? { status: 403, code: "AUTH_FORBIDDEN" } : ok;
   };
 
+/** An event's pickers: `event.handle` where the event is (officials of a level work only at their level). */
+const handlerExpect =
+  (ok: { status: number; code?: string }) =>
+  (role: RoleKey, inScope: boolean): { status: number; code?: string } => {
+    const def = DEFAULT_ROLES.find((r) => r.key === role);
+    if (!permissionsOf(role).includes("event.handle")) return { status: 403, code: "AUTH_FORBIDDEN" };
+    if (!inScope) return { status: 404, code: "EVENT_NOT_FOUND" };
+    return def?.workScope === "area" ? { status: 403, code: "AUTH_FORBIDDEN" } : ok;
+  };
+
 /**
  * Registry writes: `person.manage` in the WORK scope where the record is. Officials (work scope "area")
  * view the grid's records but do not change them; outside the view scope a record is not found.
@@ -648,6 +658,30 @@ const samples: Record<string, Sample> = {
     build: async () => ({
       url: `/api/v1/events/duplicates?categoryKey=dispute.neighbour&description=${encodeURIComponent("矩阵事件")}&lng=109.6&lat=23.1`,
     }),
+  },
+  "GET /api/v1/events/:id/assignees": {
+    ok: 200,
+    scoped: true,
+    expectFor: handlerExpect({ status: 200 }),
+    build: async (_role, inScope) => ({ url: `/api/v1/events/${reg(inScope).event}/assignees?q=zheng` }),
+  },
+  "GET /api/v1/events/:id/dispatch-targets": {
+    ok: 200,
+    scoped: true,
+    expectFor: handlerExpect({ status: 200 }),
+    build: async (_role, inScope) => ({ url: `/api/v1/events/${reg(inScope).event}/dispatch-targets` }),
+  },
+  "GET /api/v1/events/:id/merge-targets": {
+    ok: 200,
+    scoped: true,
+    expectFor: handlerExpect({ status: 200 }),
+    build: async (_role, inScope) => ({ url: `/api/v1/events/${reg(inScope).event}/merge-targets` }),
+  },
+  "GET /api/v1/events/:id/dispute/mediators": {
+    ok: 200,
+    scoped: true,
+    expectFor: mediationExpect({ status: 200 }),
+    build: async (_role, inScope) => ({ url: `/api/v1/events/${reg(inScope).event}/dispute/mediators` }),
   },
   "GET /api/v1/events/settled-levels": { ok: 200, build: async () => ({ url: "/api/v1/events/settled-levels" }) },
   "GET /api/v1/events/stream": { ok: 200, build: async () => ({ url: "/api/v1/events/stream?maxSeconds=0" }) },

@@ -113,6 +113,11 @@ export async function listAreasInScope(db: Kysely<DB>, scope: DataScope, limit =
   return lists.flat().slice(0, limit);
 }
 
+/** The live (not abolished) areas under a path, the area itself included, in tree order. */
+export async function listLiveAreasUnder(db: Kysely<DB>, path: string, limit: number): Promise<AreaRow[]> {
+  return listAreasUnder(db, path, limit);
+}
+
 /** Creates the area (and records its path) unless the code exists; used by seeds and imports. */
 export async function ensureArea(
   db: Kysely<DB> | Transaction<DB>,

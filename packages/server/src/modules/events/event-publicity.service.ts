@@ -67,5 +67,5 @@ export async function setEventPublicity(
     });
     return after;
   });
-  return detailOf(ctx, after ?? row);
+  return detailOf(ctx, actor, after ?? row);
 }

@@ -1,35 +1,28 @@
 import {
   addWorkingMinutes,
   authorId,
-  canWork,
   DomainError,
   type EventAction,
   type EventState,
-  HANDLING_LEVELS,
   type HandlingLevel,
   handlingLevelOf,
-  MERGEABLE_INTO_STATES,
   nextState,
   OPEN_STATES,
   type Principal,
-  principalScope,
-  REOPEN_WINDOW_DAYS,
   redactPersonalNumbers,
   type Satisfaction,
   SETTLED_STATES,
-  TRANSITIONS,
-  withinReopenWindow,
   workingMinutesBetween,
 } from "@wangge/core";
 import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
-import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
-import { areaAtOrAbove, escalationTarget } from "./escalation.service.ts";
+import { escalationTarget } from "./escalation.service.ts";
+import { actionRefusal, dispatchTargets, mergeRefusal } from "./event-actions.service.ts";
 import { changeOf, notifyChange, publishChange } from "./event-changes.ts";
 import { sealColumns, sealNote } from "./event-free-text.ts";
 import { staffWhoMayWork } from "./event-handlers.service.ts";
@@ -81,33 +74,19 @@ export async function transitionEvent(
         ? { errors: [{ path: "body.note", message: "required for this action" }] }
         : {},
     );
-  const rule = TRANSITIONS[input.action];
-  const reporterAction = rule.permission === "event.report" && row.reporter_user_id === authorId(actor);
-  const category = await getCategory(ctx.db, row.category_key);
-  // Closing (结案) belongs to the category's close level: a land dispute settled in the grid is
-  // closed by the township, not by the grid — by the nearest area at that level or above (a grid
-  // directly under a township has its village-level matters closed by the township), or by the top
-  // of the tree when there is none.
-  const closeArea =
-    input.action === "close" &&
-    HANDLING_LEVELS.indexOf(row.level as HandlingLevel) < HANDLING_LEVELS.indexOf(category.closeLevel)
-      ? ((await areaAtOrAbove(ctx, row.area_path, category.closeLevel)) ?? (await topOf(ctx, row.area_path)))
-      : undefined;
-  const actingPath = closeArea?.path ?? row.area_path;
-  if (!reporterAction && !canWork(principalScope(actor, rule.permission), actingPath))
+  // Then the one test of whether this actor may take this action here now (event-actions.service.ts).
+  const refused = await actionRefusal(ctx, actor, row, input.action);
+  if (refused?.code === "AUTH_FORBIDDEN")
     throw await refusal(
       ctx,
       actor,
       meta,
       { action: `event.${input.action}`, type: "event", id, areaPath: row.area_path },
-      `you may not ${input.action} events of this area`,
+      refused.message,
     );
+  if (refused) throw new DomainError(refused.code, refused.message);
   const now = ctx.now();
-  if (input.action === "reopen" && !withinReopenWindow(row.closed_at ?? row.updated_at, now))
-    throw new DomainError(
-      "EVENT_REOPEN_WINDOW_PASSED",
-      `an event may be reopened within ${REOPEN_WINDOW_DAYS} days of being settled`,
-    );
+  const category = await getCategory(ctx.db, row.category_key);
   const cal = await workingCalendar(ctx.db, ctx.config);
   const update: EventUpdate = { state: step.to, updated_at: now };
   let level = row.level as HandlingLevel;
@@ -139,10 +118,8 @@ export async function transitionEvent(
     moveTo(target.area, target.level);
   }
   if (input.action === "dispatch") {
-    const target = input.areaCode
-      ? await getAreaInScope(ctx.db, input.areaCode, principalScope(actor, "event.handle")).catch(() => undefined)
-      : undefined;
-    if (!target || target.abolished_at || !target.path.startsWith(row.area_path) || target.path === row.area_path)
+    const target = (await dispatchTargets(ctx, actor, row)).find((a) => a.code === input.areaCode);
+    if (!target)
       throw new DomainError("VALIDATION_FAILED", "dispatch goes down to an area under the event's", {
         errors: [{ path: "body.areaCode", message: "give a grid or village under the event's area" }],
       });
@@ -172,14 +149,8 @@ export async function transitionEvent(
       throw new DomainError("VALIDATION_FAILED", "merge needs the event to merge into", {
         errors: [{ path: "body.intoId", message: "an open event you can see" }],
       });
-    if (
-      mergeTarget.id === row.id ||
-      mergeTarget.merged_into ||
-      !MERGEABLE_INTO_STATES.includes(mergeTarget.state as EventState)
-    )
-      throw new DomainError("EVENT_MERGE_NOT_ALLOWED", `${row.number} cannot be merged into ${mergeTarget.number}`);
-    if (!canWork(principalScope(actor, "event.handle"), mergeTarget.area_path))
-      throw new DomainError("AUTH_FORBIDDEN", "you may not handle the event to merge into");
+    const refusedMerge = mergeRefusal(actor, row, mergeTarget);
+    if (refusedMerge) throw refusedMerge;
     Object.assign(update, { merged_into: mergeTarget.id, due_at: null, closed_at: now, assignee_user_id: null });
   }
   if (input.action === "suspend")
@@ -256,7 +227,7 @@ export async function transitionEvent(
   });
   publishChange(ctx, changeOf(after, input.action));
   // The actor sees the result of what they did, even when it took the event out of their view (escalation).
-  return detailOf(ctx, after);
+  return detailOf(ctx, actor, after);
 }
 
 /**
@@ -377,13 +348,4 @@ export async function bulkTransition(
     }
   }
   return results;
-}
-
-/** The highest area of a path that exists (the root of the deployment's tree above it). */
-async function topOf(ctx: AppContext, path: string): Promise<AreaRow | undefined> {
-  for (const code of path.split("/").filter(Boolean)) {
-    const area = await findArea(ctx.db, code);
-    if (area && !area.abolished_at) return area;
-  }
-  return undefined;
 }

@@ -22,6 +22,7 @@ import { routePoint } from "../areas/area-boundaries.service.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import { isIssue, sealPhone } from "../registry/registry-fields.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
+import { allowedActions } from "./event-actions.service.ts";
 import { changeOf, publishChange } from "./event-changes.ts";
 import { openColumns, SEALED_TEXT, sealColumns } from "./event-free-text.ts";
 import { findEvent, listInbox, listSteps } from "./events.queries.ts";
@@ -310,15 +311,15 @@ export async function visibleEvent(ctx: AppContext, actor: Principal, id: string
 }
 
 export async function getEvent(ctx: AppContext, actor: Principal, id: string) {
-  return detailOf(ctx, await visibleEvent(ctx, actor, id));
+  return detailOf(ctx, actor, await visibleEvent(ctx, actor, id));
 }
 
 /**
  * An event with its timeline, free text in the original (whoever asks has been checked already: the
  * reporter, or someone who may read events of its area — the handler needs the phone number the
- * resident wrote).
+ * resident wrote), and the actions the asker may take on it now.
  */
-export async function detailOf(ctx: AppContext, row: EventRow) {
+export async function detailOf(ctx: AppContext, actor: Principal, row: EventRow) {
   const steps = (await listSteps(ctx.db, row.id)).map((s) => openColumns(ctx, s, SEALED_TEXT.event_step));
   return {
     ...toEventView(openEvent(ctx, row)),
@@ -334,6 +335,7 @@ export async function detailOf(ctx: AppContext, row: EventRow) {
       lat: s.lat,
       at: s.at.toISOString(),
     })),
+    allowedActions: await allowedActions(ctx, actor, row),
   };
 }
 

@@ -246,3 +246,41 @@ export async function moveAssignment(db: Db, id: string, area: { id: string; pat
   forgetPrincipals();
   await db.updateTable("assignment").set({ area_id: area.id, area_path: area.path }).where("id", "=", id).execute();
 }
+
+/**
+ * Active accounts holding a post whose role carries `permission` on one of these area paths, or an
+ * area-less post of a role that reaches everywhere (work scope "subtree"). A superset of who may act
+ * where the paths lead: the caller decides with the principals (core's canWork), not this query.
+ */
+export async function listActiveHoldersOn(
+  db: Db,
+  permission: string,
+  paths: string[],
+  limit: number,
+): Promise<AppUserRow[]> {
+  return db
+    .selectFrom("app_user")
+    .selectAll()
+    .where("status", "=", "active")
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("assignment")
+          .innerJoin("role", "role.key", "assignment.role_key")
+          .innerJoin("role_permission", "role_permission.role_key", "assignment.role_key")
+          .select(sql`1`.as("one"))
+          .whereRef("assignment.user_id", "=", "app_user.id")
+          .where("role_permission.permission", "=", permission)
+          .where((e) =>
+            e.or([
+              ...(paths.length > 0 ? [e("assignment.area_path", "in", paths)] : []),
+              e.and([e("assignment.area_path", "is", null), e("role.work_scope", "=", "subtree")]),
+            ]),
+          ),
+      ),
+    )
+    .orderBy("display_name")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
