@@ -2,7 +2,6 @@ import { UploadOutlined } from "@ant-design/icons";
 import type { ClientConfig, FeatureCollection } from "@wangge/core";
 import {
   Alert,
-  App,
   Button,
   Card,
   Checkbox,
@@ -21,8 +20,7 @@ import {
 import type { DataNode } from "antd/es/tree";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { toApiError } from "../../../lib/api-client.ts";
-import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useFormFail } from "../../../components/useFormFail.tsx";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
   type AreaDetail,
@@ -73,7 +71,6 @@ function attach(nodes: DataNode[], key: string, children: DataNode[]): DataNode[
 export function AreaExplorer({ config, canManage }: { config: ClientConfig; canManage: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === "en" ? "en" : "zh-CN";
-  const { message } = App.useApp();
   const [all, setAll] = useState<AreaSummary[]>([]);
   const [tree, setTree] = useState<DataNode[]>([]);
   const [selected, setSelected] = useState<AreaDetail>();
@@ -87,7 +84,7 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
   const [allOrNothing, setAllOrNothing] = useState(true);
   const [lineage, setLineage] = useState<LineageEntry[]>([]);
   const drawing = useDrawing();
-  const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
+  const fail = useFormFail();
 
   useEffect(() => {
     listAreas().then((areas) => {

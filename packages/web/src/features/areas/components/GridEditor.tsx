@@ -9,8 +9,7 @@ import {
 import { Alert, App, Button, Card, Checkbox, Form, Input, Segmented, Select, Space, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { toApiError } from "../../../lib/api-client.ts";
-import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useFormFail } from "../../../components/useFormFail.tsx";
 import { type AreaDetail, importGrids, mergeGrids, setBoundary, splitGrid } from "../api/areas.ts";
 
 /**
@@ -95,6 +94,7 @@ export function GridEditor({
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
+  const fail = useFormFail();
   const isGrid = area.level === "grid" || area.level === "microgrid";
   const modes: Mode[] = [
     "redraw",
@@ -143,9 +143,8 @@ export function GridEditor({
         onChanged(next);
       }
     } catch (e) {
-      const error = toApiError(e);
-      setIssues(error.errors);
-      message.error(t(errorMessageKey(error.code)));
+      // The reasons on the fields they name (the rest listed with the drawing); the form kept as typed.
+      setIssues(fail(e, form).errors);
     } finally {
       setBusy(false);
     }

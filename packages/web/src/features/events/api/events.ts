@@ -1,4 +1,4 @@
-import type { FeatureCollection, HandlingLevel } from "@wangge/core";
+import type { Candidate, EventAction, FeatureCollection, HandlingLevel } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
 export interface LocalText {
@@ -73,6 +73,8 @@ export interface TimelineStep {
 }
 export interface EventDetail extends EventItem {
   timeline: TimelineStep[];
+  /** What the signed-in user may do to it now, as the server decides (the buttons shown). */
+  allowedActions: EventAction[];
 }
 export interface Attachment {
   id: string;
@@ -199,6 +201,42 @@ export const reportEvent = (body: Record<string, unknown>) =>
   apiFetch<EventItem>("/api/v1/events", { method: "POST", json: body });
 export const transition = (id: string, body: Record<string, unknown>) =>
   apiFetch<EventDetail>(`/api/v1/events/${id}/transitions`, { method: "POST", json: body });
+/** Whom the event may be assigned to (or, for a dispute, who may mediate it), searched by name or pinyin. */
+export function listCandidates(
+  eventId: string,
+  purpose: "assignees" | "mediators",
+  q: string,
+  limit = 20,
+): Promise<{ items: Candidate[]; total: number }> {
+  const params = new URLSearchParams({ limit: String(limit) });
+  if (q.trim()) params.set("q", q.trim());
+  const path = purpose === "assignees" ? "assignees" : "dispute/mediators";
+  return apiFetch(`/api/v1/events/${eventId}/${path}?${params}`);
+}
+export interface DispatchTarget {
+  code: string;
+  name: string;
+  level: string;
+  parentCode: string | null;
+}
+export const listDispatchTargets = (eventId: string) =>
+  apiFetch<DispatchTarget[]>(`/api/v1/events/${eventId}/dispatch-targets`);
+export interface MergeTarget {
+  id: string;
+  number: string;
+  title: string;
+  state: string;
+  areaCode: string;
+  createdAt: string;
+  likelyDuplicate: boolean;
+  similarity: number | null;
+  distanceM: number | null;
+}
+export function listMergeTargets(eventId: string, q?: string): Promise<MergeTarget[]> {
+  const params = new URLSearchParams();
+  if (q?.trim()) params.set("q", q.trim());
+  return apiFetch<MergeTarget[]>(`/api/v1/events/${eventId}/merge-targets?${params}`);
+}
 export const setEventPublic = (id: string, isPublic: boolean) =>
   apiFetch<EventDetail>(`/api/v1/events/${id}/public`, { method: "PUT", json: { public: isPublic } });
 export const giveFeedback = (id: string, satisfaction: string, comment?: string) =>
@@ -240,8 +278,11 @@ export function settledShare(q: { areaCode?: string; from?: string; to?: string 
   return apiFetch<SettledShare>(`/api/v1/events/settled-levels?${params}`);
 }
 export const getDispute = (id: string) => apiFetch<Dispute>(`/api/v1/events/${id}/dispute`);
-export const gradeDispute = (id: string, riskGrade: string) =>
-  apiFetch<Dispute>(`/api/v1/events/${id}/dispute`, { method: "PUT", json: { riskGrade } });
+export const gradeDispute = (id: string, riskGrade: string, mediatorUserId?: string | null) =>
+  apiFetch<Dispute>(`/api/v1/events/${id}/dispute`, {
+    method: "PUT",
+    json: { riskGrade, ...(mediatorUserId !== undefined ? { mediatorUserId } : {}) },
+  });
 export const addParty = (id: string, body: Record<string, unknown>) =>
   apiFetch<Dispute>(`/api/v1/events/${id}/dispute/parties`, {
     method: "POST",

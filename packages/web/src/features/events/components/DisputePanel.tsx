@@ -7,9 +7,22 @@ import {
   SATISFACTION,
   SESSION_OUTCOMES,
 } from "@wangge/core";
-import { Button, Card, DatePicker, Descriptions, Form, Input, Select, Space, Table, Typography } from "antd";
+import {
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Form,
+  type FormInstance,
+  Input,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { dateIn, pickedInstant } from "../../../lib/time-zone.ts";
 import {
   addParty,
   type Dispute,
@@ -19,14 +32,26 @@ import {
   recordSession,
   saveAgreement,
 } from "../api/events.ts";
-import { useFail } from "./shared.tsx";
+import { CandidateSelect } from "./EventPickers.tsx";
+import { useFail, useLang } from "./shared.tsx";
 
 /**
- * The mediation record of a dispute: its risk grade, the parties, the sessions, the agreement (with
- * its PDF for signing) and the follow-ups. Mediators and officials with the right edit it here.
+ * The mediation record of a dispute: its risk grade and mediator, the parties, the sessions, the
+ * agreement (with its PDF for signing) and the follow-ups. Mediators and officials with the right edit
+ * it here. A form is emptied only once the server took it; a refusal marks its fields and keeps what
+ * was typed. Times are entered and shown in the deployment's time zone.
  */
-export function DisputePanel({ eventId, canMediate }: { eventId: string; canMediate: boolean }) {
+export function DisputePanel({
+  eventId,
+  canMediate,
+  timezone,
+}: {
+  eventId: string;
+  canMediate: boolean;
+  timezone: string;
+}) {
   const { t } = useTranslation();
+  const lang = useLang();
   const fail = useFail();
   const [dispute, setDispute] = useState<Dispute>();
   const load = useCallback(() => getDispute(eventId).then(setDispute, fail), [eventId, fail]);
@@ -34,7 +59,9 @@ export function DisputePanel({ eventId, canMediate }: { eventId: string; canMedi
     load();
   }, [load]);
   if (!dispute) return null;
-  const apply = (p: Promise<Dispute>) => p.then(setDispute, (e) => fail(e));
+  /** Saves a change: the new record on success; a failure is the caller's to show (on its form). */
+  const apply = (p: Promise<Dispute>) => p.then(setDispute);
+  const shown = (at: string) => new Date(at).toLocaleString(lang, { timeZone: timezone });
 
   return (
     <Space direction="vertical" style={{ width: "100%" }} size="middle">
@@ -45,7 +72,7 @@ export function DisputePanel({ eventId, canMediate }: { eventId: string; canMedi
               value={dispute.riskGrade}
               style={{ width: 160 }}
               aria-label={t("events.riskGrade")}
-              onChange={(g: string) => apply(gradeDispute(eventId, g))}
+              onChange={(g: string) => apply(gradeDispute(eventId, g)).catch((e) => fail(e))}
               options={RISK_GRADES.map((g) => ({ value: g, label: t(`events.risk.${g}`) }))}
             />
           ) : (
@@ -54,6 +81,23 @@ export function DisputePanel({ eventId, canMediate }: { eventId: string; canMedi
         </Descriptions.Item>
         <Descriptions.Item label={t("events.performanceLabel")}>
           {dispute.performance ? t(`events.performance.${dispute.performance}`) : "—"}
+        </Descriptions.Item>
+        <Descriptions.Item label={t("events.mediator")} span={2}>
+          {canMediate ? (
+            <div style={{ width: 360 }}>
+              <CandidateSelect
+                eventId={eventId}
+                purpose="mediators"
+                label={t("events.mediator")}
+                value={dispute.mediatorUserId ?? undefined}
+                onChange={(userId) =>
+                  apply(gradeDispute(eventId, dispute.riskGrade, userId ?? null)).catch((e) => fail(e))
+                }
+              />
+            </div>
+          ) : (
+            <span translate="no">{dispute.mediatorName ?? "—"}</span>
+          )}
         </Descriptions.Item>
       </Descriptions>
 
@@ -85,7 +129,7 @@ export function DisputePanel({ eventId, canMediate }: { eventId: string; canMedi
         {dispute.sessions.map((s) => (
           <Typography.Paragraph key={s.id}>
             <Typography.Text strong>
-              {new Date(s.heldAt).toLocaleString()} · {t(`events.outcome.${s.outcome}`)}
+              {shown(s.heldAt)} · {t(`events.outcome.${s.outcome}`)}
             </Typography.Text>
             <br />
             <span translate="no" style={{ whiteSpace: "pre-wrap" }}>
@@ -93,7 +137,7 @@ export function DisputePanel({ eventId, canMediate }: { eventId: string; canMedi
             </span>
           </Typography.Paragraph>
         ))}
-        {canMediate && <SessionForm onSubmit={(body) => apply(recordSession(eventId, body))} />}
+        {canMediate && <SessionForm timezone={timezone} onSubmit={(body) => apply(recordSession(eventId, body))} />}
       </Card>
 
       <Card
@@ -112,14 +156,20 @@ export function DisputePanel({ eventId, canMediate }: { eventId: string; canMedi
             <span translate="no">{dispute.agreement.number}</span>
           </Typography.Paragraph>
         )}
-        {canMediate && <AgreementForm dispute={dispute} onSubmit={(body) => apply(saveAgreement(eventId, body))} />}
+        {canMediate && (
+          <AgreementForm
+            dispute={dispute}
+            timezone={timezone}
+            onSubmit={(body) => apply(saveAgreement(eventId, body))}
+          />
+        )}
       </Card>
 
       <Card size="small" title={t("events.followups")}>
         {dispute.followups.map((f) => (
           <Typography.Paragraph key={f.id}>
             <Typography.Text strong>
-              {new Date(f.at).toLocaleString()} · {t(`events.followupKind.${f.kind}`)}
+              {shown(f.at)} · {t(`events.followupKind.${f.kind}`)}
             </Typography.Text>{" "}
             <span translate="no">{f.result}</span>
           </Typography.Paragraph>
@@ -130,16 +180,28 @@ export function DisputePanel({ eventId, canMediate }: { eventId: string; canMedi
   );
 }
 
-function PartyForm({ onSubmit }: { onSubmit: (body: Record<string, unknown>) => Promise<unknown> }) {
+type Submit = (body: Record<string, unknown>) => Promise<unknown>;
+
+/** Sends a form: emptied when the server took it, its fields marked (and nothing lost) when not. */
+function useSend(form: FormInstance, onSubmit: Submit, options: { reset?: boolean } = {}) {
+  const fail = useFail();
+  return (body: Record<string, unknown>) =>
+    onSubmit(body).then(
+      () => {
+        if (options.reset !== false) form.resetFields();
+      },
+      (e) => {
+        fail(e, form);
+      },
+    );
+}
+
+function PartyForm({ onSubmit }: { onSubmit: Submit }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
+  const send = useSend(form, onSubmit);
   return (
-    <Form
-      form={form}
-      layout="inline"
-      style={{ marginTop: 12 }}
-      onFinish={(v) => onSubmit(clean(v)).then(() => form.resetFields())}
-    >
+    <Form form={form} layout="inline" style={{ marginTop: 12 }} onFinish={(v) => send(clean(v))}>
       <Form.Item name="role" rules={[{ required: true, message: t("events.required") }]}>
         <Select
           style={{ width: 130 }}
@@ -164,20 +226,20 @@ function PartyForm({ onSubmit }: { onSubmit: (body: Record<string, unknown>) => 
   );
 }
 
-function SessionForm({ onSubmit }: { onSubmit: (body: Record<string, unknown>) => Promise<unknown> }) {
+function SessionForm({ onSubmit, timezone }: { onSubmit: Submit; timezone: string }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
+  const send = useSend(form, onSubmit);
   return (
     <Form
       form={form}
       layout="vertical"
-      onFinish={(v) =>
-        onSubmit({ ...clean(v), heldAt: v.heldAt.toDate().toISOString() }).then(() => form.resetFields())
-      }
+      // The date and time picked are the deployment's wall time, whatever the browser's zone.
+      onFinish={(v) => send({ ...clean(v), heldAt: pickedInstant(v.heldAt, timezone) })}
     >
       <Space wrap>
         <Form.Item name="heldAt" label={t("events.heldAt")} rules={[{ required: true, message: t("events.required") }]}>
-          <DatePicker showTime />
+          <DatePicker showTime aria-label={t("events.heldAt")} />
         </Form.Item>
         <Form.Item name="place" label={t("events.place")} rules={[{ required: true, message: t("events.required") }]}>
           <Input />
@@ -219,22 +281,23 @@ function SessionForm({ onSubmit }: { onSubmit: (body: Record<string, unknown>) =
   );
 }
 
-function AgreementForm({
-  dispute,
-  onSubmit,
-}: {
-  dispute: Dispute;
-  onSubmit: (body: Record<string, unknown>) => Promise<unknown>;
-}) {
+function AgreementForm({ dispute, timezone, onSubmit }: { dispute: Dispute; timezone: string; onSubmit: Submit }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
+  const send = useSend(form, onSubmit, { reset: false });
   const a = dispute.agreement;
   return (
     <Form
       form={form}
       layout="vertical"
-      initialValues={a ?? { obligations: [{ party: "", obligation: "", method: "", deadline: "" }], signedOn: today() }}
-      onFinish={(v) => onSubmit(v)}
+      initialValues={
+        a ?? {
+          obligations: [{ party: "", obligation: "", method: "", deadline: "" }],
+          // Today where the deployment is.
+          signedOn: dateIn(new Date(), timezone),
+        }
+      }
+      onFinish={(v) => send(v)}
     >
       <Form.Item
         name="committee"
@@ -302,16 +365,13 @@ function AgreementForm({
   );
 }
 
-function FollowupForm({ onSubmit }: { onSubmit: (body: Record<string, unknown>) => Promise<unknown> }) {
+function FollowupForm({ onSubmit }: { onSubmit: Submit }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
+  const send = useSend(form, onSubmit);
   const kind = Form.useWatch("kind", form);
   return (
-    <Form
-      form={form}
-      layout="inline"
-      onFinish={(v) => onSubmit({ ...clean(v), at: new Date().toISOString() }).then(() => form.resetFields())}
-    >
+    <Form form={form} layout="inline" onFinish={(v) => send({ ...clean(v), at: new Date().toISOString() })}>
       <Form.Item name="kind" rules={[{ required: true, message: t("events.required") }]}>
         <Select
           style={{ width: 130 }}
@@ -350,8 +410,4 @@ function FollowupForm({ onSubmit }: { onSubmit: (body: Record<string, unknown>) 
 
 function clean(values: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== null && v !== ""));
-}
-
-function today(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }

@@ -1,12 +1,11 @@
 import { UploadOutlined } from "@ant-design/icons";
 import {
-  actionsFrom,
   type ClientConfig,
   type EventAction,
-  type EventState,
   type FeatureCollection,
   isDisputeCategory,
   isPublicCategory,
+  TRANSITIONS,
 } from "@wangge/core";
 import {
   Button,
@@ -32,12 +31,12 @@ import {
   type EventDetail,
   getEvent,
   listAttachments,
-  listEvents,
   setEventPublic,
   transition,
   uploadAttachment,
 } from "../api/events.ts";
 import { DisputePanel } from "./DisputePanel.tsx";
+import { CandidateSelect, DispatchTargetField, MergeTargetSelect } from "./EventPickers.tsx";
 import {
   DueText,
   type EventsPermissions,
@@ -54,6 +53,15 @@ const EXTRA: Partial<Record<EventAction, "assignee" | "area" | "unit" | "merge">
   dispatch: "area",
   co_handle: "unit",
   merge: "merge",
+};
+
+/** Where the server's field errors of a transition go in the action's form. */
+const ACTION_FIELDS = {
+  "body.assigneeUserId": "assigneeUserId",
+  "body.areaCode": "areaCode",
+  "body.intoId": "intoId",
+  "body.unit": "unit",
+  "body.note": "note",
 };
 
 /** An event: its details, map, timeline, the actions open to it, its files and (for disputes) mediation. */
@@ -105,7 +113,8 @@ export function EventDetailDrawer({
   }, [eventId, load]);
 
   const category = categories.find((c) => c.key === event?.categoryKey);
-  const actions = event ? actionsFrom(event.state as EventState) : [];
+  // Exactly the actions the server says this user may take on it now.
+  const actions = event?.allowedActions ?? [];
   const point: FeatureCollection | undefined =
     event?.lng != null && event.lat != null
       ? {
@@ -217,7 +226,7 @@ export function EventDetailDrawer({
                       </Descriptions.Item>
                     )}
                   </Descriptions>
-                  {permissions.canHandle && actions.length > 0 && (
+                  {actions.length > 0 && (
                     <Space wrap>
                       {actions.map((a) => (
                         <Button key={a} onClick={() => setActing(a)} data-action={a}>
@@ -293,7 +302,9 @@ export function EventDetailDrawer({
                   {
                     key: "dispute",
                     label: t("events.mediation"),
-                    children: <DisputePanel eventId={event.id} canMediate={permissions.canMediate} />,
+                    children: (
+                      <DisputePanel eventId={event.id} canMediate={permissions.canMediate} timezone={config.timezone} />
+                    ),
                   },
                 ]
               : []),
@@ -304,7 +315,9 @@ export function EventDetailDrawer({
         <ActionModal
           event={event}
           action={acting}
-          userId={permissions.userId}
+          config={config}
+          shape={area}
+          onRefused={() => load(event.id)}
           onDone={(changed) => {
             setActing(undefined);
             if (changed) {
@@ -318,16 +331,25 @@ export function EventDetailDrawer({
   );
 }
 
+/**
+ * One action's form: the person, area, department or event it needs (picked, never typed as an id)
+ * and the note (required where the workflow table says). A refusal leaves everything typed in place,
+ * shows the server's reason, and refreshes the event behind (its actions may have changed meanwhile).
+ */
 function ActionModal({
   event,
   action,
-  userId,
+  config,
+  shape,
   onDone,
+  onRefused,
 }: {
   event: EventDetail;
   action: EventAction;
-  userId: string;
+  config: ClientConfig;
+  shape: FeatureCollection | undefined;
   onDone: (changed?: EventDetail) => void;
+  onRefused: () => void;
 }) {
   const { t } = useTranslation();
   const fail = useFail();
@@ -336,34 +358,28 @@ function ActionModal({
     assigneeUserId?: string;
     areaCode?: string;
     unit?: string;
-    into?: string;
+    intoId?: string;
   }>();
   const [busy, setBusy] = useState(false);
   const extra = EXTRA[action];
+  const needsNote = TRANSITIONS[action].needsNote;
+  const required = [{ required: true, message: t("events.required") }];
   const submit = async () => {
     const values = await form.validateFields();
     setBusy(true);
     try {
-      let intoId: string | undefined;
-      if (extra === "merge" && values.into) {
-        const found = await listEvents({ box: "all", q: values.into.trim(), limit: 1 });
-        intoId = found[0]?.id;
-        if (!intoId) {
-          form.setFields([{ name: "into", errors: [t("events.noSuchEvent")] }]);
-          return;
-        }
-      }
       const changed = await transition(event.id, {
         action,
-        ...(values.note ? { note: values.note } : {}),
-        ...(extra === "assignee" ? { assigneeUserId: values.assigneeUserId || userId } : {}),
+        ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+        ...(extra === "assignee" ? { assigneeUserId: values.assigneeUserId } : {}),
         ...(extra === "area" ? { areaCode: values.areaCode } : {}),
         ...(extra === "unit" ? { unit: values.unit } : {}),
-        ...(intoId ? { intoId } : {}),
+        ...(extra === "merge" ? { intoId: values.intoId } : {}),
       });
       onDone(changed);
     } catch (e) {
-      fail(e, form);
+      const error = fail(e, form, ACTION_FIELDS);
+      if (error.status === 403 || error.status === 409) onRefused();
     } finally {
       setBusy(false);
     }
@@ -376,37 +392,35 @@ function ActionModal({
       onCancel={() => onDone()}
       confirmLoading={busy}
       destroyOnHidden
+      width={extra === "area" ? 640 : undefined}
     >
       <Form form={form} layout="vertical">
         {extra === "assignee" && (
-          <Form.Item name="assigneeUserId" label={t("events.assignee")} extra={t("events.assigneeHint")}>
-            <Input placeholder={userId} />
+          <Form.Item
+            name="assigneeUserId"
+            label={t("events.assignee")}
+            extra={t("events.assigneeHint")}
+            rules={required}
+          >
+            <CandidateSelect eventId={event.id} purpose="assignees" label={t("events.assignee")} />
           </Form.Item>
         )}
         {extra === "area" && (
-          <Form.Item
-            name="areaCode"
-            label={t("events.dispatchTo")}
-            rules={[{ required: true, message: t("events.required") }]}
-          >
-            <Input />
+          <Form.Item name="areaCode" label={t("events.dispatchTo")} rules={required}>
+            <DispatchTargetField eventId={event.id} config={config} shape={shape} label={t("events.dispatchTo")} />
           </Form.Item>
         )}
         {extra === "unit" && (
-          <Form.Item name="unit" label={t("events.unit")} rules={[{ required: true, message: t("events.required") }]}>
+          <Form.Item name="unit" label={t("events.unit")} rules={required}>
             <Input maxLength={100} />
           </Form.Item>
         )}
         {extra === "merge" && (
-          <Form.Item
-            name="into"
-            label={t("events.mergeInto")}
-            rules={[{ required: true, message: t("events.required") }]}
-          >
-            <Input placeholder="GX-…" />
+          <Form.Item name="intoId" label={t("events.mergeInto")} extra={t("events.mergeHint")} rules={required}>
+            <MergeTargetSelect eventId={event.id} label={t("events.mergeInto")} />
           </Form.Item>
         )}
-        <Form.Item name="note" label={t("events.note")}>
+        <Form.Item name="note" label={t("events.note")} rules={needsNote ? required : []}>
           <Input.TextArea rows={3} maxLength={2000} />
         </Form.Item>
       </Form>

@@ -15,6 +15,8 @@ import { useCategories, useFail, useLang } from "./shared.tsx";
 
 interface IntakeValues {
   categoryKey?: string;
+  /** Where it happened: a point picked on the map or typed (WGS-84 longitude, latitude). */
+  location?: [number, number];
   description?: string;
   areaCode?: string;
   address?: string;
@@ -45,13 +47,13 @@ export function EventIntake({
   const [form] = Form.useForm<IntakeValues>();
   const { categories } = useCategories();
   const [areas, setAreas] = useState<AreaOption[]>([]);
-  const [point, setPoint] = useState<[number, number]>();
   const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const [busy, setBusy] = useState(false);
   const id = useRef(crypto.randomUUID());
   const categoryKey = Form.useWatch("categoryKey", form);
   const description = Form.useWatch("description", form);
   const areaCode = Form.useWatch("areaCode", form);
+  const point = Form.useWatch("location", form);
   const onBehalf = Form.useWatch("onBehalf", form);
 
   useEffect(() => {
@@ -93,7 +95,7 @@ export function EventIntake({
         id: id.current,
         categoryKey: values.categoryKey,
         description: values.description,
-        ...(point ? { lng: point[0], lat: point[1] } : {}),
+        ...(values.location ? { lng: values.location[0], lat: values.location[1] } : {}),
         ...(values.areaCode ? { areaCode: values.areaCode } : {}),
         ...(values.address ? { address: values.address } : {}),
         ...(values.attributes ? { attributes: cleanAttributes(values.attributes) } : {}),
@@ -107,18 +109,12 @@ export function EventIntake({
       });
       onReported(event.id);
     } catch (e) {
-      fail(e, form);
+      // The form keeps everything typed; the server's reasons go on the fields they concern.
+      fail(e, form, INTAKE_FIELDS);
     } finally {
       setBusy(false);
     }
   };
-
-  const pointFeature: FeatureCollection | undefined = point
-    ? {
-        type: "FeatureCollection",
-        features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: point } }],
-      }
-    : undefined;
 
   return (
     <Form form={form} layout="vertical" onFinish={submit} aria-label={t("events.report")}>
@@ -169,22 +165,9 @@ export function EventIntake({
           }
         />
       )}
-      <Typography.Text strong>{t("events.where")}</Typography.Text>
-      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-        {point
-          ? t("events.pointPicked", { longitude: point[0].toFixed(5), latitude: point[1].toFixed(5) })
-          : t("events.pickHint")}
-      </Typography.Paragraph>
-      <WgMap
-        config={config.map}
-        height={260}
-        label={t("events.where")}
-        overlay={pointFeature}
-        onPick={(p) => setPoint(p)}
-      />
-      <Space style={{ marginTop: 8, marginBottom: 8 }}>
-        {point && <Button onClick={() => setPoint(undefined)}>{t("events.clearPoint")}</Button>}
-      </Space>
+      <Form.Item name="location" label={t("events.where")}>
+        <LocationField config={config} />
+      </Form.Item>
       <Form.Item name="areaCode" label={t("events.orArea")}>
         <Select
           allowClear
@@ -229,6 +212,90 @@ export function EventIntake({
         {t("events.submit")}
       </Button>
     </Form>
+  );
+}
+
+/** Where the server's field errors of a report go in this form (the map holds both coordinates). */
+const INTAKE_FIELDS = { "body.lng": "location", "body.lat": "location" };
+
+/**
+ * Where it happened, as a form control: a point clicked on the map or typed as longitude and latitude
+ * (a reading from a GPS), shown on the map; cleared to report by area instead.
+ */
+function LocationField({
+  config,
+  value,
+  onChange,
+}: {
+  config: ClientConfig;
+  value?: [number, number] | undefined;
+  onChange?: (value: [number, number] | undefined) => void;
+}) {
+  const { t } = useTranslation();
+  const [typed, setTyped] = useState<{ lng?: number | null; lat?: number | null }>({});
+  const lng = value?.[0] ?? typed.lng ?? null;
+  const lat = value?.[1] ?? typed.lat ?? null;
+  const type = (next: { lng?: number | null; lat?: number | null }) => {
+    const both = { lng, lat, ...next };
+    setTyped(both);
+    onChange?.(both.lng != null && both.lat != null ? [both.lng, both.lat] : undefined);
+  };
+  const pointFeature: FeatureCollection | undefined = value
+    ? {
+        type: "FeatureCollection",
+        features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: value } }],
+      }
+    : undefined;
+  return (
+    <Space direction="vertical" style={{ width: "100%" }}>
+      <Typography.Text type="secondary">
+        {value
+          ? t("events.pointPicked", { longitude: value[0].toFixed(5), latitude: value[1].toFixed(5) })
+          : t("events.pickHint")}
+      </Typography.Text>
+      <WgMap
+        config={config.map}
+        height={260}
+        label={t("events.where")}
+        overlay={pointFeature}
+        onPick={(p) => {
+          setTyped({ lng: p[0], lat: p[1] });
+          onChange?.(p);
+        }}
+      />
+      <Space wrap>
+        <InputNumber
+          aria-label={t("events.longitude")}
+          placeholder={t("events.longitude")}
+          style={{ width: 160 }}
+          min={73}
+          max={136}
+          step={0.0001}
+          value={lng}
+          onChange={(v) => type({ lng: v })}
+        />
+        <InputNumber
+          aria-label={t("events.latitude")}
+          placeholder={t("events.latitude")}
+          style={{ width: 160 }}
+          min={3}
+          max={54}
+          step={0.0001}
+          value={lat}
+          onChange={(v) => type({ lat: v })}
+        />
+        {value && (
+          <Button
+            onClick={() => {
+              setTyped({});
+              onChange?.(undefined);
+            }}
+          >
+            {t("events.clearPoint")}
+          </Button>
+        )}
+      </Space>
+    </Space>
   );
 }
 

@@ -3,8 +3,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
-import { errorMessageKey } from "../../../lib/error-message.ts";
 import { BackBar, Loaded, useLoad } from "../../../lib/mobile-load.tsx";
+import { placeFieldErrors, problemLines } from "../../../lib/problem.ts";
 import { useSession } from "../../../lib/session.tsx";
 import { type CategoryAttribute, type EventCategory, reportEvent } from "../api/events.ts";
 import { categoriesForReporting, isUnreachable, keepForLater } from "../outbox.ts";
@@ -29,6 +29,8 @@ export function FieldReport() {
   const [description, setDescription] = useState("");
   const [position, setPosition] = useState<{ lng: number; lat: number } | null>();
   const [busy, setBusy] = useState(false);
+  /** The server's reasons, by the field they concern (the report's parts on this screen). */
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const id = useRef(crypto.randomUUID());
   const gridCode = me?.assignments.find((a) => a.areaCode)?.areaCode ?? undefined;
 
@@ -70,13 +72,23 @@ export function FieldReport() {
     };
     if (!navigator.onLine) return keep();
     setBusy(true);
+    setProblems({});
     try {
       const event = await reportEvent(body);
       Toast.show({ icon: "success", content: t("field.reported") });
       navigate(`/tasks/${event.id}`, { replace: true });
     } catch (error) {
       if (isUnreachable(error)) keep();
-      else Toast.show({ icon: "fail", content: t(errorMessageKey(toApiError(error).code)) });
+      else {
+        // Each reason next to what it is about; what was typed stays.
+        const { placed, unplaced } = placeFieldErrors(
+          toApiError(error).errors,
+          (name) => REPORT_FIELDS.has(String(name[0])),
+          { "body.lng": "where", "body.lat": "where", "body.areaCode": "where" },
+        );
+        setProblems(Object.fromEntries(placed.map((p) => [p.name.join("."), p.message])));
+        Toast.show({ icon: "fail", content: problemLines(t, error, unplaced).join(" ") });
+      }
     } finally {
       setBusy(false);
     }
@@ -132,6 +144,7 @@ export function FieldReport() {
                     onChange={(value) => setAttributes((x) => ({ ...x, [a.code]: value }))}
                   />
                 )}
+                <Problem text={problems[`attributes.${a.code}`]} />
               </Form.Item>
             ))}
             <Form.Item label={t("events.description")}>
@@ -142,6 +155,7 @@ export function FieldReport() {
                 placeholder={t("residentEvents.whatHint")}
                 data-testid="report-description"
               />
+              <Problem text={problems.description} />
             </Form.Item>
             <Form.Item label={t("residentEvents.where")}>
               <span data-testid="report-where">
@@ -151,10 +165,24 @@ export function FieldReport() {
                     ? t("residentEvents.located", { longitude: position.lng, latitude: position.lat })
                     : t("field.noPosition")}
               </span>
+              <Problem text={problems.where} />
             </Form.Item>
           </Form>
         )}
       </Loaded>
+    </div>
+  );
+}
+
+/** The parts of the report a server's field error can be shown next to. */
+const REPORT_FIELDS = new Set(["where", "description", "attributes"]);
+
+/** A server's reason, under the field it concerns (its words, as the server gave them). */
+function Problem({ text }: { text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <div role="alert" translate="no" style={{ color: "var(--adm-color-danger)", fontSize: 13, marginTop: 4 }}>
+      {text}
     </div>
   );
 }

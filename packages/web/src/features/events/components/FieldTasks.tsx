@@ -1,4 +1,4 @@
-import { actionsFrom, clockRuns, type EventAction, type EventState, TRANSITIONS } from "@wangge/core";
+import { clockRuns, type EventAction, type EventState, TRANSITIONS } from "@wangge/core";
 import { Button, CapsuleTabs, List, Space, Steps, Tag, Toast } from "antd-mobile";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +7,7 @@ import { MobileTextDialog } from "../../../components/MobileTextDialog.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { BackBar, Loaded, LoadedList, useLoad } from "../../../lib/mobile-load.tsx";
+import { problemLines } from "../../../lib/problem.ts";
 import { useSession } from "../../../lib/session.tsx";
 import { type EventDetail, type EventItem, getEvent, type InboxQuery, listEvents, transition } from "../api/events.ts";
 import { dueSpan } from "../due.ts";
@@ -119,10 +120,10 @@ export function FieldTasks() {
 
 export function FieldTask() {
   const { t } = useTranslation();
-  const { can } = useSession();
   const due = useDueText();
   const { id = "" } = useParams();
-  const loaded = useLoad("task", () => getEvent(id), [id]);
+  const [refreshed, setRefreshed] = useState(0);
+  const loaded = useLoad("task", () => getEvent(id), [id, refreshed]);
   const [changed, setChanged] = useState<EventDetail>();
   const [asking, setAsking] = useState<EventAction>();
   const [note, setNote] = useState("");
@@ -145,9 +146,16 @@ export function FieldTask() {
       setAsking(undefined);
       Toast.show({ icon: "success", content: t(`events.action.${action}`) });
     } catch (error) {
-      const message = t(errorMessageKey(toApiError(error).code));
+      // The server's reason, not only its code; the note typed stays in the dialog.
+      const message = problemLines(t, error).join(" ");
       if (asking) setProblem(message);
       else Toast.show({ icon: "fail", content: message });
+      // Refused (someone acted meanwhile): the event and what may be done to it, as they are now.
+      const status = toApiError(error).status;
+      if (status === 403 || status === 409) {
+        setChanged(undefined);
+        setRefreshed((n) => n + 1);
+      }
     } finally {
       setBusy(false);
     }
@@ -156,9 +164,8 @@ export function FieldTask() {
   return (
     <Loaded state={{ ...loaded, data: event }}>
       {(e: EventDetail) => {
-        const actions = actionsFrom(e.state as EventState).filter(
-          (a) => FIELD_ACTIONS.includes(a) && can(TRANSITIONS[a].permission),
-        );
+        // What the server says this worker may do to it now, of what is done in the field.
+        const actions = e.allowedActions.filter((a) => FIELD_ACTIONS.includes(a));
         return (
           <div data-testid="field-task">
             <BackBar title={<span translate="no">{e.number}</span>} />

@@ -1,6 +1,7 @@
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Table, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AreaSelect } from "../../../components/AreaSelect.tsx";
 import {
   createOpen311Key,
   type IntakeDevice,
@@ -175,7 +176,7 @@ function Devices() {
           />
         </Form.Item>
         <Form.Item name="areaCode" rules={[{ required: true, message: t("events.required") }]}>
-          <Input placeholder={t("events.areaCodeHint")} aria-label={t("events.area")} />
+          <AreaSelect label={t("events.area")} placeholder={t("events.area")} style={{ width: 220 }} />
         </Form.Item>
         <Button type="primary" htmlType="submit">
           {t("events.registerDevice")}

@@ -1,7 +1,8 @@
 import { HANDLING_LEVELS } from "@wangge/core";
-import { Card, Col, DatePicker, Input, Progress, Row, Space, Statistic, Typography } from "antd";
+import { Card, Col, DatePicker, Progress, Row, Space, Statistic, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AreaSelect } from "../../../components/AreaSelect.tsx";
 import { type SettledShare, settledShare } from "../api/events.ts";
 import { useFail } from "./shared.tsx";
 
@@ -32,12 +33,12 @@ export function SettledBoard() {
   return (
     <Card>
       <Space wrap style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
-          placeholder={t("events.areaCodeHint")}
-          aria-label={t("events.area")}
-          style={{ width: 240 }}
-          onSearch={(v) => setAreaCode(v.trim() || undefined)}
+        <AreaSelect
+          label={t("events.area")}
+          placeholder={t("events.allAreas")}
+          style={{ width: 260 }}
+          value={areaCode}
+          onChange={setAreaCode}
         />
         <DatePicker.RangePicker
           aria-label={t("events.period")}

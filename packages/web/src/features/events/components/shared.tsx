@@ -1,9 +1,7 @@
-import type { FormInstance } from "antd";
-import { App, Tag, Tooltip } from "antd";
+import { Tag, Tooltip } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { toApiError } from "../../../lib/api-client.ts";
-import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useFormFail } from "../../../components/useFormFail.tsx";
 import { type EventCategory, type EventItem, listCategories } from "../api/events.ts";
 import { dueSpan } from "../due.ts";
 
@@ -14,24 +12,8 @@ export function useLang(): Lang {
   return i18n.language === "en" ? "en" : "zh-CN";
 }
 
-/** Shows an API failure as a message in the user's language; with a form, marks the fields it names. */
-export function useFail() {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  return useCallback(
-    (e: unknown, form?: FormInstance) => {
-      const error = toApiError(e);
-      if (form && error.errors.length > 0) {
-        const fields = error.errors
-          .filter((x) => x.path.startsWith("body."))
-          .map((x) => ({ name: x.path.slice(5).split("."), errors: [x.message] }));
-        if (fields.length > 0) form.setFields(fields);
-      }
-      message.error(t(errorMessageKey(error.code)));
-    },
-    [message, t],
-  );
-}
+/** Shows an API failure (its field errors on the form's fields, its detail in the message): components/useFormFail. */
+export const useFail = useFormFail;
 
 let categoriesCache: Promise<EventCategory[]> | undefined;
 

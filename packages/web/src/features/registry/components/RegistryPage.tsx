@@ -21,8 +21,9 @@ import {
 } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { apiDownload, toApiError } from "../../../lib/api-client.ts";
-import { errorMessageKey } from "../../../lib/error-message.ts";
+import { AreaSelect } from "../../../components/AreaSelect.tsx";
+import { useFormFail } from "../../../components/useFormFail.tsx";
+import { apiDownload } from "../../../lib/api-client.ts";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
   createPerson,
@@ -80,11 +81,8 @@ export function RegistryPage({
   );
 }
 
-function useFail() {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  return useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
-}
+/** A failure shown with the server's reason (and, given the form, on its fields): components/useFormFail. */
+const useFail = useFormFail;
 
 function PeopleTab({ canManage, canReveal }: { canManage: boolean; canReveal: boolean }) {
   const { t, i18n } = useTranslation();
@@ -229,6 +227,8 @@ function ExportInClear({ query }: { query: { q: string; tag: string; address: st
   );
 }
 
+const GRID_LEVELS = ["grid", "microgrid"] as const;
+
 function RegisterPerson({
   open,
   tags,
@@ -245,6 +245,7 @@ function RegisterPerson({
   // One id per form: a double submit or a retry after a network error registers the person once.
   const [id, setId] = useState(() => crypto.randomUUID());
   const [errors, setErrors] = useState<FieldIssue[]>([]);
+  const fail = useFail();
   const submit = async (values: Record<string, unknown>) => {
     setErrors([]);
     try {
@@ -256,9 +257,8 @@ function RegisterPerson({
       setId(crypto.randomUUID());
       onClose(person.id);
     } catch (e) {
-      const error = toApiError(e);
-      setErrors(error.errors);
-      message.error(t(errorMessageKey(error.code)));
+      // Each reason on its field, the form kept as typed; a number already registered links to its person.
+      setErrors(fail(e, form).errors.filter((x) => x.record?.type === "person"));
     }
   };
   return (
@@ -298,7 +298,7 @@ function RegisterPerson({
           label={t("registry.grid")}
           rules={[{ required: true, message: t("registry.gridRequired") }]}
         >
-          <Input translate="no" />
+          <AreaSelect levels={GRID_LEVELS} label={t("registry.grid")} />
         </Form.Item>
         <Form.Item name="tags" label={t("registry.tags")}>
           <Select

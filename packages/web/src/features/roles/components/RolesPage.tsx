@@ -2,8 +2,7 @@ import { isAuditRole, PERMISSION_KEYS, type Permission, type RoleView, refusedRo
 import { Alert, App, Button, Card, Checkbox, Collapse, Space, Switch, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { toApiError } from "../../../lib/api-client.ts";
-import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useFormFail } from "../../../components/useFormFail.tsx";
 import { listRoles, saveRole } from "../api/roles.ts";
 
 /**
@@ -17,7 +16,7 @@ export function RolesPage({ canEdit: canEditRoles, isAuditor }: { canEdit: boole
   const [roles, setRoles] = useState<RoleView[]>([]);
   const [drafts, setDrafts] = useState<Record<string, { permissions: Permission[]; requiresTotp: boolean }>>({});
   const lang = i18n.language === "en" ? "en" : "zh-CN";
-  const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
+  const fail = useFormFail();
 
   const load = useCallback(() => {
     listRoles().then((list) => {

@@ -3,8 +3,7 @@ import { isAuditRole, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from "@wangge/core
 import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { toApiError } from "../../../lib/api-client.ts";
-import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useFormFail } from "../../../components/useFormFail.tsx";
 import {
   type AreaSummary,
   createAuditor,
@@ -26,6 +25,13 @@ import {
  * of duties (三员分立): the auditor role and auditors' accounts are left to auditors, so the admin is not
  * offered them (the server refuses them too).
  */
+/** Where the server's field errors of an account or a post go in these forms. */
+const USER_FIELDS = {
+  "body.assignment.roleKey": "roleKey",
+  "body.assignment.areaCode": "areaCode",
+  "body.assignment.homeUnit": "homeUnit",
+};
+
 export function UsersPage({
   canManage,
   isAuditor,
@@ -36,7 +42,7 @@ export function UsersPage({
   currentUserId: string;
 }) {
   const { t, i18n } = useTranslation();
-  const { message, modal } = App.useApp();
+  const { modal } = App.useApp();
   const [query, setQuery] = useState({ q: "", status: "", roleKey: "", limit: 20, offset: 0 });
   const [data, setData] = useState<{ items: User[]; total: number }>({ items: [], total: 0 });
   const [loading, setLoading] = useState(false);
@@ -46,7 +52,7 @@ export function UsersPage({
   const [granting, setGranting] = useState<User>();
   const lang = i18n.language === "en" ? "en" : "zh-CN";
 
-  const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
+  const fail = useFormFail();
   const load = useCallback(() => {
     setLoading(true);
     listUsers(query)
@@ -263,7 +269,7 @@ function CreateUserModal(props: {
     areaCode?: string;
     homeUnit?: string;
   }>();
-  const [error, setError] = useState<string>();
+  const fail = useFormFail();
   const lang = i18n.language === "en" ? "en" : "zh-CN";
   return (
     <Modal
@@ -274,7 +280,6 @@ function CreateUserModal(props: {
       destroyOnHidden
       onOk={async () => {
         const v = await form.validateFields();
-        setError(undefined);
         const input: NewUserInput = {
           username: v.username,
           displayName: v.displayName,
@@ -297,25 +302,11 @@ function CreateUserModal(props: {
           form.resetFields();
           props.onCreated(user, initialPassword);
         } catch (e) {
-          const err = toApiError(e);
-          form.setFields(
-            err.errors.map((f) => ({
-              name: f.path
-                .replace(/^body\./, "")
-                .split(".")
-                .pop() as never,
-              errors: [f.message],
-            })),
-          );
-          setError(t(errorMessageKey(err.code)));
+          // Each reason on its field; nothing typed is lost.
+          fail(e, form, USER_FIELDS);
         }
       }}
     >
-      {error && (
-        <Typography.Paragraph type="danger" role="alert">
-          {error}
-        </Typography.Paragraph>
-      )}
       <Form form={form} layout="vertical" requiredMark={false}>
         <Form.Item
           name="username"
@@ -376,7 +367,7 @@ function GrantRoleModal(props: {
 }) {
   const { t, i18n } = useTranslation();
   const [form] = Form.useForm<{ roleKey: string; areaCode?: string; homeUnit?: string }>();
-  const [error, setError] = useState<string>();
+  const fail = useFormFail();
   const lang = i18n.language === "en" ? "en" : "zh-CN";
   return (
     <Modal
@@ -389,15 +380,10 @@ function GrantRoleModal(props: {
           await grantRole(props.user.id, v.roleKey, v.areaCode ?? null, v.homeUnit);
           props.onGranted();
         } catch (e) {
-          setError(t(errorMessageKey(toApiError(e).code)));
+          fail(e, form, USER_FIELDS);
         }
       }}
     >
-      {error && (
-        <Typography.Paragraph type="danger" role="alert">
-          {error}
-        </Typography.Paragraph>
-      )}
       <Form form={form} layout="vertical" requiredMark={false}>
         <Form.Item
           name="roleKey"
