@@ -32,13 +32,19 @@ export async function signInViaApi(page: Page, baseUrl: string, username: string
 
 export async function newPage(
   browser: Browser,
-  options: { mobile?: boolean; geolocation?: { longitude: number; latitude: number } } = {},
+  options: {
+    mobile?: boolean;
+    geolocation?: { longitude: number; latitude: number };
+    /** The browser's clock zone (the deployment's stays Asia/Shanghai): times typed must not follow it. */
+    timezoneId?: string;
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page; externalRequests: string[]; pageErrors: string[] }> {
   const context = await browser.newContext({
     ...(options.mobile
       ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN" }
       : { viewport: { width: 1920, height: 1080 }, locale: "zh-CN" }),
     ...(options.geolocation ? { geolocation: options.geolocation, permissions: ["geolocation"] } : {}),
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   const page = await context.newPage();
   const externalRequests: string[] = [];
