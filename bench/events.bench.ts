@@ -11,7 +11,7 @@ import { type Database, openDatabase } from "../packages/server/src/db/database.
 import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import type { DB } from "../packages/server/src/db/schema.ts";
 import { uuidv7 } from "../packages/server/src/ids.ts";
-import { createApiToken } from "../packages/server/src/modules/auth/auth.service.ts";
+import { createApiToken } from "../packages/server/src/modules/auth/api-tokens.service.ts";
 import { ensureDefaultCategories } from "../packages/server/src/modules/events/categories.service.ts";
 import { sweepOverdue } from "../packages/server/src/modules/events/escalation.service.ts";
 import { ensureDefaultRoles } from "../packages/server/src/modules/roles/roles.service.ts";
