@@ -51,7 +51,7 @@ describe("field app shell", () => {
     await page.getByRole("button", { name: "登录" }).click();
     await page.getByTestId("field-tasks").getByText("辖区待办").waitFor();
     await page.getByTestId("tab-bar").getByText("我的", { exact: true }).click();
-    await page.getByText("网格员 郑雪").waitFor();
+    await page.getByText("郑雪").waitFor();
     await context.close();
   });
 });

@@ -26,7 +26,7 @@ describe("a resident's reports", () => {
     await signInViaApi(page, baseUrl, "demo.resident", demoPassword);
     await page.goto(`${baseUrl}/h5`);
     await page.getByText("我的", { exact: true }).click();
-    await page.getByText("居民 卫东").waitFor();
+    await page.getByText("何卫东").waitFor();
     await page.getByText("首页", { exact: true }).click();
     await page.getByText("我要反映").first().click();
     await page.getByText("环境卫生", { exact: true }).click();

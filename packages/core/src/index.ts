@@ -30,6 +30,7 @@ export * from "./geo/geojson.schemas.ts";
 export * from "./geo/geojson.ts";
 export * from "./geo/polygon.ts";
 export * from "./geo/reshape.ts";
+export * from "./geo/simplify.ts";
 export * from "./platform/client-error.ts";
 export * from "./platform/limits.ts";
 export * from "./platform/platform.errors.ts";

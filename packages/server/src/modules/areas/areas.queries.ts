@@ -313,3 +313,77 @@ export async function countLiveChildren(db: Db, areaId: string): Promise<number>
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Current boundaries under any of the path prefixes, counted by level (what a map of them would draw). */
+export async function countBoundariesByLevel(db: Db, prefixes: readonly string[]) {
+  if (prefixes.length === 0) return [];
+  const rows = await db
+    .selectFrom("area_boundary as b")
+    .innerJoin("area as a", "a.id", "b.area_id")
+    .select(["a.level", (eb) => eb.fn.countAll<number>().as("n")])
+    .where((eb) => eb.or(prefixes.map((p) => eb("a.path", "like", `${p}%`))))
+    .where("a.abolished_at", "is", null)
+    .where("b.valid_to", "is", null)
+    .groupBy("a.level")
+    .execute();
+  return rows.map((r) => ({ level: r.level, n: Number(r.n) }));
+}
+
+/** Current boundaries at the given levels under any of the path prefixes, with their label points. */
+export async function listBoundariesUnder(db: Db, prefixes: readonly string[], levels: readonly AreaRow["level"][]) {
+  if (prefixes.length === 0 || levels.length === 0) return [];
+  return db
+    .selectFrom("area_boundary as b")
+    .innerJoin("area as a", "a.id", "b.area_id")
+    .select([
+      "a.code",
+      "a.name",
+      "a.level",
+      "a.kind",
+      "a.path",
+      "b.geometry",
+      "b.min_lng",
+      "b.min_lat",
+      "b.max_lng",
+      "b.max_lat",
+      "b.label_lng",
+      "b.label_lat",
+    ])
+    .where((eb) => eb.or(prefixes.map((p) => eb("a.path", "like", `${p}%`))))
+    .where("a.level", "in", levels)
+    .where("a.abolished_at", "is", null)
+    .where("b.valid_to", "is", null)
+    .orderBy("a.path")
+    .execute();
+}
+
+/** The live areas at exactly these paths. */
+export async function listAreasAtPaths(db: Db, paths: readonly string[]): Promise<AreaRow[]> {
+  if (paths.length === 0) return [];
+  return db
+    .selectFrom("area")
+    .selectAll()
+    .where("path", "in", paths)
+    .where("abolished_at", "is", null)
+    .orderBy("path")
+    .execute();
+}
+
+/** Areas by code, abolished ones included (records may still name them). */
+export async function listAreasByCodes(db: Db, codes: readonly string[]): Promise<AreaRow[]> {
+  if (codes.length === 0) return [];
+  return db.selectFrom("area").selectAll().where("code", "in", codes).orderBy("path").execute();
+}
+
+/** Which of these areas have a live child (a tree shows no expand arrow on the others). */
+export async function listParentsAmong(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("area")
+    .select("parent_id")
+    .distinct()
+    .where("parent_id", "in", ids)
+    .where("abolished_at", "is", null)
+    .execute();
+  return new Set(rows.map((r) => r.parent_id as string));
+}

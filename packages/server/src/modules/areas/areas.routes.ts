@@ -16,8 +16,9 @@ import {
   locateIndexFor,
   setBoundary,
 } from "./area-boundaries.service.ts";
+import { areaNames, mapOfScope } from "./area-map.service.ts";
 import { lineageOf, mergeAreas, splitArea } from "./area-reshape.service.ts";
-import { getAreaDetail, listAreaChildren, listAreasInScope } from "./areas.service.ts";
+import { getAreaDetail, listAreaChildren, listAreasInScope, withChildFlags } from "./areas.service.ts";
 import { beatsOfArea, importBeats } from "./police-beats.service.ts";
 
 const LEVELS = ["province", "city", "county", "township", "village", "grid", "microgrid"] as const;
@@ -37,7 +38,40 @@ const AreaDetailSchema = AreaSummarySchema.extend({
   descendants: z.record(z.string(), z.number().int()),
   hasBoundary: z.boolean(),
 }).meta({ id: "AreaDetail" });
+const AreaNodeSchema = AreaSummarySchema.extend({
+  hasChildren: z.boolean().describe("Whether the area has live children (a tree draws no expand arrow on a leaf)"),
+}).meta({ id: "AreaNode" });
 const GeometrySchema = z.object({ type: z.enum(["Polygon", "MultiPolygon"]), coordinates: z.array(z.any()) });
+const AreaMapSchema = z
+  .object({
+    areas: z
+      .array(z.object({ code: z.string(), name: z.string(), level: z.enum(LEVELS) }))
+      .describe("The areas you work in: the roots of your view scope"),
+    bounds: z
+      .tuple([z.number(), z.number(), z.number(), z.number()])
+      .nullable()
+      .describe("[west, south, east, north] of the boundaries below (WGS-84); null when none is drawn yet"),
+    truncated: z.boolean().describe("Whether the deepest levels were left out (more boundaries than a map draws)"),
+    features: z.object({
+      type: z.literal("FeatureCollection"),
+      features: z.array(
+        z.object({
+          type: z.literal("Feature"),
+          id: z.string(),
+          properties: z.object({
+            code: z.string(),
+            name: z.string(),
+            level: z.enum(LEVELS),
+            kind: z.enum(GRID_KINDS).nullable(),
+            labelLng: z.number(),
+            labelLat: z.number(),
+          }),
+          geometry: GeometrySchema,
+        }),
+      ),
+    }),
+  })
+  .meta({ id: "AreaMap" });
 const StaffSchema = z
   .object({
     roleKey: z.string(),
@@ -65,6 +99,16 @@ const ReshapeResultSchema = z
   .meta({ id: "AreaReshapeResult" });
 const ReasonSchema = z.string().trim().min(2).max(500);
 
+const toNode = (r: Awaited<ReturnType<typeof withChildFlags>>[number]) => ({
+  code: r.code,
+  name: r.name,
+  level: r.level,
+  kind: r.kind,
+  path: r.path,
+  parentCode: parentCodeOf(r.path),
+  hasChildren: r.hasChildren,
+});
+
 export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const locateIndex = locateIndexFor(ctx.db);
   locateIndex.start();
@@ -78,7 +122,7 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         tags: ["areas"],
         summary: "Areas in your scope, in hierarchy order",
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(2000).default(500) }).strict(),
-        response: { 200: z.array(AreaSummarySchema), ...errors },
+        response: { 200: z.array(AreaNodeSchema), ...errors },
       },
     },
     async (request) => {
@@ -87,15 +131,52 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         principalScope(principalOf(request), "area.read"),
         request.query.limit,
       );
-      return rows.map((r) => ({
-        code: r.code,
-        name: r.name,
-        level: r.level,
-        kind: r.kind,
-        path: r.path,
-        parentCode: parentCodeOf(r.path),
-      }));
+      return (await withChildFlags(ctx.db, rows)).map(toNode);
     },
+  );
+
+  app.get(
+    "/areas/mine",
+    {
+      // Any signed-in user: the map of the areas they hold a post in (a volunteer's too), nothing else.
+      config: {},
+      schema: {
+        tags: ["areas"],
+        summary:
+          "What a map opens on: the areas you work in, their extent, and the boundaries under them down to the grids, simplified for display",
+        response: { 200: AreaMapSchema, ...errors },
+      },
+    },
+    async (request) => mapOfScope(ctx.db, principalScope(principalOf(request))),
+  );
+
+  app.get(
+    "/areas/names",
+    {
+      config: {},
+      schema: {
+        tags: ["areas"],
+        summary: "Names of areas by code, for lists that hold codes (areas outside your scope are left out)",
+        querystring: z
+          .object({
+            codes: z
+              .string()
+              .transform((s) => s.split(",").filter(Boolean))
+              .pipe(
+                z
+                  .array(z.string().regex(/^[0-9A-Za-z]{2,24}$/))
+                  .min(1)
+                  .max(200),
+              ),
+          })
+          .strict(),
+        response: {
+          200: z.array(z.object({ code: z.string(), name: z.string(), level: z.enum(LEVELS) })),
+          ...errors,
+        },
+      },
+    },
+    async (request) => areaNames(ctx.db, principalScope(principalOf(request)), request.query.codes),
   );
 
   app.get(
@@ -230,7 +311,7 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         tags: ["areas"],
         summary: "The direct children of an area",
         params: CodeParams,
-        response: { 200: z.array(AreaSummarySchema), ...errors },
+        response: { 200: z.array(AreaNodeSchema), ...errors },
       },
     },
     async (request) => {
@@ -239,14 +320,7 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         request.params.code,
         principalScope(principalOf(request), "area.read"),
       );
-      return rows.map((r) => ({
-        code: r.code,
-        name: r.name,
-        level: r.level,
-        kind: r.kind,
-        path: r.path,
-        parentCode: parentCodeOf(r.path),
-      }));
+      return (await withChildFlags(ctx.db, rows)).map(toNode);
     },
   );
 

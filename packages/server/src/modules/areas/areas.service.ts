@@ -25,6 +25,7 @@ import {
   insertAreaIfMissing,
   listAreasUnder,
   listChildren,
+  listParentsAmong,
   listRootPaths,
   upsertDivisions,
 } from "./areas.queries.ts";
@@ -203,6 +204,15 @@ export async function getAreaDetail(db: Kysely<DB>, code: string, scope: DataSco
 export async function listAreaChildren(db: Kysely<DB>, code: string, scope: DataScope): Promise<AreaRow[]> {
   const area = await getAreaInScope(db, code, scope);
   return listChildren(db, area.id);
+}
+
+/** Areas as tree nodes: each with whether it has children (a leaf shows no expand arrow). */
+export async function withChildFlags(db: Kysely<DB>, rows: AreaRow[]): Promise<(AreaRow & { hasChildren: boolean })[]> {
+  const parents = await listParentsAmong(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({ ...r, hasChildren: parents.has(r.id) }));
 }
 
 export interface DivisionImportReport {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Principal } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
-import { currentBox } from "../areas/area-boundaries.service.ts";
+import { demoPointIn } from "../areas/areas.demo.ts";
 import type { SeedPart } from "../seed/seed.types.ts";
 import { principalOfUsername } from "../users/users.service.ts";
 import { addParty, recordSession } from "./disputes.service.ts";
@@ -34,12 +34,23 @@ export const eventsDemoPart: SeedPart = {
     const head = await principal(ctx, "demo.gridhead");
     const village = await principal(ctx, "demo.village");
     const mediator = await principal(ctx, "demo.mediator");
-    const box = await currentBox(ctx.db, `${VILLAGE}G01`);
-    if (!worker || !head || !village || !mediator || !box) return { summary: "no demo grid or accounts: skipped" };
-    const at = (fx: number, fy: number) => ({
-      lng: Math.round((box[0] + (box[2] - box[0]) * fx) * 1e6) / 1e6,
-      lat: Math.round((box[1] + (box[3] - box[1]) * fy) * 1e6) / 1e6,
-    });
+    // Points inside the crooked demo grid (near where each fraction of its bounding box falls).
+    const spots = [
+      [0.3, 0.4],
+      [0.6, 0.5],
+      [0.4, 0.6],
+      [0.7, 0.3],
+      [0.5, 0.2],
+      [0.2, 0.7],
+    ] as const;
+    const points = new Map<string, { lng: number; lat: number }>();
+    for (const [fx, fy] of spots) {
+      const p = await demoPointIn(ctx.db, `${VILLAGE}G01`, fx, fy);
+      if (p) points.set(`${fx},${fy}`, p);
+    }
+    if (!worker || !head || !village || !mediator || points.size < spots.length)
+      return { summary: "no demo grid or accounts: skipped" };
+    const at = (fx: number, fy: number) => points.get(`${fx},${fy}`) as { lng: number; lat: number };
     let created = 0;
     const report = async (key: string, body: Omit<Parameters<typeof reportEvent>[3], "id" | "source">) => {
       const r = await reportEvent(ctx, worker, meta, { id: demoId(key), source: "field", ...body });

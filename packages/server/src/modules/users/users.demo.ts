@@ -5,7 +5,10 @@ import type { SeedPart } from "../seed/seed.types.ts";
 import { findUserByUsername } from "./users.queries.ts";
 import { createUser, generateTemporaryPassword } from "./users.service.ts";
 
-/** One demo account per role, in the demo areas; one password for all, printed once. */
+/**
+ * One demo account per role, in the demo areas; one password for all, printed once. Display names are
+ * people's names: the post is shown beside them from the account's roles, never written into the name.
+ */
 export const DEMO_ACCOUNTS: {
   username: string;
   displayName: string;
@@ -14,30 +17,30 @@ export const DEMO_ACCOUNTS: {
   homeUnit?: string;
   phone?: string;
 }[] = [
-  { username: "demo.auditor", displayName: "审计员 赵敏", roleKey: "auditor", areaCode: null },
-  { username: "demo.city", displayName: "市级干部 钱伟", roleKey: "city_official", areaCode: "4508" },
-  { username: "demo.county", displayName: "区级干部 孙丽", roleKey: "county_official", areaCode: "450802" },
-  { username: "demo.township", displayName: "街道干部 李强", roleKey: "township_official", areaCode: "450802001" },
-  { username: "demo.village", displayName: "社区书记 周芳", roleKey: "village_official", areaCode: "450802001003" },
-  { username: "demo.gridhead", displayName: "网格长 吴刚", roleKey: "grid_head", areaCode: "450802001003G01" },
+  { username: "demo.auditor", displayName: "赵敏", roleKey: "auditor", areaCode: null },
+  { username: "demo.city", displayName: "钱伟", roleKey: "city_official", areaCode: "4508" },
+  { username: "demo.county", displayName: "孙丽", roleKey: "county_official", areaCode: "450802" },
+  { username: "demo.township", displayName: "李强", roleKey: "township_official", areaCode: "450802001" },
+  { username: "demo.village", displayName: "周芳", roleKey: "village_official", areaCode: "450802001003" },
+  { username: "demo.gridhead", displayName: "吴刚", roleKey: "grid_head", areaCode: "450802001003G01" },
   {
     username: "demo.worker",
-    displayName: "网格员 郑雪",
+    displayName: "郑雪",
     roleKey: "grid_worker",
     areaCode: "450802001003G01",
     phone: "13800000001",
   },
   {
     username: "demo.instructor",
-    displayName: "指导员 王磊",
+    displayName: "王磊",
     roleKey: "grid_instructor",
     areaCode: "450802001003G02",
     homeUnit: "港北区司法局",
   },
-  { username: "demo.police", displayName: "社区民警 冯军", roleKey: "police_liaison", areaCode: "450802001" },
-  { username: "demo.mediator", displayName: "调解员 陈静", roleKey: "mediator", areaCode: "450802001003" },
-  { username: "demo.volunteer", displayName: "志愿者 褚红", roleKey: "volunteer", areaCode: "450802001003" },
-  { username: "demo.resident", displayName: "居民 卫东", roleKey: "resident", areaCode: null, phone: "13800000002" },
+  { username: "demo.police", displayName: "冯军", roleKey: "police_liaison", areaCode: "450802001" },
+  { username: "demo.mediator", displayName: "陈静", roleKey: "mediator", areaCode: "450802001003" },
+  { username: "demo.volunteer", displayName: "褚红", roleKey: "volunteer", areaCode: "450802001003" },
+  { username: "demo.resident", displayName: "何卫东", roleKey: "resident", areaCode: null, phone: "13800000002" },
 ];
 
 export const usersDemoPart: SeedPart = {

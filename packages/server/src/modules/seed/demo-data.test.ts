@@ -1,0 +1,245 @@
+import {
+  checkIdNumber,
+  type PolygonalGeometry,
+  polygonsOf,
+  siblingOverlaps,
+  uncovered,
+  validateBoundary,
+} from "@wangge/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { DEMO_TOWNSHIP } from "../areas/areas.demo.ts";
+import { ageOn, DEMO_GIVEN_NAMES } from "../registry/demo-households.ts";
+import { seedDemo } from "./seed.service.ts";
+
+/**
+ * The demo as a Guangxi official would read it (issue #17 item 8): people whose names, sex, birth
+ * date and age agree with their ID numbers, households whose relations fit their ages, care tags
+ * that hold, and grids of irregular shape that tile their community (and communities the
+ * sub-district) with no gap and no overlap.
+ */
+let t: TestApp;
+let today: string;
+beforeAll(async () => {
+  t = await buildTestApp();
+  await seedDemo({ ctx: t.ctx, logger: { info: () => {} }, print: () => {} });
+  today = new Date(t.ctx.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}, 180_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+interface DemoResident {
+  id: string;
+  name: string;
+  gender: string | null;
+  birthDate: string | null;
+  idNumber: string;
+  relationship: string | null;
+  residence: string;
+  household: string;
+  age: number;
+  tags: string[];
+}
+
+async function residents(): Promise<DemoResident[]> {
+  const rows = await t.ctx.db
+    .selectFrom("person")
+    .select(["id", "name", "gender", "birth_date", "id_number_enc", "relationship", "residence_status", "household_id"])
+    .execute();
+  const tags = await t.ctx.db
+    .selectFrom("subject_tag")
+    .select(["subject_id", "tag_key"])
+    .where("subject_type", "=", "person")
+    .execute();
+  return rows.map((r) => {
+    const idNumber = t.ctx.crypto.decrypt(r.id_number_enc as string);
+    const birthDate = r.birth_date ? String(r.birth_date).slice(0, 10) : null;
+    return {
+      id: r.id,
+      name: r.name,
+      gender: r.gender,
+      birthDate,
+      idNumber,
+      relationship: r.relationship,
+      residence: r.residence_status,
+      household: r.household_id as string,
+      age: birthDate ? ageOn(birthDate, today) : -1,
+      tags: tags.filter((g) => g.subject_id === r.id).map((g) => g.tag_key),
+    };
+  });
+}
+
+/** Node 20 has no Map.groupBy. */
+function byHousehold(people: DemoResident[]): Map<string, DemoResident[]> {
+  const out = new Map<string, DemoResident[]>();
+  for (const p of people) out.set(p.household, [...(out.get(p.household) ?? []), p]);
+  return out;
+}
+
+describe("the demo registry", () => {
+  it("has every person's sex, birth date and age agree with their ID number, and a given name that fits", async () => {
+    const people = await residents();
+    expect(people.length).toBeGreaterThan(25);
+    for (const p of people) {
+      const checked = checkIdNumber("resident_id", p.idNumber, new Date(`${today}T12:00:00+08:00`));
+      expect(checked.ok, `${p.name}: ${p.idNumber}`).toBe(true);
+      if (!checked.ok) continue;
+      expect({ who: p.name, gender: p.gender, birthDate: p.birthDate }).toEqual({
+        who: p.name,
+        gender: checked.gender,
+        birthDate: checked.birthDate,
+      });
+      const given = p.name.slice(1);
+      const pool = DEMO_GIVEN_NAMES[p.gender as "male" | "female"];
+      expect(Object.values(pool).flat(), `${p.name} is a ${p.gender}`).toContain(given);
+    }
+  });
+
+  it("has households of plausible families: one head, distinct names, relations that fit the ages", async () => {
+    const people = await residents();
+    const households = byHousehold(people);
+    expect(households.size).toBe(12);
+    for (const members of households.values()) {
+      const heads = members.filter((m) => m.relationship === "head");
+      expect(heads).toHaveLength(1);
+      const head = heads[0] as DemoResident;
+      const names = members.map((m) => m.name);
+      expect(new Set(names).size, names.join(",")).toBe(names.length);
+      for (const m of members) {
+        const gap = head.age - m.age;
+        const label = `${m.name} (${m.relationship}, ${m.age}) in ${head.name}'s household (${head.age})`;
+        if (m.relationship === "spouse") {
+          expect(Math.abs(gap), label).toBeLessThanOrEqual(10);
+          expect(m.gender, label).not.toBe(head.gender);
+        }
+        if (m.relationship === "child") expect(gap, label).toBeGreaterThanOrEqual(18);
+        if (m.relationship === "grandchild") expect(gap, label).toBeGreaterThanOrEqual(36);
+        if (m.relationship === "parent") expect(-gap, label).toBeGreaterThanOrEqual(18);
+      }
+    }
+  });
+
+  it("gives care tags only where they hold", async () => {
+    const people = await residents();
+    const households = byHousehold(people);
+    let checked = 0;
+    for (const p of people) {
+      const members = households.get(p.household) ?? [];
+      const label = `${p.name} (${p.age}, ${p.tags.join(",")})`;
+      if (p.tags.includes("elderly_alone")) {
+        expect(p.age, label).toBeGreaterThanOrEqual(60);
+        expect(members, label).toHaveLength(1);
+        checked++;
+      }
+      if (p.tags.includes("empty_nest_elderly")) {
+        expect(p.age, label).toBeGreaterThanOrEqual(60);
+        expect(
+          members.every((m) => m.age >= 60),
+          label,
+        ).toBe(true);
+        checked++;
+      }
+      if (p.tags.includes("left_behind_child")) {
+        expect(p.age, label).toBeLessThan(16);
+        // Their parents (the household's adults under 60) are all away.
+        const parents = members.filter((m) => m.age >= 18 && m.age < 60);
+        expect(parents.length, label).toBeGreaterThan(0);
+        expect(
+          parents.every((m) => m.residence === "away"),
+          label,
+        ).toBe(true);
+        checked++;
+      }
+      if (p.tags.includes("left_behind_elderly")) {
+        expect(p.age, label).toBeGreaterThanOrEqual(60);
+        expect(
+          members.some((m) => m.residence === "away"),
+          label,
+        ).toBe(true);
+        checked++;
+      }
+      // Nobody living with others is "alone"; nobody 60 or older is a child left behind.
+      if (members.length > 1) expect(p.tags, label).not.toContain("elderly_alone");
+    }
+    expect(checked).toBeGreaterThan(8);
+  });
+});
+
+describe("the demo grids", () => {
+  async function shapesUnder(parentCode: string) {
+    const parent = await t.ctx.db
+      .selectFrom("area as a")
+      .innerJoin("area_boundary as b", "b.area_id", "a.id")
+      .select(["a.id", "a.code", "b.geometry"])
+      .where("a.code", "=", parentCode)
+      .where("b.valid_to", "is", null)
+      .executeTakeFirstOrThrow();
+    const children = await t.ctx.db
+      .selectFrom("area as a")
+      .innerJoin("area_boundary as b", "b.area_id", "a.id")
+      .select(["a.code", "b.geometry"])
+      .where("a.parent_id", "=", parent.id)
+      .where("b.valid_to", "is", null)
+      .orderBy("a.code")
+      .execute();
+    return {
+      parent: parent.geometry as PolygonalGeometry,
+      children: children.map((c) => ({ code: c.code, geometry: c.geometry as PolygonalGeometry })),
+    };
+  }
+
+  it("tile every community (no gap, no overlap), and the communities tile the sub-district", async () => {
+    const township = await shapesUnder(DEMO_TOWNSHIP);
+    expect(township.children).toHaveLength(25);
+    expect(siblingOverlaps(township.children)).toEqual([]);
+    expect(
+      uncovered(
+        township.parent,
+        township.children.map((c) => c.geometry),
+      ),
+    ).toBeUndefined();
+    for (const village of township.children) {
+      const { parent, children } = await shapesUnder(village.code);
+      expect(children.map((c) => c.code)).toEqual([`${village.code}G01`, `${village.code}G02`]);
+      expect(siblingOverlaps(children), village.code).toEqual([]);
+      expect(
+        uncovered(
+          parent,
+          children.map((c) => c.geometry),
+        ),
+        village.code,
+      ).toBeUndefined();
+    }
+  });
+
+  it("are valid polygons of irregular shape, no two alike and none a rectangle", async () => {
+    const grids = await t.ctx.db
+      .selectFrom("area as a")
+      .innerJoin("area_boundary as b", "b.area_id", "a.id")
+      .select(["a.code", "b.geometry"])
+      .where("a.level", "=", "grid")
+      .where("a.path", "like", `%/${DEMO_TOWNSHIP}/%`)
+      .where("b.valid_to", "is", null)
+      .execute();
+    expect(grids).toHaveLength(50);
+    const outlines = new Set<string>();
+    for (const g of grids) {
+      const geometry = g.geometry as PolygonalGeometry;
+      expect(validateBoundary(geometry), g.code).toEqual([]);
+      const ring = polygonsOf(geometry)[0]?.[0] ?? [];
+      expect(ring.length, g.code).toBeGreaterThan(8);
+      const xs = new Set(ring.map((p) => p[0]));
+      const ys = new Set(ring.map((p) => p[1]));
+      // A rectangle has two distinct longitudes and two latitudes; these have many.
+      expect(Math.min(xs.size, ys.size), g.code).toBeGreaterThan(4);
+      // The same shape moved elsewhere would have the same edge lengths: compare them, rounded.
+      const edges = ring
+        .slice(1)
+        .map((p, i) => Math.round(Math.hypot(p[0] - (ring[i]?.[0] ?? 0), p[1] - (ring[i]?.[1] ?? 0)) * 1e5))
+        .join(",");
+      outlines.add(edges);
+    }
+    expect(outlines.size).toBe(50);
+  });
+});
