@@ -250,6 +250,12 @@ const samples: Record<string, Sample> = {
   },
   "GET /api/v1/areas": { ok: 200, build: async () => ({ url: "/api/v1/areas" }) },
   "GET /api/v1/areas/locate": { ok: 200, build: async () => ({ url: "/api/v1/areas/locate?lng=109.6&lat=23.1" }) },
+  // Any signed-in user: their own areas' map, and names of the areas they see (others left out).
+  "GET /api/v1/areas/mine": { ok: 200, build: async () => ({ url: "/api/v1/areas/mine" }) },
+  "GET /api/v1/areas/names": {
+    ok: 200,
+    build: async () => ({ url: `/api/v1/areas/names?codes=${tree.grid.code},${elsewhere.grid.code}` }),
+  },
   "GET /api/v1/areas/:code": {
     ok: 200,
     scoped: true,

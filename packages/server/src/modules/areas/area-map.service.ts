@@ -68,6 +68,7 @@ export async function mapOfScope(db: Kysely<DB>, scope: DataScope): Promise<Area
         ]
       : [r.min_lng, r.min_lat, r.max_lng, r.max_lat];
   }
+  if (bounds) bounds = bounds.map((n) => Math.round(n * 1e6) / 1e6) as [number, number, number, number];
   const tolerance = bounds ? Math.max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / PIXELS_ACROSS : 0;
   return {
     areas: roots.map((a) => ({ code: a.code, name: a.name, level: a.level })),
