@@ -1,6 +1,7 @@
 import type { LoginResponse, Me, Permission } from "@wangge/core";
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, apiFetch, setCsrfToken } from "./api-client.ts";
+import { forgetAreaNames } from "./area-names.ts";
 
 /**
  * The signed-in user of this page, shared by every screen of an app: loaded from /auth/me at start,
@@ -26,8 +27,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
 
+  const userId = useRef<string | null>(null);
+
   const accept = useCallback((next: Me) => {
     setCsrfToken(next.csrfToken);
+    // Area names depend on who asks (their scope): another user starts afresh.
+    if (userId.current && userId.current !== next.user.id) forgetAreaNames();
+    userId.current = next.user.id;
     setMe(next);
   }, []);
 
@@ -45,6 +51,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     await apiFetch("/api/v1/auth/logout", { method: "POST" }).catch(() => undefined);
+    forgetAreaNames();
+    userId.current = null;
     setCsrfToken(null);
     setMe(null);
   }, []);

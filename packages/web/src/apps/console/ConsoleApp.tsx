@@ -12,7 +12,7 @@ import {
 } from "@ant-design/icons";
 import type { FeatureCollection } from "@wangge/core";
 import { Button, Layout, Menu, Result, Space, Spin, Typography } from "antd";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from "react-router";
 import { ConfigGate } from "../../components/ConfigGate.tsx";
@@ -27,6 +27,7 @@ import { SystemStatus } from "../../features/platform/components/SystemStatus.ts
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
 import { UsersPage } from "../../features/users/components/UsersPage.tsx";
+import { useMyAreas, withMyAreas } from "../../lib/map/my-areas.ts";
 import { WgMap } from "../../lib/map/WgMap.tsx";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 
@@ -309,16 +310,25 @@ function ConsoleLayout() {
 function DashboardPage() {
   const { t } = useTranslation();
   const [preview, setPreview] = useState<FeatureCollection>();
+  const mine = useMyAreas();
+  const features = useMemo(() => withMyAreas(mine, preview), [mine, preview]);
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }}>
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t("dashboard.title")}
       </Typography.Title>
-      <Typography.Text type="secondary">{t("dashboard.noAreas")}</Typography.Text>
+      {mine && mine.areas.length > 0 ? (
+        <Typography.Text type="secondary">
+          {t("dashboard.yourAreas")} <span translate="no">{mine.areas.map((a) => a.name).join("、")}</span>
+          {mine.features.features.length === 0 ? ` ${t("dashboard.noAreas")}` : ""}
+        </Typography.Text>
+      ) : mine ? (
+        <Typography.Text type="secondary">{t("dashboard.noAreas")}</Typography.Text>
+      ) : null}
       <BoundaryPreview onChange={setPreview} />
       <ConfigGate>
         {(config) => (
-          <WgMap config={config.map} features={preview} height="calc(100vh - 260px)" label={t("dashboard.mapTitle")} />
+          <WgMap config={config.map} features={features} height="calc(100vh - 260px)" label={t("dashboard.mapTitle")} />
         )}
       </ConfigGate>
     </Space>

@@ -2,27 +2,27 @@ import type { FeatureCollection } from "@wangge/core";
 import { Button, DotLoading, ErrorBlock } from "antd-mobile";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { exportSubtree } from "../../features/areas/api/areas.ts";
 import { leadHouseholdLayer } from "../../features/registry/api/registry.ts";
 import { errorMessageKey } from "../../lib/error-message.ts";
+import { useMyAreas } from "../../lib/map/my-areas.ts";
 import { WgMap } from "../../lib/map/WgMap.tsx";
 import { useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
 
 /**
- * The worker's grid on the map: its boundary, and its party lead households linked to the households
- * each looks after. Without a network the map still opens, without them.
+ * The worker's grids on the map, named (every area they hold a post in), and the party lead households
+ * of their first grid linked to the households each looks after. Without a network the map still
+ * opens, without them.
  */
 export function FieldGridMap() {
   const { t } = useTranslation();
   const { config, error, retry } = useClientConfig();
   const { me } = useSession();
   const areaCode = me?.assignments.find((a) => a.areaCode)?.areaCode ?? null;
-  const [grid, setGrid] = useState<FeatureCollection>();
+  const mine = useMyAreas();
   const [links, setLinks] = useState<FeatureCollection>();
   useEffect(() => {
     if (!areaCode) return;
-    exportSubtree(areaCode).then(setGrid, () => setGrid(undefined));
     leadHouseholdLayer(areaCode).then(setLinks, () => setLinks(undefined));
   }, [areaCode]);
   if (error) {
@@ -36,7 +36,7 @@ export function FieldGridMap() {
   return (
     <WgMap
       config={config.map}
-      features={grid}
+      features={mine?.features}
       overlay={links}
       height="calc(100dvh - 110px)"
       label={t("field.gridMap")}

@@ -8,6 +8,7 @@ import { LanguageSwitch } from "../../components/LanguageSwitch.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
 import { useHealth } from "../../features/platform/hooks/use-health.ts";
 import { errorMessageKey } from "../../lib/error-message.ts";
+import { useMyAreas } from "../../lib/map/my-areas.ts";
 import { WgMap } from "../../lib/map/WgMap.tsx";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 
@@ -92,6 +93,7 @@ function Clock({ timezone }: { timezone: string }) {
 function ScreenOverview() {
   const { t } = useTranslation();
   const { health, error } = useHealth(30_000);
+  const mine = useMyAreas();
   return (
     <ConfigGate>
       {(config) => (
@@ -133,7 +135,13 @@ function ScreenOverview() {
             </Col>
             <Col span={12}>
               <Card title={t("screen.areaMap")} styles={{ body: { padding: 0 } }}>
-                <WgMap config={config.map} theme="dark" height="calc(100vh - 170px)" label={t("screen.areaMap")} />
+                <WgMap
+                  config={config.map}
+                  theme="dark"
+                  features={mine?.features}
+                  height="calc(100vh - 170px)"
+                  label={t("screen.areaMap")}
+                />
               </Card>
             </Col>
             <Col span={6}>

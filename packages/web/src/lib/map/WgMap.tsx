@@ -1,4 +1,14 @@
-import { boundsOf, type ClientConfig, type FeatureCollection, gcj02ToWgs84, toDisplayCoordinates } from "@wangge/core";
+import {
+  boundsOf,
+  type ClientConfig,
+  type FeatureCollection,
+  gcj02ToWgs84,
+  labelPoint,
+  type PolygonalGeometry,
+  type Position,
+  toDisplayCoordinates,
+  wgs84ToGcj02,
+} from "@wangge/core";
 import maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import { useEffect, useRef, useState } from "react";
@@ -8,7 +18,11 @@ import { buildMapStyle } from "./map-style.ts";
 /**
  * The map every app uses: GeoJSON polygons (areas, grids) drawn over the offline background or the
  * configured tiles. Coordinates arrive in WGS-84 and are shifted to GCJ-02 only for display when the
- * tile source uses it. `data-map-state` tells tests (and anyone curious) whether it has rendered.
+ * tile source uses it. Grids are labelled with their names (HTML labels: the offline style has no
+ * glyphs); without grids, every named shape is. The view fits the features whenever they change —
+ * pages pass the user's own areas (lib/map/my-areas.ts), so a map opens where the user works.
+ * `data-map-state` tells tests (and anyone curious) whether it has rendered, `data-map-bounds` what
+ * it shows (west,south,east,north in WGS-84).
  */
 export interface WgMapProps {
   config: ClientConfig["map"];
@@ -18,11 +32,35 @@ export interface WgMapProps {
   label?: string;
   /** Drawn on top and never used to fit the view: a shape being drawn, with its vertices. */
   overlay?: FeatureCollection;
+  /** Where to look when there are no features to fit (a record's point whose grid has no boundary). */
+  focus?: FeatureCollection;
   /** Called with the WGS-84 position of each click on the map (while drawing). */
   onPick?: (position: [number, number]) => void;
 }
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+/** More labels than this make a map unreadable (and slow): a county's grids are shown unlabelled. */
+const MAX_LABELS = 400;
+
+/** The shapes to label, with the WGS-84 point for each label: grids if any, else every named polygon. */
+export function labelsOf(collection: FeatureCollection): { name: string; at: Position }[] {
+  const polygons = collection.features.filter(
+    (f) => (f.geometry.type === "Polygon" || f.geometry.type === "MultiPolygon") && f.properties.name,
+  );
+  const grids = polygons.filter((f) => f.properties.level === "grid" || f.properties.level === "microgrid");
+  const chosen = grids.length > 0 ? grids : polygons;
+  if (chosen.length > MAX_LABELS) return [];
+  return chosen.map((f) => {
+    const { labelLng, labelLat } = f.properties;
+    const at: Position =
+      typeof labelLng === "number" && typeof labelLat === "number"
+        ? [labelLng, labelLat]
+        : labelPoint(f.geometry as PolygonalGeometry);
+    return { name: String(f.properties.name), at };
+  });
+}
+
+const round5 = (n: number) => Math.round(n * 1e5) / 1e5;
 
 function hasWebGl(): boolean {
   try {
@@ -40,6 +78,7 @@ export function WgMap({
   height = 480,
   label,
   overlay = EMPTY,
+  focus,
   onPick,
 }: WgMapProps) {
   const { t } = useTranslation();
@@ -48,6 +87,8 @@ export function WgMap({
   const [state, setState] = useState<"loading" | "loaded" | "unsupported">(() =>
     hasWebGl() ? "loading" : "unsupported",
   );
+  const [view, setView] = useState<string>();
+  const fitted = useRef<string>();
 
   const isSupported = state !== "unsupported";
   useEffect(() => {
@@ -66,6 +107,15 @@ export function WgMap({
       return;
     }
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    const system = config.tileCoordinateSystem;
+    const recordView = () => {
+      const b = map.getBounds();
+      const toWgs = (p: [number, number]) => (system === "gcj02" ? gcj02ToWgs84(p) : p);
+      const [west, south] = toWgs([b.getWest(), b.getSouth()]);
+      const [east, north] = toWgs([b.getEast(), b.getNorth()]);
+      setView([west, south, east, north].map(round5).join(","));
+    };
+    map.on("moveend", recordView);
     if (config.tileAttribution) map.addControl(new maplibregl.AttributionControl({ compact: true }));
     map.on("load", () => {
       map.addSource("areas", { type: "geojson", data: EMPTY as GeoJSON.FeatureCollection });
@@ -148,10 +198,12 @@ export function WgMap({
         },
       });
       mapRef.current = map;
+      recordView();
       setState("loaded");
     });
     return () => {
       mapRef.current = null;
+      fitted.current = undefined;
       map.remove();
     };
   }, [config, theme, isSupported]);
@@ -161,9 +213,35 @@ export function WgMap({
     if (state !== "loaded" || !map) return;
     const display = toDisplayCoordinates(features, config.tileCoordinateSystem);
     (map.getSource("areas") as maplibregl.GeoJSONSource | undefined)?.setData(display as GeoJSON.FeatureCollection);
-    const bounds = boundsOf(display);
-    if (bounds) map.fitBounds(bounds, { padding: 24, animate: false });
-  }, [features, state, config.tileCoordinateSystem]);
+    const bounds =
+      boundsOf(display) ?? (focus ? boundsOf(toDisplayCoordinates(focus, config.tileCoordinateSystem)) : undefined);
+    // Fitted again only when what is shown moved: a re-render must not undo the user's panning.
+    const key = bounds?.join(",");
+    if (bounds && key !== fitted.current) {
+      fitted.current = key;
+      map.fitBounds(bounds, { padding: 24, animate: false, maxZoom: 17 });
+    }
+  }, [features, focus, state, config.tileCoordinateSystem]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (state !== "loaded" || !map) return;
+    const gcj = config.tileCoordinateSystem === "gcj02";
+    const markers = labelsOf(features).map(({ name, at }) => {
+      const element = document.createElement("div");
+      element.className = "wg-map-label";
+      element.textContent = name;
+      // The user's data, not interface text: never machine-translated, and no target for the pointer.
+      element.setAttribute("translate", "no");
+      element.style.cssText = `pointer-events:none;font-size:12px;line-height:1.2;white-space:nowrap;font-weight:500;color:${
+        theme === "dark" ? "#e3f2fd" : "#7f0000"
+      };text-shadow:0 0 2px ${theme === "dark" ? "#0b1a2e" : "#fff"},0 0 2px ${theme === "dark" ? "#0b1a2e" : "#fff"}`;
+      return new maplibregl.Marker({ element }).setLngLat(gcj ? wgs84ToGcj02(at) : at).addTo(map);
+    });
+    return () => {
+      for (const marker of markers) marker.remove();
+    };
+  }, [features, state, config.tileCoordinateSystem, theme]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -196,6 +274,7 @@ export function WgMap({
       aria-label={label ?? t("nav.map")}
       data-map-state={state}
       data-feature-count={features.features.length}
+      data-map-bounds={view}
       data-drawing={onPick ? "on" : undefined}
       style={{ position: "relative", height, width: "100%", borderRadius: 8, overflow: "hidden" }}
     >

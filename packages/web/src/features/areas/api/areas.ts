@@ -8,6 +8,8 @@ export interface AreaSummary {
   kind: string | null;
   path: string;
   parentCode: string | null;
+  /** Whether it has live children (listed areas and children only). */
+  hasChildren?: boolean;
 }
 
 export interface AreaDetail extends AreaSummary {

@@ -21,6 +21,7 @@ import type { DataNode } from "antd/es/tree";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormFail } from "../../../components/useFormFail.tsx";
+import { useMyAreas } from "../../../lib/map/my-areas.ts";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
   type AreaDetail,
@@ -49,7 +50,8 @@ import { GridEditor, useDrawing } from "./GridEditor.tsx";
 const LEVEL_ORDER = ["province", "city", "county", "township", "village", "grid", "microgrid"];
 
 function toNode(a: AreaSummary, t: (k: string) => string): DataNode {
-  const leaf = a.level === "microgrid";
+  // A leaf (a grid without micro-grids, a village without grids) shows no expand arrow.
+  const leaf = a.hasChildren === false || a.level === "microgrid";
   return {
     key: a.code,
     isLeaf: leaf,
@@ -84,6 +86,7 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
   const [allOrNothing, setAllOrNothing] = useState(true);
   const [lineage, setLineage] = useState<LineageEntry[]>([]);
   const drawing = useDrawing();
+  const mine = useMyAreas();
   const fail = useFormFail();
 
   useEffect(() => {
@@ -125,14 +128,16 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
 
   // Overlaps and gaps drawn over the boundaries, in their own colours (level "overlap" / "gap").
   const mapFeatures = useMemo<FeatureCollection | undefined>(() => {
-    if (!shapes || !showCoverage || !coverage) return shapes;
+    // Before an area is picked: the user's own areas and their grids.
+    if (!shapes) return mine?.features;
+    if (!showCoverage || !coverage) return shapes;
     const mark = (fc: FeatureCollection, level: string) =>
       fc.features.map((f) => ({ ...f, properties: { ...f.properties, level } }));
     return {
       type: "FeatureCollection",
       features: [...shapes.features, ...mark(coverage.overlaps, "overlap"), ...mark(coverage.gaps, "gap")],
     };
-  }, [shapes, showCoverage, coverage]);
+  }, [shapes, showCoverage, coverage, mine]);
 
   const matches = useMemo(() => {
     const q = query.trim();
@@ -212,8 +217,12 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
                     {staff.length === 0 && "—"}
                     {staff.map((m) => (
                       <Tag key={`${m.roleKey}-${m.displayName}`}>
-                        {m.roleName[lang]}
-                        {m.employment ? `（${t(`areas.employment.${m.employment}`)}）` : ""} ·{" "}
+                        {m.displayName.startsWith(m.roleName[lang]) ? null : (
+                          <>
+                            {m.roleName[lang]}
+                            {m.employment ? `（${t(`areas.employment.${m.employment}`)}）` : ""} ·{" "}
+                          </>
+                        )}
                         <span translate="no">{m.displayName}</span>
                         {m.homeUnit ? <span translate="no">{`（${m.homeUnit}）`}</span> : null}
                       </Tag>

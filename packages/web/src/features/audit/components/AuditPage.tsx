@@ -3,6 +3,7 @@ import { Alert, App, Button, Card, DatePicker, Form, Input, Select, Space, Table
 import type { TFunction } from "i18next";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AreaName } from "../../../components/AreaName.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { type AuditFilter, exportUrl, listAudit, verifyAudit } from "../api/audit.ts";
@@ -141,9 +142,12 @@ export function AuditPage({ canExport, timezone }: { canExport: boolean; timezon
           },
           {
             title: t("audit.target"),
-            render: (_: unknown, r: AuditRecord) => (
-              <span translate="no">{r.targetType ? `${r.targetType} ${r.targetId ?? ""}` : "—"}</span>
-            ),
+            render: (_: unknown, r: AuditRecord) =>
+              r.targetType === "area" ? (
+                <AreaName code={r.targetId} withCode />
+              ) : (
+                <span translate="no">{r.targetType ? `${r.targetType} ${r.targetId ?? ""}` : "—"}</span>
+              ),
           },
           {
             title: t("audit.outcome"),

@@ -24,6 +24,7 @@ import {
 } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AreaName } from "../../../components/AreaName.tsx";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
   type Attachment,
@@ -167,7 +168,7 @@ export function EventDetailDrawer({
                       {t(`events.level.${event.level}`)}
                     </Descriptions.Item>
                     <Descriptions.Item label={t("events.area")}>
-                      <span translate="no">{event.areaCode}</span>
+                      <AreaName code={event.areaCode} withCode />
                     </Descriptions.Item>
                     <Descriptions.Item label={t("events.due")}>
                       {event.state === "suspended" ? t("events.clockStopped") : <DueText dueAt={event.dueAt} />}
@@ -235,7 +236,14 @@ export function EventDetailDrawer({
                       ))}
                     </Space>
                   )}
-                  <WgMap config={config.map} height={260} features={area} overlay={point} label={t("events.map")} />
+                  <WgMap
+                    config={config.map}
+                    height={260}
+                    features={area}
+                    overlay={point}
+                    focus={point}
+                    label={t("events.map")}
+                  />
                   <Space direction="vertical" style={{ width: "100%" }}>
                     <Typography.Text strong>{t("events.attachments")}</Typography.Text>
                     {files.map((f) => (

@@ -2,6 +2,7 @@ import type { ClientConfig, FeatureCollection } from "@wangge/core";
 import { Alert, Button, Checkbox, Form, Input, InputNumber, List, Select, Space, Typography } from "antd";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useMyAreas } from "../../../lib/map/my-areas.ts";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
   type AreaOption,
@@ -232,6 +233,8 @@ function LocationField({
   onChange?: (value: [number, number] | undefined) => void;
 }) {
   const { t } = useTranslation();
+  // The map opens on the reporter's own areas, their grids drawn and named.
+  const mine = useMyAreas();
   const [typed, setTyped] = useState<{ lng?: number | null; lat?: number | null }>({});
   const lng = value?.[0] ?? typed.lng ?? null;
   const lat = value?.[1] ?? typed.lat ?? null;
@@ -257,6 +260,7 @@ function LocationField({
         config={config.map}
         height={260}
         label={t("events.where")}
+        features={mine?.features}
         overlay={pointFeature}
         onPick={(p) => {
           setTyped({ lng: p[0], lat: p[1] });

@@ -3,6 +3,7 @@ import { type ClientConfig, EVENT_STATES } from "@wangge/core";
 import { App, Badge, Button, Card, Drawer, Input, Segmented, Select, Space, Table, Tabs, Tag, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AreaName } from "../../../components/AreaName.tsx";
 import { bulkTransition, type EventItem, type InboxQuery, listEvents } from "../api/events.ts";
 import { EventDetailDrawer } from "./EventDetailDrawer.tsx";
 import { EventIntake } from "./EventIntake.tsx";
@@ -209,7 +210,7 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
           {
             title: t("events.area"),
             dataIndex: "areaCode",
-            render: (v: string) => <span translate="no">{v}</span>,
+            render: (v: string) => <AreaName code={v} />,
           },
           { title: t("events.levelLabel"), dataIndex: "level", render: (v: string) => t(`events.level.${v}`) },
           { title: t("events.stateLabel"), dataIndex: "state", render: (v: string) => <StateTag state={v} /> },

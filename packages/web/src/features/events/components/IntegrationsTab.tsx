@@ -1,6 +1,7 @@
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Table, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AreaName } from "../../../components/AreaName.tsx";
 import { AreaSelect } from "../../../components/AreaSelect.tsx";
 import {
   createOpen311Key,
@@ -198,7 +199,7 @@ function Devices() {
           {
             title: t("events.area"),
             dataIndex: "areaCode",
-            render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
+            render: (v: string | null) => <AreaName code={v} />,
           },
           {
             title: t("events.keyPublicColumn"),

@@ -3,6 +3,7 @@ import { Button, CapsuleTabs, Empty, List, NoticeBar, SearchBar, Space, Tabs, Ta
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
+import { AreaName } from "../../../components/AreaName.tsx";
 import { MobileTextDialog } from "../../../components/MobileTextDialog.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
@@ -194,7 +195,7 @@ export function FieldHousehold() {
             <List.Item extra={<span translate="no">{h.address ?? "—"}</span>}>{t("registry.address")}</List.Item>
             <List.Item extra={t(`registry.householdKinds.${h.kind}`)}>{t("registry.householdKind")}</List.Item>
             <List.Item extra={<span translate="no">{h.ref ?? "—"}</span>}>{t("registry.householdRef")}</List.Item>
-            <List.Item extra={<span translate="no">{h.gridCode ?? "—"}</span>}>{t("registry.grid")}</List.Item>
+            <List.Item extra={<AreaName code={h.gridCode} />}>{t("registry.grid")}</List.Item>
           </List>
           {h.tags.length > 0 && (
             <div style={{ padding: "8px 12px" }}>
@@ -304,7 +305,7 @@ export function FieldPerson() {
             </List.Item>
             <List.Item extra={t(`registry.residence.${p.residenceStatus}`)}>{t("registry.residenceStatus")}</List.Item>
             <List.Item extra={p.partyMember ? t("common.yes") : t("common.no")}>{t("registry.partyMember")}</List.Item>
-            <List.Item extra={<span translate="no">{p.gridCode ?? "—"}</span>}>{t("registry.grid")}</List.Item>
+            <List.Item extra={<AreaName code={p.gridCode} />}>{t("registry.grid")}</List.Item>
             {p.householdId && (
               <List.Item onClick={() => navigate(`/residents/households/${p.householdId}`)}>
                 {t("field.household")}

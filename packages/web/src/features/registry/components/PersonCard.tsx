@@ -1,6 +1,7 @@
 import { Alert, App, Button, Descriptions, Drawer, Space, Table, Tag, Timeline, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AreaName } from "../../../components/AreaName.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import {
@@ -120,7 +121,7 @@ export function PersonCard({
               <span translate="no">{person.registeredAddress ?? "—"}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t("registry.grid")}>
-              <span translate="no">{person.gridCode ?? "—"}</span>
+              <AreaName code={person.gridCode} withCode />
             </Descriptions.Item>
           </Descriptions>
           {revealed ? (
@@ -138,7 +139,9 @@ export function PersonCard({
               color: a.validTo ? "gray" : "green",
               children: (
                 <span>
-                  <span translate="no">{`${a.areaName ?? ""} ${a.areaCode ?? ""}`}</span>
+                  <span translate="no" title={a.areaCode ?? undefined}>
+                    {a.areaName ?? a.areaCode ?? "—"}
+                  </span>
                   {` ${a.validFrom.slice(0, 10)} – ${a.validTo ? a.validTo.slice(0, 10) : t("registry.now")}`}
                 </span>
               ),

@@ -21,9 +21,11 @@ import {
 } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AreaName } from "../../../components/AreaName.tsx";
 import { AreaSelect } from "../../../components/AreaSelect.tsx";
 import { useFormFail } from "../../../components/useFormFail.tsx";
 import { apiDownload } from "../../../lib/api-client.ts";
+import { useMyAreas } from "../../../lib/map/my-areas.ts";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
   createPerson,
@@ -180,7 +182,7 @@ function PeopleTab({ canManage, canReveal }: { canManage: boolean; canReveal: bo
           {
             title: t("registry.grid"),
             dataIndex: "gridCode",
-            render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
+            render: (v: string | null) => <AreaName code={v} />,
           },
           { title: t("registry.tags"), dataIndex: "tags", render: (v: Person["tags"]) => <TagChips tags={v} /> },
         ]}
@@ -334,6 +336,7 @@ function RegisterPerson({
 }
 
 function HouseholdsTab({ config, areaCode }: { config: ClientConfig; areaCode: string | null }) {
+  const mine = useMyAreas();
   const { t } = useTranslation();
   const fail = useFail();
   const [rows, setRows] = useState<HouseholdSummary[]>();
@@ -380,14 +383,20 @@ function HouseholdsTab({ config, areaCode }: { config: ClientConfig; areaCode: s
             {
               title: t("registry.grid"),
               dataIndex: "gridCode",
-              render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
+              render: (v: string | null) => <AreaName code={v} />,
             },
           ]}
         />
       </Card>
       <Card title={t("registry.leadMap")}>
         <Typography.Paragraph type="secondary">{t("registry.leadMapHint")}</Typography.Paragraph>
-        <WgMap config={config.map} overlay={links} height={360} label={t("registry.leadMap")} />
+        <WgMap
+          config={config.map}
+          features={mine?.features}
+          overlay={links}
+          height={360}
+          label={t("registry.leadMap")}
+        />
       </Card>
       <Drawer
         open={Boolean(open)}

@@ -176,7 +176,13 @@ export function UsersPage({
                     }}
                   >
                     {roleName(a.roleKey)} ·{" "}
-                    {a.areaName ? <span translate="no">{a.areaName}</span> : t("users.everywhere")}
+                    {a.areaName ? (
+                      <span translate="no" title={a.areaCode ?? undefined}>
+                        {a.areaName}
+                      </span>
+                    ) : (
+                      t("users.everywhere")
+                    )}
                   </Tag>
                 ))}
               </Space>
