@@ -24,14 +24,17 @@ describe("checkIdNumber", () => {
     expect(checkIdNumber("resident_id", "110105194912310021", today)).toEqual({
       ok: false,
       reason: "check digit should be X, not 1",
+      message: { code: "ID_NUMBER_CHECK_DIGIT", params: { expected: "X", actual: "1" } },
     });
     expect(checkIdNumber("resident_id", withCheck("45080219990230001"), today)).toEqual({
       ok: false,
       reason: "birth date 19990230 does not exist",
+      message: { code: "ID_NUMBER_BIRTH_DATE", params: { value: "19990230" } },
     });
     expect(checkIdNumber("resident_id", withCheck("45080220300101001"), today)).toEqual({
       ok: false,
       reason: "birth date is in the future",
+      message: { code: "ID_NUMBER_BIRTH_FUTURE" },
     });
     expect(checkIdNumber("resident_id", withCheck("99080219800101001"), today)).toMatchObject({
       ok: false,

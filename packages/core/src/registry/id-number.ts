@@ -1,3 +1,5 @@
+import { formatMessage, type Message } from "../platform/messages.ts";
+import { ID_NUMBER_MESSAGES } from "./registry.messages.ts";
 /**
  * Identity documents (GB 11643-1999 for the citizen ID number): validation with a reason a clerk
  * can act on, normalisation (the old 15-digit number becomes its 18-digit form, so both find the
@@ -70,27 +72,27 @@ function realDate(yyyymmdd: string): Date | undefined {
 
 export type IdCheck =
   | { ok: true; normalized: string; birthDate?: string; gender?: "male" | "female" }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; message: Message };
+
+/** A failed check: the English reason (logs, older callers) and the message to put in the reader's words. */
+function fail(code: string, params?: Record<string, string>): { ok: false; reason: string; message: Message } {
+  const message: Message = params ? { code, params } : { code };
+  return { ok: false, reason: formatMessage(message, "en", ID_NUMBER_MESSAGES), message };
+}
 
 /** Validates an 18-character number of the GB 11643 form (citizen ID or HMT residence permit). */
 function check18(value: string, today: Date, hmt: boolean): IdCheck {
-  if (!/^\d{17}[\dX]$/.test(value)) return { ok: false, reason: "must be 17 digits and a check digit (0–9 or X)" };
+  if (!/^\d{17}[\dX]$/.test(value)) return fail("ID_NUMBER_FORM");
   const prefix = value.slice(0, 6);
-  if (hmt && !HMT_PREFIXES.has(prefix))
-    return { ok: false, reason: "a Hong Kong, Macao or Taiwan residence permit starts 810000, 820000 or 830000" };
+  if (hmt && !HMT_PREFIXES.has(prefix)) return fail("ID_NUMBER_HMT_PREFIX");
   if (!hmt && !PROVINCES.has(value.slice(0, 2)))
-    return {
-      ok: false,
-      reason: HMT_PREFIXES.has(prefix)
-        ? "this is a Hong Kong, Macao or Taiwan residence permit number, not a resident ID"
-        : `region code ${prefix} is not a mainland area code`,
-    };
+    return HMT_PREFIXES.has(prefix) ? fail("ID_NUMBER_IS_HMT") : fail("ID_NUMBER_REGION", { region: prefix });
   const birth = realDate(value.slice(6, 14));
-  if (!birth) return { ok: false, reason: `birth date ${value.slice(6, 14)} does not exist` };
-  if (birth.getTime() > today.getTime()) return { ok: false, reason: "birth date is in the future" };
-  if (birth.getUTCFullYear() < 1880) return { ok: false, reason: "birth date is before 1880" };
+  if (!birth) return fail("ID_NUMBER_BIRTH_DATE", { value: value.slice(6, 14) });
+  if (birth.getTime() > today.getTime()) return fail("ID_NUMBER_BIRTH_FUTURE");
+  if (birth.getUTCFullYear() < 1880) return fail("ID_NUMBER_BIRTH_TOO_EARLY");
   const expected = checkCharacter(value.slice(0, 17));
-  if (value[17] !== expected) return { ok: false, reason: `check digit should be ${expected}, not ${value[17]}` };
+  if (value[17] !== expected) return fail("ID_NUMBER_CHECK_DIGIT", { expected, actual: value[17] as string });
   return {
     ok: true,
     normalized: value,
@@ -108,7 +110,7 @@ export function checkIdNumber(type: IdType, input: string, today = new Date()): 
         const first17 = `${value.slice(0, 6)}19${value.slice(6)}`;
         return check18(`${first17}${checkCharacter(first17)}`, today, false);
       }
-      if (value.length !== 18) return { ok: false, reason: "must be 18 characters (or the old 15 digits)" };
+      if (value.length !== 18) return fail("ID_NUMBER_LENGTH");
       return check18(value, today, false);
     }
     case "hmt_residence_permit":
@@ -116,14 +118,12 @@ export function checkIdNumber(type: IdType, input: string, today = new Date()): 
     case "hmt_travel_permit":
       return /^[HMT]\d{8,10}$|^\d{8}$/.test(value)
         ? { ok: true, normalized: value }
-        : { ok: false, reason: "H, M or T and 8–10 digits (or 8 digits for a Taiwan permit)" };
+        : fail("ID_NUMBER_HMT_TRAVEL_FORM");
     case "passport":
-      return /^[A-Z0-9]{5,17}$/.test(value)
-        ? { ok: true, normalized: value }
-        : { ok: false, reason: "5–17 letters and digits" };
+      return /^[A-Z0-9]{5,17}$/.test(value) ? { ok: true, normalized: value } : fail("ID_NUMBER_PASSPORT_FORM");
     case "foreign_permanent_residence":
       return /^[A-Z]{3}\d{12}$|^9\d{16}[\dX]$/.test(value)
         ? { ok: true, normalized: value }
-        : { ok: false, reason: "3 letters and 12 digits, or the 18-character form starting with 9" };
+        : fail("ID_NUMBER_FOREIGN_FORM");
   }
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { AUTH_ERROR_CODES } from "../auth/auth.errors.ts";
+import { EVENT_ERROR_CODES } from "../events/events.errors.ts";
+import { checkIdNumber } from "../registry/id-number.ts";
+import { REGISTRY_ERROR_CODES } from "../registry/registry.errors.ts";
+import { ID_NUMBER_MESSAGES, IMPORT_ROW_MESSAGES } from "../registry/registry.messages.ts";
+import { ERROR_TEXTS } from "./error-texts.ts";
+import { formatMessage, localeFromHeader } from "./messages.ts";
+import { PLATFORM_ERROR_CODES } from "./platform.errors.ts";
+
+const catalogue = { ...ID_NUMBER_MESSAGES, ...IMPORT_ROW_MESSAGES };
+
+describe("formatMessage", () => {
+  it("says a message in either language, with its parameters and a nested reason", () => {
+    const id = checkIdNumber("resident_id", "110105194912310021");
+    if (id.ok) throw new Error("should fail");
+    const row = { code: "IMPORT_ROW_INVALID", params: { column: "证件号码", reason: id.message } };
+    expect(formatMessage(row, "zh-CN", catalogue)).toBe("证件号码：校验码应为 X，而不是 1");
+    expect(formatMessage({ ...row, params: { ...row.params, column: "id number" } }, "en", catalogue)).toBe(
+      "id number: check digit should be X, not 1",
+    );
+    expect(formatMessage({ code: "NO_SUCH", params: { a: "1" } }, "en", catalogue)).toBe("NO_SUCH a=1");
+  });
+
+  it("has every message in both languages with the same parameters", () => {
+    const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [code, texts] of Object.entries(catalogue)) {
+      if (code !== "IMPORT_ROW_INVALID") expect(texts["zh-CN"], code).toMatch(/\p{Script=Han}/u);
+      expect(names(texts["zh-CN"]), code).toEqual(names(texts.en));
+    }
+  });
+});
+
+describe("ERROR_TEXTS", () => {
+  it("says every error code of every catalogue in Chinese and English", () => {
+    const codes = [...PLATFORM_ERROR_CODES, ...AUTH_ERROR_CODES, ...REGISTRY_ERROR_CODES, ...EVENT_ERROR_CODES];
+    const missing = codes.filter((c) => !ERROR_TEXTS[c]?.["zh-CN"] || !ERROR_TEXTS[c]?.en);
+    expect(missing).toEqual([]);
+  });
+});
+
+describe("localeFromHeader", () => {
+  it.each([
+    ["zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"],
+    ["en-US,en;q=0.9", "en"],
+    ["zh-TW", "zh-CN"],
+    ["fr-FR, en;q=0.5, zh;q=0.4", "en"],
+    ["en;q=0.2, zh-CN;q=0.8", "zh-CN"],
+    ["fr", "en"],
+    [undefined, "en"],
+    ["*", "en"],
+  ] as const)("reads %s as %s (falling back to English)", (header, locale) => {
+    expect(localeFromHeader(header, "en")).toBe(locale);
+  });
+});

@@ -1,0 +1,116 @@
+import type { MessageCatalogue } from "../platform/messages.ts";
+
+/**
+ * Why an ID number or an import row is not accepted, in both languages (platform/messages.ts). The
+ * import report stores the codes and parameters and says them in the reader's language; `{column}`
+ * is the column's name in that language.
+ */
+export const ID_NUMBER_MESSAGES: MessageCatalogue = {
+  ID_NUMBER_LENGTH: {
+    "zh-CN": "应为 18 位（或旧的 15 位数字）",
+    en: "must be 18 characters (or the old 15 digits)",
+  },
+  ID_NUMBER_FORM: {
+    "zh-CN": "应为 17 位数字加 1 位校验码（0–9 或 X）",
+    en: "must be 17 digits and a check digit (0–9 or X)",
+  },
+  ID_NUMBER_HMT_PREFIX: {
+    "zh-CN": "港澳台居民居住证号码应以 810000、820000 或 830000 开头",
+    en: "a Hong Kong, Macao or Taiwan residence permit starts 810000, 820000 or 830000",
+  },
+  ID_NUMBER_IS_HMT: {
+    "zh-CN": "这是港澳台居民居住证号码，不是居民身份证号码",
+    en: "this is a Hong Kong, Macao or Taiwan residence permit number, not a resident ID",
+  },
+  ID_NUMBER_REGION: {
+    "zh-CN": "地区码 {region} 不是内地的行政区划代码",
+    en: "region code {region} is not a mainland area code",
+  },
+  ID_NUMBER_BIRTH_DATE: { "zh-CN": "出生日期 {value} 不存在", en: "birth date {value} does not exist" },
+  ID_NUMBER_BIRTH_FUTURE: { "zh-CN": "出生日期晚于今天", en: "birth date is in the future" },
+  ID_NUMBER_BIRTH_TOO_EARLY: { "zh-CN": "出生日期早于 1880 年", en: "birth date is before 1880" },
+  ID_NUMBER_CHECK_DIGIT: {
+    "zh-CN": "校验码应为 {expected}，而不是 {actual}",
+    en: "check digit should be {expected}, not {actual}",
+  },
+  ID_NUMBER_HMT_TRAVEL_FORM: {
+    "zh-CN": "应为 H、M 或 T 加 8–10 位数字（台湾居民来往大陆通行证为 8 位数字）",
+    en: "H, M or T and 8–10 digits (or 8 digits for a Taiwan permit)",
+  },
+  ID_NUMBER_PASSPORT_FORM: { "zh-CN": "应为 5–17 位字母和数字", en: "5–17 letters and digits" },
+  ID_NUMBER_FOREIGN_FORM: {
+    "zh-CN": "应为 3 个字母加 12 位数字，或以 9 开头的 18 位号码",
+    en: "3 letters and 12 digits, or the 18-character form starting with 9",
+  },
+  PHONE_NUMBER_FORM: {
+    "zh-CN": "应为 11 位手机号码，或带区号的固定电话",
+    en: "a mainland mobile (11 digits) or landline number with area code",
+  },
+};
+
+export const IMPORT_ROW_MESSAGES: MessageCatalogue = {
+  IMPORT_ROW_REQUIRED: { "zh-CN": "{column}：必填", en: "{column}: required" },
+  IMPORT_ROW_TOO_LONG: { "zh-CN": "{column}：最多 {max} 个字", en: "{column}: at most {max} characters" },
+  IMPORT_ROW_CONTROL_CHARACTERS: { "zh-CN": "{column}：含有控制字符", en: "{column}: contains control characters" },
+  IMPORT_ROW_ID_TYPE_UNKNOWN: {
+    "zh-CN": "{column}：未知的证件类型 {value}",
+    en: "{column}: unknown document type {value}",
+  },
+  IMPORT_ROW_ID_REQUIRED: {
+    "zh-CN": "{column}：导入时必填（没有证件号码的人员请在控制台登记）",
+    en: "{column}: required to import (people without one are registered in the console)",
+  },
+  IMPORT_ROW_INVALID: { "zh-CN": "{column}：{reason}", en: "{column}: {reason}" },
+  IMPORT_ROW_SAME_PERSON: { "zh-CN": "{column}：与第 {row} 行是同一人", en: "{column}: the same person as row {row}" },
+  IMPORT_ROW_DATE_INVALID: { "zh-CN": "{column}：{value} 不是有效日期", en: "{column}: {value} is not a real date" },
+  IMPORT_ROW_DATE_FUTURE: { "zh-CN": "{column}：{value} 晚于今天", en: "{column}: {value} is in the future" },
+  IMPORT_ROW_BIRTH_DATE_MISMATCH: {
+    "zh-CN": "{column}：{value} 与证件号码中的出生日期（{expected}）不符",
+    en: "{column}: {value} does not match the ID number ({expected})",
+  },
+  IMPORT_ROW_GENDER_INVALID: { "zh-CN": "{column}：应为 男 或 女", en: "{column}: male or female (男 or 女)" },
+  IMPORT_ROW_GENDER_MISMATCH: { "zh-CN": "{column}：与证件号码不符", en: "{column}: does not match the ID number" },
+  IMPORT_ROW_ETHNICITY_UNKNOWN: {
+    "zh-CN": "{column}：{value} 不是 56 个民族之一",
+    en: "{column}: {value} is not one of the 56 groups",
+  },
+  IMPORT_ROW_RESIDENCE_INVALID: {
+    "zh-CN": "{column}：应为 常住、流动、外出 或 留守",
+    en: "{column}: resident, migrant, away or left_behind (常住, 流动, 外出 or 留守)",
+  },
+  IMPORT_ROW_PARTY_INVALID: { "zh-CN": "{column}：应为 是 或 否", en: "{column}: yes or no (是 or 否)" },
+  IMPORT_ROW_RELATIONSHIP_UNKNOWN: {
+    "zh-CN": "{column}：未知的关系 {value}",
+    en: "{column}: unknown relationship {value}",
+  },
+  IMPORT_ROW_HOUSEHOLD_KIND_INVALID: {
+    "zh-CN": "{column}：应为 家庭户 或 集体户",
+    en: "{column}: family or collective (家庭户 or 集体户)",
+  },
+  IMPORT_ROW_GRID_NOT_IN_AREA: {
+    "zh-CN": "{column}：您的辖区内 {division} 下没有网格 {grid}",
+    en: "{column}: no grid {grid} under {division} in your area",
+  },
+  IMPORT_ROW_DIVISION_NOT_IN_AREA: {
+    "zh-CN": "{column}：您的辖区内没有村（社区）{division}",
+    en: "{column}: no village or community {division} in your area",
+  },
+  IMPORT_ROW_POINT_HALF: { "zh-CN": "{column}：经度和纬度须同时填写或同时不填", en: "{column}: give both or neither" },
+  IMPORT_ROW_POINT_OUTSIDE_CHINA: { "zh-CN": "{column}：不是中国境内的位置", en: "{column}: not a point in China" },
+  IMPORT_ROW_TAG_UNKNOWN: { "zh-CN": "{column}：没有标签 {value}", en: "{column}: no tag {value}" },
+  IMPORT_ROW_ID_REFUSED: {
+    "zh-CN": "{column}：该证件号码不能在此登记，请联系乡镇（街道）户籍管理部门",
+    en: "{column}: this ID number cannot be registered here; contact the township registry office",
+  },
+  IMPORT_ROW_HOUSEHOLD_REFUSED: {
+    "zh-CN": "{column}：该户编号不能在此登记，请联系乡镇（街道）户籍管理部门",
+    en: "{column}: this household number cannot be registered here; contact the township registry office",
+  },
+  IMPORT_ROW_REGISTERED_ELSEWHERE: {
+    "zh-CN": "{column}：已在 {area} 登记，您不能修改该处的记录",
+    en: "{column}: already registered in {area}, where you may not change records",
+  },
+  IMPORT_REPORT_ROW: { "zh-CN": "行号", en: "Row" },
+  IMPORT_REPORT_REASONS: { "zh-CN": "未导入原因", en: "Why not imported" },
+  IMPORT_REPORT_SHEET: { "zh-CN": "未导入的行", en: "Rows not imported" },
+};
