@@ -367,7 +367,7 @@ export function buildCli(): Command {
           return;
         }
         const reportFile = opts.report ?? `${file.replace(/\.(csv|xlsx)$/i, "")}.report.xlsx`;
-        writeFileSync(reportFile, await rejectedRowsReport(ctx, job), { mode: 0o600 });
+        writeFileSync(reportFile, await rejectedRowsReport(ctx, job, ctx.config.defaultLocale), { mode: 0o600 });
         print(`rejected rows with their reasons: ${reportFile}`);
         throw new DomainError("VALIDATION_FAILED", summary);
       });

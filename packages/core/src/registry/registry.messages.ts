@@ -61,6 +61,8 @@ export const IMPORT_ROW_MESSAGES: MessageCatalogue = {
     en: "{column}: required to import (people without one are registered in the console)",
   },
   IMPORT_ROW_INVALID: { "zh-CN": "{column}：{reason}", en: "{column}: {reason}" },
+  /** A reason written as text by an older version. */
+  IMPORT_ROW_TEXT: { "zh-CN": "{text}", en: "{text}" },
   IMPORT_ROW_SAME_PERSON: { "zh-CN": "{column}：与第 {row} 行是同一人", en: "{column}: the same person as row {row}" },
   IMPORT_ROW_DATE_INVALID: { "zh-CN": "{column}：{value} 不是有效日期", en: "{column}: {value} is not a real date" },
   IMPORT_ROW_DATE_FUTURE: { "zh-CN": "{column}：{value} 晚于今天", en: "{column}: {value} is in the future" },
@@ -109,6 +111,18 @@ export const IMPORT_ROW_MESSAGES: MessageCatalogue = {
   IMPORT_ROW_REGISTERED_ELSEWHERE: {
     "zh-CN": "{column}：已在 {area} 登记，您不能修改该处的记录",
     en: "{column}: already registered in {area}, where you may not change records",
+  },
+  IMPORT_ROW_LOOKUPS_SPENT: {
+    "zh-CN": "{column}：已达到按号码查询的次数上限，请稍后再导入其余各行",
+    en: "{column}: limit of number look-ups reached; import the rest later",
+  },
+  IMPORT_ROW_PLACE_REFUSED: {
+    "zh-CN": "{column}：该地址已在本村（社区）登记",
+    en: "{column}: this address is already registered in this village or community",
+  },
+  IMPORT_ROW_UNSTORABLE: {
+    "zh-CN": "{column}：含有无法保存的文字（NUL 字符、控制字符或非 UTF-8 字节）",
+    en: "{column}: contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)",
   },
   IMPORT_REPORT_ROW: { "zh-CN": "行号", en: "Row" },
   IMPORT_REPORT_REASONS: { "zh-CN": "未导入原因", en: "Why not imported" },

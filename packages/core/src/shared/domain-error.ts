@@ -1,3 +1,5 @@
+import type { Message } from "../platform/messages.ts";
+
 /**
  * The one error type that domain rules throw. `code` is UPPER_SNAKE, domain first, taken from an
  * `<domain>.errors.ts` catalogue; it doubles as the i18n key the web app translates. No HTTP here:
@@ -9,6 +11,8 @@ export interface FieldIssue {
   message: string;
   /** The record the issue is about, when the caller may open it (the person already registered with a number). */
   record?: { type: string; id: string };
+  /** The message as data (platform/messages.ts), so the server can say it in the reader's language. */
+  said?: Message;
 }
 
 export class DomainError<Code extends string = string> extends Error {

@@ -1,13 +1,15 @@
 import { type FieldIssue, isDomainError } from "@wangge/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import { problemDetail, requestLocale, sayIssues, sayZodIssue } from "./locale.ts";
 import { buildProblem, statusForCode } from "./problem.ts";
 
 /**
  * The one place errors become HTTP answers: always `application/problem+json` with a stable code.
  * Validation failures list every failing field with its path (`body.id`, `query.lng`). Unknown
  * errors answer 500 with the request id; their stack goes to the log only, without the statement,
- * parameters and row a database error carries (logger.ts's error serializer).
+ * parameters and row a database error carries (logger.ts's error serializer). The detail and the
+ * field messages are in the caller's language (http/locale.ts); the code is the same in every language.
  */
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "REQUEST_MALFORMED_JSON",
@@ -33,8 +35,10 @@ export function sendProblem(
   detail: string,
   options: { status?: number; errors?: FieldIssue[] } = {},
 ) {
-  const problem = buildProblem(code, detail, {
+  const locale = requestLocale(request);
+  const problem = buildProblem(code, problemDetail(code, detail, locale), {
     ...options,
+    ...(options.errors ? { errors: sayIssues(options.errors, locale) } : {}),
     instance: request.url.split("?")[0],
     requestId: request.id,
   });
@@ -48,12 +52,13 @@ export function sendProblem(
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
+      const locale = requestLocale(request);
       const errors = error.validation.map((v) => ({
         path: toPath(
           error.validationContext,
           (v.params?.issue as { path?: PropertyKey[] } | undefined)?.path ?? v.instancePath,
         ),
-        message: v.message ?? "invalid",
+        message: sayZodIssue(v.params?.issue, v.message ?? "invalid", locale),
       }));
       const fields = errors.map((e) => e.path).join(", ");
       return sendProblem(reply, request, "VALIDATION_FAILED", `invalid request: ${fields}`, { errors });

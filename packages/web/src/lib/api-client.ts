@@ -30,6 +30,15 @@ export function setCsrfToken(token: string | null): void {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/**
+ * The language the user chose in the app (i18n sets it on <html lang>), sent with every request so
+ * the server's messages — problem details, field errors, import reports — come in it.
+ */
+function language(): Record<string, string> {
+  const lang = typeof document === "undefined" ? "" : document.documentElement.lang;
+  return lang ? { "accept-language": lang } : {};
+}
+
 /** A file the API answers (an export): saved under `fileName` through the browser's download. */
 export async function apiDownload(path: string, json: unknown, fileName: string): Promise<void> {
   let response: Response;
@@ -39,6 +48,7 @@ export async function apiDownload(path: string, json: unknown, fileName: string)
       credentials: "same-origin",
       headers: {
         "content-type": "application/json",
+        ...language(),
         ...(csrfToken ? { "x-csrf-token": csrfToken } : {}),
       },
       body: JSON.stringify(json),
@@ -73,6 +83,7 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
       ...rest,
       headers: {
         accept: "application/json",
+        ...language(),
         ...(json !== undefined ? { "content-type": "application/json" } : {}),
         ...(csrfToken && !SAFE_METHODS.has(method) ? { "x-csrf-token": csrfToken } : {}),
         ...headers,

@@ -1,7 +1,8 @@
 import { PassThrough, type Readable } from "node:stream";
-import { maskDigits, redactPersonalNumbers } from "@wangge/core";
+import { type Locale, type Message, maskDigits, redactPersonalNumbers } from "@wangge/core";
 import ExcelJS from "exceljs";
 import type { AppContext } from "../../context.ts";
+import { sayMessage } from "../../http/locale.ts";
 import { uuidv7 } from "../../ids.ts";
 import { openFreeText, openFreeTexts, sealFreeText, sealFreeTexts } from "../../privacy/free-text.ts";
 import {
@@ -10,7 +11,7 @@ import {
   listRejections,
   purgeRejectionsBefore,
 } from "./import-reports.queries.ts";
-import type { PeopleColumn } from "./people-file.ts";
+import { columnName, type PeopleColumn } from "./people-file.ts";
 import type { Rejection } from "./people-rows.ts";
 import type { ImportJobRow, ImportRejectionTable } from "./registry.table.ts";
 
@@ -21,7 +22,8 @@ import type { ImportJobRow, ImportRejectionTable } from "./registry.table.ts";
  * the number's region would narrow it) are masked whole, whatever shape they were typed in; other
  * cells have their personal numbers masked. Only the import's author downloads the report, opened,
  * and only until the retention period (WANGGE_IMPORT_REPORT_DAYS) has passed since the
- * import ended; then the rows are deleted.
+ * import ended; then the rows are deleted. Reasons are kept as messages (codes and parameters, JSON)
+ * and said in the language of whoever downloads the report.
  */
 const WHOLLY_MASKED: ReadonlySet<PeopleColumn> = new Set(["idNumber", "phone", "birthDate"]);
 /** Rejected rows sealed and held before they are written, and rows read at a time for the download. */
@@ -59,8 +61,9 @@ export class RejectionRecorder {
 
   add(rejection: Rejection) {
     const cells = sealFreeTexts(this.#ctx, rejection.row.raw, (i) => (this.#wholly.has(i) ? maskDigits : undefined));
-    // Reasons quote what the row said (a birth date read from the number, a check digit): digits masked.
-    const reasons = sealFreeText(this.#ctx, rejection.reasons.join("；"), maskDigits);
+    // Reasons quote what the row said (a birth date read from the number, a check digit): digits masked
+    // (every parameter is a string, so the JSON stays JSON when masked).
+    const reasons = sealFreeText(this.#ctx, JSON.stringify(rejection.reasons), maskDigits);
     this.#pending.push({
       id: uuidv7(),
       job_id: this.#jobId,
@@ -112,17 +115,18 @@ export class RejectionRecorder {
  * The report as XLSX for the import's author (the caller checks that): the file's header, then each
  * rejected row as given with its row number and reasons, read a page at a time and streamed.
  */
-export function rejectedRowsWorkbook(ctx: AppContext, job: ImportJobRow): Readable {
+export function rejectedRowsWorkbook(ctx: AppContext, job: ImportJobRow, locale: Locale): Readable {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false });
-  const sheet = workbook.addWorksheet("未导入的行");
+  const say = (code: string) => sayMessage({ code }, locale);
+  const sheet = workbook.addWorksheet(say("IMPORT_REPORT_SHEET"));
   const write = async () => {
-    sheet.addRow(["行号", ...(job.report_header ?? []), "未导入原因"]).commit();
+    sheet.addRow([say("IMPORT_REPORT_ROW"), ...(job.report_header ?? []), say("IMPORT_REPORT_REASONS")]).commit();
     for (let after = 0; ; ) {
       const rows = await listRejections(ctx.db, job.id, after, PAGE);
       for (const r of rows) {
         const cells = openFreeTexts(ctx, { redacted: r.cells, sealed: r.cells_sealed });
-        const reasons = openFreeText(ctx, { redacted: r.reasons, sealed: r.reasons_sealed });
+        const reasons = sayReasons(openFreeText(ctx, { redacted: r.reasons, sealed: r.reasons_sealed }), locale);
         // As given: ExcelJS writes strings as strings, never as formulas (csv.test.ts holds it to that).
         sheet.addRow([r.row, ...cells, reasons]).commit();
       }
@@ -135,10 +139,31 @@ export function rejectedRowsWorkbook(ctx: AppContext, job: ImportJobRow): Readab
   return out;
 }
 
-/** The same report as bytes (the CLI writes it to a file). */
-export async function rejectedRowsReport(ctx: AppContext, job: ImportJobRow): Promise<Buffer> {
+/**
+ * A rejected row's reasons as the reader reads them: the stored messages said in their language
+ * (columns named in it), joined; text written by an older version is shown as it was.
+ */
+export function sayReasons(stored: string, locale: Locale): string {
+  let messages: Message[];
+  try {
+    messages = JSON.parse(stored) as Message[];
+    if (!Array.isArray(messages)) return stored;
+  } catch {
+    return stored;
+  }
+  return messages
+    .map((m) => {
+      const column = m.params?.column;
+      const params = typeof column === "string" ? { ...m.params, column: columnName(column as PeopleColumn, locale) } : m.params;
+      return sayMessage({ ...m, ...(params ? { params } : {}) }, locale);
+    })
+    .join(locale === "en" ? "; " : "；");
+}
+
+/** The same report as bytes (the CLI writes it to a file, in the deployment's language). */
+export async function rejectedRowsReport(ctx: AppContext, job: ImportJobRow, locale: Locale): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of rejectedRowsWorkbook(ctx, job)) chunks.push(chunk as Buffer);
+  for await (const chunk of rejectedRowsWorkbook(ctx, job, locale)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 

@@ -2,11 +2,12 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DomainError, ProblemSchema } from "@wangge/core";
+import { DomainError, ProblemSchema, SUPPORTED_LOCALES } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
+import { requestLocale } from "../../http/locale.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { ensureUploadsDir, findJob, jobOf, jobView, listJobs, uploadPath } from "./import-jobs.service.ts";
 import { rejectedRowsWorkbook } from "./import-reports.service.ts";
@@ -43,6 +44,16 @@ const JobSchema = z
     finishedAt: z.string().nullable(),
   })
   .meta({ id: "ImportJob" });
+
+/** A file's language when it is opened from a link (the app's language, not the browser's). */
+const LangQuery = z
+  .object({
+    lang: z
+      .enum(SUPPORTED_LOCALES)
+      .optional()
+      .describe("The language of the file's words (else the Accept-Language header's; else English)"),
+  })
+  .strict();
 
 class TooLarge extends Error {}
 
@@ -160,6 +171,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         description:
           "Only for the import's author, and only for WANGGE_IMPORT_REPORT_DAYS after the import ended (410 IMPORT_REPORT_EXPIRED after that).",
         params: z.object({ id: z.uuid() }),
+        querystring: LangQuery,
         response: { 200: z.any(), ...reportErrors },
       },
     },
@@ -175,12 +187,14 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
           `the rejected rows are kept ${ctx.config.importReportRetentionDays} days after an import`,
           { errors: [{ path: "id", message: `removed ${job.report_purged_at.toISOString()}` }] },
         );
-      const name = encodeURIComponent(`${job.file_name.replace(/\.[^.]+$/, "")}-未导入的行.xlsx`);
+      const locale = request.query.lang ?? requestLocale(request);
+      const suffix = locale === "en" ? "-not-imported.xlsx" : "-未导入的行.xlsx";
+      const name = encodeURIComponent(`${job.file_name.replace(/\.[^.]+$/, "")}${suffix}`);
       return reply
         .header("content-type", XLSX_TYPE)
         .header("content-disposition", `attachment; filename="report.xlsx"; filename*=UTF-8''${name}`)
         .header("cache-control", "no-store")
-        .send(rejectedRowsWorkbook(ctx, job));
+        .send(rejectedRowsWorkbook(ctx, job, locale));
     },
   );
 

@@ -2,8 +2,9 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { inflateRawSync, constants as zlibConstants } from "node:zlib";
 import ExcelJS from "exceljs";
+import type { Locale, Message } from "@wangge/core";
 import { CsvParser, type CsvRecord, csvText } from "../../csv.ts";
-import { isStorableText, storableText, UNSTORABLE_TEXT, xlsxRows } from "../../spreadsheet.ts";
+import { isStorableText, storableText, xlsxRows } from "../../spreadsheet.ts";
 
 /**
  * The registry's import file: one row a person, with their household and address, in CSV (UTF-8,
@@ -44,13 +45,20 @@ export type PeopleFileRow = {
   /** The cells as given (text the database cannot hold made U+FFFD), for the report. */
   raw: string[];
   /** Why cells of the row cannot be imported as they are: text the database cannot hold, by column. */
-  problems?: string[];
+  problems?: Message[];
 };
 
 export type FileFormat = "csv" | "xlsx";
 
-/** A column's name as the template writes it (and reasons name it). */
-export const columnName = (key: PeopleColumn): string => PEOPLE_COLUMNS.find((c) => c.key === key)?.zh ?? key;
+/**
+ * A column's name as the template writes it in that language (and reasons name it); "lngLat" is the
+ * pair of coordinates.
+ */
+export function columnName(key: PeopleColumn | "lngLat", locale: Locale = "zh-CN"): string {
+  if (key === "lngLat") return `${columnName("lng", locale)}/${columnName("lat", locale)}`;
+  const column = PEOPLE_COLUMNS.find((c) => c.key === key);
+  return column ? (locale === "en" ? column.en : column.zh) : key;
+}
 
 /**
  * The file's non-blank rows, each with the row number a spreadsheet shows for it, in chunks (what each
@@ -117,7 +125,7 @@ export async function* readPeopleFile(
     for (let r = from; r < records.length; r++) {
       const { row, cells: raw } = records[r] as CsvRecord;
       const values: Partial<Record<PeopleColumn, string>> = {};
-      let problems: string[] | undefined;
+      let problems: Message[] | undefined;
       for (let i = 0; i < raw.length; i++) {
         const cell = raw[i] as string;
         if (!cell) continue;
@@ -127,7 +135,7 @@ export async function* readPeopleFile(
           raw[i] = storableText(cell);
           if (key) {
             problems ??= [];
-            problems.push(`${columnName(key)}: ${UNSTORABLE_TEXT}`);
+            problems.push({ code: "IMPORT_ROW_UNSTORABLE", params: { column: key } });
             // Checked on as far as it goes, so the report says what else is wrong with the row.
             values[key] = raw[i];
           }

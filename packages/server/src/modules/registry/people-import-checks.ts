@@ -1,12 +1,10 @@
-import { canView, canWork, codeOfPath } from "@wangge/core";
+import { canView, canWork, codeOfPath, type Message } from "@wangge/core";
 import { drawNumberLookups } from "./number-lookups.ts";
 import { accessRow } from "./people.service.ts";
-import { columnName } from "./people-file.ts";
 import type { BatchToPlan, HouseholdRef, ImportRun, PlaceRef } from "./people-import-plan.ts";
-import type { PreparedRow, Rejection } from "./people-rows.ts";
+import { type PreparedRow, type Rejection, reason } from "./people-rows.ts";
 import { findHouseholdsByRef, findPeopleByIdIndexes, findPlacesByAddress, logAccess } from "./registry.queries.ts";
 import type { PersonRow } from "./registry.table.ts";
-import { NUMBER_REFUSED } from "./registry-work.ts";
 
 /**
  * Checking a batch of an import against what the registry holds, so that an import neither writes
@@ -27,7 +25,6 @@ import { NUMBER_REFUSED } from "./registry-work.ts";
  * (people-import.service.ts): a file that writes nothing learns nothing from the registry.
  */
 export const LOOKUPS_SPENT = "limit of number look-ups reached; import the rest later";
-const PLACE_REFUSED = "this address is already registered in this village or community";
 
 export interface CheckedBatch extends BatchToPlan {
   rejected: Rejection[];
@@ -104,7 +101,7 @@ export async function checkAgainstRegistry(run: ImportRun, rows: PreparedRow[]):
     rows.forEach((r, i) => {
       const given = standings[i] as { id: Standing; ref: Standing };
       const s = given.ref === "unknown" && accepted.has(r.householdRef as string) ? { ...given, ref: "mine" } : given;
-      const reasons: string[] = [];
+      const reasons: Message[] = [];
       const held = s.id === "held" || s.ref === "held";
       const drawnBefore = run.drawn.has(r.file.row);
       if (held && (drawnBefore || taken < left)) {
@@ -134,8 +131,8 @@ export async function checkAgainstRegistry(run: ImportRun, rows: PreparedRow[]):
       }
       if ((held || s.id === "unknown" || s.ref === "unknown") && taken >= left) {
         // No look-ups left: whatever is not the importer's own is refused alike, registered or not.
-        if (s.id !== "mine") reasons.push(`${columnName("idNumber")}: ${LOOKUPS_SPENT}`);
-        if (s.ref !== "mine" && s.ref !== "none") reasons.push(`${columnName("householdRef")}: ${LOOKUPS_SPENT}`);
+        if (s.id !== "mine") reasons.push(reason("IMPORT_ROW_LOOKUPS_SPENT", "idNumber"));
+        if (s.ref !== "mine" && s.ref !== "none") reasons.push(reason("IMPORT_ROW_LOOKUPS_SPENT", "householdRef"));
         refusals.limitedRows++;
         rejected.push({ row: r.file, reasons });
         return;
@@ -159,14 +156,12 @@ export async function checkAgainstRegistry(run: ImportRun, rows: PreparedRow[]):
   for (const r of rows) {
     const place = r.placeKey ? placeRows.get(r.placeKey) : undefined;
     if (place && !canWork(scope, place.area_path)) {
-      const reason = `${columnName("road")}: ${
-        canView(run.readScope, place.area_path)
-          ? `already registered in ${codeOfPath(place.area_path)}, where you may not change records`
-          : PLACE_REFUSED
-      }`;
+      const why = canView(run.readScope, place.area_path)
+        ? reason("IMPORT_ROW_REGISTERED_ELSEWHERE", "road", { area: codeOfPath(place.area_path) ?? "" })
+        : reason("IMPORT_ROW_PLACE_REFUSED", "road");
       const earlier = rejected.find((x) => x.row.row === r.file.row);
-      if (earlier) earlier.reasons.push(reason);
-      else rejected.push({ row: r.file, reasons: [reason] });
+      if (earlier) earlier.reasons.push(why);
+      else rejected.push({ row: r.file, reasons: [why] });
       continue;
     }
     if (!refused.has(r.file.row)) ok.push(r);
@@ -194,8 +189,8 @@ export async function checkAgainstRegistry(run: ImportRun, rows: PreparedRow[]):
 }
 
 /** The reason a row is refused for a number another record holds (registry-work.ts's words when unseen). */
-function refusal(run: ImportRun, kind: "idNumber" | "householdRef", areaPath: string): string {
-  const column = columnName(kind);
-  if (!canView(run.readScope, areaPath)) return `${column}: ${NUMBER_REFUSED[kind]}`;
-  return `${column}: already registered in ${codeOfPath(areaPath)}, where you may not change records`;
+function refusal(run: ImportRun, kind: "idNumber" | "householdRef", areaPath: string): Message {
+  if (!canView(run.readScope, areaPath))
+    return reason(kind === "idNumber" ? "IMPORT_ROW_ID_REFUSED" : "IMPORT_ROW_HOUSEHOLD_REFUSED", kind);
+  return reason("IMPORT_ROW_REGISTERED_ELSEWHERE", kind, { area: codeOfPath(areaPath) ?? "" });
 }

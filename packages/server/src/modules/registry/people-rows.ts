@@ -1,6 +1,6 @@
-import { canWork, composeAddress, type DataScope, ethnicityCode, type IdType } from "@wangge/core";
+import { canWork, composeAddress, type DataScope, ethnicityCode, type IdType, type Message } from "@wangge/core";
 import type { AreaRow } from "../areas/areas.table.ts";
-import { columnName, type PeopleFileRow } from "./people-file.ts";
+import type { PeopleColumn, PeopleFileRow } from "./people-file.ts";
 import type { PersonTable } from "./registry.table.ts";
 import type { SealedId, SealedPhone } from "./registry-fields.ts";
 import { NAME_MAX, type NameKeys, type SealedFields, type SealRequest } from "./sealing.ts";
@@ -146,12 +146,26 @@ export interface PreparedRow {
 
 export interface Rejection {
   row: PeopleFileRow;
-  reasons: string[];
+  /** Why, as messages (registry.messages.ts): the report says them in its reader's language. */
+  reasons: Message[];
   /** Refused for a number (ID, household) that a record the importer may not change holds. */
   refused?: boolean;
 }
 
-const col = columnName;
+/** A reason about a column: `column` is the column's key, named in the reader's language when said. */
+export const reason = (code: string, column: PeopleColumn | "lngLat", params: Record<string, string | Message> = {}) =>
+  ({ code, params: { column, ...params } }) satisfies Message;
+
+/** An ID or phone number's issue from sealing: a message as JSON (sealing.ts), or older plain text. */
+function issueOf(issue: string): Message {
+  try {
+    const parsed = JSON.parse(issue) as Message;
+    if (typeof parsed?.code === "string") return parsed;
+  } catch {
+    // plain text below
+  }
+  return { code: "IMPORT_ROW_TEXT", params: { text: issue } };
+}
 // Control characters (NUL, tabs, line breaks…) have no place in a name.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: that is what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -205,73 +219,79 @@ export class RowChecker {
    */
   check(file: PeopleFileRow, sealed: SealedFields): PreparedRow | Rejection {
     const v = file.values;
-    const reasons: string[] = file.problems ? [...file.problems] : [];
+    const reasons: Message[] = file.problems ? [...file.problems] : [];
     const name = v.name?.trim() ?? "";
-    if (!name) reasons.push(`${col("name")}: required`);
-    else if (name.length > NAME_MAX) reasons.push(`${col("name")}: at most ${NAME_MAX} characters`);
-    else if (CONTROL.test(name)) reasons.push(`${col("name")}: contains control characters`);
+    if (!name) reasons.push(reason("IMPORT_ROW_REQUIRED", "name"));
+    else if (name.length > NAME_MAX) reasons.push(reason("IMPORT_ROW_TOO_LONG", "name", { max: String(NAME_MAX) }));
+    else if (CONTROL.test(name)) reasons.push(reason("IMPORT_ROW_CONTROL_CHARACTERS", "name"));
     const idType = idTypeOf(file);
-    if (!idType) reasons.push(`${col("idType")}: unknown document type ${v.idType}`);
+    if (!idType) reasons.push(reason("IMPORT_ROW_ID_TYPE_UNKNOWN", "idType", { value: v.idType ?? "" }));
     let sealedId: SealedId | undefined;
-    if (!v.idNumber)
-      reasons.push(`${col("idNumber")}: required to import (people without one are registered in the console)`);
+    if (!v.idNumber) reasons.push(reason("IMPORT_ROW_ID_REQUIRED", "idNumber"));
     else if (idType && sealed.id) {
-      if ("issue" in sealed.id) reasons.push(`${col("idNumber")}: ${sealed.id.issue}`);
+      if ("issue" in sealed.id)
+        reasons.push(reason("IMPORT_ROW_INVALID", "idNumber", { reason: issueOf(sealed.id.issue) }));
       else {
         const first = this.#seen.get(sealed.id.id_number_bidx);
         if (first !== undefined && first !== file.row)
-          reasons.push(`${col("idNumber")}: the same person as row ${first}`);
+          reasons.push(reason("IMPORT_ROW_SAME_PERSON", "idNumber", { row: String(first) }));
         else sealedId = sealed.id;
       }
     }
     let birthDate: string | null = sealedId?.birthDate ?? null;
     if (v.birthDate) {
       const parsed = parseDate(v.birthDate);
-      if (parsed === "invalid") reasons.push(`${col("birthDate")}: ${v.birthDate} is not a real date`);
-      else if (parsed > this.deps.today) reasons.push(`${col("birthDate")}: ${parsed} is in the future`);
+      if (parsed === "invalid") reasons.push(reason("IMPORT_ROW_DATE_INVALID", "birthDate", { value: v.birthDate }));
+      else if (parsed > this.deps.today) reasons.push(reason("IMPORT_ROW_DATE_FUTURE", "birthDate", { value: parsed }));
       else if (sealedId?.birthDate && parsed !== sealedId.birthDate)
-        reasons.push(`${col("birthDate")}: ${parsed} does not match the ID number (${sealedId.birthDate})`);
+        reasons.push(
+          reason("IMPORT_ROW_BIRTH_DATE_MISMATCH", "birthDate", { value: parsed, expected: sealedId.birthDate }),
+        );
       else birthDate = parsed;
     }
     let gender: "male" | "female" | null = sealedId?.gender ?? null;
     if (v.gender) {
       const g = GENDERS[v.gender.trim().toLowerCase()];
-      if (!g) reasons.push(`${col("gender")}: 男 or 女`);
-      else if (sealedId?.gender && g !== sealedId.gender)
-        reasons.push(`${col("gender")}: does not match the ID number`);
+      if (!g) reasons.push(reason("IMPORT_ROW_GENDER_INVALID", "gender"));
+      else if (sealedId?.gender && g !== sealedId.gender) reasons.push(reason("IMPORT_ROW_GENDER_MISMATCH", "gender"));
       else gender = g;
     }
     const ethnicity = v.ethnicity ? (ethnicityCode(v.ethnicity) ?? null) : null;
-    if (v.ethnicity && !ethnicity) reasons.push(`${col("ethnicity")}: ${v.ethnicity} is not one of the 56 groups`);
+    if (v.ethnicity && !ethnicity)
+      reasons.push(reason("IMPORT_ROW_ETHNICITY_UNKNOWN", "ethnicity", { value: v.ethnicity }));
     let phone: SealedPhone | undefined;
-    if (sealed.phone && "issue" in sealed.phone) reasons.push(`${col("phone")}: ${sealed.phone.issue}`);
+    if (sealed.phone && "issue" in sealed.phone)
+      reasons.push(reason("IMPORT_ROW_INVALID", "phone", { reason: issueOf(sealed.phone.issue) }));
     else phone = sealed.phone;
     const residence = v.residenceStatus ? RESIDENCE[v.residenceStatus.trim().toLowerCase()] : "resident";
-    if (!residence) reasons.push(`${col("residenceStatus")}: 常住, 流动, 外出 or 留守`);
+    if (!residence) reasons.push(reason("IMPORT_ROW_RESIDENCE_INVALID", "residenceStatus"));
     const party = (v.partyMember ?? "").trim().toLowerCase();
-    if (!YES.has(party) && !NO.has(party)) reasons.push(`${col("partyMember")}: 是 or 否`);
+    if (!YES.has(party) && !NO.has(party)) reasons.push(reason("IMPORT_ROW_PARTY_INVALID", "partyMember"));
     const relationship = v.relationship ? (RELATIONSHIP[v.relationship.trim().toLowerCase()] ?? null) : null;
-    if (v.relationship && !relationship) reasons.push(`${col("relationship")}: unknown relationship ${v.relationship}`);
+    if (v.relationship && !relationship)
+      reasons.push(reason("IMPORT_ROW_RELATIONSHIP_UNKNOWN", "relationship", { value: v.relationship }));
     const householdKind = v.householdKind ? HOUSEHOLD_KIND[v.householdKind.trim().toLowerCase()] : "family";
-    if (!householdKind) reasons.push(`${col("householdKind")}: 家庭户 or 集体户`);
+    if (!householdKind) reasons.push(reason("IMPORT_ROW_HOUSEHOLD_KIND_INVALID", "householdKind"));
 
     let division: AreaRow | null = null;
     let grid: AreaRow | null = null;
-    if (!v.divisionCode) reasons.push(`${col("divisionCode")}: required`);
+    if (!v.divisionCode) reasons.push(reason("IMPORT_ROW_REQUIRED", "divisionCode"));
     else {
       division = this.#area(v.divisionCode.trim());
       if (v.gridCode) {
         grid = this.#area(v.gridCode.trim());
         if (!grid || !division || !grid.path.startsWith(division.path) || !canWork(this.deps.scope, grid.path))
-          reasons.push(`${col("gridCode")}: no grid ${v.gridCode} under ${v.divisionCode} in your area`);
+          reasons.push(
+            reason("IMPORT_ROW_GRID_NOT_IN_AREA", "gridCode", { grid: v.gridCode, division: v.divisionCode }),
+          );
       } else if (!division || !canWork(this.deps.scope, division.path))
-        reasons.push(`${col("divisionCode")}: no village or community ${v.divisionCode} in your area`);
+        reasons.push(reason("IMPORT_ROW_DIVISION_NOT_IN_AREA", "divisionCode", { division: v.divisionCode }));
     }
     const lng = v.lng ? Number(v.lng) : null;
     const lat = v.lat ? Number(v.lat) : null;
-    if ((lng === null) !== (lat === null)) reasons.push(`${col("lng")}/${col("lat")}: give both or neither`);
+    if ((lng === null) !== (lat === null)) reasons.push(reason("IMPORT_ROW_POINT_HALF", "lngLat"));
     else if (lng !== null && lat !== null && (!(lng >= 73 && lng <= 136) || !(lat >= 3 && lat <= 54)))
-      reasons.push(`${col("lng")}/${col("lat")}: not a point in China`);
+      reasons.push(reason("IMPORT_ROW_POINT_OUTSIDE_CHINA", "lngLat"));
     const tags: string[] = [];
     if (v.tags) {
       const known = this.deps.tags;
@@ -280,7 +300,7 @@ export class RowChecker {
         .map((s) => s.trim())
         .filter(Boolean)) {
         const key = known.get(t) ?? known.get(t.toLowerCase());
-        if (!key) reasons.push(`${col("tags")}: no tag ${t}`);
+        if (!key) reasons.push(reason("IMPORT_ROW_TAG_UNKNOWN", "tags", { value: t }));
         else tags.push(key);
       }
     }

@@ -28,7 +28,7 @@ export function sealIdNumber(
   today: Date,
 ): SealedId | FieldIssue {
   const checked = checkIdNumber(type, raw, today);
-  if (!checked.ok) return { path, message: checked.reason };
+  if (!checked.ok) return { path, message: checked.reason, said: checked.message };
   return {
     id_type: type,
     id_number_enc: crypto.encrypt(checked.normalized),
@@ -50,7 +50,12 @@ export function sealPhone(crypto: FieldCrypto, raw: string, path: string): Seale
   const digits = raw.replace(/[\s-]/g, "");
   // Landlines (0775-1234567) are kept too; only mobiles are normalised to 11 digits.
   const value = mobile ?? (/^0\d{2,3}-?\d{7,8}$/.test(digits) ? digits.replace("-", "") : undefined);
-  if (!value) return { path, message: "a mainland mobile (11 digits) or landline number with area code" };
+  if (!value)
+    return {
+      path,
+      message: "a mainland mobile (11 digits) or landline number with area code",
+      said: { code: "PHONE_NUMBER_FORM" },
+    };
   return { enc: crypto.encrypt(value), bidx: phoneIndex(crypto, value), masked: maskPhone(value) };
 }
 

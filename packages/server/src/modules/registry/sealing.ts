@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { IdType } from "@wangge/core";
+import type { FieldIssue, IdType } from "@wangge/core";
 import { createFieldCrypto, type FieldCrypto, type Keyring } from "../../crypto/field-crypto.ts";
 import { isIssue, nameKeys, type SealedId, type SealedPhone, sealIdNumber, sealPhone } from "./registry-fields.ts";
 
@@ -22,7 +22,10 @@ export interface SealRequest {
 export type NameKeys = ReturnType<typeof nameKeys>;
 
 export interface SealedFields {
-  /** The sealed ID number, or why it is not a valid one; undefined when none was given (or no type). */
+  /**
+   * The sealed ID number, or why it is not a valid one (a message as JSON, said in the report's
+   * language); undefined when none was given (or no type).
+   */
   id: SealedId | { issue: string } | undefined;
   phone: SealedPhone | { issue: string } | undefined;
   nameKeys: NameKeys | undefined;
@@ -31,16 +34,18 @@ export interface SealedFields {
 /** Names longer than this are refused by the row check; their search keys are not worked out. */
 export const NAME_MAX = 50;
 
+const issueText = (issue: FieldIssue) => (issue.said ? JSON.stringify(issue.said) : issue.message);
+
 export function sealFields(crypto: FieldCrypto, now: Date, req: SealRequest): SealedFields {
   let id: SealedFields["id"];
   if (req.idNumber && req.idType) {
     const sealed = sealIdNumber(crypto, req.idType, req.idNumber, "idNumber", now);
-    id = isIssue(sealed) ? { issue: sealed.message } : sealed;
+    id = isIssue(sealed) ? { issue: issueText(sealed) } : sealed;
   }
   let phone: SealedFields["phone"];
   if (req.phone) {
     const sealed = sealPhone(crypto, req.phone, "phone");
-    phone = isIssue(sealed) ? { issue: sealed.message } : sealed;
+    phone = isIssue(sealed) ? { issue: issueText(sealed) } : sealed;
   }
   const name = req.name.trim();
   return { id, phone, nameKeys: name && name.length <= NAME_MAX ? nameKeys(name) : undefined };
