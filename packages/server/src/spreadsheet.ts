@@ -66,7 +66,9 @@ export async function* xlsxRows(file: string | Readable): AsyncGenerator<CsvReco
     let chunk: CsvRecord[] = [];
     for await (const row of sheet) {
       const { values, number } = row as { values: unknown[]; number: number };
-      const cells = values.slice(1).map(cellText);
+      // Array.from, not map: a row's empty cells are holes in `values`, and every cell needs a string
+      // (a hole reached the report's text[] column as a malformed array literal).
+      const cells = Array.from(values.slice(1), cellText);
       if (cells.some((v) => v.trim() !== "")) chunk.push({ row: number, cells: cells.map((v) => v.trim()) });
       if (chunk.length >= XLSX_CHUNK) {
         yield chunk;

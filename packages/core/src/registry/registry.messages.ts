@@ -124,6 +124,10 @@ export const IMPORT_ROW_MESSAGES: MessageCatalogue = {
     "zh-CN": "{column}：含有无法保存的文字（NUL 字符、控制字符或非 UTF-8 字节）",
     en: "{column}: contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)",
   },
+  IMPORT_ROW_EXAMPLE_NOTE: {
+    "zh-CN": "{column}：“{note}”是模板示例行的备注，删除该备注后才会导入此行",
+    en: "{column}: “{note}” marks the template's example row; clear it to import this row",
+  },
   IMPORT_REPORT_ROW: { "zh-CN": "行号", en: "Row" },
   IMPORT_REPORT_REASONS: { "zh-CN": "未导入原因", en: "Why not imported" },
   IMPORT_REPORT_SHEET: { "zh-CN": "未导入的行", en: "Rows not imported" },

@@ -1,10 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { authorId, DomainError, type Principal } from "@wangge/core";
+import { authorId, canWork, codeOfPath, DomainError, type Principal, principalScope } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
+import { listAreasInScope } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findJob, insertJob, listJobsOf, updateJob } from "./import-jobs.queries.ts";
-import type { FileFormat } from "./people-file.ts";
+import type { FileFormat, TemplateExample } from "./people-file.ts";
 import type { ImportJobRow } from "./registry.table.ts";
 
 /**
@@ -116,4 +117,21 @@ export function jobView(job: ImportJobRow) {
  */
 function isApplied(job: ImportJobRow): boolean {
   return !job.all_or_nothing || job.rejected === 0 || job.created + job.updated + job.unchanged > 0;
+}
+
+/**
+ * Where the template's example row is put for this user: the first village or community they may
+ * register people in, or else the first grid (with its village), or else the area they work on, so
+ * the example is one of their own codes; none when they work nowhere yet.
+ */
+export async function templateExampleArea(ctx: AppContext, actor: Principal): Promise<TemplateExample | undefined> {
+  const scope = principalScope(actor, "person.manage");
+  const areas = (await listAreasInScope(ctx.db, scope)).filter((a) => canWork(scope, a.path));
+  const village = areas.find((a) => a.level === "village");
+  if (village) return { divisionCode: village.code };
+  const grid = areas.find((a) => a.level === "grid" || a.level === "microgrid");
+  const parent = grid ? codeOfPath(grid.path.replace(/[^/]+\/$/, "")) : null;
+  if (grid && parent) return { divisionCode: parent, gridCode: grid.code };
+  // Someone who works on a township (or county) itself registers people there.
+  return areas[0] ? { divisionCode: areas[0].code } : undefined;
 }

@@ -93,7 +93,11 @@ describe("an import's rejected rows", () => {
   });
 
   it("come back in clear in the report for the one who imported them, to mend the file", async () => {
-    const res = await t.app.inject({ method: "GET", url: `/api/v1/imports/${jobId}/report`, headers: session.headers });
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/imports/${jobId}/report`,
+      headers: { ...session.headers, "accept-language": "zh-CN,zh;q=0.9,en;q=0.8" },
+    });
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
@@ -108,7 +112,8 @@ describe("an import's rejected rows", () => {
       tree.village.code,
       `电话 ${PHONE}`,
     ]);
-    expect(String(rows[1]?.[7])).toMatch(/^证件号码: check digit should be/);
+    expect(String(rows[1]?.[7])).toMatch(/^证件号码：校验码应为 [0-9X]，而不是 [0-9X]$/);
+    expect(String(rows[2]?.[7])).toBe("证件号码：应为 18 位（或旧的 15 位数字）");
     expect(rows[2]?.slice(0, 4)).toEqual([4, "少一位", undefined, SHORT]);
     const stranger = await t.app.inject({
       method: "GET",
@@ -116,6 +121,34 @@ describe("an import's rejected rows", () => {
       headers: other.headers,
     });
     expect(stranger.statusCode).toBe(404);
+  });
+
+  it("say their reasons in the reader's language, the app's choice (?lang) before the browser's (#17 item 6)", async () => {
+    const report = async (query: string, lang: string) => {
+      const res = await t.app.inject({
+        method: "GET",
+        url: `/api/v1/imports/${jobId}/report${query}`,
+        headers: { ...session.headers, "accept-language": lang },
+      });
+      expect(res.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      const sheet = wb.worksheets[0] as ExcelJS.Worksheet;
+      const rows = (sheet.getSheetValues() ?? []).filter(Boolean).map((r) => (r as unknown[]).slice(1));
+      return { sheet: sheet.name, file: res.headers["content-disposition"], rows: rows.map((r) => [r[0], r.at(-1)]) };
+    };
+    const english = await report("", "en-US,en;q=0.9");
+    expect(english.sheet).toBe("Rows not imported");
+    expect(english.file).toMatch(/-not-imported\.xlsx$/);
+    expect(english.rows).toEqual([
+      ["Row", "Why not imported"],
+      [3, expect.stringMatching(/^id number: check digit should be [0-9X], not [0-9X]$/)],
+      [4, "id number: must be 18 characters (or the old 15 digits)"],
+    ]);
+    const chinese = await report("?lang=zh-CN", "en-US,en;q=0.9");
+    expect(chinese.sheet).toBe("未导入的行");
+    expect(chinese.rows[2]).toEqual([4, "证件号码：应为 18 位（或旧的 15 位数字）"]);
+    for (const [, why] of chinese.rows.slice(1)) expect(String(why)).not.toMatch(/[A-Za-z]{3}/);
   });
 
   it("read a CSV cell our export guarded against formulas as it was", async () => {

@@ -9,7 +9,15 @@ import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { requestLocale } from "../../http/locale.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { ensureUploadsDir, findJob, jobOf, jobView, listJobs, uploadPath } from "./import-jobs.service.ts";
+import {
+  ensureUploadsDir,
+  findJob,
+  jobOf,
+  jobView,
+  listJobs,
+  templateExampleArea,
+  uploadPath,
+} from "./import-jobs.service.ts";
 import { rejectedRowsWorkbook } from "./import-reports.service.ts";
 import { peopleTemplate } from "./people-file.ts";
 import { startPeopleImport } from "./people-import.service.ts";
@@ -204,19 +212,22 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       config: { permission: "person.manage" },
       schema: {
         tags: ["registry"],
-        summary: "The import template with Chinese headers (required columns starred) and an example row",
-        querystring: z.object({ format: z.enum(["csv", "xlsx"]).default("xlsx") }).strict(),
+        summary: "The import template: headers in the caller's language (required columns starred) and an example row",
+        description:
+          "The example row is put in an area the caller may register people in and is marked as the example in its notes: a template sent back as downloaded imports nobody and rejects nothing.",
+        querystring: z.object({ format: z.enum(["csv", "xlsx"]).default("xlsx"), lang: LangQuery.shape.lang }).strict(),
         response: { 200: z.any(), ...errors },
       },
     },
     async (request, reply) => {
       const format = request.query.format;
-      const bytes = await peopleTemplate(format);
+      const locale = request.query.lang ?? requestLocale(request);
+      const bytes = await peopleTemplate(format, locale, await templateExampleArea(ctx, principalOf(request)));
       return reply
         .header("content-type", format === "csv" ? "text/csv; charset=utf-8" : XLSX_TYPE)
         .header(
           "content-disposition",
-          `attachment; filename="people-template.${format}"; filename*=UTF-8''${encodeURIComponent(`人员导入模板.${format}`)}`,
+          `attachment; filename="people-template.${format}"; filename*=UTF-8''${encodeURIComponent(`${locale === "en" ? "people-import-template" : "人员导入模板"}.${format}`)}`,
         )
         .send(bytes);
     },

@@ -1,8 +1,8 @@
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { inflateRawSync, constants as zlibConstants } from "node:zlib";
+import { checkCharacter, type Locale, type Message } from "@wangge/core";
 import ExcelJS from "exceljs";
-import type { Locale, Message } from "@wangge/core";
 import { CsvParser, type CsvRecord, csvText } from "../../csv.ts";
 import { isStorableText, storableText, xlsxRows } from "../../spreadsheet.ts";
 
@@ -143,22 +143,75 @@ export async function* readPeopleFile(
         }
         if (key) values[key] = format === "csv" ? unquoteFormula(cell) : cell;
       }
+      // The template's example, sent back as it was downloaded, registers nobody.
+      if (isExampleRow(values)) continue;
       rows.push(problems ? { row, values, raw, problems } : { row, values, raw });
     }
     if (rows.length > 0) yield rows;
   }
 }
 
-/** The template: the columns with Chinese headers (required ones starred) and one example row. */
-export async function peopleTemplate(format: FileFormat): Promise<Buffer> {
-  const header = PEOPLE_COLUMNS.map((c) => ("required" in c && c.required ? `${c.zh}*` : c.zh));
-  const example = PEOPLE_COLUMNS.map((c) => c.example);
+/**
+ * The template's example row is marked by this note (either language) and skipped on import while its
+ * name is the example's, so a template sent back as downloaded registers nobody; a row that kept the
+ * note but changed the name is refused, saying to clear the note (people-rows.ts).
+ */
+export const EXAMPLE_NOTE = {
+  "zh-CN": "示例行：导入时跳过，可删除",
+  en: "example row: skipped on import, may be deleted",
+};
+export const EXAMPLE_NAME = { "zh-CN": "张三", en: "Zhang San" };
+const isExampleNote = (notes: string | undefined) =>
+  notes !== undefined && Object.values(EXAMPLE_NOTE).includes(notes.trim());
+/** Whether a row is the template's example as downloaded (skipped like a blank row). */
+const isExampleRow = (values: Partial<Record<PeopleColumn, string>>) =>
+  isExampleNote(values.notes) && Object.values(EXAMPLE_NAME).includes(values.name?.trim() ?? "");
+/** Whether a row carries the example's note but is no longer the example (refused: clear the note). */
+export const keepsExampleNote = (values: Partial<Record<PeopleColumn, string>>) =>
+  isExampleNote(values.notes) && !isExampleRow(values);
+
+/** Where the example row lives: an area the user may register people in (a village, and a grid when they work on one). */
+export interface TemplateExample {
+  divisionCode: string;
+  gridCode?: string;
+}
+
+/** An ID number of the area's county (a man born 1980-01-01), with its check digit: what the example shows. */
+function exampleIdNumber(divisionCode: string): string {
+  const first17 = `${divisionCode.slice(0, 6)}19800101001`;
+  return `${first17}${checkCharacter(first17)}`;
+}
+
+/**
+ * The template: the columns with headers in the reader's language (required ones starred) and one
+ * example row valid for the user's own area, marked as the example (EXAMPLE_NOTE) and skipped on import.
+ */
+export async function peopleTemplate(format: FileFormat, locale: Locale, where?: TemplateExample): Promise<Buffer> {
+  const en = locale === "en";
+  const header = PEOPLE_COLUMNS.map((c) => {
+    const name = en ? c.en : c.zh;
+    return "required" in c && c.required ? `${name}*` : name;
+  });
+  const values: Partial<Record<PeopleColumn, string>> = {
+    ...Object.fromEntries(PEOPLE_COLUMNS.map((c) => [c.key, c.example])),
+    name: EXAMPLE_NAME[locale],
+    notes: EXAMPLE_NOTE[locale],
+    ...(where
+      ? {
+          divisionCode: where.divisionCode,
+          gridCode: where.gridCode ?? "",
+          idNumber: exampleIdNumber(where.divisionCode),
+        }
+      : {}),
+  };
+  const example = PEOPLE_COLUMNS.map((c) => values[c.key] ?? "");
   if (format === "csv") return Buffer.from(csvText([header, example]), "utf8");
   const wb = new ExcelJS.Workbook();
-  const sheet = wb.addWorksheet("人员");
+  const sheet = wb.addWorksheet(en ? "People" : "人员");
   sheet.addRow(header);
   sheet.addRow(example);
   sheet.getRow(1).font = { bold: true };
+  sheet.getRow(2).font = { italic: true, color: { argb: "FF808080" } };
   sheet.columns.forEach((c) => {
     c.width = 14;
   });

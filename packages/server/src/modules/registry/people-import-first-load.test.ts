@@ -120,7 +120,7 @@ describe("the first load of an empty registry", () => {
     );
     const importMixed = async () => {
       const { id, counts } = await importPeopleAsJob(t.ctx, file, { allOrNothing: true });
-      const report = await rejectedRowsReport(t.ctx, (await findJob(t.ctx.db, id)) as ImportJobRow);
+      const report = await rejectedRowsReport(t.ctx, (await findJob(t.ctx.db, id)) as ImportJobRow, "zh-CN");
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(report as unknown as ArrayBuffer);
       const rows = (wb.worksheets[0]?.getSheetValues() ?? []).filter(Boolean).map((r) => (r as unknown[]).slice(1));
@@ -129,11 +129,11 @@ describe("the first load of an empty registry", () => {
     const here = await importMixed();
     expect(here.counts).toEqual({ created: 0, updated: 0, unchanged: 0, rejected: 5 });
     expect(here.rows).toEqual([
-      [3, "坏校验", expect.stringMatching(/^证件号码: /)],
-      [4, "未来人", expect.stringMatching(/^出生日期: 2999-01-01/)],
-      [5, "错网格", expect.stringMatching(/^网格代码: no grid 450999999999001/)],
-      [6, "无此标签", "标签: no tag 外星人"],
-      [7, "重复", "证件号码: the same person as row 2"],
+      [3, "坏校验", expect.stringMatching(/^证件号码：校验码应为/)],
+      [4, "未来人", expect.stringMatching(/^出生日期：2999-01-01 晚于今天/)],
+      [5, "错网格", expect.stringMatching(/^网格代码：您的辖区内 \d+ 下没有网格 450999999999001/)],
+      [6, "无此标签", "标签：没有标签 外星人"],
+      [7, "重复", "证件号码：与第 2 行是同一人"],
     ]);
     expect(await count("person")).toBe(PEOPLE);
   });

@@ -134,7 +134,7 @@ describe("an import is no oracle of registered numbers", () => {
     const job = await importFile(importer, rows.join("\n"), { allOrNothing: true });
     expect(job).toMatchObject({ status: "done", created: 0, rejected: 1, applied: false });
     // Only the file's own error: the registered number's row reads like the twenty others.
-    expect(await reported(importer, job.id)).toEqual([[23, expect.stringMatching(/^证件号码: /)]]);
+    expect(await reported(importer, job.id)).toEqual([[23, expect.stringMatching(/^id number: /)]]);
     expect(await lookupsOf(importer.id)).toBe(0);
   });
 
@@ -163,11 +163,11 @@ describe("an import is no oracle of registered numbers", () => {
     const job = await importFile(importer, file);
     expect(job).toMatchObject({ status: "done", created: 1, unchanged: 1, rejected: 5 });
     const refused = "this ID number cannot be registered here; contact the township registry office";
-    const limited = "证件号码: limit of number look-ups reached; import the rest later";
+    const limited = "id number: limit of number look-ups reached; import the rest later";
     expect(await reported(importer, job.id)).toEqual([
-      [2, `证件号码: ${refused}`],
-      [4, `证件号码: ${refused}`],
-      [5, "户编号: this household number cannot be registered here; contact the township registry office"],
+      [2, `id number: ${refused}`],
+      [4, `id number: ${refused}`],
+      [5, "household number: this household number cannot be registered here; contact the township registry office"],
       [6, limited],
       [7, limited],
     ]);
@@ -244,7 +244,7 @@ describe("an import writes only where the importer works", () => {
     const job = await importFile(importer, file);
     expect(job).toMatchObject({ status: "done", created: 0, rejected: 1 });
     expect(await reported(importer, job.id)).toEqual([
-      [2, "街路巷或自然村: this address is already registered in this village or community"],
+      [2, "road: this address is already registered in this village or community"],
     ]);
     const bidx = t.ctx.crypto.blindIndex(`id:${idNumber}`);
     expect(await t.ctx.db.selectFrom("person").select("id").where("id_number_bidx", "=", bidx).execute()).toEqual([]);
@@ -271,11 +271,11 @@ describe("text the database cannot hold", () => {
     expect(await reported(importer, job.id)).toEqual([
       [
         3,
-        "备注: contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)",
+        "notes: contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)",
       ],
       [
         4,
-        "姓名: contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)",
+        "name: contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)",
       ],
     ]);
   });
@@ -293,8 +293,8 @@ describe("text the database cannot hold", () => {
     const reason =
       "contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)";
     expect(await reported(importer, job.id)).toEqual([
-      [3, `姓名: ${reason}`],
-      [4, `备注: ${reason}`],
+      [3, `name: ${reason}`],
+      [4, `notes: ${reason}`],
     ]);
   });
 });

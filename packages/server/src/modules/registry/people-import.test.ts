@@ -76,11 +76,11 @@ afterAll(async () => {
 });
 
 describe("importing people", () => {
-  it("offers the template with Chinese headers, the required ones starred", async () => {
+  it("offers the template with headers in the reader's language, the required ones starred", async () => {
     const res = await t.app.inject({
       method: "GET",
       url: "/api/v1/imports/people/template",
-      headers: official.headers,
+      headers: { ...official.headers, "accept-language": "zh-CN" },
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe(XLSX);
@@ -90,10 +90,20 @@ describe("importing people", () => {
     expect(header).toEqual(expect.arrayContaining(["姓名*", "证件号码*", "村社区代码*", "标签"]));
     const csvTemplate = await t.app.inject({
       method: "GET",
-      url: "/api/v1/imports/people/template?format=csv",
+      url: "/api/v1/imports/people/template?format=csv&lang=zh-CN",
       headers: official.headers,
     });
     expect(csvTemplate.body.startsWith("\uFEFF姓名*,性别")).toBe(true);
+    // The example row is put in the official's own village and marked as the example.
+    expect(csvTemplate.body).toContain(`,${tree.village.code},`);
+    expect(csvTemplate.body.trim().endsWith(",示例行：导入时跳过，可删除")).toBe(true);
+    const english = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/imports/people/template?format=csv",
+      headers: { ...official.headers, "accept-language": "en-US,en;q=0.9" },
+    });
+    expect(english.body.startsWith("\uFEFFname*,gender")).toBe(true);
+    expect(english.headers["content-disposition"]).toMatch(/people-import-template\.csv$/);
   });
 
   let firstJob = "";
@@ -115,7 +125,7 @@ describe("importing people", () => {
     const report = await t.app.inject({
       method: "GET",
       url: `/api/v1/imports/${id}/report`,
-      headers: official.headers,
+      headers: { ...official.headers, "accept-language": "zh-CN" },
     });
     expect(report.headers["content-type"]).toBe(XLSX);
     const wb = new ExcelJS.Workbook();
@@ -123,9 +133,9 @@ describe("importing people", () => {
     const rows = (wb.worksheets[0]?.getSheetValues() ?? []).filter(Boolean).map((r) => (r as unknown[]).slice(1));
     expect(rows[0]?.at(-1)).toBe("未导入原因");
     expect(rows.slice(1).map((r) => [r[0], r[1], r.at(-1)])).toEqual([
-      [4, "错校验", expect.stringMatching(/^证件号码: check digit should be/)],
-      [5, "错日期", "出生日期: 1990-02-30 is not a real date"],
-      [6, "重复人", "证件号码: the same person as row 3"],
+      [4, "错校验", expect.stringMatching(/^证件号码：校验码应为/)],
+      [5, "错日期", "出生日期：1990-02-30 不是有效日期"],
+      [6, "重复人", "证件号码：与第 3 行是同一人"],
     ]);
 
     const people = (

@@ -1,6 +1,6 @@
 import { canWork, composeAddress, type DataScope, ethnicityCode, type IdType, type Message } from "@wangge/core";
 import type { AreaRow } from "../areas/areas.table.ts";
-import type { PeopleColumn, PeopleFileRow } from "./people-file.ts";
+import { keepsExampleNote, type PeopleColumn, type PeopleFileRow } from "./people-file.ts";
 import type { PersonTable } from "./registry.table.ts";
 import type { SealedId, SealedPhone } from "./registry-fields.ts";
 import { NAME_MAX, type NameKeys, type SealedFields, type SealRequest } from "./sealing.ts";
@@ -220,6 +220,7 @@ export class RowChecker {
   check(file: PeopleFileRow, sealed: SealedFields): PreparedRow | Rejection {
     const v = file.values;
     const reasons: Message[] = file.problems ? [...file.problems] : [];
+    if (keepsExampleNote(v)) reasons.push(reason("IMPORT_ROW_EXAMPLE_NOTE", "notes", { note: v.notes?.trim() ?? "" }));
     const name = v.name?.trim() ?? "";
     if (!name) reasons.push(reason("IMPORT_ROW_REQUIRED", "name"));
     else if (name.length > NAME_MAX) reasons.push(reason("IMPORT_ROW_TOO_LONG", "name", { max: String(NAME_MAX) }));

@@ -71,8 +71,8 @@ describe("sealing on worker threads", () => {
       name_initials: "stf",
     });
     expect(inline[1]?.phone).toMatchObject({ masked: "077****2345" });
-    expect(inline[2]?.id).toEqual({ issue: expect.stringMatching(/check digit|characters/) });
-    expect(inline[2]?.phone).toEqual({ issue: expect.stringMatching(/mainland mobile/) });
+    expect(inline[2]?.id).toEqual({ issue: expect.stringMatching(/"code":"ID_NUMBER_(CHECK_DIGIT|LENGTH|FORM)"/) });
+    expect(inline[2]?.phone).toEqual({ issue: expect.stringMatching(/"code":"PHONE_NUMBER_FORM"/) });
     expect(inline[3]?.id).toEqual({ issue: expect.any(String) });
     expect(inline[4]?.id).toMatchObject({ id_type: "passport", birthDate: undefined, gender: undefined });
     expect(inline[4]?.nameKeys).toMatchObject({ name_pinyin: "johnsmith", name_initials: "js" });
@@ -222,20 +222,20 @@ describe("an import that seals on threads", () => {
     expect(counts).toEqual({ created: 1_000, updated: 0, unchanged: 0, rejected: 303 });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(
-      (await rejectedRowsReport(t.ctx, (await findJob(t.ctx.db, id)) as ImportJobRow)) as unknown as ArrayBuffer,
+      (await rejectedRowsReport(t.ctx, (await findJob(t.ctx.db, id)) as ImportJobRow, "en")) as unknown as ArrayBuffer,
     );
     const reasons = (wb.worksheets[0]?.getSheetValues() ?? [])
       .filter(Boolean)
       .slice(1)
       .map((r) => [(r as unknown[])[1], String((r as unknown[]).at(-1))]);
     expect(reasons).toHaveLength(303);
-    expect(reasons[0]).toEqual([1_002, "证件号码: the same person as row 2"]);
+    expect(reasons[0]).toEqual([1_002, "id number: the same person as row 2"]);
     expect(reasons.slice(-3)).toEqual([
-      [1_302, expect.stringMatching(/^证件号码: check digit should be/)],
-      [1_303, expect.stringMatching(/^手机号码: a mainland mobile/)],
+      [1_302, expect.stringMatching(/^id number: check digit should be/)],
+      [1_303, expect.stringMatching(/^phone: a mainland mobile/)],
       [
         1_304,
-        "姓名: contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)",
+        "name: contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)",
       ],
     ]);
     const stored = await t.ctx.db

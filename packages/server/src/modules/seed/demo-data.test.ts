@@ -1,15 +1,20 @@
 import {
+  checkCharacter,
   checkIdNumber,
+  DEFAULT_ROLES,
   type PolygonalGeometry,
   polygonsOf,
   siblingOverlaps,
   uncovered,
   validateBoundary,
 } from "@wangge/core";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { type Session, signIn } from "../../test/factories.ts";
 import { DEMO_TOWNSHIP } from "../areas/areas.demo.ts";
 import { ageOn, DEMO_GIVEN_NAMES } from "../registry/demo-households.ts";
+import { DEMO_ACCOUNTS } from "../users/users.demo.ts";
 import { seedDemo } from "./seed.service.ts";
 
 /**
@@ -20,9 +25,16 @@ import { seedDemo } from "./seed.service.ts";
  */
 let t: TestApp;
 let today: string;
+let demoPassword = "";
 beforeAll(async () => {
   t = await buildTestApp();
-  await seedDemo({ ctx: t.ctx, logger: { info: () => {} }, print: () => {} });
+  await seedDemo({
+    ctx: t.ctx,
+    logger: { info: () => {} },
+    print: (line: string) => {
+      demoPassword = line.match(/^Demo password .*: (\S+)$/)?.[1] ?? demoPassword;
+    },
+  });
   today = new Date(t.ctx.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }, 180_000);
 afterAll(async () => {
@@ -241,5 +253,116 @@ describe("the demo grids", () => {
       outlines.add(edges);
     }
     expect(outlines.size).toBe(50);
+  });
+});
+
+describe("the import template in the demo deployment (#17 item 6)", () => {
+  const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  const registrars = DEMO_ACCOUNTS.filter((a) =>
+    DEFAULT_ROLES.find((r) => r.key === a.roleKey)?.permissions.includes("person.manage"),
+  );
+
+  async function template(session: Session, format: "xlsx" | "csv", lang: string) {
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/imports/people/template?format=${format}`,
+      headers: { ...session.headers, "accept-language": lang },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.rawPayload;
+  }
+
+  async function importFile(session: Session, body: Buffer, format: "xlsx" | "csv") {
+    const id = crypto.randomUUID();
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/imports/people?id=${id}&fileName=template.${format}&allOrNothing=false`,
+      headers: { ...session.headers, "content-type": format === "csv" ? "text/csv" : XLSX },
+      payload: body,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    for (let i = 0; i < 400; i++) {
+      const job = (
+        await t.app.inject({ method: "GET", url: `/api/v1/imports/${id}`, headers: session.headers })
+      ).json();
+      if (job.status === "done" || job.status === "failed") return job;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error("import did not finish");
+  }
+
+  /** The template's example row with `change` applied to its cells (by header), as XLSX. */
+  async function edited(bytes: Buffer, change: (cells: Map<string, string>) => void): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0] as ExcelJS.Worksheet;
+    const header = (sheet.getRow(1).values as string[]).slice(1).map((h) => h.replace(/\*$/, ""));
+    const cells = new Map(header.map((h, i) => [h, String(sheet.getRow(2).getCell(i + 1).value ?? "")]));
+    change(cells);
+    header.forEach((h, i) => {
+      sheet.getRow(2).getCell(i + 1).value = cells.get(h) ?? "";
+    });
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  it("imports as downloaded with no row rejected, for every demo account that registers people", async () => {
+    expect(registrars.map((a) => a.username)).toEqual(expect.arrayContaining(["demo.village", "demo.worker"]));
+    for (const account of registrars) {
+      const session = await signIn(t, { username: account.username, password: demoPassword });
+      for (const [format, lang] of [
+        ["xlsx", "zh-CN"],
+        ["csv", "en"],
+      ] as const) {
+        const job = await importFile(session, await template(session, format, lang), format);
+        expect(job, `${account.username} ${format}`).toMatchObject({ status: "done", created: 0, rejected: 0 });
+      }
+    }
+  });
+
+  it("has an example row valid for the account's own area: with its note cleared (and its own numbers) it registers the person", async () => {
+    for (const [i, account] of registrars.entries()) {
+      const session = await signIn(t, { username: account.username, password: demoPassword });
+      const bytes = await edited(await template(session, "xlsx", "zh-CN"), (cells) => {
+        const id = cells.get("证件号码") as string;
+        const first17 = `${id.slice(0, 14)}${String(2 * i + 101).padStart(3, "0")}`;
+        cells.set("证件号码", `${first17}${checkCharacter(first17)}`);
+        cells.set("户编号", `${cells.get("户编号")}-${i}`);
+        cells.set("门牌号", String(100 + i));
+        cells.set("备注", "");
+      });
+      const job = await importFile(session, bytes, "xlsx");
+      expect(job, `${account.username} ${JSON.stringify(job)}`).toMatchObject({
+        status: "done",
+        created: 1,
+        rejected: 0,
+      });
+    }
+  });
+
+  it("refuses a filled-in row that kept the example's note, saying so in the reader's language", async () => {
+    const worker = registrars.find((a) => a.username === "demo.worker");
+    const session = await signIn(t, { username: worker?.username ?? "", password: demoPassword });
+    const bytes = await edited(await template(session, "xlsx", "zh-CN"), (cells) => cells.set("姓名", "韦小宝"));
+    const job = await importFile(session, bytes, "xlsx");
+    expect(job).toMatchObject({ status: "done", created: 0, rejected: 1 });
+    const reasons = async (lang: string) => {
+      const res = await t.app.inject({
+        method: "GET",
+        url: `/api/v1/imports/${job.id}/report`,
+        headers: { ...session.headers, "accept-language": lang },
+      });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      const rows = (wb.worksheets[0]?.getSheetValues() ?? []).filter(Boolean) as unknown[][];
+      return rows.map((r) => String(r.at(-1)));
+    };
+    expect(await reasons("zh-CN")).toEqual([
+      "未导入原因",
+      expect.stringMatching(/^备注：“示例行.*删除该备注后才会导入此行$/),
+    ]);
+    expect(await reasons("en-GB,en;q=0.9")).toEqual([
+      "Why not imported",
+      expect.stringMatching(/^notes: “示例行.*clear it to import this row$/),
+    ]);
   });
 });

@@ -447,7 +447,8 @@ function HouseholdsTab({ config, areaCode }: { config: ClientConfig; areaCode: s
 }
 
 function ImportTab() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === "en" ? "en" : "zh-CN";
   const fail = useFail();
   const [jobs, setJobs] = useState<ImportJob[]>([]);
   const [allOrNothing, setAllOrNothing] = useState(false);
@@ -472,10 +473,10 @@ function ImportTab() {
       <Space direction="vertical" style={{ width: "100%" }} size="middle">
         <Typography.Paragraph>{t("registry.importHint")}</Typography.Paragraph>
         <Space wrap>
-          <Button icon={<DownloadOutlined />} href="/api/v1/imports/people/template?format=xlsx">
+          <Button icon={<DownloadOutlined />} href={`/api/v1/imports/people/template?format=xlsx&lang=${lang}`}>
             {t("registry.templateXlsx")}
           </Button>
-          <Button icon={<DownloadOutlined />} href="/api/v1/imports/people/template?format=csv">
+          <Button icon={<DownloadOutlined />} href={`/api/v1/imports/people/template?format=csv&lang=${lang}`}>
             {t("registry.templateCsv")}
           </Button>
           <Upload
@@ -547,7 +548,7 @@ function ImportTab() {
               title: t("registry.report"),
               render: (_: unknown, j: ImportJob) =>
                 j.hasReport && j.rejected > 0 ? (
-                  <a href={`/api/v1/imports/${j.id}/report`}>{t("registry.downloadReport")}</a>
+                  <a href={`/api/v1/imports/${j.id}/report?lang=${lang}`}>{t("registry.downloadReport")}</a>
                 ) : (
                   "—"
                 ),
