@@ -33,6 +33,7 @@ export * from "./geo/reshape.ts";
 export * from "./geo/simplify.ts";
 export * from "./platform/client-error.ts";
 export * from "./platform/error-texts.ts";
+export * from "./platform/field.messages.ts";
 export * from "./platform/limits.ts";
 export * from "./platform/messages.ts";
 export * from "./platform/platform.errors.ts";

@@ -19,10 +19,6 @@ const UNSTORABLE =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd-\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, "g");
 
-/** Why a cell's text is refused, after its column's name. */
-export const UNSTORABLE_TEXT =
-  "contains text that cannot be stored (a NUL character, a control character or bytes that are not UTF-8)";
-
 export function isStorableText(text: string): boolean {
   return !UNSTORABLE.test(text);
 }

@@ -28,6 +28,20 @@ function toPath(context: string | undefined, segments: ReadonlyArray<PropertyKey
   return [context === "querystring" ? "query" : context, ...parts].filter(Boolean).join(".");
 }
 
+/** The value a request held at a path of one of its parts (body, querystring, params, headers). */
+function valueAt(request: FastifyRequest, context: string | undefined, segments: string[]): unknown {
+  const parts: Record<string, unknown> = {
+    body: request.body,
+    querystring: request.query,
+    params: request.params,
+    headers: request.headers,
+  };
+  let value = context ? parts[context] : undefined;
+  for (const s of segments)
+    value = value && typeof value === "object" ? (value as Record<string, unknown>)[s] : undefined;
+  return value;
+}
+
 export function sendProblem(
   reply: FastifyReply,
   request: FastifyRequest,
@@ -53,13 +67,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const locale = requestLocale(request);
-      const errors = error.validation.map((v) => ({
-        path: toPath(
-          error.validationContext,
-          (v.params?.issue as { path?: PropertyKey[] } | undefined)?.path ?? v.instancePath,
-        ),
-        message: sayZodIssue(v.params?.issue, v.message ?? "invalid", locale),
-      }));
+      const context = error.validationContext;
+      const errors = error.validation.map((v) => {
+        const segments = v.instancePath.split("/").filter(Boolean);
+        // The issue as zod raised it (the provider passes its fields as params), with the value given,
+        // so zod's own Chinese can say what was received.
+        const issue = { ...v.params, code: v.keyword, path: segments, input: valueAt(request, context, segments) };
+        return { path: toPath(context, segments), message: sayZodIssue(issue, v.message ?? "invalid", locale) };
+      });
       const fields = errors.map((e) => e.path).join(", ");
       return sendProblem(reply, request, "VALIDATION_FAILED", `invalid request: ${fields}`, { errors });
     }

@@ -1,5 +1,6 @@
 import {
   ERROR_TEXTS,
+  FIELD_MESSAGES,
   type FieldIssue,
   formatMessage,
   ID_NUMBER_MESSAGES,
@@ -23,7 +24,7 @@ export function requestLocale(request: Pick<FastifyRequest, "headers">): Locale 
 }
 
 /** Every message the server can say in either language. */
-export const SERVER_MESSAGES: MessageCatalogue = { ...ID_NUMBER_MESSAGES, ...IMPORT_ROW_MESSAGES };
+export const SERVER_MESSAGES: MessageCatalogue = { ...ID_NUMBER_MESSAGES, ...IMPORT_ROW_MESSAGES, ...FIELD_MESSAGES };
 
 export function sayMessage(message: Message, locale: Locale): string {
   return formatMessage(message, locale, SERVER_MESSAGES);

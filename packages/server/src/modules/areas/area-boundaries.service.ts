@@ -10,6 +10,7 @@ import {
   type DataScope,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   geometryAreaM2,
   type IndexedArea,
   labelPoint,
@@ -228,7 +229,7 @@ export async function importBoundaries(
         path: at(`properties.${options.codeProperty}`),
         message: `code ${code} appears twice in the file`,
       });
-    if (!name) errors.push({ path: at(`properties.${options.nameProperty}`), message: "a name is required" });
+    if (!name) errors.push(fieldIssue(at(`properties.${options.nameProperty}`), "FIELD_NAME_REQUIRED"));
     if (kindValue != null && !(GRID_KINDS as readonly string[]).includes(String(kindValue))) {
       errors.push({
         path: at(`properties.${options.kindProperty}`),

@@ -4,6 +4,7 @@ import {
   type DataScope,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   overlapShare,
   type PolygonalGeometry,
   type Principal,
@@ -100,7 +101,7 @@ export async function importBeats(
     if (!/^[0-9A-Za-z-]{2,32}$/.test(code))
       errors.push({ path: at(`properties.${options.codeProperty}`), message: "a beat code is required" });
     if (!text(options.nameProperty))
-      errors.push({ path: at(`properties.${options.nameProperty}`), message: "a name is required" });
+      errors.push(fieldIssue(at(`properties.${options.nameProperty}`), "FIELD_NAME_REQUIRED"));
     if (!text(options.stationProperty))
       errors.push({ path: at(`properties.${options.stationProperty}`), message: "the police station is required" });
     let officerId: string | null = null;

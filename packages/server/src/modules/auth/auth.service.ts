@@ -1,5 +1,6 @@
 import {
   DomainError,
+  fieldIssue,
   isSessionAlive,
   LOCKOUT_MAX_FAILURES,
   LOCKOUT_WINDOW_MINUTES,
@@ -236,11 +237,11 @@ export async function completeTotpLogin(
     if (lockUntil) throw lockedError(lockUntil, now);
     if (last) {
       throw new DomainError("AUTH_TOTP_TOO_MANY", "too many wrong codes: sign in with your password again", {
-        errors: [{ path: "code", message: "wrong code" }],
+        errors: [fieldIssue("code", "FIELD_WRONG_CODE")],
       });
     }
     throw new DomainError("AUTH_TOTP_INVALID", "the code is wrong or expired", {
-      errors: [{ path: "code", message: "wrong code" }],
+      errors: [fieldIssue("code", "FIELD_WRONG_CODE")],
     });
   }
   return ctx.db.transaction().execute(async (trx) => {

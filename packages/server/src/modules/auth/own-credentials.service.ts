@@ -1,5 +1,6 @@
 import {
   DomainError,
+  fieldIssue,
   LOCKOUT_WINDOW_MINUTES,
   lockUntilAfterFailedAttempt,
   lockUntilFrom,
@@ -70,7 +71,7 @@ export async function changePassword(
     });
     if (lockUntil) throw lockedError(lockUntil, now);
     throw new DomainError("AUTH_PASSWORD_WRONG", "the current password is wrong", {
-      errors: [{ path: "currentPassword", message: "wrong password" }],
+      errors: [fieldIssue("currentPassword", "FIELD_WRONG_PASSWORD")],
     });
   }
   await uncountLoginAttempt(ctx.db, user.username, now);
@@ -122,7 +123,7 @@ export async function enableTotp(
   const step = matchTotp(ctx.crypto.decrypt(user.totp_secret_enc), code, ctx.now(), null);
   if (step === undefined)
     throw new DomainError("AUTH_TOTP_INVALID", "the code is wrong or expired", {
-      errors: [{ path: "code", message: "wrong code" }],
+      errors: [fieldIssue("code", "FIELD_WRONG_CODE")],
     });
   await ctx.db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { totp_enabled: true, totp_last_step: step, updated_at: ctx.now() });

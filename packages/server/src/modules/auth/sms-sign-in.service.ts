@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { DomainError, maskPhone, normalizeMobile } from "@wangge/core";
+import { DomainError, fieldIssue, maskPhone, normalizeMobile } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { constantTimeEqual } from "../../crypto/field-crypto.ts";
 import { uuidv7 } from "../../ids.ts";
@@ -32,7 +32,7 @@ export async function requestOtp(
   const phone = normalizeMobile(input.phone);
   if (!phone) {
     throw new DomainError("VALIDATION_FAILED", "not a mainland mobile number", {
-      errors: [{ path: "body.phone", message: "must be an 11-digit mobile number" }],
+      errors: [fieldIssue("body.phone", "FIELD_MOBILE_FORM")],
     });
   }
   if (ctx.sms.kind === "none") {
@@ -84,7 +84,7 @@ export async function verifyOtp(
   const phone = normalizeMobile(input.phone);
   const invalid = () =>
     new DomainError("AUTH_OTP_INVALID", "the code is wrong, used or expired", {
-      errors: [{ path: "body.code", message: "wrong code" }],
+      errors: [fieldIssue("body.code", "FIELD_WRONG_CODE")],
     });
   if (!phone) throw invalid();
   const bidx = ctx.crypto.blindIndex(phone);

@@ -4,6 +4,7 @@ import {
   DomainError,
   type FieldIssue,
   type FollowupKind,
+  fieldIssue,
   isDisputeCategory,
   type PartyRole,
   type PerformanceState,
@@ -353,7 +354,7 @@ export async function recordSession(
   const heldAt = new Date(input.heldAt);
   if (heldAt.getTime() > ctx.now().getTime() + 5 * 60_000)
     throw new DomainError("VALIDATION_FAILED", "a session is recorded after it was held", {
-      errors: [{ path: "body.heldAt", message: "in the future" }],
+      errors: [fieldIssue("body.heldAt", "FIELD_IN_FUTURE")],
     });
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {

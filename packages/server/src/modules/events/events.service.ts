@@ -7,6 +7,7 @@ import {
   codeOfPath,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   type HandlingLevel,
   handlingLevelOf,
   type Inbox,
@@ -115,7 +116,7 @@ async function whereReported(ctx: AppContext, actor: Principal, input: ReportInp
     const area = await routePoint(ctx.db, input.lng, input.lat);
     if (area && !area.abolished_at) return area;
     if (!input.areaCode) {
-      issues.push({ path: "body.lng", message: "the point lies in no area of this deployment" });
+      issues.push(fieldIssue("body.lng", "FIELD_POINT_OUTSIDE"));
       return undefined;
     }
   }
@@ -124,7 +125,7 @@ async function whereReported(ctx: AppContext, actor: Principal, input: ReportInp
       () => undefined,
     );
     if (!area || area.abolished_at) {
-      issues.push({ path: "body.areaCode", message: `no area ${input.areaCode} you may report in` });
+      issues.push(fieldIssue("body.areaCode", "FIELD_NO_AREA_TO_REPORT", { code: input.areaCode }));
       return undefined;
     }
     return area;
@@ -154,7 +155,7 @@ export async function reportEvent(
   const issues: FieldIssue[] = [];
   const category = await getCategory(ctx.db, input.categoryKey).catch(() => undefined);
   if (!category?.active || !category.parentKey)
-    issues.push({ path: "body.categoryKey", message: `no category ${input.categoryKey} to report in` });
+    issues.push(fieldIssue("body.categoryKey", "FIELD_NO_CATEGORY_TO_REPORT", { key: input.categoryKey }));
   if (category) issues.push(...checkAttributes(category.attributes, input.attributes, "body.attributes"));
   const area = await whereReported(ctx, actor, input, issues);
   const contact = sealContact(ctx, input.contact, issues);

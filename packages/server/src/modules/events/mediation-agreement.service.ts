@@ -4,6 +4,7 @@ import {
   DomainError,
   type FieldIssue,
   type FollowupKind,
+  fieldIssue,
   type PerformanceState,
   type Principal,
   type Satisfaction,
@@ -59,7 +60,7 @@ export async function saveAgreement(
   const issues: FieldIssue[] = [];
   if (!roles.includes("applicant") || !roles.includes("respondent"))
     issues.push({ path: "parties", message: "add the applicant and the respondent before the agreement" });
-  if (input.signedOn > chinaDate(ctx.now())) issues.push({ path: "body.signedOn", message: "in the future" });
+  if (input.signedOn > chinaDate(ctx.now())) issues.push(fieldIssue("body.signedOn", "FIELD_IN_FUTURE"));
   if (issues.length > 0)
     throw new DomainError("VALIDATION_FAILED", "the agreement cannot be drawn up yet", { errors: issues });
   const now = ctx.now();

@@ -5,6 +5,7 @@ import {
   type DataScope,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   type Principal,
   principalScope,
 } from "@wangge/core";
@@ -84,13 +85,11 @@ export async function createHousehold(ctx: AppContext, actor: Principal, meta: R
   }
   const issues: FieldIssue[] = [];
   const place = await findPlace(ctx.db, input.placeId);
-  if (!place || !canView(scope, place.area_path))
-    issues.push({ path: "body.placeId", message: "no such place in your scope" });
+  if (!place || !canView(scope, place.area_path)) issues.push(fieldIssue("body.placeId", "FIELD_NO_PLACE"));
   let area = place ? { id: place.area_id, path: place.area_path } : undefined;
   if (input.gridCode) {
     const grid = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
-    if (!grid || grid.abolished_at)
-      issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
+    if (!grid || grid.abolished_at) issues.push(fieldIssue("body.gridCode", "FIELD_NO_AREA", { code: input.gridCode }));
     else area = { id: grid.id, path: grid.path };
   }
   if (issues.length > 0 || !area || !place)
@@ -277,8 +276,7 @@ export async function setLeadHouseholds(
     if (id === leadId)
       issues.push({ path: `body.householdIds.${i}`, message: "a household does not look after itself" });
     const row = await findHousehold(ctx.db, id);
-    if (!row || !canView(scope, row.area_path))
-      issues.push({ path: `body.householdIds.${i}`, message: "no such household in your scope" });
+    if (!row || !canView(scope, row.area_path)) issues.push(fieldIssue(`body.householdIds.${i}`, "FIELD_NO_HOUSEHOLD"));
     else linked.push(row);
   }
   if (issues.length > 0)

@@ -154,7 +154,8 @@ export function sayReasons(stored: string, locale: Locale): string {
   return messages
     .map((m) => {
       const column = m.params?.column;
-      const params = typeof column === "string" ? { ...m.params, column: columnName(column as PeopleColumn, locale) } : m.params;
+      const params =
+        typeof column === "string" ? { ...m.params, column: columnName(column as PeopleColumn, locale) } : m.params;
       return sayMessage({ ...m, ...(params ? { params } : {}) }, locale);
     })
     .join(locale === "en" ? "; " : "；");

@@ -4,6 +4,7 @@ import {
   codeOfPath,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   type Principal,
   principalScope,
 } from "@wangge/core";
@@ -74,14 +75,12 @@ export async function createOrganisation(
   let area: { id: string | null; path: string } | undefined;
   if (input.placeId) {
     const place = await findPlace(ctx.db, input.placeId);
-    if (!place || !canView(scope, place.area_path))
-      issues.push({ path: "body.placeId", message: "no such place in your scope" });
+    if (!place || !canView(scope, place.area_path)) issues.push(fieldIssue("body.placeId", "FIELD_NO_PLACE"));
     else area = { id: place.area_id, path: place.area_path };
   }
   if (input.gridCode) {
     const grid = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
-    if (!grid || grid.abolished_at)
-      issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
+    if (!grid || grid.abolished_at) issues.push(fieldIssue("body.gridCode", "FIELD_NO_AREA", { code: input.gridCode }));
     else area = { id: grid.id, path: grid.path };
   }
   if (!input.placeId && !input.gridCode) issues.push({ path: "body.placeId", message: "give the place or the grid" });

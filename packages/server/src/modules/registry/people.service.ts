@@ -8,6 +8,7 @@ import {
   ETHNIC_GROUPS,
   ethnicityCode,
   type FieldIssue,
+  fieldIssue,
   type IdType,
   maskName,
   type Principal,
@@ -190,14 +191,14 @@ async function resolveAttribution(
   if (input.householdId) {
     household = await findHousehold(ctx.db, input.householdId);
     if (!household || !canView(scope, household.area_path)) {
-      issues.push({ path: "body.householdId", message: "no such household in your scope" });
+      issues.push(fieldIssue("body.householdId", "FIELD_NO_HOUSEHOLD"));
       household = undefined;
     }
   }
   if (input.placeId) {
     place = await findPlace(ctx.db, input.placeId);
     if (!place || !canView(scope, place.area_path)) {
-      issues.push({ path: "body.placeId", message: "no such place in your scope" });
+      issues.push(fieldIssue("body.placeId", "FIELD_NO_PLACE"));
       place = undefined;
     }
   }
@@ -205,7 +206,7 @@ async function resolveAttribution(
   if (input.gridCode) {
     const area = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
     if (!area || area.abolished_at) {
-      issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
+      issues.push(fieldIssue("body.gridCode", "FIELD_NO_AREA", { code: input.gridCode }));
       return undefined;
     }
     return {

@@ -4,6 +4,7 @@ import {
   codeOfPath,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   type Principal,
   principalScope,
 } from "@wangge/core";
@@ -93,7 +94,7 @@ export async function updatePersonRecord(
   if (patch.householdId) {
     const household = await findHousehold(ctx.db, patch.householdId);
     if (!household || !canView(scope, household.area_path))
-      issues.push({ path: "body.householdId", message: "no such household in your scope" });
+      issues.push(fieldIssue("body.householdId", "FIELD_NO_HOUSEHOLD"));
     else
       await requireWork(ctx, actor, meta, {
         action: "person.update",
@@ -104,8 +105,7 @@ export async function updatePersonRecord(
   }
   if (patch.placeId) {
     const place = await findPlace(ctx.db, patch.placeId);
-    if (!place || !canView(scope, place.area_path))
-      issues.push({ path: "body.placeId", message: "no such place in your scope" });
+    if (!place || !canView(scope, place.area_path)) issues.push(fieldIssue("body.placeId", "FIELD_NO_PLACE"));
   }
   if (issues.length > 0)
     throw new DomainError("VALIDATION_FAILED", "the record cannot be changed as given", { errors: issues });
@@ -184,14 +184,13 @@ export async function transferPerson(
   const issues: FieldIssue[] = [];
   const target = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
   if (!target || target.abolished_at)
-    issues.push({ path: "body.gridCode", message: `no area ${input.gridCode} in your scope` });
+    issues.push(fieldIssue("body.gridCode", "FIELD_NO_AREA", { code: input.gridCode }));
   else if (target.path === row.area_path)
     issues.push({ path: "body.gridCode", message: "the person is already attributed to this area" });
   let placeId = row.place_id;
   if (input.placeId) {
     const place = await findPlace(ctx.db, input.placeId);
-    if (!place || !canView(scope, place.area_path))
-      issues.push({ path: "body.placeId", message: "no such place in your scope" });
+    if (!place || !canView(scope, place.area_path)) issues.push(fieldIssue("body.placeId", "FIELD_NO_PLACE"));
     else placeId = place.id;
   }
   if (issues.length > 0 || !target)

@@ -2,6 +2,7 @@ import {
   authorId,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   normalizeMobile,
   type Principal,
   parseStaffPost,
@@ -9,7 +10,6 @@ import {
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
-import { UNSTORABLE_TEXT } from "../../spreadsheet.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { drawNumberLookups } from "../registry/number-lookups.ts";
@@ -53,10 +53,10 @@ export async function importStaffPosts(
   for (const r of rows) {
     const errors: FieldIssue[] = [];
     const at = (field: string) => `rows.${r.row}.${field}`;
-    for (const field of r.unstorable) errors.push({ path: at(field), message: UNSTORABLE_TEXT });
-    if (!r.name) errors.push({ path: at("name"), message: "a name is required" });
+    for (const field of r.unstorable) errors.push(fieldIssue(at(field), "FIELD_UNSTORABLE_TEXT"));
+    if (!r.name) errors.push(fieldIssue(at("name"), "FIELD_NAME_REQUIRED"));
     const phone = normalizeMobile(r.phone);
-    if (!phone) errors.push({ path: at("phone"), message: "must be an 11-digit mobile number" });
+    if (!phone) errors.push(fieldIssue(at("phone"), "FIELD_MOBILE_FORM"));
     const post = parseStaffPost(r.role);
     const roleKey = post?.roleKey;
     if (!roleKey)

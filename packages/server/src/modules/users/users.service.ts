@@ -3,6 +3,7 @@ import {
   authorId,
   conferredPermissions,
   DomainError,
+  fieldIssue,
   isPermission,
   maskPhone,
   normalizeMobile,
@@ -127,7 +128,7 @@ function encryptPhone(ctx: AppContext, phone: string | undefined, path = "phone"
   const normalized = normalizeMobile(phone);
   if (!normalized) {
     throw new DomainError("VALIDATION_FAILED", "the phone number is not a mainland mobile number", {
-      errors: [{ path, message: "must be an 11-digit mobile number" }],
+      errors: [fieldIssue(path, "FIELD_MOBILE_FORM")],
     });
   }
   return { phone_enc: ctx.crypto.encrypt(normalized), phone_bidx: ctx.crypto.blindIndex(normalized) };
