@@ -222,4 +222,21 @@ export const ERROR_TEXTS: Record<string, Record<Locale, string>> = {
     "zh-CN": "本服务器未开通短信验证码登录。",
     en: "Sign-in by SMS code is not available on this server.",
   },
+  AUTH_OTP_STAFF_ACCOUNT: {
+    "zh-CN": "该手机号属于工作人员账号：请使用用户名和密码登录，或请管理员为该账号更换其本人的手机号。",
+    en: "This mobile number belongs to a staff account: sign in with its username and password, or ask the administrator to give that account its own number.",
+  },
+  USER_PHONE_TAKEN: {
+    "zh-CN": "该手机号已属于另一个账号。",
+    en: "Another account already has this mobile number.",
+  },
+  USER_PHONE_REFUSED: {
+    "zh-CN": "该手机号不能用于此账号，请联系系统管理员。",
+    en: "This mobile number cannot be used for this account; ask the deployment's administrator.",
+  },
+  ROLE_AUDIT_PERMISSIONS_LIMITED: {
+    "zh-CN":
+      "三员分立：安全审计员角色只能拥有查看和导出审计日志、查看账号和区域的权限，不能拥有查看或解密居民信息等其他权限。",
+    en: "Separation of duties: the auditor role may only read and export the audit trail and read accounts and areas; it cannot hold other permissions such as reading or revealing residents' data.",
+  },
 };

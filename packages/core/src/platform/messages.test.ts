@@ -25,7 +25,7 @@ describe("formatMessage", () => {
   it("has every message in both languages with the same parameters", () => {
     const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const [code, texts] of Object.entries(catalogue)) {
-      if (!["IMPORT_ROW_INVALID", "IMPORT_ROW_TEXT"].includes(code))
+      if (!["IMPORT_ROW_INVALID", "IMPORT_ROW_TEXT", "IMPORT_JOB_TEXT"].includes(code))
         expect(texts["zh-CN"], code).toMatch(/\p{Script=Han}/u);
       expect(names(texts["zh-CN"]), code).toEqual(names(texts.en));
     }

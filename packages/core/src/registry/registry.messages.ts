@@ -128,6 +128,13 @@ export const IMPORT_ROW_MESSAGES: MessageCatalogue = {
     "zh-CN": "{column}：“{note}”是模板示例行的备注，删除该备注后才会导入此行",
     en: "{column}: “{note}” marks the template's example row; clear it to import this row",
   },
+  IMPORT_JOB_COLUMNS_MISSING: {
+    "zh-CN": "文件缺少必填的列：{columns}",
+    en: "the file lacks the required columns: {columns}",
+  },
+  IMPORT_JOB_INTERNAL: { "zh-CN": "导入因内部错误而中止", en: "the import stopped on an internal error" },
+  /** A failure said only in the words it was thrown with. */
+  IMPORT_JOB_TEXT: { "zh-CN": "{text}", en: "{text}" },
   IMPORT_REPORT_ROW: { "zh-CN": "行号", en: "Row" },
   IMPORT_REPORT_REASONS: { "zh-CN": "未导入原因", en: "Why not imported" },
   IMPORT_REPORT_SHEET: { "zh-CN": "未导入的行", en: "Rows not imported" },

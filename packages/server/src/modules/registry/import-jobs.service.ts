@@ -1,7 +1,18 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { authorId, canWork, codeOfPath, DomainError, type Principal, principalScope } from "@wangge/core";
+import {
+  authorId,
+  canWork,
+  codeOfPath,
+  DomainError,
+  isMessage,
+  type Locale,
+  type Message,
+  type Principal,
+  principalScope,
+} from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
+import { sayMessage } from "../../http/locale.ts";
 import { listAreasInScope } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findJob, insertJob, listJobsOf, updateJob } from "./import-jobs.queries.ts";
@@ -58,10 +69,27 @@ export async function recordJob(
   return (await findJob(ctx.db, input.id)) as ImportJobRow;
 }
 
-/** The job as failed, with what the user may read of why (a domain error's message, else none of it). */
+/**
+ * The job as failed, with what the user may read of why — a domain error's message, else none of it —
+ * kept as a message (JSON) so that each reader is told it in their language (jobView).
+ */
 export function recordFailure(ctx: AppContext, id: string, error: unknown): Promise<void> {
-  const message = error instanceof DomainError ? error.message : "the import stopped on an internal error";
-  return updateJob(ctx.db, id, { status: "failed", error: message, finished_at: ctx.now() });
+  const said =
+    error instanceof DomainError
+      ? (error.errors?.find((e) => e.said)?.said ?? { code: "IMPORT_JOB_TEXT", params: { text: error.message } })
+      : { code: "IMPORT_JOB_INTERNAL" };
+  return updateJob(ctx.db, id, { status: "failed", error: JSON.stringify(said), finished_at: ctx.now() });
+}
+
+/** Why a job failed, in the reader's language; text stored by an older version as it was. */
+function failureText(stored: string | null, locale: Locale): string | null {
+  if (stored === null) return null;
+  try {
+    const message = JSON.parse(stored) as Message;
+    return isMessage(message) ? sayMessage(message, locale) : stored;
+  } catch {
+    return stored;
+  }
 }
 
 export function uploadsDir(ctx: Pick<AppContext, "config">): string {
@@ -89,7 +117,7 @@ export async function listJobs(ctx: AppContext, actor: Principal) {
   return listJobsOf(ctx.db, authorId(actor), 20);
 }
 
-export function jobView(job: ImportJobRow) {
+export function jobView(job: ImportJobRow, locale: Locale = "en") {
   return {
     id: job.id,
     kind: job.kind,
@@ -103,7 +131,7 @@ export function jobView(job: ImportJobRow) {
     unchanged: job.unchanged,
     rejected: job.rejected,
     applied: job.status === "done" && isApplied(job),
-    error: job.error,
+    error: failureText(job.error, locale),
     hasReport: job.status === "done" && job.report_purged_at === null,
     createdAt: job.created_at.toISOString(),
     finishedAt: job.finished_at?.toISOString() ?? null,

@@ -117,7 +117,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       const existing = await findJob(ctx.db, id);
       if (existing) {
         body.resume();
-        return reply.status(200).send(jobView(await jobOf(ctx, actor, id)));
+        return reply.status(200).send(jobView(await jobOf(ctx, actor, id), requestLocale(request)));
       }
       const file = uploadPath(ctx, id, format);
       await ensureUploadsDir(ctx);
@@ -138,7 +138,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         format,
         allOrNothing: allOrNothing === "true",
       });
-      return reply.status(202).send(jobView(job));
+      return reply.status(202).send(jobView(job, requestLocale(request)));
     },
   );
 
@@ -152,7 +152,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         response: { 200: z.array(JobSchema), ...errors },
       },
     },
-    async (request) => (await listJobs(ctx, principalOf(request))).map(jobView),
+    async (request) => (await listJobs(ctx, principalOf(request))).map((job) => jobView(job, requestLocale(request))),
   );
 
   app.get(
@@ -166,7 +166,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         response: { 200: JobSchema, ...errors },
       },
     },
-    async (request) => jobView(await jobOf(ctx, principalOf(request), request.params.id)),
+    async (request) => jobView(await jobOf(ctx, principalOf(request), request.params.id), requestLocale(request)),
   );
 
   app.get(

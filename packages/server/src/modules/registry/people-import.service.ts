@@ -177,7 +177,15 @@ export async function runPeopleImport(
       if (first && "header" in first) {
         report.setHeader(first.header, first.check.columns);
         if (first.check.missing.length > 0)
-          throw new DomainError("IMPORT_FILE_INVALID", `the file lacks the columns ${first.check.missing.join(", ")}`);
+          throw new DomainError("IMPORT_FILE_INVALID", `the file lacks the columns ${first.check.missing.join(", ")}`, {
+            errors: [
+              {
+                path: "file",
+                message: "missing columns",
+                said: { code: "IMPORT_JOB_COLUMNS_MISSING", params: { columns: first.check.missing.join("、") } },
+              },
+            ],
+          });
         continue;
       }
       const files = chunk.items as PeopleFileRow[];
