@@ -131,7 +131,7 @@ describe("the first load of an empty registry", () => {
     expect(here.rows).toEqual([
       [3, "坏校验", expect.stringMatching(/^证件号码：校验码应为/)],
       [4, "未来人", expect.stringMatching(/^出生日期：2999-01-01 晚于今天/)],
-      [5, "错网格", expect.stringMatching(/^网格代码：您的辖区内 \d+ 下没有网格 450999999999001/)],
+      [5, "错网格", expect.stringMatching(/^网格代码：您的辖区内 \w+ 下没有网格 450999999999001$/)],
       [6, "无此标签", "标签：没有标签 外星人"],
       [7, "重复", "证件号码：与第 2 行是同一人"],
     ]);
