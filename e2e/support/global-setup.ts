@@ -52,7 +52,8 @@ export default async function setup(project: TestProject) {
   );
   let output = "";
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
+    // The demo seed takes a minute or more on a busy two-core machine.
+    const timer = setTimeout(() => reject(new Error(`server did not start in 180 s:\n${output}`)), 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk;
       appendFileSync(serverLog, chunk);

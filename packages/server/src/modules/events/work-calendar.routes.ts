@@ -13,7 +13,8 @@ export const workCalendarRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.get(
     "/work-calendar/:year",
     {
-      config: { permission: "event.read" },
+      // Every signed-in user: public holidays are no secret, and who sets them (event.configure, which
+      // an administrator holds without event.read) must read them to set them.
       schema: {
         tags: ["events"],
         summary: "A year's public holidays on weekdays and make-up working days (调休) on weekends",

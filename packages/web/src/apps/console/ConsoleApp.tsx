@@ -89,6 +89,7 @@ export function ConsoleApp() {
                       render={(s) => (
                         <UsersPage
                           canManage={s.can("user.manage")}
+                          canReadAreas={s.can("area.read")}
                           isAuditor={s.can("audit.read") && s.can("audit.export")}
                           currentUserId={s.me?.user.id ?? ""}
                         />

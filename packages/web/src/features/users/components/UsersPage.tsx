@@ -34,10 +34,13 @@ const USER_FIELDS = {
 
 export function UsersPage({
   canManage,
+  canReadAreas,
   isAuditor,
   currentUserId,
 }: {
   canManage: boolean;
+  /** Whether the user may read areas (area.read), which are asked for only then. */
+  canReadAreas: boolean;
   isAuditor: boolean;
   currentUserId: string;
 }) {
@@ -63,8 +66,9 @@ export function UsersPage({
   useEffect(load, [load]);
   useEffect(() => {
     listRoles().then(setRoles, fail);
-    listAreas().then(setAreas);
-  }, [fail]);
+    // The areas to give roles in: asked for only by who may read them (an auditor may not).
+    if (canReadAreas) listAreas().then(setAreas);
+  }, [fail, canReadAreas]);
 
   const showSecret = (title: string, secret: string) =>
     modal.info({
