@@ -109,11 +109,11 @@ describe("the registry", () => {
     const { page, context, pageErrors } = await newPage(browser());
     await signInThroughForm(page, "demo.gridhead", demoPassword);
     await page.getByRole("menuitem", { name: "人口房屋" }).click();
-    await page.getByRole("cell", { name: "韦秀英" }).first().waitFor();
-    await page.getByLabel("搜索人员").fill("wxy");
+    await page.getByRole("cell", { name: "黄秀英" }).first().waitFor();
+    await page.getByLabel("搜索人员").fill("hxy");
     await page.getByLabel("搜索人员").press("Enter");
-    await page.getByRole("cell", { name: "韦秀英" }).first().click();
-    const card = page.getByRole("dialog", { name: "韦秀英" });
+    await page.getByRole("cell", { name: "黄秀英" }).first().click();
+    const card = page.getByRole("dialog", { name: "黄秀英" });
     const idNumber = card.getByTestId("person-id-number");
     await idNumber.waitFor();
     expect(await idNumber.textContent()).toMatch(/^450802\*{12}$/);
