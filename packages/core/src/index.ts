@@ -50,3 +50,8 @@ export * from "./registry/registry.messages.ts";
 export * from "./registry/tags.ts";
 export * from "./shared/brand.ts";
 export * from "./shared/domain-error.ts";
+export * from "./visits/close-outs.ts";
+export * from "./visits/visit-plans.ts";
+export * from "./visits/visit-signals.ts";
+export * from "./visits/visits.errors.ts";
+export * from "./visits/visits.schemas.ts";

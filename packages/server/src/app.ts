@@ -41,6 +41,7 @@ import { importsRoutes } from "./modules/registry/imports.routes.ts";
 import { registryRoutes } from "./modules/registry/registry.routes.ts";
 import { rolesRoutes } from "./modules/roles/roles.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
+import { visitsRoutes } from "./modules/visits/visits.routes.ts";
 import { VERSION } from "./version.ts";
 
 export interface AppDeps {
@@ -192,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(areasRoutes, { ctx, prefix: "/api/v1" });
   await app.register(auditRoutes, { ctx, prefix: "/api/v1" });
   await app.register(registryRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(visitsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(importsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(keysRoutes, { ctx, prefix: "/api/v1" });
   await app.register(categoriesRoutes, { ctx, prefix: "/api/v1" });

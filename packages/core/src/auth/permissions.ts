@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   "event.configure": "edit event categories, their deadlines and the working calendar",
   "mediation.handle": "run mediation sessions and draw up agreements",
   "visit.manage": "plan and record door-knocking visits",
+  "visit.configure": "edit visit plans: the rhythm and checklist of every household and of care and service tags",
   "patrol.checkin": "check in on patrols",
   "disclosure.manage": "publish four-affairs disclosures and subsidies",
   "report.read": "read daily, weekly and monthly reports and dashboards",

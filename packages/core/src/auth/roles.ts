@@ -62,6 +62,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "screen.view",
       "system.manage",
       "event.configure",
+      "visit.configure",
     ],
   },
   {

@@ -32,6 +32,12 @@ export const ENCRYPTED_COLUMNS = [
   ["event", "attributes_sealed"],
   ["event_step", "note_sealed"],
   ["event_attachment", "file_name_sealed"],
+  // Free text of visits and close-outs (modules/visits).
+  ["visit", "note_sealed"],
+  ["visit_need", "text_sealed"],
+  ["close_out", "note_sealed"],
+  ["close_out_carry_over", "note_sealed"],
+  ["close_out_correction", "note_sealed"],
   ["dispute_party", "name_sealed"],
   ["dispute_party", "address_sealed"],
   ["mediation_session", "place_sealed"],

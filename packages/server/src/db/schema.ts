@@ -50,6 +50,17 @@ import type {
 } from "../modules/registry/registry.table.ts";
 import type { RolePermissionTable, RoleTable } from "../modules/roles/roles.table.ts";
 import type { AppUserTable, AssignmentTable } from "../modules/users/users.table.ts";
+import type {
+  CloseOutAreaTable,
+  CloseOutCarryOverTable,
+  CloseOutCorrectionTable,
+  CloseOutTable,
+  VisitLastTable,
+  VisitNeedTable,
+  VisitPersonTable,
+  VisitPlanTable,
+  VisitTable,
+} from "../modules/visits/visits.table.ts";
 
 /** Every table Kysely may query; each module contributes its `<domain>.table.ts`. */
 export interface DB {
@@ -101,4 +112,13 @@ export interface DB {
   mediation_agreement: MediationAgreementTable;
   dispute_followup: DisputeFollowupTable;
   free_text_sealing: FreeTextSealingTable;
+  visit_plan: VisitPlanTable;
+  visit: VisitTable;
+  visit_person: VisitPersonTable;
+  visit_need: VisitNeedTable;
+  visit_last: VisitLastTable;
+  close_out: CloseOutTable;
+  close_out_area: CloseOutAreaTable;
+  close_out_carry_over: CloseOutCarryOverTable;
+  close_out_correction: CloseOutCorrectionTable;
 }

@@ -108,6 +108,8 @@ export interface TagDefinitionTable {
   name_zh: string;
   name_en: string;
   visit_every_days: number | null;
+  /** The visit checklist (modules/visits); null: core's default for the tag. */
+  visit_checklist: ColumnType<unknown, string | null | undefined, string | null>;
   requires_end_date: boolean;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Created;

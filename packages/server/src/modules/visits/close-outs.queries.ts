@@ -1,0 +1,183 @@
+import { OPEN_STATES } from "@wangge/core";
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../../db/schema.ts";
+import type { CloseOutRow } from "./visits.table.ts";
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+function under(column: string, prefixes: string[]) {
+  if (prefixes.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`(${sql.join(
+    prefixes.map((p) => sql`${sql.ref(column)} like ${`${p}%`}`),
+    sql` or `,
+  )})`;
+}
+
+/**
+ * What a worker's day held, read from the events and visits (nothing typed): events that arrived in
+ * their areas, events settled (resolved or closed) and handed on (escalated, dispatched), the events
+ * their grid still holds open, and the visits they recorded.
+ */
+export async function countDayEvents(db: Db, prefixes: string[], from: Date, to: Date) {
+  const res = await sql<{ received: string | number; settled: string | number; handed_on: string | number }>`
+    select
+      (select count(*) from event e where ${under("e.area_path", prefixes)}
+        and e.created_at >= ${from} and e.created_at < ${to}) as received,
+      (select count(distinct s.event_id) from event_step s where ${under("s.area_path", prefixes)}
+        and s.action in ('resolve', 'close') and s.at >= ${from} and s.at < ${to}) as settled,
+      (select count(distinct s.event_id) from event_step s where ${under("s.area_path", prefixes)}
+        and s.action in ('escalate', 'dispatch') and s.at >= ${from} and s.at < ${to}) as handed_on`.execute(db);
+  const r = res.rows[0];
+  return { received: Number(r?.received ?? 0), settled: Number(r?.settled ?? 0), handedOn: Number(r?.handed_on ?? 0) };
+}
+
+/** Open events the grid level holds under the prefixes (what a close-out carries over). */
+export async function listOpenGridEvents(db: Db, prefixes: string[]) {
+  return db
+    .selectFrom("event")
+    .select(["id", "number", "category_key", "title", "state"])
+    .where((_eb) => under("event.area_path", prefixes) as never)
+    .where("state", "in", [...OPEN_STATES])
+    .where("level", "=", "grid")
+    .where("merged_into", "is", null)
+    .orderBy("created_at")
+    .limit(500)
+    .execute();
+}
+
+export async function countDayVisits(db: Db, userId: string, from: Date, to: Date) {
+  const r = await db
+    .selectFrom("visit")
+    .select([
+      (eb) => eb.fn.countAll<string>().as("recorded"),
+      sql<string>`count(*) filter (where outcome = 'visited')`.as("done"),
+    ])
+    .where("recorded_by", "=", userId)
+    .where("visited_at", ">=", from)
+    .where("visited_at", "<", to)
+    .executeTakeFirst();
+  return { recorded: Number(r?.recorded ?? 0), done: Number(r?.done ?? 0) };
+}
+
+export async function findCloseOut(db: Db, id: string): Promise<CloseOutRow | undefined> {
+  return db.selectFrom("close_out").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function findCloseOutOfDay(db: Db, userId: string, day: string): Promise<CloseOutRow | undefined> {
+  return db.selectFrom("close_out").selectAll().where("user_id", "=", userId).where("day", "=", day).executeTakeFirst();
+}
+
+/** Writes the close-out unless the worker's day (or the id) is taken; true when this call wrote it. */
+export async function insertCloseOutIfNew(db: Db, row: import("kysely").Insertable<DB["close_out"]>) {
+  const res = await db
+    .insertInto("close_out")
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function insertCloseOutParts(
+  db: Db,
+  areas: import("kysely").Insertable<DB["close_out_area"]>[],
+  carryOvers: import("kysely").Insertable<DB["close_out_carry_over"]>[],
+) {
+  if (areas.length > 0) await db.insertInto("close_out_area").values(areas).execute();
+  if (carryOvers.length > 0) await db.insertInto("close_out_carry_over").values(carryOvers).execute();
+}
+
+export async function listCarryOvers(db: Db, closeOutIds: string[]) {
+  if (closeOutIds.length === 0) return [];
+  return db.selectFrom("close_out_carry_over").selectAll().where("close_out_id", "in", closeOutIds).execute();
+}
+
+export async function listCorrections(db: Db, closeOutId: string) {
+  return db
+    .selectFrom("close_out_correction")
+    .selectAll()
+    .where("close_out_id", "=", closeOutId)
+    .orderBy("at")
+    .execute();
+}
+
+export async function insertCorrectionIfNew(db: Db, row: import("kysely").Insertable<DB["close_out_correction"]>) {
+  const res = await db
+    .insertInto("close_out_correction")
+    .values(row)
+    .onConflict((oc) => oc.column("id").doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function findCorrection(db: Db, id: string) {
+  return db.selectFrom("close_out_correction").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Grids under an area (not abolished), for the close-out status. */
+export async function listGridsUnder(db: Db, path: string) {
+  return db
+    .selectFrom("area")
+    .select(["code", "name", "path"])
+    .where("path", "like", `${path}%`)
+    .where("level", "=", "grid")
+    .where("abolished_at", "is", null)
+    .orderBy("path")
+    .limit(5000)
+    .execute();
+}
+
+/** Close-outs of a day for areas under the path, or (`exact`) for exactly these areas. */
+export async function listCloseOutsOfDay(db: Db, day: string, path: string | { exact: string[] }) {
+  if (typeof path !== "string" && path.exact.length === 0) return [];
+  return db
+    .selectFrom("close_out_area")
+    .innerJoin("close_out", "close_out.id", "close_out_area.close_out_id")
+    .select([
+      "close_out_area.area_path",
+      "close_out.id",
+      "close_out.confirmed_at",
+      "close_out.confirmed_by_name",
+      "close_out.summary",
+    ])
+    .where("close_out_area.day", "=", day)
+    .where((eb) =>
+      typeof path === "string"
+        ? eb("close_out_area.area_path", "like", `${path}%`)
+        : eb("close_out_area.area_path", "in", path.exact),
+    )
+    .execute();
+}
+
+// ---- signals --------------------------------------------------------------------------------------
+
+export async function listVisitsForSignals(db: Db, prefixes: string[] | null, from: Date, to: Date, limit: number) {
+  return db
+    .selectFrom("visit")
+    .leftJoin("household", "household.id", "visit.household_id")
+    .leftJoin("place", "place.id", "household.place_id")
+    .select([
+      "visit.id",
+      "visit.household_id",
+      "visit.area_path",
+      "visit.visited_at",
+      "visit.recorded_by",
+      "visit.recorded_by_name",
+      "visit.distance_meters",
+      "visit.photo_sha256",
+      "place.address",
+      sql<string | null>`(select v2.id::text from visit v2 where v2.photo_sha256 = visit.photo_sha256
+        and v2.id <> visit.id order by v2.visited_at limit 1)`.as("photo_also_on"),
+    ])
+    .where((eb) =>
+      prefixes === null
+        ? sql<boolean>`true`
+        : prefixes.length === 0
+          ? sql<boolean>`false`
+          : eb.or(prefixes.map((p) => eb("visit.area_path", "like", `${p}%`))),
+    )
+    .where("visit.visited_at", ">=", from)
+    .where("visit.visited_at", "<", to)
+    .orderBy("visit.visited_at")
+    .limit(limit)
+    .execute();
+}

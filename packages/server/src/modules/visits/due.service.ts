@@ -1,0 +1,264 @@
+import {
+  burstVisits,
+  chinaDate,
+  codeOfPath,
+  type DataScope,
+  distanceMeters,
+  FAR_FROM_HOUSEHOLD_METERS,
+  type Permission,
+  type Principal,
+  principalScope,
+  VISIT_STATUSES,
+  type VisitSignalKind,
+  type VisitStatus,
+} from "@wangge/core";
+import type { AppContext } from "../../context.ts";
+import { getAreaInScope } from "../areas/areas.service.ts";
+import { listVisitsForSignals } from "./close-outs.queries.ts";
+import { countDue, coverage, listDue, listHouseholdsForField, listMembersForField } from "./due.queries.ts";
+import { householdPlan, listVisitPlans } from "./visit-plans.service.ts";
+
+/**
+ * Who is due for a visit, per grid and per worker; coverage per area; signals for supervisors. All
+ * derived from the registry and the visits; nothing is typed twice and nothing ranks workers.
+ */
+const TIME_ZONE = "Asia/Shanghai";
+
+/** Path prefixes to read: the area asked for (in the caller's view scope), else everything they see. */
+async function prefixesFor(
+  ctx: AppContext,
+  actor: Principal,
+  permission: Permission,
+  areaCode: string | undefined,
+): Promise<{ prefixes: string[] | null; scope: DataScope; areaPath: string | null }> {
+  const scope = principalScope(actor, permission);
+  if (areaCode) {
+    const area = await getAreaInScope(ctx.db, areaCode, scope);
+    return { prefixes: [area.path], scope, areaPath: area.path };
+  }
+  return { prefixes: scope.isGlobal ? null : scope.view, scope, areaPath: null };
+}
+
+export interface DueQuery {
+  areaCode?: string | undefined;
+  status: string;
+  lng?: number | undefined;
+  lat?: number | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function dueList(ctx: AppContext, actor: Principal, query: DueQuery) {
+  const { prefixes } = await prefixesFor(ctx, actor, "visit.manage", query.areaCode);
+  return dueOf(ctx, prefixes, query);
+}
+
+async function dueOf(ctx: AppContext, prefixes: string[] | null, query: DueQuery) {
+  const today = chinaDate(ctx.now());
+  const statuses = [...new Set(query.status.split(","))].filter((s): s is VisitStatus =>
+    (VISIT_STATUSES as readonly string[]).includes(s),
+  );
+  const near = query.lng !== undefined && query.lat !== undefined ? { lng: query.lng, lat: query.lat } : null;
+  const filter = {
+    prefixes,
+    today,
+    householdEveryDays: (await householdPlan(ctx)).everyDays as number,
+    timeZone: TIME_ZONE,
+  };
+  const rows = await listDue(ctx.db, { ...filter, statuses, near, limit: query.limit, offset: query.offset });
+  const first = rows[0];
+  let counts = { overdue: 0, due: 0, done: 0 };
+  let total = 0;
+  if (first) {
+    counts = { overdue: Number(first.n_overdue), due: Number(first.n_due), done: Number(first.n_done) };
+    total = Number(first.n_listed);
+  } else {
+    for (const r of await countDue(ctx.db, filter)) counts[r.status] = Number(r.n);
+    total = statuses.reduce((n, s) => n + counts[s], 0);
+  }
+  return {
+    today,
+    counts,
+    total,
+    items: rows.map((r) => ({
+      subjectType: r.subject_type,
+      personId: r.person_id,
+      householdId: r.household_id,
+      name: r.name,
+      address: r.address,
+      areaCode: codeOfPath(r.area_path) ?? "",
+      lng: r.lng,
+      lat: r.lat,
+      tags: r.tags,
+      everyDays: r.every_days,
+      status: r.status,
+      dueOn: r.due_on,
+      lastVisitedOn: r.last_visited_on,
+      distanceMeters:
+        near && r.lng !== null && r.lat !== null ? Math.round(distanceMeters(near.lng, near.lat, r.lng, r.lat)) : null,
+    })),
+  };
+}
+
+/** Household cap of a field pack: a grid has 100–500 households; a worker with more asks per grid. */
+const FIELD_PACK_HOUSEHOLDS = 3000;
+
+/**
+ * What a worker's phone keeps for visits without a network: the plans, the due list (nearest first
+ * from where the phone is) and the households with their members' names, birth years and care or
+ * service tags — never an ID or phone number.
+ */
+export async function fieldPack(
+  ctx: AppContext,
+  actor: Principal,
+  query: { areaCode?: string | undefined; lng?: number | undefined; lat?: number | undefined },
+) {
+  const { prefixes, areaPath } = await prefixesFor(ctx, actor, "visit.manage", query.areaCode);
+  const due = await dueOf(ctx, prefixes, {
+    status: "overdue,due",
+    lng: query.lng,
+    lat: query.lat,
+    limit: 1000,
+    offset: 0,
+  });
+  const households = await listHouseholdsForField(ctx.db, prefixes, FIELD_PACK_HOUSEHOLDS);
+  const members = await listMembersForField(
+    ctx.db,
+    households.map((h) => h.id),
+    due.today,
+  );
+  return {
+    today: due.today,
+    areaCode: (areaPath && codeOfPath(areaPath)) ?? "",
+    plans: await listVisitPlans(ctx),
+    due: due.items,
+    households: households.map((h) => ({
+      ...h,
+      members: members
+        .filter((m) => m.household_id === h.id)
+        .map((m) => ({
+          id: m.id,
+          name: m.name,
+          birthYear: m.birth_date ? Number(m.birth_date.slice(0, 4)) : null,
+          tags: m.tags,
+        })),
+    })),
+  };
+}
+
+export async function visitCoverage(ctx: AppContext, actor: Principal, query: { areaCode?: string | undefined }) {
+  const scope = principalScope(actor, "report.read");
+  const code = query.areaCode ?? singleArea(actor, "report.read");
+  const area = await getAreaInScope(ctx.db, code ?? "", scope);
+  const today = chinaDate(ctx.now());
+  const rows = await coverage(ctx.db, {
+    prefixes: [area.path],
+    today,
+    householdEveryDays: (await householdPlan(ctx)).everyDays as number,
+    timeZone: TIME_ZONE,
+    parentPath: area.path,
+    yearStart: `${today.slice(0, 4)}-01-01`,
+  });
+  const children = await listChildren(ctx, area.path);
+  const view = (r: (typeof rows)[number] | undefined, a: { code: string; name: string; level: string }) => {
+    const n = (v: string | number | undefined) => Number(v ?? 0);
+    const subjects = n(r?.subjects);
+    return {
+      areaCode: a.code,
+      name: a.name,
+      level: a.level,
+      subjects,
+      done: n(r?.done),
+      due: n(r?.due),
+      overdue: n(r?.overdue),
+      upToDateShare: subjects === 0 ? null : Math.round(((n(r?.done) + n(r?.due)) / subjects) * 1000) / 1000,
+      careSubjects: n(r?.care_subjects),
+      careNeverVisited: n(r?.care_never_visited),
+      households: n(r?.households),
+      householdsNotSeenThisYear: n(r?.households_not_seen),
+    };
+  };
+  return {
+    today,
+    area: view(
+      rows.find((r) => r.is_total),
+      area,
+    ),
+    children: children.map((c) =>
+      view(
+        rows.find((r) => !r.is_total && r.child === c.code),
+        c,
+      ),
+    ),
+  };
+}
+
+async function listChildren(ctx: AppContext, path: string) {
+  return ctx.db
+    .selectFrom("area")
+    .select(["code", "name", "level", "path"])
+    .where("path", "like", `${path}%`)
+    .where("abolished_at", "is", null)
+    .execute()
+    .then((rows) =>
+      rows
+        .filter((r) => r.path !== path && !r.path.slice(path.length).replace(/\/$/, "").includes("/"))
+        .sort((a, b) => a.code.localeCompare(b.code)),
+    );
+}
+
+/** The caller's one area holding the permission, when there is exactly one. */
+export function singleArea(actor: Principal, permission: Permission): string | undefined {
+  const codes = [
+    ...new Set(
+      actor.assignments.filter((a) => a.areaCode && a.permissions.includes(permission)).map((a) => a.areaCode),
+    ),
+  ];
+  return codes.length === 1 ? (codes[0] as string) : undefined;
+}
+
+/** Signals for a supervisor: each names one visit and why it may deserve a look. */
+export async function visitSignals(
+  ctx: AppContext,
+  actor: Principal,
+  query: { areaCode?: string | undefined; from?: string | undefined; to?: string | undefined },
+) {
+  const { prefixes } = await prefixesFor(ctx, actor, "report.read", query.areaCode);
+  const today = chinaDate(ctx.now());
+  const from = new Date(`${query.from ?? chinaDate(ctx.now(), -30)}T00:00:00+08:00`);
+  const to = new Date(new Date(`${query.to ?? today}T00:00:00+08:00`).getTime() + 86_400_000);
+  const rows = await listVisitsForSignals(ctx.db, prefixes, from, to, 20_000);
+  const out: {
+    visitId: string;
+    kind: VisitSignalKind;
+    detail: string;
+    householdId: string;
+    address: string | null;
+    areaCode: string;
+    visitedAt: string;
+    recordedBy: string | null;
+  }[] = [];
+  const base = (r: (typeof rows)[number]) => ({
+    visitId: r.id,
+    householdId: r.household_id,
+    address: r.address,
+    areaCode: codeOfPath(r.area_path) ?? "",
+    visitedAt: r.visited_at.toISOString(),
+    recordedBy: r.recorded_by_name,
+  });
+  const byWorker = new Map<string, number[]>();
+  for (const [i, r] of rows.entries()) {
+    if (r.distance_meters !== null && r.distance_meters > FAR_FROM_HOUSEHOLD_METERS)
+      out.push({ ...base(r), kind: "far_from_household", detail: `${Math.round(r.distance_meters)} m` });
+    if (r.photo_also_on) out.push({ ...base(r), kind: "photo_reused", detail: r.photo_also_on });
+    if (r.recorded_by) byWorker.set(r.recorded_by, [...(byWorker.get(r.recorded_by) ?? []), i]);
+  }
+  for (const indexes of byWorker.values()) {
+    const burst = burstVisits(indexes.map((i) => rows[i]?.visited_at.getTime() ?? 0));
+    for (const k of burst) {
+      const r = rows[indexes[k] as number];
+      if (r) out.push({ ...base(r), kind: "burst", detail: `${burst.size}` });
+    }
+  }
+  return out.sort((a, b) => a.visitedAt.localeCompare(b.visitedAt));
+}

@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { authorId, codeOfPath, DomainError, type Principal } from "@wangge/core";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import { openFreeText } from "../../privacy/free-text.ts";
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, sniffType, stripLocation } from "../events/attachment-files.ts";
+import { reportEvent } from "../events/events.service.ts";
+import {
+  findAddressOfHousehold,
+  findCurrentLeadHousehold,
+  findNeedForUpdate,
+  findVisit,
+  handNeed,
+  setVisitPhoto,
+} from "./visits.queries.ts";
+import { getVisit, visibleVisit, workedVisit } from "./visits.service.ts";
+
+/**
+ * What a visit leads to: a need found becomes, with one call, a pre-filled event (its text, the
+ * household's place and grid) or a service request to the party-member lead household that looks
+ * after the household (党员中心户). A need is handed on once. A photo of a visit is stored without its
+ * location metadata; its digest lets a supervisor see a photo used on two visits.
+ */
+async function needOf(ctx: AppContext, visitId: string, needId: string) {
+  const need = await ctx.db.transaction().execute((trx) => findNeedForUpdate(trx, visitId, needId));
+  if (!need) throw new DomainError("VISIT_NEED_NOT_FOUND", `visit ${visitId} has no need ${needId}`);
+  return need;
+}
+
+export async function needToEvent(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  visitId: string,
+  needId: string,
+  input: { id: string; categoryKey: string; title?: string | undefined },
+) {
+  const visit = await workedVisit(ctx, actor, meta, visitId, "visit.need.event");
+  const need = await needOf(ctx, visitId, needId);
+  if (need.event_id === input.id) return getVisit(ctx, actor, visitId);
+  if (need.event_id || need.lead_household_id)
+    throw new DomainError("VISIT_NEED_ALREADY_HANDED", "this need was already handed on");
+  const place = await findAddressOfHousehold(ctx.db, visit.household_id);
+  const { event } = await reportEvent(ctx, actor, meta, {
+    id: input.id,
+    categoryKey: input.categoryKey,
+    title: input.title,
+    description: openFreeText(ctx, { redacted: need.text, sealed: need.text_sealed }),
+    areaCode: codeOfPath(visit.area_path) ?? undefined,
+    ...(place?.lng !== null && place?.lng !== undefined && place.lat !== null
+      ? { lng: place.lng, lat: place.lat }
+      : {}),
+    address: place?.address ?? undefined,
+    source: "field",
+  });
+  await handNeed(ctx.db, needId, { event_id: event.id, handed_at: ctx.now(), handed_by: authorId(actor) });
+  return getVisit(ctx, actor, visitId);
+}
+
+export async function needToLeadHousehold(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  visitId: string,
+  needId: string,
+) {
+  const visit = await workedVisit(ctx, actor, meta, visitId, "visit.need.lead");
+  const need = await needOf(ctx, visitId, needId);
+  const lead = await findCurrentLeadHousehold(ctx.db, visit.household_id);
+  if (need.lead_household_id && need.lead_household_id === lead?.id) return getVisit(ctx, actor, visitId);
+  if (need.event_id || need.lead_household_id)
+    throw new DomainError("VISIT_NEED_ALREADY_HANDED", "this need was already handed on");
+  if (!lead) throw new DomainError("VISIT_NO_LEAD_HOUSEHOLD", "no lead household looks after this household");
+  await handNeed(ctx.db, needId, { lead_household_id: lead.id, handed_at: ctx.now(), handed_by: authorId(actor) });
+  return getVisit(ctx, actor, visitId);
+}
+
+const PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
+const photoPath = (ctx: AppContext, id: string, type: string) =>
+  path.join(ctx.config.dataDir, "visit-photos", `${id}.${ATTACHMENT_TYPES[type as keyof typeof ATTACHMENT_TYPES]}`);
+
+export async function saveVisitPhoto(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  visitId: string,
+  data: Uint8Array,
+): Promise<{ created: boolean }> {
+  const visit = await workedVisit(ctx, actor, meta, visitId, "visit.photo");
+  const sha256 = createHash("sha256").update(data).digest("hex");
+  if (visit.photo_sha256 === sha256) return { created: false };
+  const reject = (message: string) =>
+    new DomainError("VISIT_PHOTO_REJECTED", message, { errors: [{ path: "body", message }] });
+  if (visit.photo_sha256) throw reject("the visit has another photo");
+  if (data.length === 0) throw reject("empty file");
+  if (data.length > MAX_ATTACHMENT_BYTES) throw reject(`at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`);
+  const type = sniffType(data);
+  if (!type || !(PHOTO_TYPES as readonly string[]).includes(type)) throw reject("accepted: JPEG, PNG, WebP photos");
+  // Where the photo was taken stays off the server: the visit has its own position.
+  const stripped = stripLocation(type, data);
+  const file = photoPath(ctx, visitId, type);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, stripped.data, { mode: 0o600 });
+  await rename(tmp, file);
+  await setVisitPhoto(ctx.db, visitId, sha256, type);
+  return { created: true };
+}
+
+export async function readVisitPhoto(ctx: AppContext, actor: Principal, visitId: string) {
+  const visit = await visibleVisit(ctx, actor, visitId);
+  const stored = await findVisit(ctx.db, visit.id);
+  if (!stored?.photo_type) throw new DomainError("VISIT_NOT_FOUND", "this visit has no photo");
+  return { type: stored.photo_type, data: await readFile(photoPath(ctx, visit.id, stored.photo_type)) };
+}
