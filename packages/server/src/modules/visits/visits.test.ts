@@ -56,7 +56,7 @@ const inject = (session: Session | null, method: "GET" | "POST" | "PUT", url: st
 const noNumbers = (body: string) => {
   expect(body).not.toContain(ID_NUMBER);
   expect(body).not.toContain(PHONE);
-  expect(body).not.toContain(ID_NUMBER.slice(0, 6) + "*");
+  expect(body).not.toContain(`${ID_NUMBER.slice(0, 6)}*`);
   expect(body).not.toContain("****5678");
 };
 
