@@ -9,6 +9,7 @@ import { createOrganisation } from "../modules/registry/organisations.service.ts
 import { createPerson } from "../modules/registry/people.service.ts";
 import { createPlace } from "../modules/registry/places.service.ts";
 import { grantAssignment } from "../modules/users/assignments.service.ts";
+import { recordVisit } from "../modules/visits/visits.service.ts";
 import { buildTestApp, type TestApp } from "./build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "./factories.ts";
 
@@ -25,6 +26,7 @@ const sessions = new Map<RoleKey, Session>();
 /** A place, household, person and organisation in each tree's grid (created by the system). */
 interface Registry {
   event: string;
+  visit: string;
   place: string;
   household: string;
   person: string;
@@ -37,7 +39,14 @@ const reg = (inScope: boolean) => (inScope ? here : there);
 async function buildRegistry(grid: string, village: string): Promise<Registry> {
   const actor = systemPrincipal();
   const meta = { requestId: "matrix", ip: null, userAgent: null };
-  const ids = { event: uuidv7(), place: uuidv7(), household: uuidv7(), person: uuidv7(), organisation: uuidv7() };
+  const ids = {
+    event: uuidv7(),
+    visit: uuidv7(),
+    place: uuidv7(),
+    household: uuidv7(),
+    person: uuidv7(),
+    organisation: uuidv7(),
+  };
   await reportEvent(t.ctx, actor, meta, {
     id: ids.event,
     categoryKey: "dispute.neighbour",
@@ -49,6 +58,16 @@ async function buildRegistry(grid: string, village: string): Promise<Registry> {
   await createHousehold(t.ctx, actor, meta, { id: ids.household, placeId: ids.place });
   await createPerson(t.ctx, actor, meta, { id: ids.person, name: "矩阵", householdId: ids.household });
   await createOrganisation(t.ctx, actor, meta, { id: ids.organisation, kind: "shop", name: "矩阵店", gridCode: grid });
+  await recordVisit(t.ctx, actor, meta, {
+    id: ids.visit,
+    householdId: ids.household,
+    personIds: [],
+    kind: "routine",
+    outcome: "visited",
+    checklist: [],
+    needs: [],
+    visitedAt: new Date().toISOString(),
+  });
   return ids;
 }
 
@@ -122,6 +141,19 @@ const registryWrite =
     const def = DEFAULT_ROLES.find((r) => r.key === role);
     if (!permissionsOf(role).includes("person.manage")) return { status: 403, code: "AUTH_FORBIDDEN" };
     if (!inScope && outsideCode) return { status: 404, code: outsideCode };
+    return def?.workScope === "area" ? { status: 403, code: "AUTH_FORBIDDEN" } : ok;
+  };
+
+/**
+ * Visit writes: `visit.manage` in the WORK scope where the household is (grid staff); officials view
+ * the grid's visits but record none there; out of sight, the visit or household is not found.
+ */
+const visitWrite =
+  (ok: { status: number; code?: string }, outsideCode: string) =>
+  (role: RoleKey, inScope: boolean): { status: number; code?: string } => {
+    const def = DEFAULT_ROLES.find((r) => r.key === role);
+    if (!permissionsOf(role).includes("visit.manage")) return { status: 403, code: "AUTH_FORBIDDEN" };
+    if (!inScope) return { status: 404, code: outsideCode };
     return def?.workScope === "area" ? { status: 403, code: "AUTH_FORBIDDEN" } : ok;
   };
 
@@ -827,6 +859,132 @@ const samples: Record<string, Sample> = {
     ok: 404,
     okCode: "RESOURCE_NOT_FOUND",
     build: async () => ({ url: `/api/v1/open311/keys/${crypto.randomUUID()}` }),
+  },
+  "GET /api/v1/visit-plans": { ok: 200, build: async () => ({ url: "/api/v1/visit-plans" }) },
+  "PUT /api/v1/visit-plans/:key": {
+    ok: 200,
+    build: async () => ({
+      url: "/api/v1/visit-plans/household",
+      payload: { everyDays: 365, checklist: [{ key: "home_safe", label: { "zh-CN": "居住安全", en: "Home safe" } }] },
+    }),
+  },
+  "GET /api/v1/visits/due": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/visits/due?areaCode=${inScope ? tree.grid.code : elsewhere.grid.code}`,
+    }),
+  },
+  "GET /api/v1/visits/field-pack": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/visits/field-pack?areaCode=${inScope ? tree.grid.code : elsewhere.grid.code}`,
+    }),
+  },
+  "GET /api/v1/visits/coverage": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/visits/coverage?areaCode=${inScope ? tree.grid.code : elsewhere.grid.code}`,
+    }),
+  },
+  "GET /api/v1/visits/signals": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/visits/signals?areaCode=${inScope ? tree.grid.code : elsewhere.grid.code}`,
+    }),
+  },
+  "POST /api/v1/visits": {
+    ok: 201,
+    scoped: true,
+    expectFor: visitWrite({ status: 201 }, "HOUSEHOLD_NOT_FOUND"),
+    build: async (_role, inScope) => ({
+      url: "/api/v1/visits",
+      payload: {
+        id: crypto.randomUUID(),
+        householdId: reg(inScope).household,
+        kind: "routine",
+        outcome: "nobody_home",
+        visitedAt: new Date().toISOString(),
+      },
+    }),
+  },
+  "GET /api/v1/visits": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "HOUSEHOLD_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/visits?householdId=${reg(inScope).household}` }),
+  },
+  "GET /api/v1/visits/:id": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "VISIT_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/visits/${reg(inScope).visit}` }),
+  },
+  "PUT /api/v1/visits/:id/photo": {
+    // No file: refused, once the visit is found and worked on.
+    ok: 422,
+    scoped: true,
+    expectFor: visitWrite({ status: 422, code: "VISIT_PHOTO_REJECTED" }, "VISIT_NOT_FOUND"),
+    build: async (_role, inScope) => ({ url: `/api/v1/visits/${reg(inScope).visit}/photo` }),
+  },
+  "GET /api/v1/visits/:id/photo": {
+    ok: 404,
+    okCode: "VISIT_NOT_FOUND",
+    scoped: true,
+    outsideCode: "VISIT_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/visits/${reg(inScope).visit}/photo` }),
+  },
+  "POST /api/v1/visits/:id/needs/:needId/event": {
+    ok: 404,
+    scoped: true,
+    expectFor: visitWrite({ status: 404, code: "VISIT_NEED_NOT_FOUND" }, "VISIT_NOT_FOUND"),
+    build: async (_role, inScope) => ({
+      url: `/api/v1/visits/${reg(inScope).visit}/needs/${crypto.randomUUID()}/event`,
+      payload: { id: crypto.randomUUID(), categoryKey: "request.livelihood" },
+    }),
+  },
+  "POST /api/v1/visits/:id/needs/:needId/service-request": {
+    ok: 404,
+    scoped: true,
+    expectFor: visitWrite({ status: 404, code: "VISIT_NEED_NOT_FOUND" }, "VISIT_NOT_FOUND"),
+    build: async (_role, inScope) => ({
+      url: `/api/v1/visits/${reg(inScope).visit}/needs/${crypto.randomUUID()}/service-request`,
+    }),
+  },
+  "GET /api/v1/close-outs/day": { ok: 200, build: async () => ({ url: "/api/v1/close-outs/day" }) },
+  "POST /api/v1/close-outs": {
+    // A day that has not come: refused, whoever asks.
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    build: async () => ({ url: "/api/v1/close-outs", payload: { id: crypto.randomUUID(), day: "2999-01-01" } }),
+  },
+  "GET /api/v1/close-outs/status": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/close-outs/status?areaCode=${inScope ? tree.grid.code : elsewhere.grid.code}`,
+    }),
+  },
+  "GET /api/v1/close-outs/:id": {
+    ok: 404,
+    okCode: "CLOSE_OUT_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/close-outs/${crypto.randomUUID()}` }),
+  },
+  "POST /api/v1/close-outs/:id/corrections": {
+    ok: 404,
+    okCode: "CLOSE_OUT_NOT_FOUND",
+    build: async () => ({
+      url: `/api/v1/close-outs/${crypto.randomUUID()}/corrections`,
+      payload: { id: crypto.randomUUID(), note: "矩阵" },
+    }),
   },
   "GET /api/v1/audit": { ok: 200, build: async () => ({ url: "/api/v1/audit?limit=5" }) },
   "GET /api/v1/audit/verify": { ok: 200, build: async () => ({ url: "/api/v1/audit/verify" }) },
