@@ -329,3 +329,11 @@ export const NeedEventSchema = z
   })
   .strict();
 export const NeedParamsSchema = z.object({ id: z.uuid(), needId: z.uuid() });
+
+export type VisitPlanView = z.infer<typeof VisitPlanSchema>;
+export type VisitView = z.infer<typeof VisitSchema>;
+export type VisitDueList = z.infer<typeof DueListSchema>;
+export type VisitCoverage = z.infer<typeof CoverageSchema>;
+export type VisitSignal = z.infer<typeof VisitSignalSchema>;
+export type CloseOutStatus = z.infer<typeof CloseOutStatusSchema>;
+export type CloseOutView = z.infer<typeof CloseOutSchema>;

@@ -1,4 +1,10 @@
-import { AUTH_ERROR_CODES, EVENT_ERROR_CODES, PLATFORM_ERROR_CODES, REGISTRY_ERROR_CODES } from "@wangge/core";
+import {
+  AUTH_ERROR_CODES,
+  EVENT_ERROR_CODES,
+  PLATFORM_ERROR_CODES,
+  REGISTRY_ERROR_CODES,
+  VISIT_ERROR_CODES,
+} from "@wangge/core";
 
 /** Codes the web app itself produces, beyond the server's catalogue. */
 export const WEB_ERROR_CODES = ["AUTH_UNAVAILABLE"] as const;
@@ -8,6 +14,7 @@ export const ALL_ERROR_CODES: readonly string[] = [
   ...AUTH_ERROR_CODES,
   ...REGISTRY_ERROR_CODES,
   ...EVENT_ERROR_CODES,
+  ...VISIT_ERROR_CODES,
   ...WEB_ERROR_CODES,
 ];
 const KNOWN = new Set<string>(ALL_ERROR_CODES);

@@ -4,6 +4,7 @@ import {
   ApiOutlined,
   AuditOutlined,
   DashboardOutlined,
+  HomeOutlined,
   LogoutOutlined,
   MonitorOutlined,
   SafetyCertificateOutlined,
@@ -27,6 +28,8 @@ import { SystemStatus } from "../../features/platform/components/SystemStatus.ts
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
 import { UsersPage } from "../../features/users/components/UsersPage.tsx";
+import { VisitHistory } from "../../features/visits/components/VisitHistory.tsx";
+import { VisitsPage } from "../../features/visits/components/VisitsPage.tsx";
 import { useMyAreas, withMyAreas } from "../../lib/map/my-areas.ts";
 import { WgMap } from "../../lib/map/WgMap.tsx";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
@@ -69,6 +72,7 @@ export function ConsoleApp() {
                               canManage={s.can("person.manage")}
                               canReveal={s.can("person.reveal")}
                               areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
+                              visitHistory={(subject) => <VisitHistory {...subject} />}
                             />
                           )}
                         </ConfigGate>
@@ -81,6 +85,7 @@ export function ConsoleApp() {
                   element={<Allowed permission="event.read" render={(s) => <EventsRoute session={s} canRead />} />}
                 />
                 <Route path="event-settings" element={<EventSettingsRoute />} />
+                <Route path="visits" element={<VisitsRoute />} />
                 <Route
                   path="users"
                   element={
@@ -154,6 +159,22 @@ function EventsRoute({ session: s, canRead }: { session: ReturnType<typeof useSe
         />
       )}
     </ConfigGate>
+  );
+}
+
+/** Visits: coverage, close-outs and signals for readers of reports; the plans for who may edit them or record visits. */
+const canSeeVisits = (s: ReturnType<typeof useSession>) =>
+  s.can("report.read") || s.can("visit.manage") || s.canEverywhere("visit.configure");
+
+function VisitsRoute() {
+  const s = useSession();
+  if (!canSeeVisits(s)) return <NotFoundPage />;
+  return (
+    <VisitsPage
+      canReadReports={s.can("report.read")}
+      canConfigure={s.canEverywhere("visit.configure")}
+      areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
+    />
   );
 }
 
@@ -245,6 +266,9 @@ function ConsoleLayout() {
             },
           ]
         : []),
+    ...(canSeeVisits(session)
+      ? [{ key: "visits", icon: <HomeOutlined />, label: t("nav.visits"), onClick: () => navigate("/visits") }]
+      : []),
     ...(session.can("user.read")
       ? [
           { key: "users", icon: <TeamOutlined />, label: t("nav.users"), onClick: () => navigate("/users") },

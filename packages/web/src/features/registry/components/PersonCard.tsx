@@ -1,5 +1,5 @@
 import { Alert, App, Button, Descriptions, Drawer, Space, Table, Tag, Timeline, Typography } from "antd";
-import { useCallback, useEffect, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AreaName } from "../../../components/AreaName.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
@@ -41,10 +41,13 @@ export function PersonCard({
   personId,
   canReveal,
   onClose,
+  extra,
 }: {
   personId: string | undefined;
   canReveal: boolean;
   onClose: () => void;
+  /** More of the person's record, composed by the app (their visits). */
+  extra?: ((personId: string) => ReactNode) | undefined;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === "en" ? "en" : "zh-CN";
@@ -147,6 +150,7 @@ export function PersonCard({
               ),
             }))}
           />
+          {extra?.(person.id)}
           <Typography.Title level={5}>{t("registry.accessLog")}</Typography.Title>
           <Table
             size="small"

@@ -19,7 +19,7 @@ import {
   Typography,
   Upload,
 } from "antd";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AreaName } from "../../../components/AreaName.tsx";
 import { AreaSelect } from "../../../components/AreaSelect.tsx";
@@ -57,11 +57,14 @@ export function RegistryPage({
   canManage,
   canReveal,
   areaCode,
+  visitHistory,
 }: {
   config: ClientConfig;
   canManage: boolean;
   canReveal: boolean;
   areaCode: string | null;
+  /** A household's or person's visits, composed by the app shell (features do not import each other). */
+  visitHistory?: VisitHistorySlot | undefined;
 }) {
   const { t } = useTranslation();
   return (
@@ -70,12 +73,12 @@ export function RegistryPage({
         {
           key: "people",
           label: t("registry.people"),
-          children: <PeopleTab canManage={canManage} canReveal={canReveal} />,
+          children: <PeopleTab canManage={canManage} canReveal={canReveal} visitHistory={visitHistory} />,
         },
         {
           key: "households",
           label: t("registry.households"),
-          children: <HouseholdsTab config={config} areaCode={areaCode} />,
+          children: <HouseholdsTab config={config} areaCode={areaCode} visitHistory={visitHistory} />,
         },
         ...(canManage ? [{ key: "import", label: t("registry.import"), children: <ImportTab /> }] : []),
       ]}
@@ -86,7 +89,17 @@ export function RegistryPage({
 /** A failure shown with the server's reason (and, given the form, on its fields): components/useFormFail. */
 const useFail = useFormFail;
 
-function PeopleTab({ canManage, canReveal }: { canManage: boolean; canReveal: boolean }) {
+export type VisitHistorySlot = (subject: { householdId?: string; personId?: string }) => ReactNode;
+
+function PeopleTab({
+  canManage,
+  canReveal,
+  visitHistory,
+}: {
+  canManage: boolean;
+  canReveal: boolean;
+  visitHistory?: VisitHistorySlot | undefined;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === "en" ? "en" : "zh-CN";
   const fail = useFail();
@@ -187,7 +200,12 @@ function PeopleTab({ canManage, canReveal }: { canManage: boolean; canReveal: bo
           { title: t("registry.tags"), dataIndex: "tags", render: (v: Person["tags"]) => <TagChips tags={v} /> },
         ]}
       />
-      <PersonCard personId={open} canReveal={canReveal} onClose={() => setOpen(undefined)} />
+      <PersonCard
+        personId={open}
+        canReveal={canReveal}
+        onClose={() => setOpen(undefined)}
+        extra={visitHistory ? (personId) => visitHistory({ personId }) : undefined}
+      />
       <RegisterPerson
         open={registering}
         tags={tags}
@@ -335,7 +353,15 @@ function RegisterPerson({
   );
 }
 
-function HouseholdsTab({ config, areaCode }: { config: ClientConfig; areaCode: string | null }) {
+function HouseholdsTab({
+  config,
+  areaCode,
+  visitHistory,
+}: {
+  config: ClientConfig;
+  areaCode: string | null;
+  visitHistory?: VisitHistorySlot | undefined;
+}) {
   const mine = useMyAreas();
   const { t } = useTranslation();
   const fail = useFail();
@@ -438,10 +464,16 @@ function HouseholdsTab({ config, areaCode }: { config: ClientConfig; areaCode: s
                 { title: t("registry.tags"), dataIndex: "tags", render: (v: Person["tags"]) => <TagChips tags={v} /> },
               ]}
             />
+            {visitHistory?.({ householdId: open.id })}
           </Space>
         )}
       </Drawer>
-      <PersonCard personId={person} canReveal={false} onClose={() => setPerson(undefined)} />
+      <PersonCard
+        personId={person}
+        canReveal={false}
+        onClose={() => setPerson(undefined)}
+        extra={visitHistory ? (personId) => visitHistory({ personId }) : undefined}
+      />
     </Space>
   );
 }

@@ -1,0 +1,29 @@
+import type {
+  CloseOutStatus,
+  VisitCoverage as Coverage,
+  VisitView as Visit,
+  VisitPlanView as VisitPlan,
+  VisitSignal,
+} from "@wangge/core";
+import { apiFetch } from "../../../lib/api-client.ts";
+
+export type { CloseOutStatus, Coverage, Visit, VisitPlan, VisitSignal };
+export type CoverageRow = Coverage["area"];
+
+const query = (params: Record<string, string | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : "";
+};
+
+export const listVisitPlans = () => apiFetch<VisitPlan[]>("/api/v1/visit-plans");
+export const updateVisitPlan = (key: string, body: Pick<VisitPlan, "everyDays" | "checklist">) =>
+  apiFetch<VisitPlan>(`/api/v1/visit-plans/${encodeURIComponent(key)}`, { method: "PUT", json: body });
+export const listVisitHistory = (subject: { householdId?: string; personId?: string }) =>
+  apiFetch<Visit[]>(`/api/v1/visits${query(subject)}`);
+export const getCoverage = (areaCode?: string) => apiFetch<Coverage>(`/api/v1/visits/coverage${query({ areaCode })}`);
+export const listSignals = (areaCode?: string) =>
+  apiFetch<VisitSignal[]>(`/api/v1/visits/signals${query({ areaCode })}`);
+export const getCloseOutStatus = (params: { areaCode?: string; day?: string; closed?: "yes" | "no" }) =>
+  apiFetch<CloseOutStatus>(`/api/v1/close-outs/status${query(params)}`);
