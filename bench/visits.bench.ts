@@ -1,0 +1,225 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Kysely, sql } from "kysely";
+import { chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
+import { createContext } from "../packages/server/src/app.ts";
+import { loadConfig } from "../packages/server/src/config.ts";
+import { createFieldCrypto } from "../packages/server/src/crypto/field-crypto.ts";
+import { openDatabase } from "../packages/server/src/db/database.ts";
+import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
+import type { DB } from "../packages/server/src/db/schema.ts";
+import { uuidv7 } from "../packages/server/src/ids.ts";
+import { ensureDefaultTags } from "../packages/server/src/modules/registry/tags.service.ts";
+import { dueList } from "../packages/server/src/modules/visits/due.service.ts";
+import { postgresForBench } from "./support.ts";
+
+/**
+ * The due lists of door-knocking visits at a county's scale, on PGlite and PostgreSQL:
+ * - a county of 20 townships, 100 villages and G grids (default 1,000), 67 households per grid with
+ *   three people each (201,000 people), 30 people per grid with a care or service tag (30,000), and
+ *   the day each was last met (`visit_last`: about 60% of the tagged and half the households, some
+ *   long ago) — loaded straight into the tables with generate_series;
+ * - the due list of the whole county (first page of 100, by address, with the counts per status) and
+ *   of one grid (all of it, nearest first from a point), each through the service the route calls.
+ * Goals (issue #18): county < 1 s and one grid < 50 ms on PostgreSQL; both printed for PGlite.
+ * Usage: npm run bench -- visits [grids=1000]
+ */
+async function loadCounty(db: Kysely<DB>, gridCount: number, today: string) {
+  const areas: Record<string, unknown>[] = [];
+  const add = (code: string, name: string, level: string, parent?: { id: string; path: string }) => {
+    const row = {
+      id: uuidv7(),
+      code,
+      name,
+      level,
+      parent_id: parent?.id ?? null,
+      path: `${parent?.path ?? "/"}${code}/`,
+    };
+    areas.push({
+      ...row,
+      kind: level === "grid" ? "rural" : null,
+      source: level === "grid" ? "local" : "nbs",
+      abolished_at: null,
+    });
+    return row;
+  };
+  const county = add("450802", "港北区", "county");
+  const townships = Array.from({ length: 20 }, (_, i) =>
+    add(`450802${String(i + 1).padStart(3, "0")}`, `镇${i + 1}`, "township", county),
+  );
+  const villages = Array.from({ length: 100 }, (_, i) => {
+    const t = townships[i % 20] as (typeof townships)[number];
+    return add(`${t.code}${String(Math.floor(i / 20) + 1).padStart(3, "0")}`, `村${i + 1}`, "village", t);
+  });
+  const grids = Array.from({ length: gridCount }, (_, i) => {
+    const v = villages[i % 100] as (typeof villages)[number];
+    return {
+      ...add(`${v.code}G${String(Math.floor(i / 100) + 1).padStart(2, "0")}`, `网格${i + 1}`, "grid", v),
+      village: v.code,
+    };
+  });
+  for (let i = 0; i < areas.length; i += 1000)
+    await db
+      .insertInto("area")
+      .values(areas.slice(i, i + 1000) as never)
+      .execute();
+  await sql`create temp table bench_grid (n int, path text, village text, cx float8, cy float8)`.execute(db);
+  for (let i = 0; i < grids.length; i += 1000)
+    await sql`insert into bench_grid values ${sql.join(
+      grids.slice(i, i + 1000).map((g, k) => {
+        const n = i + k;
+        return sql`(${n}, ${g.path}, ${g.village}, ${109.4 + (n % 40) * 0.02}, ${23.0 + Math.floor(n / 40) * 0.02})`;
+      }),
+    )}`.execute(db);
+  const uuid = (prefix: string, expr: string) => sql.raw(`('${prefix}' || lpad(to_hex(${expr}), 12, '0'))::uuid`);
+  await sql`
+    insert into place (id, area_path, division_code, road, house_number, address, lng, lat)
+    select ${uuid("00000000-0000-4000-8000-", "g.n * 100 + s")}, g.path, g.village, '村道' || g.n, s::text,
+      '村道' || g.n || '号' || s, g.cx + (s % 10) * 0.001, g.cy + (s / 10) * 0.001
+    from bench_grid g, generate_series(1, 67) s`.execute(db);
+  await sql`insert into household (id, place_id, kind, area_path) select id, id, 'family', area_path from place`.execute(
+    db,
+  );
+  await sql`
+    insert into person (id, household_id, name, area_path)
+    select ${uuid("00000000-0000-4000-9000-", "g.n * 1000 + s * 10 + k")}, ${uuid("00000000-0000-4000-8000-", "g.n * 100 + s")},
+      '居民' || g.n || '-' || s || '-' || k, g.path
+    from bench_grid g, generate_series(1, 67) s, generate_series(1, 3) k`.execute(db);
+  await sql`update household h set head_person_id = p.id from person p
+    where p.household_id = h.id and p.name like '%-1'`.execute(db);
+  // 30 tagged people per grid: the first member of households 1–30, on five care and service rhythms.
+  await sql`
+    insert into subject_tag (id, subject_type, subject_id, tag_key, area_path, valid_from)
+    select gen_random_uuid(), 'person', ${uuid("00000000-0000-4000-9000-", "g.n * 1000 + s * 10 + 1")},
+      (array['elderly_alone', 'left_behind_child', 'minimum_subsistence', 'disabled', 'veteran'])[1 + s % 5],
+      g.path, ${today}::date - ((g.n * 7 + s * 13) % 400)
+    from bench_grid g, generate_series(1, 30) s`.execute(db);
+  // Last met: about 60% of the tagged (within 0–59 days) and half the households (within 0–499 days).
+  await sql`
+    insert into visit_last (subject_id, subject_type, last_visited_on, last_visit_id)
+    select subject_id, 'person', ${today}::date - ((hashtext(subject_id::text) & 65535) % 60), gen_random_uuid()
+    from subject_tag where (hashtext(subject_id::text) & 65535) % 10 < 6`.execute(db);
+  await sql`
+    insert into visit_last (subject_id, subject_type, last_visited_on, last_visit_id)
+    select id, 'household', ${today}::date - ((hashtext(id::text) & 65535) % 500), gen_random_uuid()
+    from household where (hashtext(id::text) & 65535) % 2 = 0`.execute(db);
+  await sql`analyze`.execute(db);
+  const counts = await sql<{ people: string; households: string; tagged: string }>`
+    select (select count(*) from person) as people, (select count(*) from household) as households,
+      (select count(*) from subject_tag) as tagged`.execute(db);
+  const c = counts.rows[0];
+  return {
+    county: county.code,
+    grid: (grids[Math.floor(gridCount / 2)] as (typeof grids)[number]).code,
+    gridPoint: {
+      lng: 109.4 + (Math.floor(gridCount / 2) % 40) * 0.02,
+      lat: 23.0 + Math.floor(gridCount / 2 / 40) * 0.02,
+    },
+    people: Number(c?.people),
+    households: Number(c?.households),
+    tagged: Number(c?.tagged),
+  };
+}
+
+async function timed(times: number, f: () => Promise<unknown>) {
+  await f();
+  await f();
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    await f();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  return {
+    p50: Math.round((ms[Math.floor(ms.length / 2)] ?? 0) * 10) / 10,
+    max: Math.round((ms.at(-1) ?? 0) * 10) / 10,
+  };
+}
+
+export async function run(args: string[]): Promise<Record<string, number>> {
+  const gridCount = Number(args[0] ?? 1000);
+  const figures: Record<string, number> = { grids: gridCount };
+  const rows: Record<string, unknown>[] = [];
+  const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-visits-"));
+  const pg = await postgresForBench();
+  try {
+    const engines: { name: "pglite" | "postgres"; env: Record<string, string> }[] = [
+      { name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite") } },
+    ];
+    if (pg) engines.push({ name: "postgres", env: { DATABASE_URL: pg.url, WANGGE_DATA_DIR: path.join(dir, "pg") } });
+    for (const engine of engines) {
+      const e = engine.name;
+      const config = loadConfig({ ...engine.env, WANGGE_WEB_DIST: "/nonexistent" });
+      const database = await openDatabase(config.database);
+      try {
+        const ctx = createContext({ config, database, crypto: createFieldCrypto(randomBytes(32)) });
+        await migrateToLatest(ctx.db);
+        await ensureDefaultTags(ctx.db);
+        const today = chinaDate(new Date());
+        let t = performance.now();
+        const county = await loadCounty(ctx.db, gridCount, today);
+        const loadS = Math.round((performance.now() - t) / 100) / 10;
+        const actor = systemPrincipal();
+        let countyList: Awaited<ReturnType<typeof dueList>> | undefined;
+        const countyMs = await timed(5, async () => {
+          countyList = await dueList(ctx, actor, {
+            areaCode: county.county,
+            status: "overdue,due",
+            limit: 100,
+            offset: 0,
+          });
+        });
+        let gridList: Awaited<ReturnType<typeof dueList>> | undefined;
+        const gridMs = await timed(20, async () => {
+          gridList = await dueList(ctx, actor, {
+            areaCode: county.grid,
+            status: "overdue,due",
+            ...county.gridPoint,
+            limit: 1000,
+            offset: 0,
+          });
+        });
+        t = performance.now();
+        Object.assign(figures, {
+          [`${e}_people`]: county.people,
+          [`${e}_households`]: county.households,
+          [`${e}_tagged`]: county.tagged,
+          [`${e}_load_s`]: loadS,
+          [`${e}_county_due_ms`]: countyMs.p50,
+          [`${e}_county_due_max_ms`]: countyMs.max,
+          [`${e}_county_overdue_or_due`]: countyList?.total ?? 0,
+          [`${e}_grid_due_ms`]: gridMs.p50,
+          [`${e}_grid_due_max_ms`]: gridMs.max,
+          [`${e}_grid_overdue_or_due`]: gridList?.total ?? 0,
+        });
+        rows.push(
+          {
+            engine: e,
+            measure: "people / households / tagged (load s)",
+            value: `${county.people} / ${county.households} / ${county.tagged} (${loadS})`,
+          },
+          {
+            engine: e,
+            measure: `county due list, first 100 of ${countyList?.total} + counts: p50 / max ms`,
+            value: `${countyMs.p50} / ${countyMs.max}`,
+          },
+          {
+            engine: e,
+            measure: `one grid's due list, nearest first (${gridList?.total} items): p50 / max ms`,
+            value: `${gridMs.p50} / ${gridMs.max}`,
+          },
+        );
+      } finally {
+        await database.close();
+      }
+    }
+  } finally {
+    pg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.table(rows);
+  return figures;
+}
