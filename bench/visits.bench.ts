@@ -12,6 +12,7 @@ import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import type { DB } from "../packages/server/src/db/schema.ts";
 import { uuidv7 } from "../packages/server/src/ids.ts";
 import { ensureDefaultTags } from "../packages/server/src/modules/registry/tags.service.ts";
+import { dueStatement } from "../packages/server/src/modules/visits/due.queries.ts";
 import { dueList } from "../packages/server/src/modules/visits/due.service.ts";
 import { postgresForBench } from "./support.ts";
 
@@ -123,6 +124,13 @@ async function loadCounty(db: Kysely<DB>, gridCount: number, today: string) {
   };
 }
 
+function inline(text: string, parameters: readonly unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, i) => {
+    const v = parameters[Number(i) - 1];
+    return typeof v === "number" ? String(v) : `'${String(v).replaceAll("'", "''")}'`;
+  });
+}
+
 async function timed(times: number, f: () => Promise<unknown>) {
   await f();
   await f();
@@ -149,6 +157,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const engines: { name: "pglite" | "postgres"; env: Record<string, string> }[] = [
       { name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite") } },
     ];
+    if (process.env.BENCH_VISITS_ENGINES === "postgres") engines.shift();
     if (pg) engines.push({ name: "postgres", env: { DATABASE_URL: pg.url, WANGGE_DATA_DIR: path.join(dir, "pg") } });
     for (const engine of engines) {
       const e = engine.name;
@@ -163,6 +172,21 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         const county = await loadCounty(ctx.db, gridCount, today);
         const loadS = Math.round((performance.now() - t) / 100) / 10;
         const actor = systemPrincipal();
+        if (process.env.BENCH_VISITS_EXPLAIN) {
+          // The plan of the county's list, to see where its time goes.
+          const { sql: text, parameters } = dueStatement({
+            prefixes: ["/450802/"],
+            today,
+            householdEveryDays: 365,
+            timeZone: "Asia/Shanghai",
+            statuses: ["overdue", "due"],
+            near: null,
+            limit: 100,
+            offset: 0,
+          }).compile(ctx.db);
+          const plan = await sql.raw(`explain (analyze, buffers) ${inline(text, parameters)}`).execute(ctx.db);
+          console.error((plan.rows as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n"));
+        }
         let countyList: Awaited<ReturnType<typeof dueList>> | undefined;
         const countyMs = await timed(5, async () => {
           countyList = await dueList(ctx, actor, {

@@ -29,49 +29,50 @@ function under(column: RawBuilder<unknown>, prefixes: string[] | null) {
   )})`;
 }
 
-/** The statement's common part: a CTE `subjects` with status, due day, address and position. */
+/**
+ * The statement's common part: a CTE `subjects` (materialised once: the list and its counts both read
+ * it) with rhythm, status, due day and place. Tags are grouped per subject on their own (only tags
+ * with a rhythm), then joined to people and households by hash, not per row: a county's list is
+ * ~100,000 subjects.
+ */
 function subjectsCte(f: SubjectFilter) {
   const today = sql`${f.today}::date`;
-  return sql`
-    with tagged as (
-      select st.subject_type, st.subject_id, td.key, td.category, td.visit_every_days, st.valid_from
+  const rhythmTags = (subjectType: "person" | "household") => sql`
+      select st.subject_id, min(td.visit_every_days) as every_days, min(st.valid_from) as since,
+        array_agg(td.key) as tags, bool_or(td.category = 'care') as is_care
       from subject_tag st join tag_definition td on td.key = st.tag_key
-      where td.category in ('care', 'service') and td.active and td.visit_every_days is not null
+      where st.subject_type = ${subjectType} and td.category in ('care', 'service') and td.active
+        and td.visit_every_days is not null
         and st.valid_from <= ${today} and (st.valid_to is null or st.valid_to >= ${today})
         and ${under(sql.ref("st.area_path"), f.prefixes)}
-    ),
-    person_subjects as (
-      select 'person'::text as subject_type, p.id as subject_id, p.id as person_id, p.household_id,
-        p.area_path, p.name, min(t.visit_every_days) as every_days, min(t.valid_from) as since,
-        array_agg(distinct t.key order by t.key) as tags, bool_or(t.category = 'care') as is_care
-      from tagged t join person p on p.id = t.subject_id
-      where t.subject_type = 'person' and p.household_id is not null
-      group by p.id
-    ),
-    household_subjects as (
-      select 'household'::text as subject_type, h.id as subject_id, null::uuid as person_id, h.id as household_id,
-        h.area_path, null::text as name,
-        least(${f.householdEveryDays}::int, min(t.visit_every_days)) as every_days,
-        least((h.created_at at time zone ${f.timeZone})::date, min(t.valid_from)) as since,
-        coalesce(array_agg(distinct t.key order by t.key) filter (where t.key is not null), '{}') as tags,
-        coalesce(bool_or(t.category = 'care'), false) as is_care
-      from household h left join tagged t on t.subject_type = 'household' and t.subject_id = h.id
-      where ${under(sql.ref("h.area_path"), f.prefixes)}
-      group by h.id
-    ),
+      group by st.subject_id`;
+  return sql`
+    with person_tags as (${rhythmTags("person")}),
+    household_tags as (${rhythmTags("household")}),
     subjects_raw as (
-      select s.*, vl.last_visited_on,
-        case when vl.last_visited_on is null then s.since else vl.last_visited_on + s.every_days end as due_on
-      from (select * from person_subjects union all select * from household_subjects) s
-      left join visit_last vl on vl.subject_id = s.subject_id
+      select 'person'::text as subject_type, p.id as subject_id, p.id as person_id, p.household_id,
+        p.area_path, p.name, pt.every_days, pt.since, pt.tags, pt.is_care, h.place_id
+      from person_tags pt join person p on p.id = pt.subject_id join household h on h.id = p.household_id
+      union all
+      select 'household'::text, h.id, null::uuid, h.id, h.area_path, null::text,
+        least(${f.householdEveryDays}::int, ht.every_days),
+        least((h.created_at at time zone ${f.timeZone})::date, ht.since),
+        coalesce(ht.tags, '{}'), coalesce(ht.is_care, false), h.place_id
+      from household h left join household_tags ht on ht.subject_id = h.id
+      where ${under(sql.ref("h.area_path"), f.prefixes)}
     ),
-    subjects as (
-      select r.*,
-        case when r.due_on > ${today} then 'done'
-          when ${today} > r.due_on + greatest(${OVERDUE_MIN_DAYS}::int,
-            ceil(r.every_days::numeric / ${OVERDUE_RHYTHM_DIVISOR})::int) then 'overdue'
+    dated as (
+      select r.*, vl.last_visited_on,
+        case when vl.last_visited_on is null then r.since else vl.last_visited_on + r.every_days end as due_on
+      from subjects_raw r left join visit_last vl on vl.subject_id = r.subject_id
+    ),
+    subjects as materialized (
+      select d.*,
+        case when d.due_on > ${today} then 'done'
+          when ${today} > d.due_on + greatest(${OVERDUE_MIN_DAYS}::int,
+            ceil(d.every_days::numeric / ${OVERDUE_RHYTHM_DIVISOR})::int) then 'overdue'
           else 'due' end as status
-      from subjects_raw r
+      from dated d
     )`;
 }
 
@@ -96,41 +97,53 @@ export interface DueRow {
   n_listed: string | number;
 }
 
-export async function listDue(
-  db: Db,
-  f: SubjectFilter & {
-    statuses: VisitStatus[];
-    near: { lng: number; lat: number } | null;
-    limit: number;
-    offset: number;
-  },
-): Promise<DueRow[]> {
+export interface DueFilter extends SubjectFilter {
+  statuses: VisitStatus[];
+  near: { lng: number; lat: number } | null;
+  limit: number;
+  offset: number;
+}
+
+export async function listDue(db: Db, f: DueFilter): Promise<DueRow[]> {
+  return (await dueStatement(f).execute(db)).rows;
+}
+
+/** The due list's statement (the benchmark explains it). */
+export function dueStatement(f: DueFilter) {
   const statuses = sql.join(f.statuses.map((s) => sql`${s}`));
-  // Nearest first on a local flat projection (good to metres within a county); else by address.
-  const order = f.near
-    ? sql`(((pl.lng - ${f.near.lng}) * ${Math.cos((f.near.lat * Math.PI) / 180)}) ^ 2 + (pl.lat - ${f.near.lat}) ^ 2) asc nulls last, pl.address asc nulls last`
-    : sql`pl.address asc nulls last`;
-  const res = await sql<DueRow>`
+  // Nearest first on a local flat projection (good to metres within a county); else by address. A plain
+  // ORDER BY with LIMIT (no window between them) lets PostgreSQL keep only the page while sorting.
+  const near = f.near;
+  const orderOf = (lng: string, lat: string, address: string, s: string) =>
+    near
+      ? sql`((${sql.ref(lng)} - ${near.lng}) * ${Math.cos((near.lat * Math.PI) / 180)}) ^ 2 + (${sql.ref(lat)} - ${near.lat}) ^ 2 asc nulls last, ${sql.ref(address)} collate "C" asc nulls last, ${sql.ref(`${s}.subject_type`)} desc, ${sql.ref(`${s}.subject_id`)}`
+      : sql`${sql.ref(address)} collate "C" asc nulls last, ${sql.ref(`${s}.subject_type`)} desc, ${sql.ref(`${s}.subject_id`)}`;
+  return sql<DueRow>`
     ${subjectsCte(f)},
-    counted as (
-      select s.*,
-        count(*) filter (where s.status = 'overdue') over () as n_overdue,
-        count(*) filter (where s.status = 'due') over () as n_due,
-        count(*) filter (where s.status = 'done') over () as n_done,
-        count(*) filter (where s.status in (${statuses})) over () as n_listed
-      from subjects s
+    counts as (
+      select count(*) filter (where status = 'overdue') as n_overdue,
+        count(*) filter (where status = 'due') as n_due,
+        count(*) filter (where status = 'done') as n_done,
+        count(*) filter (where status in (${statuses})) as n_listed
+      from subjects
+    ),
+    page as (
+      select s.subject_type, s.subject_id, s.person_id, s.household_id, s.area_path, s.name, s.every_days,
+        s.tags, s.last_visited_on, s.due_on, s.status, pl.address, pl.lng, pl.lat
+      from subjects s left join place pl on pl.id = s.place_id
+      where s.status in (${statuses})
+      order by ${orderOf("pl.lng", "pl.lat", "pl.address", "s")}
+      limit ${f.limit} offset ${f.offset}
     )
-    select c.subject_type, c.subject_id, c.person_id, c.household_id, c.area_path,
-      coalesce(c.name, hp.name) as name, c.every_days, c.tags, c.last_visited_on, c.due_on, c.status,
-      pl.address, pl.lng, pl.lat, c.n_overdue, c.n_due, c.n_done, c.n_listed
-    from counted c
-    join household h on h.id = c.household_id
-    left join place pl on pl.id = h.place_id
-    left join person hp on c.name is null and hp.id = h.head_person_id
-    where c.status in (${statuses})
-    order by ${order}, c.subject_type desc, c.subject_id
-    limit ${f.limit} offset ${f.offset}`.execute(db);
-  return res.rows;
+    -- The counts ride on every row, and on one row of nulls when the page is empty.
+    select p.subject_type, p.subject_id, p.person_id, p.household_id, p.area_path,
+      coalesce(p.name, hp.name) as name, p.every_days, p.tags, p.last_visited_on, p.due_on, p.status,
+      p.address, p.lng, p.lat, c.n_overdue, c.n_due, c.n_done, c.n_listed
+    from counts c
+    left join page p on true
+    left join household h on p.name is null and h.id = p.household_id
+    left join person hp on hp.id = h.head_person_id
+    order by ${orderOf("p.lng", "p.lat", "p.address", "p")}`;
 }
 
 /** Counts per status (for a page past the end, where the window counts have no row to ride on). */

@@ -15,7 +15,7 @@ import {
 import type { AppContext } from "../../context.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
 import { listVisitsForSignals } from "./close-outs.queries.ts";
-import { countDue, coverage, listDue, listHouseholdsForField, listMembersForField } from "./due.queries.ts";
+import { coverage, listDue, listHouseholdsForField, listMembersForField } from "./due.queries.ts";
 import { householdPlan, listVisitPlans } from "./visit-plans.service.ts";
 
 /**
@@ -65,17 +65,16 @@ async function dueOf(ctx: AppContext, prefixes: string[] | null, query: DueQuery
     householdEveryDays: (await householdPlan(ctx)).everyDays as number,
     timeZone: TIME_ZONE,
   };
-  const rows = await listDue(ctx.db, { ...filter, statuses, near, limit: query.limit, offset: query.offset });
-  const first = rows[0];
-  let counts = { overdue: 0, due: 0, done: 0 };
-  let total = 0;
-  if (first) {
-    counts = { overdue: Number(first.n_overdue), due: Number(first.n_due), done: Number(first.n_done) };
-    total = Number(first.n_listed);
-  } else {
-    for (const r of await countDue(ctx.db, filter)) counts[r.status] = Number(r.n);
-    total = statuses.reduce((n, s) => n + counts[s], 0);
-  }
+  const all = await listDue(ctx.db, { ...filter, statuses, near, limit: query.limit, offset: query.offset });
+  const first = all[0];
+  const counts = {
+    overdue: Number(first?.n_overdue ?? 0),
+    due: Number(first?.n_due ?? 0),
+    done: Number(first?.n_done ?? 0),
+  };
+  const total = Number(first?.n_listed ?? 0);
+  // An empty page is one row of counts alone.
+  const rows = all.filter((r) => r.subject_id !== null);
   return {
     today,
     counts,
@@ -89,7 +88,7 @@ async function dueOf(ctx: AppContext, prefixes: string[] | null, query: DueQuery
       areaCode: codeOfPath(r.area_path) ?? "",
       lng: r.lng,
       lat: r.lat,
-      tags: r.tags,
+      tags: [...new Set(r.tags)].sort(),
       everyDays: r.every_days,
       status: r.status,
       dueOn: r.due_on,

@@ -226,6 +226,12 @@ describe("the due list", () => {
     expect(items.at(-1)?.householdId).not.toBe(ids.near);
   });
 
+  it("gives the counts on a page past the end too", async () => {
+    const all = (await inject(worker, "GET", "/api/v1/visits/due")).json();
+    const past = await inject(worker, "GET", "/api/v1/visits/due?offset=5000");
+    expect(past.json()).toMatchObject({ counts: all.counts, total: all.total, items: [] });
+  });
+
   it("answers 404 for an area out of sight and 400 for a bad status", async () => {
     expect((await inject(worker, "GET", `/api/v1/visits/due?areaCode=${tree.otherGrid.code}`)).json().code).toBe(
       "AREA_NOT_FOUND",
