@@ -113,6 +113,18 @@ export async function findCorrection(db: Db, id: string) {
   return db.selectFrom("close_out_correction").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** The deployment's root areas (an area-less reader's default). */
+export async function listRootAreaCodes(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom("area")
+    .select("code")
+    .where("parent_id", "is", null)
+    .where("abolished_at", "is", null)
+    .orderBy("code")
+    .execute();
+  return rows.map((r) => r.code);
+}
+
 /** Grids under an area (not abolished), for the close-out status. */
 export async function listGridsUnder(db: Db, path: string) {
   return db

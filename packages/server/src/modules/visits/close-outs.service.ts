@@ -32,7 +32,7 @@ import {
   listOpenGridEvents,
 } from "./close-outs.queries.ts";
 import { countDue } from "./due.queries.ts";
-import { singleArea } from "./due.service.ts";
+import { defaultArea } from "./due.service.ts";
 import { householdPlan } from "./visit-plans.service.ts";
 import type { CloseOutRow } from "./visits.table.ts";
 
@@ -248,7 +248,11 @@ export async function closeOutStatus(
   query: { areaCode?: string | undefined; day?: string | undefined; closed?: "yes" | "no" | undefined },
 ) {
   const scope = principalScope(actor, "report.read");
-  const area = await getAreaInScope(ctx.db, query.areaCode ?? singleArea(actor, "report.read") ?? "", scope);
+  const area = await getAreaInScope(
+    ctx.db,
+    query.areaCode ?? (await defaultArea(ctx, actor, "report.read")) ?? "",
+    scope,
+  );
   const day = query.day ?? chinaDate(ctx.now(), -1);
   const [grids, closeOuts] = await Promise.all([
     listGridsUnder(ctx.db, area.path),

@@ -14,7 +14,7 @@ import {
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
-import { listVisitsForSignals } from "./close-outs.queries.ts";
+import { listRootAreaCodes, listVisitsForSignals } from "./close-outs.queries.ts";
 import { coverage, listDue, listHouseholdsForField, listMembersForField } from "./due.queries.ts";
 import { householdPlan, listVisitPlans } from "./visit-plans.service.ts";
 
@@ -147,7 +147,7 @@ export async function fieldPack(
 
 export async function visitCoverage(ctx: AppContext, actor: Principal, query: { areaCode?: string | undefined }) {
   const scope = principalScope(actor, "report.read");
-  const code = query.areaCode ?? singleArea(actor, "report.read");
+  const code = query.areaCode ?? (await defaultArea(ctx, actor, "report.read"));
   const area = await getAreaInScope(ctx.db, code ?? "", scope);
   const today = chinaDate(ctx.now());
   const rows = await coverage(ctx.db, {
@@ -206,14 +206,24 @@ async function listChildren(ctx: AppContext, path: string) {
     );
 }
 
-/** The caller's one area holding the permission, when there is exactly one. */
-export function singleArea(actor: Principal, permission: Permission): string | undefined {
+/**
+ * The area a report opens on when none is asked for: the caller's one area holding the permission, or
+ * for an area-less post (the deployment's administrator) the deployment's one root area.
+ */
+export async function defaultArea(
+  ctx: AppContext,
+  actor: Principal,
+  permission: Permission,
+): Promise<string | undefined> {
   const codes = [
     ...new Set(
       actor.assignments.filter((a) => a.areaCode && a.permissions.includes(permission)).map((a) => a.areaCode),
     ),
   ];
-  return codes.length === 1 ? (codes[0] as string) : undefined;
+  if (codes.length === 1) return codes[0] as string;
+  if (codes.length > 1 || !principalScope(actor, permission).isGlobal) return undefined;
+  const roots = await listRootAreaCodes(ctx.db);
+  return roots.length === 1 ? roots[0] : undefined;
 }
 
 /** Signals for a supervisor: each names one visit and why it may deserve a look. */
