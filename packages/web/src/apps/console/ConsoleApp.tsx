@@ -162,9 +162,11 @@ function EventsRoute({ session: s, canRead }: { session: ReturnType<typeof useSe
   );
 }
 
-/** Visits: coverage, close-outs and signals for readers of reports; the plans for who may edit them or record visits. */
-const canSeeVisits = (s: ReturnType<typeof useSession>) =>
-  s.can("report.read") || s.can("visit.manage") || s.canEverywhere("visit.configure");
+/**
+ * Visits: coverage, close-outs and signals for readers of reports, the plans for who edits them. Grid
+ * workers record visits and close out their day in the field app.
+ */
+const canSeeVisits = (s: ReturnType<typeof useSession>) => s.can("report.read") || s.canEverywhere("visit.configure");
 
 function VisitsRoute() {
   const s = useSession();
