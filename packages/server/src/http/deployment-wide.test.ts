@@ -24,6 +24,7 @@ const DEPLOYMENT_ROUTES = [
   "GET /api/v1/system/keys",
   "POST /api/v1/system/keys/rotate",
   "PUT /api/v1/roles/:key",
+  "PUT /api/v1/visit-plans/:key",
 ];
 
 /** What a category looks like when it is saved unchanged. */
