@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { authorId, codeOfPath, DomainError, type Principal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
@@ -99,13 +99,22 @@ export async function saveVisitPhoto(
   if (!type || !(PHOTO_TYPES as readonly string[]).includes(type)) throw reject("accepted: JPEG, PNG, WebP photos");
   // Where the photo was taken stays off the server: the visit has its own position.
   const stripped = stripLocation(type, data);
+  // The file under a name of this upload, then the row (two uploads at once: the first row wins), then
+  // the file in place; the loser drops its file and is answered as a retry or refused.
   const file = photoPath(ctx, visitId, type);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, stripped.data, { mode: 0o600 });
-  await rename(tmp, file);
-  await setVisitPhoto(ctx.db, visitId, sha256, type);
-  return { created: true };
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(tmp, stripped.data, { mode: 0o600, flag: "wx" });
+  try {
+    if (await setVisitPhoto(ctx.db, visitId, sha256, type)) {
+      await rename(tmp, file);
+      return { created: true };
+    }
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  if ((await findVisit(ctx.db, visitId))?.photo_sha256 === sha256) return { created: false };
+  throw reject("the visit has another photo");
 }
 
 export async function readVisitPhoto(ctx: AppContext, actor: Principal, visitId: string) {

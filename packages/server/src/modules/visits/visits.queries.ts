@@ -98,8 +98,15 @@ export async function recordLastVisits(
     .execute();
 }
 
-export async function setVisitPhoto(db: Db, id: string, sha256: string, type: string) {
-  await db.updateTable("visit").set({ photo_sha256: sha256, photo_type: type }).where("id", "=", id).execute();
+/** Sets the visit's photo unless it has one (two uploads at once: the first wins); true when this call set it. */
+export async function setVisitPhoto(db: Db, id: string, sha256: string, type: string): Promise<boolean> {
+  const res = await db
+    .updateTable("visit")
+    .set({ photo_sha256: sha256, photo_type: type })
+    .where("id", "=", id)
+    .where("photo_sha256", "is", null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
 export async function listVisits(

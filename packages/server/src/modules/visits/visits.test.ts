@@ -420,6 +420,11 @@ describe("history, photos, coverage and signals", () => {
     expect(notImage.json().code).toBe("VISIT_NOT_FOUND");
     const pdf = await put(b.id, Buffer.from("%PDF-1.4"));
     expect(pdf.json().code).toBe("VISIT_PHOTO_REJECTED");
+    // Two different photos sent at once: one is kept, the other refused.
+    const c = newVisit();
+    await inject(worker, "POST", "/api/v1/visits", c);
+    const racing = await Promise.all([put(c.id, PNG), put(c.id, Buffer.concat([PNG, Buffer.from([0])]))]);
+    expect(racing.map((r) => r.statusCode).sort()).toEqual([201, 422]);
     const photo = await t.app.inject({ method: "GET", url: `/api/v1/visits/${a.id}/photo`, headers: worker.headers });
     expect(photo.headers["content-type"]).toBe("image/png");
 
