@@ -125,7 +125,7 @@ async function toCloseOutView(ctx: AppContext, row: CloseOutRow) {
 
 export async function getDay(ctx: AppContext, actor: Principal, day: string | undefined) {
   const d = day ?? chinaDate(ctx.now());
-  checkDay(ctx, d, "querystring.day");
+  checkDay(ctx, d, "query.day");
   const existing = await findCloseOutOfDay(ctx.db, authorId(actor) ?? "", d);
   return {
     summary: existing ? (existing.summary as DaySummary) : await daySummary(ctx, actor, d),

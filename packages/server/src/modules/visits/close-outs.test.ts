@@ -71,7 +71,7 @@ describe("the day's summary", () => {
 
   it("refuses a day in the future or too long ago, and strangers", async () => {
     expect((await inject(worker, "GET", "/api/v1/close-outs/day?day=2999-01-01")).json().errors).toEqual([
-      expect.objectContaining({ path: "querystring.day" }),
+      expect.objectContaining({ path: "query.day" }),
     ]);
     expect((await inject(worker, "GET", "/api/v1/close-outs/day?day=yesterday")).statusCode).toBe(400);
     expect((await inject(null, "GET", "/api/v1/close-outs/day")).statusCode).toBe(401);
@@ -198,5 +198,19 @@ describe("close-out status", () => {
       (await inject(gridHead, "GET", `/api/v1/close-outs/status?areaCode=${tree.otherTownship.code}`)).json().code,
     ).toBe("AREA_NOT_FOUND");
     expect((await inject(township, "GET", "/api/v1/close-outs/status?closed=maybe")).statusCode).toBe(400);
+  });
+});
+
+describe("bad input", () => {
+  it("is answered 400 with the field's path on reads and corrections", async () => {
+    const read = await inject(township, "GET", "/api/v1/close-outs/not-a-uuid");
+    expect(read.statusCode).toBe(400);
+    expect(read.json().errors).toEqual([expect.objectContaining({ path: "params.id" })]);
+    const empty = await inject(worker, "POST", `/api/v1/close-outs/${crypto.randomUUID()}/corrections`, {
+      id: crypto.randomUUID(),
+      note: " ",
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().errors).toEqual([expect.objectContaining({ path: "body.note" })]);
   });
 });

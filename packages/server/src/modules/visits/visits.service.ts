@@ -263,7 +263,7 @@ export async function visitHistory(
 ) {
   if (!query.householdId && !query.personId)
     throw new DomainError("VALIDATION_FAILED", "name the household or the person", {
-      errors: [{ path: "querystring.householdId", message: "give householdId or personId" }],
+      errors: [{ path: "query.householdId", message: "give householdId or personId" }],
     });
   const scope = principalScope(actor, "person.read");
   if (query.householdId) {

@@ -396,7 +396,9 @@ describe("history, photos, coverage and signals", () => {
     expect((await inject(siblingWorker, "GET", `/api/v1/visits?personId=${ids.elder}`)).json().code).toBe(
       "PERSON_NOT_FOUND",
     );
-    expect((await inject(worker, "GET", "/api/v1/visits")).statusCode).toBe(400);
+    const neither = await inject(worker, "GET", "/api/v1/visits");
+    expect(neither.statusCode).toBe(400);
+    expect(neither.json().errors).toEqual([expect.objectContaining({ path: "query.householdId" })]);
   });
 
   it("stores a photo, and signals one used twice and a visit far from the household", async () => {
@@ -470,5 +472,33 @@ describe("history, photos, coverage and signals", () => {
     expect(pack.plans[0].key).toBe("household");
     noNumbers(res.body);
     expect(res.body).not.toMatch(/idNumber|phone/i);
+  });
+});
+
+describe("bad input on the other routes", () => {
+  it("is answered 400 with the field's path, and a visit is read by id", async () => {
+    const cases: [string, string][] = [
+      ["/api/v1/visits/field-pack?lng=999&lat=23", "query.lng"],
+      [`/api/v1/visits/coverage?areaCode=${"X".repeat(30)}`, "query.areaCode"],
+      ["/api/v1/visits/signals?from=yesterday", "query.from"],
+      ["/api/v1/visits/not-a-uuid", "params.id"],
+    ];
+    for (const [url, path] of cases) {
+      const res = await inject(township, "GET", url);
+      expect({ url, status: res.statusCode, paths: res.json().errors?.map((e: { path: string }) => e.path) }).toEqual({
+        url,
+        status: 400,
+        paths: [path],
+      });
+    }
+    const visit = newVisit({ needs: [{ id: crypto.randomUUID(), text: "需要帮助" }] });
+    await inject(worker, "POST", "/api/v1/visits", visit);
+    const read = await inject(township, "GET", `/api/v1/visits/${visit.id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ id: visit.id, householdId: ids.near, kind: "care", areaCode: tree.grid.code });
+    const needUrl = `/api/v1/visits/${visit.id}/needs/${visit.needs[0]?.id}/event`;
+    const noCategory = await inject(worker, "POST", needUrl, { id: crypto.randomUUID() });
+    expect(noCategory.statusCode).toBe(400);
+    expect(noCategory.json().errors).toEqual([expect.objectContaining({ path: "body.categoryKey" })]);
   });
 });
