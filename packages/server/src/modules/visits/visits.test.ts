@@ -491,12 +491,13 @@ describe("bad input on the other routes", () => {
         paths: [path],
       });
     }
-    const visit = newVisit({ needs: [{ id: crypto.randomUUID(), text: "需要帮助" }] });
+    const needId = crypto.randomUUID();
+    const visit = newVisit({ needs: [{ id: needId, text: "需要帮助" }] });
     await inject(worker, "POST", "/api/v1/visits", visit);
     const read = await inject(township, "GET", `/api/v1/visits/${visit.id}`);
     expect(read.statusCode).toBe(200);
     expect(read.json()).toMatchObject({ id: visit.id, householdId: ids.near, kind: "care", areaCode: tree.grid.code });
-    const needUrl = `/api/v1/visits/${visit.id}/needs/${visit.needs[0]?.id}/event`;
+    const needUrl = `/api/v1/visits/${visit.id}/needs/${needId}/event`;
     const noCategory = await inject(worker, "POST", needUrl, { id: crypto.randomUUID() });
     expect(noCategory.statusCode).toBe(400);
     expect(noCategory.json().errors).toEqual([expect.objectContaining({ path: "body.categoryKey" })]);
