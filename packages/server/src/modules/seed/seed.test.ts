@@ -51,7 +51,14 @@ describe("seedDemo", () => {
 
   it("loads the demo areas and one account per role, printing the password once, and is idempotent", async () => {
     const record = await seedDemo(seedCtx());
-    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts", "registry", "events"]);
+    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts", "registry", "events", "visits"]);
+    expect(record.parts[4]?.summary).toBe("3 demo visits in 450802001003G01");
+    // The demo worker closed out yesterday, every open event carried over.
+    const closeOuts = await t.ctx.db.selectFrom("close_out").select(["id", "day"]).execute();
+    expect(closeOuts).toHaveLength(1);
+    expect(await t.ctx.db.selectFrom("close_out_carry_over").select("reason").execute()).toContainEqual({
+      reason: "within_deadline",
+    });
     expect(record.parts[3]?.summary).toBe("6 demo events");
     const states = await t.ctx.db.selectFrom("event").select(["state", "level"]).orderBy("created_at").execute();
     expect(states.map((e) => e.state).sort()).toEqual(
@@ -92,5 +99,6 @@ describe("seedDemo", () => {
     expect(await people()).toBe(before);
     expect(again.parts[2]?.summary).toBe("0 demo residents in 12 households of 450802001003");
     expect(again.parts[3]?.summary).toBe("0 demo events");
+    expect(again.parts[4]?.summary).toBe("0 demo visits in 450802001003G01");
   });
 });
