@@ -170,6 +170,10 @@ export const FieldPackSchema = z
     areaCode: z.string(),
     plans: z.array(VisitPlanSchema),
     due: z.array(DueItemSchema),
+    nextBefore: z
+      .uuid()
+      .nullable()
+      .describe("More households remain: ask again with before=this (a sync resumes where it stopped)"),
     households: z.array(
       z.object({
         id: z.uuid(),
@@ -188,6 +192,15 @@ export const FieldPackSchema = z
     ),
   })
   .meta({ id: "VisitFieldPack" });
+
+export const FIELD_PACK_MAX_HOUSEHOLDS = 3000;
+export const FieldPackQuerySchema = z.object({
+  areaCode: z.string().max(24).optional(),
+  lng: z.coerce.number().min(-180).max(180).optional().describe("With lat: the due list nearest first from here"),
+  lat: z.coerce.number().min(-90).max(90).optional(),
+  before: z.uuid().optional().describe("Households after the last one fetched (newest first)"),
+  limit: z.coerce.number().int().min(1).max(FIELD_PACK_MAX_HOUSEHOLDS).default(FIELD_PACK_MAX_HOUSEHOLDS),
+});
 
 export const CoverageQuerySchema = z.object({ areaCode: z.string().max(24).optional() });
 const CoverageRow = z.object({

@@ -188,7 +188,13 @@ export async function coverage(db: Db, f: SubjectFilter & { parentPath: string; 
 }
 
 /** Households (with their place) and members under the prefixes, for a worker's phone: no numbers. */
-export async function listHouseholdsForField(db: Db, prefixes: string[] | null, limit: number) {
+/** Newest households first (ids are UUIDv7), from below `before` on: a phone's sync resumes there. */
+export async function listHouseholdsForField(
+  db: Db,
+  prefixes: string[] | null,
+  before: string | undefined,
+  limit: number,
+) {
   const res = await sql<{
     id: string;
     address: string | null;
@@ -196,8 +202,8 @@ export async function listHouseholdsForField(db: Db, prefixes: string[] | null, 
     lat: number | null;
   }>`
     select h.id, pl.address, pl.lng, pl.lat from household h left join place pl on pl.id = h.place_id
-    where ${under(sql.ref("h.area_path"), prefixes)}
-    order by pl.address nulls last, h.id limit ${limit}`.execute(db);
+    where ${under(sql.ref("h.area_path"), prefixes)} ${before ? sql`and h.id < ${before}::uuid` : sql``}
+    order by h.id desc limit ${limit}`.execute(db);
   return res.rows;
 }
 

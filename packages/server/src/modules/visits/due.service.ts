@@ -5,6 +5,7 @@ import {
   type DataScope,
   distanceMeters,
   FAR_FROM_HOUSEHOLD_METERS,
+  FIELD_PACK_MAX_HOUSEHOLDS,
   type Permission,
   type Principal,
   principalScope,
@@ -100,7 +101,7 @@ async function dueOf(ctx: AppContext, prefixes: string[] | null, query: DueQuery
 }
 
 /** Household cap of a field pack: a grid has 100–500 households; a worker with more asks per grid. */
-const FIELD_PACK_HOUSEHOLDS = 3000;
+const FIELD_PACK_HOUSEHOLDS = FIELD_PACK_MAX_HOUSEHOLDS;
 
 /**
  * What a worker's phone keeps for visits without a network: the plans, the due list (nearest first
@@ -110,9 +111,16 @@ const FIELD_PACK_HOUSEHOLDS = 3000;
 export async function fieldPack(
   ctx: AppContext,
   actor: Principal,
-  query: { areaCode?: string | undefined; lng?: number | undefined; lat?: number | undefined },
+  query: {
+    areaCode?: string | undefined;
+    lng?: number | undefined;
+    lat?: number | undefined;
+    before?: string | undefined;
+    limit?: number | undefined;
+  },
 ) {
   const { prefixes, areaPath } = await prefixesFor(ctx, actor, "visit.manage", query.areaCode);
+  const limit = query.limit ?? FIELD_PACK_HOUSEHOLDS;
   const due = await dueOf(ctx, prefixes, {
     status: "overdue,due",
     lng: query.lng,
@@ -120,7 +128,9 @@ export async function fieldPack(
     limit: 1000,
     offset: 0,
   });
-  const households = await listHouseholdsForField(ctx.db, prefixes, FIELD_PACK_HOUSEHOLDS);
+  // One more than asked tells whether the sync has more to fetch.
+  const fetched = await listHouseholdsForField(ctx.db, prefixes, query.before, limit + 1);
+  const households = fetched.slice(0, limit);
   const members = await listMembersForField(
     ctx.db,
     households.map((h) => h.id),
@@ -131,6 +141,7 @@ export async function fieldPack(
     areaCode: (areaPath && codeOfPath(areaPath)) ?? "",
     plans: await listVisitPlans(ctx),
     due: due.items,
+    nextBefore: fetched.length > limit ? (households.at(-1)?.id ?? null) : null,
     households: households.map((h) => ({
       ...h,
       members: members

@@ -9,6 +9,7 @@ import {
   CoverageSchema,
   DueListSchema,
   DueQuerySchema,
+  FieldPackQuerySchema,
   FieldPackSchema,
   NeedEventSchema,
   NeedParamsSchema,
@@ -108,11 +109,7 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       schema: {
         tags,
         summary: "What a worker's phone keeps for visits offline: plans, due list, households (no ID or phone numbers)",
-        querystring: z.object({
-          areaCode: z.string().max(24).optional(),
-          lng: z.coerce.number().min(-180).max(180).optional(),
-          lat: z.coerce.number().min(-90).max(90).optional(),
-        }),
+        querystring: FieldPackQuerySchema,
         response: { 200: FieldPackSchema, ...errors },
       },
     },

@@ -472,6 +472,21 @@ describe("history, photos, coverage and signals", () => {
     expect(pack.plans[0].key).toBe("household");
     noNumbers(res.body);
     expect(res.body).not.toMatch(/idNumber|phone/i);
+    expect(pack.nextBefore).toBeNull();
+  });
+
+  it("hands the households over in pieces, newest first, so a sync resumes where it stopped", async () => {
+    const seen: string[] = [];
+    let before: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const url: string = `/api/v1/visits/field-pack?limit=1${before ? `&before=${before}` : ""}`;
+      const page = (await inject(worker, "GET", url)).json();
+      seen.push(...page.households.map((h: { id: string }) => h.id));
+      before = page.nextBefore;
+      if (!before) break;
+    }
+    expect(seen).toEqual([ids.near, ids.far, ids.lead].sort().reverse());
+    expect(before).toBeNull();
   });
 });
 
