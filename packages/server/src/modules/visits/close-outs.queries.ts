@@ -31,18 +31,28 @@ export async function countDayEvents(db: Db, prefixes: string[], from: Date, to:
   return { received: Number(r?.received ?? 0), settled: Number(r?.settled ?? 0), handedOn: Number(r?.handed_on ?? 0) };
 }
 
-/** Open events the grid level holds under the prefixes (what a close-out carries over). */
-export async function listOpenGridEvents(db: Db, prefixes: string[]) {
+/**
+ * Open events held where the worker works: under each of their areas, at that area's handling level
+ * (a grid's events at the grid level; a village official's at the village level) — what a close-out
+ * carries over.
+ */
+export async function listOpenHeldEvents(db: Db, held: { path: string; level: string }[]) {
+  if (held.length === 0) return [];
   return db
     .selectFrom("event")
     .select(["id", "number", "category_key", "title", "state"])
-    .where((_eb) => under("event.area_path", prefixes) as never)
+    .where((eb) => eb.or(held.map((h) => eb.and([eb("area_path", "like", `${h.path}%`), eb("level", "=", h.level)]))))
     .where("state", "in", [...OPEN_STATES])
-    .where("level", "=", "grid")
     .where("merged_into", "is", null)
     .orderBy("created_at")
     .limit(500)
     .execute();
+}
+
+/** The levels of areas by their paths. */
+export async function listAreaLevels(db: Db, paths: string[]) {
+  if (paths.length === 0) return [];
+  return db.selectFrom("area").select(["path", "level"]).where("path", "in", paths).execute();
 }
 
 export async function countDayVisits(db: Db, userId: string, from: Date, to: Date) {

@@ -1,4 +1,5 @@
 import {
+  type AreaLevel,
   addDays,
   authorId,
   type CarryOver,
@@ -9,6 +10,7 @@ import {
   chinaDate,
   codeOfPath,
   DomainError,
+  handlingLevelOf,
   type Principal,
   principalScope,
 } from "@wangge/core";
@@ -25,11 +27,12 @@ import {
   insertCloseOutIfNew,
   insertCloseOutParts,
   insertCorrectionIfNew,
+  listAreaLevels,
   listCarryOvers,
   listCloseOutsOfDay,
   listCorrections,
   listGridsUnder,
-  listOpenGridEvents,
+  listOpenHeldEvents,
 } from "./close-outs.queries.ts";
 import { countDue } from "./due.queries.ts";
 import { defaultArea } from "./due.service.ts";
@@ -63,9 +66,11 @@ export async function daySummary(ctx: AppContext, actor: Principal, day: string)
   const prefixes = workPrefixes(actor);
   const from = dayStart(day);
   const to = new Date(from.getTime() + 86_400_000);
+  const levels = await listAreaLevels(ctx.db, prefixes);
+  const held = levels.map((a) => ({ path: a.path, level: handlingLevelOf(a.level as AreaLevel) }));
   const [events, open, visits, due] = await Promise.all([
     countDayEvents(ctx.db, prefixes, from, to),
-    listOpenGridEvents(ctx.db, prefixes),
+    listOpenHeldEvents(ctx.db, held),
     countDayVisits(ctx.db, authorId(actor) ?? "", from, to),
     prefixes.length === 0
       ? Promise.resolve([])

@@ -69,6 +69,14 @@ describe("the day's summary", () => {
     expect(res.body).not.toContain("13877125678");
   });
 
+  it("carries over only what is held at the closer's level: the grid's events are not the village's", async () => {
+    const village = await signIn(t, await buildUser(t.ctx, { role: "village_official", areaCode: tree.village.code }));
+    const { summary } = (await inject(village, "GET", "/api/v1/close-outs/day")).json();
+    expect(summary.areaCodes).toEqual([tree.village.code]);
+    expect(summary.events.received).toBe(1);
+    expect(summary.events.stillOpen).toEqual([]);
+  });
+
   it("refuses a day in the future or too long ago, and strangers", async () => {
     expect((await inject(worker, "GET", "/api/v1/close-outs/day?day=2999-01-01")).json().errors).toEqual([
       expect.objectContaining({ path: "query.day" }),
