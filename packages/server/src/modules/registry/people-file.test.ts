@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { crc32, deflateRawSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { zipOf } from "../../test/zip.ts";
 import { countCsvRows, countXlsxRows, readPeopleFile } from "./people-file.ts";
 
 let dir: string;
@@ -33,43 +33,6 @@ describe("countCsvRows", () => {
     expect(await countCsvRows(await file("e.csv", `姓名,证件号码\n${rows.join("\n")}\n`))).toBe(40_000);
   });
 });
-
-/** A zip of the given files, deflated (as spreadsheet programs save an XLSX) or stored uncompressed. */
-function zipOf(files: Record<string, string>, method: "deflate" | "store" = "deflate"): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(files)) {
-    const plain = Buffer.from(text);
-    const data = method === "deflate" ? deflateRawSync(plain) : plain;
-    const nameBytes = Buffer.from(name);
-    // The fields a local header and a directory entry share: version, flags, method, time, CRC, sizes.
-    const common = Buffer.alloc(26);
-    common.writeUInt16LE(20, 0);
-    common.writeUInt16LE(method === "deflate" ? 8 : 0, 4);
-    common.writeUInt32LE(crc32(plain), 10);
-    common.writeUInt32LE(data.length, 14);
-    common.writeUInt32LE(plain.length, 18);
-    common.writeUInt16LE(nameBytes.length, 22);
-    const local = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), common]);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    common.copy(entry, 6);
-    entry.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    central.push(entry, nameBytes);
-    offset += local.length + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
 
 describe("countXlsxRows", () => {
   const rows = (n: number) =>
