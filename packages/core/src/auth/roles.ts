@@ -69,7 +69,8 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
     key: "auditor",
     name: { "zh-CN": "安全审计员", en: "Auditor" },
     workScope: "subtree",
-    permissions: ["audit.read", "audit.export", "user.read"],
+    // All AUDIT_ROLE_PERMISSIONS: the trail names areas, and the accounts page lists them.
+    permissions: ["audit.read", "audit.export", "user.read", "area.read"],
   },
   {
     key: "city_official",

@@ -1,6 +1,7 @@
 import { type Permission, systemPrincipal } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { up as trimAuditRole } from "../../db/migrations/2026_12_06_1320_trim_audit_role.ts";
+import { up as grantAuditorAreaRead } from "../../db/migrations/2026_12_07_1000_grant_auditor_area_read.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
 import { setRolePermissions } from "./roles.service.ts";
@@ -115,7 +116,7 @@ describe("PUT /api/v1/roles/:key", () => {
 
   it("lets an auditor require a second factor of the auditor role, but not give it the admin's powers", async () => {
     const auditor = await signIn(t, await buildUser(t.ctx, { role: "auditor" }));
-    const current: Permission[] = ["audit.export", "audit.read", "user.read"];
+    const current: Permission[] = ["area.read", "audit.export", "audit.read", "user.read"];
     const grab = await t.app.inject({
       method: "PUT",
       url: "/api/v1/roles/auditor",
@@ -124,7 +125,7 @@ describe("PUT /api/v1/roles/:key", () => {
     });
     expect(grab.json()).toMatchObject({
       code: "ROLE_AUDIT_PERMISSIONS_LIMITED",
-      errors: [{ path: "body.permissions.3" }],
+      errors: [{ path: "body.permissions.4" }],
     });
     const totp = await t.app.inject({
       method: "PUT",
@@ -199,7 +200,7 @@ describe("PUT /api/v1/roles/:key", () => {
       .execute();
     const auditor = await signIn(t, await buildUser(t.ctx, { role: "auditor" }));
     const me = (await t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: auditor.headers })).json();
-    expect(me.permissions.sort()).toEqual(["audit.export", "audit.read", "user.read"]);
+    expect(me.permissions.sort()).toEqual(["area.read", "audit.export", "audit.read", "user.read"]);
     const people = await t.app.inject({ method: "GET", url: "/api/v1/people?q=test", headers: auditor.headers });
     expect(people.statusCode).toBe(403);
     await trimAuditRole(t.ctx.db);
@@ -210,10 +211,42 @@ describe("PUT /api/v1/roles/:key", () => {
       .orderBy("permission")
       .execute();
     expect(left).toEqual([
+      { role_key: "auditor", permission: "area.read" },
       { role_key: "auditor", permission: "audit.export" },
       { role_key: "auditor", permission: "audit.read" },
       { role_key: "auditor", permission: "user.read" },
     ]);
+  });
+
+  it("gives the default auditor role area.read: a fresh deployment seeds it, the upgrade adds it to an existing one", async () => {
+    const tree = await buildAreaTree(t.ctx);
+    const auditor = await signIn(t, await buildUser(t.ctx, { role: "auditor" }));
+    const areas = () => t.app.inject({ method: "GET", url: "/api/v1/areas", headers: auditor.headers });
+    expect((await areas()).statusCode).toBe(200);
+    const held = async () =>
+      (
+        await t.ctx.db.selectFrom("role_permission").select("permission").where("role_key", "=", "auditor").execute()
+      ).map((p) => p.permission);
+    expect(await held()).toContain("area.read");
+    // A deployment seeded before: the auditor role without area.read, refused the areas.
+    await t.ctx.db
+      .deleteFrom("role_permission")
+      .where("role_key", "=", "auditor")
+      .where("permission", "=", "area.read")
+      .execute();
+    await setRolePermissions(t.ctx, systemPrincipal(), meta, "auditor", {
+      permissions: ["audit.read", "audit.export", "user.read"],
+    });
+    expect((await areas()).statusCode).toBe(403);
+    await grantAuditorAreaRead(t.ctx.db);
+    await grantAuditorAreaRead(t.ctx.db);
+    await setRolePermissions(t.ctx, systemPrincipal(), meta, "auditor", {
+      permissions: (await held()) as Permission[],
+    });
+    expect((await held()).sort()).toEqual(["area.read", "audit.export", "audit.read", "user.read"]);
+    const seen = await areas();
+    expect(seen.statusCode).toBe(200);
+    expect(JSON.stringify(seen.json())).toContain(tree.village.code.slice(0, 6));
   });
 
   it("lets the CLI (the system) change the auditor role", async () => {
