@@ -1,3 +1,4 @@
+import { fieldIssue } from "../platform/field.messages.ts";
 import type { FieldIssue } from "../shared/domain-error.ts";
 import { COMMON_PASSWORDS } from "./common-passwords.ts";
 
@@ -33,11 +34,9 @@ export function checkPassword(password: string, username: string): PasswordProbl
 }
 
 export function passwordIssues(password: string, username: string, path = "password"): FieldIssue[] {
-  const messages: Record<PasswordProblem, string> = {
-    PASSWORD_TOO_SHORT: `must be at least ${PASSWORD_MIN_LENGTH} characters`,
-    PASSWORD_TOO_LONG: `must be at most ${PASSWORD_MAX_LENGTH} characters`,
-    PASSWORD_CONTAINS_USERNAME: "must not contain the username",
-    PASSWORD_TOO_COMMON: "is too common; choose a longer phrase",
+  const params: Partial<Record<PasswordProblem, Record<string, string>>> = {
+    PASSWORD_TOO_SHORT: { min: String(PASSWORD_MIN_LENGTH) },
+    PASSWORD_TOO_LONG: { max: String(PASSWORD_MAX_LENGTH) },
   };
-  return checkPassword(password, username).map((p) => ({ path, message: messages[p] }));
+  return checkPassword(password, username).map((p) => fieldIssue(path, `FIELD_${p}`, params[p]));
 }

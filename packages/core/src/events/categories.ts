@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { fieldIssue } from "../platform/field.messages.ts";
+import type { FieldIssue } from "../shared/domain-error.ts";
 import { HANDLING_LEVELS, type HandlingLevel } from "./levels.ts";
 
 /**
@@ -168,14 +170,14 @@ export function checkAttributes(
   attributes: readonly CategoryAttribute[],
   given: Record<string, unknown> | undefined,
   pathPrefix: string,
-): { path: string; message: string }[] {
-  const issues: { path: string; message: string }[] = [];
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
   for (const a of attributes) {
     const value = given?.[a.code];
     const path = `${pathPrefix}.${a.code}`;
     const empty = value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
     if (empty) {
-      if (a.required) issues.push({ path, message: "required for this category" });
+      if (a.required) issues.push(fieldIssue(path, "EVENT_ATTRIBUTE_REQUIRED"));
       continue;
     }
     const keys = new Set(a.values?.map((v) => v.key));
@@ -183,15 +185,15 @@ export function checkAttributes(
       a.datatype === "number" &&
       !(typeof value === "number" || (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)))
     )
-      issues.push({ path, message: "a number" });
+      issues.push(fieldIssue(path, "EVENT_ATTRIBUTE_NUMBER"));
     if (a.datatype === "datetime" && (typeof value !== "string" || Number.isNaN(Date.parse(value))))
-      issues.push({ path, message: "a date and time (ISO 8601)" });
+      issues.push(fieldIssue(path, "EVENT_ATTRIBUTE_DATETIME"));
     if (a.datatype === "singlevaluelist" && !keys.has(String(value)))
-      issues.push({ path, message: `one of ${[...keys].join(", ")}` });
+      issues.push(fieldIssue(path, "EVENT_ATTRIBUTE_ONE_OF", { values: [...keys].join(", ") }));
     if (a.datatype === "multivaluelist") {
       const list = Array.isArray(value) ? value : String(value).split(",");
       if (list.some((v) => !keys.has(String(v).trim())))
-        issues.push({ path, message: `values among ${[...keys].join(", ")}` });
+        issues.push(fieldIssue(path, "EVENT_ATTRIBUTE_VALUES_AMONG", { values: [...keys].join(", ") }));
     }
   }
   return issues;

@@ -1,3 +1,6 @@
+import { fieldIssue } from "../platform/field.messages.ts";
+import type { FieldIssue } from "../shared/domain-error.ts";
+
 /**
  * Deadlines in working time. A calendar says which dates are days off although weekdays (public
  * holidays) and which are working days although weekends (调休 make-up days) — data an admin keeps
@@ -122,21 +125,19 @@ export function checkCalendarYear(
   year: number,
   days: readonly { day: string; kind: "holiday" | "workday" }[],
   path = "days",
-): { path: string; message: string }[] {
-  const issues: { path: string; message: string }[] = [];
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
   const seen = new Set<string>();
   for (const [i, d] of days.entries()) {
     const weekday = new Date(`${d.day}T00:00:00Z`).getUTCDay();
     const weekend = weekday === 0 || weekday === 6;
-    if (!d.day.startsWith(`${year}-`)) issues.push({ path: `${path}.${i}.day`, message: `not in ${year}` });
+    if (!d.day.startsWith(`${year}-`))
+      issues.push(fieldIssue(`${path}.${i}.day`, "CALENDAR_NOT_IN_YEAR", { year: String(year) }));
     else if (d.kind === "workday" && !weekend)
-      issues.push({
-        path: `${path}.${i}.kind`,
-        message: `${d.day} is a weekday: a make-up working day falls on a weekend`,
-      });
+      issues.push(fieldIssue(`${path}.${i}.kind`, "CALENDAR_WORKDAY_ON_WEEKDAY", { day: d.day }));
     else if (d.kind === "holiday" && weekend)
-      issues.push({ path: `${path}.${i}.kind`, message: `${d.day} is a weekend day off already` });
-    if (seen.has(d.day)) issues.push({ path: `${path}.${i}.day`, message: `${d.day} is listed twice` });
+      issues.push(fieldIssue(`${path}.${i}.kind`, "CALENDAR_HOLIDAY_ON_WEEKEND", { day: d.day }));
+    if (seen.has(d.day)) issues.push(fieldIssue(`${path}.${i}.day`, "CALENDAR_DAY_TWICE", { day: d.day }));
     seen.add(d.day);
   }
   return issues;

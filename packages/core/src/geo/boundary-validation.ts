@@ -1,3 +1,4 @@
+import { fieldIssue } from "../platform/field.messages.ts";
 import type { FieldIssue } from "../shared/domain-error.ts";
 import type { Position } from "./geojson.ts";
 import { type BBox, bboxOf, type PolygonalGeometry, pointInGeometry, pointInRing, polygonsOf } from "./polygon.ts";
@@ -37,22 +38,22 @@ export function validateBoundary(geometry: unknown, path = "geometry"): FieldIss
   const issues: FieldIssue[] = [];
   const g = geometry as { type?: unknown; coordinates?: unknown };
   if (!g || (g.type !== "Polygon" && g.type !== "MultiPolygon")) {
-    return [{ path: `${path}.type`, message: "must be Polygon or MultiPolygon" }];
+    return [fieldIssue(`${path}.type`, "GEO_TYPE_POLYGONAL")];
   }
   if (!Array.isArray(g.coordinates) || g.coordinates.length === 0)
-    return [{ path: `${path}.coordinates`, message: "must not be empty" }];
+    return [fieldIssue(`${path}.coordinates`, "GEO_COORDINATES_EMPTY")];
   const polygons = (g.type === "Polygon" ? [g.coordinates] : g.coordinates) as unknown[][];
   polygons.forEach((polygon, pi) => {
     const base = g.type === "Polygon" ? `${path}.coordinates` : `${path}.coordinates.${pi}`;
     if (!Array.isArray(polygon) || polygon.length === 0) {
-      issues.push({ path: base, message: "a polygon needs an outer ring" });
+      issues.push(fieldIssue(base, "GEO_OUTER_RING_MISSING"));
       return;
     }
     polygon.forEach((ringValue, ri) => {
       const ringPath = `${base}.${ri}`;
       const ring = ringValue as Position[];
       if (!Array.isArray(ring) || ring.length < 4) {
-        issues.push({ path: ringPath, message: "a ring needs at least 4 positions (the first repeated at the end)" });
+        issues.push(fieldIssue(ringPath, "GEO_RING_TOO_SHORT"));
         return;
       }
       const badPosition = ring.findIndex(
@@ -65,37 +66,33 @@ export function validateBoundary(geometry: unknown, path = "geometry"): FieldIss
           !Number.isFinite(p[1]),
       );
       if (badPosition !== -1) {
-        issues.push({ path: `${ringPath}.${badPosition}`, message: "must be [longitude, latitude] numbers" });
+        issues.push(fieldIssue(`${ringPath}.${badPosition}`, "GEO_POSITION_FORM"));
         return;
       }
       const outside = ring.findIndex(
         (p) => p[0] < CHINA_EXTENT[0] || p[0] > CHINA_EXTENT[2] || p[1] < CHINA_EXTENT[1] || p[1] > CHINA_EXTENT[3],
       );
       if (outside !== -1) {
-        issues.push({
-          path: `${ringPath}.${outside}`,
-          message: "lies outside China's extent (is it [lat, lng] instead of [lng, lat]?)",
-        });
+        issues.push(fieldIssue(`${ringPath}.${outside}`, "GEO_OUTSIDE_CHINA"));
         return;
       }
       const first = ring[0] as Position;
       const last = ring[ring.length - 1] as Position;
       if (first[0] !== last[0] || first[1] !== last[1]) {
-        issues.push({ path: ringPath, message: "is not closed: the last position must repeat the first" });
+        issues.push(fieldIssue(ringPath, "GEO_RING_NOT_CLOSED"));
         return;
       }
       const crossing = findSelfIntersection(ring);
       if (crossing) {
-        issues.push({
-          path: ringPath,
-          message: `intersects itself (segments ${crossing[0]} and ${crossing[1]} cross)`,
-        });
+        issues.push(
+          fieldIssue(ringPath, "GEO_RING_SELF_INTERSECTS", { a: String(crossing[0]), b: String(crossing[1]) }),
+        );
         return;
       }
       if (ri > 0) {
         const outer = polygon[0] as Position[];
         if (Array.isArray(outer) && outer.length >= 4 && !ring.every((p) => pointInRing(p[0], p[1], outer))) {
-          issues.push({ path: ringPath, message: "is a hole that is not inside its outer ring" });
+          issues.push(fieldIssue(ringPath, "GEO_HOLE_OUTSIDE"));
         }
       }
     });

@@ -1,4 +1,5 @@
 import polygonClipping from "polygon-clipping";
+import { fieldIssue } from "../platform/field.messages.ts";
 import type { FieldIssue } from "../shared/domain-error.ts";
 import { MIN_AREA_M2, overlapShare, siblingOverlaps, uncovered } from "./coverage.ts";
 import type { Position } from "./geojson.ts";
@@ -22,31 +23,29 @@ export function checkSplit(
   path = "parts",
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (parts.length < 2) return [{ path, message: "a split needs at least two parts" }];
+  if (parts.length < 2) return [fieldIssue(path, "GEO_SPLIT_TOO_FEW")];
   for (const part of parts) {
     const share = overlapShare(part.geometry, old);
     if (share < SPLIT_PART_MIN_SHARE_INSIDE)
-      issues.push({
-        path: part.path,
-        message: `only ${Math.round(share * 100)}% of this part lies inside the grid being split`,
-      });
+      issues.push(fieldIssue(part.path, "GEO_SPLIT_PART_OUTSIDE", { percent: String(Math.round(share * 100)) }));
   }
   const overlaps = siblingOverlaps(parts.map((p, i) => ({ code: String(i), geometry: p.geometry })));
   for (const o of overlaps)
-    issues.push({
-      path: `${path}.${o.b}.geometry`,
-      message: `overlaps part ${o.a} by ${Math.round(o.areaM2)} m²`,
-    });
+    issues.push(
+      fieldIssue(`${path}.${o.b}.geometry`, "GEO_SPLIT_OVERLAP", { part: o.a, area: String(Math.round(o.areaM2)) }),
+    );
   const oldArea = geometryAreaM2(old);
   const gap = uncovered(
     old,
     parts.map((p) => p.geometry),
   );
   if (gap && gap.areaM2 > Math.max(MIN_AREA_M2, oldArea * SPLIT_MAX_UNCOVERED_SHARE))
-    issues.push({
-      path,
-      message: `the parts leave ${Math.round(gap.areaM2)} m² (${Math.round((gap.areaM2 / oldArea) * 100)}%) of the grid without a grid`,
-    });
+    issues.push(
+      fieldIssue(path, "GEO_SPLIT_GAP", {
+        area: String(Math.round(gap.areaM2)),
+        percent: String(Math.round((gap.areaM2 / oldArea) * 100)),
+      }),
+    );
   return issues;
 }
 
@@ -66,9 +65,7 @@ export function mergeGeometry(
   const sourcePieces = geometries.reduce((n, g) => n + polygonsOf(g).length, 0);
   // Pieces that were already separate (a multi-part grid) may stay separate; new separations may not.
   const issues: FieldIssue[] =
-    union.length > 1 && union.length >= sourcePieces
-      ? [{ path, message: "the grids do not touch one another; only neighbouring grids can be merged" }]
-      : [];
+    union.length > 1 && union.length >= sourcePieces ? [fieldIssue(path, "GEO_MERGE_NOT_TOUCHING")] : [];
   return { geometry, issues };
 }
 

@@ -139,3 +139,90 @@ export const IMPORT_ROW_MESSAGES: MessageCatalogue = {
   IMPORT_REPORT_REASONS: { "zh-CN": "未导入原因", en: "Why not imported" },
   IMPORT_REPORT_SHEET: { "zh-CN": "未导入的行", en: "Rows not imported" },
 };
+
+/** What the server says about a field of a registry record (person, household, place, organisation, tag, import). */
+export const REGISTRY_FIELD_MESSAGES: MessageCatalogue = {
+  REGISTRY_FIELD_UNKNOWN_PERSON: { "zh-CN": "未知的人员", en: "unknown person" },
+  REGISTRY_FIELD_UNKNOWN_HOUSEHOLD: { "zh-CN": "未知的户", en: "unknown household" },
+  REGISTRY_FIELD_UNKNOWN_PLACE: { "zh-CN": "未知的地址", en: "unknown place" },
+  REGISTRY_FIELD_UNKNOWN_ORGANISATION: { "zh-CN": "未知的单位", en: "unknown organisation" },
+  REGISTRY_FIELD_UNKNOWN_IMPORT: { "zh-CN": "未知的导入", en: "unknown import" },
+  REGISTRY_FIELD_WHERE_PERSON_LIVES: {
+    "zh-CN": "请给出此人所在的网格、户或地址",
+    en: "give the grid, the household or the place the person lives at",
+  },
+  REGISTRY_FIELD_BIRTH_DATE_MISMATCH: {
+    "zh-CN": "与证件号码中的出生日期（{expected}）不符",
+    en: "does not match the ID number ({expected})",
+  },
+  REGISTRY_FIELD_GENDER_MISMATCH: { "zh-CN": "与证件号码不符", en: "does not match the ID number" },
+  REGISTRY_FIELD_ETHNICITY: {
+    "zh-CN": "应为 56 个民族之一（名称或 GB/T 3304 代码）",
+    en: "one of the 56 ethnic groups (name or GB/T 3304 code)",
+  },
+  REGISTRY_FIELD_IN_FUTURE: { "zh-CN": "晚于今天", en: "is in the future" },
+  REGISTRY_FIELD_NO_TAG: { "zh-CN": "没有标签 {key}", en: "no tag {key}" },
+  REGISTRY_FIELD_TAG_NEEDS_END: { "zh-CN": "“{tag}”需要填写结束日期", en: "{tag} needs the date it ends" },
+  REGISTRY_FIELD_ENDS_BEFORE_START: { "zh-CN": "结束日期早于开始日期", en: "ends before it starts" },
+  REGISTRY_FIELD_ALREADY_IN_AREA: {
+    "zh-CN": "此人已属于该区域",
+    en: "the person is already attributed to this area",
+  },
+  REGISTRY_FIELD_NOT_PARTY_HOUSEHOLD: { "zh-CN": "不是党员户", en: "not a party member's household" },
+  REGISTRY_FIELD_AT_MOST_HOUSEHOLDS: { "zh-CN": "最多 {max} 户", en: "at most {max} households" },
+  REGISTRY_FIELD_SELF_LEAD: { "zh-CN": "一户不能联系自己", en: "a household does not look after itself" },
+  REGISTRY_FIELD_PLACE_OR_GRID: { "zh-CN": "请给出地址或网格", en: "give the place or the grid" },
+  REGISTRY_FIELD_CREDIT_CODE: {
+    "zh-CN": "应为 18 位统一社会信用代码",
+    en: "an 18-character unified social credit code",
+  },
+  REGISTRY_FIELD_CONTENT_TYPE: { "zh-CN": "应为 text/csv 或 {type}", en: "text/csv or {type}" },
+  REGISTRY_FIELD_IMPORT_STATUS: { "zh-CN": "导入{status}", en: "import is {status}" },
+  IMPORT_STATUS_queued: { "zh-CN": "正在排队", en: "queued" },
+  IMPORT_STATUS_running: { "zh-CN": "正在进行", en: "running" },
+  IMPORT_STATUS_done: { "zh-CN": "已完成", en: "done" },
+  IMPORT_STATUS_failed: { "zh-CN": "已失败", en: "failed" },
+  REGISTRY_FIELD_REPORT_REMOVED: { "zh-CN": "已于 {at} 删除", en: "removed {at}" },
+  REGISTRY_FIELD_CURSOR: {
+    "zh-CN": "请原样使用上一页返回的 nextCursor",
+    en: "use nextCursor from the previous page as given",
+  },
+  REGISTRY_FIELD_EXPORT_REASON: {
+    "zh-CN": "请说明为什么需要明文号码",
+    en: "state why the numbers are needed in clear",
+  },
+  REGISTRY_FIELD_NO_GRID_UNDER: {
+    "zh-CN": "您的范围内 {division} 下没有网格 {grid}",
+    en: "no grid {grid} under {division} in your scope",
+  },
+  REGISTRY_FIELD_ADDRESS_REQUIRED: {
+    "zh-CN": "地址至少需要道路、自然村（屯）或门牌号之一",
+    en: "an address needs at least a road, hamlet or number",
+  },
+  REGISTRY_FIELD_LNG_LAT_BOTH: { "zh-CN": "经度和纬度须同时填写", en: "give both longitude and latitude" },
+  REGISTRY_FIELD_PLACE_REGISTERED_AS: { "zh-CN": "已登记为地址 {id}", en: "already registered as place {id}" },
+  REGISTRY_FIELD_PLACE_REGISTERED: {
+    "zh-CN": "已在本村（社区）登记",
+    en: "already registered in this village or community",
+  },
+  REGISTRY_FIELD_ALREADY_REGISTERED: {
+    "zh-CN": "已登记：{where} 的{type} {label}",
+    en: "already registered: {type} {label} in {where}",
+  },
+  RECORD_TYPE_person: { "zh-CN": "人员", en: "person" },
+  RECORD_TYPE_household: { "zh-CN": "户", en: "household" },
+  RECORD_TYPE_place: { "zh-CN": "地址", en: "place" },
+  RECORD_TYPE_organisation: { "zh-CN": "单位", en: "organisation" },
+  REGISTRY_FIELD_ID_REFUSED: {
+    "zh-CN": "该证件号码不能在此登记，请联系乡镇（街道）户籍管理部门",
+    en: "this ID number cannot be registered here; contact the township registry office",
+  },
+  REGISTRY_FIELD_HOUSEHOLD_REFUSED: {
+    "zh-CN": "该户编号不能在此登记，请联系乡镇（街道）户籍管理部门",
+    en: "this household number cannot be registered here; contact the township registry office",
+  },
+  REGISTRY_FIELD_LOOKUPS_SPENT: {
+    "zh-CN": "已达到按号码查询的次数上限，请稍后再导入其余各行",
+    en: "limit of number look-ups reached; import the rest later",
+  },
+};

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import { DomainError, type FieldIssue } from "@wangge/core";
+import { DomainError, type FieldIssue, fieldIssue } from "@wangge/core";
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { sendProblem } from "./error-handler.ts";
 import { buildProblem } from "./problem.ts";
@@ -60,8 +60,8 @@ function isContainer(value: unknown): value is Record<string, unknown> | unknown
 
 /** Why a text cannot be stored as it is, or undefined when it can. */
 function textProblem(text: string): string | undefined {
-  if (text.includes(NUL)) return "must not contain the NUL character (U+0000)";
-  if (!text.isWellFormed()) return "must be well-formed Unicode text (it holds a lone surrogate)";
+  if (text.includes(NUL)) return "FIELD_TEXT_NUL";
+  if (!text.isWellFormed()) return "FIELD_TEXT_SURROGATE";
   return undefined;
 }
 
@@ -82,14 +82,14 @@ export function textIssues(value: unknown, root: string): FieldIssue[] {
     const [current, path] = stack.pop() as [unknown, string];
     if (typeof current === "string") {
       const problem = textProblem(current);
-      if (problem) issues.push({ path, message: problem });
+      if (problem) issues.push(fieldIssue(path, problem));
     } else if (isContainer(current)) {
       const entries = Array.isArray(current) ? current.map((v, i) => [String(i), v] as const) : Object.entries(current);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i] as readonly [string, unknown];
         const childPath = `${path}.${pathKey(key)}`;
         const problem = textProblem(key);
-        if (problem) issues.push({ path: childPath, message: `the name ${problem}` });
+        if (problem) issues.push(fieldIssue(childPath, "FIELD_NAME_OF_KEY", { problem: { code: problem } }));
         else stack.push([child, childPath]);
       }
     }

@@ -76,7 +76,9 @@ async function checkGeometry(
   if (parentBoundary) {
     const share = shareInside(geometry as PolygonalGeometry, parentBoundary.geometry as PolygonalGeometry);
     if (share < MIN_SHARE_INSIDE_PARENT) {
-      return [{ path, message: `lies mostly outside its parent ${parent.code} (${Math.round(share * 100)}% inside)` }];
+      return [
+        fieldIssue(path, "GEO_OUTSIDE_PARENT", { parent: parent.code, percent: String(Math.round(share * 100)) }),
+      ];
     }
   }
   return [];
@@ -202,7 +204,7 @@ export async function importBoundaries(
   const fc = collection as { type?: unknown; features?: unknown };
   if (fc?.type !== "FeatureCollection" || !Array.isArray(fc.features)) {
     throw new DomainError("VALIDATION_FAILED", "the file is not a GeoJSON FeatureCollection", {
-      errors: [{ path: "type", message: "must be FeatureCollection with a features array" }],
+      errors: [fieldIssue("type", "GEO_NOT_FEATURE_COLLECTION")],
     });
   }
   const planned: PlannedFeature[] = [];
@@ -218,58 +220,41 @@ export async function importBoundaries(
     const parentCode =
       props[options.parentCodeProperty] == null ? null : String(props[options.parentCodeProperty]).trim();
     const kindValue = options.kindProperty ? props[options.kindProperty] : undefined;
-    if (feature?.type !== "Feature") errors.push({ path: at("type"), message: "must be Feature" });
+    if (feature?.type !== "Feature") errors.push(fieldIssue(at("type"), "GEO_NOT_FEATURE"));
     if (!code || !AREA_CODE_PATTERN.test(code))
-      errors.push({
-        path: at(`properties.${options.codeProperty}`),
-        message: "a code of 2–24 letters or digits is required",
-      });
+      errors.push(fieldIssue(at(`properties.${options.codeProperty}`), "GEO_CODE_FORM"));
     else if (seen.has(code))
-      errors.push({
-        path: at(`properties.${options.codeProperty}`),
-        message: `code ${code} appears twice in the file`,
-      });
+      errors.push(fieldIssue(at(`properties.${options.codeProperty}`), "GEO_CODE_TWICE_IN_FILE", { code }));
     if (!name) errors.push(fieldIssue(at(`properties.${options.nameProperty}`), "FIELD_NAME_REQUIRED"));
     if (kindValue != null && !(GRID_KINDS as readonly string[]).includes(String(kindValue))) {
-      errors.push({
-        path: at(`properties.${options.kindProperty}`),
-        message: `must be one of ${GRID_KINDS.join(", ")}`,
-      });
+      errors.push(
+        fieldIssue(at(`properties.${options.kindProperty}`), "GEO_GRID_KIND", { kinds: GRID_KINDS.join(", ") }),
+      );
     }
     let parent: AreaRow | undefined;
-    if (!parentCode)
-      errors.push({
-        path: at(`properties.${options.parentCodeProperty}`),
-        message: "the parent area's code is required",
-      });
+    if (!parentCode) errors.push(fieldIssue(at(`properties.${options.parentCodeProperty}`), "GEO_PARENT_REQUIRED"));
     else {
       parent = await findAreaByCode(ctx.db, parentCode);
       if (!parent || parent.abolished_at || !canView(scope, parent.path)) {
-        errors.push({
-          path: at(`properties.${options.parentCodeProperty}`),
-          message: `no area ${parentCode} in your scope`,
-        });
+        errors.push(fieldIssue(at(`properties.${options.parentCodeProperty}`), "FIELD_NO_AREA", { code: parentCode }));
         parent = undefined;
       } else if (!childLevel(parent)) {
-        errors.push({
-          path: at(`properties.${options.parentCodeProperty}`),
-          message: `a grid cannot be placed directly under a ${parent.level}`,
-        });
+        errors.push(
+          fieldIssue(at(`properties.${options.parentCodeProperty}`), "GEO_GRID_UNDER_LEVEL", {
+            level: { code: `AREA_LEVEL_${parent.level}` },
+          }),
+        );
       }
     }
     if (code && parent) {
       const existing = await findAreaByCode(ctx.db, code);
       if (existing && existing.parent_id !== parent.id) {
-        errors.push({
-          path: at(`properties.${options.codeProperty}`),
-          message: `code ${code} already belongs to another parent`,
-        });
+        errors.push(fieldIssue(at(`properties.${options.codeProperty}`), "GEO_CODE_OTHER_PARENT", { code }));
       } else if (!canWork(scope, existing?.path ?? childPath(parent.path, code))) {
         // Drawing a grid is work on the grid: an official who views the village works only on its own area.
-        errors.push({
-          path: at(`properties.${options.parentCodeProperty}`),
-          message: `you may not draw grids under ${parentCode}: only on the area you work on`,
-        });
+        errors.push(
+          fieldIssue(at(`properties.${options.parentCodeProperty}`), "GEO_NOT_YOUR_AREA", { code: String(parentCode) }),
+        );
       }
     }
     errors.push(...(await checkGeometry(ctx.db, feature?.geometry, parent, at("geometry"))));

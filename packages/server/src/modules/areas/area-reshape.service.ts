@@ -5,6 +5,7 @@ import {
   type DataScope,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   mergeGeometry,
   nextChildCodes,
   type PolygonalGeometry,
@@ -103,18 +104,18 @@ async function reshapeable(
 ) {
   const area = await getAreaToWork(ctx, actor, meta, code, scope, "area.reshape");
   if (area.abolished_at) {
-    issues.push({ path, message: `grid ${code} no longer exists (abolished ${area.abolished_at.toISOString()})` });
+    issues.push(fieldIssue(path, "GEO_GRID_ABOLISHED", { code, at: area.abolished_at.toISOString() }));
     return undefined;
   }
   if (area.level !== "grid" && area.level !== "microgrid") {
-    issues.push({ path, message: `${code} is a ${area.level}; only grids and micro-grids can be split or merged` });
+    issues.push(fieldIssue(path, "GEO_NOT_RESHAPEABLE", { code, level: { code: `AREA_LEVEL_${area.level}` } }));
     return undefined;
   }
   if ((await countLiveChildren(ctx.db, area.id)) > 0)
     throw new DomainError("AREA_HAS_CHILDREN", `grid ${code} still has micro-grids`);
   const boundary = await findCurrentBoundary(ctx.db, area.id);
   if (!boundary) {
-    issues.push({ path, message: `grid ${code} has no boundary to split or merge` });
+    issues.push(fieldIssue(path, "GEO_NO_BOUNDARY", { code }));
     return undefined;
   }
   return { area, boundary, geometry: boundary.geometry as PolygonalGeometry };
@@ -125,10 +126,10 @@ async function checkNewCodes(ctx: AppContext, grids: NewGridInput[], path: (i: n
   const seen = new Set<string>();
   for (const [i, grid] of grids.entries()) {
     if (!grid.code) continue;
-    if (!AREA_CODE_PATTERN.test(grid.code)) issues.push({ path: path(i), message: "a code of 2–24 letters or digits" });
-    else if (seen.has(grid.code)) issues.push({ path: path(i), message: `code ${grid.code} is given twice` });
+    if (!AREA_CODE_PATTERN.test(grid.code)) issues.push(fieldIssue(path(i), "GEO_CODE_FORM"));
+    else if (seen.has(grid.code)) issues.push(fieldIssue(path(i), "GEO_CODE_GIVEN_TWICE", { code: grid.code }));
     else if (await findAreaByCode(ctx.db, grid.code))
-      issues.push({ path: path(i), message: `code ${grid.code} is already used` });
+      issues.push(fieldIssue(path(i), "GEO_CODE_USED", { code: grid.code }));
     seen.add(grid.code);
   }
   return issues;
@@ -194,7 +195,7 @@ export async function splitArea(
   issues.push(...(await checkNewCodes(ctx, input.parts, (i) => `body.parts.${i}.code`)));
   const staffTo = input.staffTo ?? 0;
   if (staffTo >= input.parts.length)
-    issues.push({ path: "body.staffTo", message: `must be the index of a part (0–${input.parts.length - 1})` });
+    issues.push(fieldIssue("body.staffTo", "GEO_STAFF_TO_INDEX", { max: String(input.parts.length - 1) }));
   if (old && issues.length === 0)
     issues.push(
       ...checkSplit(
@@ -268,16 +269,14 @@ export async function mergeAreas(
   if (done) return done;
   const issues: FieldIssue[] = [];
   const olds: NonNullable<Awaited<ReturnType<typeof reshapeable>>>[] = [];
-  if (new Set(input.codes).size !== input.codes.length)
-    issues.push({ path: "body.codes", message: "a grid is listed twice" });
+  if (new Set(input.codes).size !== input.codes.length) issues.push(fieldIssue("body.codes", "GEO_GRID_LISTED_TWICE"));
   for (const [i, code] of input.codes.entries()) {
     const old = await reshapeable(ctx, actor, meta, code, scope, `body.codes.${i}`, issues);
     if (old) olds.push(old);
   }
   const parentPaths = new Set(olds.map((o) => parentPathOf(o.area.path)));
   const levels = new Set(olds.map((o) => o.area.level));
-  if (parentPaths.size > 1 || levels.size > 1)
-    issues.push({ path: "body.codes", message: "only grids under the same parent can be merged" });
+  if (parentPaths.size > 1 || levels.size > 1) issues.push(fieldIssue("body.codes", "GEO_MERGE_NOT_SIBLINGS"));
   issues.push(...(await checkNewCodes(ctx, [{ ...input.into, geometry: null }], () => "body.into.code")));
   let merged: PolygonalGeometry | undefined;
   if (issues.length === 0) {

@@ -6,6 +6,7 @@ import {
   type DataScope,
   DomainError,
   deploymentWidePermissions,
+  fieldIssue,
   type Permission,
   type Principal,
   parentCodeOf,
@@ -43,7 +44,7 @@ export async function getAreaInScope(
   const area = await findAreaByCode(db, code);
   if (!area || !(scope.isGlobal || scope.view.some((p) => area.path.startsWith(p)))) {
     throw new DomainError("AREA_NOT_FOUND", `no area ${code} in your scope`, {
-      errors: [{ path: "areaCode", message: "unknown area" }],
+      errors: [fieldIssue("areaCode", "FIELD_UNKNOWN_AREA")],
     });
   }
   return area;

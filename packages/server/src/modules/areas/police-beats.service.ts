@@ -79,7 +79,7 @@ export async function importBeats(
   const fc = collection as { type?: unknown; features?: unknown };
   if (fc?.type !== "FeatureCollection" || !Array.isArray(fc.features)) {
     throw new DomainError("VALIDATION_FAILED", "the file is not a GeoJSON FeatureCollection", {
-      errors: [{ path: "type", message: "must be FeatureCollection with a features array" }],
+      errors: [fieldIssue("type", "GEO_NOT_FEATURE_COLLECTION")],
     });
   }
   const planned: {
@@ -99,11 +99,11 @@ export async function importBeats(
     const code = text(options.codeProperty);
     const errors: FieldIssue[] = [];
     if (!/^[0-9A-Za-z-]{2,32}$/.test(code))
-      errors.push({ path: at(`properties.${options.codeProperty}`), message: "a beat code is required" });
+      errors.push(fieldIssue(at(`properties.${options.codeProperty}`), "GEO_BEAT_CODE_REQUIRED"));
     if (!text(options.nameProperty))
       errors.push(fieldIssue(at(`properties.${options.nameProperty}`), "FIELD_NAME_REQUIRED"));
     if (!text(options.stationProperty))
-      errors.push({ path: at(`properties.${options.stationProperty}`), message: "the police station is required" });
+      errors.push(fieldIssue(at(`properties.${options.stationProperty}`), "GEO_STATION_REQUIRED"));
     let officerId: string | null = null;
     const officer = text(options.officerProperty);
     if (officer) {
@@ -112,7 +112,8 @@ export async function importBeats(
         .select("id")
         .where("username", "=", officer.toLowerCase())
         .executeTakeFirst();
-      if (!user) errors.push({ path: at(`properties.${options.officerProperty}`), message: `no user ${officer}` });
+      if (!user)
+        errors.push(fieldIssue(at(`properties.${options.officerProperty}`), "FIELD_NO_USER", { username: officer }));
       officerId = user?.id ?? null;
     }
     errors.push(...validateBoundary(feature?.geometry, at("geometry")));

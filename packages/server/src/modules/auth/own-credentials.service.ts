@@ -76,8 +76,7 @@ export async function changePassword(
   }
   await uncountLoginAttempt(ctx.db, user.username, now);
   const errors = passwordIssues(input.newPassword, user.username, "newPassword");
-  if (input.newPassword === input.currentPassword)
-    errors.push({ path: "newPassword", message: "must differ from the current password" });
+  if (input.newPassword === input.currentPassword) errors.push(fieldIssue("newPassword", "FIELD_PASSWORD_SAME"));
   if (errors.length > 0)
     throw new DomainError("VALIDATION_FAILED", "the new password does not meet the policy", { errors });
   const passwordHash = await hashPassword(input.newPassword);
@@ -117,7 +116,7 @@ export async function enableTotp(
   const user = await findUserById(ctx.db, principal.userId);
   if (!user?.totp_secret_enc)
     throw new DomainError("AUTH_TOTP_INVALID", "start the setup first", {
-      errors: [{ path: "code", message: "no setup in progress" }],
+      errors: [fieldIssue("code", "FIELD_NO_TOTP_SETUP")],
     });
   if (user.totp_enabled) throw new DomainError("AUTH_TOTP_ALREADY_ENABLED", "a second factor is already set up");
   const step = matchTotp(ctx.crypto.decrypt(user.totp_secret_enc), code, ctx.now(), null);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { authorId, DomainError, isPublicCategory, type Principal } from "@wangge/core";
+import { authorId, DomainError, fieldIssue, isPublicCategory, type Principal } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import {
@@ -59,16 +59,16 @@ export function toAttachmentView(ctx: AppContext, row: EventAttachmentRow) {
 export function checkAttachment(data: Uint8Array, field: string): AttachmentType {
   if (data.length === 0)
     throw new DomainError("EVENT_ATTACHMENT_REJECTED", "the file is empty", {
-      errors: [{ path: field, message: "empty file" }],
+      errors: [fieldIssue(field, "EVENT_FIELD_FILE_EMPTY")],
     });
   if (data.length > MAX_ATTACHMENT_BYTES)
     throw new DomainError("EVENT_ATTACHMENT_REJECTED", "the file is too large", {
-      errors: [{ path: field, message: `at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB` }],
+      errors: [fieldIssue(field, "EVENT_FIELD_FILE_TOO_LARGE", { mib: String(MAX_ATTACHMENT_BYTES / 1024 / 1024) })],
     });
   const type = sniffType(data);
   if (!type)
     throw new DomainError("EVENT_ATTACHMENT_REJECTED", "the file is not a JPEG, PNG, WebP or PDF", {
-      errors: [{ path: field, message: "accepted: JPEG, PNG, WebP photos and PDF documents" }],
+      errors: [fieldIssue(field, "EVENT_FIELD_FILE_TYPE")],
     });
   return type;
 }
@@ -164,7 +164,7 @@ export async function readAttachment(
   const row = await findAttachmentOfEvent(ctx.db, eventId, attachmentId);
   if (!row)
     throw new DomainError("EVENT_NOT_FOUND", `no attachment ${attachmentId} on this event`, {
-      errors: [{ path: "attachmentId", message: "unknown attachment" }],
+      errors: [fieldIssue("attachmentId", "EVENT_FIELD_UNKNOWN_ATTACHMENT")],
     });
   return { row: openColumns(ctx, row, SEALED_TEXT.event_attachment), data: await readVariant(ctx, row, variant) };
 }

@@ -6,6 +6,7 @@ import {
   checkCalendarYear,
   DEFAULT_CATEGORIES,
   DomainError,
+  fieldIssue,
   HOLIDAYS_2026,
   OFFICE_HOURS,
   type Principal,
@@ -110,7 +111,7 @@ export async function getCategory(db: Kysely<DB>, key: string): Promise<Category
   const found = cache.categories.byKey.get(key);
   if (!found)
     throw new DomainError("EVENT_CATEGORY_NOT_FOUND", `no event category ${key}`, {
-      errors: [{ path: "key", message: "unknown category" }],
+      errors: [fieldIssue("key", "EVENT_FIELD_UNKNOWN_CATEGORY")],
     });
   return found;
 }

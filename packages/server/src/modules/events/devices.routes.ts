@@ -3,6 +3,7 @@ import {
   DeviceReportedSchema,
   DeviceSchema,
   DomainError,
+  fieldIssue,
   ProblemSchema,
   RegisterDeviceBodySchema,
 } from "@wangge/core";
@@ -80,7 +81,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
           json = JSON.parse(raw.toString("utf8"));
         } catch {
           throw new DomainError("VALIDATION_FAILED", "the body is not JSON", {
-            errors: [{ path: "body", message: "JSON expected" }],
+            errors: [fieldIssue("body", "EVENT_FIELD_JSON")],
           });
         }
         assertStorableText(json, "body");

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { authorId, DomainError, type Principal, systemPrincipal } from "@wangge/core";
+import { authorId, DomainError, type FieldIssue, fieldIssue, type Principal, systemPrincipal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { findArea } from "../areas/areas.service.ts";
@@ -51,15 +51,15 @@ export interface DeviceInput {
 }
 
 export async function registerDevice(ctx: AppContext, actor: Principal, meta: RequestMeta, input: DeviceInput) {
-  const issues: { path: string; message: string }[] = [];
+  const issues: FieldIssue[] = [];
   const category = await getCategory(ctx.db, input.categoryKey).catch(() => undefined);
-  if (!category?.parentKey) issues.push({ path: "body.categoryKey", message: "no such category" });
+  if (!category?.parentKey) issues.push(fieldIssue("body.categoryKey", "EVENT_FIELD_NO_CATEGORY"));
   if (input.areaCode && !(await findArea(ctx.db, input.areaCode)))
-    issues.push({ path: "body.areaCode", message: "no such area" });
+    issues.push(fieldIssue("body.areaCode", "FIELD_NO_SUCH_AREA"));
   if (!input.areaCode && (input.lng === undefined || input.lat === undefined))
-    issues.push({ path: "body.areaCode", message: "say where the device is: its area or its point" });
+    issues.push(fieldIssue("body.areaCode", "EVENT_FIELD_DEVICE_WHERE"));
   const taken = await findDeviceByKey(ctx.db, input.deviceKey);
-  if (taken) issues.push({ path: "body.deviceKey", message: "another device has this id" });
+  if (taken) issues.push(fieldIssue("body.deviceKey", "EVENT_FIELD_DEVICE_TAKEN"));
   if (issues.length > 0)
     throw new DomainError("VALIDATION_FAILED", "the device cannot be registered", { errors: issues });
   const secret = randomBytes(32).toString("base64url");
@@ -82,7 +82,7 @@ export async function registerDevice(ctx: AppContext, actor: Principal, meta: Re
     // Registered twice at once: the second finds the key taken.
     if (!(await insertDeviceIfKeyFree(trx, row)))
       throw new DomainError("VALIDATION_FAILED", "the device cannot be registered", {
-        errors: [{ path: "body.deviceKey", message: "another device has this id" }],
+        errors: [fieldIssue("body.deviceKey", "EVENT_FIELD_DEVICE_TAKEN")],
       });
     await recordAudit(ctx, trx, {
       action: "device.register",

@@ -272,9 +272,9 @@ export async function addParty(ctx: AppContext, actor: Principal, meta: RequestM
   let name = input.name?.trim() ?? "";
   if (input.personId) {
     const person = await personInScope(ctx, input.personId, principalScope(actor, "event.read")).catch(() => undefined);
-    if (!person) issues.push({ path: "body.personId", message: "no such person in your areas" });
+    if (!person) issues.push(fieldIssue("body.personId", "EVENT_FIELD_NO_PERSON"));
     else name = person.name;
-  } else if (!name) issues.push({ path: "body.name", message: "a party needs a name (or a personId)" });
+  } else if (!name) issues.push(fieldIssue("body.name", "EVENT_FIELD_PARTY_NAME"));
   const phone = !input.personId && input.phone?.trim() ? sealPhone(ctx.crypto, input.phone, "body.phone") : undefined;
   if (phone && isIssue(phone)) issues.push(phone);
   const idNumber =
@@ -318,7 +318,7 @@ export async function removeParty(ctx: AppContext, actor: Principal, meta: Reque
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await deleteParty(trx, id, partyId)))
       throw new DomainError("EVENT_NOT_FOUND", `no party ${partyId} in this dispute`, {
-        errors: [{ path: "partyId", message: "unknown party" }],
+        errors: [fieldIssue("partyId", "EVENT_FIELD_UNKNOWN_PARTY")],
       });
     await step(ctx, trx, row, actor, "mediation_party_removed", partyId, ctx.now());
     await auditMediation(ctx, trx, actor, meta, row, "mediation.party.remove", { partyId });

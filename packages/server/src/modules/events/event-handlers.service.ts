@@ -1,4 +1,12 @@
-import { type Candidate, canWork, DomainError, isWithin, type Permission, principalScope } from "@wangge/core";
+import {
+  type Candidate,
+  canWork,
+  DomainError,
+  fieldIssue,
+  isWithin,
+  type Permission,
+  principalScope,
+} from "@wangge/core";
 import { pinyin } from "pinyin-pro";
 import type { AppContext } from "../../context.ts";
 import { staffHoldingOn } from "../users/staff-lookup.service.ts";
@@ -22,7 +30,7 @@ export async function staffWhoMayWork(
   const principal = user?.status === "active" ? await loadPrincipal(ctx.db, user, "session") : undefined;
   if (!principal || !canWork(principalScope(principal, permission), areaPath))
     throw new DomainError("VALIDATION_FAILED", "no one by that id may take on this event's work", {
-      errors: [{ path: field, message: "not a member of staff who may handle this event" }],
+      errors: [fieldIssue(field, "EVENT_FIELD_NOT_HANDLER")],
     });
   return { userId: principal.userId, displayName: principal.displayName };
 }

@@ -1,4 +1,12 @@
-import { authorId, canWork, DomainError, isPublicCategory, type Principal, principalScope } from "@wangge/core";
+import {
+  authorId,
+  canWork,
+  DomainError,
+  fieldIssue,
+  isPublicCategory,
+  type Principal,
+  principalScope,
+} from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
@@ -32,7 +40,7 @@ export async function setEventPublicity(
     );
   if (input.public && !isPublicCategory(row.category_key))
     throw new DomainError("VALIDATION_FAILED", "disputes and public-order matters are never public", {
-      errors: [{ path: "body.public", message: "this category is never shown publicly" }],
+      errors: [fieldIssue("body.public", "EVENT_FIELD_NEVER_PUBLIC")],
     });
   const now = ctx.now();
   const after = await ctx.db.transaction().execute(async (trx) => {

@@ -4,6 +4,7 @@ import {
   DomainError,
   type EventAction,
   type EventState,
+  fieldIssue,
   type HandlingLevel,
   handlingLevelOf,
   nextState,
@@ -70,9 +71,7 @@ export async function transitionEvent(
       step.code === "EVENT_NOTE_REQUIRED"
         ? `${input.action} needs a note`
         : `an event that is ${row.state} cannot be ${input.action}ed`,
-      step.code === "EVENT_NOTE_REQUIRED"
-        ? { errors: [{ path: "body.note", message: "required for this action" }] }
-        : {},
+      step.code === "EVENT_NOTE_REQUIRED" ? { errors: [fieldIssue("body.note", "EVENT_FIELD_NOTE_REQUIRED")] } : {},
     );
   // Then the one test of whether this actor may take this action here now (event-actions.service.ts).
   const refused = await actionRefusal(ctx, actor, row, input.action);
@@ -94,7 +93,7 @@ export async function transitionEvent(
   if (input.action === "assign") {
     if (!input.assigneeUserId)
       throw new DomainError("VALIDATION_FAILED", "assign needs the person", {
-        errors: [{ path: "body.assigneeUserId", message: "required to assign" }],
+        errors: [fieldIssue("body.assigneeUserId", "EVENT_FIELD_ASSIGNEE_REQUIRED")],
       });
     update.assignee_user_id = (
       await staffWhoMayWork(ctx, input.assigneeUserId, "event.handle", row.area_path, "body.assigneeUserId")
@@ -121,7 +120,7 @@ export async function transitionEvent(
     const target = (await dispatchTargets(ctx, actor, row)).find((a) => a.code === input.areaCode);
     if (!target)
       throw new DomainError("VALIDATION_FAILED", "dispatch goes down to an area under the event's", {
-        errors: [{ path: "body.areaCode", message: "give a grid or village under the event's area" }],
+        errors: [fieldIssue("body.areaCode", "EVENT_FIELD_DISPATCH_AREA")],
       });
     moveTo(target, handlingLevelOf(target.level));
   }
@@ -129,7 +128,7 @@ export async function transitionEvent(
     const unit = input.unit?.trim();
     if (!unit)
       throw new DomainError("VALIDATION_FAILED", "co-handling needs the department", {
-        errors: [{ path: "body.unit", message: "required to ask a department to co-handle" }],
+        errors: [fieldIssue("body.unit", "EVENT_FIELD_UNIT_REQUIRED")],
       });
     // Masked only: the note's original is sealed on the timeline step this action writes.
     update.co_handlers = JSON.stringify([
@@ -147,7 +146,7 @@ export async function transitionEvent(
     mergeTarget = input.intoId ? await visibleEvent(ctx, actor, input.intoId).catch(() => undefined) : undefined;
     if (!mergeTarget)
       throw new DomainError("VALIDATION_FAILED", "merge needs the event to merge into", {
-        errors: [{ path: "body.intoId", message: "an open event you can see" }],
+        errors: [fieldIssue("body.intoId", "EVENT_FIELD_MERGE_TARGET")],
       });
     const refusedMerge = mergeRefusal(actor, row, mergeTarget);
     if (refusedMerge) throw refusedMerge;

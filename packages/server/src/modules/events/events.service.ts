@@ -140,7 +140,7 @@ async function whereReported(ctx: AppContext, actor: Principal, input: ReportInp
     const area = await findArea(ctx.db, own[0] as string);
     if (area && !area.abolished_at) return area;
   }
-  issues.push({ path: "body.lng", message: "give where it happened: a point (lng, lat) or the area" });
+  issues.push(fieldIssue("body.lng", "EVENT_FIELD_WHERE"));
   return undefined;
 }
 
@@ -160,7 +160,7 @@ export async function reportEvent(
   const area = await whereReported(ctx, actor, input, issues);
   const contact = sealContact(ctx, input.contact, issues);
   if (input.consentNote !== undefined && !input.consentNote.trim())
-    issues.push({ path: "body.consentNote", message: "say how the resident consented" });
+    issues.push(fieldIssue("body.consentNote", "EVENT_FIELD_CONSENT"));
   if (issues.length > 0 || !area || !category)
     throw new DomainError("VALIDATION_FAILED", "the event cannot be reported as given", { errors: issues });
   const now = ctx.now();
@@ -280,8 +280,7 @@ function sealContact(ctx: AppContext, contact: ReportInput["contact"], issues: F
   }
   const email = contact?.email?.trim().toLowerCase();
   if (email) {
-    if (!EMAIL.test(email) || email.length > 200)
-      issues.push({ path: "body.contact.email", message: "not an e-mail address" });
+    if (!EMAIL.test(email) || email.length > 200) issues.push(fieldIssue("body.contact.email", "FIELD_NOT_EMAIL"));
     else {
       const [local = "", domain = ""] = email.split("@");
       Object.assign(out, {
@@ -295,7 +294,7 @@ function sealContact(ctx: AppContext, contact: ReportInput["contact"], issues: F
 
 const notFound = (id: string) =>
   new DomainError("EVENT_NOT_FOUND", `no event ${id} in your scope`, {
-    errors: [{ path: "id", message: "unknown event" }],
+    errors: [fieldIssue("id", "EVENT_FIELD_UNKNOWN_EVENT")],
   });
 
 /** Whether the actor may see the event: they reported it, or they may read events of its area. */

@@ -59,7 +59,7 @@ export async function saveAgreement(
   const roles = await listPartyRoles(ctx.db, id);
   const issues: FieldIssue[] = [];
   if (!roles.includes("applicant") || !roles.includes("respondent"))
-    issues.push({ path: "parties", message: "add the applicant and the respondent before the agreement" });
+    issues.push(fieldIssue("parties", "EVENT_FIELD_PARTIES_FIRST"));
   if (input.signedOn > chinaDate(ctx.now())) issues.push(fieldIssue("body.signedOn", "FIELD_IN_FUTURE"));
   if (issues.length > 0)
     throw new DomainError("VALIDATION_FAILED", "the agreement cannot be drawn up yet", { errors: issues });
@@ -136,10 +136,10 @@ export async function recordFollowup(
   if (input.kind === "performance") {
     if (!(await findAgreement(ctx.db, id)))
       throw new DomainError("MEDIATION_AGREEMENT_NOT_FOUND", "performance follows an agreement");
-    if (!input.performance) issues.push({ path: "body.performance", message: "say how the agreement is performed" });
+    if (!input.performance) issues.push(fieldIssue("body.performance", "EVENT_FIELD_PERFORMANCE"));
   }
   if (input.kind === "visit" && !["resolved", "verified", "closed"].includes(row.state))
-    issues.push({ path: "body.kind", message: "a follow-up visit comes after the dispute is settled" });
+    issues.push(fieldIssue("body.kind", "EVENT_FIELD_VISIT_AFTER"));
   if (issues.length > 0)
     throw new DomainError("VALIDATION_FAILED", "the follow-up cannot be recorded", { errors: issues });
   const now = ctx.now();

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { DomainError, Open311KeyNameSchema } from "@wangge/core";
+import { DomainError, fieldIssue, Open311KeyNameSchema } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -91,7 +91,7 @@ export async function revokeOpen311Key(
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await revokeOpen311KeyRow(trx, id, ctx.now())))
       throw new DomainError("RESOURCE_NOT_FOUND", `no active Open311 key ${id}`, {
-        errors: [{ path: "id", message: "unknown or already revoked key" }],
+        errors: [fieldIssue("id", "EVENT_FIELD_UNKNOWN_KEY")],
       });
     await recordAudit(ctx, trx, {
       action: "open311.key.revoke",

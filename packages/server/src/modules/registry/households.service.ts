@@ -186,7 +186,7 @@ async function householdInScope(ctx: AppContext, id: string, scope: DataScope): 
   const row = await findHousehold(ctx.db, id);
   if (!row || !canView(scope, row.area_path))
     throw new DomainError("HOUSEHOLD_NOT_FOUND", `no household ${id} in your scope`, {
-      errors: [{ path: "id", message: "unknown household" }],
+      errors: [fieldIssue("id", "REGISTRY_FIELD_UNKNOWN_HOUSEHOLD")],
     });
   return row;
 }
@@ -265,16 +265,17 @@ export async function setLeadHouseholds(
   const members = await listPartyMembersOf(ctx.db, leadId);
   if (members.length === 0)
     throw new DomainError("LEAD_HOUSEHOLD_INVALID", "no member of this household is a party member", {
-      errors: [{ path: "id", message: "not a party member's household" }],
+      errors: [fieldIssue("id", "REGISTRY_FIELD_NOT_PARTY_HOUSEHOLD")],
     });
   const issues: FieldIssue[] = [];
   const unique = [...new Set(householdIds)];
   const linked: HouseholdRow[] = [];
   if (unique.length > MAX_LED_HOUSEHOLDS)
-    issues.push({ path: "body.householdIds", message: `at most ${MAX_LED_HOUSEHOLDS} households` });
+    issues.push(
+      fieldIssue("body.householdIds", "REGISTRY_FIELD_AT_MOST_HOUSEHOLDS", { max: String(MAX_LED_HOUSEHOLDS) }),
+    );
   for (const [i, id] of householdIds.entries()) {
-    if (id === leadId)
-      issues.push({ path: `body.householdIds.${i}`, message: "a household does not look after itself" });
+    if (id === leadId) issues.push(fieldIssue(`body.householdIds.${i}`, "REGISTRY_FIELD_SELF_LEAD"));
     const row = await findHousehold(ctx.db, id);
     if (!row || !canView(scope, row.area_path)) issues.push(fieldIssue(`body.householdIds.${i}`, "FIELD_NO_HOUSEHOLD"));
     else linked.push(row);

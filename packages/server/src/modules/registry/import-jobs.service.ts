@@ -5,6 +5,7 @@ import {
   canWork,
   codeOfPath,
   DomainError,
+  fieldIssue,
   isMessage,
   type Locale,
   type Message,
@@ -108,7 +109,7 @@ export async function jobOf(ctx: AppContext, actor: Principal, id: string): Prom
   const job = await findJob(ctx.db, id);
   if (!job || job.created_by !== authorId(actor))
     throw new DomainError("IMPORT_NOT_FOUND", `no import ${id} of yours`, {
-      errors: [{ path: "id", message: "unknown import" }],
+      errors: [fieldIssue("id", "REGISTRY_FIELD_UNKNOWN_IMPORT")],
     });
   return job;
 }

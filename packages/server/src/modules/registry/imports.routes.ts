@@ -2,7 +2,7 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DomainError, ProblemSchema, SUPPORTED_LOCALES } from "@wangge/core";
+import { DomainError, fieldIssue, ProblemSchema, SUPPORTED_LOCALES } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -111,7 +111,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       if (!format || !body || typeof (body as Readable).pipe !== "function") {
         body?.resume?.();
         throw new DomainError("IMPORT_FILE_INVALID", "send the file as text/csv or XLSX", {
-          errors: [{ path: "headers.content-type", message: `text/csv or ${XLSX_TYPE}` }],
+          errors: [fieldIssue("headers.content-type", "REGISTRY_FIELD_CONTENT_TYPE", { type: XLSX_TYPE })],
         });
       }
       const existing = await findJob(ctx.db, id);
@@ -187,13 +187,15 @@ export const importsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       const job = await jobOf(ctx, principalOf(request), request.params.id);
       if (job.status !== "done")
         throw new DomainError("IMPORT_NOT_FOUND", "the report is ready when the import is done", {
-          errors: [{ path: "id", message: `import is ${job.status}` }],
+          errors: [
+            fieldIssue("id", "REGISTRY_FIELD_IMPORT_STATUS", { status: { code: `IMPORT_STATUS_${job.status}` } }),
+          ],
         });
       if (job.report_purged_at)
         throw new DomainError(
           "IMPORT_REPORT_EXPIRED",
           `the rejected rows are kept ${ctx.config.importReportRetentionDays} days after an import`,
-          { errors: [{ path: "id", message: `removed ${job.report_purged_at.toISOString()}` }] },
+          { errors: [fieldIssue("id", "REGISTRY_FIELD_REPORT_REMOVED", { at: job.report_purged_at.toISOString() })] },
         );
       const locale = request.query.lang ?? requestLocale(request);
       const suffix = locale === "en" ? "-not-imported.xlsx" : "-未导入的行.xlsx";

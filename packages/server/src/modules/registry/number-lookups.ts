@@ -1,4 +1,4 @@
-import { authorId, DomainError, type Principal } from "@wangge/core";
+import { authorId, DomainError, fieldIssue, type Principal } from "@wangge/core";
 import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
@@ -123,6 +123,6 @@ async function limited(ctx: AppContext, actor: Principal, meta: RequestMeta, num
   return new DomainError(
     "PERSON_NUMBER_SEARCH_LIMITED",
     `at most ${limit} look-ups by ID, phone or household number in ${windowMinutes} minutes`,
-    { errors: [{ path: use.path, message: "try again later" }] },
+    { errors: [fieldIssue(use.path, "FIELD_TRY_LATER")] },
   );
 }

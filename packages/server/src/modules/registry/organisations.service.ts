@@ -83,9 +83,9 @@ export async function createOrganisation(
     if (!grid || grid.abolished_at) issues.push(fieldIssue("body.gridCode", "FIELD_NO_AREA", { code: input.gridCode }));
     else area = { id: grid.id, path: grid.path };
   }
-  if (!input.placeId && !input.gridCode) issues.push({ path: "body.placeId", message: "give the place or the grid" });
+  if (!input.placeId && !input.gridCode) issues.push(fieldIssue("body.placeId", "REGISTRY_FIELD_PLACE_OR_GRID"));
   if (input.creditCode && !/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(input.creditCode))
-    issues.push({ path: "body.creditCode", message: "an 18-character unified social credit code" });
+    issues.push(fieldIssue("body.creditCode", "REGISTRY_FIELD_CREDIT_CODE"));
   const phone = input.contactPhone ? sealPhone(ctx.crypto, input.contactPhone, "body.contactPhone") : undefined;
   if (phone && isIssue(phone)) issues.push(phone);
   if (issues.length > 0 || !area)
@@ -138,7 +138,7 @@ export async function getOrganisation(ctx: AppContext, actor: Principal, id: str
   const row = await findOrganisation(ctx.db, id);
   if (!row || !canView(principalScope(actor, "person.read"), row.area_path))
     throw new DomainError("ORGANISATION_NOT_FOUND", `no organisation ${id} in your scope`, {
-      errors: [{ path: "id", message: "unknown organisation" }],
+      errors: [fieldIssue("id", "REGISTRY_FIELD_UNKNOWN_ORGANISATION")],
     });
   return toOrganisationView(row);
 }

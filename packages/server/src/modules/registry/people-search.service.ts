@@ -6,6 +6,7 @@ import {
   codeOfPath,
   DomainError,
   ETHNIC_GROUPS,
+  fieldIssue,
   maskIdNumber,
   maskPhone,
   normalizeMobile,
@@ -80,7 +81,7 @@ function decodeCursor(text: string): PersonCursor {
     // Not base64 JSON: answered below like any other bad cursor.
   }
   throw new DomainError("REGISTRY_CURSOR_INVALID", "the cursor is not one this search gave", {
-    errors: [{ path: "querystring.cursor", message: "use nextCursor from the previous page as given" }],
+    errors: [fieldIssue("querystring.cursor", "REGISTRY_FIELD_CURSOR")],
   });
 }
 
@@ -266,7 +267,7 @@ export async function exportPeople(
   if (input.reveal) {
     if (!input.reason || input.reason.trim().length < 2)
       throw new DomainError("VALIDATION_FAILED", "an export in clear needs a reason", {
-        errors: [{ path: "body.reason", message: "state why the numbers are needed in clear" }],
+        errors: [fieldIssue("body.reason", "REGISTRY_FIELD_EXPORT_REASON")],
       });
   }
   const search = await peopleFilter(ctx, actor, { ...input, limit: pageSize });

@@ -140,7 +140,7 @@ export function toPersonView(row: PersonRow, tags: ReturnType<typeof tagViews>, 
 
 const notFound = (id: string) =>
   new DomainError("PERSON_NOT_FOUND", `no person ${id} in your scope`, {
-    errors: [{ path: "id", message: "unknown person" }],
+    errors: [fieldIssue("id", "REGISTRY_FIELD_UNKNOWN_PERSON")],
   });
 
 /** The person, if the scope covers them; otherwise the same answer as for an unknown id. */
@@ -227,7 +227,7 @@ async function resolveAttribution(
       placeId,
     };
   if (!input.householdId && !input.placeId)
-    issues.push({ path: "body.gridCode", message: "give the grid, the household or the place the person lives at" });
+    issues.push(fieldIssue("body.gridCode", "REGISTRY_FIELD_WHERE_PERSON_LIVES"));
   return undefined;
 }
 
@@ -251,9 +251,11 @@ export function sealPersonal(ctx: AppContext, input: PersonInput, issues: FieldI
     else {
       out.id = sealed;
       if (input.birthDate && sealed.birthDate && input.birthDate !== sealed.birthDate)
-        issues.push({ path: `${prefix}.birthDate`, message: `does not match the ID number (${sealed.birthDate})` });
+        issues.push(
+          fieldIssue(`${prefix}.birthDate`, "REGISTRY_FIELD_BIRTH_DATE_MISMATCH", { expected: sealed.birthDate }),
+        );
       if (input.gender && sealed.gender && input.gender !== sealed.gender)
-        issues.push({ path: `${prefix}.gender`, message: "does not match the ID number" });
+        issues.push(fieldIssue(`${prefix}.gender`, "REGISTRY_FIELD_GENDER_MISMATCH"));
     }
   }
   if (input.phone) {
@@ -263,12 +265,11 @@ export function sealPersonal(ctx: AppContext, input: PersonInput, issues: FieldI
   }
   if (input.ethnicity) {
     const code = ethnicityCode(input.ethnicity);
-    if (!code)
-      issues.push({ path: `${prefix}.ethnicity`, message: "one of the 56 ethnic groups (name or GB/T 3304 code)" });
+    if (!code) issues.push(fieldIssue(`${prefix}.ethnicity`, "REGISTRY_FIELD_ETHNICITY"));
     else out.ethnicity = code;
   }
   if (input.birthDate && input.birthDate > today(ctx))
-    issues.push({ path: `${prefix}.birthDate`, message: "is in the future" });
+    issues.push(fieldIssue(`${prefix}.birthDate`, "REGISTRY_FIELD_IN_FUTURE"));
   return out;
 }
 
@@ -303,7 +304,7 @@ export async function createPerson(
       await requireWork(ctx, actor, meta, { action: "person.create", type: "person", id: input.id, areaPath });
   const definitions = await visibleTagDefinitions(ctx, actor);
   for (const [i, t] of (input.tags ?? []).entries())
-    if (!definitions.has(t.key)) issues.push({ path: `body.tags.${i}.key`, message: `no tag ${t.key}` });
+    if (!definitions.has(t.key)) issues.push(fieldIssue(`body.tags.${i}.key`, "REGISTRY_FIELD_NO_TAG", { key: t.key }));
   if (issues.length > 0 || !where)
     throw new DomainError("VALIDATION_FAILED", "the person cannot be registered as given", { errors: issues });
   // A miss registers the person (a record in the writer's own grid, audited): only a hit is a look-up.

@@ -185,8 +185,7 @@ export async function transferPerson(
   const target = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
   if (!target || target.abolished_at)
     issues.push(fieldIssue("body.gridCode", "FIELD_NO_AREA", { code: input.gridCode }));
-  else if (target.path === row.area_path)
-    issues.push({ path: "body.gridCode", message: "the person is already attributed to this area" });
+  else if (target.path === row.area_path) issues.push(fieldIssue("body.gridCode", "REGISTRY_FIELD_ALREADY_IN_AREA"));
   let placeId = row.place_id;
   if (input.placeId) {
     const place = await findPlace(ctx.db, input.placeId);

@@ -7,6 +7,7 @@ import {
   type DataScope,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   type Principal,
   principalScope,
 } from "@wangge/core";
@@ -76,17 +77,19 @@ export async function placeArea(
     const grid = await getAreaInScope(ctx.db, input.gridCode, scope).catch(() => undefined);
     const division = grid ? await findArea(ctx.db, input.divisionCode) : undefined;
     if (!grid || grid.abolished_at || !division || !grid.path.startsWith(division.path)) {
-      issues.push({
-        path: `${prefix}.gridCode`,
-        message: `no grid ${input.gridCode} under ${input.divisionCode} in your scope`,
-      });
+      issues.push(
+        fieldIssue(`${prefix}.gridCode`, "REGISTRY_FIELD_NO_GRID_UNDER", {
+          grid: input.gridCode,
+          division: input.divisionCode,
+        }),
+      );
       return undefined;
     }
     return { division, area: grid };
   }
   const division = await getAreaInScope(ctx.db, input.divisionCode, scope).catch(() => undefined);
   if (!division || division.abolished_at) {
-    issues.push({ path: `${prefix}.divisionCode`, message: `no area ${input.divisionCode} in your scope` });
+    issues.push(fieldIssue(`${prefix}.divisionCode`, "FIELD_NO_AREA", { code: input.divisionCode }));
     return undefined;
   }
   if (input.lng !== undefined && input.lat !== undefined) {
@@ -110,12 +113,9 @@ export async function createPlace(ctx: AppContext, actor: Principal, meta: Reque
     throw takenIdError(actor, "place", input.id, existing.area_path);
   }
   const issues: FieldIssue[] = [];
-  if (!address) issues.push({ path: "body.road", message: "an address needs at least a road, hamlet or number" });
+  if (!address) issues.push(fieldIssue("body.road", "REGISTRY_FIELD_ADDRESS_REQUIRED"));
   if ((input.lng === undefined) !== (input.lat === undefined))
-    issues.push({
-      path: input.lng === undefined ? "body.lng" : "body.lat",
-      message: "give both longitude and latitude",
-    });
+    issues.push(fieldIssue(input.lng === undefined ? "body.lng" : "body.lat", "REGISTRY_FIELD_LNG_LAT_BOTH"));
   const where = await placeArea(ctx, scope, input, issues);
   if (issues.length > 0 || !where)
     throw new DomainError("VALIDATION_FAILED", "the place cannot be registered as given", { errors: issues });
@@ -132,11 +132,10 @@ export async function createPlace(ctx: AppContext, actor: Principal, meta: Reque
       errors: [
         canView(principalScope(actor, "person.read"), same.area_path)
           ? {
-              path: "body.road",
-              message: `already registered as place ${same.id}`,
+              ...fieldIssue("body.road", "REGISTRY_FIELD_PLACE_REGISTERED_AS", { id: same.id }),
               record: { type: "place", id: same.id },
             }
-          : { path: "body.road", message: "already registered in this village or community" },
+          : fieldIssue("body.road", "REGISTRY_FIELD_PLACE_REGISTERED"),
       ],
     });
   const now = ctx.now();
@@ -191,7 +190,7 @@ async function placeInScope(ctx: AppContext, id: string, scope: DataScope): Prom
   const row = await findPlace(ctx.db, id);
   if (!row || !canView(scope, row.area_path))
     throw new DomainError("PLACE_NOT_FOUND", `no place ${id} in your scope`, {
-      errors: [{ path: "id", message: "unknown place" }],
+      errors: [fieldIssue("id", "REGISTRY_FIELD_UNKNOWN_PLACE")],
     });
   return row;
 }

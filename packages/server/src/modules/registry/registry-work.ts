@@ -1,4 +1,13 @@
-import { authorId, canView, canWork, codeOfPath, DomainError, type Principal, principalScope } from "@wangge/core";
+import {
+  authorId,
+  canView,
+  canWork,
+  codeOfPath,
+  DomainError,
+  fieldIssue,
+  type Principal,
+  principalScope,
+} from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import type { NumberSought } from "./number-lookups.ts";
@@ -39,7 +48,7 @@ export function takenIdError(
   if (canView(principalScope(actor, "person.read"), areaPath))
     return new DomainError("REGISTRY_ID_CONFLICT", `id ${id} already holds a different record`);
   return new DomainError(NOT_FOUND_CODES[type], `no ${type} ${id} in your scope`, {
-    errors: [{ path: "id", message: `unknown ${type}` }],
+    errors: [fieldIssue("id", `REGISTRY_FIELD_UNKNOWN_${type.toUpperCase()}`)],
   });
 }
 
@@ -87,13 +96,21 @@ export async function registeredNumberRefusal(
     return {
       visible,
       error: new DomainError("REGISTRY_NUMBER_REFUSED", NUMBER_REFUSED[kind], {
-        errors: [{ path: attempt.path, message: NUMBER_REFUSED[kind] }],
+        errors: [
+          fieldIssue(
+            attempt.path,
+            kind === "idNumber" ? "REGISTRY_FIELD_ID_REFUSED" : "REGISTRY_FIELD_HOUSEHOLD_REFUSED",
+          ),
+        ],
       }),
     };
   const where = codeOfPath(holder.areaPath);
   const issue = {
-    path: attempt.path,
-    message: `already registered: ${holder.type} ${holder.label} in ${where}`,
+    ...fieldIssue(attempt.path, "REGISTRY_FIELD_ALREADY_REGISTERED", {
+      type: { code: `RECORD_TYPE_${holder.type}` },
+      label: String(holder.label),
+      where: String(where),
+    }),
     record: { type: holder.type, id: holder.id },
   };
   return {

@@ -1,10 +1,12 @@
 import {
   authorId,
+  bothWords,
   canView,
   chinaDate,
   DEFAULT_TAGS,
   DomainError,
   type FieldIssue,
+  fieldIssue,
   type Principal,
   principalPermissions,
   principalScope,
@@ -109,13 +111,16 @@ function checkTags(
   for (const [i, t] of tags.entries()) {
     const d = definitions.get(t.key);
     if (!d) {
-      issues.push({ path: `${path(i)}.key`, message: `no tag ${t.key}` });
+      issues.push(fieldIssue(`${path(i)}.key`, "REGISTRY_FIELD_NO_TAG", { key: t.key }));
       continue;
     }
     const from = t.validFrom ?? today;
     if (d.requires_end_date && !t.validTo)
-      issues.push({ path: `${path(i)}.validTo`, message: `${d.name_en} needs the date it ends` });
-    if (t.validTo && t.validTo < from) issues.push({ path: `${path(i)}.validTo`, message: "ends before it starts" });
+      issues.push(
+        fieldIssue(`${path(i)}.validTo`, "REGISTRY_FIELD_TAG_NEEDS_END", { tag: bothWords(d.name_zh, d.name_en) }),
+      );
+    if (t.validTo && t.validTo < from)
+      issues.push(fieldIssue(`${path(i)}.validTo`, "REGISTRY_FIELD_ENDS_BEFORE_START"));
   }
   return issues;
 }
@@ -186,7 +191,7 @@ export async function tagSubject(
   const hidden = tags.findIndex((t) => definitions.get(t.key)?.category === "sensitive" && !sensitiveHere);
   if (hidden >= 0)
     throw new DomainError("VALIDATION_FAILED", "the tags are not valid", {
-      errors: [{ path: `body.tags.${hidden}.key`, message: `no tag ${tags[hidden]?.key}` }],
+      errors: [fieldIssue(`body.tags.${hidden}.key`, "REGISTRY_FIELD_NO_TAG", { key: String(tags[hidden]?.key) })],
     });
   await ctx.db.transaction().execute(async (trx) => {
     await addTagsInTransaction(ctx, trx, actor, subjectType, subjectId, row.area_path, tags);

@@ -4,6 +4,7 @@ import {
   checkEditRole,
   DEFAULT_ROLES,
   DomainError,
+  fieldIssue,
   isPermission,
   type Permission,
   type Principal,
@@ -109,10 +110,12 @@ export async function setRolePermissions(
         ? `the ${key} role holds only ${AUDIT_ROLE_PERMISSIONS.join(", ")}, not ${refused.map((r) => r.permission).join(", ")}`
         : `${refused.map((r) => r.permission).join(", ")} can only belong to the auditor role`,
       {
-        errors: refused.map((r) => ({
-          path: `body.permissions.${input.permissions.indexOf(r.permission)}`,
-          message: r.refusal === "ROLE_AUDIT_PERMISSIONS_LIMITED" ? "not for the auditor" : "auditor only",
-        })),
+        errors: refused.map((r) =>
+          fieldIssue(
+            `body.permissions.${input.permissions.indexOf(r.permission)}`,
+            r.refusal === "ROLE_AUDIT_PERMISSIONS_LIMITED" ? "FIELD_NOT_FOR_AUDITOR" : "FIELD_AUDITOR_ONLY",
+          ),
+        ),
       },
     );
   }

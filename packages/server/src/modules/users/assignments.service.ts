@@ -1,4 +1,4 @@
-import { authorId, checkGrant, DomainError, type Principal, principalScope } from "@wangge/core";
+import { authorId, checkGrant, DomainError, fieldIssue, type Principal, principalScope } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
@@ -41,7 +41,7 @@ export async function grantInTransaction(
 ) {
   const role = await getRole(trx, input.roleKey).catch(() => {
     throw new DomainError("ROLE_NOT_FOUND", `no role ${input.roleKey}`, {
-      errors: [{ path: "roleKey", message: "unknown role" }],
+      errors: [fieldIssue("roleKey", "FIELD_UNKNOWN_ROLE")],
     });
   });
   const area = input.areaCode ? await getAreaInScope(trx, input.areaCode, principalScope(actor, "user.manage")) : null;

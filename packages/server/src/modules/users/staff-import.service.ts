@@ -1,6 +1,8 @@
 import {
   authorId,
+  bothWords,
   DomainError,
+  ERROR_TEXTS,
   type FieldIssue,
   fieldIssue,
   normalizeMobile,
@@ -13,7 +15,6 @@ import { uuidv7 } from "../../ids.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { drawNumberLookups } from "../registry/number-lookups.ts";
-import { LOOKUPS_SPENT } from "../registry/people-import-checks.ts";
 import { grantAssignment } from "./assignments.service.ts";
 import type { StaffRow } from "./staff-file.ts";
 import { canSeeAccount } from "./user-access.service.ts";
@@ -25,9 +26,6 @@ export type StaffRowOutcome =
   | { row: number; outcome: "created"; username: string; temporaryPassword: string }
   | { row: number; outcome: "assigned" | "unchanged"; username: string }
   | { row: number; outcome: "rejected"; errors: FieldIssue[] };
-
-/** What a row whose mobile number belongs to an account out of the importer's sight is told. */
-export const NUMBER_REFUSED = "this mobile number cannot be used here; ask the deployment's administrator";
 
 /**
  * Each row gives a person a post in a grid. A person is recognised by their mobile number (blind
@@ -59,16 +57,12 @@ export async function importStaffPosts(
     if (!phone) errors.push(fieldIssue(at("phone"), "FIELD_MOBILE_FORM"));
     const post = parseStaffPost(r.role);
     const roleKey = post?.roleKey;
-    if (!roleKey)
-      errors.push({
-        path: at("role"),
-        message: `must be one of 网格长, 网格员, 网格指导员, 社区民警 (or grid_head, grid_worker, grid_instructor, police_liaison)`,
-      });
+    if (!roleKey) errors.push(fieldIssue(at("role"), "FIELD_STAFF_ROLE"));
     if (roleKey === "grid_instructor" && !r.homeUnit)
-      errors.push({ path: at("homeUnit"), message: "a sunk official's home unit is required" });
+      errors.push(fieldIssue(at("homeUnit"), "FIELD_HOME_UNIT_REQUIRED"));
     const area = r.gridCode ? await findAreaForStaff(ctx, r.gridCode) : undefined;
     if (!area || !(scope.isGlobal || scope.view.some((p) => area.path.startsWith(p)))) {
-      errors.push({ path: at("gridCode"), message: `no grid ${r.gridCode || "(empty)"} in your scope` });
+      errors.push(fieldIssue(at("gridCode"), "FIELD_NO_GRID", { code: r.gridCode || "—" }));
     }
     if (errors.length > 0 || !phone || !roleKey || !area) {
       out.push({ row: r.row, outcome: "rejected", errors });
@@ -88,8 +82,8 @@ export async function importStaffPosts(
       if (outcome !== "go") {
         if (outcome === "refused") refusedNumbers++;
         else limitedNumbers++;
-        const message = outcome === "refused" ? NUMBER_REFUSED : LOOKUPS_SPENT;
-        out.push({ row: r.row, outcome: "rejected", errors: [{ path: at("phone"), message }] });
+        const code = outcome === "refused" ? "FIELD_PHONE_NOT_USABLE" : "REGISTRY_FIELD_LOOKUPS_SPENT";
+        out.push({ row: r.row, outcome: "rejected", errors: [fieldIssue(at("phone"), code)] });
       } else if (existing) {
         const before = (await listAssignmentsOfUsers(ctx.db, [existing.id])).length;
         await grantAssignment(ctx, actor, meta, {
@@ -121,9 +115,14 @@ export async function importStaffPosts(
     } catch (error) {
       // A domain refusal says why; anything else is logged, and the row says no more than that it failed.
       if (!(error instanceof DomainError)) ctx.log.warn({ err: error, row: r.row }, "a staff roster row failed");
-      const message =
-        error instanceof DomainError ? `${error.code}: ${error.message}` : "INTERNAL_ERROR: the row was not saved";
-      out.push({ row: r.row, outcome: "rejected", errors: [{ path: `rows.${r.row}`, message }] });
+      const issue =
+        error instanceof DomainError
+          ? fieldIssue(`rows.${r.row}`, "FIELD_ROW_REFUSED", {
+              code: error.code,
+              reason: bothWords(ERROR_TEXTS[error.code]?.["zh-CN"] ?? error.message, error.message),
+            })
+          : fieldIssue(`rows.${r.row}`, "FIELD_ROW_NOT_SAVED");
+      out.push({ row: r.row, outcome: "rejected", errors: [issue] });
     }
   }
   const count = (outcome: StaffRowOutcome["outcome"]) => out.filter((o) => o.outcome === outcome).length;

@@ -1,4 +1,4 @@
-import { authorId, DomainError, maskPhone, type Principal } from "@wangge/core";
+import { authorId, DomainError, fieldIssue, maskPhone, type Principal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findRegisteredNumber } from "../registry/number-lookups.ts";
@@ -77,10 +77,10 @@ export async function phoneRefusal(
   });
   if (!visible || !owner)
     return new DomainError("USER_PHONE_REFUSED", PHONE_REFUSED, {
-      errors: [{ path: attempt.path, message: PHONE_REFUSED }],
+      errors: [fieldIssue(attempt.path, "FIELD_PHONE_REFUSED")],
     });
   return new DomainError("USER_PHONE_TAKEN", `the mobile number is already account ${owner.username}'s`, {
-    errors: [{ path: attempt.path, message: `already the number of account ${owner.username}` }],
+    errors: [fieldIssue(attempt.path, "FIELD_PHONE_OF_ACCOUNT", { username: owner.username })],
   });
 }
 

@@ -4,6 +4,7 @@ import {
   CreatedUserSchema,
   CreateUserBodySchema,
   DomainError,
+  fieldIssue,
   ProblemSchema,
   ResetPasswordBodySchema,
   UpdateUserBodySchema,
@@ -192,7 +193,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         });
       if (!file.ok) {
         throw new DomainError("VALIDATION_FAILED", "the roster lacks columns", {
-          errors: [{ path: "body.content", message: `missing columns: ${file.missingColumns.join(", ")}` }],
+          errors: [fieldIssue("body.content", "FIELD_MISSING_COLUMNS", { columns: file.missingColumns.join(", ") })],
         });
       }
       const rows = await importStaffPosts(ctx, principalOf(request), requestMeta(request), file.rows);

@@ -179,7 +179,7 @@ export async function createUser(
   const scope = principalScope(actor, "user.manage");
   if (!scope.isGlobal && !input.assignment) {
     throw new DomainError("VALIDATION_FAILED", "give the new account a role in your area", {
-      errors: [{ path: "assignment", message: "required for area managers" }],
+      errors: [fieldIssue("assignment", "FIELD_ASSIGNMENT_REQUIRED")],
     });
   }
   const temporary = input.password === undefined ? generateTemporaryPassword() : null;
@@ -240,7 +240,7 @@ export async function createUser(
 
 function usernameTaken(username: string): DomainError {
   return new DomainError("USER_USERNAME_TAKEN", `username ${username} is taken`, {
-    errors: [{ path: "username", message: "taken" }],
+    errors: [fieldIssue("username", "FIELD_TAKEN")],
   });
 }
 
