@@ -171,7 +171,7 @@ describe("extra fields, reopening, what the public sees, dispute grades", () => 
   const attrs = DEFAULT_CATEGORIES.find((c) => c.key === "hazard.safety")?.attributes ?? [];
   it("checks extra fields by their datatype and keeps codes the category does not define", () => {
     expect(checkAttributes(attrs, { hazard_level: "major", report_url: "x" }, "body.attributes")).toEqual([]);
-    expect(checkAttributes(attrs, {}, "body.attributes")).toEqual([
+    expect(checkAttributes(attrs, {}, "body.attributes")).toMatchObject([
       { path: "body.attributes.hazard_level", message: "required for this category" },
     ]);
     expect(checkAttributes(attrs, { hazard_level: "huge" }, "a")[0]?.message).toBe("one of general, major");
@@ -179,7 +179,7 @@ describe("extra fields, reopening, what the public sees, dispute grades", () => 
       { code: "n", datatype: "number" as const, required: false, description: { "zh-CN": "数", en: "n" } },
     ];
     expect(checkAttributes(numeric, { n: "12.5" }, "a")).toEqual([]);
-    expect(checkAttributes(numeric, { n: "twelve" }, "a")).toEqual([{ path: "a.n", message: "a number" }]);
+    expect(checkAttributes(numeric, { n: "twelve" }, "a")).toMatchObject([{ path: "a.n", message: "a number" }]);
   });
 
   it("lets the reporter reopen within 15 days of settlement", () => {

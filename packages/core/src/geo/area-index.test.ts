@@ -159,7 +159,7 @@ describe("validateBoundary", () => {
       "at least 4 positions",
     ],
   ])("names %s precisely", (_label, geometry, path, message) => {
-    expect(validateBoundary(geometry)).toEqual([{ path, message: expect.stringContaining(message) }]);
+    expect(validateBoundary(geometry)).toMatchObject([{ path, message: expect.stringContaining(message) }]);
   });
 });
 

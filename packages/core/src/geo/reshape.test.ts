@@ -39,7 +39,7 @@ describe("checkSplit", () => {
   });
 
   it("needs at least two parts", () => {
-    expect(checkSplit(grid, [{ geometry: grid, path: "parts.0.geometry" }])).toEqual([
+    expect(checkSplit(grid, [{ geometry: grid, path: "parts.0.geometry" }])).toMatchObject([
       { path: "parts", message: "a split needs at least two parts" },
     ]);
   });

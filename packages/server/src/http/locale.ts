@@ -1,6 +1,6 @@
 import {
+  ALL_FIELD_MESSAGES,
   ERROR_TEXTS,
-  FIELD_MESSAGES,
   type FieldIssue,
   formatMessage,
   ID_NUMBER_MESSAGES,
@@ -24,7 +24,11 @@ export function requestLocale(request: Pick<FastifyRequest, "headers">): Locale 
 }
 
 /** Every message the server can say in either language. */
-export const SERVER_MESSAGES: MessageCatalogue = { ...ID_NUMBER_MESSAGES, ...IMPORT_ROW_MESSAGES, ...FIELD_MESSAGES };
+export const SERVER_MESSAGES: MessageCatalogue = {
+  ...ID_NUMBER_MESSAGES,
+  ...IMPORT_ROW_MESSAGES,
+  ...ALL_FIELD_MESSAGES,
+};
 
 export function sayMessage(message: Message, locale: Locale): string {
   return formatMessage(message, locale, SERVER_MESSAGES);
@@ -37,6 +41,14 @@ export function sayMessage(message: Message, locale: Locale): string {
 export function problemDetail(code: string, detail: string, locale: Locale): string {
   if (locale === "en") return detail;
   return ERROR_TEXTS[code]?.[locale] ?? detail;
+}
+
+/** Rows or features of a report whose field issues are said in the reader's language (an import's outcome). */
+export function sayRowIssues<T extends object>(rows: readonly T[], locale: Locale): T[] {
+  return rows.map((row) => {
+    const errors = (row as { errors?: FieldIssue[] }).errors;
+    return Array.isArray(errors) ? { ...row, errors: sayIssues(errors, locale) } : row;
+  });
 }
 
 /** Field issues as sent: each message in the reader's language when it was given as data. */

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
+import { requestLocale, sayRowIssues } from "../../http/locale.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { listStaffOfArea, STAFF_ROLES, staffPostsUnder } from "../users/assignments.service.ts";
 import {
@@ -272,7 +273,7 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     async (request) => {
       const principal = principalOf(request);
       const { collection, ...options } = request.body;
-      return importBoundaries(
+      const report = await importBoundaries(
         ctx,
         principal,
         requestMeta(request),
@@ -280,6 +281,7 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         options,
         principalScope(principal, "area.manage"),
       );
+      return { ...report, features: sayRowIssues(report.features, requestLocale(request)) };
     },
   );
 
@@ -533,7 +535,8 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     },
     async (request) => {
       const { collection, ...options } = request.body;
-      return importBeats(ctx, principalOf(request), requestMeta(request), collection, options);
+      const report = await importBeats(ctx, principalOf(request), requestMeta(request), collection, options);
+      return { ...report, features: sayRowIssues(report.features, requestLocale(request)) };
     },
   );
 

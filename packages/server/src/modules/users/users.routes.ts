@@ -14,6 +14,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
+import { requestLocale, sayRowIssues } from "../../http/locale.ts";
 import { problemResponses } from "../../http/problem.ts";
 import { revokeCredentials } from "../auth/auth.service.ts";
 import { grantAssignment, revokeAssignment } from "./assignments.service.ts";
@@ -203,7 +204,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         assigned: count("assigned"),
         unchanged: count("unchanged"),
         rejected: count("rejected"),
-        rows,
+        rows: sayRowIssues(rows, requestLocale(request)),
       };
     },
   );
