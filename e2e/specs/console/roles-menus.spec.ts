@@ -43,7 +43,7 @@ describe("areas and grids", () => {
       .locator('input[type="file"]')
       .setInputFiles({ name: "broken.geojson", mimeType: "application/geo+json", buffer: Buffer.from(broken) });
     await page.getByRole("status").getByText("未导入任何内容：有 1 个要素被拒绝（新建 0，更新 0）").waitFor();
-    await page.getByText("features.0.geometry.type: must be Polygon or MultiPolygon").waitFor();
+    await page.getByText("features.0.geometry.type: 应为 Polygon 或 MultiPolygon").waitFor();
     await expectFullyTranslated(page, "zh-CN");
     await page.getByText("English", { exact: true }).click();
     await page.getByText("Import grid boundaries").waitFor();

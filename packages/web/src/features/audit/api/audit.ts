@@ -21,3 +21,15 @@ export const listAudit = (filter: AuditFilter, beforeSeq?: number) =>
   );
 export const verifyAudit = () => apiFetch<AuditVerifyResult>("/api/v1/audit/verify");
 export const exportUrl = (filter: Pick<AuditFilter, "from" | "to">) => `/api/v1/audit/export?${toParams(filter)}`;
+
+export interface ActorOption {
+  username: string;
+  displayName: string;
+}
+
+/** Accounts whose name or account name holds `q`, to pick whose actions to show. */
+export const searchActors = async (q: string): Promise<ActorOption[]> => {
+  const params = new URLSearchParams({ limit: "20", ...(q.trim() ? { q: q.trim() } : {}) });
+  const page = await apiFetch<{ items: ActorOption[] }>(`/api/v1/users?${params}`);
+  return page.items.map(({ username, displayName }) => ({ username, displayName }));
+};

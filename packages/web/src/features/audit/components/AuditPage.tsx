@@ -7,6 +7,7 @@ import { AreaName } from "../../../components/AreaName.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { type AuditFilter, exportUrl, listAudit, verifyAudit } from "../api/audit.ts";
+import { ActorSelect } from "./ActorSelect.tsx";
 
 /** The audit trail for auditors: filter, page back in time, verify the hash chain, export for archiving. */
 export function AuditPage({ canExport, timezone }: { canExport: boolean; timezone: string }) {
@@ -95,7 +96,7 @@ export function AuditPage({ canExport, timezone }: { canExport: boolean; timezon
         }
       >
         <Form.Item name="actor" label={t("audit.actor")}>
-          <Input allowClear style={{ width: 150 }} />
+          <ActorSelect style={{ width: 220 }} />
         </Form.Item>
         <Form.Item name="action" label={t("audit.action")}>
           <Input allowClear style={{ width: 150 }} placeholder="auth." />
