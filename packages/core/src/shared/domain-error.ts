@@ -13,6 +13,8 @@ export interface FieldIssue {
   record?: { type: string; id: string };
   /** The message as data (platform/messages.ts), so the server can say it in the reader's language. */
   said?: Message;
+  /** A schema's (zod's) issue the message came from, so the server can say it in the reader's language. */
+  schemaIssue?: unknown;
 }
 
 export class DomainError<Code extends string = string> extends Error {

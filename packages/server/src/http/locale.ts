@@ -53,7 +53,11 @@ export function sayRowIssues<T extends object>(rows: readonly T[], locale: Local
 
 /** Field issues as sent: each message in the reader's language when it was given as data. */
 export function sayIssues(issues: readonly FieldIssue[], locale: Locale): FieldIssue[] {
-  return issues.map(({ said, ...issue }) => (said ? { ...issue, message: sayMessage(said, locale) } : issue));
+  return issues.map(({ said, schemaIssue, ...issue }) => {
+    if (said) return { ...issue, message: sayMessage(said, locale) };
+    if (schemaIssue) return { ...issue, message: sayZodIssue(schemaIssue, issue.message, locale) };
+    return issue;
+  });
 }
 
 const zodLocales = { "zh-CN": z.locales.zhCN(), en: z.locales.en() } as const;

@@ -88,7 +88,11 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         const parsed = DeviceReportBodySchema.safeParse(json);
         if (!parsed.success)
           throw new DomainError("VALIDATION_FAILED", "the report is not valid", {
-            errors: parsed.error.issues.map((i) => ({ path: ["body", ...i.path].join("."), message: i.message })),
+            errors: parsed.error.issues.map((i) => ({
+              path: ["body", ...i.path].join("."),
+              message: i.message,
+              schemaIssue: i,
+            })),
           });
         const { event, created } = await reportFromDevice(ctx, requestMeta(request), device, parsed.data);
         return reply.status(created ? 201 : 200).send({ id: event.id, number: event.number, areaCode: event.areaCode });

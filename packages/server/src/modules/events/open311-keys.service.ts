@@ -32,7 +32,7 @@ export async function createOpen311Key(
   const parsed = Open311KeyNameSchema.safeParse(name);
   if (!parsed.success)
     throw new DomainError("VALIDATION_FAILED", "a key needs a printable name", {
-      errors: parsed.error.issues.map((i) => ({ path: "body.name", message: i.message })),
+      errors: parsed.error.issues.map((i) => ({ path: "body.name", message: i.message, schemaIssue: i })),
     });
   const clean = parsed.data;
   const taken = () => new DomainError("OPEN311_KEY_NAME_TAKEN", `a key named ${clean} exists`);
