@@ -56,4 +56,5 @@ export * from "./visits/close-outs.ts";
 export * from "./visits/visit-plans.ts";
 export * from "./visits/visit-signals.ts";
 export * from "./visits/visits.errors.ts";
+export * from "./visits/visits.messages.ts";
 export * from "./visits/visits.schemas.ts";

@@ -1,3 +1,4 @@
+import { fieldIssue } from "../platform/field.messages.ts";
 import type { FieldIssue } from "../shared/domain-error.ts";
 
 /**
@@ -37,15 +38,13 @@ export function checkCarryOvers(
   const open = new Set(openEventIds);
   const given = new Set<string>();
   for (const [i, c] of carryOvers.entries()) {
-    if (!open.has(c.eventId))
-      issues.push({ path: `body.carryOvers.${i}.eventId`, message: "not an event still open in this close-out" });
-    if (given.has(c.eventId)) issues.push({ path: `body.carryOvers.${i}.eventId`, message: "given twice" });
+    if (!open.has(c.eventId)) issues.push(fieldIssue(`body.carryOvers.${i}.eventId`, "VISIT_FIELD_NOT_OPEN_EVENT"));
+    if (given.has(c.eventId)) issues.push(fieldIssue(`body.carryOvers.${i}.eventId`, "VISIT_FIELD_GIVEN_TWICE"));
     given.add(c.eventId);
     if (c.reason === "other" && !c.note?.trim())
-      issues.push({ path: `body.carryOvers.${i}.note`, message: "say why in a few words" });
+      issues.push(fieldIssue(`body.carryOvers.${i}.note`, "VISIT_FIELD_SAY_WHY"));
   }
   const missing = openEventIds.filter((id) => !given.has(id));
-  for (const id of missing)
-    issues.push({ path: "body.carryOvers", message: `event ${id} is still open: give a reason` });
+  for (const id of missing) issues.push(fieldIssue("body.carryOvers", "VISIT_FIELD_EVENT_STILL_OPEN", { event: id }));
   return { missing, issues };
 }

@@ -79,8 +79,8 @@ export const NewVisitSchema = z
   })
   .strict()
   .refine((v) => (v.lng === undefined) === (v.lat === undefined), {
-    path: ["lat"],
     message: "give lng and lat together",
+    path: ["lat"],
   })
   .meta({ id: "NewVisit" });
 

@@ -10,6 +10,7 @@ import {
   chinaDate,
   codeOfPath,
   DomainError,
+  fieldIssue,
   handlingLevelOf,
   type Principal,
   principalScope,
@@ -58,7 +59,9 @@ function checkDay(ctx: AppContext, day: string, path: string) {
   const today = chinaDate(ctx.now());
   if (day > today || day < addDays(today, -CLOSE_OUT_MAX_DAYS_BACK))
     throw new DomainError("VALIDATION_FAILED", "a close-out is for today or one of the last days", {
-      errors: [{ path, message: `from ${addDays(today, -CLOSE_OUT_MAX_DAYS_BACK)} to ${today}` }],
+      errors: [
+        fieldIssue(path, "VISIT_FIELD_CLOSE_OUT_DAY", { from: addDays(today, -CLOSE_OUT_MAX_DAYS_BACK), to: today }),
+      ],
     });
 }
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_HOUSEHOLD_VISIT_DAYS,
   DomainError,
   defaultChecklistOf,
+  fieldIssue,
   HOUSEHOLD_PLAN_KEY,
   type Principal,
 } from "@wangge/core";
@@ -66,7 +67,7 @@ export async function updateVisitPlan(
   if (!plan) throw new DomainError("VISIT_PLAN_NOT_FOUND", `no visit plan ${key}`);
   if (plan.subject === "household" && input.everyDays === null)
     throw new DomainError("VALIDATION_FAILED", "every household is visited on a rhythm", {
-      errors: [{ path: "body.everyDays", message: "give the days between visits" }],
+      errors: [fieldIssue("body.everyDays", "VISIT_FIELD_EVERY_DAYS")],
     });
   const checklist = JSON.stringify(input.checklist);
   await ctx.db.transaction().execute(async (trx) => {

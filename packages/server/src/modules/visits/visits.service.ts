@@ -9,6 +9,7 @@ import {
   defaultChecklistOf,
   distanceMeters,
   type FieldIssue,
+  fieldIssue,
   type Principal,
   principalScope,
   type VisitKind,
@@ -102,7 +103,7 @@ export type VisitView = Awaited<ReturnType<typeof toVisitViews>>[number];
 
 const householdNotFound = (id: string) =>
   new DomainError("HOUSEHOLD_NOT_FOUND", `no household ${id} in your scope`, {
-    errors: [{ path: "body.householdId", message: "unknown household" }],
+    errors: [fieldIssue("body.householdId", "VISIT_FIELD_UNKNOWN_HOUSEHOLD")],
   });
 
 /** A visit the caller may see (view scope of person.read), else not found. */
@@ -171,14 +172,14 @@ export async function recordVisit(
   const people = await findPeopleOf(ctx.db, personIds);
   for (const [i, id] of input.personIds.entries())
     if (people.find((p) => p.id === id)?.household_id !== household.id)
-      issues.push({ path: `body.personIds.${i}`, message: "not a member of this household" });
+      issues.push(fieldIssue(`body.personIds.${i}`, "VISIT_FIELD_NOT_MEMBER"));
   if (input.kind === "follow_up" && !input.eventId)
-    issues.push({ path: "body.eventId", message: "a follow-up visit names the event it follows up" });
+    issues.push(fieldIssue("body.eventId", "VISIT_FIELD_FOLLOW_UP_EVENT"));
   if (input.kind !== "follow_up" && input.eventId)
-    issues.push({ path: "body.eventId", message: "only a follow-up visit names an event" });
+    issues.push(fieldIssue("body.eventId", "VISIT_FIELD_EVENT_ONLY_FOLLOW_UP"));
   if (input.eventId && input.kind === "follow_up") {
     const event = await visibleEvent(ctx, actor, input.eventId).catch(() => undefined);
-    if (!event) issues.push({ path: "body.eventId", message: "unknown event" });
+    if (!event) issues.push(fieldIssue("body.eventId", "EVENT_FIELD_UNKNOWN_EVENT"));
   }
   const today = chinaDate(now);
   const plans = await listVisitPlans(ctx);
@@ -191,13 +192,13 @@ export async function recordVisit(
   const seen = new Set<string>();
   for (const [i, a] of input.checklist.entries()) {
     if (!allowed.some((c) => c.key === a.key))
-      issues.push({ path: `body.checklist.${i}.key`, message: "not on this visit's checklist" });
-    if (seen.has(a.key)) issues.push({ path: `body.checklist.${i}.key`, message: "answered twice" });
+      issues.push(fieldIssue(`body.checklist.${i}.key`, "VISIT_FIELD_NOT_ON_CHECKLIST"));
+    if (seen.has(a.key)) issues.push(fieldIssue(`body.checklist.${i}.key`, "VISIT_FIELD_ANSWERED_TWICE"));
     seen.add(a.key);
   }
   const needIds = new Set<string>();
   for (const [i, n] of input.needs.entries()) {
-    if (needIds.has(n.id)) issues.push({ path: `body.needs.${i}.id`, message: "given twice" });
+    if (needIds.has(n.id)) issues.push(fieldIssue(`body.needs.${i}.id`, "VISIT_FIELD_GIVEN_TWICE"));
     needIds.add(n.id);
   }
   if (issues.length > 0) throw new DomainError("VALIDATION_FAILED", "the visit cannot be recorded", { errors: issues });
@@ -263,7 +264,7 @@ export async function visitHistory(
 ) {
   if (!query.householdId && !query.personId)
     throw new DomainError("VALIDATION_FAILED", "name the household or the person", {
-      errors: [{ path: "query.householdId", message: "give householdId or personId" }],
+      errors: [fieldIssue("query.householdId", "VISIT_FIELD_HOUSEHOLD_OR_PERSON")],
     });
   const scope = principalScope(actor, "person.read");
   if (query.householdId) {
