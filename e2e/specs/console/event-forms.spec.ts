@@ -32,7 +32,7 @@ describe("event forms", () => {
     await drawer.getByRole("button", { name: "提交上报" }).click();
     // The reason stands under the location field, and the message says it too.
     const location = drawer.locator(".ant-form-item").filter({ has: page.getByText("事发位置", { exact: true }) });
-    await location.getByText("the point lies in no area of this deployment").waitFor();
+    await location.getByText("该位置不在本系统的任何区域内").waitFor();
     await page.getByTestId("problem-message").getByText("填写的内容有误，请检查标出的项目。").waitFor();
     expect(await drawer.getByLabel("事件描述").inputValue()).toBe(description);
     await expectFullyTranslated(page, "zh-CN");
@@ -89,7 +89,7 @@ describe("event forms", () => {
     await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "达成协议" }).click();
     await detail.getByLabel("调解笔录").fill(record);
     await detail.getByRole("button", { name: "记录调解" }).click();
-    await detail.getByText("in the future").waitFor();
+    await detail.getByText("晚于今天").waitFor();
     expect(await detail.getByLabel("调解笔录").inputValue()).toBe(record);
     expect(await detail.getByLabel("地点", { exact: true }).inputValue()).toBe("社区调解室");
 

@@ -79,10 +79,14 @@ describe("console shell", () => {
         ],
       }),
     );
+    // The map opens on the worker's own areas; the file's two polygons are drawn over them.
+    const count = async () => Number(await page.locator(".wg-map").getAttribute("data-feature-count"));
+    await expect.poll(count).toBeGreaterThan(0);
+    const own = await count();
     const before = await page.locator(".wg-map").screenshot();
     await page.locator('input[type="file"]').setInputFiles(file);
     await page.getByText(/wangge-grids-\d+\.geojson：2 个面/).waitFor();
-    await page.locator('.wg-map[data-feature-count="2"]').waitFor();
+    await page.locator(`.wg-map[data-feature-count="${own + 2}"]`).waitFor();
     await page.waitForFunction(() => {
       const canvas = document.querySelector<HTMLCanvasElement>(".wg-map canvas");
       return canvas !== null && canvas.width > 0;
