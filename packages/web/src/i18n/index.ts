@@ -1,7 +1,6 @@
 import { DEFAULT_LOCALE, type Locale, SUPPORTED_LOCALES } from "@wangge/core";
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
-import en from "./locales/en.json";
 import zhCN from "./locales/zh-CN.json";
 
 /**
@@ -15,7 +14,20 @@ declare global {
 }
 
 export const LOCALE_STORAGE_KEY = "wangge.locale";
-export const resources = { "zh-CN": { translation: zhCN }, en: { translation: en } } as const;
+
+/**
+ * zh-CN comes with every app; English (~12 KB gzip) is fetched when it is chosen, so a phone on the
+ * default language does not download it (the phone apps' first-load budgets, e2e weight.spec.ts).
+ */
+const LOADERS: Record<Locale, () => Promise<Record<string, unknown>>> = {
+  "zh-CN": async () => zhCN,
+  en: () => import("./locales/en.json").then((m) => m.default),
+};
+
+async function loadLocale(locale: Locale): Promise<void> {
+  if (i18n.hasResourceBundle(locale, "translation")) return;
+  i18n.addResourceBundle(locale, "translation", await LOADERS[locale]());
+}
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (SUPPORTED_LOCALES as readonly string[]).includes(value);
@@ -31,12 +43,15 @@ function initialLocale(): Locale {
   return DEFAULT_LOCALE;
 }
 
-export function initI18n(): typeof i18n {
+/** Starts i18next in the browser's chosen language, once its texts are here. */
+export async function initI18n(): Promise<typeof i18n> {
   if (i18n.isInitialized) return i18n;
   window.__wanggeMissingKeys = [];
+  const lng = initialLocale();
   void i18n.use(initReactI18next).init({
-    resources,
-    lng: initialLocale(),
+    resources: { "zh-CN": { translation: zhCN } },
+    partialBundledLanguages: true,
+    lng,
     fallbackLng: false,
     supportedLngs: [...SUPPORTED_LOCALES],
     interpolation: { escapeValue: false },
@@ -46,6 +61,9 @@ export function initI18n(): typeof i18n {
       window.__wanggeMissingKeys?.push(`${lngs.join(",")}:${key}`);
     },
   });
+  await loadLocale(lng);
+  // Drawn in the chosen language from the first frame (changeLanguage once its texts have arrived).
+  if (i18n.language !== lng) await i18n.changeLanguage(lng);
   document.documentElement.lang = i18n.language;
   i18n.on("languageChanged", (lng) => {
     document.documentElement.lang = lng;
@@ -59,5 +77,6 @@ export async function changeLocale(locale: Locale): Promise<void> {
   } catch {
     // not persisted; still switch for this page
   }
+  await loadLocale(locale);
   await i18n.changeLanguage(locale);
 }

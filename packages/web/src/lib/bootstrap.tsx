@@ -6,9 +6,9 @@ import { installErrorReporting } from "./error-reporting.ts";
 
 /** Starts one of the four apps: translations, crash reporting, then React. */
 export function mountApp(app: WebApp, tree: ReactNode): void {
-  initI18n();
   installErrorReporting(app);
   const root = document.getElementById("root");
   if (!root) throw new Error("#root is missing from the page");
-  createRoot(root).render(<StrictMode>{tree}</StrictMode>);
+  // The texts of the chosen language first (English is fetched when chosen), then the first frame.
+  void initI18n().then(() => createRoot(root).render(<StrictMode>{tree}</StrictMode>));
 }

@@ -1,19 +1,30 @@
 import { DotLoading, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
 import { EnvironmentOutline, TeamOutline, UnorderedListOutline, UserOutline } from "antd-mobile-icons";
+import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from "react-router";
 import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx";
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
-import { MobileLoginForm } from "../../features/auth/components/MobileLoginForm.tsx";
-import { FieldReport } from "../../features/events/components/FieldReport.tsx";
-import { FieldTask, FieldTasks } from "../../features/events/components/FieldTasks.tsx";
+import { FieldTasks } from "../../features/events/components/FieldTasks.tsx";
 import { useOutboxSender } from "../../features/events/outbox.ts";
-import { FieldHousehold, FieldPerson, FieldResidents } from "../../features/registry/components/FieldResidents.tsx";
+import { lazyNamed } from "../../lib/lazy-named.ts";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
 import { useOnline } from "../../lib/use-online.ts";
-import { FieldGridMap } from "./FieldGridMap.tsx";
+
+// The task list is the first screen; every other screen is fetched on its first tap.
+const MobileLoginForm = lazyNamed(
+  () => import("../../features/auth/components/MobileLoginForm.tsx"),
+  "MobileLoginForm",
+);
+const FieldReport = lazyNamed(() => import("../../features/events/components/FieldReport.tsx"), "FieldReport");
+const FieldTask = lazyNamed(() => import("../../features/events/components/FieldTask.tsx"), "FieldTask");
+const residents = () => import("../../features/registry/components/FieldResidents.tsx");
+const FieldResidents = lazyNamed(residents, "FieldResidents");
+const FieldHousehold = lazyNamed(residents, "FieldHousehold");
+const FieldPerson = lazyNamed(residents, "FieldPerson");
+const FieldGridMap = lazyNamed(() => import("./FieldGridMap.tsx"), "FieldGridMap");
 
 /** The grid worker's phone app: tasks, the grid's residents, the grid map, and their own settings. */
 export function FieldApp() {
@@ -44,7 +55,9 @@ function FieldLogin() {
   return (
     <div style={{ padding: "48px 16px" }}>
       <h1 style={{ textAlign: "center", color: "#b71c1c" }}>{t("app.field")}</h1>
-      <MobileLoginForm onSignedIn={() => navigate("/")} />
+      <Suspense fallback={<DotLoading />}>
+        <MobileLoginForm onSignedIn={() => navigate("/")} />
+      </Suspense>
       <div style={{ marginTop: 24 }}>
         <MobileLanguageSwitch />
       </div>
@@ -69,17 +82,19 @@ function FieldMain() {
       ]}
     >
       {!online && <NoticeBar content={t("field.offline")} color="alert" />}
-      <Routes>
-        <Route index element={<FieldTasks />} />
-        <Route path="tasks/new" element={<FieldReport />} />
-        <Route path="tasks/:id" element={<FieldTask />} />
-        <Route path="residents" element={<FieldResidents />} />
-        <Route path="residents/households/:id" element={<FieldHousehold />} />
-        <Route path="residents/people/:id" element={<FieldPerson />} />
-        <Route path="map" element={<FieldGridMap />} />
-        <Route path="me" element={<FieldMe online={online} />} />
-        <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
-      </Routes>
+      <Suspense fallback={<DotLoading />}>
+        <Routes>
+          <Route index element={<FieldTasks />} />
+          <Route path="tasks/new" element={<FieldReport />} />
+          <Route path="tasks/:id" element={<FieldTask />} />
+          <Route path="residents" element={<FieldResidents />} />
+          <Route path="residents/households/:id" element={<FieldHousehold />} />
+          <Route path="residents/people/:id" element={<FieldPerson />} />
+          <Route path="map" element={<FieldGridMap />} />
+          <Route path="me" element={<FieldMe online={online} />} />
+          <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
+        </Routes>
+      </Suspense>
     </MobileShell>
   );
 }

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { leadHouseholdLayer } from "../../features/registry/api/registry.ts";
 import { errorMessageKey } from "../../lib/error-message.ts";
 import { useMyAreas } from "../../lib/map/my-areas.ts";
-import { WgMap } from "../../lib/map/WgMap.tsx";
+import { LazyWgMap } from "../../lib/map/LazyWgMap.tsx";
 import { useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
 
@@ -34,7 +34,7 @@ export function FieldGridMap() {
   }
   if (!config) return <DotLoading />;
   return (
-    <WgMap
+    <LazyWgMap
       config={config.map}
       features={mine?.features}
       overlay={links}

@@ -1,17 +1,23 @@
 import { Button, Card, ErrorBlock, List } from "antd-mobile";
 import { AppOutline, EditSOutline, UserOutline } from "antd-mobile-icons";
+import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Route, Routes, useNavigate, useParams } from "react-router";
 import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx";
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
-import { ResidentOtpLogin } from "../../features/auth/components/ResidentOtpLogin.tsx";
-import {
-  ResidentReportDetail,
-  ResidentReportForm,
-  ResidentReportList,
-} from "../../features/events/components/ResidentReports.tsx";
+import { lazyNamed } from "../../lib/lazy-named.ts";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
+
+// The home page is the first screen; signing in and the reports are fetched on their first tap.
+const ResidentOtpLogin = lazyNamed(
+  () => import("../../features/auth/components/ResidentOtpLogin.tsx"),
+  "ResidentOtpLogin",
+);
+const reports = () => import("../../features/events/components/ResidentReports.tsx");
+const ResidentReportDetail = lazyNamed(reports, "ResidentReportDetail");
+const ResidentReportForm = lazyNamed(reports, "ResidentReportForm");
+const ResidentReportList = lazyNamed(reports, "ResidentReportList");
 
 /** The resident's H5 app (opened from WeChat or a browser): kept small for weak phones. */
 export function ResidentApp() {
@@ -35,7 +41,9 @@ function ResidentLogin() {
   return (
     <div style={{ padding: "48px 16px" }}>
       <h1 style={{ textAlign: "center", color: "#b71c1c" }}>{t("app.resident")}</h1>
-      <ResidentOtpLogin onSignedIn={() => navigate("/")} />
+      <Suspense fallback={null}>
+        <ResidentOtpLogin onSignedIn={() => navigate("/")} />
+      </Suspense>
       <div style={{ marginTop: 24 }}>
         <MobileLanguageSwitch />
       </div>
@@ -56,74 +64,79 @@ function ResidentMain() {
         { key: "/me", title: t("nav.me"), icon: <UserOutline /> },
       ]}
     >
-      <Routes>
-        <Route
-          index
-          element={
-            <div style={{ padding: 12 }}>
-              <Card title={t("resident.welcome")}>{t("resident.intro")}</Card>
-              <Button
-                block
-                color="primary"
-                size="large"
-                style={{ marginTop: 16 }}
-                onClick={() => navigate("/reports/new")}
-              >
-                {t("residentEvents.report")}
-              </Button>
-            </div>
-          }
-        />
-        <Route
-          path="reports"
-          element={
-            session.me ? (
-              <ResidentReportList onOpen={(id) => navigate(`/reports/${id}`)} onNew={() => navigate("/reports/new")} />
-            ) : (
-              <SignInFirst loading={session.loading} />
-            )
-          }
-        />
-        <Route
-          path="reports/new"
-          element={
-            session.me ? (
-              <ResidentReportForm onReported={(id) => navigate(`/reports/${id}`, { replace: true })} />
-            ) : (
-              <SignInFirst loading={session.loading} />
-            )
-          }
-        />
-        <Route
-          path="reports/:id"
-          element={session.me ? <ReportDetailRoute /> : <SignInFirst loading={session.loading} />}
-        />
-        <Route
-          path="me"
-          element={
-            <>
-              <List header={t("language.label")}>
-                <List.Item>
-                  <MobileLanguageSwitch />
-                </List.Item>
-              </List>
-              <List>
-                {session.me ? (
-                  <>
-                    <List.Item>
-                      <span translate="no">{session.me.user.displayName}</span>
-                    </List.Item>
-                    <List.Item onClick={() => session.signOut()}>{t("nav.signOut")}</List.Item>
-                  </>
-                ) : (
-                  <List.Item onClick={() => navigate("/login")}>{t("nav.signIn")}</List.Item>
-                )}
-              </List>
-            </>
-          }
-        />
-        <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
-      </Routes>
+      <Suspense fallback={null}>
+        <Routes>
+          <Route
+            index
+            element={
+              <div style={{ padding: 12 }}>
+                <Card title={t("resident.welcome")}>{t("resident.intro")}</Card>
+                <Button
+                  block
+                  color="primary"
+                  size="large"
+                  style={{ marginTop: 16 }}
+                  onClick={() => navigate("/reports/new")}
+                >
+                  {t("residentEvents.report")}
+                </Button>
+              </div>
+            }
+          />
+          <Route
+            path="reports"
+            element={
+              session.me ? (
+                <ResidentReportList
+                  onOpen={(id) => navigate(`/reports/${id}`)}
+                  onNew={() => navigate("/reports/new")}
+                />
+              ) : (
+                <SignInFirst loading={session.loading} />
+              )
+            }
+          />
+          <Route
+            path="reports/new"
+            element={
+              session.me ? (
+                <ResidentReportForm onReported={(id) => navigate(`/reports/${id}`, { replace: true })} />
+              ) : (
+                <SignInFirst loading={session.loading} />
+              )
+            }
+          />
+          <Route
+            path="reports/:id"
+            element={session.me ? <ReportDetailRoute /> : <SignInFirst loading={session.loading} />}
+          />
+          <Route
+            path="me"
+            element={
+              <>
+                <List header={t("language.label")}>
+                  <List.Item>
+                    <MobileLanguageSwitch />
+                  </List.Item>
+                </List>
+                <List>
+                  {session.me ? (
+                    <>
+                      <List.Item>
+                        <span translate="no">{session.me.user.displayName}</span>
+                      </List.Item>
+                      <List.Item onClick={() => session.signOut()}>{t("nav.signOut")}</List.Item>
+                    </>
+                  ) : (
+                    <List.Item onClick={() => navigate("/login")}>{t("nav.signIn")}</List.Item>
+                  )}
+                </List>
+              </>
+            }
+          />
+          <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
+        </Routes>
+      </Suspense>
     </MobileShell>
   );
 }

@@ -1,7 +1,7 @@
 import { Form, Selector } from "antd-mobile";
 import { useTranslation } from "react-i18next";
 import type { EventCategory } from "../api/events.ts";
-import { useLang } from "./shared.tsx";
+import { useLang } from "../use-lang.ts";
 
 /** The kind of matter (a top-level category) as a phone report picks it: two columns of choices. */
 export function CategoryGroupField({

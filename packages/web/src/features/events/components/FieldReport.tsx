@@ -9,8 +9,8 @@ import { useSession } from "../../../lib/session.tsx";
 import { type CategoryAttribute, type EventCategory, reportEvent } from "../api/events.ts";
 import { categoriesForReporting, isUnreachable, keepForLater } from "../outbox.ts";
 import { here } from "../position.ts";
+import { useLang } from "../use-lang.ts";
 import { CategoryGroupField } from "./CategoryGroupField.tsx";
-import { useLang } from "./shared.tsx";
 
 /**
  * A grid worker reports what they found, on the spot: category (with the extra fields it requires),

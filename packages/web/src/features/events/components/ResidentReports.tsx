@@ -14,8 +14,8 @@ import {
   listEvents,
   reportEvent,
 } from "../api/events.ts";
+import { useLang } from "../use-lang.ts";
 import { CategoryGroupField } from "./CategoryGroupField.tsx";
-import { useLang } from "./shared.tsx";
 
 const isSettled = (state: string) => (SETTLED_STATES as readonly string[]).includes(state);
 

@@ -5,12 +5,7 @@ import { useFormFail } from "../../../components/useFormFail.tsx";
 import { type EventCategory, type EventItem, listCategories } from "../api/events.ts";
 import { dueSpan } from "../due.ts";
 
-export type Lang = "zh-CN" | "en";
-
-export function useLang(): Lang {
-  const { i18n } = useTranslation();
-  return i18n.language === "en" ? "en" : "zh-CN";
-}
+export { type Lang, useLang } from "../use-lang.ts";
 
 /** Shows an API failure (its field errors on the form's fields, its detail in the message): components/useFormFail. */
 export const useFail = useFormFail;
