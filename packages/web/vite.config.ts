@@ -2,17 +2,20 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { fieldServiceWorker } from "./build/field-service-worker.ts";
+import { precompress } from "./build/precompress.ts";
 
 /**
  * One build, four apps: console (/), big screen (/screen), field app (/field), resident app (/h5).
- * The server serves dist/ and falls back to each app's index.html for its own paths.
+ * The server serves dist/ (each file also as .gz and .br, build/precompress.ts) and falls back to each
+ * app's index.html for its own paths. The field app is a PWA: build/field-service-worker.ts.
  */
 const { version } = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../package.json"), "utf8")) as {
   version: string;
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), fieldServiceWorker(), precompress()],
   define: { "import.meta.env.VITE_APP_VERSION": JSON.stringify(version) },
   build: {
     outDir: "dist",

@@ -8,7 +8,9 @@ import { sendProblem } from "./error-handler.ts";
 /**
  * Serves the four apps of the one web build. Hashed assets are cached for a year; each app's
  * index.html is never cached and answers every path under the app's prefix (history-API fallback),
- * so a deep link such as /field/tasks/123 opens the field app on that screen.
+ * so a deep link such as /field/tasks/123 opens the field app on that screen. Every text file was
+ * compressed at build time (packages/web/build/precompress.ts): the .br or .gz beside it is sent when
+ * the browser accepts it (brotli first), with Content-Encoding and `Vary: Accept-Encoding`.
  */
 export const WEB_APP_PREFIXES = [
   { prefix: "/screen", file: "screen/index.html" },
@@ -30,14 +32,13 @@ export function appIndexFor(urlPath: string): string {
  */
 export async function registerWebApps(app: FastifyInstance, webDist: string): Promise<void> {
   const built = existsSync(path.join(webDist, "index.html"));
-  const cache = new Map<string, string>();
-  const readIndex = (file: string): string | undefined => {
+  const cache = new Map<string, Buffer | null>();
+  const readFile = (file: string): Buffer | undefined => {
     if (!cache.has(file)) {
       const full = path.join(webDist, file);
-      if (!existsSync(full)) return undefined;
-      cache.set(file, readFileSync(full, "utf8"));
+      cache.set(file, existsSync(full) ? readFileSync(full) : null);
     }
-    return cache.get(file);
+    return cache.get(file) ?? undefined;
   };
 
   if (built) {
@@ -49,6 +50,7 @@ export async function registerWebApps(app: FastifyInstance, webDist: string): Pr
           wildcard: false,
           index: false,
           serveDotFiles: false,
+          preCompressed: true,
           setHeaders(res, filePath) {
             const isHashedAsset = filePath.includes(`${path.sep}assets${path.sep}`);
             res.header("cache-control", isHashedAsset ? "public, max-age=31536000, immutable" : "no-cache");
@@ -69,7 +71,8 @@ export async function registerWebApps(app: FastifyInstance, webDist: string): Pr
     if (!wantsPage) {
       return sendProblem(reply, request, "ROUTE_NOT_FOUND", `no route ${request.method} ${urlPath}`);
     }
-    const html = built ? readIndex(appIndexFor(urlPath)) : undefined;
+    const file = appIndexFor(urlPath);
+    const html = built ? readFile(file) : undefined;
     if (!html) {
       return sendProblem(
         reply,
@@ -78,6 +81,24 @@ export async function registerWebApps(app: FastifyInstance, webDist: string): Pr
         `the web apps are not built in ${webDist}; run "npm run build" (npm start does it for you)`,
       );
     }
-    return reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(html);
+    reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").header("vary", "accept-encoding");
+    const encoding = acceptedEncoding(request.headers["accept-encoding"]);
+    const compressed = encoding ? readFile(`${file}.${encoding === "br" ? "br" : "gz"}`) : undefined;
+    if (encoding && compressed) return reply.header("content-encoding", encoding).send(compressed);
+    return reply.send(html);
   });
+}
+
+/** br if the browser takes it, else gzip, else none (a q=0 refuses one). */
+export function acceptedEncoding(header: string | string[] | undefined): "br" | "gzip" | undefined {
+  const accepted = new Map<string, number>();
+  for (const part of (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",")) {
+    const [name = "", ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    if (name) accepted.set(name, q ? Number(q.slice(2)) || 0 : 1);
+  }
+  const takes = (name: string) => (accepted.get(name) ?? accepted.get("*") ?? 0) > 0;
+  if (takes("br")) return "br";
+  if (takes("gzip")) return "gzip";
+  return undefined;
 }
