@@ -5,7 +5,6 @@ import { type ComponentType, type LazyExoticComponent, lazy } from "react";
  * keep their first load to what the first screen draws (see e2e/specs/field/weight.spec.ts); the rest
  * arrives on the first tap, or from the service worker's cache offline.
  */
-// biome-ignore lint/suspicious/noExplicitAny: a component of any props, as React.lazy takes it
 export function lazyNamed<M extends Record<K, ComponentType<any>>, K extends keyof M & string>(
   load: () => Promise<M>,
   name: K,

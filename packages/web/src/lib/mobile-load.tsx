@@ -22,8 +22,11 @@ export interface LoadState<T> {
   retry: () => void;
 }
 
-/** A request's answer, its failure, and a way to ask again. */
-export function useLoad<T>(name: string, load: () => Promise<T>, deps: unknown[]): LoadState<T> {
+/**
+ * A request's answer, its failure, and a way to ask again. `deps` name what is loaded (the kept answer
+ * is per deps); `refreshOn` only asks again when it changes, keeping what is shown meanwhile.
+ */
+export function useLoad<T>(name: string, load: () => Promise<T>, deps: unknown[], refreshOn?: unknown): LoadState<T> {
   const { me } = useSession();
   const key = JSON.stringify([me?.user.id, name, ...deps]);
   const [state, setState] = useState<Omit<LoadState<T>, "retry">>({ loading: true });
@@ -47,7 +50,7 @@ export function useLoad<T>(name: string, load: () => Promise<T>, deps: unknown[]
     return () => {
       current = false;
     };
-  }, [key, attempt]);
+  }, [key, attempt, refreshOn]);
   return { ...state, retry: () => setAttempt((n) => n + 1) };
 }
 

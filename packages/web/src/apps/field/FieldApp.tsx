@@ -1,5 +1,11 @@
-import { DotLoading, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
-import { EnvironmentOutline, TeamOutline, UnorderedListOutline, UserOutline } from "antd-mobile-icons";
+import { Dialog, DotLoading, ErrorBlock, List, NoticeBar, Tag } from "antd-mobile";
+import {
+  CheckShieldOutline,
+  EnvironmentOutline,
+  TeamOutline,
+  UnorderedListOutline,
+  UserOutline,
+} from "antd-mobile-icons";
 import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from "react-router";
@@ -7,11 +13,13 @@ import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx"
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
 import { FieldTasks } from "../../features/events/components/FieldTasks.tsx";
-import { useOutboxSender } from "../../features/events/outbox.ts";
+import { useLegacyOutboxMove } from "../../features/events/outbox.ts";
 import { lazyNamed } from "../../lib/lazy-named.ts";
+import { fieldKeptSession, useQueue, useVault, VaultProvider } from "../../lib/offline/field-vault.tsx";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
 import { useOnline } from "../../lib/use-online.ts";
+import { useFieldSync } from "./sync.ts";
 
 // The task list is the first screen; every other screen is fetched on its first tap.
 const MobileLoginForm = lazyNamed(
@@ -25,18 +33,22 @@ const FieldResidents = lazyNamed(residents, "FieldResidents");
 const FieldHousehold = lazyNamed(residents, "FieldHousehold");
 const FieldPerson = lazyNamed(residents, "FieldPerson");
 const FieldGridMap = lazyNamed(() => import("./FieldGridMap.tsx"), "FieldGridMap");
+const FieldVisits = lazyNamed(() => import("../../features/visits/components/FieldVisits.tsx"), "FieldVisits");
+const FieldVisitForm = lazyNamed(() => import("../../features/visits/components/FieldVisitForm.tsx"), "FieldVisitForm");
 
 /** The grid worker's phone app: tasks, the grid's residents, the grid map, and their own settings. */
 export function FieldApp() {
   return (
     <MobileProviders app="field">
-      <SessionProvider>
-        <BrowserRouter basename="/field">
-          <Routes>
-            <Route path="/login" element={<FieldLogin />} />
-            <Route path="*" element={<RequireFieldSession />} />
-          </Routes>
-        </BrowserRouter>
+      <SessionProvider kept={fieldKeptSession}>
+        <VaultProvider>
+          <BrowserRouter basename="/field">
+            <Routes>
+              <Route path="/login" element={<FieldLogin />} />
+              <Route path="*" element={<RequireFieldSession />} />
+            </Routes>
+          </BrowserRouter>
+        </VaultProvider>
       </SessionProvider>
     </MobileProviders>
   );
@@ -68,14 +80,18 @@ function FieldLogin() {
 function FieldMain() {
   const { t } = useTranslation();
   const online = useOnline();
-  const { me } = useSession();
-  // Reports made without a network go out when it returns, whichever tab is open.
-  useOutboxSender(me?.user.id);
+  const session = useSession();
+  const vault = useVault();
+  useLegacyOutboxMove(vault);
+  // What was recorded without a network goes out when it returns, whichever tab is open; then the
+  // phone's copy of the grid is brought up to date.
+  useFieldSync(vault, online, session);
   return (
     <MobileShell
       title={t("app.field")}
       tabs={[
         { key: "/", title: t("nav.tasks"), icon: <UnorderedListOutline /> },
+        { key: "/visits", title: t("field.visits.tab"), icon: <CheckShieldOutline /> },
         { key: "/residents", title: t("field.residents"), icon: <TeamOutline /> },
         { key: "/map", title: t("nav.map"), icon: <EnvironmentOutline /> },
         { key: "/me", title: t("nav.me"), icon: <UserOutline /> },
@@ -87,6 +103,8 @@ function FieldMain() {
           <Route index element={<FieldTasks />} />
           <Route path="tasks/new" element={<FieldReport />} />
           <Route path="tasks/:id" element={<FieldTask />} />
+          <Route path="visits" element={<FieldVisits />} />
+          <Route path="visits/new" element={<FieldVisitForm />} />
           <Route path="residents" element={<FieldResidents />} />
           <Route path="residents/households/:id" element={<FieldHousehold />} />
           <Route path="residents/people/:id" element={<FieldPerson />} />
@@ -103,6 +121,7 @@ function FieldMe({ online }: { online: boolean }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const session = useSession();
+  const queue = useQueue();
   const { config } = useClientConfig();
   return (
     <>
@@ -132,7 +151,15 @@ function FieldMe({ online }: { online: boolean }) {
           {t("field.network")}
         </List.Item>
         <List.Item extra={config?.version ?? "—"}>{t("system.version")}</List.Item>
-        <List.Item onClick={() => session.signOut().then(() => navigate("/login", { replace: true }))}>
+        <List.Item
+          onClick={async () => {
+            // Signing out deletes what this phone keeps of the worker, the unsent records with it.
+            const unsent = queue.filter((item) => !item.refused).length;
+            if (unsent > 0 && !(await Dialog.confirm({ content: t("field.signOutUnsent", { n: unsent }) }))) return;
+            await session.signOut();
+            navigate("/login", { replace: true });
+          }}
+        >
           {t("nav.signOut")}
         </List.Item>
       </List>

@@ -1,14 +1,18 @@
-import { useEffect, useState } from "react";
-import { ApiError } from "../../lib/api-client.ts";
-import { useOnline } from "../../lib/use-online.ts";
-import { type EventCategory, listCategories, reportEvent } from "./api/events.ts";
+import { useEffect } from "react";
+import { useQueue } from "../../lib/offline/field-vault.tsx";
+import { isUnreachable } from "../../lib/offline/queue.ts";
+import type { QueueItem, Vault } from "../../lib/offline/vault.ts";
+import { type EventCategory, listCategories, reportEvent, uploadAttachment } from "./api/events.ts";
 
 /**
- * Reports a grid worker made without a network, kept on the phone (localStorage, per user) until
- * they are sent. Each keeps the id it was made with, so sending one twice — the connection dropped
- * after the server took it — still creates one event. A report the server refuses (a category since
- * retired…) stays, with the reason, until the worker deletes it.
+ * Reports (and their photos) a grid worker made without a network: kept in the phone's encrypted
+ * queue (lib/offline) until they are sent, each with the id it was made with, so sending one twice —
+ * the connection dropped after the server took it — still creates one event. A report the server
+ * refuses (a category since retired…) stays, with the reason, until the worker deletes it.
  */
+export const REPORT = "event.report";
+export const EVENT_PHOTO = "event.photo";
+
 export interface PendingReport {
   id: string;
   body: Record<string, unknown> & { description: string };
@@ -17,83 +21,75 @@ export interface PendingReport {
   refused?: string;
 }
 
-const outboxKey = (userId: string) => `wangge.field.outbox.${userId}`;
-const CATEGORIES_KEY = "wangge.field.categories";
-const CHANGED = "wangge-outbox-changed";
+export { isUnreachable };
 
-export function pendingReports(userId: string): PendingReport[] {
-  try {
-    return JSON.parse(localStorage.getItem(outboxKey(userId)) ?? "[]") as PendingReport[];
-  } catch {
-    return [];
-  }
+export function keepForLater(vault: Vault, report: { id: string; body: Record<string, unknown> }): Promise<void> {
+  return vault.enqueue({ id: report.id, kind: REPORT, body: report.body });
 }
 
-function store(userId: string, reports: PendingReport[]) {
-  if (reports.length === 0) localStorage.removeItem(outboxKey(userId));
-  else localStorage.setItem(outboxKey(userId), JSON.stringify(reports));
-  window.dispatchEvent(new Event(CHANGED));
+/** A photo for an event (a report's, or the one taken at 办结), sent after the event itself. */
+export function keepPhotoForLater(
+  vault: Vault,
+  photo: { id: string; eventId: string; fileName: string; bytes: ArrayBuffer; after?: string },
+): Promise<void> {
+  return vault.enqueue({
+    id: photo.id,
+    kind: EVENT_PHOTO,
+    body: { eventId: photo.eventId, fileName: photo.fileName },
+    bytes: photo.bytes,
+    ...(photo.after ? { after: photo.after } : {}),
+  });
 }
 
-export function keepForLater(userId: string, report: PendingReport) {
-  store(userId, [...pendingReports(userId).filter((r) => r.id !== report.id), report]);
-}
+/** How the queue sends these kinds (registered by the field app). */
+export const eventSenders = {
+  [REPORT]: async (item: QueueItem) => {
+    await reportEvent(item.body);
+  },
+  [EVENT_PHOTO]: async (item: QueueItem) => {
+    const { eventId, fileName } = item.body as { eventId: string; fileName: string };
+    const file = new File([item.bytes ?? new ArrayBuffer(0)], fileName, { type: "image/jpeg" });
+    await uploadAttachment(eventId, file, item.id);
+  },
+};
 
-export function discardReport(userId: string, id: string) {
-  store(
-    userId,
-    pendingReports(userId).filter((r) => r.id !== id),
-  );
+/** The reports waiting on this phone, as they change. */
+export function usePendingReports(): PendingReport[] {
+  return useQueue()
+    .filter((item) => item.kind === REPORT)
+    .map((item) => ({
+      id: item.id,
+      body: item.body as PendingReport["body"],
+      savedAt: item.savedAt,
+      ...(item.refused ? { refused: item.refused.code } : {}),
+    }));
 }
 
 /**
- * Whether a failure means "not now" (no network, the server down or busy, the session expired until
- * the worker signs in again), as opposed to a refusal of the report itself.
+ * Reports an earlier version kept in localStorage, in clear: moved into the encrypted queue, and the
+ * clear copy deleted.
  */
-export function isUnreachable(error: unknown): boolean {
-  if (!(error instanceof ApiError)) return true;
-  return error.status === 0 || error.status === 401 || error.status === 429 || error.status >= 500;
-}
-
-/** Sends what waits, oldest first; stops at the first that cannot reach the server. */
-export async function sendPending(userId: string): Promise<number> {
-  let sent = 0;
-  for (const report of pendingReports(userId)) {
-    if (report.refused) continue;
-    try {
-      await reportEvent(report.body);
-      discardReport(userId, report.id);
-      sent++;
-    } catch (error) {
-      if (isUnreachable(error)) break;
-      keepForLater(userId, { ...report, refused: (error as ApiError).code });
-    }
-  }
-  return sent;
-}
-
-/** Sends the reports waiting on this phone whenever the network comes back (the app shell runs it). */
-export function useOutboxSender(userId: string | undefined) {
-  const online = useOnline();
+export function useLegacyOutboxMove(vault: Vault | undefined) {
   useEffect(() => {
-    if (userId && online) void sendPending(userId);
-  }, [userId, online]);
+    if (!vault) return;
+    const key = `wangge.field.outbox.${vault.userId}`;
+    const raw = localStorage.getItem(key);
+    if (!raw) return;
+    void (async () => {
+      try {
+        for (const r of JSON.parse(raw) as { id: string; body: Record<string, unknown>; savedAt: string }[]) {
+          await vault.enqueue({ id: r.id, kind: REPORT, body: r.body, savedAt: r.savedAt });
+        }
+      } finally {
+        localStorage.removeItem(key);
+      }
+    })();
+  }, [vault]);
 }
 
-/** The reports waiting on this phone, as they change. */
-export function usePendingReports(userId: string | undefined): PendingReport[] {
-  const [pending, setPending] = useState<PendingReport[]>(() => (userId ? pendingReports(userId) : []));
-  useEffect(() => {
-    if (!userId) return;
-    const reread = () => setPending(pendingReports(userId));
-    window.addEventListener(CHANGED, reread);
-    reread();
-    return () => window.removeEventListener(CHANGED, reread);
-  }, [userId]);
-  return pending;
-}
+const CATEGORIES_KEY = "wangge.field.categories";
 
-/** The categories, from the server when it answers, else as last seen on this phone. */
+/** The categories (no personal data), from the server when it answers, else as last seen on this phone. */
 export async function categoriesForReporting(): Promise<EventCategory[]> {
   try {
     const categories = await listCategories();

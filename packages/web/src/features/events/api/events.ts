@@ -264,8 +264,12 @@ export function findDuplicates(q: {
   return apiFetch<Duplicate[]>(`/api/v1/events/duplicates?${params}`);
 }
 export const listAttachments = (id: string) => apiFetch<Attachment[]>(`/api/v1/events/${id}/attachments`);
-export async function uploadAttachment(eventId: string, file: File): Promise<Attachment> {
-  const params = new URLSearchParams({ fileName: file.name, attachmentId: crypto.randomUUID() });
+export async function uploadAttachment(
+  eventId: string,
+  file: File,
+  attachmentId: string = crypto.randomUUID(),
+): Promise<Attachment> {
+  const params = new URLSearchParams({ fileName: file.name, attachmentId });
   return apiFetch<Attachment>(`/api/v1/events/${eventId}/attachments?${params}`, {
     method: "POST",
     headers: { "content-type": "application/octet-stream" },

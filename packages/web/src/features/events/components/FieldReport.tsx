@@ -2,12 +2,15 @@ import { Button, Form, Input, Selector, TextArea, Toast } from "antd-mobile";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { PhotoPicker } from "../../../components/PhotoPicker.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { BackBar, Loaded, useLoad } from "../../../lib/mobile-load.tsx";
+import { useVault } from "../../../lib/offline/field-vault.tsx";
+import type { Photo } from "../../../lib/photo.ts";
 import { placeFieldErrors, problemLines } from "../../../lib/problem.ts";
 import { useSession } from "../../../lib/session.tsx";
-import { type CategoryAttribute, type EventCategory, reportEvent } from "../api/events.ts";
-import { categoriesForReporting, isUnreachable, keepForLater } from "../outbox.ts";
+import { type CategoryAttribute, type EventCategory, reportEvent, uploadAttachment } from "../api/events.ts";
+import { categoriesForReporting, isUnreachable, keepForLater, keepPhotoForLater } from "../outbox.ts";
 import { here } from "../position.ts";
 import { useLang } from "../use-lang.ts";
 import { CategoryGroupField } from "./CategoryGroupField.tsx";
@@ -29,9 +32,12 @@ export function FieldReport() {
   const [description, setDescription] = useState("");
   const [position, setPosition] = useState<{ lng: number; lat: number } | null>();
   const [busy, setBusy] = useState(false);
+  const [photo, setPhoto] = useState<Photo>();
+  const vault = useVault();
   /** The server's reasons, by the field they concern (the report's parts on this screen). */
   const [problems, setProblems] = useState<Record<string, string>>({});
   const id = useRef(crypto.randomUUID());
+  const photoIdRef = useRef(crypto.randomUUID());
   const gridCode = me?.assignments.find((a) => a.areaCode)?.areaCode ?? undefined;
 
   useEffect(() => {
@@ -64,9 +70,25 @@ export function FieldReport() {
           }
         : {}),
     };
-    const keep = () => {
-      if (!me) return;
-      keepForLater(me.user.id, { id: id.current, body, savedAt: new Date().toISOString() });
+    const photoId = photoIdRef.current;
+    const keepPhoto = async (after?: string) => {
+      if (!vault || !photo) return;
+      await keepPhotoForLater(vault, {
+        id: photoId,
+        eventId: id.current,
+        fileName: photo.fileName,
+        bytes: photo.bytes,
+        ...(after ? { after } : {}),
+      });
+    };
+    const keep = async () => {
+      if (!vault) {
+        Toast.show({ icon: "fail", content: t("field.cannotKeep") });
+        return;
+      }
+      // The photo goes after its report (the queue keeps when each was made).
+      await keepForLater(vault, { id: id.current, body });
+      await keepPhoto(id.current);
       Toast.show({ icon: "success", content: t("field.savedOffline") });
       navigate("/", { replace: true });
     };
@@ -75,10 +97,17 @@ export function FieldReport() {
     setProblems({});
     try {
       const event = await reportEvent(body);
+      if (photo) {
+        await uploadAttachment(
+          event.id,
+          new File([photo.bytes], photo.fileName, { type: "image/jpeg" }),
+          photoId,
+        ).catch((error: unknown) => (isUnreachable(error) ? keepPhoto() : Promise.reject(error)));
+      }
       Toast.show({ icon: "success", content: t("field.reported") });
       navigate(`/tasks/${event.id}`, { replace: true });
     } catch (error) {
-      if (isUnreachable(error)) keep();
+      if (isUnreachable(error)) await keep();
       else {
         // Each reason next to what it is about; what was typed stays.
         const { placed, unplaced } = placeFieldErrors(
@@ -156,6 +185,9 @@ export function FieldReport() {
                 data-testid="report-description"
               />
               <Problem text={problems.description} />
+            </Form.Item>
+            <Form.Item label={t("field.photo")}>
+              <PhotoPicker value={photo} onChange={setPhoto} />
             </Form.Item>
             <Form.Item label={t("residentEvents.where")}>
               <span data-testid="report-where">

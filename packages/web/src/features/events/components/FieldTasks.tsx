@@ -3,12 +3,13 @@ import { Button, CapsuleTabs, List, Tag } from "antd-mobile";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { errorMessageKey } from "../../../lib/error-message.ts";
+import { QueueList } from "../../../components/QueueList.tsx";
 import { LoadedList, useLoad } from "../../../lib/mobile-load.tsx";
+import { loadKept, useVault } from "../../../lib/offline/field-vault.tsx";
 import { useSession } from "../../../lib/session.tsx";
 import { type EventItem, type InboxQuery, listEvents } from "../api/events.ts";
 import { dueSpan } from "../due.ts";
-import { discardReport, usePendingReports } from "../outbox.ts";
+import { usePendingReports } from "../outbox.ts";
 
 /**
  * The grid worker's tasks on the phone: the events of their grid waiting to be handled, their own,
@@ -40,12 +41,18 @@ export function FieldTasks() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const due = useDueText();
-  const { me, can } = useSession();
+  const { can } = useSession();
   const [box, setBox] = useState<InboxQuery["box"]>("area");
-  const pending = usePendingReports(me?.user.id);
-  const waiting = pending.filter((r) => !r.refused).length;
-  // Asked again whenever a waiting report has gone out.
-  const events = useLoad("tasks", () => listEvents({ box, limit: 100 }), [box, waiting]);
+  const vault = useVault();
+  const waiting = usePendingReports().filter((r) => !r.refused).length;
+  // Kept on the phone for offline use; asked again whenever a waiting report has gone out, keeping the
+  // list on screen meanwhile (a report saved offline never replaces it with an error).
+  const events = useLoad(
+    "tasks",
+    () => loadKept(vault, `tasks/${box}`, () => listEvents({ box, limit: 100 })),
+    [box, vault?.userId],
+    waiting,
+  );
   return (
     <div data-testid="field-tasks">
       {can("event.report") && (
@@ -55,32 +62,7 @@ export function FieldTasks() {
           </Button>
         </div>
       )}
-      {pending.length > 0 && (
-        <List header={t("field.pending", { n: pending.length })} data-testid="pending-reports">
-          {pending.map((r) => (
-            <List.Item
-              key={r.id}
-              description={r.refused ? t(errorMessageKey(r.refused)) : t("field.waitingForNetwork")}
-              extra={
-                r.refused ? (
-                  <Button
-                    size="mini"
-                    color="danger"
-                    fill="outline"
-                    onClick={() => {
-                      if (me) discardReport(me.user.id, r.id);
-                    }}
-                  >
-                    {t("field.discard")}
-                  </Button>
-                ) : null
-              }
-            >
-              <span translate="no">{r.body.description}</span>
-            </List.Item>
-          ))}
-        </List>
-      )}
+      <QueueList />
       <CapsuleTabs activeKey={box} onChange={(key) => setBox(key as InboxQuery["box"])}>
         {BOXES.map((b) => (
           <CapsuleTabs.Tab key={b} title={t(`events.box.${b}`)} />

@@ -184,6 +184,7 @@ export function FieldResidents() {
 export function FieldHousehold() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const { can } = useSession();
   const { id = "" } = useParams();
   const household = useLoad("household", () => getHousehold(id), [id]);
   return (
@@ -200,6 +201,13 @@ export function FieldHousehold() {
           {h.tags.length > 0 && (
             <div style={{ padding: "8px 12px" }}>
               <MobileTagChips tags={h.tags} />
+            </div>
+          )}
+          {can("visit.manage") && (
+            <div style={{ padding: "8px 12px" }}>
+              <Button block color="primary" onClick={() => navigate(`/visits/new?householdId=${h.id}`)}>
+                {t("field.visits.record")}
+              </Button>
             </div>
           )}
           <List header={t("field.members", { n: h.members.length })}>
@@ -268,6 +276,17 @@ export function FieldPerson() {
       {(p: PersonDetail) => (
         <div data-testid="field-person">
           <BackBar title={<span translate="no">{p.name}</span>} />
+          {p.householdId && can("visit.manage") && (
+            <div style={{ padding: "8px 12px" }}>
+              <Button
+                block
+                color={p.tags.some((tag) => tag.category === "care") ? "primary" : "default"}
+                onClick={() => navigate(`/visits/new?householdId=${p.householdId}&personId=${p.id}`)}
+              >
+                {t("field.visits.record")}
+              </Button>
+            </div>
+          )}
           <List header={t("field.person")}>
             {p.tags.length > 0 && (
               <List.Item>

@@ -1,0 +1,98 @@
+import type { Me } from "@wangge/core";
+import { useEffect } from "react";
+import { listEvents } from "../../features/events/api/events.ts";
+import { eventSenders } from "../../features/events/outbox.ts";
+import { getFieldPack } from "../../features/visits/api/field-visits.ts";
+import { visitSenders } from "../../features/visits/field-queue.ts";
+import { ApiError } from "../../lib/api-client.ts";
+import { isUnreachable, registerSender, sendQueue } from "../../lib/offline/queue.ts";
+import { QUEUE_SAVED, saveSyncState, syncState, type Vault } from "../../lib/offline/vault.ts";
+
+/**
+ * The field app's sync: first what the phone recorded goes out (the queue), then what it keeps comes
+ * in — the worker's own grid first (their tasks, most recent first; then each posted area's field pack,
+ * the deepest — their own grid — first). Each step is saved when done, so a sync cut by the network
+ * resumes at the step where it stopped; the kept data lives 7 days from the last finished sync.
+ */
+for (const [kind, send] of Object.entries({ ...eventSenders, ...visitSenders })) registerSender(kind, send);
+
+export function syncPlan(me: Me): string[] {
+  const areas = me.assignments
+    .map((a) => a.areaCode)
+    .filter((c): c is string => Boolean(c))
+    .sort((a, b) => b.length - a.length || a.localeCompare(b));
+  return ["tasks/area", "tasks/mine", ...[...new Set(areas)].map((code) => `pack/${code}`)];
+}
+
+async function runStep(vault: Vault, step: string): Promise<void> {
+  if (step.startsWith("tasks/")) {
+    const box = step.slice("tasks/".length) as "area" | "mine";
+    await vault.put(step, await listEvents({ box, limit: 100 }));
+    return;
+  }
+  if (step.startsWith("pack/")) {
+    const code = step.slice("pack/".length);
+    try {
+      const pack = await getFieldPack(code);
+      await vault.put(step, pack);
+    } catch (error) {
+      // A server without visits yet, or an area that is not the worker's to visit: nothing to keep.
+      if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return;
+      throw error;
+    }
+  }
+}
+
+let syncing = false;
+
+export async function syncNow(vault: Vault, me: Me): Promise<void> {
+  if (syncing) return;
+  syncing = true;
+  try {
+    await sendQueue(vault);
+    const state = await syncState(vault.userId);
+    const steps = state.pending?.length ? state.pending : syncPlan(me);
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as string;
+      try {
+        await runStep(vault, step);
+      } catch (error) {
+        if (isUnreachable(error)) {
+          await saveSyncState(vault.userId, { ...state, pending: steps.slice(i) });
+          return;
+        }
+      }
+      await saveSyncState(vault.userId, { ...state, pending: steps.slice(i + 1) });
+    }
+    await saveSyncState(vault.userId, { lastSyncAt: new Date().toISOString() });
+  } finally {
+    syncing = false;
+  }
+}
+
+/**
+ * Sends and syncs whenever the network is there: at start, when it returns, and every half minute
+ * while online (a record saved meanwhile). An offline session is asked again first, for its CSRF token.
+ */
+export function useFieldSync(
+  vault: Vault | undefined,
+  online: boolean,
+  session: { me: Me | null; offline: boolean; refresh: () => Promise<void> },
+) {
+  const { me, offline, refresh } = session;
+  useEffect(() => {
+    if (!online || !vault || !me) return;
+    if (offline) {
+      void refresh().catch(() => undefined);
+      return;
+    }
+    void syncNow(vault, me);
+    const timer = window.setInterval(() => void syncNow(vault, me), 30_000);
+    const onQueued = () => void sendQueue(vault);
+    window.addEventListener(QUEUE_SAVED, onQueued);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener(QUEUE_SAVED, onQueued);
+    };
+  }, [online, vault, me, offline, refresh]);
+}

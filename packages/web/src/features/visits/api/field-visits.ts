@@ -1,0 +1,80 @@
+import { apiFetch } from "../../../lib/api-client.ts";
+
+/**
+ * The field app's side of the visits API (server module visits, #18): what the phone keeps for visits
+ * offline (the field pack: plans, due list, households and members — names, addresses, tags, never an
+ * ID or phone number) and the writes it queues. The shapes follow core's visits schemas.
+ */
+export type VisitKind = "routine" | "care" | "verification" | "follow_up";
+export type VisitOutcome = "visited" | "nobody_home" | "refused" | "moved_away";
+export const VISIT_OUTCOME_CHOICES: VisitOutcome[] = ["visited", "nobody_home", "refused", "moved_away"];
+
+export interface LocalName {
+  "zh-CN": string;
+  en: string;
+}
+export interface FieldVisitPlan {
+  key: string;
+  subject: "household" | "tag";
+  category: "household" | "care" | "service";
+  name: LocalName;
+  everyDays: number | null;
+  checklist: { key: string; label: LocalName }[];
+}
+export interface FieldDueItem {
+  subjectType: "person" | "household";
+  personId: string | null;
+  householdId: string;
+  name: string | null;
+  address: string | null;
+  areaCode: string;
+  lng: number | null;
+  lat: number | null;
+  tags: string[];
+  everyDays: number;
+  status: "overdue" | "due" | "done";
+  dueOn: string;
+  lastVisitedOn: string | null;
+  distanceMeters: number | null;
+}
+export interface FieldPack {
+  today: string;
+  areaCode: string;
+  plans: FieldVisitPlan[];
+  due: FieldDueItem[];
+  households: {
+    id: string;
+    address: string | null;
+    lng: number | null;
+    lat: number | null;
+    members: { id: string; name: string; birthYear: number | null; tags: string[] }[];
+  }[];
+}
+
+export interface NewVisit {
+  id: string;
+  householdId: string;
+  personIds: string[];
+  kind: VisitKind;
+  outcome: VisitOutcome;
+  checklist: { key: string; ok: boolean }[];
+  note?: string;
+  needs: { id: string; text: string }[];
+  visitedAt: string;
+  lng?: number;
+  lat?: number;
+}
+
+export function getFieldPack(areaCode?: string): Promise<FieldPack> {
+  const q = areaCode ? `?${new URLSearchParams({ areaCode })}` : "";
+  return apiFetch<FieldPack>(`/api/v1/visits/field-pack${q}`);
+}
+
+export const recordVisit = (visit: NewVisit) => apiFetch<unknown>("/api/v1/visits", { method: "POST", json: visit });
+
+export const putVisitPhoto = (visitId: string, bytes: ArrayBuffer) =>
+  apiFetch<unknown>(`/api/v1/visits/${visitId}/photo`, {
+    method: "PUT",
+    headers: { "content-type": "image/jpeg" },
+    body: bytes,
+  });

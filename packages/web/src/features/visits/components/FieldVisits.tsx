@@ -1,0 +1,155 @@
+import { Button, CapsuleTabs, Empty, List, NoticeBar, Tag } from "antd-mobile";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { Loaded, useLoad } from "../../../lib/mobile-load.tsx";
+import { loadKept, useQueue, useVault } from "../../../lib/offline/field-vault.tsx";
+import { useSession } from "../../../lib/session.tsx";
+import { type FieldDueItem, type FieldPack, getFieldPack } from "../api/field-visits.ts";
+import { VISIT } from "../field-queue.ts";
+
+/**
+ * Who is due for a visit in the worker's grid, overdue first (the server's order: nearest first from
+ * the phone when it gave a position, else by address), kept on the phone for offline use. A visit just
+ * recorded shows as such at once, even before it has reached the server.
+ */
+export function useFieldPack(): ReturnType<typeof useLoad<FieldPack>> {
+  const vault = useVault();
+  const { me } = useSession();
+  const areaCode = ownGrid(me?.assignments ?? []);
+  return useLoad("field-pack", () => loadKept(vault, `pack/${areaCode ?? ""}`, () => getFieldPack(areaCode)), [
+    areaCode,
+    vault?.userId,
+  ]);
+}
+
+/** The worker's own grid: the deepest area they are posted to. */
+export function ownGrid(assignments: { areaCode?: string | null }[]): string | undefined {
+  const codes = assignments.map((a) => a.areaCode).filter((c): c is string => Boolean(c));
+  return codes.sort((a, b) => b.length - a.length)[0];
+}
+
+export function subjectKey(item: { householdId: string; personId: string | null }): string {
+  return `${item.householdId}/${item.personId ?? ""}`;
+}
+
+export function FieldVisits() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === "en" ? "en" : "zh-CN";
+  const navigate = useNavigate();
+  const pack = useFieldPack();
+  const queue = useQueue();
+  const [status, setStatus] = useState<"todo" | "done">("todo");
+  // Visits recorded on this phone and not yet confirmed by the server's list.
+  const recorded = new Set(
+    queue
+      .filter((q) => q.kind === VISIT)
+      .map((q) => {
+        const v = q.body as { householdId: string; personIds: string[] };
+        return subjectKey({ householdId: v.householdId, personId: v.personIds[0] ?? null });
+      }),
+  );
+  return (
+    <div data-testid="field-visits">
+      <CapsuleTabs activeKey={status} onChange={(key) => setStatus(key as "todo" | "done")}>
+        <CapsuleTabs.Tab key="todo" title={t("field.visits.todo")} />
+        <CapsuleTabs.Tab key="done" title={t("field.visits.done")} />
+      </CapsuleTabs>
+      <Loaded state={pack}>
+        {(p) => {
+          const items = p.due.filter((d) =>
+            status === "todo"
+              ? d.status !== "done" && !recorded.has(subjectKey(d))
+              : d.status === "done" || recorded.has(subjectKey(d)),
+          );
+          return (
+            <>
+              {status === "todo" && (
+                <NoticeBar
+                  color="info"
+                  content={t("field.visits.counts", {
+                    overdue: p.due.filter((d) => d.status === "overdue").length,
+                    due: p.due.filter((d) => d.status === "due").length,
+                  })}
+                />
+              )}
+              {items.length === 0 ? (
+                <Empty description={t("field.visits.none")} style={{ padding: 48 }} />
+              ) : (
+                <List>
+                  {items.map((d) => (
+                    <DueRow
+                      key={subjectKey(d)}
+                      item={d}
+                      pending={recorded.has(subjectKey(d))}
+                      tagName={(key) => p.plans.find((plan) => plan.key === key)?.name[lang] ?? key}
+                      onOpen={() => navigate(`/visits/new?${visitQuery(d)}`)}
+                    />
+                  ))}
+                </List>
+              )}
+            </>
+          );
+        }}
+      </Loaded>
+    </div>
+  );
+}
+
+export function visitQuery(d: { householdId: string; personId: string | null }): string {
+  return new URLSearchParams({
+    householdId: d.householdId,
+    ...(d.personId ? { personId: d.personId } : {}),
+  }).toString();
+}
+
+function DueRow({
+  item,
+  pending,
+  tagName,
+  onOpen,
+}: {
+  item: FieldDueItem;
+  pending: boolean;
+  tagName: (key: string) => string;
+  onOpen: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <List.Item
+      onClick={onOpen}
+      arrowIcon
+      description={
+        <span>
+          <span translate="no">{item.address ?? t("field.visits.noAddress")}</span>
+          {item.distanceMeters !== null && ` · ${t("field.visits.distance", { m: Math.round(item.distanceMeters) })}`}
+        </span>
+      }
+      extra={
+        pending ? (
+          <Tag color="warning">{t("field.visits.recorded")}</Tag>
+        ) : (
+          <Tag color={item.status === "overdue" ? "danger" : item.status === "done" ? "success" : "primary"}>
+            {t(`field.visits.status.${item.status}`)}
+          </Tag>
+        )
+      }
+    >
+      <span translate="no">{item.name ?? t("field.visits.household")}</span>{" "}
+      {item.tags.map((key) => (
+        <Tag key={key} color="danger" fill="outline" style={{ marginLeft: 4 }}>
+          {tagName(key)}
+        </Tag>
+      ))}
+    </List.Item>
+  );
+}
+
+export function RecordVisitButton({ onClick }: { onClick: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Button block color="primary" onClick={onClick}>
+      {t("field.visits.record")}
+    </Button>
+  );
+}
