@@ -92,6 +92,7 @@ describe("the server sends the built files precompressed", () => {
     expect(sw.status).toBe(200);
     expect(sw.headers["cache-control"]).toBe("no-cache");
     expect(sw.headers["content-type"]).toMatch(/javascript/);
+    expect(sw.headers["service-worker-allowed"]).toBe("/field");
     expect(sw.body.toString()).toContain(entry("field/index.html"));
     const manifest = await get(`${baseUrl}/field/manifest.webmanifest`, {});
     expect(manifest.status).toBe(200);

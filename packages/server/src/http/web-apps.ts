@@ -54,6 +54,9 @@ export async function registerWebApps(app: FastifyInstance, webDist: string): Pr
           setHeaders(res, filePath) {
             const isHashedAsset = filePath.includes(`${path.sep}assets${path.sep}`);
             res.header("cache-control", isHashedAsset ? "public, max-age=31536000, immutable" : "no-cache");
+            // The field app's service worker serves /field itself too, not only what is under /field/.
+            // (filePath is the .br or .gz sent, when one was.)
+            if (/[\\/]field[\\/]sw\.js(\.br|\.gz)?$/.test(filePath)) res.header("service-worker-allowed", "/field");
           },
         });
       },

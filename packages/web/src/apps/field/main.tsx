@@ -7,6 +7,6 @@ mountApp("field", <FieldApp />);
 // keeps the app's files, so it opens from its icon or URL without a network.
 if (import.meta.env.PROD && "serviceWorker" in navigator) {
   window.addEventListener("load", () => {
-    void navigator.serviceWorker.register("/field/sw.js", { scope: "/field/" }).catch(() => undefined);
+    void navigator.serviceWorker.register("/field/sw.js", { scope: "/field" }).catch(() => undefined);
   });
 }

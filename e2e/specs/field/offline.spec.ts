@@ -1,0 +1,225 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../support/journey.ts";
+
+/**
+ * Issue #18 item 3, as a grid worker lives it: the field app opened once with a network, then with none
+ * (the browser's offline mode) opened again from its URL, work recorded into the phone's queue, the
+ * app closed and reopened, the network back: each record arrives once, with its original time. And
+ * nothing the phone keeps (IndexedDB, Cache Storage, localStorage) holds an ID number, a phone number
+ * or a readable name.
+ */
+const { browser, baseUrl, demoPassword } = useBrowser();
+const AT = { longitude: 109.5741, latitude: 23.0921 };
+const PHOTO = readFileSync(path.resolve(import.meta.dirname, "../../../packages/web/public/field/icon-512.png"));
+
+async function openedOnce(page: Page) {
+  await page.goto(`${baseUrl}/field`);
+  await page.getByTestId("field-tasks").waitFor();
+  // The service worker has kept the app (its install finished) and controls the page.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve));
+    }
+  });
+}
+
+/** Every value the phone keeps, as text: IndexedDB (bytes read as UTF-8 and as Latin-1), Cache Storage, localStorage. */
+async function phoneStorage(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const parts: string[] = [];
+    const text = (value: unknown): string => {
+      if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+        const bytes =
+          value instanceof ArrayBuffer
+            ? new Uint8Array(value)
+            : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+        return `${new TextDecoder().decode(bytes)} ${String.fromCharCode(...bytes.slice(0, 100_000))}`;
+      }
+      if (value instanceof CryptoKey) return `[CryptoKey extractable=${value.extractable}]`;
+      if (value && typeof value === "object") return Object.values(value).map(text).join(" ");
+      return String(value);
+    };
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(info.name as string);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      for (const store of Array.from(db.objectStoreNames)) {
+        const rows = await new Promise<unknown[]>((resolve, reject) => {
+          const request = db.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        parts.push(...rows.map(text));
+      }
+      db.close();
+    }
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        parts.push(request.url, (await (await cache.match(request))?.text()) ?? "");
+      }
+    }
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i) as string;
+      parts.push(key, localStorage.getItem(key) ?? "");
+    }
+    return parts.join("\n");
+  });
+}
+
+async function csrf(page: Page): Promise<string> {
+  return (await (await page.request.get(`${baseUrl}/api/v1/auth/me`)).json()).csrfToken;
+}
+
+async function reportOffline(page: Page, description: string, withPhoto: boolean) {
+  const form = page.getByTestId("field-report");
+  await page.getByTestId("field-tasks").getByRole("button", { name: "上报事件" }).click();
+  await form.getByText("环境卫生", { exact: true }).click();
+  await form.getByText("环境卫生问题", { exact: true }).click();
+  await form.getByTestId("report-description").locator("textarea").fill(description);
+  if (withPhoto) {
+    await form.locator('input[type="file"]').setInputFiles({ name: "scene.png", mimeType: "image/png", buffer: PHOTO });
+    await form.getByRole("img", { name: "照片" }).waitFor();
+  }
+  await form.getByRole("button", { name: "提交" }).click();
+  await page.getByText("已保存在手机上，联网后自动上报").waitFor();
+}
+
+describe("the field app without a network", () => {
+  it("opens from its URL offline, queues reports with a photo, survives closing, and sends each once when online", async () => {
+    const { page, context, pageErrors } = await newPage(browser(), { mobile: true, geolocation: AT });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await openedOnce(page);
+    // Opened once online: the report form's categories are on the phone.
+    await page.getByTestId("field-tasks").getByRole("button", { name: "上报事件" }).click();
+    await page.getByTestId("field-report").getByText("环境卫生", { exact: true }).waitFor();
+    await page.getByText("返回", { exact: true }).click();
+    const taskTitle = await page.getByTestId("field-tasks").locator(".adm-list-item").first().innerText();
+
+    await context.setOffline(true);
+    // Opened again from its URL with no network: the app, the worker, and the task list as last seen.
+    await page.goto(`${baseUrl}/field/`);
+    await page.getByTestId("field-tasks").waitFor();
+    await page.getByText("离线").first().waitFor();
+    await page
+      .getByTestId("field-tasks")
+      .getByText(taskTitle.split("\n")[0] as string)
+      .first()
+      .waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+
+    const stamp = Date.now();
+    const first = `端到端离线：路灯不亮 ${stamp}`;
+    const second = `端到端离线：井盖松动 ${stamp}`;
+    await reportOffline(page, first, true);
+    // After an offline report the task list stays (it is not replaced by "cannot reach the server").
+    const pending = page.getByTestId("pending-reports");
+    await pending.getByText(first).waitFor();
+    await page
+      .getByTestId("field-tasks")
+      .getByText(taskTitle.split("\n")[0] as string)
+      .first()
+      .waitFor();
+    await reportOffline(page, second, false);
+    await pending.getByText(second).waitFor();
+    await pending.getByText("事件照片").waitFor();
+
+    // The app closed and opened again, still offline: the queue is still there.
+    await page.close();
+    const again = await context.newPage();
+    again.on("pageerror", (error) => pageErrors.push(error.message));
+    await again.goto(`${baseUrl}/field/`);
+    const queue = again.getByTestId("pending-reports");
+    await queue.getByText(first).waitFor();
+    await queue.getByText(second).waitFor();
+
+    // Nothing readable on the phone: no names, numbers or the text typed.
+    const stored = await phoneStorage(again);
+    expect(stored).toContain("[CryptoKey extractable=false]");
+    for (const secret of [first, second, "郑雪", "13800000001", "路灯不亮"]) {
+      expect(stored.includes(secret), `"${secret}" on the phone`).toBe(false);
+    }
+    const numbers = [...stored.matchAll(/(?<![\d.])(1[3-9]\d{9}|\d{17}[\dXx])(?![\d])/g)].map((m) =>
+      stored.slice(Math.max(0, (m.index ?? 0) - 40), (m.index ?? 0) + 40),
+    );
+    expect(numbers).toEqual([]);
+
+    await context.setOffline(false);
+    await queue.waitFor({ state: "detached", timeout: 30_000 });
+    const mine = await (await again.request.get(`${baseUrl}/api/v1/events?box=reported&limit=200`)).json();
+    for (const description of [first, second]) {
+      const sent = mine.filter((e: { description: string }) => e.description === description);
+      expect(sent, description).toHaveLength(1);
+      expect(sent[0]).toMatchObject({ source: "field", state: "reported" });
+    }
+    const withPhoto = mine.find((e: { description: string }) => e.description === first);
+    const attachments = await (await again.request.get(`${baseUrl}/api/v1/events/${withPhoto.id}/attachments`)).json();
+    expect(attachments).toHaveLength(1);
+    // Compressed on the phone: a JPEG, whatever the camera gave.
+    expect(attachments[0]).toMatchObject({ contentType: "image/jpeg" });
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("wipes what the phone kept of the worker at sign-out", async () => {
+    const { page, context } = await newPage(browser(), { mobile: true, geolocation: AT });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await openedOnce(page);
+    await page.waitForFunction(async () => {
+      const dbs = await indexedDB.databases();
+      return dbs.some((d) => d.name === "wangge-field");
+    });
+    const keysBefore = await countKeys(page);
+    expect(keysBefore).toBe(1);
+    await page.getByTestId("tab-bar").getByText("我的", { exact: true }).click();
+    await page.getByText("退出登录", { exact: true }).click();
+    await page.getByRole("button", { name: "登录" }).waitFor();
+    expect(await countKeys(page)).toBe(0);
+    expect(await countRows(page, "data")).toBe(0);
+    await context.close();
+  });
+
+  it("is installable: a manifest with icons and a service worker for /field/", async () => {
+    const { page, context } = await newPage(browser(), { mobile: true });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await openedOnce(page);
+    const manifestHref = await page.locator('link[rel="manifest"]').getAttribute("href");
+    expect(manifestHref).toBe("/field/manifest.webmanifest");
+    const manifest = await (await page.request.get(`${baseUrl}${manifestHref}`)).json();
+    expect(manifest).toMatchObject({ display: "standalone", start_url: "/field/", scope: "/field/" });
+    for (const icon of manifest.icons as { src: string }[]) {
+      expect((await page.request.get(`${baseUrl}${icon.src}`)).status()).toBe(200);
+    }
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    // /field itself included (the server allows it: Service-Worker-Allowed).
+    expect(scope).toBe(`${baseUrl}/field`);
+    await context.close();
+  });
+});
+
+async function countKeys(page: Page): Promise<number> {
+  return countRows(page, "keys");
+}
+
+async function countRows(page: Page, store: string): Promise<number> {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open("wangge-field");
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const n = await new Promise<number>((resolve, reject) => {
+      const request = db.transaction(name).objectStore(name).count();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    return n;
+  }, store);
+}
