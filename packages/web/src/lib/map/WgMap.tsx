@@ -36,6 +36,19 @@ export interface WgMapProps {
   focus?: FeatureCollection;
   /** Called with the WGS-84 position of each click on the map (while drawing). */
   onPick?: (position: [number, number]) => void;
+  /**
+   * Labelled points (WGS-84), drawn as HTML so their labels need no font files from the internet:
+   * the worker's own position, the households due for a visit, an event's place.
+   */
+  markers?: MapMarker[];
+}
+
+export interface MapMarker {
+  id: string;
+  lng: number;
+  lat: number;
+  label: string;
+  color: string;
 }
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
@@ -80,6 +93,7 @@ export function WgMap({
   overlay = EMPTY,
   focus,
   onPick,
+  markers,
 }: WgMapProps) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
@@ -249,6 +263,31 @@ export function WgMap({
     const display = toDisplayCoordinates(overlay, config.tileCoordinateSystem);
     (map.getSource("overlay") as maplibregl.GeoJSONSource | undefined)?.setData(display as GeoJSON.FeatureCollection);
   }, [overlay, state, config.tileCoordinateSystem]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (state !== "loaded" || !map || !markers?.length) return;
+    const system = config.tileCoordinateSystem;
+    const placed = markers.map((m) => {
+      const element = document.createElement("div");
+      element.className = "wg-map-marker";
+      element.dataset.markerId = m.id;
+      element.setAttribute("translate", "no");
+      element.style.cssText = "display:flex;flex-direction:column;align-items:center;pointer-events:none";
+      const dot = document.createElement("span");
+      dot.style.cssText = `width:12px;height:12px;border-radius:50%;background:${m.color};border:2px solid #fff;box-shadow:0 0 2px #0008`;
+      const text = document.createElement("span");
+      text.textContent = m.label;
+      text.style.cssText =
+        "font-size:11px;line-height:1.2;padding:1px 4px;margin-top:2px;background:#fffe;border-radius:3px;white-space:nowrap;max-width:120px;overflow:hidden;text-overflow:ellipsis";
+      element.append(dot, text);
+      const [lng, lat] = system === "gcj02" ? wgs84ToGcj02([m.lng, m.lat]) : [m.lng, m.lat];
+      return new maplibregl.Marker({ element, anchor: "top", offset: [0, -6] }).setLngLat([lng, lat]).addTo(map);
+    });
+    return () => {
+      for (const marker of placed) marker.remove();
+    };
+  }, [markers, state, config.tileCoordinateSystem]);
 
   useEffect(() => {
     const map = mapRef.current;

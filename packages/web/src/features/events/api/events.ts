@@ -326,3 +326,13 @@ export const areaOptions = () => apiFetch<AreaOption[]>("/api/v1/areas?limit=200
 /** An area's boundary (to show where an event is). */
 export const areaShape = (code: string) =>
   apiFetch<FeatureCollection>(`/api/v1/areas/${encodeURIComponent(code)}/export`);
+
+/** Where a point is, by name: the areas from the township down to its grid (none outside every grid). */
+export async function placeName(lng: number, lat: number): Promise<string | null> {
+  const params = new URLSearchParams({ lng: String(lng), lat: String(lat) });
+  const found = await apiFetch<{ path: { name: string; level: string }[] }>(`/api/v1/areas/locate?${params}`);
+  const names = found.path
+    .filter((p) => ["township", "village", "grid", "microgrid"].includes(p.level))
+    .map((p) => p.name);
+  return names.length > 0 ? names.join(" ") : null;
+}

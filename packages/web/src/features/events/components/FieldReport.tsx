@@ -9,7 +9,7 @@ import { useVault } from "../../../lib/offline/field-vault.tsx";
 import type { Photo } from "../../../lib/photo.ts";
 import { placeFieldErrors, problemLines } from "../../../lib/problem.ts";
 import { useSession } from "../../../lib/session.tsx";
-import { type CategoryAttribute, type EventCategory, reportEvent, uploadAttachment } from "../api/events.ts";
+import { type CategoryAttribute, type EventCategory, placeName, reportEvent, uploadAttachment } from "../api/events.ts";
 import { categoriesForReporting, isUnreachable, keepForLater, keepPhotoForLater } from "../outbox.ts";
 import { here } from "../position.ts";
 import { useLang } from "../use-lang.ts";
@@ -40,8 +40,13 @@ export function FieldReport() {
   const photoIdRef = useRef(crypto.randomUUID());
   const gridCode = me?.assignments.find((a) => a.areaCode)?.areaCode ?? undefined;
 
+  /** The position by name (township, village, grid), never as bare coordinates; unknown offline. */
+  const [place, setPlace] = useState<string | null>();
   useEffect(() => {
-    void here().then((p) => setPosition(p ?? null));
+    void here().then((p) => {
+      setPosition(p ?? null);
+      if (p) placeName(p.lng, p.lat).then(setPlace, () => setPlace(null));
+    });
   }, []);
 
   const all = categories.data ?? [];
@@ -194,7 +199,9 @@ export function FieldReport() {
                 {position === undefined
                   ? t("field.locating")
                   : position
-                    ? t("residentEvents.located", { longitude: position.lng, latitude: position.lat })
+                    ? place
+                      ? t("field.locatedAt", { place })
+                      : t("field.locatedNoName")
                     : t("field.noPosition")}
               </span>
               <Problem text={problems.where} />

@@ -1,15 +1,56 @@
-import { clockRuns, type EventAction, type EventState, TRANSITIONS } from "@wangge/core";
+import { clockRuns, type EventAction, type EventState, maskName, TRANSITIONS } from "@wangge/core";
 import { Button, List, Space, Steps, Toast } from "antd-mobile";
-import { useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { MobileTextDialog } from "../../../components/MobileTextDialog.tsx";
+import { PhotoPicker } from "../../../components/PhotoPicker.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
+import { LazyWgMap } from "../../../lib/map/LazyWgMap.tsx";
 import { BackBar, Loaded, useLoad } from "../../../lib/mobile-load.tsx";
+import { useVault } from "../../../lib/offline/field-vault.tsx";
+import type { Photo } from "../../../lib/photo.ts";
 import { problemLines } from "../../../lib/problem.ts";
-import { type EventDetail, getEvent, transition } from "../api/events.ts";
+import { useClientConfig } from "../../../lib/use-client-config.ts";
+import { type EventDetail, getEvent, placeName, transition, uploadAttachment } from "../api/events.ts";
+import { isUnreachable, keepPhotoForLater } from "../outbox.ts";
 import { here } from "../position.ts";
 import { StateTag, useDueText } from "./FieldTasks.tsx";
+
+/** The event's place on a small map, and links that open the phone's navigation app there. */
+function EventPlace({ lng, lat, label }: { lng: number; lat: number; label: string }) {
+  const { t } = useTranslation();
+  const { config } = useClientConfig();
+  const markers = useMemo(() => [{ id: "event", lng, lat, label, color: "#d32f2f" }], [lng, lat, label]);
+  const amap = `https://uri.amap.com/marker?${new URLSearchParams({
+    position: `${lng},${lat}`,
+    name: label,
+    coordinate: "wgs84",
+    callnative: "1",
+  })}`;
+  return (
+    <List header={t("field.eventPlace")}>
+      {config && (
+        <LazyWgMap
+          config={{ ...config.map, center: [lng, lat], zoom: 16 }}
+          markers={markers}
+          height={180}
+          label={t("field.eventPlace")}
+        />
+      )}
+      <List.Item>
+        <Space wrap>
+          <a href={`geo:${lat},${lng}?q=${lat},${lng}`} data-testid="navigate-link">
+            {t("field.navigate")}
+          </a>
+          <a href={amap} target="_blank" rel="noreferrer">
+            {t("field.openInAmap")}
+          </a>
+        </Space>
+      </List.Item>
+    </List>
+  );
+}
 
 /** What a worker does in the field; the rest (assign, verify, close…) is the office's, in the console. */
 const FIELD_ACTIONS: EventAction[] = ["accept", "start", "resolve", "return", "escalate"];
@@ -30,7 +71,30 @@ export function FieldTask() {
   const [note, setNote] = useState("");
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+  /** A photo of the work done, sent with 办结 (queued when there is no network). */
+  const [photo, setPhoto] = useState<Photo>();
+  const vault = useVault();
   const event = changed?.id === id ? changed : loaded.data;
+  const [place, setPlace] = useState<string | null>(null);
+  const lng = event?.lng ?? null;
+  const lat = event?.lat ?? null;
+  useEffect(() => {
+    setPlace(null);
+    if (lng !== null && lat !== null) placeName(lng, lat).then(setPlace, () => setPlace(null));
+  }, [lng, lat]);
+
+  const sendPhoto = async (eventId: string) => {
+    if (!photo) return;
+    const photoId = crypto.randomUUID();
+    try {
+      await uploadAttachment(eventId, new File([photo.bytes], photo.fileName, { type: "image/jpeg" }), photoId);
+    } catch (error) {
+      if (!isUnreachable(error) || !vault) throw error;
+      await keepPhotoForLater(vault, { id: photoId, eventId, fileName: photo.fileName, bytes: photo.bytes });
+      Toast.show({ content: t("field.photoQueued") });
+    }
+    setPhoto(undefined);
+  };
 
   const act = async (action: EventAction, withNote?: string) => {
     if (TRANSITIONS[action].needsNote && !withNote?.trim()) {
@@ -44,6 +108,7 @@ export function FieldTask() {
       const position = await here();
       const next = await transition(id, { action, ...(withNote ? { note: withNote.trim() } : {}), ...position });
       setChanged(next);
+      if (action === "resolve") await sendPhoto(id);
       setAsking(undefined);
       Toast.show({ icon: "success", content: t(`events.action.${action}`) });
     } catch (error) {
@@ -76,11 +141,34 @@ export function FieldTask() {
               {e.dueAt && clockRuns(e.state as EventState) && (
                 <List.Item extra={due(e.dueAt)}>{t("events.due")}</List.Item>
               )}
-              {e.address && (
-                <List.Item extra={<span translate="no">{e.address}</span>}>{t("events.address")}</List.Item>
+              {(e.address || place) && (
+                <List.Item extra={<span translate="no">{e.address ?? place}</span>}>{t("events.address")}</List.Item>
+              )}
+              {(e.contactName || e.reporterName) && (
+                <List.Item
+                  extra={
+                    <span translate="no" data-testid="task-reporter">
+                      {[maskName((e.contactName ?? e.reporterName) as string), e.contactPhone]
+                        .filter(Boolean)
+                        .join(" ")}
+                    </span>
+                  }
+                >
+                  {t("field.reporter")}
+                </List.Item>
               )}
               <List.Item description={<span translate="no">{e.description}</span>}>{t("events.description")}</List.Item>
             </List>
+            {e.lng !== null && e.lat !== null && (
+              <EventPlace lng={e.lng} lat={e.lat} label={e.address ?? place ?? e.number} />
+            )}
+            {actions.includes("resolve") && (
+              <List header={t("field.resolvePhoto")}>
+                <List.Item>
+                  <PhotoPicker value={photo} onChange={setPhoto} />
+                </List.Item>
+              </List>
+            )}
             {actions.length > 0 && (
               <Space wrap style={{ padding: 12, "--gap": "8px" }}>
                 {actions.map((a) => (
