@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { openedOnce, phoneStorage, reportOffline } from "../../support/field-app.ts";
 import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../support/journey.ts";
 
 /**
@@ -13,89 +12,12 @@ import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../
  */
 const { browser, baseUrl, demoPassword } = useBrowser();
 const AT = { longitude: 109.5741, latitude: 23.0921 };
-const PHOTO = readFileSync(path.resolve(import.meta.dirname, "../../../packages/web/public/field/icon-512.png"));
-
-async function openedOnce(page: Page) {
-  await page.goto(`${baseUrl}/field`);
-  await page.getByTestId("field-tasks").waitFor();
-  // The service worker has kept the app (its install finished) and controls the page.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve));
-    }
-  });
-}
-
-/** Every value the phone keeps, as text: IndexedDB (bytes read as UTF-8 and as Latin-1), Cache Storage, localStorage. */
-async function phoneStorage(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const parts: string[] = [];
-    const text = (value: unknown): string => {
-      if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-        const bytes =
-          value instanceof ArrayBuffer
-            ? new Uint8Array(value)
-            : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-        return `${new TextDecoder().decode(bytes)} ${String.fromCharCode(...bytes.slice(0, 100_000))}`;
-      }
-      if (value instanceof CryptoKey) return `[CryptoKey extractable=${value.extractable}]`;
-      if (value && typeof value === "object") return Object.values(value).map(text).join(" ");
-      return String(value);
-    };
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(info.name as string);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const rows = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction(store).objectStore(store).getAll();
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        parts.push(...rows.map(text));
-      }
-      db.close();
-    }
-    for (const name of await caches.keys()) {
-      const cache = await caches.open(name);
-      for (const request of await cache.keys()) {
-        parts.push(request.url, (await (await cache.match(request))?.text()) ?? "");
-      }
-    }
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i) as string;
-      parts.push(key, localStorage.getItem(key) ?? "");
-    }
-    return parts.join("\n");
-  });
-}
-
-async function csrf(page: Page): Promise<string> {
-  return (await (await page.request.get(`${baseUrl}/api/v1/auth/me`)).json()).csrfToken;
-}
-
-async function reportOffline(page: Page, description: string, withPhoto: boolean) {
-  const form = page.getByTestId("field-report");
-  await page.getByTestId("field-tasks").getByRole("button", { name: "上报事件" }).click();
-  await form.getByText("环境卫生", { exact: true }).click();
-  await form.getByText("环境卫生问题", { exact: true }).click();
-  await form.getByTestId("report-description").locator("textarea").fill(description);
-  if (withPhoto) {
-    await form.locator('input[type="file"]').setInputFiles({ name: "scene.png", mimeType: "image/png", buffer: PHOTO });
-    await form.getByRole("img", { name: "照片" }).waitFor();
-  }
-  await form.getByRole("button", { name: "提交" }).click();
-  await page.getByText("已保存在手机上，联网后自动上报").waitFor();
-}
 
 describe("the field app without a network", () => {
   it("opens from its URL offline, queues reports with a photo, survives closing, and sends each once when online", async () => {
     const { page, context, pageErrors } = await newPage(browser(), { mobile: true, geolocation: AT });
     await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
-    await openedOnce(page);
+    await openedOnce(page, baseUrl);
     // Opened once online: the report form's categories are on the phone.
     await page.getByTestId("field-tasks").getByRole("button", { name: "上报事件" }).click();
     await page.getByTestId("field-report").getByText("环境卫生", { exact: true }).waitFor();
@@ -170,7 +92,7 @@ describe("the field app without a network", () => {
   it("wipes what the phone kept of the worker at sign-out", async () => {
     const { page, context } = await newPage(browser(), { mobile: true, geolocation: AT });
     await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
-    await openedOnce(page);
+    await openedOnce(page, baseUrl);
     await page.waitForFunction(async () => {
       const dbs = await indexedDB.databases();
       return dbs.some((d) => d.name === "wangge-field");
@@ -188,7 +110,7 @@ describe("the field app without a network", () => {
   it("is installable: a manifest with icons and a service worker for /field/", async () => {
     const { page, context } = await newPage(browser(), { mobile: true });
     await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
-    await openedOnce(page);
+    await openedOnce(page, baseUrl);
     const manifestHref = await page.locator('link[rel="manifest"]').getAttribute("href");
     expect(manifestHref).toBe("/field/manifest.webmanifest");
     const manifest = await (await page.request.get(`${baseUrl}${manifestHref}`)).json();
