@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openedOnce, phoneStorage, reportOffline } from "../../support/field-app.ts";
-import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../support/journey.ts";
+import { expectFullyTranslated, newPage, signInViaApi, useBrowser, waitForMap } from "../../support/journey.ts";
 
 /**
  * Issue #18 item 3, as a grid worker lives it: the field app opened once with a network, then with none
@@ -61,6 +61,12 @@ describe("the field app without a network", () => {
     await queue.getByText(first).waitFor();
     await queue.getByText(second).waitFor();
 
+    // The map tab opens offline too: MapLibre, the map's settings and the grid from the phone, a legend.
+    await again.getByTestId("tab-bar").getByText("地图", { exact: true }).click();
+    await waitForMap(again);
+    await again.getByTestId("map-legend").getByText("网格边界").waitFor();
+    await again.getByTestId("tab-bar").getByText("任务", { exact: true }).click();
+
     // Nothing readable on the phone: no names, numbers or the text typed.
     const stored = await phoneStorage(again);
     expect(stored).toContain("[CryptoKey extractable=false]");
@@ -103,6 +109,35 @@ describe("the field app without a network", () => {
     await page.getByText("退出登录", { exact: true }).click();
     await page.getByRole("button", { name: "登录" }).waitFor();
     expect(await countKeys(page)).toBe(0);
+    expect(await countRows(page, "data")).toBe(0);
+    await context.close();
+  });
+
+  it("deletes the kept data after 7 days without a sync, so the app opened offline asks to sign in", async () => {
+    const { page, context } = await newPage(browser(), { mobile: true, geolocation: AT });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await openedOnce(page, baseUrl);
+    await expect.poll(() => countRows(page, "data")).toBeGreaterThan(1);
+    // The last sync, moved 8 days back.
+    await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open("wangge-field");
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const store = db.transaction("meta", "readwrite").objectStore("meta");
+      const rows = await new Promise<{ name: string; value: unknown }[]>((resolve) => {
+        const request = store.getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
+      for (const row of rows.filter((r) => r.name.startsWith("sync/"))) {
+        store.put({ name: row.name, value: { lastSyncAt: new Date(Date.now() - 8 * 86_400_000).toISOString() } });
+      }
+      db.close();
+    });
+    await context.setOffline(true);
+    await page.goto(`${baseUrl}/field/`);
+    await page.waitForURL(/\/field\/login$/);
     expect(await countRows(page, "data")).toBe(0);
     await context.close();
   });

@@ -45,7 +45,13 @@ const SHELL = "/field/";
 const PRECACHE = ${JSON.stringify(precache)};
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    Promise.all([
+      caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)),
+      // The deployment's settings (the map's among them), so the map opens offline on a first install.
+      caches.open(CONFIG_CACHE).then((cache) => cache.add("/api/v1/config").catch(() => undefined)),
+    ]).then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener("activate", (event) => {

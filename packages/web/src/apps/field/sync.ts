@@ -1,7 +1,9 @@
 import type { Me } from "@wangge/core";
 import { useEffect } from "react";
+import { exportSubtree } from "../../features/areas/api/areas.ts";
 import { listEvents } from "../../features/events/api/events.ts";
 import { eventSenders } from "../../features/events/outbox.ts";
+import { leadHouseholdLayer } from "../../features/registry/api/registry.ts";
 import { getFieldPack } from "../../features/visits/api/field-visits.ts";
 import { visitSenders } from "../../features/visits/field-queue.ts";
 import { ApiError } from "../../lib/api-client.ts";
@@ -21,13 +23,27 @@ export function syncPlan(me: Me): string[] {
     .map((a) => a.areaCode)
     .filter((c): c is string => Boolean(c))
     .sort((a, b) => b.length - a.length || a.localeCompare(b));
-  return ["tasks/area", "tasks/mine", ...[...new Set(areas)].map((code) => `pack/${code}`)];
+  const own = areas[0];
+  return [
+    "tasks/area",
+    "tasks/mine",
+    ...[...new Set(areas)].map((code) => `pack/${code}`),
+    ...(own ? [`map/grid/${own}`, `map/links/${own}`] : []),
+  ];
 }
 
 async function runStep(vault: Vault, step: string): Promise<void> {
   if (step.startsWith("tasks/")) {
     const box = step.slice("tasks/".length) as "area" | "mine";
     await vault.put(step, await listEvents({ box, limit: 100 }));
+    return;
+  }
+  if (step.startsWith("map/grid/")) {
+    await vault.put(step, await exportSubtree(step.slice("map/grid/".length)));
+    return;
+  }
+  if (step.startsWith("map/links/")) {
+    await vault.put(step, await leadHouseholdLayer(step.slice("map/links/".length)));
     return;
   }
   if (step.startsWith("pack/")) {

@@ -68,6 +68,7 @@ async function run(vault: Vault): Promise<number> {
     return sent;
   };
   // One sender across the app's tabs, where the browser can say so.
-  if (navigator.locks) return navigator.locks.request(`wangge-queue-${vault.userId}`, send);
+  if (typeof navigator !== "undefined" && navigator.locks)
+    return navigator.locks.request(`wangge-queue-${vault.userId}`, send);
   return send();
 }
