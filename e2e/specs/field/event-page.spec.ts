@@ -34,8 +34,8 @@ describe("an event's page in the field app", () => {
     await waitForMap(page);
     // The place by name: the grid (and village) it is in, never the coordinates.
     await task.getByText(/网格/).first().waitFor();
-    expect(await task.innerText()).not.toMatch(/109\.57|23\.09/);
-    expect(await task.getByTestId("task-reporter").innerText()).toMatch(/^.\*+/);
+    expect(await task.textContent()).not.toMatch(/109\.57|23\.09/);
+    expect(await task.getByTestId("task-reporter").textContent()).toMatch(/^.\*+/);
     expect(await task.getByTestId("navigate-link").getAttribute("href")).toBe(
       `geo:${at.latitude},${at.longitude}?q=${at.latitude},${at.longitude}`,
     );

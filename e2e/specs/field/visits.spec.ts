@@ -29,7 +29,7 @@ function tapper() {
 async function firstDue(page: Page) {
   const item = page.getByTestId("field-visits").locator(".adm-list-item").first();
   await item.waitFor();
-  const name = (await item.locator(".adm-list-item-content-main").innerText()).split(/\s/)[0] as string;
+  const name = (await item.locator('.adm-list-item-content-main span[translate="no"]').first().textContent()) ?? "";
   return { item, name };
 }
 
