@@ -4,11 +4,11 @@ import { exportSubtree } from "../../features/areas/api/areas.ts";
 import { listEvents } from "../../features/events/api/events.ts";
 import { eventSenders } from "../../features/events/outbox.ts";
 import { leadHouseholdLayer } from "../../features/registry/api/registry.ts";
-import { getFieldPack } from "../../features/visits/api/field-visits.ts";
+import { type FieldPack, getFieldPack } from "../../features/visits/api/field-visits.ts";
 import { visitSenders } from "../../features/visits/field-queue.ts";
 import { ApiError } from "../../lib/api-client.ts";
 import { isUnreachable, registerSender, sendQueue } from "../../lib/offline/queue.ts";
-import { QUEUE_SAVED, saveSyncState, syncState, type Vault } from "../../lib/offline/vault.ts";
+import { QUEUE_SAVED, type SyncState, saveSyncState, syncState, type Vault } from "../../lib/offline/vault.ts";
 
 /**
  * The field app's sync: first what the phone recorded goes out (the queue), then what it keeps comes
@@ -32,7 +32,10 @@ export function syncPlan(me: Me): string[] {
   ];
 }
 
-async function runStep(vault: Vault, step: string): Promise<void> {
+/** Households per page of a field pack: a cut connection loses at most one page. */
+const PACK_PAGE = 500;
+
+async function runStep(vault: Vault, step: string, state: SyncState): Promise<void> {
   if (step.startsWith("tasks/")) {
     const box = step.slice("tasks/".length) as "area" | "mine";
     await vault.put(step, await listEvents({ box, limit: 100 }));
@@ -48,9 +51,21 @@ async function runStep(vault: Vault, step: string): Promise<void> {
   }
   if (step.startsWith("pack/")) {
     const code = step.slice("pack/".length);
+    // Newest households first, a page at a time; the page to ask for next is saved, so a sync cut
+    // by the network goes on from there.
+    let before = state.cursor?.step === step ? state.cursor.before : undefined;
+    let kept = before ? await vault.get<FieldPack>(step) : undefined;
     try {
-      const pack = await getFieldPack(code);
-      await vault.put(step, pack);
+      for (;;) {
+        const page = await getFieldPack(code, { limit: PACK_PAGE, ...(before ? { before } : {}) });
+        kept = kept && before ? { ...page, households: [...kept.households, ...page.households] } : page;
+        await vault.put(step, kept);
+        if (!page.nextBefore) break;
+        before = page.nextBefore;
+        state.cursor = { step, before };
+        await saveSyncState(vault.userId, state);
+      }
+      delete state.cursor;
     } catch (error) {
       // A server without visits yet, or an area that is not the worker's to visit: nothing to keep.
       if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return;
@@ -70,15 +85,18 @@ export async function syncNow(vault: Vault, me: Me): Promise<void> {
     const steps = state.pending?.length ? state.pending : syncPlan(me);
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i] as string;
+      state.pending = steps.slice(i);
       try {
-        await runStep(vault, step);
+        await runStep(vault, step, state);
       } catch (error) {
         if (isUnreachable(error)) {
-          await saveSyncState(vault.userId, { ...state, pending: steps.slice(i) });
+          await saveSyncState(vault.userId, state);
           return;
         }
+        delete state.cursor;
       }
-      await saveSyncState(vault.userId, { ...state, pending: steps.slice(i + 1) });
+      state.pending = steps.slice(i + 1);
+      await saveSyncState(vault.userId, state);
     }
     await saveSyncState(vault.userId, { lastSyncAt: new Date().toISOString() });
   } finally {

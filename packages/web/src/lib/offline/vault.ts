@@ -291,6 +291,8 @@ export interface SyncState {
   lastSyncAt?: string;
   /** The steps of an unfinished sync still to do, in order: the next one starts there. */
   pending?: string[];
+  /** Within the step it stopped in, where (a paged step: the page to ask for next). */
+  cursor?: { step: string; before: string };
 }
 
 export const syncState = (userId: string) => getMeta<SyncState>(`sync/${userId}`).then((s) => s ?? {});

@@ -42,6 +42,8 @@ export interface FieldPack {
   areaCode: string;
   plans: FieldVisitPlan[];
   due: FieldDueItem[];
+  /** More households remain: ask again with before=this (newest first, so a sync resumes). */
+  nextBefore?: string | null;
   households: {
     id: string;
     address: string | null;
@@ -65,9 +67,15 @@ export interface NewVisit {
   lat?: number;
 }
 
-export function getFieldPack(areaCode?: string): Promise<FieldPack> {
-  const q = areaCode ? `?${new URLSearchParams({ areaCode })}` : "";
-  return apiFetch<FieldPack>(`/api/v1/visits/field-pack${q}`);
+export function getFieldPack(
+  areaCode?: string,
+  page: { before?: string; limit?: number; lng?: number; lat?: number } = {},
+): Promise<FieldPack> {
+  const q = new URLSearchParams();
+  if (areaCode) q.set("areaCode", areaCode);
+  for (const [key, value] of Object.entries(page)) if (value !== undefined) q.set(key, String(value));
+  const query = q.toString();
+  return apiFetch<FieldPack>(`/api/v1/visits/field-pack${query ? `?${query}` : ""}`);
 }
 
 export const recordVisit = (visit: NewVisit) => apiFetch<unknown>("/api/v1/visits", { method: "POST", json: visit });
