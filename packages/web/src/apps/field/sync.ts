@@ -7,6 +7,7 @@ import { leadHouseholdLayer } from "../../features/registry/api/registry.ts";
 import { type FieldPack, getFieldPack } from "../../features/visits/api/field-visits.ts";
 import { visitSenders } from "../../features/visits/field-queue.ts";
 import { ApiError } from "../../lib/api-client.ts";
+import { SYNCED } from "../../lib/offline/field-vault.tsx";
 import { isUnreachable, registerSender, sendQueue } from "../../lib/offline/queue.ts";
 import { QUEUE_SAVED, type SyncState, saveSyncState, syncState, type Vault } from "../../lib/offline/vault.ts";
 
@@ -99,14 +100,16 @@ export async function syncNow(vault: Vault, me: Me): Promise<void> {
       await saveSyncState(vault.userId, state);
     }
     await saveSyncState(vault.userId, { lastSyncAt: new Date().toISOString() });
+    window.dispatchEvent(new Event(SYNCED));
   } finally {
     syncing = false;
   }
 }
 
 /**
- * Sends and syncs whenever the network is there: at start, when it returns, and every half minute
- * while online (a record saved meanwhile). An offline session is asked again first, for its CSRF token.
+ * Sends and syncs when the network is there: at start and when it returns; what is recorded meanwhile
+ * goes at once (and is retried every half minute). An offline session is asked again first, for its
+ * CSRF token.
  */
 export function useFieldSync(
   vault: Vault | undefined,
@@ -120,8 +123,10 @@ export function useFieldSync(
       void refresh().catch(() => undefined);
       return;
     }
+    // A whole sync at start and whenever the network returns; between, only what waits is sent (every
+    // half minute) — the grid's data is not downloaded again every time.
     void syncNow(vault, me);
-    const timer = window.setInterval(() => void syncNow(vault, me), 30_000);
+    const timer = window.setInterval(() => void sendQueue(vault), 30_000);
     const onQueued = () => void sendQueue(vault);
     window.addEventListener(QUEUE_SAVED, onQueued);
     return () => {

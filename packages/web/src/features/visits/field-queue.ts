@@ -1,5 +1,6 @@
+import { SYNCED } from "../../lib/offline/field-vault.tsx";
 import type { QueueItem, Vault } from "../../lib/offline/vault.ts";
-import { type NewVisit, putVisitPhoto, recordVisit } from "./api/field-visits.ts";
+import { type FieldDueItem, type FieldPack, type NewVisit, putVisitPhoto, recordVisit } from "./api/field-visits.ts";
 
 /**
  * Visits go through the phone's queue always, online or not: one path, so a visit is sent once with
@@ -13,8 +14,15 @@ export async function queueVisit(
   visit: NewVisit,
   summary: string,
   photo?: { id: string; bytes: ArrayBuffer },
+  /** The kept field pack the visit was recorded from: marked done there once the server has it. */
+  packName?: string,
 ): Promise<void> {
-  await vault.enqueue({ id: visit.id, kind: VISIT, body: { ...visit, summary }, savedAt: visit.visitedAt });
+  await vault.enqueue({
+    id: visit.id,
+    kind: VISIT,
+    body: { ...visit, summary, ...(packName ? { packName } : {}) },
+    savedAt: visit.visitedAt,
+  });
   if (photo) {
     await vault.enqueue({
       id: photo.id,
@@ -26,10 +34,33 @@ export async function queueVisit(
   }
 }
 
+/** The subject visited shows as done on the phone at once, not only after the next sync. */
+async function markDone(vault: Vault, packName: string, visit: NewVisit): Promise<void> {
+  const pack = await vault.get<FieldPack>(packName);
+  if (!pack) return;
+  const day = visit.visitedAt.slice(0, 10);
+  const visited = (d: FieldDueItem) =>
+    d.householdId === visit.householdId &&
+    (d.personId === null ? visit.personIds.length === 0 : visit.personIds.includes(d.personId));
+  await vault.put(packName, {
+    ...pack,
+    due: pack.due.map((d) => (visited(d) ? { ...d, status: "done" as const, lastVisitedOn: day } : d)),
+  });
+  window.dispatchEvent(new Event(SYNCED));
+}
+
 export const visitSenders = {
-  [VISIT]: async (item: QueueItem) => {
-    const { summary: _summary, ...visit } = item.body as unknown as NewVisit & { summary: string };
+  [VISIT]: async (item: QueueItem, vault: Vault) => {
+    const {
+      summary: _summary,
+      packName,
+      ...visit
+    } = item.body as unknown as NewVisit & {
+      summary: string;
+      packName?: string;
+    };
     await recordVisit(visit);
+    if (packName) await markDone(vault, packName, visit);
   },
   [VISIT_PHOTO]: async (item: QueueItem) => {
     await putVisitPhoto((item.body as { visitId: string }).visitId, item.bytes ?? new ArrayBuffer(0));

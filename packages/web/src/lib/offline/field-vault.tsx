@@ -1,5 +1,6 @@
 import type { Me } from "@wangge/core";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { type LoadState, useLoad } from "../mobile-load.tsx";
 import type { KeptSession } from "../session.tsx";
 import { useSession } from "../session.tsx";
 import { isUnreachable } from "./queue.ts";
@@ -13,6 +14,8 @@ import { expireIfStale, getMeta, QUEUE_CHANGED, type QueueItem, setMeta, Vault, 
  */
 const VaultContext = createContext<Vault | undefined>(undefined);
 const VAULT_OPENED = "wangge-vault-opened";
+/** A sync finished: screens that read the kept data read it again. */
+export const SYNCED = "wangge-synced";
 
 export const fieldKeptSession: KeptSession = {
   async load() {
@@ -78,6 +81,31 @@ export function useQueue(): QueueItem[] {
     };
   }, [vault]);
   return items;
+}
+
+/**
+ * What the last sync kept under `name`, read again after each sync; fetched (and kept) only when the
+ * phone has none yet. For what the sync brings in whole (the field pack: every household of the grid),
+ * so a screen does not download it again each time it opens.
+ */
+export function useKept<T>(name: string | undefined, fetchWhenMissing: () => Promise<T>): LoadState<T> {
+  const vault = useVault();
+  const [synced, setSynced] = useState(0);
+  useEffect(() => {
+    const reread = () => setSynced((n) => n + 1);
+    window.addEventListener(SYNCED, reread);
+    return () => window.removeEventListener(SYNCED, reread);
+  }, []);
+  return useLoad(
+    `kept/${name}`,
+    async () => {
+      const kept = vault && name ? await vault.get<T>(name) : undefined;
+      if (kept !== undefined) return kept;
+      return loadKept(vault, name ?? "", fetchWhenMissing);
+    },
+    [name, vault?.userId],
+    synced,
+  );
 }
 
 /**

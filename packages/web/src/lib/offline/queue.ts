@@ -8,7 +8,7 @@ import type { QueueItem, Vault } from "./vault.ts";
  * stays, with the server's code and words, until the worker deletes it; a record that must follow
  * another (a photo after its report) waits for it, and is refused with it.
  */
-export type Sender = (item: QueueItem) => Promise<void>;
+export type Sender = (item: QueueItem, vault: Vault) => Promise<void>;
 
 const senders = new Map<string, Sender>();
 
@@ -53,7 +53,7 @@ async function run(vault: Vault): Promise<number> {
       const sender = senders.get(item.kind);
       if (!sender) continue;
       try {
-        await sender(item);
+        await sender(item, vault);
         await vault.remove(item.id);
         waiting.delete(item.id);
         sent++;

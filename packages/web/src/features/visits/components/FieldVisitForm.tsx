@@ -6,9 +6,10 @@ import { PhotoPicker } from "../../../components/PhotoPicker.tsx";
 import { BackBar } from "../../../lib/mobile-load.tsx";
 import { useVault } from "../../../lib/offline/field-vault.tsx";
 import type { Photo } from "../../../lib/photo.ts";
+import { useSession } from "../../../lib/session.tsx";
 import { type FieldPack, VISIT_OUTCOME_CHOICES, type VisitOutcome } from "../api/field-visits.ts";
 import { queueVisit } from "../field-queue.ts";
-import { useFieldPack } from "./FieldVisits.tsx";
+import { ownGrid, useFieldPack } from "./FieldVisits.tsx";
 
 /**
  * Recording a door-knocking visit (敲门入户), made for one hand and no network: everything is preset to
@@ -47,6 +48,7 @@ export function FieldVisitForm() {
   const lang = i18n.language === "en" ? "en" : "zh-CN";
   const navigate = useNavigate();
   const vault = useVault();
+  const { me } = useSession();
   const [params] = useSearchParams();
   const householdId = params.get("householdId") ?? "";
   const personId = params.get("personId");
@@ -92,7 +94,14 @@ export function FieldVisitForm() {
         ...(position.current ?? {}),
       };
       const summary = [subject.name, subject.address, t(`field.visits.outcome.${outcome}`)].filter(Boolean).join(" · ");
-      await queueVisit(vault, visit, summary, photo ? { id: crypto.randomUUID(), bytes: photo.bytes } : undefined);
+      const grid = ownGrid(me?.assignments ?? []);
+      await queueVisit(
+        vault,
+        visit,
+        summary,
+        photo ? { id: crypto.randomUUID(), bytes: photo.bytes } : undefined,
+        grid ? `pack/${grid}` : undefined,
+      );
       Toast.show({ icon: "success", content: navigator.onLine ? t("field.visits.saved") : t("field.savedOffline") });
       navigate(-1);
     } finally {

@@ -2,8 +2,8 @@ import { Button, CapsuleTabs, Empty, List, NoticeBar, Tag } from "antd-mobile";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { Loaded, useLoad } from "../../../lib/mobile-load.tsx";
-import { loadKept, useQueue, useVault } from "../../../lib/offline/field-vault.tsx";
+import { Loaded, type LoadState } from "../../../lib/mobile-load.tsx";
+import { useKept, useQueue } from "../../../lib/offline/field-vault.tsx";
 import { useSession } from "../../../lib/session.tsx";
 import { type FieldDueItem, type FieldPack, getFieldPack } from "../api/field-visits.ts";
 import { VISIT } from "../field-queue.ts";
@@ -13,14 +13,11 @@ import { VISIT } from "../field-queue.ts";
  * the phone when it gave a position, else by address), kept on the phone for offline use. A visit just
  * recorded shows as such at once, even before it has reached the server.
  */
-export function useFieldPack(): ReturnType<typeof useLoad<FieldPack>> {
-  const vault = useVault();
+export function useFieldPack(): LoadState<FieldPack> {
   const { me } = useSession();
   const areaCode = ownGrid(me?.assignments ?? []);
-  return useLoad("field-pack", () => loadKept(vault, `pack/${areaCode ?? ""}`, () => getFieldPack(areaCode)), [
-    areaCode,
-    vault?.userId,
-  ]);
+  // As the sync keeps it (apps/field/sync.ts: paged, resumable); fetched here only before a first sync.
+  return useKept(areaCode ? `pack/${areaCode}` : undefined, () => getFieldPack(areaCode));
 }
 
 /** The worker's own grid: the deepest area they are posted to. */
