@@ -149,4 +149,33 @@ describe("door-knocking visits on the phone", () => {
     await page.getByTestId("field-person").waitFor();
     await context.close();
   });
+
+  it("keeps a visit the server refuses on the phone, with the server's reason, until the worker deletes it", async () => {
+    // A household of the neighbouring grid G02, which the worker does not work in.
+    const office = await newPage(browser());
+    await signInViaApi(office.page, baseUrl, "demo.village", demoPassword);
+    const households = await (
+      await office.page.request.get(`${baseUrl}/api/v1/households?gridCode=450802001003G02&limit=5`)
+    ).json();
+    await office.context.close();
+    const elsewhere = households[0]?.id as string;
+    expect(elsewhere).toBeTruthy();
+
+    const { page, context, pageErrors } = await newPage(browser(), { mobile: true, geolocation: AT });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await openedOnce(page, baseUrl);
+    await page.goto(`${baseUrl}/field/visits/new?householdId=${elsewhere}`);
+    await page.getByRole("button", { name: "保存 · 一切正常" }).click();
+    await page.getByTestId("tab-bar").getByText("任务", { exact: true }).click();
+    const queue = page.getByTestId("pending-reports");
+    await queue.getByText("找不到该户，或不在您的管辖范围内。", { exact: false }).waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+    // Still there after the app is opened again, then deleted by the worker.
+    await page.reload();
+    await queue.getByText("找不到该户", { exact: false }).waitFor();
+    await queue.getByRole("button", { name: "删除" }).click();
+    await queue.waitFor({ state: "detached" });
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
 });
