@@ -9,6 +9,7 @@ import type { Photo } from "../../../lib/photo.ts";
 import { useSession } from "../../../lib/session.tsx";
 import { type FieldPack, VISIT_OUTCOME_CHOICES, type VisitOutcome } from "../api/field-visits.ts";
 import { queueVisit } from "../field-queue.ts";
+import { here } from "../position.ts";
 import { ownGrid, useFieldPack } from "./FieldVisits.tsx";
 
 /**
@@ -17,18 +18,6 @@ import { ownGrid, useFieldPack } from "./FieldVisits.tsx";
  * visit goes into the phone's queue with its id, time and the phone's position if it gives one, and
  * reaches the server once, now or when the network returns.
  */
-function here(): Promise<{ lng: number; lat: number } | undefined> {
-  return new Promise((resolve) => {
-    if (!navigator.geolocation) return resolve(undefined);
-    navigator.geolocation.getCurrentPosition(
-      ({ coords }) =>
-        resolve({ lng: Math.round(coords.longitude * 1e6) / 1e6, lat: Math.round(coords.latitude * 1e6) / 1e6 }),
-      () => resolve(undefined),
-      { timeout: 5000, maximumAge: 60_000 },
-    );
-  });
-}
-
 function subjectOf(pack: FieldPack | undefined, householdId: string, personId: string | null) {
   const household = pack?.households.find((h) => h.id === householdId);
   const person = household?.members.find((m) => m.id === personId);

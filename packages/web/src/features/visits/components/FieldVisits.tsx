@@ -1,5 +1,5 @@
 import { Button, CapsuleTabs, Empty, List, NoticeBar, Tag } from "antd-mobile";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { Loaded, type LoadState } from "../../../lib/mobile-load.tsx";
@@ -7,6 +7,7 @@ import { useKept, useQueue } from "../../../lib/offline/field-vault.tsx";
 import { useSession } from "../../../lib/session.tsx";
 import { type FieldDueItem, type FieldPack, getFieldPack } from "../api/field-visits.ts";
 import { VISIT } from "../field-queue.ts";
+import { here } from "../position.ts";
 
 /**
  * Who is due for a visit in the worker's grid, overdue first (the server's order: nearest first from
@@ -30,6 +31,25 @@ export function subjectKey(item: { householdId: string; personId: string | null 
   return `${item.householdId}/${item.personId ?? ""}`;
 }
 
+/** Metres between two WGS-84 points (haversine; plenty for a walk through one grid). */
+export function metresBetween(a: { lng: number; lat: number }, b: { lng: number; lat: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
+}
+
+/** Nearest first from where the phone is (also offline); else the order kept (overdue first, by address). */
+function walkingOrder(items: FieldDueItem[], here: { lng: number; lat: number } | undefined): FieldDueItem[] {
+  if (!here) return items;
+  const distance = (d: FieldDueItem) =>
+    d.lng === null || d.lat === null ? Number.POSITIVE_INFINITY : metresBetween(here, { lng: d.lng, lat: d.lat });
+  return items
+    .map((d) => ({ ...d, distanceMeters: Number.isFinite(distance(d)) ? distance(d) : d.distanceMeters }))
+    .sort((a, b) => (a.distanceMeters ?? Number.POSITIVE_INFINITY) - (b.distanceMeters ?? Number.POSITIVE_INFINITY));
+}
+
 export function FieldVisits() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === "en" ? "en" : "zh-CN";
@@ -37,6 +57,10 @@ export function FieldVisits() {
   const pack = useFieldPack();
   const queue = useQueue();
   const [status, setStatus] = useState<"todo" | "done">("todo");
+  const [position, setPosition] = useState<{ lng: number; lat: number }>();
+  useEffect(() => {
+    void here().then(setPosition);
+  }, []);
   // Visits recorded on this phone and not yet confirmed by the server's list.
   const recorded = new Set(
     queue
@@ -54,7 +78,7 @@ export function FieldVisits() {
       </CapsuleTabs>
       <Loaded state={pack}>
         {(p) => {
-          const items = p.due.filter((d) =>
+          const items = walkingOrder(p.due, position).filter((d) =>
             status === "todo"
               ? d.status !== "done" && !recorded.has(subjectKey(d))
               : d.status === "done" || recorded.has(subjectKey(d)),
