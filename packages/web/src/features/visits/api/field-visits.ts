@@ -1,42 +1,16 @@
+import { VISIT_OUTCOMES, type VisitDueList, type VisitKind, type VisitOutcome, type VisitPlanView } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
 /**
  * The field app's side of the visits API (server module visits, #18): what the phone keeps for visits
  * offline (the field pack: plans, due list, households and members — names, addresses, tags, never an
- * ID or phone number) and the writes it queues. The shapes follow core's visits schemas.
+ * ID or phone number) and the writes it queues. The shapes are core's visits schemas'.
  */
-export type VisitKind = "routine" | "care" | "verification" | "follow_up";
-export type VisitOutcome = "visited" | "nobody_home" | "refused" | "moved_away";
-export const VISIT_OUTCOME_CHOICES: VisitOutcome[] = ["visited", "nobody_home", "refused", "moved_away"];
+export type { VisitKind, VisitOutcome };
+export const VISIT_OUTCOME_CHOICES: readonly VisitOutcome[] = VISIT_OUTCOMES;
+export type FieldVisitPlan = VisitPlanView;
+export type FieldDueItem = VisitDueList["items"][number];
 
-export interface LocalName {
-  "zh-CN": string;
-  en: string;
-}
-export interface FieldVisitPlan {
-  key: string;
-  subject: "household" | "tag";
-  category: "household" | "care" | "service";
-  name: LocalName;
-  everyDays: number | null;
-  checklist: { key: string; label: LocalName }[];
-}
-export interface FieldDueItem {
-  subjectType: "person" | "household";
-  personId: string | null;
-  householdId: string;
-  name: string | null;
-  address: string | null;
-  areaCode: string;
-  lng: number | null;
-  lat: number | null;
-  tags: string[];
-  everyDays: number;
-  status: "overdue" | "due" | "done";
-  dueOn: string;
-  lastVisitedOn: string | null;
-  distanceMeters: number | null;
-}
 export interface FieldPack {
   today: string;
   areaCode: string;
