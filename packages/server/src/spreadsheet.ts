@@ -78,6 +78,7 @@ export async function* xlsxRows(file: string | Readable): AsyncGenerator<CsvReco
 
 /** What `wholeCharacters` changes of ExcelJS's streaming reader (4.4): where the XML of a sheet and of the shared strings comes in. */
 interface ReaderInternals {
+  model?: { sheets?: unknown[] };
   _parseWorksheet(source: AsyncIterable<Buffer | string>, sheetNo: number): unknown;
   _parseSharedStrings(entry: NodeJS.ReadableStream): unknown;
 }
@@ -93,6 +94,11 @@ function wholeCharacters<T extends object>(reader: T): T {
   const internals = reader as unknown as ReaderInternals;
   if (typeof internals._parseWorksheet !== "function" || typeof internals._parseSharedStrings !== "function")
     throw new Error("exceljs's streaming reader changed: XLSX files cannot be read safely");
+  // A sheet that comes in the zip after the shared strings and the workbook's relations but before
+  // the workbook part itself is read at once, before ExcelJS has a model, and it then fails on
+  // `this.model.sheets` (an internal error for the whole file; seen with files written by ExcelJS
+  // itself on Node 24). Without a model the sheet keeps no name, which the import does not need.
+  internals.model ??= { sheets: [] };
   const worksheet = internals._parseWorksheet.bind(reader);
   const sharedStrings = internals._parseSharedStrings.bind(reader);
   internals._parseWorksheet = (source, sheetNo) => worksheet(xmlText(source), sheetNo);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { xlsxRows } from "../../spreadsheet.ts";
 import { zipOf } from "../../test/zip.ts";
 import { countCsvRows, countXlsxRows, readPeopleFile } from "./people-file.ts";
 
@@ -31,6 +32,30 @@ describe("countCsvRows", () => {
   it("counts a file larger than one read", async () => {
     const rows = Array.from({ length: 40_000 }, (_, i) => `覃${i},450802198001010013`);
     expect(await countCsvRows(await file("e.csv", `姓名,证件号码\n${rows.join("\n")}\n`))).toBe(40_000);
+  });
+});
+
+describe("xlsxRows", () => {
+  it("reads a sheet that comes before the workbook part in the zip, after the shared strings", async () => {
+    const ns = "http://schemas.openxmlformats.org";
+    const at = path.join(dir, "sheet-first.xlsx");
+    await writeFile(
+      at,
+      zipOf({
+        "[Content_Types].xml": "<Types/>",
+        "_rels/.rels": `<Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+        "xl/_rels/workbook.xml.rels": `<Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+        "xl/sharedStrings.xml": `<sst xmlns="${ns}/spreadsheetml/2006/main" count="2" uniqueCount="2"><si><t>姓名</t></si><si><t>农可欣</t></si></sst>`,
+        "xl/worksheets/sheet1.xml": `<worksheet xmlns="${ns}/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row></sheetData></worksheet>`,
+        "xl/workbook.xml": `<workbook xmlns="${ns}/spreadsheetml/2006/main" xmlns:r="${ns}/officeDocument/2006/relationships"><sheets><sheet name="人员" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      }),
+    );
+    const rows = [];
+    for await (const chunk of xlsxRows(at)) rows.push(...chunk);
+    expect(rows).toEqual([
+      { row: 1, cells: ["姓名"] },
+      { row: 2, cells: ["农可欣"] },
+    ]);
   });
 });
 
