@@ -36,6 +36,9 @@ function cellText(v: unknown): string {
     if (o.richText) return o.richText.map((r) => r.text).join("");
     if (o.text !== undefined) return String(o.text);
     if (o.result !== undefined) return cellText(o.result);
+    // ExcelJS hands a shared string's index when it read the sheet before the shared strings: the
+    // text is not here, and "[object Object]" must never be imported as a name.
+    if ("sharedString" in o) throw new Error("the XLSX sheet was read before its shared strings");
   }
   return String(v);
 }

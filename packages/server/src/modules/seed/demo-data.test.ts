@@ -309,9 +309,10 @@ describe("the import template in the demo deployment (#17 item 6)", () => {
     expect(registrars.map((a) => a.username)).toEqual(expect.arrayContaining(["demo.village", "demo.worker"]));
     for (const account of registrars) {
       const session = await signIn(t, { username: account.username, password: demoPassword });
-      // KNOWN DEFECT, open: on Node 24 the worker's XLSX template fails to import ("lacks the columns"),
-      // while it imports on Node 20 and the CSV imports on both; until it is found, XLSX is tried on
-      // Node 20/22 only (see the closing note of 2026-12-06).
+      // KNOWN DEFECT, open: on Node 24 the fourth XLSX import in this process reads its sheet before its
+      // shared strings (ExcelJS's streaming reader hands `{ sharedString: n }`; spreadsheet.ts now fails
+      // the import instead of reading "[object Object]"), while it imports on Node 20 and the CSV
+      // imports on both; until the cause is found, XLSX is tried on Node 20/22 only.
       const nodeMajor = Number(process.versions.node.split(".")[0]);
       const formats = [
         ["xlsx", "zh-CN"],
