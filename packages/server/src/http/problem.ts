@@ -128,3 +128,13 @@ export const problemResponses = {
   404: ProblemSchema.describe("Not found, or outside your data scope"),
   500: ProblemSchema.describe("Unexpected error; quote the requestId"),
 } as const;
+
+/** The problem responses of a signed-in route that reads and writes records: every module's routes use this. */
+export const routeErrors = {
+  ...problemResponses,
+  401: ProblemSchema.describe("Not signed in"),
+  403: ProblemSchema.describe("Signed in, but not allowed this action or record"),
+  404: ProblemSchema.describe("Not found, or outside your data scope"),
+  409: ProblemSchema.describe("Conflicts with the record's current state"),
+  422: ProblemSchema.describe("Refused by a domain rule: `code` says which"),
+} as const;

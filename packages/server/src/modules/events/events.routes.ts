@@ -9,7 +9,6 @@ import {
   EventSchema,
   FeedbackBodySchema,
   InboxQuerySchema,
-  ProblemSchema,
   ReportEventBodySchema,
   SettledLevelsQuerySchema,
   SettledShareSchema,
@@ -19,21 +18,14 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
-import { problemResponses } from "../../http/problem.ts";
+import { routeErrors } from "../../http/problem.ts";
 import { findLikelyDuplicates } from "./duplicates.service.ts";
 import { setEventPublicity } from "./event-publicity.service.ts";
 import { settledShare } from "./event-statistics.service.ts";
 import { bulkTransition, giveFeedback, transitionEvent } from "./event-transitions.service.ts";
 import { getEvent, listEvents, reportEvent } from "./events.service.ts";
 
-const errors = {
-  ...problemResponses,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  422: ProblemSchema,
-};
+const errors = routeErrors;
 
 /**
  * Events: report, the work inbox, one event with its timeline, actions (one or many at once), the

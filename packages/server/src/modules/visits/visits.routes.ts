@@ -15,7 +15,6 @@ import {
   NeedParamsSchema,
   NewCloseOutSchema,
   NewVisitSchema,
-  ProblemSchema,
   SignalsQuerySchema,
   VisitHistoryQuerySchema,
   VisitPlanParamsSchema,
@@ -28,7 +27,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
-import { problemResponses } from "../../http/problem.ts";
+import { routeErrors } from "../../http/problem.ts";
 import { MAX_ATTACHMENT_BYTES } from "../events/attachment-files.ts";
 import { closeOutStatus, confirmCloseOut, correctCloseOut, getCloseOut, getDay } from "./close-outs.service.ts";
 import { dueList, fieldPack, visitCoverage, visitSignals } from "./due.service.ts";
@@ -36,14 +35,7 @@ import { needToEvent, needToLeadHousehold, readVisitPhoto, saveVisitPhoto } from
 import { listVisitPlans, updateVisitPlan } from "./visit-plans.service.ts";
 import { getVisit, recordVisit, visitHistory } from "./visits.service.ts";
 
-const errors = {
-  ...problemResponses,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  422: ProblemSchema,
-};
+const errors = routeErrors;
 const IdParams = z.object({ id: z.uuid() });
 const tags = ["visits"];
 
