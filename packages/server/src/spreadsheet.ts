@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import ExcelJS from "exceljs";
 import type { CsvRecord } from "./csv.ts";
+import { type ZipEntry, ZipReader } from "./zip-reader.ts";
 
 /**
  * Reading the cells of uploaded spreadsheets (XLSX, and what CSV and XLSX share): the first sheet's
@@ -48,22 +49,19 @@ const XLSX_CHUNK = 500;
 
 /**
  * The first sheet's non-blank rows, each with the row number a spreadsheet shows for it, its cells
- * trimmed, in chunks. A cell whose XML refers to a character XML does not allow (`&#0;`, half of a
- * surrogate pair) reads as U+FFFD instead of stopping the whole file: its row is refused by
- * `isStorableText` like any other that carries one.
+ * trimmed, in chunks. The first sheet is the workbook's first tab (`firstSheet`). A cell whose XML
+ * refers to a character XML does not allow (`&#0;`, half of a surrogate pair) reads as U+FFFD instead
+ * of stopping the whole file: its row is refused by `isStorableText` like any other that carries one.
+ * A file that is not a readable zip throws `ZipUnreadable`, saying why.
  */
-export async function* xlsxRows(file: string | Readable): AsyncGenerator<CsvRecord[]> {
-  const reader = wholeCharacters(
-    new ExcelJS.stream.xlsx.WorkbookReader(file as string, {
-      sharedStrings: "cache",
-      hyperlinks: "ignore",
-      styles: "ignore",
-      worksheets: "emit",
-    }),
-  );
-  for await (const sheet of reader) {
+export async function* xlsxRows(file: string | Buffer): AsyncGenerator<CsvRecord[]> {
+  const zip = await ZipReader.open(file);
+  try {
+    const sheet = await firstSheet(zip);
+    if (!sheet) return;
+    const rows = await sheetRows(zip, sheet);
     let chunk: CsvRecord[] = [];
-    for await (const row of sheet) {
+    for await (const row of rows) {
       const { values, number } = row as { values: unknown[]; number: number };
       // Array.from, not map: a row's empty cells are holes in `values`, and every cell needs a string
       // (a hole reached the report's text[] column as a malformed array literal).
@@ -75,39 +73,107 @@ export async function* xlsxRows(file: string | Readable): AsyncGenerator<CsvReco
       }
     }
     if (chunk.length > 0) yield chunk;
-    return; // the first sheet only
+  } finally {
+    await zip.close();
   }
 }
 
-/** What `wholeCharacters` changes of ExcelJS's streaming reader (4.4): where the XML of a sheet and of the shared strings comes in. */
+/** What `sheetRows` uses of ExcelJS's streaming reader (4.4): its parsers of the workbook's parts. */
 interface ReaderInternals {
   model?: { sheets?: unknown[] };
-  _parseWorksheet(source: AsyncIterable<Buffer | string>, sheetNo: number): unknown;
-  _parseSharedStrings(entry: NodeJS.ReadableStream): unknown;
+  workbookRels?: unknown[];
+  sharedStrings?: unknown[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseWorksheet(source: AsyncIterable<string>, sheetNo: string): Iterable<{ eventType: string; value: unknown }>;
 }
 
 /**
- * ExcelJS's streaming reader decodes every unzipped piece of XML on its own, so a character whose
- * UTF-8 bytes straddle two pieces (16 KB each) becomes U+FFFD: in a register of Chinese names and
- * addresses about one row in 4,000 lost a character, silently (exceljs issues #2063, #2084, still
- * open). Here the sheet and the shared strings reach it as text, decoded across the pieces (it passes
- * text through as it is), and with the characters XML forbids made U+FFFD (`xmlText`).
+ * The sheet's rows, parsed by ExcelJS's streaming reader but fed by this process: the workbook, its
+ * relations and the shared strings first, whatever order the zip holds them in, then the sheet. Its
+ * own walk through the zip depended on that order and on unzipper ending the zip's stream after the
+ * last entry, which on Node 24 it sometimes did after the first sheet: the shared strings were never
+ * read and every text cell came as `{ sharedString: n }`. ExcelJS also decodes every unzipped piece
+ * of XML on its own, so a character whose UTF-8 bytes straddle two pieces (16 KB each) became U+FFFD:
+ * in a register of Chinese names about one row in 4,000 lost a character, silently (exceljs issues
+ * #2063, #2084, still open). Here the sheet and the shared strings reach it as text decoded across
+ * the pieces (`xmlText`, which also makes the characters XML forbids U+FFFD).
  */
-function wholeCharacters<T extends object>(reader: T): T {
+async function sheetRows(zip: ZipReader, sheet: ZipEntry): Promise<AsyncIterable<unknown>> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(undefined as unknown as string, {
+    sharedStrings: "cache",
+    hyperlinks: "ignore",
+    styles: "ignore",
+    worksheets: "emit",
+  });
   const internals = reader as unknown as ReaderInternals;
-  if (typeof internals._parseWorksheet !== "function" || typeof internals._parseSharedStrings !== "function")
-    throw new Error("exceljs's streaming reader changed: XLSX files cannot be read safely");
-  // A sheet that comes in the zip after the shared strings and the workbook's relations but before
-  // the workbook part itself is read at once, before ExcelJS has a model, and it then fails on
-  // `this.model.sheets` (an internal error for the whole file; seen with files written by ExcelJS
-  // itself on Node 24). Without a model the sheet keeps no name, which the import does not need.
+  for (const part of ["_parseRels", "_parseWorkbook", "_parseSharedStrings", "_parseWorksheet"] as const)
+    if (typeof internals[part] !== "function")
+      throw new Error("exceljs's streaming reader changed: XLSX files cannot be read safely");
+  const part = async (name: string) => {
+    const entry = zip.entry(name);
+    return entry ? zip.stream(entry) : undefined;
+  };
+  const relations = await part("xl/_rels/workbook.xml.rels");
+  if (relations) await internals._parseRels(relations);
+  const workbook = await part("xl/workbook.xml");
+  // The workbook part says whether dates count from 1904; without it the sheet keeps no name, which
+  // the import does not need.
+  if (workbook) await internals._parseWorkbook(workbook);
   internals.model ??= { sheets: [] };
-  const worksheet = internals._parseWorksheet.bind(reader);
-  const sharedStrings = internals._parseSharedStrings.bind(reader);
-  internals._parseWorksheet = (source, sheetNo) => worksheet(xmlText(source), sheetNo);
-  internals._parseSharedStrings = (entry) =>
-    sharedStrings(Readable.from(xmlText(entry as unknown as AsyncIterable<Buffer | string>)));
-  return reader;
+  internals.workbookRels ??= [];
+  const shared = await part("xl/sharedStrings.xml");
+  if (shared) for await (const _ of internals._parseSharedStrings(Readable.from(xmlText(shared)))) void _;
+  // A workbook without shared strings has no cell that refers to one.
+  internals.sharedStrings ??= [];
+  const sheetNo = /(\d+)\.xml$/.exec(sheet.name)?.[1] ?? "1";
+  for (const { eventType, value } of internals._parseWorksheet(xmlText(await zip.stream(sheet)), sheetNo))
+    if (eventType === "worksheet") return value as AsyncIterable<unknown>;
+  throw new Error("exceljs's streaming reader changed: XLSX files cannot be read safely");
+}
+
+const SHEET_PATH = /^xl\/worksheets\/sheet(\d+)\.xml$/;
+
+/**
+ * The sheet a person means by "the first sheet": the workbook's first tab (`<sheets>` in
+ * xl/workbook.xml, through its relation), else the lowest-numbered sheet part.
+ */
+export async function firstSheet(zip: ZipReader): Promise<ZipEntry | undefined> {
+  const byTab = await firstTabPath(zip).catch(() => undefined);
+  const tab = byTab ? zip.entry(byTab) : undefined;
+  if (tab) return tab;
+  const sheets = zip.entries.filter((e) => SHEET_PATH.test(e.name));
+  const number = (e: ZipEntry) => Number(SHEET_PATH.exec(e.name)?.[1]);
+  return sheets.sort((a, b) => number(a) - number(b))[0];
+}
+
+/** The workbook part and its relations are a few kilobytes; more than this is not read to find the first tab. */
+const WORKBOOK_PART_MAX = 4 * 1024 * 1024;
+
+async function firstTabPath(zip: ZipReader): Promise<string | undefined> {
+  const text = async (name: string) => {
+    const entry = zip.entry(name);
+    if (!entry) return undefined;
+    let out = "";
+    for await (const piece of await zip.stream(entry)) {
+      out += (piece as Buffer).toString("utf8");
+      if (out.length > WORKBOOK_PART_MAX) return undefined;
+    }
+    return out;
+  };
+  const workbook = await text("xl/workbook.xml");
+  const relations = await text("xl/_rels/workbook.xml.rels");
+  if (!workbook || !relations) return undefined;
+  const firstTab = /<(?:\w+:)?sheet\s[^>]*?(?:\w+:)id="([^"]+)"/.exec(workbook)?.[1];
+  if (!firstTab) return undefined;
+  for (const [tag] of relations.matchAll(/<(?:\w+:)?Relationship\s[^>]*>/g)) {
+    if (/\sId="([^"]+)"/.exec(tag)?.[1] !== firstTab) continue;
+    const target = /\sTarget="([^"]+)"/.exec(tag)?.[1];
+    if (!target) return undefined;
+    return target.startsWith("/") ? target.slice(1) : `xl/${target.replace(/^\.\//, "")}`;
+  }
+  return undefined;
 }
 
 /** A character reference, or the start of one that the next piece completes. */

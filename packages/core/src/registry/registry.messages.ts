@@ -132,6 +132,22 @@ export const IMPORT_ROW_MESSAGES: MessageCatalogue = {
     "zh-CN": "文件缺少必填的列：{columns}",
     en: "the file lacks the required columns: {columns}",
   },
+  IMPORT_JOB_FILE_NOT_ZIP: {
+    "zh-CN": "文件不是 XLSX 工作簿（请用 Excel 或 WPS 另存为 .xlsx，或导入 CSV）",
+    en: "the file is not an XLSX workbook (save it as .xlsx from Excel or WPS, or import a CSV)",
+  },
+  IMPORT_JOB_FILE_DAMAGED: {
+    "zh-CN": "XLSX 文件已损坏，无法读取（请重新保存后再导入）",
+    en: "the XLSX file is damaged and cannot be read (save it again and re-import)",
+  },
+  IMPORT_JOB_FILE_ENCRYPTED: {
+    "zh-CN": "XLSX 文件设有密码，请取消密码保护后再导入",
+    en: "the XLSX file is password-protected: remove the password and re-import",
+  },
+  IMPORT_JOB_FILE_TOO_LARGE: {
+    "zh-CN": "XLSX 文件超过 4 GB 或含过多部件，请拆分或改用 CSV",
+    en: "the XLSX file is over 4 GB or has too many parts: split it or import a CSV",
+  },
   IMPORT_JOB_INTERNAL: { "zh-CN": "导入因内部错误而中止", en: "the import stopped on an internal error" },
   /** A failure said only in the words it was thrown with. */
   IMPORT_JOB_TEXT: { "zh-CN": "{text}", en: "{text}" },

@@ -14,6 +14,7 @@ import {
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { sayMessage } from "../../http/locale.ts";
+import { type ZipProblem, ZipUnreadable } from "../../zip-reader.ts";
 import { listAreasInScope } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findJob, insertJob, listJobsOf, updateJob } from "./import-jobs.queries.ts";
@@ -71,14 +72,24 @@ export async function recordJob(
 }
 
 /**
- * The job as failed, with what the user may read of why — a domain error's message, else none of it —
+ * The job as failed, with what the user may read of why — a domain error's message, or what is wrong
+ * with the file (not a zip, damaged…), else none of it —
  * kept as a message (JSON) so that each reader is told it in their language (jobView).
  */
+const FILE_PROBLEMS: Record<ZipProblem, string> = {
+  not_zip: "IMPORT_JOB_FILE_NOT_ZIP",
+  damaged: "IMPORT_JOB_FILE_DAMAGED",
+  encrypted: "IMPORT_JOB_FILE_ENCRYPTED",
+  too_large: "IMPORT_JOB_FILE_TOO_LARGE",
+};
+
 export function recordFailure(ctx: AppContext, id: string, error: unknown): Promise<void> {
   const said =
     error instanceof DomainError
       ? (error.errors?.find((e) => e.said)?.said ?? { code: "IMPORT_JOB_TEXT", params: { text: error.message } })
-      : { code: "IMPORT_JOB_INTERNAL" };
+      : error instanceof ZipUnreadable
+        ? { code: FILE_PROBLEMS[error.problem] }
+        : { code: "IMPORT_JOB_INTERNAL" };
   return updateJob(ctx.db, id, { status: "failed", error: JSON.stringify(said), finished_at: ctx.now() });
 }
 

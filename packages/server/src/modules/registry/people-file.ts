@@ -1,10 +1,11 @@
 import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { inflateRawSync, constants as zlibConstants } from "node:zlib";
 import { checkCharacter, type Locale, type Message } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { CsvParser, type CsvRecord, csvText } from "../../csv.ts";
-import { isStorableText, storableText, xlsxRows } from "../../spreadsheet.ts";
+import { firstSheet, isStorableText, storableText, xlsxRows } from "../../spreadsheet.ts";
+import { ZipReader } from "../../zip-reader.ts";
 
 /**
  * The registry's import file: one row a person, with their household and address, in CSV (UTF-8,
@@ -257,76 +258,27 @@ const XLSX_BYTES_PER_ROW = 16;
 /**
  * The rows after the header of an XLSX's sheet, as Excel, WPS and LibreOffice record them at the top
  * of the sheet (`<dimension ref="A1:N200001"/>`): read from the zip's directory and the first
- * kilobytes of the sheet, without unpacking the rest. The sheet is the one the import reads (see
- * `firstSheetRead`); a workbook whose writer left the range out (streaming writers do) gets an
+ * kilobytes of the sheet, without unpacking the rest. The sheet is the one the import reads (the
+ * workbook's first tab, `firstSheet`); a workbook whose writer left the range out (streaming writers do) gets an
  * estimate from the file's size instead.
  */
 export async function countXlsxRows(file: string): Promise<RowCount> {
   const { size } = await stat(file);
   const estimate = { rows: Math.ceil(size / XLSX_BYTES_PER_ROW), exact: false };
   try {
-    const rows = await sheetDimensionRows(file, size);
+    const rows = await sheetDimensionRows(file);
     return rows === undefined ? estimate : { rows, exact: true };
   } catch {
-    return estimate; // not a zip we can read this way: ExcelJS will say what is wrong with it
+    return estimate; // not a zip we can read: the import will say what is wrong with it
   }
 }
 
-/**
- * The sheet the import reads: the first ExcelJS's streaming reader hands on. It reads the zip in file
- * order and hands a sheet on at once when the shared strings and the workbook's relations came before
- * it; otherwise it keeps it aside and hands those on, in order, at the end.
- */
-function firstSheetRead<T extends { name: string; at: number }>(entries: readonly T[]): T | undefined {
-  let shared = false;
-  let relations = false;
-  let kept: T | undefined;
-  for (const entry of [...entries].sort((a, b) => a.at - b.at)) {
-    if (entry.name === "xl/sharedStrings.xml") shared = true;
-    else if (entry.name === "xl/_rels/workbook.xml.rels") relations = true;
-    else if (/^xl\/worksheets\/sheet\d+\.xml$/.test(entry.name)) {
-      if (shared && relations) return entry;
-      kept ??= entry;
-    }
-  }
-  return kept;
-}
-
-/** A workbook's zip directory is a few kilobytes; one claiming more than this is not read. */
-const DIRECTORY_MAX = 1024 * 1024;
-
-async function sheetDimensionRows(file: string, size: number): Promise<number | undefined> {
-  const handle = await open(file, "r");
+async function sheetDimensionRows(file: string): Promise<number | undefined> {
+  const zip = await ZipReader.open(file);
   try {
-    const read = async (position: number, length: number) => {
-      const buf = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buf, 0, length, position);
-      return buf.subarray(0, bytesRead);
-    };
-    // The end of central directory record: in the last 22 bytes, or before a comment of up to 64 KB.
-    const tail = await read(Math.max(0, size - 65_557), Math.min(size, 65_557));
-    const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (end < 0 || end + 22 > tail.length) return undefined;
-    const directorySize = tail.readUInt32LE(end + 12);
-    const directoryAt = tail.readUInt32LE(end + 16);
-    // Zip64, or a directory that is not where it says (a damaged file): nothing read from it.
-    if (directorySize > DIRECTORY_MAX || directoryAt + directorySize > size) return undefined;
-    const directory = await read(directoryAt, directorySize);
-    const entries: { name: string; method: number; at: number }[] = [];
-    for (let o = 0; o + 46 <= directory.length && directory.readUInt32LE(o) === 0x02014b50; ) {
-      const nameLength = directory.readUInt16LE(o + 28);
-      entries.push({
-        name: directory.toString("utf8", o + 46, o + 46 + nameLength),
-        method: directory.readUInt16LE(o + 10),
-        at: directory.readUInt32LE(o + 42),
-      });
-      o += 46 + nameLength + directory.readUInt16LE(o + 30) + directory.readUInt16LE(o + 32);
-    }
-    const sheet = firstSheetRead(entries);
-    if (!sheet || (sheet.method !== 0 && sheet.method !== 8)) return undefined;
-    const local = await read(sheet.at, 30);
-    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) return undefined;
-    const data = await read(sheet.at + 30 + local.readUInt16LE(26) + local.readUInt16LE(28), 16 * 1024);
+    const sheet = await firstSheet(zip);
+    if (!sheet) return undefined;
+    const data = await zip.head(sheet, 16 * 1024);
     // The beginning of the sheet's XML: a sync flush takes what this much of the stream holds (and a
     // stream that would unpack to more than a few megabytes from it is not a sheet).
     const xml = (
@@ -341,6 +293,6 @@ async function sheetDimensionRows(file: string, size: number): Promise<number | 
     if (!ref?.[2]) return undefined; // no range, or one cell ("A1"): nothing known
     return Math.max(0, Number(ref[2]) - Number(ref[1]));
   } finally {
-    await handle.close();
+    await zip.close();
   }
 }

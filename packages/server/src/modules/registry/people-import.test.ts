@@ -329,6 +329,32 @@ describe("importing people", () => {
     expect(await t.ctx.db.selectFrom("person").select("id").execute()).toHaveLength(before.length);
   });
 
+  it("fails a file sent as XLSX that is not one, or a damaged one, saying so in the reader's language", async () => {
+    const before = await t.ctx.db.selectFrom("person").select("id").execute();
+    const notZip = await finished(official, (await upload(official, "姓名,证件号码\n张三,1\n", { type: XLSX })).id);
+    expect(notZip).toMatchObject({ status: "failed", created: 0 });
+    expect(notZip.error).toBe("the file is not an XLSX workbook (save it as .xlsx from Excel or WPS, or import a CSV)");
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("人员").addRows([["姓名", "证件号码", "村社区代码"]]);
+    const whole = Buffer.from(await wb.xlsx.writeBuffer());
+    // Cut in the middle of its directory: the zip's end record still says where the directory was.
+    const end = whole.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const cut = Buffer.concat([whole.subarray(0, end - 60), whole.subarray(end)]);
+    const { id } = await upload(official, cut, { type: XLSX });
+    const damaged = await finished(official, id);
+    expect(damaged).toMatchObject({ status: "failed", created: 0 });
+    expect(damaged.error).toBe("the XLSX file is damaged and cannot be read (save it again and re-import)");
+    const chinese = (
+      await t.app.inject({
+        method: "GET",
+        url: `/api/v1/imports/${id}`,
+        headers: { ...official.headers, "accept-language": "zh-CN" },
+      })
+    ).json();
+    expect(chinese.error).toBe("XLSX 文件已损坏，无法读取（请重新保存后再导入）");
+    expect(await t.ctx.db.selectFrom("person").select("id").execute()).toHaveLength(before.length);
+  });
+
   it("refuses a body that is not a file, answers a retry with the same job, and hides jobs from others", async () => {
     const json = await t.app.inject({
       method: "POST",

@@ -309,16 +309,10 @@ describe("the import template in the demo deployment (#17 item 6)", () => {
     expect(registrars.map((a) => a.username)).toEqual(expect.arrayContaining(["demo.village", "demo.worker"]));
     for (const account of registrars) {
       const session = await signIn(t, { username: account.username, password: demoPassword });
-      // KNOWN DEFECT, open: on Node 24 the fourth XLSX import in this process reads its sheet before its
-      // shared strings (ExcelJS's streaming reader hands `{ sharedString: n }`; spreadsheet.ts now fails
-      // the import instead of reading "[object Object]"), while it imports on Node 20 and the CSV
-      // imports on both; until the cause is found, XLSX is tried on Node 20/22 only.
-      const nodeMajor = Number(process.versions.node.split(".")[0]);
-      const formats = [
+      for (const [format, lang] of [
         ["xlsx", "zh-CN"],
         ["csv", "en"],
-      ] as const;
-      for (const [format, lang] of formats.filter(([f]) => f === "csv" || nodeMajor < 24)) {
+      ] as const) {
         const job = await importFile(session, await template(session, format, lang), format);
         expect(job, `${account.username} ${format} ${JSON.stringify(job)}`).toMatchObject({
           status: "done",

@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import { type CsvRecord, parseCsvText } from "../../csv.ts";
 import { isStorableText, storableText, xlsxRows } from "../../spreadsheet.ts";
 
@@ -30,7 +29,7 @@ const COLUMNS: Record<keyof Omit<StaffRow, "row" | "unstorable">, string[]> = {
 async function tableOf(content: Buffer, format: "csv" | "xlsx"): Promise<CsvRecord[]> {
   if (format === "csv") return parseCsvText(content.toString("utf8"));
   const rows: CsvRecord[] = [];
-  for await (const chunk of xlsxRows(Readable.from([content]))) rows.push(...chunk);
+  for await (const chunk of xlsxRows(content)) rows.push(...chunk);
   return rows;
 }
 
