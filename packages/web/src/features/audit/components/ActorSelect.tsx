@@ -1,7 +1,7 @@
 import { Select, Spin } from "antd";
-import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type ActorOption, searchActors } from "../api/audit.ts";
+import { useSearch } from "../../../lib/use-search.ts";
+import { searchActors } from "../api/audit.ts";
 
 /**
  * Whose actions to show, picked by name: typing part of a person's name (or their account) lists the
@@ -18,29 +18,7 @@ export function ActorSelect({
   style?: React.CSSProperties;
 }) {
   const { t } = useTranslation();
-  const [q, setQ] = useState("");
-  const [items, setItems] = useState<ActorOption[]>([]);
-  const [loading, setLoading] = useState(false);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    // The last answer wins, asked 300 ms after the last key.
-    const timer = setTimeout(
-      () => {
-        searchActors(q)
-          .then(
-            (found) => live && setItems(found),
-            () => live && setItems([]),
-          )
-          .finally(() => live && setLoading(false));
-      },
-      q ? 300 : 0,
-    );
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [q]);
+  const { items, loading, search } = useSearch(searchActors);
   return (
     <Select
       showSearch
@@ -50,7 +28,7 @@ export function ActorSelect({
       style={style}
       value={value}
       onChange={(v) => onChange?.(v ?? undefined)}
-      onSearch={setQ}
+      onSearch={search}
       filterOption={false}
       notFoundContent={loading ? <Spin size="small" /> : t("audit.noActor")}
       options={items.map((u) => ({

@@ -9,6 +9,7 @@ import { Select, Space, Spin, Tag, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
+import { useSearch } from "../../../lib/use-search.ts";
 import {
   type DispatchTarget,
   listCandidates,
@@ -28,41 +29,6 @@ import { useLang } from "./shared.tsx";
 export function candidateLabel(c: Candidate, lang: "zh-CN" | "en"): string {
   const post = c.posts[0];
   return [c.displayName, post?.roleName[lang], post?.areaName].filter(Boolean).join(" · ");
-}
-
-/** Search-as-you-type: the last answer wins, asked 300 ms after the last key. */
-function useSearch<T>(
-  ask: (q: string) => Promise<T[]>,
-  deps: unknown[],
-): {
-  items: T[];
-  loading: boolean;
-  search: (q: string) => void;
-} {
-  const [q, setQ] = useState("");
-  const [items, setItems] = useState<T[]>([]);
-  const [loading, setLoading] = useState(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps say when `ask` changes
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    const timer = setTimeout(
-      () => {
-        ask(q)
-          .then(
-            (found) => live && setItems(found),
-            () => live && setItems([]),
-          )
-          .finally(() => live && setLoading(false));
-      },
-      q ? 300 : 0,
-    );
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [q, ...deps]);
-  return { items, loading, search: setQ };
 }
 
 export function CandidateSelect({
