@@ -134,12 +134,16 @@ async function writeTemporary(file: string, data: Uint8Array): Promise<string> {
   return tmp;
 }
 
-/** A file name safe to send back in a header: no path, no control characters, the right extension. */
+/**
+ * A file name safe to send back in a header and to show: no path, no control characters, no
+ * direction marks or overrides (with U+202E, "photo\u202Egpj.exe" shows as "photoexe.jpg"), the right
+ * extension.
+ */
 function cleanName(name: string, type: AttachmentType): string {
   const base = path
     .basename(name.replace(/\\/g, "/"))
     .replace(/["/\\]/g, "")
-    .replace(/\p{Cc}/gu, "")
+    .replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, "")
     .trim()
     .slice(0, 120);
   const ext = ATTACHMENT_TYPES[type];

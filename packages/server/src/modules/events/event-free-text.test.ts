@@ -186,6 +186,16 @@ describe("free text of events", () => {
     expect(list.json()[0].fileName).toBe(name);
     const file = await call(worker, { url: `/api/v1/events/${event.id}/attachments/${upload.json().id}` });
     expect(file.headers["content-disposition"]).toContain(encodeURIComponent(name));
+    // A name that would show reversed ("现场\u202Egpj.exe" reads as "现场exe.jpg") loses its direction
+    // controls, and gets the extension of what the bytes are.
+    const spoof = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/events/${event.id}/attachments?fileName=${encodeURIComponent("现场\u202Egpj.exe\u2066")}`,
+      headers: { ...worker.headers, "content-type": "image/jpeg" },
+      payload: jpeg,
+    });
+    expect(spoof.statusCode, spoof.body).toBe(201);
+    expect(spoof.json().fileName).toBe("现场gpj.exe.jpg");
   });
 
   it("stores a dispute's parties, sessions, agreement and follow-ups masked; the record and its PDF show them in full", async () => {
