@@ -39,7 +39,9 @@ import { keysRoutes } from "./modules/platform/keys.routes.ts";
 import { healthRoutes, platformRoutes } from "./modules/platform/platform.routes.ts";
 import { importsRoutes } from "./modules/registry/imports.routes.ts";
 import { registryRoutes } from "./modules/registry/registry.routes.ts";
+import { residentsRoutes } from "./modules/residents/residents.routes.ts";
 import { rolesRoutes } from "./modules/roles/roles.routes.ts";
+import { subsidiesRoutes } from "./modules/subsidies/subsidies.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
 import { visitsRoutes } from "./modules/visits/visits.routes.ts";
 import { VERSION } from "./version.ts";
@@ -194,6 +196,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, { ctx, prefix: "/api/v1" });
   await app.register(registryRoutes, { ctx, prefix: "/api/v1" });
   await app.register(visitsRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(residentsRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(subsidiesRoutes, { ctx, prefix: "/api/v1" });
   await app.register(importsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(keysRoutes, { ctx, prefix: "/api/v1" });
   await app.register(categoriesRoutes, { ctx, prefix: "/api/v1" });

@@ -120,6 +120,7 @@ const EnvSchema = z.object({
   WANGGE_SMS_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   WANGGE_NUMBER_SEARCHES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
   WANGGE_NUMBER_SEARCH_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(10)),
+  WANGGE_ACCESS_LOG_SHOWS: z.preprocess(emptyToUndefined, z.enum(["roles", "names"]).default("roles")),
   WANGGE_IMPORT_REPORT_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   WANGGE_SMS_SENDER: z.preprocess(emptyToUndefined, z.enum(["webhook", "log"]).optional()),
   WANGGE_OPEN311_POSTS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(30)),
@@ -201,6 +202,11 @@ export interface Config {
   smsSender: "webhook" | "log" | "none";
   /** Searches of the registry by an exact ID or phone number a user may make per window. */
   numberSearch: { limit: number; windowMinutes: number };
+  /**
+   * What a resident's "who looked at my record" shows of staff: their posts (role and area) only, or
+   * their names beside them — the deployment's policy, roles only unless it says otherwise.
+   */
+  accessLogShows: "roles" | "names";
   /** Days an import's rejected rows (its report) are kept after it ends. */
   importReportRetentionDays: number;
   /** Crash reports from the web apps: how many one address may store per hour, and for how many days. */
@@ -278,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // A webhook URL alone chooses the webhook; the log only when asked for by name.
     smsSender: e.WANGGE_SMS_SENDER ?? (e.WANGGE_SMS_WEBHOOK_URL ? "webhook" : "none"),
     numberSearch: { limit: e.WANGGE_NUMBER_SEARCHES, windowMinutes: e.WANGGE_NUMBER_SEARCH_MINUTES },
+    accessLogShows: e.WANGGE_ACCESS_LOG_SHOWS,
     importReportRetentionDays: e.WANGGE_IMPORT_REPORT_DAYS,
     clientErrors: { perHour: e.WANGGE_CLIENT_ERRORS_PER_HOUR, retentionDays: e.WANGGE_CLIENT_ERROR_DAYS },
     deviceBodyLimitBytes: e.WANGGE_DEVICE_BODY_LIMIT_BYTES,

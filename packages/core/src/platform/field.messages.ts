@@ -2,6 +2,7 @@ import { EVENT_FIELD_MESSAGES } from "../events/events.messages.ts";
 import { GEO_MESSAGES } from "../geo/geo.messages.ts";
 import { REGISTRY_FIELD_MESSAGES } from "../registry/registry.messages.ts";
 import type { FieldIssue } from "../shared/domain-error.ts";
+import { SUBSIDY_FIELD_MESSAGES } from "../subsidies/subsidies.messages.ts";
 import { VISIT_FIELD_MESSAGES } from "../visits/visits.messages.ts";
 import { formatMessage, type Message, type MessageCatalogue } from "./messages.ts";
 
@@ -92,6 +93,7 @@ export const ALL_FIELD_MESSAGES: MessageCatalogue = {
   ...EVENT_FIELD_MESSAGES,
   ...REGISTRY_FIELD_MESSAGES,
   ...VISIT_FIELD_MESSAGES,
+  ...SUBSIDY_FIELD_MESSAGES,
 };
 
 /** Words the caller has in both languages, as a message (a parameter of another). */

@@ -51,6 +51,9 @@ export const ENCRYPTED_COLUMNS = [
   ["mediation_agreement", "obligations_sealed"],
   ["dispute_followup", "result_sealed"],
   ["dispute_followup", "note_sealed"],
+  // Subsidy payments (modules/subsidies): the payee's ID number, a confirmation's reason.
+  ["subsidy_payment", "id_number_enc"],
+  ["subsidy_payment", "confirm_reason_sealed"],
 ] as const;
 
 const BATCH = 500;

@@ -48,7 +48,13 @@ import type {
   SubjectTagTable,
   TagDefinitionTable,
 } from "../modules/registry/registry.table.ts";
+import type { ResidentLinkAttemptTable, ResidentLinkTable } from "../modules/residents/residents.table.ts";
 import type { RolePermissionTable, RoleTable } from "../modules/roles/roles.table.ts";
+import type {
+  SubsidyBatchTable,
+  SubsidyPaymentTable,
+  SubsidyProgramTable,
+} from "../modules/subsidies/subsidies.table.ts";
 import type { AppUserTable, AssignmentTable } from "../modules/users/users.table.ts";
 import type {
   CloseOutAreaTable,
@@ -121,4 +127,9 @@ export interface DB {
   close_out_area: CloseOutAreaTable;
   close_out_carry_over: CloseOutCarryOverTable;
   close_out_correction: CloseOutCorrectionTable;
+  resident_link: ResidentLinkTable;
+  resident_link_attempt: ResidentLinkAttemptTable;
+  subsidy_program: SubsidyProgramTable;
+  subsidy_batch: SubsidyBatchTable;
+  subsidy_payment: SubsidyPaymentTable;
 }

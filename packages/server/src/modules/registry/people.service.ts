@@ -439,6 +439,9 @@ export function accessRow(
     fields,
     reason,
     request_id: meta.requestId,
+    actor_posts: JSON.stringify(
+      actor.assignments.map((a) => ({ roleKey: a.roleKey, areaName: a.areaName, areaPath: a.areaPath })),
+    ),
   };
 }
 

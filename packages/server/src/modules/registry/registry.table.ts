@@ -150,6 +150,12 @@ export interface PersonAccessTable {
   fields: ColumnType<string[], string[] | undefined, never>;
   reason: string | null;
   request_id: string | null;
+  /** The actor's posts then (role key, area name and path), for "who looked at my record". */
+  actor_posts: ColumnType<
+    { roleKey: string; areaName: string | null; areaPath: string | null }[] | null,
+    string | null | undefined,
+    never
+  >;
   at: Created;
 }
 

@@ -1,0 +1,89 @@
+import { DomainError, maskPublicName } from "@wangge/core";
+import type { AppContext } from "../../context.ts";
+import { findArea } from "../areas/areas.service.ts";
+import { programView } from "./programs.service.ts";
+import { findBatch, listBatches, listPaymentsTo, listProgramsOver, listPublicRows } from "./subsidies.queries.ts";
+
+/**
+ * What subsidy payments show outside the console: the public 公示 list of a published batch (names
+ * partly masked — 韦*强 —, amounts as the programme's rule says, the date paid; never an ID number or a
+ * fragment of one, never a birth date), the programmes' rules, and a linked resident's own payments
+ * and their household's (modules/residents).
+ */
+const notFound = (id: string) => new DomainError("SUBSIDY_BATCH_NOT_FOUND", `no published batch ${id}`);
+
+export interface Payee {
+  idIndex: string;
+  self: boolean;
+  /** As the resident is shown it: their own name, a household member's partly masked. */
+  name: string;
+}
+
+export async function paymentsTo(ctx: AppContext, payees: Payee[]) {
+  const byIndex = new Map(payees.map((p) => [p.idIndex, p]));
+  const rows = await listPaymentsTo(ctx.db, [...byIndex.keys()]);
+  return rows.map((r) => {
+    const payee = byIndex.get(r.id_number_bidx) as Payee;
+    return {
+      id: r.id,
+      self: payee.self,
+      name: payee.name,
+      programName: r.program_name,
+      amountFen: r.amount_fen,
+      paidOn: r.paid_on,
+      batchTitle: r.title,
+      areaName: r.area_name,
+    };
+  });
+}
+
+async function areaPath(ctx: AppContext, code: string) {
+  const area = await findArea(ctx.db, code);
+  if (!area) throw new DomainError("AREA_NOT_FOUND", `no area ${code}`);
+  return area.path;
+}
+
+/** Published batches of an area and below, newest first. */
+export async function publicBatches(ctx: AppContext, areaCode: string) {
+  const path = await areaPath(ctx, areaCode);
+  const rows = await listBatches(ctx.db, { prefixes: [path], status: "published", limit: 100 });
+  return rows.map((b) => ({
+    id: b.id,
+    title: b.title,
+    areaName: b.area_name,
+    publishedAt: (b.published_at as Date).toISOString(),
+    rowCount: Number((JSON.parse(b.counts ?? '{"rows":0}') as { rows: number }).rows),
+  }));
+}
+
+export async function publicSubsidyList(ctx: AppContext, id: string) {
+  const batch = await findBatch(ctx.db, id);
+  if (!batch || batch.status !== "published") throw notFound(id);
+  const programs = await listProgramsOver(ctx.db, batch.area_path);
+  const rule = new Map(programs.map((p) => [p.id, p.public_amount]));
+  const rows = await listPublicRows(ctx.db, id);
+  const used = new Set(rows.map((r) => r.program_id));
+  return {
+    batch: {
+      id: batch.id,
+      title: batch.title,
+      areaName: batch.area_name,
+      publishedAt: (batch.published_at as Date).toISOString(),
+      rowCount: rows.length,
+    },
+    programs: programs
+      .filter((p) => used.has(p.id))
+      .map((p) => ({ id: p.id, name: p.name, rules: p.rules, publicAmount: p.public_amount })),
+    rows: rows.map((r) => ({
+      name: maskPublicName(r.name),
+      programId: r.program_id,
+      amountFen: rule.get(r.program_id) === "hidden" ? null : r.amount_fen,
+      paidOn: r.paid_on,
+    })),
+  };
+}
+
+/** The programmes run at an area or above it, with their rules: public. */
+export async function publicPrograms(ctx: AppContext, areaCode: string) {
+  return (await listProgramsOver(ctx.db, await areaPath(ctx, areaCode))).map(programView);
+}
