@@ -35,13 +35,14 @@ describe("parseYuan", () => {
 describe("flagRows", () => {
   const row = (idIndex: string, over: Partial<Parameters<typeof flagRows>[0][number]> = {}) => ({
     idIndex,
+    programId: "p",
     known: true,
     amountFen: 10000,
     minFen: null,
     maxFen: null,
     ...over,
   });
-  it("flags an unknown ID, both rows of a person paid twice, and an amount outside the rule", () => {
+  it("flags an unknown ID, both rows of a person paid twice by one programme, and an amount outside the rule", () => {
     expect(
       flagRows([
         row("a"),
@@ -50,7 +51,8 @@ describe("flagRows", () => {
         row("c"),
         row("d", { minFen: 20000, maxFen: 30000 }),
         row("e", { amountFen: 40000, maxFen: 30000 }),
+        row("a", { programId: "q" }),
       ]),
-    ).toEqual([[], ["unknown_id"], ["duplicate"], ["duplicate"], ["amount"], ["amount"]]);
+    ).toEqual([[], ["unknown_id"], ["duplicate"], ["duplicate"], ["amount"], ["amount"], []]);
   });
 });

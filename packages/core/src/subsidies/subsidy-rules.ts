@@ -55,6 +55,8 @@ export function formatYuan(fen: number): string {
 export interface FlagInput {
   /** The ID number's blind index. */
   idIndex: string;
+  /** The programme paid: one person paid twice by one programme in a batch is a duplicate. */
+  programId: string;
   /** Whether the registry holds the ID number. */
   known: boolean;
   amountFen: number;
@@ -64,12 +66,13 @@ export interface FlagInput {
 
 /** The flags of each row of a batch, in the rows' order. */
 export function flagRows(rows: readonly FlagInput[]): SubsidyFlag[][] {
+  const key = (r: FlagInput) => `${r.programId}:${r.idIndex}`;
   const seen = new Map<string, number>();
-  for (const r of rows) seen.set(r.idIndex, (seen.get(r.idIndex) ?? 0) + 1);
+  for (const r of rows) seen.set(key(r), (seen.get(key(r)) ?? 0) + 1);
   return rows.map((r) => {
     const flags: SubsidyFlag[] = [];
     if (!r.known) flags.push("unknown_id");
-    if ((seen.get(r.idIndex) ?? 0) > 1) flags.push("duplicate");
+    if ((seen.get(key(r)) ?? 0) > 1) flags.push("duplicate");
     if ((r.minFen !== null && r.amountFen < r.minFen) || (r.maxFen !== null && r.amountFen > r.maxFen))
       flags.push("amount");
     return flags;

@@ -167,6 +167,7 @@ export async function importSubsidyBatch(
         const program = byName.get(s.line.programName);
         return {
           idIndex: s.bidx,
+          programId: program?.id ?? "",
           known: known.has(s.bidx),
           amountFen: s.line.amountFen,
           minFen: program?.min_amount_fen ?? null,
@@ -247,10 +248,14 @@ async function rowOf(ctx: AppContext, batchId: string, rowId: string) {
   return row;
 }
 
-/** Recomputes the duplicate flag of the rows holding these ID numbers (after a correction). */
-async function reflagDuplicates(trx: Parameters<typeof listRowsWithIndex>[0], batchId: string, indexes: string[]) {
-  for (const index of new Set(indexes)) {
-    const rows = await listRowsWithIndex(trx, batchId, index);
+/** Recomputes the duplicate flag of the rows paying these ID numbers by these programmes (after a correction). */
+async function reflagDuplicates(
+  trx: Parameters<typeof listRowsWithIndex>[0],
+  batchId: string,
+  payees: { idIndex: string; programId: string }[],
+) {
+  for (const payee of payees) {
+    const rows = await listRowsWithIndex(trx, batchId, payee.idIndex, payee.programId);
     const twice = rows.length > 1;
     for (const r of rows) {
       const has = r.flags.includes("duplicate");
@@ -290,6 +295,7 @@ export async function correctSubsidyRow(
     const [own] = flagRows([
       {
         idIndex: bidx,
+        programId: program.id,
         known,
         amountFen: input.amountFen,
         minFen: program.min_amount_fen,
@@ -312,7 +318,10 @@ export async function correctSubsidyRow(
       confirmed_by_name: null,
       confirmed_at: null,
     });
-    await reflagDuplicates(trx, batchId, [before.id_number_bidx, bidx]);
+    await reflagDuplicates(trx, batchId, [
+      { idIndex: before.id_number_bidx, programId: before.program_id },
+      { idIndex: bidx, programId: program.id },
+    ]);
     await recordAudit(ctx, trx, {
       action: "subsidy.row.correct",
       outcome: "success",

@@ -1,5 +1,6 @@
 import {
   authorId,
+  canWork,
   DomainError,
   fieldIssue,
   type NewSubsidyProgramSchema,
@@ -10,7 +11,7 @@ import {
 import type { z } from "zod";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { getAreaToWork } from "../areas/areas.service.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAudit, refusal } from "../audit/audit.service.ts";
 import {
   findProgram,
   findProgramNamed,
@@ -116,7 +117,14 @@ export async function updateSubsidyProgram(
 ) {
   const existing = await findProgram(ctx.db, id);
   if (!existing || !reaches(actor, existing.area_path)) throw notFound(id);
-  await getAreaToWork(ctx, actor, meta, existing.area_code, scopeOf(actor), "subsidy.program.update");
+  if (!canWork(scopeOf(actor), existing.area_path))
+    throw await refusal(
+      ctx,
+      actor,
+      meta,
+      { action: "subsidy.program.update", type: "subsidy_program", id, areaPath: existing.area_path },
+      "a programme is edited where it is run",
+    );
   if (change.name !== existing.name && (await findProgramNamed(ctx.db, existing.area_path, change.name)))
     throw new DomainError("VALIDATION_FAILED", "a programme of that name is already run here", {
       errors: [fieldIssue("body.name", "FIELD_TAKEN")],

@@ -265,12 +265,13 @@ export async function updateRow(db: Db, id: string, change: Record<string, unkno
     .execute();
 }
 
-export async function listRowsWithIndex(db: Db, batchId: string, idIndex: string) {
+export async function listRowsWithIndex(db: Db, batchId: string, idIndex: string, programId: string) {
   return db
     .selectFrom("subsidy_payment")
     .select(["id", "flags"])
     .where("batch_id", "=", batchId)
     .where("id_number_bidx", "=", idIndex)
+    .where("program_id", "=", programId)
     .execute();
 }
 
