@@ -1,4 +1,6 @@
+import { Readable } from "node:stream";
 import { DEFAULT_ROLES, type Permission, type RoleKey, systemPrincipal } from "@wangge/core";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "../ids.ts";
 import { saveAttachment } from "../modules/events/attachments.service.ts";
@@ -8,6 +10,8 @@ import { createHousehold } from "../modules/registry/households.service.ts";
 import { createOrganisation } from "../modules/registry/organisations.service.ts";
 import { createPerson } from "../modules/registry/people.service.ts";
 import { createPlace } from "../modules/registry/places.service.ts";
+import { importSubsidyBatch } from "../modules/subsidies/batches.service.ts";
+import { createSubsidyProgram } from "../modules/subsidies/programs.service.ts";
 import { grantAssignment } from "../modules/users/assignments.service.ts";
 import { recordVisit } from "../modules/visits/visits.service.ts";
 import { buildTestApp, type TestApp } from "./build-test-app.ts";
@@ -31,6 +35,8 @@ interface Registry {
   household: string;
   person: string;
   organisation: string;
+  /** A draft subsidy batch of the village, one row flagged (an ID number not in the registry). */
+  batch: string;
 }
 let here: Registry;
 let there: Registry;
@@ -46,6 +52,7 @@ async function buildRegistry(grid: string, village: string): Promise<Registry> {
     household: uuidv7(),
     person: uuidv7(),
     organisation: uuidv7(),
+    batch: uuidv7(),
   };
   await reportEvent(t.ctx, actor, meta, {
     id: ids.event,
@@ -68,6 +75,27 @@ async function buildRegistry(grid: string, village: string): Promise<Registry> {
     needs: [],
     visitedAt: new Date().toISOString(),
   });
+  const programName = `矩阵补贴${ids.batch.slice(-6)}`;
+  await createSubsidyProgram(t.ctx, actor, meta, {
+    id: uuidv7(),
+    areaCode: village,
+    name: programName,
+    rules: "矩阵",
+    publicAmount: "exact",
+    minAmountFen: null,
+    maxAmountFen: null,
+  });
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet("发放名单");
+  sheet.addRow(["姓名", "身份证号码", "金额（元）", "发放日期", "补贴项目"]);
+  sheet.addRow(["矩阵", "11010519491231002X", "100", "2026-03-15", programName]);
+  await importSubsidyBatch(
+    t.ctx,
+    actor,
+    meta,
+    { id: ids.batch, areaCode: village, title: "矩阵批次", fileName: "矩阵.xlsx" },
+    Readable.from(Buffer.from(await wb.xlsx.writeBuffer())),
+  );
   return ids;
 }
 
@@ -985,6 +1013,122 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/close-outs/${crypto.randomUUID()}/corrections`,
       payload: { id: crypto.randomUUID(), note: "矩阵" },
     }),
+  },
+  "GET /api/v1/residents/me": { ok: 200, build: async () => ({ url: "/api/v1/residents/me" }) },
+  "PUT /api/v1/residents/me/link": {
+    // No one is registered under this number: refused alike for a wrong name.
+    ok: 422,
+    okCode: "RESIDENT_LINK_NO_MATCH",
+    build: async () => ({
+      url: "/api/v1/residents/me/link",
+      payload: { name: "矩阵", idNumber: "11010519491231002X" },
+    }),
+  },
+  "DELETE /api/v1/residents/me/link": {
+    ok: 409,
+    okCode: "RESIDENT_NOT_LINKED",
+    build: async () => ({ url: "/api/v1/residents/me/link" }),
+  },
+  "GET /api/v1/residents/me/household": {
+    ok: 409,
+    okCode: "RESIDENT_NOT_LINKED",
+    build: async () => ({ url: "/api/v1/residents/me/household" }),
+  },
+  "GET /api/v1/residents/me/subsidies": {
+    ok: 409,
+    okCode: "RESIDENT_NOT_LINKED",
+    build: async () => ({ url: "/api/v1/residents/me/subsidies" }),
+  },
+  "GET /api/v1/residents/me/access-log": {
+    ok: 409,
+    okCode: "RESIDENT_NOT_LINKED",
+    build: async () => ({ url: "/api/v1/residents/me/access-log" }),
+  },
+  "GET /api/v1/subsidies/programs": { ok: 200, build: async () => ({ url: "/api/v1/subsidies/programs" }) },
+  "POST /api/v1/subsidies/programs": {
+    // Where the official works (their own area); another county's is not found.
+    ok: 201,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (role, inScope) => ({
+      url: "/api/v1/subsidies/programs",
+      payload: {
+        id: crypto.randomUUID(),
+        areaCode: inScope ? (areaFor(role) ?? tree.village.code) : elsewhere.village.code,
+        name: `矩阵项目${crypto.randomUUID().slice(0, 8)}`,
+        rules: "矩阵",
+      },
+    }),
+  },
+  "PUT /api/v1/subsidies/programs/:id": {
+    ok: 404,
+    okCode: "SUBSIDY_PROGRAM_NOT_FOUND",
+    build: async () => ({
+      url: `/api/v1/subsidies/programs/${crypto.randomUUID()}`,
+      payload: { name: "矩阵", rules: "矩阵" },
+    }),
+  },
+  "GET /api/v1/subsidies/template": { ok: 200, build: async () => ({ url: "/api/v1/subsidies/template" }) },
+  "POST /api/v1/subsidies/batches": {
+    // No file: refused before the area is looked at.
+    ok: 422,
+    okCode: "SUBSIDY_FILE_INVALID",
+    build: async () => ({
+      url: `/api/v1/subsidies/batches?id=${crypto.randomUUID()}&areaCode=${tree.village.code}&title=x&fileName=x.xlsx`,
+    }),
+  },
+  "GET /api/v1/subsidies/batches": { ok: 200, build: async () => ({ url: "/api/v1/subsidies/batches" }) },
+  "GET /api/v1/subsidies/batches/:id": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "SUBSIDY_BATCH_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/subsidies/batches/${reg(inScope).batch}` }),
+  },
+  "GET /api/v1/subsidies/batches/:id/rows": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "SUBSIDY_BATCH_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/subsidies/batches/${reg(inScope).batch}/rows` }),
+  },
+  "DELETE /api/v1/subsidies/batches/:id": {
+    ok: 404,
+    okCode: "SUBSIDY_BATCH_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/subsidies/batches/${crypto.randomUUID()}` }),
+  },
+  "PUT /api/v1/subsidies/batches/:id/rows/:rowId": {
+    ok: 404,
+    okCode: "SUBSIDY_BATCH_NOT_FOUND",
+    build: async () => ({
+      url: `/api/v1/subsidies/batches/${crypto.randomUUID()}/rows/${crypto.randomUUID()}`,
+      payload: {
+        name: "矩阵",
+        idNumber: "11010519491231002X",
+        amountFen: 100,
+        paidOn: "2026-03-15",
+        programId: crypto.randomUUID(),
+      },
+    }),
+  },
+  "POST /api/v1/subsidies/batches/:id/rows/:rowId/confirm": {
+    ok: 404,
+    okCode: "SUBSIDY_BATCH_NOT_FOUND",
+    build: async () => ({
+      url: `/api/v1/subsidies/batches/${crypto.randomUUID()}/rows/${crypto.randomUUID()}/confirm`,
+      payload: { reason: "矩阵核实" },
+    }),
+  },
+  "POST /api/v1/subsidies/batches/:id/publish": {
+    // The village's own officials work on it: its open flag holds publication; others above only view.
+    ok: 422,
+    scoped: true,
+    expectFor: (role, inScope) => {
+      if (!permissionsOf(role).includes("disclosure.manage")) return { status: 403, code: "AUTH_FORBIDDEN" };
+      if (!inScope) return { status: 404, code: "SUBSIDY_BATCH_NOT_FOUND" };
+      return role === "village_official"
+        ? { status: 422, code: "SUBSIDY_BATCH_FLAGS_OPEN" }
+        : { status: 403, code: "AUTH_FORBIDDEN" };
+    },
+    build: async (_role, inScope) => ({ url: `/api/v1/subsidies/batches/${reg(inScope).batch}/publish` }),
   },
   "GET /api/v1/audit": { ok: 200, build: async () => ({ url: "/api/v1/audit?limit=5" }) },
   "GET /api/v1/audit/verify": { ok: 200, build: async () => ({ url: "/api/v1/audit/verify" }) },
