@@ -57,3 +57,7 @@ export const ResidentAccessEntrySchema = z
 export const ResidentAccessQuerySchema = z
   .object({ limit: z.coerce.number().int().min(1).max(200).default(50) })
   .strict();
+
+export type ResidentRecord = z.infer<typeof ResidentRecordSchema>;
+export type ResidentHousehold = z.infer<typeof ResidentHouseholdSchema>;
+export type ResidentAccessEntry = z.infer<typeof ResidentAccessEntrySchema>;

@@ -166,3 +166,13 @@ export const MySubsidyPaymentSchema = z
     areaName: z.string(),
   })
   .meta({ id: "MySubsidyPayment" });
+
+export type SubsidyProgram = z.infer<typeof SubsidyProgramSchema>;
+export type NewSubsidyProgram = z.input<typeof NewSubsidyProgramSchema>;
+export type SubsidyProgramChange = z.input<typeof SubsidyProgramChangeSchema>;
+export type SubsidyBatch = z.infer<typeof SubsidyBatchSchema>;
+export type SubsidyRow = z.infer<typeof SubsidyRowSchema>;
+export type SubsidyRowCorrection = z.input<typeof SubsidyRowCorrectionSchema>;
+export type PublicSubsidyBatch = z.infer<typeof PublicSubsidyBatchSchema>;
+export type PublicSubsidyList = z.infer<typeof PublicSubsidyListSchema>;
+export type MySubsidyPayment = z.infer<typeof MySubsidyPaymentSchema>;

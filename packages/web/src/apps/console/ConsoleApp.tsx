@@ -4,6 +4,7 @@ import {
   ApiOutlined,
   AuditOutlined,
   DashboardOutlined,
+  GiftOutlined,
   HomeOutlined,
   LogoutOutlined,
   MonitorOutlined,
@@ -27,6 +28,7 @@ import { EventsPage } from "../../features/events/components/EventsPage.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
+import { SubsidiesPage } from "../../features/subsidies/components/SubsidiesPage.tsx";
 import { UsersPage } from "../../features/users/components/UsersPage.tsx";
 import { VisitHistory } from "../../features/visits/components/VisitHistory.tsx";
 import { VisitsPage } from "../../features/visits/components/VisitsPage.tsx";
@@ -86,6 +88,17 @@ export function ConsoleApp() {
                 />
                 <Route path="event-settings" element={<EventSettingsRoute />} />
                 <Route path="visits" element={<VisitsRoute />} />
+                <Route
+                  path="subsidies"
+                  element={
+                    <Allowed
+                      permission="disclosure.manage"
+                      render={(s) => (
+                        <SubsidiesPage areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null} />
+                      )}
+                    />
+                  }
+                />
                 <Route
                   path="users"
                   element={
@@ -270,6 +283,9 @@ function ConsoleLayout() {
         : []),
     ...(canSeeVisits(session)
       ? [{ key: "visits", icon: <HomeOutlined />, label: t("nav.visits"), onClick: () => navigate("/visits") }]
+      : []),
+    ...(session.can("disclosure.manage")
+      ? [{ key: "subsidies", icon: <GiftOutlined />, label: t("nav.subsidies"), onClick: () => navigate("/subsidies") }]
       : []),
     ...(session.can("user.read")
       ? [

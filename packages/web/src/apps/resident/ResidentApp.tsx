@@ -18,6 +18,11 @@ const reports = () => import("../../features/events/components/ResidentReports.t
 const ResidentReportDetail = lazyNamed(reports, "ResidentReportDetail");
 const ResidentReportForm = lazyNamed(reports, "ResidentReportForm");
 const ResidentReportList = lazyNamed(reports, "ResidentReportList");
+const myRecord = () => import("../../features/residents/components/MyRecord.tsx");
+const MyRecordPage = lazyNamed(myRecord, "MyRecordPage");
+const MyHouseholdPage = lazyNamed(myRecord, "MyHouseholdPage");
+const MySubsidiesPage = lazyNamed(myRecord, "MySubsidiesPage");
+const MyAccessLogPage = lazyNamed(myRecord, "MyAccessLogPage");
 
 /** The resident's H5 app (opened from WeChat or a browser): kept small for weak phones. */
 export function ResidentApp() {
@@ -111,6 +116,28 @@ function ResidentMain() {
             element={session.me ? <ReportDetailRoute /> : <SignInFirst loading={session.loading} />}
           />
           <Route
+            path="my"
+            element={
+              session.me ? (
+                <MyRecordPage onOpen={(page) => navigate(`/my/${page}`)} />
+              ) : (
+                <SignInFirst loading={session.loading} />
+              )
+            }
+          />
+          <Route
+            path="my/household"
+            element={session.me ? <MyHouseholdPage /> : <SignInFirst loading={session.loading} />}
+          />
+          <Route
+            path="my/subsidies"
+            element={session.me ? <MySubsidiesPage /> : <SignInFirst loading={session.loading} />}
+          />
+          <Route
+            path="my/access-log"
+            element={session.me ? <MyAccessLogPage /> : <SignInFirst loading={session.loading} />}
+          />
+          <Route
             path="me"
             element={
               <>
@@ -124,6 +151,9 @@ function ResidentMain() {
                     <>
                       <List.Item>
                         <span translate="no">{session.me.user.displayName}</span>
+                      </List.Item>
+                      <List.Item arrow onClick={() => navigate("/my")}>
+                        {t("residents.myRecord")}
                       </List.Item>
                       <List.Item onClick={() => session.signOut()}>{t("nav.signOut")}</List.Item>
                     </>
