@@ -1,6 +1,7 @@
 import { areasDemoPart } from "../areas/areas.demo.ts";
 import { eventsDemoPart } from "../events/events.demo.ts";
 import { registryDemoPart } from "../registry/registry.demo.ts";
+import { subsidiesDemoPart } from "../subsidies/subsidies.demo.ts";
 import { usersDemoPart } from "../users/users.demo.ts";
 import { visitsDemoPart } from "../visits/visits.demo.ts";
 import type { SeedPart } from "./seed.types.ts";
@@ -12,4 +13,5 @@ export const DEMO_SEED_PARTS: SeedPart[] = [
   registryDemoPart,
   eventsDemoPart,
   visitsDemoPart,
+  subsidiesDemoPart,
 ];

@@ -51,8 +51,9 @@ describe("seedDemo", () => {
 
   it("loads the demo areas and one account per role, printing the password once, and is idempotent", async () => {
     const record = await seedDemo(seedCtx());
-    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts", "registry", "events", "visits"]);
+    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts", "registry", "events", "visits", "subsidies"]);
     expect(record.parts[4]?.summary).toBe("3 demo visits in 450802001003G01");
+    expect(record.parts[5]?.summary).toBe("5 subsidy programmes");
     // The demo worker closed out yesterday, every open event carried over.
     const closeOuts = await t.ctx.db.selectFrom("close_out").select(["id", "day"]).execute();
     expect(closeOuts).toHaveLength(1);
