@@ -136,13 +136,13 @@ describe("a resident's own record", () => {
       mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       buffer: file,
     });
-    await dialog.getByRole("button", { name: "上传" }).click();
+    await dialog.getByRole("button", { name: /^上\s*传$/ }).click();
     await page.getByText("需核实的行（3）").waitFor();
     await page.getByText("身份证号不在登记库").waitFor();
     expect(await page.getByText("重复发放").count()).toBe(2);
     expect(await page.getByTestId("open-flags").textContent()).toBe("3");
 
-    await page.getByRole("button", { name: "公示" }).click();
+    await page.getByRole("button", { name: /^公\s*示$/ }).click();
     await page
       .getByTestId("problem-message")
       .getByText(/还有待核实的行/)
@@ -157,7 +157,7 @@ describe("a resident's own record", () => {
         .getByText(String(2 - i), { exact: true })
         .waitFor();
     }
-    await page.getByRole("button", { name: "公示" }).click();
+    await page.getByRole("button", { name: /^公\s*示$/ }).click();
     await page.getByText("已公示").first().waitFor();
     await expectFullyTranslated(page, "zh-CN");
     const batches = await (await page.request.get(`${baseUrl}/api/v1/subsidies/batches?areaCode=${VILLAGE}`)).json();
