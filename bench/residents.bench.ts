@@ -118,8 +118,9 @@ async function loadProvince(ctx: AppContext, people: number, today: Date) {
   await sql`create index on bench_batch (village, program, m)`.execute(db);
   // 耕地地力: every household head, yearly; 高龄津贴: 5% of people, monthly; 低保: 3%, monthly. The
   // rows are made to fit their batches and programmes: the load skips the foreign-key checks.
-  await sql`set session_replication_role = replica`.execute(db);
-  await sql`
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx);
+    await sql`
     insert into subsidy_payment (id, batch_id, row, program_id, name, id_number_enc, id_number_bidx, id_number_masked,
       amount_fen, paid_on, published)
     select gen_random_uuid(), b.id, (p / 100)::int, b.program_id, '居民' || p, 'bench', md5('id' || p),
@@ -128,8 +129,8 @@ async function loadProvince(ctx: AppContext, people: number, today: Date) {
     join bench_batch b on b.village = (p / 3) % 100 and (
       (b.program = '耕地地力保护补贴' and p % 3 = 0) or
       (b.program = '高龄津贴' and p % 20 = 1) or
-      (b.program = '低保' and p % 100 in (2, 5, 8)))`.execute(db);
-  await sql`set session_replication_role = default`.execute(db);
+      (b.program = '低保' and p % 100 in (2, 5, 8)))`.execute(trx);
+  });
   await sql`analyze`.execute(db);
   const counts = await sql<{ people: string; payments: string; batches: string }>`
     select (select count(*) from person) as people, (select count(*) from subsidy_payment) as payments,
