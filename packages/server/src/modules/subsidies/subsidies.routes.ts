@@ -35,11 +35,9 @@ import {
 } from "./batches.service.ts";
 import { publicBatches, publicPrograms, publicSubsidyList } from "./payments.service.ts";
 import { createSubsidyProgram, listSubsidyPrograms, updateSubsidyProgram } from "./programs.service.ts";
-import { subsidyTemplate } from "./subsidy-file.ts";
+import { MAX_SUBSIDY_FILE_BYTES, subsidyTemplate } from "./subsidy-file.ts";
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-/** A batch file: 100,000 rows take about 4 MB as XLSX. */
-export const MAX_SUBSIDY_FILE_BYTES = 64 * 1024 * 1024;
 const errors = routeErrors;
 const tags = ["subsidies"];
 const manage = { permission: "disclosure.manage" } as const;

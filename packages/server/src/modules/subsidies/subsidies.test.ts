@@ -200,6 +200,9 @@ describe("a payment batch", () => {
     expect((await inject(village, "GET", `/api/v1/subsidies/batches/${batchId}`)).statusCode).toBe(404);
     const noColumns = await upload(village, { ...query, areaCode: tree.village.code }, await xlsx([["a"]], ["姓名"]));
     expect(noColumns.json().errors[0].path).toBe("file");
+    const garbage = await upload(village, { ...query, areaCode: tree.village.code }, Buffer.from("not a zip at all"));
+    expect(garbage.statusCode).toBe(422);
+    expect(garbage.json().errors[0].path).toBe("file");
     const csv = await upload(village, { ...query, areaCode: tree.village.code }, Buffer.from("a,b"), "text/csv");
     expect(csv.statusCode).toBe(415);
   });

@@ -26,6 +26,9 @@ export const SUBSIDY_COLUMNS = [
 ] as const;
 type ColumnKey = (typeof SUBSIDY_COLUMNS)[number]["key"];
 
+/** The largest payment file: 100,000 rows take about 4 MB as XLSX. */
+export const MAX_SUBSIDY_FILE_BYTES = 64 * 1024 * 1024;
+
 /** Most issues one refusal lists: a file of 100,000 wrong rows is told about its first ones. */
 export const MAX_FILE_ISSUES = 500;
 
@@ -85,15 +88,17 @@ const rowIssue = (row: number, column: ColumnKey, code: string, params?: Record<
  * whole (SUBSIDY_FILE_INVALID) when it is not an XLSX, lacks a column, or any row is wrong.
  */
 export async function readPaymentFile(
-  body: Readable | string,
+  body: Readable | Buffer | string,
   programNames: ReadonlySet<string>,
   today: Date,
 ): Promise<PaymentLine[]> {
+  // An XLSX is read by its zip's directory (at the end of the file): the upload is held whole.
+  const file = typeof body === "string" || Buffer.isBuffer(body) ? body : await collect(body);
   const lines: PaymentLine[] = [];
   const issues: FieldIssue[] = [];
   let columns: Map<ColumnKey, number> | undefined;
   try {
-    for await (const chunk of xlsxRows(body)) {
+    for await (const chunk of xlsxRows(file)) {
       for (const record of chunk) {
         if (!columns) {
           columns = new Map();
@@ -143,4 +148,18 @@ export async function readPaymentFile(
   if (issues.length > 0) throw invalid(issues);
   if (lines.length === 0) throw new DomainError("SUBSIDY_BATCH_EMPTY", "the file has no payments");
   return lines;
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > MAX_SUBSIDY_FILE_BYTES) {
+      stream.resume();
+      throw new DomainError("REQUEST_BODY_TOO_LARGE", `a payment file is at most ${MAX_SUBSIDY_FILE_BYTES} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
