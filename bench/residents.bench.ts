@@ -103,8 +103,8 @@ async function loadProvince(ctx: AppContext, people: number, today: Date) {
     insert into subsidy_batch (id, title, area_id, area_path, status, file_name, created_at, published_at)
     select gen_random_uuid(), prog.name || ' ' || m, v.id, v.path, 'published', 'bench.xlsx', d, d
     from bench_village v,
-      (values (${programs["耕地地力保护补贴"]}::uuid, '耕地地力保护补贴'), (${programs["高龄津贴"]}::uuid, '高龄津贴'),
-              (${programs["低保"]}::uuid, '低保')) as prog(id, name),
+      (values (${programs.耕地地力保护补贴}::uuid, '耕地地力保护补贴'), (${programs.高龄津贴}::uuid, '高龄津贴'),
+              (${programs.低保}::uuid, '低保')) as prog(id, name),
       generate_series(0, ${YEARS * 12 - 1}) m,
       lateral (select make_date(${startYear} + m / 12, 1 + m % 12, 15)::timestamptz as d) dd
     where prog.name <> '耕地地力保护补贴' or m % 12 = 2`.execute(db);

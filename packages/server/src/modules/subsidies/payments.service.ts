@@ -58,7 +58,7 @@ export async function publicBatches(ctx: AppContext, areaCode: string) {
 
 export async function publicSubsidyList(ctx: AppContext, id: string) {
   const batch = await findBatch(ctx.db, id);
-  if (!batch || batch.status !== "published") throw notFound(id);
+  if (batch?.status !== "published") throw notFound(id);
   const programs = await listProgramsOver(ctx.db, batch.area_path);
   const rule = new Map(programs.map((p) => [p.id, p.public_amount]));
   const rows = await listPublicRows(ctx.db, id);

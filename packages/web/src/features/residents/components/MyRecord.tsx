@@ -186,7 +186,8 @@ export function MyHouseholdPage() {
       <List style={{ marginTop: 12 }}>
         {data.members.map((m, i) => (
           <List.Item
-            key={`${m.name}-${i}`}
+            // biome-ignore lint/suspicious/noArrayIndexKey: members carry no id here (nothing of theirs beyond a masked name), and the list never reorders
+            key={i}
             extra={m.relationship ? t(`residents.relationship.${m.relationship}`) : undefined}
           >
             <span translate="no">{m.name}</span> {m.self && <Tag color="primary">{t("residents.me")}</Tag>}
@@ -248,7 +249,8 @@ export function MyAccessLogPage() {
       <List style={{ marginTop: 12 }}>
         {data.map((e, i) => (
           <List.Item
-            key={`${e.at}-${i}`}
+            // biome-ignore lint/suspicious/noArrayIndexKey: two entries may share their time and action; the list is read once, never reordered
+            key={i}
             description={
               <>
                 <div>{when(e.at, i18n.language)}</div>

@@ -110,7 +110,11 @@ function BatchesTab({ areaCode, programs }: { areaCode: string | null; programs:
         pagination={false}
         onRow={(b) => ({ onClick: () => setOpen(b.id), style: { cursor: "pointer" } })}
         columns={[
-          { title: t("subsidies.title"), dataIndex: "title", render: (v: string) => <a translate="no">{v}</a> },
+          {
+            title: t("subsidies.title"),
+            dataIndex: "title",
+            render: (v: string) => <Typography.Link translate="no">{v}</Typography.Link>,
+          },
           { title: t("subsidies.area"), dataIndex: "areaName", render: (v: string) => <span translate="no">{v}</span> },
           {
             title: t("subsidies.status"),
