@@ -17,6 +17,7 @@ import { uuidv7 } from "../packages/server/src/ids.ts";
 import { mySubsidies } from "../packages/server/src/modules/residents/residents.service.ts";
 import { importSubsidyBatch } from "../packages/server/src/modules/subsidies/batches.service.ts";
 import { createSubsidyProgram } from "../packages/server/src/modules/subsidies/programs.service.ts";
+import { paymentsStatement } from "../packages/server/src/modules/subsidies/subsidies.queries.ts";
 import { postgresForBench } from "./support.ts";
 
 /**
@@ -176,6 +177,10 @@ async function batchFile(rows: number): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+function inline(text: string, parameters: readonly unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, i) => `'${String(parameters[Number(i) - 1]).replaceAll("'", "''")}'`);
+}
+
 function percentiles(ms: number[]) {
   ms.sort((a, b) => a - b);
   const at = (q: number) => Math.round((ms[Math.min(ms.length - 1, Math.floor(ms.length * q))] ?? 0) * 10) / 10;
@@ -206,6 +211,18 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         const loadS = Math.round((performance.now() - t) / 100) / 10;
         const residents = await linkResidents(ctx.db, people, 200);
         for (const r of residents.slice(0, 10)) await mySubsidies(ctx, r);
+        if (process.env.BENCH_RESIDENTS_EXPLAIN) {
+          // The plan of one resident's payments, to see where its time goes.
+          const indexes = await sql<{ b: string }>`select md5('id' || p) as b from generate_series(0, 2) p`.execute(
+            ctx.db,
+          );
+          const { sql: text, parameters } = paymentsStatement(
+            ctx.db,
+            indexes.rows.map((r) => r.b),
+          ).compile();
+          const plan = await sql.raw(`explain (analyze, buffers) ${inline(text, parameters)}`).execute(ctx.db);
+          console.error((plan.rows as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n"));
+        }
         const ms: number[] = [];
         let paymentsSeen = 0;
         for (const r of residents) {

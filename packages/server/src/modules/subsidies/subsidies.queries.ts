@@ -278,6 +278,10 @@ export async function listRowsWithIndex(db: Db, batchId: string, idIndex: string
 /** Published payments to these ID numbers (blind indexes), newest first. */
 export async function listPaymentsTo(db: Db, indexes: string[]) {
   if (indexes.length === 0) return [];
+  return paymentsStatement(db, indexes).execute();
+}
+
+export function paymentsStatement(db: Db, indexes: string[]) {
   return db
     .selectFrom("subsidy_payment as s")
     .innerJoin("subsidy_batch as b", "b.id", "s.batch_id")
@@ -295,8 +299,7 @@ export async function listPaymentsTo(db: Db, indexes: string[]) {
     .where("s.id_number_bidx", "in", indexes)
     .where("s.published", "=", true)
     .orderBy("s.paid_on", "desc")
-    .orderBy("s.id")
-    .execute();
+    .orderBy("s.id");
 }
 
 /** A published batch's rows for its public list: name, programme, amount, date — nothing else. */
