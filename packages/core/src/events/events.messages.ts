@@ -57,6 +57,11 @@ export const EVENT_FIELD_MESSAGES: MessageCatalogue = {
   },
   EVENT_FIELD_MERGE_TARGET: { "zh-CN": "应为您能看到的未办结事件", en: "an open event you can see" },
   EVENT_FIELD_NEVER_PUBLIC: { "zh-CN": "此类别的事件从不公开", en: "this category is never shown publicly" },
+  EVENT_FIELD_TIME_AHEAD: {
+    "zh-CN": "时间晚于现在（请检查手机时钟）",
+    en: "the time lies in the future (check the phone's clock)",
+  },
+  EVENT_FIELD_TIME_OLD: { "zh-CN": "时间早于 {days} 天前", en: "the time is more than {days} days ago" },
   EVENT_FIELD_UNKNOWN_KEY: { "zh-CN": "未知的或已吊销的密钥", en: "unknown or already revoked key" },
   EVENT_ATTRIBUTE_REQUIRED: { "zh-CN": "此类别必须填写", en: "required for this category" },
   EVENT_ATTRIBUTE_NUMBER: { "zh-CN": "应为数字", en: "a number" },

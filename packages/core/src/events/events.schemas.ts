@@ -16,6 +16,14 @@ const CATEGORY_KEY = z.string().max(64);
 const NOTE = z.string().trim().max(2000);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * A report's time of occurrence comes from the reporting device's clock (a phone's offline queue may
+ * send it days later): not ahead of the server by more than the clock skew allowed, nor older than
+ * the oldest an offline queue may hold — the bounds a visit's time has.
+ */
+export const EVENT_TIME_MAX_AHEAD_MINUTES = 10;
+export const EVENT_TIME_MAX_AGE_DAYS = 30;
+
 export const EventIdParamsSchema = z.object({ id: z.uuid() });
 
 // ---- events ------------------------------------------------------------------------------------------
@@ -72,7 +80,14 @@ export const EventSchema = z
     coHandlers: z.array(CoHandlerSchema),
     satisfaction: z.string().nullable(),
     feedback: z.string().nullable(),
-    createdAt: z.string(),
+    occurredAt: z
+      .string()
+      .describe(
+        "When it was seen or reported where it happened — the phone's time for a report queued offline; the arrival time when not given",
+      ),
+    createdAt: z
+      .string()
+      .describe("When the event reached the system: deadlines, escalation and working-time figures count from here"),
     updatedAt: z.string(),
     closedAt: z.string().nullable(),
   })
@@ -112,6 +127,12 @@ export const ReportEventBodySchema = z
     lat: LAT.optional(),
     areaCode: AREA_CODE.optional(),
     address: z.string().trim().max(200).optional(),
+    occurredAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe(
+        `When it was seen or reported, by the reporting device's clock (a report queued offline keeps the time it was made): at most ${EVENT_TIME_MAX_AHEAD_MINUTES} minutes ahead of the server, at most ${EVENT_TIME_MAX_AGE_DAYS} days old; absent, the time it arrives. Deadlines and escalation count from the arrival (createdAt) all the same`,
+      ),
     source: z.enum(["console", "field", "resident"]).default("console"),
     attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(),
     contact: z

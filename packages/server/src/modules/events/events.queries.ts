@@ -428,7 +428,8 @@ export async function listPublicEventsByNumbers(db: Db, numbers: string[]): Prom
 
 /**
  * Public reports (marked public — by the reporter's consent, staff or an Open311 key that publishes —,
- * never disputes or public-order matters, not merged) of a period, newest first.
+ * never disputes or public-order matters, not merged) made in a period (their time of occurrence,
+ * Open311's requested_datetime), newest first.
  */
 export async function listPublicEvents(
   db: Db,
@@ -439,8 +440,8 @@ export async function listPublicEvents(
     states?: { in: readonly string[] } | { notIn: readonly string[] } | undefined;
   },
 ): Promise<EventRow[]> {
-  let q = db.selectFrom("event").selectAll().where("is_public", "=", true).where("created_at", ">=", f.from);
-  if (f.to) q = q.where("created_at", "<=", f.to);
+  let q = db.selectFrom("event").selectAll().where("is_public", "=", true).where("occurred_at", ">=", f.from);
+  if (f.to) q = q.where("occurred_at", "<=", f.to);
   if (f.categoryKeys) q = q.where("category_key", "in", f.categoryKeys);
   q = q
     .where("category_key", "not like", "dispute.%")
@@ -449,7 +450,7 @@ export async function listPublicEvents(
   const states = f.states;
   if (states)
     q = "in" in states ? q.where("state", "in", [...states.in]) : q.where("state", "not in", [...states.notIn]);
-  return q.orderBy("created_at", "desc").limit(1000).execute();
+  return q.orderBy("occurred_at", "desc").limit(1000).execute();
 }
 
 export async function findEventByOpen311Token(db: Db, token: string) {

@@ -6,6 +6,8 @@ import {
   chinaDate,
   codeOfPath,
   DomainError,
+  EVENT_TIME_MAX_AGE_DAYS,
+  EVENT_TIME_MAX_AHEAD_MINUTES,
   type FieldIssue,
   fieldIssue,
   type HandlingLevel,
@@ -48,6 +50,12 @@ export interface ReportInput {
   lat?: number | undefined;
   areaCode?: string | undefined;
   address?: string | undefined;
+  /**
+   * When it was seen or reported, by the reporting device's clock (ISO 8601): a report queued
+   * offline keeps the time it was made. Bounded (core's EVENT_TIME_MAX_*); absent, the arrival time.
+   * Deadlines and escalation count from the arrival all the same.
+   */
+  occurredAt?: string | Date | undefined;
   source: (typeof EVENT_SOURCES)[number];
   attributes?: Record<string, unknown> | undefined;
   /** The person who raised it, when they are not the user reporting (a resident on the phone, an Open311 client's user). */
@@ -98,6 +106,7 @@ export function toEventView(e: EventRow) {
     coHandlers: e.co_handlers,
     satisfaction: e.satisfaction,
     feedback: e.feedback,
+    occurredAt: e.occurred_at.toISOString(),
     createdAt: e.created_at.toISOString(),
     updatedAt: e.updated_at.toISOString(),
     closedAt: e.closed_at?.toISOString() ?? null,
@@ -161,9 +170,14 @@ export async function reportEvent(
   const contact = sealContact(ctx, input.contact, issues);
   if (input.consentNote !== undefined && !input.consentNote.trim())
     issues.push(fieldIssue("body.consentNote", "EVENT_FIELD_CONSENT"));
+  const now = ctx.now();
+  const occurredAt = input.occurredAt === undefined ? now : new Date(input.occurredAt);
+  if (occurredAt.getTime() > now.getTime() + EVENT_TIME_MAX_AHEAD_MINUTES * 60_000)
+    issues.push(fieldIssue("body.occurredAt", "EVENT_FIELD_TIME_AHEAD"));
+  else if (occurredAt.getTime() < now.getTime() - EVENT_TIME_MAX_AGE_DAYS * 86_400_000)
+    issues.push(fieldIssue("body.occurredAt", "EVENT_FIELD_TIME_OLD", { days: String(EVENT_TIME_MAX_AGE_DAYS) }));
   if (issues.length > 0 || !area || !category)
     throw new DomainError("VALIDATION_FAILED", "the event cannot be reported as given", { errors: issues });
-  const now = ctx.now();
   const level = handlingLevelOf(area.level);
   const cal = await workingCalendar(ctx.db, ctx.config);
   const minutes = category.deadlines[level];
@@ -198,6 +212,8 @@ export async function reportEvent(
     remaining_minutes: null,
     supervised: false,
     resolved_level: null,
+    // Never after the arrival: a phone a few minutes fast does not report from the future.
+    occurred_at: occurredAt > now ? now : occurredAt,
     created_at: now,
     updated_at: now,
     closed_at: null,

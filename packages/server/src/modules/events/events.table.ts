@@ -63,6 +63,8 @@ export interface EventTable {
   resolved_level: string | null;
   attributes: ColumnType<Record<string, unknown>, string | undefined, string>;
   attributes_sealed: Sealed;
+  /** When it was seen or reported (the reporting device's time, bounded); deadlines count from created_at. */
+  occurred_at: Date;
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;

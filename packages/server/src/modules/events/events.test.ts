@@ -257,6 +257,59 @@ describe("reporting and handling events", () => {
     ).toEqual(["body.attributes.hazard_level", "body.lng"]);
   });
 
+  it("keeps when a report queued offline was made; its deadline counts from its arrival; Open311 requests it then", async () => {
+    const report = (payload: Record<string, unknown>) =>
+      t.app.inject({ method: "POST", url: "/api/v1/events", headers: worker.headers, payload });
+    const body = {
+      categoryKey: "environment.sanitation",
+      description: "村口垃圾堆放多日无人清运",
+      lng: 109.605,
+      lat: 23.105,
+      source: "field",
+      public: true,
+    };
+    const now = t.clock.now.getTime();
+    const madeAt = new Date(now - 3 * 3_600_000);
+    const offline = await report({ ...body, id: crypto.randomUUID(), occurredAt: madeAt.toISOString() });
+    expect(offline.statusCode, offline.body).toBe(201);
+    const event = offline.json();
+    expect(event.occurredAt).toBe(madeAt.toISOString());
+    expect(new Date(event.createdAt).getTime()).toBeGreaterThanOrEqual(now);
+    // The same category reported now, without a time: its deadline is the same (give or take the
+    // moments between the two requests) — counted from the arrival, not from three hours ago.
+    const online = await report({ ...body, id: crypto.randomUUID() });
+    expect(online.json().occurredAt).toBe(online.json().createdAt);
+    expect(Math.abs(Date.parse(event.dueAt) - Date.parse(online.json().dueAt))).toBeLessThan(60_000);
+
+    const detail = await t.app.inject({ method: "GET", url: `/api/v1/events/${event.id}`, headers: worker.headers });
+    expect(detail.json().occurredAt).toBe(madeAt.toISOString());
+    const open311 = await get(`/open311/v2/requests.json?service_request_id=${event.number}`);
+    expect(valid("requests.json", open311.json())).toEqual([]);
+    expect(open311.json()[0].requested_datetime).toBe(madeAt.toISOString());
+    // Open311 searches by that time too: a range ending before the arrival still finds the request.
+    const found = await get(
+      `/open311/v2/requests.json?start_date=${new Date(now - 4 * 3_600_000).toISOString()}&end_date=${new Date(now - 3_600_000).toISOString()}`,
+    );
+    expect(found.json().map((r: { service_request_id: string }) => r.service_request_id)).toContain(event.number);
+    expect(found.json().map((r: { service_request_id: string }) => r.service_request_id)).not.toContain(
+      online.json().number,
+    );
+
+    const ahead = crypto.randomUUID();
+    const tooEarly = await report({ ...body, id: ahead, occurredAt: new Date(now + 11 * 60_000).toISOString() });
+    expect(tooEarly.statusCode).toBe(400);
+    expect(tooEarly.json().errors).toEqual([{ path: "body.occurredAt", message: expect.stringMatching(/future/) }]);
+    const tooOld = await report({ ...body, id: ahead, occurredAt: new Date(now - 31 * 86_400_000).toISOString() });
+    expect(tooOld.json().errors).toEqual([{ path: "body.occurredAt", message: expect.stringMatching(/30 days/) }]);
+    const notATime = await report({ ...body, id: ahead, occurredAt: "yesterday" });
+    expect(notATime.statusCode).toBe(400);
+    expect(notATime.json().errors[0].path).toBe("body.occurredAt");
+    expect(await t.ctx.db.selectFrom("event").select("id").where("id", "=", ahead).execute()).toEqual([]);
+    // A phone a few minutes fast: accepted, and never after its arrival.
+    const fast = await report({ ...body, id: crypto.randomUUID(), occurredAt: new Date(now + 5 * 60_000).toISOString() });
+    expect(fast.json().occurredAt).toBe(fast.json().createdAt);
+  });
+
   it("shows the event in the grid's and the village's inboxes, not in another township's", async () => {
     const ids = async (s: Session) =>
       (await get("/api/v1/events?box=area", s.headers)).json().map((e: { id: string }) => e.id);

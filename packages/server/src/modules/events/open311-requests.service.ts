@@ -296,7 +296,9 @@ async function renderRequests(ctx: AppContext, rows: EventRow[], baseUrl: string
       description: redactPersonalNumbers(r.description),
       agency_responsible: areaNames.get(code) ?? code,
       service_notice: null,
-      requested_datetime: r.created_at.toISOString(),
+      // "When the service request was made": the reporter's time (a report queued on a phone keeps
+      // the time it was made), not when it reached the server.
+      requested_datetime: r.occurred_at.toISOString(),
       updated_datetime: shown.updated_at.toISOString(),
       expected_datetime: open && shown.due_at ? shown.due_at.toISOString() : null,
       address: resident || r.address === null ? null : redactPersonalNumbers(r.address),

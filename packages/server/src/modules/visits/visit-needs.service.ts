@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { authorId, codeOfPath, DomainError, type Principal } from "@wangge/core";
+import { authorId, codeOfPath, DomainError, EVENT_TIME_MAX_AGE_DAYS, type Principal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { openFreeText } from "../../privacy/free-text.ts";
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, sniffType, stripLocation } from "../events/attachment-files.ts";
@@ -52,6 +52,10 @@ export async function needToEvent(
       ? { lng: place.lng, lat: place.lat }
       : {}),
     address: place?.address ?? undefined,
+    // The need was found at the visit: the event happened then, when that is not too long ago.
+    ...(ctx.now().getTime() - visit.visited_at.getTime() < EVENT_TIME_MAX_AGE_DAYS * 86_400_000
+      ? { occurredAt: visit.visited_at }
+      : {}),
     source: "field",
   });
   await handNeed(ctx.db, needId, { event_id: event.id, handed_at: ctx.now(), handed_by: authorId(actor) });
