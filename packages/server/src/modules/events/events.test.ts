@@ -306,7 +306,11 @@ describe("reporting and handling events", () => {
     expect(notATime.json().errors[0].path).toBe("body.occurredAt");
     expect(await t.ctx.db.selectFrom("event").select("id").where("id", "=", ahead).execute()).toEqual([]);
     // A phone a few minutes fast: accepted, and never after its arrival.
-    const fast = await report({ ...body, id: crypto.randomUUID(), occurredAt: new Date(now + 5 * 60_000).toISOString() });
+    const fast = await report({
+      ...body,
+      id: crypto.randomUUID(),
+      occurredAt: new Date(now + 5 * 60_000).toISOString(),
+    });
     expect(fast.json().occurredAt).toBe(fast.json().createdAt);
   });
 

@@ -49,6 +49,40 @@ export async function listOpenHeldEvents(db: Db, held: { path: string; level: st
     .execute();
 }
 
+/**
+ * The events held open where the worker works as they stood at a moment (the end of an earlier day),
+ * from the events' steps: each step keeps the state, level and area the event had after it, so the
+ * last step before the moment says where the event was and whether it was open. An event reported
+ * later, or settled, escalated or merged before the moment, is not among them.
+ */
+export async function listHeldEventsAsOf(db: Db, held: { path: string; level: string }[], at: Date) {
+  if (held.length === 0) return [];
+  const open = sql.join(OPEN_STATES.map((s) => sql`${s}`));
+  const res = await sql<{ id: string; number: string; category_key: string; title: string; state: string }>`
+    select e.id, e.number, e.category_key, e.title, last.to_state as state
+    from event e
+    join lateral (
+      select s.to_state, s.level, s.area_path from event_step s
+      where s.event_id = e.id and s.at < ${at}
+      order by s.at desc, s.id desc limit 1
+    ) last on true
+    where e.id in (
+      select s.event_id from event_step s where ${under(
+        "s.area_path",
+        held.map((h) => h.path),
+      )} and s.at < ${at}
+    )
+      and e.created_at < ${at}
+      and last.to_state in (${open})
+      and (${sql.join(
+        held.map((h) => sql`(last.area_path like ${`${h.path}%`} and last.level = ${h.level})`),
+        sql` or `,
+      )})
+    order by e.created_at
+    limit 500`.execute(db);
+  return res.rows;
+}
+
 /** The levels of areas by their paths. */
 export async function listAreaLevels(db: Db, paths: string[]) {
   if (paths.length === 0) return [];

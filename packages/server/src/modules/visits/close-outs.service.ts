@@ -19,6 +19,7 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { sealFreeText } from "../../privacy/free-text.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
+import { recordAudit, refusal } from "../audit/audit.service.ts";
 import {
   countDayEvents,
   countDayVisits,
@@ -33,6 +34,7 @@ import {
   listCloseOutsOfDay,
   listCorrections,
   listGridsUnder,
+  listHeldEventsAsOf,
   listOpenHeldEvents,
 } from "./close-outs.queries.ts";
 import { countDue } from "./due.queries.ts";
@@ -71,9 +73,11 @@ export async function daySummary(ctx: AppContext, actor: Principal, day: string)
   const to = new Date(from.getTime() + 86_400_000);
   const levels = await listAreaLevels(ctx.db, prefixes);
   const held = levels.map((a) => ({ path: a.path, level: handlingLevelOf(a.level as AreaLevel) }));
+  // An earlier day's summary is as that day ended (the events' steps), not as things stand now.
+  const ended = to.getTime() <= ctx.now().getTime();
   const [events, open, visits, due] = await Promise.all([
     countDayEvents(ctx.db, prefixes, from, to),
-    listOpenHeldEvents(ctx.db, held),
+    ended ? listHeldEventsAsOf(ctx.db, held, to) : listOpenHeldEvents(ctx.db, held),
     countDayVisits(ctx.db, authorId(actor) ?? "", from, to),
     prefixes.length === 0
       ? Promise.resolve([])
@@ -144,7 +148,7 @@ export async function getDay(ctx: AppContext, actor: Principal, day: string | un
 export async function confirmCloseOut(
   ctx: AppContext,
   actor: Principal,
-  _meta: RequestMeta,
+  meta: RequestMeta,
   input: { id: string; day: string; carryOvers: CarryOver[]; note?: string | undefined },
 ): Promise<{ closeOut: Awaited<ReturnType<typeof toCloseOutView>>; created: boolean }> {
   const userId = authorId(actor) ?? "";
@@ -204,6 +208,21 @@ export async function confirmCloseOut(
         };
       }),
     );
+    await recordAudit(ctx, trx, {
+      action: "close_out.confirm",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "close_out",
+      targetId: input.id,
+      areaPath: prefixes[0] ?? null,
+      details: {
+        day: input.day,
+        areaCodes: summary.areaCodes,
+        stillOpen: summary.events.stillOpen.length,
+        carryOvers: input.carryOvers.map((c) => ({ eventId: c.eventId, reason: c.reason })),
+      },
+    });
     return true;
   });
   const row = (await findCloseOut(ctx.db, input.id)) ?? (await findCloseOutOfDay(ctx.db, userId, input.day));
@@ -228,21 +247,42 @@ export async function getCloseOut(ctx: AppContext, actor: Principal, id: string)
 export async function correctCloseOut(
   ctx: AppContext,
   actor: Principal,
+  meta: RequestMeta,
   id: string,
   input: { id: string; note: string },
 ): Promise<{ closeOut: Awaited<ReturnType<typeof toCloseOutView>>; created: boolean }> {
   const row = await visibleCloseOut(ctx, actor, id);
   if (row.user_id !== authorId(actor))
-    throw new DomainError("AUTH_FORBIDDEN", "only the worker who closed out the day corrects it");
+    throw await refusal(
+      ctx,
+      actor,
+      meta,
+      { action: "close_out.correct", type: "close_out", id, areaPath: row.area_paths[0] ?? "" },
+      "only the worker who closed out the day corrects it",
+    );
   const note = sealFreeText(ctx, input.note);
-  const wrote = await insertCorrectionIfNew(ctx.db, {
-    id: input.id,
-    close_out_id: id,
-    note: note.redacted,
-    note_sealed: note.sealed,
-    at: ctx.now(),
-    by_user: authorId(actor),
-    by_name: actor.displayName,
+  const wrote = await ctx.db.transaction().execute(async (trx) => {
+    const inserted = await insertCorrectionIfNew(trx, {
+      id: input.id,
+      close_out_id: id,
+      note: note.redacted,
+      note_sealed: note.sealed,
+      at: ctx.now(),
+      by_user: authorId(actor),
+      by_name: actor.displayName,
+    });
+    if (inserted)
+      await recordAudit(ctx, trx, {
+        action: "close_out.correct",
+        outcome: "success",
+        actor: { userId: authorId(actor), username: actor.username },
+        meta,
+        targetType: "close_out",
+        targetId: id,
+        areaPath: row.area_paths[0] ?? null,
+        details: { day: row.day, correctionId: input.id },
+      });
+    return inserted;
   });
   if (!wrote && (await findCorrection(ctx.db, input.id))?.close_out_id !== id)
     throw new DomainError("CLOSE_OUT_NOT_FOUND", `correction id ${input.id} belongs to another close-out`);

@@ -14,12 +14,22 @@ let t: TestApp;
 let tree: AreaTree;
 let siblingGrid: string;
 let worker: Session;
+let workerUser: Awaited<ReturnType<typeof buildUser>>;
 let siblingWorker: Session;
 let gridHead: Session;
 let township: Session;
 const meta = { requestId: "test", ip: null, userAgent: null };
 const openEvent = crypto.randomUUID();
 const today = () => chinaDate(new Date());
+
+/** The audit trail's records of an action on a record: who, outcome, details. */
+const audited = (action: string, targetId: string) =>
+  t.ctx.db
+    .selectFrom("audit_log")
+    .select(["actor_user_id", "outcome", "area_path", "details"])
+    .where("action", "=", action)
+    .where("target_id", "=", targetId)
+    .execute();
 
 const inject = (session: Session | null, method: "GET" | "POST", url: string, payload?: unknown) =>
   t.app.inject({
@@ -47,7 +57,8 @@ beforeAll(async () => {
     areaCode: tree.grid.code,
     source: "console",
   });
-  worker = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code }));
+  workerUser = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
+  worker = await signIn(t, workerUser);
   siblingWorker = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: siblingGrid }));
   gridHead = await signIn(t, await buildUser(t.ctx, { role: "grid_head", areaCode: tree.grid.code }));
   township = await signIn(t, await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }));
@@ -133,6 +144,19 @@ describe("confirming a close-out", () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe("CLOSE_OUT_LOCKED");
     expect((await inject(worker, "GET", "/api/v1/close-outs/day")).json().closeOut.id).toBe(closeOutId);
+    // In the audit trail once, with what was carried over (the retry and the refused second are not).
+    const trail = await audited("close_out.confirm", closeOutId);
+    expect(trail).toEqual([
+      expect.objectContaining({
+        actor_user_id: workerUser.id,
+        outcome: "success",
+        area_path: tree.grid.path,
+        details: expect.objectContaining({
+          day: today(),
+          carryOvers: [{ eventId: openEvent, reason: "awaiting_party" }],
+        }),
+      }),
+    ]);
   });
 
   it("takes corrections as new records beside the locked close-out", async () => {
@@ -149,6 +173,10 @@ describe("confirming a close-out", () => {
       note: "改",
     });
     expect(head.statusCode).toBe(403);
+    expect((await audited("close_out.correct", closeOutId)).map((r) => r.outcome).sort()).toEqual([
+      "denied",
+      "success",
+    ]);
     const stranger = await inject(siblingWorker, "POST", `/api/v1/close-outs/${closeOutId}/corrections`, {
       id: crypto.randomUUID(),
       note: "改",
@@ -220,5 +248,55 @@ describe("bad input", () => {
     });
     expect(empty.statusCode).toBe(400);
     expect(empty.json().errors).toEqual([expect.objectContaining({ path: "body.note" })]);
+  });
+});
+
+describe("a close-out for an earlier day", () => {
+  it("lists what was still open as that day ended, not as things stand now", async () => {
+    // Yesterday: two events reported in the grid. Today: one of them settled, a third reported.
+    const settledSince = crypto.randomUUID();
+    const openSince = crypto.randomUUID();
+    t.clock.advanceMinutes(-24 * 60);
+    for (const id of [settledSince, openSince])
+      await reportEvent(t.ctx, systemPrincipal(), meta, {
+        id,
+        categoryKey: "environment.sanitation",
+        description: "路边垃圾堆放",
+        areaCode: tree.grid.code,
+        source: "console",
+      });
+    const yesterday = chinaDate(t.clock.now);
+    t.clock.advanceMinutes(24 * 60);
+    const act = (action: string, note?: string) =>
+      inject(worker, "POST", `/api/v1/events/${settledSince}/transitions`, { action, ...(note ? { note } : {}) });
+    expect((await act("accept")).statusCode).toBe(200);
+    expect((await act("resolve", "已清运")).statusCode).toBe(200);
+
+    const { summary } = (await inject(worker, "GET", `/api/v1/close-outs/day?day=${yesterday}`)).json();
+    expect(summary.events.stillOpen.map((e: { id: string }) => e.id).sort()).toEqual([openSince, settledSince].sort());
+    expect(summary.events.stillOpen.find((e: { id: string }) => e.id === settledSince).state).toBe("reported");
+    // The event reported today (before this describe) was not there yet when yesterday ended.
+    expect(summary.events.stillOpen.map((e: { id: string }) => e.id)).not.toContain(openEvent);
+
+    // Confirming yesterday asks a reason for both, although one is settled by now.
+    const id = crypto.randomUUID();
+    const short = await inject(worker, "POST", "/api/v1/close-outs", {
+      id,
+      day: yesterday,
+      carryOvers: [{ eventId: openSince, reason: "awaiting_party" }],
+    });
+    expect(short.statusCode).toBe(422);
+    expect(short.json().code, short.body).toBe("CLOSE_OUT_CARRY_OVER_REQUIRED");
+    expect(JSON.stringify(short.json())).toContain(settledSince);
+    const done = await inject(worker, "POST", "/api/v1/close-outs", {
+      id,
+      day: yesterday,
+      carryOvers: [
+        { eventId: openSince, reason: "awaiting_party" },
+        { eventId: settledSince, reason: "awaiting_party" },
+      ],
+    });
+    expect(done.statusCode, done.body).toBe(201);
+    expect(done.json().summary.events.stillOpen).toHaveLength(2);
   });
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { authorId, codeOfPath, DomainError, EVENT_TIME_MAX_AGE_DAYS, type Principal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { openFreeText } from "../../privacy/free-text.ts";
+import { recordAudit } from "../audit/audit.service.ts";
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, sniffType, stripLocation } from "../events/attachment-files.ts";
 import { reportEvent } from "../events/events.service.ts";
 import {
@@ -22,6 +23,34 @@ import { getVisit, visibleVisit, workedVisit } from "./visits.service.ts";
  * after the household (党员中心户). A need is handed on once. A photo of a visit is stored without its
  * location metadata; its digest lets a supervisor see a photo used on two visits.
  */
+/** A need handed on, and its record in the audit trail, together. */
+async function handOn(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  visit: { id: string; area_path: string },
+  needId: string,
+  set: { event_id: string } | { lead_household_id: string },
+) {
+  const at = ctx.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    await handNeed(trx, needId, { ...set, handed_at: at, handed_by: authorId(actor) });
+    await recordAudit(ctx, trx, {
+      action: "event_id" in set ? "visit.need.event" : "visit.need.lead",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "visit",
+      targetId: visit.id,
+      areaPath: visit.area_path,
+      details: {
+        needId,
+        ...("event_id" in set ? { eventId: set.event_id } : { leadHouseholdId: set.lead_household_id }),
+      },
+    });
+  });
+}
+
 async function needOf(ctx: AppContext, visitId: string, needId: string) {
   const need = await ctx.db.transaction().execute((trx) => findNeedForUpdate(trx, visitId, needId));
   if (!need) throw new DomainError("VISIT_NEED_NOT_FOUND", `visit ${visitId} has no need ${needId}`);
@@ -58,7 +87,7 @@ export async function needToEvent(
       : {}),
     source: "field",
   });
-  await handNeed(ctx.db, needId, { event_id: event.id, handed_at: ctx.now(), handed_by: authorId(actor) });
+  await handOn(ctx, actor, meta, visit, needId, { event_id: event.id });
   return getVisit(ctx, actor, visitId);
 }
 
@@ -76,7 +105,7 @@ export async function needToLeadHousehold(
   if (need.event_id || need.lead_household_id)
     throw new DomainError("VISIT_NEED_ALREADY_HANDED", "this need was already handed on");
   if (!lead) throw new DomainError("VISIT_NO_LEAD_HOUSEHOLD", "no lead household looks after this household");
-  await handNeed(ctx.db, needId, { lead_household_id: lead.id, handed_at: ctx.now(), handed_by: authorId(actor) });
+  await handOn(ctx, actor, meta, visit, needId, { lead_household_id: lead.id });
   return getVisit(ctx, actor, visitId);
 }
 
@@ -110,7 +139,21 @@ export async function saveVisitPhoto(
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   await writeFile(tmp, stripped.data, { mode: 0o600, flag: "wx" });
   try {
-    if (await setVisitPhoto(ctx.db, visitId, sha256, type)) {
+    const stored = await ctx.db.transaction().execute(async (trx) => {
+      if (!(await setVisitPhoto(trx, visitId, sha256, type))) return false;
+      await recordAudit(ctx, trx, {
+        action: "visit.photo",
+        outcome: "success",
+        actor: { userId: authorId(actor), username: actor.username },
+        meta,
+        targetType: "visit",
+        targetId: visitId,
+        areaPath: visit.area_path,
+        details: { sha256, type, hadLocation: stripped.hadLocation },
+      });
+      return true;
+    });
+    if (stored) {
       await rename(tmp, file);
       return { created: true };
     }
@@ -121,9 +164,19 @@ export async function saveVisitPhoto(
   throw reject("the visit has another photo");
 }
 
-export async function readVisitPhoto(ctx: AppContext, actor: Principal, visitId: string) {
+/** A visit's photo shows people in their home: every look at it is in the audit trail. */
+export async function readVisitPhoto(ctx: AppContext, actor: Principal, meta: RequestMeta, visitId: string) {
   const visit = await visibleVisit(ctx, actor, visitId);
-  const stored = await findVisit(ctx.db, visit.id);
-  if (!stored?.photo_type) throw new DomainError("VISIT_NOT_FOUND", "this visit has no photo");
-  return { type: stored.photo_type, data: await readFile(photoPath(ctx, visit.id, stored.photo_type)) };
+  if (!visit.photo_type) throw new DomainError("VISIT_NOT_FOUND", "this visit has no photo");
+  const data = await readFile(photoPath(ctx, visit.id, visit.photo_type));
+  await recordAudit(ctx, ctx.db, {
+    action: "visit.photo.read",
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "visit",
+    targetId: visit.id,
+    areaPath: visit.area_path,
+  });
+  return { type: visit.photo_type, data };
 }

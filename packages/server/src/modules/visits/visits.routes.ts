@@ -203,7 +203,7 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       schema: { tags, summary: "The visit's photo", params: IdParams },
     },
     async (request, reply) => {
-      const photo = await readVisitPhoto(ctx, principalOf(request), request.params.id);
+      const photo = await readVisitPhoto(ctx, principalOf(request), requestMeta(request), request.params.id);
       return reply.type(photo.type).header("x-content-type-options", "nosniff").send(photo.data);
     },
   );
@@ -318,7 +318,13 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       },
     },
     async (request, reply) => {
-      const { closeOut, created } = await correctCloseOut(ctx, principalOf(request), request.params.id, request.body);
+      const { closeOut, created } = await correctCloseOut(
+        ctx,
+        principalOf(request),
+        requestMeta(request),
+        request.params.id,
+        request.body,
+      );
       return reply.status(created ? 201 : 200).send(closeOut);
     },
   );

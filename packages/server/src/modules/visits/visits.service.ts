@@ -18,7 +18,7 @@ import {
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { sealFreeText } from "../../privacy/free-text.ts";
-import { refusal } from "../audit/audit.service.ts";
+import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { visibleEvent } from "../events/events.service.ts";
 import { listVisitPlans } from "./visit-plans.service.ts";
 import {
@@ -231,6 +231,24 @@ export async function recordVisit(
   const created = await ctx.db.transaction().execute(async (trx) => {
     if (!(await insertVisitIfNew(trx, row))) return false;
     await insertVisitPeople(trx, input.id, personIds);
+    // Who recorded which visit of which household, in the trail with the visit (no free text in it).
+    await recordAudit(ctx, trx, {
+      action: "visit.record",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "visit",
+      targetId: input.id,
+      areaPath: household.area_path,
+      details: {
+        householdId: household.id,
+        personIds,
+        kind: input.kind,
+        outcome: input.outcome,
+        visitedAt: visitedAt.toISOString(),
+        needs: input.needs.length,
+      },
+    });
     await insertNeeds(
       trx,
       input.needs.map((n, position) => {

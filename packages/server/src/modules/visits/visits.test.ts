@@ -53,6 +53,15 @@ const inject = (session: Session | null, method: "GET" | "POST" | "PUT", url: st
     ...(payload !== undefined ? { payload: payload as object } : {}),
   });
 
+/** The audit trail's records of an action on a visit. */
+const audited = (action: string, targetId: string) =>
+  t.ctx.db
+    .selectFrom("audit_log")
+    .select(["outcome", "area_path", "details", "actor_username"])
+    .where("action", "=", action)
+    .where("target_id", "=", targetId)
+    .execute();
+
 const noNumbers = (body: string) => {
   expect(body).not.toContain(ID_NUMBER);
   expect(body).not.toContain(PHONE);
@@ -256,6 +265,15 @@ describe("recording a visit", () => {
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
     const history = (await inject(worker, "GET", `/api/v1/visits?householdId=${ids.near}`)).json();
     expect(history.filter((v: { id: string }) => v.id === parallel.id)).toHaveLength(1);
+    // Recorded once in the audit trail too, with its household and outcome (never its free text).
+    for (const id of [body.id, parallel.id])
+      expect(await audited("visit.record", id)).toEqual([
+        expect.objectContaining({
+          outcome: "success",
+          area_path: tree.grid.path,
+          details: expect.objectContaining({ householdId: ids.near, outcome: "nobody_home", kind: body.kind }),
+        }),
+      ]);
   });
 
   it("keeps a visit due when nobody was home, and makes it done once someone was met", async () => {
@@ -357,6 +375,11 @@ describe("needs found on a visit", () => {
       categoryKey: "request.livelihood",
     });
     expect(unknown.json().code).toBe("VISIT_NEED_NOT_FOUND");
+    // Handed on once, in the trail once; the event it made is the visit's time, reached the system now.
+    expect(await audited("visit.need.event", visit.id)).toEqual([
+      expect.objectContaining({ outcome: "success", details: expect.objectContaining({ needId, eventId }) }),
+    ]);
+    expect(event.occurredAt).toBe(new Date(visit.visitedAt).toISOString());
   });
 
   it("go to the household's lead household as a service request, if it has one", async () => {
@@ -371,6 +394,12 @@ describe("needs found on a visit", () => {
     const res = await inject(worker, "POST", `/api/v1/visits/${far.id}/needs/${needId}/service-request`);
     expect(res.statusCode).toBe(200);
     expect(res.json().needs[0]).toMatchObject({ leadHouseholdId: ids.lead });
+    expect(await audited("visit.need.lead", far.id)).toEqual([
+      expect.objectContaining({
+        outcome: "success",
+        details: expect.objectContaining({ needId, leadHouseholdId: ids.lead }),
+      }),
+    ]);
     const otherNeed = crypto.randomUUID();
     const near = newVisit({ needs: [{ id: otherNeed, text: "需要帮助" }] });
     await inject(worker, "POST", "/api/v1/visits", near);
@@ -429,6 +458,11 @@ describe("history, photos, coverage and signals", () => {
     expect(racing.map((r) => r.statusCode).sort()).toEqual([201, 422]);
     const photo = await t.app.inject({ method: "GET", url: `/api/v1/visits/${a.id}/photo`, headers: worker.headers });
     expect(photo.headers["content-type"]).toBe("image/png");
+    // The photo stored once, and every look at it, are in the audit trail.
+    expect(await audited("visit.photo", a.id)).toEqual([expect.objectContaining({ outcome: "success" })]);
+    expect((await audited("visit.photo", c.id)).length).toBe(1);
+    await t.app.inject({ method: "GET", url: `/api/v1/visits/${a.id}/photo`, headers: township.headers });
+    expect(await audited("visit.photo.read", a.id)).toHaveLength(2);
 
     const signals = await inject(township, "GET", `/api/v1/visits/signals?areaCode=${tree.township.code}`);
     expect(signals.statusCode).toBe(200);

@@ -1,3 +1,4 @@
+import { EVENT_TIME_MAX_AGE_DAYS } from "@wangge/core";
 import { useEffect } from "react";
 import { useQueue } from "../../lib/offline/field-vault.tsx";
 import { isUnreachable } from "../../lib/offline/queue.ts";
@@ -11,6 +12,8 @@ import { type EventCategory, listCategories, reportEvent, uploadAttachment } fro
  * refuses (a category since retired…) stays, with the reason, until the worker deletes it.
  */
 export const REPORT = "event.report";
+/** The oldest time of occurrence the server takes, less a day's margin. */
+const OCCURRED_AT_MAX_AGE_MS = (EVENT_TIME_MAX_AGE_DAYS - 1) * 86_400_000;
 export const EVENT_PHOTO = "event.photo";
 
 export interface PendingReport {
@@ -44,7 +47,14 @@ export function keepPhotoForLater(
 /** How the queue sends these kinds (registered by the field app). */
 export const eventSenders = {
   [REPORT]: async (item: QueueItem) => {
-    await reportEvent(item.body);
+    // A report queued by an earlier version has no time of its own: the time it was kept, when the
+    // server still takes it (otherwise it arrives with the server's time, not refused for it).
+    const madeAt = Date.parse(item.savedAt);
+    const body =
+      "occurredAt" in item.body || !(Date.now() - madeAt < OCCURRED_AT_MAX_AGE_MS)
+        ? item.body
+        : { ...item.body, occurredAt: item.savedAt };
+    await reportEvent(body);
   },
   [EVENT_PHOTO]: async (item: QueueItem) => {
     const { eventId, fileName } = item.body as { eventId: string; fileName: string };

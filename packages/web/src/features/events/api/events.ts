@@ -55,6 +55,9 @@ export interface EventItem {
   coHandlers: { unit: string; note: string; by: string | null; at: string }[];
   satisfaction: string | null;
   feedback: string | null;
+  /** When it was seen or reported (a report queued on a phone keeps the time it was made). */
+  occurredAt: string;
+  /** When it reached the system: its deadline counts from here. */
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;

@@ -173,6 +173,14 @@ export function EventDetailDrawer({
                     <Descriptions.Item label={t("events.due")}>
                       {event.state === "suspended" ? t("events.clockStopped") : <DueText dueAt={event.dueAt} />}
                     </Descriptions.Item>
+                    <Descriptions.Item label={t("eventTime.occurredAt")}>
+                      <span data-testid="event-occurred-at">{new Date(event.occurredAt).toLocaleString(lang)}</span>
+                    </Descriptions.Item>
+                    {Date.parse(event.createdAt) - Date.parse(event.occurredAt) >= 60_000 && (
+                      <Descriptions.Item label={t("eventTime.receivedAt")}>
+                        {new Date(event.createdAt).toLocaleString(lang)}
+                      </Descriptions.Item>
+                    )}
                     <Descriptions.Item label={t("events.reporter")}>
                       <span translate="no">{event.reporterName ?? "—"}</span>
                     </Descriptions.Item>

@@ -75,6 +75,7 @@ export function FieldReport() {
           }
         : {}),
     };
+    const madeAt = new Date().toISOString();
     const photoId = photoIdRef.current;
     const keepPhoto = async (after?: string) => {
       if (!vault || !photo) return;
@@ -91,8 +92,9 @@ export function FieldReport() {
         Toast.show({ icon: "fail", content: t("field.cannotKeep") });
         return;
       }
-      // The photo goes after its report (the queue keeps when each was made).
-      await keepForLater(vault, { id: id.current, body });
+      // The photo goes after its report (the queue keeps when each was made); the report keeps the
+      // time the worker made it, whenever it reaches the server.
+      await keepForLater(vault, { id: id.current, body: { ...body, occurredAt: madeAt } });
       await keepPhoto(id.current);
       Toast.show({ icon: "success", content: t("field.savedOffline") });
       navigate("/", { replace: true });

@@ -141,6 +141,9 @@ export function FieldTask() {
               {e.dueAt && clockRuns(e.state as EventState) && (
                 <List.Item extra={due(e.dueAt)}>{t("events.due")}</List.Item>
               )}
+              <List.Item extra={<span data-testid="task-occurred-at">{new Date(e.occurredAt).toLocaleString()}</span>}>
+                {t("eventTime.occurredAt")}
+              </List.Item>
               {(e.address || place) && (
                 <List.Item extra={<span translate="no">{e.address ?? place}</span>}>{t("events.address")}</List.Item>
               )}

@@ -54,6 +54,14 @@ export function getFieldPack(
 
 export const recordVisit = (visit: NewVisit) => apiFetch<unknown>("/api/v1/visits", { method: "POST", json: visit });
 
+/** A need found on a visit made an event, pre-filled from the visit (a retry with the same event id answers the first). */
+export const needToEvent = (visitId: string, needId: string, body: { id: string; categoryKey: string }) =>
+  apiFetch<unknown>(`/api/v1/visits/${visitId}/needs/${needId}/event`, { method: "POST", json: body });
+
+/** A need handed to the party-member lead household that looks after the household (once). */
+export const needToLeadHousehold = (visitId: string, needId: string) =>
+  apiFetch<unknown>(`/api/v1/visits/${visitId}/needs/${needId}/service-request`, { method: "POST" });
+
 export const putVisitPhoto = (visitId: string, bytes: ArrayBuffer) =>
   apiFetch<unknown>(`/api/v1/visits/${visitId}/photo`, {
     method: "PUT",

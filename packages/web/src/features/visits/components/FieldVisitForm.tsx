@@ -52,10 +52,13 @@ export function FieldVisitForm() {
   const [problems, setProblems] = useState<Set<string>>(new Set());
   const [note, setNote] = useState("");
   const [need, setNeed] = useState("");
+  // Where the need goes, one tap: an event, or the household's party-member lead household.
+  const [handOn, setHandOn] = useState<"event" | "lead">();
   const [photo, setPhoto] = useState<Photo>();
   const [busy, setBusy] = useState(false);
   const position = useRef<{ lng: number; lat: number }>();
   const id = useRef(crypto.randomUUID());
+  const needId = useRef(crypto.randomUUID());
   useEffect(() => {
     void here().then((p) => {
       position.current = p;
@@ -78,7 +81,7 @@ export function FieldVisitForm() {
         outcome,
         checklist: visited ? checklist.map(([key]) => ({ key, ok: !problems.has(key) })) : [],
         ...(note.trim() ? { note: note.trim() } : {}),
-        needs: need.trim() ? [{ id: crypto.randomUUID(), text: need.trim() }] : [],
+        needs: need.trim() ? [{ id: needId.current, text: need.trim() }] : [],
         visitedAt: new Date().toISOString(),
         ...(position.current ?? {}),
       };
@@ -90,6 +93,13 @@ export function FieldVisitForm() {
         summary,
         photo ? { id: crypto.randomUUID(), bytes: photo.bytes } : undefined,
         grid ? `pack/${grid}` : undefined,
+        need.trim() && handOn
+          ? {
+              needId: needId.current,
+              to: handOn,
+              summary: `${t(`visitNeeds.to.${handOn}`)} · ${need.trim()}`,
+            }
+          : undefined,
       );
       Toast.show({ icon: "success", content: navigator.onLine ? t("field.visits.saved") : t("field.savedOffline") });
       navigate(-1);
@@ -147,6 +157,17 @@ export function FieldVisitForm() {
         <Form.Item label={t("field.visits.need")}>
           <TextArea value={need} onChange={setNeed} rows={2} placeholder={t("field.visits.needHint")} />
         </Form.Item>
+        {need.trim() && (
+          <Form.Item label={t("visitNeeds.handOn")} description={t("visitNeeds.handOnHint")}>
+            <Selector
+              columns={2}
+              value={handOn ? [handOn] : []}
+              options={(["event", "lead"] as const).map((to) => ({ label: t(`visitNeeds.to.${to}`), value: to }))}
+              onChange={(v) => setHandOn(v[0])}
+              data-testid="need-hand-on"
+            />
+          </Form.Item>
+        )}
         <Form.Item label={t("field.visits.note")}>
           <TextArea value={note} onChange={setNote} rows={2} />
         </Form.Item>
