@@ -126,7 +126,60 @@ describe("door-knocking visits on the phone", () => {
       expect(Date.parse(mine[0].receivedAt)).toBeGreaterThan(Date.parse(mine[0].visitedAt));
     }
     const reported = await (await again.request.get(`${baseUrl}/api/v1/events?box=reported&limit=200`)).json();
+    const event = reported.filter((e: { description: string }) => e.description === need);
+    expect(event).toHaveLength(1);
+    // The event too keeps when it was reported on the phone; its deadline runs from its arrival.
+    expect(Date.parse(event[0].occurredAt)).toBeGreaterThanOrEqual(offlineFrom - 1000);
+    expect(Date.parse(event[0].occurredAt)).toBeLessThanOrEqual(offlineUntil);
+    expect(Date.parse(event[0].createdAt)).toBeGreaterThanOrEqual(onlineFrom - 30_000);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("hands a need found on a visit on with one tap, offline: an event with the visit's time arrives once", async () => {
+    const { page, context, pageErrors } = await newPage(browser(), { mobile: true, geolocation: AT });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await openedOnce(page, baseUrl);
+    await page.getByTestId("tab-bar").getByText("走访", { exact: true }).click();
+    await firstDue(page);
+
+    await context.setOffline(true);
+    const offlineFrom = Date.now();
+    const { item } = await firstDue(page);
+    await item.click();
+    const form = page.getByTestId("visit-form");
+    const householdId = new URL(page.url()).searchParams.get("householdId") as string;
+    const need = `冬季取暖器损坏，需要更换 ${Date.now()}`;
+    await form.getByPlaceholder("如：冬季取暖需要帮助").fill(need);
+    // One tap: the need becomes an event once the visit is sent.
+    await form.getByText("上报为事件", { exact: true }).click();
+    await expectFullyTranslated(page, "zh-CN");
+    await form.getByRole("button", { name: "保存 · 一切正常" }).click();
+    await page.getByTestId("field-visits").waitFor();
+    const offlineUntil = Date.now();
+
+    await page.getByTestId("tab-bar").getByText("任务", { exact: true }).click();
+    const queue = page.getByTestId("pending-reports");
+    await queue.getByText(`需求转交 · 上报为事件 · ${need}`).waitFor();
+    await context.setOffline(false);
+    await queue.waitFor({ state: "detached", timeout: 30_000 });
+
+    const history = await (await page.request.get(`${baseUrl}/api/v1/visits?householdId=${householdId}&limit=50`)).json();
+    const visit = history.find((v: { needs: { text: string }[] }) => v.needs.some((n) => n.text === need));
+    expect(visit, "the visit with its need").toBeTruthy();
+    const eventId = visit.needs[0].eventId as string;
+    expect(eventId).toBeTruthy();
+    const event = await (await page.request.get(`${baseUrl}/api/v1/events/${eventId}`)).json();
+    expect(event).toMatchObject({ description: need, categoryKey: "request.livelihood", source: "field" });
+    expect(event.occurredAt).toBe(visit.visitedAt);
+    expect(Date.parse(event.occurredAt)).toBeGreaterThanOrEqual(offlineFrom - 1000);
+    expect(Date.parse(event.occurredAt)).toBeLessThanOrEqual(offlineUntil);
+    const reported = await (await page.request.get(`${baseUrl}/api/v1/events?box=reported&limit=200`)).json();
     expect(reported.filter((e: { description: string }) => e.description === need)).toHaveLength(1);
+
+    // The event's page on the phone shows when it happened.
+    await page.goto(`${baseUrl}/field/tasks/${eventId}`);
+    await page.getByTestId("task-occurred-at").waitFor();
     expect(pageErrors).toEqual([]);
     await context.close();
   });

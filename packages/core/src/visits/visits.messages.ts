@@ -3,6 +3,10 @@ import type { MessageCatalogue } from "../platform/messages.ts";
 /** What the server says about a field of a visit, a visit plan or a close-out, in both languages (platform/messages.ts). */
 export const VISIT_FIELD_MESSAGES: MessageCatalogue = {
   VISIT_FIELD_CLOSE_OUT_DAY: { "zh-CN": "应为 {from} 至 {to} 之间的日期", en: "from {from} to {to}" },
+  VISIT_FIELD_COVERAGE_PERIOD: {
+    "zh-CN": "统计期应从某日至其后一日，最长 {days} 天，且不晚于今天",
+    en: "a period from a day to a later one, at most {days} days, not after today",
+  },
   VISIT_FIELD_EVERY_DAYS: { "zh-CN": "请填写两次走访之间相隔的天数", en: "give the days between visits" },
   VISIT_FIELD_UNKNOWN_HOUSEHOLD: { "zh-CN": "未知的户", en: "unknown household" },
   VISIT_FIELD_NOT_MEMBER: { "zh-CN": "不是该户的成员", en: "not a member of this household" },

@@ -202,7 +202,18 @@ export const FieldPackQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(FIELD_PACK_MAX_HOUSEHOLDS).default(FIELD_PACK_MAX_HOUSEHOLDS),
 });
 
-export const CoverageQuerySchema = z.object({ areaCode: z.string().max(24).optional() });
+/** The longest period whose on-time share is computed at once. */
+export const COVERAGE_MAX_PERIOD_DAYS = 366;
+export const COVERAGE_DEFAULT_PERIOD_DAYS = 90;
+export const CoverageQuerySchema = z.object({
+  areaCode: z.string().max(24).optional(),
+  from: dateSchema
+    .optional()
+    .describe(
+      `First day of the period for the on-time share; default ${COVERAGE_DEFAULT_PERIOD_DAYS} days before \`to\``,
+    ),
+  to: dateSchema.optional().describe("Last day of the period (default and at most today)"),
+});
 const CoverageRow = z.object({
   areaCode: z.string(),
   name: z.string(),
@@ -211,14 +222,27 @@ const CoverageRow = z.object({
   done: z.number().int(),
   due: z.number().int(),
   overdue: z.number().int(),
-  upToDateShare: z.number().nullable().describe("Share of subjects whose visit is done or not yet late"),
+  fellDue: z
+    .number()
+    .int()
+    .describe(
+      "Times a subject fell due for a visit within the period, judged: met in time, or met late, or not met past its last day",
+    ),
+  doneOnTime: z.number().int().describe("Of those, met by the last day before the visit counted as overdue"),
+  onTimeShare: z.number().nullable().describe("doneOnTime / fellDue; null when nothing fell due"),
   careSubjects: z.number().int(),
   careNeverVisited: z.number().int(),
   households: z.number().int(),
   householdsNotSeenThisYear: z.number().int(),
 });
 export const CoverageSchema = z
-  .object({ today: z.string(), area: CoverageRow, children: z.array(CoverageRow) })
+  .object({
+    today: z.string(),
+    from: z.string().describe("The period of fellDue and doneOnTime"),
+    to: z.string(),
+    area: CoverageRow,
+    children: z.array(CoverageRow),
+  })
   .meta({ id: "VisitCoverage" });
 
 export const SignalsQuerySchema = z.object({

@@ -221,3 +221,65 @@ export async function listMembersForField(db: Db, householdIds: string[], today:
     order by p.name`.execute(db);
   return res.rows;
 }
+
+export interface OnTimeRow {
+  child: string | null;
+  is_total: boolean;
+  fell_due: string | number;
+  on_time: string | number;
+}
+
+/**
+ * Visits done on time, as history: every time a subject fell due within the period — the day its rule
+ * began to apply, then each met visit's day plus the rhythm, and again a rhythm later while nobody
+ * came — judged done on time when someone was met by the last day before it counted as overdue (core's
+ * overdueAfterDays), late when met later or not yet met past that day. A due day whose grace has not
+ * run out and was not met yet is not judged. Per child area and in total, like `coverage`.
+ */
+export async function onTimeCoverage(db: Db, f: SubjectFilter & { parentPath: string; from: string; to: string }) {
+  const to = sql`${f.to}::date`;
+  const from = sql`${f.from}::date`;
+  const today = sql`${f.today}::date`;
+  const visited = sql`((v.visited_at at time zone ${f.timeZone})::date)`;
+  const res = await sql<OnTimeRow>`
+    ${subjectsCte(f)},
+    visit_days as (
+      select s.subject_id, ${visited} as day
+      from subjects s join visit v on v.household_id = s.subject_id
+      where s.subject_type = 'household' and v.outcome = 'visited' and ${visited} <= ${to}
+      union
+      select s.subject_id, ${visited}
+      from subjects s join visit_person vp on vp.person_id = s.subject_id join visit v on v.id = vp.visit_id
+      where s.subject_type = 'person' and v.outcome = 'visited' and ${visited} <= ${to}
+    ),
+    segments as (
+      select s.subject_id, s.area_path, s.every_days,
+        coalesce((select max(vd.day) from visit_days vd where vd.subject_id = s.subject_id and vd.day <= s.since)
+          + s.every_days, s.since) as first_due,
+        (select min(vd.day) from visit_days vd where vd.subject_id = s.subject_id and vd.day > s.since) as next_day
+      from subjects s
+      union all
+      select s.subject_id, s.area_path, s.every_days, vd.day + s.every_days,
+        lead(vd.day) over (partition by vd.subject_id order by vd.day)
+      from visit_days vd join subjects s on s.subject_id = vd.subject_id
+      where vd.day > s.since
+    ),
+    occurrences as (
+      select sg.area_path, sg.first_due + k * sg.every_days as due_on, sg.next_day,
+        greatest(${OVERDUE_MIN_DAYS}::int, ceil(sg.every_days::numeric / ${OVERDUE_RHYTHM_DIVISOR})::int) as grace
+      from segments sg
+      cross join lateral generate_series(0, (least(coalesce(sg.next_day, ${to}), ${to}) - sg.first_due) / sg.every_days) k
+      where sg.first_due <= least(coalesce(sg.next_day, ${to}), ${to})
+    ),
+    judged as (
+      select area_path, next_day is not null and next_day <= due_on + grace as on_time
+      from occurrences
+      where due_on >= ${from} and due_on <= ${to}
+        and ((next_day is not null and next_day <= due_on + grace) or due_on + grace < least(coalesce(next_day, ${today}), ${today}))
+    )
+    select child, grouping(child) = 1 as is_total, count(*) as fell_due, count(*) filter (where on_time) as on_time
+    from (select *, nullif(split_part(substr(area_path, ${f.parentPath.length + 1}), '/', 1), '') as child
+      from judged) x
+    group by grouping sets ((child), ())`.execute(db);
+  return res.rows;
+}

@@ -1,11 +1,16 @@
 import {
+  addDays,
   burstVisits,
+  COVERAGE_DEFAULT_PERIOD_DAYS,
+  COVERAGE_MAX_PERIOD_DAYS,
   chinaDate,
   codeOfPath,
   type DataScope,
+  DomainError,
   distanceMeters,
   FAR_FROM_HOUSEHOLD_METERS,
   FIELD_PACK_MAX_HOUSEHOLDS,
+  fieldIssue,
   type Permission,
   type Principal,
   principalScope,
@@ -16,7 +21,7 @@ import {
 import type { AppContext } from "../../context.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
 import { listRootAreaCodes, listVisitsForSignals } from "./close-outs.queries.ts";
-import { coverage, listDue, listHouseholdsForField, listMembersForField } from "./due.queries.ts";
+import { coverage, listDue, listHouseholdsForField, listMembersForField, onTimeCoverage } from "./due.queries.ts";
 import { householdPlan, listVisitPlans } from "./visit-plans.service.ts";
 
 /**
@@ -156,23 +161,43 @@ export async function fieldPack(
   };
 }
 
-export async function visitCoverage(ctx: AppContext, actor: Principal, query: { areaCode?: string | undefined }) {
+export async function visitCoverage(
+  ctx: AppContext,
+  actor: Principal,
+  query: { areaCode?: string | undefined; from?: string | undefined; to?: string | undefined },
+) {
   const scope = principalScope(actor, "report.read");
   const code = query.areaCode ?? (await defaultArea(ctx, actor, "report.read"));
   const area = await getAreaInScope(ctx.db, code ?? "", scope);
   const today = chinaDate(ctx.now());
-  const rows = await coverage(ctx.db, {
+  const to = query.to && query.to < today ? query.to : today;
+  const from = query.from ?? addDays(to, -(COVERAGE_DEFAULT_PERIOD_DAYS - 1));
+  if (from > to || from < addDays(to, -(COVERAGE_MAX_PERIOD_DAYS - 1)))
+    throw new DomainError("VALIDATION_FAILED", "the period runs from a day to a later one, at most a year", {
+      errors: [fieldIssue("query.from", "VISIT_FIELD_COVERAGE_PERIOD", { days: String(COVERAGE_MAX_PERIOD_DAYS) })],
+    });
+  const subjects = {
     prefixes: [area.path],
     today,
     householdEveryDays: (await householdPlan(ctx)).everyDays as number,
     timeZone: TIME_ZONE,
     parentPath: area.path,
-    yearStart: `${today.slice(0, 4)}-01-01`,
-  });
+  };
+  const [rows, onTime] = await Promise.all([
+    coverage(ctx.db, { ...subjects, yearStart: `${today.slice(0, 4)}-01-01` }),
+    onTimeCoverage(ctx.db, { ...subjects, from, to }),
+  ]);
   const children = await listChildren(ctx, area.path);
-  const view = (r: (typeof rows)[number] | undefined, a: { code: string; name: string; level: string }) => {
+  const view = (
+    r: (typeof rows)[number] | undefined,
+    a: { code: string; name: string; level: string },
+    total = false,
+  ) => {
     const n = (v: string | number | undefined) => Number(v ?? 0);
     const subjects = n(r?.subjects);
+    const judged = onTime.find((o) => (total ? o.is_total : !o.is_total && o.child === a.code));
+    const fellDue = n(judged?.fell_due);
+    const doneOnTime = n(judged?.on_time);
     return {
       areaCode: a.code,
       name: a.name,
@@ -181,7 +206,9 @@ export async function visitCoverage(ctx: AppContext, actor: Principal, query: { 
       done: n(r?.done),
       due: n(r?.due),
       overdue: n(r?.overdue),
-      upToDateShare: subjects === 0 ? null : Math.round(((n(r?.done) + n(r?.due)) / subjects) * 1000) / 1000,
+      fellDue,
+      doneOnTime,
+      onTimeShare: fellDue === 0 ? null : Math.round((doneOnTime / fellDue) * 1000) / 1000,
       careSubjects: n(r?.care_subjects),
       careNeverVisited: n(r?.care_never_visited),
       households: n(r?.households),
@@ -190,9 +217,12 @@ export async function visitCoverage(ctx: AppContext, actor: Principal, query: { 
   };
   return {
     today,
+    from,
+    to,
     area: view(
       rows.find((r) => r.is_total),
       area,
+      true,
     ),
     children: children.map((c) =>
       view(
