@@ -164,7 +164,9 @@ describe("door-knocking visits on the phone", () => {
     await context.setOffline(false);
     await queue.waitFor({ state: "detached", timeout: 30_000 });
 
-    const history = await (await page.request.get(`${baseUrl}/api/v1/visits?householdId=${householdId}&limit=50`)).json();
+    const history = await (
+      await page.request.get(`${baseUrl}/api/v1/visits?householdId=${householdId}&limit=50`)
+    ).json();
     const visit = history.find((v: { needs: { text: string }[] }) => v.needs.some((n) => n.text === need));
     expect(visit, "the visit with its need").toBeTruthy();
     const eventId = visit.needs[0].eventId as string;

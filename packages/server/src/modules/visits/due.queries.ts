@@ -231,8 +231,8 @@ export interface OnTimeRow {
 
 /**
  * Visits done on time, as history: every time a subject fell due within the period — the day its rule
- * began to apply, then each met visit's day plus the rhythm, and again a rhythm later while nobody
- * came — judged done on time when someone was met by the last day before it counted as overdue (core's
+ * began to apply (or a rhythm after a visit before it, if later), then each met visit's day plus the
+ * rhythm, and again a rhythm later while nobody came — judged done on time when someone was met by the last day before it counted as overdue (core's
  * overdueAfterDays), late when met later or not yet met past that day. A due day whose grace has not
  * run out and was not met yet is not judged. Per child area and in total, like `coverage`.
  */
@@ -254,15 +254,15 @@ export async function onTimeCoverage(db: Db, f: SubjectFilter & { parentPath: st
     ),
     segments as (
       select s.subject_id, s.area_path, s.every_days,
-        coalesce((select max(vd.day) from visit_days vd where vd.subject_id = s.subject_id and vd.day <= s.since)
-          + s.every_days, s.since) as first_due,
-        (select min(vd.day) from visit_days vd where vd.subject_id = s.subject_id and vd.day > s.since) as next_day
+        greatest(s.since, (select max(vd.day) from visit_days vd where vd.subject_id = s.subject_id
+          and vd.day < s.since) + s.every_days) as first_due,
+        (select min(vd.day) from visit_days vd where vd.subject_id = s.subject_id and vd.day >= s.since) as next_day
       from subjects s
       union all
       select s.subject_id, s.area_path, s.every_days, vd.day + s.every_days,
         lead(vd.day) over (partition by vd.subject_id order by vd.day)
       from visit_days vd join subjects s on s.subject_id = vd.subject_id
-      where vd.day > s.since
+      where vd.day >= s.since
     ),
     occurrences as (
       select sg.area_path, sg.first_due + k * sg.every_days as due_on, sg.next_day,

@@ -1,4 +1,5 @@
 import { checkCharacter, chinaDate, systemPrincipal } from "@wangge/core";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
@@ -486,8 +487,16 @@ describe("history, photos, coverage and signals", () => {
     const grid = village.children[0];
     // Visited: near and far; not yet: the lead household.
     expect(grid).toMatchObject({ households: 3, householdsNotSeenThisYear: 1 });
-    expect(village.children[1]).toMatchObject({ households: 1, householdsNotSeenThisYear: 1, upToDateShare: 1 });
-    expect(grid.upToDateShare).toBeGreaterThan(0);
+    // The sibling's household fell due today, on its first day: not yet judged.
+    expect(village.children[1]).toMatchObject({
+      households: 1,
+      householdsNotSeenThisYear: 1,
+      fellDue: 0,
+      onTimeShare: null,
+    });
+    // The households and care subjects met today fell due today and were met in time.
+    expect(grid.doneOnTime).toBeGreaterThan(0);
+    expect(grid.onTimeShare).toBe(1);
     expect(JSON.stringify(body)).not.toMatch(/recordedBy|username|userId/);
     expect((await inject(township, "GET", `/api/v1/visits/coverage?areaCode=${tree.otherGrid.code}`)).statusCode).toBe(
       404,
@@ -550,5 +559,89 @@ describe("bad input on the other routes", () => {
     const noCategory = await inject(worker, "POST", needUrl, { id: crypto.randomUUID() });
     expect(noCategory.statusCode).toBe(400);
     expect(noCategory.json().errors).toEqual([expect.objectContaining({ path: "body.categoryKey" })]);
+  });
+});
+
+describe("coverage on time, as history", () => {
+  it("counts each time a subject fell due in the period, and whether someone was met by its last day", async () => {
+    const other = await buildAreaTree(t.ctx);
+    const system = systemPrincipal();
+    const place = crypto.randomUUID();
+    const household = crypto.randomUUID();
+    const elder = crypto.randomUUID();
+    await createPlace(t.ctx, system, meta, {
+      id: place,
+      divisionCode: other.village.code,
+      road: "榕树路",
+      houseNumber: "8",
+      gridCode: other.grid.code,
+    });
+    await createHousehold(t.ctx, system, meta, { id: household, placeId: place });
+    await createPerson(t.ctx, system, meta, { id: elder, name: "黄阿婆", householdId: household });
+    await tagSubject(t.ctx, system, meta, "person", elder, [{ key: "elderly_alone" }]);
+    // Weekly (2 days' grace) since four weeks ago; the household yearly since then.
+    const today = chinaDate(new Date());
+    const day = (n: number) => chinaDate(new Date(Date.parse(`${today}T12:00:00+08:00`) + n * 86_400_000));
+    const since = day(-28);
+    await t.ctx.db.updateTable("subject_tag").set({ valid_from: since }).where("subject_id", "=", elder).execute();
+    await sql`update household set created_at = ${new Date(`${since}T09:00:00+08:00`)} where id = ${household}`.execute(
+      t.ctx.db,
+    );
+    const otherWorker = await signIn(t, await buildUser(t.ctx, { role: "grid_worker", areaCode: other.grid.code }));
+    // Met the day after it fell due, then two days after the next due day (its last day), then on the
+    // due day; the fourth due day (three weeks and three days in) passed without anyone coming.
+    for (const n of [-27, -18, -11]) {
+      const res = await inject(otherWorker, "POST", "/api/v1/visits", {
+        id: crypto.randomUUID(),
+        householdId: household,
+        personIds: [elder],
+        kind: "care",
+        outcome: "visited",
+        checklist: [],
+        visitedAt: `${day(n)}T12:00:00+08:00`,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    // A knock with nobody home is not a visit done.
+    await inject(otherWorker, "POST", "/api/v1/visits", {
+      id: crypto.randomUUID(),
+      householdId: household,
+      personIds: [elder],
+      kind: "care",
+      outcome: "nobody_home",
+      checklist: [],
+      visitedAt: `${day(-4)}T12:00:00+08:00`,
+    });
+    const official = await signIn(
+      t,
+      await buildUser(t.ctx, { role: "township_official", areaCode: other.township.code }),
+    );
+    const coverageOf = async (query: string) => {
+      const res = await inject(official, "GET", `/api/v1/visits/coverage?areaCode=${other.village.code}${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    // The person: due 4 times (met on time 3 times); the household: due once, met on time.
+    const all = await coverageOf("");
+    expect(all.area).toMatchObject({ fellDue: 5, doneOnTime: 4, onTimeShare: 0.8 });
+    expect(all.children).toEqual([
+      expect.objectContaining({ areaCode: other.grid.code, fellDue: 5, doneOnTime: 4, onTimeShare: 0.8 }),
+    ]);
+    expect(all.to).toBe(today);
+    // From the fifth day on: the person's three later due days, two met in time.
+    const later = await coverageOf(`&from=${day(-23)}`);
+    expect(later.area).toMatchObject({ fellDue: 3, doneOnTime: 2 });
+    // A period before anything fell due: nothing judged.
+    expect((await coverageOf(`&from=${day(-60)}&to=${day(-29)}`)).area).toMatchObject({
+      fellDue: 0,
+      onTimeShare: null,
+    });
+    const reversed = await inject(
+      official,
+      "GET",
+      `/api/v1/visits/coverage?areaCode=${other.village.code}&from=${today}&to=${day(-3)}`,
+    );
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.json().errors).toEqual([expect.objectContaining({ path: "query.from" })]);
   });
 });

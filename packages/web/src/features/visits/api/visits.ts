@@ -22,7 +22,9 @@ export const updateVisitPlan = (key: string, body: Pick<VisitPlan, "everyDays" |
   apiFetch<VisitPlan>(`/api/v1/visit-plans/${encodeURIComponent(key)}`, { method: "PUT", json: body });
 export const listVisitHistory = (subject: { householdId?: string; personId?: string }) =>
   apiFetch<Visit[]>(`/api/v1/visits${query(subject)}`);
-export const getCoverage = (areaCode?: string) => apiFetch<Coverage>(`/api/v1/visits/coverage${query({ areaCode })}`);
+/** Coverage of an area and its children; the on-time share over a period (default the last 90 days). */
+export const getCoverage = (areaCode?: string, period: { from?: string; to?: string } = {}) =>
+  apiFetch<Coverage>(`/api/v1/visits/coverage${query({ areaCode, ...period })}`);
 export const listSignals = (areaCode?: string) =>
   apiFetch<VisitSignal[]>(`/api/v1/visits/signals${query({ areaCode })}`);
 export const getCloseOutStatus = (params: { areaCode?: string; day?: string; closed?: "yes" | "no" }) =>

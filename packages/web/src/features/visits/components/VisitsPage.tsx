@@ -76,17 +76,47 @@ function CoverageTab({ areaCode }: { areaCode: string | null }) {
     { code: areaCode ?? undefined, name: "" },
   ]);
   const [coverage, setCoverage] = useState<Coverage>();
+  const [period, setPeriod] = useState<{ from?: string; to?: string }>({});
   const current = trail[trail.length - 1];
   useEffect(() => {
     setCoverage(undefined);
-    getCoverage(current?.code).then(setCoverage, fail);
-  }, [current?.code, fail]);
-  const share = (v: number | null) =>
-    v === null ? "—" : <Progress percent={Math.round(v * 100)} size="small" style={{ width: 120 }} />;
+    getCoverage(current?.code, period).then(setCoverage, fail);
+  }, [current?.code, period, fail]);
+  // Of the times subjects fell due in the period, the share met in time (and the counts behind it).
+  const share = (v: number | null, r: CoverageRow) =>
+    v === null ? (
+      "—"
+    ) : (
+      <Space size={4}>
+        <Progress percent={Math.round(v * 100)} size="small" style={{ width: 120 }} />
+        <Typography.Text type="secondary">
+          {t("coverageHistory.onTimeOf", { done: r.doneOnTime, due: r.fellDue })}
+        </Typography.Text>
+      </Space>
+    );
   const rows = coverage ? [coverage.area, ...coverage.children] : [];
   return (
     <Space direction="vertical" style={{ width: "100%" }}>
       <Typography.Paragraph type="secondary">{t("visits.coverageHint")}</Typography.Paragraph>
+      <Space wrap>
+        <Input
+          type="date"
+          aria-label={t("coverageHistory.from")}
+          addonBefore={t("coverageHistory.from")}
+          value={period.from ?? coverage?.from ?? ""}
+          onChange={(e) => setPeriod((p) => ({ ...p, from: e.target.value || undefined }))}
+          style={{ width: 230 }}
+        />
+        <Input
+          type="date"
+          aria-label={t("coverageHistory.to")}
+          addonBefore={t("coverageHistory.to")}
+          value={period.to ?? coverage?.to ?? ""}
+          onChange={(e) => setPeriod((p) => ({ ...p, to: e.target.value || undefined }))}
+          style={{ width: 230 }}
+        />
+        <Typography.Text type="secondary">{t("coverageHistory.hint")}</Typography.Text>
+      </Space>
       <Breadcrumb
         items={trail.map((step, i) => ({
           title:
@@ -134,7 +164,7 @@ function CoverageTab({ areaCode }: { areaCode: string | null }) {
                 </Button>
               ),
           },
-          { title: t("visits.upToDate"), dataIndex: "upToDateShare", render: share },
+          { title: t("visits.upToDate"), dataIndex: "onTimeShare", render: share },
           { title: t("visits.statuses.overdue"), dataIndex: "overdue" },
           { title: t("visits.statuses.due"), dataIndex: "due" },
           { title: t("visits.statuses.done"), dataIndex: "done" },
