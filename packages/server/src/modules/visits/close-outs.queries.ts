@@ -206,7 +206,14 @@ export async function listCloseOutsOfDay(db: Db, day: string, path: string | { e
 
 // ---- signals --------------------------------------------------------------------------------------
 
-export async function listVisitsForSignals(db: Db, prefixes: string[] | null, from: Date, to: Date, limit: number) {
+export async function listVisitsForSignals(
+  db: Db,
+  prefixes: string[] | null,
+  from: Date,
+  to: Date,
+  limit: number,
+  nearBits: number,
+) {
   return db
     .selectFrom("visit")
     .leftJoin("household", "household.id", "visit.household_id")
@@ -223,6 +230,23 @@ export async function listVisitsForSignals(db: Db, prefixes: string[] | null, fr
       "place.address",
       sql<string | null>`(select v2.id::text from visit v2 where v2.photo_sha256 = visit.photo_sha256
         and v2.id <> visit.id order by v2.visited_at limit 1)`.as("photo_also_on"),
+      // The same picture saved again or resized: its perceptual hash a few bits away, among the visits
+      // the reader sees (a scan of those with a photo: no index serves a Hamming distance).
+      sql<string | null>`(case when visit.photo_dhash is null then null else (select v2.id::text from visit v2
+        where v2.photo_dhash is not null and v2.id <> visit.id
+          and (v2.photo_sha256 is distinct from visit.photo_sha256)
+          and ${
+            prefixes === null
+              ? sql`true`
+              : prefixes.length === 0
+                ? sql`false`
+                : sql`(${sql.join(
+                    prefixes.map((p) => sql`v2.area_path like ${`${p}%`}`),
+                    sql` or `,
+                  )})`
+          }
+          and bit_count((v2.photo_dhash # visit.photo_dhash)::bit(64)) <= ${nearBits}
+        order by v2.visited_at limit 1) end)`.as("photo_like"),
     ])
     .where((eb) =>
       prefixes === null

@@ -22,6 +22,7 @@ import type { AppContext } from "../../context.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
 import { listRootAreaCodes, listVisitsForSignals } from "./close-outs.queries.ts";
 import { coverage, listDue, listHouseholdsForField, listMembersForField, onTimeCoverage } from "./due.queries.ts";
+import { PHOTO_HASH_NEAR_BITS } from "./photo-hash.ts";
 import { householdPlan, listVisitPlans } from "./visit-plans.service.ts";
 
 /**
@@ -277,7 +278,7 @@ export async function visitSignals(
   const today = chinaDate(ctx.now());
   const from = new Date(`${query.from ?? chinaDate(ctx.now(), -30)}T00:00:00+08:00`);
   const to = new Date(new Date(`${query.to ?? today}T00:00:00+08:00`).getTime() + 86_400_000);
-  const rows = await listVisitsForSignals(ctx.db, prefixes, from, to, 20_000);
+  const rows = await listVisitsForSignals(ctx.db, prefixes, from, to, 20_000, PHOTO_HASH_NEAR_BITS);
   const out: {
     visitId: string;
     kind: VisitSignalKind;
@@ -300,7 +301,8 @@ export async function visitSignals(
   for (const [i, r] of rows.entries()) {
     if (r.distance_meters !== null && r.distance_meters > FAR_FROM_HOUSEHOLD_METERS)
       out.push({ ...base(r), kind: "far_from_household", detail: `${Math.round(r.distance_meters)} m` });
-    if (r.photo_also_on) out.push({ ...base(r), kind: "photo_reused", detail: r.photo_also_on });
+    const reused = r.photo_also_on ?? r.photo_like;
+    if (reused) out.push({ ...base(r), kind: "photo_reused", detail: reused });
     if (r.recorded_by) byWorker.set(r.recorded_by, [...(byWorker.get(r.recorded_by) ?? []), i]);
   }
   for (const indexes of byWorker.values()) {

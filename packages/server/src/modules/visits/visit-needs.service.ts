@@ -7,6 +7,7 @@ import { openFreeText } from "../../privacy/free-text.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, sniffType, stripLocation } from "../events/attachment-files.ts";
 import { reportEvent } from "../events/events.service.ts";
+import { photoHash } from "./photo-hash.ts";
 import {
   findAddressOfHousehold,
   findCurrentLeadHousehold,
@@ -132,6 +133,8 @@ export async function saveVisitPhoto(
   if (!type || !(PHOTO_TYPES as readonly string[]).includes(type)) throw reject("accepted: JPEG, PNG, WebP photos");
   // Where the photo was taken stays off the server: the visit has its own position.
   const stripped = stripLocation(type, data);
+  // What the picture shows, as a perceptual hash: the same photo saved again or resized is found too.
+  const dhash = photoHash(type, stripped.data);
   // The file under a name of this upload, then the row (two uploads at once: the first row wins), then
   // the file in place; the loser drops its file and is answered as a retry or refused.
   const file = photoPath(ctx, visitId, type);
@@ -140,7 +143,7 @@ export async function saveVisitPhoto(
   await writeFile(tmp, stripped.data, { mode: 0o600, flag: "wx" });
   try {
     const stored = await ctx.db.transaction().execute(async (trx) => {
-      if (!(await setVisitPhoto(trx, visitId, sha256, type))) return false;
+      if (!(await setVisitPhoto(trx, visitId, { sha256, type, dhash }))) return false;
       await recordAudit(ctx, trx, {
         action: "visit.photo",
         outcome: "success",

@@ -99,10 +99,14 @@ export async function recordLastVisits(
 }
 
 /** Sets the visit's photo unless it has one (two uploads at once: the first wins); true when this call set it. */
-export async function setVisitPhoto(db: Db, id: string, sha256: string, type: string): Promise<boolean> {
+export async function setVisitPhoto(
+  db: Db,
+  id: string,
+  photo: { sha256: string; type: string; dhash: string | null },
+): Promise<boolean> {
   const res = await db
     .updateTable("visit")
-    .set({ photo_sha256: sha256, photo_type: type })
+    .set({ photo_sha256: photo.sha256, photo_type: photo.type, photo_dhash: photo.dhash })
     .where("id", "=", id)
     .where("photo_sha256", "is", null)
     .executeTakeFirst();

@@ -27,6 +27,8 @@ export interface VisitTable {
   distance_meters: number | null;
   photo_sha256: string | null;
   photo_type: string | null;
+  /** The photo's perceptual hash (photo-hash.ts), a signed 64-bit integer as text; null: none. */
+  photo_dhash: ColumnType<string | null, string | null | undefined, string | null>;
   recorded_by: string | null;
   recorded_by_name: string | null;
 }

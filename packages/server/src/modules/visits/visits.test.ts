@@ -1,4 +1,5 @@
 import { checkCharacter, chinaDate, systemPrincipal } from "@wangge/core";
+import jpeg from "jpeg-js";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
@@ -9,6 +10,7 @@ import { createHousehold, setLeadHouseholds } from "../registry/households.servi
 import { createPerson } from "../registry/people.service.ts";
 import { createPlace } from "../registry/places.service.ts";
 import { tagSubject } from "../registry/tags.service.ts";
+import { scene } from "./photo-scene.test-support.ts";
 
 /**
  * Door-knocking visits through the HTTP API against a real database: plans, the due list derived from
@@ -473,6 +475,33 @@ describe("history, photos, coverage and signals", () => {
     expect(list).toContainEqual(expect.objectContaining({ visitId: b.id, kind: "far_from_household" }));
     expect(list.some((s) => s.visitId === a.id && s.kind === "far_from_household")).toBe(false);
     expect((await inject(worker, "GET", "/api/v1/visits/signals")).json().code).toBe("AUTH_FORBIDDEN");
+  });
+
+  it("signals the same picture saved again and resized on another visit, not a different one", async () => {
+    const [d, e, f] = [newVisit(), newVisit(), newVisit()];
+    for (const v of [d, e, f]) expect((await inject(worker, "POST", "/api/v1/visits", v)).statusCode).toBe(201);
+    const put = (id: string, data: Uint8Array) =>
+      t.app.inject({
+        method: "PUT",
+        url: `/api/v1/visits/${id}/photo`,
+        headers: { ...worker.headers, "content-type": "image/jpeg" },
+        payload: Buffer.from(data),
+      });
+    expect((await put(d.id, jpeg.encode(scene(800, 600, 1), 90).data)).statusCode).toBe(201);
+    expect((await put(e.id, jpeg.encode(scene(400, 300, 1), 55).data)).statusCode).toBe(201);
+    expect((await put(f.id, jpeg.encode(scene(800, 600, 2), 90).data)).statusCode).toBe(201);
+    const list = (await inject(township, "GET", `/api/v1/visits/signals?areaCode=${tree.township.code}`)).json() as {
+      visitId: string;
+      kind: string;
+      detail: string;
+    }[];
+    const reused = list.filter((s) => s.kind === "photo_reused");
+    expect(reused).toContainEqual(expect.objectContaining({ visitId: d.id, detail: e.id }));
+    expect(reused).toContainEqual(expect.objectContaining({ visitId: e.id, detail: d.id }));
+    expect(reused.some((s) => s.visitId === f.id || s.detail === f.id)).toBe(false);
+    // The village sees it too; a worker never (signals are for supervisors).
+    const village = (await inject(villageOfficial, "GET", "/api/v1/visits/signals")).json() as { visitId: string }[];
+    expect(village.map((s) => s.visitId)).toContain(d.id);
   });
 
   it("gives coverage per area with drill-down, and no figure per worker", async () => {
