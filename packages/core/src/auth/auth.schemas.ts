@@ -230,3 +230,14 @@ export type UserView = z.infer<typeof UserSchema>;
 export type RoleView = z.infer<typeof RoleSchema>;
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResponseSchema>;
+
+/**
+ * The field app's vault key from the server (#18 item 3): the phone keeps the key of its offline data
+ * only wrapped — by this secret, asked for while the session is valid and held in memory only, and by
+ * a key derived from the worker's offline PIN. Derived per user on the server, never stored there.
+ */
+export const FieldVaultKeySchema = z
+  .object({
+    secret: z.string().describe("256 bits in base64url: wraps the phone's data key; keep it in memory only"),
+  })
+  .meta({ id: "FieldVaultKey" });

@@ -4,6 +4,7 @@ import {
   CreateApiTokenBodySchema,
   CreatedApiTokenSchema,
   DomainError,
+  FieldVaultKeySchema,
   LoginBodySchema,
   LoginResponseSchema,
   type Me,
@@ -26,6 +27,7 @@ import { problemResponses } from "../../http/problem.ts";
 import { loginRateLimit } from "../../http/security.ts";
 import { deploymentWidePermissionsOf } from "../areas/areas.service.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-tokens.service.ts";
+import { fieldVaultKey } from "./field-vault-key.ts";
 import { completeTotpLogin, login } from "./auth.service.ts";
 import { beginTotpSetup, changePassword, enableTotp } from "./own-credentials.service.ts";
 import { type LoginResult, logout } from "./sessions.service.ts";
@@ -204,6 +206,23 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
         request.body,
       );
       return reply.status(created ? 201 : 200).send({ ...view, token });
+    },
+  );
+
+  app.get(
+    "/auth/field-vault-key",
+    {
+      // A browser session only (not an API token): the secret unlocks what the field app keeps offline.
+      config: { sessionOnly: true },
+      schema: {
+        tags: ["auth"],
+        summary: "The secret that unlocks the field app's offline data on this user's phone (held in memory only)",
+        response: { 200: FieldVaultKeySchema, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.header("cache-control", "no-store");
+      return fieldVaultKey(ctx, principalOf(request));
     },
   );
 
