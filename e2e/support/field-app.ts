@@ -5,10 +5,21 @@ import type { Page } from "playwright-core";
 /** Steps the field app's offline journeys share (e2e/specs/field/offline.spec.ts, visits.spec.ts). */
 export const PHOTO = readFileSync(path.resolve(import.meta.dirname, "../../packages/web/public/field/icon-512.png"));
 
-/** The field app opened once with a network, until its service worker keeps it and controls the page. */
+/** The offline PIN the journeys' workers set at their first online use. */
+export const OFFLINE_PIN = "2468";
+
+/**
+ * The field app opened once with a network, until its service worker keeps it and controls the page;
+ * the worker sets the offline PIN it asks for at first use.
+ */
 export async function openedOnce(page: Page, baseUrl: string) {
   await page.goto(`${baseUrl}/field`);
   await page.getByTestId("field-tasks").waitFor();
+  const setup = page.getByTestId("vault-pin-setup");
+  await setup.locator("input").nth(0).fill(OFFLINE_PIN);
+  await setup.locator("input").nth(1).fill(OFFLINE_PIN);
+  await setup.getByRole("button").click();
+  await setup.waitFor({ state: "detached" });
   // The service worker has kept the app (its install finished) and controls the page.
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -16,6 +27,13 @@ export async function openedOnce(page: Page, baseUrl: string) {
       await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve));
     }
   });
+}
+
+/** The app opened without a network asks the offline PIN once (then the worker's data opens). */
+export async function unlockOffline(page: Page, pin = OFFLINE_PIN) {
+  const gate = page.getByTestId("vault-unlock");
+  await gate.locator("input").fill(pin);
+  await gate.getByRole("button").click();
 }
 
 /** Every value the phone keeps, as text: IndexedDB (bytes read as UTF-8 and as Latin-1), Cache Storage, localStorage. */

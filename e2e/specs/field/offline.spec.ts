@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { openedOnce, phoneStorage, reportOffline } from "../../support/field-app.ts";
+import { openedOnce, phoneStorage, reportOffline, unlockOffline } from "../../support/field-app.ts";
 import { expectFullyTranslated, newPage, signInViaApi, useBrowser, waitForMap } from "../../support/journey.ts";
 
 /**
@@ -26,8 +26,10 @@ describe("the field app without a network", () => {
       (await page.getByTestId("field-tasks").locator(".adm-list-item-content-main").first().textContent()) ?? "";
 
     await context.setOffline(true);
-    // Opened again from its URL with no network: the app, the worker, and the task list as last seen.
+    // Opened again from its URL with no network: the offline PIN once, then the app, the worker, and the
+    // task list as last seen.
     await page.goto(`${baseUrl}/field/`);
+    await unlockOffline(page);
     await page.getByTestId("field-tasks").waitFor();
     await page.getByText("离线").first().waitFor();
     await page.getByTestId("field-tasks").getByText(taskTitle).first().waitFor();
@@ -50,6 +52,7 @@ describe("the field app without a network", () => {
     const again = await context.newPage();
     again.on("pageerror", (error) => pageErrors.push(error.message));
     await again.goto(`${baseUrl}/field/`);
+    await unlockOffline(again);
     const queue = again.getByTestId("pending-reports");
     await queue.getByText(first).waitFor();
     await queue.getByText(second).waitFor();
@@ -62,7 +65,8 @@ describe("the field app without a network", () => {
 
     // Nothing readable on the phone: no names, numbers or the text typed.
     const stored = await phoneStorage(again);
-    expect(stored).toContain("[CryptoKey extractable=false]");
+    // Not even the key of the data: only wrapped (by the server's secret and by the PIN's key).
+    expect(stored).not.toContain("[CryptoKey");
     for (const secret of [first, second, "郑雪", "13800000001", "路灯不亮"]) {
       expect(stored.includes(secret), `"${secret}" on the phone`).toBe(false);
     }
@@ -130,8 +134,31 @@ describe("the field app without a network", () => {
     });
     await context.setOffline(true);
     await page.goto(`${baseUrl}/field/`);
+    await unlockOffline(page);
     await page.waitForURL(/\/field\/login$/);
     expect(await countRows(page, "data")).toBe(0);
+    await context.close();
+  });
+
+  it("wipes what the phone kept after five wrong offline PINs in a row", async () => {
+    const { page, context, pageErrors } = await newPage(browser(), { mobile: true, geolocation: AT });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await openedOnce(page, baseUrl);
+    await expect.poll(() => countRows(page, "data")).toBeGreaterThan(1);
+    await context.setOffline(true);
+    await page.goto(`${baseUrl}/field/`);
+    const gate = page.getByTestId("vault-unlock");
+    for (const left of [4, 3, 2, 1]) {
+      await unlockOffline(page, "0000");
+      await gate.getByText(`密码错误，还可尝试 ${left} 次`).waitFor();
+    }
+    await expectFullyTranslated(page, "zh-CN");
+    await unlockOffline(page, "0000");
+    await page.waitForURL(/\/field\/login$/);
+    expect(await countKeys(page)).toBe(0);
+    expect(await countRows(page, "data")).toBe(0);
+    expect(await countRows(page, "queue")).toBe(0);
+    expect(pageErrors).toEqual([]);
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { openedOnce, phoneStorage, reportOffline } from "../../support/field-app.ts";
+import { openedOnce, phoneStorage, reportOffline, unlockOffline } from "../../support/field-app.ts";
 import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../support/journey.ts";
 
 /**
@@ -50,7 +50,9 @@ describe("door-knocking visits on the phone", () => {
 
     await context.setOffline(true);
     const offlineFrom = Date.now();
+    // Opened again without a network: the offline PIN once; then the visits take the same taps.
     await page.goto(`${baseUrl}/field/visits`);
+    await unlockOffline(page);
     const recorded: { name: string; outcome: string; householdId: string; personId: string | null }[] = [];
     const subjectOf = () => {
       const url = new URL(page.url());
@@ -99,11 +101,13 @@ describe("door-knocking visits on the phone", () => {
     const again = await context.newPage();
     again.on("pageerror", (error) => pageErrors.push(error.message));
     await again.goto(`${baseUrl}/field/`);
+    await unlockOffline(again);
     const queue = again.getByTestId("pending-reports");
     await queue.getByText(need).waitFor();
     expect(await queue.getByText("走访 ·").count()).toBe(3);
     const stored = await phoneStorage(again);
     for (const { name } of recorded) expect(stored.includes(name), `${name} readable on the phone`).toBe(false);
+    expect(stored).not.toContain("[CryptoKey");
 
     await context.setOffline(false);
     await queue.waitFor({ state: "detached", timeout: 30_000 });

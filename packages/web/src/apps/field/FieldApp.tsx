@@ -20,6 +20,7 @@ import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
 import { useOnline } from "../../lib/use-online.ts";
 import { useFieldSync } from "./sync.ts";
+import { VaultPinGate, VaultPinSetup } from "./VaultPin.tsx";
 
 // The task list is the first screen; every other screen is fetched on its first tap.
 const MobileLoginForm = lazyNamed(
@@ -40,6 +41,7 @@ const FieldVisitForm = lazyNamed(() => import("../../features/visits/components/
 export function FieldApp() {
   return (
     <MobileProviders app="field">
+      <VaultPinGate />
       <SessionProvider kept={fieldKeptSession}>
         <VaultProvider>
           <BrowserRouter basename="/field">
@@ -98,6 +100,7 @@ function FieldMain() {
       ]}
     >
       {!online && <NoticeBar content={t("field.offline")} color="alert" />}
+      <VaultPinSetup />
       <Suspense fallback={<DotLoading />}>
         <Routes>
           <Route index element={<FieldTasks />} />

@@ -1,5 +1,6 @@
 import type { Me } from "@wangge/core";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { apiFetch } from "../api-client.ts";
 import { type LoadState, useLoad } from "../mobile-load.tsx";
 import type { KeptSession } from "../session.tsx";
 import { useSession } from "../session.tsx";
@@ -17,24 +18,70 @@ const VAULT_OPENED = "wangge-vault-opened";
 /** A sync finished: screens that read the kept data read it again. */
 export const SYNCED = "wangge-synced";
 
+/** The vault needs the worker's offline PIN set (first online use): screens offer to set it. */
+export const PIN_NEEDED = "wangge-vault-pin-needed";
+const PIN_ASKED = "wangge-vault-pin-asked";
+
+/** An offline unlock waiting for the worker's PIN (shown by VaultPinGate), with the last attempt's outcome. */
+export interface PinRequest {
+  wrong?: number;
+  left?: number;
+  answer(pin: string): void;
+}
+let pinRequest: PinRequest | undefined;
+export const currentPinRequest = () => pinRequest;
+
+function askPin(last: { wrong: number; left: number } | undefined): Promise<string> {
+  return new Promise((resolve) => {
+    pinRequest = {
+      ...(last ?? {}),
+      answer: (pin) => {
+        pinRequest = undefined;
+        window.dispatchEvent(new Event(PIN_ASKED));
+        resolve(pin);
+      },
+    };
+    window.dispatchEvent(new Event(PIN_ASKED));
+  });
+}
+
+/** Opens the last worker's vault without a network: the PIN, asked until right or the vault is wiped. */
+async function unlockOffline(userId: string): Promise<Vault | undefined> {
+  const open = await Vault.open(userId);
+  if (open) return open;
+  const lock = await Vault.lock(userId);
+  if (lock === "legacy") return Vault.openLegacy(userId);
+  if (lock !== "pin") return undefined;
+  let last: { wrong: number; left: number } | undefined;
+  for (;;) {
+    const result = await Vault.unlockWithPin(userId, await askPin(last));
+    if ("vault" in result) return result.vault;
+    if ("wiped" in result) return undefined;
+    last = result;
+  }
+}
+
 export const fieldKeptSession: KeptSession = {
   async load() {
     const userId = await getMeta<string>("lastUser");
     if (!userId) return null;
-    const vault = await Vault.open(userId, { create: false });
+    const vault = await unlockOffline(userId);
     if (!vault) return null;
+    window.dispatchEvent(new Event(VAULT_OPENED));
     await expireIfStale(vault);
     const me = await vault.get<Omit<Me, "csrfToken">>("me");
     return me ? ({ ...me, csrfToken: "" } as Me) : null;
   },
   async keep(me) {
-    const vault = await Vault.open(me.user.id, { create: true });
+    const { secret } = await apiFetch<{ secret: string }>("/api/v1/auth/field-vault-key");
+    const vault = await Vault.unlockOnline(me.user.id, secret);
     if (!vault) return;
     await expireIfStale(vault);
     const { csrfToken: _token, ...rest } = me;
     await vault.put("me", rest);
     await setMeta("lastUser", me.user.id);
     window.dispatchEvent(new Event(VAULT_OPENED));
+    if ((await Vault.lock(me.user.id)) === "no_pin") window.dispatchEvent(new Event(PIN_NEEDED));
   },
   async forget(me) {
     await wipeUser(me.user.id);
@@ -49,7 +96,7 @@ export function VaultProvider({ children }: { children: ReactNode }) {
     let live = true;
     setVault(undefined);
     if (!userId) return;
-    const look = () => void Vault.open(userId, { create: false }).then((v) => live && v && setVault(v));
+    const look = () => void Vault.open(userId).then((v) => live && v && setVault(v));
     // The vault is made by keep() at sign-in, possibly just after this ran: look again then.
     window.addEventListener(VAULT_OPENED, look);
     look();
@@ -124,4 +171,34 @@ export async function loadKept<T>(vault: Vault | undefined, name: string, load: 
     }
     throw error;
   }
+}
+
+/** The offline unlock waiting for a PIN, as it changes. */
+export function usePinRequest(): PinRequest | undefined {
+  const [request, setRequest] = useState(currentPinRequest);
+  useEffect(() => {
+    const changed = () => setRequest(currentPinRequest());
+    window.addEventListener(PIN_ASKED, changed);
+    changed();
+    return () => window.removeEventListener(PIN_ASKED, changed);
+  }, []);
+  return request;
+}
+
+/** Whether the signed-in worker's vault still needs its offline PIN (then set it with `vault.setPin`). */
+export function usePinNeeded(): [boolean, () => void] {
+  const vault = useVault();
+  const [needed, setNeeded] = useState(false);
+  useEffect(() => {
+    if (!vault) return;
+    let live = true;
+    const look = () => void Vault.lock(vault.userId).then((lock) => live && setNeeded(lock === "no_pin"));
+    window.addEventListener(PIN_NEEDED, look);
+    look();
+    return () => {
+      live = false;
+      window.removeEventListener(PIN_NEEDED, look);
+    };
+  }, [vault]);
+  return [needed, () => setNeeded(false)];
 }

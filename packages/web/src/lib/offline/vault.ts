@@ -3,12 +3,15 @@
  * offline (due list, households, people's names and tags — the server never sends ID or phone numbers
  * to it), the task list as last seen, and the queue of what was recorded without a network.
  *
- * - One AES-GCM-256 key per worker, made on the phone at their first sign-in there as a
- *   **non-extractable** CryptoKey: IndexedDB keeps the key object, but no script (nor a copy of the
- *   storage read as JSON) can get its bytes out; every value is encrypted with a fresh 12-byte IV and
- *   bound to its slot (additional data: user id and name), so a value cannot be moved to another slot.
- * - Sign-out deletes the key and everything of that worker (issue #18 item 3); 7 days without a sync
- *   delete the kept data (the queue stays, so no recorded work is lost).
+ * - One AES-GCM-256 data key per worker, made on the phone at their first sign-in there. It is never
+ *   stored in clear (#18 item 3): IndexedDB keeps it only wrapped twice — by the worker's vault secret
+ *   from the server (GET /auth/field-vault-key, asked while the session is valid and held in memory
+ *   only: online unlock, nothing to type) and by a key derived from the worker's offline PIN (PBKDF2-
+ *   SHA-256, PBKDF2_ITERATIONS rounds, a random salt; set once at first online use: offline unlock).
+ *   Unwrapped, it lives in memory as a non-extractable CryptoKey. Every value is encrypted with a fresh
+ *   12-byte IV and bound to its slot (additional data: user id and name).
+ * - A wrong PIN PIN_MAX_TRIES times in a row wipes the vault; so do sign-out and, for the kept data,
+ *   7 days without a sync (the queue stays then, so no recorded work is lost).
  * - In clear are only ids, times and the server's refusal codes: no name, address, note or number.
  */
 const DB_NAME = "wangge-field";
@@ -17,11 +20,28 @@ export const KEEP_WITHOUT_SYNC_MS = 7 * 24 * 3600 * 1000;
 
 type StoreName = "keys" | "data" | "queue" | "meta";
 
+interface Wrapped {
+  iv: Uint8Array;
+  cipher: ArrayBuffer;
+}
 interface KeyRow {
   userId: string;
-  key: CryptoKey;
+  /** The data key wrapped by the server's vault secret. */
+  byServer?: Wrapped;
+  /** The data key wrapped by the key of the worker's offline PIN. */
+  byPin?: Wrapped & { salt: Uint8Array; iterations: number };
+  /** Wrong PINs in a row. */
+  pinTries?: number;
+  /** Before #18 item 3: the data key itself (non-extractable), replaced at the next online unlock. */
+  key?: CryptoKey;
   createdAt: string;
 }
+
+/** OWASP's figure for PBKDF2-HMAC-SHA256 (2023). */
+export const PBKDF2_ITERATIONS = 600_000;
+/** Wrong offline PINs in a row that wipe the worker's vault. */
+export const PIN_MAX_TRIES = 5;
+export const PIN_PATTERN = /^\d{4,8}$/;
 interface DataRow {
   slot: string;
   userId: string;
@@ -132,6 +152,61 @@ export interface QueueItem<B = Record<string, unknown>> {
   bytes?: ArrayBuffer;
 }
 
+const keyRow = async (userId: string) =>
+  (await tx(["keys"], "readonly", (get) => done(get("keys").get(userId)))) as KeyRow | undefined;
+const putKeyRow = (row: KeyRow) =>
+  tx(["keys"], "readwrite", (get) => {
+    get("keys").put(row);
+  });
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+const serverWrappingKey = (secret: string) =>
+  crypto.subtle.importKey("raw", fromBase64url(secret), "AES-GCM", false, ["wrapKey", "unwrapKey"]);
+
+async function pinWrappingKey(pin: string, salt: Uint8Array, iterations: number) {
+  const base = await crypto.subtle.importKey("raw", encoder.encode(pin), "PBKDF2", false, ["deriveKey"]);
+  return crypto.subtle.deriveKey(
+    { name: "PBKDF2", salt: salt as Uint8Array<ArrayBuffer>, iterations, hash: "SHA-256" },
+    base,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["wrapKey", "unwrapKey"],
+  );
+}
+
+async function wrap(dataKey: CryptoKey, by: CryptoKey, label: string): Promise<Wrapped> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const cipher = await crypto.subtle.wrapKey("raw", dataKey, by, {
+    name: "AES-GCM",
+    iv,
+    additionalData: encoder.encode(label),
+  });
+  return { iv, cipher };
+}
+
+function unwrap(wrapped: Wrapped, by: CryptoKey, label: string, extractable: boolean): Promise<CryptoKey> {
+  return crypto.subtle.unwrapKey(
+    "raw",
+    wrapped.cipher,
+    by,
+    { name: "AES-GCM", iv: wrapped.iv as Uint8Array<ArrayBuffer>, additionalData: encoder.encode(label) },
+    { name: "AES-GCM" },
+    extractable,
+    ["encrypt", "decrypt"],
+  );
+}
+
+/** Vaults unlocked in this page (their keys in memory only), and the server's secrets that opened them. */
+const unlocked = new Map<string, Vault>();
+const secrets = new Map<string, string>();
+
+/** What an offline unlock with a PIN came to. */
+export type PinUnlock = { vault: Vault } | { wrong: number; left: number } | { wiped: true };
+
 /** One worker's encrypted storage on this phone. */
 export class Vault {
   private constructor(
@@ -139,20 +214,103 @@ export class Vault {
     private readonly key: CryptoKey,
   ) {}
 
-  /** The worker's vault; made (with a new key) only when `create` — at sign-in, never offline. */
-  static async open(userId: string, { create }: { create: boolean }): Promise<Vault | undefined> {
+  /** The worker's vault if it is unlocked in this page. */
+  static async open(userId: string): Promise<Vault | undefined> {
+    return unlocked.get(userId);
+  }
+
+  /** Whether this phone keeps a vault for the worker, and how it may be opened without a network. */
+  static async lock(userId: string): Promise<"none" | "pin" | "no_pin" | "legacy"> {
+    if (typeof indexedDB === "undefined" || !crypto.subtle) return "none";
+    const row = await keyRow(userId);
+    if (!row) return "none";
+    if (row.key && !row.byServer) return "legacy";
+    return row.byPin ? "pin" : "no_pin";
+  }
+
+  /**
+   * Unlocks (or, at a worker's first sign-in on this phone, makes) the vault with the server's secret
+   * for the worker: online, nothing to type. A vault of an earlier version (its key kept in clear) is
+   * moved under a new wrapped key: its queue sealed again, its kept data left to the next sync.
+   */
+  static async unlockOnline(userId: string, secret: string): Promise<Vault | undefined> {
     if (typeof indexedDB === "undefined" || !crypto.subtle) return undefined;
-    const row = (await tx(["keys"], "readonly", (get) => done(get("keys").get(userId)))) as KeyRow | undefined;
-    if (row) return new Vault(userId, row.key);
-    if (!create) return undefined;
-    const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
-    const fresh: KeyRow = { userId, key, createdAt: new Date().toISOString() };
-    await tx(["keys"], "readwrite", (get) => {
-      get("keys").put(fresh);
-    });
+    const by = await serverWrappingKey(secret);
+    const label = `${userId}/server`;
+    const row = await keyRow(userId);
+    if (row?.byServer) {
+      try {
+        const vault = new Vault(userId, await unwrap(row.byServer, by, label, false));
+        if (row.pinTries) await putKeyRow({ ...row, pinTries: 0 });
+        secrets.set(userId, secret);
+        unlocked.set(userId, vault);
+        return vault;
+      } catch {
+        // Wrapped under another secret (the deployment's keys were replaced): nothing can open it.
+        await wipeUser(userId);
+      }
+    }
+    const dataKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
+    const fresh: KeyRow = { userId, byServer: await wrap(dataKey, by, label), createdAt: new Date().toISOString() };
+    const vault = new Vault(userId, await unwrap(fresh.byServer as Wrapped, by, label, false));
+    if (row?.key && !row.byServer) {
+      const legacy = new Vault(userId, row.key);
+      const queued = await legacy.queue();
+      await legacy.clearData();
+      for (const item of queued) await vault.enqueue(item, { quiet: true });
+    }
+    await putKeyRow(fresh);
     // Made at sign-in, so online: the 7 days without a sync count from here until the first sync ends.
-    await saveSyncState(userId, { lastSyncAt: fresh.createdAt });
-    return new Vault(userId, key);
+    if (!row) await saveSyncState(userId, { lastSyncAt: fresh.createdAt });
+    secrets.set(userId, secret);
+    unlocked.set(userId, vault);
+    return vault;
+  }
+
+  /** A vault of an earlier version, whose key is kept in clear: opened as before, until online. */
+  static async openLegacy(userId: string): Promise<Vault | undefined> {
+    const row = await keyRow(userId);
+    if (!row?.key || row.byServer) return undefined;
+    const vault = new Vault(userId, row.key);
+    unlocked.set(userId, vault);
+    return vault;
+  }
+
+  /**
+   * Unlocks the vault with the worker's offline PIN. A wrong PIN counts; the PIN_MAX_TRIES-th wrong one
+   * in a row wipes the vault (kept data, queue, key).
+   */
+  static async unlockWithPin(userId: string, pin: string): Promise<PinUnlock> {
+    const row = await keyRow(userId);
+    if (!row?.byPin) return { wiped: true };
+    const by = await pinWrappingKey(pin, row.byPin.salt, row.byPin.iterations);
+    try {
+      const vault = new Vault(userId, await unwrap(row.byPin, by, `${userId}/pin`, false));
+      if (row.pinTries) await putKeyRow({ ...row, pinTries: 0 });
+      unlocked.set(userId, vault);
+      return { vault };
+    } catch {
+      const wrong = (row.pinTries ?? 0) + 1;
+      if (wrong >= PIN_MAX_TRIES) {
+        await wipeUser(userId);
+        return { wiped: true };
+      }
+      await putKeyRow({ ...row, pinTries: wrong });
+      return { wrong, left: PIN_MAX_TRIES - wrong };
+    }
+  }
+
+  /** Sets (or changes) the offline PIN; needs the vault unlocked online in this page. */
+  async setPin(pin: string): Promise<void> {
+    if (!PIN_PATTERN.test(pin)) throw new Error("a PIN is 4 to 8 digits");
+    const secret = secrets.get(this.userId);
+    const row = await keyRow(this.userId);
+    if (!secret || !row?.byServer) throw new Error("the vault is not unlocked online");
+    const dataKey = await unwrap(row.byServer, await serverWrappingKey(secret), `${this.userId}/server`, true);
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const by = await pinWrappingKey(pin, salt, PBKDF2_ITERATIONS);
+    const byPin = { ...(await wrap(dataKey, by, `${this.userId}/pin`)), salt, iterations: PBKDF2_ITERATIONS };
+    await putKeyRow({ ...row, byPin, pinTries: 0 });
   }
 
   private slot(name: string) {
@@ -184,7 +342,7 @@ export class Vault {
     await tx(["data"], "readwrite", (get) => deleteByUser(get("data"), this.userId));
   }
 
-  async enqueue(item: Omit<QueueItem, "savedAt"> & { savedAt?: string }): Promise<void> {
+  async enqueue(item: Omit<QueueItem, "savedAt"> & { savedAt?: string }, { quiet = false } = {}): Promise<void> {
     const slot = this.slot(`queue/${item.id}`);
     const body = await seal(this.key, slot, encoder.encode(JSON.stringify(item.body)));
     const bytes = item.bytes ? await seal(this.key, `${slot}/bytes`, item.bytes) : undefined;
@@ -202,6 +360,7 @@ export class Vault {
     await tx(["queue"], "readwrite", (get) => {
       get("queue").put(row);
     });
+    if (quiet) return;
     announce();
     window.dispatchEvent(new Event(QUEUE_SAVED));
   }
@@ -274,6 +433,8 @@ export async function setMeta(name: string, value: unknown): Promise<void> {
 
 /** Everything of one worker: key, data, queue, sync state (sign-out). */
 export async function wipeUser(userId: string): Promise<void> {
+  unlocked.delete(userId);
+  secrets.delete(userId);
   if (typeof indexedDB === "undefined") return;
   await tx(["keys", "data", "queue", "meta"], "readwrite", async (get) => {
     get("keys").delete(userId);
