@@ -20,7 +20,6 @@ import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
 import { useOnline } from "../../lib/use-online.ts";
 import { useFieldSync } from "./sync.ts";
-import { VaultPinGate, VaultPinSetup } from "./VaultPin.tsx";
 
 // The task list is the first screen; every other screen is fetched on its first tap.
 const MobileLoginForm = lazyNamed(
@@ -33,6 +32,9 @@ const residents = () => import("../../features/registry/components/FieldResident
 const FieldResidents = lazyNamed(residents, "FieldResidents");
 const FieldHousehold = lazyNamed(residents, "FieldHousehold");
 const FieldPerson = lazyNamed(residents, "FieldPerson");
+// The offline PIN's screens (the service worker keeps them with every other chunk).
+const VaultPinGate = lazyNamed(() => import("./VaultPin.tsx"), "VaultPinGate");
+const VaultPinSetup = lazyNamed(() => import("./VaultPin.tsx"), "VaultPinSetup");
 const FieldGridMap = lazyNamed(() => import("./FieldGridMap.tsx"), "FieldGridMap");
 const FieldVisits = lazyNamed(() => import("../../features/visits/components/FieldVisits.tsx"), "FieldVisits");
 const FieldVisitForm = lazyNamed(() => import("../../features/visits/components/FieldVisitForm.tsx"), "FieldVisitForm");
@@ -41,7 +43,9 @@ const FieldVisitForm = lazyNamed(() => import("../../features/visits/components/
 export function FieldApp() {
   return (
     <MobileProviders app="field">
-      <VaultPinGate />
+      <Suspense fallback={null}>
+        <VaultPinGate />
+      </Suspense>
       <SessionProvider kept={fieldKeptSession}>
         <VaultProvider>
           <BrowserRouter basename="/field">
@@ -100,7 +104,9 @@ function FieldMain() {
       ]}
     >
       {!online && <NoticeBar content={t("field.offline")} color="alert" />}
-      <VaultPinSetup />
+      <Suspense fallback={null}>
+        <VaultPinSetup />
+      </Suspense>
       <Suspense fallback={<DotLoading />}>
         <Routes>
           <Route index element={<FieldTasks />} />
