@@ -13,7 +13,7 @@ import type { DB } from "../packages/server/src/db/schema.ts";
 import { uuidv7 } from "../packages/server/src/ids.ts";
 import { ensureDefaultTags } from "../packages/server/src/modules/registry/tags.service.ts";
 import { dueStatement } from "../packages/server/src/modules/visits/due.queries.ts";
-import { dueList } from "../packages/server/src/modules/visits/due.service.ts";
+import { dueList, visitCoverage } from "../packages/server/src/modules/visits/due.service.ts";
 import { postgresForBench } from "./support.ts";
 
 /**
@@ -22,6 +22,7 @@ import { postgresForBench } from "./support.ts";
  *   three people each (201,000 people), 30 people per grid with a care or service tag (30,000), and
  *   the day each was last met (`visit_last`: about 60% of the tagged and half the households, some
  *   long ago) — loaded straight into the tables with generate_series;
+ * - a township's coverage with its on-time share as history (due days of the last 90 days judged);
  * - the due list of the whole county (first page of 100, by address, with the counts per status) and
  *   of one grid (all of it, nearest first from a point), each through the service the route calls.
  * Goals (issue #18): county < 1 s and one grid < 50 ms on PostgreSQL; both printed for PGlite.
@@ -206,8 +207,16 @@ export async function run(args: string[]): Promise<Record<string, number>> {
             offset: 0,
           });
         });
+        // Coverage of a township and its villages, with the on-time share as history (the last 90 days).
+        const township = `${county.county}001`;
+        let coverage: Awaited<ReturnType<typeof visitCoverage>> | undefined;
+        const coverageMs = await timed(3, async () => {
+          coverage = await visitCoverage(ctx, actor, { areaCode: township });
+        });
         t = performance.now();
         Object.assign(figures, {
+          [`${e}_township_coverage_ms`]: coverageMs.p50,
+          [`${e}_township_fell_due`]: coverage?.area.fellDue ?? 0,
           [`${e}_people`]: county.people,
           [`${e}_households`]: county.households,
           [`${e}_tagged`]: county.tagged,
@@ -234,6 +243,11 @@ export async function run(args: string[]): Promise<Record<string, number>> {
             engine: e,
             measure: `one grid's due list, nearest first (${gridList?.total} items): p50 / max ms`,
             value: `${gridMs.p50} / ${gridMs.max}`,
+          },
+          {
+            engine: e,
+            measure: `a township's coverage with on-time history, 90 days (${coverage?.area.subjects} subjects): p50 / max ms`,
+            value: `${coverageMs.p50} / ${coverageMs.max}`,
           },
         );
       } finally {
