@@ -213,7 +213,7 @@ export async function reportEvent(
     supervised: false,
     resolved_level: null,
     // Never after the arrival: a phone a few minutes fast does not report from the future.
-    occurred_at: occurredAt > now ? now : occurredAt,
+    occurred_at: new Date(Math.min(occurredAt.getTime(), now.getTime())),
     created_at: now,
     updated_at: now,
     closed_at: null,
