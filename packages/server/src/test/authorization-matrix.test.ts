@@ -216,6 +216,7 @@ const samples: Record<string, Sample> = {
     build: async () => ({ url: "/api/v1/auth/tokens", payload: { id: crypto.randomUUID(), name: "matrix" } }),
   },
   "GET /api/v1/auth/tokens": { ok: 200, build: async () => ({ url: "/api/v1/auth/tokens" }) },
+  "GET /api/v1/auth/field-vault-key": { ok: 200, build: async () => ({ url: "/api/v1/auth/field-vault-key" }) },
   "DELETE /api/v1/auth/tokens/:id": {
     ok: 404,
     build: async () => ({ url: `/api/v1/auth/tokens/${crypto.randomUUID()}` }),
