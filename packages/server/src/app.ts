@@ -35,6 +35,7 @@ import { notificationsRoutes } from "./modules/events/notifications.routes.ts";
 import { open311Routes } from "./modules/events/open311.routes.ts";
 import { open311KeysRoutes } from "./modules/events/open311-keys.routes.ts";
 import { workCalendarRoutes } from "./modules/events/work-calendar.routes.ts";
+import { figuresRoutes } from "./modules/figures/figures.routes.ts";
 import { keysRoutes } from "./modules/platform/keys.routes.ts";
 import { healthRoutes, platformRoutes } from "./modules/platform/platform.routes.ts";
 import { importsRoutes } from "./modules/registry/imports.routes.ts";
@@ -198,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(visitsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(residentsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(subsidiesRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(figuresRoutes, { ctx, prefix: "/api/v1" });
   await app.register(importsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(keysRoutes, { ctx, prefix: "/api/v1" });
   await app.register(categoriesRoutes, { ctx, prefix: "/api/v1" });

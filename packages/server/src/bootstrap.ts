@@ -4,6 +4,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { systemPrincipal } from "./modules/auth/auth.service.ts";
 import { ensureDefaultCategories } from "./modules/events/categories.service.ts";
 import { sealStoredFreeText } from "./modules/events/free-text-sealing.service.ts";
+import { rebuildFiguresIfRequested } from "./modules/figures/figures-rebuild.service.ts";
 import { ensureDefaultTags } from "./modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "./modules/roles/roles.service.ts";
 import { seedDemoOnStart } from "./modules/seed/seed.service.ts";
@@ -33,6 +34,8 @@ export async function prepareDeployment(
       sealing,
       "personal numbers in free text written before this version are now masked and sealed; VACUUM FULL these tables to drop the old row versions from the database files",
     );
+  const figures = await rebuildFiguresIfRequested(ctx);
+  if (figures) logger.info(figures, "figures counted from the events, visits and close-outs written before");
   await warnAboutSharedPhones({ db: ctx.db, log: logger });
   const roles = await ensureDefaultRoles(ctx.db);
   if (roles.length > 0) logger.info({ roles }, "default roles created");

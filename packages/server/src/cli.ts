@@ -29,6 +29,7 @@ import { auditCheckpointer, verifyAuditTrailWithCheckpoints } from "./modules/au
 import { hardenAuditTable } from "./modules/audit/audit-hardening.service.ts";
 import { clearLoginLock, revokeCredentials } from "./modules/auth/auth.service.ts";
 import { createOpen311Key, listOpen311Keys, revokeOpen311Key } from "./modules/events/open311-keys.service.ts";
+import { rebuildFigures } from "./modules/figures/figures-rebuild.service.ts";
 import { rotateDataKey } from "./modules/platform/keys.service.ts";
 import { rejectedRowsReport } from "./modules/registry/import-reports.service.ts";
 import { importPeopleFile } from "./modules/registry/people-import.service.ts";
@@ -104,6 +105,19 @@ export function buildCli(): Command {
         const record = await seedDemo({ ctx, logger, print });
         const parts = record.parts.map((p) => `${p.name}: ${p.summary}`);
         print(`demo data loaded (${record.parts.length} part(s))${parts.length ? `\n  ${parts.join("\n  ")}` : ""}`);
+      });
+    });
+
+  const figures = program.command("figures").description("the command centre's figures (kept as matters change)");
+  figures
+    .command("rebuild")
+    .description(
+      "count every figure again from the events, disputes, visits and close-outs (the server may run on PostgreSQL; PGlite needs it stopped)",
+    )
+    .action(async () => {
+      await withDeployment("figures rebuild", async (ctx) => {
+        const { rows } = await rebuildFigures(ctx);
+        print(`figures rebuilt: ${rows} row(s) of area, day and category`);
       });
     });
 

@@ -1,4 +1,5 @@
 import { EVENT_FIELD_MESSAGES } from "../events/events.messages.ts";
+import { FIGURE_FIELD_MESSAGES } from "../figures/figures.messages.ts";
 import { GEO_MESSAGES } from "../geo/geo.messages.ts";
 import { REGISTRY_FIELD_MESSAGES } from "../registry/registry.messages.ts";
 import type { FieldIssue } from "../shared/domain-error.ts";
@@ -91,6 +92,7 @@ export const ALL_FIELD_MESSAGES: MessageCatalogue = {
   ...FIELD_MESSAGES,
   ...GEO_MESSAGES,
   ...EVENT_FIELD_MESSAGES,
+  ...FIGURE_FIELD_MESSAGES,
   ...REGISTRY_FIELD_MESSAGES,
   ...VISIT_FIELD_MESSAGES,
   ...SUBSIDY_FIELD_MESSAGES,

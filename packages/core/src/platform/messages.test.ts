@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AUTH_ERROR_CODES } from "../auth/auth.errors.ts";
 import { EVENT_ERROR_CODES } from "../events/events.errors.ts";
 import { EVENT_FIELD_MESSAGES } from "../events/events.messages.ts";
+import { FIGURE_FIELD_MESSAGES } from "../figures/figures.messages.ts";
 import { GEO_MESSAGES } from "../geo/geo.messages.ts";
 import { checkIdNumber } from "../registry/id-number.ts";
 import { REGISTRY_ERROR_CODES } from "../registry/registry.errors.ts";
@@ -19,6 +20,7 @@ const catalogues = [
   FIELD_MESSAGES,
   GEO_MESSAGES,
   EVENT_FIELD_MESSAGES,
+  FIGURE_FIELD_MESSAGES,
   REGISTRY_FIELD_MESSAGES,
   VISIT_FIELD_MESSAGES,
   SUBSIDY_FIELD_MESSAGES,

@@ -33,6 +33,7 @@ import type {
   Open311KeyTable,
   WorkCalendarDayTable,
 } from "../modules/events/events.table.ts";
+import type { FigureDayTable, FigureRebuildTable } from "../modules/figures/figures.table.ts";
 import type { AppMetaTable, ClientErrorReportTable, DeferredDdlTable } from "../modules/platform/platform.table.ts";
 import type {
   AreaAttributionTable,
@@ -104,6 +105,8 @@ export interface DB {
   event_category: EventCategoryTable;
   work_calendar_day: WorkCalendarDayTable;
   event: EventTable;
+  figure_day: FigureDayTable;
+  figure_rebuild: FigureRebuildTable;
   event_step: EventStepTable;
   event_counter: EventCounterTable;
   event_attachment: EventAttachmentTable;

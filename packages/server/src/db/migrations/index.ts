@@ -30,6 +30,7 @@ import * as m20261207_1000 from "./2026_12_07_1000_grant_auditor_area_read.ts";
 import * as m20261208_0900 from "./2026_12_08_0900_add_event_occurred_at.ts";
 import * as m20261208_0901 from "./2026_12_08_0901_index_event_steps_by_area.ts";
 import * as m20261208_0902 from "./2026_12_08_0902_add_visit_photo_hash.ts";
+import * as m20261208_0920 from "./2026_12_08_0920_create_figures.ts";
 import * as m20261208_1020 from "./2026_12_08_1020_create_resident_links_and_subsidies.ts";
 
 /**
@@ -68,5 +69,6 @@ export const migrations: Record<string, Migration> = {
   "2026_12_08_0900_add_event_occurred_at": m20261208_0900,
   "2026_12_08_0901_index_event_steps_by_area": m20261208_0901,
   "2026_12_08_0902_add_visit_photo_hash": m20261208_0902,
+  "2026_12_08_0920_create_figures": m20261208_0920,
   "2026_12_08_1020_create_resident_links_and_subsidies": m20261208_1020,
 };

@@ -19,9 +19,9 @@ export async function findDispute(db: Db, eventId: string) {
   return db.selectFrom("dispute").selectAll().where("event_id", "=", eventId).executeTakeFirst();
 }
 
-/** Creates the dispute record unless it exists. */
-export async function insertDisputeIfMissing(db: Db, eventId: string, riskGrade: string, at: Date): Promise<void> {
-  await db
+/** Creates the dispute record unless it exists; whether it created it. */
+export async function insertDisputeIfMissing(db: Db, eventId: string, riskGrade: string, at: Date): Promise<boolean> {
+  const res = await db
     .insertInto("dispute")
     .values({
       event_id: eventId,
@@ -33,7 +33,19 @@ export async function insertDisputeIfMissing(db: Db, eventId: string, riskGrade:
       updated_at: at,
     })
     .onConflict((oc) => oc.column("event_id").doNothing())
-    .execute();
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** A dispute's risk grade, its row locked until the transaction ends (a regrade moves the figures once). */
+export async function lockRiskGrade(db: Db, eventId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("dispute")
+    .select("risk_grade")
+    .where("event_id", "=", eventId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row?.risk_grade;
 }
 
 export async function updateDisputeRow(

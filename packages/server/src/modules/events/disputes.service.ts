@@ -20,6 +20,7 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
+import { addFigures, eventFigurePath, riskGradeFigure } from "../figures/figure-updates.ts";
 import { personInScope } from "../registry/people.service.ts";
 import { isIssue, sealIdNumber, sealPhone } from "../registry/registry-fields.ts";
 import {
@@ -35,6 +36,7 @@ import {
   listFollowups,
   listParties,
   listSessions,
+  lockRiskGrade,
   updateDisputeRow,
 } from "./disputes.queries.ts";
 import { openColumns, SEALED_TEXT, sealColumns, sealNote } from "./event-free-text.ts";
@@ -100,7 +102,17 @@ export async function auditMediation(
 
 /** Creates the dispute record on first use (graded by category until the mediator grades it). */
 export async function ensureDispute(trx: Transaction<DB>, row: EventRow, now: Date) {
-  await insertDisputeIfMissing(trx, row.id, suggestedRiskGrade(row.category_key), now);
+  const grade = suggestedRiskGrade(row.category_key);
+  // A dispute in mediation counts under its risk grade on the day it was reported.
+  if (await insertDisputeIfMissing(trx, row.id, grade, now))
+    await addFigures(trx, [
+      {
+        path: eventFigurePath(row),
+        at: row.created_at,
+        categoryKey: row.category_key,
+        counts: { [riskGradeFigure(grade)]: 1 },
+      },
+    ]);
 }
 
 export async function step(
@@ -225,6 +237,16 @@ export async function updateDispute(
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     await ensureDispute(trx, row, now);
+    const before = await lockRiskGrade(trx, id);
+    if (before && before !== input.riskGrade)
+      await addFigures(trx, [
+        {
+          path: eventFigurePath(row),
+          at: row.created_at,
+          categoryKey: row.category_key,
+          counts: { [riskGradeFigure(before)]: -1, [riskGradeFigure(input.riskGrade)]: 1 },
+        },
+      ]);
     await updateDisputeRow(trx, id, {
       risk_grade: input.riskGrade,
       ...(input.mediatorUserId !== undefined

@@ -13,6 +13,7 @@ import { uuidv7 } from "../../ids.ts";
 import { findArea } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAuditBatch } from "../audit/audit.service.ts";
+import { addFigures, type FigureChange, figuresOfAction } from "../figures/figure-updates.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
 import { changeOf, type EventChange, notifyChanges, publishChange } from "./event-changes.ts";
 import {
@@ -148,6 +149,12 @@ async function applyPlans(ctx: AppContext, plans: Plan[], now: Date) {
     const done = await moveOverdueEvents(trx, plans, { now, states: OPEN_STATES });
     const ok = plans.filter((p) => done.has(p.id));
     if (ok.length === 0) return [];
+    const figures: FigureChange[] = [];
+    for (const p of ok) {
+      const f = await figuresOfAction(trx, p.row, p.escalate ? "escalate" : "overdue", now, { byTimer: true });
+      if (f) figures.push(f);
+    }
+    await addFigures(trx, figures);
     await insertSteps(
       trx,
       ok.map((p) => ({

@@ -21,6 +21,7 @@ import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
+import { addFigures, eventFigurePath, figuresOfAction, satisfactionFigure } from "../figures/figure-updates.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
 import { escalationTarget } from "./escalation.service.ts";
 import { actionRefusal, dispatchTargets, mergeRefusal } from "./event-actions.service.ts";
@@ -184,6 +185,8 @@ export async function transitionEvent(
     // Compare-and-set on the state: two people acting at once cannot both move the event.
     const after = await updateEventIfUnchanged(trx, id, { state: row.state, level: row.level }, update);
     if (!after) throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "the event changed meanwhile; reload it");
+    const figures = await figuresOfAction(trx, row, input.action, now);
+    if (figures) await addFigures(trx, [figures]);
     await insertSteps(trx, [
       {
         id: uuidv7(now.getTime()),
@@ -293,6 +296,14 @@ export async function giveFeedback(
       at: now,
     });
     if (!changed) throw new DomainError("EVENT_FEEDBACK_NOT_ALLOWED", "feedback was already given");
+    await addFigures(trx, [
+      {
+        path: eventFigurePath(row),
+        at: now,
+        categoryKey: row.category_key,
+        counts: { [satisfactionFigure(input.satisfaction)]: 1 },
+      },
+    ]);
     await insertSteps(trx, [
       {
         id: uuidv7(now.getTime()),

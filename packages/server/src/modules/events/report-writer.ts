@@ -5,6 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { beatOfficersOf } from "../areas/police-beats.service.ts";
 import { type AuditEntry, recordAuditBatch } from "../audit/audit.service.ts";
+import { addFigures, eventFigurePath } from "../figures/figure-updates.ts";
 import { changeOf, notifyChanges } from "./event-changes.ts";
 import { addFollowers, addToCounters, insertEvents, insertSteps } from "./events.queries.ts";
 import type { EventRow } from "./events.table.ts";
@@ -80,6 +81,15 @@ class ReportWriter {
       );
       const rows: EventRow[] = group.map((q, i) => ({ ...q.row, number: numbers[i] as string }));
       await insertEvents(trx, rows);
+      await addFigures(
+        trx,
+        rows.map((r) => ({
+          path: eventFigurePath(r),
+          at: r.created_at,
+          categoryKey: r.category_key,
+          counts: { reported: 1 },
+        })),
+      );
       await insertSteps(
         trx,
         group.map((q, i) => {

@@ -20,6 +20,7 @@ import { uuidv7 } from "../../ids.ts";
 import { sealFreeText } from "../../privacy/free-text.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
+import { addFigures } from "../figures/figure-updates.ts";
 import {
   countDayEvents,
   countDayVisits,
@@ -192,6 +193,10 @@ export async function confirmCloseOut(
       confirmed_by_name: actor.displayName,
     });
     if (!wrote) return false;
+    await addFigures(
+      trx,
+      prefixes.map((p) => ({ path: p, at: input.day, categoryKey: "", counts: { closeOuts: 1 } })),
+    );
     await insertCloseOutParts(
       trx,
       prefixes.map((p) => ({ close_out_id: input.id, day: input.day, area_path: p })),

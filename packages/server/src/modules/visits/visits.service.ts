@@ -20,6 +20,7 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import { sealFreeText } from "../../privacy/free-text.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { visibleEvent } from "../events/events.service.ts";
+import { addFigures } from "../figures/figure-updates.ts";
 import { listVisitPlans } from "./visit-plans.service.ts";
 import {
   findAddressOfHousehold,
@@ -230,6 +231,14 @@ export async function recordVisit(
   };
   const created = await ctx.db.transaction().execute(async (trx) => {
     if (!(await insertVisitIfNew(trx, row))) return false;
+    await addFigures(trx, [
+      {
+        path: row.area_path,
+        at: chinaDate(visitedAt),
+        categoryKey: "",
+        counts: { visits: 1, visitsMet: input.outcome === "visited" ? 1 : 0 },
+      },
+    ]);
     await insertVisitPeople(trx, input.id, personIds);
     // Who recorded which visit of which household, in the trail with the visit (no free text in it).
     await recordAudit(ctx, trx, {

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { EVENT_FIGURES, FIGURES } from "./figures.ts";
+
+/**
+ * The figures API (GET /figures, GET /figures/open): counts of an area and period, with the period
+ * before for the change, broken down by day, category or child area — what the console's 工作台,
+ * the reports and the big screen read.
+ */
+const DAY = z.iso.date();
+const AREA_CODE = z.string().regex(/^[0-9A-Za-z]{2,24}$/);
+
+export const FigureCountsSchema = z.object(Object.fromEntries(FIGURES.map((f) => [f, z.number().int()]))).meta({
+  id: "FigureCounts",
+}) as unknown as z.ZodType<Record<(typeof FIGURES)[number], number>>;
+
+export const FigureRatesSchema = z
+  .object({
+    settledInGrid: z.number().nullable(),
+    settledInCommunity: z.number().nullable(),
+    onTime: z.number().nullable(),
+    satisfaction: z.number().nullable(),
+  })
+  .meta({ id: "FigureRates" });
+
+export const FigureAreaSchema = z
+  .object({ code: z.string(), name: z.string(), level: z.string() })
+  .meta({ id: "FigureArea" });
+
+export const FIGURE_BREAKDOWNS = ["day", "category", "child"] as const;
+
+export const FiguresQuerySchema = z
+  .object({
+    area: AREA_CODE.optional().describe("The area (default: your first area; the whole tree for a global reader)"),
+    from: DAY,
+    to: DAY.describe("The last day of the period (included)"),
+    category: z.string().max(64).optional().describe("A category and every category below it"),
+    by: z.enum(FIGURE_BREAKDOWNS).optional(),
+  })
+  .strict();
+
+export const FigureRowSchema = z
+  .object({
+    key: z.string().describe("The day, the category key ('' for visits and close-outs) or the child area's code"),
+    name: z.string().nullable(),
+    level: z.string().nullable(),
+    counts: FigureCountsSchema,
+  })
+  .meta({ id: "FigureRow" });
+
+export const FiguresSchema = z
+  .object({
+    area: FigureAreaSchema,
+    /** From the top of what the reader sees down to the area (the breadcrumb). */
+    trail: z.array(FigureAreaSchema),
+    from: z.string(),
+    to: z.string(),
+    category: z.string().nullable(),
+    counts: FigureCountsSchema,
+    rates: FigureRatesSchema,
+    previous: z.object({ from: z.string(), to: z.string(), counts: FigureCountsSchema, rates: FigureRatesSchema }),
+    by: z.enum(FIGURE_BREAKDOWNS).nullable(),
+    rows: z.array(FigureRowSchema),
+  })
+  .meta({ id: "Figures" });
+
+export const OpenMattersQuerySchema = z.object({ area: AREA_CODE.optional() }).strict();
+
+export const OpenMattersSchema = z
+  .object({
+    area: FigureAreaSchema,
+    trail: z.array(FigureAreaSchema),
+    open: z.number().int(),
+    overdue: z.number().int(),
+    children: z.array(
+      FigureAreaSchema.extend({
+        open: z.number().int(),
+        overdue: z.number().int(),
+        hasChildren: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: "OpenMatters" });
+
+/** The events list behind an event figure: area, period and figure (GET /events?figure=…). */
+export const EventFigureSchema = z.enum(EVENT_FIGURES);

@@ -1,0 +1,123 @@
+import { addDays } from "../visits/visit-plans.ts";
+
+/**
+ * The command centre's figures (issue #20): counters kept per area, day and category as matters
+ * change (the server's figure_day), summed for any area and period. Event figures count where the
+ * matter arose (its first area: a grid's figures keep the matters reported in it wherever they were
+ * settled, and stay with the grid as it was when they happened); visits count where the household
+ * was, close-outs where the worker closed out the day.
+ */
+export const EVENT_FIGURES = [
+  "reported",
+  "accepted",
+  "settled",
+  "settledGrid",
+  "settledVillage",
+  "settledAbove",
+  "settledOnTime",
+  "settledLate",
+  "escalated",
+  "overdue",
+  "returned",
+  "reopened",
+  "satisfied",
+  "basicallySatisfied",
+  "unsatisfied",
+  "disputesSimple",
+  "disputesGeneral",
+  "disputesMajor",
+  "agreements",
+] as const;
+export type EventFigure = (typeof EVENT_FIGURES)[number];
+
+export const FIGURES = [...EVENT_FIGURES, "visits", "visitsMet", "closeOuts"] as const;
+export type Figure = (typeof FIGURES)[number];
+export type FigureCounts = Record<Figure, number>;
+
+/**
+ * What each figure counts, in words (the events list behind an event figure lists the same):
+ * - reported: events reported (day of the report);
+ * - accepted, returned, reopened, escalated: those actions taken (by people or, escalated, the timer);
+ * - settled: resolutions (办结), split by the level that settled it (grid, village or community, above)
+ *   and by whether the timer had found it past a deadline since it was (re)opened (late) or not;
+ * - overdue: deadlines the timer found passed (escalated by it, or flagged at the top);
+ * - satisfied / basicallySatisfied / unsatisfied: the reporters' verdicts (day given);
+ * - disputes*: disputes in mediation by risk grade, on the day they were reported;
+ * - agreements: mediation agreements drawn up; visits (visitsMet: someone was met); closeOuts: a
+ *   worker's day closed out for one of their areas.
+ */
+export const FIGURE_COLUMNS: Record<Figure, string> = {
+  reported: "reported",
+  accepted: "accepted",
+  settled: "settled",
+  settledGrid: "settled_grid",
+  settledVillage: "settled_village",
+  settledAbove: "settled_above",
+  settledOnTime: "settled_on_time",
+  settledLate: "settled_late",
+  escalated: "escalated",
+  overdue: "overdue",
+  returned: "returned",
+  reopened: "reopened",
+  satisfied: "satisfied",
+  basicallySatisfied: "basically_satisfied",
+  unsatisfied: "unsatisfied",
+  disputesSimple: "disputes_simple",
+  disputesGeneral: "disputes_general",
+  disputesMajor: "disputes_major",
+  agreements: "agreements",
+  visits: "visits",
+  visitsMet: "visits_met",
+  closeOuts: "close_outs",
+};
+
+export function zeroFigures(): FigureCounts {
+  return Object.fromEntries(FIGURES.map((f) => [f, 0])) as FigureCounts;
+}
+
+/** Percentages (one decimal) a command centre reads off the counts; null when there is nothing to divide. */
+export interface FigureRates {
+  /** Settled in the grid, of all settled (小事不出网格). */
+  settledInGrid: number | null;
+  /** Settled in the grid or the village/community, of all settled (大事不出社区). */
+  settledInCommunity: number | null;
+  /** Settled without a missed deadline, of all settled. */
+  onTime: number | null;
+  /** Satisfied or basically satisfied, of all verdicts (满意率). */
+  satisfaction: number | null;
+}
+
+const pct = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 10);
+
+export function figureRates(c: FigureCounts): FigureRates {
+  const verdicts = c.satisfied + c.basicallySatisfied + c.unsatisfied;
+  return {
+    settledInGrid: pct(c.settledGrid, c.settled),
+    settledInCommunity: pct(c.settledGrid + c.settledVillage, c.settled),
+    onTime: pct(c.settledOnTime, c.settled),
+    satisfaction: pct(c.satisfied + c.basicallySatisfied, verdicts),
+  };
+}
+
+/** The longest period one query sums (days, both ends included). */
+export const MAX_FIGURE_PERIOD_DAYS = 1_100;
+
+const DAY_MS = 86_400_000;
+
+/** Days from `from` to `to`, both included (ISO dates). */
+export function periodDays(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+}
+
+
+/** The period of equal length just before [from, to]: what a figure's change is measured against. */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const n = periodDays(from, to);
+  return { from: addDays(from, -n), to: addDays(from, -1) };
+}
+
+/** The Monday of the week an ISO date falls in (weeks run Monday to Sunday). */
+export function weekStart(day: string): string {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 Sunday
+  return addDays(day, -((weekday + 6) % 7));
+}

@@ -1,0 +1,22 @@
+import type { AppContext } from "../../context.ts";
+import { rebuildFigureRows, rebuildRequested } from "./figures.queries.ts";
+
+/**
+ * Counting the figures again from the raw tables: once after the migration that brought them (at
+ * start, for the data written before), and on demand (`wangge figures rebuild`). Safe while the
+ * server writes: the table is locked for the count (see rebuildFigureRows).
+ */
+export async function rebuildFigures(ctx: Pick<AppContext, "db">): Promise<{ rows: number }> {
+  const rows = await ctx.db.transaction().execute((trx) => rebuildFigureRows(trx));
+  return { rows };
+}
+
+/** At start: counts the figures when a migration asked for it (several processes: each waits on the lock; the first one counts). */
+export async function rebuildFiguresIfRequested(ctx: Pick<AppContext, "db">): Promise<{ rows: number } | undefined> {
+  if (!(await rebuildRequested(ctx.db))) return undefined;
+  return ctx.db.transaction().execute(async (trx) => {
+    // Checked again under the lock: another process may have counted them meanwhile.
+    const rows = await rebuildFigureRows(trx, { onlyIfRequested: true });
+    return rows === undefined ? undefined : { rows };
+  });
+}

@@ -1,0 +1,248 @@
+import { FIGURE_COLUMNS, FIGURES, type Figure, type FigureCounts, OPEN_STATES, zeroFigures } from "@wangge/core";
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import type { DB } from "../../db/schema.ts";
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** One row's increments: area code, day (ISO, China time), category ('' for visits and close-outs). */
+export interface FigureIncrement {
+  areaCode: string;
+  day: string;
+  categoryKey: string;
+  counts: Partial<FigureCounts>;
+}
+
+const COLUMNS = FIGURES.map((f) => FIGURE_COLUMNS[f]);
+
+/**
+ * Adds increments (negative ones too) in one statement: INSERT … ON CONFLICT DO UPDATE SET
+ * n = figure_day.n + excluded.n, so parallel writers on the same area, day and category never lose
+ * one. Rows are written in key order, so two transactions lock shared rows in the same order (no
+ * deadlock); the caller merges increments of one key (a statement may not touch a row twice).
+ */
+export async function addFigureRows(db: Db, rows: FigureIncrement[]): Promise<void> {
+  if (rows.length === 0) return;
+  const sorted = [...rows].sort((a, b) =>
+    a.areaCode === b.areaCode
+      ? a.day === b.day
+        ? a.categoryKey < b.categoryKey
+          ? -1
+          : 1
+        : a.day < b.day
+          ? -1
+          : 1
+      : a.areaCode < b.areaCode
+        ? -1
+        : 1,
+  );
+  const values = sorted.map(
+    (r) =>
+      sql`(${sql.join([
+        sql`${r.areaCode}`,
+        sql`${r.day}::date`,
+        sql`${r.categoryKey}`,
+        ...FIGURES.map((f) => sql`${r.counts[f] ?? 0}::integer`),
+      ])})`,
+  );
+  await sql`
+    insert into figure_day (area_code, day, category_key, ${sql.join(COLUMNS.map((c) => sql.ref(c)))})
+    values ${sql.join(values)}
+    on conflict (area_code, day, category_key) do update set
+    ${sql.join(COLUMNS.map((c) => sql`${sql.ref(c)} = figure_day.${sql.ref(c)} + excluded.${sql.ref(c)}`))}`.execute(
+    db,
+  );
+}
+
+const sums = sql.join(COLUMNS.map((c) => sql`coalesce(sum(${sql.ref(c)}), 0)::integer as ${sql.ref(c)}`));
+
+function countsOf(row: Record<string, unknown>): FigureCounts {
+  const out = zeroFigures();
+  for (const f of FIGURES) out[f] = Number(row[FIGURE_COLUMNS[f]] ?? 0);
+  return out;
+}
+
+function categoryFilter(categoryKey: string | undefined): RawBuilder<boolean> {
+  if (!categoryKey) return sql<boolean>`true`;
+  return sql<boolean>`(category_key = ${categoryKey} or category_key like ${`${categoryKey.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`;
+}
+
+/** The figures of areas over a period (both ends included), summed per area code. */
+export async function sumFiguresByArea(
+  db: Db,
+  codes: readonly string[],
+  period: { from: string; to: string; categoryKey?: string | undefined },
+): Promise<Map<string, FigureCounts>> {
+  if (codes.length === 0) return new Map();
+  const res = await sql<Record<string, unknown> & { area_code: string }>`
+    select area_code, ${sums} from figure_day
+    where area_code in (${sql.join([...codes])}) and day >= ${period.from}::date and day <= ${period.to}::date
+      and ${categoryFilter(period.categoryKey)}
+    group by area_code`.execute(db);
+  return new Map(res.rows.map((r) => [r.area_code, countsOf(r)]));
+}
+
+/** The figures of one area over a period, per day or per category. */
+export async function sumFiguresOfAreaBy(
+  db: Db,
+  code: string,
+  by: "day" | "category",
+  period: { from: string; to: string; categoryKey?: string | undefined },
+): Promise<{ key: string; counts: FigureCounts }[]> {
+  const key = by === "day" ? sql`day::text` : sql`category_key`;
+  const res = await sql<Record<string, unknown> & { key: string }>`
+    select ${key} as key, ${sums} from figure_day
+    where area_code = ${code} and day >= ${period.from}::date and day <= ${period.to}::date
+      and ${categoryFilter(period.categoryKey)}
+    group by 1 order by 1`.execute(db);
+  return res.rows.map((r) => ({ key: r.key, counts: countsOf(r) }));
+}
+
+/**
+ * Whether the timer found an event past a deadline (escalated it or flagged it overdue) since it
+ * was last reported or reopened: its settlement then counts as late.
+ */
+export async function timerFoundLate(db: Db, eventId: string, at: Date): Promise<boolean> {
+  const res = await sql<{
+    late: boolean;
+  }>`select ${lateSince(sql`${eventId}::uuid`, sql`${at}::timestamptz`)} as late`.execute(db);
+  return Boolean(res.rows[0]?.late);
+}
+
+function lateSince(eventId: RawBuilder<unknown>, at: RawBuilder<unknown>) {
+  return sql<boolean>`exists (
+    select 1 from event_step t
+    where t.event_id = ${eventId} and t.action in ('escalate', 'overdue') and t.actor_user_id is null and t.at <= ${at}
+      and t.at >= coalesce(
+        (select max(r.at) from event_step r where r.event_id = ${eventId} and r.action in ('report', 'reopen') and r.at <= ${at}),
+        '-infinity'::timestamptz))`;
+}
+
+const cnDay = (at: RawBuilder<unknown>) => sql`((${at} at time zone 'UTC') + interval '8 hours')::date`;
+
+/**
+ * Every figure counted from the raw tables (events, their steps, disputes, agreements, visits,
+ * close-outs) by the same rules the writes follow: the rebuild's source, and what the tests hold
+ * the kept figures to.
+ */
+function rawFigures() {
+  const origin = sql`coalesce(e.origin_path, e.area_path)`;
+  const pivot = sql.join(COLUMNS.map((c) => sql`(count(*) filter (where f.k = ${c}))::integer as ${sql.ref(c)}`));
+  return sql`
+    with facts (path, day, cat, k) as (
+      select ${origin}, ${cnDay(sql`e.created_at`)}, e.category_key, 'reported' from event e
+      union all
+      select ${origin}, ${cnDay(sql`s.at`)}, e.category_key, x.k
+      from event_step s join event e on e.id = s.event_id
+      cross join lateral (values
+        (case s.action when 'accept' then 'accepted' when 'return' then 'returned' when 'reopen' then 'reopened'
+          when 'escalate' then 'escalated' when 'resolve' then 'settled' end),
+        (case when s.action = 'resolve' then
+          case s.level when 'grid' then 'settled_grid' when 'village' then 'settled_village' else 'settled_above' end end),
+        (case when s.action = 'resolve' then
+          case when ${lateSince(sql`s.event_id`, sql`s.at`)} then 'settled_late' else 'settled_on_time' end end),
+        (case when s.action in ('escalate', 'overdue') and s.actor_user_id is null then 'overdue' end)
+      ) as x (k)
+      where s.action in ('accept', 'return', 'reopen', 'escalate', 'resolve', 'overdue') and x.k is not null
+      union all
+      select ${origin}, ${cnDay(sql`e.feedback_at`)}, e.category_key,
+        case e.satisfaction when 'satisfied' then 'satisfied' when 'basically' then 'basically_satisfied' else 'unsatisfied' end
+      from event e where e.satisfaction is not null and e.feedback_at is not null
+      union all
+      select ${origin}, ${cnDay(sql`e.created_at`)}, e.category_key, 'disputes_' || d.risk_grade
+      from dispute d join event e on e.id = d.event_id
+      union all
+      select ${origin}, ${cnDay(sql`a.created_at`)}, e.category_key, 'agreements'
+      from mediation_agreement a join event e on e.id = a.event_id
+      union all
+      select v.area_path, ${cnDay(sql`v.visited_at`)}, '', 'visits' from visit v
+      union all
+      select v.area_path, ${cnDay(sql`v.visited_at`)}, '', 'visits_met' from visit v where v.outcome = 'visited'
+      union all
+      select c.area_path, c.day, '', 'close_outs' from close_out_area c
+    )
+    select code as area_code, f.day, f.cat as category_key, ${pivot}
+    from facts f cross join lateral unnest(string_to_array(trim(both '/' from f.path), '/')) as code
+    group by code, f.day, f.cat`;
+}
+
+/** The figures counted from the raw tables, row by row (tests compare them with the kept ones). */
+export async function listRawFigures(
+  db: Db,
+): Promise<(FigureCounts & { areaCode: string; day: string; categoryKey: string })[]> {
+  const res = await sql<Record<string, unknown> & { area_code: string; day: string; category_key: string }>`
+    select r.*, r.day::text as day_text from (${rawFigures()}) r`.execute(db);
+  return res.rows.map((r) => ({
+    areaCode: r.area_code,
+    day: String(r.day_text),
+    categoryKey: r.category_key,
+    ...countsOf(r),
+  }));
+}
+
+/** The kept figures, row by row, without rows of zeros. */
+export async function listKeptFigures(
+  db: Db,
+): Promise<(FigureCounts & { areaCode: string; day: string; categoryKey: string })[]> {
+  const res = await sql<Record<string, unknown> & { area_code: string; day_text: string; category_key: string }>`
+    select f.*, f.day::text as day_text from figure_day f`.execute(db);
+  return res.rows
+    .map((r) => ({ areaCode: r.area_code, day: r.day_text, categoryKey: r.category_key, ...countsOf(r) }))
+    .filter((r) => FIGURES.some((f: Figure) => r[f] !== 0));
+}
+
+/**
+ * Counts every figure again from the raw tables. The table is locked first: writes that keep the
+ * figures wait, and each lands either in what the rebuild reads (committed before) or on top of it
+ * (after), never both or neither. Returns the rows written.
+ */
+export async function rebuildFigureRows(trx: Transaction<DB>): Promise<number>;
+export async function rebuildFigureRows(
+  trx: Transaction<DB>,
+  options: { onlyIfRequested: true },
+): Promise<number | undefined>;
+export async function rebuildFigureRows(
+  trx: Transaction<DB>,
+  options: { onlyIfRequested?: boolean } = {},
+): Promise<number | undefined> {
+  await sql`lock table figure_day in exclusive mode`.execute(trx);
+  if (options.onlyIfRequested && !(await rebuildRequested(trx))) return undefined;
+  await sql`delete from figure_day`.execute(trx);
+  const res = await sql`
+    insert into figure_day (area_code, day, category_key, ${sql.join(COLUMNS.map((c) => sql.ref(c)))})
+    select area_code, day, category_key, ${sql.join(COLUMNS.map((c) => sql.ref(c)))} from (${rawFigures()}) r`.execute(
+    trx,
+  );
+  await sql`delete from figure_rebuild`.execute(trx);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+/** Whether a migration asked for the figures to be counted from the raw tables. */
+export async function rebuildRequested(db: Db): Promise<boolean> {
+  const row = await db.selectFrom("figure_rebuild").select("requested_at").limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Open matters under a path: in total and per next path segment (the child area), and how many are overdue. */
+export async function countOpenUnder(
+  db: Db,
+  path: string,
+  now: Date,
+): Promise<{ childCode: string; open: number; overdue: number }[]> {
+  const res = await sql<{ child_code: string; open: string | number; overdue: string | number }>`
+    select split_part(substr(area_path, ${path.length + 1}), '/', 1) as child_code,
+      count(*) as open, count(*) filter (where due_at < ${now}) as overdue
+    from event
+    where area_path like ${`${path}%`} and state in (${sql.join(OPEN_STATES.map((s) => sql.lit(s)))}) and merged_into is null
+    group by 1`.execute(db);
+  return res.rows.map((r) => ({ childCode: r.child_code, open: Number(r.open), overdue: Number(r.overdue) }));
+}
+
+/** The children of an area, abolished ones too (past figures stay with the areas they happened in). */
+export async function listChildAreas(db: Db, parentId: string, options: { live: boolean }) {
+  let q = db
+    .selectFrom("area")
+    .select(["id", "code", "name", "level", "path", "abolished_at"])
+    .where("parent_id", "=", parentId);
+  if (options.live) q = q.where("abolished_at", "is", null);
+  return q.orderBy("code").execute();
+}

@@ -1,0 +1,146 @@
+import {
+  type DataScope,
+  DomainError,
+  type FigureCounts,
+  fieldIssue,
+  figureRates,
+  MAX_FIGURE_PERIOD_DAYS,
+  type Principal,
+  periodDays,
+  previousPeriod,
+  principalScope,
+  zeroFigures,
+} from "@wangge/core";
+import type { AppContext } from "../../context.ts";
+import {
+  findAreaByCode,
+  listAreasAtPaths,
+  listAreasByCodes,
+  listParentsAmong,
+  listRootPaths,
+} from "../areas/areas.queries.ts";
+import type { AreaRow } from "../areas/areas.table.ts";
+import { countOpenUnder, listChildAreas, sumFiguresByArea, sumFiguresOfAreaBy } from "./figures.queries.ts";
+
+/**
+ * The figures as officials read them: any area they see (their areas and everything below; any other
+ * area is not found, never a hint that it exists), any period, with the period of equal length before
+ * it for the change, broken down by day, category or child area — summed from the kept figures, never
+ * counted from the events.
+ */
+export interface FiguresQuery {
+  area?: string | undefined;
+  from: string;
+  to: string;
+  category?: string | undefined;
+  by?: "day" | "category" | "child" | undefined;
+}
+
+const visible = (scope: DataScope, path: string) => scope.isGlobal || scope.view.some((p) => path.startsWith(p));
+
+/** The area asked for, within the reader's view; without one, the reader's first area (a global reader: the root). */
+export async function figureArea(ctx: AppContext, actor: Principal, code: string | undefined): Promise<AreaRow> {
+  const scope = principalScope(actor, "event.read");
+  if (code) {
+    const area = await findAreaByCode(ctx.db, code);
+    if (!area || !visible(scope, area.path))
+      throw new DomainError("AREA_NOT_FOUND", `no area ${code} in your scope`, {
+        errors: [fieldIssue("querystring.area", "FIELD_UNKNOWN_AREA")],
+      });
+    return area;
+  }
+  const paths = scope.isGlobal ? await listRootPaths(ctx.db) : scope.view;
+  const [first] = await listAreasAtPaths(ctx.db, paths);
+  if (!first)
+    throw new DomainError("AREA_NOT_FOUND", "you hold no post in an area", {
+      errors: [fieldIssue("querystring.area", "FIELD_UNKNOWN_AREA")],
+    });
+  return first;
+}
+
+/** From the highest area the reader sees down to the area: the breadcrumb of a drill-down. */
+async function trailTo(ctx: AppContext, actor: Principal, area: AreaRow) {
+  const scope = principalScope(actor, "event.read");
+  const codes = area.path.split("/").filter(Boolean);
+  const rows = await listAreasByCodes(ctx.db, codes);
+  return rows.filter((r) => visible(scope, r.path) && area.path.startsWith(r.path)).map(brief);
+}
+
+const brief = (a: Pick<AreaRow, "code" | "name" | "level">) => ({ code: a.code, name: a.name, level: a.level });
+
+function checkPeriod(from: string, to: string) {
+  const days = periodDays(from, to);
+  if (!(days >= 1 && days <= MAX_FIGURE_PERIOD_DAYS))
+    throw new DomainError("VALIDATION_FAILED", "the period is not valid", {
+      errors: [fieldIssue("querystring.to", "FIGURE_FIELD_PERIOD", { days: String(MAX_FIGURE_PERIOD_DAYS) })],
+    });
+}
+
+export async function getFigures(ctx: AppContext, actor: Principal, query: FiguresQuery) {
+  checkPeriod(query.from, query.to);
+  const area = await figureArea(ctx, actor, query.area);
+  const period = { from: query.from, to: query.to, categoryKey: query.category };
+  const before = previousPeriod(query.from, query.to);
+  const [now, prev] = await Promise.all([
+    sumFiguresByArea(ctx.db, [area.code], period),
+    sumFiguresByArea(ctx.db, [area.code], { ...before, categoryKey: query.category }),
+  ]);
+  const counts = now.get(area.code) ?? zeroFigures();
+  const previousCounts = prev.get(area.code) ?? zeroFigures();
+  let rows: { key: string; name: string | null; level: string | null; counts: FigureCounts }[] = [];
+  if (query.by === "child") {
+    const children = await listChildAreas(ctx.db, area.id, { live: false });
+    const sums = await sumFiguresByArea(
+      ctx.db,
+      children.map((c) => c.code),
+      period,
+    );
+    rows = children
+      // An abolished child shows only where it has figures in the period.
+      .filter((c) => c.abolished_at === null || sums.has(c.code))
+      .map((c) => ({ key: c.code, name: c.name, level: c.level, counts: sums.get(c.code) ?? zeroFigures() }));
+  } else if (query.by) {
+    rows = (await sumFiguresOfAreaBy(ctx.db, area.code, query.by, period)).map((r) => ({
+      key: r.key,
+      name: null,
+      level: null,
+      counts: r.counts,
+    }));
+  }
+  return {
+    area: brief(area),
+    trail: await trailTo(ctx, actor, area),
+    from: query.from,
+    to: query.to,
+    category: query.category ?? null,
+    counts,
+    rates: figureRates(counts),
+    previous: { ...before, counts: previousCounts, rates: figureRates(previousCounts) },
+    by: query.by ?? null,
+    rows,
+  };
+}
+
+/** Open matters now in an area and in each of its live children, and how many of them are past their deadline. */
+export async function openMatters(ctx: AppContext, actor: Principal, query: { area?: string | undefined }) {
+  const area = await figureArea(ctx, actor, query.area);
+  const counts = await countOpenUnder(ctx.db, area.path, ctx.now());
+  const children = await listChildAreas(ctx.db, area.id, { live: true });
+  const parents = await listParentsAmong(
+    ctx.db,
+    children.map((c) => c.id),
+  );
+  const byChild = new Map(counts.map((c) => [c.childCode, c]));
+  return {
+    area: brief(area),
+    trail: await trailTo(ctx, actor, area),
+    open: counts.reduce((n, c) => n + c.open, 0),
+    overdue: counts.reduce((n, c) => n + c.overdue, 0),
+    children: children.map((c) => ({
+      ...brief(c),
+      open: byChild.get(c.code)?.open ?? 0,
+      overdue: byChild.get(c.code)?.overdue ?? 0,
+      hasChildren: parents.has(c.id),
+    })),
+  };
+}

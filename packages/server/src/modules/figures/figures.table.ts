@@ -1,0 +1,35 @@
+import type { ColumnType } from "kysely";
+
+/** Counters of one area, day (China time) and event category ('' for visits and close-outs). */
+export interface FigureDayTable {
+  area_code: string;
+  day: ColumnType<string, string, string>;
+  category_key: string;
+  reported: number;
+  accepted: number;
+  settled: number;
+  settled_grid: number;
+  settled_village: number;
+  settled_above: number;
+  settled_on_time: number;
+  settled_late: number;
+  escalated: number;
+  overdue: number;
+  returned: number;
+  reopened: number;
+  satisfied: number;
+  basically_satisfied: number;
+  unsatisfied: number;
+  disputes_simple: number;
+  disputes_general: number;
+  disputes_major: number;
+  agreements: number;
+  visits: number;
+  visits_met: number;
+  close_outs: number;
+}
+
+/** A request, left by a migration, to count the figures of existing data at the next start. */
+export interface FigureRebuildTable {
+  requested_at: Date;
+}
