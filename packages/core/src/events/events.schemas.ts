@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EVENT_FIGURES } from "../figures/figures.ts";
 import { PRIORITIES } from "./categories.ts";
 import { SATISFACTION } from "./disputes.ts";
 import { HANDLING_LEVELS } from "./levels.ts";
@@ -176,6 +177,15 @@ export const InboxQuerySchema = z
       .transform((v) => v === "true")
       .optional(),
     q: z.string().max(100).optional(),
+    areaCode: AREA_CODE.optional().describe(
+      "Events now in this area or below; with `figure`, the events that arose there (as the figures count them)",
+    ),
+    figure: z
+      .enum(EVENT_FIGURES)
+      .optional()
+      .describe("The events behind a figure of GET /figures: its change happened in from…to (needs both)"),
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional().describe("The last day (included)"),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
   })

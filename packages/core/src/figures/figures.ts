@@ -109,7 +109,6 @@ export function periodDays(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
 }
 
-
 /** The period of equal length just before [from, to]: what a figure's change is measured against. */
 export function previousPeriod(from: string, to: string): { from: string; to: string } {
   const n = periodDays(from, to);

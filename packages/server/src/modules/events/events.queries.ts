@@ -1,5 +1,7 @@
+import type { EventFigure } from "@wangge/core";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
+import { eventFigureCondition } from "../figures/figures.queries.ts";
 import type {
   EventRow,
   EventStepRow,
@@ -113,13 +115,17 @@ export interface InboxFilter {
   supervised?: boolean | undefined;
   /** An event number, or text in the title or description. */
   text?: string | undefined;
+  /** Only events now in this area or below (a path). */
+  areaPath?: string | undefined;
+  /** Only the events behind a figure: arisen under `originPath`, the figure's change in [from, to). */
+  figure?: { figure: EventFigure; originPath: string; from: Date; to: Date } | undefined;
   limit: number;
   offset: number;
 }
 
 /** A work inbox: supervised first, then by deadline, newest first. */
 export async function listInbox(db: Db, f: InboxFilter): Promise<EventRow[]> {
-  let q = db.selectFrom("event").selectAll();
+  let q = db.selectFrom("event as e").selectAll();
   if (f.reporterUserId !== undefined) {
     if (f.reporterUserId === null) return [];
     q = q.where("reporter_user_id", "=", f.reporterUserId);
@@ -140,6 +146,12 @@ export async function listInbox(db: Db, f: InboxFilter): Promise<EventRow[]> {
   if (categoryKey)
     q = q.where((eb) => eb.or([eb("category_key", "=", categoryKey), eb("category_key", "like", `${categoryKey}.%`)]));
   if (f.level) q = q.where("level", "=", f.level);
+  if (f.areaPath) q = q.where("area_path", "like", `${f.areaPath}%`);
+  const figure = f.figure;
+  if (figure)
+    q = q
+      .where(sql<boolean>`coalesce(e.origin_path, e.area_path) like ${`${figure.originPath}%`}`)
+      .where(eventFigureCondition(figure.figure, figure.from, figure.to));
   if (f.supervised !== undefined) q = q.where("supervised", "=", f.supervised);
   const text = f.text;
   if (text) {

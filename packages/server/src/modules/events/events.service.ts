@@ -8,6 +8,7 @@ import {
   DomainError,
   EVENT_TIME_MAX_AGE_DAYS,
   EVENT_TIME_MAX_AHEAD_MINUTES,
+  type EventFigure,
   type FieldIssue,
   fieldIssue,
   type HandlingLevel,
@@ -362,6 +363,10 @@ export interface InboxQuery {
   level?: HandlingLevel | undefined;
   supervised?: boolean | undefined;
   q?: string | undefined;
+  areaCode?: string | undefined;
+  figure?: EventFigure | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -372,15 +377,36 @@ export interface InboxQuery {
  * text with personal numbers masked, and the word search looks in that text (a search for a number
  * finds nothing it would not show); one event's detail has the originals.
  */
+/** The events behind a figure: the area they arose in (default: all the reader sees) and the period's days in China time. */
+function figureFilter(query: InboxQuery, area: { path: string } | undefined) {
+  if (!query.figure && !query.from && !query.to) return undefined;
+  if (!query.figure || !query.from || !query.to || query.from > query.to)
+    throw new DomainError("VALIDATION_FAILED", "a figure's list needs the figure and its period", {
+      errors: [
+        fieldIssue(query.figure ? "querystring.from" : "querystring.figure", "FIGURE_FIELD_PERIOD_NEEDS_FIGURE"),
+      ],
+    });
+  return {
+    figure: query.figure,
+    originPath: area?.path ?? "/",
+    from: new Date(`${query.from}T00:00:00+08:00`),
+    to: new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86_400_000),
+  };
+}
+
 export async function listEvents(ctx: AppContext, actor: Principal, query: InboxQuery): Promise<EventView[]> {
   const scope = principalScope(actor, "event.read");
   if (query.box !== "reported" && !principalPermissions(actor).includes("event.read"))
     throw new DomainError("AUTH_FORBIDDEN", "you need the permission event.read for this box");
   const now = ctx.now();
+  const area = query.areaCode ? await getAreaInScope(ctx.db, query.areaCode, scope) : undefined;
+  const figure = figureFilter(query, area);
   const rows = await listInbox(ctx.db, {
+    areaPath: figure ? undefined : area?.path,
+    figure,
     reporterUserId: query.box === "reported" ? authorId(actor) : undefined,
     scope: scope.isGlobal ? { isGlobal: true } : { isGlobal: false, prefixes: scope.view },
-    openOnly: query.box !== "all",
+    openOnly: query.box !== "all" && !figure,
     assigneeUserId: query.box === "mine" ? authorId(actor) : undefined,
     dueBefore:
       query.box === "overdue" ? now : query.box === "due_soon" ? new Date(now.getTime() + 86_400_000) : undefined,
