@@ -25,6 +25,7 @@ import { BoundaryPreview } from "../../features/areas/components/BoundaryPreview
 import { AuditPage } from "../../features/audit/components/AuditPage.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
 import { EventsPage } from "../../features/events/components/EventsPage.tsx";
+import { Workbench } from "../../features/figures/components/Workbench.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
@@ -350,10 +351,18 @@ function ConsoleLayout() {
   );
 }
 
+/** 工作台: the figures of the user's areas for readers of events; otherwise the map of their areas. */
 function DashboardPage() {
+  const session = useSession();
+  const mine = useMyAreas();
+  if (session.can("event.read"))
+    return <ConfigGate>{(config) => <Workbench config={config} mine={mine} />}</ConfigGate>;
+  return <AreasMapPage mine={mine} />;
+}
+
+function AreasMapPage({ mine }: { mine: ReturnType<typeof useMyAreas> }) {
   const { t } = useTranslation();
   const [preview, setPreview] = useState<FeatureCollection>();
-  const mine = useMyAreas();
   const features = useMemo(() => withMyAreas(mine, preview), [mine, preview]);
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }}>

@@ -41,6 +41,11 @@ export interface WgMapProps {
    * the worker's own position, the households due for a visit, an event's place.
    */
   markers?: MapMarker[];
+  /**
+   * Called with the code of the area clicked (drill-down). A feature may carry its own colour in
+   * `properties.fill` (and `fillOpacity`): a figure shown on the map (open and overdue matters).
+   */
+  onAreaClick?: (code: string) => void;
 }
 
 export interface MapMarker {
@@ -94,6 +99,7 @@ export function WgMap({
   focus,
   onPick,
   markers,
+  onAreaClick,
 }: WgMapProps) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
@@ -140,30 +146,26 @@ export function WgMap({
         paint: {
           // Grids stand out; the divisions they sit in are drawn lighter.
           "fill-color": [
-            "match",
-            ["get", "level"],
-            "grid",
-            "#c62828",
-            "microgrid",
-            "#ef6c00",
-            "overlap",
-            "#ff6f00",
-            "gap",
-            "#616161",
-            theme === "dark" ? "#29b6f6" : "#1565c0",
+            "coalesce",
+            ["get", "fill"],
+            [
+              "match",
+              ["get", "level"],
+              "grid",
+              "#c62828",
+              "microgrid",
+              "#ef6c00",
+              "overlap",
+              "#ff6f00",
+              "gap",
+              "#616161",
+              theme === "dark" ? "#29b6f6" : "#1565c0",
+            ],
           ],
           "fill-opacity": [
-            "match",
-            ["get", "level"],
-            "grid",
-            0.18,
-            "microgrid",
-            0.22,
-            "overlap",
-            0.7,
-            "gap",
-            0.5,
-            0.06,
+            "coalesce",
+            ["get", "fillOpacity"],
+            ["match", ["get", "level"], "grid", 0.18, "microgrid", 0.22, "overlap", 0.7, "gap", 0.5, 0.06],
           ],
         },
       });
@@ -306,6 +308,29 @@ export function WgMap({
       map.doubleClickZoom.enable();
     };
   }, [onPick, state, config.tileCoordinateSystem]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (state !== "loaded" || !map || !onAreaClick) return;
+    const handler = (e: maplibregl.MapLayerMouseEvent) => {
+      const code = e.features?.[0]?.properties?.code;
+      if (code !== undefined) onAreaClick(String(code));
+    };
+    const enter = () => {
+      map.getCanvas().style.cursor = "pointer";
+    };
+    const leave = () => {
+      map.getCanvas().style.cursor = "";
+    };
+    map.on("click", "areas-fill", handler);
+    map.on("mouseenter", "areas-fill", enter);
+    map.on("mouseleave", "areas-fill", leave);
+    return () => {
+      map.off("click", "areas-fill", handler);
+      map.off("mouseenter", "areas-fill", enter);
+      map.off("mouseleave", "areas-fill", leave);
+    };
+  }, [onAreaClick, state]);
 
   return (
     <section

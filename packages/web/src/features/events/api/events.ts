@@ -190,10 +190,20 @@ export interface InboxQuery {
   categoryKey?: string | undefined;
   state?: string | undefined;
   q?: string | undefined;
+  /** Events now under an area; with `figure`, those that arose there. */
+  areaCode?: string | undefined;
+  /** The events behind a figure of the 工作台 (with its period). */
+  figure?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
   limit?: number;
 }
 export function listEvents(query: InboxQuery): Promise<EventItem[]> {
   const params = new URLSearchParams({ box: query.box, limit: String(query.limit ?? 100) });
+  for (const k of ["areaCode", "figure", "from", "to"] as const) {
+    const v = query[k];
+    if (v) params.set(k, v);
+  }
   if (query.categoryKey) params.set("categoryKey", query.categoryKey);
   if (query.state) params.set("state", query.state);
   if (query.q?.trim()) params.set("q", query.q.trim());

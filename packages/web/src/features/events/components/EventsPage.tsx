@@ -3,6 +3,7 @@ import { type ClientConfig, EVENT_STATES } from "@wangge/core";
 import { App, Badge, Button, Card, Drawer, Input, Segmented, Select, Space, Table, Tabs, Tag, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
 import { AreaName } from "../../../components/AreaName.tsx";
 import { bulkTransition, type EventItem, type InboxQuery, listEvents } from "../api/events.ts";
 import { EventDetailDrawer } from "./EventDetailDrawer.tsx";
@@ -61,13 +62,32 @@ export function EventsPage({ config, permissions }: { config: ClientConfig; perm
 
 const BOXES: InboxQuery["box"][] = ["area", "mine", "overdue", "due_soon", "reported", "all"];
 
+function queryFromUrl(search: URLSearchParams): InboxQuery {
+  const box = search.get("box") as InboxQuery["box"] | null;
+  const get = (k: string) => search.get(k) ?? undefined;
+  const figure = get("figure");
+  return {
+    box: box && BOXES.includes(box) ? box : "area",
+    state: get("state"),
+    areaCode: get("areaCode"),
+    figure,
+    from: figure ? get("from") : undefined,
+    to: figure ? get("to") : undefined,
+    // The whole list behind a figure, as far as one page goes.
+    limit: figure ? 200 : undefined,
+  };
+}
+
 function Inbox({ config, permissions }: { config: ClientConfig; permissions: EventsPermissions }) {
   const { t } = useTranslation();
   const lang = useLang();
   const fail = useFail();
   const { message } = App.useApp();
   const { categories } = useCategories();
-  const [query, setQuery] = useState<InboxQuery>({ box: "area" });
+  // A link from the 工作台 opens the list behind a figure: its box, state, area, figure and period.
+  const [search, setSearch] = useSearchParams();
+  const [query, setQuery] = useState<InboxQuery>(() => queryFromUrl(search));
+  const behindFigure = query.figure || query.areaCode;
   const [events, setEvents] = useState<EventItem[]>();
   const [selected, setSelected] = useState<string[]>([]);
   const [open, setOpen] = useState<string>();
@@ -165,6 +185,30 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
           text={t(`events.live.${live}`)}
         />
         {arrived > 0 && <Tag color="red">{t("events.arrived", { n: arrived })}</Tag>}
+        {behindFigure && (
+          <Tag
+            closable
+            color="blue"
+            data-testid="events-figure-filter"
+            onClose={() => {
+              setSearch({});
+              setQuery({ box: "area" });
+            }}
+          >
+            {[
+              query.figure ? t(`figures.name.${query.figure}`) : null,
+              query.areaCode ? <AreaName key="area" code={query.areaCode} /> : null,
+              query.from ? (query.from === query.to ? query.from : `${query.from} – ${query.to}`) : null,
+            ]
+              .filter(Boolean)
+              .map((part, i) => (
+                <span key={String(i)}>
+                  {i > 0 ? " · " : ""}
+                  {part}
+                </span>
+              ))}
+          </Tag>
+        )}
         {permissions.canReport && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setReporting(true)}>
             {t("events.report")}
@@ -183,7 +227,10 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
         size="small"
         loading={!events}
         dataSource={events}
-        pagination={{ pageSize: 20 }}
+        pagination={{
+          pageSize: 20,
+          showTotal: (n) => <span data-testid="events-total">{t("events.total", { n })}</span>,
+        }}
         rowSelection={
           permissions.canHandle
             ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }

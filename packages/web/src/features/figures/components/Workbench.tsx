@@ -1,0 +1,334 @@
+import type { ClientConfig, FeatureCollection } from "@wangge/core";
+import { chinaDate, type EventFigure, type Figure, weekStart } from "@wangge/core";
+import { Alert, Breadcrumb, Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from "antd";
+import type { ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { toApiError } from "../../../lib/api-client.ts";
+import { errorMessageKey } from "../../../lib/error-message.ts";
+import { LazyWgMap } from "../../../lib/map/LazyWgMap.tsx";
+import type { MyAreas } from "../../../lib/map/my-areas.ts";
+import { countInbox, type Figures, getFigures, getOpenMatters, type OpenMatters } from "../api/figures.ts";
+
+/**
+ * 工作台, the console's home: for the signed-in official's areas, today's and this week's figures with
+ * their change, what needs them now, and a map of the areas below coloured by open and overdue
+ * matters — drilled down from the top of their areas to a grid (breadcrumb). Every figure links to
+ * the events list behind it. Figures come from GET /figures (kept as matters change), the map's
+ * colours from GET /figures/open, the inbox counts from the events list itself.
+ */
+const HEADLINE: EventFigure[] = ["reported", "accepted", "settled", "escalated", "overdue"];
+
+const COLOURS = { calm: "#2e7d32", open: "#f9a825", overdue: "#c62828" };
+
+function colourOf(open: number, overdue: number) {
+  if (overdue > 0) return { fill: COLOURS.overdue, fillOpacity: 0.45 };
+  if (open > 0) return { fill: COLOURS.open, fillOpacity: 0.4 };
+  return { fill: COLOURS.calm, fillOpacity: 0.2 };
+}
+
+const eventsLink = (params: Record<string, string>) => `/events?${new URLSearchParams(params)}`;
+
+export function Workbench({ config, mine }: { config: ClientConfig; mine: MyAreas | undefined }) {
+  const { t } = useTranslation();
+  const [area, setArea] = useState<string>();
+  const [today, setToday] = useState<Figures>();
+  const [week, setWeek] = useState<Figures>();
+  const [open, setOpen] = useState<OpenMatters>();
+  const [inbox, setInbox] = useState<{ overdue: number; dueSoon: number; review: number }>();
+  const [error, setError] = useState<string>();
+
+  const day = chinaDate(new Date());
+  const monday = weekStart(day);
+  const load = useCallback(() => {
+    setError(undefined);
+    Promise.all([
+      getFigures({ area, from: day, to: day }),
+      getFigures({ area, from: monday, to: day, by: "child" }),
+      getOpenMatters(area),
+    ]).then(
+      ([d, w, o]) => {
+        setToday(d);
+        setWeek(w);
+        setOpen(o);
+      },
+      (e) => setError(t(errorMessageKey(toApiError(e).code))),
+    );
+  }, [area, day, monday, t]);
+  useEffect(load, [load]);
+  useEffect(() => {
+    Promise.all([
+      countInbox({ box: "overdue" }),
+      countInbox({ box: "due_soon" }),
+      countInbox({ box: "area", state: "resolved" }),
+    ]).then(
+      ([overdue, dueSoon, review]) => setInbox({ overdue, dueSoon, review }),
+      () => setInbox(undefined),
+    );
+  }, []);
+
+  // Live: a change in the user's areas (reported, settled, escalated…) reloads the figures.
+  useEffect(() => {
+    if (typeof EventSource === "undefined") return;
+    const source = new EventSource("/api/v1/events/stream");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    source.addEventListener("change", () => {
+      clearTimeout(timer);
+      timer = setTimeout(load, 800);
+    });
+    return () => {
+      clearTimeout(timer);
+      source.close();
+    };
+  }, [load]);
+
+  const features = useMemo((): FeatureCollection | undefined => {
+    if (!mine || !open) return undefined;
+    const byCode = new Map(open.children.map((c) => [c.code, c]));
+    const children = mine.features.features.filter((f) => byCode.has(String(f.properties.code)));
+    const shown =
+      children.length > 0 ? children : mine.features.features.filter((f) => f.properties.code === open.area.code);
+    return {
+      type: "FeatureCollection",
+      features: shown.map((f) => {
+        const c = byCode.get(String(f.properties.code)) ?? { open: open.open, overdue: open.overdue };
+        return { ...f, properties: { ...f.properties, ...colourOf(c.open, c.overdue) } };
+      }),
+    };
+  }, [mine, open]);
+
+  const code = today?.area.code;
+  const figureLink = (f: EventFigure, from: string, value: ReactNode) =>
+    code ? (
+      <Link
+        to={eventsLink({ box: "all", areaCode: code, figure: f, from, to: day })}
+        data-testid={`figure-${from === day ? "today" : "week"}-${f}`}
+      >
+        {value}
+      </Link>
+    ) : (
+      value
+    );
+
+  const change = (now: number, before: number) => {
+    const d = now - before;
+    return (
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t("figures.change", { sign: d > 0 ? "+" : d < 0 ? "−" : "±", n: Math.abs(d) })}
+      </Typography.Text>
+    );
+  };
+
+  const period = (title: string, f: Figures | undefined, from: string) => (
+    <Card title={title} size="small" loading={!f}>
+      {f && (
+        <Row gutter={[16, 8]}>
+          {HEADLINE.map((k) => (
+            <Col key={k} xs={12} md={8} xl={4}>
+              <Statistic
+                title={t(`figures.name.${k}`)}
+                valueRender={() => figureLink(k, from, <span style={{ fontSize: 24 }}>{f.counts[k]}</span>)}
+              />
+              {change(f.counts[k], f.previous.counts[k as Figure])}
+            </Col>
+          ))}
+          <Col xs={12} md={8} xl={4}>
+            <Statistic
+              title={t("figures.rate.satisfaction")}
+              value={f.rates.satisfaction ?? "—"}
+              suffix={f.rates.satisfaction === null ? "" : "%"}
+            />
+          </Col>
+          <Col xs={12} md={8} xl={6}>
+            <Statistic
+              title={t("figures.rate.settledInGrid")}
+              value={f.rates.settledInGrid ?? "—"}
+              suffix={f.rates.settledInGrid === null ? "" : "%"}
+            />
+          </Col>
+          <Col xs={12} md={8} xl={6}>
+            <Statistic
+              title={t("figures.rate.settledInCommunity")}
+              value={f.rates.settledInCommunity ?? "—"}
+              suffix={f.rates.settledInCommunity === null ? "" : "%"}
+            />
+          </Col>
+          <Col xs={12} md={8} xl={6}>
+            <Statistic
+              title={t("figures.rate.onTime")}
+              value={f.rates.onTime ?? "—"}
+              suffix={f.rates.onTime === null ? "" : "%"}
+            />
+          </Col>
+          <Col xs={12} md={8} xl={6}>
+            <Statistic
+              title={t("figures.name.visits")}
+              value={f.counts.visits}
+              suffix={
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t("figures.closeOuts", { n: f.counts.closeOuts })}
+                </Typography.Text>
+              }
+            />
+          </Col>
+        </Row>
+      )}
+    </Card>
+  );
+
+  if (error) return <Alert type="error" showIcon message={error} />;
+  const weekByChild = new Map(week?.rows.map((r) => [r.key, r.counts]));
+  return (
+    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+      <Space align="baseline" wrap>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t("dashboard.title")}
+        </Typography.Title>
+        {open && (
+          <Breadcrumb
+            data-testid="figures-trail"
+            items={open.trail.map((a, i) => ({
+              title:
+                i < open.trail.length - 1 ? (
+                  <a onClick={() => setArea(a.code)} translate="no">
+                    {a.name}
+                  </a>
+                ) : (
+                  <span translate="no">{a.name}</span>
+                ),
+            }))}
+          />
+        )}
+      </Space>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={16}>
+          <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+            {period(t("figures.today"), today, day)}
+            {period(t("figures.thisWeek", { from: monday }), week, monday)}
+          </Space>
+        </Col>
+        <Col xs={24} xl={8}>
+          <Card title={t("figures.needsYou")} size="small" loading={!inbox}>
+            {inbox && (
+              <Row gutter={16}>
+                <Col span={8}>
+                  <Statistic
+                    title={t("figures.inbox.overdue")}
+                    valueRender={() => (
+                      <Link to={eventsLink({ box: "overdue" })} data-testid="inbox-overdue">
+                        {inbox.overdue}
+                      </Link>
+                    )}
+                    valueStyle={{ color: inbox.overdue > 0 ? COLOURS.overdue : undefined }}
+                  />
+                </Col>
+                <Col span={8}>
+                  <Statistic
+                    title={t("figures.inbox.dueSoon")}
+                    valueRender={() => (
+                      <Link to={eventsLink({ box: "due_soon" })} data-testid="inbox-due-soon">
+                        {inbox.dueSoon}
+                      </Link>
+                    )}
+                  />
+                </Col>
+                <Col span={8}>
+                  <Statistic
+                    title={t("figures.inbox.review")}
+                    valueRender={() => (
+                      <Link to={eventsLink({ box: "area", state: "resolved" })} data-testid="inbox-review">
+                        {inbox.review}
+                      </Link>
+                    )}
+                  />
+                </Col>
+              </Row>
+            )}
+          </Card>
+        </Col>
+      </Row>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={14}>
+          <Card title={t("dashboard.mapTitle")} size="small" extra={<Legend />}>
+            <LazyWgMap
+              config={config.map}
+              features={features}
+              height={460}
+              label={t("dashboard.mapTitle")}
+              onAreaClick={(c) => {
+                if (open?.children.some((child) => child.code === c)) setArea(c);
+              }}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={10}>
+          <Card title={t("figures.below")} size="small">
+            {open && open.children.length === 0 ? (
+              <Empty description={t("figures.noChildren")} />
+            ) : (
+              <Table
+                rowKey="code"
+                size="small"
+                loading={!open}
+                dataSource={open?.children}
+                pagination={{ pageSize: 12, hideOnSinglePage: true }}
+                columns={[
+                  {
+                    title: t("figures.area"),
+                    dataIndex: "name",
+                    render: (name: string, c) => (
+                      <a onClick={() => setArea(c.code)} translate="no" data-testid={`drill-${c.code}`}>
+                        {name}
+                      </a>
+                    ),
+                  },
+                  {
+                    title: t("figures.open"),
+                    dataIndex: "open",
+                    render: (n: number, c) => <Link to={eventsLink({ box: "area", areaCode: c.code })}>{n}</Link>,
+                  },
+                  {
+                    title: t("figures.overdue"),
+                    dataIndex: "overdue",
+                    render: (n: number) => (n > 0 ? <Tag color="red">{n}</Tag> : n),
+                  },
+                  {
+                    title: t("figures.weekReported"),
+                    key: "reported",
+                    render: (_: unknown, c) =>
+                      weekByChild.get(c.code) ? (
+                        <Link
+                          to={eventsLink({ box: "all", areaCode: c.code, figure: "reported", from: monday, to: day })}
+                        >
+                          {weekByChild.get(c.code)?.reported}
+                        </Link>
+                      ) : (
+                        0
+                      ),
+                  },
+                  {
+                    title: t("figures.weekSettled"),
+                    key: "settled",
+                    render: (_: unknown, c) => weekByChild.get(c.code)?.settled ?? 0,
+                  },
+                ]}
+              />
+            )}
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}
+
+function Legend() {
+  const { t } = useTranslation();
+  return (
+    <Space size={4}>
+      <Tag color={COLOURS.calm}>{t("figures.legend.calm")}</Tag>
+      <Tag color={COLOURS.open}>{t("figures.legend.open")}</Tag>
+      <Tag color={COLOURS.overdue}>{t("figures.legend.overdue")}</Tag>
+    </Space>
+  );
+}
