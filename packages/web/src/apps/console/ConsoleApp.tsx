@@ -355,8 +355,20 @@ function ConsoleLayout() {
 function DashboardPage() {
   const session = useSession();
   const mine = useMyAreas();
+  const [preview, setPreview] = useState<FeatureCollection>();
   if (session.can("event.read"))
-    return <ConfigGate>{(config) => <Workbench config={config} mine={mine} />}</ConfigGate>;
+    return (
+      <ConfigGate>
+        {(config) => (
+          <Workbench
+            config={config}
+            mine={mine}
+            preview={preview}
+            mapTools={<BoundaryPreview onChange={setPreview} />}
+          />
+        )}
+      </ConfigGate>
+    );
   return <AreasMapPage mine={mine} />;
 }
 

@@ -30,7 +30,18 @@ function colourOf(open: number, overdue: number) {
 
 const eventsLink = (params: Record<string, string>) => `/events?${new URLSearchParams(params)}`;
 
-export function Workbench({ config, mine }: { config: ClientConfig; mine: MyAreas | undefined }) {
+export function Workbench({
+  config,
+  mine,
+  preview,
+  mapTools,
+}: {
+  config: ClientConfig;
+  mine: MyAreas | undefined;
+  /** Shapes drawn over the areas (a GeoJSON file previewed with `mapTools`). */
+  preview?: FeatureCollection | undefined;
+  mapTools?: ReactNode;
+}) {
   const { t } = useTranslation();
   const [area, setArea] = useState<string>();
   const [today, setToday] = useState<Figures>();
@@ -91,12 +102,15 @@ export function Workbench({ config, mine }: { config: ClientConfig; mine: MyArea
       children.length > 0 ? children : mine.features.features.filter((f) => f.properties.code === open.area.code);
     return {
       type: "FeatureCollection",
-      features: shown.map((f) => {
-        const c = byCode.get(String(f.properties.code)) ?? { open: open.open, overdue: open.overdue };
-        return { ...f, properties: { ...f.properties, ...colourOf(c.open, c.overdue) } };
-      }),
+      features: [
+        ...shown.map((f) => {
+          const c = byCode.get(String(f.properties.code)) ?? { open: open.open, overdue: open.overdue };
+          return { ...f, properties: { ...f.properties, ...colourOf(c.open, c.overdue) } };
+        }),
+        ...(preview?.features ?? []),
+      ],
     };
-  }, [mine, open]);
+  }, [mine, open, preview]);
 
   const code = today?.area.code;
   const figureLink = (f: EventFigure, from: string, value: ReactNode) =>
@@ -185,6 +199,11 @@ export function Workbench({ config, mine }: { config: ClientConfig; mine: MyArea
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t("dashboard.title")}
         </Typography.Title>
+        {mine && mine.areas.length > 0 && (
+          <Typography.Text type="secondary">
+            {t("dashboard.yourAreas")} <span translate="no">{mine.areas.map((a) => a.name).join("、")}</span>
+          </Typography.Text>
+        )}
         {open && (
           <Breadcrumb
             data-testid="figures-trail"
@@ -251,6 +270,7 @@ export function Workbench({ config, mine }: { config: ClientConfig; mine: MyArea
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Card title={t("dashboard.mapTitle")} size="small" extra={<Legend />}>
+            {mapTools}
             <LazyWgMap
               config={config.map}
               features={features}

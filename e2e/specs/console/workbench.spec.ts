@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { expectFullyTranslated, newPage, signInViaApi, useBrowser, waitForMap } from "../../support/journey.ts";
+
+const { browser, baseUrl, demoPassword } = useBrowser();
+const COMMUNITY = "450802001003";
+const GRID = "450802001003G01";
+
+describe("工作台, the console's home", () => {
+  it("shows a township official figures equal to the lists behind them, drills down to a grid, and moves when an event is reported", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.township", demoPassword);
+    await page.goto(`${baseUrl}/`);
+    await page.getByText("今日", { exact: true }).waitFor();
+    await page.getByTestId("figures-trail").getByText("贵城街道").waitFor();
+    await waitForMap(page);
+
+    // Each of today's figures equals the events list it links to.
+    const figure = (name: string) => page.getByTestId(`figure-today-${name}`);
+    for (const name of ["reported", "accepted", "settled"]) {
+      const shown = Number(await figure(name).innerText());
+      await figure(name).click();
+      await page.getByTestId("events-figure-filter").waitFor();
+      await page.getByTestId("events-total").getByText(`共 ${shown} 件`).waitFor();
+      await page.goBack();
+      await page.getByText("今日", { exact: true }).waitFor();
+    }
+    const reportedBefore = Number(await figure("reported").innerText());
+    expect(reportedBefore).toBeGreaterThan(0);
+
+    // Another worker reports in a grid of the township: the figure moves without a reload.
+    const other = await browser().newContext();
+    const login = await other.request.post(`${baseUrl}/api/v1/auth/login`, {
+      data: { username: "demo.gridhead", password: demoPassword },
+    });
+    const csrf = (await login.json()).me.csrfToken as string;
+    const created = await other.request.post(`${baseUrl}/api/v1/events`, {
+      headers: { "x-csrf-token": csrf },
+      data: {
+        id: crypto.randomUUID(),
+        categoryKey: "environment.sanitation",
+        description: "端到端测试：小区门口垃圾未清运",
+        areaCode: GRID,
+      },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    await other.close();
+    await expect
+      .poll(async () => Number(await figure("reported").innerText()), { timeout: 15_000 })
+      .toBe(reportedBefore + 1);
+
+    // Down to the community, then the grid: the breadcrumb follows, and leads back up.
+    await page.getByTestId(`drill-${COMMUNITY}`).click();
+    await page.getByTestId("figures-trail").getByText("县东社区居委会").waitFor();
+    await page.getByTestId(`drill-${GRID}`).click();
+    const trail = page.getByTestId("figures-trail");
+    await trail.getByText("县东社区第一网格（演示）").waitFor();
+    await page.getByText("这是最末一级（网格），没有下级区域").waitFor();
+    // The grid's reported figure counts the new event too, and its list shows as many.
+    const inGrid = Number(await figure("reported").innerText());
+    expect(inGrid).toBeGreaterThan(0);
+    await figure("reported").click();
+    await page.getByTestId("events-total").getByText(`共 ${inGrid} 件`).waitFor();
+    await page.getByText("端到端测试：小区门口垃圾未清运").first().waitFor();
+    await page.goBack();
+    await page.getByTestId("figures-trail").getByText("贵城街道").click();
+    await page.getByTestId(`drill-${COMMUNITY}`).waitFor();
+
+    await expectFullyTranslated(page, "zh-CN");
+    await page.getByText("English", { exact: true }).click();
+    await page.getByText("Today", { exact: true }).waitFor();
+    await page.getByText("Needs you now").waitFor();
+    await expectFullyTranslated(page, "en");
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
