@@ -17,14 +17,14 @@ describe("工作台, the console's home", () => {
     // Each of today's figures equals the events list it links to.
     const figure = (name: string) => page.getByTestId(`figure-today-${name}`);
     for (const name of ["reported", "accepted", "settled"]) {
-      const shown = Number(await figure(name).innerText());
+      const shown = Number(await figure(name).textContent());
       await figure(name).click();
       await page.getByTestId("events-figure-filter").waitFor();
       await page.getByTestId("events-total").getByText(`共 ${shown} 件`).waitFor();
       await page.goBack();
       await page.getByText("今日", { exact: true }).waitFor();
     }
-    const reportedBefore = Number(await figure("reported").innerText());
+    const reportedBefore = Number(await figure("reported").textContent());
     expect(reportedBefore).toBeGreaterThan(0);
 
     // Another worker reports in a grid of the township: the figure moves without a reload.
@@ -45,7 +45,7 @@ describe("工作台, the console's home", () => {
     expect(created.status(), await created.text()).toBe(201);
     await other.close();
     await expect
-      .poll(async () => Number(await figure("reported").innerText()), { timeout: 15_000 })
+      .poll(async () => Number(await figure("reported").textContent()), { timeout: 15_000 })
       .toBe(reportedBefore + 1);
 
     // Down to the community, then the grid: the breadcrumb follows, and leads back up.
@@ -56,7 +56,7 @@ describe("工作台, the console's home", () => {
     await trail.getByText("县东社区第一网格（演示）").waitFor();
     await page.getByText("这是最末一级（网格），没有下级区域").waitFor();
     // The grid's reported figure counts the new event too, and its list shows as many.
-    const inGrid = Number(await figure("reported").innerText());
+    const inGrid = Number(await figure("reported").textContent());
     expect(inGrid).toBeGreaterThan(0);
     await figure("reported").click();
     await page.getByTestId("events-total").getByText(`共 ${inGrid} 件`).waitFor();
