@@ -43,6 +43,7 @@ describe("工作台, the console's home", () => {
       },
     });
     expect(created.status(), await created.text()).toBe(201);
+    const number = (await created.json()).number as string;
     await other.close();
     await expect
       .poll(async () => Number(await figure("reported").textContent()), { timeout: 15_000 })
@@ -60,7 +61,7 @@ describe("工作台, the console's home", () => {
     expect(inGrid).toBeGreaterThan(0);
     await figure("reported").click();
     await page.getByTestId("events-total").getByText(`共 ${inGrid} 件`).waitFor();
-    await page.getByText("端到端测试：小区门口垃圾未清运").first().waitFor();
+    await page.getByText(number, { exact: true }).first().waitFor();
     await page.goBack();
     await page.getByTestId("figures-trail").getByText("贵城街道").click();
     await page.getByTestId(`drill-${COMMUNITY}`).waitFor();
