@@ -136,7 +136,7 @@ async function reporterToken(ctx: ReturnType<typeof createContext>): Promise<str
   });
   const row = await findUserById(ctx.db, user.id);
   if (!row) throw new Error("no user");
-  const principal = await loadPrincipal(ctx.db, row, "token");
+  const principal = await loadPrincipal(ctx.db, row, "session");
   const { token } = await createApiToken(ctx, principal, meta, { id: uuidv7(), name: "bench", expiresInDays: 1 });
   if (!token) throw new Error("no token");
   return token;

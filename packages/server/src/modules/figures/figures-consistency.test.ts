@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "../../test/factories.ts";
 import { sweepOverdue } from "../events/escalation.service.ts";
-import { rebuildFigures } from "./figures-rebuild.service.ts";
 import { listKeptFigures, listRawFigures } from "./figures.queries.ts";
+import { rebuildFigures } from "./figures-rebuild.service.ts";
 
 /**
  * The kept figures equal counts over the raw tables: after a random run of reports, actions (taken
@@ -113,7 +113,8 @@ describe("figures against the raw tables", () => {
       }
     }
     const lastDay = chinaDate(t.clock.now);
-    const key = (r: { areaCode: string; day: string; categoryKey: string }) => `${r.areaCode} ${r.day} ${r.categoryKey}`;
+    const key = (r: { areaCode: string; day: string; categoryKey: string }) =>
+      `${r.areaCode} ${r.day} ${r.categoryKey}`;
     const byKey = <R extends { areaCode: string; day: string; categoryKey: string }>(rows: R[]) =>
       Object.fromEntries(rows.map((r) => [key(r), r]));
     const raw = await listRawFigures(t.ctx.db);

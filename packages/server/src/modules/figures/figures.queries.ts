@@ -89,6 +89,29 @@ export async function sumFiguresByArea(
   return new Map(res.rows.map((r) => [r.area_code, countsOf(r)]));
 }
 
+/** The figures of one area over a period and over the period before it, in one statement. */
+export async function sumFiguresWithPrevious(
+  db: Db,
+  code: string,
+  period: { from: string; to: string; categoryKey?: string | undefined },
+  previous: { from: string; to: string },
+): Promise<{ now: FigureCounts; previous: FigureCounts }> {
+  const pair = (when: RawBuilder<boolean>, prefix: string) =>
+    sql.join(
+      COLUMNS.map(
+        (c) => sql`coalesce(sum(${sql.ref(c)}) filter (where ${when}), 0)::integer as ${sql.ref(`${prefix}${c}`)}`,
+      ),
+    );
+  const res = await sql<Record<string, unknown>>`
+    select ${pair(sql<boolean>`day >= ${period.from}::date`, "n_")}, ${pair(sql<boolean>`day < ${period.from}::date`, "p_")}
+    from figure_day
+    where area_code = ${code} and day >= ${previous.from}::date and day <= ${period.to}::date
+      and ${categoryFilter(period.categoryKey)}`.execute(db);
+  const row = res.rows[0] ?? {};
+  const pick = (prefix: string) => countsOf(Object.fromEntries(COLUMNS.map((c) => [c, row[`${prefix}${c}`]])));
+  return { now: pick("n_"), previous: pick("p_") };
+}
+
 /** The figures of one area over a period, per day or per category. */
 export async function sumFiguresOfAreaBy(
   db: Db,

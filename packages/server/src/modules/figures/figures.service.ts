@@ -20,7 +20,13 @@ import {
   listRootPaths,
 } from "../areas/areas.queries.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
-import { countOpenUnder, listChildAreas, sumFiguresByArea, sumFiguresOfAreaBy } from "./figures.queries.ts";
+import {
+  countOpenUnder,
+  listChildAreas,
+  sumFiguresByArea,
+  sumFiguresOfAreaBy,
+  sumFiguresWithPrevious,
+} from "./figures.queries.ts";
 
 /**
  * The figures as officials read them: any area they see (their areas and everything below; any other
@@ -81,15 +87,13 @@ export async function getFigures(ctx: AppContext, actor: Principal, query: Figur
   const area = await figureArea(ctx, actor, query.area);
   const period = { from: query.from, to: query.to, categoryKey: query.category };
   const before = previousPeriod(query.from, query.to);
-  const [now, prev] = await Promise.all([
-    sumFiguresByArea(ctx.db, [area.code], period),
-    sumFiguresByArea(ctx.db, [area.code], { ...before, categoryKey: query.category }),
+  const [{ now: counts, previous: previousCounts }, trail, children] = await Promise.all([
+    sumFiguresWithPrevious(ctx.db, area.code, period, before),
+    trailTo(ctx, actor, area),
+    query.by === "child" ? listChildAreas(ctx.db, area.id, { live: false }) : Promise.resolve([]),
   ]);
-  const counts = now.get(area.code) ?? zeroFigures();
-  const previousCounts = prev.get(area.code) ?? zeroFigures();
   let rows: { key: string; name: string | null; level: string | null; counts: FigureCounts }[] = [];
   if (query.by === "child") {
-    const children = await listChildAreas(ctx.db, area.id, { live: false });
     const sums = await sumFiguresByArea(
       ctx.db,
       children.map((c) => c.code),
@@ -109,7 +113,7 @@ export async function getFigures(ctx: AppContext, actor: Principal, query: Figur
   }
   return {
     area: brief(area),
-    trail: await trailTo(ctx, actor, area),
+    trail,
     from: query.from,
     to: query.to,
     category: query.category ?? null,
@@ -124,8 +128,11 @@ export async function getFigures(ctx: AppContext, actor: Principal, query: Figur
 /** Open matters now in an area and in each of its live children, and how many of them are past their deadline. */
 export async function openMatters(ctx: AppContext, actor: Principal, query: { area?: string | undefined }) {
   const area = await figureArea(ctx, actor, query.area);
-  const counts = await countOpenUnder(ctx.db, area.path, ctx.now());
-  const children = await listChildAreas(ctx.db, area.id, { live: true });
+  const [counts, children, trail] = await Promise.all([
+    countOpenUnder(ctx.db, area.path, ctx.now()),
+    listChildAreas(ctx.db, area.id, { live: true }),
+    trailTo(ctx, actor, area),
+  ]);
   const parents = await listParentsAmong(
     ctx.db,
     children.map((c) => c.id),
@@ -133,7 +140,7 @@ export async function openMatters(ctx: AppContext, actor: Principal, query: { ar
   const byChild = new Map(counts.map((c) => [c.childCode, c]));
   return {
     area: brief(area),
-    trail: await trailTo(ctx, actor, area),
+    trail,
     open: counts.reduce((n, c) => n + c.open, 0),
     overdue: counts.reduce((n, c) => n + c.overdue, 0),
     children: children.map((c) => ({
