@@ -107,6 +107,13 @@ describe("wangge seed demo", () => {
     expect(second.stdout).not.toContain("Demo password");
     expect(second.stdout).not.toContain("First start");
   });
+
+  it("counts the figures again from the demo's events, visits and close-outs", async () => {
+    const result = await run(["figures", "rebuild"], location.env);
+    expect(result.code, result.stderr).toBe(0);
+    const rows = Number(result.stdout.match(/figures rebuilt: (\d+) row\(s\)/)?.[1]);
+    expect(rows).toBeGreaterThan(0);
+  });
 });
 
 describe("wangge serve", () => {
