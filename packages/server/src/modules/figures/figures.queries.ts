@@ -1,13 +1,6 @@
-import {
-  type EventFigure,
-  FIGURE_COLUMNS,
-  FIGURES,
-  type Figure,
-  type FigureCounts,
-  OPEN_STATES,
-  zeroFigures,
-} from "@wangge/core";
+import { FIGURE_COLUMNS, FIGURES, type Figure, type FigureCounts, OPEN_STATES, zeroFigures } from "@wangge/core";
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import { lateSince } from "../../db/event-lateness.ts";
 import type { DB } from "../../db/schema.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -137,15 +130,6 @@ export async function timerFoundLate(db: Db, eventId: string, at: Date): Promise
     late: boolean;
   }>`select ${lateSince(sql`${eventId}::uuid`, sql`${at}::timestamptz`)} as late`.execute(db);
   return Boolean(res.rows[0]?.late);
-}
-
-function lateSince(eventId: RawBuilder<unknown>, at: RawBuilder<unknown>) {
-  return sql<boolean>`exists (
-    select 1 from event_step t
-    where t.event_id = ${eventId} and t.action in ('escalate', 'overdue') and t.actor_user_id is null and t.at <= ${at}
-      and t.at >= coalesce(
-        (select max(r.at) from event_step r where r.event_id = ${eventId} and r.action in ('report', 'reopen') and r.at <= ${at}),
-        '-infinity'::timestamptz))`;
 }
 
 const cnDay = (at: RawBuilder<unknown>) => sql`((${at} at time zone 'UTC') + interval '8 hours')::date`;
@@ -278,58 +262,35 @@ export async function listChildAreas(db: Db, parentId: string, options: { live: 
   return q.orderBy("code").execute();
 }
 
-/**
- * The events behind an event figure (alias `e`): what counts in the figure happened to the event in
- * the period [from, to) — the same rules as the counts. An event counted twice (accepted twice) is
- * listed once.
- */
-export function eventFigureCondition(figure: EventFigure, from: Date, to: Date): RawBuilder<boolean> {
-  const stepIn = (cond: RawBuilder<unknown>) =>
-    sql<boolean>`exists (select 1 from event_step s where s.event_id = e.id and s.at >= ${from} and s.at < ${to} and ${cond})`;
-  const resolved = sql`s.action = 'resolve'`;
-  const late = lateSince(sql`s.event_id`, sql`s.at`);
-  const verdict = (v: string) =>
-    sql<boolean>`(e.satisfaction = ${v} and e.feedback_at >= ${from} and e.feedback_at < ${to})`;
-  const grade = (g: string) =>
-    sql<boolean>`(e.created_at >= ${from} and e.created_at < ${to} and exists (select 1 from dispute d where d.event_id = e.id and d.risk_grade = ${g}))`;
-  switch (figure) {
-    case "reported":
-      return sql<boolean>`(e.created_at >= ${from} and e.created_at < ${to})`;
-    case "accepted":
-      return stepIn(sql`s.action = 'accept'`);
-    case "returned":
-      return stepIn(sql`s.action = 'return'`);
-    case "reopened":
-      return stepIn(sql`s.action = 'reopen'`);
-    case "escalated":
-      return stepIn(sql`s.action = 'escalate'`);
-    case "overdue":
-      return stepIn(sql`s.action in ('escalate', 'overdue') and s.actor_user_id is null`);
-    case "settled":
-      return stepIn(resolved);
-    case "settledGrid":
-      return stepIn(sql`${resolved} and s.level = 'grid'`);
-    case "settledVillage":
-      return stepIn(sql`${resolved} and s.level = 'village'`);
-    case "settledAbove":
-      return stepIn(sql`${resolved} and s.level not in ('grid', 'village')`);
-    case "settledOnTime":
-      return stepIn(sql`${resolved} and not ${late}`);
-    case "settledLate":
-      return stepIn(sql`${resolved} and ${late}`);
-    case "satisfied":
-      return verdict("satisfied");
-    case "basicallySatisfied":
-      return verdict("basically");
-    case "unsatisfied":
-      return verdict("unsatisfied");
-    case "disputesSimple":
-      return grade("simple");
-    case "disputesGeneral":
-      return grade("general");
-    case "disputesMajor":
-      return grade("major");
-    case "agreements":
-      return sql<boolean>`exists (select 1 from mediation_agreement a where a.event_id = e.id and a.created_at >= ${from} and a.created_at < ${to})`;
-  }
+/** An area by code (any, abolished too: past figures stay with it). */
+export async function findAreaByCode(db: Db, code: string) {
+  return db.selectFrom("area").selectAll().where("code", "=", code).executeTakeFirst();
+}
+
+/** Areas by code, ordered by path (a breadcrumb). */
+export async function listAreasByCodes(db: Db, codes: readonly string[]) {
+  if (codes.length === 0) return [];
+  return db.selectFrom("area").selectAll().where("code", "in", codes).orderBy("path").execute();
+}
+
+/** The live areas at these paths (a reader's own areas), by path; the live roots for a global reader. */
+export async function listAreasAtPaths(db: Db, paths: readonly string[] | "roots") {
+  let q = db.selectFrom("area").selectAll().where("abolished_at", "is", null);
+  if (paths === "roots") q = q.where("parent_id", "is", null);
+  else if (paths.length === 0) return [];
+  else q = q.where("path", "in", paths);
+  return q.orderBy("path").execute();
+}
+
+/** Which of these areas have a live child (the drill-down goes on below them). */
+export async function listParentsAmong(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("area")
+    .select("parent_id")
+    .distinct()
+    .where("parent_id", "in", ids)
+    .where("abolished_at", "is", null)
+    .execute();
+  return new Set(rows.map((r) => r.parent_id as string));
 }

@@ -12,17 +12,14 @@ import {
   zeroFigures,
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
-import {
-  findAreaByCode,
-  listAreasAtPaths,
-  listAreasByCodes,
-  listParentsAmong,
-  listRootPaths,
-} from "../areas/areas.queries.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import {
   countOpenUnder,
+  findAreaByCode,
+  listAreasAtPaths,
+  listAreasByCodes,
   listChildAreas,
+  listParentsAmong,
   sumFiguresByArea,
   sumFiguresOfAreaBy,
   sumFiguresWithPrevious,
@@ -55,8 +52,7 @@ export async function figureArea(ctx: AppContext, actor: Principal, code: string
       });
     return area;
   }
-  const paths = scope.isGlobal ? await listRootPaths(ctx.db) : scope.view;
-  const [first] = await listAreasAtPaths(ctx.db, paths);
+  const [first] = await listAreasAtPaths(ctx.db, scope.isGlobal ? "roots" : scope.view);
   if (!first)
     throw new DomainError("AREA_NOT_FOUND", "you hold no post in an area", {
       errors: [fieldIssue("querystring.area", "FIELD_UNKNOWN_AREA")],

@@ -1,6 +1,6 @@
 import type { ClientConfig, FeatureCollection } from "@wangge/core";
 import { chinaDate, type EventFigure, type Figure, weekStart } from "@wangge/core";
-import { Alert, Breadcrumb, Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from "antd";
+import { Alert, Breadcrumb, Button, Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from "antd";
 import type { ReactNode } from "react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -19,6 +19,9 @@ import { countInbox, type Figures, getFigures, getOpenMatters, type OpenMatters 
  * colours from GET /figures/open, the inbox counts from the events list itself.
  */
 const HEADLINE: EventFigure[] = ["reported", "accepted", "settled", "escalated", "overdue"];
+
+/** A drill-down step: a link's look, a button's keyboard and role. */
+const LINK = { padding: 0, height: "auto" } as const;
 
 const COLOURS = { calm: "#2e7d32", open: "#f9a825", overdue: "#c62828" };
 
@@ -210,9 +213,9 @@ export function Workbench({
             items={open.trail.map((a, i) => ({
               title:
                 i < open.trail.length - 1 ? (
-                  <a onClick={() => setArea(a.code)} translate="no">
+                  <Button type="link" size="small" style={LINK} onClick={() => setArea(a.code)} translate="no">
                     {a.name}
-                  </a>
+                  </Button>
                 ) : (
                   <span translate="no">{a.name}</span>
                 ),
@@ -298,9 +301,16 @@ export function Workbench({
                     title: t("figures.area"),
                     dataIndex: "name",
                     render: (name: string, c) => (
-                      <a onClick={() => setArea(c.code)} translate="no" data-testid={`drill-${c.code}`}>
+                      <Button
+                        type="link"
+                        size="small"
+                        style={LINK}
+                        onClick={() => setArea(c.code)}
+                        translate="no"
+                        data-testid={`drill-${c.code}`}
+                      >
                         {name}
-                      </a>
+                      </Button>
                     ),
                   },
                   {
