@@ -897,6 +897,22 @@ const samples: Record<string, Sample> = {
       payload: { everyDays: 365, checklist: [{ key: "home_safe", label: { "zh-CN": "居住安全", en: "Home safe" } }] },
     }),
   },
+  "GET /api/v1/figures": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/figures?area=${inScope ? tree.grid.code : elsewhere.grid.code}&from=2026-11-01&to=2026-11-30`,
+    }),
+  },
+  "GET /api/v1/figures/open": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/figures/open?area=${inScope ? tree.grid.code : elsewhere.grid.code}`,
+    }),
+  },
   "GET /api/v1/visits/due": {
     ok: 200,
     scoped: true,
