@@ -36,6 +36,8 @@ import { open311Routes } from "./modules/events/open311.routes.ts";
 import { open311KeysRoutes } from "./modules/events/open311-keys.routes.ts";
 import { workCalendarRoutes } from "./modules/events/work-calendar.routes.ts";
 import { figuresRoutes } from "./modules/figures/figures.routes.ts";
+import { broadcastRoutes } from "./modules/notices/broadcast.routes.ts";
+import { noticesRoutes } from "./modules/notices/notices.routes.ts";
 import { keysRoutes } from "./modules/platform/keys.routes.ts";
 import { healthRoutes, platformRoutes } from "./modules/platform/platform.routes.ts";
 import { importsRoutes } from "./modules/registry/imports.routes.ts";
@@ -209,6 +211,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventPickersRoutes, { ctx, prefix: "/api/v1" });
   await app.register(eventStreamRoutes, { ctx, prefix: "/api/v1" });
   await app.register(notificationsRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(noticesRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(broadcastRoutes, { ctx, prefix: "/api/v1" });
   await app.register(eventAttachmentRoutes, { ctx, prefix: "/api/v1" });
   await app.register(disputesRoutes, { ctx, prefix: "/api/v1" });
   await app.register(devicesRoutes, { ctx, prefix: "/api/v1" });

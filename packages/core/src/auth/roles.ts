@@ -45,6 +45,7 @@ const official: Permission[] = [
   "screen.view",
   "user.read",
   "disclosure.manage",
+  "notice.send",
 ];
 
 export const DEFAULT_ROLES: RoleDefinition[] = [
@@ -120,6 +121,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "visit.manage",
       "report.read",
       "patrol.checkin",
+      "notice.send",
     ],
   },
   {

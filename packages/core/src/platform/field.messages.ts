@@ -1,6 +1,7 @@
 import { EVENT_FIELD_MESSAGES } from "../events/events.messages.ts";
 import { FIGURE_FIELD_MESSAGES } from "../figures/figures.messages.ts";
 import { GEO_MESSAGES } from "../geo/geo.messages.ts";
+import { NOTICE_FIELD_MESSAGES } from "../notices/notices.messages.ts";
 import { REGISTRY_FIELD_MESSAGES } from "../registry/registry.messages.ts";
 import type { FieldIssue } from "../shared/domain-error.ts";
 import { SUBSIDY_FIELD_MESSAGES } from "../subsidies/subsidies.messages.ts";
@@ -96,6 +97,7 @@ export const ALL_FIELD_MESSAGES: MessageCatalogue = {
   ...REGISTRY_FIELD_MESSAGES,
   ...VISIT_FIELD_MESSAGES,
   ...SUBSIDY_FIELD_MESSAGES,
+  ...NOTICE_FIELD_MESSAGES,
 };
 
 /** Words the caller has in both languages, as a message (a parameter of another). */

@@ -34,6 +34,13 @@ import type {
   WorkCalendarDayTable,
 } from "../modules/events/events.table.ts";
 import type { FigureDayTable, FigureRebuildTable } from "../modules/figures/figures.table.ts";
+import type {
+  BroadcastItemTable,
+  NoticeHouseholdTable,
+  NoticeRecipientTable,
+  NoticeTable,
+  ResidentVillageTable,
+} from "../modules/notices/notices.table.ts";
 import type { AppMetaTable, ClientErrorReportTable, DeferredDdlTable } from "../modules/platform/platform.table.ts";
 import type {
   AreaAttributionTable,
@@ -126,6 +133,11 @@ export interface DB {
   visit_person: VisitPersonTable;
   visit_need: VisitNeedTable;
   visit_last: VisitLastTable;
+  notice: NoticeTable;
+  notice_recipient: NoticeRecipientTable;
+  notice_household: NoticeHouseholdTable;
+  broadcast_item: BroadcastItemTable;
+  resident_village: ResidentVillageTable;
   close_out: CloseOutTable;
   close_out_area: CloseOutAreaTable;
   close_out_carry_over: CloseOutCarryOverTable;

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { authorId, DomainError, type FieldIssue, fieldIssue, type Principal, systemPrincipal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
@@ -7,16 +7,16 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { checkAttachment, saveAttachment } from "./attachments.service.ts";
 import { getCategory } from "./categories.service.ts";
 import { type EventView, reportEvent } from "./events.service.ts";
-import type { IntakeDeviceRow } from "./events.table.ts";
-import {
-  findDeviceByKey,
-  forgetNoncesBefore,
-  insertDeviceIfKeyFree,
-  listDeviceRows,
-  retireDeviceRow,
-  spendNonce,
-  touchDevice,
-} from "./intake.queries.ts";
+import type { DeviceKind, IntakeDeviceRow } from "./events.table.ts";
+import { findDeviceByKey, insertDeviceIfKeyFree, listDeviceRows, retireDeviceRow } from "./intake.queries.ts";
+
+export {
+  admitDeviceRequest,
+  type DeviceRequestHeaders,
+  SIGNATURE_WINDOW_S,
+  signDeviceRequest,
+  verifyDeviceSignature,
+} from "./device-signature.ts";
 
 /**
  * Cameras and sensors that report events by webhook. Each device has a secret (shown once, kept
@@ -24,14 +24,13 @@ import {
  * than five minutes old or new, or with a nonce the device used before, is refused — a recorded
  * request cannot be replayed. The device's own id for what it saw makes retries idempotent.
  */
-export const SIGNATURE_WINDOW_S = 300;
 
 export function toDeviceView(d: IntakeDeviceRow) {
   return {
     id: d.id,
     deviceKey: d.device_key,
     name: d.name,
-    categoryKey: d.category_key,
+    categoryKey: d.category_key ?? "",
     areaCode: d.area_code,
     lng: d.lng,
     lat: d.lat,
@@ -70,6 +69,7 @@ export async function registerDevice(ctx: AppContext, actor: Principal, meta: Re
     name: input.name,
     secret_enc: ctx.crypto.encrypt(secret),
     category_key: input.categoryKey,
+    kind: "intake",
     area_code: input.areaCode ?? null,
     lng: input.lng ?? null,
     lat: input.lat ?? null,
@@ -98,12 +98,18 @@ export async function registerDevice(ctx: AppContext, actor: Principal, meta: Re
 }
 
 export async function listDevices(ctx: AppContext) {
-  return (await listDeviceRows(ctx.db)).map(toDeviceView);
+  return (await listDeviceRows(ctx.db, "intake")).map(toDeviceView);
 }
 
-export async function retireDevice(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string) {
+export async function retireDevice(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  kind: DeviceKind = "intake",
+) {
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retireDeviceRow(trx, id, ctx.now())))
+    if (!(await retireDeviceRow(trx, id, ctx.now(), kind)))
       throw new DomainError("DEVICE_NOT_FOUND", `no active device ${id}`);
     await recordAudit(ctx, trx, {
       action: "device.retire",
@@ -116,11 +122,6 @@ export async function retireDevice(ctx: AppContext, actor: Principal, meta: Requ
   });
 }
 
-/** The signature a device sends: hex HMAC-SHA256 of "<timestamp>.<nonce>.<raw body>". */
-export function signDeviceRequest(secret: string, timestamp: string, nonce: string, body: Buffer | string): string {
-  return createHmac("sha256", secret).update(`${timestamp}.${nonce}.`).update(body).digest("hex");
-}
-
 export interface DeviceReport {
   externalId: string;
   description: string;
@@ -129,66 +130,6 @@ export interface DeviceReport {
   lat?: number | undefined;
   attributes?: Record<string, string | number | string[]> | undefined;
   snapshot?: { fileName: string; base64: string } | undefined;
-}
-
-/** The device keys a registration accepts (RegisterDeviceBodySchema): anything else names no device. */
-const DEVICE_KEY = /^[A-Za-z0-9_.-]{3,64}$/;
-
-export interface DeviceRequestHeaders {
-  timestamp?: string | undefined;
-  nonce?: string | undefined;
-  signature?: string | undefined;
-}
-
-/**
- * What a webhook must be before its body is read: for an active device, with a fresh timestamp and a
- * well-formed nonce and signature. An unknown device or a stale or unsigned request is refused
- * without the server reading (and holding) what it sends; the body itself, once read, must then be
- * what the signature covers (verifyDeviceSignature). Everything that fails is answered without saying
- * more than needed to an unauthenticated caller.
- */
-export async function admitDeviceRequest(
-  ctx: AppContext,
-  deviceKey: string,
-  headers: DeviceRequestHeaders,
-): Promise<IntakeDeviceRow> {
-  // Checked before the request edge looks at the path's text: a key that no device can have is not looked up.
-  const device = DEVICE_KEY.test(deviceKey)
-    ? await findDeviceByKey(ctx.db, deviceKey, { activeOnly: true })
-    : undefined;
-  if (!device) throw new DomainError("DEVICE_NOT_FOUND", `no active device ${deviceKey}`);
-  const { timestamp, nonce, signature } = headers;
-  const invalid = (why: string) => new DomainError("DEVICE_SIGNATURE_INVALID", why);
-  if (!timestamp || !/^\d{9,11}$/.test(timestamp)) throw invalid("X-Wangge-Timestamp: unix seconds");
-  if (Math.abs(ctx.now().getTime() / 1000 - Number(timestamp)) > SIGNATURE_WINDOW_S)
-    throw invalid("X-Wangge-Timestamp is more than 5 minutes from the server's time");
-  if (!nonce || !/^[A-Za-z0-9_-]{8,64}$/.test(nonce)) throw invalid("X-Wangge-Nonce: 8–64 letters, digits, - or _");
-  if (!signature || !/^(sha256=)?[0-9a-fA-F]{64}$/.test(signature))
-    throw invalid("X-Wangge-Signature: sha256=<64 hex digits>");
-  return device;
-}
-
-/** The signature over the body as read, then the nonce spent: a second use is a replay. */
-export async function verifyDeviceSignature(
-  ctx: AppContext,
-  device: IntakeDeviceRow,
-  headers: DeviceRequestHeaders,
-  rawBody: Buffer,
-): Promise<void> {
-  const timestamp = headers.timestamp ?? "";
-  const nonce = headers.nonce ?? "";
-  const given = Buffer.from((headers.signature ?? "").replace(/^sha256=/, ""), "hex");
-  const expected = Buffer.from(
-    signDeviceRequest(ctx.crypto.decrypt(device.secret_enc), timestamp, nonce, rawBody),
-    "hex",
-  );
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw new DomainError("DEVICE_SIGNATURE_INVALID", "X-Wangge-Signature does not match");
-  // The nonce is spent only by a correctly signed request; a second use is a replay.
-  if (!(await spendNonce(ctx.db, device.id, nonce, ctx.now())))
-    throw new DomainError("DEVICE_REQUEST_REPLAYED", "this nonce was used before");
-  await forgetNoncesBefore(ctx.db, device.id, new Date(ctx.now().getTime() - 2 * SIGNATURE_WINDOW_S * 1000));
-  await touchDevice(ctx.db, device.id, ctx.now());
 }
 
 export async function reportFromDevice(
@@ -206,7 +147,7 @@ export async function reportFromDevice(
   const lat = input.lat ?? device.lat ?? undefined;
   const result = await reportEvent(ctx, actor, meta, {
     id,
-    categoryKey: input.categoryKey ?? device.category_key,
+    categoryKey: input.categoryKey ?? device.category_key ?? "",
     description: input.description,
     lng,
     lat,

@@ -178,7 +178,9 @@ export interface IntakeDeviceTable {
   device_key: string;
   name: string;
   secret_enc: string;
-  category_key: string;
+  /** Null for a loudspeaker (it reports nothing). */
+  category_key: string | null;
+  kind: DeviceKind;
   area_code: string | null;
   lng: number | null;
   lat: number | null;
@@ -188,6 +190,8 @@ export interface IntakeDeviceTable {
   last_seen_at: Date | null;
 }
 export type IntakeDeviceRow = Selectable<IntakeDeviceTable>;
+/** An intake device reports events; a loudspeaker plays notices (both sign their requests the same way). */
+export type DeviceKind = "intake" | "loudspeaker";
 
 export interface IntakeDeviceNonceTable {
   device_id: string;

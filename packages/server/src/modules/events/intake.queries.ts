@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { IntakeDeviceRow, Open311KeyRow } from "./events.table.ts";
+import type { DeviceKind, IntakeDeviceRow, Open311KeyRow } from "./events.table.ts";
 
 /** The statements on the clients that report events by machine: Open311 API keys and intake devices. */
 type Db = Kysely<DB> | Transaction<DB>;
@@ -55,10 +55,11 @@ export async function touchOpen311Key(db: Db, id: string, at: Date): Promise<voi
 export async function findDeviceByKey(
   db: Db,
   deviceKey: string,
-  options: { activeOnly?: boolean } = {},
+  options: { activeOnly?: boolean; kind?: DeviceKind } = {},
 ): Promise<IntakeDeviceRow | undefined> {
   let q = db.selectFrom("intake_device").selectAll().where("device_key", "=", deviceKey);
   if (options.activeOnly) q = q.where("revoked_at", "is", null);
+  if (options.kind) q = q.where("kind", "=", options.kind);
   return q.executeTakeFirst();
 }
 
@@ -73,16 +74,17 @@ export async function insertDeviceIfKeyFree(db: Db, row: IntakeDeviceRow): Promi
   return inserted !== undefined;
 }
 
-export async function listDeviceRows(db: Db): Promise<IntakeDeviceRow[]> {
-  return db.selectFrom("intake_device").selectAll().orderBy("created_at").execute();
+export async function listDeviceRows(db: Db, kind: DeviceKind): Promise<IntakeDeviceRow[]> {
+  return db.selectFrom("intake_device").selectAll().where("kind", "=", kind).orderBy("created_at").execute();
 }
 
 /** Retires an active device; false if there is none with that id. */
-export async function retireDeviceRow(db: Db, id: string, at: Date): Promise<boolean> {
+export async function retireDeviceRow(db: Db, id: string, at: Date, kind: DeviceKind): Promise<boolean> {
   const r = await db
     .updateTable("intake_device")
     .set({ revoked_at: at })
     .where("id", "=", id)
+    .where("kind", "=", kind)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;

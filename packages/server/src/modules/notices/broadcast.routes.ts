@@ -1,0 +1,163 @@
+import {
+  BroadcastAckBodySchema,
+  BroadcastQueueSchema,
+  DomainError,
+  fieldIssue,
+  LoudspeakerSchema,
+  RegisterLoudspeakerBodySchema,
+} from "@wangge/core";
+import type { FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { principalOf, requestMeta } from "../../http/authenticate.ts";
+import { routeErrors } from "../../http/problem.ts";
+import { assertStorableText } from "../../http/request-edge.ts";
+import { retireDevice } from "../events/devices.service.ts";
+import {
+  acknowledge,
+  admitLoudspeaker,
+  listLoudspeakers,
+  loudspeakerSigned,
+  pullQueue,
+  registerLoudspeaker,
+} from "./broadcast.service.ts";
+
+const errors = routeErrors;
+const tags = ["broadcast"];
+const SIGNING = `Headers: X-Wangge-Timestamp (unix seconds, within 5 minutes), X-Wangge-Nonce (8–64 of A-Z a-z 0-9 - _, never reused), X-Wangge-Signature (sha256=<hex HMAC-SHA256 with the device secret of \`<timestamp>.<nonce>.<METHOD> <path and query>\\n<raw body>\`>; a GET's body is empty). A stale, unsigned, badly signed or replayed request is refused (401 DEVICE_SIGNATURE_INVALID / 409 DEVICE_REQUEST_REPLAYED).`;
+
+function signatureHeaders(request: FastifyRequest) {
+  const header = (name: string) => {
+    const v = request.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  return {
+    timestamp: header("x-wangge-timestamp"),
+    nonce: header("x-wangge-nonce"),
+    signature: header("x-wangge-signature"),
+  };
+}
+
+/** Cloud broadcast (云广播): loudspeakers registered under 接入管理, pulling their queue by signed requests. */
+export const broadcastRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  await app.register(async (plain) => {
+    const device = plain.withTypeProvider<ZodTypeProvider>();
+    // The signature covers the exact bytes sent, so the acknowledgement's body is kept raw and parsed here.
+    device.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: 4096 }, (_r, body, done) =>
+      done(null, body),
+    );
+    const DeviceParams = z.object({ deviceKey: z.string().min(1).max(64) });
+
+    device.get(
+      "/broadcast/devices/:deviceKey/queue",
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: "A loudspeaker's queue: what to play, urgent first (HMAC-signed, replay-protected)",
+          description: `${SIGNING} Handing an item over records it as delivered; acknowledge each after playing.`,
+          params: DeviceParams,
+          response: { 200: BroadcastQueueSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const speaker = await admitLoudspeaker(
+          ctx,
+          request.params.deviceKey,
+          signatureHeaders(request),
+          loudspeakerSigned("GET", request.url, Buffer.alloc(0)),
+        );
+        return pullQueue(ctx, speaker);
+      },
+    );
+
+    device.post(
+      "/broadcast/devices/:deviceKey/queue/:itemId/ack",
+      {
+        config: { public: true },
+        bodyLimit: 4096,
+        schema: {
+          tags,
+          summary: "A loudspeaker says it played an item, or failed to (HMAC-signed, replay-protected)",
+          description: `${SIGNING} Body: {"outcome": "played" | "failed", "detail"?: "…"}. The same outcome again answers as the first; another is refused.`,
+          params: DeviceParams.extend({ itemId: z.uuid() }),
+          response: { 200: z.object({ itemId: z.uuid(), state: z.enum(["played", "failed"]) }), ...errors },
+        },
+      },
+      async (request) => {
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const speaker = await admitLoudspeaker(
+          ctx,
+          request.params.deviceKey,
+          signatureHeaders(request),
+          loudspeakerSigned("POST", request.url, raw),
+        );
+        let json: unknown;
+        try {
+          json = JSON.parse(raw.toString("utf8"));
+        } catch {
+          throw new DomainError("VALIDATION_FAILED", "the body is not JSON", {
+            errors: [fieldIssue("body", "EVENT_FIELD_JSON")],
+          });
+        }
+        assertStorableText(json, "body");
+        const parsed = BroadcastAckBodySchema.safeParse(json);
+        if (!parsed.success)
+          throw new DomainError("VALIDATION_FAILED", "the acknowledgement is not valid", {
+            errors: parsed.error.issues.map((i) => ({
+              path: ["body", ...i.path].join("."),
+              message: i.message,
+              schemaIssue: i,
+            })),
+          });
+        return acknowledge(ctx, speaker, request.params.itemId, parsed.data);
+      },
+    );
+  });
+
+  app.get(
+    "/broadcast/devices",
+    {
+      config: { permission: "event.configure", deploymentWide: true },
+      schema: {
+        tags,
+        summary: "The loudspeakers (never their secrets)",
+        response: { 200: z.array(LoudspeakerSchema), ...errors },
+      },
+    },
+    async () => listLoudspeakers(ctx),
+  );
+
+  app.post(
+    "/broadcast/devices",
+    {
+      config: { permission: "event.configure", deploymentWide: true },
+      schema: {
+        tags,
+        summary: "Register a loudspeaker of a village or grid; the response carries its signing secret, once",
+        body: RegisterLoudspeakerBodySchema,
+        response: { 201: LoudspeakerSchema.extend({ secret: z.string() }), ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await registerLoudspeaker(ctx, principalOf(request), requestMeta(request), request.body)),
+  );
+
+  app.delete(
+    "/broadcast/devices/:id",
+    {
+      config: { permission: "event.configure", deploymentWide: true },
+      schema: {
+        tags,
+        summary: "Retire a loudspeaker: its requests are refused from then on",
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await retireDevice(ctx, principalOf(request), requestMeta(request), request.params.id, "loudspeaker");
+      return reply.status(204).send(null);
+    },
+  );
+};
