@@ -878,6 +878,59 @@ const samples: Record<string, Sample> = {
     okCode: "DEVICE_NOT_FOUND",
     build: async () => ({ url: `/api/v1/intake/devices/${crypto.randomUUID()}` }),
   },
+  "GET /api/v1/broadcast/devices": { ok: 200, build: async () => ({ url: "/api/v1/broadcast/devices" }) },
+  "POST /api/v1/broadcast/devices": {
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    build: async () => ({
+      url: "/api/v1/broadcast/devices",
+      payload: { deviceKey: "matrix-spk", name: "矩阵", areaCode: "nowhere" },
+    }),
+  },
+  "DELETE /api/v1/broadcast/devices/:id": {
+    ok: 404,
+    okCode: "DEVICE_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/broadcast/devices/${crypto.randomUUID()}` }),
+  },
+  "POST /api/v1/notices": {
+    // A phone number in the text: refused, so the matrix sends nothing.
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    build: async () => ({
+      url: "/api/v1/notices",
+      payload: {
+        id: crypto.randomUUID(),
+        title: "矩阵",
+        body: "请致电 13877125678",
+        areaCode: tree.village.code,
+        channels: ["app"],
+      },
+    }),
+  },
+  "GET /api/v1/notices": { ok: 200, build: async () => ({ url: "/api/v1/notices" }) },
+  "GET /api/v1/notices/inbox": { ok: 200, build: async () => ({ url: "/api/v1/notices/inbox" }) },
+  "POST /api/v1/notices/inbox/:id/read": {
+    ok: 404,
+    okCode: "NOTICE_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/notices/inbox/${crypto.randomUUID()}/read` }),
+  },
+  "GET /api/v1/notices/:id": {
+    ok: 404,
+    okCode: "NOTICE_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/notices/${crypto.randomUUID()}` }),
+  },
+  "GET /api/v1/notices/:id/loudspeaker-only": {
+    ok: 404,
+    okCode: "NOTICE_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/notices/${crypto.randomUUID()}/loudspeaker-only` }),
+  },
+  "GET /api/v1/resident/village": { ok: 200, build: async () => ({ url: "/api/v1/resident/village" }) },
+  "PUT /api/v1/resident/village": {
+    ok: 400,
+    okCode: "VALIDATION_FAILED",
+    build: async () => ({ url: "/api/v1/resident/village", payload: { areaCode: "nowhere" } }),
+  },
+  "GET /api/v1/resident/villages": { ok: 200, build: async () => ({ url: "/api/v1/resident/villages?q=x" }) },
   "GET /api/v1/open311/keys": { ok: 200, build: async () => ({ url: "/api/v1/open311/keys" }) },
   "POST /api/v1/open311/keys": {
     ok: 400,
