@@ -18,7 +18,8 @@ export const PERMISSIONS = {
   "visit.manage": "plan and record door-knocking visits",
   "visit.configure": "edit visit plans: the rhythm and checklist of every household and of care and service tags",
   "patrol.checkin": "check in on patrols",
-  "notice.send": "send notices to residents, grid workers and village loudspeakers of one's areas, and see their delivery",
+  "notice.send":
+    "send notices to residents, grid workers and village loudspeakers of one's areas, and see their delivery",
   "disclosure.manage": "publish four-affairs disclosures and subsidies",
   "report.read": "read daily, weekly and monthly reports and dashboards",
   "screen.view": "open the big screen",

@@ -8,6 +8,7 @@ import {
   HomeOutlined,
   LogoutOutlined,
   MonitorOutlined,
+  NotificationOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   UserOutlined,
@@ -26,6 +27,7 @@ import { AuditPage } from "../../features/audit/components/AuditPage.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
 import { EventsPage } from "../../features/events/components/EventsPage.tsx";
 import { Workbench } from "../../features/figures/components/Workbench.tsx";
+import { NoticesPage } from "../../features/notices/components/NoticesPage.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
@@ -89,6 +91,7 @@ export function ConsoleApp() {
                 />
                 <Route path="event-settings" element={<EventSettingsRoute />} />
                 <Route path="visits" element={<VisitsRoute />} />
+                <Route path="notices" element={<NoticesRoute />} />
                 <Route
                   path="subsidies"
                   element={
@@ -181,6 +184,15 @@ function EventsRoute({ session: s, canRead }: { session: ReturnType<typeof useSe
  * workers record visits and close out their day in the field app.
  */
 const canSeeVisits = (s: ReturnType<typeof useSession>) => s.can("report.read") || s.canEverywhere("visit.configure");
+
+/** 通知公告: senders of notices, and whoever configures the deployment's devices (the loudspeakers). */
+const canSeeNotices = (s: ReturnType<typeof useSession>) => s.can("notice.send") || s.canEverywhere("event.configure");
+
+function NoticesRoute() {
+  const s = useSession();
+  if (!canSeeNotices(s)) return <NotFoundPage />;
+  return <NoticesPage canSend={s.can("notice.send")} canConfigure={s.canEverywhere("event.configure")} />;
+}
 
 function VisitsRoute() {
   const s = useSession();
@@ -287,6 +299,16 @@ function ConsoleLayout() {
       : []),
     ...(session.can("disclosure.manage")
       ? [{ key: "subsidies", icon: <GiftOutlined />, label: t("nav.subsidies"), onClick: () => navigate("/subsidies") }]
+      : []),
+    ...(canSeeNotices(session)
+      ? [
+          {
+            key: "notices",
+            icon: <NotificationOutlined />,
+            label: t("notices.menu"),
+            onClick: () => navigate("/notices"),
+          },
+        ]
       : []),
     ...(session.can("user.read")
       ? [

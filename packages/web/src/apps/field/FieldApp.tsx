@@ -37,6 +37,7 @@ const VaultPinGate = lazyNamed(() => import("./VaultPin.tsx"), "VaultPinGate");
 const VaultPinSetup = lazyNamed(() => import("./VaultPin.tsx"), "VaultPinSetup");
 const FieldGridMap = lazyNamed(() => import("./FieldGridMap.tsx"), "FieldGridMap");
 const FieldVisits = lazyNamed(() => import("../../features/visits/components/FieldVisits.tsx"), "FieldVisits");
+const FieldNotices = lazyNamed(() => import("../../features/notices/components/FieldNotices.tsx"), "FieldNotices");
 const FieldVisitForm = lazyNamed(() => import("../../features/visits/components/FieldVisitForm.tsx"), "FieldVisitForm");
 
 /** The grid worker's phone app: tasks, the grid's residents, the grid map, and their own settings. */
@@ -118,6 +119,7 @@ function FieldMain() {
           <Route path="residents/households/:id" element={<FieldHousehold />} />
           <Route path="residents/people/:id" element={<FieldPerson />} />
           <Route path="map" element={<FieldGridMap />} />
+          <Route path="notices/*" element={<FieldNotices />} />
           <Route path="me" element={<FieldMe online={online} />} />
           <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
         </Routes>
@@ -146,6 +148,11 @@ function FieldMe({ online }: { online: boolean }) {
           }
         >
           <span translate="no">{session.me?.user.displayName}</span>
+        </List.Item>
+      </List>
+      <List>
+        <List.Item onClick={() => navigate("/notices")} data-testid="field-notices">
+          {t("notices.field.title")}
         </List.Item>
       </List>
       <List header={t("language.label")}>

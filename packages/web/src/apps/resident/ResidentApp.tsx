@@ -1,15 +1,18 @@
-import { Button, Card, ErrorBlock, List } from "antd-mobile";
-import { AppOutline, EditSOutline, UserOutline } from "antd-mobile-icons";
-import { Suspense } from "react";
+import { Button, ErrorBlock, List, Switch } from "antd-mobile";
+import { AppOutline, EditSOutline, MessageOutline, UserOutline } from "antd-mobile-icons";
+import { type ComponentType, Suspense, useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { BrowserRouter, Route, Routes, useNavigate, useParams } from "react-router";
+import { BrowserRouter, Route, Routes, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
 import { MobileLanguageSwitch } from "../../components/MobileLanguageSwitch.tsx";
 import { MobileProviders } from "../../components/MobileProviders.tsx";
 import { MobileShell } from "../../components/MobileShell.tsx";
+import { useLargeText } from "../../lib/large-text.ts";
 import { lazyNamed } from "../../lib/lazy-named.ts";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
+import { ResidentHome } from "./ResidentHome.tsx";
+import { RESIDENT_FEATURES, type ResidentFeature } from "./resident-features.tsx";
 
-// The home page is the first screen; signing in and the reports are fetched on their first tap.
+// The home page is the first screen; signing in, the reports and every feature are fetched on their first tap.
 const ResidentOtpLogin = lazyNamed(
   () => import("../../features/auth/components/ResidentOtpLogin.tsx"),
   "ResidentOtpLogin",
@@ -23,6 +26,12 @@ const MyRecordPage = lazyNamed(myRecord, "MyRecordPage");
 const MyHouseholdPage = lazyNamed(myRecord, "MyHouseholdPage");
 const MySubsidiesPage = lazyNamed(myRecord, "MySubsidiesPage");
 const MyAccessLogPage = lazyNamed(myRecord, "MyAccessLogPage");
+
+/** Each feature's screen, made lazy once (not on every render). */
+const FEATURE_SCREENS: { feature: ResidentFeature; Screen: ComponentType }[] = RESIDENT_FEATURES.map((feature) => ({
+  feature,
+  Screen: lazyNamed(feature.screen, "ResidentScreen"),
+}));
 
 /** The resident's H5 app (opened from WeChat or a browser): kept small for weak phones. */
 export function ResidentApp() {
@@ -40,14 +49,21 @@ export function ResidentApp() {
   );
 }
 
+/** Only a path inside the app is followed after signing in (never another site). */
+function safeNext(next: string | null): string {
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
 function ResidentLogin() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get("next"));
   return (
     <div style={{ padding: "48px 16px" }}>
       <h1 style={{ textAlign: "center", color: "#b71c1c" }}>{t("app.resident")}</h1>
       <Suspense fallback={null}>
-        <ResidentOtpLogin onSignedIn={() => navigate("/")} />
+        <ResidentOtpLogin onSignedIn={() => navigate(next, { replace: true })} />
       </Suspense>
       <div style={{ marginTop: 24 }}>
         <MobileLanguageSwitch />
@@ -60,110 +76,45 @@ function ResidentMain() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const session = useSession();
+  const signedIn = (element: React.ReactNode) => (session.me ? element : <SignInFirst loading={session.loading} />);
   return (
     <MobileShell
       title={t("app.resident")}
       tabs={[
         { key: "/", title: t("nav.home"), icon: <AppOutline /> },
+        { key: "/inbox", title: t("notices.resident.tab"), icon: <MessageOutline /> },
         { key: "/reports", title: t("residentEvents.tab"), icon: <EditSOutline /> },
         { key: "/me", title: t("nav.me"), icon: <UserOutline /> },
       ]}
     >
       <Suspense fallback={null}>
         <Routes>
-          <Route
-            index
-            element={
-              <div style={{ padding: 12 }}>
-                <Card title={t("resident.welcome")}>{t("resident.intro")}</Card>
-                <Button
-                  block
-                  color="primary"
-                  size="large"
-                  style={{ marginTop: 16 }}
-                  onClick={() => navigate("/reports/new")}
-                >
-                  {t("residentEvents.report")}
-                </Button>
-              </div>
-            }
-          />
+          <Route index element={<ResidentHome features={RESIDENT_FEATURES} />} />
           <Route
             path="reports"
-            element={
-              session.me ? (
-                <ResidentReportList
-                  onOpen={(id) => navigate(`/reports/${id}`)}
-                  onNew={() => navigate("/reports/new")}
-                />
-              ) : (
-                <SignInFirst loading={session.loading} />
-              )
-            }
+            element={signedIn(
+              <ResidentReportList onOpen={(id) => navigate(`/reports/${id}`)} onNew={() => navigate("/reports/new")} />,
+            )}
           />
           <Route
             path="reports/new"
-            element={
-              session.me ? (
-                <ResidentReportForm onReported={(id) => navigate(`/reports/${id}`, { replace: true })} />
-              ) : (
-                <SignInFirst loading={session.loading} />
-              )
-            }
+            element={signedIn(
+              <ResidentReportForm onReported={(id) => navigate(`/reports/${id}`, { replace: true })} />,
+            )}
           />
-          <Route
-            path="reports/:id"
-            element={session.me ? <ReportDetailRoute /> : <SignInFirst loading={session.loading} />}
-          />
-          <Route
-            path="my"
-            element={
-              session.me ? (
-                <MyRecordPage onOpen={(page) => navigate(`/my/${page}`)} />
-              ) : (
-                <SignInFirst loading={session.loading} />
-              )
-            }
-          />
-          <Route
-            path="my/household"
-            element={session.me ? <MyHouseholdPage /> : <SignInFirst loading={session.loading} />}
-          />
-          <Route
-            path="my/subsidies"
-            element={session.me ? <MySubsidiesPage /> : <SignInFirst loading={session.loading} />}
-          />
-          <Route
-            path="my/access-log"
-            element={session.me ? <MyAccessLogPage /> : <SignInFirst loading={session.loading} />}
-          />
-          <Route
-            path="me"
-            element={
-              <>
-                <List header={t("language.label")}>
-                  <List.Item>
-                    <MobileLanguageSwitch />
-                  </List.Item>
-                </List>
-                <List>
-                  {session.me ? (
-                    <>
-                      <List.Item>
-                        <span translate="no">{session.me.user.displayName}</span>
-                      </List.Item>
-                      <List.Item arrow onClick={() => navigate("/my")}>
-                        {t("residents.myRecord")}
-                      </List.Item>
-                      <List.Item onClick={() => session.signOut()}>{t("nav.signOut")}</List.Item>
-                    </>
-                  ) : (
-                    <List.Item onClick={() => navigate("/login")}>{t("nav.signIn")}</List.Item>
-                  )}
-                </List>
-              </>
-            }
-          />
+          <Route path="reports/:id" element={signedIn(<ReportDetailRoute />)} />
+          <Route path="my" element={signedIn(<MyRecordPage onOpen={(page) => navigate(`/my/${page}`)} />)} />
+          <Route path="my/household" element={signedIn(<MyHouseholdPage />)} />
+          <Route path="my/subsidies" element={signedIn(<MySubsidiesPage />)} />
+          <Route path="my/access-log" element={signedIn(<MyAccessLogPage />)} />
+          {FEATURE_SCREENS.map(({ feature, Screen }) => (
+            <Route
+              key={feature.path}
+              path={`${feature.path}/*`}
+              element={feature.signedIn ? signedIn(<Screen />) : <Screen />}
+            />
+          ))}
+          <Route path="me" element={<MePage />} />
           <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
         </Routes>
       </Suspense>
@@ -171,19 +122,69 @@ function ResidentMain() {
   );
 }
 
-function ReportDetailRoute() {
-  const { id } = useParams();
-  return id ? <ResidentReportDetail id={id} /> : null;
+function MePage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const session = useSession();
+  const [large, setLarge] = useLargeText();
+  return (
+    <>
+      <List header={t("resident.display")}>
+        <List.Item
+          description={t("resident.largeTextHint")}
+          extra={<Switch checked={large} onChange={setLarge} aria-label={t("resident.largeText")} />}
+        >
+          {t("resident.largeText")}
+        </List.Item>
+        <List.Item>
+          <MobileLanguageSwitch />
+        </List.Item>
+      </List>
+      <List>
+        {session.me ? (
+          <>
+            <List.Item>
+              <span translate="no">{session.me.user.displayName}</span>
+            </List.Item>
+            <List.Item arrow onClick={() => navigate("/my")}>
+              {t("residents.myRecord")}
+            </List.Item>
+            <List.Item onClick={() => session.signOut()}>{t("nav.signOut")}</List.Item>
+          </>
+        ) : (
+          <List.Item onClick={() => navigate("/login")}>{t("nav.signIn")}</List.Item>
+        )}
+      </List>
+    </>
+  );
 }
 
-/** Pages for signed-in residents: while the session is still being read, nothing; then the way to sign in. */
+function ReportDetailRoute() {
+  const { id } = useParams();
+  const navigate = useNavigate();
+  return id ? <ResidentReportDetail id={id} onBack={() => navigate("/reports")} /> : null;
+}
+
+/**
+ * Pages for signed-in residents: while the session is still being read, nothing; then what the page
+ * is for and the way to sign in, coming back here afterwards.
+ */
 function SignInFirst({ loading }: { loading: boolean }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const location = useLocation();
+  const next = useMemo(() => `${location.pathname}${location.search}`, [location]);
   if (loading) return null;
   return (
     <div style={{ padding: 24 }}>
-      <Button block color="primary" onClick={() => navigate("/login")}>
+      <ErrorBlock status="default" title={t("resident.signInTitle")} description={t("resident.signInWhy")} />
+      <Button
+        block
+        color="primary"
+        size="large"
+        style={{ marginTop: 16 }}
+        onClick={() => navigate(`/login?next=${encodeURIComponent(next)}`)}
+      >
         {t("nav.signIn")}
       </Button>
     </div>

@@ -1,9 +1,26 @@
 import { isPublicCategory, SATISFACTION, SETTLED_STATES } from "@wangge/core";
-import { Button, Card, Empty, Form, List, Picker, Result, Steps, Switch, Tag, TextArea, Toast } from "antd-mobile";
+import {
+  Button,
+  Card,
+  Dialog,
+  Empty,
+  Form,
+  List,
+  NavBar,
+  Picker,
+  Result,
+  Steps,
+  Switch,
+  Tag,
+  TextArea,
+  Toast,
+} from "antd-mobile";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { PhotoPicker } from "../../../components/PhotoPicker.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import type { Photo } from "../../../lib/photo.ts";
 import {
   type EventCategory,
   type EventDetail,
@@ -13,6 +30,8 @@ import {
   listCategories,
   listEvents,
   reportEvent,
+  transition,
+  uploadAttachment,
 } from "../api/events.ts";
 import { useLang } from "../use-lang.ts";
 import { CategoryGroupField } from "./CategoryGroupField.tsx";
@@ -72,7 +91,9 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
   const [locating, setLocating] = useState(false);
   const [busy, setBusy] = useState(false);
   const [pickerOpen, setPickerOpen] = useState(false);
+  const [photo, setPhoto] = useState<Photo>();
   const id = useRef(crypto.randomUUID());
+  const photoId = useRef(crypto.randomUUID());
   useEffect(() => {
     listCategories().then(setCategories, fail);
   }, [fail]);
@@ -115,6 +136,13 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
         source: "resident",
         public: isPublic && isPublicCategory(categoryKey),
       });
+      // The photo goes with the report's id (a retry sends the same one): the report stands even if it fails.
+      if (photo)
+        await uploadAttachment(
+          event.id,
+          new File([photo.bytes], photo.fileName, { type: "image/jpeg" }),
+          photoId.current,
+        ).catch(fail);
       onReported(event.id);
     } catch (e) {
       fail(e);
@@ -122,6 +150,10 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
       setBusy(false);
     }
   };
+  // A group with one category asks nothing more: that category is the one.
+  useEffect(() => {
+    if (leaves.length === 1 && categoryKey !== leaves[0]?.key) setCategoryKey(leaves[0]?.key);
+  }, [leaves, categoryKey]);
   const leafName = leaves.find((c) => c.key === categoryKey)?.name[lang];
   return (
     <Form
@@ -140,7 +172,7 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
           setCategoryKey(undefined);
         }}
       />
-      {group && (
+      {group && leaves.length > 1 && (
         <Form.Item label={t("residentEvents.category")} onClick={() => setPickerOpen(true)} clickable arrowIcon>
           {leafName ?? t("residentEvents.choose")}
         </Form.Item>
@@ -164,6 +196,9 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
           aria-label={t("residentEvents.what")}
         />
       </Form.Item>
+      <Form.Item label={t("residentEvents.photo")} description={t("residentEvents.photoHint")}>
+        <PhotoPicker value={photo} onChange={setPhoto} />
+      </Form.Item>
       {(!categoryKey || isPublicCategory(categoryKey)) && (
         <Form.Item
           label={t("residentEvents.public")}
@@ -185,7 +220,7 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
 }
 
 /** One of the resident's reports: where it is, what was done, and their verdict once it is settled. */
-export function ResidentReportDetail({ id }: { id: string }) {
+export function ResidentReportDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const { t } = useTranslation();
   const fail = useToastFail();
   const [event, setEvent] = useState<EventDetail>();
@@ -201,8 +236,19 @@ export function ResidentReportDetail({ id }: { id: string }) {
   useEffect(() => {
     load();
   }, [load]);
-  if (missing) return <Result status="warning" title={t("common.notFound")} />;
-  if (!event) return null;
+  const back = (
+    <NavBar onBack={onBack} backIcon backArrow>
+      {t("residentEvents.mine")}
+    </NavBar>
+  );
+  if (missing)
+    return (
+      <>
+        {back}
+        <Result status="warning" title={t("common.notFound")} />
+      </>
+    );
+  if (!event) return back;
   const canJudge = isSettled(event.state) && !event.satisfaction;
   const judge = async (verdict: (typeof SATISFACTION)[number]) => {
     try {
@@ -212,8 +258,41 @@ export function ResidentReportDetail({ id }: { id: string }) {
       fail(e);
     }
   };
+  // The server says whether the reporter may still reopen it (within 15 days of being settled).
+  const canReopen = event.allowedActions.includes("reopen");
+  const reopen = async () => {
+    let reason = "";
+    const go = await Dialog.confirm({
+      title: t("residentEvents.reopen"),
+      content: (
+        <TextArea
+          rows={3}
+          maxLength={500}
+          placeholder={t("residentEvents.reopenHint")}
+          aria-label={t("residentEvents.reopenHint")}
+          onChange={(v) => {
+            reason = v;
+          }}
+        />
+      ),
+      confirmText: t("residentEvents.reopen"),
+      cancelText: t("common.cancel"),
+    });
+    if (!go) return;
+    if (!reason.trim()) {
+      Toast.show({ content: t("residentEvents.reopenHint") });
+      return;
+    }
+    try {
+      setEvent(await transition(event.id, { action: "reopen", note: reason.trim() }));
+      Toast.show({ content: t("residentEvents.reopened") });
+    } catch (e) {
+      fail(e);
+    }
+  };
   return (
     <div style={{ padding: 12 }}>
+      {back}
       <Card
         title={<span translate="no">{event.number}</span>}
         extra={<Tag color="primary">{t(`events.state.${event.state}`)}</Tag>}
@@ -249,6 +328,14 @@ export function ResidentReportDetail({ id }: { id: string }) {
       {event.satisfaction && (
         <Card style={{ marginTop: 12 }}>
           {t("residentEvents.judged", { verdict: t(`events.satisfaction.${event.satisfaction}`) })}
+        </Card>
+      )}
+      {canReopen && (
+        <Card style={{ marginTop: 12 }}>
+          <p>{t("residentEvents.reopenWhy")}</p>
+          <Button block onClick={reopen}>
+            {t("residentEvents.reopen")}
+          </Button>
         </Card>
       )}
     </div>
