@@ -3,7 +3,7 @@ import { buildTestApp, type TestApp } from "../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../test/factories.ts";
 
 /**
- * The deployment's own settings — event categories, the working calendar, intake devices, Open311
+ * The deployment's own settings — event categories, the working calendar, intake devices and loudspeakers, Open311
  * keys, roles, the data key — take their permission deployment-wide (an area-less post) or at the root
  * of the area tree; the same permission held for one township or county does not reach them.
  */
@@ -18,6 +18,9 @@ const DEPLOYMENT_ROUTES = [
   "GET /api/v1/intake/devices",
   "POST /api/v1/intake/devices",
   "DELETE /api/v1/intake/devices/:id",
+  "GET /api/v1/broadcast/devices",
+  "POST /api/v1/broadcast/devices",
+  "DELETE /api/v1/broadcast/devices/:id",
   "GET /api/v1/open311/keys",
   "POST /api/v1/open311/keys",
   "DELETE /api/v1/open311/keys/:id",
