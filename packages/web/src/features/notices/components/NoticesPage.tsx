@@ -74,7 +74,7 @@ function SentNotices() {
         <Button type="primary" onClick={() => setComposing(true)}>
           {t("notices.send")}
         </Button>
-        <Button onClick={() => load()}>{t("common.refresh")}</Button>
+        <Button onClick={() => load()}>{t("notices.refresh")}</Button>
       </Space>
       <Table<Notice>
         rowKey="id"
@@ -223,7 +223,7 @@ function SendNoticeDrawer({
             }))}
           />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={busy} block>
+        <Button type="primary" htmlType="submit" loading={busy} block data-testid="send-notice">
           {t("notices.sendNow")}
         </Button>
       </Form>
