@@ -157,6 +157,19 @@ describe("notices and cloud broadcast", () => {
     });
     expect(ack.status).toBe(200);
 
+    // The grid worker sees it in the field app, with the households of the grid only the loudspeaker told.
+    const { page: field, context: fieldContext, pageErrors: fieldErrors } = await newPage(browser(), { mobile: true });
+    await signInViaApi(field, baseUrl, "demo.worker", demoPassword);
+    await field.goto(`${baseUrl}/field/me`);
+    await field.getByTestId("field-notices").click();
+    await field.getByText("寒潮紧急通知").first().click();
+    const onlyLoudspeaker = field.getByTestId("loudspeaker-only");
+    await onlyLoudspeaker.getByText(/本网格仅靠喇叭通知到的户（[1-9]\d*）/).waitFor();
+    await onlyLoudspeaker.getByText("喇叭已播").first().waitFor();
+    await expectFullyTranslated(field, "zh-CN");
+    expect(fieldErrors).toEqual([]);
+    await fieldContext.close();
+
     // The sender sees her read receipt and the loudspeaker's playback.
     await office.reload();
     await office.getByText("寒潮紧急通知").first().click();
