@@ -5,6 +5,8 @@ import { Route, Routes, useNavigate, useParams } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import {
+  type EventNotification,
+  eventNotifications,
   type InboxNotice,
   type LoudspeakerOnlyHousehold,
   loudspeakerOnly,
@@ -37,6 +39,7 @@ function FieldNoticeList() {
   const navigate = useNavigate();
   const fail = useToastFail();
   const [items, setItems] = useState<InboxNotice[]>();
+  const [events, setEvents] = useState<EventNotification[]>();
   useEffect(() => {
     noticeInbox().then(
       (inbox) => setItems(inbox.items),
@@ -45,22 +48,43 @@ function FieldNoticeList() {
         fail(e);
       },
     );
+    // What happened to the events assigned to the worker or that they follow (the notification centre).
+    eventNotifications().then(
+      (n) => setEvents(n.items),
+      () => setEvents([]),
+    );
   }, [fail]);
   return (
-    <List header={t("notices.field.title")}>
-      {items?.length === 0 && <Empty description={t("notices.resident.none")} />}
-      {items?.map((n) => (
-        <List.Item
-          key={n.id}
-          onClick={() => navigate(n.id)}
-          prefix={n.readAt ? undefined : <Badge content={Badge.dot} />}
-          description={`${n.areaName} · ${new Date(n.sentAt).toLocaleString()}`}
-          extra={n.urgent ? <Tag color="danger">{t("notices.urgent")}</Tag> : undefined}
-        >
-          <span translate="no">{n.title}</span>
-        </List.Item>
-      ))}
-    </List>
+    <>
+      <List header={t("notices.field.title")}>
+        {items?.length === 0 && <Empty description={t("notices.resident.none")} />}
+        {items?.map((n) => (
+          <List.Item
+            key={n.id}
+            onClick={() => navigate(n.id)}
+            prefix={n.readAt ? undefined : <Badge content={Badge.dot} />}
+            description={`${n.areaName} · ${new Date(n.sentAt).toLocaleString()}`}
+            extra={n.urgent ? <Tag color="danger">{t("notices.urgent")}</Tag> : undefined}
+          >
+            <span translate="no">{n.title}</span>
+          </List.Item>
+        ))}
+      </List>
+      <List header={t("notices.field.events")}>
+        {events?.length === 0 && <Empty description={t("notices.field.noEvents")} />}
+        {events?.map((n) => (
+          <List.Item
+            key={n.id}
+            prefix={n.readAt ? undefined : <Badge content={Badge.dot} />}
+            onClick={n.eventId ? () => navigate(`/tasks/${n.eventId}`) : undefined}
+            description={new Date(n.createdAt).toLocaleString()}
+            extra={n.state ? <Tag>{t(`events.state.${n.state}`)}</Tag> : undefined}
+          >
+            <span translate="no">{n.title}</span>
+          </List.Item>
+        ))}
+      </List>
+    </>
   );
 }
 
