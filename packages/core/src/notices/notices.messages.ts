@@ -6,6 +6,10 @@ export const NOTICE_FIELD_MESSAGES: MessageCatalogue = {
     "zh-CN": "不能含有身份证号或手机号：通知会发到居民手机和村里的喇叭",
     en: "must not hold an ID or phone number: the notice goes to residents' phones and village loudspeakers",
   },
+  NOTICE_FIELD_NO_SUCH_AUDIO: {
+    "zh-CN": "没有这段录音，或不是您上传的",
+    en: "no such recording, or not one you uploaded",
+  },
   NOTICE_FIELD_NO_SUCH_TAG: { "zh-CN": "没有这个标签", en: "no such tag" },
   NOTICE_FIELD_SENSITIVE_TAG: {
     "zh-CN": "不能按敏感标签发送通知",

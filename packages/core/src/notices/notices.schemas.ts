@@ -9,6 +9,8 @@ export const NOTICE_CHANNELS = ["app", "field", "loudspeaker"] as const;
 export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
 export const MAX_NOTICE_TITLE = 60;
 export const MAX_NOTICE_BODY = 1000;
+/** The largest recording a notice may carry to the loudspeakers (a few minutes of MP3). */
+export const MAX_BROADCAST_AUDIO_BYTES = 5 * 1024 * 1024;
 
 const text = (max: number) => z.string().normalize("NFC").trim().min(1).max(max);
 
@@ -24,6 +26,12 @@ export const SendNoticeBodySchema = z
       .optional()
       .describe("Only households where someone (or the household) has this care or service tag"),
     urgent: z.boolean().default(false).describe("Urgent: first in inboxes and ahead of the loudspeakers' queue"),
+    audioId: z
+      .uuid()
+      .optional()
+      .describe(
+        "A recording uploaded first (POST /broadcast/audio) that the loudspeakers play instead of reading the text",
+      ),
     channels: z
       .array(z.enum(NOTICE_CHANNELS))
       .min(1)
@@ -63,6 +71,7 @@ export const NoticeSchema = z
     tagKey: z.string().nullable(),
     urgent: z.boolean(),
     channels: z.array(z.enum(NOTICE_CHANNELS)),
+    audioId: z.uuid().nullable(),
     sentByName: z.string().nullable(),
     sentAt: z.string(),
     delivery: NoticeDeliverySchema,
@@ -113,6 +122,13 @@ export const LoudspeakerOnlyHouseholdSchema = z
     loudspeakerPlayed: z.boolean().describe("A loudspeaker of its area reported playing the notice"),
   })
   .meta({ id: "LoudspeakerOnlyHousehold" });
+
+export const BroadcastAudioQuerySchema = z
+  .object({ id: z.uuid().describe("Chosen by the client: a retried upload is stored once") })
+  .strict();
+export const BroadcastAudioSchema = z
+  .object({ id: z.uuid(), contentType: z.string(), size: z.number().int() })
+  .meta({ id: "BroadcastAudio" });
 
 // ---- loudspeakers ------------------------------------------------------------------------------------
 

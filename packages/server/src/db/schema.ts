@@ -35,6 +35,7 @@ import type {
 } from "../modules/events/events.table.ts";
 import type { FigureDayTable, FigureRebuildTable } from "../modules/figures/figures.table.ts";
 import type {
+  BroadcastAudioTable,
   BroadcastItemTable,
   NoticeHouseholdTable,
   NoticeRecipientTable,
@@ -137,6 +138,7 @@ export interface DB {
   notice_recipient: NoticeRecipientTable;
   notice_household: NoticeHouseholdTable;
   broadcast_item: BroadcastItemTable;
+  broadcast_audio: BroadcastAudioTable;
   resident_village: ResidentVillageTable;
   close_out: CloseOutTable;
   close_out_area: CloseOutAreaTable;

@@ -892,6 +892,12 @@ const samples: Record<string, Sample> = {
     okCode: "DEVICE_NOT_FOUND",
     build: async () => ({ url: `/api/v1/broadcast/devices/${crypto.randomUUID()}` }),
   },
+  "POST /api/v1/broadcast/audio": {
+    // Not a recording: refused, so the matrix stores nothing.
+    ok: 422,
+    okCode: "BROADCAST_AUDIO_REJECTED",
+    build: async () => ({ url: `/api/v1/broadcast/audio?id=${crypto.randomUUID()}`, payload: { not: "audio" } }),
+  },
   "POST /api/v1/notices": {
     // A phone number in the text: refused, so the matrix sends nothing.
     ok: 400,

@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 
 /**
  * Notices (通知公告) and cloud broadcast (云广播), #19 item 5:
+ * - broadcast_audio: a recording uploaded for the loudspeakers (the bytes in the data directory);
  * - notice: what an official sent, to which area (and tag), urgent or not, over which channels;
  * - notice_recipient: each resident and grid worker it reached, with when they read it (read receipts);
  * - notice_household: each household it was for, and whether someone there uses the resident app
@@ -18,6 +19,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table intake_device add constraint intake_device_kind_check
       check (kind in ('intake', 'loudspeaker') and (kind = 'loudspeaker' or category_key is not null))`.execute(db);
   await sql`
+    create table broadcast_audio (
+      id uuid primary key,
+      content_type text not null,
+      size integer not null,
+      sha256 text not null,
+      uploaded_by uuid,
+      created_at timestamptz not null
+    )`.execute(db);
+  await sql`
     create table notice (
       id uuid primary key,
       title text not null,
@@ -28,6 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       tag_key text,
       urgent boolean not null,
       channels text[] not null,
+      audio_id uuid references broadcast_audio(id),
       sent_by uuid,
       sent_by_name text,
       sent_at timestamptz not null

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { BroadcastItemRow } from "./notices.table.ts";
+import type { BroadcastAudioRow, BroadcastItemRow } from "./notices.table.ts";
 
 /** The statements of loudspeakers' queues: filled when a notice is sent, drained as the devices play. */
 type Db = Kysely<DB> | Transaction<DB>;
@@ -28,7 +28,7 @@ export async function queueRows(db: Db, deviceId: string, limit: number) {
   return db
     .selectFrom("broadcast_item as b")
     .innerJoin("notice as n", "n.id", "b.notice_id")
-    .select(["b.id", "b.notice_id", "b.urgent", "b.queued_at", "n.title", "n.body"])
+    .select(["b.id", "b.notice_id", "b.urgent", "b.queued_at", "n.title", "n.body", "n.audio_id"])
     .where("b.device_id", "=", deviceId)
     .where("b.state", "in", ["queued", "fetched"])
     .orderBy("b.urgent", "desc")
@@ -87,4 +87,19 @@ export async function deliveryRows(db: Db, noticeId: string) {
     .where("b.notice_id", "=", noticeId)
     .orderBy("d.name")
     .execute();
+}
+
+export async function findAudio(db: Db, id: string): Promise<BroadcastAudioRow | undefined> {
+  return db.selectFrom("broadcast_audio").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Inserts the recording's row unless its id is taken; false if it was. */
+export async function insertAudioIfNew(db: Db, row: BroadcastAudioRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto("broadcast_audio")
+    .values(row)
+    .onConflict((oc) => oc.column("id").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
 }

@@ -1,9 +1,12 @@
 import {
   BroadcastAckBodySchema,
+  BroadcastAudioQuerySchema,
+  BroadcastAudioSchema,
   BroadcastQueueSchema,
   DomainError,
   fieldIssue,
   LoudspeakerSchema,
+  MAX_BROADCAST_AUDIO_BYTES,
   RegisterLoudspeakerBodySchema,
 } from "@wangge/core";
 import type { FastifyRequest } from "fastify";
@@ -17,11 +20,13 @@ import { retireDevice } from "../events/devices.service.ts";
 import {
   acknowledge,
   admitLoudspeaker,
+  itemAudio,
   listLoudspeakers,
   loudspeakerSigned,
   pullQueue,
   registerLoudspeaker,
 } from "./broadcast.service.ts";
+import { AUDIO_TYPES, saveAudio } from "./broadcast-audio.service.ts";
 
 const errors = routeErrors;
 const tags = ["broadcast"];
@@ -72,6 +77,29 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
       },
     );
 
+    device.get(
+      "/broadcast/devices/:deviceKey/queue/:itemId/audio",
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: "The recording of an item in a loudspeaker's queue (HMAC-signed, replay-protected)",
+          description: `${SIGNING} The item's audioUrl in the queue; only this loudspeaker's items.`,
+          params: DeviceParams.extend({ itemId: z.uuid() }),
+        },
+      },
+      async (request, reply) => {
+        const speaker = await admitLoudspeaker(
+          ctx,
+          request.params.deviceKey,
+          signatureHeaders(request),
+          loudspeakerSigned("GET", request.url, Buffer.alloc(0)),
+        );
+        const { row, data } = await itemAudio(ctx, speaker, request.params.itemId);
+        return reply.type(row.content_type).header("x-content-type-options", "nosniff").send(data);
+      },
+    );
+
     device.post(
       "/broadcast/devices/:deviceKey/queue/:itemId/ack",
       {
@@ -112,6 +140,36 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
             })),
           });
         return acknowledge(ctx, speaker, request.params.itemId, parsed.data);
+      },
+    );
+  });
+
+  await app.register(async (upload) => {
+    const audio = upload.withTypeProvider<ZodTypeProvider>();
+    audio.addContentTypeParser(
+      [...Object.keys(AUDIO_TYPES), "audio/mp3", "audio/x-wav", "audio/x-m4a", "application/octet-stream"],
+      { parseAs: "buffer", bodyLimit: MAX_BROADCAST_AUDIO_BYTES + 1024 },
+      (_request, body, done) => done(null, body),
+    );
+    audio.post(
+      "/broadcast/audio",
+      {
+        config: { permission: "notice.send" },
+        bodyLimit: MAX_BROADCAST_AUDIO_BYTES + 1024,
+        schema: {
+          tags,
+          summary:
+            "Upload a recording for the loudspeakers (MP3, WAV, M4A, OGG or AMR, at most 5 MB); the body is the file",
+          description:
+            "The type is read from the bytes. Name it as a notice's audioId when sending: the loudspeakers play it instead of reading the text. A retry with the same id and bytes answers 200 with the first.",
+          querystring: BroadcastAudioQuerySchema,
+          response: { 200: BroadcastAudioSchema, 201: BroadcastAudioSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const data = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const { audio, created } = await saveAudio(ctx, principalOf(request), request.query.id, data);
+        return reply.status(created ? 201 : 200).send(audio);
       },
     );
   });

@@ -8,6 +8,8 @@ import { admitDeviceRequest, type DeviceRequestHeaders, verifyDeviceSignature } 
 import type { IntakeDeviceRow } from "../events/events.table.ts";
 import { findDeviceByKey, insertDeviceIfKeyFree, listDeviceRows } from "../events/intake.queries.ts";
 import { findItem, finishItem, markFetched, queueRows } from "./broadcast.queries.ts";
+import { readAudio } from "./broadcast-audio.service.ts";
+import { findNotice } from "./notices.queries.ts";
 
 /**
  * Cloud broadcast (云广播): village loudspeakers are devices of 接入管理 like the intake devices —
@@ -118,10 +120,19 @@ export async function pullQueue(ctx: AppContext, device: IntakeDeviceRow) {
       title: r.title,
       // The text was refused at sending if it held a number; masked again on the way out all the same.
       text: redactPersonalNumbers(`${r.title}。${r.body}`),
-      audioUrl: null,
+      // The recording is fetched with a signed GET of its own (the same headers as this request).
+      audioUrl: r.audio_id ? `/api/v1/broadcast/devices/${device.device_key}/queue/${r.id}/audio` : null,
       queuedAt: r.queued_at.toISOString(),
     })),
   };
+}
+
+/** The recording of an item in this loudspeaker's queue; any other item is not found. */
+export async function itemAudio(ctx: AppContext, device: IntakeDeviceRow, itemId: string) {
+  const item = await findItem(ctx.db, device.id, itemId);
+  const notice = item ? await findNotice(ctx.db, item.notice_id) : undefined;
+  if (!notice?.audio_id) throw new DomainError("BROADCAST_ITEM_NOT_FOUND", `no recording for item ${itemId}`);
+  return readAudio(ctx, notice.audio_id);
 }
 
 /** The device's word on an item: played or failed. A second word on the same item is refused. */

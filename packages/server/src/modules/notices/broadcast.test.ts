@@ -189,6 +189,62 @@ describe("a loudspeaker's queue", () => {
     expect(invalid.json().errors[0].path).toBe("body.outcome");
   });
 
+  it("plays an uploaded recording, fetched by a signed request of the loudspeaker whose item it is", async () => {
+    // An MP3 frame header and some bytes; a text file is refused whatever its Content-Type says.
+    const mp3 = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(2000, 7)]);
+    const audioId = crypto.randomUUID();
+    const upload = (who: Session, body: Buffer, contentType = "audio/mpeg", id = audioId) =>
+      t.app.inject({
+        method: "POST",
+        url: `/api/v1/broadcast/audio?id=${id}`,
+        headers: { ...who.headers, "content-type": contentType },
+        payload: body,
+      });
+    const first = await upload(official, mp3);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toEqual({ id: audioId, contentType: "audio/mpeg", size: mp3.length });
+    expect((await upload(official, mp3, "application/octet-stream")).statusCode).toBe(200);
+    const other = Buffer.concat([Buffer.from("ID3"), Buffer.alloc(100)]);
+    expect((await upload(official, other)).json().code).toBe("BROADCAST_AUDIO_REJECTED");
+    const text = await upload(official, Buffer.from("这不是录音"), "audio/mpeg", crypto.randomUUID());
+    expect(text.statusCode).toBe(422);
+    expect(text.json().code).toBe("BROADCAST_AUDIO_REJECTED");
+    expect((await upload(admin, mp3, "audio/mpeg", crypto.randomUUID())).statusCode).toBe(403);
+    // Another sender cannot name it in a notice.
+    const township = await signIn(
+      t,
+      await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }),
+    );
+    const foreign = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/notices",
+      headers: township.headers,
+      payload: {
+        id: crypto.randomUUID(),
+        title: "录音",
+        body: "请听广播。",
+        areaCode: tree.village.code,
+        channels: ["loudspeaker"],
+        audioId,
+      },
+    });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().errors).toEqual([expect.objectContaining({ path: "body.audioId" })]);
+    const noticeId = await send({ title: "广播录音", audioId });
+    const item = (await signed("GET", queueUrl(speaker.deviceKey), speaker.secret))
+      .json()
+      .items.find((i: { noticeId: string }) => i.noticeId === noticeId);
+    expect(item.audioUrl).toBe(`/api/v1/broadcast/devices/${speaker.deviceKey}/queue/${item.itemId}/audio`);
+    const audio = await signed("GET", item.audioUrl, speaker.secret);
+    expect(audio.statusCode).toBe(200);
+    expect(audio.headers["content-type"]).toBe("audio/mpeg");
+    expect(audio.rawPayload.equals(mp3)).toBe(true);
+    expect((await signed("GET", item.audioUrl, farSpeaker.secret)).statusCode).toBe(401);
+    const farUrl = `/api/v1/broadcast/devices/${farSpeaker.deviceKey}/queue/${item.itemId}/audio`;
+    expect((await signed("GET", farUrl, farSpeaker.secret)).statusCode).toBe(404);
+    expect((await t.app.inject({ method: "GET", url: item.audioUrl })).statusCode).toBe(401);
+  });
+
   it("is closed to a retired loudspeaker and to an intake device's key", async () => {
     const camera = await t.app.inject({
       method: "POST",

@@ -14,7 +14,7 @@ import {
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { findArea } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { deliveryRows, queueOnLoudspeakers } from "./broadcast.queries.ts";
+import { deliveryRows, findAudio, queueOnLoudspeakers } from "./broadcast.queries.ts";
 import {
   areaNameOf,
   countUnread,
@@ -56,6 +56,7 @@ export interface NoticeView {
   tagKey: string | null;
   urgent: boolean;
   channels: ("app" | "field" | "loudspeaker")[];
+  audioId: string | null;
   sentByName: string | null;
   sentAt: string;
   delivery: DeliveryCounts;
@@ -71,6 +72,7 @@ function toView(row: NoticeRow, areaName: string, delivery: DeliveryCounts): Not
     tagKey: row.tag_key,
     urgent: row.urgent,
     channels: row.channels as NoticeView["channels"],
+    audioId: row.audio_id,
     sentByName: row.sent_by_name,
     sentAt: row.sent_at.toISOString(),
     delivery,
@@ -103,6 +105,12 @@ export async function sendNotice(
     if (!category) issues.push(fieldIssue("body.tagKey", "NOTICE_FIELD_NO_SUCH_TAG"));
     else if (category === "sensitive") issues.push(fieldIssue("body.tagKey", "NOTICE_FIELD_SENSITIVE_TAG"));
   }
+  if (input.audioId) {
+    // Only a recording the sender uploaded: another's id says nothing about whether it exists.
+    const audio = await findAudio(ctx.db, input.audioId);
+    if (!audio || audio.uploaded_by !== authorId(actor))
+      issues.push(fieldIssue("body.audioId", "NOTICE_FIELD_NO_SUCH_AUDIO"));
+  }
   if (issues.length > 0 || !area)
     throw new DomainError("VALIDATION_FAILED", "the notice cannot be sent", { errors: issues });
   const now = ctx.now();
@@ -116,6 +124,7 @@ export async function sendNotice(
     tag_key: input.tagKey ?? null,
     urgent: input.urgent,
     channels: [...input.channels],
+    audio_id: input.audioId ?? null,
     sent_by: authorId(actor),
     sent_by_name: actor.displayName,
     sent_at: now,

@@ -11,6 +11,7 @@ export interface NoticeTable {
   tag_key: string | null;
   urgent: boolean;
   channels: string[];
+  audio_id: string | null;
   sent_by: string | null;
   sent_by_name: string | null;
   sent_at: Date;
@@ -54,3 +55,14 @@ export interface ResidentVillageTable {
   area_path: string;
   chosen_at: Date;
 }
+
+/** A recording for the loudspeakers; its bytes are a private file of the data directory. */
+export interface BroadcastAudioTable {
+  id: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  uploaded_by: string | null;
+  created_at: Date;
+}
+export type BroadcastAudioRow = Selectable<BroadcastAudioTable>;

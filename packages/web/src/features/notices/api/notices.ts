@@ -26,6 +26,7 @@ export interface Notice {
   tagKey: string | null;
   urgent: boolean;
   channels: NoticeChannel[];
+  audioId: string | null;
   sentByName: string | null;
   sentAt: string;
   delivery: NoticeDelivery;
@@ -92,6 +93,7 @@ export const sendNotice = (body: {
   tagKey?: string;
   urgent: boolean;
   channels: NoticeChannel[];
+  audioId?: string;
 }) => apiFetch<Notice>("/api/v1/notices", { method: "POST", json: body });
 export const listNotices = () => apiFetch<Notice[]>("/api/v1/notices?limit=100");
 export const getNoticeDelivery = (id: string) => apiFetch<NoticeDeliveryDetail>(`/api/v1/notices/${id}`);
@@ -123,3 +125,9 @@ export const eventNotifications = () =>
   apiFetch<{ unread: number; items: EventNotification[] }>("/api/v1/notifications?limit=30");
 export const markNotificationsRead = () =>
   apiFetch<{ marked: number }>("/api/v1/notifications/read", { method: "POST", json: {} });
+export const uploadAudio = (id: string, file: File) =>
+  apiFetch<{ id: string; contentType: string; size: number }>(`/api/v1/broadcast/audio?id=${id}`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: file,
+  });

@@ -14,6 +14,7 @@ import {
   Tabs,
   Tag,
   Typography,
+  Upload,
 } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -31,6 +32,7 @@ import {
   registerLoudspeaker,
   retireLoudspeaker,
   sendNotice,
+  uploadAudio,
 } from "../api/notices.ts";
 
 interface TagOption {
@@ -147,8 +149,10 @@ function SendNoticeDrawer({
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
   const [tags, setTags] = useState<TagOption[]>([]);
-  // One id per notice being written: sending twice (a double click, a retry) sends it once.
+  // One id per notice being written (and per recording): sending twice (a double click, a retry) sends it once.
   const id = useRef(crypto.randomUUID());
+  const audioId = useRef(crypto.randomUUID());
+  const [audio, setAudio] = useState<File>();
   useEffect(() => {
     if (!open) return;
     apiFetch<TagOption[]>("/api/v1/tags").then(
@@ -168,6 +172,8 @@ function SendNoticeDrawer({
   }) => {
     setBusy(true);
     try {
+      // The recording first: the notice names it, and the loudspeakers may fetch it at once.
+      if (audio) await uploadAudio(audioId.current, audio);
       const notice = await sendNotice({
         id: id.current,
         title: values.title,
@@ -176,9 +182,12 @@ function SendNoticeDrawer({
         ...(values.tagKey ? { tagKey: values.tagKey } : {}),
         urgent: Boolean(values.urgent),
         channels: values.channels,
+        ...(audio ? { audioId: audioId.current } : {}),
       });
       message.success(t("notices.sentOk"));
       id.current = crypto.randomUUID();
+      audioId.current = crypto.randomUUID();
+      setAudio(undefined);
       form.resetFields();
       onSent(notice.id);
     } catch (e) {
@@ -214,6 +223,21 @@ function SendNoticeDrawer({
         </Form.Item>
         <Form.Item name="urgent" label={t("notices.urgent")} valuePropName="checked" extra={t("notices.urgentHint")}>
           <Switch aria-label={t("notices.urgent")} />
+        </Form.Item>
+        <Form.Item label={t("notices.audio")} extra={t("notices.audioHint")}>
+          <Upload
+            accept="audio/*"
+            maxCount={1}
+            fileList={audio ? [{ uid: audioId.current, name: audio.name, status: "done" }] : []}
+            beforeUpload={(file) => {
+              audioId.current = crypto.randomUUID();
+              setAudio(file);
+              return false;
+            }}
+            onRemove={() => setAudio(undefined)}
+          >
+            <Button>{t("notices.chooseAudio")}</Button>
+          </Upload>
         </Form.Item>
         <Form.Item name="channels" label={t("notices.channels")} rules={[{ required: true }]}>
           <Checkbox.Group
@@ -253,6 +277,7 @@ function DeliveryDrawer({ id, onClose }: { id: string | undefined; onClose: () =
             </Descriptions.Item>
             <Descriptions.Item label={t("notices.channels")}>
               {detail.notice.channels.map((c) => t(`notices.channel.${c}`)).join("、")}
+              {detail.notice.audioId ? ` · ${t("notices.hasAudio")}` : ""}
             </Descriptions.Item>
             <Descriptions.Item label={t("notices.residentsRead")}>
               {t("notices.readCount", { read: d.residentsRead, total: d.residents })}
