@@ -276,6 +276,12 @@ describe("notices and cloud broadcast", () => {
     // Only the choice is kept on the phone, nothing about the resident.
     expect(await page.evaluate(() => localStorage.getItem("wangge.largeText"))).toBe("1");
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain("13800000002");
+    // The inbox in English: notices, the progress of the reports, the village followed.
+    await page.getByText("English", { exact: true }).click();
+    await page.getByTestId("tab-bar").getByText("Messages", { exact: true }).click();
+    await page.getByText("Progress of your reports").waitFor();
+    await page.getByText("Village you follow").waitFor();
+    await expectFullyTranslated(page, "en");
     expect(pageErrors).toEqual([]);
     expect(externalRequests).toEqual([]);
     await context.close();

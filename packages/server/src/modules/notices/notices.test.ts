@@ -218,6 +218,13 @@ describe("sending a notice", () => {
         householdsLoudspeakerOnly: 1,
       },
     });
+    // Sending is audited, with the area, the tag and the channels.
+    const audited = await t.ctx.db
+      .selectFrom("audit_log")
+      .select(["action", "outcome", "area_path"])
+      .where("target_id", "=", urgent.id)
+      .execute();
+    expect(audited).toEqual([{ action: "notice.send", outcome: "success", area_path: tree.village.path }]);
     // The elder's resident account (her registered phone) has it first; the family's does not.
     const elderInbox = (await inject(elderResident, "GET", "/api/v1/notices/inbox")).json();
     expect(elderInbox.items.map((i: { id: string }) => i.id)).toEqual([urgent.id, normal.id]);
