@@ -165,3 +165,12 @@ export async function reportFromDevice(
     });
   return result;
 }
+
+/**
+ * For the other kinds of device of 接入管理 (the loudspeakers of notices/broadcast.service.ts): their
+ * rows live beside the intake devices' (one namespace of keys, one secret and nonce scheme).
+ */
+export const deviceWithKey = (ctx: AppContext, deviceKey: string) => findDeviceByKey(ctx.db, deviceKey);
+export const devicesOfKind = (ctx: AppContext, kind: DeviceKind) => listDeviceRows(ctx.db, kind);
+export const insertDeviceUnlessKeyTaken = (trx: Parameters<typeof insertDeviceIfKeyFree>[0], row: IntakeDeviceRow) =>
+  insertDeviceIfKeyFree(trx, row);

@@ -5,8 +5,8 @@ import { uuidv7 } from "../../ids.ts";
 import { findArea } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { admitDeviceRequest, type DeviceRequestHeaders, verifyDeviceSignature } from "../events/device-signature.ts";
+import { devicesOfKind, deviceWithKey, insertDeviceUnlessKeyTaken } from "../events/devices.service.ts";
 import type { IntakeDeviceRow } from "../events/events.table.ts";
-import { findDeviceByKey, insertDeviceIfKeyFree, listDeviceRows } from "../events/intake.queries.ts";
 import { findItem, finishItem, markFetched, queueRows } from "./broadcast.queries.ts";
 import { readAudio } from "./broadcast-audio.service.ts";
 import { findNotice } from "./notices.queries.ts";
@@ -41,8 +41,7 @@ export async function registerLoudspeaker(
   else if (!["village", "grid", "microgrid"].includes(area.level))
     issues.push(fieldIssue("body.areaCode", "NOTICE_FIELD_LOUDSPEAKER_AREA"));
   // Device keys are one namespace for every device of 接入管理.
-  if (await findDeviceByKey(ctx.db, input.deviceKey))
-    issues.push(fieldIssue("body.deviceKey", "EVENT_FIELD_DEVICE_TAKEN"));
+  if (await deviceWithKey(ctx, input.deviceKey)) issues.push(fieldIssue("body.deviceKey", "EVENT_FIELD_DEVICE_TAKEN"));
   if (issues.length > 0)
     throw new DomainError("VALIDATION_FAILED", "the loudspeaker cannot be registered", { errors: issues });
   const secret = randomBytes(32).toString("base64url");
@@ -63,7 +62,7 @@ export async function registerLoudspeaker(
     last_seen_at: null,
   };
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await insertDeviceIfKeyFree(trx, row)))
+    if (!(await insertDeviceUnlessKeyTaken(trx, row)))
       throw new DomainError("VALIDATION_FAILED", "the loudspeaker cannot be registered", {
         errors: [fieldIssue("body.deviceKey", "EVENT_FIELD_DEVICE_TAKEN")],
       });
@@ -81,7 +80,7 @@ export async function registerLoudspeaker(
 }
 
 export async function listLoudspeakers(ctx: AppContext) {
-  return (await listDeviceRows(ctx.db, "loudspeaker")).map(toLoudspeakerView);
+  return (await devicesOfKind(ctx, "loudspeaker")).map(toLoudspeakerView);
 }
 
 /**
