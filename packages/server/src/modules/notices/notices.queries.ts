@@ -60,14 +60,19 @@ export async function insertNoticeHouseholds(
       select 1 from person p
       join app_user u on u.phone_bidx = p.phone_bidx and u.status = 'active'
       join assignment a on a.user_id = u.id and a.role_key = 'resident'
-      where p.household_id = h.id and p.phone_bidx is not null)
+      where p.household_id = h.id and p.phone_bidx is not null) or exists (
+      select 1 from person p
+      join resident_link l on l.person_id = p.id
+      join app_user u on u.id = l.user_id and u.status = 'active'
+      where p.household_id = h.id)
     from household h
     where h.area_path like ${`${notice.areaPath}%`} ${tagged}
     on conflict do nothing`.execute(db);
 }
 
 /**
- * The residents a notice reaches: those of its households (by their registered phone); and, for a
+ * The residents a notice reaches: those of its households (linked to a member's record — residents/ —
+ * or signing in with a member's registered phone); and, for a
  * notice to everyone of an area, the residents who follow a village under it.
  */
 export async function insertResidentRecipients(
@@ -85,6 +90,11 @@ export async function insertResidentRecipients(
       join person p on p.household_id = nh.household_id and p.phone_bidx is not null
       join app_user u on u.phone_bidx = p.phone_bidx and u.status = 'active'
       join assignment a on a.user_id = u.id and a.role_key = 'resident'
+      where nh.notice_id = ${notice.id}
+      union select l.user_id from notice_household nh
+      join person p on p.household_id = nh.household_id
+      join resident_link l on l.person_id = p.id
+      join app_user u on u.id = l.user_id and u.status = 'active'
       where nh.notice_id = ${notice.id}
       ${followers}
     ) r

@@ -42,7 +42,7 @@ import type { NoticeRow } from "./notices.table.ts";
  * Notices (通知公告): an official sends one to an area — optionally only to the households with a
  * care or service tag — urgent or normal, over the resident app's inbox, the field app and the
  * village loudspeakers. Whom it reaches is settled when it is sent: the residents of its households
- * (a resident account whose phone is a member's registered phone) and, for a notice to everyone, the
+ * (a resident account linked to a member's record, or whose phone is a member's registered phone) and, for a notice to everyone, the
  * residents who follow a village under its area; the grid workers and heads posted there; the
  * loudspeakers of the area. Each recipient's reading is recorded (read receipts). Its text goes to
  * phones and is read out in the village square, so a text with an ID or phone number is refused.

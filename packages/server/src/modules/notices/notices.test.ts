@@ -35,6 +35,10 @@ const ID_NUMBER = (() => {
   const first17 = "45080219400101002";
   return `${first17}${checkCharacter(first17)}`;
 })();
+const LONELY_ID = (() => {
+  const first17 = "45080219380505003";
+  return `${first17}${checkCharacter(first17)}`;
+})();
 const ids = {
   elderHousehold: crypto.randomUUID(),
   familyHousehold: crypto.randomUUID(),
@@ -116,7 +120,12 @@ beforeAll(async () => {
     householdId: ids.familyHousehold,
     phone: FAMILY_PHONE,
   });
-  await createPerson(t.ctx, system, meta, { id: ids.lonely, name: "黄德才", householdId: ids.lonelyHousehold });
+  await createPerson(t.ctx, system, meta, {
+    id: ids.lonely,
+    name: "黄德才",
+    householdId: ids.lonelyHousehold,
+    idNumber: LONELY_ID,
+  });
   await tagSubject(t.ctx, system, meta, "person", ids.elder, [{ key: "elderly_alone" }]);
   await tagSubject(t.ctx, system, meta, "person", ids.lonely, [{ key: "elderly_alone" }]);
   official = await signIn(t, await buildUser(t.ctx, { role: "village_official", areaCode: tree.village.code }));
@@ -335,5 +344,19 @@ describe("households told only by the loudspeaker", () => {
     // Someone of another township does not learn of the notice.
     expect((await inject(otherWorker, "GET", `/api/v1/notices/${body.id}/loudspeaker-only`)).statusCode).toBe(404);
     expect((await inject(elderResident, "GET", `/api/v1/notices/${body.id}/loudspeaker-only`)).statusCode).toBe(403);
+  });
+});
+
+describe("a resident linked to their registry record", () => {
+  it("receives the notices to their household, whatever phone they sign in with", async () => {
+    const linked = await signIn(t, await buildUser(t.ctx, { role: "resident", phone: "13877120005" }));
+    const link = await inject(linked, "PUT", "/api/v1/residents/me/link", { name: "黄德才", idNumber: LONELY_ID });
+    expect(link.statusCode, link.body).toBeLessThan(300);
+    const body = notice({ urgent: true, tagKey: "elderly_alone", title: "慰问通知", body: "重阳节村委会上门慰问。" });
+    const sent = (await inject(official, "POST", "/api/v1/notices", body)).json();
+    // His household now has someone on the app: no longer told by the loudspeaker only.
+    expect(sent.delivery).toMatchObject({ households: 2, householdsWithApp: 2, householdsLoudspeakerOnly: 0 });
+    const items = (await inject(linked, "GET", "/api/v1/notices/inbox")).json().items;
+    expect(items.map((i: { id: string }) => i.id)).toEqual([body.id]);
   });
 });
