@@ -43,6 +43,7 @@ import { healthRoutes, platformRoutes } from "./modules/platform/platform.routes
 import { importsRoutes } from "./modules/registry/imports.routes.ts";
 import { registryRoutes } from "./modules/registry/registry.routes.ts";
 import { residentsRoutes } from "./modules/residents/residents.routes.ts";
+import { riskRoutes } from "./modules/risk/risk.routes.ts";
 import { rolesRoutes } from "./modules/roles/roles.routes.ts";
 import { subsidiesRoutes } from "./modules/subsidies/subsidies.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
@@ -202,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(residentsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(subsidiesRoutes, { ctx, prefix: "/api/v1" });
   await app.register(figuresRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(riskRoutes, { ctx, prefix: "/api/v1" });
   await app.register(importsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(keysRoutes, { ctx, prefix: "/api/v1" });
   await app.register(categoriesRoutes, { ctx, prefix: "/api/v1" });

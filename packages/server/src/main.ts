@@ -12,6 +12,7 @@ import { startEscalationTimer } from "./modules/events/escalation.service.ts";
 import { startClientErrorPurge } from "./modules/platform/platform.service.ts";
 import { startImportReportPurge } from "./modules/registry/import-reports.service.ts";
 import { resumeImports } from "./modules/registry/people-import.service.ts";
+import { startRiskTimer } from "./modules/risk/risk-sweep.service.ts";
 import { VERSION } from "./version.ts";
 
 export interface RunningServer {
@@ -44,6 +45,8 @@ export async function startServer(
     app = await buildApp({ config, database, logger, crypto: ctx.crypto, sms: ctx.sms });
     // Deadlines that passed while the server was down escalate now; then every 30 seconds.
     const escalation = startEscalationTimer(ctx);
+    // Risk rules: evaluated now (catching up after a restart), every minute, and as disputes are reported.
+    const risks = startRiskTimer(ctx);
     // Import reports and crash reports past their retention go now and then every hour.
     const purge = startImportReportPurge(ctx);
     const crashReportPurge = startClientErrorPurge(ctx);
@@ -53,6 +56,7 @@ export async function startServer(
     // database until they have stopped (the last checkpoint is written at the stop).
     app.addHook("onClose", async () => {
       await escalation.stop();
+      await risks.stop();
       await checkpoints.stop();
       await purge.stop();
       await crashReportPurge.stop();

@@ -46,6 +46,8 @@ const official: Permission[] = [
   "user.read",
   "disclosure.manage",
   "notice.send",
+  "risk.read",
+  "risk.handle",
 ];
 
 export const DEFAULT_ROLES: RoleDefinition[] = [
@@ -64,6 +66,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "system.manage",
       "event.configure",
       "visit.configure",
+      "risk.configure",
     ],
   },
   {
@@ -83,7 +86,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
     key: "county_official",
     name: { "zh-CN": "县级干部", en: "County official" },
     workScope: "area",
-    permissions: official,
+    permissions: [...official, "risk.configure"],
   },
   {
     key: "township_official",
@@ -97,6 +100,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "user.manage",
       "visit.manage",
       "mediation.handle",
+      "risk.configure",
     ],
   },
   {

@@ -58,6 +58,15 @@ import type {
   TagDefinitionTable,
 } from "../modules/registry/registry.table.ts";
 import type { ResidentLinkAttemptTable, ResidentLinkTable } from "../modules/residents/residents.table.ts";
+import type {
+  AlertRecordTable,
+  AlertTable,
+  AlertTaskTable,
+  JobLeaseTable,
+  PlaybookTable,
+  RiskRuleTable,
+  SensitiveDateTable,
+} from "../modules/risk/risk.table.ts";
 import type { RolePermissionTable, RoleTable } from "../modules/roles/roles.table.ts";
 import type {
   SubsidyBatchTable,
@@ -149,4 +158,11 @@ export interface DB {
   subsidy_program: SubsidyProgramTable;
   subsidy_batch: SubsidyBatchTable;
   subsidy_payment: SubsidyPaymentTable;
+  risk_rule: RiskRuleTable;
+  alert: AlertTable;
+  alert_record: AlertRecordTable;
+  alert_task: AlertTaskTable;
+  playbook: PlaybookTable;
+  sensitive_date: SensitiveDateTable;
+  job_lease: JobLeaseTable;
 }

@@ -5,6 +5,7 @@ import {
   PLATFORM_ERROR_CODES,
   REGISTRY_ERROR_CODES,
   RESIDENT_ERROR_CODES,
+  RISK_ERROR_CODES,
   SUBSIDY_ERROR_CODES,
   VISIT_ERROR_CODES,
 } from "@wangge/core";
@@ -21,6 +22,7 @@ export const ALL_ERROR_CODES: readonly string[] = [
   ...RESIDENT_ERROR_CODES,
   ...SUBSIDY_ERROR_CODES,
   ...NOTICE_ERROR_CODES,
+  ...RISK_ERROR_CODES,
   ...WEB_ERROR_CODES,
 ];
 const KNOWN = new Set<string>(ALL_ERROR_CODES);

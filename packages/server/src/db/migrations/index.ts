@@ -31,6 +31,8 @@ import * as m20261208_0900 from "./2026_12_08_0900_add_event_occurred_at.ts";
 import * as m20261208_0901 from "./2026_12_08_0901_index_event_steps_by_area.ts";
 import * as m20261208_0902 from "./2026_12_08_0902_add_visit_photo_hash.ts";
 import * as m20261208_0920 from "./2026_12_08_0920_create_figures.ts";
+import * as m20261208_0940 from "./2026_12_08_0940_create_risk_warning.ts";
+import * as m20261208_0941 from "./2026_12_08_0941_grant_risk_permissions.ts";
 import * as m20261208_1020 from "./2026_12_08_1020_create_resident_links_and_subsidies.ts";
 import * as m20261208_1040 from "./2026_12_08_1040_create_notices.ts";
 
@@ -71,6 +73,8 @@ export const migrations: Record<string, Migration> = {
   "2026_12_08_0901_index_event_steps_by_area": m20261208_0901,
   "2026_12_08_0902_add_visit_photo_hash": m20261208_0902,
   "2026_12_08_0920_create_figures": m20261208_0920,
+  "2026_12_08_0940_create_risk_warning": m20261208_0940,
+  "2026_12_08_0941_grant_risk_permissions": m20261208_0941,
   "2026_12_08_1020_create_resident_links_and_subsidies": m20261208_1020,
   "2026_12_08_1040_create_notices": m20261208_1040,
 };

@@ -224,6 +224,8 @@ export interface DisputePartyTable {
   address_sealed: Sealed;
   ord: number;
   created_at: Date;
+  /** Who the party is, as a blind index (risk/party-identity.ts); filled by risk early warning. */
+  identity_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MediationSessionTable {

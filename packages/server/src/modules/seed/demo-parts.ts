@@ -1,6 +1,7 @@
 import { areasDemoPart } from "../areas/areas.demo.ts";
 import { eventsDemoPart } from "../events/events.demo.ts";
 import { registryDemoPart } from "../registry/registry.demo.ts";
+import { riskDemoPart } from "../risk/risk.demo.ts";
 import { subsidiesDemoPart } from "../subsidies/subsidies.demo.ts";
 import { usersDemoPart } from "../users/users.demo.ts";
 import { visitsDemoPart } from "../visits/visits.demo.ts";
@@ -14,4 +15,5 @@ export const DEMO_SEED_PARTS: SeedPart[] = [
   eventsDemoPart,
   visitsDemoPart,
   subsidiesDemoPart,
+  riskDemoPart,
 ];

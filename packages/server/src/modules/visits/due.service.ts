@@ -314,3 +314,41 @@ export async function visitSignals(
   }
   return out.sort((a, b) => a.visitedAt.localeCompare(b.visitedAt));
 }
+
+/**
+ * Care and service subjects under the prefixes whose visit is more than `graceDays` past its due day
+ * (longest late first), for risk early warning's "not visited beyond their rhythm". The same due
+ * computation as the due list; sensitive tags never make anyone due.
+ */
+export async function overdueCareSubjects(ctx: AppContext, prefixes: string[], graceDays: number, limit: number) {
+  const today = chinaDate(ctx.now());
+  const rows = await listDue(ctx.db, {
+    prefixes,
+    today,
+    householdEveryDays: (await householdPlan(ctx)).everyDays as number,
+    timeZone: TIME_ZONE,
+    statuses: ["due", "overdue"],
+    near: null,
+    limit: 100_000,
+    offset: 0,
+  });
+  const cutoff = new Date(`${today}T00:00:00Z`).getTime() - graceDays * 86_400_000;
+  return rows
+    .filter(
+      (r) =>
+        r.subject_id !== null &&
+        r.tags.length > 0 &&
+        new Date(`${String(r.due_on).slice(0, 10)}T00:00:00Z`).getTime() < cutoff,
+    )
+    .sort((a, b) => String(a.due_on).localeCompare(String(b.due_on)))
+    .slice(0, limit)
+    .map((r) => ({
+      subjectType: r.subject_type,
+      subjectId: r.subject_id,
+      areaPath: r.area_path,
+      tags: [...new Set(r.tags)].sort(),
+      everyDays: r.every_days,
+      dueOn: String(r.due_on).slice(0, 10),
+      lastVisitedOn: r.last_visited_on === null ? null : String(r.last_visited_on).slice(0, 10),
+    }));
+}

@@ -1,0 +1,417 @@
+import {
+  authorId,
+  canView,
+  codeOfPath,
+  DomainError,
+  fieldIssue,
+  type NewRiskRuleSchema,
+  type PlaybookView,
+  type Principal,
+  principalScope,
+  type RiskRuleView,
+  type SensitiveDateView,
+} from "@wangge/core";
+import type { z } from "zod";
+import type { AppContext, RequestMeta } from "../../context.ts";
+import { findArea, holdsDeploymentWide } from "../areas/areas.service.ts";
+import type { AreaRow } from "../areas/areas.table.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import type { PlaybookRow } from "./risk.table.ts";
+import {
+  findPlaybook,
+  findRule,
+  findSensitiveDate,
+  insertPlaybook,
+  insertRule,
+  insertSensitiveDate,
+  listPlaybooks,
+  listRules,
+  listSensitiveDates,
+  updatePlaybookRow,
+  updateRule,
+  updateSensitiveDateRow,
+} from "./risk-rules.queries.ts";
+
+/**
+ * Risk rules, playbooks and the calendar of sensitive dates: data officials tune. A rule is read by
+ * who may read or configure risk in its area (and by the areas under it, to whom it applies) and
+ * changed by who may configure risk there. Playbooks are the deployment's; its calendar holds dates
+ * of the whole deployment (kept by who configures risk everywhere) and of areas.
+ */
+type RuleRow = NonNullable<Awaited<ReturnType<typeof findRule>>>;
+type NewRule = z.infer<typeof NewRiskRuleSchema>;
+
+/** Reading rules, playbooks and the calendar needs risk.read or risk.configure somewhere. */
+function assertRiskReader(actor: Principal): void {
+  if (!actor.assignments.some((a) => a.permissions.includes("risk.read") || a.permissions.includes("risk.configure")))
+    throw new DomainError("AUTH_FORBIDDEN", "reading risk rules needs risk.read or risk.configure");
+}
+
+const readScope = (actor: Principal) => {
+  const read = principalScope(actor, "risk.read");
+  const configure = principalScope(actor, "risk.configure");
+  return {
+    isGlobal: read.isGlobal || configure.isGlobal,
+    view: [...read.view, ...configure.view],
+    workSubtrees: [],
+    workAreas: [],
+  };
+};
+
+/** Paths applying to the reader: under their areas, or above them (a county rule covers its townships). */
+function appliesTo(actor: Principal, path: string): boolean {
+  const scope = readScope(actor);
+  return scope.isGlobal || scope.view.some((p) => p.startsWith(path) || path.startsWith(p));
+}
+
+const mayConfigure = (actor: Principal, path: string) => canView(principalScope(actor, "risk.configure"), path);
+
+function presentRule(actor: Principal, r: RuleRow & { open_alerts?: string | null }): RiskRuleView {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind as RiskRuleView["kind"],
+    params: r.params,
+    areaCode: codeOfPath(r.area_path) ?? "",
+    areaName: r.area_name,
+    alertLevel: r.alert_level as RiskRuleView["alertLevel"],
+    enabled: r.enabled,
+    playbookId: r.playbook_id,
+    version: r.version,
+    updatedAt: new Date(r.updated_at).toISOString(),
+    editable: mayConfigure(actor, r.area_path),
+    openAlerts: Number(r.open_alerts ?? 0),
+  };
+}
+
+export async function listRulesOf(ctx: AppContext, actor: Principal): Promise<RiskRuleView[]> {
+  assertRiskReader(actor);
+  const scope = readScope(actor);
+  const rows = await listRules(ctx.db, scope.isGlobal ? null : scope.view);
+  return rows.map((r) => presentRule(actor, r));
+}
+
+export async function getRule(ctx: AppContext, actor: Principal, id: string): Promise<RiskRuleView> {
+  assertRiskReader(actor);
+  const row = await findRule(ctx.db, id);
+  if (!row || !appliesTo(actor, row.area_path)) throw new DomainError("RISK_RULE_NOT_FOUND", `no rule ${id}`);
+  return presentRule(actor, row);
+}
+
+/** The area a rule or date names, in the caller's configure scope (else a field error, not a hint). */
+async function configurableArea(ctx: AppContext, actor: Principal, code: string, path: string): Promise<AreaRow> {
+  const area = await findArea(ctx.db, code);
+  if (!area || area.abolished_at || !mayConfigure(actor, area.path))
+    throw new DomainError("VALIDATION_FAILED", `no area ${code} you may configure`, {
+      errors: [fieldIssue(path, "RISK_FIELD_UNKNOWN_AREA")],
+    });
+  return area;
+}
+
+async function checkPlaybook(ctx: AppContext, id: string | null | undefined) {
+  if (id && !(await findPlaybook(ctx.db, id)))
+    throw new DomainError("VALIDATION_FAILED", `no playbook ${id}`, {
+      errors: [fieldIssue("body.playbookId", "RISK_FIELD_UNKNOWN_PLAYBOOK")],
+    });
+}
+
+function auditRule(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  action: string,
+  id: string,
+  path: string,
+  details: Record<string, unknown>,
+) {
+  return recordAudit(ctx, ctx.db, {
+    action,
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "risk_rule",
+    targetId: id,
+    areaPath: path,
+    details,
+  });
+}
+
+export async function createRule(ctx: AppContext, actor: Principal, meta: RequestMeta, body: NewRule) {
+  const existing = await findRule(ctx.db, body.id);
+  if (existing) {
+    if (
+      existing.kind === body.rule.kind &&
+      existing.created_by === authorId(actor) &&
+      appliesTo(actor, existing.area_path)
+    )
+      return { created: false, rule: presentRule(actor, existing) };
+    throw new DomainError("RISK_RULE_ID_CONFLICT", `rule id ${body.id} is taken`);
+  }
+  const area = await configurableArea(ctx, actor, body.areaCode, "body.areaCode");
+  await checkPlaybook(ctx, body.playbookId);
+  const now = ctx.now();
+  const inserted = await insertRule(ctx.db, {
+    id: body.id,
+    name: body.name,
+    kind: body.rule.kind,
+    params: JSON.stringify(body.rule.params),
+    area_id: area.id,
+    area_path: area.path,
+    alert_level: body.alertLevel,
+    enabled: body.enabled,
+    playbook_id: body.playbookId ?? null,
+    created_by: authorId(actor),
+    created_at: now,
+    updated_by: authorId(actor),
+    updated_at: now,
+  });
+  if (inserted)
+    await auditRule(ctx, actor, meta, "risk.rule.create", body.id, area.path, {
+      kind: body.rule.kind,
+      params: body.rule.params,
+      enabled: body.enabled,
+    });
+  else return createRule(ctx, actor, meta, body); // lost a parallel race: answer as a retry
+  return { created: true, rule: await getRule(ctx, actor, body.id) };
+}
+
+export async function saveRule(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  body: Omit<NewRule, "id"> & { version: number },
+) {
+  const row = await findRule(ctx.db, id);
+  if (!row || !appliesTo(actor, row.area_path)) throw new DomainError("RISK_RULE_NOT_FOUND", `no rule ${id}`);
+  if (!mayConfigure(actor, row.area_path))
+    throw new DomainError("AUTH_FORBIDDEN", "rules of this area are configured above your level");
+  const area = await configurableArea(ctx, actor, body.areaCode, "body.areaCode");
+  await checkPlaybook(ctx, body.playbookId);
+  const changed = await updateRule(ctx.db, id, body.version, {
+    name: body.name,
+    kind: body.rule.kind,
+    params: JSON.stringify(body.rule.params),
+    area_id: area.id,
+    area_path: area.path,
+    alert_level: body.alertLevel,
+    enabled: body.enabled,
+    playbook_id: body.playbookId ?? null,
+    updated_by: authorId(actor),
+    updated_at: ctx.now(),
+  });
+  if (!changed) throw new DomainError("RISK_RULE_STALE", "the rule was changed since you read it; reload it");
+  await auditRule(ctx, actor, meta, "risk.rule.update", id, area.path, {
+    before: { kind: row.kind, params: row.params, enabled: row.enabled, areaPath: row.area_path },
+    after: { kind: body.rule.kind, params: body.rule.params, enabled: body.enabled, areaPath: area.path },
+  });
+  return getRule(ctx, actor, id);
+}
+
+// ---- playbooks ---------------------------------------------------------------------------------------
+
+function presentPlaybook(p: PlaybookRow): PlaybookView {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    steps: p.steps as PlaybookView["steps"],
+    active: p.active,
+    updatedAt: new Date(p.updated_at).toISOString(),
+  };
+}
+
+export async function listPlaybooksOf(ctx: AppContext, actor: Principal): Promise<PlaybookView[]> {
+  assertRiskReader(actor);
+  return (await listPlaybooks(ctx.db)).map(presentPlaybook);
+}
+
+export async function createPlaybook(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  body: { id: string; name: string; description: string; steps: PlaybookView["steps"] },
+) {
+  const now = ctx.now();
+  const inserted = await insertPlaybook(ctx.db, {
+    id: body.id,
+    name: body.name,
+    description: body.description,
+    steps: body.steps,
+    created_by: authorId(actor),
+    created_at: now,
+    updated_at: now,
+  });
+  const row = (await findPlaybook(ctx.db, body.id)) as PlaybookRow;
+  if (!inserted) {
+    if (row.name === body.name) return { created: false, playbook: presentPlaybook(row) };
+    throw new DomainError("RISK_RULE_ID_CONFLICT", `playbook id ${body.id} is taken`);
+  }
+  await recordAudit(ctx, ctx.db, {
+    action: "risk.playbook.create",
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "playbook",
+    targetId: body.id,
+    details: { name: body.name, steps: body.steps.length },
+  });
+  return { created: true, playbook: presentPlaybook(row) };
+}
+
+export async function updatePlaybook(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  body: { name: string; description: string; steps: PlaybookView["steps"]; active: boolean },
+) {
+  if (!(await updatePlaybookRow(ctx.db, id, { ...body, updated_at: ctx.now() })))
+    throw new DomainError("RISK_PLAYBOOK_NOT_FOUND", `no playbook ${id}`);
+  await recordAudit(ctx, ctx.db, {
+    action: "risk.playbook.update",
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "playbook",
+    targetId: id,
+    details: { name: body.name, steps: body.steps.length, active: body.active },
+  });
+  return presentPlaybook((await findPlaybook(ctx.db, id)) as PlaybookRow);
+}
+
+// ---- sensitive dates ---------------------------------------------------------------------------------
+
+type DateRow = NonNullable<Awaited<ReturnType<typeof findSensitiveDate>>>;
+
+function presentDate(d: DateRow): SensitiveDateView {
+  return {
+    id: d.id,
+    name: d.name,
+    onDate: String(d.on_date).slice(0, 10),
+    recursYearly: d.recurs_yearly,
+    daysBefore: d.days_before,
+    daysAfter: d.days_after,
+    areaCode: d.area_code ?? null,
+    areaName: d.area_name ?? null,
+  };
+}
+
+export async function listSensitiveDatesOf(ctx: AppContext, actor: Principal): Promise<SensitiveDateView[]> {
+  assertRiskReader(actor);
+  const scope = readScope(actor);
+  return (await listSensitiveDates(ctx.db, scope.isGlobal ? null : scope.view)).map(presentDate);
+}
+
+interface DateBody {
+  name: string;
+  onDate: string;
+  recursYearly: boolean;
+  daysBefore: number;
+  daysAfter: number;
+  areaCode: string | null;
+}
+
+async function dateArea(ctx: AppContext, actor: Principal, code: string | null): Promise<AreaRow | null> {
+  if (code !== null) return configurableArea(ctx, actor, code, "body.areaCode");
+  if (!(await holdsDeploymentWide(ctx.db, actor, "risk.configure")))
+    throw new DomainError("AUTH_FORBIDDEN", "dates of the whole deployment are kept by who configures risk everywhere");
+  return null;
+}
+
+async function visibleDate(ctx: AppContext, actor: Principal, id: string): Promise<DateRow> {
+  const row = await findSensitiveDate(ctx.db, id);
+  if (!row || row.deleted_at || (row.area_path !== null && !appliesTo(actor, row.area_path)))
+    throw new DomainError("RISK_SENSITIVE_DATE_NOT_FOUND", `no sensitive date ${id}`);
+  return row;
+}
+
+function auditDate(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  action: string,
+  id: string,
+  path: string | null,
+  details: Record<string, unknown>,
+) {
+  return recordAudit(ctx, ctx.db, {
+    action,
+    outcome: "success",
+    actor: { userId: authorId(actor), username: actor.username },
+    meta,
+    targetType: "sensitive_date",
+    targetId: id,
+    areaPath: path,
+    details,
+  });
+}
+
+export async function createSensitiveDate(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  body: DateBody & { id: string },
+) {
+  const existing = await findSensitiveDate(ctx.db, body.id);
+  if (existing) {
+    if (existing.name === body.name && existing.created_by === authorId(actor))
+      return { created: false, date: presentDate(await visibleDate(ctx, actor, body.id)) };
+    throw new DomainError("RISK_RULE_ID_CONFLICT", `sensitive date id ${body.id} is taken`);
+  }
+  const area = await dateArea(ctx, actor, body.areaCode);
+  const now = ctx.now();
+  const inserted = await insertSensitiveDate(ctx.db, {
+    id: body.id,
+    name: body.name,
+    on_date: body.onDate,
+    recurs_yearly: body.recursYearly,
+    days_before: body.daysBefore,
+    days_after: body.daysAfter,
+    area_id: area?.id ?? null,
+    area_path: area?.path ?? null,
+    created_by: authorId(actor),
+    created_at: now,
+    updated_at: now,
+  });
+  if (!inserted) return createSensitiveDate(ctx, actor, meta, body);
+  await auditDate(ctx, actor, meta, "risk.sensitive_date.create", body.id, area?.path ?? null, {
+    name: body.name,
+    onDate: body.onDate,
+  });
+  return { created: true, date: presentDate(await visibleDate(ctx, actor, body.id)) };
+}
+
+export async function updateSensitiveDate(
+  ctx: AppContext,
+  actor: Principal,
+  meta: RequestMeta,
+  id: string,
+  body: DateBody,
+) {
+  const row = await visibleDate(ctx, actor, id);
+  await dateArea(ctx, actor, row.area_code ?? null);
+  const area = await dateArea(ctx, actor, body.areaCode);
+  await updateSensitiveDateRow(ctx.db, id, {
+    name: body.name,
+    on_date: body.onDate,
+    recurs_yearly: body.recursYearly,
+    days_before: body.daysBefore,
+    days_after: body.daysAfter,
+    area_id: area?.id ?? null,
+    area_path: area?.path ?? null,
+    updated_at: ctx.now(),
+  });
+  await auditDate(ctx, actor, meta, "risk.sensitive_date.update", id, area?.path ?? null, {
+    name: body.name,
+    onDate: body.onDate,
+  });
+  return presentDate(await visibleDate(ctx, actor, id));
+}
+
+export async function deleteSensitiveDate(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string) {
+  const row = await visibleDate(ctx, actor, id);
+  await dateArea(ctx, actor, row.area_code ?? null);
+  await updateSensitiveDateRow(ctx.db, id, { deleted_at: ctx.now(), updated_at: ctx.now() });
+  await auditDate(ctx, actor, meta, "risk.sensitive_date.delete", id, row.area_path, { name: row.name });
+}
