@@ -312,7 +312,7 @@ export async function startPlaybook(
 ): Promise<AlertView> {
   await handledAlert(ctx, actor, meta, id, "playbook");
   const playbook = await findPlaybook(ctx.db, playbookId);
-  if (!playbook || !playbook.active) throw new DomainError("RISK_PLAYBOOK_NOT_FOUND", `no playbook ${playbookId}`);
+  if (!playbook?.active) throw new DomainError("RISK_PLAYBOOK_NOT_FOUND", `no playbook ${playbookId}`);
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     const row = (await lockAlert(trx, id)) as AlertRow;

@@ -176,7 +176,10 @@ async function surgeFindings(
   const counts = new Map<string, Map<number, number>>();
   for (const r of rows) {
     let unit = counts.get(r.unit);
-    if (!unit) counts.set(r.unit, (unit = new Map()));
+    if (!unit) {
+      unit = new Map();
+      counts.set(r.unit, unit);
+    }
     unit.set(new Date(r.week).getTime(), Number(r.n));
   }
   const out: Finding[] = [];
@@ -328,7 +331,7 @@ async function sensitiveFindings(
     const date = byId.get(w.dateId);
     if (!date) continue;
     // The matters of the date's own area (or the rule's, when the date is the deployment's).
-    const prefix = date.area_path && date.area_path.startsWith(rule.areaPath) ? date.area_path : rule.areaPath;
+    const prefix = date.area_path?.startsWith(rule.areaPath) ? date.area_path : rule.areaPath;
     const until = mode.kind === "live" ? to : new Date(Math.min(w.to.getTime(), to.getTime()));
     const events = await listEventsIn(ctx.db, {
       prefix,

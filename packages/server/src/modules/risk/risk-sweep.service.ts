@@ -57,7 +57,10 @@ export function areaCache(ctx: AppContext): AreaOf {
   const cache = new Map<string, Promise<AreaRow | undefined>>();
   return (code) => {
     let hit = cache.get(code);
-    if (!hit) cache.set(code, (hit = findArea(ctx.db, code)));
+    if (!hit) {
+      hit = findArea(ctx.db, code);
+      cache.set(code, hit);
+    }
     return hit;
   };
 }

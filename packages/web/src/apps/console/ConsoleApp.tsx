@@ -12,6 +12,7 @@ import {
   SafetyCertificateOutlined,
   TeamOutlined,
   UserOutlined,
+  WarningOutlined,
 } from "@ant-design/icons";
 import type { FeatureCollection } from "@wangge/core";
 import { Button, Layout, Menu, Result, Space, Spin, Typography } from "antd";
@@ -30,6 +31,7 @@ import { Workbench } from "../../features/figures/components/Workbench.tsx";
 import { NoticesPage } from "../../features/notices/components/NoticesPage.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
+import { RiskPage } from "../../features/risk/components/RiskPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
 import { SubsidiesPage } from "../../features/subsidies/components/SubsidiesPage.tsx";
 import { UsersPage } from "../../features/users/components/UsersPage.tsx";
@@ -92,6 +94,7 @@ export function ConsoleApp() {
                 <Route path="event-settings" element={<EventSettingsRoute />} />
                 <Route path="visits" element={<VisitsRoute />} />
                 <Route path="notices" element={<NoticesRoute />} />
+                <Route path="risk" element={<RiskRoute />} />
                 <Route
                   path="subsidies"
                   element={
@@ -206,6 +209,23 @@ function VisitsRoute() {
   );
 }
 
+/** Risk early warning: alerts for who reads risk; rules, playbooks and sensitive dates also for who configures it. */
+const canSeeRisk = (s: ReturnType<typeof useSession>) => s.can("risk.read") || s.can("risk.configure");
+
+function RiskRoute() {
+  const s = useSession();
+  if (!canSeeRisk(s)) return <NotFoundPage />;
+  return (
+    <RiskPage
+      canRead={s.can("risk.read")}
+      canHandle={s.can("risk.handle")}
+      canConfigure={s.can("risk.configure")}
+      canConfigureEverywhere={s.canEverywhere("risk.configure")}
+      areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
+    />
+  );
+}
+
 /** Whether the user may see the deployment's event settings (categories, calendar, devices, Open311 keys). */
 const canSeeEventSettings = (s: ReturnType<typeof useSession>) =>
   s.canEverywhere("event.configure") || s.canEverywhere("system.manage");
@@ -309,6 +329,9 @@ function ConsoleLayout() {
             onClick: () => navigate("/notices"),
           },
         ]
+      : []),
+    ...(canSeeRisk(session)
+      ? [{ key: "risk", icon: <WarningOutlined />, label: t("nav.risk"), onClick: () => navigate("/risk") }]
       : []),
     ...(session.can("user.read")
       ? [

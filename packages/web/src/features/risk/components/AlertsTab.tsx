@@ -1,0 +1,286 @@
+import { DEFAULT_ROLES } from "@wangge/core";
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Empty,
+  Input,
+  List,
+  Segmented,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { toApiError } from "../../../lib/api-client.ts";
+import { errorMessageKey } from "../../../lib/error-message.ts";
+import {
+  type AlertListView,
+  type AlertView,
+  acknowledgeAlert,
+  closeAlert,
+  finishTask,
+  getAlert,
+  listAlerts,
+  listPlaybooks,
+  type PlaybookView,
+  startPlaybook,
+} from "../api/risk.ts";
+import { formatTime, paramsText, summaryOf } from "./risk-texts.tsx";
+
+const STATE_COLOR: Record<string, string> = { open: "red", acknowledged: "orange", closed: "green" };
+
+/**
+ * The alerts inbox: the alerts of the reader's areas, each opened to its explanation — the rule, its
+ * parameters, the figures and every record behind it — with acknowledging, closing with what was
+ * done, and a playbook's tasks.
+ */
+export function AlertsTab({ canHandle }: { canHandle: boolean }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [state, setState] = useState("active");
+  const [list, setList] = useState<AlertListView>();
+  const [openId, setOpenId] = useState<string>();
+  const load = useCallback(() => {
+    listAlerts(state).then(setList, (e) => message.error(t(errorMessageKey(toApiError(e).code))));
+  }, [state, message, t]);
+  useEffect(load, [load]);
+  return (
+    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+      <Segmented
+        value={state}
+        onChange={(v) => setState(String(v))}
+        options={[
+          { value: "active", label: t("risk.alerts.active") },
+          { value: "closed", label: t("risk.alerts.closed") },
+        ]}
+      />
+      <Table
+        rowKey="id"
+        size="small"
+        loading={!list}
+        dataSource={list?.items ?? []}
+        pagination={false}
+        locale={{ emptyText: t("risk.alerts.none") }}
+        onRow={(row) => ({ onClick: () => setOpenId(row.id), style: { cursor: "pointer" } })}
+        columns={[
+          { title: t("risk.alerts.raisedAt"), dataIndex: "raisedAt", render: (v: string) => formatTime(v), width: 180 },
+          {
+            title: t("risk.alerts.what"),
+            key: "what",
+            render: (_: unknown, a) => (
+              <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(a.id)}>
+                {summaryOf(t, a.kind, a.explanation.figures, a.recordCount)}
+              </Button>
+            ),
+          },
+          { title: t("risk.rules.name"), key: "rule", render: (_: unknown, a) => a.explanation.ruleName },
+          { title: t("risk.area"), dataIndex: "areaName" },
+          {
+            title: t("risk.alerts.state"),
+            dataIndex: "state",
+            render: (s: string) => <Tag color={STATE_COLOR[s]}>{t(`risk.state.${s}`)}</Tag>,
+          },
+        ]}
+      />
+      {openId ? (
+        <AlertDetail id={openId} canHandle={canHandle} onChanged={load} onClose={() => setOpenId(undefined)} />
+      ) : null}
+    </Space>
+  );
+}
+
+/** A role's name in the reader's language (core's default roles). */
+export function roleName(role: string, language: string): string {
+  const found = DEFAULT_ROLES.find((r) => r.key === role);
+  return found ? found.name[language === "en" ? "en" : "zh-CN"] : role;
+}
+
+function AlertDetail({
+  id,
+  canHandle,
+  onChanged,
+  onClose,
+}: {
+  id: string;
+  canHandle: boolean;
+  onChanged: () => void;
+  onClose: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const [alert, setAlert] = useState<AlertView>();
+  const [note, setNote] = useState("");
+  const [playbooks, setPlaybooks] = useState<PlaybookView[]>([]);
+  const [playbookId, setPlaybookId] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
+  useEffect(() => {
+    setAlert(undefined);
+    getAlert(id).then(setAlert, fail);
+    listPlaybooks().then(setPlaybooks, () => setPlaybooks([]));
+  }, [id, fail]);
+  const act = async (run: () => Promise<AlertView>, done: string) => {
+    setBusy(true);
+    try {
+      setAlert(await run());
+      message.success(t(done));
+      onChanged();
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!alert) return <Card loading />;
+  const e = alert.explanation;
+  const open = alert.state !== "closed";
+  return (
+    <Card
+      title={summaryOf(t, alert.kind, e.figures, alert.recordCount)}
+      extra={
+        <Button size="small" onClick={onClose}>
+          {t("risk.close")}
+        </Button>
+      }
+      data-testid="alert-detail"
+    >
+      <Descriptions size="small" column={2} bordered>
+        <Descriptions.Item label={t("risk.alerts.state")}>
+          <Tag color={STATE_COLOR[alert.state]}>{t(`risk.state.${alert.state}`)}</Tag>
+        </Descriptions.Item>
+        <Descriptions.Item label={t("risk.area")}>{alert.areaName}</Descriptions.Item>
+        <Descriptions.Item label={t("risk.rules.name")}>{e.ruleName}</Descriptions.Item>
+        <Descriptions.Item label={t("risk.rules.kind")}>{t(`risk.kind.${e.kind}`)}</Descriptions.Item>
+        <Descriptions.Item label={t("risk.rules.params")} span={2}>
+          {paramsText(t, e.params)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t("risk.alerts.why")} span={2}>
+          {t(`risk.why.${e.kind}`, { ...e.figures, n: alert.recordCount })}
+          {e.figures.basis ? ` ${t(`risk.basis.${e.figures.basis}`)}` : ""}
+        </Descriptions.Item>
+        <Descriptions.Item label={t("risk.alerts.raisedAt")}>{formatTime(alert.raisedAt)}</Descriptions.Item>
+        <Descriptions.Item label={t("risk.alerts.acknowledged")}>
+          {alert.acknowledgedAt ? `${alert.acknowledgedByName ?? ""} ${formatTime(alert.acknowledgedAt)}` : "—"}
+        </Descriptions.Item>
+        {alert.closedAt ? (
+          <Descriptions.Item label={t("risk.alerts.closeNote")} span={2}>
+            {alert.closeNote} — {alert.closedByName} {formatTime(alert.closedAt)}
+          </Descriptions.Item>
+        ) : null}
+      </Descriptions>
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t("risk.alerts.records", { n: alert.recordCount })}
+      </Typography.Title>
+      <Table
+        rowKey="id"
+        size="small"
+        pagination={false}
+        dataSource={alert.records}
+        columns={[
+          {
+            title: t("risk.records.label"),
+            dataIndex: "label",
+            render: (v: string) => <span translate="no">{v}</span>,
+          },
+          { title: t("risk.records.detail"), dataIndex: "detail", render: (v: string | null) => v ?? "—" },
+          {
+            title: t("risk.records.state"),
+            dataIndex: "state",
+            render: (v: string | null) => (v ? t(`risk.eventState.${v}`, { defaultValue: v }) : "—"),
+          },
+          { title: t("risk.records.at"), dataIndex: "at", render: (v: string | null) => formatTime(v) },
+        ]}
+      />
+      {alert.tasks.length > 0 ? (
+        <>
+          <Typography.Title level={5} style={{ marginTop: 16 }}>
+            {t("risk.tasks.title", { name: alert.playbookName ?? "" })}
+          </Typography.Title>
+          <List
+            size="small"
+            dataSource={alert.tasks}
+            renderItem={(task) => (
+              <List.Item
+                actions={
+                  canHandle && task.state === "open"
+                    ? [
+                        <Button
+                          key="done"
+                          size="small"
+                          onClick={() => finishTask(task.id, "done").then(() => getAlert(id).then(setAlert), fail)}
+                        >
+                          {t("risk.tasks.done")}
+                        </Button>,
+                      ]
+                    : []
+                }
+              >
+                <Space>
+                  <Tag color={task.state === "open" ? (task.isOverdue ? "red" : "blue") : "green"}>
+                    {t(`risk.taskState.${task.state}`)}
+                  </Tag>
+                  {task.title}
+                  <Typography.Text type="secondary">
+                    {roleName(task.role, i18n.language)} · {t("risk.tasks.due")} {formatTime(task.dueAt)}
+                  </Typography.Text>
+                </Space>
+              </List.Item>
+            )}
+          />
+        </>
+      ) : null}
+      {canHandle && open ? (
+        <Space direction="vertical" style={{ width: "100%", marginTop: 16 }}>
+          <Space wrap>
+            {alert.state === "open" ? (
+              <Button loading={busy} onClick={() => act(() => acknowledgeAlert(id), "risk.alerts.acknowledgedOk")}>
+                {t("risk.alerts.acknowledge")}
+              </Button>
+            ) : null}
+            {!alert.playbookId && playbooks.length > 0 ? (
+              <>
+                <Select
+                  style={{ minWidth: 240 }}
+                  placeholder={t("risk.alerts.pickPlaybook")}
+                  value={playbookId}
+                  onChange={setPlaybookId}
+                  options={playbooks.filter((p) => p.active).map((p) => ({ value: p.id, label: p.name }))}
+                  aria-label={t("risk.alerts.pickPlaybook")}
+                />
+                <Button
+                  disabled={!playbookId}
+                  loading={busy}
+                  onClick={() => playbookId && act(() => startPlaybook(id, playbookId), "risk.alerts.playbookStarted")}
+                >
+                  {t("risk.alerts.startPlaybook")}
+                </Button>
+              </>
+            ) : null}
+          </Space>
+          <Input.TextArea
+            rows={3}
+            value={note}
+            onChange={(ev) => setNote(ev.target.value)}
+            placeholder={t("risk.alerts.notePlaceholder")}
+            aria-label={t("risk.alerts.note")}
+            maxLength={2000}
+          />
+          <Button
+            type="primary"
+            disabled={note.trim().length < 2}
+            loading={busy}
+            onClick={() => act(() => closeAlert(id, note.trim()), "risk.alerts.closedOk")}
+          >
+            {t("risk.alerts.closeWithNote")}
+          </Button>
+        </Space>
+      ) : null}
+      {alert.records.length === 0 ? <Empty /> : null}
+    </Card>
+  );
+}
