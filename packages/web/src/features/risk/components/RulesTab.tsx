@@ -328,24 +328,22 @@ function RuleEditor({
       {canBacktest ? (
         <Card size="small" title={t("risk.backtest.title")} data-testid="backtest">
           <Space wrap>
-            <label>
-              {t("risk.backtest.from")}{" "}
-              <Input
-                type="date"
-                value={range.from}
-                onChange={(e) => setRange({ ...range, from: e.target.value })}
-                style={{ width: 160 }}
-              />
-            </label>
-            <label>
-              {t("risk.backtest.to")}{" "}
-              <Input
-                type="date"
-                value={range.to}
-                onChange={(e) => setRange({ ...range, to: e.target.value })}
-                style={{ width: 160 }}
-              />
-            </label>
+            <Input
+              type="date"
+              addonBefore={t("risk.backtest.from")}
+              aria-label={t("risk.backtest.from")}
+              value={range.from}
+              onChange={(e) => setRange({ ...range, from: e.target.value })}
+              style={{ width: 220 }}
+            />
+            <Input
+              type="date"
+              addonBefore={t("risk.backtest.to")}
+              aria-label={t("risk.backtest.to")}
+              value={range.to}
+              onChange={(e) => setRange({ ...range, to: e.target.value })}
+              style={{ width: 220 }}
+            />
             <Button onClick={backtest} loading={testing}>
               {t("risk.backtest.run")}
             </Button>
