@@ -94,6 +94,16 @@ export function AlertsTab({ canHandle }: { canHandle: boolean }) {
   );
 }
 
+/** Figures as a person reads them: instants in China time, a missing day as a dash. */
+function readableFigures(figures: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(figures).map(([k, v]) => [
+      k,
+      v === null ? "—" : k.endsWith("At") && typeof v === "string" ? formatTime(v) : v,
+    ]),
+  );
+}
+
 /** A role's name in the reader's language (core's default roles). */
 export function roleName(role: string, language: string): string {
   const found = DEFAULT_ROLES.find((r) => r.key === role);
@@ -160,7 +170,7 @@ function AlertDetail({
           {paramsText(t, e.params)}
         </Descriptions.Item>
         <Descriptions.Item label={t("risk.alerts.why")} span={2}>
-          {t(`risk.why.${e.kind}`, { ...e.figures, n: alert.recordCount })}
+          {t(`risk.why.${e.kind}`, { ...readableFigures(e.figures), n: alert.recordCount })}
           {e.figures.basis ? ` ${t(`risk.basis.${e.figures.basis}`)}` : ""}
         </Descriptions.Item>
         <Descriptions.Item label={t("risk.alerts.raisedAt")}>{formatTime(alert.raisedAt)}</Descriptions.Item>

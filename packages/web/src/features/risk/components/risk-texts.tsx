@@ -12,11 +12,16 @@ export function summaryOf(t: TFunction, kind: string, figures: Record<string, un
 /** A rule's parameters in words: "windowDays: 30 · minCount: 3". */
 export function paramsText(t: TFunction, params: Record<string, unknown>): string {
   return Object.entries(params)
-    .map(
-      ([k, v]) =>
-        `${t(`risk.param.${k}`)}: ${typeof v === "boolean" ? (v ? t("common.yes") : t("common.no")) : String(v)}`,
-    )
+    .map(([k, v]) => `${t(`risk.param.${k}`)}: ${valueText(t, v)}`)
     .join(" · ");
+}
+
+const OPTION_VALUES = new Set(["parties", "address", "county", "township", "village", "grid"]);
+
+function valueText(t: TFunction, v: unknown): string {
+  if (typeof v === "boolean") return v ? t("common.yes") : t("common.no");
+  if (typeof v === "string" && OPTION_VALUES.has(v)) return t(`risk.option.${v}`);
+  return String(v);
 }
 
 export const formatTime = (iso: string | null) =>
