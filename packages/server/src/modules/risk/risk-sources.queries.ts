@@ -22,17 +22,32 @@ export interface PartySightingRow {
   keys: string[];
 }
 
-/** Disputes reported in [from, to) under `prefix`, with their parties' identity keys. */
+/**
+ * Disputes reported in [from, to) under `prefix` with at least two distinct parties, each with its
+ * parties' identity keys. One row per party is read and grouped here: an aggregate per dispute in
+ * SQL sorts every row (to disk on a county's two years), a hash of 100,000 keys here does not.
+ */
 export async function listPartySightings(db: Db, prefix: string, from: Date, to: Date): Promise<PartySightingRow[]> {
-  const r = await sql<PartySightingRow>`
-    select e.id, e.created_at, e.area_path, array_agg(distinct dp.identity_key) as keys
+  const r = await sql<{ id: string; created_at: Date; area_path: string; identity_key: string }>`
+    select e.id, e.created_at, e.area_path, dp.identity_key
     from event e join dispute_party dp on dp.event_id = e.id
     where e.category_key like 'dispute.%' and e.area_path like ${`${prefix}%`}
       and e.created_at >= ${from} and e.created_at < ${to} and e.merged_into is null
-      and dp.identity_key is not null
-    group by e.id, e.created_at, e.area_path
-    having count(distinct dp.identity_key) >= 2`.execute(db);
-  return r.rows;
+      and dp.identity_key is not null`.execute(db);
+  const byEvent = new Map<string, PartySightingRow>();
+  for (const row of r.rows) {
+    const seen = byEvent.get(row.id);
+    if (seen) {
+      if (!seen.keys.includes(row.identity_key)) seen.keys.push(row.identity_key);
+    } else
+      byEvent.set(row.id, {
+        id: row.id,
+        created_at: row.created_at,
+        area_path: row.area_path,
+        keys: [row.identity_key],
+      });
+  }
+  return [...byEvent.values()].filter((s) => s.keys.length >= 2);
 }
 
 export interface AddressSightingRow {
