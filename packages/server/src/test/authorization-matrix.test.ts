@@ -191,6 +191,22 @@ const readerOrNotFound =
   (role: RoleKey, inScope: boolean): { status: number; code?: string } =>
     inScope && permissionsOf(role).includes("event.read") ? ok : { status: 404, code: "EVENT_NOT_FOUND" };
 
+/** Routes of risk early warning open to who reads or configures risk; everyone else is refused. */
+const riskReaderOr =
+  (ok: { status: number; code?: string }) =>
+  (role: RoleKey): { status: number; code?: string } =>
+    permissionsOf(role).includes("risk.read") || permissionsOf(role).includes("risk.configure")
+      ? ok
+      : { status: 403, code: "AUTH_FORBIDDEN" };
+
+/** Risk configuration of an area: risk.configure where the area is in view; else the area is an unknown field. */
+const configureIn =
+  (ok: { status: number; code?: string }) =>
+  (role: RoleKey, inScope: boolean): { status: number; code?: string } => {
+    if (!permissionsOf(role).includes("risk.configure")) return { status: 403, code: "AUTH_FORBIDDEN" };
+    return inScope || isGlobal(role) ? ok : { status: 400, code: "VALIDATION_FAILED" };
+  };
+
 async function targetUser(inScope: boolean) {
   return buildUser(t.ctx, { role: "grid_worker", areaCode: inScope ? tree.grid.code : elsewhere.grid.code });
 }
@@ -947,6 +963,170 @@ const samples: Record<string, Sample> = {
     ok: 404,
     okCode: "RESOURCE_NOT_FOUND",
     build: async () => ({ url: `/api/v1/open311/keys/${crypto.randomUUID()}` }),
+  },
+  // Risk early warning: reading rules, playbooks and the calendar needs risk.read or risk.configure.
+  "GET /api/v1/risk-rules": {
+    ok: 200,
+    expectFor: riskReaderOr({ status: 200 }),
+    build: async () => ({ url: "/api/v1/risk-rules" }),
+  },
+  "GET /api/v1/risk-rules/:id": {
+    ok: 404,
+    expectFor: riskReaderOr({ status: 404, code: "RISK_RULE_NOT_FOUND" }),
+    build: async () => ({ url: `/api/v1/risk-rules/${crypto.randomUUID()}` }),
+  },
+  "POST /api/v1/risk-rules": {
+    ok: 201,
+    scoped: true,
+    expectFor: configureIn({ status: 201 }),
+    build: async (_role, inScope) => ({
+      url: "/api/v1/risk-rules",
+      payload: {
+        id: crypto.randomUUID(),
+        name: "矩阵规则",
+        areaCode: inScope ? tree.township.code : elsewhere.township.code,
+        alertLevel: "township",
+        enabled: false,
+        rule: { kind: "major_dispute", params: { unsettledDays: 15, includeReopened: true } },
+      },
+    }),
+  },
+  "PUT /api/v1/risk-rules/:id": {
+    ok: 404,
+    okCode: "RISK_RULE_NOT_FOUND",
+    build: async () => ({
+      url: `/api/v1/risk-rules/${crypto.randomUUID()}`,
+      payload: {
+        version: 1,
+        name: "矩阵规则",
+        areaCode: tree.township.code,
+        alertLevel: "township",
+        enabled: false,
+        rule: { kind: "major_dispute", params: { unsettledDays: 15, includeReopened: true } },
+      },
+    }),
+  },
+  "POST /api/v1/risk-rules/backtest": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "VALIDATION_FAILED",
+    expectFor: (role, inScope) =>
+      !permissionsOf(role).includes("risk.read")
+        ? { status: 403, code: "AUTH_FORBIDDEN" }
+        : inScope || isGlobal(role)
+          ? { status: 200 }
+          : { status: 400, code: "VALIDATION_FAILED" },
+    build: async (_role, inScope) => ({
+      url: "/api/v1/risk-rules/backtest",
+      payload: {
+        rule: { kind: "major_dispute", params: { unsettledDays: 15, includeReopened: true } },
+        areaCode: inScope ? tree.township.code : elsewhere.township.code,
+        from: "2026-01-01",
+        to: "2026-03-31",
+      },
+    }),
+  },
+  "GET /api/v1/alerts": { ok: 200, build: async () => ({ url: "/api/v1/alerts" }) },
+  "GET /api/v1/alerts/:id": {
+    ok: 404,
+    okCode: "RISK_ALERT_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/alerts/${crypto.randomUUID()}` }),
+  },
+  "POST /api/v1/alerts/:id/acknowledge": {
+    ok: 404,
+    okCode: "RISK_ALERT_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/alerts/${crypto.randomUUID()}/acknowledge`, payload: {} }),
+  },
+  "POST /api/v1/alerts/:id/close": {
+    ok: 404,
+    okCode: "RISK_ALERT_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/alerts/${crypto.randomUUID()}/close`, payload: { note: "已处置" } }),
+  },
+  "POST /api/v1/alerts/:id/playbook": {
+    ok: 404,
+    okCode: "RISK_ALERT_NOT_FOUND",
+    build: async () => ({
+      url: `/api/v1/alerts/${crypto.randomUUID()}/playbook`,
+      payload: { playbookId: crypto.randomUUID() },
+    }),
+  },
+  "POST /api/v1/alert-tasks/:id/finish": {
+    ok: 404,
+    okCode: "RISK_TASK_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/alert-tasks/${crypto.randomUUID()}/finish`, payload: { state: "done" } }),
+  },
+  "GET /api/v1/playbooks": {
+    ok: 200,
+    expectFor: riskReaderOr({ status: 200 }),
+    build: async () => ({ url: "/api/v1/playbooks" }),
+  },
+  "POST /api/v1/playbooks": {
+    ok: 201,
+    expectFor: (role) =>
+      isGlobal(role) && permissionsOf(role).includes("risk.configure")
+        ? { status: 201 }
+        : { status: 403, code: "AUTH_FORBIDDEN" },
+    build: async () => ({
+      url: "/api/v1/playbooks",
+      payload: {
+        id: crypto.randomUUID(),
+        name: "矩阵预案",
+        steps: [{ title: "上门走访", role: "grid_worker", dueHours: 24 }],
+      },
+    }),
+  },
+  "PUT /api/v1/playbooks/:id": {
+    ok: 404,
+    expectFor: (role) =>
+      isGlobal(role) && permissionsOf(role).includes("risk.configure")
+        ? { status: 404, code: "RISK_PLAYBOOK_NOT_FOUND" }
+        : { status: 403, code: "AUTH_FORBIDDEN" },
+    build: async () => ({
+      url: `/api/v1/playbooks/${crypto.randomUUID()}`,
+      payload: { name: "矩阵预案", active: true, steps: [{ title: "上门走访", role: "grid_worker", dueHours: 24 }] },
+    }),
+  },
+  "GET /api/v1/sensitive-dates": {
+    ok: 200,
+    expectFor: riskReaderOr({ status: 200 }),
+    build: async () => ({ url: "/api/v1/sensitive-dates" }),
+  },
+  "POST /api/v1/sensitive-dates": {
+    ok: 201,
+    scoped: true,
+    expectFor: configureIn({ status: 201 }),
+    build: async (_role, inScope) => ({
+      url: "/api/v1/sensitive-dates",
+      payload: {
+        id: crypto.randomUUID(),
+        name: "矩阵日期",
+        onDate: "2026-10-01",
+        recursYearly: true,
+        daysBefore: 1,
+        daysAfter: 1,
+        areaCode: inScope ? tree.township.code : elsewhere.township.code,
+      },
+    }),
+  },
+  "PUT /api/v1/sensitive-dates/:id": {
+    ok: 404,
+    okCode: "RISK_SENSITIVE_DATE_NOT_FOUND",
+    build: async () => ({
+      url: `/api/v1/sensitive-dates/${crypto.randomUUID()}`,
+      payload: {
+        name: "矩阵日期",
+        onDate: "2026-10-01",
+        recursYearly: true,
+        daysBefore: 1,
+        daysAfter: 1,
+        areaCode: null,
+      },
+    }),
+  },
+  "DELETE /api/v1/sensitive-dates/:id": {
+    ok: 404,
+    okCode: "RISK_SENSITIVE_DATE_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/sensitive-dates/${crypto.randomUUID()}` }),
   },
   "GET /api/v1/visit-plans": { ok: 200, build: async () => ({ url: "/api/v1/visit-plans" }) },
   "PUT /api/v1/visit-plans/:key": {
