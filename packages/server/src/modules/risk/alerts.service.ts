@@ -36,6 +36,7 @@ import {
   lockAlert,
   type NewAlert,
   updateAlertState,
+  updateExplanation,
 } from "./alerts.queries.ts";
 import type { AlertRow, AlertTaskRow } from "./risk.table.ts";
 import { findPlaybook } from "./risk-rules.queries.ts";
@@ -66,7 +67,9 @@ export async function raiseAlert(ctx: AppContext, r: Raise): Promise<boolean> {
     const id = await insertAlert(trx, r.alert);
     if (!id) {
       const existing = await findAlertByKey(trx, r.alert.dedup_key);
-      if (existing && existing.state !== "closed") await insertAlertRecords(trx, existing.id, r.records);
+      // Records found since it was raised join it while it is not closed, and its figures follow.
+      if (existing && existing.state !== "closed" && (await insertAlertRecords(trx, existing.id, r.records)) > 0)
+        await updateExplanation(trx, existing.id, r.alert.explanation, r.alert.raised_at);
       return false;
     }
     await insertAlertRecords(trx, id, r.records);
@@ -80,7 +83,11 @@ export async function raiseAlert(ctx: AppContext, r: Raise): Promise<boolean> {
         id: uuidv7(),
         user_id: userId,
         title: redactPersonalNumbers(`风险预警：${kindName["zh-CN"]} / Risk alert: ${kindName.en}`),
-        body: redactPersonalNumbers(`${r.alert.explanation.ruleName}：${r.alert.title}`),
+        // As the notifications list reads a body (events' notifications): the state and a note.
+        body: JSON.stringify({
+          state: "open",
+          note: redactPersonalNumbers(`${r.alert.explanation.ruleName}：${r.alert.title}`),
+        }),
         created_at: r.alert.raised_at,
       })),
     );
