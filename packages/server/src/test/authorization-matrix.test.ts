@@ -1020,7 +1020,7 @@ const samples: Record<string, Sample> = {
       url: "/api/v1/risk-rules/backtest",
       payload: {
         rule: { kind: "major_dispute", params: { unsettledDays: 15, includeReopened: true } },
-        areaCode: inScope ? tree.township.code : elsewhere.township.code,
+        areaCode: inScope ? tree.village.code : elsewhere.village.code,
         from: "2026-01-01",
         to: "2026-03-31",
       },
