@@ -42,13 +42,13 @@ export const NewSubsidyProgramSchema = z
     ...programFields,
   })
   .strict()
-  .refine(minNotAboveMax, { path: ["maxAmountFen"], message: "not below the smallest amount" })
+  .refine(minNotAboveMax, { message: "not below the smallest amount", path: ["maxAmountFen"] })
   .meta({ id: "NewSubsidyProgram" });
 
 export const SubsidyProgramChangeSchema = z
   .object(programFields)
   .strict()
-  .refine(minNotAboveMax, { path: ["maxAmountFen"], message: "not below the smallest amount" })
+  .refine(minNotAboveMax, { message: "not below the smallest amount", path: ["maxAmountFen"] })
   .meta({ id: "SubsidyProgramChange" });
 
 export const SubsidyBatchSchema = z

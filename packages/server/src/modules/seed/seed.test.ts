@@ -52,7 +52,16 @@ describe("seedDemo", () => {
 
   it("loads the demo areas and one account per role, printing the password once, and is idempotent", async () => {
     const record = await seedDemo(seedCtx());
-    expect(record.parts.map((p) => p.name)).toEqual(["areas", "accounts", "registry", "events", "visits", "subsidies"]);
+    expect(record.parts.map((p) => p.name)).toEqual([
+      "areas",
+      "accounts",
+      "registry",
+      "events",
+      "visits",
+      "subsidies",
+      "risk",
+    ]);
+    expect(record.parts[6]?.summary).toMatch(/^6 rules, 3 sensitive dates, 1 playbook, 2 disputes, 1 alerts$/);
     expect(record.parts[4]?.summary).toBe("3 demo visits in 450802001003G01");
     expect(record.parts[5]?.summary).toBe("5 subsidy programmes");
     // The demo worker closed out yesterday. The demo's events are reported today, so none was open as
@@ -62,8 +71,9 @@ describe("seedDemo", () => {
     expect(await t.ctx.db.selectFrom("close_out_carry_over").select("reason").execute()).toEqual([]);
     expect(record.parts[3]?.summary).toBe("6 demo events");
     const states = await t.ctx.db.selectFrom("event").select(["state", "level"]).orderBy("created_at").execute();
+    // The events part's six, and the risk part's two more neighbour disputes between 黄 and 韦 (accepted).
     expect(states.map((e) => e.state).sort()).toEqual(
-      ["accepted", "closed", "in_progress", "reported", "resolved", "suspended"].sort(),
+      ["accepted", "closed", "in_progress", "reported", "resolved", "suspended", "accepted", "accepted"].sort(),
     );
     expect(states).toContainEqual({ state: "accepted", level: "village" });
     expect(record.parts[2]?.summary).toMatch(/^\d+ demo residents in 12 households of 450802001003$/);
