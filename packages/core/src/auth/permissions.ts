@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   "notice.send":
     "send notices to residents, grid workers and village loudspeakers of one's areas, and see their delivery",
   "disclosure.manage": "publish four-affairs disclosures and subsidies",
+  "disclosure.review": "review (审核) the four-affairs disclosures of the villages below before they are published",
+  "disclosure.configure": "choose which kinds of four-affairs disclosure need a township's review before publication",
   "report.read": "read daily, weekly and monthly reports and dashboards",
   "risk.read": "see risk alerts of one's areas with the records behind them, and backtest risk rules",
   "risk.handle": "acknowledge and close risk alerts, start playbooks and work their tasks",

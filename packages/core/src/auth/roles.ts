@@ -67,6 +67,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "event.configure",
       "visit.configure",
       "risk.configure",
+      "disclosure.configure",
     ],
   },
   {
@@ -101,6 +102,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "visit.manage",
       "mediation.handle",
       "risk.configure",
+      "disclosure.review",
     ],
   },
   {

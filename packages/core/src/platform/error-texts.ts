@@ -239,4 +239,64 @@ export const ERROR_TEXTS: Record<string, Record<Locale, string>> = {
       "三员分立：安全审计员角色只能拥有查看和导出审计日志、查看账号和区域的权限，不能拥有查看或解密居民信息等其他权限。",
     en: "Separation of duties: the auditor role may only read and export the audit trail and read accounts and areas; it cannot hold other permissions such as reading or revealing residents' data.",
   },
+  DISCLOSURE_NOT_FOUND: {
+    "zh-CN": "公开事项不存在，或不在您的权限范围内。",
+    en: "The disclosure does not exist or is outside your scope.",
+  },
+  DISCLOSURE_ID_CONFLICT: {
+    "zh-CN": "该编号已被另一条公开事项使用。",
+    en: "This id already holds another disclosure.",
+  },
+  DISCLOSURE_NOT_EDITABLE: {
+    "zh-CN": "该版本正在审核或已经发布，不能修改；已发布的内容只能通过更正修改。",
+    en: "This version is under review or published and cannot change; a published item changes only by a correction.",
+  },
+  DISCLOSURE_CORRECTION_PENDING: {
+    "zh-CN": "已有一个未发布的版本，请先完成它。",
+    en: "Another version is still a draft or under review; finish it first.",
+  },
+  DISCLOSURE_NOT_PUBLISHED: {
+    "zh-CN": "该事项尚未发布，请直接修改草稿。",
+    en: "This item was never published; edit its draft instead.",
+  },
+  DISCLOSURE_NOT_IN_REVIEW: {
+    "zh-CN": "该版本不在待审核状态。",
+    en: "This version is not waiting for a review.",
+  },
+  DISCLOSURE_FILE_REJECTED: {
+    "zh-CN": "文件不符合要求：应为不超过 10 MB 的 PDF、JPEG、PNG 或 WebP 文件。",
+    en: "The file is not accepted: a PDF, JPEG, PNG or WebP file of at most 10 MB.",
+  },
+  DISCLOSURE_FINANCE_FILE_INVALID: {
+    "zh-CN": "财务明细表格式不对，请使用下载的模板。",
+    en: "The finance table is not in the template's layout; use the downloaded template.",
+  },
+  COMMENT_NOT_FOUND: {
+    "zh-CN": "留言不存在，或不在您的权限范围内。",
+    en: "The question or objection does not exist or is outside your scope.",
+  },
+  COMMENT_ID_CONFLICT: {
+    "zh-CN": "该编号已被另一条留言使用。",
+    en: "This id already holds another question or objection.",
+  },
+  COMMENT_ALREADY_ANSWERED: {
+    "zh-CN": "该留言已经答复。",
+    en: "This question or objection has already been answered.",
+  },
+  COMMENT_HIDDEN: {
+    "zh-CN": "该留言已被屏蔽。",
+    en: "This question or objection has been hidden.",
+  },
+  DISCLOSURE_PUBLICITY_CLOSED: {
+    "zh-CN": "该事项不在公示期内，不能提出异议。",
+    en: "This item is not in its publicity period; objections are closed.",
+  },
+  PROCEDURE_NOT_FOUND: {
+    "zh-CN": "办事指南不存在，或不在您的权限范围内。",
+    en: "The procedure guide does not exist or is outside your scope.",
+  },
+  PROCEDURE_ID_CONFLICT: {
+    "zh-CN": "该编号已被另一条办事指南使用。",
+    en: "This id already holds another procedure guide.",
+  },
 };

@@ -1,3 +1,4 @@
+import { DISCLOSURE_FIELD_MESSAGES } from "../disclosures/disclosures.messages.ts";
 import { EVENT_FIELD_MESSAGES } from "../events/events.messages.ts";
 import { FIGURE_FIELD_MESSAGES } from "../figures/figures.messages.ts";
 import { GEO_MESSAGES } from "../geo/geo.messages.ts";
@@ -100,6 +101,7 @@ export const ALL_FIELD_MESSAGES: MessageCatalogue = {
   ...SUBSIDY_FIELD_MESSAGES,
   ...NOTICE_FIELD_MESSAGES,
   ...RISK_FIELD_MESSAGES,
+  ...DISCLOSURE_FIELD_MESSAGES,
 };
 
 /** Words the caller has in both languages, as a message (a parameter of another). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AUTH_ERROR_CODES } from "../auth/auth.errors.ts";
+import { DISCLOSURE_ERROR_CODES } from "../disclosures/disclosures.errors.ts";
+import { DISCLOSURE_FIELD_MESSAGES } from "../disclosures/disclosures.messages.ts";
 import { EVENT_ERROR_CODES } from "../events/events.errors.ts";
 import { EVENT_FIELD_MESSAGES } from "../events/events.messages.ts";
 import { FIGURE_FIELD_MESSAGES } from "../figures/figures.messages.ts";
@@ -28,6 +30,7 @@ const catalogues = [
   SUBSIDY_FIELD_MESSAGES,
   NOTICE_FIELD_MESSAGES,
   RISK_FIELD_MESSAGES,
+  DISCLOSURE_FIELD_MESSAGES,
 ];
 const catalogue = { ...ID_NUMBER_MESSAGES, ...IMPORT_ROW_MESSAGES, ...ALL_FIELD_MESSAGES };
 /** Messages whose Chinese is only their parameters (a reason inside a reason, words given in both languages). */
@@ -44,6 +47,7 @@ const ENGLISH_QUOTING_CHINESE = [
   "IMPORT_ROW_RESIDENCE_INVALID",
   "IMPORT_ROW_PARTY_INVALID",
   "IMPORT_ROW_HOUSEHOLD_KIND_INVALID",
+  "DISCLOSURE_FIELD_DIRECTION",
   "FIELD_STAFF_ROLE",
 ];
 
@@ -77,7 +81,13 @@ describe("formatMessage", () => {
 
 describe("ERROR_TEXTS", () => {
   it("says every error code of every catalogue in Chinese and English", () => {
-    const codes = [...PLATFORM_ERROR_CODES, ...AUTH_ERROR_CODES, ...REGISTRY_ERROR_CODES, ...EVENT_ERROR_CODES];
+    const codes = [
+      ...PLATFORM_ERROR_CODES,
+      ...AUTH_ERROR_CODES,
+      ...REGISTRY_ERROR_CODES,
+      ...EVENT_ERROR_CODES,
+      ...DISCLOSURE_ERROR_CODES,
+    ];
     const missing = codes.filter((c) => !ERROR_TEXTS[c]?.["zh-CN"] || !ERROR_TEXTS[c]?.en);
     expect(missing).toEqual([]);
   });

@@ -54,6 +54,13 @@ export const ENCRYPTED_COLUMNS = [
   // Subsidy payments (modules/subsidies): the payee's ID number, a confirmation's reason.
   ["subsidy_payment", "id_number_enc"],
   ["subsidy_payment", "confirm_reason_sealed"],
+  // Free text of disclosures and residents' questions and objections (modules/disclosures).
+  ["disclosure_version", "title_sealed"],
+  ["disclosure_version", "body_sealed"],
+  ["disclosure_version", "correction_reason_sealed"],
+  ["disclosure_version", "finance_lines_sealed"],
+  ["comment", "text_sealed"],
+  ["comment", "reply_sealed"],
 ] as const;
 
 const BATCH = 500;

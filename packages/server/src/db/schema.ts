@@ -15,6 +15,14 @@ import type {
   SessionTable,
 } from "../modules/auth/auth.table.ts";
 import type {
+  CommentTable,
+  DisclosureFileTable,
+  DisclosureSettingTable,
+  DisclosureTable,
+  DisclosureVersionTable,
+  ProcedureTable,
+} from "../modules/disclosures/disclosures.table.ts";
+import type {
   DisputeFollowupTable,
   DisputePartyTable,
   DisputeTable,
@@ -149,6 +157,12 @@ export interface DB {
   broadcast_item: BroadcastItemTable;
   broadcast_audio: BroadcastAudioTable;
   resident_village: ResidentVillageTable;
+  disclosure_setting: DisclosureSettingTable;
+  disclosure: DisclosureTable;
+  disclosure_version: DisclosureVersionTable;
+  disclosure_file: DisclosureFileTable;
+  comment: CommentTable;
+  procedure: ProcedureTable;
   close_out: CloseOutTable;
   close_out_area: CloseOutAreaTable;
   close_out_carry_over: CloseOutCarryOverTable;

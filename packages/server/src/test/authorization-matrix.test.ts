@@ -1242,6 +1242,134 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/visits/${reg(inScope).visit}/needs/${crypto.randomUUID()}/service-request`,
     }),
   },
+  "GET /api/v1/disclosures/settings": { ok: 200, build: async () => ({ url: "/api/v1/disclosures/settings" }) },
+  "PUT /api/v1/disclosures/settings/:kind": {
+    ok: 200,
+    build: async () => ({ url: "/api/v1/disclosures/settings/finance", payload: { requiresReview: true } }),
+  },
+  "GET /api/v1/disclosures/finance-template": {
+    ok: 200,
+    build: async () => ({ url: "/api/v1/disclosures/finance-template" }),
+  },
+  "POST /api/v1/disclosures/finance-table": {
+    // No file: refused, whoever may read one.
+    ok: 422,
+    okCode: "DISCLOSURE_FINANCE_FILE_INVALID",
+    build: async () => ({ url: "/api/v1/disclosures/finance-table" }),
+  },
+  "GET /api/v1/disclosures/manage": { ok: 200, build: async () => ({ url: "/api/v1/disclosures/manage" }) },
+  "GET /api/v1/disclosures/review": { ok: 200, build: async () => ({ url: "/api/v1/disclosures/review" }) },
+  "POST /api/v1/disclosures": {
+    // The village's own staff publish (a village official at the village); officials above see, not work.
+    ok: 201,
+    scoped: true,
+    expectFor: (role, inScope) => {
+      if (!permissionsOf(role).includes("disclosure.manage")) return { status: 403, code: "AUTH_FORBIDDEN" };
+      if (!inScope) return { status: 404, code: "AREA_NOT_FOUND" };
+      return role === "village_official" ? { status: 201 } : { status: 403, code: "AUTH_FORBIDDEN" };
+    },
+    build: async (_role, inScope) => ({
+      url: "/api/v1/disclosures",
+      payload: {
+        id: crypto.randomUUID(),
+        versionId: crypto.randomUUID(),
+        areaCode: inScope ? tree.village.code : elsewhere.village.code,
+        kind: "party",
+        periodKind: "quarter",
+        periodStart: "2026-10-01",
+        title: "矩阵党务公开",
+        body: "矩阵",
+      },
+    }),
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ["GET", "manage", undefined],
+        ["PUT", "draft", { title: "矩阵", body: "矩阵" }],
+        ["POST", "versions", { versionId: crypto.randomUUID(), reason: "矩阵", title: "矩阵", body: "矩阵" }],
+        ["POST", "submit", { versionId: crypto.randomUUID() }],
+        ["POST", "review", { versionId: crypto.randomUUID(), decision: "approve" }],
+      ] as const
+    ).map(([method, path, payload]) => [
+      `${method} /api/v1/disclosures/:id/${path}`,
+      {
+        ok: 404,
+        okCode: "DISCLOSURE_NOT_FOUND",
+        build: async () => ({
+          url: `/api/v1/disclosures/${crypto.randomUUID()}/${path}`,
+          ...(payload ? { payload } : {}),
+        }),
+      } satisfies Sample,
+    ]),
+  ),
+  ...Object.fromEntries(
+    (["PUT", "DELETE", "GET"] as const).map((method) => [
+      `${method} /api/v1/disclosures/:id/draft-files/:fileId`,
+      {
+        ok: 404,
+        okCode: "DISCLOSURE_NOT_FOUND",
+        build: async () => ({
+          url: `/api/v1/disclosures/${crypto.randomUUID()}/draft-files/${crypto.randomUUID()}`,
+        }),
+      } satisfies Sample,
+    ]),
+  ),
+  "POST /api/v1/comments": {
+    ok: 404,
+    okCode: "DISCLOSURE_NOT_FOUND",
+    build: async () => ({
+      url: "/api/v1/comments",
+      payload: {
+        id: crypto.randomUUID(),
+        disclosureId: crypto.randomUUID(),
+        kind: "question",
+        text: "矩阵",
+        anonymous: true,
+      },
+    }),
+  },
+  "GET /api/v1/comments/mine": { ok: 200, build: async () => ({ url: "/api/v1/comments/mine" }) },
+  "GET /api/v1/comments": { ok: 200, build: async () => ({ url: "/api/v1/comments" }) },
+  "POST /api/v1/comments/:id/reply": {
+    ok: 404,
+    okCode: "COMMENT_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/comments/${crypto.randomUUID()}/reply`, payload: { text: "矩阵" } }),
+  },
+  "POST /api/v1/comments/:id/hide": {
+    ok: 404,
+    okCode: "COMMENT_NOT_FOUND",
+    build: async () => ({ url: `/api/v1/comments/${crypto.randomUUID()}/hide`, payload: { reason: "矩阵" } }),
+  },
+  "GET /api/v1/procedures/manage": { ok: 200, build: async () => ({ url: "/api/v1/procedures/manage" }) },
+  "POST /api/v1/procedures": {
+    // The area's own staff: officials at the area itself (a township official at the township).
+    ok: 201,
+    scoped: true,
+    expectFor: (role, inScope) => {
+      if (!permissionsOf(role).includes("disclosure.manage")) return { status: 403, code: "AUTH_FORBIDDEN" };
+      if (!inScope) return { status: 404, code: "AREA_NOT_FOUND" };
+      return role === "village_official" ? { status: 201 } : { status: 403, code: "AUTH_FORBIDDEN" };
+    },
+    build: async (_role, inScope) => ({
+      url: "/api/v1/procedures",
+      payload: {
+        id: crypto.randomUUID(),
+        areaCode: inScope ? tree.village.code : elsewhere.village.code,
+        title: "矩阵指南",
+        materials: [],
+        location: "矩阵",
+      },
+    }),
+  },
+  "PUT /api/v1/procedures/:id": {
+    ok: 404,
+    okCode: "PROCEDURE_NOT_FOUND",
+    build: async () => ({
+      url: `/api/v1/procedures/${crypto.randomUUID()}`,
+      payload: { title: "矩阵", materials: [], location: "矩阵" },
+    }),
+  },
   "GET /api/v1/close-outs/day": { ok: 200, build: async () => ({ url: "/api/v1/close-outs/day" }) },
   "POST /api/v1/close-outs": {
     // A day that has not come: refused, whoever asks.

@@ -33,6 +33,9 @@ import * as m20261208_0902 from "./2026_12_08_0902_add_visit_photo_hash.ts";
 import * as m20261208_0920 from "./2026_12_08_0920_create_figures.ts";
 import * as m20261208_0940 from "./2026_12_08_0940_create_risk_warning.ts";
 import * as m20261208_0941 from "./2026_12_08_0941_grant_risk_permissions.ts";
+import * as m20261208_1000 from "./2026_12_08_1000_create_disclosures.ts";
+import * as m20261208_1001 from "./2026_12_08_1001_grant_disclosure_review.ts";
+import * as m20261208_1002 from "./2026_12_08_1002_create_procedures.ts";
 import * as m20261208_1020 from "./2026_12_08_1020_create_resident_links_and_subsidies.ts";
 import * as m20261208_1040 from "./2026_12_08_1040_create_notices.ts";
 
@@ -75,6 +78,9 @@ export const migrations: Record<string, Migration> = {
   "2026_12_08_0920_create_figures": m20261208_0920,
   "2026_12_08_0940_create_risk_warning": m20261208_0940,
   "2026_12_08_0941_grant_risk_permissions": m20261208_0941,
+  "2026_12_08_1000_create_disclosures": m20261208_1000,
+  "2026_12_08_1001_grant_disclosure_review": m20261208_1001,
+  "2026_12_08_1002_create_procedures": m20261208_1002,
   "2026_12_08_1020_create_resident_links_and_subsidies": m20261208_1020,
   "2026_12_08_1040_create_notices": m20261208_1040,
 };

@@ -370,3 +370,26 @@ describe("the import template in the demo deployment (#17 item 6)", () => {
     ]);
   });
 });
+
+describe("the demo's four-affairs disclosures", () => {
+  it("publishes the demo community's last three months of finance with totals that add up, and an answered question", async () => {
+    const list = await t.app.inject({ method: "GET", url: "/api/v1/disclosures?areaCode=450802001003&kind=finance" });
+    const items = list.json().items as { id: string; periodKind: string }[];
+    expect(items).toHaveLength(3);
+    for (const item of items) {
+      const d = (await t.app.inject({ method: "GET", url: `/api/v1/disclosures/${item.id}` })).json();
+      const lines = d.current.financeLines as { direction: string; amountFen: number }[];
+      const sum = (dir: string) => lines.filter((l) => l.direction === dir).reduce((s, l) => s + l.amountFen, 0);
+      expect([sum("income"), sum("expense")]).toEqual([d.current.incomeFen, d.current.expenseFen]);
+      expect(d.periodKind).toBe("month");
+    }
+    const all = (await t.app.inject({ method: "GET", url: "/api/v1/disclosures?areaCode=450802001003" })).json();
+    expect(new Set(all.items.map((i: { kind: string }) => i.kind))).toEqual(
+      new Set(["finance", "party", "village", "service"]),
+    );
+    const renovation = all.items.find((i: { title: string }) => i.title.includes("老旧小区改造"));
+    const detail = (await t.app.inject({ method: "GET", url: `/api/v1/disclosures/${renovation.id}` })).json();
+    expect(detail.acceptsObjections).toBe(true);
+    expect(detail.comments).toMatchObject([{ kind: "question", signature: "何*东" }]);
+  });
+});

@@ -1,4 +1,5 @@
 import { areasDemoPart } from "../areas/areas.demo.ts";
+import { disclosuresDemoPart } from "../disclosures/disclosures.demo.ts";
 import { eventsDemoPart } from "../events/events.demo.ts";
 import { registryDemoPart } from "../registry/registry.demo.ts";
 import { riskDemoPart } from "../risk/risk.demo.ts";
@@ -16,4 +17,5 @@ export const DEMO_SEED_PARTS: SeedPart[] = [
   visitsDemoPart,
   subsidiesDemoPart,
   riskDemoPart,
+  disclosuresDemoPart,
 ];

@@ -4,6 +4,7 @@ import {
   ApiOutlined,
   AuditOutlined,
   DashboardOutlined,
+  FileTextOutlined,
   GiftOutlined,
   HomeOutlined,
   LogoutOutlined,
@@ -26,6 +27,7 @@ import { AreaExplorer } from "../../features/areas/components/AreaExplorer.tsx";
 import { BoundaryPreview } from "../../features/areas/components/BoundaryPreview.tsx";
 import { AuditPage } from "../../features/audit/components/AuditPage.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
+import { DisclosuresPage } from "../../features/disclosures/components/DisclosuresPage.tsx";
 import { EventsPage } from "../../features/events/components/EventsPage.tsx";
 import { Workbench } from "../../features/figures/components/Workbench.tsx";
 import { NoticesPage } from "../../features/notices/components/NoticesPage.tsx";
@@ -95,6 +97,7 @@ export function ConsoleApp() {
                 <Route path="visits" element={<VisitsRoute />} />
                 <Route path="notices" element={<NoticesRoute />} />
                 <Route path="risk" element={<RiskRoute />} />
+                <Route path="disclosures" element={<DisclosuresRoute />} />
                 <Route
                   path="subsidies"
                   element={
@@ -226,6 +229,23 @@ function RiskRoute() {
   );
 }
 
+/** 四务公开: writing and answering (disclosure.manage), the township's review, the kinds that need it. */
+const canSeeDisclosures = (s: ReturnType<typeof useSession>) =>
+  s.can("disclosure.manage") || s.can("disclosure.review") || s.canEverywhere("disclosure.configure");
+
+function DisclosuresRoute() {
+  const s = useSession();
+  if (!canSeeDisclosures(s)) return <NotFoundPage />;
+  return (
+    <DisclosuresPage
+      canManage={s.can("disclosure.manage")}
+      canReview={s.can("disclosure.review")}
+      canConfigure={s.canEverywhere("disclosure.configure")}
+      villageCode={s.me?.assignments.find((a) => a.roleKey === "village_official")?.areaCode ?? undefined}
+    />
+  );
+}
+
 /** Whether the user may see the deployment's event settings (categories, calendar, devices, Open311 keys). */
 const canSeeEventSettings = (s: ReturnType<typeof useSession>) =>
   s.canEverywhere("event.configure") || s.canEverywhere("system.manage");
@@ -319,6 +339,15 @@ function ConsoleLayout() {
       : []),
     ...(session.can("disclosure.manage")
       ? [{ key: "subsidies", icon: <GiftOutlined />, label: t("nav.subsidies"), onClick: () => navigate("/subsidies") }]
+    ...(canSeeDisclosures(session)
+      ? [
+          {
+            key: "disclosures",
+            icon: <FileTextOutlined />,
+            label: t("nav.disclosures"),
+            onClick: () => navigate("/disclosures"),
+          },
+        ]
       : []),
     ...(canSeeNotices(session)
       ? [

@@ -1,5 +1,5 @@
 import { Button, ErrorBlock, List, Switch } from "antd-mobile";
-import { AppOutline, EditSOutline, MessageOutline, UserOutline } from "antd-mobile-icons";
+import { AppOutline, EditSOutline, FileOutline, MessageOutline, UserOutline } from "antd-mobile-icons";
 import { type ComponentType, Suspense, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Route, Routes, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
@@ -26,6 +26,11 @@ const MyRecordPage = lazyNamed(myRecord, "MyRecordPage");
 const MyHouseholdPage = lazyNamed(myRecord, "MyHouseholdPage");
 const MySubsidiesPage = lazyNamed(myRecord, "MySubsidiesPage");
 const MyAccessLogPage = lazyNamed(myRecord, "MyAccessLogPage");
+// 一库通: a village's 四务公开, fetched on the first tap (features/disclosures).
+const ResidentLibrary = lazyNamed(
+  () => import("../../features/disclosures/components/ResidentLibrary.tsx"),
+  "ResidentLibrary",
+);
 
 /** Each feature's screen, made lazy once (not on every render). */
 const FEATURE_SCREENS: { feature: ResidentFeature; Screen: ComponentType }[] = RESIDENT_FEATURES.map((feature) => ({
@@ -84,6 +89,7 @@ function ResidentMain() {
         { key: "/", title: t("nav.home"), icon: <AppOutline /> },
         { key: "/inbox", title: t("notices.resident.tab"), icon: <MessageOutline /> },
         { key: "/reports", title: t("residentEvents.tab"), icon: <EditSOutline /> },
+        { key: "/library", title: t("disclosures.tab"), icon: <FileOutline /> },
         { key: "/me", title: t("nav.me"), icon: <UserOutline /> },
       ]}
     >
@@ -107,6 +113,10 @@ function ResidentMain() {
           <Route path="my/household" element={signedIn(<MyHouseholdPage />)} />
           <Route path="my/subsidies" element={signedIn(<MySubsidiesPage />)} />
           <Route path="my/access-log" element={signedIn(<MyAccessLogPage />)} />
+          <Route
+            path="library/*"
+            element={<ResidentLibrary signedIn={Boolean(session.me)} onSignIn={() => navigate("/login")} />}
+          />
           {FEATURE_SCREENS.map(({ feature, Screen }) => (
             <Route
               key={feature.path}

@@ -1,0 +1,301 @@
+import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from "kysely";
+import type { DB } from "../../db/schema.ts";
+import type {
+  CommentRow,
+  DisclosureFileRow,
+  DisclosureRow,
+  DisclosureVersionRow,
+  NewDisclosureVersionRow,
+} from "./disclosures.table.ts";
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+// ---- settings --------------------------------------------------------------------------------------
+
+export async function listSettingRows(db: Db) {
+  return db.selectFrom("disclosure_setting").selectAll().orderBy("kind").execute();
+}
+
+export async function updateSettingRow(db: Db, kind: string, requiresReview: boolean, by: string | null, at: Date) {
+  await db
+    .updateTable("disclosure_setting")
+    .set({ requires_review: requiresReview, updated_by: by, updated_at: at })
+    .where("kind", "=", kind as never)
+    .execute();
+}
+
+// ---- items and versions ----------------------------------------------------------------------------
+
+export async function findDisclosure(db: Db, id: string): Promise<DisclosureRow | undefined> {
+  return db.selectFrom("disclosure").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The item locked for a read-modify-write (submit, review, correction, a new draft). */
+export async function lockDisclosure(db: Transaction<DB>, id: string): Promise<DisclosureRow | undefined> {
+  return db.selectFrom("disclosure").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+/** Inserts the item unless its id exists (a retry, perhaps in parallel); true when this call wrote it. */
+export async function insertDisclosureIfNew(db: Db, row: Insertable<DB["disclosure"]>): Promise<boolean> {
+  const res = await db
+    .insertInto("disclosure")
+    .values(row)
+    .onConflict((oc) => oc.column("id").doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function updateDisclosureRow(db: Db, id: string, set: Updateable<DB["disclosure"]>) {
+  await db.updateTable("disclosure").set(set).where("id", "=", id).execute();
+}
+
+export async function insertVersionIfNew(db: Db, row: NewDisclosureVersionRow): Promise<boolean> {
+  const res = await db
+    .insertInto("disclosure_version")
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function findVersion(db: Db, id: string): Promise<DisclosureVersionRow | undefined> {
+  return db.selectFrom("disclosure_version").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Every version of an item, newest first. */
+export async function listVersions(db: Db, disclosureId: string): Promise<DisclosureVersionRow[]> {
+  return db
+    .selectFrom("disclosure_version")
+    .selectAll()
+    .where("disclosure_id", "=", disclosureId)
+    .orderBy("version", "desc")
+    .execute();
+}
+
+export async function updateVersionRow(db: Db, id: string, set: Updateable<DB["disclosure_version"]>) {
+  await db.updateTable("disclosure_version").set(set).where("id", "=", id).execute();
+}
+
+// ---- files -----------------------------------------------------------------------------------------
+
+export async function listFilesOf(db: Db, versionIds: string[]): Promise<DisclosureFileRow[]> {
+  if (versionIds.length === 0) return [];
+  return db
+    .selectFrom("disclosure_file")
+    .selectAll()
+    .where("version_id", "in", versionIds)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+}
+
+export async function findFile(db: Db, versionId: string, id: string): Promise<DisclosureFileRow | undefined> {
+  return db
+    .selectFrom("disclosure_file")
+    .selectAll()
+    .where("version_id", "=", versionId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/** A file of any published version of the item (what public readers may fetch). */
+export async function findPublishedFile(db: Db, disclosureId: string, id: string) {
+  return db
+    .selectFrom("disclosure_file as f")
+    .innerJoin("disclosure_version as v", "v.id", "f.version_id")
+    .selectAll("f")
+    .where("v.disclosure_id", "=", disclosureId)
+    .where("v.state", "=", "published")
+    .where("f.id", "=", id)
+    .orderBy("v.version", "desc")
+    .executeTakeFirst();
+}
+
+export async function insertFileIfNew(db: Db, row: Insertable<DB["disclosure_file"]>): Promise<boolean> {
+  const res = await db
+    .insertInto("disclosure_file")
+    .values(row)
+    .onConflict((oc) => oc.columns(["version_id", "id"]).doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function deleteFile(db: Db, versionId: string, id: string) {
+  await db.deleteFrom("disclosure_file").where("version_id", "=", versionId).where("id", "=", id).execute();
+}
+
+/** A correction starts with the files of the version it corrects (the bytes are stored once, by digest). */
+export async function copyFiles(db: Db, fromVersion: string, toVersion: string) {
+  await sql`
+    insert into disclosure_file (version_id, id, file_name, content_type, size, sha256, uploaded_by, created_at)
+    select ${toVersion}::uuid, id, file_name, content_type, size, sha256, uploaded_by, created_at
+    from disclosure_file where version_id = ${fromVersion}::uuid`.execute(db);
+}
+
+// ---- lists -----------------------------------------------------------------------------------------
+
+/**
+ * A village's published items, newest period first, a page after the cursor. One range of
+ * disclosure_public_idx (area_path, period_start desc, id desc): the bench measures it at a province's
+ * villages × 24 months.
+ */
+export async function listPublishedRows(
+  db: Db,
+  f: { areaPath: string; kind?: string | undefined; q?: string | undefined; after?: { start: string; id: string } },
+  limit: number,
+) {
+  let query = db
+    .selectFrom("disclosure")
+    .selectAll()
+    .where("area_path", "=", f.areaPath)
+    .where("published_version", "is not", null);
+  if (f.kind) query = query.where("kind", "=", f.kind as never);
+  if (f.q) query = query.where("title_search", "like", `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (f.after) {
+    const { start, id } = f.after;
+    query = query.where((eb) =>
+      eb.or([eb("period_start", "<", start), eb.and([eb("period_start", "=", start), eb("id", "<", id)])]),
+    );
+  }
+  return query.orderBy("period_start", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
+/** Items under the caller's areas with their newest version's state and what is left to answer. */
+export async function listManagedRows(
+  db: Db,
+  f: { prefixes: string[] | null; state?: string | undefined; now: Date },
+  limit: number,
+) {
+  let query = db
+    .selectFrom("disclosure as d")
+    .innerJoin("disclosure_version as v", (j) =>
+      j
+        .onRef("v.disclosure_id", "=", "d.id")
+        .on(
+          "v.version",
+          "=",
+          sql<number>`(select max(version) from disclosure_version m where m.disclosure_id = d.id)`,
+        ),
+    )
+    .innerJoin("area as a", "a.id", "d.area_id")
+    .selectAll("d")
+    .select([
+      "v.state as state",
+      "v.title as latest_title",
+      "a.code as area_code",
+      "a.name as area_name",
+      sql<number>`(select count(*) from comment c where c.disclosure_id = d.id and c.replied_at is null and c.hidden_at is null)::int`.as(
+        "unanswered",
+      ),
+      sql<number>`(select count(*) from comment c where c.disclosure_id = d.id and c.replied_at is null and c.hidden_at is null and c.due_at < ${f.now})::int`.as(
+        "overdue",
+      ),
+    ]);
+  if (f.prefixes)
+    query = query.where((eb) =>
+      eb.or(f.prefixes!.map((p) => eb(sql`d.area_path collate "C"`, "like", `${p.replace(/[\\%_]/g, "\\$&")}%`))),
+    );
+  if (f.state) query = query.where("v.state", "=", f.state as never);
+  return query.orderBy("d.updated_at", "desc").orderBy("d.id", "desc").limit(limit).execute();
+}
+
+// ---- areas for public browsing ---------------------------------------------------------------------
+
+/** Live areas above the grids: the children of one, or the roots; by name when `q` is given. */
+export async function listBrowsableAreas(db: Db, f: { parentId: string | null; q?: string | undefined }) {
+  let query = db
+    .selectFrom("area")
+    .select([
+      "id",
+      "code",
+      "name",
+      "level",
+      "path",
+      sql<boolean>`exists (select 1 from area c where c.parent_id = area.id and c.abolished_at is null and c.level in ('province', 'city', 'county', 'township', 'village'))`.as(
+        "has_children",
+      ),
+    ])
+    .where("abolished_at", "is", null)
+    .where("level", "in", ["province", "city", "county", "township", "village"]);
+  if (f.q) query = query.where("level", "=", "village").where("name", "like", `%${f.q.replace(/[\\%_]/g, "\\$&")}%`);
+  else query = f.parentId ? query.where("parent_id", "=", f.parentId) : query.where("parent_id", "is", null);
+  return query.orderBy("code").limit(200).execute();
+}
+
+export async function findAreaById(db: Db, id: string) {
+  return db.selectFrom("area").select(["id", "code", "name", "level", "path"]).where("id", "=", id).executeTakeFirst();
+}
+
+// ---- comments --------------------------------------------------------------------------------------
+
+export async function insertCommentIfNew(db: Db, row: Insertable<DB["comment"]>): Promise<boolean> {
+  const res = await db
+    .insertInto("comment")
+    .values(row)
+    .onConflict((oc) => oc.column("id").doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function findComment(db: Db, id: string): Promise<CommentRow | undefined> {
+  return db.selectFrom("comment").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function lockComment(db: Transaction<DB>, id: string): Promise<CommentRow | undefined> {
+  return db.selectFrom("comment").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+export async function updateCommentRow(db: Db, id: string, set: Updateable<DB["comment"]>) {
+  await db.updateTable("comment").set(set).where("id", "=", id).execute();
+}
+
+export async function listCommentsOf(db: Db, disclosureId: string): Promise<CommentRow[]> {
+  return db
+    .selectFrom("comment")
+    .selectAll()
+    .where("disclosure_id", "=", disclosureId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+}
+
+export async function listCommentsByAuthor(db: Db, authorId: string, limit: number) {
+  return db
+    .selectFrom("comment as c")
+    .innerJoin("disclosure as d", "d.id", "c.disclosure_id")
+    .selectAll("c")
+    .select("d.title as disclosure_title")
+    .where("c.author_id", "=", authorId)
+    .orderBy("c.created_at", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** Questions and objections under the caller's areas: open ones oldest first, else newest first. */
+export async function listInboxRows(
+  db: Db,
+  f: { prefixes: string[] | null; state: "open" | "overdue" | "answered" | "hidden" | "all"; now: Date },
+  limit: number,
+) {
+  let query = db
+    .selectFrom("comment as c")
+    .innerJoin("disclosure as d", "d.id", "c.disclosure_id")
+    .innerJoin("area as a", "a.id", "d.area_id")
+    .selectAll("c")
+    .select(["d.title as disclosure_title", "a.code as area_code"]);
+  if (f.prefixes)
+    query = query.where((eb) =>
+      eb.or(f.prefixes!.map((p) => eb(sql`c.area_path collate "C"`, "like", `${p.replace(/[\\%_]/g, "\\$&")}%`))),
+    );
+  if (f.state === "open" || f.state === "overdue")
+    query = query.where("c.replied_at", "is", null).where("c.hidden_at", "is", null);
+  if (f.state === "overdue") query = query.where("c.due_at", "<", f.now);
+  if (f.state === "answered") query = query.where("c.replied_at", "is not", null).where("c.hidden_at", "is", null);
+  if (f.state === "hidden") query = query.where("c.hidden_at", "is not", null);
+  const open = f.state === "open" || f.state === "overdue";
+  return query
+    .orderBy("c.created_at", open ? "asc" : "desc")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+}
