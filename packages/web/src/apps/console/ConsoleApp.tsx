@@ -339,6 +339,7 @@ function ConsoleLayout() {
       : []),
     ...(session.can("disclosure.manage")
       ? [{ key: "subsidies", icon: <GiftOutlined />, label: t("nav.subsidies"), onClick: () => navigate("/subsidies") }]
+      : []),
     ...(canSeeDisclosures(session)
       ? [
           {
