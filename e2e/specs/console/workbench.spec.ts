@@ -14,15 +14,35 @@ describe("工作台, the console's home", () => {
     await page.getByTestId("figures-trail").getByText("贵城街道").waitFor();
     await waitForMap(page);
 
-    // Each of today's figures equals the events list it links to.
+    // Each of today's figures leads to the events list behind it. Other journeys work on the same demo
+    // server at the same time, so a figure and its list are compared again until they agree. Reports
+    // are counted once each: the list shows as many. Acceptances and settlements are counted as they
+    // happen, and an event accepted (or settled) again after a return or a reopening is listed once:
+    // the list shows at most as many, and at least one.
     const figure = (name: string) => page.getByTestId(`figure-today-${name}`);
+    const listTotal = async () => {
+      const text = (await page.getByTestId("events-total").textContent()) ?? "";
+      return Number(/共 (\d+) 件/.exec(text)?.[1] ?? Number.NaN);
+    };
     for (const name of ["reported", "accepted", "settled"]) {
-      const shown = Number(await figure(name).textContent());
-      await figure(name).click();
-      await page.getByTestId("events-figure-filter").waitFor();
-      await page.getByTestId("events-total").getByText(`共 ${shown} 件`).waitFor();
-      await page.goBack();
-      await page.getByText("今日", { exact: true }).waitFor();
+      await expect
+        .poll(
+          async () => {
+            const shown = Number(await figure(name).textContent());
+            await figure(name).click();
+            await page.getByTestId("events-figure-filter").waitFor();
+            await page
+              .getByTestId("events-total")
+              .getByText(/共 \d+ 件/)
+              .waitFor();
+            const listed = await listTotal();
+            await page.goBack();
+            await page.getByText("今日", { exact: true }).waitFor();
+            return name === "reported" ? listed === shown : listed >= 1 && listed <= shown;
+          },
+          { timeout: 45_000, interval: 1_000 },
+        )
+        .toBe(true);
     }
     const reportedBefore = Number(await figure("reported").textContent());
     expect(reportedBefore).toBeGreaterThan(0);
@@ -45,9 +65,10 @@ describe("工作台, the console's home", () => {
     expect(created.status(), await created.text()).toBe(201);
     const number = (await created.json()).number as string;
     await other.close();
+    // At least this one (other journeys may report in the township meanwhile).
     await expect
       .poll(async () => Number(await figure("reported").textContent()), { timeout: 15_000 })
-      .toBe(reportedBefore + 1);
+      .toBeGreaterThanOrEqual(reportedBefore + 1);
 
     // Down to the community, then the grid: the breadcrumb follows, and leads back up.
     await page.getByTestId(`drill-${COMMUNITY}`).click();
@@ -60,7 +81,11 @@ describe("工作台, the console's home", () => {
     const inGrid = Number(await figure("reported").textContent());
     expect(inGrid).toBeGreaterThan(0);
     await figure("reported").click();
-    await page.getByTestId("events-total").getByText(`共 ${inGrid} 件`).waitFor();
+    await page
+      .getByTestId("events-total")
+      .getByText(/共 \d+ 件/)
+      .waitFor();
+    expect(await listTotal()).toBeGreaterThanOrEqual(inGrid);
     await page.getByText(number, { exact: true }).first().waitFor();
     await page.goBack();
     await page.getByTestId("figures-trail").getByText("贵城街道").click();
