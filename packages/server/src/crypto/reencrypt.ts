@@ -61,6 +61,10 @@ export const ENCRYPTED_COLUMNS = [
   ["disclosure_version", "finance_lines_sealed"],
   ["comment", "text_sealed"],
   ["comment", "reply_sealed"],
+  // Notes of risk alerts and their playbook tasks (modules/risk).
+  ["alert", "ack_note_sealed"],
+  ["alert", "close_note_sealed"],
+  ["alert_task", "note_sealed"],
 ] as const;
 
 const BATCH = 500;
