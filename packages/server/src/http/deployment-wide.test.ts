@@ -4,7 +4,7 @@ import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from ".
 
 /**
  * The deployment's own settings — event categories, the working calendar, intake devices and loudspeakers, Open311
- * keys, roles, the data key — take their permission deployment-wide (an area-less post) or at the root
+ * keys, roles, the data key, visit plans, which disclosure kinds need review, risk playbooks — take their permission deployment-wide (an area-less post) or at the root
  * of the area tree; the same permission held for one township or county does not reach them.
  */
 let t: TestApp;
@@ -28,6 +28,9 @@ const DEPLOYMENT_ROUTES = [
   "POST /api/v1/system/keys/rotate",
   "PUT /api/v1/roles/:key",
   "PUT /api/v1/visit-plans/:key",
+  "PUT /api/v1/disclosures/settings/:kind",
+  "POST /api/v1/playbooks",
+  "PUT /api/v1/playbooks/:id",
 ];
 
 /** What a category looks like when it is saved unchanged. */
