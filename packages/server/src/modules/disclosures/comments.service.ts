@@ -6,14 +6,12 @@ import {
   fieldIssue,
   maskSignature,
   type Principal,
-  principalScope,
   redactPersonalNumbers,
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { openFreeText, sealFreeText } from "../../privacy/free-text.ts";
-import { findArea } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { assertWorks, seesAsStaff } from "./disclosure-access.ts";
+import { assertWorks, seesAsStaff, staffPrefixes } from "./disclosure-access.ts";
 import { staffComment } from "./disclosure-views.service.ts";
 import {
   findAreaById,
@@ -135,18 +133,7 @@ export async function commentInbox(
   actor: Principal,
   query: { areaCode?: string | undefined; state: "open" | "overdue" | "answered" | "hidden" | "all"; limit: number },
 ) {
-  const manage = principalScope(actor, "disclosure.manage");
-  const review = principalScope(actor, "disclosure.review");
-  let prefixes: string[] | null =
-    manage.isGlobal || review.isGlobal ? null : [...new Set([...manage.view, ...review.view])];
-  if (query.areaCode) {
-    const area = await findArea(ctx.db, query.areaCode);
-    if (!area || !seesAsStaff(actor, area.path))
-      throw new DomainError("AREA_NOT_FOUND", `no area ${query.areaCode} in your scope`, {
-        errors: [fieldIssue("query.areaCode", "FIELD_UNKNOWN_AREA")],
-      });
-    prefixes = [area.path];
-  }
+  const prefixes = await staffPrefixes(ctx, actor, query.areaCode);
   if (prefixes && prefixes.length === 0) return [];
   const now = ctx.now();
   const rows = await listInboxRows(ctx.db, { prefixes, state: query.state, now }, query.limit);

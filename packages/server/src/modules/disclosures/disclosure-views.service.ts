@@ -11,7 +11,7 @@ import {
 import type { AppContext } from "../../context.ts";
 import { openFreeText } from "../../privacy/free-text.ts";
 import { findArea } from "../areas/areas.service.ts";
-import { notFound, seesAsStaff, staffDisclosure } from "./disclosure-access.ts";
+import { notFound, staffDisclosure, staffPrefixes } from "./disclosure-access.ts";
 import {
   findAreaById,
   findDisclosure,
@@ -234,22 +234,23 @@ export async function listManaged(
   actor: Principal,
   query: { areaCode?: string | undefined; state?: string | undefined; limit: number },
 ) {
-  const manage = principalScope(actor, "disclosure.manage");
-  const review = principalScope(actor, "disclosure.review");
-  let prefixes: string[] | null =
-    manage.isGlobal || review.isGlobal ? null : [...new Set([...manage.view, ...review.view])];
-  if (query.areaCode) {
-    const area = await findArea(ctx.db, query.areaCode);
-    if (!area || !seesAsStaff(actor, area.path))
-      throw new DomainError("AREA_NOT_FOUND", `no area ${query.areaCode} in your scope`, {
-        errors: [fieldIssue("query.areaCode", "FIELD_UNKNOWN_AREA")],
-      });
-    prefixes = [area.path];
-  }
+  const prefixes = await staffPrefixes(ctx, actor, query.areaCode);
   if (prefixes && prefixes.length === 0) return [];
-  const now = ctx.now();
-  const rows = await listManagedRows(ctx.db, { prefixes, state: query.state, now }, query.limit);
-  return rows.map((r) => ({
+  const rows = await listManagedRows(ctx.db, { prefixes, state: query.state, now: ctx.now() }, query.limit);
+  return rows.map(managedSummary);
+}
+
+/** Versions waiting for the caller's review: of the villages below their disclosure.review posts only. */
+export async function listForReview(ctx: AppContext, actor: Principal) {
+  const review = principalScope(actor, "disclosure.review");
+  if (!review.isGlobal && review.view.length === 0) return [];
+  const prefixes = review.isGlobal ? null : review.view;
+  const rows = await listManagedRows(ctx.db, { prefixes, below: true, state: "in_review", now: ctx.now() }, 200);
+  return rows.map(managedSummary);
+}
+
+function managedSummary(r: Awaited<ReturnType<typeof listManagedRows>>[number]) {
+  return {
     ...summaryOf(r, { code: r.area_code, name: r.area_name }),
     title: r.published_version === null ? r.latest_title : r.title,
     state: r.state,
@@ -257,7 +258,7 @@ export async function listManaged(
     unanswered: r.unanswered,
     overdue: r.overdue,
     updatedAt: r.updated_at.toISOString(),
-  }));
+  };
 }
 
 /** Areas to browse to a village (public: names and codes of divisions only). */

@@ -163,9 +163,11 @@ export async function listPublishedRows(
 /** Items under the caller's areas with their newest version's state and what is left to answer. */
 export async function listManagedRows(
   db: Db,
-  f: { prefixes: string[] | null; state?: string | undefined; now: Date },
+  f: { prefixes: string[] | null; below?: boolean; state?: string | undefined; now: Date },
   limit: number,
 ) {
+  // `below`: strictly under a prefix (the villages below a reviewer's township, not the area itself).
+  const tail = f.below ? "_%" : "%";
   let query = db
     .selectFrom("disclosure as d")
     .innerJoin("disclosure_version as v", (j) =>
@@ -193,7 +195,7 @@ export async function listManagedRows(
     ]);
   if (f.prefixes)
     query = query.where((eb) =>
-      eb.or(f.prefixes!.map((p) => eb(sql`d.area_path collate "C"`, "like", `${p.replace(/[\\%_]/g, "\\$&")}%`))),
+      eb.or(f.prefixes!.map((p) => eb(sql`d.area_path collate "C"`, "like", `${p.replace(/[\\%_]/g, "\\$&")}${tail}`))),
     );
   if (f.state) query = query.where("v.state", "=", f.state as never);
   return query.orderBy("d.updated_at", "desc").orderBy("d.id", "desc").limit(limit).execute();

@@ -25,6 +25,7 @@ import { problemResponses, routeErrors } from "../../http/problem.ts";
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from "../events/attachment-files.ts";
 import { addFile, readPublishedFile, readStaffFile, removeFile } from "./disclosure-files.service.ts";
 import {
+  listForReview,
   listManaged,
   listPublished,
   managedDisclosure,
@@ -222,7 +223,7 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
         response: { 200: z.array(ManagedSummarySchema), ...errors },
       },
     },
-    async (request) => listManaged(ctx, principalOf(request), { state: "in_review", limit: 200 }),
+    async (request) => listForReview(ctx, principalOf(request)),
   );
 
   app.post(

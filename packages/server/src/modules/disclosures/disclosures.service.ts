@@ -1,6 +1,5 @@
 import {
   authorId,
-  canView,
   canWork,
   type DisclosureKind,
   DomainError,
@@ -19,9 +18,8 @@ import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { sealFreeText } from "../../privacy/free-text.ts";
-import { getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
-import { assertWorks, notFound, staffDisclosure } from "./disclosure-access.ts";
+import { areaInSight, assertWorks, inScope, reviewsAbove, staffDisclosure } from "./disclosure-access.ts";
 import { managedDisclosure } from "./disclosure-views.service.ts";
 import {
   copyFiles,
@@ -165,13 +163,7 @@ export async function createDisclosure(
   if (existing) return retried(existing);
 
   const scope = principalScope(actor, "disclosure.manage");
-  const area = await getAreaInScope(ctx.db, input.areaCode, scope).catch((e: unknown) => {
-    if (e instanceof DomainError && e.code === "AREA_NOT_FOUND")
-      throw new DomainError("AREA_NOT_FOUND", `no area ${input.areaCode} in your scope`, {
-        errors: [fieldIssue("body.areaCode", "FIELD_UNKNOWN_AREA")],
-      });
-    throw e;
-  });
+  const area = await areaInSight(ctx, input.areaCode, "body.areaCode", inScope(scope));
   if (!canWork(scope, area.path))
     throw await refusal(
       ctx,
@@ -394,21 +386,18 @@ export async function reviewDisclosure(
   id: string,
   input: { versionId: string; decision: "approve" | "reject"; note: string },
 ) {
-  const row = await findDisclosure(ctx.db, id);
-  const scope = principalScope(actor, "disclosure.review");
-  if (!row || !canView(scope, row.area_path)) {
-    if (row && canView(principalScope(actor, "disclosure.manage"), row.area_path))
-      throw await refusal(
-        ctx,
-        actor,
-        meta,
-        { action: "disclosure.review", type: "disclosure", id, areaPath: row.area_path },
-        "the township reviews disclosures",
-      );
-    throw notFound(id);
-  }
+  const row = await staffDisclosure(ctx, actor, id);
+  const target = { action: "disclosure.review", type: "disclosure", id, areaPath: row.area_path };
+  // The township (or an area) above the village reviews, never a post at the village itself.
+  if (!reviewsAbove(actor, row.area_path))
+    throw await refusal(ctx, actor, meta, target, "the township above the village reviews its disclosures");
+  // Four eyes: whoever sent the version to review (from a village post) does not approve it (from a township one).
+  const submitted = await findVersion(ctx.db, input.versionId);
+  if (submitted?.disclosure_id === id && submitted.state === "in_review" && submitted.submitted_by === authorId(actor))
+    throw await refusal(ctx, actor, meta, target, "a version is reviewed by someone other than who submitted it");
   if (input.decision === "reject" && !input.note)
     throw invalid([fieldIssue("body.note", "DISCLOSURE_FIELD_REVIEW_NOTE")]);
+  const note = input.note ? redactPersonalNumbers(input.note) : null;
   await ctx.db.transaction().execute(async (trx) => {
     const locked = (await lockDisclosure(trx, id)) as DisclosureRow;
     const version = (await listVersions(trx, id)).find((v) => v.id === input.versionId);
@@ -422,7 +411,7 @@ export async function reviewDisclosure(
       reviewed_at: now,
       reviewed_by: authorId(actor),
       reviewed_by_name: actor.displayName || actor.username,
-      review_note: input.note ? redactPersonalNumbers(input.note) : null,
+      review_note: note,
       updated_at: now,
       ...(done === "rejected" ? { state: "rejected" as const } : {}),
     });
@@ -437,7 +426,7 @@ export async function reviewDisclosure(
       targetId: id,
       areaPath: locked.area_path,
       details: { version: version.version },
-      reason: input.note || null,
+      reason: note,
     });
   });
   return managedDisclosure(ctx, actor, id);

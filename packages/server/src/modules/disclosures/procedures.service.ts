@@ -10,8 +10,9 @@ import {
 } from "@wangge/core";
 import { pinyin } from "pinyin-pro";
 import type { AppContext, RequestMeta } from "../../context.ts";
-import { findArea, getAreaInScope } from "../areas/areas.service.ts";
+import { findArea } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
+import { areaInSight, inScope } from "./disclosure-access.ts";
 import { findAreaById } from "./disclosures.queries.ts";
 import type { ProcedureRow } from "./disclosures.table.ts";
 import {
@@ -106,13 +107,7 @@ export async function createProcedure(
     if (!canView(scope, existing.area_path)) throw notFound(input.id);
     throw new DomainError("PROCEDURE_ID_CONFLICT", `procedure id ${input.id} already holds another guide`);
   }
-  const area = await getAreaInScope(ctx.db, input.areaCode, scope).catch((e: unknown) => {
-    if (e instanceof DomainError && e.code === "AREA_NOT_FOUND")
-      throw new DomainError("AREA_NOT_FOUND", `no area ${input.areaCode} in your scope`, {
-        errors: [fieldIssue("body.areaCode", "FIELD_UNKNOWN_AREA")],
-      });
-    throw e;
-  });
+  const area = await areaInSight(ctx, input.areaCode, "body.areaCode", inScope(scope));
   if (!canWork(scope, area.path))
     throw await refusal(
       ctx,
@@ -221,12 +216,7 @@ export async function listManagedProcedures(
   const scope = principalScope(actor, "disclosure.manage");
   let prefixes: string[] | null = scope.isGlobal ? null : scope.view;
   if (query.areaCode) {
-    const area = await findArea(ctx.db, query.areaCode);
-    if (!area || !canView(scope, area.path))
-      throw new DomainError("AREA_NOT_FOUND", `no area ${query.areaCode} in your scope`, {
-        errors: [fieldIssue("query.areaCode", "FIELD_UNKNOWN_AREA")],
-      });
-    prefixes = [area.path];
+    prefixes = [(await areaInSight(ctx, query.areaCode, "query.areaCode", inScope(scope))).path];
   }
   if (prefixes && prefixes.length === 0) return [];
   return (await listProceduresUnder(ctx.db, prefixes)).map(view);
