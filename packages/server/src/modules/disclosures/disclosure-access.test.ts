@@ -5,7 +5,7 @@ import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from ".
 /**
  * Who may review and publish a disclosure, tried the way an attacker would: a review post at the
  * village itself, one person holding both the village's and the township's post, a reviewer's note
- * carrying a phone number into the audit trail.
+ * carrying a phone number into the audit trail, a file name that reverses itself on screen.
  */
 let t: TestApp;
 let tree: AreaTree;
@@ -16,6 +16,10 @@ let postAtVillage: Session;
 /** The village's official who is also a township official above it. */
 let bothPosts: Session;
 const PHONE = "13877125678";
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 const inject = (session: Session | null, method: "GET" | "POST" | "PUT", url: string, payload?: unknown) =>
   t.app.inject({
@@ -143,5 +147,22 @@ describe("the township's review", () => {
     expect(trail).toHaveLength(1);
     expect(trail[0]?.reason).toContain("请补充发票");
     expect(trail[0]?.reason).not.toContain(PHONE);
+  });
+});
+
+describe("file names", () => {
+  it("drops direction overrides, so a name cannot show another extension than the file's", async () => {
+    const input = await inReview(village, "2026-06-01");
+    await review(township, input, "reject", "请附上会议记录照片");
+    const res = await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/disclosures/${input.id}/draft-files/${crypto.randomUUID()}?fileName=${encodeURIComponent("会议记录\u202Egnp.exe")}`,
+      headers: { ...village.headers, "content-type": "image/png" },
+      payload: PNG,
+    });
+    expect(res.statusCode).toBe(201);
+    const name: string = res.json().versions[0].files[0].fileName;
+    expect(name).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(name.endsWith(".png")).toBe(true);
   });
 });

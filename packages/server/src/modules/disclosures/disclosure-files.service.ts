@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { authorId, DomainError, fieldIssue, type Principal, redactPersonalNumbers } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
@@ -7,8 +7,10 @@ import {
   ATTACHMENT_TYPES,
   type AttachmentType,
   MAX_ATTACHMENT_BYTES,
+  safeFileName,
   sniffType,
   stripLocation,
+  writeTemporary,
 } from "../events/attachment-files.ts";
 import { assertWorks, notFound, staffDisclosure } from "./disclosure-access.ts";
 import { managedDisclosure } from "./disclosure-views.service.ts";
@@ -25,7 +27,8 @@ import type { DisclosureFileRow } from "./disclosures.table.ts";
 /**
  * PDFs and photos of a disclosure, given to its newest version while it is a draft. Everything here is
  * published, so only the copy without location metadata is kept (events' sniffing and stripping); the
- * type comes from the bytes, the size is capped, the name is masked of personal numbers. Files are
+ * type comes from the bytes, the size is capped, the name is made safe as events' are and masked of
+ * personal numbers; the bytes are written as events' are (a temporary file renamed into place). Files are
  * stored once by digest: a correction's copy of the earlier files costs nothing.
  */
 const dirOf = (ctx: Pick<AppContext, "config">) => path.join(ctx.config.dataDir, "disclosures");
@@ -43,20 +46,6 @@ function checkFile(data: Uint8Array): AttachmentType {
   const type = sniffType(data);
   if (!type) throw rejected("DISCLOSURE_FIELD_FILE_TYPE");
   return type;
-}
-
-function cleanName(name: string, type: AttachmentType): string {
-  const base = redactPersonalNumbers(
-    path
-      .basename(name.replace(/\\/g, "/"))
-      .replace(/["/\\]/g, "")
-      .replace(/\p{Cc}/gu, "")
-      .trim()
-      .slice(0, 120),
-  );
-  const ext = ATTACHMENT_TYPES[type];
-  if (!base) return `file.${ext}`;
-  return base.toLowerCase().endsWith(`.${ext}`) || (ext === "jpg" && /\.jpe?g$/i.test(base)) ? base : `${base}.${ext}`;
 }
 
 export async function addFile(
@@ -89,15 +78,14 @@ export async function addFile(
   const target = fileOf(ctx, sha256, type);
   await mkdir(dirOf(ctx), { recursive: true });
   if (!(await stat(target).catch(() => undefined))) {
-    const tmp = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(tmp, data, { mode: 0o600, flag: "wx" });
+    const tmp = await writeTemporary(target, data);
     // Same digest, same bytes: whichever rename lands last leaves the same file.
     await rename(tmp, target).finally(() => rm(tmp, { force: true }));
   }
   const created = await insertFileIfNew(ctx.db, {
     version_id: latest.id,
     id: input.fileId,
-    file_name: cleanName(input.fileName, type),
+    file_name: redactPersonalNumbers(safeFileName(input.fileName, type, "file")),
     content_type: type,
     size: data.length,
     sha256,

@@ -1,3 +1,7 @@
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+
 /**
  * Photos and files attached to events: what they really are (by their first bytes, not by what the
  * client claims), and a copy for residents without the metadata that can tell where a photo was
@@ -13,6 +17,33 @@ export const ATTACHMENT_TYPES = {
 export type AttachmentType = keyof typeof ATTACHMENT_TYPES;
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A file name safe to send back in a header and to show: no path, no control characters, no
+ * direction marks or overrides (with U+202E, "photo\u202Egpj.exe" shows as "photoexe.jpg"), the right
+ * extension; `fallback` (without its extension) when nothing is left of it.
+ */
+export function safeFileName(name: string, type: AttachmentType, fallback = "attachment"): string {
+  const base = path
+    .basename(name.replace(/\\/g, "/"))
+    .replace(/["/\\]/g, "")
+    .replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, "")
+    .trim()
+    .slice(0, 120);
+  const ext = ATTACHMENT_TYPES[type];
+  if (!base) return `${fallback}.${ext}`;
+  return base.toLowerCase().endsWith(`.${ext}`) || (ext === "jpg" && /\.jpe?g$/i.test(base)) ? base : `${base}.${ext}`;
+}
+
+/**
+ * Writes the bytes to a temporary file of this write alone, beside `file` where they are going: the
+ * caller renames it into place once its row is in (and removes it whatever happens).
+ */
+export async function writeTemporary(file: string, data: Uint8Array): Promise<string> {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(tmp, data, { mode: 0o600, flag: "wx" });
+  return tmp;
+}
 
 /** The type of a file by its signature, or undefined if it is none we accept. */
 export function sniffType(data: Uint8Array): AttachmentType | undefined {

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { authorId, DomainError, fieldIssue, isPublicCategory, type Principal } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
@@ -8,8 +8,10 @@ import {
   ATTACHMENT_TYPES,
   type AttachmentType,
   MAX_ATTACHMENT_BYTES,
+  safeFileName,
   sniffType,
   stripLocation,
+  writeTemporary,
 } from "./attachment-files.ts";
 import {
   findAttachment,
@@ -97,7 +99,7 @@ export async function saveAttachment(
     event_id: input.eventId,
     step_id: null,
     // The name may carry personal numbers (a photo named after an ID card): masked, the original sealed.
-    ...sealColumns(ctx, { file_name: cleanName(input.fileName, type) }),
+    ...sealColumns(ctx, { file_name: safeFileName(input.fileName, type) }),
     content_type: type,
     size: input.data.length,
     sha256,
@@ -125,30 +127,6 @@ export async function saveAttachment(
   const stored = await findAttachment(ctx.db, id);
   if (!stored) throw new Error(`attachment ${id} was taken and is gone`);
   return retried(stored);
-}
-
-/** Writes the bytes to a temporary file of this write alone, beside where they are going. */
-async function writeTemporary(file: string, data: Uint8Array): Promise<string> {
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  await writeFile(tmp, data, { mode: 0o600, flag: "wx" });
-  return tmp;
-}
-
-/**
- * A file name safe to send back in a header and to show: no path, no control characters, no
- * direction marks or overrides (with U+202E, "photo\u202Egpj.exe" shows as "photoexe.jpg"), the right
- * extension.
- */
-function cleanName(name: string, type: AttachmentType): string {
-  const base = path
-    .basename(name.replace(/\\/g, "/"))
-    .replace(/["/\\]/g, "")
-    .replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, "")
-    .trim()
-    .slice(0, 120);
-  const ext = ATTACHMENT_TYPES[type];
-  if (!base) return `attachment.${ext}`;
-  return base.toLowerCase().endsWith(`.${ext}`) || (ext === "jpg" && /\.jpe?g$/i.test(base)) ? base : `${base}.${ext}`;
 }
 
 export async function listAttachments(ctx: AppContext, eventId: string) {
