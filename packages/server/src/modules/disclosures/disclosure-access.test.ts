@@ -164,5 +164,25 @@ describe("file names", () => {
     const name: string = res.json().versions[0].files[0].fileName;
     expect(name).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
     expect(name.endsWith(".png")).toBe(true);
+    const fileId: string = res.json().versions[0].files[0].id;
+
+    // Served as what the bytes are, under the cleaned name: to staff never cached, to all once published.
+    const staff = await inject(village, "GET", `/api/v1/disclosures/${input.id}/draft-files/${fileId}`);
+    expect(staff.headers).toMatchObject({
+      "content-type": "image/png",
+      "x-content-type-options": "nosniff",
+      "cache-control": "no-store",
+      "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(name)}`,
+    });
+    expect((await inject(null, "GET", `/api/v1/disclosures/${input.id}/files/${fileId}`)).statusCode).toBe(404);
+    await inject(village, "POST", `/api/v1/disclosures/${input.id}/submit`, { versionId: input.versionId });
+    expect((await review(township, input)).statusCode).toBe(200);
+    const pub = await inject(null, "GET", `/api/v1/disclosures/${input.id}/files/${fileId}`);
+    expect(pub.headers).toMatchObject({
+      "content-type": "image/png",
+      "x-content-type-options": "nosniff",
+      "cache-control": "public, max-age=3600",
+    });
+    expect(pub.rawPayload.equals(PNG)).toBe(true);
   });
 });

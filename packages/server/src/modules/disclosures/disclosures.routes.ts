@@ -20,6 +20,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
+import { sendInlineFile } from "../../http/file-reply.ts";
 import { requestLocale } from "../../http/locale.ts";
 import { problemResponses, routeErrors } from "../../http/problem.ts";
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from "../events/attachment-files.ts";
@@ -120,12 +121,12 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
     },
     async (request, reply) => {
       const { row, data } = await readPublishedFile(ctx, request.params.id, request.params.fileId);
-      return reply
-        .type(row.content_type)
-        .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(row.file_name)}`)
-        .header("x-content-type-options", "nosniff")
-        .header("cache-control", "public, max-age=3600")
-        .send(data);
+      // Published bytes never change (a correction is another version): a reader's cache may keep them.
+      return sendInlineFile(
+        reply,
+        { contentType: row.content_type, fileName: row.file_name, data },
+        "public, max-age=3600",
+      );
     },
   );
 
@@ -380,12 +381,7 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
     },
     async (request, reply) => {
       const { row, data } = await readStaffFile(ctx, principalOf(request), request.params.id, request.params.fileId);
-      return reply
-        .type(row.content_type)
-        .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(row.file_name)}`)
-        .header("x-content-type-options", "nosniff")
-        .header("cache-control", "no-store")
-        .send(data);
+      return sendInlineFile(reply, { contentType: row.content_type, fileName: row.file_name, data }, "no-store");
     },
   );
 };
