@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { maskSignature } from "./comments.ts";
-import { financeTotals, formatFen, parseYuanToFen } from "./finance.ts";
+import { financeContentIssues, financeTotals, formatFen, parseYuanToFen } from "./finance.ts";
 import { periodIssue, periodKey } from "./periods.ts";
 
 describe("parseYuanToFen", () => {
@@ -40,6 +40,38 @@ describe("financeTotals", () => {
       { direction: "expense" as const, amountFen: 7 },
     ];
     expect(financeTotals(lines)).toEqual({ incomeFen: 30, expenseFen: 7 });
+  });
+});
+
+describe("financeContentIssues", () => {
+  const lines = [
+    { direction: "income" as const, subject: "租金", summary: "", amountFen: 1_200_000, occurredOn: null },
+    { direction: "expense" as const, subject: "道路", summary: "", amountFen: 350_050, occurredOn: null },
+  ];
+  const codes = (issues: { path: string; said?: { code: string } }[]) => issues.map((i) => [i.path, i.said?.code]);
+
+  it("takes a finance table whose declared totals its lines add up to", () => {
+    expect(
+      financeContentIssues(true, { financeLines: lines, declaredIncomeFen: 1_200_000, declaredExpenseFen: 350_050 }),
+    ).toEqual([]);
+    expect(financeContentIssues(false, {})).toEqual([]);
+  });
+
+  it("names a total the lines do not add up to, and a missing one", () => {
+    const issues = financeContentIssues(true, { financeLines: lines, declaredIncomeFen: 1_000_000 });
+    expect(codes(issues)).toEqual([
+      ["body.declaredIncomeFen", "DISCLOSURE_FIELD_TOTAL_MISMATCH"],
+      ["body.declaredExpenseFen", "DISCLOSURE_FIELD_REQUIRED"],
+    ]);
+  });
+
+  it("wants lines on a finance item and none on another kind", () => {
+    expect(codes(financeContentIssues(true, { financeLines: [] }))).toEqual([
+      ["body.financeLines", "DISCLOSURE_FIELD_FINANCE_LINES"],
+    ]);
+    expect(codes(financeContentIssues(false, { financeLines: lines }))).toEqual([
+      ["body.financeLines", "DISCLOSURE_FIELD_FINANCE_ONLY"],
+    ]);
   });
 });
 

@@ -1,3 +1,6 @@
+import { fieldIssue } from "../platform/field.messages.ts";
+import type { FieldIssue } from "../shared/domain-error.ts";
+
 /**
  * 财务公开: a village's income and expenditure for a period, as line items with amounts in integer
  * fen (分) so that sums are exact; shown in yuan with two decimals. An imported table declares its
@@ -52,4 +55,38 @@ export function financeTotals(lines: readonly Pick<FinanceLine, "direction" | "a
     else expenseFen += l.amountFen;
   }
   return { incomeFen, expenseFen };
+}
+
+/** What a version's content declares of its finance table (the lines and the totals it states). */
+export interface FinanceContent {
+  financeLines?: readonly FinanceLine[] | undefined;
+  declaredIncomeFen?: number | undefined;
+  declaredExpenseFen?: number | undefined;
+}
+
+/**
+ * What is wrong with a version's finance table: lines on an item that is not a finance disclosure; a
+ * finance disclosure without lines, without its declared totals, or with totals its lines do not add
+ * up to. Each issue on its body field, for the editor to show beside it.
+ */
+export function financeContentIssues(isFinance: boolean, content: FinanceContent): FieldIssue[] {
+  if (!isFinance)
+    return content.financeLines?.length ? [fieldIssue("body.financeLines", "DISCLOSURE_FIELD_FINANCE_ONLY")] : [];
+  if (!content.financeLines?.length) return [fieldIssue("body.financeLines", "DISCLOSURE_FIELD_FINANCE_LINES")];
+  const sums = financeTotals(content.financeLines);
+  const issues: FieldIssue[] = [];
+  for (const [field, declared, sum] of [
+    ["declaredIncomeFen", content.declaredIncomeFen, sums.incomeFen],
+    ["declaredExpenseFen", content.declaredExpenseFen, sums.expenseFen],
+  ] as const) {
+    if (declared === undefined) issues.push(fieldIssue(`body.${field}`, "DISCLOSURE_FIELD_REQUIRED"));
+    else if (declared !== sum)
+      issues.push(
+        fieldIssue(`body.${field}`, "DISCLOSURE_FIELD_TOTAL_MISMATCH", {
+          sum: formatFen(sum),
+          declared: formatFen(declared),
+        }),
+      );
+  }
+  return issues;
 }

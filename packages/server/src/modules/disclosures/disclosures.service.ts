@@ -6,8 +6,8 @@ import {
   type FieldIssue,
   type FinanceLine,
   fieldIssue,
+  financeContentIssues,
   financeTotals,
-  formatFen,
   type PeriodKind,
   type Principal,
   periodIssue,
@@ -61,32 +61,8 @@ export interface NewDisclosureInput extends ContentInput {
   periodStart: string;
 }
 
-function contentIssues(kind: DisclosureKind, input: ContentInput): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  if (kind !== "finance") {
-    if (input.financeLines?.length) issues.push(fieldIssue("body.financeLines", "DISCLOSURE_FIELD_FINANCE_ONLY"));
-    return issues;
-  }
-  if (!input.financeLines?.length) {
-    issues.push(fieldIssue("body.financeLines", "DISCLOSURE_FIELD_FINANCE_LINES"));
-    return issues;
-  }
-  const sums = financeTotals(input.financeLines);
-  for (const [field, declared, sum] of [
-    ["declaredIncomeFen", input.declaredIncomeFen, sums.incomeFen],
-    ["declaredExpenseFen", input.declaredExpenseFen, sums.expenseFen],
-  ] as const) {
-    if (declared === undefined) issues.push(fieldIssue(`body.${field}`, "DISCLOSURE_FIELD_REQUIRED"));
-    else if (declared !== sum)
-      issues.push(
-        fieldIssue(`body.${field}`, "DISCLOSURE_FIELD_TOTAL_MISMATCH", {
-          sum: formatFen(sum),
-          declared: formatFen(declared),
-        }),
-      );
-  }
-  return issues;
-}
+const contentIssues = (kind: DisclosureKind, input: ContentInput): FieldIssue[] =>
+  financeContentIssues(kind === "finance", input);
 
 const invalid = (issues: FieldIssue[]) =>
   new DomainError("VALIDATION_FAILED", "the disclosure cannot be saved", { errors: issues });
