@@ -175,7 +175,7 @@ function ProcedureForm({
         <Form.Item name="timeLimit" label={t("disclosures.timeLimit")}>
           <Input maxLength={200} />
         </Form.Item>
-        <Form.Item name="contact" label={t("disclosures.contact")}>
+        <Form.Item name="contact" label={t("disclosures.contact")} help={t("disclosures.contactHelp")}>
           <Input maxLength={200} />
         </Form.Item>
       </Space>
