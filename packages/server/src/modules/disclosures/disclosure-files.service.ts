@@ -18,7 +18,7 @@ import {
   deleteFile,
   findDisclosure,
   findFile,
-  findPublishedFile,
+  findFileOf,
   insertFileIfNew,
   listVersions,
 } from "./disclosures.queries.ts";
@@ -117,7 +117,7 @@ const fileNotFound = (id: string) =>
 /** A file of a published version (public), else not found alike. */
 export async function readPublishedFile(ctx: AppContext, id: string, fileId: string) {
   const row = await findDisclosure(ctx.db, id);
-  const file = row?.published_version ? await findPublishedFile(ctx.db, id, fileId) : undefined;
+  const file = row?.published_version ? await findFileOf(ctx.db, id, fileId, "published") : undefined;
   if (!file) throw fileNotFound(fileId);
   return bytesOf(ctx, file);
 }
@@ -125,9 +125,7 @@ export async function readPublishedFile(ctx: AppContext, id: string, fileId: str
 /** A file of any version, for staff of the area (a draft's files before publication). */
 export async function readStaffFile(ctx: AppContext, actor: Principal, id: string, fileId: string) {
   await staffDisclosure(ctx, actor, id);
-  for (const v of await listVersions(ctx.db, id)) {
-    const file = await findFile(ctx.db, v.id, fileId);
-    if (file) return bytesOf(ctx, file);
-  }
-  throw fileNotFound(fileId);
+  const file = await findFileOf(ctx.db, id, fileId, "any");
+  if (!file) throw fileNotFound(fileId);
+  return bytesOf(ctx, file);
 }

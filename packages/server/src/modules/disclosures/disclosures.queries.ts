@@ -98,17 +98,16 @@ export async function findFile(db: Db, versionId: string, id: string): Promise<D
     .executeTakeFirst();
 }
 
-/** A file of any published version of the item (what public readers may fetch). */
-export async function findPublishedFile(db: Db, disclosureId: string, id: string) {
-  return db
+/** A file of the item's newest version that has it: of any version (staff), or of a published one (everyone). */
+export async function findFileOf(db: Db, disclosureId: string, id: string, only: "any" | "published") {
+  let query = db
     .selectFrom("disclosure_file as f")
     .innerJoin("disclosure_version as v", "v.id", "f.version_id")
     .selectAll("f")
     .where("v.disclosure_id", "=", disclosureId)
-    .where("v.state", "=", "published")
-    .where("f.id", "=", id)
-    .orderBy("v.version", "desc")
-    .executeTakeFirst();
+    .where("f.id", "=", id);
+  if (only === "published") query = query.where("v.state", "=", "published");
+  return query.orderBy("v.version", "desc").executeTakeFirst();
 }
 
 export async function insertFileIfNew(db: Db, row: Insertable<DB["disclosure_file"]>): Promise<boolean> {
