@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flagRows, formatYuan, maskPublicName, parseYuan } from "./subsidy-rules.ts";
+import { flagRows, formatYuan, maskPublicName, parseYuan, publicSubsidyRows } from "./subsidy-rules.ts";
 
 describe("maskPublicName", () => {
   it.each([
@@ -54,5 +54,49 @@ describe("flagRows", () => {
         row("a", { programId: "q" }),
       ]),
     ).toEqual([[], ["unknown_id"], ["duplicate"], ["duplicate"], ["amount"], ["amount"], []]);
+  });
+});
+
+describe("publicSubsidyRows", () => {
+  const programs = [
+    { id: "dibao", publicAmount: "hidden" as const },
+    { id: "elderly", publicAmount: "exact" as const },
+  ];
+  // A file sorted by full name (韦小强 before 韦志强) and the same file sorted by ID number.
+  const byName = [
+    { name: "韦小强", programId: "elderly", amountFen: 12000, paidOn: "2026-03-15" },
+    { name: "韦志强", programId: "elderly", amountFen: 12000, paidOn: "2026-03-15" },
+    { name: "覃丽华", programId: "dibao", amountFen: 99000, paidOn: "2026-03-15" },
+    { name: "覃美华", programId: "dibao", amountFen: 57500, paidOn: "2026-03-15" },
+  ];
+  const byId = [byName[3], byName[1], byName[2], byName[0]] as typeof byName;
+
+  it("masks names, hides the amounts a programme hides and keeps no trace of the file's order", () => {
+    const shown = publicSubsidyRows(byName, programs);
+    expect(publicSubsidyRows(byId, programs)).toEqual(shown);
+    expect(shown).toEqual([
+      { name: "覃*华", programId: "dibao", amountFen: null, paidOn: "2026-03-15" },
+      { name: "覃*华", programId: "dibao", amountFen: null, paidOn: "2026-03-15" },
+      { name: "韦*强", programId: "elderly", amountFen: 12000, paidOn: "2026-03-15" },
+      { name: "韦*强", programId: "elderly", amountFen: 12000, paidOn: "2026-03-15" },
+    ]);
+  });
+
+  it("orders by programme, then date, then masked name, then shown amount", () => {
+    const shown = publicSubsidyRows(
+      [
+        { name: "黄秀兰", programId: "elderly", amountFen: 9000, paidOn: "2026-04-15" },
+        { name: "梁文华", programId: "elderly", amountFen: 12000, paidOn: "2026-03-15" },
+        { name: "梁文华", programId: "elderly", amountFen: 5000, paidOn: "2026-03-15" },
+        { name: "陆春梅", programId: "dibao", amountFen: 1, paidOn: "2026-05-15" },
+      ],
+      programs,
+    );
+    expect(shown.map((r) => [r.programId, r.paidOn, r.name, r.amountFen])).toEqual([
+      ["dibao", "2026-05-15", "陆*梅", null],
+      ["elderly", "2026-03-15", "梁*华", 5000],
+      ["elderly", "2026-03-15", "梁*华", 12000],
+      ["elderly", "2026-04-15", "黄*兰", 9000],
+    ]);
   });
 });

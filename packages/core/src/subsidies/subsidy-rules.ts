@@ -30,6 +30,44 @@ export function maskPublicName(name: string): string {
   return `${chars[0]}${"*".repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }
 
+export interface PublicSubsidyRow {
+  name: string;
+  programId: string;
+  amountFen: number | null;
+  paidOn: string;
+}
+
+/**
+ * A published batch's rows as its public list shows them: each name masked (maskPublicName), the
+ * amount only where the programme shows amounts, and the rows ordered by what is shown — programme
+ * (in `programs`' order), date paid, masked name, amount — never by the file's order. A file sorted
+ * by full name or by ID number would otherwise tell 韦*强 from 韦*强 (and a hidden amount would show
+ * through an order by amount); rows alike in every shown field are alike to a reader in any order.
+ */
+export function publicSubsidyRows(
+  rows: readonly { name: string; programId: string; amountFen: number; paidOn: string }[],
+  programs: readonly { id: string; publicAmount: PublicAmount }[],
+): PublicSubsidyRow[] {
+  const rank = new Map(programs.map((p, i) => [p.id, i]));
+  const hidden = new Set(programs.filter((p) => p.publicAmount === "hidden").map((p) => p.id));
+  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return rows
+    .map((r) => ({
+      name: maskPublicName(r.name),
+      programId: r.programId,
+      amountFen: hidden.has(r.programId) ? null : r.amountFen,
+      paidOn: r.paidOn,
+    }))
+    .sort(
+      (a, b) =>
+        (rank.get(a.programId) ?? programs.length) - (rank.get(b.programId) ?? programs.length) ||
+        byCodePoint(a.programId, b.programId) ||
+        byCodePoint(a.paidOn, b.paidOn) ||
+        byCodePoint(a.name, b.name) ||
+        (a.amountFen ?? -1) - (b.amountFen ?? -1),
+    );
+}
+
 /**
  * An amount in yuan as a file writes it ("1,234.5", "¥860", "860.00元") → fen; undefined when it is
  * not a non-negative amount with at most two decimals, or past MAX_PAYMENT_FEN.

@@ -1,4 +1,4 @@
-import { DomainError, maskPublicName } from "@wangge/core";
+import { DomainError, publicSubsidyRows } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { findArea } from "../areas/areas.service.ts";
 import { programView } from "./programs.service.ts";
@@ -60,9 +60,9 @@ export async function publicSubsidyList(ctx: AppContext, id: string) {
   const batch = await findBatch(ctx.db, id);
   if (batch?.status !== "published") throw notFound(id);
   const programs = await listProgramsOver(ctx.db, batch.area_path);
-  const rule = new Map(programs.map((p) => [p.id, p.public_amount]));
   const rows = await listPublicRows(ctx.db, id);
   const used = new Set(rows.map((r) => r.program_id));
+  const shown = programs.filter((p) => used.has(p.id));
   return {
     batch: {
       id: batch.id,
@@ -71,15 +71,11 @@ export async function publicSubsidyList(ctx: AppContext, id: string) {
       publishedAt: (batch.published_at as Date).toISOString(),
       rowCount: rows.length,
     },
-    programs: programs
-      .filter((p) => used.has(p.id))
-      .map((p) => ({ id: p.id, name: p.name, rules: p.rules, publicAmount: p.public_amount })),
-    rows: rows.map((r) => ({
-      name: maskPublicName(r.name),
-      programId: r.program_id,
-      amountFen: rule.get(r.program_id) === "hidden" ? null : r.amount_fen,
-      paidOn: r.paid_on,
-    })),
+    programs: shown.map((p) => ({ id: p.id, name: p.name, rules: p.rules, publicAmount: p.public_amount })),
+    rows: publicSubsidyRows(
+      rows.map((r) => ({ name: r.name, programId: r.program_id, amountFen: r.amount_fen, paidOn: r.paid_on })),
+      shown.map((p) => ({ id: p.id, publicAmount: p.public_amount })),
+    ),
   };
 }
 

@@ -302,12 +302,11 @@ export function paymentsStatement(db: Db, indexes: string[]) {
     .orderBy("s.id");
 }
 
-/** A published batch's rows for its public list: name, programme, amount, date — nothing else. */
+/** A published batch's rows for its public list: name, programme, amount, date — nothing else (unordered: core orders them). */
 export async function listPublicRows(db: Db, batchId: string) {
   return db
     .selectFrom("subsidy_payment")
     .select(["name", "program_id", "amount_fen", "paid_on"])
     .where("batch_id", "=", batchId)
-    .orderBy("row")
     .execute();
 }
