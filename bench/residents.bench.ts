@@ -17,7 +17,7 @@ import { uuidv7 } from "../packages/server/src/ids.ts";
 import { mySubsidies } from "../packages/server/src/modules/residents/residents.service.ts";
 import { importSubsidyBatch } from "../packages/server/src/modules/subsidies/batches.service.ts";
 import { createSubsidyProgram } from "../packages/server/src/modules/subsidies/programs.service.ts";
-import { paymentsStatement } from "../packages/server/src/modules/subsidies/subsidies.queries.ts";
+import { householdPaymentsStatement } from "../packages/server/src/modules/subsidies/subsidies.queries.ts";
 import { postgresForBench } from "./support.ts";
 
 /**
@@ -212,13 +212,10 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         const residents = await linkResidents(ctx.db, people, 200);
         for (const r of residents.slice(0, 10)) await mySubsidies(ctx, r);
         if (process.env.BENCH_RESIDENTS_EXPLAIN) {
-          // The plan of one resident's payments, to see where its time goes.
-          const indexes = await sql<{ b: string }>`select md5('id' || p) as b from generate_series(0, 2) p`.execute(
+          // The plan of one resident's payments (link, household, payments: one statement), to see where its time goes.
+          const { sql: text, parameters } = householdPaymentsStatement(
             ctx.db,
-          );
-          const { sql: text, parameters } = paymentsStatement(
-            ctx.db,
-            indexes.rows.map((r) => r.b),
+            residents[0]?.userId as string,
           ).compile();
           const plan = await sql.raw(`explain (analyze, buffers) ${inline(text, parameters)}`).execute(ctx.db);
           console.error((plan.rows as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n"));

@@ -12,7 +12,7 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { idIndex } from "../registry/registry-fields.ts";
-import { paymentsTo } from "../subsidies/payments.service.ts";
+import { householdPayments } from "../subsidies/payments.service.ts";
 import {
   deleteLink,
   findHousehold,
@@ -182,18 +182,9 @@ export async function myHousehold(ctx: AppContext, actor: Principal) {
 
 /** Every payment of a published batch to the resident or a member of their household. */
 export async function mySubsidies(ctx: AppContext, actor: Principal) {
-  const link = await linkOf(ctx, actor);
-  const members = link.household_id
-    ? await listHouseholdMembers(ctx.db, link.household_id)
-    : [{ id: link.person_id, name: link.name, relationship: null, id_number_bidx: link.id_number_bidx }];
-  const payees = members
-    .filter((m) => m.id_number_bidx !== null)
-    .map((m) => ({
-      idIndex: m.id_number_bidx as string,
-      self: m.id === link.person_id,
-      name: m.id === link.person_id ? m.name : maskPublicName(m.name),
-    }));
-  return paymentsTo(ctx, payees);
+  const payments = await householdPayments(ctx, actor.userId);
+  if (!payments) throw notLinked();
+  return payments;
 }
 
 type Post = { roleKey: string; areaName: string | null; areaPath: string | null };

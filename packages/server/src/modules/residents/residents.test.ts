@@ -192,6 +192,12 @@ describe("a linked resident", () => {
     expect(other.json().code).toBe("RESIDENT_ALREADY_LINKED");
   });
 
+  it("sees no subsidies (not a refusal) while nobody in the household was paid", async () => {
+    const res = await inject(me, "GET", "/api/v1/residents/me/subsidies");
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual([]);
+  });
+
   it("sees their household with the other members partly masked and no numbers", async () => {
     const res = await inject(me, "GET", "/api/v1/residents/me/household");
     expect(res.statusCode).toBe(200);

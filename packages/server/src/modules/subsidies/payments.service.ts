@@ -1,8 +1,14 @@
-import { DomainError, publicSubsidyRows } from "@wangge/core";
+import { DomainError, maskPublicName, publicSubsidyRows } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { findArea } from "../areas/areas.service.ts";
 import { programView } from "./programs.service.ts";
-import { findBatch, listBatches, listPaymentsTo, listProgramsOver, listPublicRows } from "./subsidies.queries.ts";
+import {
+  findBatch,
+  householdPaymentsStatement,
+  listBatches,
+  listProgramsOver,
+  listPublicRows,
+} from "./subsidies.queries.ts";
 
 /**
  * What subsidy payments show outside the console: the public 公示 list of a published batch (names
@@ -12,29 +18,32 @@ import { findBatch, listBatches, listPaymentsTo, listProgramsOver, listPublicRow
  */
 const notFound = (id: string) => new DomainError("SUBSIDY_BATCH_NOT_FOUND", `no published batch ${id}`);
 
-export interface Payee {
-  idIndex: string;
-  self: boolean;
-  /** As the resident is shown it: their own name, a household member's partly masked. */
-  name: string;
-}
-
-export async function paymentsTo(ctx: AppContext, payees: Payee[]) {
-  const byIndex = new Map(payees.map((p) => [p.idIndex, p]));
-  const rows = await listPaymentsTo(ctx.db, [...byIndex.keys()]);
-  return rows.map((r) => {
-    const payee = byIndex.get(r.id_number_bidx) as Payee;
-    return {
+/**
+ * A linked resident's published payments and their household's, newest first (their own name; a
+ * member's partly masked); undefined when the account is not linked. One query: this is the resident
+ * app's most read page.
+ */
+export async function householdPayments(ctx: AppContext, userId: string) {
+  const rows = await householdPaymentsStatement(ctx.db, userId).execute();
+  if (rows.length === 0) return undefined;
+  const seen = new Set<string>();
+  const payments = [];
+  for (const r of rows) {
+    // A payment is listed once, even where two records of the household share its ID number.
+    if (r.id === null || seen.has(r.id)) continue;
+    seen.add(r.id);
+    payments.push({
       id: r.id,
-      self: payee.self,
-      name: payee.name,
-      programName: r.program_name,
-      amountFen: r.amount_fen,
-      paidOn: r.paid_on,
-      batchTitle: r.title,
-      areaName: r.area_name,
-    };
-  });
+      self: r.self === true,
+      name: r.self ? (r.name as string) : maskPublicName(r.name as string),
+      programName: r.program_name as string,
+      amountFen: r.amount_fen as number,
+      paidOn: r.paid_on as string,
+      batchTitle: r.title as string,
+      areaName: r.area_name as string,
+    });
+  }
+  return payments;
 }
 
 async function areaPath(ctx: AppContext, code: string) {

@@ -275,31 +275,56 @@ export async function listRowsWithIndex(db: Db, batchId: string, idIndex: string
     .execute();
 }
 
-/** Published payments to these ID numbers (blind indexes), newest first. */
-export async function listPaymentsTo(db: Db, indexes: string[]) {
-  if (indexes.length === 0) return [];
-  return paymentsStatement(db, indexes).execute();
-}
-
-export function paymentsStatement(db: Db, indexes: string[]) {
+/**
+ * The published payments to a linked resident and to every member of their household, newest first,
+ * in one round trip: the account's link, the household's members (by their ID numbers' blind
+ * indexes) and their payments. One row with a null payment id when the account is linked and nobody
+ * in the household was paid; no row when the account is not linked.
+ */
+export function householdPaymentsStatement(db: Db, userId: string) {
   return db
-    .selectFrom("subsidy_payment as s")
-    .innerJoin("subsidy_batch as b", "b.id", "s.batch_id")
-    .innerJoin("subsidy_program as p", "p.id", "s.program_id")
-    .innerJoin("area as a", "a.id", "b.area_id")
-    .select([
-      "s.id",
-      "s.id_number_bidx",
-      "s.amount_fen",
-      "s.paid_on",
-      "p.name as program_name",
-      "b.title",
-      "a.name as area_name",
-    ])
-    .where("s.id_number_bidx", "in", indexes)
-    .where("s.published", "=", true)
-    .orderBy("s.paid_on", "desc")
-    .orderBy("s.id");
+    .with("me", (q) =>
+      q
+        .selectFrom("resident_link as l")
+        .innerJoin("person as p", "p.id", "l.person_id")
+        .select(["p.id", "p.household_id"])
+        .where("l.user_id", "=", userId),
+    )
+    .with("payee", (q) =>
+      q
+        .selectFrom("me")
+        .innerJoin("person as m", (j) =>
+          j.on((eb) => eb.or([eb("m.household_id", "=", eb.ref("me.household_id")), eb("m.id", "=", eb.ref("me.id"))])),
+        )
+        .select(["m.name", "m.id_number_bidx", sql<boolean>`m.id = me.id`.as("self")])
+        .where("m.id_number_bidx", "is not", null),
+    )
+    .selectFrom("me")
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom("payee")
+          .innerJoin("subsidy_payment as s", "s.id_number_bidx", "payee.id_number_bidx")
+          .innerJoin("subsidy_batch as b", "b.id", "s.batch_id")
+          .innerJoin("subsidy_program as p", "p.id", "s.program_id")
+          .innerJoin("area as a", "a.id", "b.area_id")
+          .select([
+            "s.id",
+            "payee.self",
+            "payee.name",
+            "s.amount_fen",
+            "s.paid_on",
+            "p.name as program_name",
+            "b.title",
+            "a.name as area_name",
+          ])
+          .where("s.published", "=", true)
+          .as("x"),
+      (j) => j.onTrue(),
+    )
+    .select(["x.id", "x.self", "x.name", "x.amount_fen", "x.paid_on", "x.program_name", "x.title", "x.area_name"])
+    .orderBy("x.paid_on", "desc")
+    .orderBy("x.id");
 }
 
 /** A published batch's rows for its public list: name, programme, amount, date — nothing else (unordered: core orders them). */
