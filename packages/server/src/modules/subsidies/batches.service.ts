@@ -10,6 +10,7 @@ import {
   maskIdNumber,
   type Principal,
   principalScope,
+  redactPersonalNumbers,
   type SubsidyFlag,
   type SubsidyRowCorrectionSchema,
 } from "@wangge/core";
@@ -121,6 +122,8 @@ export async function importSubsidyBatch(
   input: { id: string; areaCode: string; title: string; fileName: string },
   file: Readable | string,
 ) {
+  // The title is published with the batch, the file's name shown to staff: numbers typed into them are masked.
+  input = { ...input, title: redactPersonalNumbers(input.title), fileName: redactPersonalNumbers(input.fileName) };
   const existing = await findBatch(ctx.db, input.id);
   if (existing) {
     if (existing.created_by !== authorId(actor) || existing.file_name !== input.fileName)
@@ -181,7 +184,7 @@ export async function importSubsidyBatch(
         batch_id: input.id,
         row: s.line.row,
         program_id: byName.get(s.line.programName)?.id as string,
-        name: s.line.name,
+        name: redactPersonalNumbers(s.line.name),
         id_number_enc: s.enc,
         id_number_bidx: s.bidx,
         id_number_masked: s.masked,
@@ -303,7 +306,7 @@ export async function correctSubsidyRow(
       },
     ]);
     await updateRow(trx, rowId, {
-      name: input.name,
+      name: redactPersonalNumbers(input.name),
       id_number_enc: ctx.crypto.encrypt(id.normalized),
       id_number_bidx: bidx,
       id_number_masked: maskIdNumber(id.normalized),

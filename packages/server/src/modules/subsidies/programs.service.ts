@@ -6,6 +6,7 @@ import {
   type NewSubsidyProgramSchema,
   type Principal,
   principalScope,
+  redactPersonalNumbers,
   type SubsidyProgramChangeSchema,
 } from "@wangge/core";
 import type { z } from "zod";
@@ -63,6 +64,8 @@ export async function createSubsidyProgram(
   meta: RequestMeta,
   input: z.output<typeof NewSubsidyProgramSchema>,
 ) {
+  // A programme's name and rules are published: ID and phone numbers typed into them are masked.
+  input = { ...input, name: redactPersonalNumbers(input.name), rules: redactPersonalNumbers(input.rules) };
   const existing = await findProgram(ctx.db, input.id);
   if (existing) return { created: false, program: retried(actor, existing, input.name) };
   const area = await getAreaToWork(ctx, actor, meta, input.areaCode, scopeOf(actor), "subsidy.program.create");
@@ -115,6 +118,7 @@ export async function updateSubsidyProgram(
   id: string,
   change: z.output<typeof SubsidyProgramChangeSchema>,
 ) {
+  change = { ...change, name: redactPersonalNumbers(change.name), rules: redactPersonalNumbers(change.rules) };
   const existing = await findProgram(ctx.db, id);
   if (!existing || !reaches(actor, existing.area_path)) throw notFound(id);
   if (!canWork(scopeOf(actor), existing.area_path))

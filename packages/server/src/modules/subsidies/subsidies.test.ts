@@ -177,6 +177,50 @@ describe("subsidy programmes", () => {
   });
 });
 
+describe("numbers typed into what is published", () => {
+  it("are masked in a programme's name and rules, a batch's title and file name, and a payee's name", async () => {
+    const phone = "13877125678";
+    const id = crypto.randomUUID();
+    const created = await inject(county, "POST", "/api/v1/subsidies/programs", {
+      id,
+      areaCode: tree.county.code,
+      name: `临时救助 ${phone}`,
+      rules: `申请请联系民政专干 ${phone}，或持身份证 ${WEI} 复印件到村委。`,
+    });
+    expect(created.statusCode).toBe(201);
+    const open = await inject(null, "GET", `/api/v1/subsidies/public/programs?areaCode=${tree.village.code}`);
+    const mine = open.json().find((p: { id: string }) => p.id === id);
+    expect(mine.name).toBe("临时救助 138****5678");
+    expect(mine.rules).toContain("138****5678");
+    expect(open.body).not.toContain(phone);
+    expect(open.body).not.toContain(WEI);
+    const changed = await inject(county, "PUT", `/api/v1/subsidies/programs/${id}`, {
+      name: "临时救助",
+      rules: `咨询 ${phone}`,
+    });
+    expect(changed.json().rules).toBe("咨询 138****5678");
+
+    const batchId = crypto.randomUUID();
+    const file = await xlsx([[`梁文华${phone}`, LIANG, "120", "2026-05-15", "高龄津贴"]]);
+    const res = await upload(
+      village,
+      { id: batchId, areaCode: tree.village.code, title: `5月 高龄津贴 联系 ${phone}`, fileName: `${phone}.xlsx` },
+      file,
+    );
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ title: "5月 高龄津贴 联系 138****5678", fileName: "138****5678.xlsx" });
+    const stored = await t.ctx.db
+      .selectFrom("subsidy_payment")
+      .select("name")
+      .where("batch_id", "=", batchId)
+      .executeTakeFirstOrThrow();
+    expect(stored.name).toBe("梁文华138****5678");
+    const program = await t.ctx.db.selectFrom("subsidy_program").selectAll().where("id", "=", id).execute();
+    expect(JSON.stringify(program)).not.toContain(phone);
+    expect((await inject(village, "DELETE", `/api/v1/subsidies/batches/${batchId}`)).statusCode).toBe(204);
+  });
+});
+
 describe("a payment batch", () => {
   const batchId = crypto.randomUUID();
   const query = { id: batchId, areaCode: tree?.village.code ?? "", title: "2026年3月 高龄津贴", fileName: "3月.xlsx" };
