@@ -172,6 +172,31 @@ describe("a resident's own record", () => {
       expect(list).not.toContain(secret);
     expect(list).toContain(`${me.name[0]}*`);
 
+    // Anyone reads it in the resident app, signed in or not: 补贴公示 → the village → the batch.
+    const reader = await newPage(browser(), { mobile: true });
+    await reader.page.goto(`${baseUrl}/h5`);
+    await reader.page.getByText("补贴公示", { exact: true }).click();
+    await reader.page.getByPlaceholder("输入村（社区）名称查找").fill("县东");
+    await reader.page.getByPlaceholder("输入村（社区）名称查找").press("Enter");
+    await reader.page.getByText("县东社区居委会").click();
+    await reader.page.getByText(title).click();
+    const elders = reader.page.getByRole("table", { name: "高龄津贴" });
+    const chars = [...me.name];
+    const masked = chars.length === 2 ? `${chars[0]}*` : `${chars[0]}${"*".repeat(chars.length - 2)}${chars.at(-1)}`;
+    await elders.getByRole("cell", { name: masked, exact: true }).first().waitFor();
+    await elders.getByRole("cell", { name: "100.00", exact: true }).first().waitFor();
+    // 低保 shows names, not amounts.
+    await reader.page.getByText("本项目按规定不公示金额").waitFor();
+    expect(await reader.page.getByRole("table", { name: "低保" }).getByRole("cell", { name: "575.00" }).count()).toBe(
+      0,
+    );
+    const shown = await reader.page.content();
+    for (const secret of [me.name, other.name, me.idNumber, other.idNumber]) expect(shown).not.toContain(secret);
+    await expectFullyTranslated(reader.page, "zh-CN");
+    expect(reader.pageErrors).toEqual([]);
+    expect(reader.externalRequests).toEqual([]);
+    await reader.context.close();
+
     // The linked resident: exactly their household's payments of published batches.
     const r = await residentPage();
     await r.page.goto(`${baseUrl}/h5/my/subsidies`);

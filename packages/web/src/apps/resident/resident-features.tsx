@@ -1,4 +1,4 @@
-import { MessageOutline } from "antd-mobile-icons";
+import { MessageOutline, PayCircleOutline } from "antd-mobile-icons";
 import type { ComponentType, ReactNode } from "react";
 
 /**
@@ -34,5 +34,12 @@ export const RESIDENT_FEATURES: ResidentFeature[] = [
     homeSection: () => import("../../features/notices/components/ResidentNoticesSection.tsx"),
     order: 10,
     signedIn: true,
+  },
+  {
+    // 惠民补贴公示: a village's published subsidy lists, public like its notice board.
+    path: "subsidies",
+    screen: () => import("../../features/subsidies/components/ResidentSubsidyLists.tsx"),
+    tile: { titleKey: "subsidies.resident.tile", icon: <PayCircleOutline /> },
+    order: 30,
   },
 ];

@@ -1,6 +1,9 @@
 import type {
   NewSubsidyProgram as NewProgram,
   SubsidyProgramChange as ProgramChange,
+  PublicArea,
+  PublicSubsidyBatch,
+  PublicSubsidyList,
   SubsidyRowCorrection as RowCorrection,
   SubsidyBatch,
   SubsidyProgram,
@@ -8,7 +11,17 @@ import type {
 } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
-export type { NewProgram, ProgramChange, RowCorrection, SubsidyBatch, SubsidyProgram, SubsidyRow };
+export type {
+  NewProgram,
+  ProgramChange,
+  PublicArea,
+  PublicSubsidyBatch,
+  PublicSubsidyList,
+  RowCorrection,
+  SubsidyBatch,
+  SubsidyProgram,
+  SubsidyRow,
+};
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -44,3 +57,16 @@ export const importBatch = (input: { id: string; areaCode: string; title: string
     { method: "POST", body: input.file, headers: { "content-type": XLSX } },
   );
 export const templateUrl = (lang: string) => `/api/v1/subsidies/template?lang=${encodeURIComponent(lang)}`;
+
+// ---- the public side (resident app): no sign-in ----------------------------------------------
+
+const areaQuery = (params: { parentCode?: string; q?: string }) => {
+  const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
+  return q.size > 0 ? `?${q}` : "";
+};
+/** Areas to browse to a village: the public area list the resident app's village pickers read. */
+export const listPublicAreas = (params: { parentCode?: string; q?: string }) =>
+  apiFetch<PublicArea[]>(`/api/v1/disclosures/areas${areaQuery(params)}`);
+export const listPublicBatches = (areaCode: string) =>
+  apiFetch<PublicSubsidyBatch[]>(`/api/v1/subsidies/public/batches?areaCode=${encodeURIComponent(areaCode)}`);
+export const getPublicList = (id: string) => apiFetch<PublicSubsidyList>(`/api/v1/subsidies/public/batches/${id}`);
