@@ -28,6 +28,20 @@ export function maskName(name: string): string {
   return chars.length === 0 ? "" : `${chars[0]}${"*".repeat(chars.length - 1)}`;
 }
 
+/**
+ * A person's name as a public page shows it (a subsidy 公示 list, a household member to a resident):
+ * the first and last characters, the rest starred (韦*强, 欧阳**红); a two-character name keeps its
+ * first (韦*). A name of one character is starred whole.
+ * With no ID fragment and no birth date beside it, a village's list leaves who is who to those who
+ * already know.
+ */
+export function maskPublicName(name: string): string {
+  const chars = Array.from(name.trim());
+  if (chars.length <= 1) return "*";
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${"*".repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
 /** Mainland mobile numbers, normalised to 11 digits (drops +86, spaces and dashes). */
 export function normalizeMobile(input: string): string | undefined {
   const digits = input.replace(/[\s-]/g, "").replace(/^\+?86/, "");

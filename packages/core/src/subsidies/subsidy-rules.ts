@@ -1,3 +1,5 @@
+import { maskPublicName } from "../privacy/mask.ts";
+
 /**
  * The rules of subsidy payments (惠民惠农补贴): what a public 公示 list shows of a payee, how amounts are
  * read from a payment file, and which rows a village must look at before a batch is published. Public
@@ -16,19 +18,6 @@ export type SubsidyFlag = (typeof SUBSIDY_FLAGS)[number];
 
 /** The largest single payment a file may carry: 10,000,000.00 yuan, in fen. */
 export const MAX_PAYMENT_FEN = 1_000_000_000;
-
-/**
- * A payee's name as a public list shows it: the first and last characters, the rest starred (韦*强,
- * 欧阳**红); a two-character name keeps its first (韦*). A name of one character is starred whole.
- * With no ID fragment and no birth date beside it, a village's list leaves who is who to those who
- * already know.
- */
-export function maskPublicName(name: string): string {
-  const chars = Array.from(name.trim());
-  if (chars.length <= 1) return "*";
-  if (chars.length === 2) return `${chars[0]}*`;
-  return `${chars[0]}${"*".repeat(chars.length - 2)}${chars[chars.length - 1]}`;
-}
 
 export interface PublicSubsidyRow {
   name: string;
