@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import ExcelJS from "exceljs";
 import type { CsvRecord } from "./csv.ts";
-import { type ZipEntry, ZipReader } from "./zip-reader.ts";
+import { ENTRY_UNPACKED_MAX, type ZipEntry, ZipReader } from "./zip-reader.ts";
 
 /**
  * Reading the cells of uploaded spreadsheets (XLSX, and what CSV and XLSX share): the first sheet's
@@ -48,18 +48,31 @@ function cellText(v: unknown): string {
 const XLSX_CHUNK = 500;
 
 /**
+ * The most of an XLSX's parts unpacked: the shared strings are kept in memory whole (a register of a
+ * few hundred thousand people has some tens of megabytes of them), the sheet is read as it unpacks
+ * (a million rows are some hundreds of megabytes). A part that would unpack to more — a deflate bomb
+ * — is refused as too large (`ZipUnreadable`, `too_large`) before it takes the memory or the time.
+ */
+export const XLSX_LIMITS = {
+  sharedStringsBytes: 256 * 1024 * 1024,
+  sheetBytes: ENTRY_UNPACKED_MAX,
+  workbookBytes: 16 * 1024 * 1024,
+};
+export type XlsxLimits = typeof XLSX_LIMITS;
+
+/**
  * The first sheet's non-blank rows, each with the row number a spreadsheet shows for it, its cells
  * trimmed, in chunks. The first sheet is the workbook's first tab (`firstSheet`). A cell whose XML
  * refers to a character XML does not allow (`&#0;`, half of a surrogate pair) reads as U+FFFD instead
  * of stopping the whole file: its row is refused by `isStorableText` like any other that carries one.
  * A file that is not a readable zip throws `ZipUnreadable`, saying why.
  */
-export async function* xlsxRows(file: string | Buffer): AsyncGenerator<CsvRecord[]> {
+export async function* xlsxRows(file: string | Buffer, limits: XlsxLimits = XLSX_LIMITS): AsyncGenerator<CsvRecord[]> {
   const zip = await ZipReader.open(file);
   try {
     const sheet = await firstSheet(zip);
     if (!sheet) return;
-    const rows = await sheetRows(zip, sheet);
+    const rows = await sheetRows(zip, sheet, limits);
     let chunk: CsvRecord[] = [];
     for await (const row of rows) {
       const { values, number } = row as { values: unknown[]; number: number };
@@ -100,7 +113,7 @@ interface ReaderInternals {
  * #2063, #2084, still open). Here the sheet and the shared strings reach it as text decoded across
  * the pieces (`xmlText`, which also makes the characters XML forbids U+FFFD).
  */
-async function sheetRows(zip: ZipReader, sheet: ZipEntry): Promise<AsyncIterable<unknown>> {
+async function sheetRows(zip: ZipReader, sheet: ZipEntry, limits: XlsxLimits): Promise<AsyncIterable<unknown>> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(undefined as unknown as string, {
     sharedStrings: "cache",
     hyperlinks: "ignore",
@@ -111,24 +124,27 @@ async function sheetRows(zip: ZipReader, sheet: ZipEntry): Promise<AsyncIterable
   for (const part of ["_parseRels", "_parseWorkbook", "_parseSharedStrings", "_parseWorksheet"] as const)
     if (typeof internals[part] !== "function")
       throw new Error("exceljs's streaming reader changed: XLSX files cannot be read safely");
-  const part = async (name: string) => {
+  const part = async (name: string, maxBytes: number) => {
     const entry = zip.entry(name);
-    return entry ? zip.stream(entry) : undefined;
+    return entry ? zip.stream(entry, maxBytes) : undefined;
   };
-  const relations = await part("xl/_rels/workbook.xml.rels");
+  const relations = await part("xl/_rels/workbook.xml.rels", limits.workbookBytes);
   if (relations) await internals._parseRels(relations);
-  const workbook = await part("xl/workbook.xml");
+  const workbook = await part("xl/workbook.xml", limits.workbookBytes);
   // The workbook part says whether dates count from 1904; without it the sheet keeps no name, which
   // the import does not need.
   if (workbook) await internals._parseWorkbook(workbook);
   internals.model ??= { sheets: [] };
   internals.workbookRels ??= [];
-  const shared = await part("xl/sharedStrings.xml");
+  const shared = await part("xl/sharedStrings.xml", limits.sharedStringsBytes);
   if (shared) for await (const _ of internals._parseSharedStrings(Readable.from(xmlText(shared)))) void _;
   // A workbook without shared strings has no cell that refers to one.
   internals.sharedStrings ??= [];
   const sheetNo = /(\d+)\.xml$/.exec(sheet.name)?.[1] ?? "1";
-  for (const { eventType, value } of internals._parseWorksheet(xmlText(await zip.stream(sheet)), sheetNo))
+  for (const { eventType, value } of internals._parseWorksheet(
+    xmlText(await zip.stream(sheet, limits.sheetBytes)),
+    sheetNo,
+  ))
     if (eventType === "worksheet") return value as AsyncIterable<unknown>;
   throw new Error("exceljs's streaming reader changed: XLSX files cannot be read safely");
 }
@@ -146,6 +162,21 @@ export async function firstSheet(zip: ZipReader): Promise<ZipEntry | undefined> 
   const sheets = zip.entries.filter((e) => SHEET_PATH.test(e.name));
   const number = (e: ZipEntry) => Number(SHEET_PATH.exec(e.name)?.[1]);
   return sheets.sort((a, b) => number(a) - number(b))[0];
+}
+
+/**
+ * A relation's target as a part's name in the zip: absolute from the package's root, else relative to
+ * xl/ (where the workbook is), with `.` and `..` resolved; one that leads out of the package is none.
+ */
+export function partPath(target: string): string | undefined {
+  const parts: string[] = target.startsWith("/") ? [] : ["xl"];
+  for (const segment of target.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (parts.pop() === undefined) return undefined;
+    } else parts.push(segment);
+  }
+  return parts.length > 0 ? parts.join("/") : undefined;
 }
 
 /** The workbook part and its relations are a few kilobytes; more than this is not read to find the first tab. */
@@ -171,7 +202,7 @@ async function firstTabPath(zip: ZipReader): Promise<string | undefined> {
     if (/\sId="([^"]+)"/.exec(tag)?.[1] !== firstTab) continue;
     const target = /\sTarget="([^"]+)"/.exec(tag)?.[1];
     if (!target) return undefined;
-    return target.startsWith("/") ? target.slice(1) : `xl/${target.replace(/^\.\//, "")}`;
+    return partPath(target);
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { createInflateRaw } from "node:zlib";
 
 /**
@@ -13,6 +13,11 @@ import { createInflateRaw } from "node:zlib";
 
 /** A zip's directory is a few kilobytes per hundred entries; one claiming more than this is not read. */
 const DIRECTORY_MAX = 1024 * 1024;
+/**
+ * The most an entry is unpacked to unless the caller says less: a sheet of a million rows is well
+ * below; a deflate bomb (a few megabytes that unpack to terabytes) stops here with a refusal.
+ */
+export const ENTRY_UNPACKED_MAX = 1024 * 1024 * 1024;
 /** The end of central directory record: its fixed part, and the longest comment that may follow it. */
 const END_RECORD = 22;
 const END_SEARCH = END_RECORD + 0xffff;
@@ -22,6 +27,8 @@ export interface ZipEntry {
   /** 0 stored, 8 deflated: the only two spreadsheet programs write. */
   method: number;
   compressedSize: number;
+  /** The size it unpacks to, as the directory says (checked while unpacking: a zip may lie). */
+  size: number;
   /** Where the entry's local header starts. */
   at: number;
 }
@@ -72,8 +79,15 @@ export class ZipReader {
     return read(this.source, start, Math.min(bytes, entry.compressedSize));
   }
 
-  /** The entry's contents, unpacked, as a stream. */
-  async stream(entry: ZipEntry): Promise<Readable> {
+  /**
+   * The entry's contents, unpacked, as a stream of at most `maxBytes`: an entry whose directory says
+   * more is refused before anything is unpacked (`too_large`), one that unpacks to more than its
+   * directory says is damaged, whatever its headers claim, and never more than the limit is unpacked.
+   */
+  async stream(entry: ZipEntry, maxBytes = ENTRY_UNPACKED_MAX): Promise<Readable> {
+    if (entry.size > maxBytes) throw unpacksTooLarge(entry, maxBytes);
+    if (entry.method === 0 && entry.size !== entry.compressedSize)
+      throw new ZipUnreadable("damaged", `the zip's entry ${entry.name} is not the size its directory says`);
     const start = await this.dataStart(entry);
     const raw =
       entry.compressedSize === 0
@@ -84,7 +98,20 @@ export class ZipReader {
     if (entry.method === 0) return raw;
     const inflate = createInflateRaw();
     raw.on("error", (error: Error) => inflate.destroy(error));
-    return raw.pipe(inflate);
+    let unpacked = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        unpacked += chunk.length;
+        if (unpacked > entry.size) {
+          // Refused at once: the rest is not unpacked.
+          raw.destroy();
+          inflate.destroy();
+          done(new ZipUnreadable("damaged", `the zip's entry ${entry.name} unpacks to more than its directory says`));
+        } else done(null, chunk);
+      },
+    });
+    inflate.on("error", (error: Error) => counted.destroy(error));
+    return raw.pipe(inflate).pipe(counted);
   }
 
   async close(): Promise<void> {
@@ -104,6 +131,12 @@ export class ZipReader {
     return start;
   }
 }
+
+const unpacksTooLarge = (entry: ZipEntry, maxBytes: number) =>
+  new ZipUnreadable(
+    "too_large",
+    `the zip's entry ${entry.name} unpacks to ${entry.size} bytes, more than the ${maxBytes} read of it`,
+  );
 
 function sizeOf(source: Source): number {
   return source.kind === "file" ? source.size : source.bytes.length;
@@ -139,6 +172,7 @@ async function readDirectory(source: Source): Promise<ZipEntry[]> {
       name: directory.toString("utf8", o + 46, o + 46 + nameLength),
       method: directory.readUInt16LE(o + 10),
       compressedSize: directory.readUInt32LE(o + 20),
+      size: directory.readUInt32LE(o + 24),
       at: directory.readUInt32LE(o + 42),
     };
     if (flags & 1) throw new ZipUnreadable("encrypted", "an encrypted zip (save the file without a password)");

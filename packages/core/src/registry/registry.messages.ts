@@ -145,8 +145,8 @@ export const IMPORT_ROW_MESSAGES: MessageCatalogue = {
     en: "the XLSX file is password-protected: remove the password and re-import",
   },
   IMPORT_JOB_FILE_TOO_LARGE: {
-    "zh-CN": "XLSX 文件超过 4 GB 或含过多部件，请拆分或改用 CSV",
-    en: "the XLSX file is over 4 GB or has too many parts: split it or import a CSV",
+    "zh-CN": "XLSX 文件过大（超过 4 GB、部件过多或解压后超出上限），请拆分或改用 CSV",
+    en: "the XLSX file is too large (over 4 GB, too many parts, or unpacking to more than the limit): split it or import a CSV",
   },
   IMPORT_JOB_INTERNAL: { "zh-CN": "导入因内部错误而中止", en: "the import stopped on an internal error" },
   /** A failure said only in the words it was thrown with. */
