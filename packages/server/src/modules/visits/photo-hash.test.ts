@@ -1,14 +1,23 @@
 import { deflateSync } from "node:zlib";
 import jpeg from "jpeg-js";
 import { describe, expect, it } from "vitest";
-import { hashDistance, PHOTO_HASH_NEAR_BITS, photoHash } from "./photo-hash.ts";
+import {
+  hashDistance,
+  PHOTO_HASH_MAX_BYTES,
+  PHOTO_HASH_MAX_PIXELS,
+  PHOTO_HASH_NEAR_BITS,
+  photoHash,
+} from "./photo-hash.ts";
 import { scene } from "./photo-scene.test-support.ts";
 
-/** An RGBA picture as a PNG with each row under filter `filter` (0: none, 1: sub, 2: up). */
-function png(picture: { width: number; height: number; data: Uint8Array }, filter: 0 | 1 | 2): Buffer {
+/**
+ * An RGBA picture as a PNG with each row under filter `filter` (0: none, 1: sub, 2: up), its data
+ * followed by `extra` zero bytes (none in a well-made file).
+ */
+function png(picture: { width: number; height: number; data: Uint8Array }, filter: 0 | 1 | 2, extra = 0): Buffer {
   const { width, height, data } = picture;
   const stride = width * 4;
-  const raw = Buffer.alloc((stride + 1) * height);
+  const raw = Buffer.alloc((stride + 1) * height + extra);
   for (let y = 0; y < height; y++) {
     raw[y * (stride + 1)] = filter;
     for (let x = 0; x < stride; x++) {
@@ -73,5 +82,19 @@ describe("a photo's perceptual hash", () => {
     expect(photoHash("image/jpeg", Buffer.from(asJpeg).subarray(0, 200))).toBeNull();
     expect(hashDistance("0", "-1")).toBe(64);
     expect(hashDistance("5", "5")).toBe(0);
+  });
+
+  it("decodes nothing larger than what the field app sends: more pixels, more bytes, or a PNG whose data unpacks past its rows", () => {
+    // The field app's largest picture is hashed; one a little larger is not decoded at all.
+    expect(PHOTO_HASH_MAX_PIXELS).toBe(1600 * 1600);
+    const wide = jpeg.encode(scene(1700, 1600, 1), 50).data;
+    expect(photoHash("image/jpeg", wide)).toBeNull();
+    // The same small picture with megabytes after its end: not read.
+    const padded = Buffer.concat([Buffer.from(asJpeg), Buffer.alloc(PHOTO_HASH_MAX_BYTES)]);
+    expect(photoHash("image/jpeg", asJpeg)).not.toBeNull();
+    expect(photoHash("image/jpeg", padded)).toBeNull();
+    // A PNG whose image data unpacks to 64 MB more than its rows (a deflate bomb): stopped, no hash.
+    expect(photoHash("image/png", png(original, 0))).not.toBeNull();
+    expect(photoHash("image/png", png(original, 0, 64 * 1024 * 1024))).toBeNull();
   });
 });

@@ -6,8 +6,8 @@ import jpeg from "jpeg-js";
  * averaging, and one bit per neighbouring pair of cells in a row (is the left one brighter?). The same
  * picture saved again at another quality, or resized, keeps (nearly) the same 64 bits, where its
  * SHA-256 changes completely; two photos whose hashes differ in at most PHOTO_HASH_NEAR_BITS bits are
- * near-identical. JPEG (what the field app sends) and PNG are decoded; other types get no hash (their
- * exact digest still finds a photo sent twice).
+ * near-identical. JPEG (what the field app sends) and PNG are decoded, up to PHOTO_HASH_MAX_*; other
+ * types and larger pictures get no hash (their exact digest still finds a photo sent twice).
  */
 export const PHOTO_HASH_NEAR_BITS = 10;
 
@@ -17,8 +17,17 @@ export const PHOTO_HASH_NEAR_BITS = 10;
  */
 const TIE = 1.5;
 
-/** Larger pictures are not decoded (a phone's compressed photo is far below). */
-const MAX_MEGAPIXELS = 40;
+/**
+ * Decoding runs on the request's thread (jpeg-js is plain JavaScript: a 12-megapixel JPEG takes
+ * seconds of CPU, a 1600×1200 one about a second on a busy two-core server), so only what the field
+ * app sends is decoded: at most 1600 px a side (web lib/photo.ts, PHOTO_MAX_SIDE), a few hundred
+ * kilobytes. A larger picture or file gets no perceptual hash — its exact digest still finds it sent
+ * twice. The limits are checked from the file's header before any pixel is decoded.
+ */
+export const PHOTO_HASH_MAX_PIXELS = 1600 * 1600;
+export const PHOTO_HASH_MAX_BYTES = 2 * 1024 * 1024;
+/** What jpeg-js may allocate for such a picture (its RGBA output is 10 MB; coefficients and lines add some). */
+const JPEG_MEMORY_MB = 48;
 
 interface Grey {
   width: number;
@@ -33,8 +42,8 @@ function decodeJpeg(data: Uint8Array): Grey {
   const image = jpeg.decode(data, {
     useTArray: true,
     formatAsRGBA: true,
-    maxResolutionInMP: MAX_MEGAPIXELS,
-    maxMemoryUsageInMB: 512,
+    maxResolutionInMP: PHOTO_HASH_MAX_PIXELS / 1_000_000,
+    maxMemoryUsageInMB: JPEG_MEMORY_MB,
   });
   const px = image.data;
   return {
@@ -75,10 +84,11 @@ function decodePng(data: Uint8Array): Grey | null {
   }
   const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colour];
   if (depth !== 8 || interlace !== 0 || !channels || width === 0 || height === 0) return null;
-  if (width * height > MAX_MEGAPIXELS * 1_000_000) return null;
+  if (width * height > PHOTO_HASH_MAX_PIXELS) return null;
   if (colour === 3 && !palette) return null;
-  const raw = inflateSync(Buffer.concat(idat));
   const stride = width * channels;
+  // Never more than the picture's rows (a filter byte each): a deflate bomb in IDAT stops there.
+  const raw = inflateSync(Buffer.concat(idat), { maxOutputLength: (stride + 1) * height });
   const out = new Uint8Array(stride * height);
   // Undo each row's filter (PNG specification, section 9).
   for (let y = 0; y < height; y++) {
@@ -149,6 +159,7 @@ function shrink(image: Grey, cols: number, rows: number): number[] {
  * null when the type is not decoded or the file does not decode.
  */
 export function photoHash(type: string, data: Uint8Array): string | null {
+  if (data.length > PHOTO_HASH_MAX_BYTES) return null;
   let image: Grey | null;
   try {
     image = type === "image/jpeg" ? decodeJpeg(data) : type === "image/png" ? decodePng(data) : null;
