@@ -222,7 +222,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     },
     async (request, reply) => {
       reply.header("cache-control", "no-store");
-      return fieldVaultKey(ctx, principalOf(request));
+      return await fieldVaultKey(ctx, principalOf(request));
     },
   );
 

@@ -50,4 +50,46 @@ describe("the field vault key", () => {
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe("AUTH_SESSION_REQUIRED");
   });
+
+  it("changes with the user's password (their own change, an admin's reset), and a session of before it ends", async () => {
+    const tree = await buildAreaTree(t.ctx);
+    const worker = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
+    const admin = await buildUser(t.ctx, { role: "admin" });
+    const ask = async (headers: Record<string, string>) =>
+      t.app.inject({ method: "GET", url: "/api/v1/auth/field-vault-key", headers });
+    const phone = await signIn(t, worker);
+    const before = (await ask(phone.headers)).json().secret as string;
+
+    const changed = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/password",
+      headers: phone.headers,
+      payload: { currentPassword: worker.password, newPassword: "Gx-港北-网格员-2026" },
+    });
+    expect(changed.statusCode).toBe(204);
+    const afterChange = (await ask(phone.headers)).json().secret as string;
+    expect(afterChange).not.toBe(before);
+
+    // A phone is lost: the admin resets the password. The lost phone's session is refused, and the
+    // secret the worker gets at their next sign-in is another again.
+    const reset = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/users/${worker.id}/password-reset`,
+      headers: (await signIn(t, admin)).headers,
+      payload: {},
+    });
+    expect(reset.statusCode).toBe(200);
+    expect((await ask(phone.headers)).statusCode).toBe(401);
+    const temporary = reset.json().temporaryPassword as string;
+    const restricted = await signIn(t, { username: worker.username, password: temporary });
+    await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/password",
+      headers: restricted.headers,
+      payload: { currentPassword: temporary, newPassword: "Gx-港北-换机后-2026" },
+    });
+    const afterReset = (await ask(restricted.headers)).json().secret as string;
+    expect(afterReset).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect([before, afterChange]).not.toContain(afterReset);
+  });
 });
