@@ -6,8 +6,9 @@ import { PIN_PATTERN } from "../../lib/offline/vault.ts";
 
 /**
  * The offline PIN of the worker's vault (lib/offline/vault.ts): set once at first online use (a card
- * above the app's screens until it is), asked when the app opens without a network (over everything,
- * until right; the fifth wrong PIN in a row wipes what the phone kept).
+ * above the app's screens until it is), asked when the app opens without a network, and once online
+ * after the worker's password changed (over everything, until right; the fifth wrong PIN in a row
+ * wipes what the phone kept).
  */
 export function VaultPinGate() {
   const { t } = useTranslation();
@@ -20,7 +21,7 @@ export function VaultPinGate() {
       style={{ position: "fixed", inset: 0, zIndex: 1000, background: "#fff", padding: "48px 16px" }}
     >
       <h2 style={{ textAlign: "center" }}>{t("vaultPin.unlockTitle")}</h2>
-      <p style={{ color: "#666" }}>{t("vaultPin.unlockHint")}</p>
+      <p style={{ color: "#666" }}>{t(request.reason === "rekey" ? "vaultPin.rekeyHint" : "vaultPin.unlockHint")}</p>
       <Form layout="vertical">
         <Form.Item
           label={t("vaultPin.pin")}

@@ -5,7 +5,16 @@ import { type LoadState, useLoad } from "../mobile-load.tsx";
 import type { KeptSession } from "../session.tsx";
 import { useSession } from "../session.tsx";
 import { isUnreachable } from "./queue.ts";
-import { expireIfStale, getMeta, QUEUE_CHANGED, type QueueItem, setMeta, Vault, wipeUser } from "./vault.ts";
+import {
+  expireIfStale,
+  getMeta,
+  type PinUnlock,
+  QUEUE_CHANGED,
+  type QueueItem,
+  setMeta,
+  Vault,
+  wipeUser,
+} from "./vault.ts";
 
 /**
  * The signed-in worker's vault for the field app's screens: `useVault()` is undefined until it is open
@@ -22,8 +31,12 @@ export const SYNCED = "wangge-synced";
 export const PIN_NEEDED = "wangge-vault-pin-needed";
 const PIN_ASKED = "wangge-vault-pin-asked";
 
-/** An offline unlock waiting for the worker's PIN (shown by VaultPinGate), with the last attempt's outcome. */
+/**
+ * An unlock waiting for the worker's PIN (shown by VaultPinGate), with the last attempt's outcome: offline,
+ * or online after the server's secret changed with the worker's password (`rekey`).
+ */
 export interface PinRequest {
+  reason: "offline" | "rekey";
   wrong?: number;
   left?: number;
   answer(pin: string): void;
@@ -31,9 +44,10 @@ export interface PinRequest {
 let pinRequest: PinRequest | undefined;
 export const currentPinRequest = () => pinRequest;
 
-function askPin(last: { wrong: number; left: number } | undefined): Promise<string> {
+function askPin(reason: PinRequest["reason"], last: { wrong: number; left: number } | undefined): Promise<string> {
   return new Promise((resolve) => {
     pinRequest = {
+      reason,
       ...(last ?? {}),
       answer: (pin) => {
         pinRequest = undefined;
@@ -52,13 +66,32 @@ async function unlockOffline(userId: string): Promise<Vault | undefined> {
   const lock = await Vault.lock(userId);
   if (lock === "legacy") return Vault.openLegacy(userId);
   if (lock !== "pin") return undefined;
+  return withPin("offline", (pin) => Vault.unlockWithPin(userId, pin));
+}
+
+/** The PIN asked until right or the vault is wiped (then undefined). */
+async function withPin(reason: PinRequest["reason"], attempt: (pin: string) => Promise<PinUnlock>) {
   let last: { wrong: number; left: number } | undefined;
   for (;;) {
-    const result = await Vault.unlockWithPin(userId, await askPin(last));
+    const result = await attempt(await askPin(reason, last));
     if ("vault" in result) return result.vault;
     if ("wiped" in result) return undefined;
     last = result;
   }
+}
+
+/**
+ * Opens (or makes) the worker's vault online; when the server's secret changed with their password,
+ * their offline PIN once, to keep what the phone holds under the new secret (a wiped vault is made anew).
+ */
+async function unlockOnline(userId: string, secret: string): Promise<Vault | undefined> {
+  const opened = await Vault.unlockOnline(userId, secret);
+  if (opened !== "rekey") return opened;
+  const kept = await withPin("rekey", (pin) => Vault.rekeyWithPin(userId, pin, secret));
+  if (kept) return kept;
+  // Five wrong PINs wiped it: a new, empty vault under the new secret.
+  const fresh = await Vault.unlockOnline(userId, secret);
+  return fresh === "rekey" ? undefined : fresh;
 }
 
 export const fieldKeptSession: KeptSession = {
@@ -74,7 +107,7 @@ export const fieldKeptSession: KeptSession = {
   },
   async keep(me) {
     const { secret } = await apiFetch<{ secret: string }>("/api/v1/auth/field-vault-key");
-    const vault = await Vault.unlockOnline(me.user.id, secret);
+    const vault = await unlockOnline(me.user.id, secret);
     if (!vault) return;
     await expireIfStale(vault);
     const { csrfToken: _token, ...rest } = me;

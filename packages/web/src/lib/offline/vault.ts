@@ -12,6 +12,17 @@
  *   12-byte IV and bound to its slot (additional data: user id and name).
  * - A wrong PIN PIN_MAX_TRIES times in a row wipes the vault; so do sign-out and, for the kept data,
  *   7 days without a sync (the queue stays then, so no recorded work is lost).
+ * - The server's secret changes with the worker's password (server auth/field-vault-key.ts): the next
+ *   online unlock then asks the PIN once and wraps the data key under the new secret, so the queue
+ *   and kept data stay (without a PIN set, they are lost).
+ * - What the PIN is worth, plainly: the count of wrong PINs is kept by this code, so it stops someone
+ *   who picks up the phone and opens the app. It does not stop someone who copies the browser's
+ *   storage off the phone (a rooted phone, a forensic tool): they try PINs against the PIN-wrapped key
+ *   at their own pace. PBKDF2 makes each guess cost 600,000 HMAC-SHA-256; one current GPU (some 10^10
+ *   of them a second) tries every 4-digit PIN in about a second, every 6-digit one in about a minute,
+ *   every 8-digit one in under two hours. Against that attacker what holds is that the phone keeps
+ *   little (no ID or phone numbers; names and tags of the grid's households, the worker's own queue)
+ *   and not for long (7 days without a sync).
  * - In clear are only ids, times and the server's refusal codes: no name, address, note or number.
  */
 const DB_NAME = "wangge-field";
@@ -200,6 +211,17 @@ function unwrap(wrapped: Wrapped, by: CryptoKey, label: string, extractable: boo
   );
 }
 
+/** A wrong PIN counted; the PIN_MAX_TRIES-th in a row wipes the vault. */
+async function wrongPin(row: KeyRow): Promise<PinUnlock> {
+  const wrong = (row.pinTries ?? 0) + 1;
+  if (wrong >= PIN_MAX_TRIES) {
+    await wipeUser(row.userId);
+    return { wiped: true };
+  }
+  await putKeyRow({ ...row, pinTries: wrong });
+  return { wrong, left: PIN_MAX_TRIES - wrong };
+}
+
 /** Vaults unlocked in this page (their keys in memory only), and the server's secrets that opened them. */
 const unlocked = new Map<string, Vault>();
 const secrets = new Map<string, string>();
@@ -233,7 +255,7 @@ export class Vault {
    * for the worker: online, nothing to type. A vault of an earlier version (its key kept in clear) is
    * moved under a new wrapped key: its queue sealed again, its kept data left to the next sync.
    */
-  static async unlockOnline(userId: string, secret: string): Promise<Vault | undefined> {
+  static async unlockOnline(userId: string, secret: string): Promise<Vault | "rekey" | undefined> {
     if (typeof indexedDB === "undefined" || !crypto.subtle) return undefined;
     const by = await serverWrappingKey(secret);
     const label = `${userId}/server`;
@@ -246,7 +268,10 @@ export class Vault {
         unlocked.set(userId, vault);
         return vault;
       } catch {
-        // Wrapped under another secret (the deployment's keys were replaced): nothing can open it.
+        // Wrapped under another secret (the worker's password changed, or the deployment's keys were
+        // replaced): the offline PIN still opens it, to be wrapped under the new one (`rekeyWithPin`);
+        // without a PIN nothing can open it.
+        if (row.byPin) return "rekey";
         await wipeUser(userId);
       }
     }
@@ -284,20 +309,41 @@ export class Vault {
     const row = await keyRow(userId);
     if (!row?.byPin) return { wiped: true };
     const by = await pinWrappingKey(pin, row.byPin.salt, row.byPin.iterations);
+    let key: CryptoKey;
     try {
-      const vault = new Vault(userId, await unwrap(row.byPin, by, `${userId}/pin`, false));
-      if (row.pinTries) await putKeyRow({ ...row, pinTries: 0 });
-      unlocked.set(userId, vault);
-      return { vault };
+      key = await unwrap(row.byPin, by, `${userId}/pin`, false);
     } catch {
-      const wrong = (row.pinTries ?? 0) + 1;
-      if (wrong >= PIN_MAX_TRIES) {
-        await wipeUser(userId);
-        return { wiped: true };
-      }
-      await putKeyRow({ ...row, pinTries: wrong });
-      return { wrong, left: PIN_MAX_TRIES - wrong };
+      return wrongPin(row);
     }
+    const vault = new Vault(userId, key);
+    if (row.pinTries) await putKeyRow({ ...row, pinTries: 0 });
+    unlocked.set(userId, vault);
+    return { vault };
+  }
+
+  /**
+   * Online, when the server's secret no longer opens the vault (`unlockOnline` said "rekey": the
+   * worker's password changed): the offline PIN opens it, and its data key is wrapped under the new
+   * secret — kept data and queue stay. Wrong PINs count as offline.
+   */
+  static async rekeyWithPin(userId: string, pin: string, secret: string): Promise<PinUnlock> {
+    const row = await keyRow(userId);
+    if (!row?.byPin) return { wiped: true };
+    const by = await pinWrappingKey(pin, row.byPin.salt, row.byPin.iterations);
+    let dataKey: CryptoKey;
+    try {
+      dataKey = await unwrap(row.byPin, by, `${userId}/pin`, true);
+    } catch {
+      return wrongPin(row);
+    }
+    const server = await serverWrappingKey(secret);
+    const label = `${userId}/server`;
+    const byServer = await wrap(dataKey, server, label);
+    await putKeyRow({ ...row, byServer, pinTries: 0 });
+    const vault = new Vault(userId, await unwrap(byServer, server, label, false));
+    secrets.set(userId, secret);
+    unlocked.set(userId, vault);
+    return { vault };
   }
 
   /** Sets (or changes) the offline PIN; needs the vault unlocked online in this page. */
