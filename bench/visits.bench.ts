@@ -21,7 +21,8 @@ import { postgresForBench } from "./support.ts";
  * - a county of 20 townships, 100 villages and G grids (default 1,000), 67 households per grid with
  *   three people each (201,000 people), 30 people per grid with a care or service tag (30,000), and
  *   the day each was last met (`visit_last`: about 60% of the tagged and half the households, some
- *   long ago) — loaded straight into the tables with generate_series;
+ *   long ago) with the visits behind it (the tagged met also one, two and three months before) —
+ *   loaded straight into the tables with generate_series;
  * - a township's coverage with its on-time share as history (due days of the last 90 days judged);
  * - the due list of the whole county (first page of 100, by address, with the counts per status) and
  *   of one grid (all of it, nearest first from a point), each through the service the route calls.
@@ -107,10 +108,30 @@ async function loadCounty(db: Kysely<DB>, gridCount: number, today: string) {
     insert into visit_last (subject_id, subject_type, last_visited_on, last_visit_id)
     select id, 'household', ${today}::date - ((hashtext(id::text) & 65535) % 500), gen_random_uuid()
     from household where (hashtext(id::text) & 65535) % 2 = 0`.execute(db);
+  // The visits behind those days (the on-time history reads them): each last visit, and for the tagged
+  // people met three earlier ones a month apart, each visit naming the person it met.
+  await sql`
+    insert into visit (id, household_id, area_path, kind, outcome, visited_at, received_at)
+    select vl.last_visit_id, h.id, h.area_path, 'routine', 'visited',
+      (vl.last_visited_on + time '10:00') at time zone 'Asia/Shanghai', (vl.last_visited_on + time '10:00') at time zone 'Asia/Shanghai'
+    from visit_last vl join household h on h.id = vl.subject_id where vl.subject_type = 'household'`.execute(db);
+  await sql`
+    create temp table bench_care_visit as
+    select gen_random_uuid() as id, p.id as person_id, p.household_id, p.area_path,
+      ((vl.last_visited_on - k * 30) + time '15:00') at time zone 'Asia/Shanghai' as at,
+      case when k = 0 then vl.last_visit_id end as last_id
+    from visit_last vl join person p on p.id = vl.subject_id, generate_series(0, 3) k
+    where vl.subject_type = 'person'`.execute(db);
+  await sql`
+    insert into visit (id, household_id, area_path, kind, outcome, visited_at, received_at)
+    select coalesce(last_id, id), household_id, area_path, 'care', 'visited', at, at from bench_care_visit`.execute(db);
+  await sql`insert into visit_person (visit_id, person_id) select coalesce(last_id, id), person_id from bench_care_visit`.execute(
+    db,
+  );
   await sql`analyze`.execute(db);
-  const counts = await sql<{ people: string; households: string; tagged: string }>`
+  const counts = await sql<{ people: string; households: string; tagged: string; visits: string }>`
     select (select count(*) from person) as people, (select count(*) from household) as households,
-      (select count(*) from subject_tag) as tagged`.execute(db);
+      (select count(*) from subject_tag) as tagged, (select count(*) from visit) as visits`.execute(db);
   const c = counts.rows[0];
   return {
     county: county.code,
@@ -122,6 +143,7 @@ async function loadCounty(db: Kysely<DB>, gridCount: number, today: string) {
     people: Number(c?.people),
     households: Number(c?.households),
     tagged: Number(c?.tagged),
+    visits: Number(c?.visits),
   };
 }
 
@@ -220,6 +242,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
           [`${e}_people`]: county.people,
           [`${e}_households`]: county.households,
           [`${e}_tagged`]: county.tagged,
+          [`${e}_visits`]: county.visits,
           [`${e}_load_s`]: loadS,
           [`${e}_county_due_ms`]: countyMs.p50,
           [`${e}_county_due_max_ms`]: countyMs.max,
@@ -231,8 +254,8 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         rows.push(
           {
             engine: e,
-            measure: "people / households / tagged (load s)",
-            value: `${county.people} / ${county.households} / ${county.tagged} (${loadS})`,
+            measure: "people / households / tagged / visits (load s)",
+            value: `${county.people} / ${county.households} / ${county.tagged} / ${county.visits} (${loadS})`,
           },
           {
             engine: e,

@@ -241,23 +241,31 @@ export async function onTimeCoverage(db: Db, f: SubjectFilter & { parentPath: st
   const from = sql`${f.from}::date`;
   const today = sql`${f.today}::date`;
   const visited = sql`((v.visited_at at time zone ${f.timeZone})::date)`;
+  // Met by the period's last day, in China time: before the next day's midnight there (the index's terms).
+  const toEnd = sql`((${f.to}::date + 1)::timestamp at time zone ${f.timeZone})`;
+  // Each subject's last met day before its rule began and first one since, aggregated once and joined
+  // (per-subject subqueries over the visit days were quadratic: a township's history took over a second).
   const res = await sql<OnTimeRow>`
     ${subjectsCte(f)},
     visit_days as (
       select s.subject_id, ${visited} as day
       from subjects s join visit v on v.household_id = s.subject_id
-      where s.subject_type = 'household' and v.outcome = 'visited' and ${visited} <= ${to}
+      where s.subject_type = 'household' and v.outcome = 'visited' and v.visited_at < ${toEnd}
       union
       select s.subject_id, ${visited}
       from subjects s join visit_person vp on vp.person_id = s.subject_id join visit v on v.id = vp.visit_id
-      where s.subject_type = 'person' and v.outcome = 'visited' and ${visited} <= ${to}
+      where s.subject_type = 'person' and v.outcome = 'visited' and v.visited_at < ${toEnd}
+    ),
+    bounds as (
+      select vd.subject_id, max(vd.day) filter (where vd.day < s.since) as before_since,
+        min(vd.day) filter (where vd.day >= s.since) as next_day
+      from visit_days vd join subjects s on s.subject_id = vd.subject_id
+      group by vd.subject_id
     ),
     segments as (
       select s.subject_id, s.area_path, s.every_days,
-        greatest(s.since, (select max(vd.day) from visit_days vd where vd.subject_id = s.subject_id
-          and vd.day < s.since) + s.every_days) as first_due,
-        (select min(vd.day) from visit_days vd where vd.subject_id = s.subject_id and vd.day >= s.since) as next_day
-      from subjects s
+        greatest(s.since, b.before_since + s.every_days) as first_due, b.next_day
+      from subjects s left join bounds b on b.subject_id = s.subject_id
       union all
       select s.subject_id, s.area_path, s.every_days, vd.day + s.every_days,
         lead(vd.day) over (partition by vd.subject_id order by vd.day)
