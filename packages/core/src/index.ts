@@ -69,6 +69,7 @@ export * from "./risk/risk.messages.ts";
 export * from "./risk/risk.schemas.ts";
 export * from "./risk/risk-rules.ts";
 export * from "./shared/brand.ts";
+export * from "./shared/device-time.ts";
 export * from "./shared/domain-error.ts";
 export * from "./subsidies/subsidies.errors.ts";
 export * from "./subsidies/subsidies.messages.ts";

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { EVENT_FIGURES } from "../figures/figures.ts";
+import { fieldIssue } from "../platform/field.messages.ts";
+import { DEVICE_TIME_MAX_AGE_DAYS, DEVICE_TIME_MAX_AHEAD_MINUTES, deviceTimeProblem } from "../shared/device-time.ts";
+import type { FieldIssue } from "../shared/domain-error.ts";
 import { PRIORITIES } from "./categories.ts";
 import { SATISFACTION } from "./disputes.ts";
 import { HANDLING_LEVELS } from "./levels.ts";
@@ -22,8 +25,17 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * send it days later): not ahead of the server by more than the clock skew allowed, nor older than
  * the oldest an offline queue may hold — the bounds a visit's time has.
  */
-export const EVENT_TIME_MAX_AHEAD_MINUTES = 10;
-export const EVENT_TIME_MAX_AGE_DAYS = 30;
+export const EVENT_TIME_MAX_AHEAD_MINUTES = DEVICE_TIME_MAX_AHEAD_MINUTES;
+export const EVENT_TIME_MAX_AGE_DAYS = DEVICE_TIME_MAX_AGE_DAYS;
+
+/** What is wrong with a report's time of occurrence (core's rule; the server judges it at arrival). */
+export function eventTimeIssue(occurredAt: Date, now: Date): FieldIssue | null {
+  const problem = deviceTimeProblem(occurredAt, now);
+  if (problem === "ahead") return fieldIssue("body.occurredAt", "EVENT_FIELD_TIME_AHEAD");
+  if (problem === "old")
+    return fieldIssue("body.occurredAt", "EVENT_FIELD_TIME_OLD", { days: String(EVENT_TIME_MAX_AGE_DAYS) });
+  return null;
+}
 
 export const EventIdParamsSchema = z.object({ id: z.uuid() });
 

@@ -1,3 +1,4 @@
+import { DEVICE_TIME_MAX_AGE_DAYS, DEVICE_TIME_MAX_AHEAD_MINUTES, deviceTimeProblem } from "../shared/device-time.ts";
 /**
  * What a supervisor may want to check about recorded visits — never a penalty and never a ranking
  * of workers (整治形式主义为基层减负 forbids judging grid workers by activity counts): a visit
@@ -34,13 +35,12 @@ export function burstVisits(times: readonly number[]): Set<number> {
  * sane bounds: not ahead of the server by more than the clock skew allowed, nor older than the oldest
  * an offline queue may hold.
  */
-export const VISIT_TIME_MAX_AHEAD_MINUTES = 10;
-export const VISIT_TIME_MAX_AGE_DAYS = 30;
+export const VISIT_TIME_MAX_AHEAD_MINUTES = DEVICE_TIME_MAX_AHEAD_MINUTES;
+export const VISIT_TIME_MAX_AGE_DAYS = DEVICE_TIME_MAX_AGE_DAYS;
 
 export function visitTimeIssue(recordedAt: Date, now: Date): string | null {
-  if (recordedAt.getTime() > now.getTime() + VISIT_TIME_MAX_AHEAD_MINUTES * 60_000)
-    return "the time lies in the future (check the phone's clock)";
-  if (recordedAt.getTime() < now.getTime() - VISIT_TIME_MAX_AGE_DAYS * 86_400_000)
-    return `the time is more than ${VISIT_TIME_MAX_AGE_DAYS} days ago`;
+  const problem = deviceTimeProblem(recordedAt, now);
+  if (problem === "ahead") return "the time lies in the future (check the phone's clock)";
+  if (problem === "old") return `the time is more than ${VISIT_TIME_MAX_AGE_DAYS} days ago`;
   return null;
 }

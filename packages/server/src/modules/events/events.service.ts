@@ -6,9 +6,8 @@ import {
   chinaDate,
   codeOfPath,
   DomainError,
-  EVENT_TIME_MAX_AGE_DAYS,
-  EVENT_TIME_MAX_AHEAD_MINUTES,
   type EventFigure,
+  eventTimeIssue,
   type FieldIssue,
   fieldIssue,
   type HandlingLevel,
@@ -173,10 +172,8 @@ export async function reportEvent(
     issues.push(fieldIssue("body.consentNote", "EVENT_FIELD_CONSENT"));
   const now = ctx.now();
   const occurredAt = input.occurredAt === undefined ? now : new Date(input.occurredAt);
-  if (occurredAt.getTime() > now.getTime() + EVENT_TIME_MAX_AHEAD_MINUTES * 60_000)
-    issues.push(fieldIssue("body.occurredAt", "EVENT_FIELD_TIME_AHEAD"));
-  else if (occurredAt.getTime() < now.getTime() - EVENT_TIME_MAX_AGE_DAYS * 86_400_000)
-    issues.push(fieldIssue("body.occurredAt", "EVENT_FIELD_TIME_OLD", { days: String(EVENT_TIME_MAX_AGE_DAYS) }));
+  const timeIssue = eventTimeIssue(occurredAt, now);
+  if (timeIssue) issues.push(timeIssue);
   if (issues.length > 0 || !area || !category)
     throw new DomainError("VALIDATION_FAILED", "the event cannot be reported as given", { errors: issues });
   const level = handlingLevelOf(area.level);
