@@ -2,8 +2,6 @@ import {
   DeviceReportBodySchema,
   DeviceReportedSchema,
   DeviceSchema,
-  DomainError,
-  fieldIssue,
   ProblemSchema,
   RegisterDeviceBodySchema,
 } from "@wangge/core";
@@ -13,7 +11,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { problemResponses } from "../../http/problem.ts";
-import { assertStorableText } from "../../http/request-edge.ts";
+import { deviceRequestHeaders, parseSignedBody } from "./device-request.ts";
 import {
   admitDeviceRequest,
   listDevices,
@@ -36,17 +34,6 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     );
     /** The device each admitted request is for, from before its body was read. */
     const admitted = new WeakMap<FastifyRequest, IntakeDeviceRow>();
-    const signatureHeaders = (request: FastifyRequest) => {
-      const header = (name: string) => {
-        const v = request.headers[name];
-        return Array.isArray(v) ? v[0] : v;
-      };
-      return {
-        timestamp: header("x-wangge-timestamp"),
-        nonce: header("x-wangge-nonce"),
-        signature: header("x-wangge-signature"),
-      };
-    };
 
     hook.post(
       "/intake/devices/:deviceKey",
@@ -57,7 +44,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         // device, a stale or unsigned request cost no body), then a body of at most `limit` bytes.
         preParsing: async (request, _reply, payload) => {
           const { deviceKey } = request.params as { deviceKey: string };
-          admitted.set(request, await admitDeviceRequest(ctx, deviceKey, signatureHeaders(request)));
+          admitted.set(request, await admitDeviceRequest(ctx, deviceKey, deviceRequestHeaders(request)));
           return payload;
         },
         schema: {
@@ -75,26 +62,9 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       async (request, reply) => {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const device = admitted.get(request) as IntakeDeviceRow;
-        await verifyDeviceSignature(ctx, device, signatureHeaders(request), raw);
-        let json: unknown;
-        try {
-          json = JSON.parse(raw.toString("utf8"));
-        } catch {
-          throw new DomainError("VALIDATION_FAILED", "the body is not JSON", {
-            errors: [fieldIssue("body", "EVENT_FIELD_JSON")],
-          });
-        }
-        assertStorableText(json, "body");
-        const parsed = DeviceReportBodySchema.safeParse(json);
-        if (!parsed.success)
-          throw new DomainError("VALIDATION_FAILED", "the report is not valid", {
-            errors: parsed.error.issues.map((i) => ({
-              path: ["body", ...i.path].join("."),
-              message: i.message,
-              schemaIssue: i,
-            })),
-          });
-        const { event, created } = await reportFromDevice(ctx, requestMeta(request), device, parsed.data);
+        await verifyDeviceSignature(ctx, device, deviceRequestHeaders(request), raw);
+        const report = parseSignedBody(raw, DeviceReportBodySchema, "report");
+        const { event, created } = await reportFromDevice(ctx, requestMeta(request), device, report);
         return reply.status(created ? 201 : 200).send({ id: event.id, number: event.number, areaCode: event.areaCode });
       },
     );

@@ -1,14 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
-import { authorId, DomainError, type FieldIssue, fieldIssue, type Principal, systemPrincipal } from "@wangge/core";
+import { createHash } from "node:crypto";
+import { type FieldIssue, fieldIssue, type Principal, systemPrincipal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
-import { uuidv7 } from "../../ids.ts";
 import { findArea } from "../areas/areas.service.ts";
-import { recordAudit } from "../audit/audit.service.ts";
 import { checkAttachment, saveAttachment } from "./attachments.service.ts";
 import { getCategory } from "./categories.service.ts";
+import { devicesOfKind, registerDeviceOfKind, retireDeviceOfKind } from "./device-registry.service.ts";
 import { type EventView, reportEvent } from "./events.service.ts";
-import type { DeviceKind, IntakeDeviceRow } from "./events.table.ts";
-import { findDeviceByKey, insertDeviceIfKeyFree, listDeviceRows, retireDeviceRow } from "./intake.queries.ts";
+import type { IntakeDeviceRow } from "./events.table.ts";
 
 export {
   admitDeviceRequest,
@@ -57,70 +55,33 @@ export async function registerDevice(ctx: AppContext, actor: Principal, meta: Re
     issues.push(fieldIssue("body.areaCode", "FIELD_NO_SUCH_AREA"));
   if (!input.areaCode && (input.lng === undefined || input.lat === undefined))
     issues.push(fieldIssue("body.areaCode", "EVENT_FIELD_DEVICE_WHERE"));
-  const taken = await findDeviceByKey(ctx.db, input.deviceKey);
-  if (taken) issues.push(fieldIssue("body.deviceKey", "EVENT_FIELD_DEVICE_TAKEN"));
-  if (issues.length > 0)
-    throw new DomainError("VALIDATION_FAILED", "the device cannot be registered", { errors: issues });
-  const secret = randomBytes(32).toString("base64url");
-  const now = ctx.now();
-  const row: IntakeDeviceRow = {
-    id: uuidv7(now.getTime()),
-    device_key: input.deviceKey,
-    name: input.name,
-    secret_enc: ctx.crypto.encrypt(secret),
-    category_key: input.categoryKey,
-    kind: "intake",
-    area_code: input.areaCode ?? null,
-    lng: input.lng ?? null,
-    lat: input.lat ?? null,
-    created_by: authorId(actor),
-    created_at: now,
-    revoked_at: null,
-    last_seen_at: null,
-  };
-  await ctx.db.transaction().execute(async (trx) => {
-    // Registered twice at once: the second finds the key taken.
-    if (!(await insertDeviceIfKeyFree(trx, row)))
-      throw new DomainError("VALIDATION_FAILED", "the device cannot be registered", {
-        errors: [fieldIssue("body.deviceKey", "EVENT_FIELD_DEVICE_TAKEN")],
-      });
-    await recordAudit(ctx, trx, {
-      action: "device.register",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "intake_device",
-      targetId: row.id,
-      details: { deviceKey: input.deviceKey, category: input.categoryKey },
-    });
-  });
+  const { row, secret } = await registerDeviceOfKind(
+    ctx,
+    actor,
+    meta,
+    {
+      kind: "intake",
+      deviceKey: input.deviceKey,
+      name: input.name,
+      categoryKey: input.categoryKey,
+      areaCode: input.areaCode ?? null,
+      lng: input.lng ?? null,
+      lat: input.lat ?? null,
+    },
+    {
+      issues,
+      audit: { action: "device.register", details: { deviceKey: input.deviceKey, category: input.categoryKey } },
+    },
+  );
   return { ...toDeviceView(row), secret };
 }
 
 export async function listDevices(ctx: AppContext) {
-  return (await listDeviceRows(ctx.db, "intake")).map(toDeviceView);
+  return (await devicesOfKind(ctx, "intake")).map(toDeviceView);
 }
 
-export async function retireDevice(
-  ctx: AppContext,
-  actor: Principal,
-  meta: RequestMeta,
-  id: string,
-  kind: DeviceKind = "intake",
-) {
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retireDeviceRow(trx, id, ctx.now(), kind)))
-      throw new DomainError("DEVICE_NOT_FOUND", `no active device ${id}`);
-    await recordAudit(ctx, trx, {
-      action: "device.retire",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "intake_device",
-      targetId: id,
-    });
-  });
-}
+export const retireDevice = (ctx: AppContext, actor: Principal, meta: RequestMeta, id: string) =>
+  retireDeviceOfKind(ctx, actor, meta, id, "intake");
 
 export interface DeviceReport {
   externalId: string;
@@ -165,12 +126,3 @@ export async function reportFromDevice(
     });
   return result;
 }
-
-/**
- * For the other kinds of device of 接入管理 (the loudspeakers of notices/broadcast.service.ts): their
- * rows live beside the intake devices' (one namespace of keys, one secret and nonce scheme).
- */
-export const deviceWithKey = (ctx: AppContext, deviceKey: string) => findDeviceByKey(ctx.db, deviceKey);
-export const devicesOfKind = (ctx: AppContext, kind: DeviceKind) => listDeviceRows(ctx.db, kind);
-export const insertDeviceUnlessKeyTaken = (trx: Parameters<typeof insertDeviceIfKeyFree>[0], row: IntakeDeviceRow) =>
-  insertDeviceIfKeyFree(trx, row);

@@ -3,20 +3,16 @@ import {
   BroadcastAudioQuerySchema,
   BroadcastAudioSchema,
   BroadcastQueueSchema,
-  DomainError,
-  fieldIssue,
   LoudspeakerSchema,
   MAX_BROADCAST_AUDIO_BYTES,
   RegisterLoudspeakerBodySchema,
 } from "@wangge/core";
-import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { routeErrors } from "../../http/problem.ts";
-import { assertStorableText } from "../../http/request-edge.ts";
-import { retireDevice } from "../events/devices.service.ts";
+import { deviceRequestHeaders, parseSignedBody } from "../events/device-request.ts";
 import {
   acknowledge,
   admitLoudspeaker,
@@ -25,24 +21,13 @@ import {
   loudspeakerSigned,
   pullQueue,
   registerLoudspeaker,
+  retireLoudspeaker,
 } from "./broadcast.service.ts";
 import { AUDIO_TYPES, saveAudio } from "./broadcast-audio.service.ts";
 
 const errors = routeErrors;
 const tags = ["broadcast"];
 const SIGNING = `Headers: X-Wangge-Timestamp (unix seconds, within 5 minutes), X-Wangge-Nonce (8–64 of A-Z a-z 0-9 - _, never reused), X-Wangge-Signature (sha256=<hex HMAC-SHA256 with the device secret of \`<timestamp>.<nonce>.<METHOD> <path and query>\\n<raw body>\`>; a GET's body is empty). A stale, unsigned, badly signed or replayed request is refused (401 DEVICE_SIGNATURE_INVALID / 409 DEVICE_REQUEST_REPLAYED).`;
-
-function signatureHeaders(request: FastifyRequest) {
-  const header = (name: string) => {
-    const v = request.headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  return {
-    timestamp: header("x-wangge-timestamp"),
-    nonce: header("x-wangge-nonce"),
-    signature: header("x-wangge-signature"),
-  };
-}
 
 /** Cloud broadcast (云广播): loudspeakers registered under 接入管理, pulling their queue by signed requests. */
 export const broadcastRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -70,7 +55,7 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
         const speaker = await admitLoudspeaker(
           ctx,
           request.params.deviceKey,
-          signatureHeaders(request),
+          deviceRequestHeaders(request),
           loudspeakerSigned("GET", request.url, Buffer.alloc(0)),
         );
         return pullQueue(ctx, speaker);
@@ -92,7 +77,7 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
         const speaker = await admitLoudspeaker(
           ctx,
           request.params.deviceKey,
-          signatureHeaders(request),
+          deviceRequestHeaders(request),
           loudspeakerSigned("GET", request.url, Buffer.alloc(0)),
         );
         const { row, data } = await itemAudio(ctx, speaker, request.params.itemId);
@@ -118,28 +103,11 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
         const speaker = await admitLoudspeaker(
           ctx,
           request.params.deviceKey,
-          signatureHeaders(request),
+          deviceRequestHeaders(request),
           loudspeakerSigned("POST", request.url, raw),
         );
-        let json: unknown;
-        try {
-          json = JSON.parse(raw.toString("utf8"));
-        } catch {
-          throw new DomainError("VALIDATION_FAILED", "the body is not JSON", {
-            errors: [fieldIssue("body", "EVENT_FIELD_JSON")],
-          });
-        }
-        assertStorableText(json, "body");
-        const parsed = BroadcastAckBodySchema.safeParse(json);
-        if (!parsed.success)
-          throw new DomainError("VALIDATION_FAILED", "the acknowledgement is not valid", {
-            errors: parsed.error.issues.map((i) => ({
-              path: ["body", ...i.path].join("."),
-              message: i.message,
-              schemaIssue: i,
-            })),
-          });
-        return acknowledge(ctx, speaker, request.params.itemId, parsed.data);
+        const ack = parseSignedBody(raw, BroadcastAckBodySchema, "acknowledgement");
+        return acknowledge(ctx, speaker, request.params.itemId, ack);
       },
     );
   });
@@ -214,7 +182,7 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
       },
     },
     async (request, reply) => {
-      await retireDevice(ctx, principalOf(request), requestMeta(request), request.params.id, "loudspeaker");
+      await retireLoudspeaker(ctx, principalOf(request), requestMeta(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -1,11 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { authorId, DomainError, fieldIssue, type Principal, redactPersonalNumbers } from "@wangge/core";
+import { DomainError, type FieldIssue, fieldIssue, type Principal, redactPersonalNumbers } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
-import { uuidv7 } from "../../ids.ts";
 import { findArea } from "../areas/areas.service.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { devicesOfKind, registerDeviceOfKind, retireDeviceOfKind } from "../events/device-registry.service.ts";
 import { admitDeviceRequest, type DeviceRequestHeaders, verifyDeviceSignature } from "../events/device-signature.ts";
-import { devicesOfKind, deviceWithKey, insertDeviceUnlessKeyTaken } from "../events/devices.service.ts";
 import type { IntakeDeviceRow } from "../events/events.table.ts";
 import { findItem, finishItem, markFetched, queueRows } from "./broadcast.queries.ts";
 import { readAudio } from "./broadcast-audio.service.ts";
@@ -36,52 +33,37 @@ export async function registerLoudspeaker(
   input: { deviceKey: string; name: string; areaCode: string },
 ) {
   const area = await findArea(ctx.db, input.areaCode);
-  const issues = [];
+  const issues: FieldIssue[] = [];
   if (!area) issues.push(fieldIssue("body.areaCode", "FIELD_NO_SUCH_AREA"));
   else if (!["village", "grid", "microgrid"].includes(area.level))
     issues.push(fieldIssue("body.areaCode", "NOTICE_FIELD_LOUDSPEAKER_AREA"));
-  // Device keys are one namespace for every device of 接入管理.
-  if (await deviceWithKey(ctx, input.deviceKey)) issues.push(fieldIssue("body.deviceKey", "EVENT_FIELD_DEVICE_TAKEN"));
-  if (issues.length > 0)
-    throw new DomainError("VALIDATION_FAILED", "the loudspeaker cannot be registered", { errors: issues });
-  const secret = randomBytes(32).toString("base64url");
-  const now = ctx.now();
-  const row: IntakeDeviceRow = {
-    id: uuidv7(now.getTime()),
-    device_key: input.deviceKey,
-    name: input.name,
-    secret_enc: ctx.crypto.encrypt(secret),
-    category_key: null,
-    kind: "loudspeaker",
-    area_code: input.areaCode,
-    lng: null,
-    lat: null,
-    created_by: authorId(actor),
-    created_at: now,
-    revoked_at: null,
-    last_seen_at: null,
-  };
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await insertDeviceUnlessKeyTaken(trx, row)))
-      throw new DomainError("VALIDATION_FAILED", "the loudspeaker cannot be registered", {
-        errors: [fieldIssue("body.deviceKey", "EVENT_FIELD_DEVICE_TAKEN")],
-      });
-    await recordAudit(ctx, trx, {
-      action: "loudspeaker.register",
-      outcome: "success",
-      actor: { userId: authorId(actor), username: actor.username },
-      meta,
-      targetType: "intake_device",
-      targetId: row.id,
-      details: { deviceKey: input.deviceKey, area: input.areaCode },
-    });
-  });
+  const { row, secret } = await registerDeviceOfKind(
+    ctx,
+    actor,
+    meta,
+    {
+      kind: "loudspeaker",
+      deviceKey: input.deviceKey,
+      name: input.name,
+      categoryKey: null,
+      areaCode: input.areaCode,
+      lng: null,
+      lat: null,
+    },
+    {
+      issues,
+      audit: { action: "loudspeaker.register", details: { deviceKey: input.deviceKey, area: input.areaCode } },
+    },
+  );
   return { ...toLoudspeakerView(row), secret };
 }
 
 export async function listLoudspeakers(ctx: AppContext) {
   return (await devicesOfKind(ctx, "loudspeaker")).map(toLoudspeakerView);
 }
+
+export const retireLoudspeaker = (ctx: AppContext, actor: Principal, meta: RequestMeta, id: string) =>
+  retireDeviceOfKind(ctx, actor, meta, id, "loudspeaker");
 
 /**
  * A loudspeaker's signed request, checked whole: what it signs is "<METHOD> <path and query>\n<raw
