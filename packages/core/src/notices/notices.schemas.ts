@@ -117,7 +117,7 @@ export const LoudspeakerOnlyHouseholdSchema = z
   .object({
     householdId: z.uuid(),
     address: z.string(),
-    headName: z.string().nullable().describe("The head of household's name, masked (韦*强)"),
+    headName: z.string().nullable().describe("The head of household's name, masked (韦**)"),
     areaCode: z.string(),
     loudspeakerPlayed: z.boolean().describe("A loudspeaker of its area reported playing the notice"),
   })
@@ -184,3 +184,18 @@ export const BroadcastDeliverySchema = z
     detail: z.string().nullable(),
   })
   .meta({ id: "BroadcastDelivery" });
+
+/** One sent notice for its sender: who read it (residents' names masked) and what each loudspeaker did. */
+export const NoticeDeliveryDetailSchema = z
+  .object({
+    notice: NoticeSchema,
+    recipients: z.array(
+      z.object({
+        kind: z.enum(["resident", "worker"]),
+        name: z.string().describe("A resident's name masked (韦**); a worker's in full"),
+        readAt: z.string().nullable(),
+      }),
+    ),
+    loudspeakers: z.array(BroadcastDeliverySchema),
+  })
+  .meta({ id: "NoticeDeliveryDetail" });

@@ -3,6 +3,7 @@ import {
   InboxSchema,
   LoudspeakerOnlyHouseholdSchema,
   MyVillageSchema,
+  NoticeDeliveryDetailSchema,
   NoticeIdParamsSchema,
   NoticeSchema,
   NoticesQuerySchema,
@@ -29,30 +30,6 @@ import {
 
 const errors = routeErrors;
 const tags = ["notices"];
-
-const NoticeDeliveryDetailSchema = z
-  .object({
-    notice: NoticeSchema,
-    recipients: z.array(
-      z.object({
-        kind: z.enum(["resident", "worker"]),
-        name: z.string().describe("A resident's name masked (韦*强); a worker's in full"),
-        readAt: z.string().nullable(),
-      }),
-    ),
-    loudspeakers: z.array(
-      z.object({
-        deviceId: z.uuid(),
-        name: z.string(),
-        areaCode: z.string(),
-        state: z.enum(["queued", "fetched", "played", "failed"]),
-        fetchedAt: z.string().nullable(),
-        doneAt: z.string().nullable(),
-        detail: z.string().nullable(),
-      }),
-    ),
-  })
-  .meta({ id: "NoticeDeliveryDetail" });
 
 /** Notices (通知公告): sending and delivery for officials, inboxes for residents and grid workers, a resident's village. */
 export const noticesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
