@@ -21,7 +21,7 @@ function signed(
   method: "GET" | "POST",
   url: string,
   secret: string,
-  options: { body?: string; timestamp?: number; nonce?: string; signedUrl?: string } = {},
+  options: { body?: string; timestamp?: number; nonce?: string; signedUrl?: string; signedBody?: string } = {},
 ) {
   const ts = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const n = options.nonce ?? nonce();
@@ -33,7 +33,7 @@ function signed(
       ...(method === "POST" ? { "content-type": "application/json" } : {}),
       "x-wangge-timestamp": ts,
       "x-wangge-nonce": n,
-      "x-wangge-signature": `sha256=${signDeviceRequest(secret, ts, n, `${method} ${options.signedUrl ?? url}\n${raw}`)}`,
+      "x-wangge-signature": `sha256=${signDeviceRequest(secret, ts, n, `${method} ${options.signedUrl ?? url}\n${options.signedBody ?? raw}`)}`,
     },
     ...(method === "POST" ? { payload: raw } : {}),
   });
@@ -187,6 +187,55 @@ describe("a loudspeaker's queue", () => {
     });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().errors[0].path).toBe("body.outcome");
+  });
+
+  it("takes an acknowledgement only as signed: not another body, not for another item, not twice with one nonce", async () => {
+    const first = await send({ title: "第一条" });
+    const second = await send({ title: "第二条" });
+    const items = (await signed("GET", queueUrl(speaker.deviceKey), speaker.secret)).json().items;
+    const itemOf = (id: string) => items.find((i: { noticeId: string }) => i.noticeId === id).itemId;
+    const [a, b] = [itemOf(first), itemOf(second)];
+    const state = async (item: string) =>
+      (await t.ctx.db.selectFrom("broadcast_item").select("state").where("id", "=", item).executeTakeFirstOrThrow())
+        .state;
+    // The body sent is not the body signed: refused, and the item is not touched.
+    const tampered = await signed("POST", ackUrl(speaker.deviceKey, a), speaker.secret, {
+      body: '{"outcome":"played"}',
+      signedBody: '{"outcome":"failed"}',
+    });
+    expect(tampered.statusCode).toBe(401);
+    expect(tampered.json().code).toBe("DEVICE_SIGNATURE_INVALID");
+    // A signature made for one item's acknowledgement does not acknowledge another.
+    const moved = await signed("POST", ackUrl(speaker.deviceKey, b), speaker.secret, {
+      body: '{"outcome":"played"}',
+      signedUrl: ackUrl(speaker.deviceKey, a),
+    });
+    expect(moved.statusCode).toBe(401);
+    expect([await state(a), await state(b)]).toEqual(["fetched", "fetched"]);
+    // A recorded acknowledgement sent again is a replay, even for the same item.
+    const n = nonce();
+    const ack = await signed("POST", ackUrl(speaker.deviceKey, a), speaker.secret, {
+      body: '{"outcome":"failed","detail":"功放无电"}',
+      nonce: n,
+    });
+    expect(ack.statusCode, ack.body).toBe(200);
+    const replay = await signed("POST", ackUrl(speaker.deviceKey, a), speaker.secret, {
+      body: '{"outcome":"failed","detail":"功放无电"}',
+      nonce: n,
+    });
+    expect(replay.statusCode).toBe(409);
+    // A stale acknowledgement is refused before anything is looked at.
+    const stale = await signed("POST", ackUrl(speaker.deviceKey, b), speaker.secret, {
+      body: '{"outcome":"played"}',
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
+    expect(stale.statusCode).toBe(401);
+    expect([await state(a), await state(b)]).toEqual(["failed", "fetched"]);
+    // Another outcome for an item already acknowledged is refused; the same one answers as the first.
+    const other = await signed("POST", ackUrl(speaker.deviceKey, a), speaker.secret, { body: '{"outcome":"played"}' });
+    expect(other.statusCode).toBe(404);
+    const same = await signed("POST", ackUrl(speaker.deviceKey, a), speaker.secret, { body: '{"outcome":"failed"}' });
+    expect(same.json()).toEqual({ itemId: a, state: "failed" });
   });
 
   it("plays an uploaded recording, fetched by a signed request of the loudspeaker whose item it is", async () => {
