@@ -122,6 +122,8 @@ describe("notices and cloud broadcast", () => {
     await home.getByText("寒潮紧急通知").waitFor();
     await home.getByText("紧急").first().waitFor();
     await phonePage.getByTestId("tab-bar").getByText("消息", { exact: true }).click();
+    // She is told how notices reach her: her registered phone is one way, and a wrong one can be corrected.
+    await phonePage.getByTestId("notices-reach").getByText("登记了您手机号的住户", { exact: false }).waitFor();
     await phonePage.getByText("寒潮紧急通知").first().click();
     await phonePage.getByText("今晚强降温，独居老人请关好门窗，有困难请找网格员。").waitFor();
     await expectFullyTranslated(phonePage, "zh-CN");

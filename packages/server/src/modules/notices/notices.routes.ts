@@ -42,7 +42,7 @@ export const noticesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         summary:
           "Send a notice to an area (optionally only households with a tag) over the app, field app and loudspeakers",
         description:
-          "Refused with NOTICE_FIELD_PERSONAL_NUMBER on body.title / body.body when the text holds an ID or phone number. Recipients are settled when it is sent; a retry with the same id answers 200 with the first notice. Audited.",
+          "Refused with NOTICE_FIELD_PERSONAL_NUMBER on body.title / body.body when the text holds an ID or phone number. Recipients are settled when it is sent (who counts as a household's resident: GET /notices/inbox); a retry with the same id answers 200 with the first notice. Audited.",
         body: SendNoticeBodySchema,
         response: { 200: NoticeSchema, 201: NoticeSchema, ...errors },
       },
@@ -73,6 +73,8 @@ export const noticesRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       schema: {
         tags,
         summary: "The notices that reached you (resident app, field app): unread urgent ones first",
+        description:
+          "Settled when each notice was sent. A resident receives the notices to the households of the registry they are linked to (PUT /residents/me/link), and to any household where a member's registered phone is the mobile number they signed in with (SMS-verified, so they hold it; a wrong or recycled number in the registry sends that household's notices to whoever holds it now — the resident app says so and asks them to have it corrected); and, of notices to everyone of an area, those to the village they follow. Tag-targeted notices never reach followers. A grid worker or head receives those sent over the field app to an area they are posted under. An item names neither the household nor the tag that brought it.",
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict(),
         response: { 200: InboxSchema, ...errors },
       },

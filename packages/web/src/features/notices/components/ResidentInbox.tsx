@@ -69,6 +69,9 @@ function Inbox() {
           </List.Item>
         ))}
       </List>
+      <p data-testid="notices-reach" style={{ color: "#888", fontSize: "0.85em", margin: 0 }}>
+        {t("notices.resident.reachHint")}
+      </p>
       <List
         header={
           <span>
