@@ -1,21 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Kysely, sql } from "kysely";
 import { type Principal, systemPrincipal } from "../packages/core/src/index.ts";
-import { createContext } from "../packages/server/src/app.ts";
-import { loadConfig } from "../packages/server/src/config.ts";
-import { createFieldCrypto } from "../packages/server/src/crypto/field-crypto.ts";
-import { openDatabase } from "../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import type { DB } from "../packages/server/src/db/schema.ts";
 import { uuidv7 } from "../packages/server/src/ids.ts";
 import { queueRows } from "../packages/server/src/modules/notices/broadcast.queries.ts";
 import { inbox, sendNotice } from "../packages/server/src/modules/notices/notices.service.ts";
 import { ensureDefaultTags } from "../packages/server/src/modules/registry/tags.service.ts";
 import { ensureDefaultRoles } from "../packages/server/src/modules/roles/roles.service.ts";
-import { postgresForBench } from "./support.ts";
+import { eachBenchEngine, timeRepeatedMs } from "./support.ts";
 
 /**
  * Notices at a county's scale, on PGlite and PostgreSQL:
@@ -115,119 +106,86 @@ async function loadCounty(db: Kysely<DB>, gridCount: number) {
   };
 }
 
-async function timed(times: number, f: () => Promise<unknown>) {
-  await f();
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t = performance.now();
-    await f();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  const at = (q: number) => Math.round((ms[Math.min(ms.length - 1, Math.floor(ms.length * q))] ?? 0) * 10) / 10;
-  return { p50: at(0.5), p95: at(0.95) };
-}
-
 export async function run(args: string[]): Promise<Record<string, number>> {
   const gridCount = Number(args[0] ?? 500);
   const figures: Record<string, number> = { grids: gridCount };
   const rows: Record<string, unknown>[] = [];
-  const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-notices-"));
-  const pg = await postgresForBench();
-  try {
-    const engines: { name: "pglite" | "postgres"; env: Record<string, string> }[] = [
-      { name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite") } },
-    ];
-    if (pg) engines.push({ name: "postgres", env: { DATABASE_URL: pg.url, WANGGE_DATA_DIR: path.join(dir, "pg") } });
-    for (const engine of engines) {
-      const e = engine.name;
-      const config = loadConfig({ ...engine.env, WANGGE_WEB_DIST: "/nonexistent" });
-      const database = await openDatabase(config.database);
-      try {
-        const ctx = createContext({ config, database, crypto: createFieldCrypto(randomBytes(32)) });
-        await migrateToLatest(ctx.db);
-        await ensureDefaultRoles(ctx.db);
-        await ensureDefaultTags(ctx.db);
-        let t = performance.now();
-        const county = await loadCounty(ctx.db, gridCount);
-        const loadS = Math.round((performance.now() - t) / 100) / 10;
-        const actor: Principal = { ...systemPrincipal(), displayName: "周芳" };
-        const meta = { requestId: "bench", ip: null, userAgent: null };
-        const send = (areaCode: string, over: Record<string, unknown> = {}) =>
-          sendNotice(ctx, actor, meta, {
-            id: crypto.randomUUID(),
-            title: "寒潮预警",
-            body: "今晚强降温，请注意保暖。",
-            areaCode,
-            urgent: false,
-            channels: ["app", "field", "loudspeaker"],
-            ...over,
-          });
-        const villageMs = await timed(10, () => send(county.village, { urgent: true, tagKey: "elderly_alone" }));
-        t = performance.now();
-        const countyWide = await send(county.county);
-        const countyMs = Math.round(performance.now() - t);
-        // 40 more notices to the first village, so its residents' inboxes and its loudspeaker's queue are full.
-        for (let i = 0; i < 40; i++) await send(county.village);
-        const resident = await sql<{ user_id: string }>`
+  await eachBenchEngine("notices", async (e, ctx) => {
+    await ensureDefaultRoles(ctx.db);
+    await ensureDefaultTags(ctx.db);
+    let t = performance.now();
+    const county = await loadCounty(ctx.db, gridCount);
+    const loadS = Math.round((performance.now() - t) / 100) / 10;
+    const actor: Principal = { ...systemPrincipal(), displayName: "周芳" };
+    const meta = { requestId: "bench", ip: null, userAgent: null };
+    const send = (areaCode: string, over: Record<string, unknown> = {}) =>
+      sendNotice(ctx, actor, meta, {
+        id: crypto.randomUUID(),
+        title: "寒潮预警",
+        body: "今晚强降温，请注意保暖。",
+        areaCode,
+        urgent: false,
+        channels: ["app", "field", "loudspeaker"],
+        ...over,
+      });
+    const villageMs = await timeRepeatedMs(10, () => send(county.village, { urgent: true, tagKey: "elderly_alone" }));
+    t = performance.now();
+    const countyWide = await send(county.county);
+    const countyMs = Math.round(performance.now() - t);
+    // 40 more notices to the first village, so its residents' inboxes and its loudspeaker's queue are full.
+    for (let i = 0; i < 40; i++) await send(county.village);
+    const resident = await sql<{ user_id: string }>`
           select r.user_id from notice_recipient r where r.kind = 'resident' group by r.user_id
           order by count(*) desc limit 1`.execute(ctx.db);
-        const residentActor: Principal = { ...systemPrincipal(), userId: resident.rows[0]?.user_id as string };
-        const inboxMs = await timed(50, () => inbox(ctx, residentActor, 50));
-        const device = await sql<{
-          id: string;
-        }>`select id from intake_device where area_code = ${county.village}`.execute(ctx.db);
-        const queueMs = await timed(50, () => queueRows(ctx.db, device.rows[0]?.id as string, 20));
-        const d = countyWide.notice.delivery;
-        Object.assign(figures, {
-          [`${e}_households`]: county.households,
-          [`${e}_resident_accounts`]: county.residents,
-          [`${e}_load_s`]: loadS,
-          [`${e}_send_village_tag_p50_ms`]: villageMs.p50,
-          [`${e}_send_village_tag_p95_ms`]: villageMs.p95,
-          [`${e}_send_county_ms`]: countyMs,
-          [`${e}_county_residents`]: d.residents,
-          [`${e}_county_workers`]: d.workers,
-          [`${e}_inbox_p50_ms`]: inboxMs.p50,
-          [`${e}_inbox_p95_ms`]: inboxMs.p95,
-          [`${e}_queue_p50_ms`]: queueMs.p50,
-          [`${e}_queue_p95_ms`]: queueMs.p95,
-        });
-        rows.push(
-          {
-            engine: e,
-            measure: "households / resident accounts (load s)",
-            value: `${county.households} / ${county.residents} (${loadS})`,
-          },
-          {
-            engine: e,
-            measure: "urgent notice to a village's 独居老人: p50 / p95 ms",
-            value: `${villageMs.p50} / ${villageMs.p95}`,
-          },
-          {
-            engine: e,
-            measure: `notice to the whole county (${d.households} households, ${d.residents} residents, ${d.workers} workers, ${d.loudspeakers} loudspeakers): ms`,
-            value: countyMs,
-          },
-          {
-            engine: e,
-            measure: "a resident's inbox (50 newest, unread count): p50 / p95 ms",
-            value: `${inboxMs.p50} / ${inboxMs.p95}`,
-          },
-          {
-            engine: e,
-            measure: "a loudspeaker's queue (20, urgent first): p50 / p95 ms",
-            value: `${queueMs.p50} / ${queueMs.p95}`,
-          },
-        );
-      } finally {
-        await database.close();
-      }
-    }
-  } finally {
-    pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    const residentActor: Principal = { ...systemPrincipal(), userId: resident.rows[0]?.user_id as string };
+    const inboxMs = await timeRepeatedMs(50, () => inbox(ctx, residentActor, 50));
+    const device = await sql<{
+      id: string;
+    }>`select id from intake_device where area_code = ${county.village}`.execute(ctx.db);
+    const queueMs = await timeRepeatedMs(50, () => queueRows(ctx.db, device.rows[0]?.id as string, 20));
+    const d = countyWide.notice.delivery;
+    Object.assign(figures, {
+      [`${e}_households`]: county.households,
+      [`${e}_resident_accounts`]: county.residents,
+      [`${e}_load_s`]: loadS,
+      [`${e}_send_village_tag_p50_ms`]: villageMs.p50,
+      [`${e}_send_village_tag_p95_ms`]: villageMs.p95,
+      [`${e}_send_county_ms`]: countyMs,
+      [`${e}_county_residents`]: d.residents,
+      [`${e}_county_workers`]: d.workers,
+      [`${e}_inbox_p50_ms`]: inboxMs.p50,
+      [`${e}_inbox_p95_ms`]: inboxMs.p95,
+      [`${e}_queue_p50_ms`]: queueMs.p50,
+      [`${e}_queue_p95_ms`]: queueMs.p95,
+    });
+    rows.push(
+      {
+        engine: e,
+        measure: "households / resident accounts (load s)",
+        value: `${county.households} / ${county.residents} (${loadS})`,
+      },
+      {
+        engine: e,
+        measure: "urgent notice to a village's 独居老人: p50 / p95 ms",
+        value: `${villageMs.p50} / ${villageMs.p95}`,
+      },
+      {
+        engine: e,
+        measure: `notice to the whole county (${d.households} households, ${d.residents} residents, ${d.workers} workers, ${d.loudspeakers} loudspeakers): ms`,
+        value: countyMs,
+      },
+      {
+        engine: e,
+        measure: "a resident's inbox (50 newest, unread count): p50 / p95 ms",
+        value: `${inboxMs.p50} / ${inboxMs.p95}`,
+      },
+      {
+        engine: e,
+        measure: "a loudspeaker's queue (20, urgent first): p50 / p95 ms",
+        value: `${queueMs.p50} / ${queueMs.p95}`,
+      },
+    );
+  });
   console.table(rows);
   return figures;
 }

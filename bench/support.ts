@@ -182,3 +182,71 @@ export function syntheticCells(
     return { cx, cy, w, h, ring };
   });
 }
+
+/** The engines a database benchmark runs on. */
+export type BenchEngine = "pglite" | "postgres";
+
+/**
+ * Runs `body` once per engine on a fresh, migrated database: PGlite in a temporary directory, then
+ * PostgreSQL when one can be had (postgresForBench); `only` keeps one of them. Each context is closed
+ * after its run, the cluster stopped and the directory removed at the end, whatever happened.
+ */
+export async function eachBenchEngine(
+  label: string,
+  body: (engine: BenchEngine, ctx: import("../packages/server/src/context.ts").AppContext) => Promise<void>,
+  options: { only?: BenchEngine | undefined } = {},
+): Promise<void> {
+  const [{ randomBytes }, { mkdtempSync, rmSync }, { tmpdir }] = await Promise.all([
+    import("node:crypto"),
+    import("node:fs"),
+    import("node:os"),
+  ]);
+  // Loaded here, so that benchmarks that never open a database do not load the server.
+  const [{ createContext }, { loadConfig }, { createFieldCrypto }, { openDatabase }, { migrateToLatest }] =
+    await Promise.all([
+      import("../packages/server/src/app.ts"),
+      import("../packages/server/src/config.ts"),
+      import("../packages/server/src/crypto/field-crypto.ts"),
+      import("../packages/server/src/db/database.ts"),
+      import("../packages/server/src/db/migrate.ts"),
+    ]);
+  const dir = mkdtempSync(path.join(tmpdir(), `wangge-bench-${label}-`));
+  const pg = options.only === "pglite" ? undefined : await postgresForBench();
+  try {
+    const engines: { name: BenchEngine; env: Record<string, string> }[] = [];
+    if (options.only !== "postgres")
+      engines.push({ name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite") } });
+    if (pg) engines.push({ name: "postgres", env: { DATABASE_URL: pg.url, WANGGE_DATA_DIR: path.join(dir, "pg") } });
+    for (const engine of engines) {
+      const config = loadConfig({ ...engine.env, WANGGE_WEB_DIST: "/nonexistent" });
+      const database = await openDatabase(config.database);
+      try {
+        const ctx = createContext({ config, database, crypto: createFieldCrypto(randomBytes(32)) });
+        await migrateToLatest(ctx.db);
+        await body(engine.name, ctx);
+      } finally {
+        await database.close();
+      }
+    }
+  } finally {
+    pg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `f` once to warm up, then `times` times: its median, 95th percentile and slowest, in ms (0.1 ms). */
+export async function timeRepeatedMs(
+  times: number,
+  f: () => Promise<unknown>,
+): Promise<{ p50: number; p95: number; max: number }> {
+  await f();
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    await f();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => Math.round((ms[Math.min(ms.length - 1, Math.floor(ms.length * q))] ?? 0) * 10) / 10;
+  return { p50: at(0.5), p95: at(0.95), max: at(1) };
+}
