@@ -30,6 +30,7 @@ import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
 import { DisclosuresPage } from "../../features/disclosures/components/DisclosuresPage.tsx";
 import { EventsPage } from "../../features/events/components/EventsPage.tsx";
 import { Workbench } from "../../features/figures/components/Workbench.tsx";
+import { ConsoleBell } from "../../features/notices/components/ConsoleBell.tsx";
 import { NoticesPage } from "../../features/notices/components/NoticesPage.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
@@ -406,6 +407,7 @@ function ConsoleLayout() {
         >
           <Typography.Text strong>{t("app.tagline")}</Typography.Text>
           <Space>
+            <ConsoleBell onOpenEvent={(id) => navigate(`/events?open=${encodeURIComponent(id)}`)} />
             <LanguageSwitch />
             <Typography.Text data-testid="current-user" translate="no">
               {session.me?.user.displayName}

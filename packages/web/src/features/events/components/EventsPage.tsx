@@ -91,6 +91,11 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
   const [events, setEvents] = useState<EventItem[]>();
   const [selected, setSelected] = useState<string[]>([]);
   const [open, setOpen] = useState<string>();
+  // A notification (the console's bell) opens its event: /events?open=<id>, also when already here.
+  const openParam = search.get("open");
+  useEffect(() => {
+    if (openParam) setOpen(openParam);
+  }, [openParam]);
   const [reporting, setReporting] = useState(false);
   const [live, setLive] = useState<"connecting" | "live" | "offline">("connecting");
   const [arrived, setArrived] = useState(0);
@@ -293,7 +298,17 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
         config={config}
         eventId={open}
         permissions={permissions}
-        onClose={() => setOpen(undefined)}
+        onClose={() => {
+          setOpen(undefined);
+          if (openParam)
+            setSearch(
+              (s) => {
+                s.delete("open");
+                return s;
+              },
+              { replace: true },
+            );
+        }}
         onChanged={() => load()}
       />
     </Card>

@@ -123,8 +123,9 @@ export const retireLoudspeaker = (id: string) =>
   apiFetch<void>(`/api/v1/broadcast/devices/${id}`, { method: "DELETE" });
 export const eventNotifications = () =>
   apiFetch<{ unread: number; items: EventNotification[] }>("/api/v1/notifications?limit=30");
-export const markNotificationsRead = () =>
-  apiFetch<{ marked: number }>("/api/v1/notifications/read", { method: "POST", json: {} });
+/** Marks the notifications given read, or all of them. */
+export const markNotificationsRead = (ids?: string[]) =>
+  apiFetch<{ marked: number }>("/api/v1/notifications/read", { method: "POST", json: ids ? { ids } : {} });
 export const uploadAudio = (id: string, file: File) =>
   apiFetch<{ id: string; contentType: string; size: number }>(`/api/v1/broadcast/audio?id=${id}`, {
     method: "POST",
