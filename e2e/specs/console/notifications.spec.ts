@@ -3,42 +3,45 @@ import { describe, expect, it } from "vitest";
 import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../support/journey.ts";
 
 const { browser, baseUrl, demoPassword } = useBrowser();
-const VILLAGE = "450802001003";
+const GRID = "450802001003G01";
 
 async function csrfOf(request: APIRequestContext): Promise<string> {
   return (await (await request.get(`${baseUrl}/api/v1/auth/me`)).json()).csrfToken as string;
 }
 
 describe("the console's notifications bell", () => {
-  it("tells the community official that the event she reported was accepted, opens it from the bell, and clears the count", async () => {
+  it("tells the community official that the event she reported was accepted by the grid head, opens it from the bell, and clears the count", async () => {
     const { page, context, pageErrors, externalRequests } = await newPage(browser());
     await signInViaApi(page, baseUrl, "demo.village", demoPassword);
-    // She reports an event of her community…
-    const reported = await page.request.post(`${baseUrl}/api/v1/events`, {
-      headers: { "x-csrf-token": await csrfOf(page.request) },
-      data: {
-        id: crypto.randomUUID(),
-        categoryKey: "facility.damaged",
-        description: "端到端测试：村道边护栏松脱，夜间行人有跌落风险",
-        areaCode: VILLAGE,
-      },
+    // She reports two events in a grid of her community, and the grid head accepts them: notifications for her.
+    const gridHead = await browser().newContext();
+    await gridHead.request.post(`${baseUrl}/api/v1/auth/login`, {
+      data: { username: "demo.gridhead", password: demoPassword },
     });
-    expect(reported.status(), await reported.text()).toBe(201);
-    const event = (await reported.json()) as { id: string; number: string };
-    // …and the township accepts it: a notification for her.
-    const township = await browser().newContext();
-    await township.request.post(`${baseUrl}/api/v1/auth/login`, {
-      data: { username: "demo.township", password: demoPassword },
-    });
-    const accepted = await township.request.post(`${baseUrl}/api/v1/events/${event.id}/transitions`, {
-      headers: { "x-csrf-token": await csrfOf(township.request) },
-      data: { action: "accept" },
-    });
-    expect(accepted.status(), await accepted.text()).toBe(200);
-    await township.close();
+    const reportAccepted = async (description: string) => {
+      const reported = await page.request.post(`${baseUrl}/api/v1/events`, {
+        headers: { "x-csrf-token": await csrfOf(page.request) },
+        data: { id: crypto.randomUUID(), categoryKey: "facility.damaged", description, areaCode: GRID },
+      });
+      expect(reported.status(), await reported.text()).toBe(201);
+      const event = (await reported.json()) as { id: string; number: string };
+      const accepted = await gridHead.request.post(`${baseUrl}/api/v1/events/${event.id}/transitions`, {
+        headers: { "x-csrf-token": await csrfOf(gridHead.request) },
+        data: { action: "accept" },
+      });
+      expect(accepted.status(), await accepted.text()).toBe(200);
+      return event;
+    };
+    await reportAccepted("端到端测试：村道边护栏松脱，夜间行人有跌落风险");
+    const event = await reportAccepted("端到端测试：村口路灯不亮，晚上看不清路");
+    await gridHead.close();
+    const unreadCount = async () =>
+      (await (await page.request.get(`${baseUrl}/api/v1/notifications?limit=1`)).json()).unread as number;
+    const before = await unreadCount();
+    expect(before).toBeGreaterThanOrEqual(2);
 
     await page.goto(`${baseUrl}/`);
-    const bell = page.getByRole("button", { name: /^消息通知（\d+ 条未读）$/ });
+    const bell = page.getByRole("button", { name: `消息通知（${before} 条未读）` });
     await bell.click();
     const list = page.getByTestId("console-notifications");
     const item = list.locator(".ant-list-item").filter({ hasText: event.number }).first();
@@ -52,6 +55,8 @@ describe("the console's notifications bell", () => {
     await drawer.getByRole("tab", { name: "详情" }).waitFor();
     await page.keyboard.press("Escape");
     await page.waitForURL(/\/events$/);
+    // Opening it was reading it: one fewer on the bell.
+    await page.getByRole("button", { name: `消息通知（${before - 1} 条未读）` }).waitFor();
 
     // "全部已读" clears the count; the bell says so in English too.
     await page.getByRole("button", { name: /^消息通知/ }).click();

@@ -35,7 +35,8 @@ export function ConsoleBell({ onOpenEvent }: { onOpenEvent: (eventId: string) =>
       setData((d) =>
         d
           ? {
-              unread: ids ? d.items.filter((i) => !i.readAt && !ids.includes(i.id)).length : 0,
+              // The count covers more than the 30 shown: lowered by those just read.
+              unread: ids ? Math.max(0, d.unread - d.items.filter((i) => !i.readAt && ids.includes(i.id)).length) : 0,
               items: d.items.map((i) => (!ids || ids.includes(i.id) ? { ...i, readAt: i.readAt ?? now } : i)),
             }
           : d,
