@@ -18,7 +18,14 @@ export const VISIT_FIELD_MESSAGES: MessageCatalogue = {
   VISIT_FIELD_NOT_ON_CHECKLIST: { "zh-CN": "不在本次走访的检查清单上", en: "not on this visit's checklist" },
   VISIT_FIELD_ANSWERED_TWICE: { "zh-CN": "重复作答", en: "answered twice" },
   VISIT_FIELD_GIVEN_TWICE: { "zh-CN": "重复给出", en: "given twice" },
-  VISIT_FIELD_HOUSEHOLD_OR_PERSON: { "zh-CN": "请给出 householdId 或 personId", en: "give householdId or personId" },
+  VISIT_FIELD_HOUSEHOLD_OR_PERSON: {
+    "zh-CN": "请给出 householdId、personId 或 areaCode",
+    en: "give householdId, personId or areaCode",
+  },
+  VISIT_FIELD_LIST_PERIOD: {
+    "zh-CN": "起始日期不能晚于截止日期，且最长 {days} 天",
+    en: "the first day comes before the last, at most {days} days",
+  },
   VISIT_FIELD_NOT_OPEN_EVENT: {
     "zh-CN": "不是本次日结中仍未办结的事件",
     en: "not an event still open in this close-out",

@@ -120,7 +120,19 @@ export const VisitSchema = z
 export const VisitHistoryQuerySchema = z.object({
   householdId: z.uuid().optional(),
   personId: z.uuid().optional(),
+  areaCode: z
+    .string()
+    .max(24)
+    .optional()
+    .describe("The visits recorded in an area (its households'), as the figures count them; with from/to"),
+  from: dateSchema.optional().describe("First day (China time) of the visits listed; with areaCode"),
+  to: dateSchema.optional().describe("Last day (China time) of the visits listed; with areaCode"),
+  met: z
+    .enum(["true", "false"])
+    .optional()
+    .describe("true: only visits where someone was met (the figure visitsMet); false: only those where no one was"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
 export const DueQuerySchema = z.object({

@@ -115,9 +115,23 @@ export async function setVisitPhoto(
 
 export async function listVisits(
   db: Db,
-  filter: { householdId?: string | undefined; personId?: string | undefined; prefixes: string[] | null; limit: number },
+  filter: {
+    householdId?: string | undefined;
+    personId?: string | undefined;
+    prefixes: string[] | null;
+    /** Visited at or after / before these instants. */
+    from?: Date | undefined;
+    before?: Date | undefined;
+    /** Only visits where someone was met (outcome visited), or only those where no one was. */
+    met?: boolean | undefined;
+    limit: number;
+    offset?: number;
+  },
 ): Promise<VisitRow[]> {
   let q = db.selectFrom("visit").selectAll("visit");
+  if (filter.from) q = q.where("visit.visited_at", ">=", filter.from);
+  if (filter.before) q = q.where("visit.visited_at", "<", filter.before);
+  if (filter.met !== undefined) q = q.where("visit.outcome", filter.met ? "=" : "<>", "visited");
   if (filter.householdId) q = q.where("visit.household_id", "=", filter.householdId);
   if (filter.personId)
     q = q.where(({ exists, selectFrom }) =>
@@ -133,7 +147,12 @@ export async function listVisits(
     q = q.where((eb) =>
       prefixes.length === 0 ? sql<boolean>`false` : eb.or(prefixes.map((p) => eb("visit.area_path", "like", `${p}%`))),
     );
-  return q.orderBy("visit.visited_at", "desc").orderBy("visit.id", "desc").limit(filter.limit).execute();
+  return q
+    .orderBy("visit.visited_at", "desc")
+    .orderBy("visit.id", "desc")
+    .limit(filter.limit)
+    .offset(filter.offset ?? 0)
+    .execute();
 }
 
 export async function listPeopleOfVisits(db: Db, visitIds: string[]) {

@@ -159,7 +159,8 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       config: { permission: "person.read" },
       schema: {
         tags,
-        summary: "Visit history of a household or a person, newest first",
+        summary:
+          "Visits newest first: of a household, a person, or an area over a period (the list behind the visit figures)",
         querystring: VisitHistoryQuerySchema,
         response: { 200: z.array(VisitSchema), ...errors },
       },

@@ -1,8 +1,10 @@
 import {
+  addDays,
   authorId,
   canView,
   canWork,
   chinaDate,
+  chinaMidnight,
   codeOfPath,
   combinedChecklist,
   DomainError,
@@ -18,6 +20,7 @@ import {
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { sealFreeText } from "../../privacy/free-text.ts";
+import { getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { visibleEvent } from "../events/events.service.ts";
 import { addFigures } from "../figures/figure-updates.ts";
@@ -284,14 +287,33 @@ export async function getVisit(ctx: AppContext, actor: Principal, id: string) {
 }
 
 /** A household's or a person's visits, newest first, within what the caller may see. */
-export async function visitHistory(
-  ctx: AppContext,
-  actor: Principal,
-  query: { householdId?: string | undefined; personId?: string | undefined; limit: number },
-) {
-  if (!query.householdId && !query.personId)
-    throw new DomainError("VALIDATION_FAILED", "name the household or the person", {
+/** The longest period an area's visit list covers: the figures' own limit of a year. */
+const VISIT_LIST_MAX_DAYS = 366;
+
+export interface VisitListQuery {
+  householdId?: string | undefined;
+  personId?: string | undefined;
+  areaCode?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  met?: "true" | "false" | undefined;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Visits newest first: of a household, of a person, or recorded in an area over a period — the list
+ * behind the workbench's visit figures, counted the same way (the household's area at the time, the
+ * China day of the visit, `met` for visitsMet).
+ */
+export async function visitHistory(ctx: AppContext, actor: Principal, query: VisitListQuery) {
+  if (!query.householdId && !query.personId && !query.areaCode)
+    throw new DomainError("VALIDATION_FAILED", "name the household, the person or the area", {
       errors: [fieldIssue("query.householdId", "VISIT_FIELD_HOUSEHOLD_OR_PERSON")],
+    });
+  if (query.from && query.to && (query.from > query.to || daysBetween(query.from, query.to) >= VISIT_LIST_MAX_DAYS))
+    throw new DomainError("VALIDATION_FAILED", "the period runs from a day to a later one, at most a year", {
+      errors: [fieldIssue("query.from", "VISIT_FIELD_LIST_PERIOD", { days: String(VISIT_LIST_MAX_DAYS) })],
     });
   const scope = principalScope(actor, "person.read");
   if (query.householdId) {
@@ -304,11 +326,21 @@ export async function visitHistory(
     if (!p || !canView(scope, p.area_path))
       throw new DomainError("PERSON_NOT_FOUND", `no person ${query.personId} in your scope`);
   }
+  // An area outside the reader's scope is not found alike (getAreaInScope); inside, its path narrows the list.
+  const areaPath = query.areaCode ? (await getAreaInScope(ctx.db, query.areaCode, scope)).path : null;
   const rows = await listVisits(ctx.db, {
     householdId: query.householdId,
     personId: query.personId,
-    prefixes: scope.isGlobal ? null : scope.view,
+    prefixes: areaPath ? [areaPath] : scope.isGlobal ? null : scope.view,
+    from: query.from ? chinaMidnight(query.from) : undefined,
+    before: query.to ? chinaMidnight(addDays(query.to, 1)) : undefined,
+    met: query.met === undefined ? undefined : query.met === "true",
     limit: query.limit,
+    offset: query.offset,
   });
   return toVisitViews(ctx, rows);
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

@@ -433,6 +433,50 @@ describe("history, photos, coverage and signals", () => {
     expect(neither.json().errors).toEqual([expect.objectContaining({ path: "query.householdId" })]);
   });
 
+  it("lists an area's visits over a period as its visit figures count them, and nothing out of scope", async () => {
+    const today = chinaDate(new Date());
+    const period = `areaCode=${tree.grid.code}&from=${today}&to=${today}`;
+    const figures = await inject(township, "GET", `/api/v1/figures?area=${tree.grid.code}&from=${today}&to=${today}`);
+    expect(figures.statusCode, figures.body).toBe(200);
+    const { visits, visitsMet } = figures.json().counts as { visits: number; visitsMet: number };
+    expect(visits).toBeGreaterThan(0);
+    const all = await inject(township, "GET", `/api/v1/visits?${period}&limit=200`);
+    expect(all.statusCode, all.body).toBe(200);
+    expect(all.json()).toHaveLength(visits);
+    const met = (await inject(township, "GET", `/api/v1/visits?${period}&limit=200&met=true`)).json();
+    expect(met).toHaveLength(visitsMet);
+    expect(met.every((v: { outcome: string }) => v.outcome === "visited")).toBe(true);
+    const notMet = (await inject(township, "GET", `/api/v1/visits?${period}&limit=200&met=false`)).json();
+    expect(notMet).toHaveLength(visits - visitsMet);
+    // Paged: the second page starts where the first ended.
+    const first = (await inject(township, "GET", `/api/v1/visits?${period}&limit=1`)).json();
+    const second = (await inject(township, "GET", `/api/v1/visits?${period}&limit=1&offset=1`)).json();
+    expect([...first, ...second].map((v: { id: string }) => v.id)).toEqual(
+      all
+        .json()
+        .slice(0, 2)
+        .map((v: { id: string }) => v.id),
+    );
+    // A day before any visit lists none; a reversed period is refused on its field.
+    expect(
+      (await inject(township, "GET", `/api/v1/visits?areaCode=${tree.grid.code}&from=2020-01-01&to=2020-01-02`)).json(),
+    ).toEqual([]);
+    const reversed = await inject(
+      township,
+      "GET",
+      `/api/v1/visits?areaCode=${tree.grid.code}&from=${today}&to=2020-01-01`,
+    );
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.json().errors).toEqual([expect.objectContaining({ path: "query.from" })]);
+    // A grid out of the reader's scope is not found, as an unknown one is.
+    const out = await inject(siblingWorker, "GET", `/api/v1/visits?areaCode=${tree.grid.code}`);
+    expect(out.statusCode).toBe(404);
+    expect((await inject(siblingWorker, "GET", "/api/v1/visits?areaCode=999999999999")).json().code).toBe(
+      out.json().code,
+    );
+    expect((await inject(null, "GET", `/api/v1/visits?${period}`)).statusCode).toBe(401);
+  });
+
   it("stores a photo, and signals one used twice and a visit far from the household", async () => {
     const a = newVisit();
     const b = newVisit({ householdId: ids.far, personIds: [], checklist: [] });
