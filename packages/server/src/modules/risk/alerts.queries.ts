@@ -40,7 +40,11 @@ export async function insertAlert(db: Db, a: NewAlert): Promise<string | undefin
 }
 
 export async function findAlertByKey(db: Db, dedupKey: string) {
-  return db.selectFrom("alert").select(["id", "state"]).where("dedup_key", "=", dedupKey).executeTakeFirst();
+  return db
+    .selectFrom("alert")
+    .select(["id", "state", "area_path"])
+    .where("dedup_key", "=", dedupKey)
+    .executeTakeFirst();
 }
 
 /** Adds records behind an alert (those it has already are kept); how many were new. */

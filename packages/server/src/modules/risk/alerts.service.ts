@@ -3,8 +3,8 @@ import {
   authorId,
   canView,
   canWork,
-  codeOfPath,
   DomainError,
+  isWithin,
   MAX_ALERT_RECORDS,
   type Principal,
   principalScope,
@@ -53,13 +53,15 @@ type AlertWithArea = NonNullable<Awaited<ReturnType<typeof findAlert>>>;
 
 export interface Raise {
   alert: NewAlert;
-  records: { type: string; id: string; at: Date | null }[];
+  records: { type: string; id: string; at: Date | null; areaPath: string }[];
 }
 
 /**
  * Raises an alert once (its dedup key is unique: of several processes raising it at once one
  * inserts) and tells the responsible staff; when it exists and is not closed, adds the records
- * found since. Returns whether a new alert was raised.
+ * found since that lie in its area (its readers answer for that area only: a dispute of the same
+ * parties in another village does not join the first village's alert). Returns whether a new alert
+ * was raised.
  */
 export async function raiseAlert(ctx: AppContext, r: Raise): Promise<boolean> {
   const recipients = await staffHoldingOn(ctx.db, "risk.handle", [r.alert.area_path]);
@@ -67,8 +69,11 @@ export async function raiseAlert(ctx: AppContext, r: Raise): Promise<boolean> {
     const id = await insertAlert(trx, r.alert);
     if (!id) {
       const existing = await findAlertByKey(trx, r.alert.dedup_key);
-      // Records found since it was raised join it while it is not closed, and its figures follow.
-      if (existing && existing.state !== "closed" && (await insertAlertRecords(trx, existing.id, r.records)) > 0)
+      if (!existing || existing.state === "closed") return false;
+      // Records found since it was raised join it while it is not closed, and its figures follow
+      // when they count only what joined.
+      const inside = r.records.filter((x) => isWithin(x.areaPath, existing.area_path));
+      if ((await insertAlertRecords(trx, existing.id, inside)) > 0 && inside.length === r.records.length)
         await updateExplanation(trx, existing.id, r.alert.explanation, r.alert.raised_at);
       return false;
     }
@@ -173,15 +178,8 @@ export async function listAlertsOf(
   q: { state: string; areaCode?: string | undefined; ruleId?: string | undefined; limit: number; offset: number },
 ) {
   const scope = principalScope(actor, "risk.read");
-  let prefixes: string[] | null = scope.isGlobal ? null : scope.view;
-  if (q.areaCode) {
-    const path = prefixes === null ? null : prefixes.find((p) => codeOfPath(p) === q.areaCode);
-    const under = (prefixes ?? []).find((p) => p.split("/").includes(q.areaCode as string));
-    // An area under one of the reader's: its path is the reader's prefix extended to that code.
-    if (path) prefixes = [path];
-    else if (under) prefixes = [`${under.slice(0, under.indexOf(`/${q.areaCode}/`))}/${q.areaCode}/`];
-    else prefixes = await areaPrefixInScope(ctx, q.areaCode, prefixes);
-  }
+  const readable = scope.isGlobal ? null : scope.view;
+  const prefixes = q.areaCode ? await areaFilter(ctx, q.areaCode, readable) : readable;
   const states = q.state === "active" ? ["open", "acknowledged"] : [q.state];
   const filter = { prefixes, states, ruleId: q.ruleId };
   const [rows, total] = await Promise.all([
@@ -191,11 +189,17 @@ export async function listAlertsOf(
   return { total, items: rows.map(summary) };
 }
 
-async function areaPrefixInScope(ctx: AppContext, code: string, prefixes: string[] | null): Promise<string[]> {
+/**
+ * The prefixes an area filter leaves of what the reader may read (null: everything): an area in
+ * their scope is itself; an area above theirs narrows to their own areas under it, never widens to
+ * the whole of it; any other area is not found.
+ */
+async function areaFilter(ctx: AppContext, code: string, readable: string[] | null): Promise<string[]> {
   const area = await findArea(ctx.db, code);
-  if (!area || (prefixes !== null && !prefixes.some((p) => area.path.startsWith(p))))
-    throw new DomainError("AREA_NOT_FOUND", `no area ${code} in your scope`);
-  return [area.path];
+  if (area && (readable === null || readable.some((p) => isWithin(area.path, p)))) return [area.path];
+  const below = area ? (readable ?? []).filter((p) => isWithin(p, area.path)) : [];
+  if (below.length === 0) throw new DomainError("AREA_NOT_FOUND", `no area ${code} in your scope`);
+  return below;
 }
 
 // ---- handling ----------------------------------------------------------------------------------------

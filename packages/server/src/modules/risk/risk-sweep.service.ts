@@ -142,7 +142,7 @@ export async function evaluateRule(
         explanation: { ruleName: row.name, kind: row.kind, params: row.params, figures: f.figures },
         raised_at: now,
       },
-      records: f.records.map((r) => ({ type: r.type, id: r.id, at: r.at })),
+      records: f.records,
     });
     if (ok) raised++;
   }
