@@ -6,6 +6,10 @@ export const RISK_FIELD_MESSAGES: MessageCatalogue = {
     "zh-CN": "参数不符合该规则类型：{detail}",
     en: "parameters do not fit this kind of rule: {detail}",
   },
+  RISK_FIELD_ALERT_LEVEL: {
+    "zh-CN": "预警不能发往您无权配置的上级区域",
+    en: "alerts cannot go to a level above the areas you configure",
+  },
   RISK_FIELD_NOTE_REQUIRED: { "zh-CN": "请写明采取了哪些措施", en: "say what was done" },
   RISK_FIELD_UNKNOWN_AREA: { "zh-CN": "未知的区域，或不在您的管辖范围内", en: "unknown area, or outside your areas" },
   RISK_FIELD_RULE_OR_ID: {

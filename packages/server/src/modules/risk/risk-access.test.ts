@@ -138,6 +138,72 @@ describe("the alert list filtered by area", () => {
   });
 });
 
+describe("a rule's alert level", () => {
+  it("cannot send alerts above the areas its editor configures", async () => {
+    const above = await inject(township, "POST", "/api/v1/risk-rules", ruleBody({ alertLevel: "county" }));
+    expect(above.statusCode, above.body).toBe(400);
+    expect(above.json().errors[0].path).toBe("body.alertLevel");
+    const saved = (await inject(township, "POST", "/api/v1/risk-rules", ruleBody())).json();
+    const moved = await inject(township, "PUT", `/api/v1/risk-rules/${saved.id}`, {
+      ...ruleBody({ alertLevel: "county" }),
+      id: undefined,
+      version: saved.version,
+    });
+    expect(moved.statusCode, moved.body).toBe(400);
+    expect(moved.json().errors[0].path).toBe("body.alertLevel");
+    // The county configures its own level: its official may send a township's alerts up to it.
+    expect((await inject(county, "POST", "/api/v1/risk-rules", ruleBody({ alertLevel: "county" }))).statusCode).toBe(
+      201,
+    );
+    // Down to the villages is the township's to decide.
+    expect((await inject(township, "POST", "/api/v1/risk-rules", ruleBody({ alertLevel: "village" }))).statusCode).toBe(
+      201,
+    );
+  });
+});
+
+describe("names typed into rules, playbooks and the calendar", () => {
+  it("are stored and shown with ID and phone numbers masked", async () => {
+    const rule = await inject(township, "POST", "/api/v1/risk-rules", ruleBody({ name: `回访 ${PHONE} 家的纠纷` }));
+    expect(rule.statusCode, rule.body).toBe(201);
+    expect(rule.body).not.toContain(PHONE);
+    const playbook = await inject(
+      await signIn(t, await buildUser(t.ctx, { role: "admin", areaCode: null })),
+      "POST",
+      "/api/v1/playbooks",
+      {
+        id: crypto.randomUUID(),
+        name: `联系 ${PHONE} 预案`,
+        description: `当事人身份证 ${ID_NUMBER}`,
+        steps: [{ title: `电话 ${PHONE} 回访`, role: "grid_worker", dueHours: 24 }],
+      },
+    );
+    expect(playbook.statusCode, playbook.body).toBe(201);
+    expect(playbook.body).not.toContain(PHONE);
+    expect(playbook.body).not.toContain(ID_NUMBER);
+    const date = await inject(township, "POST", "/api/v1/sensitive-dates", {
+      id: crypto.randomUUID(),
+      name: `${ID_NUMBER} 上访纪念日`,
+      onDate: "2026-10-01",
+      recursYearly: true,
+      daysBefore: 1,
+      daysAfter: 1,
+      areaCode: tree.township.code,
+    });
+    expect(date.statusCode, date.body).toBe(201);
+    expect(date.body).not.toContain(ID_NUMBER);
+
+    const stored = JSON.stringify([
+      await t.ctx.db.selectFrom("risk_rule").selectAll().where("id", "=", rule.json().id).execute(),
+      await t.ctx.db.selectFrom("playbook").selectAll().where("id", "=", playbook.json().id).execute(),
+      await t.ctx.db.selectFrom("sensitive_date").selectAll().where("id", "=", date.json().id).execute(),
+      await t.ctx.db.selectFrom("audit_log").select("details").execute(),
+    ]);
+    expect(stored).not.toContain(PHONE);
+    expect(stored).not.toContain(ID_NUMBER);
+  });
+});
+
 describe("an alert raised again with records found since", () => {
   it("takes only the records of its own area; those elsewhere stay out of its readers' sight", async () => {
     const rule = (await inject(township, "POST", "/api/v1/risk-rules", ruleBody({ alertLevel: "village" }))).json();

@@ -1,14 +1,17 @@
 import {
+  type AreaLevel,
   authorId,
   canView,
   codeOfPath,
   DomainError,
   fieldIssue,
+  levelIndex,
   type NewRiskRuleSchema,
   type PlaybookView,
   type Principal,
   principalScope,
   type RiskRuleView,
+  redactPersonalNumbers,
   type SensitiveDateView,
 } from "@wangge/core";
 import type { z } from "zod";
@@ -36,7 +39,8 @@ import {
  * Risk rules, playbooks and the calendar of sensitive dates: data officials tune. A rule is read by
  * who may read or configure risk in its area (and by the areas under it, to whom it applies) and
  * changed by who may configure risk there. Playbooks are the deployment's; its calendar holds dates
- * of the whole deployment (kept by who configures risk everywhere) and of areas.
+ * of the whole deployment (kept by who configures risk everywhere) and of areas. The names and
+ * texts typed here reach alerts, tasks and notifications: they are stored with numbers masked.
  */
 type RuleRow = NonNullable<Awaited<ReturnType<typeof findRule>>>;
 type NewRule = z.infer<typeof NewRiskRuleSchema>;
@@ -108,6 +112,20 @@ async function configurableArea(ctx: AppContext, actor: Principal, code: string,
   return area;
 }
 
+/**
+ * A rule's alerts reach the area at its alert level above the matters: above the rule's own area only
+ * when the editor configures risk there too (a township's official cannot fill the county's inbox).
+ */
+function checkAlertLevel(actor: Principal, area: AreaRow, alertLevel: AreaLevel): void {
+  const codes = area.path.split("/").filter(Boolean);
+  const depth = codes.length + levelIndex(alertLevel) - levelIndex(area.level as AreaLevel);
+  if (depth >= codes.length) return;
+  if (!mayConfigure(actor, `/${codes.slice(0, Math.max(depth, 1)).join("/")}/`))
+    throw new DomainError("VALIDATION_FAILED", `alerts of ${area.code} may not reach the ${alertLevel} above it`, {
+      errors: [fieldIssue("body.alertLevel", "RISK_FIELD_ALERT_LEVEL")],
+    });
+}
+
 async function checkPlaybook(ctx: AppContext, id: string | null | undefined) {
   if (id && !(await findPlaybook(ctx.db, id)))
     throw new DomainError("VALIDATION_FAILED", `no playbook ${id}`, {
@@ -136,7 +154,8 @@ function auditRule(
   });
 }
 
-export async function createRule(ctx: AppContext, actor: Principal, meta: RequestMeta, body: NewRule) {
+export async function createRule(ctx: AppContext, actor: Principal, meta: RequestMeta, typed: NewRule) {
+  const body = { ...typed, name: redactPersonalNumbers(typed.name) };
   const existing = await findRule(ctx.db, body.id);
   if (existing) {
     if (
@@ -148,6 +167,7 @@ export async function createRule(ctx: AppContext, actor: Principal, meta: Reques
     throw new DomainError("RISK_RULE_ID_CONFLICT", `rule id ${body.id} is taken`);
   }
   const area = await configurableArea(ctx, actor, body.areaCode, "body.areaCode");
+  checkAlertLevel(actor, area, body.alertLevel);
   await checkPlaybook(ctx, body.playbookId);
   const now = ctx.now();
   const inserted = await insertRule(ctx.db, {
@@ -180,13 +200,15 @@ export async function saveRule(
   actor: Principal,
   meta: RequestMeta,
   id: string,
-  body: Omit<NewRule, "id"> & { version: number },
+  typed: Omit<NewRule, "id"> & { version: number },
 ) {
+  const body = { ...typed, name: redactPersonalNumbers(typed.name) };
   const row = await findRule(ctx.db, id);
   if (!row || !appliesTo(actor, row.area_path)) throw new DomainError("RISK_RULE_NOT_FOUND", `no rule ${id}`);
   if (!mayConfigure(actor, row.area_path))
     throw new DomainError("AUTH_FORBIDDEN", "rules of this area are configured above your level");
   const area = await configurableArea(ctx, actor, body.areaCode, "body.areaCode");
+  checkAlertLevel(actor, area, body.alertLevel);
   await checkPlaybook(ctx, body.playbookId);
   const changed = await updateRule(ctx.db, id, body.version, {
     name: body.name,
@@ -210,6 +232,18 @@ export async function saveRule(
 
 // ---- playbooks ---------------------------------------------------------------------------------------
 
+type PlaybookText = { name: string; description: string; steps: PlaybookView["steps"] };
+
+/** What an official types into a playbook, with ID and phone numbers masked: tasks and alerts show it to many. */
+function maskedPlaybook<T extends PlaybookText>(typed: T): T {
+  return {
+    ...typed,
+    name: redactPersonalNumbers(typed.name),
+    description: redactPersonalNumbers(typed.description),
+    steps: typed.steps.map((s) => ({ ...s, title: redactPersonalNumbers(s.title) })),
+  };
+}
+
 function presentPlaybook(p: PlaybookRow): PlaybookView {
   return {
     id: p.id,
@@ -230,8 +264,9 @@ export async function createPlaybook(
   ctx: AppContext,
   actor: Principal,
   meta: RequestMeta,
-  body: { id: string; name: string; description: string; steps: PlaybookView["steps"] },
+  typed: PlaybookText & { id: string },
 ) {
+  const body = maskedPlaybook(typed);
   const now = ctx.now();
   const inserted = await insertPlaybook(ctx.db, {
     id: body.id,
@@ -264,8 +299,9 @@ export async function updatePlaybook(
   actor: Principal,
   meta: RequestMeta,
   id: string,
-  body: { name: string; description: string; steps: PlaybookView["steps"]; active: boolean },
+  typed: PlaybookText & { active: boolean },
 ) {
+  const body = maskedPlaybook(typed);
   if (!(await updatePlaybookRow(ctx.db, id, { ...body, updated_at: ctx.now() })))
     throw new DomainError("RISK_PLAYBOOK_NOT_FOUND", `no playbook ${id}`);
   await recordAudit(ctx, ctx.db, {
@@ -351,8 +387,9 @@ export async function createSensitiveDate(
   ctx: AppContext,
   actor: Principal,
   meta: RequestMeta,
-  body: DateBody & { id: string },
+  typed: DateBody & { id: string },
 ) {
+  const body = { ...typed, name: redactPersonalNumbers(typed.name) };
   const existing = await findSensitiveDate(ctx.db, body.id);
   if (existing) {
     if (existing.name === body.name && existing.created_by === authorId(actor))
@@ -387,8 +424,9 @@ export async function updateSensitiveDate(
   actor: Principal,
   meta: RequestMeta,
   id: string,
-  body: DateBody,
+  typed: DateBody,
 ) {
+  const body = { ...typed, name: redactPersonalNumbers(typed.name) };
   const row = await visibleDate(ctx, actor, id);
   await dateArea(ctx, actor, row.area_code ?? null);
   const area = await dateArea(ctx, actor, body.areaCode);
