@@ -111,7 +111,19 @@ export async function raiseAlert(ctx: AppContext, r: Raise): Promise<boolean> {
 
 // ---- reading -----------------------------------------------------------------------------------------
 
-function summary(row: AlertWithArea): Omit<AlertView, "records" | "tasks"> {
+/**
+ * An alert's explanation as the reader may see it: the care tags behind a care alert are the
+ * subject's, shown only to who may read people of the alert's area (as the registry shows tags).
+ */
+function explanationFor(actor: Principal, row: AlertWithArea): AlertView["explanation"] {
+  const explanation = row.explanation as AlertView["explanation"];
+  if (!("tags" in explanation.figures) || canView(principalScope(actor, "person.read"), row.area_path))
+    return explanation;
+  const { tags: _hidden, ...figures } = explanation.figures;
+  return { ...explanation, figures };
+}
+
+function summary(actor: Principal, row: AlertWithArea): Omit<AlertView, "records" | "tasks"> {
   return {
     id: row.id,
     ruleId: row.rule_id,
@@ -121,7 +133,7 @@ function summary(row: AlertWithArea): Omit<AlertView, "records" | "tasks"> {
     areaCode: row.area_code,
     areaName: row.area_name,
     raisedAt: new Date(row.raised_at).toISOString(),
-    explanation: row.explanation as AlertView["explanation"],
+    explanation: explanationFor(actor, row),
     recordCount: Number(row.record_count ?? 0),
     acknowledgedAt: row.acknowledged_at ? new Date(row.acknowledged_at).toISOString() : null,
     acknowledgedByName: row.acknowledged_by_name,
@@ -166,7 +178,7 @@ export async function getAlert(ctx: AppContext, actor: Principal, id: string): P
   const shown = await presentRecords(ctx, actor, refs);
   const now = ctx.now();
   return {
-    ...summary(row),
+    ...summary(actor, row),
     records: recordsInOrder(refs, shown),
     tasks: (await listTasksOf(ctx.db, [id])).map((t) => presentTask(t, now)),
   };
@@ -186,7 +198,7 @@ export async function listAlertsOf(
     listAlerts(ctx.db, { ...filter, limit: q.limit, offset: q.offset }),
     countAlerts(ctx.db, filter),
   ]);
-  return { total, items: rows.map(summary) };
+  return { total, items: rows.map((row) => summary(actor, row)) };
 }
 
 /**

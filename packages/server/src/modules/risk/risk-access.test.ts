@@ -222,3 +222,53 @@ describe("an alert raised again with records found since", () => {
     expect(alert.json().recordCount).toBe(2);
   });
 });
+
+describe("a care alert's explanation", () => {
+  it("names the subject's care tags only to who may read people of its area", async () => {
+    // A deployment that lets its mediators read risk alerts (they do not read people).
+    await t.ctx.db
+      .insertInto("role_permission")
+      .values({ role_key: "mediator", permission: "risk.read" })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const mediator = await signIn(t, await buildUser(t.ctx, { role: "mediator", areaCode: tree.township.code }));
+    const rule = (
+      await inject(
+        township,
+        "POST",
+        "/api/v1/risk-rules",
+        ruleBody({ rule: { kind: "care_overdue", params: { graceDays: 7 } } }),
+      )
+    ).json();
+    await raiseAlert(t.ctx, {
+      alert: {
+        id: crypto.randomUUID(),
+        rule_id: rule.id,
+        kind: "care_overdue",
+        dedup_key: `test:${crypto.randomUUID()}`,
+        area_id: tree.township.id,
+        area_path: tree.township.path,
+        title: "关爱对象超期 9 天未走访",
+        explanation: {
+          ruleName: rule.name,
+          kind: "care_overdue",
+          params: { graceDays: 7 },
+          figures: { everyDays: 7, daysLate: 9, graceDays: 7, tags: "elderly_alone,serious_illness" },
+        },
+        raised_at: t.clock.now,
+      },
+      records: [],
+    });
+    const ofRule = async (session: Session) =>
+      (await inject(session, "GET", `/api/v1/alerts?ruleId=${rule.id}`)).json().items[0];
+    const official = await ofRule(township);
+    expect(official.explanation.figures.tags).toBe("elderly_alone,serious_illness");
+    const seen = await ofRule(mediator);
+    expect(seen.id).toBe(official.id);
+    expect(seen.explanation.figures).toMatchObject({ daysLate: 9 });
+    expect(seen.explanation.figures).not.toHaveProperty("tags");
+    const detail = await inject(mediator, "GET", `/api/v1/alerts/${official.id}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).not.toContain("serious_illness");
+  });
+});
