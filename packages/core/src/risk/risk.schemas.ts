@@ -150,6 +150,7 @@ export const AlertSchema = z
     recordCount: z.number().int(),
     acknowledgedAt: z.string().nullable(),
     acknowledgedByName: z.string().nullable(),
+    acknowledgeNote: z.string().nullable().describe("what is being done, said when acknowledging; numbers masked"),
     closedAt: z.string().nullable(),
     closedByName: z.string().nullable(),
     closeNote: z.string().nullable().describe("Numbers masked"),

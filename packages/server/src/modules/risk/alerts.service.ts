@@ -137,6 +137,7 @@ function summary(actor: Principal, row: AlertWithArea): Omit<AlertView, "records
     recordCount: Number(row.record_count ?? 0),
     acknowledgedAt: row.acknowledged_at ? new Date(row.acknowledged_at).toISOString() : null,
     acknowledgedByName: row.acknowledged_by_name,
+    acknowledgeNote: row.ack_note,
     closedAt: row.closed_at ? new Date(row.closed_at).toISOString() : null,
     closedByName: row.closed_by_name,
     closeNote: row.close_note,

@@ -272,3 +272,18 @@ describe("a care alert's explanation", () => {
     expect(detail.body).not.toContain("serious_illness");
   });
 });
+
+describe("acknowledging an alert with a note", () => {
+  it("shows what is being done, its numbers masked", async () => {
+    const rule = (await inject(township, "POST", "/api/v1/risk-rules", ruleBody())).json();
+    const alertId = await raise(rule.id, `test:${crypto.randomUUID()}`, tree.township, [await report(tree.grid)]);
+    const ack = await inject(township, "POST", `/api/v1/alerts/${alertId}/acknowledge`, {
+      note: `已电话联系当事人（${PHONE}），明日上门`,
+    });
+    expect(ack.statusCode, ack.body).toBe(200);
+    expect(ack.json().acknowledgeNote).toContain("明日上门");
+    expect(ack.body).not.toContain(PHONE);
+    const stored = await t.ctx.db.selectFrom("alert").select("ack_note").where("id", "=", alertId).executeTakeFirst();
+    expect(stored?.ack_note).not.toContain(PHONE);
+  });
+});

@@ -24,8 +24,8 @@ export type {
 export const listAlerts = (state: string) =>
   apiFetch<AlertListView>(`/api/v1/alerts?state=${encodeURIComponent(state)}`);
 export const getAlert = (id: string) => apiFetch<AlertView>(`/api/v1/alerts/${id}`);
-export const acknowledgeAlert = (id: string) =>
-  apiFetch<AlertView>(`/api/v1/alerts/${id}/acknowledge`, { method: "POST", json: {} });
+export const acknowledgeAlert = (id: string, note?: string) =>
+  apiFetch<AlertView>(`/api/v1/alerts/${id}/acknowledge`, { method: "POST", json: note ? { note } : {} });
 export const closeAlert = (id: string, note: string) =>
   apiFetch<AlertView>(`/api/v1/alerts/${id}/close`, { method: "POST", json: { note } });
 export const startPlaybook = (id: string, playbookId: string) =>

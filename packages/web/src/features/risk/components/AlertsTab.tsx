@@ -176,6 +176,7 @@ function AlertDetail({
         <Descriptions.Item label={t("risk.alerts.raisedAt")}>{formatTime(alert.raisedAt)}</Descriptions.Item>
         <Descriptions.Item label={t("risk.alerts.acknowledged")}>
           {alert.acknowledgedAt ? `${alert.acknowledgedByName ?? ""} ${formatTime(alert.acknowledgedAt)}` : "—"}
+          {alert.acknowledgeNote ? ` — ${alert.acknowledgeNote}` : ""}
         </Descriptions.Item>
         {alert.closedAt ? (
           <Descriptions.Item label={t("risk.alerts.closeNote")} span={2}>
@@ -248,7 +249,17 @@ function AlertDetail({
         <Space direction="vertical" style={{ width: "100%", marginTop: 16 }}>
           <Space wrap>
             {alert.state === "open" ? (
-              <Button loading={busy} onClick={() => act(() => acknowledgeAlert(id), "risk.alerts.acknowledgedOk")}>
+              <Button
+                loading={busy}
+                onClick={() =>
+                  act(async () => {
+                    // A note typed before acknowledging says what is being done.
+                    const acknowledged = await acknowledgeAlert(id, note.trim().length >= 2 ? note.trim() : undefined);
+                    setNote("");
+                    return acknowledged;
+                  }, "risk.alerts.acknowledgedOk")
+                }
+              >
                 {t("risk.alerts.acknowledge")}
               </Button>
             ) : null}
