@@ -87,10 +87,11 @@ async function loadCounty(db: Kysely<DB>, eventCount: number, end: Date) {
   // Events: spread evenly over two years, each in a grid; categories 40% disputes.
   await sql`
     insert into event (id, number, category_key, title, description, area_id, area_path, level, state, priority,
-      source, created_at, updated_at, closed_at)
+      source, occurred_at, created_at, updated_at, closed_at)
     select ('00000000-0000-4000-8000-' || lpad(to_hex(s), 12, '0'))::uuid, 'B-' || s, ${cat},
       '事件' || s, '事件描述' || s, g.id, g.path, 'grid',
       case when s % 7 = 0 then 'accepted' else 'closed' end, 'normal', 'field',
+      ${start}::timestamptz + (s::float8 / ${eventCount}) * interval '730 days',
       ${start}::timestamptz + (s::float8 / ${eventCount}) * interval '730 days',
       ${start}::timestamptz + (s::float8 / ${eventCount}) * interval '730 days',
       case when s % 7 = 0 then null else ${start}::timestamptz + (s::float8 / ${eventCount}) * interval '730 days' + interval '5 days' end
