@@ -17,6 +17,15 @@ export function isWithin(path: string, ancestor: string): boolean {
   return path.startsWith(ancestor);
 }
 
+/** The nearest path that all `paths` lie within (`/45/4508/` for `/45/4508/450802/` and `/45/4508/450803/`); `/` when they share none or there are none. */
+export function commonAreaPath(paths: readonly string[]): string {
+  const split = paths.map((p) => p.split("/").filter(Boolean));
+  const first = split[0] ?? [];
+  let n = 0;
+  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
+  return n === 0 ? "/" : `/${first.slice(0, n).join("/")}/`;
+}
+
 export function levelIndex(level: AreaLevel): number {
   return AREA_LEVELS.indexOf(level);
 }

@@ -5,6 +5,7 @@ import {
   canView,
   chinaMidnight,
   codeOfPath,
+  commonAreaPath,
   DomainError,
   fieldIssue,
   MAX_BACKTEST_DAYS,
@@ -114,7 +115,7 @@ export async function backtest(ctx: AppContext, actor: Principal, input: Backtes
     items: listed.map((f, i) => ({
       raisedAt: f.raisedAt.toISOString(),
       title: titleOf(definition.kind, f),
-      areaCode: codeOfPath(commonOf(f.records.map((r) => r.areaPath))) ?? area.code,
+      areaCode: codeOfPath(commonAreaPath(f.records.map((r) => r.areaPath))) ?? area.code,
       figures: { ...f.figures, records: f.records.length },
       records: recordsInOrder(f.records.slice(0, RECORDS_PER_ITEM), shown),
       escalated: outcomes[i]?.escalated ?? false,
@@ -122,12 +123,4 @@ export async function backtest(ctx: AppContext, actor: Principal, input: Backtes
     })),
     truncated: findings.length > listed.length,
   };
-}
-
-function commonOf(paths: string[]): string {
-  const split = paths.map((p) => p.split("/").filter(Boolean));
-  const first = split[0] ?? [];
-  let n = 0;
-  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
-  return `/${first.slice(0, n).join("/")}/`;
 }

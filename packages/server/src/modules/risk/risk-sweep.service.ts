@@ -1,4 +1,4 @@
-import { type AreaLevel, isDisputeCategory, type RiskRuleKind } from "@wangge/core";
+import { type AreaLevel, commonAreaPath, isDisputeCategory, type RiskRuleKind } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
 import { findArea } from "../areas/areas.service.ts";
@@ -65,14 +65,6 @@ export function areaCache(ctx: AppContext): AreaOf {
   };
 }
 
-function commonPath(paths: string[]): string {
-  const split = paths.map((p) => p.split("/").filter(Boolean));
-  const first = split[0] ?? [];
-  let n = 0;
-  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
-  return `/${first.slice(0, n).join("/")}/`;
-}
-
 /**
  * The area whose inbox an alert goes to: the area at the rule's alert level above the records (their
  * nearest common area, if that is higher), never above the rule's own area's root.
@@ -82,7 +74,7 @@ export async function alertArea(
   recordPaths: string[],
   areaOf: AreaOf,
 ): Promise<AreaRow | undefined> {
-  const common = recordPaths.length > 0 ? commonPath(recordPaths) : rule.areaPath;
+  const common = recordPaths.length > 0 ? commonAreaPath(recordPaths) : rule.areaPath;
   const codes = common.split("/").filter(Boolean);
   const depth = Math.min(codes.length, depthOfLevel(rule, rule.alertLevel));
   for (let d = Math.max(depth, 1); d >= 1; d--) {
