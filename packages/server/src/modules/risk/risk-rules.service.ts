@@ -133,13 +133,35 @@ async function checkPlaybook(ctx: AppContext, id: string | null | undefined) {
     });
 }
 
-function auditRule(
+/**
+ * A rule as typed, checked (its area in the editor's configure scope, its alert level not above it,
+ * its playbook existing) and turned into the columns a create and a change both write.
+ */
+async function ruleColumns(ctx: AppContext, actor: Principal, body: Omit<NewRule, "id">) {
+  const area = await configurableArea(ctx, actor, body.areaCode, "body.areaCode");
+  checkAlertLevel(actor, area, body.alertLevel);
+  await checkPlaybook(ctx, body.playbookId);
+  return {
+    name: body.name,
+    kind: body.rule.kind,
+    params: JSON.stringify(body.rule.params),
+    area_id: area.id,
+    area_path: area.path,
+    alert_level: body.alertLevel,
+    enabled: body.enabled,
+    playbook_id: body.playbookId ?? null,
+    updated_by: authorId(actor),
+    updated_at: ctx.now(),
+  };
+}
+
+/** Audits a change to a rule, playbook or sensitive date (`path`: its area, null for the deployment's). */
+function auditConfig(
   ctx: AppContext,
   actor: Principal,
   meta: RequestMeta,
   action: string,
-  id: string,
-  path: string,
+  target: { type: "risk_rule" | "playbook" | "sensitive_date"; id: string; path: string | null },
   details: Record<string, unknown>,
 ) {
   return recordAudit(ctx, ctx.db, {
@@ -147,9 +169,9 @@ function auditRule(
     outcome: "success",
     actor: { userId: authorId(actor), username: actor.username },
     meta,
-    targetType: "risk_rule",
-    targetId: id,
-    areaPath: path,
+    targetType: target.type,
+    targetId: target.id,
+    areaPath: target.path,
     details,
   });
 }
@@ -166,31 +188,26 @@ export async function createRule(ctx: AppContext, actor: Principal, meta: Reques
       return { created: false, rule: presentRule(actor, existing) };
     throw new DomainError("RISK_RULE_ID_CONFLICT", `rule id ${body.id} is taken`);
   }
-  const area = await configurableArea(ctx, actor, body.areaCode, "body.areaCode");
-  checkAlertLevel(actor, area, body.alertLevel);
-  await checkPlaybook(ctx, body.playbookId);
-  const now = ctx.now();
+  const columns = await ruleColumns(ctx, actor, body);
   const inserted = await insertRule(ctx.db, {
     id: body.id,
-    name: body.name,
-    kind: body.rule.kind,
-    params: JSON.stringify(body.rule.params),
-    area_id: area.id,
-    area_path: area.path,
-    alert_level: body.alertLevel,
-    enabled: body.enabled,
-    playbook_id: body.playbookId ?? null,
-    created_by: authorId(actor),
-    created_at: now,
-    updated_by: authorId(actor),
-    updated_at: now,
+    ...columns,
+    created_by: columns.updated_by,
+    created_at: columns.updated_at,
   });
   if (inserted)
-    await auditRule(ctx, actor, meta, "risk.rule.create", body.id, area.path, {
-      kind: body.rule.kind,
-      params: body.rule.params,
-      enabled: body.enabled,
-    });
+    await auditConfig(
+      ctx,
+      actor,
+      meta,
+      "risk.rule.create",
+      { type: "risk_rule", id: body.id, path: columns.area_path },
+      {
+        kind: body.rule.kind,
+        params: body.rule.params,
+        enabled: body.enabled,
+      },
+    );
   else return createRule(ctx, actor, meta, body); // lost a parallel race: answer as a retry
   return { created: true, rule: await getRule(ctx, actor, body.id) };
 }
@@ -207,26 +224,20 @@ export async function saveRule(
   if (!row || !appliesTo(actor, row.area_path)) throw new DomainError("RISK_RULE_NOT_FOUND", `no rule ${id}`);
   if (!mayConfigure(actor, row.area_path))
     throw new DomainError("AUTH_FORBIDDEN", "rules of this area are configured above your level");
-  const area = await configurableArea(ctx, actor, body.areaCode, "body.areaCode");
-  checkAlertLevel(actor, area, body.alertLevel);
-  await checkPlaybook(ctx, body.playbookId);
-  const changed = await updateRule(ctx.db, id, body.version, {
-    name: body.name,
-    kind: body.rule.kind,
-    params: JSON.stringify(body.rule.params),
-    area_id: area.id,
-    area_path: area.path,
-    alert_level: body.alertLevel,
-    enabled: body.enabled,
-    playbook_id: body.playbookId ?? null,
-    updated_by: authorId(actor),
-    updated_at: ctx.now(),
-  });
+  const columns = await ruleColumns(ctx, actor, body);
+  const changed = await updateRule(ctx.db, id, body.version, columns);
   if (!changed) throw new DomainError("RISK_RULE_STALE", "the rule was changed since you read it; reload it");
-  await auditRule(ctx, actor, meta, "risk.rule.update", id, area.path, {
-    before: { kind: row.kind, params: row.params, enabled: row.enabled, areaPath: row.area_path },
-    after: { kind: body.rule.kind, params: body.rule.params, enabled: body.enabled, areaPath: area.path },
-  });
+  await auditConfig(
+    ctx,
+    actor,
+    meta,
+    "risk.rule.update",
+    { type: "risk_rule", id, path: columns.area_path },
+    {
+      before: { kind: row.kind, params: row.params, enabled: row.enabled, areaPath: row.area_path },
+      after: { kind: body.rule.kind, params: body.rule.params, enabled: body.enabled, areaPath: columns.area_path },
+    },
+  );
   return getRule(ctx, actor, id);
 }
 
@@ -282,15 +293,17 @@ export async function createPlaybook(
     if (row.name === body.name) return { created: false, playbook: presentPlaybook(row) };
     throw new DomainError("RISK_RULE_ID_CONFLICT", `playbook id ${body.id} is taken`);
   }
-  await recordAudit(ctx, ctx.db, {
-    action: "risk.playbook.create",
-    outcome: "success",
-    actor: { userId: authorId(actor), username: actor.username },
+  await auditConfig(
+    ctx,
+    actor,
     meta,
-    targetType: "playbook",
-    targetId: body.id,
-    details: { name: body.name, steps: body.steps.length },
-  });
+    "risk.playbook.create",
+    { type: "playbook", id: body.id, path: null },
+    {
+      name: body.name,
+      steps: body.steps.length,
+    },
+  );
   return { created: true, playbook: presentPlaybook(row) };
 }
 
@@ -304,15 +317,18 @@ export async function updatePlaybook(
   const body = maskedPlaybook(typed);
   if (!(await updatePlaybookRow(ctx.db, id, { ...body, updated_at: ctx.now() })))
     throw new DomainError("RISK_PLAYBOOK_NOT_FOUND", `no playbook ${id}`);
-  await recordAudit(ctx, ctx.db, {
-    action: "risk.playbook.update",
-    outcome: "success",
-    actor: { userId: authorId(actor), username: actor.username },
+  await auditConfig(
+    ctx,
+    actor,
     meta,
-    targetType: "playbook",
-    targetId: id,
-    details: { name: body.name, steps: body.steps.length, active: body.active },
-  });
+    "risk.playbook.update",
+    { type: "playbook", id, path: null },
+    {
+      name: body.name,
+      steps: body.steps.length,
+      active: body.active,
+    },
+  );
   return presentPlaybook((await findPlaybook(ctx.db, id)) as PlaybookRow);
 }
 
@@ -362,27 +378,6 @@ async function visibleDate(ctx: AppContext, actor: Principal, id: string): Promi
   return row;
 }
 
-function auditDate(
-  ctx: AppContext,
-  actor: Principal,
-  meta: RequestMeta,
-  action: string,
-  id: string,
-  path: string | null,
-  details: Record<string, unknown>,
-) {
-  return recordAudit(ctx, ctx.db, {
-    action,
-    outcome: "success",
-    actor: { userId: authorId(actor), username: actor.username },
-    meta,
-    targetType: "sensitive_date",
-    targetId: id,
-    areaPath: path,
-    details,
-  });
-}
-
 export async function createSensitiveDate(
   ctx: AppContext,
   actor: Principal,
@@ -412,10 +407,17 @@ export async function createSensitiveDate(
     updated_at: now,
   });
   if (!inserted) return createSensitiveDate(ctx, actor, meta, body);
-  await auditDate(ctx, actor, meta, "risk.sensitive_date.create", body.id, area?.path ?? null, {
-    name: body.name,
-    onDate: body.onDate,
-  });
+  await auditConfig(
+    ctx,
+    actor,
+    meta,
+    "risk.sensitive_date.create",
+    { type: "sensitive_date", id: body.id, path: area?.path ?? null },
+    {
+      name: body.name,
+      onDate: body.onDate,
+    },
+  );
   return { created: true, date: presentDate(await visibleDate(ctx, actor, body.id)) };
 }
 
@@ -440,10 +442,17 @@ export async function updateSensitiveDate(
     area_path: area?.path ?? null,
     updated_at: ctx.now(),
   });
-  await auditDate(ctx, actor, meta, "risk.sensitive_date.update", id, area?.path ?? null, {
-    name: body.name,
-    onDate: body.onDate,
-  });
+  await auditConfig(
+    ctx,
+    actor,
+    meta,
+    "risk.sensitive_date.update",
+    { type: "sensitive_date", id, path: area?.path ?? null },
+    {
+      name: body.name,
+      onDate: body.onDate,
+    },
+  );
   return presentDate(await visibleDate(ctx, actor, id));
 }
 
@@ -451,5 +460,14 @@ export async function deleteSensitiveDate(ctx: AppContext, actor: Principal, met
   const row = await visibleDate(ctx, actor, id);
   await dateArea(ctx, actor, row.area_code ?? null);
   await updateSensitiveDateRow(ctx.db, id, { deleted_at: ctx.now(), updated_at: ctx.now() });
-  await auditDate(ctx, actor, meta, "risk.sensitive_date.delete", id, row.area_path, { name: row.name });
+  await auditConfig(
+    ctx,
+    actor,
+    meta,
+    "risk.sensitive_date.delete",
+    { type: "sensitive_date", id, path: row.area_path },
+    {
+      name: row.name,
+    },
+  );
 }
