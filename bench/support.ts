@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import type { Kysely } from "kysely";
+import type { DB } from "../packages/server/src/db/schema.ts";
+import { uuidv7 } from "../packages/server/src/ids.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -150,6 +153,69 @@ export function mulberry32(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** An area row as the benchmarks load it straight into the `area` table. */
+export interface BenchArea {
+  id: string;
+  code: string;
+  name: string;
+  level: string;
+  parent_id: string | null;
+  path: string;
+}
+
+/** The row as stored: grids rural and locally drawn, the other levels from the NBS. */
+export type BenchAreaRow = BenchArea & { kind: string | null; source: string; abolished_at: null };
+
+/**
+ * A county (港北区, 450802) of 20 townships, 100 villages and `gridCount` grids spread evenly over the
+ * villages, as rows for the `area` table (grids rural and local, the rest from the NBS).
+ */
+export function countyAreas(gridCount: number) {
+  const areas: BenchAreaRow[] = [];
+  const add = (code: string, name: string, level: string, parent?: BenchArea): BenchArea => {
+    const row = {
+      id: uuidv7(),
+      code,
+      name,
+      level,
+      parent_id: parent?.id ?? null,
+      path: `${parent?.path ?? "/"}${code}/`,
+    };
+    areas.push({
+      ...row,
+      kind: level === "grid" ? "rural" : null,
+      source: level === "grid" ? "local" : "nbs",
+      abolished_at: null,
+    });
+    return row;
+  };
+  const county = add("450802", "港北区", "county");
+  const townships = Array.from({ length: 20 }, (_, i) =>
+    add(`450802${String(i + 1).padStart(3, "0")}`, `镇${i + 1}`, "township", county),
+  );
+  const villages = Array.from({ length: 100 }, (_, i) => {
+    const t = townships[i % 20] as BenchArea;
+    return add(`${t.code}${String(Math.floor(i / 20) + 1).padStart(3, "0")}`, `村${i + 1}`, "village", t);
+  });
+  const grids = Array.from({ length: gridCount }, (_, i) => {
+    const v = villages[i % 100] as BenchArea;
+    return {
+      ...add(`${v.code}G${String(Math.floor(i / 100) + 1).padStart(2, "0")}`, `网格${i + 1}`, "grid", v),
+      village: v.code,
+    };
+  });
+  return { areas, county, townships, villages, grids };
+}
+
+/** Loads area rows (countyAreas().areas) in batches. */
+export async function insertAreas(db: Kysely<DB>, areas: readonly BenchAreaRow[]): Promise<void> {
+  for (let i = 0; i < areas.length; i += 1000)
+    await db
+      .insertInto("area")
+      .values(areas.slice(i, i + 1000) as never)
+      .execute();
 }
 
 /** Guangxi's extent (WGS-84), over which the province benchmarks lay their synthetic grids. */

@@ -1,19 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Kysely, sql } from "kysely";
 import { systemPrincipal } from "../packages/core/src/index.ts";
-import { createContext } from "../packages/server/src/app.ts";
-import { loadConfig } from "../packages/server/src/config.ts";
-import { createFieldCrypto } from "../packages/server/src/crypto/field-crypto.ts";
-import { openDatabase } from "../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import type { DB } from "../packages/server/src/db/schema.ts";
-import { uuidv7 } from "../packages/server/src/ids.ts";
 import { ensureDefaultCategories } from "../packages/server/src/modules/events/categories.service.ts";
 import { backtest } from "../packages/server/src/modules/risk/backtest.service.ts";
-import { postgresForBench } from "./support.ts";
+import { countyAreas, eachBenchEngine, insertAreas, timeRepeatedMs } from "./support.ts";
 
 /**
  * The backtest (推演) of risk rules over two years of a county's events, on PGlite and PostgreSQL:
@@ -31,41 +21,8 @@ import { postgresForBench } from "./support.ts";
 const DAY = 86_400_000;
 
 async function loadCounty(db: Kysely<DB>, eventCount: number, end: Date) {
-  const areas: Record<string, unknown>[] = [];
-  const add = (code: string, name: string, level: string, parent?: { id: string; path: string }) => {
-    const row = {
-      id: uuidv7(),
-      code,
-      name,
-      level,
-      parent_id: parent?.id ?? null,
-      path: `${parent?.path ?? "/"}${code}/`,
-    };
-    areas.push({
-      ...row,
-      kind: level === "grid" ? "rural" : null,
-      source: level === "grid" ? "local" : "nbs",
-      abolished_at: null,
-    });
-    return row;
-  };
-  const county = add("450802", "港北区", "county");
-  const townships = Array.from({ length: 20 }, (_, i) =>
-    add(`450802${String(i + 1).padStart(3, "0")}`, `镇${i + 1}`, "township", county),
-  );
-  const villages = Array.from({ length: 100 }, (_, i) => {
-    const t = townships[i % 20] as (typeof townships)[number];
-    return add(`${t.code}${String(Math.floor(i / 20) + 1).padStart(3, "0")}`, `村${i + 1}`, "village", t);
-  });
-  const grids = Array.from({ length: 1000 }, (_, i) => {
-    const v = villages[i % 100] as (typeof villages)[number];
-    return add(`${v.code}G${String(Math.floor(i / 100) + 1).padStart(2, "0")}`, `网格${i + 1}`, "grid", v);
-  });
-  for (let i = 0; i < areas.length; i += 500)
-    await db
-      .insertInto("area")
-      .values(areas.slice(i, i + 500) as never)
-      .execute();
+  const { areas, county, grids } = countyAreas(1000);
+  await insertAreas(db, areas);
   await sql`create temp table bench_grid (n int, id uuid, path text)`.execute(db);
   await sql`insert into bench_grid values ${sql.join(grids.map((g, n) => sql`(${n}, ${g.id}, ${g.path})`))}`.execute(
     db,
@@ -134,115 +91,83 @@ async function loadCounty(db: Kysely<DB>, eventCount: number, end: Date) {
   return { county: county.code, from: start, events: Number(c?.events), disputes: Number(c?.disputes) };
 }
 
-async function timed(times: number, f: () => Promise<unknown>) {
-  await f();
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t = performance.now();
-    await f();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  return {
-    p50: Math.round((ms[Math.floor(ms.length / 2)] ?? 0) * 10) / 10,
-    max: Math.round((ms.at(-1) ?? 0) * 10) / 10,
-  };
-}
-
 const day = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export async function run(args: string[]): Promise<Record<string, number>> {
   const eventCount = Number(args[0] ?? 100_000);
   const figures: Record<string, number> = { events: eventCount };
   const rows: Record<string, unknown>[] = [];
-  const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-warning-"));
-  const pg = await postgresForBench();
-  try {
-    const engines: { name: "pglite" | "postgres"; env: Record<string, string> }[] = [
-      { name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite") } },
-    ];
-    if (process.env.BENCH_WARNING_ENGINES === "postgres") engines.shift();
-    if (pg) engines.push({ name: "postgres", env: { DATABASE_URL: pg.url, WANGGE_DATA_DIR: path.join(dir, "pg") } });
-    for (const engine of engines) {
-      const e = engine.name;
-      const config = loadConfig({ ...engine.env, WANGGE_WEB_DIST: "/nonexistent" });
-      const database = await openDatabase(config.database);
-      try {
-        const ctx = createContext({ config, database, crypto: createFieldCrypto(randomBytes(32)) });
-        await migrateToLatest(ctx.db);
-        await ensureDefaultCategories(ctx.db);
-        const end = new Date();
-        let t = performance.now();
-        const county = await loadCounty(ctx.db, eventCount, end);
-        const loadS = Math.round((performance.now() - t) / 100) / 10;
-        t = performance.now();
-        const actor = systemPrincipal();
-        const period = { from: day(county.from), to: day(end) };
-        const cases = [
-          {
-            key: "repeated",
-            label: "repeated disputes, same parties (30 d, 3)",
-            rule: { kind: "repeated_disputes", params: { match: "parties", windowDays: 30, minCount: 3 } },
+  await eachBenchEngine(
+    "warning",
+    async (e, ctx) => {
+      await ensureDefaultCategories(ctx.db);
+      const end = new Date();
+      let t = performance.now();
+      const county = await loadCounty(ctx.db, eventCount, end);
+      const loadS = Math.round((performance.now() - t) / 100) / 10;
+      t = performance.now();
+      const actor = systemPrincipal();
+      const period = { from: day(county.from), to: day(end) };
+      const cases = [
+        {
+          key: "repeated",
+          label: "repeated disputes, same parties (30 d, 3)",
+          rule: { kind: "repeated_disputes", params: { match: "parties", windowDays: 30, minCount: 3 } },
+        },
+        {
+          key: "surge",
+          label: "weekly surge of disputes per village (8 w, 3 sd, ≥ 5)",
+          rule: {
+            kind: "category_surge",
+            params: { categoryPrefix: "dispute.", areaLevel: "village", baselineWeeks: 8, sdFactor: 3, minCount: 5 },
           },
-          {
-            key: "surge",
-            label: "weekly surge of disputes per village (8 w, 3 sd, ≥ 5)",
-            rule: {
-              kind: "category_surge",
-              params: { categoryPrefix: "dispute.", areaLevel: "village", baselineWeeks: 8, sdFactor: 3, minCount: 5 },
-            },
-          },
-          {
-            key: "major",
-            label: "major disputes unsettled after 15 days, or reopened",
-            rule: { kind: "major_dispute", params: { unsettledDays: 15, includeReopened: true } },
-          },
-        ] as const;
+        },
+        {
+          key: "major",
+          label: "major disputes unsettled after 15 days, or reopened",
+          rule: { kind: "major_dispute", params: { unsettledDays: 15, includeReopened: true } },
+        },
+      ] as const;
+      Object.assign(figures, {
+        [`${e}_events`]: county.events,
+        [`${e}_disputes`]: county.disputes,
+        [`${e}_load_s`]: loadS,
+      });
+      rows.push({
+        engine: e,
+        measure: "events / disputes over two years (load s)",
+        value: `${county.events} / ${county.disputes} (${loadS})`,
+      });
+      if (process.env.BENCH_WARNING_EXPLAIN) {
+        const plan = await sql
+          .raw(`explain (analyze, buffers) select e.id, e.created_at, e.area_path, array_agg(distinct dp.identity_key) as keys
+        from event e join dispute_party dp on dp.event_id = e.id
+        where e.category_key like 'dispute.%' and e.area_path like '/450802/%'
+          and e.created_at >= '${county.from.toISOString()}' and e.created_at < now() and e.merged_into is null
+          and dp.identity_key is not null
+        group by e.id, e.created_at, e.area_path having count(distinct dp.identity_key) >= 2`)
+          .execute(ctx.db);
+        console.error((plan.rows as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n"));
+      }
+      for (const c of cases) {
+        let result: Awaited<ReturnType<typeof backtest>> | undefined;
+        const ms = await timeRepeatedMs(3, async () => {
+          result = await backtest(ctx, actor, { rule: c.rule as never, areaCode: county.county, ...period });
+        });
         Object.assign(figures, {
-          [`${e}_events`]: county.events,
-          [`${e}_disputes`]: county.disputes,
-          [`${e}_load_s`]: loadS,
+          [`${e}_${c.key}_backtest_ms`]: ms.p50,
+          [`${e}_${c.key}_backtest_max_ms`]: ms.max,
+          [`${e}_${c.key}_raised`]: result?.summary.raised ?? 0,
         });
         rows.push({
           engine: e,
-          measure: "events / disputes over two years (load s)",
-          value: `${county.events} / ${county.disputes} (${loadS})`,
+          measure: `backtest over 2 years: ${c.label} — raised ${result?.summary.raised} (followed ${result?.summary.followed}); p50 / max ms`,
+          value: `${ms.p50} / ${ms.max}`,
         });
-        if (process.env.BENCH_WARNING_EXPLAIN) {
-          const plan = await sql
-            .raw(`explain (analyze, buffers) select e.id, e.created_at, e.area_path, array_agg(distinct dp.identity_key) as keys
-            from event e join dispute_party dp on dp.event_id = e.id
-            where e.category_key like 'dispute.%' and e.area_path like '/450802/%'
-              and e.created_at >= '${county.from.toISOString()}' and e.created_at < now() and e.merged_into is null
-              and dp.identity_key is not null
-            group by e.id, e.created_at, e.area_path having count(distinct dp.identity_key) >= 2`)
-            .execute(ctx.db);
-          console.error((plan.rows as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n"));
-        }
-        for (const c of cases) {
-          let result: Awaited<ReturnType<typeof backtest>> | undefined;
-          const ms = await timed(3, async () => {
-            result = await backtest(ctx, actor, { rule: c.rule as never, areaCode: county.county, ...period });
-          });
-          Object.assign(figures, {
-            [`${e}_${c.key}_backtest_ms`]: ms.p50,
-            [`${e}_${c.key}_backtest_max_ms`]: ms.max,
-            [`${e}_${c.key}_raised`]: result?.summary.raised ?? 0,
-          });
-          rows.push({
-            engine: e,
-            measure: `backtest over 2 years: ${c.label} — raised ${result?.summary.raised} (followed ${result?.summary.followed}); p50 / max ms`,
-            value: `${ms.p50} / ${ms.max}`,
-          });
-        }
-      } finally {
-        await database.close();
       }
-    }
-  } finally {
-    pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    },
+    { only: process.env.BENCH_WARNING_ENGINES === "postgres" ? "postgres" : undefined },
+  );
   console.table(rows);
   return figures;
 }
