@@ -1,20 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Kysely, sql } from "kysely";
 import { chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
-import { createContext } from "../packages/server/src/app.ts";
-import { loadConfig } from "../packages/server/src/config.ts";
-import { createFieldCrypto } from "../packages/server/src/crypto/field-crypto.ts";
-import { openDatabase } from "../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import type { DB } from "../packages/server/src/db/schema.ts";
-import { uuidv7 } from "../packages/server/src/ids.ts";
 import { ensureDefaultTags } from "../packages/server/src/modules/registry/tags.service.ts";
 import { dueStatement } from "../packages/server/src/modules/visits/due.queries.ts";
 import { dueList, visitCoverage } from "../packages/server/src/modules/visits/due.service.ts";
-import { postgresForBench } from "./support.ts";
+import { countyAreas, eachBenchEngine, insertAreas, timeRepeatedMs } from "./support.ts";
 
 /**
  * The due lists of door-knocking visits at a county's scale, on PGlite and PostgreSQL:
@@ -30,44 +20,8 @@ import { postgresForBench } from "./support.ts";
  * Usage: npm run bench -- visits [grids=1000]
  */
 async function loadCounty(db: Kysely<DB>, gridCount: number, today: string) {
-  const areas: Record<string, unknown>[] = [];
-  const add = (code: string, name: string, level: string, parent?: { id: string; path: string }) => {
-    const row = {
-      id: uuidv7(),
-      code,
-      name,
-      level,
-      parent_id: parent?.id ?? null,
-      path: `${parent?.path ?? "/"}${code}/`,
-    };
-    areas.push({
-      ...row,
-      kind: level === "grid" ? "rural" : null,
-      source: level === "grid" ? "local" : "nbs",
-      abolished_at: null,
-    });
-    return row;
-  };
-  const county = add("450802", "港北区", "county");
-  const townships = Array.from({ length: 20 }, (_, i) =>
-    add(`450802${String(i + 1).padStart(3, "0")}`, `镇${i + 1}`, "township", county),
-  );
-  const villages = Array.from({ length: 100 }, (_, i) => {
-    const t = townships[i % 20] as (typeof townships)[number];
-    return add(`${t.code}${String(Math.floor(i / 20) + 1).padStart(3, "0")}`, `村${i + 1}`, "village", t);
-  });
-  const grids = Array.from({ length: gridCount }, (_, i) => {
-    const v = villages[i % 100] as (typeof villages)[number];
-    return {
-      ...add(`${v.code}G${String(Math.floor(i / 100) + 1).padStart(2, "0")}`, `网格${i + 1}`, "grid", v),
-      village: v.code,
-    };
-  });
-  for (let i = 0; i < areas.length; i += 1000)
-    await db
-      .insertInto("area")
-      .values(areas.slice(i, i + 1000) as never)
-      .execute();
+  const { areas, county, grids } = countyAreas(gridCount);
+  await insertAreas(db, areas);
   await sql`create temp table bench_grid (n int, path text, village text, cx float8, cy float8)`.execute(db);
   for (let i = 0; i < grids.length; i += 1000)
     await sql`insert into bench_grid values ${sql.join(
@@ -154,133 +108,100 @@ function inline(text: string, parameters: readonly unknown[]): string {
   });
 }
 
-async function timed(times: number, f: () => Promise<unknown>) {
-  await f();
-  await f();
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t = performance.now();
-    await f();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  return {
-    p50: Math.round((ms[Math.floor(ms.length / 2)] ?? 0) * 10) / 10,
-    max: Math.round((ms.at(-1) ?? 0) * 10) / 10,
-  };
-}
-
 export async function run(args: string[]): Promise<Record<string, number>> {
   const gridCount = Number(args[0] ?? 1000);
   const figures: Record<string, number> = { grids: gridCount };
   const rows: Record<string, unknown>[] = [];
-  const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-visits-"));
-  const pg = await postgresForBench();
-  try {
-    const engines: { name: "pglite" | "postgres"; env: Record<string, string> }[] = [
-      { name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite") } },
-    ];
-    if (process.env.BENCH_VISITS_ENGINES === "postgres") engines.shift();
-    if (pg) engines.push({ name: "postgres", env: { DATABASE_URL: pg.url, WANGGE_DATA_DIR: path.join(dir, "pg") } });
-    for (const engine of engines) {
-      const e = engine.name;
-      const config = loadConfig({ ...engine.env, WANGGE_WEB_DIST: "/nonexistent" });
-      const database = await openDatabase(config.database);
-      try {
-        const ctx = createContext({ config, database, crypto: createFieldCrypto(randomBytes(32)) });
-        await migrateToLatest(ctx.db);
-        await ensureDefaultTags(ctx.db);
-        const today = chinaDate(new Date());
-        let t = performance.now();
-        const county = await loadCounty(ctx.db, gridCount, today);
-        const loadS = Math.round((performance.now() - t) / 100) / 10;
-        const actor = systemPrincipal();
-        if (process.env.BENCH_VISITS_EXPLAIN) {
-          // The plan of the county's list, to see where its time goes.
-          const { sql: text, parameters } = dueStatement({
-            prefixes: ["/450802/"],
-            today,
-            householdEveryDays: 365,
-            timeZone: "Asia/Shanghai",
-            statuses: ["overdue", "due"],
-            near: null,
-            limit: 100,
-            offset: 0,
-          }).compile(ctx.db);
-          const plan = await sql.raw(`explain (analyze, buffers) ${inline(text, parameters)}`).execute(ctx.db);
-          console.error((plan.rows as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n"));
-        }
-        let countyList: Awaited<ReturnType<typeof dueList>> | undefined;
-        const countyMs = await timed(5, async () => {
-          countyList = await dueList(ctx, actor, {
-            areaCode: county.county,
-            status: "overdue,due",
-            limit: 100,
-            offset: 0,
-          });
-        });
-        let gridList: Awaited<ReturnType<typeof dueList>> | undefined;
-        const gridMs = await timed(20, async () => {
-          gridList = await dueList(ctx, actor, {
-            areaCode: county.grid,
-            status: "overdue,due",
-            ...county.gridPoint,
-            limit: 1000,
-            offset: 0,
-          });
-        });
-        // Coverage of a township and its villages, with the on-time share as history (the last 90 days).
-        const township = `${county.county}001`;
-        let coverage: Awaited<ReturnType<typeof visitCoverage>> | undefined;
-        const coverageMs = await timed(3, async () => {
-          coverage = await visitCoverage(ctx, actor, { areaCode: township });
-        });
-        t = performance.now();
-        Object.assign(figures, {
-          [`${e}_township_coverage_ms`]: coverageMs.p50,
-          [`${e}_township_fell_due`]: coverage?.area.fellDue ?? 0,
-          [`${e}_people`]: county.people,
-          [`${e}_households`]: county.households,
-          [`${e}_tagged`]: county.tagged,
-          [`${e}_visits`]: county.visits,
-          [`${e}_load_s`]: loadS,
-          [`${e}_county_due_ms`]: countyMs.p50,
-          [`${e}_county_due_max_ms`]: countyMs.max,
-          [`${e}_county_overdue_or_due`]: countyList?.total ?? 0,
-          [`${e}_grid_due_ms`]: gridMs.p50,
-          [`${e}_grid_due_max_ms`]: gridMs.max,
-          [`${e}_grid_overdue_or_due`]: gridList?.total ?? 0,
-        });
-        rows.push(
-          {
-            engine: e,
-            measure: "people / households / tagged / visits (load s)",
-            value: `${county.people} / ${county.households} / ${county.tagged} / ${county.visits} (${loadS})`,
-          },
-          {
-            engine: e,
-            measure: `county due list, first 100 of ${countyList?.total} + counts: p50 / max ms`,
-            value: `${countyMs.p50} / ${countyMs.max}`,
-          },
-          {
-            engine: e,
-            measure: `one grid's due list, nearest first (${gridList?.total} items): p50 / max ms`,
-            value: `${gridMs.p50} / ${gridMs.max}`,
-          },
-          {
-            engine: e,
-            measure: `a township's coverage with on-time history, 90 days (${coverage?.area.subjects} subjects): p50 / max ms`,
-            value: `${coverageMs.p50} / ${coverageMs.max}`,
-          },
-        );
-      } finally {
-        await database.close();
+  await eachBenchEngine(
+    "visits",
+    async (e, ctx) => {
+      await ensureDefaultTags(ctx.db);
+      const today = chinaDate(new Date());
+      let t = performance.now();
+      const county = await loadCounty(ctx.db, gridCount, today);
+      const loadS = Math.round((performance.now() - t) / 100) / 10;
+      const actor = systemPrincipal();
+      if (process.env.BENCH_VISITS_EXPLAIN) {
+        // The plan of the county's list, to see where its time goes.
+        const { sql: text, parameters } = dueStatement({
+          prefixes: ["/450802/"],
+          today,
+          householdEveryDays: 365,
+          timeZone: "Asia/Shanghai",
+          statuses: ["overdue", "due"],
+          near: null,
+          limit: 100,
+          offset: 0,
+        }).compile(ctx.db);
+        const plan = await sql.raw(`explain (analyze, buffers) ${inline(text, parameters)}`).execute(ctx.db);
+        console.error((plan.rows as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n"));
       }
-    }
-  } finally {
-    pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+      let countyList: Awaited<ReturnType<typeof dueList>> | undefined;
+      const countyMs = await timeRepeatedMs(5, async () => {
+        countyList = await dueList(ctx, actor, {
+          areaCode: county.county,
+          status: "overdue,due",
+          limit: 100,
+          offset: 0,
+        });
+      });
+      let gridList: Awaited<ReturnType<typeof dueList>> | undefined;
+      const gridMs = await timeRepeatedMs(20, async () => {
+        gridList = await dueList(ctx, actor, {
+          areaCode: county.grid,
+          status: "overdue,due",
+          ...county.gridPoint,
+          limit: 1000,
+          offset: 0,
+        });
+      });
+      // Coverage of a township and its villages, with the on-time share as history (the last 90 days).
+      const township = `${county.county}001`;
+      let coverage: Awaited<ReturnType<typeof visitCoverage>> | undefined;
+      const coverageMs = await timeRepeatedMs(3, async () => {
+        coverage = await visitCoverage(ctx, actor, { areaCode: township });
+      });
+      t = performance.now();
+      Object.assign(figures, {
+        [`${e}_township_coverage_ms`]: coverageMs.p50,
+        [`${e}_township_fell_due`]: coverage?.area.fellDue ?? 0,
+        [`${e}_people`]: county.people,
+        [`${e}_households`]: county.households,
+        [`${e}_tagged`]: county.tagged,
+        [`${e}_visits`]: county.visits,
+        [`${e}_load_s`]: loadS,
+        [`${e}_county_due_ms`]: countyMs.p50,
+        [`${e}_county_due_max_ms`]: countyMs.max,
+        [`${e}_county_overdue_or_due`]: countyList?.total ?? 0,
+        [`${e}_grid_due_ms`]: gridMs.p50,
+        [`${e}_grid_due_max_ms`]: gridMs.max,
+        [`${e}_grid_overdue_or_due`]: gridList?.total ?? 0,
+      });
+      rows.push(
+        {
+          engine: e,
+          measure: "people / households / tagged / visits (load s)",
+          value: `${county.people} / ${county.households} / ${county.tagged} / ${county.visits} (${loadS})`,
+        },
+        {
+          engine: e,
+          measure: `county due list, first 100 of ${countyList?.total} + counts: p50 / max ms`,
+          value: `${countyMs.p50} / ${countyMs.max}`,
+        },
+        {
+          engine: e,
+          measure: `one grid's due list, nearest first (${gridList?.total} items): p50 / max ms`,
+          value: `${gridMs.p50} / ${gridMs.max}`,
+        },
+        {
+          engine: e,
+          measure: `a township's coverage with on-time history, 90 days (${coverage?.area.subjects} subjects): p50 / max ms`,
+          value: `${coverageMs.p50} / ${coverageMs.max}`,
+        },
+      );
+    },
+    { only: process.env.BENCH_VISITS_ENGINES === "postgres" ? "postgres" : undefined },
+  );
   console.table(rows);
   return figures;
 }
