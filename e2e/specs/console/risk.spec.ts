@@ -42,6 +42,14 @@ describe("risk early warning in the console", () => {
     }
     await card.getByText("已关闭", { exact: true }).waitFor();
     await card.getByText("韦家承诺三日内修好雨棚", { exact: false }).waitFor();
+    // A matter behind the alert opens in 事件办理.
+    const first = numbers[0] as string;
+    await card.getByRole("link", { name: first, exact: true }).click();
+    await page.waitForURL(/\/events\?open=/);
+    const drawer = page.getByRole("dialog").filter({ has: page.getByText(first, { exact: true }) });
+    await drawer.getByRole("tab", { name: "详情" }).waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("menuitem", { name: "风险预警" }).click();
 
     // The rule's backtest over the demo history.
     await page.getByRole("tab", { name: "预警规则" }).click();

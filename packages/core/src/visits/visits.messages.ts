@@ -19,8 +19,8 @@ export const VISIT_FIELD_MESSAGES: MessageCatalogue = {
   VISIT_FIELD_ANSWERED_TWICE: { "zh-CN": "重复作答", en: "answered twice" },
   VISIT_FIELD_GIVEN_TWICE: { "zh-CN": "重复给出", en: "given twice" },
   VISIT_FIELD_HOUSEHOLD_OR_PERSON: {
-    "zh-CN": "请给出 householdId、personId 或 areaCode",
-    en: "give householdId, personId or areaCode",
+    "zh-CN": "请给出 householdId、personId、areaCode 或起始日期",
+    en: "give householdId, personId, areaCode or a first day",
   },
   VISIT_FIELD_LIST_PERIOD: {
     "zh-CN": "起始日期不能晚于截止日期，且最长 {days} 天",

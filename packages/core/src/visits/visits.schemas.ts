@@ -124,9 +124,9 @@ export const VisitHistoryQuerySchema = z.object({
     .string()
     .max(24)
     .optional()
-    .describe("The visits recorded in an area (its households'), as the figures count them; with from/to"),
-  from: dateSchema.optional().describe("First day (China time) of the visits listed; with areaCode"),
-  to: dateSchema.optional().describe("Last day (China time) of the visits listed; with areaCode"),
+    .describe("The visits recorded in an area (its households'), as the figures count them; default: all you see"),
+  from: dateSchema.optional().describe("First day (China time) of the visits listed"),
+  to: dateSchema.optional().describe("Last day (China time) of the visits listed"),
   met: z
     .enum(["true", "false"])
     .optional()

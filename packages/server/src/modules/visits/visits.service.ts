@@ -302,13 +302,13 @@ export interface VisitListQuery {
 }
 
 /**
- * Visits newest first: of a household, of a person, or recorded in an area over a period — the list
- * behind the workbench's visit figures, counted the same way (the household's area at the time, the
- * China day of the visit, `met` for visitsMet).
+ * Visits newest first: of a household, of a person, or recorded in an area (default: all the reader
+ * sees) over a period — the list behind the workbench's visit figures, counted the same way (the
+ * household's area at the time, the China day of the visit, `met` for visitsMet).
  */
 export async function visitHistory(ctx: AppContext, actor: Principal, query: VisitListQuery) {
-  if (!query.householdId && !query.personId && !query.areaCode)
-    throw new DomainError("VALIDATION_FAILED", "name the household, the person or the area", {
+  if (!query.householdId && !query.personId && !query.areaCode && !query.from)
+    throw new DomainError("VALIDATION_FAILED", "name the household, the person, the area or the period", {
       errors: [fieldIssue("query.householdId", "VISIT_FIELD_HOUSEHOLD_OR_PERSON")],
     });
   if (query.from && query.to && (query.from > query.to || daysBetween(query.from, query.to) >= VISIT_LIST_MAX_DAYS))

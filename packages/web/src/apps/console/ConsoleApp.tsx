@@ -207,6 +207,7 @@ function VisitsRoute() {
   return (
     <VisitsPage
       canReadReports={s.can("report.read")}
+      canReadVisits={s.can("person.read")}
       canConfigure={s.canEverywhere("visit.configure")}
       areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
     />

@@ -16,6 +16,7 @@ import {
 } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import {
@@ -196,7 +197,15 @@ function AlertDetail({
           {
             title: t("risk.records.label"),
             dataIndex: "label",
-            render: (v: string) => <span translate="no">{v}</span>,
+            // An event the reader may open links to it in the events list (its drawer opens).
+            render: (v: string, r: AlertView["records"][number]) =>
+              r.type === "event" && r.visible ? (
+                <Link to={`/events?open=${encodeURIComponent(r.id)}`} translate="no" data-testid="risk-record-event">
+                  {v}
+                </Link>
+              ) : (
+                <span translate="no">{v}</span>
+              ),
           },
           { title: t("risk.records.detail"), dataIndex: "detail", render: (v: string | null) => v ?? "—" },
           {

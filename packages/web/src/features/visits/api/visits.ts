@@ -22,6 +22,18 @@ export const updateVisitPlan = (key: string, body: Pick<VisitPlan, "everyDays" |
   apiFetch<VisitPlan>(`/api/v1/visit-plans/${encodeURIComponent(key)}`, { method: "PUT", json: body });
 export const listVisitHistory = (subject: { householdId?: string; personId?: string }) =>
   apiFetch<Visit[]>(`/api/v1/visits${query(subject)}`);
+/** An area's visits over a period, newest first (the list behind the visit figures), a page at a time. */
+export const listAreaVisits = (params: {
+  areaCode?: string;
+  from?: string;
+  to?: string;
+  met?: "true" | "false";
+  limit: number;
+  offset: number;
+}) =>
+  apiFetch<Visit[]>(
+    `/api/v1/visits${query({ ...params, limit: String(params.limit), offset: String(params.offset) })}`,
+  );
 /** Coverage of an area and its children; the on-time share over a period (default the last 90 days). */
 export const getCoverage = (areaCode?: string, period: { from?: string; to?: string } = {}) =>
   apiFetch<Coverage>(`/api/v1/visits/coverage${query({ areaCode, ...period })}`);

@@ -1,4 +1,5 @@
 import { App, Empty, Table, Tag, Typography } from "antd";
+import type { TFunction } from "i18next";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
@@ -30,46 +31,49 @@ export function VisitHistory({ householdId, personId }: { householdId?: string; 
           loading={!visits}
           pagination={false}
           dataSource={visits ?? []}
-          columns={[
-            {
-              title: t("visits.visitedAt"),
-              dataIndex: "visitedAt",
-              render: (v: string) => new Date(v).toLocaleString(),
-            },
-            { title: t("visits.kind"), dataIndex: "kind", render: (v: string) => t(`visits.kinds.${v}`) },
-            {
-              title: t("visits.outcome"),
-              dataIndex: "outcome",
-              render: (v: string) => (
-                <Tag color={v === "visited" ? "green" : "default"}>{t(`visits.outcomes.${v}`)}</Tag>
-              ),
-            },
-            {
-              title: t("visits.findings"),
-              key: "findings",
-              render: (_: unknown, v: Visit) => {
-                const issues = v.checklist.filter((c) => !c.ok).length;
-                return (
-                  <span>
-                    {issues === 0 ? t("visits.allFine") : t("visits.issues", { n: issues })}
-                    {v.needs.length > 0 ? ` · ${t("visits.needs", { n: v.needs.length })}` : ""}
-                  </span>
-                );
-              },
-            },
-            {
-              title: t("visits.note"),
-              dataIndex: "note",
-              render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
-            },
-            {
-              title: t("visits.recordedBy"),
-              dataIndex: "recordedBy",
-              render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
-            },
-          ]}
+          columns={visitColumns(t)}
         />
       )}
     </section>
   );
+}
+
+/** A visit's columns (time, kind, outcome, findings, note, who recorded it), shared by the visit lists. */
+export function visitColumns(t: TFunction) {
+  return [
+    {
+      title: t("visits.visitedAt"),
+      dataIndex: "visitedAt",
+      render: (v: string) => new Date(v).toLocaleString(),
+    },
+    { title: t("visits.kind"), dataIndex: "kind", render: (v: string) => t(`visits.kinds.${v}`) },
+    {
+      title: t("visits.outcome"),
+      dataIndex: "outcome",
+      render: (v: string) => <Tag color={v === "visited" ? "green" : "default"}>{t(`visits.outcomes.${v}`)}</Tag>,
+    },
+    {
+      title: t("visits.findings"),
+      key: "findings",
+      render: (_: unknown, v: Visit) => {
+        const issues = v.checklist.filter((c) => !c.ok).length;
+        return (
+          <span>
+            {issues === 0 ? t("visits.allFine") : t("visits.issues", { n: issues })}
+            {v.needs.length > 0 ? ` · ${t("visits.needs", { n: v.needs.length })}` : ""}
+          </span>
+        );
+      },
+    },
+    {
+      title: t("visits.note"),
+      dataIndex: "note",
+      render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
+    },
+    {
+      title: t("visits.recordedBy"),
+      dataIndex: "recordedBy",
+      render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
+    },
+  ];
 }

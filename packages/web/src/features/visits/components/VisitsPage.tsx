@@ -17,6 +17,7 @@ import {
 } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import {
@@ -31,6 +32,7 @@ import {
   type VisitPlan,
   type VisitSignal,
 } from "../api/visits.ts";
+import { VisitRecordsTab } from "./VisitRecordsTab.tsx";
 
 /**
  * Visits in the console: coverage per area with drill-down (no figure per worker anywhere), which grids
@@ -39,16 +41,23 @@ import {
  */
 export function VisitsPage({
   canReadReports,
+  canReadVisits,
   canConfigure,
   areaCode,
 }: {
   canReadReports: boolean;
+  /** May list visits with the people visited (person.read): 走访记录. */
+  canReadVisits: boolean;
   canConfigure: boolean;
   areaCode: string | null;
 }) {
   const { t } = useTranslation();
+  // The tab is in the address (?tab=records&areaCode=… is where a visit figure links to).
+  const [params, setParams] = useSearchParams();
   return (
     <Tabs
+      activeKey={params.get("tab") ?? undefined}
+      onChange={(tab) => setParams({ tab }, { replace: true })}
       items={[
         ...(canReadReports
           ? [
@@ -56,6 +65,9 @@ export function VisitsPage({
               { key: "close-outs", label: t("visits.closeOuts"), children: <CloseOutsTab areaCode={areaCode} /> },
               { key: "signals", label: t("visits.signals"), children: <SignalsTab areaCode={areaCode} /> },
             ]
+          : []),
+        ...(canReadVisits
+          ? [{ key: "records", label: t("visits.records.title"), children: <VisitRecordsTab areaCode={areaCode} /> }]
           : []),
         { key: "plans", label: t("visits.plans"), children: <PlansTab canEdit={canConfigure} /> },
       ]}
@@ -185,16 +197,18 @@ const yesterday = () => {
 function CloseOutsTab({ areaCode }: { areaCode: string | null }) {
   const { t } = useTranslation();
   const fail = useFail();
-  const [day, setDay] = useState(yesterday());
+  const [params] = useSearchParams();
+  const [day, setDay] = useState(() => params.get("day") ?? yesterday());
   const [onlyOpen, setOnlyOpen] = useState(false);
   const [status, setStatus] = useState<CloseOutStatus>();
   useEffect(() => {
     setStatus(undefined);
-    getCloseOutStatus({ areaCode: areaCode ?? undefined, day, ...(onlyOpen ? { closed: "no" as const } : {}) }).then(
-      setStatus,
-      fail,
-    );
-  }, [areaCode, day, onlyOpen, fail]);
+    getCloseOutStatus({
+      areaCode: (params.get("areaCode") ?? areaCode) || undefined,
+      day,
+      ...(onlyOpen ? { closed: "no" as const } : {}),
+    }).then(setStatus, fail);
+  }, [params, areaCode, day, onlyOpen, fail]);
   return (
     <Space direction="vertical" style={{ width: "100%" }}>
       <Space wrap>
