@@ -35,16 +35,22 @@ export type Figure = (typeof FIGURES)[number];
 export type FigureCounts = Record<Figure, number>;
 
 /**
- * What each figure counts, in words (the events list behind an event figure lists the same):
+ * What each figure counts, in words (the events list behind an event figure lists the same events,
+ * each once: server db/event-figure-facts.ts is the one definition both read):
  * - reported: events reported (day of the report);
- * - accepted, returned, reopened, escalated: those actions taken (by people or, escalated, the timer);
- * - settled: resolutions (办结), split by the level that settled it (grid, village or community, above)
- *   and by whether the timer had found it past a deadline since it was (re)opened (late) or not;
- * - overdue: deadlines the timer found passed (escalated by it, or flagged at the top);
+ * - accepted, returned, reopened, escalated: events to which that was done, on the day it was first
+ *   done (by people or, escalated, the timer) — accepted again after a return, an event is already
+ *   counted, so a figure over any period counts distinct events;
+ * - settled: events settled (办结), on the day they were first settled, split by the level that settled
+ *   them (grid, village or community, above) and by whether the timer had found them past a deadline
+ *   since they were (re)opened (late) or not;
+ * - overdue: events the timer first found past a deadline (escalated by it, or flagged at the top);
  * - satisfied / basicallySatisfied / unsatisfied: the reporters' verdicts (day given);
  * - disputes*: disputes in mediation by risk grade, on the day they were reported;
  * - agreements: mediation agreements drawn up; visits (visitsMet: someone was met); closeOuts: a
  *   worker's day closed out for one of their areas.
+ * An event merged into another (a duplicate) counts in none: the matter counts once, in the event it
+ * joined. Events count where they arose; their readers see them there after escalation too.
  */
 export const FIGURE_COLUMNS: Record<Figure, string> = {
   reported: "reported",

@@ -20,7 +20,7 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
-import { addFigures, eventFigurePath, riskGradeFigure } from "../figures/figure-updates.ts";
+import { addEventFigures, riskGradeFigure } from "../figures/figure-updates.ts";
 import { personInScope } from "../registry/people.service.ts";
 import { isIssue, sealIdNumber, sealPhone } from "../registry/registry-fields.ts";
 import {
@@ -105,14 +105,7 @@ export async function ensureDispute(trx: Transaction<DB>, row: EventRow, now: Da
   const grade = suggestedRiskGrade(row.category_key);
   // A dispute in mediation counts under its risk grade on the day it was reported.
   if (await insertDisputeIfMissing(trx, row.id, grade, now))
-    await addFigures(trx, [
-      {
-        path: eventFigurePath(row),
-        at: row.created_at,
-        categoryKey: row.category_key,
-        counts: { [riskGradeFigure(grade)]: 1 },
-      },
-    ]);
+    await addEventFigures(trx, row, row.created_at, { [riskGradeFigure(grade)]: 1 });
 }
 
 export async function step(
@@ -239,14 +232,10 @@ export async function updateDispute(
     await ensureDispute(trx, row, now);
     const before = await lockRiskGrade(trx, id);
     if (before && before !== input.riskGrade)
-      await addFigures(trx, [
-        {
-          path: eventFigurePath(row),
-          at: row.created_at,
-          categoryKey: row.category_key,
-          counts: { [riskGradeFigure(before)]: -1, [riskGradeFigure(input.riskGrade)]: 1 },
-        },
-      ]);
+      await addEventFigures(trx, row, row.created_at, {
+        [riskGradeFigure(before)]: -1,
+        [riskGradeFigure(input.riskGrade)]: 1,
+      });
     await updateDisputeRow(trx, id, {
       risk_grade: input.riskGrade,
       ...(input.mediatorUserId !== undefined

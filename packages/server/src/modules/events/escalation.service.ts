@@ -13,7 +13,7 @@ import { uuidv7 } from "../../ids.ts";
 import { findArea } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAuditBatch } from "../audit/audit.service.ts";
-import { addFigures, type FigureChange, figuresOfAction } from "../figures/figure-updates.ts";
+import { addStepFigures } from "../figures/figure-updates.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
 import { changeOf, type EventChange, notifyChanges, publishChange } from "./event-changes.ts";
 import {
@@ -149,16 +149,11 @@ async function applyPlans(ctx: AppContext, plans: Plan[], now: Date) {
     const done = await moveOverdueEvents(trx, plans, { now, states: OPEN_STATES });
     const ok = plans.filter((p) => done.has(p.id));
     if (ok.length === 0) return [];
-    const figures: FigureChange[] = [];
-    for (const p of ok) {
-      const f = await figuresOfAction(trx, p.row, p.escalate ? "escalate" : "overdue", now, { byTimer: true });
-      if (f) figures.push(f);
-    }
-    await addFigures(trx, figures);
+    const stepIds = ok.map(() => uuidv7(now.getTime()));
     await insertSteps(
       trx,
-      ok.map((p) => ({
-        id: uuidv7(now.getTime()),
+      ok.map((p, i) => ({
+        id: stepIds[i] as string,
         event_id: p.id,
         action: p.escalate ? "escalate" : "overdue",
         from_state: p.row.state,
@@ -177,6 +172,7 @@ async function applyPlans(ctx: AppContext, plans: Plan[], now: Date) {
         at: now,
       })),
     );
+    await addStepFigures(trx, stepIds);
     await recordAuditBatch(
       ctx,
       trx,

@@ -21,7 +21,7 @@ import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
-import { addFigures, eventFigurePath, figuresOfAction, satisfactionFigure } from "../figures/figure-updates.ts";
+import { addEventFigures, addStepFigures, removeEventFigures, satisfactionFigure } from "../figures/figure-updates.ts";
 import { getCategory, workingCalendar } from "./categories.service.ts";
 import { escalationTarget } from "./escalation.service.ts";
 import { actionRefusal, dispatchTargets, mergeRefusal } from "./event-actions.service.ts";
@@ -185,11 +185,10 @@ export async function transitionEvent(
     // Compare-and-set on the state: two people acting at once cannot both move the event.
     const after = await updateEventIfUnchanged(trx, id, { state: row.state, level: row.level }, update);
     if (!after) throw new DomainError("EVENT_TRANSITION_NOT_ALLOWED", "the event changed meanwhile; reload it");
-    const figures = await figuresOfAction(trx, row, input.action, now);
-    if (figures) await addFigures(trx, [figures]);
+    const stepId = uuidv7(now.getTime());
     await insertSteps(trx, [
       {
-        id: uuidv7(now.getTime()),
+        id: stepId,
         event_id: id,
         action: input.action,
         from_state: row.state,
@@ -204,6 +203,9 @@ export async function transitionEvent(
         at: now,
       },
     ]);
+    // The figures move with what the step made (and a merged duplicate takes out what it counted).
+    if (mergeTarget) await removeEventFigures(trx, id);
+    else await addStepFigures(trx, [stepId]);
     await recordAudit(ctx, trx, {
       action: `event.${input.action}`,
       outcome: "success",
@@ -296,14 +298,7 @@ export async function giveFeedback(
       at: now,
     });
     if (!changed) throw new DomainError("EVENT_FEEDBACK_NOT_ALLOWED", "feedback was already given");
-    await addFigures(trx, [
-      {
-        path: eventFigurePath(row),
-        at: now,
-        categoryKey: row.category_key,
-        counts: { [satisfactionFigure(input.satisfaction)]: 1 },
-      },
-    ]);
+    await addEventFigures(trx, row, now, { [satisfactionFigure(input.satisfaction)]: 1 });
     await insertSteps(trx, [
       {
         id: uuidv7(now.getTime()),

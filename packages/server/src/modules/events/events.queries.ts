@@ -1,6 +1,6 @@
-import type { EventFigure } from "@wangge/core";
+import { type EventFigure, FIGURE_COLUMNS } from "@wangge/core";
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
-import { lateSince } from "../../db/event-lateness.ts";
+import { eventFigureFacts } from "../../db/event-figure-facts.ts";
 import type { DB } from "../../db/schema.ts";
 import type {
   EventRow,
@@ -133,7 +133,9 @@ export async function listInbox(db: Db, f: InboxFilter): Promise<EventRow[]> {
     const scope = f.scope;
     if (!scope.isGlobal) {
       if (scope.prefixes.length === 0) return [];
-      q = q.where((eb) => eb.or(scope.prefixes.map((p) => eb("area_path", "like", `${p}%`))));
+      // Behind a figure: the events that arose in the areas the reader sees (wherever they are now).
+      const column = f.figure ? sql<string>`coalesce(e.origin_path, e.area_path)` : sql<string>`e.area_path`;
+      q = q.where((eb) => eb.or(scope.prefixes.map((p) => eb(column, "like", `${p}%`))));
     }
     if (f.openOnly) q = q.where("state", "not in", ["closed", "cancelled"]);
     if (f.assigneeUserId === null) return [];
@@ -474,57 +476,11 @@ export async function findEventByOpen311Token(db: Db, token: string) {
 }
 
 /**
- * The events behind an event figure (alias `e`): what counts in the figure happened to the event in
- * the period [from, to) — the same rules as the counts. An event counted twice (accepted twice) is
- * listed once.
+ * The events behind an event figure (alias `e`): those whose fact of the figure (the same facts the
+ * figures count, db/event-figure-facts.ts) happened in [from, to). Each event counts once per figure.
  */
 export function eventFigureCondition(figure: EventFigure, from: Date, to: Date): RawBuilder<boolean> {
-  const stepIn = (cond: RawBuilder<unknown>) =>
-    sql<boolean>`exists (select 1 from event_step s where s.event_id = e.id and s.at >= ${from} and s.at < ${to} and ${cond})`;
-  const resolved = sql`s.action = 'resolve'`;
-  const late = lateSince(sql`s.event_id`, sql`s.at`);
-  const verdict = (v: string) =>
-    sql<boolean>`(e.satisfaction = ${v} and e.feedback_at >= ${from} and e.feedback_at < ${to})`;
-  const grade = (g: string) =>
-    sql<boolean>`(e.created_at >= ${from} and e.created_at < ${to} and exists (select 1 from dispute d where d.event_id = e.id and d.risk_grade = ${g}))`;
-  switch (figure) {
-    case "reported":
-      return sql<boolean>`(e.created_at >= ${from} and e.created_at < ${to})`;
-    case "accepted":
-      return stepIn(sql`s.action = 'accept'`);
-    case "returned":
-      return stepIn(sql`s.action = 'return'`);
-    case "reopened":
-      return stepIn(sql`s.action = 'reopen'`);
-    case "escalated":
-      return stepIn(sql`s.action = 'escalate'`);
-    case "overdue":
-      return stepIn(sql`s.action in ('escalate', 'overdue') and s.actor_user_id is null`);
-    case "settled":
-      return stepIn(resolved);
-    case "settledGrid":
-      return stepIn(sql`${resolved} and s.level = 'grid'`);
-    case "settledVillage":
-      return stepIn(sql`${resolved} and s.level = 'village'`);
-    case "settledAbove":
-      return stepIn(sql`${resolved} and s.level not in ('grid', 'village')`);
-    case "settledOnTime":
-      return stepIn(sql`${resolved} and not ${late}`);
-    case "settledLate":
-      return stepIn(sql`${resolved} and ${late}`);
-    case "satisfied":
-      return verdict("satisfied");
-    case "basicallySatisfied":
-      return verdict("basically");
-    case "unsatisfied":
-      return verdict("unsatisfied");
-    case "disputesSimple":
-      return grade("simple");
-    case "disputesGeneral":
-      return grade("general");
-    case "disputesMajor":
-      return grade("major");
-    case "agreements":
-      return sql<boolean>`exists (select 1 from mediation_agreement a where a.event_id = e.id and a.created_at >= ${from} and a.created_at < ${to})`;
-  }
+  return sql<boolean>`exists (
+    select 1 from (${eventFigureFacts(sql<boolean>`ev.id = e.id`)}) f
+    where f.k = ${FIGURE_COLUMNS[figure]} and f.at >= ${from} and f.at < ${to})`;
 }

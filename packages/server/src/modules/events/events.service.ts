@@ -311,13 +311,18 @@ const notFound = (id: string) =>
     errors: [fieldIssue("id", "EVENT_FIELD_UNKNOWN_EVENT")],
   });
 
-/** Whether the actor may see the event: they reported it, or they may read events of its area. */
+/**
+ * Whether the actor may see the event: its reporter, or someone who may read events where it is now
+ * or where it arose — an official follows what arose in their areas after it was escalated above
+ * them (the lists behind their figures show it). Acting on it still needs the right where it is now.
+ */
 function mayRead(actor: Principal, row: EventRow): boolean {
   const mine = row.reporter_user_id !== null && row.reporter_user_id === authorId(actor);
-  return mine || canView(principalScope(actor, "event.read"), row.area_path);
+  const scope = principalScope(actor, "event.read");
+  return mine || canView(scope, row.area_path) || (row.origin_path !== null && canView(scope, row.origin_path));
 }
 
-/** An event its reporter, or someone who may read events of its area, may see. */
+/** An event the actor may see (mayRead), or not found. */
 export async function visibleEvent(ctx: AppContext, actor: Principal, id: string): Promise<EventRow> {
   const row = await findEvent(ctx.db, id);
   if (!row || !mayRead(actor, row)) throw notFound(id);

@@ -11,7 +11,7 @@ import {
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
-import { addFigures, eventFigurePath } from "../figures/figure-updates.ts";
+import { addEventFigures } from "../figures/figure-updates.ts";
 import {
   findAgreement,
   findFollowup,
@@ -93,9 +93,7 @@ export async function saveAgreement(
         created_at: now,
       });
       await updateDisputeRow(trx, id, { performance: "pending", updated_at: now });
-      await addFigures(trx, [
-        { path: eventFigurePath(row), at: now, categoryKey: row.category_key, counts: { agreements: 1 } },
-      ]);
+      await addEventFigures(trx, row, now, { agreements: 1 });
     }
     await step(ctx, trx, row, actor, "mediation_agreement", `${input.obligations.length} obligation(s)`, now);
     await auditMediation(

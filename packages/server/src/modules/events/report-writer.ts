@@ -5,7 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { beatOfficersOf } from "../areas/police-beats.service.ts";
 import { type AuditEntry, recordAuditBatch } from "../audit/audit.service.ts";
-import { addFigures, eventFigurePath } from "../figures/figure-updates.ts";
+import { addFigures } from "../figures/figure-updates.ts";
 import { changeOf, notifyChanges } from "./event-changes.ts";
 import { addFollowers, addToCounters, insertEvents, insertSteps } from "./events.queries.ts";
 import type { EventRow } from "./events.table.ts";
@@ -84,7 +84,7 @@ class ReportWriter {
       await addFigures(
         trx,
         rows.map((r) => ({
-          path: eventFigurePath(r),
+          path: r.origin_path ?? r.area_path,
           at: r.created_at,
           categoryKey: r.category_key,
           counts: { reported: 1 },

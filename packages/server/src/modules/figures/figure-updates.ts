@@ -1,7 +1,13 @@
-import { chinaDate, type Figure, type FigureCounts } from "@wangge/core";
+import { chinaDate, FIGURE_COLUMNS, FIGURES, type Figure, type FigureCounts } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import { addFigureRows, type FigureIncrement, timerFoundLate } from "./figures.queries.ts";
+import {
+  addFigureRows,
+  type FigureFact,
+  type FigureIncrement,
+  listEventFigureFacts,
+  listStepFigureFacts,
+} from "./figures.queries.ts";
 
 /**
  * Keeping the figures: every write that changes what a figure counts calls `addFigures` inside its own
@@ -38,36 +44,42 @@ export async function addFigures(db: Db, changes: readonly FigureChange[]): Prom
   await addFigureRows(db, [...rows.values()]);
 }
 
-/** The path an event's figures count under: where it arose (its first area), whatever happened to it after. */
-export function eventFigurePath(e: { origin_path: string | null; area_path: string }): string {
-  return e.origin_path ?? e.area_path;
+/**
+ * Adds to the figures of an event, under the path it arose in (its first area, whatever happened to it
+ * after) — nothing for an event merged into another: a duplicate counts in none of them.
+ */
+export async function addEventFigures(
+  db: Db,
+  e: { origin_path: string | null; area_path: string; category_key: string; merged_into: string | null },
+  at: Date,
+  counts: Partial<FigureCounts>,
+): Promise<void> {
+  if (e.merged_into !== null) return;
+  await addFigures(db, [{ path: e.origin_path ?? e.area_path, at, categoryKey: e.category_key, counts }]);
 }
 
-/** What an action on an event adds to the figures (nothing for most). */
-export async function figuresOfAction(
-  db: Db,
-  e: { id: string; origin_path: string | null; area_path: string; category_key: string; level: string },
-  action: string,
-  at: Date,
-  options: { byTimer?: boolean } = {},
-): Promise<FigureChange | undefined> {
-  const counts: Partial<FigureCounts> = {};
-  if (action === "accept") counts.accepted = 1;
-  else if (action === "return") counts.returned = 1;
-  else if (action === "reopen") counts.reopened = 1;
-  else if (action === "escalate") {
-    counts.escalated = 1;
-    if (options.byTimer) counts.overdue = 1;
-  } else if (action === "overdue") counts.overdue = 1;
-  else if (action === "resolve") {
-    counts.settled = 1;
-    if (e.level === "grid") counts.settledGrid = 1;
-    else if (e.level === "village") counts.settledVillage = 1;
-    else counts.settledAbove = 1;
-    if (await timerFoundLate(db, e.id, at)) counts.settledLate = 1;
-    else counts.settledOnTime = 1;
-  } else return undefined;
-  return { path: eventFigurePath(e), at, categoryKey: e.category_key, counts };
+const FIGURE_OF_COLUMN = new Map(FIGURES.map((f) => [FIGURE_COLUMNS[f], f]));
+
+function changesOf(facts: readonly FigureFact[], n: 1 | -1): FigureChange[] {
+  return facts.map((f) => {
+    const figure = FIGURE_OF_COLUMN.get(f.column);
+    if (!figure) throw new Error(`a fact without a figure (${f.column})`);
+    return { path: f.path, at: f.at, categoryKey: f.categoryKey, counts: { [figure]: n } };
+  });
+}
+
+/**
+ * What timeline steps just written (in this transaction) add to the figures: read from the events'
+ * facts (db/event-figure-facts.ts), so the kept figures follow the same rules as their count again
+ * and the lists behind them — an action taken again (accepted after a return) adds nothing.
+ */
+export async function addStepFigures(db: Db, stepIds: readonly string[]): Promise<void> {
+  await addFigures(db, changesOf(await listStepFigureFacts(db, stepIds), 1));
+}
+
+/** An event merged into another (a duplicate) takes everything it counted out of the figures. */
+export async function removeEventFigures(db: Db, eventId: string): Promise<void> {
+  await addFigures(db, changesOf(await listEventFigureFacts(db, eventId), -1));
 }
 
 const SATISFACTION_FIGURE: Record<string, Figure> = {

@@ -8,7 +8,7 @@ import { rebuildFigures } from "./figures-rebuild.service.ts";
 
 /**
  * The kept figures equal counts over the raw tables: after a random run of reports, actions (taken
- * and refused), feedback, dispute grades and the escalation timer over several weeks, for every row
+ * and refused), merges, feedback, dispute grades and the escalation timer over several weeks, for every row
  * and for random areas and periods read through GET /figures; and a rebuild from the raw tables
  * changes nothing.
  */
@@ -112,6 +112,18 @@ describe("figures against the raw tables", () => {
         });
       }
     }
+    // Duplicates merged into others (refused ones too): a merged event takes its figures out.
+    let merged = 0;
+    for (let i = 0; i < 30 && merged < 5; i++) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: `/api/v1/events/${pick(events)}/transitions`,
+        headers: session.headers,
+        payload: { action: "merge", note: "同一件事，重复上报", intoId: pick(events) },
+      });
+      if (res.statusCode === 200) merged++;
+    }
+    expect(merged, `merges (seed ${seed})`).toBeGreaterThan(0);
     const lastDay = chinaDate(t.clock.now);
     const key = (r: { areaCode: string; day: string; categoryKey: string }) =>
       `${r.areaCode} ${r.day} ${r.categoryKey}`;

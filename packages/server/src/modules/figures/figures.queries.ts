@@ -1,6 +1,6 @@
 import { FIGURE_COLUMNS, FIGURES, type Figure, type FigureCounts, OPEN_STATES, zeroFigures } from "@wangge/core";
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
-import { lateSince } from "../../db/event-lateness.ts";
+import { eventFigureFacts } from "../../db/event-figure-facts.ts";
 import type { DB } from "../../db/schema.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -121,53 +121,45 @@ export async function sumFiguresOfAreaBy(
   return res.rows.map((r) => ({ key: r.key, counts: countsOf(r) }));
 }
 
-/**
- * Whether the timer found an event past a deadline (escalated it or flagged it overdue) since it
- * was last reported or reopened: its settlement then counts as late.
- */
-export async function timerFoundLate(db: Db, eventId: string, at: Date): Promise<boolean> {
-  const res = await sql<{
-    late: boolean;
-  }>`select ${lateSince(sql`${eventId}::uuid`, sql`${at}::timestamptz`)} as late`.execute(db);
-  return Boolean(res.rows[0]?.late);
+/** One fact of the figures: what an event (or visit, close-out) counted in, when and where. */
+export interface FigureFact {
+  path: string;
+  at: Date;
+  categoryKey: string;
+  /** The figure's column (figure_day). */
+  column: string;
+}
+
+/** The facts the timeline steps made (the figures a step that was just written adds). */
+export async function listStepFigureFacts(db: Db, stepIds: readonly string[]): Promise<FigureFact[]> {
+  if (stepIds.length === 0) return [];
+  const ids = sql.join(stepIds.map((id) => sql`${id}::uuid`));
+  const res = await sql<{ path: string; at: Date; category_key: string; k: string }>`
+    select f.path, f.at, f.category_key, f.k
+    from (${eventFigureFacts(sql<boolean>`ev.id in (select event_id from event_step where id in (${ids}))`)}) f
+    where f.step_id in (${ids})`.execute(db);
+  return res.rows.map((r) => ({ path: r.path, at: new Date(r.at), categoryKey: r.category_key, column: r.k }));
+}
+
+/** Every fact of one event, merged or not (what a merge takes out of the figures). */
+export async function listEventFigureFacts(db: Db, eventId: string): Promise<FigureFact[]> {
+  const res = await sql<{ path: string; at: Date; category_key: string; k: string }>`
+    select f.path, f.at, f.category_key, f.k
+    from (${eventFigureFacts(sql<boolean>`ev.id = ${eventId}::uuid`, { includeMerged: true })}) f`.execute(db);
+  return res.rows.map((r) => ({ path: r.path, at: new Date(r.at), categoryKey: r.category_key, column: r.k }));
 }
 
 const cnDay = (at: RawBuilder<unknown>) => sql`((${at} at time zone 'UTC') + interval '8 hours')::date`;
 
 /**
- * Every figure counted from the raw tables (events, their steps, disputes, agreements, visits,
- * close-outs) by the same rules the writes follow: the rebuild's source, and what the tests hold
- * the kept figures to.
+ * Every figure counted from the raw tables (the events' facts, visits, close-outs) by the same
+ * rules the writes follow: the rebuild's source, and what the tests hold the kept figures to.
  */
 function rawFigures() {
-  const origin = sql`coalesce(e.origin_path, e.area_path)`;
   const pivot = sql.join(COLUMNS.map((c) => sql`(count(*) filter (where f.k = ${c}))::integer as ${sql.ref(c)}`));
   return sql`
     with facts (path, day, cat, k) as (
-      select ${origin}, ${cnDay(sql`e.created_at`)}, e.category_key, 'reported' from event e
-      union all
-      select ${origin}, ${cnDay(sql`s.at`)}, e.category_key, x.k
-      from event_step s join event e on e.id = s.event_id
-      cross join lateral (values
-        (case s.action when 'accept' then 'accepted' when 'return' then 'returned' when 'reopen' then 'reopened'
-          when 'escalate' then 'escalated' when 'resolve' then 'settled' end),
-        (case when s.action = 'resolve' then
-          case s.level when 'grid' then 'settled_grid' when 'village' then 'settled_village' else 'settled_above' end end),
-        (case when s.action = 'resolve' then
-          case when ${lateSince(sql`s.event_id`, sql`s.at`)} then 'settled_late' else 'settled_on_time' end end),
-        (case when s.action in ('escalate', 'overdue') and s.actor_user_id is null then 'overdue' end)
-      ) as x (k)
-      where s.action in ('accept', 'return', 'reopen', 'escalate', 'resolve', 'overdue') and x.k is not null
-      union all
-      select ${origin}, ${cnDay(sql`e.feedback_at`)}, e.category_key,
-        case e.satisfaction when 'satisfied' then 'satisfied' when 'basically' then 'basically_satisfied' else 'unsatisfied' end
-      from event e where e.satisfaction is not null and e.feedback_at is not null
-      union all
-      select ${origin}, ${cnDay(sql`e.created_at`)}, e.category_key, 'disputes_' || d.risk_grade
-      from dispute d join event e on e.id = d.event_id
-      union all
-      select ${origin}, ${cnDay(sql`a.created_at`)}, e.category_key, 'agreements'
-      from mediation_agreement a join event e on e.id = a.event_id
+      select e.path, ${cnDay(sql`e.at`)}, e.category_key, e.k from (${eventFigureFacts(sql<boolean>`true`)}) e
       union all
       select v.area_path, ${cnDay(sql`v.visited_at`)}, '', 'visits' from visit v
       union all
