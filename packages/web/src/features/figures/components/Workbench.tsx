@@ -116,11 +116,12 @@ export function Workbench({
   }, [mine, open, preview]);
 
   const code = today?.area.code;
-  const figureLink = (f: EventFigure, from: string, value: ReactNode) =>
+  // Named by the period, not by its first day: on a Monday today and this week start on the same day.
+  const figureLink = (f: EventFigure, which: "today" | "week", from: string, value: ReactNode) =>
     code ? (
       <Link
         to={eventsLink({ box: "all", areaCode: code, figure: f, from, to: day })}
-        data-testid={`figure-${from === day ? "today" : "week"}-${f}`}
+        data-testid={`figure-${which}-${f}`}
       >
         {value}
       </Link>
@@ -137,7 +138,7 @@ export function Workbench({
     );
   };
 
-  const period = (title: string, f: Figures | undefined, from: string) => (
+  const period = (title: string, which: "today" | "week", f: Figures | undefined, from: string) => (
     <Card title={title} size="small" loading={!f}>
       {f && (
         <Row gutter={[16, 8]}>
@@ -145,7 +146,7 @@ export function Workbench({
             <Col key={k} xs={12} md={8} xl={4}>
               <Statistic
                 title={t(`figures.name.${k}`)}
-                valueRender={() => figureLink(k, from, <span style={{ fontSize: 24 }}>{f.counts[k]}</span>)}
+                valueRender={() => figureLink(k, which, from, <span style={{ fontSize: 24 }}>{f.counts[k]}</span>)}
               />
               {change(f.counts[k], f.previous.counts[k as Figure])}
             </Col>
@@ -226,8 +227,8 @@ export function Workbench({
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
           <Space direction="vertical" size="middle" style={{ width: "100%" }}>
-            {period(t("figures.today"), today, day)}
-            {period(t("figures.thisWeek", { from: monday }), week, monday)}
+            {period(t("figures.today"), "today", today, day)}
+            {period(t("figures.thisWeek", { from: monday }), "week", week, monday)}
           </Space>
         </Col>
         <Col xs={24} xl={8}>
