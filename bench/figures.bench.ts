@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import { addDays, chinaDate, systemPrincipal, weekStart } from "../packages/core/src/index.ts";
 import { createContext } from "../packages/server/src/app.ts";
 import { loadConfig } from "../packages/server/src/config.ts";
@@ -10,8 +10,9 @@ import { createFieldCrypto } from "../packages/server/src/crypto/field-crypto.ts
 import { openDatabase } from "../packages/server/src/db/database.ts";
 import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import type { DB } from "../packages/server/src/db/schema.ts";
+import { uuidv7 } from "../packages/server/src/ids.ts";
 import { ensureDefaultCategories } from "../packages/server/src/modules/events/categories.service.ts";
-import { addFigures } from "../packages/server/src/modules/figures/figure-updates.ts";
+import { addFigures, addStepFigures } from "../packages/server/src/modules/figures/figure-updates.ts";
 import { getFigures, openMatters } from "../packages/server/src/modules/figures/figures.service.ts";
 import { postgresForBench } from "./support.ts";
 
@@ -29,7 +30,8 @@ import { postgresForBench } from "./support.ts";
  *   area, and the open matters of the children (the three requests the home makes), p50 / p95; and a
  *   year's figures by child;
  * - the cost the figures add to a report: the one upsert of its areas' rows (six levels) in its own
- *   transaction, on rows that exist (a busy day) — per report, and reports per second alone.
+ *   transaction, on rows that exist (a busy day) — per report, and reports per second alone; and to
+ *   an action (an acceptance): its step's facts read back and upserted.
  * The raw events behind 2,000,000 rows of history are not loaded (the figures are built from their
  * synthetic description; the rebuild from raw tables is tested, not benchmarked, here).
  * Goal (issue #20): each level under 20 ms on PostgreSQL.
@@ -136,10 +138,10 @@ async function loadFigures(db: Kysely<DB>, events: number, visits: number, today
 async function loadOpenEvents(db: Kysely<DB>, open: number) {
   await sql`
     insert into event (id, number, category_key, title, description, area_id, area_path, origin_path, level, state,
-      priority, source, due_at, created_at, updated_at)
+      priority, source, due_at, occurred_at, created_at, updated_at)
     select gen_random_uuid(), 'GX-BENCH-' || i, c.key, '待办事项', '待办事项', g.id, g.path, g.path, 'grid',
       (array['reported', 'accepted', 'assigned', 'in_progress'])[1 + i % 4], 'normal', 'field',
-      now() + case when i % 10 = 0 then interval '-1 day' else interval '2 days' end, now(), now()
+      now() + case when i % 10 = 0 then interval '-1 day' else interval '2 days' end, now(), now(), now()
     from generate_series(1, ${open}) i
     join bench_grid g on g.n = (i::bigint * 15485863) % 115000
     join bench_cat c on c.n = i % 20`.execute(db);
@@ -254,6 +256,34 @@ export async function run(args: string[]): Promise<Record<string, number>> {
           engine: e,
           measure: "a report's figures: one upsert of 6 rows, ms added to its transaction (alone: per s)",
           value: `${addedMs} (${Math.round(1000 / perReport)}/s)`,
+        });
+
+        // The cost the figures add to an action (an acceptance): the facts its step made read back
+        // (db/event-figure-facts.ts: the event's first acceptance counts, a later one does not) and
+        // upserted, in the transaction that writes the step — against writing the step alone.
+        const openRows = await sql<{ id: string; area_path: string }>`
+          select id, area_path from event order by number limit ${n}`.execute(ctx.db);
+        const accept = (trx: Transaction<DB>, i: number) => {
+          const ev = openRows.rows[i % openRows.rows.length] as { id: string; area_path: string };
+          const id = uuidv7(Date.now());
+          return sql`insert into event_step (id, event_id, action, from_state, to_state, level, area_path, at)
+            values (${id}, ${ev.id}, 'accept', 'reported', 'accepted', 'grid', ${ev.area_path}, now())`
+            .execute(trx)
+            .then(() => id);
+        };
+        t = performance.now();
+        for (let i = 0; i < n; i++) await ctx.db.transaction().execute((trx) => accept(trx, i));
+        const stepAlone = (performance.now() - t) / n;
+        t = performance.now();
+        for (let i = 0; i < n; i++)
+          await ctx.db.transaction().execute(async (trx) => addStepFigures(trx, [await accept(trx, n + i)]));
+        const stepWithFigures = (performance.now() - t) / n;
+        const actionMs = Math.round((stepWithFigures - stepAlone) * 100) / 100;
+        Object.assign(figures, { [`${e}_action_figures_ms`]: actionMs });
+        rows.push({
+          engine: e,
+          measure: "an action's figures: its step's facts read and upserted, ms added to its transaction",
+          value: `${actionMs}`,
         });
       } finally {
         await database.close();
