@@ -47,6 +47,24 @@ describe("工作台, the console's home", () => {
         .toMatch(/same$/);
     };
     for (const name of ["reported", "accepted", "settled"]) await figureEqualsItsList(name, atHome);
+    // Today's visits lead to 走访记录, the visits behind the figure (a page holds 50; other journeys may
+    // record visits meanwhile, so again compared until they agree).
+    await expect
+      .poll(
+        async () => {
+          const shown = Number(await figure("visits").textContent());
+          await figure("visits").click();
+          const records = page.getByTestId("visit-records");
+          await records.waitFor();
+          await page.getByRole("tab", { name: "走访记录", selected: true }).waitFor();
+          await records.locator(".ant-spin-spinning").waitFor({ state: "detached" });
+          const listed = await records.locator("tbody tr.ant-table-row").count();
+          await atHome();
+          return shown > 50 || listed === shown ? "same" : `visits ${shown}: listed ${listed}`;
+        },
+        { timeout: 45_000, interval: 1_000 },
+      )
+      .toBe("same");
     // (Just after midnight, China time, today's figures may all be 0.)
     const reportedBefore = Number(await figure("reported").textContent());
 

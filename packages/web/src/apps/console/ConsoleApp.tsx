@@ -443,6 +443,7 @@ function DashboardPage() {
             mine={mine}
             preview={preview}
             mapTools={<BoundaryPreview onChange={setPreview} />}
+            canReadVisits={session.can("person.read") && session.can("report.read")}
           />
         )}
       </ConfigGate>

@@ -38,8 +38,11 @@ export function Workbench({
   mine,
   preview,
   mapTools,
+  canReadVisits = false,
 }: {
   config: ClientConfig;
+  /** May open the visits behind the visit figures (走访记录) and the close-outs behind theirs. */
+  canReadVisits?: boolean;
   mine: MyAreas | undefined;
   /** Shapes drawn over the areas (a GeoJSON file previewed with `mapTools`). */
   preview?: FeatureCollection | undefined;
@@ -182,10 +185,29 @@ export function Workbench({
           <Col xs={12} md={8} xl={6}>
             <Statistic
               title={t("figures.name.visits")}
+              valueRender={(v) =>
+                code && canReadVisits ? (
+                  <Link
+                    to={`/visits?${new URLSearchParams({ tab: "records", areaCode: code, from, to: day })}`}
+                    data-testid={`figure-${which}-visits`}
+                  >
+                    {v}
+                  </Link>
+                ) : (
+                  v
+                )
+              }
               value={f.counts.visits}
               suffix={
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {t("figures.closeOuts", { n: f.counts.closeOuts })}
+                  {code && canReadVisits && which === "today" ? (
+                    // A day's close-outs: which grids closed out that day, and which did not.
+                    <Link to={`/visits?${new URLSearchParams({ tab: "close-outs", areaCode: code, day })}`}>
+                      {t("figures.closeOuts", { n: f.counts.closeOuts })}
+                    </Link>
+                  ) : (
+                    t("figures.closeOuts", { n: f.counts.closeOuts })
+                  )}
                 </Typography.Text>
               }
             />
