@@ -71,6 +71,15 @@ describe("visits in the console", () => {
     await township.page.getByRole("checkbox", { name: "只看未日结的网格" }).check();
     await township.page.getByRole("row").filter({ hasText: "未日结" }).first().waitFor();
     expect(await township.page.getByRole("row").filter({ hasText: "已日结" }).count()).toBe(0);
+    // 走访记录: the township's visits, newest first; the worker's visit is among those where someone was met.
+    await township.page.getByRole("tab", { name: "走访记录" }).click();
+    const records = township.page.getByTestId("visit-records");
+    await records.getByText("见到人", { exact: true }).click();
+    await township.page.waitForURL(/tab=records.*met=true|met=true.*tab=records/);
+    const row = records.getByRole("row").filter({ hasText: "端到端走访：家中一切安好" }).first();
+    await row.getByText(household.address, { exact: true }).waitFor();
+    await records.getByText("未见到人", { exact: true }).click();
+    await row.waitFor({ state: "detached" });
     await expectFullyTranslated(township.page, "zh-CN");
     expect(township.pageErrors).toEqual([]);
     await township.context.close();

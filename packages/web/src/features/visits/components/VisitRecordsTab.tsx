@@ -41,6 +41,7 @@ export function VisitRecordsTab({ areaCode }: { areaCode: string | null }) {
   };
 
   useEffect(() => {
+    let current = true; // a late answer to an earlier filter is dropped
     setVisits(undefined);
     listAreaVisits({
       ...(code ? { areaCode: code } : {}),
@@ -50,7 +51,13 @@ export function VisitRecordsTab({ areaCode }: { areaCode: string | null }) {
       // One more than a page tells whether there is a next one.
       limit: PAGE + 1,
       offset: (page - 1) * PAGE,
-    }).then(setVisits, fail);
+    }).then(
+      (v) => current && setVisits(v),
+      (e) => current && fail(e),
+    );
+    return () => {
+      current = false;
+    };
   }, [code, from, to, met, page, fail]);
 
   return (

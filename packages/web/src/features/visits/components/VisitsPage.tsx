@@ -91,8 +91,15 @@ function CoverageTab({ areaCode }: { areaCode: string | null }) {
   const [period, setPeriod] = useState<{ from?: string; to?: string }>({});
   const current = trail[trail.length - 1];
   useEffect(() => {
+    let live = true; // a late answer for another area or period is dropped
     setCoverage(undefined);
-    getCoverage(current?.code, period).then(setCoverage, fail);
+    getCoverage(current?.code, period).then(
+      (c) => live && setCoverage(c),
+      (e) => live && fail(e),
+    );
+    return () => {
+      live = false;
+    };
   }, [current?.code, period, fail]);
   // Of the times subjects fell due in the period, the share met in time (and the counts behind it).
   const share = (v: number | null, r: CoverageRow) =>
@@ -201,14 +208,23 @@ function CloseOutsTab({ areaCode }: { areaCode: string | null }) {
   const [day, setDay] = useState(() => params.get("day") ?? yesterday());
   const [onlyOpen, setOnlyOpen] = useState(false);
   const [status, setStatus] = useState<CloseOutStatus>();
+  const code = params.get("areaCode") ?? areaCode;
   useEffect(() => {
+    // An answer to an earlier choice (another day, the box unticked) arriving late is dropped.
+    let current = true;
     setStatus(undefined);
     getCloseOutStatus({
-      areaCode: (params.get("areaCode") ?? areaCode) || undefined,
+      areaCode: code || undefined,
       day,
       ...(onlyOpen ? { closed: "no" as const } : {}),
-    }).then(setStatus, fail);
-  }, [params, areaCode, day, onlyOpen, fail]);
+    }).then(
+      (s) => current && setStatus(s),
+      (e) => current && fail(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [code, day, onlyOpen, fail]);
   return (
     <Space direction="vertical" style={{ width: "100%" }}>
       <Space wrap>
