@@ -13,7 +13,7 @@ const BIN = path.resolve(import.meta.dirname, "../bin/wangge.mjs");
 
 // Each test runs the command line several times, a new process each (3–5 s on two busy cores while
 // other test files run): more than the suite's 30 s default.
-vi.setConfig({ testTimeout: 240_000 });
+vi.setConfig({ testTimeout: 480_000 });
 
 interface Run {
   code: number | null;

@@ -11,7 +11,7 @@ import { recordAudit } from "./audit.service.ts";
 import { checkpointFile } from "./audit-checkpoints.service.ts";
 
 // Each test runs the command line several times, a new process each (3–5 s on two busy cores).
-vi.setConfig({ testTimeout: 120_000 });
+vi.setConfig({ testTimeout: 300_000 });
 
 let location: TestDatabaseLocation;
 let env: Record<string, string>;

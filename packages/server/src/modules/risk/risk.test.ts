@@ -190,7 +190,10 @@ describe("repeated disputes between the same two parties", () => {
     ).toEqual([...threeDisputes].sort());
     expect(alert.json().records.every((r: { visible: boolean }) => r.visible)).toBe(true);
     expect(alert.body).not.toContain(PHONE_A);
-    expect(alert.body).not.toContain("5678");
+    // Not even the number's tail (outside the records' ids, whose hex may hold any four digits).
+    expect(alert.body.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "")).not.toContain(
+      "5678",
+    );
   });
 
   it("two processes sweeping at once raise a new alert once", async () => {

@@ -1,7 +1,10 @@
 import { chinaDate } from "@wangge/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { findDemoSeedRecord, type SeedPart, seedDemo, seedDemoOnStart } from "./seed.service.ts";
+
+// Loading every demo part takes a while on a busy two-core machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 let t: TestApp;
 beforeAll(async () => {

@@ -3,6 +3,9 @@ import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Vault } from "./vault.ts";
 
+// Each PIN is stretched by 600,000 PBKDF2 rounds, several times per test: slow on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
+
 /**
  * The field vault over IndexedDB (fake-indexeddb in Node): the server's secret changing with the
  * worker's password keeps the queue when the worker gives their offline PIN, and nothing readable is
