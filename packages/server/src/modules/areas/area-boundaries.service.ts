@@ -64,6 +64,12 @@ export function notifyBoundariesChanged(): void {
   boundaryEvents.emit("changed");
 }
 
+/** Calls `listener` whenever this process changes a boundary; returns the unsubscribe. */
+export function onBoundariesChanged(listener: () => void): () => void {
+  boundaryEvents.on("changed", listener);
+  return () => boundaryEvents.off("changed", listener);
+}
+
 async function checkGeometry(
   db: Kysely<DB> | Transaction<DB>,
   geometry: unknown,

@@ -387,3 +387,42 @@ export async function listParentsAmong(db: Db, ids: readonly string[]): Promise<
     .execute();
   return new Set(rows.map((r) => r.parent_id as string));
 }
+
+/**
+ * Current boundaries of live divisions at these levels whose extent meets the box (WGS-84): what an
+ * offline base-map tile draws.
+ */
+export async function listOutlinesInBox(
+  db: Db,
+  box: readonly [west: number, south: number, east: number, north: number],
+  levels: readonly AreaRow["level"][],
+) {
+  if (levels.length === 0) return [];
+  const [west, south, east, north] = box;
+  return db
+    .selectFrom("area_boundary as b")
+    .innerJoin("area as a", "a.id", "b.area_id")
+    .select(["a.code", "a.name", "a.level", "b.geometry", "b.label_lng", "b.label_lat"])
+    .where("b.valid_to", "is", null)
+    .where("b.min_lng", "<=", east)
+    .where("b.max_lng", ">=", west)
+    .where("b.min_lat", "<=", north)
+    .where("b.max_lat", ">=", south)
+    .where("a.level", "in", levels)
+    .where("a.abolished_at", "is", null)
+    .orderBy("a.path")
+    .execute();
+}
+
+/**
+ * What the base map depends on: the latest boundary change and the latest change of any area (a
+ * rename, an abolition: both set updated_at). Changes whenever a drawn outline or label would.
+ */
+export async function outlinesRevision(db: Db): Promise<string> {
+  const row = await sql<{ rev: string | null }>`select concat_ws('|',
+        (select max(valid_from) from area_boundary),
+        (select max(valid_to) from area_boundary where valid_to is not null),
+        (select max(updated_at) from area)
+      )::text as rev`.execute(db);
+  return row.rows[0]?.rev ?? "";
+}

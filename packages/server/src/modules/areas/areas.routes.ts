@@ -20,6 +20,7 @@ import {
 import { areaNames, mapOfScope } from "./area-map.service.ts";
 import { lineageOf, mergeAreas, splitArea } from "./area-reshape.service.ts";
 import { getAreaDetail, listAreaChildren, listAreasInScope, withChildFlags } from "./areas.service.ts";
+import { OUTLINE_MAX_ZOOM, outlineTilesFor } from "./outline-tiles.service.ts";
 import { beatsOfArea, importBeats } from "./police-beats.service.ts";
 
 const LEVELS = ["province", "city", "county", "township", "village", "grid", "microgrid"] as const;
@@ -149,6 +150,46 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       },
     },
     async (request) => mapOfScope(ctx.db, principalScope(principalOf(request))),
+  );
+
+  const outlineTiles = outlineTilesFor(ctx.db);
+  app.get(
+    "/areas/outlines/:z/:x/:y",
+    {
+      // Any signed-in user: the deployment's division outlines and names are the base map every app
+      // draws (public geography, like a printed map); grids are not in it.
+      config: {},
+      schema: {
+        tags: ["areas"],
+        summary:
+          "The offline base map: a Mapbox vector tile (layers `divisions` and `labels`) of the divisions with boundaries, province to village",
+        description:
+          "Web-mercator tile z/x/y, WGS-84 data. Each level from the zoom at which it reads (city 4, county 6, township 8, village 10), names over a band of zooms. 204 when no division meets the tile. Revalidate with If-None-Match.",
+        params: z
+          .object({
+            z: z.coerce.number().int().min(0).max(OUTLINE_MAX_ZOOM),
+            x: z.coerce.number().int().min(0),
+            y: z.coerce.number().int().min(0),
+          })
+          .refine((p) => p.x < 2 ** p.z, { path: ["x"], message: "x is beyond the tiles of this zoom" })
+          .refine((p) => p.y < 2 ** p.z, { path: ["y"], message: "y is beyond the tiles of this zoom" }),
+        response: { 304: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { z: zoom, x, y } = request.params;
+      const tile = await outlineTiles.tile(zoom, x, y);
+      // Revalidated on every use (an edited boundary shows at once), answered 304 while unchanged.
+      reply.header("cache-control", "private, no-cache").header("etag", tile.etag).header("vary", "Accept-Encoding");
+      if (request.headers["if-none-match"] === tile.etag) return reply.status(304).send();
+      if (tile.raw.length === 0) return reply.status(204).send();
+      const gzip = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
+      if (gzip) reply.header("content-encoding", "gzip");
+      return reply
+        .type("application/vnd.mapbox-vector-tile")
+        .header("x-content-type-options", "nosniff")
+        .send(gzip ? tile.gzip : tile.raw);
+    },
   );
 
   app.get(
