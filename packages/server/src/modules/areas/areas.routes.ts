@@ -173,7 +173,6 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
           })
           .refine((p) => p.x < 2 ** p.z, { path: ["x"], message: "x is beyond the tiles of this zoom" })
           .refine((p) => p.y < 2 ** p.z, { path: ["y"], message: "y is beyond the tiles of this zoom" }),
-        response: { 304: z.null(), ...errors },
       },
     },
     async (request, reply) => {
