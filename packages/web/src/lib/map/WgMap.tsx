@@ -13,7 +13,7 @@ import maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { buildMapStyle } from "./map-style.ts";
+import { BASE_LABEL_LAYER, BASE_LINE_LAYER, buildMapStyle, OUTLINE_SOURCE } from "./map-style.ts";
 
 /**
  * The map every app uses: GeoJSON polygons (areas, grids) drawn over the offline background or the
@@ -22,7 +22,9 @@ import { buildMapStyle } from "./map-style.ts";
  * glyphs); without grids, every named shape is. The view fits the features whenever they change —
  * pages pass the user's own areas (lib/map/my-areas.ts), so a map opens where the user works.
  * `data-map-state` tells tests (and anyone curious) whether it has rendered, `data-map-bounds` what
- * it shows (west,south,east,north in WGS-84).
+ * it shows (west,south,east,north in WGS-84). Without a tile server the base is the deployment's
+ * division outlines and names (map-style.ts); `data-base-outlines` counts the outlines drawn and
+ * `data-base-labels` lists the names shown ("|"-separated, as MapLibre placed them).
  */
 export interface WgMapProps {
   config: ClientConfig["map"];
@@ -108,6 +110,7 @@ export function WgMap({
     hasWebGl() ? "loading" : "unsupported",
   );
   const [view, setView] = useState<string>();
+  const [base, setBase] = useState<{ outlines: number; labels: string }>();
   const fitted = useRef<string>();
 
   const isSupported = state !== "unsupported";
@@ -136,6 +139,21 @@ export function WgMap({
       setView([west, south, east, north].map(round5).join(","));
     };
     map.on("moveend", recordView);
+    const recordBase = () => {
+      if (!map.getLayer(BASE_LABEL_LAYER)) return;
+      const names = map.queryRenderedFeatures({ layers: [BASE_LABEL_LAYER] }).map((f) => String(f.properties.name));
+      setBase({
+        outlines: map.queryRenderedFeatures({ layers: [BASE_LINE_LAYER] }).length,
+        labels: [...new Set(names)].sort().slice(0, 100).join("|"),
+      });
+    };
+    map.on("idle", recordBase);
+    map.on("error", (e) => {
+      // A base tile refused (signed out meanwhile) or unreachable leaves that tile blank; it is not
+      // the page's error. Anything else is reported as MapLibre would.
+      if ((e as { sourceId?: string }).sourceId === OUTLINE_SOURCE) return;
+      console.error(e.error);
+    });
     if (config.tileAttribution) map.addControl(new maplibregl.AttributionControl({ compact: true }));
     map.on("load", () => {
       map.addSource("areas", { type: "geojson", data: EMPTY as GeoJSON.FeatureCollection });
@@ -339,6 +357,8 @@ export function WgMap({
       data-map-state={state}
       data-feature-count={features.features.length}
       data-map-bounds={view}
+      data-base-outlines={base?.outlines}
+      data-base-labels={base?.labels}
       data-drawing={onPick ? "on" : undefined}
       style={{ position: "relative", height, width: "100%", borderRadius: 8, overflow: "hidden" }}
     >

@@ -10,12 +10,23 @@ const base = {
 };
 
 describe("buildMapStyle", () => {
-  it("needs nothing from the network without a tile source: no sources, glyphs or sprites", () => {
-    const style = buildMapStyle(base);
-    expect(style.sources).toEqual({});
+  it("without a tile server draws the deployment's division outlines and names from this server, with no glyphs or sprites", () => {
+    const style = buildMapStyle(base, "light", "https://wangge.example.gov.cn");
+    expect(style.sources).toEqual({
+      outlines: {
+        type: "vector",
+        tiles: ["https://wangge.example.gov.cn/api/v1/areas/outlines/{z}/{x}/{y}"],
+        minzoom: 0,
+        maxzoom: 16,
+      },
+    });
+    // No glyph server: MapLibre draws every label with the browser's own fonts.
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
-    expect(style.layers.map((l) => l.id)).toEqual(["background"]);
+    expect(style.layers.map((l) => l.id)).toEqual(["background", "base-land", "base-outlines", "base-labels"]);
+    const labels = style.layers.find((l) => l.id === "base-labels");
+    expect(labels).toMatchObject({ "source-layer": "labels", layout: { "text-field": ["get", "name"] } });
+    expect(JSON.stringify(style)).not.toMatch(/https?:\/\/(?!wangge\.example)/);
   });
 
   it("adds the configured raster tiles with their attribution under the app's layers", () => {
@@ -25,6 +36,8 @@ describe("buildMapStyle", () => {
       tiles: ["https://t0.example/{z}/{x}/{y}"],
       attribution: "© 天地图",
     });
+    // The tiles carry their own names: no outline layers over them.
+    expect(Object.keys(style.sources)).toEqual(["basemap"]);
     expect(style.layers.map((l) => l.id)).toEqual(["background", "basemap"]);
   });
 });
