@@ -137,6 +137,36 @@ describe("maps in the console", () => {
   });
 });
 
+describe("the offline background (no tile server configured)", () => {
+  it("draws the division outlines and their Chinese names from this server, and asks nothing of the internet", async () => {
+    const { page, context, pageErrors, externalRequests } = await newPage(browser());
+    const tiles: number[] = [];
+    page.on("response", (res) => {
+      if (res.url().includes("/api/v1/areas/outlines/")) tiles.push(res.status());
+    });
+    await signInViaApi(page, baseUrl, "demo.village", demoPassword);
+    const mine = await mineOf(page);
+    const community = mine.features.features.find((f) => f.properties.level === "village");
+    expect(community, "the secretary's community").toBeDefined();
+    await page.goto(`${baseUrl}/`);
+    const home = page.getByRole("region", { name: "辖区地图" });
+    await expectMapOn(home, mine.bounds);
+    // What MapLibre drew of the base layers (queryRenderedFeatures, published on the map's element).
+    await expect
+      .poll(async () => Number((await home.getAttribute("data-base-outlines")) ?? 0), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await home.getAttribute("data-base-labels"))?.split("|") ?? [], { timeout: 15_000 })
+      .toContain(community?.properties.name);
+    expect(await home.getAttribute("data-base-labels")).toMatch(/\p{Script=Han}/u);
+    expect(tiles.length).toBeGreaterThan(0);
+    expect(tiles.every((s) => s === 200 || s === 204 || s === 304)).toBe(true);
+    expect(externalRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("the field app's map", () => {
   it("opens on the grid worker's grid, named", async () => {
     const { page, context, pageErrors } = await newPage(browser(), { mobile: true });

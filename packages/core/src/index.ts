@@ -42,6 +42,7 @@ export * from "./geo/geojson.ts";
 export * from "./geo/polygon.ts";
 export * from "./geo/reshape.ts";
 export * from "./geo/simplify.ts";
+export * from "./geo/tile-templates.ts";
 export * from "./notices/notices.errors.ts";
 export * from "./notices/notices.messages.ts";
 export * from "./notices/notices.schemas.ts";

@@ -66,6 +66,33 @@ describe("loadConfig", () => {
     expect(config.map).toMatchObject({ tileCoordinateSystem: "gcj02", tileAttribution: "© 示例地图" });
   });
 
+  it("reads Tianditu's two layers (streets, then their names) from one WANGGE_TILE_URL, one space apart", () => {
+    const vec =
+      "https://t0.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=abc123";
+    const cva = vec.replace(/vec/g, "cva");
+    const config = loadConfig({ WANGGE_TILE_URL: `  ${vec}\n\t${cva} ` });
+    expect(config.map).toMatchObject({ tileUrl: `${vec} ${cva}`, tileCoordinateSystem: "wgs84" });
+  });
+
+  it.each([
+    ["https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}", /Tianditu URL without its key/],
+    ["https://tiles.example/{z}/{x}.png", /lacks \{y\}/],
+    ["https://a.example/{z}/{x}/{y} notaurl", /template 2 must be an http\(s\) URL/],
+  ])("refuses WANGGE_TILE_URL=%s, saying what is wrong", (value, message) => {
+    expect(() => loadConfig({ WANGGE_TILE_URL: value })).toThrowError(
+      expect.objectContaining({
+        code: "CONFIG_INVALID",
+        errors: [expect.objectContaining({ path: "WANGGE_TILE_URL", message: expect.stringMatching(message) })],
+      }),
+    );
+  });
+
+  it("refuses a tile coordinate system other than wgs84 or gcj02", () => {
+    expect(() => loadConfig({ WANGGE_TILE_COORDINATES: "bd09" })).toThrowError(
+      expect.objectContaining({ errors: [expect.objectContaining({ path: "WANGGE_TILE_COORDINATES" })] }),
+    );
+  });
+
   it.each([
     [{}, "none"],
     [{ WANGGE_SMS_WEBHOOK_URL: "https://sms.example/send" }, "webhook"],

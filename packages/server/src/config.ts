@@ -10,6 +10,8 @@ import {
   MAX_BODY_LIMIT_BYTES,
   SUPPORTED_LOCALES,
   TileCoordinateSystemSchema,
+  tileTemplateProblems,
+  tileTemplates,
 } from "@wangge/core";
 import { z } from "zod";
 
@@ -57,7 +59,11 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(/^https?:\/\/.*\{z\}.*/, "must be an http(s) URL template with {z}, {x} and {y}")
+      .superRefine((value, ctx) => {
+        for (const message of tileTemplateProblems(value)) ctx.addIssue({ code: "custom", message });
+      })
+      // One space between templates: the form the apps and the security policy read.
+      .transform((value) => tileTemplates(value).join(" "))
       .optional(),
   ),
   WANGGE_TILE_COORDINATES: z.preprocess(emptyToUndefined, TileCoordinateSystemSchema.default("wgs84")),

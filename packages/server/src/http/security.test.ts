@@ -107,3 +107,41 @@ describe("the API documentation (/api/docs)", () => {
     expect(res.body).toMatch(/"validatorUrl":null/);
   });
 });
+
+describe("the apps' policy with tile servers (WANGGE_TILE_URL, docs/maps.md)", () => {
+  const directivesOf = (csp: string) =>
+    Object.fromEntries(
+      csp.split(";").map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values];
+      }),
+    );
+
+  it("lets the maps load tiles from every configured layer's server, and from no other", async () => {
+    const { app } = await appWith({
+      WANGGE_TILE_URL:
+        "https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=k1 https://t0.tianditu.gov.cn/cva_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=k1 http://10.12.0.5:8080/labels/{z}/{x}/{y}.png",
+    });
+    try {
+      const res = await app.inject({ method: "GET", url: "/api/v1/health" });
+      const directives = directivesOf(String(res.headers["content-security-policy"]));
+      expect(directives["connect-src"]).toEqual(["'self'", "https://t0.tianditu.gov.cn", "http://10.12.0.5:8080"]);
+      expect(directives["img-src"]).toEqual([
+        "'self'",
+        "data:",
+        "blob:",
+        "https://t0.tianditu.gov.cn",
+        "http://10.12.0.5:8080",
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("allows nothing but this server when no tile server is configured (the offline base map)", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/health" });
+    const directives = directivesOf(String(res.headers["content-security-policy"]));
+    expect(directives["connect-src"]).toEqual(["'self'"]);
+    expect(directives["img-src"]).toEqual(["'self'", "data:", "blob:"]);
+  });
+});

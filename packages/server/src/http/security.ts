@@ -1,6 +1,7 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
+import { tileTemplates } from "@wangge/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Config } from "../config.ts";
 
@@ -14,7 +15,10 @@ import type { Config } from "../config.ts";
  */
 export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(fastifyCookie);
-  const tileOrigin = config.map.tileUrl ? new URL(config.map.tileUrl.replace(/\{[a-z]\}/g, "0")).origin : undefined;
+  // Every tile server the maps draw from (WANGGE_TILE_URL may list several layers): and no other.
+  const tileOrigins = [
+    ...new Set(tileTemplates(config.map.tileUrl).map((t) => new URL(t.replace(/\{[a-z]\}/g, "0")).origin)),
+  ];
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -22,8 +26,8 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", ...(tileOrigin ? [tileOrigin] : [])],
-        "connect-src": ["'self'", ...(tileOrigin ? [tileOrigin] : [])],
+        "img-src": ["'self'", "data:", "blob:", ...tileOrigins],
+        "connect-src": ["'self'", ...tileOrigins],
         "font-src": ["'self'", "data:"],
         "worker-src": ["'self'", "blob:"],
         "child-src": ["'self'", "blob:"],

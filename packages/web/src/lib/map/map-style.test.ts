@@ -40,4 +40,13 @@ describe("buildMapStyle", () => {
     expect(Object.keys(style.sources)).toEqual(["basemap"]);
     expect(style.layers.map((l) => l.id)).toEqual(["background", "basemap"]);
   });
+
+  it("draws Tianditu's streets and then their names as two raster layers from one setting", () => {
+    const vec = "https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=k";
+    const cva = "https://t0.tianditu.gov.cn/cva_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=k";
+    const style = buildMapStyle({ ...base, tileUrl: `${vec} ${cva}`, tileAttribution: "© 天地图" });
+    expect(style.layers.map((l) => l.id)).toEqual(["background", "basemap", "basemap-2"]);
+    expect(style.sources.basemap).toMatchObject({ tiles: [vec], attribution: "© 天地图" });
+    expect(style.sources["basemap-2"]).toEqual({ type: "raster", tiles: [cva], tileSize: 256 });
+  });
 });

@@ -1,4 +1,4 @@
-import type { ClientConfig } from "@wangge/core";
+import { type ClientConfig, tileTemplates } from "@wangge/core";
 import type { StyleSpecification } from "maplibre-gl";
 
 /**
@@ -37,14 +37,19 @@ export function buildMapStyle(
       },
     ],
   };
-  if (map.tileUrl) {
-    style.sources.basemap = {
-      type: "raster",
-      tiles: [map.tileUrl],
-      tileSize: 256,
-      ...(map.tileAttribution ? { attribution: map.tileAttribution } : {}),
-    };
-    style.layers.push({ id: "basemap", type: "raster", source: "basemap" });
+  const templates = tileTemplates(map.tileUrl);
+  if (templates.length > 0) {
+    // Bottom layer first (Tianditu: the streets, then their names); the attribution once.
+    templates.forEach((template, i) => {
+      const id = i === 0 ? "basemap" : `basemap-${i + 1}`;
+      style.sources[id] = {
+        type: "raster",
+        tiles: [template],
+        tileSize: 256,
+        ...(i === 0 && map.tileAttribution ? { attribution: map.tileAttribution } : {}),
+      };
+      style.layers.push({ id, type: "raster", source: id });
+    });
     return style;
   }
   style.sources[OUTLINE_SOURCE] = {
