@@ -2,7 +2,9 @@ import {
   checkCharacter,
   checkIdNumber,
   DEFAULT_ROLES,
+  geometryAreaM2,
   type PolygonalGeometry,
+  pointInGeometry,
   polygonsOf,
   siblingOverlaps,
   uncovered,
@@ -223,6 +225,46 @@ describe("the demo grids", () => {
         village.code,
       ).toBeUndefined();
     }
+  });
+
+  it("add up to their community's area, and the communities to the sub-district's (issue #20 item 6)", async () => {
+    const township = await shapesUnder(DEMO_TOWNSHIP);
+    const sum = (shapes: { geometry: PolygonalGeometry }[]) =>
+      shapes.reduce((a, c) => a + geometryAreaM2(c.geometry), 0);
+    // Each community is about 1.2 km across: a sliver of 1 m² either way would show.
+    expect(Math.abs(sum(township.children) - geometryAreaM2(township.parent))).toBeLessThan(1);
+    for (const village of township.children) {
+      const { parent, children } = await shapesUnder(village.code);
+      expect(geometryAreaM2(parent), village.code).toBeGreaterThan(1_000_000);
+      expect(Math.abs(sum(children) - geometryAreaM2(parent)), village.code).toBeLessThan(1);
+      // Neither grid is a sliver: a community is split roughly in two.
+      for (const c of children)
+        expect(geometryAreaM2(c.geometry) / geometryAreaM2(parent), c.code).toBeGreaterThan(0.3);
+    }
+  });
+
+  it("hold every demo household whose place is mapped inside the grid it is registered in", async () => {
+    const rows = await t.ctx.db
+      .selectFrom("household as h")
+      .innerJoin("place as p", "p.id", "h.place_id")
+      .innerJoin("area as a", "a.id", "h.area_id")
+      .innerJoin("area_boundary as b", (j) => j.onRef("b.area_id", "=", "a.id").on("b.valid_to", "is", null))
+      .select(["h.id", "a.code", "a.level", "p.lng", "p.lat", "b.geometry"])
+      .where("a.path", "like", `%/${DEMO_TOWNSHIP}/%`)
+      .execute();
+    const mapped = rows.filter((r) => r.lng !== null && r.lat !== null);
+    const all = await t.ctx.db
+      .selectFrom("household")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("area_path", "like", `%/${DEMO_TOWNSHIP}/%`)
+      .executeTakeFirstOrThrow();
+    // Every demo household has a mapped place in a grid with a boundary.
+    expect(mapped.length).toBeGreaterThanOrEqual(12);
+    expect(mapped.length).toBe(Number(all.n));
+    const outside = mapped.filter(
+      (r) => r.level !== "grid" || !pointInGeometry(Number(r.lng), Number(r.lat), r.geometry as PolygonalGeometry),
+    );
+    expect(outside.map((r) => `${r.id} in ${r.code} at ${r.lng},${r.lat}`)).toEqual([]);
   });
 
   it("are valid polygons of irregular shape, no two alike and none a rectangle", async () => {
