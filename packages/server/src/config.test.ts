@@ -87,6 +87,13 @@ describe("loadConfig", () => {
     );
   });
 
+  it("shifts nothing without a tile server: the offline background is drawn in WGS-84 like the data", () => {
+    expect(loadConfig({ WANGGE_TILE_COORDINATES: "gcj02" }).map).toMatchObject({
+      tileUrl: null,
+      tileCoordinateSystem: "wgs84",
+    });
+  });
+
   it("refuses a tile coordinate system other than wgs84 or gcj02", () => {
     expect(() => loadConfig({ WANGGE_TILE_COORDINATES: "bd09" })).toThrowError(
       expect.objectContaining({ errors: [expect.objectContaining({ path: "WANGGE_TILE_COORDINATES" })] }),

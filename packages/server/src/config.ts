@@ -258,7 +258,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultLocale: e.WANGGE_DEFAULT_LOCALE,
     map: {
       tileUrl: e.WANGGE_TILE_URL ?? null,
-      tileCoordinateSystem: e.WANGGE_TILE_COORDINATES,
+      // The offline background is this server's own WGS-84 outlines: nothing to shift without tiles.
+      tileCoordinateSystem: e.WANGGE_TILE_URL ? e.WANGGE_TILE_COORDINATES : "wgs84",
       tileAttribution: e.WANGGE_TILE_ATTRIBUTION ?? null,
       center: [lng, lat],
       zoom: e.WANGGE_MAP_ZOOM,
