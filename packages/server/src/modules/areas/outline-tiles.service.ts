@@ -3,6 +3,7 @@ import { gzipSync } from "node:zlib";
 import { geoJSONToTile } from "@maplibre/geojson-vt";
 import { fromGeojsonVt } from "@maplibre/vt-pbf";
 import { type PolygonalGeometry, simplifyGeometry } from "@wangge/core";
+import type { FeatureCollection } from "geojson";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { onBoundariesChanged } from "./area-boundaries.service.ts";
@@ -93,8 +94,8 @@ function cutTile(rows: Row[], z: number, x: number, y: number, labelLevels: read
   };
   const options = { maxZoom: z, clip: true, buffer: BUFFER, extent: EXTENT, tolerance: 3 };
   const layers = {
-    divisions: geoJSONToTile(outlines as GeoJSON.FeatureCollection, z, x, y, options),
-    labels: geoJSONToTile(labels as GeoJSON.FeatureCollection, z, x, y, { ...options, buffer: 0 }),
+    divisions: geoJSONToTile(outlines as FeatureCollection, z, x, y, options),
+    labels: geoJSONToTile(labels as FeatureCollection, z, x, y, { ...options, buffer: 0 }),
   };
   if (layers.divisions.features.length === 0 && layers.labels.features.length === 0) return Buffer.alloc(0);
   return Buffer.from(fromGeojsonVt(layers, { version: 2, extent: EXTENT }));
