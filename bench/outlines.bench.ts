@@ -143,7 +143,7 @@ async function loadPrefecture(db: Kysely<DB>, gridCount: number) {
 }
 
 /** The tiles of zoom z around the middle of the extent: a 3×3 block, as a screen shows. */
-function tilesAround(z: number): [number, number, number][] {
+export function tilesAround(z: number): [number, number, number][] {
   const n = 2 ** z;
   const lng = (EXTENT.west + EXTENT.east) / 2;
   const lat = ((EXTENT.south + EXTENT.north) / 2) * (Math.PI / 180);

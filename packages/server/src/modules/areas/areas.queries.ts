@@ -390,7 +390,8 @@ export async function listParentsAmong(db: Db, ids: readonly string[]): Promise<
 
 /**
  * Current boundaries of live divisions at these levels whose extent meets the box (WGS-84): what an
- * offline base-map tile draws.
+ * offline base-map tile draws — without their geometry, which the caller fetches only when it has
+ * not kept it (a city's outline is in every tile of the city).
  */
 export async function listOutlinesInBox(
   db: Db,
@@ -399,19 +400,27 @@ export async function listOutlinesInBox(
 ) {
   if (levels.length === 0) return [];
   const [west, south, east, north] = box;
-  return db
-    .selectFrom("area_boundary as b")
-    .innerJoin("area as a", "a.id", "b.area_id")
-    .select(["a.code", "a.name", "a.level", "b.geometry", "b.label_lng", "b.label_lat"])
-    .where("b.valid_to", "is", null)
-    .where("b.min_lng", "<=", east)
-    .where("b.max_lng", ">=", west)
-    .where("b.min_lat", "<=", north)
-    .where("b.max_lat", ">=", south)
-    .where("a.level", "in", levels)
-    .where("a.abolished_at", "is", null)
-    .orderBy("a.path")
-    .execute();
+  return (
+    db
+      .selectFrom("area_boundary as b")
+      .innerJoin("area as a", "a.id", "b.area_id")
+      .select(["a.code", "a.name", "a.level", "b.id", "b.label_lng", "b.label_lat"])
+      .where("b.valid_to", "is", null)
+      // The expression of area_boundary_extent_idx (GiST): overlapping boxes, edges included.
+      .where(
+        sql<boolean>`box(point(b.min_lng, b.min_lat), point(b.max_lng, b.max_lat)) && box(point(${west}, ${south}), point(${east}, ${north}))`,
+      )
+      .where("a.level", "in", levels)
+      .where("a.abolished_at", "is", null)
+      .orderBy("a.path")
+      .execute()
+  );
+}
+
+/** The geometries of boundaries by id (a boundary row never changes: a new shape is a new row). */
+export async function listBoundaryGeometries(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom("area_boundary").select(["id", "geometry"]).where("id", "in", ids).execute();
 }
 
 /**

@@ -7,7 +7,7 @@ import type { FeatureCollection } from "geojson";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { onBoundariesChanged } from "./area-boundaries.service.ts";
-import { listOutlinesInBox, outlinesRevision } from "./areas.queries.ts";
+import { listBoundaryGeometries, listOutlinesInBox, outlinesRevision } from "./areas.queries.ts";
 
 /**
  * The offline base map (issue #20 item 6): Mapbox vector tiles of the divisions the deployment has
@@ -44,6 +44,8 @@ export const OUTLINE_MAX_ZOOM = 16;
 const EXTENT = 4096;
 const BUFFER = 64;
 const CACHE_TILES = 2000;
+/** Parsed boundaries kept: the upper levels' long outlines recur in every tile under them. */
+const CACHE_GEOMETRIES = 500;
 /** How long a revision read from the database is trusted (other processes' changes show within it). */
 const REVISION_TTL_MS = 5000;
 
@@ -69,7 +71,26 @@ export function levelsAtZoom(z: number): { outlines: OutlineLevel[]; labels: Out
   };
 }
 
-type Row = Awaited<ReturnType<typeof listOutlinesInBox>>[number];
+type Row = Awaited<ReturnType<typeof listOutlinesInBox>>[number] & { geometry: PolygonalGeometry };
+
+/** A Map used as a least-recently-used cache of at most `limit` entries. */
+function remember<V>(cache: Map<string, V>, key: string, value: V, limit: number): void {
+  cache.set(key, value);
+  if (cache.size > limit) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+}
+
+function recall<V>(cache: Map<string, V>, key: string): V | undefined {
+  const value = cache.get(key);
+  if (value !== undefined) {
+    // Most recently used last: the first entry is the one to drop.
+    cache.delete(key);
+    cache.set(key, value);
+  }
+  return value;
+}
 
 function cutTile(rows: Row[], z: number, x: number, y: number, labelLevels: readonly OutlineLevel[]): Buffer {
   // Simplified first to about a pixel of this zoom: a province's coastline need not be cut at full detail.
@@ -79,7 +100,7 @@ function cutTile(rows: Row[], z: number, x: number, y: number, labelLevels: read
     features: rows.map((r) => ({
       type: "Feature" as const,
       properties: { code: r.code, name: r.name, level: r.level },
-      geometry: simplifyGeometry(r.geometry as PolygonalGeometry, tolerance),
+      geometry: simplifyGeometry(r.geometry, tolerance),
     })),
   };
   const labels = {
@@ -104,6 +125,8 @@ function cutTile(rows: Row[], z: number, x: number, y: number, labelLevels: read
 export class OutlineTiles {
   readonly #db: Kysely<DB>;
   readonly #cache = new Map<string, OutlineTile>();
+  /** By boundary id: a boundary row never changes (a new shape is a new row), so no revision is needed. */
+  readonly #geometries = new Map<string, PolygonalGeometry>();
   #revision: { value: string; at: number } | undefined;
   readonly #unsubscribe: () => void;
 
@@ -117,6 +140,7 @@ export class OutlineTiles {
   close(): void {
     this.#unsubscribe();
     this.#cache.clear();
+    this.#geometries.clear();
   }
 
   async #currentRevision(now: number): Promise<string> {
@@ -134,29 +158,38 @@ export class OutlineTiles {
   async tile(z: number, x: number, y: number, now = Date.now()): Promise<OutlineTile> {
     const revision = await this.#currentRevision(now);
     const key = `${revision}/${z}/${x}/${y}`;
-    const cached = this.#cache.get(key);
-    if (cached) {
-      // Most recently used last: the first entry is the one to drop.
-      this.#cache.delete(key);
-      this.#cache.set(key, cached);
-      return cached;
-    }
+    const cached = recall(this.#cache, key);
+    if (cached) return cached;
     const { outlines, labels } = levelsAtZoom(z);
     const [west, south, east, north] = tileBounds(z, x, y);
     // The buffer around the tile, in degrees, so shapes just outside still close their edges cleanly.
     const pad = ((east - west) * BUFFER) / EXTENT;
-    const rows = await listOutlinesInBox(this.#db, [west - pad, south - pad, east + pad, north + pad], outlines);
+    const found = await listOutlinesInBox(this.#db, [west - pad, south - pad, east + pad, north + pad], outlines);
+    // The tile's own geometries, taken from the cache at once (another tile may evict them meanwhile)
+    // and the rest fetched: a tile of more boundaries than the cache holds keeps them all.
+    const own = new Map<string, PolygonalGeometry>();
+    for (const r of found) {
+      const kept = recall(this.#geometries, r.id);
+      if (kept) own.set(r.id, kept);
+    }
+    const missing = found.filter((r) => !own.has(r.id)).map((r) => r.id);
+    for (const g of await listBoundaryGeometries(this.#db, missing)) {
+      own.set(g.id, g.geometry as PolygonalGeometry);
+      remember(this.#geometries, g.id, g.geometry as PolygonalGeometry, CACHE_GEOMETRIES);
+    }
+    const rows: Row[] = [];
+    for (const r of found) {
+      const geometry = own.get(r.id);
+      // A boundary deleted meanwhile (an import rolled back) has none: the tile goes without it.
+      if (geometry) rows.push({ ...r, geometry });
+    }
     const raw = cutTile(rows, z, x, y, labels);
     const tile: OutlineTile = {
       raw,
       gzip: gzipSync(raw),
       etag: `"${createHash("sha256").update(raw).digest("base64url").slice(0, 27)}"`,
     };
-    this.#cache.set(key, tile);
-    if (this.#cache.size > CACHE_TILES) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest !== undefined) this.#cache.delete(oldest);
-    }
+    remember(this.#cache, key, tile, CACHE_TILES);
     return tile;
   }
 }

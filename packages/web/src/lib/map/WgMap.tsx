@@ -142,10 +142,12 @@ export function WgMap({
     const recordBase = () => {
       if (!map.getLayer(BASE_LABEL_LAYER)) return;
       const names = map.queryRenderedFeatures({ layers: [BASE_LABEL_LAYER] }).map((f) => String(f.properties.name));
-      setBase({
+      const next = {
         outlines: map.queryRenderedFeatures({ layers: [BASE_LINE_LAYER] }).length,
         labels: [...new Set(names)].sort().slice(0, 100).join("|"),
-      });
+      };
+      // Idle comes after every pan: re-render only when what is drawn changed.
+      setBase((was) => (was?.outlines === next.outlines && was.labels === next.labels ? was : next));
     };
     map.on("idle", recordBase);
     map.on("error", (e) => {
