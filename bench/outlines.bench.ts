@@ -1,18 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { Kysely } from "kysely";
 import { bboxOf, geometryAreaM2, labelPoint, type PolygonalGeometry } from "../packages/core/src/index.ts";
-import { createContext } from "../packages/server/src/app.ts";
-import { loadConfig } from "../packages/server/src/config.ts";
-import { createFieldCrypto } from "../packages/server/src/crypto/field-crypto.ts";
-import { openDatabase } from "../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import type { DB } from "../packages/server/src/db/schema.ts";
 import { uuidv7 } from "../packages/server/src/ids.ts";
 import { OutlineTiles } from "../packages/server/src/modules/areas/outline-tiles.service.ts";
-import { mulberry32, postgresForBench, syntheticCells } from "./support.ts";
+import { eachBenchEngine, mulberry32, syntheticCells } from "./support.ts";
 
 /**
  * The offline base map's vector tiles (issue #20 item 6) for a prefecture-sized deployment, on PGlite
@@ -143,7 +134,7 @@ async function loadPrefecture(db: Kysely<DB>, gridCount: number) {
 }
 
 /** The tiles of zoom z around the middle of the extent: a 3×3 block, as a screen shows. */
-export function tilesAround(z: number): [number, number, number][] {
+function tilesAround(z: number): [number, number, number][] {
   const n = 2 ** z;
   const lng = (EXTENT.west + EXTENT.east) / 2;
   const lat = ((EXTENT.south + EXTENT.north) / 2) * (Math.PI / 180);
@@ -163,65 +154,47 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   const gridCount = Number(args[0] ?? 12_000);
   const figures: Record<string, number> = { grids: gridCount };
   const rows: Record<string, unknown>[] = [];
-  const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-outlines-"));
-  const pg = await postgresForBench();
-  try {
-    const engines: { name: "pglite" | "postgres"; env: Record<string, string> }[] = [
-      { name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite") } },
-    ];
-    if (pg) engines.push({ name: "postgres", env: { DATABASE_URL: pg.url, WANGGE_DATA_DIR: path.join(dir, "pg") } });
-    for (const { name: e, env } of engines) {
-      const config = loadConfig({ ...env, WANGGE_WEB_DIST: "/nonexistent" });
-      const database = await openDatabase(config.database);
-      try {
-        const ctx = createContext({ config, database, crypto: createFieldCrypto(randomBytes(32)) });
-        await migrateToLatest(ctx.db);
-        let t = performance.now();
-        const loaded = await loadPrefecture(ctx.db, gridCount);
-        const loadS = Math.round((performance.now() - t) / 100) / 10;
-        rows.push({ engine: e, zoom: "-", measure: "boundaries loaded (s)", value: `${loaded.boundaries} (${loadS})` });
-        const cold: number[] = [];
-        const warm: number[] = [];
-        for (const z of [7, 9, 11, 13, 15]) {
-          // A fresh service: nothing cached, as after a boundary change.
-          const tiles = new OutlineTiles(ctx.db);
-          const coldMs: number[] = [];
-          const warmMs: number[] = [];
-          let bytes = 0;
-          for (const [tz, x, y] of tilesAround(z)) {
-            t = performance.now();
-            const tile = await tiles.tile(tz, x, y);
-            coldMs.push(performance.now() - t);
-            bytes = Math.max(bytes, tile.gzip.length);
-          }
-          for (const [tz, x, y] of tilesAround(z)) {
-            t = performance.now();
-            await tiles.tile(tz, x, y);
-            warmMs.push(performance.now() - t);
-          }
-          tiles.close();
-          cold.push(...coldMs);
-          warm.push(...warmMs);
-          figures[`${e}_z${z}_cold_p95_ms`] = percentile(coldMs, 0.95);
-          figures[`${e}_z${z}_gzip_max_kb`] = Math.round(bytes / 102.4) / 10;
-          rows.push({
-            engine: e,
-            zoom: z,
-            measure: "9 tiles cut cold: p50 / p95 ms; largest gzip KB; cached p50 ms",
-            value: `${percentile(coldMs, 0.5)} / ${percentile(coldMs, 0.95)}; ${Math.round(bytes / 102.4) / 10}; ${percentile(warmMs, 0.5)}`,
-          });
-        }
-        figures[`${e}_cold_p95_ms`] = percentile(cold, 0.95);
-        figures[`${e}_cached_p95_ms`] = percentile(warm, 0.95);
-        figures[`${e}_load_s`] = loadS;
-      } finally {
-        await database.close();
+  await eachBenchEngine("outlines", async (e, ctx) => {
+    let t = performance.now();
+    const loaded = await loadPrefecture(ctx.db, gridCount);
+    const loadS = Math.round((performance.now() - t) / 100) / 10;
+    rows.push({ engine: e, zoom: "-", measure: "boundaries loaded (s)", value: `${loaded.boundaries} (${loadS})` });
+    const cold: number[] = [];
+    const warm: number[] = [];
+    for (const z of [7, 9, 11, 13, 15]) {
+      // A fresh service: nothing cached, as after a boundary change.
+      const tiles = new OutlineTiles(ctx.db);
+      const coldMs: number[] = [];
+      const warmMs: number[] = [];
+      let bytes = 0;
+      for (const [tz, x, y] of tilesAround(z)) {
+        t = performance.now();
+        const tile = await tiles.tile(tz, x, y);
+        coldMs.push(performance.now() - t);
+        bytes = Math.max(bytes, tile.gzip.length);
       }
+      for (const [tz, x, y] of tilesAround(z)) {
+        t = performance.now();
+        await tiles.tile(tz, x, y);
+        warmMs.push(performance.now() - t);
+      }
+      tiles.close();
+      cold.push(...coldMs);
+      warm.push(...warmMs);
+      const kb = Math.round(bytes / 102.4) / 10;
+      figures[`${e}_z${z}_cold_p95_ms`] = percentile(coldMs, 0.95);
+      figures[`${e}_z${z}_gzip_max_kb`] = kb;
+      rows.push({
+        engine: e,
+        zoom: z,
+        measure: "9 tiles cut cold: p50 / p95 ms; largest gzip KB; cached p50 ms",
+        value: `${percentile(coldMs, 0.5)} / ${percentile(coldMs, 0.95)}; ${kb}; ${percentile(warmMs, 0.5)}`,
+      });
     }
-  } finally {
-    pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    figures[`${e}_cold_p95_ms`] = percentile(cold, 0.95);
+    figures[`${e}_cached_p95_ms`] = percentile(warm, 0.95);
+    figures[`${e}_load_s`] = loadS;
+  });
   console.table(rows);
   return figures;
 }
