@@ -78,6 +78,7 @@ describe("loadConfig", () => {
     ["https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}", /Tianditu URL without its key/],
     ["https://tiles.example/{z}/{x}.png", /lacks \{y\}/],
     ["https://a.example/{z}/{x}/{y} notaurl", /template 2 must be an http\(s\) URL/],
+    ["https://exa[mple/{z}/{x}/{y}.png", /is not a URL$/],
   ])("refuses WANGGE_TILE_URL=%s, saying what is wrong", (value, message) => {
     expect(() => loadConfig({ WANGGE_TILE_URL: value })).toThrowError(
       expect.objectContaining({

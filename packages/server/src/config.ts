@@ -60,7 +60,14 @@ const EnvSchema = z.object({
     z
       .string()
       .superRefine((value, ctx) => {
-        for (const message of tileTemplateProblems(value)) ctx.addIssue({ code: "custom", message });
+        const problems = tileTemplateProblems(value);
+        for (const message of problems) ctx.addIssue({ code: "custom", message });
+        if (problems.length > 0) return;
+        for (const template of tileTemplates(value)) {
+          // The security policy names each template's origin: it must parse as a URL.
+          if (!URL.canParse(template.replace(/\{[a-z]\}/g, "0")))
+            ctx.addIssue({ code: "custom", message: `${template} is not a URL` });
+        }
       })
       // One space between templates: the form the apps and the security policy read.
       .transform((value) => tileTemplates(value).join(" "))

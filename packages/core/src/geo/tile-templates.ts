@@ -19,18 +19,16 @@ export function tileTemplateProblems(tileUrl: string): string[] {
   for (const [i, template] of templates.entries()) {
     const which = templates.length > 1 ? `template ${i + 1} ` : "";
     const missing = ["{z}", "{x}", "{y}"].filter((p) => !template.includes(p));
-    let url: URL | undefined;
-    try {
-      url = new URL(template.replace(/\{[a-z]\}/g, "0"));
-    } catch {
-      // Reported below.
-    }
-    if (!url || !["http:", "https:"].includes(url.protocol)) {
+    // Parsed by hand: core is typed without the DOM's or Node's libraries (no URL class).
+    const url = /^https?:\/\/([^/?#:@\s]+)(?::\d{1,5})?(?:[/?#]|$)/i.exec(template);
+    if (!url) {
       problems.push(`${which}must be an http(s) URL template such as https://tiles.example.gov.cn/{z}/{x}/{y}.png`);
       continue;
     }
     if (missing.length > 0) problems.push(`${which}lacks ${missing.join(", ")} (the tile's zoom, column and row)`);
-    if (/(^|\.)tianditu\.gov\.cn$/.test(url.hostname) && !url.searchParams.get("tk")) {
+    const host = (url[1] ?? "").toLowerCase();
+    const query = template.split("?")[1] ?? "";
+    if (/(^|\.)tianditu\.gov\.cn$/.test(host) && !/(^|&)tk=[^&]+/i.test(query)) {
       problems.push(`${which}is a Tianditu URL without its key: add &tk=<your key> (console.tianditu.gov.cn)`);
     }
   }
