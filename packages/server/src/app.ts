@@ -48,6 +48,7 @@ import { registryRoutes } from "./modules/registry/registry.routes.ts";
 import { residentsRoutes } from "./modules/residents/residents.routes.ts";
 import { riskRoutes } from "./modules/risk/risk.routes.ts";
 import { rolesRoutes } from "./modules/roles/roles.routes.ts";
+import { screenRoutes } from "./modules/screen/screen.routes.ts";
 import { subsidiesRoutes } from "./modules/subsidies/subsidies.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
 import { visitsRoutes } from "./modules/visits/visits.routes.ts";
@@ -206,6 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(residentsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(subsidiesRoutes, { ctx, prefix: "/api/v1" });
   await app.register(figuresRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(screenRoutes, { ctx, prefix: "/api/v1" });
   await app.register(riskRoutes, { ctx, prefix: "/api/v1" });
   await app.register(disclosuresRoutes, { ctx, prefix: "/api/v1" });
   await app.register(commentsRoutes, { ctx, prefix: "/api/v1" });

@@ -24,6 +24,7 @@ export const ROLE_KEYS = [
   "mediator",
   "volunteer",
   "resident",
+  "screen",
 ] as const;
 export type RoleKey = (typeof ROLE_KEYS)[number];
 
@@ -174,6 +175,13 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
     name: { "zh-CN": "居民", en: "Resident" },
     workScope: "area",
     permissions: ["resident.self", "event.report"],
+  },
+  {
+    // A command centre's wall (kiosk): it shows the figures of its area and changes nothing (screenReader).
+    key: "screen",
+    name: { "zh-CN": "指挥大屏", en: "Big screen" },
+    workScope: "area",
+    permissions: ["screen.view"],
   },
 ];
 

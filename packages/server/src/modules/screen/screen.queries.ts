@@ -1,0 +1,59 @@
+import { OPEN_STATES } from "@wangge/core";
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../../db/schema.ts";
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** Open matters under a path, per area where each is now, and how many of them are past their deadline. */
+export async function countOpenByArea(db: Db, path: string, now: Date) {
+  const res = await sql<{ area_path: string; open: string | number; overdue: string | number }>`
+    select area_path, count(*) as open, count(*) filter (where due_at < ${now}) as overdue
+    from event
+    where area_path like ${`${path}%`} and state in (${sql.join(OPEN_STATES.map((s) => sql.lit(s)))})
+      and merged_into is null
+    group by area_path`.execute(db);
+  return res.rows.map((r) => ({ areaPath: r.area_path, open: Number(r.open), overdue: Number(r.overdue) }));
+}
+
+/** The newest matters reported under a path (merged duplicates left out): what they are and where, no text. */
+export async function listLatestEvents(db: Db, path: string, limit: number) {
+  return db
+    .selectFrom("event as e")
+    .innerJoin("area as a", "a.id", "e.area_id")
+    .select([
+      "e.id",
+      "e.number",
+      "e.category_key",
+      "e.state",
+      "e.level",
+      "e.created_at",
+      "e.updated_at",
+      "a.code as area_code",
+      "a.name as area_name",
+    ])
+    .where("e.area_path", "like", `${path}%`)
+    .where("e.merged_into", "is", null)
+    .orderBy("e.created_at", "desc")
+    .orderBy("e.id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** The close-outs confirmed last for areas under a path, with the area each was for. */
+export async function listLatestCloseOuts(db: Db, path: string, limit: number) {
+  return db
+    .selectFrom("close_out_area as ca")
+    .innerJoin("close_out as c", "c.id", "ca.close_out_id")
+    .innerJoin("area as a", "a.path", "ca.area_path")
+    .select(["c.id", "c.day", "c.confirmed_at", "c.summary", "a.code as area_code", "a.name as area_name"])
+    .where("ca.area_path", "like", `${path}%`)
+    .orderBy("c.confirmed_at", "desc")
+    .orderBy("c.id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** Every category with its parent and names: the screen groups the figures by top-level category. */
+export async function listCategoryNames(db: Db) {
+  return db.selectFrom("event_category").select(["key", "parent_key", "name_zh", "name_en"]).execute();
+}

@@ -1,0 +1,71 @@
+import { ScreenOverviewSchema, ScreenQuerySchema, ScreenStreamQuerySchema } from "@wangge/core";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { AppContext } from "../../context.ts";
+import { principalOf } from "../../http/authenticate.ts";
+import { routeErrors } from "../../http/problem.ts";
+import { currentPrincipal } from "../auth/auth.service.ts";
+import { screenOverview } from "./screen.service.ts";
+import { openScreenStream, type ScreenStream } from "./screen-stream.ts";
+
+/** The command centre's big screen: what it draws for its area, and a live feed of the area's matters. */
+export const screenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const open = new Set<ScreenStream>();
+  app.addHook("preClose", async () => {
+    for (const stream of open) stream.end();
+  });
+
+  app.get(
+    "/screen/overview",
+    {
+      config: { permission: "screen.view" },
+      schema: {
+        tags: ["screen"],
+        summary:
+          "Everything the big screen draws for an area: this month's figures, 30 days by day, categories, open matters per area, open alerts, close-outs and the newest matters",
+        description:
+          "Only areas the screen is bound to (posts holding screen.view) and those below them; any other area is 404. Areas, categories, counts and times only: no names, no free text.",
+        querystring: ScreenQuerySchema,
+        response: { 200: ScreenOverviewSchema, ...routeErrors },
+      },
+    },
+    async (request) => screenOverview(ctx, principalOf(request), request.query),
+  );
+
+  app.get(
+    "/screen/stream",
+    {
+      config: { permission: "screen.view" },
+      schema: {
+        tags: ["screen"],
+        summary:
+          "Live feed of the big screen: server-sent events (`change`) when a matter of its areas arrives or changes",
+        description:
+          "text/event-stream. Each `change` carries the matter's id, action, state, area code and path and time — nothing it says and no one in it. A comment line every 25 s; after maxSeconds the server ends the stream. Rights are checked again every 30 s.",
+        querystring: ScreenStreamQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const authorization = request.headers.authorization;
+      const credential = authorization?.startsWith("Bearer ")
+        ? { bearerToken: authorization.slice(7).trim() }
+        : { sessionToken: request.sessionToken ?? "" };
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+      out.write("retry: 3000\n: connected\n\n");
+      const stream = openScreenStream(ctx, out, {
+        principal,
+        current: () => currentPrincipal(ctx, credential),
+        maxSeconds: request.query.maxSeconds,
+      });
+      open.add(stream);
+      out.on("close", () => open.delete(stream));
+    },
+  );
+};

@@ -1,0 +1,215 @@
+import http from "node:http";
+import { chinaDate } from "@wangge/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+
+/**
+ * The big screen's API (GET /screen/overview, GET /screen/stream): a screen account (role 大屏,
+ * screen.view only) bound to a township sees that township's figures, open matters, close-outs and
+ * newest matters — areas, categories and counts, never what residents wrote or who they are — and
+ * nothing of another township; it reads nothing else (no events list, no figures route).
+ */
+let t: TestApp;
+let tree: AreaTree;
+let screen: Session;
+let worker: Session;
+let neighbourWorker: Session;
+let address: string;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  tree = await buildAreaTree(t.ctx);
+  screen = await signIn(t, await buildUser(t.ctx, { role: "screen", areaCode: tree.township.code }));
+  worker = await signIn(t, await buildUser(t.ctx, { role: "grid_head", areaCode: tree.village.code }));
+  neighbourWorker = await signIn(t, await buildUser(t.ctx, { role: "grid_head", areaCode: tree.otherGrid.code }));
+  address = await t.app.listen({ port: 0, host: "127.0.0.1" });
+});
+afterAll(async () => {
+  await t?.app.close();
+  await t?.close();
+});
+
+const WRITTEN = "王小明家门口垃圾堆放，电话13812345678";
+
+async function report(who: Session, areaCode: string, categoryKey = "environment.sanitation"): Promise<string> {
+  const id = crypto.randomUUID();
+  const res = await t.app.inject({
+    method: "POST",
+    url: "/api/v1/events",
+    headers: who.headers,
+    payload: { id, categoryKey, description: WRITTEN, areaCode },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return id;
+}
+
+const overview = (who: Session | undefined, query = "") =>
+  t.app.inject({ method: "GET", url: `/api/v1/screen/overview${query}`, headers: who?.headers ?? {} });
+
+describe("GET /screen/overview", () => {
+  it("draws its township: this month, 30 days, categories, open matters per area and the newest matters", async () => {
+    const a = await report(worker, tree.grid.code);
+    await report(worker, tree.grid.code, "dispute.neighbour");
+    await report(neighbourWorker, tree.otherGrid.code);
+    for (const action of [{ action: "accept" }, { action: "resolve", note: "已清运" }]) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: `/api/v1/events/${a}/transitions`,
+        headers: worker.headers,
+        payload: action,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+
+    const res = await overview(screen);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    const today = chinaDate(t.clock.now);
+    expect(body.area.code).toBe(tree.township.code);
+    expect(body.areas).toEqual([{ code: tree.township.code, name: tree.township.name }]);
+    expect(body.month).toMatchObject({ from: `${today.slice(0, 8)}01`, to: today });
+    expect(body.month.counts).toMatchObject({ reported: 2, settled: 1, settledGrid: 1 });
+    expect(body.month.rates.settledInGrid).toBe(100);
+    expect(body.trend).toHaveLength(30);
+    expect(body.trend.at(-1)).toEqual({ day: today, reported: 2, settled: 1, overdue: 0 });
+    // Grouped by top-level category, named in both languages.
+    expect(body.categories.map((c: { key: string; reported: number }) => [c.key, c.reported]).sort()).toEqual([
+      ["dispute", 1],
+      ["environment", 1],
+    ]);
+    expect(body.categories[0].names.zh).not.toBe(body.categories[0].key);
+    expect(body.open).toEqual({ open: 1, overdue: 0, areas: [{ code: tree.grid.code, open: 1, overdue: 0 }] });
+    expect(body.latest).toHaveLength(2);
+    expect(body.latest[0]).toMatchObject({ areaCode: tree.grid.code, areaName: tree.grid.name, level: "grid" });
+    expect(body.closeOuts).toMatchObject({ day: chinaDate(t.clock.now, -1), grids: 1, closed: 0, latest: [] });
+    expect(body.alerts).toEqual({ total: 0, items: [] });
+    // A wall is public: nothing residents wrote, no people.
+    expect(res.body).not.toContain("王小明");
+    expect(res.body).not.toContain("138");
+    expect(res.body).not.toContain("测试用户");
+  });
+
+  it("shows an area below its own, and any other area (another township, an unknown code) is not found", async () => {
+    const village = await overview(screen, `?area=${tree.village.code}`);
+    expect(village.statusCode, village.body).toBe(200);
+    expect(village.json().area.code).toBe(tree.village.code);
+    for (const code of [tree.otherTownship.code, tree.otherGrid.code, tree.county.code, "ZZ999"]) {
+      const res = await overview(screen, `?area=${code}`);
+      expect(res.statusCode, code).toBe(404);
+      expect(res.json().code).toBe("AREA_NOT_FOUND");
+    }
+  });
+
+  it("refuses a malformed area code with its path", async () => {
+    const res = await overview(screen, "?area=bad%20code!");
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("VALIDATION_FAILED");
+    expect(res.json().errors.map((e: { path: string }) => e.path)).toContain("query.area");
+    expect((await overview(screen, "?other=1")).statusCode).toBe(400);
+  });
+
+  it("asks who is watching, and refuses those who may not open the screen", async () => {
+    const anonymous = await overview(undefined);
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().code).toBe("AUTH_REQUIRED");
+    const refused = await overview(worker);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe("AUTH_FORBIDDEN");
+  });
+
+  it("lets a screen account read only the screen: not the events, the figures or the registry", async () => {
+    for (const url of [
+      "/api/v1/events",
+      `/api/v1/figures?area=${tree.township.code}&from=2026-01-01&to=2026-01-31`,
+      "/api/v1/people",
+      "/api/v1/alerts?state=active",
+    ]) {
+      const res = await t.app.inject({ method: "GET", url, headers: screen.headers });
+      expect(res.statusCode, url).toBe(403);
+    }
+  });
+
+  it("is open to an official too, within the official's own areas", async () => {
+    const official = await signIn(
+      t,
+      await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code }),
+    );
+    const res = await overview(official);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().area.code).toBe(tree.township.code);
+    expect((await overview(official, `?area=${tree.otherTownship.code}`)).statusCode).toBe(404);
+  });
+});
+
+/** The stream read through node:http from the listening app. */
+function openStream(session: Session | undefined, query = "") {
+  return new Promise<{ res: http.IncomingMessage; text: () => string; close: () => void }>((resolve, reject) => {
+    const req = http.get(`${address}/api/v1/screen/stream${query}`, { headers: session?.headers ?? {} }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        text += chunk;
+      });
+      resolve({ res, text: () => text, close: () => req.destroy() });
+    });
+    req.on("error", reject);
+  });
+}
+
+async function until(read: () => string, fragment: string, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!read().includes(fragment)) {
+    if (Date.now() > deadline) throw new Error(`no ${fragment} in ${read().slice(-500)}`);
+    await sleep(20);
+  }
+}
+
+describe("GET /screen/stream", () => {
+  it("tells the screen of matters of its areas as they arrive: where and what happened, no text, no people", async () => {
+    const stream = await openStream(screen);
+    expect(stream.res.statusCode).toBe(200);
+    expect(stream.res.headers["content-type"]).toMatch(/^text\/event-stream/);
+    await until(stream.text, ": connected");
+    const elsewhere = await report(neighbourWorker, tree.otherGrid.code);
+    const mine = await report(worker, tree.grid.code);
+    await until(stream.text, mine);
+    stream.close();
+    const frames = stream
+      .text()
+      .split("\n\n")
+      .filter((f) => f.includes("event: change"))
+      .map((f) =>
+        JSON.parse(
+          f
+            .split("\n")
+            .find((l) => l.startsWith("data: "))
+            ?.slice(6) ?? "{}",
+        ),
+      );
+    expect(frames.map((f) => f.id)).toEqual([mine]);
+    expect(frames[0]).toEqual({
+      id: mine,
+      action: "report",
+      state: "reported",
+      areaCode: tree.grid.code,
+      areaPath: tree.grid.path,
+      at: expect.any(String),
+    });
+    expect(stream.text()).not.toContain(elsewhere);
+    expect(stream.text()).not.toContain("王小明");
+  });
+
+  it("is refused without a session and to those who may not open the screen", async () => {
+    const anonymous = await openStream(undefined, "?maxSeconds=0");
+    expect(anonymous.res.statusCode).toBe(401);
+    anonymous.close();
+    const refused = await openStream(worker, "?maxSeconds=0");
+    expect(refused.res.statusCode).toBe(403);
+    refused.close();
+    const invalid = await openStream(screen, "?maxSeconds=-1");
+    expect(invalid.res.statusCode).toBe(400);
+    invalid.close();
+  });
+});
