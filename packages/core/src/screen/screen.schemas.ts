@@ -46,7 +46,9 @@ export const ScreenOverviewSchema = z
       open: z.number().int(),
       overdue: z.number().int(),
       /** Open matters per area where they are now (grids and the levels above that hold some). */
-      areas: z.array(z.object({ code: z.string(), open: z.number().int(), overdue: z.number().int() })),
+      areas: z.array(
+        z.object({ code: z.string(), path: z.string(), open: z.number().int(), overdue: z.number().int() }),
+      ),
     }),
     alerts: z.object({
       total: z.number().int(),

@@ -90,7 +90,7 @@ export async function screenOverview(
     open: {
       open: open.reduce((n, c) => n + c.open, 0),
       overdue: open.reduce((n, c) => n + c.overdue, 0),
-      areas: open.map((c) => ({ code: codeOf(c.areaPath), open: c.open, overdue: c.overdue })),
+      areas: open.map((c) => ({ code: codeOf(c.areaPath), path: c.areaPath, open: c.open, overdue: c.overdue })),
     },
     alerts: {
       total: alerts.total,

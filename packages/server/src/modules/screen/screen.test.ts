@@ -80,7 +80,11 @@ describe("GET /screen/overview", () => {
       ["environment", 1],
     ]);
     expect(body.categories[0].names.zh).not.toBe(body.categories[0].key);
-    expect(body.open).toEqual({ open: 1, overdue: 0, areas: [{ code: tree.grid.code, open: 1, overdue: 0 }] });
+    expect(body.open).toEqual({
+      open: 1,
+      overdue: 0,
+      areas: [{ code: tree.grid.code, path: tree.grid.path, open: 1, overdue: 0 }],
+    });
     expect(body.latest).toHaveLength(2);
     expect(body.latest[0]).toMatchObject({ areaCode: tree.grid.code, areaName: tree.grid.name, level: "grid" });
     expect(body.closeOuts).toMatchObject({ day: chinaDate(t.clock.now, -1), grids: 1, closed: 0, latest: [] });

@@ -41,6 +41,8 @@ export const DEMO_ACCOUNTS: {
   { username: "demo.mediator", displayName: "陈静", roleKey: "mediator", areaCode: "450802001003" },
   { username: "demo.volunteer", displayName: "褚红", roleKey: "volunteer", areaCode: "450802001003" },
   { username: "demo.resident", displayName: "何卫东", roleKey: "resident", areaCode: null, phone: "13800000002" },
+  // The township command centre's wall (/screen): not a person, so named after the place it hangs in.
+  { username: "demo.screen", displayName: "贵城街道综治中心大屏", roleKey: "screen", areaCode: "450802001" },
 ];
 
 export const usersDemoPart: SeedPart = {

@@ -1,5 +1,5 @@
-import { Badge, Card, Col, Empty, Row, Space, Statistic, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { Badge, Space, Typography } from "antd";
+import { Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Link, Navigate, Route, Routes, useNavigate } from "react-router";
 import { ConfigGate } from "../../components/ConfigGate.tsx";
@@ -8,11 +8,17 @@ import { LanguageSwitch } from "../../components/LanguageSwitch.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
 import { useHealth } from "../../features/platform/hooks/use-health.ts";
 import { errorMessageKey } from "../../lib/error-message.ts";
-import { useMyAreas } from "../../lib/map/my-areas.ts";
-import { WgMap } from "../../lib/map/WgMap.tsx";
+import { lazyNamed } from "../../lib/lazy-named.ts";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 
-/** The command centre's big screen, designed for 1920×1080 and scaled to whatever it is shown on. */
+// The wall (charts, map) arrives after the shell: the sign-in page stays small.
+const ScreenBoard = lazyNamed(() => import("../../features/screen/components/ScreenBoard.tsx"), "ScreenBoard");
+
+/**
+ * The command centre's big screen, designed for 1920×1080 and scaled to whatever it is shown on. A
+ * kiosk signs in once with a screen account (role 大屏, bound to an area); the session lives in the
+ * database, so the wall comes back by itself after a server restart.
+ */
 export function ScreenApp() {
   return (
     <ConsoleProviders app="screen" dark>
@@ -28,7 +34,7 @@ export function ScreenApp() {
   );
 }
 
-const page: React.CSSProperties = { minHeight: "100vh", background: "#06121f", color: "#e3f2fd", padding: 16 };
+const page: React.CSSProperties = { minHeight: "100vh", background: "#04101d", color: "#e3f2fd", padding: 16 };
 
 function RequireScreen() {
   const { me, loading } = useSession();
@@ -84,74 +90,51 @@ function Clock({ timezone }: { timezone: string }) {
     hourCycle: "h23",
   }).format(now);
   return (
-    <span role="timer" aria-label={t("screen.clock")} style={{ fontVariantNumeric: "tabular-nums" }}>
+    <span role="timer" aria-label={t("screen.clock")} style={{ fontVariantNumeric: "tabular-nums", fontSize: 24 }}>
       {text}
     </span>
   );
 }
 
-function ScreenOverview() {
+function ServiceStatus() {
   const { t } = useTranslation();
   const { health, error } = useHealth(30_000);
-  const mine = useMyAreas();
+  return error ? (
+    <Badge status="error" text={t(errorMessageKey(error.code))} />
+  ) : (
+    <Badge
+      status={health ? "success" : "processing"}
+      text={health ? `${t("system.ok")} · ${t(`system.${health.database}`)} · v${health.version}` : t("common.loading")}
+    />
+  );
+}
+
+function ScreenOverview() {
+  const session = useSession();
+  const navigate = useNavigate();
+  // The session ended (expired or revoked): back to the sign-in, once.
+  const signedOut = useCallback(() => {
+    void session.refresh().then(() => navigate("/login", { replace: true }));
+  }, [session, navigate]);
   return (
     <ConfigGate>
       {(config) => (
-        <div style={page}>
-          <header style={{ display: "flex", alignItems: "center", justifyContent: "space-between", marginBottom: 16 }}>
-            <Clock timezone={config.timezone} />
-            <Typography.Title level={1} style={{ margin: 0, letterSpacing: 4, color: "#e3f2fd" }}>
-              {t("app.screen")}
-            </Typography.Title>
-            <Space>
-              <nav aria-label={t("nav.overview")}>
-                <Link to="/">{t("nav.overview")}</Link>
-              </nav>
-              <SignOutLink />
-              <LanguageSwitch size="small" />
-            </Space>
-          </header>
-          <Row gutter={16}>
-            <Col span={6}>
-              <Space direction="vertical" style={{ width: "100%" }} size="middle">
-                <Card title={t("screen.serviceStatus")}>
-                  {error ? (
-                    <Badge status="error" text={t(errorMessageKey(error.code))} />
-                  ) : (
-                    <Badge
-                      status={health ? "success" : "processing"}
-                      text={
-                        health
-                          ? `${t("system.ok")} · ${t(`system.${health.database}`)} · v${health.version}`
-                          : t("common.loading")
-                      }
-                    />
-                  )}
-                </Card>
-                <Card title={t("screen.eventsToday")}>
-                  <Empty description={t("screen.noData")} image={Empty.PRESENTED_IMAGE_SIMPLE} />
-                </Card>
+        <Suspense fallback={<div style={page} />}>
+          <ScreenBoard
+            config={config}
+            onSignedOut={signedOut}
+            controls={
+              <Space direction="vertical" size={0}>
+                <Clock timezone={config.timezone} />
+                <Space size="middle">
+                  <ServiceStatus />
+                  <LanguageSwitch size="small" />
+                  <SignOutLink />
+                </Space>
               </Space>
-            </Col>
-            <Col span={12}>
-              <Card title={t("screen.areaMap")} styles={{ body: { padding: 0 } }}>
-                <WgMap
-                  config={config.map}
-                  theme="dark"
-                  features={mine?.features}
-                  height="calc(100vh - 170px)"
-                  label={t("screen.areaMap")}
-                />
-              </Card>
-            </Col>
-            <Col span={6}>
-              <Card title={t("screen.gridsOnline")}>
-                <Statistic value="—" />
-                <Empty description={t("screen.noData")} image={Empty.PRESENTED_IMAGE_SIMPLE} />
-              </Card>
-            </Col>
-          </Row>
-        </div>
+            }
+          />
+        </Suspense>
       )}
     </ConfigGate>
   );
