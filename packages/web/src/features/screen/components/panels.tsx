@@ -254,7 +254,7 @@ export function AlertsPanel({ overview }: Props) {
         {(alerts?.items ?? []).slice(0, 4).map((a) => (
           <li key={a.id} style={row}>
             <span style={{ color: a.state === "open" ? COLOURS.overdue : COLOURS.open }}>
-              {t(`risk.kinds.${a.kind}`)}
+              {t(`risk.kind.${a.kind}`)}
             </span>
             <span translate="no">{a.areaName}</span>
             <span style={{ marginLeft: "auto", color: COLOURS.muted }}>{time(a.raisedAt)}</span>

@@ -7,8 +7,9 @@ import { getScreenOverview, SCREEN_STREAM_URL, type ScreenChange, type ScreenOve
  * change the stream tells of, every minute (times move on), and whenever the stream (re)connects —
  * after a server restart or a network drop the screen may have missed changes. The stream is
  * reconnected by the page itself with a growing, jittered delay (1 s doubling up to 30 s), since a
- * browser gives an EventSource up for good after an error answer. While it is down the last picture
- * stays up, marked as reconnecting. Changes pulse for PULSE_MS.
+ * browser gives an EventSource up for good after an error answer; the browser's offline and online
+ * events drop it and bring it back at once. While it is down the last picture stays up, marked as
+ * reconnecting. Changes pulse for PULSE_MS.
  */
 export type FeedState = "connecting" | "live" | "reconnecting";
 export const PULSE_MS = 12_000;
@@ -69,18 +70,33 @@ export function useScreenFeed(area: string | undefined) {
         clearTimeout(settle);
         settle = setTimeout(() => void load(), SETTLE_MS);
       });
-      source.onerror = () => {
-        source?.close();
-        if (stopped) return;
-        setState("reconnecting");
-        retry = setTimeout(connect, reconnectDelay(attempt++));
-      };
+      source.onerror = () => drop();
     };
+    const drop = () => {
+      source?.close();
+      clearTimeout(retry);
+      if (stopped) return;
+      setState("reconnecting");
+      retry = setTimeout(connect, reconnectDelay(attempt++));
+    };
+    // A stream over a dead link may stay silently open: when the browser knows the network went, drop it;
+    // when it is back, connect at once rather than at the end of a long back-off.
+    const onOffline = () => drop();
+    const onOnline = () => {
+      clearTimeout(retry);
+      source?.close();
+      attempt = 0;
+      connect();
+    };
+    window.addEventListener("offline", onOffline);
+    window.addEventListener("online", onOnline);
     void load();
     connect();
     const periodic = setInterval(() => void load(), REFRESH_MS);
     return () => {
       stopped = true;
+      window.removeEventListener("offline", onOffline);
+      window.removeEventListener("online", onOnline);
       source?.close();
       clearTimeout(retry);
       clearTimeout(settle);
