@@ -111,6 +111,7 @@ function areaFor(role: RoleKey): string | null {
       return tree.county.code;
     case "township_official":
     case "police_liaison":
+    case "screen":
       return tree.township.code;
     case "village_official":
     case "mediator":
@@ -1152,6 +1153,15 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/figures/open?area=${inScope ? tree.grid.code : elsewhere.grid.code}`,
     }),
   },
+  "GET /api/v1/screen/overview": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/screen/overview?area=${inScope ? tree.grid.code : elsewhere.grid.code}`,
+    }),
+  },
+  "GET /api/v1/screen/stream": { ok: 200, build: async () => ({ url: "/api/v1/screen/stream?maxSeconds=0" }) },
   "GET /api/v1/visits/due": {
     ok: 200,
     scoped: true,
