@@ -60,7 +60,7 @@ const CATEGORIES = [
   "dispute.land_acquisition",
 ];
 
-async function loadAreas(db: Kysely<DB>) {
+export async function loadAreas(db: Kysely<DB>) {
   await sql`insert into area (id, code, name, level, parent_id, path, source)
     values (gen_random_uuid(), '45', '广西壮族自治区', 'province', null, '/45/', 'nbs')`.execute(db);
   const level = async (child: string, parent: string, per: number, width: number, name: string, sep = "") =>
@@ -90,7 +90,7 @@ async function loadAreas(db: Kysely<DB>) {
 }
 
 /** The kept figures of `events` synthetic events and `visits` visits over two years up to `today`. */
-async function loadFigures(db: Kysely<DB>, events: number, visits: number, today: string) {
+export async function loadFigures(db: Kysely<DB>, events: number, visits: number, today: string) {
   const first = addDays(today, -729);
   await sql`create table bench_cat as select n - 1 as n, key from unnest(${sql.raw(
     `array[${CATEGORIES.map((c) => `'${c}'`).join(",")}]`,
@@ -135,7 +135,7 @@ async function loadFigures(db: Kysely<DB>, events: number, visits: number, today
 }
 
 /** Open events now (the map's colours count them), 10% of them past their deadline. */
-async function loadOpenEvents(db: Kysely<DB>, open: number) {
+export async function loadOpenEvents(db: Kysely<DB>, open: number) {
   await sql`
     insert into event (id, number, category_key, title, description, area_id, area_path, origin_path, level, state,
       priority, source, due_at, occurred_at, created_at, updated_at)
@@ -147,7 +147,7 @@ async function loadOpenEvents(db: Kysely<DB>, open: number) {
     join bench_cat c on c.n = i % 20`.execute(db);
 }
 
-async function timed(times: number, f: () => Promise<unknown>) {
+export async function timed(times: number, f: () => Promise<unknown>) {
   for (let i = 0; i < 3; i++) await f();
   const ms: number[] = [];
   for (let i = 0; i < times; i++) {
