@@ -1,12 +1,13 @@
-import type { ClientConfig, Feature, FeatureCollection, PolygonalGeometry } from "@wangge/core";
+import type { ClientConfig, FeatureCollection, PolygonalGeometry } from "@wangge/core";
 import { labelPoint } from "@wangge/core";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { useMyAreas } from "../../../lib/map/my-areas.ts";
 import { type MapMarker, WgMap } from "../../../lib/map/WgMap.tsx";
-import type { ScreenChange, ScreenOverview } from "../api/screen.ts";
+import type { ScreenChange } from "../api/screen.ts";
 import { useScreenFeed } from "../hooks/use-screen-feed.ts";
+import { mapOf } from "../screen-map.ts";
 import {
   AlertsPanel,
   CategoriesPanel,
@@ -195,36 +196,6 @@ function Legend() {
       ))}
     </div>
   );
-}
-
-/** The grids under the screen's area (else its lowest level shown), each coloured by its open and overdue matters. */
-export function mapOf(
-  features: FeatureCollection | undefined,
-  overview: ScreenOverview | undefined,
-): FeatureCollection | undefined {
-  if (!features || !overview) return undefined;
-  const code = overview.area.code;
-  const under = features.features.filter((f) => {
-    const c = String(f.properties.code);
-    return c === code || overview.open.areas.some((a) => a.path.includes(`/${c}/`)) || c.startsWith(code);
-  });
-  const grids = under.filter((f) => f.properties.level === "grid" || f.properties.level === "microgrid");
-  const shown: Feature[] = grids.length > 0 ? grids : under;
-  const counts = (c: string) =>
-    overview.open.areas
-      .filter((a) => a.path.includes(`/${c}/`))
-      .reduce((n, a) => ({ open: n.open + a.open, overdue: n.overdue + a.overdue }), { open: 0, overdue: 0 });
-  return {
-    type: "FeatureCollection",
-    features: shown.map((f) => {
-      const n = counts(String(f.properties.code));
-      const fill = n.overdue > 0 ? COLOURS.overdue : n.open > 0 ? COLOURS.open : COLOURS.calm;
-      return {
-        ...f,
-        properties: { ...f.properties, fill, fillOpacity: n.overdue > 0 || n.open > 0 ? 0.5 : 0.25 },
-      };
-    }),
-  };
 }
 
 /** A marker that pulses on the grid where a matter arrived or changed (never its exact place: a wall is public). */
