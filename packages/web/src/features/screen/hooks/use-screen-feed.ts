@@ -27,20 +27,32 @@ export function useScreenFeed(area: string | undefined) {
   const [state, setState] = useState<FeedState>("connecting");
   const [pulses, setPulses] = useState<ScreenChange[]>([]);
   const [arrived, setArrived] = useState<ReadonlySet<string>>(new Set());
-  const latest = useRef(0);
+  // One request at a time: changes that arrive while the overview loads ask for one more load after it.
+  const inFlight = useRef<Promise<void> | undefined>(undefined);
+  const again = useRef(false);
 
-  const load = useCallback(() => {
-    const ticket = ++latest.current;
-    return getScreenOverview(area).then(
-      (o) => {
-        if (ticket !== latest.current) return;
-        setOverview(o);
-        setError(undefined);
-      },
-      (e) => {
-        if (ticket === latest.current) setError(toApiError(e));
-      },
-    );
+  const load = useCallback((): Promise<void> => {
+    if (inFlight.current) {
+      again.current = true;
+      return inFlight.current;
+    }
+    const done = getScreenOverview(area)
+      .then(
+        (o) => {
+          setOverview(o);
+          setError(undefined);
+        },
+        (e) => setError(toApiError(e)),
+      )
+      .finally(() => {
+        inFlight.current = undefined;
+        if (again.current) {
+          again.current = false;
+          void load();
+        }
+      });
+    inFlight.current = done;
+    return done;
   }, [area]);
 
   useEffect(() => {
