@@ -100,10 +100,11 @@ describe("wangge seed demo", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('First start: sign in as "admin"');
     expect(first.stdout).toMatch(/Demo password \(shown once, for all of them\): \S+/);
-    expect(first.stdout).toContain("demo data loaded (8 part(s))");
+    expect(first.stdout).toContain("demo data loaded (9 part(s))");
     expect(first.stdout).toMatch(/risk: 6 rules, 3 sensitive dates, 1 playbook, 2 disputes, \d+ alerts/);
     expect(first.stdout).toMatch(/disclosures: 6 disclosures of 450802001003/);
     expect(first.stdout).toMatch(/visits: 3 demo visits in 450802001003G01/);
+    expect(first.stdout).toMatch(/notices: 3 notices of 450802001 and 450802001003, 1 loudspeaker/);
     const second = await run(["seed", "demo"], location.env);
     expect(second.code).toBe(0);
     expect(second.stdout).not.toContain("Demo password");

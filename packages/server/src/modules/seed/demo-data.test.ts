@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type Session, signIn } from "../../test/factories.ts";
 import { DEMO_TOWNSHIP } from "../areas/areas.demo.ts";
+import { signDeviceRequest } from "../events/devices.service.ts";
+import { DEMO_LOUDSPEAKER_KEY } from "../notices/notices.demo.ts";
 import { ageOn, DEMO_GIVEN_NAMES } from "../registry/demo-households.ts";
 import { DEMO_ACCOUNTS } from "../users/users.demo.ts";
 import { seedDemo } from "./seed.service.ts";
@@ -28,12 +30,15 @@ import { seedDemo } from "./seed.service.ts";
 let t: TestApp;
 let today: string;
 let demoPassword = "";
+/** Every line the seed printed for the person who ran it. */
+const printed: string[] = [];
 beforeAll(async () => {
   t = await buildTestApp();
   await seedDemo({
     ctx: t.ctx,
     logger: { info: () => {} },
     print: (line: string) => {
+      printed.push(line);
       demoPassword = line.match(/^Demo password .*: (\S+)$/)?.[1] ?? demoPassword;
     },
   });
@@ -433,5 +438,80 @@ describe("the demo's four-affairs disclosures", () => {
     const detail = (await t.app.inject({ method: "GET", url: `/api/v1/disclosures/${renovation.id}` })).json();
     expect(detail.acceptsObjections).toBe(true);
     expect(detail.comments).toMatchObject([{ kind: "question", signature: "何*东" }]);
+  });
+});
+
+describe("the demo's notices and loudspeaker (#19 item 5)", () => {
+  type InboxItem = { id: string; title: string; body: string; urgent: boolean; readAt: string | null };
+  const inboxOf = async (username: string) => {
+    const session = await signIn(t, { username, password: demoPassword });
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/notices/inbox", headers: session.headers });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { unread: number; items: InboxItem[] };
+  };
+
+  it("has the notices to everyone in the demo resident's inbox, unread, and not the one for 独居老人 households", async () => {
+    const inbox = await inboxOf("demo.resident");
+    expect(inbox.items.map((i) => i.title).sort()).toEqual(["冬季森林防火提醒", "城乡居民医保缴费提醒"].sort());
+    expect(inbox.unread).toBe(2);
+    expect(inbox.items.every((i) => i.readAt === null && !i.urgent)).toBe(true);
+  });
+
+  it("has all three in the grid worker's field inbox, the urgent 寒潮预警 first, sent over the last days", async () => {
+    const inbox = await inboxOf("demo.worker");
+    expect(inbox.items.map((i) => [i.title, i.urgent])).toEqual([
+      ["寒潮预警：明后两天强降温", true],
+      ["城乡居民医保缴费提醒", false],
+      ["冬季森林防火提醒", false],
+    ]);
+    const sent = await t.ctx.db.selectFrom("notice").select(["sent_at", "sent_by_name"]).orderBy("sent_at").execute();
+    expect(sent.map((n) => n.sent_by_name)).toEqual(["李强", "周芳", "周芳"]);
+    const days = sent.map((n) => (t.ctx.now().getTime() - n.sent_at.getTime()) / 86_400_000);
+    expect(days[0]).toBeGreaterThan(4);
+    expect(days[2]).toBeLessThan(1);
+    for (const item of inbox.items) expect(`${item.title}${item.body}`).not.toMatch(/1[3-9]\d{9}|\d{17}[\dXx]/);
+  });
+
+  it("sends the 寒潮预警 to the 独居老人 households only, which the loudspeaker alone reaches", async () => {
+    const session = await signIn(t, { username: "demo.village", password: demoPassword });
+    const list = await t.app.inject({ method: "GET", url: "/api/v1/notices", headers: session.headers });
+    const cold = (list.json() as { id: string; title: string; delivery: Record<string, number> }[]).find((n) =>
+      n.title.startsWith("寒潮预警"),
+    );
+    // Two demo households have a 独居老人 (79 and 84), neither with a resident-app user.
+    expect(cold?.delivery).toMatchObject({ households: 2, householdsWithApp: 0, householdsLoudspeakerOnly: 2 });
+    expect(cold?.delivery.loudspeakers).toBe(1);
+  });
+
+  it("registers the community's loudspeaker with its queue (urgent first); its secret is kept encrypted and printed nowhere", async () => {
+    const device = await t.ctx.db
+      .selectFrom("intake_device")
+      .select(["secret_enc", "kind", "area_code", "name"])
+      .where("device_key", "=", DEMO_LOUDSPEAKER_KEY)
+      .executeTakeFirstOrThrow();
+    expect(device).toMatchObject({ kind: "loudspeaker", area_code: "450802001003" });
+    const secret = t.ctx.crypto.decrypt(device.secret_enc);
+    expect(device.secret_enc).not.toContain(secret);
+    expect(printed.join("\n")).not.toContain(secret);
+    // Pulled as the device would pull it, signed with its secret.
+    const url = `/api/v1/broadcast/devices/${DEMO_LOUDSPEAKER_KEY}/queue`;
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = crypto.randomUUID().replace(/-/g, "");
+    const res = await t.app.inject({
+      method: "GET",
+      url,
+      headers: {
+        "x-wangge-timestamp": ts,
+        "x-wangge-nonce": nonce,
+        "x-wangge-signature": `sha256=${signDeviceRequest(secret, ts, nonce, `GET ${url}\n`)}`,
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as { title: string; urgent: boolean }[];
+    expect(items.map((i) => [i.title, i.urgent])).toEqual([
+      ["寒潮预警：明后两天强降温", true],
+      ["冬季森林防火提醒", false],
+      ["城乡居民医保缴费提醒", false],
+    ]);
   });
 });

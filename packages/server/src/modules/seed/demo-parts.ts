@@ -1,6 +1,7 @@
 import { areasDemoPart } from "../areas/areas.demo.ts";
 import { disclosuresDemoPart } from "../disclosures/disclosures.demo.ts";
 import { eventsDemoPart } from "../events/events.demo.ts";
+import { noticesDemoPart } from "../notices/notices.demo.ts";
 import { registryDemoPart } from "../registry/registry.demo.ts";
 import { riskDemoPart } from "../risk/risk.demo.ts";
 import { subsidiesDemoPart } from "../subsidies/subsidies.demo.ts";
@@ -18,4 +19,5 @@ export const DEMO_SEED_PARTS: SeedPart[] = [
   subsidiesDemoPart,
   riskDemoPart,
   disclosuresDemoPart,
+  noticesDemoPart,
 ];
