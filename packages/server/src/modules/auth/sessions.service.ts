@@ -5,9 +5,9 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import { sha256 } from "../../crypto/digest.ts";
 import type { DB } from "../../db/schema.ts";
 import { type AuditEntry, recordAudit } from "../audit/audit.service.ts";
-import { findAccount as findUserById, loadPrincipal } from "../users/users.service.ts";
+import { loadPrincipal } from "../users/users.service.ts";
 import type { AppUserRow } from "../users/users.table.ts";
-import { findSession, insertSession, revokeSession, touchSession } from "./auth.queries.ts";
+import { findSessionWithAccount, insertSession, revokeSession, touchSession } from "./auth.queries.ts";
 import type { SessionRow } from "./auth.table.ts";
 
 /**
@@ -48,7 +48,10 @@ export function newSecret(): string {
   return randomBytes(32).toString("base64url");
 }
 
-function restrictionFor(user: AppUserRow, principal: Principal): Restriction {
+function restrictionFor(
+  user: Pick<AppUserRow, "totp_enabled" | "must_change_password">,
+  principal: Principal,
+): Restriction {
   return accountRestriction(
     { totpEnabled: user.totp_enabled, mustChangePassword: user.must_change_password },
     principal,
@@ -112,18 +115,14 @@ export function toTimes(s: SessionRow) {
 /** The user behind a session cookie, or undefined when it is unknown, revoked, expired or half-done. */
 export async function authenticateSession(ctx: AppContext, sessionToken: string): Promise<Authenticated | undefined> {
   const idHash = sha256(sessionToken);
-  const session = await findSession(ctx.db, idHash);
+  const row = await findSessionWithAccount(ctx.db, idHash);
   const now = ctx.now();
-  if (
-    !session ||
-    session.revoked_at ||
-    session.stage !== "active" ||
-    !isSessionAlive(toTimes(session), ctx.config.session, now)
-  ) {
+  if (!row || row.revoked_at || row.stage !== "active" || !isSessionAlive(toTimes(row), ctx.config.session, now)) {
     return undefined;
   }
-  const user = await findUserById(ctx.db, session.user_id);
-  if (user?.status !== "active") return undefined;
+  const { username, display_name, user_status, totp_enabled, must_change_password, ...session } = row;
+  if (user_status !== "active") return undefined;
+  const user = { id: session.user_id, username, display_name, totp_enabled, must_change_password };
   // Writing last_seen_at on every request would turn reads into writes; once a minute is enough for a 30-minute idle limit.
   if (now.getTime() - session.last_seen_at.getTime() > 60_000) await touchSession(ctx.db, idHash, now);
   const principal = await loadPrincipal(ctx.db, user, "session");

@@ -108,6 +108,32 @@ export async function listAssignmentsOfUsers(db: Db, userIds: string[]): Promise
     .execute();
 }
 
+/** One user's assignments as listAssignmentsOfUsers gives them, each with its role's permissions: one round trip. */
+export async function listAssignmentsWithPermissions(
+  db: Db,
+  userId: string,
+): Promise<(AssignmentDetailRow & { permissions: string[] })[]> {
+  return db
+    .selectFrom("assignment")
+    .innerJoin("role", "role.key", "assignment.role_key")
+    .leftJoin("area", "area.id", "assignment.area_id")
+    .selectAll("assignment")
+    .select([
+      "area.code as area_code",
+      "area.name as area_name",
+      "role.work_scope",
+      "role.requires_totp",
+      "role.name_zh as role_name_zh",
+      "role.name_en as role_name_en",
+      sql<string[]>`array(select rp.permission from role_permission rp where rp.role_key = assignment.role_key)`.as(
+        "permissions",
+      ),
+    ])
+    .where("assignment.user_id", "=", userId)
+    .orderBy("assignment.created_at")
+    .execute();
+}
+
 export async function listPermissionsOfRoles(
   db: Db,
   roleKeys: string[],

@@ -32,8 +32,7 @@ import {
   insertUser,
   insertUserUnlessPhoneTaken,
   isPhoneTakenViolation,
-  listAssignmentsOfUsers,
-  listPermissionsOfRoles,
+  listAssignmentsWithPermissions,
   lockUser,
   updateUser as updateUserRow,
 } from "./users.queries.ts";
@@ -56,15 +55,14 @@ export async function principalOfUsername(db: Kysely<DB>, username: string): Pro
 /** What a user may do where: their assignments with each role's current permissions. */
 export async function loadPrincipal(
   db: Kysely<DB> | Transaction<DB>,
-  user: AppUserRow,
+  user: Pick<AppUserRow, "id" | "username" | "display_name">,
   via: Principal["via"],
 ): Promise<Principal> {
   // Inside a transaction (sign-in, changes) always read afresh; on ordinary requests the cache serves.
   const cached = db.isTransaction ? undefined : cachedAssignments(user.id);
   if (cached)
     return { userId: user.id, username: user.username, displayName: user.display_name, via, assignments: cached };
-  const assignments = await listAssignmentsOfUsers(db, [user.id]);
-  const perms = await listPermissionsOfRoles(db, [...new Set(assignments.map((a) => a.role_key))]);
+  const assignments = await listAssignmentsWithPermissions(db, user.id);
   const principal: Principal = {
     userId: user.id,
     username: user.username,
@@ -83,9 +81,7 @@ export async function loadPrincipal(
         // Only what the role may hold (an auditor role: the audit allow-list), whatever is stored.
         permissions: conferredPermissions(
           a.role_key,
-          perms
-            .filter((p) => p.role_key === a.role_key && isPermission(p.permission))
-            .map((p) => p.permission as Permission),
+          a.permissions.filter((p) => isPermission(p)).map((p) => p as Permission),
         ),
       }),
     ),
