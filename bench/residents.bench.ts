@@ -30,10 +30,11 @@ import { postgresForBench } from "./support.ts";
  *   (896,896 items); P people (default 1,000,000) in households of three, about 2,500 to a village; 5
  *   years of their published subsidy payments (about 6.5 million for a million people);
  * - "my subsidies" of 200 linked residents (chosen among those paid: three programmes in the household),
- *   taken four ways back to back, so they share the machine's conditions: the one statement alone,
- *   the service the route calls, and the route itself through app.inject with the resident's session
- *   cookie (authentication, serialisation), and the route's session look-up alone — p50 / p95 / max (goal < 20 ms p95 on PostgreSQL); and
- *   the statement's planning and execution time as EXPLAIN ANALYZE gives them;
+ *   taken five ways back to back, so they share the machine's conditions: the one statement alone, the
+ *   service the route calls, the route itself through app.inject with the resident's session cookie
+ *   (authentication, serialisation), the route's session look-up alone, and a round trip that does
+ *   nothing (what any statement waits at least) — p50 / p95 / max (goal < 20 ms p95 on PostgreSQL);
+ *   and the statement's planning and execution time as EXPLAIN ANALYZE gives them;
  * - a village's disclosure list (the first page, 30 items, newest period first) of 200 villages spread
  *   over the province, through the service and through the public route: p50 / p95 / max;
  * - a payment batch of R rows (default 100,000) imported from an XLSX through the import service
@@ -120,8 +121,11 @@ async function measureMySubsidies(
   const service: number[] = [];
   const route: number[] = [];
   const session: number[] = [];
+  const roundTrip: number[] = [];
   let payments = 0;
   const ways = [
+    // The floor under everything else: one round trip to the database that does nothing (select 1).
+    () => timed(roundTrip, () => sql`select 1`.execute(ctx.db)),
     (r: (typeof residents)[number]) =>
       timed(session, () => authenticateSession(ctx, r.cookie.slice("wangge_session=".length))),
     (r: (typeof residents)[number]) =>
@@ -137,7 +141,7 @@ async function measureMySubsidies(
   ];
   // Warm up: each way once per resident of the first ten.
   for (const r of residents.slice(0, 10)) for (const way of ways) await way(r);
-  for (const list of [query, service, route, session]) list.length = 0;
+  for (const list of [query, service, route, session, roundTrip]) list.length = 0;
   payments = 0;
   for (const [i, r] of residents.entries())
     for (let k = 0; k < ways.length; k++) await ways[(i + k) % ways.length]?.(r);
@@ -146,6 +150,7 @@ async function measureMySubsidies(
     service: percentiles(service),
     route: percentiles(route),
     session: percentiles(session),
+    roundTrip: percentiles(roundTrip),
     paymentsAvg: Math.round(payments / residents.length),
   };
 }
@@ -259,6 +264,8 @@ export async function run(args: string[]): Promise<Record<string, number>> {
           [`${e}_my_subsidies_service_p95_ms`]: mine.service.p95,
           [`${e}_my_subsidies_query_p50_ms`]: mine.query.p50,
           [`${e}_my_subsidies_query_p95_ms`]: mine.query.p95,
+          [`${e}_round_trip_p50_ms`]: mine.roundTrip.p50,
+          [`${e}_round_trip_p95_ms`]: mine.roundTrip.p95,
           [`${e}_session_lookup_p50_ms`]: mine.session.p50,
           [`${e}_session_lookup_p95_ms`]: mine.session.p95,
           [`${e}_my_subsidies_planning_ms`]: plan.planning,
@@ -284,6 +291,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         row("my subsidies, service: p50 / p95 / max ms", mine.service);
         row("my subsidies, the statement alone: p50 / p95 / max ms", mine.query);
         row("the route's session look-up alone (authenticateSession): p50 / p95 / max ms", mine.session);
+        row("one round trip that does nothing (select 1): p50 / p95 / max ms", mine.roundTrip);
         table.push({
           engine: e,
           measure: "my subsidies, the statement in EXPLAIN ANALYZE: planning / execution ms",
