@@ -63,7 +63,11 @@ function FieldNoticeList() {
             key={n.id}
             onClick={() => navigate(n.id)}
             prefix={n.readAt ? undefined : <Badge content={Badge.dot} />}
-            description={`${n.areaName} · ${new Date(n.sentAt).toLocaleString()}`}
+            description={
+              <>
+                <span translate="no">{n.areaName}</span> · {new Date(n.sentAt).toLocaleString()}
+              </>
+            }
             extra={n.urgent ? <Tag color="danger">{t("notices.urgent")}</Tag> : undefined}
           >
             <span translate="no">{n.title}</span>

@@ -62,7 +62,11 @@ function Inbox() {
             key={n.id}
             onClick={() => navigate(n.id)}
             prefix={n.readAt ? undefined : <Badge content={Badge.dot} />}
-            description={`${n.areaName} · ${new Date(n.sentAt).toLocaleDateString()}`}
+            description={
+              <>
+                <span translate="no">{n.areaName}</span> · {new Date(n.sentAt).toLocaleDateString()}
+              </>
+            }
             extra={n.urgent ? <Tag color="danger">{t("notices.urgent")}</Tag> : undefined}
           >
             <span translate="no">{n.title}</span>
