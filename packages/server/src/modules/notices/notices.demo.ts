@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type SendNoticeBody, systemPrincipal } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
-import { deviceWithKey } from "../events/devices.service.ts";
+import { devicesOfKind } from "../events/device-registry.service.ts";
 import type { SeedPart } from "../seed/seed.types.ts";
 import { principalOfUsername } from "../users/users.service.ts";
 import { registerLoudspeaker } from "./broadcast.service.ts";
@@ -77,7 +77,7 @@ export const noticesDemoPart: SeedPart = {
     if (!resident) return { summary: "no demo accounts: skipped" };
     let speakers = 0;
     // Installed a week ago; the key is taken for good once registered (also if an admin retired it since).
-    if (!(await deviceWithKey(ctx, DEMO_LOUDSPEAKER_KEY))) {
+    if (!(await devicesOfKind(ctx, "loudspeaker")).some((d) => d.device_key === DEMO_LOUDSPEAKER_KEY)) {
       await registerLoudspeaker(before(ctx, 7 * DAY), systemPrincipal(), meta, {
         deviceKey: DEMO_LOUDSPEAKER_KEY,
         name: "县东社区服务中心楼顶广播",
