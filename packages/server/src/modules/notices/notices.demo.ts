@@ -60,7 +60,8 @@ export const DEMO_NOTICES: (Omit<SendNoticeBody, "id"> & { key: string; sender: 
   {
     key: "cold-wave",
     sender: "demo.village",
-    ago: 3 * HOUR,
+    // Sent as the demo is seeded: its households are those holding the tag that day (the demo's care tags start then).
+    ago: 0,
     title: "寒潮预警：明后两天强降温",
     body: "市气象台发布寒潮蓝色预警：明后两天气温将下降 8 至 10 摄氏度，最低气温 3 至 5 摄氏度。独居老人请关好门窗、添衣保暖；用炭火、取暖器时要开窗通风，谨防一氧化碳中毒，睡前关掉电源。网格员今明两天会逐户上门看望，有困难请告诉网格员或到社区求助。",
     areaCode: DEMO_NOTICE_VILLAGE,
