@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   "disclosure.review": "review (审核) the four-affairs disclosures of the villages below before they are published",
   "disclosure.configure": "choose which kinds of four-affairs disclosure need a township's review before publication",
   "report.read": "read daily, weekly and monthly reports and dashboards",
+  "report.write": "write the judgement and measures (研判意见) on the monthly reports of one's areas",
   "risk.read": "see risk alerts of one's areas with the records behind them, and backtest risk rules",
   "risk.handle": "acknowledge and close risk alerts, start playbooks and work their tasks",
   "risk.configure": "edit risk rules, playbooks and the calendar of sensitive dates",

@@ -82,13 +82,13 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
     key: "city_official",
     name: { "zh-CN": "市级干部", en: "City official" },
     workScope: "area",
-    permissions: official,
+    permissions: [...official, "report.write"],
   },
   {
     key: "county_official",
     name: { "zh-CN": "县级干部", en: "County official" },
     workScope: "area",
-    permissions: [...official, "risk.configure"],
+    permissions: [...official, "risk.configure", "report.write"],
   },
   {
     key: "township_official",
@@ -104,6 +104,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "mediation.handle",
       "risk.configure",
       "disclosure.review",
+      "report.write",
     ],
   },
   {

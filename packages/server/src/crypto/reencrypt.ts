@@ -65,6 +65,8 @@ export const ENCRYPTED_COLUMNS = [
   ["alert", "ack_note_sealed"],
   ["alert", "close_note_sealed"],
   ["alert_task", "note_sealed"],
+  // The judgement (研判意见) on monthly reports (modules/reports).
+  ["report_judgement", "text_sealed"],
 ] as const;
 
 const BATCH = 500;

@@ -42,6 +42,7 @@ import type {
   WorkCalendarDayTable,
 } from "../modules/events/events.table.ts";
 import type { FigureDayTable, FigureRebuildTable } from "../modules/figures/figures.table.ts";
+import type { ReportJudgementTable, ReportTable } from "../modules/reports/reports.table.ts";
 import type {
   BroadcastAudioTable,
   BroadcastItemTable,
@@ -176,6 +177,8 @@ export interface DB {
   alert: AlertTable;
   alert_record: AlertRecordTable;
   alert_task: AlertTaskTable;
+  report: ReportTable;
+  report_judgement: ReportJudgementTable;
   playbook: PlaybookTable;
   sensitive_date: SensitiveDateTable;
   job_lease: JobLeaseTable;
