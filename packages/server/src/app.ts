@@ -45,6 +45,7 @@ import { keysRoutes } from "./modules/platform/keys.routes.ts";
 import { healthRoutes, platformRoutes } from "./modules/platform/platform.routes.ts";
 import { importsRoutes } from "./modules/registry/imports.routes.ts";
 import { registryRoutes } from "./modules/registry/registry.routes.ts";
+import { reportsRoutes } from "./modules/reports/reports.routes.ts";
 import { residentsRoutes } from "./modules/residents/residents.routes.ts";
 import { riskRoutes } from "./modules/risk/risk.routes.ts";
 import { rolesRoutes } from "./modules/roles/roles.routes.ts";
@@ -209,6 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(figuresRoutes, { ctx, prefix: "/api/v1" });
   await app.register(screenRoutes, { ctx, prefix: "/api/v1" });
   await app.register(riskRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(reportsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(disclosuresRoutes, { ctx, prefix: "/api/v1" });
   await app.register(commentsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(proceduresRoutes, { ctx, prefix: "/api/v1" });

@@ -12,6 +12,7 @@ import { startEscalationTimer } from "./modules/events/escalation.service.ts";
 import { startClientErrorPurge } from "./modules/platform/platform.service.ts";
 import { startImportReportPurge } from "./modules/registry/import-reports.service.ts";
 import { resumeImports } from "./modules/registry/people-import.service.ts";
+import { startReportTimer } from "./modules/reports/report-sweep.service.ts";
 import { startRiskTimer } from "./modules/risk/risk-sweep.service.ts";
 import { VERSION } from "./version.ts";
 
@@ -47,6 +48,8 @@ export async function startServer(
     const escalation = startEscalationTimer(ctx);
     // Risk rules: evaluated now (catching up after a restart), every minute, and as disputes are reported.
     const risks = startRiskTimer(ctx);
+    // Daily, weekly and monthly reports: the ones due and missing now (after a restart too), then every 10 minutes.
+    const reports = startReportTimer(ctx);
     // Import reports and crash reports past their retention go now and then every hour.
     const purge = startImportReportPurge(ctx);
     const crashReportPurge = startClientErrorPurge(ctx);
@@ -57,6 +60,7 @@ export async function startServer(
     app.addHook("onClose", async () => {
       await escalation.stop();
       await risks.stop();
+      await reports.stop();
       await checkpoints.stop();
       await purge.stop();
       await crashReportPurge.stop();

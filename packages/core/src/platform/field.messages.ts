@@ -4,6 +4,7 @@ import { FIGURE_FIELD_MESSAGES } from "../figures/figures.messages.ts";
 import { GEO_MESSAGES } from "../geo/geo.messages.ts";
 import { NOTICE_FIELD_MESSAGES } from "../notices/notices.messages.ts";
 import { REGISTRY_FIELD_MESSAGES } from "../registry/registry.messages.ts";
+import { REPORT_FIELD_MESSAGES } from "../reports/reports.messages.ts";
 import { RISK_FIELD_MESSAGES } from "../risk/risk.messages.ts";
 import type { FieldIssue } from "../shared/domain-error.ts";
 import { SUBSIDY_FIELD_MESSAGES } from "../subsidies/subsidies.messages.ts";
@@ -102,6 +103,7 @@ export const ALL_FIELD_MESSAGES: MessageCatalogue = {
   ...NOTICE_FIELD_MESSAGES,
   ...RISK_FIELD_MESSAGES,
   ...DISCLOSURE_FIELD_MESSAGES,
+  ...REPORT_FIELD_MESSAGES,
 };
 
 /** Words the caller has in both languages, as a message (a parameter of another). */

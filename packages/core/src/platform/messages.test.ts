@@ -10,6 +10,7 @@ import { NOTICE_FIELD_MESSAGES } from "../notices/notices.messages.ts";
 import { checkIdNumber } from "../registry/id-number.ts";
 import { REGISTRY_ERROR_CODES } from "../registry/registry.errors.ts";
 import { ID_NUMBER_MESSAGES, IMPORT_ROW_MESSAGES, REGISTRY_FIELD_MESSAGES } from "../registry/registry.messages.ts";
+import { REPORT_FIELD_MESSAGES } from "../reports/reports.messages.ts";
 import { RISK_FIELD_MESSAGES } from "../risk/risk.messages.ts";
 import { SUBSIDY_FIELD_MESSAGES } from "../subsidies/subsidies.messages.ts";
 import { VISIT_FIELD_MESSAGES } from "../visits/visits.messages.ts";
@@ -31,6 +32,7 @@ const catalogues = [
   NOTICE_FIELD_MESSAGES,
   RISK_FIELD_MESSAGES,
   DISCLOSURE_FIELD_MESSAGES,
+  REPORT_FIELD_MESSAGES,
 ];
 const catalogue = { ...ID_NUMBER_MESSAGES, ...IMPORT_ROW_MESSAGES, ...ALL_FIELD_MESSAGES };
 /** Messages whose Chinese is only their parameters (a reason inside a reason, words given in both languages). */

@@ -72,3 +72,26 @@ export function periodsDue(kind: ReportKind, today: string, isWorking: IsWorking
   }
   return out;
 }
+
+/** Weeks before a weekly report's week that its trend and category baseline read. */
+export const WEEKLY_BASELINE_WEEKS = 8;
+
+/**
+ * A category is rising in a week when it had at least `minCount` matters and half again as many as
+ * its weekly mean over the baseline weeks (a category new this week rises from a mean of zero).
+ * Deliberately milder than the risk rule's surge (mean plus three standard deviations): the weekly
+ * analysis points officials at what grows, the alert at what breaks out.
+ */
+export const RISING_MIN_COUNT = 3;
+export const RISING_FACTOR = 1.5;
+
+export function isRising(count: number, baselineMean: number): boolean {
+  return count >= RISING_MIN_COUNT && count > baselineMean * RISING_FACTOR;
+}
+
+/** The days of a period, in order. */
+export function daysOf(period: ReportPeriod): string[] {
+  const out: string[] = [];
+  for (let d = period.from; d <= period.to; d = addDays(d, 1)) out.push(d);
+  return out;
+}

@@ -78,7 +78,9 @@ export const DailyContentSchema = z.object({
       day: Day,
       done: z.number().int(),
       missing: z.number().int(),
-      grids: z.array(z.object({ areaCode: z.string(), name: z.string(), closedOut: z.boolean(), carriedOver: z.number().int() })),
+      grids: z.array(
+        z.object({ areaCode: z.string(), name: z.string(), closedOut: z.boolean(), carriedOver: z.number().int() }),
+      ),
     }),
   ),
   carriedOver: z.array(CarryOver),

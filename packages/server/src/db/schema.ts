@@ -42,7 +42,6 @@ import type {
   WorkCalendarDayTable,
 } from "../modules/events/events.table.ts";
 import type { FigureDayTable, FigureRebuildTable } from "../modules/figures/figures.table.ts";
-import type { ReportJudgementTable, ReportTable } from "../modules/reports/reports.table.ts";
 import type {
   BroadcastAudioTable,
   BroadcastItemTable,
@@ -66,6 +65,7 @@ import type {
   SubjectTagTable,
   TagDefinitionTable,
 } from "../modules/registry/registry.table.ts";
+import type { ReportJudgementTable, ReportTable } from "../modules/reports/reports.table.ts";
 import type { ResidentLinkAttemptTable, ResidentLinkTable } from "../modules/residents/residents.table.ts";
 import type {
   AlertRecordTable,

@@ -33,8 +33,13 @@ export async function releaseLease(db: Db, name: string, holder: string): Promis
 
 /** Inserts a report unless its id or its kind, area and period are taken; true when it was inserted. */
 export async function insertReportIfNew(db: Db, row: NewReportRow): Promise<boolean> {
-  const r = await db.insertInto("report").values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-  return Number(r.numInsertedRows ?? 0n) > 0;
+  const r = await db
+    .insertInto("report")
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return r !== undefined;
 }
 
 const reportColumns = [
@@ -122,11 +127,11 @@ export async function countReports(db: Db, f: ReportFilter): Promise<number> {
 }
 
 /** Live areas at the levels reports are scheduled for. */
-export async function listScheduledAreas(db: Db, levels: readonly string[]) {
+export async function listScheduledAreas(db: Db, levels: readonly ("county" | "township")[]) {
   return db
     .selectFrom("area")
-    .select(["id", "code", "name", "level", "path"])
-    .where("level", "in", levels as string[])
+    .selectAll()
+    .where("level", "in", [...levels])
     .where("abolished_at", "is", null)
     .orderBy("path")
     .execute();
@@ -211,8 +216,9 @@ export async function insertJudgementIfNew(
     .insertInto("report_judgement")
     .values(row)
     .onConflict((oc) => oc.doNothing())
+    .returning("id")
     .executeTakeFirst();
-  return Number(r.numInsertedRows ?? 0n) > 0;
+  return r !== undefined;
 }
 
 export async function findJudgement(db: Db, id: string) {

@@ -1,0 +1,316 @@
+import { FIGURES, type ReportView } from "@wangge/core";
+import ExcelJS from "exceljs";
+import { PdfWriter } from "../../pdf/pdf-writer.ts";
+import {
+  ALERT_KIND_LABELS,
+  ALERT_STATE_LABELS,
+  CARRY_OVER_LABELS,
+  FIGURE_LABELS,
+  KIND_TITLES,
+  label,
+  RATE_LABELS,
+  rate,
+  STATE_LABELS,
+} from "./report-labels.ts";
+
+/**
+ * A report as a document: the same sections become the PDF's headed tables and vector charts and the
+ * XLSX's sheets (one per section), so the two files always say the same. Numbers are the report's
+ * archived numbers; nothing is recomputed here.
+ */
+export interface Section {
+  title: string;
+  note?: string;
+  headers: string[];
+  rows: (string | number)[][];
+  weights?: number[];
+  chart?:
+    | { kind: "bars"; items: { label: string; value: number }[] }
+    | { kind: "lines"; labels: string[]; series: { name: string; values: number[]; color: string }[] };
+}
+
+const cn = (iso: string) =>
+  new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+
+const KEY_FIGURES = [
+  "reported",
+  "accepted",
+  "settled",
+  "settledGrid",
+  "settledVillage",
+  "settledAbove",
+  "settledOnTime",
+  "settledLate",
+  "escalated",
+  "overdue",
+  "returned",
+  "reopened",
+  "disputesSimple",
+  "disputesGeneral",
+  "disputesMajor",
+  "agreements",
+  "visits",
+  "closeOuts",
+] as const;
+
+function overview(r: ReportView): Section {
+  const f = r.content.figures;
+  const diff = (a: number, b: number) => (a - b > 0 ? `+${a - b}` : String(a - b));
+  return {
+    title: "一、总体情况",
+    note: `本期 ${r.from} 至 ${r.to}，上期 ${f.previous.from} 至 ${f.previous.to}。`,
+    headers: ["指标", "本期", "上期", "增减"],
+    weights: [3, 1, 1, 1],
+    rows: [
+      ...KEY_FIGURES.map((k) => [
+        FIGURE_LABELS[k],
+        f.counts[k],
+        f.previous.counts[k],
+        diff(f.counts[k], f.previous.counts[k]),
+      ]),
+      ...(Object.keys(RATE_LABELS) as (keyof typeof RATE_LABELS)[]).map((k) => [
+        RATE_LABELS[k],
+        rate(f.rates[k]),
+        rate(f.previous.rates[k]),
+        "",
+      ]),
+    ],
+  };
+}
+
+export function sectionsOf(r: ReportView, categoryName: (key: string) => string): Section[] {
+  const c = r.content;
+  const sections: Section[] = [overview(r)];
+  if (c.kind === "daily") {
+    const names = new Map([
+      ...c.areas.map((a) => [a.code, a.name] as const),
+      ...c.closeOuts.flatMap((d) => d.grids.map((g) => [g.areaCode, g.name] as const)),
+    ]);
+    const areaName = (code: string) => names.get(code) ?? code;
+    sections.push({
+      title: "二、各区域情况",
+      headers: ["区域", "上报", "受理", "办结", "上报上级", "超期", "日尽结"],
+      weights: [3, 1, 1, 1, 1, 1, 1],
+      rows: c.areas.map((a) => [
+        a.name,
+        a.counts.reported,
+        a.counts.accepted,
+        a.counts.settled,
+        a.counts.escalated,
+        a.counts.overdue,
+        a.counts.closeOuts,
+      ]),
+      chart: { kind: "bars", items: c.areas.map((a) => ({ label: a.name, value: a.counts.reported })) },
+    });
+    sections.push({
+      title: "三、本期上报事项",
+      note:
+        c.matters.length < c.mattersTotal
+          ? `共 ${c.mattersTotal} 件，列出前 ${c.matters.length} 件。`
+          : `共 ${c.mattersTotal} 件，逐件列出。`,
+      headers: ["编号", "类别", "标题", "状态", "区域", "上报时间"],
+      weights: [3.2, 1.6, 3, 1, 1.6, 2],
+      rows: c.matters.map((m) => [
+        m.number,
+        categoryName(m.categoryKey),
+        m.title,
+        label(STATE_LABELS, m.state),
+        areaName(m.areaCode),
+        cn(m.reportedAt),
+      ]),
+    });
+    sections.push({
+      title: "四、日尽结情况",
+      note: c.closeOuts.map((d) => `${d.day}：已日结 ${d.done} 个网格，未日结 ${d.missing} 个网格`).join("；"),
+      headers: ["日期", "网格", "是否日结", "结转事项"],
+      weights: [1.5, 3, 1, 1],
+      rows: c.closeOuts.flatMap((d) =>
+        d.grids.map((g) => [d.day, g.name, g.closedOut ? "已日结" : "未日结", g.carriedOver]),
+      ),
+    });
+    sections.push({
+      title: "五、结转事项及原因",
+      headers: ["日期", "网格", "事项编号", "结转原因"],
+      weights: [1.5, 2.5, 3, 2],
+      rows: c.carriedOver.map((x) => [x.day, areaName(x.areaCode), x.number, label(CARRY_OVER_LABELS, x.reason)]),
+    });
+  } else if (c.kind === "weekly") {
+    sections.push({
+      title: "二、趋势（与前几周比较）",
+      headers: ["周", "上报", "办结", "按时办结率", "满意率"],
+      weights: [2.6, 1, 1, 1.2, 1.2],
+      rows: c.weeks.map((w) => [
+        `${w.from}～${w.to.slice(5)}`,
+        w.counts.reported,
+        w.counts.settled,
+        rate(w.rates.onTime),
+        rate(w.rates.satisfaction),
+      ]),
+      chart: {
+        kind: "lines",
+        labels: c.weeks.map((w) => w.from.slice(5)),
+        series: [
+          { name: "上报", values: c.weeks.map((w) => w.counts.reported), color: "#3b6fb6" },
+          { name: "办结", values: c.weeks.map((w) => w.counts.settled), color: "#2e9d6a" },
+        ],
+      },
+    });
+    sections.push({
+      title: "三、类别变化",
+      note: "本周件数不少于 3 件且超过前 8 周周均的 1.5 倍，记为上升。",
+      headers: ["类别", "本周", "前8周周均", "上升"],
+      weights: [3, 1, 1, 1],
+      rows: c.categories.map((x) => [categoryName(x.key), x.count, x.baselineMean, x.rising ? "上升" : ""]),
+      chart: {
+        kind: "bars",
+        items: c.categories.slice(0, 12).map((x) => ({ label: categoryName(x.key), value: x.count })),
+      },
+    });
+    sections.push({
+      title: "四、热点（事项重复发生的网格和地址）",
+      headers: ["类型", "网格或地址", "本周件数"],
+      weights: [1, 4, 1],
+      rows: [
+        ...c.hotspots.grids.map((g) => ["区域", g.name, g.count]),
+        ...c.hotspots.addresses.map((a) => ["地址", a.address, a.count]),
+      ],
+    });
+    sections.push({
+      title: "五、办理缓慢",
+      note: `本周超期 ${c.slow.overdue} 件，超时办结 ${c.slow.settledLate} 件，按时办结率 ${rate(c.slow.onTime)}。`,
+      headers: ["编号", "类别", "标题", "状态", "期限"],
+      weights: [3.2, 1.6, 3, 1, 2],
+      rows: c.slow.openOverdue.map((m) => [
+        m.number,
+        categoryName(m.categoryKey),
+        m.title,
+        label(STATE_LABELS, m.state),
+        m.dueAt ? cn(m.dueAt) : "—",
+      ]),
+    });
+    const f = c.figures;
+    sections.push({
+      title: "六、群众满意度",
+      headers: ["评价", "本周", "上周"],
+      weights: [3, 1, 1],
+      rows: [
+        ...(["satisfied", "basicallySatisfied", "unsatisfied"] as const).map((k) => [
+          FIGURE_LABELS[k],
+          f.counts[k],
+          f.previous.counts[k],
+        ]),
+        [RATE_LABELS.satisfaction, rate(f.rates.satisfaction), rate(f.previous.rates.satisfaction)],
+      ],
+    });
+  } else {
+    sections.push({
+      title: "二、各区域成效比较",
+      note: "按结果比较各区域（就地化解、按时办结、群众满意），不对个人按工作量排名。括号内为上月。",
+      headers: ["区域", "上报", "办结", "网格内化解率", "村（社区）内化解率", "按时办结率", "满意率"],
+      weights: [2.4, 0.9, 0.9, 1.6, 1.8, 1.6, 1.5],
+      rows: c.areas.map((a) => [
+        a.name,
+        a.counts.reported,
+        a.counts.settled,
+        `${rate(a.rates.settledInGrid)}（${rate(a.previous.settledInGrid)}）`,
+        `${rate(a.rates.settledInCommunity)}（${rate(a.previous.settledInCommunity)}）`,
+        `${rate(a.rates.onTime)}（${rate(a.previous.onTime)}）`,
+        `${rate(a.rates.satisfaction)}（${rate(a.previous.satisfaction)}）`,
+      ]),
+      chart: {
+        kind: "bars",
+        items: c.areas.map((a) => ({ label: `${a.name} 村（社区）内化解率%`, value: a.rates.settledInCommunity ?? 0 })),
+      },
+    });
+    sections.push({
+      title: "三、风险研判（本月风险预警）",
+      note:
+        c.alerts.length === 0
+          ? "本月未产生风险预警。"
+          : c.alerts.map((a) => `${a.name} ${a.total} 条（未关闭 ${a.open} 条）`).join("；"),
+      headers: ["区域", "类型", "预警", "状态", "时间"],
+      weights: [1.6, 1.6, 4, 1, 1.8],
+      rows: c.alerts.flatMap((s) =>
+        s.items.map((a) => [
+          s.name,
+          label(ALERT_KIND_LABELS, a.kind),
+          a.title,
+          label(ALERT_STATE_LABELS, a.state),
+          cn(a.raisedAt),
+        ]),
+      ),
+    });
+    sections.push({
+      title: "四、研判意见和措施",
+      note: r.judgement
+        ? `第 ${r.judgement.version} 版，${r.judgement.writtenBy} 于 ${cn(r.judgement.writtenAt)} 填写。`
+        : "尚未填写研判意见。",
+      headers: ["研判意见"],
+      rows: r.judgement
+        ? r.judgement.text
+            .split(/\r?\n/)
+            .filter((l) => l.trim() !== "")
+            .map((l) => [l as string])
+        : [],
+    });
+  }
+  return sections;
+}
+
+export const titleOf = (r: ReportView) =>
+  `${r.area.name}${KIND_TITLES[r.kind]}（${r.from === r.to ? r.from : `${r.from} 至 ${r.to}`}）`;
+
+export async function reportPdf(r: ReportView, sections: Section[]): Promise<Buffer> {
+  const pdf = new PdfWriter({ title: titleOf(r), author: "网格化服务管理平台", subject: KIND_TITLES[r.kind] });
+  pdf.text(titleOf(r), { size: 18, weight: 700, align: "center", gapAfter: 0.3 });
+  pdf.text(`系统于 ${cn(r.generatedAt)} 根据统计数据生成`, { size: 9, align: "center", gapAfter: 0.8 });
+  for (const s of sections) {
+    pdf.text(s.title, { size: 13, weight: 700, gapAfter: 0.3 });
+    if (s.note) pdf.text(s.note, { size: 9, gapAfter: 0.3 });
+    if (s.chart?.kind === "bars" && s.chart.items.length > 0) pdf.bars(s.chart.items);
+    if (s.chart?.kind === "lines") pdf.lines(s.chart.labels, s.chart.series);
+    if (s.headers.length === 1)
+      for (const row of s.rows) pdf.text(String(row[0]), { size: 11, indent: 22, gapAfter: 0.2 });
+    else if (s.rows.length > 0)
+      pdf.table(
+        s.headers,
+        s.rows.map((row) => row.map(String)),
+        s.weights,
+      );
+    else pdf.text("（无）", { size: 9, gapAfter: 0.5 });
+  }
+  return pdf.finish();
+}
+
+export async function reportXlsx(r: ReportView, sections: Section[]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  book.creator = "网格化服务管理平台";
+  book.title = titleOf(r);
+  book.created = new Date(r.generatedAt);
+  for (const s of sections) {
+    // Sheet names: at most 31 characters, none of : \ / ? * [ ].
+    const sheet = book.addWorksheet(
+      s.title
+        .replace(/^[一二三四五六七八九十]+、/, "")
+        .replace(/[:\\/?*[\]]/g, " ")
+        .slice(0, 31),
+    );
+    sheet.addRow([titleOf(r)]).font = { bold: true, size: 13 };
+    sheet.addRow([s.title]).font = { bold: true };
+    if (s.note) sheet.addRow([s.note]);
+    sheet.addRow([]);
+    const head = sheet.addRow(s.headers);
+    head.font = { bold: true };
+    for (const row of s.rows) sheet.addRow(row);
+    sheet.columns.forEach((col, i) => {
+      col.width = Math.max(10, Math.min(60, ((s.weights?.[i] ?? 1) / 1) * 12));
+    });
+  }
+  // All figures in one sheet besides, one column per figure, for those who pivot them further.
+  const all = book.addWorksheet("全部指标");
+  all.addRow(["区域", "时段", ...FIGURES.map((f) => FIGURE_LABELS[f])]).font = { bold: true };
+  all.addRow([r.area.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => r.content.figures.counts[f])]);
+  if (r.content.kind !== "weekly")
+    for (const a of r.content.areas) all.addRow([a.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => a.counts[f])]);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
