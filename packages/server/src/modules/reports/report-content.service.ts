@@ -9,6 +9,7 @@ import {
   type MonthlyContent,
   type ReportKind,
   type ReportPeriod,
+  reportPeriodOf,
   systemPrincipal,
   WEEKLY_BASELINE_WEEKS,
   type WeeklyContent,
@@ -196,8 +197,10 @@ async function alertsOfMonth(ctx: AppContext, code: string, period: ReportPeriod
 
 export async function composeMonthly(ctx: AppContext, area: AreaRow, period: ReportPeriod): Promise<MonthlyContent> {
   const now = await figuresOf(ctx, area, period, "child");
+  // The month before is the calendar month (figures compare with the days of equal length before).
+  const lastMonth = reportPeriodOf("monthly", addDays(period.from, -1), () => true);
   const [before, ...alerts] = await Promise.all([
-    figuresOf(ctx, area, now.previous, "child"),
+    figuresOf(ctx, area, lastMonth, "child"),
     alertsOfMonth(ctx, area.code, period),
     ...now.rows.map((r) => alertsOfMonth(ctx, r.key, period)),
   ]);
@@ -218,7 +221,11 @@ export async function composeMonthly(ctx: AppContext, area: AreaRow, period: Rep
   const ownOnly = own.filter((a) => !inChildren.has(a.id));
   return {
     kind: "monthly",
-    figures: summed(now),
+    figures: {
+      counts: now.counts,
+      rates: now.rates,
+      previous: { ...lastMonth, counts: before.counts, rates: before.rates },
+    },
     areas: now.rows.map((r) => ({
       code: r.key,
       name: r.name ?? r.key,

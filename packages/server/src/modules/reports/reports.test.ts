@@ -1,0 +1,385 @@
+import { addDays, chinaDate, isWorkingDay, reportPeriodOf } from "@wangge/core";
+import ExcelJS from "exceljs";
+import { sql } from "kysely";
+import { extractText, getDocumentProxy } from "unpdf";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "../../test/factories.ts";
+import { ensureArea } from "../areas/areas.service.ts";
+import type { AreaRow } from "../areas/areas.table.ts";
+import { workingCalendar } from "../events/categories.service.ts";
+import { sweepReports } from "./report-sweep.service.ts";
+import { writeReport } from "./reports.service.ts";
+
+/**
+ * Reports written by the system: a township's daily report lists every matter of its period and
+ * what was carried over and why, with the figures equal to counts over the raw tables; weekly and
+ * monthly files read back in Chinese; the judgement is versioned, masked and written only by the
+ * area's own officials; scheduled sweeps write each report once however many run.
+ */
+let t: TestApp;
+let tree: AreaTree;
+const users: Record<string, TestUser> = {};
+const s: Record<string, Session> = {};
+let reportDay: string;
+let secondGrid: AreaRow;
+const reported: string[] = [];
+
+async function signInAll() {
+  for (const [k, u] of Object.entries(users)) s[k] = await signIn(t, u);
+}
+
+const call = (who: string | null, method: "GET" | "POST", url: string, payload?: unknown) =>
+  t.app.inject({ method, url, headers: who ? (s[who] as Session).headers : {}, ...(payload ? { payload } : {}) });
+
+async function report(areaCode: string, address?: string, categoryKey = "environment.sanitation") {
+  const id = crypto.randomUUID();
+  const res = await call("head", "POST", "/api/v1/events", {
+    id,
+    categoryKey,
+    description: "路灯损坏，夜间行人不便",
+    areaCode,
+    ...(address ? { address } : {}),
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  reported.push(id);
+  return id;
+}
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  tree = await buildAreaTree(t.ctx);
+  users.head = await buildUser(t.ctx, { role: "grid_head", areaCode: tree.county.code });
+  secondGrid = await ensureArea(t.ctx.db, {
+    code: `${tree.village.code}G09`,
+    name: "建设路第二网格",
+    level: "grid",
+    parentCode: tree.village.code,
+  });
+  users.worker = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
+  users.township = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
+  users.county = await buildUser(t.ctx, { role: "county_official", areaCode: tree.county.code });
+  users.other = await buildUser(t.ctx, { role: "township_official", areaCode: tree.otherTownship.code });
+  await signInAll();
+  reportDay = chinaDate(t.clock.now);
+  // Matters of the day: two at one address in the grid, one in the other grid, one in the village;
+  // one in the other township that the township's report must not list.
+  const first = await report(tree.grid.code, "港北区建设路 18 号");
+  await report(tree.grid.code, "港北区建设路 18 号", "dispute.neighbour");
+  await report(secondGrid.code);
+  await report(tree.village.code);
+  await report(tree.otherGrid.code);
+  // The grid worker closes out the day, carrying the first matter over with a reason.
+  const open = (await call("worker", "GET", "/api/v1/close-outs/day")).json().summary.events.stillOpen as {
+    id: string;
+  }[];
+  const close = await call("worker", "POST", "/api/v1/close-outs", {
+    id: crypto.randomUUID(),
+    day: reportDay,
+    carryOvers: open.map((e) => ({ eventId: e.id, reason: e.id === first ? "awaiting_party" : "within_deadline" })),
+  });
+  expect(close.statusCode, close.body).toBe(201);
+  // Time passes: every period holding the day is over (a month and a half later).
+  t.clock.advanceMinutes(45 * 24 * 60);
+  await signInAll();
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+async function rawReported(path: string, from: string, to: string): Promise<number> {
+  const r = await sql<{ n: number }>`
+    select count(*)::integer as n from event
+    where coalesce(origin_path, area_path) like ${`${path}%`}
+      and created_at >= ${new Date(`${from}T00:00:00+08:00`)}
+      and created_at < ${new Date(new Date(`${to}T00:00:00+08:00`).getTime() + 86_400_000)}`.execute(t.ctx.db);
+  return Number(r.rows[0]?.n);
+}
+
+describe("POST /reports (on demand) and the daily report", () => {
+  it("lists every matter of the township's day, with figures equal to the raw tables and carry-overs with reasons", async () => {
+    const res = await call("township", "POST", "/api/v1/reports", {
+      id: crypto.randomUUID(),
+      kind: "daily",
+      area: tree.township.code,
+      day: reportDay,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const r = res.json();
+    const cal = await workingCalendar(t.ctx.db, t.ctx.config);
+    expect({ from: r.from, to: r.to }).toEqual(reportPeriodOf("daily", reportDay, (d) => isWorkingDay(d, cal)));
+    expect(r.content.kind).toBe("daily");
+    const raw = await rawReported(tree.township.path, r.from, r.to);
+    expect(raw).toBe(4);
+    expect(r.content.figures.counts.reported).toBe(raw);
+    expect(r.content.mattersTotal).toBe(raw);
+    expect(r.content.matters.map((m: { id: string }) => m.id).sort()).toEqual(reported.slice(0, 4).sort());
+    const perArea = Object.fromEntries(
+      r.content.areas.map((a: { code: string; counts: { reported: number } }) => [a.code, a.counts.reported]),
+    );
+    expect(perArea[tree.village.code]).toBe(await rawReported(tree.village.path, r.from, r.to));
+    const today = r.content.closeOuts.find((d: { day: string }) => d.day === reportDay);
+    expect(today.grids.find((g: { areaCode: string }) => g.areaCode === tree.grid.code)).toMatchObject({
+      closedOut: true,
+      carriedOver: 2,
+    });
+    expect(today.grids.find((g: { areaCode: string }) => g.areaCode === secondGrid.code).closedOut).toBe(false);
+    expect(today.missing).toBeGreaterThanOrEqual(1);
+    expect(r.content.carriedOver.map((c: { reason: string }) => c.reason).sort()).toEqual([
+      "awaiting_party",
+      "within_deadline",
+    ]);
+  });
+
+  it("answers a retry with the same report, and another id for the same period with the report already written", async () => {
+    const id = crypto.randomUUID();
+    const body = { id, kind: "weekly", area: tree.township.code, day: reportDay };
+    const [a, b] = await Promise.all([
+      call("township", "POST", "/api/v1/reports", body),
+      call("township", "POST", "/api/v1/reports", body),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect(a.json().id).toBe(b.json().id);
+    const again = await call("county", "POST", "/api/v1/reports", { ...body, id: crypto.randomUUID() });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(a.json().id);
+    const list = await call("township", "GET", `/api/v1/reports?kind=weekly&area=${tree.township.code}`);
+    expect(list.json().total).toBe(1);
+  });
+
+  it("refuses a period not over yet, an area outside the caller's, bad input and callers without report.read", async () => {
+    const today = chinaDate(t.clock.now);
+    const notOver = await call("township", "POST", "/api/v1/reports", {
+      id: crypto.randomUUID(),
+      kind: "monthly",
+      area: tree.township.code,
+      day: today,
+    });
+    expect(notOver.statusCode).toBe(409);
+    expect(notOver.json()).toMatchObject({ code: "REPORT_PERIOD_NOT_OVER", errors: [{ path: "day" }] });
+    const outside = await call("other", "POST", "/api/v1/reports", {
+      id: crypto.randomUUID(),
+      kind: "daily",
+      area: tree.township.code,
+      day: reportDay,
+    });
+    expect(outside.statusCode).toBe(404);
+    expect(outside.json().code).toBe("AREA_NOT_FOUND");
+    const bad = await call("township", "POST", "/api/v1/reports", {
+      id: "x",
+      kind: "yearly",
+      area: tree.township.code,
+      day: "2026-13-01",
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers["content-type"]).toContain("application/problem+json");
+    expect(
+      bad
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(["body.day", "body.id", "body.kind"]);
+    expect((await call("worker", "GET", "/api/v1/reports")).statusCode).toBe(403);
+    expect((await call(null, "GET", "/api/v1/reports")).statusCode).toBe(401);
+  });
+});
+
+describe("GET /reports/:id, the files and the monthly judgement", () => {
+  let monthly: { id: string };
+  beforeAll(async () => {
+    const res = await call("township", "POST", "/api/v1/reports", {
+      id: crypto.randomUUID(),
+      kind: "monthly",
+      area: tree.township.code,
+      day: reportDay,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    monthly = res.json();
+  });
+
+  it("compares the child areas by outcomes with numbers equal to the raw tables", async () => {
+    const r = (await call("county", "GET", `/api/v1/reports/${monthly.id}`)).json();
+    expect(r.content.kind).toBe("monthly");
+    expect(r.content.figures.counts.reported).toBe(await rawReported(tree.township.path, r.from, r.to));
+    const village = r.content.areas.find((a: { code: string }) => a.code === tree.village.code);
+    expect(village.counts.reported).toBe(await rawReported(tree.village.path, r.from, r.to));
+    expect(village.rates).toHaveProperty("settledInCommunity");
+    // The month before is the calendar month before, not the 31 days before.
+    const before = reportPeriodOf("monthly", addDays(r.from, -1), () => true);
+    expect({ from: r.content.figures.previous.from, to: r.content.figures.previous.to }).toEqual(before);
+  });
+
+  it("is not found outside the reader's areas", async () => {
+    const res = await call("other", "GET", `/api/v1/reports/${monthly.id}`);
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe("REPORT_NOT_FOUND");
+    expect((await call("other", "GET", `/api/v1/reports/${monthly.id}/pdf`)).statusCode).toBe(404);
+    expect((await call("township", "GET", `/api/v1/reports/${crypto.randomUUID()}`)).statusCode).toBe(404);
+    const list = (await call("other", "GET", "/api/v1/reports")).json();
+    expect(list.items.map((i: { id: string }) => i.id)).not.toContain(monthly.id);
+  });
+
+  it("keeps the judgement in versions, masked, written by the area's own officials over the version they read", async () => {
+    const id = crypto.randomUUID();
+    const text = "本月邻里纠纷上升，建议加强网格巡查。联系人电话 13812345678。";
+    const first = await call("township", "POST", `/api/v1/reports/${monthly.id}/judgement`, {
+      id,
+      text,
+      baseVersion: 0,
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json().judgement).toMatchObject({ version: 1 });
+    expect(first.json().judgement.text).not.toContain("13812345678");
+    const retry = await call("township", "POST", `/api/v1/reports/${monthly.id}/judgement`, {
+      id,
+      text,
+      baseVersion: 0,
+    });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().judgementHistory).toHaveLength(1);
+    const stale = await call("township", "POST", `/api/v1/reports/${monthly.id}/judgement`, {
+      id: crypto.randomUUID(),
+      text: "另一版本",
+      baseVersion: 0,
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe("REPORT_JUDGEMENT_STALE");
+    const second = await call("township", "POST", `/api/v1/reports/${monthly.id}/judgement`, {
+      id: crypto.randomUUID(),
+      text: "措施：一、逐户回访；二、组织联合调解。",
+      baseVersion: 1,
+    });
+    expect(second.json().judgement.version).toBe(2);
+    expect(second.json().judgementHistory.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    const stored = await t.ctx.db
+      .selectFrom("report_judgement")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(stored.text).not.toContain("13812345678");
+    expect(stored.text_sealed).not.toBeNull();
+    expect(stored.text_sealed).not.toContain("13812345678");
+    // The county reads the township's report but writes judgements on its own; the worker reads none.
+    const county = await call("county", "POST", `/api/v1/reports/${monthly.id}/judgement`, {
+      id: crypto.randomUUID(),
+      text: "县级意见",
+      baseVersion: 2,
+    });
+    expect(county.statusCode).toBe(403);
+    expect(
+      (
+        await call("worker", "POST", `/api/v1/reports/${monthly.id}/judgement`, {
+          id: crypto.randomUUID(),
+          text: "意见",
+          baseVersion: 2,
+        })
+      ).statusCode,
+    ).toBe(403);
+    const empty = await call("township", "POST", `/api/v1/reports/${monthly.id}/judgement`, {
+      id: crypto.randomUUID(),
+      text: " ",
+      baseVersion: 2,
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().errors[0].path).toBe("body.text");
+  });
+
+  it("takes judgements on monthly reports only", async () => {
+    const daily = (await call("township", "GET", `/api/v1/reports?kind=daily&area=${tree.township.code}`)).json()
+      .items[0];
+    const res = await call("township", "POST", `/api/v1/reports/${daily.id}/judgement`, {
+      id: crypto.randomUUID(),
+      text: "日报不写研判意见",
+      baseVersion: 0,
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe("REPORT_JUDGEMENT_MONTHLY_ONLY");
+  });
+
+  it("downloads a PDF whose Chinese text a PDF text extractor reads back, with vector charts and no images, audited", async () => {
+    const res = await call("township", "GET", `/api/v1/reports/${monthly.id}/pdf`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toBe("application/pdf");
+    const doc = await getDocumentProxy(new Uint8Array(res.rawPayload));
+    const { text } = await extractText(doc, { mergePages: true });
+    const r = (await call("township", "GET", `/api/v1/reports/${monthly.id}`)).json();
+    expect(text).toContain("月研判");
+    expect(text).toContain(tree.township.name);
+    expect(text).toContain("各区域成效比较");
+    expect(text).toContain(tree.village.name);
+    expect(text).toContain("逐户回访");
+    expect(text).not.toContain("13812345678");
+    // The overview row: the figure, this month, last month.
+    expect(text).toContain(`上报 ${r.content.figures.counts.reported} ${r.content.figures.previous.counts.reported}`);
+    expect(res.rawPayload.includes(Buffer.from("/Subtype /Image"))).toBe(false);
+    const audit = await t.ctx.db
+      .selectFrom("audit_log")
+      .select(["action", "target_id"])
+      .where("action", "=", "report.download")
+      .where("target_id", "=", monthly.id)
+      .execute();
+    expect(audit.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("downloads the weekly analysis as a PDF and an XLSX with a sheet per section", async () => {
+    const weekly = (await call("township", "GET", `/api/v1/reports?kind=weekly&area=${tree.township.code}`)).json()
+      .items[0];
+    const r = (await call("township", "GET", `/api/v1/reports/${weekly.id}`)).json();
+    expect(r.content.hotspots.grids.map((g: { code: string }) => g.code)).toContain(tree.grid.code);
+    expect(r.content.hotspots.addresses[0]).toMatchObject({ address: "港北区建设路 18 号", count: 2 });
+    expect(r.content.weeks).toHaveLength(9);
+    const pdf = await call("township", "GET", `/api/v1/reports/${weekly.id}/pdf`);
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true });
+    expect(text).toContain("周分析");
+    expect(text).toContain("港北区建设路");
+    const xlsx = await call("township", "GET", `/api/v1/reports/${weekly.id}/xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const names = book.worksheets.map((w) => w.name);
+    expect(names).toEqual(
+      expect.arrayContaining(["总体情况", "趋势（与前几周比较）", "类别变化", "办理缓慢", "全部指标"]),
+    );
+    const all = book.getWorksheet("全部指标");
+    expect(all?.getRow(2).getCell(3).value).toBe(r.content.figures.counts.reported);
+  });
+});
+
+describe("scheduled reports", () => {
+  it("two sweeps at once write each due report once, and a later sweep writes nothing", async () => {
+    const [a, b] = await Promise.all([sweepReports(t.ctx, "holder-a"), sweepReports(t.ctx, "holder-b")]);
+    // One held the lease; the other found it taken.
+    expect([a, b].filter((n) => n === null)).toHaveLength(1);
+    const rows = await t.ctx.db
+      .selectFrom("report")
+      .select(["kind", "area_id", "period_from", "period_to"])
+      .where("area_path", "like", `${tree.county.path}%`)
+      .execute();
+    const keys = rows.map((r) => `${r.kind} ${r.area_id} ${r.period_from} ${r.period_to}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const today = chinaDate(t.clock.now);
+    const lastMonth = reportPeriodOf("monthly", addDays(`${today.slice(0, 8)}01`, -1), () => true);
+    for (const area of [tree.county, tree.township, tree.otherTownship])
+      expect(
+        rows.filter((r) => r.kind === "monthly" && r.area_id === area.id && r.period_from === lastMonth.from),
+      ).toHaveLength(1);
+    expect(await sweepReports(t.ctx, "holder-c")).toBe(0);
+  });
+
+  it("stores one report when two writers race past the lease", async () => {
+    const period = { from: "2026-01-05", to: "2026-01-11" };
+    const write = () =>
+      writeReport(t.ctx, {
+        id: crypto.randomUUID(),
+        kind: "weekly",
+        area: tree.otherTownship,
+        period,
+        trigger: "schedule",
+        by: null,
+      });
+    const [a, b] = await Promise.all([write(), write()]);
+    expect(a.report.id).toBe(b.report.id);
+    expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
+  });
+});
