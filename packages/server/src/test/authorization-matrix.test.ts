@@ -10,6 +10,7 @@ import { createHousehold } from "../modules/registry/households.service.ts";
 import { createOrganisation } from "../modules/registry/organisations.service.ts";
 import { createPerson } from "../modules/registry/people.service.ts";
 import { createPlace } from "../modules/registry/places.service.ts";
+import { writeReport } from "../modules/reports/reports.service.ts";
 import { importSubsidyBatch } from "../modules/subsidies/batches.service.ts";
 import { createSubsidyProgram } from "../modules/subsidies/programs.service.ts";
 import { grantAssignment } from "../modules/users/assignments.service.ts";
@@ -41,6 +42,16 @@ interface Registry {
 let here: Registry;
 let there: Registry;
 const reg = (inScope: boolean) => (inScope ? here : there);
+/** A monthly report of each tree's grid (every reader sees it) and of its township (whose officials judge it). */
+const reportsOf = new Map<boolean, { grid: string; township: string }>();
+let reportDay = 0;
+async function buildReports(of: AreaTree) {
+  const period = { from: "2026-01-01", to: "2026-01-31" };
+  const write = async (area: AreaTree["grid"]) =>
+    (await writeReport(t.ctx, { id: uuidv7(), kind: "monthly", area, period, trigger: "schedule", by: null })).report
+      .id;
+  return { grid: await write(of.grid), township: await write(of.township) };
+}
 
 async function buildRegistry(grid: string, village: string): Promise<Registry> {
   const actor = systemPrincipal();
@@ -1395,6 +1406,55 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/close-outs/status?areaCode=${inScope ? tree.grid.code : elsewhere.grid.code}`,
     }),
   },
+  "GET /api/v1/reports": { ok: 200, build: async () => ({ url: "/api/v1/reports" }) },
+  "POST /api/v1/reports": {
+    ok: 201,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    // A daily report of another past day each time: every call writes one.
+    build: async (_role, inScope) => ({
+      url: "/api/v1/reports",
+      payload: {
+        id: crypto.randomUUID(),
+        kind: "daily",
+        area: inScope ? tree.grid.code : elsewhere.grid.code,
+        day: new Date(Date.UTC(2025, 0, 1 + reportDay++)).toISOString().slice(0, 10),
+      },
+    }),
+  },
+  "GET /api/v1/reports/:id": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "REPORT_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/reports/${reportsOf.get(inScope)?.grid}` }),
+  },
+  "GET /api/v1/reports/:id/pdf": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "REPORT_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/reports/${reportsOf.get(inScope)?.grid}/pdf` }),
+  },
+  "GET /api/v1/reports/:id/xlsx": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "REPORT_NOT_FOUND",
+    build: async (_role, inScope) => ({ url: `/api/v1/reports/${reportsOf.get(inScope)?.grid}/xlsx` }),
+  },
+  "POST /api/v1/reports/:id/judgement": {
+    ok: 201,
+    scoped: true,
+    // report.write for the report's own area: the township's officials judge the township's report;
+    // the county's read it but judge their own.
+    expectFor: (role, inScope) => {
+      if (!permissionsOf(role).includes("report.write")) return { status: 403, code: "AUTH_FORBIDDEN" };
+      if (!inScope) return { status: 404, code: "REPORT_NOT_FOUND" };
+      return role === "township_official" ? { status: 201 } : { status: 403, code: "AUTH_FORBIDDEN" };
+    },
+    build: async (_role, inScope) => ({
+      url: `/api/v1/reports/${reportsOf.get(inScope)?.township}/judgement`,
+      payload: { id: crypto.randomUUID(), text: "矩阵研判意见", baseVersion: 0 },
+    }),
+  },
   "GET /api/v1/close-outs/:id": {
     ok: 404,
     okCode: "CLOSE_OUT_NOT_FOUND",
@@ -1538,6 +1598,8 @@ beforeAll(async () => {
   elsewhere = await buildAreaTree(t.ctx);
   here = await buildRegistry(tree.grid.code, tree.village.code);
   there = await buildRegistry(elsewhere.grid.code, elsewhere.village.code);
+  reportsOf.set(true, await buildReports(tree));
+  reportsOf.set(false, await buildReports(elsewhere));
   for (const role of DEFAULT_ROLES) {
     const user = await buildUser(t.ctx, { role: role.key, areaCode: areaFor(role.key) });
     sessions.set(role.key, await signIn(t, user));
