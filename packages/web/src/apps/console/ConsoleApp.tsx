@@ -3,6 +3,7 @@ import {
   ApartmentOutlined,
   ApiOutlined,
   AuditOutlined,
+  BarChartOutlined,
   DashboardOutlined,
   FileTextOutlined,
   GiftOutlined,
@@ -34,6 +35,7 @@ import { ConsoleBell } from "../../features/notices/components/ConsoleBell.tsx";
 import { NoticesPage } from "../../features/notices/components/NoticesPage.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
+import { ReportsPage } from "../../features/reports/components/ReportsPage.tsx";
 import { RiskPage } from "../../features/risk/components/RiskPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
 import { SubsidiesPage } from "../../features/subsidies/components/SubsidiesPage.tsx";
@@ -98,6 +100,20 @@ export function ConsoleApp() {
                 <Route path="visits" element={<VisitsRoute />} />
                 <Route path="notices" element={<NoticesRoute />} />
                 <Route path="risk" element={<RiskRoute />} />
+                <Route
+                  path="reports"
+                  element={
+                    <Allowed
+                      permission="report.read"
+                      render={(s) => (
+                        <ReportsPage
+                          canWrite={s.can("report.write")}
+                          areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
+                        />
+                      )}
+                    />
+                  }
+                />
                 <Route path="disclosures" element={<DisclosuresRoute />} />
                 <Route
                   path="subsidies"
@@ -364,6 +380,9 @@ function ConsoleLayout() {
       : []),
     ...(canSeeRisk(session)
       ? [{ key: "risk", icon: <WarningOutlined />, label: t("nav.risk"), onClick: () => navigate("/risk") }]
+      : []),
+    ...(session.can("report.read")
+      ? [{ key: "reports", icon: <BarChartOutlined />, label: t("nav.reports"), onClick: () => navigate("/reports") }]
       : []),
     ...(session.can("user.read")
       ? [
