@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../support/journey.ts";
+
+const { browser, baseUrl, demoPassword } = useBrowser();
+
+/** The China date of a moment, and the first day of the month before it. */
+const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+function lastMonth(): { day: string; from: string; to: string } {
+  const [y, m] = chinaDate(new Date()).split("-").map(Number) as [number, number];
+  const from = new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 10);
+  const to = new Date(Date.UTC(y, m - 1, 0)).toISOString().slice(0, 10);
+  return { day: `${from.slice(0, 8)}15`, from, to };
+}
+
+describe("reports in the console", () => {
+  it("lets the township official write last month's assessment on demand, read its figures (equal to the 工作台's), write the 研判意见 and download the PDF", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.township", demoPassword);
+    const me = await (await page.request.get(`${baseUrl}/api/v1/auth/me`)).json();
+    const township = (me.assignments as { areaCode: string | null; areaName: string | null }[]).find((a) => a.areaCode);
+    expect(township).toBeDefined();
+    const month = lastMonth();
+    const figures = await (
+      await page.request.get(`${baseUrl}/api/v1/figures?area=${township?.areaCode}&from=${month.from}&to=${month.to}`)
+    ).json();
+
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole("menuitem", { name: "报告" }).click();
+    await page.getByText("系统按时生成日报", { exact: false }).waitFor();
+    await page.getByRole("button", { name: "生成报告" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("类型").click();
+    await page.getByRole("option", { name: "月研判" }).click();
+    await dialog.getByLabel("日期").fill(month.day);
+    await dialog.getByLabel("日期").press("Enter");
+    await dialog
+      .getByRole("button", { name: "生 成" })
+      .or(dialog.getByRole("button", { name: "生成" }))
+      .click();
+
+    await page.getByRole("heading", { name: `${township?.areaName} 月研判` }).waitFor();
+    await page.getByText(`${month.from} ～ ${month.to}`).waitFor();
+    // The overview's 上报 is the roll-ups' count for the area and month, and opens the list behind it.
+    const reportedRow = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: "上报", exact: true }) })
+      .first();
+    const cells = reportedRow.getByRole("cell");
+    expect((await cells.nth(1).textContent())?.trim()).toBe(String(figures.counts.reported));
+    await page.getByText("各区域成效比较").waitFor();
+    await page.getByText("按结果比较各区域", { exact: false }).first().waitFor();
+
+    // The judgement: saved as a new version, the phone number masked.
+    const box = page.getByLabel("研判意见和措施");
+    await box.fill("本月邻里纠纷集中在城区，建议网格员加密走访。联系电话 13907751234。");
+    await page.getByRole("button", { name: "保存研判意见" }).click();
+    await page.getByText(/已保存第 \d+ 版研判意见/).waitFor();
+    await page.getByText(/第 \d+ 版，.+ 于 .+ 填写/).waitFor();
+    expect(await box.inputValue()).not.toContain("13907751234");
+
+    // The files: a PDF and a workbook of this report.
+    const pdfHref = await page.getByRole("link", { name: /下载 PDF/ }).getAttribute("href");
+    const pdf = await page.request.get(`${baseUrl}${pdfHref}`);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+    const xlsxHref = await page.getByRole("link", { name: /下载 Excel/ }).getAttribute("href");
+    expect((await page.request.get(`${baseUrl}${xlsxHref}`)).status()).toBe(200);
+    await expectFullyTranslated(page, "zh-CN");
+
+    // Back to the list: the report is there with its judgement version.
+    await page.getByRole("button", { name: "返回" }).click();
+    const row = page
+      .getByRole("row")
+      .filter({ hasText: `${month.from} ～ ${month.to}` })
+      .filter({ hasText: "月研判" });
+    await row.first().waitFor();
+    expect(await row.first().textContent()).toMatch(/第 \d+ 版/);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
