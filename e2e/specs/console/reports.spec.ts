@@ -30,7 +30,7 @@ describe("reports in the console", () => {
     await page.getByRole("button", { name: "生成报告" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("类型").click();
-    await page.getByRole("option", { name: "月研判" }).click();
+    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "月研判" }).click();
     await dialog.getByLabel("日期").fill(month.day);
     await dialog.getByLabel("日期").press("Enter");
     await dialog

@@ -362,6 +362,8 @@ function JudgementCard({
     try {
       const r = await writeJudgement(report.id, { id: versionId, text, baseVersion: report.judgement?.version ?? 0 });
       onSaved(r);
+      // What was stored: numbers masked.
+      setText(r.judgement?.text ?? text);
       setVersionId(crypto.randomUUID());
       setStale(false);
       message.success(t("reports.judgementSaved", { version: r.judgement?.version ?? 0 }));
