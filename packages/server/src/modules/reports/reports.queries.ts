@@ -122,8 +122,11 @@ export async function listReportRows(db: Db, f: ReportFilter & { limit: number; 
 }
 
 export async function countReports(db: Db, f: ReportFilter): Promise<number> {
-  const rows = await filtered(db, f).execute();
-  return rows.length;
+  const row = await filtered(db, f)
+    .clearSelect()
+    .select(sql<number>`count(*)::integer`.as("n"))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Live areas at the levels reports are scheduled for. */
