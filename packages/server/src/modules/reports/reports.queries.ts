@@ -122,10 +122,7 @@ export async function listReportRows(db: Db, f: ReportFilter & { limit: number; 
 }
 
 export async function countReports(db: Db, f: ReportFilter): Promise<number> {
-  const row = await filtered(db, f)
-    .clearSelect()
-    .select(sql<number>`count(*)::integer`.as("n"))
-    .executeTakeFirst();
+  const row = await filtered(db, f).clearSelect().select(sql<number>`count(*)::integer`.as("n")).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
