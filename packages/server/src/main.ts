@@ -48,7 +48,7 @@ export async function startServer(
     const escalation = startEscalationTimer(ctx);
     // Risk rules: evaluated now (catching up after a restart), every minute, and as disputes are reported.
     const risks = startRiskTimer(ctx);
-    // Daily, weekly and monthly reports: the ones due and missing now (after a restart too), then every 10 minutes.
+    // Daily, weekly and monthly reports: the ones due and missing a minute after the start (after a restart too), then every 10 minutes.
     const reports = startReportTimer(ctx);
     // Import reports and crash reports past their retention go now and then every hour.
     const purge = startImportReportPurge(ctx);

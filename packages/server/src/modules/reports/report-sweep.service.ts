@@ -56,10 +56,10 @@ export async function sweepReports(ctx: AppContext, holder = holderId): Promise<
   }
 }
 
-/** Sweeps now, then `intervalMs` after each sweep ends (default every 10 minutes); stop() waits for a sweep under way. */
+/** Sweeps a minute after the start, then `intervalMs` after each sweep ends (default every 10 minutes); stop() waits for a sweep under way. */
 export function startReportTimer(
   ctx: AppContext,
-  options: { intervalMs?: number } = {},
+  options: { intervalMs?: number; firstDelayMs?: number } = {},
 ): { stop: () => Promise<void> } {
   const intervalMs = options.intervalMs ?? 10 * 60_000;
   let stopped = false;
@@ -82,7 +82,9 @@ export function startReportTimer(
         }
       });
   };
-  run();
+  // The first sweep waits a little: a server starting (or restarting) answers requests first.
+  timer = setTimeout(run, options.firstDelayMs ?? 60_000);
+  timer.unref();
   return {
     stop: async () => {
       stopped = true;
