@@ -39,8 +39,8 @@ import * as m20261208_1002 from "./2026_12_08_1002_create_procedures.ts";
 import * as m20261208_1020 from "./2026_12_08_1020_create_resident_links_and_subsidies.ts";
 import * as m20261208_1040 from "./2026_12_08_1040_create_notices.ts";
 import * as m20261209_0900 from "./2026_12_09_0900_recount_figures.ts";
-import * as m20261210_0940 from "./2026_12_10_0940_index_boundary_extent.ts";
 import * as m20261210_0900 from "./2026_12_10_0900_create_reports.ts";
+import * as m20261210_0940 from "./2026_12_10_0940_index_boundary_extent.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -87,6 +87,6 @@ export const migrations: Record<string, Migration> = {
   "2026_12_08_1020_create_resident_links_and_subsidies": m20261208_1020,
   "2026_12_08_1040_create_notices": m20261208_1040,
   "2026_12_09_0900_recount_figures": m20261209_0900,
-  "2026_12_10_0940_index_boundary_extent": m20261210_0940,
   "2026_12_10_0900_create_reports": m20261210_0900,
+  "2026_12_10_0940_index_boundary_extent": m20261210_0940,
 };
