@@ -120,5 +120,5 @@ describe("seedDemo", () => {
     expect(again.parts[4]?.summary).toBe("0 demo visits in 450802001003G01");
     expect(again.parts[7]?.summary).toBe("0 disclosures of 450802001003");
     expect(again.parts[8]?.summary).toBe("0 notices of 450802001 and 450802001003, 0 loudspeaker");
-  }, 90_000);
+  });
 });
