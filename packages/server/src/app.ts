@@ -43,6 +43,7 @@ import { broadcastRoutes } from "./modules/notices/broadcast.routes.ts";
 import { noticesRoutes } from "./modules/notices/notices.routes.ts";
 import { keysRoutes } from "./modules/platform/keys.routes.ts";
 import { healthRoutes, platformRoutes } from "./modules/platform/platform.routes.ts";
+import { projectsRoutes } from "./modules/projects/projects.routes.ts";
 import { importsRoutes } from "./modules/registry/imports.routes.ts";
 import { registryRoutes } from "./modules/registry/registry.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
@@ -214,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(disclosuresRoutes, { ctx, prefix: "/api/v1" });
   await app.register(commentsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(proceduresRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(projectsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(importsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(keysRoutes, { ctx, prefix: "/api/v1" });
   await app.register(categoriesRoutes, { ctx, prefix: "/api/v1" });

@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   "disclosure.manage": "publish four-affairs disclosures and subsidies",
   "disclosure.review": "review (审核) the four-affairs disclosures of the villages below before they are published",
   "disclosure.configure": "choose which kinds of four-affairs disclosure need a township's review before publication",
+  "project.manage":
+    "create, publish and correct livelihood projects (民生项目) of one's areas: milestones, progress photos, completion acceptance and residents' questions",
   "report.read": "read daily, weekly and monthly reports and dashboards",
   "report.write": "write the judgement and measures (研判意见) on the monthly reports of one's areas",
   "risk.read": "see risk alerts of one's areas with the records behind them, and backtest risk rules",

@@ -46,6 +46,7 @@ const official: Permission[] = [
   "screen.view",
   "user.read",
   "disclosure.manage",
+  "project.manage",
   "notice.send",
   "risk.read",
   "risk.handle",

@@ -44,4 +44,8 @@ export const DISCLOSURE_FIELD_MESSAGES: MessageCatalogue = {
     en: "give the name to sign with, or stay anonymous",
   },
   COMMENT_FIELD_SUBJECT: { "zh-CN": "没有这条已公开的内容", en: "no such published item" },
+  COMMENT_FIELD_QUESTION_ONLY: {
+    "zh-CN": "只有公示期内的公开事项可以提出异议，这里请提问",
+    en: "objections are lodged on disclosures in their publicity period; ask a question here",
+  },
 };

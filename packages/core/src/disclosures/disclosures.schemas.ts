@@ -13,7 +13,9 @@ export const VERSION_STATES = ["draft", "in_review", "rejected", "published"] as
 export type VersionState = (typeof VERSION_STATES)[number];
 export const COMMENT_KINDS = ["question", "objection"] as const;
 export type CommentKind = (typeof COMMENT_KINDS)[number];
-export const COMMENT_SUBJECTS = ["disclosure"] as const;
+/** What residents may comment on: a published disclosure, procedure guide or livelihood project. */
+export const COMMENT_SUBJECTS = ["disclosure", "procedure", "project"] as const;
+export type CommentSubject = (typeof COMMENT_SUBJECTS)[number];
 
 export const MAX_TITLE_LENGTH = 120;
 export const MAX_BODY_LENGTH = 20_000;
@@ -203,8 +205,10 @@ export const VersionViewSchema = z
 export const StaffCommentSchema = z
   .object({
     id: z.uuid(),
-    disclosureId: z.uuid(),
-    disclosureTitle: z.string(),
+    subjectType: z.enum(COMMENT_SUBJECTS),
+    subjectId: z.uuid(),
+    disclosureId: z.uuid().nullable().describe("Set when the subject is a disclosure"),
+    disclosureTitle: z.string().describe("The title of the item commented on (whatever its type)"),
     areaCode: z.string(),
     kind: z.enum(COMMENT_KINDS),
     text: z.string(),
@@ -275,20 +279,28 @@ export const PublicAreaSchema = z
 export const NewCommentSchema = z
   .object({
     id: z.uuid(),
-    disclosureId: z.uuid(),
-    kind: z.enum(COMMENT_KINDS),
+    disclosureId: z.uuid().optional(),
+    procedureId: z.uuid().optional(),
+    projectId: z.uuid().optional(),
+    kind: z.enum(COMMENT_KINDS).describe("An objection only on a disclosure in its publicity period"),
     text: z.string().trim().min(1).max(MAX_COMMENT_LENGTH),
     anonymous: z.boolean().default(false),
     signature: z.string().trim().max(20).optional().describe("The name to sign with (shown masked: 韦*强)"),
   })
   .strict()
+  .refine((c) => [c.disclosureId, c.procedureId, c.projectId].filter(Boolean).length === 1, {
+    message: "name exactly one of disclosureId, procedureId, projectId",
+    path: ["disclosureId"],
+  })
   .meta({ id: "NewComment" });
 
 export const MyCommentSchema = z
   .object({
     id: z.uuid(),
-    disclosureId: z.uuid(),
-    disclosureTitle: z.string(),
+    subjectType: z.enum(COMMENT_SUBJECTS),
+    subjectId: z.uuid(),
+    disclosureId: z.uuid().nullable().describe("Set when the subject is a disclosure"),
+    disclosureTitle: z.string().describe("The title of the item commented on (whatever its type)"),
     kind: z.enum(COMMENT_KINDS),
     text: z.string(),
     anonymous: z.boolean(),
@@ -304,6 +316,7 @@ export const CommentInboxQuerySchema = z
   .object({
     areaCode: areaCode.optional(),
     state: z.enum(["open", "overdue", "answered", "hidden", "all"]).default("open"),
+    subjectType: z.enum(COMMENT_SUBJECTS).optional().describe("Only comments on disclosures, procedures or projects"),
     limit: z.coerce.number().int().min(1).max(200).default(100),
   })
   .strict();
@@ -368,6 +381,10 @@ export const ProcedureSchema = z
   })
   .meta({ id: "Procedure" });
 
+export const PublicProcedureSchema = ProcedureSchema.extend({
+  comments: z.array(PublicCommentSchema).describe("Answered questions"),
+}).meta({ id: "PublicProcedure" });
+
 export const ProcedureListQuerySchema = z
   .object({
     areaCode: areaCode.describe("A village: its procedures and those of the areas above it"),
@@ -377,3 +394,4 @@ export const ProcedureListQuerySchema = z
 export const ManagedProcedureQuerySchema = z.object({ areaCode: areaCode.optional() }).strict();
 
 export type Procedure = z.infer<typeof ProcedureSchema>;
+export type PublicProcedure = z.infer<typeof PublicProcedureSchema>;

@@ -299,4 +299,33 @@ export const ERROR_TEXTS: Record<string, Record<Locale, string>> = {
     "zh-CN": "该编号已被另一条办事指南使用。",
     en: "This id already holds another procedure guide.",
   },
+  PROJECT_NOT_FOUND: { "zh-CN": "没有找到该民生项目。", en: "This project was not found." },
+  PROJECT_ID_CONFLICT: {
+    "zh-CN": "该编号已被另一条记录使用。",
+    en: "This id already holds something else.",
+  },
+  PROJECT_MILESTONE_NOT_FOUND: {
+    "zh-CN": "该项目没有这个节点或文件。",
+    en: "This project has no such milestone or file.",
+  },
+  PROJECT_NO_MILESTONES: {
+    "zh-CN": "请先添加至少一个进度节点再公开。",
+    en: "Add at least one milestone before publishing.",
+  },
+  PROJECT_NOT_PUBLISHED: {
+    "zh-CN": "项目尚未公开，不能登记验收。",
+    en: "The project is not published yet; acceptance cannot be recorded.",
+  },
+  PROJECT_MILESTONES_OPEN: {
+    "zh-CN": "还有未完成的进度节点，不能登记竣工验收。",
+    en: "Some milestones are not done; the completion acceptance cannot be recorded yet.",
+  },
+  PROJECT_ACCEPTED: {
+    "zh-CN": "项目已通过竣工验收，不能再更改。",
+    en: "The project passed its completion acceptance and can no longer change.",
+  },
+  PROJECT_FILE_REJECTED: {
+    "zh-CN": "文件不符合要求（PDF、JPEG、PNG 或 WebP，且不能为空或过大）。",
+    en: "The file is not accepted (PDF, JPEG, PNG or WebP, not empty, not too large).",
+  },
 };

@@ -1,4 +1,5 @@
 import { DISCLOSURE_FIELD_MESSAGES } from "../disclosures/disclosures.messages.ts";
+import { PROJECT_FIELD_MESSAGES } from "../projects/projects.messages.ts";
 import { EVENT_FIELD_MESSAGES } from "../events/events.messages.ts";
 import { FIGURE_FIELD_MESSAGES } from "../figures/figures.messages.ts";
 import { GEO_MESSAGES } from "../geo/geo.messages.ts";
@@ -104,6 +105,7 @@ export const ALL_FIELD_MESSAGES: MessageCatalogue = {
   ...RISK_FIELD_MESSAGES,
   ...DISCLOSURE_FIELD_MESSAGES,
   ...REPORT_FIELD_MESSAGES,
+  ...PROJECT_FIELD_MESSAGES,
 };
 
 /** Words the caller has in both languages, as a message (a parameter of another). */

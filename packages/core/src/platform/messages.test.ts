@@ -7,6 +7,8 @@ import { EVENT_FIELD_MESSAGES } from "../events/events.messages.ts";
 import { FIGURE_FIELD_MESSAGES } from "../figures/figures.messages.ts";
 import { GEO_MESSAGES } from "../geo/geo.messages.ts";
 import { NOTICE_FIELD_MESSAGES } from "../notices/notices.messages.ts";
+import { PROJECT_ERROR_CODES } from "../projects/projects.errors.ts";
+import { PROJECT_FIELD_MESSAGES } from "../projects/projects.messages.ts";
 import { checkIdNumber } from "../registry/id-number.ts";
 import { REGISTRY_ERROR_CODES } from "../registry/registry.errors.ts";
 import { ID_NUMBER_MESSAGES, IMPORT_ROW_MESSAGES, REGISTRY_FIELD_MESSAGES } from "../registry/registry.messages.ts";
@@ -33,6 +35,7 @@ const catalogues = [
   RISK_FIELD_MESSAGES,
   DISCLOSURE_FIELD_MESSAGES,
   REPORT_FIELD_MESSAGES,
+  PROJECT_FIELD_MESSAGES,
 ];
 const catalogue = { ...ID_NUMBER_MESSAGES, ...IMPORT_ROW_MESSAGES, ...ALL_FIELD_MESSAGES };
 /** Messages whose Chinese is only their parameters (a reason inside a reason, words given in both languages). */
@@ -89,6 +92,7 @@ describe("ERROR_TEXTS", () => {
       ...REGISTRY_ERROR_CODES,
       ...EVENT_ERROR_CODES,
       ...DISCLOSURE_ERROR_CODES,
+      ...PROJECT_ERROR_CODES,
     ];
     const missing = codes.filter((c) => !ERROR_TEXTS[c]?.["zh-CN"] || !ERROR_TEXTS[c]?.en);
     expect(missing).toEqual([]);

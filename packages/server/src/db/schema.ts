@@ -52,6 +52,12 @@ import type {
 } from "../modules/notices/notices.table.ts";
 import type { AppMetaTable, ClientErrorReportTable, DeferredDdlTable } from "../modules/platform/platform.table.ts";
 import type {
+  ProjectFileTable,
+  ProjectMilestoneTable,
+  ProjectTable,
+  ProjectVersionTable,
+} from "../modules/projects/projects.table.ts";
+import type {
   AreaAttributionTable,
   HouseholdTable,
   ImportJobTable,
@@ -164,6 +170,10 @@ export interface DB {
   disclosure_file: DisclosureFileTable;
   comment: CommentTable;
   procedure: ProcedureTable;
+  project: ProjectTable;
+  project_version: ProjectVersionTable;
+  project_milestone: ProjectMilestoneTable;
+  project_file: ProjectFileTable;
   close_out: CloseOutTable;
   close_out_area: CloseOutAreaTable;
   close_out_carry_over: CloseOutCarryOverTable;

@@ -32,6 +32,7 @@ export interface RouteRequirement {
   url: string;
   public: boolean;
   permission: Permission | null;
+  anyPermission: Permission[] | null;
   sessionOnly: boolean;
   deploymentWide: boolean;
 }
@@ -51,6 +52,12 @@ declare module "fastify" {
     public?: boolean;
     /** The permission the route requires (checked against the user's roles). */
     permission?: Permission;
+    /**
+     * Instead of one permission: any of these (a route serving several kinds of record, each checked
+     * against its own permission's scope by the service, e.g. answering comments on disclosures and
+     * on projects).
+     */
+    anyPermission?: Permission[];
     /** Reachable while the user must still set up TOTP or change a temporary password. */
     allowRestricted?: boolean;
     /** Refused to API tokens: the route changes how the account signs in (tokens, password, TOTP). */
@@ -103,6 +110,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
         url,
         public: options.config?.public === true,
         permission: options.config?.permission ?? null,
+        anyPermission: options.config?.anyPermission ?? null,
         sessionOnly: options.config?.sessionOnly === true,
         deploymentWide: options.config?.deploymentWide === true,
       })),
@@ -153,7 +161,15 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
         ? new DomainError("AUTH_TOTP_SETUP_REQUIRED", "your role requires a second factor: set up TOTP first")
         : new DomainError("AUTH_PASSWORD_CHANGE_REQUIRED", "set your own password first");
     }
-    if (config.permission && !principalPermissions(auth.principal).includes(config.permission)) {
+    const held = principalPermissions(auth.principal);
+    const missing = config.permission
+      ? held.includes(config.permission)
+        ? undefined
+        : config.permission
+      : config.anyPermission && !config.anyPermission.some((p) => held.includes(p))
+        ? config.anyPermission.join(" or ")
+        : undefined;
+    if (missing) {
       await recordAudit(ctx, ctx.db, {
         action: "access.denied",
         outcome: "denied",
@@ -161,9 +177,9 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
         meta: requestMeta(request),
         targetType: "route",
         targetId: `${request.method} ${request.routeOptions.url}`,
-        reason: `missing permission ${config.permission}`,
+        reason: `missing permission ${missing}`,
       });
-      throw new DomainError("AUTH_FORBIDDEN", `you need the permission ${config.permission}`);
+      throw new DomainError("AUTH_FORBIDDEN", `you need the permission ${missing}`);
     }
     if (
       config.permission &&

@@ -41,6 +41,9 @@ import * as m20261208_1040 from "./2026_12_08_1040_create_notices.ts";
 import * as m20261209_0900 from "./2026_12_09_0900_recount_figures.ts";
 import * as m20261210_0900 from "./2026_12_10_0900_create_reports.ts";
 import * as m20261210_0940 from "./2026_12_10_0940_index_boundary_extent.ts";
+import * as m20261210_1000 from "./2026_12_10_1000_create_projects.ts";
+import * as m20261210_1001 from "./2026_12_10_1001_extend_comments_to_procedures_and_projects.ts";
+import * as m20261210_1002 from "./2026_12_10_1002_grant_project_manage.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -89,4 +92,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_09_0900_recount_figures": m20261209_0900,
   "2026_12_10_0900_create_reports": m20261210_0900,
   "2026_12_10_0940_index_boundary_extent": m20261210_0940,
+  "2026_12_10_1000_create_projects": m20261210_1000,
+  "2026_12_10_1001_extend_comments_to_procedures_and_projects": m20261210_1001,
+  "2026_12_10_1002_grant_project_manage": m20261210_1002,
 };

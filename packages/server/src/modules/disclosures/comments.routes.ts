@@ -16,10 +16,15 @@ import { commentInbox, hideComment, lodgeComment, myComments, replyToComment } f
 const errors = routeErrors;
 const tags = ["disclosures"];
 const IdParams = z.object({ id: z.uuid() });
+/** Staff answer comments on disclosures and procedures (disclosure.manage) and on projects (project.manage). */
+const answering: { anyPermission: ("disclosure.manage" | "project.manage")[] } = {
+  anyPermission: ["disclosure.manage", "project.manage"],
+};
 
 /**
- * Residents' questions and objections on published disclosures (/comments): anyone signed in asks;
- * the village's staff answer or hide (with a reason); answered ones are public on the item.
+ * Residents' questions and objections on published items (/comments) — disclosures, procedure guides,
+ * livelihood projects: anyone signed in asks; the item's own staff answer or hide (with a reason);
+ * answered ones are public on the item.
  */
 export const commentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post(
@@ -28,7 +33,8 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       // Any signed-in user: a resident most of all.
       schema: {
         tags,
-        summary: "Ask a question or lodge an objection (异议, during the publicity period) on a published item",
+        summary:
+          "Ask a question on a published disclosure, procedure or project, or lodge an objection (异议) on a disclosure in its publicity period",
         body: NewCommentSchema,
         response: { 200: MyCommentSchema, 201: MyCommentSchema, ...errors },
       },
@@ -54,7 +60,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.get(
     "/comments",
     {
-      config: { permission: "disclosure.manage" },
+      config: answering,
       schema: {
         tags,
         summary: "Questions and objections under the caller's areas: open (oldest first), overdue, answered, hidden",
@@ -68,7 +74,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.post(
     "/comments/:id/reply",
     {
-      config: { permission: "disclosure.manage" },
+      config: answering,
       schema: {
         tags,
         summary: "Answer a question or objection: it becomes public with the answer",
@@ -84,7 +90,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.post(
     "/comments/:id/hide",
     {
-      config: { permission: "disclosure.manage" },
+      config: answering,
       schema: {
         tags,
         summary: "Hide an abusive question or objection, with the reason (kept and audited)",

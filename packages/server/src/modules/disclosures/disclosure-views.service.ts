@@ -85,8 +85,15 @@ export function publicComment(c: CommentRow) {
 export const isPublicComment = (c: CommentRow) => c.replied_at !== null && c.hidden_at === null;
 
 export function staffComment(c: CommentRow, d: { title: string; areaCode: string }, now: Date) {
+  const [subjectType, subjectId] = c.disclosure_id
+    ? (["disclosure", c.disclosure_id] as const)
+    : c.procedure_id
+      ? (["procedure", c.procedure_id] as const)
+      : (["project", c.project_id as string] as const);
   return {
     id: c.id,
+    subjectType,
+    subjectId,
     disclosureId: c.disclosure_id,
     disclosureTitle: d.title,
     areaCode: d.areaCode,

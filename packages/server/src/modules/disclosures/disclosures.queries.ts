@@ -250,44 +250,74 @@ export async function updateCommentRow(db: Db, id: string, set: Updateable<DB["c
   await db.updateTable("comment").set(set).where("id", "=", id).execute();
 }
 
-export async function listCommentsOf(db: Db, disclosureId: string): Promise<CommentRow[]> {
+export type CommentSubjectRef = { type: "disclosure" | "procedure" | "project"; id: string };
+const subjectColumn = { disclosure: "disclosure_id", procedure: "procedure_id", project: "project_id" } as const;
+
+/** Every comment on one item (a disclosure, a procedure guide or a project), oldest first. */
+export async function listCommentsOn(db: Db, subject: CommentSubjectRef): Promise<CommentRow[]> {
   return db
     .selectFrom("comment")
     .selectAll()
-    .where("disclosure_id", "=", disclosureId)
+    .where(subjectColumn[subject.type], "=", subject.id)
     .orderBy("created_at")
     .orderBy("id")
     .execute();
 }
 
-export async function listCommentsByAuthor(db: Db, authorId: string, limit: number) {
-  return db
-    .selectFrom("comment as c")
-    .innerJoin("disclosure as d", "d.id", "c.disclosure_id")
-    .selectAll("c")
-    .select("d.title as disclosure_title")
-    .where("c.author_id", "=", authorId)
-    .orderBy("c.created_at", "desc")
-    .limit(limit)
-    .execute();
+export async function listCommentsOf(db: Db, disclosureId: string): Promise<CommentRow[]> {
+  return listCommentsOn(db, { type: "disclosure", id: disclosureId });
 }
 
-/** Questions and objections under the caller's areas: open ones oldest first, else newest first. */
+/** Comments with the title and area of what they are on, whichever kind of item it is. */
+const withSubject = (db: Db) =>
+  db
+    .selectFrom("comment as c")
+    .leftJoin("disclosure as d", "d.id", "c.disclosure_id")
+    .leftJoin("procedure as pr", "pr.id", "c.procedure_id")
+    .leftJoin("project as pj", "pj.id", "c.project_id")
+    .innerJoin("area as a", (j) => j.on(sql<boolean>`a.id = coalesce(d.area_id, pr.area_id, pj.area_id)`))
+    .selectAll("c")
+    .select([sql<string>`coalesce(d.title, pr.title, pj.title)`.as("disclosure_title"), "a.code as area_code"]);
+
+export async function listCommentsByAuthor(db: Db, authorId: string, limit: number) {
+  return withSubject(db).where("c.author_id", "=", authorId).orderBy("c.created_at", "desc").limit(limit).execute();
+}
+
+/** One comment with its item's title and area code (staff answers). */
+export async function findCommentWithSubject(db: Db, id: string) {
+  return withSubject(db).where("c.id", "=", id).executeTakeFirst();
+}
+
+/**
+ * Questions and objections under the caller's areas: open ones oldest first, else newest first.
+ * `items` are the prefixes where the caller sees disclosures' and procedures' comments, `projects`
+ * where they see projects' (null: everywhere; empty: nowhere).
+ */
 export async function listInboxRows(
   db: Db,
-  f: { prefixes: string[] | null; state: "open" | "overdue" | "answered" | "hidden" | "all"; now: Date },
+  f: {
+    items: string[] | null;
+    projects: string[] | null;
+    subjectType?: "disclosure" | "procedure" | "project" | undefined;
+    state: "open" | "overdue" | "answered" | "hidden" | "all";
+    now: Date;
+  },
   limit: number,
 ) {
-  let query = db
-    .selectFrom("comment as c")
-    .innerJoin("disclosure as d", "d.id", "c.disclosure_id")
-    .innerJoin("area as a", "a.id", "d.area_id")
-    .selectAll("c")
-    .select(["d.title as disclosure_title", "a.code as area_code"]);
-  if (f.prefixes)
-    query = query.where((eb) =>
-      eb.or(f.prefixes!.map((p) => eb(sql`c.area_path collate "C"`, "like", `${p.replace(/[\\%_]/g, "\\$&")}%`))),
-    );
+  let query = withSubject(db);
+  const under = (prefixes: string[] | null) =>
+    prefixes === null
+      ? sql<boolean>`true`
+      : prefixes.length === 0
+        ? sql<boolean>`false`
+        : sql<boolean>`(${sql.join(
+            prefixes.map((p) => sql`c.area_path collate "C" like ${`${p.replace(/[\\%_]/g, "\\$&")}%`}`),
+            sql` or `,
+          )})`;
+  query = query.where(
+    sql<boolean>`((c.project_id is null and ${under(f.items)}) or (c.project_id is not null and ${under(f.projects)}))`,
+  );
+  if (f.subjectType) query = query.where(`c.${subjectColumn[f.subjectType]}`, "is not", null);
   if (f.state === "open" || f.state === "overdue")
     query = query.where("c.replied_at", "is", null).where("c.hidden_at", "is", null);
   if (f.state === "overdue") query = query.where("c.due_at", "<", f.now);

@@ -76,7 +76,10 @@ export type DisclosureFileRow = Selectable<DisclosureFileTable>;
 
 export interface CommentTable {
   id: string;
-  disclosure_id: string;
+  /** Exactly one of the three names what the comment is on (comment_one_subject). */
+  disclosure_id: string | null;
+  procedure_id: string | null;
+  project_id: string | null;
   area_path: string;
   kind: "question" | "objection";
   author_id: string;

@@ -4,6 +4,7 @@ import {
   ProcedureListQuerySchema,
   ProcedureSchema,
   ProcedureUpdateSchema,
+  PublicProcedureSchema,
 } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -58,9 +59,9 @@ export const proceduresRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       config: { public: true },
       schema: {
         tags,
-        summary: "A published procedure (public)",
+        summary: "A published procedure with its answered questions (public)",
         params: IdParams,
-        response: { 200: ProcedureSchema, ...problemResponses },
+        response: { 200: PublicProcedureSchema, ...problemResponses },
       },
     },
     async (request) => getPublishedProcedure(ctx, request.params.id),

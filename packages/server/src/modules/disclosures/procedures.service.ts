@@ -13,7 +13,8 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import { findArea } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { areaInSight, inScope } from "./disclosure-access.ts";
-import { findAreaById } from "./disclosures.queries.ts";
+import { isPublicComment, publicComment } from "./disclosure-views.service.ts";
+import { findAreaById, listCommentsOn } from "./disclosures.queries.ts";
 import type { ProcedureRow } from "./disclosures.table.ts";
 import {
   findProcedure,
@@ -202,10 +203,12 @@ export async function searchProcedures(ctx: AppContext, query: { areaCode: strin
   return rows.map(view);
 }
 
+/** A published guide (public) with the residents' questions that were answered. */
 export async function getPublishedProcedure(ctx: AppContext, id: string) {
   const row = await findProcedure(ctx.db, id);
   if (!row?.published) throw notFound(id);
-  return withArea(ctx, row);
+  const comments = await listCommentsOn(ctx.db, { type: "procedure", id });
+  return { ...(await withArea(ctx, row)), comments: comments.filter(isPublicComment).map(publicComment) };
 }
 
 export async function listManagedProcedures(
