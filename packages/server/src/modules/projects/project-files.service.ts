@@ -24,7 +24,13 @@ import type { ProjectFileRow } from "./projects.table.ts";
  * files (type from the bytes, size capped, location metadata removed, stored once by digest). A photo
  * may name the milestone it shows; captions and names are masked of personal numbers.
  */
-const cleanCaption = (text: string) => redactPersonalNumbers(text.replace(/\p{Cc}/gu, "").trim().slice(0, 200));
+const cleanCaption = (text: string) =>
+  redactPersonalNumbers(
+    text
+      .replace(/\p{Cc}/gu, "")
+      .trim()
+      .slice(0, 200),
+  );
 
 export async function addProjectFile(
   ctx: AppContext,

@@ -107,7 +107,9 @@ function core(
   const stageMilestones = counts
     ? // The list knows counts only: enough to tell not started, under way and all done apart.
       Array.from({ length: total }, (_, i) =>
-        i < done ? { status: "done" as const } : { status: counts.started ? ("in_progress" as const) : ("planned" as const) },
+        i < done
+          ? { status: "done" as const }
+          : { status: counts.started ? ("in_progress" as const) : ("planned" as const) },
       )
     : milestones;
   return {

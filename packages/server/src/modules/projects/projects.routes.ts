@@ -104,7 +104,11 @@ export const projectsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     "/projects/:id/files/:fileId",
     {
       config: { public: true },
-      schema: { tags, summary: "A progress photo or the acceptance document of a published project (public)", params: FileParams },
+      schema: {
+        tags,
+        summary: "A progress photo or the acceptance document of a published project (public)",
+        params: FileParams,
+      },
     },
     async (request, reply) => {
       const { row, data } = await readPublicProjectFile(ctx, request.params.id, request.params.fileId);
