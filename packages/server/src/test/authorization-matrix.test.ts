@@ -1391,6 +1391,72 @@ const samples: Record<string, Sample> = {
       payload: { title: "矩阵", materials: [], location: "矩阵" },
     }),
   },
+  "GET /api/v1/projects/manage": { ok: 200, build: async () => ({ url: "/api/v1/projects/manage" }) },
+  "POST /api/v1/projects": {
+    // The area's own staff: a village official at the village (officials above see, not work).
+    ok: 201,
+    scoped: true,
+    expectFor: (role, inScope) => {
+      if (!permissionsOf(role).includes("project.manage")) return { status: 403, code: "AUTH_FORBIDDEN" };
+      if (!inScope) return { status: 404, code: "AREA_NOT_FOUND" };
+      return role === "village_official" ? { status: 201 } : { status: 403, code: "AUTH_FORBIDDEN" };
+    },
+    build: async (_role, inScope) => ({
+      url: "/api/v1/projects",
+      payload: {
+        id: crypto.randomUUID(),
+        areaCode: inScope ? tree.village.code : elsewhere.village.code,
+        title: "矩阵项目",
+        budgetFen: 100,
+        fundingSource: "矩阵",
+      },
+    }),
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ["GET", "/manage", undefined],
+        ["PUT", "", { title: "矩阵", budgetFen: 100, fundingSource: "矩阵" }],
+        ["POST", "/publish", undefined],
+        ["POST", "/milestones", { id: crypto.randomUUID(), title: "矩阵", plannedOn: "2026-12-01" }],
+        ["PUT", "/acceptance", { acceptedOn: "2026-12-01", acceptedBy: "矩阵", result: "passed" }],
+      ] as const
+    ).map(([method, path, payload]) => [
+      `${method} /api/v1/projects/:id${path}`,
+      {
+        ok: 404,
+        okCode: "PROJECT_NOT_FOUND",
+        build: async () => ({
+          url: `/api/v1/projects/${crypto.randomUUID()}${path}`,
+          ...(payload ? { payload } : {}),
+        }),
+      } satisfies Sample,
+    ]),
+  ),
+  "PUT /api/v1/projects/:id/milestones/:milestoneId": {
+    ok: 404,
+    okCode: "PROJECT_NOT_FOUND",
+    build: async () => ({
+      url: `/api/v1/projects/${crypto.randomUUID()}/milestones/${crypto.randomUUID()}`,
+      payload: { title: "矩阵", plannedOn: "2026-12-01", status: "planned" },
+    }),
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ["PUT", "files"],
+        ["DELETE", "files"],
+        ["GET", "manage/files"],
+      ] as const
+    ).map(([method, path]) => [
+      `${method} /api/v1/projects/:id/${path}/:fileId`,
+      {
+        ok: 404,
+        okCode: "PROJECT_NOT_FOUND",
+        build: async () => ({ url: `/api/v1/projects/${crypto.randomUUID()}/${path}/${crypto.randomUUID()}` }),
+      } satisfies Sample,
+    ]),
+  ),
   "GET /api/v1/close-outs/day": { ok: 200, build: async () => ({ url: "/api/v1/close-outs/day" }) },
   "POST /api/v1/close-outs": {
     // A day that has not come: refused, whoever asks.
@@ -1654,7 +1720,9 @@ describe("authorization matrix", () => {
           });
           const code = res.statusCode >= 400 ? (res.json().code as string) : undefined;
           results.push({ route: key, inScope, status: res.statusCode, ...(code ? { code } : {}) });
-          const allowed = route.permission === null || permissionsOf(role).includes(route.permission);
+          const allowed = route.anyPermission
+            ? route.anyPermission.some((p) => permissionsOf(role).includes(p))
+            : route.permission === null || permissionsOf(role).includes(route.permission);
           const own = allowed || sample.expectFor ? sample.expectFor?.(role, inScope) : undefined;
           if (own) expected.push({ route: key, inScope, ...own });
           else if (!allowed) expected.push({ route: key, inScope, status: 403, code: "AUTH_FORBIDDEN" });
