@@ -77,7 +77,6 @@ export * from "./risk/risk.errors.ts";
 export * from "./risk/risk.messages.ts";
 export * from "./risk/risk.schemas.ts";
 export * from "./risk/risk-rules.ts";
-export * from "./risk/risk-rules.ts";
 export * from "./screen/screen.schemas.ts";
 export * from "./screen/screen-reader.ts";
 export * from "./shared/brand.ts";

@@ -1,9 +1,9 @@
 import { DISCLOSURE_FIELD_MESSAGES } from "../disclosures/disclosures.messages.ts";
-import { PROJECT_FIELD_MESSAGES } from "../projects/projects.messages.ts";
 import { EVENT_FIELD_MESSAGES } from "../events/events.messages.ts";
 import { FIGURE_FIELD_MESSAGES } from "../figures/figures.messages.ts";
 import { GEO_MESSAGES } from "../geo/geo.messages.ts";
 import { NOTICE_FIELD_MESSAGES } from "../notices/notices.messages.ts";
+import { PROJECT_FIELD_MESSAGES } from "../projects/projects.messages.ts";
 import { REGISTRY_FIELD_MESSAGES } from "../registry/registry.messages.ts";
 import { REPORT_FIELD_MESSAGES } from "../reports/reports.messages.ts";
 import { RISK_FIELD_MESSAGES } from "../risk/risk.messages.ts";

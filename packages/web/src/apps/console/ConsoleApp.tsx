@@ -11,6 +11,7 @@ import {
   LogoutOutlined,
   MonitorOutlined,
   NotificationOutlined,
+  ProjectOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   UserOutlined,
@@ -34,6 +35,7 @@ import { Workbench } from "../../features/figures/components/Workbench.tsx";
 import { ConsoleBell } from "../../features/notices/components/ConsoleBell.tsx";
 import { NoticesPage } from "../../features/notices/components/NoticesPage.tsx";
 import { SystemStatus } from "../../features/platform/components/SystemStatus.tsx";
+import { ProjectsPage } from "../../features/projects/components/ProjectsPage.tsx";
 import { RegistryPage } from "../../features/registry/components/RegistryPage.tsx";
 import { ReportsPage } from "../../features/reports/components/ReportsPage.tsx";
 import { RiskPage } from "../../features/risk/components/RiskPage.tsx";
@@ -115,6 +117,10 @@ export function ConsoleApp() {
                   }
                 />
                 <Route path="disclosures" element={<DisclosuresRoute />} />
+                <Route
+                  path="projects"
+                  element={<Allowed permission="project.manage" render={() => <ProjectsPage />} />}
+                />
                 <Route
                   path="subsidies"
                   element={
@@ -365,6 +371,16 @@ function ConsoleLayout() {
             icon: <FileTextOutlined />,
             label: t("nav.disclosures"),
             onClick: () => navigate("/disclosures"),
+          },
+        ]
+      : []),
+    ...(session.can("project.manage")
+      ? [
+          {
+            key: "projects",
+            icon: <ProjectOutlined />,
+            label: t("nav.projects"),
+            onClick: () => navigate("/projects"),
           },
         ]
       : []),

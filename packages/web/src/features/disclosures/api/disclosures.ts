@@ -44,14 +44,18 @@ export const listDisclosures = (params: { areaCode: string; kind?: string; q?: s
 export const getDisclosure = (id: string) => apiFetch<PublicDisclosure>(`/api/v1/disclosures/${id}`);
 export const publicFileUrl = (id: string, fileId: string) => `/api/v1/disclosures/${id}/files/${fileId}`;
 
-export const lodgeComment = (body: {
-  id: string;
-  disclosureId: string;
-  kind: "question" | "objection";
-  text: string;
-  anonymous: boolean;
-  signature?: string;
-}) => apiFetch<MyComment>("/api/v1/comments", { method: "POST", json: body });
+/** What a comment is on: a disclosure, a procedure guide or a livelihood project. */
+export type CommentSubjectRef = { disclosureId: string } | { procedureId: string } | { projectId: string };
+
+export const lodgeComment = (
+  body: CommentSubjectRef & {
+    id: string;
+    kind: "question" | "objection";
+    text: string;
+    anonymous: boolean;
+    signature?: string;
+  },
+) => apiFetch<MyComment>("/api/v1/comments", { method: "POST", json: body });
 export const listMyComments = () => apiFetch<MyComment[]>("/api/v1/comments/mine");
 
 // ---- staff ------------------------------------------------------------------------------------------
@@ -115,9 +119,9 @@ export const hideComment = (id: string, reason: string) =>
   apiFetch<StaffComment>(`/api/v1/comments/${id}/hide`, { method: "POST", json: { reason } });
 
 // ---- procedures (办事指南) ----------------------------------------------------------------------------
-export type { Procedure } from "@wangge/core";
+export type { Procedure, PublicProcedure } from "@wangge/core";
 
-import type { Procedure } from "@wangge/core";
+import type { Procedure, PublicProcedure } from "@wangge/core";
 
 export interface ProcedureInput {
   title: string;
@@ -131,9 +135,19 @@ export interface ProcedureInput {
 }
 export const searchProcedures = (params: { areaCode: string; q?: string }) =>
   apiFetch<Procedure[]>(`/api/v1/procedures${query(params)}`);
-export const getProcedure = (id: string) => apiFetch<Procedure>(`/api/v1/procedures/${id}`);
+export const getProcedure = (id: string) => apiFetch<PublicProcedure>(`/api/v1/procedures/${id}`);
 export const listManagedProcedures = () => apiFetch<Procedure[]>("/api/v1/procedures/manage");
 export const createProcedure = (body: ProcedureInput & { id: string; areaCode: string }) =>
   apiFetch<Procedure>("/api/v1/procedures", { method: "POST", json: body });
 export const updateProcedure = (id: string, body: ProcedureInput) =>
   apiFetch<Procedure>(`/api/v1/procedures/${id}`, { method: "PUT", json: body });
+
+// ---- livelihood projects (民生项目), as residents read them -------------------------------------------
+export type { ProjectSummary, PublicProject } from "@wangge/core";
+
+import type { ProjectSummary, PublicProject } from "@wangge/core";
+
+export const listProjects = (params: { areaCode: string; q?: string }) =>
+  apiFetch<ProjectSummary[]>(`/api/v1/projects${query(params)}`);
+export const getProject = (id: string) => apiFetch<PublicProject>(`/api/v1/projects/${id}`);
+export const projectFileUrl = (id: string, fileId: string) => `/api/v1/projects/${id}/files/${fileId}`;

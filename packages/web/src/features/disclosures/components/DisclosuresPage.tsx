@@ -490,7 +490,12 @@ function CommentTable({
                 {
                   title: t("disclosures.item"),
                   dataIndex: "disclosureTitle",
-                  render: (v: string) => <span translate="no">{v}</span>,
+                  render: (v: string, r: StaffComment) => (
+                    <Space direction="vertical" size={0}>
+                      <Tag>{t(`disclosures.subjectType.${r.subjectType}`)}</Tag>
+                      <span translate="no">{v}</span>
+                    </Space>
+                  ),
                 },
               ]
             : []),

@@ -1,21 +1,5 @@
 import { formatFen } from "@wangge/core";
-import {
-  Button,
-  Card,
-  Empty,
-  ErrorBlock,
-  Form,
-  Input,
-  List,
-  NavBar,
-  Result,
-  SearchBar,
-  Switch,
-  Tabs,
-  Tag,
-  TextArea,
-  Toast,
-} from "antd-mobile";
+import { Button, Card, Empty, ErrorBlock, List, NavBar, SearchBar, Tabs, Tag, Toast } from "antd-mobile";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Route, Routes, useNavigate, useParams } from "react-router";
@@ -26,16 +10,16 @@ import {
   getDisclosure,
   getProcedure,
   listDisclosures,
-  listMyComments,
   listPublicAreas,
-  lodgeComment,
-  type MyComment,
   type Procedure,
   type PublicArea,
   type PublicDisclosure,
+  type PublicProcedure,
   publicFileUrl,
   searchProcedures,
 } from "../api/disclosures.ts";
+import { CommentsSection } from "./ResidentComments.tsx";
+import { ProjectPage, ProjectsList } from "./ResidentProjects.tsx";
 
 /**
  * 一库通 in the resident app: browse to a village (or find it by name), read its published 四务公开
@@ -57,7 +41,8 @@ export function ResidentLibrary({ signedIn, onSignIn }: { signedIn: boolean; onS
       <Route index element={<VillagePicker />} />
       <Route path="v/:code" element={<VillageItems />} />
       <Route path="d/:id" element={<ItemPage signedIn={signedIn} onSignIn={onSignIn} />} />
-      <Route path="p/:id" element={<ProcedurePage />} />
+      <Route path="p/:id" element={<ProcedurePage signedIn={signedIn} onSignIn={onSignIn} />} />
+      <Route path="j/:id" element={<ProjectPage signedIn={signedIn} onSignIn={onSignIn} />} />
     </Routes>
   );
 }
@@ -143,7 +128,7 @@ function VillageItems() {
   const [more, setMore] = useState(false);
   useEffect(() => {
     setList(undefined);
-    if (kind === "procedures") return;
+    if (kind === "procedures" || kind === "projects") return;
     listDisclosures({ areaCode: code, ...(kind !== "all" ? { kind } : {}), ...(q ? { q } : {}) }).then(setList, (e) => {
       setList({ items: [], nextCursor: null });
       fail(e);
@@ -180,12 +165,14 @@ function VillageItems() {
         {KINDS.map((k) => (
           <Tabs.Tab key={k} title={t(`disclosures.kind.${k}`)} />
         ))}
+        <Tabs.Tab key="projects" title={t("projects.title")} />
         <Tabs.Tab key="procedures" title={t("disclosures.procedures")} />
       </Tabs>
       {kind === "procedures" && <Procedures areaCode={code} q={q} />}
-      {kind !== "procedures" && list?.items.length === 0 && <Empty description={t("disclosures.none")} />}
+      {kind === "projects" && <ProjectsList areaCode={code} q={q} />}
+      {!other(kind) && list?.items.length === 0 && <Empty description={t("disclosures.none")} />}
       <List>
-        {kind !== "procedures" &&
+        {!other(kind) &&
           list?.items.map((d) => (
             <List.Item
               key={d.id}
@@ -211,7 +198,7 @@ function VillageItems() {
             </List.Item>
           ))}
       </List>
-      {kind !== "procedures" && list?.nextCursor && (
+      {!other(kind) && list?.nextCursor && (
         <Button block fill="none" loading={more} onClick={loadMore}>
           {t("disclosures.more")}
         </Button>
@@ -219,6 +206,9 @@ function VillageItems() {
     </div>
   );
 }
+
+/** The tabs that are not lists of disclosures. */
+const other = (kind: string) => kind === "procedures" || kind === "projects";
 
 export function periodText(t: (k: string, o?: Record<string, string>) => string, kind: string, key: string): string {
   if (kind === "month")
@@ -305,21 +295,13 @@ function ItemPage({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: () => v
   const { id = "" } = useParams();
   const navigate = useNavigate();
   const [item, setItem] = useState<PublicDisclosure | null>();
-  const [mine, setMine] = useState<MyComment[]>([]);
-  const [writing, setWriting] = useState<"question" | "objection">();
   const load = useCallback(() => {
     getDisclosure(id).then(setItem, () => setItem(null));
-    if (signedIn)
-      listMyComments().then(
-        (all) => setMine(all.filter((c) => c.disclosureId === id)),
-        () => setMine([]),
-      );
-  }, [id, signedIn]);
+  }, [id]);
   useEffect(load, [load]);
   if (item === null) return <ErrorBlock status="empty" title={t("common.notFound")} description="" />;
   if (!item) return null;
   const v = item.current;
-  const write = (kind: "question" | "objection") => (signedIn ? setWriting(kind) : onSignIn());
   return (
     <div>
       <NavBar onBack={() => navigate(-1)} backIcon>
@@ -362,132 +344,17 @@ function ItemPage({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: () => v
             ))}
           </List>
         )}
-        <List header={t("disclosures.comments")} style={{ marginTop: 12 }}>
-          {item.comments.length === 0 && <List.Item>{t("disclosures.noComments")}</List.Item>}
-          {item.comments.map((c) => (
-            <List.Item
-              key={c.id}
-              description={
-                <div>
-                  <strong>{t("disclosures.answer")}</strong> <span translate="no">{c.reply}</span>
-                </div>
-              }
-            >
-              <Tag color={c.kind === "objection" ? "danger" : "primary"}>{t(`disclosures.commentKind.${c.kind}`)}</Tag>{" "}
-              <span translate="no">{c.text}</span>
-              <div style={{ color: "#888", fontSize: 12 }} data-testid="comment-author">
-                {c.signature ? <span translate="no">{c.signature}</span> : t("disclosures.anonymousResident")}
-              </div>
-            </List.Item>
-          ))}
-        </List>
-        {mine.length > 0 && (
-          <List header={t("disclosures.mine")} style={{ marginTop: 12 }}>
-            {mine.map((c) => (
-              <List.Item
-                key={c.id}
-                description={
-                  c.hiddenReason
-                    ? t("disclosures.hiddenBecause", { reason: c.hiddenReason })
-                    : c.reply
-                      ? `${t("disclosures.answer")} ${c.reply}`
-                      : t("disclosures.waiting")
-                }
-              >
-                <span translate="no">{c.text}</span>
-              </List.Item>
-            ))}
-          </List>
-        )}
-        {writing ? (
-          <CommentForm
-            disclosureId={item.id}
-            kind={writing}
-            onDone={() => {
-              setWriting(undefined);
-              load();
-            }}
-          />
-        ) : (
-          <div style={{ display: "flex", gap: 8, marginTop: 16 }}>
-            <Button block onClick={() => write("question")}>
-              {t("disclosures.ask")}
-            </Button>
-            {item.acceptsObjections && (
-              <Button block color="danger" onClick={() => write("objection")}>
-                {t("disclosures.object")}
-              </Button>
-            )}
-          </div>
-        )}
+        <CommentsSection
+          subject={{ disclosureId: item.id }}
+          subjectId={item.id}
+          comments={item.comments}
+          acceptsObjections={item.acceptsObjections}
+          signedIn={signedIn}
+          onSignIn={onSignIn}
+          onChanged={load}
+        />
       </div>
     </div>
-  );
-}
-
-function CommentForm({
-  disclosureId,
-  kind,
-  onDone,
-}: {
-  disclosureId: string;
-  kind: "question" | "objection";
-  onDone: () => void;
-}) {
-  const { t } = useTranslation();
-  const fail = useToastFail();
-  const [id] = useState(() => crypto.randomUUID());
-  const [text, setText] = useState("");
-  const [anonymous, setAnonymous] = useState(true);
-  const [signature, setSignature] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [sent, setSent] = useState(false);
-  if (sent)
-    return (
-      <Result
-        status="success"
-        title={t("disclosures.sent")}
-        description={t("disclosures.sentExplain")}
-        style={{ marginTop: 12 }}
-      />
-    );
-  const send = async () => {
-    setBusy(true);
-    try {
-      await lodgeComment({ id, disclosureId, kind, text, anonymous, ...(anonymous ? {} : { signature }) });
-      setSent(true);
-      setTimeout(onDone, 1500);
-    } catch (e) {
-      fail(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Form layout="vertical" style={{ marginTop: 12 }} mode="card">
-      <Form.Header>{t(kind === "objection" ? "disclosures.object" : "disclosures.ask")}</Form.Header>
-      <Form.Item label={t("disclosures.yourText")}>
-        <TextArea
-          value={text}
-          onChange={setText}
-          rows={4}
-          maxLength={1000}
-          showCount
-          placeholder={t("disclosures.noNumbers")}
-        />
-      </Form.Item>
-      <Form.Item label={t("disclosures.anonymous")} help={t("disclosures.anonymousHelp")}>
-        <Switch checked={anonymous} onChange={setAnonymous} aria-label={t("disclosures.anonymous")} />
-      </Form.Item>
-      {!anonymous && (
-        <Form.Item label={t("disclosures.signature")} help={t("disclosures.signatureHelp")}>
-          <Input value={signature} onChange={setSignature} maxLength={20} aria-label={t("disclosures.signature")} />
-        </Form.Item>
-      )}
-      <Button block color="primary" loading={busy} disabled={!text.trim()} onClick={send}>
-        {t("disclosures.send")}
-      </Button>
-    </Form>
   );
 }
 
@@ -521,14 +388,15 @@ function Procedures({ areaCode, q }: { areaCode: string; q: string }) {
   );
 }
 
-function ProcedurePage() {
+function ProcedurePage({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: () => void }) {
   const { t } = useTranslation();
   const { id = "" } = useParams();
   const navigate = useNavigate();
-  const [p, setP] = useState<Procedure | null>();
-  useEffect(() => {
+  const [p, setP] = useState<PublicProcedure | null>();
+  const load = useCallback(() => {
     getProcedure(id).then(setP, () => setP(null));
   }, [id]);
+  useEffect(load, [load]);
   if (p === null) return <ErrorBlock status="empty" title={t("common.notFound")} description="" />;
   if (!p) return null;
   return (
@@ -570,6 +438,15 @@ function ProcedurePage() {
             {p.body}
           </div>
         )}
+        <CommentsSection
+          subject={{ procedureId: p.id }}
+          subjectId={p.id}
+          comments={p.comments}
+          acceptsObjections={false}
+          signedIn={signedIn}
+          onSignIn={onSignIn}
+          onChanged={load}
+        />
       </div>
     </div>
   );
