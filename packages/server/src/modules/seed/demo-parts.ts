@@ -2,6 +2,7 @@ import { areasDemoPart } from "../areas/areas.demo.ts";
 import { disclosuresDemoPart } from "../disclosures/disclosures.demo.ts";
 import { eventsDemoPart } from "../events/events.demo.ts";
 import { noticesDemoPart } from "../notices/notices.demo.ts";
+import { projectsDemoPart } from "../projects/projects.demo.ts";
 import { registryDemoPart } from "../registry/registry.demo.ts";
 import { riskDemoPart } from "../risk/risk.demo.ts";
 import { subsidiesDemoPart } from "../subsidies/subsidies.demo.ts";
@@ -20,4 +21,5 @@ export const DEMO_SEED_PARTS: SeedPart[] = [
   riskDemoPart,
   disclosuresDemoPart,
   noticesDemoPart,
+  projectsDemoPart,
 ];

@@ -1,0 +1,212 @@
+import { createHash } from "node:crypto";
+import { chinaDate, DomainError, type MilestoneState } from "@wangge/core";
+import { lodgeComment, replyToComment } from "../disclosures/comments.service.ts";
+import type { SeedPart } from "../seed/seed.types.ts";
+import { principalOfUsername } from "../users/users.service.ts";
+import { managedProject } from "./project-views.service.ts";
+import {
+  addMilestone,
+  createProject,
+  publishProject,
+  recordAcceptance,
+  updateMilestone,
+  updateProject,
+} from "./projects.service.ts";
+
+/**
+ * Demo livelihood projects (民生项目): 县东社区 (450802001003, its official 周芳) hardens the lanes of
+ * 西街 (under way) and has put up solar street lamps (accepted); 贵城街道 (450802001, 李强) runs the
+ * drinking-water consolidation of its outlying villages, published and then corrected with a reason.
+ * A resident's question on the lane works is answered. Dates follow today; ids come from names, so
+ * seeding twice changes nothing; a refusal skips the rest (demo data never stops a start).
+ */
+const VILLAGE = "450802001003";
+const TOWNSHIP = "450802001";
+const meta = { requestId: "seed-demo", ip: null, userAgent: "wangge seed demo" };
+
+function demoId(key: string): string {
+  const h = createHash("sha256").update(`wangge-demo-project:${key}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+interface DemoMilestone {
+  title: string;
+  /** Planned, days from today. */
+  plannedIn: number;
+  /** Done this many days from today (negative: in the past), or still open. */
+  doneIn?: number;
+  status: MilestoneState;
+}
+
+interface DemoProject {
+  key: string;
+  by: "village" | "township";
+  areaCode: string;
+  title: string;
+  body: string;
+  budgetFen: number;
+  fundingSource: string;
+  contractor: string;
+  startIn: number;
+  endIn: number;
+  milestones: DemoMilestone[];
+}
+
+const PROJECTS: DemoProject[] = [
+  {
+    key: "xijie-lanes",
+    by: "village",
+    areaCode: VILLAGE,
+    title: "县东社区西街巷道路面硬化",
+    body: "对西街 3 条背街巷道进行水泥混凝土路面硬化，总长 1.26 公里，路面宽 3.5—4.5 米，同步修建排水边沟 860 米。施工期间分段封闭，居民可从东侧巷口绕行。",
+    budgetFen: 38_642_050,
+    fundingSource: "港北区城市基础设施配套资金",
+    contractor: "贵港市港北区鑫桂建筑工程有限公司",
+    startIn: -45,
+    endIn: 40,
+    milestones: [
+      { title: "旧路面破除及路基清理", plannedIn: -30, doneIn: -28, status: "done" },
+      { title: "排水边沟砌筑", plannedIn: -10, doneIn: -12, status: "done" },
+      { title: "水泥混凝土路面浇筑", plannedIn: 15, status: "in_progress" },
+      { title: "养护及交工验收", plannedIn: 40, status: "planned" },
+    ],
+  },
+  {
+    key: "solar-lamps",
+    by: "village",
+    areaCode: VILLAGE,
+    title: "县东社区太阳能路灯安装",
+    body: "在西街、民主巷及社区文化广场安装 6 米太阳能路灯 42 盏，解决夜间出行照明不足问题。",
+    budgetFen: 16_800_000,
+    fundingSource: "村级公益事业建设一事一议财政奖补资金",
+    contractor: "广西贵港市明辉照明工程有限公司",
+    startIn: -120,
+    endIn: -60,
+    milestones: [
+      { title: "灯位勘测及基础浇筑", plannedIn: -100, doneIn: -98, status: "done" },
+      { title: "灯杆及光伏板安装", plannedIn: -75, doneIn: -70, status: "done" },
+      { title: "调试及试运行", plannedIn: -62, doneIn: -61, status: "done" },
+    ],
+  },
+  {
+    key: "water-consolidation",
+    by: "township",
+    areaCode: TOWNSHIP,
+    title: "贵城街道城郊片区农村饮水安全巩固提升工程",
+    body: "改造城郊片区供水管网 14.8 公里，新建 200 立方米高位水池 1 座，配套消毒设备，惠及 1,860 户 7,420 人。",
+    budgetFen: 125_000_000,
+    fundingSource: "中央水利发展资金（农村饮水安全巩固提升）及区级配套",
+    contractor: "广西港建水利水电工程有限公司",
+    startIn: -60,
+    endIn: 120,
+    milestones: [
+      { title: "管材进场及检验", plannedIn: -40, doneIn: -38, status: "done" },
+      { title: "主管网铺设", plannedIn: 30, status: "in_progress" },
+      { title: "高位水池建设", plannedIn: 75, status: "planned" },
+      { title: "水质检测及通水", plannedIn: 110, status: "planned" },
+    ],
+  },
+];
+
+export const projectsDemoPart: SeedPart = {
+  name: "projects",
+  async run({ ctx }) {
+    const village = await principalOfUsername(ctx.db, "demo.village");
+    const township = await principalOfUsername(ctx.db, "demo.township");
+    const resident = await principalOfUsername(ctx.db, "demo.resident");
+    if (!village || !township || !resident) return { summary: "no demo accounts: skipped" };
+    const day = (days: number) => chinaDate(ctx.now(), days);
+    let created = 0;
+    try {
+      for (const p of PROJECTS) {
+        const actor = p.by === "village" ? village : township;
+        const id = demoId(p.key);
+        const content = {
+          title: p.title,
+          body: p.body,
+          budgetFen: p.budgetFen,
+          fundingSource: p.fundingSource,
+          contractor: p.contractor,
+          startOn: day(p.startIn),
+          plannedEndOn: day(p.endIn),
+        };
+        const r = await createProject(ctx, actor, meta, { id, areaCode: p.areaCode, ...content });
+        if (!r.created) continue; // seeded before: its history stays as it was
+        created++;
+        for (const [i, m] of p.milestones.entries())
+          await addMilestone(ctx, actor, meta, id, {
+            id: demoId(`${p.key}:m${i}`),
+            title: m.title,
+            plannedOn: day(m.plannedIn),
+            note: "",
+          });
+        await publishProject(ctx, actor, meta, id);
+        for (const [i, m] of p.milestones.entries())
+          if (m.status !== "planned")
+            await updateMilestone(ctx, actor, meta, id, demoId(`${p.key}:m${i}`), {
+              title: m.title,
+              plannedOn: day(m.plannedIn),
+              actualOn: m.doneIn !== undefined ? day(m.doneIn) : null,
+              status: m.status,
+              note: "",
+            });
+      }
+      const water = demoId("water-consolidation");
+      const corrected = (await managedProject(ctx, township, water)).version;
+      if (corrected === 1)
+        await updateProject(ctx, township, meta, water, {
+          ...(await contentOf(ctx, township, water)),
+          budgetFen: 131_860_000,
+          reason:
+            "经区水利局审核，增加六塘屯支管 1.2 公里，预算相应调增 68.6 万元（街道党工委会议 2026 年第 21 次会议研究通过）",
+        });
+      const lamps = demoId("solar-lamps");
+      if (!(await managedProject(ctx, village, lamps)).acceptance)
+        await recordAcceptance(ctx, village, meta, lamps, {
+          acceptedOn: day(-55),
+          acceptedBy: "贵城街道办事处、港北区住房和城乡建设局联合验收组",
+          result: "passed",
+          note: "42 盏路灯全部正常亮灯，灯杆垂直度、基础尺寸符合设计要求，同意交付使用。",
+          documentFileId: null,
+        });
+      const question = demoId("comment:lanes-access");
+      await lodgeComment(ctx, resident, meta, {
+        id: question,
+        projectId: demoId("xijie-lanes"),
+        kind: "question",
+        text: "浇筑路面那几天，家里有老人要去医院，车能开进来吗？",
+        anonymous: true,
+      });
+      await replyToComment(
+        ctx,
+        village,
+        meta,
+        question,
+        "施工分段进行，每段封闭约 7 天；有急事可打社区电话，我们安排人员协助从东侧巷口进出，120 急救车辆随时放行。",
+      ).catch((e: unknown) => {
+        if (!(e instanceof DomainError && e.code === "COMMENT_ALREADY_ANSWERED")) throw e;
+      });
+    } catch (e) {
+      if (e instanceof DomainError) return { summary: `${created} projects (stopped: ${e.code})` };
+      throw e;
+    }
+    return { summary: `${created} livelihood projects of ${VILLAGE} and ${TOWNSHIP}` };
+  },
+};
+
+async function contentOf(
+  ctx: Parameters<typeof managedProject>[0],
+  actor: Parameters<typeof managedProject>[1],
+  id: string,
+) {
+  const p = await managedProject(ctx, actor, id);
+  return {
+    title: p.title,
+    body: p.body,
+    budgetFen: p.budgetFen,
+    fundingSource: p.fundingSource,
+    contractor: p.contractor,
+    startOn: p.startOn,
+    plannedEndOn: p.plannedEndOn,
+  };
+}
