@@ -513,5 +513,31 @@ describe("the demo's notices and loudspeaker (#19 item 5)", () => {
       ["冬季森林防火提醒", false],
       ["城乡居民医保缴费提醒", false],
     ]);
+describe("the demo's livelihood projects", () => {
+  it("shows the community's and its sub-district's projects with their stages, a correction, an acceptance and an answered question", async () => {
+    const list = (await t.app.inject({ method: "GET", url: "/api/v1/projects?areaCode=450802001003" })).json() as {
+      id: string;
+      title: string;
+      stage: string;
+      milestonesDone: number;
+      milestonesTotal: number;
+    }[];
+    const byTitle = new Map(list.map((p) => [p.title, p]));
+    expect(byTitle.get("县东社区西街巷道路面硬化")).toMatchObject({
+      stage: "under_way",
+      milestonesDone: 2,
+      milestonesTotal: 4,
+    });
+    expect(byTitle.get("县东社区太阳能路灯安装")?.stage).toBe("completed");
+    const water = byTitle.get("贵城街道城郊片区农村饮水安全巩固提升工程");
+    expect(water?.stage).toBe("under_way");
+    const detail = (await t.app.inject({ method: "GET", url: `/api/v1/projects/${water?.id}` })).json();
+    expect([detail.version, detail.budgetFen, detail.earlier[0].budgetFen]).toEqual([2, 131_860_000, 125_000_000]);
+    expect(detail.correctionReason).toContain("六塘屯支管");
+    const lanes = (
+      await t.app.inject({ method: "GET", url: `/api/v1/projects/${byTitle.get("县东社区西街巷道路面硬化")?.id}` })
+    ).json();
+    expect(lanes.comments).toMatchObject([{ kind: "question", signature: null }]);
+    expect(lanes.comments[0].reply).toContain("东侧巷口");
   });
 });
