@@ -22,7 +22,11 @@ describe("a livelihood project from the console to a resident's answered questio
     await office.page.getByRole("button", { name: "新建项目" }).click();
     const drawer = office.page.getByRole("dialog").filter({ hasText: "新建项目" });
     await drawer.getByLabel("所属村（社区）或乡镇").fill("县东");
-    await office.page.getByRole("option", { name: /县东社区居委会/ }).click();
+    await office.page
+      .locator(".ant-select-dropdown:visible .ant-select-item-option")
+      .filter({ hasText: "县东" })
+      .first()
+      .click();
     await drawer.getByLabel("项目名称").fill(title);
     await drawer.getByLabel("预算（元）").fill("386420.5");
     await drawer.getByLabel("资金来源").fill("港北区城市基础设施配套资金");
