@@ -14,7 +14,7 @@ import {
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { openFreeText, sealFreeText } from "../../privacy/free-text.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
-import { findProject } from "../projects/projects.queries.ts";
+import { projectById } from "../projects/project-access.ts";
 import { areaInSight, seesAsStaff, staffPrefixes } from "./disclosure-access.ts";
 import { staffComment } from "./disclosure-views.service.ts";
 import {
@@ -107,7 +107,7 @@ async function publishedSubject(ctx: AppContext, ref: CommentSubjectRef): Promis
     if (!p?.published) throw missing("PROCEDURE_NOT_FOUND");
     return { ...ref, title: p.title, areaPath: p.area_path, publicityEndsAt: null };
   }
-  const p = await findProject(ctx.db, ref.id);
+  const p = await projectById(ctx, ref.id);
   if (!p || p.published_version === null) throw missing("PROJECT_NOT_FOUND");
   return { ...ref, title: p.title, areaPath: p.area_path, publicityEndsAt: null };
 }

@@ -13,10 +13,12 @@ import { openFreeText } from "../../privacy/free-text.ts";
 import { findArea } from "../areas/areas.service.ts";
 import { notFound, staffDisclosure, staffPrefixes } from "./disclosure-access.ts";
 import {
+  type CommentSubjectRef,
   findAreaById,
   findDisclosure,
   listBrowsableAreas,
   listCommentsOf,
+  listCommentsOn,
   listFilesOf,
   listManagedRows,
   listPublishedRows,
@@ -80,6 +82,16 @@ export function publicComment(c: CommentRow) {
     reply: c.reply as string,
     repliedAt: (c.replied_at as Date).toISOString(),
   };
+}
+
+/** Every comment on one item, for other modules (projects show theirs). */
+export async function commentsOn(ctx: AppContext, subject: CommentSubjectRef): Promise<CommentRow[]> {
+  return listCommentsOn(ctx.db, subject);
+}
+
+/** An area's code and name by id, for other modules' views. */
+export async function areaById(ctx: AppContext, id: string) {
+  return findAreaById(ctx.db, id);
 }
 
 export const isPublicComment = (c: CommentRow) => c.replied_at !== null && c.hidden_at === null;

@@ -11,6 +11,11 @@ import type { ProjectRow } from "./projects.table.ts";
  */
 export const projectNotFound = (id: string) => new DomainError("PROJECT_NOT_FOUND", `no project ${id} in your scope`);
 
+/** A project by id, for other modules (comments check what they are on), whoever asks. */
+export async function projectById(ctx: AppContext, id: string): Promise<ProjectRow | undefined> {
+  return findProject(ctx.db, id);
+}
+
 export async function staffProject(ctx: AppContext, actor: Principal, id: string): Promise<ProjectRow> {
   const row = await findProject(ctx.db, id);
   if (!row || !canView(principalScope(actor, "project.manage"), row.area_path)) throw projectNotFound(id);

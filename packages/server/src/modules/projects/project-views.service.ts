@@ -9,8 +9,13 @@ import {
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { findArea } from "../areas/areas.service.ts";
-import { isPublicComment, publicComment, staffComment } from "../disclosures/disclosure-views.service.ts";
-import { findAreaById, listCommentsOn } from "../disclosures/disclosures.queries.ts";
+import {
+  areaById,
+  commentsOn,
+  isPublicComment,
+  publicComment,
+  staffComment,
+} from "../disclosures/disclosure-views.service.ts";
 import { projectNotFound, staffProject } from "./project-access.ts";
 import {
   findProject,
@@ -144,7 +149,7 @@ function summaryView(r: ProjectListRow) {
 }
 
 async function areaOf(ctx: AppContext, row: ProjectRow) {
-  const area = await findAreaById(ctx.db, row.area_id);
+  const area = await areaById(ctx, row.area_id);
   return { code: area?.code ?? codeOfPath(row.area_path) ?? "", name: area?.name ?? "" };
 }
 
@@ -168,7 +173,7 @@ export async function publicProject(ctx: AppContext, id: string) {
     listVersions(ctx.db, id),
     listMilestones(ctx.db, id),
     listProjectFiles(ctx.db, id),
-    listCommentsOn(ctx.db, { type: "project", id }),
+    commentsOn(ctx, { type: "project", id }),
     areaOf(ctx, row),
   ]);
   const day = today(ctx);
@@ -201,7 +206,7 @@ export async function managedProject(ctx: AppContext, actor: Principal, id: stri
     listVersions(ctx.db, id),
     listMilestones(ctx.db, id),
     listProjectFiles(ctx.db, id),
-    listCommentsOn(ctx.db, { type: "project", id }),
+    commentsOn(ctx, { type: "project", id }),
     areaOf(ctx, row),
   ]);
   const day = today(ctx);

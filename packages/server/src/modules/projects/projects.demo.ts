@@ -157,8 +157,7 @@ export const projectsDemoPart: SeedPart = {
         await updateProject(ctx, township, meta, water, {
           ...(await contentOf(ctx, township, water)),
           budgetFen: 131_860_000,
-          reason:
-            "经区水利局审核，增加六塘屯支管 1.2 公里，预算相应调增 68.6 万元（经街道党工委会议研究通过）",
+          reason: "经区水利局审核，增加六塘屯支管 1.2 公里，预算相应调增 68.6 万元（经街道党工委会议研究通过）",
         });
       const lamps = demoId("solar-lamps");
       if (!(await managedProject(ctx, village, lamps)).acceptance)
