@@ -100,7 +100,7 @@ describe("wangge seed demo", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('First start: sign in as "admin"');
     expect(first.stdout).toMatch(/Demo password \(shown once, for all of them\): \S+/);
-    expect(first.stdout).toContain("demo data loaded (9 part(s))");
+    expect(first.stdout).toContain("demo data loaded (10 part(s))");
     expect(first.stdout).toMatch(/risk: 6 rules, 3 sensitive dates, 1 playbook, 2 disputes, \d+ alerts/);
     expect(first.stdout).toMatch(/disclosures: 6 disclosures of 450802001003/);
     expect(first.stdout).toMatch(/visits: 3 demo visits in 450802001003G01/);

@@ -341,6 +341,8 @@ const samples: Record<string, Sample> = {
   "GET /api/v1/areas/locate": { ok: 200, build: async () => ({ url: "/api/v1/areas/locate?lng=109.6&lat=23.1" }) },
   // Any signed-in user: their own areas' map, and names of the areas they see (others left out).
   "GET /api/v1/areas/mine": { ok: 200, build: async () => ({ url: "/api/v1/areas/mine" }) },
+  // Any signed-in user: the offline base map's division outlines (a tile far from every test area is empty).
+  "GET /api/v1/areas/outlines/:z/:x/:y": { ok: 204, build: async () => ({ url: "/api/v1/areas/outlines/15/0/0" }) },
   "GET /api/v1/areas/names": {
     ok: 200,
     build: async () => ({ url: `/api/v1/areas/names?codes=${tree.grid.code},${elsewhere.grid.code}` }),

@@ -513,6 +513,9 @@ describe("the demo's notices and loudspeaker (#19 item 5)", () => {
       ["冬季森林防火提醒", false],
       ["城乡居民医保缴费提醒", false],
     ]);
+  });
+});
+
 describe("the demo's livelihood projects", () => {
   it("shows the community's and its sub-district's projects with their stages, a correction, an acceptance and an answered question", async () => {
     const list = (await t.app.inject({ method: "GET", url: "/api/v1/projects?areaCode=450802001003" })).json() as {

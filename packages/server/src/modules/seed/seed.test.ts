@@ -65,12 +65,14 @@ describe("seedDemo", () => {
       "risk",
       "disclosures",
       "notices",
+      "projects",
     ]);
     expect(record.parts[6]?.summary).toMatch(/^6 rules, 3 sensitive dates, 1 playbook, 2 disputes, 1 alerts$/);
     expect(record.parts[4]?.summary).toBe("3 demo visits in 450802001003G01");
     expect(record.parts[5]?.summary).toBe("5 subsidy programmes");
     expect(record.parts[7]?.summary).toBe("6 disclosures of 450802001003");
     expect(record.parts[8]?.summary).toBe("3 notices of 450802001 and 450802001003, 1 loudspeaker");
+    expect(record.parts[9]?.summary).toBe("3 livelihood projects of 450802001003 and 450802001");
     // The demo worker closed out yesterday. The demo's events are reported today, so none was open as
     // yesterday ended and nothing is carried over (a close-out is of its own day, not of now).
     const closeOuts = await t.ctx.db.selectFrom("close_out").select(["id", "day"]).execute();
@@ -120,5 +122,6 @@ describe("seedDemo", () => {
     expect(again.parts[4]?.summary).toBe("0 demo visits in 450802001003G01");
     expect(again.parts[7]?.summary).toBe("0 disclosures of 450802001003");
     expect(again.parts[8]?.summary).toBe("0 notices of 450802001 and 450802001003, 0 loudspeaker");
+    expect(again.parts[9]?.summary).toBe("0 livelihood projects of 450802001003 and 450802001");
   });
 });
