@@ -94,7 +94,7 @@ describe("seedDemo", () => {
       .select(["username", "password_hash", "phone_enc"])
       .where("username", "like", "demo.%")
       .execute();
-    expect(users).toHaveLength(12);
+    expect(users).toHaveLength(13);
     const password = passwordLine?.split(": ")[1] ?? "";
     for (const u of users) {
       expect(u.password_hash).toMatch(/^\$argon2id\$/);
