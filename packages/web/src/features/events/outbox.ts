@@ -1,4 +1,4 @@
-import { EVENT_TIME_MAX_AGE_DAYS } from "@wangge/core";
+import { DEVICE_TIME_MAX_AGE_DAYS } from "@wangge/core";
 import { useEffect } from "react";
 import { useQueue } from "../../lib/offline/field-vault.tsx";
 import { isUnreachable } from "../../lib/offline/queue.ts";
@@ -13,7 +13,7 @@ import { type EventCategory, listCategories, reportEvent, uploadAttachment } fro
  */
 export const REPORT = "event.report";
 /** The oldest time of occurrence the server takes, less a day's margin. */
-const OCCURRED_AT_MAX_AGE_MS = (EVENT_TIME_MAX_AGE_DAYS - 1) * 86_400_000;
+const OCCURRED_AT_MAX_AGE_MS = (DEVICE_TIME_MAX_AGE_DAYS - 1) * 86_400_000;
 export const EVENT_PHOTO = "event.photo";
 
 export interface PendingReport {
