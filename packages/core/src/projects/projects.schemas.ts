@@ -71,7 +71,7 @@ export const AcceptanceInputSchema = z
     documentFileId: z.uuid().nullable().default(null).describe("The acceptance report uploaded as purpose=acceptance"),
   })
   .strict()
-  .meta({ id: "ProjectAcceptanceInput" });
+  .meta({ id: "NewProjectAcceptance" });
 
 export const ProjectFileQuerySchema = z
   .object({
