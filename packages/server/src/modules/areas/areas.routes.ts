@@ -171,8 +171,8 @@ export const areasRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
             x: z.coerce.number().int().min(0),
             y: z.coerce.number().int().min(0),
           })
-          .refine((p) => p.x < 2 ** p.z, { path: ["x"], message: "x is beyond the tiles of this zoom" })
-          .refine((p) => p.y < 2 ** p.z, { path: ["y"], message: "y is beyond the tiles of this zoom" }),
+          .refine((p) => p.x < 2 ** p.z, { message: "x is beyond the tiles of this zoom", path: ["x"] })
+          .refine((p) => p.y < 2 ** p.z, { message: "y is beyond the tiles of this zoom", path: ["y"] }),
       },
     },
     async (request, reply) => {
