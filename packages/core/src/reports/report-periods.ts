@@ -51,6 +51,13 @@ export function reportPeriodOf(kind: ReportKind, day: string, isWorking: IsWorki
   return dailyEndingOn(to, isWorking);
 }
 
+/**
+ * How far back a report may be written on demand: three years of days. Anyone who reads an area may
+ * ask, and every report is archived for good, so a period decades back (a loop over every day since
+ * 0001) would fill the archive with reports of nothing.
+ */
+export const MAX_REPORT_DAYS_BACK = 1100;
+
 /** Whether a period is over on a day (its report can be written). */
 export const isPeriodOver = (period: ReportPeriod, today: string) => period.to < today;
 

@@ -1,4 +1,5 @@
 import {
+  addDays,
   authorId,
   canView,
   canWork,
@@ -7,6 +8,7 @@ import {
   fieldIssue,
   isPeriodOver,
   isWorkingDay,
+  MAX_REPORT_DAYS_BACK,
   type Principal,
   principalScope,
   type ReportContent,
@@ -187,7 +189,13 @@ export async function requestReport(
 ): Promise<{ report: ReportView; created: boolean }> {
   const area = await readableArea(ctx, actor, input.area, "area");
   const period = reportPeriodOf(input.kind, input.day, await workingDays(ctx));
-  if (!isPeriodOver(period, chinaDate(ctx.now())))
+  const today = chinaDate(ctx.now());
+  const earliest = addDays(today, -MAX_REPORT_DAYS_BACK);
+  if (period.from < earliest)
+    throw new DomainError("VALIDATION_FAILED", `reports are written for periods from ${earliest} on`, {
+      errors: [fieldIssue("day", "REPORT_FIELD_PERIOD_TOO_OLD", { earliest })],
+    });
+  if (!isPeriodOver(period, today))
     throw new DomainError(
       "REPORT_PERIOD_NOT_OVER",
       `the ${input.kind} period ${period.from}..${period.to} is not over`,
