@@ -1,6 +1,7 @@
 import { FIGURES, type ReportView } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { PdfWriter } from "../../pdf/pdf-writer.ts";
+import { storableText } from "../../spreadsheet.ts";
 import {
   ALERT_KIND_LABELS,
   ALERT_STATE_LABELS,
@@ -282,10 +283,17 @@ export async function reportPdf(r: ReportView, sections: Section[]): Promise<Buf
   return pdf.finish();
 }
 
+/**
+ * A row's cells as an XLSX may hold them: a control character an official or a resident typed (a
+ * judgement, a matter's title) is not allowed in XML, and one such character makes the whole workbook
+ * unreadable to every reader of the area; it becomes U+FFFD.
+ */
+const xmlCells = (row: readonly unknown[]) => row.map((v) => (typeof v === "string" ? storableText(v) : v));
+
 export async function reportXlsx(r: ReportView, sections: Section[]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = "网格化服务管理平台";
-  book.title = titleOf(r);
+  book.title = storableText(titleOf(r));
   book.created = new Date(r.generatedAt);
   for (const s of sections) {
     // Sheet names: at most 31 characters, none of : \ / ? * [ ].
@@ -295,13 +303,13 @@ export async function reportXlsx(r: ReportView, sections: Section[]): Promise<Bu
         .replace(/[:\\/?*[\]]/g, " ")
         .slice(0, 31),
     );
-    sheet.addRow([titleOf(r)]).font = { bold: true, size: 13 };
-    sheet.addRow([s.title]).font = { bold: true };
-    if (s.note) sheet.addRow([s.note]);
+    sheet.addRow(xmlCells([titleOf(r)])).font = { bold: true, size: 13 };
+    sheet.addRow(xmlCells([s.title])).font = { bold: true };
+    if (s.note) sheet.addRow(xmlCells([s.note]));
     sheet.addRow([]);
-    const head = sheet.addRow(s.headers);
+    const head = sheet.addRow(xmlCells(s.headers));
     head.font = { bold: true };
-    for (const row of s.rows) sheet.addRow(row);
+    for (const row of s.rows) sheet.addRow(xmlCells(row));
     sheet.columns.forEach((col, i) => {
       col.width = Math.max(10, Math.min(60, ((s.weights?.[i] ?? 1) / 1) * 12));
     });
@@ -309,8 +317,9 @@ export async function reportXlsx(r: ReportView, sections: Section[]): Promise<Bu
   // All figures in one sheet besides, one column per figure, for those who pivot them further.
   const all = book.addWorksheet("全部指标");
   all.addRow(["区域", "时段", ...FIGURES.map((f) => FIGURE_LABELS[f])]).font = { bold: true };
-  all.addRow([r.area.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => r.content.figures.counts[f])]);
+  all.addRow(xmlCells([r.area.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => r.content.figures.counts[f])]));
   if (r.content.kind !== "weekly")
-    for (const a of r.content.areas) all.addRow([a.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => a.counts[f])]);
+    for (const a of r.content.areas)
+      all.addRow(xmlCells([a.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => a.counts[f])]));
   return Buffer.from(await book.xlsx.writeBuffer());
 }
