@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FigureAreaSchema, FigureCountsSchema, FigureRatesSchema } from "../figures/figures.schemas.ts";
-import { REPORT_KINDS } from "./report-periods.ts";
+import { MAX_REPORT_DAYS_BACK, REPORT_KINDS } from "./report-periods.ts";
 
 /**
  * The reports API: daily, weekly and monthly reports of an area (日报、周分析、月研判), written by the
@@ -34,7 +34,9 @@ export const NewReportSchema = z
     id: z.uuid().describe("client-generated; a retry answers the first report"),
     kind: ReportKindSchema,
     area: AreaCode,
-    day: Day.describe("any day of the period (the period of the kind that holds it)"),
+    day: Day.describe(
+      `any day of the period (the period of the kind that holds it); a period starting more than ${MAX_REPORT_DAYS_BACK} days back is refused`,
+    ),
   })
   .strict()
   .meta({ id: "NewReport" });
