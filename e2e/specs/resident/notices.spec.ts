@@ -282,7 +282,8 @@ describe("notices and cloud broadcast", () => {
     await page.getByText("English", { exact: true }).click();
     await page.getByTestId("tab-bar").getByText("Messages", { exact: true }).click();
     await page.getByText("Progress of your reports").waitFor();
-    await page.getByText("Village you follow").waitFor();
+    // (Named over the notices list and beside the village the demo resident follows.)
+    await page.getByText("Village you follow").first().waitFor();
     await expectFullyTranslated(page, "en");
     expect(pageErrors).toEqual([]);
     expect(externalRequests).toEqual([]);
