@@ -1,9 +1,10 @@
 import { EventStreamQuerySchema } from "@wangge/core";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf } from "../../http/authenticate.ts";
 import { currentPrincipal } from "../auth/auth.service.ts";
-import { type LiveInbox, openLiveInbox } from "./live-inbox.ts";
+import { type ChangeStreamKind, INBOX_STREAM, type LiveInbox, openChangeStream } from "./live-inbox.ts";
 
 /** The live inbox: server-sent events when an event of the reader's areas arrives or changes (live-inbox.ts). */
 export const eventStreamRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -25,28 +26,40 @@ export const eventStreamRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
         querystring: EventStreamQuerySchema,
       },
     },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const authorization = request.headers.authorization;
-      const credential = authorization?.startsWith("Bearer ")
-        ? { bearerToken: authorization.slice(7).trim() }
-        : { sessionToken: request.sessionToken ?? "" };
-      reply.hijack();
-      const out = reply.raw;
-      out.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      });
-      out.write("retry: 3000\n: connected\n\n");
-      const inbox = openLiveInbox(ctx, out, {
-        principal,
-        current: () => currentPrincipal(ctx, credential),
-        maxSeconds: request.query.maxSeconds,
-      });
-      open.add(inbox);
-      out.on("close", () => open.delete(inbox));
-    },
+    async (request, reply) =>
+      answerChangeStream(ctx, request, reply, { kind: INBOX_STREAM, open, maxSeconds: request.query.maxSeconds }),
   );
 };
+
+/**
+ * Answers a request with a change stream of `kind` (the live inbox, the big screen's feed) for the
+ * caller's session or token until `maxSeconds`, kept in `open` until it ends so that closing the app ends it.
+ */
+export function answerChangeStream<T extends { id: string; at: string }>(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { kind, open, maxSeconds }: { kind: ChangeStreamKind<T>; open: Set<LiveInbox>; maxSeconds: number },
+): void {
+  const principal = principalOf(request);
+  const authorization = request.headers.authorization;
+  const credential = authorization?.startsWith("Bearer ")
+    ? { bearerToken: authorization.slice(7).trim() }
+    : { sessionToken: request.sessionToken ?? "" };
+  reply.hijack();
+  const out = reply.raw;
+  out.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
+  out.write("retry: 3000\n: connected\n\n");
+  const stream = openChangeStream(ctx, out, kind, {
+    principal,
+    current: () => currentPrincipal(ctx, credential),
+    maxSeconds,
+  });
+  open.add(stream);
+  out.on("close", () => open.delete(stream));
+}

@@ -1,5 +1,12 @@
 import type { ServerResponse } from "node:http";
-import { canView, type DataScope, type Principal, principalPermissions, principalScope } from "@wangge/core";
+import {
+  canView,
+  type DataScope,
+  type Permission,
+  type Principal,
+  principalPermissions,
+  principalScope,
+} from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { changeFeed, type EventChange } from "./event-changes.ts";
 
@@ -42,26 +49,54 @@ export async function recheckLiveInboxes(ctx: Pick<AppContext, "db">): Promise<v
 }
 
 /**
+ * What one kind of change stream sends: the permission that opens it, the reader's scope, and what of
+ * a change the reader is told (null: not theirs). The live inbox and the big screen's feed are two kinds.
+ */
+export interface ChangeStreamKind<T extends { id: string; at: string }> {
+  permission: Permission;
+  scopeOf(principal: Principal): DataScope;
+  view(change: EventChange, reader: { userId: string; scope: DataScope }): T | null;
+}
+
+/** The live inbox: every change of an event the reader may see, or reported by or assigned to them. */
+export const INBOX_STREAM: ChangeStreamKind<EventChange> = {
+  permission: "event.read",
+  scopeOf: (principal) => principalScope(principal, "event.read"),
+  view: (c, reader) =>
+    c.reporterUserId === reader.userId || c.assigneeUserId === reader.userId || canView(reader.scope, c.areaPath)
+      ? c
+      : null,
+};
+
+type StreamOptions = { principal: Principal; current: () => Promise<Principal | undefined>; maxSeconds: number };
+
+/**
  * Streams the changes `principal` may see to `out` (already answered 200, text/event-stream) until
  * `maxSeconds` pass, the client goes, the rights go, or end() is called. `current` says who the
  * credential stands for now (undefined once revoked).
  */
-export function openLiveInbox(
+export function openLiveInbox(ctx: AppContext, out: ServerResponse, options: StreamOptions): LiveInbox {
+  return openChangeStream(ctx, out, INBOX_STREAM, options);
+}
+
+/** A change stream of any kind, with the live inbox's promises (bounded memory, current rights, shutdown). */
+export function openChangeStream<T extends { id: string; at: string }>(
   ctx: AppContext,
   out: ServerResponse,
-  options: { principal: Principal; current: () => Promise<Principal | undefined>; maxSeconds: number },
+  kind: ChangeStreamKind<T>,
+  options: StreamOptions,
 ): LiveInbox {
   const userId = options.principal.userId;
-  let scope: DataScope = principalScope(options.principal, "event.read");
+  let scope: DataScope = kind.scopeOf(options.principal);
   let ended = false;
-  const waiting = new Map<string, EventChange>();
-  const frame = (c: EventChange) => `id: ${c.id}:${c.at}\nevent: change\ndata: ${JSON.stringify(c)}\n\n`;
+  const waiting = new Map<string, T>();
+  const frame = (c: T) => `id: ${c.id}:${c.at}\nevent: change\ndata: ${JSON.stringify(c)}\n\n`;
 
   const feed = changeFeed(ctx);
-  const onChange = (c: EventChange) => {
+  const onChange = (change: EventChange) => {
     if (ended) return;
-    const mine = c.reporterUserId === userId || c.assigneeUserId === userId;
-    if (!mine && !canView(scope, c.areaPath)) return;
+    const c = kind.view(change, { userId, scope });
+    if (!c) return;
     if (!out.writableNeedDrain && waiting.size === 0) {
       out.write(frame(c));
       return;
@@ -109,10 +144,10 @@ export function openLiveInbox(
         try {
           const now = await options.current();
           if (ended) return;
-          if (!now || now.userId !== userId || !principalPermissions(now).includes("event.read")) end(false);
-          else scope = principalScope(now, "event.read");
+          if (!now || now.userId !== userId || !principalPermissions(now).includes(kind.permission)) end(false);
+          else scope = kind.scopeOf(now);
         } catch (err) {
-          ctx.log.warn({ err }, "a live inbox could not re-check its reader; it tries again shortly");
+          ctx.log.warn({ err }, "a live stream could not re-check its reader; it tries again shortly");
         } finally {
           checking = undefined;
         }

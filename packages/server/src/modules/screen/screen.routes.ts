@@ -3,13 +3,14 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf } from "../../http/authenticate.ts";
 import { routeErrors } from "../../http/problem.ts";
-import { currentPrincipal } from "../auth/auth.service.ts";
+import { answerChangeStream } from "../events/event-stream.routes.ts";
+import type { LiveInbox } from "../events/live-inbox.ts";
 import { screenOverview } from "./screen.service.ts";
-import { openScreenStream, type ScreenStream } from "./screen-stream.ts";
+import { SCREEN_STREAM } from "./screen-stream.ts";
 
 /** The command centre's big screen: what it draws for its area, and a live feed of the area's matters. */
 export const screenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const open = new Set<ScreenStream>();
+  const open = new Set<LiveInbox>();
   app.addHook("preClose", async () => {
     for (const stream of open) stream.end();
   });
@@ -44,28 +45,7 @@ export const screenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         querystring: ScreenStreamQuerySchema,
       },
     },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const authorization = request.headers.authorization;
-      const credential = authorization?.startsWith("Bearer ")
-        ? { bearerToken: authorization.slice(7).trim() }
-        : { sessionToken: request.sessionToken ?? "" };
-      reply.hijack();
-      const out = reply.raw;
-      out.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      });
-      out.write("retry: 3000\n: connected\n\n");
-      const stream = openScreenStream(ctx, out, {
-        principal,
-        current: () => currentPrincipal(ctx, credential),
-        maxSeconds: request.query.maxSeconds,
-      });
-      open.add(stream);
-      out.on("close", () => open.delete(stream));
-    },
+    async (request, reply) =>
+      answerChangeStream(ctx, request, reply, { kind: SCREEN_STREAM, open, maxSeconds: request.query.maxSeconds }),
   );
 };
