@@ -41,16 +41,28 @@ export async function listLatestEvents(db: Db, path: string, limit: number) {
 
 /** The close-outs confirmed last for areas under a path, with the area each was for. */
 export async function listLatestCloseOuts(db: Db, path: string, limit: number) {
-  return db
-    .selectFrom("close_out_area as ca")
-    .innerJoin("close_out as c", "c.id", "ca.close_out_id")
-    .innerJoin("area as a", "a.path", "ca.area_path")
-    .select(["c.id", "c.day", "c.confirmed_at", "c.summary", "a.code as area_code", "a.name as area_name"])
-    .where("ca.area_path", "like", `${path}%`)
-    .orderBy("c.confirmed_at", "desc")
-    .orderBy("c.id", "desc")
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom("close_out_area as ca")
+      .innerJoin("close_out as c", "c.id", "ca.close_out_id")
+      .innerJoin("area as a", "a.path", "ca.area_path")
+      .select(["c.id", "c.day", "c.confirmed_at", "a.code as area_code", "a.name as area_name"])
+      // What was carried over within the screen's area only: a worker's close-out may cover grids beyond it.
+      .select((eb) =>
+        eb
+          .selectFrom("close_out_carry_over as co")
+          .innerJoin("event as e", "e.id", "co.event_id")
+          .whereRef("co.close_out_id", "=", "c.id")
+          .where("e.area_path", "like", `${path}%`)
+          .select(eb.fn.countAll<string>().as("n"))
+          .as("still_open"),
+      )
+      .where("ca.area_path", "like", `${path}%`)
+      .orderBy("c.confirmed_at", "desc")
+      .orderBy("c.id", "desc")
+      .limit(limit)
+      .execute()
+  );
 }
 
 /** Every category with its parent and names: the screen groups the figures by top-level category. */

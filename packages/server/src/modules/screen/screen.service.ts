@@ -12,7 +12,7 @@ import {
 import type { AppContext } from "../../context.ts";
 import { figureArea, getFigures } from "../figures/figures.service.ts";
 import { listAlertsOf } from "../risk/alerts.service.ts";
-import { closeOutStatus, type DaySummary } from "../visits/close-outs.service.ts";
+import { closeOutStatus } from "../visits/close-outs.service.ts";
 import { countOpenByArea, listCategoryNames, listLatestCloseOuts, listLatestEvents } from "./screen.queries.ts";
 
 /**
@@ -114,7 +114,7 @@ export async function screenOverview(
         areaCode: c.area_code,
         areaName: c.area_name,
         confirmedAt: c.confirmed_at.toISOString(),
-        stillOpen: (c.summary as DaySummary).events.stillOpen.length,
+        stillOpen: Number(c.still_open ?? 0),
       })),
     },
     latest: latest.map((e) => ({
