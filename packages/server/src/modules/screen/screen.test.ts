@@ -217,3 +217,44 @@ describe("GET /screen/stream", () => {
     invalid.close();
   });
 });
+
+describe("the screen's close-outs", () => {
+  it("count what was carried over in its own area only, when a worker's close-out also covers a grid beyond it", async () => {
+    const both = await signIn(
+      t,
+      await buildUser(t.ctx, {
+        role: "grid_head",
+        areaCode: tree.grid.code,
+        posts: [{ role: "grid_head", areaCode: tree.otherGrid.code }],
+      }),
+    );
+    await report(both, tree.grid.code);
+    await report(both, tree.otherGrid.code);
+    const day = await t.app.inject({ method: "GET", url: "/api/v1/close-outs/day", headers: both.headers });
+    expect(day.statusCode, day.body).toBe(200);
+    const stillOpen = day.json().summary.events.stillOpen as { id: string }[];
+    const id = crypto.randomUUID();
+    const closed = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/close-outs",
+      headers: both.headers,
+      payload: {
+        id,
+        day: day.json().summary.day,
+        carryOvers: stillOpen.map((e) => ({ eventId: e.id, reason: "awaiting_party" })),
+      },
+    });
+    expect(closed.statusCode, closed.body).toBe(201);
+    // The worker's day holds matters of both townships; the wall counts only its own township's.
+    const carriedHere = (await overview(screen)).json().closeOuts.latest.find((c: { id: string }) => c.id === id);
+    const inside = await t.ctx.db
+      .selectFrom("close_out_carry_over as co")
+      .innerJoin("event as e", "e.id", "co.event_id")
+      .select("e.id")
+      .where("co.close_out_id", "=", id)
+      .where("e.area_path", "like", `${tree.township.path}%`)
+      .execute();
+    expect(stillOpen.length).toBeGreaterThan(inside.length);
+    expect(carriedHere.stillOpen).toBe(inside.length);
+  });
+});
