@@ -126,9 +126,48 @@ export const EventDetailSchema = EventSchema.extend({
     .describe(
       "The actions the caller may take on this event now: the workflow table, their permissions and work scope where the event is, and what each action needs (a level above, an area below) — decided by the same test a transition meets",
     ),
+  hidden: z
+    .object({
+      text: z
+        .boolean()
+        .describe("Some of the event's free text or timeline notes shown here has ID or phone numbers masked"),
+      contact: z.boolean().describe("The reporter left a phone number or e-mail address, shown masked"),
+      mayReveal: z
+        .boolean()
+        .describe("The caller may see them in clear, stating a reason: POST /events/{id}/reveal (audited)"),
+    })
+    .describe(
+      "What is masked on this page. Free text is in full only to whoever wrote it (the reporter their report, a handler their note); everyone else reads it masked",
+    ),
 }).meta({
   id: "EventDetail",
 });
+
+/** Why a handler needs an event's numbers in clear: the audit trail keeps it. */
+export const EventRevealBodySchema = z
+  .object({
+    reason: z.string().trim().min(2).max(500),
+  })
+  .strict();
+
+/** An event's free text and contact in clear, for a handler who gave a reason. */
+export const EventRevealSchema = z
+  .object({
+    title: z.string(),
+    description: z.string(),
+    address: z.string().nullable(),
+    contactName: z.string().nullable(),
+    contactPhone: z.string().nullable(),
+    contactEmail: z.string().nullable(),
+    consentNote: z.string().nullable(),
+    feedback: z.string().nullable(),
+    attributes: z.record(z.string(), z.unknown()),
+    timeline: z
+      .array(z.object({ at: z.string(), action: z.string(), note: z.string().nullable() }))
+      .describe("The notes of the timeline in clear, in the order of the event's timeline"),
+    attachments: z.array(z.object({ id: z.uuid(), fileName: z.string() })),
+  })
+  .meta({ id: "EventReveal" });
 
 export const ReportEventBodySchema = z
   .object({

@@ -8,6 +8,7 @@ import {
   chainVerdict,
   DomainError,
   type Principal,
+  redactPersonalNumbers,
   verifyChain,
 } from "@wangge/core";
 import type { Kysely, Transaction } from "kysely";
@@ -106,7 +107,8 @@ async function appendInTransaction(
       targetId: storableOrNull(entry.targetId),
       areaPath: storableOrNull(entry.areaPath),
       outcome: entry.outcome,
-      reason: storableOrNull(entry.reason),
+      // A reason is typed by a person: a number in it is masked like any stored free text.
+      reason: entry.reason == null ? null : storableText(redactPersonalNumbers(entry.reason)),
       details: storableDetails({
         ...(entry.details ?? {}),
         ...(entry.meta?.requestId ? { requestId: entry.meta.requestId } : {}),

@@ -42,9 +42,12 @@ function filePath(
   return path.join(attachmentsDir(ctx), `${row.id}${variant === "public" ? ".public" : ""}.${ext}`);
 }
 
-/** What a reader of the event sees of an attachment: its name as given. */
-export function toAttachmentView(ctx: AppContext, row: EventAttachmentRow) {
-  const a = openColumns(ctx, row, SEALED_TEXT.event_attachment);
+/**
+ * What a reader of the event sees of an attachment: its name as given to whoever uploaded it, else as
+ * stored (ID and phone numbers masked; in clear only through the event's reveal, with a reason).
+ */
+export function toAttachmentView(ctx: AppContext, row: EventAttachmentRow, reader: string | null) {
+  const a = uploadedBy(row, reader) ? openColumns(ctx, row, SEALED_TEXT.event_attachment) : row;
   return {
     id: a.id,
     eventId: a.event_id,
@@ -81,11 +84,12 @@ export async function saveAttachment(
   input: { id?: string | undefined; eventId: string; fileName: string; data: Uint8Array; field?: string },
 ): Promise<{ attachment: ReturnType<typeof toAttachmentView>; created: boolean }> {
   const id = input.id ?? uuidv7(ctx.now().getTime());
+  const uploader = actor ? authorId(actor) : null;
   const sha256 = createHash("sha256").update(input.data).digest("hex");
   // A retry (same event, same bytes) is answered with the stored attachment; another file under the id is refused.
   const retried = async (existing: EventAttachmentRow) => {
     if (existing.event_id === input.eventId && existing.sha256 === sha256)
-      return { attachment: toAttachmentView(ctx, existing), created: false };
+      return { attachment: toAttachmentView(ctx, existing, uploader), created: false };
     // Held by an event out of the caller's sight: not found, as that event would be, not a conflict.
     if (existing.event_id !== input.eventId && actor) await visibleEvent(ctx, actor, existing.event_id);
     throw new DomainError("EVENT_ID_CONFLICT", `attachment id ${id} already holds another file`);
@@ -120,7 +124,7 @@ export async function saveAttachment(
       for (const w of written) await rename(w.tmp, w.file);
       return true;
     });
-    if (created) return { attachment: toAttachmentView(ctx, row), created: true };
+    if (created) return { attachment: toAttachmentView(ctx, row, uploader), created: true };
   } finally {
     await Promise.all(written.map((w) => rm(w.tmp, { force: true })));
   }
@@ -129,16 +133,20 @@ export async function saveAttachment(
   return retried(stored);
 }
 
-export async function listAttachments(ctx: AppContext, eventId: string) {
-  return (await listAttachmentsOf(ctx.db, eventId)).map((a) => toAttachmentView(ctx, a));
+export async function listAttachments(ctx: AppContext, actor: Principal, eventId: string) {
+  return (await listAttachmentsOf(ctx.db, eventId)).map((a) => toAttachmentView(ctx, a, authorId(actor)));
 }
+
+const uploadedBy = (row: EventAttachmentRow, reader: string | null) =>
+  reader !== null && row.uploaded_by !== null && row.uploaded_by === reader;
 
 /**
  * The bytes of an attachment: the original, or the copy without location metadata; its row with the
- * name as given (the caller has checked the reader may see the event).
+ * name as its reader sees it (toAttachmentView; the caller has checked the reader may see the event).
  */
 export async function readAttachment(
   ctx: AppContext,
+  actor: Principal,
   eventId: string,
   attachmentId: string,
   variant: "original" | "public",
@@ -148,7 +156,8 @@ export async function readAttachment(
     throw new DomainError("EVENT_NOT_FOUND", `no attachment ${attachmentId} on this event`, {
       errors: [fieldIssue("attachmentId", "EVENT_FIELD_UNKNOWN_ATTACHMENT")],
     });
-  return { row: openColumns(ctx, row, SEALED_TEXT.event_attachment), data: await readVariant(ctx, row, variant) };
+  const named = uploadedBy(row, authorId(actor)) ? openColumns(ctx, row, SEALED_TEXT.event_attachment) : row;
+  return { row: named, data: await readVariant(ctx, row, variant) };
 }
 
 async function readVariant(ctx: AppContext, row: EventAttachmentRow, variant: "original" | "public"): Promise<Buffer> {

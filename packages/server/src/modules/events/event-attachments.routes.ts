@@ -69,7 +69,7 @@ export const eventAttachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
     },
     async (request) => {
       const event = await visibleEvent(ctx, principalOf(request), request.params.id);
-      return listAttachments(ctx, event.id);
+      return listAttachments(ctx, principalOf(request), event.id);
     },
   );
 
@@ -88,7 +88,7 @@ export const eventAttachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
       const event = await visibleEvent(ctx, actor, request.params.id);
       const staff = canView(principalScope(actor, "event.read"), event.area_path);
       const variant = staff && request.query.variant !== "public" ? "original" : "public";
-      const { row, data } = await readAttachment(ctx, event.id, request.params.attachmentId, variant);
+      const { row, data } = await readAttachment(ctx, actor, event.id, request.params.attachmentId, variant);
       return reply
         .type(row.content_type)
         .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(row.file_name)}`)

@@ -17,8 +17,9 @@ import { sealStoredFreeText } from "./free-text-sealing.service.ts";
 
 /**
  * Free text of events with ID and phone numbers in it (issue #16, item 11): stored masked, the
- * original sealed beside it; given back in full to those who may read the event, masked to everyone
- * and everything else. And a report's taken id answered without telling who holds it (item 8).
+ * original sealed beside it; given back in full to whoever wrote it, masked to everyone and
+ * everything else; in clear to a handler who states a reason (audited). And a report's taken id
+ * answered without telling who holds it (item 8).
  */
 let t: TestApp;
 let tree: AreaTree;
@@ -96,15 +97,25 @@ describe("free text of events", () => {
     expect(dump).not.toContain(PHONE);
     expect(dump).not.toContain(ID_NUMBER);
 
-    for (const reader of [resident, worker]) {
-      const detail = (await call(reader, { url: `/api/v1/events/${event.id}` })).json();
-      expect(detail).toMatchObject({
-        title: `下水道堵塞 ${PHONE}`,
-        description: `小区门口下水道堵塞。${CANARY}`,
-        address: `金港大道12号（${PHONE}）`,
-        attributes: { contact: CANARY },
-      });
-    }
+    // The reporter reads what they wrote; staff read it masked, told that numbers are hidden.
+    const own = (await call(resident, { url: `/api/v1/events/${event.id}` })).json();
+    expect(own).toMatchObject({
+      title: `下水道堵塞 ${PHONE}`,
+      description: `小区门口下水道堵塞。${CANARY}`,
+      address: `金港大道12号（${PHONE}）`,
+      attributes: { contact: CANARY },
+      hidden: { text: false, contact: false, mayReveal: false },
+    });
+    const staff = await call(worker, { url: `/api/v1/events/${event.id}` });
+    expect(staff.json()).toMatchObject({
+      title: row.title,
+      description: row.description,
+      address: row.address,
+      attributes: row.attributes,
+      hidden: { text: true, contact: false, mayReveal: true },
+    });
+    expect(staff.body).not.toContain(PHONE);
+    expect(staff.body).not.toContain(ID_NUMBER);
     expect((await call(elsewhere, { url: `/api/v1/events/${event.id}` })).statusCode).toBe(404);
 
     const inbox = await call(worker, { url: "/api/v1/events?box=area" });
@@ -154,15 +165,24 @@ describe("free text of events", () => {
     expect(dump).not.toContain(PHONE);
     expect(dump).not.toContain(ID_NUMBER);
 
+    // The head reads their own notes as written, the resident's verdict masked.
     const detail = (await call(head, { url: `/api/v1/events/${event.id}` })).json();
-    expect(detail.feedback).toBe(`很满意，有事打 ${PHONE}`);
+    expect(detail.feedback).toBe(`很满意，有事打 ${MASKED}`);
     expect(detail.timeline.map((s: { note: string | null }) => s.note)).toEqual(
       expect.arrayContaining([
         `请供电所协办，联系 ${PHONE}`,
         `已修复，如再坏请打 ${PHONE}，经办人身份证 ${ID_NUMBER}`,
-        `satisfied: 很满意，有事打 ${PHONE}`,
+        `satisfied: 很满意，有事打 ${MASKED}`,
       ]),
     );
+    // Another worker of the grid reads the head's notes masked; the resident their own verdict in full.
+    const other = await call(worker, { url: `/api/v1/events/${event.id}` });
+    expect(other.body).not.toContain(PHONE);
+    expect(other.json().timeline.map((s: { note: string | null }) => s.note)).toEqual(
+      expect.arrayContaining([`已修复，如再坏请打 ${MASKED}，经办人身份证 450802************`]),
+    );
+    const mine = (await call(resident, { url: `/api/v1/events/${event.id}` })).json();
+    expect(mine.feedback).toBe(`很满意，有事打 ${PHONE}`);
     // The co-handling list keeps the masked copy (its original is the timeline note).
     expect(detail.coHandlers).toEqual([expect.objectContaining({ unit: `供电所 ${MASKED}` })]);
   });
@@ -186,6 +206,13 @@ describe("free text of events", () => {
     expect(list.json()[0].fileName).toBe(name);
     const file = await call(worker, { url: `/api/v1/events/${event.id}/attachments/${upload.json().id}` });
     expect(file.headers["content-disposition"]).toContain(encodeURIComponent(name));
+    // Whoever did not upload it reads the name masked, in the list and in the download.
+    const masked = "身份证450802************.jpg";
+    const theirs = await call(head, { url: `/api/v1/events/${event.id}/attachments` });
+    expect(theirs.json()[0].fileName).toBe(masked);
+    const download = await call(head, { url: `/api/v1/events/${event.id}/attachments/${upload.json().id}` });
+    expect(download.headers["content-disposition"]).toContain(encodeURIComponent(masked));
+    expect(download.headers["content-disposition"]).not.toContain(ID_NUMBER);
     // A name that would show reversed ("现场\u202Egpj.exe" reads as "现场exe.jpg") loses its direction
     // controls, and gets the extension of what the bytes are.
     const spoof = await t.app.inject({
@@ -276,6 +303,97 @@ describe("free text of events", () => {
   });
 });
 
+describe("an event's numbers in clear, for a reason", () => {
+  const reveal = (session: Session, id: string, payload: unknown) =>
+    call(session, { method: "POST", url: `/api/v1/events/${id}/reveal`, payload });
+
+  it("gives a handler the text and the reporter's phone for a reason, audited with the reason masked", async () => {
+    const event = await report(resident, {
+      source: "resident",
+      description: `楼道灯坏了，${CANARY}`,
+      contact: { name: "韦女士", phone: PHONE, email: "wei@example.cn" },
+      consentNote: "居民同意留联系方式回访",
+    });
+    const detail = await call(worker, { url: `/api/v1/events/${event.id}` });
+    expect(detail.json()).toMatchObject({
+      contactPhone: MASKED,
+      hidden: { text: true, contact: true, mayReveal: true },
+    });
+    expect(detail.body).not.toContain(PHONE);
+
+    const res = await reveal(worker, event.id, { reason: `回访居民，核实地址（居民另留 ${PHONE}）` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.json()).toMatchObject({
+      description: `楼道灯坏了，${CANARY}`,
+      contactName: "韦女士",
+      contactPhone: PHONE,
+      contactEmail: "wei@example.cn",
+    });
+    const audit = await t.ctx.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "event.reveal")
+      .where("target_id", "=", event.id)
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ outcome: "success", reason: `回访居民，核实地址（居民另留 ${MASKED}）` });
+    expect((audit[0]?.details as { fields?: string[] } | undefined)?.fields).toEqual(
+      expect.arrayContaining(["description", "contact_phone", "contact_email"]),
+    );
+    // Nothing of it in clear at rest: the reason's number masked too.
+    const dump = await dumpOf("event", "event_step", "notification", "audit_log");
+    expect(dump).not.toContain(PHONE);
+    expect(dump).not.toContain(ID_NUMBER);
+  });
+
+  it("refuses a bad reason, strangers, readers who may not handle it where it is now, and unknown events", async () => {
+    const event = await report(resident, { source: "resident", description: `井盖松动，${CANARY}` });
+    for (const payload of [
+      {},
+      { reason: " " },
+      { reason: "x" },
+      { reason: "查看", extra: 1 },
+      { reason: "a".repeat(501) },
+    ]) {
+      const res = await reveal(head, event.id, payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().code).toBe("VALIDATION_FAILED");
+    }
+    const anonymous = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/events/${event.id}/reveal`,
+      payload: { reason: "回访" },
+    });
+    expect(anonymous.statusCode).toBe(401);
+    // Another grid's worker, and a resident: the answer an unknown event gets, or no right at all.
+    expect((await reveal(elsewhere, event.id, { reason: "回访" })).statusCode).toBe(404);
+    expect((await reveal(resident, event.id, { reason: "回访" })).statusCode).toBe(403);
+    expect((await reveal(head, crypto.randomUUID(), { reason: "回访" })).statusCode).toBe(404);
+
+    // Escalated to the village: the grid worker still reads it (it arose in the grid), masked, and
+    // may no longer see it in clear; the refusal is audited.
+    const up = await call(head, {
+      method: "POST",
+      url: `/api/v1/events/${event.id}/transitions`,
+      payload: { action: "escalate", note: "需村里协调" },
+    });
+    expect(up.statusCode, up.body).toBe(200);
+    const read = await call(worker, { url: `/api/v1/events/${event.id}` });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().hidden).toMatchObject({ text: true, mayReveal: false });
+    const refused = await reveal(worker, event.id, { reason: "回访" });
+    expect(refused.statusCode).toBe(403);
+    const denied = await t.ctx.db
+      .selectFrom("audit_log")
+      .select(["outcome", "reason"])
+      .where("action", "=", "event.reveal")
+      .where("target_id", "=", event.id)
+      .execute();
+    expect(denied).toEqual([{ outcome: "denied", reason: "回访" }]);
+  });
+});
+
 describe("free text written before it was sealed", () => {
   it("is sealed at start, in batches, once — and reads as before", async () => {
     const event = await report(worker, { description: "旧数据" });
@@ -310,10 +428,17 @@ describe("free text written before it was sealed", () => {
     expect(await t.ctx.db.selectFrom("free_text_sealing").selectAll().execute()).toEqual([]);
 
     const detail = (await call(head, { url: `/api/v1/events/${event.id}` })).json();
-    expect(detail.description).toBe(`旧数据 ${CANARY}`);
-    expect(detail.attributes).toEqual({ contact: PHONE });
+    expect(detail.description).toBe(`旧数据 联系电话 ${MASKED}，身份证 450802************`);
     expect(detail.reporterName).toBe(`王五 ${MASKED}`);
-    expect(detail.timeline.find((s: { action: string }) => s.action === "co_handle").note).toBe(`旧备注 ${PHONE}`);
+    const clear = await call(head, {
+      method: "POST",
+      url: `/api/v1/events/${event.id}/reveal`,
+      payload: { reason: "核对旧数据" },
+    });
+    expect(clear.json()).toMatchObject({ description: `旧数据 ${CANARY}`, attributes: { contact: PHONE } });
+    expect(clear.json().timeline.find((s: { action: string }) => s.action === "co_handle").note).toBe(
+      `旧备注 ${PHONE}`,
+    );
 
     // Again (another start, or a second process): nothing left to do.
     await sql`insert into free_text_sealing (target) values ('event.description'), ('event_step.note')`.execute(

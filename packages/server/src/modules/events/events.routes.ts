@@ -6,6 +6,8 @@ import {
   EventDetailSchema,
   EventIdParamsSchema,
   EventPublicityBodySchema,
+  EventRevealBodySchema,
+  EventRevealSchema,
   EventSchema,
   FeedbackBodySchema,
   InboxQuerySchema,
@@ -21,6 +23,7 @@ import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { routeErrors } from "../../http/problem.ts";
 import { findLikelyDuplicates } from "./duplicates.service.ts";
 import { setEventPublicity } from "./event-publicity.service.ts";
+import { revealEvent } from "./event-reveal.service.ts";
 import { settledShare } from "./event-statistics.service.ts";
 import { bulkTransition, giveFeedback, transitionEvent } from "./event-transitions.service.ts";
 import { getEvent, listEvents, reportEvent } from "./events.service.ts";
@@ -106,6 +109,33 @@ export const eventsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       },
     },
     async (request) => getEvent(ctx, principalOf(request), request.params.id),
+  );
+
+  app.post(
+    "/events/:id/reveal",
+    {
+      config: { permission: "event.read" },
+      schema: {
+        tags: ["events"],
+        summary: "An event's free text and the reporter's phone and e-mail in clear, for a stated reason (audited)",
+        description:
+          "For those who handle, supervise or mediate events where the event is now (403 for other readers, audited as refused). The reason is kept in the audit trail with the kinds of text that held numbers. Never cached.",
+        params: EventIdParamsSchema,
+        body: EventRevealBodySchema,
+        response: { 200: EventRevealSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const clear = await revealEvent(
+        ctx,
+        principalOf(request),
+        requestMeta(request),
+        request.params.id,
+        request.body.reason,
+      );
+      reply.header("cache-control", "no-store");
+      return clear;
+    },
   );
 
   app.post(

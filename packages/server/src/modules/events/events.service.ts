@@ -334,14 +334,23 @@ export async function getEvent(ctx: AppContext, actor: Principal, id: string) {
 }
 
 /**
- * An event with its timeline, free text in the original (whoever asks has been checked already: the
- * reporter, or someone who may read events of its area — the handler needs the phone number the
- * resident wrote), and the actions the asker may take on it now.
+ * An event with its timeline and the actions the asker may take on it now. Free text is in the
+ * original only to whoever wrote it: the reporter their report (and verdict), a handler their own
+ * notes. Everyone else reads it as stored, ID and phone numbers masked; a handler who needs them
+ * (to call the resident back) asks with a reason (event-reveal.service.ts), and that is audited.
  */
 export async function detailOf(ctx: AppContext, actor: Principal, row: EventRow) {
-  const steps = (await listSteps(ctx.db, row.id)).map((s) => openColumns(ctx, s, SEALED_TEXT.event_step));
+  const me = authorId(actor);
+  const reporter = row.reporter_user_id !== null && row.reporter_user_id === me;
+  const steps = (await listSteps(ctx.db, row.id)).map((s) =>
+    s.actor_user_id !== null && s.actor_user_id === me ? openColumns(ctx, s, SEALED_TEXT.event_step) : s,
+  );
+  const masked =
+    (!reporter && SEALED_TEXT.event.some((c) => (row as unknown as Record<string, unknown>)[`${c}_sealed`] !== null)) ||
+    steps.some((s) => s.note_sealed !== null && !(s.actor_user_id !== null && s.actor_user_id === me));
+  const contact = row.contact_phone_enc !== null || row.contact_email_enc !== null;
   return {
-    ...toEventView(openEvent(ctx, row)),
+    ...toEventView(reporter ? openEvent(ctx, row) : row),
     timeline: steps.map((s) => ({
       action: s.action,
       fromState: s.from_state,
@@ -355,8 +364,19 @@ export async function detailOf(ctx: AppContext, actor: Principal, row: EventRow)
       at: s.at.toISOString(),
     })),
     allowedActions: await allowedActions(ctx, actor, row),
+    hidden: { text: masked, contact, mayReveal: (masked || contact) && mayReveal(actor, row) },
   };
 }
+
+/**
+ * Who may see an event's numbers in clear, with a reason: those who handle, supervise or mediate
+ * events where it is now — not a reader of the area it was escalated from, not its reporter (who
+ * reads what they wrote anyway).
+ */
+export function mayReveal(actor: Principal, row: Pick<EventRow, "area_path">): boolean {
+  return REVEAL_PERMISSIONS.some((p) => canView(principalScope(actor, p), row.area_path));
+}
+const REVEAL_PERMISSIONS = ["event.handle", "event.supervise", "mediation.handle"] as const;
 
 export interface InboxQuery {
   box: Inbox;

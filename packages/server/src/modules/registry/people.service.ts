@@ -15,6 +15,7 @@ import {
   principalScope,
   type Relationship,
   type ResidenceStatus,
+  redactPersonalNumbers,
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { uuidv7 } from "../../ids.ts";
@@ -437,7 +438,8 @@ export function accessRow(
     username: actor.username,
     action,
     fields,
-    reason,
+    // Shown to the person in their access log: a number typed into the reason is masked.
+    reason: reason === null ? null : redactPersonalNumbers(reason),
     request_id: meta.requestId,
     actor_posts: JSON.stringify(
       actor.assignments.map((a) => ({ roleKey: a.roleKey, areaName: a.areaName, areaPath: a.areaPath })),
