@@ -711,6 +711,25 @@ const samples: Record<string, Sample> = {
       payload: { action: "verify" },
     }),
   },
+  "POST /api/v1/events/:id/reveal": {
+    // Readers of events see them; those who handle, supervise or mediate there see the numbers in clear.
+    ok: 200,
+    scoped: true,
+    expectFor: (role, inScope) => {
+      if (!permissionsOf(role).includes("event.read")) return { status: 403, code: "AUTH_FORBIDDEN" };
+      const read = readerOrNotFound({ status: 200 })(role, inScope);
+      if (read.status === 404) return read;
+      return ["event.handle", "event.supervise", "mediation.handle"].some((p) =>
+        permissionsOf(role).includes(p as never),
+      )
+        ? read
+        : { status: 403, code: "AUTH_FORBIDDEN" };
+    },
+    build: async (_role, inScope) => ({
+      url: `/api/v1/events/${reg(inScope).event}/reveal`,
+      payload: { reason: "权限矩阵核对" },
+    }),
+  },
   "PUT /api/v1/events/:id/public": {
     // The matrix's event is a dispute, never public: whoever may handle it there gets the field error,
     // so the matrix changes nothing; readers who may not handle it there are refused (403).

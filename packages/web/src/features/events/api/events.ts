@@ -78,6 +78,21 @@ export interface EventDetail extends EventItem {
   timeline: TimelineStep[];
   /** What the signed-in user may do to it now, as the server decides (the buttons shown). */
   allowedActions: EventAction[];
+  /** What is shown masked here, and whether the user may see it in clear with a reason. */
+  hidden: { text: boolean; contact: boolean; mayReveal: boolean };
+}
+/** An event's free text and contact in clear (POST /events/{id}/reveal, audited with the reason). */
+export interface EventReveal {
+  title: string;
+  description: string;
+  address: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  contactEmail: string | null;
+  consentNote: string | null;
+  feedback: string | null;
+  timeline: { at: string; action: string; note: string | null }[];
+  attachments: { id: string; fileName: string }[];
 }
 export interface Attachment {
   id: string;
@@ -180,6 +195,9 @@ export interface IntakeDevice {
   revokedAt: string | null;
   lastSeenAt: string | null;
 }
+
+export const revealEvent = (id: string, reason: string) =>
+  apiFetch<EventReveal>(`/api/v1/events/${id}/reveal`, { method: "POST", json: { reason } });
 
 export const listCategories = () => apiFetch<EventCategory[]>("/api/v1/event-categories");
 export const updateCategory = (key: string, settings: Omit<EventCategory, "key" | "parentKey">) =>

@@ -8,6 +8,7 @@ import {
   TRANSITIONS,
 } from "@wangge/core";
 import {
+  Alert,
   Button,
   Descriptions,
   Drawer,
@@ -25,13 +26,16 @@ import {
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AreaName } from "../../../components/AreaName.tsx";
+import { ReasonModal } from "../../../components/ReasonModal.tsx";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
   type Attachment,
   areaShape,
   type EventDetail,
+  type EventReveal,
   getEvent,
   listAttachments,
+  revealEvent,
   setEventPublic,
   transition,
   uploadAttachment,
@@ -88,6 +92,9 @@ export function EventDetailDrawer({
   const [area, setArea] = useState<FeatureCollection>();
   const [acting, setActing] = useState<EventAction>();
   const [publishing, setPublishing] = useState(false);
+  // The event's numbers in clear, once asked for with a reason (audited); gone when it reloads.
+  const [clear, setClear] = useState<EventReveal>();
+  const [asking, setAsking] = useState(false);
   const togglePublic = (id: string, value: boolean) => {
     setPublishing(true);
     setEventPublic(id, value)
@@ -100,6 +107,7 @@ export function EventDetailDrawer({
 
   const load = useCallback(
     (id: string) => {
+      setClear(undefined);
       getEvent(id).then((e) => {
         setEvent(e);
         areaShape(e.areaCode).then(setArea, () => setArea(undefined));
@@ -114,6 +122,8 @@ export function EventDetailDrawer({
   }, [eventId, load]);
 
   const category = categories.find((c) => c.key === event?.categoryKey);
+  const shown = clear ?? event;
+  const clearName = new Map(clear?.attachments.map((a) => [a.id, a.fileName]));
   // Exactly the actions the server says this user may take on it now.
   const actions = event?.allowedActions ?? [];
   const point: FeatureCollection | undefined =
@@ -154,11 +164,11 @@ export function EventDetailDrawer({
                 <Space direction="vertical" style={{ width: "100%" }} size="middle">
                   <Descriptions size="small" column={2} bordered>
                     <Descriptions.Item label={t("events.title")} span={2}>
-                      <span translate="no">{event.title}</span>
+                      <span translate="no">{shown?.title}</span>
                     </Descriptions.Item>
                     <Descriptions.Item label={t("events.description")} span={2}>
                       <span translate="no" style={{ whiteSpace: "pre-wrap" }}>
-                        {event.description}
+                        {shown?.description}
                       </span>
                     </Descriptions.Item>
                     <Descriptions.Item label={t("events.category")}>
@@ -189,17 +199,28 @@ export function EventDetailDrawer({
                     </Descriptions.Item>
                     {event.contactPhone && (
                       <Descriptions.Item label={t("events.residentPhone")}>
-                        <span translate="no">{event.contactPhone}</span>
+                        {clear?.contactPhone ? (
+                          <a href={`tel:${clear.contactPhone}`} translate="no" data-testid="event-clear-phone">
+                            {clear.contactPhone}
+                          </a>
+                        ) : (
+                          <span translate="no">{event.contactPhone}</span>
+                        )}
+                      </Descriptions.Item>
+                    )}
+                    {clear?.contactEmail && (
+                      <Descriptions.Item label={t("events.residentEmail")}>
+                        <span translate="no">{clear.contactEmail}</span>
                       </Descriptions.Item>
                     )}
                     {event.consentNote && (
                       <Descriptions.Item label={t("events.consent")}>
-                        <span translate="no">{event.consentNote}</span>
+                        <span translate="no">{shown?.consentNote}</span>
                       </Descriptions.Item>
                     )}
                     {event.address && (
                       <Descriptions.Item label={t("events.address")} span={2}>
-                        <span translate="no">{event.address}</span>
+                        <span translate="no">{shown?.address}</span>
                       </Descriptions.Item>
                     )}
                     {event.coHandlers.length > 0 && (
@@ -235,6 +256,33 @@ export function EventDetailDrawer({
                       </Descriptions.Item>
                     )}
                   </Descriptions>
+                  {clear ? (
+                    <Alert type="warning" showIcon message={t("events.revealedNote")} />
+                  ) : (
+                    (event.hidden.text || event.hidden.contact) && (
+                      <Space>
+                        <Typography.Text type="secondary">{t("events.maskedHint")}</Typography.Text>
+                        {event.hidden.mayReveal && (
+                          <Button size="small" onClick={() => setAsking(true)} data-testid="event-reveal">
+                            {t("events.reveal")}
+                          </Button>
+                        )}
+                      </Space>
+                    )
+                  )}
+                  <ReasonModal
+                    open={asking}
+                    title={t("events.revealTitle")}
+                    okText={t("events.revealConfirm")}
+                    hint={t("events.revealHint")}
+                    onCancel={() => setAsking(false)}
+                    onReason={(reason) =>
+                      revealEvent(event.id, reason).then((c) => {
+                        setClear(c);
+                        setAsking(false);
+                      }, fail)
+                    }
+                  />
                   {actions.length > 0 && (
                     <Space wrap>
                       {actions.map((a) => (
@@ -261,7 +309,7 @@ export function EventDetailDrawer({
                         target="_blank"
                         rel="noreferrer"
                       >
-                        <span translate="no">{f.fileName}</span>
+                        <span translate="no">{clearName.get(f.id) ?? f.fileName}</span>
                         {f.hadLocation && <Tag style={{ marginLeft: 8 }}>{t("events.hadLocation")}</Tag>}
                       </a>
                     ))}
@@ -292,7 +340,7 @@ export function EventDetailDrawer({
               label: t("events.timeline"),
               children: (
                 <Timeline
-                  items={event.timeline.map((s) => ({
+                  items={event.timeline.map((s, i) => ({
                     color: s.action === "escalate" || s.action === "overdue" ? "red" : "blue",
                     children: (
                       <Space direction="vertical" size={0}>
@@ -304,7 +352,7 @@ export function EventDetailDrawer({
                         </Typography.Text>
                         {s.note && (
                           <Typography.Text translate="no" style={{ whiteSpace: "pre-wrap" }}>
-                            {s.note}
+                            {clear?.timeline[i]?.at === s.at ? clear.timeline[i]?.note : s.note}
                           </Typography.Text>
                         )}
                       </Space>

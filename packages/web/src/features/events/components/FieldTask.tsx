@@ -1,5 +1,5 @@
 import { clockRuns, type EventAction, type EventState, maskName, TRANSITIONS } from "@wangge/core";
-import { Button, List, Space, Steps, Toast } from "antd-mobile";
+import { Button, List, NoticeBar, Space, Steps, Toast } from "antd-mobile";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
@@ -12,7 +12,15 @@ import { useVault } from "../../../lib/offline/field-vault.tsx";
 import type { Photo } from "../../../lib/photo.ts";
 import { problemLines } from "../../../lib/problem.ts";
 import { useClientConfig } from "../../../lib/use-client-config.ts";
-import { type EventDetail, getEvent, placeName, transition, uploadAttachment } from "../api/events.ts";
+import {
+  type EventDetail,
+  type EventReveal,
+  getEvent,
+  placeName,
+  revealEvent,
+  transition,
+  uploadAttachment,
+} from "../api/events.ts";
 import { isUnreachable, keepPhotoForLater } from "../outbox.ts";
 import { here } from "../position.ts";
 import { StateTag, useDueText } from "./FieldTasks.tsx";
@@ -75,6 +83,22 @@ export function FieldTask() {
   const [photo, setPhoto] = useState<Photo>();
   const vault = useVault();
   const event = changed?.id === id ? changed : loaded.data;
+  // The resident's phone and the text in clear, asked for with a reason (audited); online only.
+  const [clear, setClear] = useState<EventReveal & { id: string }>();
+  const [why, setWhy] = useState<string>();
+  const [whyProblem, setWhyProblem] = useState<string>();
+  const reveal = async () => {
+    if (!why?.trim() || why.trim().length < 2) return setWhyProblem(t("registry.reasonRequired"));
+    setBusy(true);
+    try {
+      setClear({ ...(await revealEvent(id, why.trim())), id });
+      setWhy(undefined);
+    } catch (error) {
+      setWhyProblem(problemLines(t, error).join(" "));
+    } finally {
+      setBusy(false);
+    }
+  };
   const [place, setPlace] = useState<string | null>(null);
   const lng = event?.lng ?? null;
   const lat = event?.lat ?? null;
@@ -132,10 +156,13 @@ export function FieldTask() {
       {(e: EventDetail) => {
         // What the server says this worker may do to it now, of what is done in the field.
         const actions = e.allowedActions.filter((a) => FIELD_ACTIONS.includes(a));
+        const open = clear?.id === e.id ? clear : undefined;
+        const noteOf = (s: EventDetail["timeline"][number], i: number) =>
+          open?.timeline[i]?.at === s.at ? open.timeline[i]?.note : s.note;
         return (
           <div data-testid="field-task">
             <BackBar title={<span translate="no">{e.number}</span>} />
-            <List header={<span translate="no">{e.title}</span>}>
+            <List header={<span translate="no">{open?.title ?? e.title}</span>}>
               <List.Item extra={<StateTag state={e.state} />}>{t("events.stateLabel")}</List.Item>
               <List.Item extra={t(`events.level.${e.level}`)}>{t("events.levelLabel")}</List.Item>
               {e.dueAt && clockRuns(e.state as EventState) && (
@@ -145,23 +172,40 @@ export function FieldTask() {
                 {t("eventTime.occurredAt")}
               </List.Item>
               {(e.address || place) && (
-                <List.Item extra={<span translate="no">{e.address ?? place}</span>}>{t("events.address")}</List.Item>
+                <List.Item extra={<span translate="no">{open?.address ?? e.address ?? place}</span>}>
+                  {t("events.address")}
+                </List.Item>
               )}
               {(e.contactName || e.reporterName) && (
                 <List.Item
                   extra={
                     <span translate="no" data-testid="task-reporter">
-                      {[maskName((e.contactName ?? e.reporterName) as string), e.contactPhone]
-                        .filter(Boolean)
-                        .join(" ")}
+                      {maskName((e.contactName ?? e.reporterName) as string)}{" "}
+                      {open?.contactPhone ? (
+                        <a href={`tel:${open.contactPhone}`} data-testid="task-clear-phone">
+                          {open.contactPhone}
+                        </a>
+                      ) : (
+                        e.contactPhone
+                      )}
                     </span>
                   }
                 >
                   {t("field.reporter")}
                 </List.Item>
               )}
-              <List.Item description={<span translate="no">{e.description}</span>}>{t("events.description")}</List.Item>
+              <List.Item description={<span translate="no">{open?.description ?? e.description}</span>}>
+                {t("events.description")}
+              </List.Item>
             </List>
+            {open && <NoticeBar content={t("events.revealedNote")} color="alert" wrap />}
+            {!open && e.hidden.mayReveal && (
+              <div style={{ padding: "8px 12px" }}>
+                <Button block size="small" fill="outline" onClick={() => setWhy("")} data-testid="task-reveal">
+                  {t("events.reveal")}
+                </Button>
+              </div>
+            )}
             {e.lng !== null && e.lat !== null && (
               <EventPlace lng={e.lng} lat={e.lat} label={e.address ?? place ?? e.number} />
             )}
@@ -190,18 +234,21 @@ export function FieldTask() {
             <List header={t("events.timeline")}>
               <List.Item>
                 <Steps direction="vertical">
-                  {[...e.timeline].reverse().map((s) => (
-                    <Steps.Step
-                      key={`${s.at}-${s.action}`}
-                      status="finish"
-                      title={t(`events.step.${s.action}`, { defaultValue: s.action })}
-                      description={
-                        <span translate="no">
-                          {[new Date(s.at).toLocaleString(), s.actorName, s.note].filter(Boolean).join(" · ")}
-                        </span>
-                      }
-                    />
-                  ))}
+                  {e.timeline
+                    .map((s, i) => ({ ...s, note: noteOf(s, i) }))
+                    .reverse()
+                    .map((s) => (
+                      <Steps.Step
+                        key={`${s.at}-${s.action}`}
+                        status="finish"
+                        title={t(`events.step.${s.action}`, { defaultValue: s.action })}
+                        description={
+                          <span translate="no">
+                            {[new Date(s.at).toLocaleString(), s.actorName, s.note].filter(Boolean).join(" · ")}
+                          </span>
+                        }
+                      />
+                    ))}
                 </Steps>
               </List.Item>
             </List>
@@ -221,6 +268,23 @@ export function FieldTask() {
               }}
               onClose={() => setAsking(undefined)}
               testId="task-note"
+            />
+            <MobileTextDialog
+              visible={why !== undefined}
+              title={t("events.revealTitle")}
+              hint={t("events.revealHint")}
+              placeholder={t("registry.reason")}
+              value={why ?? ""}
+              onChange={setWhy}
+              problem={whyProblem}
+              confirmText={t("events.revealConfirm")}
+              busy={busy}
+              onConfirm={() => void reveal()}
+              onClose={() => {
+                setWhy(undefined);
+                setWhyProblem(undefined);
+              }}
+              testId="task-reveal-reason"
             />
           </div>
         );

@@ -2,6 +2,7 @@ import { Alert, App, Button, Descriptions, Drawer, Space, Table, Tag, Timeline, 
 import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AreaName } from "../../../components/AreaName.tsx";
+import { ReasonModal } from "../../../components/ReasonModal.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import {
@@ -13,7 +14,6 @@ import {
   type SubjectTag,
 } from "../api/registry.ts";
 import { birthText } from "./birth.ts";
-import { ReasonModal } from "./ReasonModal.tsx";
 
 /**
  * A person's card: masked ID and phone, tags as chips (care tags stand out), the grids they belonged

@@ -23,6 +23,7 @@ import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react
 import { useTranslation } from "react-i18next";
 import { AreaName } from "../../../components/AreaName.tsx";
 import { AreaSelect } from "../../../components/AreaSelect.tsx";
+import { ReasonModal } from "../../../components/ReasonModal.tsx";
 import { useFormFail } from "../../../components/useFormFail.tsx";
 import { apiDownload } from "../../../lib/api-client.ts";
 import { useMyAreas } from "../../../lib/map/my-areas.ts";
@@ -45,7 +46,6 @@ import {
 } from "../api/registry.ts";
 import { birthText } from "./birth.ts";
 import { PersonCard, TagChips } from "./PersonCard.tsx";
-import { ReasonModal } from "./ReasonModal.tsx";
 
 /**
  * The grid's registry in the console: search people (name, pinyin, initials, ID or phone number,

@@ -6,12 +6,15 @@ export function ReasonModal({
   open,
   title,
   okText,
+  hint,
   onCancel,
   onReason,
 }: {
   open: boolean;
   title: string;
   okText: string;
+  /** What happens to the reason (default: the registry's: the audit trail and the person's access log). */
+  hint?: string;
   onCancel: () => void;
   onReason: (reason: string) => Promise<unknown> | undefined;
 }) {
@@ -27,7 +30,7 @@ export function ReasonModal({
       onOk={() => form.submit()}
       destroyOnHidden
     >
-      <Typography.Paragraph type="secondary">{t("registry.revealHint")}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{hint ?? t("registry.revealHint")}</Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={({ reason }) => onReason(reason)?.then(() => form.resetFields())}>
         <Form.Item
           name="reason"
