@@ -7,13 +7,15 @@ import { principalOfUsername } from "../users/users.service.ts";
 import { addParty, recordSession } from "./disputes.service.ts";
 import { transitionEvent } from "./event-transitions.service.ts";
 import { reportEvent } from "./events.service.ts";
+import { seedEventHistory } from "./events-history.demo.ts";
 import { saveAgreement } from "./mediation-agreement.service.ts";
 
 /**
  * Demo events in the demo community (450802001003, 贵城街道), reported by the demo grid worker at
  * points inside its grids and taken through the workflow: one just reported, one being handled, a
  * neighbours' dispute mediated to a signed agreement, a safety hazard escalated to the community,
- * a livelihood request settled and closed, a land dispute suspended while waiting for a survey.
+ * a livelihood request settled and closed, a land dispute suspended while waiting for a survey; and
+ * the weeks before, settled (events-history.demo.ts).
  * Ids are derived from names, so seeding twice changes nothing.
  */
 const VILLAGE = "450802001003";
@@ -144,7 +146,10 @@ export const eventsDemoPart: SeedPart = {
       await act(head, land.event.id, { action: "accept" });
       await act(head, land.event.id, { action: "suspend", note: "等待国土所现场测量边界。" });
     }
-    void village;
-    return { summary: `${created} demo events` };
+    const [resident, township] = [await principal(ctx, "demo.resident"), await principal(ctx, "demo.township")];
+    const history = township
+      ? await seedEventHistory(ctx, { worker, head, village, township, resident }, [...points.values()], demoId)
+      : 0;
+    return { summary: `${created} demo events, ${history} settled in the weeks before` };
   },
 };

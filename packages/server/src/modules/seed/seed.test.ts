@@ -78,8 +78,23 @@ describe("seedDemo", () => {
     const closeOuts = await t.ctx.db.selectFrom("close_out").select(["id", "day"]).execute();
     expect(closeOuts).toEqual([expect.objectContaining({ day: chinaDate(t.ctx.now(), -1) })]);
     expect(await t.ctx.db.selectFrom("close_out_carry_over").select("reason").execute()).toEqual([]);
-    expect(record.parts[3]?.summary).toBe("6 demo events");
-    const states = await t.ctx.db.selectFrom("event").select(["state", "level"]).orderBy("created_at").execute();
+    expect(record.parts[3]?.summary).toMatch(/^6 demo events, \d+ settled in the weeks before$/);
+    const history = Number(record.parts[3]?.summary.split(", ")[1]?.split(" ")[0]);
+    expect(history).toBeGreaterThan(20);
+    // The weeks before: settled and closed, none in the last two weeks (nothing carried over, no surge).
+    const earlier = await t.ctx.db
+      .selectFrom("event")
+      .select(["state", "created_at"])
+      .where("created_at", "<", new Date(t.ctx.now().getTime() - 13 * 86_400_000))
+      .execute();
+    expect(earlier).toHaveLength(history);
+    expect(new Set(earlier.map((e) => e.state))).toEqual(new Set(["closed"]));
+    const states = await t.ctx.db
+      .selectFrom("event")
+      .select(["state", "level"])
+      .where("created_at", ">=", new Date(t.ctx.now().getTime() - 13 * 86_400_000))
+      .orderBy("created_at")
+      .execute();
     // The events part's six, and the risk part's two more neighbour disputes between 黄 and 韦 (accepted).
     expect(states.map((e) => e.state).sort()).toEqual(
       ["accepted", "closed", "in_progress", "reported", "resolved", "suspended", "accepted", "accepted"].sort(),
@@ -118,7 +133,7 @@ describe("seedDemo", () => {
     expect(printed.filter((l) => l.startsWith("Demo password"))).toEqual([]);
     expect(await people()).toBe(before);
     expect(again.parts[2]?.summary).toBe("0 demo residents in 12 households of 450802001003");
-    expect(again.parts[3]?.summary).toBe("0 demo events");
+    expect(again.parts[3]?.summary).toBe("0 demo events, 0 settled in the weeks before");
     expect(again.parts[4]?.summary).toBe("0 demo visits in 450802001003G01");
     expect(again.parts[7]?.summary).toBe("0 disclosures of 450802001003");
     expect(again.parts[8]?.summary).toBe("0 notices of 450802001 and 450802001003, 0 loudspeaker");
