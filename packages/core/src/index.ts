@@ -67,6 +67,7 @@ export * from "./registry/id-number.ts";
 export * from "./registry/registry.errors.ts";
 export * from "./registry/registry.messages.ts";
 export * from "./registry/tags.ts";
+export * from "./reports/report-hotspots.ts";
 export * from "./reports/report-periods.ts";
 export * from "./reports/reports.errors.ts";
 export * from "./reports/reports.messages.ts";

@@ -88,6 +88,38 @@ export const DailyContentSchema = z.object({
   carriedOver: z.array(CarryOver),
 });
 
+/**
+ * The map of a weekly report's hotspots, archived with it: the outlines of the report's area and the
+ * divisions under it down to the grids (simplified for a page; the deepest levels left out when there
+ * are too many, `truncated`), each labelled at its label point (WGS-84). Hotspot grids are always among
+ * them. Shading and points come from `hotspots.grids` and `hotspots.addresses`.
+ */
+export const REPORT_MAP_FEATURES = 1500;
+export const ReportMapSchema = z
+  .object({
+    bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+    truncated: z.boolean(),
+    features: z.object({
+      type: z.literal("FeatureCollection"),
+      features: z.array(
+        z.object({
+          type: z.literal("Feature"),
+          id: z.string(),
+          properties: z.object({
+            code: z.string(),
+            name: z.string(),
+            level: z.string(),
+            labelLng: z.number(),
+            labelLat: z.number(),
+          }),
+          geometry: z.object({ type: z.enum(["Polygon", "MultiPolygon"]), coordinates: z.array(z.any()) }),
+        }),
+      ),
+    }),
+  })
+  .meta({ id: "ReportMap" });
+export type ReportMap = z.infer<typeof ReportMapSchema>;
+
 export const WeeklyContentSchema = z.object({
   kind: z.literal("weekly"),
   figures: ReportFiguresSchema,
@@ -97,7 +129,18 @@ export const WeeklyContentSchema = z.object({
   ),
   hotspots: z.object({
     grids: z.array(FigureAreaSchema.extend({ count: z.number().int() })),
-    addresses: z.array(z.object({ address: z.string(), areaCode: z.string(), count: z.number().int() })),
+    addresses: z.array(
+      z.object({
+        address: z.string(),
+        areaCode: z.string(),
+        count: z.number().int(),
+        /** Where its matters were reported (the mean of those with coordinates; null: none had any). */
+        lng: z.number().nullable().optional(),
+        lat: z.number().nullable().optional(),
+      }),
+    ),
+    /** Absent on weekly reports written before hotspots had a map. */
+    map: ReportMapSchema.optional(),
   }),
   slow: z.object({
     overdue: z.number().int(),

@@ -1,3 +1,4 @@
+import { bboxOf, type PolygonalGeometry, polygonsOf } from "@wangge/core";
 import PDFDocument from "pdfkit";
 import { fontData, fontRuns, type Weight } from "./chinese-font.ts";
 
@@ -199,6 +200,106 @@ export class PdfWriter {
     this.doc.x = this.left;
     this.doc.y = y0 + height + 36;
     this.doc.moveDown(0.6);
+    return this;
+  }
+
+  /**
+   * A map drawn as vector paths (no images): outlines of divisions (upper levels stronger), some
+   * shaded and labelled (name and count), points with labels, and a legend under it. Positions are
+   * WGS-84, projected plate carrée with the longitude scaled by the cosine of the middle latitude, so
+   * shapes keep their proportions at China's latitudes.
+   */
+  map(
+    shapes: {
+      geometry: PolygonalGeometry;
+      strong?: boolean;
+      fill?: string;
+      label?: string;
+      labelAt?: [number, number];
+    }[],
+    points: { lng: number; lat: number; label: string; color: string }[],
+    legend: { color: string; label: string; point?: boolean }[],
+    height = 300,
+  ): this {
+    if (shapes.length === 0 && points.length === 0) return this;
+    const size = 7.5;
+    const legendHeight = legend.length > 0 ? 16 * Math.ceil(legend.length / 3) : 0;
+    const y0 = this.room(height + legendHeight + 12);
+    let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
+    const grow = (lng: number, lat: number) => {
+      west = Math.min(west, lng);
+      east = Math.max(east, lng);
+      south = Math.min(south, lat);
+      north = Math.max(north, lat);
+    };
+    for (const s of shapes) {
+      const [w, so, e, n] = bboxOf(s.geometry);
+      grow(w, so);
+      grow(e, n);
+    }
+    for (const p of points) grow(p.lng, p.lat);
+    const k = Math.cos((((south + north) / 2) * Math.PI) / 180);
+    const spanX = Math.max((east - west) * k, 1e-6);
+    const spanY = Math.max(north - south, 1e-6);
+    const scale = Math.min(this.contentWidth / spanX, height / spanY);
+    const left = this.left + (this.contentWidth - spanX * scale) / 2;
+    const top = y0 + (height - spanY * scale) / 2;
+    const at = (lng: number, lat: number): [number, number] => [
+      left + (lng - west) * k * scale,
+      top + (north - lat) * scale,
+    ];
+    this.doc.rect(this.left, y0, this.contentWidth, height).lineWidth(0.4).stroke("#c9d1dc");
+    const trace = (geometry: PolygonalGeometry) => {
+      for (const polygon of polygonsOf(geometry))
+        for (const ring of polygon) {
+          ring.forEach(([lng, lat], i) => {
+            const [x, y] = at(lng, lat);
+            if (i === 0) this.doc.moveTo(x, y);
+            else this.doc.lineTo(x, y);
+          });
+          this.doc.closePath();
+        }
+    };
+    // Plain outlines first, then the shaded ones over them, then the stronger upper levels on top.
+    const order = [...shapes].sort((a, b) => Number(Boolean(a.fill)) - Number(Boolean(b.fill)));
+    for (const s of order) {
+      trace(s.geometry);
+      if (s.fill) this.doc.fillOpacity(0.85).lineWidth(0.6).fillAndStroke(s.fill, "#7f0000", "even-odd");
+      else this.doc.lineWidth(0.35).stroke("#9aa5b1");
+      this.doc.fillOpacity(1);
+    }
+    for (const s of shapes.filter((x) => x.strong)) {
+      trace(s.geometry);
+      this.doc.lineWidth(1).dash(3, { space: 1.5 }).stroke("#4a5561").undash();
+    }
+    for (const p of points) {
+      const [x, y] = at(p.lng, p.lat);
+      this.doc.circle(x, y, 3).lineWidth(0.8).fillAndStroke(p.color, "#ffffff");
+    }
+    for (const s of shapes) {
+      if (!s.label || !s.labelAt) continue;
+      const [x, y] = at(s.labelAt[0], s.labelAt[1]);
+      this.cell(s.label, x - 50, y - size * 0.7, 100, size, { align: "center", weight: 700 });
+    }
+    for (const p of points) {
+      const [x, y] = at(p.lng, p.lat);
+      this.cell(p.label, x + 5, y - size * 0.7, 110, size);
+    }
+    let lx = this.left;
+    let ly = y0 + height + 8;
+    legend.forEach((item, i) => {
+      if (i > 0 && i % 3 === 0) {
+        lx = this.left;
+        ly += 16;
+      }
+      if (item.point) this.doc.circle(lx + 5, ly + 4, 3).fill(item.color);
+      else this.doc.rect(lx, ly, 10, 8).fill(item.color);
+      this.cell(item.label, lx + 14, ly, this.contentWidth / 3 - 18, size);
+      lx += this.contentWidth / 3;
+    });
+    this.doc.x = this.left;
+    this.doc.y = y0 + height + legendHeight + 12;
+    this.doc.moveDown(0.4);
     return this;
   }
 

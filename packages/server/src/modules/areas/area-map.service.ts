@@ -43,7 +43,14 @@ export interface AreaMap {
   features: { type: "FeatureCollection"; features: AreaMapFeature[] };
 }
 
-export async function mapOfScope(db: Kysely<DB>, scope: DataScope): Promise<AreaMap> {
+export async function mapOfScope(
+  db: Kysely<DB>,
+  scope: DataScope,
+  /** A smaller map (a report's, drawn in a PDF): fewer shapes, coarser lines. */
+  size: { limit?: number; pixelsAcross?: number } = {},
+): Promise<AreaMap> {
+  const limit = size.limit ?? MAP_FEATURE_LIMIT;
+  const pixelsAcross = size.pixelsAcross ?? PIXELS_ACROSS;
   const prefixes = scope.isGlobal ? await listRootPaths(db) : scope.view;
   const roots = await listAreasAtPaths(db, prefixes);
   const counts = new Map((await countBoundariesByLevel(db, prefixes)).map((c) => [c.level, c.n]));
@@ -51,7 +58,7 @@ export async function mapOfScope(db: Kysely<DB>, scope: DataScope): Promise<Area
   let total = 0;
   for (const level of AREA_LEVELS) {
     const n = counts.get(level) ?? 0;
-    if (total + n > MAP_FEATURE_LIMIT) break;
+    if (total + n > limit) break;
     total += n;
     levels.push(level);
   }
@@ -69,7 +76,7 @@ export async function mapOfScope(db: Kysely<DB>, scope: DataScope): Promise<Area
       : [r.min_lng, r.min_lat, r.max_lng, r.max_lat];
   }
   if (bounds) bounds = bounds.map((n) => Math.round(n * 1e6) / 1e6) as [number, number, number, number];
-  const tolerance = bounds ? Math.max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / PIXELS_ACROSS : 0;
+  const tolerance = bounds ? Math.max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / pixelsAcross : 0;
   return {
     areas: roots.map((a) => ({ code: a.code, name: a.name, level: a.level })),
     bounds,

@@ -21,6 +21,7 @@ import { listEvents } from "../events/events.service.ts";
 import { getFigures } from "../figures/figures.service.ts";
 import { listAlertsOf } from "../risk/alerts.service.ts";
 import { closeOutStatus } from "../visits/close-outs.service.ts";
+import { hotspotMap } from "./report-map.service.ts";
 import { listRepeatedAddresses, listRepeatedAreas } from "./reports.queries.ts";
 
 /**
@@ -133,6 +134,11 @@ export async function composeWeekly(ctx: AppContext, area: AreaRow, period: Repo
     listRepeatedAddresses(ctx.db, area.path, period.from, period.to, HOTSPOTS),
     mattersOf(ctx, area, period, "overdue", SLOW_LISTED),
   ]);
+  const map = await hotspotMap(
+    ctx,
+    area,
+    hotGrids.map((g) => g.code),
+  );
   const weeks = Array.from({ length: WEEKLY_BASELINE_WEEKS + 1 }, (_, i) => {
     const from = addDays(baseline.from, 7 * i);
     return { from, to: addDays(from, 6), counts: zeroFigures() };
@@ -163,7 +169,10 @@ export async function composeWeekly(ctx: AppContext, area: AreaRow, period: Repo
         address: a.address,
         areaCode: a.path.split("/").filter(Boolean).at(-1) ?? "",
         count: a.count,
+        lng: a.lng === null ? null : Math.round(a.lng * 1e6) / 1e6,
+        lat: a.lat === null ? null : Math.round(a.lat * 1e6) / 1e6,
       })),
+      map,
     },
     slow: {
       overdue: week.counts.overdue,

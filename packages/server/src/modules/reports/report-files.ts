@@ -1,4 +1,12 @@
-import { FIGURES, type ReportView } from "@wangge/core";
+import {
+  FIGURES,
+  HOTSPOT_POINT_COLOUR,
+  hotspotClasses,
+  hotspotColour,
+  type PolygonalGeometry,
+  type ReportView,
+  type WeeklyContent,
+} from "@wangge/core";
 import ExcelJS from "exceljs";
 import { PdfWriter } from "../../pdf/pdf-writer.ts";
 import { storableText } from "../../spreadsheet.ts";
@@ -27,7 +35,57 @@ export interface Section {
   weights?: number[];
   chart?:
     | { kind: "bars"; items: { label: string; value: number }[] }
-    | { kind: "lines"; labels: string[]; series: { name: string; values: number[]; color: string }[] };
+    | { kind: "lines"; labels: string[]; series: { name: string; values: number[]; color: string }[] }
+    | ({ kind: "map" } & MapDrawing);
+}
+
+interface MapDrawing {
+  shapes: {
+    geometry: PolygonalGeometry;
+    strong?: boolean;
+    fill?: string;
+    label?: string;
+    labelAt?: [number, number];
+  }[];
+  points: { lng: number; lat: number; label: string; color: string }[];
+  legend: { color: string; label: string; point?: boolean }[];
+}
+
+/**
+ * The hotspots on the report's map: the area's grids outlined (the divisions above them stronger),
+ * hotspot areas shaded by their count's class and labelled "name count", repeated addresses whose
+ * matters had positions as points. Nothing when the report was written before it kept a map.
+ */
+function hotspotDrawing(c: WeeklyContent): MapDrawing | undefined {
+  const map = c.hotspots.map;
+  if (!map || map.features.features.length === 0) return undefined;
+  const classes = hotspotClasses(c.hotspots.grids.map((g) => g.count));
+  const counts = new Map(c.hotspots.grids.map((g) => [g.code, g.count]));
+  const hasGrids = map.features.features.some((f) => f.properties.level === "grid");
+  const shapes = map.features.features.map((f) => {
+    const count = counts.get(f.properties.code);
+    return {
+      geometry: f.geometry as PolygonalGeometry,
+      strong: hasGrids && f.properties.level !== "grid" && f.properties.level !== "microgrid",
+      ...(count === undefined
+        ? {}
+        : {
+            fill: hotspotColour(count, classes) ?? "#e34a33",
+            label: `${f.properties.name} ${count}件`,
+            labelAt: [f.properties.labelLng, f.properties.labelLat] as [number, number],
+          }),
+    };
+  });
+  const points = c.hotspots.addresses.flatMap((a) =>
+    typeof a.lng === "number" && typeof a.lat === "number"
+      ? [{ lng: a.lng, lat: a.lat, label: `${a.address} ${a.count}件`, color: HOTSPOT_POINT_COLOUR }]
+      : [],
+  );
+  const legend = [
+    ...classes.map((k) => ({ color: k.colour, label: k.from === k.to ? `${k.from} 件` : `${k.from}～${k.to} 件` })),
+    ...(points.length > 0 ? [{ color: HOTSPOT_POINT_COLOUR, label: "重复发生的地址", point: true }] : []),
+  ];
+  return { shapes, points, legend };
 }
 
 const cn = (iso: string) =>
@@ -167,8 +225,17 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
         items: c.categories.slice(0, 12).map((x) => ({ label: categoryName(x.key), value: x.count })),
       },
     });
+    const drawing = hotspotDrawing(c);
     sections.push({
       title: "四、热点（事项重复发生的网格和地址）",
+      ...(drawing
+        ? {
+            note: `地图中着色区域为本周事项重复发生的网格（颜色越深件数越多），圆点为重复发生的地址${
+              c.hotspots.map?.truncated ? "；区域过多，未画出最下层的全部边界" : ""
+            }。`,
+            chart: { kind: "map" as const, ...drawing },
+          }
+        : {}),
       headers: ["类型", "网格或地址", "本周件数"],
       weights: [1, 4, 1],
       rows: [
@@ -270,6 +337,7 @@ export async function reportPdf(r: ReportView, sections: Section[]): Promise<Buf
     if (s.note) pdf.text(s.note, { size: 9, gapAfter: 0.3 });
     if (s.chart?.kind === "bars" && s.chart.items.length > 0) pdf.bars(s.chart.items);
     if (s.chart?.kind === "lines") pdf.lines(s.chart.labels, s.chart.series);
+    if (s.chart?.kind === "map") pdf.map(s.chart.shapes, s.chart.points, s.chart.legend);
     if (s.headers.length === 1)
       for (const row of s.rows) pdf.text(String(row[0]), { size: 11, indent: 22, gapAfter: 0.2 });
     else if (s.rows.length > 0)

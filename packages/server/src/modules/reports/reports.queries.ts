@@ -190,7 +190,14 @@ export async function listRepeatedAddresses(db: Db, path: string, from: string, 
   const address = sql<string>`btrim(e.address)`;
   const rows = await db
     .selectFrom("event as e")
-    .select([address.as("address"), sql<string>`min(${origin})`.as("path"), sql<number>`count(*)::integer`.as("n")])
+    .select([
+      address.as("address"),
+      sql<string>`min(${origin})`.as("path"),
+      sql<number>`count(*)::integer`.as("n"),
+      // Where its matters were reported: the mean of the positions given (several reporters, one place).
+      sql<number | null>`avg(e.lng)::float8`.as("lng"),
+      sql<number | null>`avg(e.lat)::float8`.as("lat"),
+    ])
     .where(origin, "like", `${path}%`)
     .where("e.created_at", ">=", cnStart(from))
     .where("e.created_at", "<", cnEndExclusive(to))
@@ -203,7 +210,25 @@ export async function listRepeatedAddresses(db: Db, path: string, from: string, 
     .orderBy("address")
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ address: r.address, path: r.path, count: Number(r.n) }));
+  return rows.map((r) => ({
+    address: r.address,
+    path: r.path,
+    count: Number(r.n),
+    lng: r.lng === null ? null : Number(r.lng),
+    lat: r.lat === null ? null : Number(r.lat),
+  }));
+}
+
+/** Current boundaries (with label points) of these live areas: hotspots a report's map must show. */
+export async function listOutlinesOf(db: Db, codes: readonly string[]) {
+  if (codes.length === 0) return [];
+  return db
+    .selectFrom("area_boundary as b")
+    .innerJoin("area as a", "a.id", "b.area_id")
+    .select(["a.code", "a.name", "a.level", "b.geometry", "b.label_lng", "b.label_lat"])
+    .where("a.code", "in", [...codes])
+    .where("b.valid_to", "is", null)
+    .execute();
 }
 
 // ---- judgements -------------------------------------------------------------------------------------

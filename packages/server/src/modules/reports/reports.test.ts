@@ -4,7 +4,15 @@ import { sql } from "kysely";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
-import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "../../test/factories.ts";
+import {
+  type AreaTree,
+  buildAreaTree,
+  buildUser,
+  drawVillageAndGrid,
+  type Session,
+  signIn,
+  type TestUser,
+} from "../../test/factories.ts";
 import { ensureArea } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { workingCalendar } from "../events/categories.service.ts";
@@ -32,7 +40,12 @@ async function signInAll() {
 const call = (who: string | null, method: "GET" | "POST", url: string, payload?: unknown) =>
   t.app.inject({ method, url, headers: who ? (s[who] as Session).headers : {}, ...(payload ? { payload } : {}) });
 
-async function report(areaCode: string, address?: string, categoryKey = "environment.sanitation") {
+async function report(
+  areaCode: string,
+  address?: string,
+  categoryKey = "environment.sanitation",
+  at?: { lng: number; lat: number },
+) {
   const id = crypto.randomUUID();
   const res = await call("head", "POST", "/api/v1/events", {
     id,
@@ -40,6 +53,7 @@ async function report(areaCode: string, address?: string, categoryKey = "environ
     description: "路灯损坏，夜间行人不便",
     areaCode,
     ...(address ? { address } : {}),
+    ...(at ?? {}),
   });
   expect(res.statusCode, res.body).toBe(201);
   reported.push(id);
@@ -60,12 +74,15 @@ beforeAll(async () => {
   users.township = await buildUser(t.ctx, { role: "township_official", areaCode: tree.township.code });
   users.county = await buildUser(t.ctx, { role: "county_official", areaCode: tree.county.code });
   users.other = await buildUser(t.ctx, { role: "township_official", areaCode: tree.otherTownship.code });
+  users.admin = await buildUser(t.ctx, { role: "admin", areaCode: null });
   await signInAll();
+  // The village and its first grid have boundaries (the weekly report's map draws them).
+  await drawVillageAndGrid(t, s.admin as Session, tree);
   reportDay = chinaDate(t.clock.now);
   // Matters of the day: two at one address in the grid, one in the other grid, one in the village;
   // one in the other township that the township's report must not list.
-  const first = await report(tree.grid.code, "港北区建设路 18 号");
-  await report(tree.grid.code, "港北区建设路 18 号", "dispute.neighbour");
+  const first = await report(tree.grid.code, "港北区建设路 18 号", undefined, { lng: 109.604, lat: 23.104 });
+  await report(tree.grid.code, "港北区建设路 18 号", "dispute.neighbour", { lng: 109.606, lat: 23.106 });
   await report(secondGrid.code);
   await report(tree.village.code);
   await report(tree.otherGrid.code);
@@ -327,12 +344,40 @@ describe("GET /reports/:id, the files and the monthly judgement", () => {
       .items[0];
     const r = (await call("township", "GET", `/api/v1/reports/${weekly.id}`)).json();
     expect(r.content.hotspots.grids.map((g: { code: string }) => g.code)).toContain(tree.grid.code);
-    expect(r.content.hotspots.addresses[0]).toMatchObject({ address: "港北区建设路 18 号", count: 2 });
+    // The address is where its two matters were reported: the mean of their positions.
+    expect(r.content.hotspots.addresses[0]).toMatchObject({
+      address: "港北区建设路 18 号",
+      count: 2,
+      lng: 109.605,
+      lat: 23.105,
+    });
     expect(r.content.weeks).toHaveLength(9);
+    // The map: the township's outlines as drawn (the village and the grid), the hotspot grid among them.
+    const map = r.content.hotspots.map;
+    expect(map.bounds).toEqual([109.6, 23.1, 109.62, 23.12]);
+    const drawn = new Map(
+      map.features.features.map((f: { properties: { code: string }; geometry: { type: string } }) => [
+        f.properties.code,
+        f,
+      ]),
+    );
+    expect([...drawn.keys()].sort()).toEqual([tree.grid.code, tree.village.code].sort());
+    expect(drawn.get(tree.grid.code)).toMatchObject({
+      properties: { name: tree.grid.name, level: "grid", labelLng: 109.605, labelLat: 23.105 },
+      geometry: { type: "Polygon" },
+    });
     const pdf = await call("township", "GET", `/api/v1/reports/${weekly.id}/pdf`);
     const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true });
     expect(text).toContain("周分析");
     expect(text).toContain("港北区建设路");
+    // The map in the PDF: the hotspot grid labelled with its count, the address point, the legend;
+    // drawn as paths, still no image.
+    const flat = text.replace(/\s+/g, "");
+    expect(flat).toContain(`${tree.grid.name}2件`);
+    expect(flat).toContain("港北区建设路18号2件");
+    expect(flat).toContain("重复发生的地址");
+    expect(flat).toContain("地图中着色区域");
+    expect(pdf.rawPayload.includes(Buffer.from("/Subtype /Image"))).toBe(false);
     const xlsx = await call("township", "GET", `/api/v1/reports/${weekly.id}/xlsx`);
     expect(xlsx.statusCode).toBe(200);
     const book = new ExcelJS.Workbook();
