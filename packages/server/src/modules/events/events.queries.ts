@@ -158,7 +158,15 @@ export async function listInbox(db: Db, f: InboxFilter): Promise<EventRow[]> {
   const text = f.text;
   if (text) {
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb("number", "=", text), eb("title", "like", like), eb("description", "like", like)]));
+    // The address too: a report's hotspot address opens the matters reported there.
+    q = q.where((eb) =>
+      eb.or([
+        eb("number", "=", text),
+        eb("title", "like", like),
+        eb("description", "like", like),
+        eb("address", "like", like),
+      ]),
+    );
   }
   return q
     .where("merged_into", "is", null)

@@ -366,6 +366,19 @@ describe("GET /reports/:id, the files and the monthly judgement", () => {
       properties: { name: tree.grid.name, level: "grid", labelLng: 109.605, labelLat: 23.105 },
       geometry: { type: "Polygon" },
     });
+    // A hotspot address opens the matters reported there in the week (the list searches addresses).
+    const address = r.content.hotspots.addresses[0];
+    const behind = await call(
+      "township",
+      "GET",
+      `/api/v1/events?${new URLSearchParams({ box: "all", areaCode: address.areaCode, figure: "reported", from: r.from, to: r.to, q: address.address })}`,
+    );
+    expect(
+      behind
+        .json()
+        .map((e: { id: string }) => e.id)
+        .sort(),
+    ).toEqual(reported.slice(0, 2).sort());
     const pdf = await call("township", "GET", `/api/v1/reports/${weekly.id}/pdf`);
     const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true });
     expect(text).toContain("周分析");

@@ -108,10 +108,15 @@ export function ConsoleApp() {
                     <Allowed
                       permission="report.read"
                       render={(s) => (
-                        <ReportsPage
-                          canWrite={s.can("report.write")}
-                          areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
-                        />
+                        <ConfigGate>
+                          {(config) => (
+                            <ReportsPage
+                              config={config}
+                              canWrite={s.can("report.write")}
+                              areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
+                            />
+                          )}
+                        </ConfigGate>
                       )}
                     />
                   }

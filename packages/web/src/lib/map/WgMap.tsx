@@ -56,6 +56,8 @@ export interface MapMarker {
   lat: number;
   label: string;
   color: string;
+  /** Makes the marker a button (a hotspot address opening its matters). */
+  onClick?: () => void;
 }
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
@@ -295,7 +297,22 @@ export function WgMap({
       element.className = "wg-map-marker";
       element.dataset.markerId = m.id;
       element.setAttribute("translate", "no");
-      element.style.cssText = "display:flex;flex-direction:column;align-items:center;pointer-events:none";
+      element.style.cssText = `display:flex;flex-direction:column;align-items:center;pointer-events:${
+        m.onClick ? "auto;cursor:pointer" : "none"
+      }`;
+      const onClick = m.onClick;
+      if (onClick) {
+        element.setAttribute("role", "button");
+        element.setAttribute("aria-label", m.label);
+        element.tabIndex = 0;
+        element.addEventListener("click", (e) => {
+          e.stopPropagation();
+          onClick();
+        });
+        element.addEventListener("keydown", (e) => {
+          if (e.key === "Enter" || e.key === " ") onClick();
+        });
+      }
       const dot = document.createElement("span");
       dot.style.cssText = `width:12px;height:12px;border-radius:50%;background:${m.color};border:2px solid #fff;box-shadow:0 0 2px #0008`;
       const text = document.createElement("span");

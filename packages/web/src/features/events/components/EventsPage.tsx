@@ -71,6 +71,7 @@ function queryFromUrl(search: URLSearchParams): InboxQuery {
     state: get("state"),
     areaCode: get("areaCode"),
     figure,
+    q: get("q"),
     from: figure ? get("from") : undefined,
     to: figure ? get("to") : undefined,
     // The whole list behind a figure, as far as one page goes.
@@ -182,6 +183,7 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
           style={{ width: 240 }}
           placeholder={t("events.searchHint")}
           aria-label={t("events.search")}
+          defaultValue={query.q}
           onSearch={(q) => setQuery({ ...query, q })}
         />
         <Button icon={<ReloadOutlined />} onClick={() => load()} aria-label={t("events.reload")} />

@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, DownloadOutlined } from "@ant-design/icons";
-import { EVENT_FIGURES, type FigureCounts, type FigureRates } from "@wangge/core";
+import { type ClientConfig, EVENT_FIGURES, type FigureCounts, type FigureRates } from "@wangge/core";
 import { Alert, App, Button, Card, Descriptions, Input, Space, Spin, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +7,7 @@ import { Link } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { getReport, listCategoryNames, type ReportView, reportFileUrl, writeJudgement } from "../api/reports.ts";
+import { HotspotMap } from "./HotspotMap.tsx";
 
 const OVERVIEW = [
   "reported",
@@ -33,7 +34,17 @@ const formatTime = (iso: string) => new Date(iso).toLocaleString("zh-CN", { time
 const eventsLink = (params: Record<string, string>) => `/events?${new URLSearchParams({ box: "all", ...params })}`;
 
 /** One report in the browser: its sections and figures (an event figure opens the list behind it), the judgement, the files. */
-export function ReportDetail({ id, canWrite, onBack }: { id: string; canWrite: boolean; onBack: () => void }) {
+export function ReportDetail({
+  id,
+  config,
+  canWrite,
+  onBack,
+}: {
+  id: string;
+  config: ClientConfig;
+  canWrite: boolean;
+  onBack: () => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [report, setReport] = useState<ReportView>();
@@ -202,6 +213,7 @@ export function ReportDetail({ id, canWrite, onBack }: { id: string; canWrite: b
             />
           </Card>
           <Card title={t("reports.sections.hotspots")}>
+            <HotspotMap config={config.map} content={c} from={report.from} to={report.to} />
             <Table
               rowKey={(r) => `${r.kind}${r.name}`}
               size="small"

@@ -1,4 +1,5 @@
 import { PlusOutlined } from "@ant-design/icons";
+import type { ClientConfig } from "@wangge/core";
 import { App, Button, Card, DatePicker, Form, Modal, Segmented, Select, Space, Table, Tag, Typography } from "antd";
 import type { Dayjs } from "dayjs";
 import { useCallback, useEffect, useMemo, useState } from "react";
@@ -18,7 +19,15 @@ const formatTime = (iso: string) => new Date(iso).toLocaleString("zh-CN", { time
  * by kind and area; one written on demand for an area and a past period; a report opened in the
  * browser with its sections, the judgement (研判意见) and the PDF and XLSX files.
  */
-export function ReportsPage({ canWrite, areaCode }: { canWrite: boolean; areaCode: string | null }) {
+export function ReportsPage({
+  config,
+  canWrite,
+  areaCode,
+}: {
+  config: ClientConfig;
+  canWrite: boolean;
+  areaCode: string | null;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const mine = useMyAreas();
@@ -40,6 +49,7 @@ export function ReportsPage({ canWrite, areaCode }: { canWrite: boolean; areaCod
     return (
       <ReportDetail
         id={openId}
+        config={config}
         canWrite={canWrite}
         onBack={() => {
           setOpenId(undefined);
