@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Principal } from "@wangge/core";
+import { addDays, chinaDate, type Principal, weekStart } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { demoPointIn } from "../areas/areas.demo.ts";
 import type { SeedPart } from "../seed/seed.types.ts";
@@ -14,8 +14,10 @@ import { saveAgreement } from "./mediation-agreement.service.ts";
  * Demo events in the demo community (450802001003, 贵城街道), reported by the demo grid worker at
  * points inside its grids and taken through the workflow: one just reported, one being handled, a
  * neighbours' dispute mediated to a signed agreement, a safety hazard escalated to the community,
- * a livelihood request settled and closed, a land dispute suspended while waiting for a survey; and
- * the weeks before, settled (events-history.demo.ts).
+ * a livelihood request settled and closed, a land dispute suspended while waiting for a survey.
+ * Last week besides: a manhole cover on 荷城路 reported missing on Tuesday and loose again on Thursday,
+ * each fixed the same day and closed by the community — the address where matters repeated in last
+ * week's analysis (周分析). And the weeks before, settled (events-history.demo.ts).
  * Ids are derived from names, so seeding twice changes nothing.
  */
 const VILLAGE = "450802001003";
@@ -28,6 +30,60 @@ function demoId(key: string): string {
 
 const principal = (ctx: AppContext, username: string): Promise<Principal | undefined> =>
   principalOfUsername(ctx.db, username);
+
+/** The context at a China time of a day (a past one): what the demo did then is recorded then. */
+const atTime = (ctx: AppContext, day: string, time: string): AppContext => ({
+  ...ctx,
+  now: () => new Date(`${day}T${time}:00+08:00`),
+});
+
+/** Last week's repeated matter at one address: reported twice, fixed and closed each time that day. */
+async function lastWeek(
+  ctx: AppContext,
+  worker: Principal,
+  head: Principal,
+  village: Principal,
+  spot: { lng: number; lat: number },
+): Promise<number> {
+  const monday = addDays(weekStart(chinaDate(ctx.now())), -7);
+  const address = "荷城路 36 号";
+  const cases = [
+    {
+      key: "manhole:1",
+      day: addDays(monday, 1),
+      times: ["09:20", "10:05", "14:30", "15:10"],
+      description: "荷城路36号门前人行道井盖缺失，已用锥桶临时围挡，夜间行人容易踩空。",
+      resolution: "市政养护班组已更换新井盖。",
+    },
+    {
+      key: "manhole:2",
+      day: addDays(monday, 3),
+      times: ["08:45", "09:30", "16:10", "16:40"],
+      description: "荷城路36号新换的井盖松动，车辆经过时响声很大，担心再次脱落。",
+      resolution: "井座重新找平加固，井盖已固定。",
+    },
+  ];
+  let created = 0;
+  for (const c of cases) {
+    const [reportedAt, acceptedAt, resolvedAt, closedAt] = c.times as [string, string, string, string];
+    const r = await reportEvent(atTime(ctx, c.day, reportedAt), worker, meta, {
+      id: demoId(c.key),
+      source: "field",
+      categoryKey: "facility.damaged",
+      description: c.description,
+      address,
+      ...spot,
+    });
+    if (!r.created) continue;
+    created++;
+    const id = r.event.id;
+    await transitionEvent(atTime(ctx, c.day, acceptedAt), head, meta, id, { action: "accept" });
+    await transitionEvent(atTime(ctx, c.day, resolvedAt), head, meta, id, { action: "resolve", note: c.resolution });
+    await transitionEvent(atTime(ctx, c.day, closedAt), head, meta, id, { action: "verify" });
+    await transitionEvent(atTime(ctx, c.day, closedAt), village, meta, id, { action: "close" });
+  }
+  return created;
+}
 
 export const eventsDemoPart: SeedPart = {
   name: "events",
@@ -146,6 +202,7 @@ export const eventsDemoPart: SeedPart = {
       await act(head, land.event.id, { action: "accept" });
       await act(head, land.event.id, { action: "suspend", note: "等待国土所现场测量边界。" });
     }
+    created += await lastWeek(ctx, worker, head, village, at(0.6, 0.5));
     const [resident, township] = [await principal(ctx, "demo.resident"), await principal(ctx, "demo.township")];
     const history = township
       ? await seedEventHistory(ctx, { worker, head, village, township, resident }, [...points.values()], demoId)

@@ -1,4 +1,5 @@
 import {
+  addDays,
   checkCharacter,
   checkIdNumber,
   DEFAULT_ROLES,
@@ -9,15 +10,19 @@ import {
   siblingOverlaps,
   uncovered,
   validateBoundary,
+  type WeeklyContent,
+  weekStart,
 } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type Session, signIn } from "../../test/factories.ts";
 import { DEMO_TOWNSHIP } from "../areas/areas.demo.ts";
+import { findArea } from "../areas/areas.service.ts";
 import { signDeviceRequest } from "../events/devices.service.ts";
 import { DEMO_LOUDSPEAKER_KEY } from "../notices/notices.demo.ts";
 import { ageOn, DEMO_GIVEN_NAMES } from "../registry/demo-households.ts";
+import { writeReport } from "../reports/reports.service.ts";
 import { DEMO_ACCOUNTS } from "../users/users.demo.ts";
 import { seedDemo } from "./seed.service.ts";
 
@@ -542,5 +547,31 @@ describe("the demo's livelihood projects", () => {
     ).json();
     expect(lanes.comments).toMatchObject([{ kind: "question", signature: null }]);
     expect(lanes.comments[0].reply).toContain("东侧巷口");
+  });
+});
+
+describe("the demo's last week (周分析 hotspots)", () => {
+  it("has 荷城路 36 号 as last week's repeated address of the demo grid, on the township's weekly map", async () => {
+    const lastWeek = addDays(weekStart(today), -7);
+    const township = await findArea(t.ctx.db, DEMO_TOWNSHIP);
+    if (!township) throw new Error("no demo township");
+    const { report } = await writeReport(t.ctx, {
+      id: crypto.randomUUID(),
+      kind: "weekly",
+      area: township,
+      period: { from: lastWeek, to: addDays(lastWeek, 6) },
+      trigger: "demand",
+      by: null,
+    });
+    const content = report.content as WeeklyContent;
+    expect(content.hotspots.addresses).toContainEqual(
+      expect.objectContaining({ address: "荷城路 36 号", count: 2, areaCode: "450802001003G01" }),
+    );
+    expect(content.hotspots.grids).toContainEqual(expect.objectContaining({ code: "450802001003G01", count: 2 }));
+    const drawn = content.hotspots.map?.features.features.map((f) => f.properties.code) ?? [];
+    expect(drawn).toContain("450802001003G01");
+    // Both were fixed the same day: nothing of last week is left open or overdue.
+    expect(content.figures.counts.overdue).toBe(0);
+    expect(content.figures.counts.settled).toBe(2);
   });
 });

@@ -78,7 +78,7 @@ describe("seedDemo", () => {
     const closeOuts = await t.ctx.db.selectFrom("close_out").select(["id", "day"]).execute();
     expect(closeOuts).toEqual([expect.objectContaining({ day: chinaDate(t.ctx.now(), -1) })]);
     expect(await t.ctx.db.selectFrom("close_out_carry_over").select("reason").execute()).toEqual([]);
-    expect(record.parts[3]?.summary).toMatch(/^6 demo events, \d+ settled in the weeks before$/);
+    expect(record.parts[3]?.summary).toMatch(/^8 demo events, \d+ settled in the weeks before$/);
     const history = Number(record.parts[3]?.summary.split(", ")[1]?.split(" ")[0]);
     expect(history).toBeGreaterThan(20);
     // The weeks before: settled and closed, none in the last two weeks (nothing carried over, no surge).
@@ -95,9 +95,20 @@ describe("seedDemo", () => {
       .where("created_at", ">=", new Date(t.ctx.now().getTime() - 13 * 86_400_000))
       .orderBy("created_at")
       .execute();
-    // The events part's six, and the risk part's two more neighbour disputes between 黄 and 韦 (accepted).
+    // The events part's six of today and two of last week (closed), and the risk part's two more neighbour disputes between 黄 and 韦 (accepted).
     expect(states.map((e) => e.state).sort()).toEqual(
-      ["accepted", "closed", "in_progress", "reported", "resolved", "suspended", "accepted", "accepted"].sort(),
+      [
+        "accepted",
+        "closed",
+        "in_progress",
+        "reported",
+        "resolved",
+        "suspended",
+        "accepted",
+        "accepted",
+        "closed",
+        "closed",
+      ].sort(),
     );
     expect(states).toContainEqual({ state: "accepted", level: "village" });
     expect(record.parts[2]?.summary).toMatch(/^\d+ demo residents in 12 households of 450802001003$/);
