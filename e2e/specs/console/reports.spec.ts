@@ -12,6 +12,13 @@ function lastMonth(): { day: string; from: string; to: string } {
   return { day: `${from.slice(0, 8)}15`, from, to };
 }
 
+/** The Wednesday of last week (China time): a day of the last weekly period that is over. */
+function lastWeeksWednesday(): string {
+  const today = chinaDate(new Date());
+  const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
+  return new Date(Date.parse(`${today}T00:00:00Z`) - (weekday + 5) * 86_400_000).toISOString().slice(0, 10);
+}
+
 describe("reports in the console", () => {
   it("lets the township official write last month's assessment on demand, read its figures (equal to the 工作台's), write the 研判意见 and download the PDF", async () => {
     const { page, context, pageErrors } = await newPage(browser());
@@ -75,6 +82,41 @@ describe("reports in the console", () => {
       .filter({ hasText: "月研判" });
     await row.first().waitFor();
     expect(await row.first().textContent()).toMatch(/第 \d+ 版/);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows last week's hotspots on a map: the demo grid shaded, 荷城路 36 号 as a point that opens its two matters", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.township", demoPassword);
+    await page.goto(`${baseUrl}/reports`);
+    await page.getByText("系统按时生成日报", { exact: false }).waitFor();
+    await page.getByRole("button", { name: "生成报告" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("类型").click();
+    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "周分析" }).click();
+    await dialog.getByLabel("日期").fill(lastWeeksWednesday());
+    await dialog.getByLabel("日期").press("Enter");
+    await dialog
+      .getByRole("button", { name: "生 成" })
+      .or(dialog.getByRole("button", { name: "生成" }))
+      .click();
+    await page.getByRole("heading", { name: /周分析/ }).waitFor();
+
+    // The map of the hotspots: loaded, the demo grid among the shaded ones, the legend beside it.
+    const hotspots = page.getByTestId("hotspot-map");
+    await hotspots.locator('.wg-map[data-map-state="loaded"]').waitFor({ timeout: 30_000 });
+    expect((await hotspots.getAttribute("data-hotspots"))?.split(",")).toContain("450802001003G01");
+    await hotspots.getByText("重复发生的地址", { exact: true }).waitFor();
+    await hotspots.getByText("2 件", { exact: true }).waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+
+    // The address where the matter repeated is a point on the map: it opens the matters reported there.
+    await hotspots.getByRole("button", { name: "荷城路 36 号（2 件）" }).click();
+    await page.waitForURL(/\/events\?/);
+    expect(new URL(page.url()).searchParams.get("q")).toBe("荷城路 36 号");
+    // The list behind it: the two matters of last week at that address, and no other.
+    await expect.poll(() => page.locator(".ant-table-tbody tr.ant-table-row").count(), { timeout: 15_000 }).toBe(2);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

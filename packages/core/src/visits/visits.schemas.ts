@@ -176,6 +176,31 @@ export const DueListSchema = z
   })
   .meta({ id: "VisitDueList" });
 
+/**
+ * "Visits due" as a figure of an area now (the 工作台's): the subjects of the due list — people with a
+ * care or service tag by its rhythm, households by theirs — that are due or overdue for a visit, and
+ * those visited within their rhythm (done). The same statement as GET /visits/due, so each number is
+ * that list's count for the area and status.
+ */
+export const DueCountsQuerySchema = z.object({
+  areaCode: z
+    .string()
+    .regex(/^[0-9A-Za-z]{2,24}$/)
+    .optional()
+    .describe("Default: your one area (the deployment's root for an area-less reader)"),
+});
+
+export const DueCountsSchema = z
+  .object({
+    today: z.string(),
+    area: z.object({ code: z.string(), name: z.string(), level: z.string() }),
+    overdue: z.number().int().describe("Past their due day by more than the grace (GET /visits/due?status=overdue)"),
+    due: z.number().int().describe("Due now, within the grace (status=due)"),
+    done: z.number().int().describe("Visited within their rhythm: next due after today (status=done)"),
+  })
+  .meta({ id: "VisitDueCounts" });
+export type VisitDueCounts = z.infer<typeof DueCountsSchema>;
+
 export const FieldPackSchema = z
   .object({
     today: z.string(),
