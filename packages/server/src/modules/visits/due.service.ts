@@ -21,7 +21,14 @@ import {
 import type { AppContext } from "../../context.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
 import { listRootAreaCodes, listVisitsForSignals } from "./close-outs.queries.ts";
-import { coverage, listDue, listHouseholdsForField, listMembersForField, onTimeCoverage } from "./due.queries.ts";
+import {
+  countDue,
+  coverage,
+  listDue,
+  listHouseholdsForField,
+  listMembersForField,
+  onTimeCoverage,
+} from "./due.queries.ts";
 import { PHOTO_HASH_NEAR_BITS } from "./photo-hash.ts";
 import { householdPlan, listVisitPlans } from "./visit-plans.service.ts";
 
@@ -103,6 +110,32 @@ async function dueOf(ctx: AppContext, prefixes: string[] | null, query: DueQuery
       distanceMeters:
         near && r.lng !== null && r.lat !== null ? Math.round(distanceMeters(near.lng, near.lat, r.lng, r.lat)) : null,
     })),
+  };
+}
+
+/**
+ * "Visits due" as a figure of an area now: how many subjects of the due list are overdue, due, or
+ * visited within their rhythm (done) — counted by the due list's own statement (countDue over the same
+ * subjects), so the 工作台's figure is the count of the list it links to. Read by who reads the
+ * area's figures (report.read); outside their areas the area is not found.
+ */
+export async function dueCounts(ctx: AppContext, actor: Principal, query: { areaCode?: string | undefined }) {
+  const code = query.areaCode ?? (await defaultArea(ctx, actor, "report.read"));
+  const area = await getAreaInScope(ctx.db, code ?? "", principalScope(actor, "report.read"));
+  const today = chinaDate(ctx.now());
+  const rows = await countDue(ctx.db, {
+    prefixes: [area.path],
+    today,
+    householdEveryDays: (await householdPlan(ctx)).everyDays as number,
+    timeZone: TIME_ZONE,
+  });
+  const n = (status: VisitStatus) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return {
+    today,
+    area: { code: area.code, name: area.name, level: area.level },
+    overdue: n("overdue"),
+    due: n("due"),
+    done: n("done"),
   };
 }
 

@@ -7,6 +7,8 @@ import {
   CloseOutSummarySchema,
   CoverageQuerySchema,
   CoverageSchema,
+  DueCountsQuerySchema,
+  DueCountsSchema,
   DueListSchema,
   DueQuerySchema,
   FieldPackQuerySchema,
@@ -30,7 +32,7 @@ import { principalOf, requestMeta } from "../../http/authenticate.ts";
 import { routeErrors } from "../../http/problem.ts";
 import { MAX_ATTACHMENT_BYTES } from "../events/attachment-files.ts";
 import { closeOutStatus, confirmCloseOut, correctCloseOut, getCloseOut, getDay } from "./close-outs.service.ts";
-import { dueList, fieldPack, visitCoverage, visitSignals } from "./due.service.ts";
+import { dueCounts, dueList, fieldPack, visitCoverage, visitSignals } from "./due.service.ts";
 import { needToEvent, needToLeadHousehold, readVisitPhoto, saveVisitPhoto } from "./visit-needs.service.ts";
 import { listVisitPlans, updateVisitPlan } from "./visit-plans.service.ts";
 import { getVisit, recordVisit, visitHistory } from "./visits.service.ts";
@@ -92,6 +94,22 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       },
     },
     async (request) => dueList(ctx, principalOf(request), request.query),
+  );
+
+  app.get(
+    "/visits/due-counts",
+    {
+      config: { permission: "report.read" },
+      schema: {
+        tags,
+        summary: "Visits due as a figure of an area now: overdue, due, and visited within their rhythm",
+        description:
+          "Each number is the count of GET /visits/due for the area and that status (the same subjects and rhythms).",
+        querystring: DueCountsQuerySchema,
+        response: { 200: DueCountsSchema, ...errors },
+      },
+    },
+    async (request) => dueCounts(ctx, principalOf(request), request.query),
   );
 
   app.get(
