@@ -120,6 +120,13 @@ export const ReportMapSchema = z
   .meta({ id: "ReportMap" });
 export type ReportMap = z.infer<typeof ReportMapSchema>;
 
+/**
+ * Visits due against visits done in the period, by the visits module's own measure (GET
+ * /visits/coverage): the times a care or service subject or a household fell due for a visit within
+ * the period (judged: met in time, met late, or not met past its grace) and those met in time.
+ */
+const VisitsDueOfPeriod = z.object({ fellDue: z.number().int(), doneOnTime: z.number().int() });
+
 export const WeeklyContentSchema = z.object({
   kind: z.literal("weekly"),
   figures: ReportFiguresSchema,
@@ -142,6 +149,8 @@ export const WeeklyContentSchema = z.object({
     /** Absent on weekly reports written before hotspots had a map. */
     map: ReportMapSchema.optional(),
   }),
+  /** Absent on reports written before visits due were reported. */
+  visitsDue: VisitsDueOfPeriod.optional(),
   slow: z.object({
     overdue: z.number().int(),
     settledLate: z.number().int(),
@@ -154,6 +163,8 @@ export const MonthlyContentSchema = z.object({
   kind: z.literal("monthly"),
   figures: ReportFiguresSchema,
   areas: z.array(AreaFigures.extend({ previous: FigureRatesSchema })),
+  /** Absent on reports written before visits due were reported. */
+  visitsDue: VisitsDueOfPeriod.extend({ areas: z.array(FigureAreaSchema.extend(VisitsDueOfPeriod.shape)) }).optional(),
   alerts: z.array(
     FigureAreaSchema.extend({
       total: z.number().int(),

@@ -21,6 +21,7 @@ import { listEvents } from "../events/events.service.ts";
 import { getFigures } from "../figures/figures.service.ts";
 import { listAlertsOf } from "../risk/alerts.service.ts";
 import { closeOutStatus } from "../visits/close-outs.service.ts";
+import { visitCoverage } from "../visits/due.service.ts";
 import { hotspotMap } from "./report-map.service.ts";
 import { listRepeatedAddresses, listRepeatedAreas } from "./reports.queries.ts";
 
@@ -37,6 +38,10 @@ const SLOW_LISTED = 20;
 const PAGE = 200;
 
 const system = () => systemPrincipal();
+
+/** Visits due against done in the period, per the visits module's coverage (the console's 走访 tab). */
+const visitsOf = (ctx: AppContext, area: AreaRow, period: ReportPeriod) =>
+  visitCoverage(ctx, system(), { areaCode: area.code, from: period.from, to: period.to });
 
 async function figuresOf(ctx: AppContext, area: AreaRow, period: ReportPeriod, by?: "day" | "category" | "child") {
   return getFigures(ctx, system(), { area: area.code, from: period.from, to: period.to, by });
@@ -126,13 +131,14 @@ function addCounts(into: FigureCounts, c: FigureCounts) {
 
 export async function composeWeekly(ctx: AppContext, area: AreaRow, period: ReportPeriod): Promise<WeeklyContent> {
   const baseline = { from: addDays(period.from, -7 * WEEKLY_BASELINE_WEEKS), to: addDays(period.from, -1) };
-  const [week, byDay, before, hotGrids, hotAddresses, slow] = await Promise.all([
+  const [week, byDay, before, hotGrids, hotAddresses, slow, visits] = await Promise.all([
     figuresOf(ctx, area, period, "category"),
     figuresOf(ctx, area, { from: baseline.from, to: period.to }, "day"),
     figuresOf(ctx, area, baseline, "category"),
     listRepeatedAreas(ctx.db, area.path, period.from, period.to, HOTSPOTS),
     listRepeatedAddresses(ctx.db, area.path, period.from, period.to, HOTSPOTS),
     mattersOf(ctx, area, period, "overdue", SLOW_LISTED),
+    visitsOf(ctx, area, period),
   ]);
   const map = await hotspotMap(
     ctx,
@@ -174,6 +180,7 @@ export async function composeWeekly(ctx: AppContext, area: AreaRow, period: Repo
       })),
       map,
     },
+    visitsDue: { fellDue: visits.area.fellDue, doneOnTime: visits.area.doneOnTime },
     slow: {
       overdue: week.counts.overdue,
       settledLate: week.counts.settledLate,
@@ -208,8 +215,9 @@ export async function composeMonthly(ctx: AppContext, area: AreaRow, period: Rep
   const now = await figuresOf(ctx, area, period, "child");
   // The month before is the calendar month (figures compare with the days of equal length before).
   const lastMonth = reportPeriodOf("monthly", addDays(period.from, -1), () => true);
-  const [before, ...alerts] = await Promise.all([
+  const [before, visits, ...alerts] = await Promise.all([
     figuresOf(ctx, area, lastMonth, "child"),
+    visitsOf(ctx, area, period),
     alertsOfMonth(ctx, area.code, period),
     ...now.rows.map((r) => alertsOfMonth(ctx, r.key, period)),
   ]);
@@ -243,6 +251,17 @@ export async function composeMonthly(ctx: AppContext, area: AreaRow, period: Rep
       rates: figureRates(r.counts),
       previous: figureRates(previousOf.get(r.key) ?? zeroFigures()),
     })),
+    visitsDue: {
+      fellDue: visits.area.fellDue,
+      doneOnTime: visits.area.doneOnTime,
+      areas: visits.children.map((c) => ({
+        code: c.areaCode,
+        name: c.name,
+        level: c.level,
+        fellDue: c.fellDue,
+        doneOnTime: c.doneOnTime,
+      })),
+    },
     alerts: [alertSection(area.code, area.name, area.level, ownOnly), ...childAlerts].filter((s) => s.total > 0),
   };
 }

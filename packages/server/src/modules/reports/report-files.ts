@@ -88,6 +88,12 @@ function hotspotDrawing(c: WeeklyContent): MapDrawing | undefined {
   return { shapes, points, legend };
 }
 
+/** A share in per cent, to one decimal ("—" when nothing fell due). */
+const share = (part: number, whole: number) => (whole === 0 ? "—" : `${Math.round((part / whole) * 1000) / 10}%`);
+
+const VISITS_NOTE =
+  "应走访：关爱、服务对象和农户按各自走访周期在本期到期的次数（到期后宽限期已过或已走访的）；按时走访：宽限期内见到人的次数。";
+
 const cn = (iso: string) =>
   new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
 
@@ -257,8 +263,25 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
       ]),
     });
     const f = c.figures;
+    if (c.visitsDue) {
+      const v = c.visitsDue;
+      sections.push({
+        title: "六、入户走访（应访与已访）",
+        note: VISITS_NOTE,
+        headers: ["指标", "本周"],
+        weights: [3, 1],
+        rows: [
+          ["应走访", v.fellDue],
+          ["按时走访", v.doneOnTime],
+          ["迟访或逾期未访", v.fellDue - v.doneOnTime],
+          ["按时走访率", share(v.doneOnTime, v.fellDue)],
+          [FIGURE_LABELS.visits, f.counts.visits],
+          [FIGURE_LABELS.visitsMet, f.counts.visitsMet],
+        ],
+      });
+    }
     sections.push({
-      title: "六、群众满意度",
+      title: c.visitsDue ? "七、群众满意度" : "六、群众满意度",
       headers: ["评价", "本周", "上周"],
       weights: [3, 1, 1],
       rows: [
@@ -290,8 +313,26 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
         items: c.areas.map((a) => ({ label: `${a.name} 村（社区）内化解率%`, value: a.rates.settledInCommunity ?? 0 })),
       },
     });
+    const v = c.visitsDue;
+    if (v)
+      sections.push({
+        title: "三、入户走访（各区域应访与按时走访）",
+        note: VISITS_NOTE,
+        headers: ["区域", "应走访", "按时走访", "迟访或逾期未访", "按时走访率"],
+        weights: [2.6, 1, 1, 1.4, 1.2],
+        rows: [
+          ...v.areas.map((a) => [
+            a.name,
+            a.fellDue,
+            a.doneOnTime,
+            a.fellDue - a.doneOnTime,
+            share(a.doneOnTime, a.fellDue),
+          ]),
+          [`合计（${r.area.name}）`, v.fellDue, v.doneOnTime, v.fellDue - v.doneOnTime, share(v.doneOnTime, v.fellDue)],
+        ],
+      });
     sections.push({
-      title: "三、风险研判（本月风险预警）",
+      title: v ? "四、风险研判（本月风险预警）" : "三、风险研判（本月风险预警）",
       note:
         c.alerts.length === 0
           ? "本月未产生风险预警。"
@@ -309,7 +350,7 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
       ),
     });
     sections.push({
-      title: "四、研判意见和措施",
+      title: v ? "五、研判意见和措施" : "四、研判意见和措施",
       note: r.judgement
         ? `第 ${r.judgement.version} 版，${r.judgement.writtenBy} 于 ${cn(r.judgement.writtenAt)} 填写。`
         : "尚未填写研判意见。",

@@ -1,4 +1,4 @@
-import { addDays, chinaDate, isWorkingDay, reportPeriodOf } from "@wangge/core";
+import { addDays, chinaDate, isWorkingDay, reportPeriodOf, systemPrincipal } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { extractText, getDocumentProxy } from "unpdf";
@@ -16,6 +16,11 @@ import {
 import { ensureArea } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { workingCalendar } from "../events/categories.service.ts";
+import { createHousehold } from "../registry/households.service.ts";
+import { createPerson } from "../registry/people.service.ts";
+import { createPlace } from "../registry/places.service.ts";
+import { tagSubject } from "../registry/tags.service.ts";
+import { recordVisit } from "../visits/visits.service.ts";
 import { sweepReports } from "./report-sweep.service.ts";
 import { writeReport } from "./reports.service.ts";
 
@@ -96,6 +101,34 @@ beforeAll(async () => {
     carryOvers: open.map((e) => ({ eventId: e.id, reason: e.id === first ? "awaiting_party" : "within_deadline" })),
   });
   expect(close.statusCode, close.body).toBe(201);
+  // An elderly person living alone in the grid (visited weekly) since ten days before, met once today.
+  const system = systemPrincipal();
+  const meta = { requestId: "test", ip: null, userAgent: null };
+  const placeId = crypto.randomUUID();
+  await createPlace(t.ctx, system, meta, {
+    id: placeId,
+    divisionCode: tree.village.code,
+    road: "建设路",
+    houseNumber: "20",
+    gridCode: tree.grid.code,
+  });
+  const householdId = crypto.randomUUID();
+  await createHousehold(t.ctx, system, meta, { id: householdId, placeId });
+  const elder = crypto.randomUUID();
+  await createPerson(t.ctx, system, meta, { id: elder, name: "韦秀英", householdId });
+  await tagSubject(t.ctx, system, meta, "person", elder, [
+    { key: "elderly_alone", validFrom: addDays(reportDay, -10) },
+  ]);
+  await recordVisit(t.ctx, system, meta, {
+    id: crypto.randomUUID(),
+    householdId,
+    personIds: [elder],
+    kind: "care",
+    outcome: "visited",
+    checklist: [],
+    needs: [],
+    visitedAt: new Date(t.clock.now.getTime() - 60_000).toISOString(),
+  } as Parameters<typeof recordVisit>[3]);
   // Time passes: every period holding the day is over (a month and a half later).
   t.clock.advanceMinutes(45 * 24 * 60);
   await signInAll();
@@ -227,6 +260,26 @@ describe("GET /reports/:id, the files and the monthly judgement", () => {
     expect({ from: r.content.figures.previous.from, to: r.content.figures.previous.to }).toEqual(before);
   });
 
+  it("reports visits due against done in the month, per child area, as the visits coverage counts them", async () => {
+    const r = (await call("township", "GET", `/api/v1/reports/${monthly.id}`)).json();
+    const coverage = (
+      await call("township", "GET", `/api/v1/visits/coverage?areaCode=${tree.township.code}&from=${r.from}&to=${r.to}`)
+    ).json();
+    expect(coverage.area.fellDue).toBeGreaterThan(0);
+    expect(r.content.visitsDue).toMatchObject({
+      fellDue: coverage.area.fellDue,
+      doneOnTime: coverage.area.doneOnTime,
+    });
+    const village = r.content.visitsDue.areas.find((a: { code: string }) => a.code === tree.village.code);
+    const covered = coverage.children.find((c: { areaCode: string }) => c.areaCode === tree.village.code);
+    expect(village).toMatchObject({
+      name: tree.village.name,
+      fellDue: covered.fellDue,
+      doneOnTime: covered.doneOnTime,
+    });
+    expect(village.fellDue).toBeGreaterThan(0);
+  });
+
   it("is not found outside the reader's areas", async () => {
     const res = await call("other", "GET", `/api/v1/reports/${monthly.id}`);
     expect(res.statusCode).toBe(404);
@@ -325,6 +378,9 @@ describe("GET /reports/:id, the files and the monthly judgement", () => {
     expect(text).toContain(tree.township.name);
     expect(text).toContain("各区域成效比较");
     expect(text).toContain(tree.village.name);
+    expect(text).toContain("入户走访（各区域应访与按时走访）");
+    const v = r.content.visitsDue;
+    expect(text.replace(/\s+/g, " ")).toContain(`合计（${tree.township.name}） ${v.fellDue} ${v.doneOnTime}`);
     expect(text).toContain("逐户回访");
     expect(text).not.toContain("13812345678");
     // The overview row: the figure, this month, last month.
@@ -352,6 +408,11 @@ describe("GET /reports/:id, the files and the monthly judgement", () => {
       lat: 23.105,
     });
     expect(r.content.weeks).toHaveLength(9);
+    // Visits due against done in the week, as the visits coverage counts them for the week.
+    const coverage = (
+      await call("township", "GET", `/api/v1/visits/coverage?areaCode=${tree.township.code}&from=${r.from}&to=${r.to}`)
+    ).json();
+    expect(r.content.visitsDue).toEqual({ fellDue: coverage.area.fellDue, doneOnTime: coverage.area.doneOnTime });
     // The map: the township's outlines as drawn (the village and the grid), the hotspot grid among them.
     const map = r.content.hotspots.map;
     expect(map.bounds).toEqual([109.6, 23.1, 109.62, 23.12]);
@@ -397,7 +458,14 @@ describe("GET /reports/:id, the files and the monthly judgement", () => {
     await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const names = book.worksheets.map((w) => w.name);
     expect(names).toEqual(
-      expect.arrayContaining(["总体情况", "趋势（与前几周比较）", "类别变化", "办理缓慢", "全部指标"]),
+      expect.arrayContaining([
+        "总体情况",
+        "趋势（与前几周比较）",
+        "类别变化",
+        "办理缓慢",
+        "入户走访（应访与已访）",
+        "全部指标",
+      ]),
     );
     const all = book.getWorksheet("全部指标");
     expect(all?.getRow(2).getCell(3).value).toBe(r.content.figures.counts.reported);
