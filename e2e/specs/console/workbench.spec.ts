@@ -128,4 +128,33 @@ describe("工作台, the console's home", () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it("shows the township's visits due, each number opening the due list of the area with as many people", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.township", demoPassword);
+    await page.goto(`${baseUrl}/`);
+    const card = page.getByTestId("visits-due");
+    await card.getByText("逾期未访").waitFor();
+    const api = await (await page.request.get(`${baseUrl}/api/v1/visits/due-counts`)).json();
+    expect(api.area.name).toBe("贵城街道");
+    // The demo registry has households and care subjects: something is due or overdue.
+    expect(api.overdue + api.due).toBeGreaterThan(0);
+    for (const k of ["overdue", "due", "done"] as const)
+      expect(Number(await card.getByTestId(`visits-due-${k}`).textContent())).toBe(api[k]);
+    await expectFullyTranslated(page, "zh-CN");
+
+    // 到期待访 opens the due list of the township with that status: the same count, page by page.
+    await card.getByTestId("visits-due-due").click();
+    await page.waitForURL(/\/visits\?/);
+    const url = new URL(page.url());
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ tab: "due", areaCode: api.area.code, status: "due" });
+    const list = page.getByTestId("visit-due-list");
+    await list.getByText(`到期 ${api.due}`, { exact: true }).waitFor();
+    const rows = list.locator(".ant-table-tbody tr.ant-table-row");
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(Math.min(api.due, 50));
+    expect(await list.locator(".ant-table-tbody").getByText("逾期", { exact: true }).count()).toBe(0);
+    await expectFullyTranslated(page, "zh-CN");
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
 });

@@ -235,6 +235,7 @@ function VisitsRoute() {
     <VisitsPage
       canReadReports={s.can("report.read")}
       canReadVisits={s.can("person.read")}
+      canListDue={s.can("visit.manage")}
       canConfigure={s.canEverywhere("visit.configure")}
       areaCode={s.me?.assignments.find((a) => a.areaCode)?.areaCode ?? null}
     />
@@ -484,6 +485,8 @@ function DashboardPage() {
             preview={preview}
             mapTools={<BoundaryPreview onChange={setPreview} />}
             canReadVisits={session.can("person.read") && session.can("report.read")}
+            canReadVisitsDue={session.can("report.read")}
+            canListDue={session.can("visit.manage")}
           />
         )}
       </ConfigGate>

@@ -1,7 +1,7 @@
-import type { EventFigure, Figure, FigureCounts, FigureRates } from "@wangge/core";
+import type { EventFigure, Figure, FigureCounts, FigureRates, VisitDueCounts } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
-export type { EventFigure, Figure, FigureCounts, FigureRates };
+export type { EventFigure, Figure, FigureCounts, FigureRates, VisitDueCounts };
 
 export interface FigureArea {
   code: string;
@@ -48,3 +48,7 @@ export const getOpenMatters = (area?: string) => apiFetch<OpenMatters>(`/api/v1/
 /** How many events a box of the inbox holds now (up to 200: "200+" beyond). */
 export const countInbox = (params: { box: string; state?: string }) =>
   apiFetch<unknown[]>(`/api/v1/events?${query({ ...params, limit: "200" })}`).then((list) => list.length);
+
+/** Visits due in an area now: overdue, due and visited within their rhythm (the due list's counts). */
+export const getVisitsDue = (area: string) =>
+  apiFetch<VisitDueCounts>(`/api/v1/visits/due-counts?${query({ areaCode: area })}`);

@@ -9,7 +9,15 @@ import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { LazyWgMap } from "../../../lib/map/LazyWgMap.tsx";
 import type { MyAreas } from "../../../lib/map/my-areas.ts";
-import { countInbox, type Figures, getFigures, getOpenMatters, type OpenMatters } from "../api/figures.ts";
+import {
+  countInbox,
+  type Figures,
+  getFigures,
+  getOpenMatters,
+  getVisitsDue,
+  type OpenMatters,
+  type VisitDueCounts,
+} from "../api/figures.ts";
 
 /**
  * 工作台, the console's home: for the signed-in official's areas, today's and this week's figures with
@@ -39,8 +47,14 @@ export function Workbench({
   preview,
   mapTools,
   canReadVisits = false,
+  canReadVisitsDue = false,
+  canListDue = false,
 }: {
   config: ClientConfig;
+  /** May read the visits due figure (report.read). */
+  canReadVisitsDue?: boolean;
+  /** May open the names behind it (visit.manage: 应走访名单); else it opens the coverage per area. */
+  canListDue?: boolean;
   /** May open the visits behind the visit figures (走访记录) and the close-outs behind theirs. */
   canReadVisits?: boolean;
   mine: MyAreas | undefined;
@@ -119,6 +133,18 @@ export function Workbench({
   }, [mine, open, preview]);
 
   const code = today?.area.code;
+  const [visitsDue, setVisitsDue] = useState<VisitDueCounts>();
+  useEffect(() => {
+    if (!code || !canReadVisitsDue) return;
+    let live = true;
+    getVisitsDue(code).then(
+      (v) => live && setVisitsDue(v),
+      () => live && setVisitsDue(undefined),
+    );
+    return () => {
+      live = false;
+    };
+  }, [code, canReadVisitsDue]);
   // Named by the period, not by its first day: on a Monday today and this week start on the same day.
   const figureLink = (f: EventFigure, which: "today" | "week", from: string, value: ReactNode) =>
     code ? (
@@ -291,6 +317,45 @@ export function Workbench({
               </Row>
             )}
           </Card>
+          {canReadVisitsDue && (
+            <Card
+              title={t("visitsDue.title")}
+              size="small"
+              loading={!visitsDue}
+              style={{ marginTop: 16 }}
+              data-testid="visits-due"
+            >
+              {visitsDue && (
+                <>
+                  <Row gutter={16}>
+                    {(["overdue", "due", "done"] as const).map((k) => (
+                      <Col span={8} key={k}>
+                        <Statistic
+                          title={t(`visitsDue.${k}`)}
+                          valueRender={() => (
+                            <Link
+                              to={`/visits?${new URLSearchParams(
+                                canListDue
+                                  ? { tab: "due", areaCode: visitsDue.area.code, status: k }
+                                  : { tab: "coverage", areaCode: visitsDue.area.code },
+                              )}`}
+                              data-testid={`visits-due-${k}`}
+                            >
+                              {visitsDue[k]}
+                            </Link>
+                          )}
+                          valueStyle={{ color: k === "overdue" && visitsDue.overdue > 0 ? COLOURS.overdue : undefined }}
+                        />
+                      </Col>
+                    ))}
+                  </Row>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t("visitsDue.figureHint")}
+                  </Typography.Text>
+                </>
+              )}
+            </Card>
+          )}
         </Col>
       </Row>
       <Row gutter={[16, 16]}>

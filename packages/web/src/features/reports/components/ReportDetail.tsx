@@ -30,6 +30,7 @@ const OVERVIEW = [
 const RATES: (keyof FigureRates)[] = ["settledInGrid", "settledInCommunity", "onTime", "satisfaction"];
 const isEventFigure = (f: string) => (EVENT_FIGURES as readonly string[]).includes(f);
 const pct = (v: number | null) => (v === null ? "—" : `${v}%`);
+const share = (part: number, whole: number) => (whole === 0 ? "—" : `${Math.round((part / whole) * 1000) / 10}%`);
 const formatTime = (iso: string) => new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
 const eventsLink = (params: Record<string, string>) => `/events?${new URLSearchParams({ box: "all", ...params })}`;
 
@@ -239,6 +240,24 @@ export function ReportDetail({
               ]}
             />
           </Card>
+          {c.visitsDue && (
+            <Card title={t("visitsDue.report.title")} data-testid="report-visits-due">
+              <Descriptions size="small" column={3}>
+                <Descriptions.Item label={t("visitsDue.report.fellDue")}>{c.visitsDue.fellDue}</Descriptions.Item>
+                <Descriptions.Item label={t("visitsDue.report.doneOnTime")}>{c.visitsDue.doneOnTime}</Descriptions.Item>
+                <Descriptions.Item label={t("visitsDue.report.late")}>
+                  {c.visitsDue.fellDue - c.visitsDue.doneOnTime}
+                </Descriptions.Item>
+                <Descriptions.Item label={t("visitsDue.report.onTime")}>
+                  {share(c.visitsDue.doneOnTime, c.visitsDue.fellDue)}
+                </Descriptions.Item>
+                <Descriptions.Item label={t("figures.name.visits")}>
+                  {t("visitsDue.report.visits", { n: f.counts.visits, met: f.counts.visitsMet })}
+                </Descriptions.Item>
+              </Descriptions>
+              <Typography.Text type="secondary">{t("visitsDue.report.hint")}</Typography.Text>
+            </Card>
+          )}
           <Card title={t("reports.sections.slow")}>
             <Typography.Paragraph>
               {t("reports.slowLine", { overdue: c.slow.overdue, late: c.slow.settledLate, onTime: pct(c.slow.onTime) })}
@@ -287,6 +306,41 @@ export function ReportDetail({
               ]}
             />
           </Card>
+          {c.visitsDue && (
+            <Card title={t("visitsDue.report.title")} data-testid="report-visits-due">
+              <Table
+                rowKey="code"
+                size="small"
+                pagination={false}
+                dataSource={[
+                  ...c.visitsDue.areas,
+                  {
+                    code: "",
+                    name: t("visitsDue.report.total"),
+                    level: "",
+                    fellDue: c.visitsDue.fellDue,
+                    doneOnTime: c.visitsDue.doneOnTime,
+                  },
+                ]}
+                columns={[
+                  { title: t("reports.area"), dataIndex: "name" },
+                  { title: t("visitsDue.report.fellDue"), dataIndex: "fellDue" },
+                  { title: t("visitsDue.report.doneOnTime"), dataIndex: "doneOnTime" },
+                  {
+                    title: t("visitsDue.report.late"),
+                    key: "late",
+                    render: (_: unknown, a: { fellDue: number; doneOnTime: number }) => a.fellDue - a.doneOnTime,
+                  },
+                  {
+                    title: t("visitsDue.report.onTime"),
+                    key: "onTime",
+                    render: (_: unknown, a: { fellDue: number; doneOnTime: number }) => share(a.doneOnTime, a.fellDue),
+                  },
+                ]}
+              />
+              <Typography.Text type="secondary">{t("visitsDue.report.hint")}</Typography.Text>
+            </Card>
+          )}
           <Card title={t("reports.sections.alerts")}>
             {c.alerts.length === 0 ? (
               <Typography.Text type="secondary">{t("reports.noAlerts")}</Typography.Text>

@@ -2,12 +2,14 @@ import type {
   CloseOutStatus,
   VisitCoverage as Coverage,
   VisitView as Visit,
+  VisitDueCounts,
+  VisitDueList,
   VisitPlanView as VisitPlan,
   VisitSignal,
 } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
-export type { CloseOutStatus, Coverage, Visit, VisitPlan, VisitSignal };
+export type { CloseOutStatus, Coverage, Visit, VisitDueCounts, VisitDueList, VisitPlan, VisitSignal };
 export type CoverageRow = Coverage["area"];
 
 const query = (params: Record<string, string | undefined>) => {
@@ -41,3 +43,9 @@ export const listSignals = (areaCode?: string) =>
   apiFetch<VisitSignal[]>(`/api/v1/visits/signals${query({ areaCode })}`);
 export const getCloseOutStatus = (params: { areaCode?: string; day?: string; closed?: "yes" | "no" }) =>
   apiFetch<CloseOutStatus>(`/api/v1/close-outs/status${query(params)}`);
+
+/** Who is due for a visit in an area (the list behind the 工作台's visits due), a page at a time. */
+export const listDue = (params: { areaCode?: string; status: string; limit: number; offset: number }) =>
+  apiFetch<VisitDueList>(
+    `/api/v1/visits/due${query({ ...params, limit: String(params.limit), offset: String(params.offset) })}`,
+  );

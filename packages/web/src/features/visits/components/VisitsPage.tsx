@@ -32,6 +32,7 @@ import {
   type VisitPlan,
   type VisitSignal,
 } from "../api/visits.ts";
+import { VisitDueTab } from "./VisitDueTab.tsx";
 import { VisitRecordsTab } from "./VisitRecordsTab.tsx";
 
 /**
@@ -42,10 +43,13 @@ import { VisitRecordsTab } from "./VisitRecordsTab.tsx";
 export function VisitsPage({
   canReadReports,
   canReadVisits,
+  canListDue = false,
   canConfigure,
   areaCode,
 }: {
   canReadReports: boolean;
+  /** Keeps the area's visits (visit.manage): 应走访名单, the list behind the visits due figure. */
+  canListDue?: boolean;
   /** May list visits with the people visited (person.read): 走访记录. */
   canReadVisits: boolean;
   canConfigure: boolean;
@@ -66,6 +70,9 @@ export function VisitsPage({
               { key: "signals", label: t("visits.signals"), children: <SignalsTab areaCode={areaCode} /> },
             ]
           : []),
+        ...(canListDue
+          ? [{ key: "due", label: t("visitsDue.tab"), children: <VisitDueTab areaCode={areaCode} /> }]
+          : []),
         ...(canReadVisits
           ? [{ key: "records", label: t("visits.records.title"), children: <VisitRecordsTab areaCode={areaCode} /> }]
           : []),
@@ -84,8 +91,10 @@ function useFail() {
 function CoverageTab({ areaCode }: { areaCode: string | null }) {
   const { t } = useTranslation();
   const fail = useFail();
+  // The area in the address first (the 工作台's visits due opens here for who may not list names).
+  const [params] = useSearchParams();
   const [trail, setTrail] = useState<{ code: string | undefined; name: string }[]>([
-    { code: areaCode ?? undefined, name: "" },
+    { code: params.get("areaCode") ?? areaCode ?? undefined, name: "" },
   ]);
   const [coverage, setCoverage] = useState<Coverage>();
   const [period, setPeriod] = useState<{ from?: string; to?: string }>({});
