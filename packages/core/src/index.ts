@@ -69,6 +69,7 @@ export * from "./registry/registry.messages.ts";
 export * from "./registry/tags.ts";
 export * from "./reports/report-hotspots.ts";
 export * from "./reports/report-periods.ts";
+export * from "./reports/report-readers.ts";
 export * from "./reports/reports.errors.ts";
 export * from "./reports/reports.messages.ts";
 export * from "./reports/reports.schemas.ts";

@@ -63,7 +63,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "user.read",
       "user.manage",
       "role.manage",
-      "report.read",
+      // No report.read: reports list matters by title, which the administrator does not read (三员分立).
       "screen.view",
       "system.manage",
       "event.configure",

@@ -50,6 +50,20 @@ export function computeScope(assignments: readonly ScopedAssignment[], permissio
   return { isGlobal, view: minimalPrefixes(paths.map((a) => a.areaPath as string)), workSubtrees, workAreas };
 }
 
+/**
+ * Where two scopes overlap, for what needs two permissions at once (a report: report.read and
+ * event.read): each view prefix of one that lies within the other's. Work is not carried over.
+ */
+export function intersectScopes(a: DataScope, b: DataScope): DataScope {
+  if (a.isGlobal && b.isGlobal) return { isGlobal: true, view: [], workSubtrees: [], workAreas: [] };
+  const view = a.isGlobal
+    ? b.view
+    : b.isGlobal
+      ? a.view
+      : a.view.flatMap((p) => b.view.flatMap((q) => (isWithin(p, q) ? [p] : isWithin(q, p) ? [q] : [])));
+  return { isGlobal: false, view: minimalPrefixes(view), workSubtrees: [], workAreas: [] };
+}
+
 export function canView(scope: DataScope, path: string): boolean {
   return scope.isGlobal || scope.view.some((prefix) => isWithin(path, prefix));
 }

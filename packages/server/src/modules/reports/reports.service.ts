@@ -16,6 +16,7 @@ import {
   type ReportPeriod,
   type ReportView,
   reportPeriodOf,
+  reportReadScope,
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { sealFreeText } from "../../privacy/free-text.ts";
@@ -40,7 +41,8 @@ import {
 /**
  * Reports written by the system (日报、周分析、月研判): one per kind, area and period, written once —
  * by the schedule (report-sweep.service.ts) or on demand by anyone who reads the area — and archived
- * as written. Readers see the reports of the areas they hold report.read in (any other is not found);
+ * as written. Readers see the reports of the areas they hold report.read and event.read in (a report
+ * lists matters by title; any other is not found);
  * the judgement (研判意见) on a monthly report is written by who holds report.write for that very area,
  * in versions, masked like all free text.
  */
@@ -129,10 +131,13 @@ async function toReportView(ctx: AppContext, r: StoredReport): Promise<ReportVie
 
 const notFound = (id: string) => new DomainError("REPORT_NOT_FOUND", `no report ${id} in your scope`);
 
-/** A report the reader may read: in an area where they hold report.read; otherwise not found. */
+/**
+ * A report the reader may read: in an area where they hold report.read and event.read (it lists
+ * matters by title: core's reportReadScope); otherwise not found.
+ */
 export async function visibleReport(ctx: AppContext, actor: Principal, id: string): Promise<StoredReport> {
   const r = await findReport(ctx.db, id);
-  if (!r || !canView(principalScope(actor, "report.read"), r.area_path)) throw notFound(id);
+  if (!r || !canView(reportReadScope(actor), r.area_path)) throw notFound(id);
   return r;
 }
 
@@ -152,7 +157,7 @@ export async function listReports(
     offset: number;
   },
 ) {
-  const scope = principalScope(actor, "report.read");
+  const scope = reportReadScope(actor);
   const area = q.area ? await readableArea(ctx, actor, q.area, "querystring.area") : undefined;
   const filter = {
     prefixes: scope.isGlobal ? null : scope.view,
@@ -170,7 +175,7 @@ export async function listReports(
 
 async function readableArea(ctx: AppContext, actor: Principal, code: string, path: string): Promise<AreaRow> {
   try {
-    return await getAreaInScope(ctx.db, code, principalScope(actor, "report.read"));
+    return await getAreaInScope(ctx.db, code, reportReadScope(actor));
   } catch (err) {
     if (err instanceof DomainError && err.code === "AREA_NOT_FOUND")
       throw new DomainError("AREA_NOT_FOUND", `no area ${code} in your scope`, {

@@ -3,6 +3,7 @@ import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { up as revokeAdminReportRead } from "../../db/migrations/2026_12_11_0920_revoke_admin_report_read.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import {
   type AreaTree,
@@ -20,6 +21,7 @@ import { createHousehold } from "../registry/households.service.ts";
 import { createPerson } from "../registry/people.service.ts";
 import { createPlace } from "../registry/places.service.ts";
 import { tagSubject } from "../registry/tags.service.ts";
+import { forgetPrincipals } from "../users/principal-cache.ts";
 import { recordVisit } from "../visits/visits.service.ts";
 import { sweepReports } from "./report-sweep.service.ts";
 import { writeReport } from "./reports.service.ts";
@@ -469,6 +471,52 @@ describe("GET /reports/:id, the files and the monthly judgement", () => {
     );
     const all = book.getWorksheet("全部指标");
     expect(all?.getRow(2).getCell(3).value).toBe(r.content.figures.counts.reported);
+  });
+});
+
+describe("who reads a report: report.read and event.read over its area (it lists matters by title)", () => {
+  it("shows the daily report's titles to the township official, and nothing to an administrator holding report.read alone", async () => {
+    const daily = (await call("township", "GET", `/api/v1/reports?kind=daily&area=${tree.township.code}`)).json()
+      .items[0];
+    const seen = (await call("township", "GET", `/api/v1/reports/${daily.id}`)).json();
+    expect(seen.content.matters.length).toBeGreaterThan(0);
+    expect(seen.content.matters[0].title).toEqual(expect.any(String));
+    // A deployment from before: its admin role still carries report.read (and no event.read).
+    await t.ctx.db
+      .insertInto("role_permission")
+      .values({ role_key: "admin", permission: "report.read" })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    forgetPrincipals();
+    const list = await call("admin", "GET", "/api/v1/reports");
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json()).toEqual({ total: 0, items: [] });
+    for (const url of [
+      `/api/v1/reports/${daily.id}`,
+      `/api/v1/reports/${daily.id}/pdf`,
+      `/api/v1/reports/${daily.id}/xlsx`,
+    ]) {
+      const res = await call("admin", "GET", url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().code).toBe("REPORT_NOT_FOUND");
+      expect(res.body).not.toContain(seen.content.matters[0].number);
+    }
+    const write = await call("admin", "POST", "/api/v1/reports", {
+      id: crypto.randomUUID(),
+      kind: "daily",
+      area: tree.township.code,
+      day: reportDay,
+    });
+    expect(write.statusCode).toBe(404);
+    expect(write.json()).toMatchObject({ code: "AREA_NOT_FOUND", errors: [{ path: "area" }] });
+    // The migration takes report.read from the admin role (twice changes nothing): the API refuses.
+    await revokeAdminReportRead(t.ctx.db);
+    await revokeAdminReportRead(t.ctx.db);
+    forgetPrincipals();
+    expect((await call("admin", "GET", "/api/v1/reports")).statusCode).toBe(403);
+    expect((await call("admin", "GET", `/api/v1/reports/${daily.id}`)).statusCode).toBe(403);
+    // The township official still reads it.
+    expect((await call("township", "GET", `/api/v1/reports/${daily.id}/pdf`)).statusCode).toBe(200);
   });
 });
 
