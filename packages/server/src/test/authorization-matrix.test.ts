@@ -1218,6 +1218,14 @@ const samples: Record<string, Sample> = {
       url: `/api/v1/visits/coverage?areaCode=${inScope ? tree.grid.code : elsewhere.grid.code}`,
     }),
   },
+  "GET /api/v1/visits/due-counts": {
+    ok: 200,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: `/api/v1/visits/due-counts?areaCode=${inScope ? tree.grid.code : elsewhere.grid.code}`,
+    }),
+  },
   "GET /api/v1/visits/signals": {
     ok: 200,
     scoped: true,
