@@ -112,12 +112,14 @@ export function buildCli(): Command {
   figures
     .command("rebuild")
     .description(
-      "count every figure again from the events, disputes, visits and close-outs (the server may run on PostgreSQL; PGlite needs it stopped)",
+      "count every figure again from the events, disputes, visits and close-outs, and the open matters per area (the server may run on PostgreSQL; PGlite needs it stopped)",
     )
     .action(async () => {
       await withDeployment("figures rebuild", async (ctx) => {
-        const { rows } = await rebuildFigures(ctx);
-        print(`figures rebuilt: ${rows} row(s) of area, day and category`);
+        const { rows, openRows } = await rebuildFigures(ctx);
+        print(
+          `figures rebuilt: ${rows} row(s) of area, day and category; ${openRows} row(s) of open matters by area and deadline day`,
+        );
       });
     });
 

@@ -41,7 +41,7 @@ import type {
   Open311KeyTable,
   WorkCalendarDayTable,
 } from "../modules/events/events.table.ts";
-import type { FigureDayTable, FigureRebuildTable } from "../modules/figures/figures.table.ts";
+import type { FigureDayTable, FigureRebuildTable, OpenMatterDayTable } from "../modules/figures/figures.table.ts";
 import type {
   BroadcastAudioTable,
   BroadcastItemTable,
@@ -139,6 +139,7 @@ export interface DB {
   event: EventTable;
   figure_day: FigureDayTable;
   figure_rebuild: FigureRebuildTable;
+  open_matter_day: OpenMatterDayTable;
   event_step: EventStepTable;
   event_counter: EventCounterTable;
   event_attachment: EventAttachmentTable;

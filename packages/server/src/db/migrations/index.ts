@@ -45,6 +45,7 @@ import * as m20261210_1000 from "./2026_12_10_1000_create_projects.ts";
 import * as m20261210_1001 from "./2026_12_10_1001_extend_comments_to_procedures_and_projects.ts";
 import * as m20261210_1002 from "./2026_12_10_1002_grant_project_manage.ts";
 import * as m20261211_0920 from "./2026_12_11_0920_revoke_admin_report_read.ts";
+import * as m20261211_0940 from "./2026_12_11_0940_create_open_matter_day.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -97,4 +98,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_10_1001_extend_comments_to_procedures_and_projects": m20261210_1001,
   "2026_12_10_1002_grant_project_manage": m20261210_1002,
   "2026_12_11_0920_revoke_admin_report_read": m20261211_0920,
+  "2026_12_11_0940_create_open_matter_day": m20261211_0940,
 };

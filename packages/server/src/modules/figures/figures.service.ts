@@ -1,4 +1,5 @@
 import {
+  chinaDate,
   type DataScope,
   DomainError,
   type FigureCounts,
@@ -14,15 +15,16 @@ import {
 import type { AppContext } from "../../context.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import {
-  countOpenUnder,
+  countOpenDueToday,
   findAreaByCode,
   listAreasAtPaths,
   listAreasByCodes,
   listChildAreas,
-  listParentsAmong,
+  listChildrenWithOpenMatters,
   sumFiguresByArea,
   sumFiguresOfAreaBy,
   sumFiguresWithPrevious,
+  sumOpenMatters,
 } from "./figures.queries.ts";
 
 /**
@@ -121,29 +123,38 @@ export async function getFigures(ctx: AppContext, actor: Principal, query: Figur
   };
 }
 
-/** Open matters now in an area and in each of its live children, and how many of them are past their deadline. */
+/**
+ * Open matters now in an area and in each of its live children, and how many of them are past their
+ * deadline: the kept counts per area and deadline day (open_matter_day, kept by the database as events
+ * change), the days before today summed, plus the matters due earlier today read by their deadline.
+ */
 export async function openMatters(ctx: AppContext, actor: Principal, query: { area?: string | undefined }) {
   const area = await figureArea(ctx, actor, query.area);
-  const [counts, children, trail] = await Promise.all([
-    countOpenUnder(ctx.db, area.path, ctx.now()),
-    listChildAreas(ctx.db, area.id, { live: true }),
+  const now = ctx.now();
+  const today = chinaDate(now);
+  const [own, children, dueToday, trail] = await Promise.all([
+    sumOpenMatters(ctx.db, area.code, today),
+    listChildrenWithOpenMatters(ctx.db, area.id, today),
+    countOpenDueToday(ctx.db, area.path, today, now),
     trailTo(ctx, actor, area),
   ]);
-  const parents = await listParentsAmong(
-    ctx.db,
-    children.map((c) => c.id),
-  );
-  const byChild = new Map(counts.map((c) => [c.childCode, c]));
+  const byChild = new Map(children.map((c) => [c.code, { ...c }]));
+  let overdue = own.overdue;
+  for (const d of dueToday) {
+    overdue += d.n;
+    const child = byChild.get(d.areaPath.slice(area.path.length).split("/")[0] ?? "");
+    if (child) child.overdue += d.n;
+  }
   return {
     area: brief(area),
     trail,
-    open: counts.reduce((n, c) => n + c.open, 0),
-    overdue: counts.reduce((n, c) => n + c.overdue, 0),
-    children: children.map((c) => ({
-      ...brief(c),
-      open: byChild.get(c.code)?.open ?? 0,
-      overdue: byChild.get(c.code)?.overdue ?? 0,
-      hasChildren: parents.has(c.id),
+    open: own.open,
+    overdue,
+    children: [...byChild.values()].map((c) => ({
+      ...brief(c as Pick<AreaRow, "code" | "name" | "level">),
+      open: c.open,
+      overdue: c.overdue,
+      hasChildren: c.hasChildren,
     })),
   };
 }

@@ -33,3 +33,13 @@ export interface FigureDayTable {
 export interface FigureRebuildTable {
   requested_at: Date;
 }
+
+/**
+ * Open matters now, per area (every level on the path where each now is) and deadline day (China
+ * time; 'infinity' without a deadline) — kept by triggers on `event` (migration 2026_12_11_0940).
+ */
+export interface OpenMatterDayTable {
+  area_code: string;
+  due_day: ColumnType<string, string, never>;
+  open: number;
+}
