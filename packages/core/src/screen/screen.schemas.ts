@@ -45,7 +45,12 @@ export const ScreenOverviewSchema = z
     open: z.object({
       open: z.number().int(),
       overdue: z.number().int(),
-      /** Open matters per area where they are now (grids and the levels above that hold some). */
+      /**
+       * Open matters per area the wall's map draws: the areas from the screen's down to the deepest level
+       * within the map's cap (3,000 areas — a township's or county's grids, a province's townships). A row of
+       * that level counts everything under it; a row above, what sits on that area itself. A shape's
+       * count: the rows whose path passes through it. Areas without open matters are left out.
+       */
       areas: z.array(
         z.object({ code: z.string(), path: z.string(), open: z.number().int(), overdue: z.number().int() }),
       ),

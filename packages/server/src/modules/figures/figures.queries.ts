@@ -367,3 +367,29 @@ export async function listAreasAtPaths(db: Db, paths: readonly string[] | "roots
   else q = q.where("path", "in", paths);
   return q.orderBy("path").execute();
 }
+
+/** The live children of these areas (one level down), at most `limit` of them. */
+export async function listLiveChildrenOf(db: Db, parentIds: readonly string[], limit: number) {
+  if (parentIds.length === 0) return [];
+  return db
+    .selectFrom("area")
+    .select(["id", "code", "path", "parent_id"])
+    .where("parent_id", "in", parentIds)
+    .where("abolished_at", "is", null)
+    .limit(limit)
+    .execute();
+}
+
+/** The kept open matters of areas (each: everything under it), in total and due before `today`, by code. */
+export async function sumOpenMattersOf(
+  db: Db,
+  codes: readonly string[],
+  today: string,
+): Promise<Map<string, { open: number; overdue: number }>> {
+  if (codes.length === 0) return new Map();
+  const res = await sql<{ area_code: string; open: number; overdue: number | null }>`
+    select area_code, sum(open)::integer as open, (sum(open) filter (where due_day < ${today}::date))::integer as overdue
+    from open_matter_day where area_code = any(${[...codes]}::text[])
+    group by area_code`.execute(db);
+  return new Map(res.rows.map((r) => [r.area_code, { open: Number(r.open), overdue: Number(r.overdue ?? 0) }]));
+}

@@ -1,19 +1,7 @@
-import { OPEN_STATES } from "@wangge/core";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
-
-/** Open matters under a path, per area where each is now, and how many of them are past their deadline. */
-export async function countOpenByArea(db: Db, path: string, now: Date) {
-  const res = await sql<{ area_path: string; open: string | number; overdue: string | number }>`
-    select area_path, count(*) as open, count(*) filter (where due_at < ${now}) as overdue
-    from event
-    where area_path like ${`${path}%`} and state in (${sql.join(OPEN_STATES.map((s) => sql.lit(s)))})
-      and merged_into is null
-    group by area_path`.execute(db);
-  return res.rows.map((r) => ({ areaPath: r.area_path, open: Number(r.open), overdue: Number(r.overdue) }));
-}
 
 /** The newest matters reported under a path (merged duplicates left out): what they are and where, no text. */
 export async function listLatestEvents(db: Db, path: string, limit: number) {

@@ -10,10 +10,11 @@ import {
   screenReader,
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
-import { figureArea, getFigures } from "../figures/figures.service.ts";
+import { MAP_FEATURE_LIMIT } from "../areas/area-map.service.ts";
+import { figureArea, getFigures, openMattersOnMap } from "../figures/figures.service.ts";
 import { listAlertsOf } from "../risk/alerts.service.ts";
 import { closeOutStatus } from "../visits/close-outs.service.ts";
-import { countOpenByArea, listCategoryNames, listLatestCloseOuts, listLatestEvents } from "./screen.queries.ts";
+import { listCategoryNames, listLatestCloseOuts, listLatestEvents } from "./screen.queries.ts";
 
 /**
  * The big screen of a command centre: for the area it is bound to (or any area under it), this
@@ -34,14 +35,15 @@ export async function screenOverview(
   const monthStart = `${today.slice(0, 8)}01`;
   const trendFrom = addDays(today, -(SCREEN_TREND_DAYS - 1));
   // The area is checked here (404 outside the screen's areas); the rest reads it by code.
-  const { path, code } = await figureArea(ctx, reader, query.area);
+  const bound = await figureArea(ctx, reader, query.area);
+  const { path, code } = bound;
   const month = await getFigures(ctx, reader, { area: code, from: monthStart, to: today, by: "category" });
   const area = month.area;
   const yesterday = chinaDate(now, -1);
   const [trend, categories, open, alerts, closeOutGrids, closeOuts, latest] = await Promise.all([
     getFigures(ctx, reader, { area: area.code, from: trendFrom, to: today, by: "day" }),
     listCategoryNames(ctx.db),
-    countOpenByArea(ctx.db, path, now),
+    openMattersOnMap(ctx, bound, now, MAP_FEATURE_LIMIT),
     listAlertsOf(ctx, reader, { state: "active", areaCode: area.code, limit: SCREEN_LIST_LENGTH, offset: 0 }),
     closeOutStatus(ctx, reader, { areaCode: area.code, day: yesterday }),
     listLatestCloseOuts(ctx.db, path, SCREEN_LIST_LENGTH),
@@ -65,7 +67,6 @@ export async function screenOverview(
   }
   const byDay = new Map(trend.rows.map((r) => [r.key, r.counts] as const));
   const zero = { reported: 0, settled: 0, overdue: 0 } as Pick<FigureCounts, "reported" | "settled" | "overdue">;
-  const codeOf = (p: string) => p.split("/").filter(Boolean).at(-1) ?? "";
   return {
     area,
     areas: reader.assignments
@@ -87,11 +88,7 @@ export async function screenOverview(
     categories: [...byTop]
       .map(([key, reported]) => ({ key, names: nameOf(key), reported }))
       .sort((a, b) => b.reported - a.reported || a.key.localeCompare(b.key)),
-    open: {
-      open: open.reduce((n, c) => n + c.open, 0),
-      overdue: open.reduce((n, c) => n + c.overdue, 0),
-      areas: open.map((c) => ({ code: codeOf(c.areaPath), path: c.areaPath, open: c.open, overdue: c.overdue })),
-    },
+    open,
     alerts: {
       total: alerts.total,
       items: alerts.items.map((a) => ({
