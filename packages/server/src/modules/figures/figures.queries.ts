@@ -82,6 +82,37 @@ export async function sumFiguresByArea(
   return new Map(res.rows.map((r) => [r.area_code, countsOf(r)]));
 }
 
+/**
+ * The children of an area (abolished ones too: past figures stay with them) with their figures over a
+ * period, in one statement: each child's rows are one range of figure_day's key (area, day, category).
+ * `rows` says whether a child has any row in the period (an abolished one shows only then).
+ */
+export async function sumFiguresOfChildren(
+  db: Db,
+  parentId: string,
+  period: { from: string; to: string; categoryKey?: string | undefined },
+): Promise<{ code: string; name: string; level: string; abolished: boolean; rows: number; counts: FigureCounts }[]> {
+  const res = await sql<
+    Record<string, unknown> & { code: string; name: string; level: string; abolished: boolean; n_rows: number }
+  >`
+    select c.code, c.name, c.level, c.abolished_at is not null as abolished, s.*
+    from area c
+    cross join lateral (
+      select count(*)::integer as n_rows, ${sums} from figure_day
+      where area_code = c.code and day >= ${period.from}::date and day <= ${period.to}::date
+        and ${categoryFilter(period.categoryKey)}) s
+    where c.parent_id = ${parentId}::uuid
+    order by c.code`.execute(db);
+  return res.rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    level: r.level,
+    abolished: r.abolished,
+    rows: Number(r.n_rows),
+    counts: countsOf(r),
+  }));
+}
+
 /** The figures of one area over a period and over the period before it, in one statement. */
 export async function sumFiguresWithPrevious(
   db: Db,
@@ -351,6 +382,19 @@ export async function listChildAreas(db: Db, parentId: string, options: { live: 
 /** An area by code (any, abolished too: past figures stay with it). */
 export async function findAreaByCode(db: Db, code: string) {
   return db.selectFrom("area").selectAll().where("code", "=", code).executeTakeFirst();
+}
+
+/** An area by code (any, abolished too) and the areas on its path above it, ordered by path, in one statement. */
+export async function findAreaWithAncestors(db: Db, code: string) {
+  const rows = await db
+    .selectFrom("area as t")
+    .innerJoin("area as a", (j) => j.on(sql<boolean>`a.code = any(string_to_array(trim(both '/' from t.path), '/'))`))
+    .selectAll("a")
+    .where("t.code", "=", code)
+    .orderBy("a.path")
+    .execute();
+  const area = rows.find((r) => r.code === code);
+  return area ? { area, path: rows } : undefined;
 }
 
 /** Areas by code, ordered by path (a breadcrumb). */

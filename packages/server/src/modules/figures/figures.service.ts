@@ -16,14 +16,13 @@ import type { AppContext } from "../../context.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import {
   countOpenDueToday,
-  findAreaByCode,
+  findAreaWithAncestors,
   listAreasAtPaths,
   listAreasByCodes,
-  listChildAreas,
   listChildrenWithOpenMatters,
   listLiveChildrenOf,
-  sumFiguresByArea,
   sumFiguresOfAreaBy,
+  sumFiguresOfChildren,
   sumFiguresWithPrevious,
   sumOpenMatters,
   sumOpenMattersOf,
@@ -45,31 +44,35 @@ export interface FiguresQuery {
 
 const visible = (scope: DataScope, path: string) => scope.isGlobal || scope.view.some((p) => path.startsWith(p));
 
+const notFound = (message: string) =>
+  new DomainError("AREA_NOT_FOUND", message, { errors: [fieldIssue("querystring.area", "FIELD_UNKNOWN_AREA")] });
+
 /** The area asked for, within the reader's view; without one, the reader's first area (a global reader: the root). */
 export async function figureArea(ctx: AppContext, actor: Principal, code: string | undefined): Promise<AreaRow> {
-  const scope = principalScope(actor, "event.read");
-  if (code) {
-    const area = await findAreaByCode(ctx.db, code);
-    if (!area || !visible(scope, area.path))
-      throw new DomainError("AREA_NOT_FOUND", `no area ${code} in your scope`, {
-        errors: [fieldIssue("querystring.area", "FIELD_UNKNOWN_AREA")],
-      });
-    return area;
-  }
-  const [first] = await listAreasAtPaths(ctx.db, scope.isGlobal ? "roots" : scope.view);
-  if (!first)
-    throw new DomainError("AREA_NOT_FOUND", "you hold no post in an area", {
-      errors: [fieldIssue("querystring.area", "FIELD_UNKNOWN_AREA")],
-    });
-  return first;
+  return (await figureAreaAndTrail(ctx, actor, code)).area;
 }
 
-/** From the highest area the reader sees down to the area: the breadcrumb of a drill-down. */
-async function trailTo(ctx: AppContext, actor: Principal, area: AreaRow) {
+/**
+ * The area asked for (as figureArea) and the breadcrumb of a drill-down — from the highest area the
+ * reader sees down to it — read together (one statement when the area is named).
+ */
+async function figureAreaAndTrail(ctx: AppContext, actor: Principal, code: string | undefined) {
   const scope = principalScope(actor, "event.read");
-  const codes = area.path.split("/").filter(Boolean);
-  const rows = await listAreasByCodes(ctx.db, codes);
-  return rows.filter((r) => visible(scope, r.path) && area.path.startsWith(r.path)).map(brief);
+  let area: AreaRow | undefined;
+  let above: AreaRow[];
+  if (code) {
+    const found = await findAreaWithAncestors(ctx.db, code);
+    if (!found || !visible(scope, found.area.path)) throw notFound(`no area ${code} in your scope`);
+    area = found.area;
+    above = found.path;
+  } else {
+    [area] = await listAreasAtPaths(ctx.db, scope.isGlobal ? "roots" : scope.view);
+    if (!area) throw notFound("you hold no post in an area");
+    above = await listAreasByCodes(ctx.db, area.path.split("/").filter(Boolean));
+  }
+  const at = area;
+  const trail = above.filter((r) => visible(scope, r.path) && at.path.startsWith(r.path)).map(brief);
+  return { area: at, trail };
 }
 
 const brief = (a: Pick<AreaRow, "code" | "name" | "level">) => ({ code: a.code, name: a.name, level: a.level });
@@ -82,35 +85,35 @@ function checkPeriod(from: string, to: string) {
     });
 }
 
+/** The breakdown asked for: each child area (an abolished one only where it has figures), day or category. */
+async function figureRows(
+  ctx: AppContext,
+  area: AreaRow,
+  by: FiguresQuery["by"],
+  period: { from: string; to: string; categoryKey?: string | undefined },
+): Promise<{ key: string; name: string | null; level: string | null; counts: FigureCounts }[]> {
+  if (by === "child")
+    return (await sumFiguresOfChildren(ctx.db, area.id, period))
+      .filter((c) => !c.abolished || c.rows > 0)
+      .map((c) => ({ key: c.code, name: c.name, level: c.level, counts: c.counts }));
+  if (!by) return [];
+  return (await sumFiguresOfAreaBy(ctx.db, area.code, by, period)).map((r) => ({
+    key: r.key,
+    name: null,
+    level: null,
+    counts: r.counts,
+  }));
+}
+
 export async function getFigures(ctx: AppContext, actor: Principal, query: FiguresQuery) {
   checkPeriod(query.from, query.to);
-  const area = await figureArea(ctx, actor, query.area);
+  const { area, trail } = await figureAreaAndTrail(ctx, actor, query.area);
   const period = { from: query.from, to: query.to, categoryKey: query.category };
   const before = previousPeriod(query.from, query.to);
-  const [{ now: counts, previous: previousCounts }, trail, children] = await Promise.all([
+  const [{ now: counts, previous: previousCounts }, rows] = await Promise.all([
     sumFiguresWithPrevious(ctx.db, area.code, period, before),
-    trailTo(ctx, actor, area),
-    query.by === "child" ? listChildAreas(ctx.db, area.id, { live: false }) : Promise.resolve([]),
+    figureRows(ctx, area, query.by, period),
   ]);
-  let rows: { key: string; name: string | null; level: string | null; counts: FigureCounts }[] = [];
-  if (query.by === "child") {
-    const sums = await sumFiguresByArea(
-      ctx.db,
-      children.map((c) => c.code),
-      period,
-    );
-    rows = children
-      // An abolished child shows only where it has figures in the period.
-      .filter((c) => c.abolished_at === null || sums.has(c.code))
-      .map((c) => ({ key: c.code, name: c.name, level: c.level, counts: sums.get(c.code) ?? zeroFigures() }));
-  } else if (query.by) {
-    rows = (await sumFiguresOfAreaBy(ctx.db, area.code, query.by, period)).map((r) => ({
-      key: r.key,
-      name: null,
-      level: null,
-      counts: r.counts,
-    }));
-  }
   return {
     area: brief(area),
     trail,
@@ -131,14 +134,13 @@ export async function getFigures(ctx: AppContext, actor: Principal, query: Figur
  * change), the days before today summed, plus the matters due earlier today read by their deadline.
  */
 export async function openMatters(ctx: AppContext, actor: Principal, query: { area?: string | undefined }) {
-  const area = await figureArea(ctx, actor, query.area);
+  const { area, trail } = await figureAreaAndTrail(ctx, actor, query.area);
   const now = ctx.now();
   const today = chinaDate(now);
-  const [own, children, dueToday, trail] = await Promise.all([
+  const [own, children, dueToday] = await Promise.all([
     sumOpenMatters(ctx.db, area.code, today),
     listChildrenWithOpenMatters(ctx.db, area.id, today),
     countOpenDueToday(ctx.db, area.path, today, now),
-    trailTo(ctx, actor, area),
   ]);
   const byChild = new Map(children.map((c) => [c.code, { ...c }]));
   let overdue = own.overdue;
