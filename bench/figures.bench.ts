@@ -28,13 +28,14 @@ import { postgresForBench } from "./support.ts";
  *   the writes would have left them (one row per area on the grid's path, day and category), built
  *   in SQL from a table of the synthetic events;
  * - O open events (default 50,000, 10% past their deadline) in the event table, which the map's
- *   colours count;
+ *   colours count (from open_matter_day, which triggers on event keep per area and deadline day);
  * - the 工作台's reads at the province, a county and a grid: today's figures, this week's by child
  *   area, and the open matters of the children (the three requests the home makes), p50 / p95; and a
  *   year's figures by child;
  * - the cost the figures add to a report: the one upsert of its areas' rows (six levels) in its own
  *   transaction, on rows that exist (a busy day) — per report, and reports per second alone; and to
- *   an action (an acceptance): its step's facts read back and upserted.
+ *   an action (an acceptance): its step's facts read back and upserted; and the open matters kept per
+ *   area and deadline day to a change of state (settle, reopen: the triggers on event).
  * - a county's monthly report (月研判) written from those figures: the county and its townships this
  *   month and the month before, their alerts (goal: under 5 s) — composed three times, then stored.
  * The raw events behind 2,000,000 rows of history are not loaded (the figures are built from their
@@ -289,6 +290,35 @@ export async function run(args: string[]): Promise<Record<string, number>> {
           engine: e,
           measure: "an action's figures: its step's facts read and upserted, ms added to its transaction",
           value: `${actionMs}`,
+        });
+
+        // The cost the open matters kept per area and deadline day (triggers on event) add to a change
+        // of state: settling an open matter and reopening it (each updates six rows of open_matter_day),
+        // each in its own transaction — against the same with the triggers off.
+        const settleAndReopen = async (i: number) => {
+          const ev = openRows.rows[i % openRows.rows.length] as { id: string };
+          await ctx.db
+            .transaction()
+            .execute((trx) => sql`update event set state = 'resolved' where id = ${ev.id}::uuid`.execute(trx));
+          await ctx.db
+            .transaction()
+            .execute((trx) => sql`update event set state = 'reported' where id = ${ev.id}::uuid`.execute(trx));
+        };
+        const m = Math.min(n, 500);
+        await sql`alter table event disable trigger event_open_matter_update`.execute(ctx.db);
+        t = performance.now();
+        for (let i = 0; i < m; i++) await settleAndReopen(i);
+        const changeAlone = (performance.now() - t) / (2 * m);
+        await sql`alter table event enable trigger event_open_matter_update`.execute(ctx.db);
+        t = performance.now();
+        for (let i = 0; i < m; i++) await settleAndReopen(i);
+        const changeKept = (performance.now() - t) / (2 * m);
+        const openMs = Math.round((changeKept - changeAlone) * 100) / 100;
+        Object.assign(figures, { [`${e}_state_change_open_matters_ms`]: openMs });
+        rows.push({
+          engine: e,
+          measure: "a change of state (settle, reopen): open matters kept per area and deadline day, ms added",
+          value: `${openMs} (${Math.round(changeAlone * 100) / 100} ms without)`,
         });
 
         // A county's monthly report: composed from the figures (three times), then written and stored once.

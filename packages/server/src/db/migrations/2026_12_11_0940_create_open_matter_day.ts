@@ -18,29 +18,31 @@ const OPEN = sql.raw(`('reported', 'accepted', 'assigned', 'in_progress', 'retur
 
 /** The change of one statement: -1 for each old row that was open, +1 for each new one. */
 function keepFunction(name: string, sources: ("old_rows" | "new_rows")[]) {
-  const changed = sql.join(
-    sources.map(
-      (
-        s,
-      ) => sql`select area_path, ${sql.raw(dueDay("due_at"))} as due_day, ${sql.raw(s === "old_rows" ? "-1" : "1")} as n
-        from ${sql.raw(s)} where state in ${OPEN} and merged_into is null`,
-    ),
-    sql` union all `,
-  );
+  const rowsOf = (source: "old_rows" | "new_rows") =>
+    sql`select area_path, ${sql.raw(dueDay("due_at"))} as due_day, ${sql.raw(source === "old_rows" ? "-1" : "1")} as n
+      from ${sql.raw(source)} where state in ${OPEN} and merged_into is null`;
+  const changed = sql.join(sources.map(rowsOf), sql` union all `);
   const sums = sql`sums as (
       select code, c.due_day, sum(c.n)::integer as n
       from (${changed}) c cross join lateral unnest(string_to_array(trim(both '/' from c.area_path), '/')) as code
       group by code, c.due_day having sum(c.n) <> 0)`;
   return sql`
     create function ${sql.raw(name)}() returns trigger language plpgsql as $fn$
+    declare
+      zero_codes text[];
+      zero_days date[];
     begin
-      with ${sums}
-      insert into open_matter_day as o (area_code, due_day, open)
-      select code, due_day, n from sums order by code, due_day
-      on conflict (area_code, due_day) do update set open = o.open + excluded.open;
-      with ${sums}
-      delete from open_matter_day o using sums s
-      where o.area_code = s.code and o.due_day = s.due_day and o.open = 0;
+      with ${sums}, added as (
+        insert into open_matter_day as o (area_code, due_day, open)
+        select code, due_day, n from sums order by code, due_day
+        on conflict (area_code, due_day) do update set open = o.open + excluded.open
+        returning o.area_code, o.due_day, o.open)
+      select array_agg(area_code), array_agg(due_day) into zero_codes, zero_days from added where open = 0;
+      -- Rows down to nothing go (an area's past deadline days would pile up otherwise).
+      if zero_codes is not null then
+        delete from open_matter_day o using unnest(zero_codes, zero_days) as z(code, day)
+        where o.area_code = z.code and o.due_day = z.day and o.open = 0;
+      end if;
       return null;
     end
     $fn$`;

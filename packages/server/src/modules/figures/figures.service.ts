@@ -10,7 +10,6 @@ import {
   periodDays,
   previousPeriod,
   principalScope,
-  zeroFigures,
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import type { AreaRow } from "../areas/areas.table.ts";

@@ -5,6 +5,7 @@ import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "../../test/factories.ts";
 import { sweepOverdue } from "../events/escalation.service.ts";
 import { chinaDayStart, listOpenMatterRows, recountOpenMatters } from "./figures.queries.ts";
+import { openMattersOnMap } from "./figures.service.ts";
 import { rebuildFigures } from "./figures-rebuild.service.ts";
 
 /**
@@ -90,6 +91,36 @@ async function countedFromEvents(now: Date) {
 
 const AREAS = () => [tree.county, tree.township, tree.otherTownship, tree.village, tree.grid, tree.otherGrid];
 
+/**
+ * The big screen's map rows (openMattersOnMap): each shape drawn — every area from the bound one down
+ * to the deepest level listed — sums the rows whose path passes through it to the events counted now.
+ */
+async function expectMapEqualsCounted(label: string) {
+  const counted = await countedFromEvents(t.clock.now);
+  const { county, township, otherTownship } = tree;
+  const cases = [
+    // The whole tree fits: every area is a shape.
+    { bound: county, limit: 3000, shapes: AREAS() },
+    { bound: township, limit: 3000, shapes: [township, tree.village, tree.grid] },
+    // A cap that cuts below the townships: the county and its townships are drawn.
+    { bound: county, limit: 3, shapes: [county, township, otherTownship] },
+    { bound: county, limit: 2, shapes: [county] },
+  ];
+  for (const c of cases) {
+    const map = await openMattersOnMap(t.ctx, c.bound, t.clock.now, c.limit);
+    expect({ open: map.open, overdue: map.overdue }, `${c.bound.code} ${label}`).toEqual(counted(c.bound.code));
+    expect(map.areas.length, `${c.bound.code} within ${c.limit} ${label}`).toBeLessThanOrEqual(c.limit);
+    for (const shape of c.shapes) {
+      const sum = map.areas
+        .filter((a) => a.path.includes(`/${shape.code}/`))
+        .reduce((n, a) => ({ open: n.open + a.open, overdue: n.overdue + a.overdue }), { open: 0, overdue: 0 });
+      expect(sum, `shape ${shape.code} of ${c.bound.code} within ${c.limit} ${label} (seed ${seed})`).toEqual(
+        counted(shape.code),
+      );
+    }
+  }
+}
+
 /** Kept rows equal the events' count, and every area's answer equals the events counted now. */
 async function expectKeptEqualsCounted(label: string) {
   const { kept, raw } = await listOpenMatterRows(t.ctx.db);
@@ -105,6 +136,12 @@ async function expectKeptEqualsCounted(label: string) {
     const body = res.json();
     expect({ open: body.open, overdue: body.overdue }, `${area.code} ${label} (seed ${seed})`).toEqual(
       counted(area.code),
+    );
+    expect(body.children.map((c: { code: string }) => c.code).sort()).toEqual(
+      AREAS()
+        .filter((a) => a.path.startsWith(area.path) && a.path.split("/").length === area.path.split("/").length + 1)
+        .map((a) => a.code)
+        .sort(),
     );
     for (const child of body.children)
       expect({ open: child.open, overdue: child.overdue }, `${child.code} under ${area.code} ${label}`).toEqual(
@@ -174,10 +211,12 @@ describe("open matters kept per area and deadline day", () => {
         when ${open[1]?.id}::uuid then ${later}::timestamptz else null end
       where id in (${open[0]?.id}::uuid, ${open[1]?.id}::uuid, ${open[2]?.id}::uuid)`.execute(t.ctx.db);
     await expectKeptEqualsCounted("deadlines moved");
+    await expectMapEqualsCounted("deadlines moved");
     // Two minutes on, the one due later today is past its deadline too.
     t.clock.advanceMinutes(2);
     session = await signIn(t, worker);
     await expectKeptEqualsCounted("two minutes on");
+    await expectMapEqualsCounted("two minutes on");
 
     // Counting again from the events changes nothing; a damaged table is repaired by it.
     const before = await listOpenMatterRows(t.ctx.db);
