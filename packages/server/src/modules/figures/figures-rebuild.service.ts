@@ -1,5 +1,6 @@
 import type { AppContext } from "../../context.ts";
-import { rebuildFigureRows, rebuildRequested, recountOpenMatters } from "./figures.queries.ts";
+import { rebuildFigureRows, rebuildRequested } from "./figures.queries.ts";
+import { recountOpenMatters } from "./open-matters.queries.ts";
 
 /**
  * Counting the figures again from the raw tables (and the open matters kept per area from the events): once after the migration that brought them (at

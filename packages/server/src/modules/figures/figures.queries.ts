@@ -1,4 +1,4 @@
-import { FIGURE_COLUMNS, FIGURES, type Figure, type FigureCounts, OPEN_STATES, zeroFigures } from "@wangge/core";
+import { FIGURE_COLUMNS, FIGURES, type Figure, type FigureCounts, zeroFigures } from "@wangge/core";
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { eventFigureFacts } from "../../db/event-figure-facts.ts";
 import type { DB } from "../../db/schema.ts";
@@ -65,21 +65,6 @@ function countsOf(row: Record<string, unknown>): FigureCounts {
 function categoryFilter(categoryKey: string | undefined): RawBuilder<boolean> {
   if (!categoryKey) return sql<boolean>`true`;
   return sql<boolean>`(category_key = ${categoryKey} or category_key like ${`${categoryKey.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`})`;
-}
-
-/** The figures of areas over a period (both ends included), summed per area code. */
-export async function sumFiguresByArea(
-  db: Db,
-  codes: readonly string[],
-  period: { from: string; to: string; categoryKey?: string | undefined },
-): Promise<Map<string, FigureCounts>> {
-  if (codes.length === 0) return new Map();
-  const res = await sql<Record<string, unknown> & { area_code: string }>`
-    select area_code, ${sums} from figure_day
-    where area_code in (${sql.join([...codes])}) and day >= ${period.from}::date and day <= ${period.to}::date
-      and ${categoryFilter(period.categoryKey)}
-    group by area_code`.execute(db);
-  return new Map(res.rows.map((r) => [r.area_code, countsOf(r)]));
 }
 
 /**
@@ -260,130 +245,6 @@ export async function rebuildRequested(db: Db): Promise<boolean> {
   return row !== undefined;
 }
 
-const OPEN = sql.join(OPEN_STATES.map((s) => sql.lit(s)));
-
-/** The start of a China day (the deadline days of open_matter_day are China's). */
-export const chinaDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
-
-/**
- * Open matters now under an area (kept per area and deadline day in open_matter_day), and how many of
- * them were due before `today` — those due earlier today are added by `countOpenDueToday`.
- */
-export async function sumOpenMatters(db: Db, code: string, today: string): Promise<{ open: number; overdue: number }> {
-  const res = await sql<{ open: number | null; overdue: number | null }>`
-    select sum(open)::integer as open, (sum(open) filter (where due_day < ${today}::date))::integer as overdue
-    from open_matter_day where area_code = ${code}`.execute(db);
-  const row = res.rows[0];
-  return { open: Number(row?.open ?? 0), overdue: Number(row?.overdue ?? 0) };
-}
-
-/**
- * The live children of an area, whether each has live children of its own, and the open matters under
- * each (kept counts: in total and due before `today`), in code order.
- */
-export async function listChildrenWithOpenMatters(db: Db, parentId: string, today: string) {
-  const res = await sql<{
-    id: string;
-    code: string;
-    name: string;
-    level: string;
-    has_children: boolean;
-    open: number | null;
-    overdue: number | null;
-  }>`
-    select a.id, a.code, a.name, a.level,
-      exists (select 1 from area c where c.parent_id = a.id and c.abolished_at is null) as has_children,
-      o.open, o.overdue
-    from area a
-    left join lateral (
-      select sum(open)::integer as open, (sum(open) filter (where due_day < ${today}::date))::integer as overdue
-      from open_matter_day where area_code = a.code) o on true
-    where a.parent_id = ${parentId}::uuid and a.abolished_at is null
-    order by a.code`.execute(db);
-  return res.rows.map((r) => ({
-    id: r.id,
-    code: r.code,
-    name: r.name,
-    level: r.level,
-    hasChildren: r.has_children,
-    open: Number(r.open ?? 0),
-    overdue: Number(r.overdue ?? 0),
-  }));
-}
-
-/**
- * Open matters under a path that fell due today before `now` (the part of "overdue" that moves during
- * the day; the days before are kept), per area path — an index range of today's deadlines.
- */
-export async function countOpenDueToday(
-  db: Db,
-  path: string,
-  today: string,
-  now: Date,
-): Promise<{ areaPath: string; n: number }[]> {
-  const from = chinaDayStart(today);
-  if (now <= from) return [];
-  const res = await sql<{ area_path: string; n: string | number }>`
-    select area_path, count(*) as n from event
-    where due_at >= ${from} and due_at < ${now} and state in (${OPEN}) and merged_into is null
-      and area_path like ${`${likePrefix(path)}%`}
-    group by area_path`.execute(db);
-  return res.rows.map((r) => ({ areaPath: r.area_path, n: Number(r.n) }));
-}
-
-const likePrefix = (path: string) => path.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/**
- * Open matters counted from the events (what the kept counts are held to in tests, and what a
- * recount writes): per area on each matter's path and deadline day.
- */
-function rawOpenMatters() {
-  return sql`
-    select code as area_code,
-      coalesce(((e.due_at at time zone 'UTC') + interval '8 hours')::date, 'infinity'::date) as due_day,
-      count(*)::integer as open
-    from event e cross join lateral unnest(string_to_array(trim(both '/' from e.area_path), '/')) as code
-    where e.state in (${OPEN}) and e.merged_into is null
-    group by 1, 2`;
-}
-
-/** The open matters kept and counted from the events, row by row ("area day" → count), for tests. */
-export async function listOpenMatterRows(db: Db): Promise<{ kept: Map<string, number>; raw: Map<string, number> }> {
-  const kept = await sql<{ area_code: string; due_day: string; open: number }>`
-    select area_code, due_day::text as due_day, open from open_matter_day`.execute(db);
-  const raw = await sql<{ area_code: string; due_day: string; open: number }>`
-    select area_code, due_day::text as due_day, open from (${rawOpenMatters()}) r`.execute(db);
-  const map = (rows: { area_code: string; due_day: string; open: number }[]) =>
-    new Map(rows.map((r) => [`${r.area_code} ${r.due_day}`, Number(r.open)]));
-  return { kept: map(kept.rows), raw: map(raw.rows) };
-}
-
-/**
- * Counts the open matters again from the events. `event` is locked against writes first (they wait;
- * none is lost or counted twice); call it in a transaction of its own (it must not hold other locks).
- */
-export async function recountOpenMatters(trx: Transaction<DB>): Promise<number> {
-  await sql`lock table event in share mode`.execute(trx);
-  await sql`delete from open_matter_day`.execute(trx);
-  const res = await sql`insert into open_matter_day (area_code, due_day, open) ${rawOpenMatters()}`.execute(trx);
-  return Number(res.numAffectedRows ?? 0);
-}
-
-/** The children of an area, abolished ones too (past figures stay with the areas they happened in). */
-export async function listChildAreas(db: Db, parentId: string, options: { live: boolean }) {
-  let q = db
-    .selectFrom("area")
-    .select(["id", "code", "name", "level", "path", "abolished_at"])
-    .where("parent_id", "=", parentId);
-  if (options.live) q = q.where("abolished_at", "is", null);
-  return q.orderBy("code").execute();
-}
-
-/** An area by code (any, abolished too: past figures stay with it). */
-export async function findAreaByCode(db: Db, code: string) {
-  return db.selectFrom("area").selectAll().where("code", "=", code).executeTakeFirst();
-}
-
 /** An area by code (any, abolished too) and the areas on its path above it, ordered by path, in one statement. */
 export async function findAreaWithAncestors(db: Db, code: string) {
   const rows = await db
@@ -410,30 +271,4 @@ export async function listAreasAtPaths(db: Db, paths: readonly string[] | "roots
   else if (paths.length === 0) return [];
   else q = q.where("path", "in", paths);
   return q.orderBy("path").execute();
-}
-
-/** The live children of these areas (one level down), at most `limit` of them. */
-export async function listLiveChildrenOf(db: Db, parentIds: readonly string[], limit: number) {
-  if (parentIds.length === 0) return [];
-  return db
-    .selectFrom("area")
-    .select(["id", "code", "path", "parent_id"])
-    .where("parent_id", "in", parentIds)
-    .where("abolished_at", "is", null)
-    .limit(limit)
-    .execute();
-}
-
-/** The kept open matters of areas (each: everything under it), in total and due before `today`, by code. */
-export async function sumOpenMattersOf(
-  db: Db,
-  codes: readonly string[],
-  today: string,
-): Promise<Map<string, { open: number; overdue: number }>> {
-  if (codes.length === 0) return new Map();
-  const res = await sql<{ area_code: string; open: number; overdue: number | null }>`
-    select area_code, sum(open)::integer as open, (sum(open) filter (where due_day < ${today}::date))::integer as overdue
-    from open_matter_day where area_code = any(${[...codes]}::text[])
-    group by area_code`.execute(db);
-  return new Map(res.rows.map((r) => [r.area_code, { open: Number(r.open), overdue: Number(r.overdue ?? 0) }]));
 }

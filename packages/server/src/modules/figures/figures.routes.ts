@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf } from "../../http/authenticate.ts";
 import { routeErrors } from "../../http/problem.ts";
-import { getFigures, openMatters } from "./figures.service.ts";
+import { getFigures } from "./figures.service.ts";
+import { openMatters } from "./open-matters.service.ts";
 
 /** The command centre's figures: any area you see, any period, and the open matters on the map. */
 export const figuresRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {

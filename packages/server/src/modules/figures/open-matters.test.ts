@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "../../test/factories.ts";
 import { sweepOverdue } from "../events/escalation.service.ts";
-import { chinaDayStart, listOpenMatterRows, recountOpenMatters } from "./figures.queries.ts";
-import { openMattersOnMap } from "./figures.service.ts";
 import { rebuildFigures } from "./figures-rebuild.service.ts";
+import { chinaDayStart, listOpenMatterRows, recountOpenMatters } from "./open-matters.queries.ts";
+import { openMattersOnMap } from "./open-matters.service.ts";
 
 /**
  * The open matters kept per area and deadline day (open_matter_day, kept by triggers on `event`) equal

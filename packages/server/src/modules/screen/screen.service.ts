@@ -11,7 +11,8 @@ import {
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { MAP_FEATURE_LIMIT } from "../areas/area-map.service.ts";
-import { figureArea, getFigures, openMattersOnMap } from "../figures/figures.service.ts";
+import { figureArea, getFigures } from "../figures/figures.service.ts";
+import { openMattersOnMap } from "../figures/open-matters.service.ts";
 import { listAlertsOf } from "../risk/alerts.service.ts";
 import { closeOutStatus } from "../visits/close-outs.service.ts";
 import { listCategoryNames, listLatestCloseOuts, listLatestEvents } from "./screen.queries.ts";

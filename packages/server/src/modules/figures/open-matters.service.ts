@@ -1,0 +1,116 @@
+import { chinaDate, type Principal } from "@wangge/core";
+import type { AppContext } from "../../context.ts";
+import type { AreaRow } from "../areas/areas.table.ts";
+import { brief, figureAreaAndTrail } from "./figures.service.ts";
+import {
+  countOpenDueToday,
+  listChildrenWithOpenMatters,
+  listLiveChildrenOf,
+  sumOpenMatters,
+  sumOpenMattersOf,
+} from "./open-matters.queries.ts";
+
+/**
+ * Open matters now in an area and in each of its live children, and how many of them are past their
+ * deadline: the kept counts per area and deadline day (open_matter_day, kept by the database as events
+ * change), the days before today summed, plus the matters due earlier today read by their deadline.
+ */
+export async function openMatters(ctx: AppContext, actor: Principal, query: { area?: string | undefined }) {
+  const { area, trail } = await figureAreaAndTrail(ctx, actor, query.area);
+  const now = ctx.now();
+  const today = chinaDate(now);
+  const [own, children, dueToday] = await Promise.all([
+    sumOpenMatters(ctx.db, area.code, today),
+    listChildrenWithOpenMatters(ctx.db, area.id, today),
+    countOpenDueToday(ctx.db, area.path, today, now),
+  ]);
+  const byChild = new Map(children.map((c) => [c.code, { ...c }]));
+  let overdue = own.overdue;
+  for (const d of dueToday) {
+    overdue += d.n;
+    const child = byChild.get(d.areaPath.slice(area.path.length).split("/")[0] ?? "");
+    if (child) child.overdue += d.n;
+  }
+  return {
+    area: brief(area),
+    trail,
+    open: own.open,
+    overdue,
+    children: [...byChild.values()].map((c) => ({
+      ...brief(c as Pick<AreaRow, "code" | "name" | "level">),
+      open: c.open,
+      overdue: c.overdue,
+      hasChildren: c.hasChildren,
+    })),
+  };
+}
+
+/**
+ * Open matters under an area for a map: one row per area drawn, from the area down to the deepest level
+ * whose areas (with those above) stay within `limit` — the map's own cap on the boundaries it draws
+ * (GET /areas/mine), so every shape it draws has its count. A row of the deepest level counts all under
+ * it; a row above counts only what sits on that area itself (or under an abolished child), so a shape
+ * sums the rows whose path passes through it. Rows without open matters are left out. From the kept
+ * counts (a few thousand areas at most), plus the matters due earlier today read by deadline.
+ */
+export async function openMattersOnMap(
+  ctx: AppContext,
+  area: Pick<AreaRow, "id" | "code" | "path">,
+  now: Date,
+  limit: number,
+): Promise<{ open: number; overdue: number; areas: { code: string; path: string; open: number; overdue: number }[] }> {
+  const today = chinaDate(now);
+  const listed: { id: string; code: string; path: string; parent: string | null; deepest: boolean }[] = [
+    { id: area.id, code: area.code, path: area.path, parent: null, deepest: true },
+  ];
+  let level = [area.id];
+  while (level.length > 0) {
+    const room = limit - listed.length;
+    const children = await listLiveChildrenOf(ctx.db, level, room + 1);
+    if (children.length === 0 || children.length > room) break;
+    for (const l of listed) l.deepest = false;
+    for (const c of children) listed.push({ id: c.id, code: c.code, path: c.path, parent: c.parent_id, deepest: true });
+    level = children.map((c) => c.id);
+  }
+  const [kept, dueToday] = await Promise.all([
+    sumOpenMattersOf(
+      ctx.db,
+      listed.map((l) => l.code),
+      today,
+    ),
+    countOpenDueToday(ctx.db, area.path, today, now),
+  ]);
+  const byId = new Map(listed.map((l) => [l.id, l]));
+  const byCode = new Map(listed.map((l) => [l.code, l]));
+  // What sits on each area itself: all under it, less what is under its listed children.
+  const own = new Map(listed.map((l) => [l.code, { ...(kept.get(l.code) ?? { open: 0, overdue: 0 }) }]));
+  for (const l of listed) {
+    const parent = l.parent ? byId.get(l.parent) : undefined;
+    const under = kept.get(l.code);
+    const row = parent && own.get(parent.code);
+    if (row && under) {
+      row.open -= under.open;
+      row.overdue -= under.overdue;
+    }
+  }
+  // Matters due earlier today: on the deepest listed area of their path.
+  let dueNow = 0;
+  for (const d of dueToday) {
+    const code = d.areaPath
+      .split("/")
+      .filter(Boolean)
+      .reverse()
+      .find((c) => byCode.has(c));
+    const row = code ? own.get(code) : undefined;
+    if (row) row.overdue += d.n;
+    dueNow += d.n;
+  }
+  const total = kept.get(area.code) ?? { open: 0, overdue: 0 };
+  return {
+    open: total.open,
+    overdue: total.overdue + dueNow,
+    areas: listed
+      .map((l) => ({ code: l.code, path: l.path, ...(own.get(l.code) ?? { open: 0, overdue: 0 }) }))
+      .filter((r) => r.open > 0),
+  };
+}
