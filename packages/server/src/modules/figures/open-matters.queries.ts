@@ -117,28 +117,39 @@ export async function recountOpenMatters(trx: Transaction<DB>): Promise<number> 
   return Number(res.numAffectedRows ?? 0);
 }
 
-/** The live children of these areas (one level down), at most `limit` of them. */
-export async function listLiveChildrenOf(db: Db, parentIds: readonly string[], limit: number) {
-  if (parentIds.length === 0) return [];
-  return db
-    .selectFrom("area")
-    .select(["id", "code", "path", "parent_id"])
-    .where("parent_id", "in", parentIds)
-    .where("abolished_at", "is", null)
-    .limit(limit)
-    .execute();
-}
-
-/** The kept open matters of areas (each: everything under it), in total and due before `today`, by code. */
-export async function sumOpenMattersOf(
-  db: Db,
-  codes: readonly string[],
-  today: string,
-): Promise<Map<string, { open: number; overdue: number }>> {
-  if (codes.length === 0) return new Map();
-  const res = await sql<{ area_code: string; open: number; overdue: number | null }>`
-    select area_code, sum(open)::integer as open, (sum(open) filter (where due_day < ${today}::date))::integer as overdue
-    from open_matter_day where area_code = any(${[...codes]}::text[])
-    group by area_code`.execute(db);
-  return new Map(res.rows.map((r) => [r.area_code, { open: Number(r.open), overdue: Number(r.overdue ?? 0) }]));
+/**
+ * An area and the live areas under it, level by level (breadth first), at most `limit` of them, each
+ * with its kept open matters (everything under it: in total and due before `today`) — one statement:
+ * the walk stops once `limit` areas are read (a province's 115,000 grids are never read for its map).
+ */
+export async function listAreasUnderWithOpenMatters(db: Db, areaId: string, limit: number, today: string) {
+  const res = await sql<{
+    id: string;
+    code: string;
+    path: string;
+    parent_id: string | null;
+    depth: number;
+    open: number | null;
+    overdue: number | null;
+  }>`
+    with recursive walk (id, code, path, parent_id, depth) as (
+      select id, code, path, null::uuid, 0 from area where id = ${areaId}::uuid
+      union all
+      select c.id, c.code, c.path, c.parent_id, w.depth + 1
+      from walk w join area c on c.parent_id = w.id and c.abolished_at is null
+    ), listed as (select * from walk limit ${limit})
+    select l.id, l.code, l.path, l.parent_id, l.depth, s.open, s.overdue
+    from listed l
+    cross join lateral (
+      select sum(open)::integer as open, (sum(open) filter (where due_day < ${today}::date))::integer as overdue
+      from open_matter_day where area_code = l.code) s`.execute(db);
+  return res.rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    path: r.path,
+    parent: r.parent_id,
+    depth: Number(r.depth),
+    open: Number(r.open ?? 0),
+    overdue: Number(r.overdue ?? 0),
+  }));
 }

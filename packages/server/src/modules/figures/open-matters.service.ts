@@ -4,10 +4,9 @@ import type { AreaRow } from "../areas/areas.table.ts";
 import { brief, figureAreaAndTrail } from "./figures.service.ts";
 import {
   countOpenDueToday,
+  listAreasUnderWithOpenMatters,
   listChildrenWithOpenMatters,
-  listLiveChildrenOf,
   sumOpenMatters,
-  sumOpenMattersOf,
 } from "./open-matters.queries.ts";
 
 /**
@@ -60,37 +59,22 @@ export async function openMattersOnMap(
   limit: number,
 ): Promise<{ open: number; overdue: number; areas: { code: string; path: string; open: number; overdue: number }[] }> {
   const today = chinaDate(now);
-  const listed: { id: string; code: string; path: string; parent: string | null; deepest: boolean }[] = [
-    { id: area.id, code: area.code, path: area.path, parent: null, deepest: true },
-  ];
-  let level = [area.id];
-  while (level.length > 0) {
-    const room = limit - listed.length;
-    const children = await listLiveChildrenOf(ctx.db, level, room + 1);
-    if (children.length === 0 || children.length > room) break;
-    for (const l of listed) l.deepest = false;
-    for (const c of children) listed.push({ id: c.id, code: c.code, path: c.path, parent: c.parent_id, deepest: true });
-    level = children.map((c) => c.id);
-  }
-  const [kept, dueToday] = await Promise.all([
-    sumOpenMattersOf(
-      ctx.db,
-      listed.map((l) => l.code),
-      today,
-    ),
+  const [walked, dueToday] = await Promise.all([
+    // One more than the cap: if the walk was cut, its last level is partial and is left out.
+    listAreasUnderWithOpenMatters(ctx.db, area.id, limit + 1, today),
     countOpenDueToday(ctx.db, area.path, today, now),
   ]);
+  const cut = walked.length > limit ? Math.max(...walked.map((w) => w.depth)) : Number.POSITIVE_INFINITY;
+  const listed = walked.filter((w) => w.depth < cut || w.depth === 0);
   const byId = new Map(listed.map((l) => [l.id, l]));
   const byCode = new Map(listed.map((l) => [l.code, l]));
   // What sits on each area itself: all under it, less what is under its listed children.
-  const own = new Map(listed.map((l) => [l.code, { ...(kept.get(l.code) ?? { open: 0, overdue: 0 }) }]));
+  const own = new Map(listed.map((l) => [l.code, { open: l.open, overdue: l.overdue }]));
   for (const l of listed) {
-    const parent = l.parent ? byId.get(l.parent) : undefined;
-    const under = kept.get(l.code);
-    const row = parent && own.get(parent.code);
-    if (row && under) {
-      row.open -= under.open;
-      row.overdue -= under.overdue;
+    const row = l.parent ? own.get(byId.get(l.parent)?.code ?? "") : undefined;
+    if (row) {
+      row.open -= l.open;
+      row.overdue -= l.overdue;
     }
   }
   // Matters due earlier today: on the deepest listed area of their path.
@@ -105,7 +89,7 @@ export async function openMattersOnMap(
     if (row) row.overdue += d.n;
     dueNow += d.n;
   }
-  const total = kept.get(area.code) ?? { open: 0, overdue: 0 };
+  const total = listed.find((l) => l.depth === 0) ?? { open: 0, overdue: 0 };
   return {
     open: total.open,
     overdue: total.overdue + dueNow,
