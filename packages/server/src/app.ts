@@ -51,6 +51,7 @@ import { residentsRoutes } from "./modules/residents/residents.routes.ts";
 import { riskRoutes } from "./modules/risk/risk.routes.ts";
 import { rolesRoutes } from "./modules/roles/roles.routes.ts";
 import { screenRoutes } from "./modules/screen/screen.routes.ts";
+import { screenLinkRoutes } from "./modules/screen/screen-links.routes.ts";
 import { subsidiesRoutes } from "./modules/subsidies/subsidies.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
 import { visitsRoutes } from "./modules/visits/visits.routes.ts";
@@ -210,6 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(subsidiesRoutes, { ctx, prefix: "/api/v1" });
   await app.register(figuresRoutes, { ctx, prefix: "/api/v1" });
   await app.register(screenRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(screenLinkRoutes, { ctx, prefix: "/api/v1" });
   await app.register(riskRoutes, { ctx, prefix: "/api/v1" });
   await app.register(reportsRoutes, { ctx, prefix: "/api/v1" });
   await app.register(disclosuresRoutes, { ctx, prefix: "/api/v1" });

@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   "risk.handle": "acknowledge and close risk alerts, start playbooks and work their tasks",
   "risk.configure": "edit risk rules, playbooks and the calendar of sensitive dates",
   "screen.view": "open the big screen",
+  "screen.manage": "issue, list and revoke read-only big-screen links (kiosk tokens) bound to one of one's areas",
   "user.read": "view user accounts and their assignments",
   "user.manage": "create, edit, lock and unlock user accounts and assign them to areas",
   "role.manage": "edit which permissions each role has",

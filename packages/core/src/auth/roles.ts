@@ -65,6 +65,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
       "role.manage",
       // No report.read: reports list matters by title, which the administrator does not read (三员分立).
       "screen.view",
+      "screen.manage",
       "system.manage",
       "event.configure",
       "visit.configure",
@@ -83,13 +84,13 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
     key: "city_official",
     name: { "zh-CN": "市级干部", en: "City official" },
     workScope: "area",
-    permissions: [...official, "report.write"],
+    permissions: [...official, "screen.manage", "report.write"],
   },
   {
     key: "county_official",
     name: { "zh-CN": "县级干部", en: "County official" },
     workScope: "area",
-    permissions: [...official, "risk.configure", "report.write"],
+    permissions: [...official, "screen.manage", "risk.configure", "report.write"],
   },
   {
     key: "township_official",
@@ -97,6 +98,7 @@ export const DEFAULT_ROLES: RoleDefinition[] = [
     workScope: "area",
     permissions: [
       ...official,
+      "screen.manage",
       "person.manage",
       "person.reveal",
       "tag.sensitive.read",

@@ -83,6 +83,7 @@ import type {
   SensitiveDateTable,
 } from "../modules/risk/risk.table.ts";
 import type { RolePermissionTable, RoleTable } from "../modules/roles/roles.table.ts";
+import type { ScreenTokenTable } from "../modules/screen/screen.table.ts";
 import type {
   SubsidyBatchTable,
   SubsidyPaymentTable,
@@ -118,6 +119,7 @@ export interface DB {
   role_permission: RolePermissionTable;
   session: SessionTable;
   api_token: ApiTokenTable;
+  screen_token: ScreenTokenTable;
   login_attempt: LoginAttemptTable;
   login_lock: LoginLockTable;
   otp_challenge: OtpChallengeTable;

@@ -1,10 +1,11 @@
-import { DomainError, type Permission, principalPermissions } from "@wangge/core";
+import { DomainError, type Permission, principalPermissions, SCREEN_LINK_PREFIX } from "@wangge/core";
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from "fastify";
 import type { AppContext, RequestMeta } from "../context.ts";
 import { holdsDeploymentWide } from "../modules/areas/areas.service.ts";
 import { recordAudit } from "../modules/audit/audit.service.ts";
 import { authenticateBearer } from "../modules/auth/api-tokens.service.ts";
 import { type Authenticated, authenticateSession } from "../modules/auth/sessions.service.ts";
+import { authenticateScreenLink } from "../modules/screen/screen-links.service.ts";
 
 /**
  * Who is asking, decided per route — never from the spelling of the URL. Every route is closed
@@ -24,6 +25,12 @@ import { type Authenticated, authenticateSession } from "../modules/auth/session
  *    settings (`config.deploymentWide`), a permission held only for part of the tree (403, audited).
  */
 export const SESSION_COOKIE = "wangge_session";
+/**
+ * A wall opened with a big-screen link keeps the link's secret in this HttpOnly cookie, sent only to
+ * the screen's API paths (it stands for nothing else: the preParsing hook refuses it every other route).
+ */
+export const SCREEN_COOKIE = "wangge_screen";
+export const SCREEN_COOKIE_PATH = "/api/v1/screen";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Every route with what it requires: the authorization matrix test is generated from it. */
@@ -44,8 +51,10 @@ declare module "fastify" {
   interface FastifyRequest {
     auth: Authenticated | null;
     sessionToken: string | undefined;
+    /** The secret of the bearer token or big-screen link the request was authenticated with. */
+    bearerToken: string | undefined;
     /** Why presented credentials were refused (step 1), answered in step 3 once the rate limit counted it. */
-    authFailure: "AUTH_TOKEN_INVALID" | undefined;
+    authFailure: "AUTH_TOKEN_INVALID" | "SCREEN_LINK_INVALID" | undefined;
   }
   interface FastifyContextConfig {
     /** Open to anyone, signed in or not. */
@@ -99,6 +108,14 @@ export async function registerPublic(
   });
 }
 
+/** The permission a route requires that `held` lacks (any of several: all named), or undefined. */
+function missingPermission(config: FastifyContextConfig, held: readonly Permission[]): string | undefined {
+  if (config.permission) return held.includes(config.permission) ? undefined : config.permission;
+  if (config.anyPermission && !config.anyPermission.some((p) => held.includes(p)))
+    return config.anyPermission.join(" or ");
+  return undefined;
+}
+
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
   // The catalogue keeps each route's options and reads their config when asked: a plugin's own
   // onRoute hook (registerPublic) may still change it after this root hook has run.
@@ -123,14 +140,24 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   });
   app.decorateRequest("auth", null);
   app.decorateRequest("sessionToken", undefined);
+  app.decorateRequest("bearerToken", undefined);
   app.decorateRequest("authFailure", undefined);
 
   app.addHook("onRequest", async (request: FastifyRequest) => {
     if (request.is404 || request.routeOptions.config?.public) return;
     const authorization = request.headers.authorization;
+    const screenLink = request.cookies?.[SCREEN_COOKIE];
     if (authorization?.startsWith("Bearer ")) {
-      request.auth = (await authenticateBearer(ctx, authorization.slice(7).trim())) ?? null;
+      request.bearerToken = authorization.slice(7).trim();
+      request.auth = (await authenticateBearer(ctx, request.bearerToken)) ?? null;
       if (!request.auth) request.authFailure = "AUTH_TOKEN_INVALID";
+    } else if (screenLink) {
+      // A wall's link wins over a session the same browser may hold: the wall shows the link's area.
+      request.bearerToken = screenLink;
+      request.auth = screenLink.startsWith(SCREEN_LINK_PREFIX)
+        ? ((await authenticateScreenLink(ctx, screenLink)) ?? null)
+        : null;
+      if (!request.auth) request.authFailure = "SCREEN_LINK_INVALID";
     } else {
       const token = request.cookies?.[SESSION_COOKIE];
       if (token) {
@@ -143,6 +170,8 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   app.addHook("preParsing", async (request: FastifyRequest) => {
     const config = request.routeOptions.config ?? {};
     if (request.is404 || config.public) return;
+    if (request.authFailure === "SCREEN_LINK_INVALID")
+      throw new DomainError("SCREEN_LINK_INVALID", "this screen link is unknown, revoked or expired");
     if (request.authFailure)
       throw new DomainError("AUTH_TOKEN_INVALID", "the API token is unknown, revoked or expired");
     const auth = request.auth;
@@ -162,13 +191,11 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
         : new DomainError("AUTH_PASSWORD_CHANGE_REQUIRED", "set your own password first");
     }
     const held = principalPermissions(auth.principal);
-    const missing = config.permission
-      ? held.includes(config.permission)
-        ? undefined
-        : config.permission
-      : config.anyPermission && !config.anyPermission.some((p) => held.includes(p))
-        ? config.anyPermission.join(" or ")
-        : undefined;
+    // A big-screen link opens the screen's routes and nothing else, whatever a route would let any caller do.
+    const missing =
+      auth.screenLinkId && config.permission !== "screen.view"
+        ? (config.permission ?? "of a signed-in account")
+        : missingPermission(config, held);
     if (missing) {
       await recordAudit(ctx, ctx.db, {
         action: "access.denied",

@@ -9,6 +9,7 @@ import {
   REPORT_ERROR_CODES,
   RESIDENT_ERROR_CODES,
   RISK_ERROR_CODES,
+  SCREEN_ERROR_CODES,
   SUBSIDY_ERROR_CODES,
   VISIT_ERROR_CODES,
 } from "@wangge/core";
@@ -29,6 +30,7 @@ export const ALL_ERROR_CODES: readonly string[] = [
   ...DISCLOSURE_ERROR_CODES,
   ...REPORT_ERROR_CODES,
   ...PROJECT_ERROR_CODES,
+  ...SCREEN_ERROR_CODES,
   ...WEB_ERROR_CODES,
 ];
 const KNOWN = new Set<string>(ALL_ERROR_CODES);

@@ -44,6 +44,7 @@ import * as m20261210_0940 from "./2026_12_10_0940_index_boundary_extent.ts";
 import * as m20261210_1000 from "./2026_12_10_1000_create_projects.ts";
 import * as m20261210_1001 from "./2026_12_10_1001_extend_comments_to_procedures_and_projects.ts";
 import * as m20261210_1002 from "./2026_12_10_1002_grant_project_manage.ts";
+import * as m20261211_0900 from "./2026_12_11_0900_create_screen_tokens.ts";
 import * as m20261211_0920 from "./2026_12_11_0920_revoke_admin_report_read.ts";
 import * as m20261211_0940 from "./2026_12_11_0940_create_open_matter_day.ts";
 
@@ -97,6 +98,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_10_1000_create_projects": m20261210_1000,
   "2026_12_10_1001_extend_comments_to_procedures_and_projects": m20261210_1001,
   "2026_12_10_1002_grant_project_manage": m20261210_1002,
+  "2026_12_11_0900_create_screen_tokens": m20261211_0900,
   "2026_12_11_0920_revoke_admin_report_read": m20261211_0920,
   "2026_12_11_0940_create_open_matter_day": m20261211_0940,
 };

@@ -1,8 +1,9 @@
-import { DomainError, type Principal } from "@wangge/core";
+import { DomainError, type Principal, SCREEN_LINK_PREFIX } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { sha256 } from "../../crypto/digest.ts";
 import { constantTimeEqual } from "../../crypto/field-crypto.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { authenticateScreenLink } from "../screen/screen-links.service.ts";
 import { findAccount as findUserById, loadPrincipal } from "../users/users.service.ts";
 import {
   findApiTokenByHash,
@@ -125,7 +126,9 @@ export async function revokeApiToken(
   });
 }
 
+/** The caller behind a bearer secret: a personal API token (wgt_…) or a big-screen link (wgs_…). */
 export async function authenticateBearer(ctx: AppContext, token: string): Promise<Authenticated | undefined> {
+  if (token.startsWith(SCREEN_LINK_PREFIX)) return authenticateScreenLink(ctx, token);
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const row = await findApiTokenByHash(ctx.db, sha256(token));
   const now = ctx.now();

@@ -21,6 +21,8 @@ export interface Authenticated {
   restriction: Restriction;
   session?: SessionRow;
   csrfToken?: string;
+  /** Set when the caller is a big-screen link (screen-links.service): it may open the screen's routes only. */
+  screenLinkId?: string;
 }
 
 /** An audit record of something a user did with their own account. */

@@ -42,9 +42,9 @@ export function answerChangeStream<T extends { id: string; at: string }>(
   { kind, open, maxSeconds }: { kind: ChangeStreamKind<T>; open: Set<LiveInbox>; maxSeconds: number },
 ): void {
   const principal = principalOf(request);
-  const authorization = request.headers.authorization;
-  const credential = authorization?.startsWith("Bearer ")
-    ? { bearerToken: authorization.slice(7).trim() }
+  // Whatever the request was authenticated with (a session, a token, a wall's screen link) is asked again.
+  const credential = request.bearerToken
+    ? { bearerToken: request.bearerToken }
     : { sessionToken: request.sessionToken ?? "" };
   reply.hijack();
   const out = reply.raw;

@@ -48,6 +48,11 @@ export async function recheckLiveInboxes(ctx: Pick<AppContext, "db">): Promise<v
   await Promise.all([...liveInboxes(ctx)].map((inbox) => inbox.recheck()));
 }
 
+/** Re-checks now the open streams of one reader (a user, or a screen link whose revocation must show at once). */
+export async function recheckStreamsOf(ctx: Pick<AppContext, "db">, userId: string): Promise<void> {
+  await Promise.all([...liveInboxes(ctx)].filter((s) => s.userId === userId).map((s) => s.recheck()));
+}
+
 /**
  * What one kind of change stream sends: the permission that opens it, the reader's scope, and what of
  * a change the reader is told (null: not theirs). The live inbox and the big screen's feed are two kinds.
