@@ -1194,6 +1194,20 @@ const samples: Record<string, Sample> = {
     }),
   },
   "GET /api/v1/screen/stream": { ok: 200, build: async () => ({ url: "/api/v1/screen/stream?maxSeconds=0" }) },
+  "POST /api/v1/screen/links": {
+    ok: 201,
+    scoped: true,
+    outsideCode: "AREA_NOT_FOUND",
+    build: async (_role, inScope) => ({
+      url: "/api/v1/screen/links",
+      payload: { id: crypto.randomUUID(), name: "矩阵大屏", areaCode: inScope ? tree.grid.code : elsewhere.grid.code },
+    }),
+  },
+  "GET /api/v1/screen/links": { ok: 200, build: async () => ({ url: "/api/v1/screen/links" }) },
+  "DELETE /api/v1/screen/links/:id": {
+    ok: 404,
+    build: async () => ({ url: `/api/v1/screen/links/${crypto.randomUUID()}` }),
+  },
   "GET /api/v1/visits/due": {
     ok: 200,
     scoped: true,
