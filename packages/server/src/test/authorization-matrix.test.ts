@@ -1194,6 +1194,7 @@ const samples: Record<string, Sample> = {
     }),
   },
   "GET /api/v1/screen/stream": { ok: 200, build: async () => ({ url: "/api/v1/screen/stream?maxSeconds=0" }) },
+  "GET /api/v1/screen/map": { ok: 200, build: async () => ({ url: "/api/v1/screen/map" }) },
   "POST /api/v1/screen/links": {
     ok: 201,
     scoped: true,

@@ -44,7 +44,7 @@ const AreaNodeSchema = AreaSummarySchema.extend({
   hasChildren: z.boolean().describe("Whether the area has live children (a tree draws no expand arrow on a leaf)"),
 }).meta({ id: "AreaNode" });
 const GeometrySchema = z.object({ type: z.enum(["Polygon", "MultiPolygon"]), coordinates: z.array(z.any()) });
-const AreaMapSchema = z
+export const AreaMapSchema = z
   .object({
     areas: z
       .array(z.object({ code: z.string(), name: z.string(), level: z.enum(LEVELS) }))

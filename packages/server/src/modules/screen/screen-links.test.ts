@@ -148,6 +148,9 @@ describe("a wall opened with a link", () => {
       expect(res.statusCode, code).toBe(404);
       expect(res.json().code).toBe("AREA_NOT_FOUND");
     }
+    const map = await get("/api/v1/screen/map", wall(token));
+    expect(map.statusCode, map.body).toBe(200);
+    expect(map.json().areas.map((a: { code: string }) => a.code)).toEqual([tree.township.code]);
     // The same secret as a bearer token (a script checking a wall) reads the same, and only that.
     const bearer = await get("/api/v1/screen/overview", { authorization: `Bearer ${token}` });
     expect(bearer.statusCode).toBe(200);

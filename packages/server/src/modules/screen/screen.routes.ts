@@ -5,7 +5,8 @@ import { principalOf } from "../../http/authenticate.ts";
 import { routeErrors } from "../../http/problem.ts";
 import { answerChangeStream } from "../events/event-stream.routes.ts";
 import type { LiveInbox } from "../events/live-inbox.ts";
-import { screenOverview } from "./screen.service.ts";
+import { AreaMapSchema } from "../areas/areas.routes.ts";
+import { screenMap, screenOverview } from "./screen.service.ts";
 import { SCREEN_STREAM } from "./screen-stream.ts";
 
 /** The command centre's big screen: what it draws for its area, and a live feed of the area's matters. */
@@ -30,6 +31,21 @@ export const screenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       },
     },
     async (request) => screenOverview(ctx, principalOf(request), request.query),
+  );
+
+  app.get(
+    "/screen/map",
+    {
+      config: { permission: "screen.view" },
+      schema: {
+        tags: ["screen"],
+        summary: "The screen's map: its areas, their extent and the boundaries under them down to the grids",
+        description:
+          "What GET /areas/mine answers for the areas the screen is bound to (posts holding screen.view): a wall opened with a big-screen link reads its map here, since it may open nothing but the screen.",
+        response: { 200: AreaMapSchema, ...routeErrors },
+      },
+    },
+    async (request) => screenMap(ctx, principalOf(request)),
   );
 
   app.get(

@@ -10,7 +10,7 @@ import {
   screenReader,
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
-import { MAP_FEATURE_LIMIT } from "../areas/area-map.service.ts";
+import { MAP_FEATURE_LIMIT, mapOfScope } from "../areas/area-map.service.ts";
 import { figureArea, getFigures } from "../figures/figures.service.ts";
 import { openMattersOnMap } from "../figures/open-matters.service.ts";
 import { listAlertsOf } from "../risk/alerts.service.ts";
@@ -127,6 +127,11 @@ export async function screenOverview(
       updatedAt: e.updated_at.toISOString(),
     })),
   };
+}
+
+/** The map the screen draws: the boundaries of its areas down to the grids (as GET /areas/mine for its posts). */
+export async function screenMap(ctx: AppContext, principal: Principal) {
+  return mapOfScope(ctx.db, screenScope(principal));
 }
 
 /** Whether a principal may still watch the screen (a stream asks again every so often). */
