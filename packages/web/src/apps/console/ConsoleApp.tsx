@@ -5,6 +5,7 @@ import {
   AuditOutlined,
   BarChartOutlined,
   DashboardOutlined,
+  DesktopOutlined,
   FileTextOutlined,
   GiftOutlined,
   HomeOutlined,
@@ -40,6 +41,7 @@ import { RegistryPage } from "../../features/registry/components/RegistryPage.ts
 import { ReportsPage } from "../../features/reports/components/ReportsPage.tsx";
 import { RiskPage } from "../../features/risk/components/RiskPage.tsx";
 import { RolesPage } from "../../features/roles/components/RolesPage.tsx";
+import { ScreenLinksPage } from "../../features/screen/components/ScreenLinksPage.tsx";
 import { SubsidiesPage } from "../../features/subsidies/components/SubsidiesPage.tsx";
 import { UsersPage } from "../../features/users/components/UsersPage.tsx";
 import { VisitHistory } from "../../features/visits/components/VisitHistory.tsx";
@@ -167,6 +169,17 @@ export function ConsoleApp() {
                           canEdit={s.canEverywhere("role.manage")}
                           isAuditor={s.canEverywhere("audit.read") && s.canEverywhere("audit.export")}
                         />
+                      )}
+                    />
+                  }
+                />
+                <Route
+                  path="screen-links"
+                  element={
+                    <Allowed
+                      permission="screen.manage"
+                      render={() => (
+                        <ConfigGate>{(config) => <ScreenLinksPage timezone={config.timezone} />}</ConfigGate>
                       )}
                     />
                   }
@@ -424,6 +437,16 @@ function ConsoleLayout() {
             icon: <SafetyCertificateOutlined />,
             label: t("nav.roles"),
             onClick: () => navigate("/roles"),
+          },
+        ]
+      : []),
+    ...(session.can("screen.manage")
+      ? [
+          {
+            key: "screen-links",
+            icon: <DesktopOutlined />,
+            label: t("nav.screenLinks"),
+            onClick: () => navigate("/screen-links"),
           },
         ]
       : []),

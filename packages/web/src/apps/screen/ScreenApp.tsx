@@ -1,4 +1,5 @@
-import { Badge, Space, Typography } from "antd";
+import type { ScreenKiosk } from "@wangge/core";
+import { Badge, Button, Space, Typography } from "antd";
 import { Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Link, Navigate, Route, Routes, useNavigate } from "react-router";
@@ -7,6 +8,8 @@ import { ConsoleProviders } from "../../components/ConsoleProviders.tsx";
 import { LanguageSwitch } from "../../components/LanguageSwitch.tsx";
 import { LoginForm } from "../../features/auth/components/LoginForm.tsx";
 import { useHealth } from "../../features/platform/hooks/use-health.ts";
+import { forgetKiosk, getKiosk, openKiosk } from "../../features/screen/api/screen.ts";
+import { toApiError } from "../../lib/api-client.ts";
 import { errorMessageKey } from "../../lib/error-message.ts";
 import { lazyNamed } from "../../lib/lazy-named.ts";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
@@ -16,21 +19,125 @@ const ScreenBoard = lazyNamed(() => import("../../features/screen/components/Scr
 
 /**
  * The command centre's big screen, designed for 1920×1080 and scaled to whatever it is shown on. A
- * kiosk signs in once with a screen account (role 大屏, bound to an area); the session lives in the
- * database, so the wall comes back by itself after a server restart.
+ * kiosk opens it with a big-screen link (`/screen#token=wgs_…`, issued in the console): the fragment
+ * never reaches a server log or a Referer; the page posts it once, drops it from the address bar and
+ * the server keeps it in a cookie only the screen's API receives — no account, no session to run out.
+ * Without a link the wall signs in with a screen account; when that session ends the wall says so
+ * (it does not pretend to be live, nor fall back to a sign-in page nobody will read).
  */
 export function ScreenApp() {
   return (
     <ConsoleProviders app="screen" dark>
-      <SessionProvider>
-        <BrowserRouter basename="/screen">
-          <Routes>
-            <Route path="/login" element={<ScreenLogin />} />
-            <Route path="*" element={<RequireScreen />} />
-          </Routes>
-        </BrowserRouter>
-      </SessionProvider>
+      <KioskGate />
     </ConsoleProviders>
+  );
+}
+
+type Gate =
+  | { kind: "checking" }
+  | { kind: "kiosk"; link: NonNullable<ScreenKiosk["link"]> }
+  | { kind: "account" }
+  | { kind: "invalid" };
+
+/** The secret in `#token=…`, taken out of the address bar at once (it should not stay on a wall's screen). */
+function takeTokenFromFragment(): string | undefined {
+  const params = new URLSearchParams(window.location.hash.slice(1));
+  const token = params.get("token") ?? undefined;
+  if (token) window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  return token;
+}
+
+/** A link in the fragment or held in the cookie makes a kiosk; else the wall signs in with an account. */
+function KioskGate() {
+  const [gate, setGate] = useState<Gate>({ kind: "checking" });
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let token = takeTokenFromFragment();
+    const check = (attempt: number) => {
+      (token ? openKiosk(token) : getKiosk()).then(
+        (kiosk) => {
+          token = undefined;
+          if (!stopped) setGate(kiosk.link ? { kind: "kiosk", link: kiosk.link } : { kind: "account" });
+        },
+        (e) => {
+          const error = toApiError(e);
+          if (stopped) return;
+          if (error.code === "SCREEN_LINK_INVALID") setGate({ kind: "invalid" });
+          // The server is starting or the network is down: a wall waits and asks again.
+          else if (error.status === 0 || error.status >= 500 || error.code === "RATE_LIMITED")
+            timer = setTimeout(() => check(attempt + 1), Math.min(30_000, 1000 * 2 ** attempt));
+          else setGate({ kind: "account" });
+        },
+      );
+    };
+    check(0);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+  if (gate.kind === "checking") return <div style={page} />;
+  if (gate.kind === "invalid")
+    return <LinkInvalid onUseAccount={() => void forgetKiosk().finally(() => setGate({ kind: "account" }))} />;
+  if (gate.kind === "kiosk") return <KioskScreen link={gate.link} onInvalid={() => setGate({ kind: "invalid" })} />;
+  return (
+    <SessionProvider>
+      <BrowserRouter basename="/screen">
+        <Routes>
+          <Route path="/login" element={<ScreenLogin />} />
+          <Route path="*" element={<RequireScreen />} />
+        </Routes>
+      </BrowserRouter>
+    </SessionProvider>
+  );
+}
+
+/** The wall's link was revoked or ran out: said plainly, with the way back. */
+function LinkInvalid({ onUseAccount }: { onUseAccount: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div style={{ ...page, display: "grid", placeItems: "center", textAlign: "center" }}>
+      <Space direction="vertical" align="center" size="large" role="alert">
+        <Typography.Title level={1} style={{ margin: 0 }}>
+          {t("screenLinks.invalidTitle")}
+        </Typography.Title>
+        <Typography.Text style={{ fontSize: 24, color: "#90a4ae" }}>{t("screenLinks.invalidHint")}</Typography.Text>
+        <Button size="large" onClick={onUseAccount}>
+          {t("screenLinks.useAccount")}
+        </Button>
+        <LanguageSwitch />
+      </Space>
+    </div>
+  );
+}
+
+/** A wall opened with a link: the board, its clock and status, and the link's name where sign-out would be. */
+function KioskScreen({ link, onInvalid }: { link: NonNullable<ScreenKiosk["link"]>; onInvalid: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <ConfigGate>
+      {(config) => (
+        <Suspense fallback={<div style={page} />}>
+          <ScreenBoard
+            config={config}
+            onSignedOut={onInvalid}
+            controls={
+              <Space direction="vertical" size={0}>
+                <Clock timezone={config.timezone} />
+                <Space size="middle">
+                  <ServiceStatus />
+                  <LanguageSwitch size="small" />
+                  <span data-testid="screen-link-name" title={t("screenLinks.openedWith")} translate="no">
+                    {link.name}
+                  </span>
+                </Space>
+              </Space>
+            }
+          />
+        </Suspense>
+      )}
+    </ConfigGate>
   );
 }
 
@@ -111,11 +218,10 @@ function ServiceStatus() {
 
 function ScreenOverview() {
   const session = useSession();
-  const navigate = useNavigate();
-  // The session ended (expired or revoked): back to the sign-in, once.
-  const signedOut = useCallback(() => {
-    void session.refresh().then(() => navigate("/login", { replace: true }));
-  }, [session, navigate]);
+  const [ended, setEnded] = useState(false);
+  // The session ended (its 12-hour limit, a sign-out, a revocation): the wall stops claiming to be live
+  // and says so over its last picture, rather than falling back to a sign-in page nobody at a wall reads.
+  const signedOut = useCallback(() => setEnded(true), []);
   return (
     <ConfigGate>
       {(config) => (
@@ -134,8 +240,50 @@ function ScreenOverview() {
               </Space>
             }
           />
+          {ended ? <SessionEnded onSignIn={() => void session.refresh()} /> : null}
         </Suspense>
       )}
     </ConfigGate>
+  );
+}
+
+/** Over the last picture: the session has ended, the wall no longer updates; sign in again or use a link. */
+function SessionEnded({ onSignIn }: { onSignIn: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <div
+      role="alertdialog"
+      aria-label={t("screenLinks.sessionEndedTitle")}
+      style={{
+        position: "fixed",
+        inset: 0,
+        zIndex: 2000,
+        background: "rgba(4,16,29,.86)",
+        display: "grid",
+        placeItems: "center",
+        textAlign: "center",
+        color: "#e3f2fd",
+      }}
+    >
+      <Space direction="vertical" align="center" size="large">
+        <Typography.Title level={1} style={{ margin: 0 }}>
+          {t("screenLinks.sessionEndedTitle")}
+        </Typography.Title>
+        <Typography.Text style={{ fontSize: 24, color: "#90a4ae" }}>
+          {t("screenLinks.sessionEndedHint")}
+        </Typography.Text>
+        <Button
+          size="large"
+          type="primary"
+          onClick={() => {
+            onSignIn();
+            navigate("/login", { replace: true });
+          }}
+        >
+          {t("screenLinks.signInAgain")}
+        </Button>
+      </Space>
+    </div>
   );
 }

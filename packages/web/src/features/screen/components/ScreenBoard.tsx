@@ -3,9 +3,9 @@ import { labelPoint } from "@wangge/core";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessageKey } from "../../../lib/error-message.ts";
-import { useMyAreas } from "../../../lib/map/my-areas.ts";
+import type { MyAreas } from "../../../lib/map/my-areas.ts";
 import { type MapMarker, WgMap } from "../../../lib/map/WgMap.tsx";
-import type { ScreenChange } from "../api/screen.ts";
+import { getScreenMap, type ScreenChange } from "../api/screen.ts";
 import { useScreenFeed } from "../hooks/use-screen-feed.ts";
 import { mapOf } from "../screen-map.ts";
 import {
@@ -34,15 +34,16 @@ export function ScreenBoard({
   config: ClientConfig;
   /** The shell's own corner: clock, service status, language, sign-out. */
   controls: ReactNode;
-  /** The session is gone (ended, revoked): the shell shows its sign-in. */
-  onSignedOut: () => void;
+  /** The session or link is gone (ended, revoked, expired: the code says which): the shell says so. */
+  onSignedOut: (code: string) => void;
 }) {
   const { t } = useTranslation();
   const { overview, error, state, pulses, arrived } = useScreenFeed(undefined);
-  const mine = useMyAreas();
+  const mine = useScreenMap();
+  const signedOut = error && SIGNED_OUT.has(error.code) ? error.code : undefined;
   useEffect(() => {
-    if (error?.code === "AUTH_REQUIRED") onSignedOut();
-  }, [error, onSignedOut]);
+    if (signedOut) onSignedOut(signedOut);
+  }, [signedOut, onSignedOut]);
 
   const map = useMemo(() => mapOf(mine?.features, overview), [mine, overview]);
   const markers = useMemo(() => pulseMarkers(map, pulses, t), [map, pulses, t]);
@@ -63,7 +64,7 @@ export function ScreenBoard({
           </div>
           <div style={{ width: 560, textAlign: "right", fontSize: 20 }}>
             <LiveBadge state={state} />
-            {error && error.code !== "AUTH_REQUIRED" ? (
+            {error && !signedOut ? (
               <div role="alert" style={{ color: COLOURS.overdue }}>
                 {t(errorMessageKey(error.code))}
               </div>
@@ -112,6 +113,32 @@ export function ScreenBoard({
       </FitScreen>
     </TimeZone.Provider>
   );
+}
+
+/** Answers that mean the wall no longer stands for anyone: its session ended, or its link was revoked or expired. */
+const SIGNED_OUT = new Set(["AUTH_REQUIRED", "SCREEN_LINK_INVALID", "AUTH_TOKEN_INVALID"]);
+
+/** The screen's own map (GET /screen/map), loaded once; undefined while loading or when it cannot load. */
+function useScreenMap(): MyAreas | undefined {
+  const [mine, setMine] = useState<MyAreas>();
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A wall started while the server is down keeps asking, every 10 s, until it has its map.
+    const load = () =>
+      getScreenMap().then(
+        (m) => live && setMine(m),
+        () => {
+          if (live) timer = setTimeout(load, 10_000);
+        },
+      );
+    void load();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, []);
+  return mine;
 }
 
 /** A change pulses on the map; a matter that just arrived glows in the ticker; the live dot breathes. */

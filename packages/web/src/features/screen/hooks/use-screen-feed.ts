@@ -89,6 +89,8 @@ export function useScreenFeed(area: string | undefined) {
       clearTimeout(retry);
       if (stopped) return;
       setState("reconnecting");
+      // Ask for the figures too: the answer tells a network drop (kept picture) from an ended session or link.
+      if (attempt === 0) void load();
       retry = setTimeout(connect, reconnectDelay(attempt++));
     };
     // A stream over a dead link may stay silently open: when the browser knows the network went, drop it;
