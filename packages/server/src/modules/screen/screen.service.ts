@@ -14,7 +14,7 @@ import { MAP_FEATURE_LIMIT, mapOfScope } from "../areas/area-map.service.ts";
 import { figureArea, getFigures } from "../figures/figures.service.ts";
 import { openMattersOnMap } from "../figures/open-matters.service.ts";
 import { listAlertsOf } from "../risk/alerts.service.ts";
-import { closeOutStatus } from "../visits/close-outs.service.ts";
+import { closeOutCounts } from "../visits/close-outs.service.ts";
 import { listCategoryNames, listLatestCloseOuts, listLatestEvents } from "./screen.queries.ts";
 
 /**
@@ -46,7 +46,7 @@ export async function screenOverview(
     listCategoryNames(ctx.db),
     openMattersOnMap(ctx, bound, now, MAP_FEATURE_LIMIT),
     listAlertsOf(ctx, reader, { state: "active", areaCode: area.code, limit: SCREEN_LIST_LENGTH, offset: 0 }),
-    closeOutStatus(ctx, reader, { areaCode: area.code, day: yesterday }),
+    closeOutCounts(ctx, reader, { areaCode: area.code, day: yesterday }),
     listLatestCloseOuts(ctx.db, path, SCREEN_LIST_LENGTH),
     listLatestEvents(ctx.db, path, SCREEN_LIST_LENGTH),
   ]);
@@ -104,8 +104,8 @@ export async function screenOverview(
     },
     closeOuts: {
       day: yesterday,
-      grids: closeOutGrids.grids.length,
-      closed: closeOutGrids.grids.filter((g) => g.closedOut).length,
+      grids: closeOutGrids.grids,
+      closed: closeOutGrids.closed,
       latest: closeOuts.map((c) => ({
         id: c.id,
         day: String(c.day),

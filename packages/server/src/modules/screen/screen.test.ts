@@ -258,3 +258,153 @@ describe("the screen's close-outs", () => {
     expect(carriedHere.stillOpen).toBe(inside.length);
   });
 });
+
+describe("the screen's close-out count", () => {
+  it("is exact beyond 5,000 grids: grids named, under a closed-out village, of a closed-out microgrid, and none twice", async () => {
+    const root = `B${Date.now().toString(36).toUpperCase()}`;
+    const county = await t.ctx.db
+      .insertInto("area")
+      .values({
+        id: crypto.randomUUID(),
+        code: root,
+        name: "大县",
+        level: "county",
+        parent_id: null,
+        path: `/${root}/`,
+        kind: null,
+        abolished_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const townshipCode = `${root}001`;
+    const township = await t.ctx.db
+      .insertInto("area")
+      .values({
+        id: crypto.randomUUID(),
+        code: townshipCode,
+        name: "大镇",
+        level: "township",
+        parent_id: county.id,
+        path: `${county.path}${townshipCode}/`,
+        kind: null,
+        abolished_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // 6 villages of 900 grids: 5,400 grids, one of them abolished.
+    const villages = [];
+    for (let v = 0; v < 6; v++) {
+      const code = `${townshipCode}${String(v).padStart(3, "0")}`;
+      villages.push(
+        await t.ctx.db
+          .insertInto("area")
+          .values({
+            id: crypto.randomUUID(),
+            code,
+            name: `村${v}`,
+            level: "village",
+            parent_id: township.id,
+            path: `${township.path}${code}/`,
+            kind: null,
+            abolished_at: null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
+    }
+    const grids = villages.flatMap((village) =>
+      Array.from({ length: 900 }, (_, i) => {
+        const code = `${village.code}G${String(i).padStart(3, "0")}`;
+        return {
+          id: crypto.randomUUID(),
+          code,
+          name: `网格${i}`,
+          level: "grid" as const,
+          parent_id: village.id,
+          path: `${village.path}${code}/`,
+          kind: "rural" as const,
+          abolished_at: null as Date | null,
+        };
+      }),
+    );
+    (grids[5] as { abolished_at: Date | null }).abolished_at = new Date();
+    for (let i = 0; i < grids.length; i += 1000)
+      await t.ctx.db
+        .insertInto("area")
+        .values(grids.slice(i, i + 1000))
+        .execute();
+    const micro = {
+      id: crypto.randomUUID(),
+      code: `${grids[4000]?.code}M1`,
+      name: "微网格",
+      level: "microgrid" as const,
+      parent_id: grids[4000]?.id as string,
+      path: `${grids[4000]?.path}${grids[4000]?.code}M1/`,
+      kind: null,
+      abolished_at: null,
+    };
+    await t.ctx.db.insertInto("area").values(micro).execute();
+
+    // Yesterday's close-outs: 3,000 grids by name (0–2999, with the abolished grid 5: not counted), all of
+    // village 3 (grids 2700–3599: 300 of them named too) and the microgrid of grid 4000.
+    const day = chinaDate(t.clock.now, -1);
+    const closer = await buildUser(t.ctx, { role: "grid_head", areaCode: tree.grid.code });
+    const closeOutId = crypto.randomUUID();
+    await t.ctx.db
+      .insertInto("close_out")
+      .values({
+        id: closeOutId,
+        user_id: closer.id,
+        day,
+        area_paths: [],
+        summary: JSON.stringify({ events: { stillOpen: [] } }),
+        note: null,
+        note_sealed: null,
+        confirmed_at: t.clock.now,
+        confirmed_by_name: "测试",
+      } as never)
+      .execute();
+    const paths = [...grids.slice(0, 3000).map((g) => g.path), villages[3]?.path as string, micro.path];
+    for (let i = 0; i < paths.length; i += 1000)
+      await t.ctx.db
+        .insertInto("close_out_area")
+        .values(paths.slice(i, i + 1000).map((area_path) => ({ close_out_id: closeOutId, day, area_path })))
+        .execute();
+
+    const wall = await signIn(t, await buildUser(t.ctx, { role: "screen", areaCode: townshipCode }));
+    const res = await overview(wall);
+    expect(res.statusCode, res.body).toBe(200);
+    // The raw count: every live grid, and those with a close-out of the day at, above or below them.
+    const liveGrids = await t.ctx.db
+      .selectFrom("area")
+      .select("path")
+      .where("level", "=", "grid")
+      .where("abolished_at", "is", null)
+      .where("path", "like", `${township.path}%`)
+      .execute();
+    const closedPaths = (
+      await t.ctx.db.selectFrom("close_out_area").select("area_path").where("day", "=", day).execute()
+    ).map((r) => r.area_path);
+    const prefixesOf = (p: string) =>
+      p
+        .split("/")
+        .slice(1, -1)
+        .map((_, i, parts) => `/${parts.slice(0, i + 1).join("/")}/`);
+    const closedSet = new Set(closedPaths);
+    const underClosed = new Set(closedPaths.flatMap(prefixesOf));
+    const raw = {
+      grids: liveGrids.length,
+      closed: liveGrids.filter((g) => underClosed.has(g.path) || prefixesOf(g.path).some((p) => closedSet.has(p)))
+        .length,
+    };
+    expect(raw).toEqual({ grids: 5399, closed: 2999 + 600 + 1 });
+    expect(res.json().closeOuts).toMatchObject({ day, grids: 5399, closed: 3600 });
+    // A village's screen (900 grids, all closed out by the village's close-out) and one of its grids.
+    const village = await overview(wall, `?area=${villages[3]?.code}`);
+    expect(village.json().closeOuts).toMatchObject({ grids: 900, closed: 900 });
+    const grid = await overview(wall, `?area=${grids[4000]?.code}`);
+    expect(grid.json().closeOuts).toMatchObject({ grids: 1, closed: 1 });
+    const open = await overview(wall, `?area=${villages[5]?.code}`);
+    expect(open.json().closeOuts).toMatchObject({ grids: 900, closed: 0 });
+  }, 120_000);
+});

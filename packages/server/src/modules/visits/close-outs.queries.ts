@@ -261,3 +261,43 @@ export async function listVisitsForSignals(
     .limit(limit)
     .execute();
 }
+
+/**
+ * How many live grids lie under `path` and how many of them were closed out on `day` — exact at any
+ * size (listGridsUnder stops at 5,000). A grid counts as closed out when a close-out of the day names
+ * it, one of its microgrids, or an area above it (a village's grid head closes out all its grids),
+ * including areas above `path` itself. Each way is an index look-up: the day's close-out areas by
+ * (day, path), their areas by path, and for close-outs above grid level the grids under them by a
+ * path range on area_path_prefix_idx (~>=~ / ~<~ use the text_pattern_ops index where LIKE with a
+ * pattern from another row could not).
+ */
+export async function countClosedOutGrids(db: Db, path: string, day: string) {
+  const ancestors = path
+    .split("/")
+    .filter(Boolean)
+    .slice(0, -1)
+    .map((_, i, parts) => `/${parts.slice(0, i + 1).join("/")}/`);
+  const res = await sql<{ grids: string | number; closed: string | number }>`
+    with s as (
+      select distinct ca.area_path as path, a.id, a.level, a.parent_id
+      from close_out_area ca
+      join area a on a.path = ca.area_path
+      where ca.day = ${day}
+        and (ca.area_path like ${`${path}%`} ${ancestors.length > 0 ? sql`or ca.area_path in (${sql.join(ancestors)})` : sql``})
+    ),
+    closed as (
+      select id from s where level = 'grid'
+      union
+      select parent_id from s where level = 'microgrid'
+      union
+      select g.id from s
+      join area g on g.path ~>=~ s.path and g.path ~<~ (s.path || '~') and g.level = 'grid'
+      where s.level not in ('grid', 'microgrid')
+    )
+    select
+      (select count(*) from area where path like ${`${path}%`} and level = 'grid' and abolished_at is null) as grids,
+      (select count(*) from area g join closed c on c.id = g.id
+        where g.path like ${`${path}%`} and g.level = 'grid' and g.abolished_at is null) as closed`.execute(db);
+  const row = res.rows[0];
+  return { grids: Number(row?.grids ?? 0), closed: Number(row?.closed ?? 0) };
+}

@@ -22,6 +22,7 @@ import { getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { addFigures } from "../figures/figure-updates.ts";
 import {
+  countClosedOutGrids,
   countDayEvents,
   countDayVisits,
   findCloseOut,
@@ -337,6 +338,25 @@ export async function closeOutStatus(
     day,
     grids: query.closed ? result.filter((g) => g.closedOut === (query.closed === "yes")) : result,
   };
+}
+
+/**
+ * How many grids of an area there are and how many were closed out on a day (default yesterday) —
+ * the figure of closeOutStatus without its list, exact at any size (a province's 100,000 grids).
+ */
+export async function closeOutCounts(
+  ctx: AppContext,
+  actor: Principal,
+  query: { areaCode?: string | undefined; day?: string | undefined },
+): Promise<{ day: string; grids: number; closed: number }> {
+  const scope = principalScope(actor, "report.read");
+  const area = await getAreaInScope(
+    ctx.db,
+    query.areaCode ?? (await defaultArea(ctx, actor, "report.read")) ?? "",
+    scope,
+  );
+  const day = query.day ?? chinaDate(ctx.now(), -1);
+  return { day, ...(await countClosedOutGrids(ctx.db, area.path, day)) };
 }
 
 async function listCloseOutsAbove(ctx: AppContext, day: string, path: string) {
