@@ -22,6 +22,14 @@ import { changeFeed, type EventChange } from "./event-changes.ts";
 export const RECHECK_MS = 30_000;
 export const HEARTBEAT_MS = 25_000;
 export const MAX_WAITING = 200;
+/**
+ * Open streams one reader (an account, or a big-screen link) may hold across the live inbox and the
+ * big screen. A new one beyond it ends the reader's oldest, told so with a last `superseded` event:
+ * the likeliest oldest is a socket the server has not yet seen die (a wall's browser that crashed or
+ * reloaded, a laptop shut), and refusing the newcomer would black out the one screen being watched.
+ * A client told `superseded` waits long before it reconnects, so six live tabs do not take turns.
+ */
+export const MAX_STREAMS_PER_READER = 5;
 
 export interface LiveInbox {
   readonly userId: string;
@@ -29,6 +37,8 @@ export interface LiveInbox {
   recheck(): Promise<void>;
   /** Ends the stream (shutdown, or a client dropped). */
   end(): void;
+  /** Ends the stream to make room for a newer one of the same reader, saying so to the client. */
+  supersede(): void;
 }
 
 const inboxes = new WeakMap<object, Set<LiveInbox>>();
@@ -92,6 +102,9 @@ export function openChangeStream<T extends { id: string; at: string }>(
   options: StreamOptions,
 ): LiveInbox {
   const userId = options.principal.userId;
+  // The reader's oldest streams make room (the set keeps the order they were opened in).
+  const mine = [...liveInboxes(ctx)].filter((s) => s.userId === userId);
+  for (const old of mine.slice(0, Math.max(0, mine.length - MAX_STREAMS_PER_READER + 1))) old.supersede();
   let scope: DataScope = kind.scopeOf(options.principal);
   let ended = false;
   const waiting = new Map<string, T>();
@@ -127,9 +140,10 @@ export function openChangeStream<T extends { id: string; at: string }>(
   recheckTimer.unref();
   let checking: Promise<void> | undefined;
 
-  function end(drop: boolean) {
+  function end(drop: boolean, lastWords?: string) {
     if (ended) return;
     ended = true;
+    if (lastWords && !drop && !out.writableNeedDrain) out.write(lastWords);
     clearInterval(heartbeat);
     clearInterval(recheckTimer);
     clearTimeout(expiry);
@@ -160,6 +174,7 @@ export function openChangeStream<T extends { id: string; at: string }>(
       return checking;
     },
     end: () => end(false),
+    supersede: () => end(false, "event: superseded\ndata: {}\n\n"),
   };
 
   liveInboxes(ctx).add(inbox);

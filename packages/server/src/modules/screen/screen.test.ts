@@ -408,3 +408,24 @@ describe("the screen's close-out count", () => {
     expect(open.json().closeOuts).toMatchObject({ grids: 900, closed: 0 });
   }, 120_000);
 });
+
+describe("live streams per reader", () => {
+  it("keeps at most 5 open per account: a sixth ends the oldest, told so, and leaves other accounts' alone", async () => {
+    const wall = await signIn(t, await buildUser(t.ctx, { role: "screen", areaCode: tree.township.code }));
+    const other = await openStream(screen);
+    const streams = [];
+    for (let i = 0; i < 5; i++) {
+      const s = await openStream(wall);
+      await until(s.text, ": connected");
+      streams.push(s);
+    }
+    const sixth = await openStream(wall);
+    await until(sixth.text, ": connected");
+    await until(streams[0]?.text ?? (() => ""), "event: superseded");
+    const mine = await report(worker, tree.grid.code);
+    for (const s of [...streams.slice(1), sixth, other]) await until(s.text, mine);
+    expect(streams[0]?.text()).not.toContain(mine);
+    for (const s of streams.slice(1)) expect(s.text()).not.toContain("superseded");
+    for (const s of [...streams, sixth, other]) s.close();
+  });
+});

@@ -121,6 +121,11 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
     let timer: ReturnType<typeof setTimeout> | undefined;
     source.onopen = () => setLive("live");
     source.onerror = () => setLive("offline");
+    // The account opened more live pages than the server keeps (MAX_STREAMS_PER_READER): this, the oldest, stops.
+    source.addEventListener("superseded", () => {
+      source.close();
+      setLive("offline");
+    });
     source.addEventListener("change", (e) => {
       const change = JSON.parse((e as MessageEvent).data) as { action: string };
       if (change.action === "report") setArrived((n) => n + 1);

@@ -83,6 +83,12 @@ export function useScreenFeed(area: string | undefined) {
         settle = setTimeout(() => void load(), SETTLE_MS);
       });
       source.onerror = () => drop();
+      // The server ended this stream for a newer one of the same account or link (a reloaded wall, one
+      // screen too many): come back only after the longest delay, so that walls do not take turns.
+      source.addEventListener("superseded", () => {
+        attempt = Math.max(attempt, 10);
+        drop();
+      });
     };
     const drop = () => {
       source?.close();
