@@ -20,7 +20,15 @@ export interface OwnServer {
 export async function startOwnServer(dataDir: string, port = 0): Promise<OwnServer> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, "packages/server/bin/wangge.mjs"), "serve", "--demo", "--port", String(port), "--host", "127.0.0.1"],
+    [
+      path.join(root, "packages/server/bin/wangge.mjs"),
+      "serve",
+      "--demo",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+    ],
     {
       env: {
         ...process.env,

@@ -94,8 +94,14 @@ describe("big screen opened with a link", () => {
 
     // Revoked in the console: the wall says plainly that its link no longer works.
     await official.page.reload();
-    await official.page.getByRole("button", { name: /^撤\s?销$/ }).first().click();
-    await official.page.getByRole("tooltip").getByRole("button", { name: /^撤\s?销$/ }).click();
+    await official.page
+      .getByRole("button", { name: /^撤\s?销$/ })
+      .first()
+      .click();
+    await official.page
+      .getByRole("tooltip")
+      .getByRole("button", { name: /^撤\s?销$/ })
+      .click();
     await official.page.getByText("已撤销").first().waitFor();
     await page.getByRole("heading", { name: "大屏链接已失效" }).waitFor({ timeout: 30_000 });
     await expectFullyTranslated(page, "zh-CN");

@@ -70,6 +70,28 @@ describe("big screen", () => {
     await screen.context.close();
   });
 
+  it("says plainly that its session ended, instead of pretending to be live or falling back to a sign-in page", async () => {
+    const screen = await newPage(browser());
+    const { page } = screen;
+    await signInViaApi(page, baseUrl, "demo.screen", demoPassword);
+    await page.goto(`${baseUrl}/screen`);
+    await page.locator('[data-feed-state="live"]').waitFor();
+    // The session ends under the wall (here: signed out elsewhere; at a wall, its 12-hour limit).
+    const csrf = (await (await page.request.get(`${baseUrl}/api/v1/auth/me`)).json()).csrfToken as string;
+    expect((await page.request.post(`${baseUrl}/api/v1/auth/logout`, { headers: { "x-csrf-token": csrf } })).ok()).toBe(
+      true,
+    );
+    const ended = page.getByRole("alertdialog", { name: "登录已过期" });
+    await ended.waitFor({ timeout: 30_000 });
+    await ended.getByText("无人值守的大屏请改用大屏链接").waitFor();
+    expect(page.url()).toBe(`${baseUrl}/screen`);
+    await expectFullyTranslated(page, "zh-CN");
+    await ended.getByRole("button", { name: "重新登录" }).click();
+    await page.waitForURL(`${baseUrl}/screen/login`);
+    expect(screen.pageErrors).toEqual([]);
+    await screen.context.close();
+  });
+
   it("scales the wall to a smaller window", async () => {
     const { page, context } = await newPage(browser());
     await page.setViewportSize({ width: 1280, height: 720 });

@@ -5,6 +5,7 @@ import type { AppContext, RequestMeta } from "../../context.ts";
 import { sha256 } from "../../crypto/digest.ts";
 import type { DB } from "../../db/schema.ts";
 import { type AuditEntry, recordAudit } from "../audit/audit.service.ts";
+import { recheckStreamsOf } from "../events/live-inbox.ts";
 import { loadPrincipal } from "../users/users.service.ts";
 import type { AppUserRow } from "../users/users.table.ts";
 import { findSessionWithAccount, insertSession, revokeSession, touchSession } from "./auth.queries.ts";
@@ -153,4 +154,6 @@ export async function logout(ctx: AppContext, meta: RequestMeta, sessionToken: s
       });
     }
   });
+  // The session's live streams end now rather than at their next re-check (a wall signed out says so at once).
+  if (signedInAs) await recheckStreamsOf(ctx, signedInAs.principal.userId);
 }
