@@ -1,0 +1,66 @@
+import { sql } from "kysely";
+import { chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
+import { uuidv7 } from "../packages/server/src/ids.ts";
+import { createUser } from "../packages/server/src/modules/users/users.service.ts";
+import { countClosedOutGrids } from "../packages/server/src/modules/visits/close-outs.queries.ts";
+import { loadAreas } from "./figures.bench.ts";
+import { eachBenchEngine, timeRepeatedMs } from "./support.ts";
+
+/**
+ * The big screen's "close-outs yesterday" at a province's scale, on PGlite and PostgreSQL: the
+ * figures bench's province (115,000 grids under 14 cities, 112 counties, 1,232 townships and 16,016
+ * villages), yesterday's close-outs naming 60% of the grids one by one and every tenth village as a
+ * whole; then the count (grids under the area, grids closed out) at the province, a city, a county
+ * and a township, p50 / p95 — exact at any size, where the grid list it replaced stopped at 5,000.
+ * Usage: npm run bench -- screen-close-outs
+ */
+export async function run(): Promise<Record<string, number>> {
+  const figures: Record<string, number> = {};
+  const rows: Record<string, unknown>[] = [];
+  await eachBenchEngine("screen-close-outs", async (e, ctx) => {
+    const t = performance.now();
+    const areas = await loadAreas(ctx.db);
+    const day = chinaDate(new Date(), -1);
+    const { user } = await createUser(
+      ctx,
+      systemPrincipal(),
+      { requestId: "bench", ip: null, userAgent: null },
+      { id: uuidv7(), username: `bench.closer.${e}`, displayName: "韦志强", password: "bench passphrase 2026" },
+    );
+    const closeOut = uuidv7();
+    await sql`insert into close_out (id, user_id, day, area_paths, summary, confirmed_at, confirmed_by_name)
+      values (${closeOut}, ${user.id}, ${day}, '{}', '{"events":{"stillOpen":[]}}', now(), '韦志强')`.execute(ctx.db);
+    await sql`insert into close_out_area (close_out_id, day, area_path)
+      select ${closeOut}, ${day}, path from bench_grid where n % 5 < 3`.execute(ctx.db);
+    await sql`insert into close_out_area (close_out_id, day, area_path)
+      select ${closeOut}, ${day}, path from (select path, row_number() over (order by code) as n from area where level = 'village') v
+      where v.n % 10 = 0`.execute(ctx.db);
+    await sql`analyze`.execute(ctx.db);
+    rows.push({
+      engine: e,
+      measure: "grids / load s",
+      value: `${areas.grid} / ${Math.round((performance.now() - t) / 100) / 10}`,
+    });
+    const levels = {
+      province: "/45/",
+      city: "/45/4501/",
+      county: "/45/4501/450101/",
+      township: "/45/4501/450101/450101001/",
+    };
+    for (const [level, path] of Object.entries(levels)) {
+      let seen = { grids: 0, closed: 0 };
+      const ms = await timeRepeatedMs(20, async () => {
+        seen = await countClosedOutGrids(ctx.db, path, day);
+      });
+      figures[`${e}_${level}_close_out_count_p50_ms`] = ms.p50;
+      figures[`${e}_${level}_close_out_count_p95_ms`] = ms.p95;
+      rows.push({
+        engine: e,
+        measure: `${level}: close-out count p50 / p95 ms`,
+        value: `${ms.p50} / ${ms.p95} (${seen.closed} of ${seen.grids} grids)`,
+      });
+    }
+  });
+  console.table(rows);
+  return figures;
+}
