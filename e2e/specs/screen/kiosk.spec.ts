@@ -56,7 +56,7 @@ describe("big screen opened with a link", () => {
     await official.page.keyboard.press("Enter");
     // antd spaces out a two-character Chinese button label: "签 发".
     await dialog.getByRole("button", { name: /^签\s?发$/ }).click();
-    const url = (await official.page.getByTestId("screen-link-url").innerText()).trim();
+    const url = ((await official.page.getByTestId("screen-link-url").textContent()) ?? "").trim();
     expect(url).toMatch(new RegExp(`^${baseUrl}/screen#token=wgs_`));
     await official.page.getByRole("cell", { name: "指挥中心大屏 1" }).waitFor();
     await expectFullyTranslated(official.page, "zh-CN");
