@@ -271,7 +271,16 @@ export async function listVisitsForSignals(
  * path range on area_path_prefix_idx (~>=~ / ~<~ use the text_pattern_ops index where LIKE with a
  * pattern from another row could not).
  */
-export async function countClosedOutGrids(db: Db, path: string, day: string) {
+export async function countClosedOutGrids(db: Kysely<DB>, path: string, day: string) {
+  // The planner cannot estimate the path ranges and guesses hundreds of millions of rows; PostgreSQL
+  // then compiles the query (JIT) for ~1.7 s of a ~2 s province count that runs in ~0.3 s without it.
+  return db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    return countClosedOutGridsIn(trx, path, day);
+  });
+}
+
+async function countClosedOutGridsIn(db: Transaction<DB>, path: string, day: string) {
   const ancestors = path
     .split("/")
     .filter(Boolean)
