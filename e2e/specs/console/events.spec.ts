@@ -69,6 +69,25 @@ describe("events in the console", () => {
     });
     expect(created.status(), await created.text()).toBe(201);
     await page.getByText("新到 1 件").waitFor();
+
+    // The network drops: the inbox says so, and comes back by itself.
+    await context.setOffline(true);
+    await page.getByText("已断开，稍后重连").waitFor();
+    const meanwhile = await other.request.post(`${baseUrl}/api/v1/events`, {
+      headers: { "x-csrf-token": csrf },
+      data: {
+        id: crypto.randomUUID(),
+        categoryKey: "facility.damaged",
+        description: "端到端测试：断网期间上报的路灯损坏",
+        areaCode: "450802001003G01",
+      },
+    });
+    expect(meanwhile.status(), await meanwhile.text()).toBe(201);
+    // Back online: the stream is open again and the inbox reloads (what was reported meanwhile was missed).
+    const reloaded = page.waitForRequest((r) => r.url().includes("/api/v1/events?"));
+    await context.setOffline(false);
+    await page.getByText("实时更新").waitFor();
+    await reloaded;
     await other.close();
     expect(pageErrors).toEqual([]);
     await context.close();

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { AreaName } from "../../../components/AreaName.tsx";
+import { openLiveStream } from "../../../lib/live-stream.ts";
 import { bulkTransition, type EventItem, type InboxQuery, listEvents } from "../api/events.ts";
 import { EventDetailDrawer } from "./EventDetailDrawer.tsx";
 import { EventIntake } from "./EventIntake.tsx";
@@ -114,27 +115,28 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
   );
   useEffect(() => load(query), [load, query]);
 
-  // Live updates: the server pushes every change of the user's areas; the list reloads (at most twice a second).
+  // Live updates: the server pushes every change of the user's areas; the list reloads (at most twice a
+  // second), and again whenever the stream comes back (after a restart or a drop it may have missed some).
   useEffect(() => {
-    if (typeof EventSource === "undefined") return;
-    const source = new EventSource("/api/v1/events/stream");
     let timer: ReturnType<typeof setTimeout> | undefined;
-    source.onopen = () => setLive("live");
-    source.onerror = () => setLive("offline");
-    // The account opened more live pages than the server keeps (MAX_STREAMS_PER_READER): this, the oldest, stops.
-    source.addEventListener("superseded", () => {
-      source.close();
-      setLive("offline");
-    });
-    source.addEventListener("change", (e) => {
-      const change = JSON.parse((e as MessageEvent).data) as { action: string };
-      if (change.action === "report") setArrived((n) => n + 1);
-      clearTimeout(timer);
-      timer = setTimeout(() => load(), 500);
+    let opened = false;
+    const close = openLiveStream("/api/v1/events/stream", {
+      // Superseded: the account opened more live pages than the server keeps; this, the oldest, stops.
+      onState: (state) => setLive(state === "reconnecting" || state === "superseded" ? "offline" : state),
+      onOpen: () => {
+        if (opened) load();
+        opened = true;
+      },
+      onChange: (data) => {
+        const change = JSON.parse(data) as { action: string };
+        if (change.action === "report") setArrived((n) => n + 1);
+        clearTimeout(timer);
+        timer = setTimeout(() => load(), 500);
+      },
     });
     return () => {
       clearTimeout(timer);
-      source.close();
+      close();
     };
   }, [load]);
 

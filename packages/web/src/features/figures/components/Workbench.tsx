@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { openLiveStream } from "../../../lib/live-stream.ts";
 import { LazyWgMap } from "../../../lib/map/LazyWgMap.tsx";
 import type { MyAreas } from "../../../lib/map/my-areas.ts";
 import {
@@ -99,18 +100,25 @@ export function Workbench({
     );
   }, []);
 
-  // Live: a change in the user's areas (reported, settled, escalated…) reloads the figures.
+  // Live: a change in the user's areas (reported, settled, escalated…) reloads the figures, and so does
+  // the stream coming back after a drop or a server restart (changes meanwhile were missed).
   useEffect(() => {
-    if (typeof EventSource === "undefined") return;
-    const source = new EventSource("/api/v1/events/stream");
     let timer: ReturnType<typeof setTimeout> | undefined;
-    source.addEventListener("change", () => {
+    let opened = false;
+    const soon = () => {
       clearTimeout(timer);
       timer = setTimeout(load, 800);
+    };
+    const close = openLiveStream("/api/v1/events/stream", {
+      onOpen: () => {
+        if (opened) soon();
+        opened = true;
+      },
+      onChange: soon,
     });
     return () => {
       clearTimeout(timer);
-      source.close();
+      close();
     };
   }, [load]);
 
