@@ -22,5 +22,13 @@ export const PROJECT_FIELD_MESSAGES: MessageCatalogue = {
     "zh-CN": "计划完工日期不能早于开工日期",
     en: "the planned end cannot be before the start",
   },
+  PROJECT_FIELD_RECTIFICATIONS: {
+    "zh-CN": "验收不合格须列出整改事项；验收合格不列整改事项",
+    en: "a failed acceptance lists what is to be rectified; a passed one lists nothing",
+  },
+  PROJECT_FIELD_ACCEPTANCE_DATE: {
+    "zh-CN": "验收日期不能早于上一次验收",
+    en: "an acceptance cannot be dated before the previous one",
+  },
   PROJECT_FIELD_UNCHANGED: { "zh-CN": "内容没有变化", en: "nothing changed" },
 };

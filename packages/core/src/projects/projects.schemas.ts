@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { PublicCommentSchema, StaffCommentSchema } from "../disclosures/disclosures.schemas.ts";
 import { MAX_AMOUNT_FEN } from "../disclosures/finance.ts";
-import { ACCEPTANCE_RESULTS, MILESTONE_STATES, PROJECT_FILE_PURPOSES, PROJECT_STAGES } from "./projects.ts";
+import {
+  ACCEPTANCE_RESULTS,
+  MILESTONE_STATES,
+  PROJECT_FILE_PURPOSES,
+  PROJECT_STAGES,
+  SIGNATORY_ROLES,
+} from "./projects.ts";
 
 /**
  * Request and response schemas of livelihood projects (民生项目): the project with its budget (integer
@@ -62,12 +68,35 @@ export const MilestoneUpdateSchema = z
   .strict()
   .meta({ id: "ProjectMilestoneUpdate" });
 
+export const MAX_RECTIFICATION_ITEMS = 30;
+export const MAX_SIGNATORIES = 12;
+
+/** One who signed an acceptance, named by role and unit (验收组成员), as the project page shows people. */
+export const AcceptanceSignatorySchema = z
+  .object({
+    role: z.enum(SIGNATORY_ROLES),
+    unit: z.string().trim().min(1).max(120).describe("The unit or body that signed, e.g. 港北区住房和城乡建设局"),
+  })
+  .strict()
+  .meta({ id: "ProjectAcceptanceSignatory" });
+
 export const AcceptanceInputSchema = z
   .object({
+    id: z.uuid().describe("Client-generated id: a retry (also in parallel) answers the first"),
     acceptedOn: date.describe("验收日期"),
-    acceptedBy: z.string().trim().min(1).max(200).describe("Who accepted it: the body or the people (验收单位/人员)"),
+    acceptedBy: z.string().trim().min(1).max(200).describe("Who organised it: the body or group (验收单位/验收组)"),
     result: z.enum(ACCEPTANCE_RESULTS),
-    note: z.string().trim().max(2000).default(""),
+    note: z.string().trim().max(2000).default("").describe("验收意见; for a failed one, why it failed"),
+    rectifications: z
+      .array(z.string().trim().min(1).max(300))
+      .max(MAX_RECTIFICATION_ITEMS)
+      .default([])
+      .describe("整改事项: required (one at least) when it failed, none when it passed"),
+    signatories: z
+      .array(AcceptanceSignatorySchema)
+      .min(1)
+      .max(MAX_SIGNATORIES)
+      .describe("Who signed, by role and unit"),
     documentFileId: z.uuid().nullable().default(null).describe("The acceptance report uploaded as purpose=acceptance"),
   })
   .strict()
@@ -110,10 +139,14 @@ export const MilestoneSchema = z
 
 export const AcceptanceSchema = z
   .object({
+    id: z.uuid(),
+    number: z.number().int().describe("1 for the first acceptance of the project, 2 for the next, …"),
     acceptedOn: z.string(),
     acceptedBy: z.string(),
     result: z.enum(ACCEPTANCE_RESULTS),
     note: z.string(),
+    rectifications: z.array(z.string()),
+    signatories: z.array(AcceptanceSignatorySchema),
     document: ProjectFileSchema.nullable(),
     recordedAt: z.string(),
   })
@@ -164,7 +197,9 @@ export const PublicProjectSchema = z
     earlier: z.array(ProjectVersionSchema).describe("Earlier published versions, newest first"),
     milestones: z.array(MilestoneSchema),
     photos: z.array(ProjectFileSchema),
-    acceptance: AcceptanceSchema.nullable(),
+    acceptances: z
+      .array(AcceptanceSchema)
+      .describe("Every completion acceptance in order, a failed one kept with its rectification items"),
     comments: z.array(PublicCommentSchema).describe("Answered questions"),
   })
   .meta({ id: "PublicProject" });
@@ -179,7 +214,7 @@ export const ManagedProjectSchema = z
     versions: z.array(ProjectVersionSchema).describe("Every published version, newest first"),
     milestones: z.array(MilestoneSchema),
     files: z.array(ProjectFileSchema),
-    acceptance: AcceptanceSchema.nullable(),
+    acceptances: z.array(AcceptanceSchema).describe("Every completion acceptance in order"),
     comments: z.array(StaffCommentSchema),
     updatedAt: z.string(),
   })
@@ -203,3 +238,5 @@ export type ManagedProject = z.infer<typeof ManagedProjectSchema>;
 export type ProjectMilestone = z.infer<typeof MilestoneSchema>;
 export type ProjectFile = z.infer<typeof ProjectFileSchema>;
 export type ProjectAcceptance = z.infer<typeof AcceptanceSchema>;
+export type NewProjectAcceptance = z.input<typeof AcceptanceInputSchema>;
+export type AcceptanceSignatory = z.infer<typeof AcceptanceSignatorySchema>;

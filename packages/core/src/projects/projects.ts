@@ -7,6 +7,21 @@ export const MILESTONE_STATES = ["planned", "in_progress", "done"] as const;
 export type MilestoneState = (typeof MILESTONE_STATES)[number];
 export const ACCEPTANCE_RESULTS = ["passed", "failed"] as const;
 export type AcceptanceResult = (typeof ACCEPTANCE_RESULTS)[number];
+/**
+ * Who signs a completion acceptance, by role (竣工验收 of a village works: the owner, the builder, the
+ * supervisor and designer where there is one, the competent department, and the villagers' own
+ * representatives and oversight committee, 村务监督委员会).
+ */
+export const SIGNATORY_ROLES = [
+  "owner",
+  "contractor",
+  "supervisor",
+  "designer",
+  "authority",
+  "villager_representatives",
+  "oversight_committee",
+] as const;
+export type SignatoryRole = (typeof SIGNATORY_ROLES)[number];
 export const PROJECT_FILE_PURPOSES = ["photo", "acceptance"] as const;
 export type ProjectFilePurpose = (typeof PROJECT_FILE_PURPOSES)[number];
 export const PROJECT_STAGES = [

@@ -52,6 +52,7 @@ import type {
 } from "../modules/notices/notices.table.ts";
 import type { AppMetaTable, ClientErrorReportTable, DeferredDdlTable } from "../modules/platform/platform.table.ts";
 import type {
+  ProjectAcceptanceTable,
   ProjectFileTable,
   ProjectMilestoneTable,
   ProjectTable,
@@ -177,6 +178,7 @@ export interface DB {
   project_version: ProjectVersionTable;
   project_milestone: ProjectMilestoneTable;
   project_file: ProjectFileTable;
+  project_acceptance: ProjectAcceptanceTable;
   close_out: CloseOutTable;
   close_out_area: CloseOutAreaTable;
   close_out_carry_over: CloseOutCarryOverTable;

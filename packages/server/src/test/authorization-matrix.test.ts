@@ -1463,7 +1463,17 @@ const samples: Record<string, Sample> = {
         ["PUT", "", { title: "矩阵", budgetFen: 100, fundingSource: "矩阵" }],
         ["POST", "/publish", undefined],
         ["POST", "/milestones", { id: crypto.randomUUID(), title: "矩阵", plannedOn: "2026-12-01" }],
-        ["PUT", "/acceptance", { acceptedOn: "2026-12-01", acceptedBy: "矩阵", result: "passed" }],
+        [
+          "POST",
+          "/acceptances",
+          {
+            id: crypto.randomUUID(),
+            acceptedOn: "2026-12-01",
+            acceptedBy: "矩阵",
+            result: "passed",
+            signatories: [{ role: "owner", unit: "矩阵" }],
+          },
+        ],
       ] as const
     ).map(([method, path, payload]) => [
       `${method} /api/v1/projects/:id${path}`,

@@ -15,6 +15,7 @@ import {
   findProject,
   findProjectFile,
   insertProjectFileIfNew,
+  isAcceptanceDocument,
   updateProjectRow,
 } from "./projects.queries.ts";
 import type { ProjectFileRow } from "./projects.table.ts";
@@ -112,7 +113,7 @@ export async function removeProjectFile(
   const file = await findProjectFile(ctx.db, fileId);
   if (file?.project_id !== projectId)
     throw new DomainError("PROJECT_MILESTONE_NOT_FOUND", `project ${projectId} has no file ${fileId}`);
-  if (row.acceptance_file_id === fileId)
+  if (await isAcceptanceDocument(ctx.db, projectId, fileId))
     throw new DomainError("PROJECT_ACCEPTED", "the document of a recorded acceptance stays");
   await ctx.db.transaction().execute(async (trx) => {
     await deleteProjectFile(trx, projectId, fileId);
@@ -138,7 +139,7 @@ async function bytesOf(ctx: AppContext, file: ProjectFileRow) {
 export async function readPublicProjectFile(ctx: AppContext, projectId: string, fileId: string) {
   const row = await findProject(ctx.db, projectId);
   const file = row?.published_version ? await findProjectFile(ctx.db, fileId) : undefined;
-  const shown = file && (file.purpose === "photo" || row?.acceptance_file_id === file.id);
+  const shown = file && (file.purpose === "photo" || (await isAcceptanceDocument(ctx.db, projectId, file.id)));
   if (!file || file.project_id !== projectId || !shown) throw projectNotFound(projectId);
   return bytesOf(ctx, file);
 }

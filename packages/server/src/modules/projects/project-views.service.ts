@@ -19,6 +19,7 @@ import {
 import { projectNotFound, staffProject } from "./project-access.ts";
 import {
   findProject,
+  listAcceptances,
   listMilestones,
   listProjectFiles,
   listProjectsUnder,
@@ -26,12 +27,18 @@ import {
   listVersions,
   type ProjectListRow,
 } from "./projects.queries.ts";
-import type { ProjectFileRow, ProjectMilestoneRow, ProjectRow, ProjectVersionRow } from "./projects.table.ts";
+import type {
+  ProjectAcceptanceRow,
+  ProjectFileRow,
+  ProjectMilestoneRow,
+  ProjectRow,
+  ProjectVersionRow,
+} from "./projects.table.ts";
 
 /**
  * What readers see of livelihood projects. Anyone (signed in or not) reads a published project: its
  * current version with earlier ones and their correction reasons, milestones, progress photos, the
- * completion acceptance and the answered questions — never who in the office changed what. Staff of
+ * completion acceptances in order (a failed one too) and the answered questions — never who in the office changed what. Staff of
  * the area see drafts, every file, and every comment with its author.
  */
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -88,16 +95,19 @@ function versionView(v: ProjectVersionRow, staff: boolean) {
   };
 }
 
-function acceptanceView(p: ProjectRow, files: ProjectFileRow[]) {
-  if (!p.acceptance_result || !p.accepted_on || !p.acceptance_recorded_at) return null;
-  const doc = files.find((f) => f.id === p.acceptance_file_id);
+function acceptanceView(a: ProjectAcceptanceRow, index: number, files: ProjectFileRow[]) {
+  const doc = files.find((f) => f.id === a.document_file_id);
   return {
-    acceptedOn: p.accepted_on,
-    acceptedBy: p.accepted_by ?? "",
-    result: p.acceptance_result,
-    note: p.acceptance_note ?? "",
+    id: a.id,
+    number: index + 1,
+    acceptedOn: a.accepted_on,
+    acceptedBy: a.accepted_by,
+    result: a.result,
+    note: a.note,
+    rectifications: a.rectifications,
+    signatories: a.signatories,
     document: doc ? fileView(doc) : null,
-    recordedAt: p.acceptance_recorded_at.toISOString(),
+    recordedAt: a.recorded_at.toISOString(),
   };
 }
 
@@ -169,10 +179,11 @@ export async function listPublishedProjectViews(ctx: AppContext, query: { areaCo
 export async function publicProject(ctx: AppContext, id: string) {
   const row = await findProject(ctx.db, id);
   if (!row || row.published_version === null) throw projectNotFound(id);
-  const [versions, milestones, files, comments, area] = await Promise.all([
+  const [versions, milestones, files, acceptances, comments, area] = await Promise.all([
     listVersions(ctx.db, id),
     listMilestones(ctx.db, id),
     listProjectFiles(ctx.db, id),
+    listAcceptances(ctx.db, id),
     commentsOn(ctx, { type: "project", id }),
     areaOf(ctx, row),
   ]);
@@ -194,18 +205,27 @@ export async function publicProject(ctx: AppContext, id: string) {
     earlier: versions.slice(1).map((v) => versionView(v, false)),
     milestones: milestones.map((m) => milestoneView(m, day)),
     photos: files.filter((f) => f.purpose === "photo").map(fileView),
-    acceptance: acceptanceView(row, files),
+    acceptances: acceptances.map((a, i) => acceptanceView(a, i, files)),
     comments: comments.filter(isPublicComment).map(publicComment),
   };
+}
+
+/** Every acceptance of a published project, in order (public): a draft or an unknown id is not found. */
+export async function publicAcceptances(ctx: AppContext, id: string) {
+  const row = await findProject(ctx.db, id);
+  if (!row || row.published_version === null) throw projectNotFound(id);
+  const [acceptances, files] = await Promise.all([listAcceptances(ctx.db, id), listProjectFiles(ctx.db, id)]);
+  return acceptances.map((a, i) => acceptanceView(a, i, files));
 }
 
 /** Everything of a project, for staff of its area. */
 export async function managedProject(ctx: AppContext, actor: Principal, id: string) {
   const row = await staffProject(ctx, actor, id);
-  const [versions, milestones, files, comments, area] = await Promise.all([
+  const [versions, milestones, files, acceptances, comments, area] = await Promise.all([
     listVersions(ctx.db, id),
     listMilestones(ctx.db, id),
     listProjectFiles(ctx.db, id),
+    listAcceptances(ctx.db, id),
     commentsOn(ctx, { type: "project", id }),
     areaOf(ctx, row),
   ]);
@@ -220,7 +240,7 @@ export async function managedProject(ctx: AppContext, actor: Principal, id: stri
     versions: versions.map((v) => versionView(v, true)),
     milestones: milestones.map((m) => milestoneView(m, day)),
     files: files.map(fileView),
-    acceptance: acceptanceView(row, files),
+    acceptances: acceptances.map((a, i) => acceptanceView(a, i, files)),
     comments: comments.map((c) => staffComment(c, { title: row.title, areaCode: area.code }, now)),
     updatedAt: row.updated_at.toISOString(),
   };

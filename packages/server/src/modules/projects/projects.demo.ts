@@ -16,7 +16,8 @@ import {
 /**
  * Demo livelihood projects (民生项目): 县东社区 (450802001003, its official 周芳) hardens the lanes of
  * 西街 (under way) and has put up solar street lamps (accepted); 贵城街道 (450802001, 李强) runs the
- * drinking-water consolidation of its outlying villages, published and then corrected with a reason.
+ * drinking-water consolidation of its outlying villages, published and then corrected with a reason. The
+ * lamps failed their first acceptance and passed the second, both kept.
  * A resident's question on the lane works is answered. Dates follow today; ids come from names, so
  * seeding twice changes nothing; a refusal skips the rest (demo data never stops a start).
  */
@@ -159,15 +160,42 @@ export const projectsDemoPart: SeedPart = {
           budgetFen: 131_860_000,
           reason: "经区水利局审核，增加六塘屯支管 1.2 公里，预算相应调增 68.6 万元（经街道党工委会议研究通过）",
         });
+      // The lamps failed their first acceptance and passed after rectification: both stay on record.
       const lamps = demoId("solar-lamps");
-      if (!(await managedProject(ctx, village, lamps)).acceptance)
+      const signatories = [
+        { role: "owner", unit: "县东社区居民委员会" },
+        { role: "contractor", unit: "广西贵港市明辉照明工程有限公司" },
+        { role: "authority", unit: "港北区住房和城乡建设局" },
+        { role: "oversight_committee", unit: "县东社区居务监督委员会" },
+      ] as const;
+      const ours = [demoId("solar-lamps:acceptance1"), demoId("solar-lamps:acceptance2")];
+      const had = (await managedProject(ctx, village, lamps)).acceptances;
+      // Seeded before acceptances were kept as a history: that one stays as it was.
+      if (had.every((a) => ours.includes(a.id))) {
         await recordAcceptance(ctx, village, meta, lamps, {
+          id: demoId("solar-lamps:acceptance1"),
+          acceptedOn: day(-59),
+          acceptedBy: "贵城街道办事处、港北区住房和城乡建设局联合验收组",
+          result: "failed",
+          note: "夜间抽查 42 盏中 3 盏亮灯时间不足 6 小时，民主巷 2 根灯杆垂直度偏差超过设计允许值，暂不同意交付使用。",
+          rectifications: [
+            "更换民主巷 3 盏路灯的蓄电池并重新调试控制器，连续 3 晚亮灯不少于 8 小时",
+            "校正民主巷 2 根灯杆垂直度，偏差不大于 0.5%",
+          ],
+          signatories: [...signatories],
+          documentFileId: null,
+        });
+        await recordAcceptance(ctx, village, meta, lamps, {
+          id: demoId("solar-lamps:acceptance2"),
           acceptedOn: day(-55),
           acceptedBy: "贵城街道办事处、港北区住房和城乡建设局联合验收组",
           result: "passed",
-          note: "42 盏路灯全部正常亮灯，灯杆垂直度、基础尺寸符合设计要求，同意交付使用。",
+          note: "整改事项已完成复查，42 盏路灯全部正常亮灯，灯杆垂直度、基础尺寸符合设计要求，同意交付使用。",
+          rectifications: [],
+          signatories: [...signatories],
           documentFileId: null,
         });
+      }
       const question = demoId("comment:lanes-access");
       await lodgeComment(ctx, resident, meta, {
         id: question,

@@ -1,6 +1,12 @@
 import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { ProjectFileRow, ProjectMilestoneRow, ProjectRow, ProjectVersionRow } from "./projects.table.ts";
+import type {
+  ProjectAcceptanceRow,
+  ProjectFileRow,
+  ProjectMilestoneRow,
+  ProjectRow,
+  ProjectVersionRow,
+} from "./projects.table.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 const like = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -110,6 +116,55 @@ export async function insertMilestoneIfNew(
 
 export async function updateMilestoneRow(db: Db, id: string, set: Updateable<DB["project_milestone"]>) {
   await db.updateTable("project_milestone").set(set).where("id", "=", id).execute();
+}
+
+// ---- acceptances -------------------------------------------------------------------------------------
+
+/** Every completion acceptance of a project, in the order they took place. */
+export async function listAcceptances(db: Db, projectId: string): Promise<ProjectAcceptanceRow[]> {
+  return db
+    .selectFrom("project_acceptance")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .orderBy("accepted_on")
+    .orderBy("recorded_at")
+    .orderBy("id")
+    .execute();
+}
+
+export async function findAcceptance(db: Db, id: string): Promise<ProjectAcceptanceRow | undefined> {
+  return db.selectFrom("project_acceptance").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Inserts unless the id exists (a retry); true when this call wrote it. */
+export async function insertAcceptanceIfNew(
+  db: Db,
+  row: Omit<Insertable<DB["project_acceptance"]>, "rectifications" | "signatories"> & {
+    rectifications: string[];
+    signatories: ProjectAcceptanceRow["signatories"];
+  },
+): Promise<boolean> {
+  const res = await db
+    .insertInto("project_acceptance")
+    .values({
+      ...row,
+      rectifications: JSON.stringify(row.rectifications),
+      signatories: JSON.stringify(row.signatories),
+    })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Whether a file is the document of one of the project's acceptances (public, and kept). */
+export async function isAcceptanceDocument(db: Db, projectId: string, fileId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("project_acceptance")
+    .select("id")
+    .where("project_id", "=", projectId)
+    .where("document_file_id", "=", fileId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 // ---- files -------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import {
   AcceptanceInputSchema,
+  AcceptanceSchema,
   ManagedProjectQuerySchema,
   ManagedProjectSchema,
   MilestoneUpdateSchema,
@@ -27,6 +28,7 @@ import {
   listManagedProjects,
   listPublishedProjectViews,
   managedProject,
+  publicAcceptances,
   publicProject,
 } from "./project-views.service.ts";
 import {
@@ -92,12 +94,26 @@ export const projectsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       config: { public: true },
       schema: {
         tags,
-        summary: "A published project: milestones, photos, acceptance, earlier versions, answered questions (public)",
+        summary: "A published project: milestones, photos, acceptances, earlier versions, answered questions (public)",
         params: IdParams,
         response: { 200: PublicProjectSchema, ...problemResponses },
       },
     },
     async (request) => publicProject(ctx, request.params.id),
+  );
+
+  app.get(
+    "/projects/:id/acceptances",
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: "Every completion acceptance of a published project in order, failed ones included (public)",
+        params: IdParams,
+        response: { 200: z.array(AcceptanceSchema), ...problemResponses },
+      },
+    },
+    async (request) => publicAcceptances(ctx, request.params.id),
   );
 
   app.get(
@@ -298,19 +314,28 @@ export const projectsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   );
 
-  app.put(
-    "/projects/:id/acceptance",
+  app.post(
+    "/projects/:id/acceptances",
     {
       config: manage,
       schema: {
         tags,
-        summary: "Record the completion acceptance (验收) once every milestone is done",
+        summary:
+          "Record a completion acceptance (验收) once every milestone is done; a failed one stays on record, a passed one closes the project (a retry with the same id answers the first)",
         params: IdParams,
         body: AcceptanceInputSchema,
-        response: { 200: ManagedProjectSchema, ...errors },
+        response: { 200: ManagedProjectSchema, 201: ManagedProjectSchema, ...errors },
       },
     },
-    async (request) =>
-      recordAcceptance(ctx, principalOf(request), requestMeta(request), request.params.id, request.body),
+    async (request, reply) => {
+      const { project, created } = await recordAcceptance(
+        ctx,
+        principalOf(request),
+        requestMeta(request),
+        request.params.id,
+        request.body,
+      );
+      return reply.status(created ? 201 : 200).send(project);
+    },
   );
 };

@@ -1,5 +1,6 @@
 import {
   type AcceptanceResult,
+  type AcceptanceSignatory,
   authorId,
   canView,
   canWork,
@@ -17,12 +18,15 @@ import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { projectNotFound, workedProject } from "./project-access.ts";
 import { managedProject } from "./project-views.service.ts";
 import {
+  findAcceptance,
   findMilestone,
   findProject,
   findProjectFile,
+  insertAcceptanceIfNew,
   insertMilestoneIfNew,
   insertProjectIfNew,
   insertVersion,
+  listAcceptances,
   listMilestones,
   listVersions,
   lockProject,
@@ -36,7 +40,8 @@ import type { ProjectRow } from "./projects.table.ts";
  * milestone at least) makes version 1 public; after that the budget, funding source, contractor, dates
  * and text change only by a correction with a reason residents see, the earlier version kept. Progress
  * is told by milestones (planned and actual dates) and photos; the completion acceptance (验收) is
- * recorded once every milestone is done, and a passed acceptance closes the record. Texts are official
+ * recorded once every milestone is done — a failed one kept in the public record with what is to be
+ * rectified, the next recorded after it — and a passed acceptance closes the record. Texts are official
  * and published as written, except that ID and mobile numbers are masked.
  */
 export interface ProjectContent {
@@ -350,39 +355,53 @@ export async function updateMilestone(
   return managedProject(ctx, actor, projectId);
 }
 
-/** The completion acceptance (验收): once every milestone is done; a passed one closes the record. */
+/**
+ * A completion acceptance (验收), once every milestone is done. Each one is kept in order: a failed one
+ * (with what is to be rectified) stays public when the next is recorded; a passed one closes the record.
+ */
 export async function recordAcceptance(
   ctx: AppContext,
   actor: Principal,
   meta: RequestMeta,
   projectId: string,
   input: {
+    id: string;
     acceptedOn: string;
     acceptedBy: string;
     result: AcceptanceResult;
     note: string;
+    rectifications: string[];
+    signatories: AcceptanceSignatory[];
     documentFileId: string | null;
   },
 ) {
   await workedProject(ctx, actor, meta, projectId, "project.acceptance");
-  const acceptedBy = mask(input.acceptedBy);
-  const note = mask(input.note);
-  await ctx.db.transaction().execute(async (trx) => {
+  const retried = async () => {
+    const stored = await findAcceptance(ctx.db, input.id);
+    if (stored?.project_id !== projectId)
+      throw new DomainError("PROJECT_ID_CONFLICT", `acceptance id ${input.id} already holds another acceptance`);
+    return { project: await managedProject(ctx, actor, projectId), created: false };
+  };
+  if (await findAcceptance(ctx.db, input.id)) return retried();
+  const failed = input.result === "failed";
+  if (failed !== input.rectifications.length > 0)
+    throw new DomainError("VALIDATION_FAILED", "a failed acceptance lists rectifications, a passed one none", {
+      errors: [fieldIssue("body.rectifications", "PROJECT_FIELD_RECTIFICATIONS")],
+    });
+  const created = await ctx.db.transaction().execute(async (trx) => {
     const row = (await lockProject(trx, projectId)) as ProjectRow;
+    if (await findAcceptance(trx, input.id)) return false; // a parallel retry got the lock first
     if (row.published_version === null)
       throw new DomainError("PROJECT_NOT_PUBLISHED", `project ${projectId} is not published`);
-    if (row.acceptance_result === "passed") {
-      const same =
-        row.accepted_on === input.acceptedOn &&
-        row.accepted_by === acceptedBy &&
-        row.acceptance_note === note &&
-        row.acceptance_file_id === input.documentFileId &&
-        input.result === "passed";
-      if (same) return; // a retry
-      closedIfAccepted(row);
-    }
+    closedIfAccepted(row);
     if (!readyForAcceptance(await listMilestones(trx, projectId)))
       throw new DomainError("PROJECT_MILESTONES_OPEN", `project ${projectId} has milestones not done`);
+    const earlier = await listAcceptances(trx, projectId);
+    const previous = earlier.at(-1);
+    if (previous && input.acceptedOn < previous.accepted_on)
+      throw new DomainError("VALIDATION_FAILED", "dated before the previous acceptance", {
+        errors: [fieldIssue("body.acceptedOn", "PROJECT_FIELD_ACCEPTANCE_DATE")],
+      });
     if (input.documentFileId) {
       const doc = await findProjectFile(trx, input.documentFileId);
       if (doc?.project_id !== projectId || doc.purpose !== "acceptance")
@@ -391,16 +410,20 @@ export async function recordAcceptance(
         });
     }
     const now = ctx.now();
-    await updateProjectRow(trx, projectId, {
+    await insertAcceptanceIfNew(trx, {
+      id: input.id,
+      project_id: projectId,
       accepted_on: input.acceptedOn,
-      accepted_by: acceptedBy,
-      acceptance_result: input.result,
-      acceptance_note: note,
-      acceptance_file_id: input.documentFileId,
-      acceptance_recorded_at: now,
-      acceptance_recorded_by: authorId(actor),
-      updated_at: now,
+      accepted_by: mask(input.acceptedBy),
+      result: input.result,
+      note: mask(input.note),
+      rectifications: input.rectifications.map(mask),
+      signatories: input.signatories.map((s) => ({ role: s.role, unit: mask(s.unit) })),
+      document_file_id: input.documentFileId,
+      recorded_at: now,
+      recorded_by: authorId(actor),
     });
+    await updateProjectRow(trx, projectId, { acceptance_result: input.result, updated_at: now });
     await recordAudit(ctx, trx, {
       action: "project.acceptance",
       outcome: "success",
@@ -409,8 +432,16 @@ export async function recordAcceptance(
       targetType: "project",
       targetId: projectId,
       areaPath: row.area_path,
-      details: { result: input.result, acceptedOn: input.acceptedOn, before: row.acceptance_result },
+      details: {
+        acceptanceId: input.id,
+        number: earlier.length + 1,
+        result: input.result,
+        acceptedOn: input.acceptedOn,
+        before: row.acceptance_result,
+      },
     });
+    return true;
   });
-  return managedProject(ctx, actor, projectId);
+  if (!created) return retried();
+  return { project: await managedProject(ctx, actor, projectId), created: true };
 }

@@ -1,4 +1,4 @@
-import type { AcceptanceResult, MilestoneState, ProjectFilePurpose } from "@wangge/core";
+import type { AcceptanceResult, AcceptanceSignatory, MilestoneState, ProjectFilePurpose } from "@wangge/core";
 import type { ColumnType, Selectable } from "kysely";
 
 /** bigint columns: the pg driver's parser (db/database.ts) hands them as numbers. */
@@ -21,13 +21,8 @@ export interface ProjectTable {
   published_version: number | null;
   first_published_at: Date | null;
   last_published_at: Date | null;
-  accepted_on: Day | null;
-  accepted_by: string | null;
+  /** The latest acceptance's result (its stage and lock are read from it); every one is a project_acceptance. */
   acceptance_result: AcceptanceResult | null;
-  acceptance_note: string | null;
-  acceptance_file_id: string | null;
-  acceptance_recorded_at: Date | null;
-  acceptance_recorded_by: string | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -64,6 +59,22 @@ export interface ProjectMilestoneTable {
   updated_at: Date;
 }
 export type ProjectMilestoneRow = Selectable<ProjectMilestoneTable>;
+
+export interface ProjectAcceptanceTable {
+  id: string;
+  project_id: string;
+  accepted_on: Day;
+  accepted_by: string;
+  result: AcceptanceResult;
+  note: string;
+  /** jsonb: written as JSON text, read back as the array. */
+  rectifications: ColumnType<string[], string, string>;
+  signatories: ColumnType<AcceptanceSignatory[], string, string>;
+  document_file_id: string | null;
+  recorded_at: Date;
+  recorded_by: string | null;
+}
+export type ProjectAcceptanceRow = Selectable<ProjectAcceptanceTable>;
 
 export interface ProjectFileTable {
   id: string;

@@ -1,4 +1,6 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { up as keepAcceptances } from "../../db/migrations/2026_12_11_1000_create_project_acceptance.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
 
@@ -54,6 +56,27 @@ const upload = (session: Session, projectId: string, fileId: string, data: Buffe
     headers: { ...session.headers, "content-type": type },
     payload: data,
   });
+
+const SIGNED = [
+  { role: "owner", unit: "那坡村民委员会" },
+  { role: "contractor", unit: "贵港市港北区宏达路桥工程有限公司" },
+  { role: "authority", unit: "港北区交通运输局" },
+];
+
+/** Marks every milestone of a project done. */
+async function finish(projectId: string, milestones: readonly string[]) {
+  for (const id of milestones)
+    expect(
+      (
+        await inject(village, "PUT", `/api/v1/projects/${projectId}/milestones/${id}`, {
+          title: "路基平整",
+          plannedOn: "2026-10-15",
+          actualOn: "2026-10-20",
+          status: "done",
+        })
+      ).statusCode,
+    ).toBe(200);
+}
 
 const project = (over: Record<string, unknown> = {}) => ({
   id: crypto.randomUUID(),
@@ -159,8 +182,14 @@ describe("livelihood projects", () => {
 
   it("records the acceptance only once every milestone is done, with this project's document, and then closes it", async () => {
     const { input, milestones } = await published({ title: "六塘屯饮水安全巩固提升" });
-    const acceptance = { acceptedOn: "2026-12-20", acceptedBy: "港北区水利局、镇人民政府联合验收组", result: "passed" };
-    const open = await inject(village, "PUT", `/api/v1/projects/${input.id}/acceptance`, acceptance);
+    const acceptance = {
+      id: crypto.randomUUID(),
+      acceptedOn: "2026-12-20",
+      acceptedBy: "港北区水利局、镇人民政府联合验收组",
+      result: "passed",
+      signatories: SIGNED,
+    };
+    const open = await inject(village, "POST", `/api/v1/projects/${input.id}/acceptances`, acceptance);
     expect([open.statusCode, open.json().code]).toEqual([409, "PROJECT_MILESTONES_OPEN"]);
     const undated = await inject(village, "PUT", `/api/v1/projects/${input.id}/milestones/${milestones[0]}`, {
       title: "路基平整",
@@ -183,18 +212,22 @@ describe("livelihood projects", () => {
     await upload(village, input.id, photo, PNG, "image/png");
     const doc = crypto.randomUUID();
     expect((await upload(village, input.id, doc, PNG, "image/png", "&purpose=acceptance")).statusCode).toBe(201);
-    const wrongDoc = await inject(village, "PUT", `/api/v1/projects/${input.id}/acceptance`, {
+    const wrongDoc = await inject(village, "POST", `/api/v1/projects/${input.id}/acceptances`, {
       ...acceptance,
       documentFileId: photo,
     });
     expect(wrongDoc.json().errors.map((e: { path: string }) => e.path)).toEqual(["body.documentFileId"]);
-    const done = await inject(village, "PUT", `/api/v1/projects/${input.id}/acceptance`, {
+    const done = await inject(village, "POST", `/api/v1/projects/${input.id}/acceptances`, {
       ...acceptance,
       documentFileId: doc,
     });
-    expect([done.statusCode, done.json().stage, done.json().acceptance.document.id]).toEqual([200, "completed", doc]);
+    expect([done.statusCode, done.json().stage, done.json().acceptances[0].document.id]).toEqual([
+      201,
+      "completed",
+      doc,
+    ]);
     const read = (await inject(null, "GET", `/api/v1/projects/${input.id}`)).json();
-    expect(read.acceptance).toMatchObject({ result: "passed", acceptedBy: acceptance.acceptedBy });
+    expect(read.acceptances).toMatchObject([{ number: 1, result: "passed", acceptedBy: acceptance.acceptedBy }]);
     expect(read.photos.map((f: { id: string }) => f.id)).toEqual([photo]);
     expect((await inject(null, "GET", `/api/v1/projects/${input.id}/files/${doc}`)).statusCode).toBe(200);
     const closed = await inject(village, "PUT", `/api/v1/projects/${input.id}`, {
@@ -205,7 +238,10 @@ describe("livelihood projects", () => {
     expect([closed.statusCode, closed.json().code]).toEqual([409, "PROJECT_ACCEPTED"]);
     const draft = project();
     await inject(village, "POST", "/api/v1/projects", draft);
-    const unpublished = await inject(village, "PUT", `/api/v1/projects/${draft.id}/acceptance`, acceptance);
+    const unpublished = await inject(village, "POST", `/api/v1/projects/${draft.id}/acceptances`, {
+      ...acceptance,
+      id: crypto.randomUUID(),
+    });
     expect(unpublished.json().code).toBe("PROJECT_NOT_PUBLISHED");
   });
 
@@ -268,6 +304,207 @@ describe("livelihood projects", () => {
     );
     const stolen = await inject(colleague, "POST", "/api/v1/projects", { ...input, title: "另一个项目" });
     expect([stolen.statusCode, stolen.json().code]).toEqual([409, "PROJECT_ID_CONFLICT"]);
+  });
+});
+
+describe("the acceptance history of a project", () => {
+  const failedOne = () => ({
+    id: crypto.randomUUID(),
+    acceptedOn: "2026-12-18",
+    acceptedBy: "港北区交通运输局、镇人民政府联合验收组",
+    result: "failed",
+    note: `路面平整度抽检不合格，联系人 ${PHONE}`,
+    rectifications: ["K0+300 至 K0+450 段路面裂缝处理", "补齐路肩培土 120 米"],
+    signatories: SIGNED,
+  });
+  const passedOne = () => ({
+    id: crypto.randomUUID(),
+    acceptedOn: "2026-12-28",
+    acceptedBy: "港北区交通运输局、镇人民政府联合验收组",
+    result: "passed",
+    note: "整改完成，复验合格。",
+    signatories: SIGNED,
+  });
+
+  it("keeps a failed acceptance in the public record, in order before the passed one, and locks the project only after the pass", async () => {
+    const { input, milestones } = await published({ title: "那坡屯村道硬化（验收记录）" });
+    await finish(input.id, milestones);
+    const doc = crypto.randomUUID();
+    expect((await upload(village, input.id, doc, PNG, "image/png", "&purpose=acceptance")).statusCode).toBe(201);
+    const failed = await inject(village, "POST", `/api/v1/projects/${input.id}/acceptances`, {
+      ...failedOne(),
+      documentFileId: doc,
+    });
+    expect([failed.statusCode, failed.json().stage]).toEqual([201, "rectifying"]);
+    // A failed acceptance does not close the record: the village corrects, reopens and redoes a milestone.
+    const corrected = await inject(village, "PUT", `/api/v1/projects/${input.id}`, {
+      ...content(input),
+      budgetFen: 88_000_000,
+      reason: "验收整改增加路肩培土",
+    });
+    expect(corrected.statusCode).toBe(200);
+    expect((await upload(village, input.id, crypto.randomUUID(), PNG, "image/png")).statusCode).toBe(201);
+    // The document of a recorded acceptance stays, a failed one's too.
+    const keep = await inject(village, "DELETE", `/api/v1/projects/${input.id}/files/${doc}`);
+    expect([keep.statusCode, keep.json().code]).toEqual([409, "PROJECT_ACCEPTED"]);
+    const earlier = await inject(village, "POST", `/api/v1/projects/${input.id}/acceptances`, {
+      ...passedOne(),
+      acceptedOn: "2026-12-17",
+    });
+    expect([earlier.statusCode, earlier.json().errors.map((e: { path: string }) => e.path)]).toEqual([
+      400,
+      ["body.acceptedOn"],
+    ]);
+    const passed = await inject(village, "POST", `/api/v1/projects/${input.id}/acceptances`, passedOne());
+    expect([passed.statusCode, passed.json().stage]).toEqual([201, "completed"]);
+
+    const history = (await inject(null, "GET", `/api/v1/projects/${input.id}/acceptances`)).json();
+    expect(
+      history.map((a: { number: number; result: string; acceptedOn: string }) => [a.number, a.result, a.acceptedOn]),
+    ).toEqual([
+      [1, "failed", "2026-12-18"],
+      [2, "passed", "2026-12-28"],
+    ]);
+    expect(history[0]).toMatchObject({
+      note: "路面平整度抽检不合格，联系人 138****5678",
+      rectifications: ["K0+300 至 K0+450 段路面裂缝处理", "补齐路肩培土 120 米"],
+      signatories: SIGNED,
+      document: { id: doc },
+    });
+    expect(history[1]).toMatchObject({ rectifications: [], document: null });
+    const page = (await inject(resident, "GET", `/api/v1/projects/${input.id}`)).json();
+    expect(page.acceptances).toEqual(history);
+    expect((await inject(null, "GET", `/api/v1/projects/${input.id}/files/${doc}`)).statusCode).toBe(200);
+    // Now it is closed: no change, no further acceptance.
+    const again = await inject(village, "POST", `/api/v1/projects/${input.id}/acceptances`, passedOne());
+    expect([again.statusCode, again.json().code]).toEqual([409, "PROJECT_ACCEPTED"]);
+    const photo = await upload(village, input.id, crypto.randomUUID(), PNG, "image/png");
+    expect([photo.statusCode, photo.json().code]).toEqual([409, "PROJECT_ACCEPTED"]);
+  });
+
+  it("records one acceptance from parallel retries with the same client id, and refuses that id elsewhere", async () => {
+    const { input, milestones } = await published({ title: "六塘屯桥梁护栏（重试）" });
+    await finish(input.id, milestones);
+    const body = failedOne();
+    const tries = await Promise.all(
+      Array.from({ length: 5 }, () => inject(village, "POST", `/api/v1/projects/${input.id}/acceptances`, body)),
+    );
+    expect(tries.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
+    const managed = (await inject(village, "GET", `/api/v1/projects/${input.id}/manage`)).json();
+    expect(managed.acceptances.map((a: { id: string }) => a.id)).toEqual([body.id]);
+    const other = await published({ title: "六塘屯桥梁护栏（另一项）" });
+    await finish(other.input.id, other.milestones);
+    const stolen = await inject(village, "POST", `/api/v1/projects/${other.input.id}/acceptances`, body);
+    expect([stolen.statusCode, stolen.json().code]).toEqual([409, "PROJECT_ID_CONFLICT"]);
+  });
+
+  it("shows no acceptance of what is not public, to a resident of another area or anyone", async () => {
+    const farResident = await signIn(
+      t,
+      await buildUser(t.ctx, { role: "resident", areaCode: tree.otherTownship.code }),
+    );
+    const draft = project({ title: "未公开的草稿项目" });
+    await inject(village, "POST", "/api/v1/projects", draft);
+    const read = await inject(farResident, "GET", `/api/v1/projects/${draft.id}/acceptances`);
+    expect([read.statusCode, read.json().code]).toEqual([404, "PROJECT_NOT_FOUND"]);
+    // A published project's acceptance document that no acceptance names yet is not public either.
+    const { input } = await published({ title: "那坡屯排水沟（未登记验收）" });
+    const doc = crypto.randomUUID();
+    await upload(village, input.id, doc, PNG, "image/png", "&purpose=acceptance");
+    const file = await inject(farResident, "GET", `/api/v1/projects/${input.id}/files/${doc}`);
+    expect([file.statusCode, file.json().code]).toEqual([404, "PROJECT_NOT_FOUND"]);
+    expect((await inject(farResident, "GET", `/api/v1/projects/${input.id}/acceptances`)).json()).toEqual([]);
+    // Nor can anyone but the village's staff record one.
+    const byResident = await inject(farResident, "POST", `/api/v1/projects/${input.id}/acceptances`, failedOne());
+    expect(byResident.statusCode).toBe(403);
+    const far = await inject(farTownship, "POST", `/api/v1/projects/${input.id}/acceptances`, failedOne());
+    expect([far.statusCode, far.json().code]).toEqual([404, "PROJECT_NOT_FOUND"]);
+    const above = await inject(township, "POST", `/api/v1/projects/${input.id}/acceptances`, failedOne());
+    expect([above.statusCode, above.json().code]).toEqual([403, "AUTH_FORBIDDEN"]);
+    expect((await inject(null, "POST", `/api/v1/projects/${input.id}/acceptances`, failedOne())).statusCode).toBe(401);
+  });
+
+  it("says what is wrong with an acceptance, every field at once, and what does not exist", async () => {
+    const { input, milestones } = await published({ title: "那坡屯文化室修缮（校验）" });
+    await finish(input.id, milestones);
+    const url = `/api/v1/projects/${input.id}/acceptances`;
+    const bare = await inject(village, "POST", url, { ...failedOne(), rectifications: [] });
+    expect([bare.statusCode, bare.json().errors.map((e: { path: string }) => e.path)]).toEqual([
+      400,
+      ["body.rectifications"],
+    ]);
+    const passedWithItems = await inject(village, "POST", url, { ...passedOne(), rectifications: ["补漆"] });
+    expect(passedWithItems.json().errors.map((e: { path: string }) => e.path)).toEqual(["body.rectifications"]);
+    const broken = await inject(village, "POST", url, {
+      ...failedOne(),
+      id: "not-a-uuid",
+      acceptedOn: "2026-13-40",
+      signatories: [{ role: "mayor", unit: "" }],
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(
+      broken
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(["body.acceptedOn", "body.id", "body.signatories.0.role", "body.signatories.0.unit"].sort());
+    const unsigned = await inject(village, "POST", url, { ...failedOne(), signatories: [] });
+    expect(unsigned.json().errors.map((e: { path: string }) => e.path)).toEqual(["body.signatories"]);
+    const unknown = await inject(village, "POST", `/api/v1/projects/${crypto.randomUUID()}/acceptances`, failedOne());
+    expect([unknown.statusCode, unknown.json().code]).toEqual([404, "PROJECT_NOT_FOUND"]);
+    const unknownRead = await inject(null, "GET", `/api/v1/projects/${crypto.randomUUID()}/acceptances`);
+    expect([unknownRead.statusCode, unknownRead.json().code]).toEqual([404, "PROJECT_NOT_FOUND"]);
+    expect((await inject(village, "GET", `/api/v1/projects/${input.id}/manage`)).json().acceptances).toEqual([]);
+  });
+});
+
+describe("migration 2026_12_11_1000_create_project_acceptance", () => {
+  it("moves the acceptance a project held into the history with all its data", async () => {
+    const { input, milestones } = await published({ title: "那坡屯村道硬化（迁移前验收）" });
+    await finish(input.id, milestones);
+    const doc = crypto.randomUUID();
+    await upload(village, input.id, doc, PNG, "image/png", "&purpose=acceptance");
+    const rollback = new Error("rollback");
+    // The schema as it was before the migration, rebuilt inside a transaction that is then undone.
+    const moved = await t.ctx.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`drop table project_acceptance`.execute(trx);
+        await sql`alter table project add column accepted_on date, add column accepted_by text,
+          add column acceptance_note text, add column acceptance_file_id uuid,
+          add column acceptance_recorded_at timestamptz, add column acceptance_recorded_by uuid`.execute(trx);
+        await sql`update project set acceptance_result = 'failed', accepted_on = '2026-12-19',
+          accepted_by = '港北区交通运输局验收组', acceptance_note = '路面裂缝', acceptance_file_id = ${doc},
+          acceptance_recorded_at = '2026-12-19T08:00:00Z', acceptance_recorded_by = null
+          where id = ${input.id}`.execute(trx);
+        await keepAcceptances(trx);
+        const rows = await sql<Record<string, unknown>>`select project_id, accepted_on::text as accepted_on,
+          accepted_by, result, note, rectifications, signatories, document_file_id, recorded_at
+          from project_acceptance where project_id = ${input.id}`.execute(trx);
+        const columns = await sql<{ name: string }>`select column_name as name from information_schema.columns
+          where table_name = 'project' and column_name like 'accept%'`.execute(trx);
+        throw Object.assign(rollback, { rows: rows.rows, columns: columns.rows.map((c) => c.name) });
+      })
+      .catch((e: unknown) => {
+        if (e !== rollback) throw e;
+        return e as Error & { rows: Record<string, unknown>[]; columns: string[] };
+      });
+    expect(moved.rows).toEqual([
+      {
+        project_id: input.id,
+        accepted_on: "2026-12-19",
+        accepted_by: "港北区交通运输局验收组",
+        result: "failed",
+        note: "路面裂缝",
+        rectifications: [],
+        signatories: [],
+        document_file_id: doc,
+        recorded_at: new Date("2026-12-19T08:00:00Z"),
+      },
+    ]);
+    expect(moved.columns).toEqual(["acceptance_result"]);
+    // Undone: the table is there again, the project untouched.
+    expect((await inject(null, "GET", `/api/v1/projects/${input.id}/acceptances`)).json()).toEqual([]);
   });
 });
 
