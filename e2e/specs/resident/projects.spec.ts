@@ -7,7 +7,9 @@ const { browser, baseUrl, demoPassword } = useBrowser();
  * Issue #19 item 4 for 民生项目: a village official creates a project in the console, gives it a
  * milestone and publishes it; a resident of that village finds it in 一库通 on the phone with its
  * budget and progress and asks a question; the official answers it where every comment is answered;
- * the resident sees the answer on the project's page.
+ * the resident sees the answer on the project's page. Then the works are done: the first completion
+ * acceptance fails with what is to be rectified, the second passes, and the resident reads both, in
+ * order, on the project's page (a failed acceptance is part of the public record).
  */
 describe("a livelihood project from the console to a resident's answered question", () => {
   it("creates, publishes, reads, asks, answers and shows the answer", async () => {
@@ -81,6 +83,59 @@ describe("a livelihood project from the console to a resident's answered questio
     await stranger.page.goto(phone.page.url());
     await stranger.page.getByText(answer).waitFor();
     expect(await stranger.page.getByTestId("comment-author").allTextContents()).toEqual(["匿名群众"]);
+
+    // The works are done: the milestone is marked done, the first acceptance fails, the second passes.
+    const rectification = "端到端整改：补齐路肩培土 120 米";
+    await office.page.goto(`${baseUrl}/projects`);
+    await office.page.getByRole("button", { name: title }).click();
+    const page = office.page.getByRole("dialog").filter({ hasText: "进度节点" });
+    await page.getByLabel("完成情况 路基清理").click();
+    await office.page
+      .locator(".ant-select-dropdown:visible .ant-select-item-option")
+      .filter({ hasText: "已完成" })
+      .click();
+    await page.getByLabel("实际完成日期 路基清理").fill("2026-11-20");
+    await page
+      .getByRole("row")
+      .filter({ hasText: "路基清理" })
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await page.getByText("待验收").first().waitFor();
+    const chooseResult = async (label: string) => {
+      await page.getByLabel("验收结论").click();
+      await office.page
+        .locator(".ant-select-dropdown:visible .ant-select-item-option")
+        .filter({ hasText: label })
+        .click();
+    };
+    await page.getByLabel("验收日期").fill("2026-11-25");
+    await chooseResult("验收不合格");
+    await page.getByLabel("验收单位/人员").fill("贵城街道办事处、港北区住房和城乡建设局联合验收组");
+    await page.getByLabel("验收意见").fill("路肩培土不足，暂不同意交付使用。");
+    await page.getByLabel("整改事项（每行一项，群众可见）").fill(rectification);
+    await page.getByRole("button", { name: "登记验收" }).click();
+    await page.getByText("第 1 次验收").waitFor();
+    await page.getByText("上次验收未通过", { exact: false }).waitFor();
+    await page.getByLabel("验收日期").fill("2026-12-02");
+    await chooseResult("验收合格");
+    await page.getByRole("button", { name: "登记验收" }).click();
+    await page.getByText("第 2 次验收").waitFor();
+    expect(await page.getByTestId("acceptance-entry").allTextContents()).toEqual([
+      expect.stringMatching(/第 1 次验收.*2026-11-25.*验收不合格/),
+      expect.stringMatching(/第 2 次验收.*2026-12-02.*验收合格/),
+    ]);
+    await expectFullyTranslated(office.page, "zh-CN");
+
+    // The resident reads both acceptances in order, the failed one with what was to be rectified.
+    await phone.page.reload();
+    await phone.page.getByText("已竣工验收").first().waitFor();
+    expect(await phone.page.getByTestId("acceptance-entry").allTextContents()).toEqual([
+      expect.stringMatching(/第 1 次验收 · 2026-11-25.*验收不合格/),
+      expect.stringMatching(/第 2 次验收 · 2026-12-02.*验收合格/),
+    ]);
+    await phone.page.getByText(rectification).waitFor();
+    await phone.page.getByText("签字单位：建设单位：县东社区居委会", { exact: false }).first().waitFor();
+    await expectFullyTranslated(phone.page, "zh-CN");
     expect(office.pageErrors).toEqual([]);
     expect(phone.pageErrors).toEqual([]);
     expect([...office.externalRequests, ...phone.externalRequests, ...stranger.externalRequests]).toEqual([]);

@@ -59,6 +59,12 @@ describe("translations", () => {
     expect(mismatched.map(([key]) => key)).toEqual([]);
   });
 
+  it("write variables as i18next reads them, {{name}} (a single-brace {name} shows as typed)", () => {
+    const single = /(?<!\{)\{[A-Za-z_][A-Za-z0-9_]*\}(?!\})/;
+    const wrong = [...zh, ...english].filter(([, text]) => single.test(text)).map(([key]) => key);
+    expect(wrong).toEqual([]);
+  });
+
   it("cover every key the source code asks for", () => {
     const used = keysUsedInSource();
     expect(used.size).toBeGreaterThan(20);

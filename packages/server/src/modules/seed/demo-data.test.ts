@@ -522,7 +522,7 @@ describe("the demo's notices and loudspeaker (#19 item 5)", () => {
 });
 
 describe("the demo's livelihood projects", () => {
-  it("shows the community's and its sub-district's projects with their stages, a correction, an acceptance and an answered question", async () => {
+  it("shows the community's and its sub-district's projects with their stages, a correction, two acceptances (failed, then passed) and an answered question", async () => {
     const list = (await t.app.inject({ method: "GET", url: "/api/v1/projects?areaCode=450802001003" })).json() as {
       id: string;
       title: string;
@@ -537,6 +537,17 @@ describe("the demo's livelihood projects", () => {
       milestonesTotal: 4,
     });
     expect(byTitle.get("县东社区太阳能路灯安装")?.stage).toBe("completed");
+    // The lamps failed their first acceptance and passed the second: both are on the public record.
+    const lamps = (
+      await t.app.inject({ method: "GET", url: `/api/v1/projects/${byTitle.get("县东社区太阳能路灯安装")?.id}` })
+    ).json();
+    expect(lamps.acceptances.map((a: { number: number; result: string }) => [a.number, a.result])).toEqual([
+      [1, "failed"],
+      [2, "passed"],
+    ]);
+    expect(lamps.acceptances[0].rectifications).toHaveLength(2);
+    expect(lamps.acceptances[0].acceptedOn < lamps.acceptances[1].acceptedOn).toBe(true);
+    expect(lamps.acceptances[1].signatories.map((s: { role: string }) => s.role)).toContain("oversight_committee");
     const water = byTitle.get("贵城街道城郊片区农村饮水安全巩固提升工程");
     expect(water?.stage).toBe("under_way");
     const detail = (await t.app.inject({ method: "GET", url: `/api/v1/projects/${water?.id}` })).json();

@@ -17,7 +17,8 @@ import { CommentsSection } from "./ResidentComments.tsx";
 /**
  * 民生项目 in 一库通: a village's projects (and its township's) with their progress, and a project's
  * page — budget in yuan with fen, funding source, contractor, milestones with planned and actual dates,
- * progress photos, the completion acceptance, earlier versions with the reason of each correction, and
+ * progress photos, every completion acceptance in order (a failed one with its rectification items),
+ * earlier versions with the reason of each correction, and
  * residents' questions with the answers.
  */
 const STAGE_COLOR: Record<string, string> = {
@@ -81,7 +82,6 @@ export function ProjectPage({ signedIn, onSignIn }: { signedIn: boolean; onSignI
   useEffect(load, [load]);
   if (p === null) return <ErrorBlock status="empty" title={t("common.notFound")} description="" />;
   if (!p) return null;
-  const a = p.acceptance;
   return (
     <div>
       <NavBar onBack={() => navigate(-1)} backIcon>
@@ -158,19 +158,54 @@ export function ProjectPage({ signedIn, onSignIn }: { signedIn: boolean; onSignI
             </div>
           </Card>
         )}
-        {a && (
+        {p.acceptances.length > 0 && (
           <Card title={t("projects.acceptance")} style={{ marginTop: 12 }}>
-            <div>
-              <Tag color={a.result === "passed" ? "success" : "danger"}>{t(`projects.result.${a.result}`)}</Tag>{" "}
-              {t("projects.acceptedOnShort", { on: a.acceptedOn })}
-            </div>
-            <div translate="no">{t("projects.acceptedByShort", { by: a.acceptedBy })}</div>
-            {a.note && <div translate="no">{a.note}</div>}
-            {a.document && (
-              <a href={projectFileUrl(p.id, a.document.id)} target="_blank" rel="noreferrer">
-                {t("projects.acceptanceDocument")}
-              </a>
-            )}
+            <Steps direction="vertical" data-testid="acceptance-history">
+              {p.acceptances.map((a) => (
+                <Steps.Step
+                  key={a.id}
+                  status={a.result === "passed" ? "finish" : "error"}
+                  title={
+                    <span data-testid="acceptance-entry">
+                      {t("projects.acceptanceN", { n: String(a.number) })} · {a.acceptedOn}{" "}
+                      <Tag color={a.result === "passed" ? "success" : "danger"}>{t(`projects.result.${a.result}`)}</Tag>
+                    </span>
+                  }
+                  description={
+                    <div style={{ lineHeight: 1.6 }}>
+                      <div translate="no">{t("projects.acceptedByShort", { by: a.acceptedBy })}</div>
+                      {a.signatories.length > 0 && (
+                        <div>
+                          {t("projects.signedByLine", {
+                            list: a.signatories
+                              .map((s) =>
+                                t("projects.signatory", { role: t(`projects.signatoryRole.${s.role}`), unit: s.unit }),
+                              )
+                              .join(t("projects.listSeparator")),
+                          })}
+                        </div>
+                      )}
+                      {a.note && <div translate="no">{a.note}</div>}
+                      {a.rectifications.length > 0 && (
+                        <div>
+                          {t("projects.rectifications")}
+                          <ol style={{ margin: 0, paddingInlineStart: 18 }} translate="no">
+                            {a.rectifications.map((r) => (
+                              <li key={r}>{r}</li>
+                            ))}
+                          </ol>
+                        </div>
+                      )}
+                      {a.document && (
+                        <a href={projectFileUrl(p.id, a.document.id)} target="_blank" rel="noreferrer">
+                          {t("projects.acceptanceDocument")}
+                        </a>
+                      )}
+                    </div>
+                  }
+                />
+              ))}
+            </Steps>
           </Card>
         )}
         {p.earlier.length > 0 && (

@@ -1,7 +1,7 @@
 import type {
-  AcceptanceResult,
   ManagedProject,
   MilestoneState,
+  NewProjectAcceptance,
   ProjectFilePurpose,
   ProjectSummary,
 } from "@wangge/core";
@@ -56,13 +56,5 @@ export const addProjectFile = (
 export const removeProjectFile = (id: string, fileId: string) =>
   apiFetch<ManagedProject>(`/api/v1/projects/${id}/files/${fileId}`, { method: "DELETE" });
 export const staffFileUrl = (id: string, fileId: string) => `/api/v1/projects/${id}/manage/files/${fileId}`;
-export const recordAcceptance = (
-  id: string,
-  body: {
-    acceptedOn: string;
-    acceptedBy: string;
-    result: AcceptanceResult;
-    note: string;
-    documentFileId: string | null;
-  },
-) => apiFetch<ManagedProject>(`/api/v1/projects/${id}/acceptance`, { method: "PUT", json: body });
+export const recordAcceptance = (id: string, body: NewProjectAcceptance) =>
+  apiFetch<ManagedProject>(`/api/v1/projects/${id}/acceptances`, { method: "POST", json: body });

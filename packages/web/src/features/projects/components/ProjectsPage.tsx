@@ -28,17 +28,17 @@ import {
   listManagedProjects,
   type ProjectSummary,
   publishProject,
-  recordAcceptance,
   removeProjectFile,
   staffFileUrl,
   updateMilestone,
   updateProject,
 } from "../api/projects.ts";
+import { Acceptance } from "./ProjectAcceptances.tsx";
 
 /**
  * 民生项目 in the console: the projects of the caller's villages and townships, each with its budget,
- * funding, contractor, milestones (planned and actual dates), progress photos and the completion
- * acceptance; publishing, and corrections of a published project with the reason residents see.
+ * funding, contractor, milestones (planned and actual dates), progress photos and every completion
+ * acceptance (ProjectAcceptances.tsx); publishing, and corrections of a published project with the reason residents see.
  * Residents' questions are answered in 四务公开 › 群众留言 with every other item's.
  */
 export const STAGE_COLOR: Record<string, string> = {
@@ -276,7 +276,7 @@ function ProjectDetail({ id, onChanged }: { id: string; onChanged: () => void })
     onChanged();
   };
   if (!p) return null;
-  const accepted = p.acceptance?.result === "passed";
+  const accepted = p.acceptances.some((a) => a.result === "passed");
   const publish = async () => {
     try {
       changed(await publishProject(p.id));
@@ -576,113 +576,6 @@ function Photos({
           <Typography.Text type="secondary">{t("projects.photoHelp")}</Typography.Text>
         </Space>
       )}
-    </Card>
-  );
-}
-
-function Acceptance({ project, onChanged }: { project: ManagedProject; onChanged: (p: ManagedProject) => void }) {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  const fail = useFormFail();
-  const [form] = Form.useForm<{ acceptedOn: string; acceptedBy: string; result: "passed" | "failed"; note?: string }>();
-  const [documentId, setDocumentId] = useState<string | null>(project.acceptance?.document?.id ?? null);
-  const a = project.acceptance;
-  const docs = project.files.filter((f) => f.purpose === "acceptance");
-  if (a?.result === "passed")
-    return (
-      <Card size="small" title={t("projects.acceptance")}>
-        <Descriptions size="small" column={2}>
-          <Descriptions.Item label={t("projects.acceptedOn")}>{a.acceptedOn}</Descriptions.Item>
-          <Descriptions.Item label={t("projects.resultLabel")}>{t(`projects.result.${a.result}`)}</Descriptions.Item>
-          <Descriptions.Item label={t("projects.acceptedBy")} span={2}>
-            <span translate="no">{a.acceptedBy}</span>
-          </Descriptions.Item>
-          {a.note && (
-            <Descriptions.Item label={t("projects.acceptanceNote")} span={2}>
-              <span translate="no">{a.note}</span>
-            </Descriptions.Item>
-          )}
-          {a.document && (
-            <Descriptions.Item label={t("projects.acceptanceDocument")} span={2}>
-              <a href={staffFileUrl(project.id, a.document.id)} target="_blank" rel="noreferrer">
-                <span translate="no">{a.document.fileName}</span>
-              </a>
-            </Descriptions.Item>
-          )}
-        </Descriptions>
-      </Card>
-    );
-  const ready = project.milestonesTotal > 0 && project.milestonesDone === project.milestonesTotal;
-  const uploadDoc = async (file: File) => {
-    const fileId = crypto.randomUUID();
-    try {
-      onChanged(await addProjectFile(project.id, fileId, file, { purpose: "acceptance" }));
-      setDocumentId(fileId);
-    } catch (e) {
-      fail(e);
-    }
-    return false;
-  };
-  const save = async (v: { acceptedOn: string; acceptedBy: string; result: "passed" | "failed"; note?: string }) => {
-    try {
-      onChanged(await recordAcceptance(project.id, { ...v, note: v.note ?? "", documentFileId: documentId }));
-      message.success(t("projects.acceptanceRecorded"));
-    } catch (e) {
-      fail(e, form);
-    }
-  };
-  return (
-    <Card size="small" title={t("projects.acceptance")}>
-      {a && (
-        <Typography.Paragraph type="danger" translate="no">
-          {t("projects.failedBefore", { on: a.acceptedOn, note: a.note })}
-        </Typography.Paragraph>
-      )}
-      {!ready && <Typography.Paragraph type="secondary">{t("projects.acceptanceWaits")}</Typography.Paragraph>}
-      <Form form={form} layout="vertical" onFinish={save} disabled={!ready} initialValues={{ result: "passed" }}>
-        <Space wrap>
-          <Form.Item
-            name="acceptedOn"
-            label={t("projects.acceptedOn")}
-            rules={[{ required: true, message: t("projects.required") }]}
-          >
-            <Input type="date" style={{ width: 170 }} />
-          </Form.Item>
-          <Form.Item name="result" label={t("projects.resultLabel")}>
-            <Select
-              style={{ width: 140 }}
-              options={(["passed", "failed"] as const).map((r) => ({ value: r, label: t(`projects.result.${r}`) }))}
-            />
-          </Form.Item>
-        </Space>
-        <Form.Item
-          name="acceptedBy"
-          label={t("projects.acceptedBy")}
-          rules={[{ required: true, message: t("projects.required") }]}
-        >
-          <Input maxLength={200} />
-        </Form.Item>
-        <Form.Item name="note" label={t("projects.acceptanceNote")}>
-          <Input.TextArea rows={2} maxLength={2000} />
-        </Form.Item>
-        <Space wrap style={{ marginBottom: 12 }}>
-          <Upload accept="application/pdf,image/jpeg,image/png" showUploadList={false} beforeUpload={uploadDoc}>
-            <Button disabled={!ready}>{t("projects.uploadDocument")}</Button>
-          </Upload>
-          {docs
-            .filter((d) => d.id === documentId)
-            .map((d) => (
-              <Tag key={d.id} translate="no">
-                {d.fileName}
-              </Tag>
-            ))}
-        </Space>
-        <div>
-          <Button type="primary" htmlType="submit">
-            {t("projects.recordAcceptance")}
-          </Button>
-        </div>
-      </Form>
     </Card>
   );
 }
