@@ -3,6 +3,8 @@ import { chinaDate, DomainError, type MilestoneState } from "@wangge/core";
 import { lodgeComment, replyToComment } from "../disclosures/comments.service.ts";
 import type { SeedPart } from "../seed/seed.types.ts";
 import { principalOfUsername } from "../users/users.service.ts";
+import { type DemoScene, paintDemoPhoto } from "./demo-photos.ts";
+import { addProjectFile } from "./project-files.service.ts";
 import { managedProject } from "./project-views.service.ts";
 import {
   addMilestone,
@@ -17,7 +19,8 @@ import {
  * Demo livelihood projects (民生项目): 县东社区 (450802001003, its official 周芳) hardens the lanes of
  * 西街 (under way) and has put up solar street lamps (accepted); 贵城街道 (450802001, 李强) runs the
  * drinking-water consolidation of its outlying villages, published and then corrected with a reason. The
- * lamps failed their first acceptance and passed the second, both kept.
+ * lamps failed their first acceptance and passed the second, both kept. Milestones carry progress
+ * photos (painted at seed time, demo-photos.ts) with dated captions.
  * A resident's question on the lane works is answered. Dates follow today; ids come from names, so
  * seeding twice changes nothing; a refusal skips the rest (demo data never stops a start).
  */
@@ -37,6 +40,8 @@ interface DemoMilestone {
   /** Done this many days from today (negative: in the past), or still open. */
   doneIn?: number;
   status: MilestoneState;
+  /** Progress photos of this milestone: the scene painted (demo-photos.ts), taken this many days from today. */
+  photos?: { scene: DemoScene; takenIn: number; caption: string }[];
 }
 
 interface DemoProject {
@@ -66,9 +71,26 @@ const PROJECTS: DemoProject[] = [
     startIn: -45,
     endIn: 40,
     milestones: [
-      { title: "旧路面破除及路基清理", plannedIn: -30, doneIn: -28, status: "done" },
-      { title: "排水边沟砌筑", plannedIn: -10, doneIn: -12, status: "done" },
-      { title: "水泥混凝土路面浇筑", plannedIn: 15, status: "in_progress" },
+      {
+        title: "旧路面破除及路基清理",
+        plannedIn: -30,
+        doneIn: -28,
+        status: "done",
+        photos: [{ scene: "lanes-breaking", takenIn: -33, caption: "西街北巷旧水泥路面破除，挖机清运碎渣" }],
+      },
+      {
+        title: "排水边沟砌筑",
+        plannedIn: -10,
+        doneIn: -12,
+        status: "done",
+        photos: [{ scene: "lanes-ditch", takenIn: -13, caption: "西街北巷东侧排水边沟砌筑完成，待验槽" }],
+      },
+      {
+        title: "水泥混凝土路面浇筑",
+        plannedIn: 15,
+        status: "in_progress",
+        photos: [{ scene: "lanes-pouring", takenIn: -2, caption: "北巷第一段 C30 混凝土路面浇筑，已完成约 180 米" }],
+      },
       { title: "养护及交工验收", plannedIn: 40, status: "planned" },
     ],
   },
@@ -84,9 +106,27 @@ const PROJECTS: DemoProject[] = [
     startIn: -120,
     endIn: -60,
     milestones: [
-      { title: "灯位勘测及基础浇筑", plannedIn: -100, doneIn: -98, status: "done" },
-      { title: "灯杆及光伏板安装", plannedIn: -75, doneIn: -70, status: "done" },
-      { title: "调试及试运行", plannedIn: -62, doneIn: -61, status: "done" },
+      {
+        title: "灯位勘测及基础浇筑",
+        plannedIn: -100,
+        doneIn: -98,
+        status: "done",
+        photos: [{ scene: "lamps-footings", takenIn: -99, caption: "民主巷灯杆基础浇筑，预埋地脚螺栓" }],
+      },
+      {
+        title: "灯杆及光伏板安装",
+        plannedIn: -75,
+        doneIn: -70,
+        status: "done",
+        photos: [{ scene: "lamps-poles", takenIn: -71, caption: "西街段 6 米灯杆及光伏板安装完毕" }],
+      },
+      {
+        title: "调试及试运行",
+        plannedIn: -62,
+        doneIn: -61,
+        status: "done",
+        photos: [{ scene: "lamps-lit", takenIn: -61, caption: "傍晚试亮灯，西街段路灯全部正常点亮" }],
+      },
     ],
   },
   {
@@ -101,8 +141,19 @@ const PROJECTS: DemoProject[] = [
     startIn: -60,
     endIn: 120,
     milestones: [
-      { title: "管材进场及检验", plannedIn: -40, doneIn: -38, status: "done" },
-      { title: "主管网铺设", plannedIn: 30, status: "in_progress" },
+      {
+        title: "管材进场及检验",
+        plannedIn: -40,
+        doneIn: -38,
+        status: "done",
+        photos: [{ scene: "water-pipes", takenIn: -39, caption: "PE 给水管材进场，监理现场抽检" }],
+      },
+      {
+        title: "主管网铺设",
+        plannedIn: 30,
+        status: "in_progress",
+        photos: [{ scene: "water-trench", takenIn: -4, caption: "六塘屯段主管沟槽开挖及管道铺设" }],
+      },
       { title: "高位水池建设", plannedIn: 75, status: "planned" },
       { title: "水质检测及通水", plannedIn: 110, status: "planned" },
     ],
@@ -150,6 +201,18 @@ export const projectsDemoPart: SeedPart = {
               actualOn: m.doneIn !== undefined ? day(m.doneIn) : null,
               status: m.status,
               note: "",
+            });
+        // Progress photos, through the same path as an official's upload (location data removed).
+        for (const [i, m] of p.milestones.entries())
+          for (const [j, photo] of (m.photos ?? []).entries())
+            await addProjectFile(ctx, actor, meta, {
+              projectId: id,
+              fileId: demoId(`${p.key}:m${i}:photo${j}`),
+              fileName: `IMG_${day(photo.takenIn).replaceAll("-", "")}_${String(93_512 + i * 1_107 + j * 211).padStart(6, "0")}.jpg`,
+              purpose: "photo",
+              milestoneId: demoId(`${p.key}:m${i}`),
+              caption: `${day(photo.takenIn)} ${photo.caption}`,
+              data: paintDemoPhoto(photo.scene),
             });
       }
       const water = demoId("water-consolidation");

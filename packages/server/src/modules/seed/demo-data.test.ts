@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   addDays,
   checkCharacter,
@@ -14,6 +15,7 @@ import {
   weekStart,
 } from "@wangge/core";
 import ExcelJS from "exceljs";
+import jpeg from "jpeg-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type Session, signIn } from "../../test/factories.ts";
@@ -558,6 +560,54 @@ describe("the demo's livelihood projects", () => {
     ).json();
     expect(lanes.comments).toMatchObject([{ kind: "question", signature: null }]);
     expect(lanes.comments[0].reply).toContain("东侧巷口");
+  });
+
+  it("shows progress photos on the milestones they document, dated, small, real JPEGs without location data", async () => {
+    const list = (await t.app.inject({ method: "GET", url: "/api/v1/projects?areaCode=450802001003" })).json() as {
+      id: string;
+      title: string;
+    }[];
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+    const digests = new Set<string>();
+    const counts: Record<string, number> = {};
+    for (const summary of list) {
+      const p = (await t.app.inject({ method: "GET", url: `/api/v1/projects/${summary.id}` })).json() as {
+        title: string;
+        milestones: { id: string; status: string; title: string }[];
+        photos: { id: string; milestoneId: string | null; caption: string; contentType: string; size: number }[];
+      };
+      counts[p.title] = p.photos.length;
+      for (const photo of p.photos) {
+        const milestone = p.milestones.find((m) => m.id === photo.milestoneId);
+        // Every photo documents a milestone that has started, and its caption opens with the day it was taken.
+        expect(milestone?.status, `${p.title}: ${photo.caption}`).not.toBe("planned");
+        const taken = photo.caption.slice(0, 10);
+        expect(taken).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(taken <= today).toBe(true);
+        expect(photo.caption.length).toBeGreaterThan(16);
+        expect(photo.contentType).toBe("image/jpeg");
+        const res = await t.app.inject({ method: "GET", url: `/api/v1/projects/${summary.id}/files/${photo.id}` });
+        expect(res.statusCode).toBe(200);
+        const bytes = res.rawPayload;
+        expect(bytes.length).toBe(photo.size);
+        expect(bytes.length).toBeGreaterThan(8_000);
+        expect(bytes.length).toBeLessThan(80_000);
+        expect(bytes.includes(Buffer.from("Exif\0\0", "latin1"))).toBe(false);
+        const image = jpeg.decode(bytes, { useTArray: true });
+        expect([image.width, image.height]).toEqual([640, 480]);
+        // A picture, not a flat fill: its pixels vary.
+        const reds = new Set<number>();
+        for (let i = 0; i < image.data.length; i += 4 * 97) reds.add(image.data[i] as number);
+        expect(reds.size).toBeGreaterThan(40);
+        digests.add(createHash("sha256").update(bytes).digest("hex"));
+      }
+    }
+    expect(counts).toEqual({
+      县东社区西街巷道路面硬化: 3,
+      县东社区太阳能路灯安装: 3,
+      贵城街道城郊片区农村饮水安全巩固提升工程: 2,
+    });
+    expect(digests.size).toBe(8);
   });
 });
 
