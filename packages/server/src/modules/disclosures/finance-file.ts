@@ -11,6 +11,7 @@ import {
 } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { isStorableText, xlsxRows } from "../../spreadsheet.ts";
+import { addXlsxRow } from "../../xlsx-cells.ts";
 
 /**
  * The finance table of a 财务公开 as an XLSX: the template (headers in the reader's language, two
@@ -36,23 +37,26 @@ export async function financeTemplate(locale: Locale): Promise<Buffer> {
   const en = locale === "en";
   const wb = new ExcelJS.Workbook();
   const sheet = wb.addWorksheet(en ? "Finance" : "财务收支");
-  sheet.addRow(COLUMNS.map((c) => (en ? c.en : c.zh)));
-  sheet.addRow([
+  addXlsxRow(
+    sheet,
+    COLUMNS.map((c) => (en ? c.en : c.zh)),
+  );
+  addXlsxRow(sheet, [
     en ? "income" : "收入",
     en ? "Collective land lease" : "集体土地租金",
     en ? "Orchard lease, year 3" : "果园承包第三年租金",
     "12000.00",
     "2026-11-05",
   ]);
-  sheet.addRow([
+  addXlsxRow(sheet, [
     en ? "expense" : "支出",
     en ? "Road upkeep" : "道路维护",
     en ? "Gravel for the hamlet road" : "屯级道路铺砂石",
     "3500.50",
     "2026-11-18",
   ]);
-  sheet.addRow([en ? "total income" : "收入合计", "", "", "12000.00", ""]);
-  sheet.addRow([en ? "total expense" : "支出合计", "", "", "3500.50", ""]);
+  addXlsxRow(sheet, [en ? "total income" : "收入合计", "", "", "12000.00", ""]);
+  addXlsxRow(sheet, [en ? "total expense" : "支出合计", "", "", "3500.50", ""]);
   sheet.getRow(1).font = { bold: true };
   for (const [i, width] of [10, 20, 32, 14, 12].entries()) sheet.getColumn(i + 1).width = width;
   // Amounts and dates as text, so a spreadsheet keeps "3500.50" and does not make a date a number.

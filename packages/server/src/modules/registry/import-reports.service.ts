@@ -5,6 +5,7 @@ import type { AppContext } from "../../context.ts";
 import { sayMessage } from "../../http/locale.ts";
 import { uuidv7 } from "../../ids.ts";
 import { openFreeText, openFreeTexts, sealFreeText, sealFreeTexts } from "../../privacy/free-text.ts";
+import { addXlsxRow } from "../../xlsx-cells.ts";
 import {
   deleteRejectionsOf,
   insertRejections,
@@ -117,18 +118,19 @@ export class RejectionRecorder {
  */
 export function rejectedRowsWorkbook(ctx: AppContext, job: ImportJobRow, locale: Locale): Readable {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const say = (code: string) => sayMessage({ code }, locale);
   const sheet = workbook.addWorksheet(say("IMPORT_REPORT_SHEET"));
   const write = async () => {
-    sheet.addRow([say("IMPORT_REPORT_ROW"), ...(job.report_header ?? []), say("IMPORT_REPORT_REASONS")]).commit();
+    addXlsxRow(sheet, [say("IMPORT_REPORT_ROW"), ...(job.report_header ?? []), say("IMPORT_REPORT_REASONS")]).commit();
     for (let after = 0; ; ) {
       const rows = await listRejections(ctx.db, job.id, after, PAGE);
       for (const r of rows) {
         const cells = openFreeTexts(ctx, { redacted: r.cells, sealed: r.cells_sealed });
         const reasons = sayReasons(openFreeText(ctx, { redacted: r.reasons, sealed: r.reasons_sealed }), locale);
-        // As given: ExcelJS writes strings as strings, never as formulas (csv.test.ts holds it to that).
-        sheet.addRow([r.row, ...cells, reasons]).commit();
+        // As given, through the one XLSX cleaning (xlsx-cells.ts): a formula stays text, a control
+        // character the file held is shown as its symbol — the importer mends the row from what they see.
+        addXlsxRow(sheet, [r.row, ...cells, reasons]).commit();
       }
       if (rows.length < PAGE) break;
       after = (rows.at(-1) as { row: number }).row;

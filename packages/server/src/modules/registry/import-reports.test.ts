@@ -161,6 +161,42 @@ describe("an import's rejected rows", () => {
     expect(person.name).toBe("=1+2");
   });
 
+  it("come back in a report that opens: a formula-looking cell as Text, a control character marked", async () => {
+    const { id } = await importFile(
+      session,
+      [
+        "姓名,出生日期,证件号码,手机号码,村社区代码,备注",
+        `"=HYPERLINK(""http://x.invalid"",""点我"")",,${SHORT},,${tree.village.code},@SUM(1)`,
+        `响\u0007铃,,${SHORT},,${tree.village.code},换\u000b行`,
+      ].join("\n"),
+    );
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/imports/${id}/report?lang=zh-CN`,
+      headers: session.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.rawPayload.includes(Buffer.from("<f>"))).toBe(false);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0] as ExcelJS.Worksheet;
+    const formula = sheet.getRow(2);
+    expect([formula.getCell(1).value, formula.getCell(2).value, formula.getCell(7).value]).toEqual([
+      2,
+      '=HYPERLINK("http://x.invalid","点我")',
+      "@SUM(1)",
+    ]);
+    for (const i of [2, 7]) {
+      expect(formula.getCell(i).type).toBe(ExcelJS.ValueType.String);
+      expect(formula.getCell(i).numFmt).toBe("@");
+    }
+    // The reader already marked the control characters (U+FFFD) and said why the row was refused;
+    // the report shows the row as read (xlsx-cells.test.ts holds the writer to showing any it is given).
+    const bell = sheet.getRow(3);
+    expect([bell.getCell(2).value, bell.getCell(7).value]).toEqual(["响\ufffd铃", "换\ufffd行"]);
+    expect(String(bell.getCell(8).value)).toContain("姓名");
+  });
+
   it("are removed once the retention period has passed since the import, and the report says so", async () => {
     t.clock.advanceMinutes(29 * 24 * 60);
     expect(await purgeImportReports(t.ctx)).toBe(0);

@@ -5,6 +5,7 @@ import { checkCharacter, type Locale, type Message } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { CsvParser, type CsvRecord, csvText } from "../../csv.ts";
 import { firstSheet, isStorableText, storableText, xlsxRows } from "../../spreadsheet.ts";
+import { addXlsxRow } from "../../xlsx-cells.ts";
 import { ZipReader } from "../../zip-reader.ts";
 
 /**
@@ -209,8 +210,8 @@ export async function peopleTemplate(format: FileFormat, locale: Locale, where?:
   if (format === "csv") return Buffer.from(csvText([header, example]), "utf8");
   const wb = new ExcelJS.Workbook();
   const sheet = wb.addWorksheet(en ? "People" : "人员");
-  sheet.addRow(header);
-  sheet.addRow(example);
+  addXlsxRow(sheet, header);
+  addXlsxRow(sheet, example);
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(2).font = { italic: true, color: { argb: "FF808080" } };
   sheet.columns.forEach((c) => {

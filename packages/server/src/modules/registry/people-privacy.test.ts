@@ -263,7 +263,11 @@ describe("a CSV export", () => {
     const cells = (await sheetRows(xlsx.rawPayload)).map((r) => r.getCell(1));
     const formulaLike = cells.filter((c) => names.includes(String(c.value)));
     expect(formulaLike).toHaveLength(names.length);
-    for (const c of formulaLike) expect(c.type).toBe(ExcelJS.ValueType.String);
+    for (const c of formulaLike) {
+      expect(c.type).toBe(ExcelJS.ValueType.String);
+      expect(c.numFmt).toBe("@"); // and stays text when someone edits the cell
+    }
+    expect(xlsx.rawPayload.includes(Buffer.from("<f>"))).toBe(false);
   });
 });
 

@@ -16,6 +16,7 @@ import {
 import ExcelJS from "exceljs";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { csvField } from "../../csv.ts";
+import { addXlsxRow } from "../../xlsx-cells.ts";
 import { searchPrefixes } from "../areas/areas.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { type NumberSought, takeNumberLookup } from "./number-lookups.ts";
@@ -378,18 +379,19 @@ function csvStream(lines: AsyncGenerator<string[]>): Readable {
 
 function xlsxStream(lines: AsyncGenerator<string[]>): Readable {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet("人员");
   // ID and phone numbers as text, so a spreadsheet does not turn them into 4.50802E+17.
   sheet.getColumn(5).numFmt = "@";
   sheet.getColumn(6).numFmt = "@";
   const write = async () => {
-    const header = sheet.addRow(EXPORT_HEADER);
+    const header = addXlsxRow(sheet, EXPORT_HEADER);
     header.font = { bold: true };
     header.commit();
-    // Strings stay strings in XLSX (ExcelJS writes no formula for them): nothing to neutralise.
+    // Each cell through the one XLSX cleaning (xlsx-cells.ts): formula-looking text stays text, a
+    // control character an import brought in is shown, not left to break the file.
     for await (const line of lines) {
-      sheet.addRow(line).commit();
+      addXlsxRow(sheet, line).commit();
       // A slow reader holds the next pages back rather than have them pile up here.
       if (out.writableNeedDrain) await once(out, "drain");
     }

@@ -9,7 +9,7 @@ import {
 } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { PdfWriter } from "../../pdf/pdf-writer.ts";
-import { storableText } from "../../spreadsheet.ts";
+import { addXlsxRow, xlsxText } from "../../xlsx-cells.ts";
 import {
   ALERT_KIND_LABELS,
   ALERT_STATE_LABELS,
@@ -392,17 +392,10 @@ export async function reportPdf(r: ReportView, sections: Section[]): Promise<Buf
   return pdf.finish();
 }
 
-/**
- * A row's cells as an XLSX may hold them: a control character an official or a resident typed (a
- * judgement, a matter's title) is not allowed in XML, and one such character makes the whole workbook
- * unreadable to every reader of the area; it becomes U+FFFD.
- */
-const xmlCells = (row: readonly unknown[]) => row.map((v) => (typeof v === "string" ? storableText(v) : v));
-
 export async function reportXlsx(r: ReportView, sections: Section[]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = "网格化服务管理平台";
-  book.title = storableText(titleOf(r));
+  book.title = xlsxText(titleOf(r));
   book.created = new Date(r.generatedAt);
   for (const s of sections) {
     // Sheet names: at most 31 characters, none of : \ / ? * [ ].
@@ -412,23 +405,24 @@ export async function reportXlsx(r: ReportView, sections: Section[]): Promise<Bu
         .replace(/[:\\/?*[\]]/g, " ")
         .slice(0, 31),
     );
-    sheet.addRow(xmlCells([titleOf(r)])).font = { bold: true, size: 13 };
-    sheet.addRow(xmlCells([s.title])).font = { bold: true };
-    if (s.note) sheet.addRow(xmlCells([s.note]));
-    sheet.addRow([]);
-    const head = sheet.addRow(xmlCells(s.headers));
+    addXlsxRow(sheet, [titleOf(r)]).font = { bold: true, size: 13 };
+    addXlsxRow(sheet, [s.title]).font = { bold: true };
+    if (s.note) addXlsxRow(sheet, [s.note]);
+    addXlsxRow(sheet, []);
+    const head = addXlsxRow(sheet, s.headers);
     head.font = { bold: true };
-    for (const row of s.rows) sheet.addRow(xmlCells(row));
+    // Cells through the one XLSX cleaning (xlsx-cells.ts): a judgement or a matter's title is typed text.
+    for (const row of s.rows) addXlsxRow(sheet, row);
     sheet.columns.forEach((col, i) => {
       col.width = Math.max(10, Math.min(60, ((s.weights?.[i] ?? 1) / 1) * 12));
     });
   }
   // All figures in one sheet besides, one column per figure, for those who pivot them further.
   const all = book.addWorksheet("全部指标");
-  all.addRow(["区域", "时段", ...FIGURES.map((f) => FIGURE_LABELS[f])]).font = { bold: true };
-  all.addRow(xmlCells([r.area.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => r.content.figures.counts[f])]));
+  addXlsxRow(all, ["区域", "时段", ...FIGURES.map((f) => FIGURE_LABELS[f])]).font = { bold: true };
+  addXlsxRow(all, [r.area.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => r.content.figures.counts[f])]);
   if (r.content.kind !== "weekly")
     for (const a of r.content.areas)
-      all.addRow(xmlCells([a.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => a.counts[f])]));
+      addXlsxRow(all, [a.name, `${r.from}～${r.to}`, ...FIGURES.map((f) => a.counts[f])]);
   return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -10,6 +10,7 @@ import {
 } from "@wangge/core";
 import ExcelJS from "exceljs";
 import { isStorableText, xlsxRows } from "../../spreadsheet.ts";
+import { addXlsxRow } from "../../xlsx-cells.ts";
 
 /**
  * A payment batch's file: the first sheet of an XLSX with a header row (the template's words in
@@ -45,7 +46,10 @@ export async function subsidyTemplate(locale: Locale): Promise<Buffer> {
   const en = locale === "en";
   const wb = new ExcelJS.Workbook();
   const sheet = wb.addWorksheet(en ? "Payments" : "发放名单");
-  sheet.addRow(SUBSIDY_COLUMNS.map((c) => `${en ? c.en : c.zh}*`));
+  addXlsxRow(
+    sheet,
+    SUBSIDY_COLUMNS.map((c) => `${en ? c.en : c.zh}*`),
+  );
   sheet.getRow(1).font = { bold: true };
   sheet.columns.forEach((c) => {
     c.width = 18;
