@@ -1,25 +1,18 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { sql } from "kysely";
 import { chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
-import { createContext } from "../packages/server/src/app.ts";
-import { loadConfig } from "../packages/server/src/config.ts";
-import { createFieldCrypto } from "../packages/server/src/crypto/field-crypto.ts";
-import { openDatabase } from "../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import { ensureDefaultCategories } from "../packages/server/src/modules/events/categories.service.ts";
 import { screenOverview } from "../packages/server/src/modules/screen/screen.service.ts";
-import { loadAreas, loadFigures, loadOpenEvents, timed } from "./figures.bench.ts";
-import { postgresForBench } from "./support.ts";
+import { loadAreas, loadFigures, loadOpenEvents } from "./figures.bench.ts";
+import { type BenchEngine, eachBenchEngine, timeRepeatedMs } from "./support.ts";
 
 /**
  * The big screen's one request (GET /screen/overview) at a province's scale, on PGlite and PostgreSQL:
  * the figures bench's province (115,000 grids), its kept figures of E events over two years and V
  * visits, and O open events in the event table; then the overview of the province, a county and a
  * township, p50 / p95 — what every wall asks after each change it is told of and every minute.
+ * The engines and the timing are bench/support.ts's; the province is the figures bench's loaders.
  * Usage: npm run bench -- screen [events=500000] [visits=200000] [openEvents=50000]
+ * (BENCH_SCREEN_ENGINES=pglite or postgres runs one engine.)
  */
 export async function run(args: string[]): Promise<Record<string, number>> {
   const events = Number(args[0] ?? 500_000);
@@ -27,59 +20,44 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   const open = Number(args[2] ?? 50_000);
   const figures: Record<string, number> = { events, visits, open_events: open };
   const rows: Record<string, unknown>[] = [];
-  const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-screen-"));
-  const pg = process.env.BENCH_SCREEN_ENGINES === "pglite" ? undefined : await postgresForBench();
-  try {
-    const engines: { name: "pglite" | "postgres"; env: Record<string, string> }[] = [];
-    if (process.env.BENCH_SCREEN_ENGINES !== "postgres")
-      engines.push({ name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite") } });
-    if (pg) engines.push({ name: "postgres", env: { DATABASE_URL: pg.url, WANGGE_DATA_DIR: path.join(dir, "pg") } });
-    for (const engine of engines) {
-      const e = engine.name;
-      const config = loadConfig({ ...engine.env, WANGGE_WEB_DIST: "/nonexistent" });
-      const database = await openDatabase(config.database);
-      try {
-        const ctx = createContext({ config, database, crypto: createFieldCrypto(randomBytes(32)) });
-        await migrateToLatest(ctx.db);
-        await ensureDefaultCategories(ctx.db);
-        const today = chinaDate(new Date());
-        const t = performance.now();
-        const areas = await loadAreas(ctx.db);
-        const rowCount = await loadFigures(ctx.db, events, visits, today);
-        await loadOpenEvents(ctx.db, open);
-        await sql`analyze`.execute(ctx.db);
-        const loadS = Math.round((performance.now() - t) / 100) / 10;
+  const only = process.env.BENCH_SCREEN_ENGINES as BenchEngine | undefined;
+  await eachBenchEngine(
+    "screen",
+    async (e, ctx) => {
+      await ensureDefaultCategories(ctx.db);
+      const today = chinaDate(new Date());
+      const t = performance.now();
+      const areas = await loadAreas(ctx.db);
+      const rowCount = await loadFigures(ctx.db, events, visits, today);
+      await loadOpenEvents(ctx.db, open);
+      await sql`analyze`.execute(ctx.db);
+      const loadS = Math.round((performance.now() - t) / 100) / 10;
+      rows.push({
+        engine: e,
+        measure: "grids / figure rows / open events (load s)",
+        value: `${areas.grid} / ${rowCount} / ${open} (${loadS})`,
+      });
+      const actor = systemPrincipal();
+      const levels = { province: "45", county: "450304", township: "450304003" };
+      for (const [level, area] of Object.entries(levels)) {
+        let seen = "";
+        const overview = await timeRepeatedMs(30, async () => {
+          const o = await screenOverview(ctx, actor, { area });
+          seen = `reported ${o.month.counts.reported}, open ${o.open.open}, areas ${o.open.areas.length}`;
+        });
+        Object.assign(figures, {
+          [`${e}_${level}_overview_p50_ms`]: overview.p50,
+          [`${e}_${level}_overview_p95_ms`]: overview.p95,
+        });
         rows.push({
           engine: e,
-          measure: "grids / figure rows / open events (load s)",
-          value: `${areas.grid} / ${rowCount} / ${open} (${loadS})`,
+          measure: `${level} ${area}: GET /screen/overview, p50 / p95 ms`,
+          value: `${overview.p50} / ${overview.p95} (${seen})`,
         });
-        const actor = systemPrincipal();
-        const levels = { province: "45", county: "450304", township: "450304003" };
-        for (const [level, area] of Object.entries(levels)) {
-          let seen = "";
-          const overview = await timed(30, async () => {
-            const o = await screenOverview(ctx, actor, { area });
-            seen = `reported ${o.month.counts.reported}, open ${o.open.open}, areas ${o.open.areas.length}`;
-          });
-          Object.assign(figures, {
-            [`${e}_${level}_overview_p50_ms`]: overview.p50,
-            [`${e}_${level}_overview_p95_ms`]: overview.p95,
-          });
-          rows.push({
-            engine: e,
-            measure: `${level} ${area}: GET /screen/overview, p50 / p95 ms`,
-            value: `${overview.p50} / ${overview.p95} (${seen})`,
-          });
-        }
-      } finally {
-        await database.close();
       }
-    }
-  } finally {
-    pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    },
+    { only },
+  );
   console.table(rows);
   return figures;
 }
