@@ -79,6 +79,23 @@ export async function countOpenDueToday(
   return res.rows.map((r) => ({ areaPath: r.area_path, n: Number(r.n) }));
 }
 
+/**
+ * Open matters under a path, per area path where each is now, and how many of them are past their
+ * deadline (to the minute): read from the events themselves, for an area with few open matters.
+ */
+export async function countOpenByAreaPath(
+  db: Db,
+  path: string,
+  now: Date,
+): Promise<{ areaPath: string; open: number; overdue: number }[]> {
+  const res = await sql<{ area_path: string; open: string | number; overdue: string | number }>`
+    select area_path, count(*) as open, count(*) filter (where due_at < ${now}) as overdue
+    from event
+    where area_path like ${`${likePrefix(path)}%`} and state in (${OPEN}) and merged_into is null
+    group by area_path`.execute(db);
+  return res.rows.map((r) => ({ areaPath: r.area_path, open: Number(r.open), overdue: Number(r.overdue) }));
+}
+
 const likePrefix = (path: string) => path.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**

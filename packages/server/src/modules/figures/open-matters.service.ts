@@ -3,6 +3,7 @@ import type { AppContext } from "../../context.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { brief, figureAreaAndTrail } from "./figures.service.ts";
 import {
+  countOpenByAreaPath,
   countOpenDueToday,
   listAreasUnderWithOpenMatters,
   listChildrenWithOpenMatters,
@@ -50,7 +51,10 @@ export async function openMatters(ctx: AppContext, actor: Principal, query: { ar
  * (GET /areas/mine), so every shape it draws has its count. A row of the deepest level counts all under
  * it; a row above counts only what sits on that area itself (or under an abolished child), so a shape
  * sums the rows whose path passes through it. Rows without open matters are left out. From the kept
- * counts (a few thousand areas at most), plus the matters due earlier today read by deadline.
+ * counts (a few thousand areas at most), plus the matters due earlier today read by deadline. An
+ * area with no more open matters than `limit` (a township's, most counties') is read from its events
+ * instead, one row per area where matters are — fewer rows than `limit`, and cheaper than walking
+ * every area down to the grids.
  */
 export async function openMattersOnMap(
   ctx: AppContext,
@@ -59,6 +63,20 @@ export async function openMattersOnMap(
   limit: number,
 ): Promise<{ open: number; overdue: number; areas: { code: string; path: string; open: number; overdue: number }[] }> {
   const today = chinaDate(now);
+  const kept = await sumOpenMatters(ctx.db, area.code, today);
+  if (kept.open <= limit) {
+    const rows = await countOpenByAreaPath(ctx.db, area.path, now);
+    return {
+      open: rows.reduce((n, r) => n + r.open, 0),
+      overdue: rows.reduce((n, r) => n + r.overdue, 0),
+      areas: rows.map((r) => ({
+        code: r.areaPath.split("/").filter(Boolean).at(-1) ?? "",
+        path: r.areaPath,
+        open: r.open,
+        overdue: r.overdue,
+      })),
+    };
+  }
   const [walked, dueToday] = await Promise.all([
     // One more than the cap: if the walk was cut, its last level is partial and is left out.
     listAreasUnderWithOpenMatters(ctx.db, area.id, limit + 1, today),
