@@ -58,3 +58,9 @@ export async function revokeScreenToken(db: Db, id: string, at: Date, by: string
 export async function markScreenTokenUsed(db: Db, id: string, at: Date): Promise<void> {
   await db.updateTable("screen_token").set({ last_used_at: at }).where("id", "=", id).execute();
 }
+
+/** Whether an id is an account's (a link may not take it: it would read as that account). */
+export async function isAccountId(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom("app_user").select("id").where("id", "=", id).executeTakeFirst();
+  return row !== undefined;
+}

@@ -7,6 +7,7 @@ import {
   SCREEN_LINK_PREFIX,
   type ScreenKiosk,
   type ScreenLink,
+  SYSTEM_USER_ID,
 } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { sha256 } from "../../crypto/digest.ts";
@@ -19,6 +20,7 @@ import {
   findScreenTokenByHash,
   findScreenTokenById,
   insertScreenToken,
+  isAccountId,
   listScreenTokensUnder,
   markScreenTokenUsed,
   revokeScreenToken,
@@ -65,6 +67,9 @@ export async function createScreenLink(
   const existing = await findScreenTokenById(ctx.db, input.id);
   if (existing) return { link: toLink(retried(scope, existing, input)), token: null, created: false };
   const area = await getAreaInScope(ctx.db, input.areaCode, scope);
+  // A link reads as its own id (its streams, rate limit and audit rows): never an account's, nor the system's.
+  if (RESERVED_IDS.has(input.id.toLowerCase()) || (await isAccountId(ctx.db, input.id)))
+    throw new DomainError("SCREEN_LINK_ID_CONFLICT", `screen link id ${input.id} is taken`);
   const secret = newSecret();
   const token = `${SCREEN_LINK_PREFIX}${secret}`;
   const now = ctx.now();
@@ -109,6 +114,8 @@ function retried(
     throw new DomainError("SCREEN_LINK_ID_CONFLICT", `screen link id ${input.id} is taken by another link`);
   return existing;
 }
+
+const RESERVED_IDS = new Set([SYSTEM_USER_ID, "ffffffff-ffff-ffff-ffff-ffffffffffff"]);
 
 /** The links of the caller's areas (screen.manage), newest first; never their secrets. */
 export async function listScreenLinks(ctx: AppContext, principal: Principal): Promise<ScreenLink[]> {

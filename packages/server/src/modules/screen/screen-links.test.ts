@@ -87,6 +87,15 @@ describe("POST /screen/links", () => {
     const stranger = await create(otherOfficial, { id, name: "指挥中心大屏 1", areaCode: tree.otherTownship.code });
     expect(stranger.statusCode).toBe(404);
     expect(stranger.json().code).toBe("SCREEN_LINK_NOT_FOUND");
+
+    // A link reads as its own id: an account's id (read off an event's assignee) or the system's is refused,
+    // else the link's streams and requests would count as that account's and push its streams out.
+    const victim = await t.ctx.db.selectFrom("app_user").select("id").limit(1).executeTakeFirstOrThrow();
+    for (const taken of [victim.id, "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"]) {
+      const res = await create(official, { id: taken, name: "冒名的屏", areaCode: tree.township.code });
+      expect(res.statusCode, taken).toBe(409);
+      expect(res.json().code).toBe("SCREEN_LINK_ID_CONFLICT");
+    }
   });
 
   it("makes one link of parallel retries", async () => {
