@@ -410,7 +410,8 @@ export async function recordAcceptance(
         });
     }
     const now = ctx.now();
-    await insertAcceptanceIfNew(trx, {
+    // The id taken meanwhile (the same client id sent for another project at once): nothing changes.
+    const inserted = await insertAcceptanceIfNew(trx, {
       id: input.id,
       project_id: projectId,
       accepted_on: input.acceptedOn,
@@ -423,6 +424,8 @@ export async function recordAcceptance(
       recorded_at: now,
       recorded_by: authorId(actor),
     });
+    if (!inserted)
+      throw new DomainError("PROJECT_ID_CONFLICT", `acceptance id ${input.id} is taken by another acceptance`);
     await updateProjectRow(trx, projectId, { acceptance_result: input.result, updated_at: now });
     await recordAudit(ctx, trx, {
       action: "project.acceptance",
