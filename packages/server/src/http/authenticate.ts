@@ -151,8 +151,9 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
       request.bearerToken = authorization.slice(7).trim();
       request.auth = (await authenticateBearer(ctx, request.bearerToken)) ?? null;
       if (!request.auth) request.authFailure = "AUTH_TOKEN_INVALID";
-    } else if (screenLink) {
-      // A wall's link wins over a session the same browser may hold: the wall shows the link's area.
+    } else if (screenLink && request.routeOptions.config?.permission === "screen.view") {
+      // On the wall's own routes a link wins over a session the same browser may hold: the wall shows the
+      // link's area. Elsewhere (an official trying a link, then managing links) the session answers.
       request.bearerToken = screenLink;
       request.auth = screenLink.startsWith(SCREEN_LINK_PREFIX)
         ? ((await authenticateScreenLink(ctx, screenLink)) ?? null)

@@ -175,7 +175,12 @@ describe("a wall opened with a link", () => {
 
   it("opens no other route, whether the secret comes as the wall's cookie or as a bearer token", async () => {
     const { token } = await issue("走廊大屏");
-    for (const headers of [wall(token), { authorization: `Bearer ${token}` }])
+    // As a bearer token the link is refused everywhere but the screen; as the wall's cookie it is no
+    // credential at all there (only the screen's own routes read it).
+    for (const [headers, status] of [
+      [wall(token), 401],
+      [{ authorization: `Bearer ${token}` }, 403],
+    ] as const)
       for (const url of [
         "/api/v1/events",
         "/api/v1/people",
@@ -185,9 +190,20 @@ describe("a wall opened with a link", () => {
         `/api/v1/figures?area=${tree.township.code}&from=2026-01-01&to=2026-01-31`,
       ]) {
         const res = await get(url, headers);
-        expect(res.statusCode, `${url} ${JSON.stringify(headers).slice(0, 12)}`).toBe(403);
-        expect(res.json().code).toBe("AUTH_FORBIDDEN");
+        expect(res.statusCode, `${url} ${JSON.stringify(headers).slice(0, 12)}`).toBe(status);
       }
+    // An official who tried the link in their own browser still manages links with their session.
+    const both = await get("/api/v1/screen/links", {
+      ...official.headers,
+      cookie: `${official.cookie}; wangge_screen=${token}`,
+    });
+    expect(both.statusCode, both.body).toBe(200);
+    // …while on the wall's routes the link answers (its area, not the official's choice).
+    const overview = await get("/api/v1/screen/overview", {
+      ...official.headers,
+      cookie: `${official.cookie}; wangge_screen=${token}`,
+    });
+    expect(overview.statusCode, overview.body).toBe(200);
     const write = await t.app.inject({
       method: "POST",
       url: "/api/v1/events",
