@@ -42,7 +42,7 @@ import {
 import { openColumns, SEALED_TEXT, sealColumns, sealNote } from "./event-free-text.ts";
 import { staffWhoMayWork } from "./event-handlers.service.ts";
 import { insertSteps } from "./events.queries.ts";
-import { visibleEvent } from "./events.service.ts";
+import { mayReveal, visibleEvent } from "./events.service.ts";
 import type { EventRow } from "./events.table.ts";
 
 /**
@@ -137,13 +137,16 @@ export async function step(
 }
 
 /**
- * The mediation record, its free text in the original: whoever may read the event may read it (and
- * the agreement is printed for the parties from it).
+ * The mediation record. Its free text is in the original for those who handle, supervise or mediate
+ * the event where it is now (the agreement is printed for the parties from it); any other reader of
+ * the event (one of the area it was escalated from) reads it as stored, numbers masked.
  */
 export async function getDispute(ctx: AppContext, actor: Principal, id: string) {
   const row = await disputeOf(ctx, actor, id);
   const dispute = await findDispute(ctx.db, id);
-  const parties = (await listParties(ctx.db, id)).map((p) => openColumns(ctx, p, SEALED_TEXT.dispute_party));
+  const inFull = mayReveal(actor, row);
+  const open = <R extends object>(r: R, columns: readonly string[]): R => (inFull ? openColumns(ctx, r, columns) : r);
+  const parties = (await listParties(ctx.db, id)).map((p) => open(p, SEALED_TEXT.dispute_party));
   const people = new Map<string, { name: string; idMasked: string | null; phoneMasked: string | null }>();
   for (const p of parties)
     if (p.person_id) {
@@ -155,10 +158,10 @@ export async function getDispute(ctx: AppContext, actor: Principal, id: string) 
           phoneMasked: person.phone_masked,
         });
     }
-  const sessions = (await listSessions(ctx.db, id)).map((s) => openColumns(ctx, s, SEALED_TEXT.mediation_session));
+  const sessions = (await listSessions(ctx.db, id)).map((s) => open(s, SEALED_TEXT.mediation_session));
   const stored = await findAgreement(ctx.db, id);
-  const agreement = stored && openColumns(ctx, stored, SEALED_TEXT.mediation_agreement);
-  const followups = (await listFollowups(ctx.db, id)).map((f) => openColumns(ctx, f, SEALED_TEXT.dispute_followup));
+  const agreement = stored && open(stored, SEALED_TEXT.mediation_agreement);
+  const followups = (await listFollowups(ctx.db, id)).map((f) => open(f, SEALED_TEXT.dispute_followup));
   return {
     eventId: row.id,
     number: row.number,

@@ -300,6 +300,21 @@ describe("free text of events", () => {
     expect(pdf.statusCode).toBe(200);
     const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true });
     expect(text.replace(/\s+/g, "")).toContain(`住址：测试村3组12号，电话${PHONE}`);
+
+    // Escalated to the village: the grid's worker still reads the record (it arose in the grid),
+    // masked — in full only for those who handle or mediate it where it is now.
+    const up = await call(head, {
+      method: "POST",
+      url: `/api/v1/events/${dispute.id}/transitions`,
+      payload: { action: "escalate", note: "需村调委会调解" },
+    });
+    expect(up.statusCode, up.body).toBe(200);
+    const masked = await call(worker, { url: base });
+    expect(masked.statusCode).toBe(200);
+    expect(masked.body).toContain(MASKED);
+    expect(masked.body).not.toContain(PHONE);
+    expect(masked.body).not.toContain(ID_NUMBER);
+    expect((await call(mediator, { url: base })).body).toContain(PHONE);
   });
 });
 
