@@ -100,7 +100,9 @@ export async function expectFullyTranslated(page: Page, locale: "zh-CN" | "en"):
 }
 
 export async function waitForMap(page: Page): Promise<void> {
-  await page.locator('[data-map-state="loaded"]').first().waitFor({ timeout: 30_000 });
+  // MapLibre's first load is the heaviest work a page does: on a machine busy with other journeys (one
+  // seeds a whole demo server of its own) it has taken over 30 s.
+  await page.locator('[data-map-state="loaded"]').first().waitFor({ timeout: 60_000 });
 }
 
 declare global {

@@ -90,7 +90,7 @@ describe("the field app without a network", () => {
     expect(attachments[0]).toMatchObject({ contentType: "image/jpeg" });
     expect(pageErrors).toEqual([]);
     await context.close();
-  });
+  }, 150_000);
 
   it("wipes what the phone kept of the worker at sign-out", async () => {
     const { page, context } = await newPage(browser(), { mobile: true, geolocation: AT });
