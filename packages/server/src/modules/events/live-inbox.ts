@@ -86,15 +86,11 @@ export const INBOX_STREAM: ChangeStreamKind<EventChange> = {
 type StreamOptions = { principal: Principal; current: () => Promise<Principal | undefined>; maxSeconds: number };
 
 /**
- * Streams the changes `principal` may see to `out` (already answered 200, text/event-stream) until
- * `maxSeconds` pass, the client goes, the rights go, or end() is called. `current` says who the
- * credential stands for now (undefined once revoked).
+ * Streams the changes of `kind` that `principal` may see to `out` (already answered 200,
+ * text/event-stream) until `maxSeconds` pass, the client goes, the rights go, or end() is called —
+ * the live inbox's promises for any kind (bounded memory, current rights, shutdown). `current` says
+ * who the credential stands for now (undefined once revoked).
  */
-export function openLiveInbox(ctx: AppContext, out: ServerResponse, options: StreamOptions): LiveInbox {
-  return openChangeStream(ctx, out, INBOX_STREAM, options);
-}
-
-/** A change stream of any kind, with the live inbox's promises (bounded memory, current rights, shutdown). */
 export function openChangeStream<T extends { id: string; at: string }>(
   ctx: AppContext,
   out: ServerResponse,

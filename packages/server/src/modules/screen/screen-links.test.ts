@@ -98,6 +98,31 @@ describe("POST /screen/links", () => {
     }
   });
 
+  it("masks a phone number typed into a link's name: the wall shows it in a public place", async () => {
+    const id = crypto.randomUUID();
+    const payload = { id, name: "值班室大屏 13977123456", areaCode: tree.township.code };
+    const res = await create(official, payload);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().link.name).toBe("值班室大屏 139****3456");
+    const stored = await t.ctx.db
+      .selectFrom("screen_token")
+      .select("name")
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(stored.name).toBe("值班室大屏 139****3456");
+    const audit = await t.ctx.db.selectFrom("audit_log").select("details").where("target_id", "=", id).execute();
+    expect(JSON.stringify(audit)).not.toContain("13977123456");
+    // The same request again is a retry of it, not a conflict.
+    const again = await create(official, payload);
+    expect(again.statusCode, again.body).toBe(200);
+    const kiosk = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/screen/kiosk",
+      payload: { token: res.json().token },
+    });
+    expect(kiosk.json().link.name).toBe("值班室大屏 139****3456");
+  });
+
   it("makes one link of parallel retries", async () => {
     const id = crypto.randomUUID();
     const payload = { id, name: "会商室大屏", areaCode: tree.village.code, expiresInDays: 30 };
