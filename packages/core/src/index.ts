@@ -1,3 +1,4 @@
+export * from "./areas/area-map.schemas.ts";
 export * from "./areas/area-path.ts";
 export * from "./audit/audit-chain.ts";
 export * from "./audit/audit-checkpoint.ts";

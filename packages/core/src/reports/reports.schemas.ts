@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ReportMapSchema } from "../areas/area-map.schemas.ts";
 import { FigureAreaSchema, FigureCountsSchema, FigureRatesSchema } from "../figures/figures.schemas.ts";
 import { MAX_REPORT_DAYS_BACK, REPORT_KINDS } from "./report-periods.ts";
 
@@ -87,38 +88,6 @@ export const DailyContentSchema = z.object({
   ),
   carriedOver: z.array(CarryOver),
 });
-
-/**
- * The map of a weekly report's hotspots, archived with it: the outlines of the report's area and the
- * divisions under it down to the grids (simplified for a page; the deepest levels left out when there
- * are too many, `truncated`), each labelled at its label point (WGS-84). Hotspot grids are always among
- * them. Shading and points come from `hotspots.grids` and `hotspots.addresses`.
- */
-export const REPORT_MAP_FEATURES = 1500;
-export const ReportMapSchema = z
-  .object({
-    bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
-    truncated: z.boolean(),
-    features: z.object({
-      type: z.literal("FeatureCollection"),
-      features: z.array(
-        z.object({
-          type: z.literal("Feature"),
-          id: z.string(),
-          properties: z.object({
-            code: z.string(),
-            name: z.string(),
-            level: z.string(),
-            labelLng: z.number(),
-            labelLat: z.number(),
-          }),
-          geometry: z.object({ type: z.enum(["Polygon", "MultiPolygon"]), coordinates: z.array(z.any()) }),
-        }),
-      ),
-    }),
-  })
-  .meta({ id: "ReportMap" });
-export type ReportMap = z.infer<typeof ReportMapSchema>;
 
 /**
  * Visits due against visits done in the period, by the visits module's own measure (GET

@@ -11,6 +11,8 @@ import {
   DomainError,
   type FieldIssue,
   fieldIssue,
+  GRID_KINDS,
+  type GridKind,
   geometryAreaM2,
   type IndexedArea,
   labelPoint,
@@ -51,8 +53,6 @@ import { relinkGrid } from "./police-beats.service.ts";
  * Boundaries: validated, effective-dated (a redraw closes the old version and opens a new one), imported
  * from GeoJSON with a per-feature report, exported per subtree, and indexed in memory for locate.
  */
-export const GRID_KINDS = ["community", "rural", "border", "coastal", "dedicated"] as const;
-export type GridKind = (typeof GRID_KINDS)[number];
 
 /** A grid must lie at least this much inside its parent's boundary. */
 const MIN_SHARE_INSIDE_PARENT = 0.5;

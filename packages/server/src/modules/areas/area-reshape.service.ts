@@ -6,6 +6,7 @@ import {
   DomainError,
   type FieldIssue,
   fieldIssue,
+  type GridKind,
   mergeGeometry,
   nextChildCodes,
   type PolygonalGeometry,
@@ -20,7 +21,7 @@ import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { moveStaffPosts } from "../users/assignments.service.ts";
-import { type GridKind, notifyBoundariesChanged, writeBoundary } from "./area-boundaries.service.ts";
+import { notifyBoundariesChanged, writeBoundary } from "./area-boundaries.service.ts";
 import {
   abolishArea,
   closeBoundary,

@@ -1,4 +1,12 @@
-import { MAX_BODY_LIMIT_BYTES, ProblemSchema, parentCodeOf, principalScope } from "@wangge/core";
+import {
+  AreaMapSchema,
+  PolygonalGeometrySchema as GeometrySchema,
+  GRID_KINDS,
+  MAX_BODY_LIMIT_BYTES,
+  ProblemSchema,
+  parentCodeOf,
+  principalScope,
+} from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -11,7 +19,6 @@ import {
   boundaryHistory,
   coverageOf,
   exportSubtree,
-  GRID_KINDS,
   importBoundaries,
   indexAsOf,
   locateIndexFor,
@@ -43,37 +50,6 @@ const AreaDetailSchema = AreaSummarySchema.extend({
 const AreaNodeSchema = AreaSummarySchema.extend({
   hasChildren: z.boolean().describe("Whether the area has live children (a tree draws no expand arrow on a leaf)"),
 }).meta({ id: "AreaNode" });
-const GeometrySchema = z.object({ type: z.enum(["Polygon", "MultiPolygon"]), coordinates: z.array(z.any()) });
-export const AreaMapSchema = z
-  .object({
-    areas: z
-      .array(z.object({ code: z.string(), name: z.string(), level: z.enum(LEVELS) }))
-      .describe("The areas you work in: the roots of your view scope"),
-    bounds: z
-      .tuple([z.number(), z.number(), z.number(), z.number()])
-      .nullable()
-      .describe("[west, south, east, north] of the boundaries below (WGS-84); null when none is drawn yet"),
-    truncated: z.boolean().describe("Whether the deepest levels were left out (more boundaries than a map draws)"),
-    features: z.object({
-      type: z.literal("FeatureCollection"),
-      features: z.array(
-        z.object({
-          type: z.literal("Feature"),
-          id: z.string(),
-          properties: z.object({
-            code: z.string(),
-            name: z.string(),
-            level: z.enum(LEVELS),
-            kind: z.enum(GRID_KINDS).nullable(),
-            labelLng: z.number(),
-            labelLat: z.number(),
-          }),
-          geometry: GeometrySchema,
-        }),
-      ),
-    }),
-  })
-  .meta({ id: "AreaMap" });
 const StaffSchema = z
   .object({
     roleKey: z.string(),

@@ -1,4 +1,10 @@
-import { type PolygonalGeometry, REPORT_MAP_FEATURES, type ReportMap, simplifyGeometry } from "@wangge/core";
+import {
+  type AreaLevel,
+  type PolygonalGeometry,
+  REPORT_MAP_FEATURES,
+  type ReportMap,
+  simplifyGeometry,
+} from "@wangge/core";
 import type { AppContext } from "../../context.ts";
 import { mapOfScope } from "../areas/area-map.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
@@ -42,7 +48,7 @@ export async function hotspotMap(ctx: AppContext, area: AreaRow, hotspotCodes: r
       properties: {
         code: r.code,
         name: r.name,
-        level: r.level,
+        level: r.level as AreaLevel,
         labelLng: round6(r.label_lng),
         labelLat: round6(r.label_lat),
       },

@@ -1,9 +1,8 @@
-import { ScreenOverviewSchema, ScreenQuerySchema, ScreenStreamQuerySchema } from "@wangge/core";
+import { AreaMapSchema, ScreenOverviewSchema, ScreenQuerySchema, ScreenStreamQuerySchema } from "@wangge/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppContext } from "../../context.ts";
 import { principalOf } from "../../http/authenticate.ts";
 import { routeErrors } from "../../http/problem.ts";
-import { AreaMapSchema } from "../areas/areas.routes.ts";
 import { answerChangeStream } from "../events/event-stream.routes.ts";
 import type { LiveInbox } from "../events/live-inbox.ts";
 import { screenMap, screenOverview } from "./screen.service.ts";

@@ -3,6 +3,7 @@ import {
   cutWith,
   type FeatureCollection,
   type FieldIssue,
+  GRID_KINDS,
   nextChildCodes,
   type PolygonalGeometry,
 } from "@wangge/core";
@@ -20,7 +21,6 @@ import { type AreaDetail, importGrids, mergeGrids, setBoundary, splitGrid } from
 type Point = [number, number];
 type Mode = "redraw" | "newGrid" | "split" | "merge";
 
-const GRID_KINDS = ["community", "rural", "border", "coastal", "dedicated"] as const;
 const HOLDS_GRIDS = new Set(["county", "township", "village", "grid"]);
 
 /** The shape being drawn: clicks add vertices; three or more make a polygon. */
