@@ -1,3 +1,6 @@
+import { fieldIssue } from "../platform/field.messages.ts";
+import type { FieldIssue } from "../shared/domain-error.ts";
+
 /**
  * Livelihood projects (民生项目): a village's or township's works (村道硬化, 饮水安全巩固提升, 太阳能路灯)
  * with a budget in fen, milestones and a completion acceptance (验收). What residents are told of a
@@ -57,4 +60,20 @@ export function readyForAcceptance(milestones: readonly { status: MilestoneState
 /** A milestone is late when its planned date has passed (in China's calendar) and it is not done. */
 export function milestoneLate(m: { status: MilestoneState; plannedOn: string }, today: string): boolean {
   return m.status !== "done" && m.plannedOn < today;
+}
+
+/**
+ * The rules of a new completion acceptance beside its project's record: a failed one lists what is to
+ * be rectified (整改事项) and a passed one nothing; and none is dated before the acceptance before it.
+ */
+export function acceptanceIssues(
+  input: { result: AcceptanceResult; rectifications: readonly string[]; acceptedOn: string },
+  previousOn: string | null,
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if ((input.result === "failed") !== input.rectifications.length > 0)
+    issues.push(fieldIssue("body.rectifications", "PROJECT_FIELD_RECTIFICATIONS"));
+  if (previousOn !== null && input.acceptedOn < previousOn)
+    issues.push(fieldIssue("body.acceptedOn", "PROJECT_FIELD_ACCEPTANCE_DATE"));
+  return issues;
 }

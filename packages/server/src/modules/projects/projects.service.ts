@@ -1,10 +1,12 @@
 import {
   type AcceptanceResult,
   type AcceptanceSignatory,
+  acceptanceIssues,
   authorId,
   canView,
   canWork,
   DomainError,
+  type FieldIssue,
   fieldIssue,
   type MilestoneState,
   type Principal,
@@ -383,11 +385,11 @@ export async function recordAcceptance(
     return { project: await managedProject(ctx, actor, projectId), created: false };
   };
   if (await findAcceptance(ctx.db, input.id)) return retried();
-  const failed = input.result === "failed";
-  if (failed !== input.rectifications.length > 0)
-    throw new DomainError("VALIDATION_FAILED", "a failed acceptance lists rectifications, a passed one none", {
-      errors: [fieldIssue("body.rectifications", "PROJECT_FIELD_RECTIFICATIONS")],
-    });
+  const refuse = (errors: FieldIssue[]) => {
+    if (errors.length > 0)
+      throw new DomainError("VALIDATION_FAILED", "the acceptance does not fit the project's record", { errors });
+  };
+  refuse(acceptanceIssues(input, null));
   const created = await ctx.db.transaction().execute(async (trx) => {
     const row = (await lockProject(trx, projectId)) as ProjectRow;
     if (await findAcceptance(trx, input.id)) return false; // a parallel retry got the lock first
@@ -397,11 +399,7 @@ export async function recordAcceptance(
     if (!readyForAcceptance(await listMilestones(trx, projectId)))
       throw new DomainError("PROJECT_MILESTONES_OPEN", `project ${projectId} has milestones not done`);
     const earlier = await listAcceptances(trx, projectId);
-    const previous = earlier.at(-1);
-    if (previous && input.acceptedOn < previous.accepted_on)
-      throw new DomainError("VALIDATION_FAILED", "dated before the previous acceptance", {
-        errors: [fieldIssue("body.acceptedOn", "PROJECT_FIELD_ACCEPTANCE_DATE")],
-      });
+    refuse(acceptanceIssues(input, earlier.at(-1)?.accepted_on ?? null));
     if (input.documentFileId) {
       const doc = await findProjectFile(trx, input.documentFileId);
       if (doc?.project_id !== projectId || doc.purpose !== "acceptance")
