@@ -104,6 +104,25 @@ describe("a live stream", () => {
     expect(FakeSource.all).toHaveLength(1);
   });
 
+  it("tells each drop with the tries before it, and a wall told superseded waits its longest delay", () => {
+    const drops: number[] = [];
+    openLiveStream("/s", { onChange: () => {}, onDrop: (n) => drops.push(n) }, { superseded: "wait" });
+    const first = FakeSource.all[0] as FakeSource;
+    first.onopen?.();
+    first.onerror?.();
+    vi.advanceTimersByTime(1250);
+    const second = FakeSource.all[1] as FakeSource;
+    second.onopen?.();
+    second.emit("superseded", "{}");
+    expect(second.closed).toBe(true);
+    expect(drops).toEqual([0, 10]);
+    // Not back before 22.5 s (30 s less a quarter), back by 37.5 s.
+    vi.advanceTimersByTime(22_000);
+    expect(FakeSource.all).toHaveLength(2);
+    vi.advanceTimersByTime(15_500);
+    expect(FakeSource.all).toHaveLength(3);
+  });
+
   it("waits 1 s doubling to at most 30 s, within a quarter either way", () => {
     expect(reconnectDelay(0, 0)).toBe(750);
     expect(reconnectDelay(0, 1)).toBe(1250);

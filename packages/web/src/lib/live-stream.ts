@@ -4,11 +4,14 @@
  * again by hand with a growing, jittered delay (1 s doubling up to 30 s); the browser's offline event
  * drops it at once (a stream over a dead link may stay silently open) and its online event brings it
  * back without waiting for the back-off. `onOpen` runs on every (re)connection: whatever changed while
- * it was down was missed, so the page reloads what it shows. A `superseded` event (the account opened
- * more live pages than the server keeps, and this is the oldest) ends it for good: reconnecting would
- * only push out another of the account's pages.
+ * it was down was missed, so the page reloads what it shows; `onDrop` runs on every drop (with how
+ * many tries came before it). A `superseded` event (the account opened more live pages than the server
+ * keeps, and this is the oldest) ends it for good by default — reconnecting would only push out another
+ * of the account's pages; a wall, which nobody comes to restart, waits its longest delay instead.
  */
 const MAX_DELAY_MS = 30_000;
+/** A try whose delay is the longest (1 s doubled past 30 s). */
+const LONGEST_ATTEMPT = 10;
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "superseded";
 
@@ -22,7 +25,9 @@ export function openLiveStream(
     onChange: (data: string) => void;
     onOpen?: () => void;
     onState?: (state: LiveState) => void;
+    onDrop?: (attempt: number) => void;
   },
+  options: { superseded?: "stop" | "wait" } = {},
 ): () => void {
   let stopped = false;
   let source: EventSource | undefined;
@@ -38,6 +43,11 @@ export function openLiveStream(
     };
     source.addEventListener("change", (message) => handlers.onChange((message as MessageEvent<string>).data));
     source.addEventListener("superseded", () => {
+      if (options.superseded === "wait") {
+        attempt = Math.max(attempt, LONGEST_ATTEMPT);
+        drop();
+        return;
+      }
       stop();
       handlers.onState?.("superseded");
     });
@@ -48,6 +58,7 @@ export function openLiveStream(
     clearTimeout(retry);
     if (stopped) return;
     handlers.onState?.("reconnecting");
+    handlers.onDrop?.(attempt);
     retry = setTimeout(connect, reconnectDelay(attempt++));
   };
   const onOffline = () => drop();

@@ -1,8 +1,8 @@
 import type { Feature, FeatureCollection } from "@wangge/core";
 import { describe, expect, it } from "vitest";
+import { reconnectDelay } from "../../lib/live-stream.ts";
 import type { ScreenOverview } from "./api/screen.ts";
 import { COLOURS } from "./components/screen-theme.ts";
-import { reconnectDelay } from "./hooks/use-screen-feed.ts";
 import { mapOf } from "./screen-map.ts";
 
 const square = (code: string, level: string): Feature => ({
