@@ -112,32 +112,48 @@ function LinkInvalid({ onUseAccount }: { onUseAccount: () => void }) {
   );
 }
 
-/** A wall opened with a link: the board, its clock and status, and the link's name where sign-out would be. */
-function KioskScreen({ link, onInvalid }: { link: NonNullable<ScreenKiosk["link"]>; onInvalid: () => void }) {
-  const { t } = useTranslation();
+/**
+ * The board with its clock, service status and language, and what names who is watching at the end
+ * (the link's name, or the account's sign-out); `over` lies above the board (the session ended).
+ */
+function Wall({ onSignedOut, who, over }: { onSignedOut: () => void; who: React.ReactNode; over?: React.ReactNode }) {
   return (
     <ConfigGate>
       {(config) => (
         <Suspense fallback={<div style={page} />}>
           <ScreenBoard
             config={config}
-            onSignedOut={onInvalid}
+            onSignedOut={onSignedOut}
             controls={
               <Space direction="vertical" size={0}>
                 <Clock timezone={config.timezone} />
                 <Space size="middle">
                   <ServiceStatus />
                   <LanguageSwitch size="small" />
-                  <span data-testid="screen-link-name" title={t("screenLinks.openedWith")} translate="no">
-                    {link.name}
-                  </span>
+                  {who}
                 </Space>
               </Space>
             }
           />
+          {over}
         </Suspense>
       )}
     </ConfigGate>
+  );
+}
+
+/** A wall opened with a link: the board, its clock and status, and the link's name where sign-out would be. */
+function KioskScreen({ link, onInvalid }: { link: NonNullable<ScreenKiosk["link"]>; onInvalid: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Wall
+      onSignedOut={onInvalid}
+      who={
+        <span data-testid="screen-link-name" title={t("screenLinks.openedWith")} translate="no">
+          {link.name}
+        </span>
+      }
+    />
   );
 }
 
@@ -223,27 +239,11 @@ function ScreenOverview() {
   // and says so over its last picture, rather than falling back to a sign-in page nobody at a wall reads.
   const signedOut = useCallback(() => setEnded(true), []);
   return (
-    <ConfigGate>
-      {(config) => (
-        <Suspense fallback={<div style={page} />}>
-          <ScreenBoard
-            config={config}
-            onSignedOut={signedOut}
-            controls={
-              <Space direction="vertical" size={0}>
-                <Clock timezone={config.timezone} />
-                <Space size="middle">
-                  <ServiceStatus />
-                  <LanguageSwitch size="small" />
-                  <SignOutLink />
-                </Space>
-              </Space>
-            }
-          />
-          {ended ? <SessionEnded onSignIn={() => void session.refresh()} /> : null}
-        </Suspense>
-      )}
-    </ConfigGate>
+    <Wall
+      onSignedOut={signedOut}
+      who={<SignOutLink />}
+      over={ended ? <SessionEnded onSignIn={() => void session.refresh()} /> : null}
+    />
   );
 }
 
