@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { startOwnServer } from "./own-server.ts";
 
 /**
  * One real server process for the journeys: the CLI's `serve --demo`, on a free port, over a fresh
@@ -31,45 +31,16 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "wangge-e2e-"));
   const serverLog = path.join(dataDir, "server.log");
   const dbUrl = process.env.WANGGE_E2E_DATABASE_URL;
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [path.join(root, "packages/server/bin/wangge.mjs"), "serve", "--demo", "--port", "0", "--host", "127.0.0.1"],
-    {
-      env: {
-        ...process.env,
-        WANGGE_DATA_DIR: dataDir,
-        ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
-        WANGGE_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
-        // Every journey signs in from 127.0.0.1; the per-address limit on sign-ins (tested by the server
-        // tests) would otherwise cut the suite off once it passes 20 journeys a minute.
-        WANGGE_LOGIN_RATE_LIMIT_PER_MINUTE: "600",
-        // The resident journeys read their sign-in code from the log: the development sender, chosen by name.
-        WANGGE_SMS_SENDER: "log",
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const server = await startOwnServer(dataDir, 0, {
+    env: {
+      ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
+      WANGGE_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+      // The resident journeys read their sign-in code from the log: the development sender, chosen by name.
+      WANGGE_SMS_SENDER: "log",
     },
-  );
-  let output = "";
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    // The demo seed takes a minute or more on a busy two-core machine.
-    const timer = setTimeout(() => reject(new Error(`server did not start in 180 s:\n${output}`)), 180_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      appendFileSync(serverLog, chunk);
-      const match = output.match(/is running: (http:\/\/localhost:\d+)/);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1].replace("localhost", "127.0.0.1"));
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
+    onOutput: (chunk) => appendFileSync(serverLog, chunk),
   });
+  const { baseUrl, output } = server;
   project.provide("baseUrl", baseUrl);
   const demoPassword = output.match(/Demo password \(shown once, for all of them\): (\S+)/)?.[1];
   if (!demoPassword) throw new Error(`the server did not print the demo password:\n${output}`);
@@ -77,9 +48,7 @@ export default async function setup(project: TestProject) {
   project.provide("adminPassword", E2E_ADMIN_PASSWORD);
   project.provide("serverLog", serverLog);
   return async () => {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
+    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }
