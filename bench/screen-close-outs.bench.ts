@@ -3,7 +3,7 @@ import { chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
 import { uuidv7 } from "../packages/server/src/ids.ts";
 import { createUser } from "../packages/server/src/modules/users/users.service.ts";
 import { countClosedOutGrids } from "../packages/server/src/modules/visits/close-outs.queries.ts";
-import { loadAreas } from "./figures.bench.ts";
+import { loadAreas } from "./province-load.ts";
 import { eachBenchEngine, timeRepeatedMs } from "./support.ts";
 
 /**

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
 import { ensureDefaultCategories } from "../packages/server/src/modules/events/categories.service.ts";
 import { screenOverview } from "../packages/server/src/modules/screen/screen.service.ts";
-import { loadAreas, loadFigures, loadOpenEvents } from "./figures.bench.ts";
+import { loadAreas, loadFigures, loadOpenEvents } from "./province-load.ts";
 import { type BenchEngine, eachBenchEngine, timeRepeatedMs } from "./support.ts";
 
 /**
