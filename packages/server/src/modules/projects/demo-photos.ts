@@ -153,6 +153,39 @@ function lane(c: Canvas, surface: Rgb) {
   );
 }
 
+/**
+ * The lane of the solar-lamp scenes, drawn in the day's colours (its surface and kerb), and where its
+ * four poles stand, nearest first: the foot x, the base y, the height and the pole's width.
+ */
+function lampLane(c: Canvas, surface: Rgb, kerb: Rgb) {
+  c.poly(
+    [
+      [0, 250],
+      [640, 215],
+      [640, 480],
+      [0, 480],
+    ],
+    surface,
+  );
+  c.poly(
+    [
+      [0, 330],
+      [640, 240],
+      [640, 260],
+      [0, 370],
+    ],
+    kerb,
+  );
+  return (
+    [
+      [90, 440, 380],
+      [300, 330, 220],
+      [450, 280, 150],
+      [560, 250, 105],
+    ] as const
+  ).map(([x, base, h]) => ({ x, base, h, w: Math.max(3, h / 40) }));
+}
+
 const SCENES: Record<string, (c: Canvas) => void> = {
   /** 旧路面破除及路基清理: the old surface broken up, rubble and a small excavator. */
   "lanes-breaking": (c) => {
@@ -301,31 +334,7 @@ const SCENES: Record<string, (c: Canvas) => void> = {
   /** 灯杆及光伏板安装: 6-metre poles with their solar panels along a lane. */
   "lamps-poles": (c) => {
     c.gradient(0, 260, [140, 180, 224], HAZE);
-    c.poly(
-      [
-        [0, 250],
-        [640, 215],
-        [640, 480],
-        [0, 480],
-      ],
-      [104, 100, 96],
-    );
-    c.poly(
-      [
-        [0, 330],
-        [640, 240],
-        [640, 260],
-        [0, 370],
-      ],
-      [196, 190, 176],
-    );
-    for (const [x, base, h] of [
-      [90, 440, 380],
-      [300, 330, 220],
-      [450, 280, 150],
-      [560, 250, 105],
-    ] as const) {
-      const w = Math.max(3, h / 40);
+    for (const { x, base, h, w } of lampLane(c, [104, 100, 96], [196, 190, 176])) {
       c.rect(x, base - h, w, h, [210, 212, 214]);
       c.rect(x - h / 9, base - h + h * 0.06, h / 4.5, w * 1.4, [190, 192, 196]);
       c.poly(
@@ -343,31 +352,7 @@ const SCENES: Record<string, (c: Canvas) => void> = {
   /** 调试及试运行: the lamps lit at dusk. */
   "lamps-lit": (c) => {
     c.gradient(0, 260, [52, 60, 104], [196, 134, 110]);
-    c.poly(
-      [
-        [0, 250],
-        [640, 215],
-        [640, 480],
-        [0, 480],
-      ],
-      [56, 54, 58],
-    );
-    c.poly(
-      [
-        [0, 330],
-        [640, 240],
-        [640, 260],
-        [0, 370],
-      ],
-      [92, 88, 84],
-    );
-    for (const [x, base, h] of [
-      [90, 440, 380],
-      [300, 330, 220],
-      [450, 280, 150],
-      [560, 250, 105],
-    ] as const) {
-      const w = Math.max(3, h / 40);
+    for (const { x, base, h, w } of lampLane(c, [56, 54, 58], [92, 88, 84])) {
       c.rect(x, base - h, w, h, [80, 82, 88]);
       c.poly(
         [
