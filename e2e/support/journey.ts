@@ -102,7 +102,32 @@ export async function expectFullyTranslated(page: Page, locale: "zh-CN" | "en"):
 export async function waitForMap(page: Page): Promise<void> {
   // MapLibre's first load is the heaviest work a page does: on a machine busy with other journeys (one
   // seeds a whole demo server of its own) it has taken over 30 s.
-  await page.locator('[data-map-state="loaded"]').first().waitFor({ timeout: 60_000 });
+  const said: string[] = [];
+  const listen = (m: { type(): string; text(): string }) => {
+    if (m.type() === "error" || m.type() === "warning") said.push(`${m.type()}: ${m.text()}`.slice(0, 300));
+  };
+  page.on("console", listen);
+  try {
+    await page.locator('[data-map-state="loaded"]').first().waitFor({ timeout: 60_000 });
+  } catch (error) {
+    // What the map was doing: still loading, or no WebGL at all (the browser's GPU process lost).
+    const states = await page
+      .locator("[data-map-state]")
+      .evaluateAll((maps) => maps.map((m) => m.getAttribute("data-map-state")))
+      .catch(() => []);
+    const webgl = await page
+      .evaluate(() => {
+        const canvas = document.createElement("canvas");
+        return Boolean(canvas.getContext("webgl2") ?? canvas.getContext("webgl"));
+      })
+      .catch(() => "unknown");
+    throw new Error(
+      `the map did not load in 60 s: map states ${JSON.stringify(states)}, WebGL now ${webgl}; the page said:\n${said.join("\n")}`,
+      { cause: error },
+    );
+  } finally {
+    page.off("console", listen);
+  }
 }
 
 declare global {

@@ -92,6 +92,24 @@ describe("the field app without a network", () => {
     await context.close();
   }, 150_000);
 
+  it("draws the worker's grid on the map offline at once, with every base tile refused", async () => {
+    const { page, context } = await newPage(browser(), { mobile: true, geolocation: AT });
+    await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
+    await openedOnce(page, baseUrl);
+    await context.setOffline(true);
+    await page.goto(`${baseUrl}/field/`);
+    await unlockOffline(page);
+    await page.getByTestId("field-tasks").waitFor();
+    // A refused tile schedules no frame of its own: the map must still finish loading and name the grid
+    // without the worker touching it (it once waited for a pan).
+    await page.getByTestId("tab-bar").getByText("地图", { exact: true }).click();
+    await waitForMap(page);
+    await expect
+      .poll(() => page.locator(".wg-map-label").allTextContents())
+      .toContainEqual(expect.stringMatching(/网格/));
+    await context.close();
+  });
+
   it("wipes what the phone kept of the worker at sign-out", async () => {
     const { page, context } = await newPage(browser(), { mobile: true, geolocation: AT });
     await signInViaApi(page, baseUrl, "demo.worker", demoPassword);

@@ -154,8 +154,13 @@ export function WgMap({
     map.on("idle", recordBase);
     map.on("error", (e) => {
       // A base tile refused (signed out meanwhile) or unreachable leaves that tile blank; it is not
-      // the page's error. Anything else is reported as MapLibre would.
-      if ((e as { sourceId?: string }).sourceId === OUTLINE_SOURCE) return;
+      // the page's error. Anything else is reported as MapLibre would. A tile that fails schedules no
+      // frame (one that loads does), and "load" is only checked on a frame: offline, with every base
+      // tile refused, the map would wait for a pan before it drew the grids.
+      if ((e as { sourceId?: string }).sourceId === OUTLINE_SOURCE) {
+        map.triggerRepaint();
+        return;
+      }
       console.error(e.error);
     });
     if (config.tileAttribution) map.addControl(new maplibregl.AttributionControl({ compact: true }));
