@@ -108,7 +108,7 @@ describe("the field app without a network", () => {
       .poll(() => page.locator(".wg-map-label").allTextContents())
       .toContainEqual(expect.stringMatching(/网格/));
     await context.close();
-  });
+  }, 90_000);
 
   it("wipes what the phone kept of the worker at sign-out", async () => {
     const { page, context } = await newPage(browser(), { mobile: true, geolocation: AT });
