@@ -98,27 +98,28 @@ export async function sumFiguresOfChildren(
   }));
 }
 
-/** The figures of one area over a period and over the period before it, in one statement. */
+/**
+ * The figures of one area over a period and over the period before it, in one statement: two rows at
+ * most (a period without rows has none), one sum per figure — half the expressions of a FILTER per
+ * period, which PostgreSQL plans anew on every call.
+ */
 export async function sumFiguresWithPrevious(
   db: Db,
   code: string,
   period: { from: string; to: string; categoryKey?: string | undefined },
   previous: { from: string; to: string },
 ): Promise<{ now: FigureCounts; previous: FigureCounts }> {
-  const pair = (when: RawBuilder<boolean>, prefix: string) =>
-    sql.join(
-      COLUMNS.map(
-        (c) => sql`coalesce(sum(${sql.ref(c)}) filter (where ${when}), 0)::integer as ${sql.ref(`${prefix}${c}`)}`,
-      ),
-    );
-  const res = await sql<Record<string, unknown>>`
-    select ${pair(sql<boolean>`day >= ${period.from}::date`, "n_")}, ${pair(sql<boolean>`day < ${period.from}::date`, "p_")}
+  const res = await sql<Record<string, unknown> & { is_now: boolean }>`
+    select day >= ${period.from}::date as is_now, ${sums}
     from figure_day
     where area_code = ${code} and day >= ${previous.from}::date and day <= ${period.to}::date
-      and ${categoryFilter(period.categoryKey)}`.execute(db);
-  const row = res.rows[0] ?? {};
-  const pick = (prefix: string) => countsOf(Object.fromEntries(COLUMNS.map((c) => [c, row[`${prefix}${c}`]])));
-  return { now: pick("n_"), previous: pick("p_") };
+      and ${categoryFilter(period.categoryKey)}
+    group by 1`.execute(db);
+  const pick = (isNow: boolean) => {
+    const row = res.rows.find((r) => r.is_now === isNow);
+    return row ? countsOf(row) : zeroFigures();
+  };
+  return { now: pick(true), previous: pick(false) };
 }
 
 /** The figures of one area over a period, per day or per category. */
