@@ -96,6 +96,17 @@ describe("POST /screen/links", () => {
       expect(res.statusCode, taken).toBe(409);
       expect(res.json().code).toBe("SCREEN_LINK_ID_CONFLICT");
     }
+    // Nor may an account take a link's id afterwards (an administrator creating one with a client id).
+    const admin = await signIn(t, await buildUser(t.ctx, { role: "admin" }));
+    const account = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: admin.headers,
+      payload: { id, username: "link.twin", displayName: "冒名的账号", password: "a long enough passphrase 2026" },
+    });
+    expect(account.statusCode, account.body).toBe(409);
+    expect(account.json().code).toBe("USER_ID_CONFLICT");
+    expect(await t.ctx.db.selectFrom("app_user").select("id").where("id", "=", id).executeTakeFirst()).toBeUndefined();
   });
 
   it("masks a phone number typed into a link's name: the wall shows it in a public place", async () => {

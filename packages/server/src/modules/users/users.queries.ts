@@ -9,6 +9,15 @@ export async function findUserById(db: Db, id: string): Promise<AppUserRow | und
   return db.selectFrom("app_user").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/**
+ * Whether an id is a big-screen link's: an account may not take it, or the link's streams, requests and
+ * audit rows would read as that account's (and the account's streams would push the wall's out).
+ */
+export async function isScreenLinkId(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom("screen_token").select("id").where("id", "=", id).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function findUserByUsername(db: Db, username: string): Promise<AppUserRow | undefined> {
   return db.selectFrom("app_user").selectAll().where("username", "=", username).executeTakeFirst();
 }

@@ -32,6 +32,7 @@ import {
   insertUser,
   insertUserUnlessPhoneTaken,
   isPhoneTakenViolation,
+  isScreenLinkId,
   listAssignmentsWithPermissions,
   lockUser,
   updateUser as updateUserRow,
@@ -172,6 +173,8 @@ export async function createUser(
       throw new DomainError("USER_ID_CONFLICT", `id ${input.id} belongs to another user`);
     return { user, created: false, initialPassword: null };
   }
+  if (await isScreenLinkId(ctx.db, input.id))
+    throw new DomainError("USER_ID_CONFLICT", `id ${input.id} is taken by a big-screen link`);
   const scope = principalScope(actor, "user.manage");
   if (!scope.isGlobal && !input.assignment) {
     throw new DomainError("VALIDATION_FAILED", "give the new account a role in your area", {
