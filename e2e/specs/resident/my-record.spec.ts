@@ -105,6 +105,35 @@ describe("a resident's own record", () => {
       .waitFor();
     // Roles, not names: the grid head's name is not shown (the demo's default policy).
     expect(await page.getByText("吴刚").count()).toBe(0);
+
+    // A matter the resident reported, with a number in its text, read in clear by the grid head for a
+    // reason: that is in the log too, saying what was read.
+    const reported = await page.request.post(`${baseUrl}/api/v1/events`, {
+      headers: await csrf(page),
+      data: {
+        id: crypto.randomUUID(),
+        source: "resident",
+        categoryKey: "environment.sanitation",
+        lng: 109.5741,
+        lat: 23.0921,
+        description: "楼道灯坏了，晚上可打 13877125566 找我",
+        contact: { phone: "13877125566" },
+        consentNote: "同意留联系方式回访",
+      },
+    });
+    expect(reported.status(), await reported.text()).toBe(201);
+    const head = await newPage(browser());
+    await signInViaApi(head.page, baseUrl, "demo.gridhead", demoPassword);
+    const read = await head.page.request.post(`${baseUrl}/api/v1/events/${(await reported.json()).id}/reveal`, {
+      headers: await csrf(head.page),
+      data: { reason: "回访居民，核实楼道位置" },
+    });
+    expect(read.status(), await read.text()).toBe(200);
+    await head.context.close();
+    await page.reload();
+    await page.getByText("查看了您反映事件的原文和联系方式 · 反映内容原文、手机号码").waitFor();
+    await page.getByText("回访居民，核实楼道位置").waitFor();
+    expect(await page.content()).not.toContain("13877125566");
     await expectFullyTranslated(page, "zh-CN");
     expect(pageErrors).toEqual([]);
     expect(externalRequests).toEqual([]);

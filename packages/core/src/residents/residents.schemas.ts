@@ -38,7 +38,17 @@ export const ResidentHouseholdSchema = z
   })
   .meta({ id: "ResidentHousehold" });
 
-export const ACCESS_ACTIONS = ["view", "reveal", "export", "create", "update", "transfer", "search"] as const;
+/** `event_reveal`: a handler read the original text and contact of a matter the resident reported. */
+export const ACCESS_ACTIONS = [
+  "view",
+  "reveal",
+  "export",
+  "create",
+  "update",
+  "transfer",
+  "search",
+  "event_reveal",
+] as const;
 
 export const ResidentAccessEntrySchema = z
   .object({

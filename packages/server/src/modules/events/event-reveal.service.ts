@@ -1,16 +1,19 @@
 import { authorId, type Principal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
+import { accessRow } from "../registry/people.service.ts";
+import { logAccess } from "../registry/registry.queries.ts";
 import { listAttachmentsOf } from "./attachments.queries.ts";
 import { openColumns, SEALED_TEXT } from "./event-free-text.ts";
-import { listSteps } from "./events.queries.ts";
+import { findLinkedPersonOf, listSteps } from "./events.queries.ts";
 import { mayReveal, openEvent, visibleEvent } from "./events.service.ts";
 
 /**
  * An event's free text and the reporter's contact in clear, for a handler who states why (to call the
  * resident back, to find the address): those who handle, supervise or mediate events where the event
  * is now. The reason, and what held numbers, go to the audit trail; a refusal is audited too. Whoever
- * may not read the event gets the answer an unknown event gets.
+ * may not read the event gets the answer an unknown event gets. A reporter linked to their registry
+ * record finds the reveal in "who looked at my record", with the reason and what was read.
  */
 export async function revealEvent(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string, reason: string) {
   const row = await visibleEvent(ctx, actor, id);
@@ -44,16 +47,31 @@ export async function revealEvent(ctx: AppContext, actor: Principal, meta: Reque
     ...(row.contact_phone_enc ? ["contact_phone"] : []),
     ...(row.contact_email_enc ? ["contact_email"] : []),
   ];
-  await recordAudit(ctx, ctx.db, {
-    action: "event.reveal",
-    outcome: "success",
-    actor: { userId: authorId(actor), username: actor.username },
-    meta,
-    targetType: "event",
-    targetId: row.id,
-    areaPath: row.area_path,
-    reason,
-    details: { fields },
+  const reporter = row.reporter_user_id ? await findLinkedPersonOf(ctx.db, row.reporter_user_id) : undefined;
+  await ctx.db.transaction().execute(async (trx) => {
+    await recordAudit(ctx, trx, {
+      action: "event.reveal",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta,
+      targetType: "event",
+      targetId: row.id,
+      areaPath: row.area_path,
+      reason,
+      details: { fields },
+    });
+    // The reporter's own access log names what was read in the resident's words: the report's text,
+    // their name, phone number, e-mail.
+    if (reporter)
+      await logAccess(trx, [accessRow(actor, meta, reporter, "event_reveal", accessFields(fields), reason)]);
   });
   return clear;
+}
+
+const CONTACT_FIELDS: Record<string, string> = { contact_name: "name", contact_phone: "phone", contact_email: "email" };
+
+/** What a reveal read, as the fields of a resident's access log: the report's text once, then each contact. */
+function accessFields(fields: readonly string[]): string[] {
+  const contact = fields.filter((f) => f in CONTACT_FIELDS).map((f) => CONTACT_FIELDS[f] as string);
+  return [...(fields.some((f) => !(f in CONTACT_FIELDS)) ? ["reportText"] : []), ...contact];
 }

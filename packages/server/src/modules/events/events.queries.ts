@@ -25,6 +25,12 @@ export async function findEvent(db: Db, id: string): Promise<EventRow | undefine
   return db.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** The registry record a resident account is linked to (its reporter's "who looked at my record"), if any. */
+export async function findLinkedPersonOf(db: Db, userId: string): Promise<string | undefined> {
+  const row = await db.selectFrom("resident_link").select("person_id").where("user_id", "=", userId).executeTakeFirst();
+  return row?.person_id;
+}
+
 export async function listEventsByIds(db: Db, ids: string[]): Promise<EventRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom("event").selectAll().where("id", "in", ids).execute();

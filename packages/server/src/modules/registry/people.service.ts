@@ -34,7 +34,7 @@ import {
   logAccess,
   openAttribution,
 } from "./registry.queries.ts";
-import type { PersonRow, SubjectTagRow } from "./registry.table.ts";
+import type { PersonAccessTable, PersonRow, SubjectTagRow } from "./registry.table.ts";
 import { isIssue, nameKeys, type SealedId, type SealedPhone, sealIdNumber, sealPhone } from "./registry-fields.ts";
 import { registeredNumberRefusal, requireWork, takenIdError } from "./registry-work.ts";
 import { addTagsInTransaction, type TagInput, tagViews, visibleTagDefinitions } from "./tags.service.ts";
@@ -427,7 +427,7 @@ export function accessRow(
   actor: Principal,
   meta: RequestMeta,
   personId: string,
-  action: "view" | "reveal" | "export" | "create" | "update" | "transfer" | "search",
+  action: PersonAccessTable["action"],
   fields: string[],
   reason: string | null = null,
 ) {

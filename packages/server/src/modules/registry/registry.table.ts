@@ -145,8 +145,11 @@ export interface PersonAccessTable {
   person_id: string;
   user_id: string | null;
   username: string | null;
-  /** `search`: found by an exact search for their ID or phone number. */
-  action: "view" | "reveal" | "export" | "create" | "update" | "transfer" | "search";
+  /**
+   * `search`: found by an exact search for their ID or phone number; `event_reveal`: the original text
+   * and contact of a matter they reported, read by a handler (events/event-reveal.service.ts).
+   */
+  action: "view" | "reveal" | "export" | "create" | "update" | "transfer" | "search" | "event_reveal";
   fields: ColumnType<string[], string[] | undefined, never>;
   reason: string | null;
   request_id: string | null;

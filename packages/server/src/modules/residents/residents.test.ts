@@ -1,7 +1,14 @@
 import { checkCharacter, systemPrincipal } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
-import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import {
+  type AreaTree,
+  buildAreaTree,
+  buildUser,
+  drawVillageAndGrid,
+  type Session,
+  signIn,
+} from "../../test/factories.ts";
 import { createHousehold } from "../registry/households.service.ts";
 import { createPerson } from "../registry/people.service.ts";
 import { createPlace } from "../registry/places.service.ts";
@@ -227,6 +234,62 @@ describe("a linked resident", () => {
       posts: [{ role: { "zh-CN": "网格长", en: "Grid head" }, areaName: "一网格" }],
     });
     expect(res.body).not.toContain("测试用户");
+  });
+
+  it("sees a handler read the text and contact of a matter they reported, with the reason and the post", async () => {
+    // The village and its grid drawn, so a report at their point lands in the grid head's grid.
+    await drawVillageAndGrid(t, await signIn(t, await buildUser(t.ctx, { role: "admin" })), tree);
+    const reported = await inject(me, "POST", "/api/v1/events", {
+      id: crypto.randomUUID(),
+      source: "resident",
+      categoryKey: "environment.sanitation",
+      lng: 109.605,
+      lat: 23.105,
+      description: "楼道灯坏了，有事打 13877120001",
+      contact: { name: "韦志强", phone: "13877120001" },
+      consentNote: "同意留联系方式回访",
+    });
+    expect(reported.statusCode, reported.body).toBe(201);
+    const event = reported.json();
+    const before = (await inject(me, "GET", "/api/v1/residents/me/access-log")).json();
+    // Reading it masked is no reveal: nothing new in the log.
+    expect((await inject(gridHead, "GET", `/api/v1/events/${event.id}`)).statusCode).toBe(200);
+    expect((await inject(me, "GET", "/api/v1/residents/me/access-log")).json()).toEqual(before);
+
+    const reveal = await inject(gridHead, "POST", `/api/v1/events/${event.id}/reveal`, {
+      reason: "回访居民，电话 13877129999 打不通",
+    });
+    expect(reveal.statusCode, reveal.body).toBe(200);
+    const log = await inject(me, "GET", "/api/v1/residents/me/access-log");
+    expect(log.json()).toHaveLength(before.length + 1);
+    expect(log.json()[0]).toEqual({
+      at: expect.any(String),
+      action: "event_reveal",
+      fields: ["reportText", "phone"],
+      reason: "回访居民，电话 138****9999 打不通",
+      system: false,
+      staffName: null,
+      posts: [{ role: { "zh-CN": "网格长", en: "Grid head" }, areaName: "一网格" }],
+    });
+    expect(log.body).not.toContain("13877120001");
+
+    // A reporter with no record linked (or an anonymous one) has no log to write to: the reveal still works.
+    const unlinked = await resident();
+    const other = await inject(unlinked, "POST", "/api/v1/events", {
+      id: crypto.randomUUID(),
+      source: "resident",
+      categoryKey: "environment.sanitation",
+      lng: 109.605,
+      lat: 23.105,
+      description: "路灯不亮",
+      contact: { phone: "13877120002" },
+      consentNote: "同意留联系方式回访",
+    });
+    expect(other.statusCode, other.body).toBe(201);
+    const before2 = await t.ctx.db.selectFrom("person_access").select("id").execute();
+    const second = await inject(gridHead, "POST", `/api/v1/events/${other.json().id}/reveal`, { reason: "回访居民" });
+    expect(second.statusCode, second.body).toBe(200);
+    expect(await t.ctx.db.selectFrom("person_access").select("id").execute()).toHaveLength(before2.length);
   });
 
   it("is told to link first once unlinked, and unlinking twice says so", async () => {
