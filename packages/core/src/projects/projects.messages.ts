@@ -30,5 +30,9 @@ export const PROJECT_FIELD_MESSAGES: MessageCatalogue = {
     "zh-CN": "验收日期不能早于上一次验收",
     en: "an acceptance cannot be dated before the previous one",
   },
+  PROJECT_FIELD_ACCEPTANCE_FUTURE: {
+    "zh-CN": "验收日期不能晚于今天：验收完成后再登记",
+    en: "an acceptance cannot be dated after today: record it once it has taken place",
+  },
   PROJECT_FIELD_UNCHANGED: { "zh-CN": "内容没有变化", en: "nothing changed" },
 };

@@ -64,16 +64,19 @@ export function milestoneLate(m: { status: MilestoneState; plannedOn: string }, 
 
 /**
  * The rules of a new completion acceptance beside its project's record: a failed one lists what is to
- * be rectified (整改事项) and a passed one nothing; and none is dated before the acceptance before it.
+ * be rectified (整改事项) and a passed one nothing; none is dated before the acceptance before it, nor
+ * after `today` (China's calendar): an acceptance is recorded once it has taken place.
  */
 export function acceptanceIssues(
   input: { result: AcceptanceResult; rectifications: readonly string[]; acceptedOn: string },
   previousOn: string | null,
+  today: string,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if ((input.result === "failed") !== input.rectifications.length > 0)
     issues.push(fieldIssue("body.rectifications", "PROJECT_FIELD_RECTIFICATIONS"));
   if (previousOn !== null && input.acceptedOn < previousOn)
     issues.push(fieldIssue("body.acceptedOn", "PROJECT_FIELD_ACCEPTANCE_DATE"));
+  if (input.acceptedOn > today) issues.push(fieldIssue("body.acceptedOn", "PROJECT_FIELD_ACCEPTANCE_FUTURE"));
   return issues;
 }

@@ -5,6 +5,7 @@ import {
   authorId,
   canView,
   canWork,
+  chinaDate,
   DomainError,
   type FieldIssue,
   fieldIssue,
@@ -389,7 +390,7 @@ export async function recordAcceptance(
     if (errors.length > 0)
       throw new DomainError("VALIDATION_FAILED", "the acceptance does not fit the project's record", { errors });
   };
-  refuse(acceptanceIssues(input, null));
+  refuse(acceptanceIssues(input, null, chinaDate(ctx.now())));
   const created = await ctx.db.transaction().execute(async (trx) => {
     const row = (await lockProject(trx, projectId)) as ProjectRow;
     if (await findAcceptance(trx, input.id)) return false; // a parallel retry got the lock first
@@ -399,7 +400,7 @@ export async function recordAcceptance(
     if (!readyForAcceptance(await listMilestones(trx, projectId)))
       throw new DomainError("PROJECT_MILESTONES_OPEN", `project ${projectId} has milestones not done`);
     const earlier = await listAcceptances(trx, projectId);
-    refuse(acceptanceIssues(input, earlier.at(-1)?.accepted_on ?? null));
+    refuse(acceptanceIssues(input, earlier.at(-1)?.accepted_on ?? null, chinaDate(ctx.now())));
     if (input.documentFileId) {
       const doc = await findProjectFile(trx, input.documentFileId);
       if (doc?.project_id !== projectId || doc.purpose !== "acceptance")

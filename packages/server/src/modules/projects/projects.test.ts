@@ -184,7 +184,7 @@ describe("livelihood projects", () => {
     const { input, milestones } = await published({ title: "六塘屯饮水安全巩固提升" });
     const acceptance = {
       id: crypto.randomUUID(),
-      acceptedOn: "2026-12-20",
+      acceptedOn: "2026-11-20",
       acceptedBy: "港北区水利局、镇人民政府联合验收组",
       result: "passed",
       signatories: SIGNED,
@@ -310,7 +310,7 @@ describe("livelihood projects", () => {
 describe("the acceptance history of a project", () => {
   const failedOne = () => ({
     id: crypto.randomUUID(),
-    acceptedOn: "2026-12-18",
+    acceptedOn: "2026-11-18",
     acceptedBy: "港北区交通运输局、镇人民政府联合验收组",
     result: "failed",
     note: `路面平整度抽检不合格，联系人 ${PHONE}`,
@@ -319,7 +319,7 @@ describe("the acceptance history of a project", () => {
   });
   const passedOne = () => ({
     id: crypto.randomUUID(),
-    acceptedOn: "2026-12-28",
+    acceptedOn: "2026-11-28",
     acceptedBy: "港北区交通运输局、镇人民政府联合验收组",
     result: "passed",
     note: "整改完成，复验合格。",
@@ -349,7 +349,7 @@ describe("the acceptance history of a project", () => {
     expect([keep.statusCode, keep.json().code]).toEqual([409, "PROJECT_ACCEPTED"]);
     const earlier = await inject(village, "POST", `/api/v1/projects/${input.id}/acceptances`, {
       ...passedOne(),
-      acceptedOn: "2026-12-17",
+      acceptedOn: "2026-11-17",
     });
     expect([earlier.statusCode, earlier.json().errors.map((e: { path: string }) => e.path)]).toEqual([
       400,
@@ -362,8 +362,8 @@ describe("the acceptance history of a project", () => {
     expect(
       history.map((a: { number: number; result: string; acceptedOn: string }) => [a.number, a.result, a.acceptedOn]),
     ).toEqual([
-      [1, "failed", "2026-12-18"],
-      [2, "passed", "2026-12-28"],
+      [1, "failed", "2026-11-18"],
+      [2, "passed", "2026-11-28"],
     ]);
     expect(history[0]).toMatchObject({
       note: "路面平整度抽检不合格，联系人 138****5678",
@@ -448,6 +448,18 @@ describe("the acceptance history of a project", () => {
         .errors.map((e: { path: string }) => e.path)
         .sort(),
     ).toEqual(["body.acceptedOn", "body.id", "body.signatories.0.role", "body.signatories.0.unit"].sort());
+    // Dated after today (China's calendar): recorded once it has taken place.
+    const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+    const ahead = await inject(village, "POST", url, { ...passedOne(), acceptedOn: tomorrow });
+    expect([ahead.statusCode, ahead.json().errors]).toEqual([
+      400,
+      [
+        {
+          path: "body.acceptedOn",
+          message: "an acceptance cannot be dated after today: record it once it has taken place",
+        },
+      ],
+    ]);
     const unsigned = await inject(village, "POST", url, { ...failedOne(), signatories: [] });
     expect(unsigned.json().errors.map((e: { path: string }) => e.path)).toEqual(["body.signatories"]);
     const unknown = await inject(village, "POST", `/api/v1/projects/${crypto.randomUUID()}/acceptances`, failedOne());

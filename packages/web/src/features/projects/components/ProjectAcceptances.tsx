@@ -1,6 +1,7 @@
 import {
   type AcceptanceResult,
   type AcceptanceSignatory,
+  chinaDate,
   type ManagedProject,
   type ProjectAcceptance,
   SIGNATORY_ROLES,
@@ -168,7 +169,8 @@ export function Acceptance({
                 label={t("projects.acceptedOn")}
                 rules={[{ required: true, message: t("projects.required") }]}
               >
-                <Input type="date" style={{ width: 170 }} />
+                {/* Recorded once it has taken place: the server refuses a later date too. */}
+                <Input type="date" max={chinaDate(new Date())} style={{ width: 170 }} />
               </Form.Item>
               <Form.Item name="result" label={t("projects.resultLabel")}>
                 <Select
