@@ -1,8 +1,9 @@
 import { sql } from "kysely";
-import { chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
+import { addDays, chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
 import { uuidv7 } from "../packages/server/src/ids.ts";
 import { createUser } from "../packages/server/src/modules/users/users.service.ts";
 import { countClosedOutGrids } from "../packages/server/src/modules/visits/close-outs.queries.ts";
+import { keepCloseOutFigures } from "../packages/server/src/modules/visits/close-outs.service.ts";
 import { loadAreas } from "./province-load.ts";
 import { eachBenchEngine, timeRepeatedMs } from "./support.ts";
 
@@ -35,12 +36,46 @@ export async function run(): Promise<Record<string, number>> {
     await sql`insert into close_out_area (close_out_id, day, area_path)
       select ${closeOut}, ${day}, path from (select path, row_number() over (order by code) as n from area where level = 'village') v
       where v.n % 10 = 0`.execute(ctx.db);
+    // What the close-out's confirmation does with it (close-outs.service.ts): the grids it covers
+    // recorded once each, and the figures of every area on their paths moved.
+    const keepStart = performance.now();
+    await ctx.db.transaction().execute((trx) => keepCloseOutFigures(trx, closeOut, day, []));
+    const keepS = Math.round((performance.now() - keepStart) / 100) / 10;
     await sql`analyze`.execute(ctx.db);
     rows.push({
       engine: e,
       measure: "grids / load s",
       value: `${areas.grid} / ${Math.round((performance.now() - t) / 100) / 10}`,
     });
+    rows.push({ engine: e, measure: "the bench's close-out (70,000 grids) kept s", value: keepS });
+    // A worker's close-out of their grid, and a village official's of their village (each on a day of
+    // its own, the bench's one user closing out once a day), as the confirmation writes and keeps
+    // them, p50 / p95.
+    const { grids: gridPaths, villages } = await pickCloserAreas(ctx.db);
+    let n = 0;
+    for (const [kind, paths] of [
+      ["grid", gridPaths],
+      ["village", villages],
+    ] as const) {
+      const ms = await timeRepeatedMs(20, async () => {
+        const path = paths[n % paths.length] as string;
+        const id = uuidv7();
+        const other = addDays(day, -100 - n++);
+        await ctx.db.transaction().execute(async (trx) => {
+          await sql`insert into close_out (id, user_id, day, area_paths, summary, confirmed_at, confirmed_by_name)
+            values (${id}, ${user.id}, ${other}, array[${path}], '{"events":{"stillOpen":[]}}', now(), '韦志强')`.execute(
+            trx,
+          );
+          await sql`insert into close_out_area (close_out_id, day, area_path) values (${id}, ${other}, ${path})`.execute(
+            trx,
+          );
+          await keepCloseOutFigures(trx, id, other, [path]);
+        });
+      });
+      figures[`${e}_${kind}_close_out_keep_p50_ms`] = ms.p50;
+      figures[`${e}_${kind}_close_out_keep_p95_ms`] = ms.p95;
+      rows.push({ engine: e, measure: `a ${kind}'s close-out kept p50 / p95 ms`, value: `${ms.p50} / ${ms.p95}` });
+    }
     const levels = {
       province: "/45/",
       city: "/45/4501/",
@@ -63,4 +98,14 @@ export async function run(): Promise<Record<string, number>> {
   });
   console.table(rows);
   return figures;
+}
+
+/** 20 grids and 20 villages spread over the province (by code), for the close-outs kept one by one. */
+async function pickCloserAreas(db: Parameters<typeof countClosedOutGrids>[0]) {
+  const pick = async (level: string) =>
+    (
+      await sql<{ path: string }>`select path from (select path, row_number() over (order by code) as n from area
+        where level = ${level}) a where a.n % 997 = 1 order by path limit 20`.execute(db)
+    ).rows.map((r) => r.path);
+  return { grids: await pick("grid"), villages: await pick("village") };
 }

@@ -30,7 +30,7 @@ export const EVENT_FIGURES = [
 ] as const;
 export type EventFigure = (typeof EVENT_FIGURES)[number];
 
-export const FIGURES = [...EVENT_FIGURES, "visits", "visitsMet", "closeOuts"] as const;
+export const FIGURES = [...EVENT_FIGURES, "visits", "visitsMet", "closeOuts", "gridsClosed"] as const;
 export type Figure = (typeof FIGURES)[number];
 export type FigureCounts = Record<Figure, number>;
 
@@ -48,7 +48,10 @@ export type FigureCounts = Record<Figure, number>;
  * - satisfied / basicallySatisfied / unsatisfied: the reporters' verdicts (day given);
  * - disputes*: disputes in mediation by risk grade, on the day they were reported;
  * - agreements: mediation agreements drawn up; visits (visitsMet: someone was met); closeOuts: a
- *   worker's day closed out for one of their areas.
+ *   worker's day closed out for one of their areas;
+ * - gridsClosed: distinct grids closed out on the day — a grid's close-out covers it, a microgrid's
+ *   its grid, a village's (or any area's above) every grid under it then; a grid covered by several
+ *   close-outs of the day counts once (the big screen's "closed out yesterday").
  * An event merged into another (a duplicate) counts in none: the matter counts once, in the event it
  * joined. Events count where they arose; their readers see them there after escalation too.
  */
@@ -75,6 +78,7 @@ export const FIGURE_COLUMNS: Record<Figure, string> = {
   visits: "visits",
   visitsMet: "visits_met",
   closeOuts: "close_outs",
+  gridsClosed: "grids_closed",
 };
 
 export function zeroFigures(): FigureCounts {

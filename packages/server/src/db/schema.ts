@@ -95,6 +95,7 @@ import type {
   CloseOutAreaTable,
   CloseOutCarryOverTable,
   CloseOutCorrectionTable,
+  CloseOutGridTable,
   CloseOutTable,
   VisitLastTable,
   VisitNeedTable,
@@ -183,6 +184,7 @@ export interface DB {
   close_out_area: CloseOutAreaTable;
   close_out_carry_over: CloseOutCarryOverTable;
   close_out_correction: CloseOutCorrectionTable;
+  close_out_grid: CloseOutGridTable;
   resident_link: ResidentLinkTable;
   resident_link_attempt: ResidentLinkAttemptTable;
   subsidy_program: SubsidyProgramTable;

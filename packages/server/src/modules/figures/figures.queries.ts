@@ -1,5 +1,6 @@
 import { FIGURE_COLUMNS, FIGURES, type Figure, type FigureCounts, zeroFigures } from "@wangge/core";
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import { closeOutGridCoverage } from "../../db/close-out-grid-coverage.ts";
 import { eventFigureFacts } from "../../db/event-figure-facts.ts";
 import type { DB } from "../../db/schema.ts";
 
@@ -36,6 +37,14 @@ export async function addFigureRows(db: Db, rows: FigureIncrement[]): Promise<vo
         ? -1
         : 1,
   );
+  // A statement takes at most 65,535 parameters: a close-out of a county covers thousands of grids.
+  for (let i = 0; i < sorted.length; i += FIGURE_ROWS_PER_STATEMENT)
+    await addSortedFigureRows(db, sorted.slice(i, i + FIGURE_ROWS_PER_STATEMENT));
+}
+
+const FIGURE_ROWS_PER_STATEMENT = 1000;
+
+async function addSortedFigureRows(db: Db, sorted: FigureIncrement[]): Promise<void> {
   const values = sorted.map(
     (r) =>
       sql`(${sql.join([
@@ -169,8 +178,8 @@ export async function listEventFigureFacts(db: Db, eventId: string): Promise<Fig
 const cnDay = (at: RawBuilder<unknown>) => sql`((${at} at time zone 'UTC') + interval '8 hours')::date`;
 
 /**
- * Every figure counted from the raw tables (the events' facts, visits, close-outs) by the same
- * rules the writes follow: the rebuild's source, and what the tests hold the kept figures to.
+ * Every figure counted from the raw tables (the events' facts, visits, close-outs and the grids they
+ * cover) by the same rules the writes follow: the rebuild's source, and what the tests hold the kept figures to.
  */
 function rawFigures() {
   const pivot = sql.join(COLUMNS.map((c) => sql`(count(*) filter (where f.k = ${c}))::integer as ${sql.ref(c)}`));
@@ -183,6 +192,8 @@ function rawFigures() {
       select v.area_path, ${cnDay(sql`v.visited_at`)}, '', 'visits_met' from visit v where v.outcome = 'visited'
       union all
       select c.area_path, c.day, '', 'close_outs' from close_out_area c
+      union all
+      select g.grid_path, g.day, '', 'grids_closed' from (${closeOutGridCoverage(sql<boolean>`true`)}) g
     )
     select code as area_code, f.day, f.cat as category_key, ${pivot}
     from facts f cross join lateral unnest(string_to_array(trim(both '/' from f.path), '/')) as code
@@ -215,9 +226,10 @@ export async function listKeptFigures(
 }
 
 /**
- * Counts every figure again from the raw tables. The table is locked first: writes that keep the
- * figures wait, and each lands either in what the rebuild reads (committed before) or on top of it
- * (after), never both or neither. Returns the rows written.
+ * Counts every figure again from the raw tables (and the grids closed out per day, close_out_grid,
+ * from the close-out areas). The tables are locked first: writes that keep the figures wait, and each
+ * lands either in what the rebuild reads (committed before) or on top of it (after), never both or
+ * neither. Returns the rows written.
  */
 export async function rebuildFigureRows(trx: Transaction<DB>): Promise<number>;
 export async function rebuildFigureRows(
@@ -228,8 +240,14 @@ export async function rebuildFigureRows(
   trx: Transaction<DB>,
   options: { onlyIfRequested?: boolean } = {},
 ): Promise<number | undefined> {
+  // close_out_grid first: a close-out writes it before figure_day (no deadlock with one under way).
+  await sql`lock table close_out_grid in exclusive mode`.execute(trx);
   await sql`lock table figure_day in exclusive mode`.execute(trx);
   if (options.onlyIfRequested && !(await rebuildRequested(trx))) return undefined;
+  // The grids closed out per day, from the close-out areas: what later close-outs of a day add to.
+  await sql`delete from close_out_grid`.execute(trx);
+  await sql`insert into close_out_grid (day, grid_code)
+    select day, grid_code from (${closeOutGridCoverage(sql<boolean>`true`)}) g`.execute(trx);
   await sql`delete from figure_day`.execute(trx);
   const res = await sql`
     insert into figure_day (area_code, day, category_key, ${sql.join(COLUMNS.map((c) => sql.ref(c)))})

@@ -27,6 +27,7 @@ export interface FigureDayTable {
   visits: number;
   visits_met: number;
   close_outs: number;
+  grids_closed: number;
 }
 
 /** A request, left by a migration, to count the figures of existing data at the next start. */

@@ -33,6 +33,7 @@ export const FIGURE_LABELS: Record<Figure, string> = {
   visits: "走访",
   visitsMet: "走访见面",
   closeOuts: "日尽结",
+  gridsClosed: "日结网格",
 };
 
 export const RATE_LABELS: Record<keyof FigureRates, string> = {

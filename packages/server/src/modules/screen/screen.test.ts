@@ -3,6 +3,7 @@ import { chinaDate } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import { keepCloseOutFigures } from "../visits/close-outs.service.ts";
 
 /**
  * The big screen's API (GET /screen/overview, GET /screen/stream): a screen account (role 大屏,
@@ -370,6 +371,8 @@ describe("the screen's close-out count", () => {
         .insertInto("close_out_area")
         .values(paths.slice(i, i + 1000).map((area_path) => ({ close_out_id: closeOutId, day, area_path })))
         .execute();
+    // As its confirmation keeps it: the grids it covers recorded, the figures moved.
+    await t.ctx.db.transaction().execute((trx) => keepCloseOutFigures(trx, closeOutId, day, paths));
 
     const wall = await signIn(t, await buildUser(t.ctx, { role: "screen", areaCode: townshipCode }));
     const res = await overview(wall);

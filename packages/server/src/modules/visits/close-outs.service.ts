@@ -15,7 +15,9 @@ import {
   type Principal,
   principalScope,
 } from "@wangge/core";
+import type { Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { sealFreeText } from "../../privacy/free-text.ts";
 import { getAreaInScope } from "../areas/areas.service.ts";
@@ -38,6 +40,7 @@ import {
   listGridsUnder,
   listHeldEventsAsOf,
   listOpenHeldEvents,
+  recordCloseOutGrids,
 } from "./close-outs.queries.ts";
 import { countDue } from "./due.queries.ts";
 import { defaultArea } from "./due.service.ts";
@@ -194,10 +197,6 @@ export async function confirmCloseOut(
       confirmed_by_name: actor.displayName,
     });
     if (!wrote) return false;
-    await addFigures(
-      trx,
-      prefixes.map((p) => ({ path: p, at: input.day, categoryKey: "", counts: { closeOuts: 1 } })),
-    );
     await insertCloseOutParts(
       trx,
       prefixes.map((p) => ({ close_out_id: input.id, day: input.day, area_path: p })),
@@ -214,6 +213,7 @@ export async function confirmCloseOut(
         };
       }),
     );
+    await keepCloseOutFigures(trx, input.id, input.day, prefixes);
     await recordAudit(ctx, trx, {
       action: "close_out.confirm",
       outcome: "success",
@@ -235,6 +235,26 @@ export async function confirmCloseOut(
   if (!row) throw new Error(`close-out ${input.id} was taken and is gone`);
   if (!created) return retried(row);
   return { closeOut: await toCloseOutView(ctx, row), created: true };
+}
+
+/**
+ * What a close-out just written (its areas too, in this transaction) adds to the figures: one close-out
+ * per area it names, and one grid closed out for each grid it covers that no close-out of the day had
+ * covered yet (recorded in close_out_grid first: the rebuild locks that table before figure_day, so
+ * this order never deadlocks with it). A close-out is never undone or confirmed again (a second one for
+ * the day is refused, a retry answered, corrections are notes), so nothing takes these back.
+ */
+export async function keepCloseOutFigures(
+  trx: Transaction<DB>,
+  closeOutId: string,
+  day: string,
+  areaPaths: readonly string[],
+): Promise<void> {
+  const grids = await recordCloseOutGrids(trx, closeOutId);
+  await addFigures(trx, [
+    ...areaPaths.map((p) => ({ path: p, at: day, categoryKey: "", counts: { closeOuts: 1 } })),
+    ...grids.map((p) => ({ path: p, at: day, categoryKey: "", counts: { gridsClosed: 1 } })),
+  ]);
 }
 
 /** The author's, or seen by a reader of reports where it was closed out; else not found. */

@@ -79,6 +79,16 @@ export interface CloseOutAreaTable {
   area_path: string;
 }
 
+/**
+ * The grids closed out on a day, each once (db/close-out-grid-coverage.ts says which grids a close-out
+ * covers): written with the close-out, so only a grid not yet covered that day adds to the figure
+ * grids_closed. Rebuilt with the figures (`wangge figures rebuild`).
+ */
+export interface CloseOutGridTable {
+  day: ColumnType<string, string, never>;
+  grid_code: string;
+}
+
 export interface CloseOutCarryOverTable {
   id: string;
   close_out_id: string;
