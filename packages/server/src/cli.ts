@@ -112,13 +112,13 @@ export function buildCli(): Command {
   figures
     .command("rebuild")
     .description(
-      "count every figure again from the events, disputes, visits and close-outs, and the open matters per area (the server may run on PostgreSQL; PGlite needs it stopped)",
+      "count every figure again from the events, disputes, visits and close-outs (and the grids they cover), the open matters and the live grids per area (the server may run on PostgreSQL; PGlite needs it stopped)",
     )
     .action(async () => {
       await withDeployment("figures rebuild", async (ctx) => {
-        const { rows, openRows } = await rebuildFigures(ctx);
+        const { rows, openRows, gridRows } = await rebuildFigures(ctx);
         print(
-          `figures rebuilt: ${rows} row(s) of area, day and category; ${openRows} row(s) of open matters by area and deadline day`,
+          `figures rebuilt: ${rows} row(s) of area, day and category; ${openRows} row(s) of open matters by area and deadline day; ${gridRows} row(s) of live grids by area`,
         );
       });
     });

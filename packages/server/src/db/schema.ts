@@ -41,7 +41,12 @@ import type {
   Open311KeyTable,
   WorkCalendarDayTable,
 } from "../modules/events/events.table.ts";
-import type { FigureDayTable, FigureRebuildTable, OpenMatterDayTable } from "../modules/figures/figures.table.ts";
+import type {
+  AreaGridCountTable,
+  FigureDayTable,
+  FigureRebuildTable,
+  OpenMatterDayTable,
+} from "../modules/figures/figures.table.ts";
 import type {
   BroadcastAudioTable,
   BroadcastItemTable,
@@ -141,6 +146,7 @@ export interface DB {
   event_category: EventCategoryTable;
   work_calendar_day: WorkCalendarDayTable;
   event: EventTable;
+  area_grid_count: AreaGridCountTable;
   figure_day: FigureDayTable;
   figure_rebuild: FigureRebuildTable;
   open_matter_day: OpenMatterDayTable;

@@ -1,18 +1,22 @@
 import type { AppContext } from "../../context.ts";
-import { rebuildFigureRows, rebuildRequested } from "./figures.queries.ts";
+import { rebuildFigureRows, rebuildRequested, recountAreaGrids } from "./figures.queries.ts";
 import { recountOpenMatters } from "./open-matters.queries.ts";
 
 /**
- * Counting the figures again from the raw tables (and the open matters kept per area from the events): once after the migration that brought them (at
+ * Counting the figures again from the raw tables (and the open matters and live grids kept per area from the events and areas): once after the migration that brought them (at
  * start, for the data written before), and on demand (`wangge figures rebuild`). Safe while the
  * server writes: the table is locked for the count (see rebuildFigureRows).
  */
-export async function rebuildFigures(ctx: Pick<AppContext, "db">): Promise<{ rows: number; openRows: number }> {
+export async function rebuildFigures(
+  ctx: Pick<AppContext, "db">,
+): Promise<{ rows: number; openRows: number; gridRows: number }> {
   const rows = await ctx.db.transaction().execute((trx) => rebuildFigureRows(trx));
   // The open matters kept per area and deadline day (triggers keep them; this counts them again), in a
   // transaction of its own: it locks `event`, which must not wait behind the figures' lock.
   const openRows = await ctx.db.transaction().execute((trx) => recountOpenMatters(trx));
-  return { rows, openRows };
+  // The live grids kept per area (triggers on `area` keep them), likewise in a transaction of its own.
+  const gridRows = await ctx.db.transaction().execute((trx) => recountAreaGrids(trx));
+  return { rows, openRows, gridRows };
 }
 
 /** At start: counts the figures when a migration asked for it (several processes: each waits on the lock; the first one counts). */

@@ -37,14 +37,33 @@ export async function addFigureRows(db: Db, rows: FigureIncrement[]): Promise<vo
         ? -1
         : 1,
   );
-  // A statement takes at most 65,535 parameters: a close-out of a county covers thousands of grids.
-  for (let i = 0; i < sorted.length; i += FIGURE_ROWS_PER_STATEMENT)
-    await addSortedFigureRows(db, sorted.slice(i, i + FIGURE_ROWS_PER_STATEMENT));
+  // Many rows at once (a close-out of a township or county covers hundreds or thousands of grids, each
+  // row of their paths): one array per column, unnested in the same order — a statement of values would
+  // pass 30 parameters a row (at most 65,535 in a statement) and take seconds to compile.
+  const values = sorted.length > 200 ? arrayValues(sorted) : rowValues(sorted);
+  await sql`
+    insert into figure_day (area_code, day, category_key, ${sql.join(COLUMNS.map((c) => sql.ref(c)))})
+    ${values}
+    on conflict (area_code, day, category_key) do update set
+    ${sql.join(COLUMNS.map((c) => sql`${sql.ref(c)} = figure_day.${sql.ref(c)} + excluded.${sql.ref(c)}`))}`.execute(
+    db,
+  );
 }
 
-const FIGURE_ROWS_PER_STATEMENT = 1000;
+function arrayValues(sorted: FigureIncrement[]): RawBuilder<unknown> {
+  const columns = [
+    sql`${sql.val(sorted.map((r) => r.areaCode))}::text[]`,
+    sql`${sql.val(sorted.map((r) => r.day))}::date[]`,
+    sql`${sql.val(sorted.map((r) => r.categoryKey))}::text[]`,
+    ...FIGURES.map((f) => sql`${sql.val(sorted.map((r) => r.counts[f] ?? 0))}::integer[]`),
+  ];
+  const names = ["area_code", "day", "category_key", ...COLUMNS];
+  return sql`select ${sql.join(names.map((c) => sql.ref(`u.${c}`)))}
+    from unnest(${sql.join(columns)}) with ordinality as u(${sql.join(names.map((c) => sql.ref(c)))}, n)
+    order by u.n`;
+}
 
-async function addSortedFigureRows(db: Db, sorted: FigureIncrement[]): Promise<void> {
+function rowValues(sorted: FigureIncrement[]): RawBuilder<unknown> {
   const values = sorted.map(
     (r) =>
       sql`(${sql.join([
@@ -54,13 +73,7 @@ async function addSortedFigureRows(db: Db, sorted: FigureIncrement[]): Promise<v
         ...FIGURES.map((f) => sql`${r.counts[f] ?? 0}::integer`),
       ])})`,
   );
-  await sql`
-    insert into figure_day (area_code, day, category_key, ${sql.join(COLUMNS.map((c) => sql.ref(c)))})
-    values ${sql.join(values)}
-    on conflict (area_code, day, category_key) do update set
-    ${sql.join(COLUMNS.map((c) => sql`${sql.ref(c)} = figure_day.${sql.ref(c)} + excluded.${sql.ref(c)}`))}`.execute(
-    db,
-  );
+  return sql`values ${sql.join(values)}`;
 }
 
 const sums = sql.join(COLUMNS.map((c) => sql`coalesce(sum(${sql.ref(c)}), 0)::integer as ${sql.ref(c)}`));
@@ -255,6 +268,18 @@ export async function rebuildFigureRows(
     trx,
   );
   await sql`delete from figure_rebuild`.execute(trx);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+/** Counts the live grids under each area again (area_grid_count), with writes to `area` held off. */
+export async function recountAreaGrids(trx: Transaction<DB>): Promise<number> {
+  await sql`lock table area in share mode`.execute(trx);
+  await sql`delete from area_grid_count`.execute(trx);
+  const res = await sql`
+    insert into area_grid_count (area_code, grids)
+    select u.code, count(*) from area a cross join lateral unnest(string_to_array(trim(both '/' from a.path), '/')) as u(code)
+    where a.level = 'grid' and a.abolished_at is null
+    group by u.code`.execute(trx);
   return Number(res.numAffectedRows ?? 0);
 }
 

@@ -44,3 +44,12 @@ export interface OpenMatterDayTable {
   due_day: ColumnType<string, string, never>;
   open: number;
 }
+
+/**
+ * The live grids under each area (its own code for a grid: 1), kept by triggers on `area` (migration
+ * 2026_12_12_0900): how many grids the big screen's close-out count is out of.
+ */
+export interface AreaGridCountTable {
+  area_code: string;
+  grids: number;
+}

@@ -13,7 +13,8 @@ import { countClosedOutGrids } from "./close-outs.queries.ts";
  * covering the same grid, some confirmed in parallel — the count the big screen reads equals the grids
  * a close-out covers counted here from the raw close-out areas, for every area of the tree and both
  * days; grids abolished since leave "closed" with them, a grid added later under a closed-out village
- * is not closed out; the kept figures equal the raw count row by row, and a rebuild changes nothing.
+ * is not closed out, the live grids kept per area follow; the kept figures equal the raw count row by
+ * row, and a rebuild changes nothing.
  */
 let t: TestApp;
 const root = `K${Date.now().toString(36).toUpperCase()}`;
@@ -210,7 +211,16 @@ describe("the grids closed out on a day", () => {
       .orderBy("day")
       .orderBy("grid_code")
       .execute();
+    const gridCounts = await t.ctx.db
+      .selectFrom("area_grid_count")
+      .selectAll()
+      .where("grids", "<>", 0)
+      .orderBy("area_code")
+      .execute();
     await rebuildFigures(t.ctx);
+    expect(
+      await t.ctx.db.selectFrom("area_grid_count").selectAll().where("grids", "<>", 0).orderBy("area_code").execute(),
+    ).toEqual(gridCounts);
     expect(sort(await listKeptFigures(t.ctx.db))).toEqual(kept);
     expect(
       await t.ctx.db.selectFrom("close_out_grid").selectAll().orderBy("day").orderBy("grid_code").execute(),
