@@ -12,7 +12,10 @@ import { type RawBuilder, sql } from "kysely";
  *   their township), covers every grid under it that stood when the close-out was confirmed: created
  *   by then and not abolished by then. A grid added under the village later, or one abolished before,
  *   is not covered (a rebuild counting history again must not move a past day's figure).
- * Paths are ranges (~>=~ / ~<~ on the text_pattern_ops index), not LIKE with a pattern from another row.
+ * Paths are ranges (~>=~ / ~<~ on the text_pattern_ops index), not LIKE with a pattern from another
+ * row, in a lateral subquery kept apart (offset 0): a range look-up per close-out area whatever the
+ * planner's row estimates (as a join it scanned every grid for each village when the statistics were
+ * behind: 53 s for a close-out of 1,600 villages at a province).
  */
 export function closeOutGridCoverage(
   where: RawBuilder<boolean>,
@@ -29,7 +32,10 @@ export function closeOutGridCoverage(
     union
     select ca.day, g.code, g.path
     from close_out_area ca join close_out c on c.id = ca.close_out_id join area a on a.path = ca.area_path
-      join area g on g.path ~>=~ a.path and g.path ~<~ (a.path || '~') and g.level = 'grid'
-    where a.level not in ('grid', 'microgrid') and ${where}
-      and g.created_at <= c.confirmed_at and (g.abolished_at is null or g.abolished_at > c.confirmed_at)`;
+      cross join lateral (
+        select g.code, g.path from area g
+        where g.path ~>=~ a.path and g.path ~<~ (a.path || '~') and g.level = 'grid'
+          and g.created_at <= c.confirmed_at and (g.abolished_at is null or g.abolished_at > c.confirmed_at)
+        offset 0) g
+    where a.level not in ('grid', 'microgrid') and ${where}`;
 }

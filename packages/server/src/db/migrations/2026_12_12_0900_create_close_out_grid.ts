@@ -81,8 +81,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     union
     select ca.day, g.code
     from close_out_area ca join close_out c on c.id = ca.close_out_id join area a on a.path = ca.area_path
-      join area g on g.path ~>=~ a.path and g.path ~<~ (a.path || '~') and g.level = 'grid'
-    where a.level not in ('grid', 'microgrid')
-      and g.created_at <= c.confirmed_at and (g.abolished_at is null or g.abolished_at > c.confirmed_at)`.execute(db);
+      cross join lateral (
+        select g.code from area g
+        where g.path ~>=~ a.path and g.path ~<~ (a.path || '~') and g.level = 'grid'
+          and g.created_at <= c.confirmed_at and (g.abolished_at is null or g.abolished_at > c.confirmed_at)
+        offset 0) g
+    where a.level not in ('grid', 'microgrid')`.execute(db);
   await sql`insert into figure_rebuild default values`.execute(db);
 }
