@@ -3,7 +3,11 @@ import type { DB } from "../../db/schema.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** The newest matters reported under a path (merged duplicates left out): what they are and where, no text. */
+/**
+ * The newest matters reported under a path (merged duplicates left out): what they are and where, no
+ * text. At a province or city the newest events walked backwards on event_created_id_idx (created_at,
+ * id), stopping at the limit; at a township its few events by the path index, then sorted.
+ */
 export async function listLatestEvents(db: Db, path: string, limit: number) {
   return db
     .selectFrom("event as e")
