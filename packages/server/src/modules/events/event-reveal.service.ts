@@ -1,8 +1,7 @@
 import { authorId, type Principal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
-import { accessRow } from "../registry/people.service.ts";
-import { logAccess } from "../registry/registry.queries.ts";
+import { recordPersonAccess } from "../registry/people.service.ts";
 import { listAttachmentsOf } from "./attachments.queries.ts";
 import { openColumns, SEALED_TEXT } from "./event-free-text.ts";
 import { findLinkedPersonOf, listSteps } from "./events.queries.ts";
@@ -62,8 +61,7 @@ export async function revealEvent(ctx: AppContext, actor: Principal, meta: Reque
     });
     // The reporter's own access log names what was read in the resident's words: the report's text,
     // their name, phone number, e-mail.
-    if (reporter)
-      await logAccess(trx, [accessRow(actor, meta, reporter, "event_reveal", accessFields(fields), reason)]);
+    if (reporter) await recordPersonAccess(trx, actor, meta, reporter, "event_reveal", accessFields(fields), reason);
   });
   return clear;
 }

@@ -17,7 +17,9 @@ import {
   type ResidenceStatus,
   redactPersonalNumbers,
 } from "@wangge/core";
+import type { Kysely, Transaction } from "kysely";
 import type { AppContext, RequestMeta } from "../../context.ts";
+import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { findArea, getAreaInScope } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
@@ -445,6 +447,17 @@ export function accessRow(
       actor.assignments.map((a) => ({ roleKey: a.roleKey, areaName: a.areaName, areaPath: a.areaPath })),
     ),
   };
+}
+
+/**
+ * Writes one row of a person's access log ("who looked at my record") in the caller's transaction:
+ * for reads of their data that happen outside the registry (an event they reported, read in clear).
+ */
+export async function recordPersonAccess(
+  db: Kysely<DB> | Transaction<DB>,
+  ...row: Parameters<typeof accessRow>
+): Promise<void> {
+  await logAccess(db, [accessRow(...row)]);
 }
 
 export async function getPerson(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string) {
