@@ -50,6 +50,7 @@ import * as m20261211_0940 from "./2026_12_11_0940_create_open_matter_day.ts";
 import * as m20261211_1000 from "./2026_12_11_1000_create_project_acceptance.ts";
 import * as m20261212_0900 from "./2026_12_12_0900_create_close_out_grid.ts";
 import * as m20261212_0901 from "./2026_12_12_0901_index_event_created_id.ts";
+import * as m20261212_0920 from "./2026_12_12_0920_add_person_access_subject.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -107,4 +108,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_11_1000_create_project_acceptance": m20261211_1000,
   "2026_12_12_0900_create_close_out_grid": m20261212_0900,
   "2026_12_12_0901_index_event_created_id": m20261212_0901,
+  "2026_12_12_0920_add_person_access_subject": m20261212_0920,
 };

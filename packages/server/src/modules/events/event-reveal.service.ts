@@ -1,7 +1,7 @@
 import { authorId, type Principal } from "@wangge/core";
 import type { AppContext, RequestMeta } from "../../context.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
-import { recordPersonAccess } from "../registry/people.service.ts";
+import { recordReportReveal } from "../registry/people.service.ts";
 import { listAttachmentsOf } from "./attachments.queries.ts";
 import { openColumns, SEALED_TEXT } from "./event-free-text.ts";
 import { findLinkedPersonOf, listSteps } from "./events.queries.ts";
@@ -46,7 +46,8 @@ export async function revealEvent(ctx: AppContext, actor: Principal, meta: Reque
     ...(row.contact_phone_enc ? ["contact_phone"] : []),
     ...(row.contact_email_enc ? ["contact_email"] : []),
   ];
-  const reporter = row.reporter_user_id ? await findLinkedPersonOf(ctx.db, row.reporter_user_id) : undefined;
+  const reporterUserId = row.reporter_user_id;
+  const reporterPerson = reporterUserId ? await findLinkedPersonOf(ctx.db, reporterUserId) : undefined;
   await ctx.db.transaction().execute(async (trx) => {
     await recordAudit(ctx, trx, {
       action: "event.reveal",
@@ -61,7 +62,15 @@ export async function revealEvent(ctx: AppContext, actor: Principal, meta: Reque
     });
     // The reporter's own access log names what was read in the resident's words: the report's text,
     // their name, phone number, e-mail.
-    if (reporter) await recordPersonAccess(trx, actor, meta, reporter, "event_reveal", accessFields(fields), reason);
+    if (reporterUserId && reporterPerson)
+      await recordReportReveal(
+        trx,
+        actor,
+        meta,
+        { personId: reporterPerson, userId: reporterUserId },
+        accessFields(fields),
+        reason,
+      );
   });
   return clear;
 }

@@ -450,14 +450,21 @@ export function accessRow(
 }
 
 /**
- * Writes one row of a person's access log ("who looked at my record") in the caller's transaction:
- * for reads of their data that happen outside the registry (an event they reported, read in clear).
+ * Writes, in the caller's transaction, the row of a resident's access log for a matter they reported
+ * that a handler read in clear (events/event-reveal.service.ts). It is for the reporting account alone:
+ * whoever links the record later does not read it, nor do staff reading the record's log.
  */
-export async function recordPersonAccess(
+export async function recordReportReveal(
   db: Kysely<DB> | Transaction<DB>,
-  ...row: Parameters<typeof accessRow>
+  actor: Principal,
+  meta: RequestMeta,
+  reporter: { personId: string; userId: string },
+  fields: string[],
+  reason: string,
 ): Promise<void> {
-  await logAccess(db, [accessRow(...row)]);
+  await logAccess(db, [
+    { ...accessRow(actor, meta, reporter.personId, "event_reveal", fields, reason), subject_user_id: reporter.userId },
+  ]);
 }
 
 export async function getPerson(ctx: AppContext, actor: Principal, meta: RequestMeta, id: string) {

@@ -602,11 +602,15 @@ export async function logAccess(db: Db, rows: Insert<DB["person_access"]>[]): Pr
 }
 
 export async function listAccess(db: Db, personId: string, limit: number) {
-  return db
-    .selectFrom("person_access")
-    .selectAll()
-    .where("person_id", "=", personId)
-    .orderBy("at", "desc")
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom("person_access")
+      .selectAll()
+      .where("person_id", "=", personId)
+      // Rows for one resident account alone (a matter it reported, read in clear) are not the record's.
+      .where("subject_user_id", "is", null)
+      .orderBy("at", "desc")
+      .limit(limit)
+      .execute()
+  );
 }

@@ -159,6 +159,11 @@ export interface PersonAccessTable {
     string | null | undefined,
     never
   >;
+  /**
+   * The resident account the row concerns alone (an `event_reveal` of a matter it reported): shown to
+   * that account only, never in the record's log for staff (migration 2026_12_12_0920).
+   */
+  subject_user_id: ColumnType<string | null, string | null | undefined, never>;
   at: Created;
 }
 

@@ -101,12 +101,14 @@ export async function listHouseholdMembers(db: Db, householdId: string) {
     .execute();
 }
 
-export async function listAccessOf(db: Db, personId: string, limit: number) {
+/** The record's access log as one linked account reads it: the record's rows and the rows for that account alone. */
+export async function listAccessOf(db: Db, personId: string, userId: string, limit: number) {
   return db
     .selectFrom("person_access as x")
     .leftJoin("app_user as u", "u.id", "x.user_id")
     .select(["x.at", "x.action", "x.fields", "x.reason", "x.user_id", "x.actor_posts", "u.display_name"])
     .where("x.person_id", "=", personId)
+    .where((eb) => eb.or([eb("x.subject_user_id", "is", null), eb("x.subject_user_id", "=", userId)]))
     .orderBy("x.at", "desc")
     .orderBy("x.id", "desc")
     .limit(limit)

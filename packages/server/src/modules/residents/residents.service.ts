@@ -197,7 +197,7 @@ type Post = { roleKey: string; areaName: string | null; areaPath: string | null 
  */
 export async function myAccessLog(ctx: AppContext, actor: Principal, limit: number) {
   const link = await linkOf(ctx, actor);
-  const rows = await listAccessOf(ctx.db, link.person_id, limit);
+  const rows = await listAccessOf(ctx.db, link.person_id, actor.userId, limit);
   const missing = [...new Set(rows.filter((r) => !r.actor_posts && r.user_id).map((r) => r.user_id as string))];
   const current = new Map<string, Post[]>();
   for (const p of await listPostsOf(ctx.db, missing)) {

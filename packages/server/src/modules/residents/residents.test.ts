@@ -272,6 +272,25 @@ describe("a linked resident", () => {
       posts: [{ role: { "zh-CN": "网格长", en: "Grid head" }, areaName: "一网格" }],
     });
     expect(log.body).not.toContain("13877120001");
+    // Not the record's: staff reading the person's log do not learn that they reported something, nor why it was read.
+    const staffLog = await inject(gridHead, "GET", `/api/v1/people/${ids.wei}/access-log`);
+    expect(staffLog.statusCode, staffLog.body).toBe(200);
+    expect(staffLog.json().map((e: { action: string }) => e.action)).not.toContain("event_reveal");
+    expect(staffLog.body).not.toContain("回访居民");
+    // Nor for another account linked to the record later (a relative who knows the name and number).
+    expect((await inject(me, "DELETE", "/api/v1/residents/me/link")).statusCode).toBe(204);
+    const relative = await resident();
+    expect(
+      (await inject(relative, "PUT", "/api/v1/residents/me/link", { name: "韦志强", idNumber: WEI })).statusCode,
+    ).toBe(200);
+    const theirs = await inject(relative, "GET", "/api/v1/residents/me/access-log");
+    expect(theirs.json().map((e: { action: string }) => e.action)).not.toContain("event_reveal");
+    expect(theirs.json()).toHaveLength(before.length);
+    expect((await inject(relative, "DELETE", "/api/v1/residents/me/link")).statusCode).toBe(204);
+    expect((await inject(me, "PUT", "/api/v1/residents/me/link", { name: "韦志强", idNumber: WEI })).statusCode).toBe(
+      200,
+    );
+    expect((await inject(me, "GET", "/api/v1/residents/me/access-log")).json()[0].action).toBe("event_reveal");
 
     // A reporter with no record linked (or an anonymous one) has no log to write to: the reveal still works.
     const unlinked = await resident();
