@@ -1,9 +1,10 @@
 import { type RawBuilder, sql } from "kysely";
 
 /**
- * Which grids a close-out covers — the one definition behind the grids closed out kept as each
- * close-out commits (`close_out_grid` and the figure grids_closed, modules/visits), and their count
- * again from the raw close-out areas (modules/figures, the rebuild): both read this, so they agree.
+ * Which grids a close-out covers — the one definition behind the grids closed out recorded as each
+ * close-out commits (`close_out_grid`, and from it the figure grids_closed, modules/visits; migration
+ * 2026_12_12_0900 holds a copy for the close-outs made before). The record, not this, is what a rebuild
+ * of the figures reads: coverage decided again from today's areas would move a past day.
  *
  * One row per day and grid (distinct), from the close-out areas `where` picks (aliases `ca` for
  * close_out_area, `c` for its close_out):

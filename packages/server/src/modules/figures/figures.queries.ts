@@ -1,6 +1,5 @@
 import { FIGURE_COLUMNS, FIGURES, type Figure, type FigureCounts, zeroFigures } from "@wangge/core";
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
-import { closeOutGridCoverage } from "../../db/close-out-grid-coverage.ts";
 import { eventFigureFacts } from "../../db/event-figure-facts.ts";
 import type { DB } from "../../db/schema.ts";
 
@@ -191,8 +190,9 @@ export async function listEventFigureFacts(db: Db, eventId: string): Promise<Fig
 const cnDay = (at: RawBuilder<unknown>) => sql`((${at} at time zone 'UTC') + interval '8 hours')::date`;
 
 /**
- * Every figure counted from the raw tables (the events' facts, visits, close-outs and the grids they
- * cover) by the same rules the writes follow: the rebuild's source, and what the tests hold the kept figures to.
+ * Every figure counted from the raw tables (the events' facts, visits, close-outs and the grids each
+ * covered when confirmed) by the same rules the writes follow: the rebuild's source, and what the tests
+ * hold the kept figures to.
  */
 function rawFigures() {
   const pivot = sql.join(COLUMNS.map((c) => sql`(count(*) filter (where f.k = ${c}))::integer as ${sql.ref(c)}`));
@@ -206,7 +206,7 @@ function rawFigures() {
       union all
       select c.area_path, c.day, '', 'close_outs' from close_out_area c
       union all
-      select g.grid_path, g.day, '', 'grids_closed' from (${closeOutGridCoverage(sql<boolean>`true`)}) g
+      select g.path, cg.day, '', 'grids_closed' from close_out_grid cg join area g on g.code = cg.grid_code
     )
     select code as area_code, f.day, f.cat as category_key, ${pivot}
     from facts f cross join lateral unnest(string_to_array(trim(both '/' from f.path), '/')) as code
@@ -239,10 +239,12 @@ export async function listKeptFigures(
 }
 
 /**
- * Counts every figure again from the raw tables (and the grids closed out per day, close_out_grid,
- * from the close-out areas). The tables are locked first: writes that keep the figures wait, and each
- * lands either in what the rebuild reads (committed before) or on top of it (after), never both or
- * neither. Returns the rows written.
+ * Counts every figure again from the raw tables. The grids closed out per day are read from
+ * close_out_grid, the record of which grids each close-out covered when it was confirmed: counting
+ * the coverage again from today's areas would move a past day (a grid abolished before a village's
+ * close-out and restored since would count as closed out that day). The table is locked first: writes
+ * that keep the figures wait, and each lands either in what the rebuild reads (committed before) or on
+ * top of it (after), never both or neither. Returns the rows written.
  */
 export async function rebuildFigureRows(trx: Transaction<DB>): Promise<number>;
 export async function rebuildFigureRows(
@@ -253,14 +255,8 @@ export async function rebuildFigureRows(
   trx: Transaction<DB>,
   options: { onlyIfRequested?: boolean } = {},
 ): Promise<number | undefined> {
-  // close_out_grid first: a close-out writes it before figure_day (no deadlock with one under way).
-  await sql`lock table close_out_grid in exclusive mode`.execute(trx);
   await sql`lock table figure_day in exclusive mode`.execute(trx);
   if (options.onlyIfRequested && !(await rebuildRequested(trx))) return undefined;
-  // The grids closed out per day, from the close-out areas: what later close-outs of a day add to.
-  await sql`delete from close_out_grid`.execute(trx);
-  await sql`insert into close_out_grid (day, grid_code)
-    select day, grid_code from (${closeOutGridCoverage(sql<boolean>`true`)}) g`.execute(trx);
   await sql`delete from figure_day`.execute(trx);
   const res = await sql`
     insert into figure_day (area_code, day, category_key, ${sql.join(COLUMNS.map((c) => sql.ref(c)))})

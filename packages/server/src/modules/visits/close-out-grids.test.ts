@@ -231,4 +231,26 @@ describe("the grids closed out on a day", () => {
       await t.ctx.db.selectFrom("close_out_grid").selectAll().orderBy("day").orderBy("grid_code").execute(),
     ).toEqual(ledger);
   }, 300_000);
+
+  it("keeps a past day as it was when a grid abolished before the close-out is restored, also through a rebuild", async () => {
+    const today = chinaDate(t.clock.now);
+    const village = villages[3] as string;
+    // One of its grids not closed out today by its own worker (the first test closed out a random few).
+    const closedToday = await t.ctx.db
+      .selectFrom("close_out_grid")
+      .select("grid_code")
+      .where("day", "=", today)
+      .execute();
+    const gone = grids.find((g) => g.startsWith(village) && !closedToday.some((c) => c.grid_code === g)) as string;
+    await t.ctx.db.updateTable("area").set({ abolished_at: t.clock.now }).where("code", "=", gone).execute();
+    t.clock.advanceMinutes(1);
+    expect((await confirm(await closer("village_official", village), today)).statusCode).toBe(201);
+    const before = await countClosedOutGrids(t.ctx.db, pathOf(village), today);
+    // Restored since: live again, and it was not closed out that day.
+    await t.ctx.db.updateTable("area").set({ abolished_at: null }).where("code", "=", gone).execute();
+    const after = await countClosedOutGrids(t.ctx.db, pathOf(village), today);
+    expect(after).toEqual({ grids: before.grids + 1, closed: before.closed });
+    await rebuildFigures(t.ctx);
+    expect(await countClosedOutGrids(t.ctx.db, pathOf(village), today)).toEqual(after);
+  });
 });
