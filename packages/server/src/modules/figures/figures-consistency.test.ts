@@ -2,6 +2,7 @@ import { addDays, chinaDate, FIGURES, type FigureCounts, zeroFigures } from "@wa
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "../../test/factories.ts";
+import { seededRandom as random } from "../../test/seeded-random.ts";
 import { sweepOverdue } from "../events/escalation.service.ts";
 import { listKeptFigures, listRawFigures } from "./figures.queries.ts";
 import { rebuildFigures } from "./figures-rebuild.service.ts";
@@ -17,17 +18,6 @@ let tree: AreaTree;
 let worker: TestUser;
 let session: Session;
 
-/** A small seeded generator (mulberry32): the same run each time, and another with FIGURES_SEED. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const seed = Number(process.env.FIGURES_SEED ?? 20261208);
 const rnd = random(seed);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;

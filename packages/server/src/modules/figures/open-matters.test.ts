@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn, type TestUser } from "../../test/factories.ts";
+import { seededRandom as random } from "../../test/seeded-random.ts";
 import { sweepOverdue } from "../events/escalation.service.ts";
 import { rebuildFigures } from "./figures-rebuild.service.ts";
 import { chinaDayStart, listOpenMatterRows, recountOpenMatters } from "./open-matters.queries.ts";
@@ -21,16 +22,6 @@ let tree: AreaTree;
 let worker: TestUser;
 let session: Session;
 
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const seed = Number(process.env.FIGURES_SEED ?? 20261211);
 const rnd = random(seed);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;

@@ -2,6 +2,7 @@ import { chinaDate } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { buildUser, type Session, signIn } from "../../test/factories.ts";
+import { seededRandom as random } from "../../test/seeded-random.ts";
 import { ensureArea } from "../areas/areas.service.ts";
 import { rebuildFigures } from "../figures/figures-rebuild.service.ts";
 import { countClosedOutGrids } from "./close-outs.queries.ts";
@@ -23,17 +24,6 @@ const microgrids: string[] = [];
 const villages: string[] = [];
 const townships: string[] = [];
 
-/** A small seeded generator (mulberry32): the same run each time, another with CLOSE_OUT_SEED. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = random(Number(process.env.CLOSE_OUT_SEED ?? 20261212));
 
 async function area(
