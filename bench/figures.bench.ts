@@ -3,13 +3,12 @@ import { addDays, chinaDate, systemPrincipal, weekStart } from "../packages/core
 import type { DB } from "../packages/server/src/db/schema.ts";
 import { uuidv7 } from "../packages/server/src/ids.ts";
 import { findArea } from "../packages/server/src/modules/areas/areas.service.ts";
-import { ensureDefaultCategories } from "../packages/server/src/modules/events/categories.service.ts";
 import { addFigures, addStepFigures } from "../packages/server/src/modules/figures/figure-updates.ts";
 import { getFigures } from "../packages/server/src/modules/figures/figures.service.ts";
 import { openMatters } from "../packages/server/src/modules/figures/open-matters.service.ts";
 import { composeReport } from "../packages/server/src/modules/reports/report-content.service.ts";
 import { writeReport } from "../packages/server/src/modules/reports/reports.service.ts";
-import { CATEGORIES, loadAreas, loadFigures, loadOpenEvents } from "./province-load.ts";
+import { CATEGORIES, loadCommandCentre } from "./province-load.ts";
 import { type BenchEngine, eachBenchEngine, timeRepeatedMs } from "./support.ts";
 
 /**
@@ -49,20 +48,15 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   await eachBenchEngine(
     "figures",
     async (e, ctx) => {
-      await ensureDefaultCategories(ctx.db);
       const today = chinaDate(new Date());
+      const loaded = await loadCommandCentre(ctx.db, { events, visits, open, today });
+      rows.push({ engine: e, measure: "grids / figure rows / open events (load s)", value: loaded.summary });
       let t = performance.now();
-      const areas = await loadAreas(ctx.db);
-      const rowCount = await loadFigures(ctx.db, events, visits, today);
-      await loadOpenEvents(ctx.db, open);
-      await sql`analyze`.execute(ctx.db);
-      const loadS = Math.round((performance.now() - t) / 100) / 10;
-      rows.push({
-        engine: e,
-        measure: `grids / figure rows / open events (load s)`,
-        value: `${areas.grid} / ${rowCount} / ${open} (${loadS})`,
+      Object.assign(figures, {
+        [`${e}_grids`]: loaded.grids,
+        [`${e}_figure_rows`]: loaded.figureRows,
+        [`${e}_load_s`]: loaded.loadS,
       });
-      Object.assign(figures, { [`${e}_grids`]: areas.grid, [`${e}_figure_rows`]: rowCount, [`${e}_load_s`]: loadS });
 
       const actor = systemPrincipal();
       const grid = await sql<{ code: string }>`select code from bench_grid where n = 57000`.execute(ctx.db);

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { addDays } from "../packages/core/src/index.ts";
 import type { DB } from "../packages/server/src/db/schema.ts";
+import { ensureDefaultCategories } from "../packages/server/src/modules/events/categories.service.ts";
 
 /**
  * A province for the command-centre benchmarks (figures, screen, screen close-outs): 14 cities, 112
@@ -116,4 +117,28 @@ export async function loadOpenEvents(db: Kysely<DB>, open: number) {
     from generate_series(1, ${open}) i
     join bench_grid g on g.n = (i::bigint * 15485863) % 115000
     join bench_cat c on c.n = i % 20`.execute(db);
+}
+
+/**
+ * The command centre's province, as the figures and screen benches load it: the categories, the areas,
+ * the kept figures of `events` and `visits` up to `today`, `open` open events, analysed. Returns the
+ * table row the benches print and the seconds it took.
+ */
+export async function loadCommandCentre(
+  db: Kysely<DB>,
+  sizes: { events: number; visits: number; open: number; today: string },
+): Promise<{ grids: number; figureRows: number; loadS: number; summary: string }> {
+  await ensureDefaultCategories(db);
+  const t = performance.now();
+  const areas = await loadAreas(db);
+  const figureRows = await loadFigures(db, sizes.events, sizes.visits, sizes.today);
+  await loadOpenEvents(db, sizes.open);
+  await sql`analyze`.execute(db);
+  const loadS = Math.round((performance.now() - t) / 100) / 10;
+  return {
+    grids: areas.grid ?? 0,
+    figureRows,
+    loadS,
+    summary: `${areas.grid} / ${figureRows} / ${sizes.open} (${loadS})`,
+  };
 }

@@ -1,8 +1,6 @@
-import { sql } from "kysely";
 import { chinaDate, systemPrincipal } from "../packages/core/src/index.ts";
-import { ensureDefaultCategories } from "../packages/server/src/modules/events/categories.service.ts";
 import { screenOverview } from "../packages/server/src/modules/screen/screen.service.ts";
-import { loadAreas, loadFigures, loadOpenEvents } from "./province-load.ts";
+import { loadCommandCentre } from "./province-load.ts";
 import { type BenchEngine, eachBenchEngine, timeRepeatedMs } from "./support.ts";
 
 /**
@@ -24,19 +22,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   await eachBenchEngine(
     "screen",
     async (e, ctx) => {
-      await ensureDefaultCategories(ctx.db);
       const today = chinaDate(new Date());
-      const t = performance.now();
-      const areas = await loadAreas(ctx.db);
-      const rowCount = await loadFigures(ctx.db, events, visits, today);
-      await loadOpenEvents(ctx.db, open);
-      await sql`analyze`.execute(ctx.db);
-      const loadS = Math.round((performance.now() - t) / 100) / 10;
-      rows.push({
-        engine: e,
-        measure: "grids / figure rows / open events (load s)",
-        value: `${areas.grid} / ${rowCount} / ${open} (${loadS})`,
-      });
+      const loaded = await loadCommandCentre(ctx.db, { events, visits, open, today });
+      rows.push({ engine: e, measure: "grids / figure rows / open events (load s)", value: loaded.summary });
       const actor = systemPrincipal();
       const levels = { province: "45", county: "450304", township: "450304003" };
       for (const [level, area] of Object.entries(levels)) {
