@@ -240,8 +240,8 @@ export async function confirmCloseOut(
 /**
  * What a close-out just written (its areas too, in this transaction) adds to the figures: one close-out
  * per area it names, and one grid closed out for each grid it covers that no close-out of the day had
- * covered yet (recorded in close_out_grid first: the rebuild locks that table before figure_day, so
- * this order never deadlocks with it). A close-out is never undone or confirmed again (a second one for
+ * covered yet (recorded in close_out_grid: what a rebuild of the figures counts that figure from). A
+ * close-out is never undone or confirmed again (a second one for
  * the day is refused, a retry answered, corrections are notes), so nothing takes these back.
  */
 export async function keepCloseOutFigures(
