@@ -17,7 +17,15 @@ import { sweepOverdue } from "../packages/server/src/modules/events/escalation.s
 import { ensureDefaultRoles } from "../packages/server/src/modules/roles/roles.service.ts";
 import { findUserById } from "../packages/server/src/modules/users/users.queries.ts";
 import { createUser, loadPrincipal } from "../packages/server/src/modules/users/users.service.ts";
-import { load, mulberry32, postgresForBench, startServerProcess, syntheticCells } from "./support.ts";
+import {
+  load,
+  mulberry32,
+  postgresCpuMs,
+  postgresForBench,
+  processCpuMs,
+  startServerProcess,
+  syntheticCells,
+} from "./support.ts";
 
 /**
  * Event intake and escalation at a province's scale, on PGlite and PostgreSQL:
@@ -28,6 +36,8 @@ import { load, mulberry32, postgresForBench, startServerProcess, syntheticCells 
  * - then 100,000 open events, 1% of them past their deadline, and one escalation sweep over them
  *   (plus the sweep when nothing is due, as every 30 s).
  * Usage: npm run bench -- events [grids=115000] [seconds=10] [clients=50] [openEvents=100000]
+ * BENCH_ENGINE=postgres (or pglite) runs one engine only. Besides the rate, the CPU time each report
+ * cost the server process and (on PostgreSQL) the database server, read from /proc.
  */
 interface Province {
   grids: { code: string; cx: number; cy: number; w: number; h: number }[];
@@ -201,14 +211,15 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   };
   const rows: Record<string, unknown>[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), "wangge-bench-events-"));
-  const pg = await postgresForBench();
+  const pg = process.env.BENCH_ENGINE === "pglite" ? undefined : await postgresForBench();
   // The load comes from one address with one token: the per-client rate limit would refuse it.
   const unlimited = { WANGGE_RATE_LIMIT_PER_MINUTE: "100000000" };
   try {
-    const engines: { name: "pglite" | "postgres"; env: Record<string, string> }[] = [
-      { name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite"), ...unlimited } },
-    ];
-    if (pg)
+    const only = process.env.BENCH_ENGINE;
+    const engines: { name: "pglite" | "postgres"; env: Record<string, string> }[] = [];
+    if (only !== "postgres")
+      engines.push({ name: "pglite", env: { WANGGE_DATA_DIR: path.join(dir, "pglite"), ...unlimited } });
+    if (pg && only !== "pglite")
       engines.push({
         name: "postgres",
         env: { DATABASE_URL: pg.url, DATABASE_POOL_SIZE: "20", WANGGE_DATA_DIR: path.join(dir, "pg"), ...unlimited },
@@ -250,6 +261,14 @@ export async function run(args: string[]): Promise<Record<string, number>> {
           concurrency: clients,
           durationMs: 2000,
         });
+        // CPU per report, beside the rate: on a busy machine the rate moves with whatever else runs,
+        // the CPU time each report costs the server and the database much less.
+        const pgPort = e === "postgres" && pg ? Number(new URL(pg.url).port) : undefined;
+        const cpu = () => ({
+          server: processCpuMs(server.child.pid ?? -1),
+          db: pgPort ? postgresCpuMs(pgPort) : undefined,
+        });
+        const cpuBefore = cpu();
         const r = await load(`${server.url}/api/v1/events`, {
           method: "POST",
           body,
@@ -257,6 +276,21 @@ export async function run(args: string[]): Promise<Record<string, number>> {
           concurrency: clients,
           durationMs: seconds * 1000,
         });
+        const cpuAfter = cpu();
+        const perReport = (k: "server" | "db") => {
+          const a = cpuAfter[k];
+          const b = cpuBefore[k];
+          return a === undefined || b === undefined ? undefined : Math.round(((a - b) / r.requests) * 1000) / 1000;
+        };
+        for (const [k, label] of [
+          ["server", "server process"],
+          ["db", "PostgreSQL server"],
+        ] as const) {
+          const ms = perReport(k);
+          if (ms === undefined) continue;
+          figures[`${e}_report_${k}_cpu_ms`] = ms;
+          rows.push({ engine: e, measure: `CPU per report, ${label} (ms)`, value: ms });
+        }
         if (r.errors > 0) console.error(`${e}: ${r.errors} errors, e.g. ${r.errorSamples.join(" | ")}`);
         Object.assign(figures, {
           [`${e}_report_per_s`]: r.perSecond,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { Kysely } from "kysely";
@@ -142,6 +142,55 @@ export async function load(
     p50Ms: Number(pct(0.5).toFixed(2)),
     p99Ms: Number(pct(0.99).toFixed(2)),
   };
+}
+
+/**
+ * CPU time used so far (ms, user + system, from /proc: Linux only) by a process and, with
+ * `children`, by the children it has waited for. Undefined where /proc cannot tell.
+ */
+export function processCpuMs(pid: number, children = false): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command (which may hold spaces) in parentheses: state is field 3, utime 14.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = (i: number) => Number(f[i - 3]);
+    const total = ticks(14) + ticks(15) + (children ? ticks(16) + ticks(17) : 0);
+    return (total * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks per second of /proc's times (USER_HZ: 100 on every Linux that matters). */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU time used so far (ms) by the PostgreSQL server listening on `port`: its postmaster with the
+ * backends it has reaped, plus the live ones — so connections that come and go in between count.
+ */
+export function postgresCpuMs(port: number): number | undefined {
+  if (!existsSync("/proc/self/stat")) return undefined;
+  const pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const parentOf = (pid: string) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      return -1;
+    }
+  };
+  const postmaster = pids.find((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return path.basename(args[0] ?? "") === "postgres" && args[args.indexOf("-p") + 1] === String(port);
+    } catch {
+      return false;
+    }
+  });
+  if (!postmaster) return undefined;
+  let total = processCpuMs(Number(postmaster), true) ?? 0;
+  for (const pid of pids) if (parentOf(pid) === Number(postmaster)) total += processCpuMs(Number(pid)) ?? 0;
+  return total;
 }
 
 /** A small seeded generator, so a benchmark's data is the same on every run. */
