@@ -15,6 +15,8 @@ import type { EventRow } from "./events.table.ts";
 export interface EventChange {
   id: string;
   number: string;
+  /** The event's category (what the risk rules on reports look at, without reading the event again). */
+  categoryKey: string;
   action: string;
   state: string;
   level: string;
@@ -98,6 +100,7 @@ export function changeOf(e: EventRow, action: string): EventChange {
   return {
     id: e.id,
     number: e.number,
+    categoryKey: e.category_key,
     action,
     state: e.state,
     level: e.level,

@@ -54,6 +54,7 @@ const endsWithin = (stream: { ended: Promise<void> }, ms: number) =>
 const change = (id: string, number: string, areaPath: string): EventChange => ({
   id,
   number,
+  categoryKey: "environment.sanitation",
   action: "accept",
   state: "accepted",
   level: "grid",

@@ -228,8 +228,3 @@ export async function listCareTagKeys(db: Db): Promise<string[]> {
     (r) => r.key,
   );
 }
-
-export async function findEventCategory(db: Db, eventId: string): Promise<string | undefined> {
-  return (await db.selectFrom("event").select("category_key").where("id", "=", eventId).executeTakeFirst())
-    ?.category_key;
-}

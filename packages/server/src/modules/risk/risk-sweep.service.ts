@@ -9,7 +9,7 @@ import { partyIdentityKey } from "./party-identity.ts";
 import type { RiskRuleRow } from "./risk.table.ts";
 import { depthOfLevel, type Finding, findingsOf, type RuleUnderTest } from "./risk-findings.service.ts";
 import { listEnabledRules, markRuleEvaluated, releaseLease, takeLease } from "./risk-rules.queries.ts";
-import { findEventCategory, listPartiesWithoutKey, setPartyKeys } from "./risk-sources.queries.ts";
+import { listPartiesWithoutKey, setPartyKeys } from "./risk-sources.queries.ts";
 
 /**
  * The durable side of risk early warning: a sweep that evaluates every enabled rule against what
@@ -166,9 +166,11 @@ export async function sweepRisks(ctx: AppContext, holder = holderId): Promise<nu
 }
 
 /** Evaluates the repeated-disputes rules over a dispute's area now (a change to a dispute). */
-export async function evaluateOnChange(ctx: AppContext, change: Pick<EventChange, "id" | "areaPath">): Promise<number> {
-  const category = await findEventCategory(ctx.db, change.id);
-  if (!category || !isDisputeCategory(category)) return 0;
+export async function evaluateOnChange(
+  ctx: AppContext,
+  change: Pick<EventChange, "id" | "areaPath" | "categoryKey">,
+): Promise<number> {
+  if (!isDisputeCategory(change.categoryKey)) return 0;
   await fillPartyKeys(ctx, change.id);
   const areaOf = areaCache(ctx);
   let raised = 0;
