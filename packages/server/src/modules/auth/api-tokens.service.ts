@@ -4,10 +4,10 @@ import { sha256 } from "../../crypto/digest.ts";
 import { constantTimeEqual } from "../../crypto/field-crypto.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { authenticateScreenLink } from "../screen/screen-links.service.ts";
-import { findAccount as findUserById, loadPrincipal } from "../users/users.service.ts";
+import { loadPrincipal } from "../users/users.service.ts";
 import {
-  findApiTokenByHash,
   findApiTokenById,
+  findApiTokenWithAccount,
   insertApiToken,
   listApiTokensOfUser,
   markApiTokenUsed,
@@ -130,12 +130,12 @@ export async function revokeApiToken(
 export async function authenticateBearer(ctx: AppContext, token: string): Promise<Authenticated | undefined> {
   if (token.startsWith(SCREEN_LINK_PREFIX)) return authenticateScreenLink(ctx, token);
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
-  const row = await findApiTokenByHash(ctx.db, sha256(token));
+  const row = await findApiTokenWithAccount(ctx.db, sha256(token));
   const now = ctx.now();
   if (!row || row.revoked_at || row.expires_at <= now || !constantTimeEqual(row.token_hash, sha256(token)))
     return undefined;
-  const user = await findUserById(ctx.db, row.user_id);
-  if (user?.status !== "active") return undefined;
+  if (row.user_status !== "active") return undefined;
+  const user = { id: row.user_id, username: row.username, display_name: row.display_name };
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000)
     await markApiTokenUsed(ctx.db, row.id, now);
   return { principal: await loadPrincipal(ctx.db, user, "token"), restriction: null };

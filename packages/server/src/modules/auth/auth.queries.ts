@@ -87,8 +87,15 @@ export async function findApiTokenById(db: Db, id: string): Promise<ApiTokenRow 
   return db.selectFrom("api_token").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function findApiTokenByHash(db: Db, tokenHash: string): Promise<ApiTokenRow | undefined> {
-  return db.selectFrom("api_token").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+/** A token by its hash with its account's name and status, in one statement (every API request reads it). */
+export async function findApiTokenWithAccount(db: Db, tokenHash: string) {
+  return db
+    .selectFrom("api_token as t")
+    .innerJoin("app_user as u", "u.id", "t.user_id")
+    .selectAll("t")
+    .select(["u.username", "u.display_name", "u.status as user_status"])
+    .where("t.token_hash", "=", tokenHash)
+    .executeTakeFirst();
 }
 
 export async function listApiTokensOfUser(db: Db, userId: string): Promise<ApiTokenRow[]> {
