@@ -51,6 +51,7 @@ import * as m20261211_1000 from "./2026_12_11_1000_create_project_acceptance.ts"
 import * as m20261212_0900 from "./2026_12_12_0900_create_close_out_grid.ts";
 import * as m20261212_0901 from "./2026_12_12_0901_index_event_created_id.ts";
 import * as m20261212_0920 from "./2026_12_12_0920_add_person_access_subject.ts";
+import * as m20261213_0900 from "./2026_12_13_0900_count_reports_in_trigger.ts";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the set is the same under tsx,
@@ -109,4 +110,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_12_0900_create_close_out_grid": m20261212_0900,
   "2026_12_12_0901_index_event_created_id": m20261212_0901,
   "2026_12_12_0920_add_person_access_subject": m20261212_0920,
+  "2026_12_13_0900_count_reports_in_trigger": m20261213_0900,
 };

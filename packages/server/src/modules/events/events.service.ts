@@ -159,8 +159,6 @@ export async function reportEvent(
   meta: RequestMeta,
   input: ReportInput,
 ): Promise<{ event: EventView; created: boolean }> {
-  const existing = await findEvent(ctx.db, input.id);
-  if (existing) return answerTakenId(ctx, actor, existing, input);
   const issues: FieldIssue[] = [];
   const category = await getCategory(ctx.db, input.categoryKey).catch(() => undefined);
   if (!category?.active || !category.parentKey)
@@ -174,8 +172,12 @@ export async function reportEvent(
   const occurredAt = input.occurredAt === undefined ? now : new Date(input.occurredAt);
   const timeIssue = eventTimeIssue(occurredAt, now);
   if (timeIssue) issues.push(timeIssue);
-  if (issues.length > 0 || !area || !category)
+  if (issues.length > 0 || !area || !category) {
+    // A report sent again is answered as stored, whatever changed since (a category retired, a grid moved).
+    const stored = await findEvent(ctx.db, input.id);
+    if (stored) return answerTakenId(ctx, actor, stored, input);
     throw new DomainError("VALIDATION_FAILED", "the event cannot be reported as given", { errors: issues });
+  }
   const level = handlingLevelOf(area.level);
   const cal = await workingCalendar(ctx.db, ctx.config);
   const minutes = category.deadlines[level];
@@ -231,7 +233,7 @@ export async function reportEvent(
     overdue_at: null,
     is_public: Boolean(input.public) && isPublicCategory(category.key),
   };
-  let row: EventRow;
+  let row: EventRow | undefined;
   try {
     row = await writeReport(ctx, {
       row: pending,
@@ -253,6 +255,12 @@ export async function reportEvent(
       if (stored) return answerTakenId(ctx, actor, stored, input);
     }
     throw error;
+  }
+  if (!row) {
+    // The id is taken (the writer checks once per group): answered like any retry.
+    const stored = await findEvent(ctx.db, input.id);
+    if (!stored) throw new Error(`event ${input.id} was reported as taken but is not stored`);
+    return answerTakenId(ctx, actor, stored, input);
   }
   publishChange(ctx, changeOf(row, "report"));
   return { event: toEventView(openEvent(ctx, row)), created: true };

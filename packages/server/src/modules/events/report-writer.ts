@@ -5,9 +5,8 @@ import type { DB } from "../../db/schema.ts";
 import { uuidv7 } from "../../ids.ts";
 import { beatOfficersOf } from "../areas/police-beats.service.ts";
 import { type AuditEntry, recordAuditBatch } from "../audit/audit.service.ts";
-import { addFigures } from "../figures/figure-updates.ts";
 import { changeOf, notifyChanges } from "./event-changes.ts";
-import { addFollowers, addToCounters, insertEvents, insertSteps } from "./events.queries.ts";
+import { addFollowers, addToCounters, insertEvents, insertSteps, listTakenEventIds } from "./events.queries.ts";
 import type { EventRow } from "./events.table.ts";
 
 /**
@@ -16,6 +15,10 @@ import type { EventRow } from "./events.table.ts";
  * their first steps, the police notifications and the audit records in a handful of statements.
  * Under load that is one commit for dozens of reports; alone, a report is written at once. A group
  * that fails is retried one report at a time, so one bad report cannot sink the others.
+ *
+ * Whether an id is taken (a report sent again) is asked once per group, in its transaction, not once
+ * per request: a report whose id an event already holds — or an earlier report of the same group —
+ * is written nowhere and resolves `undefined` (the caller answers it as a retry).
  */
 export interface PendingReport {
   /** The event, without its number yet. */
@@ -30,7 +33,7 @@ export interface PendingReport {
 }
 
 interface Queued extends PendingReport {
-  resolve: (row: EventRow) => void;
+  resolve: (row: EventRow | undefined) => void;
   reject: (error: unknown) => void;
 }
 
@@ -42,7 +45,7 @@ class ReportWriter {
 
   constructor(private readonly ctx: AppContext) {}
 
-  submit(report: PendingReport): Promise<EventRow> {
+  submit(report: PendingReport): Promise<EventRow | undefined> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ ...report, resolve, reject });
       if (!this.#writing) void this.#drain();
@@ -56,13 +59,13 @@ class ReportWriter {
         const group = this.#queue.splice(0, MAX_GROUP);
         try {
           const rows = await this.#write(group);
-          for (const [i, q] of group.entries()) q.resolve(rows[i] as EventRow);
+          for (const [i, q] of group.entries()) q.resolve(rows[i]);
         } catch (error) {
           if (group.length === 1) (group[0] as Queued).reject(error);
           else
             for (const q of group)
               await this.#write([q]).then(
-                (rows) => q.resolve(rows[0] as EventRow),
+                (rows) => q.resolve(rows[0]),
                 (e) => q.reject(e),
               );
         }
@@ -72,24 +75,28 @@ class ReportWriter {
     }
   }
 
-  async #write(group: Queued[]): Promise<EventRow[]> {
+  /** Writes a group; returns, in the group's order, each stored event (undefined: its id was taken). */
+  async #write(all: Queued[]): Promise<(EventRow | undefined)[]> {
     const ctx = this.ctx;
     return ctx.db.transaction().execute(async (trx) => {
+      const taken = await listTakenEventIds(
+        trx,
+        all.map((q) => q.row.id),
+      );
+      const group: Queued[] = [];
+      for (const q of all)
+        if (!taken.has(q.row.id)) {
+          taken.add(q.row.id);
+          group.push(q);
+        }
+      if (group.length === 0) return all.map(() => undefined);
       const numbers = await allocateNumbers(
         trx,
         group.map((q) => q.scope),
       );
       const rows: EventRow[] = group.map((q, i) => ({ ...q.row, number: numbers[i] as string }));
+      // The insert also counts them in the figures ("reported": a trigger, migration 2026_12_13_0900).
       await insertEvents(trx, rows);
-      await addFigures(
-        trx,
-        rows.map((r) => ({
-          path: r.origin_path ?? r.area_path,
-          at: r.created_at,
-          categoryKey: r.category_key,
-          counts: { reported: 1 },
-        })),
-      );
       await insertSteps(
         trx,
         group.map((q, i) => {
@@ -130,7 +137,8 @@ class ReportWriter {
           }),
         ),
       );
-      return rows;
+      const stored = new Map(group.map((q, i) => [q, rows[i] as EventRow]));
+      return all.map((q) => stored.get(q));
     });
   }
 }
@@ -170,8 +178,11 @@ async function notifyBeatOfficers(trx: Transaction<DB>, row: EventRow, q: Pendin
 
 const writers = new WeakMap<object, ReportWriter>();
 
-/** Writes a report with the others arriving now; resolves with the stored event (numbered). */
-export function writeReport(ctx: AppContext, report: PendingReport): Promise<EventRow> {
+/**
+ * Writes a report with the others arriving now; resolves with the stored event (numbered), or
+ * undefined when an event already holds its id.
+ */
+export function writeReport(ctx: AppContext, report: PendingReport): Promise<EventRow | undefined> {
   let writer = writers.get(ctx.db);
   if (!writer) {
     writer = new ReportWriter(ctx);

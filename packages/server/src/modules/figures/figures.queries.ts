@@ -36,10 +36,10 @@ export async function addFigureRows(db: Db, rows: FigureIncrement[]): Promise<vo
         ? -1
         : 1,
   );
-  // Many rows at once (a close-out of a township or county covers hundreds or thousands of grids, each
-  // row of their paths): one array per column, unnested in the same order — a statement of values would
-  // pass 30 parameters a row (at most 65,535 in a statement) and take seconds to compile.
-  const values = sorted.length > 200 ? arrayValues(sorted) : rowValues(sorted);
+  // One array per column, unnested in the same order: the statement's text is the same for any number
+  // of rows (a close-out of a county covers thousands of grids) — a statement of values would pass 28
+  // parameters a row (at most 65,535 in a statement), and be built, sent and planned anew each time.
+  const values = arrayValues(sorted);
   await sql`
     insert into figure_day (area_code, day, category_key, ${sql.join(COLUMNS.map((c) => sql.ref(c)))})
     ${values}
@@ -60,19 +60,6 @@ function arrayValues(sorted: FigureIncrement[]): RawBuilder<unknown> {
   return sql`select ${sql.join(names.map((c) => sql.ref(`u.${c}`)))}
     from unnest(${sql.join(columns)}) with ordinality as u(${sql.join(names.map((c) => sql.ref(c)))}, n)
     order by u.n`;
-}
-
-function rowValues(sorted: FigureIncrement[]): RawBuilder<unknown> {
-  const values = sorted.map(
-    (r) =>
-      sql`(${sql.join([
-        sql`${r.areaCode}`,
-        sql`${r.day}::date`,
-        sql`${r.categoryKey}`,
-        ...FIGURES.map((f) => sql`${r.counts[f] ?? 0}::integer`),
-      ])})`,
-  );
-  return sql`values ${sql.join(values)}`;
 }
 
 const sums = sql.join(COLUMNS.map((c) => sql`coalesce(sum(${sql.ref(c)}), 0)::integer as ${sql.ref(c)}`));
