@@ -12,6 +12,9 @@ import { type Kysely, sql } from "kysely";
  * Counted as the figures' rules say (db/event-figure-facts.ts): under every area on the path where the
  * matter arose (origin_path, else area_path), on the day it was reported (China time), in its
  * category; an event inserted as merged into another counts nowhere.
+ *
+ * Upgrade every server process of a deployment together (README, Running on PostgreSQL): a process of
+ * the version before, still writing beside this schema, adds the figure itself and the trigger again.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -23,8 +26,10 @@ export async function up(db: Kysely<any>): Promise<void> {
         cross join lateral unnest(string_to_array(trim(both '/' from coalesce(n.origin_path, n.area_path)), '/')) as code
       where n.merged_into is null
       group by 1, 2, 3
-      -- In key order: two writers lock shared rows (a county's, the province's) in the same order.
-      order by 1, 2, 3
+      -- In key order, by bytes as the server's other writes of figure_day sort (addFigureRows): two
+      -- transactions lock shared rows (a county's, the province's) in the same order, whatever the
+      -- database's collation.
+      order by code collate "C", 2, n.category_key collate "C"
       on conflict (area_code, day, category_key) do update set reported = f.reported + excluded.reported;
       return null;
     end

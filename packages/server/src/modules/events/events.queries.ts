@@ -25,11 +25,11 @@ export async function findEvent(db: Db, id: string): Promise<EventRow | undefine
   return db.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** Which of these ids events already hold (a report sent again, once per group of reports). */
+/** Which of these ids events already hold, in lower case (a report sent again; asked once per group of reports). */
 export async function listTakenEventIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await db.selectFrom("event").select("id").where("id", "in", ids).execute();
-  return new Set(rows.map((r) => r.id));
+  return new Set(rows.map((r) => r.id.toLowerCase()));
 }
 
 /** The registry record a resident account is linked to (its reporter's "who looked at my record"), if any. */

@@ -1,4 +1,4 @@
-import { chinaDate } from "@wangge/core";
+import { chinaDate, systemPrincipal } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import {
@@ -9,6 +9,8 @@ import {
   type Session,
   signIn,
 } from "../../test/factories.ts";
+import { findEvent } from "./events.queries.ts";
+import { writeReport } from "./report-writer.ts";
 
 /**
  * A report sent again — the offline field app's queue, a flaky network, a double tap — is stored once,
@@ -118,5 +120,39 @@ describe("reports sent again", () => {
     expect(colleague.statusCode).toBe(409);
     const rows = await t.ctx.db.selectFrom("event").select("description").where("id", "=", id).execute();
     expect(rows).toHaveLength(1);
+  });
+});
+
+describe("the report writer", () => {
+  it("takes a copy whose id is in capitals for the stored report, without failing the group it arrives in", async () => {
+    const id = crypto.randomUUID();
+    const first = await report(worker, body(id));
+    expect(first.statusCode, first.body).toBe(201);
+    const stored = await findEvent(t.ctx.db, id);
+    if (!stored) throw new Error("not stored");
+    const { number: _number, ...row } = stored;
+    const submit = (rid: string) =>
+      writeReport(t.ctx, {
+        row: { ...row, id: rid },
+        scope: `${tree.grid.code.slice(0, 6)}-${chinaDate(t.ctx.now()).replace(/-/g, "")}`,
+        actor: systemPrincipal(),
+        meta: { requestId: "test", ip: null, userAgent: null },
+        policeGridId: null,
+        auditDetails: {},
+      });
+    // The first report is written alone; the next ones wait and are written as one group.
+    const results = await Promise.allSettled([
+      submit(crypto.randomUUID()),
+      ...Array.from({ length: 9 }, () => submit(crypto.randomUUID())),
+      submit(id.toUpperCase()),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(Array(11).fill("fulfilled"));
+    const copy = results.at(-1) as PromiseFulfilledResult<unknown>;
+    expect(copy.value).toBeUndefined();
+    const written = results.slice(0, 10).map((r) => (r as PromiseFulfilledResult<{ number: string }>).value.number);
+    // One group after the first: numbers in a row, none taken by the copy.
+    const sequences = written.map(sequence).sort((a, b) => a - b);
+    expect(sequences).toEqual(sequences.map((_, i) => (sequences[0] ?? 0) + i));
+    expect(await t.ctx.db.selectFrom("event").select("id").where("id", "=", id).execute()).toHaveLength(1);
   });
 });

@@ -83,12 +83,16 @@ class ReportWriter {
         trx,
         all.map((q) => q.row.id),
       );
+      // The database holds ids in lower case; a client may send one in capitals (a copy of a stored
+      // report would otherwise reach the insert, fail the group and have it written one by one).
       const group: Queued[] = [];
-      for (const q of all)
-        if (!taken.has(q.row.id)) {
-          taken.add(q.row.id);
+      for (const q of all) {
+        const id = q.row.id.toLowerCase();
+        if (!taken.has(id)) {
+          taken.add(id);
           group.push(q);
         }
+      }
       if (group.length === 0) return all.map(() => undefined);
       const numbers = await allocateNumbers(
         trx,
