@@ -29,6 +29,22 @@ export async function openedOnce(page: Page, baseUrl: string) {
   });
 }
 
+/**
+ * Opens a URL of the app with the browser offline (the context set offline before). Debian's Chromium
+ * 150 drops the offline emulation of a page whose navigation the service worker answered:
+ * navigator.onLine reads true again, as no phone in flight mode would say. So the offline mode is set
+ * again once the page is there — while the app waits for its offline PIN, before it could send anything.
+ */
+export async function gotoOffline(page: Page, url: string) {
+  await page.goto(url);
+  const context = page.context();
+  if (await page.evaluate(() => navigator.onLine)) {
+    await context.setOffline(false);
+    await context.setOffline(true);
+  }
+  await page.waitForFunction(() => !navigator.onLine);
+}
+
 /** The app opened without a network asks the offline PIN once (then the worker's data opens). */
 export async function unlockOffline(page: Page, pin = OFFLINE_PIN) {
   const gate = page.getByTestId("vault-unlock");

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { openedOnce, phoneStorage, reportOffline, unlockOffline } from "../../support/field-app.ts";
+import { gotoOffline, openedOnce, phoneStorage, reportOffline, unlockOffline } from "../../support/field-app.ts";
 import { expectFullyTranslated, newPage, signInViaApi, useBrowser, waitForMap } from "../../support/journey.ts";
 
 /**
@@ -28,7 +28,7 @@ describe("the field app without a network", () => {
     await context.setOffline(true);
     // Opened again from its URL with no network: the offline PIN once, then the app, the worker, and the
     // task list as last seen.
-    await page.goto(`${baseUrl}/field/`);
+    await gotoOffline(page, `${baseUrl}/field/`);
     await unlockOffline(page);
     await page.getByTestId("field-tasks").waitFor();
     await page.getByText("离线").first().waitFor();
@@ -51,7 +51,7 @@ describe("the field app without a network", () => {
     await page.close();
     const again = await context.newPage();
     again.on("pageerror", (error) => pageErrors.push(error.message));
-    await again.goto(`${baseUrl}/field/`);
+    await gotoOffline(again, `${baseUrl}/field/`);
     await unlockOffline(again);
     const queue = again.getByTestId("pending-reports");
     await queue.getByText(first).waitFor();
@@ -97,7 +97,7 @@ describe("the field app without a network", () => {
     await signInViaApi(page, baseUrl, "demo.worker", demoPassword);
     await openedOnce(page, baseUrl);
     await context.setOffline(true);
-    await page.goto(`${baseUrl}/field/`);
+    await gotoOffline(page, `${baseUrl}/field/`);
     await unlockOffline(page);
     await page.getByTestId("field-tasks").waitFor();
     // A refused tile schedules no frame of its own: the map must still finish loading and name the grid
@@ -151,7 +151,7 @@ describe("the field app without a network", () => {
       db.close();
     });
     await context.setOffline(true);
-    await page.goto(`${baseUrl}/field/`);
+    await gotoOffline(page, `${baseUrl}/field/`);
     await unlockOffline(page);
     await page.waitForURL(/\/field\/login$/);
     expect(await countRows(page, "data")).toBe(0);
@@ -164,7 +164,7 @@ describe("the field app without a network", () => {
     await openedOnce(page, baseUrl);
     await expect.poll(() => countRows(page, "data")).toBeGreaterThan(1);
     await context.setOffline(true);
-    await page.goto(`${baseUrl}/field/`);
+    await gotoOffline(page, `${baseUrl}/field/`);
     const gate = page.getByTestId("vault-unlock");
     for (const left of [4, 3, 2, 1]) {
       await unlockOffline(page, "0000");

@@ -1,6 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { openedOnce, phoneStorage, reportOffline, unlockOffline } from "../../support/field-app.ts";
+import { gotoOffline, openedOnce, phoneStorage, reportOffline, unlockOffline } from "../../support/field-app.ts";
 import { expectFullyTranslated, newPage, signInViaApi, useBrowser } from "../../support/journey.ts";
 
 /**
@@ -51,7 +51,7 @@ describe("door-knocking visits on the phone", () => {
     await context.setOffline(true);
     const offlineFrom = Date.now();
     // Opened again without a network: the offline PIN once; then the visits take the same taps.
-    await page.goto(`${baseUrl}/field/visits`);
+    await gotoOffline(page, `${baseUrl}/field/visits`);
     await unlockOffline(page);
     const recorded: { name: string; outcome: string; householdId: string; personId: string | null }[] = [];
     const subjectOf = () => {
@@ -100,7 +100,7 @@ describe("door-knocking visits on the phone", () => {
     await page.close();
     const again = await context.newPage();
     again.on("pageerror", (error) => pageErrors.push(error.message));
-    await again.goto(`${baseUrl}/field/`);
+    await gotoOffline(again, `${baseUrl}/field/`);
     await unlockOffline(again);
     const queue = again.getByTestId("pending-reports");
     await queue.getByText(need).waitFor();
