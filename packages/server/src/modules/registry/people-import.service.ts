@@ -232,21 +232,24 @@ export async function runPeopleImport(
   }
   if (counts.created + counts.updated > 0) await refreshStatistics(ctx);
   await report.finish();
-  await updateJob(ctx.db, job.id, {
-    status: "done",
-    ...counts,
-    total: counts.created + counts.updated + counts.unchanged + counts.rejected,
-    report_header: report.header,
-    finished_at: ctx.now(),
-  });
-  await recordAudit(ctx, ctx.db, {
-    action: "person.import.finish",
-    outcome: "success",
-    actor: { userId: authorId(actor), username: actor.username },
-    meta: { requestId: `import:${job.id}`, ip: null, userAgent: null },
-    targetType: "import",
-    targetId: job.id,
-    details: { ...counts, refusedNumbers },
+  // Done and its audit record in one transaction: whoever sees the import done finds its record too.
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateJob(trx, job.id, {
+      status: "done",
+      ...counts,
+      total: counts.created + counts.updated + counts.unchanged + counts.rejected,
+      report_header: report.header,
+      finished_at: ctx.now(),
+    });
+    await recordAudit(ctx, trx, {
+      action: "person.import.finish",
+      outcome: "success",
+      actor: { userId: authorId(actor), username: actor.username },
+      meta: { requestId: `import:${job.id}`, ip: null, userAgent: null },
+      targetType: "import",
+      targetId: job.id,
+      details: { ...counts, refusedNumbers },
+    });
   });
   return counts;
 }
