@@ -174,8 +174,8 @@ export async function reportEvent(
   if (timeIssue) issues.push(timeIssue);
   if (issues.length > 0 || !area || !category) {
     // A report sent again is answered as stored, whatever changed since (a category retired, a grid moved).
-    const stored = await findEvent(ctx.db, input.id);
-    if (stored) return answerTakenId(ctx, actor, stored, input);
+    const retry = await answerIfTaken(ctx, actor, input);
+    if (retry) return retry;
     throw new DomainError("VALIDATION_FAILED", "the event cannot be reported as given", { errors: issues });
   }
   const level = handlingLevelOf(area.level);
@@ -251,19 +251,25 @@ export async function reportEvent(
   } catch (error) {
     // The same id reported twice at the same moment: the second is answered like any retry.
     if ((error as { code?: string }).code === "23505") {
-      const stored = await findEvent(ctx.db, input.id);
-      if (stored) return answerTakenId(ctx, actor, stored, input);
+      const retry = await answerIfTaken(ctx, actor, input);
+      if (retry) return retry;
     }
     throw error;
   }
   if (!row) {
     // The id is taken (the writer checks once per group): answered like any retry.
-    const stored = await findEvent(ctx.db, input.id);
-    if (!stored) throw new Error(`event ${input.id} was reported as taken but is not stored`);
-    return answerTakenId(ctx, actor, stored, input);
+    const retry = await answerIfTaken(ctx, actor, input);
+    if (!retry) throw new Error(`event ${input.id} was reported as taken but is not stored`);
+    return retry;
   }
   publishChange(ctx, changeOf(row, "report"));
   return { event: toEventView(openEvent(ctx, row)), created: true };
+}
+
+/** The answer to a report whose id an event holds (answerTakenId), or undefined when none does. */
+async function answerIfTaken(ctx: AppContext, actor: Principal, input: ReportInput) {
+  const stored = await findEvent(ctx.db, input.id);
+  return stored ? answerTakenId(ctx, actor, stored, input) : undefined;
 }
 
 /**

@@ -13,7 +13,8 @@ import {
  * Keeping the figures: every write that changes what a figure counts calls `addFigures` inside its own
  * transaction, so a figure moves exactly when the change commits (and not when it is refused). One
  * change adds to the row of every area on its path — the grid, the village or community, the
- * township … up to the province — for its day and category.
+ * township … up to the province — for its day and category. The one exception is a report's
+ * "reported": the insert of the event adds it (a trigger, migration 2026_12_13_0900).
  */
 export interface FigureChange {
   /** The area path the change counts under (an event: where it arose — origin_path). */
