@@ -127,10 +127,14 @@ describe("a mobile number another account has", () => {
   });
 
   it("given to several accounts at once goes to one of them; the others are refused, none fails", async () => {
+    // A refusal found by look-up is drawn from the allowance (LIMIT), one found by the unique index
+    // is not; which way each loser goes is timing. A fresh administrator and LIMIT losers keep every
+    // refusal a 409 whichever way it goes.
+    const manager = await signIn(t, await buildUser(t.ctx, { role: "admin" }));
     const phone = freshPhone();
-    const answers = await Promise.all(Array.from({ length: 6 }, () => createMediator(admin, phone)));
+    const answers = await Promise.all(Array.from({ length: LIMIT + 1 }, () => createMediator(manager, phone)));
     const statuses = answers.map((a) => a.statusCode).sort();
-    expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(statuses).toEqual([201, ...Array.from({ length: LIMIT }, () => 409)]);
     expect(await accountsWith(phone)).toHaveLength(1);
   });
 });
