@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { OutputBundle, OutputChunk } from "rolldown";
 import type { Plugin } from "vite";
+import { KEPT_COPY_HEADER } from "../src/lib/api-client.ts";
 
 /**
  * The field app's service worker (dist/field/sw.js), written at build time with the exact files the
@@ -78,6 +79,8 @@ async function fromCacheFirst(request, key) {
   return response;
 }
 
+// The kept copy says so (KEPT_COPY_HEADER): the app must not take it for the server
+// having answered, or it would show itself online on a network that does not reach the server.
 async function fromNetworkFirst(request) {
   const cache = await caches.open(CONFIG_CACHE);
   try {
@@ -86,8 +89,10 @@ async function fromNetworkFirst(request) {
     return response;
   } catch (error) {
     const hit = await cache.match(request);
-    if (hit) return hit;
-    throw error;
+    if (!hit) throw error;
+    const headers = new Headers(hit.headers);
+    headers.set("${KEPT_COPY_HEADER}", "1");
+    return new Response(hit.body, { status: hit.status, statusText: hit.statusText, headers });
   }
 }
 
@@ -104,6 +109,8 @@ self.addEventListener("fetch", (event) => {
   } else if (url.pathname === "/api/v1/config") {
     event.respondWith(fromNetworkFirst(request));
   }
+  // Every other request — the API, and /api/health that the app probes the server with
+  // (lib/reachability.ts) — goes to the network as if there were no worker.
 });
 `;
 }

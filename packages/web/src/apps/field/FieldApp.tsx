@@ -6,6 +6,7 @@ import {
   UnorderedListOutline,
   UserOutline,
 } from "antd-mobile-icons";
+import type { TFunction } from "i18next";
 import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from "react-router";
@@ -16,9 +17,10 @@ import { FieldTasks } from "../../features/events/components/FieldTasks.tsx";
 import { useLegacyOutboxMove } from "../../features/events/outbox.ts";
 import { lazyNamed } from "../../lib/lazy-named.ts";
 import { fieldKeptSession, useQueue, useVault, VaultProvider } from "../../lib/offline/field-vault.tsx";
+import type { Reach } from "../../lib/reachability.ts";
 import { SessionProvider, useSession } from "../../lib/session.tsx";
 import { useClientConfig } from "../../lib/use-client-config.ts";
-import { useOnline } from "../../lib/use-online.ts";
+import { useReach } from "../../lib/use-online.ts";
 import { useFieldSync } from "./sync.ts";
 
 // The task list is the first screen; every other screen is fetched on its first tap.
@@ -86,7 +88,8 @@ function FieldLogin() {
 
 function FieldMain() {
   const { t } = useTranslation();
-  const online = useOnline();
+  const reach = useReach();
+  const online = reach === "online";
   const session = useSession();
   const vault = useVault();
   useLegacyOutboxMove(vault);
@@ -104,7 +107,7 @@ function FieldMain() {
         { key: "/me", title: t("nav.me"), icon: <UserOutline /> },
       ]}
     >
-      {!online && <NoticeBar content={t("field.offline")} color="alert" />}
+      {!online && <NoticeBar content={reachText(t, reach)} color="alert" data-testid="field-offline" />}
       <Suspense fallback={null}>
         <VaultPinSetup />
       </Suspense>
@@ -120,7 +123,7 @@ function FieldMain() {
           <Route path="residents/people/:id" element={<FieldPerson />} />
           <Route path="map" element={<FieldGridMap />} />
           <Route path="notices/*" element={<FieldNotices />} />
-          <Route path="me" element={<FieldMe online={online} />} />
+          <Route path="me" element={<FieldMe reach={reach} />} />
           <Route path="*" element={<ErrorBlock status="empty" title={t("common.notFound")} description="" />} />
         </Routes>
       </Suspense>
@@ -128,7 +131,13 @@ function FieldMain() {
   );
 }
 
-function FieldMe({ online }: { online: boolean }) {
+/** Why records stay on the phone: no network at all, or a network that does not reach the server. */
+function reachText(t: TFunction, reach: Reach): string {
+  if (reach === "online") return t("field.online");
+  return reach === "offline" ? t("field.offline") : t("field.unreachable");
+}
+
+function FieldMe({ reach }: { reach: Reach }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const session = useSession();
@@ -161,9 +170,7 @@ function FieldMe({ online }: { online: boolean }) {
         </List.Item>
       </List>
       <List header={t("field.about")}>
-        <List.Item
-          extra={<Tag color={online ? "success" : "warning"}>{online ? t("field.online") : t("field.offline")}</Tag>}
-        >
+        <List.Item extra={<Tag color={reach === "online" ? "success" : "warning"}>{reachText(t, reach)}</Tag>}>
           {t("field.network")}
         </List.Item>
         <List.Item extra={config?.version ?? "—"}>{t("system.version")}</List.Item>

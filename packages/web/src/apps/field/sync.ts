@@ -107,9 +107,9 @@ export async function syncNow(vault: Vault, me: Me): Promise<void> {
 }
 
 /**
- * Sends and syncs when the network is there: at start and when it returns; what is recorded meanwhile
- * goes at once (and is retried every half minute). An offline session is asked again first, for its
- * CSRF token.
+ * Sends and syncs when the server can be reached (`online`, lib/reachability.ts — not merely when the
+ * browser has a network): at start and when it returns; what is recorded meanwhile goes at once (and
+ * is retried every half minute). An offline session is asked again first, for its CSRF token.
  */
 export function useFieldSync(
   vault: Vault | undefined,

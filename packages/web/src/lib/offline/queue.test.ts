@@ -95,6 +95,8 @@ describe("sendQueue", () => {
 describe("isUnreachable", () => {
   it.each([
     [new ApiError("NETWORK_UNREACHABLE", "", 0), true],
+    // A gateway's own answer (its upstream, our server, is down).
+    [new ApiError("NETWORK_UNREACHABLE", "Bad Gateway", 502), true],
     [new ApiError("AUTH_REQUIRED", "", 401), true],
     [new ApiError("RATE_LIMITED", "", 429), true],
     [new ApiError("INTERNAL_ERROR", "", 503), true],

@@ -1,4 +1,4 @@
-import { ApiError } from "../api-client.ts";
+import { ApiError, isServerUnreached } from "../api-client.ts";
 import type { QueueItem, Vault } from "./vault.ts";
 
 /**
@@ -18,11 +18,12 @@ export function registerSender(kind: string, send: Sender): void {
 }
 
 /**
- * Whether a failure means "not now" (no network, the server down or busy, the session expired until the
- * worker signs in again, a server without the route yet), as opposed to a refusal of the record itself.
+ * Whether a failure means "not now" (the server not reached — isServerUnreached —, the server down or
+ * busy, the session expired until the worker signs in again, a server without the route yet), as
+ * opposed to a refusal of the record itself.
  */
 export function isUnreachable(error: unknown): boolean {
-  if (!(error instanceof ApiError)) return true;
+  if (!(error instanceof ApiError) || isServerUnreached(error)) return true;
   if (error.status === 404 && error.code === "ROUTE_NOT_FOUND") return true;
   return error.status === 0 || error.status === 401 || error.status === 429 || error.status >= 500;
 }

@@ -9,6 +9,7 @@ import { useVault } from "../../../lib/offline/field-vault.tsx";
 import type { Photo } from "../../../lib/photo.ts";
 import { placeFieldErrors, problemLines } from "../../../lib/problem.ts";
 import { useSession } from "../../../lib/session.tsx";
+import { useOnline } from "../../../lib/use-online.ts";
 import { type CategoryAttribute, type EventCategory, placeName, reportEvent, uploadAttachment } from "../api/events.ts";
 import { categoriesForReporting, isUnreachable, keepForLater, keepPhotoForLater } from "../outbox.ts";
 import { here } from "../position.ts";
@@ -25,6 +26,8 @@ export function FieldReport() {
   const lang = useLang();
   const navigate = useNavigate();
   const { me } = useSession();
+  // Without a network, or with one that does not reach the server, the report is kept at once.
+  const online = useOnline();
   const categories = useLoad("categories", categoriesForReporting, []);
   const [group, setGroup] = useState<string>();
   const [categoryKey, setCategoryKey] = useState<string>();
@@ -99,7 +102,7 @@ export function FieldReport() {
       Toast.show({ icon: "success", content: t("field.savedOffline") });
       navigate("/", { replace: true });
     };
-    if (!navigator.onLine) return keep();
+    if (!online) return keep();
     setBusy(true);
     setProblems({});
     try {

@@ -7,6 +7,7 @@ import { BackBar } from "../../../lib/mobile-load.tsx";
 import { useVault } from "../../../lib/offline/field-vault.tsx";
 import type { Photo } from "../../../lib/photo.ts";
 import { useSession } from "../../../lib/session.tsx";
+import { useOnline } from "../../../lib/use-online.ts";
 import { type FieldPack, VISIT_OUTCOME_CHOICES, type VisitOutcome } from "../api/field-visits.ts";
 import { queueVisit } from "../field-queue.ts";
 import { here } from "../position.ts";
@@ -38,6 +39,7 @@ export function FieldVisitForm() {
   const navigate = useNavigate();
   const vault = useVault();
   const { me } = useSession();
+  const online = useOnline();
   const [params] = useSearchParams();
   const householdId = params.get("householdId") ?? "";
   const personId = params.get("personId");
@@ -101,7 +103,7 @@ export function FieldVisitForm() {
             }
           : undefined,
       );
-      Toast.show({ icon: "success", content: navigator.onLine ? t("field.visits.saved") : t("field.savedOffline") });
+      Toast.show({ icon: "success", content: online ? t("field.visits.saved") : t("field.savedOffline") });
       navigate(-1);
     } finally {
       setBusy(false);
