@@ -48,6 +48,26 @@ describe("loadConfig", () => {
     );
   });
 
+  it("refuses an admin password the password policy refuses, before anything opens the database", () => {
+    // A start refused later, at the bootstrap, had already migrated the database and made its roles.
+    const refusal = (() => {
+      try {
+        loadConfig({ WANGGE_ADMIN_PASSWORD: "Walk-Admin-2026!" });
+      } catch (error) {
+        return error as { code: string; message: string; errors: { path: string; message: string }[] };
+      }
+      return undefined;
+    })();
+    expect(refusal?.code).toBe("CONFIG_INVALID");
+    expect(refusal?.errors).toEqual([{ path: "WANGGE_ADMIN_PASSWORD", message: expect.stringMatching(/username/) }]);
+    // The refusal names the rule, never the password.
+    expect(refusal?.message).not.toContain("Walk-Admin-2026!");
+    expect(() => loadConfig({ WANGGE_ADMIN_PASSWORD: "short" })).toThrowError(/WANGGE_ADMIN_PASSWORD/);
+    expect(loadConfig({ WANGGE_ADMIN_PASSWORD: "Grid-Head-Office-2026!" }).adminPassword).toBe(
+      "Grid-Head-Office-2026!",
+    );
+  });
+
   it.each([
     ["true", true],
     ["1", 1],

@@ -8,6 +8,7 @@ import {
   DEFAULT_TIMEZONE,
   DomainError,
   MAX_BODY_LIMIT_BYTES,
+  passwordIssues,
   SUPPORTED_LOCALES,
   TileCoordinateSystemSchema,
   tileTemplateProblems,
@@ -118,7 +119,17 @@ const EnvSchema = z.object({
   WANGGE_RETIRED_DATA_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
   WANGGE_INDEX_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   WANGGE_CRYPTO: z.preprocess(emptyToUndefined, z.enum(["standard", "gm"]).default("standard")),
-  WANGGE_ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().optional()),
+  // Checked here, before anything opens the database: a first start refused for its admin password
+  // would otherwise have migrated the database and made its roles already.
+  WANGGE_ADMIN_PASSWORD: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .superRefine((value, ctx) => {
+        for (const issue of passwordIssues(value, "admin")) ctx.addIssue({ code: "custom", message: issue.message });
+      })
+      .optional(),
+  ),
   WANGGE_SESSION_IDLE_MINUTES: z.preprocess(
     emptyToUndefined,
     z.coerce.number().int().min(1).max(1440).default(DEFAULT_SESSION_IDLE_MINUTES),
