@@ -76,10 +76,17 @@ describe("field app tasks", () => {
     await tasks.getByRole("button", { name: "上报事件" }).click();
     await form.getByText("环境卫生", { exact: true }).click();
     await form.getByRole("button", { name: "提交" }).click();
-    await page.getByText("请选择类别、填写必填项和描述").waitFor();
+    // A group of one category has it chosen; what is missing is said next to it.
+    await page.getByText("请补全标出的内容").waitFor();
+    await form.locator(".adm-selector-item-active", { hasText: "环境卫生问题" }).waitFor();
+    const hint = form.getByText("请描述发生了什么（至少 2 个字）");
+    await hint.waitFor();
+    // Tapping the chosen category again keeps it.
     await form.getByText("环境卫生问题", { exact: true }).click();
+    await form.locator(".adm-selector-item-active", { hasText: "环境卫生问题" }).waitFor();
     const description = `端到端测试：离线上报的垃圾堆放 ${Date.now()}`;
     await form.getByTestId("report-description").locator("textarea").fill(description);
+    await hint.waitFor({ state: "detached" });
     await form.getByText(/已定位/).waitFor();
     await form.getByRole("button", { name: "提交" }).click();
     await page.getByText("已保存在手机上，联网后自动上报").waitFor();

@@ -59,8 +59,15 @@ export function FieldReport() {
   const required = (category?.attributes ?? []).filter((a) => a.required);
 
   const submit = async () => {
-    const missing = required.some((a) => !attributes[a.code]?.trim());
-    if (!category || description.trim().length < 2 || missing) {
+    // Each missing part is said next to it; the toast only says there is something to finish.
+    const gaps: Record<string, string> = {};
+    if (!category) gaps.category = t(group ? "field.report.chooseCategory" : "field.report.chooseGroup");
+    for (const a of required)
+      if (!attributes[a.code]?.trim())
+        gaps[`attributes.${a.code}`] = t("field.report.fillField", { field: a.description[lang] });
+    if (description.trim().length < 2) gaps.description = t("field.report.describe");
+    if (!category || Object.keys(gaps).length > 0) {
+      setProblems(gaps);
       Toast.show({ content: t("field.reportIncomplete") });
       return;
     }
@@ -151,10 +158,14 @@ export function FieldReport() {
               value={group}
               onChange={(g) => {
                 setGroup(g);
-                setCategoryKey(undefined);
+                // A group of one category (公共设施 → 公共设施损坏) has it chosen, and its fields shown, at once.
+                const only = all.filter((c) => c.parentKey === g && c.active);
+                setCategoryKey(only.length === 1 ? only[0]?.key : undefined);
                 setAttributes({});
+                setProblems(({ category: _, ...rest }) => rest);
               }}
             />
+            {!group && <Problem text={problems.category} />}
             {group && (
               <Form.Item label={t("events.category")}>
                 <Selector
@@ -162,10 +173,14 @@ export function FieldReport() {
                   options={leaves.map((c) => ({ label: c.name[lang], value: c.key }))}
                   value={categoryKey ? [categoryKey] : []}
                   onChange={(v) => {
+                    // One category is always meant: tapping the chosen one again keeps it.
+                    if (!v[0] || v[0] === categoryKey) return;
                     setCategoryKey(v[0]);
                     setAttributes({});
+                    setProblems(({ category: _, ...rest }) => rest);
                   }}
                 />
+                <Problem text={problems.category} />
               </Form.Item>
             )}
             {required.map((a: CategoryAttribute) => (
@@ -189,7 +204,10 @@ export function FieldReport() {
             <Form.Item label={t("events.description")}>
               <TextArea
                 value={description}
-                onChange={setDescription}
+                onChange={(value) => {
+                  setDescription(value);
+                  if (value.trim().length >= 2) setProblems(({ description: _, ...rest }) => rest);
+                }}
                 rows={4}
                 placeholder={t("residentEvents.whatHint")}
                 data-testid="report-description"
