@@ -46,11 +46,14 @@ describe("stopping the server", () => {
       occurredAt: new Date().toISOString(),
     });
     const half = Math.floor(body.length / 2);
+    // The stop begins once the server has the request's head (not after a guessed pause: a loaded
+    // machine may take longer to read it, and a request not yet begun is rightly refused).
+    const begun = new Promise((resolve) => server.app.server.once("request", resolve));
     const { socket, response } = rawRequest(
       port,
       `POST /api/v1/client-errors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
     );
-    await new Promise((r) => setTimeout(r, 100));
+    await begun;
     const stopped = server.stop();
     await new Promise((r) => setTimeout(r, 100));
     socket.write(body.slice(half));
