@@ -96,7 +96,13 @@ export function AlertsTab({ canHandle }: { canHandle: boolean }) {
         ]}
       />
       {shownId ? (
-        <AlertDetail id={shownId} canHandle={canHandle} onChanged={load} onClose={() => setOpenId(undefined)} />
+        <AlertDetail
+          id={shownId}
+          canHandle={canHandle}
+          // A closed alert leaves the open ones: the closed tab shows it on, with what was done.
+          onChanged={(changed) => (changed.state === "closed" && state !== "closed" ? setState("closed") : load())}
+          onClose={() => setOpenId(undefined)}
+        />
       ) : null}
     </Space>
   );
@@ -126,7 +132,7 @@ function AlertDetail({
 }: {
   id: string;
   canHandle: boolean;
-  onChanged: () => void;
+  onChanged: (alert: AlertView) => void;
   onClose: () => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -148,9 +154,10 @@ function AlertDetail({
   const act = async (run: () => Promise<AlertView>, done: string) => {
     setBusy(true);
     try {
-      setAlert(await run());
+      const changed = await run();
+      setAlert(changed);
       message.success(t(done));
-      onChanged();
+      onChanged(changed);
     } catch (e) {
       fail(e);
     } finally {
@@ -197,7 +204,9 @@ function AlertDetail({
         </Descriptions.Item>
         {alert.parties.length > 0 ? (
           <Descriptions.Item label={t("risk.alerts.parties")} span={2}>
-            <span data-testid="alert-parties">{alert.parties.join(t("risk.listSeparator"))}</span>
+            <span data-testid="alert-parties" translate="no">
+              {alert.parties.join(t("risk.listSeparator"))}
+            </span>
           </Descriptions.Item>
         ) : null}
         <Descriptions.Item label={t("risk.alerts.why")} span={2}>
@@ -244,8 +253,17 @@ function AlertDetail({
           {
             title: t("risk.records.detail"),
             dataIndex: "detail",
-            render: (v: string | null, r: AlertView["records"][number]) =>
-              r.type === "event" ? eventDetail(categories, r.categoryKey, v) : (v ?? "—"),
+            render: (v: string | null, r: AlertView["records"][number]) => {
+              const d = eventDetail(categories, r.categoryKey, v);
+              if (!d.category && !d.title) return "—";
+              return (
+                <span data-testid="risk-record-detail">
+                  {d.category}
+                  {d.category && d.title ? " · " : ""}
+                  {d.title ? <span translate="no">{d.title}</span> : null}
+                </span>
+              );
+            },
           },
           {
             title: t("risk.records.state"),

@@ -58,14 +58,20 @@ export function categoryText(t: TFunction, names: CategoryNames, value: string):
 }
 
 /**
- * An event record's category and title in the reader's language: a title the platform made from the
- * category's Chinese name (`邻里纠纷 · 一网格`) loses that name, as the category is named before it.
+ * An event record's category (in the reader's language) and title (the user's words): a title the
+ * platform made from the category's Chinese name (`邻里纠纷 · 一网格`) loses that name, as the
+ * category is named before it.
  */
-export function eventDetail(categories: Categories, categoryKey: string | null, title: string | null): string {
-  const name = categoryKey ? (categories.names.get(categoryKey) ?? categoryKey) : null;
+export function eventDetail(
+  categories: Categories,
+  categoryKey: string | null,
+  title: string | null,
+): { category: string | null; title: string | null } {
   const zh = categoryKey ? categories.zh.get(categoryKey) : undefined;
-  const rest = title && zh && title.startsWith(`${zh} · `) ? title.slice(zh.length + 3) : title;
-  return [name, rest].filter(Boolean).join(" · ") || "—";
+  return {
+    category: categoryKey ? (categories.names.get(categoryKey) ?? categoryKey) : null,
+    title: title && zh && title.startsWith(`${zh} · `) ? title.slice(zh.length + 3) : title,
+  };
 }
 
 /** A rule's parameters in words: "windowDays: 30 · minCount: 3". */
