@@ -97,10 +97,8 @@ export const AlertRecordSchema = z
     label: z
       .string()
       .describe("an event's number; a person's or household's name, masked unless the reader may see people"),
-    detail: z
-      .string()
-      .nullable()
-      .describe("an event's category and title (numbers masked); a subject's tags and due day"),
+    categoryKey: z.string().nullable().describe("an event's category (the reader's app shows its name)"),
+    detail: z.string().nullable().describe("an event's title (numbers masked) to who may read the event"),
     state: z.string().nullable(),
     at: z.string().nullable(),
     areaCode: z.string().nullable(),
@@ -157,6 +155,11 @@ export const AlertSchema = z
     playbookId: z.uuid().nullable(),
     playbookName: z.string().nullable(),
     tasks: z.array(AlertTaskSchema),
+    parties: z
+      .array(z.string())
+      .describe(
+        "who repeated in a repeated-disputes alert matched by parties: their names as the disputes hold them, masked unless the reader may read those disputes; never an ID or phone number",
+      ),
   })
   .meta({ id: "Alert" });
 
@@ -174,7 +177,7 @@ export const AlertListQuerySchema = z.object({
 export const AlertListSchema = z
   .object({
     total: z.number().int(),
-    items: z.array(AlertSchema.omit({ records: true, tasks: true })),
+    items: z.array(AlertSchema.omit({ records: true, tasks: true, parties: true })),
   })
   .meta({ id: "AlertList" });
 

@@ -12,8 +12,8 @@ import { listEventsByIds, listHouseholdsByIds, listPeopleByIds } from "./alerts.
 
 /**
  * The records behind an alert or a backtest item, as the reader may see them: an event's number and
- * category always (numbers of events are not personal), its title (numbers masked) only to who may
- * read the event; a person's or household's name only to who may read people, else masked. A record
+ * category key always (numbers of events are not personal; the app names the category in the
+ * reader's language), its title (numbers masked) only to who may read the event; a person's or household's name only to who may read people, else masked. A record
  * the reader may not open is marked so (the console shows it without a link).
  */
 export interface RecordRef {
@@ -38,7 +38,8 @@ export async function presentRecords(
       type: "event",
       id: e.id,
       label: e.number,
-      detail: visible ? `${e.category_key} · ${e.title}` : e.category_key,
+      categoryKey: e.category_key,
+      detail: visible ? e.title : null,
       state: e.state,
       at: (at.get(`event:${e.id}`) ?? new Date(e.created_at)).toISOString(),
       areaCode: codeOfPath(e.area_path),
@@ -55,6 +56,7 @@ export async function presentRecords(
       type: "person",
       id: p.id,
       label,
+      categoryKey: null,
       detail: null,
       state: null,
       at: at.get(`person:${p.id}`)?.toISOString() ?? null,
@@ -68,6 +70,7 @@ export async function presentRecords(
       type: "household",
       id: h.id,
       label,
+      categoryKey: null,
       detail: null,
       state: null,
       at: at.get(`household:${h.id}`)?.toISOString() ?? null,

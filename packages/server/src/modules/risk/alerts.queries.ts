@@ -246,3 +246,17 @@ export async function insertAlertNotifications(
     .values(rows.map((r) => ({ ...r, event_id: null, kind: "alert", read_at: null })))
     .execute();
 }
+
+/** The parties of some disputes who are one of `keys` (their identity), with where each dispute is. */
+export async function listPartiesByKeys(db: Db, eventIds: string[], keys: string[]) {
+  if (eventIds.length === 0 || keys.length === 0) return [];
+  return db
+    .selectFrom("dispute_party as dp")
+    .innerJoin("event as e", "e.id", "dp.event_id")
+    .select(["dp.identity_key", "dp.name", "e.area_path"])
+    .where("dp.event_id", "in", eventIds)
+    .where("dp.identity_key", "in", keys)
+    .orderBy("e.created_at")
+    .orderBy("dp.ord")
+    .execute();
+}

@@ -6,6 +6,7 @@ import {
   DomainError,
   isWithin,
   MAX_ALERT_RECORDS,
+  maskName,
   type Principal,
   principalScope,
   RISK_RULE_KIND_NAMES,
@@ -17,7 +18,7 @@ import { uuidv7 } from "../../ids.ts";
 import { sealFreeText } from "../../privacy/free-text.ts";
 import { findArea } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
-import { staffHoldingOn } from "../users/staff-lookup.service.ts";
+import { staffHoldingOn, staffInRoleAt } from "../users/staff-lookup.service.ts";
 import { presentRecords, recordsInOrder } from "./alert-records.service.ts";
 import {
   countAlerts,
@@ -32,6 +33,7 @@ import {
   insertTasks,
   listAlertRecords,
   listAlerts,
+  listPartiesByKeys,
   listTasksOf,
   lockAlert,
   type NewAlert,
@@ -39,6 +41,7 @@ import {
   updateExplanation,
 } from "./alerts.queries.ts";
 import type { AlertRow, AlertTaskRow } from "./risk.table.ts";
+import { partyKeysOfRepeat } from "./risk-findings.service.ts";
 import { findPlaybook } from "./risk-rules.queries.ts";
 
 /**
@@ -123,7 +126,7 @@ function explanationFor(actor: Principal, row: AlertWithArea): AlertView["explan
   return { ...explanation, figures };
 }
 
-function summary(actor: Principal, row: AlertWithArea): Omit<AlertView, "records" | "tasks"> {
+function summary(actor: Principal, row: AlertWithArea): Omit<AlertView, "records" | "tasks" | "parties"> {
   return {
     id: row.id,
     ruleId: row.rule_id,
@@ -182,7 +185,36 @@ export async function getAlert(ctx: AppContext, actor: Principal, id: string): P
     ...summary(actor, row),
     records: recordsInOrder(refs, shown),
     tasks: (await listTasksOf(ctx.db, [id])).map((t) => presentTask(t, now)),
+    parties: await repeatedParties(
+      ctx,
+      actor,
+      row,
+      refs.filter((r) => r.type === "event").map((r) => r.id),
+    ),
   };
+}
+
+/**
+ * Who repeated in a repeated-disputes alert matched by parties: each of the pair by the name the
+ * disputes behind it hold (numbers in it masked when stored), in full to who may read one of those
+ * disputes, else masked as the records are. Never their ID or phone number.
+ */
+async function repeatedParties(
+  ctx: AppContext,
+  actor: Principal,
+  row: AlertWithArea,
+  eventIds: string[],
+): Promise<string[]> {
+  if (row.kind !== "repeated_disputes") return [];
+  const keys = partyKeysOfRepeat(row.dedup_key);
+  const rows = await listPartiesByKeys(ctx.db, eventIds, keys);
+  const events = principalScope(actor, "event.read");
+  return keys.flatMap((key) => {
+    const mine = rows.filter((r) => r.identity_key === key);
+    const seen = mine.find((r) => canView(events, r.area_path));
+    if (seen) return [seen.name];
+    return mine[0] ? [maskName(mine[0].name)] : [];
+  });
 }
 
 export async function listAlertsOf(
@@ -334,10 +366,14 @@ export async function startPlaybook(
   id: string,
   playbookId: string,
 ): Promise<AlertView> {
-  await handledAlert(ctx, actor, meta, id, "playbook");
+  const alert = await handledAlert(ctx, actor, meta, id, "playbook");
   const playbook = await findPlaybook(ctx.db, playbookId);
   if (!playbook?.active) throw new DomainError("RISK_PLAYBOOK_NOT_FOUND", `no playbook ${playbookId}`);
   const now = ctx.now();
+  // Each step reaches the holders of its role in the alert's area (on it, above it or within it).
+  const holders = new Map<string, { userId: string }[]>();
+  for (const role of new Set(playbook.steps.map((s) => s.role)))
+    holders.set(role, await staffInRoleAt(ctx.db, role, alert.area_path));
   await ctx.db.transaction().execute(async (trx) => {
     const row = (await lockAlert(trx, id)) as AlertRow;
     if (row.state === "closed") throw new DomainError("RISK_ALERT_CLOSED", "the alert is closed");
@@ -345,6 +381,7 @@ export async function startPlaybook(
       if (row.playbook_id === playbookId) return; // a retry
       throw new DomainError("RISK_PLAYBOOK_ALREADY_STARTED", "the alert already runs a playbook");
     }
+    const dueAt = (hours: number) => new Date(now.getTime() + hours * 3_600_000);
     await insertTasks(
       trx,
       playbook.steps.map((s, i) => ({
@@ -353,7 +390,7 @@ export async function startPlaybook(
         ord: i + 1,
         title: s.title,
         role: s.role,
-        due_at: new Date(now.getTime() + s.dueHours * 3_600_000),
+        due_at: dueAt(s.dueHours),
         state: "open",
         created_at: now,
       })),
@@ -370,7 +407,26 @@ export async function startPlaybook(
         : {}),
       updated_at: now,
     });
-    await audit(ctx, trx, actor, meta, row, "risk.alert.playbook", { playbookId, tasks: playbook.steps.length });
+    // As an alert's notification reads (raiseAlert): a title in both languages, the state and a note.
+    const kindName = RISK_RULE_KIND_NAMES[alert.kind as RiskRuleKind];
+    const notifications = playbook.steps.flatMap((s) =>
+      [...new Set((holders.get(s.role) ?? []).map((h) => h.userId))].map((userId) => ({
+        id: uuidv7(),
+        user_id: userId,
+        title: redactPersonalNumbers(`预案任务：${s.title} / Playbook task: ${s.title}`),
+        body: JSON.stringify({
+          state: "open",
+          note: redactPersonalNumbers(`${kindName["zh-CN"]}：${alert.title}（${alert.area_name}）· ${playbook.name}`),
+        }),
+        created_at: now,
+      })),
+    );
+    await insertAlertNotifications(trx, notifications);
+    await audit(ctx, trx, actor, meta, row, "risk.alert.playbook", {
+      playbookId,
+      tasks: playbook.steps.length,
+      notified: notifications.length,
+    });
   });
   return getAlert(ctx, actor, id);
 }

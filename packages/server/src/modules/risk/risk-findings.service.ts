@@ -91,6 +91,22 @@ export async function findingsOf(ctx: AppContext, rule: RuleUnderTest, mode: Mod
 
 // ---- repeated disputes -------------------------------------------------------------------------------
 
+/** A repeat's key: the rule, the pair of parties' identities (`a|b`) or the address, its first dispute. */
+const repeatDedupKey = (ruleId: string, group: string, firstEventId: string) =>
+  `${ruleId}:repeat:${group}:${firstEventId}`;
+
+/**
+ * The identity keys of the two parties a repeated-disputes alert names, read back from its key (an
+ * address match names none). The alert stores no clear value; its reader's service looks the
+ * parties up by these keys in the disputes behind it.
+ */
+export function partyKeysOfRepeat(dedupKey: string): string[] {
+  const start = dedupKey.indexOf(":repeat:");
+  if (start < 0) return [];
+  const group = dedupKey.slice(start + ":repeat:".length, dedupKey.lastIndexOf(":"));
+  return group.startsWith("address:") ? [] : group.split("|");
+}
+
 async function repeatedFindings(
   ctx: AppContext,
   rule: RuleUnderTest,
@@ -124,7 +140,7 @@ async function repeatedFindings(
       const reached = at.get(c.eventIds[p.minCount - 1] as string) as Date;
       const bases = c.key.split("|").map((k) => identityBasis(k));
       return {
-        dedupKey: `${rule.id}:repeat:${c.key}:${c.eventIds[0]}`,
+        dedupKey: repeatDedupKey(rule.id, c.key, c.eventIds[0] as string),
         groupKey: c.key,
         raisedAt: mode.kind === "live" ? mode.now : reached,
         figures: {

@@ -189,6 +189,12 @@ describe("repeated disputes between the same two parties", () => {
         .sort(),
     ).toEqual([...threeDisputes].sort());
     expect(alert.json().records.every((r: { visible: boolean }) => r.visible)).toBe(true);
+    // The category by its key (the app names it in the reader's language); the title apart from it.
+    expect(alert.json().records[0]).toMatchObject({ categoryKey: "dispute.neighbour" });
+    expect(alert.json().records[0].detail).toEqual(expect.any(String));
+    expect(alert.json().records[0].detail).not.toContain("dispute.");
+    // Who repeated: the pair, by the names the disputes hold, to who may read them.
+    expect([...alert.json().parties].sort()).toEqual(["韦 建华", "黄桂兰"].sort());
     expect(alert.body).not.toContain(PHONE_A);
     // Not even the number's tail (outside the records' ids, whose hex may hold any four digits).
     expect(alert.body.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "")).not.toContain(
@@ -254,8 +260,27 @@ describe("playbooks", () => {
         .statusCode,
     ).toBe(403);
     const open = (await inject(township, "GET", "/api/v1/alerts?state=open")).json().items[0];
+    const gridWorker = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
+    const mediator = await buildUser(t.ctx, { role: "mediator", areaCode: tree.township.code });
+    const elsewhere = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.otherGrid.code });
     const started = await inject(township, "POST", `/api/v1/alerts/${open.id}/playbook`, { playbookId });
     expect(started.statusCode).toBe(200);
+    // Each step reaches the holders of its role in the alert's area, nobody elsewhere.
+    const taskNotes = async (userId: string) =>
+      (
+        await t.ctx.db
+          .selectFrom("notification")
+          .select("title")
+          .where("user_id", "=", userId)
+          .where("kind", "=", "alert")
+          .execute()
+      ).map((n) => n.title);
+    expect(await taskNotes(gridWorker.id)).toEqual([expect.stringContaining("网格员上门走访双方")]);
+    expect(await taskNotes(mediator.id)).toEqual([expect.stringContaining("调解员组织再次调解")]);
+    expect(await taskNotes(elsewhere.id)).toEqual([]);
+    // Started again (a retry): nobody is told twice.
+    await inject(township, "POST", `/api/v1/alerts/${open.id}/playbook`, { playbookId });
+    expect(await taskNotes(gridWorker.id)).toHaveLength(1);
     expect(started.json().tasks).toHaveLength(2);
     expect(started.json().state).toBe("acknowledged");
     const due = new Date(started.json().tasks[0].dueAt).getTime() - t.clock.now.getTime();
@@ -263,12 +288,30 @@ describe("playbooks", () => {
     const refused = await inject(township, "POST", `/api/v1/alerts/${open.id}/close`, { note: "已处置完毕" });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe("RISK_ALERT_TASKS_OPEN");
+    const task0 = started.json().tasks[0].id;
+    expect((await inject(county, "POST", `/api/v1/alert-tasks/${task0}/finish`, { state: "done" })).statusCode).toBe(
+      403,
+    );
+    expect(
+      (await inject(township, "POST", `/api/v1/alert-tasks/${task0}/finish`, { state: "started" })).statusCode,
+    ).toBe(400);
+    expect(
+      (await inject(township, "POST", `/api/v1/alert-tasks/${crypto.randomUUID()}/finish`, { state: "done" }))
+        .statusCode,
+    ).toBe(404);
     for (const task of started.json().tasks) {
       const done = await inject(township, "POST", `/api/v1/alert-tasks/${task.id}/finish`, {
         state: "done",
-        note: "已完成",
+        note: `已上门，联系电话 ${PHONE_A}`,
       });
-      expect(done.json().state).toBe("done");
+      // Who finished it and when, with the note's numbers masked.
+      expect(done.json()).toMatchObject({
+        state: "done",
+        doneByName: expect.any(String),
+        doneAt: expect.any(String),
+      });
+      expect(done.json().note).toContain("已上门");
+      expect(done.body).not.toContain(PHONE_A);
     }
     expect((await inject(township, "POST", `/api/v1/alerts/${open.id}/close`, { note: "已处置完毕" })).statusCode).toBe(
       200,

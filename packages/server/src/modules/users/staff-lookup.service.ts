@@ -1,7 +1,12 @@
-import { isPermission, type Permission, type Principal, type PrincipalAssignment } from "@wangge/core";
+import { isPermission, type Permission, type Principal, type PrincipalAssignment, parentPathOf } from "@wangge/core";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import { listActiveHoldersOn, listAssignmentsOfUsers, listPermissionsOfRoles } from "./users.queries.ts";
+import {
+  listActiveHoldersOn,
+  listActiveRoleHolders,
+  listAssignmentsOfUsers,
+  listPermissionsOfRoles,
+} from "./users.queries.ts";
 
 /** A member of staff as a picker shows them: their principal (to test), and their posts' names. */
 export interface StaffMember {
@@ -52,4 +57,19 @@ export async function staffHoldingOn(db: Kysely<DB>, permission: Permission, pat
       posts: own,
     };
   });
+}
+
+/**
+ * The active staff holding `roleKey` in the area at `path`: on it, on an area above it (whose post
+ * covers it) or on an area within it (a grid of the village) — whom a task for that role there reaches.
+ */
+export async function staffInRoleAt(
+  db: Kysely<DB>,
+  roleKey: string,
+  path: string,
+): Promise<{ userId: string; displayName: string }[]> {
+  const above: string[] = [];
+  for (let p: string | null = parentPathOf(path); p; p = parentPathOf(p)) above.push(p);
+  const rows = await listActiveRoleHolders(db, roleKey, above, path, STAFF_LOOKUP_MAX);
+  return rows.map((r) => ({ userId: r.id, displayName: r.display_name }));
 }

@@ -319,3 +319,39 @@ export async function listActiveHoldersOn(
     .limit(limit)
     .execute();
 }
+
+/**
+ * Active accounts holding `roleKey` in a post on one of `paths` (an area and those above it) or on an
+ * area under `under`: who a task for that role in that area reaches.
+ */
+export async function listActiveRoleHolders(
+  db: Db,
+  roleKey: string,
+  paths: string[],
+  under: string,
+  limit: number,
+): Promise<{ id: string; display_name: string }[]> {
+  return db
+    .selectFrom("app_user")
+    .select(["app_user.id", "app_user.display_name"])
+    .where("app_user.status", "=", "active")
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("assignment")
+          .select(sql`1`.as("one"))
+          .whereRef("assignment.user_id", "=", "app_user.id")
+          .where("assignment.role_key", "=", roleKey)
+          .where((e) =>
+            e.or([
+              ...(paths.length > 0 ? [e("assignment.area_path", "in", paths)] : []),
+              e("assignment.area_path", "like", `${under}%`),
+            ]),
+          ),
+      ),
+    )
+    .orderBy("app_user.display_name")
+    .orderBy("app_user.id")
+    .limit(limit)
+    .execute();
+}

@@ -30,8 +30,19 @@ export const closeAlert = (id: string, note: string) =>
   apiFetch<AlertView>(`/api/v1/alerts/${id}/close`, { method: "POST", json: { note } });
 export const startPlaybook = (id: string, playbookId: string) =>
   apiFetch<AlertView>(`/api/v1/alerts/${id}/playbook`, { method: "POST", json: { playbookId } });
-export const finishTask = (id: string, state: "done" | "skipped") =>
-  apiFetch<AlertTaskView>(`/api/v1/alert-tasks/${id}/finish`, { method: "POST", json: { state } });
+export const finishTask = (id: string, state: "done" | "skipped", note?: string) =>
+  apiFetch<AlertTaskView>(`/api/v1/alert-tasks/${id}/finish`, {
+    method: "POST",
+    json: note ? { state, note } : { state },
+  });
+
+/** The event categories' names (a group's key has no dot; its children's keys start with it and a dot). */
+export interface CategoryName {
+  key: string;
+  parentKey: string | null;
+  name: { "zh-CN": string; en: string };
+}
+export const listCategoryNames = () => apiFetch<CategoryName[]>("/api/v1/event-categories");
 
 export const listRules = () => apiFetch<RiskRuleView[]>("/api/v1/risk-rules");
 export interface RuleForm {

@@ -7,6 +7,7 @@ import {
   Empty,
   Input,
   List,
+  Modal,
   Segmented,
   Select,
   Space,
@@ -31,7 +32,7 @@ import {
   type PlaybookView,
   startPlaybook,
 } from "../api/risk.ts";
-import { formatTime, paramsText, summaryOf } from "./risk-texts.tsx";
+import { eventDetail, formatTime, paramsText, summaryOf, useCategoryNames } from "./risk-texts.tsx";
 
 const STATE_COLOR: Record<string, string> = { open: "red", acknowledged: "orange", closed: "green" };
 
@@ -50,11 +51,17 @@ export function AlertsTab({ canHandle }: { canHandle: boolean }) {
     listAlerts(state).then(setList, (e) => message.error(t(errorMessageKey(toApiError(e).code))));
   }, [state, message, t]);
   useEffect(load, [load]);
+  // The detail shown is of an alert in the list shown: switching the tab, or an alert leaving the
+  // list (closed), drops it rather than leave an alert of the other tab under an empty list.
+  const shownId = openId && list?.items.some((a) => a.id === openId) ? openId : undefined;
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }}>
       <Segmented
         value={state}
-        onChange={(v) => setState(String(v))}
+        onChange={(v) => {
+          setOpenId(undefined);
+          setState(String(v));
+        }}
         options={[
           { value: "active", label: t("risk.alerts.active") },
           { value: "closed", label: t("risk.alerts.closed") },
@@ -88,8 +95,14 @@ export function AlertsTab({ canHandle }: { canHandle: boolean }) {
           },
         ]}
       />
-      {openId ? (
-        <AlertDetail id={openId} canHandle={canHandle} onChanged={load} onClose={() => setOpenId(undefined)} />
+      {shownId ? (
+        <AlertDetail
+          id={shownId}
+          canHandle={canHandle}
+          // A closed alert leaves the open ones: the closed tab shows it on, with what was done.
+          onChanged={(changed) => (changed.state === "closed" && state !== "closed" ? setState("closed") : load())}
+          onClose={() => setOpenId(undefined)}
+        />
       ) : null}
     </Space>
   );
@@ -119,7 +132,7 @@ function AlertDetail({
 }: {
   id: string;
   canHandle: boolean;
-  onChanged: () => void;
+  onChanged: (alert: AlertView) => void;
   onClose: () => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -129,6 +142,9 @@ function AlertDetail({
   const [playbooks, setPlaybooks] = useState<PlaybookView[]>([]);
   const [playbookId, setPlaybookId] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [finishing, setFinishing] = useState<AlertView["tasks"][number]>();
+  const [taskNote, setTaskNote] = useState("");
+  const categories = useCategoryNames();
   const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
   useEffect(() => {
     setAlert(undefined);
@@ -138,9 +154,10 @@ function AlertDetail({
   const act = async (run: () => Promise<AlertView>, done: string) => {
     setBusy(true);
     try {
-      setAlert(await run());
+      const changed = await run();
+      setAlert(changed);
       message.success(t(done));
-      onChanged();
+      onChanged(changed);
     } catch (e) {
       fail(e);
     } finally {
@@ -150,6 +167,21 @@ function AlertDetail({
   if (!alert) return <Card loading />;
   const e = alert.explanation;
   const open = alert.state !== "closed";
+  const openTasks = alert.tasks.filter((task) => task.state === "open").length;
+  const finish = async () => {
+    if (!finishing) return;
+    setBusy(true);
+    try {
+      await finishTask(finishing.id, "done", taskNote.trim() || undefined);
+      setFinishing(undefined);
+      setAlert(await getAlert(id));
+      message.success(t("risk.tasks.doneOk"));
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <Card
       title={summaryOf(t, alert.kind, e.figures, alert.recordCount)}
@@ -168,10 +200,21 @@ function AlertDetail({
         <Descriptions.Item label={t("risk.rules.name")}>{e.ruleName}</Descriptions.Item>
         <Descriptions.Item label={t("risk.rules.kind")}>{t(`risk.kind.${e.kind}`)}</Descriptions.Item>
         <Descriptions.Item label={t("risk.rules.params")} span={2}>
-          {paramsText(t, e.params)}
+          {paramsText(t, e.params, categories.names)}
         </Descriptions.Item>
+        {alert.parties.length > 0 ? (
+          <Descriptions.Item label={t("risk.alerts.parties")} span={2}>
+            <span data-testid="alert-parties" translate="no">
+              {alert.parties.join(t("risk.listSeparator"))}
+            </span>
+          </Descriptions.Item>
+        ) : null}
         <Descriptions.Item label={t("risk.alerts.why")} span={2}>
-          {t(`risk.why.${e.kind}`, { ...readableFigures(e.figures), n: alert.recordCount })}
+          {t(`risk.why.${e.kind}`, {
+            ...readableFigures(e.figures),
+            n: alert.recordCount,
+            matched: t(`risk.matched.${e.figures.match === "address" ? "address" : "parties"}`),
+          })}
           {e.figures.basis ? ` ${t(`risk.basis.${e.figures.basis}`)}` : ""}
         </Descriptions.Item>
         <Descriptions.Item label={t("risk.alerts.raisedAt")}>{formatTime(alert.raisedAt)}</Descriptions.Item>
@@ -207,7 +250,21 @@ function AlertDetail({
                 <span translate="no">{v}</span>
               ),
           },
-          { title: t("risk.records.detail"), dataIndex: "detail", render: (v: string | null) => v ?? "—" },
+          {
+            title: t("risk.records.detail"),
+            dataIndex: "detail",
+            render: (v: string | null, r: AlertView["records"][number]) => {
+              const d = eventDetail(categories, r.categoryKey, v);
+              if (!d.category && !d.title) return "—";
+              return (
+                <span data-testid="risk-record-detail">
+                  {d.category}
+                  {d.category && d.title ? " · " : ""}
+                  {d.title ? <span translate="no">{d.title}</span> : null}
+                </span>
+              );
+            },
+          },
           {
             title: t("risk.records.state"),
             dataIndex: "state",
@@ -232,7 +289,10 @@ function AlertDetail({
                         <Button
                           key="done"
                           size="small"
-                          onClick={() => finishTask(task.id, "done").then(() => getAlert(id).then(setAlert), fail)}
+                          onClick={() => {
+                            setTaskNote("");
+                            setFinishing(task);
+                          }}
                         >
                           {t("risk.tasks.done")}
                         </Button>,
@@ -248,6 +308,12 @@ function AlertDetail({
                   <Typography.Text type="secondary">
                     {roleName(task.role, i18n.language)} · {t("risk.tasks.due")} {formatTime(task.dueAt)}
                   </Typography.Text>
+                  {task.state !== "open" ? (
+                    <Typography.Text type="secondary" data-testid="task-done-by">
+                      {t("risk.tasks.doneBy", { name: task.doneByName ?? "—", at: formatTime(task.doneAt) })}
+                      {task.note ? ` — ${task.note}` : ""}
+                    </Typography.Text>
+                  ) : null}
                 </Space>
               </List.Item>
             )}
@@ -300,16 +366,42 @@ function AlertDetail({
             aria-label={t("risk.alerts.note")}
             maxLength={2000}
           />
-          <Button
-            type="primary"
-            disabled={note.trim().length < 2}
-            loading={busy}
-            onClick={() => act(() => closeAlert(id, note.trim()), "risk.alerts.closedOk")}
-          >
-            {t("risk.alerts.closeWithNote")}
-          </Button>
+          <Space wrap>
+            <Button
+              type="primary"
+              disabled={note.trim().length < 2 || openTasks > 0}
+              loading={busy}
+              onClick={() => act(() => closeAlert(id, note.trim()), "risk.alerts.closedOk")}
+            >
+              {t("risk.alerts.closeWithNote")}
+            </Button>
+            {openTasks > 0 ? (
+              <Typography.Text type="secondary" data-testid="close-rule">
+                {t("risk.alerts.tasksOpenRule", { n: openTasks })}
+              </Typography.Text>
+            ) : null}
+          </Space>
         </Space>
       ) : null}
+      <Modal
+        open={Boolean(finishing)}
+        title={t("risk.tasks.confirmDone", { title: finishing?.title ?? "" })}
+        okText={t("risk.tasks.done")}
+        cancelText={t("common.cancel")}
+        confirmLoading={busy}
+        onOk={finish}
+        onCancel={() => setFinishing(undefined)}
+        destroyOnHidden
+      >
+        <Input.TextArea
+          rows={3}
+          value={taskNote}
+          onChange={(ev) => setTaskNote(ev.target.value)}
+          placeholder={t("risk.tasks.notePlaceholder")}
+          aria-label={t("risk.tasks.note")}
+          maxLength={2000}
+        />
+      </Modal>
       {alert.records.length === 0 ? <Empty /> : null}
     </Card>
   );

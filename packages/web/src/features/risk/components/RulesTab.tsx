@@ -20,6 +20,7 @@ import {
   Switch,
   Table,
   Tag,
+  Tooltip,
   Typography,
 } from "antd";
 import { useCallback, useEffect, useState } from "react";
@@ -38,7 +39,7 @@ import {
   runBacktest,
   saveRule,
 } from "../api/risk.ts";
-import { formatTime, paramsText, summaryOf } from "./risk-texts.tsx";
+import { categoryText, formatTime, paramsText, summaryOf, useCategoryNames } from "./risk-texts.tsx";
 
 /** Which parameters each kind has, and how they are entered. */
 const PARAM_FIELDS: Record<
@@ -94,6 +95,7 @@ export function RulesTab({
   const [rules, setRules] = useState<RiskRuleView[]>();
   const [editing, setEditing] = useState<RiskRuleView | "new">();
   const [playbooks, setPlaybooks] = useState<PlaybookView[]>([]);
+  const categories = useCategoryNames();
   const load = useCallback(() => {
     listRules().then(setRules, (e) => message.error(t(errorMessageKey(toApiError(e).code))));
   }, [message, t]);
@@ -128,9 +130,14 @@ export function RulesTab({
           {
             title: t("risk.rules.params"),
             dataIndex: "params",
-            render: (p: Record<string, unknown>) => paramsText(t, p),
+            render: (p: Record<string, unknown>) => paramsText(t, p, categories.names),
           },
-          { title: t("risk.area"), dataIndex: "areaName" },
+          {
+            title: t("risk.area"),
+            dataIndex: "areaName",
+            onCell: () => ({ style: { whiteSpace: "nowrap" } }),
+            onHeaderCell: () => ({ style: { whiteSpace: "nowrap" } }),
+          },
           {
             title: t("risk.rules.enabled"),
             dataIndex: "enabled",
@@ -184,6 +191,7 @@ function RuleEditor({
   const [range, setRange] = useState({ from: yearsAgo(1), to: today() });
   const [result, setResult] = useState<BacktestResultView>();
   const [testing, setTesting] = useState(false);
+  const categories = useCategoryNames();
   useEffect(() => {
     form.setFieldsValue({
       name: rule?.name ?? "",
@@ -298,8 +306,10 @@ function RuleEditor({
             />
           </Form.Item>
         </Space>
-        <Typography.Text strong>{t("risk.rules.params")}</Typography.Text>
-        <Space wrap align="start" style={{ marginTop: 8 }}>
+        <Typography.Title level={5} style={{ marginTop: 0 }}>
+          {t("risk.rules.params")}
+        </Typography.Title>
+        <Space wrap align="start">
           {PARAM_FIELDS[kind].map((f) => (
             <Form.Item
               key={f.key}
@@ -313,6 +323,20 @@ function RuleEditor({
                 <InputNumber min={0} step={0.5} style={{ width: 120 }} />
               ) : f.type === "bool" ? (
                 <Switch />
+              ) : f.key === "categoryPrefix" ? (
+                <Select
+                  style={{ width: 220 }}
+                  showSearch
+                  optionFilterProp="label"
+                  options={categories.list
+                    .filter((c) => !c.parentKey)
+                    .flatMap((g) => [
+                      { value: `${g.key}.`, label: categoryText(t, categories.names, `${g.key}.`) },
+                      ...categories.list
+                        .filter((c) => c.parentKey === g.key)
+                        .map((c) => ({ value: c.key, label: categoryText(t, categories.names, c.key) })),
+                    ])}
+                />
               ) : f.type === "select" ? (
                 <Select
                   style={{ width: 140 }}
@@ -355,7 +379,11 @@ function RuleEditor({
                 <Statistic title={t("risk.backtest.escalated")} value={result.summary.escalated} />
                 <Statistic title={t("risk.backtest.reopened")} value={result.summary.reopened} />
                 <Statistic
-                  title={t("risk.backtest.share")}
+                  title={
+                    <Tooltip title={t("risk.backtest.shareHint")}>
+                      <span style={{ cursor: "help", borderBottom: "1px dotted" }}>{t("risk.backtest.share")}</span>
+                    </Tooltip>
+                  }
                   value={result.summary.share === null ? "—" : `${Math.round(result.summary.share * 100)}%`}
                 />
               </Space>
@@ -380,11 +408,15 @@ function RuleEditor({
                   {
                     title: t("risk.backtest.records"),
                     key: "records",
-                    render: (_: unknown, i) => <span translate="no">{i.records.map((r) => r.label).join("、")}</span>,
+                    render: (_: unknown, i) => (
+                      <span translate="no">{i.records.map((r) => r.label).join(t("risk.listSeparator"))}</span>
+                    ),
                   },
                   {
                     title: t("risk.backtest.after"),
                     key: "after",
+                    width: 180,
+                    onHeaderCell: () => ({ style: { whiteSpace: "nowrap" } }),
                     render: (_: unknown, i) => (
                       <Space>
                         {i.escalated ? <Tag color="orange">{t("risk.backtest.wasEscalated")}</Tag> : null}
