@@ -179,7 +179,9 @@ export class PdfWriter {
     const lineHeight = size * 1.4;
     const padding = size * 0.5;
     const align = headers.map((_, i): "left" | "right" =>
-      i > 0 && rows.some((r) => (r[i] ?? "") !== "") && rows.every((r) => (r[i] ?? "") === "" || isNumberText(r[i] ?? ""))
+      i > 0 &&
+      rows.some((r) => (r[i] ?? "") !== "") &&
+      rows.every((r) => (r[i] ?? "") === "" || isNumberText(r[i] ?? ""))
         ? "right"
         : "left",
     );
@@ -213,7 +215,10 @@ export class PdfWriter {
     };
     drawRow(headers, true);
     for (const r of rows) {
-      const lines = options.wrap === undefined ? 1 : this.wrapped(r[options.wrap] ?? "", (widths[options.wrap] ?? 40) - 6, size).length;
+      const lines =
+        options.wrap === undefined
+          ? 1
+          : this.wrapped(r[options.wrap] ?? "", (widths[options.wrap] ?? 40) - 6, size).length;
       if (this.doc.y + heightOf(lines) > this.doc.page.height - this.doc.page.margins.bottom) {
         this.doc.addPage();
         drawRow(headers, true);

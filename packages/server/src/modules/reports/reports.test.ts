@@ -167,7 +167,10 @@ async function pdfPages(payload: Buffer) {
 function expectNoStrandedHeadings(pages: Awaited<ReturnType<typeof pdfPages>>) {
   for (const items of pages.slice(0, -1)) {
     const lowest = Math.max(...items.map((i) => i.y));
-    const last = items.filter((i) => Math.abs(i.y - lowest) < 2).map((i) => i.str).join("");
+    const last = items
+      .filter((i) => Math.abs(i.y - lowest) < 2)
+      .map((i) => i.str)
+      .join("");
     expect(last).not.toMatch(/^[一二三四五六七八九十]+、/);
   }
 }
@@ -261,9 +264,7 @@ describe("POST /reports (on demand) and the daily report", () => {
     ]);
     // The overview keeps changes and rates as numbers, in number formats.
     const overview = book.getWorksheet("总体情况");
-    const reportedRow = (overview?.getSheetValues() ?? []).findIndex(
-      (v) => Array.isArray(v) && v[1] === "上报",
-    );
+    const reportedRow = (overview?.getSheetValues() ?? []).findIndex((v) => Array.isArray(v) && v[1] === "上报");
     const change = overview?.getRow(reportedRow).getCell(4);
     expect(change?.value).toBe(r.content.figures.counts.reported - r.content.figures.previous.counts.reported);
     expect(change?.numFmt).toBe("+0;-0;0");

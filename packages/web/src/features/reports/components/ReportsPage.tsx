@@ -135,9 +135,7 @@ export function ReportsPage({
           dataSource={list?.items ?? []}
           locale={{
             emptyText: onlyUnscheduled ? (
-              <Empty
-                description={t("reports.noneUnscheduled", { areas: unscheduled.map((a) => a.name).join("、") })}
-              >
+              <Empty description={t("reports.noneUnscheduled", { areas: unscheduled.map((a) => a.name).join("、") })}>
                 <Button type="primary" icon={<PlusOutlined />} onClick={() => setAsking(true)}>
                   {unscheduled.length === 1
                     ? t("reports.generateForArea", { area: unscheduled[0]?.name })
@@ -267,10 +265,7 @@ function GenerateDialog({
           <Select showSearch optionFilterProp="label" options={areas} />
         </Form.Item>
         <Form.Item name="day" label={t("reports.day")} rules={[{ required: true, message: t("reports.dayRequired") }]}>
-          <DatePicker
-            style={{ width: "100%" }}
-            disabledDate={(d) => !isPast(kind, d.format("YYYY-MM-DD"))}
-          />
+          <DatePicker style={{ width: "100%" }} disabledDate={(d) => !isPast(kind, d.format("YYYY-MM-DD"))} />
         </Form.Item>
       </Form>
     </Modal>
