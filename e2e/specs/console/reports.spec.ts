@@ -33,7 +33,7 @@ describe("reports in the console", () => {
 
     await page.goto(`${baseUrl}/`);
     await page.getByRole("menuitem", { name: "报告" }).click();
-    await page.getByText("系统按时生成日报", { exact: false }).waitFor();
+    await page.getByText("按时生成日报", { exact: false }).waitFor();
     await page.getByRole("button", { name: "生成报告" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("类型").click();
@@ -90,7 +90,7 @@ describe("reports in the console", () => {
     const { page, context, pageErrors } = await newPage(browser());
     await signInViaApi(page, baseUrl, "demo.township", demoPassword);
     await page.goto(`${baseUrl}/reports`);
-    await page.getByText("系统按时生成日报", { exact: false }).waitFor();
+    await page.getByText("按时生成日报", { exact: false }).waitFor();
     await page.getByRole("button", { name: "生成报告" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("类型").click();
@@ -117,6 +117,51 @@ describe("reports in the console", () => {
     expect(new URL(page.url()).searchParams.get("q")).toBe("荷城路 36 号");
     // The list behind it: the two matters of last week at that address, and no other.
     await expect.poll(() => page.locator(".ant-table-tbody tr.ant-table-row").count(), { timeout: 15_000 }).toBe(2);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+  it("writes a past day's daily report whose close-outs are counted, then grouped by village; offers only days that are over", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.township", demoPassword);
+    await page.goto(`${baseUrl}/reports`);
+    await page.getByText("系统为县（区）和乡镇（街道）按时生成", { exact: false }).waitFor();
+    await page.getByRole("button", { name: "生成报告" }).click();
+    const dialog = page.getByRole("dialog");
+    // Today's period is not over: the date picker does not offer it.
+    await dialog.getByLabel("日期").click();
+    const todayCell = page.locator(".ant-picker-dropdown:visible .ant-picker-cell-today");
+    await todayCell.waitFor();
+    expect(await todayCell.getAttribute("class")).toContain("ant-picker-cell-disabled");
+    await dialog.getByLabel("日期").fill(lastWeeksWednesday());
+    await dialog.getByLabel("日期").press("Enter");
+    await dialog
+      .getByRole("button", { name: "生 成" })
+      .or(dialog.getByRole("button", { name: "生成" }))
+      .click();
+    await page.getByRole("heading", { name: /日报/ }).waitFor();
+    // The close-outs: counts in one line, then the grids that did not close out by village.
+    const closeOuts = page.getByTestId("report-close-outs").first();
+    await closeOuts.getByText(/已完成日尽结 \d+ 个网格|个网格全部完成日尽结/).waitFor();
+    if ((await closeOuts.getByText(/未完成 \d+ 个网格/).count()) > 0) {
+      await closeOuts.getByRole("columnheader", { name: "村（社区）" }).waitFor();
+      await closeOuts.getByRole("columnheader", { name: "未完成日尽结的网格" }).waitFor();
+    }
+    // The same words as the files: 日尽结 and the rates' 化解率.
+    await page.getByRole("cell", { name: "日尽结", exact: true }).first().waitFor();
+    await page.getByText("网格内化解率").first().waitFor();
+    await expectFullyTranslated(page, "zh-CN");
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("tells a grid head that grids get no scheduled reports, and offers the report of their grid on demand", async () => {
+    const { page, context, pageErrors } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.gridhead", demoPassword);
+    await page.goto(`${baseUrl}/reports`);
+    await page.getByText("不按时生成报告", { exact: false }).waitFor();
+    await page.getByRole("button", { name: /为 .+ 生成报告/ }).click();
+    await page.getByRole("dialog").getByText("按需生成报告").waitFor();
+    await expectFullyTranslated(page, "zh-CN");
     expect(pageErrors).toEqual([]);
     await context.close();
   });

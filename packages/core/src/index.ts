@@ -68,6 +68,7 @@ export * from "./registry/id-number.ts";
 export * from "./registry/registry.errors.ts";
 export * from "./registry/registry.messages.ts";
 export * from "./registry/tags.ts";
+export * from "./reports/report-close-outs.ts";
 export * from "./reports/report-hotspots.ts";
 export * from "./reports/report-periods.ts";
 export * from "./reports/report-readers.ts";

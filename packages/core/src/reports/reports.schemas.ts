@@ -82,7 +82,15 @@ export const DailyContentSchema = z.object({
       done: z.number().int(),
       missing: z.number().int(),
       grids: z.array(
-        z.object({ areaCode: z.string(), name: z.string(), closedOut: z.boolean(), carriedOver: z.number().int() }),
+        z.object({
+          areaCode: z.string(),
+          name: z.string(),
+          closedOut: z.boolean(),
+          carriedOver: z.number().int(),
+          /** The village or community holding the grid; absent on reports written before they were kept. */
+          villageCode: z.string().optional(),
+          villageName: z.string().optional(),
+        }),
       ),
     }),
   ),

@@ -20,6 +20,9 @@ interface CellOptions {
   color?: string;
 }
 
+/** Text a table shows as a number (a count, a rate, a change, a rate with last period's in brackets, "—"). */
+export const isNumberText = (text: string) => /^[-+\d.,%—（）()]+$/.test(text);
+
 export class PdfWriter {
   private readonly doc: PDFKit.PDFDocument;
   private readonly chunks: Buffer[] = [];
@@ -96,22 +99,108 @@ export class PdfWriter {
   }
 
   /**
-   * A table: a bold header row, then rows; columns share the width by `weights`; a row that does not
-   * fit starts a new page, which repeats the header.
+   * Keeps what comes next together: a new page now unless `height` points still fit. A heading is
+   * kept with the start of its content this way (its note, the first rows or the chart), so no
+   * heading is left alone at the foot of a page.
    */
-  table(headers: string[], rows: string[][], weights: number[] = headers.map(() => 1), size = 9): this {
+  keepTogether(height: number): this {
+    this.room(height);
+    return this;
+  }
+
+  /** The height a paragraph takes at the content width (as `text` writes it). */
+  textHeight(text: string, options: Pick<TextOptions, "size" | "weight" | "gapAfter"> = {}): number {
+    const size = options.size ?? 12;
+    const run = fontRuns(text, options.weight ?? 400)[0];
+    if (!run) return size;
+    this.font(run.file);
+    this.doc.fontSize(size);
+    const height = this.doc.heightOfString(text, { width: this.contentWidth, lineGap: 4 });
+    return height + (options.gapAfter ?? 0) * this.doc.currentLineHeight(true);
+  }
+
+  /** The height the start of a part takes: a chart whole, a table's header and first rows. */
+  startHeight(
+    part:
+      | { kind: "bars" }
+      | { kind: "lines"; height?: number }
+      | { kind: "map"; legendItems: number; height?: number }
+      | { kind: "table"; rows: number; size?: number },
+  ): number {
+    switch (part.kind) {
+      case "bars":
+        return 9 * 1.9 * 2;
+      case "lines":
+        return (part.height ?? 150) + 40;
+      case "map":
+        return (part.height ?? 300) + (part.legendItems > 0 ? 16 * Math.ceil(part.legendItems / 3) : 0) + 12;
+      case "table":
+        return (part.size ?? 9) * 1.9 * (1 + Math.min(Math.max(part.rows, 1), 3));
+    }
+  }
+
+  /** A cell's text cut into lines that fit `width`, breaking after a separator (、，；space) where it can. */
+  private wrapped(text: string, width: number, size: number): string[] {
+    const tokens = text.match(/[^、，；\s]+[、，；\s]*|[、，；\s]+/g) ?? [text];
+    const widthOf = (t: string) => {
+      const run = fontRuns(t, 400)[0];
+      if (run) this.font(run.file);
+      return this.doc.fontSize(size).widthOfString(t);
+    };
+    const lines: string[] = [];
+    let line = "";
+    for (const token of tokens) {
+      if (line !== "" && widthOf(line + token.trimEnd()) > width) {
+        lines.push(line.trimEnd());
+        line = "";
+      }
+      line += token;
+    }
+    if (line.trim() !== "") lines.push(line.trimEnd());
+    return lines.length > 0 ? lines : [""];
+  }
+
+  /**
+   * A table: a bold header row, then rows; columns share the width by `weights`; a row that does not
+   * fit starts a new page, which repeats the header (and the header never stands alone at a page's
+   * foot). A column whose cells are all numbers (counts, rates, changes, "—") is right-aligned, its
+   * header too, so each header stands over its own numbers; the `wrap` column breaks its text into
+   * lines (a list of names) instead of cutting it.
+   */
+  table(
+    headers: string[],
+    rows: string[][],
+    weights: number[] = headers.map(() => 1),
+    options: { size?: number; wrap?: number } = {},
+  ): this {
+    const size = options.size ?? 9;
     const total = weights.reduce((a, b) => a + b, 0);
     const widths = weights.map((w) => (w / total) * this.contentWidth);
-    const rowHeight = size * 1.9;
+    const lineHeight = size * 1.4;
+    const padding = size * 0.5;
+    const align = headers.map((_, i): "left" | "right" =>
+      i > 0 &&
+      rows.some((r) => (r[i] ?? "") !== "") &&
+      rows.every((r) => (r[i] ?? "") === "" || isNumberText(r[i] ?? ""))
+        ? "right"
+        : "left",
+    );
+    const heightOf = (lines: number) => lines * lineHeight + padding;
     const drawRow = (cells: string[], header: boolean) => {
-      const y = this.room(rowHeight);
+      const lines = cells.map((c, i) =>
+        !header && i === options.wrap ? this.wrapped(c, (widths[i] ?? 40) - 6, size) : [c],
+      );
+      const rowHeight = heightOf(Math.max(...lines.map((l) => l.length)));
+      const y = this.room(header ? rowHeight + heightOf(1) : rowHeight);
       if (header) this.doc.rect(this.left, y, this.contentWidth, rowHeight).fill("#eef2f7");
       let x = this.left;
-      cells.forEach((c, i) => {
+      lines.forEach((cellLines, i) => {
         const w = widths[i] ?? 40;
-        this.cell(c, x + 3, y + size * 0.45, w - 6, size, {
-          weight: header ? 700 : 400,
-          align: i > 0 && /^[-+\d.,%—]+$/.test(c) ? "right" : "left",
+        cellLines.forEach((line, k) => {
+          this.cell(line, x + 3, y + padding * 0.9 + k * lineHeight, w - 6, size, {
+            weight: header ? 700 : 400,
+            align: align[i] ?? "left",
+          });
         });
         x += w;
       });
@@ -122,10 +211,15 @@ export class PdfWriter {
         .stroke("#c9d1dc");
       this.doc.x = this.left;
       this.doc.y = y + rowHeight;
+      return rowHeight;
     };
     drawRow(headers, true);
     for (const r of rows) {
-      if (this.doc.y + rowHeight > this.doc.page.height - this.doc.page.margins.bottom) {
+      const lines =
+        options.wrap === undefined
+          ? 1
+          : this.wrapped(r[options.wrap] ?? "", (widths[options.wrap] ?? 40) - 6, size).length;
+      if (this.doc.y + heightOf(lines) > this.doc.page.height - this.doc.page.margins.bottom) {
         this.doc.addPage();
         drawRow(headers, true);
       }

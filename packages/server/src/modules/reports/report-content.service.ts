@@ -16,6 +16,7 @@ import {
   zeroFigures,
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
+import { findArea } from "../areas/areas.service.ts";
 import type { AreaRow } from "../areas/areas.table.ts";
 import { listEvents } from "../events/events.service.ts";
 import { getFigures } from "../figures/figures.service.ts";
@@ -86,12 +87,26 @@ async function mattersOf(
   }));
 }
 
+/** The code of the area holding an area, from its path ("/45/4508/…/village/grid/"). */
+const parentCode = (path: string) => path.split("/").filter(Boolean).at(-2) ?? "";
+
+/** The villages or communities (the grids' parents) by code, so a daily report groups its grids by them. */
+async function villagesOf(ctx: AppContext, gridPaths: string[]) {
+  const codes = [...new Set(gridPaths.map(parentCode))].filter(Boolean);
+  const rows = await Promise.all(codes.map((code) => findArea(ctx.db, code)));
+  return new Map(rows.flatMap((a) => (a ? [[a.code, { code: a.code, name: a.name }] as const] : [])));
+}
+
 export async function composeDaily(ctx: AppContext, area: AreaRow, period: ReportPeriod): Promise<DailyContent> {
   const [figures, matters, ...days] = await Promise.all([
     figuresOf(ctx, area, period, "child"),
     mattersOf(ctx, area, period, "reported", MAX_REPORT_MATTERS),
     ...daysOf(period).map((day) => closeOutStatus(ctx, system(), { areaCode: area.code, day })),
   ]);
+  const villages = await villagesOf(
+    ctx,
+    days.flatMap((d) => d.grids.map((g) => g.path)),
+  );
   return {
     kind: "daily",
     figures: summed(figures),
@@ -108,12 +123,16 @@ export async function composeDaily(ctx: AppContext, area: AreaRow, period: Repor
       day: d.day,
       done: d.grids.filter((g) => g.closedOut).length,
       missing: d.grids.filter((g) => !g.closedOut).length,
-      grids: d.grids.map((g) => ({
-        areaCode: g.areaCode,
-        name: g.name,
-        closedOut: g.closedOut,
-        carriedOver: g.closeOuts.reduce((n, c) => n + c.carryOvers.length, 0),
-      })),
+      grids: d.grids.map((g) => {
+        const village = villages.get(parentCode(g.path));
+        return {
+          areaCode: g.areaCode,
+          name: g.name,
+          closedOut: g.closedOut,
+          carriedOver: g.closeOuts.reduce((n, c) => n + c.carryOvers.length, 0),
+          ...(village ? { villageCode: village.code, villageName: village.name } : {}),
+        };
+      }),
     })),
     carriedOver: days.flatMap((d) =>
       d.grids.flatMap((g) =>

@@ -1,9 +1,13 @@
 import {
   FIGURES,
+  GRID_NAME_SEPARATOR,
   HOTSPOT_POINT_COLOUR,
   hotspotClasses,
   hotspotColour,
+  missingCloseOutsByVillage,
   type PolygonalGeometry,
+  periodText,
+  REPORT_OVERVIEW_FIGURES,
   type ReportView,
   type WeeklyContent,
 } from "@wangge/core";
@@ -15,6 +19,7 @@ import {
   ALERT_STATE_LABELS,
   CARRY_OVER_LABELS,
   FIGURE_LABELS,
+  HOTSPOT_KIND_LABELS,
   KIND_TITLES,
   label,
   RATE_LABELS,
@@ -27,12 +32,29 @@ import {
  * XLSX's sheets (one per section), so the two files always say the same. Numbers are the report's
  * archived numbers; nothing is recomputed here.
  */
+/**
+ * A cell: text, a count, or a number the XLSX keeps as a number in a number format — a rate in per
+ * cent (null: nothing fell due, "—") or a change against the period before, with its sign.
+ */
+export type SectionCell = string | number | { percent: number | null } | { change: number };
+
+const cellText = (c: SectionCell): string =>
+  typeof c === "string" || typeof c === "number"
+    ? String(c)
+    : "percent" in c
+      ? rate(c.percent)
+      : c.change > 0
+        ? `+${c.change}`
+        : String(c.change);
+
 export interface Section {
   title: string;
   note?: string;
   headers: string[];
-  rows: (string | number)[][];
+  rows: SectionCell[][];
   weights?: number[];
+  /** The column whose text (a list of names) wraps onto more lines instead of being cut. */
+  wrap?: number;
   chart?:
     | { kind: "bars"; items: { label: string; value: number }[] }
     | { kind: "lines"; labels: string[]; series: { name: string; values: number[]; color: string }[] }
@@ -97,46 +119,24 @@ const VISITS_NOTE =
 const cn = (iso: string) =>
   new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
 
-const KEY_FIGURES = [
-  "reported",
-  "accepted",
-  "settled",
-  "settledGrid",
-  "settledVillage",
-  "settledAbove",
-  "settledOnTime",
-  "settledLate",
-  "escalated",
-  "overdue",
-  "returned",
-  "reopened",
-  "disputesSimple",
-  "disputesGeneral",
-  "disputesMajor",
-  "agreements",
-  "visits",
-  "closeOuts",
-] as const;
-
 function overview(r: ReportView): Section {
   const f = r.content.figures;
-  const diff = (a: number, b: number) => (a - b > 0 ? `+${a - b}` : String(a - b));
   return {
     title: "一、总体情况",
-    note: `本期 ${r.from} 至 ${r.to}，上期 ${f.previous.from} 至 ${f.previous.to}。`,
+    note: `本期 ${periodText(r, " 至 ")}，上期 ${periodText(f.previous, " 至 ")}。`,
     headers: ["指标", "本期", "上期", "增减"],
     weights: [3, 1, 1, 1],
     rows: [
-      ...KEY_FIGURES.map((k) => [
+      ...REPORT_OVERVIEW_FIGURES.map((k) => [
         FIGURE_LABELS[k],
         f.counts[k],
         f.previous.counts[k],
-        diff(f.counts[k], f.previous.counts[k]),
+        { change: f.counts[k] - f.previous.counts[k] },
       ]),
       ...(Object.keys(RATE_LABELS) as (keyof typeof RATE_LABELS)[]).map((k) => [
         RATE_LABELS[k],
-        rate(f.rates[k]),
-        rate(f.previous.rates[k]),
+        { percent: f.rates[k] },
+        { percent: f.previous.rates[k] },
         "",
       ]),
     ],
@@ -154,8 +154,13 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
     const areaName = (code: string) => names.get(code) ?? code;
     sections.push({
       title: "二、各区域情况",
-      headers: ["区域", "上报", "受理", "办结", "上报上级", "超期", "日尽结"],
-      weights: [3, 1, 1, 1, 1, 1, 1],
+      headers: [
+        "区域",
+        ...(["reported", "accepted", "settled", "escalated", "overdue", "closeOuts"] as const).map(
+          (k) => FIGURE_LABELS[k],
+        ),
+      ],
+      weights: [3, 1, 1, 1, 1.2, 1, 1],
       rows: c.areas.map((a) => [
         a.name,
         a.counts.reported,
@@ -184,13 +189,27 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
         cn(m.reportedAt),
       ]),
     });
+    // Counts first, then only the grids that did not close out, by village or community.
     sections.push({
       title: "四、日尽结情况",
-      note: c.closeOuts.map((d) => `${d.day}：已日结 ${d.done} 个网格，未日结 ${d.missing} 个网格`).join("；"),
-      headers: ["日期", "网格", "是否日结", "结转事项"],
-      weights: [1.5, 3, 1, 1],
+      note: c.closeOuts
+        .map((d) =>
+          d.missing === 0
+            ? `${d.day}：${d.done} 个网格全部完成日尽结`
+            : `${d.day}：已完成日尽结 ${d.done} 个网格，未完成 ${d.missing} 个网格`,
+        )
+        .join("；"),
+      headers: ["日期", "村（社区）", "网格数", "未完成", "未完成日尽结的网格"],
+      weights: [1.3, 2, 0.9, 0.9, 5],
+      wrap: 4,
       rows: c.closeOuts.flatMap((d) =>
-        d.grids.map((g) => [d.day, g.name, g.closedOut ? "已日结" : "未日结", g.carriedOver]),
+        missingCloseOutsByVillage(d, r.area).map((g) => [
+          d.day,
+          g.name,
+          g.grids,
+          g.missing.length,
+          g.missing.join(GRID_NAME_SEPARATOR),
+        ]),
       ),
     });
     sections.push({
@@ -208,8 +227,8 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
         `${w.from}～${w.to.slice(5)}`,
         w.counts.reported,
         w.counts.settled,
-        rate(w.rates.onTime),
-        rate(w.rates.satisfaction),
+        { percent: w.rates.onTime },
+        { percent: w.rates.satisfaction },
       ]),
       chart: {
         kind: "lines",
@@ -245,8 +264,8 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
       headers: ["类型", "网格或地址", "本周件数"],
       weights: [1, 4, 1],
       rows: [
-        ...c.hotspots.grids.map((g) => ["区域", g.name, g.count]),
-        ...c.hotspots.addresses.map((a) => ["地址", a.address, a.count]),
+        ...c.hotspots.grids.map((g) => [HOTSPOT_KIND_LABELS.area, g.name, g.count]),
+        ...c.hotspots.addresses.map((a) => [HOTSPOT_KIND_LABELS.address, a.address, a.count]),
       ],
     });
     sections.push({
@@ -290,14 +309,22 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
           f.counts[k],
           f.previous.counts[k],
         ]),
-        [RATE_LABELS.satisfaction, rate(f.rates.satisfaction), rate(f.previous.rates.satisfaction)],
+        [RATE_LABELS.satisfaction, { percent: f.rates.satisfaction }, { percent: f.previous.rates.satisfaction }],
       ],
     });
   } else {
     sections.push({
       title: "二、各区域成效比较",
       note: "按结果比较各区域（就地化解、按时办结、群众满意），不对个人按工作量排名。括号内为上月。",
-      headers: ["区域", "上报", "办结", "网格内化解率", "村（社区）内化解率", "按时办结率", "满意率"],
+      headers: [
+        "区域",
+        FIGURE_LABELS.reported,
+        FIGURE_LABELS.settled,
+        RATE_LABELS.settledInGrid,
+        RATE_LABELS.settledInCommunity,
+        RATE_LABELS.onTime,
+        RATE_LABELS.satisfaction,
+      ],
       weights: [2.4, 0.9, 0.9, 1.6, 1.8, 1.6, 1.5],
       rows: c.areas.map((a) => [
         a.name,
@@ -310,7 +337,10 @@ export function sectionsOf(r: ReportView, categoryName: (key: string) => string)
       ]),
       chart: {
         kind: "bars",
-        items: c.areas.map((a) => ({ label: `${a.name} 村（社区）内化解率%`, value: a.rates.settledInCommunity ?? 0 })),
+        items: c.areas.map((a) => ({
+          label: `${a.name} ${RATE_LABELS.settledInCommunity}%`,
+          value: a.rates.settledInCommunity ?? 0,
+        })),
       },
     });
     const v = c.visitsDue;
@@ -374,18 +404,33 @@ export async function reportPdf(r: ReportView, sections: Section[]): Promise<Buf
   pdf.text(titleOf(r), { size: 18, weight: 700, align: "center", gapAfter: 0.3 });
   pdf.text(`系统于 ${cn(r.generatedAt)} 根据统计数据生成`, { size: 9, align: "center", gapAfter: 0.8 });
   for (const s of sections) {
+    // A heading goes to the next page with its note and the start of what follows, never alone.
+    const start =
+      s.chart?.kind === "bars" && s.chart.items.length > 0
+        ? pdf.startHeight({ kind: "bars" })
+        : s.chart?.kind === "lines"
+          ? pdf.startHeight({ kind: "lines" })
+          : s.chart?.kind === "map"
+            ? pdf.startHeight({ kind: "map", legendItems: s.chart.legend.length })
+            : pdf.startHeight({ kind: "table", rows: s.rows.length });
+    pdf.keepTogether(
+      pdf.textHeight(s.title, { size: 13, weight: 700, gapAfter: 0.3 }) +
+        (s.note ? pdf.textHeight(s.note, { size: 9, gapAfter: 0.3 }) : 0) +
+        start,
+    );
     pdf.text(s.title, { size: 13, weight: 700, gapAfter: 0.3 });
     if (s.note) pdf.text(s.note, { size: 9, gapAfter: 0.3 });
     if (s.chart?.kind === "bars" && s.chart.items.length > 0) pdf.bars(s.chart.items);
     if (s.chart?.kind === "lines") pdf.lines(s.chart.labels, s.chart.series);
     if (s.chart?.kind === "map") pdf.map(s.chart.shapes, s.chart.points, s.chart.legend);
     if (s.headers.length === 1)
-      for (const row of s.rows) pdf.text(String(row[0]), { size: 11, indent: 22, gapAfter: 0.2 });
+      for (const row of s.rows) pdf.text(cellText(row[0] ?? ""), { size: 11, indent: 22, gapAfter: 0.2 });
     else if (s.rows.length > 0)
       pdf.table(
         s.headers,
-        s.rows.map((row) => row.map(String)),
+        s.rows.map((row) => row.map(cellText)),
         s.weights,
+        s.wrap === undefined ? {} : { wrap: s.wrap },
       );
     else pdf.text("（无）", { size: 9, gapAfter: 0.5 });
   }
@@ -412,7 +457,26 @@ export async function reportXlsx(r: ReportView, sections: Section[]): Promise<Bu
     const head = addXlsxRow(sheet, s.headers);
     head.font = { bold: true };
     // Cells through the one XLSX cleaning (xlsx-cells.ts): a judgement or a matter's title is typed text.
-    for (const row of s.rows) addXlsxRow(sheet, row);
+    // Rates and changes stay numbers, shown by a number format (0.0%, +0;-0;0), so they sum and sort.
+    for (const row of s.rows) {
+      const line = addXlsxRow(
+        sheet,
+        row.map((c) =>
+          typeof c === "string" || typeof c === "number"
+            ? c
+            : "percent" in c
+              ? c.percent === null
+                ? "—"
+                : c.percent / 100
+              : c.change,
+        ),
+      );
+      row.forEach((c, i) => {
+        if (typeof c === "object" && !("percent" in c && c.percent === null))
+          line.getCell(i + 1).numFmt = "percent" in c ? "0.0%" : "+0;-0;0";
+      });
+      if (s.wrap !== undefined) line.getCell(s.wrap + 1).alignment = { wrapText: true, vertical: "top" };
+    }
     sheet.columns.forEach((col, i) => {
       col.width = Math.max(10, Math.min(60, ((s.weights?.[i] ?? 1) / 1) * 12));
     });

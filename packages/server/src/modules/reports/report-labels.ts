@@ -2,7 +2,9 @@ import type { CarryOverReason, EventState, Figure, FigureRates, ReportKind } fro
 
 /**
  * The words of a report file (PDF, XLSX): official documents in Chinese, as the console's zh-CN
- * texts say them (packages/web/src/i18n/locales/zh-CN.json, namespaces reports, visits, events, risk).
+ * texts say them (packages/web/src/i18n/locales/zh-CN.json, namespaces figures, reports, visits,
+ * events, risk) — report-labels.test.ts holds each table to the zh-CN text it mirrors, so the page
+ * and its files never name one thing two ways (the glossary's terms: 日尽结, 村（社区）).
  */
 export const KIND_TITLES: Record<ReportKind, string> = {
   daily: "日报（日尽结）",
@@ -33,7 +35,7 @@ export const FIGURE_LABELS: Record<Figure, string> = {
   visits: "走访",
   visitsMet: "走访见面",
   closeOuts: "日尽结",
-  gridsClosed: "日结网格",
+  gridsClosed: "日尽结网格",
 };
 
 export const RATE_LABELS: Record<keyof FigureRates, string> = {
@@ -73,6 +75,9 @@ export const ALERT_KIND_LABELS: Record<string, string> = {
   care_overdue: "关爱对象超期未走访",
   sensitive_dates: "敏感节点",
 };
+
+/** Kinds of hotspot rows (zh-CN reports.hotspot). */
+export const HOTSPOT_KIND_LABELS = { area: "网格", address: "地址" } as const;
 
 export const ALERT_STATE_LABELS: Record<string, string> = { open: "待签收", acknowledged: "已签收", closed: "已关闭" };
 

@@ -205,7 +205,12 @@ export async function requestReport(
       "REPORT_PERIOD_NOT_OVER",
       `the ${input.kind} period ${period.from}..${period.to} is not over`,
       {
-        errors: [fieldIssue("day", "REPORT_FIELD_PERIOD_NOT_OVER", { to: period.to })],
+        // A rest day has no daily report of its own: say which one takes it in, and when that is written.
+        errors: [
+          input.kind === "daily" && input.day !== period.to
+            ? fieldIssue("day", "REPORT_FIELD_REST_DAY_NOT_OVER", { day: input.day, ...period })
+            : fieldIssue("day", "REPORT_FIELD_PERIOD_NOT_OVER", { to: period.to }),
+        ],
       },
     );
   // A retry of the same id answers the report it wrote; an id holding another report is a conflict.

@@ -140,6 +140,41 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** The text pieces of each page of a PDF with their places (x from the left, y from the top). */
+async function pdfPages(payload: Buffer) {
+  const doc = await getDocumentProxy(new Uint8Array(payload));
+  const pages: { str: string; x: number; right: number; y: number }[][] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const page = await doc.getPage(i);
+    const height = page.getViewport({ scale: 1 }).height;
+    const content = await page.getTextContent();
+    pages.push(
+      content.items
+        .filter((it): it is typeof it & { str: string; transform: number[]; width: number } => "str" in it)
+        .filter((it) => it.str.trim() !== "")
+        .map((it) => ({
+          str: it.str,
+          x: it.transform[4] as number,
+          right: (it.transform[4] as number) + it.width,
+          y: height - (it.transform[5] as number),
+        })),
+    );
+  }
+  return pages;
+}
+
+/** No section heading ("二、趋势…") is the last thing on a page: it stands with the start of its content. */
+function expectNoStrandedHeadings(pages: Awaited<ReturnType<typeof pdfPages>>) {
+  for (const items of pages.slice(0, -1)) {
+    const lowest = Math.max(...items.map((i) => i.y));
+    const last = items
+      .filter((i) => Math.abs(i.y - lowest) < 2)
+      .map((i) => i.str)
+      .join("");
+    expect(last).not.toMatch(/^[一二三四五六七八九十]+、/);
+  }
+}
+
 async function rawReported(path: string, from: string, to: string): Promise<number> {
   const r = await sql<{ n: number }>`
     select count(*)::integer as n from event
@@ -182,6 +217,64 @@ describe("POST /reports (on demand) and the daily report", () => {
       "awaiting_party",
       "within_deadline",
     ]);
+  });
+
+  it("counts the grids that closed out the day, then groups those that did not by village, on the page and in the files", async () => {
+    const daily = (await call("township", "GET", `/api/v1/reports?kind=daily&area=${tree.township.code}`)).json()
+      .items[0];
+    const r = (await call("township", "GET", `/api/v1/reports/${daily.id}`)).json();
+    const day = r.content.closeOuts.find((d: { day: string }) => d.day === reportDay);
+    // Every grid carries the village that holds it, which the page, the PDF and the XLSX group by.
+    expect(day.grids.find((g: { areaCode: string }) => g.areaCode === secondGrid.code)).toMatchObject({
+      closedOut: false,
+      villageCode: tree.village.code,
+      villageName: tree.village.name,
+    });
+    const missing = day.grids.filter((g: { closedOut: boolean }) => !g.closedOut);
+    const inVillage = day.grids.filter((g: { villageCode: string }) => g.villageCode === tree.village.code);
+    const pdf = await call("township", "GET", `/api/v1/reports/${daily.id}/pdf`);
+    const pages = await pdfPages(pdf.rawPayload);
+    const text = pages
+      .flat()
+      .map((i) => i.str)
+      .join(" ");
+    const flat = text.replace(/\s+/g, "");
+    expect(flat).toContain(`${reportDay}：已完成日尽结${day.done}个网格，未完成${day.missing}个网格`);
+    expect(flat).toContain("未完成日尽结的网格");
+    // One row per village: its grids, how many did not close out, their names (no "未日结 0" per grid).
+    const villageMissing = inVillage.filter((g: { closedOut: boolean }) => !g.closedOut);
+    expect(flat).toContain(
+      `${tree.village.name}${inVillage.length}${villageMissing.length}${villageMissing.map((g: { name: string }) => g.name).join("、")}`,
+    );
+    expect(flat).not.toContain("未日结");
+    expect(missing.length).toBe(day.missing);
+    expectNoStrandedHeadings(pages);
+    const xlsx = await call("township", "GET", `/api/v1/reports/${daily.id}/xlsx`);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet("日尽结情况");
+    const rows = (sheet?.getSheetValues() ?? []).filter(Boolean) as unknown[][];
+    const row = rows.find((v) => v.includes(tree.village.name) && v.includes(reportDay));
+    expect(row?.slice(1)).toEqual([
+      reportDay,
+      tree.village.name,
+      inVillage.length,
+      villageMissing.length,
+      villageMissing.map((g: { name: string }) => g.name).join("、"),
+    ]);
+    // The overview keeps changes and rates as numbers, in number formats.
+    const overview = book.getWorksheet("总体情况");
+    const reportedRow = (overview?.getSheetValues() ?? []).findIndex((v) => Array.isArray(v) && v[1] === "上报");
+    const change = overview?.getRow(reportedRow).getCell(4);
+    expect(change?.value).toBe(r.content.figures.counts.reported - r.content.figures.previous.counts.reported);
+    expect(change?.numFmt).toBe("+0;-0;0");
+    const rateRow = (overview?.getSheetValues() ?? []).findIndex((v) => Array.isArray(v) && v[1] === "满意率");
+    const rateCell = overview?.getRow(rateRow).getCell(2);
+    if (r.content.figures.rates.satisfaction === null) expect(rateCell?.value).toBe("—");
+    else {
+      expect(rateCell?.value).toBeCloseTo(r.content.figures.rates.satisfaction / 100);
+      expect(rateCell?.numFmt).toBe("0.0%");
+    }
   });
 
   it("answers a retry with the same report, and another id for the same period with the report already written", async () => {
@@ -445,6 +538,20 @@ describe("GET /reports/:id, the files and the monthly judgement", () => {
     const pdf = await call("township", "GET", `/api/v1/reports/${weekly.id}/pdf`);
     const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true });
     expect(text).toContain("周分析");
+    const pages = await pdfPages(pdf.rawPayload);
+    expectNoStrandedHeadings(pages);
+    // Each header stands over its own column: a column of numbers is right-aligned, its header too.
+    const first = pages[0] ?? [];
+    const header = first.find((i) => i.str === "本期");
+    const label = first.find((i) => i.str === "上报" && header && i.y > header.y);
+    expect(header && label).toBeTruthy();
+    const values = first
+      .filter((i) => label && Math.abs(i.y - label.y) < 1 && i.x > label.right)
+      .sort((a, b) => a.x - b.x);
+    expect(values[0]?.str).toBe(String(r.content.figures.counts.reported));
+    expect(Math.abs((values[0]?.right ?? 0) - (header?.right ?? 0))).toBeLessThan(1.5);
+    // The hotspot rows name their kind as the page does.
+    expect(text.replace(/\s+/g, "")).toContain(`网格${tree.grid.name}2`);
     expect(text).toContain("港北区建设路");
     // The map in the PDF: the hotspot grid labelled with its count, the address point, the legend;
     // drawn as paths, still no image.

@@ -342,6 +342,7 @@ export async function closeOutStatus(
     return {
       areaCode: g.code,
       name: g.name,
+      path: g.path,
       closedOut: unique.length > 0,
       closeOuts: unique.map((c) => ({
         id: c.id,

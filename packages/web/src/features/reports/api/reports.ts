@@ -33,3 +33,7 @@ export const reportFileUrl = (id: string, format: "pdf" | "xlsx") => `/api/v1/re
 
 export const listCategoryNames = () =>
   apiFetch<{ key: string; name: { "zh-CN": string; en: string } }[]>("/api/v1/event-categories");
+
+/** A year's holidays and make-up working days (the calendar daily report periods follow). */
+export const getWorkCalendar = (year: number) =>
+  apiFetch<{ day: string; kind: "holiday" | "workday" }[]>(`/api/v1/work-calendar/${year}`);

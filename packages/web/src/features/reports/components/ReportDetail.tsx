@@ -1,5 +1,14 @@
 import { ArrowLeftOutlined, DownloadOutlined } from "@ant-design/icons";
-import { type ClientConfig, EVENT_FIGURES, type FigureCounts, type FigureRates } from "@wangge/core";
+import {
+  type ClientConfig,
+  EVENT_FIGURES,
+  type FigureCounts,
+  type FigureRates,
+  GRID_NAME_SEPARATOR,
+  missingCloseOutsByVillage,
+  periodText,
+  REPORT_OVERVIEW_FIGURES,
+} from "@wangge/core";
 import { Alert, App, Button, Card, Descriptions, Input, Space, Spin, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -9,24 +18,6 @@ import { errorMessageKey } from "../../../lib/error-message.ts";
 import { getReport, listCategoryNames, type ReportView, reportFileUrl, writeJudgement } from "../api/reports.ts";
 import { HotspotMap } from "./HotspotMap.tsx";
 
-const OVERVIEW = [
-  "reported",
-  "accepted",
-  "settled",
-  "settledGrid",
-  "settledVillage",
-  "settledAbove",
-  "settledOnTime",
-  "settledLate",
-  "escalated",
-  "overdue",
-  "returned",
-  "reopened",
-  "disputesMajor",
-  "agreements",
-  "visits",
-  "closeOuts",
-] as const;
 const RATES: (keyof FigureRates)[] = ["settledInGrid", "settledInCommunity", "onTime", "satisfaction"];
 const isEventFigure = (f: string) => (EVENT_FIGURES as readonly string[]).includes(f);
 const pct = (v: number | null) => (v === null ? "—" : `${v}%`);
@@ -99,7 +90,7 @@ export function ReportDetail({
           size="small"
           pagination={false}
           dataSource={[
-            ...OVERVIEW.map((k) => ({
+            ...REPORT_OVERVIEW_FIGURES.map((k) => ({
               key: k,
               label: t(`figures.name.${k}`),
               now: f.counts[k],
@@ -108,8 +99,23 @@ export function ReportDetail({
           ]}
           columns={[
             { title: t("reports.figure"), dataIndex: "label" },
-            { title: t("reports.thisPeriod"), key: "now", render: (_: unknown, r) => figureCell(r.key, r.now) },
-            { title: t("reports.previousPeriod", { from: f.previous.from, to: f.previous.to }), dataIndex: "before" },
+            {
+              title: t("reports.thisPeriod"),
+              key: "now",
+              align: "right" as const,
+              render: (_: unknown, r) => figureCell(r.key, r.now),
+            },
+            {
+              title: t("reports.previousPeriod", { period: periodText(f.previous, t("reports.periodBetween")) }),
+              dataIndex: "before",
+              align: "right" as const,
+            },
+            {
+              title: t("reports.change"),
+              key: "change",
+              align: "right" as const,
+              render: (_: unknown, r) => (r.now - r.before > 0 ? `+${r.now - r.before}` : String(r.now - r.before)),
+            },
           ]}
         />
         <Descriptions size="small" column={4} style={{ marginTop: 12 }}>
@@ -142,17 +148,48 @@ export function ReportDetail({
             />
           </Card>
           <Card title={t("reports.sections.closeOuts")}>
+            {/* Counts first, then the grids that did not close out by village or community (as the files). */}
             {c.closeOuts.map((d) => (
-              <Typography.Paragraph key={d.day}>
-                {t("reports.closeOutLine", { day: d.day, done: d.done, missing: d.missing })}{" "}
-                {d.grids
-                  .filter((g) => !g.closedOut)
-                  .map((g) => (
-                    <Tag key={g.areaCode} color="red">
-                      {g.name}
-                    </Tag>
-                  ))}
-              </Typography.Paragraph>
+              <div key={d.day} data-testid="report-close-outs">
+                <Typography.Paragraph>
+                  {d.missing === 0
+                    ? t("reports.closeOutAllDone", { day: d.day, done: d.done })
+                    : t("reports.closeOutLine", { day: d.day, done: d.done, missing: d.missing })}
+                </Typography.Paragraph>
+                {d.missing > 0 && (
+                  <Table
+                    rowKey="code"
+                    size="small"
+                    pagination={false}
+                    style={{ marginBottom: 16 }}
+                    dataSource={missingCloseOutsByVillage(d, report.area)}
+                    columns={[
+                      { title: t("reports.closeOutVillage"), dataIndex: "name", width: 200 },
+                      { title: t("reports.closeOutGrids"), dataIndex: "grids", align: "right", width: 90 },
+                      {
+                        title: t("reports.closeOutMissing"),
+                        key: "missing",
+                        align: "right",
+                        width: 90,
+                        render: (_: unknown, g) => g.missing.length,
+                      },
+                      {
+                        title: t("reports.closeOutMissingGrids"),
+                        key: "names",
+                        render: (_: unknown, g) => (
+                          <span title={g.missing.join(GRID_NAME_SEPARATOR)}>
+                            {g.missing.map((name) => (
+                              <Tag key={name} style={{ marginBottom: 4 }}>
+                                {name}
+                              </Tag>
+                            ))}
+                          </span>
+                        ),
+                      },
+                    ]}
+                  />
+                )}
+              </div>
             ))}
             <Typography.Title level={5}>{t("reports.sections.carriedOver")}</Typography.Title>
             <Table

@@ -1,13 +1,38 @@
 import { PlusOutlined } from "@ant-design/icons";
-import type { ClientConfig } from "@wangge/core";
-import { App, Button, Card, DatePicker, Form, Modal, Segmented, Select, Space, Table, Tag, Typography } from "antd";
+import {
+  addDays,
+  type ClientConfig,
+  calendar,
+  chinaDate,
+  isPeriodOver,
+  isWorkingDay,
+  MAX_REPORT_DAYS_BACK,
+  reportPeriodOf,
+  SCHEDULED_REPORT_LEVELS,
+} from "@wangge/core";
+import {
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Empty,
+  Form,
+  Modal,
+  Segmented,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
 import type { Dayjs } from "dayjs";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useFormFail } from "../../../components/useFormFail.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { useMyAreas } from "../../../lib/map/my-areas.ts";
-import { listReports, type ReportKind, type ReportSummary, requestReport } from "../api/reports.ts";
+import { getWorkCalendar, listReports, type ReportKind, type ReportSummary, requestReport } from "../api/reports.ts";
 import { ReportDetail } from "./ReportDetail.tsx";
 
 const KINDS: ReportKind[] = ["daily", "weekly", "monthly"];
@@ -45,6 +70,12 @@ export function ReportsPage({
   }, [kind, area, offset, message, t]);
   useEffect(load, [load]);
   const areaOptions = useMemo(() => (mine?.areas ?? []).map((a) => ({ value: a.code, label: a.name })), [mine]);
+  // Reports are written on schedule for counties and townships only: a grid head's or a village's
+  // page says so, and offers the report of their own area on demand.
+  const unscheduled = (mine?.areas ?? []).filter(
+    (a) => !(SCHEDULED_REPORT_LEVELS as readonly string[]).includes(a.level),
+  );
+  const onlyUnscheduled = mine !== undefined && mine.areas.length > 0 && unscheduled.length === mine.areas.length;
   if (openId)
     return (
       <ReportDetail
@@ -102,7 +133,19 @@ export function ReportsPage({
           size="small"
           loading={!list}
           dataSource={list?.items ?? []}
-          locale={{ emptyText: t("reports.none") }}
+          locale={{
+            emptyText: onlyUnscheduled ? (
+              <Empty description={t("reports.noneUnscheduled", { areas: unscheduled.map((a) => a.name).join("、") })}>
+                <Button type="primary" icon={<PlusOutlined />} onClick={() => setAsking(true)}>
+                  {unscheduled.length === 1
+                    ? t("reports.generateForArea", { area: unscheduled[0]?.name })
+                    : t("reports.generate")}
+                </Button>
+              </Empty>
+            ) : (
+              t("reports.none")
+            ),
+          }}
           pagination={{
             current: offset / 20 + 1,
             pageSize: 20,
@@ -172,9 +215,11 @@ function GenerateDialog({
   onDone: (id: string) => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const fail = useFormFail();
   const [form] = Form.useForm<{ kind: ReportKind; area: string; day: Dayjs }>();
+  const kind = Form.useWatch("kind", form) ?? "daily";
   const [busy, setBusy] = useState(false);
+  const isPast = useReportableDay(open);
   // One id per dialog opening: a double click or a retry answers the same report.
   const [requestId, setRequestId] = useState(() => crypto.randomUUID());
   useEffect(() => {
@@ -190,8 +235,8 @@ function GenerateDialog({
       const r = await requestReport({ id: requestId, kind: v.kind, area: v.area, day: v.day.format("YYYY-MM-DD") });
       onDone(r.id);
     } catch (e) {
-      const err = toApiError(e);
-      message.error(t(errorMessageKey(err.code)));
+      // The day's problem (a period not over, a rest day taken in by a later report) under the day.
+      fail(e, form);
     } finally {
       setBusy(false);
     }
@@ -220,9 +265,39 @@ function GenerateDialog({
           <Select showSearch optionFilterProp="label" options={areas} />
         </Form.Item>
         <Form.Item name="day" label={t("reports.day")} rules={[{ required: true, message: t("reports.dayRequired") }]}>
-          <DatePicker style={{ width: "100%" }} />
+          <DatePicker style={{ width: "100%" }} disabledDate={(d) => !isPast(kind, d.format("YYYY-MM-DD"))} />
         </Form.Item>
       </Form>
     </Modal>
   );
+}
+
+/**
+ * Whether a report of a kind can be written for a day, by the rule the server applies (core's
+ * report periods): the period holding it is over and began no more than MAX_REPORT_DAYS_BACK days
+ * ago. Daily periods follow the working calendar (a rest day belongs to the next working day's
+ * report), loaded for the years around today; until it loads, weekends count as rest days.
+ */
+function useReportableDay(open: boolean) {
+  const [days, setDays] = useState<{ holidays: string[]; workdays: string[] }>({ holidays: [], workdays: [] });
+  useEffect(() => {
+    if (!open) return;
+    const year = Number(chinaDate(new Date()).slice(0, 4));
+    Promise.all([year - 1, year, year + 1].map((y) => getWorkCalendar(y).catch(() => []))).then((years) => {
+      const all = years.flat();
+      setDays({
+        holidays: all.filter((d) => d.kind === "holiday").map((d) => d.day),
+        workdays: all.filter((d) => d.kind === "workday").map((d) => d.day),
+      });
+    });
+  }, [open]);
+  return useMemo(() => {
+    const cal = calendar(days);
+    const isWorking = (day: string) => isWorkingDay(day, cal);
+    return (kind: ReportKind, day: string) => {
+      const today = chinaDate(new Date());
+      const period = reportPeriodOf(kind, day, isWorking);
+      return isPeriodOver(period, today) && period.from >= addDays(today, -MAX_REPORT_DAYS_BACK);
+    };
+  }, [days]);
 }
