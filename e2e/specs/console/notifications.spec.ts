@@ -109,8 +109,9 @@ describe("the console's notifications bell", () => {
     await expectFullyTranslated(page, "zh-CN");
 
     await page.getByText("English", { exact: true }).click();
-    if (!(await page.getByTestId("console-notifications").isVisible()))
-      await page.getByRole("button", { name: /^Notifications/ }).click();
+    // Choosing the language is a click outside the bell: it closes; opened again, it speaks English.
+    await page.getByTestId("console-notifications").waitFor({ state: "hidden" });
+    await page.getByRole("button", { name: /^Notifications/ }).click();
     const itemEn = page
       .getByTestId("console-notification")
       .filter({
