@@ -6,7 +6,7 @@ import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
 import { useTimeFormat } from "../../../lib/format-time.ts";
 import { type EventNotification, eventNotifications, markNotificationsRead } from "../api/notices.ts";
-import { notificationText } from "../lib/notification-text.ts";
+import { notificationText } from "./notification-text.ts";
 
 /** How often the bell asks for news while the console is open (and whenever it is opened). */
 const REFRESH_MS = 120_000;

@@ -14,8 +14,8 @@ import {
   noticeInbox,
   readNotice,
 } from "../api/notices.ts";
-import { notificationText } from "../lib/notification-text.ts";
 import { NoticeView } from "./NoticeView.tsx";
+import { notificationText } from "./notification-text.ts";
 
 /**
  * 通知 in the field app (/field/notices): the notices sent to the worker's areas, urgent unread first;
