@@ -46,7 +46,8 @@ describe("the console's notifications bell", () => {
     const list = page.getByTestId("console-notifications");
     const item = list.locator(".ant-list-item").filter({ hasText: event.number }).first();
     await item.getByText("已受理").waitFor();
-    await item.getByText("办理进度更新").waitFor();
+    // Each kind of news says what it is: here the grid head's acceptance.
+    await item.getByText("办理进度：受理").waitFor();
     await expectFullyTranslated(page, "zh-CN");
     // Opening it opens the event in 事件办理.
     await item.click();
@@ -67,6 +68,66 @@ describe("the console's notifications bell", () => {
     await page.getByRole("button", { name: "Notifications", exact: true }).click();
     await page.getByTestId("console-notifications").getByText(event.number, { exact: false }).first().waitFor();
     await expectFullyTranslated(page, "en");
+    expect(pageErrors).toEqual([]);
+    expect(externalRequests).toEqual([]);
+    await context.close();
+  });
+
+  it("tells the township official of the demo's risk alert in her language only, as an alert, at Shanghai time on a browser in UTC, in Chinese and English", async () => {
+    const { page, context, pageErrors, externalRequests } = await newPage(browser());
+    await signInViaApi(page, baseUrl, "demo.township", demoPassword);
+    const told = (
+      (await (await page.request.get(`${baseUrl}/api/v1/notifications?limit=30`)).json()).items as {
+        kind: string;
+        createdAt: string;
+        alert: { kind: string } | null;
+      }[]
+    ).find((n) => n.kind === "alert" && n.alert?.kind === "repeated_disputes");
+    expect(told, "the demo's repeated-disputes alert is told to the township official").toBeDefined();
+    // The journeys' browser runs in UTC: the bell must still show the deployment's (Asia/Shanghai) time.
+    const shanghai = (lang: string) =>
+      new Intl.DateTimeFormat(lang, {
+        timeZone: "Asia/Shanghai",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+        hourCycle: "h23",
+      }).format(new Date(told?.createdAt as string));
+
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole("button", { name: /^消息通知/ }).click();
+    const item = page
+      .getByTestId("console-notification")
+      .filter({ has: page.getByTestId("notification-title").getByText("风险预警：重复纠纷", { exact: true }) })
+      .first();
+    await item.getByTestId("notification-subtitle").getByText("新的风险预警，请到风险预警页签收处置").waitFor();
+    await item.getByTestId("notification-time").getByText(shanghai("zh-CN"), { exact: true }).waitFor();
+    expect(await item.textContent()).not.toMatch(/Risk alert|events\.state|办理进度/);
+    await expectFullyTranslated(page, "zh-CN");
+
+    await page.getByText("English", { exact: true }).click();
+    // Choosing the language is a click outside the bell: it closes; opened again, it speaks English.
+    await page.getByTestId("console-notifications").waitFor({ state: "hidden" });
+    await page.getByRole("button", { name: /^Notifications/ }).click();
+    const itemEn = page
+      .getByTestId("console-notification")
+      .filter({
+        has: page.getByTestId("notification-title").getByText("Risk alert: Repeated disputes", { exact: true }),
+      })
+      .first();
+    await itemEn
+      .getByTestId("notification-subtitle")
+      .getByText(/^New risk alert/)
+      .waitFor();
+    await itemEn.getByTestId("notification-time").getByText(shanghai("en"), { exact: true }).waitFor();
+    expect(await itemEn.getByTestId("notification-title").textContent()).not.toMatch(/风险预警/);
+    await expectFullyTranslated(page, "en");
+    // Opening it opens the risk page, where the alert's state now is shown.
+    await itemEn.click();
+    await page.waitForURL(/\/risk$/);
     expect(pageErrors).toEqual([]);
     expect(externalRequests).toEqual([]);
     await context.close();

@@ -183,9 +183,19 @@ describe("door-knocking visits on the phone", () => {
     const reported = await (await page.request.get(`${baseUrl}/api/v1/events?box=reported&limit=200`)).json();
     expect(reported.filter((e: { description: string }) => e.description === need)).toHaveLength(1);
 
-    // The event's page on the phone shows when it happened.
+    // The event's page on the phone shows when it happened, at Shanghai time on this UTC browser.
     await page.goto(`${baseUrl}/field/tasks/${eventId}`);
-    await page.getByTestId("task-occurred-at").waitFor();
+    const shanghai = new Intl.DateTimeFormat("zh-CN", {
+      timeZone: "Asia/Shanghai",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(event.occurredAt));
+    await page.getByTestId("task-occurred-at").getByText(shanghai, { exact: true }).waitFor();
     expect(pageErrors).toEqual([]);
     await context.close();
   });

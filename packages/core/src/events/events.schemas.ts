@@ -346,6 +346,34 @@ export const NotificationsQuerySchema = z
   })
   .strict();
 
+/**
+ * The figures of an alert a notification carries: those its one-line summary is written from, in
+ * the reader's language (never the care tags behind a care alert: a notification is no place for them).
+ */
+export const ALERT_NOTIFICATION_FIGURES = [
+  "count",
+  "windowDays",
+  "match",
+  "threshold",
+  "reason",
+  "unsettledDays",
+  "daysLate",
+  "dateName",
+] as const;
+
+/** A risk alert told in a notification, as data the apps put in words in the reader's language. */
+export const AlertNotificationSchema = z.object({
+  id: z.uuid(),
+  /** The rule's kind (RiskRuleKind). */
+  kind: z.string(),
+  /** The rule's name as its author typed it (personal numbers masked). */
+  ruleName: z.string(),
+  figures: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  /** How many records the alert was raised on. */
+  records: z.number().int(),
+});
+export type AlertNotification = z.infer<typeof AlertNotificationSchema>;
+
 export const NotificationsSchema = z.object({
   unread: z.number().int(),
   items: z.array(
@@ -354,9 +382,15 @@ export const NotificationsSchema = z.object({
       eventId: z.uuid().nullable(),
       kind: z.string(),
       title: z.string(),
+      /**
+       * The event's state when it was told; null for an alert (the state it was raised in goes stale
+       * once it is handled: the risk page shows its state now).
+       */
       state: z.string().nullable(),
       level: z.string().nullable(),
       note: z.string().nullable(),
+      /** For an alert (kind "alert") told since alerts were stored as data; null otherwise. */
+      alert: AlertNotificationSchema.nullable(),
       createdAt: z.string(),
       readAt: z.string().nullable(),
     }),

@@ -1,4 +1,6 @@
 import {
+  ALERT_NOTIFICATION_FIGURES,
+  type AlertNotification,
   type AlertView,
   authorId,
   canView,
@@ -90,12 +92,10 @@ export async function raiseAlert(ctx: AppContext, r: Raise): Promise<boolean> {
       [...new Set(users)].map((userId) => ({
         id: uuidv7(),
         user_id: userId,
+        // The title is for readers that know no alerts; the apps write one from the body's data in
+        // the reader's language (see notifications.service.ts).
         title: redactPersonalNumbers(`风险预警：${kindName["zh-CN"]} / Risk alert: ${kindName.en}`),
-        // As the notifications list reads a body (events' notifications): the state and a note.
-        body: JSON.stringify({
-          state: "open",
-          note: redactPersonalNumbers(`${r.alert.explanation.ruleName}：${r.alert.title}`),
-        }),
+        body: JSON.stringify({ alert: alertNotificationOf(id, r) }),
         created_at: r.alert.raised_at,
       })),
     );
@@ -110,6 +110,20 @@ export async function raiseAlert(ctx: AppContext, r: Raise): Promise<boolean> {
     });
     return true;
   });
+}
+
+/** The alert as its notifications carry it: kind, rule name and the figures its summary needs. */
+function alertNotificationOf(id: string, r: Raise): AlertNotification {
+  const figures = r.alert.explanation.figures as Record<string, string | number | boolean | null>;
+  return {
+    id,
+    kind: r.alert.kind,
+    ruleName: redactPersonalNumbers(r.alert.explanation.ruleName),
+    figures: Object.fromEntries(
+      ALERT_NOTIFICATION_FIGURES.filter((k) => figures[k] !== undefined).map((k) => [k, figures[k] ?? null]),
+    ),
+    records: r.records.length,
+  };
 }
 
 // ---- reading -----------------------------------------------------------------------------------------

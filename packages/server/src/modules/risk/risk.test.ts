@@ -152,6 +152,7 @@ describe("risk rules", () => {
 
 describe("repeated disputes between the same two parties", () => {
   let alertId: string;
+  let toldId: string;
 
   it("raise one alert explaining all three, and never again on later sweeps", async () => {
     const a: [string, string] = ["黄桂兰", PHONE_A];
@@ -240,6 +241,58 @@ describe("repeated disputes between the same two parties", () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe("RISK_ALERT_CLOSED");
     expect((await inject(township, "GET", `/api/v1/alerts/${crypto.randomUUID()}`)).statusCode).toBe(404);
+  });
+
+  it("are told in the township's notifications as data the apps word in the reader's language, with no stale state", async () => {
+    const res = await inject(township, "GET", "/api/v1/notifications?limit=200");
+    expect(res.statusCode).toBe(200);
+    const told = res.json().items.find((n: { alert: { id: string } | null }) => n.alert?.id === alertId);
+    expect(told).toMatchObject({
+      kind: "alert",
+      eventId: null,
+      // The alert is closed by now: the "open" it was raised in is not shown as its state.
+      state: null,
+      note: null,
+      alert: {
+        kind: "repeated_disputes",
+        ruleName: "同一当事人30天内3次纠纷",
+        figures: { count: 3, windowDays: 30, match: "parties" },
+        records: 3,
+      },
+    });
+    expect(Object.keys(told.alert.figures)).not.toContain("basis");
+    toldId = told.id;
+    expect(res.body).not.toContain(PHONE_A);
+  });
+
+  it("told before alerts were data, still read: their text, and no state", async () => {
+    // The township official's own id, read off the notification they were told the alert in.
+    const me = await t.ctx.db
+      .selectFrom("notification")
+      .select("user_id")
+      .where("id", "=", toldId)
+      .executeTakeFirstOrThrow();
+    const id = crypto.randomUUID();
+    await t.ctx.db
+      .insertInto("notification")
+      .values({
+        id,
+        user_id: me.user_id,
+        event_id: null,
+        kind: "alert",
+        title: "风险预警：重复纠纷 / Risk alert: Repeated disputes",
+        body: JSON.stringify({ state: "open", note: "规则：相同当事人 30 天内 3 起纠纷 / 3 disputes" }),
+        created_at: new Date(),
+        read_at: null,
+      })
+      .execute();
+    const res = await inject(township, "GET", "/api/v1/notifications?limit=200");
+    expect(res.json().items.find((n: { id: string }) => n.id === id)).toMatchObject({
+      title: "风险预警：重复纠纷 / Risk alert: Repeated disputes",
+      state: null,
+      note: "规则：相同当事人 30 天内 3 起纠纷 / 3 disputes",
+      alert: null,
+    });
   });
 });
 

@@ -482,7 +482,10 @@ function ConsoleLayout() {
         >
           <Typography.Text strong>{t("app.tagline")}</Typography.Text>
           <Space>
-            <ConsoleBell onOpenEvent={(id) => navigate(`/events?open=${encodeURIComponent(id)}`)} />
+            <ConsoleBell
+              onOpenEvent={(id) => navigate(`/events?open=${encodeURIComponent(id)}`)}
+              onOpenAlerts={() => navigate("/risk")}
+            />
             <LanguageSwitch />
             <Typography.Text data-testid="current-user" translate="no">
               {session.me?.user.displayName}

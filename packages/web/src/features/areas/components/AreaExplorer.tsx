@@ -21,6 +21,7 @@ import type { DataNode } from "antd/es/tree";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormFail } from "../../../components/useFormFail.tsx";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import { useMyAreas } from "../../../lib/map/my-areas.ts";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
@@ -71,6 +72,7 @@ function attach(nodes: DataNode[], key: string, children: DataNode[]): DataNode[
 }
 
 export function AreaExplorer({ config, canManage }: { config: ClientConfig; canManage: boolean }) {
+  const time = useTimeFormat();
   const { t, i18n } = useTranslation();
   const lang = i18n.language === "en" ? "en" : "zh-CN";
   const [all, setAll] = useState<AreaSummary[]>([]);
@@ -246,7 +248,7 @@ export function AreaExplorer({ config, canManage }: { config: ClientConfig; canM
                       {lineage.map((l) => (
                         <span key={`${l.direction}-${l.code}`}>
                           {t(`areas.lineageEntry.${l.change}.${l.direction}`, {
-                            at: new Date(l.at).toLocaleDateString(),
+                            at: time.date(l.at),
                           })}{" "}
                           <Button type="link" size="small" onClick={() => select(l.code)} style={{ padding: 0 }}>
                             <span translate="no">{`${l.name} ${l.code}`}</span>

@@ -21,6 +21,7 @@ import {
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormFail } from "../../../components/useFormFail.tsx";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import {
   addDraftFile,
   type DisclosureSetting,
@@ -219,6 +220,7 @@ function ItemDetail({
   canReview: boolean;
   onChanged: () => void;
 }) {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const { message } = App.useApp();
   const fail = useFormFail();
@@ -260,7 +262,7 @@ function ItemDetail({
         </Descriptions.Item>
         {item.publicityEndsAt && (
           <Descriptions.Item label={t("disclosures.publicityEnds")} span={2}>
-            {new Date(item.publicityEndsAt).toLocaleString()}
+            {time.dateTime(item.publicityEndsAt)}
           </Descriptions.Item>
         )}
       </Descriptions>
@@ -400,7 +402,7 @@ function ItemDetail({
             {[
               v.createdBy && t("disclosures.writtenBy", { name: v.createdBy }),
               v.reviewedBy && t("disclosures.reviewedBy", { name: v.reviewedBy }),
-              v.publishedAt && t("disclosures.publishedAt", { at: new Date(v.publishedAt).toLocaleString() }),
+              v.publishedAt && t("disclosures.publishedAt", { at: time.dateTime(v.publishedAt) }),
             ]
               .filter(Boolean)
               .join(" · ")}
@@ -458,6 +460,7 @@ function CommentTable({
   onChanged: () => void;
   showItem?: boolean;
 }) {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const { message } = App.useApp();
   const fail = useFormFail();
@@ -526,7 +529,7 @@ function CommentTable({
           {
             title: t("disclosures.dueAt"),
             dataIndex: "dueAt",
-            render: (v: string | null) => (v ? new Date(v).toLocaleString() : ""),
+            render: (v: string | null) => (v ? time.dateTime(v) : ""),
           },
           {
             title: t("disclosures.answer"),

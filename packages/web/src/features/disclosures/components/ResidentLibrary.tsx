@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Route, Routes, useNavigate, useParams } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import {
   type DisclosureList,
   getDisclosure,
@@ -218,8 +219,6 @@ export function periodText(t: (k: string, o?: Record<string, string>) => string,
   return key;
 }
 
-const dateTime = (iso: string) => new Date(iso).toLocaleString();
-
 function FinanceTableView({ v }: { v: PublicDisclosure["current"] }) {
   const { t } = useTranslation();
   if (!v.financeLines) return null;
@@ -291,6 +290,7 @@ function VersionBody({ id, v }: { id: string; v: PublicDisclosure["current"] }) 
 }
 
 function ItemPage({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: () => void }) {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const { id = "" } = useParams();
   const navigate = useNavigate();
@@ -313,12 +313,12 @@ function ItemPage({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: () => v
         </h2>
         <div style={{ color: "#666", fontSize: 13 }}>
           <span translate="no">{item.areaName}</span> · {periodText(t, item.periodKind, item.periodKey)} ·{" "}
-          {t("disclosures.publishedAt", { at: dateTime(v.publishedAt) })}
+          {t("disclosures.publishedAt", { at: time.dateTime(v.publishedAt) })}
         </div>
         {item.publicityEndsAt && (
           <Tag color={item.acceptsObjections ? "primary" : "default"} style={{ marginTop: 6 }}>
             {item.acceptsObjections
-              ? t("disclosures.publicityUntil", { at: dateTime(item.publicityEndsAt) })
+              ? t("disclosures.publicityUntil", { at: time.dateTime(item.publicityEndsAt) })
               : t("disclosures.publicityEnded")}
           </Tag>
         )}
@@ -336,7 +336,7 @@ function ItemPage({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: () => v
             {item.earlier.map((e) => (
               <List.Item
                 key={e.version}
-                description={t("disclosures.publishedAt", { at: dateTime(e.publishedAt) })}
+                description={t("disclosures.publishedAt", { at: time.dateTime(e.publishedAt) })}
                 extra={e.incomeFen !== null ? `${formatFen(e.incomeFen)} / ${formatFen(e.expenseFen ?? 0)}` : undefined}
               >
                 {t("disclosures.versionN", { version: String(e.version) })} <span translate="no">{e.title}</span>

@@ -27,6 +27,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AreaName } from "../../../components/AreaName.tsx";
 import { ReasonModal } from "../../../components/ReasonModal.tsx";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import { WgMap } from "../../../lib/map/WgMap.tsx";
 import {
   type Attachment,
@@ -83,6 +84,7 @@ export function EventDetailDrawer({
   onClose: () => void;
   onChanged: () => void;
 }) {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const lang = useLang();
   const fail = useFail();
@@ -184,11 +186,11 @@ export function EventDetailDrawer({
                       {event.state === "suspended" ? t("events.clockStopped") : <DueText dueAt={event.dueAt} />}
                     </Descriptions.Item>
                     <Descriptions.Item label={t("eventTime.occurredAt")}>
-                      <span data-testid="event-occurred-at">{new Date(event.occurredAt).toLocaleString(lang)}</span>
+                      <span data-testid="event-occurred-at">{time.dateTime(event.occurredAt)}</span>
                     </Descriptions.Item>
                     {Date.parse(event.createdAt) - Date.parse(event.occurredAt) >= 60_000 && (
                       <Descriptions.Item label={t("eventTime.receivedAt")}>
-                        {new Date(event.createdAt).toLocaleString(lang)}
+                        {time.dateTime(event.createdAt)}
                       </Descriptions.Item>
                     )}
                     <Descriptions.Item label={t("events.reporter")}>
@@ -348,7 +350,7 @@ export function EventDetailDrawer({
                           {t(`events.step.${s.action}`)} · {t(`events.level.${s.level}`)}
                         </Typography.Text>
                         <Typography.Text type="secondary">
-                          {new Date(s.at).toLocaleString(lang)} · <span translate="no">{s.actorName ?? ""}</span>
+                          {time.dateTime(s.at)} · <span translate="no">{s.actorName ?? ""}</span>
                         </Typography.Text>
                         {s.note && (
                           <Typography.Text translate="no" style={{ whiteSpace: "pre-wrap" }}>

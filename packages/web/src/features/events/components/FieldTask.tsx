@@ -6,6 +6,7 @@ import { useParams } from "react-router";
 import { MobileTextDialog } from "../../../components/MobileTextDialog.tsx";
 import { PhotoPicker } from "../../../components/PhotoPicker.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import { LazyWgMap } from "../../../lib/map/LazyWgMap.tsx";
 import { BackBar, Loaded, useLoad } from "../../../lib/mobile-load.tsx";
 import { useVault } from "../../../lib/offline/field-vault.tsx";
@@ -69,6 +70,7 @@ const FIELD_ACTIONS: EventAction[] = ["accept", "start", "resolve", "return", "e
  * when it gives one.
  */
 export function FieldTask() {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const due = useDueText();
   const { id = "" } = useParams();
@@ -168,7 +170,7 @@ export function FieldTask() {
               {e.dueAt && clockRuns(e.state as EventState) && (
                 <List.Item extra={due(e.dueAt)}>{t("events.due")}</List.Item>
               )}
-              <List.Item extra={<span data-testid="task-occurred-at">{new Date(e.occurredAt).toLocaleString()}</span>}>
+              <List.Item extra={<span data-testid="task-occurred-at">{time.dateTime(e.occurredAt)}</span>}>
                 {t("eventTime.occurredAt")}
               </List.Item>
               {(e.address || place) && (
@@ -244,7 +246,7 @@ export function FieldTask() {
                         title={t(`events.step.${s.action}`, { defaultValue: s.action })}
                         description={
                           <span translate="no">
-                            {[new Date(s.at).toLocaleString(), s.actorName, s.note].filter(Boolean).join(" · ")}
+                            {[time.dateTime(s.at), s.actorName, s.note].filter(Boolean).join(" · ")}
                           </span>
                         }
                       />

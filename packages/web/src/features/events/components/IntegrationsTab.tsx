@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AreaName } from "../../../components/AreaName.tsx";
 import { AreaSelect } from "../../../components/AreaSelect.tsx";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import {
   createOpen311Key,
   type IntakeDevice,
@@ -39,6 +40,7 @@ function ShownOnce({ secret, onClose }: { secret: string | undefined; onClose: (
 }
 
 function Open311Keys() {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const fail = useFail();
   const { modal } = App.useApp();
@@ -103,7 +105,7 @@ function Open311Keys() {
           {
             title: t("events.lastUsed"),
             dataIndex: "lastUsedAt",
-            render: (v: string | null) => (v ? new Date(v).toLocaleString() : "—"),
+            render: (v: string | null) => (v ? time.dateTime(v) : "—"),
           },
           {
             title: "",
@@ -133,6 +135,7 @@ function Open311Keys() {
 }
 
 function Devices() {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const lang = useLang();
   const fail = useFail();
@@ -209,7 +212,7 @@ function Devices() {
           {
             title: t("events.lastUsed"),
             dataIndex: "lastSeenAt",
-            render: (v: string | null) => (v ? new Date(v).toLocaleString() : "—"),
+            render: (v: string | null) => (v ? time.dateTime(v) : "—"),
           },
           {
             title: "",

@@ -20,6 +20,7 @@ import { useTranslation } from "react-i18next";
 import { PhotoPicker } from "../../../components/PhotoPicker.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import type { Photo } from "../../../lib/photo.ts";
 import {
   type EventCategory,
@@ -221,6 +222,7 @@ export function ResidentReportForm({ onReported }: { onReported: (id: string) =>
 
 /** One of the resident's reports: where it is, what was done, and their verdict once it is settled. */
 export function ResidentReportDetail({ id, onBack }: { id: string; onBack: () => void }) {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const fail = useToastFail();
   const [event, setEvent] = useState<EventDetail>();
@@ -311,7 +313,7 @@ export function ResidentReportDetail({ id, onBack }: { id: string; onBack: () =>
                 key={`${s.at}-${s.action}`}
                 status="finish"
                 title={t(`events.step.${s.action}`)}
-                description={`${new Date(s.at).toLocaleString()}${s.note ? ` · ${s.note}` : ""}`}
+                description={`${time.dateTime(s.at)}${s.note ? ` · ${s.note}` : ""}`}
               />
             ))}
         </Steps>

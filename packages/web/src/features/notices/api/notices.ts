@@ -1,3 +1,4 @@
+import type { AlertNotification } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
 /** Notices (通知公告) and cloud broadcast (云广播) over /api/v1/notices, /resident and /broadcast. */
@@ -81,6 +82,8 @@ export interface EventNotification {
   title: string;
   state: string | null;
   note: string | null;
+  /** A risk alert's data (kind "alert"), worded in the reader's language by notificationText. */
+  alert: AlertNotification | null;
   createdAt: string;
   readAt: string | null;
 }

@@ -4,18 +4,29 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import { type EventNotification, eventNotifications, markNotificationsRead } from "../api/notices.ts";
+import { notificationText } from "./notification-text.ts";
 
 /** How often the bell asks for news while the console is open (and whenever it is opened). */
 const REFRESH_MS = 120_000;
 
 /**
  * The console's bell: the signed-in user's notifications (GET /notifications) — what became of the
- * events they reported or follow, and what was assigned to them — with the unread count on it.
- * Opening one marks it read and opens its event (/events?open=…); "mark all read" clears the count.
+ * events they reported or follow, what was assigned to them, the risk alerts raised in their area —
+ * with the unread count on it. Opening one marks it read
+ * and opens its event (/events?open=…) or the risk page; "mark all read" clears the count. Texts are in
+ * the reader's language and times in the deployment's zone.
  */
-export function ConsoleBell({ onOpenEvent }: { onOpenEvent: (eventId: string) => void }) {
-  const { t } = useTranslation();
+export function ConsoleBell({
+  onOpenEvent,
+  onOpenAlerts,
+}: {
+  onOpenEvent: (eventId: string) => void;
+  onOpenAlerts: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const time = useTimeFormat();
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [data, setData] = useState<{ unread: number; items: EventNotification[] }>();
@@ -50,35 +61,43 @@ export function ConsoleBell({ onOpenEvent }: { onOpenEvent: (eventId: string) =>
         size="small"
         dataSource={data?.items ?? []}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("notices.bell.none")} /> }}
-        renderItem={(n) => (
-          <List.Item
-            style={{ cursor: n.eventId ? "pointer" : undefined, paddingInline: 4 }}
-            onClick={() => {
-              if (!n.readAt) markRead([n.id]).catch(fail);
-              if (n.eventId) {
-                setOpen(false);
-                onOpenEvent(n.eventId);
-              }
-            }}
-            extra={n.state ? <Tag>{t(`events.state.${n.state}`)}</Tag> : undefined}
-          >
-            <List.Item.Meta
-              avatar={<Badge status={n.readAt ? "default" : "processing"} />}
-              title={
-                <Typography.Text strong={!n.readAt} translate="no">
-                  {n.title}
-                </Typography.Text>
-              }
-              description={
-                <Space direction="vertical" size={0}>
-                  <span>{n.kind === "assign" ? t("notices.bell.assigned") : t("notices.bell.progress")}</span>
-                  {n.note && <span translate="no">{n.note}</span>}
-                  <span>{new Date(n.createdAt).toLocaleString()}</span>
-                </Space>
-              }
-            />
-          </List.Item>
-        )}
+        renderItem={(n) => {
+          const text = notificationText(t, i18n.language, n);
+          const isAlert = n.kind === "alert";
+          return (
+            <List.Item
+              style={{ cursor: n.eventId || isAlert ? "pointer" : undefined, paddingInline: 4 }}
+              data-testid="console-notification"
+              onClick={() => {
+                if (!n.readAt) markRead([n.id]).catch(fail);
+                if (n.eventId) {
+                  setOpen(false);
+                  onOpenEvent(n.eventId);
+                } else if (isAlert) {
+                  setOpen(false);
+                  onOpenAlerts();
+                }
+              }}
+              extra={n.state ? <Tag>{t(`events.state.${n.state}`)}</Tag> : undefined}
+            >
+              <List.Item.Meta
+                avatar={<Badge status={n.readAt ? "default" : "processing"} />}
+                title={
+                  <Typography.Text strong={!n.readAt} translate="no" data-testid="notification-title">
+                    {text.title}
+                  </Typography.Text>
+                }
+                description={
+                  <Space direction="vertical" size={0}>
+                    <span data-testid="notification-subtitle">{text.subtitle}</span>
+                    {text.note && <span translate="no">{text.note}</span>}
+                    <span data-testid="notification-time">{time.dateTime(n.createdAt)}</span>
+                  </Space>
+                }
+              />
+            </List.Item>
+          );
+        }}
       />
     </div>
   );

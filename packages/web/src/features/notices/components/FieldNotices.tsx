@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Route, Routes, useNavigate, useParams } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import {
   type EventNotification,
   eventNotifications,
@@ -14,6 +15,7 @@ import {
   readNotice,
 } from "../api/notices.ts";
 import { NoticeView } from "./NoticeView.tsx";
+import { notificationText } from "./notification-text.ts";
 
 /**
  * 通知 in the field app (/field/notices): the notices sent to the worker's areas, urgent unread first;
@@ -35,11 +37,12 @@ function useToastFail() {
 }
 
 function FieldNoticeList() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const fail = useToastFail();
   const [items, setItems] = useState<InboxNotice[]>();
   const [events, setEvents] = useState<EventNotification[]>();
+  const time = useTimeFormat();
   useEffect(() => {
     noticeInbox().then(
       (inbox) => setItems(inbox.items),
@@ -65,7 +68,7 @@ function FieldNoticeList() {
             prefix={n.readAt ? undefined : <Badge content={Badge.dot} />}
             description={
               <>
-                <span translate="no">{n.areaName}</span> · {new Date(n.sentAt).toLocaleString()}
+                <span translate="no">{n.areaName}</span> · {time.dateTime(n.sentAt)}
               </>
             }
             extra={n.urgent ? <Tag color="danger">{t("notices.urgent")}</Tag> : undefined}
@@ -81,10 +84,10 @@ function FieldNoticeList() {
             key={n.id}
             prefix={n.readAt ? undefined : <Badge content={Badge.dot} />}
             onClick={n.eventId ? () => navigate(`/tasks/${n.eventId}`) : undefined}
-            description={new Date(n.createdAt).toLocaleString()}
+            description={`${notificationText(t, i18n.language, n).subtitle} · ${time.dateTime(n.createdAt)}`}
             extra={n.state ? <Tag>{t(`events.state.${n.state}`)}</Tag> : undefined}
           >
-            <span translate="no">{n.title}</span>
+            <span translate="no">{notificationText(t, i18n.language, n).title}</span>
           </List.Item>
         ))}
       </List>

@@ -1,10 +1,12 @@
 import { Card, Tag } from "antd-mobile";
 import { useTranslation } from "react-i18next";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import type { InboxNotice } from "../api/notices.ts";
 
 /** One received notice as the phone apps show it: urgent marked, where it is from, when. */
 export function NoticeView({ notice }: { notice: InboxNotice }) {
   const { t } = useTranslation();
+  const time = useTimeFormat();
   return (
     <Card
       title={
@@ -22,7 +24,7 @@ export function NoticeView({ notice }: { notice: InboxNotice }) {
         {notice.body}
       </p>
       <p style={{ color: "#888", fontSize: "0.85em", marginBottom: 0 }}>
-        <span translate="no">{notice.areaName}</span> · {new Date(notice.sentAt).toLocaleString()}
+        <span translate="no">{notice.areaName}</span> · {time.dateTime(notice.sentAt)}
       </p>
     </Card>
   );

@@ -21,6 +21,7 @@ import { useTranslation } from "react-i18next";
 import { AreaSelect } from "../../../components/AreaSelect.tsx";
 import { useFormFail } from "../../../components/useFormFail.tsx";
 import { apiFetch } from "../../../lib/api-client.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import {
   getNoticeDelivery,
   type Loudspeaker,
@@ -61,6 +62,7 @@ export function NoticesPage({ canSend, canConfigure }: { canSend: boolean; canCo
 }
 
 function SentNotices() {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const fail = useFormFail();
   const [notices, setNotices] = useState<Notice[]>();
@@ -99,7 +101,7 @@ function SentNotices() {
           {
             title: t("notices.sentAt"),
             dataIndex: "sentAt",
-            render: (v: string) => new Date(v).toLocaleString(),
+            render: (v: string) => time.dateTime(v),
           },
           {
             title: t("notices.readBy"),
@@ -256,6 +258,7 @@ function SendNoticeDrawer({
 }
 
 function DeliveryDrawer({ id, onClose }: { id: string | undefined; onClose: () => void }) {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const fail = useFormFail();
   const [detail, setDetail] = useState<NoticeDeliveryDetail>();
@@ -315,7 +318,7 @@ function DeliveryDrawer({ id, onClose }: { id: string | undefined; onClose: () =
               {
                 title: t("notices.doneAt"),
                 dataIndex: "doneAt",
-                render: (v: string | null) => (v ? new Date(v).toLocaleString() : "—"),
+                render: (v: string | null) => (v ? time.dateTime(v) : "—"),
               },
               { title: t("notices.detail"), dataIndex: "detail", render: (v: string | null) => v ?? "" },
             ]}
@@ -338,7 +341,7 @@ function DeliveryDrawer({ id, onClose }: { id: string | undefined; onClose: () =
               {
                 title: t("notices.readAt"),
                 dataIndex: "readAt",
-                render: (v: string | null) => (v ? new Date(v).toLocaleString() : t("notices.unread")),
+                render: (v: string | null) => (v ? time.dateTime(v) : t("notices.unread")),
               },
             ]}
           />
@@ -349,6 +352,7 @@ function DeliveryDrawer({ id, onClose }: { id: string | undefined; onClose: () =
 }
 
 function Loudspeakers() {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const fail = useFormFail();
   const { modal } = App.useApp();
@@ -406,7 +410,7 @@ function Loudspeakers() {
           {
             title: t("notices.lastSeen"),
             dataIndex: "lastSeenAt",
-            render: (v: string | null) => (v ? new Date(v).toLocaleString() : "—"),
+            render: (v: string | null) => (v ? time.dateTime(v) : "—"),
           },
           {
             title: "",

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Route, Routes, useNavigate, useParams } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import {
   chooseVillage,
   type EventNotification,
@@ -42,6 +43,7 @@ function Inbox() {
   const fail = useToastFail();
   const [notices, setNotices] = useState<InboxNotice[]>();
   const [progress, setProgress] = useState<{ unread: number; items: EventNotification[] }>();
+  const time = useTimeFormat();
   useEffect(() => {
     noticeInbox().then(
       (inbox) => setNotices(inbox.items),
@@ -64,7 +66,7 @@ function Inbox() {
             prefix={n.readAt ? undefined : <Badge content={Badge.dot} />}
             description={
               <>
-                <span translate="no">{n.areaName}</span> · {new Date(n.sentAt).toLocaleDateString()}
+                <span translate="no">{n.areaName}</span> · {time.date(n.sentAt)}
               </>
             }
             extra={n.urgent ? <Tag color="danger">{t("notices.urgent")}</Tag> : undefined}
@@ -112,7 +114,7 @@ function Inbox() {
             key={n.id}
             prefix={n.readAt ? undefined : <Badge content={Badge.dot} />}
             onClick={n.eventId ? () => navigate(`/reports/${n.eventId}`) : undefined}
-            description={new Date(n.createdAt).toLocaleString()}
+            description={time.dateTime(n.createdAt)}
             extra={n.state ? <Tag>{t(`events.state.${n.state}`)}</Tag> : undefined}
           >
             <span translate="no">{n.title}</span>

@@ -20,6 +20,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AreaSelect } from "../../../components/AreaSelect.tsx";
 import { useFormFail } from "../../../components/useFormFail.tsx";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import {
   addMilestone,
   addProjectFile,
@@ -262,6 +263,7 @@ function ProjectForm({ project, onSaved }: { project?: ManagedProject; onSaved: 
 }
 
 function ProjectDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const { message } = App.useApp();
   const fail = useFormFail();
@@ -345,7 +347,7 @@ function ProjectDetail({ id, onChanged }: { id: string; onChanged: () => void })
                 <Space direction="vertical" size={0}>
                   <span>
                     {t("projects.versionN", { version: String(v.version) })} · {formatFen(v.budgetFen)} ·{" "}
-                    {new Date(v.publishedAt).toLocaleString()} · <span translate="no">{v.publishedBy}</span>
+                    {time.dateTime(v.publishedAt)} · <span translate="no">{v.publishedBy}</span>
                   </span>
                   {v.reason && (
                     <Typography.Text type="secondary" translate="no">

@@ -5,6 +5,7 @@ import { AreaName } from "../../../components/AreaName.tsx";
 import { ReasonModal } from "../../../components/ReasonModal.tsx";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import {
   type AccessEntry,
   getAccessLog,
@@ -49,6 +50,7 @@ export function PersonCard({
   /** More of the person's record, composed by the app (their visits). */
   extra?: ((personId: string) => ReactNode) | undefined;
 }) {
+  const time = useTimeFormat();
   const { t, i18n } = useTranslation();
   const lang = i18n.language === "en" ? "en" : "zh-CN";
   const { message } = App.useApp();
@@ -158,7 +160,7 @@ export function PersonCard({
             pagination={false}
             dataSource={log}
             columns={[
-              { title: t("registry.when"), dataIndex: "at", render: (v: string) => new Date(v).toLocaleString() },
+              { title: t("registry.when"), dataIndex: "at", render: (v: string) => time.dateTime(v) },
               {
                 title: t("registry.who"),
                 dataIndex: "username",

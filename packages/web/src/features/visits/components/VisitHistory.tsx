@@ -4,11 +4,13 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import { listVisitHistory, type Visit } from "../api/visits.ts";
 
 /** A household's or a person's door-knocking visits, newest first (on their cards in the console). */
 export function VisitHistory({ householdId, personId }: { householdId?: string; personId?: string }) {
   const { t } = useTranslation();
+  const time = useTimeFormat();
   const { message } = App.useApp();
   const [visits, setVisits] = useState<Visit[]>();
   const fail = useCallback((e: unknown) => message.error(t(errorMessageKey(toApiError(e).code))), [message, t]);
@@ -31,20 +33,23 @@ export function VisitHistory({ householdId, personId }: { householdId?: string; 
           loading={!visits}
           pagination={false}
           dataSource={visits ?? []}
-          columns={visitColumns(t)}
+          columns={visitColumns(t, time.dateTime)}
         />
       )}
     </section>
   );
 }
 
-/** A visit's columns (time, kind, outcome, findings, note, who recorded it), shared by the visit lists. */
-export function visitColumns(t: TFunction) {
+/**
+ * A visit's columns (time, kind, outcome, findings, note, who recorded it), shared by the visit lists;
+ * times written by the caller's useTimeFormat (the deployment's zone).
+ */
+export function visitColumns(t: TFunction, dateTime: (iso: string) => string) {
   return [
     {
       title: t("visits.visitedAt"),
       dataIndex: "visitedAt",
-      render: (v: string) => new Date(v).toLocaleString(),
+      render: (v: string) => dateTime(v),
     },
     { title: t("visits.kind"), dataIndex: "kind", render: (v: string) => t(`visits.kinds.${v}`) },
     {

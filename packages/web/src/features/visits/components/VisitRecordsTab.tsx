@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import { listAreaVisits, type Visit } from "../api/visits.ts";
 import { visitColumns } from "./VisitHistory.tsx";
 
@@ -16,6 +17,7 @@ type Met = "all" | "true" | "false";
  */
 export function VisitRecordsTab({ areaCode }: { areaCode: string | null }) {
   const { t } = useTranslation();
+  const time = useTimeFormat();
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const code = params.get("areaCode") ?? areaCode;
@@ -109,7 +111,7 @@ export function VisitRecordsTab({ areaCode }: { areaCode: string | null }) {
             dataIndex: "address",
             render: (v: string | null) => <span translate="no">{v ?? "—"}</span>,
           },
-          ...visitColumns(t),
+          ...visitColumns(t, time.dateTime),
         ]}
       />
     </Space>

@@ -20,6 +20,7 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { useTimeFormat } from "../../../lib/format-time.ts";
 import {
   type CloseOutStatus,
   type Coverage,
@@ -211,6 +212,7 @@ const yesterday = () => {
 };
 
 function CloseOutsTab({ areaCode }: { areaCode: string | null }) {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const fail = useFail();
   const [params] = useSearchParams();
@@ -273,9 +275,7 @@ function CloseOutsTab({ areaCode }: { areaCode: string | null }) {
             key: "by",
             render: (_: unknown, g: CloseOutStatus["grids"][number]) => (
               <span translate="no">
-                {g.closeOuts
-                  .map((c) => `${c.confirmedBy ?? "—"} ${new Date(c.confirmedAt).toLocaleTimeString()}`)
-                  .join("；") || "—"}
+                {g.closeOuts.map((c) => `${c.confirmedBy ?? "—"} ${time.time(c.confirmedAt)}`).join("；") || "—"}
               </span>
             ),
           },
@@ -300,6 +300,7 @@ function CloseOutsTab({ areaCode }: { areaCode: string | null }) {
 }
 
 function SignalsTab({ areaCode }: { areaCode: string | null }) {
+  const time = useTimeFormat();
   const { t } = useTranslation();
   const fail = useFail();
   const [signals, setSignals] = useState<VisitSignal[]>();
@@ -316,7 +317,7 @@ function SignalsTab({ areaCode }: { areaCode: string | null }) {
         aria-label={t("visits.signals")}
         dataSource={signals ?? []}
         columns={[
-          { title: t("visits.visitedAt"), dataIndex: "visitedAt", render: (v: string) => new Date(v).toLocaleString() },
+          { title: t("visits.visitedAt"), dataIndex: "visitedAt", render: (v: string) => time.dateTime(v) },
           { title: t("visits.signal"), dataIndex: "kind", render: (v: string) => t(`visits.signalKinds.${v}`) },
           {
             title: t("visits.address"),
