@@ -21,7 +21,7 @@ export async function listNotifications(
         title: r.title,
         // An alert's state at raising ("open", in rows told before alerts were data) is stale once
         // it is handled: none is given, the risk page shows the state it is in now.
-        state: r.kind === "alert" ? null : (body.state ?? null),
+        state: r.kind === "alert" || r.kind === "alert_task" ? null : (body.state ?? null),
         level: body.level ?? null,
         note: body.note ?? null,
         alert: alert?.success ? alert.data : null,

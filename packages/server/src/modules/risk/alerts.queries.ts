@@ -239,11 +239,12 @@ export async function finishTask(
 export async function insertAlertNotifications(
   db: Db,
   rows: { id: string; user_id: string; title: string; body: string; created_at: Date }[],
+  kind: "alert" | "alert_task" = "alert",
 ): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insertInto("notification")
-    .values(rows.map((r) => ({ ...r, event_id: null, kind: "alert", read_at: null })))
+    .values(rows.map((r) => ({ ...r, event_id: null, kind, read_at: null })))
     .execute();
 }
 

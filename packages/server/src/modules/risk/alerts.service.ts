@@ -421,7 +421,8 @@ export async function startPlaybook(
         : {}),
       updated_at: now,
     });
-    // As an alert's notification reads (raiseAlert): a title in both languages, the state and a note.
+    // A task of its own kind (alert_task): a title and a note in both languages, the apps show the
+    // reader's half; no state (the risk page shows the task's).
     const kindName = RISK_RULE_KIND_NAMES[alert.kind as RiskRuleKind];
     const notifications = playbook.steps.flatMap((s) =>
       [...new Set((holders.get(s.role) ?? []).map((h) => h.userId))].map((userId) => ({
@@ -429,13 +430,14 @@ export async function startPlaybook(
         user_id: userId,
         title: redactPersonalNumbers(`预案任务：${s.title} / Playbook task: ${s.title}`),
         body: JSON.stringify({
-          state: "open",
-          note: redactPersonalNumbers(`${kindName["zh-CN"]}：${alert.title}（${alert.area_name}）· ${playbook.name}`),
+          note: redactPersonalNumbers(
+            `${kindName["zh-CN"]}：${alert.title}（${alert.area_name}）· ${playbook.name} / ${kindName.en}: ${alert.title} (${alert.area_name}) · ${playbook.name}`,
+          ),
         }),
         created_at: now,
       })),
     );
-    await insertAlertNotifications(trx, notifications);
+    await insertAlertNotifications(trx, notifications, "alert_task");
     await audit(ctx, trx, actor, meta, row, "risk.alert.playbook", {
       playbookId,
       tasks: playbook.steps.length,

@@ -325,10 +325,19 @@ describe("playbooks", () => {
           .selectFrom("notification")
           .select("title")
           .where("user_id", "=", userId)
-          .where("kind", "=", "alert")
+          .where("kind", "=", "alert_task")
           .execute()
       ).map((n) => n.title);
     expect(await taskNotes(gridWorker.id)).toEqual([expect.stringContaining("网格员上门走访双方")]);
+    // A task of its own kind, in both languages (the apps show the reader's half), with no state.
+    const [told] = await t.ctx.db
+      .selectFrom("notification")
+      .select(["title", "body"])
+      .where("user_id", "=", gridWorker.id)
+      .where("kind", "=", "alert_task")
+      .execute();
+    expect(told?.title).toMatch(/^预案任务：.+ \/ Playbook task: /);
+    expect(JSON.parse(told?.body ?? "{}")).toEqual({ note: expect.stringMatching(/：.+ \/ .+: /) });
     expect(await taskNotes(mediator.id)).toEqual([expect.stringContaining("调解员组织再次调解")]);
     expect(await taskNotes(elsewhere.id)).toEqual([]);
     // Started again (a retry): nobody is told twice.

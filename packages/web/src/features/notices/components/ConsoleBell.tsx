@@ -63,7 +63,7 @@ export function ConsoleBell({
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("notices.bell.none")} /> }}
         renderItem={(n) => {
           const text = notificationText(t, i18n.language, n);
-          const isAlert = n.kind === "alert";
+          const isAlert = n.kind === "alert" || n.kind === "alert_task";
           return (
             <List.Item
               style={{ cursor: n.eventId || isAlert ? "pointer" : undefined, paddingInline: 4 }}

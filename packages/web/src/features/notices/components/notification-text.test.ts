@@ -28,6 +28,24 @@ const alert = {
 };
 
 describe("notificationText", () => {
+  it("words a playbook task in the reader's half of its two languages, as a task of its own", () => {
+    const task = {
+      kind: "alert_task",
+      title: "预案任务：网格员上门走访双方 / Playbook task: 网格员上门走访双方",
+      note: "重复纠纷：邻里纠纷（一网格）· 纠纷预案 / Repeated disputes: 邻里纠纷 (一网格) · 纠纷预案",
+    };
+    expect(notificationText(tIn("zh-CN"), "zh-CN", task)).toEqual({
+      title: "预案任务：网格员上门走访双方",
+      subtitle: "预案任务派给您，请到风险预警页处置",
+      note: "重复纠纷：邻里纠纷（一网格）· 纠纷预案",
+    });
+    expect(notificationText(tIn("en"), "en", task)).toEqual({
+      title: "Playbook task: 网格员上门走访双方",
+      subtitle: "A playbook task for you: handle it under Risk warning",
+      note: "Repeated disputes: 邻里纠纷 (一网格) · 纠纷预案",
+    });
+  });
+
   it("words a risk alert in Chinese only for a Chinese reader, with a subtitle of its own", () => {
     expect(notificationText(tIn("zh-CN"), "zh-CN", alert)).toEqual({
       title: "风险预警：重复纠纷",

@@ -48,6 +48,12 @@ const ALERT_KINDS = new Set([
 ]);
 
 export function notificationText(t: TFunction, lang: string, n: NotificationLike): NotificationText {
+  if (n.kind === "alert_task")
+    return {
+      title: halfOf(n.title, lang),
+      subtitle: t("notices.bell.alertTask"),
+      note: n.note === null ? null : halfOf(n.note, lang),
+    };
   if (n.kind === "alert") {
     const subtitle = t("notices.bell.alertRaised");
     if (n.alert && ALERT_KINDS.has(n.alert.kind))
