@@ -47,6 +47,41 @@ describe("工作台, the console's home", () => {
         .toMatch(/same$/);
     };
     for (const name of ["reported", "accepted", "settled"]) await figureEqualsItsList(name, atHome);
+    // Today's change is against yesterday, the week's against last week's same days; both say so.
+    await page
+      .getByText(/^较昨日 [+−±]\d+$/)
+      .first()
+      .waitFor();
+    await page
+      .getByText(/^较上周同期 [+−±]\d+$/)
+      .first()
+      .waitFor();
+    // One's own area is named once, in the breadcrumb.
+    expect((await page.getByText("您的辖区：").textContent())?.trim()).toBe("您的辖区：");
+
+    // A community's 待办 in 下级区域 leads to a list of as many: the matters being worked on, not the
+    // suspended or settled ones.
+    await expect
+      .poll(
+        async () => {
+          const link = page.getByTestId(`child-open-${COMMUNITY}`);
+          const shown = Number(await link.textContent());
+          await link.click();
+          await page.waitForURL(/state=open/);
+          await page.locator(".ant-table-wrapper .ant-spin-spinning").waitFor({ state: "detached" });
+          const total = page.getByTestId("events-total");
+          const listed =
+            (await total.count()) === 0
+              ? 0
+              : Number(/共 (\d+) 件/.exec((await total.textContent()) ?? "")?.[1] ?? Number.NaN);
+          const states = await page.locator(".ant-table-tbody tr.ant-table-row").allTextContents();
+          await atHome();
+          const finished = states.filter((row) => /已挂起|已办结|已核查|已结案|已撤销|已合并/.test(row)).length;
+          return `待办 ${shown}: listed ${listed}, ${finished} not open, ${listed === shown && finished === 0 ? "same" : "differ"}`;
+        },
+        { timeout: 45_000, interval: 1_000 },
+      )
+      .toMatch(/same$/);
     // Today's visits lead to 走访记录, the visits behind the figure (a page holds 50; other journeys may
     // record visits meanwhile, so again compared until they agree).
     await expect
@@ -103,7 +138,8 @@ describe("工作台, the console's home", () => {
       await page.getByTestId("figures-trail").getByText("县东社区居委会").waitFor();
       await page.getByTestId(`drill-${GRID}`).click();
       await page.getByTestId("figures-trail").getByText("县东社区第一网格（演示）").waitFor();
-      await page.getByText("这是最末一级（网格），没有下级区域").waitFor();
+      // A grid has no areas below: no 下级区域 panel.
+      await expect.poll(() => page.getByText("下级区域", { exact: true }).count()).toBe(0);
     };
     await toGrid();
     // The grid's figures count the new event too, and their lists show as many, the new one among them.

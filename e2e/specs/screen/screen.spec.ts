@@ -37,6 +37,15 @@ describe("big screen", () => {
     expect(api.area.code).toBe("450802001");
     await page.getByRole("banner").getByText(api.area.name, { exact: true }).waitFor();
     expect(await figure(page, "reported").textContent()).toBe(String(api.month.counts.reported));
+    // The month so far against last month's same days, and said so.
+    expect(api.month.previous).toMatchObject({
+      compare: "lastMonth",
+      from: `${api.month.previous.to.slice(0, 8)}01`,
+    });
+    await page
+      .locator('[data-figure="reported"]')
+      .getByText(/^较上月同期 [+−±]\d+$/)
+      .waitFor();
     expect(api.latest.length).toBeGreaterThan(0);
     await page.locator(`li[data-event-id="${api.latest[0].id}"]`).waitFor();
     expect((await page.request.get(`${baseUrl}/api/v1/screen/overview?area=450802`)).status()).toBe(404);

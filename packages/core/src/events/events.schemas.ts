@@ -214,13 +214,25 @@ export const ReportEventBodySchema = z
       c.addIssue({ code: "custom", path: ["consentNote"], message: "record the resident's consent" });
   });
 
+/**
+ * The state filter that stands for all of OPEN_STATES (being worked on: not suspended, not yet
+ * resolved): the list behind an open-matters count lists what the count counts.
+ */
+export const OPEN_STATE_FILTER = "open";
+
 export const INBOXES = ["area", "mine", "overdue", "due_soon", "reported", "all"] as const;
 export type Inbox = (typeof INBOXES)[number];
 
 export const InboxQuerySchema = z
   .object({
     box: z.enum(INBOXES).default("area"),
-    state: z.string().max(20).optional(),
+    state: z
+      .string()
+      .max(20)
+      .optional()
+      .describe(
+        `A state, or "${OPEN_STATE_FILTER}": every state whose deadline clock runs (OPEN_STATES, what the 工作台's 待办 counts)`,
+      ),
     categoryKey: CATEGORY_KEY.optional(),
     level: z.enum(HANDLING_LEVELS).optional(),
     supervised: z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_FIGURES, FIGURES } from "./figures.ts";
+import { EVENT_FIGURES, FIGURE_COMPARISONS, FIGURES } from "./figures.ts";
 
 /**
  * The figures API (GET /figures, GET /figures/open): counts of an area and period, with the period
@@ -35,8 +35,25 @@ export const FiguresQuerySchema = z
     to: DAY.describe("The last day of the period (included)"),
     category: z.string().max(64).optional().describe("A category and every category below it"),
     by: z.enum(FIGURE_BREAKDOWNS).optional(),
+    compare: z
+      .enum(FIGURE_COMPARISONS)
+      .optional()
+      .describe(
+        "What `previous` is: the period of equal length just before (preceding, the default), last week's same weekdays (lastWeek) or last month's same days (lastMonth)",
+      ),
   })
   .strict();
+
+/** The period a figure's change is measured against, and how it was chosen. */
+export const FigurePreviousSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    compare: z.enum(FIGURE_COMPARISONS),
+    counts: FigureCountsSchema,
+    rates: FigureRatesSchema,
+  })
+  .meta({ id: "FigurePrevious" });
 
 export const FigureRowSchema = z
   .object({
@@ -57,7 +74,7 @@ export const FiguresSchema = z
     category: z.string().nullable(),
     counts: FigureCountsSchema,
     rates: FigureRatesSchema,
-    previous: z.object({ from: z.string(), to: z.string(), counts: FigureCountsSchema, rates: FigureRatesSchema }),
+    previous: FigurePreviousSchema,
     by: z.enum(FIGURE_BREAKDOWNS).nullable(),
     rows: z.array(FigureRowSchema),
   })

@@ -125,6 +125,45 @@ export function previousPeriod(from: string, to: string): { from: string; to: st
   return { from: addDays(from, -n), to: addDays(from, -1) };
 }
 
+/**
+ * What a figure's change is measured against (the "较上…" under a figure):
+ * - preceding: the period of equal length just before (a day against the day before, a whole
+ *   week or month of reports against the one before);
+ * - lastWeek: the same weekdays a week earlier (this week so far, Monday to Thursday, against last
+ *   week's Monday to Thursday: 较上周同期);
+ * - lastMonth: the same days of the month before, clamped to its length (December 1–7 against
+ *   November 1–7; March 31 against February 28 or 29: 较上月同期).
+ * Comparing a week or month so far with the days just before it compared unlike with unlike: on a
+ * Monday, a day against Sunday.
+ */
+export const FIGURE_COMPARISONS = ["preceding", "lastWeek", "lastMonth"] as const;
+export type FigureComparison = (typeof FIGURE_COMPARISONS)[number];
+
+/** The same day of the month `months` months away, clamped to that month's last day (ISO dates). */
+export function addMonthsClamped(day: string, months: number): string {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(d, lastDay));
+  return first.toISOString().slice(0, 10);
+}
+
+/** The period [from, to] is compared with. */
+export function comparisonPeriod(
+  from: string,
+  to: string,
+  compare: FigureComparison = "preceding",
+): { from: string; to: string } {
+  switch (compare) {
+    case "lastWeek":
+      return { from: addDays(from, -7), to: addDays(to, -7) };
+    case "lastMonth":
+      return { from: addMonthsClamped(from, -1), to: addMonthsClamped(to, -1) };
+    case "preceding":
+      return previousPeriod(from, to);
+  }
+}
+
 /** The Monday of the week an ISO date falls in (weeks run Monday to Sunday). */
 export function weekStart(day: string): string {
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 Sunday

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { HANDLING_LEVELS } from "../events/levels.ts";
-import { FigureAreaSchema, FigureCountsSchema, FigureRatesSchema } from "../figures/figures.schemas.ts";
+import {
+  FigureAreaSchema,
+  FigureCountsSchema,
+  FigurePreviousSchema,
+  FigureRatesSchema,
+} from "../figures/figures.schemas.ts";
 import { RISK_RULE_KINDS } from "../risk/risk-rules.ts";
 
 /**
@@ -36,7 +41,8 @@ export const ScreenOverviewSchema = z
       to: z.string(),
       counts: FigureCountsSchema,
       rates: FigureRatesSchema,
-      previous: z.object({ from: z.string(), to: z.string(), counts: FigureCountsSchema, rates: FigureRatesSchema }),
+      /** Last month's same days (clamped to its length): what the month's change is measured against. */
+      previous: FigurePreviousSchema,
     }),
     trend: z.array(
       z.object({ day: z.string(), reported: z.number().int(), settled: z.number().int(), overdue: z.number().int() }),

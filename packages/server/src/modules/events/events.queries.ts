@@ -121,7 +121,8 @@ export interface InboxFilter {
   assigneeUserId?: string | null | undefined;
   dueBefore?: Date | undefined;
   dueFrom?: Date | undefined;
-  state?: string | undefined;
+  /** Any of these states. */
+  states?: readonly string[] | undefined;
   /** The category or any below it. */
   categoryKey?: string | undefined;
   level?: string | undefined;
@@ -156,7 +157,7 @@ export async function listInbox(db: Db, f: InboxFilter): Promise<EventRow[]> {
     if (f.dueBefore) q = q.where("due_at", "<", f.dueBefore);
     if (f.dueFrom) q = q.where("due_at", ">=", f.dueFrom);
   }
-  if (f.state) q = q.where("state", "=", f.state);
+  if (f.states) q = q.where("state", "in", f.states);
   const categoryKey = f.categoryKey;
   if (categoryKey)
     q = q.where((eb) => eb.or([eb("category_key", "=", categoryKey), eb("category_key", "like", `${categoryKey}.%`)]));

@@ -15,6 +15,8 @@ import {
   type Inbox,
   isPublicCategory,
   notifiesPolice,
+  OPEN_STATE_FILTER,
+  OPEN_STATES,
   type Principal,
   principalPermissions,
   principalScope,
@@ -447,7 +449,7 @@ export async function listEvents(ctx: AppContext, actor: Principal, query: Inbox
     dueBefore:
       query.box === "overdue" ? now : query.box === "due_soon" ? new Date(now.getTime() + 86_400_000) : undefined,
     dueFrom: query.box === "due_soon" ? now : undefined,
-    state: query.state,
+    states: query.state === OPEN_STATE_FILTER ? OPEN_STATES : query.state ? [query.state] : undefined,
     categoryKey: query.categoryKey,
     level: query.level,
     supervised: query.supervised,

@@ -107,9 +107,12 @@ export async function sumFiguresOfChildren(
 }
 
 /**
- * The figures of one area over a period and over the period before it, in one statement: two rows at
- * most (a period without rows has none), one sum per figure — half the expressions of a FILTER per
- * period, which PostgreSQL plans anew on every call.
+ * The figures of one area over a period and over the period it is compared with, in one statement:
+ * two rows at most (a period without rows has none), one sum per figure — half the expressions of a
+ * FILTER per period, which PostgreSQL plans anew on every call. Each day is matched against both
+ * periods, not split at the period's start: the other period need not end just before it (last
+ * month's same days) and may even overlap it (a long period against last week's). The outer bounds
+ * keep the (area_code, day) index in use.
  */
 export async function sumFiguresWithPrevious(
   db: Db,
@@ -117,10 +120,15 @@ export async function sumFiguresWithPrevious(
   period: { from: string; to: string; categoryKey?: string | undefined },
   previous: { from: string; to: string },
 ): Promise<{ now: FigureCounts; previous: FigureCounts }> {
+  // ISO dates sort as text.
+  const [first] = [previous.from, period.from].sort();
+  const [, last] = [previous.to, period.to].sort();
   const res = await sql<Record<string, unknown> & { is_now: boolean }>`
-    select day >= ${period.from}::date as is_now, ${sums}
+    select p.is_now, ${sums}
     from figure_day
-    where area_code = ${code} and day >= ${previous.from}::date and day <= ${period.to}::date
+    join (values (true, ${period.from}::date, ${period.to}::date), (false, ${previous.from}::date, ${previous.to}::date))
+      as p (is_now, first_day, last_day) on day >= p.first_day and day <= p.last_day
+    where area_code = ${code} and day >= ${first}::date and day <= ${last}::date
       and ${categoryFilter(period.categoryKey)}
     group by 1`.execute(db);
   const pick = (isNow: boolean) => {

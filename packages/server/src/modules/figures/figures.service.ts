@@ -1,13 +1,14 @@
 import {
+  comparisonPeriod,
   type DataScope,
   DomainError,
+  type FigureComparison,
   type FigureCounts,
   fieldIssue,
   figureRates,
   MAX_FIGURE_PERIOD_DAYS,
   type Principal,
   periodDays,
-  previousPeriod,
   principalScope,
 } from "@wangge/core";
 import type { AppContext } from "../../context.ts";
@@ -33,6 +34,8 @@ export interface FiguresQuery {
   to: string;
   category?: string | undefined;
   by?: "day" | "category" | "child" | undefined;
+  /** What `previous` is (default: the period of equal length just before). */
+  compare?: FigureComparison | undefined;
 }
 
 const visible = (scope: DataScope, path: string) => scope.isGlobal || scope.view.some((p) => path.startsWith(p));
@@ -102,7 +105,8 @@ export async function getFigures(ctx: AppContext, actor: Principal, query: Figur
   checkPeriod(query.from, query.to);
   const { area, trail } = await figureAreaAndTrail(ctx, actor, query.area);
   const period = { from: query.from, to: query.to, categoryKey: query.category };
-  const before = previousPeriod(query.from, query.to);
+  const compare = query.compare ?? "preceding";
+  const before = comparisonPeriod(query.from, query.to, compare);
   const [{ now: counts, previous: previousCounts }, rows] = await Promise.all([
     sumFiguresWithPrevious(ctx.db, area.code, period, before),
     figureRows(ctx, area, query.by, period),
@@ -115,7 +119,7 @@ export async function getFigures(ctx: AppContext, actor: Principal, query: Figur
     category: query.category ?? null,
     counts,
     rates: figureRates(counts),
-    previous: { ...before, counts: previousCounts, rates: figureRates(previousCounts) },
+    previous: { ...before, compare, counts: previousCounts, rates: figureRates(previousCounts) },
     by: query.by ?? null,
     rows,
   };

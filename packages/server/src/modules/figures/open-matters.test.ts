@@ -132,6 +132,21 @@ async function expectKeptEqualsCounted(label: string) {
     expect({ open: body.open, overdue: body.overdue }, `${area.code} ${label} (seed ${seed})`).toEqual(
       counted(area.code),
     );
+    // The 工作台 links a count to the events list with state=open: it lists exactly what it counts.
+    const list = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/events?box=area&state=open&areaCode=${area.code}&limit=200`,
+      headers: session.headers,
+    });
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().length, `the list behind ${area.code}'s count ${label} (seed ${seed})`).toBe(body.open);
+    const overdue = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/events?box=overdue&state=open&areaCode=${area.code}&limit=200`,
+      headers: session.headers,
+    });
+    expect(overdue.statusCode, overdue.body).toBe(200);
+    expect(overdue.json().length, `the list behind ${area.code}'s overdue ${label} (seed ${seed})`).toBe(body.overdue);
     expect(body.children.map((c: { code: string }) => c.code).sort()).toEqual(
       AREAS()
         .filter((a) => a.path.startsWith(area.path) && a.path.split("/").length === area.path.split("/").length + 1)

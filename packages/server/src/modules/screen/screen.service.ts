@@ -38,7 +38,13 @@ export async function screenOverview(
   // The area is checked here (404 outside the screen's areas); the rest reads it by code.
   const bound = await figureArea(ctx, reader, query.area);
   const { path, code } = bound;
-  const month = await getFigures(ctx, reader, { area: code, from: monthStart, to: today, by: "category" });
+  const month = await getFigures(ctx, reader, {
+    area: code,
+    from: monthStart,
+    to: today,
+    by: "category",
+    compare: "lastMonth",
+  });
   const area = month.area;
   const yesterday = chinaDate(now, -1);
   const [trend, categories, open, alerts, closeOutGrids, closeOuts, latest] = await Promise.all([

@@ -1,5 +1,5 @@
 import { PlusOutlined, ReloadOutlined } from "@ant-design/icons";
-import { type ClientConfig, EVENT_STATES } from "@wangge/core";
+import { type ClientConfig, EVENT_STATES, OPEN_STATE_FILTER } from "@wangge/core";
 import { App, Badge, Button, Card, Drawer, Input, Segmented, Select, Space, Table, Tabs, Tag, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -178,12 +178,16 @@ function Inbox({ config, permissions }: { config: ClientConfig; permissions: Eve
         />
         <Select
           allowClear
-          style={{ width: 140 }}
+          style={{ width: 160 }}
           placeholder={t("events.stateLabel")}
           aria-label={t("events.stateLabel")}
           value={query.state}
           onChange={(state?: string) => setQuery({ ...query, state })}
-          options={EVENT_STATES.map((s) => ({ value: s, label: t(`events.state.${s}`) }))}
+          // "open": every state being worked on, the list behind the 工作台's 待办 counts.
+          options={[
+            { value: OPEN_STATE_FILTER, label: t("events.stateOpen") },
+            ...EVENT_STATES.map((s) => ({ value: s, label: t(`events.state.${s}`) })),
+          ]}
         />
         <Input.Search
           allowClear

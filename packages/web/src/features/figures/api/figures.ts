@@ -1,4 +1,4 @@
-import type { EventFigure, Figure, FigureCounts, FigureRates, VisitDueCounts } from "@wangge/core";
+import type { EventFigure, Figure, FigureComparison, FigureCounts, FigureRates, VisitDueCounts } from "@wangge/core";
 import { apiFetch } from "../../../lib/api-client.ts";
 
 export type { EventFigure, Figure, FigureCounts, FigureRates, VisitDueCounts };
@@ -17,7 +17,7 @@ export interface Figures {
   category: string | null;
   counts: FigureCounts;
   rates: FigureRates;
-  previous: { from: string; to: string; counts: FigureCounts; rates: FigureRates };
+  previous: { from: string; to: string; compare: FigureComparison; counts: FigureCounts; rates: FigureRates };
   by: "day" | "category" | "child" | null;
   rows: { key: string; name: string | null; level: string | null; counts: FigureCounts }[];
 }
@@ -41,6 +41,8 @@ export const getFigures = (params: {
   from: string;
   to: string;
   by?: "day" | "category" | "child";
+  /** What `previous` is: the period just before (default), last week's or last month's same days. */
+  compare?: FigureComparison;
 }) => apiFetch<Figures>(`/api/v1/figures?${query(params)}`);
 
 export const getOpenMatters = (area?: string) => apiFetch<OpenMatters>(`/api/v1/figures/open?${query({ area })}`);

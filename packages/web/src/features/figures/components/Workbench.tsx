@@ -1,12 +1,13 @@
 import type { ClientConfig, FeatureCollection } from "@wangge/core";
-import { chinaDate, type EventFigure, type Figure, weekStart } from "@wangge/core";
-import { Alert, Breadcrumb, Button, Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from "antd";
+import { chinaDate, type EventFigure, type Figure, OPEN_STATE_FILTER, weekStart } from "@wangge/core";
+import { Alert, Breadcrumb, Button, Card, Col, Row, Space, Statistic, Table, Tag, Typography } from "antd";
 import type { ReactNode } from "react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { toApiError } from "../../../lib/api-client.ts";
 import { errorMessageKey } from "../../../lib/error-message.ts";
+import { type Compared, changeText } from "../../../lib/figure-change.ts";
 import { openLiveStream } from "../../../lib/live-stream.ts";
 import { LazyWgMap } from "../../../lib/map/LazyWgMap.tsx";
 import type { MyAreas } from "../../../lib/map/my-areas.ts";
@@ -19,13 +20,16 @@ import {
   type OpenMatters,
   type VisitDueCounts,
 } from "../api/figures.ts";
+import { countMissingBoundaries } from "./missing-boundaries.ts";
 
 /**
  * 工作台, the console's home: for the signed-in official's areas, today's and this week's figures with
- * their change, what needs them now, and a map of the areas below coloured by open and overdue
+ * their change (today against yesterday, the week so far against last week's same days), what needs
+ * them now, and a map of the areas below coloured by open and overdue
  * matters — drilled down from the top of their areas to a grid (breadcrumb). Every figure links to
  * the events list behind it. Figures come from GET /figures (kept as matters change), the map's
- * colours from GET /figures/open, the inbox counts from the events list itself.
+ * colours from GET /figures/open, the inbox counts from the events list itself; all of them reload
+ * when the events stream says something changed in the user's areas.
  */
 const HEADLINE: EventFigure[] = ["reported", "accepted", "settled", "escalated", "overdue"];
 
@@ -77,7 +81,7 @@ export function Workbench({
     setError(undefined);
     Promise.all([
       getFigures({ area, from: day, to: day }),
-      getFigures({ area, from: monday, to: day, by: "child" }),
+      getFigures({ area, from: monday, to: day, by: "child", compare: "lastWeek" }),
       getOpenMatters(area),
     ]).then(
       ([d, w, o]) => {
@@ -89,7 +93,7 @@ export function Workbench({
     );
   }, [area, day, monday, t]);
   useEffect(load, [load]);
-  useEffect(() => {
+  const loadInbox = useCallback(() => {
     Promise.all([
       countInbox({ box: "overdue" }),
       countInbox({ box: "due_soon" }),
@@ -99,15 +103,20 @@ export function Workbench({
       () => setInbox(undefined),
     );
   }, []);
+  useEffect(loadInbox, [loadInbox]);
 
-  // Live: a change in the user's areas (reported, settled, escalated…) reloads the figures, and so does
-  // the stream coming back after a drop or a server restart (changes meanwhile were missed).
+  // Live: a change in the user's areas (reported, settled, escalated…) reloads the figures and the
+  // counts of what needs the user, and so does the stream coming back after a drop or a server
+  // restart (changes meanwhile were missed).
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let opened = false;
     const soon = () => {
       clearTimeout(timer);
-      timer = setTimeout(load, 800);
+      timer = setTimeout(() => {
+        load();
+        loadInbox();
+      }, 800);
     };
     const close = openLiveStream("/api/v1/events/stream", {
       onOpen: () => {
@@ -120,7 +129,7 @@ export function Workbench({
       clearTimeout(timer);
       close();
     };
-  }, [load]);
+  }, [load, loadInbox]);
 
   const features = useMemo((): FeatureCollection | undefined => {
     if (!mine || !open) return undefined;
@@ -166,14 +175,15 @@ export function Workbench({
       value
     );
 
-  const change = (now: number, before: number) => {
-    const d = now - before;
-    return (
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {t("figures.change", { sign: d > 0 ? "+" : d < 0 ? "−" : "±", n: Math.abs(d) })}
-      </Typography.Text>
-    );
-  };
+  const change = (previous: Compared, now: number, before: number) => (
+    <Typography.Text
+      type="secondary"
+      style={{ fontSize: 12 }}
+      title={t("figures.comparedWith", { from: previous.from, to: previous.to })}
+    >
+      {changeText(t, previous, now, before)}
+    </Typography.Text>
+  );
 
   const period = (title: string, which: "today" | "week", f: Figures | undefined, from: string) => (
     <Card title={title} size="small" loading={!f}>
@@ -185,7 +195,7 @@ export function Workbench({
                 title={t(`figures.name.${k}`)}
                 valueRender={() => figureLink(k, which, from, <span style={{ fontSize: 24 }}>{f.counts[k]}</span>)}
               />
-              {change(f.counts[k], f.previous.counts[k as Figure])}
+              {change(f.previous, f.counts[k], f.previous.counts[k as Figure])}
             </Col>
           ))}
           <Col xs={12} md={8} xl={4}>
@@ -253,6 +263,11 @@ export function Workbench({
 
   if (error) return <Alert type="error" showIcon message={error} />;
   const weekByChild = new Map(week?.rows.map((r) => [r.key, r.counts]));
+  // One area of one's own heads the breadcrumb: naming it before as well said it twice.
+  const namedByTrail = !!open && !!mine && mine.areas.length === 1 && open.trail[0]?.code === mine.areas[0]?.code;
+  const missingBoundaries = mine && open ? countMissingBoundaries(open.children, mine) : 0;
+  // A grid has no areas below: its map takes the row rather than an empty panel beside it.
+  const hasChildren = !open || open.children.length > 0;
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }}>
       <Space align="baseline" wrap>
@@ -261,7 +276,8 @@ export function Workbench({
         </Typography.Title>
         {mine && mine.areas.length > 0 && (
           <Typography.Text type="secondary">
-            {t("dashboard.yourAreas")} <span translate="no">{mine.areas.map((a) => a.name).join("、")}</span>
+            {t("dashboard.yourAreas")}
+            {!namedByTrail && <span translate="no"> {mine.areas.map((a) => a.name).join("、")}</span>}
           </Typography.Text>
         )}
         {open && (
@@ -367,7 +383,7 @@ export function Workbench({
         </Col>
       </Row>
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={14}>
+        <Col xs={24} xl={hasChildren ? 14 : 24}>
           <Card title={t("dashboard.mapTitle")} size="small" extra={<Legend />}>
             {mapTools}
             <LazyWgMap
@@ -379,13 +395,16 @@ export function Workbench({
                 if (open?.children.some((child) => child.code === c)) setArea(c);
               }}
             />
+            {missingBoundaries > 0 && (
+              <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="map-missing-boundaries">
+                {t("figures.noBoundary", { count: missingBoundaries })}
+              </Typography.Text>
+            )}
           </Card>
         </Col>
-        <Col xs={24} xl={10}>
-          <Card title={t("figures.below")} size="small">
-            {open && open.children.length === 0 ? (
-              <Empty description={t("figures.noChildren")} />
-            ) : (
+        {hasChildren && (
+          <Col xs={24} xl={10}>
+            <Card title={t("figures.below")} size="small">
               <Table
                 rowKey="code"
                 size="small"
@@ -412,12 +431,27 @@ export function Workbench({
                   {
                     title: t("figures.open"),
                     dataIndex: "open",
-                    render: (n: number, c) => <Link to={eventsLink({ box: "area", areaCode: c.code })}>{n}</Link>,
+                    // The count is of matters being worked on (not suspended, not yet settled): so is the list.
+                    render: (n: number, c) => (
+                      <Link
+                        to={eventsLink({ box: "area", state: OPEN_STATE_FILTER, areaCode: c.code })}
+                        data-testid={`child-open-${c.code}`}
+                      >
+                        {n}
+                      </Link>
+                    ),
                   },
                   {
                     title: t("figures.overdue"),
                     dataIndex: "overdue",
-                    render: (n: number) => (n > 0 ? <Tag color="red">{n}</Tag> : n),
+                    render: (n: number, c) => (
+                      <Link
+                        to={eventsLink({ box: "overdue", state: OPEN_STATE_FILTER, areaCode: c.code })}
+                        data-testid={`child-overdue-${c.code}`}
+                      >
+                        {n > 0 ? <Tag color="red">{n}</Tag> : n}
+                      </Link>
+                    ),
                   },
                   {
                     title: t("figures.weekReported"),
@@ -436,13 +470,22 @@ export function Workbench({
                   {
                     title: t("figures.weekSettled"),
                     key: "settled",
-                    render: (_: unknown, c) => weekByChild.get(c.code)?.settled ?? 0,
+                    render: (_: unknown, c) =>
+                      weekByChild.get(c.code) ? (
+                        <Link
+                          to={eventsLink({ box: "all", areaCode: c.code, figure: "settled", from: monday, to: day })}
+                        >
+                          {weekByChild.get(c.code)?.settled}
+                        </Link>
+                      ) : (
+                        0
+                      ),
                   },
                 ]}
               />
-            )}
-          </Card>
-        </Col>
+            </Card>
+          </Col>
+        )}
       </Row>
     </Space>
   );

@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useContext, useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { changeText } from "../../../lib/figure-change.ts";
 import type { ScreenOverview } from "../api/screen.ts";
 import { type ChartOption, ScreenChart } from "./ScreenChart.tsx";
 import { COLOURS } from "./screen-theme.ts";
@@ -57,14 +58,13 @@ function Big({ label, value, note, testId }: { label: string; value: string; not
 export function HeadlinePanel({ overview }: Props) {
   const { t } = useTranslation();
   const m = overview?.month;
-  const change = m ? m.counts.reported - m.previous.counts.reported : 0;
   return (
     <Panel title={t("screen.thisMonth")}>
       <Big
         testId="reported"
         label={t("screen.reportedThisMonth")}
         value={m ? String(m.counts.reported) : "—"}
-        note={m ? t("figures.change", { sign: change >= 0 ? "+" : "−", n: Math.abs(change) }) : undefined}
+        note={m ? changeText(t, m.previous, m.counts.reported, m.previous.counts.reported) : undefined}
       />
       <div style={{ display: "grid", gridTemplateColumns: "1fr 1fr", columnGap: 16 }}>
         <Big testId="settledInGrid" label={t("figures.rate.settledInGrid")} value={percent(m?.rates.settledInGrid)} />
