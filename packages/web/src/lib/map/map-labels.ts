@@ -17,8 +17,8 @@ import {
 export const LABEL_SIZE_PX = 12;
 /** Names wrap after this many ems (MapLibre's text-max-width), so a long name becomes two short lines. */
 export const LABEL_MAX_WIDTH_EMS = 6;
-/** How much of its shape's box a name may fill before it is said not to fit. */
-const FIT_SHARE = 0.9;
+/** How much of its shape's box a name may fill (collision detection still keeps names apart). */
+const FIT_SHARE = 1;
 /** MapLibre's world is 512 px wide at zoom 0. */
 const WORLD_PX = 512;
 /** More names than this make a map slow to place and say nothing more. */
