@@ -48,10 +48,17 @@ async function expectMapOn(map: Locator, target: Box) {
     .toBe("on target");
 }
 
+/** MapLibre placed the shape's name (it would hide one that overlapped another). */
+async function expectLabelled(map: Locator, name: string) {
+  await expect
+    .poll(async () => ((await map.getAttribute("data-area-labels")) ?? "").split("|"), { timeout: 15_000 })
+    .toContain(name);
+}
+
 async function expectGridLabels(map: Locator, mine: Mine) {
   const grids = mine.features.features.filter((f) => f.properties.level === "grid");
   expect(grids.length).toBeGreaterThan(0);
-  for (const g of grids) await map.locator(".wg-map-label", { hasText: g.properties.name }).first().waitFor();
+  for (const g of grids) await expectLabelled(map, g.properties.name);
 }
 
 describe("maps in the console", () => {
@@ -100,7 +107,7 @@ describe("maps in the console", () => {
     await expectMapOn(eventMap, boxOf(grid?.geometry.coordinates));
     // Labelled: the event's grid, or the grids of the community it was escalated to.
     for (const g of mine.features.features.filter((f) => f.properties.level === "grid" && f.id.startsWith(code ?? "?")))
-      await eventMap.locator(".wg-map-label", { hasText: g.properties.name }).waitFor();
+      await expectLabelled(eventMap, g.properties.name);
     // The area is named, its code beside it.
     await expect
       .poll(() => detail.locator("[data-area-code]").first().textContent())

@@ -71,7 +71,7 @@ describe("big screen", () => {
     await page.locator(`li[data-event-id="${second}"]`).waitFor();
 
     await page.getByText("English", { exact: true }).click();
-    await page.getByRole("heading", { name: "Grid governance command screen" }).waitFor();
+    await page.getByRole("heading", { name: "Grid command centre" }).waitFor();
     await expectFullyTranslated(page, "en");
     expect(screen.externalRequests).toEqual([]);
     expect(screen.pageErrors).toEqual([]);

@@ -1,6 +1,7 @@
 import { bboxOf, type PolygonalGeometry, polygonsOf } from "@wangge/core";
 import PDFDocument from "pdfkit";
 import { fontData, fontRuns, type Weight } from "./chinese-font.ts";
+import { aroundCentre, besidePoint, placeLabels } from "./label-placement.ts";
 
 /**
  * A small writer over pdfkit for official documents in Chinese: paragraphs in Noto Sans SC (each
@@ -82,6 +83,14 @@ export class PdfWriter {
       else this.doc.text(run.text, opts);
     });
     this.doc.fillColor("#111111");
+  }
+
+  /** The width of one line of text as cell() prints it (each run in its own font). */
+  private textWidth(text: string, size: number, weight: Weight = 400): number {
+    return fontRuns(text, weight).reduce((sum, run) => {
+      this.font(run.file);
+      return sum + this.doc.fontSize(size).widthOfString(run.text);
+    }, 0);
   }
 
   private get left() {
@@ -370,15 +379,47 @@ export class PdfWriter {
       const [x, y] = at(p.lng, p.lat);
       this.doc.circle(x, y, 3).lineWidth(0.8).fillAndStroke(p.color, "#ffffff");
     }
-    for (const s of shapes) {
-      if (!s.label || !s.labelAt) continue;
-      const [x, y] = at(s.labelAt[0], s.labelAt[1]);
-      this.cell(s.label, x - 50, y - size * 0.7, 100, size, { align: "center", weight: 700 });
-    }
-    for (const p of points) {
+    // Labels never over each other: the addresses' first (each belongs by its dot), then the areas',
+    // each moved above or below its point if need be, else left out (the table under the map has it).
+    const dot = 3;
+    const lineHeight = size * 1.4;
+    const pointLabels = points.map((p) => {
       const [x, y] = at(p.lng, p.lat);
-      this.cell(p.label, x + 5, y - size * 0.7, 110, size);
-    }
+      const width = Math.min(110, this.textWidth(p.label, size) + 2);
+      return {
+        text: p.label,
+        weight: 400 as const,
+        request: { width, height: lineHeight, candidates: besidePoint(x, y, dot, width, lineHeight) },
+      };
+    });
+    const areaLabels = shapes.flatMap((s) => {
+      if (!s.label || !s.labelAt) return [];
+      const [x, y] = at(s.labelAt[0], s.labelAt[1]);
+      const width = Math.min(140, this.textWidth(s.label, size, 700) + 2);
+      return [
+        {
+          text: s.label,
+          weight: 700 as const,
+          request: { width, height: lineHeight, candidates: aroundCentre(x, y, width, lineHeight) },
+        },
+      ];
+    });
+    const labels = [...pointLabels, ...areaLabels];
+    const dots = points.map((p) => {
+      const [x, y] = at(p.lng, p.lat);
+      return { x: x - dot, y: y - dot, width: dot * 2, height: dot * 2 };
+    });
+    placeLabels(
+      labels.map((l) => l.request),
+      dots,
+    ).forEach((box, i) => {
+      const label = labels[i];
+      if (!box || !label) return;
+      this.cell(label.text, box.x, box.y, box.width, size, {
+        align: label.weight === 700 ? "center" : "left",
+        weight: label.weight,
+      });
+    });
     let lx = this.left;
     let ly = y0 + height + 8;
     legend.forEach((item, i) => {

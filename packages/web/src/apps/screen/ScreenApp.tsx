@@ -129,8 +129,12 @@ function Wall({ onSignedOut, who, over }: { onSignedOut: () => void; who: React.
                 <Clock timezone={config.timezone} />
                 <Space size="middle">
                   <ServiceStatus />
-                  <LanguageSwitch size="small" />
-                  {who}
+                  <WhenPointerMoves>
+                    <Space size="middle">
+                      <LanguageSwitch size="small" />
+                      {who}
+                    </Space>
+                  </WhenPointerMoves>
                 </Space>
               </Space>
             }
@@ -219,16 +223,51 @@ function Clock({ timezone }: { timezone: string }) {
   );
 }
 
+/** How long the wall's controls stay after the pointer last moved. */
+const CONTROLS_SHOWN_MS = 4000;
+
+/**
+ * What a person at the wall needs now and then (language, sign-out), out of sight on the wall itself:
+ * it shows while the pointer moves over the page or a key is pressed (Tab to reach it), and fades after.
+ */
+function WhenPointerMoves({ children }: { children: React.ReactNode }) {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const show = () => {
+      setShown(true);
+      clearTimeout(timer);
+      timer = setTimeout(() => setShown(false), CONTROLS_SHOWN_MS);
+    };
+    window.addEventListener("pointermove", show);
+    window.addEventListener("keydown", show);
+    return () => {
+      window.removeEventListener("pointermove", show);
+      window.removeEventListener("keydown", show);
+      clearTimeout(timer);
+    };
+  }, []);
+  return (
+    <span
+      className="wg-screen-controls"
+      data-shown={shown ? "yes" : "no"}
+      style={{ opacity: shown ? 1 : 0, transition: "opacity .4s" }}
+    >
+      {children}
+    </span>
+  );
+}
+
+/** A dot and one word on the wall; the database and version are in its tooltip. */
 function ServiceStatus() {
   const { t } = useTranslation();
   const { health, error } = useHealth(30_000);
-  return error ? (
-    <Badge status="error" text={t(errorMessageKey(error.code))} />
-  ) : (
-    <Badge
-      status={health ? "success" : "processing"}
-      text={health ? `${t("system.ok")} · ${t(`system.${health.database}`)} · v${health.version}` : t("common.loading")}
-    />
+  if (error) return <Badge status="error" text={t(errorMessageKey(error.code))} />;
+  const detail = health ? `${t("system.ok")} · ${t(`system.${health.database}`)} · v${health.version}` : undefined;
+  return (
+    <span title={detail} data-testid="screen-service-status">
+      <Badge status={health ? "success" : "processing"} text={health ? t("system.ok") : t("common.loading")} />
+    </span>
   );
 }
 

@@ -3,9 +3,6 @@ import {
   type ClientConfig,
   type FeatureCollection,
   gcj02ToWgs84,
-  labelPoint,
-  type PolygonalGeometry,
-  type Position,
   toDisplayCoordinates,
   wgs84ToGcj02,
 } from "@wangge/core";
@@ -13,18 +10,20 @@ import maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { BASE_LABEL_LAYER, BASE_LINE_LAYER, buildMapStyle, OUTLINE_SOURCE } from "./map-style.ts";
+import { LABEL_MAX_WIDTH_EMS, LABEL_SIZE_PX, labelCollection, labelsOf } from "./map-labels.ts";
+import { BASE_LABEL_LAYER, BASE_LINE_LAYER, buildMapStyle, LABEL_FONTS, OUTLINE_SOURCE } from "./map-style.ts";
 
 /**
  * The map every app uses: GeoJSON polygons (areas, grids) drawn over the offline background or the
  * configured tiles. Coordinates arrive in WGS-84 and are shifted to GCJ-02 only for display when the
- * tile source uses it. Grids are labelled with their names (HTML labels: the offline style has no
- * glyphs); without grids, every named shape is. The view fits the features whenever they change —
+ * tile source uses it. Every named shape is labelled by a symbol layer (map-labels.ts): a name shows
+ * from the zoom at which it fits in its shape and never over another name. The view fits the features whenever they change —
  * pages pass the user's own areas (lib/map/my-areas.ts), so a map opens where the user works.
  * `data-map-state` tells tests (and anyone curious) whether it has rendered, `data-map-bounds` what
  * it shows (west,south,east,north in WGS-84). Without a tile server the base is the deployment's
  * division outlines and names (map-style.ts); `data-base-outlines` counts the outlines drawn and
- * `data-base-labels` lists the names shown ("|"-separated, as MapLibre placed them).
+ * `data-base-labels` lists the names shown ("|"-separated, as MapLibre placed them); `data-area-labels`
+ * the names of the shapes shown that MapLibre placed.
  */
 export interface WgMapProps {
   config: ClientConfig["map"];
@@ -61,26 +60,8 @@ export interface MapMarker {
 }
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
-/** More labels than this make a map unreadable (and slow): a county's grids are shown unlabelled. */
-const MAX_LABELS = 400;
-
-/** The shapes to label, with the WGS-84 point for each label: grids if any, else every named polygon. */
-export function labelsOf(collection: FeatureCollection): { name: string; at: Position }[] {
-  const polygons = collection.features.filter(
-    (f) => (f.geometry.type === "Polygon" || f.geometry.type === "MultiPolygon") && f.properties.name,
-  );
-  const grids = polygons.filter((f) => f.properties.level === "grid" || f.properties.level === "microgrid");
-  const chosen = grids.length > 0 ? grids : polygons;
-  if (chosen.length > MAX_LABELS) return [];
-  return chosen.map((f) => {
-    const { labelLng, labelLat } = f.properties;
-    const at: Position =
-      typeof labelLng === "number" && typeof labelLat === "number"
-        ? [labelLng, labelLat]
-        : labelPoint(f.geometry as PolygonalGeometry);
-    return { name: String(f.properties.name), at };
-  });
-}
+/** The symbol layer naming the shapes (map-labels.ts): MapLibre keeps its names from overlapping. */
+export const AREA_LABEL_LAYER = "areas-labels";
 
 const round5 = (n: number) => Math.round(n * 1e5) / 1e5;
 
@@ -113,6 +94,7 @@ export function WgMap({
   );
   const [view, setView] = useState<string>();
   const [base, setBase] = useState<{ outlines: number; labels: string }>();
+  const [placed, setPlaced] = useState<string>();
   const fitted = useRef<string>();
 
   const isSupported = state !== "unsupported";
@@ -152,6 +134,13 @@ export function WgMap({
       setBase((was) => (was?.outlines === next.outlines && was.labels === next.labels ? was : next));
     };
     map.on("idle", recordBase);
+    const recordPlaced = () => {
+      if (!map.getLayer(AREA_LABEL_LAYER)) return;
+      const names = map.queryRenderedFeatures({ layers: [AREA_LABEL_LAYER] }).map((f) => String(f.properties.name));
+      const next = [...new Set(names)].sort().slice(0, 200).join("|");
+      setPlaced((was) => (was === next ? was : next));
+    };
+    map.on("idle", recordPlaced);
     map.on("error", (e) => {
       // A base tile refused (signed out meanwhile) or unreachable leaves that tile blank; it is not
       // the page's error. Anything else is reported as MapLibre would. A tile that fails schedules no
@@ -213,6 +202,40 @@ export function WgMap({
           "line-width": ["match", ["get", "level"], "grid", 1.5, "microgrid", 1, 2],
         },
       });
+      map.addSource("area-labels", { type: "geojson", data: EMPTY as GeoJSON.FeatureCollection });
+      map.addLayer({
+        id: AREA_LABEL_LAYER,
+        type: "symbol",
+        source: "area-labels",
+        // A name only from the zoom at which it fits in its own shape (evaluated at whole zooms).
+        filter: [">=", ["zoom"], ["get", "minZoom"]],
+        layout: {
+          "text-field": ["get", "name"],
+          "text-font": LABEL_FONTS,
+          "text-size": [
+            "match",
+            ["get", "level"],
+            "grid",
+            LABEL_SIZE_PX,
+            "microgrid",
+            LABEL_SIZE_PX - 1,
+            LABEL_SIZE_PX + 1,
+          ],
+          "text-max-width": LABEL_MAX_WIDTH_EMS,
+          "text-padding": 4,
+          // Never over another name (this layer's or the base map's): the one placed first stays.
+          "text-allow-overlap": false,
+          "text-ignore-placement": false,
+          // Smaller shapes first: where a grid's name fits, it wins over its community's name.
+          "symbol-sort-key": ["get", "sortKey"],
+          "symbol-z-order": "source",
+        },
+        paint: {
+          "text-color": theme === "dark" ? "#e3f2fd" : "#7f0000",
+          "text-halo-color": theme === "dark" ? "#0b1a2e" : "#ffffff",
+          "text-halo-width": 1.5,
+        },
+      });
       map.addSource("overlay", { type: "geojson", data: EMPTY as GeoJSON.FeatureCollection });
       map.addLayer({
         id: "overlay-fill",
@@ -270,21 +293,9 @@ export function WgMap({
     const map = mapRef.current;
     if (state !== "loaded" || !map) return;
     const gcj = config.tileCoordinateSystem === "gcj02";
-    const markers = labelsOf(features).map(({ name, at }) => {
-      const element = document.createElement("div");
-      element.className = "wg-map-label";
-      element.textContent = name;
-      // The user's data, not interface text: never machine-translated, and no target for the pointer.
-      element.setAttribute("translate", "no");
-      element.style.cssText = `pointer-events:none;font-size:12px;line-height:1.2;white-space:nowrap;font-weight:500;color:${
-        theme === "dark" ? "#e3f2fd" : "#7f0000"
-      };text-shadow:0 0 2px ${theme === "dark" ? "#0b1a2e" : "#fff"},0 0 2px ${theme === "dark" ? "#0b1a2e" : "#fff"}`;
-      return new maplibregl.Marker({ element }).setLngLat(gcj ? wgs84ToGcj02(at) : at).addTo(map);
-    });
-    return () => {
-      for (const marker of markers) marker.remove();
-    };
-  }, [features, state, config.tileCoordinateSystem, theme]);
+    const labels = labelCollection(labelsOf(features), (p) => (gcj ? wgs84ToGcj02(p) : p));
+    (map.getSource("area-labels") as maplibregl.GeoJSONSource | undefined)?.setData(labels);
+  }, [features, state, config.tileCoordinateSystem]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -383,6 +394,7 @@ export function WgMap({
       data-map-bounds={view}
       data-base-outlines={base?.outlines}
       data-base-labels={base?.labels}
+      data-area-labels={placed}
       data-drawing={onPick ? "on" : undefined}
       style={{ position: "relative", height, width: "100%", borderRadius: 8, overflow: "hidden" }}
     >

@@ -37,7 +37,7 @@ export function ScreenBoard({
   /** The session or link is gone (ended, revoked, expired: the code says which): the shell says so. */
   onSignedOut: (code: string) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { overview, error, state, pulses, arrived } = useScreenFeed(undefined);
   const mine = useScreenMap();
   const signedOut = error && SIGNED_OUT.has(error.code) ? error.code : undefined;
@@ -52,19 +52,51 @@ export function ScreenBoard({
     <TimeZone.Provider value={config.timezone}>
       <FitScreen>
         <style>{PULSE_CSS}</style>
-        <header style={{ display: "flex", alignItems: "center", justifyContent: "space-between", height: 88 }}>
-          <div style={{ width: 560, fontSize: 20, color: COLOURS.muted }}>{controls}</div>
-          <div style={{ textAlign: "center" }}>
-            <h1 style={{ margin: 0, fontSize: 40, letterSpacing: 6, color: COLOURS.text, fontWeight: 600 }}>
-              {t("app.screen")}
+        {/* Three columns that never trade places: the title keeps the middle on one line in any language. */}
+        <header
+          style={{
+            display: "grid",
+            gridTemplateColumns: "minmax(0, 1fr) auto minmax(0, 1fr)",
+            alignItems: "center",
+            columnGap: 24,
+            height: 88,
+          }}
+        >
+          <div style={{ minWidth: 0, fontSize: 20, color: COLOURS.muted }}>{controls}</div>
+          <div style={{ textAlign: "center", minWidth: 0, maxWidth: 880 }}>
+            <h1
+              data-testid="screen-title"
+              style={{
+                margin: 0,
+                fontSize: 40,
+                lineHeight: 1.2,
+                letterSpacing: i18n.language.startsWith("zh") ? 6 : 1,
+                color: COLOURS.text,
+                fontWeight: 600,
+                whiteSpace: "nowrap",
+                overflow: "hidden",
+                textOverflow: "ellipsis",
+              }}
+            >
+              {t("screen.title")}
             </h1>
-            <div style={{ fontSize: 20, color: COLOURS.accent }} translate="no">
+            <div
+              style={{
+                fontSize: 20,
+                color: COLOURS.accent,
+                whiteSpace: "nowrap",
+                overflow: "hidden",
+                textOverflow: "ellipsis",
+              }}
+              translate="no"
+            >
               {overview?.area.name ?? ""}
             </div>
           </div>
-          <div style={{ width: 560, textAlign: "right", fontSize: 20 }}>
+          <div style={{ minWidth: 0, textAlign: "right", fontSize: 20 }}>
+            {/* The live badge says when the feed is lost; an error line adds only what it does not say. */}
             <LiveBadge state={state} />
-            {error && !signedOut ? (
+            {error && !signedOut && state !== "reconnecting" ? (
               <div role="alert" style={{ color: COLOURS.overdue }}>
                 {t(errorMessageKey(error.code))}
               </div>

@@ -34,9 +34,24 @@ export function Panel({
         ...(grow ? { flex: 1 } : {}),
       }}
     >
-      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "baseline", marginBottom: 8 }}>
-        <h2 style={{ margin: 0, fontSize: 24, fontWeight: 600, color: COLOURS.accent, letterSpacing: 2 }}>{title}</h2>
-        {extra}
+      <div
+        style={{ display: "flex", justifyContent: "space-between", alignItems: "baseline", gap: 12, marginBottom: 8 }}
+      >
+        <h2
+          style={{
+            margin: 0,
+            fontSize: 24,
+            fontWeight: 600,
+            color: COLOURS.accent,
+            letterSpacing: 2,
+            whiteSpace: "nowrap",
+            flex: "none",
+          }}
+        >
+          {title}
+        </h2>
+        {/* The title keeps its line; what is beside it gives way (whole, in its tooltip). */}
+        {extra ? <div style={{ ...clipped, textAlign: "right" }}>{extra}</div> : null}
       </div>
       {children}
     </section>
@@ -45,10 +60,16 @@ export function Panel({
 
 const percent = (n: number | null | undefined) => (n === null || n === undefined ? "—" : `${n.toFixed(1)}%`);
 
+/** One line that ends in "…" when it does not fit. */
+const clipped = { minWidth: 0, whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" } as const;
+
 function Big({ label, value, note, testId }: { label: string; value: string; note?: string; testId: string }) {
   return (
-    <div data-figure={testId} style={{ padding: "6px 0" }}>
-      <div style={{ fontSize: 20, color: COLOURS.muted }}>{label}</div>
+    <div data-figure={testId} style={{ padding: "6px 0", minWidth: 0 }}>
+      {/* One line, so the figures of a row stay level whatever the language. */}
+      <div style={{ ...clipped, fontSize: 20, color: COLOURS.muted }} title={label}>
+        {label}
+      </div>
       <div style={{ fontSize: 48, fontWeight: 700, lineHeight: 1.1, fontVariantNumeric: "tabular-nums" }}>{value}</div>
       {note ? <div style={{ fontSize: 18, color: COLOURS.muted }}>{note}</div> : null}
     </div>
@@ -175,9 +196,9 @@ export function TrendPanel({ overview }: Props) {
   );
 }
 
-function Empty() {
+function Empty({ text }: { text?: string }) {
   const { t } = useTranslation();
-  return <div style={{ fontSize: 20, color: COLOURS.muted, padding: "12px 0" }}>{t("screen.noData")}</div>;
+  return <div style={{ fontSize: 20, color: COLOURS.muted, padding: "12px 0" }}>{text ?? t("screen.noData")}</div>;
 }
 
 /** The deployment's time zone (Asia/Shanghai unless configured): times on the wall are local times. */
@@ -208,6 +229,9 @@ const row = {
   overflow: "hidden",
 } as const;
 
+/** A column that never shrinks (a time, a state, a count). */
+const fixed = { flex: "none" } as const;
+
 /** The newest matters as a ticker: when, where, what kind and how far — never what was written or by whom. */
 export function LatestPanel({ overview, arrived }: Props & { arrived: ReadonlySet<string> }) {
   const { t, i18n } = useTranslation();
@@ -225,14 +249,21 @@ export function LatestPanel({ overview, arrived }: Props & { arrived: ReadonlySe
             className={arrived.has(e.id) ? "wg-screen-arrived" : undefined}
             style={row}
           >
-            <span style={{ color: COLOURS.muted, fontVariantNumeric: "tabular-nums" }}>{time(e.reportedAt)}</span>
-            <span translate="no" style={{ flex: "0 1 auto", overflow: "hidden", textOverflow: "ellipsis" }}>
+            <span style={{ ...fixed, color: COLOURS.muted, fontVariantNumeric: "tabular-nums" }}>
+              {time(e.reportedAt)}
+            </span>
+            {/* The place keeps at least a few characters; the kind gives way first, then the place. */}
+            <span translate="no" title={e.areaName} style={{ ...clipped, flex: "1 1 0", minWidth: "4.5em" }}>
               {e.areaName}
             </span>
-            <span translate="no" style={{ color: COLOURS.accent }}>
+            <span
+              translate="no"
+              title={zh ? e.category.names.zh : e.category.names.en}
+              style={{ ...clipped, flex: "0 1 auto", color: COLOURS.accent }}
+            >
               {zh ? e.category.names.zh : e.category.names.en}
             </span>
-            <span style={{ marginLeft: "auto", color: COLOURS.muted }}>{t(`events.state.${e.state}`)}</span>
+            <span style={{ ...fixed, color: COLOURS.muted }}>{t(`events.state.${e.state}`)}</span>
           </li>
         ))}
       </ol>
@@ -249,15 +280,17 @@ export function AlertsPanel({ overview }: Props) {
       title={t("screen.alerts")}
       extra={alerts ? <span style={{ fontSize: 20, color: COLOURS.overdue }}>{alerts.total}</span> : null}
     >
-      {alerts && alerts.items.length === 0 ? <Empty /> : null}
+      {alerts && alerts.items.length === 0 ? <Empty text={t("screen.noOpenAlerts")} /> : null}
       <ul style={{ listStyle: "none", margin: 0, padding: 0 }}>
         {(alerts?.items ?? []).slice(0, 4).map((a) => (
           <li key={a.id} style={row}>
-            <span style={{ color: a.state === "open" ? COLOURS.overdue : COLOURS.open }}>
+            <span style={{ ...clipped, flex: "0 1 auto", color: a.state === "open" ? COLOURS.overdue : COLOURS.open }}>
               {t(`risk.kind.${a.kind}`)}
             </span>
-            <span translate="no">{a.areaName}</span>
-            <span style={{ marginLeft: "auto", color: COLOURS.muted }}>{time(a.raisedAt)}</span>
+            <span translate="no" title={a.areaName} style={{ ...clipped, flex: "1 1 0", minWidth: "4.5em" }}>
+              {a.areaName}
+            </span>
+            <span style={{ ...fixed, color: COLOURS.muted }}>{time(a.raisedAt)}</span>
           </li>
         ))}
       </ul>
@@ -274,7 +307,10 @@ export function CloseOutsPanel({ overview }: Props) {
       title={t("screen.closeOuts")}
       extra={
         c ? (
-          <span style={{ fontSize: 18, color: COLOURS.muted }}>
+          <span
+            style={{ fontSize: 18, color: COLOURS.muted }}
+            title={t("screen.closedOutGrids", { closed: c.closed, grids: c.grids })}
+          >
             {t("screen.closedOutGrids", { closed: c.closed, grids: c.grids })}
           </span>
         ) : null
@@ -284,9 +320,11 @@ export function CloseOutsPanel({ overview }: Props) {
       <ul style={{ listStyle: "none", margin: 0, padding: 0 }}>
         {(c?.latest ?? []).slice(0, 4).map((x) => (
           <li key={`${x.id}-${x.areaCode}`} style={row}>
-            <span style={{ color: COLOURS.muted }}>{time(x.confirmedAt)}</span>
-            <span translate="no">{x.areaName}</span>
-            <span style={{ marginLeft: "auto", color: x.stillOpen > 0 ? COLOURS.open : COLOURS.settled }}>
+            <span style={{ ...fixed, color: COLOURS.muted }}>{time(x.confirmedAt)}</span>
+            <span translate="no" title={x.areaName} style={{ ...clipped, flex: "1 1 0", minWidth: "4.5em" }}>
+              {x.areaName}
+            </span>
+            <span style={{ ...fixed, color: x.stillOpen > 0 ? COLOURS.open : COLOURS.settled }}>
               {t("screen.carriedOver", { n: x.stillOpen })}
             </span>
           </li>
