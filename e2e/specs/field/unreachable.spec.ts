@@ -52,6 +52,7 @@ describe("the field app on a network that does not reach the server", () => {
     await page.locator(".adm-tag", { hasText: "无法连接服务器" }).waitFor();
     await page.getByTestId("tab-bar").getByText("任务", { exact: true }).click();
     const queue = page.getByTestId("pending-reports");
+    await queue.getByText("走访 ·").first().waitFor();
     expect(await queue.getByText("走访 ·").count()).toBe(1);
 
     // The uplink is back: the app finds out by itself (its probe), the banner goes, the visit goes out.
