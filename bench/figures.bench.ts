@@ -67,7 +67,8 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         const home = await timeRepeatedMs(HOME_RUNS, async () => {
           const [d, w] = await Promise.all([
             getFigures(ctx, actor, { area, from: today, to: today }),
-            getFigures(ctx, actor, { area, from: monday, to: today, by: "child" }),
+            // As the 工作台 asks: this week so far against the same days of last week.
+            getFigures(ctx, actor, { area, from: monday, to: today, by: "child", compare: "lastWeek" }),
             openMatters(ctx, actor, { area }),
           ]);
           reported = d.counts.reported + w.counts.reported;
