@@ -1,4 +1,4 @@
-import type { AlertNotification } from "@wangge/core";
+import { type AlertNotification, EVENT_ACTIONS } from "@wangge/core";
 import type { TFunction } from "i18next";
 
 /**
@@ -20,24 +20,8 @@ export interface NotificationText {
   note: string | null;
 }
 
-/** The event actions that have a word of their own (events.action.*); others read "progress update". */
-const EVENT_ACTIONS = new Set([
-  "accept",
-  "start",
-  "resolve",
-  "verify",
-  "close",
-  "return",
-  "suspend",
-  "resume",
-  "reopen",
-  "cancel",
-  "escalate",
-  "dispatch",
-  "co_handle",
-  "merge",
-  "supervise",
-]);
+/** The event actions, each with a word of its own (events.action.*); other kinds read "progress update". */
+const ACTIONS: ReadonlySet<string> = new Set(EVENT_ACTIONS);
 
 const ALERT_KINDS = new Set([
   "repeated_disputes",
@@ -71,7 +55,7 @@ export function notificationText(t: TFunction, lang: string, n: NotificationLike
   const subtitle =
     n.kind === "assign"
       ? t("notices.bell.assigned")
-      : EVENT_ACTIONS.has(n.kind)
+      : ACTIONS.has(n.kind)
         ? t("notices.bell.action", { action: t(`events.action.${n.kind}`) })
         : t("notices.bell.progress");
   return { title: n.title, subtitle, note: n.note };
