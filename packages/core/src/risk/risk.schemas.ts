@@ -199,7 +199,11 @@ export const TaskUpdateSchema = z
 export const PlaybookStepSchema = z
   .object({
     title: z.string().trim().min(2).max(200),
-    role: z.enum(ROLE_KEYS).describe("who does it"),
+    // Staff do a playbook's steps: not a resident, not a wall screen.
+    role: z
+      .enum(ROLE_KEYS)
+      .refine((r) => r !== "resident" && r !== "screen", "a step is done by staff: not a resident or a screen")
+      .describe("who does it"),
     dueHours: z
       .number()
       .int()

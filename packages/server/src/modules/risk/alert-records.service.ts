@@ -22,6 +22,17 @@ export interface RecordRef {
   at: Date | null;
 }
 
+/** Where an alert's records are (their areas' paths), for who a task about them should reach. */
+export async function recordPaths(ctx: AppContext, refs: RecordRef[]): Promise<string[]> {
+  const ids = (type: RecordRef["type"]) => [...new Set(refs.filter((r) => r.type === type).map((r) => r.id))];
+  const rows = [
+    ...(await listEventsByIds(ctx.db, ids("event"))),
+    ...(await listPeopleByIds(ctx.db, ids("person"))),
+    ...(await listHouseholdsByIds(ctx.db, ids("household"))),
+  ];
+  return [...new Set(rows.map((r) => r.area_path))];
+}
+
 export async function presentRecords(
   ctx: AppContext,
   actor: Principal,

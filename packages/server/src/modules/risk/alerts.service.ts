@@ -21,7 +21,7 @@ import { sealFreeText } from "../../privacy/free-text.ts";
 import { findArea } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { staffHoldingOn, staffInRoleAt } from "../users/staff-lookup.service.ts";
-import { presentRecords, recordsInOrder } from "./alert-records.service.ts";
+import { presentRecords, recordPaths, recordsInOrder } from "./alert-records.service.ts";
 import {
   countAlerts,
   countOpenTasks,
@@ -384,10 +384,19 @@ export async function startPlaybook(
   const playbook = await findPlaybook(ctx.db, playbookId);
   if (!playbook?.active) throw new DomainError("RISK_PLAYBOOK_NOT_FOUND", `no playbook ${playbookId}`);
   const now = ctx.now();
-  // Each step reaches the holders of its role in the alert's area (on it, above it or within it).
+  // Each step reaches the holders of its role in the alert's area: on it, above it, or within it
+  // where the alert's records are (a township's alert on one grid's disputes tells that grid's worker).
+  const within = await recordPaths(
+    ctx,
+    (await listAlertRecords(ctx.db, id, MAX_ALERT_RECORDS)).map((r) => ({
+      type: r.record_type as "event" | "person" | "household",
+      id: r.record_id,
+      at: r.at,
+    })),
+  );
   const holders = new Map<string, { userId: string }[]>();
   for (const role of new Set(playbook.steps.map((s) => s.role)))
-    holders.set(role, await staffInRoleAt(ctx.db, role, alert.area_path));
+    holders.set(role, await staffInRoleAt(ctx.db, role, alert.area_path, within));
   await ctx.db.transaction().execute(async (trx) => {
     const row = (await lockAlert(trx, id)) as AlertRow;
     if (row.state === "closed") throw new DomainError("RISK_ALERT_CLOSED", "the alert is closed");
@@ -424,6 +433,11 @@ export async function startPlaybook(
     // A task of its own kind (alert_task): a title and a note in both languages, the apps show the
     // reader's half; no state (the risk page shows the task's).
     const kindName = RISK_RULE_KIND_NAMES[alert.kind as RiskRuleKind];
+    // An alert's own title may be "中文 / English": each language's note takes its half, so the
+    // apps' split at the last " / " falls between the two notes.
+    const at = alert.title.lastIndexOf(" / ");
+    const [titleZh, titleEn] =
+      at < 0 ? [alert.title, alert.title] : [alert.title.slice(0, at), alert.title.slice(at + 3)];
     const notifications = playbook.steps.flatMap((s) =>
       [...new Set((holders.get(s.role) ?? []).map((h) => h.userId))].map((userId) => ({
         id: uuidv7(),
@@ -431,7 +445,7 @@ export async function startPlaybook(
         title: redactPersonalNumbers(`预案任务：${s.title} / Playbook task: ${s.title}`),
         body: JSON.stringify({
           note: redactPersonalNumbers(
-            `${kindName["zh-CN"]}：${alert.title}（${alert.area_name}）· ${playbook.name} / ${kindName.en}: ${alert.title} (${alert.area_name}) · ${playbook.name}`,
+            `${kindName["zh-CN"]}：${titleZh}（${alert.area_name}）· ${playbook.name} / ${kindName.en}: ${titleEn} (${alert.area_name}) · ${playbook.name}`,
           ),
         }),
         created_at: now,

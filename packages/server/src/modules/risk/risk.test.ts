@@ -2,6 +2,7 @@ import { systemPrincipal } from "@wangge/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { type AreaTree, buildAreaTree, buildUser, type Session, signIn } from "../../test/factories.ts";
+import { ensureArea } from "../areas/areas.service.ts";
 import { addParty } from "../events/disputes.service.ts";
 import { transitionEvent } from "../events/event-transitions.service.ts";
 import { reportEvent } from "../events/events.service.ts";
@@ -312,10 +313,26 @@ describe("playbooks", () => {
       (await inject(township, "POST", "/api/v1/playbooks", { id: crypto.randomUUID(), name: "x", steps: [] }))
         .statusCode,
     ).toBe(403);
+    // A step is staff's work: a resident or a wall screen is refused, by the field.
+    const residentStep = await inject(admin, "POST", "/api/v1/playbooks", {
+      id: crypto.randomUUID(),
+      name: "居民自行处置",
+      steps: [{ title: "居民自行处置", role: "resident", dueHours: 24 }],
+    });
+    expect(residentStep.statusCode).toBe(400);
+    expect(residentStep.json().errors.map((e: { path: string }) => e.path)).toEqual(["body.steps.0.role"]);
     const open = (await inject(township, "GET", "/api/v1/alerts?state=open")).json().items[0];
     const gridWorker = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.grid.code });
     const mediator = await buildUser(t.ctx, { role: "mediator", areaCode: tree.township.code });
     const elsewhere = await buildUser(t.ctx, { role: "grid_worker", areaCode: tree.otherGrid.code });
+    // A grid of the same village where none of the disputes is: its worker has nothing to do with them.
+    const sibling = await ensureArea(t.ctx.db, {
+      code: `${tree.village.code}G09`,
+      name: "九网格",
+      level: "grid",
+      parentCode: tree.village.code,
+    });
+    const besides = await buildUser(t.ctx, { role: "grid_worker", areaCode: sibling.code });
     const started = await inject(township, "POST", `/api/v1/alerts/${open.id}/playbook`, { playbookId });
     expect(started.statusCode).toBe(200);
     // Each step reaches the holders of its role in the alert's area, nobody elsewhere.
@@ -340,6 +357,7 @@ describe("playbooks", () => {
     expect(JSON.parse(told?.body ?? "{}")).toEqual({ note: expect.stringMatching(/：.+ \/ .+: /) });
     expect(await taskNotes(mediator.id)).toEqual([expect.stringContaining("调解员组织再次调解")]);
     expect(await taskNotes(elsewhere.id)).toEqual([]);
+    expect(await taskNotes(besides.id)).toEqual([]);
     // Started again (a retry): nobody is told twice.
     await inject(township, "POST", `/api/v1/alerts/${open.id}/playbook`, { playbookId });
     expect(await taskNotes(gridWorker.id)).toHaveLength(1);

@@ -61,15 +61,20 @@ export async function staffHoldingOn(db: Kysely<DB>, permission: Permission, pat
 
 /**
  * The active staff holding `roleKey` in the area at `path`: on it, on an area above it (whose post
- * covers it) or on an area within it (a grid of the village) — whom a task for that role there reaches.
+ * covers it) or on an area within it that holds one of the matter's records (`within`: the grid of
+ * the disputes, not every grid of the township) — whom a task for that role there reaches.
  */
 export async function staffInRoleAt(
   db: Kysely<DB>,
   roleKey: string,
   path: string,
+  within: readonly string[],
 ): Promise<{ userId: string; displayName: string }[]> {
-  const above: string[] = [];
-  for (let p: string | null = parentPathOf(path); p; p = parentPathOf(p)) above.push(p);
-  const rows = await listActiveRoleHolders(db, roleKey, above, path, STAFF_LOOKUP_MAX);
+  const posts = new Set<string>();
+  for (let p: string | null = path; p; p = parentPathOf(p)) posts.add(p);
+  for (const record of within)
+    if (record.startsWith(path))
+      for (let p: string | null = record; p && p.length > path.length; p = parentPathOf(p)) posts.add(p);
+  const rows = await listActiveRoleHolders(db, roleKey, [...posts], STAFF_LOOKUP_MAX);
   return rows.map((r) => ({ userId: r.id, displayName: r.display_name }));
 }

@@ -328,9 +328,9 @@ export async function listActiveRoleHolders(
   db: Db,
   roleKey: string,
   paths: string[],
-  under: string,
   limit: number,
 ): Promise<{ id: string; display_name: string }[]> {
+  if (paths.length === 0) return [];
   return db
     .selectFrom("app_user")
     .select(["app_user.id", "app_user.display_name"])
@@ -342,12 +342,7 @@ export async function listActiveRoleHolders(
           .select(sql`1`.as("one"))
           .whereRef("assignment.user_id", "=", "app_user.id")
           .where("assignment.role_key", "=", roleKey)
-          .where((e) =>
-            e.or([
-              ...(paths.length > 0 ? [e("assignment.area_path", "in", paths)] : []),
-              e("assignment.area_path", "like", `${under}%`),
-            ]),
-          ),
+          .where("assignment.area_path", "in", paths),
       ),
     )
     .orderBy("app_user.display_name")

@@ -150,7 +150,10 @@ export function PlaybooksTab({ canEdit }: { canEdit: boolean }) {
                     <Form.Item name={[f.name, "role"]} label={t("risk.playbooks.role")}>
                       <Select
                         style={{ width: 160 }}
-                        options={ROLE_KEYS.map((r) => ({ value: r, label: roleName(r, i18n.language) }))}
+                        options={ROLE_KEYS.filter((r) => r !== "resident" && r !== "screen").map((r) => ({
+                          value: r,
+                          label: roleName(r, i18n.language),
+                        }))}
                       />
                     </Form.Item>
                     <Form.Item
