@@ -6,7 +6,7 @@ import type { FieldIssue } from "../shared/domain-error.ts";
 import { PRIORITIES } from "./categories.ts";
 import { SATISFACTION } from "./disputes.ts";
 import { HANDLING_LEVELS } from "./levels.ts";
-import { EVENT_ACTIONS } from "./workflow.ts";
+import { EVENT_ACTIONS, EVENT_STATES } from "./workflow.ts";
 
 /**
  * Request and response shapes of events, their categories and working calendar, attachments,
@@ -227,8 +227,7 @@ export const InboxQuerySchema = z
   .object({
     box: z.enum(INBOXES).default("area"),
     state: z
-      .string()
-      .max(20)
+      .enum([...EVENT_STATES, OPEN_STATE_FILTER])
       .optional()
       .describe(
         `A state, or "${OPEN_STATE_FILTER}": every state whose deadline clock runs (OPEN_STATES, what the 工作台's 待办 counts)`,

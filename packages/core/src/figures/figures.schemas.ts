@@ -6,7 +6,10 @@ import { EVENT_FIGURES, FIGURE_COMPARISONS, FIGURES } from "./figures.ts";
  * before for the change, broken down by day, category or child area — what the console's 工作台,
  * the reports and the big screen read.
  */
-const DAY = z.iso.date();
+// Years 0–99 read as 19xx in Date.UTC and year 0 is none in PostgreSQL: a day is within these bounds.
+const DAY = z.iso
+  .date()
+  .refine((d) => d >= "1970-01-01" && d <= "2099-12-31", "a date between 1970-01-01 and 2099-12-31");
 const AREA_CODE = z.string().regex(/^[0-9A-Za-z]{2,24}$/);
 
 export const FigureCountsSchema = z.object(Object.fromEntries(FIGURES.map((f) => [f, z.number().int()]))).meta({

@@ -250,6 +250,10 @@ describe("the inbox", () => {
     const bad = await get(worker, "/api/v1/events?level=planet");
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].path).toBe("query.level");
+    // A state that is none: said, not answered with an empty list.
+    const noState = await get(worker, "/api/v1/events?state=finished");
+    expect(noState.statusCode).toBe(400);
+    expect(noState.json().errors[0].path).toBe("query.state");
   });
 
   it("streams arrivals and changes of my areas live, and not another township's", async () => {

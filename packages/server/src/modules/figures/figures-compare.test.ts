@@ -93,6 +93,17 @@ describe("GET /figures compare", () => {
       headers: official.headers,
     });
     expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].path).toBe("query.compare");
+  });
+
+  it("refuses a day no calendar here knows (year 1: its week before is year 0), by the field", async () => {
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/figures?from=0001-01-03&to=0001-01-05&compare=lastWeek",
+      headers: official.headers,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(["query.from", "query.to"]);
   });
 });
 
