@@ -21,7 +21,7 @@ import { sealFreeText } from "../../privacy/free-text.ts";
 import { findArea } from "../areas/areas.service.ts";
 import { recordAudit, refusal } from "../audit/audit.service.ts";
 import { staffHoldingOn, staffInRoleAt } from "../users/staff-lookup.service.ts";
-import { presentRecords, recordPaths, recordsInOrder } from "./alert-records.service.ts";
+import { presentRecords, type RecordRef, recordPaths, recordsInOrder } from "./alert-records.service.ts";
 import {
   countAlerts,
   countOpenTasks,
@@ -186,13 +186,18 @@ async function visibleAlert(ctx: AppContext, actor: Principal, id: string): Prom
   return row;
 }
 
-export async function getAlert(ctx: AppContext, actor: Principal, id: string): Promise<AlertView> {
-  const row = await visibleAlert(ctx, actor, id);
-  const refs = (await listAlertRecords(ctx.db, id, MAX_ALERT_RECORDS)).map((r) => ({
-    type: r.record_type as "event" | "person" | "household",
+/** The records behind an alert, as references (what they are, which, when). */
+async function recordRefsOf(ctx: AppContext, id: string): Promise<RecordRef[]> {
+  return (await listAlertRecords(ctx.db, id, MAX_ALERT_RECORDS)).map((r) => ({
+    type: r.record_type as RecordRef["type"],
     id: r.record_id,
     at: r.at ? new Date(r.at) : null,
   }));
+}
+
+export async function getAlert(ctx: AppContext, actor: Principal, id: string): Promise<AlertView> {
+  const row = await visibleAlert(ctx, actor, id);
+  const refs = await recordRefsOf(ctx, id);
   const shown = await presentRecords(ctx, actor, refs);
   const now = ctx.now();
   return {
@@ -386,14 +391,7 @@ export async function startPlaybook(
   const now = ctx.now();
   // Each step reaches the holders of its role in the alert's area: on it, above it, or within it
   // where the alert's records are (a township's alert on one grid's disputes tells that grid's worker).
-  const within = await recordPaths(
-    ctx,
-    (await listAlertRecords(ctx.db, id, MAX_ALERT_RECORDS)).map((r) => ({
-      type: r.record_type as "event" | "person" | "household",
-      id: r.record_id,
-      at: r.at,
-    })),
-  );
+  const within = await recordPaths(ctx, await recordRefsOf(ctx, id));
   const holders = new Map<string, { userId: string }[]>();
   for (const role of new Set(playbook.steps.map((s) => s.role)))
     holders.set(role, await staffInRoleAt(ctx.db, role, alert.area_path, within));
@@ -404,7 +402,6 @@ export async function startPlaybook(
       if (row.playbook_id === playbookId) return; // a retry
       throw new DomainError("RISK_PLAYBOOK_ALREADY_STARTED", "the alert already runs a playbook");
     }
-    const dueAt = (hours: number) => new Date(now.getTime() + hours * 3_600_000);
     await insertTasks(
       trx,
       playbook.steps.map((s, i) => ({
@@ -413,7 +410,7 @@ export async function startPlaybook(
         ord: i + 1,
         title: s.title,
         role: s.role,
-        due_at: dueAt(s.dueHours),
+        due_at: new Date(now.getTime() + s.dueHours * 3_600_000),
         state: "open",
         created_at: now,
       })),

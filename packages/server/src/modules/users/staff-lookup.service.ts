@@ -1,4 +1,11 @@
-import { isPermission, type Permission, type Principal, type PrincipalAssignment, parentPathOf } from "@wangge/core";
+import {
+  isPermission,
+  isWithin,
+  type Permission,
+  type Principal,
+  type PrincipalAssignment,
+  parentPathOf,
+} from "@wangge/core";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import {
@@ -73,7 +80,7 @@ export async function staffInRoleAt(
   const posts = new Set<string>();
   for (let p: string | null = path; p; p = parentPathOf(p)) posts.add(p);
   for (const record of within)
-    if (record.startsWith(path))
+    if (isWithin(record, path))
       for (let p: string | null = record; p && p.length > path.length; p = parentPathOf(p)) posts.add(p);
   const rows = await listActiveRoleHolders(db, roleKey, [...posts], STAFF_LOOKUP_MAX);
   return rows.map((r) => ({ userId: r.id, displayName: r.display_name }));

@@ -321,8 +321,8 @@ export async function listActiveHoldersOn(
 }
 
 /**
- * Active accounts holding `roleKey` in a post on one of `paths` (an area and those above it) or on an
- * area under `under`: who a task for that role in that area reaches.
+ * Active accounts holding `roleKey` in a post on one of `paths` (the caller chooses them:
+ * staffInRoleAt): who a task for that role there reaches.
  */
 export async function listActiveRoleHolders(
   db: Db,
